@@ -1,0 +1,281 @@
+// Package memory is an in-process event store for unit tests. It follows the
+// same rules as the durable adapters and passes the same conformance suite.
+package memory
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"backoffice/eventstore"
+)
+
+// Store keeps every event in memory. The zero value is not usable; call New.
+type Store struct {
+	mu      sync.Mutex
+	all     []eventstore.RecordedEvent
+	streams map[string][]int // stream -> indexes into all
+	appends map[string][]appendRecord
+	wake    chan struct{} // closed and replaced on every append
+	closed  bool
+	now     func() time.Time
+}
+
+type appendRecord struct {
+	ids    []uuid.UUID
+	result eventstore.AppendResult
+}
+
+// New returns an empty store.
+func New() *Store {
+	return &Store{
+		streams: map[string][]int{},
+		appends: map[string][]appendRecord{},
+		wake:    make(chan struct{}),
+		now:     time.Now,
+	}
+}
+
+var _ eventstore.Store = (*Store)(nil)
+
+// Append implements eventstore.Store.
+func (s *Store) Append(ctx context.Context, stream string, expected eventstore.ExpectedRevision, events ...eventstore.EventData) (eventstore.AppendResult, error) {
+	if err := eventstore.Validate(stream, events); err != nil {
+		return eventstore.AppendResult{}, err
+	}
+	if err := ctx.Err(); err != nil {
+		return eventstore.AppendResult{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return eventstore.AppendResult{}, eventstore.ErrClosed
+	}
+	idx := s.streams[stream]
+	if res, ok, err := s.repeated(stream, events); err != nil || ok {
+		return res, err
+	}
+	exists := len(idx) > 0
+	current := uint64(len(idx)) - 1
+	if !expected.Satisfied(current, exists) {
+		return eventstore.AppendResult{}, &eventstore.WrongExpectedRevisionError{
+			Stream: stream, Expected: expected, Actual: current, StreamExists: exists,
+		}
+	}
+	created := s.now().UTC()
+	var res eventstore.AppendResult
+	ids := make([]uuid.UUID, 0, len(events))
+	for _, e := range events {
+		seq := uint64(len(s.all)) + 1
+		rev := uint64(len(s.streams[stream]))
+		rec := eventstore.RecordedEvent{
+			ID:       e.ID,
+			Stream:   stream,
+			Revision: rev,
+			Position: eventstore.Position{Commit: seq, Prepare: seq},
+			Type:     e.Type,
+			Data:     bytes.Clone(e.Data),
+			Metadata: e.Metadata,
+			Created:  created,
+		}
+		s.streams[stream] = append(s.streams[stream], len(s.all))
+		s.all = append(s.all, rec)
+		ids = append(ids, e.ID)
+		res = eventstore.AppendResult{NextExpectedRevision: rev, Position: rec.Position}
+	}
+	s.appends[stream] = append(s.appends[stream], appendRecord{ids: ids, result: res})
+	close(s.wake)
+	s.wake = make(chan struct{})
+	return res, nil
+}
+
+// repeated checks the idempotency rule: all IDs stored by one earlier append
+// in the same order returns that append's result; any other overlap is an error.
+func (s *Store) repeated(stream string, events []eventstore.EventData) (eventstore.AppendResult, bool, error) {
+	known := map[uuid.UUID]bool{}
+	for _, i := range s.streams[stream] {
+		known[s.all[i].ID] = true
+	}
+	overlap := 0
+	for _, e := range events {
+		if known[e.ID] {
+			overlap++
+		}
+	}
+	if overlap == 0 {
+		return eventstore.AppendResult{}, false, nil
+	}
+	for _, a := range s.appends[stream] {
+		if len(a.ids) != len(events) {
+			continue
+		}
+		same := true
+		for i, id := range a.ids {
+			if events[i].ID != id {
+				same = false
+				break
+			}
+		}
+		if same {
+			return a.result, true, nil
+		}
+	}
+	return eventstore.AppendResult{}, false, fmt.Errorf("%w: stream %q", eventstore.ErrDuplicateEventID, stream)
+}
+
+// ReadStream implements eventstore.Store.
+func (s *Store) ReadStream(ctx context.Context, stream string, opts eventstore.ReadStreamOptions) ([]eventstore.RecordedEvent, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	idx := s.streams[stream]
+	if len(idx) == 0 {
+		return nil, fmt.Errorf("%w: %q", eventstore.ErrStreamNotFound, stream)
+	}
+	var out []eventstore.RecordedEvent
+	take := func(i int) bool {
+		out = append(out, s.all[idx[i]])
+		return opts.Max > 0 && len(out) >= opts.Max
+	}
+	if opts.Direction == eventstore.Backwards {
+		start := len(idx) - 1
+		if !opts.FromEnd && opts.From < uint64(len(idx)) {
+			start = int(opts.From)
+		}
+		for i := start; i >= 0; i-- {
+			if take(i) {
+				break
+			}
+		}
+		return out, nil
+	}
+	for i := opts.From; i < uint64(len(idx)); i++ {
+		if take(int(i)) {
+			break
+		}
+	}
+	return out, nil
+}
+
+// ReadAll implements eventstore.Store.
+func (s *Store) ReadAll(ctx context.Context, from eventstore.Position, max int) ([]eventstore.RecordedEvent, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if max <= 0 {
+		return nil, fmt.Errorf("eventstore/memory: ReadAll max must be > 0, got %d", max)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.after(from, max), nil
+}
+
+func (s *Store) after(from eventstore.Position, max int) []eventstore.RecordedEvent {
+	// Positions are dense sequence numbers here: Commit == index+1.
+	start := 0
+	if !from.IsStart() {
+		start = int(from.Commit)
+	}
+	if start >= len(s.all) {
+		return nil
+	}
+	end := min(start+max, len(s.all))
+	return append([]eventstore.RecordedEvent(nil), s.all[start:end]...)
+}
+
+// HeadPosition implements eventstore.Store.
+func (s *Store) HeadPosition(ctx context.Context) (eventstore.Position, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.all) == 0 {
+		return eventstore.Start, nil
+	}
+	return s.all[len(s.all)-1].Position, nil
+}
+
+// SubscribeAll implements eventstore.Store.
+func (s *Store) SubscribeAll(ctx context.Context, from eventstore.Position) (eventstore.Subscription, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, eventstore.ErrClosed
+	}
+	var head eventstore.Position
+	if len(s.all) > 0 {
+		head = s.all[len(s.all)-1].Position
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	return &subscription{store: s, ctx: ctx, cancel: cancel, last: from, caughtUpAt: head}, nil
+}
+
+// Close implements eventstore.Store.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.closed {
+		s.closed = true
+		close(s.wake)
+	}
+	return nil
+}
+
+type subscription struct {
+	store      *Store
+	ctx        context.Context
+	cancel     context.CancelCauseFunc
+	last       eventstore.Position
+	caughtUpAt eventstore.Position
+	sentCaught bool
+	buf        []eventstore.RecordedEvent
+}
+
+func (sub *subscription) Recv(ctx context.Context) (eventstore.SubscriptionMessage, error) {
+	for {
+		if len(sub.buf) > 0 {
+			e := sub.buf[0]
+			sub.buf = sub.buf[1:]
+			sub.last = e.Position
+			return eventstore.SubscriptionMessage{Event: &e}, nil
+		}
+		if !sub.sentCaught && !sub.last.Before(sub.caughtUpAt) {
+			sub.sentCaught = true
+			return eventstore.SubscriptionMessage{CaughtUp: true}, nil
+		}
+		s := sub.store
+		s.mu.Lock()
+		closed := s.closed
+		sub.buf = s.after(sub.last, 256)
+		wake := s.wake
+		s.mu.Unlock()
+		if closed {
+			return eventstore.SubscriptionMessage{}, eventstore.ErrClosed
+		}
+		if len(sub.buf) > 0 {
+			continue
+		}
+		select {
+		case <-wake:
+		case <-ctx.Done():
+			return eventstore.SubscriptionMessage{}, ctx.Err()
+		case <-sub.ctx.Done():
+			if context.Cause(sub.ctx) == errSubClosed {
+				return eventstore.SubscriptionMessage{}, eventstore.ErrClosed
+			}
+			return eventstore.SubscriptionMessage{}, sub.ctx.Err()
+		}
+	}
+}
+
+var errSubClosed = errors.New("eventstore/memory: subscription closed")
+
+func (sub *subscription) Close() error {
+	sub.cancel(errSubClosed)
+	return nil
+}

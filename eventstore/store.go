@@ -1,0 +1,78 @@
+package eventstore
+
+import "context"
+
+// AllStream is the name of the global log, as a Watermill topic and in logs.
+const AllStream = "$all"
+
+// Direction of a stream read.
+type Direction uint8
+
+const (
+	Forwards Direction = iota
+	Backwards
+)
+
+// ReadStreamOptions select a slice of one stream.
+type ReadStreamOptions struct {
+	Direction Direction
+	// From is the first revision to return (inclusive). With Backwards and
+	// FromEnd, reading starts at the stream's last event.
+	From    uint64
+	FromEnd bool
+	// Max caps the number of events; 0 means no cap.
+	Max int
+}
+
+// Store is the event store port.
+type Store interface {
+	// Append adds events to a stream atomically if expected holds. It returns
+	// ErrWrongExpectedRevision (a *WrongExpectedRevisionError) when it does
+	// not. Repeating an append whose event IDs are all stored already, as the
+	// same consecutive events of that stream, returns the original result and
+	// stores nothing; a partial overlap is ErrDuplicateEventID.
+	Append(ctx context.Context, stream string, expected ExpectedRevision, events ...EventData) (AppendResult, error)
+
+	// ReadStream returns events of one stream, or ErrStreamNotFound.
+	ReadStream(ctx context.Context, stream string, opts ReadStreamOptions) ([]RecordedEvent, error)
+
+	// ReadAll returns up to max events of the global log strictly after
+	// position from, in position order. max must be > 0.
+	ReadAll(ctx context.Context, from Position, max int) ([]RecordedEvent, error)
+
+	// HeadPosition is the position of the last event in the global log that a
+	// reader can see (Start when empty).
+	HeadPosition(ctx context.Context) (Position, error)
+
+	// SubscribeAll delivers every event strictly after from, in position
+	// order, then a CaughtUp message once it has delivered everything stored
+	// when it started, then new events live as they commit. The subscription
+	// ends when ctx ends or Close is called.
+	SubscribeAll(ctx context.Context, from Position) (Subscription, error)
+
+	// Close releases the store's resources.
+	Close() error
+}
+
+// SubscriptionMessage is one item of a subscription: exactly one of Event,
+// CaughtUp or Checkpoint is set.
+type SubscriptionMessage struct {
+	Event *RecordedEvent
+	// CaughtUp: everything stored when the subscription started has been
+	// delivered; what follows is live. Sent once per subscription.
+	CaughtUp bool
+	// Checkpoint: the subscription has looked at the log up to this position
+	// without anything to deliver (filtered reads); safe to store as a resume
+	// point.
+	Checkpoint *Position
+}
+
+// Subscription is a live feed of the global log.
+type Subscription interface {
+	// Recv blocks until the next message, ctx ends (ctx.Err()), the
+	// subscription's own context ends, or it is closed (ErrClosed). A
+	// transport failure is returned as an error; the subscription is dead
+	// after any error.
+	Recv(ctx context.Context) (SubscriptionMessage, error)
+	Close() error
+}
