@@ -1,0 +1,78 @@
+package domain
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+)
+
+// Event is a domain event payload. EventType returns a constant name such as
+// "timesheet.line_set".
+//
+// WARNING: the type name is stored with every event forever. Never derive it
+// from a Go name and never rename it; add a new event type instead.
+type Event interface {
+	EventType() string
+}
+
+// Registry maps stored type names to constructors of their payloads. Each
+// aggregate package has one explicit registry.
+type Registry struct {
+	ctors map[string]func() Event
+}
+
+// NewRegistry builds a registry from zero values of the event payload types
+// (pointers, e.g. &LineSet{}). It panics on a duplicate name: a programming
+// error that must fail at start-up.
+func NewRegistry(prototypes ...Event) *Registry {
+	r := &Registry{ctors: map[string]func() Event{}}
+	for _, p := range prototypes {
+		p := p
+		name := p.EventType()
+		if _, dup := r.ctors[name]; dup {
+			panic("domain: event type registered twice: " + name)
+		}
+		r.ctors[name] = func() Event { return clonePrototype(p) }
+	}
+	return r
+}
+
+// Decode turns a stored event back into its payload.
+func (r *Registry) Decode(eventType string, data []byte) (Event, error) {
+	ctor, ok := r.ctors[eventType]
+	if !ok {
+		return nil, fmt.Errorf("domain: unknown event type %q", eventType)
+	}
+	e := ctor()
+	if len(data) > 0 {
+		if err := json.Unmarshal(data, e); err != nil {
+			return nil, fmt.Errorf("domain: decode %s: %w", eventType, err)
+		}
+	}
+	return e, nil
+}
+
+// Knows reports whether the registry has the type.
+func (r *Registry) Knows(eventType string) bool {
+	_, ok := r.ctors[eventType]
+	return ok
+}
+
+// Types lists the registered type names, sorted.
+func (r *Registry) Types() []string {
+	out := make([]string, 0, len(r.ctors))
+	for k := range r.ctors {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Encode serializes an event payload.
+func Encode(e Event) ([]byte, error) {
+	b, err := json.Marshal(e)
+	if err != nil {
+		return nil, fmt.Errorf("domain: encode %s: %w", e.EventType(), err)
+	}
+	return b, nil
+}
