@@ -1,0 +1,118 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"backoffice/domain"
+	"backoffice/eventstore"
+)
+
+// Meta describes the request a command comes from.
+type Meta struct {
+	Actor         domain.Actor
+	CorrelationID string
+	// IdempotencyKey, when set, makes the new events' IDs deterministic, so a
+	// retried append of the same decision stores nothing twice.
+	IdempotencyKey string
+}
+
+// Result is what every command returns.
+type Result struct {
+	// Position is the global position of the command's last event; queries
+	// wait for projections to pass it (read-your-writes). Start when the
+	// command changed nothing.
+	Position eventstore.Position `json:"-"`
+	// Revision is the stream's revision after the command.
+	Revision uint64 `json:"-"`
+}
+
+// idNamespace seeds deterministic event IDs (UUIDv5) from idempotency keys.
+// WARNING: changing it changes the IDs of retried commands.
+var idNamespace = uuid.MustParse("6f1c1b1e-3c1a-4bb4-9a57-0d7f3f6c8e21")
+
+// Stream is a loaded aggregate stream: its revision and whether it exists.
+type Stream struct {
+	Name     string
+	Revision uint64
+	Exists   bool
+}
+
+// Expected is the append condition that matches what was loaded.
+func (s Stream) Expected() eventstore.ExpectedRevision {
+	if !s.Exists {
+		return eventstore.NoStream()
+	}
+	return eventstore.Exact(s.Revision)
+}
+
+// Load reads a whole stream and hands every decoded event to apply in order.
+// A missing stream is not an error: Exists is false.
+func Load(ctx context.Context, store eventstore.Store, name string, reg *domain.Registry, apply func(domain.Event)) (Stream, error) {
+	st := Stream{Name: name}
+	const page = 1000
+	var from uint64
+	for {
+		evs, err := store.ReadStream(ctx, name, eventstore.ReadStreamOptions{From: from, Max: page})
+		if errors.Is(err, eventstore.ErrStreamNotFound) {
+			return st, nil
+		}
+		if err != nil {
+			return st, fmt.Errorf("commands: load %s: %w", name, err)
+		}
+		for _, rec := range evs {
+			ev, err := reg.Decode(rec.Type, rec.Data)
+			if err != nil {
+				return st, fmt.Errorf("commands: load %s revision %d: %w", name, rec.Revision, err)
+			}
+			apply(ev)
+			st.Revision, st.Exists = rec.Revision, true
+		}
+		if len(evs) < page {
+			return st, nil
+		}
+		from = st.Revision + 1
+	}
+}
+
+// Save appends events to the loaded stream with its revision as the
+// condition. Nothing to save returns the stream's state with Start position.
+func Save(ctx context.Context, store eventstore.Store, st Stream, meta Meta, now time.Time, events ...domain.Event) (Result, error) {
+	if len(events) == 0 {
+		return Result{Revision: st.Revision}, nil
+	}
+	data := make([]eventstore.EventData, len(events))
+	md := eventstore.Metadata{
+		ActorID:       meta.Actor.AccountID,
+		ActorRole:     string(meta.Actor.Role),
+		CorrelationID: meta.CorrelationID,
+		OccurredAt:    now.UTC().Truncate(time.Microsecond),
+	}
+	for i, ev := range events {
+		payload, err := domain.Encode(ev)
+		if err != nil {
+			return Result{}, err
+		}
+		data[i] = eventstore.EventData{ID: eventID(meta, st, i), Type: ev.EventType(), Data: payload, Metadata: md}
+	}
+	res, err := store.Append(ctx, st.Name, st.Expected(), data...)
+	if err != nil {
+		return Result{}, fmt.Errorf("commands: append to %s: %w", st.Name, err)
+	}
+	return Result{Position: res.Position, Revision: res.NextExpectedRevision}, nil
+}
+
+// eventID is random without an idempotency key; with one it is derived from
+// the key, the stream and the revision the command was decided on, so the
+// same retried decision produces the same IDs.
+func eventID(meta Meta, st Stream, i int) uuid.UUID {
+	if meta.IdempotencyKey == "" {
+		return uuid.New()
+	}
+	seed := fmt.Sprintf("%s|%s|%s|%d|%t|%d", meta.Actor.AccountID, meta.IdempotencyKey, st.Name, st.Revision, st.Exists, i)
+	return uuid.NewSHA1(idNamespace, []byte(seed))
+}

@@ -1,0 +1,90 @@
+package httpx
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"backoffice/domain"
+	"backoffice/eventstore"
+)
+
+// ErrorBody is the JSON error envelope: {"error": {"code", "message", "field"}}.
+type ErrorBody struct {
+	Error ErrorDetail `json:"error"`
+}
+
+// ErrorDetail describes one error. Message is in the caller's language.
+type ErrorDetail struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Field   string `json:"field,omitempty"`
+}
+
+// Status maps an error to its HTTP status. This is the only such mapping.
+func Status(err error) int {
+	switch {
+	case errors.Is(err, eventstore.ErrWrongExpectedRevision), errors.Is(err, eventstore.ErrDuplicateEventID):
+		return http.StatusConflict
+	case errors.Is(err, context.DeadlineExceeded):
+		return http.StatusGatewayTimeout
+	}
+	switch domain.KindOf(err) {
+	case domain.KindInvalid:
+		return http.StatusBadRequest
+	case domain.KindNotFound:
+		return http.StatusNotFound
+	case domain.KindConflict:
+		return http.StatusConflict
+	case domain.KindRule:
+		return http.StatusUnprocessableEntity
+	case domain.KindUnauthorized:
+		return http.StatusUnauthorized
+	case domain.KindForbidden:
+		return http.StatusForbidden
+	case domain.KindTooMany:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
+}
+
+// Detail is the user-facing description of err in lang ("nl" or "en").
+// Internal errors are never described: their text may hold secrets.
+func Detail(err error, lang string) ErrorDetail {
+	var de *domain.Error
+	if errors.As(err, &de) && de.Kind != domain.KindInternal {
+		msg := de.Message
+		if lang == "nl" && de.MessageNL != "" {
+			msg = de.MessageNL
+		}
+		return ErrorDetail{Code: de.Code, Message: msg, Field: de.Field}
+	}
+	switch Status(err) {
+	case http.StatusConflict:
+		if lang == "nl" {
+			return ErrorDetail{Code: "concurrent_change", Message: "Iemand anders heeft dit zojuist gewijzigd. Laad opnieuw en probeer het nog eens."}
+		}
+		return ErrorDetail{Code: "concurrent_change", Message: "someone else changed this at the same time; reload and try again"}
+	case http.StatusGatewayTimeout:
+		if lang == "nl" {
+			return ErrorDetail{Code: "timeout", Message: "Het duurde te lang; probeer het later opnieuw."}
+		}
+		return ErrorDetail{Code: "timeout", Message: "the request took too long; try again later"}
+	}
+	if lang == "nl" {
+		return ErrorDetail{Code: "internal", Message: "Er ging iets mis aan onze kant. Probeer het later opnieuw."}
+	}
+	return ErrorDetail{Code: "internal", Message: "something went wrong on our side; try again later"}
+}
+
+// WriteError answers with the JSON error envelope and logs server-side
+// failures (with the request ID, never the request body).
+func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	status := Status(err)
+	if status >= 500 && log != nil {
+		log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path,
+			"request_id", RequestID(r.Context()), "err", err)
+	}
+	WriteJSON(w, status, ErrorBody{Error: Detail(err, "en")})
+}

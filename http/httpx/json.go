@@ -1,0 +1,87 @@
+package httpx
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"backoffice/domain"
+)
+
+// MaxJSONBody caps request bodies of the JSON API (1 MiB): large enough for a
+// bulk approval of thousands of timesheets, small enough to refuse abuse.
+const MaxJSONBody = 1 << 20
+
+// Validator is implemented by request bodies that check themselves after decoding.
+type Validator interface {
+	Validate() error
+}
+
+// Decode reads one JSON object from r's body into a new T, refusing unknown
+// fields, trailing data and bodies over MaxJSONBody. Errors are
+// *domain.Error of kind KindInvalid naming what is wrong.
+func Decode[T any](w http.ResponseWriter, r *http.Request) (T, error) {
+	var v T
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		return v, domain.Invalid("unsupported_media_type", "", "the body must be JSON (Content-Type: application/json)", "De inhoud moet JSON zijn (Content-Type: application/json).")
+	}
+	body := http.MaxBytesReader(w, r.Body, MaxJSONBody)
+	dec := json.NewDecoder(body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&v); err != nil {
+		return v, decodeError(err)
+	}
+	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
+		return v, domain.Invalid("malformed_json", "", "the body must hold exactly one JSON object", "De inhoud moet precies één JSON-object bevatten.")
+	}
+	if val, ok := any(&v).(Validator); ok {
+		if err := val.Validate(); err != nil {
+			return v, err
+		}
+	}
+	return v, nil
+}
+
+func decodeError(err error) error {
+	var maxErr *http.MaxBytesError
+	var syntaxErr *json.SyntaxError
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &maxErr):
+		return &domain.Error{Kind: domain.KindInvalid, Code: "body_too_large",
+			Message:   fmt.Sprintf("the body is larger than %d bytes", maxErr.Limit),
+			MessageNL: fmt.Sprintf("De inhoud is groter dan %d bytes.", maxErr.Limit)}
+	case errors.Is(err, io.EOF):
+		return domain.Invalid("empty_body", "", "the body is empty; a JSON object is required", "De inhoud is leeg; een JSON-object is verplicht.")
+	case errors.As(err, &syntaxErr), errors.Is(err, io.ErrUnexpectedEOF):
+		return domain.Invalid("malformed_json", "", "the body is not valid JSON", "De inhoud is geen geldige JSON.")
+	case errors.As(err, &typeErr):
+		return domain.Invalid("wrong_type", typeErr.Field,
+			fmt.Sprintf("field %q must be a %s", typeErr.Field, typeErr.Type),
+			fmt.Sprintf("Veld %q heeft het verkeerde type (verwacht: %s).", typeErr.Field, typeErr.Type))
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return domain.Invalid("unknown_field", field, fmt.Sprintf("unknown field %q", field), fmt.Sprintf("Onbekend veld %q.", field))
+	}
+	return domain.Invalid("malformed_json", "", "the body could not be read as JSON", "De inhoud kon niet als JSON worden gelezen.")
+}
+
+// WriteJSON renders v into a buffer first, so an encoding failure becomes a
+// clean 500 instead of a half-written body.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(true)
+	if err := enc.Encode(v); err != nil {
+		http.Error(w, `{"error":{"code":"internal","message":"response could not be encoded"}}`, http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}

@@ -1,0 +1,145 @@
+// Package config reads the server's settings from the environment (and
+// flags that override it), validates them at start-up and says what is wrong.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is everything `backoffice serve` needs. The zero configuration (no
+// variables at all) is the embedded default: a private PostgreSQL in
+// ./data/postgres, mail to ./data/outbox, demo data.
+type Config struct {
+	// Addr is the HTTP listen address.
+	Addr string
+	// PublicURL is the base of links in e-mails (activation, signing).
+	PublicURL string
+	// DataDir holds the embedded PostgreSQL cluster and the mail outbox.
+	DataDir string
+	// DatabaseURL is PostgreSQL for read models (and events unless
+	// EventStoreURL is set). Empty: start the embedded cluster.
+	DatabaseURL string
+	// EventStoreURL is an esdb:// or esdb+discover:// connection string.
+	EventStoreURL string
+	// SMTPURL is smtp://user:pass@host:port (or smtps://). Empty: file outbox.
+	SMTPURL  string
+	MailFrom string
+	// Demo seeds demo data and shows the mail outbox in the portal.
+	Demo bool
+	// AllowUnsafeFsync lets the event store run on a database with fsync=off.
+	// Only for tests and throwaway demos.
+	AllowUnsafeFsync bool
+	LogLevel         slog.Level
+	LogFormat        string // "text" or "json"
+	// ShutdownTimeout bounds graceful shutdown.
+	ShutdownTimeout time.Duration
+	// ReadYourWritesTimeout bounds how long a query waits for projections.
+	ReadYourWritesTimeout time.Duration
+}
+
+// Embedded reports whether the server starts its own PostgreSQL.
+func (c Config) Embedded() bool { return c.DatabaseURL == "" }
+
+// Load reads variables through getenv, then applies flags from args.
+func Load(args []string, getenv func(string) string) (Config, error) {
+	c := Config{
+		Addr:                  or(getenv("BACKOFFICE_ADDR"), "127.0.0.1:8080"),
+		PublicURL:             getenv("BACKOFFICE_PUBLIC_URL"),
+		DataDir:               or(getenv("BACKOFFICE_DATA_DIR"), "data"),
+		DatabaseURL:           getenv("BACKOFFICE_DATABASE_URL"),
+		EventStoreURL:         getenv("BACKOFFICE_EVENTSTORE_URL"),
+		SMTPURL:               getenv("BACKOFFICE_SMTP_URL"),
+		MailFrom:              or(getenv("BACKOFFICE_MAIL_FROM"), "Backofficebureau <noreply@backofficebureau.localhost>"),
+		LogFormat:             or(getenv("BACKOFFICE_LOG_FORMAT"), "text"),
+		ShutdownTimeout:       15 * time.Second,
+		ReadYourWritesTimeout: 5 * time.Second,
+	}
+	var errs []error
+	demo := getenv("BACKOFFICE_DEMO")
+	if demo == "" {
+		c.Demo = c.DatabaseURL == "" // the embedded default is a demo
+	} else if b, err := strconv.ParseBool(demo); err != nil {
+		errs = append(errs, fmt.Errorf("BACKOFFICE_DEMO=%q: want true or false", demo))
+	} else {
+		c.Demo = b
+	}
+	if v := getenv("BACKOFFICE_ALLOW_UNSAFE_FSYNC"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("BACKOFFICE_ALLOW_UNSAFE_FSYNC=%q: want true or false", v))
+		}
+		c.AllowUnsafeFsync = b
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(or(getenv("BACKOFFICE_LOG_LEVEL"), "info"))); err != nil {
+		errs = append(errs, fmt.Errorf("BACKOFFICE_LOG_LEVEL: %w", err))
+	}
+
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.StringVar(&c.Addr, "addr", c.Addr, "HTTP listen address (BACKOFFICE_ADDR)")
+	fs.StringVar(&c.DataDir, "data", c.DataDir, "data directory for the embedded database and mail outbox (BACKOFFICE_DATA_DIR)")
+	fs.StringVar(&c.PublicURL, "public-url", c.PublicURL, "base URL used in e-mailed links (BACKOFFICE_PUBLIC_URL)")
+	fs.BoolVar(&c.Demo, "demo", c.Demo, "seed demo data and show the mail outbox (BACKOFFICE_DEMO)")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		errs = append(errs, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " ")))
+	}
+	if c.PublicURL == "" {
+		c.PublicURL = "http://" + c.Addr
+	}
+	c.DataDir = filepath.Clean(c.DataDir)
+	errs = append(errs, c.validate()...)
+	return c, errors.Join(errs...)
+}
+
+func (c Config) validate() []error {
+	var errs []error
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		errs = append(errs, fmt.Errorf("BACKOFFICE_ADDR=%q: %w", c.Addr, err))
+	}
+	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		errs = append(errs, fmt.Errorf("BACKOFFICE_PUBLIC_URL=%q: want an absolute http(s) URL", c.PublicURL))
+	}
+	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") && !strings.Contains(c.DatabaseURL, "=") {
+		errs = append(errs, errors.New("BACKOFFICE_DATABASE_URL: want postgres://... or a key=value connection string"))
+	}
+	if c.EventStoreURL != "" && !strings.HasPrefix(c.EventStoreURL, "esdb://") && !strings.HasPrefix(c.EventStoreURL, "esdb+discover://") {
+		errs = append(errs, fmt.Errorf("BACKOFFICE_EVENTSTORE_URL: want esdb:// or esdb+discover://, got %q", redact(c.EventStoreURL)))
+	}
+	if c.SMTPURL != "" {
+		u, err := url.Parse(c.SMTPURL)
+		if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Host == "" {
+			errs = append(errs, errors.New("BACKOFFICE_SMTP_URL: want smtp://user:password@host:port or smtps://..."))
+		}
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("BACKOFFICE_LOG_FORMAT=%q: want text or json", c.LogFormat))
+	}
+	return errs
+}
+
+// redact hides credentials of a URL for messages and logs.
+func redact(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(unparseable)"
+	}
+	return u.Redacted()
+}
+
+func or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
