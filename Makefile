@@ -1,0 +1,41 @@
+# Entry points: `make run` starts the portal with an embedded PostgreSQL,
+# `make test` runs everything CI runs. Both install the system packages they
+# need when run as root (see internal/tools/ensure.sh).
+
+GO        ?= go
+# Benchmarks: which ones and for how long each (go test -bench/-benchtime).
+BENCH     ?= .
+BENCHTIME ?= 1s
+# Extra flags for go test, e.g. TESTFLAGS='-run TestFoo -v'.
+TESTFLAGS ?=
+
+ENSURE := bash internal/tools/ensure.sh
+
+.PHONY: run test bench vet fmt lint ensure-postgres ensure-chromium
+
+run: ensure-postgres
+	$(GO) run ./cmd/backoffice serve
+
+test: ensure-postgres ensure-chromium
+	$(GO) vet ./...
+	$(GO) test -race -timeout 20m $(TESTFLAGS) ./...
+
+bench: ensure-postgres
+	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) -benchmem -timeout 30m ./...
+
+vet:
+	$(GO) vet ./...
+
+fmt:
+	gofmt -w .
+
+# lint fails when a file is not gofmt'ed or go vet complains.
+lint: vet
+	@out="$$(gofmt -l .)"; \
+	if [ -n "$$out" ]; then echo "not gofmt'ed:"; echo "$$out"; exit 1; fi
+
+ensure-postgres:
+	@$(ENSURE) postgres
+
+ensure-chromium:
+	@$(ENSURE) chromium

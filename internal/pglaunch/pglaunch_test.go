@@ -1,0 +1,208 @@
+package pglaunch
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+var fastSettings = map[string]string{"fsync": "off", "full_page_writes": "off"}
+
+func startCluster(t *testing.T, opts Options) *Cluster {
+	t.Helper()
+	if opts.Settings == nil {
+		opts.Settings = fastSettings
+	}
+	opts.DieWithParent = true
+	c, err := Start(t.Context(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		_ = c.Stop(ctx)
+	})
+	return c
+}
+
+func stopCluster(t *testing.T, c *Cluster) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := c.Stop(ctx); err != nil {
+		t.Fatalf("stop: %v", err)
+	}
+	select {
+	case <-c.Done():
+	default:
+		t.Fatal("Stop returned before the server exited")
+	}
+}
+
+func connect(t *testing.T, c *Cluster) *pgx.Conn {
+	t.Helper()
+	conn, err := pgx.Connect(t.Context(), c.ConnString("postgres"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = conn.Close(context.Background()) })
+	return conn
+}
+
+func TestStartQueryStopRestartKeepsData(t *testing.T) {
+	dataDir := filepath.Join(t.TempDir(), "pgdata")
+	c := startCluster(t, Options{DataDir: dataDir})
+
+	conn := connect(t, c)
+	var listen string
+	if err := conn.QueryRow(t.Context(), "SHOW listen_addresses").Scan(&listen); err != nil {
+		t.Fatal(err)
+	}
+	if listen != "" {
+		t.Errorf("listen_addresses = %q, want empty (Unix socket only)", listen)
+	}
+	if _, err := conn.Exec(t.Context(), "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('hello')"); err != nil {
+		t.Fatal(err)
+	}
+	_ = conn.Close(t.Context())
+	stopCluster(t, c)
+	if _, err := os.Stat(filepath.Join(dataDir, "postmaster.pid")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("postmaster.pid still present after a clean stop: %v", err)
+	}
+
+	// Second start reuses the initialized data dir.
+	c2 := startCluster(t, Options{DataDir: dataDir})
+	var v string
+	if err := connect(t, c2).QueryRow(t.Context(), "SELECT v FROM kept").Scan(&v); err != nil {
+		t.Fatal(err)
+	}
+	if v != "hello" {
+		t.Fatalf("v = %q, want hello", v)
+	}
+	stopCluster(t, c2)
+	if err := c2.Stop(context.Background()); err != nil {
+		t.Errorf("second Stop: %v", err)
+	}
+}
+
+func TestStalePIDFileIsRemoved(t *testing.T) {
+	dataDir := filepath.Join(t.TempDir(), "pgdata")
+	stopCluster(t, startCluster(t, Options{DataDir: dataDir}))
+
+	// A pid file naming a live process that is not postgres (ourselves), as
+	// after a crash in a container where pids get reused.
+	pidFile := filepath.Join(dataDir, "postmaster.pid")
+	stale := strconv.Itoa(os.Getpid()) + "\n" + dataDir + "\n"
+	if err := os.WriteFile(pidFile, []byte(stale), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c := startCluster(t, Options{DataDir: dataDir})
+	connect(t, c)
+}
+
+func TestSecondServerOnSameDataDirIsRefused(t *testing.T) {
+	dataDir := filepath.Join(t.TempDir(), "pgdata")
+	startCluster(t, Options{DataDir: dataDir})
+	_, err := Start(t.Context(), Options{DataDir: dataDir, SocketDir: t.TempDir()})
+	if err == nil || !strings.Contains(err.Error(), "already running") {
+		t.Fatalf("err = %v, want an 'already running' error", err)
+	}
+}
+
+func TestLongSocketDirFallsBackToShortOne(t *testing.T) {
+	long := filepath.Join(t.TempDir(), strings.Repeat("d", 100))
+	c := startCluster(t, Options{DataDir: filepath.Join(t.TempDir(), "pgdata"), SocketDir: long})
+	if c.SocketDir == long || len(socketPath(c.SocketDir)) > maxSocketPath {
+		t.Fatalf("socket dir %q not shortened", c.SocketDir)
+	}
+	connect(t, c)
+	stopCluster(t, c)
+	if _, err := os.Stat(c.SocketDir); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("short socket dir %s not removed: %v", c.SocketDir, err)
+	}
+}
+
+func TestServerLogOnStartupFailure(t *testing.T) {
+	_, err := Start(t.Context(), Options{
+		DataDir:  filepath.Join(t.TempDir(), "pgdata"),
+		Settings: map[string]string{"fsync": "off", "no_such_setting": "1"},
+	})
+	if err == nil {
+		t.Fatal("start with an invalid setting succeeded")
+	}
+	if !strings.Contains(err.Error(), "no_such_setting") {
+		t.Fatalf("error does not include the server log: %v", err)
+	}
+}
+
+func TestRefusesNonEmptyForeignDataDir(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "precious.txt"), []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Start(t.Context(), Options{DataDir: dir})
+	if err == nil || !strings.Contains(err.Error(), "not empty") {
+		t.Fatalf("err = %v, want a 'not empty' error", err)
+	}
+}
+
+func TestBinariesAbsent(t *testing.T) {
+	empty := t.TempDir()
+	_, err := findBinDir(filepath.Join(empty, "pg_config"), filepath.Join(empty, "*", "bin"))
+	if !errors.Is(err, ErrBinariesNotFound) {
+		t.Fatalf("err = %v, want ErrBinariesNotFound", err)
+	}
+	if !strings.Contains(err.Error(), "apt-get install -y postgresql") {
+		t.Errorf("error %q does not say what to install", err)
+	}
+
+	_, err = Start(t.Context(), Options{DataDir: filepath.Join(empty, "data"), BinDir: empty})
+	if !errors.Is(err, ErrBinariesNotFound) {
+		t.Fatalf("Start with an empty BinDir: err = %v, want ErrBinariesNotFound", err)
+	}
+}
+
+func TestFindBinDirPicksHighestVersion(t *testing.T) {
+	root := t.TempDir()
+	for _, v := range []string{"9.6", "15", "13"} {
+		bin := filepath.Join(root, v, "bin")
+		if err := os.MkdirAll(bin, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range []string{"initdb", "postgres"} {
+			if err := os.WriteFile(filepath.Join(bin, name), []byte("#!/bin/sh\n"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// Version 17 is incomplete (client-only install) and must be skipped.
+	if err := os.MkdirAll(filepath.Join(root, "17", "bin"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	got, err := findBinDir(filepath.Join(root, "no-pg_config"), filepath.Join(root, "*", "bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.Join(root, "15", "bin"); got != want {
+		t.Fatalf("bin dir = %s, want %s", got, want)
+	}
+}
+
+func TestConnStringQuoting(t *testing.T) {
+	c := &Cluster{SocketDir: "/tmp/a b"}
+	cfg, err := pgx.ParseConfig(c.ConnString("it's"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Host != "/tmp/a b" || cfg.Database != "it's" || cfg.User != "postgres" {
+		t.Fatalf("parsed host=%q db=%q user=%q", cfg.Host, cfg.Database, cfg.User)
+	}
+}

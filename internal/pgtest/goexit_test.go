@@ -1,0 +1,5 @@
+package pgtest_test
+
+import "runtime"
+
+func runtimeGoexit() { runtime.Goexit() }
