@@ -1,0 +1,58 @@
+// Command backoffice is the payroll bureau's back office: one binary with
+// subcommands (serve, migrate, projections, demo).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "backoffice:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+const usage = `Usage: backoffice <command> [flags]
+
+Commands:
+  serve                       run the portal, the JSON API and the projectors
+  migrate                     bring the database schema up to date
+  projections status          show every projector's checkpoint, head and lag
+  projections rebuild NAME    rebuild one read model from the first event
+  help                        show this text
+
+Without BACKOFFICE_DATABASE_URL the commands use the embedded PostgreSQL
+in ./data/postgres (see README.md for every setting).
+`
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("no command given")
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, args[1:], getenv, stdout, stderr)
+	case "migrate":
+		return migrate(ctx, args[1:], getenv, stdout, stderr)
+	case "projections":
+		return projectionsCmd(ctx, args[1:], getenv, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", args[0])
+}

@@ -1,0 +1,34 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"backoffice/eventstore/postgres"
+	"backoffice/internal/app"
+	"backoffice/internal/config"
+)
+
+func migrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := config.Load(args, getenv)
+	if err != nil {
+		return fmt.Errorf("configuration:\n%w", err)
+	}
+	log := newLogger(cfg, stderr)
+	db, err := openDatabase(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close(context.WithoutCancel(ctx))
+	if cfg.EventStoreURL == "" {
+		if err := postgres.Migrate(ctx, db.Pool.Config().ConnString()); err != nil {
+			return err
+		}
+	}
+	if err := app.Migrate(ctx, db.Pool); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "schema is up to date")
+	return nil
+}

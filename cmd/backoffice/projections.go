@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"backoffice/internal/app"
+	"backoffice/internal/config"
+)
+
+func projectionsCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || (args[0] != "status" && args[0] != "rebuild") {
+		return errors.New("usage: backoffice projections status | projections rebuild NAME")
+	}
+	sub, rest := args[0], args[1:]
+	var name string
+	if sub == "rebuild" {
+		if len(rest) == 0 {
+			return errors.New("usage: backoffice projections rebuild NAME (see `projections status` for the names)")
+		}
+		name, rest = rest[0], rest[1:]
+	}
+	cfg, err := config.Load(rest, getenv)
+	if err != nil {
+		return fmt.Errorf("configuration:\n%w", err)
+	}
+	log := newLogger(cfg, stderr)
+	db, err := openDatabase(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close(context.WithoutCancel(ctx))
+	es, err := openEventStore(ctx, cfg, db, log)
+	if err != nil {
+		return err
+	}
+	defer es.Store.Close()
+	if err := app.Migrate(ctx, db.Pool); err != nil {
+		return err
+	}
+	a, err := app.New(ctx, app.Options{Pool: db.Pool, Store: es.Store, Log: log})
+	if err != nil {
+		return err
+	}
+	if sub == "status" {
+		st, err := a.Projections.Status(ctx)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "PROJECTOR\tSTATE\tCHECKPOINT\tHEAD\tLAG")
+		for _, s := range st {
+			lag := fmt.Sprint(s.Lag)
+			if s.LagCapped {
+				lag = "≥" + lag
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.Name, s.State, s.Checkpoint, s.Head, lag)
+		}
+		return tw.Flush()
+	}
+	fmt.Fprintf(stdout, "rebuilding %s\n", name)
+	last := -1
+	err = a.Projections.Rebuild(ctx, name, func(done, total int) {
+		pct := 100
+		if total > 0 {
+			pct = done * 100 / total
+		}
+		if pct != last {
+			last = pct
+			fmt.Fprintf(stdout, "\r%s: %d/%d events (%d%%)", name, done, total, pct)
+		}
+	})
+	fmt.Fprintln(stdout)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s rebuilt\n", name)
+	return nil
+}

@@ -1,0 +1,130 @@
+package api
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"backoffice/commands"
+	"backoffice/domain"
+	"backoffice/eventstore"
+	"backoffice/http/httpx"
+)
+
+// idempotent runs a command at most once per (actor, key): the first call
+// claims the key, runs and stores the answer; a retry gets the stored answer.
+// A different request under the same key is refused (422); a retry while
+// the first is still running gets 409.
+func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, meta commands.Meta, status int, fn CommandFunc) {
+	if len(meta.IdempotencyKey) > 200 {
+		s.Error(w, r, domain.Invalid("idempotency_key_too_long", "Idempotency-Key", "Idempotency-Key is longer than 200 characters", "Idempotency-Key is langer dan 200 tekens."))
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, httpx.MaxJSONBody))
+	if err != nil {
+		s.Error(w, r, domain.Invalid("body_too_large", "", "the body is too large", "De inhoud is te groot."))
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	sum := sha256.Sum256(append([]byte(r.Method+" "+r.URL.Path+"\n"), body...))
+	hash := hex.EncodeToString(sum[:])
+	ctx := r.Context()
+
+	tag, err := s.Pool.Exec(ctx, `INSERT INTO idempotency_keys (actor_id, key, request_hash) VALUES ($1, $2, $3)
+		ON CONFLICT DO NOTHING`, meta.Actor.AccountID, meta.IdempotencyKey, hash)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if tag.RowsAffected() == 0 {
+		s.replay(w, r, meta, hash)
+		return
+	}
+	res, out, err := fn(ctx, meta)
+	if err != nil {
+		// Nothing was stored: release the key so a corrected retry can run.
+		_, _ = s.Pool.Exec(context0(r), `DELETE FROM idempotency_keys WHERE actor_id = $1 AND key = $2`, meta.Actor.AccountID, meta.IdempotencyKey)
+		s.Error(w, r, err)
+		return
+	}
+	rec := httptestRecorder()
+	writeCommandResult(rec, status, res, out)
+	if _, err := s.Pool.Exec(context0(r), `UPDATE idempotency_keys SET status = $3, response = $4, position = $5
+		WHERE actor_id = $1 AND key = $2`, meta.Actor.AccountID, meta.IdempotencyKey, rec.status, rec.body.Bytes(), res.Position.String()); err != nil {
+		s.Log.ErrorContext(ctx, "store idempotent response", "err", err)
+	}
+	rec.copyTo(w)
+}
+
+func (s *Server) replay(w http.ResponseWriter, r *http.Request, meta commands.Meta, hash string) {
+	var (
+		storedHash string
+		status     *int
+		response   []byte
+		position   *string
+	)
+	err := s.Pool.QueryRow(r.Context(), `SELECT request_hash, status, response, position FROM idempotency_keys
+		WHERE actor_id = $1 AND key = $2`, meta.Actor.AccountID, meta.IdempotencyKey).Scan(&storedHash, &status, &response, &position)
+	if errors.Is(err, pgx.ErrNoRows) {
+		s.Error(w, r, domain.Conflict("idempotency_key_in_use", "a request with this Idempotency-Key just failed; retry", "Een verzoek met deze Idempotency-Key is net mislukt; probeer opnieuw."))
+		return
+	}
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if storedHash != hash {
+		s.Error(w, r, domain.Rule("idempotency_key_reused", "Idempotency-Key", "this Idempotency-Key was used for a different request", "Deze Idempotency-Key is al gebruikt voor een ander verzoek."))
+		return
+	}
+	if status == nil {
+		s.Error(w, r, domain.Conflict("idempotency_key_in_progress", "the first request with this Idempotency-Key is still running", "Het eerste verzoek met deze Idempotency-Key loopt nog."))
+		return
+	}
+	if position != nil {
+		if p, err := eventstore.ParsePosition(*position); err == nil {
+			w.Header().Set("X-Position", p.String())
+		}
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Idempotent-Replayed", "true")
+	w.WriteHeader(*status)
+	_, _ = w.Write(response)
+}
+
+// responseRecorder captures a response so it can be stored and then sent.
+type responseRecorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func httptestRecorder() *responseRecorder { return &responseRecorder{header: http.Header{}} }
+
+func (rr *responseRecorder) Header() http.Header { return rr.header }
+func (rr *responseRecorder) Write(b []byte) (int, error) {
+	if rr.status == 0 {
+		rr.status = http.StatusOK
+	}
+	return rr.body.Write(b)
+}
+func (rr *responseRecorder) WriteHeader(code int) { rr.status = code }
+
+func (rr *responseRecorder) copyTo(w http.ResponseWriter) {
+	for k, v := range rr.header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(rr.status)
+	_, _ = w.Write(rr.body.Bytes())
+}
+
+// context0 detaches bookkeeping writes from a client that hung up, bounded.
+func context0(r *http.Request) contextWithTimeout {
+	return detached(r, 5*time.Second)
+}

@@ -1,0 +1,124 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"backoffice/commands"
+	"backoffice/domain"
+	"backoffice/eventstore"
+	"backoffice/http/httpx"
+)
+
+// Error writes err as the JSON error envelope in the actor's language.
+func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
+	status := httpx.Status(err)
+	if status >= 500 {
+		s.Log.ErrorContext(r.Context(), "api request failed", "method", r.Method, "path", r.URL.Path,
+			"request_id", httpx.RequestID(r.Context()), "err", err)
+	}
+	httpx.WriteJSON(w, status, httpx.ErrorBody{Error: httpx.Detail(err, "en")})
+}
+
+// Actor authenticates the request, writing the 401 itself when it fails.
+func (s *Server) Actor(w http.ResponseWriter, r *http.Request) (domain.Actor, bool) {
+	a, err := s.Auth.Authenticate(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return domain.Actor{}, false
+	}
+	return a, true
+}
+
+// CommandFunc runs one command for the actor and returns the command's result
+// and the response body (nil for {"position": ...} alone).
+type CommandFunc func(ctx context.Context, meta commands.Meta) (commands.Result, any, error)
+
+// Command runs fn as the authenticated actor: it applies the request's
+// Idempotency-Key (a retry returns the first answer and appends nothing),
+// and answers with the global position in the body and X-Position header.
+func (s *Server) Command(w http.ResponseWriter, r *http.Request, status int, fn CommandFunc) {
+	actor, ok := s.Actor(w, r)
+	if !ok {
+		return
+	}
+	meta := commands.Meta{Actor: actor, CorrelationID: httpx.RequestID(r.Context()), IdempotencyKey: r.Header.Get("Idempotency-Key")}
+	if meta.IdempotencyKey != "" {
+		s.idempotent(w, r, meta, status, fn)
+		return
+	}
+	res, body, err := fn(r.Context(), meta)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeCommandResult(w, status, res, body)
+}
+
+// commandResponse is the default body of a command.
+type commandResponse struct {
+	Position string `json:"position"`
+}
+
+func writeCommandResult(w http.ResponseWriter, status int, res commands.Result, body any) {
+	pos := res.Position.String()
+	w.Header().Set("X-Position", pos)
+	if body == nil {
+		body = commandResponse{Position: pos}
+	}
+	httpx.WriteJSON(w, status, body)
+}
+
+// MinPosition parses the optional min_position query parameter.
+func MinPosition(r *http.Request) (eventstore.Position, error) {
+	v := r.URL.Query().Get("min_position")
+	if v == "" {
+		return eventstore.Start, nil
+	}
+	p, err := eventstore.ParsePosition(v)
+	if err != nil {
+		return p, domain.Invalid("invalid_min_position", "min_position", "min_position must look like 123-45 (as returned by a command)", "min_position moet de vorm 123-45 hebben.")
+	}
+	return p, nil
+}
+
+// ErrNotCaughtUp is returned when the projections did not reach the
+// requested position in time (504).
+var ErrNotCaughtUp = &domain.Error{Kind: domain.KindInternal, Code: "not_caught_up"}
+
+// Query authenticates, waits until the named projectors have passed the
+// request's min_position (bounded), then renders what fn returns as 200.
+func (s *Server) Query(w http.ResponseWriter, r *http.Request, projectors []string, fn func(ctx context.Context, actor domain.Actor) (any, error)) {
+	actor, ok := s.Actor(w, r)
+	if !ok {
+		return
+	}
+	min, err := MinPosition(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if !min.IsStart() {
+		ctx, cancel := context.WithTimeout(r.Context(), s.WaitTimeout)
+		err := s.Wait.WaitFor(ctx, min, projectors...)
+		cancel()
+		if err != nil {
+			if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+				return // the client went away
+			}
+			httpx.WriteJSON(w, http.StatusGatewayTimeout, httpx.ErrorBody{Error: httpx.ErrorDetail{
+				Code:    "not_caught_up",
+				Message: fmt.Sprintf("the read models have not yet reached position %s; retry shortly", min),
+			}})
+			return
+		}
+	}
+	body, err := fn(r.Context(), actor)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	httpx.WriteJSON(w, http.StatusOK, body)
+}

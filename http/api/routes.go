@@ -1,0 +1,24 @@
+package api
+
+import (
+	"net/http"
+
+	"backoffice/domain"
+	"backoffice/http/httpx"
+)
+
+// routes lists the API's own routes; each feature adds its routes in its
+// Routes method (see the feature files).
+func (s *Server) routes() {
+	v1 := s.router.PathPrefix("/api/v1").Subrouter()
+	for _, f := range s.Features {
+		f.Routes(v1, s)
+	}
+	s.router.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.Error(w, r, domain.NotFound("no_such_endpoint", "no such endpoint", "Dit adres bestaat niet."))
+	})
+	s.router.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		httpx.WriteJSON(w, http.StatusMethodNotAllowed, httpx.ErrorBody{Error: httpx.ErrorDetail{
+			Code: "method_not_allowed", Message: "method not allowed on this endpoint"}})
+	})
+}

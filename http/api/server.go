@@ -1,0 +1,74 @@
+// Package api is the JSON API under /api/v1. Handlers parse, authorize (the
+// actor comes from the Authenticator; scope is checked again in the command
+// and query layers), call one command or query, and render. Nothing else.
+package api
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/mux"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"backoffice/domain"
+	"backoffice/eventstore"
+)
+
+// Authenticator finds the actor of a request from its session cookie or
+// bearer token. It returns a *domain.Error of KindUnauthorized when there is
+// none or it is invalid.
+type Authenticator interface {
+	Authenticate(r *http.Request) (domain.Actor, error)
+}
+
+// Waiter blocks until the named projectors have passed pos (read-your-writes).
+type Waiter interface {
+	WaitFor(ctx context.Context, pos eventstore.Position, projectors ...string) error
+}
+
+// Deps are the API's collaborators. Features add their services here.
+type Deps struct {
+	Log   *slog.Logger
+	Pool  *pgxpool.Pool
+	Auth  Authenticator
+	Wait  Waiter
+	Clock func() time.Time
+	// WaitTimeout bounds a read-your-writes wait (504 after it).
+	WaitTimeout time.Duration
+	Features    []Feature
+}
+
+// Feature is a slice of the API (identity, timesheets, ...) that registers its
+// routes on the /api/v1 subrouter.
+type Feature interface {
+	Routes(r *mux.Router, s *Server)
+}
+
+// Server is the API's shared machinery: handlers of every feature use its
+// helpers for commands and queries.
+type Server struct {
+	Deps
+	router *mux.Router
+}
+
+// New builds the API handler; mount it at /api/v1.
+func New(d Deps) (*Server, error) {
+	if d.Log == nil || d.Pool == nil || d.Auth == nil || d.Wait == nil {
+		return nil, errors.New("api: Log, Pool, Auth and Wait are required")
+	}
+	if d.Clock == nil {
+		d.Clock = time.Now
+	}
+	if d.WaitTimeout == 0 {
+		d.WaitTimeout = 5 * time.Second
+	}
+	s := &Server{Deps: d, router: mux.NewRouter()}
+	s.routes()
+	return s, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }

@@ -1,0 +1,121 @@
+// Package app is the composition root: it wires the event store, the read
+// models and their projectors, the JSON API and the operational endpoints
+// into one http.Handler and one Run loop. `backoffice serve` and the
+// end-to-end tests build the application the same way, through New.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/mux"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"golang.org/x/sync/errgroup"
+
+	"backoffice/eventstore"
+	"backoffice/http/api"
+	"backoffice/http/httpx"
+	"backoffice/projections"
+	"backoffice/readmodel"
+)
+
+// Options are the application's external collaborators.
+type Options struct {
+	Pool  *pgxpool.Pool
+	Store eventstore.Store
+	Log   *slog.Logger
+	// Clock defaults to time.Now; tests inject a fixed one.
+	Clock func() time.Time
+	// Registry receives the metrics; a fresh registry when nil.
+	Registry *prometheus.Registry
+	// StoreCheck, when set, is a readiness check of the event store (e.g.
+	// EventStoreDB reachable).
+	StoreCheck func(context.Context) error
+	// WaitTimeout bounds read-your-writes waits (default 5s).
+	WaitTimeout time.Duration
+	// Projections overrides projector runtime settings in tests.
+	Projections projections.Config
+}
+
+// App is the assembled application.
+type App struct {
+	Handler     http.Handler
+	Projections *projections.Runtime
+	opts        Options
+	background  []func(context.Context) error
+}
+
+// Migrate brings every schema this application owns up to date.
+func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
+	if err := readmodel.Migrate(ctx, pool); err != nil {
+		return err
+	}
+	return projections.Migrate(ctx, pool)
+}
+
+// New assembles the application. The schema must be migrated.
+func New(ctx context.Context, o Options) (*App, error) {
+	if o.Pool == nil || o.Store == nil || o.Log == nil {
+		return nil, errors.New("app: Pool, Store and Log are required")
+	}
+	if o.Clock == nil {
+		o.Clock = time.Now
+	}
+	if o.Registry == nil {
+		o.Registry = prometheus.NewRegistry()
+		o.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	}
+	a := &App{opts: o}
+
+	f, err := newFeatures(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	pc := o.Projections
+	pc.Store, pc.Pool, pc.Logger, pc.Registerer = o.Store, o.Pool, o.Log.With("component", "projections"), o.Registry
+	pc.Projectors = append(pc.Projectors, f.projectors...)
+	rt, err := projections.New(pc)
+	if err != nil {
+		return nil, fmt.Errorf("app: %w", err)
+	}
+	a.Projections = rt
+	a.background = append(a.background, rt.Run)
+	a.background = append(a.background, f.background...)
+
+	apiServer, err := api.New(api.Deps{
+		Log: o.Log.With("component", "api"), Pool: o.Pool, Auth: f.auth, Wait: rt,
+		Clock: o.Clock, WaitTimeout: o.WaitTimeout, Features: f.api,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("app: %w", err)
+	}
+
+	metrics := httpx.NewMetrics(o.Registry)
+	root := mux.NewRouter()
+	root.Use(httpx.RequestIDs, httpx.AccessLog(o.Log.With("component", "http"), metrics))
+	root.Handle("/healthz", http.HandlerFunc(handleHealthz)).Methods(http.MethodGet)
+	root.Handle("/readyz", a.handleReadyz()).Methods(http.MethodGet)
+	root.Handle("/metrics", promhttp.HandlerFor(o.Registry, promhttp.HandlerOpts{})).Methods(http.MethodGet)
+	root.PathPrefix("/api/").Handler(apiServer)
+	if f.portal != nil {
+		root.PathPrefix("/").Handler(f.portal)
+	}
+	a.Handler = root
+	return a, nil
+}
+
+// Run runs the projectors and other background work until ctx ends.
+func (a *App) Run(ctx context.Context) error {
+	g, ctx := errgroup.WithContext(ctx)
+	for _, fn := range a.background {
+		g.Go(func() error { return fn(ctx) })
+	}
+	return g.Wait()
+}
