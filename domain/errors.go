@@ -75,3 +75,10 @@ func KindOf(err error) Kind {
 	}
 	return KindInternal
 }
+
+// Forbidden is for a caller who may see the object but not do this to it
+// (e.g. a worker approving the client's step). Objects outside the caller's
+// scope are NotFound instead, so their existence is not leaked.
+func Forbidden(code, en, nl string) *Error {
+	return &Error{Kind: KindForbidden, Code: code, Message: en, MessageNL: nl}
+}

@@ -1,0 +1,34 @@
+package timesheet
+
+import (
+	"strings"
+	"time"
+
+	"backoffice/domain"
+)
+
+// MarkImported records that the payroll package imported the approved
+// hours in a batch. Repeating it with the same batch records nothing (a
+// retried import); another batch is a conflict.
+func (t *Timesheet) MarkImported(actor domain.Actor, now time.Time, importBatch string) ([]domain.Event, error) {
+	if !actor.Is(domain.RolePayroll, domain.RoleBackoffice) {
+		return nil, forbidden("payroll_only", "only payroll can mark a timesheet imported",
+			"Alleen de salarisadministratie kan een urenbriefje als geïmporteerd markeren.")
+	}
+	importBatch = strings.TrimSpace(importBatch)
+	if importBatch == "" {
+		return nil, domain.Invalid("import_batch_required", "import_batch", "the import batch is required", "De importbatch ontbreekt.")
+	}
+	switch t.Status() {
+	case StatusApproved:
+	case StatusImported:
+		if t.importBatch == importBatch {
+			return nil, nil
+		}
+		return nil, domain.Conflict("already_imported", "the timesheet has already been imported", "Het urenbriefje is al geïmporteerd.")
+	default:
+		return nil, domain.Conflict("not_approved", "only an approved timesheet can be imported",
+			"Alleen een geaccordeerd urenbriefje kan worden geïmporteerd.")
+	}
+	return t.record(&Imported{Hash: t.hash, ImportBatch: importBatch}), nil
+}

@@ -1,0 +1,44 @@
+package timesheet
+
+import (
+	"slices"
+	"time"
+
+	"backoffice/domain"
+)
+
+// Offer (aanbieden) locks the timesheet and hands it to the first step of
+// the placement's approval chain. It needs at least one non-zero line or
+// entry. Offering after a rejection starts the chain again. An offer at or
+// after the entry deadline is flagged late.
+func (t *Timesheet) Offer(actor domain.Actor, terms Terms, now time.Time) ([]domain.Event, error) {
+	if err := t.checkTerms(terms); err != nil {
+		return nil, err
+	}
+	if !actor.Is(terms.EnteredBy, domain.RoleBackoffice) {
+		return nil, forbidden("not_the_enterer", "only the one who enters the hours can change or offer this timesheet",
+			"Alleen wie de uren invoert kan dit urenbriefje wijzigen of aanbieden.")
+	}
+	if t.Status() == StatusOffered {
+		return nil, domain.Conflict("already_offered", "the timesheet has already been offered", "Het urenbriefje is al aangeboden.")
+	}
+	if _, err := t.beginEdit(actor, terms, now); err != nil {
+		return nil, err
+	}
+	if !t.opened || t.TotalMinutes() == 0 {
+		return nil, domain.Rule("nothing_to_offer", "", "enter at least one line with hours before offering",
+			"Vul ten minste één urenregel in voordat u het urenbriefje aanbiedt.")
+	}
+	chain := slices.Clone(terms.Chain)
+	return t.record(&Offered{
+		Round:        t.round + 1,
+		Hash:         t.ContentHash(),
+		Chain:        chain,
+		Next:         chain[0],
+		Lines:        t.Lines(),
+		DayTotals:    t.DayTotals(),
+		TotalMinutes: t.TotalMinutes(),
+		Deadline:     t.entryDeadline,
+		Late:         !now.Before(t.entryDeadline),
+	}), nil
+}

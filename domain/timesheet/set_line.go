@@ -1,0 +1,70 @@
+package timesheet
+
+import (
+	"time"
+
+	"backoffice/domain"
+)
+
+// SetLine sets the minutes per day (Monday first) of the line of an hour
+// type, adding the line when it is new. Only hour types of the agreement in
+// force that week may be booked; per day all lines together stay within 24
+// hours; days outside the placement period stay empty. In time registration
+// mode the normal hour type's line comes from the entries and cannot be set.
+// Setting a line to the minutes it already has records nothing.
+func (t *Timesheet) SetLine(actor domain.Actor, terms Terms, hourType string, minutes [7]Minutes, now time.Time) ([]domain.Event, error) {
+	prelude, err := t.beginEdit(actor, terms, now)
+	if err != nil {
+		return nil, err
+	}
+	ht, err := lineHourType(terms, hourType)
+	if err != nil {
+		return nil, err
+	}
+	for i, m := range minutes {
+		if m < 0 {
+			return nil, domain.Invalid("hours_negative", dayFields[i], "hours cannot be negative", "Uren kunnen niet negatief zijn.")
+		}
+	}
+	lines := make(map[string]Line, len(t.lines)+1)
+	for c, l := range t.lines {
+		lines[c] = l
+	}
+	line := Line{HourType: ht, Minutes: minutes}
+	lines[hourType] = line
+	days := t.dayTotalsWith(lines, t.normalLine.Minutes)
+	if err := checkDays(terms, days, minutes); err != nil {
+		return nil, err
+	}
+	if old, ok := t.lines[hourType]; ok && old == line {
+		return nil, nil
+	}
+	return t.record(append(prelude, &LineSet{Line: line, DayTotals: days})...), nil
+}
+
+// AddLine adds an empty line of another hour type (toevoegen).
+func (t *Timesheet) AddLine(actor domain.Actor, terms Terms, hourType string, now time.Time) ([]domain.Event, error) {
+	if _, ok := t.lines[hourType]; ok {
+		if _, err := t.beginEdit(actor, terms, now); err != nil {
+			return nil, err
+		}
+		return nil, domain.Conflict("line_exists", "there already is a line of this hour type",
+			"Er is al een urenregel van deze uursoort.")
+	}
+	return t.SetLine(actor, terms, hourType, [7]Minutes{}, now)
+}
+
+func lineHourType(terms Terms, code string) (HourType, error) {
+	ht, ok := terms.hourType(code)
+	if !ok {
+		return HourType{}, domain.Rule("hour_type_not_agreed", "hour_type",
+			"this hour type is not part of the agreement for this week",
+			"Deze uursoort hoort niet bij de afspraken voor deze week.")
+	}
+	if terms.TimeRegistration && code == terms.NormalHourType {
+		return HourType{}, domain.Rule("line_from_time_registration", "hour_type",
+			"with time registration the normal hours come from the entered start and end times",
+			"Bij tijdregistratie volgen de normale uren uit de ingevulde begin- en eindtijden.")
+	}
+	return ht, nil
+}
