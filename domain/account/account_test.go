@@ -1,0 +1,352 @@
+package account_test
+
+import (
+	"errors"
+	"reflect"
+	"testing"
+	"time"
+
+	"backoffice/domain"
+	"backoffice/domain/account"
+)
+
+var (
+	now        = time.Date(2025, 3, 10, 9, 0, 0, 0, time.UTC)
+	system     = domain.Actor{Role: domain.RoleSystem}
+	backoffice = domain.Actor{AccountID: "bo-1", Role: domain.RoleBackoffice}
+	clientUser = domain.Actor{AccountID: "acc-c", Role: domain.RoleClient, ClientID: "c-1"}
+	hashA      = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	hashB      = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+)
+
+func code(c string) error { return &domain.Error{Code: c} }
+
+// run checks one case: fold given, run when, compare events or error.
+func run(t *testing.T, given []domain.Event, when func(*account.Account) ([]domain.Event, error), want []domain.Event, wantErr error) {
+	t.Helper()
+	a, err := account.Load(given...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := when(a)
+	if wantErr != nil {
+		if !errors.Is(err, wantErr) {
+			t.Fatalf("error = %v, want %v", err, wantErr)
+		}
+		if got != nil {
+			t.Fatalf("events %v returned with an error", got)
+		}
+		return
+	}
+	if err != nil {
+		t.Fatalf("unexpected error %v", err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("events\n got %#v\nwant %#v", got, want)
+	}
+	for _, e := range got {
+		if err := a.Apply(e); err != nil {
+			t.Fatalf("new event does not apply: %v", err)
+		}
+	}
+}
+
+var created = &account.Created{AccountID: "a-1", Email: "jan@example.nl", Role: domain.RoleWorker, WorkerID: "w-1", Language: "nl"}
+
+func TestCreate(t *testing.T) {
+	tests := []struct {
+		name    string
+		given   []domain.Event
+		actor   domain.Actor
+		cmd     account.Create
+		want    []domain.Event
+		wantErr error
+	}{
+		{"worker account", nil, system,
+			account.Create{AccountID: "a-1", Email: " Jan@Example.NL ", Role: domain.RoleWorker, WorkerID: "w-1"},
+			[]domain.Event{created}, nil},
+		{"client contact in English", nil, backoffice,
+			account.Create{AccountID: "a-2", Email: "inkoop@bakkerij.nl", Role: domain.RoleClient, ClientID: "c-1", Language: "en"},
+			[]domain.Event{&account.Created{AccountID: "a-2", Email: "inkoop@bakkerij.nl", Role: domain.RoleClient, ClientID: "c-1", Language: "en"}}, nil},
+		{"backoffice user has no tenant", nil, backoffice,
+			account.Create{AccountID: "a-3", Email: "piet@bureau.nl", Role: domain.RoleBackoffice},
+			[]domain.Event{&account.Created{AccountID: "a-3", Email: "piet@bureau.nl", Role: domain.RoleBackoffice, Language: "nl"}}, nil},
+		{"client user may not", nil, clientUser,
+			account.Create{AccountID: "a-1", Email: "jan@example.nl", Role: domain.RoleWorker, WorkerID: "w-1"},
+			nil, account.Forbidden},
+		{"exists", []domain.Event{created}, system,
+			account.Create{AccountID: "a-1", Email: "jan@example.nl", Role: domain.RoleWorker, WorkerID: "w-1"},
+			nil, code("account_exists")},
+		{"bad email", nil, system,
+			account.Create{AccountID: "a-1", Email: "jan", Role: domain.RoleWorker, WorkerID: "w-1"},
+			nil, code("email_format")},
+		{"token roles are not accounts", nil, system,
+			account.Create{AccountID: "a-1", Email: "jan@example.nl", Role: domain.RolePayroll},
+			nil, code("role")},
+		{"missing tenant", nil, system,
+			account.Create{AccountID: "a-1", Email: "jan@example.nl", Role: domain.RoleClient},
+			nil, code("required")},
+		{"two tenants", nil, system,
+			account.Create{AccountID: "a-1", Email: "jan@example.nl", Role: domain.RoleClient, ClientID: "c-1", WorkerID: "w-1"},
+			nil, code("tenant_mismatch")},
+		{"backoffice with tenant", nil, system,
+			account.Create{AccountID: "a-1", Email: "jan@example.nl", Role: domain.RoleBackoffice, ClientID: "c-1"},
+			nil, code("tenant_mismatch")},
+		{"bad language", nil, system,
+			account.Create{AccountID: "a-1", Email: "jan@example.nl", Role: domain.RoleWorker, WorkerID: "w-1", Language: "fr"},
+			nil, code("language")},
+		{"bad id", nil, system,
+			account.Create{AccountID: "a 1", Email: "jan@example.nl", Role: domain.RoleWorker, WorkerID: "w-1"},
+			nil, code("id_format")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			run(t, tt.given, func(a *account.Account) ([]domain.Event, error) {
+				return a.Create(tt.actor, tt.cmd, now)
+			}, tt.want, tt.wantErr)
+		})
+	}
+}
+
+func TestActivation(t *testing.T) {
+	issued := &account.ActivationIssued{AccountID: "a-1", TokenHash: hashA, ExpiresAt: now.Add(72 * time.Hour)}
+	activated := &account.Activated{AccountID: "a-1"}
+	disabled := &account.Disabled{AccountID: "a-1"}
+	issue := func(h string) func(*account.Account) ([]domain.Event, error) {
+		return func(a *account.Account) ([]domain.Event, error) { return a.IssueActivation(system, h, now) }
+	}
+	activate := func(h string, at time.Time) func(*account.Account) ([]domain.Event, error) {
+		return func(a *account.Account) ([]domain.Event, error) { return a.Activate(h, at) }
+	}
+	tests := []struct {
+		name    string
+		given   []domain.Event
+		when    func(*account.Account) ([]domain.Event, error)
+		want    []domain.Event
+		wantErr error
+	}{
+		{"issue expires after 72h", []domain.Event{created}, issue(hashA), []domain.Event{issued}, nil},
+		{"issue needs account", nil, issue(hashA), nil, domain.ErrNotFound},
+		{"issue refuses plaintext", []domain.Event{created}, issue("secret"), nil, code("token_hash")},
+		{"issue only by staff", []domain.Event{created}, func(a *account.Account) ([]domain.Event, error) {
+			return a.IssueActivation(clientUser, hashA, now)
+		}, nil, account.Forbidden},
+		{"issue after activation", []domain.Event{created, issued, activated}, issue(hashB), nil, code("already_activated")},
+		{"issue when disabled", []domain.Event{created, disabled}, issue(hashB), nil, code("account_disabled")},
+		{"activate", []domain.Event{created, issued}, activate(hashA, now.Add(71*time.Hour)), []domain.Event{activated}, nil},
+		{"activate wrong token", []domain.Event{created, issued}, activate(hashB, now), nil, code("token_invalid")},
+		{"activate expired", []domain.Event{created, issued}, activate(hashA, now.Add(72*time.Hour)), nil, code("token_expired")},
+		{"activate without link", []domain.Event{created}, activate(hashA, now), nil, code("token_invalid")},
+		{"activate empty hash without link", []domain.Event{created}, activate("", now), nil, code("token_invalid")},
+		{"single use", []domain.Event{created, issued, activated}, activate(hashA, now), nil, code("already_activated")},
+		{"reissued link replaces old", []domain.Event{created, issued,
+			&account.ActivationIssued{AccountID: "a-1", TokenHash: hashB, ExpiresAt: now.Add(80 * time.Hour)}},
+			activate(hashA, now), nil, code("token_invalid")},
+		{"disabled voids link", []domain.Event{created, issued, disabled, &account.Enabled{AccountID: "a-1"}},
+			activate(hashA, now), nil, code("token_invalid")},
+		{"disabled cannot activate", []domain.Event{created, issued, disabled}, activate(hashA, now), nil, code("account_disabled")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { run(t, tt.given, tt.when, tt.want, tt.wantErr) })
+	}
+}
+
+func TestPassword(t *testing.T) {
+	active := []domain.Event{created,
+		&account.ActivationIssued{AccountID: "a-1", TokenHash: hashA, ExpiresAt: now.Add(time.Hour)},
+		&account.Activated{AccountID: "a-1"}}
+	requested := &account.PasswordResetRequested{AccountID: "a-1", TokenHash: hashB, ExpiresAt: now.Add(2 * time.Hour)}
+	self := domain.Actor{AccountID: "a-1", Role: domain.RoleWorker, WorkerID: "w-1"}
+	with := func(extra ...domain.Event) []domain.Event {
+		return append(append([]domain.Event{}, active...), extra...)
+	}
+	tests := []struct {
+		name    string
+		given   []domain.Event
+		when    func(*account.Account) ([]domain.Event, error)
+		want    []domain.Event
+		wantErr error
+	}{
+		{"request", active, func(a *account.Account) ([]domain.Event, error) {
+			return a.RequestPasswordReset(system, hashB, now)
+		}, []domain.Event{requested}, nil},
+		{"request before activation", []domain.Event{created}, func(a *account.Account) ([]domain.Event, error) {
+			return a.RequestPasswordReset(system, hashB, now)
+		}, nil, code("not_activated")},
+		{"reset", with(requested), func(a *account.Account) ([]domain.Event, error) {
+			return a.ResetPassword(hashB, now.Add(time.Hour))
+		}, []domain.Event{&account.PasswordChanged{AccountID: "a-1", ViaReset: true}}, nil},
+		{"reset expired", with(requested), func(a *account.Account) ([]domain.Event, error) {
+			return a.ResetPassword(hashB, now.Add(2*time.Hour))
+		}, nil, code("token_expired")},
+		{"reset single use", with(requested, &account.PasswordChanged{AccountID: "a-1", ViaReset: true}), func(a *account.Account) ([]domain.Event, error) {
+			return a.ResetPassword(hashB, now)
+		}, nil, code("token_invalid")},
+		{"activation token is no reset token", with(requested), func(a *account.Account) ([]domain.Event, error) {
+			return a.ResetPassword(hashA, now)
+		}, nil, code("token_invalid")},
+		{"change own", active, func(a *account.Account) ([]domain.Event, error) {
+			return a.ChangePassword(self, now)
+		}, []domain.Event{&account.PasswordChanged{AccountID: "a-1"}}, nil},
+		{"change other's", active, func(a *account.Account) ([]domain.Event, error) {
+			return a.ChangePassword(backoffice, now)
+		}, nil, account.Forbidden},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { run(t, tt.given, tt.when, tt.want, tt.wantErr) })
+	}
+}
+
+func TestDisableEnable(t *testing.T) {
+	disabled := &account.Disabled{AccountID: "a-1", Reason: "uit dienst"}
+	tests := []struct {
+		name    string
+		given   []domain.Event
+		when    func(*account.Account) ([]domain.Event, error)
+		want    []domain.Event
+		wantErr error
+	}{
+		{"disable", []domain.Event{created}, func(a *account.Account) ([]domain.Event, error) {
+			return a.Disable(backoffice, " uit  dienst ", now)
+		}, []domain.Event{disabled}, nil},
+		{"disable twice", []domain.Event{created, disabled}, func(a *account.Account) ([]domain.Event, error) {
+			return a.Disable(backoffice, "", now)
+		}, nil, code("already_disabled")},
+		{"disable by client", []domain.Event{created}, func(a *account.Account) ([]domain.Event, error) {
+			return a.Disable(clientUser, "", now)
+		}, nil, account.Forbidden},
+		{"enable", []domain.Event{created, disabled}, func(a *account.Account) ([]domain.Event, error) {
+			return a.Enable(backoffice, now)
+		}, []domain.Event{&account.Enabled{AccountID: "a-1"}}, nil},
+		{"enable active", []domain.Event{created}, func(a *account.Account) ([]domain.Event, error) {
+			return a.Enable(backoffice, now)
+		}, nil, code("not_disabled")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { run(t, tt.given, tt.when, tt.want, tt.wantErr) })
+	}
+}
+
+func TestAccountState(t *testing.T) {
+	a, err := account.Load(created,
+		&account.ActivationIssued{AccountID: "a-1", TokenHash: hashA, ExpiresAt: now},
+		&account.Activated{AccountID: "a-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.CanLogIn() || a.Email() != "jan@example.nl" || a.Role() != domain.RoleWorker || account.Stream("a-1") != "account-a-1" {
+		t.Fatal("state not folded")
+	}
+	if got := a.Actor(); got != (domain.Actor{AccountID: "a-1", Role: domain.RoleWorker, WorkerID: "w-1", Language: "nl"}) {
+		t.Fatalf("actor %+v", got)
+	}
+	if _, err := account.Load(&account.TokenCreated{}); err == nil {
+		t.Fatal("foreign event applied")
+	}
+}
+
+func TestToken(t *testing.T) {
+	created := &account.TokenCreated{TokenID: "t-1", Kind: account.TokenPayroll, Label: "Loket export"}
+	tests := []struct {
+		name    string
+		given   []domain.Event
+		when    func(*account.Token) ([]domain.Event, error)
+		want    []domain.Event
+		wantErr error
+	}{
+		{"create", nil, func(tk *account.Token) ([]domain.Event, error) {
+			return tk.Create(backoffice, account.CreateToken{TokenID: "t-1", Kind: account.TokenPayroll, Label: " Loket export"}, now)
+		}, []domain.Event{created}, nil},
+		{"create by client", nil, func(tk *account.Token) ([]domain.Event, error) {
+			return tk.Create(clientUser, account.CreateToken{TokenID: "t-1", Kind: account.TokenPayroll, Label: "x"}, now)
+		}, nil, account.Forbidden},
+		{"unknown kind", nil, func(tk *account.Token) ([]domain.Event, error) {
+			return tk.Create(backoffice, account.CreateToken{TokenID: "t-1", Kind: "backoffice", Label: "x"}, now)
+		}, nil, code("token_kind")},
+		{"no label", nil, func(tk *account.Token) ([]domain.Event, error) {
+			return tk.Create(backoffice, account.CreateToken{TokenID: "t-1", Kind: account.TokenAuditor}, now)
+		}, nil, code("required")},
+		{"create twice", []domain.Event{created}, func(tk *account.Token) ([]domain.Event, error) {
+			return tk.Create(backoffice, account.CreateToken{TokenID: "t-1", Kind: account.TokenPayroll, Label: "x"}, now)
+		}, nil, code("token_exists")},
+		{"revoke", []domain.Event{created}, func(tk *account.Token) ([]domain.Event, error) {
+			return tk.Revoke(backoffice, "gelekt", now)
+		}, []domain.Event{&account.TokenRevoked{TokenID: "t-1", Reason: "gelekt"}}, nil},
+		{"revoke twice", []domain.Event{created, &account.TokenRevoked{TokenID: "t-1"}}, func(tk *account.Token) ([]domain.Event, error) {
+			return tk.Revoke(backoffice, "", now)
+		}, nil, code("already_revoked")},
+		{"revoke unknown", nil, func(tk *account.Token) ([]domain.Event, error) {
+			return tk.Revoke(backoffice, "", now)
+		}, nil, domain.ErrNotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tk, err := account.LoadToken(tt.given...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := tt.when(tk)
+			if tt.wantErr != nil {
+				if !errors.Is(err, tt.wantErr) {
+					t.Fatalf("error = %v, want %v", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || !reflect.DeepEqual(got, tt.want) {
+				t.Fatalf("got %#v, %v", got, err)
+			}
+		})
+	}
+	tk, _ := account.LoadToken(created)
+	if !tk.Active() || tk.Actor().Role != domain.RolePayroll || tk.Kind() != account.TokenPayroll {
+		t.Fatal("token state")
+	}
+	tk, _ = account.LoadToken(created, &account.TokenRevoked{TokenID: "t-1"})
+	if tk.Active() {
+		t.Fatal("revoked token active")
+	}
+}
+
+func TestEventsRoundTrip(t *testing.T) {
+	samples := []domain.Event{
+		created,
+		&account.ActivationIssued{AccountID: "a-1", TokenHash: hashA, ExpiresAt: now},
+		&account.Activated{AccountID: "a-1"},
+		&account.PasswordResetRequested{AccountID: "a-1", TokenHash: hashB, ExpiresAt: now},
+		&account.PasswordChanged{AccountID: "a-1", ViaReset: true},
+		&account.Disabled{AccountID: "a-1", Reason: "r"},
+		&account.Enabled{AccountID: "a-1"},
+		&account.TokenCreated{TokenID: "t-1", Kind: account.TokenAuditor, Label: "l"},
+		&account.TokenRevoked{TokenID: "t-1", Reason: "r"},
+	}
+	roundTrip(t, account.Events, samples)
+}
+
+// roundTrip encodes and decodes every sample and checks that the samples
+// cover the registry exactly.
+func roundTrip(t *testing.T, r *domain.Registry, samples []domain.Event) {
+	t.Helper()
+	seen := map[string]bool{}
+	for _, e := range samples {
+		seen[e.EventType()] = true
+		b, err := domain.Encode(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := r.Decode(e.EventType(), b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, e) {
+			t.Errorf("%s: round trip\n got %#v\nwant %#v", e.EventType(), got, e)
+		}
+	}
+	for _, name := range r.Types() {
+		if !seen[name] {
+			t.Errorf("no round-trip sample for %s", name)
+		}
+	}
+	if len(seen) != len(r.Types()) {
+		t.Errorf("samples of unregistered types: %d samples, %d registered", len(seen), len(r.Types()))
+	}
+}

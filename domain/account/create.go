@@ -1,0 +1,90 @@
+package account
+
+import (
+	"time"
+
+	"backoffice/domain"
+	"backoffice/domain/validate"
+)
+
+// Create is the command to create a login.
+type Create struct {
+	AccountID      string
+	Email          string
+	Role           domain.Role
+	IntermediaryID string
+	ClientID       string
+	WorkerID       string
+	Language       string // "nl" when empty
+}
+
+// Create records a new login. Accounts for contacts and workers are
+// created automatically by a process manager (actor RoleSystem) reacting to
+// client.registered, intermediary.registered and worker.registered; back-office
+// users can create any account. Integration tokens are not accounts: see
+// Token.
+//
+// Rules: role is backoffice, intermediary, client or worker; exactly the
+// tenant ID matching the role is set (none for backoffice). That the e-mail
+// address is unique across accounts is a set rule the command layer enforces
+// with a unique index on the accounts table before appending.
+func (a *Account) Create(actor domain.Actor, cmd Create, now time.Time) ([]domain.Event, error) {
+	if !IsStaff(actor) {
+		return nil, Forbidden
+	}
+	if a.created {
+		return nil, domain.Conflict("account_exists",
+			"The account already exists.",
+			"Het account bestaat al.")
+	}
+	if err := validate.ID("account_id", cmd.AccountID); err != nil {
+		return nil, err
+	}
+	email, err := validate.NormalizeEmail("email", cmd.Email)
+	if err != nil {
+		return nil, err
+	}
+	lang, err := validate.Language("language", cmd.Language)
+	if err != nil {
+		return nil, err
+	}
+	var tenantField, tenantID string
+	switch cmd.Role {
+	case domain.RoleBackoffice:
+	case domain.RoleIntermediary:
+		tenantField, tenantID = "intermediary_id", cmd.IntermediaryID
+	case domain.RoleClient:
+		tenantField, tenantID = "client_id", cmd.ClientID
+	case domain.RoleWorker:
+		tenantField, tenantID = "worker_id", cmd.WorkerID
+	default:
+		return nil, domain.Invalid("role", "role",
+			"An account is for a back-office user, an intermediary, a client or a worker.",
+			"Een account is voor een backoffice-gebruiker, intermediair, opdrachtgever of werknemer.")
+	}
+	set := 0
+	for _, id := range []string{cmd.IntermediaryID, cmd.ClientID, cmd.WorkerID} {
+		if id != "" {
+			set++
+		}
+	}
+	if tenantField != "" {
+		if err := validate.ID(tenantField, tenantID); err != nil {
+			return nil, err
+		}
+	}
+	if (tenantField == "" && set != 0) || (tenantField != "" && set != 1) {
+		return nil, domain.Invalid("tenant_mismatch", "role",
+			"Exactly the organisation that matches the role must be given.",
+			"Geef precies de organisatie op die bij de rol hoort.")
+	}
+	return []domain.Event{&Created{
+		AccountID:      cmd.AccountID,
+		Email:          email,
+		Role:           cmd.Role,
+		IntermediaryID: cmd.IntermediaryID,
+		ClientID:       cmd.ClientID,
+		WorkerID:       cmd.WorkerID,
+		Language:       lang,
+	}}, nil
+}

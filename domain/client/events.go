@@ -1,0 +1,53 @@
+package client
+
+import (
+	"time"
+
+	"backoffice/domain"
+	"backoffice/domain/validate"
+)
+
+// Stored event type names.
+//
+// WARNING: these strings are stored with every event forever. Never rename
+// one; add a new event type instead.
+const (
+	TypeRegistered       = "client.registered"
+	TypeAgreementChanged = "client.agreement_changed"
+)
+
+// Events is the registry of this package's event payloads.
+var Events = domain.NewRegistry(&Registered{}, &AgreementChanged{})
+
+// Address is the company's visiting address (not personal data).
+type Address = validate.Address
+
+// Contact is the client's contact person, without the mobile number.
+type Contact struct {
+	Name  string `json:"name"`
+	Email string `json:"email"`
+}
+
+// Registered: the bureau took on a client under an intermediary, with the
+// agreement in force from AgreementFrom.
+type Registered struct {
+	ClientID       string    `json:"client_id"`
+	IntermediaryID string    `json:"intermediary_id"`
+	Name           string    `json:"name"`
+	KvK            string    `json:"kvk"`
+	Address        Address   `json:"address"`
+	Contact        Contact   `json:"contact"`
+	AgreementFrom  time.Time `json:"agreement_from"`
+	Agreement      Agreement `json:"agreement"`
+}
+
+// AgreementChanged: from EffectiveFrom (a Monday) on, Agreement applies.
+// A later change with the same EffectiveFrom replaces an earlier one.
+type AgreementChanged struct {
+	ClientID      string    `json:"client_id"`
+	EffectiveFrom time.Time `json:"effective_from"`
+	Agreement     Agreement `json:"agreement"`
+}
+
+func (*Registered) EventType() string       { return TypeRegistered }
+func (*AgreementChanged) EventType() string { return TypeAgreementChanged }

@@ -1,0 +1,99 @@
+package client
+
+import (
+	"time"
+
+	"backoffice/domain"
+	"backoffice/domain/account"
+	"backoffice/domain/intermediary"
+	"backoffice/domain/validate"
+)
+
+// Register is the command to register a client.
+type Register struct {
+	ClientID        string
+	Name            string
+	KvK             string
+	Address         Address
+	Contact         Contact
+	ContactPersonal ContactPersonalData // mobile: stored outside events
+	AgreementFrom   time.Time
+	Agreement       Agreement
+}
+
+// Register records a new client under an existing intermediary (loaded by
+// the caller). Back office only. It returns the events and the normalized
+// personal data of the contact, which the caller stores in the personal-data
+// table; it is not in the events.
+//
+// Rules: a valid KvK number and address, a contact with name and e-mail and
+// a mobile number, and a valid agreement (see Agreement.Normalize) applying
+// from AgreementFrom (any date).
+func (c *Client) Register(actor domain.Actor, inter *intermediary.Intermediary, cmd Register, now time.Time) ([]domain.Event, ContactPersonalData, error) {
+	var none ContactPersonalData
+	if !account.IsStaff(actor) {
+		return nil, none, account.Forbidden
+	}
+	if c.registered {
+		return nil, none, domain.Conflict("client_exists",
+			"The client is already registered.",
+			"De opdrachtgever is al ingeschreven.")
+	}
+	if inter == nil || !inter.Exists() {
+		return nil, none, domain.Rule("intermediary_unknown", "intermediary_id",
+			"The intermediary does not exist.",
+			"De intermediair bestaat niet.")
+	}
+	if err := validate.ID("client_id", cmd.ClientID); err != nil {
+		return nil, none, err
+	}
+	name, err := validate.Text("name", cmd.Name, 100)
+	if err != nil {
+		return nil, none, err
+	}
+	kvk, err := validate.NormalizeKvK(cmd.KvK)
+	if err != nil {
+		return nil, none, err
+	}
+	addr, err := cmd.Address.Normalize("address")
+	if err != nil {
+		return nil, none, err
+	}
+	contact, err := cmd.Contact.normalize()
+	if err != nil {
+		return nil, none, err
+	}
+	personal, err := cmd.ContactPersonal.Normalize()
+	if err != nil {
+		return nil, none, err
+	}
+	from, err := validate.Date("agreement_from", cmd.AgreementFrom)
+	if err != nil {
+		return nil, none, err
+	}
+	agreement, err := cmd.Agreement.Normalize()
+	if err != nil {
+		return nil, none, err
+	}
+	return []domain.Event{&Registered{
+		ClientID:       cmd.ClientID,
+		IntermediaryID: inter.ID(),
+		Name:           name,
+		KvK:            kvk,
+		Address:        addr,
+		Contact:        contact,
+		AgreementFrom:  from,
+		Agreement:      agreement,
+	}}, personal, nil
+}
+
+func (c Contact) normalize() (Contact, error) {
+	var err error
+	if c.Name, err = validate.Text("contact.name", c.Name, 100); err != nil {
+		return Contact{}, err
+	}
+	if c.Email, err = validate.NormalizeEmail("contact.email", c.Email); err != nil {
+		return Contact{}, err
+	}
+	return c, nil
+}

@@ -1,0 +1,73 @@
+package intermediary
+
+import (
+	"fmt"
+
+	"backoffice/domain"
+	"backoffice/domain/validate"
+)
+
+// StreamPrefix starts the stream name of every intermediary.
+//
+// WARNING: stored stream names; never change.
+const StreamPrefix = "intermediary-"
+
+// Stream returns the stream name of an intermediary.
+func Stream(id string) string { return StreamPrefix + id }
+
+// Intermediary is the aggregate state.
+type Intermediary struct {
+	id         string
+	name       string
+	kvk        string
+	contact    Contact
+	registered bool
+}
+
+// Load folds an intermediary's history.
+func Load(history ...domain.Event) (*Intermediary, error) {
+	i := &Intermediary{}
+	for _, e := range history {
+		if err := i.Apply(e); err != nil {
+			return nil, err
+		}
+	}
+	return i, nil
+}
+
+// Apply folds one event into the state: the only place state changes.
+func (i *Intermediary) Apply(e domain.Event) error {
+	switch e := e.(type) {
+	case *Registered:
+		i.id, i.name, i.kvk, i.contact, i.registered = e.IntermediaryID, e.Name, e.KvK, e.Contact, true
+	case *ContactChanged:
+		i.contact = e.Contact
+	default:
+		return fmt.Errorf("intermediary: cannot apply %T", e)
+	}
+	return nil
+}
+
+// ID returns the intermediary ID.
+func (i *Intermediary) ID() string { return i.id }
+
+// Exists reports whether the intermediary was registered.
+func (i *Intermediary) Exists() bool { return i.registered }
+
+// Name returns the trade name.
+func (i *Intermediary) Name() string { return i.name }
+
+// Contact returns the contact person.
+func (i *Intermediary) Contact() Contact { return i.contact }
+
+// normalize checks a contact and returns its canonical form.
+func (c Contact) normalize() (Contact, error) {
+	var err error
+	if c.Name, err = validate.Text("contact.name", c.Name, 100); err != nil {
+		return Contact{}, err
+	}
+	if c.Email, err = validate.NormalizeEmail("contact.email", c.Email); err != nil {
+		return Contact{}, err
+	}
+	return c, nil
+}

@@ -1,0 +1,124 @@
+package validate
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"backoffice/domain"
+)
+
+// stripSeparators removes every rune in seps from s (and trims it).
+func stripSeparators(s, seps string) string {
+	s = strings.TrimSpace(s)
+	if !strings.ContainsAny(s, seps) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if !strings.ContainsRune(seps, r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// required is the "field is empty" error. what/whatNL name the field in a
+// sentence ("The BSN", "Het BSN").
+func required(field, what, whatNL string) *domain.Error {
+	return domain.Invalid("required", field,
+		what+" is required.",
+		whatNL+" is verplicht.")
+}
+
+// Required checks that s is not blank and returns it trimmed.
+func Required(field, s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", domain.Invalid("required", field,
+			"This field is required.",
+			"Dit veld is verplicht.")
+	}
+	return s, nil
+}
+
+// Text checks a required free-text value (a name, a function, a street): at
+// most maxLen characters, valid UTF-8, no control characters. It returns the
+// trimmed value with inner whitespace runs collapsed to one space.
+func Text(field, s string, maxLen int) (string, error) {
+	s, err := Required(field, s)
+	if err != nil {
+		return "", err
+	}
+	return OptionalText(field, s, maxLen)
+}
+
+// OptionalText is Text for a value that may be empty.
+func OptionalText(field, s string, maxLen int) (string, error) {
+	if !utf8.ValidString(s) {
+		return "", domain.Invalid("text_encoding", field,
+			"The text contains invalid characters.",
+			"De tekst bevat ongeldige tekens.")
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' {
+			return "", domain.Invalid("text_encoding", field,
+				"The text contains invalid characters.",
+				"De tekst bevat ongeldige tekens.")
+		}
+	}
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) > maxLen {
+		return "", domain.Invalid("too_long", field,
+			"The text is too long.",
+			"De tekst is te lang.")
+	}
+	return s, nil
+}
+
+// ID checks an identifier supplied by the caller (usually a UUID): 1 to 64
+// characters from [A-Za-z0-9_-]. IDs end up in stream names
+// ("client-<id>") and URLs, so nothing else is allowed.
+func ID(field, s string) error {
+	if s == "" {
+		return domain.Invalid("required", field,
+			"The identifier is required.",
+			"De identificatie is verplicht.")
+	}
+	if len(s) > 64 {
+		return domain.Invalid("id_format", field,
+			"The identifier is too long.",
+			"De identificatie is te lang.")
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
+			return domain.Invalid("id_format", field,
+				"The identifier contains invalid characters.",
+				"De identificatie bevat ongeldige tekens.")
+		}
+	}
+	return nil
+}
+
+// Language checks a user interface language and returns it, "nl" when empty.
+func Language(field, s string) (string, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "nl":
+		return "nl", nil
+	case "en":
+		return "en", nil
+	}
+	return "", domain.Invalid("language", field,
+		"The language must be Dutch (nl) or English (en).",
+		"De taal moet Nederlands (nl) of Engels (en) zijn.")
+}

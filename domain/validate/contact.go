@@ -1,0 +1,176 @@
+package validate
+
+import (
+	"net/mail"
+	"strings"
+
+	"backoffice/domain"
+)
+
+// Email checks an e-mail address (a bare addr-spec, no display name).
+func Email(s string) error {
+	_, err := NormalizeEmail("email", s)
+	return err
+}
+
+// NormalizeEmail returns the address trimmed and lower-cased. Lower-casing
+// the local part is not what RFC 5321 promises, but the address is also the
+// username, and two accounts differing only in case would confuse everyone.
+func NormalizeEmail(field, s string) (string, error) {
+	v := strings.ToLower(strings.TrimSpace(s))
+	if v == "" {
+		return "", required(field, "The e-mail address", "Het e-mailadres")
+	}
+	bad := domain.Invalid("email_format", field,
+		"This is not a valid e-mail address.",
+		"Dit is geen geldig e-mailadres.")
+	if len(v) > 254 || strings.ContainsAny(v, " \t\r\n<>\"(),;:\\[]") {
+		return "", bad
+	}
+	at := strings.LastIndexByte(v, '@')
+	if at < 1 || at > 64 {
+		return "", bad
+	}
+	domainPart := v[at+1:]
+	if !strings.Contains(domainPart, ".") || strings.HasPrefix(domainPart, ".") ||
+		strings.HasSuffix(domainPart, ".") || strings.Contains(domainPart, "..") {
+		return "", bad
+	}
+	a, err := mail.ParseAddress(v)
+	if err != nil || a.Address != v || a.Name != "" {
+		return "", bad
+	}
+	return v, nil
+}
+
+// KvK checks a Chamber of Commerce (Kamer van Koophandel) number: 8 digits.
+func KvK(s string) error {
+	_, err := NormalizeKvK(s)
+	return err
+}
+
+// NormalizeKvK returns the 8 digits of a KvK number (spaces and dots removed).
+func NormalizeKvK(s string) (string, error) {
+	const field = "kvk"
+	v := stripSeparators(s, " .")
+	if v == "" {
+		return "", required(field, "The KvK number", "Het KvK-nummer")
+	}
+	if len(v) != 8 || !allDigits(v) {
+		return "", domain.Invalid("kvk_format", field,
+			"A KvK number consists of 8 digits.",
+			"Een KvK-nummer bestaat uit 8 cijfers.")
+	}
+	return v, nil
+}
+
+// PostalCodeNL checks a Dutch postal code: four digits (not starting with 0)
+// and two letters, where SA, SD and SS are not issued.
+func PostalCodeNL(s string) error {
+	_, err := NormalizePostalCodeNL("postal_code", s)
+	return err
+}
+
+// NormalizePostalCodeNL returns the postal code as "1234 AB".
+func NormalizePostalCodeNL(field, s string) (string, error) {
+	v := strings.ToUpper(stripSeparators(s, " "))
+	if v == "" {
+		return "", required(field, "The postal code", "De postcode")
+	}
+	if len(v) != 6 || !allDigits(v[:4]) || v[0] == '0' || !allUpper(v[4:]) {
+		return "", domain.Invalid("postal_code_format", field,
+			"A Dutch postal code looks like 1234 AB.",
+			"Een Nederlandse postcode heeft de vorm 1234 AB.")
+	}
+	switch v[4:] {
+	case "SA", "SD", "SS":
+		return "", domain.Invalid("postal_code_format", field,
+			"This postal code does not exist.",
+			"Deze postcode bestaat niet.")
+	}
+	return v[:4] + " " + v[4:], nil
+}
+
+// Phone checks a phone number in E.164 (+31201234567, 0031 ...) or Dutch
+// national form (020-1234567, 06-12345678).
+func Phone(s string) error {
+	_, err := NormalizePhone("phone", s)
+	return err
+}
+
+// NormalizePhone returns the number in E.164 ("+31612345678").
+func NormalizePhone(field, s string) (string, error) {
+	v := stripSeparators(s, " -().\t")
+	if v == "" {
+		return "", required(field, "The phone number", "Het telefoonnummer")
+	}
+	bad := domain.Invalid("phone_format", field,
+		"This is not a valid phone number.",
+		"Dit is geen geldig telefoonnummer.")
+	switch {
+	case strings.HasPrefix(v, "+"):
+		v = v[1:]
+	case strings.HasPrefix(v, "00"):
+		v = v[2:]
+	case strings.HasPrefix(v, "0"):
+		// Dutch national form: 0 + 9 digits.
+		if len(v) != 10 {
+			return "", bad
+		}
+		v = "31" + v[1:]
+	default:
+		return "", bad
+	}
+	// Drop the trunk prefix written as +31 (0)6 ... and collapsed to +3106.
+	if strings.HasPrefix(v, "310") {
+		v = "31" + v[3:]
+	}
+	if !allDigits(v) || v == "" || v[0] == '0' || len(v) < 8 || len(v) > 15 {
+		return "", bad
+	}
+	if strings.HasPrefix(v, "31") && len(v) != 11 {
+		return "", bad
+	}
+	return "+" + v, nil
+}
+
+// Mobile checks a mobile number: any E.164 number, but a Dutch one must be
+// a mobile number (06, +316). SMS with signing codes go to it.
+func Mobile(s string) error {
+	_, err := NormalizeMobile("mobile", s)
+	return err
+}
+
+// NormalizeMobile returns the mobile number in E.164.
+func NormalizeMobile(field, s string) (string, error) {
+	v, err := NormalizePhone(field, s)
+	if err != nil {
+		return "", err
+	}
+	if strings.HasPrefix(v, "+31") && !strings.HasPrefix(v, "+316") {
+		return "", domain.Invalid("mobile_format", field,
+			"This is not a mobile number (06).",
+			"Dit is geen mobiel nummer (06).")
+	}
+	return v, nil
+}
+
+// MobileNL checks a Dutch mobile number (06-12345678 or +31612345678).
+func MobileNL(s string) error {
+	_, err := NormalizeMobileNL("mobile", s)
+	return err
+}
+
+// NormalizeMobileNL returns a Dutch mobile number in E.164 ("+31612345678").
+func NormalizeMobileNL(field, s string) (string, error) {
+	v, err := NormalizePhone(field, s)
+	if err != nil {
+		return "", err
+	}
+	if !strings.HasPrefix(v, "+316") {
+		return "", domain.Invalid("mobile_format", field,
+			"This is not a Dutch mobile number (06).",
+			"Dit is geen Nederlands mobiel nummer (06).")
+	}
+	return v, nil
+}

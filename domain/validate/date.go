@@ -1,0 +1,58 @@
+package validate
+
+import (
+	"time"
+
+	"backoffice/domain"
+)
+
+// Day returns the calendar date of t (in t's own location) as midnight UTC.
+//
+// The domain represents calendar dates (start and end of a placement, the
+// date an agreement applies from, a date of birth) as time.Time values at
+// midnight UTC, so they compare with ==, Before and After and serialize
+// stably in events ("2025-01-06T00:00:00Z"). Callers pass "now" in
+// Europe/Amsterdam so that Day(now) is the Dutch "today".
+func Day(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Time{}
+	}
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// Date checks that a required date is set and returns it as Day(t).
+func Date(field string, t time.Time) (time.Time, error) {
+	if t.IsZero() {
+		return time.Time{}, domain.Invalid("required", field,
+			"The date is required.",
+			"De datum is verplicht.")
+	}
+	if y := t.Year(); y < 1900 || y > 2200 {
+		return time.Time{}, domain.Invalid("date_range", field,
+			"The date is out of range.",
+			"De datum valt buiten het toegestane bereik.")
+	}
+	return Day(t), nil
+}
+
+// ParseDate parses "2006-01-02" (the form in HTML date inputs) into a Day.
+func ParseDate(field, s string) (time.Time, error) {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return time.Time{}, domain.Invalid("date_format", field,
+			"The date must look like 2025-01-31.",
+			"De datum moet de vorm 2025-01-31 hebben.")
+	}
+	return Date(field, t)
+}
+
+// YearsBetween returns the completed years from birth to on (an age).
+func YearsBetween(birth, on time.Time) int {
+	birth, on = Day(birth), Day(on)
+	years := on.Year() - birth.Year()
+	if on.Month() < birth.Month() || on.Month() == birth.Month() && on.Day() < birth.Day() {
+		years--
+	}
+	return years
+}

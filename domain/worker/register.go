@@ -1,0 +1,95 @@
+package worker
+
+import (
+	"time"
+
+	"backoffice/domain"
+	"backoffice/domain/account"
+	"backoffice/domain/client"
+	"backoffice/domain/validate"
+)
+
+// Register is the command behind "nieuwe werknemer inschrijven".
+type Register struct {
+	WorkerID     string
+	Name         Name
+	Email        string
+	Function     string
+	PersonalData PersonalData
+	// Start is the first working day: the minimum age applies on it.
+	Start time.Time
+}
+
+// Register records a new worker for a client (loaded by the caller) and
+// returns the normalized personal data for the personal-data table; the
+// event does not contain it.
+//
+// Who: a client user for their own company, or the back office. Another
+// client's user gets not-found; intermediaries, workers and tokens are
+// forbidden (the portal's registration is the client's screen).
+//
+// Rules: a name (first and last), a valid e-mail, a function; valid personal
+// data (see PersonalData.Normalize); the worker is at least MinimumAge on
+// Start.
+func (w *Worker) Register(actor domain.Actor, c *client.Client, cmd Register, now time.Time) ([]domain.Event, PersonalData, error) {
+	var none PersonalData
+	switch {
+	case account.IsStaff(actor):
+		if c == nil || !c.Exists() {
+			return nil, none, domain.ErrNotFound
+		}
+	case actor.Role == domain.RoleClient:
+		if c == nil || !c.Exists() || actor.ClientID == "" || actor.ClientID != c.ID() {
+			return nil, none, domain.ErrNotFound
+		}
+	default:
+		return nil, none, account.Forbidden
+	}
+	if w.registered {
+		return nil, none, domain.Conflict("worker_exists",
+			"The worker is already registered.",
+			"De werknemer is al ingeschreven.")
+	}
+	if err := validate.ID("worker_id", cmd.WorkerID); err != nil {
+		return nil, none, err
+	}
+	var name Name
+	var err error
+	if name.First, err = validate.Text("name.first", cmd.Name.First, 60); err != nil {
+		return nil, none, err
+	}
+	if name.Infix, err = validate.OptionalText("name.infix", cmd.Name.Infix, 20); err != nil {
+		return nil, none, err
+	}
+	if name.Last, err = validate.Text("name.last", cmd.Name.Last, 80); err != nil {
+		return nil, none, err
+	}
+	email, err := validate.NormalizeEmail("email", cmd.Email)
+	if err != nil {
+		return nil, none, err
+	}
+	function, err := validate.Text("function", cmd.Function, 80)
+	if err != nil {
+		return nil, none, err
+	}
+	personal, err := cmd.PersonalData.Normalize(validate.Day(now))
+	if err != nil {
+		return nil, none, err
+	}
+	start, err := validate.Date("start", cmd.Start)
+	if err != nil {
+		return nil, none, err
+	}
+	if validate.YearsBetween(personal.DateOfBirth, start) < MinimumAge {
+		return nil, none, domain.Rule("worker_too_young", "date_of_birth",
+			"The worker must be at least 15 years old on the first working day.",
+			"De werknemer moet op de eerste werkdag minstens 15 jaar oud zijn.")
+	}
+	return []domain.Event{&Registered{
+		WorkerID: cmd.WorkerID,
+		ClientID: c.ID(),
+		Name:     name,
+		Email:    email,
+		Function: function,
+	}}, personal, nil
+}
