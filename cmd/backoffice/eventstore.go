@@ -2,10 +2,10 @@ package main
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 
 	"backoffice/eventstore"
+	"backoffice/eventstore/esdb"
 	"backoffice/eventstore/postgres"
 	"backoffice/internal/config"
 )
@@ -21,7 +21,11 @@ type openedStore struct {
 // else the PostgreSQL event store in the application database.
 func openEventStore(ctx context.Context, cfg config.Config, db *database, log *slog.Logger) (*openedStore, error) {
 	if cfg.EventStoreURL != "" {
-		return nil, errors.New("BACKOFFICE_EVENTSTORE_URL: EventStoreDB support is not built yet")
+		st, err := esdb.Open(ctx, esdb.Config{URL: cfg.EventStoreURL, Logger: log})
+		if err != nil {
+			return nil, err
+		}
+		return &openedStore{Store: st, Kind: "eventstoredb", Check: st.Ping}, nil
 	}
 	if err := postgres.Migrate(ctx, db.Pool.Config().ConnString()); err != nil {
 		return nil, err

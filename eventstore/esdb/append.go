@@ -1,0 +1,178 @@
+package esdb
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+
+	"github.com/EventStore/EventStore-Client-Go/v4/esdb"
+	"github.com/google/uuid"
+
+	"backoffice/eventstore"
+)
+
+// streamState is what an append needs to know about a stream: its last
+// revision and where each event ID sits.
+type streamState struct {
+	exists bool
+	last   uint64
+	byID   map[uuid.UUID]*esdb.RecordedEvent
+}
+
+func (s *Store) loadState(ctx context.Context, stream string) (streamState, error) {
+	var raw []*esdb.RecordedEvent
+	err := s.do(ctx, func(c *esdb.Client) error {
+		var err error
+		raw, err = readStream(ctx, c, stream, esdb.ReadStreamOptions{Direction: esdb.Forwards, From: esdb.Start{}}, math.MaxInt64)
+		return err
+	})
+	if code(err) == esdb.ErrorCodeResourceNotFound {
+		return streamState{}, nil
+	}
+	if err != nil {
+		return streamState{}, err
+	}
+	st := streamState{byID: make(map[uuid.UUID]*esdb.RecordedEvent, len(raw))}
+	for _, e := range raw {
+		st.byID[e.EventID] = e
+		st.exists, st.last = true, e.EventNumber
+	}
+	return st, nil
+}
+
+// repeat applies the idempotency rule: all IDs stored already as consecutive
+// events in the same order return the original result; any other overlap is
+// ErrDuplicateEventID; no overlap returns ok == false.
+func (st streamState) repeat(stream string, events []eventstore.EventData) (eventstore.AppendResult, bool, error) {
+	overlap := 0
+	for _, e := range events {
+		if st.byID[e.ID] != nil {
+			overlap++
+		}
+	}
+	if overlap == 0 {
+		return eventstore.AppendResult{}, false, nil
+	}
+	if overlap == len(events) {
+		first := st.byID[events[0].ID].EventNumber
+		consecutive := true
+		for i, e := range events {
+			if st.byID[e.ID].EventNumber != first+uint64(i) {
+				consecutive = false
+				break
+			}
+		}
+		if consecutive {
+			lastEv := st.byID[events[len(events)-1].ID]
+			return eventstore.AppendResult{NextExpectedRevision: lastEv.EventNumber, Position: toPosition(lastEv.Position)}, true, nil
+		}
+	}
+	return eventstore.AppendResult{}, false, fmt.Errorf("%w: stream %q", eventstore.ErrDuplicateEventID, stream)
+}
+
+func toEventData(events []eventstore.EventData) ([]esdb.EventData, error) {
+	out := make([]esdb.EventData, len(events))
+	for i, e := range events {
+		meta, err := json.Marshal(e.Metadata)
+		if err != nil {
+			return nil, fmt.Errorf("eventstore/esdb: event %s metadata: %w", e.ID, err)
+		}
+		out[i] = esdb.EventData{EventID: e.ID, EventType: e.Type, ContentType: esdb.ContentTypeJson, Data: e.Data, Metadata: meta}
+	}
+	return out, nil
+}
+
+// Append implements eventstore.Store.
+//
+// The stream is read first: for the idempotency rule (EventStoreDB only
+// recognises a repeat right after the expected revision, and "any" only from
+// a memory cache) and to turn Any and StreamExists into an exact revision.
+// A wrong expected version from the server is answered by reading the stream
+// again: a concurrent identical append makes this one a repeat, otherwise the
+// error carries the actual revision.
+func (s *Store) Append(ctx context.Context, stream string, expected eventstore.ExpectedRevision, events ...eventstore.EventData) (eventstore.AppendResult, error) {
+	if err := eventstore.Validate(stream, events); err != nil {
+		return eventstore.AppendResult{}, err
+	}
+	if err := ctx.Err(); err != nil {
+		return eventstore.AppendResult{}, err
+	}
+	data, err := toEventData(events)
+	if err != nil {
+		return eventstore.AppendResult{}, err
+	}
+	fail := func(err error) (eventstore.AppendResult, error) {
+		return eventstore.AppendResult{}, fmt.Errorf("eventstore/esdb: append to %q: %w", stream, s.mapErr(ctx, err))
+	}
+	flexible := expected.IsAny() || expected.IsStreamExists()
+	for attempt := 0; ; attempt++ {
+		st, err := s.loadState(ctx, stream)
+		if err != nil {
+			return fail(err)
+		}
+		if res, ok, err := st.repeat(stream, events); err != nil || ok {
+			return res, err
+		}
+		if !expected.Satisfied(st.last, st.exists) {
+			return eventstore.AppendResult{}, &eventstore.WrongExpectedRevisionError{
+				Stream: stream, Expected: expected, Actual: st.last, StreamExists: st.exists,
+			}
+		}
+		var wire esdb.ExpectedRevision = esdb.NoStream{}
+		if rev, ok := expected.Exact(); ok {
+			wire = esdb.Revision(rev)
+		} else if st.exists && !expected.IsNoStream() {
+			wire = esdb.Revision(st.last)
+		}
+
+		var res *esdb.WriteResult
+		err = s.do(ctx, func(c *esdb.Client) error {
+			var err error
+			res, err = c.AppendToStream(ctx, stream, esdb.AppendToStreamOptions{ExpectedRevision: wire}, data...)
+			return err
+		})
+		switch {
+		case err == nil:
+			if res.CommitPosition == 0 && res.PreparePosition == 0 {
+				// The server recognised a repeat and sent no position: the
+				// original result is in the stream.
+				return s.originalResult(ctx, stream, events)
+			}
+			return eventstore.AppendResult{
+				NextExpectedRevision: res.NextExpectedVersion,
+				Position:             eventstore.Position{Commit: res.CommitPosition, Prepare: res.PreparePosition},
+			}, nil
+		case code(err) != esdb.ErrorCodeWrongExpectedVersion:
+			return fail(err)
+		}
+		if flexible && attempt+1 < s.cfg.AppendRetries {
+			continue // someone appended in between: read again, retry
+		}
+		st, err = s.loadState(ctx, stream)
+		if err != nil {
+			return fail(err)
+		}
+		if res, ok, err := st.repeat(stream, events); err != nil || ok {
+			return res, err
+		}
+		return eventstore.AppendResult{}, &eventstore.WrongExpectedRevisionError{
+			Stream: stream, Expected: expected, Actual: st.last, StreamExists: st.exists,
+		}
+	}
+}
+
+func (s *Store) originalResult(ctx context.Context, stream string, events []eventstore.EventData) (eventstore.AppendResult, error) {
+	st, err := s.loadState(ctx, stream)
+	if err != nil {
+		return eventstore.AppendResult{}, fmt.Errorf("eventstore/esdb: append to %q: %w", stream, s.mapErr(ctx, err))
+	}
+	res, ok, err := st.repeat(stream, events)
+	if err != nil {
+		return eventstore.AppendResult{}, err
+	}
+	if !ok {
+		return eventstore.AppendResult{}, fmt.Errorf("eventstore/esdb: append to %q: server reported a repeat, but the events are not in the stream", stream)
+	}
+	return res, nil
+}

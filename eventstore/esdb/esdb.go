@@ -1,0 +1,330 @@
+// Package esdb is the event store port implemented on EventStoreDB through
+// the official v4 gRPC client (github.com/EventStore/EventStore-Client-Go/v4).
+//
+// Positions are EventStoreDB's (commit, prepare) pair. Every append goes out
+// with an explicit expected revision (Any and StreamExists are resolved to the
+// stream's current revision first) because EventStoreDB keeps idempotency for
+// "any" only in a memory cache; repeats of the same event IDs are recognised by
+// reading the stream. Subscriptions to $all use the server-side filter that
+// excludes system events, pass its checkpoints on, and resubscribe with
+// back-off from the last delivered position when they drop.
+//
+// The v4 client closes itself for good when it fails to discover a node; the
+// Store notices (ErrorCodeConnectionClosed or a failed connect) and builds a
+// new client for the next call. The first call on a (re)connecting client is
+// made alone, so no caller queues on a client that is about to die.
+package esdb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/EventStore/EventStore-Client-Go/v4/esdb"
+
+	"backoffice/eventstore"
+)
+
+// Config configures a Store. Only URL is required.
+type Config struct {
+	// URL is an EventStoreDB connection string, e.g.
+	// "esdb://admin:changeit@node1:2113,node2:2113,node3:2113?tlsCAFile=ca.crt"
+	// or "esdb://127.0.0.1:2113?tls=false" for a single insecure node.
+	URL string
+	// Logger receives the client's log lines (which otherwise go to stdout)
+	// and the adapter's own. Default slog.Default().
+	Logger *slog.Logger
+	// ResubscribeMinBackoff and ResubscribeMaxBackoff bound the wait between
+	// attempts to resubscribe a dropped subscription (doubling). Defaults
+	// 100ms and 5s.
+	ResubscribeMinBackoff time.Duration
+	ResubscribeMaxBackoff time.Duration
+	// ResubscribeAttempts caps consecutive failed resubscriptions before
+	// Recv returns the error; 0 retries until the context ends.
+	ResubscribeAttempts int
+	// MaxSearchWindow and CheckpointInterval tune the filtered subscription:
+	// the server sends a checkpoint every MaxSearchWindow*CheckpointInterval
+	// scanned events. Defaults 32 and 1 (the client's).
+	MaxSearchWindow    int
+	CheckpointInterval int
+	// NotLeaderRetries is how often a call is repeated after a not-leader
+	// answer (the client then reconnects to the leader). Default 3.
+	NotLeaderRetries int
+	// AppendRetries bounds the read-and-retry loop of appends with Any or
+	// StreamExists under contention. Default 16.
+	AppendRetries int
+}
+
+func (c *Config) withDefaults() Config {
+	out := *c
+	if out.Logger == nil {
+		out.Logger = slog.Default()
+	}
+	if out.ResubscribeMinBackoff <= 0 {
+		out.ResubscribeMinBackoff = 100 * time.Millisecond
+	}
+	if out.ResubscribeMaxBackoff < out.ResubscribeMinBackoff {
+		out.ResubscribeMaxBackoff = max(5*time.Second, out.ResubscribeMinBackoff)
+	}
+	if out.MaxSearchWindow <= 0 {
+		out.MaxSearchWindow = 32
+	}
+	if out.CheckpointInterval <= 0 {
+		out.CheckpointInterval = 1
+	}
+	if out.NotLeaderRetries <= 0 {
+		out.NotLeaderRetries = 3
+	}
+	if out.AppendRetries <= 0 {
+		out.AppendRetries = 16
+	}
+	return out
+}
+
+// Store is the EventStoreDB adapter. It is safe for concurrent use.
+type Store struct {
+	cfg  Config
+	conf esdb.Configuration // template; every client gets a copy
+	log  *slog.Logger
+
+	mu     sync.Mutex
+	client *esdb.Client
+	gen    uint64 // increments with every client built
+	ready  bool   // the current client has a working connection
+	closed bool
+
+	connect chan struct{} // one-slot semaphore: one caller (re)connects at a time
+
+	ctx    context.Context // ends on Close; parents every subscription
+	cancel context.CancelFunc
+}
+
+var _ eventstore.Store = (*Store)(nil)
+
+// New checks the configuration and returns a Store without contacting the
+// server; the first call connects. Use Open to fail at start-up instead.
+func New(cfg Config) (*Store, error) {
+	cfg = cfg.withDefaults()
+	if strings.TrimSpace(cfg.URL) == "" {
+		return nil, errors.New("eventstore/esdb: no connection string (esdb://host:2113)")
+	}
+	conf, err := esdb.ParseConnectionString(cfg.URL)
+	if err != nil {
+		return nil, fmt.Errorf("eventstore/esdb: invalid connection string: %w", err)
+	}
+	if err := conf.Validate(); err != nil {
+		return nil, fmt.Errorf("eventstore/esdb: invalid connection string: %w", err)
+	}
+	s := &Store{cfg: cfg, log: cfg.Logger.With("component", "eventstore/esdb"), connect: make(chan struct{}, 1)}
+	conf.Logger = s.clientLogger
+	s.conf = *conf
+	s.ctx, s.cancel = context.WithCancel(context.Background())
+	return s, nil
+}
+
+// Open is New followed by Ping: it fails with a clear error when the cluster
+// cannot be reached.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	s, err := New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Ping(ctx); err != nil {
+		_ = s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Ping reads the head of $all: it succeeds only when a node answers. Wire it
+// into the readiness probe.
+func (s *Store) Ping(ctx context.Context) error {
+	err := s.do(ctx, func(c *esdb.Client) error {
+		rs, err := c.ReadAll(ctx, esdb.ReadAllOptions{Direction: esdb.Backwards, From: esdb.End{}}, 1)
+		if err != nil {
+			return err
+		}
+		defer rs.Close()
+		if _, err := rs.Recv(); err != nil && !isEOF(err) {
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("eventstore/esdb: EventStoreDB at %s is not reachable: %w", s.where(), s.mapErr(ctx, err))
+	}
+	return nil
+}
+
+// where names the configured nodes for error messages (never credentials).
+func (s *Store) where() string {
+	if len(s.conf.GossipSeeds) > 0 {
+		var seeds []string
+		for _, e := range s.conf.GossipSeeds {
+			seeds = append(seeds, e.String())
+		}
+		return strings.Join(seeds, ",")
+	}
+	return s.conf.Address
+}
+
+// Close closes the client and ends every subscription.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	s.cancel()
+	if s.client != nil {
+		_ = s.client.Close()
+		s.client = nil
+	}
+	return nil
+}
+
+func (s *Store) clientLogger(level esdb.LogLevel, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	switch level {
+	case esdb.LogError:
+		s.log.Error(msg, "source", "esdb-client")
+	case esdb.LogWarn:
+		s.log.Warn(msg, "source", "esdb-client")
+	case esdb.LogInfo:
+		s.log.Info(msg, "source", "esdb-client")
+	default:
+		s.log.Debug(msg, "source", "esdb-client")
+	}
+}
+
+// acquire returns a client with a working connection. A new client (or one
+// that lost its connection) is connected by one caller at a time: the v4
+// client answers concurrent callers through an unbuffered channel that nobody
+// reads once a failed discovery has closed it, so queueing there would hang.
+func (s *Store) acquire(ctx context.Context) (*esdb.Client, uint64, error) {
+	for {
+		s.mu.Lock()
+		if s.closed {
+			s.mu.Unlock()
+			return nil, 0, eventstore.ErrClosed
+		}
+		if s.client == nil {
+			conf := s.conf
+			c, err := esdb.NewClient(&conf)
+			if err != nil {
+				s.mu.Unlock()
+				return nil, 0, fmt.Errorf("eventstore/esdb: create client: %w", err)
+			}
+			s.client, s.ready = c, false
+			s.gen++
+		}
+		c, gen, ready := s.client, s.gen, s.ready
+		s.mu.Unlock()
+		if ready {
+			return c, gen, nil
+		}
+
+		select {
+		case s.connect <- struct{}{}:
+		case <-ctx.Done():
+			return nil, 0, ctx.Err()
+		}
+		s.mu.Lock()
+		stale := s.gen != gen || s.ready
+		s.mu.Unlock()
+		if stale {
+			<-s.connect
+			continue // someone else connected or replaced the client meanwhile
+		}
+		// GetServerVersion only asks the client for its connection handle,
+		// which runs node discovery when there is none.
+		_, err := c.GetServerVersion()
+		<-s.connect
+		if err != nil {
+			// A failed discovery closes the client for good.
+			s.discard(gen, false)
+			return nil, 0, err
+		}
+		s.mu.Lock()
+		if s.gen == gen {
+			s.ready = true
+		}
+		s.mu.Unlock()
+		return c, gen, nil
+	}
+}
+
+// discard forgets client generation gen. A client that closed itself is not
+// closed again: closing its channel would make any goroutine still inside
+// the client panic instead of waiting.
+func (s *Store) discard(gen uint64, closeIt bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.gen != gen || s.client == nil {
+		return
+	}
+	if closeIt {
+		_ = s.client.Close()
+	}
+	s.client, s.ready = nil, false
+	s.log.Warn("EventStoreDB client discarded; the next call builds a new one")
+}
+
+// unready marks client generation gen as reconnecting: after Unavailable or
+// not-leader the client rediscovers on its next call.
+func (s *Store) unready(gen uint64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.gen == gen {
+		s.ready = false
+	}
+}
+
+// do runs fn with a connected client, handling the client's connection
+// errors: a closed client is replaced and fn retried once (nothing was sent);
+// not-leader is retried after the client's reconnect to the leader.
+func (s *Store) do(ctx context.Context, fn func(*esdb.Client) error) error {
+	closedRetries, leaderRetries := 0, 0
+	for {
+		c, gen, err := s.acquire(ctx)
+		if err != nil {
+			return err
+		}
+		err = fn(c)
+		if err == nil {
+			return nil
+		}
+		switch code(err) {
+		case esdb.ErrorCodeConnectionClosed:
+			s.discard(gen, false)
+			if s.isClosed() {
+				return eventstore.ErrClosed
+			}
+			if closedRetries < 1 && ctx.Err() == nil {
+				closedRetries++
+				continue
+			}
+		case esdb.ErrorCodeNotLeader:
+			s.unready(gen)
+			if leaderRetries < s.cfg.NotLeaderRetries && ctx.Err() == nil {
+				leaderRetries++
+				s.log.Info("EventStoreDB node is not the leader; retrying on the leader")
+				continue
+			}
+		case esdb.ErrorUnavailable:
+			s.unready(gen)
+		}
+		return err
+	}
+}
+
+func (s *Store) isClosed() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closed
+}

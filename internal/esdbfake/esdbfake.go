@@ -1,0 +1,798 @@
+// Package esdbfake is an in-process EventStoreDB stand-in: a gRPC server built
+// from the official client's own generated protos, serving ServerFeatures,
+// Streams.Append and Streams.Read (stream reads, $all reads and $all
+// subscriptions) over memory. EventStoreDB cannot run on our machines, so the
+// esdb adapter is tested through the real v4 client against this server.
+//
+// It reproduces the wire facts the client depends on:
+//   - every event carries the "type", "content-type" and "created" (.NET ticks
+//     since the Unix epoch, as a decimal string) system metadata; without
+//     them the client calls log.Fatalf;
+//   - a plain read answers only Event or StreamNotFound messages;
+//   - a subscription starts with a Confirmation, then events, Checkpoint
+//     messages (filtered subscriptions) and one CaughtUp;
+//   - a wrong expected version is a variant of the append response, not a
+//     gRPC error; an exact repeat of an append (same event IDs at the
+//     revisions after the expected one) succeeds without a position, as
+//     EventStoreDB's idempotency check does;
+//   - the server version in ServerFeatures is plain numbers.
+//
+// Positions are (commit, prepare) with commit == prepare, strictly increasing
+// and deliberately not dense. $all reads from a position include the event at
+// that position (as EventStoreDB does); subscriptions from a position start
+// after it.
+//
+// Failure hooks (InjectFault, SetUnavailable, DropSubscriptions,
+// ConsumerTooSlow, Tombstone) let tests exercise the adapter's recovery.
+//
+// Connect with URL(): a single-node "esdb://127.0.0.1:PORT?tls=false"
+// connection string, for which the client calls ServerFeatures but no Gossip.
+package esdbfake
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/EventStore/EventStore-Client-Go/v4/protos/serverfeatures"
+	"github.com/EventStore/EventStore-Client-Go/v4/protos/shared"
+	api "github.com/EventStore/EventStore-Client-Go/v4/protos/streams"
+	"github.com/google/uuid"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
+)
+
+// Method names a server operation for InjectFault and Calls.
+type Method string
+
+const (
+	MethodFeatures  Method = "features"  // ServerFeatures.GetSupportedMethods (every connect)
+	MethodAppend    Method = "append"    // Streams.Append
+	MethodRead      Method = "read"      // Streams.Read with a count (stream or $all)
+	MethodSubscribe Method = "subscribe" // Streams.Read as a subscription
+)
+
+// Fault is a failure the server answers with instead of doing the work.
+type Fault struct {
+	Code    codes.Code
+	Message string
+	// Trailer is sent with the error; the client reads "exception" and its
+	// companions from it (not-leader, stream-deleted).
+	Trailer metadata.MD
+}
+
+// Unavailable is the fault of a node that cannot serve right now.
+func Unavailable() Fault {
+	return Fault{Code: codes.Unavailable, Message: "esdbfake: node unavailable"}
+}
+
+// NotLeader is the fault of a follower asked to do a leader's work; the
+// client reconnects to host:port.
+func NotLeader(host string, port int) Fault {
+	return Fault{
+		Code:    codes.NotFound,
+		Message: "Leader info available",
+		Trailer: metadata.Pairs(
+			"exception", "not-leader",
+			"leader-endpoint-host", host,
+			"leader-endpoint-port", strconv.Itoa(port),
+		),
+	}
+}
+
+// StreamDeleted is the fault for a tombstoned stream.
+func StreamDeleted(stream string) Fault {
+	return Fault{
+		Code:    codes.FailedPrecondition,
+		Message: fmt.Sprintf("Event stream '%s' is deleted.", stream),
+		Trailer: metadata.Pairs("exception", "stream-deleted", "stream-name", stream),
+	}
+}
+
+func (f Fault) err() error { return status.Error(f.Code, f.Message) }
+
+// ConsumerTooSlowMessage is what EventStoreDB says when it drops a live
+// subscription whose client does not keep up.
+const ConsumerTooSlowMessage = "Consumer too slow to handle event while live. Client resubscription required."
+
+// Version is the server version reported by ServerFeatures.
+const Version = "23.10.0"
+
+type event struct {
+	id          uuid.UUID
+	stream      string
+	revision    uint64
+	position    uint64
+	typ         string
+	contentType string
+	created     int64 // .NET ticks since the Unix epoch
+	data        []byte
+	meta        []byte
+}
+
+// Server is the fake. Create it with Start or New.
+type Server struct {
+	mu         sync.Mutex
+	all        []*event
+	streams    map[string][]*event
+	tombstoned map[string]bool
+	wake       chan struct{} // closed and replaced on every append
+	faults     map[Method][]Fault
+	down       bool
+	calls      map[Method]int
+	subs       map[int]chan error // live subscriptions: send an error to end one
+	nextSub    int
+
+	grpc *grpc.Server
+	lis  net.Listener
+
+	streamsServer
+	featuresServer
+}
+
+// New returns a server that is not listening yet; call Listen.
+func New() *Server {
+	s := &Server{
+		streams:    map[string][]*event{},
+		tombstoned: map[string]bool{},
+		wake:       make(chan struct{}),
+		faults:     map[Method][]Fault{},
+		calls:      map[Method]int{},
+		subs:       map[int]chan error{},
+	}
+	s.streamsServer.s = s
+	s.featuresServer.s = s
+	return s
+}
+
+// Start starts a server on 127.0.0.1 and a free port and stops it when the
+// test ends.
+func Start(t testing.TB) *Server {
+	t.Helper()
+	s := New()
+	if err := s.Listen("127.0.0.1:0"); err != nil {
+		t.Fatalf("esdbfake: %v", err)
+	}
+	t.Cleanup(s.Stop)
+	return s
+}
+
+// Listen starts serving on addr (host:port; port 0 picks a free one).
+func (s *Server) Listen(addr string) error {
+	lis, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("esdbfake: listen: %w", err)
+	}
+	g := grpc.NewServer()
+	api.RegisterStreamsServer(g, &s.streamsServer)
+	serverfeatures.RegisterServerFeaturesServer(g, &s.featuresServer)
+	s.mu.Lock()
+	s.grpc, s.lis = g, lis
+	s.mu.Unlock()
+	go func() { _ = g.Serve(lis) }()
+	return nil
+}
+
+// Stop ends every call and closes the listener.
+func (s *Server) Stop() {
+	s.mu.Lock()
+	g := s.grpc
+	s.mu.Unlock()
+	if g != nil {
+		g.Stop()
+	}
+}
+
+// Addr is the listening address, host:port.
+func (s *Server) Addr() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.lis == nil {
+		return ""
+	}
+	return s.lis.Addr().String()
+}
+
+// Port is the listening port.
+func (s *Server) Port() int {
+	_, p, _ := net.SplitHostPort(s.Addr())
+	n, _ := strconv.Atoi(p)
+	return n
+}
+
+// URL is a single-node connection string for the v4 client.
+func (s *Server) URL() string { return "esdb://" + s.Addr() + "?tls=false" }
+
+// InjectFault makes the next call of method fail with f. Faults queue up:
+// n calls to InjectFault fail the next n calls.
+func (s *Server) InjectFault(m Method, f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults[m] = append(s.faults[m], f)
+}
+
+// SetUnavailable makes every call (connects included) fail with Unavailable
+// while on is true: the node is down but its port still answers.
+func (s *Server) SetUnavailable(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.down = on
+}
+
+// Calls counts the calls of method received so far (failed ones included).
+func (s *Server) Calls(m Method) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.calls[m]
+}
+
+// Subscriptions is the number of subscriptions currently open.
+func (s *Server) Subscriptions() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.subs)
+}
+
+// DropSubscriptions ends every open subscription with an Unavailable error,
+// as when the node the client is subscribed to goes away.
+func (s *Server) DropSubscriptions() int {
+	return s.endSubscriptions(status.Error(codes.Unavailable, "esdbfake: subscription dropped"))
+}
+
+// ConsumerTooSlow ends every open subscription the way EventStoreDB drops a
+// live subscriber that falls too far behind.
+func (s *Server) ConsumerTooSlow() int {
+	return s.endSubscriptions(status.Error(codes.Aborted, ConsumerTooSlowMessage))
+}
+
+func (s *Server) endSubscriptions(err error) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for id, ch := range s.subs {
+		select {
+		case ch <- err:
+			n++
+		default:
+		}
+		delete(s.subs, id)
+	}
+	return n
+}
+
+// Tombstone deletes a stream for good: reads and appends fail with the
+// stream-deleted exception from then on.
+func (s *Server) Tombstone(stream string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.tombstoned[stream] = true
+}
+
+// AppendSystemEvent stores an event with a system type (it should start with
+// "$") in stream, bypassing every check, so tests can see filters and
+// checkpoints at work.
+func (s *Server) AppendSystemEvent(stream, typ string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.store(stream, []*api.AppendReq_ProposedMessage{{
+		Id:       uuidToProto(uuid.New()),
+		Metadata: map[string]string{"type": typ, "content-type": "application/json"},
+		Data:     []byte("{}"),
+	}})
+}
+
+// EventCount is the number of events in the log, system events included.
+func (s *Server) EventCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.all)
+}
+
+// enter counts a call and returns the fault to answer with, if any.
+func (s *Server) enter(m Method) (Fault, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls[m]++
+	if s.down {
+		return Unavailable(), true
+	}
+	if q := s.faults[m]; len(q) > 0 {
+		s.faults[m] = q[1:]
+		return q[0], true
+	}
+	return Fault{}, false
+}
+
+func fail(ctx context.Context, f Fault) error {
+	if len(f.Trailer) > 0 {
+		_ = grpc.SetTrailer(ctx, f.Trailer)
+	}
+	return f.err()
+}
+
+// store appends to the log; the caller holds s.mu.
+func (s *Server) store(stream string, msgs []*api.AppendReq_ProposedMessage) {
+	created := time.Now().UnixNano() / 100
+	for _, m := range msgs {
+		var pos uint64 = 1024
+		if n := len(s.all); n > 0 {
+			// Not dense, like real log offsets: callers must not do arithmetic.
+			pos = s.all[n-1].position + 64 + uint64(len(m.Data))
+		}
+		e := &event{
+			id:          uuidFromProto(m.Id),
+			stream:      stream,
+			revision:    uint64(len(s.streams[stream])),
+			position:    pos,
+			typ:         m.Metadata["type"],
+			contentType: m.Metadata["content-type"],
+			created:     created,
+			data:        append([]byte(nil), m.Data...),
+			meta:        append([]byte(nil), m.CustomMetadata...),
+		}
+		s.all = append(s.all, e)
+		s.streams[stream] = append(s.streams[stream], e)
+	}
+	close(s.wake)
+	s.wake = make(chan struct{})
+}
+
+type featuresServer struct {
+	serverfeatures.UnimplementedServerFeaturesServer
+	s *Server
+}
+
+func (f *featuresServer) GetSupportedMethods(ctx context.Context, _ *shared.Empty) (*serverfeatures.SupportedMethods, error) {
+	if fault, ok := f.s.enter(MethodFeatures); ok {
+		return nil, fail(ctx, fault)
+	}
+	return &serverfeatures.SupportedMethods{
+		EventStoreServerVersion: Version,
+		Methods: []*serverfeatures.SupportedMethod{
+			{ServiceName: "event_store.client.streams.streams", MethodName: "read"},
+			{ServiceName: "event_store.client.streams.streams", MethodName: "append"},
+		},
+	}, nil
+}
+
+type streamsServer struct {
+	api.UnimplementedStreamsServer
+	s *Server
+}
+
+func (ss *streamsServer) Append(stream api.Streams_AppendServer) error {
+	s := ss.s
+	fault, faulty := s.enter(MethodAppend)
+	if faulty {
+		// Read the request first, as a real node does: failing before the
+		// client has sent its messages makes its Send report a bare EOF.
+		for {
+			if _, err := stream.Recv(); err != nil {
+				break
+			}
+		}
+		return fail(stream.Context(), fault)
+	}
+	first, err := stream.Recv()
+	if err != nil {
+		return err
+	}
+	opts := first.GetOptions()
+	if opts == nil {
+		return status.Error(codes.InvalidArgument, "esdbfake: append must start with options")
+	}
+	name := string(opts.GetStreamIdentifier().GetStreamName())
+	var msgs []*api.AppendReq_ProposedMessage
+	for {
+		req, err := stream.Recv()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		m := req.GetProposedMessage()
+		if m == nil {
+			return status.Error(codes.InvalidArgument, "esdbfake: expected a proposed message")
+		}
+		for _, k := range []string{"type", "content-type"} {
+			if _, ok := m.Metadata[k]; !ok {
+				return status.Errorf(codes.InvalidArgument, "esdbfake: proposed message without %q metadata", k)
+			}
+		}
+		msgs = append(msgs, m)
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.tombstoned[name] {
+		return fail(stream.Context(), StreamDeleted(name))
+	}
+	evs := s.streams[name]
+	exists := len(evs) > 0
+	current := uint64(len(evs)) - 1
+
+	// EventStoreDB's idempotency check: the same IDs already sit right after
+	// the expected revision.
+	var from uint64
+	check := false
+	switch e := opts.ExpectedStreamRevision.(type) {
+	case *api.AppendReq_Options_NoStream:
+		from, check = 0, exists
+	case *api.AppendReq_Options_Revision:
+		from, check = e.Revision+1, exists && current > e.Revision
+	}
+	if check && len(msgs) > 0 && from+uint64(len(msgs)) <= uint64(len(evs)) {
+		same := true
+		for i, m := range msgs {
+			if evs[from+uint64(i)].id != uuidFromProto(m.Id) {
+				same = false
+				break
+			}
+		}
+		if same {
+			return stream.SendAndClose(&api.AppendResp{Result: &api.AppendResp_Success_{Success: &api.AppendResp_Success{
+				CurrentRevisionOption: &api.AppendResp_Success_CurrentRevision{CurrentRevision: from + uint64(len(msgs)) - 1},
+				PositionOption:        &api.AppendResp_Success_NoPosition{NoPosition: &shared.Empty{}},
+			}}})
+		}
+	}
+
+	ok := true
+	wrong := &api.AppendResp_WrongExpectedVersion{}
+	switch e := opts.ExpectedStreamRevision.(type) {
+	case *api.AppendReq_Options_NoStream:
+		ok = !exists
+		wrong.ExpectedRevisionOption = &api.AppendResp_WrongExpectedVersion_ExpectedNoStream{ExpectedNoStream: &shared.Empty{}}
+	case *api.AppendReq_Options_StreamExists:
+		ok = exists
+		wrong.ExpectedRevisionOption = &api.AppendResp_WrongExpectedVersion_ExpectedStreamExists{ExpectedStreamExists: &shared.Empty{}}
+	case *api.AppendReq_Options_Revision:
+		ok = exists && current == e.Revision
+		wrong.ExpectedRevisionOption = &api.AppendResp_WrongExpectedVersion_ExpectedRevision{ExpectedRevision: e.Revision}
+	default:
+		wrong.ExpectedRevisionOption = &api.AppendResp_WrongExpectedVersion_ExpectedAny{ExpectedAny: &shared.Empty{}}
+	}
+	if !ok {
+		if exists {
+			wrong.CurrentRevisionOption = &api.AppendResp_WrongExpectedVersion_CurrentRevision{CurrentRevision: current}
+		} else {
+			wrong.CurrentRevisionOption = &api.AppendResp_WrongExpectedVersion_CurrentNoStream{CurrentNoStream: &shared.Empty{}}
+		}
+		return stream.SendAndClose(&api.AppendResp{Result: &api.AppendResp_WrongExpectedVersion_{WrongExpectedVersion: wrong}})
+	}
+	if len(msgs) == 0 {
+		success := &api.AppendResp_Success{PositionOption: &api.AppendResp_Success_NoPosition{NoPosition: &shared.Empty{}}}
+		if exists {
+			success.CurrentRevisionOption = &api.AppendResp_Success_CurrentRevision{CurrentRevision: current}
+		} else {
+			success.CurrentRevisionOption = &api.AppendResp_Success_NoStream{NoStream: &shared.Empty{}}
+		}
+		return stream.SendAndClose(&api.AppendResp{Result: &api.AppendResp_Success_{Success: success}})
+	}
+	s.store(name, msgs)
+	last := s.all[len(s.all)-1]
+	return stream.SendAndClose(&api.AppendResp{Result: &api.AppendResp_Success_{Success: &api.AppendResp_Success{
+		CurrentRevisionOption: &api.AppendResp_Success_CurrentRevision{CurrentRevision: last.revision},
+		PositionOption: &api.AppendResp_Success_Position{Position: &api.AppendResp_Position{
+			CommitPosition: last.position, PreparePosition: last.position,
+		}},
+	}}})
+}
+
+func (ss *streamsServer) Read(req *api.ReadReq, stream api.Streams_ReadServer) error {
+	opts := req.GetOptions()
+	if opts == nil {
+		return status.Error(codes.InvalidArgument, "esdbfake: read without options")
+	}
+	if opts.GetSubscription() != nil {
+		return ss.subscribe(opts, stream)
+	}
+	s := ss.s
+	if fault, ok := s.enter(MethodRead); ok {
+		return fail(stream.Context(), fault)
+	}
+	match, _, err := filterOf(opts)
+	if err != nil {
+		return err
+	}
+	count := opts.GetCount()
+	backwards := opts.ReadDirection == api.ReadReq_Options_Backwards
+
+	s.mu.Lock()
+	var out []*event
+	var notFound string
+	if so := opts.GetStream(); so != nil {
+		name := string(so.GetStreamIdentifier().GetStreamName())
+		if s.tombstoned[name] {
+			s.mu.Unlock()
+			return fail(stream.Context(), StreamDeleted(name))
+		}
+		evs := s.streams[name]
+		if len(evs) == 0 {
+			notFound = name
+		} else {
+			out = pick(evs, count, backwards, func(e *event) int {
+				switch r := so.RevisionOption.(type) {
+				case *api.ReadReq_Options_StreamOptions_Revision:
+					return cmp(e.revision, r.Revision)
+				case *api.ReadReq_Options_StreamOptions_End:
+					if backwards {
+						return -1
+					}
+					return 1
+				}
+				if backwards {
+					return 1
+				}
+				return 0
+			}, nil)
+		}
+	} else {
+		ao := opts.GetAll()
+		out = pick(s.all, count, backwards, func(e *event) int {
+			switch p := ao.GetAllOption().(type) {
+			case *api.ReadReq_Options_AllOptions_Position:
+				return cmp(e.position, p.Position.CommitPosition)
+			case *api.ReadReq_Options_AllOptions_End:
+				if backwards {
+					return -1
+				}
+				return 1
+			}
+			if backwards {
+				return 1
+			}
+			return 0
+		}, match)
+	}
+	s.mu.Unlock()
+
+	if notFound != "" {
+		return stream.Send(&api.ReadResp{Content: &api.ReadResp_StreamNotFound_{StreamNotFound: &api.ReadResp_StreamNotFound{
+			StreamIdentifier: &shared.StreamIdentifier{StreamName: []byte(notFound)},
+		}}})
+	}
+	for _, e := range out {
+		if err := stream.Send(readEvent(e)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// pick selects up to count events from evs. where(e) compares e with the
+// start: forwards reads take events with where >= 0, backwards reads events
+// with where <= 0; both include the starting event itself.
+func pick(evs []*event, count uint64, backwards bool, where func(*event) int, match func(*event) bool) []*event {
+	var out []*event
+	take := func(e *event) bool {
+		if match == nil || match(e) {
+			out = append(out, e)
+		}
+		return uint64(len(out)) >= count
+	}
+	if backwards {
+		for i := len(evs) - 1; i >= 0; i-- {
+			if where(evs[i]) <= 0 && take(evs[i]) {
+				break
+			}
+		}
+		return out
+	}
+	for _, e := range evs {
+		if where(e) >= 0 && take(e) {
+			break
+		}
+	}
+	return out
+}
+
+func cmp(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// filterOf compiles the read's server-side filter; window is the number of
+// events scanned between checkpoints (0: no checkpoints).
+func filterOf(opts *api.ReadReq_Options) (func(*event) bool, int, error) {
+	f := opts.GetFilter()
+	if f == nil {
+		return nil, 0, nil
+	}
+	expr := f.GetEventType()
+	onType := expr != nil
+	if !onType {
+		expr = f.GetStreamIdentifier()
+	}
+	if expr == nil {
+		return nil, 0, status.Error(codes.InvalidArgument, "esdbfake: filter without expression")
+	}
+	var re *regexp.Regexp
+	if expr.Regex != "" {
+		var err error
+		if re, err = regexp.Compile(expr.Regex); err != nil {
+			return nil, 0, status.Errorf(codes.InvalidArgument, "esdbfake: filter regex: %v", err)
+		}
+	}
+	prefixes := expr.Prefix
+	match := func(e *event) bool {
+		v := e.stream
+		if onType {
+			v = e.typ
+		}
+		if re != nil && !re.MatchString(v) {
+			return false
+		}
+		if len(prefixes) > 0 {
+			for _, p := range prefixes {
+				if strings.HasPrefix(v, p) {
+					return true
+				}
+			}
+			return false
+		}
+		return true
+	}
+	window := int(f.GetMax())
+	if window == 0 {
+		window = 32
+	}
+	if m := int(f.CheckpointIntervalMultiplier); m > 0 {
+		window *= m
+	}
+	return match, window, nil
+}
+
+func (ss *streamsServer) subscribe(opts *api.ReadReq_Options, stream api.Streams_ReadServer) error {
+	s := ss.s
+	ctx := stream.Context()
+	if fault, ok := s.enter(MethodSubscribe); ok {
+		return fail(ctx, fault)
+	}
+	ao := opts.GetAll()
+	if ao == nil {
+		return status.Error(codes.Unimplemented, "esdbfake: only $all subscriptions are implemented")
+	}
+	match, window, err := filterOf(opts)
+	if err != nil {
+		return err
+	}
+
+	s.mu.Lock()
+	next := 0 // index into s.all of the next event to look at
+	switch p := ao.GetAllOption().(type) {
+	case *api.ReadReq_Options_AllOptions_End:
+		next = len(s.all)
+	case *api.ReadReq_Options_AllOptions_Position:
+		for next < len(s.all) && s.all[next].position <= p.Position.CommitPosition {
+			next++
+		}
+	}
+	caughtUpAt := len(s.all)
+	id := s.nextSub
+	s.nextSub++
+	drop := make(chan error, 1)
+	s.subs[id] = drop
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		delete(s.subs, id)
+		s.mu.Unlock()
+	}()
+
+	if err := stream.Send(&api.ReadResp{Content: &api.ReadResp_Confirmation{Confirmation: &api.ReadResp_SubscriptionConfirmation{
+		SubscriptionId: fmt.Sprintf("esdbfake-%d", id),
+	}}}); err != nil {
+		return err
+	}
+	scanned := 0
+	sentCaughtUp := false
+	for {
+		s.mu.Lock()
+		batch := append([]*event(nil), s.all[next:]...)
+		wake := s.wake
+		s.mu.Unlock()
+		for _, e := range batch {
+			select {
+			case err := <-drop:
+				return err
+			default:
+			}
+			next++
+			if match == nil || match(e) {
+				if err := stream.Send(readEvent(e)); err != nil {
+					return err
+				}
+			}
+			if window > 0 {
+				if scanned++; scanned >= window {
+					scanned = 0
+					if err := stream.Send(&api.ReadResp{Content: &api.ReadResp_Checkpoint_{Checkpoint: &api.ReadResp_Checkpoint{
+						CommitPosition: e.position, PreparePosition: e.position,
+					}}}); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		if !sentCaughtUp && next >= caughtUpAt {
+			sentCaughtUp = true
+			if err := stream.Send(&api.ReadResp{Content: &api.ReadResp_CaughtUp_{CaughtUp: &api.ReadResp_CaughtUp{}}}); err != nil {
+				return err
+			}
+		}
+		if len(batch) > 0 {
+			continue
+		}
+		select {
+		case <-wake:
+		case err := <-drop:
+			return err
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+func readEvent(e *event) *api.ReadResp {
+	return &api.ReadResp{Content: &api.ReadResp_Event{Event: &api.ReadResp_ReadEvent{
+		Event: &api.ReadResp_ReadEvent_RecordedEvent{
+			Id:               uuidToProto(e.id),
+			StreamIdentifier: &shared.StreamIdentifier{StreamName: []byte(e.stream)},
+			StreamRevision:   e.revision,
+			PreparePosition:  e.position,
+			CommitPosition:   e.position,
+			Metadata: map[string]string{
+				"type":         e.typ,
+				"content-type": e.contentType,
+				"created":      strconv.FormatInt(e.created, 10),
+			},
+			CustomMetadata: e.meta,
+			Data:           e.data,
+		},
+		Position: &api.ReadResp_ReadEvent_CommitPosition{CommitPosition: e.position},
+	}}}
+}
+
+func uuidToProto(id uuid.UUID) *shared.UUID {
+	var most, least uint64
+	for i := 0; i < 8; i++ {
+		most = most<<8 | uint64(id[i])
+		least = least<<8 | uint64(id[8+i])
+	}
+	return &shared.UUID{Value: &shared.UUID_Structured_{Structured: &shared.UUID_Structured{
+		MostSignificantBits: int64(most), LeastSignificantBits: int64(least),
+	}}}
+}
+
+func uuidFromProto(u *shared.UUID) uuid.UUID {
+	if st := u.GetStructured(); st != nil {
+		var id uuid.UUID
+		most, least := uint64(st.MostSignificantBits), uint64(st.LeastSignificantBits)
+		for i := 7; i >= 0; i-- {
+			id[i] = byte(most)
+			id[8+i] = byte(least)
+			most >>= 8
+			least >>= 8
+		}
+		return id
+	}
+	id, _ := uuid.Parse(u.GetString_())
+	return id
+}

@@ -1,0 +1,106 @@
+package esdbfake_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"testing"
+	"time"
+
+	"github.com/EventStore/EventStore-Client-Go/v4/esdb"
+	"github.com/google/uuid"
+
+	"backoffice/internal/esdbfake"
+)
+
+// client connects the real v4 client to a fresh fake.
+func client(t *testing.T) (*esdb.Client, *esdbfake.Server) {
+	t.Helper()
+	srv := esdbfake.Start(t)
+	conf, err := esdb.ParseConnectionString(srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	conf.Logger = esdb.NoopLogging()
+	c, err := esdb.NewClient(conf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c, srv
+}
+
+func TestWireFacts(t *testing.T) {
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	c, srv := client(t)
+
+	v, err := c.GetServerVersion()
+	if err != nil || v.Major != 23 {
+		t.Fatalf("server version = %+v, %v", v, err)
+	}
+
+	id := uuid.New()
+	res, err := c.AppendToStream(ctx, "s-1", esdb.AppendToStreamOptions{ExpectedRevision: esdb.NoStream{}},
+		esdb.EventData{EventID: id, EventType: "x.happened", ContentType: esdb.ContentTypeJson, Data: []byte(`{}`)})
+	if err != nil || res.NextExpectedVersion != 0 || res.CommitPosition == 0 {
+		t.Fatalf("append = %+v, %v", res, err)
+	}
+
+	// Wrong expected version is an append response variant, mapped by the client.
+	_, err = c.AppendToStream(ctx, "s-1", esdb.AppendToStreamOptions{ExpectedRevision: esdb.NoStream{}},
+		esdb.EventData{EventID: uuid.New(), EventType: "x.other", ContentType: esdb.ContentTypeJson, Data: []byte(`{}`)})
+	var e *esdb.Error
+	if !errors.As(err, &e) || e.Code() != esdb.ErrorCodeWrongExpectedVersion {
+		t.Fatalf("conflicting append = %v, want ErrorCodeWrongExpectedVersion", err)
+	}
+
+	// An exact repeat succeeds without a position, as EventStoreDB's does.
+	res, err = c.AppendToStream(ctx, "s-1", esdb.AppendToStreamOptions{ExpectedRevision: esdb.NoStream{}},
+		esdb.EventData{EventID: id, EventType: "x.happened", ContentType: esdb.ContentTypeJson, Data: []byte(`{}`)})
+	if err != nil || res.CommitPosition != 0 || res.NextExpectedVersion != 0 {
+		t.Fatalf("repeat = %+v, %v", res, err)
+	}
+
+	// Reads: the event with its created time; a missing stream on the first Recv.
+	rs, err := c.ReadStream(ctx, "s-1", esdb.ReadStreamOptions{}, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := rs.Recv()
+	if err != nil || got.Event.EventID != id || got.Event.CreatedDate.IsZero() {
+		t.Fatalf("read = %+v, %v", got, err)
+	}
+	if _, err := rs.Recv(); !errors.Is(err, io.EOF) {
+		t.Fatalf("end of stream = %v, want io.EOF", err)
+	}
+	rs.Close()
+	rs, err = c.ReadStream(ctx, "missing", esdb.ReadStreamOptions{}, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rs.Recv(); !errors.As(err, &e) || e.Code() != esdb.ErrorCodeResourceNotFound {
+		t.Fatalf("missing stream = %v, want ErrorCodeResourceNotFound", err)
+	}
+	rs.Close()
+
+	// A subscription: confirmation (inside SubscribeToAll), the event, caught up.
+	srv.AppendSystemEvent("$stats", "$statsCollected")
+	sub, err := c.SubscribeToAll(ctx, esdb.SubscribeToAllOptions{From: esdb.Start{}, Filter: esdb.ExcludeSystemEventsFilter()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sub.Close()
+	if m := sub.Recv(); m.EventAppeared == nil || m.EventAppeared.Event.EventID != id {
+		t.Fatalf("first subscription message = %+v", m)
+	}
+	if m := sub.Recv(); m.CaughtUp == nil {
+		t.Fatalf("second subscription message = %+v, want CaughtUp", m)
+	}
+	if n := srv.ConsumerTooSlow(); n != 1 {
+		t.Fatalf("dropped %d subscriptions", n)
+	}
+	if m := sub.Recv(); m.SubscriptionDropped == nil {
+		t.Fatalf("after drop = %+v, want SubscriptionDropped", m)
+	}
+}
