@@ -1,0 +1,130 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"backoffice/domain"
+)
+
+// APIToken is an integration token (payroll feed, auditor access).
+type APIToken struct {
+	ID        string
+	Role      domain.Role
+	Label     string
+	CreatedAt time.Time
+	RevokedAt *time.Time
+}
+
+// Actor is the token as commands and queries see it.
+func (t APIToken) Actor() domain.Actor {
+	return domain.Actor{AccountID: "token:" + t.ID, Role: t.Role, Language: "nl"}
+}
+
+// apiTokenPrefix marks our tokens, so secret scanners can find leaked ones.
+const apiTokenPrefix = "bo_"
+
+// CreateToken creates an integration token for role payroll or auditor and
+// returns its ID and the plaintext "bo_<id>_<secret>". The plaintext is
+// shown once; only the secret's SHA-256 is stored.
+func (s *Service) CreateToken(ctx context.Context, role domain.Role, label string) (string, string, error) {
+	now := s.cfg.Now()
+	if role != domain.RolePayroll && role != domain.RoleAuditor {
+		return "", "", domain.Invalid("token_role_invalid", "role",
+			"integration tokens are for the payroll or auditor role",
+			"API-sleutels zijn er alleen voor de rollen payroll en auditor.")
+	}
+	label = strings.TrimSpace(label)
+	if label == "" || len(label) > 200 {
+		return "", "", domain.Invalid("token_label_invalid", "label",
+			"give the token a label of at most 200 characters",
+			"Geef de sleutel een omschrijving van hoogstens 200 tekens.")
+	}
+	var idb [8]byte
+	_, _ = rand.Read(idb[:])
+	id := hex.EncodeToString(idb[:])
+	secret, hash := newSecret()
+	if _, err := s.pool.Exec(ctx, `
+		INSERT INTO api_tokens (id, role, label, secret_hash, created_at) VALUES ($1, $2, $3, $4, $5)`,
+		id, string(role), label, hash, now); err != nil {
+		return "", "", fmt.Errorf("auth: unable to store API token: %w", err)
+	}
+	return id, apiTokenPrefix + id + "_" + secret, nil
+}
+
+// AuthenticateToken resolves an integration token's plaintext. Unknown,
+// malformed and revoked tokens give ErrAPITokenInvalid.
+func (s *Service) AuthenticateToken(ctx context.Context, plaintext string) (APIToken, error) {
+	rest, ok := strings.CutPrefix(plaintext, apiTokenPrefix)
+	if !ok {
+		return APIToken{}, ErrAPITokenInvalid
+	}
+	id, secret, ok := strings.Cut(rest, "_") // the ID is hex; the secret may contain '_'
+	if !ok || len(id) != 16 || !validSecret(secret) {
+		return APIToken{}, ErrAPITokenInvalid
+	}
+	var (
+		t      APIToken
+		role   string
+		stored []byte
+	)
+	err := s.pool.QueryRow(ctx, `
+		SELECT id, role, label, created_at, revoked_at, secret_hash FROM api_tokens WHERE id = $1`, id).
+		Scan(&t.ID, &role, &t.Label, &t.CreatedAt, &t.RevokedAt, &stored)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return APIToken{}, ErrAPITokenInvalid
+	}
+	if err != nil {
+		return APIToken{}, fmt.Errorf("auth: unable to read API token: %w", err)
+	}
+	if subtle.ConstantTimeCompare(hashSecret(secret), stored) != 1 || t.RevokedAt != nil {
+		return APIToken{}, ErrAPITokenInvalid
+	}
+	t.Role = domain.Role(role)
+	// Best effort, at most once a minute: for the token list, not for security.
+	_, _ = s.pool.Exec(ctx, `UPDATE api_tokens SET last_used_at = $2
+		WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2 - interval '1 minute')`, id, s.cfg.Now())
+	return t, nil
+}
+
+// RevokeToken stops a token from working. Revoking twice is fine; an
+// unknown ID gives domain.ErrNotFound.
+func (s *Service) RevokeToken(ctx context.Context, id string) error {
+	now := s.cfg.Now()
+	tag, err := s.pool.Exec(ctx, `UPDATE api_tokens SET revoked_at = coalesce(revoked_at, $2) WHERE id = $1`, id, now)
+	if err != nil {
+		return fmt.Errorf("auth: unable to revoke API token: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return domain.ErrNotFound
+	}
+	return nil
+}
+
+// Tokens lists every integration token, newest first (no secrets).
+func (s *Service) Tokens(ctx context.Context) ([]APIToken, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id, role, label, created_at, revoked_at FROM api_tokens ORDER BY created_at DESC, id`)
+	if err != nil {
+		return nil, fmt.Errorf("auth: unable to list API tokens: %w", err)
+	}
+	defer rows.Close()
+	var out []APIToken
+	for rows.Next() {
+		var t APIToken
+		var role string
+		if err := rows.Scan(&t.ID, &role, &t.Label, &t.CreatedAt, &t.RevokedAt); err != nil {
+			return nil, fmt.Errorf("auth: unable to list API tokens: %w", err)
+		}
+		t.Role = domain.Role(role)
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,64 @@
+package auth_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"backoffice/commands/auth"
+	"backoffice/domain"
+)
+
+func TestAPITokens(t *testing.T) {
+	ctx := testCtx(t)
+	s, pool := newService(t, auth.Config{})
+	id, plain, err := s.CreateToken(ctx, domain.RolePayroll, "Loket payroll-import")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(plain, "bo_"+id+"_") {
+		t.Errorf("plaintext %q does not carry its ID", plain)
+	}
+	tok, err := s.AuthenticateToken(ctx, plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok.ID != id || tok.Role != domain.RolePayroll || tok.Label != "Loket payroll-import" || tok.Actor().Role != domain.RolePayroll {
+		t.Errorf("token = %+v", tok)
+	}
+	var leaked int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM api_tokens WHERE position(convert_to($1, 'UTF8') in secret_hash) > 0`,
+		plain[len("bo_"+id+"_"):]).Scan(&leaked); err != nil || leaked != 0 {
+		t.Errorf("secret stored in plaintext (%d, %v)", leaked, err)
+	}
+
+	bad := []string{"", plain + "x", plain[:len(plain)-1] + "A", "bo_" + id, strings.Replace(plain, id, "0000000000000000", 1), "Bearer " + plain}
+	for _, b := range bad {
+		if _, err := s.AuthenticateToken(ctx, b); !errors.Is(err, auth.ErrAPITokenInvalid) || domain.KindOf(err) != domain.KindUnauthorized {
+			t.Errorf("AuthenticateToken(%q) = %v", b, err)
+		}
+	}
+
+	if err := s.RevokeToken(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RevokeToken(ctx, id); err != nil {
+		t.Errorf("second revoke: %v", err)
+	}
+	if _, err := s.AuthenticateToken(ctx, plain); !errors.Is(err, auth.ErrAPITokenInvalid) {
+		t.Errorf("revoked token accepted: %v", err)
+	}
+	if err := s.RevokeToken(ctx, "nope"); !errors.Is(err, domain.ErrNotFound) {
+		t.Errorf("revoke unknown: %v", err)
+	}
+	if _, _, err := s.CreateToken(ctx, domain.RoleClient, "x"); domain.KindOf(err) != domain.KindInvalid {
+		t.Errorf("client token: %v", err)
+	}
+	if _, _, err := s.CreateToken(ctx, domain.RoleAuditor, " "); domain.KindOf(err) != domain.KindInvalid {
+		t.Errorf("empty label: %v", err)
+	}
+	list, err := s.Tokens(ctx)
+	if err != nil || len(list) != 1 || list[0].RevokedAt == nil {
+		t.Errorf("Tokens = %+v, %v", list, err)
+	}
+}

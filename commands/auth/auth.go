@@ -1,0 +1,184 @@
+// Package auth keeps the portal's credentials: argon2id passwords,
+// single-use activation and reset tokens, server-side sessions, login
+// throttling shared by every server instance, and integration tokens for
+// the payroll package and auditors. Everything lives in PostgreSQL (tables
+// of readmodel/migrations 0110-0112); secrets are stored only as hashes.
+//
+// Methods take the current time as an argument where timing matters, so
+// callers (and tests) decide the clock.
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"backoffice/domain"
+)
+
+// DBTX is a pgx.Tx, *pgxpool.Pool or *pgx.Conn.
+type DBTX interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// Config holds the security settings. Zero fields get the defaults.
+type Config struct {
+	Params Params // argon2id cost; default DefaultParams
+
+	IdleTimeout     time.Duration // default 30 min, sliding
+	AbsoluteTimeout time.Duration // default 12 h from login
+	TouchInterval   time.Duration // last_seen_at is written at most this often; default 1 min
+
+	ActivationTTL time.Duration // default 72 h
+	ResetTTL      time.Duration // default 72 h
+
+	FailureWindow         time.Duration // default 1 h
+	MaxFailuresPerAccount int           // default 100 per window
+	MaxFailuresPerIP      int           // default 1000 per window
+	// DelayAfter failures in a window, failed logins carry a RetryAfter hint
+	// that doubles from 1 s up to MaxDelay. Default 5 and 15 min.
+	DelayAfter int
+	MaxDelay   time.Duration
+
+	// Now is the clock for timestamps of calls that take no time argument
+	// (integration tokens). Default time.Now.
+	Now func() time.Time
+}
+
+func (c Config) withDefaults() Config {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	if c.Params == (Params{}) {
+		c.Params = DefaultParams
+	}
+	def(&c.IdleTimeout, 30*time.Minute)
+	def(&c.AbsoluteTimeout, 12*time.Hour)
+	def(&c.TouchInterval, time.Minute)
+	def(&c.ActivationTTL, 72*time.Hour)
+	def(&c.ResetTTL, 72*time.Hour)
+	def(&c.FailureWindow, time.Hour)
+	def(&c.MaxDelay, 15*time.Minute)
+	if c.MaxFailuresPerAccount <= 0 {
+		c.MaxFailuresPerAccount = 100
+	}
+	if c.MaxFailuresPerIP <= 0 {
+		c.MaxFailuresPerIP = 1000
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.DelayAfter <= 0 {
+		c.DelayAfter = 5
+	}
+	return c
+}
+
+// Service implements credentials, tokens and sessions on PostgreSQL.
+// Several instances may share one database.
+type Service struct {
+	pool  *pgxpool.Pool
+	cfg   Config
+	dummy string // hash verified for unknown accounts, to equalise timing
+}
+
+// New returns a Service. It computes one password hash up front (the dummy
+// for unknown e-mail addresses).
+func New(pool *pgxpool.Pool, cfg Config) (*Service, error) {
+	if pool == nil {
+		return nil, errors.New("auth: New needs a pool")
+	}
+	cfg = cfg.withDefaults()
+	if cfg.Params.Memory == 0 || cfg.Params.Time == 0 || cfg.Params.Threads == 0 ||
+		cfg.Params.SaltLen < 16 || cfg.Params.KeyLen < 16 {
+		return nil, fmt.Errorf("auth: argon2 parameters %+v are too weak", cfg.Params)
+	}
+	return &Service{pool: pool, cfg: cfg, dummy: hashPassword("dummy password for timing", cfg.Params)}, nil
+}
+
+// Config returns the effective settings (defaults filled in).
+func (s *Service) Config() Config { return s.cfg }
+
+// Errors callers match with errors.Is. All are *domain.Error.
+var (
+	ErrInvalidCredentials = &domain.Error{Kind: domain.KindUnauthorized, Code: "invalid_credentials",
+		Message:   "Unknown e-mail address or wrong password.",
+		MessageNL: "Onbekend e-mailadres of onjuist wachtwoord."}
+	ErrTooManyAttempts = &domain.Error{Kind: domain.KindTooMany, Code: "too_many_login_attempts",
+		Message:   "Too many failed login attempts. Please try again later.",
+		MessageNL: "Te veel mislukte inlogpogingen. Probeer het later opnieuw."}
+	ErrSessionInvalid = &domain.Error{Kind: domain.KindUnauthorized, Code: "session_invalid",
+		Message:   "Your session has expired. Please log in again.",
+		MessageNL: "Uw sessie is verlopen. Log opnieuw in."}
+	ErrTokenInvalid = &domain.Error{Kind: domain.KindInvalid, Code: "token_invalid", Field: "token",
+		Message:   "This link has expired or has already been used. Please request a new one.",
+		MessageNL: "Deze link is verlopen of al gebruikt. Vraag een nieuwe aan."}
+	ErrAPITokenInvalid = &domain.Error{Kind: domain.KindUnauthorized, Code: "api_token_invalid",
+		Message:   "Invalid or revoked API token.",
+		MessageNL: "Ongeldige of ingetrokken API-sleutel."}
+	ErrEmailTaken = domain.Conflict("email_taken",
+		"This e-mail address is already used by another account.",
+		"Dit e-mailadres is al in gebruik bij een ander account.")
+	ErrAccountNotFound = domain.NotFound("account_not_found", "account not found", "account niet gevonden")
+)
+
+// RetryError is a login error with a hint how long to wait before the
+// next attempt. It unwraps to its *domain.Error (ErrInvalidCredentials or
+// ErrTooManyAttempts), so errors.Is and domain.KindOf work unchanged.
+type RetryError struct {
+	Err        *domain.Error
+	RetryAfter time.Duration
+}
+
+func (e *RetryError) Error() string {
+	return fmt.Sprintf("%v (retry after %v)", e.Err, e.RetryAfter)
+}
+
+// Unwrap returns the domain error.
+func (e *RetryError) Unwrap() error { return e.Err }
+
+// RetryAfter returns the wait hint of a login error (0 when there is none),
+// for a Retry-After header or a message.
+func RetryAfter(err error) time.Duration {
+	var re *RetryError
+	if errors.As(err, &re) {
+		return re.RetryAfter
+	}
+	return 0
+}
+
+// newSecret returns 32 random bytes as unpadded base64url (43 characters)
+// and their SHA-256.
+func newSecret() (string, []byte) {
+	var b [32]byte
+	_, _ = rand.Read(b[:]) // never fails (Go 1.24+)
+	s := base64.RawURLEncoding.EncodeToString(b[:])
+	return s, hashSecret(s)
+}
+
+func hashSecret(s string) []byte {
+	h := sha256.Sum256([]byte(s))
+	return h[:]
+}
+
+// validSecret reports whether s has the shape newSecret produces, so junk
+// is refused before touching the database.
+func validSecret(s string) bool {
+	if len(s) != 43 {
+		return false
+	}
+	_, err := base64.RawURLEncoding.DecodeString(s)
+	return err == nil
+}

@@ -1,0 +1,155 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"backoffice/domain"
+)
+
+// AccountRow is an account's login identity as the command layer knows it.
+type AccountRow struct {
+	AccountID string
+	Email     string // stored lower-cased; unique
+	Role      domain.Role
+	// TenantID is the intermediary, client or worker ID matching Role; empty
+	// for roles without a tenant.
+	TenantID string
+	Language string // "nl" (default) or "en"
+	Disabled bool
+}
+
+// Account is a stored credentials row (without the password hash).
+type Account struct {
+	AccountRow
+	HasPassword bool // false until activated
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// NormalizeEmail is the form e-mail addresses are stored and looked up in.
+func NormalizeEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+// UpsertAccount creates or updates an account's credentials row, leaving
+// its password alone. Run it in the transaction that records the account
+// (db is a pgx.Tx or a pool). An e-mail address in use by another account
+// gives ErrEmailTaken.
+func UpsertAccount(ctx context.Context, db DBTX, row AccountRow) error {
+	row.Email = NormalizeEmail(row.Email)
+	var errs []error
+	if strings.TrimSpace(row.AccountID) == "" {
+		errs = append(errs, errors.New("auth: account ID is required"))
+	}
+	if a, err := mail.ParseAddress(row.Email); err != nil || a.Address != row.Email {
+		errs = append(errs, domain.Invalid("email_invalid", "email", "invalid e-mail address", "Ongeldig e-mailadres."))
+	}
+	if row.Role == "" {
+		errs = append(errs, errors.New("auth: role is required"))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	if row.Language == "" {
+		row.Language = "nl"
+	}
+	_, err := db.Exec(ctx, `
+		INSERT INTO credentials (account_id, email, role, tenant_id, language, disabled)
+		VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (account_id) DO UPDATE SET
+			email = EXCLUDED.email, role = EXCLUDED.role, tenant_id = EXCLUDED.tenant_id,
+			language = EXCLUDED.language, disabled = EXCLUDED.disabled, updated_at = now()`,
+		row.AccountID, row.Email, string(row.Role), row.TenantID, row.Language, row.Disabled)
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
+		return ErrEmailTaken
+	}
+	if err != nil {
+		return fmt.Errorf("auth: unable to store credentials of %s: %w", row.AccountID, err)
+	}
+	return nil
+}
+
+const accountColumns = `account_id, email, role, tenant_id, language, disabled,
+	password_hash IS NOT NULL, created_at, updated_at`
+
+func scanAccount(row pgx.Row) (Account, error) {
+	var a Account
+	var role string
+	err := row.Scan(&a.AccountID, &a.Email, &role, &a.TenantID, &a.Language, &a.Disabled,
+		&a.HasPassword, &a.CreatedAt, &a.UpdatedAt)
+	a.Role = domain.Role(role)
+	return a, err
+}
+
+// Account reads one account's credentials row.
+func (s *Service) Account(ctx context.Context, accountID string) (Account, error) {
+	a, err := scanAccount(s.pool.QueryRow(ctx, `SELECT `+accountColumns+` FROM credentials WHERE account_id = $1`, accountID))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return a, ErrAccountNotFound
+	}
+	if err != nil {
+		return a, fmt.Errorf("auth: unable to read account %s: %w", accountID, err)
+	}
+	return a, nil
+}
+
+// AccountByEmail finds an account by e-mail (case-insensitive), for the
+// "forgot password" form. Callers must answer the user the same way
+// whether or not it exists.
+func (s *Service) AccountByEmail(ctx context.Context, email string) (Account, error) {
+	a, err := scanAccount(s.pool.QueryRow(ctx, `SELECT `+accountColumns+` FROM credentials WHERE email = $1`, NormalizeEmail(email)))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return a, ErrAccountNotFound
+	}
+	if err != nil {
+		return a, fmt.Errorf("auth: unable to find account by e-mail: %w", err)
+	}
+	return a, nil
+}
+
+// ChangePassword sets a new password for a logged-in user who proves the
+// current one. Other sessions of the account are ended; keepSession (the
+// caller's session token, may be empty) stays valid.
+func (s *Service) ChangePassword(ctx context.Context, accountID, current, newPassword, keepSession string) error {
+	if err := ValidatePassword(newPassword); err != nil {
+		return err
+	}
+	var hash *string
+	err := s.pool.QueryRow(ctx, `SELECT password_hash FROM credentials WHERE account_id = $1 AND NOT disabled`, accountID).Scan(&hash)
+	if errors.Is(err, pgx.ErrNoRows) || (err == nil && hash == nil) {
+		return ErrInvalidCredentials
+	}
+	if err != nil {
+		return fmt.Errorf("auth: unable to read credentials: %w", err)
+	}
+	ok, err := VerifyPassword(current, *hash)
+	if err != nil {
+		return fmt.Errorf("auth: stored hash of %s: %w", accountID, err)
+	}
+	if !ok {
+		return domain.Invalid("current_password_wrong", "current_password",
+			"the current password is wrong", "Het huidige wachtwoord is onjuist.")
+	}
+	newHash := hashPassword(newPassword, s.cfg.Params)
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `UPDATE credentials SET password_hash = $2, updated_at = now() WHERE account_id = $1`,
+			accountID, newHash); err != nil {
+			return fmt.Errorf("auth: unable to store password: %w", err)
+		}
+		keep := []byte{}
+		if keepSession != "" {
+			keep = hashSecret(keepSession)
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE account_id = $1 AND id_hash <> $2`, accountID, keep); err != nil {
+			return fmt.Errorf("auth: unable to end other sessions: %w", err)
+		}
+		return nil
+	})
+}

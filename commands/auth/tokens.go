@@ -1,0 +1,126 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Purpose says what a single-use token is for. Stored: never rename.
+type Purpose string
+
+const (
+	PurposeActivation    Purpose = "activation"
+	PurposePasswordReset Purpose = "password_reset"
+)
+
+func (s *Service) ttl(p Purpose) (time.Duration, error) {
+	switch p {
+	case PurposeActivation:
+		return s.cfg.ActivationTTL, nil
+	case PurposePasswordReset:
+		return s.cfg.ResetTTL, nil
+	}
+	return 0, fmt.Errorf("auth: unknown token purpose %q", p)
+}
+
+// IssueToken creates a single-use token for an account: 256 random bits,
+// base64url, for a link in an activation or reset mail. Only its SHA-256
+// is stored. Older unused tokens of the same purpose stop working. Unknown
+// and disabled accounts get ErrAccountNotFound.
+func (s *Service) IssueToken(ctx context.Context, accountID string, purpose Purpose, now time.Time) (string, time.Time, error) {
+	ttl, err := s.ttl(purpose)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	plain, hash := newSecret()
+	expires := now.Add(ttl)
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var disabled bool
+		err := tx.QueryRow(ctx, `SELECT disabled FROM credentials WHERE account_id = $1 FOR UPDATE`, accountID).Scan(&disabled)
+		if errors.Is(err, pgx.ErrNoRows) || (err == nil && disabled) {
+			return ErrAccountNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("auth: unable to read account %s: %w", accountID, err)
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM auth_tokens WHERE account_id = $1 AND purpose = $2 AND used_at IS NULL`,
+			accountID, string(purpose)); err != nil {
+			return fmt.Errorf("auth: unable to revoke older tokens: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `
+			INSERT INTO auth_tokens (token_hash, account_id, purpose, created_at, expires_at)
+			VALUES ($1, $2, $3, $4, $5)`, hash, accountID, string(purpose), now, expires); err != nil {
+			return fmt.Errorf("auth: unable to store token: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	return plain, expires, nil
+}
+
+// ConsumeToken redeems a single-use token: it sets newPassword, marks the
+// token used, ends every session of the account and clears its failed
+// logins, all in one transaction, and returns the account ID. An unknown,
+// expired, used or wrong-purpose token, or one of a disabled account, gives
+// ErrTokenInvalid; a password that breaks the length rules gives its own
+// error and leaves the token unused.
+func (s *Service) ConsumeToken(ctx context.Context, plaintext string, purpose Purpose, newPassword string, now time.Time) (string, error) {
+	if _, err := s.ttl(purpose); err != nil {
+		return "", err
+	}
+	if err := ValidatePassword(newPassword); err != nil {
+		return "", err
+	}
+	if !validSecret(plaintext) {
+		return "", ErrTokenInvalid
+	}
+	var accountID string
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var (
+			expires  time.Time
+			used     *time.Time
+			email    string
+			disabled bool
+		)
+		err := tx.QueryRow(ctx, `
+			SELECT t.account_id, t.expires_at, t.used_at, c.email, c.disabled
+			FROM auth_tokens t JOIN credentials c USING (account_id)
+			WHERE t.token_hash = $1 AND t.purpose = $2
+			FOR UPDATE OF t, c`, hashSecret(plaintext), string(purpose)).
+			Scan(&accountID, &expires, &used, &email, &disabled)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrTokenInvalid
+		}
+		if err != nil {
+			return fmt.Errorf("auth: unable to read token: %w", err)
+		}
+		if used != nil || !now.Before(expires) || disabled {
+			return ErrTokenInvalid
+		}
+		hash := hashPassword(newPassword, s.cfg.Params)
+		if _, err := tx.Exec(ctx, `UPDATE auth_tokens SET used_at = $2 WHERE token_hash = $1`, hashSecret(plaintext), now); err != nil {
+			return fmt.Errorf("auth: unable to mark token used: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE credentials SET password_hash = $2, updated_at = $3 WHERE account_id = $1`,
+			accountID, hash, now); err != nil {
+			return fmt.Errorf("auth: unable to store password: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE account_id = $1`, accountID); err != nil {
+			return fmt.Errorf("auth: unable to end sessions: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE key = $1`, accountKey(email)); err != nil {
+			return fmt.Errorf("auth: unable to clear failed logins: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return accountID, nil
+}

@@ -1,0 +1,86 @@
+package mail_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"backoffice/notify/mail"
+)
+
+func TestTemplates(t *testing.T) {
+	expires := time.Date(2026, 1, 5, 13, 30, 0, 0, time.UTC) // 14:30 in Amsterdam
+	tests := []struct {
+		name        string
+		msg         mail.Message
+		subject     string
+		contains    []string
+		notContains []string
+	}{
+		{
+			name:     "activation nl",
+			msg:      mail.ActivationMail("", "jan@example.nl", "Jan", "jan.devries", "https://p.test/a?t=1", expires),
+			subject:  "Uw inloggegevens voor Backofficebureau Digitaal",
+			contains: []string{"Beste Jan,", "Uw gebruikersnaam: jan.devries", "https://p.test/a?t=1", "5 januari 2026 om 14:30 uur"},
+		},
+		{
+			name:     "activation en",
+			msg:      mail.ActivationMail("en-GB", "jan@example.nl", "", "jan.devries", "https://p.test/a?t=1", expires),
+			subject:  "Your login details for Backofficebureau Digitaal",
+			contains: []string{"Dear Sir or Madam,", "Your username: jan.devries", "5 January 2026 at 14:30"},
+		},
+		{
+			name:     "reset nl",
+			msg:      mail.PasswordResetMail("nl", "jan@example.nl", "Jan", "https://p.test/r?t=2", expires),
+			subject:  "Wachtwoord opnieuw instellen voor Backofficebureau Digitaal",
+			contains: []string{"https://p.test/r?t=2", "geldig tot 5 januari 2026 om 14:30 uur"},
+		},
+		{
+			name:     "reset en",
+			msg:      mail.PasswordResetMail("en", "jan@example.nl", "Jan", "https://p.test/r?t=2", expires),
+			subject:  "Reset your password for Backofficebureau Digitaal",
+			contains: []string{"Dear Jan,", "https://p.test/r?t=2"},
+		},
+		{
+			name:    "sign nl via sms",
+			msg:     mail.SignRequestMail("nl", "klant@example.nl", "", "https://p.test/d/1", ""),
+			subject: "u dient een document goed te keuren",
+			contains: []string{"Beste klant,",
+				"In uw portal staat een document klaar om door u te worden ondertekend.",
+				"die u ontvangen heeft op uw mobiele telefoon.",
+				"Klik hier voor het goedkeuren van uw document:",
+				"Werkt de link niet? Kopieer dan de volgende link in de adresbalk van uw browser:",
+				"Met vriendelijke groet,\n\nBackofficebureau"},
+			notContains: []string{"TAN-code:"},
+		},
+		{
+			name:     "sign en with tan",
+			msg:      mail.SignRequestMail("en", "klant@example.nl", "", "https://p.test/d/1", "WXYZ"),
+			subject:  "you are asked to approve a document",
+			contains: []string{"Your TAN code: WXYZ", "https://p.test/d/1"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.msg.Subject != tt.subject {
+				t.Errorf("subject = %q, want %q", tt.msg.Subject, tt.subject)
+			}
+			for _, s := range tt.contains {
+				if !strings.Contains(tt.msg.TextBody, s) {
+					t.Errorf("body lacks %q:\n%s", s, tt.msg.TextBody)
+				}
+			}
+			for _, s := range tt.notContains {
+				if strings.Contains(tt.msg.TextBody, s) {
+					t.Errorf("body has %q:\n%s", s, tt.msg.TextBody)
+				}
+			}
+			if strings.Contains(strings.ToLower(tt.msg.TextBody), "<no value>") {
+				t.Errorf("unfilled field in body:\n%s", tt.msg.TextBody)
+			}
+			if err := tt.msg.Validate(); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}
