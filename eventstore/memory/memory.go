@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"sync"
 	"time"
 
@@ -61,7 +62,10 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 		return res, err
 	}
 	exists := len(idx) > 0
-	current := uint64(len(idx)) - 1
+	var current uint64 // Actual is 0, not a wrapped -1, when there is no stream
+	if exists {
+		current = uint64(len(idx)) - 1
+	}
 	if !expected.Satisfied(current, exists) {
 		return eventstore.AppendResult{}, &eventstore.WrongExpectedRevisionError{
 			Stream: stream, Expected: expected, Actual: current, StreamExists: exists,
@@ -135,13 +139,16 @@ func (s *Store) ReadStream(ctx context.Context, stream string, opts eventstore.R
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.closed {
+		return nil, eventstore.ErrClosed
+	}
 	idx := s.streams[stream]
 	if len(idx) == 0 {
 		return nil, fmt.Errorf("%w: %q", eventstore.ErrStreamNotFound, stream)
 	}
 	var out []eventstore.RecordedEvent
 	take := func(i int) bool {
-		out = append(out, s.all[idx[i]])
+		out = append(out, clone(s.all[idx[i]]))
 		return opts.Max > 0 && len(out) >= opts.Max
 	}
 	if opts.Direction == eventstore.Backwards {
@@ -174,26 +181,42 @@ func (s *Store) ReadAll(ctx context.Context, from eventstore.Position, max int) 
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.closed {
+		return nil, eventstore.ErrClosed
+	}
 	return s.after(from, max), nil
 }
 
+// after returns copies of up to max events strictly after from. It searches
+// by comparing positions, so a position this store did not hand out (a
+// checkpoint from another store, a hand-typed one) still means "strictly
+// after" and never indexes out of range.
 func (s *Store) after(from eventstore.Position, max int) []eventstore.RecordedEvent {
-	// Positions are dense sequence numbers here: Commit == index+1.
-	start := 0
-	if !from.IsStart() {
-		start = int(from.Commit)
+	start := sort.Search(len(s.all), func(i int) bool { return s.all[i].Position.After(from) })
+	end := start + min(max, len(s.all)-start)
+	out := make([]eventstore.RecordedEvent, 0, end-start)
+	for _, e := range s.all[start:end] {
+		out = append(out, clone(e))
 	}
-	if start >= len(s.all) {
-		return nil
-	}
-	end := min(start+max, len(s.all))
-	return append([]eventstore.RecordedEvent(nil), s.all[start:end]...)
+	return out
+}
+
+// clone copies an event so no caller shares the store's payload bytes.
+func clone(e eventstore.RecordedEvent) eventstore.RecordedEvent {
+	e.Data = bytes.Clone(e.Data)
+	return e
 }
 
 // HeadPosition implements eventstore.Store.
 func (s *Store) HeadPosition(ctx context.Context) (eventstore.Position, error) {
+	if err := ctx.Err(); err != nil {
+		return eventstore.Start, err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.closed {
+		return eventstore.Start, eventstore.ErrClosed
+	}
 	if len(s.all) == 0 {
 		return eventstore.Start, nil
 	}
@@ -202,6 +225,9 @@ func (s *Store) HeadPosition(ctx context.Context) (eventstore.Position, error) {
 
 // SubscribeAll implements eventstore.Store.
 func (s *Store) SubscribeAll(ctx context.Context, from eventstore.Position) (eventstore.Subscription, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
@@ -234,9 +260,37 @@ type subscription struct {
 	caughtUpAt eventstore.Position
 	sentCaught bool
 	buf        []eventstore.RecordedEvent
+	err        error // once set, every Recv returns it: the subscription is dead
 }
 
+// Recv implements eventstore.Subscription. It is for one goroutine at a
+// time; Close may be called from any.
 func (sub *subscription) Recv(ctx context.Context) (eventstore.SubscriptionMessage, error) {
+	if sub.err == nil {
+		sub.err = sub.ended(ctx)
+	}
+	if sub.err != nil {
+		return eventstore.SubscriptionMessage{}, sub.err
+	}
+	msg, err := sub.recv(ctx)
+	sub.err = err
+	return msg, err
+}
+
+// ended reports why the subscription cannot deliver any more, if it cannot:
+// after Close or the end of either context nothing more is delivered, not
+// even events already buffered.
+func (sub *subscription) ended(ctx context.Context) error {
+	if sub.ctx.Err() != nil {
+		if context.Cause(sub.ctx) == errSubClosed {
+			return eventstore.ErrClosed
+		}
+		return sub.ctx.Err()
+	}
+	return ctx.Err()
+}
+
+func (sub *subscription) recv(ctx context.Context) (eventstore.SubscriptionMessage, error) {
 	for {
 		if len(sub.buf) > 0 {
 			e := sub.buf[0]
@@ -263,12 +317,9 @@ func (sub *subscription) Recv(ctx context.Context) (eventstore.SubscriptionMessa
 		select {
 		case <-wake:
 		case <-ctx.Done():
-			return eventstore.SubscriptionMessage{}, ctx.Err()
+			return eventstore.SubscriptionMessage{}, sub.ended(ctx)
 		case <-sub.ctx.Done():
-			if context.Cause(sub.ctx) == errSubClosed {
-				return eventstore.SubscriptionMessage{}, eventstore.ErrClosed
-			}
-			return eventstore.SubscriptionMessage{}, sub.ctx.Err()
+			return eventstore.SubscriptionMessage{}, sub.ended(ctx)
 		}
 	}
 }
