@@ -9,6 +9,7 @@ import (
 
 	"backoffice/internal/app"
 	"backoffice/internal/config"
+	"backoffice/projections"
 )
 
 func projectionsCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -74,6 +75,9 @@ func projectionsCmd(ctx context.Context, args []string, getenv func(string) stri
 		}
 	})
 	fmt.Fprintln(stdout)
+	if errors.Is(err, projections.ErrLockedElsewhere) {
+		return fmt.Errorf("%w: stop the running `backoffice serve` processes (or let them finish) and run the rebuild again", err)
+	}
 	if err != nil {
 		return err
 	}

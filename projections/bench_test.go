@@ -1,0 +1,157 @@
+package projections_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"backoffice/eventstore"
+	"backoffice/eventstore/memory"
+	"backoffice/projections"
+)
+
+const benchEvents = 100_000
+
+var rowColumns = []string{"pos_commit", "pos_prepare", "stream", "revision", "type", "n"}
+
+func rowOf(e eventstore.RecordedEvent) ([]any, error) {
+	var d added
+	if err := json.Unmarshal(e.Data, &d); err != nil {
+		return nil, err
+	}
+	return []any{int64(e.Position.Commit), int64(e.Position.Prepare), e.Stream, int64(e.Revision), e.Type, d.N}, nil
+}
+
+// rowsProjector writes one row per event; batched with COPY.
+type rowsProjector struct{}
+
+func (rowsProjector) Name() string          { return "bench_rows" }
+func (rowsProjector) Handles(t string) bool { return t == "bench.row" }
+func (p rowsProjector) Handle(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEvent) error {
+	return p.HandleBatch(ctx, tx, []eventstore.RecordedEvent{e})
+}
+func (rowsProjector) HandleBatch(ctx context.Context, tx pgx.Tx, events []eventstore.RecordedEvent) error {
+	rows := make([][]any, len(events))
+	for i, e := range events {
+		r, err := rowOf(e)
+		if err != nil {
+			return err
+		}
+		rows[i] = r
+	}
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{"rows"}, rowColumns, pgx.CopyFromRows(rows))
+	return err
+}
+func (rowsProjector) Reset(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, `TRUNCATE rows`)
+	return err
+}
+
+// perEventProjector is the plain Projector: one INSERT per event.
+type perEventProjector struct{ rowsProjector }
+
+func (perEventProjector) Handle(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEvent) error {
+	r, err := rowOf(e)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO rows VALUES ($1, $2, $3, $4, $5, $6)`, r...)
+	return err
+}
+
+func benchStore(b *testing.B) (*memory.Store, []eventstore.RecordedEvent) {
+	store := memory.New()
+	ctx := context.Background()
+	for i := 0; i < benchEvents; i += 100 {
+		batch := make([]eventstore.EventData, 100)
+		for j := range batch {
+			data, _ := json.Marshal(added{N: int64(i + j)})
+			batch[j] = eventstore.EventData{ID: uuid.New(), Type: "bench.row", Data: data}
+		}
+		if _, err := store.Append(ctx, fmt.Sprintf("timesheet-%d", i/100%500), eventstore.Any(), batch...); err != nil {
+			b.Fatal(err)
+		}
+	}
+	events, err := store.ReadAll(ctx, eventstore.Start, benchEvents)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return store, events
+}
+
+func resetRows(b *testing.B, pool *pgxpool.Pool, name string) {
+	if _, err := pool.Exec(context.Background(), `TRUNCATE rows`); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := pool.Exec(context.Background(), `DELETE FROM projection_checkpoints WHERE name = $1`, name); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkCatchUp projects benchEvents events into a one-row-per-event read
+// model through the full runtime (Watermill subscriber, router, batches,
+// checkpoint), and, as the baseline in the same run, COPYs the same rows
+// straight into the same table.
+func BenchmarkCatchUp(b *testing.B) {
+	for _, tc := range []struct {
+		name   string
+		p      projections.Projector
+		router bool
+	}{
+		{"batch", rowsProjector{}, false}, {"per_event", perEventProjector{}, false},
+		{"batch_via_router", rowsProjector{}, true}, {"per_event_via_router", perEventProjector{}, true},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			pool := newPool(b)
+			store, events := benchStore(b)
+			head := events[len(events)-1].Position
+			rows := make([][]any, len(events))
+			for i, e := range events {
+				rows[i], _ = rowOf(e)
+			}
+			var copyDur, projDur time.Duration
+			b.ResetTimer()
+			for b.Loop() {
+				resetRows(b, pool, tc.p.Name())
+				t0 := time.Now()
+				if _, err := pool.CopyFrom(context.Background(), pgx.Identifier{"rows"}, rowColumns, pgx.CopyFromRows(rows)); err != nil {
+					b.Fatal(err)
+				}
+				copyDur += time.Since(t0)
+
+				resetRows(b, pool, tc.p.Name())
+				rt := newRuntime(b, store, pool, projections.Config{BatchSize: 2000, RouterCatchUp: tc.router}, tc.p)
+				ctx, cancel := context.WithCancel(context.Background())
+				done := make(chan error, 1)
+				t0 = time.Now()
+				go func() { done <- rt.Run(ctx) }()
+				if err := rt.WaitFor(context.Background(), head); err != nil {
+					b.Fatal(err)
+				}
+				projDur += time.Since(t0)
+				cancel()
+				if err := <-done; err != nil {
+					b.Fatal(err)
+				}
+			}
+			// The Rebuild path (ReadAll pages, no Watermill) for comparison.
+			resetRows(b, pool, tc.p.Name())
+			rt := newRuntime(b, store, pool, projections.Config{BatchSize: 2000}, tc.p)
+			t0 := time.Now()
+			if err := rt.Rebuild(context.Background(), tc.p.Name(), nil); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportMetric(float64(len(events))/time.Since(t0).Seconds(), "rebuild_events/s")
+			n := float64(b.N * len(events))
+			b.ReportMetric(n/projDur.Seconds(), "events/s")
+			b.ReportMetric(n/copyDur.Seconds(), "copy_rows/s")
+			b.ReportMetric(copyDur.Seconds()/projDur.Seconds()*100, "%_of_copy")
+		})
+	}
+}

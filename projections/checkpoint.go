@@ -1,0 +1,129 @@
+package projections
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"backoffice/eventstore"
+)
+
+// CheckpointsSQL creates the checkpoint table (idempotent). Positions are
+// stored as two bigints; the runtime refuses positions above math.MaxInt64
+// (PostgreSQL xid8 and EventStoreDB log positions stay far below).
+const CheckpointsSQL = `
+CREATE TABLE IF NOT EXISTS projection_checkpoints (
+	name        text PRIMARY KEY,
+	commit_pos  bigint NOT NULL CHECK (commit_pos >= 0),
+	prepare_pos bigint NOT NULL CHECK (prepare_pos >= 0),
+	updated_at  timestamptz NOT NULL DEFAULT now()
+)`
+
+// Migrate creates the checkpoint table if it does not exist.
+func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
+	if _, err := pool.Exec(ctx, CheckpointsSQL); err != nil {
+		return fmt.Errorf("projections: unable to create projection_checkpoints: %w", err)
+	}
+	return nil
+}
+
+// ErrCheckpointMoved: the stored checkpoint is not the one this instance
+// started its batch from: someone else (another instance, a rebuild) wrote
+// it. The batch is rolled back and the projector restarts from the store.
+var ErrCheckpointMoved = errors.New("projections: checkpoint moved by someone else")
+
+type querier interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+func toDB(p eventstore.Position) (int64, int64, error) {
+	if p.Commit > math.MaxInt64 || p.Prepare > math.MaxInt64 {
+		return 0, 0, fmt.Errorf("projections: position %s does not fit the checkpoint table", p)
+	}
+	return int64(p.Commit), int64(p.Prepare), nil
+}
+
+func ensureCheckpoint(ctx context.Context, q querier, name string) error {
+	_, err := q.Exec(ctx, `INSERT INTO projection_checkpoints (name, commit_pos, prepare_pos) VALUES ($1, 0, 0) ON CONFLICT (name) DO NOTHING`, name)
+	if err != nil {
+		return fmt.Errorf("projections: unable to create checkpoint of %s: %w", name, err)
+	}
+	return nil
+}
+
+func readCheckpoint(ctx context.Context, q querier, name string) (eventstore.Position, error) {
+	var c, p int64
+	err := q.QueryRow(ctx, `SELECT commit_pos, prepare_pos FROM projection_checkpoints WHERE name = $1`, name).Scan(&c, &p)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return eventstore.Start, nil
+	}
+	if err != nil {
+		return eventstore.Start, fmt.Errorf("projections: unable to read checkpoint of %s: %w", name, err)
+	}
+	return eventstore.Position{Commit: uint64(c), Prepare: uint64(p)}, nil
+}
+
+// moveCheckpoint advances the checkpoint from prev to next, failing with
+// ErrCheckpointMoved when the stored value is not prev (fencing).
+func moveCheckpoint(ctx context.Context, q querier, name string, prev, next eventstore.Position) error {
+	pc, pp, err := toDB(prev)
+	if err != nil {
+		return err
+	}
+	nc, np, err := toDB(next)
+	if err != nil {
+		return err
+	}
+	tag, err := q.Exec(ctx, `UPDATE projection_checkpoints SET commit_pos = $2, prepare_pos = $3, updated_at = now()
+		WHERE name = $1 AND commit_pos = $4 AND prepare_pos = $5`, name, nc, np, pc, pp)
+	if err != nil {
+		return fmt.Errorf("projections: unable to store checkpoint of %s: %w", name, err)
+	}
+	if tag.RowsAffected() != 1 {
+		return fmt.Errorf("%w: %s expected at %s", ErrCheckpointMoved, name, prev)
+	}
+	return nil
+}
+
+func setCheckpoint(ctx context.Context, q querier, name string, p eventstore.Position) error {
+	c, pr, err := toDB(p)
+	if err != nil {
+		return err
+	}
+	_, err = q.Exec(ctx, `INSERT INTO projection_checkpoints (name, commit_pos, prepare_pos) VALUES ($1, $2, $3)
+		ON CONFLICT (name) DO UPDATE SET commit_pos = $2, prepare_pos = $3, updated_at = now()`, name, c, pr)
+	if err != nil {
+		return fmt.Errorf("projections: unable to reset checkpoint of %s: %w", name, err)
+	}
+	return nil
+}
+
+func readCheckpoints(ctx context.Context, pool *pgxpool.Pool, names []string) (map[string]eventstore.Position, error) {
+	rows, err := pool.Query(ctx, `SELECT name, commit_pos, prepare_pos FROM projection_checkpoints WHERE name = ANY($1)`, names)
+	if err != nil {
+		return nil, fmt.Errorf("projections: unable to read checkpoints: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[string]eventstore.Position, len(names))
+	for rows.Next() {
+		var n string
+		var c, p int64
+		if err := rows.Scan(&n, &c, &p); err != nil {
+			return nil, fmt.Errorf("projections: unable to read checkpoints: %w", err)
+		}
+		out[n] = eventstore.Position{Commit: uint64(c), Prepare: uint64(p)}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("projections: unable to read checkpoints: %w", err)
+	}
+	return out, nil
+}
+
+// lockKey is the advisory-lock key of a projector (one bigint, hashed in SQL).
+const tryLockSQL = `SELECT pg_try_advisory_lock(hashtextextended('backoffice.projection:' || $1, 0))`

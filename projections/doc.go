@@ -1,0 +1,93 @@
+// Package projections builds the PostgreSQL read models from the event log.
+//
+// # Writing a projector
+//
+// A read model is one type implementing Projector (optionally
+// BatchProjector). Its Name is stored as checkpoint key: never rename it.
+//
+//	type statusOverview struct{}
+//
+//	func (statusOverview) Name() string { return "timesheet_status" } // WARNING: never rename
+//	func (statusOverview) Handles(t string) bool {
+//		return strings.HasPrefix(t, "timesheet.")
+//	}
+//	func (statusOverview) Handle(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEvent) error {
+//		switch e.Type {
+//		case "timesheet.approved":
+//			_, err := tx.Exec(ctx, `UPDATE timesheet_status SET status = 'approved' WHERE stream = $1`, e.Stream)
+//			return err
+//		}
+//		return nil
+//	}
+//	func (statusOverview) Reset(ctx context.Context, tx pgx.Tx) error {
+//		_, err := tx.Exec(ctx, `TRUNCATE timesheet_status`)
+//		return err
+//	}
+//
+// and the process runs them:
+//
+//	if err := projections.Migrate(ctx, pool); err != nil { ... }
+//	rt, err := projections.New(projections.Config{
+//		Store: store, Pool: pool, Logger: logger, Registerer: prometheus.DefaultRegisterer,
+//		Projectors: []projections.Projector{statusOverview{}},
+//	})
+//	go rt.Run(ctx)
+//	// after a command returned pos:
+//	err = rt.WaitFor(ctx, pos, "timesheet_status") // errors.Is(err, projections.ErrWaitTimeout)
+//	// /readyz: rt.Ready(); operators: rt.Status(ctx); rt.Rebuild(ctx, name, progress)
+//
+// # Design
+//
+// Feed. eventsub.Subscriber is a Watermill message.Subscriber over the event
+// store (topic "$all" = global log, other topics = one stream; event type in
+// metadata "name"). It sends the next message only after the previous one is
+// acked and resends on nack, so a handler sees the log in order. It passes
+// Watermill's universal Pub/Sub suite. A message's context tells whether the
+// next event was already read and waiting (eventsub.MoreReady).
+//
+// Router. Runtime.Run starts one Watermill router. Each projector has a
+// supervisor goroutine; while this process holds the projector's advisory
+// lock it adds a router handler named after the projector, subscribed to
+// "$all" from the projector's checkpoint.
+//
+// Batches and exactly-once effect. The handler collects events and commits
+// them in one transaction together with the new checkpoint when the batch is
+// full (Config.BatchSize) or when no further event is waiting: catching up
+// gives large batches, live traffic one small transaction per burst, with no
+// timers. The handler acks each message before its batch commits; that is
+// safe because the checkpoint row, not the ack, is where a projector resumes:
+// after a crash, a cancel or a failure, the next run starts after the stored
+// checkpoint, and the uncommitted events are delivered again. The checkpoint
+// update is a compare-and-set on the previous value (ErrCheckpointMoved), so
+// two writers can never both apply the same events.
+//
+// One instance per projector. The supervisor takes pg_try_advisory_lock on
+// a dedicated session taken out of the pool, and runs every batch
+// transaction on that same session: if the session dies, the lock and any
+// open batch die with it. Standby instances retry every Config.LockRetry and
+// take over when the holder's session ends (process death closes it). The
+// holder pings its session every Config.LockCheck.
+//
+// Failures. A projector error (or a failed commit) never skips the event and
+// never goes to a poison queue: the batch is rolled back, the handler is
+// stopped, the projector is reported failed (Status, Ready for /readyz,
+// an error log with the event and the retry delay) and restarted from its
+// checkpoint with exponential back-off (Config.RetryMin..RetryMax). It stays
+// failed until a batch commits again. Other projectors keep running.
+//
+// Rebuild resets the read model and its checkpoint in one transaction and
+// replays the log in batches (ReadAll pages) under the lock, then the live
+// handler resumes. In a process without Run it takes the lock itself; when
+// another process runs the projector it returns ErrLockedElsewhere.
+//
+// Read-your-writes. WaitFor follows projectors running in this process in
+// memory (each commit wakes the waiters) and others through the checkpoint
+// table with a growing poll interval; it is bounded by Config.WaitTimeout
+// and returns a *WaitTimeoutError (errors.Is ErrWaitTimeout).
+//
+// Lag. Positions are pairs without arithmetic, so Status counts the events
+// after the checkpoint with ReadAll pages, capped at Config.LagCap; the
+// backoffice_projection_lag_events gauge is refreshed by Status and every
+// Config.LagInterval while Run runs. Other metrics: events_total,
+// events_applied_total, batch_commit_seconds, failures_total, lock_held.
+package projections

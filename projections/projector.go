@@ -1,0 +1,40 @@
+package projections
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+
+	"backoffice/eventstore"
+)
+
+// A Projector owns a read model. Handle is called for each event it handles,
+// in log order, inside a transaction that also stores the checkpoint.
+//
+// Handle must only write through tx (the runtime commits or rolls back), and
+// must not keep tx or e.Data after it returns. Events are applied at least
+// once to a transaction but their effect is committed exactly once.
+type Projector interface {
+	// Name identifies the projector: router handler name, checkpoint key,
+	// advisory-lock key, metric label.
+	//
+	// WARNING: stored as checkpoint key; never rename (a renamed projector
+	// starts from position 0 on top of its old rows).
+	Name() string
+	// Handles filters event types; events it does not handle still advance
+	// the checkpoint.
+	Handles(eventType string) bool
+	// Handle applies one event to the read model.
+	Handle(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEvent) error
+	// Reset empties the read model for a rebuild (e.g. TRUNCATE its tables).
+	Reset(ctx context.Context, tx pgx.Tx) error
+}
+
+// BatchProjector is an optional extension: when a Projector implements it,
+// the runtime calls HandleBatch once per transaction with the handled events
+// of that batch (in log order, at least one) instead of Handle per event, so
+// it can write many rows in one round trip (COPY, multi-row INSERT, unnest).
+type BatchProjector interface {
+	Projector
+	HandleBatch(ctx context.Context, tx pgx.Tx, events []eventstore.RecordedEvent) error
+}

@@ -1,0 +1,775 @@
+package projections
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill"
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"backoffice/eventstore"
+	"backoffice/projections/eventsub"
+)
+
+// Config configures a Runtime. Store, Pool and Projectors are required.
+type Config struct {
+	Store      eventstore.Store
+	Pool       *pgxpool.Pool
+	Projectors []Projector
+	// Logger defaults to slog.Default().
+	Logger *slog.Logger
+	// Registerer receives the metrics; nil registers nothing.
+	Registerer prometheus.Registerer
+
+	// BatchSize caps the events of one transaction (default 1000).
+	BatchSize int
+	// LockRetry is how often a standby instance tries to take a projector
+	// over (default 2s).
+	LockRetry time.Duration
+	// LockCheck is how often a running projector checks its lock connection
+	// is alive (default 5s).
+	LockCheck time.Duration
+	// RetryMin and RetryMax bound the exponential back-off after a failure
+	// (defaults 1s and 1m).
+	RetryMin, RetryMax time.Duration
+	// WaitTimeout bounds WaitFor when ctx has no earlier deadline (default 5s).
+	WaitTimeout time.Duration
+	// RouterCatchUp makes the backlog go through the Watermill router
+	// message by message too. By default a projector first catches up with
+	// ReadAll pages (one transaction per page) and then attaches its router
+	// handler for what follows.
+	RouterCatchUp bool
+	// LagCap caps the events counted for lag (default 10000).
+	LagCap int
+	// LagInterval is how often the lag metric is refreshed while Run
+	// runs (default 15s).
+	LagInterval time.Duration
+}
+
+// Validate reports every problem of the configuration.
+func (c Config) Validate() error {
+	var errs []error
+	if c.Store == nil {
+		errs = append(errs, errors.New("projections: Config.Store is nil"))
+	}
+	if c.Pool == nil {
+		errs = append(errs, errors.New("projections: Config.Pool is nil"))
+	}
+	seen := map[string]bool{}
+	for i, p := range c.Projectors {
+		switch {
+		case p == nil:
+			errs = append(errs, fmt.Errorf("projections: Config.Projectors[%d] is nil", i))
+		case p.Name() == "":
+			errs = append(errs, fmt.Errorf("projections: Config.Projectors[%d] has no name", i))
+		case seen[p.Name()]:
+			errs = append(errs, fmt.Errorf("projections: projector name %q used twice", p.Name()))
+		default:
+			seen[p.Name()] = true
+		}
+	}
+	if c.BatchSize < 0 || c.LagCap < 0 {
+		errs = append(errs, errors.New("projections: negative BatchSize or LagCap"))
+	}
+	if c.RetryMax > 0 && c.RetryMin > c.RetryMax {
+		errs = append(errs, errors.New("projections: RetryMin > RetryMax"))
+	}
+	return errors.Join(errs...)
+}
+
+func (c *Config) setDefaults() {
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	if c.BatchSize == 0 {
+		c.BatchSize = 1000
+	}
+	if c.LagCap == 0 {
+		c.LagCap = 10000
+	}
+	def(&c.LockRetry, 2*time.Second)
+	def(&c.LockCheck, 5*time.Second)
+	def(&c.RetryMin, time.Second)
+	def(&c.RetryMax, time.Minute)
+	def(&c.WaitTimeout, 5*time.Second)
+	def(&c.LagInterval, 15*time.Second)
+}
+
+// State of a projector in this process.
+type State string
+
+const (
+	// StateStopped: Run is not running in this process.
+	StateStopped State = "stopped"
+	// StateStandby: another process holds the projector's lock (or none
+	// could be taken yet); this one takes over when it is released.
+	StateStandby State = "standby"
+	// StateCatchingUp: running here, working through a backlog.
+	StateCatchingUp State = "catching_up"
+	// StateRunning: running here, live.
+	StateRunning State = "running"
+	// StateRebuilding: running here, replaying from the start.
+	StateRebuilding State = "rebuilding"
+	// StateFailed: stopped on an error, retrying with back-off. The read
+	// model is intact up to its checkpoint; nothing was skipped.
+	StateFailed State = "failed"
+)
+
+var (
+	// ErrUnknownProjector: no projector of that name in this Runtime.
+	ErrUnknownProjector = errors.New("projections: unknown projector")
+	// ErrLockedElsewhere: another process runs the projector; rebuild it
+	// there (or stop it first).
+	ErrLockedElsewhere = errors.New("projections: projector is running in another process")
+)
+
+// Runtime runs projectors: one Watermill router handler per projector,
+// reading $all from the projector's checkpoint, in the process that holds
+// the projector's advisory lock. See the package documentation.
+type Runtime struct {
+	cfg     Config
+	log     *slog.Logger
+	m       *metrics
+	workers map[string]*worker
+	order   []*worker
+
+	mu      sync.Mutex
+	running bool
+	notify  chan struct{} // closed and replaced when any local checkpoint moves
+}
+
+// New validates cfg and returns a Runtime. Call Migrate before Run.
+func New(cfg Config) (*Runtime, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg.setDefaults()
+	m, err := newMetrics(cfg.Registerer)
+	if err != nil {
+		return nil, fmt.Errorf("projections: metrics: %w", err)
+	}
+	r := &Runtime{cfg: cfg, log: cfg.Logger, m: m, workers: map[string]*worker{}, notify: make(chan struct{})}
+	for _, p := range cfg.Projectors {
+		w := &worker{rt: r, p: p, name: p.Name(), state: StateStopped, rebuild: make(chan rebuildReq),
+			log: cfg.Logger.With("projector", p.Name())}
+		w.batch, _ = p.(BatchProjector)
+		r.workers[w.name] = w
+		r.order = append(r.order, w)
+	}
+	return r, nil
+}
+
+// Run runs every projector until ctx ends (it then returns nil). Failures of
+// a projector do not end Run: that projector is retried with back-off and
+// reported by Status and Ready.
+func (r *Runtime) Run(ctx context.Context) error {
+	r.mu.Lock()
+	if r.running {
+		r.mu.Unlock()
+		return errors.New("projections: Run called twice")
+	}
+	r.running = true
+	r.mu.Unlock()
+	defer func() {
+		r.mu.Lock()
+		r.running = false
+		r.mu.Unlock()
+	}()
+
+	router, err := message.NewRouter(message.RouterConfig{CloseTimeout: 30 * time.Second},
+		watermill.NewSlogLoggerWithLevelMapping(r.log.With("component", "watermill"),
+			map[slog.Level]slog.Level{slog.LevelInfo: slog.LevelDebug}))
+	if err != nil {
+		return err
+	}
+	// The router closes itself once all its handlers stopped; a projector
+	// handler stops on every failure, lock loss or standby, so keep one
+	// handler that never stops.
+	router.AddConsumerHandler("projections.keepalive", "keepalive", idleSubscriber{}, func(*message.Message) error { return nil })
+	routerCtx, stopRouter := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopRouter()
+	routerDone := make(chan error, 1)
+	go func() { routerDone <- router.Run(routerCtx) }()
+	select {
+	case <-router.Running():
+	case err := <-routerDone:
+		return fmt.Errorf("projections: router: %w", err)
+	}
+
+	var wg sync.WaitGroup
+	for _, w := range r.order {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w.supervise(ctx, router, routerCtx)
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(r.cfg.LagInterval)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if _, err := r.Status(ctx); err != nil && ctx.Err() == nil {
+					r.log.Warn("projections: cannot refresh lag", "error", err)
+				}
+			}
+		}
+	}()
+	wg.Wait()
+	closeErr := router.Close()
+	stopRouter()
+	<-routerDone
+	if closeErr != nil {
+		return fmt.Errorf("projections: router: %w", closeErr)
+	}
+	return nil
+}
+
+// idleSubscriber never delivers anything; its channel closes with ctx.
+type idleSubscriber struct{}
+
+func (idleSubscriber) Subscribe(ctx context.Context, _ string) (<-chan *message.Message, error) {
+	ch := make(chan *message.Message)
+	context.AfterFunc(ctx, func() { close(ch) })
+	return ch, nil
+}
+func (idleSubscriber) Close() error { return nil }
+
+// committed records a new local checkpoint and wakes WaitFor.
+func (r *Runtime) committed() {
+	r.mu.Lock()
+	close(r.notify)
+	r.notify = make(chan struct{})
+	r.mu.Unlock()
+}
+
+func (r *Runtime) wakeChan() <-chan struct{} {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.notify
+}
+
+func (r *Runtime) isRunning() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.running
+}
+
+type rebuildReq struct {
+	ctx      context.Context
+	progress func(done, total int)
+	done     chan error
+}
+
+// Rebuild empties the projector's read model (Reset) and replays the whole
+// log into it, inside the projector's lock, calling progress (if not nil)
+// after each batch. While Run runs, the request goes to the projector's
+// supervisor, which pauses the live handler, rebuilds and resumes it.
+// Without Run, Rebuild takes the lock itself. Either way it fails with
+// ErrLockedElsewhere when another process runs the projector.
+func (r *Runtime) Rebuild(ctx context.Context, name string, progress func(done, total int)) error {
+	w, ok := r.workers[name]
+	if !ok {
+		return fmt.Errorf("%w: %q", ErrUnknownProjector, name)
+	}
+	if r.isRunning() {
+		req := rebuildReq{ctx: ctx, progress: progress, done: make(chan error, 1)}
+		select {
+		case w.rebuild <- req:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		select {
+		case err := <-req.done:
+			return err
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	conn, ok, err := w.lock(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer closeConn(conn)
+	if !ok {
+		return fmt.Errorf("%w: %s", ErrLockedElsewhere, name)
+	}
+	return w.rebuildOn(ctx, conn, progress)
+}
+
+func closeConn(c *pgx.Conn) {
+	if c == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = c.Close(ctx) // closing the session releases its advisory locks
+}
+
+// worker supervises one projector.
+type worker struct {
+	rt      *Runtime
+	p       Projector
+	batch   BatchProjector
+	name    string
+	log     *slog.Logger
+	rebuild chan rebuildReq
+
+	mu         sync.Mutex
+	state      State
+	local      bool // holds the lock
+	checkpoint eventstore.Position
+	lastErr    error
+	failures   int
+	since      time.Time
+}
+
+func (w *worker) set(fn func(w *worker)) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	fn(w)
+}
+
+func (w *worker) setState(s State) {
+	w.set(func(w *worker) {
+		if w.state != s {
+			w.state, w.since = s, time.Now()
+		}
+	})
+}
+
+// lock returns a dedicated session (taken out of the pool) and whether it
+// holds the projector's advisory lock. conn is reused when not nil.
+func (w *worker) lock(ctx context.Context, conn *pgx.Conn) (*pgx.Conn, bool, error) {
+	if conn == nil {
+		pc, err := w.rt.cfg.Pool.Acquire(ctx)
+		if err != nil {
+			return nil, false, fmt.Errorf("projections: %s: unable to get a lock connection: %w", w.name, err)
+		}
+		conn = pc.Hijack()
+	}
+	var ok bool
+	if err := conn.QueryRow(ctx, tryLockSQL, w.name).Scan(&ok); err != nil {
+		closeConn(conn)
+		return nil, false, fmt.Errorf("projections: %s: unable to try the advisory lock: %w", w.name, err)
+	}
+	return conn, ok, nil
+}
+
+// supervise is the projector's life in this process: standby until it gets
+// the lock, then run; on failure back off and retry; on lock loss go back to
+// standby.
+func (w *worker) supervise(ctx context.Context, router *message.Router, routerCtx context.Context) {
+	var conn *pgx.Conn
+	held := false
+	defer func() {
+		closeConn(conn)
+		w.set(func(w *worker) { w.state, w.local = StateStopped, false })
+		w.rt.m.holder.WithLabelValues(w.name).Set(0)
+	}()
+	w.setState(StateStandby)
+	for ctx.Err() == nil {
+		if !held {
+			var err error
+			conn, held, err = w.lock(ctx, conn)
+			if err != nil {
+				conn = nil
+				if ctx.Err() != nil {
+					return
+				}
+				w.log.Warn("projections: cannot try the projector lock", "error", err)
+			}
+			if !held {
+				w.set(func(w *worker) { w.local = false })
+				w.setState(StateStandby)
+				select {
+				case <-ctx.Done():
+					return
+				case <-time.After(w.rt.cfg.LockRetry):
+				case req := <-w.rebuild:
+					// Try once now; if another process runs it, say so.
+					if conn, held, err = w.lock(ctx, conn); err != nil {
+						conn = nil
+						req.done <- err
+					} else if !held {
+						req.done <- fmt.Errorf("%w: %s", ErrLockedElsewhere, w.name)
+					} else {
+						w.set(func(w *worker) { w.local = true })
+						req.done <- w.rebuildOn(req.ctx, conn, req.progress)
+					}
+				}
+				continue
+			}
+			w.log.Info("projections: lock acquired, running projector here")
+			w.set(func(w *worker) { w.local = true })
+			w.rt.m.holder.WithLabelValues(w.name).Set(1)
+		}
+		err := w.runHolding(ctx, conn, router, routerCtx)
+		if ctx.Err() != nil {
+			return
+		}
+		if err == nil {
+			continue
+		}
+		var failures int
+		w.set(func(w *worker) {
+			w.failures++
+			failures = w.failures
+			w.lastErr = err
+		})
+		w.setState(StateFailed)
+		w.rt.m.failures.WithLabelValues(w.name).Inc()
+		delay := backoff(w.rt.cfg.RetryMin, w.rt.cfg.RetryMax, failures)
+		w.log.Error("projections: projector stopped; it will retry from its checkpoint",
+			"error", err, "failures", failures, "retry_in", delay)
+		// Drop the session if it is broken: the lock went with it.
+		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		if perr := conn.Ping(pctx); perr != nil {
+			closeConn(conn)
+			conn, held = nil, false
+			w.set(func(w *worker) { w.local = false })
+			w.rt.m.holder.WithLabelValues(w.name).Set(0)
+		}
+		cancel()
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(delay):
+		case req := <-w.rebuild:
+			if !held {
+				req.done <- fmt.Errorf("projections: %s: lost its lock, retry the rebuild", w.name)
+				continue
+			}
+			req.done <- w.rebuildOn(req.ctx, conn, req.progress)
+		}
+	}
+}
+
+func backoff(lo, hi time.Duration, failures int) time.Duration {
+	d := lo
+	for i := 1; i < failures && d < hi; i++ {
+		d *= 2
+	}
+	return min(d, hi)
+}
+
+// runHolding runs the projector through the router while this process holds
+// its lock on conn. It returns nil when ctx ends, an error otherwise.
+func (w *worker) runHolding(ctx context.Context, conn *pgx.Conn, router *message.Router, routerCtx context.Context) error {
+	if err := ensureCheckpoint(ctx, conn, w.name); err != nil {
+		return err
+	}
+	for {
+		cp, err := readCheckpoint(ctx, conn, w.name)
+		if err != nil {
+			return err
+		}
+		if !w.rt.cfg.RouterCatchUp {
+			if cp, err = w.catchUp(ctx, conn, cp); err != nil {
+				return err
+			}
+		}
+		head, err := w.rt.cfg.Store.HeadPosition(ctx)
+		if err != nil {
+			return fmt.Errorf("projections: head position: %w", err)
+		}
+		w.set(func(w *worker) {
+			w.checkpoint = cp
+			if w.failures > 0 {
+				return // stays failed until a batch commits again
+			}
+			s := StateRunning
+			if cp.Before(head) {
+				s = StateCatchingUp
+			}
+			if w.state != s {
+				w.state, w.since = s, time.Now()
+			}
+		})
+		run := &run{w: w, conn: conn, ctx: ctx, checkpoint: cp, last: cp, failed: make(chan error, 1)}
+		sub, err := eventsub.NewSubscriber(w.rt.cfg.Store, eventsub.SubscriberConfig{
+			From:   func(context.Context, string) (eventstore.Position, error) { return cp, nil },
+			Logger: router.Logger(),
+		})
+		if err != nil {
+			return err
+		}
+		h := router.AddConsumerHandler(w.name, eventstore.AllStream, sub, run.handle)
+		if err := router.RunHandlers(routerCtx); err != nil {
+			return fmt.Errorf("projections: %s: start handler: %w", w.name, err)
+		}
+		stop := func() {
+			h.Stop()
+			<-h.Stopped()
+			run.mu.Lock()
+			run.dead = true
+			run.mu.Unlock()
+		}
+		check := time.NewTicker(w.rt.cfg.LockCheck)
+		restart := false
+		for !restart {
+			select {
+			case <-ctx.Done():
+				check.Stop()
+				stop()
+				return nil
+			case err := <-run.failed:
+				check.Stop()
+				stop()
+				return err
+			case <-h.Stopped():
+				check.Stop()
+				stop()
+				if ctx.Err() != nil {
+					return nil
+				}
+				return fmt.Errorf("projections: %s: subscription ended", w.name)
+			case <-check.C:
+				run.mu.Lock()
+				pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+				perr := conn.Ping(pctx)
+				cancel()
+				run.mu.Unlock()
+				if perr != nil {
+					check.Stop()
+					stop()
+					return fmt.Errorf("projections: %s: lock connection lost: %w", w.name, perr)
+				}
+			case req := <-w.rebuild:
+				check.Stop()
+				stop()
+				err := w.rebuildOn(req.ctx, conn, req.progress)
+				req.done <- err
+				if err != nil && !errors.Is(err, context.Canceled) {
+					return err
+				}
+				restart = true
+			}
+		}
+	}
+}
+
+// run is one router handler's lifetime for a projector.
+type run struct {
+	w    *worker
+	conn *pgx.Conn
+	ctx  context.Context
+
+	mu         sync.Mutex
+	dead       bool
+	checkpoint eventstore.Position // committed
+	last       eventstore.Position // last event received
+	n          int                 // events received since checkpoint
+	pending    []eventstore.RecordedEvent
+	failed     chan error
+}
+
+// handle is the router handler. It collects events and commits a batch when
+// it is full or when no further event is waiting (eventsub.MoreReady). It
+// acks before the batch commits: the checkpoint in the database, not the
+// ack, is where the projector resumes, so a crash loses nothing.
+func (r *run) handle(msg *message.Message) error {
+	e, err := eventsub.EventFromMessage(msg)
+	if err != nil {
+		return r.fail(err)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.dead {
+		return nil // a stopped run: the next run starts from the checkpoint
+	}
+	if !e.Position.After(r.last) {
+		return nil // redelivery of an event already in this run
+	}
+	if r.w.p.Handles(e.Type) {
+		r.pending = append(r.pending, e)
+	}
+	r.last = e.Position
+	r.n++
+	more := eventsub.MoreReady(msg)
+	if r.n < r.w.rt.cfg.BatchSize && more {
+		return nil
+	}
+	if err := r.w.apply(r.ctx, r.conn, r.checkpoint, r.last, r.n, r.pending); err != nil {
+		r.dead = true
+		return r.fail(err)
+	}
+	r.checkpoint, r.n, r.pending = r.last, 0, r.pending[:0]
+	if !more {
+		r.w.setState(StateRunning)
+	}
+	return nil
+}
+
+func (r *run) fail(err error) error {
+	select {
+	case r.failed <- err:
+	default:
+	}
+	return err
+}
+
+// apply writes one batch and moves the checkpoint from prev to next in one
+// transaction on the lock session.
+func (w *worker) apply(ctx context.Context, conn *pgx.Conn, prev, next eventstore.Position, n int, events []eventstore.RecordedEvent) error {
+	start := time.Now()
+	err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+		if len(events) > 0 {
+			if w.batch != nil {
+				if err := w.batch.HandleBatch(ctx, tx, events); err != nil {
+					return fmt.Errorf("projections: %s: batch of %d events after %s: %w", w.name, len(events), prev, err)
+				}
+			} else {
+				for i := range events {
+					e := &events[i]
+					if err := w.p.Handle(ctx, tx, *e); err != nil {
+						return fmt.Errorf("projections: %s: event %s (%s, %s@%d, position %s): %w",
+							w.name, e.ID, e.Type, e.Stream, e.Revision, e.Position, err)
+					}
+				}
+			}
+		}
+		return moveCheckpoint(ctx, tx, w.name, prev, next)
+	})
+	if err != nil {
+		return err
+	}
+	w.rt.m.commit.WithLabelValues(w.name).Observe(time.Since(start).Seconds())
+	w.rt.m.events.WithLabelValues(w.name).Add(float64(n))
+	w.rt.m.applied.WithLabelValues(w.name).Add(float64(len(events)))
+	w.set(func(w *worker) {
+		w.checkpoint = next
+		w.failures = 0
+		w.lastErr = nil
+		if w.state == StateFailed {
+			w.state, w.since = StateCatchingUp, time.Now()
+		}
+	})
+	w.rt.committed()
+	return nil
+}
+
+// rebuildOn resets the read model and replays the whole log on conn, which
+// holds the lock.
+func (w *worker) rebuildOn(ctx context.Context, conn *pgx.Conn, progress func(done, total int)) error {
+	prevState := StateCatchingUp
+	w.setState(StateRebuilding)
+	defer w.setState(prevState)
+	w.log.Info("projections: rebuild started")
+	total, err := countEvents(ctx, w.rt.cfg.Store, eventstore.Start, 0)
+	if err != nil {
+		return err
+	}
+	if err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+		if err := w.p.Reset(ctx, tx); err != nil {
+			return fmt.Errorf("projections: %s: reset: %w", w.name, err)
+		}
+		return setCheckpoint(ctx, tx, w.name, eventstore.Start)
+	}); err != nil {
+		return err
+	}
+	w.set(func(w *worker) { w.checkpoint = eventstore.Start })
+	done := 0
+	if progress != nil {
+		progress(0, total)
+	}
+	prev := eventstore.Start
+	var pending []eventstore.RecordedEvent
+	for {
+		events, err := w.rt.cfg.Store.ReadAll(ctx, prev, w.rt.cfg.BatchSize)
+		if err != nil {
+			return fmt.Errorf("projections: %s: read log: %w", w.name, err)
+		}
+		if len(events) == 0 {
+			break
+		}
+		pending = pending[:0]
+		for _, e := range events {
+			if w.p.Handles(e.Type) {
+				pending = append(pending, e)
+			}
+		}
+		next := events[len(events)-1].Position
+		if err := w.apply(ctx, conn, prev, next, len(events), pending); err != nil {
+			return err
+		}
+		prev = next
+		done += len(events)
+		if progress != nil {
+			progress(done, max(total, done))
+		}
+	}
+	w.log.Info("projections: rebuild done", "events", done)
+	return nil
+}
+
+// catchUp applies the backlog after cp in ReadAll pages of BatchSize, each
+// page one transaction with its checkpoint (the same apply as the router
+// handler), and returns the new checkpoint. Watermill's per-message
+// hand-over and ack cost more than the database work while catching up.
+func (w *worker) catchUp(ctx context.Context, conn *pgx.Conn, cp eventstore.Position) (eventstore.Position, error) {
+	var pending []eventstore.RecordedEvent
+	for {
+		events, err := w.rt.cfg.Store.ReadAll(ctx, cp, w.rt.cfg.BatchSize)
+		if err != nil {
+			return cp, fmt.Errorf("projections: %s: read log: %w", w.name, err)
+		}
+		if len(events) == 0 {
+			return cp, nil
+		}
+		w.set(func(w *worker) {
+			if w.state != StateFailed && w.state != StateCatchingUp {
+				w.state, w.since = StateCatchingUp, time.Now()
+			}
+		})
+		pending = pending[:0]
+		for _, e := range events {
+			if w.p.Handles(e.Type) {
+				pending = append(pending, e)
+			}
+		}
+		next := events[len(events)-1].Position
+		if err := w.apply(ctx, conn, cp, next, len(events), pending); err != nil {
+			return cp, err
+		}
+		cp = next
+	}
+}
+
+// countEvents counts events after from, stopping at limit (0: no limit).
+func countEvents(ctx context.Context, store eventstore.Store, from eventstore.Position, limit int) (int, error) {
+	n := 0
+	for limit == 0 || n < limit {
+		page := 1000
+		if limit > 0 {
+			page = min(page, limit-n)
+		}
+		events, err := store.ReadAll(ctx, from, page)
+		if err != nil {
+			return n, fmt.Errorf("projections: count events: %w", err)
+		}
+		if len(events) == 0 {
+			break
+		}
+		n += len(events)
+		from = events[len(events)-1].Position
+	}
+	return n, nil
+}
