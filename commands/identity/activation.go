@@ -1,0 +1,146 @@
+package identity
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"backoffice/commands"
+	"backoffice/commands/auth"
+	"backoffice/domain"
+	"backoffice/domain/account"
+	"backoffice/domain/validate"
+	"backoffice/eventstore"
+	"backoffice/notify/mail"
+)
+
+// Activate redeems an activation link: it sets the chosen password
+// (commands/auth checks the single-use token, ≤72 h old) and records
+// account.activated. It returns the account ID.
+func (s *Service) Activate(ctx context.Context, token, password string) (commands.Result, string, error) {
+	accountID, err := s.cfg.Auth.ConsumeToken(ctx, token, auth.PurposeActivation, password, s.now())
+	if err != nil {
+		return commands.Result{}, "", err
+	}
+	res, err := s.recordPasswordSet(ctx, accountID, false)
+	return res, accountID, err
+}
+
+// CompletePasswordReset redeems a reset link with a new password and
+// records account.password_changed. Other sessions of the account end.
+func (s *Service) CompletePasswordReset(ctx context.Context, token, password string) (commands.Result, string, error) {
+	accountID, err := s.cfg.Auth.ConsumeToken(ctx, token, auth.PurposePasswordReset, password, s.now())
+	if err != nil {
+		return commands.Result{}, "", err
+	}
+	res, err := s.recordPasswordSet(ctx, accountID, true)
+	return res, accountID, err
+}
+
+// recordPasswordSet appends account.activated (first password) or
+// account.password_changed, for the audit trail. The password itself is
+// already stored; a concurrent change of the stream is retried once.
+func (s *Service) recordPasswordSet(ctx context.Context, accountID string, viaReset bool) (commands.Result, error) {
+	for attempt := 0; ; attempt++ {
+		acc, st, err := loadAccount(ctx, s.cfg.Store, accountID)
+		if err != nil {
+			return commands.Result{}, err
+		}
+		if !st.Exists {
+			return commands.Result{}, nil
+		}
+		var ev domain.Event
+		switch {
+		case !acc.Activated():
+			ev = &account.Activated{AccountID: accountID}
+		case viaReset:
+			ev = &account.PasswordChanged{AccountID: accountID, ViaReset: true}
+		default:
+			return commands.Result{Revision: st.Revision}, nil
+		}
+		res, err := commands.Save(ctx, s.cfg.Store, st, commands.Meta{Actor: acc.Actor()}, s.now(), ev)
+		if errors.Is(err, eventstore.ErrWrongExpectedRevision) && attempt == 0 {
+			continue
+		}
+		return res, err
+	}
+}
+
+// RequestLink mails a new link to the account with this e-mail address: a
+// password-reset link when the account has a password, otherwise a fresh
+// activation link (an expired activation link is re-issued this way).
+// Unknown and disabled addresses, and addresses that already received
+// ResetLimitPerHour links in the last hour, get nothing, and the caller
+// answers every case the same way. Only a malformed address is an error.
+func (s *Service) RequestLink(ctx context.Context, email string) error {
+	email, err := validate.NormalizeEmail("email", email)
+	if err != nil {
+		return err
+	}
+	acc, err := s.cfg.Auth.AccountByEmail(ctx, email)
+	if errors.Is(err, auth.ErrAccountNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if acc.Disabled {
+		return nil
+	}
+	now := s.now()
+	var recent int
+	if err := s.cfg.Pool.QueryRow(ctx, `SELECT count(*) FROM mail_deliveries
+		WHERE recipient = $1 AND kind IN ('activation', 'password_reset') AND created_at > $2`,
+		acc.Email, now.Add(-time.Hour)).Scan(&recent); err != nil {
+		return fmt.Errorf("identity: unable to count recent link mails: %w", err)
+	}
+	if recent >= s.cfg.ResetLimitPerHour {
+		s.log.WarnContext(ctx, "identity: link mail suppressed (limit per hour)", "account_id", acc.AccountID)
+		return nil
+	}
+	name, err := recipientName(ctx, s.cfg.Pool, acc.Email)
+	if err != nil {
+		return err
+	}
+	var msg mail.Message
+	if acc.HasPassword {
+		tok, exp, err := s.cfg.Auth.IssueToken(ctx, acc.AccountID, auth.PurposePasswordReset, now)
+		if err != nil {
+			return wrapf("identity: issue reset token: %w", err)
+		}
+		msg = mail.PasswordResetMail(acc.Language, acc.Email, name, s.cfg.Links.PasswordReset(tok), exp)
+	} else {
+		tok, exp, err := s.cfg.Auth.IssueToken(ctx, acc.AccountID, auth.PurposeActivation, now)
+		if err != nil {
+			return wrapf("identity: issue activation token: %w", err)
+		}
+		msg = mail.ActivationMail(acc.Language, acc.Email, name, acc.Email, s.cfg.Links.Activation(tok), exp)
+	}
+	if err := s.cfg.Mail.Enqueue(ctx, s.cfg.Pool, uuid.New(), msg); err != nil {
+		return err
+	}
+	s.cfg.Mail.Kick()
+	return nil
+}
+
+// querier is a pool or a transaction.
+type querier interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// recipientName is the name to greet in a mail ("" when unknown).
+func recipientName(ctx context.Context, q querier, email string) (string, error) {
+	var name string
+	err := q.QueryRow(ctx, `SELECT name FROM mail_recipient_names WHERE email = $1`, email).Scan(&name)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("identity: unable to read recipient name: %w", err)
+	}
+	return name, nil
+}

@@ -1,0 +1,182 @@
+package identity_test
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"backoffice/commands"
+	"backoffice/commands/identity"
+	"backoffice/domain"
+	"backoffice/domain/intermediary"
+	"backoffice/domain/worker"
+	"backoffice/eventstore"
+	it "backoffice/http/api/identityapi/identitytest"
+	"backoffice/internal/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+func key(t *testing.T) []byte {
+	k := make([]byte, identity.MasterKeySize)
+	_, _ = rand.Read(k)
+	return k
+}
+
+func TestVault(t *testing.T) {
+	ctx := context.Background()
+	pool := it.NewDB(t)
+	mk := key(t)
+	v, err := identity.NewVault(pool, mk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pd := worker.PersonalData{BSN: "111222333", IBAN: "NL91ABNA0417164300", Mobile: "+31612345678"}
+	if err := v.Put(ctx, "worker-1", pd); err != nil {
+		t.Fatal(err)
+	}
+	var got worker.PersonalData
+	if err := v.Get(ctx, "worker-1", &got); err != nil || got.BSN != pd.BSN || got.IBAN != pd.IBAN {
+		t.Fatalf("round trip: %v %v", got.BSN, err)
+	}
+	// Nothing is stored in plain text.
+	var raw []byte
+	if err := pool.QueryRow(ctx, `SELECT ciphertext FROM personal_data WHERE subject_id = 'worker-1'`).Scan(&raw); err != nil {
+		t.Fatal(err)
+	}
+	if containsAny(raw, "111222333", "NL91ABNA") {
+		t.Fatal("plain text in the personal_data table")
+	}
+	// A ciphertext moved to another subject does not decrypt.
+	if err := v.Put(ctx, "worker-2", worker.PersonalData{BSN: "123456782"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `UPDATE personal_data SET ciphertext = $1 WHERE subject_id = 'worker-2'`, raw); err != nil {
+		t.Fatal(err)
+	}
+	if err := v.Get(ctx, "worker-2", &got); err == nil {
+		t.Fatal("a ciphertext of another subject decrypted")
+	}
+	// Another master key cannot unwrap the data keys.
+	other, _ := identity.NewVault(pool, key(t))
+	if err := other.Get(ctx, "worker-1", &got); err == nil {
+		t.Fatal("decrypted with the wrong master key")
+	}
+	// Erasure shreds and is final.
+	if err := v.Erase(ctx, "worker-1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := v.Get(ctx, "worker-1", &got); !errors.Is(err, identity.ErrErased) {
+		t.Fatalf("after erase: %v", err)
+	}
+	if err := v.Put(ctx, "worker-1", pd); !errors.Is(err, identity.ErrErased) {
+		t.Fatalf("put after erase: %v", err)
+	}
+	var keys int
+	_ = pool.QueryRow(ctx, `SELECT count(*) FROM data_keys WHERE subject_id = 'worker-1'`).Scan(&keys)
+	if keys != 0 {
+		t.Fatal("data key survived erasure")
+	}
+	if err := v.Get(ctx, "nobody", &got); !errors.Is(err, identity.ErrNoPersonalData) {
+		t.Fatalf("unknown subject: %v", err)
+	}
+	if _, err := identity.NewVault(pool, mk[:16]); err == nil {
+		t.Fatal("short master key accepted")
+	}
+}
+
+func containsAny(b []byte, ss ...string) bool {
+	for _, s := range ss {
+		for i := 0; i+len(s) <= len(b); i++ {
+			if string(b[i:i+len(s)]) == s {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func TestMasterKeyFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "data", "master.key")
+	k1, err := identity.LoadOrCreateMasterKey(path)
+	if err != nil || len(k1) != 32 {
+		t.Fatalf("create: %v", err)
+	}
+	st, err := os.Stat(path)
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("mode %v %v", st.Mode(), err)
+	}
+	k2, err := identity.MasterKey("", path)
+	if err != nil || string(k1) != string(k2) {
+		t.Fatalf("reload: %v", err)
+	}
+	if _, err := identity.MasterKeyFromBase64("dG9vIHNob3J0"); err == nil {
+		t.Fatal("short key accepted")
+	}
+}
+
+// TestEmailClaimRace: concurrent registrations with one contact address:
+// exactly one wins, the others get email_taken and leave no stream behind.
+func TestEmailClaimRace(t *testing.T) {
+	e := it.New(t)
+	ctx := context.Background()
+	bo := commands.Meta{Actor: domain.Actor{AccountID: "bo", Role: domain.RoleBackoffice}}
+	const n = 6
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		won  []string
+		errs []error
+	)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, reg, err := e.Service.RegisterIntermediary(ctx, bo, identity.RegisterIntermediary{
+				ID: "race-" + string(rune('a'+i)), Name: "Race", Contact: intermediary.Contact{Name: "R", Email: "race@example.test"},
+			})
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				errs = append(errs, err)
+				return
+			}
+			won = append(won, reg.ID)
+		}()
+	}
+	wg.Wait()
+	if len(won) != 1 {
+		t.Fatalf("%d registrations won: %v", len(won), errs)
+	}
+	for _, err := range errs {
+		if !errors.Is(err, &domain.Error{Code: "email_taken"}) {
+			t.Fatalf("loser error: %v", err)
+		}
+	}
+	streams := 0
+	for i := range n {
+		if _, err := e.Store.ReadStream(ctx, intermediary.Stream("race-"+string(rune('a'+i))), eventstore.ReadStreamOptions{}); err == nil {
+			streams++
+		}
+	}
+	if streams != 1 {
+		t.Fatalf("%d intermediary streams exist", streams)
+	}
+}
+
+func TestBootstrapIsIdempotent(t *testing.T) {
+	e := it.New(t) // bootstraps it.BackofficeEmail
+	ctx := context.Background()
+	id, created, err := e.Service.BootstrapBackoffice(ctx, it.BackofficeEmail, "een-ander-wachtwoord")
+	if err != nil || created || id == "" {
+		t.Fatalf("second bootstrap: %v %v", created, err)
+	}
+	e.Login(t, it.BackofficeEmail, it.BackofficePassword) // the password did not change
+	if _, _, err := e.Service.BootstrapBackoffice(ctx, "nieuw@bureau.test", "kort"); err == nil {
+		t.Fatal("short password accepted")
+	}
+}

@@ -1,0 +1,170 @@
+package identity
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"backoffice/commands/auth"
+	"backoffice/domain"
+	"backoffice/domain/account"
+	"backoffice/domain/client"
+	"backoffice/domain/intermediary"
+	"backoffice/domain/worker"
+	"backoffice/eventstore"
+	"backoffice/notify/mail"
+)
+
+// ActivationMailerName is the projector name of ActivationMailer.
+//
+// WARNING: stored as checkpoint key; never rename (a renamed projector
+// starts from position 0 and would re-issue links to every account that is
+// not yet activated).
+const ActivationMailerName = "identity.activation_mail"
+
+// ActivationMailer is the side-effect projector that sends every new
+// account its "your login details" mail: on account.created it issues an
+// activation token (commands/auth) and queues the mail with the
+// Dispatcher inside the projector's transaction, keyed by the event ID, so
+// the mail exists exactly when the checkpoint moves past the event and a
+// replay sends nothing twice. Delivery (with retries) is the Dispatcher's;
+// a mail failure never undoes the registration.
+//
+// It also remembers contact and worker names by e-mail address to greet
+// the recipient by name.
+type ActivationMailer struct {
+	auth  *auth.Service
+	pool  auth.DBTX
+	mail  *mail.Dispatcher
+	links Links
+	now   func() time.Time
+	log   *slog.Logger
+}
+
+// NewActivationMailer returns the projector. pool is the database of the
+// credentials table (for repairs outside the projector's transaction).
+func NewActivationMailer(a *auth.Service, pool auth.DBTX, d *mail.Dispatcher, links Links, clock func() time.Time, log *slog.Logger) (*ActivationMailer, error) {
+	if a == nil || pool == nil || d == nil || links.Activation == nil {
+		return nil, errors.New("identity: NewActivationMailer needs auth, pool, dispatcher and links")
+	}
+	if clock == nil {
+		clock = time.Now
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &ActivationMailer{auth: a, pool: pool, mail: d, links: links, now: clock, log: log}, nil
+}
+
+// Name implements projections.Projector.
+func (m *ActivationMailer) Name() string { return ActivationMailerName }
+
+// Handles implements projections.Projector.
+func (m *ActivationMailer) Handles(t string) bool {
+	switch t {
+	case account.TypeCreated, intermediary.TypeRegistered, intermediary.TypeContactChanged,
+		client.TypeRegistered, worker.TypeRegistered:
+		return true
+	}
+	return false
+}
+
+// Reset forgets the names; sent mail stays sent (mail_deliveries is never
+// emptied by a rebuild, which is what keeps a rebuild from mailing again).
+func (m *ActivationMailer) Reset(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, `TRUNCATE mail_recipient_names`)
+	return err
+}
+
+// Handle implements projections.Projector.
+func (m *ActivationMailer) Handle(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEvent) error {
+	var (
+		ev  domain.Event
+		err error
+	)
+	switch e.Type {
+	case account.TypeCreated:
+		ev, err = account.Events.Decode(e.Type, e.Data)
+	case intermediary.TypeRegistered, intermediary.TypeContactChanged:
+		ev, err = intermediary.Events.Decode(e.Type, e.Data)
+	case client.TypeRegistered:
+		ev, err = client.Events.Decode(e.Type, e.Data)
+	case worker.TypeRegistered:
+		ev, err = worker.Events.Decode(e.Type, e.Data)
+	default:
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	switch ev := ev.(type) {
+	case *intermediary.Registered:
+		return rememberName(ctx, tx, ev.Contact.Email, ev.Contact.Name)
+	case *intermediary.ContactChanged:
+		return rememberName(ctx, tx, ev.Contact.Email, ev.Contact.Name)
+	case *client.Registered:
+		return rememberName(ctx, tx, ev.Contact.Email, ev.Contact.Name)
+	case *worker.Registered:
+		return rememberName(ctx, tx, ev.Email, ev.Name.Full())
+	case *account.Created:
+		return m.created(ctx, tx, e, ev)
+	}
+	return nil
+}
+
+func rememberName(ctx context.Context, tx pgx.Tx, email, name string) error {
+	_, err := tx.Exec(ctx, `INSERT INTO mail_recipient_names (email, name) VALUES ($1, $2)
+		ON CONFLICT (email) DO UPDATE SET name = EXCLUDED.name`, auth.NormalizeEmail(email), name)
+	return err
+}
+
+func (m *ActivationMailer) created(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEvent, c *account.Created) error {
+	var queued bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM mail_deliveries WHERE event_id = $1)`, e.ID).Scan(&queued); err != nil {
+		return fmt.Errorf("identity: unable to check mail delivery: %w", err)
+	}
+	if queued {
+		return nil // a replay: the mail was queued before
+	}
+	acc, err := m.auth.Account(ctx, c.AccountID)
+	if errors.Is(err, auth.ErrAccountNotFound) {
+		// The registration died between its appends and the commit of
+		// its e-mail claim: recreate the credentials row from the event.
+		if err := auth.UpsertAccount(ctx, m.pool, credentialsRow(c)); err != nil && !errors.Is(err, auth.ErrEmailTaken) {
+			return err
+		}
+		acc, err = m.auth.Account(ctx, c.AccountID)
+	}
+	if errors.Is(err, auth.ErrAccountNotFound) {
+		m.log.WarnContext(ctx, "identity: no credentials for new account (e-mail address taken?); no activation mail",
+			"account_id", c.AccountID, "event_id", e.ID)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if acc.Disabled || acc.HasPassword {
+		return nil // bootstrap and demo accounts have a password already
+	}
+	tok, expires, err := m.auth.IssueToken(ctx, c.AccountID, auth.PurposeActivation, m.now())
+	if errors.Is(err, auth.ErrAccountNotFound) {
+		return nil // disabled meanwhile
+	}
+	if err != nil {
+		return err
+	}
+	name, err := recipientName(ctx, tx, acc.Email)
+	if err != nil {
+		return err
+	}
+	msg := mail.ActivationMail(acc.Language, acc.Email, name, acc.Email, m.links.Activation(tok), expires)
+	if err := m.mail.Enqueue(ctx, tx, e.ID, msg); err != nil {
+		return err
+	}
+	m.mail.Kick() // may run before the commit; the next poll finds it then
+	return nil
+}

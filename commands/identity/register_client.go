@@ -1,0 +1,89 @@
+package identity
+
+import (
+	"context"
+	"time"
+
+	"backoffice/commands"
+	"backoffice/domain"
+	"backoffice/domain/client"
+)
+
+// RegisterClient is the command to take on a client under an intermediary.
+// ID is generated when empty. Language is the contact's mail language.
+type RegisterClient struct {
+	ID              string
+	IntermediaryID  string
+	Name            string
+	KvK             string
+	Address         client.Address
+	Contact         client.Contact
+	ContactPersonal client.ContactPersonalData
+	AgreementFrom   time.Time
+	Agreement       client.Agreement
+	Language        string
+}
+
+// RegisterClient records the client, stores the contact's mobile number in
+// the vault and creates the contact's account. Back office only.
+func (s *Service) RegisterClient(ctx context.Context, meta commands.Meta, cmd RegisterClient) (commands.Result, Registered, error) {
+	if cmd.ID == "" {
+		cmd.ID = newID()
+	}
+	if err := checkID("id", cmd.ID); err != nil {
+		return commands.Result{}, Registered{}, err
+	}
+	if err := checkID("intermediary_id", cmd.IntermediaryID); err != nil {
+		return commands.Result{}, Registered{}, err
+	}
+	inter, _, err := loadIntermediary(ctx, s.cfg.Store, cmd.IntermediaryID)
+	if err != nil {
+		return commands.Result{}, Registered{}, err
+	}
+	c, st, err := loadClient(ctx, s.cfg.Store, cmd.ID)
+	if err != nil {
+		return commands.Result{}, Registered{}, err
+	}
+	events, personal, err := c.Register(meta.Actor, inter, client.Register{
+		ClientID: cmd.ID, Name: cmd.Name, KvK: cmd.KvK, Address: cmd.Address, Contact: cmd.Contact,
+		ContactPersonal: cmd.ContactPersonal, AgreementFrom: cmd.AgreementFrom, Agreement: cmd.Agreement,
+	}, s.now())
+	if err != nil {
+		return commands.Result{}, Registered{}, err
+	}
+	reg := events[0].(*client.Registered)
+	res, accountID, err := s.withAccount(ctx, meta, accountSpec{
+		Role: domain.RoleClient, TenantID: cmd.ID, Email: reg.Contact.Email,
+		Language: cmd.Language, Field: "contact.email",
+	}, func(ctx context.Context) (commands.Result, error) {
+		// Personal data first: an event never refers to data that is missing.
+		if err := s.cfg.Vault.Put(ctx, clientSubject(cmd.ID), personal); err != nil {
+			return commands.Result{}, err
+		}
+		return commands.Save(ctx, s.cfg.Store, st, meta, s.now(), events...)
+	})
+	if err != nil {
+		return commands.Result{}, Registered{}, err
+	}
+	return res, Registered{ID: cmd.ID, AccountID: accountID}, nil
+}
+
+// ChangeAgreement records a new agreement with a client from a Monday on.
+// Back office only; a caller who cannot see the client gets not-found.
+func (s *Service) ChangeAgreement(ctx context.Context, meta commands.Meta, clientID string, effectiveFrom time.Time, a client.Agreement) (commands.Result, error) {
+	if err := checkID("client_id", clientID); err != nil {
+		return commands.Result{}, domain.ErrNotFound
+	}
+	c, st, err := loadClient(ctx, s.cfg.Store, clientID)
+	if err != nil {
+		return commands.Result{}, err
+	}
+	if !c.Exists() || !canSeeClient(meta.Actor, c) {
+		return commands.Result{}, domain.ErrNotFound
+	}
+	events, err := c.ChangeAgreement(meta.Actor, effectiveFrom, a, s.now())
+	if err != nil {
+		return commands.Result{}, err
+	}
+	return commands.Save(ctx, s.cfg.Store, st, meta, s.now(), events...)
+}

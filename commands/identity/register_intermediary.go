@@ -1,0 +1,57 @@
+package identity
+
+import (
+	"context"
+
+	"backoffice/commands"
+	"backoffice/domain"
+	"backoffice/domain/intermediary"
+)
+
+// RegisterIntermediary is the command to take on an intermediary. ID is
+// generated when empty. Language is the contact's mail language.
+type RegisterIntermediary struct {
+	ID       string
+	Name     string
+	KvK      string
+	Contact  intermediary.Contact
+	Language string
+}
+
+// Registered tells what a registration created.
+type Registered struct {
+	ID        string
+	AccountID string
+}
+
+// RegisterIntermediary records the intermediary and creates its contact's
+// account (which triggers the activation mail). Back office only.
+func (s *Service) RegisterIntermediary(ctx context.Context, meta commands.Meta, cmd RegisterIntermediary) (commands.Result, Registered, error) {
+	if cmd.ID == "" {
+		cmd.ID = newID()
+	}
+	if err := checkID("id", cmd.ID); err != nil {
+		return commands.Result{}, Registered{}, err
+	}
+	i, st, err := loadIntermediary(ctx, s.cfg.Store, cmd.ID)
+	if err != nil {
+		return commands.Result{}, Registered{}, err
+	}
+	events, err := i.Register(meta.Actor, intermediary.Register{
+		IntermediaryID: cmd.ID, Name: cmd.Name, KvK: cmd.KvK, Contact: cmd.Contact,
+	}, s.now())
+	if err != nil {
+		return commands.Result{}, Registered{}, err
+	}
+	reg := events[0].(*intermediary.Registered)
+	res, accountID, err := s.withAccount(ctx, meta, accountSpec{
+		Role: domain.RoleIntermediary, TenantID: cmd.ID, Email: reg.Contact.Email,
+		Language: cmd.Language, Field: "contact.email",
+	}, func(ctx context.Context) (commands.Result, error) {
+		return commands.Save(ctx, s.cfg.Store, st, meta, s.now(), events...)
+	})
+	if err != nil {
+		return commands.Result{}, Registered{}, err
+	}
+	return res, Registered{ID: cmd.ID, AccountID: accountID}, nil
+}

@@ -1,0 +1,166 @@
+package identity
+
+import (
+	"context"
+	"time"
+
+	"backoffice/commands"
+	"backoffice/domain"
+	"backoffice/domain/account"
+	"backoffice/domain/client"
+	"backoffice/domain/placement"
+	"backoffice/domain/worker"
+)
+
+// RegisterWorker is the portal's "nieuwe werknemer inschrijven": a worker
+// and their first placement at a client. ClientID defaults to a client
+// user's own company; WorkerID and PlacementID are generated when empty.
+type RegisterWorker struct {
+	ClientID     string
+	WorkerID     string
+	PlacementID  string
+	Name         worker.Name
+	Email        string
+	Function     string
+	Language     string
+	PersonalData worker.PersonalData
+	Start        time.Time
+	End          *time.Time
+}
+
+// WorkerRegistered tells what RegisterWorker created.
+type WorkerRegistered struct {
+	WorkerID    string
+	PlacementID string
+	AccountID   string
+	Placement   placement.Started
+}
+
+// RegisterWorker stores the personal data (encrypted), appends the worker
+// and placement events (in that order, see placement.RegisterWorker) and
+// creates the worker's account, which triggers the activation mail.
+//
+// Who: a client user for their own company, or the back office. Another
+// client's company is not found; other roles are forbidden.
+func (s *Service) RegisterWorker(ctx context.Context, meta commands.Meta, cmd RegisterWorker) (commands.Result, WorkerRegistered, error) {
+	var none WorkerRegistered
+	if cmd.ClientID == "" && meta.Actor.Role == domain.RoleClient {
+		cmd.ClientID = meta.Actor.ClientID
+	}
+	if !account.IsStaff(meta.Actor) && meta.Actor.Role != domain.RoleClient {
+		return commands.Result{}, none, account.Forbidden
+	}
+	if cmd.ClientID == "" {
+		return commands.Result{}, none, domain.Invalid("required", "client_id", "The client is required.", "De opdrachtgever is verplicht.")
+	}
+	if err := checkID("client_id", cmd.ClientID); err != nil {
+		return commands.Result{}, none, domain.ErrNotFound
+	}
+	if cmd.WorkerID == "" {
+		cmd.WorkerID = newID()
+	}
+	if cmd.PlacementID == "" {
+		cmd.PlacementID = newID()
+	}
+	if err := checkID("worker_id", cmd.WorkerID); err != nil {
+		return commands.Result{}, none, err
+	}
+	if err := checkID("placement_id", cmd.PlacementID); err != nil {
+		return commands.Result{}, none, err
+	}
+	var c *client.Client
+	var err error
+	if c, _, err = loadClient(ctx, s.cfg.Store, cmd.ClientID); err != nil {
+		return commands.Result{}, none, err
+	}
+	enr, err := placement.RegisterWorker(meta.Actor, c, placement.RegisterWorkerCmd{
+		WorkerID: cmd.WorkerID, PlacementID: cmd.PlacementID, Name: cmd.Name, Email: cmd.Email,
+		Function: cmd.Function, PersonalData: cmd.PersonalData, Start: cmd.Start, End: cmd.End,
+	}, s.now())
+	if err != nil {
+		return commands.Result{}, none, err
+	}
+	_, wst, err := loadWorker(ctx, s.cfg.Store, cmd.WorkerID)
+	if err != nil {
+		return commands.Result{}, none, err
+	}
+	_, pst, err := loadPlacement(ctx, s.cfg.Store, cmd.PlacementID)
+	if err != nil {
+		return commands.Result{}, none, err
+	}
+	if wst.Exists || pst.Exists {
+		return commands.Result{}, none, domain.Conflict("worker_exists", "The worker is already registered.", "De werknemer is al ingeschreven.")
+	}
+	reg := enr.WorkerEvents[0].(*worker.Registered)
+	res, accountID, err := s.withAccount(ctx, meta, accountSpec{
+		Role: domain.RoleWorker, TenantID: cmd.WorkerID, Email: reg.Email, Language: cmd.Language, Field: "email",
+	}, func(ctx context.Context) (commands.Result, error) {
+		if err := s.cfg.Vault.Put(ctx, workerSubject(cmd.WorkerID), enr.PersonalData); err != nil {
+			return commands.Result{}, err
+		}
+		if _, err := commands.Save(ctx, s.cfg.Store, wst, meta, s.now(), enr.WorkerEvents...); err != nil {
+			return commands.Result{}, err
+		}
+		return commands.Save(ctx, s.cfg.Store, pst, meta, s.now(), enr.PlacementEvents...)
+	})
+	if err != nil {
+		return commands.Result{}, none, err
+	}
+	out := WorkerRegistered{WorkerID: cmd.WorkerID, PlacementID: cmd.PlacementID, AccountID: accountID}
+	if st, ok := enr.PlacementEvents[0].(*placement.Started); ok {
+		out.Placement = *st
+	}
+	return res, out, nil
+}
+
+// EndPlacement ends a placement on its last working day. See
+// placement.Placement.End for who may.
+func (s *Service) EndPlacement(ctx context.Context, meta commands.Meta, placementID string, end time.Time, reason string) (commands.Result, error) {
+	if err := checkID("placement_id", placementID); err != nil {
+		return commands.Result{}, domain.ErrNotFound
+	}
+	p, st, err := loadPlacement(ctx, s.cfg.Store, placementID)
+	if err != nil {
+		return commands.Result{}, err
+	}
+	events, err := p.End(meta.Actor, end, reason, s.now())
+	if err != nil {
+		return commands.Result{}, err
+	}
+	return commands.Save(ctx, s.cfg.Store, st, meta, s.now(), events...)
+}
+
+func canSeeClient(a domain.Actor, c *client.Client) bool {
+	return account.CanSeeClient(a, c.ID(), c.IntermediaryID())
+}
+
+// ErasePersonalData shreds a worker's personal data (GDPR erasure). Back
+// office only; callers who cannot see the worker get not-found.
+func (s *Service) ErasePersonalData(ctx context.Context, meta commands.Meta, workerID string) error {
+	if err := checkID("worker_id", workerID); err != nil {
+		return domain.ErrNotFound
+	}
+	w, _, err := loadWorker(ctx, s.cfg.Store, workerID)
+	if err != nil {
+		return err
+	}
+	if !w.Exists() {
+		return domain.ErrNotFound
+	}
+	if !account.IsStaff(meta.Actor) {
+		c, _, err := loadClient(ctx, s.cfg.Store, w.ClientID())
+		if err != nil {
+			return err
+		}
+		ref := account.PlacementRef{WorkerID: w.ID(), ClientID: c.ID(), IntermediaryID: c.IntermediaryID()}
+		if !account.CanSeeWorker(meta.Actor, w.ID(), []account.PlacementRef{ref}) {
+			return domain.ErrNotFound
+		}
+		return account.Forbidden
+	}
+	if err := s.cfg.Vault.Erase(ctx, workerSubject(workerID)); err != nil {
+		return err
+	}
+	s.log.InfoContext(ctx, "identity: personal data erased", "worker_id", workerID, "by", meta.Actor.AccountID)
+	return nil
+}

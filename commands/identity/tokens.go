@@ -1,0 +1,97 @@
+package identity
+
+import (
+	"context"
+	"errors"
+
+	"backoffice/commands"
+	"backoffice/commands/auth"
+	"backoffice/domain"
+	"backoffice/domain/account"
+)
+
+// TokenCreated is the answer to CreateToken. Secret is shown once.
+type TokenCreated struct {
+	ID     string
+	Secret string
+	Role   domain.Role
+	Label  string
+}
+
+// CreateToken creates an integration token (payroll or auditor): the secret
+// is stored hashed in the api_tokens table and returned once; token.created
+// records it for the audit trail. Back office only.
+func (s *Service) CreateToken(ctx context.Context, meta commands.Meta, role domain.Role, label string) (commands.Result, TokenCreated, error) {
+	kind := account.TokenKind(role)
+	// Validate with the domain before anything is stored.
+	if _, err := (&account.Token{}).Create(meta.Actor, account.CreateToken{TokenID: "check", Kind: kind, Label: label}, s.now()); err != nil {
+		var de *domain.Error
+		if errors.As(err, &de) && de.Field == "kind" {
+			c := *de
+			c.Field = "role" // the API's name of the field
+			return commands.Result{}, TokenCreated{}, &c
+		}
+		return commands.Result{}, TokenCreated{}, err
+	}
+	id, secret, err := s.cfg.Auth.CreateToken(ctx, role, label)
+	if err != nil {
+		return commands.Result{}, TokenCreated{}, err
+	}
+	t, st, err := loadToken(ctx, s.cfg.Store, id)
+	if err != nil {
+		return commands.Result{}, TokenCreated{}, s.undoToken(ctx, id, err)
+	}
+	events, err := t.Create(meta.Actor, account.CreateToken{TokenID: id, Kind: kind, Label: label}, s.now())
+	if err != nil {
+		return commands.Result{}, TokenCreated{}, s.undoToken(ctx, id, err)
+	}
+	res, err := commands.Save(ctx, s.cfg.Store, st, meta, s.now(), events...)
+	if err != nil {
+		return commands.Result{}, TokenCreated{}, s.undoToken(ctx, id, err)
+	}
+	created := events[0].(*account.TokenCreated)
+	return res, TokenCreated{ID: id, Secret: secret, Role: role, Label: created.Label}, nil
+}
+
+// undoToken revokes a token whose creation could not be recorded.
+func (s *Service) undoToken(ctx context.Context, id string, cause error) error {
+	if err := s.cfg.Auth.RevokeToken(context.WithoutCancel(ctx), id); err != nil {
+		s.log.ErrorContext(ctx, "identity: unable to revoke unrecorded token", "token_id", id, "err", err)
+	}
+	return cause
+}
+
+// RevokeToken stops an integration token at once and records
+// token.revoked. Back office only; for anyone else every token is
+// not-found.
+func (s *Service) RevokeToken(ctx context.Context, meta commands.Meta, id string) (commands.Result, error) {
+	if !account.IsStaff(meta.Actor) {
+		return commands.Result{}, domain.ErrNotFound
+	}
+	if err := checkID("id", id); err != nil {
+		return commands.Result{}, domain.ErrNotFound
+	}
+	if err := s.cfg.Auth.RevokeToken(ctx, id); err != nil {
+		return commands.Result{}, err
+	}
+	t, st, err := loadToken(ctx, s.cfg.Store, id)
+	if err != nil {
+		return commands.Result{}, err
+	}
+	if !t.Active() {
+		return commands.Result{Revision: st.Revision}, nil
+	}
+	events, err := t.Revoke(meta.Actor, "", s.now())
+	if err != nil {
+		return commands.Result{}, err
+	}
+	return commands.Save(ctx, s.cfg.Store, st, meta, s.now(), events...)
+}
+
+// Tokens lists the integration tokens (no secrets). Back office only.
+func (s *Service) Tokens(ctx context.Context, actor domain.Actor) ([]auth.APIToken, error) {
+	if !actor.Is(domain.RoleBackoffice, domain.RoleSystem) {
+		return nil, account.Forbidden
+	}
+	return s.cfg.Auth.Tokens(ctx)
+}

@@ -1,0 +1,92 @@
+// Package identityapi is the identity slice of the JSON API: sessions,
+// activation and password-reset links, intermediaries, clients and their
+// agreements, workers (registration and detail with per-field personal
+// data), placements and integration tokens. It also provides the
+// api.Authenticator of the whole API (Bearer session or integration token).
+package identityapi
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"backoffice/commands/auth"
+	"backoffice/commands/identity"
+	"backoffice/http/api"
+	rm "backoffice/readmodel/identity"
+)
+
+// Deps are the feature's collaborators.
+type Deps struct {
+	Service *identity.Service
+	Auth    *auth.Service
+	Queries *rm.Queries
+	Clock   func() time.Time // default time.Now
+	// ClientIP returns the address login throttling counts per; default
+	// the host of r.RemoteAddr. Behind a trusted proxy, use its header.
+	ClientIP func(r *http.Request) string
+}
+
+// Feature implements api.Feature.
+type Feature struct {
+	d Deps
+}
+
+// New returns the identity API feature.
+func New(d Deps) (*Feature, error) {
+	if d.Service == nil || d.Auth == nil || d.Queries == nil {
+		return nil, errors.New("identityapi: Service, Auth and Queries are required")
+	}
+	if d.Clock == nil {
+		d.Clock = time.Now
+	}
+	if d.ClientIP == nil {
+		d.ClientIP = remoteHost
+	}
+	return &Feature{d: d}, nil
+}
+
+var _ api.Feature = (*Feature)(nil)
+
+// Routes registers every route of the feature on the /api/v1 subrouter.
+// GET /placements/{id}/weeks belongs to the timesheet feature.
+func (f *Feature) Routes(r *mux.Router, s *api.Server) {
+	h := &handlers{Deps: f.d, s: s}
+	r.HandleFunc("/session", h.login).Methods(http.MethodPost)
+	r.HandleFunc("/session", h.logout).Methods(http.MethodDelete)
+	r.HandleFunc("/me", h.me).Methods(http.MethodGet)
+	r.HandleFunc("/activation", h.activate).Methods(http.MethodPost)
+	r.HandleFunc("/activation/reissue", h.requestLink).Methods(http.MethodPost)
+	r.HandleFunc("/password-reset", h.requestLink).Methods(http.MethodPost)
+	r.HandleFunc("/password-reset/complete", h.completeReset).Methods(http.MethodPost)
+
+	r.HandleFunc("/intermediaries", h.registerIntermediary).Methods(http.MethodPost)
+	r.HandleFunc("/intermediaries", h.listIntermediaries).Methods(http.MethodGet)
+	r.HandleFunc("/intermediaries/{id}", h.getIntermediary).Methods(http.MethodGet)
+
+	r.HandleFunc("/clients", h.registerClient).Methods(http.MethodPost)
+	r.HandleFunc("/clients", h.listClients).Methods(http.MethodGet)
+	r.HandleFunc("/clients/{id}", h.getClient).Methods(http.MethodGet)
+	r.HandleFunc("/clients/{id}/agreement", h.changeAgreement).Methods(http.MethodPost)
+
+	r.HandleFunc("/workers", h.registerWorker).Methods(http.MethodPost)
+	r.HandleFunc("/workers/{id}", h.getWorker).Methods(http.MethodGet)
+	r.HandleFunc("/workers/{id}/erase-personal-data", h.erasePersonalData).Methods(http.MethodPost)
+
+	r.HandleFunc("/placements", h.listPlacements).Methods(http.MethodGet)
+	r.HandleFunc("/placements/{id}", h.getPlacement).Methods(http.MethodGet)
+	r.HandleFunc("/placements/{id}/end", h.endPlacement).Methods(http.MethodPost)
+
+	r.HandleFunc("/tokens", h.createToken).Methods(http.MethodPost)
+	r.HandleFunc("/tokens", h.listTokens).Methods(http.MethodGet)
+	r.HandleFunc("/tokens/{id}", h.revokeToken).Methods(http.MethodDelete)
+
+	r.HandleFunc("/accounts", h.listAccounts).Methods(http.MethodGet)
+}
+
+type handlers struct {
+	Deps
+	s *api.Server
+}

@@ -1,0 +1,114 @@
+package identityapi_test
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	it "backoffice/http/api/identityapi/identitytest"
+)
+
+// Valid test data. BSN 111222333 passes the 11-proef; the IBAN is the
+// standard example.
+const (
+	testBSN  = "111222333"
+	testIBAN = "NL91ABNA0417164300"
+)
+
+func agreement(timeRegistration bool) map[string]any {
+	a := map[string]any{
+		"hour_types": []map[string]any{
+			{"code": "100", "name": "Normale uren", "percentage": 100},
+			{"code": "125", "name": "Overuren 125%", "percentage": 125},
+		},
+		"normal_hour_type":  "100",
+		"entered_by":        "worker",
+		"approval_chain":    []string{"client", "intermediary"},
+		"time_registration": timeRegistration,
+		"allowances":        map[string]any{"per_day_cents": 0, "per_hour_cents": 0},
+	}
+	return a
+}
+
+func intermediaryBody(name, email string) map[string]any {
+	return map[string]any{"name": name, "kvk": "12345678", "contact": map[string]any{"name": "Anna de Boer", "email": email}}
+}
+
+func clientBody(intermediaryID, name, email string) map[string]any {
+	return map[string]any{
+		"intermediary_id": intermediaryID,
+		"name":            name,
+		"kvk":             "87654321",
+		"address":         map[string]any{"street": "Dorpsstraat", "house_number": "1", "postal_code": "1234 AB", "city": "Utrecht"},
+		"contact":         map[string]any{"name": "Kees Bakker", "email": email, "mobile": "06-12345678"},
+		"agreement_from":  "2025-01-06",
+		"agreement":       agreement(true),
+	}
+}
+
+func workerBody(email string) map[string]any {
+	return map[string]any{
+		"name":          map[string]any{"first": "Jan", "infix": "van der", "last": "Berg"},
+		"email":         email,
+		"function":      "Bakker",
+		"bsn":           testBSN,
+		"iban":          testIBAN,
+		"date_of_birth": "1990-05-17",
+		"address":       map[string]any{"street": "Kerkstraat", "house_number": "12-A", "postal_code": "3511 AB", "city": "Utrecht"},
+		"mobile":        "0687654321",
+		"start":         time.Now().Format(time.DateOnly),
+	}
+}
+
+// tenant is one intermediary with one client and one placed worker, each
+// with an activated account.
+type tenant struct {
+	intermediaryID, clientID, workerID, placementID string
+	interToken, clientToken, workerToken            string
+	clientName, workerEmail                         string
+}
+
+const pw = "een-goed-wachtwoord"
+
+// newTenant registers a tenant through the API and activates its accounts
+// directly (DemoSetPassword), without waiting for mail.
+func newTenant(t *testing.T, e *it.Env, bo, tag string) tenant {
+	t.Helper()
+	ctx := t.Context()
+	var tn tenant
+	r := it.Want(t, e.Do(t, http.MethodPost, "/intermediaries", bo, intermediaryBody("Flex "+tag, "flex-"+tag+"@example.test")), http.StatusCreated)
+	tn.intermediaryID = r.Str(t, "id")
+	interAcc := r.Str(t, "account_id")
+	tn.clientName = "Bakkerij " + tag
+	r = it.Want(t, e.Do(t, http.MethodPost, "/clients", bo, clientBody(tn.intermediaryID, tn.clientName, "inkoop-"+tag+"@example.test")), http.StatusCreated)
+	tn.clientID = r.Str(t, "id")
+	clientAcc := r.Str(t, "account_id")
+	tn.workerEmail = "jan-" + tag + "@example.test"
+	r = it.Want(t, e.Do(t, http.MethodPost, "/workers", bo, withField(workerBody(tn.workerEmail), "client_id", tn.clientID)), http.StatusCreated)
+	tn.workerID, tn.placementID = r.Str(t, "worker_id"), r.Str(t, "placement_id")
+	workerAcc := r.Str(t, "account_id")
+	for _, acc := range []string{interAcc, clientAcc, workerAcc} {
+		if err := e.Service.DemoSetPassword(ctx, acc, pw); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tn.interToken = e.Login(t, "flex-"+tag+"@example.test", pw)
+	tn.clientToken = e.Login(t, "inkoop-"+tag+"@example.test", pw)
+	tn.workerToken = e.Login(t, tn.workerEmail, pw)
+	return tn
+}
+
+func withField(m map[string]any, k string, v any) map[string]any {
+	out := map[string]any{}
+	for kk, vv := range m {
+		out[kk] = vv
+	}
+	out[k] = v
+	return out
+}
+
+func withoutField(m map[string]any, k string) map[string]any {
+	out := withField(m, k, nil)
+	delete(out, k)
+	return out
+}

@@ -1,0 +1,202 @@
+package identityapi
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/gorilla/mux"
+
+	"backoffice/commands"
+	"backoffice/commands/identity"
+	"backoffice/domain"
+	"backoffice/domain/client"
+	"backoffice/domain/intermediary"
+	"backoffice/domain/validate"
+	"backoffice/http/httpx"
+	rm "backoffice/readmodel/identity"
+)
+
+type contactRequest struct {
+	Name   string `json:"name"`
+	Email  string `json:"email"`
+	Mobile string `json:"mobile,omitempty"`
+}
+
+type registerIntermediaryRequest struct {
+	Name     string         `json:"name"`
+	KvK      string         `json:"kvk"`
+	Contact  contactRequest `json:"contact"`
+	Language string         `json:"language"`
+}
+
+type registeredResponse struct {
+	ID        string `json:"id"`
+	AccountID string `json:"account_id"`
+	Position  string `json:"position"`
+}
+
+// registerIntermediary: POST /intermediaries (back office) → 201.
+func (h *handlers) registerIntermediary(w http.ResponseWriter, r *http.Request) {
+	h.s.Command(w, r, http.StatusCreated, func(ctx context.Context, meta commands.Meta) (commands.Result, any, error) {
+		req, err := httpx.Decode[registerIntermediaryRequest](w, r)
+		if err != nil {
+			return commands.Result{}, nil, err
+		}
+		res, reg, err := h.Service.RegisterIntermediary(ctx, meta, identity.RegisterIntermediary{
+			Name: req.Name, KvK: req.KvK, Language: req.Language,
+			Contact: intermediary.Contact{Name: req.Contact.Name, Email: req.Contact.Email},
+		})
+		if err != nil {
+			return res, nil, err
+		}
+		return res, registeredResponse{ID: reg.ID, AccountID: reg.AccountID, Position: res.Position.String()}, nil
+	})
+}
+
+func (h *handlers) listIntermediaries(w http.ResponseWriter, r *http.Request) {
+	h.s.Query(w, r, []string{rm.IntermediariesProjector}, func(ctx context.Context, a domain.Actor) (any, error) {
+		items, err := h.Queries.Intermediaries(ctx, a)
+		return list(items), err
+	})
+}
+
+func (h *handlers) getIntermediary(w http.ResponseWriter, r *http.Request) {
+	h.s.Query(w, r, []string{rm.IntermediariesProjector}, func(ctx context.Context, a domain.Actor) (any, error) {
+		return h.Queries.Intermediary(ctx, a, mux.Vars(r)["id"])
+	})
+}
+
+type hourTypeRequest struct {
+	Code       string `json:"code"`
+	Name       string `json:"name"`
+	Percentage int    `json:"percentage"`
+	Absence    bool   `json:"absence,omitempty"`
+}
+
+type agreementRequest struct {
+	HourTypes        []hourTypeRequest `json:"hour_types"`
+	NormalHourType   string            `json:"normal_hour_type"`
+	EnteredBy        string            `json:"entered_by"`
+	ApprovalChain    []string          `json:"approval_chain"`
+	TimeRegistration bool              `json:"time_registration"`
+	Allowances       struct {
+		PerDayCents  int64 `json:"per_day_cents"`
+		PerHourCents int64 `json:"per_hour_cents"`
+	} `json:"allowances"`
+	BillingRates map[string]int64 `json:"billing_rates,omitempty"`
+}
+
+func (a agreementRequest) toDomain() client.Agreement {
+	out := client.Agreement{
+		NormalHourType:   a.NormalHourType,
+		EnteredBy:        domain.Role(a.EnteredBy),
+		TimeRegistration: a.TimeRegistration,
+		Allowances:       client.Allowances{PerDayCents: a.Allowances.PerDayCents, PerHourCents: a.Allowances.PerHourCents},
+		BillingRates:     a.BillingRates,
+	}
+	for _, h := range a.HourTypes {
+		out.HourTypes = append(out.HourTypes, client.HourType{Code: h.Code, Name: h.Name, Percentage: h.Percentage, Absence: h.Absence})
+	}
+	for _, r := range a.ApprovalChain {
+		out.ApprovalChain = append(out.ApprovalChain, domain.Role(r))
+	}
+	return out
+}
+
+type addressRequest struct {
+	Street      string `json:"street"`
+	HouseNumber string `json:"house_number"`
+	PostalCode  string `json:"postal_code"`
+	City        string `json:"city"`
+	Country     string `json:"country"`
+}
+
+func (a addressRequest) toDomain() validate.Address {
+	return validate.Address{Street: a.Street, HouseNumber: a.HouseNumber, PostalCode: a.PostalCode, City: a.City, Country: a.Country}
+}
+
+type registerClientRequest struct {
+	IntermediaryID string           `json:"intermediary_id"`
+	Name           string           `json:"name"`
+	KvK            string           `json:"kvk"`
+	Address        addressRequest   `json:"address"`
+	Contact        contactRequest   `json:"contact"`
+	Language       string           `json:"language"`
+	AgreementFrom  string           `json:"agreement_from"`
+	Agreement      agreementRequest `json:"agreement"`
+}
+
+// registerClient: POST /clients (back office) → 201.
+func (h *handlers) registerClient(w http.ResponseWriter, r *http.Request) {
+	h.s.Command(w, r, http.StatusCreated, func(ctx context.Context, meta commands.Meta) (commands.Result, any, error) {
+		req, err := httpx.Decode[registerClientRequest](w, r)
+		if err != nil {
+			return commands.Result{}, nil, err
+		}
+		from, err := validate.ParseDate("agreement_from", req.AgreementFrom)
+		if err != nil {
+			return commands.Result{}, nil, err
+		}
+		res, reg, err := h.Service.RegisterClient(ctx, meta, identity.RegisterClient{
+			IntermediaryID:  req.IntermediaryID,
+			Name:            req.Name,
+			KvK:             req.KvK,
+			Address:         req.Address.toDomain(),
+			Contact:         client.Contact{Name: req.Contact.Name, Email: req.Contact.Email},
+			ContactPersonal: client.ContactPersonalData{Mobile: req.Contact.Mobile},
+			AgreementFrom:   from,
+			Agreement:       req.Agreement.toDomain(),
+			Language:        req.Language,
+		})
+		if err != nil {
+			return res, nil, err
+		}
+		return res, registeredResponse{ID: reg.ID, AccountID: reg.AccountID, Position: res.Position.String()}, nil
+	})
+}
+
+func (h *handlers) listClients(w http.ResponseWriter, r *http.Request) {
+	h.s.Query(w, r, []string{rm.ClientsProjector}, func(ctx context.Context, a domain.Actor) (any, error) {
+		items, err := h.Queries.Clients(ctx, a)
+		return list(items), err
+	})
+}
+
+func (h *handlers) getClient(w http.ResponseWriter, r *http.Request) {
+	h.s.Query(w, r, []string{rm.ClientsProjector}, func(ctx context.Context, a domain.Actor) (any, error) {
+		return h.Queries.Client(ctx, a, mux.Vars(r)["id"])
+	})
+}
+
+type changeAgreementRequest struct {
+	EffectiveFrom string           `json:"effective_from"`
+	Agreement     agreementRequest `json:"agreement"`
+}
+
+// changeAgreement: POST /clients/{id}/agreement (back office) → 200.
+func (h *handlers) changeAgreement(w http.ResponseWriter, r *http.Request) {
+	h.s.Command(w, r, http.StatusOK, func(ctx context.Context, meta commands.Meta) (commands.Result, any, error) {
+		req, err := httpx.Decode[changeAgreementRequest](w, r)
+		if err != nil {
+			return commands.Result{}, nil, err
+		}
+		from, err := validate.ParseDate("effective_from", req.EffectiveFrom)
+		if err != nil {
+			return commands.Result{}, nil, err
+		}
+		res, err := h.Service.ChangeAgreement(ctx, meta, mux.Vars(r)["id"], from, req.Agreement.toDomain())
+		return res, nil, err
+	})
+}
+
+// listResponse wraps collections: {"items": [...]}, never null.
+type listResponse[T any] struct {
+	Items []T `json:"items"`
+}
+
+func list[T any](items []T) listResponse[T] {
+	if items == nil {
+		items = []T{}
+	}
+	return listResponse[T]{Items: items}
+}

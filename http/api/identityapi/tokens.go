@@ -1,0 +1,86 @@
+package identityapi
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"backoffice/commands"
+	"backoffice/domain"
+	"backoffice/http/httpx"
+	rm "backoffice/readmodel/identity"
+)
+
+type createTokenRequest struct {
+	Role  string `json:"role"` // payroll or auditor
+	Label string `json:"label"`
+}
+
+type tokenCreatedResponse struct {
+	ID       string `json:"id"`
+	Token    string `json:"token"` // shown once
+	Role     string `json:"role"`
+	Label    string `json:"label"`
+	Position string `json:"position"`
+}
+
+// createToken: POST /tokens (back office) → 201 with the secret, once.
+func (h *handlers) createToken(w http.ResponseWriter, r *http.Request) {
+	h.s.Command(w, r, http.StatusCreated, func(ctx context.Context, meta commands.Meta) (commands.Result, any, error) {
+		req, err := httpx.Decode[createTokenRequest](w, r)
+		if err != nil {
+			return commands.Result{}, nil, err
+		}
+		res, t, err := h.Service.CreateToken(ctx, meta, domain.Role(req.Role), req.Label)
+		if err != nil {
+			return res, nil, err
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		return res, tokenCreatedResponse{ID: t.ID, Token: t.Secret, Role: string(t.Role), Label: t.Label,
+			Position: res.Position.String()}, nil
+	})
+}
+
+type tokenView struct {
+	ID        string     `json:"id"`
+	Role      string     `json:"role"`
+	Label     string     `json:"label"`
+	CreatedAt time.Time  `json:"created_at"`
+	RevokedAt *time.Time `json:"revoked_at,omitempty"`
+}
+
+// listTokens: GET /tokens (back office), without secrets.
+func (h *handlers) listTokens(w http.ResponseWriter, r *http.Request) {
+	h.s.Query(w, r, nil, func(ctx context.Context, a domain.Actor) (any, error) {
+		ts, err := h.Service.Tokens(ctx, a)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]tokenView, len(ts))
+		for i, t := range ts {
+			out[i] = tokenView{ID: t.ID, Role: string(t.Role), Label: t.Label, CreatedAt: t.CreatedAt, RevokedAt: t.RevokedAt}
+		}
+		return list(out), nil
+	})
+}
+
+// revokeToken: DELETE /tokens/{id} (back office) → 200.
+func (h *handlers) revokeToken(w http.ResponseWriter, r *http.Request) {
+	h.s.Command(w, r, http.StatusOK, func(ctx context.Context, meta commands.Meta) (commands.Result, any, error) {
+		res, err := h.Service.RevokeToken(ctx, meta, mux.Vars(r)["id"])
+		return res, nil, err
+	})
+}
+
+// listAccounts: GET /accounts (back office, auditors) → every login.
+func (h *handlers) listAccounts(w http.ResponseWriter, r *http.Request) {
+	h.s.Query(w, r, []string{rm.AccountsProjector}, func(ctx context.Context, a domain.Actor) (any, error) {
+		if !a.Is(domain.RoleBackoffice, domain.RoleSystem, domain.RoleAuditor) {
+			return nil, domain.Forbidden("forbidden", "You are not allowed to do this.", "U heeft hiervoor geen rechten.")
+		}
+		items, err := h.Queries.Accounts(ctx, a)
+		return list(items), err
+	})
+}

@@ -1,0 +1,127 @@
+package portal
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"backoffice/internal/browsertest"
+)
+
+// TestInBrowser drives the portal in chromium: log in through the form,
+// the week overview's tooltip on focus and hover, grey weeks that are no
+// links, the Dutch error for 25 hours, approval, and screenshots of the
+// main screens at desktop and phone width.
+// clearMonday empties Monday's input of the normal hours line.
+var clearMonday = chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+	_, err := chromedp.Evaluate[bool](`(document.getElementById("line.100.mon").value = "") === ""`)(ctx, t)
+	return err
+})
+
+func TestInBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	h := newHarness(t)
+	b := browsertest.New(t)
+	url := h.srv.URL
+
+	b.Do(
+		chromedp.Navigate(url+"/"),
+		chromedp.WaitVisible(chromedp.ID("email")),
+		chromedp.SendKeys(chromedp.ID("email"), "klant@bakkerijbol.nl"),
+		chromedp.SendKeys(chromedp.ID("password"), "geheim wachtwoord 1"),
+		chromedp.Submit(chromedp.ID("password")),
+		chromedp.WaitVisible(chromedp.CSS(".cards")),
+	)
+	b.Screenshots("home")
+
+	// Week overview: focus shows the dates; hover too.
+	b.Do(
+		chromedp.Navigate(url+"/plaatsingen/p1/weken?jaar=2026"),
+		chromedp.WaitVisible(chromedp.ID("week-5")),
+		chromedp.WaitNotVisible(chromedp.CSS("#week-5 .tip")),
+		chromedp.Focus(chromedp.ID("week-5")),
+		chromedp.WaitVisible(chromedp.CSS("#week-5 .tip")),
+	)
+	tip, err := chromedp.Run(b.Ctx, chromedp.Text(chromedp.CSS("#week-5 .tip")))
+	if err != nil || tip != "26-01-2026 – 01-02-2026" {
+		t.Fatalf("focused week 5 shows %q (%v)", tip, err)
+	}
+	b.Screenshots("weeks")
+	b.Do(
+		chromedp.Blur(chromedp.ID("week-5")),
+		chromedp.ScrollIntoView(chromedp.ID("week-3")),
+	)
+	box, err := chromedp.Run(b.Ctx, chromedp.Dimensions(chromedp.ID("week-3")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, y := (box.Content[0]+box.Content[4])/2, (box.Content[1]+box.Content[5])/2
+	b.Do(
+		chromedp.MouseEvent("mouseMoved", x, y),
+		chromedp.WaitVisible(chromedp.CSS("#week-3 .tip")),
+	)
+	tag, err := chromedp.Run(b.Ctx, chromedp.Evaluate[string](`document.getElementById("week-9").tagName`))
+	if err != nil || tag != "SPAN" {
+		t.Fatalf("grey week 9 is a %q (%v), want no link", tag, err)
+	}
+	href, err := chromedp.Run(b.Ctx, chromedp.AttributeValue(chromedp.ID("week-9"), "href"))
+	if err != nil || href.Exists {
+		t.Fatalf("grey week has href %v (%v)", href, err)
+	}
+
+	// Editor: 25 hours on Monday gives the Dutch error next to the field.
+	b.Do(
+		chromedp.Click(chromedp.ID("week-5")),
+		chromedp.WaitVisible(chromedp.CSS(`[id="line.100.mon"]`)),
+		clearMonday,
+		chromedp.SendKeys(chromedp.CSS(`[id="line.100.mon"]`), "9"),
+		// portal.js updates the day total while typing.
+		chromedp.WaitVisible(chromedp.Search(`//td[@data-day-total="0"][normalize-space(.)="9"]`)),
+	)
+	b.Screenshots("editor")
+	b.Do(
+		clearMonday,
+		chromedp.SendKeys(chromedp.CSS(`[id="line.100.mon"]`), "25"),
+		chromedp.Click(chromedp.ID("save-lines")),
+		chromedp.WaitVisible(chromedp.CSS(`[id="err-line.100.mon"]`)),
+	)
+	msg, err := chromedp.Run(b.Ctx, chromedp.Text(chromedp.CSS(`[id="err-line.100.mon"]`)))
+	if err != nil || !strings.Contains(msg, "meer dan 24 uur") {
+		t.Fatalf("error next to Monday: %q (%v)", msg, err)
+	}
+	invalid, err := chromedp.Run(b.Ctx, chromedp.AttributeValue(chromedp.CSS(`[id="line.100.mon"]`), "aria-invalid"))
+	if err != nil || invalid.Value != "true" {
+		t.Fatalf("aria-invalid = %v (%v)", invalid, err)
+	}
+	b.Screenshots("editor-error")
+
+	// Time registration editor.
+	b.Do(
+		chromedp.Navigate(url+"/plaatsingen/p3/weken/2026-W06"),
+		chromedp.WaitVisible(chromedp.ID("tijd")),
+	)
+	b.Screenshots("time-registration")
+
+	// Approval: the client's step on a worker's timesheet, late.
+	b.Do(
+		chromedp.Navigate(url+"/plaatsingen/p2/weken/2026-W05"),
+		chromedp.WaitVisible(chromedp.ID("approve")),
+		chromedp.WaitVisible(chromedp.ID("late")),
+	)
+	b.Screenshots("approval")
+	b.Do(
+		chromedp.Click(chromedp.ID("approve")),
+		chromedp.WaitVisible(chromedp.CSS(".flash")),
+	)
+	next, err := chromedp.Run(b.Ctx, chromedp.Text(chromedp.ID("next")))
+	if err != nil || !strings.Contains(next, "intermediair") {
+		t.Fatalf("after approval: %q (%v)", next, err)
+	}
+
+	b.Do(chromedp.Navigate(url+"/urenbriefjes"), chromedp.WaitVisible(chromedp.CSS("table.list")))
+	b.Screenshots("timesheets")
+}

@@ -1,0 +1,545 @@
+package portal
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"sync"
+	"time"
+
+	"backoffice/commands"
+	"backoffice/domain"
+	"backoffice/domain/timesheet"
+	"backoffice/eventstore"
+)
+
+// fakeBackend implements the portal's ports in memory. Timesheets are the
+// real domain aggregate, so the editor meets the real rules; only storage
+// and read models are faked. The lead's adapters replace it with the
+// command and query packages.
+type fakeBackend struct {
+	mu         sync.Mutex
+	now        time.Time
+	pos        uint64
+	users      map[string]fakeUser // by e-mail
+	sessions   map[string]User     // by token
+	placements []fakePlacement
+	sheets     map[Ref]*timesheet.Timesheet
+	events     map[Ref][]domain.Event
+	history    map[Ref][]HistoryItem
+	outbox     []OutboxMessage
+	languages  []string // SetLanguage calls
+	waits      []eventstore.Position
+	waitErr    error
+}
+
+type fakeUser struct {
+	password string
+	user     User
+}
+
+type fakePlacement struct {
+	Placement
+	clientID string
+	chain    []domain.Role
+	types    []timesheet.HourType
+}
+
+var hourTypes = []timesheet.HourType{
+	{Code: "100", Name: "Normale uren", Percentage: 100},
+	{Code: "125", Name: "Overuren", Percentage: 125},
+	{Code: "150", Name: "Weekenduren", Percentage: 150},
+	{Code: "ZK", Name: "Ziekte", Percentage: 100, Absence: true},
+}
+
+// fakeNow is Wednesday 11 February 2026 12:00 in Amsterdam (week 7).
+var fakeNow = time.Date(2026, 2, 11, 12, 0, 0, 0, timesheet.Location())
+
+var (
+	clientActor       = domain.Actor{AccountID: "acc-client", Role: domain.RoleClient, ClientID: "bol", Language: "nl"}
+	workerActor       = domain.Actor{AccountID: "acc-worker", Role: domain.RoleWorker, WorkerID: "w1", Language: "nl"}
+	intermediaryActor = domain.Actor{AccountID: "acc-inter", Role: domain.RoleIntermediary, IntermediaryID: "flex", Language: "nl"}
+)
+
+func newFakeBackend() *fakeBackend {
+	f := &fakeBackend{
+		now: fakeNow, users: map[string]fakeUser{}, sessions: map[string]User{},
+		sheets: map[Ref]*timesheet.Timesheet{}, events: map[Ref][]domain.Event{}, history: map[Ref][]HistoryItem{},
+	}
+	f.users["klant@bakkerijbol.nl"] = fakeUser{"geheim wachtwoord 1", User{Actor: clientActor, Email: "klant@bakkerijbol.nl", Name: "Els Bol"}}
+	f.users["jan@example.nl"] = fakeUser{"geheim wachtwoord 2", User{Actor: workerActor, Email: "jan@example.nl", Name: "Jan de Vries"}}
+	f.users["flex@intermediair.nl"] = fakeUser{"geheim wachtwoord 3", User{Actor: intermediaryActor, Email: "flex@intermediair.nl", Name: "Flex Uitzend"}}
+	start := timesheet.NewDate(2025, 11, 3)
+	f.placements = []fakePlacement{
+		{Placement: Placement{ID: "p1", WorkerID: "w1", WorkerName: "Jan de Vries", ClientName: "Bakkerij Bol", Function: "Bakker",
+			Period: timesheet.Period{Start: start}, EnteredBy: domain.RoleClient},
+			clientID: "bol", chain: []domain.Role{domain.RoleIntermediary}, types: hourTypes},
+		{Placement: Placement{ID: "p2", WorkerID: "w2", WorkerName: "Piet Jansen", ClientName: "Bakkerij Bol", Function: "Chauffeur",
+			Period: timesheet.Period{Start: start}, EnteredBy: domain.RoleWorker},
+			clientID: "bol", chain: []domain.Role{domain.RoleClient, domain.RoleIntermediary}, types: hourTypes[:3]},
+		{Placement: Placement{ID: "p3", WorkerID: "w3", WorkerName: "Fatima el Amrani", ClientName: "Bakkerij Bol", Function: "Inpakker",
+			Period: timesheet.Period{Start: start}, EnteredBy: domain.RoleClient, TimeRegistration: true},
+			clientID: "bol", chain: []domain.Role{domain.RoleIntermediary}, types: hourTypes},
+	}
+	f.seed()
+	return f
+}
+
+func wk(n int) timesheet.ISOWeek { return timesheet.ISOWeek{Year: 2026, Week: n} }
+
+func (f *fakeBackend) seed() {
+	ctx := context.Background()
+	bo := commands.Meta{Actor: domain.Actor{Role: domain.RoleBackoffice, AccountID: "bo"}}
+	cl := commands.Meta{Actor: clientActor}
+	wo := commands.Meta{Actor: domain.Actor{AccountID: "acc-w2", Role: domain.RoleWorker, WorkerID: "w2"}}
+	in := commands.Meta{Actor: intermediaryActor}
+	full := [7]timesheet.Minutes{480, 480, 450, 480, 240, 0, 0}
+	must := func(_ commands.Result, err error) {
+		if err != nil {
+			panic(err)
+		}
+	}
+	approve := func(m commands.Meta, ref Ref) {
+		f.mu.Lock()
+		t := f.sheets[ref]
+		step, _ := t.NextStep()
+		hash := t.OfferedHash()
+		f.mu.Unlock()
+		must(f.Approve(ctx, m, ref, step, hash))
+	}
+	for w := 1; w <= 5; w++ {
+		ref := Ref{"p1", wk(w)}
+		must(f.SetLine(ctx, cl, ref, "100", full))
+		if w == 5 {
+			must(f.SetLine(ctx, cl, ref, "125", [7]timesheet.Minutes{0, 60, 0, 90, 0, 0, 0}))
+			continue
+		}
+		must(f.Offer(ctx, cl, ref))
+		switch w {
+		case 1, 2:
+			approve(in, ref)
+		case 4:
+			must(f.Reject(ctx, in, ref, "Op vrijdag klopt het aantal uren niet."))
+		}
+	}
+	f.mu.Lock()
+	t := f.sheets[Ref{"p1", wk(1)}]
+	evs, err := t.MarkImported(domain.Actor{Role: domain.RolePayroll}, f.now, "batch-1")
+	if err != nil {
+		panic(err)
+	}
+	f.recordLocked(Ref{"p1", wk(1)}, domain.Actor{Role: domain.RolePayroll}, t, evs)
+	f.mu.Unlock()
+
+	ref := Ref{"p2", wk(5)}
+	must(f.SetLine(ctx, wo, ref, "100", full))
+	must(f.AddRemark(ctx, wo, ref, "Vrijdagmiddag naar de tandarts."))
+	must(f.Offer(ctx, wo, ref))
+	ref6 := Ref{"p2", wk(6)}
+	must(f.SetLine(ctx, wo, ref6, "100", full))
+	must(f.Offer(ctx, wo, ref6))
+
+	tr := Ref{"p3", wk(6)}
+	must(f.AddEntry(ctx, cl, tr, timesheet.EntryInput{Date: wk(6).Day(0), Start: 7 * 60, End: 15*60 + 30, Break: 30}))
+	must(f.AddEntry(ctx, cl, tr, timesheet.EntryInput{Date: wk(6).Day(1), Start: 22 * 60, End: 6 * 60, Break: 30, Continuous: true}))
+	must(f.AddExpense(ctx, cl, tr, timesheet.ExpenseInput{Type: timesheet.ExpenseParking, Date: wk(6).Day(0), AmountCents: 1250}))
+	_ = bo
+
+	f.outbox = append(f.outbox, OutboxMessage{At: fakeNow.Add(-time.Hour), Channel: "mail", To: "jan@example.nl",
+		Subject: "Activeer uw account", Body: "Beste Jan,\n\nKies een wachtwoord via de link in deze e-mail."})
+}
+
+// --- Identity ---
+
+func (f *fakeBackend) Login(_ context.Context, email, password string, _ Client) (Session, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	u, ok := f.users[email]
+	if !ok || u.password != password {
+		return Session{}, &domain.Error{Kind: domain.KindUnauthorized, Code: "invalid_credentials",
+			Message: "Unknown e-mail address or wrong password.", MessageNL: "Onbekend e-mailadres of onjuist wachtwoord."}
+	}
+	tok := fmt.Sprintf("token-%s-%d", u.user.Actor.AccountID, len(f.sessions))
+	f.sessions[tok] = u.user
+	return Session{Token: tok, User: u.user, ExpiresAt: f.now.Add(12 * time.Hour)}, nil
+}
+
+// session starts a session without the login form (tests).
+func (f *fakeBackend) session(a domain.Actor) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, u := range f.users {
+		if u.user.Actor.AccountID == a.AccountID {
+			tok := fmt.Sprintf("token-%s-%d", a.AccountID, len(f.sessions))
+			u.user.Actor.Language = a.Language
+			f.sessions[tok] = u.user
+			return tok
+		}
+	}
+	panic("no such user")
+}
+
+func (f *fakeBackend) Authenticate(_ context.Context, token string) (User, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	u, ok := f.sessions[token]
+	if !ok {
+		return User{}, &domain.Error{Kind: domain.KindUnauthorized, Code: "session_invalid", Message: "expired", MessageNL: "verlopen"}
+	}
+	return u, nil
+}
+
+func (f *fakeBackend) Logout(_ context.Context, token string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.sessions, token)
+	return nil
+}
+
+var errToken = domain.Invalid("token_invalid", "token", "This link has expired.", "Deze link is verlopen of al gebruikt. Vraag een nieuwe aan.")
+
+func (f *fakeBackend) Activate(_ context.Context, token, password string) (commands.Result, error) {
+	if token != "goede-token" {
+		return commands.Result{}, errToken
+	}
+	if len(password) < 12 {
+		return commands.Result{}, domain.Invalid("password_too_short", "password", "too short", "Het wachtwoord is te kort (minimaal 12 tekens).")
+	}
+	return f.next(), nil
+}
+
+func (f *fakeBackend) RequestPasswordReset(context.Context, string) error { return nil }
+
+func (f *fakeBackend) ResetPassword(ctx context.Context, token, password string) (commands.Result, error) {
+	return f.Activate(ctx, token, password)
+}
+
+func (f *fakeBackend) SetLanguage(_ context.Context, m commands.Meta, lang string) (commands.Result, error) {
+	f.mu.Lock()
+	f.languages = append(f.languages, lang)
+	for tok, u := range f.sessions {
+		if u.Actor.AccountID == m.Actor.AccountID {
+			u.Actor.Language = lang
+			f.sessions[tok] = u
+		}
+	}
+	f.mu.Unlock()
+	return f.next(), nil
+}
+
+func (f *fakeBackend) next() commands.Result {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.pos++
+	return commands.Result{Position: eventstore.Position{Commit: f.pos, Prepare: f.pos}}
+}
+
+// --- Waiter and Outbox ---
+
+func (f *fakeBackend) WaitFor(_ context.Context, pos eventstore.Position, _ ...string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.waits = append(f.waits, pos)
+	return f.waitErr
+}
+
+func (f *fakeBackend) Messages(context.Context, int) ([]OutboxMessage, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.outbox), nil
+}
+
+// --- Workers ---
+
+func (f *fakeBackend) visible(a domain.Actor, p fakePlacement) bool {
+	switch a.Role {
+	case domain.RoleClient:
+		return a.ClientID == p.clientID
+	case domain.RoleWorker:
+		return a.WorkerID == p.WorkerID
+	case domain.RoleIntermediary, domain.RoleBackoffice:
+		return true
+	}
+	return false
+}
+
+func (f *fakeBackend) placement(a domain.Actor, id string) (fakePlacement, error) {
+	for _, p := range f.placements {
+		if p.ID == id && f.visible(a, p) {
+			return p, nil
+		}
+	}
+	return fakePlacement{}, domain.ErrNotFound
+}
+
+func (f *fakeBackend) Placements(_ context.Context, a domain.Actor) ([]Placement, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []Placement
+	for _, p := range f.placements {
+		if f.visible(a, p) {
+			out = append(out, p.Placement)
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeBackend) Register(_ context.Context, m commands.Meta, in Registration) (commands.Result, error) {
+	if in.Name.First == "" {
+		return commands.Result{}, domain.Invalid("required", "name.first", "Enter the first name.", "Vul de voornaam in.")
+	}
+	if _, err := in.Personal.Normalize(f.now); err != nil {
+		return commands.Result{}, err
+	}
+	f.mu.Lock()
+	id := fmt.Sprintf("p%d", len(f.placements)+1)
+	f.placements = append(f.placements, fakePlacement{
+		Placement: Placement{ID: id, WorkerID: "w-" + id, WorkerName: in.Name.First + " " + in.Name.Last, ClientName: "Bakkerij Bol",
+			Function: in.Function, Period: timesheet.Period{Start: timesheet.DateOf(in.Start)}, EnteredBy: domain.RoleClient},
+		clientID: m.Actor.ClientID, chain: []domain.Role{domain.RoleIntermediary}, types: hourTypes,
+	})
+	f.mu.Unlock()
+	return f.next(), nil
+}
+
+// --- Timesheets: queries ---
+
+func (f *fakeBackend) terms(p fakePlacement, w timesheet.ISOWeek) timesheet.Terms {
+	return timesheet.Terms{
+		PlacementID: p.ID, Week: w, HourTypes: p.types, NormalHourType: "100", TimeRegistration: p.TimeRegistration,
+		EnteredBy: p.EnteredBy, Chain: p.chain, Period: p.Period, ClientID: p.clientID, IntermediaryID: "flex", WorkerID: p.WorkerID,
+	}
+}
+
+func (f *fakeBackend) Overview(ctx context.Context, a domain.Actor) (Overview, error) {
+	rows, _ := f.List(ctx, a, ListFilter{})
+	var o Overview
+	for _, r := range rows {
+		switch r.Status {
+		case timesheet.StatusOpen:
+			o.Open++
+		case timesheet.StatusOffered:
+			o.Offered++
+		case timesheet.StatusRejected:
+			o.Rejected++
+		case timesheet.StatusApproved:
+			o.Approved++
+		case timesheet.StatusImported:
+			o.Imported++
+		}
+		if r.WaitingForMe {
+			o.WaitingForMe++
+		}
+	}
+	return o, nil
+}
+
+func (f *fakeBackend) List(_ context.Context, a domain.Actor, fl ListFilter) ([]Row, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []Row
+	for ref, t := range f.sheets {
+		p, err := f.placement(a, ref.PlacementID)
+		if err != nil {
+			continue
+		}
+		st := t.Status()
+		switch {
+		case fl.Status == StatusNotApproved && !st.NotApproved(),
+			fl.Status != "" && fl.Status != StatusNotApproved && string(st) != fl.Status:
+			continue
+		}
+		row := Row{Ref: ref, WorkerName: p.WorkerName, ClientName: p.ClientName, Status: st, Total: t.TotalMinutes(),
+			ApprovalDeadline: t.ApprovalDeadline()}
+		if party, ok := t.NextParty(); ok {
+			row.NextParty = party
+			row.CanApprove = party == a.Role
+			row.Step, _ = t.NextStep()
+			row.Hash = t.OfferedHash()
+		}
+		row.WaitingForMe = row.CanApprove || st.Editable() && a.Role == p.EnteredBy
+		out = append(out, row)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Ref.Week != out[j].Ref.Week {
+			return out[i].Ref.Week.Week > out[j].Ref.Week.Week
+		}
+		return out[i].Ref.PlacementID < out[j].Ref.PlacementID
+	})
+	return out, nil
+}
+
+func (f *fakeBackend) Weeks(_ context.Context, a domain.Actor, id string, year int) (WeekOverview, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	p, err := f.placement(a, id)
+	if err != nil {
+		return WeekOverview{}, err
+	}
+	st := map[timesheet.ISOWeek]timesheet.Status{}
+	for ref, t := range f.sheets {
+		if ref.PlacementID == id {
+			st[ref.Week] = t.Status()
+		}
+	}
+	return WeekOverview{Placement: p.Placement, Year: year, Weeks: BuildWeeks(p.Period, year, f.now, st)}, nil
+}
+
+func (f *fakeBackend) Sheet(_ context.Context, a domain.Actor, ref Ref) (Sheet, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	p, err := f.placement(a, ref.PlacementID)
+	if err != nil {
+		return Sheet{}, err
+	}
+	t := f.sheets[ref]
+	if t == nil {
+		t = &timesheet.Timesheet{}
+	}
+	sh := Sheet{
+		Ref: ref, Placement: p.Placement, Status: t.Status(), Lines: t.Lines(), HourTypes: p.types,
+		TimeRegistration: p.TimeRegistration, NormalHourType: "100", Entries: t.Entries(), Expenses: t.Expenses(),
+		Remarks: t.Remarks(), Steps: t.Steps(), EntryDeadline: timesheet.EntryDeadline(ref.Week),
+		ApprovalDeadline: timesheet.ApprovalDeadline(ref.Week), OfferedLate: t.OfferedLate(), ApprovedLate: t.ApprovedLate(),
+	}
+	sh.CanEdit = sh.Status.Editable() && a.Is(p.EnteredBy, domain.RoleBackoffice) && timesheet.Fillable(p.Period, ref.Week, f.now)
+	if party, ok := t.NextParty(); ok {
+		sh.NextParty = party
+		sh.CanApprove = a.Is(party)
+		sh.Step, _ = t.NextStep()
+		sh.Hash = t.OfferedHash()
+	}
+	if rej, ok := t.Rejection(); ok {
+		sh.Rejection = &rej
+	}
+	return sh, nil
+}
+
+func (f *fakeBackend) History(_ context.Context, a domain.Actor, ref Ref) ([]HistoryItem, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if _, err := f.placement(a, ref.PlacementID); err != nil {
+		return nil, err
+	}
+	return slices.Clone(f.history[ref]), nil
+}
+
+// --- Timesheets: commands ---
+
+// do runs one domain command on a timesheet and "appends" its events.
+func (f *fakeBackend) do(m commands.Meta, ref Ref, fn func(t *timesheet.Timesheet, terms timesheet.Terms) ([]domain.Event, error)) (commands.Result, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	p, err := f.placement(m.Actor, ref.PlacementID)
+	if err != nil {
+		return commands.Result{}, err
+	}
+	// Replay the stream into a fresh aggregate, like the command layer: a
+	// failed command leaves the stored state alone.
+	work := timesheet.Load(f.events[ref])
+	evs, err := fn(work, f.terms(p, ref.Week))
+	if err != nil {
+		return commands.Result{}, err
+	}
+	if len(evs) == 0 {
+		return commands.Result{}, nil
+	}
+	f.recordLocked(ref, m.Actor, work, evs)
+	return commands.Result{Position: eventstore.Position{Commit: f.pos, Prepare: f.pos}}, nil
+}
+
+// recordLocked stores t (which has applied evs) and the events.
+func (f *fakeBackend) recordLocked(ref Ref, a domain.Actor, t *timesheet.Timesheet, evs []domain.Event) {
+	f.sheets[ref] = t
+	f.events[ref] = append(f.events[ref], evs...)
+	for _, e := range evs {
+		f.pos++
+		item := HistoryItem{At: f.now, ByRole: a.Role, Type: e.EventType()}
+		switch e := e.(type) {
+		case *timesheet.LineSet:
+			item.Detail = e.Line.HourType.Name
+		case *timesheet.LineWiped:
+			item.Detail = e.HourType
+		case *timesheet.Rejected:
+			item.Detail = e.Reason
+		case *timesheet.RemarkAdded:
+			item.Detail = e.Remark.Text
+		}
+		f.history[ref] = append(f.history[ref], item)
+	}
+}
+
+func (f *fakeBackend) SetLine(_ context.Context, m commands.Meta, ref Ref, code string, mins [7]timesheet.Minutes) (commands.Result, error) {
+	return f.do(m, ref, func(t *timesheet.Timesheet, terms timesheet.Terms) ([]domain.Event, error) {
+		return t.SetLine(m.Actor, terms, code, mins, f.now)
+	})
+}
+
+func (f *fakeBackend) AddLine(_ context.Context, m commands.Meta, ref Ref, code string) (commands.Result, error) {
+	return f.do(m, ref, func(t *timesheet.Timesheet, terms timesheet.Terms) ([]domain.Event, error) {
+		return t.AddLine(m.Actor, terms, code, f.now)
+	})
+}
+
+func (f *fakeBackend) WipeLine(_ context.Context, m commands.Meta, ref Ref, code string) (commands.Result, error) {
+	return f.do(m, ref, func(t *timesheet.Timesheet, terms timesheet.Terms) ([]domain.Event, error) {
+		return t.WipeLine(m.Actor, terms, code, f.now)
+	})
+}
+
+func (f *fakeBackend) AddEntry(_ context.Context, m commands.Meta, ref Ref, in timesheet.EntryInput) (commands.Result, error) {
+	return f.do(m, ref, func(t *timesheet.Timesheet, terms timesheet.Terms) ([]domain.Event, error) {
+		return t.AddEntry(m.Actor, terms, in, f.now)
+	})
+}
+
+func (f *fakeBackend) ChangeEntry(_ context.Context, m commands.Meta, ref Ref, id int, in timesheet.EntryInput) (commands.Result, error) {
+	return f.do(m, ref, func(t *timesheet.Timesheet, terms timesheet.Terms) ([]domain.Event, error) {
+		return t.ChangeEntry(m.Actor, terms, id, in, f.now)
+	})
+}
+
+func (f *fakeBackend) RemoveEntry(_ context.Context, m commands.Meta, ref Ref, id int) (commands.Result, error) {
+	return f.do(m, ref, func(t *timesheet.Timesheet, terms timesheet.Terms) ([]domain.Event, error) {
+		return t.RemoveEntry(m.Actor, terms, id, f.now)
+	})
+}
+
+func (f *fakeBackend) AddExpense(_ context.Context, m commands.Meta, ref Ref, in timesheet.ExpenseInput) (commands.Result, error) {
+	return f.do(m, ref, func(t *timesheet.Timesheet, terms timesheet.Terms) ([]domain.Event, error) {
+		return t.AddExpense(m.Actor, terms, in, f.now)
+	})
+}
+
+func (f *fakeBackend) RemoveExpense(_ context.Context, m commands.Meta, ref Ref, id int) (commands.Result, error) {
+	return f.do(m, ref, func(t *timesheet.Timesheet, terms timesheet.Terms) ([]domain.Event, error) {
+		return t.RemoveExpense(m.Actor, terms, id, f.now)
+	})
+}
+
+func (f *fakeBackend) AddRemark(_ context.Context, m commands.Meta, ref Ref, text string) (commands.Result, error) {
+	return f.do(m, ref, func(t *timesheet.Timesheet, terms timesheet.Terms) ([]domain.Event, error) {
+		return t.AddRemark(m.Actor, terms, text, f.now)
+	})
+}
+
+func (f *fakeBackend) Offer(_ context.Context, m commands.Meta, ref Ref) (commands.Result, error) {
+	return f.do(m, ref, func(t *timesheet.Timesheet, terms timesheet.Terms) ([]domain.Event, error) {
+		return t.Offer(m.Actor, terms, f.now)
+	})
+}
+
+func (f *fakeBackend) Approve(_ context.Context, m commands.Meta, ref Ref, step int, hash string) (commands.Result, error) {
+	return f.do(m, ref, func(t *timesheet.Timesheet, terms timesheet.Terms) ([]domain.Event, error) {
+		return t.Approve(m.Actor, terms, step, hash, f.now)
+	})
+}
+
+func (f *fakeBackend) Reject(_ context.Context, m commands.Meta, ref Ref, reason string) (commands.Result, error) {
+	return f.do(m, ref, func(t *timesheet.Timesheet, terms timesheet.Terms) ([]domain.Event, error) {
+		return t.Reject(m.Actor, terms, reason, f.now)
+	})
+}
+
+func minutes(m int) timesheet.Minutes { return timesheet.Minutes(m) }

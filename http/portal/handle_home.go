@@ -1,0 +1,164 @@
+package portal
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strings"
+
+	"backoffice/commands"
+	"backoffice/domain"
+	"backoffice/domain/timesheet"
+	"backoffice/http/httpx"
+)
+
+func (s *Server) handleHome() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v := s.newView(r, "home", "home.title")
+		o, err := s.Timesheets.Overview(r.Context(), actor(r))
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		v.Data = o
+		s.render(w, r, http.StatusOK, "home", v)
+	})
+}
+
+// listFilters are the status filters of the list, in the manual's order.
+var listFilters = []string{
+	string(timesheet.StatusOpen), string(timesheet.StatusOffered), string(timesheet.StatusRejected),
+	StatusNotApproved, string(timesheet.StatusApproved), string(timesheet.StatusImported),
+}
+
+type listPage struct {
+	Filter     string
+	Statuses   []string
+	Rows       []Row
+	Placements []Placement
+	CanBulk    bool
+}
+
+func (s *Server) handleTimesheets() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v := s.newView(r, "timesheets", "list.title")
+		if err := s.listData(r, v); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.render(w, r, http.StatusOK, "timesheets", v)
+	})
+}
+
+func (s *Server) listData(r *http.Request, v *view) error {
+	filter := r.URL.Query().Get("status")
+	if !slices.Contains(listFilters, filter) {
+		filter = ""
+	}
+	a := actor(r)
+	rows, err := s.Timesheets.List(r.Context(), a, ListFilter{Status: filter})
+	if err != nil {
+		return err
+	}
+	// Waiting for me first; otherwise keep the query's order.
+	slices.SortStableFunc(rows, func(x, y Row) int {
+		switch {
+		case x.WaitingForMe == y.WaitingForMe:
+			return 0
+		case x.WaitingForMe:
+			return -1
+		}
+		return 1
+	})
+	p := listPage{Filter: filter, Statuses: listFilters, Rows: rows}
+	for _, row := range rows {
+		p.CanBulk = p.CanBulk || row.CanApprove
+	}
+	p.Placements, err = s.Workers.Placements(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	v.Data = p
+	return nil
+}
+
+// handleNewTimesheet is the "new timesheet for a worker" button: it opens
+// the chosen placement's week overview (a GET form, so it works without
+// JavaScript).
+func (s *Server) handleNewTimesheet() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.URL.Query().Get("plaatsing")
+		if id == "" {
+			http.Redirect(w, r, "/urenbriefjes", http.StatusSeeOther)
+			return
+		}
+		y := timesheet.WeekOf(timesheet.DateOf(s.Clock().In(timesheet.Location()))).Year
+		http.Redirect(w, r, weeksURL(id, y), http.StatusSeeOther)
+	})
+}
+
+// bulkItem is one checked row of the bulk approval: placement|week|step|hash.
+func parseBulkItem(v string) (Ref, int, string, bool) {
+	parts := strings.Split(v, "|")
+	if len(parts) != 4 {
+		return Ref{}, 0, "", false
+	}
+	wk, err := timesheet.ParseISOWeek(parts[1])
+	if err != nil || parts[0] == "" {
+		return Ref{}, 0, "", false
+	}
+	step, ok := atoi(parts[2])
+	if !ok {
+		return Ref{}, 0, "", false
+	}
+	return Ref{PlacementID: parts[0], Week: wk}, step, parts[3], true
+}
+
+func (s *Server) handleBulkApprove() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		m := meta(r)
+		var last commands.Result
+		var failed []string
+		n := 0
+		for _, item := range r.PostForm["kies"] {
+			ref, step, hash, ok := parseBulkItem(item)
+			if !ok {
+				continue
+			}
+			mi := m
+			if m.IdempotencyKey != "" {
+				mi.IdempotencyKey = m.IdempotencyKey + "|" + ref.PlacementID + "|" + ref.Week.String()
+			}
+			res, err := s.Timesheets.Approve(r.Context(), mi, ref, step, hash)
+			if err != nil {
+				if domain.KindOf(err) == domain.KindInternal && httpx.Status(err) != http.StatusConflict {
+					s.fail(w, r, err)
+					return
+				}
+				failed = append(failed, ref.Week.String())
+				continue
+			}
+			n++
+			if res.Position.After(last.Position) {
+				last = res
+			}
+		}
+		if len(failed) > 0 {
+			v := s.newView(r, "timesheets", "list.title")
+			v.Errors["_form"] = v.T("list.bulk_failed", n, strings.Join(failed, ", "))
+			// The list must show what was just approved.
+			if !last.Position.IsStart() {
+				ctx, cancel := context.WithTimeout(r.Context(), s.WaitTimeout)
+				v.Stale = s.Waiter.WaitFor(ctx, last.Position) != nil
+				cancel()
+			}
+			if err := s.listData(r, v); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			s.render(w, r, http.StatusConflict, "timesheets", v)
+			return
+		}
+		redirectAfter(w, r, "/urenbriefjes", last.Position, "approved_many")
+	})
+}

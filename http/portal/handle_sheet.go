@@ -1,0 +1,299 @@
+package portal
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gorilla/mux"
+
+	"backoffice/domain"
+	"backoffice/domain/timesheet"
+)
+
+// dayFields name the days in form fields (line.<code>.<day>) and in the
+// domain's error fields.
+var dayFields = [7]string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
+
+func dayIndex(f string) (int, bool) {
+	i := slices.Index(dayFields[:], f)
+	return i, i >= 0
+}
+
+func refFrom(r *http.Request) (Ref, error) {
+	vars := mux.Vars(r)
+	wk, err := timesheet.ParseISOWeek(vars["week"])
+	if err != nil || vars["placement"] == "" {
+		return Ref{}, domain.ErrNotFound
+	}
+	return Ref{PlacementID: vars["placement"], Week: wk}, nil
+}
+
+type dayCol struct {
+	Short, Long, Date string
+	Enabled           bool
+}
+
+type cellView struct {
+	Name, Value, Label, Err string
+	Day                     int
+	Input                   bool
+}
+
+type lineView struct {
+	Code, Name string
+	Percentage int
+	FromTR     bool
+	New        bool // shown empty; saved only when hours are entered
+	Cells      []cellView
+	Total      string
+}
+
+type option struct {
+	Value, Label string
+	Selected     bool
+}
+
+type entryRow struct {
+	ID                            int
+	Day, Start, End, Break, Hours string
+	Continuous                    bool
+}
+
+type entryForm struct {
+	ID                int
+	Action            string
+	Days              []option
+	Start, End, Break string
+	Continuous        bool
+}
+
+type expenseRow struct {
+	ID                              int
+	Type, Date, Amount, Description string
+}
+
+type sheetPage struct {
+	Sheet                         Sheet
+	Range                         string
+	BaseURL, WeeksURL, HistoryURL string
+	PrevURL, NextURL              string
+	Days                          []dayCol
+	Lines                         []lineView
+	HasInputs                     bool
+	DayTotals                     []string
+	WeekTotal                     string
+	AddTypes                      []timesheet.HourType
+	Entries                       []entryRow
+	EntryForm                     *entryForm
+	Expenses                      []expenseRow
+	ExpenseTypes, ExpenseDays     []option
+	ExpenseOpen                   bool
+	ApprovalLate                  bool
+}
+
+func (s *Server) handleSheet() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ref, err := refFrom(r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		v := s.newView(r, "timesheets", "sheet.title")
+		edit, _ := atoi(r.URL.Query().Get("wijzig"))
+		s.renderSheet(w, r, http.StatusOK, ref, v, edit)
+	})
+}
+
+// renderSheet loads the timesheet and renders the editor (or read-only
+// view) with v's form values and errors.
+func (s *Server) renderSheet(w http.ResponseWriter, r *http.Request, status int, ref Ref, v *view, editEntry int) {
+	sh, err := s.Timesheets.Sheet(r.Context(), actor(r), ref)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v.Title = v.T("sheet.title") + " " + v.WeekLabel(ref.Week) + " – " + sh.Placement.WorkerName
+	v.Data = s.sheetPage(v, sh, editEntry)
+	s.render(w, r, status, "sheet", v)
+}
+
+func (s *Server) sheetPage(v *view, sh Sheet, editEntry int) sheetPage {
+	ref := sh.Ref
+	base := sheetURL(ref)
+	p := sheetPage{
+		Sheet: sh, BaseURL: base, HistoryURL: base + "/geschiedenis",
+		WeeksURL: weeksURL(ref.PlacementID, ref.Week.Year),
+		PrevURL:  sheetURL(Ref{PlacementID: ref.PlacementID, Week: ref.Week.Prev()}),
+		NextURL:  sheetURL(Ref{PlacementID: ref.PlacementID, Week: ref.Week.Next()}),
+		Range:    v.Date(ref.Week.Start()) + " – " + v.Date(ref.Week.End()),
+	}
+	p.ApprovalLate = v.Late(sh.ApprovalDeadline, sh.Status)
+	var enabled [7]bool
+	for i := range 7 {
+		d := ref.Week.Day(i)
+		enabled[i] = sh.Placement.Period.Start.IsZero() || sh.Placement.Period.Contains(d)
+		p.Days = append(p.Days, dayCol{
+			Short: v.T(fmt.Sprintf("day.short.%d", i)), Long: v.T(fmt.Sprintf("day.long.%d", i)),
+			Date: fmt.Sprintf("%02d-%02d", d.Day, int(d.Month)), Enabled: enabled[i],
+		})
+	}
+
+	lines := slices.Clone(sh.Lines)
+	present := map[string]bool{}
+	hand := 0
+	for _, l := range lines {
+		present[l.HourType.Code] = true
+		if !l.FromTimeRegistration {
+			hand++
+		}
+	}
+	newCode := ""
+	if sh.CanEdit && !sh.TimeRegistration && hand == 0 {
+		for _, h := range sh.HourTypes {
+			if h.Code == sh.NormalHourType || newCode == "" && sh.NormalHourType == "" {
+				lines = append(lines, timesheet.Line{HourType: h})
+				newCode = h.Code
+				break
+			}
+		}
+	}
+	// Lines the user just added to the form but that failed stay visible.
+	var totals [7]timesheet.Minutes
+	for _, l := range lines {
+		lv := lineView{Code: l.HourType.Code, Name: l.HourType.Name, Percentage: l.HourType.Percentage,
+			FromTR: l.FromTimeRegistration, New: l.HourType.Code == newCode}
+		for i, m := range l.Minutes {
+			name := "line." + l.HourType.Code + "." + dayFields[i]
+			c := cellView{Name: name, Day: i, Value: formatHours(v.Lang, m), Err: v.Errors[name],
+				Label: l.HourType.Name + " " + v.T(fmt.Sprintf("day.long.%d", i)) + " " + p.Days[i].Date,
+				Input: sh.CanEdit && !l.FromTimeRegistration && enabled[i]}
+			if m == 0 && c.Input {
+				c.Value = ""
+			}
+			if fv, ok := v.Form[name]; ok {
+				c.Value = fv[0]
+			}
+			p.HasInputs = p.HasInputs || c.Input
+			lv.Cells = append(lv.Cells, c)
+			totals[i] += m
+		}
+		lv.Total = formatHours(v.Lang, l.Total())
+		p.Lines = append(p.Lines, lv)
+		present[l.HourType.Code] = true
+	}
+	var week timesheet.Minutes
+	for _, t := range totals {
+		p.DayTotals = append(p.DayTotals, formatHours(v.Lang, t))
+		week += t
+	}
+	p.WeekTotal = formatHours(v.Lang, week)
+	for _, h := range sh.HourTypes {
+		if !present[h.Code] && !(sh.TimeRegistration && h.Code == sh.NormalHourType) {
+			p.AddTypes = append(p.AddTypes, h)
+		}
+	}
+
+	for _, e := range sh.Entries {
+		di, _ := ref.Week.DayIndex(e.Entry.Date)
+		p.Entries = append(p.Entries, entryRow{
+			ID: e.Entry.ID, Day: v.T(fmt.Sprintf("day.long.%d", di)) + " " + v.Date(e.Entry.Date),
+			Start: e.Entry.Start.String(), End: e.Entry.End.String(), Break: e.Entry.Break.String(),
+			Hours: formatHours(v.Lang, e.Worked.Minutes), Continuous: e.Entry.Continuous,
+		})
+	}
+	if sh.TimeRegistration && sh.CanEdit {
+		f := &entryForm{Action: base + "/tijden", Start: v.Val("begin"), End: v.Val("eind"), Break: v.Val("pauze"),
+			Continuous: v.Val("doorlopend") != ""}
+		day := v.Val("dag")
+		for _, e := range sh.Entries {
+			if e.Entry.ID == editEntry && editEntry > 0 {
+				f.ID, f.Action = editEntry, base+"/tijden/"+strconv.Itoa(editEntry)
+				if len(v.Form) == 0 {
+					f.Start, f.End, f.Break, f.Continuous = e.Entry.Start.String(), e.Entry.End.String(), e.Entry.Break.String(), e.Entry.Continuous
+					day = e.Entry.Date.String()
+				}
+			}
+		}
+		for i := range 7 {
+			if !enabled[i] {
+				continue
+			}
+			d := ref.Week.Day(i)
+			f.Days = append(f.Days, option{Value: d.String(), Label: v.T(fmt.Sprintf("day.long.%d", i)) + " " + v.Date(d), Selected: d.String() == day})
+		}
+		p.EntryForm = f
+	}
+
+	for _, e := range sh.Expenses {
+		amount := fmt.Sprintf("%d km", e.Kilometres)
+		if e.Type != timesheet.ExpenseTravelKm {
+			amount = formatEuro(v.Lang, e.AmountCents)
+		}
+		p.Expenses = append(p.Expenses, expenseRow{ID: e.ID, Type: v.T("exp.type." + string(e.Type)), Date: v.Date(e.Date),
+			Amount: amount, Description: e.Description})
+	}
+	for _, t := range []timesheet.ExpenseType{timesheet.ExpenseTravelKm, timesheet.ExpenseParking, timesheet.ExpenseOther} {
+		p.ExpenseTypes = append(p.ExpenseTypes, option{Value: string(t), Label: v.T("exp.type." + string(t)), Selected: v.Val("soort") == string(t)})
+	}
+	for i := range 7 {
+		if enabled[i] {
+			d := ref.Week.Day(i)
+			p.ExpenseDays = append(p.ExpenseDays, option{Value: d.String(), Label: v.T(fmt.Sprintf("day.long.%d", i)) + " " + v.Date(d), Selected: v.Val("datum") == d.String()})
+		}
+	}
+	p.ExpenseOpen = v.Val("soort") != ""
+	return p
+}
+
+// formatEuro formats cents as "€ 12,50" (nl) or "€12.50" (en).
+func formatEuro(lang string, cents int64) string {
+	if lang == "en" {
+		return fmt.Sprintf("€%d.%02d", cents/100, cents%100)
+	}
+	return fmt.Sprintf("€ %d,%02d", cents/100, cents%100)
+}
+
+// parseEuro reads "12,50", "12.50", "12" or "€ 12,50" into cents.
+func parseEuro(s string) (int64, bool) {
+	s = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "€"))
+	if s == "" {
+		return 0, true
+	}
+	whole, frac, _ := strings.Cut(strings.Replace(s, ",", ".", 1), ".")
+	if len(frac) > 2 || whole == "" && frac == "" {
+		return 0, false
+	}
+	for len(frac) < 2 {
+		frac += "0"
+	}
+	w, err1 := strconv.ParseInt(orZero(whole), 10, 64)
+	f, err2 := strconv.ParseInt(frac, 10, 64)
+	if err1 != nil || err2 != nil || w < 0 || w > 1_000_000 || strings.HasPrefix(whole, "+") {
+		return 0, false
+	}
+	return w*100 + f, true
+}
+
+func orZero(s string) string {
+	if s == "" {
+		return "0"
+	}
+	return s
+}
+
+// sheetFormView is the view for re-rendering the editor after a failed
+// form: the submitted values stay in the fields.
+func (s *Server) sheetFormView(r *http.Request) *view {
+	v := s.newView(r, "timesheets", "sheet.title")
+	v.Form = url.Values{}
+	for k, vals := range r.PostForm {
+		if k != "csrf" && k != "sleutel" {
+			v.Form[k] = vals
+		}
+	}
+	return v
+}

@@ -1,0 +1,77 @@
+package portal
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/gorilla/mux"
+
+	"backoffice/domain/timesheet"
+)
+
+func atoi(s string) (int, bool) {
+	n, err := strconv.Atoi(s)
+	return n, err == nil && n >= 0
+}
+
+type weekTile struct {
+	Number   int
+	Fillable bool
+	Status   string
+	Icon     string
+	URL      string
+	Label    string // week, dates and status, for title and screen readers
+	Range    string // the visible tooltip
+}
+
+type weeksPage struct {
+	Placement          Placement
+	Year               int
+	PrevYear, NextYear int
+	PrevURL, NextURL   string
+	Tiles              []weekTile
+	Legend             []statusView
+}
+
+func (s *Server) handleWeeks() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := mux.Vars(r)["placement"]
+		now := s.Clock().In(timesheet.Location())
+		year := timesheet.WeekOf(timesheet.DateOf(now)).Year
+		if y, ok := atoi(r.URL.Query().Get("jaar")); ok && y >= 2000 && y <= 2100 {
+			year = y
+		}
+		v := s.newView(r, "timesheets", "weeks.title")
+		wo, err := s.Timesheets.Weeks(r.Context(), actor(r), id, year)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		p := weeksPage{
+			Placement: wo.Placement, Year: year, PrevYear: year - 1, NextYear: year + 1,
+			PrevURL: weeksURL(id, year-1), NextURL: weeksURL(id, year+1),
+		}
+		for _, wk := range wo.Weeks {
+			sv := v.StatusView(wk.Status)
+			rng := v.Date(wk.Week.Start()) + " – " + v.Date(wk.Week.End())
+			label := v.T("weeks.tile", wk.Week.Week, rng)
+			if wk.Fillable {
+				label += ", " + sv.Label
+			} else {
+				label += ", " + v.T("weeks.not_fillable")
+			}
+			p.Tiles = append(p.Tiles, weekTile{
+				Number: wk.Week.Week, Fillable: wk.Fillable, Status: sv.Code, Icon: sv.Icon,
+				URL: sheetURL(Ref{PlacementID: id, Week: wk.Week}), Label: label, Range: rng,
+			})
+		}
+		for _, st := range []timesheet.Status{timesheet.StatusNone, timesheet.StatusOpen, timesheet.StatusOffered,
+			timesheet.StatusRejected, timesheet.StatusApproved, timesheet.StatusImported} {
+			p.Legend = append(p.Legend, v.StatusView(st))
+		}
+		v.Title = fmt.Sprintf("%s %d – %s", v.T("weeks.title"), year, wo.Placement.WorkerName)
+		v.Data = p
+		s.render(w, r, http.StatusOK, "weeks", v)
+	})
+}

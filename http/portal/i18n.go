@@ -1,0 +1,289 @@
+package portal
+
+import "fmt"
+
+// translate looks key up in lang (falling back to Dutch) and fills args in.
+// A missing key shows as ?key? so it is seen, and a test keeps the
+// catalogue complete.
+func translate(lang, key string, args ...any) string {
+	msg, ok := lookup(lang, key)
+	if !ok {
+		return "?" + key + "?"
+	}
+	if len(args) > 0 {
+		return fmt.Sprintf(msg, args...)
+	}
+	return msg
+}
+
+func lookup(lang, key string) (string, bool) {
+	if m, ok := catalogue[lang][key]; ok {
+		return m, true
+	}
+	m, ok := catalogue["nl"][key]
+	return m, ok
+}
+
+// catalogue holds every portal text, Dutch first. Status explanations are
+// the manual's (§1.2).
+var catalogue = map[string]map[string]string{
+	"nl": {
+		"app.name":   "Backofficebureau Digitaal",
+		"app.footer": "Backofficebureau Digitaal · uren, werknemers en accordering",
+
+		"nav.skip": "Naar de inhoud", "nav.label": "Hoofdmenu", "nav.home": "Home", "nav.timesheets": "Urenbriefjes",
+		"nav.workers": "Werknemers", "nav.outbox": "Berichten (demo)", "nav.logout": "Uitloggen",
+
+		"notice.stale": "De gegevens worden nog bijgewerkt. Ververs de pagina over enkele ogenblikken als uw wijziging nog niet zichtbaar is.",
+
+		"flash.saved": "De uren zijn opgeslagen.", "flash.line_added": "De urenregel is toegevoegd.",
+		"flash.line_wiped": "De urenregel is gewist.", "flash.entry_saved": "De tijdregel is opgeslagen.",
+		"flash.entry_removed": "De tijdregel is verwijderd.", "flash.expense_added": "De onkosten zijn toegevoegd.",
+		"flash.expense_removed": "De onkosten zijn verwijderd.", "flash.remark_added": "De opmerking is toegevoegd.",
+		"flash.offered": "Het urenbriefje is aangeboden.", "flash.approved": "Het urenbriefje is geaccordeerd.",
+		"flash.approved_many": "De gekozen urenbriefjes zijn geaccordeerd.", "flash.rejected": "Het urenbriefje is afgekeurd.",
+		"flash.logged_out": "U bent uitgelogd.", "flash.password_set": "Uw wachtwoord is ingesteld. U kunt nu inloggen.",
+		"flash.reset_sent": "Als dit e-mailadres bij ons bekend is, ontvangt u binnen enkele minuten een e-mail met een link om een nieuw wachtwoord te kiezen.",
+		"flash.registered": "De werknemer is ingeschreven. De inloggegevens worden per e-mail verstuurd.",
+
+		"login.title": "Inloggen", "login.submit": "Inloggen", "login.forgot": "Wachtwoord vergeten?", "login.back": "Terug naar inloggen",
+		"field.email": "E-mailadres", "field.password": "Wachtwoord", "field.new_password": "Nieuw wachtwoord",
+		"field.repeat_password": "Herhaal het wachtwoord",
+		"activate.title":        "Account activeren", "activate.intro": "Welkom! Kies een wachtwoord om uw account te activeren.",
+		"reset.title": "Nieuw wachtwoord kiezen", "reset.intro": "Kies een nieuw wachtwoord. Daarna kunt u er direct mee inloggen.",
+		"password.hint": "Minimaal 12 tekens. Een zin van een paar woorden is sterk en goed te onthouden.",
+		"password.save": "Wachtwoord opslaan", "password.mismatch": "De wachtwoorden zijn niet gelijk.",
+		"forgot.title": "Wachtwoord vergeten", "forgot.intro": "Vul uw e-mailadres in. U ontvangt een e-mail met een link om een nieuw wachtwoord te kiezen.",
+		"forgot.submit": "Verstuur de link",
+
+		"error.title": "Dat lukte niet", "error.home": "Naar de startpagina",
+
+		"home.title": "Home", "home.status": "Statusoverzicht van de uren",
+		"home.waiting":  "Er wachten %d urenbriefjes op u.",
+		"home.deadline": "Vul de uren wekelijks vóór dinsdag in, zodat uw intermediair ze vóór woensdag 10.00 uur kan controleren en accorderen.",
+
+		"status.none": "Niet ingevuld", "status.open": "Open", "status.offered": "Aangeboden", "status.rejected": "Afgekeurd",
+		"status.not_approved": "Niet geaccordeerd", "status.approved": "Geaccordeerd", "status.imported": "Geïmporteerd",
+		"status.open.help":         "Alleen ingevoerd door de werknemer of klant.",
+		"status.offered.help":      "Ingevoerd en aangeboden aan de klant/werknemer.",
+		"status.rejected.help":     "Ingevoerd en aangeboden aan de klant/werknemer, maar deze heeft het werkbriefje afgekeurd.",
+		"status.not_approved.help": "Bovenstaande drie opties vallen alle drie onder niet geaccordeerd: de klant heeft deze uren nog niet akkoord gegeven voor verloning.",
+		"status.approved.help":     "Wel geaccordeerd, maar de uren zijn nog niet in het backofficepakket geïmporteerd.",
+		"status.imported.help":     "De uren zijn in het backofficepakket geïmporteerd voor de verloning.",
+
+		"list.title": "Urenbriefjes", "list.filter": "Status", "list.all": "Alle", "list.apply": "Toon",
+		"list.new_for": "Nieuw urenbriefje voor", "list.new": "Invullen", "list.select": "Kiezen",
+		"list.select_one": "Kies %s, %s", "list.waiting_for_me": "Wacht op u", "list.bulk_approve": "Gekozen urenbriefjes accorderen",
+		"list.empty":       "Er zijn geen urenbriefjes met deze status.",
+		"list.bulk_failed": "%d urenbriefjes zijn geaccordeerd; deze konden niet worden geaccordeerd omdat ze intussen zijn gewijzigd of al geaccordeerd: %s.",
+		"col.worker":       "Werknemer", "col.week": "Week", "col.status": "Status", "col.total": "Totaal", "col.next": "Aan de beurt",
+		"col.deadline": "Accorderen vóór", "col.hour_type": "Uursoort", "col.actions": "Acties",
+		"late": "Te laat", "legend": "Legenda", "week.label": "week %d (%d)",
+
+		"weeks.title": "Wekenoverzicht", "weeks.year_nav": "Jaar kiezen", "weeks.tile": "Week %d: %s",
+		"weeks.help":         "Kies een week om het urenbriefje te openen. Beweeg de muis over een week (of ga er met Tab naartoe) om de begin- en einddatum te zien. Grijze weken zijn nog niet invulbaar.",
+		"weeks.not_fillable": "Nog niet invulbaar",
+
+		"sheet.title": "Urenbriefje", "sheet.nav": "Navigatie urenbriefje", "sheet.prev": "Vorige week", "sheet.next": "Volgende week",
+		"sheet.entry_deadline": "Invoeren vóór", "sheet.approval_deadline": "Accorderen vóór",
+		"sheet.offered_late": "Te laat aangeboden", "sheet.approved_late": "Te laat geaccordeerd",
+		"sheet.locked":     "Het urenbriefje is aangeboden en kan niet meer worden aangepast.",
+		"sheet.next_party": "Aan de beurt om te beoordelen", "sheet.rejected_by": "Afgekeurd door %s",
+		"sheet.hours": "Uren", "sheet.from_tr": "uit tijdregistratie", "sheet.no_lines": "Er zijn nog geen uren ingevuld.",
+		"sheet.day_total": "Totaal per dag", "sheet.save": "Uren opslaan", "sheet.wipe": "Wissen",
+		"sheet.hours_hint": "Vul uren in als 8, 7,5 of 7:30.", "sheet.add_type": "Andere uursoort", "sheet.add": "Toevoegen",
+
+		"tr.title": "Tijdregistratie", "tr.day": "Dag", "tr.start": "Begintijd", "tr.end": "Eindtijd", "tr.break": "Pauze",
+		"tr.break_hint": "totaal, bijv. 0:30", "tr.continuous": "Doorlopende dienst",
+		"tr.continuous_hint": "De dienst loopt door tot de volgende ingevulde tijdregel.",
+		"tr.hours":           "Uren", "tr.none": "Er zijn nog geen tijden ingevuld.", "tr.add": "Tijdregel toevoegen", "tr.edit": "Tijdregel wijzigen",
+
+		"exp.title": "Onkosten", "exp.type": "Soort", "exp.date": "Datum", "exp.amount": "Bedrag", "exp.description": "Omschrijving",
+		"exp.km": "Kilometers", "exp.none": "Er zijn geen onkosten opgegeven.", "exp.form": "Onkostenformulier", "exp.add": "Onkosten toevoegen",
+		"exp.auto_hint":      "Onkosten die automatisch worden berekend (per dag of per gewerkt uur) staan hier niet.",
+		"exp.type.travel_km": "Reiskosten (km)", "exp.type.parking": "Parkeerkosten", "exp.type.other": "Overige onkosten",
+		"exp.km_invalid": "Vul een heel aantal kilometers in.", "exp.amount_invalid": "Vul een bedrag in, bijvoorbeeld 12,50.",
+
+		"rem.title": "Opmerkingen", "rem.none": "Er zijn geen opmerkingen.", "rem.add": "Opmerking toevoegen",
+		"rem.text": "Opmerking", "rem.submit": "Opmerking opslaan",
+
+		"offer.title": "Aanbieden", "offer.submit": "Aanbieden",
+		"offer.intro": "Zijn alle uren en onkosten van deze week ingevuld? Bied het urenbriefje dan ter ondertekening aan. Daarna kunnen de uren niet meer worden aangepast.",
+
+		"approve.title": "Beoordelen", "approve.intro": "Controleer de uren hieronder en accordeer of keur het urenbriefje af.",
+		"approve.submit": "Accorderen", "approve.reason": "Reden van afkeuren", "approve.reject": "Afkeuren",
+		"approve.reason_required": "Geef een reden op waarom u het urenbriefje afkeurt.",
+
+		"history.title": "Geschiedenis", "history.back": "Terug naar het urenbriefje", "history.when": "Wanneer",
+		"history.who": "Wie", "history.what": "Wat", "history.detail": "Toelichting", "history.empty": "Er is nog niets gebeurd.",
+		"event.opened": "Urenbriefje geopend", "event.line_set": "Urenregel ingevuld", "event.line_wiped": "Urenregel gewist",
+		"event.time_entry_added": "Tijdregel toegevoegd", "event.time_entry_changed": "Tijdregel gewijzigd",
+		"event.time_entry_removed": "Tijdregel verwijderd", "event.expense_added": "Onkosten toegevoegd",
+		"event.expense_removed": "Onkosten verwijderd", "event.remark_added": "Opmerking toegevoegd", "event.offered": "Aangeboden",
+		"event.step_approved": "Stap geaccordeerd", "event.rejected": "Afgekeurd", "event.approved": "Geaccordeerd",
+		"event.imported": "Geïmporteerd",
+
+		"workers.title": "Werknemers", "workers.intro": "Hieronder staan alle actieve plaatsingen van de werknemers.",
+		"workers.register": "Nieuwe werknemer inschrijven", "workers.function": "Functie", "workers.client": "Opdrachtgever",
+		"workers.period": "Periode", "workers.open_ended": "onbepaald", "workers.timesheets": "Urenbriefjes",
+		"workers.none": "Er zijn geen actieve plaatsingen.",
+
+		"register.title":  "Nieuwe werknemer inschrijven",
+		"register.intro":  "Vul de gegevens van de werknemer in. Velden met * zijn verplicht. De werknemer ontvangt de inloggegevens per e-mail.",
+		"register.person": "Persoonsgegevens", "register.contact": "Contact en adres", "register.placement": "Plaatsing",
+		"register.first": "Voornaam", "register.infix": "Tussenvoegsel", "register.last": "Achternaam",
+		"register.dob": "Geboortedatum", "register.bsn": "BSN", "register.iban": "IBAN", "register.mobile": "Mobiel nummer",
+		"register.street": "Straat", "register.house_number": "Huisnummer", "register.postal_code": "Postcode",
+		"register.city": "Plaats", "register.country": "Land (code)", "register.start": "Eerste werkdag",
+		"register.end": "Einddatum (optioneel)", "register.submit": "Inschrijven",
+		"register.required": "Dit veld is verplicht.", "register.date_invalid": "Vul een geldige datum in.",
+
+		"outbox.title": "Berichten (demo)", "outbox.intro": "In de demo worden e-mails en sms-berichten niet verstuurd maar hier getoond.",
+		"outbox.to": "aan", "outbox.empty": "Er zijn nog geen berichten.",
+
+		"role.worker": "werknemer", "role.client": "opdrachtgever", "role.intermediary": "intermediair",
+		"role.backoffice": "backoffice", "role.payroll": "salarispakket", "role.auditor": "auditor", "role.system": "systeem",
+
+		"yes": "ja", "no": "nee", "edit": "Wijzigen", "delete": "Verwijderen", "save": "Opslaan", "cancel": "Annuleren",
+
+		"day.short.0": "ma", "day.short.1": "di", "day.short.2": "wo", "day.short.3": "do", "day.short.4": "vr", "day.short.5": "za", "day.short.6": "zo",
+		"day.long.0": "maandag", "day.long.1": "dinsdag", "day.long.2": "woensdag", "day.long.3": "donderdag",
+		"day.long.4": "vrijdag", "day.long.5": "zaterdag", "day.long.6": "zondag",
+		"month.1": "januari", "month.2": "februari", "month.3": "maart", "month.4": "april", "month.5": "mei", "month.6": "juni",
+		"month.7": "juli", "month.8": "augustus", "month.9": "september", "month.10": "oktober", "month.11": "november", "month.12": "december",
+	},
+	"en": {
+		"app.name":   "Backoffice Digital",
+		"app.footer": "Backoffice Digital · hours, workers and approval",
+
+		"nav.skip": "Skip to content", "nav.label": "Main menu", "nav.home": "Home", "nav.timesheets": "Timesheets",
+		"nav.workers": "Workers", "nav.outbox": "Messages (demo)", "nav.logout": "Log out",
+
+		"notice.stale": "The data is still being updated. Refresh the page in a moment if your change is not visible yet.",
+
+		"flash.saved": "The hours have been saved.", "flash.line_added": "The hour line has been added.",
+		"flash.line_wiped": "The hour line has been wiped.", "flash.entry_saved": "The time entry has been saved.",
+		"flash.entry_removed": "The time entry has been deleted.", "flash.expense_added": "The expense has been added.",
+		"flash.expense_removed": "The expense has been deleted.", "flash.remark_added": "The remark has been added.",
+		"flash.offered": "The timesheet has been offered.", "flash.approved": "The timesheet has been approved.",
+		"flash.approved_many": "The selected timesheets have been approved.", "flash.rejected": "The timesheet has been rejected.",
+		"flash.logged_out": "You have been logged out.", "flash.password_set": "Your password has been set. You can log in now.",
+		"flash.reset_sent": "If we know this e-mail address, you will receive an e-mail with a link to choose a new password within a few minutes.",
+		"flash.registered": "The worker has been registered. The login details are sent by e-mail.",
+
+		"login.title": "Log in", "login.submit": "Log in", "login.forgot": "Forgot your password?", "login.back": "Back to log in",
+		"field.email": "E-mail address", "field.password": "Password", "field.new_password": "New password",
+		"field.repeat_password": "Repeat the password",
+		"activate.title":        "Activate your account", "activate.intro": "Welcome! Choose a password to activate your account.",
+		"reset.title": "Choose a new password", "reset.intro": "Choose a new password. You can log in with it right away.",
+		"password.hint": "At least 12 characters. A sentence of a few words is strong and easy to remember.",
+		"password.save": "Save password", "password.mismatch": "The passwords do not match.",
+		"forgot.title": "Forgot your password", "forgot.intro": "Enter your e-mail address. You will receive an e-mail with a link to choose a new password.",
+		"forgot.submit": "Send the link",
+
+		"error.title": "That did not work", "error.home": "Go to the home page",
+
+		"home.title": "Home", "home.status": "Status overview of the hours",
+		"home.waiting":  "%d timesheets are waiting for you.",
+		"home.deadline": "Enter the hours every week before Tuesday, so your intermediary can check and approve them before Wednesday 10:00.",
+
+		"status.none": "Not entered", "status.open": "Open", "status.offered": "Offered", "status.rejected": "Rejected",
+		"status.not_approved": "Not approved", "status.approved": "Approved", "status.imported": "Imported",
+		"status.open.help":         "Only entered by the worker or client.",
+		"status.offered.help":      "Entered and offered to the client/worker.",
+		"status.rejected.help":     "Entered and offered to the client/worker, who rejected the timesheet.",
+		"status.not_approved.help": "The three statuses above together are not approved: the client has not yet approved these hours for payroll.",
+		"status.approved.help":     "Approved, but the hours have not yet been imported into the payroll package.",
+		"status.imported.help":     "The hours have been imported into the payroll package.",
+
+		"list.title": "Timesheets", "list.filter": "Status", "list.all": "All", "list.apply": "Show",
+		"list.new_for": "New timesheet for", "list.new": "Enter hours", "list.select": "Select",
+		"list.select_one": "Select %s, %s", "list.waiting_for_me": "Waiting for you", "list.bulk_approve": "Approve selected timesheets",
+		"list.empty":       "There are no timesheets with this status.",
+		"list.bulk_failed": "%d timesheets were approved; these could not be approved because they changed or were already approved: %s.",
+		"col.worker":       "Worker", "col.week": "Week", "col.status": "Status", "col.total": "Total", "col.next": "Whose turn",
+		"col.deadline": "Approve before", "col.hour_type": "Hour type", "col.actions": "Actions",
+		"late": "Late", "legend": "Legend", "week.label": "week %d (%d)",
+
+		"weeks.title": "Week overview", "weeks.year_nav": "Choose year", "weeks.tile": "Week %d: %s",
+		"weeks.help":         "Choose a week to open its timesheet. Hover over a week (or Tab to it) to see its start and end date. Grey weeks cannot be filled in yet.",
+		"weeks.not_fillable": "Not fillable yet",
+
+		"sheet.title": "Timesheet", "sheet.nav": "Timesheet navigation", "sheet.prev": "Previous week", "sheet.next": "Next week",
+		"sheet.entry_deadline": "Enter before", "sheet.approval_deadline": "Approve before",
+		"sheet.offered_late": "Offered late", "sheet.approved_late": "Approved late",
+		"sheet.locked":     "The timesheet has been offered and can no longer be changed.",
+		"sheet.next_party": "Next to review", "sheet.rejected_by": "Rejected by %s",
+		"sheet.hours": "Hours", "sheet.from_tr": "from time registration", "sheet.no_lines": "No hours have been entered yet.",
+		"sheet.day_total": "Total per day", "sheet.save": "Save hours", "sheet.wipe": "Wipe",
+		"sheet.hours_hint": "Enter hours as 8, 7.5 or 7:30.", "sheet.add_type": "Other hour type", "sheet.add": "Add",
+
+		"tr.title": "Time registration", "tr.day": "Day", "tr.start": "Start time", "tr.end": "End time", "tr.break": "Break",
+		"tr.break_hint": "total, e.g. 0:30", "tr.continuous": "Continuous shift",
+		"tr.continuous_hint": "The shift runs on until the next entered line.",
+		"tr.hours":           "Hours", "tr.none": "No times have been entered yet.", "tr.add": "Add time entry", "tr.edit": "Change time entry",
+
+		"exp.title": "Expenses", "exp.type": "Type", "exp.date": "Date", "exp.amount": "Amount", "exp.description": "Description",
+		"exp.km": "Kilometres", "exp.none": "No expenses have been claimed.", "exp.form": "Expense form", "exp.add": "Add expense",
+		"exp.auto_hint":      "Expenses computed automatically (per day or per hour worked) are not shown here.",
+		"exp.type.travel_km": "Travel (km)", "exp.type.parking": "Parking", "exp.type.other": "Other expenses",
+		"exp.km_invalid": "Enter a whole number of kilometres.", "exp.amount_invalid": "Enter an amount, e.g. 12.50.",
+
+		"rem.title": "Remarks", "rem.none": "There are no remarks.", "rem.add": "Add a remark",
+		"rem.text": "Remark", "rem.submit": "Save remark",
+
+		"offer.title": "Offer", "offer.submit": "Offer for approval",
+		"offer.intro": "Have all hours and expenses of this week been entered? Then offer the timesheet for approval. After that the hours can no longer be changed.",
+
+		"approve.title": "Review", "approve.intro": "Check the hours below, then approve or reject the timesheet.",
+		"approve.submit": "Approve", "approve.reason": "Reason for rejecting", "approve.reject": "Reject",
+		"approve.reason_required": "Give a reason why you reject the timesheet.",
+
+		"history.title": "History", "history.back": "Back to the timesheet", "history.when": "When",
+		"history.who": "Who", "history.what": "What", "history.detail": "Details", "history.empty": "Nothing has happened yet.",
+		"event.opened": "Timesheet opened", "event.line_set": "Hour line entered", "event.line_wiped": "Hour line wiped",
+		"event.time_entry_added": "Time entry added", "event.time_entry_changed": "Time entry changed",
+		"event.time_entry_removed": "Time entry deleted", "event.expense_added": "Expense added",
+		"event.expense_removed": "Expense deleted", "event.remark_added": "Remark added", "event.offered": "Offered",
+		"event.step_approved": "Step approved", "event.rejected": "Rejected", "event.approved": "Approved",
+		"event.imported": "Imported",
+
+		"workers.title": "Workers", "workers.intro": "These are all active placements of the workers.",
+		"workers.register": "Register a new worker", "workers.function": "Function", "workers.client": "Client",
+		"workers.period": "Period", "workers.open_ended": "open-ended", "workers.timesheets": "Timesheets",
+		"workers.none": "There are no active placements.",
+
+		"register.title":  "Register a new worker",
+		"register.intro":  "Enter the worker's details. Fields marked * are required. The worker receives the login details by e-mail.",
+		"register.person": "Personal details", "register.contact": "Contact and address", "register.placement": "Placement",
+		"register.first": "First name", "register.infix": "Name prefix", "register.last": "Last name",
+		"register.dob": "Date of birth", "register.bsn": "BSN (citizen service number)", "register.iban": "IBAN", "register.mobile": "Mobile number",
+		"register.street": "Street", "register.house_number": "House number", "register.postal_code": "Postal code",
+		"register.city": "City", "register.country": "Country (code)", "register.start": "First working day",
+		"register.end": "End date (optional)", "register.submit": "Register",
+		"register.required": "This field is required.", "register.date_invalid": "Enter a valid date.",
+
+		"outbox.title": "Messages (demo)", "outbox.intro": "In the demo, e-mails and text messages are not sent but shown here.",
+		"outbox.to": "to", "outbox.empty": "There are no messages yet.",
+
+		"role.worker": "worker", "role.client": "client", "role.intermediary": "intermediary",
+		"role.backoffice": "back office", "role.payroll": "payroll package", "role.auditor": "auditor", "role.system": "system",
+
+		"yes": "yes", "no": "no", "edit": "Change", "delete": "Delete", "save": "Save", "cancel": "Cancel",
+
+		"day.short.0": "Mon", "day.short.1": "Tue", "day.short.2": "Wed", "day.short.3": "Thu", "day.short.4": "Fri", "day.short.5": "Sat", "day.short.6": "Sun",
+		"day.long.0": "Monday", "day.long.1": "Tuesday", "day.long.2": "Wednesday", "day.long.3": "Thursday",
+		"day.long.4": "Friday", "day.long.5": "Saturday", "day.long.6": "Sunday",
+		"month.1": "Jan", "month.2": "Feb", "month.3": "Mar", "month.4": "Apr", "month.5": "May", "month.6": "Jun",
+		"month.7": "Jul", "month.8": "Aug", "month.9": "Sep", "month.10": "Oct", "month.11": "Nov", "month.12": "Dec",
+	},
+}
+
+// keysOf lists a language's keys (for tests).
+func keysOf(lang string) []string {
+	out := make([]string, 0, len(catalogue[lang]))
+	for k := range catalogue[lang] {
+		out = append(out, k)
+	}
+	return out
+}

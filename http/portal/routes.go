@@ -1,0 +1,70 @@
+package portal
+
+import (
+	"net/http"
+
+	"backoffice/domain"
+)
+
+// routes lists every route of the portal.
+func (s *Server) routes() {
+	r := s.router
+	r.Use(securityHeaders)
+	r.PathPrefix("/static/").Handler(handleStatic()).Methods(http.MethodGet, http.MethodHead)
+
+	app := r.NewRoute().Subrouter()
+	app.Use(s.session, s.checkCSRF)
+
+	// Anonymous pages.
+	app.Handle("/inloggen", s.handleLoginPage()).Methods(http.MethodGet)
+	app.Handle("/inloggen", s.handleLogin()).Methods(http.MethodPost)
+	app.Handle("/activeren", s.handleActivatePage()).Methods(http.MethodGet)
+	app.Handle("/activeren", s.handleActivate()).Methods(http.MethodPost)
+	app.Handle("/wachtwoord-vergeten", s.handleForgotPage()).Methods(http.MethodGet)
+	app.Handle("/wachtwoord-vergeten", s.handleForgot()).Methods(http.MethodPost)
+	app.Handle("/wachtwoord-herstellen", s.handleResetPage()).Methods(http.MethodGet)
+	app.Handle("/wachtwoord-herstellen", s.handleReset()).Methods(http.MethodPost)
+	app.Handle("/taal", s.handleLanguage()).Methods(http.MethodPost)
+	app.Handle("/uitloggen", s.handleLogout()).Methods(http.MethodPost)
+
+	// Pages behind the login.
+	in := app.NewRoute().Subrouter()
+	in.Use(requireLogin)
+	in.Handle("/", s.handleHome()).Methods(http.MethodGet)
+	in.Handle("/urenbriefjes", s.handleTimesheets()).Methods(http.MethodGet)
+	in.Handle("/urenbriefjes/nieuw", s.handleNewTimesheet()).Methods(http.MethodGet)
+	in.Handle("/urenbriefjes/accorderen", s.handleBulkApprove()).Methods(http.MethodPost)
+	in.Handle("/plaatsingen/{placement}/weken", s.handleWeeks()).Methods(http.MethodGet)
+
+	sheet := "/plaatsingen/{placement}/weken/{week:[0-9]{4}-W[0-9]{2}}"
+	in.Handle(sheet, s.handleSheet()).Methods(http.MethodGet)
+	in.Handle(sheet+"/geschiedenis", s.handleHistory()).Methods(http.MethodGet)
+	in.Handle(sheet+"/regels", s.handleSetLines()).Methods(http.MethodPost)
+	in.Handle(sheet+"/regels/toevoegen", s.handleAddLine()).Methods(http.MethodPost)
+	in.Handle(sheet+"/regels/wissen", s.handleWipeLine()).Methods(http.MethodPost)
+	in.Handle(sheet+"/tijden", s.handleAddEntry()).Methods(http.MethodPost)
+	in.Handle(sheet+"/tijden/{id:[0-9]+}", s.handleChangeEntry()).Methods(http.MethodPost)
+	in.Handle(sheet+"/tijden/{id:[0-9]+}/verwijderen", s.handleRemoveEntry()).Methods(http.MethodPost)
+	in.Handle(sheet+"/onkosten", s.handleAddExpense()).Methods(http.MethodPost)
+	in.Handle(sheet+"/onkosten/{id:[0-9]+}/verwijderen", s.handleRemoveExpense()).Methods(http.MethodPost)
+	in.Handle(sheet+"/opmerkingen", s.handleAddRemark()).Methods(http.MethodPost)
+	in.Handle(sheet+"/aanbieden", s.handleOffer()).Methods(http.MethodPost)
+	in.Handle(sheet+"/accorderen", s.handleApprove()).Methods(http.MethodPost)
+	in.Handle(sheet+"/afkeuren", s.handleReject()).Methods(http.MethodPost)
+
+	in.Handle("/werknemers", s.handleWorkers()).Methods(http.MethodGet)
+	in.Handle("/werknemers/nieuw", s.handleRegisterPage()).Methods(http.MethodGet)
+	in.Handle("/werknemers/nieuw", s.handleRegister()).Methods(http.MethodPost)
+	if s.Demo {
+		in.Handle("/demo/berichten", s.handleOutbox()).Methods(http.MethodGet)
+	}
+
+	notFound := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, domain.NotFound("page_not_found", "This page does not exist.", "Deze pagina bestaat niet."))
+	})
+	r.NotFoundHandler = securityHeaders(s.session(notFound))
+	r.MethodNotAllowedHandler = securityHeaders(s.session(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, &domain.Error{Kind: domain.KindInvalid, Code: "method_not_allowed",
+			Message: "This action is not possible here.", MessageNL: "Deze actie is hier niet mogelijk."})
+	})))
+}

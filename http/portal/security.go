@@ -1,0 +1,219 @@
+package portal
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"backoffice/domain"
+)
+
+// ContentSecurityPolicy allows nothing inline: every script and style
+// comes from /static.
+const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+// maxFormBytes caps a form body; the largest form (the hour grid) is far smaller.
+const maxFormBytes = 64 << 10
+
+// securityHeaders sets the headers of every response.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", ContentSecurityPolicy)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+		next.ServeHTTP(w, r)
+	})
+}
+
+type ctxKey int
+
+const stateKey ctxKey = iota
+
+// reqState is what the portal knows about a request's browser.
+type reqState struct {
+	user   *User
+	token  string // session token ("" when not logged in)
+	anon   string // anonymous CSRF cookie value (before login)
+	secure bool   // cookies with Secure and __Host- names
+	lang   string
+	csrf   string
+}
+
+func state(r *http.Request) *reqState {
+	if st, ok := r.Context().Value(stateKey).(*reqState); ok {
+		return st
+	}
+	return &reqState{lang: "nl"}
+}
+
+// secureRequest reports whether cookies must be Secure: always, except on
+// plain HTTP to localhost (development, tests).
+func secureRequest(r *http.Request) bool {
+	if r.TLS != nil {
+		return true
+	}
+	host := r.Host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.Trim(host, "[]")
+	if host == "localhost" {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip == nil || !ip.IsLoopback()
+}
+
+func cookieName(base string, secure bool) string {
+	if secure {
+		return "__Host-" + base
+	}
+	return base
+}
+
+// Cookie names (the __Host- form over HTTPS). The session cookie's names
+// match commands/auth.SessionCookieName.
+const (
+	sessionCookie = "session"
+	csrfCookie    = "csrf"
+	langCookie    = "lang"
+)
+
+func newCookie(name, value string, secure bool, maxAge int) *http.Cookie {
+	return &http.Cookie{
+		Name: cookieName(name, secure), Value: value, Path: "/", MaxAge: maxAge,
+		HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode,
+	}
+}
+
+// session finds the user from the session cookie, the language and the
+// CSRF token, and puts them in the request context.
+func (s *Server) session(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		st := &reqState{secure: secureRequest(r), lang: "nl"}
+		if c, err := r.Cookie(cookieName(sessionCookie, st.secure)); err == nil && c.Value != "" {
+			u, err := s.Identity.Authenticate(r.Context(), c.Value)
+			switch {
+			case err == nil:
+				st.user, st.token = &u, c.Value
+			case domain.KindOf(err) == domain.KindUnauthorized:
+				http.SetCookie(w, newCookie(sessionCookie, "", st.secure, -1))
+			default:
+				s.fail(w, r, err)
+				return
+			}
+		}
+		if c, err := r.Cookie(cookieName(langCookie, st.secure)); err == nil && validLang(c.Value) {
+			st.lang = c.Value
+		}
+		if st.user != nil && validLang(st.user.Actor.Language) {
+			st.lang = st.user.Actor.Language
+		}
+		if st.user == nil {
+			if c, err := r.Cookie(cookieName(csrfCookie, st.secure)); err == nil && len(c.Value) >= 32 {
+				st.anon = c.Value
+			} else if r.Method == http.MethodGet || r.Method == http.MethodHead {
+				st.anon = randomToken()
+				http.SetCookie(w, newCookie(csrfCookie, st.anon, st.secure, 0))
+			}
+		}
+		st.csrf = csrfToken(st)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), stateKey, st)))
+	})
+}
+
+func validLang(l string) bool { return l == "nl" || l == "en" }
+
+func randomToken() string {
+	var b [32]byte
+	_, _ = rand.Read(b[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+// csrfToken binds the form token to the session (or, before login, to the
+// anonymous cookie): it is a keyed hash of a secret the attacker's page
+// cannot read, so no server-side store is needed and every instance
+// computes the same token.
+func csrfToken(st *reqState) string {
+	secret := "a:" + st.anon
+	if st.token != "" {
+		secret = "s:" + st.token
+	} else if st.anon == "" {
+		return ""
+	}
+	m := hmac.New(sha256.New, []byte("backoffice portal csrf v1"))
+	m.Write([]byte(secret))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// checkCSRF refuses every POST whose form token does not match, or whose
+// Origin is another site.
+func (s *Server) checkCSRF(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			next.ServeHTTP(w, r)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+		if err := r.ParseForm(); err != nil {
+			s.fail(w, r, domain.Invalid("form_invalid", "", "The form could not be read.", "Het formulier kon niet worden gelezen."))
+			return
+		}
+		st := state(r)
+		got := r.PostForm.Get("csrf")
+		if st.csrf == "" || !hmac.Equal([]byte(got), []byte(st.csrf)) || !sameOrigin(r) {
+			s.fail(w, r, errCSRF)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+var errCSRF = &domain.Error{Kind: domain.KindForbidden, Code: "csrf",
+	Message:   "This form has expired or did not come from this site. Reload the page and try again.",
+	MessageNL: "Dit formulier is verlopen of komt niet van deze site. Laad de pagina opnieuw en probeer het nog eens."}
+
+// sameOrigin checks the Origin header when the browser sends one.
+func sameOrigin(r *http.Request) bool {
+	o := r.Header.Get("Origin")
+	if o == "" {
+		return true
+	}
+	u, err := url.Parse(o)
+	return err == nil && u.Host == r.Host
+}
+
+// requireLogin sends anonymous visitors to the login page, then back.
+func requireLogin(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if state(r).user == nil {
+			back := r.URL.RequestURI()
+			if r.Method != http.MethodGet {
+				back = "/"
+			}
+			http.Redirect(w, r, "/inloggen?terug="+url.QueryEscape(back), http.StatusSeeOther)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// localPath returns p when it is a path on this site, else "/": redirect
+// targets from forms never lead elsewhere.
+func localPath(p string) string {
+	if p == "" || p[0] != '/' || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+		return "/"
+	}
+	return p
+}

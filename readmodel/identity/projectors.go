@@ -1,0 +1,227 @@
+package identity
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"backoffice/domain"
+	"backoffice/domain/account"
+	"backoffice/domain/client"
+	"backoffice/domain/intermediary"
+	"backoffice/domain/placement"
+	"backoffice/domain/worker"
+	"backoffice/eventstore"
+	"backoffice/projections"
+)
+
+// Projector names.
+//
+// WARNING: stored as checkpoint keys; never rename (a renamed projector
+// replays from position 0 on top of its old rows).
+const (
+	IntermediariesProjector = "identity.intermediaries"
+	ClientsProjector        = "identity.clients"
+	WorkersProjector        = "identity.workers"
+	PlacementsProjector     = "identity.placements"
+	AccountsProjector       = "identity.accounts"
+)
+
+// Projectors returns the identity read-model projectors.
+func Projectors() []projections.Projector {
+	return []projections.Projector{
+		intermediariesProjector{}, clientsProjector{}, workersProjector{}, placementsProjector{}, accountsProjector{},
+	}
+}
+
+// AllProjectors names every projector of this package, for read-your-writes
+// waits of queries that join their tables.
+var AllProjectors = []string{IntermediariesProjector, ClientsProjector, WorkersProjector, PlacementsProjector, AccountsProjector}
+
+func decode(reg *domain.Registry, e eventstore.RecordedEvent) (domain.Event, error) {
+	ev, err := reg.Decode(e.Type, e.Data)
+	if err != nil {
+		return nil, fmt.Errorf("readmodel/identity: %s@%d: %w", e.Stream, e.Revision, err)
+	}
+	return ev, nil
+}
+
+func occurred(e eventstore.RecordedEvent) time.Time {
+	if !e.Metadata.OccurredAt.IsZero() {
+		return e.Metadata.OccurredAt
+	}
+	return e.Created
+}
+
+// --- intermediaries ---
+
+type intermediariesProjector struct{}
+
+func (intermediariesProjector) Name() string { return IntermediariesProjector }
+func (intermediariesProjector) Handles(t string) bool {
+	return t == intermediary.TypeRegistered || t == intermediary.TypeContactChanged
+}
+func (intermediariesProjector) Reset(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, `TRUNCATE intermediaries`)
+	return err
+}
+func (intermediariesProjector) Handle(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEvent) error {
+	ev, err := decode(intermediary.Events, e)
+	if err != nil {
+		return err
+	}
+	switch ev := ev.(type) {
+	case *intermediary.Registered:
+		_, err = tx.Exec(ctx, `INSERT INTO intermediaries (intermediary_id, name, kvk, contact_name, contact_email, registered_at)
+			VALUES ($1, $2, $3, $4, $5, $6)
+			ON CONFLICT (intermediary_id) DO UPDATE SET name = EXCLUDED.name, kvk = EXCLUDED.kvk,
+				contact_name = EXCLUDED.contact_name, contact_email = EXCLUDED.contact_email`,
+			ev.IntermediaryID, ev.Name, ev.KvK, ev.Contact.Name, ev.Contact.Email, occurred(e))
+	case *intermediary.ContactChanged:
+		_, err = tx.Exec(ctx, `UPDATE intermediaries SET contact_name = $2, contact_email = $3 WHERE intermediary_id = $1`,
+			ev.IntermediaryID, ev.Contact.Name, ev.Contact.Email)
+	}
+	return err
+}
+
+// --- clients ---
+
+type clientsProjector struct{}
+
+func (clientsProjector) Name() string { return ClientsProjector }
+func (clientsProjector) Handles(t string) bool {
+	return t == client.TypeRegistered || t == client.TypeAgreementChanged
+}
+func (clientsProjector) Reset(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, `TRUNCATE clients, client_agreements`)
+	return err
+}
+func (clientsProjector) Handle(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEvent) error {
+	ev, err := decode(client.Events, e)
+	if err != nil {
+		return err
+	}
+	switch ev := ev.(type) {
+	case *client.Registered:
+		if _, err := tx.Exec(ctx, `INSERT INTO clients (client_id, intermediary_id, name, kvk, address, contact_name, contact_email, registered_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+			ON CONFLICT (client_id) DO UPDATE SET intermediary_id = EXCLUDED.intermediary_id, name = EXCLUDED.name,
+				kvk = EXCLUDED.kvk, address = EXCLUDED.address, contact_name = EXCLUDED.contact_name,
+				contact_email = EXCLUDED.contact_email`,
+			ev.ClientID, ev.IntermediaryID, ev.Name, ev.KvK, ev.Address, ev.Contact.Name, ev.Contact.Email, occurred(e)); err != nil {
+			return err
+		}
+		return putAgreement(ctx, tx, ev.ClientID, ev.AgreementFrom, ev.Agreement)
+	case *client.AgreementChanged:
+		return putAgreement(ctx, tx, ev.ClientID, ev.EffectiveFrom, ev.Agreement)
+	}
+	return nil
+}
+
+func putAgreement(ctx context.Context, tx pgx.Tx, clientID string, from time.Time, a client.Agreement) error {
+	_, err := tx.Exec(ctx, `INSERT INTO client_agreements (client_id, effective_from, agreement) VALUES ($1, $2, $3)
+		ON CONFLICT (client_id, effective_from) DO UPDATE SET agreement = EXCLUDED.agreement`,
+		clientID, from, a)
+	return err
+}
+
+// --- workers ---
+
+type workersProjector struct{}
+
+func (workersProjector) Name() string          { return WorkersProjector }
+func (workersProjector) Handles(t string) bool { return t == worker.TypeRegistered }
+func (workersProjector) Reset(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, `TRUNCATE workers`)
+	return err
+}
+func (workersProjector) Handle(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEvent) error {
+	ev, err := decode(worker.Events, e)
+	if err != nil {
+		return err
+	}
+	w, ok := ev.(*worker.Registered)
+	if !ok {
+		return nil
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO workers (worker_id, client_id, first_name, infix, last_name, full_name, email, function, registered_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		ON CONFLICT (worker_id) DO UPDATE SET client_id = EXCLUDED.client_id, first_name = EXCLUDED.first_name,
+			infix = EXCLUDED.infix, last_name = EXCLUDED.last_name, full_name = EXCLUDED.full_name,
+			email = EXCLUDED.email, function = EXCLUDED.function`,
+		w.WorkerID, w.ClientID, w.Name.First, w.Name.Infix, w.Name.Last, w.Name.Full(), w.Email, w.Function, occurred(e))
+	return err
+}
+
+// --- placements ---
+
+type placementsProjector struct{}
+
+func (placementsProjector) Name() string { return PlacementsProjector }
+func (placementsProjector) Handles(t string) bool {
+	return t == placement.TypeStarted || t == placement.TypeEnded
+}
+func (placementsProjector) Reset(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, `TRUNCATE placements`)
+	return err
+}
+func (placementsProjector) Handle(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEvent) error {
+	ev, err := decode(placement.Events, e)
+	if err != nil {
+		return err
+	}
+	switch ev := ev.(type) {
+	case *placement.Started:
+		_, err = tx.Exec(ctx, `INSERT INTO placements (placement_id, worker_id, client_id, intermediary_id, function, start_date, end_date, started_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+			ON CONFLICT (placement_id) DO UPDATE SET worker_id = EXCLUDED.worker_id, client_id = EXCLUDED.client_id,
+				intermediary_id = EXCLUDED.intermediary_id, function = EXCLUDED.function,
+				start_date = EXCLUDED.start_date, end_date = EXCLUDED.end_date`,
+			ev.PlacementID, ev.WorkerID, ev.ClientID, ev.IntermediaryID, ev.Function, ev.Start, ev.End, occurred(e))
+	case *placement.Ended:
+		_, err = tx.Exec(ctx, `UPDATE placements SET end_date = $2, ended = true, end_reason = $3 WHERE placement_id = $1`,
+			ev.PlacementID, ev.End, ev.Reason)
+	}
+	return err
+}
+
+// --- accounts ---
+
+type accountsProjector struct{}
+
+func (accountsProjector) Name() string { return AccountsProjector }
+func (accountsProjector) Handles(t string) bool {
+	switch t {
+	case account.TypeCreated, account.TypeActivated, account.TypeDisabled, account.TypeEnabled:
+		return true
+	}
+	return false
+}
+func (accountsProjector) Reset(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, `TRUNCATE accounts`)
+	return err
+}
+func (accountsProjector) Handle(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEvent) error {
+	ev, err := decode(account.Events, e)
+	if err != nil {
+		return err
+	}
+	switch ev := ev.(type) {
+	case *account.Created:
+		_, err = tx.Exec(ctx, `INSERT INTO accounts (account_id, email, role, intermediary_id, client_id, worker_id, language, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+			ON CONFLICT (account_id) DO UPDATE SET email = EXCLUDED.email, role = EXCLUDED.role,
+				intermediary_id = EXCLUDED.intermediary_id, client_id = EXCLUDED.client_id,
+				worker_id = EXCLUDED.worker_id, language = EXCLUDED.language`,
+			ev.AccountID, ev.Email, string(ev.Role), ev.IntermediaryID, ev.ClientID, ev.WorkerID, ev.Language, occurred(e))
+	case *account.Activated:
+		_, err = tx.Exec(ctx, `UPDATE accounts SET activated = true WHERE account_id = $1`, ev.AccountID)
+	case *account.Disabled:
+		_, err = tx.Exec(ctx, `UPDATE accounts SET disabled = true WHERE account_id = $1`, ev.AccountID)
+	case *account.Enabled:
+		_, err = tx.Exec(ctx, `UPDATE accounts SET disabled = false WHERE account_id = $1`, ev.AccountID)
+	}
+	return err
+}

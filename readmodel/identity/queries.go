@@ -1,0 +1,439 @@
+package identity
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"backoffice/domain"
+	"backoffice/domain/account"
+)
+
+// Queries reads the identity read models within the caller's scope.
+type Queries struct {
+	pool *pgxpool.Pool
+	now  func() time.Time
+}
+
+// NewQueries returns the queries. clock decides "today" for the status of
+// placements (nil: time.Now); today is the date in Europe/Amsterdam.
+func NewQueries(pool *pgxpool.Pool, clock func() time.Time) *Queries {
+	if clock == nil {
+		clock = time.Now
+	}
+	return &Queries{pool: pool, now: clock}
+}
+
+var amsterdam = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Amsterdam")
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}()
+
+func (q *Queries) today() time.Time {
+	y, m, d := q.now().In(amsterdam).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// scope renders the actor's scope as a condition on the given tenant
+// columns ("" when the table has none of that kind) with its argument as
+// $n. Kinds the table cannot express admit nothing.
+func scope(a domain.Actor, n int, intermediaryCol, clientCol, workerCol string) (string, []any) {
+	s := account.ScopeOf(a)
+	col := ""
+	switch s.Kind {
+	case account.ScopeAll:
+		return "true", nil
+	case account.ScopeIntermediary:
+		col = intermediaryCol
+	case account.ScopeClient:
+		col = clientCol
+	case account.ScopeWorker:
+		col = workerCol
+	}
+	if col == "" || s.ID == "" {
+		return "false", nil
+	}
+	return col + " = $" + strconv.Itoa(n), []any{s.ID}
+}
+
+// ---- views ----
+
+// Contact is a contact person.
+type Contact struct {
+	Name  string `json:"name"`
+	Email string `json:"email"`
+}
+
+// Intermediary is an intermediary as screens show it.
+type Intermediary struct {
+	ID           string    `json:"id"`
+	Name         string    `json:"name"`
+	KvK          string    `json:"kvk,omitempty"`
+	Contact      Contact   `json:"contact"`
+	RegisteredAt time.Time `json:"registered_at"`
+}
+
+// Address is a company address.
+type Address struct {
+	Street      string `json:"street"`
+	HouseNumber string `json:"house_number"`
+	PostalCode  string `json:"postal_code"`
+	City        string `json:"city"`
+	Country     string `json:"country"`
+}
+
+// HourType is an agreed hour type.
+type HourType struct {
+	Code       string `json:"code"`
+	Name       string `json:"name"`
+	Percentage int    `json:"percentage"`
+	Absence    bool   `json:"absence,omitempty"`
+}
+
+// Agreement summarises an agreement with a client.
+type Agreement struct {
+	EffectiveFrom    string           `json:"effective_from"`
+	HourTypes        []HourType       `json:"hour_types"`
+	NormalHourType   string           `json:"normal_hour_type"`
+	EnteredBy        string           `json:"entered_by"`
+	ApprovalChain    []string         `json:"approval_chain"`
+	TimeRegistration bool             `json:"time_registration"`
+	Allowances       Allowances       `json:"allowances"`
+	BillingRates     map[string]int64 `json:"billing_rates,omitempty"`
+}
+
+// Allowances are the automatic allowances in cents.
+type Allowances struct {
+	PerDayCents  int64 `json:"per_day_cents"`
+	PerHourCents int64 `json:"per_hour_cents"`
+}
+
+// Client is a client with the agreement in force today and later ones.
+type Client struct {
+	ID             string      `json:"id"`
+	IntermediaryID string      `json:"intermediary_id"`
+	Name           string      `json:"name"`
+	KvK            string      `json:"kvk"`
+	Address        Address     `json:"address"`
+	Contact        Contact     `json:"contact"`
+	Agreement      *Agreement  `json:"agreement"`
+	Upcoming       []Agreement `json:"upcoming_agreements,omitempty"`
+}
+
+// Name is a person's name.
+type Name struct {
+	First string `json:"first"`
+	Infix string `json:"infix,omitempty"`
+	Last  string `json:"last"`
+}
+
+// Worker is a worker without personal data.
+type Worker struct {
+	ID       string `json:"id"`
+	ClientID string `json:"client_id"`
+	Name     Name   `json:"name"`
+	FullName string `json:"full_name"`
+	Email    string `json:"email"`
+	Function string `json:"function"`
+}
+
+// Placement statuses.
+const (
+	StatusActive = "active"
+	StatusEnded  = "ended"
+)
+
+// Placement is a placement with the names screens show.
+type Placement struct {
+	ID               string  `json:"id"`
+	WorkerID         string  `json:"worker_id"`
+	WorkerName       string  `json:"worker_name"`
+	ClientID         string  `json:"client_id"`
+	ClientName       string  `json:"client_name"`
+	IntermediaryID   string  `json:"intermediary_id"`
+	IntermediaryName string  `json:"intermediary_name"`
+	Function         string  `json:"function"`
+	Start            string  `json:"start"`
+	End              *string `json:"end"`
+	Status           string  `json:"status"`
+	EndReason        string  `json:"end_reason,omitempty"`
+}
+
+// Account is a login as the back office sees it.
+type Account struct {
+	ID             string `json:"id"`
+	Email          string `json:"email"`
+	Role           string `json:"role"`
+	IntermediaryID string `json:"intermediary_id,omitempty"`
+	ClientID       string `json:"client_id,omitempty"`
+	WorkerID       string `json:"worker_id,omitempty"`
+	Language       string `json:"language"`
+	Activated      bool   `json:"activated"`
+	Disabled       bool   `json:"disabled"`
+}
+
+// ---- intermediaries ----
+
+// Intermediaries lists the intermediaries in scope, by name.
+func (q *Queries) Intermediaries(ctx context.Context, a domain.Actor) ([]Intermediary, error) {
+	cond, args := scope(a, 1, "intermediary_id", "", "")
+	return q.intermediaries(ctx, `WHERE `+cond+` ORDER BY name, intermediary_id`, args...)
+}
+
+// Intermediary returns one intermediary or domain.ErrNotFound.
+func (q *Queries) Intermediary(ctx context.Context, a domain.Actor, id string) (Intermediary, error) {
+	cond, args := scope(a, 2, "intermediary_id", "", "")
+	out, err := q.intermediaries(ctx, `WHERE intermediary_id = $1 AND `+cond, append([]any{id}, args...)...)
+	if err != nil {
+		return Intermediary{}, err
+	}
+	if len(out) == 0 {
+		return Intermediary{}, domain.ErrNotFound
+	}
+	return out[0], nil
+}
+
+func (q *Queries) intermediaries(ctx context.Context, where string, args ...any) ([]Intermediary, error) {
+	rows, err := q.pool.Query(ctx, `SELECT intermediary_id, name, kvk, contact_name, contact_email, registered_at
+		FROM intermediaries `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("readmodel/identity: unable to read intermediaries: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Intermediary, error) {
+		var i Intermediary
+		err := r.Scan(&i.ID, &i.Name, &i.KvK, &i.Contact.Name, &i.Contact.Email, &i.RegisteredAt)
+		return i, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("readmodel/identity: unable to read intermediaries: %w", err)
+	}
+	return out, nil
+}
+
+// ---- clients ----
+
+// Clients lists the clients in scope, by name, each with the agreement in
+// force today.
+func (q *Queries) Clients(ctx context.Context, a domain.Actor) ([]Client, error) {
+	cond, args := scope(a, 1, "c.intermediary_id", "c.client_id", "")
+	return q.clients(ctx, `WHERE `+cond+` ORDER BY c.name, c.client_id`, args...)
+}
+
+// Client returns one client or domain.ErrNotFound.
+func (q *Queries) Client(ctx context.Context, a domain.Actor, id string) (Client, error) {
+	cond, args := scope(a, 2, "c.intermediary_id", "c.client_id", "")
+	out, err := q.clients(ctx, `WHERE c.client_id = $1 AND `+cond, append([]any{id}, args...)...)
+	if err != nil {
+		return Client{}, err
+	}
+	if len(out) == 0 {
+		return Client{}, domain.ErrNotFound
+	}
+	return out[0], nil
+}
+
+func (q *Queries) clients(ctx context.Context, where string, args ...any) ([]Client, error) {
+	rows, err := q.pool.Query(ctx, `SELECT c.client_id, c.intermediary_id, c.name, c.kvk, c.address, c.contact_name, c.contact_email
+		FROM clients c `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("readmodel/identity: unable to read clients: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Client, error) {
+		var c Client
+		err := r.Scan(&c.ID, &c.IntermediaryID, &c.Name, &c.KvK, &c.Address, &c.Contact.Name, &c.Contact.Email)
+		return c, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("readmodel/identity: unable to read clients: %w", err)
+	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	ids := make([]string, len(out))
+	idx := map[string]int{}
+	for i, c := range out {
+		ids[i] = c.ID
+		idx[c.ID] = i
+	}
+	arows, err := q.pool.Query(ctx, `SELECT client_id, effective_from, agreement FROM client_agreements
+		WHERE client_id = ANY($1) ORDER BY client_id, effective_from`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("readmodel/identity: unable to read agreements: %w", err)
+	}
+	today := q.today()
+	type row struct {
+		clientID string
+		from     time.Time
+		a        Agreement
+	}
+	all, err := pgx.CollectRows(arows, func(r pgx.CollectableRow) (row, error) {
+		var x row
+		err := r.Scan(&x.clientID, &x.from, &x.a)
+		x.a.EffectiveFrom = x.from.Format(time.DateOnly)
+		return x, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("readmodel/identity: unable to read agreements: %w", err)
+	}
+	for _, x := range all {
+		c := &out[idx[x.clientID]]
+		if !x.from.After(today) {
+			ag := x.a
+			c.Agreement = &ag // rows are in date order: the last one not after today wins
+		} else {
+			c.Upcoming = append(c.Upcoming, x.a)
+		}
+	}
+	return out, nil
+}
+
+// ---- workers ----
+
+// Worker returns a worker (without personal data) or domain.ErrNotFound.
+// A worker is visible to themself, to staff, auditors and payroll, and to
+// whoever may see one of the worker's placements.
+func (q *Queries) Worker(ctx context.Context, a domain.Actor, id string) (Worker, error) {
+	var cond string
+	var args []any
+	s := account.ScopeOf(a)
+	switch s.Kind {
+	case account.ScopeAll:
+		cond = "true"
+	case account.ScopeWorker:
+		cond, args = "w.worker_id = $2", []any{s.ID}
+	case account.ScopeClient, account.ScopeIntermediary:
+		pc, pargs := scope(a, 2, "p.intermediary_id", "p.client_id", "")
+		cond, args = "EXISTS (SELECT 1 FROM placements p WHERE p.worker_id = w.worker_id AND "+pc+")", pargs
+	default:
+		cond = "false"
+	}
+	var w Worker
+	err := q.pool.QueryRow(ctx, `SELECT w.worker_id, w.client_id, w.first_name, w.infix, w.last_name, w.full_name, w.email, w.function
+		FROM workers w WHERE w.worker_id = $1 AND `+cond, append([]any{id}, args...)...).
+		Scan(&w.ID, &w.ClientID, &w.Name.First, &w.Name.Infix, &w.Name.Last, &w.FullName, &w.Email, &w.Function)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Worker{}, domain.ErrNotFound
+	}
+	if err != nil {
+		return Worker{}, fmt.Errorf("readmodel/identity: unable to read worker: %w", err)
+	}
+	return w, nil
+}
+
+// ---- placements ----
+
+// PlacementFilter selects placements.
+type PlacementFilter struct {
+	Status   string // "" (all), StatusActive or StatusEnded
+	WorkerID string // optional
+	ClientID string // optional
+}
+
+const placementSelect = `SELECT p.placement_id, p.worker_id, coalesce(w.full_name, ''), p.client_id, coalesce(c.name, ''),
+	p.intermediary_id, coalesce(i.name, ''), p.function, p.start_date, p.end_date, p.end_reason
+	FROM placements p
+	LEFT JOIN workers w ON w.worker_id = p.worker_id
+	LEFT JOIN clients c ON c.client_id = p.client_id
+	LEFT JOIN intermediaries i ON i.intermediary_id = p.intermediary_id `
+
+// Placements lists the placements in scope (the "Werknemers" tab with
+// Status active), by worker name.
+func (q *Queries) Placements(ctx context.Context, a domain.Actor, f PlacementFilter) ([]Placement, error) {
+	args := []any{q.today()}
+	where := "WHERE $1::date IS NOT NULL" // $1 is today, used by the status filters
+	switch f.Status {
+	case "":
+	case StatusActive:
+		where += " AND (p.end_date IS NULL OR p.end_date >= $1)"
+	case StatusEnded:
+		where += " AND p.end_date < $1"
+	default:
+		return nil, domain.Invalid("status", "status", "status must be active or ended", "status moet active of ended zijn.")
+	}
+	if f.WorkerID != "" {
+		args = append(args, f.WorkerID)
+		where += " AND p.worker_id = $" + strconv.Itoa(len(args))
+	}
+	if f.ClientID != "" {
+		args = append(args, f.ClientID)
+		where += " AND p.client_id = $" + strconv.Itoa(len(args))
+	}
+	cond, sargs := scope(a, len(args)+1, "p.intermediary_id", "p.client_id", "p.worker_id")
+	args = append(args, sargs...)
+	return q.placements(ctx, where+" AND "+cond+" ORDER BY w.last_name, w.first_name, p.start_date, p.placement_id", args...)
+}
+
+// Placement returns one placement or domain.ErrNotFound.
+func (q *Queries) Placement(ctx context.Context, a domain.Actor, id string) (Placement, error) {
+	cond, args := scope(a, 2, "p.intermediary_id", "p.client_id", "p.worker_id")
+	out, err := q.placements(ctx, "WHERE p.placement_id = $1 AND "+cond, append([]any{id}, args...)...)
+	if err != nil {
+		return Placement{}, err
+	}
+	if len(out) == 0 {
+		return Placement{}, domain.ErrNotFound
+	}
+	return out[0], nil
+}
+
+func (q *Queries) placements(ctx context.Context, where string, args ...any) ([]Placement, error) {
+	rows, err := q.pool.Query(ctx, placementSelect+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("readmodel/identity: unable to read placements: %w", err)
+	}
+	today := q.today()
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Placement, error) {
+		var (
+			p     Placement
+			start time.Time
+			end   *time.Time
+		)
+		err := r.Scan(&p.ID, &p.WorkerID, &p.WorkerName, &p.ClientID, &p.ClientName, &p.IntermediaryID,
+			&p.IntermediaryName, &p.Function, &start, &end, &p.EndReason)
+		p.Start = start.Format(time.DateOnly)
+		p.Status = StatusActive
+		if end != nil {
+			s := end.Format(time.DateOnly)
+			p.End = &s
+			if end.Before(today) {
+				p.Status = StatusEnded
+			}
+		}
+		return p, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("readmodel/identity: unable to read placements: %w", err)
+	}
+	return out, nil
+}
+
+// ---- accounts ----
+
+// Accounts lists every login (back office, auditors). Others get nothing.
+func (q *Queries) Accounts(ctx context.Context, a domain.Actor) ([]Account, error) {
+	if account.ScopeOf(a).Kind != account.ScopeAll {
+		return []Account{}, nil
+	}
+	rows, err := q.pool.Query(ctx, `SELECT account_id, email, role, intermediary_id, client_id, worker_id, language, activated, disabled
+		FROM accounts ORDER BY email`)
+	if err != nil {
+		return nil, fmt.Errorf("readmodel/identity: unable to read accounts: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Account, error) {
+		var x Account
+		err := r.Scan(&x.ID, &x.Email, &x.Role, &x.IntermediaryID, &x.ClientID, &x.WorkerID, &x.Language, &x.Activated, &x.Disabled)
+		return x, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("readmodel/identity: unable to read accounts: %w", err)
+	}
+	return out, nil
+}
