@@ -42,7 +42,11 @@ func projectionsCmd(ctx context.Context, args []string, getenv func(string) stri
 	if err := app.Migrate(ctx, db.Pool); err != nil {
 		return err
 	}
-	a, err := app.New(ctx, app.Options{Pool: db.Pool, Store: es.Store, Log: log})
+	opts, err := appOptions(cfg, getenv, db, es, log)
+	if err != nil {
+		return err
+	}
+	a, err := app.New(ctx, opts)
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 
 	"backoffice/internal/app"
 	"backoffice/internal/config"
+	"backoffice/internal/demo"
 )
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -41,12 +42,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := app.Migrate(ctx, db.Pool); err != nil {
 		return err
 	}
-	a, err := app.New(ctx, app.Options{
-		Pool: db.Pool, Store: es.Store, Log: log, StoreCheck: es.Check,
-		WaitTimeout: cfg.ReadYourWritesTimeout,
-	})
+	opts, err := appOptions(cfg, getenv, db, es, log)
 	if err != nil {
 		return err
+	}
+	a, err := app.New(ctx, opts)
+	if err != nil {
+		return err
+	}
+	if cfg.Demo {
+		if _, err := demo.Seed(ctx, a.Identity, time.Now(), stdout); err != nil {
+			return err
+		}
 	}
 
 	ln, err := net.Listen("tcp", cfg.Addr)

@@ -19,9 +19,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"golang.org/x/sync/errgroup"
 
+	"backoffice/commands/auth"
+	"backoffice/commands/identity"
 	"backoffice/eventstore"
 	"backoffice/http/api"
 	"backoffice/http/httpx"
+	"backoffice/notify/mail"
 	"backoffice/projections"
 	"backoffice/readmodel"
 )
@@ -42,14 +45,30 @@ type Options struct {
 	WaitTimeout time.Duration
 	// Projections overrides projector runtime settings in tests.
 	Projections projections.Config
+
+	// MasterKey wraps the per-person keys of personal data (32 bytes).
+	MasterKey []byte
+	// PublicURL is the portal's base URL for links in mails.
+	PublicURL string
+	// MailSender delivers mail: an SMTP sender, or a file outbox in the
+	// embedded default.
+	MailSender mail.Sender
+	// Auth overrides the commands/auth settings (tests: cheap argon2).
+	Auth auth.Config
+	// Demo shows the mail outbox in the portal.
+	Demo bool
+	// Outbox lists sent mail for the demo page (nil: no page).
+	Outbox *mail.FileOutbox
 }
 
 // App is the assembled application.
 type App struct {
 	Handler     http.Handler
 	Projections *projections.Runtime
-	opts        Options
-	background  []func(context.Context) error
+	// Identity runs the identity commands (bootstrap, demo seed).
+	Identity   *identity.Service
+	opts       Options
+	background []func(context.Context) error
 }
 
 // Migrate brings every schema this application owns up to date.
@@ -86,6 +105,7 @@ func New(ctx context.Context, o Options) (*App, error) {
 		return nil, fmt.Errorf("app: %w", err)
 	}
 	a.Projections = rt
+	a.Identity = f.identity
 	a.background = append(a.background, rt.Run)
 	a.background = append(a.background, f.background...)
 

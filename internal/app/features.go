@@ -2,11 +2,16 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 
-	"backoffice/domain"
+	"backoffice/commands/auth"
+	"backoffice/commands/identity"
 	"backoffice/http/api"
+	"backoffice/http/api/identityapi"
+	"backoffice/notify/mail"
 	"backoffice/projections"
+	rmidentity "backoffice/readmodel/identity"
 )
 
 // features collects what the product's features contribute: projectors,
@@ -17,17 +22,58 @@ type features struct {
 	auth       api.Authenticator
 	portal     http.Handler
 	background []func(context.Context) error
+
+	authSvc  *auth.Service
+	identity *identity.Service
+	idQuery  *rmidentity.Queries
 }
 
-func newFeatures(ctx context.Context, o Options) (*features, error) {
-	f := &features{auth: noAuth{}}
+func newFeatures(_ context.Context, o Options) (*features, error) {
+	f := &features{}
+	wrap := func(err error) error { return fmt.Errorf("app: %w", err) }
+	if o.MailSender == nil {
+		return nil, wrap(fmt.Errorf("MailSender is required"))
+	}
+	authCfg := o.Auth
+	if authCfg.Now == nil {
+		authCfg.Now = o.Clock
+	}
+	authSvc, err := auth.New(o.Pool, authCfg)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	disp, err := mail.NewDispatcher(mail.DispatcherConfig{Pool: o.Pool, Sender: o.MailSender, Now: o.Clock,
+		Logger: o.Log.With("component", "mail")})
+	if err != nil {
+		return nil, wrap(err)
+	}
+	vault, err := identity.NewVault(o.Pool, o.MasterKey)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	links := identity.PortalLinks(o.PublicURL)
+	svc, err := identity.New(identity.Config{Store: o.Store, Pool: o.Pool, Auth: authSvc, Vault: vault, Mail: disp,
+		Links: links, Clock: o.Clock, Log: o.Log.With("component", "identity")})
+	if err != nil {
+		return nil, wrap(err)
+	}
+	mailer, err := identity.NewActivationMailer(authSvc, o.Pool, disp, links, o.Clock, o.Log.With("component", "identity.mail"))
+	if err != nil {
+		return nil, wrap(err)
+	}
+	authn, err := identityapi.NewAuthenticator(authSvc, o.Clock)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	f.idQuery = rmidentity.NewQueries(o.Pool, o.Clock)
+	feature, err := identityapi.New(identityapi.Deps{Service: svc, Auth: authSvc, Queries: f.idQuery, Clock: o.Clock})
+	if err != nil {
+		return nil, wrap(err)
+	}
+	f.auth, f.identity, f.authSvc = authn, svc, authSvc
+	f.projectors = append(f.projectors, rmidentity.Projectors()...)
+	f.projectors = append(f.projectors, mailer)
+	f.api = append(f.api, feature)
+	f.background = append(f.background, disp.Run)
 	return f, nil
-}
-
-// noAuth refuses every request; replaced when the identity feature is wired.
-type noAuth struct{}
-
-func (noAuth) Authenticate(*http.Request) (domain.Actor, error) {
-	return domain.Actor{}, &domain.Error{Kind: domain.KindUnauthorized, Code: "unauthenticated",
-		Message: "log in first", MessageNL: "Log eerst in."}
 }
