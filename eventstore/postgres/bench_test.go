@@ -1,0 +1,353 @@
+package postgres_test
+
+// Benchmarks of the adapter against raw PostgreSQL baselines measured in the
+// same run, on a private cluster with fsync=on (the test cluster of pgtest
+// runs with fsync=off, which would flatter every commit). Run:
+//
+//	go test -run '^$' -bench 'EventStore/Append' -benchtime 2000x ./eventstore/postgres/
+//	go test -run '^$' -bench 'EventStore/ReadAll' -benchtime 50x ./eventstore/postgres/
+//
+// Every Append benchmark reports the adapter's ns/op, the baseline's
+// (baseline-ns/op, measured in alternating rounds within the same benchmark)
+// and their ratio (x-baseline).
+//
+// Append baselines are raw transactions into a plain table with the same
+// columns, the same durability (synchronous_commit=on) and the same single
+// pipelined round trip (BEGIN, SET LOCAL, INSERT, COMMIT) the adapter uses,
+// so the ratio shows what the adapter's own SQL costs: the stream row lock,
+// the duplicate check, two more unique indexes and the streams upsert.
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"backoffice/eventstore"
+	"backoffice/eventstore/postgres"
+	"backoffice/internal/pglaunch"
+)
+
+// benchWriters is the number of concurrent writers of the parallel cases.
+const benchWriters = 8
+
+func BenchmarkEventStore(b *testing.B) {
+	ctx := context.Background()
+	dir, err := os.MkdirTemp("", "esbench-")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	cluster, err := pglaunch.Start(ctx, pglaunch.Options{
+		DataDir:   filepath.Join(dir, "data"),
+		SocketDir: dir,
+		Settings: map[string]string{
+			"fsync":              "on",
+			"synchronous_commit": "on",
+			"shared_buffers":     "128MB",
+			"max_connections":    "100",
+		},
+		DieWithParent: true,
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_ = cluster.Stop(ctx)
+	}()
+
+	admin := benchPool(b, cluster.ConnString("postgres"))
+	dbN := 0
+	// newDB returns a pool on a fresh migrated database with the baseline
+	// table, so every benchmark starts from the same state.
+	newDB := func(b *testing.B) *pgxpool.Pool {
+		dbN++
+		name := fmt.Sprintf("bench%d", dbN)
+		if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+			b.Fatal(err)
+		}
+		cs := cluster.ConnString(name)
+		if err := postgres.Migrate(ctx, cs); err != nil {
+			b.Fatal(err)
+		}
+		p := benchPool(b, cs)
+		if _, err := p.Exec(ctx, `CREATE TABLE bench_raw (
+			id       bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+			stream   text NOT NULL,
+			type     text NOT NULL,
+			data     json,
+			metadata jsonb NOT NULL,
+			created  timestamptz NOT NULL DEFAULT now())`); err != nil {
+			b.Fatal(err)
+		}
+		return p
+	}
+	newStore := func(b *testing.B, p *pgxpool.Pool) *postgres.Store {
+		s, err := postgres.New(ctx, p, postgres.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return s
+	}
+
+	for _, size := range []int{1, 10} {
+		for _, par := range []int{1, benchWriters} {
+			mode := "seq"
+			if par > 1 {
+				mode = fmt.Sprintf("par%d", par)
+			}
+			raw := func(p *pgxpool.Pool) func(w int) func() error {
+				return func(int) func() error {
+					return func() error { return rawInsertTx(ctx, p, "raw", size) }
+				}
+			}
+			b.Run(fmt.Sprintf("Append/events=%d/%s/new_streams", size, mode), func(b *testing.B) {
+				p := newDB(b)
+				defer p.Close()
+				s := newStore(b, p)
+				defer s.Close()
+				runPaired(b, par, raw(p), func(w int) func() error {
+					return func() error {
+						_, err := s.Append(ctx, "new-"+uuid.NewString(), eventstore.NoStream(), benchEvents(size)...)
+						return err
+					}
+				})
+			})
+			b.Run(fmt.Sprintf("Append/events=%d/%s/existing_streams", size, mode), func(b *testing.B) {
+				p := newDB(b)
+				defer p.Close()
+				s := newStore(b, p)
+				defer s.Close()
+				runPaired(b, par, raw(p), func(w int) func() error {
+					// Each writer owns one stream and appends with the
+					// exact revision, as a command handler does.
+					stream := fmt.Sprintf("existing-%d", w)
+					res, err := s.Append(ctx, stream, eventstore.NoStream(), benchEvents(1)...)
+					if err != nil {
+						b.Fatal(err)
+					}
+					next := res.NextExpectedRevision
+					return func() error {
+						res, err := s.Append(ctx, stream, eventstore.Exact(next), benchEvents(size)...)
+						next = res.NextExpectedRevision
+						return err
+					}
+				})
+			})
+		}
+	}
+
+	// Reading $all: one op is a full pass over readEvents events in pages of
+	// 500, through the adapter and as a raw keyset SELECT of the same rows.
+	const readEvents, readPage = 20000, 500
+	var readOnce sync.Once
+	var readPool *pgxpool.Pool
+	var readStore *postgres.Store
+	parent := b
+	setupRead := func(*testing.B) {
+		readOnce.Do(func() {
+			readPool = newDB(parent) // closed when the parent benchmark ends
+			readStore = newStore(parent, readPool)
+			for i := range readEvents / 100 {
+				if _, err := readStore.Append(ctx, fmt.Sprintf("read-%d", i%50), eventstore.Any(), benchEvents(100)...); err != nil {
+					parent.Fatal(err)
+				}
+			}
+			if _, err := readPool.Exec(ctx, "VACUUM ANALYZE eventstore_events"); err != nil {
+				parent.Fatal(err)
+			}
+		})
+	}
+	defer func() {
+		if readStore != nil {
+			readStore.Close()
+		}
+	}()
+	b.Run(fmt.Sprintf("ReadAll/events=%d/page=%d/baseline_raw_select", readEvents, readPage), func(b *testing.B) {
+		setupRead(b)
+		for b.Loop() {
+			if n := rawReadAll(b, ctx, readPool, readPage); n != readEvents {
+				b.Fatalf("raw pass read %d rows, want %d", n, readEvents)
+			}
+		}
+		b.ReportMetric(float64(readEvents*b.N)/b.Elapsed().Seconds(), "events/s")
+	})
+	b.Run(fmt.Sprintf("ReadAll/events=%d/page=%d/store", readEvents, readPage), func(b *testing.B) {
+		setupRead(b)
+		for b.Loop() {
+			n := 0
+			from := eventstore.Start
+			for {
+				page, err := readStore.ReadAll(ctx, from, readPage)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(page) == 0 {
+					break
+				}
+				n += len(page)
+				from = page[len(page)-1].Position
+			}
+			if n != readEvents {
+				b.Fatalf("pass read %d events, want %d", n, readEvents)
+			}
+		}
+		b.ReportMetric(float64(readEvents*b.N)/b.Elapsed().Seconds(), "events/s")
+	})
+}
+
+func benchPool(b *testing.B, cs string) *pgxpool.Pool {
+	cfg, err := pgxpool.ParseConfig(cs)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg.MaxConns = 2 * benchWriters
+	p, err := pgxpool.NewWithConfig(context.Background(), cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(p.Close)
+	return p
+}
+
+// runPaired measures b.N subject operations against b.N baseline operations,
+// alternating in rounds so that load from elsewhere on the machine hits both
+// alike. ns/op is the subject's; baseline-ns/op and x-baseline (subject time
+// over baseline time) are reported beside it. Each operation runs on par
+// concurrent writers; newOp prepares writer w (untimed) and returns its
+// operation.
+func runPaired(b *testing.B, par int, baseline, subject func(w int) func() error) {
+	base, subj := make([]func() error, par), make([]func() error, par)
+	for w := range par {
+		base[w], subj[w] = baseline(w), subject(w)
+	}
+	// Warm up untimed: connections, prepared statements, caches.
+	runPhase(b, 10*par, base)
+	runPhase(b, 10*par, subj)
+	round := 25 * par
+	var baseTime time.Duration
+	b.ResetTimer()
+	b.StopTimer()
+	for done := 0; done < b.N; {
+		n := min(round, b.N-done)
+		start := time.Now()
+		runPhase(b, n, base)
+		baseTime += time.Since(start)
+		b.StartTimer()
+		runPhase(b, n, subj)
+		b.StopTimer()
+		done += n
+	}
+	b.ReportMetric(float64(baseTime.Nanoseconds())/float64(b.N), "baseline-ns/op")
+	b.ReportMetric(float64(b.Elapsed())/float64(baseTime), "x-baseline")
+}
+
+// runPhase runs n operations spread over len(ops) concurrent writers.
+func runPhase(b *testing.B, n int, ops []func() error) {
+	par := len(ops)
+	var wg sync.WaitGroup
+	errs := make(chan error, par)
+	for w := range par {
+		k := n / par
+		if w < n%par {
+			k++
+		}
+		wg.Go(func() {
+			for range k {
+				if err := ops[w](); err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		b.Fatal(err)
+	}
+}
+
+var benchMeta = eventstore.Metadata{
+	ActorID: "account-42", ActorRole: "client", CorrelationID: "corr-1", CausationID: "cmd-1",
+	OccurredAt: time.Date(2026, 3, 16, 9, 30, 0, 0, time.UTC),
+}
+
+const benchData = `{"placement":"pl-1234","week":"2026-W12","line":{"type":"normal","minutes":[480,480,480,480,240,0,0]}}`
+
+func benchEvents(n int) []eventstore.EventData {
+	evs := make([]eventstore.EventData, n)
+	for i := range evs {
+		evs[i] = eventstore.EventData{ID: uuid.New(), Type: "timesheet.line_set", Data: []byte(benchData), Metadata: benchMeta}
+	}
+	return evs
+}
+
+const benchMetaJSON = `{"actor_id":"account-42","actor_role":"client","correlation_id":"corr-1","causation_id":"cmd-1","occurred_at":"2026-03-16T09:30:00Z"}`
+
+// rawInsertTx is the baseline: one durable transaction inserting n rows.
+func rawInsertTx(ctx context.Context, p *pgxpool.Pool, stream string, n int) error {
+	bt := &pgx.Batch{}
+	bt.Queue("BEGIN ISOLATION LEVEL READ COMMITTED")
+	bt.Queue("SET LOCAL synchronous_commit TO on")
+	if n == 1 {
+		bt.Queue(`INSERT INTO bench_raw (stream, type, data, metadata) VALUES ($1, $2, $3::json, $4::jsonb)`,
+			stream, "timesheet.line_set", benchData, benchMetaJSON)
+	} else {
+		types, data, meta := make([]string, n), make([]string, n), make([]string, n)
+		for i := range n {
+			types[i], data[i], meta[i] = "timesheet.line_set", benchData, benchMetaJSON
+		}
+		bt.Queue(`INSERT INTO bench_raw (stream, type, data, metadata)
+			SELECT $1, t, d::json, m::jsonb FROM unnest($2::text[], $3::text[], $4::text[]) AS u(t, d, m)`,
+			stream, types, data, meta)
+	}
+	bt.Queue("COMMIT")
+	return p.SendBatch(ctx, bt).Close()
+}
+
+// rawReadAll reads every row of eventstore_events in keyset pages, without
+// the visibility rule and without decoding, and returns the row count.
+func rawReadAll(b *testing.B, ctx context.Context, p *pgxpool.Pool, page int) int {
+	var (
+		xid, lastXid uint64
+		seq, lastSeq int64
+		rev          int64
+		stream, typ  string
+		id           uuid.UUID
+		data, meta   []byte
+		created      time.Time
+	)
+	total := 0
+	for {
+		rows, err := p.Query(ctx, `SELECT seq, xid, stream, revision, event_id, type, data, metadata, created
+			FROM eventstore_events WHERE (xid, seq) > ($1::xid8, $2::bigint) ORDER BY xid, seq LIMIT $3`, lastXid, lastSeq, page)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n := 0
+		for rows.Next() {
+			if err := rows.Scan(&seq, &xid, &stream, &rev, &id, &typ, &data, &meta, &created); err != nil {
+				b.Fatal(err)
+			}
+			n++
+			lastXid, lastSeq = xid, seq
+		}
+		if err := rows.Err(); err != nil {
+			b.Fatal(err)
+		}
+		if n == 0 {
+			return total
+		}
+		total += n
+	}
+}

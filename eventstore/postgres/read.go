@@ -1,0 +1,158 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"backoffice/eventstore"
+)
+
+const eventColumns = `e.seq, e.xid, e.stream, e.revision, e.event_id, e.type, e.data, e.metadata, e.created`
+
+// visible restricts a query to rows of transactions older than every
+// transaction still running when the statement's snapshot was taken. Such rows
+// are final: nothing can commit before them any more.
+const visible = `e.xid < (SELECT pg_snapshot_xmin(pg_current_snapshot()))`
+
+// Columns are qualified in ORDER BY on purpose: a bare name there would refer
+// to an output column of the same name first.
+const readAllSQL = `SELECT ` + eventColumns + ` FROM eventstore_events AS e
+WHERE ` + visible + ` AND (e.xid, e.seq) > ($1::xid8, $2::bigint)
+ORDER BY e.xid, e.seq LIMIT $3`
+
+const headSQL = `SELECT e.xid, e.seq FROM eventstore_events AS e
+WHERE ` + visible + ` ORDER BY e.xid DESC, e.seq DESC LIMIT 1`
+
+const readForwardSQL = `SELECT ` + eventColumns + ` FROM eventstore_events AS e
+WHERE e.stream = $1 AND e.revision >= $2 ORDER BY e.revision LIMIT $3`
+
+const readBackwardSQL = `SELECT ` + eventColumns + ` FROM eventstore_events AS e
+WHERE e.stream = $1 AND e.revision <= $2 ORDER BY e.revision DESC LIMIT $3`
+
+// ReadStream implements eventstore.Store. Stream reads are not limited to
+// visible rows: an aggregate must see its own last append at once.
+func (s *Store) ReadStream(ctx context.Context, stream string, opts eventstore.ReadStreamOptions) (out []eventstore.RecordedEvent, err error) {
+	start := time.Now()
+	defer func() { s.observe("read_stream", start, err) }()
+	if s.isClosed() {
+		return nil, eventstore.ErrClosed
+	}
+	var limit *int64
+	if opts.Max > 0 {
+		l := int64(opts.Max)
+		limit = &l
+	}
+	from := int64(math.MaxInt64)
+	if opts.From < math.MaxInt64 {
+		from = int64(opts.From)
+	}
+	query := readForwardSQL
+	if opts.Direction == eventstore.Backwards {
+		query = readBackwardSQL
+		if opts.FromEnd {
+			from = math.MaxInt64
+		}
+	}
+	out, err = s.query(ctx, "read_stream", query, stream, from, limit)
+	if err != nil || len(out) > 0 {
+		return out, err
+	}
+	var exists bool
+	if err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT FROM eventstore_streams WHERE stream = $1)`, stream).Scan(&exists); err != nil {
+		return nil, classify("read_stream", err)
+	}
+	if !exists {
+		return nil, fmt.Errorf("%w: %q", eventstore.ErrStreamNotFound, stream)
+	}
+	return nil, nil
+}
+
+// ReadAll implements eventstore.Store. It returns only visible events (see
+// the package comment): an append that has committed may show up a moment
+// later, once every older transaction has ended.
+func (s *Store) ReadAll(ctx context.Context, from eventstore.Position, max int) (out []eventstore.RecordedEvent, err error) {
+	start := time.Now()
+	defer func() { s.observe("read_all", start, err) }()
+	if max <= 0 {
+		return nil, fmt.Errorf("eventstore/postgres: ReadAll max must be > 0, got %d", max)
+	}
+	if s.isClosed() {
+		return nil, eventstore.ErrClosed
+	}
+	return s.readAll(ctx, from, max)
+}
+
+func (s *Store) readAll(ctx context.Context, from eventstore.Position, max int) ([]eventstore.RecordedEvent, error) {
+	if from.Prepare > math.MaxInt64 {
+		// No sequence number gets that high: continue after every event of
+		// transaction from.Commit. (Commit is an xid8, which is unsigned.)
+		from.Prepare = math.MaxInt64
+	}
+	return s.query(ctx, "read_all", readAllSQL, from.Commit, int64(from.Prepare), max)
+}
+
+// HeadPosition implements eventstore.Store.
+func (s *Store) HeadPosition(ctx context.Context) (p eventstore.Position, err error) {
+	start := time.Now()
+	defer func() { s.observe("head_position", start, err) }()
+	if s.isClosed() {
+		return eventstore.Position{}, eventstore.ErrClosed
+	}
+	return s.head(ctx)
+}
+
+func (s *Store) head(ctx context.Context) (eventstore.Position, error) {
+	var xid uint64
+	var seq int64
+	err := s.pool.QueryRow(ctx, headSQL).Scan(&xid, &seq)
+	switch {
+	case err == pgx.ErrNoRows:
+		return eventstore.Start, nil
+	case err != nil:
+		return eventstore.Position{}, classify("head_position", err)
+	}
+	return eventstore.Position{Commit: xid, Prepare: uint64(seq)}, nil
+}
+
+func (s *Store) query(ctx context.Context, op, sql string, args ...any) ([]eventstore.RecordedEvent, error) {
+	rows, err := s.pool.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, classify(op, err)
+	}
+	out, err := pgx.CollectRows(rows, scanEvent)
+	if err != nil {
+		return nil, classify(op, err)
+	}
+	return out, nil
+}
+
+func scanEvent(row pgx.CollectableRow) (eventstore.RecordedEvent, error) {
+	var (
+		e        eventstore.RecordedEvent
+		seq, rev int64
+		id       pgtype.UUID // scanned as 16 bytes; uuid.UUID would go through a string
+		data     []byte
+		meta     []byte
+	)
+	if err := row.Scan(&seq, &e.Position.Commit, &e.Stream, &rev, &id, &e.Type, &data, &meta, &e.Created); err != nil {
+		return e, err
+	}
+	e.Position.Prepare = uint64(seq)
+	e.Revision = uint64(rev)
+	e.ID = uuid.UUID(id.Bytes)
+	if data != nil {
+		e.Data = json.RawMessage(data)
+	}
+	if err := json.Unmarshal(meta, &e.Metadata); err != nil {
+		return e, fmt.Errorf("event %s: metadata: %w", e.ID, err)
+	}
+	e.Created = e.Created.UTC()
+	return e, nil
+}
