@@ -4,6 +4,8 @@ import (
 	"context"
 	"log/slog"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"backoffice/eventstore"
 	"backoffice/eventstore/esdb"
 	"backoffice/eventstore/postgres"
@@ -19,13 +21,14 @@ type openedStore struct {
 
 // openEventStore opens EventStoreDB when BACKOFFICE_EVENTSTORE_URL is set,
 // else the PostgreSQL event store in the application database.
-func openEventStore(ctx context.Context, cfg config.Config, db *database, log *slog.Logger) (*openedStore, error) {
+func openEventStore(ctx context.Context, cfg config.Config, db *database, log *slog.Logger, reg prometheus.Registerer) (*openedStore, error) {
+	observe := observeStore(reg)
 	if cfg.EventStoreURL != "" {
 		st, err := esdb.Open(ctx, esdb.Config{URL: cfg.EventStoreURL, Logger: log})
 		if err != nil {
 			return nil, err
 		}
-		return &openedStore{Store: st, Kind: "eventstoredb", Check: st.Ping}, nil
+		return &openedStore{Store: eventstore.Observed(st, observe), Kind: "eventstoredb", Check: st.Ping}, nil
 	}
 	if err := postgres.Migrate(ctx, db.Pool.Config().ConnString()); err != nil {
 		return nil, err
@@ -34,5 +37,5 @@ func openEventStore(ctx context.Context, cfg config.Config, db *database, log *s
 	if err != nil {
 		return nil, err
 	}
-	return &openedStore{Store: store, Kind: "postgresql"}, nil
+	return &openedStore{Store: eventstore.Observed(store, observe), Kind: "postgresql"}, nil
 }

@@ -34,7 +34,8 @@ func projectionsCmd(ctx context.Context, args []string, getenv func(string) stri
 		return err
 	}
 	defer db.Close(context.WithoutCancel(ctx))
-	es, err := openEventStore(ctx, cfg, db, log)
+	reg := newRegistry()
+	es, err := openEventStore(ctx, cfg, db, log, reg)
 	if err != nil {
 		return err
 	}
@@ -46,6 +47,7 @@ func projectionsCmd(ctx context.Context, args []string, getenv func(string) stri
 	if err != nil {
 		return err
 	}
+	opts.Registry = reg
 	a, err := app.New(ctx, opts)
 	if err != nil {
 		return err

@@ -34,7 +34,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			log.Error("stop embedded PostgreSQL", "err", err)
 		}
 	}()
-	es, err := openEventStore(ctx, cfg, db, log)
+	reg := newRegistry()
+	es, err := openEventStore(ctx, cfg, db, log, reg)
 	if err != nil {
 		return err
 	}
@@ -46,6 +47,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	opts.Registry = reg
 	a, err := app.New(ctx, opts)
 	if err != nil {
 		return err
@@ -68,7 +70,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 	}
-	fmt.Fprintf(stdout, "Backoffice portal: %s (event store: %s)\n", cfg.PublicURL, es.Kind)
+	fmt.Fprintf(stdout, "Backoffice portal: %s (listening on %s, event store: %s)\n", cfg.PublicURL, ln.Addr(), es.Kind)
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return a.Run(gctx) })

@@ -1,0 +1,49 @@
+package eventstore
+
+import (
+	"context"
+	"time"
+)
+
+// ObserveFunc receives the duration and outcome of one store operation
+// ("append", "read_stream", "read_all", "head").
+type ObserveFunc func(op string, d time.Duration, err error)
+
+// Observed wraps a store so every call is reported to observe (metrics).
+// Subscriptions are passed through untouched.
+func Observed(s Store, observe ObserveFunc) Store {
+	return &observed{Store: s, observe: observe}
+}
+
+type observed struct {
+	Store
+	observe ObserveFunc
+}
+
+func (o *observed) Append(ctx context.Context, stream string, expected ExpectedRevision, events ...EventData) (AppendResult, error) {
+	start := time.Now()
+	res, err := o.Store.Append(ctx, stream, expected, events...)
+	o.observe("append", time.Since(start), err)
+	return res, err
+}
+
+func (o *observed) ReadStream(ctx context.Context, stream string, opts ReadStreamOptions) ([]RecordedEvent, error) {
+	start := time.Now()
+	evs, err := o.Store.ReadStream(ctx, stream, opts)
+	o.observe("read_stream", time.Since(start), err)
+	return evs, err
+}
+
+func (o *observed) ReadAll(ctx context.Context, from Position, max int) ([]RecordedEvent, error) {
+	start := time.Now()
+	evs, err := o.Store.ReadAll(ctx, from, max)
+	o.observe("read_all", time.Since(start), err)
+	return evs, err
+}
+
+func (o *observed) HeadPosition(ctx context.Context) (Position, error) {
+	start := time.Now()
+	p, err := o.Store.HeadPosition(ctx)
+	o.observe("head", time.Since(start), err)
+	return p, err
+}
