@@ -1,0 +1,32 @@
+package timesheet
+
+import (
+	"context"
+
+	"backoffice/commands"
+	"backoffice/domain"
+	ts "backoffice/domain/timesheet"
+)
+
+// AddEntry adds a time registration entry (day, start, end, break,
+// continuous shift).
+type AddEntry struct {
+	Target
+	Entry ts.EntryInput
+}
+
+// AddEntry runs the AddEntry command and returns the new entry's ID.
+func (h *Handler) AddEntry(ctx context.Context, meta commands.Meta, cmd AddEntry) (commands.Result, int, error) {
+	res, events, err := h.decide(ctx, meta, cmd.Target, func(l *loaded) ([]domain.Event, error) {
+		return l.sheet.AddEntry(meta.Actor, l.terms, cmd.Entry, l.now)
+	})
+	if err != nil {
+		return res, 0, err
+	}
+	for _, e := range events {
+		if a, ok := e.(*ts.TimeEntryAdded); ok {
+			return res, a.Entry.ID, nil
+		}
+	}
+	return res, 0, nil
+}

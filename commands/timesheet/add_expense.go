@@ -1,0 +1,31 @@
+package timesheet
+
+import (
+	"context"
+
+	"backoffice/commands"
+	"backoffice/domain"
+	ts "backoffice/domain/timesheet"
+)
+
+// AddExpense claims an expense (onkosten).
+type AddExpense struct {
+	Target
+	Expense ts.ExpenseInput
+}
+
+// AddExpense runs the AddExpense command and returns the new expense's ID.
+func (h *Handler) AddExpense(ctx context.Context, meta commands.Meta, cmd AddExpense) (commands.Result, int, error) {
+	res, events, err := h.decide(ctx, meta, cmd.Target, func(l *loaded) ([]domain.Event, error) {
+		return l.sheet.AddExpense(meta.Actor, l.terms, cmd.Expense, l.now)
+	})
+	if err != nil {
+		return res, 0, err
+	}
+	for _, e := range events {
+		if a, ok := e.(*ts.ExpenseAdded); ok {
+			return res, a.Expense.ID, nil
+		}
+	}
+	return res, 0, nil
+}

@@ -1,0 +1,169 @@
+package timesheet
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"backoffice/commands"
+	"backoffice/domain"
+	"backoffice/domain/account"
+	"backoffice/domain/client"
+	"backoffice/domain/placement"
+	ts "backoffice/domain/timesheet"
+	"backoffice/domain/validate"
+	"backoffice/eventstore"
+)
+
+// Handler runs the timesheet commands against an event store.
+type Handler struct {
+	store eventstore.Store
+	clock func() time.Time
+}
+
+// New returns the handler. The clock decides deadlines, late flags and
+// fillable weeks; both dependencies are required.
+func New(store eventstore.Store, clock func() time.Time) (*Handler, error) {
+	if store == nil {
+		return nil, errors.New("commands/timesheet: nil event store")
+	}
+	if clock == nil {
+		return nil, errors.New("commands/timesheet: nil clock")
+	}
+	return &Handler{store: store, clock: clock}, nil
+}
+
+// Target names a timesheet: a placement and an ISO week.
+type Target struct {
+	PlacementID string
+	Week        ts.ISOWeek
+}
+
+func (t Target) validate() error {
+	if err := validate.ID("placement_id", t.PlacementID); err != nil {
+		return err
+	}
+	if !t.Week.Valid() {
+		return domain.Invalid("week_invalid", "week", "not an ISO week (e.g. 2026-W05)", "Geen geldige week (bijvoorbeeld 2026-W05).")
+	}
+	return nil
+}
+
+// loaded is a timesheet ready for a decision.
+type loaded struct {
+	terms  ts.Terms
+	sheet  *ts.Timesheet
+	stream commands.Stream
+	now    time.Time
+}
+
+// load loads placement, client and timesheet and checks the actor's scope.
+func (h *Handler) load(ctx context.Context, actor domain.Actor, t Target) (*loaded, error) {
+	if err := t.validate(); err != nil {
+		return nil, err
+	}
+	p := &placement.Placement{}
+	var applyErr error
+	if _, err := commands.Load(ctx, h.store, placement.Stream(t.PlacementID), placement.Events, func(e domain.Event) {
+		if err := p.Apply(e); err != nil && applyErr == nil {
+			applyErr = err
+		}
+	}); err != nil {
+		return nil, err
+	}
+	if applyErr != nil {
+		return nil, fmt.Errorf("commands/timesheet: placement %s: %w", t.PlacementID, applyErr)
+	}
+	if !p.Exists() || !account.CanSeePlacement(actor, p.Ref()) {
+		return nil, domain.ErrNotFound
+	}
+	c := &client.Client{}
+	if _, err := commands.Load(ctx, h.store, client.Stream(p.ClientID()), client.Events, func(e domain.Event) {
+		if err := c.Apply(e); err != nil && applyErr == nil {
+			applyErr = err
+		}
+	}); err != nil {
+		return nil, err
+	}
+	if applyErr != nil {
+		return nil, fmt.Errorf("commands/timesheet: client %s: %w", p.ClientID(), applyErr)
+	}
+	if !c.Exists() {
+		return nil, fmt.Errorf("commands/timesheet: placement %s names client %s, which does not exist", t.PlacementID, p.ClientID())
+	}
+	terms, err := termsFor(p, c, t.Week)
+	if err != nil {
+		return nil, err
+	}
+	sheet := &ts.Timesheet{}
+	st, err := commands.Load(ctx, h.store, ts.StreamName(t.PlacementID, t.Week), ts.Events, sheet.Apply)
+	if err != nil {
+		return nil, err
+	}
+	return &loaded{terms: terms, sheet: sheet, stream: st, now: h.clock()}, nil
+}
+
+func dateOf(t time.Time) ts.Date {
+	if t.IsZero() {
+		return ts.Date{}
+	}
+	return ts.DateOf(t.UTC())
+}
+
+// termsFor builds the week's terms from the placement and the client's
+// agreement in force on the week's first day within the placement (the
+// Monday, or the start of a placement that begins mid-week).
+func termsFor(p *placement.Placement, c *client.Client, week ts.ISOWeek) (ts.Terms, error) {
+	per := p.Period()
+	period := ts.Period{Start: dateOf(per.Start), End: dateOf(per.End)}
+	if !period.Overlaps(week) {
+		return ts.Terms{}, domain.Rule("week_outside_placement", "week", "the week is outside the placement period",
+			"Deze week valt buiten de plaatsingsperiode.")
+	}
+	day := week.Start()
+	if day.Before(period.Start) {
+		day = period.Start
+	}
+	a, ok := c.AgreementOn(time.Date(day.Year, day.Month, day.Day, 0, 0, 0, 0, time.UTC))
+	if !ok {
+		return ts.Terms{}, domain.Rule("no_agreement", "week", "there is no agreement with the client for this week",
+			"Voor deze week zijn er geen afspraken met de opdrachtgever.")
+	}
+	terms := ts.Terms{
+		PlacementID:      p.ID(),
+		Week:             week,
+		NormalHourType:   a.NormalHourType,
+		TimeRegistration: a.TimeRegistration,
+		EnteredBy:        a.EnteredBy,
+		Chain:            append([]domain.Role(nil), a.ApprovalChain...),
+		Period:           period,
+		Allowances:       ts.AllowanceRates{PerDayCents: a.Allowances.PerDayCents, PerHourCents: a.Allowances.PerHourCents},
+		ClientID:         p.ClientID(),
+		IntermediaryID:   p.IntermediaryID(),
+		WorkerID:         p.WorkerID(),
+	}
+	for _, h := range a.HourTypes {
+		terms.HourTypes = append(terms.HourTypes, ts.HourType{Code: h.Code, Name: h.Name, Percentage: h.Percentage, Absence: h.Absence})
+	}
+	return terms, nil
+}
+
+// decide loads the timesheet, runs the aggregate's decision and saves its
+// events with the loaded revision.
+func (h *Handler) decide(ctx context.Context, meta commands.Meta, t Target,
+	fn func(l *loaded) ([]domain.Event, error)) (commands.Result, []domain.Event, error) {
+	l, err := h.load(ctx, meta.Actor, t)
+	if err != nil {
+		return commands.Result{}, nil, err
+	}
+	events, err := fn(l)
+	if err != nil {
+		return commands.Result{}, nil, err
+	}
+	res, err := commands.Save(ctx, h.store, l.stream, meta, l.now, events...)
+	if err != nil {
+		return commands.Result{}, nil, err
+	}
+	return res, events, nil
+}

@@ -1,0 +1,233 @@
+package timesheetapi
+
+import (
+	"context"
+	"net/http"
+
+	"backoffice/commands"
+	cmd "backoffice/commands/timesheet"
+	"backoffice/http/api"
+	"backoffice/http/httpx"
+)
+
+// command is the shape of every single-timesheet command handler: parse the
+// target and body (inside the Command callback, so an Idempotency-Key
+// covers the body), run one command.
+func command(s *api.Server, status int, run func(r *http.Request, w http.ResponseWriter, ctx context.Context, meta commands.Meta, t cmd.Target) (commands.Result, any, error)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.Command(w, r, status, func(ctx context.Context, meta commands.Meta) (commands.Result, any, error) {
+			t, err := target(r)
+			if err != nil {
+				return commands.Result{}, nil, err
+			}
+			return run(r, w, ctx, meta, t)
+		})
+	})
+}
+
+// created is the body of a command that creates a numbered item.
+type created struct {
+	Position string `json:"position"`
+	ID       int    `json:"id"`
+}
+
+func (f *Feature) handleSetLine(s *api.Server) http.Handler {
+	return command(s, http.StatusOK, func(r *http.Request, w http.ResponseWriter, ctx context.Context, meta commands.Meta, t cmd.Target) (commands.Result, any, error) {
+		b, err := httpx.Decode[lineBody](w, r)
+		if err != nil {
+			return commands.Result{}, nil, err
+		}
+		m, err := b.minutes()
+		if err != nil {
+			return commands.Result{}, nil, err
+		}
+		res, err := f.commands.SetLine(ctx, meta, cmd.SetLine{Target: t, HourType: hourType(r), Minutes: m})
+		return res, nil, err
+	})
+}
+
+func (f *Feature) handleWipeLine(s *api.Server) http.Handler {
+	return command(s, http.StatusOK, func(r *http.Request, w http.ResponseWriter, ctx context.Context, meta commands.Meta, t cmd.Target) (commands.Result, any, error) {
+		res, err := f.commands.WipeLine(ctx, meta, cmd.WipeLine{Target: t, HourType: hourType(r)})
+		return res, nil, err
+	})
+}
+
+func (f *Feature) handleAddEntry(s *api.Server) http.Handler {
+	return command(s, http.StatusCreated, func(r *http.Request, w http.ResponseWriter, ctx context.Context, meta commands.Meta, t cmd.Target) (commands.Result, any, error) {
+		b, err := httpx.Decode[entryBody](w, r)
+		if err != nil {
+			return commands.Result{}, nil, err
+		}
+		in, err := b.input()
+		if err != nil {
+			return commands.Result{}, nil, err
+		}
+		res, id, err := f.commands.AddEntry(ctx, meta, cmd.AddEntry{Target: t, Entry: in})
+		return res, created{Position: res.Position.String(), ID: id}, err
+	})
+}
+
+func (f *Feature) handleChangeEntry(s *api.Server) http.Handler {
+	return command(s, http.StatusOK, func(r *http.Request, w http.ResponseWriter, ctx context.Context, meta commands.Meta, t cmd.Target) (commands.Result, any, error) {
+		id, err := pathID(r, "id")
+		if err != nil {
+			return commands.Result{}, nil, err
+		}
+		b, err := httpx.Decode[entryBody](w, r)
+		if err != nil {
+			return commands.Result{}, nil, err
+		}
+		in, err := b.input()
+		if err != nil {
+			return commands.Result{}, nil, err
+		}
+		res, err := f.commands.ChangeEntry(ctx, meta, cmd.ChangeEntry{Target: t, EntryID: id, Entry: in})
+		return res, nil, err
+	})
+}
+
+func (f *Feature) handleRemoveEntry(s *api.Server) http.Handler {
+	return command(s, http.StatusOK, func(r *http.Request, w http.ResponseWriter, ctx context.Context, meta commands.Meta, t cmd.Target) (commands.Result, any, error) {
+		id, err := pathID(r, "id")
+		if err != nil {
+			return commands.Result{}, nil, err
+		}
+		res, err := f.commands.RemoveEntry(ctx, meta, cmd.RemoveEntry{Target: t, EntryID: id})
+		return res, nil, err
+	})
+}
+
+func (f *Feature) handleAddExpense(s *api.Server) http.Handler {
+	return command(s, http.StatusCreated, func(r *http.Request, w http.ResponseWriter, ctx context.Context, meta commands.Meta, t cmd.Target) (commands.Result, any, error) {
+		b, err := httpx.Decode[expenseBody](w, r)
+		if err != nil {
+			return commands.Result{}, nil, err
+		}
+		in, err := b.input()
+		if err != nil {
+			return commands.Result{}, nil, err
+		}
+		res, id, err := f.commands.AddExpense(ctx, meta, cmd.AddExpense{Target: t, Expense: in})
+		return res, created{Position: res.Position.String(), ID: id}, err
+	})
+}
+
+func (f *Feature) handleRemoveExpense(s *api.Server) http.Handler {
+	return command(s, http.StatusOK, func(r *http.Request, w http.ResponseWriter, ctx context.Context, meta commands.Meta, t cmd.Target) (commands.Result, any, error) {
+		id, err := pathID(r, "id")
+		if err != nil {
+			return commands.Result{}, nil, err
+		}
+		res, err := f.commands.RemoveExpense(ctx, meta, cmd.RemoveExpense{Target: t, ExpenseID: id})
+		return res, nil, err
+	})
+}
+
+func (f *Feature) handleAddRemark(s *api.Server) http.Handler {
+	return command(s, http.StatusCreated, func(r *http.Request, w http.ResponseWriter, ctx context.Context, meta commands.Meta, t cmd.Target) (commands.Result, any, error) {
+		b, err := httpx.Decode[remarkBody](w, r)
+		if err != nil {
+			return commands.Result{}, nil, err
+		}
+		res, err := f.commands.AddRemark(ctx, meta, cmd.AddRemark{Target: t, Text: b.Text})
+		return res, nil, err
+	})
+}
+
+func (f *Feature) handleOffer(s *api.Server) http.Handler {
+	return command(s, http.StatusOK, func(r *http.Request, w http.ResponseWriter, ctx context.Context, meta commands.Meta, t cmd.Target) (commands.Result, any, error) {
+		if _, err := decodeOptional[struct{}](w, r); err != nil {
+			return commands.Result{}, nil, err
+		}
+		res, err := f.commands.Offer(ctx, meta, cmd.Offer{Target: t})
+		return res, nil, err
+	})
+}
+
+func (f *Feature) handleApprove(s *api.Server) http.Handler {
+	return command(s, http.StatusOK, func(r *http.Request, w http.ResponseWriter, ctx context.Context, meta commands.Meta, t cmd.Target) (commands.Result, any, error) {
+		b, err := decodeOptional[approveBody](w, r)
+		if err != nil {
+			return commands.Result{}, nil, err
+		}
+		res, err := f.commands.Approve(ctx, meta, cmd.Approve{Target: t, Step: b.Step, Hash: b.Hash})
+		return res, nil, err
+	})
+}
+
+func (f *Feature) handleReject(s *api.Server) http.Handler {
+	return command(s, http.StatusOK, func(r *http.Request, w http.ResponseWriter, ctx context.Context, meta commands.Meta, t cmd.Target) (commands.Result, any, error) {
+		b, err := httpx.Decode[rejectBody](w, r)
+		if err != nil {
+			return commands.Result{}, nil, err
+		}
+		res, err := f.commands.Reject(ctx, meta, cmd.Reject{Target: t, Reason: b.Reason})
+		return res, nil, err
+	})
+}
+
+func (f *Feature) handleMarkImported(s *api.Server) http.Handler {
+	return command(s, http.StatusOK, func(r *http.Request, w http.ResponseWriter, ctx context.Context, meta commands.Meta, t cmd.Target) (commands.Result, any, error) {
+		b, err := httpx.Decode[importedBody](w, r)
+		if err != nil {
+			return commands.Result{}, nil, err
+		}
+		res, err := f.commands.MarkImported(ctx, meta, cmd.MarkImported{Target: t, ImportBatch: b.ImportBatch})
+		return res, nil, err
+	})
+}
+
+// bulkItemResult is one item of a bulk approval's answer.
+type bulkItemResult struct {
+	Placement string             `json:"placement"`
+	Week      string             `json:"week"`
+	Status    int                `json:"status"` // the HTTP status a single approve would have had
+	Position  string             `json:"position,omitempty"`
+	Error     *httpx.ErrorDetail `json:"error,omitempty"`
+}
+
+type bulkResponse struct {
+	Position string           `json:"position"`
+	Approved int              `json:"approved"`
+	Failed   int              `json:"failed"`
+	Results  []bulkItemResult `json:"results"`
+}
+
+func (f *Feature) handleBulkApprove(s *api.Server) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.Command(w, r, http.StatusOK, func(ctx context.Context, meta commands.Meta) (commands.Result, any, error) {
+			b, err := httpx.Decode[bulkBody](w, r)
+			if err != nil {
+				return commands.Result{}, nil, err
+			}
+			items, err := b.items()
+			if err != nil {
+				return commands.Result{}, nil, err
+			}
+			outcomes, last, err := f.commands.BulkApprove(ctx, meta, items)
+			if err != nil {
+				return commands.Result{}, nil, err
+			}
+			resp := bulkResponse{Position: last.Position.String(), Results: make([]bulkItemResult, len(outcomes))}
+			for i, o := range outcomes {
+				res := bulkItemResult{Placement: o.Item.PlacementID, Week: o.Item.Week.String(), Status: http.StatusOK}
+				if o.Err != nil {
+					res.Status = httpx.Status(o.Err)
+					d := httpx.Detail(o.Err, "en")
+					res.Error = &d
+					if res.Status >= 500 {
+						s.Log.ErrorContext(ctx, "bulk approve item failed", "placement", o.Item.PlacementID,
+							"week", o.Item.Week.String(), "request_id", httpx.RequestID(ctx), "err", o.Err)
+					}
+					resp.Failed++
+				} else {
+					res.Position = o.Result.Position.String()
+					resp.Approved++
+				}
+				resp.Results[i] = res
+			}
+			return last, resp, nil
+		})
+	})
+}

@@ -1,0 +1,94 @@
+// Package timesheetapi is the timesheet slice of the JSON API (/api/v1):
+// the status overview, week colours, the timesheet list, detail and
+// history, and every timesheet command. Handlers parse, call one command
+// (commands/timesheet) or one query (readmodel/timesheets) and render; the
+// command and query layers check role and scope.
+//
+// Every command answers with the global position of its last event (body
+// "position" and header X-Position); every query accepts min_position and
+// waits for the read models it reads to pass it (504 when they do not in
+// time). See docs/timesheets.md.
+package timesheetapi
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/mux"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	cmd "backoffice/commands/timesheet"
+	"backoffice/eventstore"
+	"backoffice/http/api"
+	rm "backoffice/readmodel/timesheets"
+)
+
+// Deps are the feature's collaborators; Store and Pool are required.
+type Deps struct {
+	Store eventstore.Store
+	Pool  *pgxpool.Pool
+	// Clock decides deadlines, late flags and fillable weeks (time.Now
+	// when nil). Commands and queries share it.
+	Clock func() time.Time
+}
+
+// Feature is the timesheet API. It implements api.Feature.
+type Feature struct {
+	commands *cmd.Handler
+	queries  *rm.Queries
+	history  *rm.History
+	clock    func() time.Time
+}
+
+var _ api.Feature = (*Feature)(nil)
+
+// New builds the feature, refusing missing dependencies.
+func New(d Deps) (*Feature, error) {
+	if d.Store == nil || d.Pool == nil {
+		return nil, errors.New("timesheetapi: Store and Pool are required")
+	}
+	if d.Clock == nil {
+		d.Clock = time.Now
+	}
+	c, err := cmd.New(d.Store, d.Clock)
+	if err != nil {
+		return nil, err
+	}
+	q, err := rm.NewQueries(d.Pool, d.Clock)
+	if err != nil {
+		return nil, err
+	}
+	h, err := rm.NewHistory(d.Store)
+	if err != nil {
+		return nil, err
+	}
+	return &Feature{commands: c, queries: q, history: h, clock: d.Clock}, nil
+}
+
+// Routes registers every route of the feature on the /api/v1 subrouter.
+// Only the exact path /placements/{id}/weeks is ours under /placements.
+func (f *Feature) Routes(r *mux.Router, s *api.Server) {
+	const one = "/timesheets/{placement}/{week}"
+	get, put, post, del := http.MethodGet, http.MethodPut, http.MethodPost, http.MethodDelete
+
+	r.Handle("/overview", f.handleOverview(s)).Methods(get)
+	r.Handle("/placements/{id}/weeks", f.handleWeeks(s)).Methods(get)
+	r.Handle("/timesheets", f.handleList(s)).Methods(get)
+	r.Handle("/timesheets/approve", f.handleBulkApprove(s)).Methods(post)
+
+	r.Handle(one, f.handleDetail(s)).Methods(get)
+	r.Handle(one+"/history", f.handleHistory(s)).Methods(get)
+	r.Handle(one+"/lines/{hourType}", f.handleSetLine(s)).Methods(put)
+	r.Handle(one+"/lines/{hourType}", f.handleWipeLine(s)).Methods(del)
+	r.Handle(one+"/entries", f.handleAddEntry(s)).Methods(post)
+	r.Handle(one+"/entries/{id}", f.handleChangeEntry(s)).Methods(put)
+	r.Handle(one+"/entries/{id}", f.handleRemoveEntry(s)).Methods(del)
+	r.Handle(one+"/expenses", f.handleAddExpense(s)).Methods(post)
+	r.Handle(one+"/expenses/{id}", f.handleRemoveExpense(s)).Methods(del)
+	r.Handle(one+"/remarks", f.handleAddRemark(s)).Methods(post)
+	r.Handle(one+"/offer", f.handleOffer(s)).Methods(post)
+	r.Handle(one+"/approve", f.handleApprove(s)).Methods(post)
+	r.Handle(one+"/reject", f.handleReject(s)).Methods(post)
+	r.Handle(one+"/imported", f.handleMarkImported(s)).Methods(post)
+}

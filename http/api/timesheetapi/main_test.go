@@ -1,0 +1,291 @@
+package timesheetapi_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"backoffice/commands"
+	"backoffice/domain"
+	"backoffice/domain/client"
+	"backoffice/domain/placement"
+	"backoffice/eventstore"
+	"backoffice/eventstore/postgres"
+	"backoffice/http/api"
+	"backoffice/http/api/timesheetapi"
+	"backoffice/internal/pgtest"
+	"backoffice/projections"
+	"backoffice/readmodel"
+	rm "backoffice/readmodel/timesheets"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// testAuth is a test double of authentication: the X-Test-Actor header
+// names one of the fixed actors below.
+type testAuth struct{}
+
+var actors = map[string]domain.Actor{
+	"worker1":    {AccountID: "acc-w1", Role: domain.RoleWorker, WorkerID: "w1"},
+	"client1":    {AccountID: "acc-c1", Role: domain.RoleClient, ClientID: "c1"},
+	"inter1":     {AccountID: "acc-i1", Role: domain.RoleIntermediary, IntermediaryID: "i1"},
+	"worker2":    {AccountID: "acc-w2", Role: domain.RoleWorker, WorkerID: "w2"},
+	"client2":    {AccountID: "acc-c2", Role: domain.RoleClient, ClientID: "c2"},
+	"inter2":     {AccountID: "acc-i2", Role: domain.RoleIntermediary, IntermediaryID: "i2"},
+	"backoffice": {AccountID: "acc-bo", Role: domain.RoleBackoffice},
+	"payroll":    {AccountID: "acc-pay", Role: domain.RolePayroll},
+	"auditor":    {AccountID: "acc-aud", Role: domain.RoleAuditor},
+}
+
+func (testAuth) Authenticate(r *http.Request) (domain.Actor, error) {
+	a, ok := actors[r.Header.Get("X-Test-Actor")]
+	if !ok {
+		return domain.Actor{}, &domain.Error{Kind: domain.KindUnauthorized, Code: "unauthenticated", Message: "log in first"}
+	}
+	return a, nil
+}
+
+// now is Monday 2 February 2026, 09:00 in Amsterdam: week 2026-W05 has
+// just ended (entry deadline Tuesday 00:00), W06 has started, W07 has not.
+var now = time.Date(2026, 2, 2, 8, 0, 0, 0, time.UTC)
+
+func day(s string) time.Time {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+type env struct {
+	t     testing.TB
+	url   string
+	store eventstore.Store
+	pool  *pgxpool.Pool
+	rt    *projections.Runtime
+	// seeded is the position of the last seeded event.
+	seeded string
+}
+
+func migrate(ctx context.Context, cs string) error {
+	if err := postgres.Migrate(ctx, cs); err != nil {
+		return err
+	}
+	pool, err := pgxpool.New(ctx, cs)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	if err := readmodel.Migrate(ctx, pool); err != nil {
+		return err
+	}
+	return projections.Migrate(ctx, pool)
+}
+
+func agreement(chain ...domain.Role) client.Agreement {
+	return client.Agreement{
+		HourTypes: []client.HourType{
+			{Code: "100", Name: "Normale uren", Percentage: 100},
+			{Code: "125", Name: "Overuren 125%", Percentage: 125},
+		},
+		NormalHourType: "100",
+		EnteredBy:      domain.RoleWorker,
+		ApprovalChain:  chain,
+	}
+}
+
+// newEnv starts the whole stack on a fresh database: the PostgreSQL event
+// store, the projections runtime in the background, and the API with the
+// timesheet feature behind an httptest server. Two tenants: (i1, c1, w1,
+// placement p1) and (i2, c2, w2, placement p2).
+func newEnv(t testing.TB) *env {
+	t.Helper()
+	cs := pgtest.NewDBFromTemplate(t, "timesheetapi", migrate)
+	pool := pgtest.Pool(t, cs)
+	ctx := context.Background()
+	store, err := postgres.New(ctx, pool, postgres.Options{AllowUnsafeFsync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = store.Close() })
+	e := &env{t: t, store: store, pool: pool}
+
+	chain := []domain.Role{domain.RoleClient, domain.RoleIntermediary}
+	e.seed(client.Stream("c1"), &client.Registered{ClientID: "c1", IntermediaryID: "i1", Name: "Bakkerij Korenaar", KvK: "12345678",
+		AgreementFrom: day("2025-01-01"), Agreement: agreement(chain...)})
+	e.seed(client.Stream("c2"), &client.Registered{ClientID: "c2", IntermediaryID: "i2", Name: "Transport Smit", KvK: "87654321",
+		AgreementFrom: day("2025-01-01"), Agreement: agreement(chain...)})
+	e.seed(placement.Stream("p1"), &placement.Started{PlacementID: "p1", WorkerID: "w1", ClientID: "c1", IntermediaryID: "i1",
+		Function: "Bakker", Start: day("2026-01-05")})
+	e.seed(placement.Stream("p2"), &placement.Started{PlacementID: "p2", WorkerID: "w2", ClientID: "c2", IntermediaryID: "i2",
+		Function: "Chauffeur", Start: day("2026-01-05")})
+
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	rt, err := projections.New(projections.Config{Store: store, Pool: pool, Projectors: rm.Projectors(), Logger: log,
+		WaitTimeout: 30 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.rt = rt
+	rctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := rt.Run(rctx); err != nil {
+			t.Errorf("projections: %v", err)
+		}
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+
+	clock := func() time.Time { return now }
+	feature, err := timesheetapi.New(timesheetapi.Deps{Store: store, Pool: pool, Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	server, err := api.New(api.Deps{Log: log, Pool: pool, Auth: testAuth{}, Wait: rt, Clock: clock,
+		WaitTimeout: 30 * time.Second, Features: []api.Feature{feature}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(server)
+	t.Cleanup(srv.Close)
+	e.url = srv.URL + "/api/v1"
+	return e
+}
+
+func (e *env) seed(stream string, events ...domain.Event) {
+	e.t.Helper()
+	st := commands.Stream{Name: stream} // a new stream
+	meta := commands.Meta{Actor: domain.Actor{AccountID: "seed", Role: domain.RoleBackoffice}}
+	res, err := commands.Save(context.Background(), e.store, st, meta, now, events...)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.seeded = res.Position.String()
+}
+
+// response is an HTTP answer.
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (r response) decode(t testing.TB, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.body, v); err != nil {
+		t.Fatalf("decode %s: %v", r.body, err)
+	}
+}
+
+// position is the "position" of a command's answer.
+func (r response) position(t testing.TB) string {
+	t.Helper()
+	var b struct {
+		Position string `json:"position"`
+	}
+	r.decode(t, &b)
+	if b.Position == "" || r.header.Get("X-Position") != b.Position {
+		t.Fatalf("position %q, X-Position %q in %s", b.Position, r.header.Get("X-Position"), r.body)
+	}
+	return b.Position
+}
+
+// errorCode is the error envelope's code and field.
+func (r response) errorCode(t testing.TB) (string, string) {
+	t.Helper()
+	var b struct {
+		Error struct {
+			Code  string `json:"code"`
+			Field string `json:"field"`
+		} `json:"error"`
+	}
+	r.decode(t, &b)
+	return b.Error.Code, b.Error.Field
+}
+
+func (e *env) do(method, path, actor string, body any, header ...string) response {
+	e.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	case []byte:
+		rd = bytes.NewReader(b)
+	default:
+		j, err := json.Marshal(b)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		rd = bytes.NewReader(j)
+	}
+	req, err := http.NewRequest(method, e.url+path, rd)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if actor != "" {
+		req.Header.Set("X-Test-Actor", actor)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return response{status: res.StatusCode, header: res.Header, body: b}
+}
+
+// must runs a request and fails the test unless it answers want.
+func (e *env) must(want int, method, path, actor string, body any, header ...string) response {
+	e.t.Helper()
+	r := e.do(method, path, actor, body, header...)
+	if r.status != want {
+		e.t.Fatalf("%s %s as %s: status %d, want %d: %s", method, path, actor, r.status, want, r.body)
+	}
+	return r
+}
+
+// overview reads the status overview after pos.
+func (e *env) overview(actor, pos string) rm.Overview {
+	e.t.Helper()
+	var o rm.Overview
+	e.must(200, "GET", "/overview?min_position="+pos, actor, nil).decode(e.t, &o)
+	return o
+}
+
+// weekStatus is the colour of a week of placement p in 2026 after pos.
+func (e *env) week(actor, p string, week int, pos string) rm.WeekColour {
+	e.t.Helper()
+	var c rm.Calendar
+	e.must(200, "GET", "/placements/"+p+"/weeks?year=2026&min_position="+pos, actor, nil).decode(e.t, &c)
+	if len(c.Weeks) != 53 { // 2026 has 53 ISO weeks
+		e.t.Fatalf("2026 has %d weeks, want 53", len(c.Weeks))
+	}
+	return c.Weeks[week-1]
+}
+
+func (e *env) detail(actor, path, pos string) rm.Detail {
+	e.t.Helper()
+	var d rm.Detail
+	e.must(200, "GET", path+"?min_position="+pos, actor, nil).decode(e.t, &d)
+	return d
+}

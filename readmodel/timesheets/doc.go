@@ -1,0 +1,24 @@
+// Package timesheets is the read side of the timesheets (urenbriefjes): two
+// projectors and the typed queries of the screens built on their tables.
+//
+//   - Placements (projector "timesheet_placements") keeps ts_placements: the
+//     tenant IDs and period of every placement, from placement.started and
+//     placement.ended, for the week colours (fillable weeks) and scope checks.
+//   - Timesheets (projector "timesheets") keeps ts_timesheets, one row per
+//     timesheet stream with the filterable fields as columns and the detail
+//     as a jsonb document folded from the events, and ts_status_counts, the
+//     pre-aggregated status counts per scope (everything, an intermediary, a
+//     client, a worker) behind the home screen's status overview.
+//
+// Both are batch projectors: a catch-up batch loads every touched row once,
+// folds its events in memory and writes each row and count back with one
+// statement. Writes are idempotent: a row remembers the last stream revision
+// it applied, an event at or below it is skipped (and counts only move with
+// rows that changed), and an event that skips a revision is refused so a
+// gap is never papered over.
+//
+// Every query takes the actor and derives its scope with account.ScopeOf; a
+// row outside the scope is indistinguishable from a missing one. Late flags
+// and fillable weeks are computed against the injected clock at query time,
+// on top of the late flags the events recorded.
+package timesheets

@@ -1,0 +1,90 @@
+package timesheets
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"backoffice/domain"
+	"backoffice/domain/account"
+	"backoffice/domain/placement"
+	ts "backoffice/domain/timesheet"
+	"backoffice/eventstore"
+)
+
+// History reads a timesheet's events from the event store itself (not a
+// read model), so users and auditors see exactly what is stored.
+type History struct {
+	store eventstore.Store
+}
+
+// NewHistory returns the history reader.
+func NewHistory(store eventstore.Store) (*History, error) {
+	if store == nil {
+		return nil, errors.New("timesheets: NewHistory: nil store")
+	}
+	return &History{store: store}, nil
+}
+
+// historyPage is how many events one read returns.
+const historyPage = 500
+
+func (h *History) readAll(ctx context.Context, stream string, each func(eventstore.RecordedEvent) error) error {
+	var from uint64
+	for {
+		evs, err := h.store.ReadStream(ctx, stream, eventstore.ReadStreamOptions{From: from, Max: historyPage})
+		if errors.Is(err, eventstore.ErrStreamNotFound) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("timesheets: unable to read %s: %w", stream, err)
+		}
+		for _, e := range evs {
+			if err := each(e); err != nil {
+				return err
+			}
+			from = e.Revision + 1
+		}
+		if len(evs) < historyPage {
+			return nil
+		}
+	}
+}
+
+// Of returns the events of a placement's timesheet for a week, oldest
+// first, with actor and time. The placement is loaded from the event store
+// for the scope check: outside the actor's scope it is not found.
+func (h *History) Of(ctx context.Context, actor domain.Actor, placementID string, week ts.ISOWeek) ([]HistoryEvent, error) {
+	if !week.Valid() {
+		return nil, domain.Invalid("week_invalid", "week", "not an ISO week", "Geen geldige week.")
+	}
+	p := &placement.Placement{}
+	err := h.readAll(ctx, placement.Stream(placementID), func(rec eventstore.RecordedEvent) error {
+		ev, err := placement.Events.Decode(rec.Type, rec.Data)
+		if err != nil {
+			return fmt.Errorf("timesheets: %s revision %d: %w", rec.Stream, rec.Revision, err)
+		}
+		return p.Apply(ev)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !p.Exists() || !account.CanSeePlacement(actor, p.Ref()) {
+		return nil, domain.ErrNotFound
+	}
+	out := []HistoryEvent{}
+	err = h.readAll(ctx, ts.StreamName(placementID, week), func(rec eventstore.RecordedEvent) error {
+		data := rec.Data
+		if len(data) == 0 {
+			data = []byte("null")
+		}
+		out = append(out, HistoryEvent{Revision: rec.Revision, Position: rec.Position.String(), Type: rec.Type,
+			OccurredAt: occurred(rec), RecordedAt: rec.Created.UTC(),
+			Actor: Actor{Role: rec.Metadata.ActorRole, AccountID: rec.Metadata.ActorID}, Data: data})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
