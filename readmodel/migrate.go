@@ -35,7 +35,7 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
 
 func migrateDB(ctx context.Context, db *sql.DB) error {
 	p, err := goose.NewProvider(goose.DialectPostgres, db, mustSub(migrations, "migrations"),
-		goose.WithTableName(versionTable))
+		goose.WithTableName(versionTable), goose.WithAllowOutofOrder(true))
 	if err != nil {
 		return fmt.Errorf("readmodel: prepare migrations: %w", err)
 	}

@@ -12,14 +12,15 @@ import (
 	"backoffice/http/httpx"
 )
 
-// Error writes err as the JSON error envelope in the actor's language.
+// Error writes err as the JSON error envelope, in Dutch when the request's
+// Accept-Language prefers it and in English otherwise.
 func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 	status := httpx.Status(err)
 	if status >= 500 {
 		s.Log.ErrorContext(r.Context(), "api request failed", "method", r.Method, "path", r.URL.Path,
 			"request_id", httpx.RequestID(r.Context()), "err", err)
 	}
-	httpx.WriteJSON(w, status, httpx.ErrorBody{Error: httpx.Detail(err, "en")})
+	httpx.WriteJSON(w, status, httpx.ErrorBody{Error: httpx.Detail(err, httpx.Language(r))})
 }
 
 // Actor authenticates the request, writing the 401 itself when it fails.

@@ -30,12 +30,30 @@ type Deps struct {
 	Outbox Outbox
 	Demo   bool
 
+	// Cookies decides the Secure attribute (and __Host- names) of the
+	// portal's cookies; the default decides per request (secureRequest).
+	Cookies CookiePolicy
+
 	Log   *slog.Logger     // default slog.Default()
 	Clock func() time.Time // default time.Now
 	// WaitTimeout bounds the read-your-writes wait of a page after a form
 	// (default 3s); after it the page renders with a notice.
 	WaitTimeout time.Duration
 }
+
+// CookiePolicy decides whether the portal's cookies are Secure.
+type CookiePolicy int
+
+const (
+	// CookiesPerRequest: Secure, except on plain HTTP to localhost.
+	CookiesPerRequest CookiePolicy = iota
+	// CookiesSecure: always Secure (a public HTTPS address, also behind a
+	// proxy that forwards plain HTTP from localhost).
+	CookiesSecure
+	// CookiesPlain: never Secure; only for a portal served over plain HTTP
+	// on localhost.
+	CookiesPlain
+)
 
 // Server is the portal's handler.
 type Server struct {

@@ -101,7 +101,14 @@ func newCookie(name, value string, secure bool, maxAge int) *http.Cookie {
 // CSRF token, and puts them in the request context.
 func (s *Server) session(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		st := &reqState{secure: secureRequest(r), lang: "nl"}
+		secure := secureRequest(r)
+		switch s.Cookies {
+		case CookiesSecure:
+			secure = true
+		case CookiesPlain:
+			secure = false
+		}
+		st := &reqState{secure: secure, lang: "nl"}
 		if c, err := r.Cookie(cookieName(sessionCookie, st.secure)); err == nil && c.Value != "" {
 			u, err := s.Identity.Authenticate(r.Context(), c.Value)
 			switch {
