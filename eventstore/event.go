@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 )
@@ -81,8 +82,8 @@ func Validate(stream string, events []EventData) error {
 		if e.Type == "" {
 			return fmt.Errorf("%w: event %d has no type", ErrInvalidAppend, i)
 		}
-		if len(e.Data) > 0 && !json.Valid(e.Data) {
-			return fmt.Errorf("%w: event %d data is not JSON", ErrInvalidAppend, i)
+		if len(e.Data) > 0 && (!json.Valid(e.Data) || !utf8.Valid(e.Data)) {
+			return fmt.Errorf("%w: event %d data is not JSON in UTF-8", ErrInvalidAppend, i)
 		}
 	}
 	return nil

@@ -24,7 +24,19 @@ type ReadStreamOptions struct {
 	Max int
 }
 
-// Store is the event store port.
+// Store is the event store port. Every adapter passes the conformance suite
+// in eventstoretest; these are the rules it holds them to:
+//
+//   - The global log orders each stream's events by revision, and the events
+//     of one append sit next to each other in it.
+//   - ReadStream sees an append as soon as Append returns. ReadAll,
+//     HeadPosition and SubscribeAll may see it a moment later (the PostgreSQL
+//     adapter shows an event only once every older transaction has ended, so
+//     a reader never skips an event that commits late), but never out of
+//     order and never twice.
+//   - The global log holds only application events: system events of the
+//     underlying store (EventStoreDB's $-prefixed ones) are not shown.
+//   - After Close every method returns ErrClosed; Close may be called twice.
 type Store interface {
 	// Append adds events to a stream atomically if expected holds. It returns
 	// ErrWrongExpectedRevision (a *WrongExpectedRevisionError) when it does
