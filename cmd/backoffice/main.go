@@ -31,6 +31,7 @@ Commands:
   migrate                     bring the database schema up to date
   projections status          show every projector's checkpoint, head and lag
   projections rebuild NAME    rebuild one read model from the first event
+  bootstrap EMAIL             create the first back-office account (password on stdin)
   help                        show this text
 
 Without BACKOFFICE_DATABASE_URL the commands use the embedded PostgreSQL
@@ -49,6 +50,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return migrate(ctx, args[1:], getenv, stdout, stderr)
 	case "projections":
 		return projectionsCmd(ctx, args[1:], getenv, stdout, stderr)
+	case "bootstrap":
+		return bootstrap(ctx, args[1:], getenv, stdin, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
