@@ -9,7 +9,6 @@ import (
 	"os"
 	"strings"
 
-	"backoffice/internal/app"
 	"backoffice/internal/config"
 )
 
@@ -34,29 +33,12 @@ func bootstrap(ctx context.Context, args []string, getenv func(string) string, s
 	password := strings.TrimRight(line, "\r\n")
 
 	log := newLogger(cfg, stderr)
-	db, err := openDatabase(ctx, cfg, log)
+	asm, err := assemble(ctx, cfg, getenv, log)
 	if err != nil {
 		return err
 	}
-	defer db.Close(context.WithoutCancel(ctx))
-	reg := newRegistry()
-	es, err := openEventStore(ctx, cfg, db, log, reg)
-	if err != nil {
-		return err
-	}
-	defer es.Store.Close()
-	if err := app.Migrate(ctx, db.Pool); err != nil {
-		return err
-	}
-	opts, err := appOptions(cfg, getenv, db, es, log)
-	if err != nil {
-		return err
-	}
-	opts.Registry = reg
-	a, err := app.New(ctx, opts)
-	if err != nil {
-		return err
-	}
+	defer asm.Close(ctx)
+	a := asm.App
 	_, created, err := a.Identity.BootstrapBackoffice(ctx, email, password)
 	if err != nil {
 		return err

@@ -7,7 +7,6 @@ import (
 	"io"
 	"text/tabwriter"
 
-	"backoffice/internal/app"
 	"backoffice/internal/config"
 	"backoffice/projections"
 )
@@ -29,29 +28,12 @@ func projectionsCmd(ctx context.Context, args []string, getenv func(string) stri
 		return fmt.Errorf("configuration:\n%w", err)
 	}
 	log := newLogger(cfg, stderr)
-	db, err := openDatabase(ctx, cfg, log)
+	asm, err := assemble(ctx, cfg, getenv, log)
 	if err != nil {
 		return err
 	}
-	defer db.Close(context.WithoutCancel(ctx))
-	reg := newRegistry()
-	es, err := openEventStore(ctx, cfg, db, log, reg)
-	if err != nil {
-		return err
-	}
-	defer es.Store.Close()
-	if err := app.Migrate(ctx, db.Pool); err != nil {
-		return err
-	}
-	opts, err := appOptions(cfg, getenv, db, es, log)
-	if err != nil {
-		return err
-	}
-	opts.Registry = reg
-	a, err := app.New(ctx, opts)
-	if err != nil {
-		return err
-	}
+	defer asm.Close(ctx)
+	a := asm.App
 	if sub == "status" {
 		st, err := a.Projections.Status(ctx)
 		if err != nil {

@@ -11,7 +11,6 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"backoffice/internal/app"
 	"backoffice/internal/config"
 	"backoffice/internal/demo"
 )
@@ -23,35 +22,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	log := newLogger(cfg, stderr)
 
-	db, err := openDatabase(ctx, cfg, log)
+	asm, err := assemble(ctx, cfg, getenv, log)
 	if err != nil {
 		return err
 	}
-	defer func() {
-		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
-		defer cancel()
-		if err := db.Close(stopCtx); err != nil {
-			log.Error("stop embedded PostgreSQL", "err", err)
-		}
-	}()
-	reg := newRegistry()
-	es, err := openEventStore(ctx, cfg, db, log, reg)
-	if err != nil {
-		return err
-	}
-	defer es.Store.Close()
-	if err := app.Migrate(ctx, db.Pool); err != nil {
-		return err
-	}
-	opts, err := appOptions(cfg, getenv, db, es, log)
-	if err != nil {
-		return err
-	}
-	opts.Registry = reg
-	a, err := app.New(ctx, opts)
-	if err != nil {
-		return err
-	}
+	defer asm.Close(ctx)
+	a, es := asm.App, asm.es
 	if cfg.Demo {
 		if _, err := demo.Seed(ctx, a.Identity, time.Now(), stdout); err != nil {
 			return err

@@ -55,7 +55,7 @@ type Options struct {
 	MailSender mail.Sender
 	// Auth overrides the commands/auth settings (tests: cheap argon2).
 	Auth auth.Config
-	// Demo shows the mail outbox in the portal.
+	// Demo shows the mail outbox in the portal (with Outbox).
 	Demo bool
 	// Outbox lists sent mail for the demo page (nil: no page).
 	Outbox *mail.FileOutbox
@@ -117,6 +117,11 @@ func New(ctx context.Context, o Options) (*App, error) {
 		return nil, fmt.Errorf("app: %w", err)
 	}
 
+	site, err := newPortal(o, f, rt)
+	if err != nil {
+		return nil, fmt.Errorf("app: %w", err)
+	}
+
 	metrics := httpx.NewMetrics(o.Registry)
 	root := mux.NewRouter()
 	root.Use(httpx.RequestIDs, httpx.AccessLog(o.Log.With("component", "http"), metrics))
@@ -124,9 +129,7 @@ func New(ctx context.Context, o Options) (*App, error) {
 	root.Handle("/readyz", a.handleReadyz()).Methods(http.MethodGet)
 	root.Handle("/metrics", promhttp.HandlerFor(o.Registry, promhttp.HandlerOpts{})).Methods(http.MethodGet)
 	root.PathPrefix("/api/").Handler(apiServer)
-	if f.portal != nil {
-		root.PathPrefix("/").Handler(f.portal)
-	}
+	root.PathPrefix("/").Handler(site)
 	a.Handler = root
 	return a, nil
 }

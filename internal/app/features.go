@@ -3,29 +3,35 @@ package app
 import (
 	"context"
 	"fmt"
-	"net/http"
 
 	"backoffice/commands/auth"
 	"backoffice/commands/identity"
+	tscmd "backoffice/commands/timesheet"
 	"backoffice/http/api"
 	"backoffice/http/api/identityapi"
+	"backoffice/http/api/timesheetapi"
 	"backoffice/notify/mail"
 	"backoffice/projections"
 	rmidentity "backoffice/readmodel/identity"
+	rmtimesheets "backoffice/readmodel/timesheets"
 )
 
 // features collects what the product's features contribute: projectors,
-// API slices, the portal, the authenticator and background loops.
+// API slices, the authenticator and background loops, and the services the
+// portal is built from (after the projections runtime, its Waiter).
 type features struct {
 	projectors []projections.Projector
 	api        []api.Feature
 	auth       api.Authenticator
-	portal     http.Handler
 	background []func(context.Context) error
 
 	authSvc  *auth.Service
 	identity *identity.Service
 	idQuery  *rmidentity.Queries
+
+	tsCommands *tscmd.Handler
+	tsQueries  *rmtimesheets.Queries
+	tsHistory  *rmtimesheets.History
 }
 
 func newFeatures(_ context.Context, o Options) (*features, error) {
@@ -75,5 +81,31 @@ func newFeatures(_ context.Context, o Options) (*features, error) {
 	f.projectors = append(f.projectors, mailer)
 	f.api = append(f.api, feature)
 	f.background = append(f.background, disp.Run)
+
+	if err := f.addTimesheets(o); err != nil {
+		return nil, wrap(err)
+	}
 	return f, nil
+}
+
+// addTimesheets wires the timesheets: the commands and queries (for the
+// portal), their two projectors and the API slice.
+func (f *features) addTimesheets(o Options) error {
+	var err error
+	if f.tsCommands, err = tscmd.New(o.Store, o.Clock); err != nil {
+		return err
+	}
+	if f.tsQueries, err = rmtimesheets.NewQueries(o.Pool, o.Clock); err != nil {
+		return err
+	}
+	if f.tsHistory, err = rmtimesheets.NewHistory(o.Store); err != nil {
+		return err
+	}
+	feature, err := timesheetapi.New(timesheetapi.Deps{Store: o.Store, Pool: o.Pool, Clock: o.Clock})
+	if err != nil {
+		return err
+	}
+	f.projectors = append(f.projectors, rmtimesheets.Projectors()...)
+	f.api = append(f.api, feature)
+	return nil
 }

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+
+	"backoffice/internal/app"
+	"backoffice/internal/config"
+)
+
+// assembled is the application with what must be closed after it.
+type assembled struct {
+	App *app.App
+	es  *openedStore
+	db  *database
+	log *slog.Logger
+	cfg config.Config
+}
+
+// Close closes the event store, the pool and the embedded cluster (if this
+// process started it), bounded by the shutdown timeout.
+func (a *assembled) Close(ctx context.Context) {
+	_ = a.es.Store.Close()
+	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.cfg.ShutdownTimeout)
+	defer cancel()
+	if err := a.db.Close(stopCtx); err != nil {
+		a.log.Error("stop embedded PostgreSQL", "err", err)
+	}
+}
+
+// assemble opens the database and the event store, migrates the schema and
+// builds the application: what serve, projections and bootstrap share.
+func assemble(ctx context.Context, cfg config.Config, getenv func(string) string, log *slog.Logger) (*assembled, error) {
+	db, err := openDatabase(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	out := &assembled{db: db, log: log, cfg: cfg}
+	reg := newRegistry()
+	es, err := openEventStore(ctx, cfg, db, log, reg)
+	if err != nil {
+		_ = db.Close(context.WithoutCancel(ctx))
+		return nil, err
+	}
+	out.es = es
+	fail := func(err error) (*assembled, error) {
+		out.Close(ctx)
+		return nil, err
+	}
+	if err := app.Migrate(ctx, db.Pool); err != nil {
+		return fail(err)
+	}
+	opts, err := appOptions(cfg, getenv, db, es, log)
+	if err != nil {
+		return fail(err)
+	}
+	opts.Registry = reg
+	if out.App, err = app.New(ctx, opts); err != nil {
+		return fail(err)
+	}
+	return out, nil
+}
