@@ -8,6 +8,9 @@ BENCH     ?= .
 BENCHTIME ?= 1s
 # Extra flags for go test, e.g. TESTFLAGS='-run TestFoo -v'.
 TESTFLAGS ?=
+# The browser tests write screenshots of the main screens (desktop and phone
+# width) here.
+SCREENSHOTS ?= $(CURDIR)/test-artifacts/screenshots
 
 ENSURE := bash internal/tools/ensure.sh
 
@@ -18,7 +21,8 @@ run: ensure-postgres
 
 test: ensure-postgres ensure-chromium
 	$(GO) vet ./...
-	$(GO) test -race -timeout 20m $(TESTFLAGS) ./...
+	BACKOFFICE_SCREENSHOTS=$(SCREENSHOTS) $(GO) test -race -timeout 20m $(TESTFLAGS) ./...
+	@echo "Screenshots of the portal: $(SCREENSHOTS)"
 
 bench: ensure-postgres
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) -benchmem -timeout 30m ./...
