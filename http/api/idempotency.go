@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -47,15 +48,18 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, meta command
 		return
 	}
 	res, out, err := fn(ctx, meta)
+	// The bookkeeping below must happen even when the client hung up.
+	bookCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
 	if err != nil {
 		// Nothing was stored: release the key so a corrected retry can run.
-		_, _ = s.Pool.Exec(context0(r), `DELETE FROM idempotency_keys WHERE actor_id = $1 AND key = $2`, meta.Actor.AccountID, meta.IdempotencyKey)
+		_, _ = s.Pool.Exec(bookCtx, `DELETE FROM idempotency_keys WHERE actor_id = $1 AND key = $2`, meta.Actor.AccountID, meta.IdempotencyKey)
 		s.Error(w, r, err)
 		return
 	}
-	rec := httptestRecorder()
+	rec := newResponseRecorder()
 	writeCommandResult(rec, status, res, out)
-	if _, err := s.Pool.Exec(context0(r), `UPDATE idempotency_keys SET status = $3, response = $4, position = $5
+	if _, err := s.Pool.Exec(bookCtx, `UPDATE idempotency_keys SET status = $3, response = $4, position = $5
 		WHERE actor_id = $1 AND key = $2`, meta.Actor.AccountID, meta.IdempotencyKey, rec.status, rec.body.Bytes(), res.Position.String()); err != nil {
 		s.Log.ErrorContext(ctx, "store idempotent response", "err", err)
 	}
@@ -105,7 +109,7 @@ type responseRecorder struct {
 	body   bytes.Buffer
 }
 
-func httptestRecorder() *responseRecorder { return &responseRecorder{header: http.Header{}} }
+func newResponseRecorder() *responseRecorder { return &responseRecorder{header: http.Header{}} }
 
 func (rr *responseRecorder) Header() http.Header { return rr.header }
 func (rr *responseRecorder) Write(b []byte) (int, error) {
@@ -122,9 +126,4 @@ func (rr *responseRecorder) copyTo(w http.ResponseWriter) {
 	}
 	w.WriteHeader(rr.status)
 	_, _ = w.Write(rr.body.Bytes())
-}
-
-// context0 detaches bookkeeping writes from a client that hung up, bounded.
-func context0(r *http.Request) contextWithTimeout {
-	return detached(r, 5*time.Second)
 }

@@ -57,6 +57,7 @@ func (f *Feature) Routes(r *mux.Router, s *api.Server) {
 	r.HandleFunc("/session", h.login).Methods(http.MethodPost)
 	r.HandleFunc("/session", h.logout).Methods(http.MethodDelete)
 	r.HandleFunc("/me", h.me).Methods(http.MethodGet)
+	r.HandleFunc("/me/language", h.setLanguage).Methods(http.MethodPut)
 	r.HandleFunc("/activation", h.activate).Methods(http.MethodPost)
 	r.HandleFunc("/activation/reissue", h.requestLink).Methods(http.MethodPost)
 	r.HandleFunc("/password-reset", h.requestLink).Methods(http.MethodPost)

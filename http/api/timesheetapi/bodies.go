@@ -111,6 +111,13 @@ func dayError(err error, day int) error {
 	return &c
 }
 
+// addLineBody is POST .../lines: the hour type of the line to add. An
+// empty or missing hour_type is 400 hour_type_required (from the command,
+// after the scope check).
+type addLineBody struct {
+	HourType string `json:"hour_type"`
+}
+
 // entryBody is a time registration entry.
 type entryBody struct {
 	Date         string `json:"date"`  // 2026-01-26

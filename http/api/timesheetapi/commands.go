@@ -46,6 +46,27 @@ func (f *Feature) handleSetLine(s *api.Server) http.Handler {
 	})
 }
 
+// lineAdded is the body of POST .../lines: the position and the line's
+// hour type, whose URL is .../lines/{hour_type}.
+type lineAdded struct {
+	Position string `json:"position"`
+	HourType string `json:"hour_type"`
+}
+
+// handleAddLine is toevoegen: an empty line of another agreed hour type
+// (201). A line that exists is 409 line_exists (its hours are untouched),
+// an hour type outside the week's agreement 422 hour_type_not_agreed.
+func (f *Feature) handleAddLine(s *api.Server) http.Handler {
+	return command(s, http.StatusCreated, func(r *http.Request, w http.ResponseWriter, ctx context.Context, meta commands.Meta, t cmd.Target) (commands.Result, any, error) {
+		b, err := httpx.Decode[addLineBody](w, r)
+		if err != nil {
+			return commands.Result{}, nil, err
+		}
+		res, err := f.commands.AddLine(ctx, meta, cmd.AddLine{Target: t, HourType: b.HourType})
+		return res, lineAdded{Position: res.Position.String(), HourType: b.HourType}, err
+	})
+}
+
 func (f *Feature) handleWipeLine(s *api.Server) http.Handler {
 	return command(s, http.StatusOK, func(r *http.Request, w http.ResponseWriter, ctx context.Context, meta commands.Meta, t cmd.Target) (commands.Result, any, error) {
 		res, err := f.commands.WipeLine(ctx, meta, cmd.WipeLine{Target: t, HourType: hourType(r)})

@@ -1,0 +1,36 @@
+package identityapi
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"backoffice/commands"
+	"backoffice/http/httpx"
+)
+
+type languageRequest struct {
+	Language string `json:"language"`
+}
+
+type languageResponse struct {
+	Language string `json:"language"`
+	Position string `json:"position"`
+}
+
+// setLanguage: PUT /me/language {"language": "en"} → 200 {language,
+// position}. The caller's own account; the session's next request (GET
+// /me, every mail) is in the new language. Integration tokens get 403.
+func (h *handlers) setLanguage(w http.ResponseWriter, r *http.Request) {
+	h.s.Command(w, r, http.StatusOK, func(ctx context.Context, meta commands.Meta) (commands.Result, any, error) {
+		req, err := httpx.Decode[languageRequest](w, r)
+		if err != nil {
+			return commands.Result{}, nil, err
+		}
+		res, err := h.Service.SetLanguage(ctx, meta, req.Language)
+		if err != nil {
+			return res, nil, err
+		}
+		return res, languageResponse{Language: strings.ToLower(strings.TrimSpace(req.Language)), Position: res.Position.String()}, nil
+	})
+}
