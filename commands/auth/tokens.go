@@ -88,12 +88,29 @@ func (s *Service) ConsumeToken(ctx context.Context, plaintext string, purpose Pu
 			email    string
 			disabled bool
 		)
-		err := tx.QueryRow(ctx, `
-			SELECT t.account_id, t.expires_at, t.used_at, c.email, c.disabled
-			FROM auth_tokens t JOIN credentials c USING (account_id)
-			WHERE t.token_hash = $1 AND t.purpose = $2
-			FOR UPDATE OF t, c`, hashSecret(plaintext), string(purpose)).
-			Scan(&accountID, &expires, &used, &email, &disabled)
+		// Lock in the same order as IssueToken (credentials row, then the
+		// account's tokens), or the two can deadlock: find the account
+		// without a lock first, then lock and re-read.
+		err := tx.QueryRow(ctx, `SELECT account_id FROM auth_tokens WHERE token_hash = $1 AND purpose = $2`,
+			hashSecret(plaintext), string(purpose)).Scan(&accountID)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrTokenInvalid
+		}
+		if err != nil {
+			return fmt.Errorf("auth: unable to read token: %w", err)
+		}
+		err = tx.QueryRow(ctx, `SELECT email, disabled FROM credentials WHERE account_id = $1 FOR UPDATE`, accountID).
+			Scan(&email, &disabled)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrTokenInvalid
+		}
+		if err != nil {
+			return fmt.Errorf("auth: unable to read account: %w", err)
+		}
+		// A concurrent IssueToken may have replaced the token meanwhile.
+		err = tx.QueryRow(ctx, `SELECT expires_at, used_at FROM auth_tokens
+			WHERE token_hash = $1 AND purpose = $2 AND account_id = $3 FOR UPDATE`,
+			hashSecret(plaintext), string(purpose), accountID).Scan(&expires, &used)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return ErrTokenInvalid
 		}

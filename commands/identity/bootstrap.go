@@ -66,15 +66,23 @@ func (s *Service) BootstrapBackoffice(ctx context.Context, email, password strin
 }
 
 // setPassword stores a password without a mail, through a token that never
-// leaves this function.
+// leaves this function. Issuing a token voids the account's earlier unused
+// ones, so the ActivationMailer issuing the account's first link at the same
+// moment can void this one: it is then issued again (a few times at most;
+// the mailer issues one link per account).
 func (s *Service) setPassword(ctx context.Context, accountID, password string) error {
-	now := s.now()
-	tok, _, err := s.cfg.Auth.IssueToken(ctx, accountID, auth.PurposeActivation, now)
-	if err != nil {
+	for attempt := 0; ; attempt++ {
+		now := s.now()
+		tok, _, err := s.cfg.Auth.IssueToken(ctx, accountID, auth.PurposeActivation, now)
+		if err != nil {
+			return err
+		}
+		_, err = s.cfg.Auth.ConsumeToken(ctx, tok, auth.PurposeActivation, password, now)
+		if errors.Is(err, auth.ErrTokenInvalid) && attempt < 3 {
+			continue
+		}
 		return err
 	}
-	_, err = s.cfg.Auth.ConsumeToken(ctx, tok, auth.PurposeActivation, password, now)
-	return err
 }
 
 // DemoSetPassword gives an account a known password and records its

@@ -81,6 +81,8 @@ func (a *Account) Apply(e domain.Event) error {
 		a.activation, a.reset = pendingToken{}, pendingToken{}
 	case *Enabled:
 		a.disabled = false
+	case *LanguageChanged:
+		a.language = e.Language
 	default:
 		return fmt.Errorf("account: cannot apply %T", e)
 	}
@@ -98,6 +100,9 @@ func (a *Account) Email() string { return a.email }
 
 // Role returns the account's role.
 func (a *Account) Role() domain.Role { return a.role }
+
+// Language returns the account's language ("nl" or "en").
+func (a *Account) Language() string { return a.language }
 
 // Activated reports whether a password was chosen.
 func (a *Account) Activated() bool { return a.activated }

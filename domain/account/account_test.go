@@ -227,6 +227,49 @@ func TestDisableEnable(t *testing.T) {
 	}
 }
 
+func TestChangeLanguage(t *testing.T) {
+	self := domain.Actor{AccountID: "a-1", Role: domain.RoleWorker, WorkerID: "w-1", Language: "nl"}
+	otherWorker := domain.Actor{AccountID: "a-9", Role: domain.RoleWorker, WorkerID: "w-9"}
+	toEN := &account.LanguageChanged{AccountID: "a-1", Language: "en"}
+	change := func(actor domain.Actor, lang string) func(*account.Account) ([]domain.Event, error) {
+		return func(a *account.Account) ([]domain.Event, error) { return a.ChangeLanguage(actor, lang, now) }
+	}
+	tests := []struct {
+		name    string
+		given   []domain.Event
+		when    func(*account.Account) ([]domain.Event, error)
+		want    []domain.Event
+		wantErr error
+	}{
+		{"own account to English", []domain.Event{created}, change(self, "en"), []domain.Event{toEN}, nil},
+		{"case and space ignored", []domain.Event{created}, change(self, " EN "), []domain.Event{toEN}, nil},
+		{"back to Dutch", []domain.Event{created, toEN}, change(self, "nl"),
+			[]domain.Event{&account.LanguageChanged{AccountID: "a-1", Language: "nl"}}, nil},
+		{"same language records nothing", []domain.Event{created}, change(self, "nl"), nil, nil},
+		{"same after a change records nothing", []domain.Event{created, toEN}, change(self, "en"), nil, nil},
+		{"back office may", []domain.Event{created}, change(backoffice, "en"), []domain.Event{toEN}, nil},
+		{"system may", []domain.Event{created}, change(system, "en"), []domain.Event{toEN}, nil},
+		{"back office on a disabled account", []domain.Event{created, &account.Disabled{AccountID: "a-1"}},
+			change(backoffice, "en"), []domain.Event{toEN}, nil},
+		{"client user may not", []domain.Event{created}, change(clientUser, "en"), nil, account.Forbidden},
+		{"another worker may not", []domain.Event{created}, change(otherWorker, "en"), nil, account.Forbidden},
+		{"anonymous may not", []domain.Event{created}, change(domain.Actor{Role: domain.RoleWorker}, "en"), nil, account.Forbidden},
+		{"french refused", []domain.Event{created}, change(self, "fr"), nil, code("language")},
+		{"empty refused", []domain.Event{created}, change(self, ""), nil, code("language")},
+		{"needs account", nil, change(backoffice, "en"), nil, domain.ErrNotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { run(t, tt.given, tt.when, tt.want, tt.wantErr) })
+	}
+	a, err := account.Load(created, toEN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Language() != "en" || a.Actor().Language != "en" {
+		t.Fatalf("language not folded: %q %+v", a.Language(), a.Actor())
+	}
+}
+
 func TestAccountState(t *testing.T) {
 	a, err := account.Load(created,
 		&account.ActivationIssued{AccountID: "a-1", TokenHash: hashA, ExpiresAt: now},
@@ -316,6 +359,7 @@ func TestEventsRoundTrip(t *testing.T) {
 		&account.PasswordChanged{AccountID: "a-1", ViaReset: true},
 		&account.Disabled{AccountID: "a-1", Reason: "r"},
 		&account.Enabled{AccountID: "a-1"},
+		&account.LanguageChanged{AccountID: "a-1", Language: "en"},
 		&account.TokenCreated{TokenID: "t-1", Kind: account.TokenAuditor, Label: "l"},
 		&account.TokenRevoked{TokenID: "t-1", Reason: "r"},
 	}

@@ -18,6 +18,7 @@ const (
 	TypePasswordChanged        = "account.password_changed"
 	TypeDisabled               = "account.disabled"
 	TypeEnabled                = "account.enabled"
+	TypeLanguageChanged        = "account.language_changed"
 
 	TypeTokenCreated = "token.created"
 	TypeTokenRevoked = "token.revoked"
@@ -26,7 +27,7 @@ const (
 // Events is the registry of this package's event payloads.
 var Events = domain.NewRegistry(
 	&Created{}, &ActivationIssued{}, &Activated{}, &PasswordResetRequested{},
-	&PasswordChanged{}, &Disabled{}, &Enabled{},
+	&PasswordChanged{}, &Disabled{}, &Enabled{}, &LanguageChanged{},
 	&TokenCreated{}, &TokenRevoked{},
 )
 
@@ -82,6 +83,13 @@ type Enabled struct {
 	AccountID string `json:"account_id"`
 }
 
+// LanguageChanged: the account's language (portal and mail) is now
+// Language, "nl" or "en".
+type LanguageChanged struct {
+	AccountID string `json:"account_id"`
+	Language  string `json:"language"`
+}
+
 // TokenCreated: an integration token exists. Its hashed secret lives in the
 // tokens table, never in an event; the secret is shown once at creation.
 type TokenCreated struct {
@@ -103,5 +111,6 @@ func (*PasswordResetRequested) EventType() string { return TypePasswordResetRequ
 func (*PasswordChanged) EventType() string        { return TypePasswordChanged }
 func (*Disabled) EventType() string               { return TypeDisabled }
 func (*Enabled) EventType() string                { return TypeEnabled }
+func (*LanguageChanged) EventType() string        { return TypeLanguageChanged }
 func (*TokenCreated) EventType() string           { return TypeTokenCreated }
 func (*TokenRevoked) EventType() string           { return TypeTokenRevoked }

@@ -194,7 +194,8 @@ type accountsProjector struct{}
 func (accountsProjector) Name() string { return AccountsProjector }
 func (accountsProjector) Handles(t string) bool {
 	switch t {
-	case account.TypeCreated, account.TypeActivated, account.TypeDisabled, account.TypeEnabled:
+	case account.TypeCreated, account.TypeActivated, account.TypeDisabled, account.TypeEnabled,
+		account.TypeLanguageChanged:
 		return true
 	}
 	return false
@@ -222,6 +223,8 @@ func (accountsProjector) Handle(ctx context.Context, tx pgx.Tx, e eventstore.Rec
 		_, err = tx.Exec(ctx, `UPDATE accounts SET disabled = true WHERE account_id = $1`, ev.AccountID)
 	case *account.Enabled:
 		_, err = tx.Exec(ctx, `UPDATE accounts SET disabled = false WHERE account_id = $1`, ev.AccountID)
+	case *account.LanguageChanged:
+		_, err = tx.Exec(ctx, `UPDATE accounts SET language = $2 WHERE account_id = $1`, ev.AccountID, ev.Language)
 	}
 	return err
 }

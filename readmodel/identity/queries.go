@@ -437,3 +437,35 @@ func (q *Queries) Accounts(ctx context.Context, a domain.Actor) ([]Account, erro
 	}
 	return out, nil
 }
+
+// DisplayName is the name the portal greets an account's user by: the
+// worker's full name, the client's or intermediary's contact name (when
+// the account is that contact's), and otherwise (back-office users, a
+// former contact, a name not yet projected) the account's e-mail address.
+// It is "" when the account itself is not projected yet. The portal calls
+// it on every request: one look-up by primary key with three joins on
+// primary keys.
+//
+// It takes no actor: it reads only the caller's own account, whose ID
+// comes from the session.
+func (q *Queries) DisplayName(ctx context.Context, accountID string) (string, error) {
+	var name string
+	err := q.pool.QueryRow(ctx, `SELECT coalesce(nullif(CASE a.role
+			WHEN 'worker' THEN w.full_name
+			WHEN 'client' THEN c.contact_name
+			WHEN 'intermediary' THEN i.contact_name
+		END, ''), a.email)
+		FROM accounts a
+		LEFT JOIN workers w ON a.role = 'worker' AND w.worker_id = a.worker_id
+		LEFT JOIN clients c ON a.role = 'client' AND c.client_id = a.client_id AND lower(c.contact_email) = a.email
+		LEFT JOIN intermediaries i ON a.role = 'intermediary' AND i.intermediary_id = a.intermediary_id
+			AND lower(i.contact_email) = a.email
+		WHERE a.account_id = $1`, accountID).Scan(&name)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("readmodel/identity: unable to read display name: %w", err)
+	}
+	return name, nil
+}

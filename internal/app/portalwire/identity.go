@@ -8,30 +8,41 @@ import (
 	"backoffice/commands"
 	"backoffice/commands/auth"
 	"backoffice/commands/identity"
-	"backoffice/domain"
 	"backoffice/http/portal"
+	rmid "backoffice/readmodel/identity"
 )
 
-// Identity adapts commands/auth (sessions) and commands/identity
-// (activation, password reset) to portal.Identity.
+// Identity adapts commands/auth (sessions), commands/identity (activation,
+// password reset, language) and readmodel/identity (display names) to
+// portal.Identity.
 type Identity struct {
 	auth    *auth.Service
 	service *identity.Service
+	names   *rmid.Queries
 	clock   func() time.Time
 }
 
 var _ portal.Identity = (*Identity)(nil)
 
-// NewIdentity returns the adapter; every dependency is required.
+// NewIdentity returns the adapter; every dependency is required. Display
+// names are read from the identity read models in the identity service's
+// database.
 func NewIdentity(a *auth.Service, svc *identity.Service, clock func() time.Time) (*Identity, error) {
 	if a == nil || svc == nil || clock == nil {
 		return nil, errors.New("portalwire: NewIdentity: auth, identity service and clock are required")
 	}
-	return &Identity{auth: a, service: svc, clock: clock}, nil
+	return &Identity{auth: a, service: svc, names: rmid.NewQueries(svc.Pool(), clock), clock: clock}, nil
 }
 
-func userOf(s auth.Session) portal.User {
-	return portal.User{Actor: s.Actor(), Email: s.Email}
+// userOf is the portal user of a session, with the name the header shows
+// (one indexed look-up in the read models; the e-mail address until the
+// account is projected).
+func (i *Identity) userOf(ctx context.Context, s auth.Session) (portal.User, error) {
+	name, err := i.names.DisplayName(ctx, s.AccountID)
+	if err != nil {
+		return portal.User{}, err
+	}
+	return portal.User{Actor: s.Actor(), Email: s.Email, Name: name}, nil
 }
 
 // Login implements portal.Identity.
@@ -40,16 +51,24 @@ func (i *Identity) Login(ctx context.Context, email, password string, c portal.C
 	if err != nil {
 		return portal.Session{}, err
 	}
-	return portal.Session{Token: tok, User: userOf(s), ExpiresAt: s.ExpiresAt}, nil
+	u, err := i.userOf(ctx, s)
+	if err != nil {
+		// Nobody gets the token: end the session rather than leave it.
+		_ = i.auth.Logout(context.WithoutCancel(ctx), tok)
+		return portal.Session{}, err
+	}
+	return portal.Session{Token: tok, User: u, ExpiresAt: s.ExpiresAt}, nil
 }
 
-// Authenticate implements portal.Identity.
+// Authenticate implements portal.Identity. The session is read from the
+// credentials row on every request, so a changed language applies from
+// the next request on.
 func (i *Identity) Authenticate(ctx context.Context, token string) (portal.User, error) {
 	s, err := i.auth.Authenticate(ctx, token, i.clock())
 	if err != nil {
 		return portal.User{}, err
 	}
-	return userOf(s), nil
+	return i.userOf(ctx, s)
 }
 
 // Logout implements portal.Identity.
@@ -75,14 +94,8 @@ func (i *Identity) ResetPassword(ctx context.Context, token, password string) (c
 	return res, err
 }
 
-// ErrLanguageUnavailable: commands/identity has no command that changes an
-// account's language yet, so a logged-in user keeps the account's language.
-var ErrLanguageUnavailable = domain.Rule("language_unavailable", "language",
-	"Changing the language of an account is not available yet.",
-	"De taal van een account kan nog niet worden gewijzigd.")
-
-// SetLanguage implements portal.Identity. Until commands/identity has a
-// command for it, it reports ErrLanguageUnavailable.
-func (i *Identity) SetLanguage(context.Context, commands.Meta, string) (commands.Result, error) {
-	return commands.Result{}, ErrLanguageUnavailable
+// SetLanguage implements portal.Identity: the logged-in user's own
+// account (identity.SetLanguage).
+func (i *Identity) SetLanguage(ctx context.Context, m commands.Meta, lang string) (commands.Result, error) {
+	return i.service.SetLanguage(ctx, m, lang)
 }
