@@ -12,9 +12,12 @@ import (
 // MaxBulkApprove caps the items of one bulk approval.
 const MaxBulkApprove = 500
 
-// BulkItem is one timesheet of a bulk approval; Hash is optional.
+// BulkItem is one timesheet of a bulk approval. Step and Hash are
+// optional, as in Approve: a list row's next step and offer hash bind the
+// approval to what the list showed.
 type BulkItem struct {
 	Target
+	Step *int
 	Hash string
 }
 
@@ -62,7 +65,7 @@ func (h *Handler) BulkApprove(ctx context.Context, meta commands.Meta, items []B
 			out[i] = BulkOutcome{Item: it, Err: err}
 			continue
 		}
-		res, err := h.Approve(ctx, meta, Approve{Target: it.Target, Hash: it.Hash})
+		res, err := h.Approve(ctx, meta, Approve{Target: it.Target, Step: it.Step, Hash: it.Hash})
 		out[i] = BulkOutcome{Item: it, Result: res, Err: err}
 		if err == nil && res.Position.After(last.Position) {
 			last = res

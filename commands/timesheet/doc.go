@@ -11,4 +11,9 @@
 // one timesheet therefore cannot both append: the loser gets
 // eventstore.ErrWrongExpectedRevision (HTTP 409) and nothing is stored
 // twice. Role and state checks are the aggregate's (domain/timesheet).
+//
+// Handler.Terms exposes the same week's terms (hour types, entry mode, who
+// enters, approval chain) under the same scope check, so adapters such as
+// the portal show exactly what the commands will accept and never rebuild
+// the agreement rule themselves.
 package timesheet

@@ -58,10 +58,16 @@ type loaded struct {
 	now    time.Time
 }
 
-// load loads placement, client and timesheet and checks the actor's scope.
-func (h *Handler) load(ctx context.Context, actor domain.Actor, t Target) (*loaded, error) {
+// Terms returns what applies to the timesheet t: the hour types that may
+// be booked, the entry mode, who enters the hours and the approval chain,
+// from the client's agreement in force in the week (the rule every command
+// decides by), so adapters never rebuild them. It reads the ledger, not a
+// read model. A placement outside the actor's scope (or unknown) is
+// domain.ErrNotFound; a week outside the placement period is the rule
+// error week_outside_placement, a week without an agreement no_agreement.
+func (h *Handler) Terms(ctx context.Context, actor domain.Actor, t Target) (ts.Terms, error) {
 	if err := t.validate(); err != nil {
-		return nil, err
+		return ts.Terms{}, err
 	}
 	p := &placement.Placement{}
 	var applyErr error
@@ -70,13 +76,13 @@ func (h *Handler) load(ctx context.Context, actor domain.Actor, t Target) (*load
 			applyErr = err
 		}
 	}); err != nil {
-		return nil, err
+		return ts.Terms{}, err
 	}
 	if applyErr != nil {
-		return nil, fmt.Errorf("commands/timesheet: placement %s: %w", t.PlacementID, applyErr)
+		return ts.Terms{}, fmt.Errorf("commands/timesheet: placement %s: %w", t.PlacementID, applyErr)
 	}
 	if !p.Exists() || !account.CanSeePlacement(actor, p.Ref()) {
-		return nil, domain.ErrNotFound
+		return ts.Terms{}, domain.ErrNotFound
 	}
 	c := &client.Client{}
 	if _, err := commands.Load(ctx, h.store, client.Stream(p.ClientID()), client.Events, func(e domain.Event) {
@@ -84,15 +90,20 @@ func (h *Handler) load(ctx context.Context, actor domain.Actor, t Target) (*load
 			applyErr = err
 		}
 	}); err != nil {
-		return nil, err
+		return ts.Terms{}, err
 	}
 	if applyErr != nil {
-		return nil, fmt.Errorf("commands/timesheet: client %s: %w", p.ClientID(), applyErr)
+		return ts.Terms{}, fmt.Errorf("commands/timesheet: client %s: %w", p.ClientID(), applyErr)
 	}
 	if !c.Exists() {
-		return nil, fmt.Errorf("commands/timesheet: placement %s names client %s, which does not exist", t.PlacementID, p.ClientID())
+		return ts.Terms{}, fmt.Errorf("commands/timesheet: placement %s names client %s, which does not exist", t.PlacementID, p.ClientID())
 	}
-	terms, err := termsFor(p, c, t.Week)
+	return termsFor(p, c, t.Week)
+}
+
+// load loads the week's terms and the timesheet, checking the actor's scope.
+func (h *Handler) load(ctx context.Context, actor domain.Actor, t Target) (*loaded, error) {
+	terms, err := h.Terms(ctx, actor, t)
 	if err != nil {
 		return nil, err
 	}

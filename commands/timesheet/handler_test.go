@@ -130,7 +130,7 @@ func TestScope(t *testing.T) {
 }
 
 func TestBulkApprove(t *testing.T) {
-	h, _ := setup(t)
+	h, store := setup(t)
 	ctx := context.Background()
 	w4 := cmd.Target{PlacementID: "p1", Week: ts.ISOWeek{Year: 2026, Week: 4}}
 	w5 := cmd.Target{PlacementID: "p1", Week: w05}
@@ -148,6 +148,31 @@ func TestBulkApprove(t *testing.T) {
 	}
 	if out[0].Err != nil || !errors.Is(out[1].Err, &domain.Error{Code: "not_offered"}) || last.Position != out[0].Result.Position {
 		t.Fatalf("outcomes %+v, last %+v", out, last)
+	}
+	// Step and hash bind an item to what the list showed: W05 offered,
+	// approved by the client; the intermediary's item still naming the
+	// client's step (or the old offer's hash) is a conflict, the current one
+	// goes through.
+	if _, err := h.Offer(ctx, meta(worker1), cmd.Offer{Target: w5}); err != nil {
+		t.Fatal(err)
+	}
+	hash := sheetOf(t, store, w5).OfferedHash()
+	zero, one := 0, 1
+	if _, err := h.Approve(ctx, meta(client1), cmd.Approve{Target: w5, Step: &zero, Hash: hash}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		item cmd.BulkItem
+		want error
+	}{
+		{cmd.BulkItem{Target: w5, Step: &zero, Hash: hash}, &domain.Error{Code: "step_already_approved"}},
+		{cmd.BulkItem{Target: w5, Step: &one, Hash: "stale"}, &domain.Error{Code: "content_changed"}},
+		{cmd.BulkItem{Target: w5, Step: &one, Hash: hash}, nil},
+	} {
+		out, _, err := h.BulkApprove(ctx, meta(inter1), []cmd.BulkItem{tc.item})
+		if err != nil || len(out) != 1 || !errors.Is(out[0].Err, tc.want) || (tc.want == nil && out[0].Err != nil) {
+			t.Fatalf("item %+v: %+v, %v; want %v", tc.item, out, err, tc.want)
+		}
 	}
 	if _, _, err := h.BulkApprove(ctx, meta(client1), []cmd.BulkItem{{Target: w4}, {Target: w4}}); !errors.Is(err, &domain.Error{Code: "duplicate_item"}) {
 		t.Fatalf("duplicate items: %v", err)

@@ -204,8 +204,10 @@ type Filter struct {
 	Week        *ts.ISOWeek
 	PlacementID string
 	WorkerID    string
-	// WaitingForMe: offered and the next step is the actor's role (the back
-	// office may act on every step: every offered timesheet).
+	// WaitingForMe: what the actor must act on (Summary.WaitingFor):
+	// offered with the next step the actor's role (the back office may act
+	// on every step: every offered timesheet), or open or rejected while the
+	// actor's role enters the hours (still to enter, or to offer again).
 	WaitingForMe bool
 	// Limit caps the page (default 50, at most 500).
 	Limit  int
@@ -299,16 +301,19 @@ func (q *Queries) List(ctx context.Context, actor domain.Actor, f Filter) (Page,
 		where = append(where, "worker_id = "+arg(f.WorkerID))
 	}
 	if f.WaitingForMe {
-		where = append(where, "status = 'offered'")
-		if !actor.Is(domain.RoleBackoffice, domain.RoleSystem) {
-			where = append(where, "next_party = "+arg(string(actor.Role)))
+		if actor.Is(domain.RoleBackoffice, domain.RoleSystem) {
+			where = append(where, "status = 'offered'")
+		} else {
+			role := arg(string(actor.Role))
+			where = append(where, "((status = 'offered' AND next_party = "+role+") OR (status IN ('open', 'rejected') AND entered_by = "+role+"))")
 		}
 	}
 	if ws, pid, _ := decodeCursor(f.Cursor); ws != "" {
 		where = append(where, "(week_start, placement_id) < ("+arg(ws)+"::date, "+arg(pid)+")")
 	}
 	sql := `SELECT placement_id, iso_year, iso_week, week_start, worker_id, client_id, intermediary_id, status,
-		coalesce(next_party, ''), total_minutes, entry_deadline, approval_deadline, offered_late, approved_late, updated_at
+		coalesce(next_party, ''), next_step, coalesce(offered_hash, ''), entered_by,
+		total_minutes, entry_deadline, approval_deadline, offered_late, approved_late, updated_at
 		FROM ts_timesheets WHERE ` + strings.Join(where, " AND ") +
 		` ORDER BY week_start DESC, placement_id DESC LIMIT ` + arg(limit+1)
 	rows, err := q.pool.Query(ctx, sql, args...)
@@ -322,9 +327,16 @@ func (q *Queries) List(ctx context.Context, actor domain.Actor, f Filter) (Page,
 		year, week int
 		ws         time.Time
 		offL, appL bool
+		step       *int32
 	)
 	_, err = pgx.ForEachRow(rows, []any{&s.PlacementID, &year, &week, &ws, &s.WorkerID, &s.ClientID, &s.IntermediaryID,
-		&s.Status, &s.NextParty, &s.TotalMinutes, &s.EntryDeadline, &s.ApprovalDeadline, &offL, &appL, &s.UpdatedAt}, func() error {
+		&s.Status, &s.NextParty, &step, &s.Hash, &s.EnteredBy,
+		&s.TotalMinutes, &s.EntryDeadline, &s.ApprovalDeadline, &offL, &appL, &s.UpdatedAt}, func() error {
+		s.NextStep = nil // each row its own copy: s is reused
+		if step != nil {
+			n := int(*step)
+			s.NextStep = &n
+		}
 		s.Week = ts.ISOWeek{Year: year, Week: week}.String()
 		s.WeekStart = ws.Format(time.DateOnly)
 		s.StatusLabel = ts.Status(s.Status).LabelNL()

@@ -65,6 +65,23 @@ func (s *sheet) nextParty() string {
 	return s.Steps[s.NextStep].Party
 }
 
+// nextStep is the index of the step that is next while offered.
+func (s *sheet) nextStep() (int, bool) {
+	if s.nextParty() == "" {
+		return 0, false
+	}
+	return s.NextStep, true
+}
+
+// offeredHash is the content hash of the current offer while offered: what
+// an approval must send back.
+func (s *sheet) offeredHash() string {
+	if s.Status != string(ts.StatusOffered) {
+		return ""
+	}
+	return s.Hash
+}
+
 // occurred is the business time of a recorded event.
 func occurred(e eventstore.RecordedEvent) time.Time {
 	if !e.Metadata.OccurredAt.IsZero() {

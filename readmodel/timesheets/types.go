@@ -3,6 +3,9 @@ package timesheets
 import (
 	"encoding/json"
 	"time"
+
+	"backoffice/domain"
+	ts "backoffice/domain/timesheet"
 )
 
 // Query types: what the screens get. They are separate from the domain's
@@ -112,20 +115,53 @@ type Late struct {
 
 // Summary is one row of the timesheet list.
 type Summary struct {
-	PlacementID      string    `json:"placement_id"`
-	Week             string    `json:"week"`
-	WeekStart        string    `json:"week_start"`
-	WorkerID         string    `json:"worker_id"`
-	ClientID         string    `json:"client_id"`
-	IntermediaryID   string    `json:"intermediary_id"`
-	Status           string    `json:"status"`
-	StatusLabel      string    `json:"status_label"` // Dutch, as the portal shows it
-	NextParty        string    `json:"next_party,omitempty"`
+	PlacementID    string `json:"placement_id"`
+	Week           string `json:"week"`
+	WeekStart      string `json:"week_start"`
+	WorkerID       string `json:"worker_id"`
+	ClientID       string `json:"client_id"`
+	IntermediaryID string `json:"intermediary_id"`
+	Status         string `json:"status"`
+	StatusLabel    string `json:"status_label"` // Dutch, as the portal shows it
+	NextParty      string `json:"next_party,omitempty"`
+	// NextStep is the index of the approval step that is next, and Hash the
+	// content hash of the current offer, both only while offered: an
+	// approval from the list sends them back (step, hash), so it is bound
+	// to the content the approver saw.
+	NextStep *int   `json:"next_step,omitempty"`
+	Hash     string `json:"hash,omitempty"`
+	// EnteredBy is the role that enters the hours (worker or client).
+	EnteredBy        string    `json:"entered_by,omitempty"`
 	TotalMinutes     int       `json:"total_minutes"`
 	EntryDeadline    time.Time `json:"entry_deadline"`
 	ApprovalDeadline time.Time `json:"approval_deadline"`
 	Late             Late      `json:"late"`
 	UpdatedAt        time.Time `json:"updated_at"`
+}
+
+// StepIsFor reports whether the next approval step of an offered timesheet
+// is the actor's: the actor's role is the step's party, or the actor is the
+// back office (which may act on every step). Only then do NextStep and Hash
+// make an approval the actor may send.
+func (s Summary) StepIsFor(actor domain.Actor) bool {
+	return s.Status == string(ts.StatusOffered) && s.NextParty != "" && s.NextStep != nil && s.Hash != "" &&
+		actor.Is(domain.Role(s.NextParty), domain.RoleBackoffice)
+}
+
+// WaitingFor reports whether the timesheet waits for the actor, by the rule
+// of Filter.WaitingForMe: offered with the next step the actor's role (for
+// the back office and the system: any offered timesheet), or open or
+// rejected while the actor's role is the one that enters the hours (still
+// to enter or to offer again). The row is within the actor's scope already:
+// List returns nothing else.
+func (s Summary) WaitingFor(actor domain.Actor) bool {
+	switch ts.Status(s.Status) {
+	case ts.StatusOffered:
+		return s.NextParty != "" && actor.Is(domain.Role(s.NextParty), domain.RoleBackoffice, domain.RoleSystem)
+	case ts.StatusOpen, ts.StatusRejected:
+		return s.EnteredBy != "" && actor.Role == domain.Role(s.EnteredBy)
+	}
+	return false
 }
 
 // Page is a page of the timesheet list, newest week first. NextCursor is
@@ -137,22 +173,25 @@ type Page struct {
 
 // Detail is the timesheet screen.
 type Detail struct {
-	PlacementID      string     `json:"placement_id"`
-	Week             string     `json:"week"`
-	WeekStart        string     `json:"week_start"`
-	WeekEnd          string     `json:"week_end"`
-	WorkerID         string     `json:"worker_id"`
-	ClientID         string     `json:"client_id"`
-	IntermediaryID   string     `json:"intermediary_id"`
-	Status           string     `json:"status"`
-	StatusLabel      string     `json:"status_label"`
-	EnteredBy        string     `json:"entered_by,omitempty"`
-	TimeRegistration bool       `json:"time_registration"`
-	Fillable         bool       `json:"fillable"`
-	Round            int        `json:"round"`
-	Hash             string     `json:"hash,omitempty"` // send back with approve
-	NextParty        string     `json:"next_party,omitempty"`
-	NextStep         *int       `json:"next_step,omitempty"`
+	PlacementID      string `json:"placement_id"`
+	Week             string `json:"week"`
+	WeekStart        string `json:"week_start"`
+	WeekEnd          string `json:"week_end"`
+	WorkerID         string `json:"worker_id"`
+	ClientID         string `json:"client_id"`
+	IntermediaryID   string `json:"intermediary_id"`
+	Status           string `json:"status"`
+	StatusLabel      string `json:"status_label"`
+	EnteredBy        string `json:"entered_by,omitempty"`
+	TimeRegistration bool   `json:"time_registration"`
+	Fillable         bool   `json:"fillable"`
+	Round            int    `json:"round"`
+	Hash             string `json:"hash,omitempty"` // send back with approve
+	NextParty        string `json:"next_party,omitempty"`
+	NextStep         *int   `json:"next_step,omitempty"`
+	// WaitingForMe: the next approval step is the actor's (the back office
+	// may act on every step). Narrower than the list's waiting for me,
+	// which also counts the weeks the actor still has to enter or offer.
 	WaitingForMe     bool       `json:"waiting_for_me"`
 	Steps            []Step     `json:"steps"`
 	Lines            []Line     `json:"lines"`

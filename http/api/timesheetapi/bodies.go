@@ -193,9 +193,12 @@ type importedBody struct {
 	ImportBatch string `json:"import_batch"`
 }
 
+// bulkItemBody is one item of a bulk approval; step and hash (a list
+// row's next_step and hash) are optional and bind the approval to the row.
 type bulkItemBody struct {
 	Placement string `json:"placement"`
 	Week      string `json:"week"`
+	Step      *int   `json:"step"`
 	Hash      string `json:"hash"`
 }
 
@@ -214,7 +217,7 @@ func (b bulkBody) items() ([]cmd.BulkItem, error) {
 		if err != nil {
 			return nil, renamed(err, fmt.Sprintf("items[%d].week", i))
 		}
-		out[i] = cmd.BulkItem{Target: cmd.Target{PlacementID: it.Placement, Week: w}, Hash: it.Hash}
+		out[i] = cmd.BulkItem{Target: cmd.Target{PlacementID: it.Placement, Week: w}, Step: it.Step, Hash: it.Hash}
 	}
 	return out, nil
 }

@@ -53,6 +53,21 @@ func TestWalk(t *testing.T) {
 	}
 	pos = e.must(201, "POST", w05+"/remarks", "worker1", map[string]any{"text": "Dinsdag later begonnen"}).position(t)
 	check(pos, rm.Overview{Open: 1}, "open")
+	// Open: it waits for the worker, who enters the hours, and for nobody else.
+	waiting := func(actor, pos string) []rm.Summary {
+		t.Helper()
+		var page rm.Page
+		e.must(200, "GET", "/timesheets?waiting_for_me=true&min_position="+pos, actor, nil).decode(t, &page)
+		return page.Items
+	}
+	if w := waiting("worker1", pos); len(w) != 1 || w[0].Status != "open" || w[0].EnteredBy != "worker" || w[0].NextStep != nil || w[0].Hash != "" {
+		t.Fatalf("open, waiting for the worker: %+v", w)
+	}
+	for _, a := range []string{"client1", "inter1", "backoffice", "worker2"} {
+		if w := waiting(a, pos); len(w) != 0 {
+			t.Fatalf("open, waiting for %s: %+v", a, w)
+		}
+	}
 
 	// Offered (aangeboden): the client's turn.
 	pos = e.must(200, "POST", w05+"/offer", "worker1", nil).position(t)
@@ -63,8 +78,12 @@ func TestWalk(t *testing.T) {
 	}
 	var page rm.Page
 	e.must(200, "GET", "/timesheets?waiting_for_me=true&min_position="+pos, "client1", nil).decode(t, &page)
-	if len(page.Items) != 1 || page.Items[0].Week != "2026-W05" {
+	if len(page.Items) != 1 || page.Items[0].Week != "2026-W05" || page.Items[0].Hash != d.Hash ||
+		page.Items[0].NextStep == nil || *page.Items[0].NextStep != 0 {
 		t.Fatalf("waiting for the client: %+v", page)
+	}
+	if w := waiting("worker1", pos); len(w) != 0 {
+		t.Fatalf("offered, still waiting for the worker: %+v", w)
 	}
 	e.must(200, "GET", "/timesheets?waiting_for_me=true&min_position="+pos, "inter1", nil).decode(t, &page)
 	if len(page.Items) != 0 {
@@ -81,6 +100,13 @@ func TestWalk(t *testing.T) {
 	d = e.detail("worker1", w05, pos)
 	if d.Rejection == nil || d.Rejection.Reason != "Dinsdag klopt niet" || d.Rejection.By.Role != "client" || d.Rejection.By.AccountID != "acc-c1" {
 		t.Fatalf("rejection = %+v", d.Rejection)
+	}
+	// Rejected: back with the worker, who must correct and offer again.
+	if w := waiting("worker1", pos); len(w) != 1 || w[0].Status != "rejected" || w[0].Hash != "" {
+		t.Fatalf("rejected, waiting for the worker: %+v", w)
+	}
+	if w := waiting("client1", pos); len(w) != 0 {
+		t.Fatalf("rejected, still waiting for the client: %+v", w)
 	}
 
 	// The worker corrects (still Afgekeurd until offered again) and offers.
@@ -101,7 +127,7 @@ func TestWalk(t *testing.T) {
 		t.Fatalf("after the client's approval = %+v", d)
 	}
 	e.must(200, "GET", "/timesheets?waiting_for_me=true&min_position="+pos, "inter1", nil).decode(t, &page)
-	if len(page.Items) != 1 {
+	if len(page.Items) != 1 || page.Items[0].Hash != d.Hash || page.Items[0].NextStep == nil || *page.Items[0].NextStep != 1 {
 		t.Fatalf("waiting for the intermediary: %+v", page)
 	}
 

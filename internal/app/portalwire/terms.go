@@ -2,43 +2,35 @@ package portalwire
 
 import (
 	"context"
-	"fmt"
-	"time"
+	"slices"
 
-	"backoffice/commands"
 	"backoffice/domain"
-	"backoffice/domain/client"
 	ts "backoffice/domain/timesheet"
-	"backoffice/eventstore"
+	"backoffice/http/portal"
 )
 
-// agreementOf returns the client's agreement in force in a week of a
-// placement: on the week's Monday, or on the placement's first day when it
-// starts mid-week (the rule commands/timesheet applies). The caller has
-// checked the actor's scope on the placement already; the agreement is
-// read from the ledger because no read model lets a worker see their
-// client's agreement.
-//
-// TODO: replace with commands/timesheet.Handler.Terms once it exists (see
-// the report of the composition root); it is the same rule.
-func agreementOf(ctx context.Context, store eventstore.Store, clientID string, period ts.Period, week ts.ISOWeek) (client.Agreement, bool, error) {
-	c := &client.Client{}
-	var applyErr error
-	_, err := commands.Load(ctx, store, client.Stream(clientID), client.Events, func(e domain.Event) {
-		if err := c.Apply(e); err != nil && applyErr == nil {
-			applyErr = err
-		}
-	})
-	if err == nil {
-		err = applyErr
+// weekTerms are what applies to a timesheet's week (hour types, entry mode,
+// who enters the hours), from commands/timesheet's Terms: the same rule,
+// read from the same ledger, that the commands decide by, so the editor
+// offers exactly the hour types a command will accept. ok is false when
+// nothing can be entered that week (no agreement with the client, or a
+// week outside the placement period): the sheet is then shown without hour
+// types. A placement outside the actor's scope stays domain.ErrNotFound.
+func (t *Timesheets) weekTerms(ctx context.Context, actor domain.Actor, ref portal.Ref) (ts.Terms, bool, error) {
+	terms, err := t.commands.Terms(ctx, actor, target(ref))
+	switch {
+	case err == nil:
+		return terms, true, nil
+	case domain.KindOf(err) == domain.KindRule:
+		return ts.Terms{}, false, nil
 	}
-	if err != nil {
-		return client.Agreement{}, false, fmt.Errorf("portalwire: client %s: %w", clientID, err)
-	}
-	day := week.Start()
-	if day.Before(period.Start) {
-		day = period.Start
-	}
-	a, ok := c.AgreementOn(time.Date(day.Year, day.Month, day.Day, 0, 0, 0, 0, time.UTC))
-	return a, ok, nil
+	return ts.Terms{}, false, err
+}
+
+// applyTerms fills the sheet's hour types and entry mode, and the
+// placement's entering role, from the week's terms.
+func applyTerms(sh *portal.Sheet, p *portal.Placement, terms ts.Terms) {
+	p.EnteredBy, p.TimeRegistration = terms.EnteredBy, terms.TimeRegistration
+	sh.NormalHourType = terms.NormalHourType
+	sh.HourTypes = slices.Clone(terms.HourTypes)
 }

@@ -22,7 +22,6 @@ type Timesheets struct {
 	queries  *rm.Queries
 	history  *rm.History
 	names    *rmid.Queries
-	store    eventstore.Store
 }
 
 var _ portal.Timesheets = (*Timesheets)(nil)
@@ -33,22 +32,28 @@ type TimesheetDeps struct {
 	Queries  *rm.Queries
 	History  *rm.History
 	Names    *rmid.Queries
-	// Store is read for the client's agreement of a week (hour types).
+	// Store is no longer read: the week's hour types come from
+	// Commands.Terms. Optional and ignored; kept so the composition root
+	// that still sets it compiles unchanged.
+	//
+	// Deprecated: leave it out.
 	Store eventstore.Store
 }
 
 // NewTimesheets returns the adapter.
 func NewTimesheets(d TimesheetDeps) (*Timesheets, error) {
-	if d.Commands == nil || d.Queries == nil || d.History == nil || d.Names == nil || d.Store == nil {
-		return nil, errors.New("portalwire: NewTimesheets: Commands, Queries, History, Names and Store are required")
+	if d.Commands == nil || d.Queries == nil || d.History == nil || d.Names == nil {
+		return nil, errors.New("portalwire: NewTimesheets: Commands, Queries, History and Names are required")
 	}
-	return &Timesheets{commands: d.Commands, queries: d.Queries, history: d.History, names: d.Names, store: d.Store}, nil
+	return &Timesheets{commands: d.Commands, queries: d.Queries, history: d.History, names: d.Names}, nil
 }
 
 // --- queries ---
 
-// Overview implements portal.Timesheets. WaitingForMe counts the offered
-// timesheets whose next step is the actor's (the read model's filter).
+// Overview implements portal.Timesheets. WaitingForMe counts what the read
+// model's filter lists (rm.Filter.WaitingForMe): offers whose next step is
+// the actor's, and open or rejected weeks the actor still has to enter or
+// offer (at most rm.MaxLimit).
 func (t *Timesheets) Overview(ctx context.Context, actor domain.Actor) (portal.Overview, error) {
 	o, err := t.queries.Overview(ctx, actor)
 	if err != nil {
@@ -92,11 +97,14 @@ func (t *Timesheets) List(ctx context.Context, actor domain.Actor, f portal.List
 			WorkerName: p.WorkerName, ClientName: p.ClientName,
 			Status: ts.Status(s.Status), Total: ts.Minutes(s.TotalMinutes),
 			NextParty: domain.Role(s.NextParty), ApprovalDeadline: s.ApprovalDeadline,
+			Hash: s.Hash, WaitingForMe: s.WaitingFor(actor),
 		}
-		// The list has no step or hash: the approval then defaults to the
-		// current step of the current offer (see Approve).
-		r.CanApprove = r.NextParty != "" && r.NextParty == actor.Role
-		r.WaitingForMe = r.CanApprove
+		if s.NextStep != nil {
+			r.Step = *s.NextStep
+		}
+		// A (bulk) approval from the list sends Step and Hash back, so it
+		// approves exactly the offer this row showed.
+		r.CanApprove = s.StepIsFor(actor)
 		rows = append(rows, r)
 	}
 	return rows, nil
@@ -148,7 +156,7 @@ func (t *Timesheets) Sheet(ctx context.Context, actor domain.Actor, ref portal.R
 		return portal.Sheet{}, err
 	}
 	p := placementOf(idp)
-	ag, ok, err := agreementOf(ctx, t.store, idp.ClientID, p.Period, ref.Week)
+	terms, ok, err := t.weekTerms(ctx, actor, ref)
 	if err != nil {
 		return portal.Sheet{}, err
 	}
@@ -158,11 +166,7 @@ func (t *Timesheets) Sheet(ctx context.Context, actor domain.Actor, ref portal.R
 		TimeRegistration: d.TimeRegistration,
 	}
 	if ok {
-		p.EnteredBy, p.TimeRegistration = ag.EnteredBy, ag.TimeRegistration
-		sh.NormalHourType = ag.NormalHourType
-		for _, h := range ag.HourTypes {
-			sh.HourTypes = append(sh.HourTypes, ts.HourType{Code: h.Code, Name: h.Name, Percentage: h.Percentage, Absence: h.Absence})
-		}
+		applyTerms(&sh, &p, terms)
 	}
 	if d.EnteredBy != "" { // recorded when the timesheet was opened
 		p.EnteredBy, p.TimeRegistration = domain.Role(d.EnteredBy), d.TimeRegistration
@@ -262,28 +266,11 @@ func (t *Timesheets) SetLine(ctx context.Context, m commands.Meta, ref portal.Re
 	return t.commands.SetLine(ctx, m, cmd.SetLine{Target: target(ref), HourType: hourType, Minutes: minutes})
 }
 
-// errLineExists is the domain's answer to adding a line that exists.
-var errLineExists = domain.Conflict("line_exists", "there already is a line of this hour type",
-	"Er is al een urenregel van deze uursoort.")
-
-// AddLine implements portal.Timesheets: an empty line of the hour type.
-// commands/timesheet has no AddLine command yet, and SetLine with zero
-// minutes would empty an existing line, so a line the actor was shown is
-// refused first.
-//
-// TODO: call commands/timesheet AddLine (domain Timesheet.AddLine) once it
-// exists; see the report of the composition root.
+// AddLine implements portal.Timesheets: an empty line of the hour type
+// (toevoegen). The command decides on the ledger: a line that exists is
+// line_exists and keeps its hours.
 func (t *Timesheets) AddLine(ctx context.Context, m commands.Meta, ref portal.Ref, hourType string) (commands.Result, error) {
-	d, err := t.queries.Detail(ctx, m.Actor, ref.PlacementID, ref.Week)
-	if err != nil {
-		return commands.Result{}, err
-	}
-	for _, l := range d.Lines {
-		if l.HourType == hourType && !l.FromTimeRegistration {
-			return commands.Result{}, errLineExists
-		}
-	}
-	return t.commands.SetLine(ctx, m, cmd.SetLine{Target: target(ref), HourType: hourType})
+	return t.commands.AddLine(ctx, m, cmd.AddLine{Target: target(ref), HourType: hourType})
 }
 
 // WipeLine implements portal.Timesheets.
@@ -328,15 +315,21 @@ func (t *Timesheets) Offer(ctx context.Context, m commands.Meta, ref portal.Ref)
 	return t.commands.Offer(ctx, m, cmd.Offer{Target: target(ref)})
 }
 
-// Approve implements portal.Timesheets. Without a hash (a list row, which
-// carries none) the command approves the current step of the current
-// offer; with one, step and hash bind the approval to what was shown.
+// errHashRequired refuses an approval that names no offer.
+var errHashRequired = domain.Invalid("hash_required", "hash", "the content hash of the offered timesheet is required",
+	"De controlecode van het aangeboden urenbriefje ontbreekt.")
+
+// Approve implements portal.Timesheets. Step and hash always bind the
+// approval to what was shown, on the sheet and in the list (Row.Step,
+// Row.Hash) alike: a step approved meanwhile or content offered anew is a
+// conflict. The portal never sends an approval without a hash; one
+// without is refused rather than letting the command default to whatever
+// is offered now.
 func (t *Timesheets) Approve(ctx context.Context, m commands.Meta, ref portal.Ref, step int, hash string) (commands.Result, error) {
-	c := cmd.Approve{Target: target(ref), Hash: hash}
-	if hash != "" {
-		c.Step = &step
+	if hash == "" {
+		return commands.Result{}, errHashRequired
 	}
-	return t.commands.Approve(ctx, m, c)
+	return t.commands.Approve(ctx, m, cmd.Approve{Target: target(ref), Step: &step, Hash: hash})
 }
 
 // Reject implements portal.Timesheets.
