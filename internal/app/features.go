@@ -9,10 +9,12 @@ import (
 	tscmd "backoffice/commands/timesheet"
 	"backoffice/http/api"
 	"backoffice/http/api/identityapi"
+	"backoffice/http/api/payrollapi"
 	"backoffice/http/api/timesheetapi"
 	"backoffice/notify/mail"
 	"backoffice/projections"
 	rmidentity "backoffice/readmodel/identity"
+	rmpayroll "backoffice/readmodel/payroll"
 	rmtimesheets "backoffice/readmodel/timesheets"
 )
 
@@ -85,6 +87,9 @@ func newFeatures(_ context.Context, o Options) (*features, error) {
 	if err := f.addTimesheets(o); err != nil {
 		return nil, wrap(err)
 	}
+	if err := f.addPayroll(o); err != nil {
+		return nil, wrap(err)
+	}
 	return f, nil
 }
 
@@ -106,6 +111,17 @@ func (f *features) addTimesheets(o Options) error {
 		return err
 	}
 	f.projectors = append(f.projectors, rmtimesheets.Projectors()...)
+	f.api = append(f.api, feature)
+	return nil
+}
+
+// addPayroll wires the payroll feed: its projector and the API slice.
+func (f *features) addPayroll(o Options) error {
+	feature, err := payrollapi.New(payrollapi.Deps{Store: o.Store, Pool: o.Pool, Clock: o.Clock})
+	if err != nil {
+		return err
+	}
+	f.projectors = append(f.projectors, rmpayroll.Projectors()...)
 	f.api = append(f.api, feature)
 	return nil
 }

@@ -1,0 +1,360 @@
+package payrollapi_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"backoffice/commands"
+	"backoffice/commands/auth"
+	tscmd "backoffice/commands/timesheet"
+	"backoffice/domain"
+	"backoffice/domain/client"
+	"backoffice/domain/placement"
+	ts "backoffice/domain/timesheet"
+	"backoffice/eventstore"
+	"backoffice/eventstore/postgres"
+	"backoffice/http/api"
+	"backoffice/http/api/identityapi"
+	"backoffice/http/api/payrollapi"
+	"backoffice/http/api/timesheetapi"
+	"backoffice/internal/pgtest"
+	"backoffice/projections"
+	"backoffice/readmodel"
+	rm "backoffice/readmodel/payroll"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// now is Monday 2 February 2026, 09:00 in Amsterdam.
+var now = time.Date(2026, 2, 2, 8, 0, 0, 0, time.UTC)
+
+func day(s string) time.Time {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func migrate(ctx context.Context, cs string) error {
+	if err := postgres.Migrate(ctx, cs); err != nil {
+		return err
+	}
+	pool, err := pgxpool.New(ctx, cs)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	if err := readmodel.Migrate(ctx, pool); err != nil {
+		return err
+	}
+	return projections.Migrate(ctx, pool)
+}
+
+// Domain actors the commands run as when the test prepares timesheets.
+var (
+	worker1 = domain.Actor{AccountID: "acc-w1", Role: domain.RoleWorker, WorkerID: "w1"}
+	client1 = domain.Actor{AccountID: "acc-c1", Role: domain.RoleClient, ClientID: "c1"}
+	inter1  = domain.Actor{AccountID: "acc-i1", Role: domain.RoleIntermediary, IntermediaryID: "i1"}
+	worker2 = domain.Actor{AccountID: "acc-w2", Role: domain.RoleWorker, WorkerID: "w2"}
+	client2 = domain.Actor{AccountID: "acc-c2", Role: domain.RoleClient, ClientID: "c2"}
+	inter2  = domain.Actor{AccountID: "acc-i2", Role: domain.RoleIntermediary, IntermediaryID: "i2"}
+)
+
+type env struct {
+	t     testing.TB
+	url   string
+	store eventstore.Store
+	pool  *pgxpool.Pool
+	cmds  *tscmd.Handler
+	auth  *auth.Service
+	// tokens are bearer tokens by name: "payroll" and "auditor" are
+	// integration tokens, the others sessions of real accounts.
+	tokens map[string]string
+	last   string // position of the last prepared event
+}
+
+// newEnv runs the whole stack on a fresh database: the PostgreSQL event
+// store, the projections runtime with the payroll feed, the real
+// authenticator (integration tokens and sessions) and the API with the
+// payroll and timesheet features. Two tenants: (i1, c1, w1, p1) and
+// (i2, c2, w2, p2), both approved by the client and then the intermediary.
+func newEnv(t testing.TB) *env {
+	t.Helper()
+	ctx := context.Background()
+	pool := pgtest.Pool(t, pgtest.NewDBFromTemplate(t, "payrollapi", migrate))
+	store, err := postgres.New(ctx, pool, postgres.Options{AllowUnsafeFsync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = store.Close() })
+	clock := func() time.Time { return now }
+	cmds, err := tscmd.New(store, clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{t: t, store: store, pool: pool, cmds: cmds, tokens: map[string]string{}}
+
+	agreement := client.Agreement{
+		HourTypes: []client.HourType{
+			{Code: "100", Name: "Normale uren", Percentage: 100},
+			{Code: "125", Name: "Overuren 125%", Percentage: 125},
+		},
+		NormalHourType: "100",
+		EnteredBy:      domain.RoleWorker,
+		ApprovalChain:  []domain.Role{domain.RoleClient, domain.RoleIntermediary},
+	}
+	e.seed(client.Stream("c1"), &client.Registered{ClientID: "c1", IntermediaryID: "i1", Name: "Bakkerij Korenaar", KvK: "12345678",
+		AgreementFrom: day("2025-01-01"), Agreement: agreement})
+	e.seed(client.Stream("c2"), &client.Registered{ClientID: "c2", IntermediaryID: "i2", Name: "Transport Smit", KvK: "87654321",
+		AgreementFrom: day("2025-01-01"), Agreement: agreement})
+	e.seed(placement.Stream("p1"), &placement.Started{PlacementID: "p1", WorkerID: "w1", ClientID: "c1", IntermediaryID: "i1",
+		Function: "Bakker", Start: day("2026-01-05")})
+	e.seed(placement.Stream("p2"), &placement.Started{PlacementID: "p2", WorkerID: "w2", ClientID: "c2", IntermediaryID: "i2",
+		Function: "Chauffeur", Start: day("2026-01-05")})
+
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	rt, err := projections.New(projections.Config{Store: store, Pool: pool, Projectors: rm.Projectors(), Logger: log,
+		WaitTimeout: 30 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := rt.Run(rctx); err != nil {
+			t.Errorf("projections: %v", err)
+		}
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+
+	e.auth, err = auth.New(pool, auth.Config{Params: auth.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, role := range []domain.Role{domain.RolePayroll, domain.RoleAuditor} {
+		_, tok, err := e.auth.CreateToken(ctx, role, "test "+string(role))
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.tokens[string(role)] = tok
+	}
+	e.session("backoffice", domain.RoleBackoffice, "")
+	e.session("client1", domain.RoleClient, "c1")
+	e.session("worker1", domain.RoleWorker, "w1")
+	e.session("inter1", domain.RoleIntermediary, "i1")
+
+	authn, err := identityapi.NewAuthenticator(e.auth, clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	payroll, err := payrollapi.New(payrollapi.Deps{Store: store, Pool: pool, Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	timesheets, err := timesheetapi.New(timesheetapi.Deps{Store: store, Pool: pool, Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	server, err := api.New(api.Deps{Log: log, Pool: pool, Auth: authn, Wait: rt, Clock: clock,
+		WaitTimeout: 30 * time.Second, Features: []api.Feature{payroll, timesheets}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(server)
+	t.Cleanup(srv.Close)
+	e.url = srv.URL + "/api/v1"
+	return e
+}
+
+func (e *env) seed(stream string, events ...domain.Event) {
+	e.t.Helper()
+	meta := commands.Meta{Actor: domain.Actor{AccountID: "seed", Role: domain.RoleBackoffice}}
+	res, err := commands.Save(context.Background(), e.store, commands.Stream{Name: stream}, meta, now, events...)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.last = res.Position.String()
+}
+
+// session creates an activated account and logs it in.
+func (e *env) session(name string, role domain.Role, tenant string) {
+	e.t.Helper()
+	ctx := context.Background()
+	id, email, password := "acc-"+name, name+"@example.nl", "correct horse battery staple"
+	if err := auth.UpsertAccount(ctx, e.pool, auth.AccountRow{AccountID: id, Email: email, Role: role, TenantID: tenant}); err != nil {
+		e.t.Fatal(err)
+	}
+	tok, _, err := e.auth.IssueToken(ctx, id, auth.PurposeActivation, now)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if _, err := e.auth.ConsumeToken(ctx, tok, auth.PurposeActivation, password, now); err != nil {
+		e.t.Fatal(err)
+	}
+	session, _, err := e.auth.Login(ctx, email, password, "", now)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.tokens[name] = session
+}
+
+// sheet is a prepared timesheet.
+type sheet struct {
+	placement string
+	week      ts.ISOWeek
+}
+
+func (s sheet) path() string { return "/timesheets/" + s.placement + "/" + s.week.String() }
+
+// approve enters hours for the placement's week as its worker, offers it
+// and lets the client and the intermediary approve: Geaccordeerd.
+func (e *env) approve(placementID string, week int, minutes [7]ts.Minutes) sheet {
+	e.t.Helper()
+	ctx := context.Background()
+	w, c, i := worker1, client1, inter1
+	if placementID == "p2" {
+		w, c, i = worker2, client2, inter2
+	}
+	target := tscmd.Target{PlacementID: placementID, Week: ts.ISOWeek{Year: 2026, Week: week}}
+	must := func(res commands.Result, err error) {
+		e.t.Helper()
+		if err != nil {
+			e.t.Fatalf("%s %d: %v", placementID, week, err)
+		}
+		e.last = res.Position.String()
+	}
+	must(e.cmds.SetLine(ctx, commands.Meta{Actor: w}, tscmd.SetLine{Target: target, HourType: "100", Minutes: minutes}))
+	must(e.cmds.Offer(ctx, commands.Meta{Actor: w}, tscmd.Offer{Target: target}))
+	must(e.cmds.Approve(ctx, commands.Meta{Actor: c}, tscmd.Approve{Target: target}))
+	must(e.cmds.Approve(ctx, commands.Meta{Actor: i}, tscmd.Approve{Target: target}))
+	return sheet{placement: placementID, week: target.Week}
+}
+
+// offer enters hours and offers them, without approval.
+func (e *env) offer(placementID string, week int) {
+	e.t.Helper()
+	ctx := context.Background()
+	target := tscmd.Target{PlacementID: placementID, Week: ts.ISOWeek{Year: 2026, Week: week}}
+	res, err := e.cmds.SetLine(ctx, commands.Meta{Actor: worker1}, tscmd.SetLine{Target: target, HourType: "100",
+		Minutes: [7]ts.Minutes{480, 480, 480, 480, 480}})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if res, err = e.cmds.Offer(ctx, commands.Meta{Actor: worker1}, tscmd.Offer{Target: target}); err != nil {
+		e.t.Fatal(err)
+	}
+	e.last = res.Position.String()
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (r response) decode(t testing.TB, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.body, v); err != nil {
+		t.Fatalf("decode %s: %v", r.body, err)
+	}
+}
+
+func (r response) errorCode(t testing.TB) string {
+	t.Helper()
+	var b struct {
+		Error struct {
+			Code string `json:"code"`
+		} `json:"error"`
+	}
+	r.decode(t, &b)
+	return b.Error.Code
+}
+
+// do sends a request as the named token holder ("" for none).
+func (e *env) do(method, path, who string, body any) response {
+	e.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		j, err := json.Marshal(body)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		rd = bytes.NewReader(j)
+	}
+	req, err := http.NewRequest(method, e.url+path, rd)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if who != "" {
+		tok, ok := e.tokens[who]
+		if !ok {
+			e.t.Fatalf("no token %q", who)
+		}
+		req.Header.Set("Authorization", "Bearer "+tok)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return response{status: res.StatusCode, header: res.Header, body: b}
+}
+
+func (e *env) must(want int, method, path, who string, body any) response {
+	e.t.Helper()
+	r := e.do(method, path, who, body)
+	if r.status != want {
+		e.t.Fatalf("%s %s as %s: status %d, want %d: %s", method, path, who, r.status, want, r.body)
+	}
+	return r
+}
+
+// feed reads one page of the feed as who, after the position pos (read
+// your writes) with the extra query parameters q.
+func (e *env) feed(who, pos, q string) rm.Page {
+	e.t.Helper()
+	var p rm.Page
+	path := "/payroll/approved?min_position=" + pos
+	if q != "" {
+		path += "&" + q
+	}
+	e.must(200, "GET", path, who, nil).decode(e.t, &p)
+	return p
+}
+
+// importResponse mirrors the bulk import answer.
+type importResponse struct {
+	Position        string `json:"position"`
+	Imported        int    `json:"imported"`
+	AlreadyImported int    `json:"already_imported"`
+	Failed          int    `json:"failed"`
+	Results         []struct {
+		Placement string `json:"placement"`
+		Week      string `json:"week"`
+		Status    int    `json:"status"`
+		Outcome   string `json:"outcome"`
+		Position  string `json:"position"`
+		Error     *struct {
+			Code  string `json:"code"`
+			Field string `json:"field"`
+		} `json:"error"`
+	} `json:"results"`
+}
