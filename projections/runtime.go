@@ -503,6 +503,9 @@ func (w *worker) runHolding(ctx context.Context, conn *pgx.Conn, router *message
 				w.state, w.since = s, time.Now()
 			}
 		})
+		// The loaded checkpoint may already be past what a WaitFor waits
+		// for, and no commit may follow to wake it: wake it now.
+		w.rt.committed()
 		run := &run{w: w, conn: conn, ctx: ctx, checkpoint: cp, last: cp, failed: make(chan error, 1)}
 		sub, err := eventsub.NewSubscriber(w.rt.cfg.Store, eventsub.SubscriberConfig{
 			From:   func(context.Context, string) (eventstore.Position, error) { return cp, nil },

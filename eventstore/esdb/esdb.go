@@ -235,7 +235,7 @@ func (s *Store) acquire(ctx context.Context) (*esdb.Client, uint64, error) {
 			return nil, 0, ctx.Err()
 		}
 		s.mu.Lock()
-		stale := s.gen != gen || s.ready
+		stale := s.gen != gen || s.ready || s.client != c
 		s.mu.Unlock()
 		if stale {
 			<-s.connect
@@ -244,12 +244,15 @@ func (s *Store) acquire(ctx context.Context) (*esdb.Client, uint64, error) {
 		// GetServerVersion only asks the client for its connection handle,
 		// which runs node discovery when there is none.
 		_, err := c.GetServerVersion()
-		<-s.connect
 		if err != nil {
-			// A failed discovery closes the client for good.
+			// A failed discovery closes the client for good. Forget it before
+			// releasing the connect slot, so the next caller builds a new one
+			// instead of trying the dead client.
 			s.discard(gen, false)
+			<-s.connect
 			return nil, 0, err
 		}
+		<-s.connect
 		s.mu.Lock()
 		if s.gen == gen {
 			s.ready = true
