@@ -116,3 +116,18 @@ func eventID(meta Meta, st Stream, i int) uuid.UUID {
 	seed := fmt.Sprintf("%s|%s|%s|%d|%t|%d", meta.Actor.AccountID, meta.IdempotencyKey, st.Name, st.Revision, st.Exists, i)
 	return uuid.NewSHA1(idNamespace, []byte(seed))
 }
+
+// Folder is an aggregate whose Apply refuses events it does not know.
+type Folder interface {
+	Apply(domain.Event) error
+}
+
+// LoadInto folds a whole stream into agg (see Load); an event agg refuses
+// is an error.
+func LoadInto(ctx context.Context, store eventstore.Store, name string, reg *domain.Registry, agg Folder) (Stream, error) {
+	var applyErr error
+	st, err := Load(ctx, store, name, reg, func(e domain.Event) {
+		applyErr = errors.Join(applyErr, agg.Apply(e))
+	})
+	return st, errors.Join(err, applyErr)
+}

@@ -146,56 +146,38 @@ func WorkerSubject(workerID string) string { return workerSubject(workerID) }
 
 func loadIntermediary(ctx context.Context, store eventstore.Store, id string) (*intermediary.Intermediary, commands.Stream, error) {
 	i := &intermediary.Intermediary{}
-	var applyErr error
-	st, err := commands.Load(ctx, store, intermediary.Stream(id), intermediary.Events, func(e domain.Event) {
-		applyErr = errors.Join(applyErr, i.Apply(e))
-	})
-	return i, st, errors.Join(err, applyErr)
+	st, err := commands.LoadInto(ctx, store, intermediary.Stream(id), intermediary.Events, i)
+	return i, st, err
 }
 
 func loadClient(ctx context.Context, store eventstore.Store, id string) (*client.Client, commands.Stream, error) {
 	c := &client.Client{}
-	var applyErr error
-	st, err := commands.Load(ctx, store, client.Stream(id), client.Events, func(e domain.Event) {
-		applyErr = errors.Join(applyErr, c.Apply(e))
-	})
-	return c, st, errors.Join(err, applyErr)
+	st, err := commands.LoadInto(ctx, store, client.Stream(id), client.Events, c)
+	return c, st, err
 }
 
 func loadWorker(ctx context.Context, store eventstore.Store, id string) (*worker.Worker, commands.Stream, error) {
 	w := &worker.Worker{}
-	var applyErr error
-	st, err := commands.Load(ctx, store, worker.Stream(id), worker.Events, func(e domain.Event) {
-		applyErr = errors.Join(applyErr, w.Apply(e))
-	})
-	return w, st, errors.Join(err, applyErr)
+	st, err := commands.LoadInto(ctx, store, worker.Stream(id), worker.Events, w)
+	return w, st, err
 }
 
 func loadPlacement(ctx context.Context, store eventstore.Store, id string) (*placement.Placement, commands.Stream, error) {
 	p := &placement.Placement{}
-	var applyErr error
-	st, err := commands.Load(ctx, store, placement.Stream(id), placement.Events, func(e domain.Event) {
-		applyErr = errors.Join(applyErr, p.Apply(e))
-	})
-	return p, st, errors.Join(err, applyErr)
+	st, err := commands.LoadInto(ctx, store, placement.Stream(id), placement.Events, p)
+	return p, st, err
 }
 
 func loadAccount(ctx context.Context, store eventstore.Store, id string) (*account.Account, commands.Stream, error) {
 	a := &account.Account{}
-	var applyErr error
-	st, err := commands.Load(ctx, store, account.Stream(id), account.Events, func(e domain.Event) {
-		applyErr = errors.Join(applyErr, a.Apply(e))
-	})
-	return a, st, errors.Join(err, applyErr)
+	st, err := commands.LoadInto(ctx, store, account.Stream(id), account.Events, a)
+	return a, st, err
 }
 
 func loadToken(ctx context.Context, store eventstore.Store, id string) (*account.Token, commands.Stream, error) {
 	t := &account.Token{}
-	var applyErr error
-	st, err := commands.Load(ctx, store, account.TokenStream(id), account.Events, func(e domain.Event) {
-		applyErr = errors.Join(applyErr, t.Apply(e))
-	})
-	return t, st, errors.Join(err, applyErr)
+	st, err := commands.LoadInto(ctx, store, account.TokenStream(id), account.Events, t)
+	return t, st, err
 }
 
 // checkID validates a caller-supplied ID before it reaches a stream name.

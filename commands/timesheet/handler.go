@@ -70,30 +70,15 @@ func (h *Handler) Terms(ctx context.Context, actor domain.Actor, t Target) (ts.T
 		return ts.Terms{}, err
 	}
 	p := &placement.Placement{}
-	var applyErr error
-	if _, err := commands.Load(ctx, h.store, placement.Stream(t.PlacementID), placement.Events, func(e domain.Event) {
-		if err := p.Apply(e); err != nil && applyErr == nil {
-			applyErr = err
-		}
-	}); err != nil {
-		return ts.Terms{}, err
-	}
-	if applyErr != nil {
-		return ts.Terms{}, fmt.Errorf("commands/timesheet: placement %s: %w", t.PlacementID, applyErr)
+	if _, err := commands.LoadInto(ctx, h.store, placement.Stream(t.PlacementID), placement.Events, p); err != nil {
+		return ts.Terms{}, fmt.Errorf("commands/timesheet: placement %s: %w", t.PlacementID, err)
 	}
 	if !p.Exists() || !account.CanSeePlacement(actor, p.Ref()) {
 		return ts.Terms{}, domain.ErrNotFound
 	}
 	c := &client.Client{}
-	if _, err := commands.Load(ctx, h.store, client.Stream(p.ClientID()), client.Events, func(e domain.Event) {
-		if err := c.Apply(e); err != nil && applyErr == nil {
-			applyErr = err
-		}
-	}); err != nil {
-		return ts.Terms{}, err
-	}
-	if applyErr != nil {
-		return ts.Terms{}, fmt.Errorf("commands/timesheet: client %s: %w", p.ClientID(), applyErr)
+	if _, err := commands.LoadInto(ctx, h.store, client.Stream(p.ClientID()), client.Events, c); err != nil {
+		return ts.Terms{}, fmt.Errorf("commands/timesheet: client %s: %w", p.ClientID(), err)
 	}
 	if !c.Exists() {
 		return ts.Terms{}, fmt.Errorf("commands/timesheet: placement %s names client %s, which does not exist", t.PlacementID, p.ClientID())
