@@ -60,6 +60,7 @@ var (
 	clientActor       = domain.Actor{AccountID: "acc-client", Role: domain.RoleClient, ClientID: "bol", Language: "nl"}
 	workerActor       = domain.Actor{AccountID: "acc-worker", Role: domain.RoleWorker, WorkerID: "w1", Language: "nl"}
 	intermediaryActor = domain.Actor{AccountID: "acc-inter", Role: domain.RoleIntermediary, IntermediaryID: "flex", Language: "nl"}
+	backofficeActor   = domain.Actor{AccountID: "acc-bo", Role: domain.RoleBackoffice, Language: "nl"}
 )
 
 func newFakeBackend() *fakeBackend {
@@ -70,6 +71,7 @@ func newFakeBackend() *fakeBackend {
 	f.users["klant@bakkerijbol.nl"] = fakeUser{"geheim wachtwoord 1", User{Actor: clientActor, Email: "klant@bakkerijbol.nl", Name: "Els Bol"}}
 	f.users["jan@example.nl"] = fakeUser{"geheim wachtwoord 2", User{Actor: workerActor, Email: "jan@example.nl", Name: "Jan de Vries"}}
 	f.users["flex@intermediair.nl"] = fakeUser{"geheim wachtwoord 3", User{Actor: intermediaryActor, Email: "flex@intermediair.nl", Name: "Flex Uitzend"}}
+	f.users["beheer@bureau.nl"] = fakeUser{"geheim wachtwoord 4", User{Actor: backofficeActor, Email: "beheer@bureau.nl", Name: "Beheer"}}
 	start := timesheet.NewDate(2025, 11, 3)
 	f.placements = []fakePlacement{
 		{Placement: Placement{ID: "p1", WorkerID: "w1", WorkerName: "Jan de Vries", ClientName: "Bakkerij Bol", Function: "Bakker",

@@ -118,8 +118,15 @@ func (s *Server) handleRegister() http.Handler {
 	})
 }
 
+// handleOutbox lists the demo outbox. It holds everyone's activation and
+// reset links, so only back office may read it (demo users log in as the
+// printed back-office user to follow links).
 func (s *Server) handleOutbox() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !actor(r).Is(domain.RoleBackoffice) {
+			s.fail(w, r, domain.NotFound("page_not_found", "This page does not exist.", "Deze pagina bestaat niet."))
+			return
+		}
 		v := s.newView(r, "outbox", "outbox.title")
 		msgs, err := s.Outbox.Messages(r.Context(), 100)
 		if err != nil {

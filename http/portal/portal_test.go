@@ -105,7 +105,7 @@ var (
 		"/plaatsingen/p1/weken?jaar=2026", "/plaatsingen/p1/weken/2026-W05", "/plaatsingen/p1/weken/2026-W07",
 		"/plaatsingen/p1/weken/2026-W04", "/plaatsingen/p1/weken/2026-W02", "/plaatsingen/p2/weken/2026-W05",
 		"/plaatsingen/p3/weken/2026-W06", "/plaatsingen/p3/weken/2026-W06?wijzig=1",
-		"/plaatsingen/p1/weken/2026-W05/geschiedenis", "/werknemers", "/werknemers/nieuw", "/demo/berichten",
+		"/plaatsingen/p1/weken/2026-W05/geschiedenis", "/werknemers", "/werknemers/nieuw",
 	}
 )
 
@@ -141,7 +141,26 @@ func TestEveryPageRenders(t *testing.T) {
 			for _, p := range []string{"/", "/urenbriefjes", "/plaatsingen/p1/weken?jaar=2025", "/plaatsingen/p1/weken/2026-W05"} {
 				check(p)
 			}
+			h.loginAs(backofficeActor, lang)
+			check("/demo/berichten")
 		})
+	}
+}
+
+// TestDemoOutboxIsForBackofficeOnly: the outbox holds everyone's activation
+// and reset links; anyone else reading it could take over any account.
+func TestDemoOutboxIsForBackofficeOnly(t *testing.T) {
+	h := newHarness(t)
+	for _, a := range []domain.Actor{clientActor, workerActor, intermediaryActor} {
+		h.loginAs(a, "nl")
+		if res, body := h.get("/demo/berichten"); res.StatusCode != http.StatusNotFound {
+			t.Errorf("%s: GET /demo/berichten = %d, want 404", a.Role, res.StatusCode)
+		} else if strings.Contains(body, `href="/demo/berichten"`) {
+			t.Errorf("%s: the navigation still links the outbox", a.Role)
+		}
+		if _, body := h.get("/"); strings.Contains(body, `href="/demo/berichten"`) {
+			t.Errorf("%s: the home page links the outbox", a.Role)
+		}
 	}
 }
 
@@ -284,8 +303,14 @@ func TestLoginSetsSessionCookieAndLogoutClearsIt(t *testing.T) {
 		t.Fatalf("after logout / gives %d %s", res.StatusCode, res.Header.Get("Location"))
 	}
 	// An open redirect through terug is not possible.
-	if got := localPath("//evil.example/x"); got != "/" {
-		t.Fatalf("localPath = %q", got)
+	for _, evil := range []string{"//evil.example/x", "/\\evil.example", "/\t/evil.example", "/\n/evil.example",
+		"/\x7f/evil", "https://evil.example", "evil.example", ""} {
+		if got := localPath(evil); got != "/" {
+			t.Errorf("localPath(%q) = %q, want /", evil, got)
+		}
+	}
+	if got := localPath("/urenbriefjes?status=offered"); got != "/urenbriefjes?status=offered" {
+		t.Errorf("a local path was refused: %q", got)
 	}
 }
 

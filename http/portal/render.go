@@ -61,9 +61,11 @@ type view struct {
 	Flash  string
 	Errors map[string]string
 	Form   url.Values
-	Demo   bool
-	Path   string
-	Data   any
+	// Demo: the demo outbox is shown (demo mode, back-office users only: the
+	// outbox holds everyone's activation and reset links).
+	Demo bool
+	Path string
+	Data any
 
 	now time.Time
 }
@@ -74,7 +76,7 @@ type view struct {
 func (s *Server) newView(r *http.Request, tab, titleKey string) *view {
 	st := state(r)
 	v := &view{
-		Lang: st.lang, User: st.user, CSRF: st.csrf, Tab: tab, Demo: s.Demo,
+		Lang: st.lang, User: st.user, CSRF: st.csrf, Tab: tab, Demo: s.Demo && st.user != nil && st.user.Actor.Is(domain.RoleBackoffice),
 		Path: r.URL.RequestURI(), Errors: map[string]string{}, Form: url.Values{}, now: s.Clock(),
 	}
 	v.Title = v.T(titleKey)

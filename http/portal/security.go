@@ -217,9 +217,12 @@ func requireLogin(next http.Handler) http.Handler {
 }
 
 // localPath returns p when it is a path on this site, else "/": redirect
-// targets from forms never lead elsewhere.
+// targets from forms never lead elsewhere. Browsers drop tabs and newlines
+// from URLs and read a backslash as a slash, so "/\t/evil" or "/\\evil"
+// would become "//evil": any control character or backslash is refused.
 func localPath(p string) string {
-	if p == "" || p[0] != '/' || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+	if p == "" || p[0] != '/' || strings.HasPrefix(p, "//") ||
+		strings.ContainsFunc(p, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }) {
 		return "/"
 	}
 	return p
