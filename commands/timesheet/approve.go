@@ -21,7 +21,7 @@ type Approve struct {
 
 // Approve runs the Approve command.
 func (h *Handler) Approve(ctx context.Context, meta commands.Meta, cmd Approve) (commands.Result, error) {
-	res, _, err := h.decide(ctx, meta, cmd.Target, func(l *loaded) ([]domain.Event, error) {
+	res, _, err := h.decideOn(ctx, meta, cmd.Target, anyWeek, func(l *loaded) ([]domain.Event, error) {
 		step, _ := l.sheet.NextStep()
 		if cmd.Step != nil {
 			step = *cmd.Step

@@ -66,6 +66,23 @@ type loaded struct {
 // domain.ErrNotFound; a week outside the placement period is the rule
 // error week_outside_placement, a week without an agreement no_agreement.
 func (h *Handler) Terms(ctx context.Context, actor domain.Actor, t Target) (ts.Terms, error) {
+	return h.terms(ctx, actor, t, weekInPlacement)
+}
+
+// weekRule says whether a command needs the week to overlap the placement.
+type weekRule bool
+
+const (
+	// weekInPlacement: entering and offering hours need the week to lie in
+	// the placement period.
+	weekInPlacement weekRule = true
+	// anyWeek: deciding on a timesheet that was already offered (approve,
+	// reject, mark imported) must stay possible after the placement was
+	// ended retroactively, or the timesheet would be stuck for good.
+	anyWeek weekRule = false
+)
+
+func (h *Handler) terms(ctx context.Context, actor domain.Actor, t Target, rule weekRule) (ts.Terms, error) {
 	if err := t.validate(); err != nil {
 		return ts.Terms{}, err
 	}
@@ -83,12 +100,12 @@ func (h *Handler) Terms(ctx context.Context, actor domain.Actor, t Target) (ts.T
 	if !c.Exists() {
 		return ts.Terms{}, fmt.Errorf("commands/timesheet: placement %s names client %s, which does not exist", t.PlacementID, p.ClientID())
 	}
-	return termsFor(p, c, t.Week)
+	return termsFor(p, c, t.Week, rule)
 }
 
 // load loads the week's terms and the timesheet, checking the actor's scope.
-func (h *Handler) load(ctx context.Context, actor domain.Actor, t Target) (*loaded, error) {
-	terms, err := h.Terms(ctx, actor, t)
+func (h *Handler) load(ctx context.Context, actor domain.Actor, t Target, rule weekRule) (*loaded, error) {
+	terms, err := h.terms(ctx, actor, t, rule)
 	if err != nil {
 		return nil, err
 	}
@@ -110,10 +127,10 @@ func dateOf(t time.Time) ts.Date {
 // termsFor builds the week's terms from the placement and the client's
 // agreement in force on the week's first day within the placement (the
 // Monday, or the start of a placement that begins mid-week).
-func termsFor(p *placement.Placement, c *client.Client, week ts.ISOWeek) (ts.Terms, error) {
+func termsFor(p *placement.Placement, c *client.Client, week ts.ISOWeek, rule weekRule) (ts.Terms, error) {
 	per := p.Period()
 	period := ts.Period{Start: dateOf(per.Start), End: dateOf(per.End)}
-	if !period.Overlaps(week) {
+	if rule == weekInPlacement && !period.Overlaps(week) {
 		return ts.Terms{}, domain.Rule("week_outside_placement", "week", "the week is outside the placement period",
 			"Deze week valt buiten de plaatsingsperiode.")
 	}
@@ -149,7 +166,13 @@ func termsFor(p *placement.Placement, c *client.Client, week ts.ISOWeek) (ts.Ter
 // events with the loaded revision.
 func (h *Handler) decide(ctx context.Context, meta commands.Meta, t Target,
 	fn func(l *loaded) ([]domain.Event, error)) (commands.Result, []domain.Event, error) {
-	l, err := h.load(ctx, meta.Actor, t)
+	return h.decideOn(ctx, meta, t, weekInPlacement, fn)
+}
+
+// decideOn is decide with the week rule of the command (see weekRule).
+func (h *Handler) decideOn(ctx context.Context, meta commands.Meta, t Target, rule weekRule,
+	fn func(l *loaded) ([]domain.Event, error)) (commands.Result, []domain.Event, error) {
+	l, err := h.load(ctx, meta.Actor, t, rule)
 	if err != nil {
 		return commands.Result{}, nil, err
 	}

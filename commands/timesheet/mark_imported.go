@@ -16,7 +16,7 @@ type MarkImported struct {
 
 // MarkImported runs the MarkImported command.
 func (h *Handler) MarkImported(ctx context.Context, meta commands.Meta, cmd MarkImported) (commands.Result, error) {
-	res, _, err := h.decide(ctx, meta, cmd.Target, func(l *loaded) ([]domain.Event, error) {
+	res, _, err := h.decideOn(ctx, meta, cmd.Target, anyWeek, func(l *loaded) ([]domain.Event, error) {
 		return l.sheet.MarkImported(meta.Actor, l.now, cmd.ImportBatch)
 	})
 	return res, err

@@ -16,7 +16,7 @@ type Reject struct {
 
 // Reject runs the Reject command.
 func (h *Handler) Reject(ctx context.Context, meta commands.Meta, cmd Reject) (commands.Result, error) {
-	res, _, err := h.decide(ctx, meta, cmd.Target, func(l *loaded) ([]domain.Event, error) {
+	res, _, err := h.decideOn(ctx, meta, cmd.Target, anyWeek, func(l *loaded) ([]domain.Event, error) {
 		return l.sheet.Reject(meta.Actor, l.terms, cmd.Reason, l.now)
 	})
 	return res, err
