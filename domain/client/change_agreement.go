@@ -34,7 +34,7 @@ func (c *Client) ChangeAgreement(actor domain.Actor, effectiveFrom time.Time, a 
 			"An agreement change applies from a Monday.",
 			"Een wijziging van de afspraken gaat in op een maandag.")
 	}
-	today := validate.Day(now)
+	today := validate.Today(now)
 	thisMonday := today.AddDate(0, 0, -((int(today.Weekday()) + 6) % 7))
 	if from.Before(thisMonday) {
 		return nil, domain.Rule("effective_from_past", "effective_from",

@@ -340,3 +340,18 @@ func TestEventsRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestChangeAgreementJudgesTheWeekInAmsterdam: shortly after Monday midnight
+// in Amsterdam the UTC date is still Sunday; last week is closed all the same.
+func TestChangeAgreementJudgesTheWeekInAmsterdam(t *testing.T) {
+	c, err := client.Load(registered)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := agreement.Clone()
+	changed.ApprovalChain = []domain.Role{domain.RoleClient}
+	mondayNight := time.Date(2025, 3, 9, 23, 30, 0, 0, time.UTC) // Monday 10 March 00:30 in Amsterdam
+	if _, err := c.ChangeAgreement(backoffice, day("2025-03-03"), changed, mondayNight); !errors.Is(err, code("effective_from_past")) {
+		t.Fatalf("changing last week's agreement at Monday 00:30 Amsterdam: %v, want effective_from_past", err)
+	}
+}

@@ -2,6 +2,7 @@ package validate
 
 import (
 	"time"
+	_ "time/tzdata" // the zone database, also where the OS has none
 
 	"backoffice/domain"
 )
@@ -19,6 +20,27 @@ func Day(t time.Time) time.Time {
 	}
 	y, m, d := t.Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// amsterdam is the bureau's time zone: "today" is the Dutch date.
+var amsterdam = mustLoadAmsterdam()
+
+func mustLoadAmsterdam() *time.Location {
+	loc, err := time.LoadLocation("Europe/Amsterdam")
+	if err != nil {
+		panic("validate: Europe/Amsterdam time zone missing: " + err.Error())
+	}
+	return loc
+}
+
+// Today is the Dutch calendar date at the instant now, whatever now's own
+// location (servers usually run in UTC; between midnight and 01:00 or
+// 02:00 Amsterdam time the UTC date is still yesterday).
+func Today(now time.Time) time.Time {
+	if now.IsZero() {
+		return time.Time{}
+	}
+	return Day(now.In(amsterdam))
 }
 
 // Date checks that a required date is set and returns it as Day(t).

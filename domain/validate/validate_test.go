@@ -262,3 +262,16 @@ func TestDates(t *testing.T) {
 		}
 	}
 }
+
+func TestTodayIsTheDutchDate(t *testing.T) {
+	// Monday 2 February 2026, 00:30 in Amsterdam is still Sunday in UTC.
+	monday := time.Date(2026, 2, 1, 23, 30, 0, 0, time.UTC)
+	if got, want := validate.Today(monday), time.Date(2026, 2, 2, 0, 0, 0, 0, time.UTC); !got.Equal(want) {
+		t.Fatalf("Today(%s) = %s, want %s", monday, got, want)
+	}
+	// Summer time: 01:30 Amsterdam is 23:30 UTC the day before.
+	summer := time.Date(2026, 7, 5, 23, 30, 0, 0, time.UTC)
+	if got, want := validate.Today(summer), time.Date(2026, 7, 6, 0, 0, 0, 0, time.UTC); !got.Equal(want) {
+		t.Fatalf("Today(%s) = %s, want %s", summer, got, want)
+	}
+}

@@ -39,7 +39,7 @@ func (PersonalData) GoString() string { return "worker.PersonalData{…}" }
 // Normalize checks the data and returns its canonical form: BSN (11-proef),
 // IBAN (mod 97, electronic form), date of birth in the past and at most
 // MaximumAge years before today, a full address, and a mobile number in
-// E.164. today is the current date (validate.Day(now)).
+// E.164. today is the current date (validate.Today(now)).
 func (p PersonalData) Normalize(today time.Time) (PersonalData, error) {
 	var out PersonalData
 	var err error

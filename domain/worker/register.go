@@ -72,7 +72,7 @@ func (w *Worker) Register(actor domain.Actor, c *client.Client, cmd Register, no
 	if err != nil {
 		return nil, none, err
 	}
-	personal, err := cmd.PersonalData.Normalize(validate.Day(now))
+	personal, err := cmd.PersonalData.Normalize(validate.Today(now))
 	if err != nil {
 		return nil, none, err
 	}

@@ -116,7 +116,7 @@ func Seed(ctx context.Context, svc *identity.Service, now time.Time, out io.Writ
 	}
 
 	// Workers start on a Monday some weeks back, so there are weeks to fill in.
-	today := validate.Day(now)
+	today := validate.Today(now)
 	monday := today.AddDate(0, 0, -((int(today.Weekday())+6)%7)-7*8)
 	for i, w := range workers {
 		n := i + 1
