@@ -5,9 +5,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -59,8 +61,16 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, meta command
 	}
 	rec := newResponseRecorder()
 	writeCommandResult(rec, status, res, out)
+	storedStatus, stored := rec.status, rec.body.Bytes()
+	if strings.Contains(w.Header().Get("Cache-Control"), "no-store") {
+		// The answer holds a secret shown once (POST /tokens): never keep
+		// it. A retry learns the command ran, not the secret.
+		storedStatus = http.StatusConflict
+		stored, _ = json.Marshal(httpx.ErrorBody{Error: httpx.ErrorDetail{Code: "secret_not_replayable",
+			Message: "this request already ran; its answer held a secret that is shown only once and was not kept"}})
+	}
 	if _, err := s.Pool.Exec(bookCtx, `UPDATE idempotency_keys SET status = $3, response = $4, position = $5
-		WHERE actor_id = $1 AND key = $2`, meta.Actor.AccountID, meta.IdempotencyKey, rec.status, rec.body.Bytes(), res.Position.String()); err != nil {
+		WHERE actor_id = $1 AND key = $2`, meta.Actor.AccountID, meta.IdempotencyKey, storedStatus, stored, res.Position.String()); err != nil {
 		s.Log.ErrorContext(ctx, "store idempotent response", "err", err)
 	}
 	rec.copyTo(w)
