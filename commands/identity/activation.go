@@ -76,11 +76,26 @@ func (s *Service) recordPasswordSet(ctx context.Context, accountID string, viaRe
 // Unknown and disabled addresses, and addresses that already received
 // ResetLimitPerHour links in the last hour, get nothing, and the caller
 // answers every case the same way. Only a malformed address is an error.
+//
+// The caller is answered before any work that depends on whether the
+// address exists, so the response time does not tell either; the link is
+// issued and queued in the background (bounded by 30 seconds).
 func (s *Service) RequestLink(ctx context.Context, email string) error {
 	email, err := validate.NormalizeEmail("email", email)
 	if err != nil {
 		return err
 	}
+	go func() {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		if err := s.requestLink(ctx, email); err != nil {
+			s.log.ErrorContext(ctx, "identity: link request failed", "err", err)
+		}
+	}()
+	return nil
+}
+
+func (s *Service) requestLink(ctx context.Context, email string) error {
 	acc, err := s.cfg.Auth.AccountByEmail(ctx, email)
 	if errors.Is(err, auth.ErrAccountNotFound) {
 		return nil
