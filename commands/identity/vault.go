@@ -101,6 +101,9 @@ func (v *Vault) Put(ctx context.Context, subject string, value any) error {
 	}
 	defer clear(plain)
 	return pgx.BeginFunc(ctx, v.pool, func(tx pgx.Tx) error {
+		if err := lockSubject(ctx, tx, subject); err != nil {
+			return err
+		}
 		var erased bool
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM personal_data_erasures WHERE subject_id = $1)`, subject).Scan(&erased); err != nil {
 			return fmt.Errorf("identity: unable to check erasure: %w", err)
@@ -211,6 +214,9 @@ func (v *Vault) Get(ctx context.Context, subject string, dst any) error {
 // deleted and an erasure marker stays. Erasing twice is fine.
 func (v *Vault) Erase(ctx context.Context, subject string) error {
 	return pgx.BeginFunc(ctx, v.pool, func(tx pgx.Tx) error {
+		if err := lockSubject(ctx, tx, subject); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `DELETE FROM data_keys WHERE subject_id = $1`, subject); err != nil {
 			return fmt.Errorf("identity: unable to delete data key: %w", err)
 		}
@@ -223,4 +229,14 @@ func (v *Vault) Erase(ctx context.Context, subject string) error {
 		}
 		return nil
 	})
+}
+
+// lockSubject serialises Put and Erase of one subject for the rest of the
+// transaction, so an erasure can never be undone by a concurrent Put that
+// checked for it just before.
+func lockSubject(ctx context.Context, tx pgx.Tx, subject string) error {
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('backoffice.vault:' || $1, 0))`, subject); err != nil {
+		return fmt.Errorf("identity: unable to lock personal data of %s: %w", subject, err)
+	}
+	return nil
 }
