@@ -71,6 +71,13 @@ func (s *Server) handleLogin() http.Handler {
 			s.render(w, r, httpx.Status(err), "login", v)
 			return
 		}
+		// A login in a browser that still holds a session replaces it:
+		// end the old one on the server too.
+		if st.token != "" && st.token != sess.Token {
+			if err := s.Identity.Logout(r.Context(), st.token); err != nil {
+				s.Log.WarnContext(r.Context(), "portal: end the previous session", "err", err)
+			}
+		}
 		maxAge := 0
 		if !sess.ExpiresAt.IsZero() {
 			maxAge = max(0, int(sess.ExpiresAt.Sub(s.Clock())/time.Second))

@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"context"
 	"errors"
 	"io"
 	"log/slog"
@@ -618,5 +619,30 @@ func TestFormatAndParse(t *testing.T) {
 		if _, ok := parseEuro(bad); ok {
 			t.Errorf("parseEuro(%q) accepted", bad)
 		}
+	}
+}
+
+// TestLoginEndsTheSessionItReplaces: logging in again in a browser that still
+// holds a session ends that session on the server.
+func TestLoginEndsTheSessionItReplaces(t *testing.T) {
+	h := newHarness(t)
+	h.loginAs(clientActor, "nl")
+	old := ""
+	u, _ := url.Parse(h.srv.URL)
+	for _, c := range h.c.Jar.Cookies(u) {
+		if c.Name == "session" {
+			old = c.Value
+		}
+	}
+	if _, err := h.fake.Authenticate(context.Background(), old); err != nil {
+		t.Fatalf("the first session is not valid: %v", err)
+	}
+	tok := h.token("/") // the login form is posted while still logged in
+	res, _ := h.post("/inloggen", url.Values{"csrf": {tok}, "email": {"jan@example.nl"}, "password": {"geheim wachtwoord 2"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("second login: %d", res.StatusCode)
+	}
+	if _, err := h.fake.Authenticate(context.Background(), old); err == nil {
+		t.Fatal("the replaced session still works")
 	}
 }
