@@ -15,55 +15,64 @@ import (
 	"backoffice/eventstore"
 )
 
-// appendSQL decides and writes an append in one statement:
+// lockSQL runs first in every append transaction, as a statement of its own:
+// it sets the transaction's durability and plan mode and takes the stream's
+// lock, a transaction-scoped advisory lock on (lockClass, hashtext(stream)).
+// Appends to one stream queue here; appends to different streams only meet
+// on a hash collision, and then merely wait.
 //
-//   - cur locks the stream's row, so appends to one stream queue here. After
-//     waiting, READ COMMITTED hands back the row's latest version, so the
-//     revision check and the new revisions use the committed state.
-//   - dups counts event IDs already in the stream, one index probe per ID
-//     (LATERAL ... LIMIT 1 keeps a generic plan from scanning the whole
-//     stream and filtering on the IDs). It sees the statement's
-//     snapshot, which may predate the append we waited for; a duplicate it
-//     misses is caught by UNIQUE (stream, event_id) and the append retried.
-//   - ok is the decision; when false nothing is written and the caller sorts
-//     out why (idempotent repeat, duplicate IDs, wrong expected revision).
-//   - upd moves the locked row on; crt creates the row of a new stream. A
-//     stream without a row cannot be locked: two appends creating it both
-//     insert it (and revision 0), and the unique constraints stop the second.
+// Why an advisory lock and not the stream's row: the global position is the
+// transaction id, so a transaction must get its xid only once it holds the
+// stream's lock (otherwise one that got its xid early but waited longer would
+// write a later revision at an earlier position). An advisory lock needs no
+// xid and writes no WAL; a row lock (FOR UPDATE) writes a WAL record and
+// dirties the row on every append, and an UPDATE used as the lock takes its
+// xid before it waits for the row. And because the lock is taken in its own
+// statement, the append statement's READ COMMITTED snapshot is taken after
+// the lock is held: it sees every append made to the stream before ours.
+const lockSQL = `SELECT set_config('synchronous_commit', 'on', true),
+	set_config('plan_cache_mode', 'force_generic_plan', true),
+	pg_advisory_xact_lock($1::int, hashtext($2::text))`
+
+// lockClass is the first key of the stream locks, so they cannot meet the
+// advisory locks of other code (the projectors use single bigint keys, which
+// PostgreSQL keeps apart from pairs of int keys anyway).
+const lockClass int32 = 0x65766e74 // "evnt"
+
+// appendSQL decides and writes an append in one plain INSERT, under the
+// stream lock (lockSQL), so its snapshot holds the stream's latest state:
+//
+//   - c.cur is the stream's current revision, -1 for no stream: the last
+//     entry of the (stream, revision) index (there is no table of streams to
+//     update on every append).
+//   - WHERE is the decision. When it fails nothing is written, no row comes
+//     back, and the caller sorts out why (idempotent repeat, wrong expected
+//     revision) after the transaction.
+//   - IDs stored already in the stream are not looked up first: UNIQUE
+//     (stream, event_id) refuses them and the caller sorts out the repeat
+//     after the rollback, so only repeats pay for the lookup. UNIQUE (stream,
+//     revision) backs the lock up: two appends never both write a revision.
+//
+// A single INSERT with an init plan is markedly cheaper to execute than the
+// CTEs a statement returning the decision as well would need.
 //
 // $3 is the kind of expected revision: 0 any, 1 no stream, 2 stream exists,
-// 3 exact ($4).
+// 3 exact ($4; -2 for a revision no stream can have).
 const appendSQL = `
-WITH cur AS (
-	SELECT revision FROM eventstore_streams WHERE stream = $1 FOR UPDATE
-), chk AS MATERIALIZED (
-	SELECT c.revision AS cur,
-		(SELECT count(*) FROM unnest($2::uuid[]) AS i(id), LATERAL (
-			SELECT FROM eventstore_events AS e WHERE e.stream = $1 AND e.event_id = i.id LIMIT 1) AS hit) AS dups
-	FROM (SELECT) AS one LEFT JOIN cur AS c ON true
-), dec AS (
-	SELECT cur, dups, dups = 0 AND CASE $3::int
-		WHEN 1 THEN cur IS NULL
-		WHEN 2 THEN cur IS NOT NULL
-		WHEN 3 THEN cur IS NOT DISTINCT FROM $4::bigint
-		ELSE true END AS ok
-	FROM chk
-), ins AS (
-	INSERT INTO eventstore_events (stream, revision, event_id, type, data, metadata)
-	SELECT $1, coalesce(d.cur, -1) + u.ord, u.id, u.type, nullif(u.data, '')::json, u.meta::jsonb
-	FROM dec AS d,
-		unnest($2::uuid[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY AS u(id, type, data, meta, ord)
-	WHERE d.ok
-	RETURNING xid, seq, revision
-), upd AS (
-	UPDATE eventstore_streams AS s SET revision = d.cur + cardinality($2::uuid[])
-	FROM dec AS d WHERE d.ok AND d.cur IS NOT NULL AND s.stream = $1
-), crt AS (
-	INSERT INTO eventstore_streams (stream, revision)
-	SELECT $1, cardinality($2::uuid[]) - 1 FROM dec AS d WHERE d.ok AND d.cur IS NULL
-)
-SELECT d.cur, d.dups, d.ok, l.xid, l.seq, l.revision
-FROM dec AS d LEFT JOIN LATERAL (SELECT xid, seq, revision FROM ins ORDER BY revision DESC LIMIT 1) AS l ON true`
+INSERT INTO eventstore_events (stream, revision, event_id, type, data, metadata)
+SELECT $1, c.cur + u.ord, u.id, u.type, nullif(u.data, '')::json, u.meta::jsonb
+FROM (SELECT coalesce((SELECT e.revision FROM eventstore_events AS e WHERE e.stream = $1
+		ORDER BY e.revision DESC LIMIT 1), -1) AS cur) AS c,
+	unnest($2::uuid[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY AS u(id, type, data, meta, ord)
+WHERE CASE $3::int
+	WHEN 1 THEN c.cur = -1
+	WHEN 2 THEN c.cur >= 0
+	WHEN 3 THEN c.cur = $4::bigint
+	ELSE true END
+RETURNING xid, seq, revision`
+
+// currentSQL is a stream's current revision, outside an append.
+const currentSQL = `SELECT revision FROM eventstore_events WHERE stream = $1 ORDER BY revision DESC LIMIT 1`
 
 // maxAppendAttempts bounds the retries after a unique violation: each retry
 // sees the append that beat us, so one retry settles nearly every race.
@@ -84,7 +93,7 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 		return eventstore.AppendResult{}, err
 	}
 	for attempt := 1; ; attempt++ {
-		out, err := s.tryAppend(ctx, args)
+		out, err := s.tryAppend(ctx, stream, args)
 		switch {
 		case err == nil && out.ok:
 			s.committed(out.xid)
@@ -92,24 +101,37 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 				NextExpectedRevision: uint64(out.revision),
 				Position:             eventstore.Position{Commit: out.xid, Prepare: uint64(out.seq)},
 			}, nil
-		case err == nil && out.dups > 0:
-			return s.repeated(ctx, stream, events)
 		case err == nil:
-			// The condition failed. The duplicate count may come from a
-			// snapshot older than the append that moved the stream on, so
-			// look again before calling it a conflict: a repeat of that very
-			// append must get its original result.
+			// The condition failed. A repeat of the append that moved the
+			// stream on must still get its original result.
 			res, found, err := s.findRepeat(ctx, stream, events)
 			if found || err != nil {
 				return res, err
 			}
 			wrong := &eventstore.WrongExpectedRevisionError{Stream: stream, Expected: expected}
-			if out.cur != nil {
-				wrong.Actual, wrong.StreamExists = uint64(*out.cur), true
+			var cur int64
+			switch err := s.pool.QueryRow(ctx, currentSQL, stream).Scan(&cur); {
+			case err == nil:
+				wrong.Actual, wrong.StreamExists = uint64(cur), true
+			case !errors.Is(err, pgx.ErrNoRows):
+				return eventstore.AppendResult{}, classify("append", err)
 			}
 			return eventstore.AppendResult{}, wrong
-		case isUniqueViolation(err) && attempt < maxAppendAttempts:
-			continue // a concurrent append won; the next attempt sees it
+		case isUniqueViolation(err, eventIDConstraint):
+			// Some ID is stored in the stream already: an idempotent
+			// repeat, or ErrDuplicateEventID.
+			res, found, ferr := s.findRepeat(ctx, stream, events)
+			if found || ferr != nil {
+				return res, ferr
+			}
+			if attempt < maxAppendAttempts {
+				continue // the stored ID was rolled back meanwhile
+			}
+			return eventstore.AppendResult{}, classify("append", err)
+		case isUniqueViolation(err, "") && attempt < maxAppendAttempts:
+			// Under the stream lock only a writer that bypasses it can
+			// beat us to a revision; the next attempt sees its append.
+			continue
 		case isDataError(err):
 			return eventstore.AppendResult{}, fmt.Errorf("%w: stream %q: %v", eventstore.ErrInvalidAppend, stream, err)
 		default:
@@ -118,9 +140,10 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 	}
 }
 
+// eventIDConstraint is UNIQUE (stream, event_id) of eventstore_events.
+const eventIDConstraint = "eventstore_events_stream_event_id_key"
+
 type appendOutcome struct {
-	cur      *int64
-	dups     int64
 	ok       bool
 	xid      uint64
 	seq      int64
@@ -129,7 +152,7 @@ type appendOutcome struct {
 
 // appendArgs are the parameters of appendSQL.
 func appendArgs(stream string, expected eventstore.ExpectedRevision, events []eventstore.EventData) ([]any, error) {
-	kind, rev := 0, int64(-1)
+	kind, rev := 0, int64(-2)
 	switch {
 	case expected.IsNoStream():
 		kind = 1
@@ -140,7 +163,7 @@ func appendArgs(stream string, expected eventstore.ExpectedRevision, events []ev
 			kind = 3
 			if r <= math.MaxInt64 {
 				rev = int64(r)
-			} // else: no stream can have that revision; -1 never matches
+			} // else: no stream can have that revision; -2 never matches
 		}
 	}
 	ids := make([]uuid.UUID, len(events))
@@ -160,7 +183,7 @@ func appendArgs(stream string, expected eventstore.ExpectedRevision, events []ev
 // tryAppend runs one append transaction in a single round trip: BEGIN, the
 // durability setting, the statement and COMMIT are pipelined. The result is
 // acknowledged only once COMMIT has returned.
-func (s *Store) tryAppend(ctx context.Context, args []any) (out appendOutcome, err error) {
+func (s *Store) tryAppend(ctx context.Context, stream string, args []any) (out appendOutcome, err error) {
 	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return out, err
@@ -182,15 +205,13 @@ func (s *Store) tryAppend(ctx context.Context, args []any) (out appendOutcome, e
 	// database says. The statement is written to be index-driven for any
 	// parameters, so its generic plan is always right; forcing it saves
 	// planning the statement again on every append.
-	b.Queue("SELECT set_config('synchronous_commit', 'on', true), set_config('plan_cache_mode', 'force_generic_plan', true)")
+	b.Queue(lockSQL, lockClass, stream)
 	b.Queue(appendSQL, args...)
 	b.Queue("COMMIT")
 	br := conn.SendBatch(ctx, b)
-	var xid *uint64
-	var seq, rev *int64
 	if _, err = br.Exec(); err == nil {
 		if _, err = br.Exec(); err == nil {
-			if err = br.QueryRow().Scan(&out.cur, &out.dups, &out.ok, &xid, &seq, &rev); err == nil {
+			if out, err = scanAppended(br.Query()); err == nil {
 				var tag pgconn.CommandTag
 				if tag, err = br.Exec(); err == nil && tag.String() != "COMMIT" {
 					err = fmt.Errorf("commit ended with %q", tag.String())
@@ -204,24 +225,27 @@ func (s *Store) tryAppend(ctx context.Context, args []any) (out appendOutcome, e
 	if err != nil {
 		return appendOutcome{}, err
 	}
-	if out.ok {
-		if xid == nil || seq == nil || rev == nil {
-			return appendOutcome{}, errors.New("append wrote no rows")
-		}
-		out.xid, out.seq, out.revision = *xid, *seq, *rev
-	}
 	return out, nil
 }
 
-// repeated resolves an append some of whose IDs are stored already.
-func (s *Store) repeated(ctx context.Context, stream string, events []eventstore.EventData) (eventstore.AppendResult, error) {
-	res, found, err := s.findRepeat(ctx, stream, events)
-	if err != nil || found {
-		return res, err
+// scanAppended reads the rows appendSQL returns: none when the condition
+// failed, else one per event; the result is the last event's.
+func scanAppended(rows pgx.Rows, err error) (out appendOutcome, _ error) {
+	if err != nil {
+		return out, err
 	}
-	// The IDs vanished between the two statements: impossible for an
-	// append-only table, so refuse rather than guess.
-	return eventstore.AppendResult{}, fmt.Errorf("%w: stream %q", eventstore.ErrDuplicateEventID, stream)
+	defer rows.Close()
+	var xid uint64
+	var seq, rev int64
+	for rows.Next() {
+		if err := rows.Scan(&xid, &seq, &rev); err != nil {
+			return appendOutcome{}, err
+		}
+		if !out.ok || rev > out.revision {
+			out = appendOutcome{ok: true, xid: xid, seq: seq, revision: rev}
+		}
+	}
+	return out, rows.Err()
 }
 
 // findRepeat looks up the events' IDs in the stream. found is false when none

@@ -14,8 +14,8 @@ package postgres_test
 // Append baselines are raw transactions into a plain table with the same
 // columns, the same durability (synchronous_commit=on) and the same single
 // pipelined round trip (BEGIN, SET LOCAL, INSERT, COMMIT) the adapter uses,
-// so the ratio shows what the adapter's own SQL costs: the stream row lock,
-// the duplicate check, two more unique indexes and the streams upsert.
+// so the ratio shows what the adapter's own SQL costs: the stream lock, the
+// current-revision lookup, the wider row and two more unique indexes.
 
 import (
 	"context"

@@ -1,5 +1,6 @@
-// Package postgres is the default event store adapter: the ledger lives in two
-// PostgreSQL tables (see migrations/) and every append is one transaction.
+// Package postgres is the default event store adapter: the ledger lives in one
+// PostgreSQL table, eventstore_events (see migrations/), and every append is
+// one transaction.
 //
 // Global order. Every event row is stamped with its transaction id
 // (pg_current_xact_id(), xid8) and an identity sequence. Its Position is
@@ -10,10 +11,12 @@
 // subscriber has already passed, without serializing writers: a reader simply
 // sees a concurrent commit once every older transaction has ended.
 //
-// Concurrency. Appends to one stream queue on a row lock of that stream's row
-// in eventstore_streams; appends to different streams never wait for each
-// other. The unique constraints (stream, revision) and (stream, event_id)
-// settle the races the row lock cannot see (two appends creating one stream).
+// Concurrency. Appends to one stream queue on a transaction-scoped advisory
+// lock of that stream (see lockSQL), taken before the transaction gets its
+// xid; appends to different streams do not wait for each other. The unique
+// constraints (stream, revision) and (stream, event_id) back the lock up: one
+// winner per revision, and a stored event ID is refused (an idempotent repeat
+// is then recognised after the rollback).
 //
 // Durability. Every append commits with synchronous_commit=on, set on the
 // transaction; New refuses a server running with fsync=off unless
@@ -113,7 +116,7 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts Options) (*Store, error) 
 	)
 	err := pool.QueryRow(ctx, `SELECT current_setting('fsync'),
 		current_setting('server_version_num')::int,
-		to_regclass('eventstore_events') IS NOT NULL AND to_regclass('eventstore_streams') IS NOT NULL`).
+		to_regclass('eventstore_events') IS NOT NULL`).
 		Scan(&fsync, &version, &schema)
 	if err != nil {
 		return nil, classify("start", err)
@@ -126,7 +129,7 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts Options) (*Store, error) 
 			"turn fsync on, or set Options.AllowUnsafeFsync for a throwaway test cluster", fsync)
 	}
 	if !schema {
-		return nil, errors.New("eventstore/postgres: tables eventstore_events/eventstore_streams not found: run postgres.Migrate first")
+		return nil, errors.New("eventstore/postgres: table eventstore_events not found: run postgres.Migrate first")
 	}
 	sctx, cancel := context.WithCancel(context.Background())
 	s := &Store{
@@ -207,9 +210,12 @@ func unavailable(err error) bool {
 
 const pgUniqueViolation = "23505"
 
-func isUniqueViolation(err error) bool {
+// isUniqueViolation reports a unique violation, of constraint when it is not
+// empty.
+func isUniqueViolation(err error, constraint string) bool {
 	var pgErr *pgconn.PgError
-	return errors.As(err, &pgErr) && pgErr.Code == pgUniqueViolation
+	return errors.As(err, &pgErr) && pgErr.Code == pgUniqueViolation &&
+		(constraint == "" || pgErr.ConstraintName == constraint)
 }
 
 // isDataError reports a value the server refused (class 22: e.g. a NUL

@@ -65,7 +65,7 @@ func (s *Store) ReadStream(ctx context.Context, stream string, opts eventstore.R
 		return out, err
 	}
 	var exists bool
-	if err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT FROM eventstore_streams WHERE stream = $1)`, stream).Scan(&exists); err != nil {
+	if err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT FROM eventstore_events WHERE stream = $1)`, stream).Scan(&exists); err != nil {
 		return nil, classify("read_stream", err)
 	}
 	if !exists {
