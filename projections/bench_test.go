@@ -126,7 +126,7 @@ func BenchmarkCatchUp(b *testing.B) {
 				copyDur += time.Since(t0)
 
 				resetRows(b, pool, tc.p.Name())
-				rt := newRuntime(b, store, pool, projections.Config{BatchSize: 2000, RouterCatchUp: tc.router}, tc.p)
+				rt := newRuntime(b, store, pool, projections.Config{RouterCatchUp: tc.router}, tc.p)
 				ctx, cancel := context.WithCancel(context.Background())
 				done := make(chan error, 1)
 				t0 = time.Now()
@@ -142,7 +142,7 @@ func BenchmarkCatchUp(b *testing.B) {
 			}
 			// The Rebuild path (ReadAll pages, no Watermill) for comparison.
 			resetRows(b, pool, tc.p.Name())
-			rt := newRuntime(b, store, pool, projections.Config{BatchSize: 2000}, tc.p)
+			rt := newRuntime(b, store, pool, projections.Config{}, tc.p)
 			t0 := time.Now()
 			if err := rt.Rebuild(context.Background(), tc.p.Name(), nil); err != nil {
 				b.Fatal(err)

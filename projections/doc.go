@@ -52,9 +52,11 @@
 //
 // Batches and exactly-once effect. The handler collects events and commits
 // them in one transaction together with the new checkpoint when the batch is
-// full (Config.BatchSize) or when no further event is waiting: catching up
-// gives large batches, live traffic one small transaction per burst, with no
-// timers. The handler acks each message before its batch commits; that is
+// full (Config.BatchSize) or when no further event is waiting: live traffic
+// gives one small transaction per burst, with no timers. A projector that
+// starts behind first catches up by reading the log in pages of
+// Config.CatchUpBatchSize events, one transaction (rows and checkpoint) per
+// page, and only then attaches its router handler. The handler acks each message before its batch commits; that is
 // safe because the checkpoint row, not the ack, is where a projector resumes:
 // after a crash, a cancel or a failure, the next run starts after the stored
 // checkpoint, and the uncommitted events are delivered again. The checkpoint

@@ -183,6 +183,11 @@ func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard
 func newRuntime(t testing.TB, store eventstore.Store, pool *pgxpool.Pool, cfg projections.Config, ps ...projections.Projector) *projections.Runtime {
 	t.Helper()
 	cfg.Store, cfg.Pool, cfg.Projectors = store, pool, ps
+	if cfg.CatchUpBatchSize == 0 {
+		// Tests pick small batches to cut the log into many transactions
+		// (kills between and inside them); catching up must use them too.
+		cfg.CatchUpBatchSize = cfg.BatchSize
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = quietLogger()
 	}

@@ -28,8 +28,14 @@ type Config struct {
 	// Registerer receives the metrics; nil registers nothing.
 	Registerer prometheus.Registerer
 
-	// BatchSize caps the events of one transaction (default 1000).
+	// BatchSize caps the events of one transaction of live projection
+	// through the router (default 1000).
 	BatchSize int
+	// CatchUpBatchSize is the events per transaction while a projector
+	// catches up or rebuilds by reading the log in pages (default 10000:
+	// fewer, larger transactions make catching up several times faster;
+	// a page of events is held in memory).
+	CatchUpBatchSize int
 	// LockRetry is how often a standby instance tries to take a projector
 	// over (default 2s).
 	LockRetry time.Duration
@@ -75,8 +81,8 @@ func (c Config) Validate() error {
 			seen[p.Name()] = true
 		}
 	}
-	if c.BatchSize < 0 || c.LagCap < 0 {
-		errs = append(errs, errors.New("projections: negative BatchSize or LagCap"))
+	if c.BatchSize < 0 || c.CatchUpBatchSize < 0 || c.LagCap < 0 {
+		errs = append(errs, errors.New("projections: negative BatchSize, CatchUpBatchSize or LagCap"))
 	}
 	if c.RetryMax > 0 && c.RetryMin > c.RetryMax {
 		errs = append(errs, errors.New("projections: RetryMin > RetryMax"))
@@ -95,6 +101,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.BatchSize == 0 {
 		c.BatchSize = 1000
+	}
+	if c.CatchUpBatchSize == 0 {
+		c.CatchUpBatchSize = 10000
 	}
 	if c.LagCap == 0 {
 		c.LagCap = 10000
@@ -696,7 +705,7 @@ func (w *worker) rebuildOn(ctx context.Context, conn *pgx.Conn, progress func(do
 	prev := eventstore.Start
 	var pending []eventstore.RecordedEvent
 	for {
-		events, err := w.rt.cfg.Store.ReadAll(ctx, prev, w.rt.cfg.BatchSize)
+		events, err := w.rt.cfg.Store.ReadAll(ctx, prev, w.rt.cfg.CatchUpBatchSize)
 		if err != nil {
 			return fmt.Errorf("projections: %s: read log: %w", w.name, err)
 		}
@@ -723,14 +732,14 @@ func (w *worker) rebuildOn(ctx context.Context, conn *pgx.Conn, progress func(do
 	return nil
 }
 
-// catchUp applies the backlog after cp in ReadAll pages of BatchSize, each
+// catchUp applies the backlog after cp in ReadAll pages of CatchUpBatchSize, each
 // page one transaction with its checkpoint (the same apply as the router
 // handler), and returns the new checkpoint. Watermill's per-message
 // hand-over and ack cost more than the database work while catching up.
 func (w *worker) catchUp(ctx context.Context, conn *pgx.Conn, cp eventstore.Position) (eventstore.Position, error) {
 	var pending []eventstore.RecordedEvent
 	for {
-		events, err := w.rt.cfg.Store.ReadAll(ctx, cp, w.rt.cfg.BatchSize)
+		events, err := w.rt.cfg.Store.ReadAll(ctx, cp, w.rt.cfg.CatchUpBatchSize)
 		if err != nil {
 			return cp, fmt.Errorf("projections: %s: read log: %w", w.name, err)
 		}
