@@ -60,7 +60,7 @@ const lockClass int32 = 0x65766e74 // "evnt"
 // 3 exact ($4; -2 for a revision no stream can have).
 const appendSQL = `
 INSERT INTO eventstore_events (stream, revision, event_id, type, data, metadata)
-SELECT $1, c.cur + u.ord, u.id, u.type, nullif(u.data, '')::json, u.meta::jsonb
+SELECT $1, c.cur + u.ord, u.id, u.type, nullif(u.data, '')::json, u.meta::json
 FROM (SELECT coalesce((SELECT e.revision FROM eventstore_events AS e WHERE e.stream = $1
 		ORDER BY e.revision DESC LIMIT 1), -1) AS cur) AS c,
 	unnest($2::uuid[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY AS u(id, type, data, meta, ord)

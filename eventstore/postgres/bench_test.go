@@ -85,7 +85,7 @@ func BenchmarkEventStore(b *testing.B) {
 			stream   text NOT NULL,
 			type     text NOT NULL,
 			data     json,
-			metadata jsonb NOT NULL,
+			metadata json  NOT NULL,
 			created  timestamptz NOT NULL DEFAULT now())`); err != nil {
 			b.Fatal(err)
 		}
@@ -300,7 +300,7 @@ func rawInsertTx(ctx context.Context, p *pgxpool.Pool, stream string, n int) err
 	bt.Queue("BEGIN ISOLATION LEVEL READ COMMITTED")
 	bt.Queue("SET LOCAL synchronous_commit TO on")
 	if n == 1 {
-		bt.Queue(`INSERT INTO bench_raw (stream, type, data, metadata) VALUES ($1, $2, $3::json, $4::jsonb)`,
+		bt.Queue(`INSERT INTO bench_raw (stream, type, data, metadata) VALUES ($1, $2, $3::json, $4::json)`,
 			stream, "timesheet.line_set", benchData, benchMetaJSON)
 	} else {
 		types, data, meta := make([]string, n), make([]string, n), make([]string, n)
@@ -308,7 +308,7 @@ func rawInsertTx(ctx context.Context, p *pgxpool.Pool, stream string, n int) err
 			types[i], data[i], meta[i] = "timesheet.line_set", benchData, benchMetaJSON
 		}
 		bt.Queue(`INSERT INTO bench_raw (stream, type, data, metadata)
-			SELECT $1, t, d::json, m::jsonb FROM unnest($2::text[], $3::text[], $4::text[]) AS u(t, d, m)`,
+			SELECT $1, t, d::json, m::json FROM unnest($2::text[], $3::text[], $4::text[]) AS u(t, d, m)`,
 			stream, types, data, meta)
 	}
 	bt.Queue("COMMIT")

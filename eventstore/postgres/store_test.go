@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -102,8 +103,12 @@ func TestMigrateIsRepeatableAndConcurrent(t *testing.T) {
 		"SELECT count(*) FROM "+postgres.VersionTable+" WHERE version_id > 0").Scan(&n); err != nil {
 		t.Fatal(err)
 	}
-	if n != 2 {
-		t.Fatalf("%s has %d applied versions, want 2", postgres.VersionTable, n)
+	files, err := filepath.Glob("migrations/*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != len(files) {
+		t.Fatalf("%s has %d applied versions, want one per migration file (%d)", postgres.VersionTable, n, len(files))
 	}
 }
 
