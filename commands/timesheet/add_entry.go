@@ -15,10 +15,16 @@ type AddEntry struct {
 	Entry ts.EntryInput
 }
 
-// AddEntry runs the AddEntry command and returns the new entry's ID.
+// AddEntry runs the AddEntry command and returns the new entry's ID. The
+// shift is also checked against the shifts of the placement's previous and
+// next week (422 entries_overlap_adjacent_week).
 func (h *Handler) AddEntry(ctx context.Context, meta commands.Meta, cmd AddEntry) (commands.Result, int, error) {
 	res, events, err := h.decide(ctx, meta, cmd.Target, func(l *loaded) ([]domain.Event, error) {
-		return l.sheet.AddEntry(meta.Actor, l.terms, cmd.Entry, l.now)
+		adj, err := h.adjacent(ctx, l)
+		if err != nil {
+			return nil, err
+		}
+		return l.sheet.AddEntryAdjacent(meta.Actor, l.terms, adj, cmd.Entry, l.now)
 	})
 	if err != nil {
 		return res, 0, err

@@ -15,10 +15,16 @@ type ChangeEntry struct {
 	Entry   ts.EntryInput
 }
 
-// ChangeEntry runs the ChangeEntry command.
+// ChangeEntry runs the ChangeEntry command. The changed shifts are also
+// checked against the shifts of the placement's previous and next week
+// (422 entries_overlap_adjacent_week).
 func (h *Handler) ChangeEntry(ctx context.Context, meta commands.Meta, cmd ChangeEntry) (commands.Result, error) {
 	res, _, err := h.decide(ctx, meta, cmd.Target, func(l *loaded) ([]domain.Event, error) {
-		return l.sheet.ChangeEntry(meta.Actor, l.terms, cmd.EntryID, cmd.Entry, l.now)
+		adj, err := h.adjacent(ctx, l)
+		if err != nil {
+			return nil, err
+		}
+		return l.sheet.ChangeEntryAdjacent(meta.Actor, l.terms, adj, cmd.EntryID, cmd.Entry, l.now)
 	})
 	return res, err
 }

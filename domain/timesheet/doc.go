@@ -25,6 +25,10 @@
 //     the normal hour type of the day the shift starts; in time registration
 //     mode that line is derived from the entries and cannot be set by hand.
 //   - Entries may not overlap; a break longer than the shift is refused.
+//     Nor may a shift overlap one of the placement's previous or next week
+//     (a Sunday night shift ends on the next week's Monday): the caller
+//     passes those weeks' computed intervals as AdjacentWeeks, and only the
+//     shifts a command adds or changes are checked against them.
 //   - Days outside the placement period cannot hold hours, entries or
 //     expenses.
 //   - Editing a rejected timesheet keeps the status "rejected" (with the

@@ -44,11 +44,15 @@ func checkEntryInput(terms Terms, in EntryInput) error {
 }
 
 // timeEntries computes the state after a change of the entries: worked time
-// of every entry, the derived normal line, and the day totals (checked
-// against 24 hours per day).
-func (t *Timesheet) timeEntries(terms Terms, entries []Entry) (TimeEntries, error) {
+// of every entry (checked against the shifts of the adjacent weeks), the
+// derived normal line, and the day totals (checked against 24 hours per
+// day).
+func (t *Timesheet) timeEntries(terms Terms, adj AdjacentWeeks, entries []Entry) (TimeEntries, error) {
 	worked, err := ComputeWorked(entries, amsterdam)
 	if err != nil {
+		return TimeEntries{}, err
+	}
+	if err := t.checkAdjacent(worked, adj); err != nil {
 		return TimeEntries{}, err
 	}
 	ht, ok := terms.hourType(terms.NormalHourType)
