@@ -82,7 +82,7 @@ func newFeatures(_ context.Context, o Options) (*features, error) {
 	f.projectors = append(f.projectors, rmidentity.Projectors()...)
 	f.projectors = append(f.projectors, mailer)
 	f.api = append(f.api, feature)
-	f.background = append(f.background, disp.Run)
+	f.background = append(f.background, disp.Run, housekeeping(o.Pool, authSvc, o.Clock, o.Log.With("component", "housekeeping")))
 
 	if err := f.addTimesheets(o); err != nil {
 		return nil, wrap(err)

@@ -1,0 +1,50 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"backoffice/commands/auth"
+)
+
+// Retention of operational rows that are no use after a while.
+const (
+	// idempotencyRetention: a client retries within minutes, not days.
+	idempotencyRetention = 7 * 24 * time.Hour
+	housekeepingEvery = time.Hour
+)
+
+// housekeeping removes expired sessions, used or expired tokens, old login
+// failure windows and old idempotency keys: once at start and then every
+// hour, until ctx ends. Several processes may run it at once; the deletes
+// are idempotent. mail_deliveries rows are kept on purpose: they are what
+// keeps a rebuilt mail projector from mailing again (their bodies are
+// removed once sent).
+func housekeeping(pool *pgxpool.Pool, a *auth.Service, clock func() time.Time, log *slog.Logger) func(context.Context) error {
+	return func(ctx context.Context) error {
+		t := time.NewTicker(housekeepingEvery)
+		defer t.Stop()
+		for {
+			if err := tidy(ctx, pool, a, clock()); err != nil && ctx.Err() == nil {
+				log.WarnContext(ctx, "housekeeping failed; retrying in an hour", "err", err)
+			}
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-t.C:
+			}
+		}
+	}
+}
+
+// tidy is one housekeeping pass.
+func tidy(ctx context.Context, pool *pgxpool.Pool, a *auth.Service, now time.Time) error {
+	if err := a.PurgeExpired(ctx, now); err != nil {
+		return err
+	}
+	_, err := pool.Exec(ctx, `DELETE FROM idempotency_keys WHERE created_at < $1`, now.Add(-idempotencyRetention))
+	return err
+}

@@ -1,0 +1,56 @@
+package app
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"backoffice/commands/auth"
+	"backoffice/internal/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+func TestTidyRemovesOnlyOldIdempotencyKeys(t *testing.T) {
+	ctx := context.Background()
+	cs := pgtest.NewDBFromTemplate(t, "app", func(ctx context.Context, cs string) error {
+		pool, err := pgxpool.New(ctx, cs)
+		if err != nil {
+			return err
+		}
+		defer pool.Close()
+		return Migrate(ctx, pool)
+	})
+	pool := pgtest.Pool(t, cs)
+	now := time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
+	for key, age := range map[string]time.Duration{"old": 8 * 24 * time.Hour, "recent": time.Hour} {
+		if _, err := pool.Exec(ctx, `INSERT INTO idempotency_keys (actor_id, key, request_hash, created_at) VALUES ('a', $1, 'h', $2)`,
+			key, now.Add(-age)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, err := auth.New(pool, auth.Config{Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tidy(ctx, pool, a, now); err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	rows, _ := pool.Query(ctx, `SELECT key FROM idempotency_keys ORDER BY key`)
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, k)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(keys) != 1 || keys[0] != "recent" {
+		t.Fatalf("keys left: %v, want [recent]", keys)
+	}
+}
