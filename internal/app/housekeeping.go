@@ -14,7 +14,7 @@ import (
 const (
 	// idempotencyRetention: a client retries within minutes, not days.
 	idempotencyRetention = 7 * 24 * time.Hour
-	housekeepingEvery = time.Hour
+	housekeepingEvery    = time.Hour
 )
 
 // housekeeping removes expired sessions, used or expired tokens, old login
