@@ -221,3 +221,18 @@ func (b bulkBody) items() ([]cmd.BulkItem, error) {
 	}
 	return out, nil
 }
+
+// inputBody is a request body that converts itself to a command's input.
+type inputBody[T any] interface {
+	input() (T, error)
+}
+
+// decodeInput reads a JSON body of type B and converts it to the input T.
+func decodeInput[T any, B inputBody[T]](w http.ResponseWriter, r *http.Request) (T, error) {
+	b, err := httpx.Decode[B](w, r)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return b.input()
+}

@@ -6,6 +6,7 @@ import (
 
 	"backoffice/commands"
 	cmd "backoffice/commands/timesheet"
+	ts "backoffice/domain/timesheet"
 	"backoffice/http/api"
 	"backoffice/http/httpx"
 )
@@ -76,11 +77,7 @@ func (f *Feature) handleWipeLine(s *api.Server) http.Handler {
 
 func (f *Feature) handleAddEntry(s *api.Server) http.Handler {
 	return command(s, http.StatusCreated, func(r *http.Request, w http.ResponseWriter, ctx context.Context, meta commands.Meta, t cmd.Target) (commands.Result, any, error) {
-		b, err := httpx.Decode[entryBody](w, r)
-		if err != nil {
-			return commands.Result{}, nil, err
-		}
-		in, err := b.input()
+		in, err := decodeInput[ts.EntryInput, entryBody](w, r)
 		if err != nil {
 			return commands.Result{}, nil, err
 		}
@@ -95,11 +92,7 @@ func (f *Feature) handleChangeEntry(s *api.Server) http.Handler {
 		if err != nil {
 			return commands.Result{}, nil, err
 		}
-		b, err := httpx.Decode[entryBody](w, r)
-		if err != nil {
-			return commands.Result{}, nil, err
-		}
-		in, err := b.input()
+		in, err := decodeInput[ts.EntryInput, entryBody](w, r)
 		if err != nil {
 			return commands.Result{}, nil, err
 		}
@@ -121,11 +114,7 @@ func (f *Feature) handleRemoveEntry(s *api.Server) http.Handler {
 
 func (f *Feature) handleAddExpense(s *api.Server) http.Handler {
 	return command(s, http.StatusCreated, func(r *http.Request, w http.ResponseWriter, ctx context.Context, meta commands.Meta, t cmd.Target) (commands.Result, any, error) {
-		b, err := httpx.Decode[expenseBody](w, r)
-		if err != nil {
-			return commands.Result{}, nil, err
-		}
-		in, err := b.input()
+		in, err := decodeInput[ts.ExpenseInput, expenseBody](w, r)
 		if err != nil {
 			return commands.Result{}, nil, err
 		}
