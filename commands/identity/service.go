@@ -107,11 +107,6 @@ func New(cfg Config) (*Service, error) {
 	return &Service{cfg: cfg, log: cfg.Log}, nil
 }
 
-// Pool returns the PostgreSQL pool of the credentials table and the read
-// models, for adapters that query the identity read models next to these
-// commands (the portal's display names).
-func (s *Service) Pool() *pgxpool.Pool { return s.cfg.Pool }
-
 // Vault returns the personal-data vault.
 func (s *Service) Vault() *Vault { return s.cfg.Vault }
 

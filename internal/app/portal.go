@@ -14,7 +14,7 @@ import (
 // portalwire adapters; the projections runtime is its Waiter
 // (read-your-writes after every form).
 func newPortal(o Options, f *features, rt *projections.Runtime) (*portal.Server, error) {
-	id, err := portalwire.NewIdentity(f.authSvc, f.identity, o.Clock)
+	id, err := portalwire.NewIdentity(f.authSvc, f.identity, f.idQuery, o.Clock)
 	if err != nil {
 		return nil, err
 	}

@@ -27,11 +27,11 @@ var _ portal.Identity = (*Identity)(nil)
 // NewIdentity returns the adapter; every dependency is required. Display
 // names are read from the identity read models in the identity service's
 // database.
-func NewIdentity(a *auth.Service, svc *identity.Service, clock func() time.Time) (*Identity, error) {
-	if a == nil || svc == nil || clock == nil {
-		return nil, errors.New("portalwire: NewIdentity: auth, identity service and clock are required")
+func NewIdentity(a *auth.Service, svc *identity.Service, names *rmid.Queries, clock func() time.Time) (*Identity, error) {
+	if a == nil || svc == nil || names == nil || clock == nil {
+		return nil, errors.New("portalwire: NewIdentity: auth, identity service, identity queries and clock are required")
 	}
-	return &Identity{auth: a, service: svc, names: rmid.NewQueries(svc.Pool(), clock), clock: clock}, nil
+	return &Identity{auth: a, service: svc, names: names, clock: clock}, nil
 }
 
 // userOf is the portal user of a session, with the name the header shows

@@ -1,6 +1,7 @@
 package portalwire_test
 
 import (
+	rmid "backoffice/readmodel/identity"
 	"context"
 	"net/http"
 	"testing"
@@ -21,7 +22,7 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 func TestIdentityAdapter(t *testing.T) {
 	e := it.New(t)
 	ctx := context.Background()
-	id, err := portalwire.NewIdentity(e.Auth, e.Service, time.Now)
+	id, err := portalwire.NewIdentity(e.Auth, e.Service, rmid.NewQueries(e.Pool, time.Now), time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
