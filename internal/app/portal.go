@@ -19,7 +19,7 @@ func newPortal(o Options, f *features, rt *projections.Runtime) (*portal.Server,
 		return nil, err
 	}
 	sheets, err := portalwire.NewTimesheets(portalwire.TimesheetDeps{
-		Commands: f.tsCommands, Queries: f.tsQueries, History: f.tsHistory, Names: f.idQuery, Store: o.Store,
+		Commands: f.tsCommands, Queries: f.tsQueries, History: f.tsHistory, Names: f.idQuery,
 	})
 	if err != nil {
 		return nil, err

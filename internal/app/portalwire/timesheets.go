@@ -9,7 +9,6 @@ import (
 	cmd "backoffice/commands/timesheet"
 	"backoffice/domain"
 	ts "backoffice/domain/timesheet"
-	"backoffice/eventstore"
 	"backoffice/http/portal"
 	rmid "backoffice/readmodel/identity"
 	rm "backoffice/readmodel/timesheets"
@@ -32,12 +31,6 @@ type TimesheetDeps struct {
 	Queries  *rm.Queries
 	History  *rm.History
 	Names    *rmid.Queries
-	// Store is no longer read: the week's hour types come from
-	// Commands.Terms. Optional and ignored; kept so the composition root
-	// that still sets it compiles unchanged.
-	//
-	// Deprecated: leave it out.
-	Store eventstore.Store
 }
 
 // NewTimesheets returns the adapter.
