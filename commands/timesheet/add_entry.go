@@ -24,7 +24,7 @@ func (h *Handler) AddEntry(ctx context.Context, meta commands.Meta, cmd AddEntry
 		if err != nil {
 			return nil, err
 		}
-		return l.sheet.AddEntryAdjacent(meta.Actor, l.terms, adj, cmd.Entry, l.now)
+		return l.sheet.AddEntry(meta.Actor, l.terms, adj, cmd.Entry, l.now)
 	})
 	if err != nil {
 		return res, 0, err

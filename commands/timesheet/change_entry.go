@@ -24,7 +24,7 @@ func (h *Handler) ChangeEntry(ctx context.Context, meta commands.Meta, cmd Chang
 		if err != nil {
 			return nil, err
 		}
-		return l.sheet.ChangeEntryAdjacent(meta.Actor, l.terms, adj, cmd.EntryID, cmd.Entry, l.now)
+		return l.sheet.ChangeEntry(meta.Actor, l.terms, adj, cmd.EntryID, cmd.Entry, l.now)
 	})
 	return res, err
 }

@@ -22,7 +22,7 @@ func (h *Handler) RemoveEntry(ctx context.Context, meta commands.Meta, cmd Remov
 		if err != nil {
 			return nil, err
 		}
-		return l.sheet.RemoveEntryAdjacent(meta.Actor, l.terms, adj, cmd.EntryID, l.now)
+		return l.sheet.RemoveEntry(meta.Actor, l.terms, adj, cmd.EntryID, l.now)
 	})
 	return res, err
 }

@@ -8,16 +8,10 @@ import (
 
 // AddEntry adds a time registration entry (day, start, end, break,
 // continuous shift). Its worked time is booked on the normal hour type of
-// the day the shift starts. It knows no shifts of the neighbouring weeks:
-// it is AddEntryAdjacent with the zero AdjacentWeeks.
-func (t *Timesheet) AddEntry(actor domain.Actor, terms Terms, in EntryInput, now time.Time) ([]domain.Event, error) {
-	return t.AddEntryAdjacent(actor, terms, AdjacentWeeks{}, in, now)
-}
-
-// AddEntryAdjacent is AddEntry that also refuses a shift overlapping a
-// shift of the previous or the next week (entries_overlap_adjacent_week);
-// adj holds those weeks' computed intervals.
-func (t *Timesheet) AddEntryAdjacent(actor domain.Actor, terms Terms, adj AdjacentWeeks, in EntryInput, now time.Time) ([]domain.Event, error) {
+// the day the shift starts. A shift overlapping a shift of the previous or
+// the next week is refused (entries_overlap_adjacent_week); adj holds those
+// weeks' computed intervals (the command layer loads them).
+func (t *Timesheet) AddEntry(actor domain.Actor, terms Terms, adj AdjacentWeeks, in EntryInput, now time.Time) ([]domain.Event, error) {
 	prelude, err := t.beginEdit(actor, terms, now)
 	if err != nil {
 		return nil, err

@@ -121,15 +121,15 @@ func TestEntriesAgainstAdjacentWeeks(t *testing.T) {
 		return ts.EntryInput{Date: d, Start: clk(start), End: clk(end), Continuous: cont}
 	}
 	add := func(adj ts.AdjacentWeeks, e ts.EntryInput) cmd {
-		return func(a *ts.Timesheet) ([]domain.Event, error) { return a.AddEntryAdjacent(worker, tr, adj, e, now) }
+		return func(a *ts.Timesheet) ([]domain.Event, error) { return a.AddEntry(worker, tr, adj, e, now) }
 	}
 	change := func(adj ts.AdjacentWeeks, id int, e ts.EntryInput) cmd {
 		return func(a *ts.Timesheet) ([]domain.Event, error) {
-			return a.ChangeEntryAdjacent(worker, tr, adj, id, e, now)
+			return a.ChangeEntry(worker, tr, adj, id, e, now)
 		}
 	}
 	remove := func(adj ts.AdjacentWeeks, id int) cmd {
-		return func(a *ts.Timesheet) ([]domain.Event, error) { return a.RemoveEntryAdjacent(worker, tr, adj, id, now) }
+		return func(a *ts.Timesheet) ([]domain.Event, error) { return a.RemoveEntry(worker, tr, adj, id, now) }
 	}
 	prevNight := ts.AdjacentWeeks{Prev: workedOf(t, shift{prevSun, "22:00", "06:00", false})}
 	nextMorning := ts.AdjacentWeeks{Next: workedOf(t, shift{nextMon, "00:00", "08:00", false})}

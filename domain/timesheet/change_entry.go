@@ -6,17 +6,10 @@ import (
 	"backoffice/domain"
 )
 
-// ChangeEntry replaces the content of an existing time entry. It knows no
-// shifts of the neighbouring weeks: it is ChangeEntryAdjacent with the zero
-// AdjacentWeeks.
-func (t *Timesheet) ChangeEntry(actor domain.Actor, terms Terms, id int, in EntryInput, now time.Time) ([]domain.Event, error) {
-	return t.ChangeEntryAdjacent(actor, terms, AdjacentWeeks{}, id, in, now)
-}
-
-// ChangeEntryAdjacent is ChangeEntry that also refuses a change after which
-// a shift overlaps a shift of the previous or the next week
+// ChangeEntry replaces the content of an existing time entry. A change after
+// which a shift overlaps a shift of the previous or the next week is refused
 // (entries_overlap_adjacent_week); adj holds those weeks' computed intervals.
-func (t *Timesheet) ChangeEntryAdjacent(actor domain.Actor, terms Terms, adj AdjacentWeeks, id int, in EntryInput, now time.Time) ([]domain.Event, error) {
+func (t *Timesheet) ChangeEntry(actor domain.Actor, terms Terms, adj AdjacentWeeks, id int, in EntryInput, now time.Time) ([]domain.Event, error) {
 	if _, err := t.beginEdit(actor, terms, now); err != nil {
 		return nil, err
 	}

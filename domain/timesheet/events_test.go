@@ -20,10 +20,12 @@ func fullHistory(t *testing.T) []domain.Event {
 		addEntry(worker, tr, mon, "22:00", "06:00", 30, true),
 		addEntry(worker, tr, mon.AddDays(1), "08:00", "12:00", 0, false),
 		func(a *ts.Timesheet) ([]domain.Event, error) {
-			return a.ChangeEntry(worker, tr, 2, ts.EntryInput{Date: mon.AddDays(1), Start: clk("07:00"), End: clk("12:00")}, now)
+			return a.ChangeEntry(worker, tr, ts.AdjacentWeeks{}, 2, ts.EntryInput{Date: mon.AddDays(1), Start: clk("07:00"), End: clk("12:00")}, now)
 		},
 		addEntry(worker, tr, mon.AddDays(2), "08:00", "12:00", 0, false),
-		func(a *ts.Timesheet) ([]domain.Event, error) { return a.RemoveEntry(worker, tr, 3, now) },
+		func(a *ts.Timesheet) ([]domain.Event, error) {
+			return a.RemoveEntry(worker, tr, ts.AdjacentWeeks{}, 3, now)
+		},
 		func(a *ts.Timesheet) ([]domain.Event, error) {
 			return a.AddExpense(worker, tr, ts.ExpenseInput{Type: ts.ExpenseTravelKm, Date: mon, Kilometres: 12}, now)
 		},

@@ -75,7 +75,7 @@ func reject(actor domain.Actor, terms ts.Terms, reason string) cmd {
 
 func addEntry(actor domain.Actor, terms ts.Terms, d ts.Date, start, end string, brk ts.Minutes, cont bool) cmd {
 	return func(a *ts.Timesheet) ([]domain.Event, error) {
-		return a.AddEntry(actor, terms, ts.EntryInput{Date: d, Start: clk(start), End: clk(end), Break: brk, Continuous: cont}, now)
+		return a.AddEntry(actor, terms, ts.AdjacentWeeks{}, ts.EntryInput{Date: d, Start: clk(start), End: clk(end), Break: brk, Continuous: cont}, now)
 	}
 }
 

@@ -8,17 +8,11 @@ import (
 )
 
 // RemoveEntry deletes a time entry. A continuous shift before it then runs
-// on to the entry after it (or to its own end). It knows no shifts of the
-// neighbouring weeks: it is RemoveEntryAdjacent with the zero AdjacentWeeks.
-func (t *Timesheet) RemoveEntry(actor domain.Actor, terms Terms, id int, now time.Time) ([]domain.Event, error) {
-	return t.RemoveEntryAdjacent(actor, terms, AdjacentWeeks{}, id, now)
-}
-
-// RemoveEntryAdjacent is RemoveEntry that also refuses the removal when a
-// continuous shift then runs on into a shift of the previous or the next
-// week (a Sunday continuous shift that now ends at its own end on Monday);
-// adj holds those weeks' computed intervals.
-func (t *Timesheet) RemoveEntryAdjacent(actor domain.Actor, terms Terms, adj AdjacentWeeks, id int, now time.Time) ([]domain.Event, error) {
+// on to the entry after it (or to its own end); the removal is refused when
+// that shift then runs into a shift of the previous or the next week (a
+// Sunday continuous shift that now ends on Monday); adj holds those weeks'
+// computed intervals.
+func (t *Timesheet) RemoveEntry(actor domain.Actor, terms Terms, adj AdjacentWeeks, id int, now time.Time) ([]domain.Event, error) {
 	if _, err := t.beginEdit(actor, terms, now); err != nil {
 		return nil, err
 	}

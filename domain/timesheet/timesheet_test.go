@@ -236,11 +236,13 @@ func TestTimeRegistration(t *testing.T) {
 	mon, tue := week.Day(0), week.Day(1)
 	change := func(id int, d ts.Date, start, end string, brk ts.Minutes, cont bool) cmd {
 		return func(a *ts.Timesheet) ([]domain.Event, error) {
-			return a.ChangeEntry(worker, tr, id, ts.EntryInput{Date: d, Start: clk(start), End: clk(end), Break: brk, Continuous: cont}, now)
+			return a.ChangeEntry(worker, tr, ts.AdjacentWeeks{}, id, ts.EntryInput{Date: d, Start: clk(start), End: clk(end), Break: brk, Continuous: cont}, now)
 		}
 	}
 	remove := func(id int) cmd {
-		return func(a *ts.Timesheet) ([]domain.Event, error) { return a.RemoveEntry(worker, tr, id, now) }
+		return func(a *ts.Timesheet) ([]domain.Event, error) {
+			return a.RemoveEntry(worker, tr, ts.AdjacentWeeks{}, id, now)
+		}
 	}
 	workedOf := func(a *ts.Timesheet) map[int]ts.Minutes {
 		m := map[int]ts.Minutes{}
@@ -342,7 +344,7 @@ func TestTimeRegistration(t *testing.T) {
 			when: func(a *ts.Timesheet) ([]domain.Event, error) {
 				t2 := trTerms()
 				t2.Period.Start = tue
-				return a.AddEntry(worker, t2, ts.EntryInput{Date: mon, Start: clk("08:00"), End: clk("09:00")}, now)
+				return a.AddEntry(worker, t2, ts.AdjacentWeeks{}, ts.EntryInput{Date: mon, Start: clk("08:00"), End: clk("09:00")}, now)
 			},
 			code: "day_outside_placement", kind: domain.KindRule,
 		},

@@ -492,19 +492,19 @@ func (f *fakeBackend) WipeLine(_ context.Context, m commands.Meta, ref Ref, code
 
 func (f *fakeBackend) AddEntry(_ context.Context, m commands.Meta, ref Ref, in timesheet.EntryInput) (commands.Result, error) {
 	return f.do(m, ref, func(t *timesheet.Timesheet, terms timesheet.Terms) ([]domain.Event, error) {
-		return t.AddEntry(m.Actor, terms, in, f.now)
+		return t.AddEntry(m.Actor, terms, timesheet.AdjacentWeeks{}, in, f.now)
 	})
 }
 
 func (f *fakeBackend) ChangeEntry(_ context.Context, m commands.Meta, ref Ref, id int, in timesheet.EntryInput) (commands.Result, error) {
 	return f.do(m, ref, func(t *timesheet.Timesheet, terms timesheet.Terms) ([]domain.Event, error) {
-		return t.ChangeEntry(m.Actor, terms, id, in, f.now)
+		return t.ChangeEntry(m.Actor, terms, timesheet.AdjacentWeeks{}, id, in, f.now)
 	})
 }
 
 func (f *fakeBackend) RemoveEntry(_ context.Context, m commands.Meta, ref Ref, id int) (commands.Result, error) {
 	return f.do(m, ref, func(t *timesheet.Timesheet, terms timesheet.Terms) ([]domain.Event, error) {
-		return t.RemoveEntry(m.Actor, terms, id, f.now)
+		return t.RemoveEntry(m.Actor, terms, timesheet.AdjacentWeeks{}, id, f.now)
 	})
 }
 
