@@ -135,6 +135,7 @@ type collector struct {
 	mu       sync.Mutex
 	events   []eventstore.RecordedEvent
 	caughtUp int
+	polls    bool // reads with ReadAll: no caught-up signal to wait for
 	err      error
 	progress chan struct{} // poked after every event, capacity 1
 	done     chan struct{} // closed when the reader has stopped
@@ -148,6 +149,17 @@ func (c *collector) add(e eventstore.RecordedEvent) {
 	c.mu.Lock()
 	c.events = append(c.events, e)
 	c.mu.Unlock()
+	c.poke()
+}
+
+func (c *collector) sawCaughtUp() {
+	c.mu.Lock()
+	c.caughtUp++
+	c.mu.Unlock()
+	c.poke()
+}
+
+func (c *collector) poke() {
 	select {
 	case c.progress <- struct{}{}:
 	default:
@@ -160,11 +172,15 @@ func (c *collector) fail(err error) {
 	c.mu.Unlock()
 }
 
-// waitFor waits until the reader has seen an event at or after pos.
+// waitFor waits until the reader has seen an event at or after pos and, for
+// a subscription, its caught-up signal (a subscription from the head itself
+// sees no event at all, and would otherwise be stopped before it could say
+// it has caught up).
 func (c *collector) waitFor(ctx context.Context, pos eventstore.Position) error {
 	for {
 		c.mu.Lock()
 		reached := !c.from.Before(pos) || len(c.events) > 0 && !c.events[len(c.events)-1].Position.Before(pos)
+		reached = reached && (c.polls || c.caughtUp > 0)
 		n, err := len(c.events), c.err
 		c.mu.Unlock()
 		if err != nil {
@@ -205,9 +221,7 @@ func subscribeInto(ctx context.Context, s eventstore.Store, c *collector) {
 			return
 		}
 		if caughtUp {
-			c.mu.Lock()
-			c.caughtUp++
-			c.mu.Unlock()
+			c.sawCaughtUp()
 			continue
 		}
 		c.add(e)
@@ -275,6 +289,7 @@ func writersAndReaders(f *fx) {
 
 	early := newCollector("subscriber from Start", eventstore.Start)
 	poller := newCollector("ReadAll poller", eventstore.Start)
+	poller.polls = true
 	readers = []*collector{early, poller}
 	go subscribeInto(readCtx, f.s, early)
 	go pollInto(readCtx, f.s, poller, poke)

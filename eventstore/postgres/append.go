@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"backoffice/eventstore"
 )
@@ -39,37 +40,46 @@ const lockSQL = `SELECT set_config('synchronous_commit', 'on', true),
 // PostgreSQL keeps apart from pairs of int keys anyway).
 const lockClass int32 = 0x65766e74 // "evnt"
 
-// appendSQL decides and writes an append in one plain INSERT, under the
-// stream lock (lockSQL), so its snapshot holds the stream's latest state:
+// appendOneSQL and appendManySQL decide and write an append in one plain
+// INSERT, under the stream lock (lockSQL), so its snapshot holds the stream's
+// latest state:
 //
 //   - c.cur is the stream's current revision, -1 for no stream: the last
 //     entry of the (stream, revision) index (there is no table of streams to
-//     update on every append).
-//   - WHERE is the decision. When it fails nothing is written, no row comes
-//     back, and the caller sorts out why (idempotent repeat, wrong expected
-//     revision) after the transaction.
+//     update on every append). OFFSET 0 keeps c a subquery evaluated once:
+//     flattened, the planner copies the lookup into every expression that
+//     uses c.cur, and each copy is an index scan of its own.
+//   - WHERE is the decision: the current revision must lie in [$3, $4], the
+//     expected revision as a range (see expectedRange). When it fails
+//     nothing is written, no row comes back, and the caller sorts out why
+//     (idempotent repeat, wrong expected revision) after the transaction.
 //   - IDs stored already in the stream are not looked up first: UNIQUE
 //     (stream, event_id) refuses them and the caller sorts out the repeat
 //     after the rollback, so only repeats pay for the lookup. UNIQUE (stream,
 //     revision) backs the lock up: two appends never both write a revision.
 //
-// A single INSERT with an init plan is markedly cheaper to execute than the
-// CTEs a statement returning the decision as well would need.
-//
-// $3 is the kind of expected revision: 0 any, 1 no stream, 2 stream exists,
-// 3 exact ($4; -2 for a revision no stream can have).
-const appendSQL = `
+// A single INSERT is markedly cheaper to execute than the CTEs a statement
+// returning the decision as well would need. One event (most commands write
+// one) takes its values as plain parameters: unpacking arrays with unnest
+// costs the server more than the rest of the statement.
+const (
+	appendOneSQL = `
 INSERT INTO eventstore_events (stream, revision, event_id, type, data, metadata)
-SELECT $1, c.cur + u.ord, u.id, u.type, nullif(u.data, '')::json, u.meta::json
+SELECT $1, c.cur + 1, $2, $5, $6::json, $7::json
 FROM (SELECT coalesce((SELECT e.revision FROM eventstore_events AS e WHERE e.stream = $1
-		ORDER BY e.revision DESC LIMIT 1), -1) AS cur) AS c,
-	unnest($2::uuid[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY AS u(id, type, data, meta, ord)
-WHERE CASE $3::int
-	WHEN 1 THEN c.cur = -1
-	WHEN 2 THEN c.cur >= 0
-	WHEN 3 THEN c.cur = $4::bigint
-	ELSE true END
+		ORDER BY e.revision DESC LIMIT 1), -1) AS cur OFFSET 0) AS c
+WHERE c.cur BETWEEN $3::bigint AND $4::bigint
 RETURNING xid, seq, revision`
+
+	appendManySQL = `
+INSERT INTO eventstore_events (stream, revision, event_id, type, data, metadata)
+SELECT $1, c.cur + u.ord, u.id, u.type, u.data::json, u.meta::json
+FROM (SELECT coalesce((SELECT e.revision FROM eventstore_events AS e WHERE e.stream = $1
+		ORDER BY e.revision DESC LIMIT 1), -1) AS cur OFFSET 0) AS c,
+	unnest($2::uuid[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY AS u(id, type, data, meta, ord)
+WHERE c.cur BETWEEN $3::bigint AND $4::bigint
+RETURNING xid, seq, revision`
+)
 
 // currentSQL is a stream's current revision, outside an append.
 const currentSQL = `SELECT revision FROM eventstore_events WHERE stream = $1 ORDER BY revision DESC LIMIT 1`
@@ -88,12 +98,12 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 	if s.isClosed() {
 		return eventstore.AppendResult{}, eventstore.ErrClosed
 	}
-	args, err := appendArgs(stream, expected, events)
+	stmt, err := newAppendStmt(stream, expected, events)
 	if err != nil {
 		return eventstore.AppendResult{}, err
 	}
 	for attempt := 1; ; attempt++ {
-		out, err := s.tryAppend(ctx, stream, args)
+		out, err := s.tryAppend(ctx, stream, stmt)
 		switch {
 		case err == nil && out.ok:
 			s.committed(out.xid)
@@ -150,40 +160,71 @@ type appendOutcome struct {
 	revision int64
 }
 
-// appendArgs are the parameters of appendSQL.
-func appendArgs(stream string, expected eventstore.ExpectedRevision, events []eventstore.EventData) ([]any, error) {
-	kind, rev := 0, int64(-2)
-	switch {
-	case expected.IsNoStream():
-		kind = 1
-	case expected.IsStreamExists():
-		kind = 2
-	default:
-		if r, ok := expected.Exact(); ok {
-			kind = 3
-			if r <= math.MaxInt64 {
-				rev = int64(r)
-			} // else: no stream can have that revision; -2 never matches
-		}
-	}
-	ids := make([]uuid.UUID, len(events))
-	types := make([]string, len(events))
-	data := make([]string, len(events))
+// appendStmt is an append statement with its parameters.
+type appendStmt struct {
+	sql  string
+	args []any
+}
+
+// newAppendStmt builds the statement for events: appendOneSQL for one event,
+// appendManySQL for more. An event without payload stores NULL.
+func newAppendStmt(stream string, expected eventstore.ExpectedRevision, events []eventstore.EventData) (appendStmt, error) {
+	lo, hi := expectedRange(expected)
 	meta := make([]string, len(events))
 	for i, e := range events {
 		m, err := json.Marshal(e.Metadata)
 		if err != nil {
-			return nil, fmt.Errorf("%w: event %d metadata: %v", eventstore.ErrInvalidAppend, i, err)
+			return appendStmt{}, fmt.Errorf("%w: event %d metadata: %v", eventstore.ErrInvalidAppend, i, err)
 		}
-		ids[i], types[i], data[i], meta[i] = e.ID, e.Type, string(e.Data), string(m)
+		meta[i] = string(m)
 	}
-	return []any{stream, ids, kind, rev, types, data, meta}, nil
+	if len(events) == 1 {
+		e := events[0]
+		var data any // untyped nil: NULL
+		if len(e.Data) > 0 {
+			data = string(e.Data)
+		}
+		return appendStmt{appendOneSQL, []any{stream, pgUUID(e.ID), lo, hi, e.Type, data, meta[0]}}, nil
+	}
+	ids := make([]pgtype.UUID, len(events))
+	types := make([]string, len(events))
+	data := make([]*string, len(events))
+	for i, e := range events {
+		ids[i], types[i] = pgUUID(e.ID), e.Type
+		if len(e.Data) > 0 {
+			d := string(e.Data)
+			data[i] = &d
+		}
+	}
+	return appendStmt{appendManySQL, []any{stream, ids, lo, hi, types, data, meta}}, nil
+}
+
+// pgUUID is id as pgx encodes it directly: uuid.UUID is a driver.Valuer,
+// which pgx would format as a string and the server parse again.
+func pgUUID(id uuid.UUID) pgtype.UUID { return pgtype.UUID{Bytes: id, Valid: true} }
+
+// expectedRange turns an expected revision into the range [lo, hi] the
+// stream's current revision (-1: no stream) must lie in.
+func expectedRange(expected eventstore.ExpectedRevision) (lo, hi int64) {
+	switch {
+	case expected.IsNoStream():
+		return -1, -1
+	case expected.IsStreamExists():
+		return 0, math.MaxInt64
+	}
+	if r, ok := expected.Exact(); ok {
+		if r > math.MaxInt64 {
+			return -2, -2 // no stream can have that revision
+		}
+		return int64(r), int64(r)
+	}
+	return -1, math.MaxInt64 // any
 }
 
 // tryAppend runs one append transaction in a single round trip: BEGIN, the
 // durability setting, the statement and COMMIT are pipelined. The result is
 // acknowledged only once COMMIT has returned.
-func (s *Store) tryAppend(ctx context.Context, stream string, args []any) (out appendOutcome, err error) {
+func (s *Store) tryAppend(ctx context.Context, stream string, stmt appendStmt) (out appendOutcome, err error) {
 	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return out, err
@@ -206,7 +247,7 @@ func (s *Store) tryAppend(ctx context.Context, stream string, args []any) (out a
 	// parameters, so its generic plan is always right; forcing it saves
 	// planning the statement again on every append.
 	b.Queue(lockSQL, lockClass, stream)
-	b.Queue(appendSQL, args...)
+	b.Queue(stmt.sql, stmt.args...)
 	b.Queue("COMMIT")
 	br := conn.SendBatch(ctx, b)
 	if _, err = br.Exec(); err == nil {
@@ -228,7 +269,7 @@ func (s *Store) tryAppend(ctx context.Context, stream string, args []any) (out a
 	return out, nil
 }
 
-// scanAppended reads the rows appendSQL returns: none when the condition
+// scanAppended reads the rows an append statement returns: none when the condition
 // failed, else one per event; the result is the last event's.
 func scanAppended(rows pgx.Rows, err error) (out appendOutcome, _ error) {
 	if err != nil {
@@ -253,9 +294,9 @@ func scanAppended(rows pgx.Rows, err error) (out appendOutcome, _ error) {
 // the same order, it returns that append's result; any other overlap is
 // eventstore.ErrDuplicateEventID.
 func (s *Store) findRepeat(ctx context.Context, stream string, events []eventstore.EventData) (res eventstore.AppendResult, found bool, err error) {
-	ids := make([]uuid.UUID, len(events))
+	ids := make([]pgtype.UUID, len(events))
 	for i, e := range events {
-		ids[i] = e.ID
+		ids[i] = pgUUID(e.ID)
 	}
 	rows, err := s.pool.Query(ctx, `SELECT e.event_id, e.revision, e.xid, e.seq
 		FROM unnest($2::uuid[]) AS i(id), LATERAL (

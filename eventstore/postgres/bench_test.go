@@ -28,6 +28,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"backoffice/eventstore"
@@ -105,9 +106,22 @@ func BenchmarkEventStore(b *testing.B) {
 			if par > 1 {
 				mode = fmt.Sprintf("par%d", par)
 			}
-			raw := func(p *pgxpool.Pool) func(w int) func() error {
-				return func(int) func() error {
-					return func() error { return rawInsertTx(ctx, p, "raw", size) }
+			// The baseline and the schema floor write the same stream names
+			// as the adapter beside them: same rows, none of the ledger's rules.
+			raw := func(p *pgxpool.Pool, in *benchInputs) func(w int) func() error {
+				return func(w int) func() error {
+					return func() error { return rawInsertTx(ctx, p, in.next(w).stream, size) }
+				}
+			}
+			floor := func(p *pgxpool.Pool, in *benchInputs) func(w int) func() error {
+				return func(w int) func() error {
+					revs := map[string]int64{}
+					return func() error {
+						op := in.next(w)
+						rev := revs[op.stream]
+						revs[op.stream] = rev + int64(size)
+						return floorInsertTx(ctx, p, op, rev)
+					}
 				}
 			}
 			b.Run(fmt.Sprintf("Append/events=%d/%s/new_streams", size, mode), func(b *testing.B) {
@@ -115,33 +129,48 @@ func BenchmarkEventStore(b *testing.B) {
 				defer p.Close()
 				s := newStore(b, p)
 				defer s.Close()
-				runPaired(b, par, raw(p), func(w int) func() error {
-					return func() error {
-						_, err := s.Append(ctx, "new-"+uuid.NewString(), eventstore.NoStream(), benchEvents(size)...)
-						return err
-					}
-				})
+				stream := func(prefix string) func(int) string {
+					return func(int) string { return prefix + "new-" + uuid.NewString() }
+				}
+				in := prepareInputs(b.N, par, size, stream(""))
+				runPaired(b, par,
+					raw(p, prepareInputs(b.N, par, size, stream(""))),
+					floor(p, prepareInputs(b.N, par, size, stream("floor-"))),
+					func(w int) func() error {
+						return func() error {
+							op := in.next(w)
+							_, err := s.Append(ctx, op.stream, eventstore.NoStream(), op.events...)
+							return err
+						}
+					})
 			})
 			b.Run(fmt.Sprintf("Append/events=%d/%s/existing_streams", size, mode), func(b *testing.B) {
 				p := newDB(b)
 				defer p.Close()
 				s := newStore(b, p)
 				defer s.Close()
-				runPaired(b, par, raw(p), func(w int) func() error {
-					// Each writer owns one stream and appends with the
-					// exact revision, as a command handler does.
-					stream := fmt.Sprintf("existing-%d", w)
-					res, err := s.Append(ctx, stream, eventstore.NoStream(), benchEvents(1)...)
-					if err != nil {
-						b.Fatal(err)
-					}
-					next := res.NextExpectedRevision
-					return func() error {
-						res, err := s.Append(ctx, stream, eventstore.Exact(next), benchEvents(size)...)
-						next = res.NextExpectedRevision
-						return err
-					}
-				})
+				stream := func(prefix string) func(int) string {
+					return func(w int) string { return fmt.Sprintf("%sexisting-%d", prefix, w) }
+				}
+				in := prepareInputs(b.N, par, size, stream(""))
+				runPaired(b, par,
+					raw(p, prepareInputs(b.N, par, size, stream(""))),
+					floor(p, prepareInputs(b.N, par, size, stream("floor-"))),
+					func(w int) func() error {
+						// Each writer owns one stream and appends with the
+						// exact revision, as a command handler does.
+						stream := stream("")(w)
+						res, err := s.Append(ctx, stream, eventstore.NoStream(), benchEvents(1)...)
+						if err != nil {
+							b.Fatal(err)
+						}
+						next := res.NextExpectedRevision
+						return func() error {
+							res, err := s.Append(ctx, stream, eventstore.Exact(next), in.next(w).events...)
+							next = res.NextExpectedRevision
+							return err
+						}
+					})
 			})
 		}
 	}
@@ -219,22 +248,25 @@ func benchPool(b *testing.B, cs string) *pgxpool.Pool {
 	return p
 }
 
-// runPaired measures b.N subject operations against b.N baseline operations,
-// alternating in rounds so that load from elsewhere on the machine hits both
-// alike. ns/op is the subject's; baseline-ns/op and x-baseline (subject time
-// over baseline time) are reported beside it. Each operation runs on par
-// concurrent writers; newOp prepares writer w (untimed) and returns its
-// operation.
-func runPaired(b *testing.B, par int, baseline, subject func(w int) func() error) {
-	base, subj := make([]func() error, par), make([]func() error, par)
+// runPaired measures b.N subject operations against b.N operations of the
+// baseline and of the schema floor, alternating in rounds so that load from
+// elsewhere on the machine hits all three alike. ns/op is the subject's;
+// beside it come baseline-ns/op, x-baseline (subject time over baseline
+// time) and floor-x-baseline (floor time over baseline time: what the
+// ledger's table alone costs, before any of the adapter's work). Each
+// operation runs on par concurrent writers; the arguments prepare writer w
+// (untimed) and return its operation.
+func runPaired(b *testing.B, par int, baseline, floor, subject func(w int) func() error) {
+	base, flo, subj := make([]func() error, par), make([]func() error, par), make([]func() error, par)
 	for w := range par {
-		base[w], subj[w] = baseline(w), subject(w)
+		base[w], flo[w], subj[w] = baseline(w), floor(w), subject(w)
 	}
 	// Warm up untimed: connections, prepared statements, caches.
 	runPhase(b, 10*par, base)
+	runPhase(b, 10*par, flo)
 	runPhase(b, 10*par, subj)
 	round := 25 * par
-	var baseTime time.Duration
+	var baseTime, floorTime time.Duration
 	b.ResetTimer()
 	b.StopTimer()
 	for done := 0; done < b.N; {
@@ -242,6 +274,9 @@ func runPaired(b *testing.B, par int, baseline, subject func(w int) func() error
 		start := time.Now()
 		runPhase(b, n, base)
 		baseTime += time.Since(start)
+		start = time.Now()
+		runPhase(b, n, flo)
+		floorTime += time.Since(start)
 		b.StartTimer()
 		runPhase(b, n, subj)
 		b.StopTimer()
@@ -249,6 +284,7 @@ func runPaired(b *testing.B, par int, baseline, subject func(w int) func() error
 	}
 	b.ReportMetric(float64(baseTime.Nanoseconds())/float64(b.N), "baseline-ns/op")
 	b.ReportMetric(float64(b.Elapsed())/float64(baseTime), "x-baseline")
+	b.ReportMetric(float64(floorTime)/float64(baseTime), "floor-x-baseline")
 }
 
 // runPhase runs n operations spread over len(ops) concurrent writers.
@@ -275,6 +311,40 @@ func runPhase(b *testing.B, n int, ops []func() error) {
 	for err := range errs {
 		b.Fatal(err)
 	}
+}
+
+// benchOp is the input of one append: what a command handler hands the store.
+type benchOp struct {
+	stream string
+	events []eventstore.EventData
+}
+
+// benchInputs are the inputs of every operation of a benchmark, made before
+// the clock runs: generating event IDs is the caller's work, not the store's.
+type benchInputs struct {
+	ops  [][]benchOp // per writer
+	used []int
+}
+
+// prepareInputs makes enough inputs for n timed operations on par writers,
+// plus runPaired's warm-up and the uneven split of its rounds.
+func prepareInputs(n, par, size int, stream func(w int) string) *benchInputs {
+	per := n/par + n/(25*par) + 2 + 10
+	in := &benchInputs{ops: make([][]benchOp, par), used: make([]int, par)}
+	for w := range par {
+		in.ops[w] = make([]benchOp, per)
+		for i := range per {
+			in.ops[w][i] = benchOp{stream: stream(w), events: benchEvents(size)}
+		}
+	}
+	return in
+}
+
+// next is writer w's next input. Each writer only touches its own slot.
+func (in *benchInputs) next(w int) benchOp {
+	op := in.ops[w][in.used[w]]
+	in.used[w]++
+	return op
 }
 
 var benchMeta = eventstore.Metadata{
@@ -311,6 +381,28 @@ func rawInsertTx(ctx context.Context, p *pgxpool.Pool, stream string, n int) err
 			SELECT $1, t, d::json, m::json FROM unnest($2::text[], $3::text[], $4::text[]) AS u(t, d, m)`,
 			stream, types, data, meta)
 	}
+	bt.Queue("COMMIT")
+	return p.SendBatch(ctx, bt).Close()
+}
+
+// floorInsertTx is the schema floor: the same durable round trip as the
+// baseline, inserting op's events into eventstore_events with revisions the
+// caller counts (from rev), without the stream lock and without reading the
+// current revision.
+func floorInsertTx(ctx context.Context, p *pgxpool.Pool, op benchOp, rev int64) error {
+	n := len(op.events)
+	ids, types, data, meta := make([]pgtype.UUID, n), make([]string, n), make([]string, n), make([]string, n)
+	for i, e := range op.events {
+		ids[i] = pgtype.UUID{Bytes: e.ID, Valid: true}
+		types[i], data[i], meta[i] = e.Type, string(e.Data), benchMetaJSON
+	}
+	bt := &pgx.Batch{}
+	bt.Queue("BEGIN ISOLATION LEVEL READ COMMITTED")
+	bt.Queue("SET LOCAL synchronous_commit TO on")
+	bt.Queue(`INSERT INTO eventstore_events (stream, revision, event_id, type, data, metadata)
+		SELECT $1, $2::bigint + u.ord - 1, u.id, u.t, u.d::json, u.m::json
+		FROM unnest($3::uuid[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS u(id, t, d, m, ord)`,
+		op.stream, rev, ids, types, data, meta)
 	bt.Queue("COMMIT")
 	return p.SendBatch(ctx, bt).Close()
 }

@@ -11,13 +11,13 @@ import (
 // AppendInTx takes the stream lock and runs the append statement inside tx,
 // so a test can hold an append's transaction open.
 func AppendInTx(ctx context.Context, tx pgx.Tx, stream string, expected eventstore.ExpectedRevision, events ...eventstore.EventData) (ok bool, err error) {
-	args, err := appendArgs(stream, expected, events)
+	stmt, err := newAppendStmt(stream, expected, events)
 	if err != nil {
 		return false, err
 	}
 	if _, err := tx.Exec(ctx, lockSQL, lockClass, stream); err != nil {
 		return false, err
 	}
-	out, err := scanAppended(tx.Query(ctx, appendSQL, args...))
+	out, err := scanAppended(tx.Query(ctx, stmt.sql, stmt.args...))
 	return out.ok, err
 }
