@@ -26,6 +26,10 @@ type Deps struct {
 	Timesheets Timesheets
 	Workers    Workers
 	Waiter     Waiter
+	// Documents and Reports make the tab "Overige" (documents, invoices,
+	// signing, the hours report). The tab is left out while both are nil.
+	Documents Documents
+	Reports   HoursReports
 	// Outbox is shown at /demo/berichten when Demo is set.
 	Outbox Outbox
 	Demo   bool

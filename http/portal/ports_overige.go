@@ -1,0 +1,166 @@
+package portal
+
+import (
+	"context"
+	"time"
+
+	"backoffice/commands"
+	"backoffice/domain"
+	"backoffice/domain/timesheet"
+)
+
+// Ports of the tab "Overige" (manual chapters 4 and 5): documents and
+// invoices, digital signing with a TAN, and the hours report.
+
+// Documents is documents and invoices: the list, the file, uploading (manual
+// ch. 4) and signing (ch. 5). Queries are scoped like every query: a client
+// user sees their company's documents, a worker their own, an intermediary
+// those of its clients, the back office all; anything else is
+// domain.ErrNotFound.
+type Documents interface {
+	// List is the documents of kind ("document", "invoice"; "" for both) in
+	// the actor's scope, newest first.
+	List(ctx context.Context, actor domain.Actor, kind string) ([]DocumentRow, error)
+	// Document is one document with its signature request, if any.
+	Document(ctx context.Context, actor domain.Actor, id string) (Document, error)
+	// File is the document's content, for download or printing.
+	File(ctx context.Context, actor domain.Actor, id string) (DocumentFile, error)
+	// Upload is "document aanbieden": a client user offers a document of
+	// kind "document" for their company. At most MaxDocumentSize bytes.
+	// Errors name the field ("file", "title").
+	Upload(ctx context.Context, meta commands.Meta, in DocumentUpload) (commands.Result, error)
+	// Sign is "Akkoord" on the open signature request of document id, by
+	// the account it was requested from. A wrong TAN is a *domain.Error of
+	// KindInvalid with Field "tan"; after too many wrong TANs the request is
+	// blocked (KindTooMany). ReadConfirmed must be true (Field "read").
+	Sign(ctx context.Context, meta commands.Meta, id string, in Signature) (commands.Result, error)
+	// Decline is "Niet akkoord" (the back office gets a mail). It needs the
+	// TAN too; ReadConfirmed is not required.
+	Decline(ctx context.Context, meta commands.Meta, id string, in Signature) (commands.Result, error)
+}
+
+// MaxDocumentSize is the largest file a document may have (manual ch. 4: 2 MB).
+const MaxDocumentSize = 2 << 20
+
+// Document kinds.
+const (
+	DocumentKindDocument = "document"
+	DocumentKindInvoice  = "invoice"
+)
+
+// Document categories.
+const (
+	DocumentCategoryGeneral = "general"
+	DocumentCategoryIDCopy  = "id_copy"
+)
+
+// Document signature states (DocumentRow.Signature).
+const (
+	SignatureNone      = ""          // no signature asked
+	SignatureRequested = "requested" // waiting for the signer
+	SignatureSigned    = "signed"    // Akkoord
+	SignatureDeclined  = "declined"  // Niet akkoord
+)
+
+// DocumentRow is one document in the list.
+type DocumentRow struct {
+	ID          string
+	Kind        string // DocumentKindDocument or DocumentKindInvoice
+	Title       string
+	FileName    string
+	ContentType string
+	Size        int64
+	ClientName  string
+	WorkerName  string // when the document concerns one worker
+	// Category is DocumentCategoryGeneral or DocumentCategoryIDCopy.
+	Category string
+	// Restricted: the actor may see that the document exists but not its
+	// file (an ID copy is only for the back office and the worker it
+	// belongs to: DESIGN "clients and intermediaries never receive ID
+	// copies", even the client user who uploaded it).
+	Restricted bool
+	UploadedAt time.Time
+	UploadedBy domain.Role
+	Signature  string   // Signature* state
+	Invoice    *Invoice // set for kind invoice
+}
+
+// Invoice is what an invoice adds to a document.
+type Invoice struct {
+	Number      string
+	Date        time.Time
+	AmountCents int64 // including VAT
+}
+
+// Document is one document with its signature request.
+type Document struct {
+	DocumentRow
+	SHA256 string // of the file, hex
+	// Request is the latest signature request, nil when none was made.
+	Request *SignatureRequest
+	// CanSign: the request is open, the actor is its signer and it is not
+	// blocked by wrong TANs.
+	CanSign bool
+}
+
+// SignatureRequest is a request to sign a document (manual §5.1).
+type SignatureRequest struct {
+	RequestedAt time.Time
+	SignerName  string
+	Status      string // SignatureRequested, SignatureSigned or SignatureDeclined
+	DecidedAt   time.Time
+	Remark      string // the signer's remark for the back office
+	Blocked     bool   // too many wrong TANs: the back office must ask again
+}
+
+// DocumentFile is a document's content.
+type DocumentFile struct {
+	FileName    string
+	ContentType string
+	Content     []byte
+}
+
+// DocumentUpload is the form "document aanbieden".
+type DocumentUpload struct {
+	Title       string
+	Category    string // DocumentCategoryGeneral (default) or DocumentCategoryIDCopy
+	FileName    string
+	ContentType string // as sent by the browser; the server may sniff and correct it
+	Content     []byte
+}
+
+// Signature is the form of the signing screen (manual §5.2).
+type Signature struct {
+	TAN           string // the 4-letter verification code
+	Remark        string // optional, for the back office
+	ReadConfirmed bool   // "ik heb het document gelezen"
+}
+
+// HoursReports is the hours report (urenrapport): hours per worker and week
+// in the actor's scope.
+type HoursReports interface {
+	// HoursReport covers the ISO weeks from..to (inclusive, at most 53
+	// weeks apart: KindInvalid otherwise). Only approved and imported
+	// timesheets count.
+	HoursReport(ctx context.Context, actor domain.Actor, from, to timesheet.ISOWeek) (HoursReport, error)
+}
+
+// HoursReport is the report for a range of weeks.
+type HoursReport struct {
+	From, To  timesheet.ISOWeek
+	HourTypes []timesheet.HourType // the columns: every hour type with hours in the report
+	Rows      []HoursReportRow     // ordered by worker name, then week
+	Totals    map[string]timesheet.Minutes
+	Total     timesheet.Minutes
+}
+
+// HoursReportRow is one timesheet in the report.
+type HoursReportRow struct {
+	Ref           Ref
+	WorkerName    string
+	ClientName    string
+	Status        timesheet.Status // approved or imported
+	Minutes       map[string]timesheet.Minutes
+	Total         timesheet.Minutes
+	ExpensesCents int64
+}
