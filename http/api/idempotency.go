@@ -23,7 +23,10 @@ import (
 // idempotent runs a command at most once per (actor, key): the first call
 // claims the key, runs and stores the answer; a retry gets the stored answer.
 // A different request under the same key is refused (422); a retry while
-// the first is still running gets 409.
+// the first is still running gets 409. A claim left without an answer for
+// longer than staleClaim (its process died mid-request) is taken over by
+// the next retry: the command runs again, which is safe because its event
+// IDs come from the key, so an append that did happen is not repeated.
 func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, meta commands.Meta, status int, fn CommandFunc) {
 	if len(meta.IdempotencyKey) > 200 {
 		s.Error(w, r, domain.Invalid("idempotency_key_too_long", "Idempotency-Key", "Idempotency-Key is longer than 200 characters", "Idempotency-Key is langer dan 200 tekens."))
@@ -46,8 +49,18 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, meta command
 		return
 	}
 	if tag.RowsAffected() == 0 {
-		s.replay(w, r, meta, hash)
-		return
+		tag, err = s.Pool.Exec(ctx, `UPDATE idempotency_keys SET created_at = now()
+			WHERE actor_id = $1 AND key = $2 AND request_hash = $3 AND status IS NULL
+			AND created_at < now() - make_interval(secs => $4)`,
+			meta.Actor.AccountID, meta.IdempotencyKey, hash, staleClaim.Seconds())
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		if tag.RowsAffected() == 0 {
+			s.replay(w, r, meta, hash)
+			return
+		}
 	}
 	res, out, err := fn(ctx, meta)
 	// The bookkeeping below must happen even when the client hung up.
@@ -75,6 +88,11 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, meta command
 	}
 	rec.copyTo(w)
 }
+
+// staleClaim is how long a claimed key may wait for its answer before a retry
+// takes it over: well beyond the server's write timeout (60 s), so a request
+// that is still running is never raced.
+const staleClaim = 3 * time.Minute
 
 func (s *Server) replay(w http.ResponseWriter, r *http.Request, meta commands.Meta, hash string) {
 	var (

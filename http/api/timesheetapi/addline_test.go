@@ -1,8 +1,11 @@
 package timesheetapi_test
 
 import (
+	"context"
 	"testing"
 
+	"backoffice/domain/timesheet"
+	"backoffice/eventstore"
 	rm "backoffice/readmodel/timesheets"
 )
 
@@ -67,5 +70,52 @@ func TestAddLine(t *testing.T) {
 	e.must(200, "GET", "/timesheets?placement=p1&min_position="+first.position(t), "worker1", nil).decode(t, &page)
 	if len(page.Items) != 1 || page.Items[0].TotalMinutes != 120 {
 		t.Fatalf("list after adding the normal line = %+v", page)
+	}
+}
+
+// A key whose first request died before storing its answer answers 409
+// while the claim is fresh, and is released for a re-run once it is stale:
+// the command runs again against the current state, which here says the
+// line exists, and nothing is appended twice.
+func TestIdempotencyKeyOfACrashedRequest(t *testing.T) {
+	e := newEnv(t)
+	lines := w05 + "/lines"
+	body := map[string]any{"hour_type": "100"}
+	e.must(201, "POST", lines, "worker1", body, "Idempotency-Key", "crash-1")
+	week, err := timesheet.ParseISOWeek("2026-W05")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stream := timesheet.StreamName("p1", week)
+	count := func() int {
+		t.Helper()
+		evs, err := e.store.ReadStream(context.Background(), stream, eventstore.ReadStreamOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(evs)
+	}
+	before := count()
+
+	// Make it look as if the process died after the append, before the
+	// answer was stored.
+	crash := func(age string) {
+		t.Helper()
+		if _, err := e.pool.Exec(context.Background(), `UPDATE idempotency_keys
+			SET status = NULL, response = NULL, position = NULL, created_at = now() - $3::interval
+			WHERE actor_id = $1 AND key = $2`, "acc-w1", "crash-1", age); err != nil {
+			t.Fatal(err)
+		}
+	}
+	crash("10 seconds")
+	if code, _ := e.must(409, "POST", lines, "worker1", body, "Idempotency-Key", "crash-1").errorCode(t); code != "idempotency_key_in_progress" {
+		t.Fatalf("retry of a fresh claim: code %q, want idempotency_key_in_progress", code)
+	}
+	crash("10 minutes")
+	if code, _ := e.must(409, "POST", lines, "worker1", body, "Idempotency-Key", "crash-1").errorCode(t); code != "line_exists" {
+		t.Fatalf("re-run of a stale claim: code %q, want line_exists (the state after the first run)", code)
+	}
+	if after := count(); after != before {
+		t.Fatalf("the stream has %d events after the re-run, %d before", after, before)
 	}
 }
