@@ -17,7 +17,8 @@ import (
 
 // Migration files are numbered by area so parallel work does not collide:
 // 0001-0099 core, 0100-0199 credentials and sessions, 0200-0299 tenants,
-// workers and placements, 0300-0399 timesheets, 0400-0499 the payroll feed.
+// workers and placements, 0300-0399 timesheets, 0400-0499 the payroll feed,
+// 0500-0599 documents.
 //
 //go:embed migrations/*.sql
 var migrations embed.FS

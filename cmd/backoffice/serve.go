@@ -32,6 +32,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		if _, err := demo.Seed(ctx, a.Identity, time.Now(), stdout); err != nil {
 			return err
 		}
+		if err := demo.SeedDocuments(ctx, a.Documents, a.Identity, time.Now()); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "A document waits for %s's signature: the mail with the link and the TAN is on the page /demo/berichten.\n",
+			demo.BakeryContactMail)
 	}
 
 	ln, err := net.Listen("tcp", cfg.Addr)

@@ -2,6 +2,8 @@ package portal
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -124,4 +126,109 @@ func TestInBrowser(t *testing.T) {
 
 	b.Do(chromedp.Navigate(url+"/urenbriefjes"), chromedp.WaitVisible(chromedp.CSS("table.list")))
 	b.Screenshots("timesheets")
+}
+
+// TestOtherInBrowser is the tab "Overige" in chromium: the signing e-mail's
+// link leads through the login back to the signing screen; a client offers
+// a document and sees it listed; a wrong TAN gives the Dutch error next to
+// the field, the right one with "gelezen" signs; the hours report.
+func TestOtherInBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	h := newHarness(t)
+	b := browsertest.New(t)
+	url := h.srv.URL
+	file := filepath.Join(t.TempDir(), "loonheffingsverklaring.pdf")
+	if err := os.WriteFile(file, []byte("%PDF-1.4 loonheffing\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(b.Ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("text of %s: %v", sel, err)
+		}
+		return s
+	}
+
+	// The link in the e-mail, logged out: log in, land on the signing screen.
+	b.Do(
+		chromedp.Navigate(url+"/documenten/d-contract/ondertekenen"),
+		chromedp.WaitVisible(chromedp.ID("email")),
+		chromedp.SendKeys(chromedp.ID("email"), "klant@bakkerijbol.nl"),
+		chromedp.SendKeys(chromedp.ID("password"), "geheim wachtwoord 1"),
+		chromedp.Submit(chromedp.ID("password")),
+		chromedp.WaitVisible(chromedp.ID("sign-form")),
+	)
+	b.Screenshots("sign")
+
+	// Overige → Documenten → document aanbieden.
+	b.Do(
+		chromedp.Click(chromedp.CSS(`nav a[href="/overige"]`)),
+		chromedp.WaitVisible(chromedp.ID("invoices")),
+	)
+	b.Screenshots("invoices")
+	b.Do(
+		chromedp.Click(chromedp.CSS(`.tabs-sub a[href="/overige/documenten"]`)),
+		chromedp.WaitVisible(chromedp.ID("documents")),
+		chromedp.Click(chromedp.ID("upload")),
+		chromedp.WaitVisible(chromedp.ID("upload-form")),
+		chromedp.SendKeys(chromedp.ID("titel"), "Loonheffingsverklaring Jan"),
+		chromedp.SetUploadFiles(chromedp.ID("bestand"), []string{file}),
+	)
+	b.Screenshots("upload")
+	b.Do(
+		chromedp.Click(chromedp.ID("upload-submit")),
+		chromedp.WaitVisible(chromedp.CSS(".flash")),
+	)
+	if got := text("#documents tbody tr:first-child"); !strings.Contains(got, "Loonheffingsverklaring Jan") ||
+		!strings.Contains(got, "loonheffingsverklaring.pdf") {
+		t.Fatalf("first document after the upload: %q", got)
+	}
+	b.Screenshots("documents")
+
+	// Signing: a wrong TAN, then the right one.
+	b.Do(
+		chromedp.Navigate(url+"/documenten/d-contract/ondertekenen"),
+		chromedp.WaitVisible(chromedp.ID("tan")),
+		chromedp.SendKeys(chromedp.ID("tan"), "ZZZZ"),
+		chromedp.Click(chromedp.ID("gelezen")),
+		chromedp.Click(chromedp.ID("sign-accept")),
+		chromedp.WaitVisible(chromedp.ID("err-tan")),
+	)
+	if got := text("#err-tan"); !strings.Contains(got, "De verificatiecode is onjuist.") {
+		t.Fatalf("wrong TAN shows %q", got)
+	}
+	invalid, err := chromedp.Run(b.Ctx, chromedp.AttributeValue(chromedp.ID("tan"), "aria-invalid"))
+	if err != nil || invalid.Value != "true" {
+		t.Fatalf("aria-invalid = %v (%v)", invalid, err)
+	}
+	b.Screenshots("sign-error")
+	// "gelezen" is kept from the failed try; the TAN is not.
+	checked, err := chromedp.Run(b.Ctx, chromedp.Evaluate[bool](`document.getElementById("gelezen").checked && document.getElementById("tan").value === ""`))
+	if err != nil || !checked {
+		t.Fatalf("after the wrong TAN: gelezen kept and TAN empty = %v (%v)", checked, err)
+	}
+	b.Do(
+		chromedp.SendKeys(chromedp.ID("tan"), "KLMN"),
+		chromedp.Click(chromedp.ID("sign-accept")),
+		chromedp.WaitVisible(chromedp.ID("signature-status")),
+	)
+	if got := text("#signature-status"); !strings.Contains(got, "Ondertekend") {
+		t.Fatalf("after Akkoord: %q", got)
+	}
+	b.Screenshots("signed")
+
+	// The hours report.
+	b.Do(
+		chromedp.Click(chromedp.CSS(`.tabs-sub a[href="/overige/urenrapport"]`)),
+		chromedp.WaitVisible(chromedp.ID("report-form")),
+		chromedp.Navigate(url+"/overige/urenrapport?van=2026-W01&tot=2026-W06"),
+		chromedp.WaitVisible(chromedp.ID("report")),
+	)
+	if got := text("#report-total"); got != "71" {
+		t.Fatalf("report total %q", got)
+	}
+	b.Screenshots("report")
 }

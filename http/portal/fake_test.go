@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -545,3 +546,282 @@ func (f *fakeBackend) Reject(_ context.Context, m commands.Meta, ref Ref, reason
 }
 
 func minutes(m int) timesheet.Minutes { return timesheet.Minutes(m) }
+
+// --- Documents (tab Overige) ---
+
+// fakeDoc is a stored document with what only the service knows: whose it
+// is, its content, the signer and the TAN.
+type fakeDoc struct {
+	Document
+	clientID, workerID string
+	content            []byte
+	signer, tan        string // account asked to sign, and the TAN sent
+	wrongTANs          int
+}
+
+// maxWrongTANs blocks a signature request, like the real service.
+const maxWrongTANs = 3
+
+// fakeDocuments implements Documents in memory with the same scope rule as
+// the read models: a client its company's, a worker their own, the
+// intermediary "flex" its client "bol", the back office all.
+type fakeDocuments struct {
+	f        *fakeBackend
+	mu       sync.Mutex
+	docs     []*fakeDoc
+	lists    []string // kinds asked for
+	uploads  []DocumentUpload
+	signs    []Signature
+	declines []Signature
+}
+
+func newFakeDocuments(f *fakeBackend) *fakeDocuments {
+	d := &fakeDocuments{f: f}
+	day := func(n int) time.Time { return fakeNow.Add(-time.Duration(n) * 24 * time.Hour) }
+	d.docs = []*fakeDoc{
+		{Document: Document{DocumentRow: DocumentRow{ID: "d-contract", Kind: DocumentKindDocument, Title: "Arbeidsovereenkomst Jan de Vries",
+			FileName: "arbeidsovereenkomst.pdf", ContentType: "application/pdf", Size: 14, ClientName: "Bakkerij Bol", WorkerName: "Jan de Vries",
+			Category: DocumentCategoryGeneral, UploadedAt: day(2), UploadedBy: domain.RoleBackoffice, Signature: SignatureRequested},
+			SHA256:  "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+			Request: &SignatureRequest{RequestedAt: day(1), SignerName: "Els Bol", Status: SignatureRequested}},
+			clientID: "bol", workerID: "w1", content: []byte("%PDF-1.4 fake\n"), signer: clientActor.AccountID, tan: "KLMN"},
+		{Document: Document{DocumentRow: DocumentRow{ID: "d-id", Kind: DocumentKindDocument, Title: "Kopie ID-bewijs Piet Jansen",
+			FileName: "id piet.jpg", ContentType: "image/jpeg", Size: 250_000, ClientName: "Bakkerij Bol", WorkerName: "Piet Jansen",
+			Category: DocumentCategoryIDCopy, UploadedAt: day(3), UploadedBy: domain.RoleClient}},
+			clientID: "bol", workerID: "w2", content: []byte("\xff\xd8\xff fake jpeg")},
+		{Document: Document{DocumentRow: DocumentRow{ID: "d-instructies", Kind: DocumentKindDocument, Title: "Werkinstructies",
+			FileName: "werkinstructies.docx", ContentType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+			Size: 1_572_864, ClientName: "Bakkerij Bol", Category: DocumentCategoryGeneral, UploadedAt: day(4), UploadedBy: domain.RoleBackoffice,
+			Signature: SignatureSigned},
+			Request: &SignatureRequest{RequestedAt: day(6), SignerName: "Els Bol", Status: SignatureSigned, DecidedAt: day(5)}},
+			clientID: "bol", content: []byte("PK fake docx"), signer: clientActor.AccountID, tan: "ABCD"},
+		{Document: Document{DocumentRow: DocumentRow{ID: "d-acme", Kind: DocumentKindDocument, Title: "Contract Acme",
+			FileName: "acme.pdf", ContentType: "application/pdf", Size: 10, ClientName: "Acme", Category: DocumentCategoryGeneral,
+			UploadedAt: day(1), UploadedBy: domain.RoleBackoffice}},
+			clientID: "acme", content: []byte("%PDF acme")},
+		{Document: Document{DocumentRow: DocumentRow{ID: "i-0012", Kind: DocumentKindInvoice, Title: "Factuur 2026-0012",
+			FileName: "factuur-2026-0012.pdf", ContentType: "application/pdf", Size: 40_000, ClientName: "Bakkerij Bol",
+			Category: DocumentCategoryGeneral, UploadedAt: day(9), UploadedBy: domain.RoleBackoffice,
+			Invoice: &Invoice{Number: "2026-0012", Date: time.Date(2026, 2, 2, 0, 0, 0, 0, time.UTC), AmountCents: 123456}}},
+			clientID: "bol", content: []byte("%PDF invoice 12")},
+		{Document: Document{DocumentRow: DocumentRow{ID: "i-0013", Kind: DocumentKindInvoice, Title: "Factuur 2026-0013",
+			FileName: "factuur-2026-0013.pdf", ContentType: "application/pdf", Size: 40_000, ClientName: "Acme",
+			Category: DocumentCategoryGeneral, UploadedAt: day(8), UploadedBy: domain.RoleBackoffice,
+			Invoice: &Invoice{Number: "2026-0013", Date: time.Date(2026, 2, 3, 0, 0, 0, 0, time.UTC), AmountCents: 99}}},
+			clientID: "acme", content: []byte("%PDF invoice 13")},
+	}
+	return d
+}
+
+func (d *fakeDocuments) visible(a domain.Actor, doc *fakeDoc) bool {
+	switch a.Role {
+	case domain.RoleClient:
+		return a.ClientID != "" && a.ClientID == doc.clientID
+	case domain.RoleWorker:
+		return a.WorkerID != "" && a.WorkerID == doc.workerID
+	case domain.RoleIntermediary:
+		return a.IntermediaryID == "flex" && doc.clientID == "bol"
+	case domain.RoleBackoffice:
+		return true
+	}
+	return false
+}
+
+// view is the document as actor a may see it.
+func (d *fakeDocuments) view(a domain.Actor, doc *fakeDoc) Document {
+	out := doc.Document
+	out.Restricted = doc.Category == DocumentCategoryIDCopy && !a.Is(domain.RoleBackoffice, domain.RoleWorker)
+	if doc.Request != nil {
+		req := *doc.Request
+		req.Blocked = doc.wrongTANs >= maxWrongTANs
+		out.Request = &req
+		out.CanSign = req.Status == SignatureRequested && !req.Blocked && doc.signer == a.AccountID
+	}
+	return out
+}
+
+func (d *fakeDocuments) find(a domain.Actor, id string) (*fakeDoc, error) {
+	for _, doc := range d.docs {
+		if doc.ID == id && d.visible(a, doc) {
+			return doc, nil
+		}
+	}
+	return nil, domain.ErrNotFound
+}
+
+func (d *fakeDocuments) List(_ context.Context, a domain.Actor, kind string) ([]DocumentRow, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.lists = append(d.lists, kind)
+	if !a.Is(domain.RoleClient, domain.RoleWorker, domain.RoleIntermediary, domain.RoleBackoffice) {
+		return nil, domain.ErrNotFound
+	}
+	var out []DocumentRow
+	for _, doc := range d.docs {
+		if d.visible(a, doc) && (kind == "" || doc.Kind == kind) {
+			out = append(out, d.view(a, doc).DocumentRow)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].UploadedAt.After(out[j].UploadedAt) })
+	return out, nil
+}
+
+func (d *fakeDocuments) Document(_ context.Context, a domain.Actor, id string) (Document, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	doc, err := d.find(a, id)
+	if err != nil {
+		return Document{}, err
+	}
+	return d.view(a, doc), nil
+}
+
+func (d *fakeDocuments) File(_ context.Context, a domain.Actor, id string) (DocumentFile, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	doc, err := d.find(a, id)
+	if err != nil {
+		return DocumentFile{}, err
+	}
+	if d.view(a, doc).Restricted {
+		return DocumentFile{}, domain.Forbidden("document_restricted", "restricted", "Alleen voor de backoffice en de werknemer.")
+	}
+	return DocumentFile{FileName: doc.FileName, ContentType: doc.ContentType, Content: slices.Clone(doc.content)}, nil
+}
+
+func (d *fakeDocuments) Upload(_ context.Context, m commands.Meta, in DocumentUpload) (commands.Result, error) {
+	d.mu.Lock()
+	d.uploads = append(d.uploads, in)
+	switch {
+	case !m.Actor.Is(domain.RoleClient):
+		d.mu.Unlock()
+		return commands.Result{}, domain.Forbidden("upload_not_allowed", "only clients", "Alleen de opdrachtgever kan documenten aanbieden.")
+	case strings.TrimSpace(in.Title) == "":
+		d.mu.Unlock()
+		return commands.Result{}, domain.Invalid("title_required", "title", "Enter a title.", "Vul een titel in.")
+	case len(in.Content) == 0:
+		d.mu.Unlock()
+		return commands.Result{}, domain.Invalid("file_empty", "file", "The file is empty.", "Het bestand is leeg.")
+	case len(in.Content) > MaxDocumentSize:
+		d.mu.Unlock()
+		return commands.Result{}, domain.Invalid("file_too_large", "file", "The file is larger than 2 MB.", "Het bestand is groter dan 2Mb.")
+	case strings.HasSuffix(strings.ToLower(in.FileName), ".exe"):
+		d.mu.Unlock()
+		return commands.Result{}, domain.Invalid("file_type", "file", "This kind of file is not accepted.", "Dit soort bestand wordt niet geaccepteerd.")
+	}
+	d.docs = append(d.docs, &fakeDoc{Document: Document{DocumentRow: DocumentRow{
+		ID: fmt.Sprintf("d-up%d", len(d.uploads)), Kind: DocumentKindDocument, Title: in.Title, FileName: in.FileName,
+		ContentType: in.ContentType, Size: int64(len(in.Content)), ClientName: "Bakkerij Bol", Category: in.Category,
+		UploadedAt: d.f.now, UploadedBy: m.Actor.Role}}, clientID: m.Actor.ClientID, content: slices.Clone(in.Content)})
+	d.mu.Unlock()
+	return d.f.next(), nil
+}
+
+// decide checks a signing form the way the service does: the signer of an
+// open request only (others get not-found), the TAN, then blocking.
+func (d *fakeDocuments) decide(m commands.Meta, id string, in Signature, status string) (commands.Result, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	doc, err := d.find(m.Actor, id)
+	if err != nil || doc.Request == nil || doc.signer != m.Actor.AccountID {
+		return commands.Result{}, domain.ErrNotFound
+	}
+	if doc.Request.Status != SignatureRequested {
+		return commands.Result{}, domain.Conflict("signature_decided", "already decided", "Over dit document is al beslist.")
+	}
+	blocked := &domain.Error{Kind: domain.KindTooMany, Code: "signature_blocked", Field: "tan",
+		Message: "Too many wrong codes; signing is blocked.", MessageNL: "Te vaak een onjuiste verificatiecode: het ondertekenen is geblokkeerd."}
+	if doc.wrongTANs >= maxWrongTANs {
+		return commands.Result{}, blocked
+	}
+	if !strings.EqualFold(in.TAN, doc.tan) {
+		doc.wrongTANs++
+		if doc.wrongTANs >= maxWrongTANs {
+			return commands.Result{}, blocked
+		}
+		return commands.Result{}, domain.Invalid("tan_wrong", "tan", "The verification code is wrong.", "De verificatiecode is onjuist.")
+	}
+	if status == SignatureSigned && !in.ReadConfirmed {
+		return commands.Result{}, domain.Invalid("read_required", "read", "Confirm that you read the document.", "Bevestig dat u het document heeft gelezen.")
+	}
+	doc.Request.Status, doc.Request.DecidedAt, doc.Request.Remark = status, d.f.now, in.Remark
+	doc.Signature = status
+	d.f.mu.Lock()
+	d.f.pos++
+	pos := d.f.pos
+	d.f.mu.Unlock()
+	return commands.Result{Position: eventstore.Position{Commit: pos, Prepare: pos}}, nil
+}
+
+func (d *fakeDocuments) Sign(_ context.Context, m commands.Meta, id string, in Signature) (commands.Result, error) {
+	d.mu.Lock()
+	d.signs = append(d.signs, in)
+	d.mu.Unlock()
+	return d.decide(m, id, in, SignatureSigned)
+}
+
+func (d *fakeDocuments) Decline(_ context.Context, m commands.Meta, id string, in Signature) (commands.Result, error) {
+	d.mu.Lock()
+	d.declines = append(d.declines, in)
+	d.mu.Unlock()
+	return d.decide(m, id, in, SignatureDeclined)
+}
+
+// --- HoursReports ---
+
+// fakeReports builds the hours report from the fake's approved and
+// imported timesheets, in the placement scope of the timesheets.
+type fakeReports struct {
+	f     *fakeBackend
+	mu    sync.Mutex
+	calls [][2]timesheet.ISOWeek
+}
+
+func (rp *fakeReports) HoursReport(_ context.Context, a domain.Actor, from, to timesheet.ISOWeek) (HoursReport, error) {
+	rp.mu.Lock()
+	rp.calls = append(rp.calls, [2]timesheet.ISOWeek{from, to})
+	rp.mu.Unlock()
+	if to.Start().Before(from.Start()) || from.Start().AddDays(53*7).Before(to.Start()) {
+		return HoursReport{}, domain.Invalid("range_invalid", "to", "At most 53 weeks.", "Kies hoogstens 53 weken.")
+	}
+	f := rp.f
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	rep := HoursReport{From: from, To: to, Totals: map[string]timesheet.Minutes{}}
+	used := map[string]bool{}
+	for ref, t := range f.sheets {
+		st := t.Status()
+		if st != timesheet.StatusApproved && st != timesheet.StatusImported ||
+			ref.Week.Start().Before(from.Start()) || to.Start().Before(ref.Week.Start()) {
+			continue
+		}
+		p, err := f.placement(a, ref.PlacementID)
+		if err != nil {
+			continue
+		}
+		row := HoursReportRow{Ref: ref, WorkerName: p.WorkerName, ClientName: p.ClientName, Status: st, Minutes: map[string]timesheet.Minutes{}}
+		for _, l := range t.Lines() {
+			row.Minutes[l.HourType.Code] += l.Total()
+			row.Total += l.Total()
+			rep.Totals[l.HourType.Code] += l.Total()
+			used[l.HourType.Code] = true
+		}
+		for _, e := range t.Expenses() {
+			row.ExpensesCents += e.AmountCents
+		}
+		rep.Total += row.Total
+		rep.Rows = append(rep.Rows, row)
+	}
+	for _, h := range hourTypes {
+		if used[h.Code] {
+			rep.HourTypes = append(rep.HourTypes, h)
+		}
+	}
+	sort.Slice(rep.Rows, func(i, j int) bool {
+		if rep.Rows[i].WorkerName != rep.Rows[j].WorkerName {
+			return rep.Rows[i].WorkerName < rep.Rows[j].WorkerName
+		}
+		return rep.Rows[i].Ref.Week.Start().Before(rep.Rows[j].Ref.Week.Start())
+	})
+	return rep, nil
+}

@@ -249,12 +249,26 @@ func (s *Server) sheetPage(v *view, sh Sheet, editEntry int) sheetPage {
 	return p
 }
 
-// formatEuro formats cents as "€ 12,50" (nl) or "€12.50" (en).
+// formatEuro formats cents as "€ 1.234,50" (nl) or "€1,234.50" (en); a
+// credit amount as "€ -1.234,50" / "-€1,234.50".
 func formatEuro(lang string, cents int64) string {
-	if lang == "en" {
-		return fmt.Sprintf("€%d.%02d", cents/100, cents%100)
+	sign := ""
+	u := uint64(cents)
+	if cents < 0 {
+		sign, u = "-", uint64(-(cents+1))+1 // no overflow at MinInt64
 	}
-	return fmt.Sprintf("€ %d,%02d", cents/100, cents%100)
+	group, dec := ".", ","
+	if lang == "en" {
+		group, dec = ",", "."
+	}
+	whole := fmt.Sprint(u / 100)
+	for i := len(whole) - 3; i > 0; i -= 3 {
+		whole = whole[:i] + group + whole[i:]
+	}
+	if lang == "en" {
+		return fmt.Sprintf("%s€%s%s%02d", sign, whole, dec, u%100)
+	}
+	return fmt.Sprintf("€ %s%s%s%02d", sign, whole, dec, u%100)
 }
 
 // parseEuro reads "12,50", "12.50", "12" or "€ 12,50" into cents.

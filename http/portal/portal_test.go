@@ -26,16 +26,27 @@ type harness struct {
 	t    *testing.T
 	srv  *httptest.Server
 	fake *fakeBackend
+	docs *fakeDocuments
+	reps *fakeReports
 	c    *http.Client
 }
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t *testing.T) *harness { return newHarnessWith(t, nil) }
+
+// newHarnessWith lets a test change the dependencies before New.
+func newHarnessWith(t *testing.T, change func(*Deps)) *harness {
 	t.Helper()
 	fake := newFakeBackend()
-	h, err := New(Deps{
+	docs, reps := newFakeDocuments(fake), &fakeReports{f: fake}
+	d := Deps{
 		Identity: fake, Timesheets: fake, Workers: fake, Waiter: fake, Outbox: fake, Demo: true,
+		Documents: docs, Reports: reps,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Clock: func() time.Time { return fake.now },
-	})
+	}
+	if change != nil {
+		change(&d)
+	}
+	h, err := New(d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +54,7 @@ func newHarness(t *testing.T) *harness {
 	t.Cleanup(srv.Close)
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	return &harness{t: t, srv: srv, fake: fake, c: c}
+	return &harness{t: t, srv: srv, fake: fake, docs: docs, reps: reps, c: c}
 }
 
 // loginAs puts a session cookie for a into the client's jar.
@@ -107,6 +118,9 @@ var (
 		"/plaatsingen/p1/weken/2026-W04", "/plaatsingen/p1/weken/2026-W02", "/plaatsingen/p2/weken/2026-W05",
 		"/plaatsingen/p3/weken/2026-W06", "/plaatsingen/p3/weken/2026-W06?wijzig=1",
 		"/plaatsingen/p1/weken/2026-W05/geschiedenis", "/werknemers", "/werknemers/nieuw",
+		"/overige/facturen", "/overige/documenten", "/overige/documenten/nieuw", "/overige/documenten/d-contract",
+		"/overige/documenten/d-id", "/overige/documenten/d-instructies", "/overige/documenten/i-0012",
+		"/documenten/d-contract/ondertekenen", "/overige/urenrapport", "/overige/urenrapport?van=2026-W01&tot=2026-W06",
 	}
 )
 
@@ -135,7 +149,8 @@ func TestEveryPageRenders(t *testing.T) {
 				check(p)
 			}
 			h.loginAs(intermediaryActor, lang)
-			for _, p := range []string{"/", "/urenbriefjes", "/plaatsingen/p1/weken/2026-W03"} {
+			for _, p := range []string{"/", "/urenbriefjes", "/plaatsingen/p1/weken/2026-W03",
+				"/overige/documenten", "/overige/facturen", "/overige/urenrapport?van=2026-W01&tot=2026-W06"} {
 				check(p)
 			}
 			h.loginAs(workerActor, lang)
@@ -144,6 +159,8 @@ func TestEveryPageRenders(t *testing.T) {
 			}
 			h.loginAs(backofficeActor, lang)
 			check("/demo/berichten")
+			check("/overige/documenten")
+			check("/overige/documenten/d-id")
 		})
 	}
 }

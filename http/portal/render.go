@@ -29,6 +29,7 @@ var pageNames = []string{
 	"login", "activate", "forgot", "error",
 	"home", "timesheets", "weeks", "sheet", "history",
 	"workers", "register", "outbox",
+	"invoices", "documents", "upload", "document", "sign", "report",
 }
 
 type pageTemplate struct{ t *template.Template }
@@ -64,8 +65,13 @@ type view struct {
 	// Demo: the demo outbox is shown (demo mode, back-office users only: the
 	// outbox holds everyone's activation and reset links).
 	Demo bool
-	Path string
-	Data any
+	// Other: the tab "Overige" is shown (Documents or Reports is set);
+	// HasDocuments and HasReports choose its sub-navigation, Sub marks the
+	// current sub-page ("invoices", "documents", "report").
+	Other, HasDocuments, HasReports bool
+	Sub                             string
+	Path                            string
+	Data                            any
 
 	now time.Time
 }
@@ -78,7 +84,9 @@ func (s *Server) newView(r *http.Request, tab, titleKey string) *view {
 	v := &view{
 		Lang: st.lang, User: st.user, CSRF: st.csrf, Tab: tab, Demo: s.Demo && st.user != nil && st.user.Actor.Is(domain.RoleBackoffice),
 		Path: r.URL.RequestURI(), Errors: map[string]string{}, Form: url.Values{}, now: s.Clock(),
+		HasDocuments: s.Documents != nil, HasReports: s.Reports != nil,
 	}
+	v.Other = st.user != nil && (v.HasDocuments || v.HasReports)
 	v.Title = v.T(titleKey)
 	q := r.URL.Query()
 	if na := q.Get("na"); na != "" && r.Method == http.MethodGet {
@@ -339,3 +347,6 @@ func weeksURL(placementID string, year int) string {
 func sheetURL(ref Ref) string {
 	return "/plaatsingen/" + url.PathEscape(ref.PlacementID) + "/weken/" + ref.Week.String()
 }
+
+// MaxDocumentSize is the upload bound, for the file input's data-max.
+func (v *view) MaxDocumentSize() int { return MaxDocumentSize }

@@ -55,6 +55,28 @@ func (s *Server) routes() {
 	in.Handle("/werknemers", s.handleWorkers()).Methods(http.MethodGet)
 	in.Handle("/werknemers/nieuw", s.handleRegisterPage()).Methods(http.MethodGet)
 	in.Handle("/werknemers/nieuw", s.handleRegister()).Methods(http.MethodPost)
+
+	// The tab "Overige": only the parts whose port is set.
+	if s.Documents != nil || s.Reports != nil {
+		in.Handle("/overige", s.handleOther()).Methods(http.MethodGet)
+	}
+	if s.Documents != nil {
+		doc := "/overige/documenten/{id:[0-9A-Za-z_-]{1,64}}"
+		in.Handle("/overige/facturen", s.handleInvoices()).Methods(http.MethodGet)
+		in.Handle("/overige/documenten", s.handleDocuments()).Methods(http.MethodGet)
+		in.Handle(uploadPath, s.handleUpload()).Methods(http.MethodPost)
+		in.Handle("/overige/documenten/nieuw", s.handleUploadPage()).Methods(http.MethodGet)
+		in.Handle(doc, s.handleDocument()).Methods(http.MethodGet)
+		in.Handle(doc+"/bestand", s.handleFile()).Methods(http.MethodGet, http.MethodHead)
+		// The link in the signing e-mail (manual §5.1); after the login
+		// the user comes back here.
+		sign := "/documenten/{id:[0-9A-Za-z_-]{1,64}}/ondertekenen"
+		in.Handle(sign, s.handleSignPage()).Methods(http.MethodGet)
+		in.Handle(sign, s.handleSign()).Methods(http.MethodPost)
+	}
+	if s.Reports != nil {
+		in.Handle("/overige/urenrapport", s.handleReport()).Methods(http.MethodGet)
+	}
 	if s.Demo {
 		in.Handle("/demo/berichten", s.handleOutbox()).Methods(http.MethodGet)
 	}

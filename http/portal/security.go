@@ -6,6 +6,9 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
+	"io"
+	"mime"
 	"net"
 	"net/http"
 	"net/url"
@@ -48,6 +51,9 @@ type reqState struct {
 	secure bool   // cookies with Secure and __Host- names
 	lang   string
 	csrf   string
+	// uploadTooLarge: the multipart body passed maxUploadBytes and was not
+	// parsed (nor its CSRF token checked).
+	uploadTooLarge bool
 }
 
 func state(r *http.Request) *reqState {
@@ -172,20 +178,114 @@ func (s *Server) checkCSRF(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-		if err := r.ParseForm(); err != nil {
-			s.fail(w, r, domain.Invalid("form_invalid", "", "The form could not be read.", "Het formulier kon niet worden gelezen."))
-			return
-		}
 		st := state(r)
+		if isMultipart(r) {
+			tooLarge, err := s.parseUpload(r)
+			if tooLarge && sameOrigin(r) {
+				// The token is somewhere in a body too large to read. The
+				// handler only renders the form with the error; it acts on
+				// nothing, so an unchecked request is harmless.
+				st.uploadTooLarge = true
+				next.ServeHTTP(w, r)
+				return
+			}
+			if err != nil {
+				s.fail(w, r, errFormInvalid)
+				return
+			}
+		} else {
+			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+			if err := r.ParseForm(); err != nil {
+				s.fail(w, r, errFormInvalid)
+				return
+			}
+		}
 		got := r.PostForm.Get("csrf")
 		if st.csrf == "" || !hmac.Equal([]byte(got), []byte(st.csrf)) || !sameOrigin(r) {
 			s.fail(w, r, errCSRF)
 			return
 		}
+		if r.MultipartForm != nil {
+			defer func() { _ = r.MultipartForm.RemoveAll() }()
+		}
 		next.ServeHTTP(w, r)
 	})
 }
+
+// maxUploadBytes bounds the body of the one multipart form ("document
+// aanbieden"): the largest file plus the form's other fields and the part
+// headers. It is parsed with this much memory, so files stay in memory;
+// any temp file is removed after the request all the same.
+const maxUploadBytes = MaxDocumentSize + 64<<10
+
+// maxDrainBytes is how much of a too large upload is read and thrown away,
+// so that the browser, still sending, receives the form with its error
+// instead of a reset connection. Beyond it the connection is closed.
+const maxDrainBytes = 16 << 20
+
+// uploadPath is the only path that accepts a multipart body.
+const uploadPath = "/overige/documenten"
+
+func isMultipart(r *http.Request) bool {
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return mt == "multipart/form-data"
+}
+
+var errUploadTooLarge = errors.New("portal: upload body too large")
+
+// limitedBody is http.MaxBytesReader without closing the connection: it
+// remembers that the limit was passed, so the rest can be drained.
+type limitedBody struct {
+	rc       io.ReadCloser
+	n        int64
+	exceeded bool
+}
+
+func (l *limitedBody) Read(p []byte) (int, error) {
+	if l.exceeded {
+		return 0, errUploadTooLarge
+	}
+	if int64(len(p)) > l.n+1 {
+		p = p[:l.n+1]
+	}
+	n, err := l.rc.Read(p)
+	if int64(n) <= l.n {
+		l.n -= int64(n)
+		return n, err
+	}
+	l.exceeded = true
+	n, l.n = int(l.n), 0
+	return n, errUploadTooLarge
+}
+
+func (l *limitedBody) Close() error { return l.rc.Close() }
+
+// parseUpload reads the multipart body of the upload form, bounded by
+// maxUploadBytes, into r.MultipartForm and r.PostForm. tooLarge reports a
+// body over the bound; it is drained (up to maxDrainBytes) and not parsed.
+func (s *Server) parseUpload(r *http.Request) (tooLarge bool, err error) {
+	if r.URL.Path != uploadPath || s.Documents == nil {
+		return false, errFormInvalid
+	}
+	body := &limitedBody{rc: r.Body, n: maxUploadBytes}
+	if r.ContentLength > maxUploadBytes {
+		body.exceeded = true
+	} else {
+		r.Body = body
+		err = r.ParseMultipartForm(maxUploadBytes)
+	}
+	if body.exceeded {
+		_, _ = io.CopyN(io.Discard, body.rc, maxDrainBytes)
+		if r.MultipartForm != nil {
+			_ = r.MultipartForm.RemoveAll()
+			r.MultipartForm = nil
+		}
+		return true, errUploadTooLarge
+	}
+	return false, err
+}
+
+var errFormInvalid = domain.Invalid("form_invalid", "", "The form could not be read.", "Het formulier kon niet worden gelezen.")
 
 var errCSRF = &domain.Error{Kind: domain.KindForbidden, Code: "csrf",
 	Message:   "This form has expired or did not come from this site. Reload the page and try again.",

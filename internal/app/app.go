@@ -20,6 +20,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"backoffice/commands/auth"
+	doccmd "backoffice/commands/document"
 	"backoffice/commands/identity"
 	"backoffice/eventstore"
 	"backoffice/http/api"
@@ -66,7 +67,9 @@ type App struct {
 	Handler     http.Handler
 	Projections *projections.Runtime
 	// Identity runs the identity commands (bootstrap, demo seed).
-	Identity   *identity.Service
+	Identity *identity.Service
+	// Documents runs the document commands (demo seed).
+	Documents  *doccmd.Handler
 	opts       Options
 	background []func(context.Context) error
 }
@@ -106,6 +109,7 @@ func New(ctx context.Context, o Options) (*App, error) {
 	}
 	a.Projections = rt
 	a.Identity = f.identity
+	a.Documents = f.docCommands
 	a.background = append(a.background, rt.Run)
 	a.background = append(a.background, f.background...)
 

@@ -5,14 +5,18 @@ import (
 	"fmt"
 
 	"backoffice/commands/auth"
+	doccmd "backoffice/commands/document"
 	"backoffice/commands/identity"
 	tscmd "backoffice/commands/timesheet"
 	"backoffice/http/api"
+	"backoffice/http/api/documentapi"
 	"backoffice/http/api/identityapi"
 	"backoffice/http/api/payrollapi"
+	"backoffice/http/api/reportapi"
 	"backoffice/http/api/timesheetapi"
 	"backoffice/notify/mail"
 	"backoffice/projections"
+	rmdocuments "backoffice/readmodel/documents"
 	rmidentity "backoffice/readmodel/identity"
 	rmpayroll "backoffice/readmodel/payroll"
 	rmtimesheets "backoffice/readmodel/timesheets"
@@ -34,6 +38,9 @@ type features struct {
 	tsCommands *tscmd.Handler
 	tsQueries  *rmtimesheets.Queries
 	tsHistory  *rmtimesheets.History
+
+	docCommands *doccmd.Handler
+	docQueries  *rmdocuments.Queries
 }
 
 func newFeatures(_ context.Context, o Options) (*features, error) {
@@ -90,11 +97,14 @@ func newFeatures(_ context.Context, o Options) (*features, error) {
 	if err := f.addPayroll(o); err != nil {
 		return nil, wrap(err)
 	}
+	if err := f.addDocuments(o, disp); err != nil {
+		return nil, wrap(err)
+	}
 	return f, nil
 }
 
 // addTimesheets wires the timesheets: the commands and queries (for the
-// portal), their two projectors and the API slice.
+// portal), their two projectors and the API slices (timesheets, hours report).
 func (f *features) addTimesheets(o Options) error {
 	var err error
 	if f.tsCommands, err = tscmd.New(o.Store, o.Clock); err != nil {
@@ -110,8 +120,12 @@ func (f *features) addTimesheets(o Options) error {
 	if err != nil {
 		return err
 	}
+	report, err := reportapi.New(reportapi.Deps{Pool: o.Pool, Clock: o.Clock}) // the hours report reads these read models
+	if err != nil {
+		return err
+	}
 	f.projectors = append(f.projectors, rmtimesheets.Projectors()...)
-	f.api = append(f.api, feature)
+	f.api = append(f.api, feature, report)
 	return nil
 }
 
@@ -122,6 +136,32 @@ func (f *features) addPayroll(o Options) error {
 		return err
 	}
 	f.projectors = append(f.projectors, rmpayroll.Projectors()...)
+	f.api = append(f.api, feature)
+	return nil
+}
+
+// addDocuments wires documents, invoices and signing: the commands and
+// queries (for the portal), the read-model projector, the TAN and mail
+// projector and the API slice.
+func (f *features) addDocuments(o Options, disp *mail.Dispatcher) error {
+	var err error
+	log := o.Log.With("component", "documents")
+	if f.docCommands, err = doccmd.New(doccmd.Config{Store: o.Store, Pool: o.Pool, MasterKey: o.MasterKey, Clock: o.Clock, Log: log}); err != nil {
+		return err
+	}
+	if f.docQueries, err = rmdocuments.NewQueries(o.Pool, o.Clock); err != nil {
+		return err
+	}
+	mailer, err := doccmd.NewSignMailer(o.Store, disp, doccmd.PortalLinks(o.PublicURL), o.MasterKey, o.Clock, log)
+	if err != nil {
+		return err
+	}
+	feature, err := documentapi.New(documentapi.Deps{Commands: f.docCommands, Queries: f.docQueries})
+	if err != nil {
+		return err
+	}
+	f.projectors = append(f.projectors, rmdocuments.Projectors()...)
+	f.projectors = append(f.projectors, mailer)
 	f.api = append(f.api, feature)
 	return nil
 }

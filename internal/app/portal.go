@@ -28,11 +28,21 @@ func newPortal(o Options, f *features, rt *projections.Runtime) (*portal.Server,
 	if err != nil {
 		return nil, err
 	}
+	reports, err := portalwire.NewReports(f.tsQueries)
+	if err != nil {
+		return nil, err
+	}
+	docs, err := portalwire.NewDocuments(f.docCommands, f.docQueries)
+	if err != nil {
+		return nil, err
+	}
 	d := portal.Deps{
 		Identity: id, Timesheets: sheets, Workers: workers, Waiter: rt,
 		Cookies: cookiePolicy(o.PublicURL), Log: o.Log.With("component", "portal"), Clock: o.Clock,
 		WaitTimeout: o.WaitTimeout,
 	}
+	d.Documents = docs
+	d.Reports = reports
 	if o.Demo && o.Outbox != nil {
 		ob, err := portalwire.NewOutbox(o.Outbox)
 		if err != nil {

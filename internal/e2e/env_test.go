@@ -109,6 +109,9 @@ func newEnv(t *testing.T) *env {
 	if _, err := demo.Seed(ctx, a.Identity, now, nil); err != nil {
 		t.Fatal(err)
 	}
+	if err := demo.SeedDocuments(ctx, a.Documents, a.Identity, now); err != nil {
+		t.Fatal(err)
+	}
 	head, err := store.HeadPosition(ctx)
 	if err != nil {
 		t.Fatal(err)

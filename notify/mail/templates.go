@@ -31,7 +31,7 @@ func mustParseTemplates() map[string]map[string]*template.Template {
 	out := map[string]map[string]*template.Template{}
 	for _, lang := range []string{LangNL, LangEN} {
 		out[lang] = map[string]*template.Template{}
-		for _, kind := range []string{KindActivation, KindPasswordReset, KindSignRequest} {
+		for _, kind := range []string{KindActivation, KindPasswordReset, KindSignRequest, KindSignDeclined} {
 			name := "templates/" + lang + "/" + kind + ".tmpl"
 			t := template.Must(template.New(kind).Option("missingkey=error").ParseFS(templateFS, name))
 			for _, part := range []string{"subject", "text"} {
@@ -67,6 +67,9 @@ func formatExpiry(lang string, t time.Time) string {
 
 type templateData struct {
 	Name, Username, Link, Expires, TAN string
+	// Of a declined signature: the document, its client, who declined
+	// and their remark.
+	Title, Client, Signer, Remark string
 }
 
 func render(lang, kind, to string, data templateData) Message {
@@ -113,4 +116,16 @@ func PasswordResetMail(lang, to, name, link string, expires time.Time) Message {
 // be empty ("Beste klant,").
 func SignRequestMail(lang, to, name, link, tan string) Message {
 	return render(lang, KindSignRequest, to, templateData{Name: name, Link: link, TAN: tan})
+}
+
+// KindSignDeclined is the mail to the back office when a client declines
+// to sign ("Niet akkoord", manual §5.2). Stored in mail_deliveries.kind:
+// never rename.
+const KindSignDeclined = "sign_declined"
+
+// SignDeclinedMail tells a back-office user that signer declined to sign
+// the document title of client, with the signer's remark (may be empty)
+// and a link to the document.
+func SignDeclinedMail(lang, to, title, client, signer, remark, link string) Message {
+	return render(lang, KindSignDeclined, to, templateData{Title: title, Client: client, Signer: signer, Remark: remark, Link: link})
 }

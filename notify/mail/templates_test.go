@@ -59,6 +59,21 @@ func TestTemplates(t *testing.T) {
 			subject:  "you are asked to approve a document",
 			contains: []string{"Your TAN code: WXYZ", "https://p.test/d/1"},
 		},
+		{
+			name:    "sign declined nl",
+			msg:     mail.SignDeclinedMail("nl", "beheer@bureau.nl", "Overeenkomst 2026", "Bakkerij B.V.", "kees@bakkerij.nl", "Bedrag klopt niet", "https://p.test/documenten/d1"),
+			subject: "Document niet akkoord: Overeenkomst 2026",
+			contains: []string{"kees@bakkerij.nl (Bakkerij B.V.) heeft het verzoek om het document \"Overeenkomst 2026\" te ondertekenen beantwoord met \"Niet akkoord\".",
+				"Opmerking:\nBedrag klopt niet", "https://p.test/documenten/d1"},
+			notContains: []string{"Er is geen opmerking"},
+		},
+		{
+			name:        "sign declined en without remark",
+			msg:         mail.SignDeclinedMail("en", "beheer@bureau.nl", "Contract", "", "kees@bakkerij.nl", "", "https://p.test/documenten/d1"),
+			subject:     "Document declined: Contract",
+			contains:    []string{"kees@bakkerij.nl answered", "No remark was added."},
+			notContains: []string{"Remark:", "()"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

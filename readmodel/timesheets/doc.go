@@ -10,6 +10,9 @@
 //     pre-aggregated status counts per scope (everything, an intermediary, a
 //     client, a worker) behind the home screen's status overview.
 //
+// ts_timesheets also carries the per-hour-type minutes and expense sums of
+// each timesheet as small columns, for the hours report (report.go).
+//
 // Both are batch projectors: a catch-up batch loads every touched row once,
 // folds its events in memory and writes each row and count back with one
 // statement. Writes are idempotent: a row remembers the last stream revision

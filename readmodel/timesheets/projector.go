@@ -135,22 +135,26 @@ func loadSheets(ctx context.Context, tx pgx.Tx, events []eventstore.RecordedEven
 const upsertSheetsSQL = `
 INSERT INTO ts_timesheets (stream, placement_id, iso_year, iso_week, week_start, worker_id, client_id,
 	intermediary_id, status, next_party, total_minutes, entry_deadline, approval_deadline,
-	offered_late, approved_late, revision, updated_at, doc, entered_by, next_step, offered_hash)
+	offered_late, approved_late, revision, updated_at, doc, entered_by, next_step, offered_hash,
+	hour_totals, expenses_cents, expense_km)
 SELECT u.stream, u.placement_id, u.iso_year, u.iso_week, u.week_start::date, u.worker_id, u.client_id,
 	u.intermediary_id, u.status, nullif(u.next_party, ''), u.total_minutes, u.entry_deadline, u.approval_deadline,
 	u.offered_late, u.approved_late, u.revision, u.updated_at, u.doc::jsonb, u.entered_by, u.next_step,
-	nullif(u.offered_hash, '')
+	nullif(u.offered_hash, ''), u.hour_totals::jsonb, u.expenses_cents, u.expense_km
 FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[],
 	$8::text[], $9::text[], $10::text[], $11::int[], $12::timestamptz[], $13::timestamptz[],
-	$14::bool[], $15::bool[], $16::bigint[], $17::timestamptz[], $18::text[], $19::text[], $20::int[], $21::text[])
+	$14::bool[], $15::bool[], $16::bigint[], $17::timestamptz[], $18::text[], $19::text[], $20::int[], $21::text[],
+	$22::text[], $23::bigint[], $24::int[])
 	AS u(stream, placement_id, iso_year, iso_week, week_start, worker_id, client_id,
 	intermediary_id, status, next_party, total_minutes, entry_deadline, approval_deadline,
-	offered_late, approved_late, revision, updated_at, doc, entered_by, next_step, offered_hash)
+	offered_late, approved_late, revision, updated_at, doc, entered_by, next_step, offered_hash,
+	hour_totals, expenses_cents, expense_km)
 ON CONFLICT (stream) DO UPDATE SET
 	status = excluded.status, next_party = excluded.next_party, total_minutes = excluded.total_minutes,
 	offered_late = excluded.offered_late, approved_late = excluded.approved_late,
 	revision = excluded.revision, updated_at = excluded.updated_at, doc = excluded.doc,
-	entered_by = excluded.entered_by, next_step = excluded.next_step, offered_hash = excluded.offered_hash
+	entered_by = excluded.entered_by, next_step = excluded.next_step, offered_hash = excluded.offered_hash,
+	hour_totals = excluded.hour_totals, expenses_cents = excluded.expenses_cents, expense_km = excluded.expense_km
 WHERE ts_timesheets.revision < excluded.revision`
 
 func writeSheets(ctx context.Context, tx pgx.Tx, dirty []*sheet) error {
@@ -164,6 +168,9 @@ func writeSheets(ctx context.Context, tx pgx.Tx, dirty []*sheet) error {
 		entryDL, approvalDL, updated = make([]any, n), make([]any, n), make([]any, n)
 		offLate, apprLate            = make([]bool, n), make([]bool, n)
 		revision                     = make([]int64, n)
+		hours                        = make([]string, n) // hour_totals, for the hours report
+		expCents                     = make([]int64, n)
+		expKm                        = make([]int32, n)
 	)
 	for i, s := range dirty {
 		b, err := s.marshal()
@@ -178,13 +185,17 @@ func writeSheets(ctx context.Context, tx pgx.Tx, dirty []*sheet) error {
 		offLate[i], apprLate[i] = s.OfferedLate, s.ApprovedLate
 		revision[i] = s.revision
 		enteredBy[i], offeredHash[i] = s.EnteredBy, s.offeredHash()
+		if hours[i], expCents[i], expKm[i], err = s.reportColumns(); err != nil {
+			return fmt.Errorf("timesheets: %s: encode: %w", s.stream, err)
+		}
 		if step, ok := s.nextStep(); ok {
 			v := int32(step)
 			nextStep[i] = &v
 		}
 	}
 	_, err := tx.Exec(ctx, upsertSheetsSQL, stream, placement, year, week, weekStart, worker, client, inter,
-		status, next, total, entryDL, approvalDL, offLate, apprLate, revision, updated, doc, enteredBy, nextStep, offeredHash)
+		status, next, total, entryDL, approvalDL, offLate, apprLate, revision, updated, doc, enteredBy, nextStep, offeredHash,
+		hours, expCents, expKm)
 	if err != nil {
 		return fmt.Errorf("timesheets: unable to write %d rows: %w", n, err)
 	}

@@ -1,0 +1,240 @@
+// Package documenttest assembles the documents feature for tests on top of
+// identitytest (PostgreSQL, the event store, the identity feature, mail
+// over SMTP to an in-process server): the document commands, the
+// documents read model and SignMailer in a second projections runtime, and
+// two tenants with real accounts:
+//
+//	intermediary i1 (anna@i1.test) - client c1 (kees@c1.test) - worker w1 (jan@w1.test)
+//	intermediary i2 (bert@i2.test) - client c2 (piet@c2.test)
+//
+// plus the bootstrapped back office (identitytest.BackofficeEmail, password
+// identitytest.BackofficePassword). Every other account's password is
+// Password.
+//
+// Packages using it need  func TestMain(m *testing.M) { pgtest.Main(m) }.
+package documenttest
+
+import (
+	"context"
+	"crypto/rand"
+	"log/slog"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"backoffice/commands"
+	cmd "backoffice/commands/document"
+	"backoffice/commands/identity"
+	"backoffice/domain"
+	"backoffice/domain/client"
+	"backoffice/domain/intermediary"
+	"backoffice/domain/worker"
+	"backoffice/eventstore"
+	it "backoffice/http/api/identityapi/identitytest"
+	"backoffice/notify/mail/mailtest"
+	"backoffice/projections"
+	rm "backoffice/readmodel/documents"
+	rmid "backoffice/readmodel/identity"
+)
+
+// Password of every seeded account.
+const Password = "document-test-1"
+
+// PDF is a small file that sniffs as application/pdf.
+var PDF = []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+
+// Env is a running documents feature.
+type Env struct {
+	*it.Env
+	Handler   *cmd.Handler
+	Queries   *rm.Queries
+	Mailer    *cmd.SignMailer
+	Docs      *projections.Runtime // the documents projectors
+	MasterKey []byte
+	Links     cmd.Links
+
+	// Actors of the seeded accounts.
+	Backoffice, Client1, Client2, Inter1, Inter2, Worker1 domain.Actor
+	Emails                                                map[string]string // by actor name above
+
+	mu  sync.Mutex
+	now time.Time
+}
+
+// Now is the clock of the handler and queries (real time unless SetNow).
+func (e *Env) Now() time.Time {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.now.IsZero() {
+		return time.Now()
+	}
+	return e.now
+}
+
+// SetNow fixes the clock.
+func (e *Env) SetNow(t time.Time) {
+	e.mu.Lock()
+	e.now = t
+	e.mu.Unlock()
+}
+
+// New starts everything; it stops at the end of the test.
+func New(t testing.TB) *Env {
+	t.Helper()
+	ie := it.New(t)
+	e := &Env{Env: ie, MasterKey: make([]byte, identity.MasterKeySize), Emails: map[string]string{}}
+	_, _ = rand.Read(e.MasterKey)
+	log := slog.New(slog.DiscardHandler)
+	var err error
+	e.Handler, err = cmd.New(cmd.Config{Store: ie.Store, Pool: ie.Pool, MasterKey: e.MasterKey, Clock: e.Now, Log: log})
+	must(t, err)
+	e.Queries, err = rm.NewQueries(ie.Pool, e.Now)
+	must(t, err)
+	e.Links = cmd.PortalLinks("https://portal.bureau.test")
+	e.Mailer, err = cmd.NewSignMailer(ie.Store, ie.Dispatcher, e.Links, e.MasterKey, e.Now, log)
+	must(t, err)
+	e.Docs, err = projections.New(projections.Config{Store: ie.Store, Pool: ie.Pool, Logger: log,
+		Projectors: append(rm.Projectors(), e.Mailer),
+		LockRetry:  20 * time.Millisecond, RetryMin: time.Millisecond, RetryMax: 50 * time.Millisecond,
+		WaitTimeout: 60 * time.Second})
+	must(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); _ = e.Docs.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	e.seed(t)
+	return e
+}
+
+func (e *Env) seed(t testing.TB) {
+	t.Helper()
+	ctx := context.Background()
+	meta := commands.Meta{Actor: identity.System}
+	agreement := client.Agreement{
+		HourTypes:      []client.HourType{{Code: "100", Name: "Normale uren", Percentage: 100}},
+		NormalHourType: "100", EnteredBy: domain.RoleWorker, ApprovalChain: []domain.Role{domain.RoleClient},
+	}
+	from := time.Date(2025, 1, 6, 0, 0, 0, 0, time.UTC)
+	for i, n := range []string{"1", "2"} {
+		inter := []string{"anna@i1.test", "bert@i2.test"}[i]
+		_, _, err := e.Service.RegisterIntermediary(ctx, meta, identity.RegisterIntermediary{ID: "i" + n, Name: "Flex " + n, KvK: "1234567" + n,
+			Contact: intermediary.Contact{Name: "Contact I" + n, Email: inter}})
+		must(t, err)
+		contact := []string{"kees@c1.test", "piet@c2.test"}[i]
+		_, _, err = e.Service.RegisterClient(ctx, meta, identity.RegisterClient{ID: "c" + n, IntermediaryID: "i" + n,
+			Name: []string{"Bakkerij Korenaar", "Transport Smit"}[i], KvK: "8765432" + n,
+			Address:         client.Address{Street: "Dorpsstraat", HouseNumber: n, PostalCode: "1234 AB", City: "Utrecht"},
+			Contact:         client.Contact{Name: []string{"Kees Bakker", "Piet Smit"}[i], Email: contact},
+			ContactPersonal: client.ContactPersonalData{Mobile: "0612345678"},
+			AgreementFrom:   from, Agreement: agreement})
+		must(t, err)
+	}
+	_, _, err := e.Service.RegisterWorker(ctx, meta, identity.RegisterWorker{ClientID: "c1", WorkerID: "w1", PlacementID: "p1",
+		Name: worker.Name{First: "Jan", Last: "Berg"}, Email: "jan@w1.test", Function: "Bakker",
+		PersonalData: worker.PersonalData{BSN: "111222333", IBAN: "NL91ABNA0417164300",
+			DateOfBirth: time.Date(1990, 5, 17, 0, 0, 0, 0, time.UTC),
+			Address:     worker.Address{Street: "Kerkstraat", HouseNumber: "1", PostalCode: "3511 AB", City: "Utrecht"},
+			Mobile:      "0687654321"},
+		Start: from})
+	must(t, err)
+	for name, email := range map[string]string{"backoffice": it.BackofficeEmail, "client1": "kees@c1.test", "client2": "piet@c2.test",
+		"inter1": "anna@i1.test", "inter2": "bert@i2.test", "worker1": "jan@w1.test"} {
+		acc, err := e.Auth.AccountByEmail(ctx, email)
+		must(t, err)
+		must(t, e.Service.DemoSetPassword(ctx, acc.AccountID, Password))
+		a := domain.Actor{AccountID: acc.AccountID, Role: acc.Role, Language: acc.Language}
+		switch acc.Role {
+		case domain.RoleClient:
+			a.ClientID = acc.TenantID
+		case domain.RoleIntermediary:
+			a.IntermediaryID = acc.TenantID
+		case domain.RoleWorker:
+			a.WorkerID = acc.TenantID
+		}
+		e.Emails[name] = email
+		switch name {
+		case "backoffice":
+			e.Backoffice = a
+		case "client1":
+			e.Client1 = a
+		case "client2":
+			e.Client2 = a
+		case "inter1":
+			e.Inter1 = a
+		case "inter2":
+			e.Inter2 = a
+		case "worker1":
+			e.Worker1 = a
+		}
+	}
+}
+
+// Meta is a command's meta for actor.
+func Meta(a domain.Actor) commands.Meta { return commands.Meta{Actor: a} }
+
+// Wait waits until both runtimes have passed pos.
+func (e *Env) Wait(t testing.TB, pos eventstore.Position) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	must(t, e.Runtime.WaitFor(ctx, pos, rmid.AllProjectors...))
+	must(t, e.Docs.WaitFor(ctx, pos, rm.NameDocuments, cmd.SignMailerName))
+}
+
+var tanInMail = regexp.MustCompile(`(?:TAN-code|TAN code): ([A-Z]{4})`)
+
+// SignMail waits for the n-th signing mail (n from 1) to the address and
+// returns it with its TAN.
+func (e *Env) SignMail(t testing.TB, to string, n int) (mailtest.Received, string) {
+	t.Helper()
+	m := e.MailWith(t, to, n, func(m mailtest.Received) bool { return strings.Contains(m.Text, "TAN") })
+	got := tanInMail.FindStringSubmatch(m.Text)
+	if got == nil {
+		t.Fatalf("no TAN in mail %q:\n%s", m.Subject, m.Text)
+	}
+	return m, got[1]
+}
+
+// MailWith waits for the n-th mail to the address that match accepts.
+func (e *Env) MailWith(t testing.TB, to string, n int, match func(mailtest.Received) bool) mailtest.Received {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	seen := 0
+	m, err := e.SMTP.WaitFor(ctx, func(m mailtest.Received) bool {
+		for _, a := range append(m.Rcpt, m.To...) {
+			if strings.EqualFold(a, to) && match(m) {
+				seen++
+				return seen >= n
+			}
+		}
+		return false
+	})
+	if err != nil {
+		t.Fatalf("no mail %d to %s: %v", n, to, err)
+	}
+	return m
+}
+
+// Count returns the number of mails sent so far to the address that match accepts.
+func (e *Env) Count(to string, match func(mailtest.Received) bool) int {
+	n := 0
+	for _, m := range e.SMTP.Messages() {
+		for _, a := range append(m.Rcpt, m.To...) {
+			if strings.EqualFold(a, to) && match(m) {
+				n++
+				break
+			}
+		}
+	}
+	return n
+}
+
+func must(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,185 @@
+package document
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"backoffice/commands"
+	"backoffice/domain/client"
+	doc "backoffice/domain/document"
+	"backoffice/eventstore"
+	"backoffice/notify/mail"
+)
+
+// SignMailerName is the projector name of SignMailer.
+//
+// WARNING: stored as checkpoint key; never rename (a renamed projector
+// starts from position 0; it would mail nothing twice, since TANs and mail
+// deliveries are keyed by event ID, but it would re-read the whole log).
+const SignMailerName = "documents.sign_mail"
+
+// SignMailer is the side-effect projector of signing (manual §5.1): on
+// document.signature_requested it issues the request's TAN (4 letters from
+// crypto/rand; only its keyed hash is stored) and queues the mail with the
+// link and the TAN to the signer; on document.signature_declined it queues
+// a mail to every enabled back-office account. Both happen in the
+// projector's transaction, keyed by the event ID: a replay or rebuild
+// issues no second TAN and sends nothing twice (Reset empties nothing).
+//
+// The TAN travels in the mail, as the manual allows ("soms ... wordt de
+// verificatiecode in de email met de link zelf vermeld"): there is no SMS
+// gateway.
+type SignMailer struct {
+	store  eventstore.Store
+	mail   *mail.Dispatcher
+	links  Links
+	tanKey []byte
+	now    func() time.Time
+	log    *slog.Logger
+}
+
+// NewSignMailer returns the projector. masterKey is the identity vault's
+// master key (the TAN key is derived from it, as the Handler does).
+func NewSignMailer(store eventstore.Store, d *mail.Dispatcher, links Links, masterKey []byte, clock func() time.Time, log *slog.Logger) (*SignMailer, error) {
+	if store == nil || d == nil || links.Sign == nil || links.Document == nil || len(masterKey) != 32 {
+		return nil, errors.New("commands/document: NewSignMailer needs a store, a dispatcher, links and a 32-byte master key")
+	}
+	if clock == nil {
+		clock = time.Now
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &SignMailer{store: store, mail: d, links: links, tanKey: TANKey(masterKey), now: clock, log: log}, nil
+}
+
+// Name implements projections.Projector.
+func (m *SignMailer) Name() string { return SignMailerName }
+
+// Handles implements projections.Projector.
+func (m *SignMailer) Handles(t string) bool {
+	return t == doc.TypeSignatureRequested || t == doc.TypeSignatureDeclined
+}
+
+// Reset empties nothing: issued TANs and queued mail stay (that is what
+// keeps a rebuild from issuing or mailing again).
+func (m *SignMailer) Reset(context.Context, pgx.Tx) error { return nil }
+
+// Handle implements projections.Projector.
+func (m *SignMailer) Handle(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEvent) error {
+	ev, err := doc.Events.Decode(e.Type, e.Data)
+	if err != nil {
+		return fmt.Errorf("commands/document: %s@%d: %w", e.Stream, e.Revision, err)
+	}
+	switch ev := ev.(type) {
+	case *doc.SignatureRequested:
+		return m.requested(ctx, tx, e, ev)
+	case *doc.SignatureDeclined:
+		return m.declined(ctx, tx, e, ev)
+	}
+	return nil
+}
+
+// recipient is a credentials row as the mails need it.
+type recipient struct {
+	email, language string
+	disabled        bool
+}
+
+func accountOf(ctx context.Context, tx pgx.Tx, accountID string) (recipient, bool, error) {
+	var r recipient
+	err := tx.QueryRow(ctx, `SELECT email, language, disabled FROM credentials WHERE account_id = $1`, accountID).
+		Scan(&r.email, &r.language, &r.disabled)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return r, false, nil
+	}
+	if err != nil {
+		return r, false, fmt.Errorf("commands/document: unable to read account %s: %w", accountID, err)
+	}
+	return r, true, nil
+}
+
+func (m *SignMailer) requested(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEvent, ev *doc.SignatureRequested) error {
+	tan := NewTAN()
+	tag, err := tx.Exec(ctx, `INSERT INTO document_tans (request_id, document_id, signer_account_id, event_id, tan_hash, expires_at, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+		ev.RequestID, ev.DocumentID, ev.SignerAccountID, e.ID, hashTAN(m.tanKey, ev.RequestID, tan), ev.ExpiresAt, m.now())
+	if err != nil {
+		return fmt.Errorf("commands/document: unable to store the TAN: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return nil // a replay: the TAN was issued and mailed before
+	}
+	acc, ok, err := accountOf(ctx, tx, ev.SignerAccountID)
+	if err != nil {
+		return err
+	}
+	if !ok || acc.disabled {
+		m.log.WarnContext(ctx, "commands/document: signer cannot be mailed (no credentials or disabled); no sign request mail",
+			"document_id", ev.DocumentID, "event_id", e.ID)
+		return nil
+	}
+	var name string
+	// The activation mailer's memory of names by address; a miss greets
+	// "Beste klant," as in the manual.
+	if err := tx.QueryRow(ctx, `SELECT name FROM mail_recipient_names WHERE email = $1`, acc.email).Scan(&name); err != nil &&
+		!errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("commands/document: unable to read the recipient's name: %w", err)
+	}
+	msg := mail.SignRequestMail(acc.language, acc.email, name, m.links.Sign(ev.DocumentID), tan)
+	if err := m.mail.Enqueue(ctx, tx, e.ID, msg); err != nil {
+		return err
+	}
+	m.mail.Kick()
+	return nil
+}
+
+func (m *SignMailer) declined(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEvent, ev *doc.SignatureDeclined) error {
+	tag, err := tx.Exec(ctx, `INSERT INTO document_decline_mails (event_id, mailed_at) VALUES ($1, $2) ON CONFLICT DO NOTHING`, e.ID, m.now())
+	if err != nil {
+		return fmt.Errorf("commands/document: unable to record the decline mail: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return nil // a replay: mailed before, to the back office of that moment
+	}
+	d := &doc.Document{}
+	if _, err := commands.LoadInto(ctx, m.store, doc.Stream(ev.DocumentID), doc.Events, d); err != nil {
+		return fmt.Errorf("commands/document: %w", err)
+	}
+	c := &client.Client{}
+	if _, err := commands.LoadInto(ctx, m.store, client.Stream(d.ClientID()), client.Events, c); err != nil {
+		return fmt.Errorf("commands/document: %w", err)
+	}
+	signer := e.Metadata.ActorID
+	if acc, ok, err := accountOf(ctx, tx, e.Metadata.ActorID); err != nil {
+		return err
+	} else if ok {
+		signer = acc.email
+	}
+	rows, err := tx.Query(ctx, `SELECT account_id, email, language FROM credentials
+		WHERE role = 'backoffice' AND NOT disabled ORDER BY account_id`)
+	if err != nil {
+		return fmt.Errorf("commands/document: unable to list back-office accounts: %w", err)
+	}
+	type to struct{ id, email, lang string }
+	var all []to
+	var r to
+	if _, err := pgx.ForEachRow(rows, []any{&r.id, &r.email, &r.lang}, func() error { all = append(all, r); return nil }); err != nil {
+		return fmt.Errorf("commands/document: unable to list back-office accounts: %w", err)
+	}
+	for _, r := range all {
+		msg := mail.SignDeclinedMail(r.lang, r.email, d.Title(), c.Name(), signer, ev.Remark, m.links.Document(ev.DocumentID))
+		// One delivery per recipient, each keyed by event and account.
+		if err := m.mail.Enqueue(ctx, tx, uuid.NewSHA1(e.ID, []byte(r.id)), msg); err != nil {
+			return err
+		}
+	}
+	m.mail.Kick()
+	return nil
+}

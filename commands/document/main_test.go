@@ -1,0 +1,9 @@
+package document_test
+
+import (
+	"testing"
+
+	"backoffice/internal/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }

@@ -1,0 +1,139 @@
+package document
+
+import (
+	"fmt"
+	"time"
+
+	"backoffice/domain"
+)
+
+// StreamPrefix starts the stream name of every document.
+//
+// WARNING: stored stream names; never change.
+const StreamPrefix = "document-"
+
+// Stream returns the stream name of a document.
+func Stream(id string) string { return StreamPrefix + id }
+
+// Limits.
+const (
+	// MaxSize is the largest file (manual ch. 4: 2 MB).
+	MaxSize = 2 << 20
+	// SignatureTTL is how long a signature request (and its TAN) stays open.
+	SignatureTTL = 14 * 24 * time.Hour
+	// MaxRemark bounds the signer's remark.
+	MaxRemark = 1000
+)
+
+// RequestStatus is the state of a signature request.
+type RequestStatus string
+
+const (
+	RequestOpen     RequestStatus = "requested"
+	RequestSigned   RequestStatus = "signed"
+	RequestDeclined RequestStatus = "declined"
+)
+
+// Request is a signature request as the aggregate knows it.
+type Request struct {
+	ID        string
+	Signer    string // account ID
+	ExpiresAt time.Time
+	Status    RequestStatus
+}
+
+// OpenAt reports whether the request can still be signed or declined at now.
+func (r Request) OpenAt(now time.Time) bool {
+	return r.ID != "" && r.Status == RequestOpen && now.Before(r.ExpiresAt)
+}
+
+// Document is the aggregate state.
+type Document struct {
+	id             string
+	clientID       string
+	intermediaryID string
+	workerID       string
+	kind           Kind
+	category       Category
+	title          string
+	sha256         string
+	uploaded       bool
+
+	request Request // the latest request; zero when none was made
+}
+
+// Load folds a document's history.
+func Load(history ...domain.Event) (*Document, error) {
+	d := &Document{}
+	for _, e := range history {
+		if err := d.Apply(e); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+// Apply folds one event into the state: the only place state changes.
+func (d *Document) Apply(e domain.Event) error {
+	switch e := e.(type) {
+	case *Uploaded:
+		d.id, d.clientID, d.intermediaryID, d.workerID = e.DocumentID, e.ClientID, e.IntermediaryID, e.WorkerID
+		d.kind, d.category, d.title, d.sha256, d.uploaded = e.Kind, e.Category, e.Title, e.SHA256, true
+	case *SignatureRequested:
+		d.request = Request{ID: e.RequestID, Signer: e.SignerAccountID, ExpiresAt: e.ExpiresAt, Status: RequestOpen}
+	case *Signed:
+		if d.request.ID == e.RequestID {
+			d.request.Status = RequestSigned
+		}
+	case *SignatureDeclined:
+		if d.request.ID == e.RequestID {
+			d.request.Status = RequestDeclined
+		}
+	default:
+		return fmt.Errorf("document: cannot apply %T", e)
+	}
+	return nil
+}
+
+// ID returns the document ID ("" before upload).
+func (d *Document) ID() string { return d.id }
+
+// Exists reports whether the document was uploaded.
+func (d *Document) Exists() bool { return d.uploaded }
+
+// ClientID returns the client the document belongs to.
+func (d *Document) ClientID() string { return d.clientID }
+
+// IntermediaryID returns the intermediary of the document's client.
+func (d *Document) IntermediaryID() string { return d.intermediaryID }
+
+// WorkerID returns the worker the document concerns ("" for none).
+func (d *Document) WorkerID() string { return d.workerID }
+
+// Kind returns the document's kind.
+func (d *Document) Kind() Kind { return d.kind }
+
+// Category returns the document's category.
+func (d *Document) Category() Category { return d.category }
+
+// Title returns the title.
+func (d *Document) Title() string { return d.title }
+
+// SHA256 returns the hex SHA-256 of the file.
+func (d *Document) SHA256() string { return d.sha256 }
+
+// Request returns the latest signature request (zero when none).
+func (d *Document) Request() Request { return d.request }
+
+func (d *Document) mustExist() error {
+	if !d.uploaded {
+		return domain.ErrNotFound
+	}
+	return nil
+}
+
+// Forbidden is returned when the actor may see the document but not do this.
+var Forbidden = domain.Forbidden("forbidden", "You are not allowed to do this.", "U heeft hiervoor geen rechten.")
+
+// isStaff: the bureau itself.
+func isStaff(a domain.Actor) bool { return a.Is(domain.RoleBackoffice, domain.RoleSystem) }

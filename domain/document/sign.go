@@ -1,0 +1,111 @@
+package document
+
+import (
+	"time"
+
+	"backoffice/domain"
+	"backoffice/domain/validate"
+)
+
+// Signer is what the command layer found out about the account asked to
+// sign (from the account's stream).
+type Signer struct {
+	AccountID string
+	Role      domain.Role
+	ClientID  string
+	Enabled   bool
+}
+
+// RequestSignature asks signer to sign (back office only). Invoices are
+// not signed; a signed document is final; an open request must be decided,
+// expire or be blocked (openBlocked: too many wrong TANs, which the command
+// layer counts) before it is replaced.
+func (d *Document) RequestSignature(actor domain.Actor, requestID string, signer Signer, openBlocked bool, now time.Time) ([]domain.Event, error) {
+	if !isStaff(actor) {
+		return nil, Forbidden
+	}
+	if err := d.mustExist(); err != nil {
+		return nil, err
+	}
+	if err := validate.ID("request_id", requestID); err != nil {
+		return nil, err
+	}
+	if d.kind == KindInvoice {
+		return nil, domain.Rule("invoice_not_signable", "", "An invoice cannot be signed.", "Een factuur kan niet worden ondertekend.")
+	}
+	switch {
+	case d.request.Status == RequestSigned:
+		return nil, domain.Conflict("already_signed", "The document has been signed already.", "Het document is al ondertekend.")
+	case d.request.OpenAt(now) && !openBlocked:
+		return nil, domain.Conflict("signature_request_open", "A signature request is still open for this document.",
+			"Er staat al een verzoek tot ondertekening open voor dit document.")
+	}
+	if signer.AccountID == "" || signer.Role != domain.RoleClient || signer.ClientID != d.clientID || !signer.Enabled {
+		return nil, domain.Rule("signer_not_client_user", "signer_account_id",
+			"The signer must be an active user of the document's client.",
+			"De ondertekenaar moet een actieve gebruiker van de opdrachtgever van het document zijn.")
+	}
+	return []domain.Event{&SignatureRequested{DocumentID: d.id, RequestID: requestID, SignerAccountID: signer.AccountID,
+		ExpiresAt: now.Add(SignatureTTL).UTC().Truncate(time.Second)}}, nil
+}
+
+// Decision is the signing screen's answer (the TAN is checked before).
+type Decision struct {
+	Remark        string
+	ReadConfirmed bool // "ik heb het document gelezen": required to sign
+}
+
+// Sign is "Akkoord" on the open request, by its signer.
+func (d *Document) Sign(actor domain.Actor, in Decision, now time.Time) ([]domain.Event, error) {
+	remark, err := d.decide(actor, in, now)
+	if err != nil {
+		return nil, err
+	}
+	if !in.ReadConfirmed {
+		return nil, domain.Invalid("read_not_confirmed", "read", "Confirm that you have read the document.",
+			"Vink aan dat u het document heeft gelezen.")
+	}
+	return []domain.Event{&Signed{DocumentID: d.id, RequestID: d.request.ID, Remark: remark, SHA256: d.sha256}}, nil
+}
+
+// Decline is "Niet akkoord" on the open request, by its signer.
+func (d *Document) Decline(actor domain.Actor, in Decision, now time.Time) ([]domain.Event, error) {
+	remark, err := d.decide(actor, in, now)
+	if err != nil {
+		return nil, err
+	}
+	return []domain.Event{&SignatureDeclined{DocumentID: d.id, RequestID: d.request.ID, Remark: remark, SHA256: d.sha256}}, nil
+}
+
+// ErrNoOpenRequest: nothing to sign (never asked, decided, or expired).
+var ErrNoOpenRequest = domain.Rule("no_open_signature_request", "",
+	"There is no open signature request for this document.",
+	"Er staat geen verzoek tot ondertekening open voor dit document.")
+
+// CanDecide reports whether actor may sign or decline now: the check
+// Sign and Decline start with, without the form.
+func (d *Document) CanDecide(actor domain.Actor, now time.Time) error {
+	if err := d.mustExist(); err != nil {
+		return err
+	}
+	switch {
+	case d.request.ID == "":
+		return ErrNoOpenRequest
+	case actor.AccountID == "" || actor.AccountID != d.request.Signer:
+		return Forbidden
+	case d.request.Status != RequestOpen:
+		return ErrNoOpenRequest
+	}
+	if !d.request.OpenAt(now) {
+		return domain.Rule("signature_request_expired", "", "The signature request has expired; ask the back office for a new one.",
+			"Het verzoek tot ondertekening is verlopen; vraag Backofficebureau om een nieuw verzoek.")
+	}
+	return nil
+}
+
+func (d *Document) decide(actor domain.Actor, in Decision, now time.Time) (string, error) {
+	if err := d.CanDecide(actor, now); err != nil {
+		return "", err
+	}
+	return validate.OptionalText("remark", in.Remark, MaxRemark)
+}

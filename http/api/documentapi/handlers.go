@@ -1,0 +1,283 @@
+package documentapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"backoffice/commands"
+	cmd "backoffice/commands/document"
+	"backoffice/domain"
+	doc "backoffice/domain/document"
+	"backoffice/http/api"
+	"backoffice/http/httpx"
+	rm "backoffice/readmodel/documents"
+)
+
+// maxUploadBody bounds a multipart upload: the 2 MB file plus room for the
+// other fields and the multipart framing.
+const maxUploadBody = doc.MaxSize + 64<<10
+
+type listResponse struct {
+	Items []rm.Row `json:"items"`
+}
+
+func (f *Feature) handleList(s *api.Server) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.Query(w, r, rm.ReadProjectors, func(ctx context.Context, actor domain.Actor) (any, error) {
+			rows, err := f.queries.List(ctx, actor, r.URL.Query().Get("kind"))
+			return listResponse{Items: rows}, err
+		})
+	})
+}
+
+func (f *Feature) handleDetail(s *api.Server) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.Query(w, r, rm.ReadProjectors, func(ctx context.Context, actor domain.Actor) (any, error) {
+			return f.queries.Document(ctx, actor, mux.Vars(r)["id"])
+		})
+	})
+}
+
+// handleFile sends the file as an attachment. It is served with its
+// sniffed type, nosniff and a sandboxing CSP, so even a file that
+// slipped past the allow-list cannot run in the portal's origin.
+func (f *Feature) handleFile(s *api.Server) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		actor, ok := s.Actor(w, r)
+		if !ok {
+			return
+		}
+		if !wait(w, r, s) {
+			return
+		}
+		file, err := f.queries.File(r.Context(), actor, mux.Vars(r)["id"])
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		h := w.Header()
+		h.Set("Content-Type", file.ContentType)
+		h.Set("Content-Length", strconv.Itoa(len(file.Content)))
+		h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": file.FileName}))
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+		h.Set("Cache-Control", "private, no-store")
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write(file.Content)
+	})
+}
+
+// wait is the read-your-writes wait of api.Server.Query for a handler
+// that does not answer JSON. It writes the error itself.
+func wait(w http.ResponseWriter, r *http.Request, s *api.Server) bool {
+	min, err := api.MinPosition(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return false
+	}
+	if min.IsStart() {
+		return true
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), s.WaitTimeout)
+	defer cancel()
+	if err := s.Wait.WaitFor(ctx, min, rm.ReadProjectors...); err != nil {
+		httpx.WriteJSON(w, http.StatusGatewayTimeout, httpx.ErrorBody{Error: httpx.ErrorDetail{Code: "not_caught_up",
+			Message: fmt.Sprintf("the read models have not yet reached position %s; retry shortly", min)}})
+		return false
+	}
+	return true
+}
+
+// uploaded is the answer to an upload.
+type uploaded struct {
+	Position string `json:"position"`
+	ID       string `json:"id"`
+}
+
+// tooLarge is the 413 of an upload over the limit, in the caller's language.
+func tooLarge(w http.ResponseWriter, r *http.Request) {
+	msg := "The file is larger than 2 MB. Make pictures in the document smaller."
+	if httpx.Language(r) == "nl" {
+		msg = "Het bestand is groter dan 2 MB. Verklein eventueel plaatjes in het document."
+	}
+	httpx.WriteJSON(w, http.StatusRequestEntityTooLarge, httpx.ErrorBody{Error: httpx.ErrorDetail{
+		Code: "file_too_large", Message: msg, Field: "file"}})
+}
+
+// handleUpload is "document aanbieden" over multipart/form-data. It does
+// not go through api.Server.Command, whose idempotency store caps bodies
+// at 1 MiB: an Idempotency-Key instead derives the new document's ID, so a
+// retry answers with the document the first attempt stored.
+func (f *Feature) handleUpload(s *api.Server) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		actor, ok := s.Actor(w, r)
+		if !ok {
+			return
+		}
+		meta := commands.Meta{Actor: actor, CorrelationID: httpx.RequestID(r.Context()), IdempotencyKey: r.Header.Get("Idempotency-Key")}
+		if len(meta.IdempotencyKey) > 200 {
+			s.Error(w, r, domain.Invalid("idempotency_key_too_long", "Idempotency-Key", "Idempotency-Key is longer than 200 characters", "Idempotency-Key is langer dan 200 tekens."))
+			return
+		}
+		if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "multipart/form-data" {
+			s.Error(w, r, domain.Invalid("unsupported_media_type", "", "the body must be multipart/form-data",
+				"De inhoud moet multipart/form-data zijn."))
+			return
+		}
+		if r.ContentLength > maxUploadBody {
+			tooLarge(w, r)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, maxUploadBody)
+		if err := r.ParseMultipartForm(maxUploadBody); err != nil {
+			var maxErr *http.MaxBytesError
+			if errors.As(err, &maxErr) {
+				tooLarge(w, r)
+				return
+			}
+			s.Error(w, r, domain.Invalid("malformed_multipart", "", "the body is not valid multipart/form-data",
+				"De inhoud is geen geldige multipart/form-data."))
+			return
+		}
+		defer func() { _ = r.MultipartForm.RemoveAll() }()
+		in, err := uploadOf(r)
+		if errors.Is(err, errFileTooLarge) {
+			tooLarge(w, r)
+			return
+		}
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		res, id, err := f.commands.Upload(r.Context(), meta, in)
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		w.Header().Set("X-Position", res.Position.String())
+		httpx.WriteJSON(w, http.StatusCreated, uploaded{Position: res.Position.String(), ID: id})
+	})
+}
+
+var errFileTooLarge = errors.New("file too large")
+
+// uploadOf reads the form of an upload.
+func uploadOf(r *http.Request) (cmd.Upload, error) {
+	v := r.MultipartForm.Value
+	field := func(name string) string {
+		if vs := v[name]; len(vs) > 0 {
+			return vs[0]
+		}
+		return ""
+	}
+	in := cmd.Upload{ClientID: field("client_id"), WorkerID: field("worker_id"), Kind: doc.Kind(field("kind")),
+		Category: doc.Category(field("category")), Title: field("title")}
+	if in.Kind == "" {
+		in.Kind = doc.KindDocument
+	}
+	if in.Kind == doc.KindInvoice || field("invoice_number") != "" || field("invoice_date") != "" || field("amount_cents") != "" {
+		inv := &doc.Invoice{Number: field("invoice_number")}
+		if d := field("invoice_date"); d != "" {
+			t, err := time.Parse(time.DateOnly, d)
+			if err != nil {
+				return in, domain.Invalid("date_invalid", "invoice_date", "invoice_date must be a date (YYYY-MM-DD)",
+					"De factuurdatum moet een datum zijn (JJJJ-MM-DD).")
+			}
+			inv.Date = t
+		}
+		if a := field("amount_cents"); a != "" {
+			n, err := strconv.ParseInt(a, 10, 64)
+			if err != nil {
+				return in, domain.Invalid("amount_invalid", "amount_cents", "amount_cents must be a whole number of cents",
+					"Het bedrag moet een geheel aantal centen zijn.")
+			}
+			inv.AmountCents = n
+		}
+		in.Invoice = inv
+	}
+	files := r.MultipartForm.File["file"]
+	if len(files) != 1 {
+		return in, domain.Invalid("required", "file", "exactly one file is required (field \"file\")",
+			"Kies precies één bestand (veld \"file\").")
+	}
+	if files[0].Size > doc.MaxSize {
+		return in, errFileTooLarge
+	}
+	fh, err := files[0].Open()
+	if err != nil {
+		return in, fmt.Errorf("documentapi: open the uploaded file: %w", err)
+	}
+	defer fh.Close()
+	in.Content, err = io.ReadAll(io.LimitReader(fh, doc.MaxSize+1))
+	if err != nil {
+		return in, fmt.Errorf("documentapi: read the uploaded file: %w", err)
+	}
+	in.FileName = files[0].Filename
+	return in, nil
+}
+
+type signatureRequestBody struct {
+	SignerAccountID string `json:"signer_account_id"`
+}
+
+type signatureRequested struct {
+	Position  string `json:"position"`
+	RequestID string `json:"request_id"`
+}
+
+func (f *Feature) handleRequestSignature(s *api.Server) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.Command(w, r, http.StatusCreated, func(ctx context.Context, meta commands.Meta) (commands.Result, any, error) {
+			b, err := httpx.Decode[signatureRequestBody](w, r)
+			if err != nil {
+				return commands.Result{}, nil, err
+			}
+			res, reqID, err := f.commands.RequestSignature(ctx, meta, mux.Vars(r)["id"], b.SignerAccountID)
+			return res, signatureRequested{Position: res.Position.String(), RequestID: reqID}, err
+		})
+	})
+}
+
+type signBody struct {
+	TAN    string `json:"tan"`
+	Remark string `json:"remark"`
+	Read   bool   `json:"read"`
+}
+
+// Validate bounds the fields before anything is looked up.
+func (b *signBody) Validate() error {
+	if len(b.TAN) > 16 {
+		return cmd.ErrTANWrong
+	}
+	if len(b.Remark) > 4*doc.MaxRemark {
+		return domain.Invalid("too_long", "remark", "The text is too long.", "De tekst is te lang.")
+	}
+	return nil
+}
+
+func (f *Feature) handleSign(s *api.Server, decline bool) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.Command(w, r, http.StatusOK, func(ctx context.Context, meta commands.Meta) (commands.Result, any, error) {
+			b, err := httpx.Decode[signBody](w, r)
+			if err != nil {
+				return commands.Result{}, nil, err
+			}
+			in := cmd.Signature{TAN: b.TAN, Remark: b.Remark, ReadConfirmed: b.Read}
+			id := mux.Vars(r)["id"]
+			if decline {
+				res, err := f.commands.Decline(ctx, meta, id, in)
+				return res, nil, err
+			}
+			res, err := f.commands.Sign(ctx, meta, id, in)
+			return res, nil, err
+		})
+	})
+}

@@ -1,0 +1,243 @@
+package reportapi_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"backoffice/commands"
+	"backoffice/domain"
+	"backoffice/domain/client"
+	"backoffice/domain/placement"
+	ts "backoffice/domain/timesheet"
+	"backoffice/domain/worker"
+	"backoffice/eventstore/postgres"
+	"backoffice/http/api"
+	"backoffice/http/api/reportapi"
+	"backoffice/internal/pgtest"
+	"backoffice/projections"
+	"backoffice/readmodel"
+	rmid "backoffice/readmodel/identity"
+	rm "backoffice/readmodel/timesheets"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// testAuth is a test double of authentication: the X-Test-Actor header
+// names one of the fixed actors below.
+type testAuth struct{}
+
+var actors = map[string]domain.Actor{
+	"worker1":    {AccountID: "acc-w1", Role: domain.RoleWorker, WorkerID: "w1"},
+	"client1":    {AccountID: "acc-c1", Role: domain.RoleClient, ClientID: "c1"},
+	"inter1":     {AccountID: "acc-i1", Role: domain.RoleIntermediary, IntermediaryID: "i1"},
+	"worker2":    {AccountID: "acc-w2", Role: domain.RoleWorker, WorkerID: "w2"},
+	"client2":    {AccountID: "acc-c2", Role: domain.RoleClient, ClientID: "c2"},
+	"inter2":     {AccountID: "acc-i2", Role: domain.RoleIntermediary, IntermediaryID: "i2"},
+	"backoffice": {AccountID: "acc-bo", Role: domain.RoleBackoffice},
+	"payroll":    {AccountID: "acc-pay", Role: domain.RolePayroll},
+	"auditor":    {AccountID: "acc-aud", Role: domain.RoleAuditor},
+	"nobody":     {AccountID: "acc-x", Role: domain.RoleClient}, // a client login without its client
+}
+
+func (testAuth) Authenticate(r *http.Request) (domain.Actor, error) {
+	a, ok := actors[r.Header.Get("X-Test-Actor")]
+	if !ok {
+		return domain.Actor{}, &domain.Error{Kind: domain.KindUnauthorized, Code: "unauthenticated", Message: "log in first"}
+	}
+	return a, nil
+}
+
+var now = time.Date(2026, 2, 2, 8, 0, 0, 0, time.UTC)
+
+func day(s string) time.Time {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func migrate(ctx context.Context, cs string) error {
+	if err := postgres.Migrate(ctx, cs); err != nil {
+		return err
+	}
+	pool, err := pgxpool.New(ctx, cs)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	if err := readmodel.Migrate(ctx, pool); err != nil {
+		return err
+	}
+	return projections.Migrate(ctx, pool)
+}
+
+var (
+	normal   = ts.HourType{Code: "100", Name: "Normale uren", Percentage: 100}
+	overtime = ts.HourType{Code: "125", Name: "Overuren 125%", Percentage: 125}
+)
+
+type env struct {
+	t   testing.TB
+	url string
+	// last is the position of the last seeded event.
+	last string
+}
+
+// newEnv runs the event store, the timesheet and identity projectors and
+// the API with the report feature on a fresh database. Two tenants:
+// (i1, c1 Bakkerij Korenaar, w1 Jan de Boer, p1) and (i2, c2 Transport
+// Smit, w2 Sanne Visser, p2). Timesheets:
+//
+//	p1 2026-W02 approved: 100 Mon 8:00 + Tue 0:30 (8,5 h), 125 Wed 0:20 (0,33 h), parking € 12,50
+//	p1 2026-W03 offered:  not in the report
+//	p2 2026-W02 imported: 100 Mon 8:00
+func newEnv(t testing.TB) *env {
+	t.Helper()
+	ctx := context.Background()
+	pool := pgtest.Pool(t, pgtest.NewDBFromTemplate(t, "reportapi", migrate))
+	store, err := postgres.New(ctx, pool, postgres.Options{AllowUnsafeFsync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = store.Close() })
+	e := &env{t: t}
+	seed := func(stream string, events ...domain.Event) {
+		t.Helper()
+		meta := commands.Meta{Actor: domain.Actor{AccountID: "seed", Role: domain.RoleBackoffice}}
+		res, err := commands.Save(ctx, store, commands.Stream{Name: stream}, meta, now, events...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.last = res.Position.String()
+	}
+	agreement := client.Agreement{
+		HourTypes:      []client.HourType{{Code: "100", Name: "Normale uren", Percentage: 100}, {Code: "125", Name: "Overuren 125%", Percentage: 125}},
+		NormalHourType: "100", EnteredBy: domain.RoleWorker, ApprovalChain: []domain.Role{domain.RoleClient},
+	}
+	for _, c := range []struct{ id, inter, name, worker, first, infix, last, placement string }{
+		{"c1", "i1", "Bakkerij Korenaar", "w1", "Jan", "de", "Boer", "p1"},
+		{"c2", "i2", "Transport Smit", "w2", "Sanne", "", "Visser", "p2"},
+	} {
+		seed(client.Stream(c.id), &client.Registered{ClientID: c.id, IntermediaryID: c.inter, Name: c.name, KvK: "12345678",
+			AgreementFrom: day("2025-01-01"), Agreement: agreement})
+		seed(worker.Stream(c.worker), &worker.Registered{WorkerID: c.worker, ClientID: c.id,
+			Name: worker.Name{First: c.first, Infix: c.infix, Last: c.last}, Email: c.worker + "@example.nl", Function: "Bakker"})
+		seed(placement.Stream(c.placement), &placement.Started{PlacementID: c.placement, WorkerID: c.worker, ClientID: c.id,
+			IntermediaryID: c.inter, Function: "Bakker", Start: day("2026-01-05")})
+	}
+	sheet := func(p, w, c, i string, week int, events ...domain.Event) {
+		wk := ts.ISOWeek{Year: 2026, Week: week}
+		seed(ts.StreamName(p, wk), append([]domain.Event{&ts.Opened{PlacementID: p, Week: wk, WeekStart: wk.Start(), WeekEnd: wk.End(),
+			EnteredBy: domain.RoleWorker, NormalHourType: normal, EntryDeadline: ts.EntryDeadline(wk), ApprovalDeadline: ts.ApprovalDeadline(wk),
+			ClientID: c, IntermediaryID: i, WorkerID: w}}, events...)...)
+	}
+	offered := &ts.Offered{Round: 1, Hash: "h", Chain: []domain.Role{domain.RoleClient}, Next: domain.RoleClient}
+	approved := []domain.Event{offered,
+		&ts.StepApproved{Round: 1, Step: 0, Party: domain.RoleClient, By: domain.RoleClient, Hash: "h"},
+		&ts.Approved{Round: 1, Hash: "h"}}
+	w2 := ts.ISOWeek{Year: 2026, Week: 2}
+	sheet("p1", "w1", "c1", "i1", 2, append([]domain.Event{
+		&ts.LineSet{Line: ts.Line{HourType: normal, Minutes: [7]ts.Minutes{480, 30}}},
+		&ts.LineSet{Line: ts.Line{HourType: overtime, Minutes: [7]ts.Minutes{0, 0, 20}}},
+		&ts.ExpenseAdded{Expense: ts.Expense{ID: 1, Type: ts.ExpenseParking, Date: w2.Start(), AmountCents: 1250}},
+	}, approved...)...)
+	sheet("p1", "w1", "c1", "i1", 3, &ts.LineSet{Line: ts.Line{HourType: normal, Minutes: [7]ts.Minutes{480}}}, offered)
+	sheet("p2", "w2", "c2", "i2", 2, append(append([]domain.Event{
+		&ts.LineSet{Line: ts.Line{HourType: normal, Minutes: [7]ts.Minutes{480}}}}, approved...),
+		&ts.Imported{Hash: "h", ImportBatch: "b1"})...)
+
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	rt, err := projections.New(projections.Config{Store: store, Pool: pool, Projectors: append(rm.Projectors(), rmid.Projectors()...),
+		Logger: log, WaitTimeout: 30 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := rt.Run(rctx); err != nil {
+			t.Errorf("projections: %v", err)
+		}
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+
+	feature, err := reportapi.New(reportapi.Deps{Pool: pool, Clock: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	server, err := api.New(api.Deps{Log: log, Pool: pool, Auth: testAuth{}, Wait: rt,
+		WaitTimeout: 30 * time.Second, Features: []api.Feature{feature}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(server)
+	t.Cleanup(srv.Close)
+	e.url = srv.URL + "/api/v1"
+	return e
+}
+
+// response is an HTTP answer.
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (r response) decode(t testing.TB, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.body, v); err != nil {
+		t.Fatalf("decode %s: %v", r.body, err)
+	}
+}
+
+// errorCode is the error envelope's code and field.
+func (r response) errorCode(t testing.TB) (string, string) {
+	t.Helper()
+	var b struct {
+		Error struct {
+			Code    string `json:"code"`
+			Message string `json:"message"`
+			Field   string `json:"field"`
+		} `json:"error"`
+	}
+	r.decode(t, &b)
+	if b.Error.Message == "" {
+		t.Errorf("error without a message: %s", r.body)
+	}
+	return b.Error.Code, b.Error.Field
+}
+
+// get reads path (under /api/v1) as actor ("" for nobody logged in).
+func (e *env) get(path, actor string, header ...string) response {
+	e.t.Helper()
+	req, err := http.NewRequest(http.MethodGet, e.url+path, nil)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if actor != "" {
+		req.Header.Set("X-Test-Actor", actor)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return response{status: res.StatusCode, header: res.Header, body: b}
+}

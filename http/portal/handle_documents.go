@@ -1,0 +1,488 @@
+package portal
+
+import (
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/gorilla/mux"
+
+	"backoffice/commands"
+	"backoffice/domain"
+	"backoffice/domain/timesheet"
+	"backoffice/http/httpx"
+)
+
+// The tab "Overige" (manual ch. 4 and 5): invoices, documents with
+// "document aanbieden", the document page with its file, and the signing
+// screen the e-mail links to.
+
+// handleOther opens the tab on its first sub-page.
+func (s *Server) handleOther() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		target := "/overige/urenrapport"
+		if s.Documents != nil {
+			target = "/overige/facturen"
+		}
+		http.Redirect(w, r, target, http.StatusSeeOther)
+	})
+}
+
+func (s *Server) otherView(r *http.Request, sub, titleKey string) *view {
+	v := s.newView(r, "other", titleKey)
+	v.Sub = sub
+	return v
+}
+
+func documentURL(id string) string { return "/overige/documenten/" + url.PathEscape(id) }
+func fileURL(id string) string     { return documentURL(id) + "/bestand" }
+func signURL(id string) string     { return "/documenten/" + url.PathEscape(id) + "/ondertekenen" }
+
+// DocURL, FileURL and SignURL are the document's page, its file and its
+// signing screen.
+func (v *view) DocURL(id string) string  { return documentURL(id) }
+func (v *view) FileURL(id string) string { return fileURL(id) }
+func (v *view) SignURL(id string) string { return signURL(id) }
+
+// Day formats an instant's calendar date in Europe/Amsterdam.
+func (v *view) Day(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return v.Date(timesheet.DateOf(t.In(timesheet.Location())))
+}
+
+// Euro formats cents as "€ 1.234,56" (nl) or "€1,234.56" (en).
+func (v *view) Euro(cents int64) string { return formatEuro(v.Lang, cents) }
+
+// Size formats a file size: "512 bytes", "12 kB", "1,5 MB".
+func (v *view) Size(n int64) string { return formatSize(v.Lang, n) }
+
+// formatSize counts in units of 1024, as file managers do, so the 2 MB
+// limit reads "2 MB".
+func formatSize(lang string, n int64) string {
+	const kB, MB = 1 << 10, 1 << 20
+	var s string
+	switch {
+	case n < kB:
+		return fmt.Sprintf("%d bytes", n)
+	case n < MB:
+		return fmt.Sprintf("%d kB", (n+kB/2)/kB)
+	default:
+		s = strings.TrimSuffix(fmt.Sprintf("%.1f", float64(n)/MB), ".0") + " MB"
+	}
+	if lang != "en" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
+}
+
+var signatureIcons = map[string]string{
+	SignatureRequested: "✎", SignatureSigned: "✓", SignatureDeclined: "✗",
+}
+
+// SignatureView is a signature state in words with its icon ("" when no
+// signature was asked).
+func (v *view) SignatureView(state string) statusView {
+	if state == SignatureNone {
+		return statusView{}
+	}
+	return statusView{Code: "sig-" + state, Icon: signatureIcons[state], Label: v.T("signature." + state)}
+}
+
+// Category names a document category.
+func (v *view) Category(c string) string {
+	if c == DocumentCategoryIDCopy {
+		return v.T("doc.category.id_copy")
+	}
+	return v.T("doc.category.general")
+}
+
+// canUpload: "document aanbieden" is the client's screen (manual ch. 4).
+func canUpload(a domain.Actor) bool { return a.Is(domain.RoleClient) }
+
+// seesSeveralClients: the client column is for those who see more than one
+// client's documents.
+func seesSeveralClients(a domain.Actor) bool {
+	return a.Is(domain.RoleIntermediary, domain.RoleBackoffice)
+}
+
+type documentsPage struct {
+	Rows        []DocumentRow
+	ShowClient  bool
+	CanUpload   bool
+	MaxSizeText string
+}
+
+func (s *Server) handleInvoices() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v := s.otherView(r, "invoices", "invoices.title")
+		a := actor(r)
+		rows, err := s.Documents.List(r.Context(), a, DocumentKindInvoice)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		v.Data = documentsPage{Rows: rows, ShowClient: seesSeveralClients(a)}
+		s.render(w, r, http.StatusOK, "invoices", v)
+	})
+}
+
+func (s *Server) handleDocuments() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v := s.otherView(r, "documents", "documents.title")
+		a := actor(r)
+		rows, err := s.Documents.List(r.Context(), a, DocumentKindDocument)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		v.Data = documentsPage{Rows: rows, ShowClient: seesSeveralClients(a), CanUpload: canUpload(a)}
+		s.render(w, r, http.StatusOK, "documents", v)
+	})
+}
+
+var errUploadNotAllowed = domain.Forbidden("upload_not_allowed",
+	"Only the client can offer documents.", "Alleen de opdrachtgever kan documenten aanbieden.")
+
+func (s *Server) handleUploadPage() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !canUpload(actor(r)) {
+			s.fail(w, r, errUploadNotAllowed)
+			return
+		}
+		v := s.otherView(r, "documents", "upload.title")
+		v.Form.Set("categorie", DocumentCategoryGeneral)
+		s.render(w, r, http.StatusOK, "upload", v)
+	})
+}
+
+var uploadFields = map[string]string{"title": "title", "file": "file", "category": "category",
+	"content_type": "file", "file_name": "file", "content": "file"}
+
+// handleUpload is "document aanbieden". checkCSRF has read the multipart
+// body (bounded); a body over the bound arrives unread and unchecked, and
+// only gets the form back with the error.
+func (s *Server) handleUpload() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !canUpload(actor(r)) {
+			s.fail(w, r, errUploadNotAllowed)
+			return
+		}
+		v := s.otherView(r, "documents", "upload.title")
+		if state(r).uploadTooLarge {
+			v.Form.Set("categorie", DocumentCategoryGeneral)
+			v.Errors["file"] = v.T("upload.too_large")
+			s.render(w, r, http.StatusRequestEntityTooLarge, "upload", v)
+			return
+		}
+		in, status := readUpload(r, v)
+		if len(v.Errors) > 0 {
+			s.render(w, r, status, "upload", v)
+			return
+		}
+		res, err := s.Documents.Upload(r.Context(), meta(r), in)
+		if err != nil {
+			if !v.formError(err, uploadFields) {
+				s.fail(w, r, err)
+				return
+			}
+			s.render(w, r, httpx.Status(err), "upload", v)
+			return
+		}
+		redirectAfter(w, r, "/overige/documenten", res.Position, "uploaded")
+	})
+}
+
+// readUpload reads the upload form; errors go next to their fields in v,
+// with the status to answer them with.
+func readUpload(r *http.Request, v *view) (DocumentUpload, int) {
+	in := DocumentUpload{
+		Title:    strings.TrimSpace(r.PostForm.Get("titel")),
+		Category: r.PostForm.Get("categorie"),
+	}
+	if in.Category == "" {
+		in.Category = DocumentCategoryGeneral
+	}
+	v.Form.Set("titel", in.Title)
+	v.Form.Set("categorie", in.Category)
+	status := http.StatusUnprocessableEntity
+	if in.Title == "" {
+		v.Errors["title"] = v.T("upload.title_required")
+	}
+	if in.Category != DocumentCategoryGeneral && in.Category != DocumentCategoryIDCopy {
+		v.Errors["category"] = v.T("upload.category_invalid")
+	}
+	var fh *multipart.FileHeader
+	if r.MultipartForm != nil && len(r.MultipartForm.File["bestand"]) > 0 {
+		fh = r.MultipartForm.File["bestand"][0]
+	}
+	switch {
+	case fh == nil || fh.Filename == "":
+		v.Errors["file"] = v.T("upload.file_required")
+	case fh.Size > MaxDocumentSize:
+		v.Errors["file"] = v.T("upload.too_large")
+		status = http.StatusRequestEntityTooLarge
+	case fh.Size == 0:
+		v.Errors["file"] = v.T("upload.file_empty")
+	default:
+		content, err := readPart(fh)
+		if err != nil {
+			v.Errors["file"] = v.T("upload.file_unreadable")
+			break
+		}
+		in.FileName, in.ContentType, in.Content = fh.Filename, fh.Header.Get("Content-Type"), content
+	}
+	return in, status
+}
+
+func readPart(fh *multipart.FileHeader) ([]byte, error) {
+	f, err := fh.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	content, err := io.ReadAll(io.LimitReader(f, MaxDocumentSize+1))
+	if err == nil && len(content) > MaxDocumentSize {
+		err = errUploadTooLarge
+	}
+	return content, err
+}
+
+type documentPage struct {
+	Doc        Document
+	ShowClient bool
+	Inline     bool // the file opens in the browser (PDF, image)
+}
+
+func (s *Server) handleDocument() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v := s.otherView(r, "documents", "document.title")
+		a := actor(r)
+		d, err := s.Documents.Document(r.Context(), a, mux.Vars(r)["id"])
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if d.Kind == DocumentKindInvoice {
+			v.Sub = "invoices"
+		}
+		v.Title = d.Title
+		v.Data = documentPage{Doc: d, ShowClient: seesSeveralClients(a), Inline: inlineType(d.ContentType)}
+		s.render(w, r, http.StatusOK, "document", v)
+	})
+}
+
+// inlineTypes open in the browser; everything else is downloaded. SVG is
+// not among them: it can hold script.
+var inlineTypes = map[string]bool{
+	"application/pdf": true, "image/png": true, "image/jpeg": true, "image/gif": true, "image/webp": true,
+}
+
+func inlineType(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && inlineTypes[mt]
+}
+
+// File responses get their own policy: nothing may load or run. The
+// sandbox makes even a mislabelled file an opaque origin. PDFs go without
+// the sandbox keyword: Chromium refuses to start its PDF viewer in a
+// sandboxed document, and the viewer runs isolated from the page's origin.
+const (
+	fileCSP    = "default-src 'none'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'; sandbox"
+	pdfFileCSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+)
+
+// handleFile serves a document's content: inline for PDF and images (to
+// view or print), as an attachment otherwise or with ?download=1.
+func (s *Server) handleFile() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := mux.Vars(r)["id"]
+		a := actor(r)
+		d, err := s.Documents.Document(r.Context(), a, id)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if d.Restricted {
+			s.fail(w, r, errRestricted)
+			return
+		}
+		f, err := s.Documents.File(r.Context(), a, id)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		mt, _, _ := mime.ParseMediaType(f.ContentType)
+		inline := inlineTypes[mt] && r.URL.Query().Get("download") == ""
+		h := w.Header()
+		disposition, csp := "attachment", fileCSP
+		h.Set("Content-Type", "application/octet-stream")
+		if inline {
+			disposition = "inline"
+			h.Set("Content-Type", mt)
+			if mt == "application/pdf" {
+				csp = pdfFileCSP
+			}
+		}
+		h.Set("Content-Disposition", mime.FormatMediaType(disposition, map[string]string{"filename": safeFileName(f.FileName)}))
+		h.Set("Content-Security-Policy", csp)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Cache-Control", "private, no-store")
+		h.Set("Cross-Origin-Resource-Policy", "same-origin")
+		h.Set("Content-Length", fmt.Sprint(len(f.Content)))
+		w.WriteHeader(http.StatusOK)
+		if r.Method != http.MethodHead {
+			_, _ = w.Write(f.Content)
+		}
+	})
+}
+
+var errRestricted = domain.Forbidden("document_restricted",
+	"Only the back office and the worker concerned can open this document.",
+	"Alleen de backoffice en de werknemer zelf kunnen dit document openen.")
+
+// safeFileName keeps a file name fit for Content-Disposition: no path, no
+// control or quoting characters, at most 100 characters.
+func safeFileName(name string) string {
+	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
+		name = name[i+1:]
+	}
+	name = strings.Map(func(r rune) rune {
+		switch {
+		case r == utf8.RuneError, unicode.IsControl(r), r == '"', r == ';', r == '%', r == '*', unicode.Is(unicode.Bidi_Control, r):
+			return '_'
+		}
+		return r
+	}, name)
+	name = strings.Trim(name, " .")
+	if rs := []rune(name); len(rs) > 100 {
+		ext := ""
+		if i := strings.LastIndex(name, "."); i > 0 && len(name)-i <= 10 {
+			ext = name[i:]
+		}
+		name = string(rs[:100-utf8.RuneCountInString(ext)]) + ext
+	}
+	if name == "" {
+		return "document"
+	}
+	return name
+}
+
+// --- signing (manual §5.2) ---
+
+type signPage struct {
+	Doc Document
+	// Open: the form is shown. Otherwise Blocked or Decided explains why.
+	Open, Blocked, Decided bool
+}
+
+var errNoSignature = domain.NotFound("signature_not_found",
+	"There is no signature request for you on this document.",
+	"Er is voor u geen verzoek om dit document te ondertekenen.")
+
+// signData loads the document for the signing screen. Someone who is not
+// the signer of an open request gets not-found, like the port answers.
+func (s *Server) signData(r *http.Request, v *view) error {
+	d, err := s.Documents.Document(r.Context(), actor(r), mux.Vars(r)["id"])
+	if err != nil {
+		return err
+	}
+	p := signPage{Doc: d}
+	switch {
+	case d.Request == nil:
+		return errNoSignature
+	case d.Request.Status != SignatureRequested:
+		p.Decided = true
+	case d.Request.Blocked:
+		p.Blocked = true
+	case d.CanSign:
+		p.Open = true
+	default:
+		return errNoSignature
+	}
+	v.Title = v.T("sign.title") + " – " + d.Title
+	v.Data = p
+	return nil
+}
+
+func (s *Server) handleSignPage() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v := s.otherView(r, "documents", "sign.title")
+		if err := s.signData(r, v); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.render(w, r, http.StatusOK, "sign", v)
+	})
+}
+
+var signFields = map[string]string{"tan": "tan", "read": "read", "remark": "remark"}
+
+// handleSign is the signing form: "Akkoord" signs, "Niet akkoord"
+// declines; both need the TAN, only Akkoord needs "ik heb het document
+// gelezen". Afterwards the document page shows the outcome.
+func (s *Server) handleSign() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := mux.Vars(r)["id"]
+		v := s.otherView(r, "documents", "sign.title")
+		in := Signature{
+			TAN:           strings.TrimSpace(r.PostForm.Get("tan")),
+			Remark:        strings.TrimSpace(r.PostForm.Get("opmerking")),
+			ReadConfirmed: r.PostForm.Get("gelezen") != "",
+		}
+		v.Form.Set("opmerking", in.Remark)
+		if in.ReadConfirmed {
+			v.Form.Set("gelezen", "1")
+		}
+		decline := r.PostForm.Get("besluit") == "niet-akkoord"
+		if in.TAN == "" {
+			v.Errors["tan"] = v.T("sign.tan_required")
+		}
+		if !decline && !in.ReadConfirmed {
+			v.Errors["read"] = v.T("sign.read_required")
+		}
+		status := http.StatusUnprocessableEntity
+		if len(v.Errors) == 0 {
+			var err error
+			var pos commands.Result
+			if decline {
+				pos, err = s.Documents.Decline(r.Context(), meta(r), id, in)
+			} else {
+				pos, err = s.Documents.Sign(r.Context(), meta(r), id, in)
+			}
+			if err == nil {
+				flash := "signed"
+				if decline {
+					flash = "declined"
+				}
+				redirectAfter(w, r, documentURL(id), pos.Position, flash)
+				return
+			}
+			status = httpx.Status(err)
+			switch {
+			case domain.KindOf(err) == domain.KindNotFound:
+				s.fail(w, r, err)
+				return
+			case domain.KindOf(err) == domain.KindTooMany:
+				// Blocked now: the page says so; the message goes on top.
+				v.Errors["_form"] = httpx.Detail(err, v.Lang).Message
+			case !v.formError(err, signFields):
+				s.fail(w, r, err)
+				return
+			}
+		}
+		if err := s.signData(r, v); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.render(w, r, status, "sign", v)
+	})
+}

@@ -1,0 +1,68 @@
+package demo_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	dt "backoffice/commands/document/documenttest"
+	"backoffice/domain"
+	"backoffice/internal/demo"
+)
+
+func TestSeedDocuments(t *testing.T) {
+	e := dt.New(t)
+	ctx := context.Background()
+	now := time.Now()
+	if _, err := demo.Seed(ctx, e.Service, now, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.SeedDocuments(ctx, e.Handler, e.Service, now); err != nil {
+		t.Fatal(err)
+	}
+	count := func() int {
+		var n int
+		if err := e.Pool.QueryRow(ctx, `SELECT count(*) FROM eventstore_events`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := count()
+	if err := demo.SeedDocuments(ctx, e.Handler, e.Service, now); err != nil {
+		t.Fatal(err)
+	}
+	if after := count(); after != before {
+		t.Fatalf("second seed appended %d events", after-before)
+	}
+	head, err := e.Store.HeadPosition(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Wait(t, head)
+	_, tan := e.SignMail(t, demo.BakeryContactMail, 1)
+	if len(tan) != 4 {
+		t.Fatalf("TAN %q", tan)
+	}
+	acc, err := e.Auth.AccountByEmail(ctx, demo.BakeryContactMail)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kees := domain.Actor{AccountID: acc.AccountID, Role: domain.RoleClient, ClientID: demo.ClientBakery}
+	rows, err := e.Queries.List(ctx, kees, "")
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("bakery documents: %+v %v", rows, err)
+	}
+	var toSign int
+	for _, r := range rows {
+		if r.Signature == "requested" {
+			d, err := e.Queries.Document(ctx, kees, r.ID)
+			if err != nil || !d.CanSign || d.ContentType != "application/pdf" {
+				t.Fatalf("agreement: %+v %v", d, err)
+			}
+			toSign++
+		}
+	}
+	if toSign != 1 {
+		t.Fatalf("%d documents to sign, want 1", toSign)
+	}
+}

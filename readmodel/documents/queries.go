@@ -1,0 +1,285 @@
+package documents
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"backoffice/domain"
+	doc "backoffice/domain/document"
+	"backoffice/domain/validate"
+	rmid "backoffice/readmodel/identity"
+)
+
+// MaxList bounds the list: the newest documents first.
+const MaxList = 500
+
+// Projectors whose read models the queries read: wait for these before
+// answering a query with a minimum position. Names come from the identity
+// read model.
+var ReadProjectors = []string{NameDocuments, rmid.ClientsProjector, rmid.WorkersProjector, rmid.AccountsProjector}
+
+// Queries are the typed queries of the document screens. Each takes the
+// actor and answers only within the actor's scope.
+type Queries struct {
+	pool  *pgxpool.Pool
+	clock func() time.Time
+}
+
+// NewQueries returns the queries; clock decides whether a request has
+// expired (time.Now when nil).
+func NewQueries(pool *pgxpool.Pool, clock func() time.Time) (*Queries, error) {
+	if pool == nil {
+		return nil, errors.New("documents: NewQueries: nil pool")
+	}
+	if clock == nil {
+		clock = time.Now
+	}
+	return &Queries{pool: pool, clock: clock}, nil
+}
+
+// Invoice is what an invoice adds.
+type Invoice struct {
+	Number      string    `json:"number"`
+	Date        string    `json:"date"` // YYYY-MM-DD
+	AmountCents int64     `json:"amount_cents"`
+	date        time.Time // for adapters
+}
+
+// DateValue returns the invoice date as a time (midnight UTC).
+func (i Invoice) DateValue() time.Time { return i.date }
+
+// Row is one document in the list.
+type Row struct {
+	ID          string `json:"id"`
+	Kind        string `json:"kind"`
+	Category    string `json:"category"`
+	Title       string `json:"title"`
+	FileName    string `json:"file_name"`
+	ContentType string `json:"content_type"`
+	Size        int64  `json:"size"`
+	ClientID    string `json:"client_id"`
+	ClientName  string `json:"client_name"`
+	WorkerID    string `json:"worker_id,omitempty"`
+	WorkerName  string `json:"worker_name,omitempty"`
+	// Restricted: the actor sees the document but may not read its file
+	// (an ID copy).
+	Restricted     bool        `json:"restricted"`
+	UploadedAt     time.Time   `json:"uploaded_at"`
+	UploadedByRole domain.Role `json:"uploaded_by_role"`
+	// Signature is "" (none, or the request expired), "requested",
+	// "signed" or "declined".
+	Signature string   `json:"signature"`
+	Invoice   *Invoice `json:"invoice,omitempty"`
+}
+
+// Request is the latest signature request of a document.
+type Request struct {
+	ID              string     `json:"id"`
+	SignerAccountID string     `json:"signer_account_id"`
+	SignerName      string     `json:"signer_name"`
+	RequestedAt     time.Time  `json:"requested_at"`
+	ExpiresAt       time.Time  `json:"expires_at"`
+	Status          string     `json:"status"` // requested, signed, declined
+	DecidedAt       *time.Time `json:"decided_at,omitempty"`
+	Remark          string     `json:"remark,omitempty"`
+	Expired         bool       `json:"expired"` // still requested, past ExpiresAt
+	Blocked         bool       `json:"blocked"` // too many wrong TANs
+}
+
+// Detail is one document with its latest request.
+type Detail struct {
+	Row
+	SHA256  string   `json:"sha256"`
+	Request *Request `json:"signature_request,omitempty"`
+	// CanSign: the request is open, not expired or blocked, and the actor
+	// is its signer.
+	CanSign bool `json:"can_sign"`
+}
+
+// File is a document's content.
+type File struct {
+	FileName    string
+	ContentType string
+	Content     []byte
+}
+
+// scopeSQL restricts documents d to the actor (document.CanSee), with its
+// argument appended; ok is false when the actor sees nothing.
+func scopeSQL(a domain.Actor, args *[]any) (string, bool) {
+	col, id := "", ""
+	switch a.Role {
+	case domain.RoleBackoffice, domain.RoleSystem:
+		return "true", true
+	case domain.RoleClient:
+		col, id = "d.client_id", a.ClientID
+	case domain.RoleIntermediary:
+		col, id = "d.intermediary_id", a.IntermediaryID
+	case domain.RoleWorker:
+		col, id = "d.worker_id", a.WorkerID
+	}
+	if col == "" || id == "" {
+		return "", false
+	}
+	*args = append(*args, id)
+	return fmt.Sprintf("%s = $%d", col, len(*args)), true
+}
+
+const selectRow = `SELECT d.document_id, d.kind, d.category, d.title, d.file_name, d.content_type, d.size,
+		d.client_id, coalesce(c.name, ''), d.intermediary_id, d.worker_id, coalesce(w.full_name, ''),
+		d.uploaded_at, d.uploaded_by_role, d.invoice_number, d.invoice_date, d.amount_cents,
+		d.sha256, d.request_id, d.signer_account_id,
+		coalesce(nullif(CASE WHEN lower(c.contact_email) = a.email THEN c.contact_name END, ''), a.email, ''),
+		d.requested_at, d.expires_at, d.signature_status, d.decided_at, d.remark,
+		EXISTS (SELECT 1 FROM document_tans t WHERE t.request_id = d.request_id AND t.attempts >= $1)
+	FROM documents d
+	LEFT JOIN clients c ON c.client_id = d.client_id
+	LEFT JOIN workers w ON w.worker_id = d.worker_id AND d.worker_id <> ''
+	LEFT JOIN accounts a ON a.account_id = d.signer_account_id AND d.signer_account_id <> ''`
+
+// maxAttempts mirrors commands/document.MaxTANAttempts (a query cannot
+// import the command layer).
+const maxAttempts = 5
+
+func (q *Queries) scan(row pgx.Row, actor domain.Actor) (Detail, error) {
+	var (
+		d                      Detail
+		intermediaryID         string
+		role                   string
+		number                 *string
+		date                   *time.Time
+		amount                 *int64
+		reqID, signer, name    string
+		requestedAt, expiresAt *time.Time
+		status, remark         string
+		decidedAt              *time.Time
+		blocked                bool
+	)
+	err := row.Scan(&d.ID, &d.Kind, &d.Category, &d.Title, &d.FileName, &d.ContentType, &d.Size,
+		&d.ClientID, &d.ClientName, &intermediaryID, &d.WorkerID, &d.WorkerName,
+		&d.UploadedAt, &role, &number, &date, &amount,
+		&d.SHA256, &reqID, &signer, &name, &requestedAt, &expiresAt, &status, &decidedAt, &remark, &blocked)
+	if err != nil {
+		return d, err
+	}
+	d.UploadedByRole = domain.Role(role)
+	d.Restricted = !doc.CanReadFile(actor, doc.Category(d.Category), d.ClientID, intermediaryID, d.WorkerID)
+	if number != nil && date != nil && amount != nil {
+		d.Invoice = &Invoice{Number: *number, Date: date.Format(time.DateOnly), AmountCents: *amount, date: *date}
+	}
+	if reqID != "" {
+		r := &Request{ID: reqID, SignerAccountID: signer, SignerName: name, Status: status, DecidedAt: decidedAt,
+			Remark: remark, Blocked: blocked}
+		if requestedAt != nil {
+			r.RequestedAt = *requestedAt
+		}
+		if expiresAt != nil {
+			r.ExpiresAt = *expiresAt
+		}
+		r.Expired = status == string(doc.RequestOpen) && !q.clock().Before(r.ExpiresAt)
+		d.Request = r
+		d.Signature = status
+		if r.Expired {
+			d.Signature = ""
+		}
+		d.CanSign = status == string(doc.RequestOpen) && !r.Expired && !blocked &&
+			actor.AccountID != "" && actor.AccountID == signer
+	}
+	return d, nil
+}
+
+// List is the documents of kind ("document", "invoice"; "" for both) in
+// the actor's scope, newest first, at most MaxList.
+func (q *Queries) List(ctx context.Context, actor domain.Actor, kind string) ([]Row, error) {
+	args := []any{maxAttempts}
+	where, ok := scopeSQL(actor, &args)
+	if !ok {
+		return []Row{}, nil
+	}
+	switch doc.Kind(kind) {
+	case "":
+	case doc.KindDocument, doc.KindInvoice:
+		args = append(args, kind)
+		where += fmt.Sprintf(" AND d.kind = $%d", len(args))
+	default:
+		return nil, domain.Invalid("kind_invalid", "kind", "kind must be document or invoice", "Het soort moet document of invoice zijn.")
+	}
+	rows, err := q.pool.Query(ctx, selectRow+` WHERE `+where+
+		fmt.Sprintf(` ORDER BY d.uploaded_at DESC, d.document_id DESC LIMIT %d`, MaxList), args...)
+	if err != nil {
+		return nil, fmt.Errorf("documents: unable to list: %w", err)
+	}
+	defer rows.Close()
+	out := []Row{}
+	for rows.Next() {
+		d, err := q.scan(rows, actor)
+		if err != nil {
+			return nil, fmt.Errorf("documents: unable to list: %w", err)
+		}
+		out = append(out, d.Row)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("documents: unable to list: %w", err)
+	}
+	return out, nil
+}
+
+// Document is one document with its latest signature request.
+func (q *Queries) Document(ctx context.Context, actor domain.Actor, id string) (Detail, error) {
+	if validate.ID("id", id) != nil {
+		return Detail{}, domain.ErrNotFound
+	}
+	args := []any{maxAttempts}
+	where, ok := scopeSQL(actor, &args)
+	if !ok {
+		return Detail{}, domain.ErrNotFound
+	}
+	args = append(args, id)
+	d, err := q.scan(q.pool.QueryRow(ctx, selectRow+` WHERE `+where+fmt.Sprintf(` AND d.document_id = $%d`, len(args)), args...), actor)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Detail{}, domain.ErrNotFound
+	}
+	if err != nil {
+		return Detail{}, fmt.Errorf("documents: unable to read %s: %w", id, err)
+	}
+	return d, nil
+}
+
+// File is the document's content. An ID copy is refused to those who see
+// it listed but may not read it (document.ErrFileRestricted). The file is
+// checked against the checksum the event recorded.
+func (q *Queries) File(ctx context.Context, actor domain.Actor, id string) (File, error) {
+	if validate.ID("id", id) != nil {
+		return File{}, domain.ErrNotFound
+	}
+	var (
+		f                                                  File
+		category, clientID, intermediaryID, workerID, want string
+		have                                               string
+	)
+	err := q.pool.QueryRow(ctx, `SELECT d.category, d.client_id, d.intermediary_id, d.worker_id, d.file_name, d.sha256,
+			f.content_type, f.sha256, f.content
+		FROM documents d JOIN document_files f ON f.document_id = d.document_id
+		WHERE d.document_id = $1`, id).
+		Scan(&category, &clientID, &intermediaryID, &workerID, &f.FileName, &want, &f.ContentType, &have, &f.Content)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return File{}, domain.ErrNotFound
+	}
+	if err != nil {
+		return File{}, fmt.Errorf("documents: unable to read the file of %s: %w", id, err)
+	}
+	if !doc.CanSee(actor, clientID, intermediaryID, workerID) {
+		return File{}, domain.ErrNotFound
+	}
+	if !doc.CanReadFile(actor, doc.Category(category), clientID, intermediaryID, workerID) {
+		return File{}, doc.ErrFileRestricted
+	}
+	if have != want {
+		return File{}, fmt.Errorf("documents: the stored file of %s does not match its checksum", id)
+	}
+	return f, nil
+}
