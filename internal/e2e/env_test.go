@@ -63,8 +63,9 @@ func migrate(ctx context.Context, cs string) error {
 
 // env is the running application.
 type env struct {
-	URL string
-	App *app.App
+	URL    string
+	App    *app.App
+	Outbox *mail.FileOutbox // every mail the application sent
 }
 
 // newEnv builds the application with app.New on a fresh database, runs it
@@ -121,7 +122,7 @@ func newEnv(t *testing.T) *env {
 	if err := a.Projections.WaitFor(wctx, head); err != nil {
 		t.Fatalf("projections after the seed: %v", err)
 	}
-	return &env{URL: base, App: a}
+	return &env{URL: base, App: a, Outbox: outbox}
 }
 
 // --- a plain HTTP portal user (no browser) ---

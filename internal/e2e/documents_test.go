@@ -1,0 +1,170 @@
+package e2e_test
+
+import (
+	"bytes"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// signMail waits for the signing mail to `to` (the mail projector and the
+// delivery queue run in the background) and returns its link's path and
+// its TAN.
+func signMail(t *testing.T, e *env, to string) (path, tan string) {
+	t.Helper()
+	link := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(e.URL) + `(/documenten/[0-9A-Za-z_-]+/ondertekenen)\s*$`)
+	code := regexp.MustCompile(`TAN-code: ([A-Z]{4})`)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		items, err := e.Outbox.List(50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range items {
+			if it.To != to || !strings.Contains(it.Subject, "document goed te keuren") {
+				continue
+			}
+			full, err := e.Outbox.Read(it.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			l, c := link.FindStringSubmatch(full.Text), code.FindStringSubmatch(full.Text)
+			if l == nil || c == nil {
+				t.Fatalf("signing mail without link or TAN:\n%s", full.Text)
+			}
+			return l[1], c[1]
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no signing mail to %s in the outbox", to)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// wrongTAN is a TAN that differs from tan (same alphabet).
+func wrongTAN(tan string) string {
+	if tan == "AAAA" {
+		return "BBBB"
+	}
+	return "AAAA"
+}
+
+// TestSigningWithTheDemoMail is manual chapter 5 on the real application:
+// the demo seed asks the bakery's client user to sign an agreement; the
+// mail in the outbox carries the link and the TAN; a wrong TAN is refused
+// in Dutch, the right one with "gelezen" signs, and the overview then says
+// Ondertekend. Another client's user gets 404 on the document, its file and
+// the signing screen; the intermediary sees the document but cannot sign.
+func TestSigningWithTheDemoMail(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	path, tan := signMail(t, e, keesEmail)
+	docPage := "/overige/documenten/" + strings.Split(path, "/")[2]
+
+	kees := e.login(t, keesEmail)
+	if status, body := kees.get("/overige/documenten"); status != http.StatusOK ||
+		!strings.Contains(body, "Overeenkomst van opdracht 2026") || !strings.Contains(body, "Ter ondertekening") {
+		t.Fatalf("Kees's documents: %d\n%s", status, body)
+	}
+	if status, body := kees.get("/overige/facturen"); status != http.StatusOK || !strings.Contains(body, "€ 4.235,00") {
+		t.Fatalf("Kees's invoices: %d\n%s", status, body)
+	}
+
+	// Outsiders first, while the request is open.
+	marieke := e.login(t, mariekeEmail)
+	for _, p := range []string{docPage, docPage + "/bestand", path} {
+		if status, _ := marieke.get(p); status != http.StatusNotFound {
+			t.Errorf("another client's user GET %s: %d, want 404", p, status)
+		}
+	}
+	if status, _ := marieke.post(path, url.Values{"tan": {tan}, "gelezen": {"1"}, "besluit": {"akkoord"}}); status != http.StatusNotFound {
+		t.Errorf("another client's user signing: %d, want 404", status)
+	}
+	anna := e.login(t, annaEmail)
+	if status, body := anna.get(docPage); status != http.StatusOK || strings.Contains(body, `href="`+path+`"`) {
+		t.Errorf("the intermediary's document page: %d (want 200 without a signing link)", status)
+	}
+	if status, _ := anna.post(path, url.Values{"tan": {tan}, "gelezen": {"1"}, "besluit": {"akkoord"}}); status != http.StatusNotFound {
+		t.Errorf("the intermediary signing: %d, want 404", status)
+	}
+
+	// The signer.
+	if status, body := kees.get(path); status != http.StatusOK || !strings.Contains(body, "Ik heb het document gelezen") {
+		t.Fatalf("signing screen: %d\n%s", status, body)
+	}
+	if status, _ := kees.get(docPage + "/bestand"); status != http.StatusOK {
+		t.Fatalf("the document's file for the signer: %d", status)
+	}
+	status, body := kees.post(path, url.Values{"tan": {wrongTAN(tan)}, "gelezen": {"1"}, "besluit": {"akkoord"}})
+	if status != http.StatusOK && status != http.StatusUnprocessableEntity && status != http.StatusBadRequest {
+		t.Fatalf("wrong TAN: status %d", status)
+	}
+	if !strings.Contains(body, "verificatiecode") || strings.Contains(body, "Ondertekend") {
+		t.Fatalf("wrong TAN: no Dutch error at the code, or signed anyway:\n%s", body)
+	}
+	status, body = kees.post(path, url.Values{"tan": {tan}, "gelezen": {"1"}, "opmerking": {"Graag een kopie per post."}, "besluit": {"akkoord"}})
+	if status != http.StatusOK || !strings.Contains(body, "Ondertekend") {
+		t.Fatalf("signing with the right TAN: %d\n%s", status, body)
+	}
+	if _, body := kees.get("/overige/documenten"); !strings.Contains(body, "Ondertekend") || strings.Contains(body, "Ter ondertekening") {
+		t.Fatalf("the overview after signing:\n%s", body)
+	}
+	// Signed is final: a later "Niet akkoord" changes nothing.
+	kees.post(path, url.Values{"tan": {tan}, "besluit": {"niet-akkoord"}})
+	if _, body := kees.get("/overige/documenten"); !strings.Contains(body, "Ondertekend") || strings.Contains(body, ">Niet akkoord<") {
+		t.Fatalf("the overview after a decline of the signed document:\n%s", body)
+	}
+}
+
+// TestUploadAnIDCopy: a client user offers a copy of an ID (multipart, the
+// portal's real form); it is listed, but its file is kept from every client
+// and intermediary user, the uploader included (DESIGN: clients and
+// intermediaries never receive ID copies).
+func TestUploadAnIDCopy(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	kees := e.login(t, keesEmail)
+
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for k, v := range map[string]string{"csrf": kees.csrf, "titel": "Kopie ID Jan", "categorie": "id_copy"} {
+		if err := mw.WriteField(k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fw, err := mw.CreateFormFile("bestand", "id-jan.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = fw.Write([]byte("%PDF-1.4\n% a test ID copy\n%%EOF\n"))
+	if err := mw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequest(http.MethodPost, e.URL+"/overige/documenten", &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	status, body := kees.do(req)
+	if status != http.StatusOK || !strings.Contains(body, "Kopie ID Jan") {
+		t.Fatalf("upload: %d\n%s", status, body)
+	}
+	id := regexp.MustCompile(`/overige/documenten/([0-9A-Za-z_-]+)"[^>]*>\s*Kopie ID Jan`).FindStringSubmatch(body)
+	if id == nil {
+		_, list := kees.get("/overige/documenten")
+		id = regexp.MustCompile(`/overige/documenten/([0-9A-Za-z_-]+)"[^>]*>\s*Kopie ID Jan`).FindStringSubmatch(list)
+		if id == nil {
+			t.Fatalf("the uploaded ID copy is not linked in the list:\n%s", list)
+		}
+	}
+	file := "/overige/documenten/" + id[1] + "/bestand"
+	for _, u := range []*httpUser{kees, e.login(t, annaEmail)} {
+		if status, _ := u.get(file); status == http.StatusOK {
+			t.Errorf("a client or intermediary user got the ID copy's file (%s)", file)
+		}
+	}
+}
