@@ -35,7 +35,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		if err := demo.SeedDocuments(ctx, a.Documents, a.Identity, time.Now()); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "A document waits for %s's signature: the mail with the link and the TAN is on the page /demo/berichten.\n",
+		fmt.Fprintf(stdout, "A document waits for %s's signature: log in as back office to read the mail with the link and the TAN (Berichten (demo)).\n",
 			demo.BakeryContactMail)
 	}
 
