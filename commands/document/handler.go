@@ -76,12 +76,15 @@ type Links struct {
 	Document func(documentID string) string
 }
 
-// PortalLinks returns the links of the portal at baseURL:
-// /documenten/{id}/ondertekenen and /documenten/{id}.
+// PortalLinks returns the links of the portal at baseURL: the signing
+// screen /documenten/{id}/ondertekenen (manual §5.1) and the document page
+// /overige/documenten/{id} (internal/e2e requests both).
 func PortalLinks(baseURL string) Links {
 	base := strings.TrimRight(baseURL, "/")
-	page := func(id string) string { return base + "/documenten/" + url.PathEscape(id) }
-	return Links{Sign: func(id string) string { return page(id) + "/ondertekenen" }, Document: page}
+	return Links{
+		Sign:     func(id string) string { return base + "/documenten/" + url.PathEscape(id) + "/ondertekenen" },
+		Document: func(id string) string { return base + "/overige/documenten/" + url.PathEscape(id) },
+	}
 }
 
 // load reads a document and checks the actor may see it.

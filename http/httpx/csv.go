@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -73,20 +74,23 @@ func SafeFileName(name, fallback string) string {
 	return s
 }
 
+// plainNumber is a cell a spreadsheet may read as a number, never as a
+// formula: digits with an optional sign and decimal comma.
+var plainNumber = regexp.MustCompile(`^-?[0-9]+(,[0-9]+)?$`)
+
+// defuse prefixes an apostrophe to every cell a spreadsheet could run as a
+// formula (starting with = + - @ or a control character), unless it is
+// wholly a plain number: "-1+HYPERLINK(...)" starts like a number too.
 func defuse(cells []string) []string {
 	out := make([]string, len(cells))
 	for i, c := range cells {
 		out[i] = c
-		if c == "" {
+		if c == "" || plainNumber.MatchString(c) {
 			continue
 		}
 		switch c[0] {
-		case '=', '+', '@', '\t', '\r':
+		case '=', '+', '-', '@', '\t', '\r', '\n':
 			out[i] = "'" + c
-		case '-':
-			if len(c) == 1 || c[1] < '0' || c[1] > '9' {
-				out[i] = "'" + c
-			}
 		}
 	}
 	return out

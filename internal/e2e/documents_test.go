@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	doccmd "backoffice/commands/document"
 )
 
 // signMail waits for the signing mail to `to` (the mail projector and the
@@ -63,7 +65,13 @@ func TestSigningWithTheDemoMail(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	path, tan := signMail(t, e, keesEmail)
-	docPage := "/overige/documenten/" + strings.Split(path, "/")[2]
+	id := strings.Split(path, "/")[2]
+	docPage := "/overige/documenten/" + id
+	// The links the mails carry are the portal's pages.
+	links := doccmd.PortalLinks(e.URL)
+	if links.Sign(id) != e.URL+path || links.Document(id) != e.URL+docPage {
+		t.Fatalf("mail links %s and %s are not the portal's %s and %s", links.Sign(id), links.Document(id), path, docPage)
+	}
 
 	kees := e.login(t, keesEmail)
 	if status, body := kees.get("/overige/documenten"); status != http.StatusOK ||
