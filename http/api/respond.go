@@ -89,6 +89,35 @@ func MinPosition(r *http.Request) (eventstore.Position, error) {
 // requested position in time (504).
 var ErrNotCaughtUp = &domain.Error{Kind: domain.KindInternal, Code: "not_caught_up"}
 
+// WaitForMin is the read-your-writes wait of a query: when the request
+// carries min_position, it waits (bounded by WaitTimeout) until projectors
+// have passed it. On false it has answered already (400 for a bad
+// position, 504 not_caught_up) or the client went away. Query uses it;
+// handlers that answer other than JSON (files, CSV) call it themselves.
+func (s *Server) WaitForMin(w http.ResponseWriter, r *http.Request, projectors ...string) bool {
+	min, err := MinPosition(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return false
+	}
+	if min.IsStart() {
+		return true
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), s.WaitTimeout)
+	defer cancel()
+	if err := s.Wait.WaitFor(ctx, min, projectors...); err != nil {
+		if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+			return false // the client went away
+		}
+		httpx.WriteJSON(w, http.StatusGatewayTimeout, httpx.ErrorBody{Error: httpx.ErrorDetail{
+			Code:    "not_caught_up",
+			Message: fmt.Sprintf("the read models have not yet reached position %s; retry shortly", min),
+		}})
+		return false
+	}
+	return true
+}
+
 // Query authenticates, waits until the named projectors have passed the
 // request's min_position (bounded), then renders what fn returns as 200.
 func (s *Server) Query(w http.ResponseWriter, r *http.Request, projectors []string, fn func(ctx context.Context, actor domain.Actor) (any, error)) {
@@ -96,25 +125,8 @@ func (s *Server) Query(w http.ResponseWriter, r *http.Request, projectors []stri
 	if !ok {
 		return
 	}
-	min, err := MinPosition(r)
-	if err != nil {
-		s.Error(w, r, err)
+	if !s.WaitForMin(w, r, projectors...) {
 		return
-	}
-	if !min.IsStart() {
-		ctx, cancel := context.WithTimeout(r.Context(), s.WaitTimeout)
-		err := s.Wait.WaitFor(ctx, min, projectors...)
-		cancel()
-		if err != nil {
-			if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
-				return // the client went away
-			}
-			httpx.WriteJSON(w, http.StatusGatewayTimeout, httpx.ErrorBody{Error: httpx.ErrorDetail{
-				Code:    "not_caught_up",
-				Message: fmt.Sprintf("the read models have not yet reached position %s; retry shortly", min),
-			}})
-			return
-		}
 	}
 	body, err := fn(r.Context(), actor)
 	if err != nil {

@@ -2,7 +2,6 @@ package reportapi
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 
@@ -33,7 +32,7 @@ func (f *Feature) handleHours(s *api.Server) http.Handler {
 		if !ok {
 			return
 		}
-		if !waitFor(s, w, r) {
+		if !s.WaitForMin(w, r, rm.ReportProjectors...) {
 			return
 		}
 		from, to, err := hoursRequest(r)
@@ -51,32 +50,6 @@ func (f *Feature) handleHours(s *api.Server) http.Handler {
 			s.Log.ErrorContext(r.Context(), "reportapi: unable to send the hours report", "request_id", httpx.RequestID(r.Context()), "err", err)
 		}
 	})
-}
-
-// waitFor waits for the report's projectors to pass min_position, writing
-// the error itself (400, or 504 as api.Server.Query does) when it fails.
-func waitFor(s *api.Server, w http.ResponseWriter, r *http.Request) bool {
-	min, err := api.MinPosition(r)
-	if err != nil {
-		s.Error(w, r, err)
-		return false
-	}
-	if min.IsStart() {
-		return true
-	}
-	ctx, cancel := context.WithTimeout(r.Context(), s.WaitTimeout)
-	defer cancel()
-	if err := s.Wait.WaitFor(ctx, min, rm.ReportProjectors...); err != nil {
-		if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
-			return false // the client went away
-		}
-		httpx.WriteJSON(w, http.StatusGatewayTimeout, httpx.ErrorBody{Error: httpx.ErrorDetail{
-			Code:    "not_caught_up",
-			Message: fmt.Sprintf("the read models have not yet reached position %s; retry shortly", min),
-		}})
-		return false
-	}
-	return true
 }
 
 // hoursRequest parses from, to and format; the range rules are the
