@@ -8,11 +8,14 @@
 // actor's scope it does not exist: domain.ErrNotFound), lets the aggregate
 // decide and appends with the loaded revision.
 //
-// Two things never enter an event: the file (table document_files, written
-// before document.uploaded is appended and removed again when the append
-// fails) and the TAN (table document_tans holds an HMAC-SHA256 of it under
-// a key derived from the master key). Sign and Decline check the TAN in a
-// transaction that locks its row, count wrong attempts there and block the
-// request after MaxTANAttempts; the signature is appended while the lock is
-// held, so two tabs cannot both sign.
+// Two things never enter an event: the file (table document_files, keyed
+// by document and checksum, written before document.uploaded is appended;
+// the row of an upload that lost the race for its ID is removed again) and
+// the TAN (table document_tans holds an HMAC-SHA256 of it under a key
+// derived from the master key). Sign and Decline check the TAN in a short
+// transaction that locks its row, count wrong attempts there (blocking the
+// request after MaxTANAttempts) and claim the right TAN; the answer is
+// appended after that transaction, so no connection is held while the
+// append waits for one. A claimed TAN cannot be used by a second tab, and
+// both decided on the same revision: only one answer is recorded.
 package document

@@ -107,11 +107,14 @@ func accountOf(ctx context.Context, tx pgx.Tx, accountID string) (recipient, boo
 
 func (m *SignMailer) requested(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEvent, ev *doc.SignatureRequested) error {
 	tan := NewTAN()
+	// Only a replay of this very event is skipped. Another event naming a
+	// request that has a TAN already violates the primary key: an error
+	// (the projector stops and retries), never a request without TAN or mail.
 	tag, err := tx.Exec(ctx, `INSERT INTO document_tans (request_id, document_id, signer_account_id, event_id, tan_hash, expires_at, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (event_id) DO NOTHING`,
 		ev.RequestID, ev.DocumentID, ev.SignerAccountID, e.ID, hashTAN(m.tanKey, ev.RequestID, tan), ev.ExpiresAt, m.now())
 	if err != nil {
-		return fmt.Errorf("commands/document: unable to store the TAN: %w", err)
+		return fmt.Errorf("commands/document: unable to store the TAN of request %s (event %s): %w", ev.RequestID, e.ID, err)
 	}
 	if tag.RowsAffected() == 0 {
 		return nil // a replay: the TAN was issued and mailed before

@@ -12,6 +12,10 @@ import (
 	"backoffice/domain/validate"
 )
 
+// requestNamespace seeds request IDs derived from idempotency keys.
+// WARNING: changing it breaks retries in flight.
+var requestNamespace = uuid.MustParse("0f6b8a52-4d1e-4c7a-9b3e-7a2d5c9e1f40")
+
 // RequestSignature asks a client user to sign document id (back office
 // only). The signer must be an enabled user of the document's client. The
 // TAN and the mail follow from the event (SignMailer). It returns the
@@ -37,7 +41,10 @@ func (h *Handler) RequestSignature(ctx context.Context, meta commands.Meta, id, 
 	}
 	requestID := uuid.NewString()
 	if meta.IdempotencyKey != "" {
-		requestID = uuid.NewSHA1(uploadNamespace, []byte(meta.Actor.AccountID+"|request|"+meta.IdempotencyKey)).String()
+		// A retry of the same decision (same revision) gets the same ID, a
+		// new request under a reused key (after the expiry, or past the
+		// idempotency retention) a new one: its TAN and mail are keyed by it.
+		requestID = uuid.NewSHA1(requestNamespace, []byte(fmt.Sprintf("%s|%d|%s", id, st.Revision, meta.IdempotencyKey))).String()
 	}
 	blocked := false
 	if r := d.Request(); r.ID != "" {

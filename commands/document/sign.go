@@ -12,6 +12,7 @@ import (
 	"backoffice/commands"
 	"backoffice/domain"
 	doc "backoffice/domain/document"
+	"backoffice/eventstore"
 )
 
 // Signature is the signing screen's form (manual §5.2).
@@ -44,9 +45,25 @@ func (h *Handler) Decline(ctx context.Context, meta commands.Meta, id string, in
 
 type decision func(*doc.Document, domain.Actor, doc.Decision, time.Time) ([]domain.Event, error)
 
+// ErrAnsweredMeanwhile: another submission (a second tab) holds or has
+// just used the TAN; only one answer can be recorded.
+var ErrAnsweredMeanwhile = domain.Conflict("signature_answered_meanwhile",
+	"The request is being answered, or has just been answered, in another window; reload the page.",
+	"Op het verzoek wordt in een ander venster al gereageerd, of is zojuist gereageerd; laad de pagina opnieuw.")
+
+// tanClaimLease is how long a checked TAN stays claimed by the submission
+// that checked it, while that one appends. A claim older than this whose
+// request is still open (the append failed and the release was lost, or
+// the process died) no longer blocks the signer.
+const tanClaimLease = time.Minute
+
 // decide lets the aggregate decide first (who, which request, the form),
-// so a mistake in the form costs no TAN attempt; then it checks the TAN
-// with its row locked and appends while holding the lock.
+// so a mistake in the form costs no TAN attempt; then it checks the TAN and
+// claims it in a short transaction of its own, and appends after that
+// transaction has ended: no connection is held while the append waits for
+// one from the same pool. Two correct submissions at once: one claims the
+// TAN, the other gets ErrAnsweredMeanwhile; and both decided on the same
+// revision, so at most one append can succeed anyway.
 func (h *Handler) decide(ctx context.Context, meta commands.Meta, id string, in Signature, fn decision) (commands.Result, error) {
 	d, st, err := h.load(ctx, meta.Actor, id)
 	if err != nil {
@@ -62,16 +79,47 @@ func (h *Handler) decide(ctx context.Context, meta commands.Meta, id string, in 
 		return commands.Result{}, ErrTANRequired
 	}
 	requestID := d.Request().ID
-	var res commands.Result
-	wrong, blocked := false, false
-	err = pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
+	claim, err := h.claimTAN(ctx, requestID, id, meta.Actor.AccountID, tan)
+	if err != nil {
+		return commands.Result{}, err
+	}
+	res, err := commands.Save(ctx, h.store, st, meta, now, events...)
+	if errors.Is(err, eventstore.ErrWrongExpectedRevision) {
+		// The stream moved since the load: another submission answered.
+		// The TAN stays used.
+		return commands.Result{}, ErrAnsweredMeanwhile
+	}
+	if err != nil {
+		// Not recorded (or not known to be): the signer may try again. Had
+		// the append landed after all, the request is no longer open and
+		// the aggregate refuses a second answer.
+		if _, rerr := h.pool.Exec(context.WithoutCancel(ctx), `UPDATE document_tans SET used_at = NULL
+			WHERE request_id = $1 AND used_at = $2`, requestID, claim); rerr != nil {
+			h.log.ErrorContext(ctx, "commands/document: unable to release a TAN after a failed append", "document_id", id, "err", rerr)
+		}
+		return commands.Result{}, err
+	}
+	return res, nil
+}
+
+// claimTAN checks the TAN of the request with its row locked, in a
+// transaction of its own: a wrong TAN counts an attempt (and may block the
+// request), the right one is marked used (claimed) so no other submission
+// can use it. It returns the claim's time, which identifies it.
+func (h *Handler) claimTAN(ctx context.Context, requestID, documentID, signer, tan string) (time.Time, error) {
+	var (
+		claim          time.Time
+		wrong, blocked bool
+	)
+	err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
 		var (
 			hash     []byte
 			attempts int
+			claimed  bool
 		)
-		err := tx.QueryRow(ctx, `SELECT tan_hash, attempts FROM document_tans
-			WHERE request_id = $1 AND document_id = $2 AND signer_account_id = $3 AND used_at IS NULL
-			FOR UPDATE`, requestID, id, meta.Actor.AccountID).Scan(&hash, &attempts)
+		err := tx.QueryRow(ctx, `SELECT tan_hash, attempts, used_at IS NOT NULL AND used_at > clock_timestamp() - $4::interval
+			FROM document_tans WHERE request_id = $1 AND document_id = $2 AND signer_account_id = $3
+			FOR UPDATE`, requestID, documentID, signer, tanClaimLease).Scan(&hash, &attempts, &claimed)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return ErrTANWrong // not issued yet: nobody can know it
 		}
@@ -91,21 +139,23 @@ func (h *Handler) decide(ctx context.Context, meta commands.Meta, id string, in 
 			blocked = attempts >= MaxTANAttempts
 			return nil // commit the count
 		}
-		res, err = commands.Save(ctx, h.store, st, meta, now, events...)
+		if claimed {
+			return ErrAnsweredMeanwhile
+		}
+		err = tx.QueryRow(ctx, `UPDATE document_tans SET used_at = clock_timestamp() WHERE request_id = $1
+			RETURNING used_at`, requestID).Scan(&claim)
 		if err != nil {
-			return err
+			return fmt.Errorf("commands/document: unable to claim the TAN: %w", err)
 		}
-		_, err = tx.Exec(ctx, `UPDATE document_tans SET used_at = $2 WHERE request_id = $1`, requestID, now)
-		return err
+		return nil
 	})
-	if err != nil {
-		return commands.Result{}, err
+	switch {
+	case err != nil:
+		return time.Time{}, err
+	case blocked:
+		return time.Time{}, ErrTANBlocked // this was the last try
+	case wrong:
+		return time.Time{}, ErrTANWrong
 	}
-	if wrong {
-		if blocked {
-			return commands.Result{}, ErrTANBlocked // this was the last try
-		}
-		return commands.Result{}, ErrTANWrong
-	}
-	return res, nil
+	return claim, nil
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -81,6 +82,7 @@ func (h *Handler) Upload(ctx context.Context, meta commands.Meta, cmd Upload) (c
 		id = uuid.NewSHA1(uploadNamespace, []byte(actor.AccountID+"|"+meta.IdempotencyKey)).String()
 	}
 	sum := sha256.Sum256(cmd.Content)
+	sha := hex.EncodeToString(sum[:])
 	contentType := Sniff(cmd.Content)
 	d := &doc.Document{}
 	st, err := commands.LoadInto(ctx, h.store, doc.Stream(id), doc.Events, d)
@@ -88,46 +90,74 @@ func (h *Handler) Upload(ctx context.Context, meta commands.Meta, cmd Upload) (c
 		return commands.Result{}, "", fmt.Errorf("commands/document: %w", err)
 	}
 	now := h.clock()
-	if d.Exists() && meta.IdempotencyKey != "" && d.SHA256() == hex.EncodeToString(sum[:]) && d.ClientID() == cmd.ClientID {
+	if d.Exists() && meta.IdempotencyKey != "" && d.SHA256() == sha && d.ClientID() == cmd.ClientID {
 		res, err := h.existing(ctx, st)
 		return res, id, err
 	}
-	events, err := d.Upload(actor, doc.Upload{
+	up := doc.Upload{
 		DocumentID: id, ClientID: cmd.ClientID, IntermediaryID: c.IntermediaryID(), WorkerID: cmd.WorkerID,
 		Kind: cmd.Kind, Category: cmd.Category, Title: cmd.Title, FileName: cmd.FileName,
-		ContentType: contentType, Size: int64(len(cmd.Content)), SHA256: hex.EncodeToString(sum[:]), Invoice: cmd.Invoice,
-	}, now)
+		ContentType: contentType, Size: int64(len(cmd.Content)), SHA256: sha, Invoice: cmd.Invoice,
+	}
+	events, err := d.Upload(actor, up, now)
 	if err != nil {
 		return commands.Result{}, "", err
 	}
-	// The file first: an event must never name a file that is not there. A
-	// row left by an append that failed before is replaced.
+	// The file first: an event must never name a file that is not there.
+	// Rows are keyed by document and checksum, so a concurrent upload under
+	// the same ID with other content writes a row of its own and can never
+	// replace the bytes the winning event names; equal content shares one.
 	if _, err := h.pool.Exec(ctx, `
 		INSERT INTO document_files (document_id, content_type, size, sha256, content, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6)
-		ON CONFLICT (document_id) DO UPDATE SET content_type = EXCLUDED.content_type, size = EXCLUDED.size,
-			sha256 = EXCLUDED.sha256, content = EXCLUDED.content, created_at = EXCLUDED.created_at`,
-		id, contentType, len(cmd.Content), hex.EncodeToString(sum[:]), cmd.Content, now); err != nil {
+		ON CONFLICT (document_id, sha256) DO NOTHING`,
+		id, contentType, len(cmd.Content), sha, cmd.Content, now); err != nil {
 		return commands.Result{}, "", fmt.Errorf("commands/document: unable to store the file: %w", err)
 	}
-	res, err := commands.Save(ctx, h.store, st, meta, now, events...)
+	save := meta
+	if save.IdempotencyKey != "" {
+		// The event IDs name the content too: a concurrent upload under the
+		// same key with other content must lose the append, not pass as an
+		// idempotent repeat of the winner's.
+		save.IdempotencyKey += "|" + sha
+	}
+	res, err := commands.Save(ctx, h.store, st, save, now, events...)
 	if err != nil {
-		h.dropOrphan(context.WithoutCancel(ctx), id)
-		return commands.Result{}, "", err
+		return h.failedUpload(context.WithoutCancel(ctx), actor, id, sha, up, now, err)
 	}
 	return res, id, nil
 }
 
-// dropOrphan removes the file of an upload whose append failed, unless the
-// stream exists after all (the append did happen, or a retry won).
-func (h *Handler) dropOrphan(ctx context.Context, id string) {
-	_, err := h.store.ReadStream(ctx, doc.Stream(id), eventstore.ReadStreamOptions{Max: 1})
-	if !errors.Is(err, eventstore.ErrStreamNotFound) {
-		return
+// failedUpload sorts out an upload whose append failed. Only a lost race
+// (another upload under the same ID appended first) is a verdict: the
+// winner's retry of the same content answers with the stored document;
+// other content is refused, and its file row, which no event can name
+// any more, is removed. Any other failure leaves the outcome open (the
+// append may still land, or a retry with the same content may be about to
+// append and need the row), so the file is kept: an orphan row is never
+// served, a missing file would break the document for good.
+func (h *Handler) failedUpload(ctx context.Context, actor domain.Actor, id, sha string, up doc.Upload, now time.Time, appendErr error) (commands.Result, string, error) {
+	if !errors.Is(appendErr, eventstore.ErrWrongExpectedRevision) {
+		h.log.WarnContext(ctx, "commands/document: append of an upload failed; its file is kept", "document_id", id, "err", appendErr)
+		return commands.Result{}, "", appendErr
 	}
-	if _, err := h.pool.Exec(ctx, `DELETE FROM document_files WHERE document_id = $1`, id); err != nil {
-		h.log.ErrorContext(ctx, "commands/document: unable to remove the file of a failed upload", "document_id", id, "err", err)
+	d := &doc.Document{}
+	st, err := commands.LoadInto(ctx, h.store, doc.Stream(id), doc.Events, d)
+	if err != nil || !d.Exists() {
+		h.log.WarnContext(ctx, "commands/document: upload lost a race it cannot read back; its file is kept", "document_id", id, "err", err)
+		return commands.Result{}, "", appendErr
 	}
+	if d.SHA256() == sha && d.ClientID() == up.ClientID {
+		res, err := h.existing(ctx, st)
+		return res, id, err
+	}
+	if d.SHA256() != sha {
+		if _, err := h.pool.Exec(ctx, `DELETE FROM document_files WHERE document_id = $1 AND sha256 = $2`, id, sha); err != nil {
+			h.log.ErrorContext(ctx, "commands/document: unable to remove the file of a failed upload", "document_id", id, "err", err)
+		}
+	}
+	_, err = d.Upload(actor, up, now) // the stored document: "document_exists"
+	return commands.Result{}, "", err
 }
 
 // checkWorker: the worker exists and was registered by the client.

@@ -9,7 +9,7 @@
 // mail. At most one request is open at a time; a declined or expired
 // request may be replaced by a new one, a signed document is final.
 // Invoices are never signed: they are information for the client, not an
-// agreement.
+// agreement. Nor are ID copies: the signer, a client user, may not open one.
 //
 // What is deliberately NOT in events: the file's bytes (a PostgreSQL table,
 // so a document can be erased and events stay small) and the TAN (only its

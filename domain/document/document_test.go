@@ -158,6 +158,10 @@ func TestRequestSignature(t *testing.T) {
 	expired := requested("r1", now.Add(-time.Second))
 	invoice := *uploaded
 	invoice.Kind = document.KindInvoice
+	idCopy := *uploaded
+	idCopy.Category = document.CategoryIDCopy
+	// The request ID the command derived is the current (expired) one's.
+	expiredSameID := requested("r2", now.Add(-time.Second))
 	want := []domain.Event{requested("r2", now.Add(document.SignatureTTL))}
 	tests := []struct {
 		name    string
@@ -173,6 +177,8 @@ func TestRequestSignature(t *testing.T) {
 		{"client user may not", []domain.Event{uploaded}, client1, signer1, false, nil, document.Forbidden},
 		{"no document", nil, backoffice, signer1, false, nil, domain.ErrNotFound},
 		{"invoice", []domain.Event{&invoice}, backoffice, signer1, false, nil, code("invoice_not_signable")},
+		{"ID copy: the signer cannot open it", []domain.Event{&idCopy}, backoffice, signer1, false, nil, code("id_copy_not_signable")},
+		{"the current request's ID again", []domain.Event{uploaded, expiredSameID}, backoffice, signer1, false, nil, code("signature_request_id_used")},
 		{"open request", []domain.Event{uploaded, open}, backoffice, signer1, false, nil, code("signature_request_open")},
 		{"replaces a blocked open one", []domain.Event{uploaded, open}, backoffice, signer1, true, want, nil},
 		{"blocked does not unlock a signed one", []domain.Event{uploaded, open, &document.Signed{DocumentID: "d1", RequestID: "r1", SHA256: sum}},

@@ -46,7 +46,7 @@ type Invoice struct {
 }
 
 // Uploaded: a file was offered for a client. The content lives in the
-// document_files table under DocumentID; SHA256 (hex) fixes it.
+// document_files table under DocumentID and SHA256 (hex), which fixes it.
 type Uploaded struct {
 	DocumentID     string   `json:"document_id"`
 	ClientID       string   `json:"client_id"`

@@ -16,8 +16,8 @@ type Signer struct {
 	Enabled   bool
 }
 
-// RequestSignature asks signer to sign (back office only). Invoices are
-// not signed; a signed document is final; an open request must be decided,
+// RequestSignature asks signer to sign (back office only). Invoices and
+// ID copies are not signed; a signed document is final; an open request must be decided,
 // expire or be blocked (openBlocked: too many wrong TANs, which the command
 // layer counts) before it is replaced.
 func (d *Document) RequestSignature(actor domain.Actor, requestID string, signer Signer, openBlocked bool, now time.Time) ([]domain.Event, error) {
@@ -33,7 +33,19 @@ func (d *Document) RequestSignature(actor domain.Actor, requestID string, signer
 	if d.kind == KindInvoice {
 		return nil, domain.Rule("invoice_not_signable", "", "An invoice cannot be signed.", "Een factuur kan niet worden ondertekend.")
 	}
+	if d.category == CategoryIDCopy {
+		// The signer (a client user) may not open an ID copy, yet would
+		// have to confirm having read it.
+		return nil, domain.Rule("id_copy_not_signable", "",
+			"A copy of an ID cannot be signed: the client may not open it.",
+			"Een kopie ID-bewijs kan niet worden ondertekend: de opdrachtgever mag het niet openen.")
+	}
 	switch {
+	case requestID == d.request.ID:
+		// The TAN and its mail are keyed by request: a second request under
+		// the same ID would get neither.
+		return nil, domain.Conflict("signature_request_id_used", "This signature request ID has been used already.",
+			"Deze identificatie van een verzoek tot ondertekening is al gebruikt.")
 	case d.request.Status == RequestSigned:
 		return nil, domain.Conflict("already_signed", "The document has been signed already.", "Het document is al ondertekend.")
 	case d.request.OpenAt(now) && !openBlocked:

@@ -557,6 +557,7 @@ type fakeDoc struct {
 	content            []byte
 	signer, tan        string // account asked to sign, and the TAN sent
 	wrongTANs          int
+	expired            bool // the open request is past its expiry
 }
 
 // maxWrongTANs blocks a signature request, like the real service.
@@ -634,8 +635,9 @@ func (d *fakeDocuments) view(a domain.Actor, doc *fakeDoc) Document {
 	if doc.Request != nil {
 		req := *doc.Request
 		req.Blocked = doc.wrongTANs >= maxWrongTANs
+		req.Expired = doc.expired && req.Status == SignatureRequested
 		out.Request = &req
-		out.CanSign = req.Status == SignatureRequested && !req.Blocked && doc.signer == a.AccountID
+		out.CanSign = req.Status == SignatureRequested && !req.Blocked && !req.Expired && doc.signer == a.AccountID
 	}
 	return out
 }
@@ -728,6 +730,10 @@ func (d *fakeDocuments) decide(m commands.Meta, id string, in Signature, status 
 	}
 	if doc.Request.Status != SignatureRequested {
 		return commands.Result{}, domain.Conflict("signature_decided", "already decided", "Over dit document is al beslist.")
+	}
+	if doc.expired {
+		return commands.Result{}, domain.Rule("signature_request_expired", "", "The signature request has expired.",
+			"Het verzoek tot ondertekening is verlopen.")
 	}
 	blocked := &domain.Error{Kind: domain.KindTooMany, Code: "signature_blocked", Field: "tan",
 		Message: "Too many wrong codes; signing is blocked.", MessageNL: "Te vaak een onjuiste verificatiecode: het ondertekenen is geblokkeerd."}

@@ -380,8 +380,9 @@ func safeFileName(name string) string {
 
 type signPage struct {
 	Doc Document
-	// Open: the form is shown. Otherwise Blocked or Decided explains why.
-	Open, Blocked, Decided bool
+	// Open: the form is shown. Otherwise Blocked, Expired or Decided
+	// explains why.
+	Open, Blocked, Expired, Decided bool
 }
 
 var errNoSignature = domain.NotFound("signature_not_found",
@@ -403,6 +404,9 @@ func (s *Server) signData(r *http.Request, v *view) error {
 		p.Decided = true
 	case d.Request.Blocked:
 		p.Blocked = true
+	case d.Request.Expired:
+		// The mail's link outlives the request: say so, not "not found".
+		p.Expired = true
 	case d.CanSign:
 		p.Open = true
 	default:

@@ -181,6 +181,7 @@ var catalogue = map[string]map[string]string{
 		"sign.tan_required": "Vul de verificatiecode in.", "sign.read_required": "Vink aan dat u het document heeft gelezen.",
 		"sign.blocked": "Er is te vaak een onjuiste verificatiecode ingevuld. Het ondertekenen is geblokkeerd; neem contact op met Backofficebureau voor een nieuw verzoek.",
 		"sign.decided": "Over dit document is al beslist:", "sign.to_document": "Naar het document",
+		"sign.expired": "Dit verzoek is verlopen; vraag Backofficebureau om een nieuw verzoek.",
 
 		"report.title": "Urenrapport", "report.intro": "Geaccordeerde en geïmporteerde uren per werknemer en week, met een kolom per uursoort.",
 		"report.from": "Van week", "report.to": "Tot en met week", "report.show": "Toon",
@@ -357,6 +358,7 @@ var catalogue = map[string]map[string]string{
 		"sign.tan_required": "Enter the verification code.", "sign.read_required": "Tick that you have read the document.",
 		"sign.blocked": "A wrong verification code was entered too often. Signing is blocked; contact the back office for a new request.",
 		"sign.decided": "This document has already been decided:", "sign.to_document": "Go to the document",
+		"sign.expired": "This request has expired; ask Backofficebureau for a new request.",
 
 		"report.title": "Hours report", "report.intro": "Approved and imported hours per worker and week, with a column per hour type.",
 		"report.from": "From week", "report.to": "Up to and including week", "report.show": "Show",

@@ -475,6 +475,39 @@ func TestSigningDeclineAndBlock(t *testing.T) {
 	}
 }
 
+// TestSigningExpired: the link of an expired request tells the signer so,
+// instead of "not found", and neither page offers the form.
+func TestSigningExpired(t *testing.T) {
+	page := "/documenten/d-contract/ondertekenen"
+	for lang, msg := range map[string]string{
+		"nl": "Dit verzoek is verlopen; vraag Backofficebureau om een nieuw verzoek.",
+		"en": "This request has expired; ask Backofficebureau for a new request.",
+	} {
+		h := newHarness(t)
+		h.docs.mu.Lock()
+		h.docs.docs[0].expired = true
+		h.docs.mu.Unlock()
+		h.loginAs(clientActor, lang)
+		res, body := h.get(page)
+		if res.StatusCode != http.StatusOK || !strings.Contains(body, `id="expired"`) || !strings.Contains(body, msg) ||
+			strings.Contains(body, `id="sign-form"`) {
+			t.Fatalf("%s: signing screen of an expired request: %d\n%s", lang, res.StatusCode, body)
+		}
+		res, body = h.post(page, url.Values{"csrf": {h.token(page)}, "tan": {"KLMN"}, "gelezen": {"1"}, "besluit": {"akkoord"}})
+		if res.StatusCode == http.StatusNotFound || res.StatusCode == http.StatusSeeOther || !strings.Contains(body, msg) ||
+			strings.Contains(body, `id="sign-form"`) {
+			t.Fatalf("%s: signing an expired request: %d\n%s", lang, res.StatusCode, body)
+		}
+		if h.docs.byStatus(SignatureSigned) != 1 {
+			t.Fatalf("%s: an expired request was signed", lang)
+		}
+		_, body = h.get("/overige/documenten/d-contract")
+		if !strings.Contains(body, `id="expired"`) || !strings.Contains(body, msg) || strings.Contains(body, `id="sign-link"`) {
+			t.Fatalf("%s: document page of an expired request:\n%s", lang, body)
+		}
+	}
+}
+
 func TestSigningOnlyForTheSigner(t *testing.T) {
 	h := newHarness(t)
 	page := "/documenten/d-contract/ondertekenen"

@@ -111,6 +111,7 @@ type SignatureRequest struct {
 	DecidedAt   time.Time
 	Remark      string // the signer's remark for the back office
 	Blocked     bool   // too many wrong TANs: the back office must ask again
+	Expired     bool   // still open but past its expiry: the back office must ask again
 }
 
 // DocumentFile is a document's content.

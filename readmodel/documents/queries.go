@@ -2,6 +2,8 @@ package documents
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -251,7 +253,8 @@ func (q *Queries) Document(ctx context.Context, actor domain.Actor, id string) (
 
 // File is the document's content. An ID copy is refused to those who see
 // it listed but may not read it (document.ErrFileRestricted). The file is
-// checked against the checksum the event recorded.
+// the one stored under the checksum the event recorded, and its bytes are
+// checked against it.
 func (q *Queries) File(ctx context.Context, actor domain.Actor, id string) (File, error) {
 	if validate.ID("id", id) != nil {
 		return File{}, domain.ErrNotFound
@@ -259,13 +262,13 @@ func (q *Queries) File(ctx context.Context, actor domain.Actor, id string) (File
 	var (
 		f                                                  File
 		category, clientID, intermediaryID, workerID, want string
-		have                                               string
+		contentType                                        *string
 	)
 	err := q.pool.QueryRow(ctx, `SELECT d.category, d.client_id, d.intermediary_id, d.worker_id, d.file_name, d.sha256,
-			f.content_type, f.sha256, f.content
-		FROM documents d JOIN document_files f ON f.document_id = d.document_id
+			f.content_type, f.content
+		FROM documents d LEFT JOIN document_files f ON f.document_id = d.document_id AND f.sha256 = d.sha256
 		WHERE d.document_id = $1`, id).
-		Scan(&category, &clientID, &intermediaryID, &workerID, &f.FileName, &want, &f.ContentType, &have, &f.Content)
+		Scan(&category, &clientID, &intermediaryID, &workerID, &f.FileName, &want, &contentType, &f.Content)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return File{}, domain.ErrNotFound
 	}
@@ -278,7 +281,11 @@ func (q *Queries) File(ctx context.Context, actor domain.Actor, id string) (File
 	if !doc.CanReadFile(actor, doc.Category(category), clientID, intermediaryID, workerID) {
 		return File{}, doc.ErrFileRestricted
 	}
-	if have != want {
+	if contentType == nil {
+		return File{}, fmt.Errorf("documents: the file of %s is missing", id)
+	}
+	f.ContentType = *contentType
+	if sum := sha256.Sum256(f.Content); hex.EncodeToString(sum[:]) != want {
 		return File{}, fmt.Errorf("documents: the stored file of %s does not match its checksum", id)
 	}
 	return f, nil

@@ -108,11 +108,18 @@ func TestScope(t *testing.T) {
 	if _, err := e.Queries.List(ctx, e.Client1, "memo"); !errors.Is(err, &domain.Error{Code: "kind_invalid"}) {
 		t.Fatalf("bad kind: %v", err)
 	}
-	// A file that no longer matches its checksum is never served.
-	if _, err := e.Pool.Exec(ctx, `UPDATE document_files SET sha256 = repeat('0', 64) WHERE document_id = $1`, general); err != nil {
+	// A file that no longer matches its checksum is never served: bytes
+	// changed, or the row the event names gone.
+	if _, err := e.Pool.Exec(ctx, `UPDATE document_files SET content = content || 'x'::bytea WHERE document_id = $1`, general); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.Queries.File(ctx, e.Client1, general); err == nil || domain.KindOf(err) != domain.KindInternal {
 		t.Fatalf("tampered file: %v", err)
+	}
+	if _, err := e.Pool.Exec(ctx, `UPDATE document_files SET sha256 = repeat('0', 64) WHERE document_id = $1`, general); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Queries.File(ctx, e.Client1, general); err == nil || domain.KindOf(err) != domain.KindInternal {
+		t.Fatalf("file under another checksum: %v", err)
 	}
 }

@@ -51,7 +51,7 @@ func (d *Documents) Document(ctx context.Context, actor domain.Actor, id string)
 	out := portal.Document{DocumentRow: documentRowOf(det.Row), SHA256: det.SHA256, CanSign: det.CanSign}
 	if r := det.Request; r != nil {
 		sr := &portal.SignatureRequest{RequestedAt: r.RequestedAt, SignerName: r.SignerName, Status: r.Status,
-			Remark: r.Remark, Blocked: r.Blocked}
+			Remark: r.Remark, Blocked: r.Blocked, Expired: r.Expired}
 		if r.DecidedAt != nil {
 			sr.DecidedAt = *r.DecidedAt
 		}

@@ -1,0 +1,111 @@
+package document_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"backoffice/commands"
+	cmd "backoffice/commands/document"
+	dt "backoffice/commands/document/documenttest"
+	doc "backoffice/domain/document"
+	"backoffice/eventstore"
+)
+
+// TestRequestAgainWithTheSameKey: a key used again for a new request (the
+// demo seed after the expiry, an API key past the idempotency retention)
+// gets a new request, with its own TAN and mail, not blocked by the old one.
+func TestRequestAgainWithTheSameKey(t *testing.T) {
+	e := dt.New(t)
+	ctx := context.Background()
+	_, id, err := e.Handler.Upload(ctx, dt.Meta(e.Backoffice), cmd.Upload{ClientID: "c1", Kind: doc.KindDocument, Title: "Overeenkomst",
+		FileName: "o.pdf", Content: dt.PDF})
+	if err != nil {
+		t.Fatal(err)
+	}
+	meta := commands.Meta{Actor: e.Backoffice, IdempotencyKey: "demo-document-signature"}
+	res, rid1, err := e.Handler.RequestSignature(ctx, meta, id, e.Client1.AccountID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Wait(t, res.Position)
+	_, tan1 := e.SignMail(t, e.Emails["client1"], 1)
+	for range cmd.MaxTANAttempts {
+		_, _ = e.Handler.Sign(ctx, dt.Meta(e.Client1), id, cmd.Signature{TAN: wrongTAN(tan1), ReadConfirmed: true})
+	}
+
+	// Blocked: the back office asks again with the same key.
+	res, rid2, err := e.Handler.RequestSignature(ctx, meta, id, e.Client1.AccountID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rid2 == rid1 {
+		t.Fatalf("the new request reuses the blocked request's ID %s", rid1)
+	}
+	e.Wait(t, res.Position)
+	d, err := e.Queries.Document(ctx, e.Client1, id)
+	if err != nil || d.Request.ID != rid2 || d.Request.Blocked || !d.CanSign {
+		t.Fatalf("new request: %+v %v", d.Request, err)
+	}
+	_, tan2 := e.SignMail(t, e.Emails["client1"], 2)
+
+	// Expired: the seed runs again 14 days later, with the same key.
+	e.SetNow(time.Now().Add(doc.SignatureTTL + time.Hour))
+	res, rid3, err := e.Handler.RequestSignature(ctx, meta, id, e.Client1.AccountID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rid3 == rid2 || rid3 == rid1 {
+		t.Fatalf("the request after the expiry reuses an ID: %s (before %s, %s)", rid3, rid1, rid2)
+	}
+	e.Wait(t, res.Position)
+	_, tan3 := e.SignMail(t, e.Emails["client1"], 3)
+	if _, err := e.Handler.Sign(ctx, dt.Meta(e.Client1), id, cmd.Signature{TAN: tan2, ReadConfirmed: true}); tan2 != tan3 && !errors.Is(err, cmd.ErrTANWrong) {
+		t.Fatalf("the expired request's TAN: %v", err)
+	}
+	if _, err := e.Handler.Sign(ctx, dt.Meta(e.Client1), id, cmd.Signature{TAN: tan3, ReadConfirmed: true}); err != nil {
+		t.Fatalf("the new TAN: %v", err)
+	}
+	var tans int
+	if err := e.Pool.QueryRow(ctx, `SELECT count(*) FROM document_tans WHERE document_id = $1`, id).Scan(&tans); err != nil || tans != 3 {
+		t.Fatalf("%d TANs (%v), want 3", tans, err)
+	}
+}
+
+// TestSignMailerKeyedByEvent: a replayed event issues nothing again; another
+// event naming a request that has a TAN already is an error, not a silent
+// skip (it would leave the request without TAN or mail).
+func TestSignMailerKeyedByEvent(t *testing.T) {
+	e := dt.New(t)
+	ctx := context.Background()
+	id, _ := requested(t, e, "Overeenkomst", 1)
+	evs, err := e.Store.ReadStream(ctx, doc.Stream(id), eventstore.ReadStreamOptions{From: 1, Max: 1})
+	if err != nil || len(evs) != 1 || evs[0].Type != doc.TypeSignatureRequested {
+		t.Fatalf("request event: %v %v", evs, err)
+	}
+	handle := func(ev eventstore.RecordedEvent) error {
+		return pgx.BeginFunc(ctx, e.Pool, func(tx pgx.Tx) error { return e.Mailer.Handle(ctx, tx, ev) })
+	}
+	if err := handle(evs[0]); err != nil {
+		t.Fatalf("replay: %v", err)
+	}
+	other := evs[0]
+	other.ID = uuid.New()
+	if err := handle(other); err == nil {
+		t.Fatal("a second event with the same request ID was skipped silently")
+	}
+	var tans, mails int
+	if err := e.Pool.QueryRow(ctx, `SELECT count(*) FROM document_tans WHERE document_id = $1`, id).Scan(&tans); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Pool.QueryRow(ctx, `SELECT count(*) FROM mail_deliveries WHERE kind = 'sign_request'`).Scan(&mails); err != nil {
+		t.Fatal(err)
+	}
+	if tans != 1 || mails != 1 {
+		t.Fatalf("%d TANs, %d mails; want 1, 1", tans, mails)
+	}
+}

@@ -1,0 +1,115 @@
+package document_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	cmd "backoffice/commands/document"
+	dt "backoffice/commands/document/documenttest"
+	"backoffice/domain"
+	doc "backoffice/domain/document"
+	"backoffice/eventstore"
+	"backoffice/eventstore/postgres"
+)
+
+// TestSignHoldsNoConnectionWhileAppending: with a pool of one connection,
+// shared by the event store as in production, signing must not hold a
+// connection while it waits for another (under load every signing would
+// hold one and wait for a second). The deadline only catches the
+// deadlock; the good path does not depend on it.
+func TestSignHoldsNoConnectionWhileAppending(t *testing.T) {
+	e := dt.New(t)
+	ctx := context.Background()
+	id, tan := requested(t, e, "Overeenkomst", 1)
+
+	cfg, err := pgxpool.ParseConfig(e.Pool.Config().ConnString())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.MaxConns = 1
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	store, err := postgres.New(ctx, pool, postgres.Options{AllowUnsafeFsync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = store.Close() })
+	h, err := cmd.New(cmd.Config{Store: store, Pool: pool, MasterKey: e.MasterKey, Clock: e.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if _, err := h.Sign(sctx, dt.Meta(e.Client1), id, cmd.Signature{TAN: tan, ReadConfirmed: true}); err != nil {
+		t.Fatalf("sign on a one-connection pool: %v", err)
+	}
+}
+
+// TestTwoCorrectSubmissionsSignOnce: two tabs send Akkoord with the right
+// TAN at once: one signature, the other a conflict (or the request is no
+// longer open), never two events.
+func TestTwoCorrectSubmissionsSignOnce(t *testing.T) {
+	e := dt.New(t)
+	ctx := context.Background()
+	for round := range 3 {
+		id, tan := requested(t, e, "Overeenkomst", round+1)
+		var wg sync.WaitGroup
+		errs := make([]error, 2)
+		for i := range errs {
+			wg.Go(func() {
+				_, errs[i] = e.Handler.Sign(ctx, dt.Meta(e.Client1), id, cmd.Signature{TAN: tan, ReadConfirmed: true})
+			})
+		}
+		wg.Wait()
+		ok := 0
+		for _, err := range errs {
+			switch {
+			case err == nil:
+				ok++
+			case domain.KindOf(err) == domain.KindConflict, errors.Is(err, doc.ErrNoOpenRequest):
+			default:
+				t.Fatalf("round %d: %v", round, err)
+			}
+		}
+		evs, err := e.Store.ReadStream(ctx, doc.Stream(id), eventstore.ReadStreamOptions{Max: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		signed := 0
+		for _, ev := range evs {
+			if ev.Type == doc.TypeSigned {
+				signed++
+			}
+		}
+		if ok != 1 || signed != 1 {
+			t.Fatalf("round %d: %d successes, %d signed events (errors %v)", round, ok, signed, errs)
+		}
+		var attempts int
+		if err := e.Pool.QueryRow(ctx, `SELECT attempts FROM document_tans WHERE document_id = $1`, id).Scan(&attempts); err != nil || attempts != 0 {
+			t.Fatalf("round %d: %d attempts counted (%v)", round, attempts, err)
+		}
+	}
+}
+
+// TestFailedAppendReleasesTheTAN: when the signature cannot be appended
+// (the store is down), the TAN is not used up: the signer can try again.
+func TestFailedAppendReleasesTheTAN(t *testing.T) {
+	e := dt.New(t)
+	ctx := context.Background()
+	id, tan := requested(t, e, "Overeenkomst", 1)
+	down := gatedHandler(t, e, &gatedStore{beforeAppend: func() error { return eventstore.ErrUnavailable }})
+	if _, err := down.Sign(ctx, dt.Meta(e.Client1), id, cmd.Signature{TAN: tan, ReadConfirmed: true}); !errors.Is(err, eventstore.ErrUnavailable) {
+		t.Fatalf("sign with the store down: %v", err)
+	}
+	if _, err := e.Handler.Sign(ctx, dt.Meta(e.Client1), id, cmd.Signature{TAN: tan, ReadConfirmed: true}); err != nil {
+		t.Fatalf("sign again: %v", err)
+	}
+}

@@ -1,0 +1,168 @@
+package document_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"backoffice/commands"
+	cmd "backoffice/commands/document"
+	dt "backoffice/commands/document/documenttest"
+	doc "backoffice/domain/document"
+	"backoffice/eventstore"
+)
+
+// gatedStore lets a test hold an upload at a chosen step: after it has
+// read the document's stream (afterRead), or just before it appends
+// (beforeAppend, which may also fail the append). Each hook runs once.
+type gatedStore struct {
+	eventstore.Store
+	readOnce, appendOnce sync.Once
+	afterRead            func()
+	beforeAppend         func() error
+}
+
+func (g *gatedStore) ReadStream(ctx context.Context, stream string, opts eventstore.ReadStreamOptions) ([]eventstore.RecordedEvent, error) {
+	evs, err := g.Store.ReadStream(ctx, stream, opts)
+	if strings.HasPrefix(stream, doc.StreamPrefix) && g.afterRead != nil {
+		g.readOnce.Do(g.afterRead)
+	}
+	return evs, err
+}
+
+func (g *gatedStore) Append(ctx context.Context, stream string, expected eventstore.ExpectedRevision, events ...eventstore.EventData) (eventstore.AppendResult, error) {
+	var err error
+	if g.beforeAppend != nil {
+		g.appendOnce.Do(func() { err = g.beforeAppend() })
+	}
+	if err != nil {
+		return eventstore.AppendResult{}, err
+	}
+	return g.Store.Append(ctx, stream, expected, events...)
+}
+
+func gatedHandler(t *testing.T, e *dt.Env, g *gatedStore) *cmd.Handler {
+	t.Helper()
+	g.Store = e.Store
+	h, err := cmd.New(cmd.Config{Store: g, Pool: e.Pool, MasterKey: e.MasterKey, Clock: e.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+func files(t *testing.T, e *dt.Env, id string) int {
+	t.Helper()
+	var n int
+	if err := e.Pool.QueryRow(context.Background(), `SELECT count(*) FROM document_files WHERE document_id = $1`, id).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestConcurrentUploadsKeepTheWinnersFile: two uploads under one
+// Idempotency-Key with different content. B has read the (missing) stream
+// when A stores its file and appends; B then stores its own file and loses
+// the append. The file of the document stays A's.
+func TestConcurrentUploadsKeepTheWinnersFile(t *testing.T) {
+	e := dt.New(t)
+	ctx := context.Background()
+	meta := commands.Meta{Actor: e.Client1, IdempotencyKey: "upload-race"}
+	a := cmd.Upload{Kind: doc.KindDocument, Title: "Contract", FileName: "a.pdf", Content: dt.PDF}
+	b := a
+	b.FileName, b.Content = "b.pdf", append(bytes.Clone(dt.PDF), "% B\n"...)
+
+	loaded, release := make(chan struct{}), make(chan struct{})
+	hB := gatedHandler(t, e, &gatedStore{afterRead: func() { close(loaded); <-release }})
+	errB := make(chan error, 1)
+	go func() {
+		_, _, err := hB.Upload(ctx, meta, b)
+		errB <- err
+	}()
+	<-loaded
+	resA, id, err := e.Handler.Upload(ctx, meta, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	close(release)
+	if err := <-errB; !errors.Is(err, code("document_exists")) {
+		t.Fatalf("the losing upload: %v, want document_exists", err)
+	}
+	e.Wait(t, resA.Position)
+	f, err := e.Queries.File(ctx, e.Client1, id)
+	if err != nil || !bytes.Equal(f.Content, a.Content) {
+		t.Fatalf("file after the race: %q %v", f.Content, err)
+	}
+	if n := files(t, e, id); n != 1 {
+		t.Fatalf("%d file rows, want only the winner's", n)
+	}
+}
+
+// TestFailedUploadKeepsAConcurrentRetrysFile: the reverse race. B (a retry
+// with the same content) has stored the file and is about to append when
+// A's append fails without a verdict; A must not remove the file B's event
+// will name.
+func TestFailedUploadKeepsAConcurrentRetrysFile(t *testing.T) {
+	e := dt.New(t)
+	ctx := context.Background()
+	meta := commands.Meta{Actor: e.Client1, IdempotencyKey: "upload-retry"}
+	in := cmd.Upload{Kind: doc.KindDocument, Title: "Contract", FileName: "c.pdf", Content: dt.PDF}
+
+	stored, release := make(chan struct{}), make(chan struct{})
+	hB := gatedHandler(t, e, &gatedStore{beforeAppend: func() error { close(stored); <-release; return nil }})
+	type result struct {
+		res commands.Result
+		id  string
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		res, id, err := hB.Upload(ctx, meta, in)
+		done <- result{res, id, err}
+	}()
+	<-stored
+	hA := gatedHandler(t, e, &gatedStore{beforeAppend: func() error {
+		return fmt.Errorf("connection reset: %w", eventstore.ErrUnavailable)
+	}})
+	if _, _, err := hA.Upload(ctx, meta, in); !errors.Is(err, eventstore.ErrUnavailable) {
+		t.Fatalf("A: %v", err)
+	}
+	close(release)
+	r := <-done
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	e.Wait(t, r.res.Position)
+	f, err := e.Queries.File(ctx, e.Client1, r.id)
+	if err != nil || !bytes.Equal(f.Content, in.Content) {
+		t.Fatalf("file of the retry: %v", err)
+	}
+}
+
+// TestConcurrentSameUploadsAreOneDocument: a burst of identical retries
+// gives one document, and every one of them answers with it.
+func TestConcurrentSameUploadsAreOneDocument(t *testing.T) {
+	e := dt.New(t)
+	ctx := context.Background()
+	meta := commands.Meta{Actor: e.Client1, IdempotencyKey: "upload-burst"}
+	in := cmd.Upload{Kind: doc.KindDocument, Title: "Contract", FileName: "c.pdf", Content: dt.PDF}
+	const n = 8
+	var wg sync.WaitGroup
+	ids, errs := make([]string, n), make([]error, n)
+	for i := range n {
+		wg.Go(func() { _, ids[i], errs[i] = e.Handler.Upload(ctx, meta, in) })
+	}
+	wg.Wait()
+	for i := range n {
+		if errs[i] != nil || ids[i] != ids[0] {
+			t.Fatalf("upload %d: %s %v (first %s)", i, ids[i], errs[i], ids[0])
+		}
+	}
+	if c := files(t, e, ids[0]); c != 1 {
+		t.Fatalf("%d file rows, want 1", c)
+	}
+}
