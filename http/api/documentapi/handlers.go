@@ -55,7 +55,7 @@ func (f *Feature) handleFile(s *api.Server) http.Handler {
 		if !ok {
 			return
 		}
-		if !wait(w, r, s) {
+		if !s.WaitForMin(w, r, rm.ReadProjectors...) {
 			return
 		}
 		file, err := f.queries.File(r.Context(), actor, mux.Vars(r)["id"])
@@ -75,26 +75,6 @@ func (f *Feature) handleFile(s *api.Server) http.Handler {
 	})
 }
 
-// wait is the read-your-writes wait of api.Server.Query for a handler
-// that does not answer JSON. It writes the error itself.
-func wait(w http.ResponseWriter, r *http.Request, s *api.Server) bool {
-	min, err := api.MinPosition(r)
-	if err != nil {
-		s.Error(w, r, err)
-		return false
-	}
-	if min.IsStart() {
-		return true
-	}
-	ctx, cancel := context.WithTimeout(r.Context(), s.WaitTimeout)
-	defer cancel()
-	if err := s.Wait.WaitFor(ctx, min, rm.ReadProjectors...); err != nil {
-		httpx.WriteJSON(w, http.StatusGatewayTimeout, httpx.ErrorBody{Error: httpx.ErrorDetail{Code: "not_caught_up",
-			Message: fmt.Sprintf("the read models have not yet reached position %s; retry shortly", min)}})
-		return false
-	}
-	return true
-}
 
 // uploaded is the answer to an upload.
 type uploaded struct {
