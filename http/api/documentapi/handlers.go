@@ -75,7 +75,6 @@ func (f *Feature) handleFile(s *api.Server) http.Handler {
 	})
 }
 
-
 // uploaded is the answer to an upload.
 type uploaded struct {
 	Position string `json:"position"`
