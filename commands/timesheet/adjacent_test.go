@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"testing"
+	"time"
 
 	cmd "backoffice/commands/timesheet"
 	"backoffice/domain"
@@ -131,5 +132,63 @@ func TestEntriesAcrossTheWeekBoundary(t *testing.T) {
 				t.Fatalf("refused command appended: version %d -> %d", before.Version(), after.Version())
 			}
 		})
+	}
+}
+
+// blindStore hides one stream from reads: a command reading it sees the
+// state before any of its events, as a command racing the one that wrote
+// them does.
+type blindStore struct {
+	eventstore.Store
+	hidden string
+}
+
+func (s blindStore) ReadStream(ctx context.Context, stream string, opts eventstore.ReadStreamOptions) ([]eventstore.RecordedEvent, error) {
+	if stream == s.hidden {
+		return nil, eventstore.ErrStreamNotFound
+	}
+	return s.Store.ReadStream(ctx, stream, opts)
+}
+
+// TestOfferRechecksTheNeighbouringWeeks: entries check the neighbouring
+// weeks without locking them, so two weeks edited at the same moment can
+// each pass against the other's old state. Offering checks every shift
+// again: neither week can be offered with the overlap, and once it is
+// resolved both can.
+func TestOfferRechecksTheNeighbouringWeeks(t *testing.T) {
+	h, store := setupTR(t)
+	ctx := context.Background()
+	w06 := ts.ISOWeek{Year: 2026, Week: 6}
+	five, six := cmd.Target{PlacementID: "p2", Week: w05}, cmd.Target{PlacementID: "p2", Week: w06}
+	if _, _, err := h.AddEntry(ctx, meta(worker1), cmd.AddEntry{Target: six,
+		Entry: ts.EntryInput{Date: w06.Start(), Start: clk("00:00"), End: clk("08:00")}}); err != nil {
+		t.Fatal(err)
+	}
+	// The Sunday night shift is decided as if week 6 were still empty.
+	racer, err := cmd.New(blindStore{Store: store, hidden: ts.StreamName("p2", w06)}, func() time.Time { return now })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := racer.AddEntry(ctx, meta(worker1), cmd.AddEntry{Target: five,
+		Entry: ts.EntryInput{Date: w05.End(), Start: clk("22:00"), End: clk("06:00")}}); err != nil {
+		t.Fatalf("the racing entry: %v", err)
+	}
+	for _, tgt := range []cmd.Target{five, six} {
+		_, err := h.Offer(ctx, meta(worker1), cmd.Offer{Target: tgt})
+		if !errors.Is(err, &domain.Error{Code: "entries_overlap_adjacent_week"}) {
+			t.Fatalf("offering %s with the overlap: err = %v, want entries_overlap_adjacent_week", tgt.Week, err)
+		}
+	}
+	if _, err := h.RemoveEntry(ctx, meta(worker1), cmd.RemoveEntry{Target: six, EntryID: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := h.AddEntry(ctx, meta(worker1), cmd.AddEntry{Target: six,
+		Entry: ts.EntryInput{Date: w06.Start(), Start: clk("06:00"), End: clk("14:00")}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tgt := range []cmd.Target{five, six} {
+		if _, err := h.Offer(ctx, meta(worker1), cmd.Offer{Target: tgt}); err != nil {
+			t.Fatalf("offering %s after the overlap was resolved: %v", tgt.Week, err)
+		}
 	}
 }

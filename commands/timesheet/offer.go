@@ -15,7 +15,11 @@ type Offer struct {
 // Offer runs the Offer command.
 func (h *Handler) Offer(ctx context.Context, meta commands.Meta, cmd Offer) (commands.Result, error) {
 	res, _, err := h.decide(ctx, meta, cmd.Target, func(l *loaded) ([]domain.Event, error) {
-		return l.sheet.Offer(meta.Actor, l.terms, l.now)
+		adj, err := h.adjacent(ctx, l)
+		if err != nil {
+			return nil, err
+		}
+		return l.sheet.Offer(meta.Actor, l.terms, adj, l.now)
 	})
 	return res, err
 }

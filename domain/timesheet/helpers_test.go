@@ -59,7 +59,7 @@ func setLine(actor domain.Actor, terms ts.Terms, code string, m [7]ts.Minutes) c
 }
 
 func offer(actor domain.Actor, terms ts.Terms) cmd {
-	return func(a *ts.Timesheet) ([]domain.Event, error) { return a.Offer(actor, terms, now) }
+	return func(a *ts.Timesheet) ([]domain.Event, error) { return a.Offer(actor, terms, ts.AdjacentWeeks{}, now) }
 }
 
 func approve(actor domain.Actor, terms ts.Terms) cmd {

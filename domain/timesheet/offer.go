@@ -11,7 +11,7 @@ import (
 // the placement's approval chain. It needs at least one non-zero line or
 // entry. Offering after a rejection starts the chain again. An offer at or
 // after the entry deadline is flagged late.
-func (t *Timesheet) Offer(actor domain.Actor, terms Terms, now time.Time) ([]domain.Event, error) {
+func (t *Timesheet) Offer(actor domain.Actor, terms Terms, adj AdjacentWeeks, now time.Time) ([]domain.Event, error) {
 	if err := t.checkTerms(terms); err != nil {
 		return nil, err
 	}
@@ -28,6 +28,16 @@ func (t *Timesheet) Offer(actor domain.Actor, terms Terms, now time.Time) ([]dom
 	if !t.opened || t.TotalMinutes() == 0 {
 		return nil, domain.Rule("nothing_to_offer", "", "enter at least one line with hours before offering",
 			"Vul ten minste één urenregel in voordat u het urenbriefje aanbiedt.")
+	}
+	// Changing an entry checks it against the neighbouring weeks, but those
+	// are read, not locked: two weeks edited at the same moment can each
+	// pass against the other's old state. Offering checks every shift
+	// again, so such an overlap can never be offered (and so approved).
+	if err := CheckAdjacentWeek(t.worked, adj.Prev); err != nil {
+		return nil, err
+	}
+	if err := CheckAdjacentWeek(t.worked, adj.Next); err != nil {
+		return nil, err
 	}
 	chain := slices.Clone(terms.Chain)
 	return t.record(&Offered{
