@@ -41,7 +41,9 @@ func TestOfferApproveReject(t *testing.T) {
 		},
 		{
 			name: "offered on Monday 23:59 is in time", given: []cmd{stdLine},
-			when:  at(func(a *ts.Timesheet, n time.Time) ([]domain.Event, error) { return a.Offer(worker, terms, ts.AdjacentWeeks{}, n) }, time.Date(2026, 2, 2, 23, 59, 59, 0, ams)),
+			when: at(func(a *ts.Timesheet, n time.Time) ([]domain.Event, error) {
+				return a.Offer(worker, terms, ts.AdjacentWeeks{}, n)
+			}, time.Date(2026, 2, 2, 23, 59, 59, 0, ams)),
 			types: []string{ts.TypeOffered},
 			check: func(t *testing.T, a *ts.Timesheet, evs []domain.Event) {
 				if evs[0].(*ts.Offered).Late || a.OfferedLate() {
@@ -51,7 +53,9 @@ func TestOfferApproveReject(t *testing.T) {
 		},
 		{
 			name: "offered on Tuesday 00:00 is late", given: []cmd{stdLine},
-			when:  at(func(a *ts.Timesheet, n time.Time) ([]domain.Event, error) { return a.Offer(worker, terms, ts.AdjacentWeeks{}, n) }, time.Date(2026, 2, 3, 0, 0, 0, 0, ams)),
+			when: at(func(a *ts.Timesheet, n time.Time) ([]domain.Event, error) {
+				return a.Offer(worker, terms, ts.AdjacentWeeks{}, n)
+			}, time.Date(2026, 2, 3, 0, 0, 0, 0, ams)),
 			types: []string{ts.TypeOffered},
 			check: func(t *testing.T, a *ts.Timesheet, evs []domain.Event) {
 				if !evs[0].(*ts.Offered).Late || !a.OfferedLate() {

@@ -529,7 +529,7 @@ func (f *fakeBackend) AddRemark(_ context.Context, m commands.Meta, ref Ref, tex
 
 func (f *fakeBackend) Offer(_ context.Context, m commands.Meta, ref Ref) (commands.Result, error) {
 	return f.do(m, ref, func(t *timesheet.Timesheet, terms timesheet.Terms) ([]domain.Event, error) {
-		return t.Offer(m.Actor, terms, f.now)
+		return t.Offer(m.Actor, terms, timesheet.AdjacentWeeks{}, f.now)
 	})
 }
 
@@ -574,7 +574,18 @@ type fakeDocuments struct {
 	uploads  []DocumentUpload
 	signs    []Signature
 	declines []Signature
+	requests []string // signer account IDs asked for
 }
+
+// fakeClients are the clients the back office chooses from; fakeSigners
+// their enabled users (Acme has none).
+var (
+	fakeClients = []ClientOption{{ID: "acme", Name: "Acme"}, {ID: "bol", Name: "Bakkerij Bol"}}
+	fakeSigners = map[string][]SignerOption{
+		"bol": {{AccountID: clientActor.AccountID, Name: "Els Bol", Email: "klant@bakkerijbol.nl"},
+			{AccountID: "acc-client-2", Name: "kees@bakkerijbol.nl", Email: "kees@bakkerijbol.nl"}},
+	}
+)
 
 func newFakeDocuments(f *fakeBackend) *fakeDocuments {
 	d := &fakeDocuments{f: f}
@@ -639,6 +650,9 @@ func (d *fakeDocuments) view(a domain.Actor, doc *fakeDoc) Document {
 		out.Request = &req
 		out.CanSign = req.Status == SignatureRequested && !req.Blocked && !req.Expired && doc.signer == a.AccountID
 	}
+	out.CanRequestSignature = a.Is(domain.RoleBackoffice) && out.Kind == DocumentKindDocument &&
+		out.Category != DocumentCategoryIDCopy && (out.Request == nil || out.Request.Status == SignatureDeclined ||
+		out.Request.Status == SignatureRequested && (out.Request.Blocked || out.Request.Expired))
 	return out
 }
 
@@ -693,29 +707,90 @@ func (d *fakeDocuments) File(_ context.Context, a domain.Actor, id string) (Docu
 
 func (d *fakeDocuments) Upload(_ context.Context, m commands.Meta, in DocumentUpload) (commands.Result, error) {
 	d.mu.Lock()
+	defer d.mu.Unlock()
 	d.uploads = append(d.uploads, in)
+	clientID := m.Actor.ClientID
+	if m.Actor.Is(domain.RoleBackoffice) {
+		clientID = in.ClientID
+	}
+	names := map[string]string{"bol": "Bakkerij Bol", "acme": "Acme"}
 	switch {
-	case !m.Actor.Is(domain.RoleClient):
-		d.mu.Unlock()
+	case !m.Actor.Is(domain.RoleClient, domain.RoleBackoffice):
 		return commands.Result{}, domain.Forbidden("upload_not_allowed", "only clients", "Alleen de opdrachtgever kan documenten aanbieden.")
+	case m.Actor.Is(domain.RoleClient) && (in.Kind == DocumentKindInvoice || in.ClientID != "" && in.ClientID != clientID):
+		return commands.Result{}, domain.Forbidden("upload_not_allowed", "no invoices", "Alleen de backoffice voegt facturen toe.")
+	case names[clientID] == "":
+		return commands.Result{}, domain.Rule("client_unknown", "client_id", "There is no client with this ID.", "Er is geen opdrachtgever met deze identificatie.")
 	case strings.TrimSpace(in.Title) == "":
-		d.mu.Unlock()
 		return commands.Result{}, domain.Invalid("title_required", "title", "Enter a title.", "Vul een titel in.")
 	case len(in.Content) == 0:
-		d.mu.Unlock()
 		return commands.Result{}, domain.Invalid("file_empty", "file", "The file is empty.", "Het bestand is leeg.")
 	case len(in.Content) > MaxDocumentSize:
-		d.mu.Unlock()
 		return commands.Result{}, domain.Invalid("file_too_large", "file", "The file is larger than 2 MB.", "Het bestand is groter dan 2Mb.")
 	case strings.HasSuffix(strings.ToLower(in.FileName), ".exe"):
-		d.mu.Unlock()
 		return commands.Result{}, domain.Invalid("file_type", "file", "This kind of file is not accepted.", "Dit soort bestand wordt niet geaccepteerd.")
+	case in.Kind == DocumentKindInvoice && in.Invoice == nil:
+		return commands.Result{}, domain.Invalid("required", "invoice_number", "An invoice needs a number.", "Een factuur heeft een nummer nodig.")
+	case in.Kind == DocumentKindInvoice && in.Invoice.Number == "DUBBEL":
+		return commands.Result{}, domain.Invalid("invoice_number_used", "invoice_number", "This invoice number is in use.", "Dit factuurnummer bestaat al.")
+	}
+	kind := in.Kind
+	if kind == "" {
+		kind = DocumentKindDocument
 	}
 	d.docs = append(d.docs, &fakeDoc{Document: Document{DocumentRow: DocumentRow{
-		ID: fmt.Sprintf("d-up%d", len(d.uploads)), Kind: DocumentKindDocument, Title: in.Title, FileName: in.FileName,
-		ContentType: in.ContentType, Size: int64(len(in.Content)), ClientName: "Bakkerij Bol", Category: in.Category,
-		UploadedAt: d.f.now, UploadedBy: m.Actor.Role}}, clientID: m.Actor.ClientID, content: slices.Clone(in.Content)})
-	d.mu.Unlock()
+		ID: fmt.Sprintf("d-up%d", len(d.uploads)), Kind: kind, Title: in.Title, FileName: in.FileName,
+		ContentType: in.ContentType, Size: int64(len(in.Content)), ClientName: names[clientID], Category: in.Category,
+		UploadedAt: d.f.now, UploadedBy: m.Actor.Role, Invoice: in.Invoice}}, clientID: clientID, content: slices.Clone(in.Content)})
+	return d.f.next(), nil
+}
+
+func (d *fakeDocuments) Clients(_ context.Context, a domain.Actor) ([]ClientOption, error) {
+	if !a.Is(domain.RoleBackoffice) {
+		return []ClientOption{}, nil
+	}
+	return slices.Clone(fakeClients), nil
+}
+
+func (d *fakeDocuments) Signers(_ context.Context, a domain.Actor, id string) ([]SignerOption, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	doc, err := d.find(a, id)
+	if err != nil || !a.Is(domain.RoleBackoffice) {
+		return nil, domain.ErrNotFound
+	}
+	return slices.Clone(fakeSigners[doc.clientID]), nil
+}
+
+// RequestSignature follows the service's order: the document in scope,
+// the role, the document's state, then the signer.
+func (d *fakeDocuments) RequestSignature(_ context.Context, m commands.Meta, id, signer string) (commands.Result, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.requests = append(d.requests, signer)
+	doc, err := d.find(m.Actor, id)
+	if err != nil {
+		return commands.Result{}, err
+	}
+	if !m.Actor.Is(domain.RoleBackoffice) {
+		return commands.Result{}, domain.Forbidden("forbidden", "Only the back office asks for signatures.", "Alleen de backoffice vraagt om een handtekening.")
+	}
+	if !d.view(m.Actor, doc).CanRequestSignature {
+		return commands.Result{}, domain.Conflict("signature_request_open", "A signature request is still open.",
+			"Er staat al een verzoek tot ondertekening open voor dit document.")
+	}
+	var name string
+	for _, s := range fakeSigners[doc.clientID] {
+		if s.AccountID == signer {
+			name = s.Name
+		}
+	}
+	if name == "" {
+		return commands.Result{}, domain.Rule("signer_not_client_user", "signer_account_id", "The signer must be an active user of the client.",
+			"De ondertekenaar moet een actieve gebruiker van de opdrachtgever van het document zijn.")
+	}
+	doc.Request = &SignatureRequest{RequestedAt: d.f.now, SignerName: name, Status: SignatureRequested}
+	doc.Signature, doc.signer, doc.tan, doc.wrongTANs, doc.expired = SignatureRequested, signer, "WXYZ", 0, false
 	return d.f.next(), nil
 }
 

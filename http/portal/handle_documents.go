@@ -7,6 +7,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -105,8 +106,14 @@ func (v *view) Category(c string) string {
 	return v.T("doc.category.general")
 }
 
-// canUpload: "document aanbieden" is the client's screen (manual ch. 4).
-func canUpload(a domain.Actor) bool { return a.Is(domain.RoleClient) }
+// canUpload: "document aanbieden" is the client's screen (manual ch. 4);
+// the back office adds documents and invoices for any client through the
+// same form.
+func canUpload(a domain.Actor) bool { return a.Is(domain.RoleClient, domain.RoleBackoffice) }
+
+// isBackoffice: the screens of the bureau's staff (choosing a client,
+// invoices, asking for a signature). The ports decide all the same.
+func isBackoffice(a domain.Actor) bool { return a.Is(domain.RoleBackoffice) }
 
 // seesSeveralClients: the client column is for those who see more than one
 // client's documents.
@@ -115,10 +122,11 @@ func seesSeveralClients(a domain.Actor) bool {
 }
 
 type documentsPage struct {
-	Rows        []DocumentRow
-	ShowClient  bool
-	CanUpload   bool
-	MaxSizeText string
+	Rows          []DocumentRow
+	ShowClient    bool
+	CanUpload     bool
+	CanAddInvoice bool
+	MaxSizeText   string
 }
 
 func (s *Server) handleInvoices() http.Handler {
@@ -130,7 +138,7 @@ func (s *Server) handleInvoices() http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		v.Data = documentsPage{Rows: rows, ShowClient: seesSeveralClients(a)}
+		v.Data = documentsPage{Rows: rows, ShowClient: seesSeveralClients(a), CanAddInvoice: isBackoffice(a)}
 		s.render(w, r, http.StatusOK, "invoices", v)
 	})
 }
@@ -150,7 +158,36 @@ func (s *Server) handleDocuments() http.Handler {
 }
 
 var errUploadNotAllowed = domain.Forbidden("upload_not_allowed",
-	"Only the client can offer documents.", "Alleen de opdrachtgever kan documenten aanbieden.")
+	"Only the client and the back office can offer documents.", "Alleen de opdrachtgever en de backoffice kunnen documenten aanbieden.")
+
+// uploadPage is the upload form's data: the back office chooses the
+// client and the kind.
+type uploadPage struct {
+	Backoffice bool
+	Clients    []ClientOption
+}
+
+// uploadView is the view of the upload form (sub-page invoices when an
+// invoice is being added).
+func (s *Server) uploadView(r *http.Request, kind string) (*view, error) {
+	a := actor(r)
+	sub, title := "documents", "upload.title"
+	p := uploadPage{Backoffice: isBackoffice(a)}
+	if p.Backoffice {
+		title = "upload.title_backoffice"
+		if kind == DocumentKindInvoice {
+			sub = "invoices"
+		}
+		cs, err := s.Documents.Clients(r.Context(), a)
+		if err != nil {
+			return nil, err
+		}
+		p.Clients = cs
+	}
+	v := s.otherView(r, sub, title)
+	v.Data = p
+	return v, nil
+}
 
 func (s *Server) handleUploadPage() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -158,32 +195,51 @@ func (s *Server) handleUploadPage() http.Handler {
 			s.fail(w, r, errUploadNotAllowed)
 			return
 		}
-		v := s.otherView(r, "documents", "upload.title")
+		kind := DocumentKindDocument
+		if r.URL.Query().Get("soort") == "factuur" {
+			kind = DocumentKindInvoice
+		}
+		v, err := s.uploadView(r, kind)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		v.Form.Set("categorie", DocumentCategoryGeneral)
+		v.Form.Set("soort", kind)
 		s.render(w, r, http.StatusOK, "upload", v)
 	})
 }
 
 var uploadFields = map[string]string{"title": "title", "file": "file", "category": "category",
-	"content_type": "file", "file_name": "file", "content": "file"}
+	"content_type": "file", "file_name": "file", "content": "file",
+	"client_id": "client", "kind": "kind",
+	"invoice_number": "invoice.number", "invoice_date": "invoice.date", "amount_cents": "invoice.amount"}
 
-// handleUpload is "document aanbieden". checkCSRF has read the multipart
-// body (bounded); a body over the bound arrives unread and unchecked, and
-// only gets the form back with the error.
+// handleUpload is "document aanbieden", and the back office's "document
+// of factuur toevoegen". checkCSRF has read the multipart body (bounded);
+// a body over the bound arrives unread and unchecked, and only gets the
+// form back with the error.
 func (s *Server) handleUpload() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !canUpload(actor(r)) {
+		a := actor(r)
+		if !canUpload(a) {
 			s.fail(w, r, errUploadNotAllowed)
 			return
 		}
-		v := s.otherView(r, "documents", "upload.title")
+		kind := r.PostForm.Get("soort")
+		v, err := s.uploadView(r, kind)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		if state(r).uploadTooLarge {
 			v.Form.Set("categorie", DocumentCategoryGeneral)
+			v.Form.Set("soort", DocumentKindDocument)
 			v.Errors["file"] = v.T("upload.too_large")
 			s.render(w, r, http.StatusRequestEntityTooLarge, "upload", v)
 			return
 		}
-		in, status := readUpload(r, v)
+		in, status := readUpload(r, v, isBackoffice(a))
 		if len(v.Errors) > 0 {
 			s.render(w, r, status, "upload", v)
 			return
@@ -197,23 +253,36 @@ func (s *Server) handleUpload() http.Handler {
 			s.render(w, r, httpx.Status(err), "upload", v)
 			return
 		}
-		redirectAfter(w, r, "/overige/documenten", res.Position, "uploaded")
+		switch {
+		case in.Kind == DocumentKindInvoice:
+			redirectAfter(w, r, "/overige/facturen", res.Position, "invoice_added")
+		case isBackoffice(a):
+			redirectAfter(w, r, "/overige/documenten", res.Position, "document_added")
+		default:
+			redirectAfter(w, r, "/overige/documenten", res.Position, "uploaded")
+		}
 	})
 }
 
 // readUpload reads the upload form; errors go next to their fields in v,
-// with the status to answer them with.
-func readUpload(r *http.Request, v *view) (DocumentUpload, int) {
+// with the status to answer them with. Only the back office's form has a
+// client, a kind and invoice fields; a client user's never sends them on.
+func readUpload(r *http.Request, v *view, backoffice bool) (DocumentUpload, int) {
 	in := DocumentUpload{
 		Title:    strings.TrimSpace(r.PostForm.Get("titel")),
 		Category: r.PostForm.Get("categorie"),
+		Kind:     DocumentKindDocument,
 	}
 	if in.Category == "" {
 		in.Category = DocumentCategoryGeneral
 	}
 	v.Form.Set("titel", in.Title)
 	v.Form.Set("categorie", in.Category)
+	v.Form.Set("soort", in.Kind)
 	status := http.StatusUnprocessableEntity
+	if backoffice {
+		readBackofficeUpload(r, v, &in)
+	}
 	if in.Title == "" {
 		v.Errors["title"] = v.T("upload.title_required")
 	}
@@ -243,6 +312,122 @@ func readUpload(r *http.Request, v *view) (DocumentUpload, int) {
 	return in, status
 }
 
+// readBackofficeUpload reads the client, the kind and, for an invoice,
+// its number, date and amount.
+func readBackofficeUpload(r *http.Request, v *view, in *DocumentUpload) {
+	f := r.PostForm
+	in.ClientID = strings.TrimSpace(f.Get("opdrachtgever"))
+	v.Form.Set("opdrachtgever", in.ClientID)
+	if in.ClientID == "" {
+		v.Errors["client"] = v.T("upload.client_required")
+	}
+	switch k := f.Get("soort"); k {
+	case "", DocumentKindDocument:
+	case DocumentKindInvoice:
+		in.Kind = k
+	default:
+		v.Errors["kind"] = v.T("upload.kind_invalid")
+	}
+	v.Form.Set("soort", in.Kind)
+	number, date, amount := strings.TrimSpace(f.Get("factuurnummer")), strings.TrimSpace(f.Get("factuurdatum")), strings.TrimSpace(f.Get("bedrag"))
+	v.Form.Set("factuurnummer", number)
+	v.Form.Set("factuurdatum", date)
+	v.Form.Set("bedrag", amount)
+	if in.Kind != DocumentKindInvoice {
+		return // the invoice fields of a document are left out, not refused
+	}
+	inv := &Invoice{Number: number}
+	if number == "" {
+		v.Errors["invoice.number"] = v.T("upload.number_required")
+	}
+	if d, ok := parseInvoiceDate(date); ok {
+		inv.Date = d
+	} else {
+		v.Errors["invoice.date"] = v.T("upload.date_invalid")
+	}
+	switch cents, ok := parseAmount(amount); {
+	case amount == "":
+		v.Errors["invoice.amount"] = v.T("upload.amount_required")
+	case !ok:
+		v.Errors["invoice.amount"] = v.T("upload.amount_invalid")
+	default:
+		inv.AmountCents = cents
+	}
+	in.Invoice = inv
+}
+
+// parseInvoiceDate reads the date field: "2026-02-11" from a date input,
+// or "11-02-2026" typed where the browser has none.
+func parseInvoiceDate(s string) (time.Time, bool) {
+	for _, layout := range []string{time.DateOnly, "02-01-2006", "2-1-2006"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// maxAmountEuros bounds the amount before it is converted to cents; the
+// domain has its own, lower limit.
+const maxAmountEuros = 1_000_000_000
+
+// parseAmount reads an amount in euros as Dutch users type it: "1.234,56",
+// "1234,56", "1234", "€ 12,5", "-250,00" (a credit note). A comma is the
+// decimal separator and dots group thousands; without a comma, a single
+// dot followed by one or two digits ("12.50") is taken as the decimal
+// point, as a number pad types it.
+func parseAmount(s string) (int64, bool) {
+	s = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "€"))
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimSpace(strings.TrimPrefix(s, "-"))
+	whole, frac, hasComma := strings.Cut(s, ",")
+	if !hasComma {
+		if i := strings.LastIndex(s, "."); i >= 0 && strings.Count(s, ".") == 1 && len(s)-i-1 <= 2 {
+			whole, frac = s[:i], s[i+1:]
+		}
+	}
+	if whole == "" || len(frac) > 2 || (hasComma && frac == "") || !digits(frac) {
+		return 0, false
+	}
+	if strings.Contains(whole, ".") {
+		groups := strings.Split(whole, ".")
+		if len(groups[0]) == 0 || len(groups[0]) > 3 {
+			return 0, false
+		}
+		for _, g := range groups[1:] {
+			if len(g) != 3 {
+				return 0, false
+			}
+		}
+		whole = strings.Join(groups, "")
+	}
+	if !digits(whole) || len(whole) > 10 {
+		return 0, false
+	}
+	w, err := strconv.ParseInt(whole, 10, 64)
+	if err != nil || w > maxAmountEuros {
+		return 0, false
+	}
+	for len(frac) < 2 {
+		frac += "0"
+	}
+	f, _ := strconv.ParseInt(frac, 10, 64)
+	cents := w*100 + f
+	if neg {
+		cents = -cents
+	}
+	return cents, true
+}
+
+func digits(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 func readPart(fh *multipart.FileHeader) ([]byte, error) {
 	f, err := fh.Open()
 	if err != nil {
@@ -260,24 +445,88 @@ type documentPage struct {
 	Doc        Document
 	ShowClient bool
 	Inline     bool // the file opens in the browser (PDF, image)
+	// Signers are who the back office can ask to sign (when
+	// Doc.CanRequestSignature).
+	Signers []SignerOption
+}
+
+// documentData loads the document page into v.
+func (s *Server) documentData(r *http.Request, v *view, id string) error {
+	a := actor(r)
+	d, err := s.Documents.Document(r.Context(), a, id)
+	if err != nil {
+		return err
+	}
+	p := documentPage{Doc: d, ShowClient: seesSeveralClients(a), Inline: inlineType(d.ContentType)}
+	if d.CanRequestSignature {
+		if p.Signers, err = s.Documents.Signers(r.Context(), a, id); err != nil {
+			return err
+		}
+	}
+	if d.Kind == DocumentKindInvoice {
+		v.Sub = "invoices"
+	}
+	v.Title = d.Title
+	v.Data = p
+	return nil
 }
 
 func (s *Server) handleDocument() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		v := s.otherView(r, "documents", "document.title")
-		a := actor(r)
-		d, err := s.Documents.Document(r.Context(), a, mux.Vars(r)["id"])
-		if err != nil {
+		if err := s.documentData(r, v, mux.Vars(r)["id"]); err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		if d.Kind == DocumentKindInvoice {
-			v.Sub = "invoices"
-		}
-		v.Title = d.Title
-		v.Data = documentPage{Doc: d, ShowClient: seesSeveralClients(a), Inline: inlineType(d.ContentType)}
 		s.render(w, r, http.StatusOK, "document", v)
 	})
+}
+
+var requestFields = map[string]string{"signer_account_id": "signer"}
+
+// handleRequestSignature is the back office's "Handtekening vragen" (manual
+// §5.1): the port decides who may ask and whom; the mail with the link
+// and the TAN follows from the event.
+func (s *Server) handleRequestSignature() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := mux.Vars(r)["id"]
+		v := s.otherView(r, "documents", "document.title")
+		signer := strings.TrimSpace(r.PostForm.Get("ondertekenaar"))
+		v.Form.Set("ondertekenaar", signer)
+		status := http.StatusUnprocessableEntity
+		if signer == "" {
+			v.Errors["signer"] = v.T("request.signer_required")
+		} else {
+			res, err := s.Documents.RequestSignature(r.Context(), meta(r), id, signer)
+			if err == nil {
+				redirectAfter(w, r, documentURL(id), res.Position, "signature_requested")
+				return
+			}
+			status = httpx.Status(err)
+			switch domain.KindOf(err) {
+			case domain.KindNotFound, domain.KindForbidden, domain.KindUnauthorized:
+				s.fail(w, r, err)
+				return
+			}
+			if !v.formError(err, requestFields) {
+				s.fail(w, r, err)
+				return
+			}
+		}
+		if err := s.documentData(r, v, id); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.render(w, r, status, "document", v)
+	})
+}
+
+// SignerLabel names a signer in the select: name and e-mail address.
+func (v *view) SignerLabel(o SignerOption) string {
+	if o.Name == "" || strings.EqualFold(o.Name, o.Email) {
+		return o.Email
+	}
+	return o.Name + " (" + o.Email + ")"
 }
 
 // inlineTypes open in the browser; everything else is downloaded. SVG is

@@ -135,6 +135,7 @@ type uploadForm struct {
 	csrf, title, category, fileName, contentType string
 	content                                      []byte
 	noFile                                       bool
+	extra                                        map[string]string // the back office's fields
 }
 
 func (f uploadForm) body() (*bytes.Buffer, string) {
@@ -144,6 +145,9 @@ func (f uploadForm) body() (*bytes.Buffer, string) {
 	_ = mw.WriteField("sleutel", "k1")
 	_ = mw.WriteField("titel", f.title)
 	_ = mw.WriteField("categorie", f.category)
+	for k, v := range f.extra {
+		_ = mw.WriteField(k, v)
+	}
 	if !f.noFile {
 		hdr := textproto.MIMEHeader{}
 		hdr.Set("Content-Disposition", mime.FormatMediaType("form-data", map[string]string{"name": "bestand", "filename": f.fileName}))
@@ -302,6 +306,256 @@ func TestUploadDocument(t *testing.T) {
 			t.Fatalf("worker uploads: %d, %d calls", res.StatusCode, len(h.docs.uploads))
 		}
 	})
+
+	t.Run("a client user has no back-office fields", func(t *testing.T) {
+		h := newHarness(t)
+		h.loginAs(clientActor, "nl")
+		_, body := h.get(page)
+		for _, field := range []string{`name="opdrachtgever"`, `name="soort"`, `name="factuurnummer"`, `name="bedrag"`} {
+			if strings.Contains(body, field) {
+				t.Fatalf("the client's form has %s", field)
+			}
+		}
+		if _, body := h.get("/overige/facturen"); strings.Contains(body, `id="add-invoice"`) {
+			t.Fatal("a client user may add invoices")
+		}
+		// Posted anyway: ignored, the document is the client's own.
+		f := ok
+		f.csrf = h.token(page)
+		f.extra = map[string]string{"opdrachtgever": "acme", "soort": "invoice", "factuurnummer": "1", "factuurdatum": "2026-02-11", "bedrag": "1,00"}
+		res, _ := h.upload(f)
+		got := h.docs.uploads[len(h.docs.uploads)-1]
+		if res.StatusCode != http.StatusSeeOther || got.ClientID != "" || got.Kind != DocumentKindDocument || got.Invoice != nil {
+			t.Fatalf("client's upload with back-office fields: %d %+v", res.StatusCode, got)
+		}
+	})
+}
+
+func TestBackofficeUpload(t *testing.T) {
+	h := newHarness(t)
+	h.loginAs(backofficeActor, "nl")
+	if _, body := h.get("/overige/documenten"); !strings.Contains(body, `href="/overige/documenten/nieuw"`) {
+		t.Fatal("no upload button for the back office")
+	}
+	_, body := h.get("/overige/facturen")
+	if !regexp.MustCompile(`href="/overige/documenten/nieuw\?soort=factuur" id="add-invoice">Factuur toevoegen</a>`).MatchString(body) {
+		t.Fatalf("no button Factuur toevoegen:\n%s", body)
+	}
+	page := "/overige/documenten/nieuw?soort=factuur"
+	_, body = h.get(page)
+	for _, want := range []string{`<select id="opdrachtgever" name="opdrachtgever" required>`, `<option value="">Kies een opdrachtgever</option>`,
+		`<option value="acme">Acme</option>`, `<option value="bol">Bakkerij Bol</option>`,
+		`<option value="invoice" selected>Factuur</option>`, `id="factuurnummer"`, `id="factuurdatum" name="factuurdatum" type="date"`,
+		`id="bedrag" name="bedrag"`, `href="/overige/facturen" aria-current="page"`} {
+		if !strings.Contains(body, want) {
+			t.Fatalf("invoice form lacks %q:\n%s", want, body)
+		}
+	}
+	if _, body := h.get("/overige/documenten/nieuw"); !strings.Contains(body, `<option value="document" selected>Document</option>`) {
+		t.Fatal("the document kind is not preselected")
+	}
+	tok := h.token(page)
+	invoice := func(change func(map[string]string)) uploadForm {
+		f := uploadForm{csrf: tok, title: "Factuur 2026-0042", category: DocumentCategoryGeneral, fileName: "f.pdf",
+			contentType: "application/pdf", content: []byte("%PDF-1.4 f"),
+			extra: map[string]string{"opdrachtgever": "acme", "soort": "invoice", "factuurnummer": "2026-0042",
+				"factuurdatum": "2026-02-11", "bedrag": "1.234,56"}}
+		if change != nil {
+			change(f.extra)
+		}
+		return f
+	}
+
+	errorCases := []struct {
+		name   string
+		change func(map[string]string)
+		status int
+		field  string
+		msg    string
+	}{
+		{"no client", func(m map[string]string) { m["opdrachtgever"] = "" }, 422, "client", "Kies een opdrachtgever."},
+		{"unknown client", func(m map[string]string) { m["opdrachtgever"] = "nobody" }, 422, "client", "Er is geen opdrachtgever met deze identificatie."},
+		{"bad kind", func(m map[string]string) { m["soort"] = "loonstrook" }, 422, "kind", "Kies document of factuur."},
+		{"no number", func(m map[string]string) { m["factuurnummer"] = " " }, 422, "invoice.number", "Vul het factuurnummer in."},
+		{"number refused by the service", func(m map[string]string) { m["factuurnummer"] = "DUBBEL" }, 400, "invoice.number", "Dit factuurnummer bestaat al."},
+		{"no date", func(m map[string]string) { m["factuurdatum"] = "" }, 422, "invoice.date", "Vul een geldige factuurdatum in."},
+		{"impossible date", func(m map[string]string) { m["factuurdatum"] = "2026-02-30" }, 422, "invoice.date", "Vul een geldige factuurdatum in."},
+		{"no amount", func(m map[string]string) { m["bedrag"] = "" }, 422, "invoice.amount", "Vul het bedrag in."},
+		{"amount in words", func(m map[string]string) { m["bedrag"] = "twaalf" }, 422, "invoice.amount", "Vul een geldig bedrag in, bijvoorbeeld 1.234,56."},
+		{"amount with three decimals", func(m map[string]string) { m["bedrag"] = "12,345" }, 422, "invoice.amount", "Vul een geldig bedrag in"},
+		{"amount with bad grouping", func(m map[string]string) { m["bedrag"] = "12.34.567,00" }, 422, "invoice.amount", "Vul een geldig bedrag in"},
+	}
+	for _, c := range errorCases {
+		t.Run(c.name, func(t *testing.T) {
+			before := len(h.docs.uploads)
+			f := invoice(c.change)
+			res, body := h.upload(f)
+			if res.StatusCode != c.status {
+				t.Fatalf("status %d, want %d\n%s", res.StatusCode, c.status, body)
+			}
+			if !regexp.MustCompile(`id="err-` + regexp.QuoteMeta(c.field) + `">[^<]*` + regexp.QuoteMeta(c.msg)).MatchString(body) {
+				t.Fatalf("no %q next to %s:\n%s", c.msg, c.field, body)
+			}
+			if c.status == 422 && c.field != "client" && len(h.docs.uploads) != before {
+				t.Fatal("a form with errors reached the service")
+			}
+			// The form keeps what was entered.
+			if !strings.Contains(body, `value="`+f.extra["bedrag"]+`"`) || (f.extra["opdrachtgever"] == "acme" && !strings.Contains(body, `<option value="acme" selected>`)) {
+				t.Fatalf("the entered values are not kept:\n%s", body)
+			}
+		})
+	}
+
+	amounts := []struct {
+		in   string
+		want int64
+	}{{"1.234,56", 123456}, {"1234,56", 123456}, {"€ 1234", 123400}, {"12.50", 1250}, {"-250,00", -25000}, {"0,5", 50}}
+	for _, a := range amounts {
+		res, body := h.upload(invoice(func(m map[string]string) { m["bedrag"] = a.in }))
+		loc := res.Header.Get("Location")
+		if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/overige/facturen?") || !strings.Contains(loc, "na=") ||
+			!strings.Contains(loc, "ok=invoice_added") {
+			t.Fatalf("%s: %d %q\n%s", a.in, res.StatusCode, loc, body)
+		}
+		got := h.docs.uploads[len(h.docs.uploads)-1]
+		want := Invoice{Number: "2026-0042", Date: time.Date(2026, 2, 11, 0, 0, 0, 0, time.UTC), AmountCents: a.want}
+		if got.ClientID != "acme" || got.Kind != DocumentKindInvoice || got.Invoice == nil || *got.Invoice != want || got.Title != "Factuur 2026-0042" {
+			t.Fatalf("%s: uploaded %+v %+v", a.in, got, got.Invoice)
+		}
+	}
+	_, body = h.get("/overige/facturen?ok=invoice_added")
+	if !strings.Contains(body, "De factuur is toegevoegd.") || !strings.Contains(body, "-€ 250,00") && !strings.Contains(body, "€ -250,00") {
+		t.Fatalf("invoice list after adding:\n%s", body)
+	}
+
+	// A document: the invoice fields are left out.
+	f := invoice(func(m map[string]string) { m["soort"] = "document"; m["bedrag"] = "onzin" })
+	res, _ := h.upload(f)
+	got := h.docs.uploads[len(h.docs.uploads)-1]
+	if res.StatusCode != http.StatusSeeOther || !strings.Contains(res.Header.Get("Location"), "ok=document_added") ||
+		got.Kind != DocumentKindDocument || got.Invoice != nil || got.ClientID != "acme" {
+		t.Fatalf("back office document: %d %q %+v", res.StatusCode, res.Header.Get("Location"), got)
+	}
+}
+
+func TestParseAmount(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want int64
+		ok   bool
+	}{
+		{"1.234,56", 123456, true}, {"1234,56", 123456, true}, {"1234", 123400, true}, {"1.234", 123400, true},
+		{"1.234.567,8", 123456780, true}, {"€ 12,5", 1250, true}, {"€12,50", 1250, true}, {"12.50", 1250, true},
+		{"0,01", 1, true}, {"-250,00", -25000, true}, {"- 1,00", -100, true}, {"1000000000", 100000000000, true},
+		{"", 0, false}, {",50", 0, false}, {"12,", 0, false}, {"12,345", 0, false}, {"1.23,00", 0, false},
+		{"1234.567,00", 0, false}, {".123", 0, false}, {"1,234.56", 0, false}, {"12.5.0", 0, false}, {"+5", 0, false},
+		{"--5", 0, false}, {"1 234,00", 0, false}, {"1e3", 0, false}, {"1000000001", 0, false}, {"99999999999999999999", 0, false},
+		{"١٢", 0, false},
+	} {
+		got, ok := parseAmount(c.in)
+		if ok != c.ok || got != c.want {
+			t.Errorf("parseAmount(%q) = %d, %v; want %d, %v", c.in, got, ok, c.want, c.ok)
+		}
+	}
+}
+
+func TestRequestSignature(t *testing.T) {
+	h := newHarness(t)
+	h.loginAs(backofficeActor, "nl")
+	// Open, signed, ID copy, invoice: no form.
+	for _, id := range []string{"d-contract", "d-instructies", "d-id", "i-0012"} {
+		if _, body := h.get("/overige/documenten/" + id); strings.Contains(body, `id="request-signature"`) {
+			t.Errorf("%s offers a signature request", id)
+		}
+	}
+	if _, body := h.get("/overige/documenten/d-acme"); !strings.Contains(body, `id="no-signers">Deze opdrachtgever heeft geen actieve gebruikers.`) ||
+		strings.Contains(body, `id="request-form"`) {
+		t.Fatalf("a client without users:\n%s", body)
+	}
+	// The open request expires: the back office can ask again.
+	h.docs.mu.Lock()
+	h.docs.docs[0].expired = true
+	h.docs.mu.Unlock()
+	page := "/overige/documenten/d-contract"
+	action := page + "/handtekening"
+	_, body := h.get(page)
+	for _, want := range []string{`<h2 id="req-h">Handtekening vragen</h2>`, `<form method="post" action="` + action + `"`,
+		`<option value="acc-client">Els Bol (klant@bakkerijbol.nl)</option>`, `<option value="acc-client-2">kees@bakkerijbol.nl</option>`,
+		`id="request-submit">Handtekening vragen</button>`} {
+		if !strings.Contains(body, want) {
+			t.Fatalf("request form lacks %q:\n%s", want, body)
+		}
+	}
+
+	res, body := h.post(action, url.Values{"csrf": {h.token(page)}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-signer">Kies een ondertekenaar.`) || len(h.docs.requests) != 0 {
+		t.Fatalf("without a signer: %d %d\n%s", res.StatusCode, len(h.docs.requests), body)
+	}
+	res, body = h.post(action, url.Values{"csrf": {h.token(page)}, "ondertekenaar": {"acc-other"}})
+	if res.StatusCode < 400 || !strings.Contains(body, `id="err-signer">De ondertekenaar moet een actieve gebruiker`) {
+		t.Fatalf("a signer of another client: %d\n%s", res.StatusCode, body)
+	}
+	before := len(h.docs.requests)
+	if res, _ := h.post(action, url.Values{"csrf": {"bm90IHRoZSB0b2tlbg"}, "ondertekenaar": {"acc-client"}}); res.StatusCode != http.StatusForbidden ||
+		len(h.docs.requests) != before {
+		t.Fatalf("bad CSRF: %d", res.StatusCode)
+	}
+
+	res, _ = h.post(action, url.Values{"csrf": {h.token(page)}, "sleutel": {"k2"}, "ondertekenaar": {"acc-client"}})
+	loc := res.Header.Get("Location")
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, page+"?") || !strings.Contains(loc, "na=") || !strings.Contains(loc, "ok=signature_requested") {
+		t.Fatalf("request: %d %q", res.StatusCode, loc)
+	}
+	if got := h.docs.requests[len(h.docs.requests)-1]; got != "acc-client" {
+		t.Fatalf("asked %q", got)
+	}
+	waits := len(h.fake.waits)
+	_, body = h.get(loc)
+	if len(h.fake.waits) != waits+1 || !strings.Contains(body, "Het verzoek is verstuurd.") || !strings.Contains(body, "✎</span> Ter ondertekening") ||
+		strings.Contains(body, `id="request-form"`) {
+		t.Fatalf("after the request:\n%s", body)
+	}
+	// Asked again while open: the port refuses, the page says why.
+	res, body = h.post(action, url.Values{"csrf": {h.token(page)}, "ondertekenaar": {"acc-client"}})
+	if res.StatusCode != http.StatusConflict || !strings.Contains(body, `id="form-error"`) || !strings.Contains(body, "Er staat al een verzoek tot ondertekening open") {
+		t.Fatalf("second request: %d\n%s", res.StatusCode, body)
+	}
+
+	h.loginAs(backofficeActor, "en")
+	if _, body := h.get("/overige/documenten/d-acme"); !strings.Contains(body, "Ask for a signature") || !strings.Contains(body, "This client has no active users.") {
+		t.Fatal("English request section")
+	}
+}
+
+// TestRequestSignatureNotForOthers: nobody but the back office sees the
+// form, and a POST by anyone else is refused by the port.
+func TestRequestSignatureNotForOthers(t *testing.T) {
+	h := newHarness(t)
+	h.docs.mu.Lock()
+	h.docs.docs[0].expired = true // the back office could ask again
+	h.docs.mu.Unlock()
+	for _, c := range []struct {
+		actor  domain.Actor
+		status int
+	}{{clientActor, http.StatusForbidden}, {intermediaryActor, http.StatusForbidden}, {workerActor, http.StatusForbidden}} {
+		h.loginAs(c.actor, "nl")
+		if _, body := h.get("/overige/documenten/d-contract"); strings.Contains(body, `id="request-signature"`) {
+			t.Errorf("%s sees the request form", c.actor.Role)
+		}
+		before := len(h.docs.requests)
+		res, _ := h.post("/overige/documenten/d-contract/handtekening", url.Values{"csrf": {h.token("/")}, "ondertekenaar": {clientActor.AccountID}})
+		if res.StatusCode != c.status || len(h.docs.requests) != before+1 {
+			t.Errorf("%s: POST = %d, want %d from the port", c.actor.Role, res.StatusCode, c.status)
+		}
+	}
+	// Outside the scope: not found.
+	h.loginAs(clientActor, "nl")
+	if res, _ := h.post("/overige/documenten/d-acme/handtekening", url.Values{"csrf": {h.token("/")}, "ondertekenaar": {"x"}}); res.StatusCode != http.StatusNotFound {
+		t.Fatalf("another client's document: %d", res.StatusCode)
+	}
+	if h.docs.byStatus(SignatureRequested) != 1 || h.docs.docs[0].signer != clientActor.AccountID {
+		t.Fatal("a refused request changed the document")
+	}
 }
 
 func TestDocumentFile(t *testing.T) {

@@ -161,6 +161,14 @@ func TestEveryPageRenders(t *testing.T) {
 			check("/demo/berichten")
 			check("/overige/documenten")
 			check("/overige/documenten/d-id")
+			check("/overige/facturen")
+			check("/overige/documenten/nieuw")
+			check("/overige/documenten/nieuw?soort=factuur")
+			check("/overige/documenten/d-acme") // no signers
+			h.docs.mu.Lock()
+			h.docs.docs[0].expired = true // the request form with its signers
+			h.docs.mu.Unlock()
+			check("/overige/documenten/d-contract")
 		})
 	}
 }

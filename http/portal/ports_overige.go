@@ -26,8 +26,10 @@ type Documents interface {
 	// File is the document's content, for download or printing.
 	File(ctx context.Context, actor domain.Actor, id string) (DocumentFile, error)
 	// Upload is "document aanbieden": a client user offers a document of
-	// kind "document" for their company. At most MaxDocumentSize bytes.
-	// Errors name the field ("file", "title").
+	// kind "document" for their company; the back office adds a document or
+	// an invoice for any client. At most MaxDocumentSize bytes. Errors name
+	// the field ("file", "title", "client_id", "invoice_number",
+	// "invoice_date", "amount_cents").
 	Upload(ctx context.Context, meta commands.Meta, in DocumentUpload) (commands.Result, error)
 	// Sign is "Akkoord" on the open signature request of document id, by
 	// the account it was requested from. A wrong TAN is a *domain.Error of
@@ -37,7 +39,23 @@ type Documents interface {
 	// Decline is "Niet akkoord" (the back office gets a mail). It needs the
 	// TAN too; ReadConfirmed is not required.
 	Decline(ctx context.Context, meta commands.Meta, id string, in Signature) (commands.Result, error)
+	// Clients are the companies the back office may add documents for, by name
+	// (empty for everyone else).
+	Clients(ctx context.Context, actor domain.Actor) ([]ClientOption, error)
+	// Signers are the enabled client users of the document's client who may be
+	// asked to sign it (back office only; not-found for others).
+	Signers(ctx context.Context, actor domain.Actor, documentID string) ([]SignerOption, error)
+	// RequestSignature asks signer to sign the document (back office only); the
+	// mail with the link and the TAN follows. Errors name the field
+	// ("signer_account_id").
+	RequestSignature(ctx context.Context, meta commands.Meta, documentID, signerAccountID string) (commands.Result, error)
 }
+
+// ClientOption is a client in the back office's upload form.
+type ClientOption struct{ ID, Name string }
+
+// SignerOption is a client user the back office can ask to sign.
+type SignerOption struct{ AccountID, Name, Email string }
 
 // MaxDocumentSize is the largest file a document may have (manual ch. 4: 2 MB).
 const MaxDocumentSize = 2 << 20
@@ -101,6 +119,10 @@ type Document struct {
 	// CanSign: the request is open, the actor is its signer and it is not
 	// blocked by wrong TANs.
 	CanSign bool
+	// CanRequestSignature: the actor is the back office, the document is of
+	// kind document and no ID copy, not signed, and has no open request
+	// that is neither blocked nor expired.
+	CanRequestSignature bool
 }
 
 // SignatureRequest is a request to sign a document (manual §5.1).
@@ -123,6 +145,11 @@ type DocumentFile struct {
 
 // DocumentUpload is the form "document aanbieden".
 type DocumentUpload struct {
+	// ClientID, Kind and Invoice are the back office's: client users
+	// upload documents for their own company.
+	ClientID    string
+	Kind        string   // DocumentKindDocument ("" too) or DocumentKindInvoice
+	Invoice     *Invoice // for kind invoice
 	Title       string
 	Category    string // DocumentCategoryGeneral (default) or DocumentCategoryIDCopy
 	FileName    string

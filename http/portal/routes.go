@@ -68,6 +68,7 @@ func (s *Server) routes() {
 		in.Handle("/overige/documenten/nieuw", s.handleUploadPage()).Methods(http.MethodGet)
 		in.Handle(doc, s.handleDocument()).Methods(http.MethodGet)
 		in.Handle(doc+"/bestand", s.handleFile()).Methods(http.MethodGet, http.MethodHead)
+		in.Handle(doc+"/handtekening", s.handleRequestSignature()).Methods(http.MethodPost)
 		// The link in the signing e-mail (manual §5.1); after the login
 		// the user comes back here.
 		sign := "/documenten/{id:[0-9A-Za-z_-]{1,64}}/ondertekenen"

@@ -32,7 +32,7 @@ func newPortal(o Options, f *features, rt *projections.Runtime) (*portal.Server,
 	if err != nil {
 		return nil, err
 	}
-	docs, err := portalwire.NewDocuments(f.docCommands, f.docQueries)
+	docs, err := portalwire.NewDocuments(f.docCommands, f.docQueries, f.idQuery)
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	doccmd "backoffice/commands/document"
+	"backoffice/internal/demo"
 )
 
 // signMail waits for the signing mail to `to` (the mail projector and the
@@ -174,5 +175,107 @@ func TestUploadAnIDCopy(t *testing.T) {
 		if status, _ := u.get(file); status == http.StatusOK {
 			t.Errorf("a client or intermediary user got the ID copy's file (%s)", file)
 		}
+	}
+}
+
+// postMultipart submits the portal's upload form with a file, as a
+// browser without JavaScript does (following the redirect).
+func (u *httpUser) postMultipart(path string, fields map[string]string, fileName string, content []byte) (int, string) {
+	u.t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fields["csrf"] = u.csrf
+	for k, v := range fields {
+		if err := mw.WriteField(k, v); err != nil {
+			u.t.Fatal(err)
+		}
+	}
+	fw, err := mw.CreateFormFile("bestand", fileName)
+	if err != nil {
+		u.t.Fatal(err)
+	}
+	_, _ = fw.Write(content)
+	if err := mw.Close(); err != nil {
+		u.t.Fatal(err)
+	}
+	req, err := http.NewRequest(http.MethodPost, u.base+path, &buf)
+	if err != nil {
+		u.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return u.do(req)
+}
+
+// TestBackofficeAsksASignature is manual §5.1 from the bureau's side, all
+// in the portal: the back office adds a PDF for the garden centre and an
+// invoice, asks Marieke to sign the PDF, the mail brings her the link and
+// the TAN, and she signs. The bakery's user never sees the document, and
+// Marieke cannot ask for signatures herself.
+func TestBackofficeAsksASignature(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	bo := e.login(t, demo.BackofficeMail)
+	status, body := bo.get("/overige/documenten/nieuw")
+	if status != http.StatusOK || !strings.Contains(body, `<option value="`+demo.ClientGarden+`">Tuincentrum Het Groene Blad</option>`) {
+		t.Fatalf("the back office's upload form: %d\n%s", status, body)
+	}
+	const title = "Huisregels tuincentrum 2026"
+	status, body = bo.postMultipart("/overige/documenten", map[string]string{"sleutel": "e2e-upload-1", "opdrachtgever": demo.ClientGarden,
+		"soort": "document", "titel": title, "categorie": "general"}, "huisregels.pdf", []byte("%PDF-1.4\n% huisregels\n%%EOF\n"))
+	if status != http.StatusOK || !strings.Contains(body, "Het document is toegevoegd.") || !strings.Contains(body, title) {
+		t.Fatalf("upload: %d\n%s", status, body)
+	}
+	m := regexp.MustCompile(`/overige/documenten/([0-9A-Za-z_-]+)"[^>]*>\s*` + title).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("the new document is not linked in the list:\n%s", body)
+	}
+	id := m[1]
+	docPage := "/overige/documenten/" + id
+
+	// An invoice for the garden centre, amount as a Dutch user types it.
+	status, body = bo.postMultipart("/overige/documenten", map[string]string{"sleutel": "e2e-upload-2", "opdrachtgever": demo.ClientGarden,
+		"soort": "invoice", "titel": "Factuur 2026-0099", "categorie": "general", "factuurnummer": "2026-0099",
+		"factuurdatum": "2026-02-06", "bedrag": "1.234,56"}, "factuur.pdf", []byte("%PDF-1.4\n% factuur\n%%EOF\n"))
+	if status != http.StatusOK || !strings.Contains(body, "De factuur is toegevoegd.") || !strings.Contains(body, "2026-0099") {
+		t.Fatalf("invoice: %d\n%s", status, body)
+	}
+
+	_, body = bo.get(docPage)
+	signer := regexp.MustCompile(`<option value="([^"]+)">Marieke Groen \(` + regexp.QuoteMeta(mariekeEmail) + `\)</option>`).FindStringSubmatch(body)
+	if signer == nil {
+		t.Fatalf("Marieke is not offered as the signer:\n%s", body)
+	}
+	status, body = bo.post(docPage+"/handtekening", url.Values{"sleutel": {"e2e-request-1"}, "ondertekenaar": {signer[1]}})
+	if status != http.StatusOK || !strings.Contains(body, "Het verzoek is verstuurd.") || !strings.Contains(body, "Ter ondertekening") ||
+		strings.Contains(body, `id="request-form"`) {
+		t.Fatalf("asking for the signature: %d\n%s", status, body)
+	}
+
+	path, tan := signMail(t, e, mariekeEmail)
+	if path != "/documenten/"+id+"/ondertekenen" {
+		t.Fatalf("the mail links %s, not the new document %s", path, id)
+	}
+	kees := e.login(t, keesEmail)
+	for _, p := range []string{docPage, path} {
+		if status, _ := kees.get(p); status != http.StatusNotFound {
+			t.Errorf("the bakery's user GET %s: %d, want 404", p, status)
+		}
+	}
+	marieke := e.login(t, mariekeEmail)
+	if _, body := marieke.get(docPage); strings.Contains(body, `id="request-signature"`) {
+		t.Error("the client user is offered the request form")
+	}
+	if status, _ := marieke.post(docPage+"/handtekening", url.Values{"ondertekenaar": {signer[1]}}); status != http.StatusForbidden {
+		t.Errorf("the client user asking for a signature: %d, want 403", status)
+	}
+	if _, body := marieke.get("/overige/facturen"); !strings.Contains(body, "2026-0099") || !strings.Contains(body, "€ 1.234,56") {
+		t.Errorf("Marieke's invoices:\n%s", body)
+	}
+	status, body = marieke.post(path, url.Values{"tan": {tan}, "gelezen": {"1"}, "besluit": {"akkoord"}})
+	if status != http.StatusOK || !strings.Contains(body, "Ondertekend") {
+		t.Fatalf("Marieke signs: %d\n%s", status, body)
+	}
+	if _, body := bo.get(docPage); !strings.Contains(body, "Ondertekend") || strings.Contains(body, `id="request-signature"`) {
+		t.Fatalf("the back office's page after signing:\n%s", body)
 	}
 }

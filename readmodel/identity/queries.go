@@ -469,3 +469,39 @@ func (q *Queries) DisplayName(ctx context.Context, accountID string) (string, er
 	}
 	return name, nil
 }
+
+// ClientUser is a login of a client's company as the back office picks
+// one, e.g. to ask for a signature.
+type ClientUser struct {
+	AccountID string `json:"account_id"`
+	// Name is the contact's name for the contact's own account, otherwise
+	// the e-mail address (other users have no name of their own).
+	Name  string `json:"name"`
+	Email string `json:"email"`
+}
+
+// ClientUsers lists the enabled client users of clientID, by name. It is
+// for the back office only: anyone else gets domain.ErrNotFound, so the
+// answer says nothing about the client.
+func (q *Queries) ClientUsers(ctx context.Context, a domain.Actor, clientID string) ([]ClientUser, error) {
+	if !account.IsStaff(a) {
+		return nil, domain.ErrNotFound
+	}
+	rows, err := q.pool.Query(ctx, `SELECT a.account_id, coalesce(nullif(c.contact_name, ''), a.email), a.email
+		FROM accounts a
+		LEFT JOIN clients c ON c.client_id = a.client_id AND lower(c.contact_email) = a.email
+		WHERE a.role = 'client' AND a.client_id = $1 AND NOT a.disabled
+		ORDER BY 2, a.email, a.account_id`, clientID)
+	if err != nil {
+		return nil, fmt.Errorf("readmodel/identity: unable to read client users: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ClientUser, error) {
+		var u ClientUser
+		err := r.Scan(&u.AccountID, &u.Name, &u.Email)
+		return u, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("readmodel/identity: unable to read client users: %w", err)
+	}
+	return out, nil
+}

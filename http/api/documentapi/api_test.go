@@ -10,6 +10,7 @@ import (
 	cmd "backoffice/commands/document"
 	dt "backoffice/commands/document/documenttest"
 	doc "backoffice/domain/document"
+	"backoffice/eventstore"
 )
 
 // seedDocs: a general document and an ID copy of w1 for c1, a document for
@@ -114,7 +115,7 @@ func TestAuthorization(t *testing.T) {
 
 func TestBadInput(t *testing.T) {
 	e := newEnv(t)
-	general, _, _, _ := seedDocs(t, e)
+	general, _, _, pos := seedDocs(t, e)
 	tests := []struct {
 		name        string
 		r           func() response
@@ -173,7 +174,13 @@ func TestBadInput(t *testing.T) {
 			}
 		})
 	}
-	// None of the bad attempts counted as a wrong TAN.
+	// None of the bad attempts counted as a wrong TAN. The TAN's row is
+	// written by the mail projector: wait for it to pass the request.
+	p, err := eventstore.ParsePosition(pos)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Wait(t, p)
 	var attempts int
 	if err := e.Pool.QueryRow(context.Background(), `SELECT attempts FROM document_tans WHERE document_id = $1`, general).Scan(&attempts); err != nil || attempts != 0 {
 		t.Fatalf("attempts %d (%v)", attempts, err)

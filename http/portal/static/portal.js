@@ -80,3 +80,16 @@
     if (f && f.size > max) { input.reportValidity(); }
   });
 })();
+
+// The back office's upload form: the invoice fields only for an invoice.
+// Without script they are always shown and ignored for a document.
+(function () {
+  "use strict";
+  var kind = document.querySelector("select[data-invoice-fields]");
+  if (!kind) { return; }
+  var fields = document.getElementById(kind.getAttribute("data-invoice-fields"));
+  if (!fields) { return; }
+  function toggle() { fields.hidden = kind.value !== "invoice"; }
+  kind.addEventListener("change", toggle);
+  toggle();
+})();

@@ -7,26 +7,30 @@ import (
 	"backoffice/commands"
 	cmd "backoffice/commands/document"
 	"backoffice/domain"
+	"backoffice/domain/account"
 	doc "backoffice/domain/document"
 	"backoffice/http/portal"
 	rm "backoffice/readmodel/documents"
+	rmid "backoffice/readmodel/identity"
 )
 
-// Documents adapts commands/document and readmodel/documents to
+// Documents adapts commands/document, readmodel/documents and (for the
+// back office's choice of client and signer) readmodel/identity to
 // portal.Documents.
 type Documents struct {
 	commands *cmd.Handler
 	queries  *rm.Queries
+	identity *rmid.Queries
 }
 
 var _ portal.Documents = (*Documents)(nil)
 
-// NewDocuments returns the adapter; both dependencies are required.
-func NewDocuments(c *cmd.Handler, q *rm.Queries) (*Documents, error) {
-	if c == nil || q == nil {
-		return nil, errors.New("portalwire: NewDocuments: commands and queries are required")
+// NewDocuments returns the adapter; every dependency is required.
+func NewDocuments(c *cmd.Handler, q *rm.Queries, ids *rmid.Queries) (*Documents, error) {
+	if c == nil || q == nil || ids == nil {
+		return nil, errors.New("portalwire: NewDocuments: commands, document queries and identity queries are required")
 	}
-	return &Documents{commands: c, queries: q}, nil
+	return &Documents{commands: c, queries: q, identity: ids}, nil
 }
 
 // List implements portal.Documents.
@@ -48,7 +52,8 @@ func (d *Documents) Document(ctx context.Context, actor domain.Actor, id string)
 	if err != nil {
 		return portal.Document{}, err
 	}
-	out := portal.Document{DocumentRow: documentRowOf(det.Row), SHA256: det.SHA256, CanSign: det.CanSign}
+	out := portal.Document{DocumentRow: documentRowOf(det.Row), SHA256: det.SHA256, CanSign: det.CanSign,
+		CanRequestSignature: canRequestSignature(actor, det)}
 	if r := det.Request; r != nil {
 		sr := &portal.SignatureRequest{RequestedAt: r.RequestedAt, SignerName: r.SignerName, Status: r.Status,
 			Remark: r.Remark, Blocked: r.Blocked, Expired: r.Expired}
@@ -69,11 +74,80 @@ func (d *Documents) File(ctx context.Context, actor domain.Actor, id string) (po
 	return portal.DocumentFile{FileName: f.FileName, ContentType: f.ContentType, Content: f.Content}, nil
 }
 
-// Upload implements portal.Documents: a document for the actor's own
-// company (the browser's content type is ignored; the server sniffs).
+// canRequestSignature mirrors the domain's rules (document.RequestSignature)
+// so the page offers the form only where the command would accept it; the
+// command still decides.
+func canRequestSignature(a domain.Actor, d rm.Detail) bool {
+	if !account.IsStaff(a) || doc.Kind(d.Kind) != doc.KindDocument || doc.Category(d.Category) == doc.CategoryIDCopy {
+		return false
+	}
+	r := d.Request
+	switch {
+	case r == nil:
+		return true
+	case r.Status == string(doc.RequestSigned):
+		return false
+	case r.Status == string(doc.RequestOpen):
+		return r.Expired || r.Blocked
+	}
+	return true // declined
+}
+
+// Upload implements portal.Documents: a client user's document for their
+// own company, or the back office's document or invoice for the client it
+// names (the command decides who may do what; the browser's content type
+// is ignored, the server sniffs).
 func (d *Documents) Upload(ctx context.Context, meta commands.Meta, in portal.DocumentUpload) (commands.Result, error) {
-	res, _, err := d.commands.Upload(ctx, meta, cmd.Upload{Kind: doc.KindDocument, Category: doc.Category(in.Category),
-		Title: in.Title, FileName: in.FileName, Content: in.Content})
+	up := cmd.Upload{ClientID: in.ClientID, Kind: doc.Kind(in.Kind), Category: doc.Category(in.Category),
+		Title: in.Title, FileName: in.FileName, Content: in.Content}
+	if up.Kind == "" {
+		up.Kind = doc.KindDocument
+	}
+	if in.Invoice != nil {
+		up.Invoice = &doc.Invoice{Number: in.Invoice.Number, Date: in.Invoice.Date, AmountCents: in.Invoice.AmountCents}
+	}
+	res, _, err := d.commands.Upload(ctx, meta, up)
+	return res, err
+}
+
+// Clients implements portal.Documents: every client for the back office,
+// nobody else chooses one.
+func (d *Documents) Clients(ctx context.Context, actor domain.Actor) ([]portal.ClientOption, error) {
+	if !account.IsStaff(actor) {
+		return []portal.ClientOption{}, nil
+	}
+	cs, err := d.identity.Clients(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]portal.ClientOption, 0, len(cs))
+	for _, c := range cs {
+		out = append(out, portal.ClientOption{ID: c.ID, Name: c.Name})
+	}
+	return out, nil
+}
+
+// Signers implements portal.Documents: the document in the actor's scope,
+// then its client's users (a back-office-only query).
+func (d *Documents) Signers(ctx context.Context, actor domain.Actor, documentID string) ([]portal.SignerOption, error) {
+	det, err := d.queries.Document(ctx, actor, documentID)
+	if err != nil {
+		return nil, err
+	}
+	us, err := d.identity.ClientUsers(ctx, actor, det.ClientID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]portal.SignerOption, 0, len(us))
+	for _, u := range us {
+		out = append(out, portal.SignerOption{AccountID: u.AccountID, Name: u.Name, Email: u.Email})
+	}
+	return out, nil
+}
+
+// RequestSignature implements portal.Documents.
+func (d *Documents) RequestSignature(ctx context.Context, meta commands.Meta, documentID, signerAccountID string) (commands.Result, error) {
+	res, _, err := d.commands.RequestSignature(ctx, meta, documentID, signerAccountID)
 	return res, err
 }
 

@@ -1,0 +1,71 @@
+package identity_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"reflect"
+	"testing"
+
+	"backoffice/domain"
+	it "backoffice/http/api/identityapi/identitytest"
+	rm "backoffice/readmodel/identity"
+)
+
+// TestClientUsers: the back office gets the enabled users of one client,
+// the contact by name and others by e-mail address; everyone else gets
+// not-found, even for their own client.
+func TestClientUsers(t *testing.T) {
+	e := it.New(t)
+	ctx := context.Background()
+	bo := e.Login(t, it.BackofficeEmail, it.BackofficePassword)
+	r := it.Want(t, e.Do(t, http.MethodPost, "/intermediaries", bo, map[string]any{"name": "Flex",
+		"contact": map[string]string{"name": "Anna de Boer", "email": "anna@flex.test"}}), http.StatusCreated)
+	interID := r.Str(t, "id")
+	client := func(name, contact, email string) (string, string, string) {
+		r := it.Want(t, e.Do(t, http.MethodPost, "/clients", bo, map[string]any{
+			"intermediary_id": interID, "name": name, "kvk": "12345678",
+			"address":        map[string]string{"street": "Dorpsstraat", "house_number": "1", "postal_code": "1234 AB", "city": "Utrecht"},
+			"contact":        map[string]string{"name": contact, "email": email, "mobile": "0612345678"},
+			"agreement_from": "2025-01-06",
+			"agreement": map[string]any{"hour_types": []map[string]any{{"code": "100", "name": "Normaal", "percentage": 100}},
+				"normal_hour_type": "100", "entered_by": "client", "approval_chain": []string{"intermediary"}},
+		}), http.StatusCreated)
+		return r.Str(t, "id"), r.Str(t, "account_id"), r.Str(t, "position")
+	}
+	clientID, contactAcc, _ := client("Bakkerij", "Kees Bakker", "Kees@Bakkerij.test")
+	otherID, _, pos := client("Transport", "Piet Smit", "piet@transport.test")
+	it.Want(t, e.Do(t, http.MethodGet, "/clients?min_position="+pos, bo, nil), http.StatusOK)
+	it.Want(t, e.Do(t, http.MethodGet, "/accounts?min_position="+pos, bo, nil), http.StatusOK)
+	// A second user of the company, a disabled one, and a worker of it.
+	if _, err := e.Pool.Exec(ctx, `INSERT INTO accounts (account_id, email, role, client_id, disabled, created_at) VALUES
+		('second', 'zoe@bakkerij.test', 'client', $1, false, now()),
+		('gone', 'oud@bakkerij.test', 'client', $1, true, now()),
+		('wrk', 'jan@bakkerij.test', 'worker', '', false, now())`, clientID); err != nil {
+		t.Fatal(err)
+	}
+
+	got, err := e.Queries.ClientUsers(ctx, domain.Actor{Role: domain.RoleBackoffice, AccountID: "bo"}, clientID)
+	want := []rm.ClientUser{
+		{AccountID: contactAcc, Name: "Kees Bakker", Email: "kees@bakkerij.test"},
+		{AccountID: "second", Name: "zoe@bakkerij.test", Email: "zoe@bakkerij.test"},
+	}
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("back office: %+v %v\nwant %+v", got, err, want)
+	}
+	if got, err := e.Queries.ClientUsers(ctx, domain.Actor{Role: domain.RoleBackoffice}, "no-such-client"); err != nil || len(got) != 0 {
+		t.Fatalf("unknown client: %+v %v", got, err)
+	}
+	for _, a := range []domain.Actor{
+		{Role: domain.RoleClient, ClientID: clientID, AccountID: contactAcc},
+		{Role: domain.RoleClient, ClientID: otherID},
+		{Role: domain.RoleIntermediary, IntermediaryID: interID},
+		{Role: domain.RoleAuditor},
+		{Role: domain.RolePayroll},
+		{},
+	} {
+		if got, err := e.Queries.ClientUsers(ctx, a, clientID); !errors.Is(err, domain.ErrNotFound) || got != nil {
+			t.Errorf("%s: %+v %v, want not-found", a.Role, got, err)
+		}
+	}
+}
