@@ -26,9 +26,9 @@ import (
 	"backoffice/http/api/identityapi"
 	"backoffice/http/api/payrollapi"
 	"backoffice/http/api/timesheetapi"
+	"backoffice/internal/apitest"
 	"backoffice/internal/pgtest"
 	"backoffice/projections"
-	"backoffice/readmodel"
 	rm "backoffice/readmodel/payroll"
 )
 
@@ -37,28 +37,9 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 // now is Monday 2 February 2026, 09:00 in Amsterdam.
 var now = time.Date(2026, 2, 2, 8, 0, 0, 0, time.UTC)
 
-func day(s string) time.Time {
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		panic(err)
-	}
-	return t
-}
+var day = apitest.Day
 
-func migrate(ctx context.Context, cs string) error {
-	if err := postgres.Migrate(ctx, cs); err != nil {
-		return err
-	}
-	pool, err := pgxpool.New(ctx, cs)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	if err := readmodel.Migrate(ctx, pool); err != nil {
-		return err
-	}
-	return projections.Migrate(ctx, pool)
-}
+var migrate = apitest.Migrate
 
 // Domain actors the commands run as when the test prepares timesheets.
 var (

@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"backoffice/commands"
 	"backoffice/domain"
 	"backoffice/domain/client"
@@ -21,64 +19,28 @@ import (
 	"backoffice/eventstore/postgres"
 	"backoffice/http/api"
 	"backoffice/http/api/reportapi"
+	"backoffice/internal/apitest"
 	"backoffice/internal/pgtest"
 	"backoffice/projections"
-	"backoffice/readmodel"
 	rmid "backoffice/readmodel/identity"
 	rm "backoffice/readmodel/timesheets"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
-// testAuth is a test double of authentication: the X-Test-Actor header
-// names one of the fixed actors below.
-type testAuth struct{}
-
-var actors = map[string]domain.Actor{
-	"worker1":    {AccountID: "acc-w1", Role: domain.RoleWorker, WorkerID: "w1"},
-	"client1":    {AccountID: "acc-c1", Role: domain.RoleClient, ClientID: "c1"},
-	"inter1":     {AccountID: "acc-i1", Role: domain.RoleIntermediary, IntermediaryID: "i1"},
-	"worker2":    {AccountID: "acc-w2", Role: domain.RoleWorker, WorkerID: "w2"},
-	"client2":    {AccountID: "acc-c2", Role: domain.RoleClient, ClientID: "c2"},
-	"inter2":     {AccountID: "acc-i2", Role: domain.RoleIntermediary, IntermediaryID: "i2"},
-	"backoffice": {AccountID: "acc-bo", Role: domain.RoleBackoffice},
-	"payroll":    {AccountID: "acc-pay", Role: domain.RolePayroll},
-	"auditor":    {AccountID: "acc-aud", Role: domain.RoleAuditor},
-	"nobody":     {AccountID: "acc-x", Role: domain.RoleClient}, // a client login without its client
-}
-
-func (testAuth) Authenticate(r *http.Request) (domain.Actor, error) {
-	a, ok := actors[r.Header.Get("X-Test-Actor")]
-	if !ok {
-		return domain.Actor{}, &domain.Error{Kind: domain.KindUnauthorized, Code: "unauthenticated", Message: "log in first"}
-	}
-	return a, nil
-}
+// actors are the test logins (apitest.Actors), plus a client login
+// without its client.
+var actors = func() map[string]domain.Actor {
+	a := apitest.Actors()
+	a["nobody"] = domain.Actor{AccountID: "acc-x", Role: domain.RoleClient}
+	return a
+}()
 
 var now = time.Date(2026, 2, 2, 8, 0, 0, 0, time.UTC)
 
-func day(s string) time.Time {
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		panic(err)
-	}
-	return t
-}
+var day = apitest.Day
 
-func migrate(ctx context.Context, cs string) error {
-	if err := postgres.Migrate(ctx, cs); err != nil {
-		return err
-	}
-	pool, err := pgxpool.New(ctx, cs)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	if err := readmodel.Migrate(ctx, pool); err != nil {
-		return err
-	}
-	return projections.Migrate(ctx, pool)
-}
+var migrate = apitest.Migrate
 
 var (
 	normal   = ts.HourType{Code: "100", Name: "Normale uren", Percentage: 100}
@@ -175,7 +137,7 @@ func newEnv(t testing.TB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	server, err := api.New(api.Deps{Log: log, Pool: pool, Auth: testAuth{}, Wait: rt,
+	server, err := api.New(api.Deps{Log: log, Pool: pool, Auth: apitest.Auth(actors), Wait: rt,
 		WaitTimeout: 30 * time.Second, Features: []api.Feature{feature}})
 	if err != nil {
 		t.Fatal(err)
@@ -225,7 +187,7 @@ func (e *env) get(path, actor string, header ...string) response {
 		e.t.Fatal(err)
 	}
 	if actor != "" {
-		req.Header.Set("X-Test-Actor", actor)
+		req.Header.Set(apitest.ActorHeader, actor)
 	}
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])

@@ -22,49 +22,22 @@ import (
 	"backoffice/eventstore/postgres"
 	"backoffice/http/api"
 	"backoffice/http/api/timesheetapi"
+	"backoffice/internal/apitest"
 	"backoffice/internal/pgtest"
 	"backoffice/projections"
-	"backoffice/readmodel"
 	rm "backoffice/readmodel/timesheets"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
-// testAuth is a test double of authentication: the X-Test-Actor header
-// names one of the fixed actors below.
-type testAuth struct{}
-
-var actors = map[string]domain.Actor{
-	"worker1":    {AccountID: "acc-w1", Role: domain.RoleWorker, WorkerID: "w1"},
-	"client1":    {AccountID: "acc-c1", Role: domain.RoleClient, ClientID: "c1"},
-	"inter1":     {AccountID: "acc-i1", Role: domain.RoleIntermediary, IntermediaryID: "i1"},
-	"worker2":    {AccountID: "acc-w2", Role: domain.RoleWorker, WorkerID: "w2"},
-	"client2":    {AccountID: "acc-c2", Role: domain.RoleClient, ClientID: "c2"},
-	"inter2":     {AccountID: "acc-i2", Role: domain.RoleIntermediary, IntermediaryID: "i2"},
-	"backoffice": {AccountID: "acc-bo", Role: domain.RoleBackoffice},
-	"payroll":    {AccountID: "acc-pay", Role: domain.RolePayroll},
-	"auditor":    {AccountID: "acc-aud", Role: domain.RoleAuditor},
-}
-
-func (testAuth) Authenticate(r *http.Request) (domain.Actor, error) {
-	a, ok := actors[r.Header.Get("X-Test-Actor")]
-	if !ok {
-		return domain.Actor{}, &domain.Error{Kind: domain.KindUnauthorized, Code: "unauthenticated", Message: "log in first"}
-	}
-	return a, nil
-}
+// actors are the test logins (apitest.Actors); the benchmarks add theirs.
+var actors = apitest.Actors()
 
 // now is Monday 2 February 2026, 09:00 in Amsterdam: week 2026-W05 has
 // just ended (entry deadline Tuesday 00:00), W06 has started, W07 has not.
 var now = time.Date(2026, 2, 2, 8, 0, 0, 0, time.UTC)
 
-func day(s string) time.Time {
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		panic(err)
-	}
-	return t
-}
+var day = apitest.Day
 
 type env struct {
 	t     testing.TB
@@ -76,20 +49,7 @@ type env struct {
 	seeded string
 }
 
-func migrate(ctx context.Context, cs string) error {
-	if err := postgres.Migrate(ctx, cs); err != nil {
-		return err
-	}
-	pool, err := pgxpool.New(ctx, cs)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	if err := readmodel.Migrate(ctx, pool); err != nil {
-		return err
-	}
-	return projections.Migrate(ctx, pool)
-}
+var migrate = apitest.Migrate
 
 func agreement(chain ...domain.Role) client.Agreement {
 	return client.Agreement{
@@ -151,7 +111,7 @@ func newEnv(t testing.TB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	server, err := api.New(api.Deps{Log: log, Pool: pool, Auth: testAuth{}, Wait: rt, Clock: clock,
+	server, err := api.New(api.Deps{Log: log, Pool: pool, Auth: apitest.Auth(actors), Wait: rt, Clock: clock,
 		WaitTimeout: 30 * time.Second, Features: []api.Feature{feature}})
 	if err != nil {
 		t.Fatal(err)
@@ -237,7 +197,7 @@ func (e *env) do(method, path, actor string, body any, header ...string) respons
 		req.Header.Set("Content-Type", "application/json")
 	}
 	if actor != "" {
-		req.Header.Set("X-Test-Actor", actor)
+		req.Header.Set(apitest.ActorHeader, actor)
 	}
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])

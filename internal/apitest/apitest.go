@@ -1,0 +1,77 @@
+// Package apitest holds what the tests of the JSON API features share: a
+// fixed set of logins named by a request header, the whole schema of a test
+// database, and date literals.
+package apitest
+
+import (
+	"context"
+	"maps"
+	"net/http"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"backoffice/domain"
+	"backoffice/eventstore/postgres"
+	"backoffice/projections"
+	"backoffice/readmodel"
+)
+
+// ActorHeader names the login of a test request.
+const ActorHeader = "X-Test-Actor"
+
+var actors = map[string]domain.Actor{
+	"worker1":    {AccountID: "acc-w1", Role: domain.RoleWorker, WorkerID: "w1"},
+	"client1":    {AccountID: "acc-c1", Role: domain.RoleClient, ClientID: "c1"},
+	"inter1":     {AccountID: "acc-i1", Role: domain.RoleIntermediary, IntermediaryID: "i1"},
+	"worker2":    {AccountID: "acc-w2", Role: domain.RoleWorker, WorkerID: "w2"},
+	"client2":    {AccountID: "acc-c2", Role: domain.RoleClient, ClientID: "c2"},
+	"inter2":     {AccountID: "acc-i2", Role: domain.RoleIntermediary, IntermediaryID: "i2"},
+	"backoffice": {AccountID: "acc-bo", Role: domain.RoleBackoffice},
+	"payroll":    {AccountID: "acc-pay", Role: domain.RolePayroll},
+	"auditor":    {AccountID: "acc-aud", Role: domain.RoleAuditor},
+}
+
+// Actors returns a fresh copy of the test logins: workers, clients and
+// intermediaries of two tenants (1 and 2), the back office, and the payroll
+// and auditor integrations. A test may add its own.
+func Actors() map[string]domain.Actor { return maps.Clone(actors) }
+
+// Auth authenticates a request as the login its ActorHeader names; any
+// other request is unauthenticated.
+type Auth map[string]domain.Actor
+
+// Authenticate implements api.Authenticator.
+func (a Auth) Authenticate(r *http.Request) (domain.Actor, error) {
+	actor, ok := a[r.Header.Get(ActorHeader)]
+	if !ok {
+		return domain.Actor{}, &domain.Error{Kind: domain.KindUnauthorized, Code: "unauthenticated", Message: "log in first"}
+	}
+	return actor, nil
+}
+
+// Migrate creates the event store, read model and projections schema in the
+// database at cs; it is the template function of pgtest.NewDBFromTemplate.
+func Migrate(ctx context.Context, cs string) error {
+	if err := postgres.Migrate(ctx, cs); err != nil {
+		return err
+	}
+	pool, err := pgxpool.New(ctx, cs)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	if err := readmodel.Migrate(ctx, pool); err != nil {
+		return err
+	}
+	return projections.Migrate(ctx, pool)
+}
+
+// Day parses a date literal (2006-01-02) of a test; a bad one panics.
+func Day(s string) time.Time {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
