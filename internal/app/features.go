@@ -89,7 +89,7 @@ func newFeatures(_ context.Context, o Options) (*features, error) {
 	f.projectors = append(f.projectors, rmidentity.Projectors()...)
 	f.projectors = append(f.projectors, mailer)
 	f.api = append(f.api, feature)
-	f.background = append(f.background, disp.Run, housekeeping(o.Pool, authSvc, o.Clock, o.Log.With("component", "housekeeping")))
+	f.background = append(f.background, disp.Run)
 
 	if err := f.addTimesheets(o); err != nil {
 		return nil, wrap(err)
@@ -100,6 +100,7 @@ func newFeatures(_ context.Context, o Options) (*features, error) {
 	if err := f.addDocuments(o, disp); err != nil {
 		return nil, wrap(err)
 	}
+	f.background = append(f.background, housekeeping(o.Pool, authSvc, f.docCommands, o.Clock, o.Log.With("component", "housekeeping")))
 	return f, nil
 }
 

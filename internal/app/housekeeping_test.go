@@ -35,7 +35,7 @@ func TestTidyRemovesOnlyOldIdempotencyKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := tidy(ctx, pool, a, now); err != nil {
+	if err := tidy(ctx, pool, a, nil, now); err != nil {
 		t.Fatal(err)
 	}
 	var keys []string
