@@ -51,22 +51,40 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 	}
+	servers := []*http.Server{srv}
+	listeners := []net.Listener{ln}
+	if cfg.InternalAddr != "" {
+		iln, err := net.Listen("tcp", cfg.InternalAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("listen on %s: %w", cfg.InternalAddr, err)
+		}
+		isrv := &http.Server{Handler: a.Ops, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second, MaxHeaderBytes: 16 << 10}
+		servers, listeners = append(servers, isrv), append(listeners, iln)
+		fmt.Fprintf(stdout, "Operations endpoints /healthz, /readyz, /metrics: internal on %s\n", iln.Addr())
+	}
 	fmt.Fprintf(stdout, "Backoffice portal: %s (listening on %s, event store: %s)\n", cfg.PublicURL, ln.Addr(), es.Kind)
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return a.Run(gctx) })
-	g.Go(func() error {
-		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
-			return err
-		}
-		return nil
-	})
+	for i, s := range servers {
+		g.Go(func() error {
+			if err := s.Serve(listeners[i]); !errors.Is(err, http.ErrServerClosed) {
+				return err
+			}
+			return nil
+		})
+	}
 	g.Go(func() error {
 		<-gctx.Done()
 		log.Info("shutting down")
 		shCtx, cancel := context.WithTimeout(context.WithoutCancel(gctx), cfg.ShutdownTimeout)
 		defer cancel()
-		return srv.Shutdown(shCtx)
+		var errs []error
+		for _, s := range servers {
+			errs = append(errs, s.Shutdown(shCtx))
+		}
+		return errors.Join(errs...)
 	})
 	err = g.Wait()
 	if errors.Is(err, context.Canceled) {

@@ -25,6 +25,15 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 // base URL once it prints its listening line. The server stops at test end.
 func started(t *testing.T, env map[string]string) string {
 	t.Helper()
+	base, _ := startedWithOps(t, env)
+	return base
+}
+
+// startedWithOps is started that also returns the base URL of the internal
+// operations listener ("" without BACKOFFICE_INTERNAL_ADDR), which serve
+// prints before its listening line.
+func startedWithOps(t *testing.T, env map[string]string) (base, ops string) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
@@ -38,27 +47,34 @@ func started(t *testing.T, env map[string]string) string {
 			t.Errorf("serve returned: %v", err)
 		}
 	})
-	addr := make(chan string, 1)
+	type addrs struct{ base, ops string }
+	found := make(chan addrs, 1)
 	go func() {
-		re := regexp.MustCompile(`listening on ([0-9.:]+)`)
+		listening := regexp.MustCompile(`listening on ([0-9.:]+)`)
+		internal := regexp.MustCompile(`internal on ([0-9.:]+)`)
+		var a addrs
 		sc := bufio.NewScanner(pr)
 		for sc.Scan() {
-			if m := re.FindStringSubmatch(sc.Text()); m != nil {
-				addr <- m[1]
+			if m := internal.FindStringSubmatch(sc.Text()); m != nil {
+				a.ops = "http://" + m[1]
+			}
+			if m := listening.FindStringSubmatch(sc.Text()); m != nil {
+				a.base = "http://" + m[1]
+				found <- a
 			}
 		}
-		close(addr)
+		close(found)
 	}()
 	select {
-	case a, ok := <-addr:
+	case a, ok := <-found:
 		if !ok {
 			t.Fatalf("serve ended before listening: %v", <-done)
 		}
-		return "http://" + a
+		return a.base, a.ops
 	case <-time.After(2 * time.Minute):
 		t.Fatal("serve did not start listening within 2 minutes")
 	}
-	return ""
+	return "", ""
 }
 
 func TestServeEmbeddedAnswersReadyz(t *testing.T) {
@@ -158,5 +174,44 @@ func (c *apiClient) do(method, path, body string, want int, out any) {
 		if err := json.NewDecoder(bytes.NewReader(raw)).Decode(out); err != nil {
 			c.t.Fatalf("%s %s: decode %s: %v", method, path, raw, err)
 		}
+	}
+}
+
+// TestServeKeepsOperationsInternal: with BACKOFFICE_INTERNAL_ADDR, /readyz
+// and /metrics are served on that listener only; /healthz stays on both.
+func TestServeKeepsOperationsInternal(t *testing.T) {
+	base, ops := startedWithOps(t, map[string]string{
+		"BACKOFFICE_DATA_DIR":      t.TempDir(),
+		"BACKOFFICE_ADDR":          "127.0.0.1:0",
+		"BACKOFFICE_INTERNAL_ADDR": "127.0.0.1:0",
+		"BACKOFFICE_DEMO":          "false",
+	})
+	if ops == "" {
+		t.Fatal("serve did not print the internal listener")
+	}
+	status := func(url string) int {
+		t.Helper()
+		resp, err := http.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		_, _ = io.Copy(io.Discard, resp.Body)
+		return resp.StatusCode
+	}
+	for path, want := range map[string][2]int{
+		"/healthz": {http.StatusOK, http.StatusOK},
+		"/readyz":  {http.StatusNotFound, http.StatusOK},
+		"/metrics": {http.StatusNotFound, http.StatusOK},
+	} {
+		if got := status(base + path); got != want[0] {
+			t.Errorf("public %s: %d, want %d", path, got, want[0])
+		}
+		if got := status(ops + path); got != want[1] {
+			t.Errorf("internal %s: %d, want %d", path, got, want[1])
+		}
+	}
+	if got := status(ops + "/inloggen"); got != http.StatusNotFound {
+		t.Errorf("the internal listener serves the portal: %d", got)
 	}
 }

@@ -60,11 +60,17 @@ type Options struct {
 	Demo bool
 	// Outbox lists sent mail for the demo page (nil: no page).
 	Outbox *mail.FileOutbox
+	// PrivateOps keeps /readyz and /metrics out of Handler: they are
+	// served by Ops alone, on a listener of their own.
+	PrivateOps bool
 }
 
 // App is the assembled application.
 type App struct {
-	Handler     http.Handler
+	Handler http.Handler
+	// Ops serves /healthz, /readyz (projector lag, errors) and /metrics;
+	// Handler serves them too unless Options.PrivateOps.
+	Ops         http.Handler
 	Projections *projections.Runtime
 	// Identity runs the identity commands (bootstrap, demo seed).
 	Identity *identity.Service
@@ -129,9 +135,16 @@ func New(ctx context.Context, o Options) (*App, error) {
 	metrics := httpx.NewMetrics(o.Registry)
 	root := mux.NewRouter()
 	root.Use(httpx.RequestIDs, httpx.AccessLog(o.Log.With("component", "http"), metrics))
-	root.Handle("/healthz", http.HandlerFunc(handleHealthz)).Methods(http.MethodGet)
-	root.Handle("/readyz", a.handleReadyz()).Methods(http.MethodGet)
-	root.Handle("/metrics", promhttp.HandlerFor(o.Registry, promhttp.HandlerOpts{})).Methods(http.MethodGet)
+	ops := mux.NewRouter()
+	ops.Handle("/healthz", http.HandlerFunc(handleHealthz)).Methods(http.MethodGet)
+	ops.Handle("/readyz", a.handleReadyz()).Methods(http.MethodGet)
+	ops.Handle("/metrics", promhttp.HandlerFor(o.Registry, promhttp.HandlerOpts{})).Methods(http.MethodGet)
+	a.Ops = ops
+	root.Handle("/healthz", ops).Methods(http.MethodGet) // says nothing but "ok"
+	if !o.PrivateOps {
+		root.Handle("/readyz", ops).Methods(http.MethodGet)
+		root.Handle("/metrics", ops).Methods(http.MethodGet)
+	}
 	root.PathPrefix("/api/").Handler(apiServer)
 	root.PathPrefix("/").Handler(site)
 	a.Handler = root

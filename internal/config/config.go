@@ -21,6 +21,11 @@ import (
 type Config struct {
 	// Addr is the HTTP listen address.
 	Addr string
+	// InternalAddr, when set, is a second listen address for the operations
+	// endpoints (/healthz, /readyz, /metrics); /readyz and /metrics then
+	// leave Addr. Keep it on a port only the load balancer and monitoring
+	// reach.
+	InternalAddr string
 	// PublicURL is the base of links in e-mails (activation, signing).
 	PublicURL string
 	// DataDir holds the embedded PostgreSQL cluster and the mail outbox.
@@ -53,6 +58,7 @@ func (c Config) Embedded() bool { return c.DatabaseURL == "" }
 func Load(args []string, getenv func(string) string) (Config, error) {
 	c := Config{
 		Addr:                  or(getenv("BACKOFFICE_ADDR"), "127.0.0.1:8080"),
+		InternalAddr:          getenv("BACKOFFICE_INTERNAL_ADDR"),
 		PublicURL:             getenv("BACKOFFICE_PUBLIC_URL"),
 		DataDir:               or(getenv("BACKOFFICE_DATA_DIR"), "data"),
 		DatabaseURL:           getenv("BACKOFFICE_DATABASE_URL"),
@@ -85,6 +91,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.StringVar(&c.Addr, "addr", c.Addr, "HTTP listen address (BACKOFFICE_ADDR)")
+	fs.StringVar(&c.InternalAddr, "internal-addr", c.InternalAddr, "listen address of /healthz, /readyz and /metrics; the last two then leave -addr (BACKOFFICE_INTERNAL_ADDR)")
 	fs.StringVar(&c.DataDir, "data", c.DataDir, "data directory for the embedded database and mail outbox (BACKOFFICE_DATA_DIR)")
 	fs.StringVar(&c.PublicURL, "public-url", c.PublicURL, "base URL used in e-mailed links (BACKOFFICE_PUBLIC_URL)")
 	fs.BoolVar(&c.Demo, "demo", c.Demo, "seed demo data and show the mail outbox (BACKOFFICE_DEMO)")
@@ -106,6 +113,11 @@ func (c Config) validate() []error {
 	var errs []error
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		errs = append(errs, fmt.Errorf("BACKOFFICE_ADDR=%q: %w", c.Addr, err))
+	}
+	if c.InternalAddr != "" {
+		if _, _, err := net.SplitHostPort(c.InternalAddr); err != nil {
+			errs = append(errs, fmt.Errorf("BACKOFFICE_INTERNAL_ADDR=%q: %w", c.InternalAddr, err))
+		}
 	}
 	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		errs = append(errs, fmt.Errorf("BACKOFFICE_PUBLIC_URL=%q: want an absolute http(s) URL", c.PublicURL))

@@ -37,12 +37,13 @@ func TestLoadRejectsBadSettingsAllAtOnce(t *testing.T) {
 		"BACKOFFICE_EVENTSTORE_URL": "http://user:secret@x",
 		"BACKOFFICE_DEMO":           "maybe",
 		"BACKOFFICE_LOG_FORMAT":     "xml",
+		"BACKOFFICE_INTERNAL_ADDR":  "9090",
 	}))
 	if err == nil {
 		t.Fatal("want error")
 	}
 	msg := err.Error()
-	for _, want := range []string{"BACKOFFICE_ADDR", "BACKOFFICE_EVENTSTORE_URL", "BACKOFFICE_DEMO", "BACKOFFICE_LOG_FORMAT"} {
+	for _, want := range []string{"BACKOFFICE_ADDR", "BACKOFFICE_EVENTSTORE_URL", "BACKOFFICE_DEMO", "BACKOFFICE_LOG_FORMAT", "BACKOFFICE_INTERNAL_ADDR"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("error does not mention %s: %v", want, msg)
 		}
