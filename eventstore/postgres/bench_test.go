@@ -113,7 +113,21 @@ func BenchmarkEventStore(b *testing.B) {
 					return func() error { return rawInsertTx(ctx, p, in.next(w).stream, size) }
 				}
 			}
-			floor := func(p *pgxpool.Pool, in *benchInputs) func(w int) func() error {
+			// refs are the schema floor and, for batches, the issue's
+			// literal baseline: the batch as single-row INSERT statements in
+			// one transaction (the baseline proper is one multi-row INSERT).
+			var floor func(p *pgxpool.Pool, in *benchInputs) func(w int) func() error
+			refs := func(p *pgxpool.Pool, rowsIn func() *benchInputs, floorIn *benchInputs) []benchRef {
+				r := []benchRef{{vsBaseline: "floor-x-baseline", op: floor(p, floorIn)}}
+				if size > 1 {
+					in := rowsIn()
+					r = append(r, benchRef{subjectVs: "x-single-row-inserts", op: func(w int) func() error {
+						return func() error { return singleRowInsertsTx(ctx, p, in.next(w).stream, size) }
+					}})
+				}
+				return r
+			}
+			floor = func(p *pgxpool.Pool, in *benchInputs) func(w int) func() error {
 				return func(w int) func() error {
 					revs := map[string]int64{}
 					return func() error {
@@ -135,14 +149,15 @@ func BenchmarkEventStore(b *testing.B) {
 				in := prepareInputs(b.N, par, size, stream(""))
 				runPaired(b, par,
 					raw(p, prepareInputs(b.N, par, size, stream(""))),
-					floor(p, prepareInputs(b.N, par, size, stream("floor-"))),
 					func(w int) func() error {
 						return func() error {
 							op := in.next(w)
 							_, err := s.Append(ctx, op.stream, eventstore.NoStream(), op.events...)
 							return err
 						}
-					})
+					},
+					refs(p, func() *benchInputs { return prepareInputs(b.N, par, size, stream("")) },
+						prepareInputs(b.N, par, size, stream("floor-")))...)
 			})
 			b.Run(fmt.Sprintf("Append/events=%d/%s/existing_streams", size, mode), func(b *testing.B) {
 				p := newDB(b)
@@ -155,7 +170,6 @@ func BenchmarkEventStore(b *testing.B) {
 				in := prepareInputs(b.N, par, size, stream(""))
 				runPaired(b, par,
 					raw(p, prepareInputs(b.N, par, size, stream(""))),
-					floor(p, prepareInputs(b.N, par, size, stream("floor-"))),
 					func(w int) func() error {
 						// Each writer owns one stream and appends with the
 						// exact revision, as a command handler does.
@@ -170,7 +184,9 @@ func BenchmarkEventStore(b *testing.B) {
 							next = res.NextExpectedRevision
 							return err
 						}
-					})
+					},
+					refs(p, func() *benchInputs { return prepareInputs(b.N, par, size, stream("")) },
+						prepareInputs(b.N, par, size, stream("floor-")))...)
 			})
 		}
 	}
@@ -248,25 +264,44 @@ func benchPool(b *testing.B, cs string) *pgxpool.Pool {
 	return p
 }
 
+// benchRef is a reference measured beside the subject: its operations
+// alternate with the subject's and the baseline's in every round.
+type benchRef struct {
+	// metric reports the reference's total time against the baseline's
+	// and the subject's (each a ratio; "" for none).
+	vsBaseline, subjectVs string
+	op                    func(w int) func() error
+}
+
 // runPaired measures b.N subject operations against b.N operations of the
-// baseline and of the schema floor, alternating in rounds so that load from
-// elsewhere on the machine hits all three alike. ns/op is the subject's;
+// baseline and of each reference, alternating in rounds so that load from
+// elsewhere on the machine hits all of them alike. ns/op is the subject's;
 // beside it come baseline-ns/op, x-baseline (subject time over baseline
-// time) and floor-x-baseline (floor time over baseline time: what the
-// ledger's table alone costs, before any of the adapter's work). Each
-// operation runs on par concurrent writers; the arguments prepare writer w
-// (untimed) and return its operation.
-func runPaired(b *testing.B, par int, baseline, floor, subject func(w int) func() error) {
-	base, flo, subj := make([]func() error, par), make([]func() error, par), make([]func() error, par)
-	for w := range par {
-		base[w], flo[w], subj[w] = baseline(w), floor(w), subject(w)
+// time) and the references' ratios. Each operation runs on par concurrent
+// writers; the arguments prepare writer w (untimed) and return its
+// operation.
+func runPaired(b *testing.B, par int, baseline, subject func(w int) func() error, refs ...benchRef) {
+	prepare := func(op func(w int) func() error) []func() error {
+		ops := make([]func() error, par)
+		for w := range par {
+			ops[w] = op(w)
+		}
+		return ops
+	}
+	base, subj := prepare(baseline), prepare(subject)
+	refOps := make([][]func() error, len(refs))
+	for i, r := range refs {
+		refOps[i] = prepare(r.op)
 	}
 	// Warm up untimed: connections, prepared statements, caches.
 	runPhase(b, 10*par, base)
-	runPhase(b, 10*par, flo)
+	for _, ops := range refOps {
+		runPhase(b, 10*par, ops)
+	}
 	runPhase(b, 10*par, subj)
 	round := 25 * par
-	var baseTime, floorTime time.Duration
+	var baseTime time.Duration
+	refTime := make([]time.Duration, len(refs))
 	b.ResetTimer()
 	b.StopTimer()
 	for done := 0; done < b.N; {
@@ -274,9 +309,11 @@ func runPaired(b *testing.B, par int, baseline, floor, subject func(w int) func(
 		start := time.Now()
 		runPhase(b, n, base)
 		baseTime += time.Since(start)
-		start = time.Now()
-		runPhase(b, n, flo)
-		floorTime += time.Since(start)
+		for i, ops := range refOps {
+			start = time.Now()
+			runPhase(b, n, ops)
+			refTime[i] += time.Since(start)
+		}
 		b.StartTimer()
 		runPhase(b, n, subj)
 		b.StopTimer()
@@ -284,7 +321,14 @@ func runPaired(b *testing.B, par int, baseline, floor, subject func(w int) func(
 	}
 	b.ReportMetric(float64(baseTime.Nanoseconds())/float64(b.N), "baseline-ns/op")
 	b.ReportMetric(float64(b.Elapsed())/float64(baseTime), "x-baseline")
-	b.ReportMetric(float64(floorTime)/float64(baseTime), "floor-x-baseline")
+	for i, r := range refs {
+		if r.vsBaseline != "" {
+			b.ReportMetric(float64(refTime[i])/float64(baseTime), r.vsBaseline)
+		}
+		if r.subjectVs != "" {
+			b.ReportMetric(float64(b.Elapsed())/float64(refTime[i]), r.subjectVs)
+		}
+	}
 }
 
 // runPhase runs n operations spread over len(ops) concurrent writers.
@@ -380,6 +424,20 @@ func rawInsertTx(ctx context.Context, p *pgxpool.Pool, stream string, n int) err
 		bt.Queue(`INSERT INTO bench_raw (stream, type, data, metadata)
 			SELECT $1, t, d::json, m::json FROM unnest($2::text[], $3::text[], $4::text[]) AS u(t, d, m)`,
 			stream, types, data, meta)
+	}
+	bt.Queue("COMMIT")
+	return p.SendBatch(ctx, bt).Close()
+}
+
+// singleRowInsertsTx is rawInsertTx with one single-row INSERT statement
+// per row, all in one transaction and one round trip.
+func singleRowInsertsTx(ctx context.Context, p *pgxpool.Pool, stream string, n int) error {
+	bt := &pgx.Batch{}
+	bt.Queue("BEGIN ISOLATION LEVEL READ COMMITTED")
+	bt.Queue("SET LOCAL synchronous_commit TO on")
+	for range n {
+		bt.Queue(`INSERT INTO bench_raw (stream, type, data, metadata) VALUES ($1, $2, $3::json, $4::json)`,
+			stream, "timesheet.line_set", benchData, benchMetaJSON)
 	}
 	bt.Queue("COMMIT")
 	return p.SendBatch(ctx, bt).Close()
