@@ -5,13 +5,16 @@ package apitest
 
 import (
 	"context"
+	"log/slog"
 	"maps"
 	"net/http"
+	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"backoffice/domain"
+	"backoffice/eventstore"
 	"backoffice/eventstore/postgres"
 	"backoffice/projections"
 	"backoffice/readmodel"
@@ -74,4 +77,25 @@ func Day(s string) time.Time {
 		panic(err)
 	}
 	return t
+}
+
+// RunProjections runs projectors over store in the background until the
+// test ends (a failure of the runtime fails the test).
+func RunProjections(t testing.TB, store eventstore.Store, pool *pgxpool.Pool, log *slog.Logger, projectors ...projections.Projector) *projections.Runtime {
+	t.Helper()
+	rt, err := projections.New(projections.Config{Store: store, Pool: pool, Projectors: projectors, Logger: log,
+		WaitTimeout: 30 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := rt.Run(ctx); err != nil {
+			t.Errorf("projections: %v", err)
+		}
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	return rt
 }

@@ -28,7 +28,6 @@ import (
 	"backoffice/http/api/timesheetapi"
 	"backoffice/internal/apitest"
 	"backoffice/internal/pgtest"
-	"backoffice/projections"
 	rm "backoffice/readmodel/payroll"
 )
 
@@ -104,20 +103,7 @@ func newEnv(t testing.TB) *env {
 		Function: "Chauffeur", Start: day("2026-01-05")})
 
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	rt, err := projections.New(projections.Config{Store: store, Pool: pool, Projectors: rm.Projectors(), Logger: log,
-		WaitTimeout: 30 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if err := rt.Run(rctx); err != nil {
-			t.Errorf("projections: %v", err)
-		}
-	}()
-	t.Cleanup(func() { cancel(); <-done })
+	rt := apitest.RunProjections(t, store, pool, log, rm.Projectors()...)
 
 	e.auth, err = auth.New(pool, auth.Config{Params: auth.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, Now: clock})
 	if err != nil {

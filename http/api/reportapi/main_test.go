@@ -21,7 +21,6 @@ import (
 	"backoffice/http/api/reportapi"
 	"backoffice/internal/apitest"
 	"backoffice/internal/pgtest"
-	"backoffice/projections"
 	rmid "backoffice/readmodel/identity"
 	rm "backoffice/readmodel/timesheets"
 )
@@ -118,20 +117,7 @@ func newEnv(t testing.TB) *env {
 		&ts.Imported{Hash: "h", ImportBatch: "b1"})...)
 
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	rt, err := projections.New(projections.Config{Store: store, Pool: pool, Projectors: append(rm.Projectors(), rmid.Projectors()...),
-		Logger: log, WaitTimeout: 30 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if err := rt.Run(rctx); err != nil {
-			t.Errorf("projections: %v", err)
-		}
-	}()
-	t.Cleanup(func() { cancel(); <-done })
+	rt := apitest.RunProjections(t, store, pool, log, append(rm.Projectors(), rmid.Projectors()...)...)
 
 	feature, err := reportapi.New(reportapi.Deps{Pool: pool, Clock: func() time.Time { return now }})
 	if err != nil {

@@ -90,21 +90,8 @@ func newEnv(t testing.TB) *env {
 		Function: "Chauffeur", Start: day("2026-01-05")})
 
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	rt, err := projections.New(projections.Config{Store: store, Pool: pool, Projectors: rm.Projectors(), Logger: log,
-		WaitTimeout: 30 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rt := apitest.RunProjections(t, store, pool, log, rm.Projectors()...)
 	e.rt = rt
-	rctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if err := rt.Run(rctx); err != nil {
-			t.Errorf("projections: %v", err)
-		}
-	}()
-	t.Cleanup(func() { cancel(); <-done })
 
 	clock := func() time.Time { return now }
 	feature, err := timesheetapi.New(timesheetapi.Deps{Store: store, Pool: pool, Clock: clock})
