@@ -323,13 +323,19 @@ func (r *Runtime) Rebuild(ctx context.Context, name string, progress func(done, 
 	return w.rebuildOn(ctx, conn, progress)
 }
 
+// closeConn ends a lock session. Its advisory locks are released
+// explicitly first: the server drops the locks of a closed session only as
+// its backend exits, after Close has returned, so a rebuild or another
+// runtime trying the lock right after a stop could still find it taken.
+// (A crashed process's locks go with its backend, as before.)
 func closeConn(c *pgx.Conn) {
 	if c == nil {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	_ = c.Close(ctx) // closing the session releases its advisory locks
+	_, _ = c.Exec(ctx, "SELECT pg_advisory_unlock_all()")
+	_ = c.Close(ctx)
 }
 
 // worker supervises one projector.
