@@ -21,3 +21,12 @@ func AppendInTx(ctx context.Context, tx pgx.Tx, stream string, expected eventsto
 	out, err := scanAppended(tx.Query(ctx, stmt.sql, stmt.args...))
 	return out.ok, err
 }
+
+// GoMigrations is the number of migrations written in Go (the back-fill).
+const GoMigrations = 1
+
+// MigrateTo migrates the event store schema up to version upTo only, so a
+// test can store events as an older version did.
+func MigrateTo(ctx context.Context, connString string, upTo int64) error {
+	return migrate(ctx, connString, upTo)
+}

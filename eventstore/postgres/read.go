@@ -14,7 +14,7 @@ import (
 	"backoffice/eventstore"
 )
 
-const eventColumns = `e.seq, e.xid, e.stream, e.revision, e.event_id, e.type, e.data, e.metadata, e.created`
+const eventColumns = `e.seq, e.xid, e.stream, e.revision, e.event_id, e.type, e.data, e.metadata, e.created, e.prev_hash, e.hash`
 
 // visible restricts a query to rows of transactions older than every
 // transaction still running when the statement's snapshot was taken. Such rows
@@ -140,10 +140,15 @@ func scanEvent(row pgx.CollectableRow) (eventstore.RecordedEvent, error) {
 		id       pgtype.UUID // scanned as 16 bytes; uuid.UUID would go through a string
 		data     []byte
 		meta     []byte
+		prev, h  []byte
 	)
-	if err := row.Scan(&seq, &e.Position.Commit, &e.Stream, &rev, &id, &e.Type, &data, &meta, &e.Created); err != nil {
+	if err := row.Scan(&seq, &e.Position.Commit, &e.Stream, &rev, &id, &e.Type, &data, &meta, &e.Created, &prev, &h); err != nil {
 		return e, err
 	}
+	// A hash of the wrong size (only tampering makes one) is left zero:
+	// verification then reports the event.
+	e.PrevHash, _ = eventstore.HashFromBytes(prev)
+	e.Hash, _ = eventstore.HashFromBytes(h)
 	e.Position.Prepare = uint64(seq)
 	e.Revision = uint64(rev)
 	e.ID = uuid.UUID(id.Bytes)
