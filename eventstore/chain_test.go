@@ -117,7 +117,10 @@ func TestVerifyStreamNamesEachKindOfBreak(t *testing.T) {
 		tamper func([]eventstore.RecordedEvent) []eventstore.RecordedEvent
 		rev    uint64
 	}{
-		"data changed":     {func(e []eventstore.RecordedEvent) []eventstore.RecordedEvent { e[1].Data = json.RawMessage(`{"i":2}`); return e }, 1},
+		"data changed": {func(e []eventstore.RecordedEvent) []eventstore.RecordedEvent {
+			e[1].Data = json.RawMessage(`{"i":2}`)
+			return e
+		}, 1},
 		"metadata changed": {func(e []eventstore.RecordedEvent) []eventstore.RecordedEvent { e[2].Metadata.ActorID = "x"; return e }, 2},
 		"event removed":    {func(e []eventstore.RecordedEvent) []eventstore.RecordedEvent { return append(e[:1:1], e[2:]...) }, 2},
 		"events swapped": {func(e []eventstore.RecordedEvent) []eventstore.RecordedEvent {
