@@ -140,6 +140,20 @@ func (s *Store) repeated(stream string, events []eventstore.EventData) (eventsto
 	return eventstore.AppendResult{}, false, fmt.Errorf("%w: stream %q", eventstore.ErrDuplicateEventID, stream)
 }
 
+// Tamper changes a stored event in place, as someone editing the database
+// behind the application's back would: for tests that show the hash chain
+// catches it. It reports whether the event exists.
+func (s *Store) Tamper(stream string, revision uint64, change func(*eventstore.RecordedEvent)) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	idx := s.streams[stream]
+	if revision >= uint64(len(idx)) {
+		return false
+	}
+	change(&s.all[idx[revision]])
+	return true
+}
+
 // ReadStream implements eventstore.Store.
 func (s *Store) ReadStream(ctx context.Context, stream string, opts eventstore.ReadStreamOptions) ([]eventstore.RecordedEvent, error) {
 	if err := ctx.Err(); err != nil {

@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"golang.org/x/sync/errgroup"
 
+	"backoffice/commands"
 	"backoffice/commands/auth"
 	doccmd "backoffice/commands/document"
 	"backoffice/commands/identity"
@@ -133,6 +134,10 @@ func New(ctx context.Context, o Options) (*App, error) {
 	}
 
 	metrics := httpx.NewMetrics(o.Registry)
+	o.Registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "backoffice_ledger_integrity_failures_total",
+		Help: "Commands refused because a loaded stream failed its hash chain check.",
+	}, commands.IntegrityFailures))
 	root := mux.NewRouter()
 	root.Use(httpx.RequestIDs, httpx.AccessLog(o.Log.With("component", "http"), metrics))
 	ops := mux.NewRouter()
