@@ -68,8 +68,9 @@ const lockClass int32 = 0x65766e74 // "evnt"
 // A single INSERT is markedly cheaper to execute than the CTEs a statement
 // returning the decision as well would need. One event (most commands write
 // one) takes its values as plain parameters: unpacking arrays with unnest
-// costs the server more than the rest of the statement. Several events need
-// the recursive h: each event's hash is the next one's prev_hash.
+// costs the server more than the rest of the statement. Several events are
+// linked by eventstore_chain_links (migration 4), one call per append: each
+// event's hash is the next one's prev_hash.
 const (
 	lastEventSQL = `(SELECT coalesce(l.revision, -1) AS cur, coalesce(l.hash, ` + zeroHashSQL + `) AS prev
 	FROM (SELECT) AS one LEFT JOIN LATERAL (SELECT e.revision, e.hash FROM eventstore_events AS e
@@ -84,16 +85,12 @@ WHERE c.cur BETWEEN $3::bigint AND $4::bigint
 RETURNING xid, seq, revision`
 
 	appendManySQL = `
-WITH RECURSIVE c AS ` + lastEventSQL + `,
-u AS (SELECT * FROM unnest($2::uuid[], $5::text[], $6::text[], $7::text[], $9::bytea[])
-	WITH ORDINALITY AS u(id, type, data, meta, tail, ord)),
-h AS (SELECT 0::bigint AS ord, c.prev AS prev, c.prev AS hash FROM c
-	UNION ALL
-	SELECT u.ord, h.hash, sha256(h.hash || $8::bytea || int8send(c.cur + u.ord) || u.tail)
-	FROM h JOIN u ON u.ord = h.ord + 1 CROSS JOIN c)
 INSERT INTO eventstore_events (stream, revision, event_id, type, data, metadata, created, prev_hash, hash)
-SELECT $1, c.cur + u.ord, u.id, u.type, u.data::json, u.meta::json, $10, h.prev, h.hash
-FROM c, u JOIN h ON h.ord = u.ord
+SELECT $1, c.cur + u.ord, u.id, u.type, u.data::json, u.meta::json, $10,
+	CASE WHEN u.ord = 1 THEN c.prev ELSE h.links[u.ord - 1] END, h.links[u.ord]
+FROM ` + lastEventSQL + ` AS c,
+	LATERAL (SELECT eventstore_chain_links(c.prev, $8::bytea, c.cur, $9::bytea[]) AS links OFFSET 0) AS h,
+	unnest($2::uuid[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY AS u(id, type, data, meta, ord)
 WHERE c.cur BETWEEN $3::bigint AND $4::bigint
 RETURNING xid, seq, revision`
 )

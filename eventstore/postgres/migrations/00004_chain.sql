@@ -8,6 +8,28 @@
 -- appends would store events without hashes.
 ALTER TABLE eventstore_events ADD COLUMN prev_hash bytea, ADD COLUMN hash bytea;
 
+-- eventstore_chain_links hashes the events of one append: event i (1-based)
+-- gets sha256(hash of event i-1 ‖ head ‖ int8send(cur + i) ‖ tails[i]), the
+-- first one linking onto prev. Go encodes head and tails
+-- (eventstore.CanonicalParts); this only links, where the revision and the
+-- previous hash are decided (the append statement, under the stream lock).
+-- A loop here is much cheaper than a recursive query.
+-- +goose StatementBegin
+CREATE FUNCTION eventstore_chain_links(prev bytea, head bytea, cur bigint, tails bytea[])
+RETURNS bytea[] LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+DECLARE
+    links bytea[] := '{}';
+    h bytea := prev;
+BEGIN
+    FOR i IN 1 .. coalesce(array_length(tails, 1), 0) LOOP
+        h := sha256(h || head || int8send(cur + i) || tails[i]);
+        links := links || h;
+    END LOOP;
+    RETURN links;
+END
+$$;
+-- +goose StatementEnd
+
 -- When the chain started: one row, written by the back-fill. Events stored
 -- before started_at were hashed by the back-fill from what the table held
 -- then (backfilled_events of them, up to position backfilled_until); the
@@ -21,5 +43,6 @@ CREATE TABLE eventstore_chain (
 );
 
 -- +goose Down
+DROP FUNCTION eventstore_chain_links(bytea, bytea, bigint, bytea[]);
 DROP TABLE eventstore_chain;
 ALTER TABLE eventstore_events DROP COLUMN prev_hash, DROP COLUMN hash;
