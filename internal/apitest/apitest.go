@@ -15,6 +15,7 @@ import (
 
 	"backoffice/domain"
 	"backoffice/eventstore"
+	"backoffice/eventstore/ledger"
 	"backoffice/eventstore/postgres"
 	"backoffice/projections"
 	"backoffice/readmodel"
@@ -65,6 +66,9 @@ func Migrate(ctx context.Context, cs string) error {
 	}
 	defer pool.Close()
 	if err := readmodel.Migrate(ctx, pool); err != nil {
+		return err
+	}
+	if err := ledger.Migrate(ctx, pool); err != nil {
 		return err
 	}
 	return projections.Migrate(ctx, pool)

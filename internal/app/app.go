@@ -24,6 +24,7 @@ import (
 	doccmd "backoffice/commands/document"
 	"backoffice/commands/identity"
 	"backoffice/eventstore"
+	"backoffice/eventstore/ledger"
 	"backoffice/http/api"
 	"backoffice/http/httpx"
 	"backoffice/notify/mail"
@@ -84,6 +85,9 @@ type App struct {
 // Migrate brings every schema this application owns up to date.
 func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	if err := readmodel.Migrate(ctx, pool); err != nil {
+		return err
+	}
+	if err := ledger.Migrate(ctx, pool); err != nil {
 		return err
 	}
 	return projections.Migrate(ctx, pool)

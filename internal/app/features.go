@@ -8,7 +8,9 @@ import (
 	doccmd "backoffice/commands/document"
 	"backoffice/commands/identity"
 	tscmd "backoffice/commands/timesheet"
+	"backoffice/eventstore/ledger"
 	"backoffice/http/api"
+	"backoffice/http/api/auditapi"
 	"backoffice/http/api/documentapi"
 	"backoffice/http/api/identityapi"
 	"backoffice/http/api/payrollapi"
@@ -100,6 +102,9 @@ func newFeatures(_ context.Context, o Options) (*features, error) {
 	if err := f.addDocuments(o, disp); err != nil {
 		return nil, wrap(err)
 	}
+	if err := f.addAudit(o); err != nil {
+		return nil, wrap(err)
+	}
 	f.background = append(f.background, housekeeping(o.Pool, authSvc, f.docCommands, o.Clock, o.Log.With("component", "housekeeping")))
 	return f, nil
 }
@@ -164,5 +169,18 @@ func (f *features) addDocuments(o Options, disp *mail.Dispatcher) error {
 	f.projectors = append(f.projectors, rmdocuments.Projectors()...)
 	f.projectors = append(f.projectors, mailer)
 	f.api = append(f.api, feature)
+	return nil
+}
+
+// addAudit wires the auditors' API and the global digest job (one instance
+// runs it: ledger.Digester holds an advisory lock).
+func (f *features) addAudit(o Options) error {
+	feature, err := auditapi.New(auditapi.Deps{Store: o.Store, Pool: o.Pool})
+	if err != nil {
+		return err
+	}
+	f.api = append(f.api, feature)
+	d := &ledger.Digester{Store: o.Store, Pool: o.Pool, Log: o.Log.With("component", "ledger")}
+	f.background = append(f.background, d.Run)
 	return nil
 }
