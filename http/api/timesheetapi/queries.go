@@ -86,6 +86,13 @@ func (f *Feature) handleDetail(s *api.Server) http.Handler {
 			if err != nil {
 				return nil, err
 			}
+			asOf, err := rm.ParseAsOf(r.URL.Query().Get("as_of"))
+			if err != nil {
+				return nil, err
+			}
+			if !asOf.IsZero() { // a replay of the event store (docs/audit.md)
+				return f.history.DetailAsOf(ctx, actor, t.PlacementID, t.Week, asOf, f.clock())
+			}
 			return f.queries.Detail(ctx, actor, t.PlacementID, t.Week)
 		})
 	})
@@ -107,7 +114,11 @@ func (f *Feature) handleHistory(s *api.Server) http.Handler {
 			if err != nil {
 				return nil, err
 			}
-			evs, err := f.history.Of(ctx, actor, t.PlacementID, t.Week)
+			asOf, err := rm.ParseAsOf(r.URL.Query().Get("as_of"))
+			if err != nil {
+				return nil, err
+			}
+			evs, err := f.history.OfAsOf(ctx, actor, t.PlacementID, t.Week, asOf)
 			if err != nil {
 				return nil, err
 			}
