@@ -122,7 +122,7 @@ func (f *features) addTimesheets(o Options) error {
 	if f.tsHistory, err = rmtimesheets.NewHistory(o.Store); err != nil {
 		return err
 	}
-	feature, err := timesheetapi.New(timesheetapi.Deps{Store: o.Store, Pool: o.Pool, Clock: o.Clock})
+	feature, err := timesheetapi.New(timesheetapi.Deps{Store: o.Store, Pool: o.Pool, Clock: o.Clock, Names: f.idQuery})
 	if err != nil {
 		return err
 	}

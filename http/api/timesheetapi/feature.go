@@ -11,6 +11,7 @@
 package timesheetapi
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"time"
@@ -19,6 +20,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	cmd "backoffice/commands/timesheet"
+	"backoffice/domain"
 	"backoffice/eventstore"
 	"backoffice/http/api"
 	rm "backoffice/readmodel/timesheets"
@@ -31,6 +33,14 @@ type Deps struct {
 	// Clock decides deadlines, late flags and fillable weeks (time.Now
 	// when nil). Commands and queries share it.
 	Clock func() time.Time
+	// Names, when set, puts the actors' names in the history, as far as
+	// the reader may see them (identity.Queries.ActorNames).
+	Names ActorNames
+}
+
+// ActorNames resolves the names of accounts for a reader.
+type ActorNames interface {
+	ActorNames(ctx context.Context, viewer domain.Actor, accountIDs []string) (map[string]string, error)
 }
 
 // Feature is the timesheet API. It implements api.Feature.
@@ -38,6 +48,7 @@ type Feature struct {
 	commands *cmd.Handler
 	queries  *rm.Queries
 	history  *rm.History
+	names    ActorNames
 	clock    func() time.Time
 }
 
@@ -63,7 +74,7 @@ func New(d Deps) (*Feature, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Feature{commands: c, queries: q, history: h, clock: d.Clock}, nil
+	return &Feature{commands: c, queries: q, history: h, clock: d.Clock, names: d.Names}, nil
 }
 
 // Routes registers every route of the feature on the /api/v1 subrouter.
