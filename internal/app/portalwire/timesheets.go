@@ -3,6 +3,8 @@ package portalwire
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"time"
 
 	"backoffice/commands"
@@ -228,9 +230,20 @@ func (t *Timesheets) History(ctx context.Context, actor domain.Actor, ref portal
 	if err != nil {
 		return nil, err
 	}
+	// Names as far as the reader may see them (identity.ActorNames).
+	var ids []string
+	for _, e := range evs {
+		if e.Actor.AccountID != "" {
+			ids = append(ids, e.Actor.AccountID)
+		}
+	}
+	names, err := t.names.ActorNames(ctx, actor, ids)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]portal.HistoryItem, 0, len(evs))
 	for _, e := range evs {
-		item := portal.HistoryItem{At: e.OccurredAt, ByRole: domain.Role(e.Actor.Role), Type: e.Type}
+		item := portal.HistoryItem{At: e.OccurredAt, ByRole: domain.Role(e.Actor.Role), Type: e.Type, By: names[e.Actor.AccountID]}
 		if ev, err := ts.Events.Decode(e.Type, e.Data); err == nil {
 			switch ev := ev.(type) {
 			case *ts.LineSet:
@@ -242,6 +255,16 @@ func (t *Timesheets) History(ctx context.Context, actor domain.Actor, ref portal
 			case *ts.RemarkAdded:
 				item.Detail = ev.Remark.Text
 			}
+		}
+		// What changed per hour type and day, before → after.
+		var changed []string
+		for _, c := range e.Changes {
+			if c.Field == "minutes" {
+				changed = append(changed, fmt.Sprintf("%s %s: %s → %s", c.HourType, c.Date, c.Before, c.After))
+			}
+		}
+		if len(changed) > 0 {
+			item.Detail = strings.TrimSpace(item.Detail + " " + strings.Join(changed, "; "))
 		}
 		out = append(out, item)
 	}
