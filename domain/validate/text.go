@@ -1,0 +1,134 @@
+package validate
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"backoffice/domain"
+)
+
+// The one check of every text that enters an event (see docs/validation.md).
+//
+// Events are forever and every read model must be able to store what the
+// domain accepted: PostgreSQL refuses NUL in text and jsonb and invalid
+// UTF-8 anywhere, so one such byte in an accepted event would stop a
+// projector for good. A text is therefore refused (422) when it holds
+//   - invalid UTF-8;
+//   - a control character (C0, DEL, C1), NUL included; a multi-line text
+//     may hold line feeds and tabs (a carriage return is normalised away);
+//   - an explicit bidirectional formatting character (U+202A..U+202E,
+//     U+2066..U+2069): they make "rapport<U+202E>fdp.exe" read as
+//     "rapportexe.pdf" in another user's screen;
+//   - a Unicode noncharacter (U+FDD0..U+FDEF, U+xxFFFE, U+xxFFFF);
+//   - more characters (runes) than the field allows.
+//
+// Everything else in Unicode is accepted, emoji and zero-width joiners
+// included.
+
+// Limits of free texts that several aggregates share.
+const (
+	MaxRemark      = 1000 // a remark, a reason, a comment (multi-line)
+	MaxDescription = 200  // a short description (one line)
+	MaxLabel       = 100  // a reference such as an import batch (one line)
+)
+
+// errTextCharacters is the refusal of a text with a character not allowed
+// in it; Field is set by the check.
+func errTextCharacters(field string) *domain.Error {
+	return domain.Rule("text_encoding", field,
+		"The text contains characters that are not allowed (control characters, direction overrides or invalid encoding).",
+		"De tekst bevat tekens die niet zijn toegestaan (stuurtekens, richtingstekens of een ongeldige codering).")
+}
+
+func errTextTooLong(field string, maxLen int) *domain.Error {
+	return domain.Rule("too_long", field,
+		fmt.Sprintf("The text is too long (at most %d characters).", maxLen),
+		fmt.Sprintf("De tekst is te lang (maximaal %d tekens).", maxLen))
+}
+
+// IsBidiControl reports whether r is an explicit bidirectional embedding,
+// override or isolate (U+202A..U+202E, U+2066..U+2069). The implicit marks
+// LRM and RLM are not: they cannot reorder text beyond themselves.
+func IsBidiControl(r rune) bool {
+	return r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069
+}
+
+// isNoncharacter reports the 66 code points Unicode reserves for internal
+// use, never for interchange.
+func isNoncharacter(r rune) bool {
+	return r >= 0xFDD0 && r <= 0xFDEF || r&0xFFFE == 0xFFFE
+}
+
+// allowedRune is the per-character rule: multiLine admits '\n' and '\t',
+// whitespace admits every whitespace control (it is collapsed afterwards).
+func allowedRune(r rune, multiLine, whitespace bool) bool {
+	switch {
+	case IsBidiControl(r), isNoncharacter(r):
+		return false
+	case unicode.IsControl(r):
+		if whitespace && (r == '\t' || r == '\n' || r == '\r') {
+			return true
+		}
+		return multiLine && (r == '\n' || r == '\t')
+	}
+	return true
+}
+
+// checkRunes refuses invalid UTF-8 and characters allowedRune refuses.
+// Once the string is valid, a U+FFFD in it is a real character.
+func checkRunes(field, s string, multiLine, whitespace bool) error {
+	if !utf8.ValidString(s) {
+		return errTextCharacters(field)
+	}
+	for _, r := range s {
+		if !allowedRune(r, multiLine, whitespace) {
+			return errTextCharacters(field)
+		}
+	}
+	return nil
+}
+
+// SafeText reports whether s is text every check here would let through
+// character by character (multi-line): valid UTF-8 without NUL, other
+// control characters, bidi controls or noncharacters. Lengths are not
+// checked. Tests and the read-side sanitiser use it.
+func SafeText(s string) bool {
+	return checkRunes("", s, true, false) == nil
+}
+
+// MultiLine checks a multi-line free text (a remark, a reason): trimmed,
+// "\r\n" and "\r" turned into "\n", at most maxLen characters, line feeds
+// and tabs allowed but no other control character. The result may be
+// empty; callers that need a value check for "".
+func MultiLine(field, s string, maxLen int) (string, error) {
+	if !utf8.ValidString(s) {
+		return "", errTextCharacters(field)
+	}
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.ReplaceAll(s, "\r", "\n")
+	s = strings.TrimSpace(s)
+	if err := checkRunes(field, s, true, false); err != nil {
+		return "", err
+	}
+	if utf8.RuneCountInString(s) > maxLen {
+		return "", errTextTooLong(field, maxLen)
+	}
+	return s, nil
+}
+
+// Label checks a one-line reference or code chosen by a caller (an import
+// batch): trimmed, at most maxLen characters, no control character at all
+// (tabs and line feeds included, unlike Text, which collapses them). It may
+// be empty.
+func Label(field, s string, maxLen int) (string, error) {
+	s = strings.TrimSpace(s)
+	if err := checkRunes(field, s, false, false); err != nil {
+		return "", err
+	}
+	if utf8.RuneCountInString(s) > maxLen {
+		return "", errTextTooLong(field, maxLen)
+	}
+	return s, nil
+}
