@@ -3,6 +3,7 @@ package domain
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"sort"
 )
 
@@ -37,7 +38,9 @@ func NewRegistry(prototypes ...Event) *Registry {
 	return r
 }
 
-// Decode turns a stored event back into its payload.
+// Decode turns a stored event back into its payload. Texts stored before
+// the domain refused unsafe characters come back sanitised (see
+// sanitize.go): NUL and the like are replaced by U+FFFD.
 func (r *Registry) Decode(eventType string, data []byte) (Event, error) {
 	ctor, ok := r.ctors[eventType]
 	if !ok {
@@ -47,6 +50,9 @@ func (r *Registry) Decode(eventType string, data []byte) (Event, error) {
 	if len(data) > 0 {
 		if err := json.Unmarshal(data, e); err != nil {
 			return nil, fmt.Errorf("domain: decode %s: %w", eventType, err)
+		}
+		if mayHoldUnsafeText(data) {
+			sanitizeValue(reflect.ValueOf(e))
 		}
 	}
 	return e, nil

@@ -3,7 +3,6 @@ package validate
 import (
 	"fmt"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"backoffice/domain"
@@ -49,31 +48,20 @@ func errTextTooLong(field string, maxLen int) *domain.Error {
 }
 
 // IsBidiControl reports whether r is an explicit bidirectional embedding,
-// override or isolate (U+202A..U+202E, U+2066..U+2069). The implicit marks
-// LRM and RLM are not: they cannot reorder text beyond themselves.
-func IsBidiControl(r rune) bool {
-	return r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069
-}
+// override or isolate (see domain.IsBidiControl).
+func IsBidiControl(r rune) bool { return domain.IsBidiControl(r) }
 
-// isNoncharacter reports the 66 code points Unicode reserves for internal
-// use, never for interchange.
-func isNoncharacter(r rune) bool {
-	return r >= 0xFDD0 && r <= 0xFDEF || r&0xFFFE == 0xFFFE
-}
-
-// allowedRune is the per-character rule: multiLine admits '\n' and '\t',
-// whitespace admits every whitespace control (it is collapsed afterwards).
+// allowedRune is the per-character rule (domain.UnsafeRune): multiLine
+// admits '\n' and '\t'; whitespace admits '\t', '\n' and '\r', which the
+// caller collapses afterwards.
 func allowedRune(r rune, multiLine, whitespace bool) bool {
 	switch {
-	case IsBidiControl(r), isNoncharacter(r):
-		return false
-	case unicode.IsControl(r):
-		if whitespace && (r == '\t' || r == '\n' || r == '\r') {
-			return true
-		}
-		return multiLine && (r == '\n' || r == '\t')
+	case whitespace && (r == '\t' || r == '\n' || r == '\r'):
+		return true
+	case r == '\t' || r == '\n':
+		return multiLine
 	}
-	return true
+	return !domain.UnsafeRune(r)
 }
 
 // checkRunes refuses invalid UTF-8 and characters allowedRune refuses.
