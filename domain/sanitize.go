@@ -134,3 +134,60 @@ func sanitizeValue(v reflect.Value) {
 		v.Set(out)
 	}
 }
+
+// unsafeTextPath returns the path ("remark.text", "lines[].hour_type.name")
+// of the first string reachable from v that the sanitiser would change, and
+// whether there is one.
+func unsafeTextPath(v reflect.Value, path string) (string, bool) {
+	switch v.Kind() {
+	case reflect.String:
+		if !isSafeText(v.String()) {
+			return path, true
+		}
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			return unsafeTextPath(v.Elem(), path)
+		}
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			f := v.Type().Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == "-" {
+				continue
+			}
+			p := path
+			if !(f.Anonymous && name == "") {
+				if name == "" {
+					name = f.Name
+				}
+				if p != "" {
+					p += "."
+				}
+				p += name
+			}
+			if at, ok := unsafeTextPath(v.Field(i), p); ok {
+				return at, true
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := 0; i < v.Len(); i++ {
+			if at, ok := unsafeTextPath(v.Index(i), path+"[]"); ok {
+				return at, true
+			}
+		}
+	case reflect.Map:
+		it := v.MapRange()
+		for it.Next() {
+			if at, ok := unsafeTextPath(it.Key(), path+"{key}"); ok {
+				return at, true
+			}
+			if at, ok := unsafeTextPath(it.Value(), path+"{}"); ok {
+				return at, true
+			}
+		}
+	}
+	return "", false
+}

@@ -1,6 +1,7 @@
 package domain_test
 
 import (
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -83,5 +84,29 @@ func TestSanitizeText(t *testing.T) {
 		if got, _ := domain.SanitizeText(in); got != want {
 			t.Errorf("SanitizeText(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// Encode refuses what the sanitiser would change, naming the path: the last
+// guard should a command forget its text check.
+func TestEncodeRefusesUnsafeText(t *testing.T) {
+	for _, tc := range []struct {
+		e    *poisonEvent
+		path string
+	}{
+		{&poisonEvent{Remark: "a\x00b"}, "remark"},
+		{&poisonEvent{Inner: inner{Tags: []string{"ok", "\u202e"}}}, "inner.tags[]"},
+		{&poisonEvent{Ptr: &inner{Map: map[string]string{"k": "\xff"}}}, "ptr.map{}"},
+		{&poisonEvent{List: []inner{{Text: "\uffff"}}}, "list[].text"},
+	} {
+		_, err := domain.Encode(tc.e)
+		var de *domain.Error
+		if !errors.As(err, &de) || de.Kind != domain.KindRule || de.Code != "text_encoding" || de.Field != tc.path {
+			t.Errorf("Encode(%+v) = %v, want 422 text_encoding on %s", tc.e, err, tc.path)
+		}
+	}
+	// What the sanitiser keeps, Encode accepts: an old remark's "\r\n".
+	if _, err := domain.Encode(&poisonEvent{Remark: "a\r\n\tb <&> \ufffd 🙂"}); err != nil {
+		t.Fatal(err)
 	}
 }
