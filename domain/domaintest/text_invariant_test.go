@@ -308,3 +308,25 @@ func TestMultiLineInputsKeepLines(t *testing.T) {
 		}
 	}
 }
+
+// FuzzStoryInput: any value in any input of the story either is refused or
+// is recorded only as safe text.
+//
+//	go test ./domain/domaintest -run '^$' -fuzz FuzzStoryInput -fuzztime 1m
+func FuzzStoryInput(f *testing.F) {
+	for i, txt := range domaintest.Texts {
+		for _, v := range hostileValues(txt) {
+			f.Add(i, v)
+		}
+		f.Add(i, txt.Default)
+	}
+	f.Fuzz(func(t *testing.T, i int, v string) {
+		txt := domaintest.Texts[uint(i)%uint(len(domaintest.Texts))]
+		s := domaintest.Run("f", domaintest.Inputs{txt.Name: v}, domaintest.Numbers{})
+		safeStory(t, s)
+		var de *domain.Error
+		if s.Err != nil && !errors.As(s.Err, &de) {
+			t.Fatalf("%s = %q: untyped error %v", txt.Name, v, s.Err)
+		}
+	})
+}
