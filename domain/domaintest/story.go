@@ -100,7 +100,7 @@ var Texts = []Text{
 	{Name: "document.sign_remark", Field: "remark", Default: "Akkoord", Max: document.MaxRemark},
 	{Name: "document.decline_remark", Field: "remark", Default: "Niet akkoord", Max: document.MaxRemark},
 	{Name: "timesheet.expense.description", Field: "description", Default: "Lunch met klant", Max: ts.MaxDescriptionLength},
-	{Name: "timesheet.remark", Field: "remark", Default: "Maandag eerder weg", Max: ts.MaxRemarkLength, MultiLine: true},
+	{Name: "timesheet.remark", Field: "text", Default: "Maandag eerder weg", Max: ts.MaxRemarkLength, MultiLine: true},
 	{Name: "timesheet.reject_reason", Field: "reason", Default: "Dinsdag klopt niet", Max: ts.MaxReasonLength, MultiLine: true},
 	{Name: "timesheet.import_batch", Field: "import_batch", Default: "batch-2026-05", Max: ts.MaxImportBatchLength, Single: true},
 }

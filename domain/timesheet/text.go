@@ -8,6 +8,7 @@ import (
 // The texts a timesheet's events carry go through the shared check of
 // domain/validate (see docs/validation.md): a remark and a rejection reason
 // are multi-line, an expense description and an import batch one line.
+// Error fields are the API's input names (a remark is {"text"}).
 
 // MaxRemarks caps the remarks on one timesheet: a week's remarks are read
 // on one screen and travel with every detail answer.
@@ -17,18 +18,18 @@ const MaxRemarks = 200
 const MaxImportBatchLength = validate.MaxLabel
 
 func remarkText(s string) (string, error) {
-	s, err := validate.MultiLine("remark", s, MaxRemarkLength)
+	s, err := validate.MultiLine("text", s, MaxRemarkLength)
 	if err != nil {
 		return "", err
 	}
 	if s == "" {
-		return "", domain.Invalid("remark_empty", "remark", "the remark is empty", "De opmerking is leeg.")
+		return "", domain.Invalid("remark_empty", "text", "the remark is empty", "De opmerking is leeg.")
 	}
 	return s, nil
 }
 
 func errTooManyRemarks() error {
-	return domain.Rule("too_many_remarks", "remark",
+	return domain.Rule("too_many_remarks", "text",
 		"this timesheet has the maximum of 200 remarks; put further notes in an existing remark or contact the back office",
 		"Dit urenbriefje heeft al het maximum van 200 opmerkingen; vul een bestaande opmerking aan of neem contact op met het backofficebureau.")
 }

@@ -27,7 +27,7 @@ func TestRemarksCap(t *testing.T) {
 	if len(evs) != 0 || len(a.Remarks()) != ts.MaxRemarks {
 		t.Fatalf("refused remark recorded %d events, %d remarks", len(evs), len(a.Remarks()))
 	}
-	if de := err.(*domain.Error); de.Field != "remark" || !strings.Contains(de.MessageNL, "200 opmerkingen") {
+	if de := err.(*domain.Error); de.Field != "text" || !strings.Contains(de.MessageNL, "200 opmerkingen") {
 		t.Fatalf("error = %+v", de)
 	}
 }

@@ -48,7 +48,7 @@ func TestPoisonTextIs422(t *testing.T) {
 		}
 	}
 	for name, v := range hostile {
-		refused("remark "+name, "POST", w05+"/remarks", "worker1", map[string]any{"text": v}, "remark")
+		refused("remark "+name, "POST", w05+"/remarks", "worker1", map[string]any{"text": v}, "text")
 		refused("expense description "+name, "POST", w05+"/expenses", "worker1",
 			map[string]any{"type": "other", "date": "2026-01-26", "amount_cents": 100, "description": v}, "description")
 	}
