@@ -15,7 +15,7 @@ import (
 const MaxRemarks = 200
 
 // MaxImportBatchLength is the longest import batch reference.
-const MaxImportBatchLength = validate.MaxLabel
+const MaxImportBatchLength = 100
 
 func remarkText(s string) (string, error) {
 	s, err := validate.MultiLine("text", s, MaxRemarkLength)

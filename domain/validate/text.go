@@ -26,13 +26,6 @@ import (
 // Everything else in Unicode is accepted, emoji and zero-width joiners
 // included.
 
-// Limits of free texts that several aggregates share.
-const (
-	MaxRemark      = 1000 // a remark, a reason, a comment (multi-line)
-	MaxDescription = 200  // a short description (one line)
-	MaxLabel       = 100  // a reference such as an import batch (one line)
-)
-
 // errTextCharacters is the refusal of a text with a character not allowed
 // in it; Field is set by the check.
 func errTextCharacters(field string) *domain.Error {
@@ -46,10 +39,6 @@ func errTextTooLong(field string, maxLen int) *domain.Error {
 		fmt.Sprintf("The text is too long (at most %d characters).", maxLen),
 		fmt.Sprintf("De tekst is te lang (maximaal %d tekens).", maxLen))
 }
-
-// IsBidiControl reports whether r is an explicit bidirectional embedding,
-// override or isolate (see domain.IsBidiControl).
-func IsBidiControl(r rune) bool { return domain.IsBidiControl(r) }
 
 // allowedRune is the per-character rule (domain.UnsafeRune): multiLine
 // admits '\n' and '\t'; whitespace admits '\t', '\n' and '\r', which the
@@ -81,7 +70,7 @@ func checkRunes(field, s string, multiLine, whitespace bool) error {
 // SafeText reports whether s is text every check here would let through
 // character by character (multi-line): valid UTF-8 without NUL, other
 // control characters, bidi controls or noncharacters. Lengths are not
-// checked. Tests and the read-side sanitiser use it.
+// checked. The invariant and property tests assert it of recorded events.
 func SafeText(s string) bool {
 	return checkRunes("", s, true, false) == nil
 }
