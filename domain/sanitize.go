@@ -60,10 +60,12 @@ func isSafeText(s string) bool {
 }
 
 // mayHoldUnsafeText is the cheap test that lets a clean payload skip the
-// walk: encoding/json writes control characters as \u escapes (as it does
-// <, > and &), and any other unsafe rune is in the raw bytes.
+// walk: in JSON a control character is a \u escape (as encoding/json also
+// writes <, > and &) or one of the short escapes \b and \f (\t, \n and \r
+// are allowed), and any other unsafe rune is in the raw bytes. A match of
+// an escaped backslash ("\\b") only costs a walk.
 func mayHoldUnsafeText(data []byte) bool {
-	if bytes.Contains(data, []byte(`\u`)) {
+	if bytes.Contains(data, []byte(`\u`)) || bytes.Contains(data, []byte(`\b`)) || bytes.Contains(data, []byte(`\f`)) {
 		return true
 	}
 	for i := 0; i < len(data); {

@@ -47,6 +47,16 @@ func TestDecodeSanitisesStoredPoison(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("decoded\n%+v\nwant\n%+v", got, want)
 	}
+	// The short escapes \b and \f are control characters too.
+	e, err = reg.Decode("test.poison", []byte(`{"remark":"a\bb\fc"}`))
+	if err != nil || e.(*poisonEvent).Remark != "a\ufffdb\ufffdc" {
+		t.Fatalf("short escapes: %+v, %v", e, err)
+	}
+	// An escaped backslash before b is text.
+	e, err = reg.Decode("test.poison", []byte(`{"remark":"C:\\bin"}`))
+	if err != nil || e.(*poisonEvent).Remark != `C:\bin` {
+		t.Fatalf("escaped backslash: %+v, %v", e, err)
+	}
 	// Raw invalid UTF-8 (an adapter that does not check) comes back replaced.
 	e, err = reg.Decode("test.poison", []byte("{\"remark\":\"a\xffb\"}"))
 	if err != nil || e.(*poisonEvent).Remark != "a\ufffdb" {
@@ -98,6 +108,8 @@ func TestEncodeRefusesUnsafeText(t *testing.T) {
 		{&poisonEvent{Inner: inner{Tags: []string{"ok", "\u202e"}}}, "inner.tags[]"},
 		{&poisonEvent{Ptr: &inner{Map: map[string]string{"k": "\xff"}}}, "ptr.map{}"},
 		{&poisonEvent{List: []inner{{Text: "\uffff"}}}, "list[].text"},
+		{&poisonEvent{Remark: "a\bb"}, "remark"}, // encoding/json writes the short escape \b
+		{&poisonEvent{Inner: inner{Text: "a\fb"}}, "inner.text"},
 	} {
 		_, err := domain.Encode(tc.e)
 		var de *domain.Error
