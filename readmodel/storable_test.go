@@ -7,7 +7,6 @@ import (
 	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -116,12 +115,15 @@ func randomNumbers(r *rand.Rand, seed int) domaintest.Numbers {
 // store into every read-model projector, each in its own transaction, which
 // must not fail.
 func TestEveryAcceptedEventIsStorable(t *testing.T) {
-	const stories = 12
-	seed := uint64(time.Now().UnixNano())
-	t.Logf("seed %d (set STORABLE_SEED to repeat)", seed)
-	if s := getenv("STORABLE_SEED"); s != "" {
-		fmt.Sscan(s, &seed)
+	const stories = 20
+	// A fixed seed keeps the test repeatable; STORABLE_SEED=<n> explores others.
+	seed := uint64(20261205)
+	if s := os.Getenv("STORABLE_SEED"); s != "" {
+		if _, err := fmt.Sscan(s, &seed); err != nil {
+			t.Fatalf("STORABLE_SEED: %v", err)
+		}
 	}
+	t.Logf("seed %d", seed)
 	r := rand.New(rand.NewPCG(seed, 1))
 
 	ctx := context.Background()
@@ -218,5 +220,3 @@ func readAll(t *testing.T, store eventstore.Store) []eventstore.RecordedEvent {
 		from = page[len(page)-1].Position
 	}
 }
-
-func getenv(k string) string { return os.Getenv(k) }
