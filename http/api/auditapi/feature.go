@@ -2,9 +2,11 @@
 //
 //	GET /audit/verify[?max_events=N]        verify the ledger (bounded pass)
 //	GET /audit/events?after=<pos>&limit=N   the audit export, NDJSON
+//	GET /audit/documents/{id}/evidence.pdf  "Bewijs van ondertekening"
 //
-// Only the auditor token and the back office may call them; both read the
-// event store, not the read models. See docs/audit.md.
+// Only the auditor token and the back office may call the first two; the
+// evidence also whoever may see the document. All read the event store, not
+// the read models. See docs/audit.md.
 package auditapi
 
 import (
@@ -53,6 +55,7 @@ func New(d Deps) (*Feature, error) {
 func (f *Feature) Routes(r *mux.Router, s *api.Server) {
 	r.Handle("/audit/verify", f.handleVerify(s)).Methods(http.MethodGet)
 	r.Handle("/audit/events", f.handleEvents(s)).Methods(http.MethodGet)
+	r.Handle("/audit/documents/{id}/evidence.pdf", f.handleEvidence(s)).Methods(http.MethodGet)
 }
 
 var errAuditorsOnly = domain.Forbidden("auditors_only", "only the auditor token and the back office may read the audit trail",

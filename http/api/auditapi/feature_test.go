@@ -16,6 +16,9 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"backoffice/commands"
+	"backoffice/domain"
+	doc "backoffice/domain/document"
 	"backoffice/eventstore"
 	"backoffice/eventstore/ledger"
 	"backoffice/eventstore/postgres"
@@ -197,5 +200,47 @@ func TestEventsEndpoint(t *testing.T) {
 			ev.Data != string(want.Data) || ev.ActorID != "acc-1" || ev.ActorRole != "client" || ev.EventID != want.ID.String() {
 			t.Fatalf("line %d = %+v, want the stored event %+v", i, ev, want)
 		}
+	}
+}
+
+// TestEvidenceEndpoint: the "Bewijs van ondertekening" of a signed
+// document, for the auditor, the back office and the document's client; not
+// for another tenant; 409 before the document is answered.
+func TestEvidenceEndpoint(t *testing.T) {
+	e := newEnv(t)
+	ctx := t.Context()
+	sum := strings.Repeat("ab", 32)
+	seed := func(evs ...domain.Event) {
+		t.Helper()
+		st, err := commands.Load(ctx, e.store, doc.Stream("d1"), doc.Events, func(domain.Event) {})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := commands.Save(ctx, e.store, st, commands.Meta{Actor: domain.Actor{AccountID: "acc-c1", Role: domain.RoleClient, ClientID: "c1"}},
+			time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), evs...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	seed(&doc.Uploaded{DocumentID: "d1", ClientID: "c1", IntermediaryID: "i1", Kind: doc.KindDocument, Category: doc.CategoryGeneral,
+		Title: "Overeenkomst", FileName: "overeenkomst.pdf", ContentType: "application/pdf", Size: 1234, SHA256: sum},
+		&doc.SignatureRequested{DocumentID: "d1", RequestID: "r1", SignerAccountID: "acc-c1", ExpiresAt: time.Date(2026, 3, 5, 9, 0, 0, 0, time.UTC)})
+	if res, body := e.get(t, "auditor", "/audit/documents/d1/evidence.pdf"); res.StatusCode != http.StatusConflict || !strings.Contains(body, "not_answered") {
+		t.Fatalf("unanswered: %d %s", res.StatusCode, body)
+	}
+	seed(&doc.Signed{DocumentID: "d1", RequestID: "r1", SHA256: sum})
+	for _, who := range []string{"auditor", "backoffice", "client1"} {
+		res, body := e.get(t, who, "/audit/documents/d1/evidence.pdf")
+		if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(body, "%PDF-") ||
+			!strings.Contains(res.Header.Get("Content-Disposition"), "bewijs-van-ondertekening-d1.pdf") {
+			t.Fatalf("%s: %d %s %q", who, res.StatusCode, res.Header, body[:min(40, len(body))])
+		}
+	}
+	for _, who := range []string{"client2", "worker1", "payroll"} {
+		if res, _ := e.get(t, who, "/audit/documents/d1/evidence.pdf"); res.StatusCode != http.StatusNotFound {
+			t.Fatalf("%s: %d, want 404", who, res.StatusCode)
+		}
+	}
+	if res, _ := e.get(t, "auditor", "/audit/documents/nope/evidence.pdf"); res.StatusCode != http.StatusNotFound {
+		t.Fatalf("unknown document: %d, want 404", res.StatusCode)
 	}
 }
