@@ -128,8 +128,11 @@ func verifyCmd(ctx context.Context, args []string, getenv func(string) string, s
 // auditCmd is `backoffice audit export [--from POS] [--to POS] [--out FILE]`:
 // the events after --from up to and including --to as NDJSON.
 func auditCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "replay" {
+		return replayCmd(ctx, args[1:], getenv, stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "export" {
-		return errors.New("usage: backoffice audit export [--from POSITION] [--to POSITION] [--out FILE]")
+		return errors.New("usage: backoffice audit export [--from POSITION] [--to POSITION] [--out FILE] | audit replay --as-of T --schema NAME")
 	}
 	flags, rest, err := takeFlags(args[1:], "from", "to", "out")
 	if err != nil {

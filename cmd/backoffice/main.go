@@ -35,6 +35,8 @@ Commands:
   verify [--digest HEX@POS]   check every stream's hash chain and the global digests
   audit export [--from POS] [--to POS] [--out FILE]
                               the ledger as NDJSON with positions, actors, times, hashes
+  audit replay --as-of T --schema NAME
+                              rebuild the read models as of a position or time into a new schema
   help                        show this text
 
 Without BACKOFFICE_DATABASE_URL the commands use the embedded PostgreSQL
