@@ -22,9 +22,11 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/EventStore/EventStore-Client-Go/v4/esdb"
+	"google.golang.org/grpc/metadata"
 
 	"backoffice/eventstore"
 )
@@ -57,6 +59,15 @@ type Config struct {
 	// AppendRetries bounds the read-and-retry loop of appends with Any or
 	// StreamExists under contention. Default 16.
 	AppendRetries int
+	// AmbiguousRetries bounds how often an append whose outcome is unknown
+	// (timed out, connection lost after sending) is resolved by reading the
+	// stream and, when its events are not there, sent again. Default 5.
+	AmbiguousRetries int
+	// MaxAppendSize is the server's MaxAppendSize in bytes (EventStoreDB
+	// default 1 MiB), counted as the server does: data + metadata + two
+	// bytes per character of the type, summed over the append. A larger
+	// append is refused with eventstore.ErrAppendTooLarge before it is sent.
+	MaxAppendSize int
 }
 
 func (c *Config) withDefaults() Config {
@@ -82,6 +93,12 @@ func (c *Config) withDefaults() Config {
 	if out.AppendRetries <= 0 {
 		out.AppendRetries = 16
 	}
+	if out.AmbiguousRetries <= 0 {
+		out.AmbiguousRetries = 5
+	}
+	if out.MaxAppendSize <= 0 {
+		out.MaxAppendSize = 1 << 20
+	}
 	return out
 }
 
@@ -98,6 +115,8 @@ type Store struct {
 	closed bool
 
 	connect chan struct{} // one-slot semaphore: one caller (re)connects at a time
+
+	foreignSkipped atomic.Uint64 // events of other applications skipped in $all
 
 	ctx    context.Context // ends on Close; parents every subscription
 	cancel context.CancelFunc
@@ -143,6 +162,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 // Ping reads the head of $all: it succeeds only when a node answers. Wire it
 // into the readiness probe.
 func (s *Store) Ping(ctx context.Context) error {
+	ctx = requireLeader(ctx)
 	err := s.do(ctx, func(c *esdb.Client) error {
 		rs, err := c.ReadAll(ctx, esdb.ReadAllOptions{Direction: esdb.Backwards, From: esdb.End{}}, 1)
 		if err != nil {
@@ -242,23 +262,62 @@ func (s *Store) acquire(ctx context.Context) (*esdb.Client, uint64, error) {
 			continue // someone else connected or replaced the client meanwhile
 		}
 		// GetServerVersion only asks the client for its connection handle,
-		// which runs node discovery when there is none.
-		_, err := c.GetServerVersion()
-		if err != nil {
-			// A failed discovery closes the client for good. Forget it before
-			// releasing the connect slot, so the next caller builds a new one
-			// instead of trying the dead client.
-			s.discard(gen, false)
+		// which runs node discovery when there is none. Discovery ignores
+		// contexts (a black-holed node costs maxDiscoverAttempts × the
+		// gossip timeout), so it runs on its own and the caller's context
+		// wins; the connect slot is released when discovery ends.
+		done := make(chan error, 1)
+		go func() {
+			_, err := c.GetServerVersion()
+			if err != nil {
+				// A failed discovery closes the client for good. Forget it
+				// before releasing the connect slot, so the next caller
+				// builds a new one instead of trying the dead client.
+				s.discard(gen, false)
+			} else {
+				s.mu.Lock()
+				if s.gen == gen {
+					s.ready = true
+				}
+				s.mu.Unlock()
+			}
 			<-s.connect
-			return nil, 0, err
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			if err != nil {
+				return nil, 0, err
+			}
+			return c, gen, nil
+		case <-ctx.Done():
+			return nil, 0, ctx.Err()
 		}
-		<-s.connect
-		s.mu.Lock()
-		if s.gen == gen {
-			s.ready = true
-		}
-		s.mu.Unlock()
-		return c, gen, nil
+	}
+}
+
+// requireLeader asks the server to serve the call on the leader. The v4
+// client (4.2.0) puts this header on the incoming context, where gRPC never
+// sends it, so a follower would serve stale reads and forward writes without
+// ever answering not-leader; the adapter sends it on the outgoing context
+// for every call: the port promises that a read sees an append once Append
+// has returned.
+func requireLeader(ctx context.Context) context.Context {
+	return metadata.AppendToOutgoingContext(ctx, "requires-leader", "true")
+}
+
+// call runs fn and returns its error, or the context's error as soon as ctx
+// ends: a client call can block on the client's internal channel while a
+// discovery runs (or for good after a failed one), and the caller's context
+// must win. fn keeps running on its own and its results are dropped.
+func call(ctx context.Context, fn func() error) error {
+	done := make(chan error, 1)
+	go func() { done <- fn() }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 
@@ -298,9 +357,12 @@ func (s *Store) do(ctx context.Context, fn func(*esdb.Client) error) error {
 		if err != nil {
 			return err
 		}
-		err = fn(c)
+		err = call(ctx, func() error { return fn(c) })
 		if err == nil {
 			return nil
+		}
+		if ctx.Err() != nil {
+			return err
 		}
 		switch code(err) {
 		case esdb.ErrorCodeConnectionClosed:
