@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/rand/v2"
 	"time"
 	"unicode/utf8"
 
@@ -172,7 +173,15 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 			return fail(err)
 		}
 		if flexible && attempt+1 < s.cfg.AppendRetries {
-			continue // someone appended in between: read again, retry
+			// Someone appended in between: read again, retry. On a hot
+			// stream, a short random pause after a few rounds lets the
+			// writers fall out of step.
+			if attempt >= 3 {
+				if err := sleep(ctx, time.Duration(rand.IntN(attempt*1000))*time.Microsecond); err != nil {
+					return fail(err)
+				}
+			}
+			continue
 		}
 		st, err = s.loadState(ctx, stream)
 		if err != nil {
@@ -202,7 +211,7 @@ func appendSize(data []esdb.EventData) int {
 // a deadline, a node lost after the request was sent, or a bare EOF on the
 // stream. Refusals that say the write did not happen are not ambiguous.
 func isAmbiguous(err error) bool {
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || connectionClosing(err) {
 		return true
 	}
 	switch code(err) {

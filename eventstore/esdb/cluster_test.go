@@ -3,9 +3,21 @@ package esdb_test
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"errors"
+	"fmt"
+	"math/big"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -14,6 +26,7 @@ import (
 
 	"backoffice/eventstore"
 	"backoffice/eventstore/esdb"
+	"backoffice/eventstore/eventstoretest"
 	"backoffice/internal/esdbfake"
 )
 
@@ -277,4 +290,184 @@ func TestFakeMaxAppendSize(t *testing.T) {
 	if srv.EventCount() != 0 {
 		t.Fatalf("server holds %d events, want 0", srv.EventCount())
 	}
+}
+
+// clusterStore connects a Store to a fake cluster through its gossip seeds.
+func clusterStore(t testing.TB, url string) *esdb.Store {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	s, err := esdb.Open(ctx, esdb.Config{URL: url, Logger: quiet,
+		ResubscribeMinBackoff: time.Millisecond, ResubscribeMaxBackoff: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatalf("Open %s: %v", url, err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// movingLeader wraps a store on a fake cluster and moves the leadership to
+// the next node after every few appends, so the conformance suite runs
+// across leader changes.
+func movingLeader(s eventstore.Store, c *esdbfake.Cluster, every int) eventstore.Store {
+	var n, leader int
+	var mu sync.Mutex
+	return eventstore.Observed(s, func(op string, _ time.Duration, err error) {
+		if op != "append" || err != nil {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if n++; n%every == 0 {
+			leader = (leader + 1) % len(c.Nodes)
+			c.MoveLeader(leader)
+		}
+	})
+}
+
+// TestConformanceCluster runs the whole suite against a three-node fake
+// cluster found through gossip, with the leader moving every 25th append.
+func TestConformanceCluster(t *testing.T) {
+	eventstoretest.Run(t, func(t *testing.T) eventstore.Store {
+		c := esdbfake.StartCluster(t, 3, esdbfake.ClusterOptions{})
+		return movingLeader(clusterStore(t, "esdb://"+c.Seeds()+"?tls=false&discoveryInterval=10"), c, 25)
+	})
+}
+
+// TestConformanceClusterTLS: the same over TLS with a test CA and the
+// credentials a secure cluster requires.
+func TestConformanceClusterTLS(t *testing.T) {
+	cert, caFile := testCA(t)
+	eventstoretest.Run(t, func(t *testing.T) eventstore.Store {
+		c := esdbfake.StartCluster(t, 3, esdbfake.ClusterOptions{TLS: &cert, User: "admin", Password: "changeit"})
+		return movingLeader(clusterStore(t, "esdb://admin:changeit@"+c.Seeds()+"?tlsCAFile="+caFile+"&discoveryInterval=10"), c, 25)
+	})
+}
+
+// TestClusterCredentials: wrong credentials are refused, not retried as if
+// the node were down.
+func TestClusterCredentials(t *testing.T) {
+	cert, caFile := testCA(t)
+	c := esdbfake.StartCluster(t, 3, esdbfake.ClusterOptions{TLS: &cert, User: "admin", Password: "changeit"})
+	s, err := esdb.New(esdb.Config{URL: "esdb://admin:wrong@" + c.Seeds() + "?tlsCAFile=" + caFile + "&discoveryInterval=10", Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	_, err = s.Append(testCtx(t), "timesheet-1", eventstore.NoStream(), ev(0))
+	if err == nil || errors.Is(err, eventstore.ErrUnavailable) {
+		t.Fatalf("Append with wrong credentials = %v, want a refusal that is not 'unavailable'", err)
+	}
+	if c.Leader().EventCount() != 0 {
+		t.Fatal("an append with wrong credentials was stored")
+	}
+}
+
+// TestClusterLeaderChangeUnderLoad: writers and a subscriber keep going
+// while the leadership moves round the cluster; every acknowledged append
+// is in the log once, and the subscriber sees the log in order.
+func TestClusterLeaderChangeUnderLoad(t *testing.T) {
+	ctx := testCtx(t)
+	c := esdbfake.StartCluster(t, 3, esdbfake.ClusterOptions{})
+	s := clusterStore(t, "esdb://"+c.Seeds()+"?tls=false&discoveryInterval=10")
+	sub, err := s.SubscribeAll(ctx, eventstore.Start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sub.Close()
+
+	const writers, perWriter = 4, 30
+	var mu sync.Mutex
+	var acked []uuid.UUID
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			stream := fmt.Sprintf("timesheet-%d", w)
+			for i := range perWriter {
+				e := ev(i)
+				if _, err := s.Append(ctx, stream, eventstore.Any(), e); err != nil {
+					t.Errorf("writer %d append %d: %v", w, i, err)
+					return
+				}
+				mu.Lock()
+				acked = append(acked, e.ID)
+				mu.Unlock()
+			}
+		}()
+	}
+	for i := 1; i <= 6; i++ {
+		waitFor(t, ctx, "progress before the next election", func() bool {
+			mu.Lock()
+			defer mu.Unlock()
+			return len(acked) >= i*writers*perWriter/8
+		})
+		c.MoveLeader(i % 3)
+	}
+	wg.Wait()
+	if t.Failed() {
+		return
+	}
+	got, err := s.ReadAll(ctx, eventstore.Start, 10*writers*perWriter)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[uuid.UUID]int{}
+	for _, e := range got {
+		seen[e.ID]++
+	}
+	for _, id := range acked {
+		if seen[id] != 1 {
+			t.Fatalf("acknowledged event %s is in the log %d times", id, seen[id])
+		}
+	}
+	if len(got) != len(acked) {
+		t.Fatalf("log holds %d events, %d were acknowledged", len(got), len(acked))
+	}
+	recv := recvEvents(t, ctx, sub, len(got))
+	for i := range got {
+		if recv[i].ID != got[i].ID {
+			t.Fatalf("subscription event %d = %s, log has %s", i, recv[i].ID, got[i].ID)
+		}
+	}
+}
+
+// testCA makes a CA and a server certificate for 127.0.0.1 signed by it;
+// it returns the certificate and the path of the CA's PEM file.
+func testCA(t testing.TB) (tls.Certificate, string) {
+	t.Helper()
+	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	caTmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "esdbfake test CA"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
+	}
+	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ca, _ := x509.ParseCertificate(caDER)
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "node"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, DNSNames: []string{"localhost"},
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	caFile := filepath.Join(t.TempDir(), "ca.crt")
+	if err := os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, caFile
 }

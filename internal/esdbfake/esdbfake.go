@@ -31,6 +31,7 @@ package esdbfake
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -42,12 +43,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/EventStore/EventStore-Client-Go/v4/protos/gossip"
 	"github.com/EventStore/EventStore-Client-Go/v4/protos/serverfeatures"
 	"github.com/EventStore/EventStore-Client-Go/v4/protos/shared"
 	api "github.com/EventStore/EventStore-Client-Go/v4/protos/streams"
 	"github.com/google/uuid"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials"
+	"google.golang.org/grpc/keepalive"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 )
@@ -151,13 +155,23 @@ type Server struct {
 	// leaderCalls counts the calls that arrived with the requires-leader
 	// header, per method.
 	leaderCalls map[Method]int
-	// leader, when set, makes this node a follower of it (SetFollowerOf).
-	leader *Server
+	// leader, when set, makes this node a follower of it (SetFollowerOf);
+	// leaderAddr is its address, kept here so that no lock of the leader is
+	// needed while this node's is held.
+	leader     *Server
+	leaderAddr string
 	// hidden holds events not indexed yet: their IDs with the reads left
 	// before they show.
 	hidden map[uuid.UUID]int
 	// maxAppendSize is the server's MaxAppendSize (default 1 MiB).
 	maxAppendSize int
+	// tlsCert, when set, makes Listen serve TLS with it.
+	tlsCert *tls.Certificate
+	// user and password, when set, are required on every call (basic auth).
+	user, password string
+	// cluster, when set, answers gossip; a lone server gossips itself as
+	// the leader.
+	cluster *Cluster
 
 	grpc *grpc.Server
 	lis  net.Listener
@@ -203,9 +217,21 @@ func (s *Server) Listen(addr string) error {
 	if err != nil {
 		return fmt.Errorf("esdbfake: listen: %w", err)
 	}
-	g := grpc.NewServer()
+	opts := []grpc.ServerOption{
+		// EventStoreDB accepts the client's keepalive pings (every 10 s by
+		// default); gRPC's default policy would answer them with GOAWAY
+		// "too_many_pings" and drop the connection.
+		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: time.Second, PermitWithoutStream: true}),
+	}
+	s.mu.Lock()
+	if s.tlsCert != nil {
+		opts = append(opts, grpc.Creds(credentials.NewServerTLSFromCert(s.tlsCert)))
+	}
+	s.mu.Unlock()
+	g := grpc.NewServer(opts...)
 	api.RegisterStreamsServer(g, &s.streamsServer)
 	serverfeatures.RegisterServerFeaturesServer(g, &s.featuresServer)
+	gossip.RegisterGossipServer(g, &gossipServer{s: s})
 	s.mu.Lock()
 	s.grpc, s.lis = g, lis
 	s.mu.Unlock()
@@ -353,9 +379,13 @@ func (s *Server) LeaderCalls(m Method) int {
 // (stale: nothing of the leader's is replicated to it), appends forwarded
 // to the leader. nil makes the node a leader again.
 func (s *Server) SetFollowerOf(leader *Server) {
+	addr := ""
+	if leader != nil {
+		addr = leader.Addr()
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.leader = leader
+	s.leader, s.leaderAddr = leader, addr
 }
 
 // requiresLeader reports the "requires-leader: true" request header. The v4
@@ -376,6 +406,10 @@ func (s *Server) enter(ctx context.Context, m Method) (Fault, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls[m]++
+	// ServerFeatures (read while connecting) needs no credentials.
+	if s.user != "" && m != MethodFeatures && !authorized(ctx, s.user, s.password) {
+		return Fault{Code: codes.Unauthenticated, Message: "esdbfake: bad or missing credentials"}, true
+	}
 	leaderWanted := requiresLeader(ctx)
 	if leaderWanted {
 		s.leaderCalls[m]++
@@ -384,15 +418,21 @@ func (s *Server) enter(ctx context.Context, m Method) (Fault, bool) {
 		return Unavailable(), true
 	}
 	if s.leader != nil && leaderWanted && m != MethodFeatures {
-		host, port, _ := net.SplitHostPort(s.leader.Addr())
-		p, _ := strconv.Atoi(port)
-		return NotLeader(host, p), true
+		return s.notLeaderLocked(), true
 	}
 	if q := s.faults[m]; len(q) > 0 {
 		s.faults[m] = q[1:]
 		return q[0], true
 	}
 	return Fault{}, false
+}
+
+// notLeaderLocked is the not-leader answer naming this follower's leader;
+// the caller holds s.mu.
+func (s *Server) notLeaderLocked() Fault {
+	host, port, _ := net.SplitHostPort(s.leaderAddr)
+	p, _ := strconv.Atoi(port)
+	return NotLeader(host, p)
 }
 
 // follower is the leader this node forwards appends to, or nil.
@@ -537,6 +577,11 @@ func (s *Server) appendLimit() int {
 func (s *Server) apply(ctx context.Context, name string, opts *api.AppendReq_Options, msgs []*api.AppendReq_ProposedMessage, fault Fault) (*api.AppendResp, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.leader != nil {
+		// Deposed while the request was on its way: a follower never
+		// stores a write itself.
+		return nil, fail(ctx, s.notLeaderLocked())
+	}
 	if s.tombstoned[name] {
 		return nil, fail(ctx, StreamDeleted(name))
 	}
@@ -871,6 +916,13 @@ func (ss *streamsServer) subscribe(opts *api.ReadReq_Options, stream api.Streams
 	s.nextSub++
 	drop := make(chan error, 1)
 	s.subs[id] = drop
+	if s.leader != nil && requiresLeader(ctx) {
+		// Deposed between the call's arrival and now.
+		f := s.notLeaderLocked()
+		delete(s.subs, id)
+		s.mu.Unlock()
+		return fail(ctx, f)
+	}
 	s.mu.Unlock()
 	defer func() {
 		s.mu.Lock()
