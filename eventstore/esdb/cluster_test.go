@@ -471,3 +471,40 @@ func testCA(t testing.TB) (tls.Certificate, string) {
 	}
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, caFile
 }
+
+// TestDeletedStreams: a tombstone's "$streamDeleted" event and a soft
+// delete's "$metadata" event sit in $all; readers and subscriptions skip
+// them. A soft-deleted stream reads as not found and can be written again,
+// its revisions going on.
+func TestDeletedStreams(t *testing.T) {
+	ctx := testCtx(t)
+	s, srv := newFakeStore(t, esdb.Config{})
+	gone := appendN(t, ctx, s, "timesheet-1", 2)
+	soft := appendN(t, ctx, s, "timesheet-2", 2)
+	srv.Tombstone("timesheet-1")
+	srv.SoftDelete("timesheet-2")
+	if _, err := s.ReadStream(ctx, "timesheet-2", eventstore.ReadStreamOptions{}); !errors.Is(err, eventstore.ErrStreamNotFound) {
+		t.Fatalf("soft-deleted stream read = %v, want ErrStreamNotFound", err)
+	}
+	again := ev(9)
+	res, err := s.Append(ctx, "timesheet-2", eventstore.NoStream(), again)
+	if err != nil || res.NextExpectedRevision != 2 {
+		t.Fatalf("append to the soft-deleted stream = %+v, %v; want revision 2", res, err)
+	}
+	got, err := s.ReadStream(ctx, "timesheet-2", eventstore.ReadStreamOptions{})
+	if err != nil || len(got) != 1 || got[0].ID != again.ID || got[0].Revision != 2 {
+		t.Fatalf("recreated stream = %+v, %v", got, err)
+	}
+	want := append(append(append([]eventstore.EventData(nil), gone...), soft...), again)
+	all, err := s.ReadAll(ctx, eventstore.Start, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantIDs(t, all, want)
+	sub, err := s.SubscribeAll(ctx, eventstore.Start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sub.Close()
+	wantIDs(t, recvCaughtUp(t, ctx, sub), want)
+}

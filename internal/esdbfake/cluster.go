@@ -166,6 +166,10 @@ func (c *Cluster) MoveLeader(i int) {
 	for k, v := range old.tombstoned {
 		next.tombstoned[k] = v
 	}
+	next.truncated = make(map[string]int, len(old.truncated))
+	for k, v := range old.truncated {
+		next.truncated[k] = v
+	}
 	next.leader, next.leaderAddr = nil, ""
 	close(next.wake)
 	next.wake = make(chan struct{})

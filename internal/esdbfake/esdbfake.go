@@ -35,6 +35,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"regexp"
 	"strconv"
@@ -146,6 +147,7 @@ type Server struct {
 	all        []*event
 	streams    map[string][]*event
 	tombstoned map[string]bool
+	truncated  map[string]int // soft-deleted streams: events before this revision are gone
 	wake       chan struct{} // closed and replaced on every append
 	faults     map[Method][]Fault
 	down       bool
@@ -185,6 +187,7 @@ func New() *Server {
 	s := &Server{
 		streams:    map[string][]*event{},
 		tombstoned: map[string]bool{},
+		truncated:  map[string]int{},
 		wake:       make(chan struct{}),
 		faults:     map[Method][]Fault{},
 		calls:      map[Method]int{},
@@ -328,10 +331,37 @@ func (s *Server) endSubscriptions(err error) int {
 
 // Tombstone deletes a stream for good: reads and appends fail with the
 // stream-deleted exception from then on.
+//
+// Like EventStoreDB it writes a "$streamDeleted" event to the stream, which
+// shows in $all (at the stream's maximal revision).
 func (s *Server) Tombstone(stream string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.tombstoned[stream] = true
+	s.store(stream, []*api.AppendReq_ProposedMessage{{
+		Id:       uuidToProto(uuid.New()),
+		Metadata: map[string]string{"type": "$streamDeleted", "content-type": "application/json"},
+		Data:     []byte("{}"),
+	}})
+	last := s.all[len(s.all)-1]
+	last.revision = math.MaxInt64
+	s.streams[stream] = s.streams[stream][:len(s.streams[stream])-1]
+}
+
+// SoftDelete deletes a stream the way EventStoreDB's Delete does: its
+// metadata gets a truncate-before past the last event (a "$metadata" event in
+// "$$stream", visible in $all), reads answer stream-not-found, and an append
+// expecting no stream recreates it with revisions going on from the old
+// last one.
+func (s *Server) SoftDelete(stream string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.truncated[stream] = len(s.streams[stream])
+	s.store("$$"+stream, []*api.AppendReq_ProposedMessage{{
+		Id:       uuidToProto(uuid.New()),
+		Metadata: map[string]string{"type": "$metadata", "content-type": "application/json"},
+		Data:     []byte(fmt.Sprintf(`{"$tb":%d}`, len(s.streams[stream]))),
+	}})
 }
 
 // AppendSystemEvent stores an event with a system type (it should start with
@@ -593,7 +623,8 @@ func (s *Server) apply(ctx context.Context, name string, opts *api.AppendReq_Opt
 		}
 	}
 	evs := s.streams[name]
-	exists := len(evs) > 0
+	tb := s.truncated[name]
+	exists := len(evs) > tb
 	current := uint64(len(evs)) - 1
 
 	// EventStoreDB's idempotency check: the same IDs already sit right after
@@ -602,7 +633,7 @@ func (s *Server) apply(ctx context.Context, name string, opts *api.AppendReq_Opt
 	check := false
 	switch e := opts.ExpectedStreamRevision.(type) {
 	case *api.AppendReq_Options_NoStream:
-		from, check = 0, exists
+		from, check = uint64(tb), exists
 	case *api.AppendReq_Options_Revision:
 		from, check = e.Revision+1, exists && current > e.Revision
 	}
@@ -703,7 +734,7 @@ func (ss *streamsServer) Read(req *api.ReadReq, stream api.Streams_ReadServer) e
 			s.mu.Unlock()
 			return fail(stream.Context(), StreamDeleted(name))
 		}
-		evs := s.indexed(s.streams[name])
+		evs := s.indexed(s.streams[name][s.truncated[name]:])
 		if len(evs) == 0 {
 			notFound = name
 		} else {
