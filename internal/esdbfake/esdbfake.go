@@ -148,7 +148,7 @@ type Server struct {
 	streams    map[string][]*event
 	tombstoned map[string]bool
 	truncated  map[string]int // soft-deleted streams: events before this revision are gone
-	wake       chan struct{} // closed and replaced on every append
+	wake       chan struct{}  // closed and replaced on every append
 	faults     map[Method][]Fault
 	down       bool
 	calls      map[Method]int
