@@ -114,7 +114,8 @@ func (s *Service) RegisterWorker(ctx context.Context, meta commands.Meta, cmd Re
 }
 
 // EndPlacement ends a placement on its last working day. See
-// placement.Placement.End for who may.
+// placement.Placement.End for who may. Hours or expenses booked after the
+// end date refuse it (hours_after_end, naming the weeks).
 func (s *Service) EndPlacement(ctx context.Context, meta commands.Meta, placementID string, end time.Time, reason string) (commands.Result, error) {
 	if err := checkID("placement_id", placementID); err != nil {
 		return commands.Result{}, domain.ErrNotFound
@@ -125,6 +126,14 @@ func (s *Service) EndPlacement(ctx context.Context, meta commands.Meta, placemen
 	}
 	events, err := p.End(meta.Actor, end, reason, s.now())
 	if err != nil {
+		return commands.Result{}, err
+	}
+	ended := events[0].(*placement.Ended).End
+	booked, err := bookedAfter(ctx, s.cfg.Store, placementID, ended, s.now())
+	if err != nil {
+		return commands.Result{}, err
+	}
+	if err := placement.CheckNoHoursAfterEnd(ended, booked); err != nil {
 		return commands.Result{}, err
 	}
 	return commands.Save(ctx, s.cfg.Store, st, meta, s.now(), events...)

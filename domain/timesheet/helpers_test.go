@@ -12,7 +12,7 @@ import (
 
 var (
 	ams          = ts.Location()
-	week         = ts.ISOWeek{Year: 2026, Week: 5} // 26 Jan .. 1 Feb 2026
+	week         = ts.ISOWeek{Year: 2026, Week: 5}         // 26 Jan .. 1 Feb 2026
 	now          = time.Date(2026, 2, 1, 22, 0, 0, 0, ams) // Sunday evening: every day of week 5 has begun
 	worker       = domain.Actor{AccountID: "u-w", Role: domain.RoleWorker, WorkerID: "w1"}
 	client       = domain.Actor{AccountID: "u-c", Role: domain.RoleClient, ClientID: "c1"}
