@@ -30,3 +30,52 @@ func TestIdempotencyKeyComparesCanonicalJSON(t *testing.T) {
 		t.Fatalf("%d remarks, want 1", len(d.Remarks))
 	}
 }
+
+// TestUntouchedWeekShowsItsTerms: the detail of a week without events
+// shows who enters the hours and the bookable hour types of the agreement
+// (issue 11 §5), like a week with events.
+func TestUntouchedWeekShowsItsTerms(t *testing.T) {
+	e := newEnv(t)
+	type detail struct {
+		Status           string `json:"status"`
+		EnteredBy        string `json:"entered_by"`
+		TimeRegistration bool   `json:"time_registration"`
+		HourTypes        []struct {
+			Code string `json:"code"`
+		} `json:"hour_types"`
+	}
+	read := func(path, pos string) detail {
+		var d detail
+		e.must(200, "GET", path+"?min_position="+pos, "client1", nil).decode(t, &d)
+		return d
+	}
+	untouched := read(w05, e.seeded)
+	if untouched.Status != "none" || untouched.EnteredBy != "worker" || len(untouched.HourTypes) != 2 ||
+		untouched.HourTypes[0].Code != "100" || untouched.HourTypes[1].Code != "125" {
+		t.Fatalf("untouched week: %+v", untouched)
+	}
+	pos := e.must(200, "PUT", w05+"/lines/100", "worker1", map[string]any{"minutes": []int{480, 0, 0, 0, 0, 0, 0}}).position(t)
+	if touched := read(w05, pos); touched.EnteredBy != untouched.EnteredBy || touched.TimeRegistration != untouched.TimeRegistration ||
+		len(touched.HourTypes) != len(untouched.HourTypes) {
+		t.Fatalf("the terms changed with the first event: %+v, then %+v", untouched, touched)
+	}
+}
+
+// TestWeekOutsidePlacementAgrees: the detail of a week outside the
+// placement answers what a command on it answers (422
+// week_outside_placement); another tenant's placement stays 404
+// (issue 11 §10).
+func TestWeekOutsidePlacementAgrees(t *testing.T) {
+	e := newEnv(t)
+	const before = "/timesheets/p1/2025-W50"
+	get := e.do("GET", before+"?min_position="+e.seeded, "worker1", nil)
+	put := e.do("PUT", before+"/lines/100", "worker1", map[string]any{"minutes": []int{60, 0, 0, 0, 0, 0, 0}})
+	for _, r := range []response{get, put} {
+		if code, field := r.errorCode(t); r.status != 422 || code != "week_outside_placement" || field != "week" {
+			t.Fatalf("status %d: %s, want 422 week_outside_placement", r.status, r.body)
+		}
+	}
+	if r := e.do("GET", before+"?min_position="+e.seeded, "worker2", nil); r.status != 404 {
+		t.Fatalf("another tenant: status %d: %s, want 404", r.status, r.body)
+	}
+}
