@@ -92,18 +92,31 @@ func (s *Service) RegisterWorker(ctx context.Context, meta commands.Meta, cmd Re
 		return commands.Result{}, none, domain.Conflict("worker_exists", "The worker is already registered.", "De werknemer is al ingeschreven.")
 	}
 	reg := enr.WorkerEvents[0].(*worker.Registered)
+	subject := workerSubject(cmd.WorkerID)
+	claimed, workerSaved := false, false
 	res, accountID, err := s.withAccount(ctx, meta, accountSpec{
 		Role: domain.RoleWorker, TenantID: cmd.WorkerID, Email: reg.Email, Language: cmd.Language, Field: "email",
 	}, func(ctx context.Context) (commands.Result, error) {
-		if err := s.cfg.Vault.Put(ctx, workerSubject(cmd.WorkerID), enr.PersonalData); err != nil {
+		// One BSN, one worker (bsn_index.go).
+		if enr.PersonalData.BSN != "" {
+			if err := s.cfg.Vault.ClaimBSN(ctx, subject, enr.PersonalData.BSN); err != nil {
+				return commands.Result{}, err
+			}
+			claimed = true
+		}
+		if err := s.cfg.Vault.Put(ctx, subject, enr.PersonalData); err != nil {
 			return commands.Result{}, err
 		}
 		if _, err := commands.Save(ctx, s.cfg.Store, wst, meta, s.now(), enr.WorkerEvents...); err != nil {
 			return commands.Result{}, err
 		}
+		workerSaved = true
 		return commands.Save(ctx, s.cfg.Store, pst, meta, s.now(), enr.PlacementEvents...)
 	})
 	if err != nil {
+		if claimed && !workerSaved {
+			_ = s.cfg.Vault.ReleaseBSN(context.WithoutCancel(ctx), subject)
+		}
 		return commands.Result{}, none, err
 	}
 	out := WorkerRegistered{WorkerID: cmd.WorkerID, PlacementID: cmd.PlacementID, AccountID: accountID}

@@ -50,3 +50,23 @@ func TestEndWithHoursAfterIt(t *testing.T) {
 	}
 	it.Want(t, end(week.End()), http.StatusOK)
 }
+
+// TestSameBSNTwice: registering a second worker with a BSN that is
+// registered already is 422 bsn_in_use on field bsn, also across tenants
+// (issue 11 §4).
+func TestSameBSNTwice(t *testing.T) {
+	e := it.New(t)
+	bo := e.Login(t, it.BackofficeEmail, it.BackofficePassword)
+	a := newTenant(t, e, bo, "a")
+	b := newTenant(t, e, bo, "b")
+	for _, tn := range []tenant{a, b} {
+		r := it.Want(t, e.Do(t, http.MethodPost, "/workers", bo, withField(workerBody("dubbel-"+tn.clientID+"@example.test"), "client_id", tn.clientID)),
+			http.StatusUnprocessableEntity)
+		if code, field := r.ErrorField(t); code != "bsn_in_use" || field != "bsn" || strings.Contains(string(r.Body), testBSN) {
+			t.Fatalf("same BSN at %s: %s", tn.clientID, r.Body)
+		}
+	}
+	// The refused registration left nothing behind: its e-mail address is free.
+	it.Want(t, e.Do(t, http.MethodPost, "/workers", bo, withField(withField(workerBody("dubbel-"+a.clientID+"@example.test"),
+		"client_id", a.clientID), "bsn", bsnFor("c"))), http.StatusCreated)
+}
