@@ -1,6 +1,7 @@
 package timesheetapi_test
 
 import (
+	"sync"
 	"testing"
 )
 
@@ -77,5 +78,51 @@ func TestWeekOutsidePlacementAgrees(t *testing.T) {
 	}
 	if r := e.do("GET", before+"?min_position="+e.seeded, "worker2", nil); r.status != 404 {
 		t.Fatalf("another tenant: status %d: %s, want 404", r.status, r.body)
+	}
+}
+
+// TestRacingApprovalsWithoutStep: approvals of the client's step that name
+// no step, sent at once: one approves, every other is 409 (the step was
+// just approved), none is 403 not_your_step (issue 11 §6).
+func TestRacingApprovalsWithoutStep(t *testing.T) {
+	e := newEnv(t)
+	e.offered()
+	const n = 12
+	statuses := make([]int, n)
+	codes := make([]string, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			r := e.do("POST", w05+"/approve", "client1", nil)
+			statuses[i] = r.status
+			if r.status != 200 {
+				codes[i], _ = r.errorCode(t)
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	ok := 0
+	for i, s := range statuses {
+		switch s {
+		case 200:
+			ok++
+		case 409:
+		default:
+			t.Fatalf("approval %d: %d %s, want 200 or 409", i, s, codes[i])
+		}
+	}
+	if ok != 1 {
+		t.Fatalf("%d approvals succeeded, want 1: %v %v", ok, statuses, codes)
+	}
+	// Sequentially, too: the client's second approval is a conflict.
+	if r := e.do("POST", w05+"/approve", "client1", nil); r.status != 409 {
+		t.Fatalf("repeated approval: %d %s, want 409", r.status, r.body)
+	} else if code, _ := r.errorCode(t); code != "step_already_approved" {
+		t.Fatalf("repeated approval: %s, want step_already_approved", r.body)
 	}
 }
