@@ -1,10 +1,9 @@
 package timesheetapi_test
 
 import (
-	"bufio"
 	"context"
-	"os"
-	"regexp"
+	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -13,6 +12,7 @@ import (
 	"backoffice/domain"
 	"backoffice/domain/client"
 	"backoffice/domain/placement"
+	"backoffice/internal/apidoc"
 )
 
 // inputs are the input names of each endpoint (path, query, header and
@@ -44,51 +44,6 @@ var inputs = func() map[string][]string {
 		"POST /timesheets/{placement}/{week}/imported":           with("import_batch"),
 	}
 }()
-
-// documentedCodes reads the x-error-codes of every operation in
-// docs/openapi.yaml, by "METHOD /path".
-func documentedCodes(t *testing.T) map[string][]string {
-	t.Helper()
-	f, err := os.Open("../../../docs/openapi.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	pathRe := regexp.MustCompile(`^  (/\S*):\s*$`)
-	methodRe := regexp.MustCompile(`^    (get|put|post|delete):\s*$`)
-	codesRe := regexp.MustCompile(`^      x-error-codes:\s*\[(.*)\]\s*$`)
-	out := map[string][]string{}
-	var path, op string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		if m := pathRe.FindStringSubmatch(line); m != nil {
-			path, op = m[1], ""
-		} else if m := methodRe.FindStringSubmatch(line); m != nil {
-			op = strings.ToUpper(m[1]) + " " + path
-		} else if m := codesRe.FindStringSubmatch(line); m != nil && op != "" {
-			for _, c := range strings.Split(m[1], ",") {
-				if c = strings.TrimSpace(c); c != "" {
-					out[op] = append(out[op], c)
-				}
-			}
-		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
-// goType matches what a Go type name looks like in a message: a
-// package-qualified name, a slice or map type, a sized number type.
-var goType = regexp.MustCompile(`\b[a-z][a-z0-9]*\.[A-Z][A-Za-z0-9]*\b|\[\][a-z*]|\bmap\[|\bu?int(8|16|32|64)?\b|\bfloat(32|64)\b|\bstruct ?\{|\*[a-z]+\.`)
-
-// dayKey matches a day key of the domain ("mon"), which is not a word a
-// user should read.
-var dayKey = regexp.MustCompile(`\b(mon|tue|wed|thu|fri|sat|sun)\b`)
-
-var index = regexp.MustCompile(`\[\d+\]`)
 
 // TestEveryErrorCode walks every error code docs/openapi.yaml documents
 // for the timesheet endpoints (x-error-codes), provokes it on the real API
@@ -300,7 +255,7 @@ func TestEveryErrorCode(t *testing.T) {
 		{"POST " + one + "/imported", w04 + "/imported", "client1", map[string]any{"import_batch": "b-2"}, "payroll_only"},
 	}
 
-	documented := documentedCodes(t)
+	documented := apidoc.ErrorCodes(t)
 	walked := map[string][]string{}
 	for _, c := range cases {
 		allowed, ok := inputs[c.op]
@@ -310,39 +265,13 @@ func TestEveryErrorCode(t *testing.T) {
 		for _, lang := range []string{"en", "nl"} {
 			r := e.do(strings.Fields(c.op)[0], c.path, c.actor, c.body, "Accept-Language", lang)
 			var b struct {
-				Error struct{ Code, Message, Field string } `json:"error"`
+				Error apidoc.Answer `json:"error"`
 			}
 			r.decode(t, &b)
-			where := c.op + " " + c.path + " (" + lang + ")"
-			if b.Error.Code != c.code {
-				t.Errorf("%s: %d %s, want %s", where, r.status, r.body, c.code)
-				continue
-			}
-			if b.Error.Message == "" || goType.MatchString(b.Error.Message) || dayKey.MatchString(b.Error.Message) {
-				t.Errorf("%s: message %q names a Go type or a day key", where, b.Error.Message)
-			}
-			// unknown_field names what the caller sent instead of an input.
-			if f := index.ReplaceAllString(b.Error.Field, ""); f != "" && c.code != "unknown_field" && !slices.Contains(allowed, f) {
-				t.Errorf("%s: field %q is not an input of the endpoint (%v)", where, b.Error.Field, allowed)
-			}
+			apidoc.Check(t, fmt.Sprintf("%s %s (%s, %d)", c.op, c.path, lang, r.status), b.Error, c.code, allowed)
 		}
 		walked[c.op] = append(walked[c.op], c.code)
 	}
-	for op, codes := range documented {
-		if _, ok := inputs[op]; !ok {
-			continue // not a timesheet endpoint
-		}
-		for _, code := range codes {
-			if !slices.Contains(walked[op], code) {
-				t.Errorf("%s: documented code %s is not walked", op, code)
-			}
-		}
-	}
-	for op, codes := range walked {
-		for _, code := range codes {
-			if !slices.Contains(documented[op], code) {
-				t.Errorf("%s: code %s is answered but not documented in docs/openapi.yaml (x-error-codes)", op, code)
-			}
-		}
-	}
+	ops := slices.Collect(maps.Keys(inputs))
+	apidoc.Coverage(t, documented, walked, ops)
 }
