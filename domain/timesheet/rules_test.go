@@ -66,6 +66,9 @@ func TestRulesOfTheLedger(t *testing.T) {
 		{name: "Friday hours on Friday accepted", when: at(friday, func(a *ts.Timesheet, n time.Time) ([]domain.Event, error) {
 			return a.SetLine(worker, baseTerms(), "N", days(0, 0, 0, 0, 480), n)
 		}), types: []string{ts.TypeOpened, ts.TypeLineSet}},
+		{name: "Saturday expense on Friday refused", when: at(friday, func(a *ts.Timesheet, n time.Time) ([]domain.Event, error) {
+			return a.AddExpense(worker, baseTerms(), ts.ExpenseInput{Type: ts.ExpenseParking, Date: week.Day(5), AmountCents: 500}, n)
+		}), code: "day_in_future", kind: domain.KindRule},
 		{name: "Saturday shift on Friday refused", when: entry(week.Day(5), "08:00", "16:00", false, friday), code: "day_in_future", kind: domain.KindRule},
 		{name: "a future day in Amsterdam although the same day in UTC", when: entry(week.Day(5), "08:00", "16:00", false,
 			time.Date(2026, 1, 30, 23, 30, 0, 0, time.UTC)), types: []string{ts.TypeOpened, ts.TypeTimeEntryAdded}}, // 23:30 Friday UTC is 00:30 Saturday in Amsterdam

@@ -215,6 +215,7 @@ func TestEveryErrorCode(t *testing.T) {
 		{"POST " + one + "/expenses", w02 + "/expenses", "worker1", map[string]any{"type": "parking", "date": "2026-01-26", "amount_cents": 100}, "date_outside_week"},
 		{"POST " + one + "/expenses", "/timesheets/p5/2026-W04/expenses", "worker1", map[string]any{"type": "parking", "date": "2026-01-23", "amount_cents": 100}, "day_outside_placement"},
 		{"POST " + one + "/expenses", w02 + "/expenses", "worker1", map[string]any{"type": "parking", "date": "2026-01-06", "amount_cents": "1"}, "wrong_type"},
+		{"POST " + one + "/expenses", "/timesheets/p1/2026-W06/expenses", "worker1", map[string]any{"type": "parking", "date": "2026-02-03", "amount_cents": 100}, "day_in_future"},
 		{"POST " + one + "/expenses", w02 + "/expenses", "client1", map[string]any{"type": "parking", "date": "2026-01-06", "amount_cents": 100}, "not_the_enterer"},
 		{"POST " + one + "/expenses", w03 + "/expenses", "worker1", map[string]any{"type": "parking", "date": "2026-01-13", "amount_cents": 100}, "timesheet_offered"},
 
