@@ -3,6 +3,8 @@ package identity_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sync"
 	"testing"
 
 	"backoffice/commands/identity"
@@ -77,5 +79,41 @@ func TestBSNIndex(t *testing.T) {
 	}
 	if indexed, dups, err := v.BackfillBSNIndex(ctx, nil); err != nil || indexed != 0 || dups != 1 {
 		t.Fatalf("second backfill: %d indexed, %d duplicates, %v; want 0, 1", indexed, dups, err)
+	}
+}
+
+// TestBSNClaimRace: workers registered at once with one BSN: exactly one
+// gets it.
+func TestBSNClaimRace(t *testing.T) {
+	ctx := context.Background()
+	v, err := identity.NewVault(it.NewDB(t), key(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 8
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			errs[i] = v.ClaimBSN(ctx, fmt.Sprintf("worker-r%d", i), "111222333")
+		}()
+	}
+	close(start)
+	wg.Wait()
+	won := 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			won++
+		case !errors.Is(err, identity.ErrBSNInUse):
+			t.Fatalf("claim: %v", err)
+		}
+	}
+	if won != 1 {
+		t.Fatalf("%d claims won, want 1: %v", won, errs)
 	}
 }
