@@ -26,7 +26,9 @@ func TestEveryPayrollErrorCode(t *testing.T) {
 		feed:   {"after", "limit", "include_imported", "min_position"},
 		report: {"batch", "import_batch", "items", "items.placement", "items.week", "items.hash", "Idempotency-Key"},
 	}
-	item := func(week, hash string) map[string]any { return map[string]any{"placement": "p1", "week": week, "hash": hash} }
+	item := func(week, hash string) map[string]any {
+		return map[string]any{"placement": "p1", "week": week, "hash": hash}
+	}
 	cases := []struct {
 		op, path, who string
 		body          any
