@@ -210,7 +210,8 @@ func TestEveryErrorCode(t *testing.T) {
 		{"POST " + one + "/expenses", w02 + "/expenses", "worker1", map[string]any{"type": "travel_km", "date": "2026-01-06"}, "expense_kilometres_invalid"},
 		{"POST " + one + "/expenses", w02 + "/expenses", "worker1", map[string]any{"type": "parking", "date": "2026-01-06", "amount_cents": 100, "kilometres": 5}, "expense_kilometres_not_allowed"},
 		{"POST " + one + "/expenses", w02 + "/expenses", "worker1", map[string]any{"type": "other", "date": "2026-01-06", "amount_cents": 100}, "expense_description_required"},
-		{"POST " + one + "/expenses", w02 + "/expenses", "worker1", map[string]any{"type": "other", "date": "2026-01-06", "amount_cents": 100, "description": strings.Repeat("x", 201)}, "description_too_long"},
+		{"POST " + one + "/expenses", w02 + "/expenses", "worker1", map[string]any{"type": "other", "date": "2026-01-06", "amount_cents": 100, "description": strings.Repeat("x", 201)}, "too_long"},
+		{"POST " + one + "/expenses", w02 + "/expenses", "worker1", map[string]any{"type": "other", "date": "2026-01-06", "amount_cents": 100, "description": "a\x07b"}, "text_encoding"},
 		{"POST " + one + "/expenses", w02 + "/expenses", "worker1", map[string]any{"type": "parking", "date": "6 jan", "amount_cents": 100}, "date_invalid"},
 		{"POST " + one + "/expenses", w02 + "/expenses", "worker1", map[string]any{"type": "parking", "date": "2026-01-26", "amount_cents": 100}, "date_outside_week"},
 		{"POST " + one + "/expenses", "/timesheets/p5/2026-W04/expenses", "worker1", map[string]any{"type": "parking", "date": "2026-01-23", "amount_cents": 100}, "day_outside_placement"},
@@ -224,8 +225,9 @@ func TestEveryErrorCode(t *testing.T) {
 		{"DELETE " + one + "/expenses/{id}", w02 + "/expenses/1", "client1", nil, "not_the_enterer"},
 
 		{"POST " + one + "/remarks", w02 + "/remarks", "worker1", map[string]any{"text": " "}, "remark_empty"},
-		{"POST " + one + "/remarks", w02 + "/remarks", "worker1", map[string]any{"text": strings.Repeat("x", 2001)}, "remark_too_long"},
+		{"POST " + one + "/remarks", w02 + "/remarks", "worker1", map[string]any{"text": strings.Repeat("x", 2001)}, "too_long"},
 		{"POST " + one + "/remarks", w02 + "/remarks", "worker1", map[string]any{"text": 5}, "wrong_type"},
+		{"POST " + one + "/remarks", w02 + "/remarks", "worker1", map[string]any{"text": "a\x00b"}, "text_encoding"},
 		{"POST " + one + "/remarks", w03 + "/remarks", "worker1", map[string]any{"text": "x"}, "timesheet_offered"},
 
 		{"POST " + one + "/offer", "/timesheets/p1/2026-W05/offer", "worker1", nil, "nothing_to_offer"},
@@ -245,12 +247,14 @@ func TestEveryErrorCode(t *testing.T) {
 		{"POST " + one + "/approve", w03 + "/approve", "client1", map[string]any{"step": "0"}, "wrong_type"},
 
 		{"POST " + one + "/reject", w03 + "/reject", "client1", map[string]any{"reason": ""}, "reason_required"},
-		{"POST " + one + "/reject", w03 + "/reject", "client1", map[string]any{"reason": strings.Repeat("x", 2001)}, "reason_too_long"},
+		{"POST " + one + "/reject", w03 + "/reject", "client1", map[string]any{"reason": strings.Repeat("x", 2001)}, "too_long"},
+		{"POST " + one + "/reject", w03 + "/reject", "client1", map[string]any{"reason": "a\u202eb"}, "text_encoding"},
 		{"POST " + one + "/reject", w02 + "/reject", "client1", map[string]any{"reason": "x"}, "not_offered"},
 		{"POST " + one + "/reject", w04 + "/reject", "client1", map[string]any{"reason": "x"}, "already_approved"},
 		{"POST " + one + "/reject", w03 + "/reject", "inter1", map[string]any{"reason": "x"}, "not_your_step"},
 
 		{"POST " + one + "/imported", w03 + "/imported", "payroll", map[string]any{"import_batch": ""}, "import_batch_required"},
+		{"POST " + one + "/imported", w04 + "/imported", "payroll", map[string]any{"import_batch": "b\tc"}, "text_encoding"},
 		{"POST " + one + "/imported", w03 + "/imported", "payroll", map[string]any{"import_batch": "b-2"}, "not_approved"},
 		{"POST " + one + "/imported", w04 + "/imported", "payroll", map[string]any{"import_batch": "b-2"}, "already_imported"},
 		{"POST " + one + "/imported", w04 + "/imported", "client1", map[string]any{"import_batch": "b-2"}, "payroll_only"},
