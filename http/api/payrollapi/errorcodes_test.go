@@ -29,6 +29,10 @@ func TestEveryPayrollErrorCode(t *testing.T) {
 	item := func(week, hash string) map[string]any {
 		return map[string]any{"placement": "p1", "week": week, "hash": hash}
 	}
+	var many []any
+	for i := range 1001 {
+		many = append(many, item(fmt.Sprintf("2026-W%02d", i%52+1), "x"))
+	}
 	cases := []struct {
 		op, path, who string
 		body          any
@@ -42,6 +46,7 @@ func TestEveryPayrollErrorCode(t *testing.T) {
 		{report, "/payroll/imported", "payroll", map[string]any{"items": []any{item("2026-W03", "x")}}, "import_batch_required"},
 		{report, "/payroll/imported", "payroll", map[string]any{"batch": "a", "import_batch": "b", "items": []any{item("2026-W03", "x")}}, "import_batch_ambiguous"},
 		{report, "/payroll/imported", "payroll", map[string]any{"batch": "a", "items": []any{}}, "items_required"},
+		{report, "/payroll/imported", "payroll", map[string]any{"batch": "a", "items": many}, "too_many_items"},
 		{report, "/payroll/imported", "payroll", map[string]any{"batch": "a", "items": []any{item("week 3", "x")}}, "week_invalid"},
 		{report, "/payroll/imported", "payroll", map[string]any{"batch": "a", "items": []any{item("2026-W03", "")}}, "hash_required"},
 		{report, "/payroll/imported", "payroll", map[string]any{"batch": "a", "items": []any{item("2026-W03", "x"), item("2026-W03", "x")}}, "duplicate_item"},

@@ -88,6 +88,12 @@ func TestEveryErrorCode(t *testing.T) {
 	e.must(200, "POST", "/timesheets/p1/2026-W04/imported", "payroll", map[string]any{"import_batch": "b-1"})
 	// p3 W05: a shift on Monday.
 	e.must(201, "POST", "/timesheets/p3/2026-W05/entries", "worker1", map[string]any{"date": "2026-01-26", "start": "08:00", "end": "16:00"})
+	// p3 W06: a shift early on Monday (today), for a Sunday night shift of W05 to overlap.
+	e.must(201, "POST", "/timesheets/p3/2026-W06/entries", "worker1", map[string]any{"date": "2026-02-02", "start": "05:00", "end": "08:00"})
+	var many []any
+	for i := range 501 {
+		many = append(many, map[string]any{"placement": fmt.Sprintf("p%d", i), "week": "2026-W03"})
+	}
 
 	const (
 		one = "/timesheets/{placement}/{week}"
@@ -114,6 +120,7 @@ func TestEveryErrorCode(t *testing.T) {
 		{"GET /timesheets", "/timesheets?limit=0", "worker1", nil, "limit_invalid"},
 		{"GET /timesheets", "/timesheets?cursor=zzz", "worker1", nil, "cursor_invalid"},
 		{"POST /timesheets/approve", "/timesheets/approve", "client1", map[string]any{"items": []any{}}, "items_required"},
+		{"POST /timesheets/approve", "/timesheets/approve", "client1", map[string]any{"items": many}, "too_many_items"},
 		{"POST /timesheets/approve", "/timesheets/approve", "client1", map[string]any{"items": []any{map[string]any{"placement": "p1", "week": "x"}}}, "week_invalid"},
 		{"POST /timesheets/approve", "/timesheets/approve", "client1", map[string]any{"items": []any{map[string]any{"placement": "p1", "week": "2026-W03"}, map[string]any{"placement": "p1", "week": "2026-W03"}}}, "duplicate_item"},
 		{"POST /timesheets/approve", "/timesheets/approve", "client1", map[string]any{"items": []any{map[string]any{"placement": "p1", "week": "2026-W03", "step": "0"}}}, "wrong_type"},
@@ -185,6 +192,7 @@ func TestEveryErrorCode(t *testing.T) {
 		{"POST " + one + "/entries", p3 + "/entries", "worker1", map[string]any{"date": "2026-01-27", "start": "08:00", "end": "16:00", "shift_24h": true}, "shift_24h_mismatch"},
 		{"POST " + one + "/entries", "/timesheets/p3/2026-W06/entries", "worker1", entry("2026-02-03", "08:00", "16:00"), "day_in_future"},
 		{"POST " + one + "/entries", p3 + "/entries", "worker1", entry("2026-01-26", "12:00", "18:00"), "entries_overlap"},
+		{"POST " + one + "/entries", p3 + "/entries", "worker1", entry("2026-02-01", "22:00", "06:00"), "entries_overlap_adjacent_week"},
 		{"POST " + one + "/entries", "/timesheets/p3/2026-W13/entries", "worker1", entry("2026-03-29", "02:30", "08:00"), "week_not_started"},
 		{"POST " + one + "/entries", p3 + "/entries", "worker1", map[string]any{"date": "2026-01-27", "start": "08:00", "end": "16:00", "pauze": 1}, "unknown_field"},
 		{"POST " + one + "/entries", p3 + "/entries", "worker1", map[string]any{"date": "2026-01-27", "start": "08:00", "end": "16:00", "break_minutes": "30"}, "wrong_type"},
