@@ -90,10 +90,7 @@ func (f *Feature) handleDetail(s *api.Server) http.Handler {
 			if err != nil {
 				return nil, err
 			}
-			if !asOf.IsZero() { // a replay of the event store (docs/audit.md)
-				return f.history.DetailAsOf(ctx, actor, t.PlacementID, t.Week, asOf, f.clock())
-			}
-			return f.queries.Detail(ctx, actor, t.PlacementID, t.Week)
+			return f.detail(ctx, actor, t, asOf)
 		})
 	})
 }
