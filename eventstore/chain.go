@@ -194,12 +194,6 @@ type ChainVerifier struct {
 	prev Hash
 }
 
-// ContinueFrom makes v expect revision next with prev as the previous hash,
-// for verifying a stream read from the middle (prev is then trusted).
-func (v *ChainVerifier) ContinueFrom(next uint64, prev Hash) {
-	v.next, v.prev = next, prev
-}
-
 // Check verifies e as the next event. It returns an *IntegrityError for a
 // revision that is not the next one, a PrevHash that is not the previous
 // event's Hash, or a Hash that does not match the event's contents.

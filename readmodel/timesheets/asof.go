@@ -2,6 +2,7 @@ package timesheets
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -58,7 +59,7 @@ func (a AsOf) admits(e eventstore.RecordedEvent) bool {
 // replay folds a stream's events as of a (a prefix of the stream: the
 // first event outside a ends it) and returns how many it folded.
 func (h *History) replay(ctx context.Context, stream string, a AsOf, each func(eventstore.RecordedEvent) error) (last eventstore.RecordedEvent, n int, err error) {
-	errStop := fmt.Errorf("stop")
+	errStop := errors.New("stop")
 	err = h.readAll(ctx, stream, func(rec eventstore.RecordedEvent) error {
 		if !a.admits(rec) {
 			return errStop
