@@ -75,7 +75,17 @@
 // stopped, the projector is reported failed (Status, Ready for /readyz,
 // an error log with the event and the retry delay) and restarted from its
 // checkpoint with exponential back-off (Config.RetryMin..RetryMax). It stays
-// failed until a batch commits again. Other projectors keep running.
+// failed until a batch commits again. Other projectors keep running, and
+// appends do not depend on any projector.
+//
+// When the projector's own code failed, the runtime isolates the event: it
+// applies the batch again one event at a time (each under a savepoint;
+// a per-event projector's failing event is known and not run again),
+// commits the events before the failing one with the checkpoint right after
+// them, and stores an EventFailure (position, ID, type, stream, revision,
+// reason; never the event's data) in projection_checkpoints.failure, which
+// the next commit clears. Status reports it from any process, so
+// `backoffice projections status` and /readyz name the event and the reason.
 //
 // Rebuild resets the read model and its checkpoint in one transaction and
 // replays the log in batches (ReadAll pages) under the lock, then the live

@@ -352,6 +352,7 @@ type worker struct {
 	local      bool // holds the lock
 	checkpoint eventstore.Position
 	lastErr    error
+	failure    *EventFailure // the event it stopped on, when known
 	failures   int
 	since      time.Time
 }
@@ -452,8 +453,13 @@ func (w *worker) supervise(ctx context.Context, router *message.Router, routerCt
 		w.setState(StateFailed)
 		w.rt.m.failures.WithLabelValues(w.name).Inc()
 		delay := backoff(w.rt.cfg.RetryMin, w.rt.cfg.RetryMax, failures)
-		w.log.Error("projections: projector stopped; it will retry from its checkpoint",
-			"error", err, "failures", failures, "retry_in", delay)
+		attrs := []any{"error", err, "failures", failures, "retry_in", delay}
+		if ee := (*EventError)(nil); errors.As(err, &ee) {
+			// The operator's first question: which event, and why.
+			attrs = append(attrs, "event_position", ee.Position.String(), "event_id", ee.EventID,
+				"event_type", ee.Type, "stream", ee.Stream, "revision", ee.Revision)
+		}
+		w.log.Error("projections: projector stopped; it will retry from its checkpoint (other projectors and commands go on)", attrs...)
 		// Drop the session if it is broken: the lock went with it.
 		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		if perr := conn.Ping(pctx); perr != nil {
@@ -652,14 +658,13 @@ func (w *worker) apply(ctx context.Context, conn *pgx.Conn, prev, next eventstor
 		if len(events) > 0 {
 			if w.batch != nil {
 				if err := w.batch.HandleBatch(ctx, tx, events); err != nil {
-					return fmt.Errorf("projections: %s: batch of %d events after %s: %w", w.name, len(events), prev, err)
+					return &handlerError{fmt.Errorf("projections: %s: batch of %d events after %s: %w", w.name, len(events), prev, err), -1}
 				}
 			} else {
 				for i := range events {
 					e := &events[i]
 					if err := w.p.Handle(ctx, tx, *e); err != nil {
-						return fmt.Errorf("projections: %s: event %s (%s, %s@%d, position %s): %w",
-							w.name, e.ID, e.Type, e.Stream, e.Revision, e.Position, err)
+						return &handlerError{err, i}
 					}
 				}
 			}
@@ -667,6 +672,11 @@ func (w *worker) apply(ctx context.Context, conn *pgx.Conn, prev, next eventstor
 		return moveCheckpoint(ctx, tx, w.name, prev, next)
 	})
 	if err != nil {
+		var he *handlerError
+		if errors.As(err, &he) && ctx.Err() == nil {
+			// Find the one event it fails on, keep what comes before it.
+			return w.isolate(ctx, conn, prev, events, he)
+		}
 		return err
 	}
 	w.rt.m.commit.WithLabelValues(w.name).Observe(time.Since(start).Seconds())
@@ -676,6 +686,7 @@ func (w *worker) apply(ctx context.Context, conn *pgx.Conn, prev, next eventstor
 		w.checkpoint = next
 		w.failures = 0
 		w.lastErr = nil
+		w.failure = nil
 		if w.state == StateFailed {
 			w.state, w.since = StateCatchingUp, time.Now()
 		}

@@ -35,6 +35,11 @@ type ProjectorStatus struct {
 	// (cleared by the next commit).
 	Failures  int
 	LastError string
+	// Failure is the event the projector stopped on and why, when its
+	// code failed on one event (stored with the checkpoint, so it is
+	// shown whichever process runs the projector; cleared by the next
+	// commit).
+	Failure *EventFailure
 }
 
 // Status reports every projector of this Runtime, in configuration order,
@@ -52,13 +57,20 @@ func (r *Runtime) Status(ctx context.Context) ([]ProjectorStatus, error) {
 	if err != nil {
 		return nil, err
 	}
+	failures, err := readFailures(ctx, r.cfg.Pool, names)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]ProjectorStatus, 0, len(r.order))
 	for _, w := range r.order {
 		w.mu.Lock()
 		st := ProjectorStatus{Name: w.name, State: w.state, Local: w.local, Since: w.since,
-			Head: head, Failures: w.failures}
+			Head: head, Failures: w.failures, Failure: failures[w.name]}
 		if w.lastErr != nil {
 			st.LastError = w.lastErr.Error()
+		}
+		if w.local && w.failure != nil && st.Failure == nil {
+			st.Failure = w.failure // could not be stored (database trouble)
 		}
 		w.mu.Unlock()
 		st.Checkpoint = cps[w.name]
