@@ -57,6 +57,15 @@ type Config struct {
 	// LagInterval is how often the lag metric is refreshed while Run
 	// runs (default 15s).
 	LagInterval time.Duration
+	// LazyCheckpoint and LazyCheckpointEvents bound how long a projector
+	// whose live batches hold no event it handles leaves its stored
+	// checkpoint behind (defaults 1s and 10000 events). Nothing is lost
+	// meanwhile: after a crash it reads those events again and skips them.
+	// In this process WaitFor sees the projector at the last event read;
+	// another process's WaitFor sees the stored checkpoint, so it may wait
+	// up to LazyCheckpoint for an event the projector does not handle.
+	LazyCheckpoint       time.Duration
+	LazyCheckpointEvents int
 }
 
 // Validate reports every problem of the configuration.
@@ -108,6 +117,10 @@ func (c *Config) setDefaults() {
 	if c.LagCap == 0 {
 		c.LagCap = 10000
 	}
+	if c.LazyCheckpointEvents <= 0 {
+		c.LazyCheckpointEvents = 10000
+	}
+	def(&c.LazyCheckpoint, time.Second)
 	def(&c.LockRetry, 2*time.Second)
 	def(&c.LockCheck, 5*time.Second)
 	def(&c.RetryMin, time.Second)
@@ -203,10 +216,23 @@ func (r *Runtime) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	// The router closes itself once all its handlers stopped; a projector
-	// handler stops on every failure, lock loss or standby, so keep one
+	// The router closes itself once all its handlers stopped: keep one
 	// handler that never stops.
 	router.AddConsumerHandler("projections.keepalive", "keepalive", idleSubscriber{}, func(*message.Message) error { return nil })
+	// One reader of $all for every projector of this process.
+	from, err := r.hubStart(ctx)
+	if err != nil {
+		return nil // ctx ended
+	}
+	hb := newHub(from)
+	sub, err := eventsub.NewSubscriber(r.cfg.Store, eventsub.SubscriberConfig{
+		From:   func(context.Context, string) (eventstore.Position, error) { return from, nil },
+		Logger: router.Logger(),
+	})
+	if err != nil {
+		return err
+	}
+	hubHandler := router.AddConsumerHandler("projections.all", eventstore.AllStream, sub, hb.handle)
 	routerCtx, stopRouter := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopRouter()
 	routerDone := make(chan error, 1)
@@ -222,7 +248,7 @@ func (r *Runtime) Run(ctx context.Context) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w.supervise(ctx, router, routerCtx)
+			w.supervise(ctx, hb, hubHandler.Stopped())
 		}()
 	}
 	wg.Add(1)
@@ -392,7 +418,7 @@ func (w *worker) lock(ctx context.Context, conn *pgx.Conn) (*pgx.Conn, bool, err
 // supervise is the projector's life in this process: standby until it gets
 // the lock, then run; on failure back off and retry; on lock loss go back to
 // standby.
-func (w *worker) supervise(ctx context.Context, router *message.Router, routerCtx context.Context) {
+func (w *worker) supervise(ctx context.Context, hb *hub, hubStopped <-chan struct{}) {
 	var conn *pgx.Conn
 	held := false
 	defer func() {
@@ -437,7 +463,7 @@ func (w *worker) supervise(ctx context.Context, router *message.Router, routerCt
 			w.set(func(w *worker) { w.local = true })
 			w.rt.m.holder.WithLabelValues(w.name).Set(1)
 		}
-		err := w.runHolding(ctx, conn, router, routerCtx)
+		err := w.runHolding(ctx, conn, hb, hubStopped)
 		if ctx.Err() != nil {
 			return
 		}
@@ -491,9 +517,10 @@ func backoff(lo, hi time.Duration, failures int) time.Duration {
 	return min(d, hi)
 }
 
-// runHolding runs the projector through the router while this process holds
-// its lock on conn. It returns nil when ctx ends, an error otherwise.
-func (w *worker) runHolding(ctx context.Context, conn *pgx.Conn, router *message.Router, routerCtx context.Context) error {
+// runHolding runs the projector while this process holds its lock on
+// conn: it catches up with ReadAll pages, then joins the hub for the live
+// log. It returns nil when ctx ends, an error otherwise.
+func (w *worker) runHolding(ctx context.Context, conn *pgx.Conn, hb *hub, hubStopped <-chan struct{}) error {
 	if err := ensureCheckpoint(ctx, conn, w.name); err != nil {
 		return err
 	}
@@ -503,7 +530,7 @@ func (w *worker) runHolding(ctx context.Context, conn *pgx.Conn, router *message
 			return err
 		}
 		if !w.rt.cfg.RouterCatchUp {
-			if cp, err = w.catchUp(ctx, conn, cp); err != nil {
+			if cp, err = w.catchUp(ctx, conn, cp, nil); err != nil {
 				return err
 			}
 		}
@@ -527,24 +554,24 @@ func (w *worker) runHolding(ctx context.Context, conn *pgx.Conn, router *message
 		// The loaded checkpoint may already be past what a WaitFor waits
 		// for, and no commit may follow to wake it: wake it now.
 		w.rt.committed()
-		run := &run{w: w, conn: conn, ctx: ctx, checkpoint: cp, last: cp, failed: make(chan error, 1)}
-		sub, err := eventsub.NewSubscriber(w.rt.cfg.Store, eventsub.SubscriberConfig{
-			From:   func(context.Context, string) (eventstore.Position, error) { return cp, nil },
-			Logger: router.Logger(),
-		})
-		if err != nil {
-			return err
+		sk, at := hb.join()
+		if cp.Before(at) {
+			// The hub has moved on since the last page: read the gap.
+			if cp, err = w.catchUp(ctx, conn, cp, &at); err != nil {
+				hb.leave(sk)
+				return err
+			}
 		}
-		h := router.AddConsumerHandler(w.name, eventstore.AllStream, sub, run.handle)
-		if err := router.RunHandlers(routerCtx); err != nil {
-			return fmt.Errorf("projections: %s: start handler: %w", w.name, err)
-		}
+		run := &run{w: w, conn: conn, ctx: ctx, sink: sk, checkpoint: cp, last: cp, committedAt: time.Now(),
+			failed: make(chan error, 1)}
+		runDone := make(chan struct{})
+		go func() {
+			defer close(runDone)
+			run.loop()
+		}()
 		stop := func() {
-			h.Stop()
-			<-h.Stopped()
-			run.mu.Lock()
-			run.dead = true
-			run.mu.Unlock()
+			hb.leave(sk)
+			<-runDone
 		}
 		check := time.NewTicker(w.rt.cfg.LockCheck)
 		restart := false
@@ -558,7 +585,7 @@ func (w *worker) runHolding(ctx context.Context, conn *pgx.Conn, router *message
 				check.Stop()
 				stop()
 				return err
-			case <-h.Stopped():
+			case <-hubStopped:
 				check.Stop()
 				stop()
 				if ctx.Err() != nil {
@@ -590,64 +617,112 @@ func (w *worker) runHolding(ctx context.Context, conn *pgx.Conn, router *message
 	}
 }
 
-// run is one router handler's lifetime for a projector.
+// run is one live stretch of a projector fed by the hub.
 type run struct {
 	w    *worker
 	conn *pgx.Conn
 	ctx  context.Context
+	sink *sink
 
-	mu         sync.Mutex
-	dead       bool
-	checkpoint eventstore.Position // committed
-	last       eventstore.Position // last event received
-	n          int                 // events received since checkpoint
-	pending    []eventstore.RecordedEvent
-	failed     chan error
+	mu          sync.Mutex
+	checkpoint  eventstore.Position // stored
+	last        eventstore.Position // last event received
+	n           int                 // events received since checkpoint
+	pending     []eventstore.RecordedEvent
+	committedAt time.Time
+	failed      chan error
 }
 
-// handle is the router handler. It collects events and commits a batch when
-// it is full or when no further event is waiting (eventsub.MoreReady). It
-// acks before the batch commits: the checkpoint in the database, not the
-// ack, is where the projector resumes, so a crash loses nothing.
-func (r *run) handle(msg *message.Message) error {
-	e, err := eventsub.EventFromMessage(msg)
-	if err != nil {
-		return r.fail(err)
+// loop takes the hub's events until the projector leaves or fails.
+func (r *run) loop() {
+	lazy := time.NewTimer(time.Hour)
+	lazy.Stop()
+	armed := false
+	for {
+		select {
+		case <-r.sink.done:
+			lazy.Stop()
+			return
+		case it := <-r.sink.ch:
+			if err := r.handle(it.e, it.more || len(r.sink.ch) > 0); err != nil {
+				r.fail(err)
+				return
+			}
+		case <-lazy.C:
+			armed = false
+			if err := r.flushLazy(); err != nil {
+				r.fail(err)
+				return
+			}
+		}
+		r.mu.Lock()
+		idle := r.n > 0 && len(r.pending) == 0
+		r.mu.Unlock()
+		if idle && !armed {
+			lazy.Reset(r.w.rt.cfg.LazyCheckpoint)
+			armed = true
+		}
 	}
+}
+
+// handle collects events and commits a batch when it is full or when no
+// further event is waiting. A batch without any event this projector
+// handles is not committed (lazy checkpoint) unless LazyCheckpointEvents
+// events or LazyCheckpoint time have gone by since the last commit: the
+// read model already equals its state at the last event read.
+func (r *run) handle(e eventstore.RecordedEvent, more bool) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.dead {
-		return nil // a stopped run: the next run starts from the checkpoint
-	}
 	if !e.Position.After(r.last) {
-		return nil // redelivery of an event already in this run
+		return nil // before where this run started
 	}
 	if r.w.p.Handles(e.Type) {
 		r.pending = append(r.pending, e)
 	}
 	r.last = e.Position
 	r.n++
-	more := eventsub.MoreReady(msg)
-	if r.n < r.w.rt.cfg.BatchSize && more {
+	cfg := &r.w.rt.cfg
+	if r.n < cfg.BatchSize && more {
 		return nil
 	}
-	if err := r.w.apply(r.ctx, r.conn, r.checkpoint, r.last, r.n, r.pending); err != nil {
-		r.dead = true
-		return r.fail(err)
+	if len(r.pending) == 0 && r.n < cfg.LazyCheckpointEvents && time.Since(r.committedAt) < cfg.LazyCheckpoint {
+		r.w.set(func(w *worker) { w.checkpoint = r.last })
+		r.w.rt.committed()
+		if !more {
+			r.w.setState(StateRunning)
+		}
+		return nil
 	}
-	r.checkpoint, r.n, r.pending = r.last, 0, r.pending[:0]
+	return r.commit(more)
+}
+
+// commit writes the pending batch and the checkpoint; r.mu is held.
+func (r *run) commit(more bool) error {
+	if err := r.w.apply(r.ctx, r.conn, r.checkpoint, r.last, r.n, r.pending); err != nil {
+		return err
+	}
+	r.checkpoint, r.n, r.pending, r.committedAt = r.last, 0, r.pending[:0], time.Now()
 	if !more {
 		r.w.setState(StateRunning)
 	}
 	return nil
 }
 
-func (r *run) fail(err error) error {
+// flushLazy stores the checkpoint of events skipped lazily.
+func (r *run) flushLazy() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.n == 0 || len(r.pending) > 0 {
+		return nil // committed meanwhile, or a batch is being collected
+	}
+	return r.commit(false)
+}
+
+func (r *run) fail(err error) {
 	select {
 	case r.failed <- err:
 	default:
 	}
-	return err
 }
 
 // apply writes one batch and moves the checkpoint from prev to next in one
@@ -702,9 +777,10 @@ func (w *worker) rebuildOn(ctx context.Context, conn *pgx.Conn, progress func(do
 	w.setState(StateRebuilding)
 	defer w.setState(prevState)
 	w.log.Info("projections: rebuild started")
-	total, err := countEvents(ctx, w.rt.cfg.Store, eventstore.Start, 0)
+	// Progress is estimated from positions (no counting pass over the log).
+	head, err := w.rt.cfg.Store.HeadPosition(ctx)
 	if err != nil {
-		return err
+		return fmt.Errorf("projections: head position: %w", err)
 	}
 	if err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
 		if err := w.p.Reset(ctx, tx); err != nil {
@@ -717,7 +793,7 @@ func (w *worker) rebuildOn(ctx context.Context, conn *pgx.Conn, progress func(do
 	w.set(func(w *worker) { w.checkpoint = eventstore.Start })
 	done := 0
 	if progress != nil {
-		progress(0, total)
+		progress(0, 0)
 	}
 	prev := eventstore.Start
 	var pending []eventstore.RecordedEvent
@@ -742,8 +818,11 @@ func (w *worker) rebuildOn(ctx context.Context, conn *pgx.Conn, progress func(do
 		prev = next
 		done += len(events)
 		if progress != nil {
-			progress(done, max(total, done))
+			progress(done, estimateTotal(done, next, head))
 		}
+	}
+	if progress != nil {
+		progress(done, done)
 	}
 	w.log.Info("projections: rebuild done", "events", done)
 	return nil
@@ -753,12 +832,24 @@ func (w *worker) rebuildOn(ctx context.Context, conn *pgx.Conn, progress func(do
 // page one transaction with its checkpoint (the same apply as the router
 // handler), and returns the new checkpoint. Watermill's per-message
 // hand-over and ack cost more than the database work while catching up.
-func (w *worker) catchUp(ctx context.Context, conn *pgx.Conn, cp eventstore.Position) (eventstore.Position, error) {
+// With until, it stops at that position (inclusive).
+func (w *worker) catchUp(ctx context.Context, conn *pgx.Conn, cp eventstore.Position, until *eventstore.Position) (eventstore.Position, error) {
 	var pending []eventstore.RecordedEvent
 	for {
+		if until != nil && !cp.Before(*until) {
+			return cp, nil
+		}
 		events, err := w.rt.cfg.Store.ReadAll(ctx, cp, w.rt.cfg.CatchUpBatchSize)
 		if err != nil {
 			return cp, fmt.Errorf("projections: %s: read log: %w", w.name, err)
+		}
+		if until != nil {
+			for i, e := range events {
+				if e.Position.After(*until) {
+					events = events[:i]
+					break
+				}
+			}
 		}
 		if len(events) == 0 {
 			return cp, nil
@@ -780,6 +871,16 @@ func (w *worker) catchUp(ctx context.Context, conn *pgx.Conn, cp eventstore.Posi
 		}
 		cp = next
 	}
+}
+
+// estimateTotal extrapolates the events of the log from the done events
+// up to position at, and the head: positions grow with the log (PostgreSQL's
+// sequence, EventStoreDB's byte offset), so their ratio is a fair estimate.
+func estimateTotal(done int, at, head eventstore.Position) int {
+	if at.Prepare == 0 || !at.Before(head) || head.Prepare <= at.Prepare {
+		return done
+	}
+	return max(done, int(float64(done)*float64(head.Prepare)/float64(at.Prepare)))
 }
 
 // countEvents counts events after from, stopping at limit (0: no limit).

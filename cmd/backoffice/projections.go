@@ -69,7 +69,7 @@ func projectionsCmd(ctx context.Context, args []string, getenv func(string) stri
 		}
 		if pct != last {
 			last = pct
-			fmt.Fprintf(stdout, "\r%s: %d/%d events (%d%%)", name, done, total, pct)
+			fmt.Fprintf(stdout, "\r%s: %d/~%d events (%d%%)", name, done, total, pct)
 		}
 	})
 	fmt.Fprintln(stdout)
