@@ -164,3 +164,31 @@ func storeFailure(ctx context.Context, q querier, name string, f *EventFailure) 
 
 // lockKey is the advisory-lock key of a projector (one bigint, hashed in SQL).
 const tryLockSQL = `SELECT pg_try_advisory_lock(hashtextextended('backoffice.projection:' || $1, 0))`
+
+// writtenTables adds the tables this transaction wrote to (the projector's
+// read model; the checkpoint is written after) to tables.
+func writtenTables(ctx context.Context, tx pgx.Tx, tables map[string]bool) error {
+	rows, err := tx.Query(ctx, `SELECT format('%I.%I', schemaname, relname) FROM pg_stat_xact_user_tables
+		WHERE n_tup_ins + n_tup_upd + n_tup_del > 0 AND relname <> 'projection_checkpoints'`)
+	if err != nil {
+		return fmt.Errorf("projections: unable to list written tables: %w", err)
+	}
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return fmt.Errorf("projections: unable to list written tables: %w", err)
+	}
+	for _, n := range names {
+		tables[n] = true
+	}
+	return nil
+}
+
+// analyze refreshes the planner statistics of tables.
+func analyze(ctx context.Context, conn *pgx.Conn, tables map[string]bool) error {
+	for t := range tables {
+		if _, err := conn.Exec(ctx, "ANALYZE "+t); err != nil {
+			return fmt.Errorf("unable to analyze %s: %w", t, err)
+		}
+	}
+	return nil
+}

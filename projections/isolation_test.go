@@ -123,3 +123,26 @@ func TestFailingProjectorIsIsolated(t *testing.T) {
 		t.Fatalf("failure seen from another process: %+v", f2)
 	}
 }
+
+// TestRebuildAnalyzesWrittenTables: a rebuild refreshes the planner
+// statistics of the tables the projector writes (and only those), so that
+// lookups after the reset's TRUNCATE use their indexes.
+func TestRebuildAnalyzesWrittenTables(t *testing.T) {
+	store, pool := memory.New(), newPool(t)
+	ctx := context.Background()
+	appendEvents(t, store, 500, 4, 0)
+	rt := newRuntime(t, store, pool, projections.Config{BatchSize: 50}, &sums{})
+	if err := rt.Rebuild(ctx, "test_sums", nil); err != nil {
+		t.Fatal(err)
+	}
+	assertSums(t, pool, store)
+	var sumsAnalyzed, rowsAnalyzed bool
+	if err := pool.QueryRow(ctx, `SELECT
+		(SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'sums'),
+		(SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'rows')`).Scan(&sumsAnalyzed, &rowsAnalyzed); err != nil {
+		t.Fatal(err)
+	}
+	if !sumsAnalyzed || rowsAnalyzed {
+		t.Fatalf("analyzed: sums %v (want true), rows %v (want false)", sumsAnalyzed, rowsAnalyzed)
+	}
+}

@@ -728,6 +728,13 @@ func (r *run) fail(err error) {
 // apply writes one batch and moves the checkpoint from prev to next in one
 // transaction on the lock session.
 func (w *worker) apply(ctx context.Context, conn *pgx.Conn, prev, next eventstore.Position, n int, events []eventstore.RecordedEvent) error {
+	return w.applyInspect(ctx, conn, prev, next, n, events, nil)
+}
+
+// applyInspect is apply; inspect (if not nil) runs in the transaction after
+// the projector's writes.
+func (w *worker) applyInspect(ctx context.Context, conn *pgx.Conn, prev, next eventstore.Position, n int, events []eventstore.RecordedEvent,
+	inspect func(context.Context, pgx.Tx) error) error {
 	start := time.Now()
 	err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
 		if len(events) > 0 {
@@ -742,6 +749,11 @@ func (w *worker) apply(ctx context.Context, conn *pgx.Conn, prev, next eventstor
 						return &handlerError{err, i}
 					}
 				}
+			}
+		}
+		if inspect != nil {
+			if err := inspect(ctx, tx); err != nil {
+				return err
 			}
 		}
 		return moveCheckpoint(ctx, tx, w.name, prev, next)
@@ -797,6 +809,10 @@ func (w *worker) rebuildOn(ctx context.Context, conn *pgx.Conn, progress func(do
 	}
 	prev := eventstore.Start
 	var pending []eventstore.RecordedEvent
+	// The tables the projector writes, ANALYZEd after the first batch and
+	// each time the events done doubled: after the reset's TRUNCATE the
+	// planner knows nothing of their size and would scan them sequentially.
+	grown, analyzedAt := map[string]bool{}, 0
 	for {
 		events, err := w.rt.cfg.Store.ReadAll(ctx, prev, w.rt.cfg.CatchUpBatchSize)
 		if err != nil {
@@ -812,11 +828,21 @@ func (w *worker) rebuildOn(ctx context.Context, conn *pgx.Conn, progress func(do
 			}
 		}
 		next := events[len(events)-1].Position
-		if err := w.apply(ctx, conn, prev, next, len(events), pending); err != nil {
+		var inspect func(context.Context, pgx.Tx) error
+		if len(pending) > 0 && done+len(events) >= 2*analyzedAt {
+			inspect = func(ctx context.Context, tx pgx.Tx) error { return writtenTables(ctx, tx, grown) }
+		}
+		if err := w.applyInspect(ctx, conn, prev, next, len(events), pending, inspect); err != nil {
 			return err
 		}
 		prev = next
 		done += len(events)
+		if inspect != nil {
+			if err := analyze(ctx, conn, grown); err != nil {
+				return fmt.Errorf("projections: %s: %w", w.name, err)
+			}
+			analyzedAt = done
+		}
 		if progress != nil {
 			progress(done, estimateTotal(done, next, head))
 		}
