@@ -19,7 +19,10 @@ import (
 	"backoffice/projections"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+func TestMain(m *testing.M) {
+	pgtest.DurableForBenchmarks() // benchmark figures with fsync on
+	pgtest.Main(m)
+}
 
 const sumsSQL = `CREATE TABLE sums (stream text PRIMARY KEY, total bigint NOT NULL, n bigint NOT NULL, last_rev bigint NOT NULL)`
 

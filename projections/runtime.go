@@ -813,10 +813,12 @@ func (w *worker) rebuildOn(ctx context.Context, conn *pgx.Conn, progress func(do
 	// each time the events done doubled: after the reset's TRUNCATE the
 	// planner knows nothing of their size and would scan them sequentially.
 	grown, analyzedAt := map[string]bool{}, 0
+	pages := w.readPages(ctx, prev)
+	defer pages.stop()
 	for {
-		events, err := w.rt.cfg.Store.ReadAll(ctx, prev, w.rt.cfg.CatchUpBatchSize)
+		events, err := pages.next(ctx)
 		if err != nil {
-			return fmt.Errorf("projections: %s: read log: %w", w.name, err)
+			return err
 		}
 		if len(events) == 0 {
 			break
@@ -861,13 +863,15 @@ func (w *worker) rebuildOn(ctx context.Context, conn *pgx.Conn, progress func(do
 // With until, it stops at that position (inclusive).
 func (w *worker) catchUp(ctx context.Context, conn *pgx.Conn, cp eventstore.Position, until *eventstore.Position) (eventstore.Position, error) {
 	var pending []eventstore.RecordedEvent
+	pages := w.readPages(ctx, cp)
+	defer pages.stop()
 	for {
 		if until != nil && !cp.Before(*until) {
 			return cp, nil
 		}
-		events, err := w.rt.cfg.Store.ReadAll(ctx, cp, w.rt.cfg.CatchUpBatchSize)
+		events, err := pages.next(ctx)
 		if err != nil {
-			return cp, fmt.Errorf("projections: %s: read log: %w", w.name, err)
+			return cp, err
 		}
 		if until != nil {
 			for i, e := range events {
