@@ -75,21 +75,28 @@ func (perEventProjector) Reset(ctx context.Context, tx pgx.Tx) error {
 
 var _ projections.BatchProjector = rowsProjector{}
 
-// benchStore fills the PostgreSQL event store (on the benchmark's fsync=on
-// cluster) with benchEvents events, 100 per append, and returns them.
-func benchStore(b *testing.B) (*pgxpool.Pool, eventstore.Store, []eventstore.RecordedEvent) {
-	cs := pgtest.NewDBFromTemplate(b, "projections_bench", func(ctx context.Context, cs string) error {
+// pgStore is a fresh database with the event store, its PostgreSQL store
+// and the projections' test tables.
+func pgStore(t testing.TB) (*pgxpool.Pool, *postgres.Store) {
+	cs := pgtest.NewDBFromTemplate(t, "projections_pg", func(ctx context.Context, cs string) error {
 		if err := postgres.Migrate(ctx, cs); err != nil {
 			return err
 		}
 		return setupDB(ctx, cs)
 	})
-	pool := pgtest.Pool(b, cs)
-	store, err := postgres.New(context.Background(), pool, postgres.Options{})
+	pool := pgtest.Pool(t, cs)
+	store, err := postgres.New(context.Background(), pool, postgres.Options{AllowUnsafeFsync: true})
 	if err != nil {
-		b.Fatal(err)
+		t.Fatal(err)
 	}
-	b.Cleanup(func() { _ = store.Close() })
+	t.Cleanup(func() { _ = store.Close() })
+	return pool, store
+}
+
+// benchStore fills the PostgreSQL event store (on the benchmark's fsync=on
+// cluster) with benchEvents events, 100 per append, and returns them.
+func benchStore(b *testing.B) (*pgxpool.Pool, eventstore.Store, []eventstore.RecordedEvent) {
+	pool, store := pgStore(b)
 	ctx := context.Background()
 	for i := 0; i < benchEvents; i += 100 {
 		batch := make([]eventstore.EventData, 100)

@@ -15,45 +15,64 @@ type pageReader struct {
 	cancel context.CancelFunc
 }
 
+// page is the next stretch of the log: events (only the handled types when
+// the store filtered them), the position it ends at and how many events of
+// the log it covers (0 at the end of the log).
 type page struct {
 	events []eventstore.RecordedEvent
+	end    eventstore.Position
+	n      int
 	err    error
 }
 
 func (w *worker) readPages(ctx context.Context, from eventstore.Position) *pageReader {
 	ctx, cancel := context.WithCancel(ctx)
 	r := &pageReader{pages: make(chan page, 1), cancel: cancel}
+	var types []string
+	filter, ok := w.rt.cfg.Store.(eventstore.TypeFilteredReader)
+	if tp, typed := w.p.(TypedProjector); typed && ok {
+		types = tp.EventTypes()
+	}
 	go func() {
 		defer close(r.pages)
 		for {
-			events, err := w.rt.cfg.Store.ReadAll(ctx, from, w.rt.cfg.CatchUpBatchSize)
-			if err != nil {
-				err = fmt.Errorf("projections: %s: read log: %w", w.name, err)
+			var p page
+			if types != nil {
+				p.events, p.end, p.n, p.err = filter.ReadAllTypes(ctx, from, w.rt.cfg.CatchUpBatchSize, types)
+			} else {
+				p.events, p.err = w.rt.cfg.Store.ReadAll(ctx, from, w.rt.cfg.CatchUpBatchSize)
+				p.end, p.n = from, len(p.events)
+				if p.n > 0 {
+					p.end = p.events[p.n-1].Position
+				}
+			}
+			if p.err != nil {
+				p.err = fmt.Errorf("projections: %s: read log: %w", w.name, p.err)
 			}
 			select {
-			case r.pages <- page{events, err}:
+			case r.pages <- p:
 			case <-ctx.Done():
 				return
 			}
-			if err != nil || len(events) == 0 {
+			if p.err != nil || p.n == 0 {
 				return
 			}
-			from = events[len(events)-1].Position
+			from = p.end
 		}
 	}()
 	return r
 }
 
-// next returns the next page; an empty one at the end of the log.
-func (r *pageReader) next(ctx context.Context) ([]eventstore.RecordedEvent, error) {
+// next returns the next page; one with n == 0 at the end of the log.
+func (r *pageReader) next(ctx context.Context) (page, error) {
 	select {
 	case p, ok := <-r.pages:
 		if !ok {
-			return nil, ctx.Err()
+			return page{}, ctx.Err()
 		}
-		return p.events, p.err
+		return p, p.err
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return page{}, ctx.Err()
 	}
 }
 

@@ -460,7 +460,10 @@ func (w *worker) supervise(ctx context.Context, hb *hub, hubStopped <-chan struc
 				continue
 			}
 			w.log.Info("projections: lock acquired, running projector here")
-			w.set(func(w *worker) { w.local = true })
+			// What this process knew of the checkpoint may be stale (a
+			// rebuild elsewhere resets it): WaitFor follows the commits
+			// from here on.
+			w.set(func(w *worker) { w.local, w.checkpoint = true, eventstore.Start })
 			w.rt.m.holder.WithLabelValues(w.name).Set(1)
 		}
 		err := w.runHolding(ctx, conn, hb, hubStopped)
@@ -816,29 +819,29 @@ func (w *worker) rebuildOn(ctx context.Context, conn *pgx.Conn, progress func(do
 	pages := w.readPages(ctx, prev)
 	defer pages.stop()
 	for {
-		events, err := pages.next(ctx)
+		pg, err := pages.next(ctx)
 		if err != nil {
 			return err
 		}
-		if len(events) == 0 {
+		if pg.n == 0 {
 			break
 		}
 		pending = pending[:0]
-		for _, e := range events {
+		for _, e := range pg.events {
 			if w.p.Handles(e.Type) {
 				pending = append(pending, e)
 			}
 		}
-		next := events[len(events)-1].Position
+		next := pg.end
 		var inspect func(context.Context, pgx.Tx) error
-		if len(pending) > 0 && done+len(events) >= 2*analyzedAt {
+		if len(pending) > 0 && done+pg.n >= 2*analyzedAt {
 			inspect = func(ctx context.Context, tx pgx.Tx) error { return writtenTables(ctx, tx, grown) }
 		}
-		if err := w.applyInspect(ctx, conn, prev, next, len(events), pending, inspect); err != nil {
+		if err := w.applyInspect(ctx, conn, prev, next, pg.n, pending, inspect); err != nil {
 			return err
 		}
 		prev = next
-		done += len(events)
+		done += pg.n
 		if inspect != nil {
 			if err := analyze(ctx, conn, grown); err != nil {
 				return fmt.Errorf("projections: %s: %w", w.name, err)
@@ -869,19 +872,22 @@ func (w *worker) catchUp(ctx context.Context, conn *pgx.Conn, cp eventstore.Posi
 		if until != nil && !cp.Before(*until) {
 			return cp, nil
 		}
-		events, err := pages.next(ctx)
+		pg, err := pages.next(ctx)
 		if err != nil {
 			return cp, err
 		}
-		if until != nil {
+		events, next, n := pg.events, pg.end, pg.n
+		if until != nil && next.After(*until) {
+			// Only up to until: the feed delivers what follows.
 			for i, e := range events {
 				if e.Position.After(*until) {
 					events = events[:i]
 					break
 				}
 			}
+			next, n = *until, len(events)
 		}
-		if len(events) == 0 {
+		if n == 0 && !next.After(cp) {
 			return cp, nil
 		}
 		w.set(func(w *worker) {
@@ -895,8 +901,7 @@ func (w *worker) catchUp(ctx context.Context, conn *pgx.Conn, cp eventstore.Posi
 				pending = append(pending, e)
 			}
 		}
-		next := events[len(events)-1].Position
-		if err := w.apply(ctx, conn, cp, next, len(events), pending); err != nil {
+		if err := w.apply(ctx, conn, cp, next, n, pending); err != nil {
 			return cp, err
 		}
 		cp = next

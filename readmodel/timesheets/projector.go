@@ -36,6 +36,9 @@ func (*Timesheets) Name() string { return NameTimesheets }
 // Handles implements projections.Projector: every timesheet event.
 func (*Timesheets) Handles(eventType string) bool { return ts.Events.Knows(eventType) }
 
+// EventTypes implements projections.TypedProjector.
+func (*Timesheets) EventTypes() []string { return ts.Events.Types() }
+
 // Reset implements projections.Projector.
 func (*Timesheets) Reset(ctx context.Context, tx pgx.Tx) error {
 	_, err := tx.Exec(ctx, `TRUNCATE ts_timesheets, ts_status_counts`)
