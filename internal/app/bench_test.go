@@ -10,12 +10,15 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"backoffice/commands/auth"
+	"backoffice/eventstore"
 	"backoffice/eventstore/postgres"
 	"backoffice/internal/demo"
 	"backoffice/internal/pgtest"
@@ -76,7 +79,7 @@ func BenchmarkCommandPath(b *testing.B) {
 	srv := httptest.NewServer(a.Handler)
 	b.Cleanup(srv.Close)
 
-	call := func(method, path, token, key string, body any) (int, []byte) {
+	call := func(method, path, token, key string, body any) (int, []byte, string) {
 		var rd io.Reader
 		if body != nil {
 			js, _ := json.Marshal(body)
@@ -96,34 +99,42 @@ func BenchmarkCommandPath(b *testing.B) {
 		}
 		defer resp.Body.Close()
 		out, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, out
+		return resp.StatusCode, out, resp.Header.Get("X-Position")
 	}
-	status, body := call("POST", "/api/v1/session", "", "", map[string]string{"email": "marieke@groeneblad.example.nl", "password": demo.Password})
+	status, body, _ := call("POST", "/api/v1/session", "", "", map[string]string{"email": "marieke@groeneblad.example.nl", "password": demo.Password})
 	if status != http.StatusCreated {
 		b.Fatalf("login: %d %s", status, body)
 	}
 	var sess struct{ Token string }
 	_ = json.Unmarshal(body, &sess)
 
-	seq := 0
-	command := func() {
-		seq++
-		week := 1 + seq%6 // 2026-W01..W06: open weeks of Daan Mulder, entered by his client
+	var seq atomic.Int64
+	// command sets a line of one of 2026-W01..W07, the open weeks of Daan
+	// Mulder (entered by his client); week 0 picks one in turn.
+	command := func(week int) eventstore.Position {
+		n := seq.Add(1)
+		if week == 0 {
+			week = 1 + int(n%6)
+		}
 		path := fmt.Sprintf("/api/v1/timesheets/demo-placement-07/2026-W%02d/lines/100", week)
-		st, out := call("PUT", path, sess.Token, fmt.Sprintf("bench-%d-%d", time.Now().UnixNano(), seq),
-			map[string]any{"minutes": []int{480, 480, 480, 480, seq % 480, 0, 0}})
+		st, out, at := call("PUT", path, sess.Token, fmt.Sprintf("bench-%d-%d", time.Now().UnixNano(), n),
+			map[string]any{"minutes": []int{480, 480, 480, 480, int(n % 480), 0, 0}})
 		if st != http.StatusOK {
 			b.Fatalf("command: %d %s", st, out)
 		}
+		pos, err := eventstore.ParsePosition(at)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return pos
 	}
 	raw := func() {
-		seq++
-		if _, err := pool.Exec(ctx, `INSERT INTO bench_raw VALUES ($1, $2, $3)`, seq, "timesheet-x", `{"minutes":[480,480]}`); err != nil {
+		if _, err := pool.Exec(ctx, `INSERT INTO bench_raw VALUES ($1, $2, $3)`, seq.Add(1), "timesheet-x", `{"minutes":[480,480]}`); err != nil {
 			b.Fatal(err)
 		}
 	}
 	for range 20 { // warm up: sessions, plans, pages
-		command()
+		command(0)
 	}
 
 	// Transactions and WAL per command: backends report their counters
@@ -140,7 +151,7 @@ func BenchmarkCommandPath(b *testing.B) {
 	const stretch = 200
 	x0, r0, s0 := counters()
 	for range stretch {
-		command()
+		command(0)
 	}
 	x1, r1, s1 := counters()
 
@@ -151,7 +162,7 @@ func BenchmarkCommandPath(b *testing.B) {
 		raw()
 		rawTimes = append(rawTimes, time.Since(t0))
 		t0 = time.Now()
-		command()
+		command(0)
 		cmdTimes = append(cmdTimes, time.Since(t0))
 	}
 	b.StopTimer()
@@ -163,6 +174,39 @@ func BenchmarkCommandPath(b *testing.B) {
 	b.ReportMetric(float64(p(cmdTimes, 0.99).Microseconds()), "cmd_p99_µs")
 	b.ReportMetric(float64(p(rawTimes, 0.5).Microseconds()), "raw_insert_p50_µs")
 	b.ReportMetric(float64(p(cmdTimes, 0.5))/float64(p(rawTimes, 0.5)), "p50_x_raw_insert")
+
+	// Clients in parallel, each on its own week: throughput, and the
+	// visibility lag without min_position: from the command's answer until
+	// every projector has passed its position (the read models show it).
+	for _, clients := range []int{1, 4} {
+		const each = 100
+		var mu sync.Mutex
+		var lags []time.Duration
+		var wg sync.WaitGroup
+		t0 := time.Now()
+		for c := range clients {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for range each {
+					pos := command(1 + c)
+					answered := time.Now()
+					if err := a.Projections.WaitFor(ctx, pos); err != nil {
+						b.Error(err)
+						return
+					}
+					mu.Lock()
+					lags = append(lags, time.Since(answered))
+					mu.Unlock()
+				}
+			}()
+		}
+		wg.Wait()
+		elapsed := time.Since(t0)
+		b.ReportMetric(float64(clients*each)/elapsed.Seconds(), fmt.Sprintf("cmds/s_%dclients", clients))
+		b.ReportMetric(float64(p(lags, 0.5).Microseconds()), fmt.Sprintf("lag_p50_µs_%dclients", clients))
+		b.ReportMetric(float64(p(lags, 0.99).Microseconds()), fmt.Sprintf("lag_p99_µs_%dclients", clients))
+	}
 	// The reading of the counters is one transaction of its own.
 	b.ReportMetric(float64(x1-x0-1)/stretch, "pg_xacts/command")
 	b.ReportMetric(float64(r1-r0)/stretch, "wal_records/command")
