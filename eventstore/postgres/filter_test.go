@@ -2,11 +2,15 @@ package postgres_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
+	"sync/atomic"
 	"testing"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"backoffice/eventstore"
 	"backoffice/eventstore/postgres"
@@ -70,5 +74,59 @@ func TestReadAllTypes(t *testing.T) {
 			a.Type == b.Type && string(a.Data) == string(b.Data) && a.Created.Equal(b.Created) && a.Metadata == b.Metadata
 	}) {
 		t.Fatalf("filtered read differs:\n got %d events\nwant %d events", len(got), len(want))
+	}
+}
+
+// queryCounter counts the statements sent on a pool.
+type queryCounter struct{ n atomic.Int64 }
+
+func (c *queryCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
+	c.n.Add(1)
+	return ctx
+}
+func (c *queryCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+// TestReadStreamOfNoStreamIsOneQuery: reading a stream that does not exist
+// from its start (what every command does for a new timesheet or an empty
+// neighbouring week) costs one statement, not a second existence check.
+func TestReadStreamOfNoStreamIsOneQuery(t *testing.T) {
+	cs := newMigratedDB(t)
+	cfg, err := pgxpool.ParseConfig(cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	counter := &queryCounter{}
+	cfg.ConnConfig.Tracer = counter
+	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	store, err := postgres.New(context.Background(), pool, postgres.Options{AllowUnsafeFsync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = store.Close() })
+	ctx := context.Background()
+	if _, err := store.Append(ctx, "there", eventstore.NoStream(), event("t.a", 1)); err != nil {
+		t.Fatal(err)
+	}
+	for _, opts := range []eventstore.ReadStreamOptions{
+		{}, {Max: 10}, {Direction: eventstore.Backwards, FromEnd: true}, {Direction: eventstore.Backwards, From: 3},
+	} {
+		before := counter.n.Load()
+		if _, err := store.ReadStream(ctx, "nowhere", opts); !errors.Is(err, eventstore.ErrStreamNotFound) {
+			t.Fatalf("%+v: %v", opts, err)
+		}
+		if n := counter.n.Load() - before; n != 1 {
+			t.Fatalf("%+v: %d statements for a missing stream, want 1", opts, n)
+		}
+	}
+	// Past the end of an existing stream: empty, not "not found".
+	if evs, err := store.ReadStream(ctx, "there", eventstore.ReadStreamOptions{From: 5}); err != nil || len(evs) != 0 {
+		t.Fatalf("past the end: %v %v", evs, err)
+	}
+	if _, err := store.ReadStream(ctx, "nowhere", eventstore.ReadStreamOptions{From: 5}); !errors.Is(err, eventstore.ErrStreamNotFound) {
+		t.Fatalf("missing stream from 5: %v", err)
 	}
 }

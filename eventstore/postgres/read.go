@@ -64,6 +64,11 @@ func (s *Store) ReadStream(ctx context.Context, stream string, opts eventstore.R
 	if err != nil || len(out) > 0 {
 		return out, err
 	}
+	if opts.Direction == eventstore.Backwards || opts.From == 0 {
+		// Every stream has its revision 0, and these reads include it:
+		// nothing read means no stream, without asking again.
+		return nil, fmt.Errorf("%w: %q", eventstore.ErrStreamNotFound, stream)
+	}
 	var exists bool
 	if err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT FROM eventstore_events WHERE stream = $1)`, stream).Scan(&exists); err != nil {
 		return nil, classify("read_stream", err)
