@@ -107,7 +107,9 @@
 // Read-your-writes. WaitFor follows projectors running in this process in
 // memory (each commit wakes the waiters) and others through the checkpoint
 // table with a growing poll interval; it is bounded by Config.WaitTimeout
-// and returns a *WaitTimeoutError (errors.Is ErrWaitTimeout).
+// and returns a *WaitTimeoutError (errors.Is ErrWaitTimeout). A projector
+// of this process stuck on an event (failing on it for Config.StuckAfter)
+// is not waited for past that event: the error names it at once.
 //
 // Lag. Positions are pairs without arithmetic, so Status counts the events
 // after the checkpoint with ReadAll pages, capped at Config.LagCap; the

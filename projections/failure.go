@@ -120,14 +120,14 @@ func (w *worker) isolate(ctx context.Context, conn *pgx.Conn, prev eventstore.Po
 		if evErr != nil && ctx.Err() == nil {
 			// The failing event is known but could not be recorded (the
 			// database may be gone): report it from memory.
-			w.set(func(w *worker) { w.failure = evErr.failure(time.Now()) })
+			w.set(func(w *worker) { w.setFailure(evErr) })
 			return evErr
 		}
 		return cause.err
 	}
 	w.set(func(w *worker) {
 		w.checkpoint = good
-		w.failure = evErr.failure(time.Now())
+		w.setFailure(evErr)
 	})
 	if applied > 0 {
 		w.rt.m.applied.WithLabelValues(w.name).Add(float64(applied))
@@ -142,4 +142,21 @@ func (w *worker) handleOne(ctx context.Context, tx pgx.Tx, e eventstore.Recorded
 		return w.batch.HandleBatch(ctx, tx, []eventstore.RecordedEvent{e})
 	}
 	return w.p.Handle(ctx, tx, e)
+}
+
+// setFailure records the event the projector stopped on; failingSince
+// stays while it keeps failing on the same event. w.mu is held.
+func (w *worker) setFailure(e *EventError) {
+	if w.failure == nil || w.failingAt != e.Position {
+		w.failingAt, w.failingSince = e.Position, time.Now()
+	}
+	w.failure = e.failure(time.Now())
+}
+
+// stuckBefore reports whether the projector has been failing on one event at
+// or before pos for at least StuckAfter: it cannot pass pos until someone
+// fixes it, so waiting for it is pointless. w.mu is held.
+func (w *worker) stuckBefore(pos eventstore.Position) bool {
+	return w.state == StateFailed && w.failure != nil && !pos.Before(w.failingAt) &&
+		time.Since(w.failingSince) >= w.rt.cfg.StuckAfter
 }

@@ -3,9 +3,12 @@ package projections_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"maps"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -72,7 +75,7 @@ func TestFailingProjectorIsIsolated(t *testing.T) {
 	appendEvents(t, store, 100, 4, 200)
 
 	// One batch holds the whole backlog: the failing event sits in the middle.
-	rt := newRuntime(t, store, pool, projections.Config{BatchSize: 1000}, &sums{}, noteRows{})
+	rt := newRuntime(t, store, pool, projections.Config{BatchSize: 1000, StuckAfter: time.Nanosecond, WaitTimeout: time.Hour}, &sums{}, noteRows{})
 	start(t, rt)
 	eventually(t, "notes projector failed", func() bool {
 		st := status(t, rt, "test_notes")
@@ -81,6 +84,13 @@ func TestFailingProjectorIsIsolated(t *testing.T) {
 	live := appendEvents(t, store, 50, 4, 300) // a command after the failure
 	if err := rt.WaitFor(ctx, live, "test_sums"); err != nil {
 		t.Fatalf("the other projector stopped too: %v", err)
+	}
+	// Waiting for every projector answers once the healthy one passed,
+	// naming the stuck one, instead of waiting for it until WaitTimeout
+	// (an hour here: without that it would hang).
+	var te *projections.WaitTimeoutError
+	if err := rt.WaitFor(ctx, live); !errors.As(err, &te) || !slices.Equal(te.Pending, []string{"test_notes"}) {
+		t.Fatalf("WaitFor past a stuck projector = %v", err)
 	}
 	want := expectedSums(t, store)
 	delete(want, "notes") // not an event sums handles
@@ -113,7 +123,7 @@ func TestFailingProjectorIsIsolated(t *testing.T) {
 	if err := rt.Ready(); err == nil || !strings.Contains(err.Error(), "test_notes") || !strings.Contains(err.Error(), poison.String()) {
 		t.Fatalf("Ready = %v", err)
 	}
-	if s := status(t, rt, "test_sums"); s.State != projections.StateRunning || s.Failure != nil {
+	if s := status(t, rt, "test_sums"); s.State == projections.StateFailed || s.Failure != nil {
 		t.Fatalf("healthy projector: %+v", s)
 	}
 

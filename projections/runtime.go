@@ -66,6 +66,12 @@ type Config struct {
 	// up to LazyCheckpoint for an event the projector does not handle.
 	LazyCheckpoint       time.Duration
 	LazyCheckpointEvents int
+	// StuckAfter: a projector failing on the same event for this long is
+	// stuck; WaitFor no longer waits for it past that event and answers at
+	// once with a *WaitTimeoutError naming it, so that a page after a
+	// command does not wait WaitTimeout for a read model that cannot move
+	// (default 10s).
+	StuckAfter time.Duration
 }
 
 // Validate reports every problem of the configuration.
@@ -121,6 +127,7 @@ func (c *Config) setDefaults() {
 		c.LazyCheckpointEvents = 10000
 	}
 	def(&c.LazyCheckpoint, time.Second)
+	def(&c.StuckAfter, 10*time.Second)
 	def(&c.LockRetry, 2*time.Second)
 	def(&c.LockCheck, 5*time.Second)
 	def(&c.RetryMin, time.Second)
@@ -373,14 +380,16 @@ type worker struct {
 	log     *slog.Logger
 	rebuild chan rebuildReq
 
-	mu         sync.Mutex
-	state      State
-	local      bool // holds the lock
-	checkpoint eventstore.Position
-	lastErr    error
-	failure    *EventFailure // the event it stopped on, when known
-	failures   int
-	since      time.Time
+	mu           sync.Mutex
+	state        State
+	local        bool // holds the lock
+	checkpoint   eventstore.Position
+	lastErr      error
+	failure      *EventFailure // the event it stopped on, when known
+	failingAt    eventstore.Position
+	failingSince time.Time // first failure on the event at failingAt
+	failures     int
+	since        time.Time
 }
 
 func (w *worker) set(fn func(w *worker)) {

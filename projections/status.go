@@ -127,7 +127,10 @@ func (e *WaitTimeoutError) Is(target error) bool { return target == ErrWaitTimeo
 // ctx.Err() when ctx is canceled. Projectors running in this process are
 // followed in memory (woken by each commit); the others (run by another
 // process, or unknown here) through the checkpoint table, polled with a
-// growing interval (5 ms to 200 ms).
+// growing interval (5 ms to 200 ms). A projector of this process that has
+// been failing on one event at or before pos for Config.StuckAfter is not
+// waited for: WaitFor answers as soon as the others passed pos, with a
+// *WaitTimeoutError naming it.
 func (r *Runtime) WaitFor(ctx context.Context, pos eventstore.Position, names ...string) error {
 	if len(names) == 0 {
 		for _, w := range r.order {
@@ -140,16 +143,18 @@ func (r *Runtime) WaitFor(ctx context.Context, pos eventstore.Position, names ..
 	poll := 5 * time.Millisecond
 	for {
 		wake := r.wakeChan() // before checking, so no commit is missed
-		var remote []string
+		var remote, stuck []string
 		next := pending[:0]
 		for _, n := range pending {
 			w, ok := r.workers[n]
 			if ok {
 				w.mu.Lock()
-				local, cp := w.local, w.checkpoint
+				local, cp, isStuck := w.local, w.checkpoint, w.stuckBefore(pos)
 				w.mu.Unlock()
 				if local {
-					if cp.Before(pos) {
+					if isStuck {
+						stuck = append(stuck, n)
+					} else if cp.Before(pos) {
 						next = append(next, n)
 					}
 					continue
@@ -173,8 +178,12 @@ func (r *Runtime) WaitFor(ctx context.Context, pos eventstore.Position, names ..
 		}
 		pending = next
 		if len(pending) == 0 {
+			if len(stuck) > 0 {
+				return &WaitTimeoutError{Position: pos, Pending: stuck}
+			}
 			return nil
 		}
+		pending = append(pending, stuck...) // still named if the others time out
 		var tick <-chan time.Time
 		if len(remote) > 0 {
 			tick = time.After(poll)
