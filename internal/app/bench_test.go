@@ -109,14 +109,16 @@ func BenchmarkCommandPath(b *testing.B) {
 	_ = json.Unmarshal(body, &sess)
 
 	var seq atomic.Int64
-	// command sets a line of one of 2026-W01..W07, the open weeks of Daan
-	// Mulder (entered by his client); week 0 picks one in turn.
-	command := func(week int) eventstore.Position {
+	// command sets a line of one of 2026-W01..W06 of the garden centre's
+	// placements 07-10 (entered by the client); slot -1 picks a week of
+	// placement 07 in turn, slot k owns one (placement, week) of the 24.
+	command := func(slot int) eventstore.Position {
 		n := seq.Add(1)
-		if week == 0 {
-			week = 1 + int(n%6)
+		placement, week := 7, 1+int(n%6)
+		if slot >= 0 {
+			placement, week = 7+slot%4, 1+slot/4
 		}
-		path := fmt.Sprintf("/api/v1/timesheets/demo-placement-07/2026-W%02d/lines/100", week)
+		path := fmt.Sprintf("/api/v1/timesheets/demo-placement-%02d/2026-W%02d/lines/100", placement, week)
 		st, out, at := call("PUT", path, sess.Token, fmt.Sprintf("bench-%d-%d", time.Now().UnixNano(), n),
 			map[string]any{"minutes": []int{480, 480, 480, 480, int(n % 480), 0, 0}})
 		if st != http.StatusOK {
@@ -134,7 +136,7 @@ func BenchmarkCommandPath(b *testing.B) {
 		}
 	}
 	for range 20 { // warm up: sessions, plans, pages
-		command(0)
+		command(-1)
 	}
 
 	// Transactions and WAL per command: backends report their counters
@@ -151,7 +153,7 @@ func BenchmarkCommandPath(b *testing.B) {
 	const stretch = 200
 	x0, r0, s0 := counters()
 	for range stretch {
-		command(0)
+		command(-1)
 	}
 	x1, r1, s1 := counters()
 
@@ -162,7 +164,7 @@ func BenchmarkCommandPath(b *testing.B) {
 		raw()
 		rawTimes = append(rawTimes, time.Since(t0))
 		t0 = time.Now()
-		command(0)
+		command(-1)
 		cmdTimes = append(cmdTimes, time.Since(t0))
 	}
 	b.StopTimer()
@@ -175,10 +177,10 @@ func BenchmarkCommandPath(b *testing.B) {
 	b.ReportMetric(float64(p(rawTimes, 0.5).Microseconds()), "raw_insert_p50_µs")
 	b.ReportMetric(float64(p(cmdTimes, 0.5))/float64(p(rawTimes, 0.5)), "p50_x_raw_insert")
 
-	// Clients in parallel, each on its own week: throughput, and the
+	// Clients in parallel, each on its own timesheet: throughput, and the
 	// visibility lag without min_position: from the command's answer until
 	// every projector has passed its position (the read models show it).
-	for _, clients := range []int{1, 4} {
+	for _, clients := range []int{1, 4, 16} {
 		const each = 100
 		var mu sync.Mutex
 		var lags []time.Duration
@@ -189,7 +191,7 @@ func BenchmarkCommandPath(b *testing.B) {
 			go func() {
 				defer wg.Done()
 				for range each {
-					pos := command(1 + c)
+					pos := command(c)
 					answered := time.Now()
 					if err := a.Projections.WaitFor(ctx, pos); err != nil {
 						b.Error(err)
