@@ -49,8 +49,9 @@
 // handler, "projections.all", subscribed to "$all" through eventsub: the
 // process reads and decodes the log once, whatever the number of
 // projectors, and the handler hands each event to every projector this
-// process leads (a buffered feed per projector; a full one holds the reader
-// up). Each projector has a supervisor goroutine; while this process holds
+// process leads (a buffered feed per projector; a projector whose feed is
+// full is dropped from it and catches up from the log on its own, so a slow
+// or hung projector never holds the others up). Each projector has a supervisor goroutine; while this process holds
 // the projector's advisory lock it catches up from its own checkpoint with
 // ReadAll pages, then joins the feed (reading from the store whatever the
 // feed passed meanwhile) and goes on live.

@@ -22,14 +22,16 @@ type hub struct {
 }
 
 // sinkBuffer is how many events a projector may be behind the hub before
-// the hub waits for it.
+// the hub drops it from the feed (it then catches up from the store and
+// joins again), so that a slow or hung projector never holds up the others.
 const sinkBuffer = 1024
 
 // sink is one projector's feed from the hub.
 type sink struct {
-	ch   chan item
-	done chan struct{} // closed when the projector leaves
-	once sync.Once
+	ch     chan item
+	done   chan struct{} // closed when the projector leaves
+	lagged chan struct{} // closed when the hub dropped it for being too far behind
+	once   sync.Once
 }
 
 type item struct {
@@ -42,8 +44,8 @@ func newHub(from eventstore.Position) *hub {
 }
 
 // handle is the router handler: it hands the event to every projector that
-// joined. A projector whose buffer is full holds the hub up (back-pressure)
-// until it takes the event or leaves.
+// joined. A projector whose buffer is full is dropped from the feed (its
+// lagged channel closes): it catches up from the store on its own.
 func (h *hub) handle(msg *message.Message) error {
 	e, err := eventsub.EventFromMessage(msg)
 	if err != nil {
@@ -59,7 +61,9 @@ func (h *hub) handle(msg *message.Message) error {
 	for s := range h.sinks {
 		select {
 		case s.ch <- item{e: e, more: more}:
-		case <-s.done:
+		default:
+			delete(h.sinks, s)
+			close(s.lagged)
 		}
 	}
 	return nil
@@ -69,7 +73,7 @@ func (h *hub) handle(msg *message.Message) error {
 // sent to it; the projector reads what lies between its checkpoint and that
 // position from the store itself.
 func (h *hub) join() (*sink, eventstore.Position) {
-	s := &sink{ch: make(chan item, sinkBuffer), done: make(chan struct{})}
+	s := &sink{ch: make(chan item, sinkBuffer), done: make(chan struct{}), lagged: make(chan struct{})}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.sinks[s] = struct{}{}

@@ -185,3 +185,43 @@ func TestTypeFilteredCatchUpAndRebuild(t *testing.T) {
 		t.Fatalf("catch-up: %d rows, want %d", n, want)
 	}
 }
+
+// TestSlowProjectorDoesNotHoldUpTheOthers: a projector that hangs on an
+// event is dropped from the shared feed once its buffer is full; the others
+// keep advancing, and once it moves again it catches up from the log.
+func TestSlowProjectorDoesNotHoldUpTheOthers(t *testing.T) {
+	store, pool := memory.New(), newPool(t)
+	ctx := context.Background()
+	if _, err := pool.Exec(ctx, `CREATE TABLE sums_b (LIKE sums)`); err != nil {
+		t.Fatal(err)
+	}
+	release := make(chan struct{})
+	var once atomic.Bool
+	slow := &sums{name: "slow", hook: func(ctx context.Context, _ eventstore.RecordedEvent) error {
+		if once.CompareAndSwap(false, true) {
+			select { // hangs on the first event until released
+			case <-release:
+			case <-ctx.Done():
+			}
+		}
+		return nil
+	}}
+	rt := newRuntime(t, store, pool, projections.Config{BatchSize: 50}, slow, &sums{name: "b", table: "sums_b"})
+	start(t, rt)
+	eventually(t, "both running", func() bool {
+		return status(t, rt, "slow").State == projections.StateRunning && status(t, rt, "b").State == projections.StateRunning
+	})
+	var pos eventstore.Position
+	for i := range 30 {
+		pos = appendEvents(t, store, 100, 4, 100*i)
+	}
+	if err := rt.WaitFor(ctx, pos, "b"); err != nil {
+		t.Fatalf("the hung projector held the others up: %v", err)
+	}
+	close(release)
+	if err := rt.WaitFor(ctx, pos); err != nil {
+		t.Fatal(err)
+	}
+	assertSumsIn(t, pool, store, "sums")
+	assertSumsIn(t, pool, store, "sums_b")
+}

@@ -604,6 +604,13 @@ func (w *worker) runHolding(ctx context.Context, conn *pgx.Conn, hb *hub, hubSto
 					return nil
 				}
 				return fmt.Errorf("projections: %s: subscription ended", w.name)
+			case <-sk.lagged:
+				// Too far behind the feed: drop what is buffered (the log
+				// has it) and catch up from the checkpoint.
+				check.Stop()
+				stop()
+				w.log.Info("projections: fell behind the shared feed; catching up from the log")
+				restart = true
 			case <-check.C:
 				run.mu.Lock()
 				pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
