@@ -155,7 +155,7 @@ func scanEvent(row pgx.CollectableRow) (eventstore.RecordedEvent, error) {
 	if data != nil {
 		e.Data = json.RawMessage(data)
 	}
-	if err := json.Unmarshal(meta, &e.Metadata); err != nil {
+	if err := decodeMetadata(meta, &e.Metadata); err != nil {
 		return e, fmt.Errorf("event %s: metadata: %w", e.ID, err)
 	}
 	e.Created = e.Created.UTC()
@@ -223,7 +223,7 @@ func (s *Store) ReadAllTypes(ctx context.Context, from eventstore.Position, max 
 		if data != nil {
 			e.Data = json.RawMessage(data)
 		}
-		if err := json.Unmarshal(meta, &e.Metadata); err != nil {
+		if err := decodeMetadata(meta, &e.Metadata); err != nil {
 			return nil, from, 0, classify("read_all", fmt.Errorf("event %s: metadata: %w", e.ID, err))
 		}
 		e.Created = created.Time.UTC()
