@@ -1,0 +1,131 @@
+// Package missing answers "whose hours are missing?": active placements ×
+// past ISO weeks without an offered, approved or imported timesheet, with
+// the entry deadline and how late it is. The API's missing-hours overview
+// and the Tuesday reminder both read it. Every query takes the caller's
+// scope (domain/account.Scope), like every query of the read models.
+package missing
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"backoffice/domain/account"
+	"backoffice/domain/timesheet"
+)
+
+// Querier is a pgx.Tx, *pgxpool.Pool or *pgx.Conn.
+type Querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+// MaxWeeks bounds the weeks of one query.
+const MaxWeeks = 26
+
+// Filter selects rows. Weeks are required (1..MaxWeeks); ClientID is optional.
+type Filter struct {
+	Scope    account.Scope
+	Weeks    []timesheet.ISOWeek
+	ClientID string
+}
+
+// Row is one placement-week whose hours have not been offered.
+type Row struct {
+	PlacementID    string            `json:"placement_id"`
+	Week           timesheet.ISOWeek `json:"week"`
+	WorkerID       string            `json:"worker_id"`
+	WorkerName     string            `json:"worker_name"`
+	ClientID       string            `json:"client_id"`
+	ClientName     string            `json:"client_name"`
+	IntermediaryID string            `json:"intermediary_id"`
+	// Status is "missing" (nothing entered), "open" or "rejected".
+	Status string `json:"status"`
+	// EnteredBy is who enters the hours (worker or client), from the
+	// client's agreement in force that week; empty when there is none.
+	EnteredBy     string    `json:"entered_by"`
+	EntryDeadline time.Time `json:"entry_deadline"`
+	// LateBy is how long past the entry deadline now is, 0 before it.
+	LateBy time.Duration `json:"-"`
+}
+
+// LateHours is LateBy in whole hours, for the API and CSV.
+func (r Row) LateHours() int { return int(r.LateBy / time.Hour) }
+
+// ErrBadFilter is returned for an empty or too long list of weeks.
+var ErrBadFilter = errors.New("missing: between 1 and 26 weeks must be asked for")
+
+// Query returns the missing placement-weeks in scope, ordered by client,
+// week and placement. A scope of kind ScopeNone (or a worker) sees nothing
+// of others: a worker sees only their own placements.
+func Query(ctx context.Context, q Querier, f Filter, now time.Time) ([]Row, error) {
+	if len(f.Weeks) == 0 || len(f.Weeks) > MaxWeeks {
+		return nil, ErrBadFilter
+	}
+	var scopeCond string
+	switch f.Scope.Kind {
+	case account.ScopeAll:
+		scopeCond = "$5::text IS NOT NULL" // every row; $5 keeps the parameter count fixed
+	case account.ScopeIntermediary:
+		scopeCond = "p.intermediary_id = $5"
+	case account.ScopeClient:
+		scopeCond = "p.client_id = $5"
+	case account.ScopeWorker:
+		scopeCond = "p.worker_id = $5"
+	default:
+		return nil, nil
+	}
+	years, nums, starts := make([]int32, len(f.Weeks)), make([]int32, len(f.Weeks)), make([]string, len(f.Weeks))
+	for i, w := range f.Weeks {
+		years[i], nums[i], starts[i] = int32(w.Year), int32(w.Week), w.Start().String()
+	}
+	rows, err := q.Query(ctx, `
+		SELECT p.placement_id, wk.y, wk.n, p.worker_id, coalesce(w.full_name, ''), p.client_id, coalesce(c.name, ''),
+		       p.intermediary_id, coalesce(t.status, 'missing'), coalesce(ag.entered_by, '')
+		FROM unnest($1::int[], $2::int[], $3::date[]) AS wk(y, n, start)
+		JOIN ts_placements p ON p.start_date <= wk.start + 6 AND (p.end_date IS NULL OR p.end_date >= wk.start)
+		LEFT JOIN ts_timesheets t ON t.placement_id = p.placement_id AND t.iso_year = wk.y AND t.iso_week = wk.n
+		LEFT JOIN workers w ON w.worker_id = p.worker_id
+		LEFT JOIN clients c ON c.client_id = p.client_id
+		LEFT JOIN LATERAL (
+			SELECT a.agreement->>'entered_by' AS entered_by FROM client_agreements a
+			WHERE a.client_id = p.client_id AND a.effective_from <= wk.start + 6
+			ORDER BY a.effective_from DESC LIMIT 1) ag ON true
+		WHERE (t.status IS NULL OR t.status IN ('open', 'rejected'))
+		  AND ($4 = '' OR p.client_id = $4)
+		  AND `+scopeCond+`
+		ORDER BY p.client_id, wk.start, p.placement_id`,
+		years, nums, starts, f.ClientID, f.Scope.ID)
+	if err != nil {
+		return nil, fmt.Errorf("missing: unable to query missing hours: %w", err)
+	}
+	var out []Row
+	var r Row
+	var y, n int32
+	_, err = pgx.ForEachRow(rows, []any{&r.PlacementID, &y, &n, &r.WorkerID, &r.WorkerName, &r.ClientID, &r.ClientName,
+		&r.IntermediaryID, &r.Status, &r.EnteredBy}, func() error {
+		r.Week = timesheet.ISOWeek{Year: int(y), Week: int(n)}
+		r.EntryDeadline = timesheet.EntryDeadline(r.Week)
+		r.LateBy = max(0, now.Sub(r.EntryDeadline))
+		out = append(out, r)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("missing: unable to query missing hours: %w", err)
+	}
+	return out, nil
+}
+
+// PastWeeks are the n ISO weeks before the week of now (Europe/Amsterdam),
+// newest first.
+func PastWeeks(now time.Time, n int) []timesheet.ISOWeek {
+	w := timesheet.WeekOf(timesheet.DateOf(now.In(timesheet.Location())))
+	out := make([]timesheet.ISOWeek, 0, n)
+	for range n {
+		w = w.Prev()
+		out = append(out, w)
+	}
+	return out
+}
