@@ -9,7 +9,6 @@ import (
 	"backoffice/notify/schedule"
 )
 
-
 func TestRemindersDefaultAndOverrides(t *testing.T) {
 	c, err := config.Load(nil, env(nil))
 	if err != nil {

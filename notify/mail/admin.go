@@ -51,4 +51,3 @@ func (d *Dispatcher) Retry(ctx context.Context, eventID uuid.UUID) error {
 	d.Kick()
 	return nil
 }
-

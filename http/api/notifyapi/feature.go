@@ -293,4 +293,3 @@ func (f *Feature) handleRetry(s *api.Server) http.Handler {
 		httpx.WriteJSON(w, http.StatusAccepted, map[string]string{"id": id.String(), "status": mail.StatusPending})
 	})
 }
-
