@@ -60,6 +60,8 @@ INSERT INTO ts_placements (placement_id, worker_id, client_id, intermediary_id, 
  ('p4', 'w4', 'c2', 'i2', '2025-06-01', '2026-12-31', 1),
  ('p5', 'w1', 'c1', 'i1', '2025-01-01', '2026-02-15', 1),
  ('p6', 'w2', 'c2', 'i2', '2026-03-09', NULL, 1);
+INSERT INTO placements (placement_id, worker_id, client_id, intermediary_id, function, start_date, end_date, ended, started_at)
+SELECT placement_id, worker_id, client_id, intermediary_id, 'bakker', start_date, end_date, false, now() FROM ts_placements;
 `
 
 // Timesheets of the data set: (placement, week, status, next party).

@@ -1,5 +1,6 @@
-// Package missing answers "whose hours are missing?": active placements ×
-// past ISO weeks without an offered, approved or imported timesheet, with
+// Package missing answers "whose hours are missing?": active placements
+// (the identity read model's placements, by start and end date) × past
+// ISO weeks without an offered, approved or imported timesheet, with
 // the entry deadline and how late it is. The API's missing-hours overview
 // and the Tuesday reminder both read it. Every query takes the caller's
 // scope (domain/account.Scope), like every query of the read models.
@@ -81,22 +82,30 @@ func Query(ctx context.Context, q Querier, f Filter, now time.Time) ([]Row, erro
 	for i, w := range f.Weeks {
 		years[i], nums[i], starts[i] = int32(w.Year), int32(w.Week), w.Start().String()
 	}
+	// First the missing placement-weeks (an anti-join on the timesheets'
+	// (week_start, placement_id) index), then names and the agreement only
+	// for those: most placement-weeks are offered, and the agreement lookup
+	// per row would dominate otherwise.
 	rows, err := q.Query(ctx, `
-		SELECT p.placement_id, wk.y, wk.n, p.worker_id, coalesce(w.full_name, ''), p.client_id, coalesce(c.name, ''),
-		       p.intermediary_id, coalesce(t.status, 'missing'), coalesce(ag.entered_by, '')
-		FROM unnest($1::int[], $2::int[], $3::date[]) AS wk(y, n, start)
-		JOIN ts_placements p ON p.start_date <= wk.start + 6 AND (p.end_date IS NULL OR p.end_date >= wk.start)
-		LEFT JOIN ts_timesheets t ON t.placement_id = p.placement_id AND t.iso_year = wk.y AND t.iso_week = wk.n
-		LEFT JOIN workers w ON w.worker_id = p.worker_id
-		LEFT JOIN clients c ON c.client_id = p.client_id
-		LEFT JOIN LATERAL (
-			SELECT a.agreement->>'entered_by' AS entered_by FROM client_agreements a
-			WHERE a.client_id = p.client_id AND a.effective_from <= wk.start + 6
-			ORDER BY a.effective_from DESC LIMIT 1) ag ON true
-		WHERE (t.status IS NULL OR t.status IN ('open', 'rejected'))
-		  AND ($4 = '' OR p.client_id = $4)
-		  AND `+scopeCond+`
-		ORDER BY p.client_id, wk.start, p.placement_id`,
+		WITH m AS (
+			SELECT p.placement_id, wk.y, wk.n, wk.start, p.worker_id, p.client_id, p.intermediary_id,
+			       coalesce(t.status, 'missing') AS status
+			FROM unnest($1::int[], $2::int[], $3::date[]) AS wk(y, n, start)
+			JOIN placements p ON p.start_date <= wk.start + 6 AND (p.end_date IS NULL OR p.end_date >= wk.start)
+			LEFT JOIN ts_timesheets t ON t.week_start = wk.start AND t.placement_id = p.placement_id
+			WHERE (t.status IS NULL OR t.status IN ('open', 'rejected'))
+			  AND ($4 = '' OR p.client_id = $4)
+			  AND `+scopeCond+`
+		)
+		SELECT m.placement_id, m.y, m.n, m.worker_id, coalesce(w.full_name, ''), m.client_id, coalesce(c.name, ''),
+		       m.intermediary_id, m.status,
+		       coalesce((SELECT a.agreement->>'entered_by' FROM client_agreements a
+		                 WHERE a.client_id = m.client_id AND a.effective_from <= m.start + 6
+		                 ORDER BY a.effective_from DESC LIMIT 1), '')
+		FROM m
+		LEFT JOIN workers w ON w.worker_id = m.worker_id
+		LEFT JOIN clients c ON c.client_id = m.client_id
+		ORDER BY m.client_id, m.start, m.placement_id`,
 		years, nums, starts, f.ClientID, f.Scope.ID)
 	if err != nil {
 		return nil, fmt.Errorf("missing: unable to query missing hours: %w", err)

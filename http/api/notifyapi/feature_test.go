@@ -36,7 +36,7 @@ type noWait struct{}
 func (noWait) WaitFor(context.Context, eventstore.Position, ...string) error { return nil }
 
 type env struct {
-	t    *testing.T
+	t    testing.TB
 	url  string
 	pool *pgxpool.Pool
 	disp *mail.Dispatcher
@@ -46,7 +46,9 @@ type env struct {
 // Wednesday 4 March 2026, 12:00 in Amsterdam.
 var now = time.Date(2026, 3, 4, 12, 0, 0, 0, timesheet.Location())
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T) *env { return newEnvTB(t) }
+
+func newEnvTB(t testing.TB) *env {
 	t.Helper()
 	ctx := context.Background()
 	pool := pgtest.Pool(t, pgtest.NewDBFromTemplate(t, "apitest", apitest.Migrate))
