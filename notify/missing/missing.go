@@ -82,18 +82,26 @@ func Query(ctx context.Context, q Querier, f Filter, now time.Time) ([]Row, erro
 	for i, w := range f.Weeks {
 		years[i], nums[i], starts[i] = int32(w.Year), int32(w.Week), w.Start().String()
 	}
-	// First the missing placement-weeks (an anti-join on the timesheets'
-	// (week_start, placement_id) index), then names and the agreement only
-	// for those: most placement-weeks are offered, and the agreement lookup
-	// per row would dominate otherwise.
+	// First the missing placement-weeks, then names and the agreement only
+	// for those (most placement-weeks are offered). Two cheap parts: weeks
+	// with no timesheet at all (an anti-join answered from the
+	// (week_start, placement_id) index alone), and timesheets still open or
+	// rejected (the small partial index ts_timesheets_to_enter).
 	rows, err := q.Query(ctx, `
-		WITH m AS (
-			SELECT p.placement_id, wk.y, wk.n, wk.start, p.worker_id, p.client_id, p.intermediary_id,
-			       coalesce(t.status, 'missing') AS status
-			FROM unnest($1::int[], $2::int[], $3::date[]) AS wk(y, n, start)
-			JOIN placements p ON p.start_date <= wk.start + 6 AND (p.end_date IS NULL OR p.end_date >= wk.start)
-			LEFT JOIN ts_timesheets t ON t.week_start = wk.start AND t.placement_id = p.placement_id
-			WHERE (t.status IS NULL OR t.status IN ('open', 'rejected'))
+		WITH wk AS (SELECT * FROM unnest($1::int[], $2::int[], $3::date[]) AS wk(y, n, start)),
+		m AS (
+			SELECT p.placement_id, wk.y, wk.n, wk.start, p.worker_id, p.client_id, p.intermediary_id, 'missing' AS status
+			FROM wk JOIN placements p ON p.start_date <= wk.start + 6 AND (p.end_date IS NULL OR p.end_date >= wk.start)
+			WHERE NOT EXISTS (SELECT 1 FROM ts_timesheets t WHERE t.week_start = wk.start AND t.placement_id = p.placement_id)
+			  AND ($4 = '' OR p.client_id = $4)
+			  AND `+scopeCond+`
+			UNION ALL
+			SELECT p.placement_id, wk.y, wk.n, wk.start, p.worker_id, p.client_id, p.intermediary_id, t.status
+			FROM ts_timesheets t
+			JOIN wk ON wk.start = t.week_start
+			JOIN placements p ON p.placement_id = t.placement_id
+			WHERE t.status IN ('open', 'rejected') AND t.entered_by IN ('worker', 'client', '')
+			  AND p.start_date <= wk.start + 6 AND (p.end_date IS NULL OR p.end_date >= wk.start)
 			  AND ($4 = '' OR p.client_id = $4)
 			  AND `+scopeCond+`
 		)
