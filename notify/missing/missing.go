@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -78,6 +79,9 @@ func Query(ctx context.Context, q Querier, f Filter, now time.Time) ([]Row, erro
 	default:
 		return nil, nil
 	}
+	// The same scope on the timesheets (their rows carry the placement's
+	// tenants): it lets the planner read only the scope's index range.
+	tScope := strings.ReplaceAll(scopeCond, "p.", "t.")
 	years, nums, starts := make([]int32, len(f.Weeks)), make([]int32, len(f.Weeks)), make([]string, len(f.Weeks))
 	for i, w := range f.Weeks {
 		years[i], nums[i], starts[i] = int32(w.Year), int32(w.Week), w.Start().String()
@@ -92,7 +96,8 @@ func Query(ctx context.Context, q Querier, f Filter, now time.Time) ([]Row, erro
 		m AS (
 			SELECT p.placement_id, wk.y, wk.n, wk.start, p.worker_id, p.client_id, p.intermediary_id, 'missing' AS status
 			FROM wk JOIN placements p ON p.start_date <= wk.start + 6 AND (p.end_date IS NULL OR p.end_date >= wk.start)
-			WHERE NOT EXISTS (SELECT 1 FROM ts_timesheets t WHERE t.week_start = wk.start AND t.placement_id = p.placement_id)
+			WHERE NOT EXISTS (SELECT 1 FROM ts_timesheets t WHERE t.week_start = wk.start AND t.placement_id = p.placement_id
+			                  AND t.week_start = ANY($3::date[]) AND `+tScope+`)
 			  AND ($4 = '' OR p.client_id = $4)
 			  AND `+scopeCond+`
 			UNION ALL
@@ -101,6 +106,7 @@ func Query(ctx context.Context, q Querier, f Filter, now time.Time) ([]Row, erro
 			JOIN wk ON wk.start = t.week_start
 			JOIN placements p ON p.placement_id = t.placement_id
 			WHERE t.status IN ('open', 'rejected') AND t.entered_by IN ('worker', 'client', '')
+			  AND t.week_start = ANY($3::date[]) AND `+tScope+`
 			  AND p.start_date <= wk.start + 6 AND (p.end_date IS NULL OR p.end_date >= wk.start)
 			  AND ($4 = '' OR p.client_id = $4)
 			  AND `+scopeCond+`
