@@ -120,7 +120,9 @@ func Query(ctx context.Context, q Querier, f Filter, now time.Time) ([]Row, erro
 		LEFT JOIN workers w ON w.worker_id = m.worker_id
 		LEFT JOIN clients c ON c.client_id = m.client_id
 		ORDER BY m.client_id, m.start, m.placement_id`,
-		years, nums, starts, f.ClientID, f.Scope.ID)
+		// Exec mode: planned for these weeks and this scope every time; a
+		// cached generic plan cannot see which index range is small.
+		pgx.QueryExecModeExec, years, nums, starts, f.ClientID, f.Scope.ID)
 	if err != nil {
 		return nil, fmt.Errorf("missing: unable to query missing hours: %w", err)
 	}
