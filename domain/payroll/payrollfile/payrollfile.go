@@ -1,0 +1,168 @@
+// Package payrollfile writes the import files of an export batch: Loket.nl
+// "import variabele gegevens" CSV, the Nmbrs import sheet (xlsx), the
+// Easyflex hours CSV and canonical JSON lines. Every file is a pure
+// function of the batch as the ledger has it (payroll.Batch, plus for Loket
+// the confirmed batches it includes), so replaying the ledger reproduces
+// it byte for byte. Files are written item by item to the writer; only one
+// worker's totals are held at a time.
+//
+// Numbers: hours are decimal hours with two decimals computed from whole
+// minutes in integers (never floating point), amounts euros with two
+// decimals from whole cents, kilometres whole; a decimal comma in the CSV
+// files. See docs/payroll.md for the layout of each file.
+package payrollfile
+
+import (
+	"fmt"
+	"io"
+	"slices"
+
+	"backoffice/domain"
+	"backoffice/domain/payroll"
+)
+
+// Format is an export file format.
+type Format string
+
+const (
+	Loket    Format = "loket.csv"
+	Nmbrs    Format = "nmbrs.xlsx"
+	Easyflex Format = "easyflex.csv"
+	JSONL    Format = "jsonl"
+)
+
+// Formats lists the formats in a stable order.
+var Formats = []Format{Loket, Nmbrs, Easyflex, JSONL}
+
+// ParseFormat checks a format name.
+func ParseFormat(s string) (Format, error) {
+	f := Format(s)
+	if !slices.Contains(Formats, f) {
+		return "", domain.Invalid("format_invalid", "format",
+			"the format is loket.csv, nmbrs.xlsx, easyflex.csv or jsonl",
+			"Het formaat is loket.csv, nmbrs.xlsx, easyflex.csv of jsonl.")
+	}
+	return f, nil
+}
+
+// ContentType is the file's media type.
+func (f Format) ContentType() string {
+	switch f {
+	case Nmbrs:
+		return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	case JSONL:
+		return "application/jsonl"
+	}
+	return "text/csv; charset=utf-8"
+}
+
+// target is the payroll package whose components a format uses.
+func (f Format) target() payroll.Target {
+	switch f {
+	case Loket:
+		return payroll.TargetLoket
+	case Nmbrs:
+		return payroll.TargetNmbrs
+	case Easyflex:
+		return payroll.TargetEasyflex
+	}
+	return ""
+}
+
+// Source is what a file is made of: the batch with its items and, for
+// Loket, the items of the confirmed batches it includes.
+type Source struct {
+	Batch    *payroll.Batch
+	Included []*payroll.Batch
+}
+
+// Write writes the batch's file in format f to w. A format whose package
+// lacks a component for one of the batch's quantities is refused
+// (mapping_incomplete): the client's own package is checked at creation,
+// the others only here.
+func Write(w io.Writer, f Format, src Source) error {
+	b := src.Batch
+	if f != JSONL {
+		if err := complete(b, f.target()); err != nil {
+			return err
+		}
+	}
+	switch f {
+	case Loket:
+		return writeLoket(w, src)
+	case Nmbrs:
+		return writeNmbrs(w, b)
+	case Easyflex:
+		return writeEasyflex(w, b)
+	case JSONL:
+		return writeJSONL(w, b)
+	}
+	return fmt.Errorf("payrollfile: unknown format %q", f)
+}
+
+// complete checks that every quantity has a component in target.
+func complete(b *payroll.Batch, target payroll.Target) error {
+	idx := newIndex(b.Created.Mapping, target)
+	for _, it := range b.Items {
+		for _, q := range it.Quantities() {
+			if _, ok := idx.component(q); !ok {
+				return domain.Rule("mapping_incomplete", "format",
+					fmt.Sprintf("no %s component is mapped for %s %s", target, q.Kind, q.Code),
+					fmt.Sprintf("Geen %s-looncomponent gekoppeld voor %s %s.", target, q.Kind, q.Code))
+			}
+		}
+	}
+	return nil
+}
+
+// index finds a quantity's component and the columns of a target.
+type index struct {
+	bySource map[string]int // kind|code → column
+	columns  []column
+}
+
+type column struct {
+	component string
+	unit      string
+}
+
+func newIndex(mapping []payroll.Mapping, target payroll.Target) index {
+	idx := index{bySource: map[string]int{}}
+	at := map[string]int{}
+	for _, m := range mapping {
+		c := m.Component(target)
+		if c == "" {
+			continue
+		}
+		i, ok := at[c]
+		if !ok {
+			i = len(idx.columns)
+			at[c] = i
+			idx.columns = append(idx.columns, column{component: c, unit: m.Unit()})
+		}
+		idx.bySource[string(m.Kind)+"|"+m.Code] = i
+	}
+	return idx
+}
+
+func (idx index) component(q payroll.Quantity) (int, bool) {
+	i, ok := idx.bySource[string(q.Kind)+"|"+q.Code]
+	return i, ok
+}
+
+// Decimal renders v in unit with separator sep: minutes as hours with two
+// decimals (rounded half away from zero to the hundredth), cents as euros,
+// kilometres whole. Integer arithmetic only.
+func Decimal(unit string, v int64, sep byte) string {
+	sign := ""
+	if v < 0 {
+		sign, v = "-", -v
+	}
+	switch unit {
+	case "km":
+		return fmt.Sprintf("%s%d", sign, v)
+	case "minutes":
+		v = (v*100 + 30) / 60 // hundredths of an hour
+	}
+	return fmt.Sprintf("%s%d%c%02d", sign, v/100, sep, v%100)
+}
