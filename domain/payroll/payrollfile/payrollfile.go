@@ -82,10 +82,8 @@ type Source struct {
 // the others only here.
 func Write(w io.Writer, f Format, src Source) error {
 	b := src.Batch
-	if f != JSONL {
-		if err := complete(b, f.target()); err != nil {
-			return err
-		}
+	if err := Check(f, src); err != nil {
+		return err
 	}
 	switch f {
 	case Loket:
@@ -98,6 +96,15 @@ func Write(w io.Writer, f Format, src Source) error {
 		return writeJSONL(w, b)
 	}
 	return fmt.Errorf("payrollfile: unknown format %q", f)
+}
+
+// Check reports, before anything is written, whether Write can write the
+// file (mapping_incomplete otherwise).
+func Check(f Format, src Source) error {
+	if f == JSONL {
+		return nil
+	}
+	return complete(src.Batch, f.target())
 }
 
 // complete checks that every quantity has a component in target.
