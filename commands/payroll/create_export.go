@@ -9,6 +9,7 @@ import (
 	"backoffice/domain"
 	pay "backoffice/domain/payroll"
 	ts "backoffice/domain/timesheet"
+	"backoffice/eventstore"
 	rm "backoffice/readmodel/payroll"
 )
 
@@ -69,7 +70,7 @@ func (h *Handler) CreateExport(ctx context.Context, meta commands.Meta, cmd Crea
 		}
 		res, c, err := h.createOne(ctx, meta, clientID, cmd.Period)
 		if err != nil {
-			if domain.KindOf(err) == domain.KindInternal && !errors.Is(err, errLost) {
+			if domain.KindOf(err) == domain.KindInternal && !errors.Is(err, eventstore.ErrWrongExpectedRevision) {
 				return last, created, skipped, err
 			}
 			skipped = append(skipped, Skipped{ClientID: clientID, Error: err})
@@ -79,8 +80,6 @@ func (h *Handler) CreateExport(ctx context.Context, meta commands.Meta, cmd Crea
 	}
 	return last, created, skipped, nil
 }
-
-var errLost = errors.New("lost race")
 
 func (h *Handler) createOne(ctx context.Context, meta commands.Meta, clientID string, period pay.Period) (commands.Result, Created, error) {
 	if err := h.loadClient(ctx, clientID); err != nil {
