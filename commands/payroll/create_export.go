@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 
+	"golang.org/x/sync/errgroup"
+
 	"backoffice/commands"
 	"backoffice/domain"
 	pay "backoffice/domain/payroll"
@@ -128,26 +130,45 @@ func (h *Handler) createOne(ctx context.Context, meta commands.Meta, clientID st
 
 // items turns backlog rows into batch items with each worker's personnel
 // number in the administration ("" when none: the domain names them) and
-// name, read from the ledger once per worker.
+// name, read from the ledger once per worker (a few workers at a time).
 func (h *Handler) items(ctx context.Context, rows []rm.BacklogRow, administration string) ([]pay.Item, error) {
 	type who struct{ persnr, name string }
-	workers := map[string]who{}
+	var ids []string
+	seen := map[string]bool{}
+	for _, r := range rows {
+		if !seen[r.WorkerID] {
+			seen[r.WorkerID] = true
+			ids = append(ids, r.WorkerID)
+		}
+	}
+	found := make([]who, len(ids))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(workerLoads)
+	for i, id := range ids {
+		g.Go(func() error {
+			w, err := h.loadWorker(gctx, id)
+			if err != nil {
+				return err
+			}
+			pw, _, err := h.loadPayrollWorker(gctx, id)
+			if err != nil {
+				return err
+			}
+			found[i].persnr, _ = pw.PersonnelNumber(administration)
+			found[i].name = w.Name().Full()
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	workers := make(map[string]who, len(ids))
+	for i, id := range ids {
+		workers[id] = found[i]
+	}
 	out := make([]pay.Item, 0, len(rows))
 	for _, r := range rows {
-		wk, ok := workers[r.WorkerID]
-		if !ok {
-			w, err := h.loadWorker(ctx, r.WorkerID)
-			if err != nil {
-				return nil, err
-			}
-			pw, _, err := h.loadPayrollWorker(ctx, r.WorkerID)
-			if err != nil {
-				return nil, err
-			}
-			wk.persnr, _ = pw.PersonnelNumber(administration)
-			wk.name = w.Name().Full()
-			workers[r.WorkerID] = wk
-		}
+		wk := workers[r.WorkerID]
 		it := pay.Item{Placement: r.Placement, Week: r.Week, WorkerID: r.WorkerID, PersonnelNumber: wk.persnr,
 			Name: wk.name, Hash: r.Hash, Round: r.Round,
 			Allowances: pay.ItemAllowances{PerDayCents: r.Allowances.PerDayCents, PerHourCents: r.Allowances.PerHourCents}}
@@ -165,3 +186,6 @@ func (h *Handler) items(ctx context.Context, rows []rm.BacklogRow, administratio
 	}
 	return out, nil
 }
+
+// workerLoads bounds the workers read from the ledger at once.
+const workerLoads = 8
