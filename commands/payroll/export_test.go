@@ -9,6 +9,7 @@ import (
 
 	paycmd "backoffice/commands/payroll"
 	tscmd "backoffice/commands/timesheet"
+	pay "backoffice/domain/payroll"
 	"backoffice/domain/payroll/payrollfile"
 	ts "backoffice/domain/timesheet"
 	"backoffice/eventstore"
@@ -205,5 +206,32 @@ func TestReplayReproducesFiles(t *testing.T) {
 		if !bytes.Equal(a.Bytes(), b.Bytes()) {
 			t.Errorf("%s differs after replay", f)
 		}
+	}
+}
+
+// An export of all clients makes a batch per client whose payroll period
+// is of the period's kind, passes the others over and lists the clients it
+// could not export with their error.
+func TestExportAllClients(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.seedClientAs("c2", pay.PeriodMonth)
+	e.seedClientAs("c3", pay.PeriodWeek)
+	e.workerAt(1, "c1", "101")
+	e.workerAt(2, "c2", "102")
+	e.workerAt(3, "c3", "")
+	for n, c := range map[int]string{1: "c1", 2: "c2", 3: "c3"} {
+		e.approveAt(n, 5, c, fullWeek)
+	}
+	e.caughtUp()
+	_, created, skipped, err := e.pay.CreateExport(ctx, payrollBot, paycmd.CreateExport{Period: week5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(created) != 1 || created[0].ClientID != "c1" || created[0].Items != 1 {
+		t.Fatalf("created %+v", created)
+	}
+	if len(skipped) != 1 || skipped[0].ClientID != "c3" || code(skipped[0].Error) != "personnel_number_missing" {
+		t.Fatalf("skipped %+v", skipped)
 	}
 }

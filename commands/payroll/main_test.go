@@ -92,15 +92,18 @@ func newEnvOn(t testing.TB, store eventstore.Store, pool *pgxpool.Pool) *env {
 
 // seedClient registers client c1 (worker enters, client approves) with
 // weekly Loket payroll settings and a mapping of hour type 100.
-func (e *env) seedClient() {
-	e.seed(client.Stream("c1"), &client.Registered{ClientID: "c1", IntermediaryID: "i1", Name: "Bakkerij Korenaar", KvK: "12345678",
+func (e *env) seedClient() { e.seedClientAs("c1", pay.PeriodWeek) }
+
+// seedClientAs registers a client like c1 with payroll period kind.
+func (e *env) seedClientAs(id string, kind pay.PeriodKind) {
+	e.seed(client.Stream(id), &client.Registered{ClientID: id, IntermediaryID: "i1", Name: "Bakkerij Korenaar", KvK: "12345678",
 		AgreementFrom: apitest.Day("2025-01-01"), Agreement: client.Agreement{
 			HourTypes:      []client.HourType{{Code: "100", Name: "Normale uren", Percentage: 100}},
 			NormalHourType: "100", EnteredBy: domain.RoleWorker,
 			ApprovalChain: []domain.Role{domain.RoleClient}}})
-	e.must(e.pay.SetSettings(context.Background(), backoffice, paycmd.SetSettings{ClientID: "c1",
-		Settings: pay.Settings{Administration: "1001", Period: pay.PeriodWeek, Package: pay.TargetLoket}}))
-	e.must(e.pay.SetMapping(context.Background(), backoffice, paycmd.SetMapping{ClientID: "c1", ValidFrom: "2026-01-05",
+	e.must(e.pay.SetSettings(context.Background(), backoffice, paycmd.SetSettings{ClientID: id,
+		Settings: pay.Settings{Administration: "1001", Period: kind, Package: pay.TargetLoket}}))
+	e.must(e.pay.SetMapping(context.Background(), backoffice, paycmd.SetMapping{ClientID: id, ValidFrom: "2026-01-05",
 		Entries: []pay.Mapping{{Kind: pay.SourceHours, Code: "100", Loket: "1", Nmbrs: "U100", Easyflex: "U100"}}}))
 }
 
@@ -122,12 +125,15 @@ func (e *env) seed(stream string, events ...domain.Event) {
 
 // worker registers worker n with placement p<n> at c1 from 5 January 2026
 // and, when persnr is set, its personnel number.
-func (e *env) worker(n int, persnr string) {
+func (e *env) worker(n int, persnr string) { e.workerAt(n, "c1", persnr) }
+
+// workerAt is worker for another client.
+func (e *env) workerAt(n int, clientID, persnr string) {
 	e.t.Helper()
 	w, p := fmt.Sprintf("w%d", n), fmt.Sprintf("p%d", n)
-	e.seed(worker.Stream(w), &worker.Registered{WorkerID: w, ClientID: "c1", Name: worker.Name{First: "Werker", Last: fmt.Sprint(n)},
+	e.seed(worker.Stream(w), &worker.Registered{WorkerID: w, ClientID: clientID, Name: worker.Name{First: "Werker", Last: fmt.Sprint(n)},
 		Email: w + "@example.nl", Function: "Bakker"})
-	e.seed(placement.Stream(p), &placement.Started{PlacementID: p, WorkerID: w, ClientID: "c1", IntermediaryID: "i1",
+	e.seed(placement.Stream(p), &placement.Started{PlacementID: p, WorkerID: w, ClientID: clientID, IntermediaryID: "i1",
 		Function: "Bakker", Start: apitest.Day("2026-01-05")})
 	if persnr != "" {
 		e.must(e.pay.SetPersonnelNumber(context.Background(), backoffice, paycmd.SetPersonnelNumber{
@@ -136,11 +142,14 @@ func (e *env) worker(n int, persnr string) {
 }
 
 // approve enters minutes for worker n's week and has the client approve.
-func (e *env) approve(n, week int, minutes [7]ts.Minutes) {
+func (e *env) approve(n, week int, minutes [7]ts.Minutes) { e.approveAt(n, week, "c1", minutes) }
+
+// approveAt is approve for a worker of another client.
+func (e *env) approveAt(n, week int, clientID string, minutes [7]ts.Minutes) {
 	e.t.Helper()
 	ctx := context.Background()
 	w := domain.Actor{AccountID: "acc-w", Role: domain.RoleWorker, WorkerID: fmt.Sprintf("w%d", n)}
-	c := domain.Actor{AccountID: "acc-c1", Role: domain.RoleClient, ClientID: "c1"}
+	c := domain.Actor{AccountID: "acc-" + clientID, Role: domain.RoleClient, ClientID: clientID}
 	target := tscmd.Target{PlacementID: fmt.Sprintf("p%d", n), Week: ts.ISOWeek{Year: 2026, Week: week}}
 	e.must(e.ts.SetLine(ctx, commands.Meta{Actor: w}, tscmd.SetLine{Target: target, HourType: "100", Minutes: minutes}))
 	e.must(e.ts.Offer(ctx, commands.Meta{Actor: w}, tscmd.Offer{Target: target}))

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	ts "backoffice/domain/timesheet"
+	"backoffice/domain/validate"
 )
 
 // Item is one exported timesheet: its identity, the content hash its
@@ -104,6 +105,9 @@ func ParseBatchID(id string) (clientID string, ok bool) {
 		return "", false
 	}
 	if _, err := ParsePeriod(id[j+1 : i]); err != nil {
+		return "", false
+	}
+	if validate.ID("batch", id[:j]) != nil {
 		return "", false
 	}
 	return id[:j], true

@@ -190,7 +190,7 @@ func TestBatchID(t *testing.T) {
 			t.Errorf("%s: %q %v", id, got, ok)
 		}
 	}
-	for _, bad := range []string{"", "c1", "c1_2026-W05", "c1_2026-W05_x", "c1_bad_1", "_2026-W05_1"} {
+	for _, bad := range []string{"", "c1", "c1_2026-W05", "c1_2026-W05_x", "c1_bad_1", "_2026-W05_1", "c/1_2026-W05_1", "c 1_2026-W05_1"} {
 		if _, ok := payroll.ParseBatchID(bad); ok {
 			t.Errorf("%q parsed", bad)
 		}
