@@ -1,7 +1,9 @@
 package payroll
 
 import (
+	"cmp"
 	"context"
+	"slices"
 
 	"backoffice/domain"
 	"backoffice/domain/account"
@@ -36,14 +38,14 @@ func (h *Handler) Client(ctx context.Context, actor domain.Actor, clientID strin
 	if v.Mappings == nil {
 		v.Mappings = []pay.MappingSet{}
 	}
-	x, _, err := h.loadExports(ctx, clientID)
+	refs, err := h.scanBatches(ctx, clientID)
 	if err != nil {
 		return ClientView{}, err
 	}
-	for _, b := range x.Batches() {
-		v.Batches = append(v.Batches, BatchView{BatchID: b.Created.BatchID, ClientID: clientID, Period: b.Created.Period.String(),
-			Status: b.Status, Items: b.Created.Items, Includes: b.Created.Includes, Package: b.Created.Settings.Package})
+	for _, r := range refs {
+		v.Batches = append(v.Batches, r.view())
 	}
+	slices.SortFunc(v.Batches, func(a, b BatchView) int { return cmp.Compare(refs[a.BatchID].revision, refs[b.BatchID].revision) })
 	return v, nil
 }
 

@@ -10,66 +10,100 @@ import (
 	"backoffice/domain/payroll"
 )
 
+// totals are one employee's sums per column.
+type totals struct {
+	sums []int64
+	set  []bool
+}
+
+func newTotals(n int) *totals { return &totals{sums: make([]int64, n), set: make([]bool, n)} }
+
+func (t *totals) add(idx index, it payroll.Item) {
+	for _, q := range it.Quantities() {
+		i, _ := idx.component(q)
+		t.sums[i] += q.Value
+		t.set[i] = true
+	}
+}
+
+// perEmployee runs the items and calls flush with each employee's totals
+// once their items are done (items come sorted by personnel number). Only
+// one employee's totals are held.
+func perEmployee(items Items, idx index, start func(persnr string) *totals, flush func(first payroll.Item, t *totals) error) error {
+	var (
+		cur   *totals
+		first payroll.Item
+	)
+	err := items(func(it payroll.Item) error {
+		if cur != nil && it.PersonnelNumber != first.PersonnelNumber {
+			if err := flush(first, cur); err != nil {
+				return err
+			}
+			cur = nil
+		}
+		if cur == nil {
+			first, cur = it, start(it.PersonnelNumber)
+		}
+		cur.add(idx, it)
+		return nil
+	})
+	if err != nil || cur == nil {
+		return err
+	}
+	return flush(first, cur)
+}
+
 // writeLoket writes Loket.nl "import variabele gegevens": header
 // aanslnr;persnr;ploeg;<component>;... and one row per employee with the
 // period's totals per Loket component (Loket replaces the period's values
 // on import, so the totals include the confirmed batches of the period).
 // Components without a quantity stay empty (Loket leaves them alone).
 func writeLoket(w io.Writer, src Source) error {
-	b := src.Batch
-	idx := newIndex(b.Created.Mapping, payroll.TargetLoket)
+	idx := newIndex(src.Created.Mapping, payroll.TargetLoket)
 	bw := bufio.NewWriter(w)
 	header := []string{"aanslnr", "persnr", "ploeg"}
 	for _, c := range idx.columns {
 		header = append(header, c.component)
 	}
 	writeRow(bw, header)
-	// This batch's employees, with the included batches' items of the
-	// same employees added.
-	prior := map[string][]payroll.Item{}
-	for _, inc := range src.Included {
-		for _, it := range inc.Items {
-			prior[it.PersonnelNumber] = append(prior[it.PersonnelNumber], it)
+	// The included batches' totals per employee (one row of sums each).
+	prior := map[string]*totals{}
+	if src.Included != nil {
+		err := src.Included(func(it payroll.Item) error {
+			t := prior[it.PersonnelNumber]
+			if t == nil {
+				t = newTotals(len(idx.columns))
+				prior[it.PersonnelNumber] = t
+			}
+			t.add(idx, it)
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 	}
-	flush := func(persnr string, totals []int64, set []bool) {
-		row := []string{b.Created.Settings.Administration, persnr, ""}
+	start := func(persnr string) *totals {
+		t := newTotals(len(idx.columns))
+		if p := prior[persnr]; p != nil {
+			copy(t.sums, p.sums)
+			copy(t.set, p.set)
+		}
+		return t
+	}
+	err := perEmployee(src.Items, idx, start, func(first payroll.Item, t *totals) error {
+		row := []string{src.Created.Settings.Administration, first.PersonnelNumber, ""}
 		for i, c := range idx.columns {
 			cell := ""
-			if set[i] {
-				cell = Decimal(c.unit, totals[i], ',')
+			if t.set[i] {
+				cell = Decimal(c.unit, t.sums[i], ',')
 			}
 			row = append(row, cell)
 		}
 		writeRow(bw, row)
-	}
-	add := func(totals []int64, set []bool, it payroll.Item) {
-		for _, q := range it.Quantities() {
-			i, _ := idx.component(q)
-			totals[i] += q.Value
-			set[i] = true
-		}
-	}
-	var (
-		cur    string
-		totals []int64
-		set    []bool
-	)
-	for n, it := range b.Items {
-		if n == 0 || it.PersonnelNumber != cur {
-			if n > 0 {
-				flush(cur, totals, set)
-			}
-			cur = it.PersonnelNumber
-			totals, set = make([]int64, len(idx.columns)), make([]bool, len(idx.columns))
-			for _, p := range prior[cur] {
-				add(totals, set, p)
-			}
-		}
-		add(totals, set, it)
-	}
-	if len(b.Items) > 0 {
-		flush(cur, totals, set)
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	return bw.Flush()
 }
@@ -77,8 +111,8 @@ func writeLoket(w io.Writer, src Source) error {
 // writeEasyflex writes the Easyflex hours CSV: one row per employee, date
 // and looncomponent (werknemer;relatie;datum;looncomponent;aantal), dates
 // as dd-mm-yyyy, quantities with a decimal comma.
-func writeEasyflex(w io.Writer, b *payroll.Batch) error {
-	idx := newIndex(b.Created.Mapping, payroll.TargetEasyflex)
+func writeEasyflex(w io.Writer, src Source) error {
+	idx := newIndex(src.Created.Mapping, payroll.TargetEasyflex)
 	bw := bufio.NewWriter(w)
 	writeRow(bw, []string{"werknemer", "relatie", "datum", "looncomponent", "aantal"})
 	type key struct {
@@ -103,13 +137,13 @@ func writeEasyflex(w io.Writer, b *payroll.Batch) error {
 		for _, k := range keys {
 			c := idx.columns[k.col]
 			d := k.date
-			writeRow(bw, []string{cur, b.Created.Settings.Relation, d[8:10] + "-" + d[5:7] + "-" + d[0:4],
+			writeRow(bw, []string{cur, src.Created.Settings.Relation, d[8:10] + "-" + d[5:7] + "-" + d[0:4],
 				c.component, Decimal(c.unit, sums[k], ',')})
 		}
 		clear(sums)
 	}
-	for n, it := range b.Items {
-		if n > 0 && it.PersonnelNumber != cur {
+	err := src.Items(func(it payroll.Item) error {
+		if it.PersonnelNumber != cur {
 			flush()
 		}
 		cur = it.PersonnelNumber
@@ -117,6 +151,10 @@ func writeEasyflex(w io.Writer, b *payroll.Batch) error {
 			i, _ := idx.component(q)
 			sums[key{date: q.Date.String(), col: i}] += q.Value
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	flush()
 	return bw.Flush()

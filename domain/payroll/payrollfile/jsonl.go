@@ -18,15 +18,16 @@ type jsonLine struct {
 }
 
 // writeJSONL writes one JSON object per item, in file order.
-func writeJSONL(w io.Writer, b *payroll.Batch) error {
+func writeJSONL(w io.Writer, src Source) error {
 	bw := bufio.NewWriter(w)
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
-	for _, it := range b.Items {
-		if err := enc.Encode(jsonLine{Batch: b.Created.BatchID, ClientID: b.Created.ClientID,
-			Period: b.Created.Period.String(), Item: it}); err != nil {
-			return err
-		}
+	c := src.Created
+	err := src.Items(func(it payroll.Item) error {
+		return enc.Encode(jsonLine{Batch: c.BatchID, ClientID: c.ClientID, Period: c.Period.String(), Item: it})
+	})
+	if err != nil {
+		return err
 	}
 	return bw.Flush()
 }

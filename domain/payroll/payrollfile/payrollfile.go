@@ -69,11 +69,45 @@ func (f Format) target() payroll.Target {
 	return ""
 }
 
-// Source is what a file is made of: the batch with its items and, for
-// Loket, the items of the confirmed batches it includes.
+// Items hands the items of a batch to fn one at a time, in file order,
+// stopping at fn's first error. Reading them from the ledger one event at a
+// time keeps a file's memory flat however large the batch.
+type Items func(fn func(payroll.Item) error) error
+
+// Source is what a file is made of: the batch's created event, its items
+// and, for Loket, the items of the confirmed batches it includes. Items may
+// be run more than once (Check and Write each run it).
 type Source struct {
-	Batch    *payroll.Batch
-	Included []*payroll.Batch
+	Created  payroll.BatchCreated
+	Items    Items
+	Included Items // nil when there are none
+}
+
+// Of is the Source of batches held in memory (items kept).
+func Of(b *payroll.Batch, included ...*payroll.Batch) Source {
+	src := Source{Created: b.Created, Items: slice(b.Items)}
+	if len(included) > 0 {
+		src.Included = func(fn func(payroll.Item) error) error {
+			for _, inc := range included {
+				if err := slice(inc.Items)(fn); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}
+	return src
+}
+
+func slice(items []payroll.Item) Items {
+	return func(fn func(payroll.Item) error) error {
+		for _, it := range items {
+			if err := fn(it); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 }
 
 // Write writes the batch's file in format f to w. A format whose package
@@ -81,7 +115,6 @@ type Source struct {
 // (mapping_incomplete): the client's own package is checked at creation,
 // the others only here.
 func Write(w io.Writer, f Format, src Source) error {
-	b := src.Batch
 	if err := Check(f, src); err != nil {
 		return err
 	}
@@ -89,11 +122,11 @@ func Write(w io.Writer, f Format, src Source) error {
 	case Loket:
 		return writeLoket(w, src)
 	case Nmbrs:
-		return writeNmbrs(w, b)
+		return writeNmbrs(w, src)
 	case Easyflex:
-		return writeEasyflex(w, b)
+		return writeEasyflex(w, src)
 	case JSONL:
-		return writeJSONL(w, b)
+		return writeJSONL(w, src)
 	}
 	return fmt.Errorf("payrollfile: unknown format %q", f)
 }
@@ -104,13 +137,13 @@ func Check(f Format, src Source) error {
 	if f == JSONL {
 		return nil
 	}
-	return complete(src.Batch, f.target())
+	return complete(src, f.target())
 }
 
 // complete checks that every quantity has a component in target.
-func complete(b *payroll.Batch, target payroll.Target) error {
-	idx := newIndex(b.Created.Mapping, target)
-	for _, it := range b.Items {
+func complete(src Source, target payroll.Target) error {
+	idx := newIndex(src.Created.Mapping, target)
+	return src.Items(func(it payroll.Item) error {
 		for _, q := range it.Quantities() {
 			if _, ok := idx.component(q); !ok {
 				return domain.Rule("mapping_incomplete", "format",
@@ -118,8 +151,8 @@ func complete(b *payroll.Batch, target payroll.Target) error {
 					fmt.Sprintf("Geen %s-looncomponent gekoppeld voor %s %s.", target, q.Kind, q.Code))
 			}
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // index finds a quantity's component and the columns of a target.

@@ -92,7 +92,7 @@ func golden(t *testing.T, name string, got []byte) {
 }
 
 func TestGoldenText(t *testing.T) {
-	src := payrollfile.Source{Batch: sample(), Included: []*payroll.Batch{included()}}
+	src := payrollfile.Of(sample(), included())
 	golden(t, "loket.csv", write(t, payrollfile.Loket, src))
 	golden(t, "easyflex.csv", write(t, payrollfile.Easyflex, src))
 	golden(t, "export.jsonl", write(t, payrollfile.JSONL, src))
@@ -100,7 +100,7 @@ func TestGoldenText(t *testing.T) {
 
 // The xlsx is read back with excelize: the sheet, header and values.
 func TestNmbrsReadBack(t *testing.T) {
-	src := payrollfile.Source{Batch: sample()}
+	src := payrollfile.Of(sample())
 	b := write(t, payrollfile.Nmbrs, src)
 	golden(t, "nmbrs.xlsx", b)
 	f, err := excelize.OpenReader(bytes.NewReader(b))
@@ -138,7 +138,7 @@ func TestNmbrsReadBack(t *testing.T) {
 
 // Writing the same batch twice gives the same bytes in every format.
 func TestDeterministic(t *testing.T) {
-	src := payrollfile.Source{Batch: sample(), Included: []*payroll.Batch{included()}}
+	src := payrollfile.Of(sample(), included())
 	for _, f := range payrollfile.Formats {
 		if !bytes.Equal(write(t, f, src), write(t, f, src)) {
 			t.Errorf("%s: two writes differ", f)
@@ -178,11 +178,11 @@ func TestFormatRefusesUnmapped(t *testing.T) {
 	b := sample()
 	b.Created.Mapping = mapping[3:] // no expense or allowance components
 	var buf bytes.Buffer
-	err := payrollfile.Write(&buf, payrollfile.Easyflex, payrollfile.Source{Batch: b})
+	err := payrollfile.Write(&buf, payrollfile.Easyflex, payrollfile.Of(b))
 	if de, ok := err.(*domain.Error); !ok || de.Code != "mapping_incomplete" {
 		t.Fatalf("err %v", err)
 	}
-	if err := payrollfile.Write(&buf, payrollfile.JSONL, payrollfile.Source{Batch: b}); err != nil {
+	if err := payrollfile.Write(&buf, payrollfile.JSONL, payrollfile.Of(b)); err != nil {
 		t.Fatalf("jsonl needs no mapping: %v", err)
 	}
 }

@@ -18,8 +18,8 @@ const NmbrsSheet = "Variabele Looncomponenten"
 // column per Nmbrs component; one row per employee with the batch's totals.
 // Rows go through excelize's stream writer (spilled to a temporary file
 // when large), so memory does not grow with the batch.
-func writeNmbrs(w io.Writer, b *payroll.Batch) error {
-	idx := newIndex(b.Created.Mapping, payroll.TargetNmbrs)
+func writeNmbrs(w io.Writer, src Source) error {
+	idx := newIndex(src.Created.Mapping, payroll.TargetNmbrs)
 	f := excelize.NewFile()
 	defer f.Close()
 	if err := f.SetSheetName("Sheet1", NmbrsSheet); err != nil {
@@ -45,40 +45,18 @@ func writeNmbrs(w io.Writer, b *payroll.Batch) error {
 	if err := put(header); err != nil {
 		return fmt.Errorf("payrollfile: nmbrs: %w", err)
 	}
-	s := b.Created.Settings
-	period := fmt.Sprintf("%04d-%02d", b.Created.Period.Year, b.Created.Period.Number)
-	var (
-		cur, name string
-		totals    []int64
-		set       []bool
-	)
-	flush := func() error {
-		cells := []any{s.DebtorNumber, s.Administration, cur, name, period}
+	s := src.Created.Settings
+	period := fmt.Sprintf("%04d-%02d", src.Created.Period.Year, src.Created.Period.Number)
+	start := func(string) *totals { return newTotals(len(idx.columns)) }
+	err = perEmployee(src.Items, idx, start, func(first payroll.Item, t *totals) error {
+		cells := []any{s.DebtorNumber, s.Administration, first.PersonnelNumber, first.Name, period}
 		for i, c := range idx.columns {
-			cells = append(cells, numberCell(c.unit, totals[i], set[i]))
+			cells = append(cells, numberCell(c.unit, t.sums[i], t.set[i]))
 		}
 		return put(cells)
-	}
-	for n, it := range b.Items {
-		if n == 0 || it.PersonnelNumber != cur {
-			if n > 0 {
-				if err := flush(); err != nil {
-					return fmt.Errorf("payrollfile: nmbrs: %w", err)
-				}
-			}
-			cur, name = it.PersonnelNumber, it.Name
-			totals, set = make([]int64, len(idx.columns)), make([]bool, len(idx.columns))
-		}
-		for _, q := range it.Quantities() {
-			i, _ := idx.component(q)
-			totals[i] += q.Value
-			set[i] = true
-		}
-	}
-	if len(b.Items) > 0 {
-		if err := flush(); err != nil {
-			return fmt.Errorf("payrollfile: nmbrs: %w", err)
-		}
+	})
+	if err != nil {
+		return fmt.Errorf("payrollfile: nmbrs: %w", err)
 	}
 	if err := sw.Flush(); err != nil {
 		return fmt.Errorf("payrollfile: nmbrs: %w", err)
