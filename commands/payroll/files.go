@@ -111,7 +111,7 @@ type batchRef struct {
 
 // scanPage is the number of events read at once while scanning an exports
 // stream: item events are large (up to MaxItemsPerEvent items).
-const scanPage = 8
+const scanPage = 16
 
 // scanBatches reads the client's exports stream, decoding every event but
 // the item chunks, and returns its batches by ID.

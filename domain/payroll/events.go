@@ -72,6 +72,10 @@ type BatchCreated struct {
 	// before this one: formats that take absolute totals per period
 	// (Loket) add their items to this batch's.
 	Includes []string `json:"includes,omitempty"`
+	// Sources are the sources the items have quantities of ("hours:100",
+	// "expense:parking"), sorted: a file's mapping check needs no pass
+	// over the items.
+	Sources []string `json:"sources,omitempty"`
 }
 
 // BatchItemsAdded carries a chunk of a new batch's items (at most

@@ -21,7 +21,7 @@ func TestEventsRoundTrip(t *testing.T) {
 		&payroll.PersonnelNumberSet{WorkerID: "w1", Administration: "1001", PersonnelNumber: "10"},
 		&payroll.BatchCreated{BatchID: "c1_2026-P03_1", ClientID: "c1", Period: p,
 			Settings: payroll.Settings{Administration: "1001", Period: payroll.Period4Weeks, Package: payroll.TargetLoket},
-			Mapping:  []payroll.Mapping{{Kind: payroll.SourceExpense, Code: "parking", Loket: "21"}}, Items: 1, Includes: []string{"x"}},
+			Mapping:  []payroll.Mapping{{Kind: payroll.SourceExpense, Code: "parking", Loket: "21"}}, Items: 1, Includes: []string{"x"}, Sources: []string{"expense:parking"}},
 		&payroll.BatchItemsAdded{BatchID: "c1_2026-P03_1", Items: []payroll.Item{{Placement: "p1", Week: ts.ISOWeek{Year: 2026, Week: 9},
 			WorkerID: "w1", PersonnelNumber: "10", Name: "Jan Jansen", Hash: "ab", Round: 2,
 			Lines:      []payroll.ItemLine{{HourType: "100", Minutes: [7]int{480, 0, 0, 0, 0, 0, 15}}},

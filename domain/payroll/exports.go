@@ -194,7 +194,7 @@ func (x *Exports) CreateBatch(actor domain.Actor, nb NewBatch, candidates []Item
 	created := &BatchCreated{
 		BatchID:  BatchID(nb.ClientID, nb.Period, len(x.batches)+1),
 		ClientID: nb.ClientID, Period: nb.Period, Settings: nb.Settings,
-		Mapping: slices.Clone(nb.Mapping), Items: len(items), Includes: includes,
+		Mapping: slices.Clone(nb.Mapping), Items: len(items), Includes: includes, Sources: sources(items),
 	}
 	events := []domain.Event{created}
 	for chunk := range slices.Chunk(items, MaxItemsPerEvent) {
@@ -251,6 +251,22 @@ func checkPersonnelNumbers(items []Item, administration string) error {
 	return domain.Rule("personnel_number_missing", "workers",
 		fmt.Sprintf("these workers have no personnel number in administration %s: %s", administration, list),
 		fmt.Sprintf("Deze werknemers hebben geen personeelsnummer in administratie %s: %s", administration, list))
+}
+
+// sources lists the sources the items have quantities of, sorted.
+func sources(items []Item) []string {
+	set := map[string]bool{}
+	for _, it := range items {
+		for _, q := range it.Quantities() {
+			set[string(q.Kind)+":"+q.Code] = true
+		}
+	}
+	out := make([]string, 0, len(set))
+	for k := range set {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // checkMapping refuses quantities without a component in the target.

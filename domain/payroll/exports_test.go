@@ -36,7 +36,7 @@ func TestCreateBatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	created := evs[0].(*payroll.BatchCreated)
-	if created.BatchID != "c1_2026-W05_1" || created.Items != 2 {
+	if created.BatchID != "c1_2026-W05_1" || created.Items != 2 || strings.Join(created.Sources, ",") != "hours:100" {
 		t.Fatalf("created %+v", created)
 	}
 	items := evs[1].(*payroll.BatchItemsAdded).Items

@@ -75,8 +75,8 @@ func (f Format) target() payroll.Target {
 type Items func(fn func(payroll.Item) error) error
 
 // Source is what a file is made of: the batch's created event, its items
-// and, for Loket, the items of the confirmed batches it includes. Items may
-// be run more than once (Check and Write each run it).
+// and, for Loket, the items of the confirmed batches it includes. Check
+// reads Created.Sources, never the items.
 type Source struct {
 	Created  payroll.BatchCreated
 	Items    Items
@@ -142,17 +142,20 @@ func Check(f Format, src Source) error {
 
 // complete checks that every quantity has a component in target.
 func complete(src Source, target payroll.Target) error {
-	idx := newIndex(src.Created.Mapping, target)
-	return src.Items(func(it payroll.Item) error {
-		for _, q := range it.Quantities() {
-			if _, ok := idx.component(q); !ok {
-				return domain.Rule("mapping_incomplete", "format",
-					fmt.Sprintf("no %s component is mapped for %s %s", target, q.Kind, q.Code),
-					fmt.Sprintf("Geen %s-looncomponent gekoppeld voor %s %s.", target, q.Kind, q.Code))
-			}
+	have := map[string]bool{}
+	for _, m := range src.Created.Mapping {
+		if m.Component(target) != "" {
+			have[string(m.Kind)+":"+m.Code] = true
 		}
-		return nil
-	})
+	}
+	for _, s := range src.Created.Sources {
+		if !have[s] {
+			return domain.Rule("mapping_incomplete", "format",
+				fmt.Sprintf("no %s component is mapped for %s", target, s),
+				fmt.Sprintf("Geen %s-looncomponent gekoppeld voor %s.", target, s))
+		}
+	}
+	return nil
 }
 
 // index finds a quantity's component and the columns of a target.

@@ -38,7 +38,8 @@ func sample() *payroll.Batch {
 		Created: payroll.BatchCreated{BatchID: "c1_2026-W05_2", ClientID: "c1",
 			Period:   payroll.Period{Kind: payroll.PeriodWeek, Year: 2026, Number: 5},
 			Settings: payroll.Settings{Administration: "1001", DebtorNumber: "D42", Relation: "R7", Period: payroll.PeriodWeek, Package: payroll.TargetLoket},
-			Mapping:  mapping, Items: 3, Includes: []string{"c1_2026-W05_1"}},
+			Mapping:  mapping, Items: 3, Includes: []string{"c1_2026-W05_1"},
+			Sources: []string{"allowance:per_day", "expense:parking", "expense:travel_km", "hours:100", "hours:125"}},
 		Status: payroll.StatusOpen,
 		Items: []payroll.Item{
 			{Placement: "p1", Week: w5, WorkerID: "w1", PersonnelNumber: "10", Name: "Jan Jansen", Hash: "aa", Round: 1,
