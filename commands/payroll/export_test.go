@@ -95,6 +95,17 @@ func TestCancelConfirm(t *testing.T) {
 	e.approve(2, 5, [7]ts.Minutes{0, 0, 0, 0, 0, 20})
 	e.caughtUp()
 
+	backlog := func() (int, []paycmd.MissingWorker) {
+		t.Helper()
+		v, err := e.pay.Backlog(ctx, backoffice.Actor, "c1", week5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(v.Timesheets), v.Missing
+	}
+	if n, missing := backlog(); n != 2 || len(missing) != 1 || missing[0].WorkerID != "w2" || missing[0].Name != "Werker 2" {
+		t.Fatalf("backlog: %d %+v", n, missing)
+	}
 	_, _, _, err := e.pay.CreateExport(ctx, payrollBot, paycmd.CreateExport{ClientID: "c1", Period: week5})
 	if code(err) != "personnel_number_missing" || !strings.Contains(err.Error(), "Werker 2 (w2)") || strings.Contains(err.Error(), "(w1)") {
 		t.Fatalf("missing persnr: %v", err)
@@ -109,7 +120,13 @@ func TestCancelConfirm(t *testing.T) {
 	if want := "aanslnr;persnr;ploeg;1\r\n1001;101;;40,00\r\n1001;102;;0,33\r\n"; string(loket) != want {
 		t.Fatalf("loket %q", loket)
 	}
+	if n, missing := backlog(); n != 0 || len(missing) != 0 {
+		t.Fatalf("backlog with an open batch: %d %+v", n, missing)
+	}
 	e.must(e.pay.CancelExport(ctx, backoffice, paycmd.CancelExport{BatchID: first[0].BatchID, Reason: "verkeerde koppeling"}))
+	if n, _ := backlog(); n != 2 {
+		t.Fatalf("backlog after cancel: %d", n)
+	}
 	if _, _, _, err := e.pay.ConfirmExport(ctx, payrollBot, paycmd.ConfirmExport{BatchID: first[0].BatchID}); code(err) != "batch_cancelled" {
 		t.Fatalf("confirm cancelled: %v", err)
 	}

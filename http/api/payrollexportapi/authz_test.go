@@ -102,6 +102,7 @@ func TestOnlyPayrollAndBackOffice(t *testing.T) {
 	}
 	calls := []call{
 		{"GET", "/payroll/clients/c1", nil, false},
+		{"GET", "/payroll/clients/c1/backlog?period=2026-W05", nil, false},
 		{"PUT", "/payroll/clients/c1/settings", settings, true},
 		{"PUT", "/payroll/clients/c1/mapping", mapping, true},
 		{"GET", "/payroll/workers/w1", nil, true},
@@ -136,7 +137,7 @@ func TestOnlyPayrollAndBackOffice(t *testing.T) {
 		t.Fatalf("the refused requests changed the ledger: %d → %d events", before, after)
 	}
 	// The back office gets real answers on the same paths.
-	for _, c := range calls[:5] {
+	for _, c := range calls[:6] {
 		if st, code := do("backoffice", c.method, c.path, c.body); st != 200 {
 			t.Errorf("%s %s as backoffice: %d %s", c.method, c.path, st, code)
 		}

@@ -11,6 +11,7 @@
 //	PUT  /payroll/clients/{client}/mapping              {"valid_from","entries":[{"kind","code","loket","nmbrs","easyflex","afas"}]}
 //	GET  /payroll/workers/{worker}                      personnel numbers by administration
 //	PUT  /payroll/workers/{worker}/personnel-numbers/{administration}  {"personnel_number"}
+//	GET  /payroll/clients/{client}/backlog?period=      what an export would take now, workers without persnr
 //	POST /payroll/exports                               {"client_id" (optional: all clients), "period"}
 //	GET  /payroll/exports/{batch}                       the batch
 //	GET  /payroll/exports/{batch}/files/{format}        loket.csv, nmbrs.xlsx, easyflex.csv, jsonl
@@ -54,6 +55,7 @@ func New(d Deps) (*Feature, error) {
 func (f *Feature) Routes(r *mux.Router, s *api.Server) {
 	get, put, post := http.MethodGet, http.MethodPut, http.MethodPost
 	r.Handle("/payroll/clients/{client}", f.handleClient(s)).Methods(get)
+	r.Handle("/payroll/clients/{client}/backlog", f.handleBacklog(s)).Methods(get)
 	r.Handle("/payroll/clients/{client}/settings", f.handleSettings(s)).Methods(put)
 	r.Handle("/payroll/clients/{client}/mapping", f.handleMapping(s)).Methods(put)
 	r.Handle("/payroll/workers/{worker}", f.handleWorker(s)).Methods(get)

@@ -25,6 +25,23 @@ func (f *Feature) handleClient(s *api.Server) http.Handler {
 	})
 }
 
+// handleBacklog is GET /payroll/clients/{client}/backlog?period=...; with
+// min_position it waits for the payroll feed first.
+func (f *Feature) handleBacklog(s *api.Server) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.Query(w, r, rm.FeedProjectors, func(ctx context.Context, actor domain.Actor) (any, error) {
+			if !pay.CanExport(actor) {
+				return nil, errNoSuchEndpoint
+			}
+			period, err := pay.ParsePeriod(r.URL.Query().Get("period"))
+			if err != nil {
+				return nil, err
+			}
+			return f.commands.Backlog(ctx, actor, mux.Vars(r)["client"], period)
+		})
+	})
+}
+
 type settingsBody struct {
 	Administration string `json:"administration"`
 	DebtorNumber   string `json:"debtor_number"`
