@@ -132,6 +132,10 @@ type createResponse struct {
 // reported imported) before is seen.
 func (f *Feature) handleCreate(s *api.Server) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Authenticate before waiting, so no stranger can hold a request open.
+		if _, ok := s.Actor(w, r); !ok {
+			return
+		}
 		if !s.WaitForMin(w, r, rm.FeedProjectors...) {
 			return
 		}
