@@ -61,7 +61,7 @@ func (h *Handler) Backlog(ctx context.Context, actor domain.Actor, clientID stri
 	v := BacklogView{ClientID: clientID, Period: period.String(), Timesheets: []BacklogSheet{}, Missing: []MissingWorker{}}
 	named := map[string]bool{}
 	for _, it := range items {
-		if _, claimed := exports.Claimed(it.Key()); claimed {
+		if _, claimed := exports.Claimed(it.Key(), it.Round); claimed {
 			continue
 		}
 		v.Timesheets = append(v.Timesheets, BacklogSheet{Placement: it.Placement, Week: it.Week.String(), WorkerID: it.WorkerID, Hash: it.Hash})

@@ -170,21 +170,38 @@ func (h *Handler) items(ctx context.Context, rows []rm.BacklogRow, administratio
 	for _, r := range rows {
 		wk := workers[r.WorkerID]
 		it := pay.Item{Placement: r.Placement, Week: r.Week, WorkerID: r.WorkerID, PersonnelNumber: wk.persnr,
-			Name: wk.name, Hash: r.Hash, Round: r.Round,
-			Allowances: pay.ItemAllowances{PerDayCents: r.Allowances.PerDayCents, PerHourCents: r.Allowances.PerHourCents}}
-		for _, l := range r.Lines {
-			it.Lines = append(it.Lines, pay.ItemLine{HourType: l.HourType, Minutes: l.Minutes})
+			Name: wk.name, Hash: r.Hash, Round: r.Round}
+		if err := fill(&it, r.Lines, r.Expenses, r.Allowances); err != nil {
+			return nil, err
 		}
-		for _, x := range r.Expenses {
-			d, err := ts.ParseDate(x.Date)
-			if err != nil {
-				return nil, fmt.Errorf("commands/payroll: %s %s: expense date %q: %w", r.Placement, r.Week, x.Date, err)
+		if p := r.Previous; p != nil {
+			prev := it
+			prev.Round = p.Round
+			if err := fill(&prev, p.Lines, p.Expenses, p.Allowances); err != nil {
+				return nil, err
 			}
-			it.Expenses = append(it.Expenses, pay.ItemExpense{Type: x.Type, Date: d, AmountCents: x.AmountCents, Kilometres: x.Kilometres})
+			it = pay.Delta(prev, it, p.ImportBatch)
 		}
 		out = append(out, it)
 	}
 	return out, nil
+}
+
+// fill sets an item's content from feed rows' content.
+func fill(it *pay.Item, lines []rm.Line, expenses []rm.Expense, a rm.Allowances) error {
+	it.Lines, it.Expenses = nil, nil
+	it.Allowances = pay.ItemAllowances{PerDayCents: a.PerDayCents, PerHourCents: a.PerHourCents}
+	for _, l := range lines {
+		it.Lines = append(it.Lines, pay.ItemLine{HourType: l.HourType, Minutes: l.Minutes})
+	}
+	for _, x := range expenses {
+		d, err := ts.ParseDate(x.Date)
+		if err != nil {
+			return fmt.Errorf("commands/payroll: %s %s: expense date %q: %w", it.Placement, it.Week, x.Date, err)
+		}
+		it.Expenses = append(it.Expenses, pay.ItemExpense{Type: x.Type, Date: d, AmountCents: x.AmountCents, Kilometres: x.Kilometres})
+	}
+	return nil
 }
 
 // workerLoads bounds the workers read from the ledger at once.

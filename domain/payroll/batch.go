@@ -23,6 +23,9 @@ type Item struct {
 	Lines           []ItemLine     `json:"lines"`
 	Expenses        []ItemExpense  `json:"expenses,omitempty"`
 	Allowances      ItemAllowances `json:"allowances"`
+	// Correction is set when the quantities are a difference against
+	// content imported before (see Delta).
+	Correction *Correction `json:"correction,omitempty"`
 }
 
 // ItemLine is an approved hour line: minutes per day, Monday first.

@@ -40,8 +40,14 @@ type Exports struct {
 	keep    map[string]bool
 	batches []*Batch
 	byID    map[string]*Batch
-	claims  map[string]string // timesheet key → open or confirmed batch
-	last    *Batch            // the batch the next BatchItemsAdded belongs to
+	claims  map[string][]claim // timesheet key → its items in open or confirmed batches
+	last    *Batch             // the batch the next BatchItemsAdded belongs to
+}
+
+// claim is a timesheet's approval round in an open or confirmed batch.
+type claim struct {
+	batch string
+	round int
 }
 
 // NewExports returns an empty Exports that keeps the items of the batches
@@ -57,7 +63,7 @@ func NewExports(keep ...string) *Exports {
 // Apply folds one event; an event of another aggregate is an error.
 func (x *Exports) Apply(e domain.Event) error {
 	if x.byID == nil {
-		x.byID, x.claims = map[string]*Batch{}, map[string]string{}
+		x.byID, x.claims = map[string]*Batch{}, map[string][]claim{}
 	}
 	switch e := e.(type) {
 	case *BatchCreated:
@@ -73,7 +79,7 @@ func (x *Exports) Apply(e domain.Event) error {
 		for _, it := range e.Items {
 			k := it.Key()
 			b.Keys = append(b.Keys, k)
-			x.claims[k] = b.Created.BatchID
+			x.claims[k] = append(x.claims[k], claim{batch: b.Created.BatchID, round: it.Round})
 		}
 		if x.keep[e.BatchID] {
 			b.Items = append(b.Items, e.Items...)
@@ -86,7 +92,8 @@ func (x *Exports) Apply(e domain.Event) error {
 		if b := x.byID[e.BatchID]; b != nil {
 			b.Status = StatusCancelled
 			for _, k := range b.Keys {
-				if x.claims[k] == b.Created.BatchID {
+				x.claims[k] = slices.DeleteFunc(x.claims[k], func(c claim) bool { return c.batch == b.Created.BatchID })
+				if len(x.claims[k]) == 0 {
 					delete(x.claims, k)
 				}
 			}
@@ -107,10 +114,16 @@ func (x *Exports) Batch(id string) (*Batch, bool) {
 func (x *Exports) Batches() []*Batch { return slices.Clone(x.batches) }
 
 // Claimed reports whether a timesheet (Item.Key) is in an open or
-// confirmed batch, and which.
-func (x *Exports) Claimed(key string) (string, bool) {
-	b, ok := x.claims[key]
-	return b, ok
+// confirmed batch with its approval round round or a later one, and which.
+// An earlier round in a batch does not claim it: a correction's new round
+// is exported again.
+func (x *Exports) Claimed(key string, round int) (string, bool) {
+	for _, c := range x.claims[key] {
+		if c.round >= round {
+			return c.batch, true
+		}
+	}
+	return "", false
 }
 
 // CanExport reports whether the actor may create, confirm or cancel export
@@ -162,7 +175,7 @@ func (x *Exports) CreateBatch(actor domain.Actor, nb NewBatch, candidates []Item
 	seen := map[string]bool{}
 	for _, it := range candidates {
 		k := it.Key()
-		if _, claimed := x.claims[k]; claimed || seen[k] || !nb.Period.Contains(it.Week) {
+		if _, claimed := x.Claimed(k, it.Round); claimed || seen[k] || !nb.Period.Contains(it.Week) {
 			continue
 		}
 		seen[k] = true

@@ -43,10 +43,10 @@ func TestCreateBatch(t *testing.T) {
 	if len(items) != 2 || items[0].PersonnelNumber != "10" || items[1].PersonnelNumber != "20" {
 		t.Fatalf("items not the week's in persnr order: %+v", items)
 	}
-	if b, _ := x.Claimed(item("p1", 5, "", "").Key()); b != created.BatchID {
+	if b, _ := x.Claimed(item("p1", 5, "", "").Key(), 1); b != created.BatchID {
 		t.Fatal("p1 not claimed")
 	}
-	if _, ok := x.Claimed(item("p3", 6, "", "").Key()); ok {
+	if _, ok := x.Claimed(item("p3", 6, "", "").Key(), 1); ok {
 		t.Fatal("week 6 claimed by a week-5 batch")
 	}
 
@@ -62,7 +62,7 @@ func TestCreateBatch(t *testing.T) {
 	if _, err := x.Cancel(backoffice, created.BatchID, "wrong mapping"); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := x.Claimed(item("p1", 5, "", "").Key()); ok {
+	if _, ok := x.Claimed(item("p1", 5, "", "").Key(), 1); ok {
 		t.Fatal("cancelled batch still claims")
 	}
 	evs, err = x.CreateBatch(payrollBot, newBatch(t, "2026-W05"), cands)

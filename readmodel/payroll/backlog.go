@@ -20,6 +20,18 @@ type BacklogRow struct {
 	Lines      []Line
 	Expenses   []Expense
 	Allowances Allowances
+	// Previous is set on a correction: the last imported round of the same
+	// timesheet, whose content the correction replaces.
+	Previous *Imported
+}
+
+// Imported is an imported round's content and its import batch.
+type Imported struct {
+	Round       int
+	ImportBatch string
+	Lines       []Line
+	Expenses    []Expense
+	Allowances  Allowances
 }
 
 // Backlog returns the client's approved, not yet imported timesheets of
@@ -34,10 +46,16 @@ func (q *Queries) Backlog(ctx context.Context, actor domain.Actor, clientID stri
 		keys[i] = int32(w.Year*100 + w.Week)
 	}
 	rows, err := q.pool.Query(ctx, `
-		SELECT placement_id, iso_year, iso_week, worker_id, round, content_hash, lines::text, expenses::text, allowances::text
-		FROM payroll_feed
-		WHERE client_id = $1 AND NOT imported AND iso_year * 100 + iso_week = ANY($2)
-		ORDER BY placement_id, iso_year, iso_week`, clientID, keys)
+		SELECT f.placement_id, f.iso_year, f.iso_week, f.worker_id, f.round, f.content_hash, f.lines::text,
+			f.expenses::text, f.allowances::text, coalesce(p.round, 0), coalesce(p.import_batch, ''),
+			coalesce(p.lines::text, ''), coalesce(p.expenses::text, ''), coalesce(p.allowances::text, '')
+		FROM payroll_feed f
+		LEFT JOIN LATERAL (
+			SELECT round, import_batch, lines, expenses, allowances FROM payroll_feed p
+			WHERE p.stream = f.stream AND p.round < f.round AND p.imported
+			ORDER BY p.round DESC LIMIT 1) p ON f.correction_of IS NOT NULL
+		WHERE f.client_id = $1 AND NOT f.imported AND f.iso_year * 100 + f.iso_week = ANY($2)
+		ORDER BY f.placement_id, f.iso_year, f.iso_week`, clientID, keys)
 	if err != nil {
 		return nil, fmt.Errorf("payroll: unable to read the backlog: %w", err)
 	}
@@ -45,12 +63,25 @@ func (q *Queries) Backlog(ctx context.Context, actor domain.Actor, clientID stri
 	var out []BacklogRow
 	for rows.Next() {
 		var (
-			r                           BacklogRow
-			lines, expenses, allowances string
+			r                              BacklogRow
+			lines, expenses, allowances    string
+			prev                           Imported
+			pLines, pExpenses, pAllowances string
 		)
 		if err := rows.Scan(&r.Placement, &r.Week.Year, &r.Week.Week, &r.WorkerID, &r.Round, &r.Hash,
-			&lines, &expenses, &allowances); err != nil {
+			&lines, &expenses, &allowances, &prev.Round, &prev.ImportBatch, &pLines, &pExpenses, &pAllowances); err != nil {
 			return nil, fmt.Errorf("payroll: unable to read a backlog row: %w", err)
+		}
+		if prev.Round > 0 {
+			for _, f := range []struct {
+				src string
+				dst any
+			}{{pLines, &prev.Lines}, {pExpenses, &prev.Expenses}, {pAllowances, &prev.Allowances}} {
+				if err := json.Unmarshal([]byte(f.src), f.dst); err != nil {
+					return nil, fmt.Errorf("payroll: backlog %s: bad previous round: %w", r.Placement, err)
+				}
+			}
+			r.Previous = &prev
 		}
 		if err := json.Unmarshal([]byte(lines), &r.Lines); err != nil {
 			return nil, fmt.Errorf("payroll: backlog %s: bad lines: %w", r.Placement, err)

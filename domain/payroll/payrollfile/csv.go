@@ -109,15 +109,18 @@ func writeLoket(w io.Writer, src Source) error {
 }
 
 // writeEasyflex writes the Easyflex hours CSV: one row per employee, date
-// and looncomponent (werknemer;relatie;datum;looncomponent;aantal), dates
-// as dd-mm-yyyy, quantities with a decimal comma.
+// and looncomponent (werknemer;relatie;datum;looncomponent;aantal;
+// correctie_op), dates as dd-mm-yyyy, quantities with a decimal comma. A
+// correction's rows carry the difference (negative or positive) and the
+// batch of the content corrected in correctie_op; other rows leave it empty.
 func writeEasyflex(w io.Writer, src Source) error {
 	idx := newIndex(src.Created.Mapping, payroll.TargetEasyflex)
 	bw := bufio.NewWriter(w)
-	writeRow(bw, []string{"werknemer", "relatie", "datum", "looncomponent", "aantal"})
+	writeRow(bw, []string{"werknemer", "relatie", "datum", "looncomponent", "aantal", "correctie_op"})
 	type key struct {
 		date string // YYYY-MM-DD, sorts by date
 		col  int
+		of   string // the corrected batch; "" for plain rows
 	}
 	var (
 		cur  string
@@ -132,13 +135,19 @@ func writeEasyflex(w io.Writer, src Source) error {
 			if c := strings.Compare(a.date, b.date); c != 0 {
 				return c
 			}
-			return strings.Compare(idx.columns[a.col].component, idx.columns[b.col].component)
+			if c := strings.Compare(idx.columns[a.col].component, idx.columns[b.col].component); c != 0 {
+				return c
+			}
+			return strings.Compare(a.of, b.of)
 		})
 		for _, k := range keys {
+			if sums[k] == 0 {
+				continue // corrections that cancel out
+			}
 			c := idx.columns[k.col]
 			d := k.date
 			writeRow(bw, []string{cur, src.Created.Settings.Relation, d[8:10] + "-" + d[5:7] + "-" + d[0:4],
-				c.component, Decimal(c.unit, sums[k], ',')})
+				c.component, Decimal(c.unit, sums[k], ','), k.of})
 		}
 		clear(sums)
 	}
@@ -147,9 +156,13 @@ func writeEasyflex(w io.Writer, src Source) error {
 			flush()
 		}
 		cur = it.PersonnelNumber
+		of := ""
+		if it.Correction != nil {
+			of = it.Correction.OriginalBatch
+		}
 		for _, q := range it.Quantities() {
 			i, _ := idx.component(q)
-			sums[key{date: q.Date.String(), col: i}] += q.Value
+			sums[key{date: q.Date.String(), col: i, of: of}] += q.Value
 		}
 		return nil
 	})

@@ -30,15 +30,15 @@ var mapping = []payroll.Mapping{
 
 // sample is a batch of week 2026-W05 as CreateBatch leaves it: two
 // timesheets of worker 10 (two placements), one of worker 20 with
-// overtime, kilometres, parking and a day allowance; 20 minutes is 0,33
-// hour.
+// overtime, kilometres, parking and a day allowance, and a correction of
+// worker 20's timesheet of the included batch; 20 minutes is 0,33 hour.
 func sample() *payroll.Batch {
 	w5 := ts.ISOWeek{Year: 2026, Week: 5}
 	return &payroll.Batch{
 		Created: payroll.BatchCreated{BatchID: "c1_2026-W05_2", ClientID: "c1",
 			Period:   payroll.Period{Kind: payroll.PeriodWeek, Year: 2026, Number: 5},
 			Settings: payroll.Settings{Administration: "1001", DebtorNumber: "D42", Relation: "R7", Period: payroll.PeriodWeek, Package: payroll.TargetLoket},
-			Mapping:  mapping, Items: 3, Includes: []string{"c1_2026-W05_1"},
+			Mapping:  mapping, Items: 4, Includes: []string{"c1_2026-W05_1"},
 			Sources: []string{"allowance:per_day", "expense:parking", "expense:travel_km", "hours:100", "hours:125"}},
 		Status: payroll.StatusOpen,
 		Items: []payroll.Item{
@@ -54,6 +54,11 @@ func sample() *payroll.Batch {
 					{Type: "travel_km", Date: ts.NewDate(2026, 1, 26), Kilometres: 42},
 					{Type: "parking", Date: ts.NewDate(2026, 1, 28), AmountCents: 750}},
 				Allowances: payroll.ItemAllowances{PerDayCents: 1250}},
+			// A correction of p7 (imported in the included batch): an hour
+			// less on Saturday, half an hour on Sunday.
+			{Placement: "p7", Week: w5, WorkerID: "w2", PersonnelNumber: "20", Name: "Anna de Vries", Hash: "ee", Round: 2,
+				Lines:      []payroll.ItemLine{{HourType: "100", Minutes: [7]int{0, 0, 0, 0, 0, -60, 30}}},
+				Correction: &payroll.Correction{OriginalBatch: "c1_2026-W05_1", OriginalRound: 1}},
 		},
 	}
 }
@@ -116,7 +121,7 @@ func TestNmbrsReadBack(t *testing.T) {
 	want := [][]string{
 		{"Debiteurnr", "Bedrijfnr", "Persnr", "Naam", "Periode", "Dagvergoeding", "Parkeren", "KM", "Uren 100", "Uren 125"},
 		{"D42", "1001", "10", "Jan Jansen", "2026-05", "", "", "", "19.83"},
-		{"D42", "1001", "20", "Anna de Vries", "2026-05", "12.5", "7.5", "42", "40", "1.5"},
+		{"D42", "1001", "20", "Anna de Vries", "2026-05", "12.5", "7.5", "42", "39.5", "1.5"},
 	}
 	if len(rows) != len(want) {
 		t.Fatalf("rows %q", rows)

@@ -17,6 +17,7 @@
 //	GET  /payroll/exports/{batch}/files/{format}        loket.csv, nmbrs.xlsx, easyflex.csv, jsonl
 //	POST /payroll/exports/{batch}/confirm               imported: final, marks the timesheets imported
 //	POST /payroll/exports/{batch}/cancel                {"reason"}: back to the backlog
+//	POST /payroll/timesheets/{placement}/{week}/reopen  {"reason"}: an imported timesheet back for a correction
 //
 // See docs/payroll.md.
 package payrollexportapi
@@ -65,4 +66,5 @@ func (f *Feature) Routes(r *mux.Router, s *api.Server) {
 	r.Handle("/payroll/exports/{batch}/files/{format}", f.handleFile(s)).Methods(get)
 	r.Handle("/payroll/exports/{batch}/confirm", f.handleConfirm(s)).Methods(post)
 	r.Handle("/payroll/exports/{batch}/cancel", f.handleCancel(s)).Methods(post)
+	r.Handle("/payroll/timesheets/{placement}/{week}/reopen", f.handleReopen(s)).Methods(post)
 }

@@ -9,9 +9,12 @@ import (
 
 	"backoffice/commands"
 	cmd "backoffice/commands/payroll"
+	tscmd "backoffice/commands/timesheet"
 	"backoffice/domain"
+	"backoffice/domain/account"
 	pay "backoffice/domain/payroll"
 	"backoffice/domain/payroll/payrollfile"
+	ts "backoffice/domain/timesheet"
 	"backoffice/http/api"
 	"backoffice/http/httpx"
 	rm "backoffice/readmodel/payroll"
@@ -259,6 +262,35 @@ func (f *Feature) handleCancel(s *api.Server) http.Handler {
 				}
 			}
 			res, err := f.commands.CancelExport(ctx, meta, cmd.CancelExport{BatchID: mux.Vars(r)["batch"], Reason: b.Reason})
+			return res, nil, err
+		})
+	})
+}
+
+type reopenBody struct {
+	Reason string `json:"reason"`
+}
+
+// handleReopen is POST /payroll/timesheets/{placement}/{week}/reopen (back
+// office): an imported timesheet goes back to the one who enters the hours
+// for a correction.
+func (f *Feature) handleReopen(s *api.Server) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.Command(w, r, http.StatusOK, func(ctx context.Context, meta commands.Meta) (commands.Result, any, error) {
+			if !account.IsStaff(meta.Actor) {
+				return commands.Result{}, nil, errNoSuchEndpoint
+			}
+			v := mux.Vars(r)
+			week, err := ts.ParseISOWeek(v["week"])
+			if err != nil {
+				return commands.Result{}, nil, domain.Invalid("week_invalid", "week", "not an ISO week (e.g. 2026-W05)",
+					"Geen geldige week (bijvoorbeeld 2026-W05).")
+			}
+			b, err := httpx.Decode[reopenBody](w, r)
+			if err != nil {
+				return commands.Result{}, nil, err
+			}
+			res, err := f.commands.Reopen(ctx, meta, tscmd.Reopen{Target: tscmd.Target{PlacementID: v["placement"], Week: week}, Reason: b.Reason})
 			return res, nil, err
 		})
 	})
