@@ -114,6 +114,7 @@ func TestOnlyPayrollAndBackOffice(t *testing.T) {
 		{"GET", "/payroll/exports/c1_2026-W05_1/files/nonsense", nil, false},
 		{"POST", "/payroll/exports/c1_2026-W05_1/confirm", nil, false},
 		{"POST", "/payroll/exports/c1_2026-W05_1/cancel", nil, false},
+		{"POST", "/payroll/timesheets/p1/2026-W05/reopen", map[string]string{"reason": "x"}, true},
 	}
 	head := func() int { // every event of the ledger, whatever a reader sees yet
 		var n int
