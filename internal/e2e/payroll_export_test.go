@@ -212,6 +212,40 @@ func TestPayrollExportRoundTrip(t *testing.T) {
 			t.Errorf("%s changed after confirmation", f)
 		}
 	}
+	// A correction: the back office reopens Daan's imported timesheet, the
+	// client (who enters the hours here) changes Tuesday to 7 hours, the
+	// intermediary approves again, and the next export carries exactly the
+	// difference.
+	const daan = "/timesheets/demo-placement-07/2026-W05"
+	if a := pay.do("POST", "/payroll/timesheets/demo-placement-07/2026-W05/reopen", map[string]string{"reason": "x"}); a.status != 404 {
+		t.Fatalf("payroll token reopened: %d %s", a.status, a.body)
+	}
+	bo.want(200, "POST", "/payroll/timesheets/demo-placement-07/2026-W05/reopen", map[string]string{"reason": "Dinsdag was 7 uur"})
+	client.want(200, "PUT", daan+"/lines/100", map[string]any{"minutes": []int{480, 420, 480, 480, 480, 0, 0}})
+	client.want(200, "POST", daan+"/offer", nil)
+	approved := inter.want(200, "POST", daan+"/approve", nil)
+	var pos struct {
+		Position string `json:"position"`
+	}
+	approved.decode(&pos)
+	var again struct {
+		Batches []struct {
+			BatchID string `json:"batch_id"`
+			Items   int    `json:"items"`
+		} `json:"batches"`
+	}
+	pay.want(201, "POST", "/payroll/exports?min_position="+pos.Position, create).decode(&again)
+	if len(again.Batches) != 1 || again.Batches[0].Items != 1 {
+		t.Fatalf("correction batch %+v", again)
+	}
+	// One hour less, and 15 cents less hourly allowance (dated on the Monday).
+	wantEasyflex := "werknemer;relatie;datum;looncomponent;aantal;correctie_op\r\n" +
+		"107;R7;26-01-2026;UV;-0,15;" + batch + "\r\n" +
+		"107;R7;27-01-2026;U100;-1,00;" + batch + "\r\n"
+	if got := string(pay.want(200, "GET", "/payroll/exports/"+again.Batches[0].BatchID+"/files/easyflex.csv", nil).body); got != wantEasyflex {
+		t.Errorf("correction easyflex:\n%q\nwant\n%q", got, wantEasyflex)
+	}
+
 	// Other roles do not see the export endpoints.
 	if a := client.do("GET", "/payroll/exports/"+batch, nil); a.status != 404 || a.code() != "no_such_endpoint" {
 		t.Fatalf("client: %d %s", a.status, a.body)
