@@ -3,6 +3,7 @@ package payroll_test
 import (
 	"bytes"
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -106,4 +107,4 @@ func pick(res commands.Result, _ int, _ []paycmd.MarkFailure, err error) (comman
 	return res, err
 }
 
-func itoa(n int) string { return string(rune('0' + n)) }
+func itoa(n int) string { return strconv.Itoa(n) }
