@@ -1,12 +1,11 @@
 package timesheet
 
 import (
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"backoffice/domain"
 	"backoffice/domain/account"
+	"backoffice/domain/validate"
 )
 
 // TypeReopened is the stored name of Reopened.
@@ -40,21 +39,16 @@ func (t *Timesheet) Reopen(actor domain.Actor, reason string, now time.Time) ([]
 		return nil, domain.Conflict("not_imported", "only an imported timesheet can be reopened for a correction",
 			"Alleen een geïmporteerd urenbriefje kan voor een correctie worden heropend.")
 	}
-	reason = strings.TrimSpace(reason)
-	switch {
-	case reason == "":
+	reason, err := validate.MultiLine("reason", reason, MaxReasonLength)
+	if err != nil {
+		return nil, err
+	}
+	if reason == "" {
 		return nil, domain.Invalid("reason_required", "reason", "give a reason for the correction", "Geef een reden voor de correctie.")
-	case !utf8.ValidString(reason) || strings.ContainsFunc(reason, isControl):
-		return nil, domain.Invalid("reason_invalid", "reason", "the reason is not valid text", "De reden is geen geldige tekst.")
-	case utf8.RuneCountInString(reason) > MaxReasonLength:
-		return nil, domain.Invalid("reason_too_long", "reason", "the reason is too long (max 1000 characters)",
-			"De reden is te lang (maximaal 1000 tekens).")
 	}
 	return t.record(&Reopened{Round: t.round, Reason: reason, By: actor.Role, ReturnedTo: t.enteredBy,
 		ImportBatch: t.importBatch, Hash: t.hash}), nil
 }
-
-func isControl(r rune) bool { return r < 0x20 && r != '\n' && r != '\r' && r != '\t' || r == 0x7f }
 
 // applyReopened: editable again for the one who enters, with the reason
 // shown as a rejection by the back office; the next offer is a new round.

@@ -40,8 +40,8 @@ func TestReopenRefusals(t *testing.T) {
 		{"approved, not imported", approved, backoffice, "x", "not_imported", domain.KindConflict},
 		{"offered", offered, backoffice, "x", "not_imported", domain.KindConflict},
 		{"no reason", importedH, backoffice, "  ", "reason_required", domain.KindInvalid},
-		{"control character", importedH, backoffice, "a\x00b", "reason_invalid", domain.KindInvalid},
-		{"invalid UTF-8", importedH, backoffice, "a\xffb", "reason_invalid", domain.KindInvalid},
+		{"control character", importedH, backoffice, "a\x00b", "text_encoding", domain.KindRule},
+		{"invalid UTF-8", importedH, backoffice, "a\xffb", "text_encoding", domain.KindRule},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a := ts.Load(history(t, tc.given...))
