@@ -106,12 +106,17 @@ func TestPayrollExportRoundTrip(t *testing.T) {
 	inter := e.apiLogin(t, annaEmail)
 	bo := e.apiLogin(t, demo.BackofficeMail)
 
+	var last struct {
+		Position string `json:"position"`
+	}
 	for _, p := range []string{"demo-placement-07", "demo-placement-08"} {
 		path := "/timesheets/" + p + "/2026-W05"
 		client.want(200, "PUT", path+"/lines/100", map[string]any{"minutes": []int{480, 480, 480, 480, 480, 0, 0}})
 		client.want(200, "POST", path+"/offer", nil)
-		inter.want(200, "POST", path+"/approve", nil)
+		inter.want(200, "POST", path+"/approve", nil).decode(&last)
 	}
+	// Read your writes: the export waits until the payroll feed has the approvals.
+	exports := "/payroll/exports?min_position=" + last.Position
 	var tok struct {
 		Token string `json:"token"`
 	}
@@ -132,7 +137,7 @@ func TestPayrollExportRoundTrip(t *testing.T) {
 	}
 
 	create := map[string]string{"client_id": demo.ClientGarden, "period": "2026-W05"}
-	a := pay.do("POST", "/payroll/exports", create)
+	a := pay.do("POST", exports, create)
 	if a.status != 422 || a.code() != "personnel_number_missing" ||
 		!strings.Contains(string(a.body), "Daan Mulder (demo-worker-07)") || !strings.Contains(string(a.body), "Eva van Dijk (demo-worker-08)") {
 		t.Fatalf("export without personnel numbers: %d %s", a.status, a.body)
@@ -146,12 +151,12 @@ func TestPayrollExportRoundTrip(t *testing.T) {
 			Items   int    `json:"items"`
 		} `json:"batches"`
 	}
-	pay.want(201, "POST", "/payroll/exports", create).decode(&created)
+	pay.want(201, "POST", exports, create).decode(&created)
 	if len(created.Batches) != 1 || created.Batches[0].Items != 2 {
 		t.Fatalf("created %+v", created)
 	}
 	batch := created.Batches[0].BatchID
-	if a := pay.do("POST", "/payroll/exports", create); a.status != 409 || a.code() != "batch_open" {
+	if a := pay.do("POST", exports, create); a.status != 409 || a.code() != "batch_open" {
 		t.Fatalf("second export of the period: %d %s", a.status, a.body)
 	}
 
