@@ -86,12 +86,17 @@ func (m *TimesheetMailer) Reset(context.Context, pgx.Tx) error { return nil }
 
 // Handle implements projections.Projector.
 func (m *TimesheetMailer) Handle(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEvent) error {
+	// An event that cannot be mailed about (undecodable, or in a stream
+	// without its timesheet.opened) is marked handled with the reason and
+	// logged: one bad event must not hold up every later mail. Database
+	// errors do return, so the runtime retries them.
+	skipped := ""
 	ev, err := timesheet.Events.Decode(e.Type, e.Data)
 	if err != nil {
-		return fmt.Errorf("notify/reactors: %s@%d: %w", e.Stream, e.Revision, err)
+		skipped = "undecodable"
+		m.cfg.Log.ErrorContext(ctx, "notify/reactors: event not mailed", "event_id", e.ID, "type", e.Type, "error", err)
 	}
-	skipped := ""
-	if !e.Created.IsZero() && m.cfg.Now().Sub(e.Created) > m.cfg.MaxAge {
+	if skipped == "" && !e.Created.IsZero() && m.cfg.Now().Sub(e.Created) > m.cfg.MaxAge {
 		skipped = "stale"
 	}
 	tag, err := tx.Exec(ctx, `INSERT INTO notify_event_mails (event_id, event_type, recipients, skipped, handled_at)
@@ -103,6 +108,14 @@ func (m *TimesheetMailer) Handle(ctx context.Context, tx pgx.Tx, e eventstore.Re
 		return nil // handled before (a replay or rebuild), or too old to mail about
 	}
 	opened, err := m.opened(ctx, e.Stream)
+	if errors.Is(err, errNoOpened) {
+		m.cfg.Log.ErrorContext(ctx, "notify/reactors: event not mailed", "event_id", e.ID, "type", e.Type, "error", err)
+		_, err = tx.Exec(ctx, `UPDATE notify_event_mails SET skipped = 'no_opened' WHERE event_id = $1`, e.ID)
+		if err != nil {
+			return fmt.Errorf("notify/reactors: unable to record event %s: %w", e.ID, err)
+		}
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -135,23 +148,25 @@ func (m *TimesheetMailer) Handle(ctx context.Context, tx pgx.Tx, e eventstore.Re
 	return nil
 }
 
+var errNoOpened = errors.New("notify/reactors: no timesheet.opened at the start of the stream")
+
 // opened reads the timesheet stream's first event: it names the placement,
 // week, tenants and who enters the hours.
 func (m *TimesheetMailer) opened(ctx context.Context, stream string) (*timesheet.Opened, error) {
 	evs, err := m.cfg.Store.ReadStream(ctx, stream, eventstore.ReadStreamOptions{Max: 1})
+	if errors.Is(err, eventstore.ErrStreamNotFound) || (err == nil && len(evs) == 0) {
+		return nil, fmt.Errorf("%w: %s is empty", errNoOpened, stream)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("notify/reactors: unable to read %s: %w", stream, err)
 	}
-	if len(evs) == 0 {
-		return nil, fmt.Errorf("notify/reactors: %s is empty", stream)
-	}
 	ev, err := timesheet.Events.Decode(evs[0].Type, evs[0].Data)
 	if err != nil {
-		return nil, fmt.Errorf("notify/reactors: %s@0: %w", stream, err)
+		return nil, fmt.Errorf("%w: %s@0: %v", errNoOpened, stream, err)
 	}
 	o, ok := ev.(*timesheet.Opened)
 	if !ok {
-		return nil, fmt.Errorf("notify/reactors: %s does not start with %s", stream, timesheet.TypeOpened)
+		return nil, fmt.Errorf("%w: %s starts with %s", errNoOpened, stream, evs[0].Type)
 	}
 	return o, nil
 }

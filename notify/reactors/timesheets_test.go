@@ -119,6 +119,11 @@ func TestTimesheetMailsFollowTheWorkflow(t *testing.T) {
 	f.append(t, ctx, s1, &timesheet.StepApproved{Round: 2, Step: 1, Party: domain.RoleIntermediary, By: domain.RoleIntermediary, Hash: "h2"},
 		&timesheet.Approved{Round: 2, Hash: "h2", TotalMinutes: 2280, Deadline: timesheet.ApprovalDeadline(w10)})
 
+	// A stream without its timesheet.opened cannot be mailed about: it is
+	// skipped, and the mails after it still go out.
+	f.append(t, ctx, timesheet.StreamName("p9", w10),
+		&timesheet.Offered{Round: 1, Hash: "x", Chain: []domain.Role{domain.RoleClient}, Next: domain.RoleClient})
+
 	// c2: the client enters (English), the intermediary approves; one of
 	// the client's users switched the approval mail off.
 	s3 := timesheet.StreamName("p3", w10)
