@@ -19,15 +19,15 @@ var ErrNoSuchDelivery = errors.New("mail: no failed delivery with that ID")
 func (d *Dispatcher) Failed(ctx context.Context, limit int) ([]Delivery, error) {
 	limit = min(max(limit, 1), 500)
 	rows, err := d.cfg.Pool.Query(ctx, `
-		SELECT event_id, recipient, kind, status, attempts, coalesce(last_error, ''), next_attempt_at, sent_at
+		SELECT event_id, recipient, kind, status, attempts, coalesce(last_error, ''), next_attempt_at, sent_at, created_at
 		FROM mail_deliveries WHERE status = 'failed'
-		ORDER BY next_attempt_at DESC, event_id LIMIT $1`, limit)
+		ORDER BY created_at DESC, event_id LIMIT $1`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("mail: unable to list failed deliveries: %w", err)
 	}
 	out := []Delivery{}
 	var x Delivery
-	_, err = pgx.ForEachRow(rows, []any{&x.EventID, &x.Recipient, &x.Kind, &x.Status, &x.Attempts, &x.LastError, &x.NextAttemptAt, &x.SentAt},
+	_, err = pgx.ForEachRow(rows, []any{&x.EventID, &x.Recipient, &x.Kind, &x.Status, &x.Attempts, &x.LastError, &x.NextAttemptAt, &x.SentAt, &x.QueuedAt},
 		func() error { out = append(out, x); return nil })
 	if err != nil {
 		return nil, fmt.Errorf("mail: unable to list failed deliveries: %w", err)

@@ -246,7 +246,7 @@ type FailedDelivery struct {
 	Kind      string    `json:"kind"`
 	Attempts  int       `json:"attempts"`
 	Error     string    `json:"error"`
-	LastTry   time.Time `json:"last_attempt_at"`
+	QueuedAt  time.Time `json:"queued_at"`
 }
 
 func (f *Feature) handleFailed(s *api.Server) http.Handler {
@@ -261,7 +261,7 @@ func (f *Feature) handleFailed(s *api.Server) http.Handler {
 			}
 			out := make([]FailedDelivery, len(ds))
 			for i, d := range ds {
-				out[i] = FailedDelivery{ID: d.EventID, Recipient: d.Recipient, Kind: d.Kind, Attempts: d.Attempts, Error: d.LastError, LastTry: d.NextAttemptAt}
+				out[i] = FailedDelivery{ID: d.EventID, Recipient: d.Recipient, Kind: d.Kind, Attempts: d.Attempts, Error: d.LastError, QueuedAt: d.QueuedAt}
 			}
 			return map[string]any{"deliveries": out}, nil
 		})

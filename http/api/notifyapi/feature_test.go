@@ -265,7 +265,7 @@ func TestFailedMailVisibleAndRetryable(t *testing.T) {
 	}
 	r := e.do(http.MethodGet, "/mail-deliveries/failed", "backoffice", nil)
 	if r.status != 200 || !strings.Contains(string(r.body), id.String()) || !strings.Contains(string(r.body), "mailbox full") ||
-		!strings.Contains(string(r.body), `"kind":"timesheet_approved"`) || strings.Contains(string(r.body), "https://portal.test/x") {
+		!strings.Contains(string(r.body), `"kind":"timesheet_approved"`) || !strings.Contains(string(r.body), `"queued_at":"2026-03-04T11:00:00Z"`) || strings.Contains(string(r.body), "https://portal.test/x") {
 		t.Fatalf("failed list: %d %s", r.status, r.body)
 	}
 	for _, actor := range []string{"client1", "inter1", "worker1", "payroll"} {
