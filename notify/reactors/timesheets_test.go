@@ -164,6 +164,11 @@ func TestTimesheetMailsFollowTheWorkflow(t *testing.T) {
 		t.Errorf("offer mail lacks the approval deadline:\n%s", msgs[0].Text)
 	}
 
+	var noOpened int
+	if err := f.pool.QueryRow(ctx, `SELECT count(*) FROM notify_event_mails WHERE skipped = 'no_opened'`).Scan(&noOpened); err != nil || noOpened != 1 {
+		t.Errorf("events skipped for lack of timesheet.opened: %d (%v), want 1", noOpened, err)
+	}
+
 	// A rebuild replays every event: nothing is mailed again.
 	if err := f.rt.Rebuild(ctx, reactors.TimesheetMailerName, nil); err != nil {
 		t.Fatal(err)
