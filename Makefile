@@ -30,7 +30,7 @@ bench: ensure-postgres
 # One command on the path a real request takes, in process: the whole
 # application with every projector, a real login, Idempotency-Keys, fsync on;
 # commands/s, p50/p99, visibility lag, PostgreSQL transactions and WAL per
-# command (docs/BENCHMARKS.md §7).
+# command (docs/BENCHMARKS.md §9).
 bench-load: ensure-postgres
 	$(GO) test ./internal/app/ -run '^$$' -bench BenchmarkCommandPath -benchtime 300x -timeout 20m
 
