@@ -25,9 +25,11 @@ type ProjectorStatus struct {
 	Checkpoint eventstore.Position
 	// Head is the position of the last event in the log.
 	Head eventstore.Position
-	// Behind: Checkpoint is before Head.
+	// Behind: the projector has not read up to Head (for one running
+	// here: its last event read, which a lazy checkpoint may have left
+	// ahead of Checkpoint).
 	Behind bool
-	// Lag counts events after Checkpoint, up to Config.LagCap; LagCapped
+	// Lag counts events it has yet to read, up to Config.LagCap; LagCapped
 	// says the real lag is larger.
 	Lag       int
 	LagCapped bool
@@ -72,11 +74,19 @@ func (r *Runtime) Status(ctx context.Context) ([]ProjectorStatus, error) {
 		if w.local && w.failure != nil && st.Failure == nil {
 			st.Failure = w.failure // could not be stored (database trouble)
 		}
+		seen := w.checkpoint
+		local := w.local
 		w.mu.Unlock()
 		st.Checkpoint = cps[w.name]
-		st.Behind = st.Checkpoint.Before(head)
+		// A projector running here may have read past its stored
+		// checkpoint without anything to store (lazy checkpoint).
+		at := st.Checkpoint
+		if local && seen.After(at) {
+			at = seen
+		}
+		st.Behind = at.Before(head)
 		if st.Behind {
-			n, err := countEvents(ctx, r.cfg.Store, st.Checkpoint, r.cfg.LagCap)
+			n, err := countEvents(ctx, r.cfg.Store, at, r.cfg.LagCap)
 			if err != nil {
 				return nil, err
 			}
