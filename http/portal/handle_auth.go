@@ -1,7 +1,6 @@
 package portal
 
 import (
-	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -91,13 +90,7 @@ func (s *Server) handleLogin() http.Handler {
 	})
 }
 
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
+func clientIP(r *http.Request) string { return httpx.ClientIP(r) }
 
 func (s *Server) handleLogout() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -63,6 +64,9 @@ type Options struct {
 	// PrivateOps keeps /readyz and /metrics out of Handler: they are
 	// served by Ops alone, on a listener of their own.
 	PrivateOps bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client (login throttling and per-source limits count per client).
+	TrustedProxies []netip.Prefix
 }
 
 // App is the assembled application.
@@ -134,7 +138,7 @@ func New(ctx context.Context, o Options) (*App, error) {
 
 	metrics := httpx.NewMetrics(o.Registry)
 	root := mux.NewRouter()
-	root.Use(httpx.RequestIDs, httpx.AccessLog(o.Log.With("component", "http"), metrics))
+	root.Use(httpx.RequestIDs, httpx.ClientAddrs(o.TrustedProxies), httpx.AccessLog(o.Log.With("component", "http"), metrics))
 	ops := mux.NewRouter()
 	ops.Handle("/healthz", http.HandlerFunc(handleHealthz)).Methods(http.MethodGet)
 	ops.Handle("/readyz", a.handleReadyz()).Methods(http.MethodGet)
