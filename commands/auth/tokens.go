@@ -131,7 +131,9 @@ func (s *Service) ConsumeToken(ctx context.Context, plaintext string, purpose Pu
 		if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE account_id = $1`, accountID); err != nil {
 			return fmt.Errorf("auth: unable to end sessions: %w", err)
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE key = $1`, accountKey(email)); err != nil {
+		// A reset proves the owner: lift the account's delays everywhere.
+		if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE key = $1
+			OR (key LIKE 'pair:%' AND right(key, length($2) + 1) = ' ' || $2)`, accountKey(email), email); err != nil {
 			return fmt.Errorf("auth: unable to clear failed logins: %w", err)
 		}
 		return nil
