@@ -156,6 +156,12 @@ func (e *RetryError) Error() string {
 // Unwrap returns the domain error.
 func (e *RetryError) Unwrap() error { return e.Err }
 
+// RetryAfterSeconds is the wait rounded up to whole seconds, for a
+// Retry-After header (httpx.SetRetryAfter).
+func (e *RetryError) RetryAfterSeconds() int {
+	return int((e.RetryAfter + time.Second - 1) / time.Second)
+}
+
 // RetryAfter returns the wait hint of a login error (0 when there is none),
 // for a Retry-After header or a message.
 func RetryAfter(err error) time.Duration {

@@ -106,7 +106,7 @@ func (s *Service) admit(ctx context.Context, email, ip string, now time.Time) (a
 		}
 
 		if src := counts[srcK]; src.count >= s.cfg.MaxFailuresPerIP {
-			return &RetryError{Err: ErrTooManyAttempts, RetryAfter: src.lastFailed.Add(s.cfg.FailureWindow).Sub(now)}
+			return tooEarly(src.lastFailed.Add(s.cfg.FailureWindow).Sub(now))
 		}
 		free := s.cfg.DelayAfter
 		if counts[acctK].count >= s.cfg.MaxFailuresPerAccount {
@@ -114,7 +114,7 @@ func (s *Service) admit(ctx context.Context, email, ip string, now time.Time) (a
 		}
 		pair := counts[pairK]
 		if wait := pair.lastFailed.Add(s.requiredDelay(pair.count, free)).Sub(now); pair.count > 0 && wait > 0 {
-			return &RetryError{Err: ErrTooManyAttempts, RetryAfter: wait}
+			return tooEarly(wait)
 		}
 		if _, err := tx.Exec(ctx, `
 			UPDATE login_failures SET
@@ -153,4 +153,24 @@ func (s *Service) forgiveAttempt(ctx context.Context, tx pgx.Tx, email, ip strin
 		return fmt.Errorf("auth: unable to clear failed logins: %w", err)
 	}
 	return nil
+}
+
+// tooEarly is the refusal of an attempt that must wait d: ErrTooManyAttempts
+// with the wait in its message.
+func tooEarly(d time.Duration) *RetryError {
+	e := *ErrTooManyAttempts
+	secs := int((d + time.Second - 1) / time.Second)
+	switch {
+	case secs <= 1:
+		e.Message = "Too many failed login attempts. Try again in a second."
+		e.MessageNL = "Te veel mislukte inlogpogingen. Probeer het over een seconde opnieuw."
+	case secs < 90:
+		e.Message = fmt.Sprintf("Too many failed login attempts. Try again in %d seconds.", secs)
+		e.MessageNL = fmt.Sprintf("Te veel mislukte inlogpogingen. Probeer het over %d seconden opnieuw.", secs)
+	default:
+		mins := (secs + 59) / 60
+		e.Message = fmt.Sprintf("Too many failed login attempts. Try again in %d minutes.", mins)
+		e.MessageNL = fmt.Sprintf("Te veel mislukte inlogpogingen. Probeer het over %d minuten opnieuw.", mins)
+	}
+	return &RetryError{Err: &e, RetryAfter: d}
 }

@@ -67,6 +67,7 @@ func (s *Server) handleLogin() http.Handler {
 				s.fail(w, r, err)
 				return
 			}
+			httpx.SetRetryAfter(w, err)
 			s.render(w, r, httpx.Status(err), "login", v)
 			return
 		}
