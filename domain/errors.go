@@ -17,6 +17,8 @@ const (
 	KindUnauthorized             // 401: no valid session or token
 	KindForbidden                // 403: only where existence is already known to the caller
 	KindTooMany                  // 429: rate limited
+	KindTooLarge                 // 413: the body is over its limit
+	KindUnsupportedMedia         // 415: a body or file type that is refused
 )
 
 // Error is a typed domain error. Code is a stable machine name

@@ -141,6 +141,10 @@ func TestCleanFileName(t *testing.T) {
 		{"", "application/pdf", "document.pdf"},
 		{"..", "image/gif", "document.gif"},
 		{strings.Repeat("x", 200) + ".pdf", "application/pdf", strings.Repeat("x", 116) + ".pdf"},
+		{"rap\u202Etxt.pdf", "application/pdf", "raptxt.pdf"},       // right-to-left override
+		{"a\u200Bb\u2066c\uFEFF.pdf", "application/pdf", "abc.pdf"}, // zero-width, isolate, BOM
+		{"a\x85b\x7f.pdf", "application/pdf", "ab.pdf"},             // C1 and DEL
+		{"\u202E", "application/pdf", "document.pdf"},
 	}
 	for _, tt := range tests {
 		if got := document.CleanFileName(tt.in, tt.ct); got != tt.want {

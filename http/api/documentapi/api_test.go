@@ -124,7 +124,7 @@ func TestBadInput(t *testing.T) {
 	}{
 		{"kind filter", func() response { return e.json(t, "GET", "/documents?kind=memo", "client1", nil) }, 400, "kind_invalid", "kind"},
 		{"min_position", func() response { return e.json(t, "GET", "/documents?min_position=x", "client1", nil) }, 400, "invalid_min_position", "min_position"},
-		{"upload as JSON", func() response { return e.json(t, "POST", "/documents", "client1", map[string]string{"title": "x"}) }, 400, "unsupported_media_type", ""},
+		{"upload as JSON", func() response { return e.json(t, "POST", "/documents", "client1", map[string]string{"title": "x"}) }, 415, "unsupported_media_type", ""},
 		{"no file", func() response { return e.upload(t, "client1", map[string]string{"title": "x"}, "", nil) }, 400, "required", "file"},
 		{"empty file", func() response { return e.upload(t, "client1", map[string]string{"title": "x"}, "x.pdf", []byte{}) }, 400, "file_empty", "file"},
 		{"no title", func() response { return e.upload(t, "client1", nil, "x.pdf", dt.PDF) }, 400, "required", "title"},
