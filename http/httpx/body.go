@@ -1,11 +1,11 @@
 package httpx
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
+	"time"
 
 	"backoffice/domain"
 )
@@ -70,41 +70,21 @@ func (l *limitedBody) Read(p []byte) (int, error) {
 
 func (l *limitedBody) Close() error { return l.rc.Close() }
 
-// DiscardBody reads what is left of a request body that is being refused
-// (up to MaxDrainBytes), so the client receives the answer instead of a
-// reset. A client waiting for "100 Continue" that has not been asked for
-// the body yet (nothing read) is left alone: the server answers instead of
-// "100 Continue" and the client never sends it.
-func DiscardBody(r *http.Request) {
-	if t, ok := r.Context().Value(bodyStateKey).(*bodyState); ok && !t.read &&
-		strings.EqualFold(r.Header.Get("Expect"), "100-continue") {
-		return
-	}
+// drainTimeout bounds how long DrainBody waits for a client that sends
+// nothing (one waiting for "100 Continue" that got the answer instead).
+const drainTimeout = 2 * time.Second
+
+// DrainBody finishes a refused request after its answer was written: it
+// sends the answer, then reads and throws away what the client still
+// sends of the body (up to MaxDrainBytes, for at most drainTimeout of
+// silence), so a client that is uploading receives the answer instead of a
+// reset connection. Because the answer is out first, a client waiting for
+// "100 Continue" is never asked for the body: it gets the answer, sends
+// nothing, and the wait ends at the deadline. Curl stops waiting after a
+// second and sends anyway; that body is drained.
+func DrainBody(w http.ResponseWriter, r *http.Request) {
+	rc := http.NewResponseController(w)
+	_ = rc.Flush()
+	_ = rc.SetReadDeadline(time.Now().Add(drainTimeout))
 	_, _ = io.CopyN(io.Discard, r.Body, MaxDrainBytes)
-}
-
-const bodyStateKey ctxKey = iota + 200
-
-type bodyState struct{ read bool }
-
-type trackedBody struct {
-	io.ReadCloser
-	st *bodyState
-}
-
-func (t trackedBody) Read(p []byte) (int, error) {
-	t.st.read = true
-	return t.ReadCloser.Read(p)
-}
-
-// TrackBodies notes whether a handler started reading the request body,
-// for DiscardBody.
-func TrackBodies(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		st := &bodyState{}
-		if r.Body != nil && r.Body != http.NoBody {
-			r.Body = trackedBody{ReadCloser: r.Body, st: st}
-		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), bodyStateKey, st)))
-	})
 }

@@ -138,7 +138,7 @@ func New(ctx context.Context, o Options) (*App, error) {
 
 	metrics := httpx.NewMetrics(o.Registry)
 	root := mux.NewRouter()
-	root.Use(httpx.RequestIDs, httpx.ClientAddrs(o.TrustedProxies), httpx.TrackBodies, httpx.AccessLog(o.Log.With("component", "http"), metrics))
+	root.Use(httpx.RequestIDs, httpx.ClientAddrs(o.TrustedProxies), httpx.AccessLog(o.Log.With("component", "http"), metrics))
 	ops := mux.NewRouter()
 	ops.Handle("/healthz", http.HandlerFunc(handleHealthz)).Methods(http.MethodGet)
 	ops.Handle("/readyz", a.handleReadyz()).Methods(http.MethodGet)

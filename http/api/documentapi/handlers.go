@@ -103,13 +103,13 @@ func (f *Feature) handleUpload(s *api.Server) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		actor, ok := s.Actor(w, r)
 		if !ok {
-			httpx.DiscardBody(r)
+			httpx.DrainBody(w, r)
 			return
 		}
 		fail := func(err error) {
-			httpx.DiscardBody(r)
 			httpx.SetRetryAfter(w, err)
 			s.Error(w, r, err)
+			httpx.DrainBody(w, r)
 		}
 		meta := commands.Meta{Actor: actor, CorrelationID: httpx.RequestID(r.Context()), IdempotencyKey: r.Header.Get("Idempotency-Key")}
 		if len(meta.IdempotencyKey) > 200 {
@@ -122,8 +122,8 @@ func (f *Feature) handleUpload(s *api.Server) http.Handler {
 			return
 		}
 		if r.ContentLength > maxUploadBody {
-			httpx.DiscardBody(r)
 			tooLarge(w, r)
+			httpx.DrainBody(w, r)
 			return
 		}
 		release, err := f.uploads.Acquire(actor.AccountID)
@@ -135,8 +135,8 @@ func (f *Feature) handleUpload(s *api.Server) http.Handler {
 		r.Body = httpx.LimitBody(r, maxUploadBody)
 		in, err := readUpload(r)
 		if errors.Is(err, errFileTooLarge) || domain.KindOf(err) == domain.KindTooLarge {
-			httpx.DiscardBody(r)
 			tooLarge(w, r)
+			httpx.DrainBody(w, r)
 			return
 		}
 		if err != nil {
@@ -145,7 +145,7 @@ func (f *Feature) handleUpload(s *api.Server) http.Handler {
 		}
 		res, id, err := f.commands.Upload(r.Context(), meta, in)
 		if err != nil {
-			s.Error(w, r, err)
+			fail(err)
 			return
 		}
 		w.Header().Set("X-Position", res.Position.String())
