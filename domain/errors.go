@@ -9,16 +9,21 @@ import (
 type Kind uint8
 
 const (
-	KindInternal         Kind = iota // 500
-	KindInvalid                      // 400: malformed input (bad number, unknown field value)
-	KindNotFound                     // 404: absent or outside the caller's scope (existence is not leaked)
-	KindConflict                     // 409: state or revision conflict (already offered, concurrent change)
-	KindRule                         // 422: a business rule is broken; Code names the rule
-	KindUnauthorized                 // 401: no valid session or token
-	KindForbidden                    // 403: only where existence is already known to the caller
-	KindTooMany                      // 429: rate limited
-	KindTooLarge                     // 413: the body is over its limit
-	KindUnsupportedMedia             // 415: a body or file type that is refused
+	KindInternal     Kind = iota // 500
+	KindInvalid                  // 400: malformed input (bad number, unknown field value)
+	KindNotFound                 // 404: absent or outside the caller's scope (existence is not leaked)
+	KindConflict                 // 409: state or revision conflict (already offered, concurrent change)
+	KindRule                     // 422: a business rule is broken; Code names the rule
+	KindUnauthorized             // 401: no valid session or token
+	KindForbidden                // 403: only where existence is already known to the caller
+	KindTooMany                  // 429: rate limited
+)
+
+// Kinds about the request body itself. Their own block with fixed values,
+// so kinds added above keep their numbers (kinds are never stored).
+const (
+	KindTooLarge         Kind = 100 // 413: the body is over its limit
+	KindUnsupportedMedia Kind = 101 // 415: a body or file type that is refused
 )
 
 // Error is a typed domain error. Code is a stable machine name
