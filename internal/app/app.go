@@ -138,15 +138,16 @@ func New(ctx context.Context, o Options) (*App, error) {
 
 	metrics := httpx.NewMetrics(o.Registry)
 	root := mux.NewRouter()
-	root.Use(httpx.RequestIDs, httpx.ClientAddrs(o.TrustedProxies), httpx.AccessLog(o.Log.With("component", "http"), metrics))
+	root.Use(httpx.RequestIDs, httpx.ClientAddrs(o.TrustedProxies), httpx.AccessLog(o.Log.With("component", "http"), metrics),
+		httpx.StrictTransport(o.PublicURL), httpx.RejectBadText)
 	ops := mux.NewRouter()
 	ops.Handle("/healthz", http.HandlerFunc(handleHealthz)).Methods(http.MethodGet)
-	ops.Handle("/readyz", a.handleReadyz()).Methods(http.MethodGet)
+	ops.Handle("/readyz", a.handleReadyz(true)).Methods(http.MethodGet)
 	ops.Handle("/metrics", promhttp.HandlerFor(o.Registry, promhttp.HandlerOpts{})).Methods(http.MethodGet)
 	a.Ops = ops
 	root.Handle("/healthz", ops).Methods(http.MethodGet) // says nothing but "ok"
 	if !o.PrivateOps {
-		root.Handle("/readyz", ops).Methods(http.MethodGet)
+		root.Handle("/readyz", a.handleReadyz(false)).Methods(http.MethodGet) // without error details
 		root.Handle("/metrics", ops).Methods(http.MethodGet)
 	}
 	root.PathPrefix("/api/").Handler(apiServer)

@@ -31,7 +31,9 @@ type projectorReady struct {
 
 // handleReadyz answers 200 when the database and event store answer and no
 // projector has failed; it lists every projector's checkpoint, head and lag.
-func (a *App) handleReadyz() http.Handler {
+// Error texts (SQL, addresses) only with details: on the internal address;
+// the public one says "failed" (issue 10 §6).
+func (a *App) handleReadyz(details bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 		defer cancel()
@@ -39,7 +41,10 @@ func (a *App) handleReadyz() http.Handler {
 		check := func(name string, err error) {
 			if err != nil {
 				out.Status = "not_ready"
-				out.Checks[name] = err.Error()
+				out.Checks[name] = "failed"
+				if details {
+					out.Checks[name] = err.Error()
+				}
 				return
 			}
 			out.Checks[name] = "ok"
@@ -55,7 +60,10 @@ func (a *App) handleReadyz() http.Handler {
 		check("projections", err)
 		for _, s := range statuses {
 			pr := projectorReady{Name: s.Name, State: string(s.State), Local: s.Local, Checkpoint: s.Checkpoint.String(),
-				Head: s.Head.String(), Lag: s.Lag, LagCapped: s.LagCapped, LastError: s.LastError}
+				Head: s.Head.String(), Lag: s.Lag, LagCapped: s.LagCapped}
+			if details {
+				pr.LastError = s.LastError
+			}
 			if s.State == "failed" {
 				out.Status = "not_ready"
 			}
