@@ -335,3 +335,26 @@ func TestPolicy(t *testing.T) {
 		}
 	}
 }
+
+func TestReissueReason(t *testing.T) {
+	tests := []struct {
+		blocked int
+		reason  string
+		want    string
+		err     bool
+	}{
+		{0, "", "", false},
+		{2, "wordt genegeerd", "", false},
+		{3, "", "", true},
+		{3, "  ", "", true},
+		{3, "telefonisch gecontroleerd", "telefonisch gecontroleerd", false},
+		{7, "a\x00b", "", true},
+		{3, strings.Repeat("x", 501), "", true},
+	}
+	for _, tt := range tests {
+		got, err := document.ReissueReason(tt.blocked, tt.reason)
+		if got != tt.want || (err != nil) != tt.err {
+			t.Errorf("ReissueReason(%d, %q) = %q, %v", tt.blocked, tt.reason, got, err)
+		}
+	}
+}

@@ -255,6 +255,8 @@ func uploadOf(v map[string]string) (cmd.Upload, error) {
 
 type signatureRequestBody struct {
 	SignerAccountID string `json:"signer_account_id"`
+	// Reason is required once 3 codes of the document were blocked.
+	Reason string `json:"reason"`
 }
 
 type signatureRequested struct {
@@ -269,7 +271,7 @@ func (f *Feature) handleRequestSignature(s *api.Server) http.Handler {
 			if err != nil {
 				return commands.Result{}, nil, err
 			}
-			res, reqID, err := f.commands.RequestSignature(ctx, meta, mux.Vars(r)["id"], b.SignerAccountID)
+			res, reqID, err := f.commands.RequestSignatureWithReason(ctx, meta, mux.Vars(r)["id"], b.SignerAccountID, b.Reason)
 			return res, signatureRequested{Position: res.Position.String(), RequestID: reqID}, err
 		})
 	})

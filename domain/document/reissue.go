@@ -1,0 +1,36 @@
+package document
+
+import (
+	"backoffice/domain"
+	"backoffice/domain/validate"
+)
+
+// MaxTANReissues is how many codes of one document may be blocked (5 wrong
+// TANs each) and simply asked again. After that every new request needs a
+// back-office decision with a reason, recorded in the event: 4 letters are
+// only 23^4 codes, and an unlimited "ask again" would let whoever holds the
+// signer's login guess on.
+const MaxTANReissues = 3
+
+// ErrTANReissueLimit refuses a new request without a reason once
+// MaxTANReissues codes of the document were blocked.
+var ErrTANReissueLimit = domain.Rule("tan_reissue_limit", "reason",
+	"The verification code of this document was blocked 3 times already. A new signature request needs a reason (a back-office decision).",
+	"De verificatiecode van dit document is al 3 keer geblokkeerd. Een nieuw verzoek tot ondertekening vraagt een reden (beslissing van de backoffice).")
+
+// ReissueReason checks the reason of a new signature request given how many
+// of the document's codes were blocked: none is needed (and none kept)
+// before MaxTANReissues, one is required from then on.
+func ReissueReason(blockedCodes int, reason string) (string, error) {
+	if blockedCodes < MaxTANReissues {
+		return "", nil
+	}
+	r, err := validate.OptionalText("reason", reason, 500)
+	if err != nil {
+		return "", err
+	}
+	if r == "" {
+		return "", ErrTANReissueLimit
+	}
+	return r, nil
+}
