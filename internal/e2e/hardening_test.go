@@ -110,3 +110,22 @@ func TestPortalMethods(t *testing.T) {
 		t.Errorf("HEAD /urenbriefjes logged in: %d", status)
 	}
 }
+
+// Issue 10 §5 in the portal: active content is refused by content and by
+// name with 415 and a Dutch message next to the file field.
+func TestPortalRefusesActiveUploads(t *testing.T) {
+	e := newEnv(t)
+	kees := e.login(t, keesEmail)
+	for name, content := range map[string]string{
+		"pagina.html":          "gewoon tekst",
+		"logo.svg":             `<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>`,
+		"start.bat":            "@echo off\r\n",
+		"factuur\u202Efdp.hta": "tekst",
+		"notitie.txt":          "Beste,\n<script>alert(1)</script>",
+	} {
+		status, body := kees.postMultipart("/overige/documenten", map[string]string{"titel": "Actief"}, name, []byte(content))
+		if status != http.StatusUnsupportedMediaType || !strings.Contains(body, "Alleen PDF-, PNG-, JPEG-, GIF- en tekstbestanden kunnen worden aangeboden.") {
+			t.Errorf("%q: %d", name, status)
+		}
+	}
+}
