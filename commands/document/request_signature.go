@@ -68,16 +68,11 @@ func (h *Handler) RequestSignatureWithReason(ctx context.Context, meta commands.
 		return commands.Result{}, "", fmt.Errorf("commands/document: unable to count blocked TANs: %w", err)
 	}
 	now := h.clock()
-	events, err := d.RequestSignature(meta.Actor, requestID, signer, blocked, now)
+	events, err := d.RequestSignatureAfterBlocks(meta.Actor, requestID, signer, blocked, blockedCodes, reason, now)
 	if err != nil {
 		return commands.Result{}, "", err
 	}
-	reissueReason, err := doc.ReissueReason(blockedCodes, reason)
-	if err != nil {
-		return commands.Result{}, "", err
-	}
-	if reissueReason != "" {
-		events[0].(*doc.SignatureRequested).ReissueReason = reissueReason
+	if events[0].(*doc.SignatureRequested).ReissueReason != "" {
 		h.log.WarnContext(ctx, "document: signature requested again after blocked codes",
 			"document_id", id, "blocked_codes", blockedCodes, "actor", meta.Actor.AccountID, "request_id", requestID)
 	}

@@ -1,6 +1,8 @@
 package document
 
 import (
+	"time"
+
 	"backoffice/domain"
 	"backoffice/domain/validate"
 )
@@ -33,4 +35,21 @@ func ReissueReason(blockedCodes int, reason string) (string, error) {
 		return "", ErrTANReissueLimit
 	}
 	return r, nil
+}
+
+// RequestSignatureAfterBlocks is RequestSignature knowing how many of the
+// document's codes were blocked (the command layer counts them): from
+// MaxTANReissues on, reason is required and recorded in the event.
+func (d *Document) RequestSignatureAfterBlocks(actor domain.Actor, requestID string, signer Signer, openBlocked bool,
+	blockedCodes int, reason string, now time.Time) ([]domain.Event, error) {
+	evs, err := d.RequestSignature(actor, requestID, signer, openBlocked, now)
+	if err != nil {
+		return nil, err
+	}
+	r, err := ReissueReason(blockedCodes, reason)
+	if err != nil {
+		return nil, err
+	}
+	evs[0].(*SignatureRequested).ReissueReason = r
+	return evs, nil
 }

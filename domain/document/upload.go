@@ -164,14 +164,15 @@ func validInvoice(in *Invoice) (*Invoice, error) {
 }
 
 // CleanFileName keeps the base name of what the browser sent, without
-// control, format or bidi characters or quotes, at most 120 characters; an
-// empty result becomes "document" with the content type's extension.
+// control, format or bidi characters, noncharacters or quotes, at most 120
+// characters; an empty result becomes "document" with the content type's
+// extension.
 func CleanFileName(name, contentType string) string {
 	name = strings.ReplaceAll(name, `\`, "/") // Windows paths
 	name = path.Base(strings.TrimSpace(name))
 	var b strings.Builder
 	for _, r := range name {
-		if invisible(r) || r == '"' || r == '/' {
+		if invisible(r) || domain.UnsafeRune(r) || r == '"' || r == '/' {
 			continue
 		}
 		b.WriteRune(r)
