@@ -182,7 +182,7 @@ func (s *Server) checkCSRF(next http.Handler) http.Handler {
 		st := state(r)
 		if isMultipart(r) {
 			// Uploads share the process's caps with the API (429).
-			uploader := r.RemoteAddr
+			uploader := "ip:" + httpx.ClientIP(r)
 			if st.user != nil {
 				uploader = st.user.Actor.AccountID
 			}
