@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/netip"
 	"slices"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 //     failure; earlier attempts are refused unchecked (ErrTooManyAttempts),
 //     even with the right password. Only that source is slowed.
 //   - src:<source>: one source across all accounts (credential stuffing).
+//     A source is the client's address; for IPv6 its /64.
 //     After MaxFailuresPerIP failures the source is refused until a window
 //     after its last failure. Behind a reverse proxy the source is the
 //     client it names (BACKOFFICE_TRUSTED_PROXIES), not the proxy.
@@ -32,9 +34,20 @@ import (
 // is counted before the password is checked (so concurrent attempts cannot
 // slip past a limit) and taken back on success.
 func accountKey(email string) string { return "acct:" + email }
-func sourceKey(ip string) string     { return "src:" + ip }
+func sourceKey(ip string) string     { return "src:" + source(ip) }
 func pairKey(email, ip string) string {
-	return "pair:" + ip + " " + email
+	return "pair:" + source(ip) + " " + email
+}
+
+// source is what throttling counts an address as: an IPv6 address by its
+// /64 (one subscriber's network, which hands its hosts any address in it),
+// everything else as it is.
+func source(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil || !a.Is6() || a.Is4In6() {
+		return ip
+	}
+	return netip.PrefixFrom(a, 64).Masked().String()
 }
 
 type failureCount struct {

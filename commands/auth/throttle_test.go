@@ -213,3 +213,22 @@ func TestUnknownEmailIsIndistinguishable(t *testing.T) {
 		}
 	}
 }
+
+// An IPv6 client picks any address of its /64: the source is the /64.
+func TestIPv6SourceIsItsSlash64(t *testing.T) {
+	ctx := testCtx(t)
+	s, pool := newService(t, auth.Config{})
+	activeAccount(t, ctx, s, pool, "acc-1", "jan@example.nl", "geheim-wachtwoord")
+	for i := range 5 {
+		ip := fmt.Sprintf("2001:db8:1:2::%x", i+1)
+		if _, _, err := s.Login(ctx, "jan@example.nl", "fout", ip, t0); !errors.Is(err, auth.ErrInvalidCredentials) {
+			t.Fatalf("failure %d: %v", i, err)
+		}
+	}
+	if _, _, err := s.Login(ctx, "jan@example.nl", "fout", "2001:db8:1:2:ffff::9", t0); !errors.Is(err, auth.ErrTooManyAttempts) {
+		t.Fatalf("another address of the same /64: %v", err)
+	}
+	if _, _, err := s.Login(ctx, "jan@example.nl", "geheim-wachtwoord", "2001:db8:1:3::1", t0); err != nil {
+		t.Fatalf("the next /64: %v", err)
+	}
+}
