@@ -87,7 +87,10 @@ func (s *Service) requiredDelay(failures, free int) time.Duration {
 // ErrTooManyAttempts and the wait.
 func (s *Service) admit(ctx context.Context, email, ip string, now time.Time) (admission, error) {
 	acctK, srcK, pairK := accountKey(email), sourceKey(ip), pairKey(email, ip)
-	keys := []string{acctK, srcK, pairK}
+	keys := []string{acctK, pairK}
+	if ip != "" { // no address (a caller without one): no source to count
+		keys = append(keys, srcK)
+	}
 	slices.Sort(keys) // one lock order for every transaction
 	stale := now.Add(-s.cfg.FailureWindow)
 	var adm admission
@@ -118,7 +121,7 @@ func (s *Service) admit(ctx context.Context, email, ip string, now time.Time) (a
 			return err
 		}
 
-		if src := counts[srcK]; src.count >= s.cfg.MaxFailuresPerIP {
+		if src, ok := counts[srcK]; ok && src.count >= s.cfg.MaxFailuresPerIP {
 			return tooEarly(src.lastFailed.Add(s.cfg.FailureWindow).Sub(now))
 		}
 		free := s.cfg.DelayAfter
