@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"backoffice/http/httpx"
+	"backoffice/projections"
 )
 
 func handleHealthz(w http.ResponseWriter, _ *http.Request) {
@@ -27,12 +28,19 @@ type projectorReady struct {
 	Lag        int    `json:"lag"`
 	LagCapped  bool   `json:"lag_capped,omitempty"`
 	LastError  string `json:"last_error,omitempty"`
+	// Failure: the event a failed projector stopped on, and why.
+	Failure *projections.EventFailure `json:"failure,omitempty"`
 }
 
-// handleReadyz answers 200 when the database and event store answer and no
-// projector has failed; it lists every projector's checkpoint, head and lag.
-// Error texts (SQL, addresses) only with details: on the internal address;
-// the public one says "failed" (issue 10 §6).
+// handleReadyz answers 200 when the database and event store answer; it
+// lists every projector's checkpoint, head and lag. A failed projector makes
+// the status "degraded" (still 200): every instance would fail on the same
+// event, and taking them all out of the load balancer would stop the
+// commands and the other read models too. The projector's entry names the
+// event and the reason.
+//
+// Error texts (SQL, addresses, the failing event) only with details: on
+// the internal address; the public one says "failed" (issue 10 §6).
 func (a *App) handleReadyz(details bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
@@ -62,15 +70,15 @@ func (a *App) handleReadyz(details bool) http.Handler {
 			pr := projectorReady{Name: s.Name, State: string(s.State), Local: s.Local, Checkpoint: s.Checkpoint.String(),
 				Head: s.Head.String(), Lag: s.Lag, LagCapped: s.LagCapped}
 			if details {
-				pr.LastError = s.LastError
+				pr.LastError, pr.Failure = s.LastError, s.Failure
 			}
-			if s.State == "failed" {
-				out.Status = "not_ready"
+			if s.State == projections.StateFailed && out.Status == "ready" {
+				out.Status = "degraded"
 			}
 			out.Projections = append(out.Projections, pr)
 		}
 		status := http.StatusOK
-		if out.Status != "ready" {
+		if out.Status == "not_ready" {
 			status = http.StatusServiceUnavailable
 		}
 		httpx.WriteJSON(w, status, out)
