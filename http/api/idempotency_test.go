@@ -1,0 +1,120 @@
+package api_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/gorilla/mux"
+
+	"backoffice/commands"
+	"backoffice/domain"
+	"backoffice/eventstore"
+	"backoffice/http/api"
+	"backoffice/internal/apitest"
+	"backoffice/internal/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+type noWait struct{}
+
+func (noWait) WaitFor(context.Context, eventstore.Position, ...string) error { return nil }
+
+// probe is a feature with one command whose outcome the test sets and
+// whose calls it records.
+type probe struct {
+	mu    sync.Mutex
+	fail  error
+	calls []commands.Meta
+}
+
+func (p *probe) Routes(r *mux.Router, s *api.Server) {
+	r.Handle("/probe", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.Command(w, r, http.StatusCreated, func(ctx context.Context, meta commands.Meta) (commands.Result, any, error) {
+			p.mu.Lock()
+			defer p.mu.Unlock()
+			p.calls = append(p.calls, meta)
+			if err := p.fail; err != nil {
+				p.fail = nil
+				return commands.Result{}, nil, err
+			}
+			return commands.Result{}, nil, nil
+		})
+	})).Methods(http.MethodPost)
+}
+
+func (p *probe) last() commands.Meta {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.calls[len(p.calls)-1]
+}
+
+func newProbe(t *testing.T) (*probe, func(key, body string) int) {
+	t.Helper()
+	pool := pgtest.Pool(t, pgtest.NewDBFromTemplate(t, "api", apitest.Migrate))
+	p := &probe{}
+	s, err := api.New(api.Deps{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Pool: pool,
+		Auth: apitest.Auth(apitest.Actors()), Wait: noWait{}, Features: []api.Feature{p}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	return p, func(key, body string) int {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/api/v1/probe", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set(apitest.ActorHeader, "worker1")
+		req.Header.Set("Idempotency-Key", key)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = res.Body.Close()
+		return res.StatusCode
+	}
+}
+
+// TestFailedCommandLeavesItsKeyForARetry: a command that failed on our
+// side may have appended before it failed; its key must stay claimed for
+// the retry to take over at once with meta.Retry (so the handler looks for
+// what the first attempt appended), not be released for a fresh run.
+func TestFailedCommandLeavesItsKeyForARetry(t *testing.T) {
+	p, post := newProbe(t)
+	p.fail = errors.New("connection reset after the append")
+	if got := post("k1", `{"a":1}`); got != http.StatusInternalServerError {
+		t.Fatalf("failing command: %d, want 500", got)
+	}
+	if got := post("k1", `{"a":1}`); got != http.StatusCreated {
+		t.Fatalf("retry after a failure: %d, want 201 (taken over at once)", got)
+	}
+	if m := p.last(); !m.Retry || m.Command == "" {
+		t.Fatalf("retry ran with Retry=%t Command=%q, want Retry and the request's identity", m.Retry, m.Command)
+	}
+	if got := post("k1", `{"a":2}`); got != http.StatusUnprocessableEntity {
+		t.Fatalf("another request under the key: %d, want 422", got)
+	}
+}
+
+// TestRefusedCommandReleasesItsKey: a refusal stored nothing; a corrected
+// retry under the same key runs as a fresh command.
+func TestRefusedCommandReleasesItsKey(t *testing.T) {
+	p, post := newProbe(t)
+	p.fail = domain.Invalid("bad", "a", "bad", "fout")
+	if got := post("k1", `{"a":1}`); got != http.StatusBadRequest {
+		t.Fatalf("refused command: %d, want 400", got)
+	}
+	if got := post("k1", `{"a":2}`); got != http.StatusCreated {
+		t.Fatalf("corrected retry: %d, want 201", got)
+	}
+	if m := p.last(); m.Retry {
+		t.Fatal("a fresh run after a refusal ran with Retry")
+	}
+}
