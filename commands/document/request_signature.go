@@ -59,7 +59,13 @@ func (h *Handler) RequestSignature(ctx context.Context, meta commands.Meta, id, 
 	if err != nil {
 		return commands.Result{}, "", err
 	}
-	res, err := commands.Save(ctx, h.store, st, meta, now, events...)
+	save := meta
+	if save.IdempotencyKey != "" {
+		// A new request under a reused key (the one before it expired or
+		// was blocked) is a new command, not a retry of the first.
+		save.Command += "|after request " + d.Request().ID
+	}
+	res, err := commands.Save(ctx, h.store, st, save, now, events...)
 	if err != nil {
 		return commands.Result{}, "", err
 	}
