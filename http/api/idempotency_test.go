@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -56,6 +57,19 @@ func (p *probe) last() commands.Meta {
 	return p.calls[len(p.calls)-1]
 }
 
+type answer struct {
+	status           int
+	retryAfter, body string
+}
+
+var lastAnswer answer
+
+func postFull(t *testing.T, post func(key, body string) int, key, body string) answer {
+	t.Helper()
+	post(key, body)
+	return lastAnswer
+}
+
 func newProbe(t *testing.T) (*probe, func(key, body string) int) {
 	t.Helper()
 	pool := pgtest.Pool(t, pgtest.NewDBFromTemplate(t, "api", apitest.Migrate))
@@ -77,7 +91,9 @@ func newProbe(t *testing.T) (*probe, func(key, body string) int) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		b, _ := io.ReadAll(res.Body)
 		_ = res.Body.Close()
+		lastAnswer = answer{res.StatusCode, res.Header.Get("Retry-After"), string(b)}
 		return res.StatusCode
 	}
 }
@@ -116,5 +132,20 @@ func TestRefusedCommandReleasesItsKey(t *testing.T) {
 	}
 	if m := p.last(); m.Retry {
 		t.Fatal("a fresh run after a refusal ran with Retry")
+	}
+}
+
+// TestOutageAnswers503: a command that finds the event store unavailable
+// answers 503 with Retry-After and the JSON error, and its retry (same
+// key) runs at once once the store is back.
+func TestOutageAnswers503(t *testing.T) {
+	p, post := newProbe(t)
+	p.fail = fmt.Errorf("commands: append: %w", eventstore.ErrUnavailable)
+	res := postFull(t, post, "k1", `{}`)
+	if res.status != http.StatusServiceUnavailable || res.retryAfter == "" || !strings.Contains(res.body, `"code":"unavailable"`) {
+		t.Fatalf("outage answered %d (Retry-After %q) %s", res.status, res.retryAfter, res.body)
+	}
+	if got := post("k1", `{}`); got != http.StatusCreated {
+		t.Fatalf("retry after the outage: %d, want 201", got)
 	}
 }

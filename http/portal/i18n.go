@@ -57,6 +57,7 @@ var catalogue = map[string]map[string]string{
 		"forgot.submit": "Verstuur de link",
 
 		"error.title": "Dat lukte niet", "error.home": "Naar de startpagina",
+		"unavailable.title": "Even geduld",
 
 		"home.title": "Home", "home.status": "Statusoverzicht van de uren",
 		"home.waiting":  "Er wachten %d urenbriefjes op u.",
@@ -250,6 +251,7 @@ var catalogue = map[string]map[string]string{
 		"forgot.submit": "Send the link",
 
 		"error.title": "That did not work", "error.home": "Go to the home page",
+		"unavailable.title": "One moment, please",
 
 		"home.title": "Home", "home.status": "Status overview of the hours",
 		"home.waiting":  "%d timesheets are waiting for you.",
