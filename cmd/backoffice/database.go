@@ -59,6 +59,10 @@ func openDatabase(ctx context.Context, cfg config.Config, log *slog.Logger) (*da
 	// Another backoffice process (serve) may already run this cluster: join it.
 	if conn := joinEmbedded(ctx, dataDir); conn != "" {
 		log.Info("using the embedded PostgreSQL started by another process", "data_dir", dataDir)
+		// One whose starter died (kill -9 of serve) is ours to restart.
+		if sup, found, err := pglaunch.AdoptOrphan(pglaunch.Options{DataDir: dataDir, Logger: log}); err == nil && found {
+			db.cluster = sup
+		}
 		db.Pool, err = connect(ctx, conn)
 		return db, err
 	}

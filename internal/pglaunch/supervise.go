@@ -49,6 +49,11 @@ func Supervise(ctx context.Context, opts Options) (*Supervisor, error) {
 	if err != nil {
 		return nil, err
 	}
+	return newSupervisor(c, opts), nil
+}
+
+// newSupervisor supervises the running cluster c.
+func newSupervisor(c *Cluster, opts Options) *Supervisor {
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -61,7 +66,7 @@ func Supervise(ctx context.Context, opts Options) (*Supervisor, error) {
 		stopping: make(chan struct{}), cancel: cancel, done: make(chan struct{})}
 	c.removeDirs = nil
 	go s.run(runCtx)
-	return s, nil
+	return s
 }
 
 // ConnString is the current cluster's connection string (see
