@@ -24,8 +24,9 @@ import (
 // claims the key, runs and stores the answer; a retry gets the stored answer.
 // A different request under the same key is refused (422); a retry while
 // the first is still running gets 409. A claim left without an answer for
-// longer than staleClaim (its process died mid-request) is taken over by
-// the next retry, and so is one whose command failed on our side (5xx: its
+// longer than staleClaim, or whose process died mid-request (kill -9: its
+// liveness lock is gone), is taken over by the next retry, and so is one
+// whose command failed on our side (5xx: its
 // append may have committed before the failure). Such a retry runs with
 // meta.Retry: the handler answers from the events the first attempt
 // appended, if any, and the event IDs come from the key and the request
@@ -46,17 +47,20 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, meta command
 	meta.Command = hash
 	ctx := r.Context()
 
-	tag, err := s.Pool.Exec(ctx, `INSERT INTO idempotency_keys (actor_id, key, request_hash) VALUES ($1, $2, $3)
-		ON CONFLICT DO NOTHING`, meta.Actor.AccountID, meta.IdempotencyKey, hash)
+	tag, err := s.Pool.Exec(ctx, `INSERT INTO idempotency_keys (actor_id, key, request_hash, claimed_by) VALUES ($1, $2, $3, $4)
+		ON CONFLICT DO NOTHING`, meta.Actor.AccountID, meta.IdempotencyKey, hash, s.instance)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
 	if tag.RowsAffected() == 0 {
-		tag, err = s.Pool.Exec(ctx, `UPDATE idempotency_keys SET created_at = now()
+		// Taken over when stale, or at once when the claiming process is
+		// gone: its liveness lock is free (see holdLiveness).
+		tag, err = s.Pool.Exec(ctx, `UPDATE idempotency_keys SET created_at = now(), claimed_by = $5
 			WHERE actor_id = $1 AND key = $2 AND request_hash = $3 AND status IS NULL
-			AND created_at < now() - make_interval(secs => $4)`,
-			meta.Actor.AccountID, meta.IdempotencyKey, hash, staleClaim.Seconds())
+			AND (created_at < now() - make_interval(secs => $4)
+				OR (claimed_by IS NOT NULL AND pg_try_advisory_xact_lock($6, claimed_by)))`,
+			meta.Actor.AccountID, meta.IdempotencyKey, hash, staleClaim.Seconds(), s.instance, claimLockClass)
 		if err != nil {
 			s.Error(w, r, err)
 			return

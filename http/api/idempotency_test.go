@@ -11,8 +11,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/gorilla/mux"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"backoffice/commands"
 	"backoffice/domain"
@@ -34,14 +36,29 @@ type probe struct {
 	mu    sync.Mutex
 	fail  error
 	calls []commands.Meta
+	block chan struct{} // the first call waits for it
+	pool  *pgxpool.Pool
+}
+
+func (p *probe) count() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.calls)
 }
 
 func (p *probe) Routes(r *mux.Router, s *api.Server) {
 	r.Handle("/probe", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.Command(w, r, http.StatusCreated, func(ctx context.Context, meta commands.Meta) (commands.Result, any, error) {
 			p.mu.Lock()
-			defer p.mu.Unlock()
 			p.calls = append(p.calls, meta)
+			block := p.block
+			p.block = nil
+			p.mu.Unlock()
+			if block != nil {
+				<-block
+			}
+			p.mu.Lock()
+			defer p.mu.Unlock()
 			if err := p.fail; err != nil {
 				p.fail = nil
 				return commands.Result{}, nil, err
@@ -73,7 +90,7 @@ func postFull(t *testing.T, post func(key, body string) int, key, body string) a
 func newProbe(t *testing.T) (*probe, func(key, body string) int) {
 	t.Helper()
 	pool := pgtest.Pool(t, pgtest.NewDBFromTemplate(t, "api", apitest.Migrate))
-	p := &probe{}
+	p := &probe{pool: pool}
 	s, err := api.New(api.Deps{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Pool: pool,
 		Auth: apitest.Auth(apitest.Actors()), Wait: noWait{}, Features: []api.Feature{p}})
 	if err != nil {
@@ -147,5 +164,32 @@ func TestOutageAnswers503(t *testing.T) {
 	}
 	if got := post("k1", `{}`); got != http.StatusCreated {
 		t.Fatalf("retry after the outage: %d, want 201", got)
+	}
+}
+
+// TestClaimOfADeadProcessIsTakenOverAtOnce: a key claimed by a request
+// that is still running answers 409 in progress; a key whose claiming
+// process is gone (kill -9: its liveness lock went with its connections)
+// is taken over by the retry at once, not after three minutes.
+func TestClaimOfADeadProcessIsTakenOverAtOnce(t *testing.T) {
+	p, post := newProbe(t)
+	release := make(chan struct{})
+	p.block = release
+	first := make(chan int, 1)
+	go func() { first <- post("k1", `{}`) }()
+	defer func() { close(release); <-first }() // also when the test fails
+	deadline := time.Now().Add(10 * time.Second)
+	for p.count() == 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if got := postFull(t, post, "k1", `{}`); got.status != http.StatusConflict || !strings.Contains(got.body, "idempotency_key_in_progress") {
+		t.Fatalf("retry while the first runs: %d %s, want 409 in progress", got.status, got.body)
+	}
+	// The claimer dies: its claim now names a process that holds no lock.
+	if _, err := p.pool.Exec(context.Background(), `UPDATE idempotency_keys SET claimed_by = claimed_by # 1 WHERE key = 'k1'`); err != nil {
+		t.Fatal(err)
+	}
+	if got := post("k1", `{}`); got != http.StatusCreated {
+		t.Fatalf("retry after the claimer died: %d, want 201 (taken over at once)", got)
 	}
 }

@@ -52,6 +52,9 @@ type Feature interface {
 type Server struct {
 	Deps
 	router *mux.Router
+	// instance names this process in its claims on idempotency keys; a
+	// liveness lock on it tells others whether the claimer still runs.
+	instance int32
 }
 
 // New builds the API handler; mount it at /api/v1.
@@ -65,7 +68,13 @@ func New(d Deps) (*Server, error) {
 	if d.WaitTimeout == 0 {
 		d.WaitTimeout = 5 * time.Second
 	}
-	s := &Server{Deps: d, router: mux.NewRouter()}
+	s := &Server{Deps: d, router: mux.NewRouter(), instance: newInstanceID()}
+	held := make(chan struct{})
+	go holdLiveness(d.Pool, s.instance, held)
+	select {
+	case <-held:
+	case <-time.After(5 * time.Second): // the database is away: it is taken when it is back
+	}
 	s.routes()
 	return s, nil
 }
