@@ -9,14 +9,14 @@ import (
 	"time"
 )
 
-// Restart back-off of a supervised cluster: the first restart comes after
-// minBackoff, each failed attempt doubles the pause up to maxBackoff. A
-// server that ran for stableAfter before it died starts again from
-// minBackoff.
+// Restart back-off of a supervised cluster: a server that ran for
+// stableAfter before it died is started again after minBackoff; one that
+// dies sooner (a crash loop), or a start that fails, doubles the pause up
+// to maxBackoff.
 const (
 	minBackoff  = 250 * time.Millisecond
 	maxBackoff  = 30 * time.Second
-	stableAfter = time.Minute
+	stableAfter = 5 * time.Second
 )
 
 // Supervisor keeps a cluster running: when the postmaster exits without

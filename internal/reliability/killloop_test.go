@@ -67,11 +67,14 @@ func TestKillLoop(t *testing.T) {
 	}
 	serveDone := time.Since(started)
 	// Phase 2: kill -9 the postmaster; serve stays up and the supervisor
-	// brings the database back by itself.
+	// brings the database back by itself. Kills are spaced so the server
+	// ran 5 s (pglaunch's stableAfter): a server that dies sooner is
+	// treated as a crash loop and restarted with a growing back-off.
 	var recoveries []time.Duration
+	upSince := time.Now()
 	for k := 1; k <= nPostmaster; k++ {
 		d.waitProgress(t, 2*time.Minute)
-		time.Sleep(time.Duration(100+rand.IntN(500)) * time.Millisecond)
+		time.Sleep(time.Until(upSince.Add(5*time.Second)) + time.Duration(100+rand.IntN(500))*time.Millisecond)
 		old := s.postmaster()
 		if err := syscall.Kill(old, syscall.SIGKILL); err != nil {
 			t.Fatalf("kill postmaster %d: %v", old, err)
@@ -87,6 +90,7 @@ func TestKillLoop(t *testing.T) {
 			}
 			time.Sleep(20 * time.Millisecond)
 		}
+		upSince = time.Now()
 		d.waitProgress(t, 2*time.Minute)
 		recoveries = append(recoveries, time.Since(killed))
 	}
@@ -448,7 +452,9 @@ func (d *driver) maxPosition() string {
 	return best
 }
 
-func sheetPath(p string, week ts.ISOWeek) string { return "/api/v1/timesheets/" + p + "/" + week.String() }
+func sheetPath(p string, week ts.ISOWeek) string {
+	return "/api/v1/timesheets/" + p + "/" + week.String()
+}
 
 func (d *driver) newOp(sheet, seq int) *op {
 	p := placements[sheet]
