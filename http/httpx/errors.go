@@ -31,6 +31,8 @@ func Status(err error) int {
 		return http.StatusServiceUnavailable
 	case errors.Is(err, context.DeadlineExceeded):
 		return http.StatusGatewayTimeout
+	case errors.Is(err, eventstore.ErrAppendTooLarge):
+		return http.StatusRequestEntityTooLarge
 	}
 	switch domain.KindOf(err) {
 	case domain.KindInvalid:
@@ -73,6 +75,11 @@ func Detail(err error, lang string) ErrorDetail {
 			return ErrorDetail{Code: "unavailable", Message: "Even geduld: de dienst is een ogenblik niet bereikbaar. Probeer het over een paar seconden opnieuw."}
 		}
 		return ErrorDetail{Code: "unavailable", Message: "the service is unavailable for a moment; try again in a few seconds"}
+	case http.StatusRequestEntityTooLarge:
+		if lang == "nl" {
+			return ErrorDetail{Code: "append_too_large", Message: "Deze wijziging is te groot om in één keer op te slaan. Splits haar op in kleinere delen."}
+		}
+		return ErrorDetail{Code: "append_too_large", Message: "this change is too large to store at once; split it into smaller parts"}
 	case http.StatusGatewayTimeout:
 		if lang == "nl" {
 			return ErrorDetail{Code: "timeout", Message: "Het duurde te lang; probeer het later opnieuw."}
