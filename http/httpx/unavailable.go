@@ -2,6 +2,7 @@ package httpx
 
 import (
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"strconv"
@@ -31,7 +32,9 @@ func unavailable(err error) bool {
 	}
 	var connectErr *pgconn.ConnectError
 	var netErr net.Error
-	return errors.As(err, &connectErr) || errors.As(err, &netErr)
+	// A connection that broke mid-answer (the server was killed) ends in
+	// an unexpected EOF.
+	return errors.As(err, &connectErr) || errors.As(err, &netErr) || errors.Is(err, io.ErrUnexpectedEOF)
 }
 
 // SetRetryAfter adds Retry-After to a 503 answer.

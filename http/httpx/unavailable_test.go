@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -46,6 +47,7 @@ func TestOutageIs503(t *testing.T) {
 		"connection refused":      fmt.Errorf("readmodel: overview: %w", refusedConnect(t)),
 		"server shutting down":    &pgconn.PgError{Code: "57P01", Message: "terminating connection due to administrator command"},
 		"server starting up":      &pgconn.PgError{Code: "57P03", Message: "the database system is starting up"},
+		"connection broke":        fmt.Errorf("commands: load timesheet-1: eventstore/postgres: read_stream: %w", io.ErrUnexpectedEOF),
 	}
 	for name, err := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -143,7 +143,7 @@ func TestKillLoop(t *testing.T) {
 		t.Fatalf("the supervisor logged %d restarts for %d postmaster kills", restarts, nPostmaster)
 	}
 	if st.serverErrors > 0 {
-		t.Fatalf("%d answers were 500 while a component was down; an outage must answer 503", st.serverErrors)
+		t.Fatalf("%d answers were 500 while a component was down; an outage must answer 503:\n%s", st.serverErrors, s.failures(10))
 	}
 	if st.noRetryAfter > 0 {
 		t.Fatalf("%d × 503 without Retry-After", st.noRetryAfter)
@@ -314,6 +314,26 @@ func (s *serve) log() string {
 }
 
 func (s *serve) count(what string) int { return strings.Count(s.log(), what) }
+
+// failures are the logged errors of up to n requests answered 500.
+func (s *serve) failures(n int) string {
+	lines := strings.Split(s.log(), "\n")
+	ids := map[string]bool{}
+	for _, l := range lines {
+		if strings.Contains(l, "status=500") {
+			if i := strings.Index(l, "request_id="); i >= 0 && len(ids) < n {
+				ids[strings.Fields(l[i:])[0]] = true
+			}
+		}
+	}
+	var out []string
+	for _, l := range lines {
+		if i := strings.Index(l, "request_id="); i >= 0 && ids[strings.Fields(l[i:])[0]] && !strings.Contains(l, "msg=http ") {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
 
 func (s *serve) logTail() string {
 	l := s.log()
