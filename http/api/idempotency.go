@@ -26,8 +26,8 @@ import (
 // the first is still running gets 409. A claim left without an answer for
 // longer than staleClaim, or whose process died mid-request (kill -9: its
 // liveness lock is gone), is taken over by the next retry, and so is one
-// whose command failed on our side (5xx: its
-// append may have committed before the failure). Such a retry runs with
+// whose command failed on our side (5xx: its append may have committed
+// before the failure). Such a retry runs with
 // meta.Retry: the handler answers from the events the first attempt
 // appended, if any, and the event IDs come from the key and the request
 // alone, so the store refuses to append them twice.
@@ -42,7 +42,7 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, meta command
 		return
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
-	sum := sha256.Sum256(append([]byte(r.Method+" "+r.URL.Path+"\n"), body...))
+	sum := sha256.Sum256(append([]byte(r.Method+" "+r.URL.Path+"\n"), canonicalBody(body)...))
 	hash := hex.EncodeToString(sum[:])
 	meta.Command = hash
 	ctx := r.Context()
