@@ -90,7 +90,10 @@ func TestKillLoop(t *testing.T) {
 			}
 			time.Sleep(20 * time.Millisecond)
 		}
-		d.waitProgress(t, 2*time.Minute)
+		if !d.progressed(2 * time.Minute) {
+			t.Fatalf("kill %d: a new postmaster (pid %d) runs, but no command was acknowledged for 2 minutes; the last answers: %s\n%s",
+				k, s.postmaster(), d.lastAnswers(), s.logTail())
+		}
 		recoveries = append(recoveries, time.Since(killed))
 		upSince = time.Now() // the server is ready: it answers commands
 	}
@@ -443,6 +446,19 @@ func (d *driver) allOps() []*op {
 	return append([]*op(nil), d.ops...)
 }
 
+// progressed waits until one more command was acknowledged.
+func (d *driver) progressed(limit time.Duration) bool {
+	n := d.acks.Load()
+	deadline := time.Now().Add(limit)
+	for d.acks.Load() <= n {
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return true
+}
+
 // waitProgress waits until one more command was acknowledged.
 func (d *driver) waitProgress(t *testing.T, limit time.Duration) {
 	t.Helper()
@@ -450,10 +466,28 @@ func (d *driver) waitProgress(t *testing.T, limit time.Duration) {
 	deadline := time.Now().Add(limit)
 	for d.acks.Load() <= n {
 		if time.Now().After(deadline) {
-			t.Fatalf("no command was acknowledged for %s", limit)
+			t.Fatalf("no command was acknowledged for %s; the last answers: %s", limit, d.lastAnswers())
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// lastAnswers is what each sheet's newest command got last.
+func (d *driver) lastAnswers() string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	newest := map[int]*op{}
+	for _, o := range d.ops {
+		newest[o.sheet] = o
+	}
+	var b strings.Builder
+	for i := range placements {
+		if o := newest[i]; o != nil {
+			fmt.Fprintf(&b, "\n  %s %s: %.300s", o.key, o.kind, o.last)
+		}
+	}
+	fmt.Fprintf(&b, "\n  stats %+v", d.st)
+	return b.String()
 }
 
 func (d *driver) maxPosition() string {
