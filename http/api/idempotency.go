@@ -48,7 +48,7 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, meta command
 	ctx := r.Context()
 
 	tag, err := s.Pool.Exec(ctx, `INSERT INTO idempotency_keys (actor_id, key, request_hash, claimed_by) VALUES ($1, $2, $3, $4)
-		ON CONFLICT DO NOTHING`, meta.Actor.AccountID, meta.IdempotencyKey, hash, s.instance)
+		ON CONFLICT DO NOTHING`, meta.Actor.AccountID, meta.IdempotencyKey, hash, s.instance.Load())
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -60,7 +60,7 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, meta command
 			WHERE actor_id = $1 AND key = $2 AND request_hash = $3 AND status IS NULL
 			AND (created_at < now() - make_interval(secs => $4)
 				OR (claimed_by IS NOT NULL AND pg_try_advisory_xact_lock($6, claimed_by)))`,
-			meta.Actor.AccountID, meta.IdempotencyKey, hash, staleClaim.Seconds(), s.instance, claimLockClass)
+			meta.Actor.AccountID, meta.IdempotencyKey, hash, staleClaim.Seconds(), s.instance.Load(), claimLockClass)
 		if err != nil {
 			s.Error(w, r, err)
 			return

@@ -193,3 +193,52 @@ func TestClaimOfADeadProcessIsTakenOverAtOnce(t *testing.T) {
 		t.Fatalf("retry after the claimer died: %d, want 201 (taken over at once)", got)
 	}
 }
+
+// TestClaimFromBeforeADatabaseRestartIsTakenOver: when the database
+// restarts, the claims of requests that were running then (and failed with
+// it) must not look alive once the process locks its liveness again: it
+// locks a new ID, so the old claims are taken over at once. (The kill loop
+// stalled on this: every retry answered 409 in progress for 3 minutes.)
+func TestClaimFromBeforeADatabaseRestartIsTakenOver(t *testing.T) {
+	p, post := newProbe(t)
+	release := make(chan struct{})
+	p.block = release
+	first := make(chan int, 1)
+	go func() { first <- post("k1", `{}`) }()
+	defer func() { close(release); <-first }()
+	deadline := time.Now().Add(10 * time.Second)
+	for p.count() == 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if got := post("k1", `{}`); got != http.StatusConflict {
+		t.Fatalf("retry while the first runs: %d, want 409", got)
+	}
+	ctx := context.Background()
+	held := func() (ids []int64) {
+		rows, err := p.pool.Query(ctx, `SELECT objid::bigint FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND granted`, 0x69646b79)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			_ = rows.Scan(&id)
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	before := held()
+	// The database session of the liveness lock breaks, as in a restart.
+	if _, err := p.pool.Exec(ctx, `SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND classid = $1`, 0x69646b79); err != nil {
+		t.Fatal(err)
+	}
+	for time.Now().Before(deadline.Add(10 * time.Second)) {
+		if now := held(); len(now) > 0 && (len(before) == 0 || now[0] != before[0]) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if got := post("k1", `{}`); got != http.StatusCreated {
+		t.Fatalf("retry of a claim from before the restart: %d, want 201 (taken over)", got)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -23,15 +24,18 @@ func newInstanceID() int32 {
 }
 
 // holdLiveness keeps a session-level advisory lock on (claimLockClass, id)
-// for as long as the process lives, on a connection taken out of the pool.
-// When the process dies (kill -9) PostgreSQL ends that session and drops
-// the lock, so a retry that finds this process's unanswered claim can tell
-// at once that nobody is working on it any more and take it over, instead
-// of waiting staleClaim (three minutes). After the database restarts it
-// takes the lock again. It closes held once it holds the lock the first
-// time, and returns when the pool is closed.
-func holdLiveness(pool *pgxpool.Pool, id int32, held chan<- struct{}) {
+// for as long as the process lives, on a connection taken out of the pool,
+// and keeps the ID it holds in *current: claims name it. When the process
+// dies (kill -9) PostgreSQL ends that session and drops the lock, so a
+// retry that finds this process's unanswered claim can tell at once that
+// nobody is working on it any more and take it over, instead of waiting
+// staleClaim (three minutes). When the session breaks (the database
+// restarted) it locks a new ID: claims made before, whose requests failed
+// with the database, stay free to take over. It closes held once it holds
+// a lock the first time, and returns when the pool is closed.
+func holdLiveness(pool *pgxpool.Pool, current *atomic.Int32, held chan<- struct{}) {
 	for {
+		id := newInstanceID()
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		conn, err := pool.Acquire(ctx)
 		cancel()
@@ -46,6 +50,9 @@ func holdLiveness(pool *pgxpool.Pool, id int32, held chan<- struct{}) {
 		ctx, cancel = context.WithTimeout(context.Background(), 10*time.Second)
 		_, err = c.Exec(ctx, `SELECT pg_advisory_lock($1, $2)`, claimLockClass, id)
 		cancel()
+		if err == nil {
+			current.Store(id)
+		}
 		if err == nil && held != nil {
 			close(held)
 			held = nil
