@@ -14,7 +14,7 @@ SCREENSHOTS ?= $(CURDIR)/test-artifacts/screenshots
 
 ENSURE := bash internal/tools/ensure.sh
 
-.PHONY: run test bench reliability vet fmt lint ensure-postgres ensure-chromium
+.PHONY: run test bench bench-load reliability vet fmt lint ensure-postgres ensure-chromium
 
 run: ensure-postgres
 	$(GO) run ./cmd/backoffice serve
@@ -31,6 +31,13 @@ bench: ensure-postgres
 # short one (5 kill points each).
 reliability: ensure-postgres
 	BACKOFFICE_KILL_SERVE=50 BACKOFFICE_KILL_POSTMASTER=16 $(GO) test -count=1 -v -run '^TestKillLoop$$' -timeout 30m ./internal/reliability/
+
+# One command on the path a real request takes, in process: the whole
+# application with every projector, a real login, Idempotency-Keys, fsync on;
+# commands/s, p50/p99, visibility lag, PostgreSQL transactions and WAL per
+# command (docs/BENCHMARKS.md §9).
+bench-load: ensure-postgres
+	$(GO) test ./internal/app/ -run '^$$' -bench BenchmarkCommandPath -benchtime 300x -timeout 20m
 
 vet:
 	$(GO) vet ./...

@@ -33,6 +33,7 @@ var Events = domain.NewRegistry(
 	&TimeEntryAdded{}, &TimeEntryChanged{}, &TimeEntryRemoved{},
 	&ExpenseAdded{}, &ExpenseRemoved{}, &RemarkAdded{},
 	&Offered{}, &StepApproved{}, &Rejected{}, &Approved{}, &Imported{},
+	&Reopened{}, // reopen.go
 )
 
 // Line is an hour line: one hour type with minutes per day, Monday first.

@@ -42,6 +42,12 @@ func fullHistory(t *testing.T) []domain.Event {
 		approve(client, tr),
 		approve(intermediary, tr),
 		imported("batch-2026-05"),
+		// reopen.go: a correction after import, a third round.
+		func(a *ts.Timesheet) ([]domain.Event, error) { return a.Reopen(backoffice, "Correctie dinsdag", now) },
+		offer(worker, tr),
+		approve(client, tr),
+		approve(intermediary, tr),
+		imported("batch-2026-06"),
 	)
 }
 
@@ -80,7 +86,7 @@ func TestEventsRoundTrip(t *testing.T) {
 	a, b := ts.Load(evs), ts.Load(decoded)
 	if a.ContentHash() != b.ContentHash() || a.Status() != b.Status() || a.DayTotals() != b.DayTotals() ||
 		!reflect.DeepEqual(a.Expenses(), b.Expenses()) || !reflect.DeepEqual(a.Remarks(), b.Remarks()) ||
-		!reflect.DeepEqual(a.Steps(), b.Steps()) || a.Status() != ts.StatusImported || a.Round() != 2 {
+		!reflect.DeepEqual(a.Steps(), b.Steps()) || a.Status() != ts.StatusImported || a.Round() != 3 {
 		t.Fatalf("replay of decoded events differs")
 	}
 	if len(a.Entries()) != 2 || len(b.Entries()) != 2 || a.Entries()[0].Worked.Minutes != b.Entries()[0].Worked.Minutes {
@@ -92,7 +98,7 @@ func TestEventTypeNamesAreStable(t *testing.T) {
 	want := []string{
 		"timesheet.approved", "timesheet.expense_added", "timesheet.expense_removed", "timesheet.imported",
 		"timesheet.line_set", "timesheet.line_wiped", "timesheet.offered", "timesheet.opened",
-		"timesheet.rejected", "timesheet.remark_added", "timesheet.step_approved",
+		"timesheet.rejected", "timesheet.remark_added", "timesheet.reopened", "timesheet.step_approved",
 		"timesheet.time_entry_added", "timesheet.time_entry_changed", "timesheet.time_entry_removed",
 	}
 	if got := ts.Events.Types(); !reflect.DeepEqual(got, want) {

@@ -187,6 +187,8 @@ func (t *Timesheet) Apply(e domain.Event) {
 	case *Imported:
 		t.status = StatusImported
 		t.importBatch = e.ImportBatch
+	case *Reopened:
+		t.applyReopened(e) // reopen.go
 	default:
 		t.version-- // not ours: no change
 	}

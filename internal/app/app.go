@@ -26,6 +26,7 @@ import (
 	"backoffice/http/api"
 	"backoffice/http/httpx"
 	"backoffice/notify/mail"
+	"backoffice/notify/schedule"
 	"backoffice/projections"
 	"backoffice/readmodel"
 )
@@ -51,6 +52,8 @@ type Options struct {
 	MasterKey []byte
 	// PublicURL is the portal's base URL for links in mails.
 	PublicURL string
+	// Reminders is the weekly reminder schedule (nil: schedule.DefaultPlan).
+	Reminders schedule.Plan
 	// MailSender delivers mail: an SMTP sender, or a file outbox in the
 	// embedded default.
 	MailSender mail.Sender

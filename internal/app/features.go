@@ -104,6 +104,9 @@ func newFeatures(ctx context.Context, o Options) (*features, error) {
 	if err := f.addDocuments(o, disp); err != nil {
 		return nil, wrap(err)
 	}
+	if err := f.addNotify(o, disp); err != nil {
+		return nil, wrap(err)
+	}
 	f.background = append(f.background, housekeeping(o.Pool, authSvc, f.docCommands, o.Clock, o.Log.With("component", "housekeeping")))
 	return f, nil
 }
@@ -140,8 +143,12 @@ func (f *features) addPayroll(o Options) error {
 	if err != nil {
 		return err
 	}
+	exports, err := newPayrollExports(o, f.tsCommands)
+	if err != nil {
+		return err
+	}
 	f.projectors = append(f.projectors, rmpayroll.Projectors()...)
-	f.api = append(f.api, feature)
+	f.api = append(f.api, feature, exports)
 	return nil
 }
 
