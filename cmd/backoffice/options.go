@@ -27,7 +27,7 @@ func appOptions(cfg config.Config, getenv func(string) string, db *database, es 
 	o := app.Options{
 		Pool: db.Pool, Store: es.Store, Log: log, StoreCheck: es.Check,
 		WaitTimeout: cfg.ReadYourWritesTimeout, MasterKey: key, PublicURL: cfg.PublicURL, Demo: cfg.Demo, Reminders: cfg.Reminders,
-		PrivateOps: cfg.InternalAddr != "",
+		PrivateOps: cfg.InternalAddr != "", TrustedProxies: cfg.TrustedProxies,
 	}
 	if cfg.SMTPURL != "" {
 		s, err := mail.NewSMTPSender(mail.SMTPConfig{URL: cfg.SMTPURL, From: cfg.MailFrom})

@@ -49,6 +49,10 @@ func Status(err error) int {
 		return http.StatusForbidden
 	case domain.KindTooMany:
 		return http.StatusTooManyRequests
+	case domain.KindTooLarge:
+		return http.StatusRequestEntityTooLarge
+	case domain.KindUnsupportedMedia:
+		return http.StatusUnsupportedMediaType
 	}
 	return http.StatusInternalServerError
 }
@@ -100,6 +104,6 @@ func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 		log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path,
 			"request_id", RequestID(r.Context()), "err", err)
 	}
-	SetRetryAfter(w, status)
+	SetOutageRetryAfter(w, status)
 	WriteJSON(w, status, ErrorBody{Error: Detail(err, "en")})
 }

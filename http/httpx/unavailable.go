@@ -37,8 +37,8 @@ func unavailable(err error) bool {
 	return errors.As(err, &connectErr) || errors.As(err, &netErr) || errors.Is(err, io.ErrUnexpectedEOF)
 }
 
-// SetRetryAfter adds Retry-After to a 503 answer.
-func SetRetryAfter(w http.ResponseWriter, status int) {
+// SetOutageRetryAfter adds Retry-After to a 503 answer.
+func SetOutageRetryAfter(w http.ResponseWriter, status int) {
 	if status == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", strconv.Itoa(RetryAfter))
 	}

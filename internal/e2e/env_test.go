@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"strings"
@@ -91,6 +92,8 @@ func newEnv(t *testing.T) *env {
 		Clock: func() time.Time { return now }, MasterKey: []byte("0123456789abcdef0123456789abcdef"),
 		PublicURL: base, MailSender: outbox, Outbox: outbox, Demo: true,
 		Auth: auth.Config{Params: fastArgon},
+		// The test client plays the TLS proxy: X-Forwarded-For names the user.
+		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")},
 	})
 	if err != nil {
 		t.Fatal(err)
