@@ -3,10 +3,18 @@ package portal
 import (
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"testing"
 	"time"
 
 	"backoffice/commands"
@@ -906,3 +914,86 @@ func (rp *fakeReports) HoursReport(_ context.Context, a domain.Actor, from, to t
 	})
 	return rep, nil
 }
+
+// --- the harness of the tests still on the fake (tab Overige, browser) ---
+
+type harness struct {
+	t    *testing.T
+	srv  *httptest.Server
+	fake *fakeBackend
+	docs *fakeDocuments
+	reps *fakeReports
+	c    *http.Client
+}
+
+func newHarness(t *testing.T) *harness { return newHarnessWith(t, nil) }
+
+// newHarnessWith lets a test change the dependencies before New.
+func newHarnessWith(t *testing.T, change func(*Deps)) *harness {
+	t.Helper()
+	fake := newFakeBackend()
+	docs, reps := newFakeDocuments(fake), &fakeReports{f: fake}
+	d := Deps{
+		Identity: fake, Timesheets: fake, Workers: fake, Waiter: fake, Outbox: fake, Demo: true,
+		Documents: docs, Reports: reps,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Clock: func() time.Time { return fake.now },
+	}
+	if change != nil {
+		change(&d)
+	}
+	h, err := New(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	return &harness{t: t, srv: srv, fake: fake, docs: docs, reps: reps, c: c}
+}
+
+// loginAs puts a session cookie for a into the client's jar.
+func (h *harness) loginAs(a domain.Actor, lang string) {
+	a.Language = lang
+	tok := h.fake.session(a)
+	u, _ := url.Parse(h.srv.URL)
+	h.c.Jar.SetCookies(u, []*http.Cookie{{Name: "session", Value: tok, Path: "/"}})
+}
+
+func (h *harness) get(path string) (*http.Response, string) {
+	h.t.Helper()
+	res, err := h.c.Get(h.srv.URL + path)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res, string(b)
+}
+
+func (h *harness) post(path string, form url.Values) (*http.Response, string) {
+	h.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, h.srv.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	res, err := h.c.Do(req)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res, string(b)
+}
+
+var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// token fetches page and returns its CSRF token.
+func (h *harness) token(page string) string {
+	h.t.Helper()
+	_, body := h.get(page)
+	m := csrfRE.FindStringSubmatch(body)
+	if m == nil {
+		h.t.Fatalf("no CSRF token on %s", page)
+	}
+	return m[1]
+}
+

@@ -910,3 +910,43 @@ func TestHoursReportCSV(t *testing.T) {
 		t.Fatalf("CSV\n got %q\nwant %q", body, want)
 	}
 }
+
+// TestEveryOtherPageRenders renders the document screens in Dutch and
+// English (the other screens: TestEveryPageRenders on the real app).
+func TestEveryOtherPageRenders(t *testing.T) {
+	for _, lang := range []string{"nl", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			h := newHarness(t)
+			u, _ := url.Parse(h.srv.URL)
+			h.c.Jar.SetCookies(u, []*http.Cookie{{Name: "lang", Value: lang, Path: "/"}})
+			check := func(path string) {
+				t.Helper()
+				res, body := h.get(path)
+				if res.StatusCode != http.StatusOK {
+					t.Fatalf("GET %s: %d\n%s", path, res.StatusCode, body)
+				}
+				assertPage(t, path, res, body, lang)
+			}
+			h.loginAs(clientActor, lang)
+			for _, p := range []string{"/overige/facturen", "/overige/documenten", "/overige/documenten/nieuw", "/overige/documenten/d-contract",
+				"/overige/documenten/d-id", "/overige/documenten/d-instructies", "/overige/documenten/i-0012",
+				"/documenten/d-contract/ondertekenen"} {
+				check(p)
+			}
+			h.loginAs(intermediaryActor, lang)
+			check("/overige/documenten")
+			check("/overige/facturen")
+			h.loginAs(backofficeActor, lang)
+			check("/overige/documenten")
+			check("/overige/documenten/d-id")
+			check("/overige/facturen")
+			check("/overige/documenten/nieuw")
+			check("/overige/documenten/nieuw?soort=factuur")
+			check("/overige/documenten/d-acme") // no signers
+			h.docs.mu.Lock()
+			h.docs.docs[0].expired = true // the request form with its signers
+			h.docs.mu.Unlock()
+			check("/overige/documenten/d-contract")
+		})
+	}
+}

@@ -22,6 +22,7 @@ import (
 	"backoffice/commands/auth"
 	doccmd "backoffice/commands/document"
 	"backoffice/commands/identity"
+	tscmd "backoffice/commands/timesheet"
 	"backoffice/eventstore"
 	"backoffice/http/api"
 	"backoffice/http/httpx"
@@ -75,7 +76,9 @@ type App struct {
 	// Identity runs the identity commands (bootstrap, demo seed).
 	Identity *identity.Service
 	// Documents runs the document commands (demo seed).
-	Documents  *doccmd.Handler
+	Documents *doccmd.Handler
+	// Timesheets runs the timesheet commands (test fixtures).
+	Timesheets *tscmd.Handler
 	opts       Options
 	background []func(context.Context) error
 }
@@ -116,6 +119,7 @@ func New(ctx context.Context, o Options) (*App, error) {
 	a.Projections = rt
 	a.Identity = f.identity
 	a.Documents = f.docCommands
+	a.Timesheets = f.tsCommands
 	a.background = append(a.background, rt.Run)
 	a.background = append(a.background, f.background...)
 

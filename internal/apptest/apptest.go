@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -162,5 +163,33 @@ func (e *Env) WaitForProjections(t testing.TB) {
 	defer cancel()
 	if err := e.App.Projections.WaitFor(wctx, head); err != nil {
 		t.Fatalf("projections: %v", err)
+	}
+}
+
+// Mail waits for the first mail to `to` whose subject contains subject (the
+// mail projectors and the delivery queue run in the background) and returns
+// its text.
+func (e *Env) Mail(t testing.TB, to, subject string) string {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		items, err := e.Outbox.List(100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range items {
+			if it.To != to || !strings.Contains(it.Subject, subject) {
+				continue
+			}
+			full, err := e.Outbox.Read(it.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return full.Text
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("apptest: no mail to %s about %q in the outbox", to, subject)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }

@@ -1,0 +1,251 @@
+package portal_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"backoffice/commands"
+	"backoffice/commands/identity"
+	tscmd "backoffice/commands/timesheet"
+	"backoffice/domain"
+	"backoffice/domain/client"
+	"backoffice/domain/intermediary"
+	"backoffice/domain/timesheet"
+	"backoffice/domain/worker"
+	"backoffice/internal/app"
+	"backoffice/internal/apptest"
+	"backoffice/internal/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// The portal's tests run on the real application (internal/apptest: app.New
+// on a fresh database, every projector running) with a fixed clock:
+// Wednesday 11 February 2026 12:00 in Amsterdam (week 7).
+var now = time.Date(2026, 2, 11, 12, 0, 0, 0, timesheet.Location())
+
+// The fixture's people. p1 (Jan) and p3 (Fatima, time registration) are at
+// Bakkerij Bol and Bakkerij Bol Vers, where the client enters the hours and
+// the intermediary approves; p2 (Piet) is at Rijn Transport, where the
+// worker enters and the client, then the intermediary approve.
+const (
+	clientEmail  = "klant@bakkerijbol.nl" // Els Bol, client user of Bakkerij Bol
+	client3Email = "klant@bolvers.nl"     // Bo Vers, client user of Bakkerij Bol Vers
+	client2Email = "klant@rijn.nl"        // Rik Rijn, client user of Rijn Transport
+	workerEmail  = "jan@example.nl"       // Jan de Vries, p1
+	worker2Email = "piet@example.nl"      // Piet Jansen, p2
+	interEmail   = "flex@intermediair.nl" // Flex Uitzend, intermediary of all three
+	boEmail      = "beheer@bureau.nl"
+	password     = "geheim wachtwoord 1"
+)
+
+var hourTypes = []client.HourType{
+	{Code: "100", Name: "Normale uren", Percentage: 100},
+	{Code: "125", Name: "Overuren", Percentage: 125},
+	{Code: "150", Name: "Weekenduren", Percentage: 150},
+	{Code: "ZK", Name: "Ziekte", Percentage: 100, Absence: true},
+}
+
+func wk(n int) timesheet.ISOWeek { return timesheet.ISOWeek{Year: 2026, Week: n} }
+
+// fixture is the seeded application: people, placements and timesheets in
+// every status (p1: week 1 imported, 2 approved, 3 offered, 4 rejected, 5
+// open; p2: weeks 5 and 6 offered to the client; p3: week 6 with two shifts
+// and an expense).
+type fixture struct {
+	*apptest.Env
+	accounts map[string]domain.Actor // by e-mail
+}
+
+func newFixture(t *testing.T) *fixture { t.Helper(); return newFixtureWith(t, nil) }
+
+// newFixtureWith lets a test change the application's options.
+func newFixtureWith(t *testing.T, change func(*app.Options)) *fixture {
+	t.Helper()
+	e := apptest.New(t, apptest.Options{Now: now, Change: change})
+	f := &fixture{Env: e, accounts: map[string]domain.Actor{}}
+	ctx := context.Background()
+	svc := e.App.Identity
+	sys := commands.Meta{Actor: identity.System, CorrelationID: "fixture"}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	boID, _, err := svc.BootstrapBackoffice(ctx, boEmail, password)
+	must(err)
+	f.accounts[boEmail] = domain.Actor{AccountID: boID, Role: domain.RoleBackoffice}
+	_, reg, err := svc.RegisterIntermediary(ctx, sys, identity.RegisterIntermediary{ID: "flex", Name: "Flex Uitzend", KvK: "12345678",
+		Contact: intermediary.Contact{Name: "Flex Uitzend", Email: interEmail}})
+	must(err)
+	f.accounts[interEmail] = domain.Actor{AccountID: reg.AccountID, Role: domain.RoleIntermediary, IntermediaryID: "flex"}
+	clients := []struct {
+		id, name, kvk, contact, email string
+		agreement                     client.Agreement
+	}{
+		{"bol", "Bakkerij Bol", "23456789", "Els Bol", clientEmail, client.Agreement{HourTypes: hourTypes, NormalHourType: "100",
+			EnteredBy: domain.RoleClient, ApprovalChain: []domain.Role{domain.RoleIntermediary}}},
+		{"rijn", "Rijn Transport", "34567890", "Rik Rijn", client2Email, client.Agreement{HourTypes: hourTypes[:3], NormalHourType: "100",
+			EnteredBy: domain.RoleWorker, ApprovalChain: []domain.Role{domain.RoleClient, domain.RoleIntermediary}}},
+		{"vers", "Bakkerij Bol Vers", "45678901", "Bo Vers", client3Email, client.Agreement{HourTypes: hourTypes, NormalHourType: "100",
+			EnteredBy: domain.RoleClient, ApprovalChain: []domain.Role{domain.RoleIntermediary}, TimeRegistration: true}},
+	}
+	for i, c := range clients {
+		_, reg, err := svc.RegisterClient(ctx, sys, identity.RegisterClient{ID: c.id, IntermediaryID: "flex", Name: c.name, KvK: c.kvk,
+			Address: client.Address{Street: "Molenstraat", HouseNumber: "4", PostalCode: "3512 AB", City: "Utrecht"},
+			Contact: client.Contact{Name: c.contact, Email: c.email}, ContactPersonal: client.ContactPersonalData{Mobile: "0620000" + string(rune('1'+i)) + "01"},
+			AgreementFrom: time.Date(2025, 1, 6, 0, 0, 0, 0, time.UTC), Agreement: c.agreement})
+		must(err)
+		f.accounts[c.email] = domain.Actor{AccountID: reg.AccountID, Role: domain.RoleClient, ClientID: c.id}
+	}
+	start := time.Date(2025, 11, 3, 0, 0, 0, 0, time.UTC)
+	workers := []struct {
+		id, placement, clientID, email, function string
+		name                                     worker.Name
+		bsn                                      string
+	}{
+		{"w1", "p1", "bol", workerEmail, "Bakker", worker.Name{First: "Jan", Infix: "de", Last: "Vries"}, "900000004"},
+		{"w2", "p2", "rijn", worker2Email, "Chauffeur", worker.Name{First: "Piet", Last: "Jansen"}, "900000016"},
+		{"w3", "p3", "vers", "fatima@example.nl", "Inpakker", worker.Name{First: "Fatima", Infix: "el", Last: "Amrani"}, "900000028"},
+	}
+	for i, w := range workers {
+		_, reg, err := svc.RegisterWorker(ctx, sys, identity.RegisterWorker{ClientID: w.clientID, WorkerID: w.id, PlacementID: w.placement,
+			Name: w.name, Email: w.email, Function: w.function,
+			PersonalData: worker.PersonalData{BSN: w.bsn, IBAN: "NL91ABNA0417164300", DateOfBirth: time.Date(1990, 5, 17, 0, 0, 0, 0, time.UTC),
+				Address: worker.Address{Street: "Kerkstraat", HouseNumber: string(rune('1' + i)), PostalCode: "3511 AB", City: "Utrecht"},
+				Mobile:  "0630000" + string(rune('1'+i)) + "01"},
+			Start: start})
+		must(err)
+		f.accounts[w.email] = domain.Actor{AccountID: reg.AccountID, Role: domain.RoleWorker, WorkerID: w.id}
+	}
+	for email, a := range f.accounts {
+		// Fatima keeps her invitation: TestPasswordPages activates it.
+		if a.Role != domain.RoleBackoffice && email != "fatima@example.nl" {
+			must(svc.DemoSetPassword(ctx, a.AccountID, password))
+		}
+	}
+
+	ts := e.App.Timesheets
+	meta := func(email string) commands.Meta { return commands.Meta{Actor: f.accounts[email], CorrelationID: "fixture"} }
+	target := func(p string, w int) tscmd.Target { return tscmd.Target{PlacementID: p, Week: wk(w)} }
+	full := [7]timesheet.Minutes{480, 480, 450, 480, 240, 0, 0}
+	res := func(_ commands.Result, err error) { t.Helper(); must(err) }
+	res3 := func(_ commands.Result, _ int, err error) { t.Helper(); must(err) }
+	for w := 1; w <= 5; w++ {
+		res(ts.SetLine(ctx, meta(clientEmail), tscmd.SetLine{Target: target("p1", w), HourType: "100", Minutes: full}))
+		if w == 5 {
+			res(ts.SetLine(ctx, meta(clientEmail), tscmd.SetLine{Target: target("p1", w), HourType: "125",
+				Minutes: [7]timesheet.Minutes{0, 60, 0, 90, 0, 0, 0}}))
+			continue
+		}
+		res(ts.Offer(ctx, meta(clientEmail), tscmd.Offer{Target: target("p1", w)}))
+		switch w {
+		case 1, 2:
+			res(ts.Approve(ctx, meta(interEmail), tscmd.Approve{Target: target("p1", w)}))
+		case 4:
+			res(ts.Reject(ctx, meta(interEmail), tscmd.Reject{Target: target("p1", w), Reason: "Op vrijdag klopt het aantal uren niet."}))
+		}
+	}
+	res(ts.MarkImported(ctx, commands.Meta{Actor: domain.Actor{AccountID: "payroll", Role: domain.RolePayroll}},
+		tscmd.MarkImported{Target: target("p1", 1), ImportBatch: "batch-1"}))
+	for _, w := range []int{5, 6} {
+		res(ts.SetLine(ctx, meta(worker2Email), tscmd.SetLine{Target: target("p2", w), HourType: "100", Minutes: full}))
+		if w == 5 {
+			res(ts.AddRemark(ctx, meta(worker2Email), tscmd.AddRemark{Target: target("p2", w), Text: "Vrijdagmiddag naar de tandarts."}))
+		}
+		res(ts.Offer(ctx, meta(worker2Email), tscmd.Offer{Target: target("p2", w)}))
+	}
+	res3(ts.AddEntry(ctx, meta(client3Email), tscmd.AddEntry{Target: target("p3", 6),
+		Entry: timesheet.EntryInput{Date: wk(6).Day(0), Start: 7 * 60, End: 15*60 + 30, Break: 30}}))
+	res3(ts.AddEntry(ctx, meta(client3Email), tscmd.AddEntry{Target: target("p3", 6),
+		Entry: timesheet.EntryInput{Date: wk(6).Day(1), Start: 22 * 60, End: 6 * 60, Break: 30, Continuous: true}}))
+	res3(ts.AddExpense(ctx, meta(client3Email), tscmd.AddExpense{Target: target("p3", 6),
+		Expense: timesheet.ExpenseInput{Type: timesheet.ExpenseParking, Date: wk(6).Day(0), AmountCents: 1250}}))
+	e.WaitForProjections(t)
+	return f
+}
+
+// harness is one browser without JavaScript on the fixture: a cookie jar,
+// redirects not followed.
+type harness struct {
+	*fixture
+	t *testing.T
+	c *http.Client
+}
+
+func newHarness(t *testing.T) *harness {
+	t.Helper()
+	return newHarnessOn(t, newFixture(t))
+}
+
+// newHarnessOn is a second browser on the same application.
+func newHarnessOn(t *testing.T, f *fixture) *harness {
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	return &harness{fixture: f, t: t, c: c}
+}
+
+// loginAs logs in through the form in language lang (the account's
+// language is set to it first, as the user would in the settings).
+func (h *harness) loginAs(email, lang string) {
+	h.t.Helper()
+	ctx := context.Background()
+	a := h.accounts[email]
+	if _, err := h.App.Identity.SetLanguage(ctx, commands.Meta{Actor: a}, lang); err != nil {
+		h.t.Fatal(err)
+	}
+	h.WaitForProjections(h.t)
+	h.c.Jar, _ = cookiejar.New(nil) // a fresh browser
+	h.c.Jar.SetCookies(h.base(), []*http.Cookie{{Name: "lang", Value: lang, Path: "/"}})
+	res, body := h.post("/inloggen", url.Values{"csrf": {h.token("/inloggen")}, "email": {email}, "password": {password}})
+	if res.StatusCode != http.StatusSeeOther {
+		h.t.Fatalf("login %s: %d\n%s", email, res.StatusCode, body)
+	}
+}
+
+func (h *harness) base() *url.URL { u, _ := url.Parse(h.URL); return u }
+
+func (h *harness) get(path string) (*http.Response, string) {
+	h.t.Helper()
+	res, err := h.c.Get(h.URL + path)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res, string(b)
+}
+
+func (h *harness) post(path string, form url.Values) (*http.Response, string) {
+	h.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, h.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	res, err := h.c.Do(req)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res, string(b)
+}
+
+var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// token fetches page and returns its CSRF token.
+func (h *harness) token(page string) string {
+	h.t.Helper()
+	_, body := h.get(page)
+	m := csrfRE.FindStringSubmatch(body)
+	if m == nil {
+		h.t.Fatalf("no CSRF token on %s", page)
+	}
+	return m[1]
+}

@@ -1,0 +1,172 @@
+package portal
+
+import (
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	"backoffice/domain/timesheet"
+)
+
+// What the tests on the real application (package portal_test) share with
+// the package's own tests, and the tests of unexported code.
+
+var missingKeyRE = regexp.MustCompile(`\?[a-z_]+\.[a-z_.0-9]+\?`)
+
+// AssertPage checks a rendered page: the security headers, no text missing
+// from the catalogue, the language, and no inline script or style.
+func AssertPage(t *testing.T, path string, res *http.Response, body, lang string) {
+	t.Helper()
+	assertPage(t, path, res, body, lang)
+}
+
+// AnonymousCSRFToken is the CSRF token of an anonymous form (another
+// browser's), which a logged-in session must refuse.
+func AnonymousCSRFToken(anon string) string { return csrfToken(&reqState{anon: anon}) }
+
+// Attr is the value of an HTML attribute.
+func Attr(n *html.Node, key string) string { return attr(n, key) }
+
+func TestNewRefusesMissingDeps(t *testing.T) {
+	_, err := New(Deps{})
+	if err == nil || !strings.Contains(err.Error(), "Identity") || !strings.Contains(err.Error(), "Waiter") {
+		t.Fatalf("New(Deps{}) = %v, want errors naming the missing dependencies", err)
+	}
+}
+
+func assertPage(t *testing.T, path string, res *http.Response, body, lang string) {
+	t.Helper()
+	if got := res.Header.Get("Content-Security-Policy"); got != ContentSecurityPolicy {
+		t.Errorf("%s: CSP = %q", path, got)
+	}
+	for k, want := range map[string]string{"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin", "X-Frame-Options": "DENY"} {
+		if got := res.Header.Get(k); got != want {
+			t.Errorf("%s: %s = %q, want %q", path, k, got, want)
+		}
+	}
+	if m := missingKeyRE.FindString(body); m != "" {
+		t.Errorf("%s: untranslated key %s", path, m)
+	}
+	if !strings.Contains(body, `<html lang="`+lang+`">`) {
+		t.Errorf("%s: page is not in %s", path, lang)
+	}
+	for _, p := range inlineCode(t, body) {
+		t.Errorf("%s: inline code: %s", path, p)
+	}
+}
+
+// inlineCode parses a page and lists every inline script, style element,
+// style attribute, event handler attribute and javascript: URL.
+func inlineCode(t *testing.T, body string) []string {
+	t.Helper()
+	doc, err := html.Parse(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found []string
+	for n := range doc.Descendants() {
+		if n.Type != html.ElementNode {
+			continue
+		}
+		switch n.Data {
+		case "style":
+			found = append(found, "<style>")
+		case "script":
+			if attr(n, "src") == "" || n.FirstChild != nil {
+				found = append(found, "inline <script>")
+			}
+		}
+		for _, a := range n.Attr {
+			switch {
+			case a.Key == "style":
+				found = append(found, "style attribute on <"+n.Data+">")
+			case strings.HasPrefix(a.Key, "on"):
+				found = append(found, a.Key+" attribute on <"+n.Data+">")
+			case (a.Key == "href" || a.Key == "src" || a.Key == "action") && strings.HasPrefix(strings.TrimSpace(strings.ToLower(a.Val)), "javascript:"):
+				found = append(found, "javascript: URL")
+			}
+		}
+	}
+	return found
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+func TestCatalogueComplete(t *testing.T) {
+	nl, en := keysOf("nl"), keysOf("en")
+	for _, k := range nl {
+		if _, ok := catalogue["en"][k]; !ok {
+			t.Errorf("key %q has no English text", k)
+		}
+	}
+	for _, k := range en {
+		if _, ok := catalogue["nl"][k]; !ok {
+			t.Errorf("key %q has no Dutch text", k)
+		}
+	}
+	// Every literal key used in templates and code exists.
+	used := regexp.MustCompile(`T "([a-z_.0-9]+)"|T\("([a-z_.0-9]+)"|\.Input "[^"]+" "([a-z_.0-9]+)"|newView\(r, "[a-z]*", "([a-z_.0-9]+)"\)`)
+	files, _ := filepath.Glob("templates/*.html")
+	gofiles, _ := filepath.Glob("*.go")
+	for _, f := range append(files, gofiles...) {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range used.FindAllStringSubmatch(string(b), -1) {
+			key := m[1] + m[2] + m[3] + m[4]
+			if strings.HasSuffix(key, ".") {
+				continue // a prefix completed at run time
+			}
+			if _, ok := catalogue["nl"][key]; !ok {
+				t.Errorf("%s uses unknown key %q", f, key)
+			}
+		}
+	}
+}
+
+func TestFormatAndParse(t *testing.T) {
+	for m, want := range map[int]string{450: "7,5", 440: "7:20", 0: "0", 480: "8", 465: "7,75"} {
+		if got := formatHours("nl", timesheet.Minutes(m)); got != want {
+			t.Errorf("formatHours(%d) = %q, want %q", m, got, want)
+		}
+	}
+	for in, want := range map[string]int64{"12,50": 1250, "12.5": 1250, "€ 3": 300, "": 0, ",99": 99} {
+		if got, ok := parseEuro(in); !ok || got != want {
+			t.Errorf("parseEuro(%q) = %d, %v", in, got, ok)
+		}
+	}
+	for _, bad := range []string{"1,234", "abc", "-1", "+1"} {
+		if _, ok := parseEuro(bad); ok {
+			t.Errorf("parseEuro(%q) accepted", bad)
+		}
+	}
+}
+
+// TestLocalPath: an open redirect through "terug" is not possible.
+func TestLocalPath(t *testing.T) {
+	for _, evil := range []string{"//evil.example/x", "/\\evil.example", "/\t/evil.example", "/\n/evil.example",
+		"/\x7f/evil", "https://evil.example", "evil.example", ""} {
+		if got := localPath(evil); got != "/" {
+			t.Errorf("localPath(%q) = %q, want /", evil, got)
+		}
+	}
+	if got := localPath("/urenbriefjes?status=offered"); got != "/urenbriefjes?status=offered" {
+		t.Errorf("a local path was refused: %q", got)
+	}
+}
