@@ -134,7 +134,9 @@ func newFixtureWith(t *testing.T, change func(*app.Options)) *fixture {
 	}
 
 	ts := e.App.Timesheets
-	meta := func(email string) commands.Meta { return commands.Meta{Actor: f.accounts[email], CorrelationID: "fixture"} }
+	meta := func(email string) commands.Meta {
+		return commands.Meta{Actor: f.accounts[email], CorrelationID: "fixture"}
+	}
 	target := func(p string, w int) tscmd.Target { return tscmd.Target{PlacementID: p, Week: wk(w)} }
 	full := [7]timesheet.Minutes{480, 480, 450, 480, 240, 0, 0}
 	res := func(_ commands.Result, err error) { t.Helper(); must(err) }

@@ -996,4 +996,3 @@ func (h *harness) token(page string) string {
 	}
 	return m[1]
 }
-
