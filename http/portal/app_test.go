@@ -1,6 +1,7 @@
 package portal_test
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"net/http"
@@ -12,10 +13,13 @@ import (
 	"time"
 
 	"backoffice/commands"
+	doccmd "backoffice/commands/document"
 	"backoffice/commands/identity"
 	tscmd "backoffice/commands/timesheet"
 	"backoffice/domain"
+	"backoffice/domain/account"
 	"backoffice/domain/client"
+	doc "backoffice/domain/document"
 	"backoffice/domain/intermediary"
 	"backoffice/domain/timesheet"
 	"backoffice/domain/worker"
@@ -40,9 +44,10 @@ const (
 	client3Email = "klant@bolvers.nl"     // Bo Vers, client user of Bakkerij Bol Vers
 	client2Email = "klant@rijn.nl"        // Rik Rijn, client user of Rijn Transport
 	workerEmail  = "jan@example.nl"       // Jan de Vries, p1
-	worker2Email = "piet@example.nl"      // Piet Jansen, p2
+	worker2Email = "karim@example.nl"     // Karim Yilmaz, p2
 	interEmail   = "flex@intermediair.nl" // Flex Uitzend, intermediary of all three
 	boEmail      = "beheer@bureau.nl"
+	acmeEmail    = "ad@acme.nl" // the only user of Acme, disabled: Acme has no signers
 	password     = "geheim wachtwoord 1"
 )
 
@@ -62,6 +67,7 @@ func wk(n int) timesheet.ISOWeek { return timesheet.ISOWeek{Year: 2026, Week: n}
 type fixture struct {
 	*apptest.Env
 	accounts map[string]domain.Actor // by e-mail
+	docs     map[string]string       // document IDs by the names below
 }
 
 func newFixture(t *testing.T) *fixture { t.Helper(); return newFixtureWith(t, nil) }
@@ -97,6 +103,8 @@ func newFixtureWith(t *testing.T, change func(*app.Options)) *fixture {
 			EnteredBy: domain.RoleWorker, ApprovalChain: []domain.Role{domain.RoleClient, domain.RoleIntermediary}}},
 		{"vers", "Bakkerij Bol Vers", "45678901", "Bo Vers", client3Email, client.Agreement{HourTypes: hourTypes, NormalHourType: "100",
 			EnteredBy: domain.RoleClient, ApprovalChain: []domain.Role{domain.RoleIntermediary}, TimeRegistration: true}},
+		{"acme", "Acme", "56789012", "Ad Acme", acmeEmail, client.Agreement{HourTypes: hourTypes, NormalHourType: "100",
+			EnteredBy: domain.RoleClient, ApprovalChain: []domain.Role{domain.RoleIntermediary}}},
 	}
 	for i, c := range clients {
 		_, reg, err := svc.RegisterClient(ctx, sys, identity.RegisterClient{ID: c.id, IntermediaryID: "flex", Name: c.name, KvK: c.kvk,
@@ -113,8 +121,9 @@ func newFixtureWith(t *testing.T, change func(*app.Options)) *fixture {
 		bsn                                      string
 	}{
 		{"w1", "p1", "bol", workerEmail, "Bakker", worker.Name{First: "Jan", Infix: "de", Last: "Vries"}, "900000004"},
-		{"w2", "p2", "rijn", worker2Email, "Chauffeur", worker.Name{First: "Piet", Last: "Jansen"}, "900000016"},
+		{"w2", "p2", "rijn", worker2Email, "Chauffeur", worker.Name{First: "Karim", Last: "Yilmaz"}, "900000016"},
 		{"w3", "p3", "vers", "fatima@example.nl", "Inpakker", worker.Name{First: "Fatima", Infix: "el", Last: "Amrani"}, "900000028"},
+		{"w4", "p4", "bol", "piet@bakker.nl", "Verkoper", worker.Name{First: "Piet", Last: "Jansen"}, "900000041"},
 	}
 	for i, w := range workers {
 		_, reg, err := svc.RegisterWorker(ctx, sys, identity.RegisterWorker{ClientID: w.clientID, WorkerID: w.id, PlacementID: w.placement,
@@ -171,9 +180,135 @@ func newFixtureWith(t *testing.T, change func(*app.Options)) *fixture {
 		Entry: timesheet.EntryInput{Date: wk(6).Day(1), Start: 22 * 60, End: 6 * 60, Break: 30, Continuous: true}}))
 	res3(ts.AddExpense(ctx, meta(client3Email), tscmd.AddExpense{Target: target("p3", 6),
 		Expense: timesheet.ExpenseInput{Type: timesheet.ExpenseParking, Date: wk(6).Day(0), AmountCents: 1250}}))
+	f.seedDocuments(t)
 	e.WaitForProjections(t)
 	return f
 }
+
+// The fixture's documents (IDs in fixture.docs): for Bakkerij Bol a
+// contract of Jan's with an open signature request to Els, Piet's ID copy
+// (uploaded by Els), signed work instructions and invoice 2026-0012; for
+// Acme a contract and invoice 2026-0013.
+const (
+	docContract     = "d-contract"
+	docIDCopy       = "d-id"
+	docInstructions = "d-instructies"
+	docAcme         = "d-acme"
+	docInvoice12    = "i-0012"
+	docInvoice13    = "i-0013"
+)
+
+var (
+	contractPDF     = []byte("%PDF-1.4 fake\n")
+	idCopyJPEG      = append([]byte("\xff\xd8\xff"), bytes.Repeat([]byte{0}, 250_000-3)...)
+	instructionsTxt = bytes.Repeat([]byte("a"), 1_572_864)
+)
+
+func (f *fixture) seedDocuments(t *testing.T) {
+	t.Helper()
+	ctx := context.Background()
+	docs := f.App.Documents
+	bo := commands.Meta{Actor: f.accounts[boEmail], CorrelationID: "fixture"}
+	f.docs = map[string]string{}
+	day := func(n int) { f.Clock.Set(now.Add(-time.Duration(n) * 24 * time.Hour)) }
+	defer f.Clock.Set(now)
+	upload := func(name string, m commands.Meta, up doccmd.Upload) {
+		t.Helper()
+		_, id, err := docs.Upload(ctx, m, up)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		f.docs[name] = id
+	}
+	day(9)
+	upload(docInvoice12, bo, doccmd.Upload{ClientID: "bol", Kind: doc.KindInvoice, Title: "Factuur 2026-0012", FileName: "factuur-2026-0012.pdf",
+		Content: []byte("%PDF invoice 12"), Invoice: &doc.Invoice{Number: "2026-0012", Date: time.Date(2026, 2, 2, 0, 0, 0, 0, time.UTC), AmountCents: 123456}})
+	day(8)
+	upload(docInvoice13, bo, doccmd.Upload{ClientID: "acme", Kind: doc.KindInvoice, Title: "Factuur 2026-0013", FileName: "factuur-2026-0013.pdf",
+		Content: []byte("%PDF invoice 13"), Invoice: &doc.Invoice{Number: "2026-0013", Date: time.Date(2026, 2, 3, 0, 0, 0, 0, time.UTC), AmountCents: 99}})
+	day(6)
+	upload(docInstructions, bo, doccmd.Upload{ClientID: "bol", Kind: doc.KindDocument, Title: "Werkinstructies", FileName: "werkinstructies.txt",
+		Content: instructionsTxt})
+	f.requestSignature(t, docInstructions, clientEmail)
+	day(5)
+	if _, err := docs.Sign(ctx, commands.Meta{Actor: f.accounts[clientEmail]}, f.docs[docInstructions],
+		doccmd.Signature{TAN: f.tan(t, docInstructions), ReadConfirmed: true}); err != nil {
+		t.Fatal(err)
+	}
+	day(3)
+	upload(docIDCopy, commands.Meta{Actor: f.accounts[clientEmail]}, doccmd.Upload{WorkerID: "w4", Kind: doc.KindDocument,
+		Category: doc.CategoryIDCopy, Title: "Kopie ID-bewijs Piet Jansen", FileName: "id piet.jpg", Content: idCopyJPEG})
+	day(2)
+	upload(docContract, bo, doccmd.Upload{ClientID: "bol", WorkerID: "w1", Kind: doc.KindDocument, Title: "Arbeidsovereenkomst Jan de Vries",
+		FileName: "arbeidsovereenkomst.pdf", Content: contractPDF})
+	day(1)
+	upload(docAcme, bo, doccmd.Upload{ClientID: "acme", Kind: doc.KindDocument, Title: "Contract Acme", FileName: "acme.pdf", Content: []byte("%PDF acme")})
+	f.requestSignature(t, docContract, clientEmail)
+	f.disable(t, acmeEmail)
+}
+
+// requestSignature asks the account of email to sign the document (as the
+// back office).
+func (f *fixture) requestSignature(t *testing.T, name, email string) {
+	t.Helper()
+	if _, _, err := f.App.Documents.RequestSignature(context.Background(), commands.Meta{Actor: f.accounts[boEmail]},
+		f.docs[name], f.accounts[email].AccountID); err != nil {
+		t.Fatalf("request signature of %s: %v", name, err)
+	}
+}
+
+var tanRE = regexp.MustCompile(`TAN-code: ([A-Z]{4})`)
+
+// tan is the TAN of the latest signing mail about the document.
+func (f *fixture) tan(t *testing.T, name string) string {
+	t.Helper()
+	link := "/documenten/" + f.docs[name] + "/ondertekenen"
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		items, err := f.Outbox.List(100) // newest first
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range items {
+			full, err := f.Outbox.Read(it.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m := tanRE.FindStringSubmatch(full.Text); m != nil && strings.Contains(full.Text, link) {
+				return m[1]
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no signing mail about %s", name)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// disable disables an account: the account aggregate's own decision,
+// appended like a command would (the product has no such screen yet).
+func (f *fixture) disable(t *testing.T, email string) {
+	t.Helper()
+	ctx := context.Background()
+	acc, err := account.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := commands.LoadInto(ctx, f.Store, account.Stream(f.accounts[email].AccountID), account.Events, acc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs, err := acc.Disable(f.accounts[boEmail], "left the company", f.Clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := commands.Save(ctx, f.Store, st, commands.Meta{Actor: f.accounts[boEmail]}, f.Clock.Now(), evs...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// doc is the path segment of a fixture document.
+func (f *fixture) doc(name string) string { return f.docs[name] }
 
 // harness is one browser without JavaScript on the fixture: a cookie jar,
 // redirects not followed.

@@ -1,12 +1,14 @@
 package portal
 
 import (
+	"mime"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
 
@@ -168,5 +170,103 @@ func TestLocalPath(t *testing.T) {
 	}
 	if got := localPath("/urenbriefjes?status=offered"); got != "/urenbriefjes?status=offered" {
 		t.Errorf("a local path was refused: %q", got)
+	}
+}
+
+func TestParseAmount(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want int64
+		ok   bool
+	}{
+		{"1.234,56", 123456, true}, {"1234,56", 123456, true}, {"1234", 123400, true}, {"1.234", 123400, true},
+		{"1.234.567,8", 123456780, true}, {"€ 12,5", 1250, true}, {"€12,50", 1250, true}, {"12.50", 1250, true},
+		{"0,01", 1, true}, {"-250,00", -25000, true}, {"- 1,00", -100, true}, {"1000000000", 100000000000, true},
+		{"", 0, false}, {",50", 0, false}, {"12,", 0, false}, {"12,345", 0, false}, {"1.23,00", 0, false},
+		{"1234.567,00", 0, false}, {".123", 0, false}, {"1,234.56", 0, false}, {"12.5.0", 0, false}, {"+5", 0, false},
+		{"--5", 0, false}, {"1 234,00", 0, false}, {"1e3", 0, false}, {"1000000001", 0, false}, {"99999999999999999999", 0, false},
+		{"١٢", 0, false},
+	} {
+		got, ok := parseAmount(c.in)
+		if ok != c.ok || got != c.want {
+			t.Errorf("parseAmount(%q) = %d, %v; want %d, %v", c.in, got, ok, c.want, c.ok)
+		}
+	}
+}
+
+func TestSafeFileName(t *testing.T) {
+	for in, want := range map[string]string{
+		"factuur.pdf":                     "factuur.pdf",
+		`C:\Users\els\loon strook.pdf`:    "loon strook.pdf",
+		"../../etc/passwd":                "passwd",
+		"a\"b;c\r\nd.pdf":                 "a_b_c__d.pdf",
+		"rapport\u202egpj.exe":            "rapport_gpj.exe",
+		"...":                             "document",
+		"":                                "document",
+		strings.Repeat("x", 150) + ".pdf": strings.Repeat("x", 96) + ".pdf",
+		"überweisung.pdf":                 "überweisung.pdf",
+	} {
+		if got := safeFileName(in); got != want {
+			t.Errorf("safeFileName(%q) = %q, want %q", in, got, want)
+		}
+	}
+	// Non-ASCII names survive the header, encoded.
+	cd := mime.FormatMediaType("attachment", map[string]string{"filename": safeFileName("überweisung.pdf")})
+	if _, params, err := mime.ParseMediaType(cd); err != nil || params["filename"] != "überweisung.pdf" {
+		t.Fatalf("%q: %v %v", cd, params, err)
+	}
+}
+
+func TestFormatEuro(t *testing.T) {
+	for _, c := range []struct {
+		cents  int64
+		nl, en string
+	}{
+		{0, "€ 0,00", "€0.00"}, {5, "€ 0,05", "€0.05"}, {1250, "€ 12,50", "€12.50"}, {123456, "€ 1.234,56", "€1,234.56"},
+		{100000000, "€ 1.000.000,00", "€1,000,000.00"}, {-123456, "€ -1.234,56", "-€1,234.56"},
+	} {
+		if got := formatEuro("nl", c.cents); got != c.nl {
+			t.Errorf("nl %d: %q, want %q", c.cents, got, c.nl)
+		}
+		if got := formatEuro("en", c.cents); got != c.en {
+			t.Errorf("en %d: %q, want %q", c.cents, got, c.en)
+		}
+	}
+	for n, want := range map[int64]string{0: "0 bytes", 1023: "1023 bytes", 1024: "1 kB", 250_000: "244 kB", 1_572_864: "1,5 MB", MaxDocumentSize: "2 MB", 2_200_000: "2,1 MB"} {
+		if got := formatSize("nl", n); got != want {
+			t.Errorf("formatSize(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+func TestDefaultReportRange(t *testing.T) {
+	ams := timesheet.Location()
+	for _, c := range []struct {
+		now      time.Time
+		from, to string
+	}{
+		{time.Date(2026, 2, 11, 12, 0, 0, 0, ams), "2026-W03", "2026-W06"},
+		// Monday 00:30 in Amsterdam is still Sunday in UTC: the new week has begun.
+		{time.Date(2026, 1, 4, 23, 30, 0, 0, time.UTC), "2025-W50", "2026-W01"},
+		{time.Date(2026, 1, 4, 22, 30, 0, 0, time.UTC), "2025-W49", "2025-W52"},
+		{time.Date(2021, 1, 10, 12, 0, 0, 0, ams), "2020-W50", "2020-W53"},
+	} {
+		from, to := defaultReportRange(c.now)
+		if from.String() != c.from || to.String() != c.to {
+			t.Errorf("%s: %s..%s, want %s..%s", c.now, from, to, c.from, c.to)
+		}
+	}
+}
+
+
+// The content security policies of served files.
+var (
+	FileCSP    = fileCSP
+	PDFFileCSP = pdfFileCSP
+)
+
+func TestFilePolicies(t *testing.T) {
+	if !strings.HasSuffix(fileCSP, "; sandbox") || strings.Contains(pdfFileCSP, "script-src") {
+		t.Fatal("file policies changed")
 	}
 }
