@@ -258,7 +258,6 @@ func TestDefaultReportRange(t *testing.T) {
 	}
 }
 
-
 // The content security policies of served files.
 var (
 	FileCSP    = fileCSP

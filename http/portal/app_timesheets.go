@@ -1,67 +1,50 @@
-package portalwire
+package portal
 
 import (
 	"context"
-	"errors"
+	"fmt"
+	"slices"
 	"time"
 
 	"backoffice/commands"
 	cmd "backoffice/commands/timesheet"
 	"backoffice/domain"
 	ts "backoffice/domain/timesheet"
-	"backoffice/http/portal"
 	rmid "backoffice/readmodel/identity"
 	rm "backoffice/readmodel/timesheets"
 )
 
-// Timesheets adapts commands/timesheet and readmodel/timesheets (with the
-// names from readmodel/identity) to portal.Timesheets.
-type Timesheets struct {
+// timesheetApp is the timesheet feature: the read models of
+// readmodel/timesheets (with the names from readmodel/identity) and the
+// commands of commands/timesheet, as the JSON API uses them.
+type timesheetApp struct {
 	commands *cmd.Handler
 	queries  *rm.Queries
 	history  *rm.History
 	names    *rmid.Queries
 }
 
-var _ portal.Timesheets = (*Timesheets)(nil)
-
-// TimesheetDeps are the adapter's collaborators, all required.
-type TimesheetDeps struct {
-	Commands *cmd.Handler
-	Queries  *rm.Queries
-	History  *rm.History
-	Names    *rmid.Queries
-}
-
-// NewTimesheets returns the adapter.
-func NewTimesheets(d TimesheetDeps) (*Timesheets, error) {
-	if d.Commands == nil || d.Queries == nil || d.History == nil || d.Names == nil {
-		return nil, errors.New("portalwire: NewTimesheets: Commands, Queries, History and Names are required")
-	}
-	return &Timesheets{commands: d.Commands, queries: d.Queries, history: d.History, names: d.Names}, nil
-}
-
 // --- queries ---
 
-// Overview implements portal.Timesheets. WaitingForMe counts what the read
+// Overview: WaitingForMe counts what the read
 // model's filter lists (rm.Filter.WaitingForMe): offers whose next step is
 // the actor's, and open or rejected weeks the actor still has to enter or
 // offer (at most rm.MaxLimit).
-func (t *Timesheets) Overview(ctx context.Context, actor domain.Actor) (portal.Overview, error) {
+func (t *timesheetApp) Overview(ctx context.Context, actor domain.Actor) (Overview, error) {
 	o, err := t.queries.Overview(ctx, actor)
 	if err != nil {
-		return portal.Overview{}, err
+		return Overview{}, err
 	}
 	mine, err := t.queries.List(ctx, actor, rm.Filter{WaitingForMe: true, Limit: rm.MaxLimit})
 	if err != nil {
-		return portal.Overview{}, err
+		return Overview{}, err
 	}
-	return portal.Overview{Open: int(o.Open), Offered: int(o.Offered), Rejected: int(o.Rejected),
+	return Overview{Open: int(o.Open), Offered: int(o.Offered), Rejected: int(o.Rejected),
 		Approved: int(o.Approved), Imported: int(o.Imported), WaitingForMe: len(mine.Items)}, nil
 }
 
-// List implements portal.Timesheets: the newest rm.MaxLimit timesheets.
-func (t *Timesheets) List(ctx context.Context, actor domain.Actor, f portal.ListFilter) ([]portal.Row, error) {
+// List: the newest rm.MaxLimit timesheets.
+func (t *timesheetApp) List(ctx context.Context, actor domain.Actor, f ListFilter) ([]Row, error) {
 	filter := rm.Filter{Limit: rm.MaxLimit}
 	if f.Status != "" {
 		filter.Statuses = []string{f.Status}
@@ -78,15 +61,15 @@ func (t *Timesheets) List(ctx context.Context, actor domain.Actor, f portal.List
 	for _, p := range places {
 		byID[p.ID] = p
 	}
-	rows := make([]portal.Row, 0, len(page.Items))
+	rows := make([]Row, 0, len(page.Items))
 	for _, s := range page.Items {
 		week, err := ts.ParseISOWeek(s.Week)
 		if err != nil {
 			return nil, err
 		}
 		p := byID[s.PlacementID]
-		r := portal.Row{
-			Ref:        portal.Ref{PlacementID: s.PlacementID, Week: week},
+		r := Row{
+			Ref:        Ref{PlacementID: s.PlacementID, Week: week},
 			WorkerName: p.WorkerName, ClientName: p.ClientName,
 			Status: ts.Status(s.Status), Total: ts.Minutes(s.TotalMinutes),
 			NextParty: domain.Role(s.NextParty), ApprovalDeadline: s.ApprovalDeadline,
@@ -103,57 +86,67 @@ func (t *Timesheets) List(ctx context.Context, actor domain.Actor, f portal.List
 	return rows, nil
 }
 
-// Weeks implements portal.Timesheets.
-func (t *Timesheets) Weeks(ctx context.Context, actor domain.Actor, placementID string, year int) (portal.WeekOverview, error) {
+// Weeks:
+func (t *timesheetApp) Weeks(ctx context.Context, actor domain.Actor, placementID string, year int) (WeekOverview, error) {
 	cal, err := t.queries.Weeks(ctx, actor, placementID, year)
 	if err != nil {
-		return portal.WeekOverview{}, err
+		return WeekOverview{}, err
 	}
 	p, err := t.placement(ctx, actor, placementID)
 	if err != nil {
-		return portal.WeekOverview{}, err
+		return WeekOverview{}, err
 	}
-	out := portal.WeekOverview{Placement: p, Year: cal.Year, Weeks: make([]portal.Week, 0, len(cal.Weeks))}
+	out := WeekOverview{Placement: p, Year: cal.Year, Weeks: make([]Week, 0, len(cal.Weeks))}
 	for _, w := range cal.Weeks {
-		out.Weeks = append(out.Weeks, portal.Week{Week: ts.ISOWeek{Year: cal.Year, Week: w.Number},
+		out.Weeks = append(out.Weeks, Week{Week: ts.ISOWeek{Year: cal.Year, Week: w.Number},
 			Fillable: w.Fillable, Status: ts.Status(w.Status)})
 	}
 	return out, nil
 }
 
-func (t *Timesheets) placement(ctx context.Context, actor domain.Actor, id string) (portal.Placement, error) {
+func (t *timesheetApp) placement(ctx context.Context, actor domain.Actor, id string) (Placement, error) {
 	p, err := t.names.Placement(ctx, actor, id)
 	if err != nil {
-		return portal.Placement{}, err
+		return Placement{}, err
 	}
-	return placementOf(p), nil
+	return placementOf(p)
 }
 
-func placementOf(p rmid.Placement) portal.Placement {
-	out := portal.Placement{ID: p.ID, WorkerID: p.WorkerID, WorkerName: p.WorkerName, ClientName: p.ClientName, Function: p.Function}
-	out.Period.Start, _ = ts.ParseDate(p.Start)
+// placementOf is the placement as the pages show it. A date the read model
+// cannot have written is an error, not a zero date.
+func placementOf(p rmid.Placement) (Placement, error) {
+	out := Placement{ID: p.ID, WorkerID: p.WorkerID, WorkerName: p.WorkerName, ClientName: p.ClientName, Function: p.Function}
+	var err error
+	if out.Period.Start, err = ts.ParseDate(p.Start); err != nil {
+		return Placement{}, fmt.Errorf("portal: placement %s: start: %w", p.ID, err)
+	}
 	if p.End != nil {
-		out.Period.End, _ = ts.ParseDate(*p.End)
+		if out.Period.End, err = ts.ParseDate(*p.End); err != nil {
+			return Placement{}, fmt.Errorf("portal: placement %s: end: %w", p.ID, err)
+		}
 	}
-	return out
+	return out, nil
 }
 
-// Sheet implements portal.Timesheets.
-func (t *Timesheets) Sheet(ctx context.Context, actor domain.Actor, ref portal.Ref) (portal.Sheet, error) {
+// Sheet:
+func (t *timesheetApp) Sheet(ctx context.Context, actor domain.Actor, ref Ref) (Sheet, error) {
 	d, err := t.queries.Detail(ctx, actor, ref.PlacementID, ref.Week)
 	if err != nil {
-		return portal.Sheet{}, err
+		return Sheet{}, err
 	}
 	idp, err := t.names.Placement(ctx, actor, ref.PlacementID)
 	if err != nil {
-		return portal.Sheet{}, err
+		return Sheet{}, err
 	}
-	p := placementOf(idp)
+	p, err := placementOf(idp)
+	if err != nil {
+		return Sheet{}, err
+	}
 	terms, ok, err := t.weekTerms(ctx, actor, ref)
 	if err != nil {
-		return portal.Sheet{}, err
+		return Sheet{}, err
 	}
-	sh := portal.Sheet{
+	sh := Sheet{
 		Ref: ref, Status: ts.Status(d.Status), Hash: d.Hash, NextParty: domain.Role(d.NextParty),
 		CanApprove: d.WaitingForMe, EntryDeadline: d.EntryDeadline, ApprovalDeadline: d.ApprovalDeadline,
 		TimeRegistration: d.TimeRegistration,
@@ -165,7 +158,7 @@ func (t *Timesheets) Sheet(ctx context.Context, actor domain.Actor, ref portal.R
 		p.EnteredBy, p.TimeRegistration = domain.Role(d.EnteredBy), d.TimeRegistration
 	}
 	sh.Placement, sh.TimeRegistration = p, p.TimeRegistration
-	sh.CanEdit = sh.Status.Editable() && d.Fillable && p.EnteredBy != "" && actor.Is(p.EnteredBy, domain.RoleBackoffice)
+	sh.CanEdit = ts.MayEdit(actor, p.EnteredBy, sh.Status, d.Fillable)
 	if d.NextStep != nil {
 		sh.Step = *d.NextStep
 	}
@@ -179,10 +172,17 @@ func (t *Timesheets) Sheet(ctx context.Context, actor domain.Actor, ref portal.R
 		sh.Lines = append(sh.Lines, lineOf(l))
 	}
 	for _, e := range d.Entries {
-		sh.Entries = append(sh.Entries, entryOf(e))
+		v, err := entryOf(e)
+		if err != nil {
+			return Sheet{}, err
+		}
+		sh.Entries = append(sh.Entries, v)
 	}
 	for _, x := range d.Expenses {
-		date, _ := ts.ParseDate(x.Date)
+		date, err := ts.ParseDate(x.Date)
+		if err != nil {
+			return Sheet{}, fmt.Errorf("portal: expense %d: %w", x.ID, err)
+		}
 		sh.Expenses = append(sh.Expenses, ts.Expense{ID: x.ID, Type: ts.ExpenseType(x.Type), Date: date,
 			AmountCents: x.AmountCents, Kilometres: x.Kilometres, Description: x.Description})
 	}
@@ -211,26 +211,35 @@ func lineOf(l rm.Line) ts.Line {
 	return out
 }
 
-func entryOf(e rm.Entry) ts.EntryView {
-	date, _ := ts.ParseDate(e.Date)
-	start, _ := ts.ParseClock(e.Start)
-	end, _ := ts.ParseClock(e.End)
+func entryOf(e rm.Entry) (ts.EntryView, error) {
+	date, err := ts.ParseDate(e.Date)
+	if err != nil {
+		return ts.EntryView{}, fmt.Errorf("portal: entry %d: %w", e.ID, err)
+	}
+	start, err := ts.ParseClock(e.Start)
+	if err != nil {
+		return ts.EntryView{}, fmt.Errorf("portal: entry %d: %w", e.ID, err)
+	}
+	end, err := ts.ParseClock(e.End)
+	if err != nil {
+		return ts.EntryView{}, fmt.Errorf("portal: entry %d: %w", e.ID, err)
+	}
 	return ts.EntryView{
 		Entry: ts.Entry{ID: e.ID, Date: date, Start: start, End: end, Break: ts.Minutes(e.BreakMinutes), Continuous: e.Continuous},
 		Worked: ts.Worked{EntryID: e.ID, Date: date, Start: e.WorkedFrom, End: e.WorkedUntil,
 			Elapsed: ts.Minutes(e.WorkedUntil.Sub(e.WorkedFrom) / time.Minute), Minutes: ts.Minutes(e.WorkedMinutes)},
-	}
+	}, nil
 }
 
-// History implements portal.Timesheets from the stored events.
-func (t *Timesheets) History(ctx context.Context, actor domain.Actor, ref portal.Ref) ([]portal.HistoryItem, error) {
+// History from the stored events.
+func (t *timesheetApp) History(ctx context.Context, actor domain.Actor, ref Ref) ([]HistoryItem, error) {
 	evs, err := t.history.Of(ctx, actor, ref.PlacementID, ref.Week)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]portal.HistoryItem, 0, len(evs))
+	out := make([]HistoryItem, 0, len(evs))
 	for _, e := range evs {
-		item := portal.HistoryItem{At: e.OccurredAt, ByRole: domain.Role(e.Actor.Role), Type: e.Type}
+		item := HistoryItem{At: e.OccurredAt, ByRole: domain.Role(e.Actor.Role), Type: e.Type}
 		if ev, err := ts.Events.Decode(e.Type, e.Data); err == nil {
 			switch ev := ev.(type) {
 			case *ts.LineSet:
@@ -250,61 +259,61 @@ func (t *Timesheets) History(ctx context.Context, actor domain.Actor, ref portal
 
 // --- commands ---
 
-func target(ref portal.Ref) cmd.Target {
+func target(ref Ref) cmd.Target {
 	return cmd.Target{PlacementID: ref.PlacementID, Week: ref.Week}
 }
 
-// SetLine implements portal.Timesheets.
-func (t *Timesheets) SetLine(ctx context.Context, m commands.Meta, ref portal.Ref, hourType string, minutes [7]ts.Minutes) (commands.Result, error) {
+// SetLine:
+func (t *timesheetApp) SetLine(ctx context.Context, m commands.Meta, ref Ref, hourType string, minutes [7]ts.Minutes) (commands.Result, error) {
 	return t.commands.SetLine(ctx, m, cmd.SetLine{Target: target(ref), HourType: hourType, Minutes: minutes})
 }
 
-// AddLine implements portal.Timesheets: an empty line of the hour type
+// AddLine: an empty line of the hour type
 // (toevoegen). The command decides on the ledger: a line that exists is
 // line_exists and keeps its hours.
-func (t *Timesheets) AddLine(ctx context.Context, m commands.Meta, ref portal.Ref, hourType string) (commands.Result, error) {
+func (t *timesheetApp) AddLine(ctx context.Context, m commands.Meta, ref Ref, hourType string) (commands.Result, error) {
 	return t.commands.AddLine(ctx, m, cmd.AddLine{Target: target(ref), HourType: hourType})
 }
 
-// WipeLine implements portal.Timesheets.
-func (t *Timesheets) WipeLine(ctx context.Context, m commands.Meta, ref portal.Ref, hourType string) (commands.Result, error) {
+// WipeLine:
+func (t *timesheetApp) WipeLine(ctx context.Context, m commands.Meta, ref Ref, hourType string) (commands.Result, error) {
 	return t.commands.WipeLine(ctx, m, cmd.WipeLine{Target: target(ref), HourType: hourType})
 }
 
-// AddEntry implements portal.Timesheets.
-func (t *Timesheets) AddEntry(ctx context.Context, m commands.Meta, ref portal.Ref, in ts.EntryInput) (commands.Result, error) {
+// AddEntry:
+func (t *timesheetApp) AddEntry(ctx context.Context, m commands.Meta, ref Ref, in ts.EntryInput) (commands.Result, error) {
 	res, _, err := t.commands.AddEntry(ctx, m, cmd.AddEntry{Target: target(ref), Entry: in})
 	return res, err
 }
 
-// ChangeEntry implements portal.Timesheets.
-func (t *Timesheets) ChangeEntry(ctx context.Context, m commands.Meta, ref portal.Ref, id int, in ts.EntryInput) (commands.Result, error) {
+// ChangeEntry:
+func (t *timesheetApp) ChangeEntry(ctx context.Context, m commands.Meta, ref Ref, id int, in ts.EntryInput) (commands.Result, error) {
 	return t.commands.ChangeEntry(ctx, m, cmd.ChangeEntry{Target: target(ref), EntryID: id, Entry: in})
 }
 
-// RemoveEntry implements portal.Timesheets.
-func (t *Timesheets) RemoveEntry(ctx context.Context, m commands.Meta, ref portal.Ref, id int) (commands.Result, error) {
+// RemoveEntry:
+func (t *timesheetApp) RemoveEntry(ctx context.Context, m commands.Meta, ref Ref, id int) (commands.Result, error) {
 	return t.commands.RemoveEntry(ctx, m, cmd.RemoveEntry{Target: target(ref), EntryID: id})
 }
 
-// AddExpense implements portal.Timesheets.
-func (t *Timesheets) AddExpense(ctx context.Context, m commands.Meta, ref portal.Ref, in ts.ExpenseInput) (commands.Result, error) {
+// AddExpense:
+func (t *timesheetApp) AddExpense(ctx context.Context, m commands.Meta, ref Ref, in ts.ExpenseInput) (commands.Result, error) {
 	res, _, err := t.commands.AddExpense(ctx, m, cmd.AddExpense{Target: target(ref), Expense: in})
 	return res, err
 }
 
-// RemoveExpense implements portal.Timesheets.
-func (t *Timesheets) RemoveExpense(ctx context.Context, m commands.Meta, ref portal.Ref, id int) (commands.Result, error) {
+// RemoveExpense:
+func (t *timesheetApp) RemoveExpense(ctx context.Context, m commands.Meta, ref Ref, id int) (commands.Result, error) {
 	return t.commands.RemoveExpense(ctx, m, cmd.RemoveExpense{Target: target(ref), ExpenseID: id})
 }
 
-// AddRemark implements portal.Timesheets.
-func (t *Timesheets) AddRemark(ctx context.Context, m commands.Meta, ref portal.Ref, text string) (commands.Result, error) {
+// AddRemark:
+func (t *timesheetApp) AddRemark(ctx context.Context, m commands.Meta, ref Ref, text string) (commands.Result, error) {
 	return t.commands.AddRemark(ctx, m, cmd.AddRemark{Target: target(ref), Text: text})
 }
 
-// Offer implements portal.Timesheets.
-func (t *Timesheets) Offer(ctx context.Context, m commands.Meta, ref portal.Ref) (commands.Result, error) {
+// Offer:
+func (t *timesheetApp) Offer(ctx context.Context, m commands.Meta, ref Ref) (commands.Result, error) {
 	return t.commands.Offer(ctx, m, cmd.Offer{Target: target(ref)})
 }
 
@@ -312,20 +321,46 @@ func (t *Timesheets) Offer(ctx context.Context, m commands.Meta, ref portal.Ref)
 var errHashRequired = domain.Invalid("hash_required", "hash", "the content hash of the offered timesheet is required",
 	"De controlecode van het aangeboden urenbriefje ontbreekt.")
 
-// Approve implements portal.Timesheets. Step and hash always bind the
+// Approve: Step and hash always bind the
 // approval to what was shown, on the sheet and in the list (Row.Step,
 // Row.Hash) alike: a step approved meanwhile or content offered anew is a
 // conflict. The portal never sends an approval without a hash; one
 // without is refused rather than letting the command default to whatever
 // is offered now.
-func (t *Timesheets) Approve(ctx context.Context, m commands.Meta, ref portal.Ref, step int, hash string) (commands.Result, error) {
+func (t *timesheetApp) Approve(ctx context.Context, m commands.Meta, ref Ref, step int, hash string) (commands.Result, error) {
 	if hash == "" {
 		return commands.Result{}, errHashRequired
 	}
 	return t.commands.Approve(ctx, m, cmd.Approve{Target: target(ref), Step: &step, Hash: hash})
 }
 
-// Reject implements portal.Timesheets.
-func (t *Timesheets) Reject(ctx context.Context, m commands.Meta, ref portal.Ref, reason string) (commands.Result, error) {
+// Reject:
+func (t *timesheetApp) Reject(ctx context.Context, m commands.Meta, ref Ref, reason string) (commands.Result, error) {
 	return t.commands.Reject(ctx, m, cmd.Reject{Target: target(ref), Reason: reason})
+}
+
+// weekTerms are what applies to a timesheet's week (hour types, entry mode,
+// who enters the hours), from commands/timesheet's Terms: the same rule,
+// read from the same ledger, that the commands decide by, so the editor
+// offers exactly the hour types a command will accept. ok is false when
+// nothing can be entered that week (no agreement with the client, or a
+// week outside the placement period): the sheet is then shown without hour
+// types. A placement outside the actor's scope stays domain.ErrNotFound.
+func (t *timesheetApp) weekTerms(ctx context.Context, actor domain.Actor, ref Ref) (ts.Terms, bool, error) {
+	terms, err := t.commands.Terms(ctx, actor, target(ref))
+	switch {
+	case err == nil:
+		return terms, true, nil
+	case domain.KindOf(err) == domain.KindRule:
+		return ts.Terms{}, false, nil
+	}
+	return ts.Terms{}, false, err
+}
+
+// applyTerms fills the sheet's hour types and entry mode, and the
+// placement's entering role, from the week's terms.
+func applyTerms(sh *Sheet, p *Placement, terms ts.Terms) {
+	p.EnteredBy, p.TimeRegistration = terms.EnteredBy, terms.TimeRegistration
+	sh.NormalHourType = terms.NormalHourType
+	sh.HourTypes = slices.Clone(terms.HourTypes)
 }

@@ -1,55 +1,14 @@
 package portal
 
 import (
-	"context"
 	"time"
 
-	"backoffice/commands"
 	"backoffice/domain"
 	"backoffice/domain/timesheet"
 )
 
-// Ports of the tab "Overige" (manual chapters 4 and 5): documents and
-// invoices, digital signing with a TAN, and the hours report.
-
-// Documents is documents and invoices: the list, the file, uploading (manual
-// ch. 4) and signing (ch. 5). Queries are scoped like every query: a client
-// user sees their company's documents, a worker their own, an intermediary
-// those of its clients, the back office all; anything else is
-// domain.ErrNotFound.
-type Documents interface {
-	// List is the documents of kind ("document", "invoice"; "" for both) in
-	// the actor's scope, newest first.
-	List(ctx context.Context, actor domain.Actor, kind string) ([]DocumentRow, error)
-	// Document is one document with its signature request, if any.
-	Document(ctx context.Context, actor domain.Actor, id string) (Document, error)
-	// File is the document's content, for download or printing.
-	File(ctx context.Context, actor domain.Actor, id string) (DocumentFile, error)
-	// Upload is "document aanbieden": a client user offers a document of
-	// kind "document" for their company; the back office adds a document or
-	// an invoice for any client. At most MaxDocumentSize bytes. Errors name
-	// the field ("file", "title", "client_id", "invoice_number",
-	// "invoice_date", "amount_cents").
-	Upload(ctx context.Context, meta commands.Meta, in DocumentUpload) (commands.Result, error)
-	// Sign is "Akkoord" on the open signature request of document id, by
-	// the account it was requested from. A wrong TAN is a *domain.Error of
-	// KindInvalid with Field "tan"; after too many wrong TANs the request is
-	// blocked (KindTooMany). ReadConfirmed must be true (Field "read").
-	Sign(ctx context.Context, meta commands.Meta, id string, in Signature) (commands.Result, error)
-	// Decline is "Niet akkoord" (the back office gets a mail). It needs the
-	// TAN too; ReadConfirmed is not required.
-	Decline(ctx context.Context, meta commands.Meta, id string, in Signature) (commands.Result, error)
-	// Clients are the companies the back office may add documents for, by name
-	// (empty for everyone else).
-	Clients(ctx context.Context, actor domain.Actor) ([]ClientOption, error)
-	// Signers are the enabled client users of the document's client who may be
-	// asked to sign it (back office only; not-found for others).
-	Signers(ctx context.Context, actor domain.Actor, documentID string) ([]SignerOption, error)
-	// RequestSignature asks signer to sign the document (back office only); the
-	// mail with the link and the TAN follows. Errors name the field
-	// ("signer_account_id").
-	RequestSignature(ctx context.Context, meta commands.Meta, documentID, signerAccountID string) (commands.Result, error)
-}
+// View models of the tab "Overige" (manual chapters 4 and 5): documents
+// and invoices, digital signing with a TAN, and the hours report.
 
 // ClientOption is a client in the back office's upload form.
 type ClientOption struct{ ID, Name string }
@@ -162,15 +121,6 @@ type Signature struct {
 	TAN           string // the 4-letter verification code
 	Remark        string // optional, for the back office
 	ReadConfirmed bool   // "ik heb het document gelezen"
-}
-
-// HoursReports is the hours report (urenrapport): hours per worker and week
-// in the actor's scope.
-type HoursReports interface {
-	// HoursReport covers the ISO weeks from..to (inclusive, at most 53
-	// weeks apart: KindInvalid otherwise). Only approved and imported
-	// timesheets count.
-	HoursReport(ctx context.Context, actor domain.Actor, from, to timesheet.ISOWeek) (HoursReport, error)
 }
 
 // HoursReport is the report for a range of weeks.
