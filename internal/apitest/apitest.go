@@ -13,11 +13,14 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	tscmd "backoffice/commands/timesheet"
 	"backoffice/domain"
 	"backoffice/eventstore"
 	"backoffice/eventstore/postgres"
+	"backoffice/http/api/timesheetapi"
 	"backoffice/projections"
 	"backoffice/readmodel"
+	rmtimesheets "backoffice/readmodel/timesheets"
 )
 
 // ActorHeader names the login of a test request.
@@ -98,4 +101,24 @@ func RunProjections(t testing.TB, store eventstore.Store, pool *pgxpool.Pool, lo
 	}()
 	t.Cleanup(func() { cancel(); <-done })
 	return rt
+}
+
+// TimesheetDeps builds the timesheet API's collaborators on store and pool
+// the way internal/app does (one command handler, the queries and the
+// history, on one clock).
+func TimesheetDeps(t testing.TB, store eventstore.Store, pool *pgxpool.Pool, clock func() time.Time) timesheetapi.Deps {
+	t.Helper()
+	c, err := tscmd.New(store, clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := rmtimesheets.NewQueries(pool, clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := rmtimesheets.NewHistory(store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return timesheetapi.Deps{Commands: c, Queries: q, History: h, Clock: clock}
 }

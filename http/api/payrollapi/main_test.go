@@ -125,11 +125,20 @@ func newEnv(t testing.TB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	payroll, err := payrollapi.New(payrollapi.Deps{Store: store, Pool: pool, Clock: clock})
+	tsDeps := apitest.TimesheetDeps(t, store, pool, clock)
+	queries, err := rm.NewQueries(pool)
 	if err != nil {
 		t.Fatal(err)
 	}
-	timesheets, err := timesheetapi.New(timesheetapi.Deps{Store: store, Pool: pool, Clock: clock})
+	ledger, err := rm.NewLedger(store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	payroll, err := payrollapi.New(payrollapi.Deps{Commands: tsDeps.Commands, Queries: queries, Ledger: ledger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	timesheets, err := timesheetapi.New(tsDeps)
 	if err != nil {
 		t.Fatal(err)
 	}

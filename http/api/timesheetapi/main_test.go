@@ -94,7 +94,7 @@ func newEnv(t testing.TB) *env {
 	e.rt = rt
 
 	clock := func() time.Time { return now }
-	feature, err := timesheetapi.New(timesheetapi.Deps{Store: store, Pool: pool, Clock: clock})
+	feature, err := timesheetapi.New(apitest.TimesheetDeps(t, store, pool, clock))
 	if err != nil {
 		t.Fatal(err)
 	}
