@@ -162,6 +162,7 @@ func (t *timesheetApp) Sheet(ctx context.Context, actor domain.Actor, ref Ref) (
 	if d.NextStep != nil {
 		sh.Step = *d.NextStep
 	}
+	sh.CanWithdraw = ts.MayWithdrawOffer(actor, p.EnteredBy, sh.Status, sh.Step)
 	if d.OfferedAt != nil {
 		sh.OfferedLate = d.Late.Entry
 	}

@@ -70,7 +70,7 @@ func TestEveryPageRenders(t *testing.T) {
 			pages := map[string][]string{
 				clientEmail: {"/", "/urenbriefjes", "/urenbriefjes?status=not_approved", "/urenbriefjes?status=open",
 					"/plaatsingen/p1/weken?jaar=2026", "/plaatsingen/p1/weken/2026-W05", "/plaatsingen/p1/weken/2026-W07",
-					"/plaatsingen/p1/weken/2026-W04", "/plaatsingen/p1/weken/2026-W02",
+					"/plaatsingen/p1/weken/2026-W04", "/plaatsingen/p1/weken/2026-W02", "/plaatsingen/p1/weken/2026-W03", // W03: with the withdraw button
 					"/plaatsingen/p1/weken/2026-W05/geschiedenis", "/werknemers", "/werknemers/nieuw",
 					"/overige/facturen", "/overige/documenten", "/overige/documenten/nieuw",
 					"/overige/urenrapport", "/overige/urenrapport?van=2026-W01&tot=2026-W06"},
@@ -513,5 +513,60 @@ func TestLoginEndsTheSessionItReplaces(t *testing.T) {
 	}
 	if res, _ := withOld.get("/"); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("the replaced session still works: %d", res.StatusCode)
+	}
+}
+
+// TestWithdrawOffer: the one who entered the hours takes the offer back
+// before anyone approved it (button "Aanbieden intrekken"); the approver
+// has no such button, and after the withdrawal the week is editable again.
+func TestWithdrawOffer(t *testing.T) {
+	h := newHarness(t)
+	page := "/plaatsingen/p2/weken/2026-W05"
+	h.loginAs(client2Email, "nl")
+	if _, body := h.get(page); strings.Contains(body, `id="withdraw"`) {
+		t.Fatal("the approver is offered the withdrawal")
+	}
+	res, _ := h.post(page+"/aanbieden/intrekken", url.Values{"csrf": {h.token(page)}})
+	if res.StatusCode != http.StatusForbidden || h.sheet("p2", 5).Status != "offered" {
+		t.Fatalf("the approver withdraws: %d, %s", res.StatusCode, h.sheet("p2", 5).Status)
+	}
+
+	h.loginAs(worker2Email, "nl")
+	_, body := h.get(page)
+	if !strings.Contains(body, `action="`+page+`/aanbieden/intrekken"`) || !strings.Contains(body, ">Aanbieden intrekken</button>") {
+		t.Fatalf("no withdraw button for the one who entered the hours:\n%s", body)
+	}
+	res, body = h.post(page+"/aanbieden/intrekken", url.Values{"csrf": {h.token(page)}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("withdraw: %d\n%s", res.StatusCode, body)
+	}
+	_, body = h.get(res.Header.Get("Location"))
+	if !strings.Contains(body, "Het aanbieden is ingetrokken") || !strings.Contains(body, `name="line.100.mon"`) || strings.Contains(body, `id="withdraw"`) {
+		t.Fatalf("after withdrawing, not editable:\n%s", body)
+	}
+	if d := h.sheet("p2", 5); d.Status != "open" || d.NextParty != "" {
+		t.Fatalf("stored: %s, next %q", d.Status, d.NextParty)
+	}
+	if _, body := h.get(page + "/geschiedenis"); !strings.Contains(body, "Aanbieden ingetrokken") {
+		t.Fatal("the history does not show the withdrawal")
+	}
+	// Once a step approved, the button is gone and the command refuses.
+	h.loginAs(client2Email, "nl")
+	week6 := "/plaatsingen/p2/weken/2026-W06"
+	_, body = h.get(week6)
+	form := url.Values{"csrf": {h.token(week6)}}
+	for _, m := range regexp.MustCompile(`name="(stap|controle)" value="([^"]*)"`).FindAllStringSubmatch(body, -1) {
+		form.Set(m[1], m[2])
+	}
+	if res, _ := h.post(week6+"/accorderen", form); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("approve week 6: %d", res.StatusCode)
+	}
+	h.loginAs(worker2Email, "nl")
+	if _, body := h.get(week6); strings.Contains(body, `id="withdraw"`) {
+		t.Fatal("withdraw offered after a step approved")
+	}
+	res, body = h.post(week6+"/aanbieden/intrekken", url.Values{"csrf": {h.token(week6)}})
+	if res.StatusCode != http.StatusConflict || !strings.Contains(body, "al (deels) geaccordeerd") {
+		t.Fatalf("withdraw after a step approved: %d\n%s", res.StatusCode, body)
 	}
 }

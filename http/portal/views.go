@@ -121,7 +121,10 @@ type Sheet struct {
 	Status    timesheet.Status
 	// CanEdit: the status is editable, the week fillable and the actor is
 	// the one who enters the hours.
-	CanEdit          bool
+	CanEdit bool
+	// CanWithdraw: offered, nobody approved yet, and the actor enters the
+	// hours (ts.MayWithdrawOffer).
+	CanWithdraw      bool
 	Lines            []timesheet.Line
 	HourTypes        []timesheet.HourType // all agreed hour types for the week
 	TimeRegistration bool

@@ -226,6 +226,10 @@ func (s *sheet) apply(ev domain.Event, rec eventstore.RecordedEvent) error {
 	case *ts.Imported:
 		s.Status = string(ts.StatusImported)
 		s.ImportedAt, s.ImportBatch = &at, e.ImportBatch
+	case *ts.OfferWithdrawn:
+		s.Status = string(ts.StatusOpen)
+		s.Hash, s.Steps, s.NextStep = "", nil, 0
+		s.OfferedAt, s.OfferedLate = nil, false
 	}
 	s.UpdatedAt = at
 	return nil

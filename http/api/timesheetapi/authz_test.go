@@ -35,6 +35,7 @@ func TestOtherTenants(t *testing.T) {
 		{"DELETE", "/timesheets/p1/2026-W06/expenses/1", nil},
 		{"POST", w05 + "/remarks", map[string]any{"text": "hallo"}},
 		{"POST", w05 + "/offer", nil},
+		{"POST", w05 + "/offer/withdraw", nil},
 		{"POST", w05 + "/approve", map[string]any{"hash": hash, "step": 0}},
 		{"POST", w05 + "/approve", nil},
 		{"POST", w05 + "/reject", map[string]any{"reason": "nee"}},

@@ -77,6 +77,7 @@ func (f *Feature) Routes(r *mux.Router, s *api.Server) {
 	r.Handle(one+"/expenses/{id}", f.handleRemoveExpense(s)).Methods(del)
 	r.Handle(one+"/remarks", f.handleAddRemark(s)).Methods(post)
 	r.Handle(one+"/offer", f.handleOffer(s)).Methods(post)
+	r.Handle(one+"/offer/withdraw", f.handleWithdrawOffer(s)).Methods(post)
 	r.Handle(one+"/approve", f.handleApprove(s)).Methods(post)
 	r.Handle(one+"/reject", f.handleReject(s)).Methods(post)
 	r.Handle(one+"/imported", f.handleMarkImported(s)).Methods(post)
