@@ -10,11 +10,3 @@ import "backoffice/domain"
 func MayEdit(actor domain.Actor, enteredBy domain.Role, s Status, fillable bool) bool {
 	return s.Editable() && fillable && enteredBy != "" && actor.Is(enteredBy, domain.RoleBackoffice)
 }
-
-// MayWithdrawOffer reports whether actor may take an offer back
-// (WithdrawOffer): offered, no step approved yet (approvedSteps is the
-// index of the next step), and the actor enters the hours (or is the back
-// office).
-func MayWithdrawOffer(actor domain.Actor, enteredBy domain.Role, s Status, approvedSteps int) bool {
-	return s == StatusOffered && approvedSteps == 0 && enteredBy != "" && actor.Is(enteredBy, domain.RoleBackoffice)
-}

@@ -27,3 +27,11 @@ func (t *Timesheet) WithdrawOffer(actor domain.Actor, terms Terms, now time.Time
 	}
 	return t.record(&OfferWithdrawn{Round: t.round, By: actor.Role, Hash: t.hash}), nil
 }
+
+// MayWithdrawOffer reports whether actor may take an offer back
+// (WithdrawOffer): offered, no step approved yet (approvedSteps is the
+// index of the next step), and the actor enters the hours (or is the back
+// office).
+func MayWithdrawOffer(actor domain.Actor, enteredBy domain.Role, s Status, approvedSteps int) bool {
+	return s == StatusOffered && approvedSteps == 0 && enteredBy != "" && actor.Is(enteredBy, domain.RoleBackoffice)
+}

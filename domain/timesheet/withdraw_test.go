@@ -51,3 +51,29 @@ func TestWithdrawOffer(t *testing.T) {
 		},
 	})
 }
+
+func TestMayWithdrawOffer(t *testing.T) {
+	client := domain.Actor{Role: domain.RoleClient, ClientID: "c1"}
+	worker := domain.Actor{Role: domain.RoleWorker, WorkerID: "w1"}
+	bo := domain.Actor{Role: domain.RoleBackoffice}
+	for _, c := range []struct {
+		name      string
+		actor     domain.Actor
+		enteredBy domain.Role
+		status    ts.Status
+		approved  int
+		want      bool
+	}{
+		{"the enterer, nobody approved", worker, domain.RoleWorker, ts.StatusOffered, 0, true},
+		{"the back office", bo, domain.RoleWorker, ts.StatusOffered, 0, true},
+		{"the approver", client, domain.RoleWorker, ts.StatusOffered, 0, false},
+		{"a step approved", worker, domain.RoleWorker, ts.StatusOffered, 1, false},
+		{"open", worker, domain.RoleWorker, ts.StatusOpen, 0, false},
+		{"rejected", worker, domain.RoleWorker, ts.StatusRejected, 0, false},
+		{"approved", worker, domain.RoleWorker, ts.StatusApproved, 0, false},
+	} {
+		if got := ts.MayWithdrawOffer(c.actor, c.enteredBy, c.status, c.approved); got != c.want {
+			t.Errorf("%s: MayWithdrawOffer = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
