@@ -216,7 +216,7 @@ func (s *Server) handleAddExpense() http.Handler {
 			}
 			in.Kilometres = n
 		}
-		cents, ok := parseEuro(r.PostForm.Get("bedrag"))
+		cents, ok := parseExpenseAmount(r.PostForm.Get("bedrag"))
 		if !ok {
 			v.Errors["amount"] = v.T("exp.amount_invalid")
 		}

@@ -570,3 +570,27 @@ func TestWithdrawOffer(t *testing.T) {
 		t.Fatalf("withdraw after a step approved: %d\n%s", res.StatusCode, body)
 	}
 }
+
+// TestExpenseAmounts: the expense form reads amounts with the one parser
+// the invoice form uses (domain.ParseEuro): "1.234,56" is accepted, and
+// "-0,50" is refused next to the field instead of being stored as +€ 0,50.
+func TestExpenseAmounts(t *testing.T) {
+	h := newHarness(t)
+	h.loginAs(clientEmail, "nl")
+	page := "/plaatsingen/p1/weken/2026-W05"
+	res, body := h.post(page+"/onkosten", url.Values{"csrf": {h.token(page)}, "soort": {"parking"}, "datum": {"2026-01-26"}, "bedrag": {"-0,50"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `value="-0,50"><p class="err">Vul een bedrag in, bijvoorbeeld 12,50.</p>`) {
+		t.Fatalf("-0,50: %d\n%s", res.StatusCode, body)
+	}
+	if n := len(h.sheet("p1", 5).Expenses); n != 0 {
+		t.Fatalf("a refused amount was stored: %d expenses", n)
+	}
+	res, _ = h.post(page+"/onkosten", url.Values{"csrf": {h.token(page)}, "soort": {"other"}, "datum": {"2026-01-26"},
+		"bedrag": {"1.234,56"}, "omschrijving": {"Werkkleding"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("1.234,56: %d", res.StatusCode)
+	}
+	if ex := h.sheet("p1", 5).Expenses; len(ex) != 1 || ex[0].AmountCents != 123456 {
+		t.Fatalf("stored %+v", ex)
+	}
+}
