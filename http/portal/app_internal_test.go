@@ -19,7 +19,7 @@ import (
 	doc "backoffice/domain/document"
 	ts "backoffice/domain/timesheet"
 	"backoffice/eventstore"
-	it "backoffice/http/api/identityapi/identitytest"
+	it "backoffice/internal/identitytest"
 	"backoffice/internal/pgtest"
 	"backoffice/readmodel"
 	rmid "backoffice/readmodel/identity"

@@ -16,10 +16,9 @@ import (
 	tscmd "backoffice/commands/timesheet"
 	"backoffice/domain"
 	"backoffice/eventstore"
-	"backoffice/eventstore/postgres"
 	"backoffice/http/api/timesheetapi"
+	"backoffice/internal/schema"
 	"backoffice/projections"
-	"backoffice/readmodel"
 	rmtimesheets "backoffice/readmodel/timesheets"
 )
 
@@ -58,20 +57,7 @@ func (a Auth) Authenticate(r *http.Request) (domain.Actor, error) {
 
 // Migrate creates the event store, read model and projections schema in the
 // database at cs; it is the template function of pgtest.NewDBFromTemplate.
-func Migrate(ctx context.Context, cs string) error {
-	if err := postgres.Migrate(ctx, cs); err != nil {
-		return err
-	}
-	pool, err := pgxpool.New(ctx, cs)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	if err := readmodel.Migrate(ctx, pool); err != nil {
-		return err
-	}
-	return projections.Migrate(ctx, pool)
-}
+func Migrate(ctx context.Context, cs string) error { return schema.Migrate(ctx, cs) }
 
 // Day parses a date literal (2006-01-02) of a test; a bad one panics.
 func Day(s string) time.Time {

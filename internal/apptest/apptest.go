@@ -24,6 +24,7 @@ import (
 	"backoffice/internal/app"
 	"backoffice/internal/demo"
 	"backoffice/internal/pgtest"
+	"backoffice/internal/schema"
 	"backoffice/notify/mail"
 )
 
@@ -76,17 +77,7 @@ func (c *Clock) Set(t time.Time) {
 
 // Migrate creates every schema of the application in the database at cs;
 // it is the template function of pgtest.NewDBFromTemplate.
-func Migrate(ctx context.Context, cs string) error {
-	if err := postgres.Migrate(ctx, cs); err != nil {
-		return err
-	}
-	pool, err := pgxpool.New(ctx, cs)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	return app.Migrate(ctx, pool)
-}
+func Migrate(ctx context.Context, cs string) error { return schema.Migrate(ctx, cs) }
 
 // New builds the application with app.New on a fresh database and runs it
 // until the test ends.

@@ -32,7 +32,7 @@ import (
 	"backoffice/domain/intermediary"
 	"backoffice/domain/worker"
 	"backoffice/eventstore"
-	it "backoffice/http/api/identityapi/identitytest"
+	it "backoffice/internal/identitytest"
 	"backoffice/notify/mail/mailtest"
 	"backoffice/projections"
 	rm "backoffice/readmodel/documents"

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	it "backoffice/http/api/identityapi/identitytest"
+	it "backoffice/internal/identitytest"
 )
 
 // Valid test data. BSN 111222333 passes the 11-proef; the IBAN is the

@@ -1,4 +1,5 @@
-// Package identitytest assembles the identity feature for tests: a fresh
+// Package identitytest (under internal/: commands and read models import
+// it, and no test kit lives under http/) assembles the identity feature for tests: a fresh
 // PostgreSQL database (pgtest), the PostgreSQL event store, the real
 // projections runtime, the mail Dispatcher delivering over SMTP to an
 // in-process mailtest server, and the JSON API on an httptest.Server.
@@ -28,10 +29,10 @@ import (
 	"backoffice/http/api"
 	"backoffice/http/api/identityapi"
 	"backoffice/internal/pgtest"
+	"backoffice/internal/schema"
 	"backoffice/notify/mail"
 	"backoffice/notify/mail/mailtest"
 	"backoffice/projections"
-	"backoffice/readmodel"
 	rm "backoffice/readmodel/identity"
 )
 
@@ -58,25 +59,10 @@ type Env struct {
 	Handler    http.Handler
 }
 
-func setup(ctx context.Context, cs string) error {
-	if err := postgres.Migrate(ctx, cs); err != nil {
-		return err
-	}
-	pool, err := pgxpool.New(ctx, cs)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	if err := readmodel.Migrate(ctx, pool); err != nil {
-		return err
-	}
-	return projections.Migrate(ctx, pool)
-}
-
 // NewDB returns a pool on a fresh, fully migrated database.
 func NewDB(t testing.TB) *pgxpool.Pool {
 	t.Helper()
-	return pgtest.Pool(t, pgtest.NewDBFromTemplate(t, "identity-all", setup))
+	return pgtest.Pool(t, pgtest.NewDBFromTemplate(t, "identity-all", schema.Migrate))
 }
 
 // New starts everything; it stops at the end of the test.
