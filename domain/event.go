@@ -3,6 +3,7 @@ package domain
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"sort"
 )
 
@@ -37,7 +38,9 @@ func NewRegistry(prototypes ...Event) *Registry {
 	return r
 }
 
-// Decode turns a stored event back into its payload.
+// Decode turns a stored event back into its payload. Texts stored before
+// the domain refused unsafe characters come back sanitised (see
+// sanitize.go): NUL and the like are replaced by U+FFFD.
 func (r *Registry) Decode(eventType string, data []byte) (Event, error) {
 	ctor, ok := r.ctors[eventType]
 	if !ok {
@@ -47,6 +50,9 @@ func (r *Registry) Decode(eventType string, data []byte) (Event, error) {
 	if len(data) > 0 {
 		if err := json.Unmarshal(data, e); err != nil {
 			return nil, fmt.Errorf("domain: decode %s: %w", eventType, err)
+		}
+		if mayHoldUnsafeText(data) {
+			sanitizeValue(reflect.ValueOf(e))
 		}
 	}
 	return e, nil
@@ -68,11 +74,23 @@ func (r *Registry) Types() []string {
 	return out
 }
 
-// Encode serializes an event payload.
+// Encode serializes an event payload. It is the last guard of the text
+// rule (see docs/validation.md): a payload with a text the sanitiser would
+// change (NUL and other control characters but tab, line feed and carriage
+// return; bidi controls; noncharacters; invalid UTF-8) is refused with 422
+// text_encoding, so a command whose own check was forgotten cannot store
+// poison. Field is the payload's path, e.g. "remark.text".
 func Encode(e Event) ([]byte, error) {
 	b, err := json.Marshal(e)
 	if err != nil {
 		return nil, fmt.Errorf("domain: encode %s: %w", e.EventType(), err)
+	}
+	if mayHoldUnsafeText(b) {
+		if path, bad := unsafeTextPath(reflect.ValueOf(e), ""); bad {
+			return nil, Rule("text_encoding", path,
+				"The text contains characters that are not allowed (control characters, direction overrides or invalid encoding).",
+				"De tekst bevat tekens die niet zijn toegestaan (stuurtekens, richtingstekens of een ongeldige codering).")
+		}
 	}
 	return b, nil
 }

@@ -23,6 +23,10 @@ var (
 	ErrUnavailable = errors.New("eventstore: unavailable")
 	// ErrClosed: the store or subscription was closed by its owner.
 	ErrClosed = errors.New("eventstore: closed")
+	// ErrAppendTooLarge: the append is larger than the store accepts in one
+	// call (EventStoreDB's MaxAppendSize). It is refused before anything is
+	// sent; an append is never split.
+	ErrAppendTooLarge = errors.New("eventstore: append too large")
 )
 
 // WrongExpectedRevisionError says what the stream's state was when an append's

@@ -28,6 +28,10 @@ func openEventStore(ctx context.Context, cfg config.Config, db *database, log *s
 		if err != nil {
 			return nil, err
 		}
+		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "backoffice_eventstore_foreign_events_skipped_total",
+			Help: "Events in $all that this application did not write (a shared EventStoreDB cluster), skipped by reads and subscriptions.",
+		}, func() float64 { return float64(st.ForeignSkipped()) }))
 		return &openedStore{Store: eventstore.Observed(st, observe), Kind: "eventstoredb", Check: st.Ping}, nil
 	}
 	if err := postgres.Migrate(ctx, db.Pool.Config().ConnString()); err != nil {

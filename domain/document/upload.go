@@ -160,14 +160,14 @@ func validInvoice(in *Invoice) (*Invoice, error) {
 }
 
 // CleanFileName keeps the base name of what the browser sent, without
-// control characters or quotes, at most 120 characters; an empty result
+// control characters, bidi controls, noncharacters or quotes, at most 120 characters; an empty result
 // becomes "document" with the content type's extension.
 func CleanFileName(name, contentType string) string {
 	name = strings.ReplaceAll(name, `\`, "/") // Windows paths
 	name = path.Base(strings.TrimSpace(name))
 	var b strings.Builder
 	for _, r := range name {
-		if unicode.IsControl(r) || r == '"' || r == '/' || r == unicode.ReplacementChar {
+		if unicode.IsControl(r) || r == '"' || r == '/' || r == unicode.ReplacementChar || domain.UnsafeRune(r) {
 			continue
 		}
 		b.WriteRune(r)

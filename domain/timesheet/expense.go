@@ -1,9 +1,6 @@
 package timesheet
 
 import (
-	"strings"
-	"unicode/utf8"
-
 	"backoffice/domain"
 )
 
@@ -48,11 +45,11 @@ type ExpenseInput struct {
 }
 
 func (in ExpenseInput) validate() (ExpenseInput, error) {
-	in.Description = strings.TrimSpace(in.Description)
-	if utf8.RuneCountInString(in.Description) > MaxDescriptionLength {
-		return in, domain.Invalid("description_too_long", "description", "the description is too long (max 200 characters)",
-			"De omschrijving is te lang (maximaal 200 tekens).")
+	desc, err := descriptionText(in.Description)
+	if err != nil {
+		return in, err
 	}
+	in.Description = desc
 	switch in.Type {
 	case ExpenseTravelKm:
 		if in.AmountCents != 0 {

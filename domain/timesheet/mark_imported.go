@@ -1,7 +1,6 @@
 package timesheet
 
 import (
-	"strings"
 	"time"
 
 	"backoffice/domain"
@@ -15,9 +14,9 @@ func (t *Timesheet) MarkImported(actor domain.Actor, now time.Time, importBatch 
 		return nil, forbidden("payroll_only", "only payroll can mark a timesheet imported",
 			"Alleen de salarisadministratie kan een urenbriefje als geïmporteerd markeren.")
 	}
-	importBatch = strings.TrimSpace(importBatch)
-	if importBatch == "" {
-		return nil, domain.Invalid("import_batch_required", "import_batch", "the import batch is required", "De importbatch ontbreekt.")
+	importBatch, err := importBatchText(importBatch)
+	if err != nil {
+		return nil, err
 	}
 	switch t.Status() {
 	case StatusApproved:

@@ -1,9 +1,7 @@
 package timesheet
 
 import (
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"backoffice/domain"
 )
@@ -21,15 +19,9 @@ func (t *Timesheet) Reject(actor domain.Actor, terms Terms, reason string, now t
 	if err := t.checkStepParty(actor); err != nil {
 		return nil, err
 	}
-	reason = strings.TrimSpace(reason)
-	switch {
-	case reason == "":
-		return nil, domain.Invalid("reason_required", "reason", "give a reason for the rejection", "Geef een reden voor het afkeuren.")
-	case !utf8.ValidString(reason):
-		return nil, domain.Invalid("reason_invalid", "reason", "the reason is not valid text", "De reden is geen geldige tekst.")
-	case utf8.RuneCountInString(reason) > MaxReasonLength:
-		return nil, domain.Invalid("reason_too_long", "reason", "the reason is too long (max 1000 characters)",
-			"De reden is te lang (maximaal 1000 tekens).")
+	reason, err := reasonText(reason)
+	if err != nil {
+		return nil, err
 	}
 	return t.record(&Rejected{
 		Round: t.round, Step: t.step, Party: t.chain[t.step], By: actor.Role,

@@ -398,7 +398,7 @@ func TestExpensesAndRemarks(t *testing.T) {
 		{name: "negative amount", when: addX(ts.ExpenseInput{Type: ts.ExpenseParking, Date: mon, AmountCents: -100}), code: "expense_amount_invalid", kind: domain.KindInvalid},
 		{name: "amount too large", when: addX(ts.ExpenseInput{Type: ts.ExpenseParking, Date: mon, AmountCents: ts.MaxExpenseCents + 1}), code: "expense_amount_invalid", kind: domain.KindInvalid},
 		{name: "unknown type", when: addX(ts.ExpenseInput{Type: "lunch", Date: mon, AmountCents: 100}), code: "expense_type_invalid", kind: domain.KindInvalid},
-		{name: "long description", when: addX(ts.ExpenseInput{Type: ts.ExpenseOther, Date: mon, AmountCents: 100, Description: strings.Repeat("é", 201)}), code: "description_too_long", kind: domain.KindInvalid},
+		{name: "long description", when: addX(ts.ExpenseInput{Type: ts.ExpenseOther, Date: mon, AmountCents: 100, Description: strings.Repeat("é", 201)}), code: "too_long", kind: domain.KindRule},
 		{name: "date outside the week", when: addX(ts.ExpenseInput{Type: ts.ExpenseParking, Date: mon.AddDays(-1), AmountCents: 100}), code: "date_outside_week", kind: domain.KindRule},
 		{name: "expense when offered", given: offered, when: addX(km), code: "timesheet_offered", kind: domain.KindConflict},
 		{
@@ -427,8 +427,8 @@ func TestExpensesAndRemarks(t *testing.T) {
 			},
 		},
 		{name: "empty remark", when: remark(worker, "   "), code: "remark_empty", kind: domain.KindInvalid},
-		{name: "long remark", when: remark(worker, strings.Repeat("x", 1001)), code: "remark_too_long", kind: domain.KindInvalid},
-		{name: "invalid text", when: remark(worker, "a\xffb"), code: "remark_invalid", kind: domain.KindInvalid},
+		{name: "long remark", when: remark(worker, strings.Repeat("x", 1001)), code: "too_long", kind: domain.KindRule},
+		{name: "invalid text", when: remark(worker, "a\xffb"), code: "text_encoding", kind: domain.KindRule},
 		{name: "remark after offering", given: offered, when: remark(worker, "te laat"), code: "timesheet_offered", kind: domain.KindConflict},
 		{name: "remark by an approver", given: []cmd{stdLine}, when: remark(client, "hm"), code: "not_the_enterer", kind: domain.KindForbidden},
 	})

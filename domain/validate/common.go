@@ -2,7 +2,6 @@ package validate
 
 import (
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"backoffice/domain"
@@ -52,7 +51,8 @@ func Required(field, s string) (string, error) {
 }
 
 // Text checks a required free-text value (a name, a function, a street): at
-// most maxLen characters, valid UTF-8, no control characters. It returns the
+// most maxLen characters, valid UTF-8, no control, bidi-override or
+// noncharacters (see text.go). It returns the
 // trimmed value with inner whitespace runs collapsed to one space.
 func Text(field, s string, maxLen int) (string, error) {
 	s, err := Required(field, s)
@@ -62,25 +62,16 @@ func Text(field, s string, maxLen int) (string, error) {
 	return OptionalText(field, s, maxLen)
 }
 
-// OptionalText is Text for a value that may be empty.
+// OptionalText is Text for a value that may be empty. Tabs and line breaks
+// are collapsed to one space; every other character is checked as in
+// MultiLine (see text.go).
 func OptionalText(field, s string, maxLen int) (string, error) {
-	if !utf8.ValidString(s) {
-		return "", domain.Invalid("text_encoding", field,
-			"The text contains invalid characters.",
-			"De tekst bevat ongeldige tekens.")
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' {
-			return "", domain.Invalid("text_encoding", field,
-				"The text contains invalid characters.",
-				"De tekst bevat ongeldige tekens.")
-		}
+	if err := checkRunes(field, s, false, true); err != nil {
+		return "", err
 	}
 	s = strings.Join(strings.Fields(s), " ")
 	if utf8.RuneCountInString(s) > maxLen {
-		return "", domain.Invalid("too_long", field,
-			"The text is too long.",
-			"De tekst is te lang.")
+		return "", errTextTooLong(field, maxLen)
 	}
 	return s, nil
 }

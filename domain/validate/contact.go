@@ -17,6 +17,11 @@ func Email(s string) error {
 // the local part is not what RFC 5321 promises, but the address is also the
 // username, and two accounts differing only in case would confuse everyone.
 func NormalizeEmail(field, s string) (string, error) {
+	// net/mail accepts any UTF-8 in the domain part, control and bidi
+	// characters included; and ToLower would turn invalid bytes into U+FFFD.
+	if err := checkRunes(field, strings.TrimSpace(s), false, false); err != nil {
+		return "", err
+	}
 	v := strings.ToLower(strings.TrimSpace(s))
 	if v == "" {
 		return "", required(field, "The e-mail address", "Het e-mailadres")

@@ -3,8 +3,13 @@ package esdb
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"math"
+	"math/rand/v2"
+	"time"
+	"unicode/utf8"
 
 	"github.com/EventStore/EventStore-Client-Go/v4/esdb"
 	"github.com/google/uuid"
@@ -102,10 +107,16 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 	if err != nil {
 		return eventstore.AppendResult{}, err
 	}
+	if size := appendSize(data); size > s.cfg.MaxAppendSize {
+		return eventstore.AppendResult{}, fmt.Errorf("%w: %d bytes to %q, EventStoreDB accepts at most %d in one append",
+			eventstore.ErrAppendTooLarge, size, stream, s.cfg.MaxAppendSize)
+	}
+	ctx = requireLeader(ctx)
 	fail := func(err error) (eventstore.AppendResult, error) {
 		return eventstore.AppendResult{}, fmt.Errorf("eventstore/esdb: append to %q: %w", stream, s.mapErr(ctx, err))
 	}
 	flexible := expected.IsAny() || expected.IsStreamExists()
+	ambiguous := 0
 	for attempt := 0; ; attempt++ {
 		st, err := s.loadState(ctx, stream)
 		if err != nil {
@@ -143,11 +154,34 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 				NextExpectedRevision: res.NextExpectedVersion,
 				Position:             eventstore.Position{Commit: res.CommitPosition, Prepare: res.PreparePosition},
 			}, nil
+		case isAmbiguous(err) && ctx.Err() == nil:
+			// The write may have landed. The next round reads the stream:
+			// the events there answer the original result; otherwise the
+			// append is sent again (same IDs, same condition, so it can
+			// land at most once).
+			if ambiguous++; ambiguous > s.cfg.AmbiguousRetries {
+				return fail(err)
+			}
+			s.log.Warn("EventStoreDB append outcome unknown; resolving by reading the stream",
+				"stream", stream, "attempt", ambiguous, "error", err)
+			if err := sleep(ctx, time.Duration(ambiguous)*50*time.Millisecond); err != nil {
+				return fail(err)
+			}
+			attempt--
+			continue
 		case code(err) != esdb.ErrorCodeWrongExpectedVersion:
 			return fail(err)
 		}
 		if flexible && attempt+1 < s.cfg.AppendRetries {
-			continue // someone appended in between: read again, retry
+			// Someone appended in between: read again, retry. On a hot
+			// stream, a short random pause after a few rounds lets the
+			// writers fall out of step.
+			if attempt >= 3 {
+				if err := sleep(ctx, time.Duration(rand.IntN(attempt*1000))*time.Microsecond); err != nil {
+					return fail(err)
+				}
+			}
+			continue
 		}
 		st, err = s.loadState(ctx, stream)
 		if err != nil {
@@ -159,6 +193,42 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 		return eventstore.AppendResult{}, &eventstore.WrongExpectedRevisionError{
 			Stream: stream, Expected: expected, Actual: st.last, StreamExists: st.exists,
 		}
+	}
+}
+
+// appendSize counts an append the way EventStoreDB checks MaxAppendSize:
+// data + metadata + two bytes per character of the type, per event.
+func appendSize(data []esdb.EventData) int {
+	n := 0
+	for _, e := range data {
+		n += len(e.Data) + len(e.Metadata) + 2*utf8.RuneCountInString(e.EventType)
+	}
+	return n
+}
+
+// isAmbiguous reports an append failure after which the write may still
+// have landed: the server's commit timeout (Aborted "Operation timed out"),
+// a deadline, a node lost after the request was sent, or a bare EOF on the
+// stream. Refusals that say the write did not happen are not ambiguous.
+func isAmbiguous(err error) bool {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || connectionClosing(err) {
+		return true
+	}
+	switch code(err) {
+	case esdb.ErrorAborted, esdb.ErrorCodeDeadlineExceeded, esdb.ErrorUnavailable:
+		return true
+	}
+	return false
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 

@@ -24,6 +24,15 @@ func code(err error) esdb.ErrorCode {
 	return esdb.ErrorCodeUnknown
 }
 
+// connectionClosing reports a call that ended because the client closed
+// its connection (gRPC Canceled) while the caller's context was still live:
+// the client does that when it moves to another node. Callers check their
+// own context first.
+func connectionClosing(err error) bool {
+	var se interface{ GRPCStatus() *status.Status }
+	return errors.As(err, &se) && se.GRPCStatus().Code() == codes.Canceled
+}
+
 // isEOF is the normal end of a read.
 func isEOF(err error) bool { return errors.Is(err, io.EOF) }
 
@@ -42,6 +51,9 @@ func (s *Store) mapErr(ctx context.Context, err error) error {
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
+	}
+	if connectionClosing(err) {
+		return fmt.Errorf("eventstore/esdb: %w: %w", eventstore.ErrUnavailable, err)
 	}
 	var e *esdb.Error
 	if !errors.As(err, &e) {

@@ -22,9 +22,11 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/EventStore/EventStore-Client-Go/v4/esdb"
+	"google.golang.org/grpc/metadata"
 
 	"backoffice/eventstore"
 )
@@ -52,11 +54,21 @@ type Config struct {
 	MaxSearchWindow    int
 	CheckpointInterval int
 	// NotLeaderRetries is how often a call is repeated after a not-leader
-	// answer (the client then reconnects to the leader). Default 3.
+	// answer or a connection the client closed to move to the leader, with
+	// a short back-off (10 ms doubling, at most 500 ms). Default 8.
 	NotLeaderRetries int
 	// AppendRetries bounds the read-and-retry loop of appends with Any or
-	// StreamExists under contention. Default 16.
+	// StreamExists under contention. Default 32.
 	AppendRetries int
+	// AmbiguousRetries bounds how often an append whose outcome is unknown
+	// (timed out, connection lost after sending) is resolved by reading the
+	// stream and, when its events are not there, sent again. Default 5.
+	AmbiguousRetries int
+	// MaxAppendSize is the server's MaxAppendSize in bytes (EventStoreDB
+	// default 1 MiB), counted as the server does: data + metadata + two
+	// bytes per character of the type, summed over the append. A larger
+	// append is refused with eventstore.ErrAppendTooLarge before it is sent.
+	MaxAppendSize int
 }
 
 func (c *Config) withDefaults() Config {
@@ -77,10 +89,16 @@ func (c *Config) withDefaults() Config {
 		out.CheckpointInterval = 1
 	}
 	if out.NotLeaderRetries <= 0 {
-		out.NotLeaderRetries = 3
+		out.NotLeaderRetries = 8
 	}
 	if out.AppendRetries <= 0 {
-		out.AppendRetries = 16
+		out.AppendRetries = 32
+	}
+	if out.AmbiguousRetries <= 0 {
+		out.AmbiguousRetries = 5
+	}
+	if out.MaxAppendSize <= 0 {
+		out.MaxAppendSize = 1 << 20
 	}
 	return out
 }
@@ -98,6 +116,12 @@ type Store struct {
 	closed bool
 
 	connect chan struct{} // one-slot semaphore: one caller (re)connects at a time
+
+	foreignSkipped atomic.Uint64 // events of other applications skipped in $all
+
+	inflightMu sync.Mutex
+	inflight   int           // calls running inside the client (see call)
+	drained    chan struct{} // closed when inflight drops to 0, if awaited
 
 	ctx    context.Context // ends on Close; parents every subscription
 	cancel context.CancelFunc
@@ -143,6 +167,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 // Ping reads the head of $all: it succeeds only when a node answers. Wire it
 // into the readiness probe.
 func (s *Store) Ping(ctx context.Context) error {
+	ctx = requireLeader(ctx)
 	err := s.do(ctx, func(c *esdb.Client) error {
 		rs, err := c.ReadAll(ctx, esdb.ReadAllOptions{Direction: esdb.Backwards, From: esdb.End{}}, 1)
 		if err != nil {
@@ -173,18 +198,31 @@ func (s *Store) where() string {
 }
 
 // Close closes the client and ends every subscription.
+//
+// The v4 client closes its internal channel on Close while a call still
+// inside it may be sending on it (a data race that can panic with "send on
+// closed channel"); calls abandoned by their context can still be in there.
+// Close therefore waits (at most 5 s) for them, and leaves the client to
+// the garbage collector when they do not end.
 func (s *Store) Close() error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if s.closed {
+		s.mu.Unlock()
 		return nil
 	}
 	s.closed = true
 	s.cancel()
-	if s.client != nil {
-		_ = s.client.Close()
-		s.client = nil
+	c := s.client
+	s.client = nil
+	s.mu.Unlock()
+	if c == nil {
+		return nil
 	}
+	if !s.awaitCalls(5 * time.Second) {
+		s.log.Warn("EventStoreDB client left open: calls are still inside it after 5 s")
+		return nil
+	}
+	_ = c.Close()
 	return nil
 }
 
@@ -242,23 +280,101 @@ func (s *Store) acquire(ctx context.Context) (*esdb.Client, uint64, error) {
 			continue // someone else connected or replaced the client meanwhile
 		}
 		// GetServerVersion only asks the client for its connection handle,
-		// which runs node discovery when there is none.
-		_, err := c.GetServerVersion()
-		if err != nil {
-			// A failed discovery closes the client for good. Forget it before
-			// releasing the connect slot, so the next caller builds a new one
-			// instead of trying the dead client.
-			s.discard(gen, false)
+		// which runs node discovery when there is none. Discovery ignores
+		// contexts (a black-holed node costs maxDiscoverAttempts × the
+		// gossip timeout), so it runs on its own and the caller's context
+		// wins; the connect slot is released when discovery ends.
+		done := make(chan error, 1)
+		go func() {
+			_, err := c.GetServerVersion()
+			if err != nil {
+				// A failed discovery closes the client for good. Forget it
+				// before releasing the connect slot, so the next caller
+				// builds a new one instead of trying the dead client.
+				s.discard(gen, false)
+			} else {
+				s.mu.Lock()
+				if s.gen == gen {
+					s.ready = true
+				}
+				s.mu.Unlock()
+			}
 			<-s.connect
-			return nil, 0, err
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			if err != nil {
+				return nil, 0, err
+			}
+			return c, gen, nil
+		case <-ctx.Done():
+			return nil, 0, ctx.Err()
 		}
-		<-s.connect
-		s.mu.Lock()
-		if s.gen == gen {
-			s.ready = true
-		}
-		s.mu.Unlock()
-		return c, gen, nil
+	}
+}
+
+// requireLeader asks the server to serve the call on the leader. The v4
+// client (4.2.0) puts this header on the incoming context, where gRPC never
+// sends it, so a follower would serve stale reads and forward writes without
+// ever answering not-leader; the adapter sends it on the outgoing context
+// for every call: the port promises that a read sees an append once Append
+// has returned.
+func requireLeader(ctx context.Context) context.Context {
+	return metadata.AppendToOutgoingContext(ctx, "requires-leader", "true")
+}
+
+// call runs fn and returns its error, or the context's error as soon as ctx
+// ends: a client call can block on the client's internal channel while a
+// discovery runs (or for good after a failed one), and the caller's context
+// must win. fn keeps running on its own and its results are dropped; Close
+// waits for such calls before it closes the client (see Close).
+func (s *Store) call(ctx context.Context, fn func() error) error {
+	s.inflightMu.Lock()
+	s.inflight++
+	s.inflightMu.Unlock()
+	done := make(chan error, 1)
+	go func() {
+		defer s.leaveCall()
+		done <- fn()
+	}()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (s *Store) leaveCall() {
+	s.inflightMu.Lock()
+	defer s.inflightMu.Unlock()
+	if s.inflight--; s.inflight == 0 && s.drained != nil {
+		close(s.drained)
+		s.drained = nil
+	}
+}
+
+// awaitCalls waits up to d for the calls still inside the client to end;
+// it reports whether they did.
+func (s *Store) awaitCalls(d time.Duration) bool {
+	s.inflightMu.Lock()
+	if s.inflight == 0 {
+		s.inflightMu.Unlock()
+		return true
+	}
+	if s.drained == nil {
+		s.drained = make(chan struct{})
+	}
+	drained := s.drained
+	s.inflightMu.Unlock()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-drained:
+		return true
+	case <-t.C:
+		return false
 	}
 }
 
@@ -298,9 +414,12 @@ func (s *Store) do(ctx context.Context, fn func(*esdb.Client) error) error {
 		if err != nil {
 			return err
 		}
-		err = fn(c)
+		err = s.call(ctx, func() error { return fn(c) })
 		if err == nil {
 			return nil
+		}
+		if ctx.Err() != nil {
+			return err
 		}
 		switch code(err) {
 		case esdb.ErrorCodeConnectionClosed:
@@ -317,13 +436,44 @@ func (s *Store) do(ctx context.Context, fn func(*esdb.Client) error) error {
 			if leaderRetries < s.cfg.NotLeaderRetries && ctx.Err() == nil {
 				leaderRetries++
 				s.log.Info("EventStoreDB node is not the leader; retrying on the leader")
-				continue
+				if sleep(ctx, leaderBackoff(leaderRetries)) == nil {
+					continue
+				}
+			}
+		default:
+			// A not-leader answer to another call makes the client close
+			// its connection and dial the leader; calls in flight on the
+			// old connection end as Canceled though their context lives.
+			// They are repeated on the new connection (an append with
+			// the same IDs and condition is recognised as a repeat).
+			if connectionClosing(err) && leaderRetries < s.cfg.NotLeaderRetries {
+				leaderRetries++
+				if sleep(ctx, leaderBackoff(leaderRetries)) == nil {
+					continue
+				}
 			}
 		case esdb.ErrorUnavailable:
+			// The client dials again on its own ("transport is closing"
+			// while it moves to another node, or the node went away); a
+			// few short waits ride out a move, a real outage still
+			// answers within about a second.
 			s.unready(gen)
+			if leaderRetries < s.cfg.NotLeaderRetries {
+				leaderRetries++
+				if sleep(ctx, leaderBackoff(leaderRetries)) == nil {
+					continue
+				}
+			}
 		}
 		return err
 	}
+}
+
+// leaderBackoff is the wait before the n-th repeat of a call after a leader
+// change: the client needs a moment to dial the new leader, and an election
+// may move the leadership more than once.
+func leaderBackoff(n int) time.Duration {
+	return min(time.Duration(1<<min(n, 8))*5*time.Millisecond, 500*time.Millisecond)
 }
 
 func (s *Store) isClosed() bool {

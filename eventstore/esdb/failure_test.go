@@ -420,7 +420,15 @@ func TestErrorsApart(t *testing.T) {
 	if !errors.Is(err, eventstore.ErrStreamNotFound) {
 		t.Errorf("missing stream = %v, want ErrStreamNotFound", err)
 	}
+	// A short unavailability (a node moving) is ridden out; a lasting one
+	// (more faults than the adapter's retries) is ErrUnavailable.
 	srv.InjectFault(esdbfake.MethodRead, esdbfake.Unavailable())
+	if _, err = s.ReadStream(ctx, "nope", eventstore.ReadStreamOptions{}); !errors.Is(err, eventstore.ErrStreamNotFound) {
+		t.Errorf("after one unavailable answer = %v, want the read retried (ErrStreamNotFound)", err)
+	}
+	for range 9 {
+		srv.InjectFault(esdbfake.MethodRead, esdbfake.Unavailable())
+	}
 	_, err = s.ReadStream(ctx, "nope", eventstore.ReadStreamOptions{})
 	if !errors.Is(err, eventstore.ErrUnavailable) || errors.Is(err, eventstore.ErrStreamNotFound) {
 		t.Errorf("unavailable = %v, want ErrUnavailable only", err)

@@ -33,6 +33,42 @@ func isSystem(e *esdb.RecordedEvent) bool {
 	return strings.HasPrefix(e.EventType, "$") || strings.HasPrefix(e.StreamID, "$")
 }
 
+// isForeign reports an event in $all that this application did not write:
+// on a shared cluster other applications' events sit in the same log. Ours
+// are JSON with metadata that is a JSON object holding "occurred_at" (the
+// port's Metadata always encodes it).
+func isForeign(e *esdb.RecordedEvent) bool {
+	if e.ContentType != "application/json" {
+		return true
+	}
+	var probe map[string]json.RawMessage
+	if err := json.Unmarshal(e.UserMetadata, &probe); err != nil {
+		return true
+	}
+	_, ok := probe["occurred_at"]
+	return !ok
+}
+
+// foreign reports (and counts and logs) an event of another application in
+// $all; reads and subscriptions skip it instead of failing on it.
+func (s *Store) foreign(e *esdb.RecordedEvent) bool {
+	if !isForeign(e) {
+		return false
+	}
+	n := s.foreignSkipped.Add(1)
+	// Log the first and then every 1000th, so a busy foreign stream cannot
+	// flood the log.
+	if n == 1 || n%1000 == 0 {
+		s.log.Warn("skipping an event in $all that this application did not write",
+			"stream", e.StreamID, "type", e.EventType, "position", toPosition(e.Position).String(), "skipped_total", n)
+	}
+	return true
+}
+
+// ForeignSkipped is the number of foreign events (see isForeign) that reads
+// and subscriptions of $all skipped so far; the metrics endpoint exports it.
+func (s *Store) ForeignSkipped() uint64 { return s.foreignSkipped.Load() }
+
 func toRecorded(e *esdb.RecordedEvent) (eventstore.RecordedEvent, error) {
 	out := eventstore.RecordedEvent{
 		ID:       e.EventID,
@@ -96,6 +132,7 @@ func readAll(ctx context.Context, c *esdb.Client, opts esdb.ReadAllOptions, coun
 
 // ReadStream implements eventstore.Store.
 func (s *Store) ReadStream(ctx context.Context, stream string, opts eventstore.ReadStreamOptions) ([]eventstore.RecordedEvent, error) {
+	ctx = requireLeader(ctx)
 	ro := esdb.ReadStreamOptions{Direction: esdb.Forwards, From: esdb.Revision(opts.From)}
 	if opts.Direction == eventstore.Backwards {
 		ro.Direction = esdb.Backwards
@@ -134,6 +171,7 @@ func (s *Store) ReadAll(ctx context.Context, from eventstore.Position, max int) 
 	if max <= 0 {
 		return nil, fmt.Errorf("eventstore/esdb: ReadAll max must be > 0, got %d", max)
 	}
+	ctx = requireLeader(ctx)
 	var out []eventstore.RecordedEvent
 	last := from
 	for len(out) < max {
@@ -157,6 +195,9 @@ func (s *Store) ReadAll(ctx context.Context, from eventstore.Position, max int) 
 			if isSystem(e) {
 				continue
 			}
+			if s.foreign(e) {
+				continue
+			}
 			r, err := toRecorded(e)
 			if err != nil {
 				return nil, err
@@ -176,6 +217,7 @@ func (s *Store) ReadAll(ctx context.Context, from eventstore.Position, max int) 
 // HeadPosition implements eventstore.Store: the position of the last
 // non-system event, Start when there is none.
 func (s *Store) HeadPosition(ctx context.Context) (eventstore.Position, error) {
+	ctx = requireLeader(ctx)
 	var from esdb.AllPosition = esdb.End{}
 	var bound *eventstore.Position // events at or after it were seen already
 	for {
@@ -196,7 +238,7 @@ func (s *Store) HeadPosition(ctx context.Context) (eventstore.Position, error) {
 			}
 			progressed = true
 			bound = &pos
-			if !isSystem(e) {
+			if !isSystem(e) && !isForeign(e) {
 				return pos, nil
 			}
 		}

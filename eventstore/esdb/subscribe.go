@@ -24,6 +24,7 @@ import (
 // or when the event that was the head of $all at subscription time has been
 // delivered, whichever comes first (older servers send no CaughtUp).
 func (s *Store) SubscribeAll(ctx context.Context, from eventstore.Position) (eventstore.Subscription, error) {
+	ctx = requireLeader(ctx)
 	head, err := s.HeadPosition(ctx)
 	if err != nil {
 		return nil, err
@@ -159,7 +160,7 @@ func (sub *subscription) Recv(ctx context.Context) (eventstore.SubscriptionMessa
 			if !pos.Before(sub.head) {
 				sub.caughtUpDue = true
 			}
-			if isSystem(e) {
+			if isSystem(e) || s.foreign(e) {
 				continue
 			}
 			r, err := toRecorded(e)

@@ -29,6 +29,8 @@ func Status(err error) int {
 		return http.StatusConflict
 	case errors.Is(err, context.DeadlineExceeded):
 		return http.StatusGatewayTimeout
+	case errors.Is(err, eventstore.ErrAppendTooLarge):
+		return http.StatusRequestEntityTooLarge
 	}
 	switch domain.KindOf(err) {
 	case domain.KindInvalid:
@@ -66,6 +68,11 @@ func Detail(err error, lang string) ErrorDetail {
 			return ErrorDetail{Code: "concurrent_change", Message: "Iemand anders heeft dit zojuist gewijzigd. Laad opnieuw en probeer het nog eens."}
 		}
 		return ErrorDetail{Code: "concurrent_change", Message: "someone else changed this at the same time; reload and try again"}
+	case http.StatusRequestEntityTooLarge:
+		if lang == "nl" {
+			return ErrorDetail{Code: "append_too_large", Message: "Deze wijziging is te groot om in één keer op te slaan. Splits haar op in kleinere delen."}
+		}
+		return ErrorDetail{Code: "append_too_large", Message: "this change is too large to store at once; split it into smaller parts"}
 	case http.StatusGatewayTimeout:
 		if lang == "nl" {
 			return ErrorDetail{Code: "timeout", Message: "Het duurde te lang; probeer het later opnieuw."}

@@ -31,9 +31,11 @@ package esdbfake
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"regexp"
 	"strconv"
@@ -42,12 +44,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/EventStore/EventStore-Client-Go/v4/protos/gossip"
 	"github.com/EventStore/EventStore-Client-Go/v4/protos/serverfeatures"
 	"github.com/EventStore/EventStore-Client-Go/v4/protos/shared"
 	api "github.com/EventStore/EventStore-Client-Go/v4/protos/streams"
 	"github.com/google/uuid"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials"
+	"google.golang.org/grpc/keepalive"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 )
@@ -69,6 +74,22 @@ type Fault struct {
 	// Trailer is sent with the error; the client reads "exception" and its
 	// companions from it (not-leader, stream-deleted).
 	Trailer metadata.MD
+	// Store (appends only) makes the server store the append before it
+	// answers with the fault: the write landed, the answer says it failed,
+	// as when EventStoreDB's commit times out after the prepare was written.
+	Store bool
+	// HideReads (with Store) keeps the stored events out of the next
+	// HideReads reads, as while the server has not indexed them yet; a
+	// repeat of that append in the meantime is dropped with a timeout.
+	HideReads int
+}
+
+// TimedOut is the fault of an append whose write landed but whose commit
+// acknowledgement did not come in time: EventStoreDB answers Aborted
+// "Operation timed out". hideReads > 0 also keeps the events unindexed for
+// that many reads (see Fault.HideReads).
+func TimedOut(hideReads int) Fault {
+	return Fault{Code: codes.Aborted, Message: "Operation timed out: Commit timed out", Store: true, HideReads: hideReads}
 }
 
 // Unavailable is the fault of a node that cannot serve right now.
@@ -126,12 +147,33 @@ type Server struct {
 	all        []*event
 	streams    map[string][]*event
 	tombstoned map[string]bool
-	wake       chan struct{} // closed and replaced on every append
+	truncated  map[string]int // soft-deleted streams: events before this revision are gone
+	wake       chan struct{}  // closed and replaced on every append
 	faults     map[Method][]Fault
 	down       bool
 	calls      map[Method]int
 	subs       map[int]chan error // live subscriptions: send an error to end one
 	nextSub    int
+	// leaderCalls counts the calls that arrived with the requires-leader
+	// header, per method.
+	leaderCalls map[Method]int
+	// leader, when set, makes this node a follower of it (SetFollowerOf);
+	// leaderAddr is its address, kept here so that no lock of the leader is
+	// needed while this node's is held.
+	leader     *Server
+	leaderAddr string
+	// hidden holds events not indexed yet: their IDs with the reads left
+	// before they show.
+	hidden map[uuid.UUID]int
+	// maxAppendSize is the server's MaxAppendSize (default 1 MiB).
+	maxAppendSize int
+	// tlsCert, when set, makes Listen serve TLS with it.
+	tlsCert *tls.Certificate
+	// user and password, when set, are required on every call (basic auth).
+	user, password string
+	// cluster, when set, answers gossip; a lone server gossips itself as
+	// the leader.
+	cluster *Cluster
 
 	grpc *grpc.Server
 	lis  net.Listener
@@ -145,10 +187,15 @@ func New() *Server {
 	s := &Server{
 		streams:    map[string][]*event{},
 		tombstoned: map[string]bool{},
+		truncated:  map[string]int{},
 		wake:       make(chan struct{}),
 		faults:     map[Method][]Fault{},
 		calls:      map[Method]int{},
 		subs:       map[int]chan error{},
+
+		leaderCalls:   map[Method]int{},
+		hidden:        map[uuid.UUID]int{},
+		maxAppendSize: DefaultMaxAppendSize,
 	}
 	s.streamsServer.s = s
 	s.featuresServer.s = s
@@ -173,9 +220,21 @@ func (s *Server) Listen(addr string) error {
 	if err != nil {
 		return fmt.Errorf("esdbfake: listen: %w", err)
 	}
-	g := grpc.NewServer()
+	opts := []grpc.ServerOption{
+		// EventStoreDB accepts the client's keepalive pings (every 10 s by
+		// default); gRPC's default policy would answer them with GOAWAY
+		// "too_many_pings" and drop the connection.
+		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: time.Second, PermitWithoutStream: true}),
+	}
+	s.mu.Lock()
+	if s.tlsCert != nil {
+		opts = append(opts, grpc.Creds(credentials.NewServerTLSFromCert(s.tlsCert)))
+	}
+	s.mu.Unlock()
+	g := grpc.NewServer(opts...)
 	api.RegisterStreamsServer(g, &s.streamsServer)
 	serverfeatures.RegisterServerFeaturesServer(g, &s.featuresServer)
+	gossip.RegisterGossipServer(g, &gossipServer{s: s})
 	s.mu.Lock()
 	s.grpc, s.lis = g, lis
 	s.mu.Unlock()
@@ -272,10 +331,37 @@ func (s *Server) endSubscriptions(err error) int {
 
 // Tombstone deletes a stream for good: reads and appends fail with the
 // stream-deleted exception from then on.
+//
+// Like EventStoreDB it writes a "$streamDeleted" event to the stream, which
+// shows in $all (at the stream's maximal revision).
 func (s *Server) Tombstone(stream string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.tombstoned[stream] = true
+	s.store(stream, []*api.AppendReq_ProposedMessage{{
+		Id:       uuidToProto(uuid.New()),
+		Metadata: map[string]string{"type": "$streamDeleted", "content-type": "application/json"},
+		Data:     []byte("{}"),
+	}})
+	last := s.all[len(s.all)-1]
+	last.revision = math.MaxInt64
+	s.streams[stream] = s.streams[stream][:len(s.streams[stream])-1]
+}
+
+// SoftDelete deletes a stream the way EventStoreDB's Delete does: its
+// metadata gets a truncate-before past the last event (a "$metadata" event in
+// "$$stream", visible in $all), reads answer stream-not-found, and an append
+// expecting no stream recreates it with revisions going on from the old
+// last one.
+func (s *Server) SoftDelete(stream string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.truncated[stream] = len(s.streams[stream])
+	s.store("$$"+stream, []*api.AppendReq_ProposedMessage{{
+		Id:       uuidToProto(uuid.New()),
+		Metadata: map[string]string{"type": "$metadata", "content-type": "application/json"},
+		Data:     []byte(fmt.Sprintf(`{"$tb":%d}`, len(s.streams[stream]))),
+	}})
 }
 
 // AppendSystemEvent stores an event with a system type (it should start with
@@ -298,19 +384,92 @@ func (s *Server) EventCount() int {
 	return len(s.all)
 }
 
+// DefaultMaxAppendSize is EventStoreDB's default MaxAppendSize (1 MiB).
+const DefaultMaxAppendSize = 1 << 20
+
+// SetMaxAppendSize sets the server's MaxAppendSize in bytes.
+func (s *Server) SetMaxAppendSize(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.maxAppendSize = n
+}
+
+// LeaderCalls counts the calls of method that arrived with the
+// "requires-leader: true" header.
+func (s *Server) LeaderCalls(m Method) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.leaderCalls[m]
+}
+
+// SetFollowerOf makes this node a follower of leader, as a node of a
+// cluster after an election: a call with the "requires-leader" header is
+// answered with not-leader and the leader's address; a call without it is
+// served here, as a real follower does: reads from this node's own copy
+// (stale: nothing of the leader's is replicated to it), appends forwarded
+// to the leader. nil makes the node a leader again.
+func (s *Server) SetFollowerOf(leader *Server) {
+	addr := ""
+	if leader != nil {
+		addr = leader.Addr()
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.leader, s.leaderAddr = leader, addr
+}
+
+// requiresLeader reports the "requires-leader: true" request header. The v4
+// client must send it on the outgoing context; one it puts on its incoming
+// context never reaches the server.
+func requiresLeader(ctx context.Context) bool {
+	md, _ := metadata.FromIncomingContext(ctx)
+	for _, v := range md.Get("requires-leader") {
+		if v == "true" {
+			return true
+		}
+	}
+	return false
+}
+
 // enter counts a call and returns the fault to answer with, if any.
-func (s *Server) enter(m Method) (Fault, bool) {
+func (s *Server) enter(ctx context.Context, m Method) (Fault, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls[m]++
+	// ServerFeatures (read while connecting) needs no credentials.
+	if s.user != "" && m != MethodFeatures && !authorized(ctx, s.user, s.password) {
+		return Fault{Code: codes.Unauthenticated, Message: "esdbfake: bad or missing credentials"}, true
+	}
+	leaderWanted := requiresLeader(ctx)
+	if leaderWanted {
+		s.leaderCalls[m]++
+	}
 	if s.down {
 		return Unavailable(), true
+	}
+	if s.leader != nil && leaderWanted && m != MethodFeatures {
+		return s.notLeaderLocked(), true
 	}
 	if q := s.faults[m]; len(q) > 0 {
 		s.faults[m] = q[1:]
 		return q[0], true
 	}
 	return Fault{}, false
+}
+
+// notLeaderLocked is the not-leader answer naming this follower's leader;
+// the caller holds s.mu.
+func (s *Server) notLeaderLocked() Fault {
+	host, port, _ := net.SplitHostPort(s.leaderAddr)
+	p, _ := strconv.Atoi(port)
+	return NotLeader(host, p)
+}
+
+// follower is the leader this node forwards appends to, or nil.
+func (s *Server) follower() *Server {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.leader
 }
 
 func fail(ctx context.Context, f Fault) error {
@@ -353,7 +512,7 @@ type featuresServer struct {
 }
 
 func (f *featuresServer) GetSupportedMethods(ctx context.Context, _ *shared.Empty) (*serverfeatures.SupportedMethods, error) {
-	if fault, ok := f.s.enter(MethodFeatures); ok {
+	if fault, ok := f.s.enter(ctx, MethodFeatures); ok {
 		return nil, fail(ctx, fault)
 	}
 	return &serverfeatures.SupportedMethods{
@@ -372,8 +531,9 @@ type streamsServer struct {
 
 func (ss *streamsServer) Append(stream api.Streams_AppendServer) error {
 	s := ss.s
-	fault, faulty := s.enter(MethodAppend)
-	if faulty {
+	ctx := stream.Context()
+	fault, faulty := s.enter(ctx, MethodAppend)
+	if faulty && !fault.Store {
 		// Read the request first, as a real node does: failing before the
 		// client has sent its messages makes its Send report a bare EOF.
 		for {
@@ -381,7 +541,7 @@ func (ss *streamsServer) Append(stream api.Streams_AppendServer) error {
 				break
 			}
 		}
-		return fail(stream.Context(), fault)
+		return fail(ctx, fault)
 	}
 	first, err := stream.Recv()
 	if err != nil {
@@ -393,6 +553,7 @@ func (ss *streamsServer) Append(stream api.Streams_AppendServer) error {
 	}
 	name := string(opts.GetStreamIdentifier().GetStreamName())
 	var msgs []*api.AppendReq_ProposedMessage
+	size := 0
 	for {
 		req, err := stream.Recv()
 		if errors.Is(err, io.EOF) {
@@ -410,25 +571,69 @@ func (ss *streamsServer) Append(stream api.Streams_AppendServer) error {
 				return status.Errorf(codes.InvalidArgument, "esdbfake: proposed message without %q metadata", k)
 			}
 		}
+		// EventStoreDB sums Event.SizeOnDisk (data + metadata + 2 bytes per
+		// character of the type) while the messages arrive and fails the
+		// call mid-stream once the sum passes MaxAppendSize.
+		size += len(m.Data) + len(m.CustomMetadata) + 2*len([]rune(m.Metadata["type"]))
+		if max := s.appendLimit(); size > max {
+			return fail(ctx, Fault{
+				Code:    codes.InvalidArgument,
+				Message: fmt.Sprintf("Maximum Append Size of %d Exceeded.", max),
+				Trailer: metadata.Pairs("exception", "maximum-append-size-exceeded", "maximum-append-size", strconv.Itoa(max)),
+			})
+		}
 		msgs = append(msgs, m)
 	}
 
+	target := s
+	if leader := s.follower(); leader != nil {
+		target = leader // a follower forwards the write to its leader
+	}
+	resp, err := target.apply(ctx, name, opts, msgs, fault)
+	if err != nil {
+		return err
+	}
+	return stream.SendAndClose(resp)
+}
+
+func (s *Server) appendLimit() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.maxAppendSize
+}
+
+// apply decides and stores one append. A fault with Store set is answered
+// after the events are stored.
+func (s *Server) apply(ctx context.Context, name string, opts *api.AppendReq_Options, msgs []*api.AppendReq_ProposedMessage, fault Fault) (*api.AppendResp, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.leader != nil {
+		// Deposed while the request was on its way: a follower never
+		// stores a write itself.
+		return nil, fail(ctx, s.notLeaderLocked())
+	}
 	if s.tombstoned[name] {
-		return fail(stream.Context(), StreamDeleted(name))
+		return nil, fail(ctx, StreamDeleted(name))
+	}
+	for _, m := range msgs {
+		if s.hidden[uuidFromProto(m.Id)] > 0 {
+			// EventStoreDB drops a repeat of a write it has not indexed yet
+			// and lets the client time out.
+			return nil, fail(ctx, TimedOut(0))
+		}
 	}
 	evs := s.streams[name]
-	exists := len(evs) > 0
+	tb := s.truncated[name]
+	exists := len(evs) > tb
 	current := uint64(len(evs)) - 1
 
 	// EventStoreDB's idempotency check: the same IDs already sit right after
-	// the expected revision.
+	// the expected revision. It answers with the position of the last one.
 	var from uint64
 	check := false
 	switch e := opts.ExpectedStreamRevision.(type) {
 	case *api.AppendReq_Options_NoStream:
-		from, check = 0, exists
+		from, check = uint64(tb), exists
 	case *api.AppendReq_Options_Revision:
 		from, check = e.Revision+1, exists && current > e.Revision
 	}
@@ -441,10 +646,13 @@ func (ss *streamsServer) Append(stream api.Streams_AppendServer) error {
 			}
 		}
 		if same {
-			return stream.SendAndClose(&api.AppendResp{Result: &api.AppendResp_Success_{Success: &api.AppendResp_Success{
-				CurrentRevisionOption: &api.AppendResp_Success_CurrentRevision{CurrentRevision: from + uint64(len(msgs)) - 1},
-				PositionOption:        &api.AppendResp_Success_NoPosition{NoPosition: &shared.Empty{}},
-			}}})
+			last := evs[from+uint64(len(msgs))-1]
+			return &api.AppendResp{Result: &api.AppendResp_Success_{Success: &api.AppendResp_Success{
+				CurrentRevisionOption: &api.AppendResp_Success_CurrentRevision{CurrentRevision: last.revision},
+				PositionOption: &api.AppendResp_Success_Position{Position: &api.AppendResp_Position{
+					CommitPosition: last.position, PreparePosition: last.position,
+				}},
+			}}}, nil
 		}
 	}
 
@@ -469,7 +677,7 @@ func (ss *streamsServer) Append(stream api.Streams_AppendServer) error {
 		} else {
 			wrong.CurrentRevisionOption = &api.AppendResp_WrongExpectedVersion_CurrentNoStream{CurrentNoStream: &shared.Empty{}}
 		}
-		return stream.SendAndClose(&api.AppendResp{Result: &api.AppendResp_WrongExpectedVersion_{WrongExpectedVersion: wrong}})
+		return &api.AppendResp{Result: &api.AppendResp_WrongExpectedVersion_{WrongExpectedVersion: wrong}}, nil
 	}
 	if len(msgs) == 0 {
 		success := &api.AppendResp_Success{PositionOption: &api.AppendResp_Success_NoPosition{NoPosition: &shared.Empty{}}}
@@ -478,16 +686,24 @@ func (ss *streamsServer) Append(stream api.Streams_AppendServer) error {
 		} else {
 			success.CurrentRevisionOption = &api.AppendResp_Success_NoStream{NoStream: &shared.Empty{}}
 		}
-		return stream.SendAndClose(&api.AppendResp{Result: &api.AppendResp_Success_{Success: success}})
+		return &api.AppendResp{Result: &api.AppendResp_Success_{Success: success}}, nil
 	}
 	s.store(name, msgs)
+	if fault.Store {
+		for _, m := range msgs {
+			if fault.HideReads > 0 {
+				s.hidden[uuidFromProto(m.Id)] = fault.HideReads
+			}
+		}
+		return nil, fail(ctx, fault)
+	}
 	last := s.all[len(s.all)-1]
-	return stream.SendAndClose(&api.AppendResp{Result: &api.AppendResp_Success_{Success: &api.AppendResp_Success{
+	return &api.AppendResp{Result: &api.AppendResp_Success_{Success: &api.AppendResp_Success{
 		CurrentRevisionOption: &api.AppendResp_Success_CurrentRevision{CurrentRevision: last.revision},
 		PositionOption: &api.AppendResp_Success_Position{Position: &api.AppendResp_Position{
 			CommitPosition: last.position, PreparePosition: last.position,
 		}},
-	}}})
+	}}}, nil
 }
 
 func (ss *streamsServer) Read(req *api.ReadReq, stream api.Streams_ReadServer) error {
@@ -499,7 +715,7 @@ func (ss *streamsServer) Read(req *api.ReadReq, stream api.Streams_ReadServer) e
 		return ss.subscribe(opts, stream)
 	}
 	s := ss.s
-	if fault, ok := s.enter(MethodRead); ok {
+	if fault, ok := s.enter(stream.Context(), MethodRead); ok {
 		return fail(stream.Context(), fault)
 	}
 	match, _, err := filterOf(opts)
@@ -518,7 +734,7 @@ func (ss *streamsServer) Read(req *api.ReadReq, stream api.Streams_ReadServer) e
 			s.mu.Unlock()
 			return fail(stream.Context(), StreamDeleted(name))
 		}
-		evs := s.streams[name]
+		evs := s.indexed(s.streams[name][s.truncated[name]:])
 		if len(evs) == 0 {
 			notFound = name
 		} else {
@@ -543,7 +759,13 @@ func (ss *streamsServer) Read(req *api.ReadReq, stream api.Streams_ReadServer) e
 		out = pick(s.all, count, backwards, func(e *event) int {
 			switch p := ao.GetAllOption().(type) {
 			case *api.ReadReq_Options_AllOptions_Position:
-				return cmp(e.position, p.Position.CommitPosition)
+				c := cmpPos(e.position, e.position, p.Position.CommitPosition, p.Position.PreparePosition)
+				if backwards && c == 0 {
+					// EventStoreDB reads $all backwards from before the
+					// position: the event at it is not included.
+					return 1
+				}
+				return c
 			case *api.ReadReq_Options_AllOptions_End:
 				if backwards {
 					return -1
@@ -556,6 +778,7 @@ func (ss *streamsServer) Read(req *api.ReadReq, stream api.Streams_ReadServer) e
 			return 0
 		}, match)
 	}
+	s.ageHidden()
 	s.mu.Unlock()
 
 	if notFound != "" {
@@ -596,6 +819,41 @@ func pick(evs []*event, count uint64, backwards bool, where func(*event) int, ma
 		}
 	}
 	return out
+}
+
+// indexed leaves out the events the server has not indexed yet; the caller
+// holds s.mu.
+func (s *Server) indexed(evs []*event) []*event {
+	if len(s.hidden) == 0 {
+		return evs
+	}
+	out := make([]*event, 0, len(evs))
+	for _, e := range evs {
+		if s.hidden[e.id] == 0 {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// ageHidden counts one read against every unindexed event; the caller holds
+// s.mu.
+func (s *Server) ageHidden() {
+	for id, n := range s.hidden {
+		if n <= 1 {
+			delete(s.hidden, id)
+		} else {
+			s.hidden[id] = n - 1
+		}
+	}
+}
+
+// cmpPos compares two $all positions as (commit, prepare) pairs.
+func cmpPos(commitA, prepareA, commitB, prepareB uint64) int {
+	if c := cmp(commitA, commitB); c != 0 {
+		return c
+	}
+	return cmp(prepareA, prepareB)
 }
 
 func cmp(a, b uint64) int {
@@ -662,7 +920,7 @@ func filterOf(opts *api.ReadReq_Options) (func(*event) bool, int, error) {
 func (ss *streamsServer) subscribe(opts *api.ReadReq_Options, stream api.Streams_ReadServer) error {
 	s := ss.s
 	ctx := stream.Context()
-	if fault, ok := s.enter(MethodSubscribe); ok {
+	if fault, ok := s.enter(ctx, MethodSubscribe); ok {
 		return fail(ctx, fault)
 	}
 	ao := opts.GetAll()
@@ -680,7 +938,7 @@ func (ss *streamsServer) subscribe(opts *api.ReadReq_Options, stream api.Streams
 	case *api.ReadReq_Options_AllOptions_End:
 		next = len(s.all)
 	case *api.ReadReq_Options_AllOptions_Position:
-		for next < len(s.all) && s.all[next].position <= p.Position.CommitPosition {
+		for next < len(s.all) && cmpPos(s.all[next].position, s.all[next].position, p.Position.CommitPosition, p.Position.PreparePosition) <= 0 {
 			next++
 		}
 	}
@@ -689,6 +947,13 @@ func (ss *streamsServer) subscribe(opts *api.ReadReq_Options, stream api.Streams
 	s.nextSub++
 	drop := make(chan error, 1)
 	s.subs[id] = drop
+	if s.leader != nil && requiresLeader(ctx) {
+		// Deposed between the call's arrival and now.
+		f := s.notLeaderLocked()
+		delete(s.subs, id)
+		s.mu.Unlock()
+		return fail(ctx, f)
+	}
 	s.mu.Unlock()
 	defer func() {
 		s.mu.Lock()
@@ -733,6 +998,16 @@ func (ss *streamsServer) subscribe(opts *api.ReadReq_Options, stream api.Streams
 		}
 		if !sentCaughtUp && next >= caughtUpAt {
 			sentCaughtUp = true
+			if window > 0 && next > 0 {
+				// A filtered subscription ends its catch-up with a checkpoint
+				// at the last event it scanned, as EventStoreDB does.
+				e := s.lastScanned(next)
+				if err := stream.Send(&api.ReadResp{Content: &api.ReadResp_Checkpoint_{Checkpoint: &api.ReadResp_Checkpoint{
+					CommitPosition: e.position, PreparePosition: e.position,
+				}}}); err != nil {
+					return err
+				}
+			}
 			if err := stream.Send(&api.ReadResp{Content: &api.ReadResp_CaughtUp_{CaughtUp: &api.ReadResp_CaughtUp{}}}); err != nil {
 				return err
 			}
@@ -748,6 +1023,13 @@ func (ss *streamsServer) subscribe(opts *api.ReadReq_Options, stream api.Streams
 			return ctx.Err()
 		}
 	}
+}
+
+// lastScanned is the event before index next of the log.
+func (s *Server) lastScanned(next int) *event {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.all[next-1]
 }
 
 func readEvent(e *event) *api.ReadResp {

@@ -55,11 +55,13 @@ func TestWireFacts(t *testing.T) {
 		t.Fatalf("conflicting append = %v, want ErrorCodeWrongExpectedVersion", err)
 	}
 
-	// An exact repeat succeeds without a position, as EventStoreDB's does.
+	// An exact repeat succeeds with the position of the last event it
+	// repeats, as EventStoreDB's does.
+	first := res
 	res, err = c.AppendToStream(ctx, "s-1", esdb.AppendToStreamOptions{ExpectedRevision: esdb.NoStream{}},
 		esdb.EventData{EventID: id, EventType: "x.happened", ContentType: esdb.ContentTypeJson, Data: []byte(`{}`)})
-	if err != nil || res.CommitPosition != 0 || res.NextExpectedVersion != 0 {
-		t.Fatalf("repeat = %+v, %v", res, err)
+	if err != nil || res.CommitPosition != first.CommitPosition || res.NextExpectedVersion != 0 {
+		t.Fatalf("repeat = %+v, %v; want the first append's %+v", res, err, first)
 	}
 
 	// Reads: the event with its created time; a missing stream on the first Recv.
@@ -94,8 +96,13 @@ func TestWireFacts(t *testing.T) {
 	if m := sub.Recv(); m.EventAppeared == nil || m.EventAppeared.Event.EventID != id {
 		t.Fatalf("first subscription message = %+v", m)
 	}
+	// A filtered catch-up ends with a checkpoint at the last scanned event
+	// (the system event), then CaughtUp.
+	if m := sub.Recv(); m.CheckPointReached == nil || m.CheckPointReached.Commit <= first.CommitPosition {
+		t.Fatalf("second subscription message = %+v, want a checkpoint past the event", m)
+	}
 	if m := sub.Recv(); m.CaughtUp == nil {
-		t.Fatalf("second subscription message = %+v, want CaughtUp", m)
+		t.Fatalf("third subscription message = %+v, want CaughtUp", m)
 	}
 	if n := srv.ConsumerTooSlow(); n != 1 {
 		t.Fatalf("dropped %d subscriptions", n)

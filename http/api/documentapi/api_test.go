@@ -154,7 +154,7 @@ func TestBadInput(t *testing.T) {
 		}, 400, "read_not_confirmed", "read"},
 		{"remark too long", func() response {
 			return e.json(t, "POST", "/documents/"+general+"/decline", "client1", map[string]any{"tan": "ABCD", "remark": strings.Repeat("x", 1001)})
-		}, 400, "too_long", "remark"},
+		}, 422, "too_long", "remark"}, // the domain's text check (issue 10)
 		{"no TAN", func() response {
 			return e.json(t, "POST", "/documents/"+general+"/sign", "client1", map[string]any{"read": true})
 		}, 400, "required", "tan"},

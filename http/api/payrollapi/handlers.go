@@ -97,6 +97,11 @@ func (b importBody) check() (string, []importItem, error) {
 	case batch == "":
 		batch = alias
 	}
+	// The domain's text check, up front: a poison batch refuses the whole
+	// report (422 on batch) instead of failing every item.
+	if _, err := validate.Label("batch", batch, ts.MaxImportBatchLength); err != nil {
+		return "", nil, err
+	}
 	if len(b.Items) == 0 {
 		return "", nil, domain.Invalid("items_required", "items", "name at least one timesheet", "Kies ten minste één urenbriefje.")
 	}

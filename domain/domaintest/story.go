@@ -1,0 +1,514 @@
+// Package domaintest runs one complete story through the domain's commands
+// (every aggregate, every event type) with the free texts and edge numbers
+// a test chooses. The text invariant test drives hostile texts through it
+// one input at a time; the read models' property test replays the events of
+// stories with random valid texts through every projector.
+package domaintest
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	"backoffice/domain"
+	"backoffice/domain/account"
+	"backoffice/domain/client"
+	"backoffice/domain/document"
+	"backoffice/domain/intermediary"
+	"backoffice/domain/placement"
+	ts "backoffice/domain/timesheet"
+	"backoffice/domain/worker"
+)
+
+// Inputs are the texts of a story, keyed by input name (see Texts). A
+// missing input gets its default.
+type Inputs map[string]string
+
+// Text describes one text input of the story: the command field it is
+// given to, the error field name the domain answers with, its default and
+// the longest value the domain accepts (0: a structured value such as an
+// e-mail address, not generated freely).
+type Text struct {
+	Name    string // input name in Inputs
+	Field   string // domain.Error Field when the text is refused
+	Default string
+	Max     int
+	// MultiLine: line feeds and tabs are kept.
+	MultiLine bool
+	// Normalised: the domain cleans the value instead of refusing it (a
+	// browser's file name).
+	Normalised bool
+	// Single: a one-line label that refuses tabs and line feeds.
+	Single bool
+}
+
+// Texts are every text input of the story. The "id." inputs are the IDs a
+// caller chooses; by default they are made unique per story.
+var Texts = []Text{
+	{Name: "id.intermediary", Field: "intermediary_id"},
+	{Name: "id.client", Field: "client_id"},
+	{Name: "id.worker", Field: "worker_id"},
+	{Name: "id.placement", Field: "placement_id"},
+	{Name: "id.account", Field: "account_id"},
+	{Name: "id.token", Field: "token_id"},
+	{Name: "id.document", Field: "document_id"},
+	{Name: "id.request", Field: "request_id"},
+	{Name: "client.entered_by", Field: "agreement.entered_by", Default: "worker"},
+	{Name: "client.approval_chain", Field: "agreement.approval_chain", Default: "client"},
+	{Name: "account.role", Field: "role", Default: "client"},
+	{Name: "token.kind", Field: "kind", Default: "payroll"},
+	{Name: "document.kind", Field: "kind", Default: "document"},
+	{Name: "document.category", Field: "category", Default: "general"},
+	{Name: "timesheet.expense.type", Field: "type", Default: "other"},
+	{Name: "intermediary.name", Field: "name", Default: "Uitzendbureau De Brug", Max: 100},
+	{Name: "intermediary.kvk", Field: "kvk", Default: "12345678"},
+	{Name: "intermediary.contact.name", Field: "contact.name", Default: "Petra de Wit", Max: 100},
+	{Name: "intermediary.contact.email", Field: "contact.email", Default: "petra@debrug.nl"},
+	{Name: "intermediary.new_contact.name", Field: "contact.name", Default: "Kees Jansen", Max: 100},
+	{Name: "intermediary.new_contact.email", Field: "contact.email", Default: "kees@debrug.nl"},
+	{Name: "client.name", Field: "name", Default: "Bakkerij Zoet B.V.", Max: 100},
+	{Name: "client.kvk", Field: "kvk", Default: "87654321"},
+	{Name: "client.address.street", Field: "address.street", Default: "Dorpsstraat", Max: 100},
+	{Name: "client.address.house_number", Field: "address.house_number", Default: "12-A", Max: 16},
+	{Name: "client.address.postal_code", Field: "address.postal_code", Default: "1234 AB"},
+	{Name: "client.address.city", Field: "address.city", Default: "Utrecht", Max: 80},
+	{Name: "client.address.country", Field: "address.country", Default: "NL"},
+	{Name: "client.contact.name", Field: "contact.name", Default: "Jan Zoet", Max: 100},
+	{Name: "client.contact.email", Field: "contact.email", Default: "jan@zoet.nl"},
+	{Name: "client.hour_type.code", Field: "agreement.hour_types.code", Default: "100"},
+	{Name: "client.hour_type.name", Field: "agreement.hour_types.name", Default: "Normale uren", Max: 60},
+	{Name: "client.normal_hour_type", Field: "agreement.normal_hour_type", Default: "100"},
+	{Name: "client.billing_rate.code", Field: "agreement.billing_rates", Default: "100"},
+	{Name: "client.new_hour_type.name", Field: "agreement.hour_types.name", Default: "Overuren", Max: 60},
+	{Name: "worker.name.first", Field: "name.first", Default: "Zoë", Max: 60},
+	{Name: "worker.name.infix", Field: "name.infix", Default: "van der", Max: 20},
+	{Name: "worker.name.last", Field: "name.last", Default: "Berg", Max: 80},
+	{Name: "worker.email", Field: "email", Default: "zoe@example.nl"},
+	{Name: "worker.function", Field: "function", Default: "Bakker", Max: 80},
+	{Name: "placement.function", Field: "function", Default: "Broodbakker", Max: 80},
+	{Name: "placement.end_reason", Field: "reason", Default: "Project afgerond", Max: 200},
+	{Name: "account.email", Field: "email", Default: "jan@zoet.nl"},
+	{Name: "account.language", Field: "language", Default: "nl"},
+	{Name: "account.new_language", Field: "language", Default: "en"},
+	{Name: "account.disable_reason", Field: "reason", Default: "Uit dienst", Max: 200},
+	{Name: "token.label", Field: "label", Default: "Loket export", Max: 80},
+	{Name: "token.revoke_reason", Field: "reason", Default: "Vervangen", Max: 200},
+	{Name: "document.title", Field: "title", Default: "Contract 2026", Max: 200},
+	{Name: "document.file_name", Field: "file", Default: "contract.pdf", Max: 120, Normalised: true},
+	{Name: "document.invoice_number", Field: "invoice_number", Default: "F2026-001", Max: 50},
+	{Name: "document.sign_remark", Field: "remark", Default: "Akkoord", Max: document.MaxRemark},
+	{Name: "document.decline_remark", Field: "remark", Default: "Niet akkoord", Max: document.MaxRemark},
+	{Name: "timesheet.expense.description", Field: "description", Default: "Lunch met klant", Max: ts.MaxDescriptionLength},
+	{Name: "timesheet.remark", Field: "text", Default: "Maandag eerder weg", Max: ts.MaxRemarkLength, MultiLine: true},
+	{Name: "timesheet.reject_reason", Field: "reason", Default: "Dinsdag klopt niet", Max: ts.MaxReasonLength, MultiLine: true},
+	{Name: "timesheet.import_batch", Field: "import_batch", Default: "batch-2026-05", Max: ts.MaxImportBatchLength, Single: true},
+}
+
+// TextNamed returns the input of that name.
+func TextNamed(name string) (Text, bool) {
+	for _, t := range Texts {
+		if t.Name == name {
+			return t, true
+		}
+	}
+	return Text{}, false
+}
+
+// Numbers are the story's amounts; zero fields get a default. Each is
+// within what the domain accepts.
+type Numbers struct {
+	DayMinutes     ts.Minutes // minutes on each weekday of the hour line (max 24h)
+	ExpenseCents   int64      // max ts.MaxExpenseCents
+	Kilometres     int        // max ts.MaxExpenseKilometres
+	Percentage     int        // max client.MaxPercentage
+	AllowanceCents int64      // max client.MaxAllowance
+	BillingRate    int64      // max client.MaxBillingRate
+	InvoiceCents   int64      // may be negative (a credit note)
+}
+
+// Stored is one event of the story with its stream and actor.
+type Stored struct {
+	Stream string
+	Actor  domain.Actor
+	Event  domain.Event
+}
+
+// Story is the outcome of Run.
+type Story struct {
+	Events []Stored
+	// Failed names the step whose command refused its input, and Err is
+	// its error; the failing step recorded nothing.
+	Failed string
+	Err    error
+}
+
+// Now is the story's clock: Monday 2 February 2026 09:00 in Amsterdam, in
+// time to enter and approve the previous week.
+var Now = time.Date(2026, 2, 2, 9, 0, 0, 0, ts.Location())
+
+// Week is the story's timesheet week (the week before Now).
+var Week = ts.ISOWeek{Year: 2026, Week: 5}
+
+// Run runs the story with ids made unique by suffix ("1", "seed-42").
+func Run(suffix string, in Inputs, n Numbers) Story {
+	r := &runner{in: in, n: n.withDefaults()}
+	r.id = func(p string) string {
+		if v, ok := in["id."+p]; ok {
+			return v
+		}
+		return p + "-" + suffix
+	}
+	r.run()
+	return r.story
+}
+
+func (n Numbers) withDefaults() Numbers {
+	def := func(v *int64, d int64) {
+		if *v == 0 {
+			*v = d
+		}
+	}
+	if n.DayMinutes == 0 {
+		n.DayMinutes = 480
+	}
+	def(&n.ExpenseCents, 1250)
+	if n.Kilometres == 0 {
+		n.Kilometres = 42
+	}
+	if n.Percentage == 0 {
+		n.Percentage = 100
+	}
+	def(&n.AllowanceCents, 250)
+	def(&n.BillingRate, 3500)
+	def(&n.InvoiceCents, 12100)
+	return n
+}
+
+type runner struct {
+	in    Inputs
+	n     Numbers
+	id    func(prefix string) string
+	story Story
+}
+
+func (r *runner) text(name string) string {
+	if v, ok := r.in[name]; ok {
+		return v
+	}
+	t, ok := TextNamed(name)
+	if !ok {
+		panic("domaintest: no input " + name)
+	}
+	return t.Default
+}
+
+// step records the events of one command, applying them with apply; it
+// reports false (and stops the story) when the command failed.
+func (r *runner) step(name, stream string, actor domain.Actor, apply func(domain.Event) error, evs []domain.Event, err error) bool {
+	if r.story.Err != nil {
+		return false
+	}
+	if err != nil {
+		r.story.Failed, r.story.Err = name, err
+		return false
+	}
+	for _, e := range evs {
+		if apply != nil {
+			if err := apply(e); err != nil {
+				r.story.Failed, r.story.Err = name, fmt.Errorf("domaintest: %s: apply: %w", name, err)
+				return false
+			}
+		}
+		r.story.Events = append(r.story.Events, Stored{Stream: stream, Actor: actor, Event: e})
+	}
+	return true
+}
+
+func tokenHash(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
+
+var staff = domain.Actor{AccountID: "bo-1", Role: domain.RoleBackoffice}
+
+func (r *runner) run() {
+	now := Now
+	day := func(d ts.Date) time.Time { return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC) }
+
+	// Intermediary.
+	inter := &intermediary.Intermediary{}
+	interID := r.id("intermediary")
+	evs, err := inter.Register(staff, intermediary.Register{IntermediaryID: interID, Name: r.text("intermediary.name"),
+		KvK: r.text("intermediary.kvk"), Contact: intermediary.Contact{Name: r.text("intermediary.contact.name"),
+			Email: r.text("intermediary.contact.email")}}, now)
+	if !r.step("intermediary.register", intermediary.Stream(interID), staff, inter.Apply, evs, err) {
+		return
+	}
+	evs, err = inter.ChangeContact(staff, intermediary.Contact{Name: r.text("intermediary.new_contact.name"),
+		Email: r.text("intermediary.new_contact.email")}, now)
+	if !r.step("intermediary.change_contact", intermediary.Stream(interID), staff, inter.Apply, evs, err) {
+		return
+	}
+
+	// Client with its agreement, and a change of it from next Monday.
+	cl := &client.Client{}
+	clientID := r.id("client")
+	agreement := client.Agreement{
+		HourTypes: []client.HourType{
+			{Code: r.text("client.hour_type.code"), Name: r.text("client.hour_type.name"), Percentage: 100},
+			{Code: "125", Name: "Overuren 125%", Percentage: r.n.Percentage},
+			{Code: "V", Name: "Vakantie", Percentage: 100, Absence: true},
+		},
+		NormalHourType: r.text("client.normal_hour_type"),
+		EnteredBy:      domain.Role(r.text("client.entered_by")),
+		ApprovalChain:  []domain.Role{domain.Role(r.text("client.approval_chain"))},
+		Allowances:     client.Allowances{PerDayCents: r.n.AllowanceCents, PerHourCents: r.n.AllowanceCents},
+		BillingRates:   map[string]int64{r.text("client.billing_rate.code"): r.n.BillingRate},
+	}
+	evs, _, err = cl.Register(staff, inter, client.Register{ClientID: clientID, Name: r.text("client.name"),
+		KvK: r.text("client.kvk"),
+		Address: client.Address{Street: r.text("client.address.street"), HouseNumber: r.text("client.address.house_number"),
+			PostalCode: r.text("client.address.postal_code"), City: r.text("client.address.city"), Country: r.text("client.address.country")},
+		Contact:         client.Contact{Name: r.text("client.contact.name"), Email: r.text("client.contact.email")},
+		ContactPersonal: client.ContactPersonalData{Mobile: "+31612345678"},
+		AgreementFrom:   time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), Agreement: agreement}, now)
+	if !r.step("client.register", client.Stream(clientID), staff, cl.Apply, evs, err) {
+		return
+	}
+	changed := agreement.Clone()
+	changed.HourTypes[1].Name = r.text("client.new_hour_type.name")
+	evs, err = cl.ChangeAgreement(staff, day(Week.Start().AddDays(14)), changed, now)
+	if !r.step("client.change_agreement", client.Stream(clientID), staff, cl.Apply, evs, err) {
+		return
+	}
+
+	// Worker and placement.
+	wk := &worker.Worker{}
+	workerID := r.id("worker")
+	evs, _, err = wk.Register(staff, cl, worker.Register{WorkerID: workerID,
+		Name:     worker.Name{First: r.text("worker.name.first"), Infix: r.text("worker.name.infix"), Last: r.text("worker.name.last")},
+		Email:    r.text("worker.email"),
+		Function: r.text("worker.function"),
+		PersonalData: worker.PersonalData{BSN: "111222333", IBAN: "NL91ABNA0417164300",
+			DateOfBirth: time.Date(1990, 5, 17, 0, 0, 0, 0, time.UTC),
+			Address:     worker.Address{Street: "Kerkstraat", HouseNumber: "1", PostalCode: "1234 AB", City: "Utrecht"},
+			Mobile:      "+31612345678"},
+		Start: time.Date(2025, 6, 2, 0, 0, 0, 0, time.UTC)}, now)
+	if !r.step("worker.register", worker.Stream(workerID), staff, wk.Apply, evs, err) {
+		return
+	}
+	pl := &placement.Placement{}
+	placementID := r.id("placement")
+	evs, err = pl.Start(staff, cl, wk, placement.Start{PlacementID: placementID, Function: r.text("placement.function"),
+		Start: time.Date(2025, 6, 2, 0, 0, 0, 0, time.UTC)}, now)
+	if !r.step("placement.start", placement.Stream(placementID), staff, pl.Apply, evs, err) {
+		return
+	}
+
+	// The client's login.
+	acc := &account.Account{}
+	accountID := r.id("account")
+	evs, err = acc.Create(staff, account.Create{AccountID: accountID, Email: r.text("account.email"), Role: domain.Role(r.text("account.role")),
+		ClientID: clientID, Language: r.text("account.language")}, now)
+	if !r.step("account.create", account.Stream(accountID), staff, acc.Apply, evs, err) {
+		return
+	}
+	evs, err = acc.IssueActivation(staff, tokenHash("activate"+accountID), now)
+	if !r.step("account.issue_activation", account.Stream(accountID), staff, acc.Apply, evs, err) {
+		return
+	}
+	evs, err = acc.Activate(tokenHash("activate"+accountID), now)
+	if !r.step("account.activate", account.Stream(accountID), domain.Actor{}, acc.Apply, evs, err) {
+		return
+	}
+	evs, err = acc.RequestPasswordReset(staff, tokenHash("reset"+accountID), now)
+	if !r.step("account.request_reset", account.Stream(accountID), staff, acc.Apply, evs, err) {
+		return
+	}
+	evs, err = acc.ResetPassword(tokenHash("reset"+accountID), now)
+	if !r.step("account.reset_password", account.Stream(accountID), domain.Actor{}, acc.Apply, evs, err) {
+		return
+	}
+	evs, err = acc.ChangeLanguage(acc.Actor(), r.text("account.new_language"), now)
+	if !r.step("account.change_language", account.Stream(accountID), acc.Actor(), acc.Apply, evs, err) {
+		return
+	}
+	evs, err = acc.Disable(staff, r.text("account.disable_reason"), now)
+	if !r.step("account.disable", account.Stream(accountID), staff, acc.Apply, evs, err) {
+		return
+	}
+	evs, err = acc.Enable(staff, now)
+	if !r.step("account.enable", account.Stream(accountID), staff, acc.Apply, evs, err) {
+		return
+	}
+
+	// An integration token.
+	tok := &account.Token{}
+	tokenID := r.id("token")
+	evs, err = tok.Create(staff, account.CreateToken{TokenID: tokenID, Kind: account.TokenKind(r.text("token.kind")), Label: r.text("token.label")}, now)
+	if !r.step("token.create", account.TokenStream(tokenID), staff, tok.Apply, evs, err) {
+		return
+	}
+	evs, err = tok.Revoke(staff, r.text("token.revoke_reason"), now)
+	if !r.step("token.revoke", account.TokenStream(tokenID), staff, tok.Apply, evs, err) {
+		return
+	}
+
+	// Documents: one signed, one declined, one invoice.
+	signer := document.Signer{AccountID: accountID, Role: domain.RoleClient, ClientID: clientID, Enabled: true}
+	clientUser := acc.Actor()
+	for i, decision := range []string{"sign", "decline"} {
+		d := &document.Document{}
+		docID := r.id("document") + fmt.Sprint(i)
+		evs, err = d.Upload(staff, document.Upload{DocumentID: docID, ClientID: clientID, IntermediaryID: interID,
+			WorkerID: workerID, Kind: document.Kind(r.text("document.kind")), Category: document.Category(r.text("document.category")), Title: r.text("document.title"),
+			FileName: r.text("document.file_name"), ContentType: "application/pdf", Size: 1234,
+			SHA256: tokenHash("file" + docID)}, now)
+		if !r.step("document.upload", document.Stream(docID), staff, d.Apply, evs, err) {
+			return
+		}
+		evs, err = d.RequestSignature(staff, r.id("request")+fmt.Sprint(i), signer, false, now)
+		if !r.step("document.request_signature", document.Stream(docID), staff, d.Apply, evs, err) {
+			return
+		}
+		if decision == "sign" {
+			evs, err = d.Sign(clientUser, document.Decision{Remark: r.text("document.sign_remark"), ReadConfirmed: true}, now)
+		} else {
+			evs, err = d.Decline(clientUser, document.Decision{Remark: r.text("document.decline_remark")}, now)
+		}
+		if !r.step("document."+decision, document.Stream(docID), clientUser, d.Apply, evs, err) {
+			return
+		}
+	}
+	inv := &document.Document{}
+	invID := r.id("document") + "inv"
+	evs, err = inv.Upload(staff, document.Upload{DocumentID: invID, ClientID: clientID, IntermediaryID: interID,
+		Kind: document.KindInvoice, Title: r.text("document.title"), FileName: r.text("document.file_name"),
+		ContentType: "application/pdf", Size: document.MaxSize, SHA256: tokenHash("file" + invID),
+		Invoice: &document.Invoice{Number: r.text("document.invoice_number"), Date: day(Week.Start()), AmountCents: r.n.InvoiceCents}}, now)
+	if !r.step("document.upload_invoice", document.Stream(invID), staff, inv.Apply, evs, err) {
+		return
+	}
+
+	// The timesheet: lines, expenses, a remark, offered, rejected, offered
+	// again, approved and imported.
+	r.timesheet(cl, pl, now)
+	if r.story.Err != nil {
+		return
+	}
+	// The placement ends after the week.
+	evs, err = pl.End(staff, day(Week.Start().AddDays(20)), r.text("placement.end_reason"), now)
+	r.step("placement.end", placement.Stream(placementID), staff, pl.Apply, evs, err)
+}
+
+func (r *runner) timesheet(cl *client.Client, pl *placement.Placement, now time.Time) {
+	a, _ := cl.AgreementOn(time.Date(Week.Start().Year, Week.Start().Month, Week.Start().Day, 0, 0, 0, 0, time.UTC))
+	per := pl.Period()
+	terms := ts.Terms{
+		PlacementID: pl.ID(), Week: Week, NormalHourType: a.NormalHourType, TimeRegistration: a.TimeRegistration,
+		EnteredBy: a.EnteredBy, Chain: a.ApprovalChain, Period: ts.Period{Start: ts.DateOf(per.Start)},
+		Allowances: ts.AllowanceRates{PerDayCents: a.Allowances.PerDayCents, PerHourCents: a.Allowances.PerHourCents},
+		ClientID:   pl.ClientID(), IntermediaryID: pl.IntermediaryID(), WorkerID: pl.WorkerID(),
+	}
+	for _, h := range a.HourTypes {
+		terms.HourTypes = append(terms.HourTypes, ts.HourType{Code: h.Code, Name: h.Name, Percentage: h.Percentage, Absence: h.Absence})
+	}
+	sheet := &ts.Timesheet{}
+	stream := ts.StreamName(pl.ID(), Week)
+	wkr := domain.Actor{AccountID: "acc-" + pl.WorkerID(), Role: domain.RoleWorker, WorkerID: pl.WorkerID()}
+	cli := domain.Actor{AccountID: "acc-" + pl.ClientID(), Role: domain.RoleClient, ClientID: pl.ClientID()}
+	pay := domain.Actor{AccountID: "token:pay", Role: domain.RolePayroll}
+	apply := func(domain.Event) error { return nil } // the aggregate records its own events
+	m := r.n.DayMinutes
+	steps := []struct {
+		name  string
+		actor domain.Actor
+		run   func() ([]domain.Event, error)
+	}{
+		{"timesheet.set_line", wkr, func() ([]domain.Event, error) {
+			return sheet.SetLine(wkr, terms, a.NormalHourType, [7]ts.Minutes{m, m, m, m, m}, now)
+		}},
+		{"timesheet.add_line", wkr, func() ([]domain.Event, error) { return sheet.AddLine(wkr, terms, "V", now) }},
+		{"timesheet.wipe_line", wkr, func() ([]domain.Event, error) { return sheet.WipeLine(wkr, terms, "V", now) }},
+		{"timesheet.add_expense", wkr, func() ([]domain.Event, error) {
+			return sheet.AddExpense(wkr, terms, ts.ExpenseInput{Type: ts.ExpenseType(r.text("timesheet.expense.type")), Date: Week.Day(0), AmountCents: r.n.ExpenseCents,
+				Description: r.text("timesheet.expense.description")}, now)
+		}},
+		{"timesheet.add_expense_km", wkr, func() ([]domain.Event, error) {
+			return sheet.AddExpense(wkr, terms, ts.ExpenseInput{Type: ts.ExpenseTravelKm, Date: Week.Day(1), Kilometres: r.n.Kilometres}, now)
+		}},
+		{"timesheet.remove_expense", wkr, func() ([]domain.Event, error) { return sheet.RemoveExpense(wkr, terms, 2, now) }},
+		{"timesheet.add_remark", wkr, func() ([]domain.Event, error) {
+			return sheet.AddRemark(wkr, terms, r.text("timesheet.remark"), now)
+		}},
+		{"timesheet.offer", wkr, func() ([]domain.Event, error) { return sheet.Offer(wkr, terms, ts.AdjacentWeeks{}, now) }},
+		{"timesheet.reject", cli, func() ([]domain.Event, error) {
+			return sheet.Reject(cli, terms, r.text("timesheet.reject_reason"), now)
+		}},
+		{"timesheet.offer_again", wkr, func() ([]domain.Event, error) { return sheet.Offer(wkr, terms, ts.AdjacentWeeks{}, now) }},
+		{"timesheet.approve", cli, func() ([]domain.Event, error) {
+			step, _ := sheet.NextStep()
+			return sheet.Approve(cli, terms, step, sheet.OfferedHash(), now)
+		}},
+		{"timesheet.mark_imported", pay, func() ([]domain.Event, error) {
+			return sheet.MarkImported(pay, now, r.text("timesheet.import_batch"))
+		}},
+	}
+	for _, s := range steps {
+		evs, err := s.run()
+		if !r.step(s.name, stream, s.actor, apply, evs, err) {
+			return
+		}
+	}
+	r.timeRegistration(terms, pl, now)
+}
+
+// timeRegistration books a second week with start and end times (the
+// time entry events), on the same placement.
+func (r *runner) timeRegistration(terms ts.Terms, pl *placement.Placement, now time.Time) {
+	week := ts.ISOWeek{Year: Week.Year, Week: Week.Week - 1}
+	terms.Week = week
+	terms.TimeRegistration = true
+	sheet := &ts.Timesheet{}
+	stream := ts.StreamName(pl.ID(), week)
+	wkr := domain.Actor{AccountID: "acc-" + pl.WorkerID(), Role: domain.RoleWorker, WorkerID: pl.WorkerID()}
+	in := ts.EntryInput{Date: week.Day(0), Start: 8 * 60, End: 16 * 60, Break: 30}
+	later := in
+	later.End = 17 * 60
+	for _, s := range []struct {
+		name string
+		run  func() ([]domain.Event, error)
+	}{
+		{"timesheet.add_entry", func() ([]domain.Event, error) { return sheet.AddEntry(wkr, terms, ts.AdjacentWeeks{}, in, now) }},
+		{"timesheet.change_entry", func() ([]domain.Event, error) {
+			return sheet.ChangeEntry(wkr, terms, ts.AdjacentWeeks{}, 1, later, now)
+		}},
+		{"timesheet.add_entry_2", func() ([]domain.Event, error) {
+			in2 := in
+			in2.Date = week.Day(1)
+			return sheet.AddEntry(wkr, terms, ts.AdjacentWeeks{}, in2, now)
+		}},
+		{"timesheet.remove_entry", func() ([]domain.Event, error) {
+			return sheet.RemoveEntry(wkr, terms, ts.AdjacentWeeks{}, 2, now)
+		}},
+	} {
+		evs, err := s.run()
+		if !r.step(s.name, stream, wkr, func(domain.Event) error { return nil }, evs, err) {
+			return
+		}
+	}
+}
+
+// Registries are the event registries of every aggregate package, keyed by
+// package name. The text invariant test checks that every package under
+// domain/ with a registry is here.
+var Registries = map[string]*domain.Registry{
+	"account":      account.Events,
+	"client":       client.Events,
+	"document":     document.Events,
+	"intermediary": intermediary.Events,
+	"placement":    placement.Events,
+	"timesheet":    ts.Events,
+	"worker":       worker.Events,
+}
