@@ -388,7 +388,7 @@ func TestBackofficeUpload(t *testing.T) {
 		{"unknown client", func(m map[string]string) { m["opdrachtgever"] = "nobody" }, 422, "client", "Er is geen opdrachtgever met deze identificatie."},
 		{"bad kind", func(m map[string]string) { m["soort"] = "loonstrook" }, 422, "kind", "Kies document of factuur."},
 		{"no number", func(m map[string]string) { m["factuurnummer"] = " " }, 422, "invoice.number", "Vul het factuurnummer in."},
-		{"number refused by the service", func(m map[string]string) { m["factuurnummer"] = strings.Repeat("1", 51) }, 400, "invoice.number", ""},
+		{"number refused by the service", func(m map[string]string) { m["factuurnummer"] = strings.Repeat("1", 51) }, 422, "invoice.number", "De tekst is te lang (maximaal 50 tekens)."},
 		{"no date", func(m map[string]string) { m["factuurdatum"] = "" }, 422, "invoice.date", "Vul een geldige factuurdatum in."},
 		{"impossible date", func(m map[string]string) { m["factuurdatum"] = "2026-02-30" }, 422, "invoice.date", "Vul een geldige factuurdatum in."},
 		{"no amount", func(m map[string]string) { m["bedrag"] = "" }, 422, "invoice.amount", "Vul het bedrag in."},
