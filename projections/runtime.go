@@ -236,7 +236,7 @@ func (r *Runtime) Run(ctx context.Context) error {
 				return
 			case <-t.C:
 				if _, err := r.Status(ctx); err != nil && ctx.Err() == nil {
-					r.log.Warn("projections: cannot refresh lag", "error", err)
+					r.log.Warn("projections: cannot refresh lag", "err", err)
 				}
 			}
 		}
@@ -409,7 +409,7 @@ func (w *worker) supervise(ctx context.Context, router *message.Router, routerCt
 				if ctx.Err() != nil {
 					return
 				}
-				w.log.Warn("projections: cannot try the projector lock", "error", err)
+				w.log.Warn("projections: cannot try the projector lock", "err", err)
 			}
 			if !held {
 				w.set(func(w *worker) { w.local = false })
@@ -453,7 +453,7 @@ func (w *worker) supervise(ctx context.Context, router *message.Router, routerCt
 		w.rt.m.failures.WithLabelValues(w.name).Inc()
 		delay := backoff(w.rt.cfg.RetryMin, w.rt.cfg.RetryMax, failures)
 		w.log.Error("projections: projector stopped; it will retry from its checkpoint",
-			"error", err, "failures", failures, "retry_in", delay)
+			"err", err, "failures", failures, "retry_in", delay)
 		// Drop the session if it is broken: the lock went with it.
 		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		if perr := conn.Ping(pctx); perr != nil {
