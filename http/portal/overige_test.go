@@ -7,6 +7,7 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"net/textproto"
 	"net/url"
 	"regexp"
@@ -17,6 +18,7 @@ import (
 	doccmd "backoffice/commands/document"
 	"backoffice/domain/document"
 	"backoffice/http/portal"
+	"backoffice/internal/apptest"
 	rmdocuments "backoffice/readmodel/documents"
 )
 
@@ -38,6 +40,40 @@ func TestOtherTab(t *testing.T) {
 	}
 	if res, _ := h.get("/overige"); res.Header.Get("Location") != "/overige/facturen" {
 		t.Fatalf("/overige goes to %q", res.Header.Get("Location"))
+	}
+}
+
+// TestOtherTabWithoutDocuments: a portal built without the document
+// commands (Deps.Documents nil) has the tab "Overige" with the hours report
+// only: no links to documents or invoices, and their pages do not exist.
+func TestOtherTabWithoutDocuments(t *testing.T) {
+	f := newFixture(t)
+	d := f.App.PortalDeps
+	d.Documents, d.DocumentQueries = nil, nil
+	site, err := portal.New(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(site)
+	t.Cleanup(srv.Close)
+	h := newHarnessOn(t, &fixture{Env: &apptest.Env{URL: srv.URL, App: f.App, Pool: f.Pool, Store: f.Store, Outbox: f.Outbox, Clock: f.Clock},
+		accounts: f.accounts, docs: f.docs})
+	h.loginAs(clientEmail, "nl")
+	_, body := h.get("/")
+	if !strings.Contains(body, `<a href="/overige">Overige</a>`) {
+		t.Fatal("no tab Overige with the hours report")
+	}
+	if res, _ := h.get("/overige"); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/overige/urenrapport" {
+		t.Fatalf("/overige goes to %d %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	_, body = h.get("/overige/urenrapport")
+	if strings.Contains(body, `href="/overige/documenten"`) || strings.Contains(body, `href="/overige/facturen"`) {
+		t.Fatal("sub-navigation links documents without the document commands")
+	}
+	for _, p := range []string{"/overige/documenten", "/overige/facturen", "/documenten/" + f.doc(docContract) + "/ondertekenen"} {
+		if res, _ := h.get(p); res.StatusCode != http.StatusNotFound {
+			t.Errorf("GET %s without the document commands: %d, want 404", p, res.StatusCode)
+		}
 	}
 }
 

@@ -26,6 +26,7 @@ import (
 	"backoffice/eventstore"
 	"backoffice/http/api"
 	"backoffice/http/httpx"
+	"backoffice/http/portal"
 	"backoffice/notify/mail"
 	"backoffice/projections"
 	"backoffice/readmodel"
@@ -79,6 +80,9 @@ type App struct {
 	Documents *doccmd.Handler
 	// Timesheets runs the timesheet commands (test fixtures).
 	Timesheets *tscmd.Handler
+	// PortalDeps are what the portal was built from: a test builds a
+	// variant of the portal on the same application from them.
+	PortalDeps portal.Deps
 	opts       Options
 	background []func(context.Context) error
 }
@@ -131,7 +135,8 @@ func New(ctx context.Context, o Options) (*App, error) {
 		return nil, fmt.Errorf("app: %w", err)
 	}
 
-	site, err := newPortal(o, f, rt)
+	a.PortalDeps = portalDeps(o, f, rt)
+	site, err := portal.New(a.PortalDeps)
 	if err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}

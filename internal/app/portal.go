@@ -9,10 +9,10 @@ import (
 	"backoffice/projections"
 )
 
-// newPortal builds the web portal on the features' command handlers and
-// read-model queries, the same the JSON API uses; the projections runtime
-// is its Waiter (read-your-writes after every form).
-func newPortal(o Options, f *features, rt *projections.Runtime) (*portal.Server, error) {
+// portalDeps are the web portal's collaborators: the features' command
+// handlers and read-model queries, the same the JSON API uses; the
+// projections runtime is its Waiter (read-your-writes after every form).
+func portalDeps(o Options, f *features, rt *projections.Runtime) portal.Deps {
 	d := portal.Deps{
 		Auth: f.authSvc, Identity: f.identity, People: f.idQuery,
 		Timesheets: f.tsCommands, Sheets: f.tsQueries, History: f.tsHistory,
@@ -23,7 +23,7 @@ func newPortal(o Options, f *features, rt *projections.Runtime) (*portal.Server,
 	if o.Demo && o.Outbox != nil {
 		d.Demo, d.Outbox = true, o.Outbox
 	}
-	return portal.New(d)
+	return d
 }
 
 // cookiePolicy: Secure cookies, unless the portal's public address is
