@@ -216,12 +216,19 @@ var linkToken = regexp.MustCompile(`token=([A-Za-z0-9_%-]+)`)
 // hangs) for the n-th message to the address (n from 1) and returns it.
 func (e *Env) WaitForMail(t testing.TB, to string, n int) mailtest.Received {
 	t.Helper()
+	return e.MailWith(t, to, n, func(mailtest.Received) bool { return true })
+}
+
+// MailWith waits like WaitForMail for the n-th mail to the address that
+// match accepts.
+func (e *Env) MailWith(t testing.TB, to string, n int, match func(mailtest.Received) bool) mailtest.Received {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	seen := 0
 	m, err := e.SMTP.WaitFor(ctx, func(m mailtest.Received) bool {
 		for _, a := range append(m.Rcpt, m.To...) {
-			if strings.EqualFold(a, to) {
+			if strings.EqualFold(a, to) && match(m) {
 				seen++
 				return seen >= n
 			}

@@ -197,27 +197,6 @@ func (e *Env) SignMail(t testing.TB, to string, n int) (mailtest.Received, strin
 	return m, got[1]
 }
 
-// MailWith waits for the n-th mail to the address that match accepts.
-func (e *Env) MailWith(t testing.TB, to string, n int, match func(mailtest.Received) bool) mailtest.Received {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	seen := 0
-	m, err := e.SMTP.WaitFor(ctx, func(m mailtest.Received) bool {
-		for _, a := range append(m.Rcpt, m.To...) {
-			if strings.EqualFold(a, to) && match(m) {
-				seen++
-				return seen >= n
-			}
-		}
-		return false
-	})
-	if err != nil {
-		t.Fatalf("no mail %d to %s: %v", n, to, err)
-	}
-	return m
-}
-
 // Count returns the number of mails sent so far to the address that match accepts.
 func (e *Env) Count(to string, match func(mailtest.Received) bool) int {
 	n := 0
