@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -19,7 +17,6 @@ import (
 	"backoffice/eventstore"
 	"backoffice/eventstore/esdb"
 	"backoffice/internal/esdbfake"
-	"backoffice/internal/pgtest"
 )
 
 // TestServeOnEventStoreDBLeaderChange runs the app on a fake three-node
@@ -31,16 +28,7 @@ import (
 func TestServeOnEventStoreDBLeaderChange(t *testing.T) {
 	cluster := esdbfake.StartCluster(t, 3, esdbfake.ClusterOptions{})
 	url := "esdb://" + cluster.Seeds() + "?tls=false&discoveryInterval=10"
-	key := make([]byte, 32)
-	_, _ = rand.Read(key)
-	base := started(t, map[string]string{
-		"BACKOFFICE_DATABASE_URL":   pgtest.NewDB(t),
-		"BACKOFFICE_EVENTSTORE_URL": url,
-		"BACKOFFICE_MASTER_KEY":     base64.StdEncoding.EncodeToString(key),
-		"BACKOFFICE_ADDR":           "127.0.0.1:0",
-		"BACKOFFICE_DEMO":           "true",
-		"BACKOFFICE_DATA_DIR":       t.TempDir(),
-	})
+	base := startedOnEventStoreDB(t, url)
 	c := &apiClient{t: t, base: base}
 	var sess struct {
 		Token string `json:"token"`

@@ -105,17 +105,7 @@ func TestServeEmbeddedAnswersReadyz(t *testing.T) {
 // API: the same calls as on PostgreSQL.
 func TestServeOnEventStoreDB(t *testing.T) {
 	fake := esdbfake.Start(t)
-	key := make([]byte, 32)
-	_, _ = rand.Read(key)
-	base := started(t, map[string]string{
-		"BACKOFFICE_DATABASE_URL":   pgtest.NewDB(t),
-		"BACKOFFICE_EVENTSTORE_URL": fake.URL(),
-		"BACKOFFICE_MASTER_KEY":     base64.StdEncoding.EncodeToString(key),
-		"BACKOFFICE_ADDR":           "127.0.0.1:0",
-		"BACKOFFICE_DEMO":           "true",
-		"BACKOFFICE_DATA_DIR":       t.TempDir(),
-	})
-	c := &apiClient{t: t, base: base}
+	c := &apiClient{t: t, base: startedOnEventStoreDB(t, fake.URL())}
 	var sess struct {
 		Token string `json:"token"`
 	}
@@ -137,6 +127,22 @@ func TestServeOnEventStoreDB(t *testing.T) {
 	if fake.EventCount() == 0 {
 		t.Fatal("no events reached EventStoreDB")
 	}
+}
+
+// startedOnEventStoreDB starts serve with the demo data on the EventStoreDB
+// at url and a fresh PostgreSQL database for the read models.
+func startedOnEventStoreDB(t *testing.T, url string) string {
+	t.Helper()
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	return started(t, map[string]string{
+		"BACKOFFICE_DATABASE_URL":   pgtest.NewDB(t),
+		"BACKOFFICE_EVENTSTORE_URL": url,
+		"BACKOFFICE_MASTER_KEY":     base64.StdEncoding.EncodeToString(key),
+		"BACKOFFICE_ADDR":           "127.0.0.1:0",
+		"BACKOFFICE_DEMO":           "true",
+		"BACKOFFICE_DATA_DIR":       t.TempDir(),
+	})
 }
 
 type apiClient struct {

@@ -122,6 +122,13 @@ var (
 	ErrSessionInvalid = &domain.Error{Kind: domain.KindUnauthorized, Code: "session_invalid",
 		Message:   "Your session has expired. Please log in again.",
 		MessageNL: "Uw sessie is verlopen. Log opnieuw in."}
+	// ErrSessionUnknown has ErrSessionInvalid's code (errors.Is matches
+	// either) for a token that is no session of ours: malformed, or deleted
+	// at logout or expiry. It cannot tell which, so it does not claim
+	// the session expired.
+	ErrSessionUnknown = &domain.Error{Kind: domain.KindUnauthorized, Code: "session_invalid",
+		Message:   "You are not logged in: this session token is not valid. Please log in.",
+		MessageNL: "U bent niet ingelogd: deze sessiesleutel is niet geldig. Log in."}
 	ErrTokenInvalid = &domain.Error{Kind: domain.KindInvalid, Code: "token_invalid", Field: "token",
 		Message:   "This link has expired or has already been used. Please request a new one.",
 		MessageNL: "Deze link is verlopen of al gebruikt. Vraag een nieuwe aan."}

@@ -169,7 +169,7 @@ func (s *Service) readSession(ctx context.Context, db DBTX, idHash []byte) (Sess
 		Scan(&sess.AccountID, &sess.Email, &role, &sess.TenantID, &sess.Language, &disabled,
 			&sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt, &sess.IP, &sess.UserAgent)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return sess, ErrSessionInvalid
+		return sess, ErrSessionUnknown
 	}
 	if err != nil {
 		return sess, fmt.Errorf("auth: unable to read session: %w", err)
@@ -197,7 +197,7 @@ func (s *Service) idleEnd(sess Session) time.Time {
 // last_seen_at is written at most once per TouchInterval.
 func (s *Service) Authenticate(ctx context.Context, token string, now time.Time) (Session, error) {
 	if !validSecret(token) {
-		return Session{}, ErrSessionInvalid
+		return Session{}, ErrSessionUnknown
 	}
 	idHash := hashSecret(token)
 	sess, err := s.readSession(ctx, s.pool, idHash)

@@ -92,18 +92,31 @@ func (s *Service) RegisterWorker(ctx context.Context, meta commands.Meta, cmd Re
 		return commands.Result{}, none, domain.Conflict("worker_exists", "The worker is already registered.", "De werknemer is al ingeschreven.")
 	}
 	reg := enr.WorkerEvents[0].(*worker.Registered)
+	subject := workerSubject(cmd.WorkerID)
+	claimed, workerSaved := false, false
 	res, accountID, err := s.withAccount(ctx, meta, accountSpec{
 		Role: domain.RoleWorker, TenantID: cmd.WorkerID, Email: reg.Email, Language: cmd.Language, Field: "email",
 	}, func(ctx context.Context) (commands.Result, error) {
-		if err := s.cfg.Vault.Put(ctx, workerSubject(cmd.WorkerID), enr.PersonalData); err != nil {
+		// One BSN, one worker (bsn_index.go).
+		if enr.PersonalData.BSN != "" {
+			if err := s.cfg.Vault.ClaimBSN(ctx, subject, enr.PersonalData.BSN); err != nil {
+				return commands.Result{}, err
+			}
+			claimed = true
+		}
+		if err := s.cfg.Vault.Put(ctx, subject, enr.PersonalData); err != nil {
 			return commands.Result{}, err
 		}
 		if _, err := commands.Save(ctx, s.cfg.Store, wst, meta, s.now(), enr.WorkerEvents...); err != nil {
 			return commands.Result{}, err
 		}
+		workerSaved = true
 		return commands.Save(ctx, s.cfg.Store, pst, meta, s.now(), enr.PlacementEvents...)
 	})
 	if err != nil {
+		if claimed && !workerSaved {
+			_ = s.cfg.Vault.ReleaseBSN(context.WithoutCancel(ctx), subject)
+		}
 		return commands.Result{}, none, err
 	}
 	out := WorkerRegistered{WorkerID: cmd.WorkerID, PlacementID: cmd.PlacementID, AccountID: accountID}
@@ -114,7 +127,8 @@ func (s *Service) RegisterWorker(ctx context.Context, meta commands.Meta, cmd Re
 }
 
 // EndPlacement ends a placement on its last working day. See
-// placement.Placement.End for who may.
+// placement.Placement.End for who may. Hours or expenses booked after the
+// end date refuse it (hours_after_end, naming the weeks).
 func (s *Service) EndPlacement(ctx context.Context, meta commands.Meta, placementID string, end time.Time, reason string) (commands.Result, error) {
 	if err := checkID("placement_id", placementID); err != nil {
 		return commands.Result{}, domain.ErrNotFound
@@ -125,6 +139,14 @@ func (s *Service) EndPlacement(ctx context.Context, meta commands.Meta, placemen
 	}
 	events, err := p.End(meta.Actor, end, reason, s.now())
 	if err != nil {
+		return commands.Result{}, err
+	}
+	ended := events[0].(*placement.Ended).End
+	booked, err := bookedAfter(ctx, s.cfg.Store, placementID, ended, s.now())
+	if err != nil {
+		return commands.Result{}, err
+	}
+	if err := placement.CheckNoHoursAfterEnd(ended, booked); err != nil {
 		return commands.Result{}, err
 	}
 	return commands.Save(ctx, s.cfg.Store, st, meta, s.now(), events...)

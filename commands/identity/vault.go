@@ -42,6 +42,7 @@ var (
 type Vault struct {
 	pool   *pgxpool.Pool
 	master cipher.AEAD
+	bsnKey []byte // HMAC key of the BSN index (bsn_index.go)
 	now    func() time.Time
 }
 
@@ -58,7 +59,11 @@ func NewVault(pool *pgxpool.Pool, masterKey []byte) (*Vault, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Vault{pool: pool, master: aead, now: time.Now}, nil
+	bsnKey, err := bsnIndexKey(masterKey)
+	if err != nil {
+		return nil, err
+	}
+	return &Vault{pool: pool, master: aead, bsnKey: bsnKey, now: time.Now}, nil
 }
 
 func newGCM(key []byte) (cipher.AEAD, error) {
@@ -222,6 +227,9 @@ func (v *Vault) Erase(ctx context.Context, subject string) error {
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM personal_data WHERE subject_id = $1`, subject); err != nil {
 			return fmt.Errorf("identity: unable to delete personal data: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM personal_data_bsn WHERE subject_id = $1`, subject); err != nil {
+			return fmt.Errorf("identity: unable to delete the BSN index entry: %w", err)
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO personal_data_erasures (subject_id, erased_at) VALUES ($1, $2)
 			ON CONFLICT (subject_id) DO NOTHING`, subject, v.now()); err != nil {

@@ -11,8 +11,9 @@ import (
 //
 // Step and Hash bind the approval to what the approver was shown: a step
 // approved meanwhile by someone else, or content offered anew, is a
-// conflict. Left out (nil, ""), they default to the current step and the
-// current offer, for bulk approval from a list.
+// conflict. Left out (nil, ""), they default to the current step (or, for a
+// repeated approval, the step the actor already approved: a conflict) and
+// the current offer, for bulk approval from a list.
 type Approve struct {
 	Target
 	Step *int
@@ -22,7 +23,7 @@ type Approve struct {
 // Approve runs the Approve command.
 func (h *Handler) Approve(ctx context.Context, meta commands.Meta, cmd Approve) (commands.Result, error) {
 	res, _, err := h.decideOn(ctx, meta, cmd.Target, anyWeek, func(l *loaded) ([]domain.Event, error) {
-		step, _ := l.sheet.NextStep()
+		step := l.sheet.StepToApprove(meta.Actor)
 		if cmd.Step != nil {
 			step = *cmd.Step
 		}

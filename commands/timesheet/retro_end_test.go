@@ -12,10 +12,12 @@ import (
 	ts "backoffice/domain/timesheet"
 )
 
-// TestDecisionsAfterARetroactiveEnd: a placement ended with a date before an
-// offered week must not leave that timesheet stuck: the approvers can still
-// decide on it and payroll can still import it, but nobody can enter new
-// hours in the week.
+// TestDecisionsAfterARetroactiveEnd: a placement ended (in data recorded
+// before ending was refused while hours lie after the end) with a date
+// before an offered week must not get those hours approved and paid:
+// approval is refused with hours_outside_placement (issue 11 §1), the
+// approver can still reject the timesheet, and nobody can enter new hours
+// in the week.
 func TestDecisionsAfterARetroactiveEnd(t *testing.T) {
 	h, store := setup(t)
 	ctx := context.Background()
@@ -44,13 +46,10 @@ func TestDecisionsAfterARetroactiveEnd(t *testing.T) {
 	if _, err := h.SetLine(ctx, meta(worker1), cmd.SetLine{Target: other, HourType: "100", Minutes: [7]ts.Minutes{60}}); !errors.Is(err, &domain.Error{Code: "week_outside_placement"}) {
 		t.Fatalf("entering hours after the end: %v, want week_outside_placement", err)
 	}
-	if _, err := h.Approve(ctx, meta(client1), cmd.Approve{Target: tgt}); err != nil {
-		t.Fatalf("the client cannot approve the offered week any more: %v", err)
+	if _, err := h.Approve(ctx, meta(client1), cmd.Approve{Target: tgt}); !errors.Is(err, &domain.Error{Code: "hours_outside_placement"}) {
+		t.Fatalf("approving hours after the end: %v, want hours_outside_placement", err)
 	}
-	if _, err := h.Approve(ctx, meta(inter1), cmd.Approve{Target: tgt}); err != nil {
-		t.Fatalf("the intermediary cannot approve the offered week any more: %v", err)
-	}
-	if _, err := h.MarkImported(ctx, meta(payroll), cmd.MarkImported{Target: tgt, ImportBatch: "2026-06"}); err != nil {
-		t.Fatalf("payroll cannot import the approved week any more: %v", err)
+	if _, err := h.Reject(ctx, meta(client1), cmd.Reject{Target: tgt, Reason: "na het einde van de plaatsing"}); err != nil {
+		t.Fatalf("the client cannot reject the offered week any more: %v", err)
 	}
 }

@@ -19,6 +19,9 @@ func (t *Timesheet) AddEntry(actor domain.Actor, terms Terms, adj AdjacentWeeks,
 	if err := checkEntryInput(terms, in); err != nil {
 		return nil, err
 	}
+	if err := checkEntryRules(terms.Week, in, now); err != nil {
+		return nil, err
+	}
 	e := in.entry(t.lastEntryID + 1)
 	te, err := t.timeEntries(terms, adj, append(append([]Entry(nil), t.entries...), e))
 	if err != nil {

@@ -23,6 +23,9 @@ func (t *Timesheet) AddExpense(actor domain.Actor, terms Terms, in ExpenseInput,
 		return nil, domain.Rule("day_outside_placement", "date", "the date is outside the placement period",
 			"Deze datum valt buiten de plaatsingsperiode.")
 	}
+	if in.Date.After(Today(now)) {
+		return nil, errFutureDay("date", in.Date, int(in.Date.Weekday()+6)%7)
+	}
 	x := Expense{ID: t.lastExpenseID + 1, Type: in.Type, Date: in.Date, AmountCents: in.AmountCents,
 		Kilometres: in.Kilometres, Description: in.Description}
 	return t.record(append(prelude, &ExpenseAdded{Expense: x})...), nil

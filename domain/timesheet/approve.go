@@ -58,6 +58,11 @@ func (t *Timesheet) Approve(actor domain.Actor, terms Terms, step int, hash stri
 	if err := t.checkStepParty(actor); err != nil {
 		return nil, err
 	}
+	// Hours offered before the placement was ended retroactively are never
+	// approved (and so never paid); see checkBookedInPeriod.
+	if err := t.checkBookedInPeriod(terms); err != nil {
+		return nil, err
+	}
 	approved := &StepApproved{Round: t.round, Step: t.step, Party: t.chain[t.step], By: actor.Role, Hash: t.hash}
 	if t.step+1 < len(t.chain) {
 		approved.Next = t.chain[t.step+1]

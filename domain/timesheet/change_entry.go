@@ -20,6 +20,9 @@ func (t *Timesheet) ChangeEntry(actor domain.Actor, terms Terms, adj AdjacentWee
 	if err := checkEntryInput(terms, in); err != nil {
 		return nil, err
 	}
+	if err := checkEntryRules(terms.Week, in, now); err != nil {
+		return nil, err
+	}
 	e := in.entry(id)
 	if t.entries[i] == e {
 		return nil, nil

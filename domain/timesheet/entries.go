@@ -13,10 +13,13 @@ type EntryInput struct {
 	End        Clock
 	Break      Minutes
 	Continuous bool
+	// Shift24h says that a start equal to the end is meant: a shift of
+	// exactly 24 hours (otherwise start = end is refused).
+	Shift24h bool
 }
 
 func (in EntryInput) entry(id int) Entry {
-	return Entry{ID: id, Date: in.Date, Start: in.Start, End: in.End, Break: in.Break, Continuous: in.Continuous}
+	return Entry{ID: id, Date: in.Date, Start: in.Start, End: in.End, Break: in.Break, Continuous: in.Continuous, Shift24h: in.Shift24h}
 }
 
 func errEntryNotFound() error {

@@ -12,8 +12,8 @@ import (
 
 var (
 	ams          = ts.Location()
-	week         = ts.ISOWeek{Year: 2026, Week: 5} // 26 Jan .. 1 Feb 2026
-	now          = time.Date(2026, 1, 30, 12, 0, 0, 0, ams)
+	week         = ts.ISOWeek{Year: 2026, Week: 5}         // 26 Jan .. 1 Feb 2026
+	now          = time.Date(2026, 2, 1, 22, 0, 0, 0, ams) // Sunday evening: every day of week 5 has begun
 	worker       = domain.Actor{AccountID: "u-w", Role: domain.RoleWorker, WorkerID: "w1"}
 	client       = domain.Actor{AccountID: "u-c", Role: domain.RoleClient, ClientID: "c1"}
 	intermediary = domain.Actor{AccountID: "u-i", Role: domain.RoleIntermediary, IntermediaryID: "i1"}

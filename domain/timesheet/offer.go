@@ -29,6 +29,14 @@ func (t *Timesheet) Offer(actor domain.Actor, terms Terms, adj AdjacentWeeks, no
 		return nil, domain.Rule("nothing_to_offer", "", "enter at least one line with hours before offering",
 			"Vul ten minste één urenregel in voordat u het urenbriefje aanbiedt.")
 	}
+	// The placement may have been ended after these hours were entered,
+	// and hours on future days were accepted before that was refused.
+	if err := t.checkBookedInPeriod(terms); err != nil {
+		return nil, err
+	}
+	if err := t.checkNoFutureHours(terms, now); err != nil {
+		return nil, err
+	}
 	// Changing an entry checks it against the neighbouring weeks, but those
 	// are read, not locked: two weeks edited at the same moment can each
 	// pass against the other's old state. Offering checks every shift

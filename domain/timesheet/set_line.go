@@ -36,6 +36,9 @@ func (t *Timesheet) SetLine(actor domain.Actor, terms Terms, hourType string, mi
 	if err := checkDays(terms, days, minutes); err != nil {
 		return nil, err
 	}
+	if err := checkNotFuture(terms.Week, minutes, now); err != nil {
+		return nil, err
+	}
 	if old, ok := t.lines[hourType]; ok && old == line {
 		return nil, nil
 	}

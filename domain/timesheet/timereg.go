@@ -65,6 +65,9 @@ type Entry struct {
 	End        Clock   `json:"end"`
 	Break      Minutes `json:"break"`
 	Continuous bool    `json:"continuous,omitempty"`
+	// Shift24h: start = end was entered as a 24-hour shift on purpose.
+	// Entries recorded before the flag existed may have start = end without it.
+	Shift24h bool `json:"shift_24h,omitempty"`
 }
 
 // Worked is the computed result of one entry.

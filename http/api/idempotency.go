@@ -38,7 +38,7 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, meta command
 		return
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
-	sum := sha256.Sum256(append([]byte(r.Method+" "+r.URL.Path+"\n"), body...))
+	sum := sha256.Sum256(append([]byte(r.Method+" "+r.URL.Path+"\n"), canonicalBody(body)...))
 	hash := hex.EncodeToString(sum[:])
 	ctx := r.Context()
 

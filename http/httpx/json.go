@@ -60,9 +60,13 @@ func decodeError(err error) error {
 	case errors.As(err, &syntaxErr), errors.Is(err, io.ErrUnexpectedEOF):
 		return domain.Invalid("malformed_json", "", "the body is not valid JSON", "De inhoud is geen geldige JSON.")
 	case errors.As(err, &typeErr):
+		en, nl := jsonTypeName(typeErr.Type)
+		if typeErr.Field == "" {
+			return domain.Invalid("wrong_type", "", "the body must be a JSON object", "De inhoud moet een JSON-object zijn.")
+		}
 		return domain.Invalid("wrong_type", typeErr.Field,
-			fmt.Sprintf("field %q must be a %s", typeErr.Field, typeErr.Type),
-			fmt.Sprintf("Veld %q heeft het verkeerde type (verwacht: %s).", typeErr.Field, typeErr.Type))
+			fmt.Sprintf("field %q must be %s", typeErr.Field, en),
+			fmt.Sprintf("Veld %q moet %s zijn.", typeErr.Field, nl))
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		return domain.Invalid("unknown_field", field, fmt.Sprintf("unknown field %q", field), fmt.Sprintf("Onbekend veld %q.", field))

@@ -69,6 +69,7 @@ type entryForm struct {
 	Days              []option
 	Start, End, Break string
 	Continuous        bool
+	Shift24h          bool
 }
 
 type expenseRow struct {
@@ -207,13 +208,14 @@ func (s *Server) sheetPage(v *view, sh Sheet, editEntry int) sheetPage {
 	}
 	if sh.TimeRegistration && sh.CanEdit {
 		f := &entryForm{Action: base + "/tijden", Start: v.Val("begin"), End: v.Val("eind"), Break: v.Val("pauze"),
-			Continuous: v.Val("doorlopend") != ""}
+			Continuous: v.Val("doorlopend") != "", Shift24h: v.Val("etmaaldienst") != ""}
 		day := v.Val("dag")
 		for _, e := range sh.Entries {
 			if e.Entry.ID == editEntry && editEntry > 0 {
 				f.ID, f.Action = editEntry, base+"/tijden/"+strconv.Itoa(editEntry)
 				if len(v.Form) == 0 {
 					f.Start, f.End, f.Break, f.Continuous = e.Entry.Start.String(), e.Entry.End.String(), e.Entry.Break.String(), e.Entry.Continuous
+					f.Shift24h = e.Entry.Shift24h
 					day = e.Entry.Date.String()
 				}
 			}

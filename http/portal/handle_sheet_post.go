@@ -149,7 +149,7 @@ func (s *Server) handleWipeLine() http.Handler {
 	})
 }
 
-var entryFields = map[string]string{"date": "date", "start": "start", "end": "end", "break": "break", "time": "start"}
+var entryFields = map[string]string{"date": "date", "start": "start", "end": "end", "break": "break", "time": "start", "shift_24h": "end"}
 
 // parseEntryForm reads the time registration form; errors go next to
 // their fields in v.
@@ -169,6 +169,7 @@ func parseEntryForm(r *http.Request, v *view) timesheet.EntryInput {
 		v.formErrorAt(err, "break")
 	}
 	in.Continuous = r.PostForm.Get("doorlopend") != ""
+	in.Shift24h = r.PostForm.Get("etmaaldienst") != ""
 	return in
 }
 

@@ -99,6 +99,8 @@ var catalogue = map[string]map[string]string{
 		"tr.title": "Tijdregistratie", "tr.day": "Dag", "tr.start": "Begintijd", "tr.end": "Eindtijd", "tr.break": "Pauze",
 		"tr.break_hint": "totaal, bijv. 0:30", "tr.continuous": "Doorlopende dienst",
 		"tr.continuous_hint": "De dienst loopt door tot de volgende ingevulde tijdregel.",
+		"tr.shift24h":        "24-uursdienst",
+		"tr.shift24h_hint":   "Begin- en eindtijd zijn gelijk: de dienst duurt precies 24 uur.",
 		"tr.hours":           "Uren", "tr.none": "Er zijn nog geen tijden ingevuld.", "tr.add": "Tijdregel toevoegen", "tr.edit": "Tijdregel wijzigen",
 
 		"exp.title": "Onkosten", "exp.type": "Soort", "exp.date": "Datum", "exp.amount": "Bedrag", "exp.description": "Omschrijving",
@@ -295,6 +297,8 @@ var catalogue = map[string]map[string]string{
 		"tr.title": "Time registration", "tr.day": "Day", "tr.start": "Start time", "tr.end": "End time", "tr.break": "Break",
 		"tr.break_hint": "total, e.g. 0:30", "tr.continuous": "Continuous shift",
 		"tr.continuous_hint": "The shift runs on until the next entered line.",
+		"tr.shift24h":        "24-hour shift",
+		"tr.shift24h_hint":   "Start and end are the same time: the shift lasts exactly 24 hours.",
 		"tr.hours":           "Hours", "tr.none": "No times have been entered yet.", "tr.add": "Add time entry", "tr.edit": "Change time entry",
 
 		"exp.title": "Expenses", "exp.type": "Type", "exp.date": "Date", "exp.amount": "Amount", "exp.description": "Description",

@@ -43,7 +43,7 @@ type features struct {
 	docQueries  *rmdocuments.Queries
 }
 
-func newFeatures(_ context.Context, o Options) (*features, error) {
+func newFeatures(ctx context.Context, o Options) (*features, error) {
 	f := &features{}
 	wrap := func(err error) error { return fmt.Errorf("app: %w", err) }
 	if o.MailSender == nil {
@@ -64,6 +64,10 @@ func newFeatures(_ context.Context, o Options) (*features, error) {
 	}
 	vault, err := identity.NewVault(o.Pool, o.MasterKey)
 	if err != nil {
+		return nil, wrap(err)
+	}
+	// Workers registered before the BSN index existed (docs/identity.md).
+	if _, _, err := vault.BackfillBSNIndex(ctx, o.Log.With("component", "identity")); err != nil {
 		return nil, wrap(err)
 	}
 	links := identity.PortalLinks(o.PublicURL)

@@ -1,10 +1,12 @@
 package identityapi_test
 
 import (
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
 
+	"backoffice/domain/validate"
 	it "backoffice/internal/identitytest"
 )
 
@@ -84,7 +86,7 @@ func newTenant(t *testing.T, e *it.Env, bo, tag string) tenant {
 	tn.clientID = r.Str(t, "id")
 	clientAcc := r.Str(t, "account_id")
 	tn.workerEmail = "jan-" + tag + "@example.test"
-	r = it.Want(t, e.Do(t, http.MethodPost, "/workers", bo, withField(workerBody(tn.workerEmail), "client_id", tn.clientID)), http.StatusCreated)
+	r = it.Want(t, e.Do(t, http.MethodPost, "/workers", bo, withField(withField(workerBody(tn.workerEmail), "client_id", tn.clientID), "bsn", bsnFor(tag))), http.StatusCreated)
 	tn.workerID, tn.placementID = r.Str(t, "worker_id"), r.Str(t, "placement_id")
 	workerAcc := r.Str(t, "account_id")
 	for _, acc := range []string{interAcc, clientAcc, workerAcc} {
@@ -96,6 +98,24 @@ func newTenant(t *testing.T, e *it.Env, bo, tag string) tenant {
 	tn.clientToken = e.Login(t, "inkoop-"+tag+"@example.test", pw)
 	tn.workerToken = e.Login(t, tn.workerEmail, pw)
 	return tn
+}
+
+// bsnFor is a valid BSN per tenant tag: testBSN for "a", a distinct one
+// for every other tag (one BSN belongs to one worker).
+func bsnFor(tag string) string {
+	if tag == "a" {
+		return testBSN
+	}
+	n := 0
+	for _, c := range tag {
+		n = (n*131 + int(c)) % 9000000
+	}
+	for n = 200000000 + n*100; ; n++ { // 100 apart: room for one valid BSN each
+		s := fmt.Sprintf("%09d", n)
+		if validate.BSN(s) == nil && s != testBSN {
+			return s
+		}
+	}
 }
 
 func withField(m map[string]any, k string, v any) map[string]any {

@@ -219,8 +219,9 @@ func (e *env) offer(placementID string, week int) {
 	e.t.Helper()
 	ctx := context.Background()
 	target := tscmd.Target{PlacementID: placementID, Week: ts.ISOWeek{Year: 2026, Week: week}}
+	// Monday only: later days of the current week are in the future.
 	res, err := e.cmds.SetLine(ctx, commands.Meta{Actor: worker1}, tscmd.SetLine{Target: target, HourType: "100",
-		Minutes: [7]ts.Minutes{480, 480, 480, 480, 480}})
+		Minutes: [7]ts.Minutes{480}})
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -16,7 +16,8 @@ import (
 	"backoffice/http/httpx"
 )
 
-// dayFields name the days in errors, as the domain does (Monday first).
+// dayFields are the domain's field names of the days (Monday first); see
+// fields.go for the input names the API answers with.
 var dayFields = [7]string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
 
 // target reads {placement} and {week} ("2026-W05") from the path.
@@ -65,6 +66,14 @@ type lineBody struct {
 	Hours   []string `json:"hours"`
 }
 
+// form is the array the caller sent: "minutes" or "hours".
+func (b lineBody) form() string {
+	if b.Minutes == nil && b.Hours != nil {
+		return "hours"
+	}
+	return "minutes"
+}
+
 func (b lineBody) minutes() ([7]ts.Minutes, error) {
 	var out [7]ts.Minutes
 	switch {
@@ -94,20 +103,21 @@ func (b lineBody) minutes() ([7]ts.Minutes, error) {
 	return out, nil
 }
 
-// dayError names the day in an hour parsing error. A well-formed value of
-// more than 24 hours breaks the same rule as lines adding up to more than
-// 24 hours on a day: 422 day_over_24h.
+// dayError names the day in an hour parsing error (field hours[i]). A
+// well-formed value of more than 24 hours breaks the same rule as lines
+// adding up to more than 24 hours on a day: 422 day_over_24h.
 func dayError(err error, day int) error {
 	var de *domain.Error
 	if !errors.As(err, &de) {
 		return err
 	}
+	field := fmt.Sprintf("hours[%d]", day)
 	if de.Code == "hours_over_24h" {
-		return domain.Rule("day_over_24h", dayFields[day], fmt.Sprintf("more than 24 hours entered on %s", dayFields[day]),
-			fmt.Sprintf("Op %s is meer dan 24 uur ingevuld.", dayFields[day]))
+		return domain.Rule("day_over_24h", field, fmt.Sprintf("more than 24 hours entered on %s", ts.DayName(day, "en")),
+			fmt.Sprintf("Op %s is meer dan 24 uur ingevuld.", ts.DayName(day, "nl")))
 	}
 	c := *de
-	c.Field = dayFields[day]
+	c.Field = field
 	return &c
 }
 
@@ -125,6 +135,8 @@ type entryBody struct {
 	End          string `json:"end"`   // 16:00
 	BreakMinutes int    `json:"break_minutes"`
 	Continuous   bool   `json:"continuous"`
+	// Shift24h confirms that start = end is a shift of 24 hours.
+	Shift24h bool `json:"shift_24h"`
 }
 
 func renamed(err error, field string) error {
@@ -154,7 +166,7 @@ func (b entryBody) input() (ts.EntryInput, error) {
 		return ts.EntryInput{}, domain.Invalid("break_invalid", "break_minutes", "the break must be between 0 and 1440 minutes",
 			"De pauze moet tussen 0 en 1440 minuten liggen.")
 	}
-	return ts.EntryInput{Date: d, Start: start, End: end, Break: ts.Minutes(b.BreakMinutes), Continuous: b.Continuous}, nil
+	return ts.EntryInput{Date: d, Start: start, End: end, Break: ts.Minutes(b.BreakMinutes), Continuous: b.Continuous, Shift24h: b.Shift24h}, nil
 }
 
 // expenseBody is a claimed expense.

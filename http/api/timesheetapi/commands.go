@@ -43,7 +43,7 @@ func (f *Feature) handleSetLine(s *api.Server) http.Handler {
 			return commands.Result{}, nil, err
 		}
 		res, err := f.commands.SetLine(ctx, meta, cmd.SetLine{Target: t, HourType: hourType(r), Minutes: m})
-		return res, nil, err
+		return res, nil, inputFields(err, lineFields(b))
 	})
 }
 
@@ -82,7 +82,7 @@ func (f *Feature) handleAddEntry(s *api.Server) http.Handler {
 			return commands.Result{}, nil, err
 		}
 		res, id, err := f.commands.AddEntry(ctx, meta, cmd.AddEntry{Target: t, Entry: in})
-		return res, created{Position: res.Position.String(), ID: id}, err
+		return res, created{Position: res.Position.String(), ID: id}, inputFields(err, entryFields)
 	})
 }
 
@@ -97,7 +97,7 @@ func (f *Feature) handleChangeEntry(s *api.Server) http.Handler {
 			return commands.Result{}, nil, err
 		}
 		res, err := f.commands.ChangeEntry(ctx, meta, cmd.ChangeEntry{Target: t, EntryID: id, Entry: in})
-		return res, nil, err
+		return res, nil, inputFields(err, entryFields)
 	})
 }
 
@@ -119,7 +119,7 @@ func (f *Feature) handleAddExpense(s *api.Server) http.Handler {
 			return commands.Result{}, nil, err
 		}
 		res, id, err := f.commands.AddExpense(ctx, meta, cmd.AddExpense{Target: t, Expense: in})
-		return res, created{Position: res.Position.String(), ID: id}, err
+		return res, created{Position: res.Position.String(), ID: id}, inputFields(err, expenseFields)
 	})
 }
 
@@ -141,7 +141,7 @@ func (f *Feature) handleAddRemark(s *api.Server) http.Handler {
 			return commands.Result{}, nil, err
 		}
 		res, err := f.commands.AddRemark(ctx, meta, cmd.AddRemark{Target: t, Text: b.Text})
-		return res, nil, err
+		return res, nil, inputFields(err, remarkFields)
 	})
 }
 

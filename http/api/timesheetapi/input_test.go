@@ -17,12 +17,12 @@ func TestBadInput(t *testing.T) {
 		Status       int
 		code, field  string
 	}{
-		{"25 h in minutes", "PUT", line + "100", map[string]any{"minutes": []int{480, 1500, 0, 0, 0, 0, 0}}, 422, "day_over_24h", "tue"},
-		{"25 h typed", "PUT", line + "100", map[string]any{"hours": []string{"", "", "25", "", "", "", ""}}, 422, "day_over_24h", "wed"},
+		{"25 h in minutes", "PUT", line + "100", map[string]any{"minutes": []int{480, 1500, 0, 0, 0, 0, 0}}, 422, "day_over_24h", "minutes[1]"},
+		{"25 h typed", "PUT", line + "100", map[string]any{"hours": []string{"", "", "25", "", "", "", ""}}, 422, "day_over_24h", "hours[2]"},
 		{"unknown hour type", "PUT", line + "999", map[string]any{"minutes": []int{60, 0, 0, 0, 0, 0, 0}}, 422, "hour_type_not_agreed", "hour_type"},
-		{"garbage hours", "PUT", line + "100", map[string]any{"hours": []string{"acht", "", "", "", "", "", ""}}, 400, "hours_invalid", "mon"},
+		{"garbage hours", "PUT", line + "100", map[string]any{"hours": []string{"acht", "", "", "", "", "", ""}}, 400, "hours_invalid", "hours[0]"},
 		{"six days", "PUT", line + "100", map[string]any{"minutes": []int{60, 0, 0, 0, 0, 0}}, 400, "seven_days", "minutes"},
-		{"negative", "PUT", line + "100", map[string]any{"minutes": []int{0, 0, 0, 0, -5, 0, 0}}, 400, "hours_negative", "fri"},
+		{"negative", "PUT", line + "100", map[string]any{"minutes": []int{0, 0, 0, 0, -5, 0, 0}}, 400, "hours_negative", "minutes[4]"},
 		{"both forms", "PUT", line + "100", map[string]any{"minutes": []int{0, 0, 0, 0, 0, 0, 0}, "hours": []string{"", "", "", "", "", "", ""}}, 400, "minutes_or_hours", "minutes"},
 		{"unknown field", "PUT", line + "100", map[string]any{"minuten": []int{}}, 400, "unknown_field", "minuten"},
 		{"malformed json", "PUT", line + "100", `{"minutes": [`, 400, "malformed_json", ""},

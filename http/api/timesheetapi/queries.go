@@ -86,7 +86,7 @@ func (f *Feature) handleDetail(s *api.Server) http.Handler {
 			if err != nil {
 				return nil, err
 			}
-			return f.queries.Detail(ctx, actor, t.PlacementID, t.Week)
+			return f.detail(ctx, actor, t)
 		})
 	})
 }

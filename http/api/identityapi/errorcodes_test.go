@@ -1,0 +1,230 @@
+package identityapi_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"backoffice/commands"
+	"backoffice/domain"
+	ts "backoffice/domain/timesheet"
+	"backoffice/internal/apidoc"
+	it "backoffice/internal/identitytest"
+)
+
+// identityInputs are the input names of each identity operation (path,
+// query, header and body; nested objects with dots), as docs/openapi.yaml
+// describes them.
+var identityInputs = func() map[string][]string {
+	address := func(p string) []string {
+		return []string{p, p + ".street", p + ".house_number", p + ".postal_code", p + ".city", p + ".country"}
+	}
+	agreement := func(p string) []string {
+		return []string{p, p + ".hour_types", p + ".hour_types.code", p + ".hour_types.name", p + ".hour_types.percentage",
+			p + ".hour_types.absence", p + ".normal_hour_type", p + ".entered_by", p + ".approval_chain", p + ".time_registration",
+			p + ".allowances", p + ".allowances.per_day_cents", p + ".allowances.per_hour_cents", p + ".billing_rates"}
+	}
+	contact := []string{"contact", "contact.name", "contact.email", "contact.mobile"}
+	cat := func(parts ...[]string) []string { return slices.Concat(parts...) }
+	return map[string][]string{
+		"POST /intermediaries":                   cat([]string{"name", "kvk", "language"}, contact),
+		"GET /intermediaries/{id}":               {"id"},
+		"POST /clients":                          cat([]string{"intermediary_id", "name", "kvk", "language", "agreement_from"}, address("address"), contact, agreement("agreement")),
+		"GET /clients/{id}":                      {"id"},
+		"POST /clients/{id}/agreement":           cat([]string{"id", "effective_from"}, agreement("agreement")),
+		"POST /workers":                          cat([]string{"client_id", "name", "name.first", "name.infix", "name.last", "email", "function", "language", "bsn", "iban", "date_of_birth", "mobile", "start", "end"}, address("address")),
+		"GET /workers/{id}":                      {"id"},
+		"GET /placements":                        {"status", "min_position"},
+		"GET /placements/{id}":                   {"id"},
+		"POST /placements/{id}/end":              {"id", "end", "reason"},
+		"POST /session":                          {"email", "password"},
+		"POST /activation":                       {"token", "password"},
+		"POST /password-reset":                   {"email"},
+		"POST /password-reset/complete":          {"token", "password"},
+		"POST /tokens":                           {"role", "label"},
+		"PUT /me/language":                       {"language"},
+		"GET /accounts":                          {},
+		"POST /activation/reissue":               {"email"},
+		"GET /clients":                           {"min_position"},
+		"GET /intermediaries":                    {"min_position"},
+		"GET /tokens":                            {},
+		"DELETE /tokens/{id}":                    {"id"},
+		"POST /workers/{id}/erase-personal-data": {"id"},
+	}
+}()
+
+// TestEveryIdentityErrorCode is TestEveryErrorCode of the timesheet API
+// for the identity operations: every code their x-error-codes document is
+// provoked on the real API and checked (code, message, field), and every
+// walked code is documented (issue 11 §10).
+func TestEveryIdentityErrorCode(t *testing.T) {
+	e := it.New(t)
+	bo := e.Login(t, it.BackofficeEmail, it.BackofficePassword)
+	a := newTenant(t, e, bo, "a")
+	b := newTenant(t, e, bo, "b")
+
+	wb := workerBody("nieuw@example.test")
+	cb := clientBody(a.intermediaryID, "Nieuw", "nieuw-contact@example.test")
+	agr := func(k string, v any) map[string]any {
+		return withField(cb, "agreement", withField(agreement(false), k, v))
+	}
+	tuesday := nextMonday()
+	if d, err := time.Parse(time.DateOnly, tuesday); err == nil {
+		tuesday = d.AddDate(0, 0, 1).Format(time.DateOnly)
+	}
+	// Tenant b's placement has hours last week; its start lies before them.
+	today := ts.Today(time.Now())
+	r := it.Want(t, e.Do(t, http.MethodPost, "/workers", bo, withField(withField(withField(workerBody("uren-b@example.test"),
+		"client_id", b.clientID), "start", today.AddDays(-21).String()), "bsn", bsnFor("uren"))), http.StatusCreated)
+	booked := r.Str(t, "placement_id")
+	week := ts.WeekOf(today.AddDays(-7))
+	normal := ts.HourType{Code: "100", Name: "Normale uren", Percentage: 100}
+	mins := [7]ts.Minutes{480, 480, 480, 480, 480}
+	if _, err := commands.Save(context.Background(), e.Store, commands.Stream{Name: ts.StreamName(booked, week)},
+		commands.Meta{Actor: domain.Actor{AccountID: "seed", Role: domain.RoleBackoffice}}, time.Now(),
+		&ts.Opened{PlacementID: booked, Week: week, WeekStart: week.Start(), WeekEnd: week.End(), EnteredBy: domain.RoleWorker, NormalHourType: normal},
+		&ts.LineSet{Line: ts.Line{HourType: normal, Minutes: mins}, DayTotals: mins}); err != nil {
+		t.Fatal(err)
+	}
+	// Tenant a's placement is ended (today), so a second end conflicts.
+	it.Want(t, e.Do(t, http.MethodPost, "/placements/"+a.placementID+"/end", bo, map[string]string{"end": today.String()}), http.StatusOK)
+
+	cases := []struct {
+		op, path, token string
+		body            any
+		code            string
+	}{
+		{"POST /workers", "/workers", a.clientToken, withField(wb, "bsn", "123456789"), "bsn_checksum"},
+		{"POST /workers", "/workers", a.clientToken, withField(wb, "bsn", "1234"), "bsn_format"},
+		{"POST /workers", "/workers", a.clientToken, withField(wb, "bsn", testBSN), "bsn_in_use"},
+		{"POST /workers", "/workers", a.clientToken, withField(wb, "iban", "NL00ABNA0417164300"), "iban_checksum"},
+		{"POST /workers", "/workers", a.clientToken, withField(wb, "email", "jan@"), "email_format"},
+		{"POST /workers", "/workers", a.clientToken, withoutField(wb, "email"), "required"},
+		{"POST /workers", "/workers", a.clientToken, withField(wb, "date_of_birth", "17-05-1990"), "date_format"},
+		{"POST /workers", "/workers", a.clientToken, withField(wb, "end", "2000-01-03"), "end_before_start"},
+		{"POST /workers", "/workers", a.clientToken, withField(wb, "date_of_birth", time.Now().AddDate(-14, 0, 0).Format(time.DateOnly)), "worker_too_young"},
+		{"POST /workers", "/workers", a.clientToken, withField(wb, "address", map[string]any{"street": "K", "house_number": "1", "postal_code": "123", "city": "U"}), "postal_code_format"},
+		{"POST /workers", "/workers", a.clientToken, withField(wb, "mobile", "020-1234567"), "mobile_format"},
+		{"POST /workers", "/workers", a.clientToken, withField(wb, "email", a.workerEmail), "email_taken"},
+		{"POST /workers", "/workers", a.clientToken, withField(wb, "bsn", 111222333), "wrong_type"},
+		{"POST /workers", "/workers", a.clientToken, withField(wb, "salaris", 1), "unknown_field"},
+		{"POST /workers", "/workers", a.clientToken, `{"name": {`, "malformed_json"},
+		{"POST /workers", "/workers", a.clientToken, "", "empty_body"},
+		{"POST /workers", "/workers", a.clientToken, withField(wb, "client_id", "nope"), "not_found"},
+		{"POST /workers", "/workers", a.workerToken, wb, "forbidden"},
+
+		{"POST /clients", "/clients", bo, agr("normal_hour_type", "999"), "normal_hour_type"},
+		{"POST /clients", "/clients", bo, agr("billing_rates", map[string]int{"NACHT": 100}), "billing_rate_hour_type"},
+		{"POST /clients", "/clients", bo, agr("hour_types", []map[string]any{{"code": "normaal uur!", "name": "x", "percentage": 100}}), "hour_type_code"},
+		{"POST /clients", "/clients", bo, agr("approval_chain", []string{"worker"}), "approval_chain_self"},
+		{"POST /clients", "/clients", bo, withField(cb, "agreement_from", "morgen"), "date_format"},
+		{"POST /clients", "/clients", bo, withField(cb, "kvk", "123"), "kvk_format"},
+		{"POST /clients", "/clients", bo, withField(cb, "contact", map[string]any{"name": "K", "email": "k@", "mobile": "0612345678"}), "email_format"},
+		{"POST /clients", "/clients", bo, withField(cb, "contact", map[string]any{"name": "K", "email": a.workerEmail, "mobile": "0612345678"}), "email_taken"},
+		{"POST /clients", "/clients", bo, withField(cb, "intermediary_id", "nope"), "intermediary_unknown"},
+		{"POST /clients", "/clients", bo, withField(cb, "agreement", "ja"), "wrong_type"},
+		{"POST /clients", "/clients", a.workerToken, cb, "forbidden"},
+
+		{"POST /clients/{id}/agreement", "/clients/" + a.clientID + "/agreement", bo, map[string]any{"effective_from": tuesday, "agreement": agreement(false)}, "effective_from_monday"},
+		{"POST /clients/{id}/agreement", "/clients/" + a.clientID + "/agreement", bo, map[string]any{"effective_from": "2025-01-13", "agreement": agreement(false)}, "effective_from_past"},
+		{"POST /clients/{id}/agreement", "/clients/nope/agreement", bo, map[string]any{"effective_from": nextMonday(), "agreement": agreement(false)}, "not_found"},
+
+		{"POST /intermediaries", "/intermediaries", bo, intermediaryBody("X", "geen-adres"), "email_format"},
+		{"POST /intermediaries", "/intermediaries", a.clientToken, intermediaryBody("X", "x@example.test"), "forbidden"},
+
+		{"POST /placements/{id}/end", "/placements/" + booked + "/end", bo, map[string]string{"end": week.Day(2).String()}, "hours_after_end"},
+		{"POST /placements/{id}/end", "/placements/" + b.placementID + "/end", bo, map[string]string{"end": "2000-01-03"}, "end_before_start"},
+		{"POST /placements/{id}/end", "/placements/" + a.placementID + "/end", bo, map[string]string{"end": today.String()}, "already_ended"},
+		{"POST /placements/{id}/end", "/placements/" + b.placementID + "/end", bo, map[string]string{"end": "morgen"}, "date_format"},
+		{"POST /placements/{id}/end", "/placements/nope/end", bo, map[string]string{"end": today.String()}, "not_found"},
+		{"POST /placements/{id}/end", "/placements/" + b.placementID + "/end", b.workerToken, map[string]string{"end": today.String()}, "forbidden"},
+
+		{"GET /placements", "/placements?status=soms", bo, nil, "status"},
+		{"GET /placements/{id}", "/placements/nope", bo, nil, "not_found"},
+		{"GET /workers/{id}", "/workers/nope", bo, nil, "not_found"},
+		{"GET /clients/{id}", "/clients/nope", bo, nil, "not_found"},
+		{"GET /intermediaries/{id}", "/intermediaries/nope", bo, nil, "not_found"},
+
+		{"POST /tokens", "/tokens", bo, map[string]string{"role": "backoffice", "label": "x"}, "token_kind"},
+		{"POST /tokens", "/tokens", a.clientToken, map[string]string{"role": "payroll", "label": "x"}, "forbidden"},
+		{"POST /activation", "/activation", "", map[string]string{"token": "x", "password": "kort"}, "password_too_short"},
+		{"POST /activation", "/activation", "", map[string]string{"token": "x", "password": "lang-genoeg-1"}, "token_invalid"},
+		{"POST /password-reset", "/password-reset", "", map[string]string{"email": "geen adres"}, "email_format"},
+		{"POST /password-reset/complete", "/password-reset/complete", "", map[string]string{"token": "x", "password": "lang-genoeg-1"}, "token_invalid"},
+		{"POST /session", "/session", "", map[string]string{"email": "niemand@example.test", "password": "fout-fout-fout"}, "invalid_credentials"},
+		{"PUT /me/language", "/me/language", a.workerToken, map[string]string{"language": "de"}, "language"},
+		{"GET /accounts", "/accounts", a.clientToken, nil, "forbidden"},
+		{"POST /activation/reissue", "/activation/reissue", "", map[string]string{"email": "geen adres"}, "email_format"},
+		{"GET /clients", "/clients?min_position=x", bo, nil, "invalid_min_position"},
+		{"GET /intermediaries", "/intermediaries?min_position=x", bo, nil, "invalid_min_position"},
+		{"GET /tokens", "/tokens", a.clientToken, nil, "forbidden"},
+		{"DELETE /tokens/{id}", "/tokens/nope", bo, nil, "not_found"},
+		{"POST /workers/{id}/erase-personal-data", "/workers/nope/erase-personal-data", bo, nil, "not_found"},
+		{"POST /workers/{id}/erase-personal-data", "/workers/" + a.workerID + "/erase-personal-data", a.clientToken, nil, "forbidden"},
+	}
+	documented := apidoc.ErrorCodes(t)
+	walked := map[string][]string{}
+	for _, c := range cases {
+		allowed, ok := identityInputs[c.op]
+		if !ok {
+			t.Fatalf("%s: no input names listed", c.op)
+		}
+		method := strings.Fields(c.op)[0]
+		for _, lang := range []string{"en", "nl"} {
+			r := doLang(t, e, method, c.path, c.token, c.body, lang)
+			var got struct {
+				Error apidoc.Answer `json:"error"`
+			}
+			_ = json.Unmarshal(r.Body, &got)
+			apidoc.Check(t, fmt.Sprintf("%s %s (%s, %d)", c.op, c.path, lang, r.Status), got.Error, c.code, allowed)
+		}
+		walked[c.op] = append(walked[c.op], c.code)
+	}
+	apidoc.Coverage(t, documented, walked, slices.Collect(maps.Keys(identityInputs)))
+}
+
+// doLang is e.Do with an Accept-Language.
+func doLang(t *testing.T, e *it.Env, method, path, token string, body any, lang string) it.Response {
+	t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	default:
+		buf, err := json.Marshal(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rd = bytes.NewReader(buf)
+	}
+	req, err := http.NewRequest(method, e.URL+path, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	req.Header.Set("Accept-Language", lang)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return it.Response{Status: res.StatusCode, Header: res.Header, Body: b}
+}

@@ -1,0 +1,102 @@
+package payrollapi_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"backoffice/internal/apidoc"
+)
+
+// TestEveryPayrollErrorCode walks the x-error-codes of the payroll
+// operations on the real API, in English and Dutch: code, message without
+// Go types, field an input of the operation (issue 11 §10).
+func TestEveryPayrollErrorCode(t *testing.T) {
+	e := newEnv(t)
+	e.approve("p1", 3, week)
+	const (
+		feed   = "GET /payroll/approved"
+		report = "POST /payroll/imported"
+	)
+	inputs := map[string][]string{
+		feed:   {"after", "limit", "include_imported", "min_position"},
+		report: {"batch", "import_batch", "items", "items.placement", "items.week", "items.hash", "Idempotency-Key"},
+	}
+	item := func(week, hash string) map[string]any {
+		return map[string]any{"placement": "p1", "week": week, "hash": hash}
+	}
+	var many []any
+	for i := range 1001 {
+		many = append(many, item(fmt.Sprintf("2026-W%02d", i%52+1), "x"))
+	}
+	cases := []struct {
+		op, path, who string
+		Body          any
+		code          string
+	}{
+		{feed, "/payroll/approved?after=zzz", "payroll", nil, "cursor_invalid"},
+		{feed, "/payroll/approved?limit=0", "payroll", nil, "limit_invalid"},
+		{feed, "/payroll/approved?include_imported=soms", "payroll", nil, "include_imported_invalid"},
+		{feed, "/payroll/approved?min_position=x", "payroll", nil, "invalid_min_position"},
+		{feed, "/payroll/approved", "client1", nil, "no_such_endpoint"},
+		{report, "/payroll/imported", "payroll", map[string]any{"items": []any{item("2026-W03", "x")}}, "import_batch_required"},
+		{report, "/payroll/imported", "payroll", map[string]any{"batch": "a", "import_batch": "b", "items": []any{item("2026-W03", "x")}}, "import_batch_ambiguous"},
+		{report, "/payroll/imported", "payroll", map[string]any{"batch": "a", "items": []any{}}, "items_required"},
+		{report, "/payroll/imported", "payroll", map[string]any{"batch": "a", "items": many}, "too_many_items"},
+		{report, "/payroll/imported", "payroll", map[string]any{"batch": "a", "items": []any{item("week 3", "x")}}, "week_invalid"},
+		{report, "/payroll/imported", "payroll", map[string]any{"batch": "a", "items": []any{item("2026-W03", "")}}, "hash_required"},
+		{report, "/payroll/imported", "payroll", map[string]any{"batch": "a", "items": []any{item("2026-W03", "x"), item("2026-W03", "x")}}, "duplicate_item"},
+		{report, "/payroll/imported", "payroll", map[string]any{"batch": "a", "items": "p1"}, "wrong_type"},
+		{report, "/payroll/imported", "payroll", map[string]any{"partij": "a"}, "unknown_field"},
+		{report, "/payroll/imported", "client1", map[string]any{"batch": "a", "items": []any{item("2026-W03", "x")}}, "no_such_endpoint"},
+	}
+	walked := map[string][]string{}
+	for _, c := range cases {
+		for _, lang := range []string{"en", "nl"} {
+			status, body := e.doLang(t, strings.Fields(c.op)[0], c.path, c.who, c.Body, lang)
+			var b struct {
+				Error apidoc.Answer `json:"error"`
+			}
+			_ = json.Unmarshal(body, &b)
+			apidoc.Check(t, fmt.Sprintf("%s %s (%s, %d)", c.op, c.path, lang, status), b.Error, c.code, inputs[c.op])
+		}
+		walked[c.op] = append(walked[c.op], c.code)
+	}
+	apidoc.Coverage(t, apidoc.ErrorCodes(t), walked, []string{feed, report})
+}
+
+// doLang is e.do with an Accept-Language.
+func (e *env) doLang(t *testing.T, method, path, who string, body any, lang string) (int, []byte) {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		j, err := json.Marshal(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rd = bytes.NewReader(j)
+	}
+	req, err := http.NewRequest(method, e.url+path, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("Authorization", "Bearer "+e.tokens[who])
+	req.Header.Set("Accept-Language", lang)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.StatusCode, b
+}
