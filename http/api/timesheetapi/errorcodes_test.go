@@ -39,6 +39,7 @@ var inputs = func() map[string][]string {
 		"DELETE /timesheets/{placement}/{week}/expenses/{id}":    with("id"),
 		"POST /timesheets/{placement}/{week}/remarks":            with("text"),
 		"POST /timesheets/{placement}/{week}/offer":              with(),
+		"POST /timesheets/{placement}/{week}/offer/withdraw":     with(),
 		"POST /timesheets/{placement}/{week}/approve":            with("step", "hash"),
 		"POST /timesheets/{placement}/{week}/reject":             with("reason"),
 		"POST /timesheets/{placement}/{week}/imported":           with("import_batch"),
@@ -86,6 +87,10 @@ func TestEveryErrorCode(t *testing.T) {
 	e.must(200, "POST", "/timesheets/p1/2026-W04/approve", "client1", nil)
 	e.must(200, "POST", "/timesheets/p1/2026-W04/approve", "inter1", nil)
 	e.must(200, "POST", "/timesheets/p1/2026-W04/imported", "payroll", map[string]any{"import_batch": "b-1"})
+	// p3 W04: offered, and its first step approved (by the back office).
+	e.must(201, "POST", "/timesheets/p3/2026-W04/entries", "worker1", map[string]any{"date": "2026-01-20", "start": "08:00", "end": "16:00"})
+	e.must(200, "POST", "/timesheets/p3/2026-W04/offer", "worker1", nil)
+	e.must(200, "POST", "/timesheets/p3/2026-W04/approve", "backoffice", nil)
 	// p3 W05: a shift on Monday.
 	e.must(201, "POST", "/timesheets/p3/2026-W05/entries", "worker1", map[string]any{"date": "2026-01-26", "start": "08:00", "end": "16:00"})
 	// p3 W06: a shift early on Monday (today), for a Sunday night shift of W05 to overlap.
@@ -245,6 +250,12 @@ func TestEveryErrorCode(t *testing.T) {
 		{"POST " + one + "/offer", "/timesheets/p5/2026-W04/offer", "worker1", nil, "hours_outside_placement"},
 		{"POST " + one + "/offer", "/timesheets/p1/2026-W07/offer", "worker1", nil, "week_not_started"},
 		{"POST " + one + "/offer", w02 + "/offer", "worker1", map[string]any{"nu": true}, "unknown_field"},
+
+		{"POST " + one + "/offer/withdraw", w02 + "/offer/withdraw", "worker1", nil, "not_offered"},
+		{"POST " + one + "/offer/withdraw", w04 + "/offer/withdraw", "worker1", nil, "already_approved"},
+		{"POST " + one + "/offer/withdraw", w03 + "/offer/withdraw", "client1", nil, "not_the_enterer"},
+		{"POST " + one + "/offer/withdraw", "/timesheets/p3/2026-W04/offer/withdraw", "worker1", nil, "offer_partly_approved"},
+		{"POST " + one + "/offer/withdraw", w03 + "/offer/withdraw", "worker1", map[string]any{"nu": true}, "unknown_field"},
 
 		{"POST " + one + "/approve", w02 + "/approve", "client1", nil, "not_offered"},
 		{"POST " + one + "/approve", w04 + "/approve", "client1", nil, "already_approved"},
