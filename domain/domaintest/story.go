@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"strings"
 	"time"
 
 	"backoffice/domain"
@@ -16,6 +17,7 @@ import (
 	"backoffice/domain/client"
 	"backoffice/domain/document"
 	"backoffice/domain/intermediary"
+	"backoffice/domain/payroll"
 	"backoffice/domain/placement"
 	ts "backoffice/domain/timesheet"
 	"backoffice/domain/worker"
@@ -103,6 +105,13 @@ var Texts = []Text{
 	{Name: "timesheet.remark", Field: "text", Default: "Maandag eerder weg", Max: ts.MaxRemarkLength, MultiLine: true},
 	{Name: "timesheet.reject_reason", Field: "reason", Default: "Dinsdag klopt niet", Max: ts.MaxReasonLength, MultiLine: true},
 	{Name: "timesheet.import_batch", Field: "import_batch", Default: "batch-2026-05", Max: ts.MaxImportBatchLength, Single: true},
+	{Name: "timesheet.reopen_reason", Field: "reason", Default: "Dinsdag was 7 uur", Max: ts.MaxReasonLength, MultiLine: true},
+	{Name: "payroll.administration", Field: "administration", Default: "1001"},
+	{Name: "payroll.debtor_number", Field: "debtor_number", Default: "D42"},
+	{Name: "payroll.relation", Field: "relation", Default: "R7"},
+	{Name: "payroll.component", Field: "entries[0].nmbrs", Default: "Uren 100"},
+	{Name: "payroll.personnel_number", Field: "personnel_number", Default: "10"},
+	{Name: "payroll.cancel_reason", Field: "reason", Default: "Verkeerde koppeling", Max: 1000},
 }
 
 // TextNamed returns the input of that name.
@@ -397,6 +406,12 @@ func (r *runner) run() {
 	if r.story.Err != nil {
 		return
 	}
+	// Payroll: settings, mapping, a personnel number, an export batch of
+	// the week confirmed, and a correction batch cancelled.
+	r.payroll(clientID, workerID, wk.Name().Full(), placementID, now)
+	if r.story.Err != nil {
+		return
+	}
 	// The placement ends after the week.
 	evs, err = pl.End(staff, day(Week.Start().AddDays(20)), r.text("placement.end_reason"), now)
 	r.step("placement.end", placement.Stream(placementID), staff, pl.Apply, evs, err)
@@ -456,6 +471,9 @@ func (r *runner) timesheet(cl *client.Client, pl *placement.Placement, now time.
 		{"timesheet.mark_imported", pay, func() ([]domain.Event, error) {
 			return sheet.MarkImported(pay, now, r.text("timesheet.import_batch"))
 		}},
+		{"timesheet.reopen", staff, func() ([]domain.Event, error) {
+			return sheet.Reopen(staff, r.text("timesheet.reopen_reason"), now)
+		}},
 	}
 	for _, s := range steps {
 		evs, err := s.run()
@@ -502,6 +520,64 @@ func (r *runner) timeRegistration(terms ts.Terms, pl *placement.Placement, now t
 	}
 }
 
+// payroll runs the payroll aggregates (domain/payroll) on the story's
+// client, worker and timesheet week.
+func (r *runner) payroll(clientID, workerID, name, placementID string, now time.Time) {
+	pc := &payroll.Client{}
+	settings := payroll.Settings{Administration: r.text("payroll.administration"), DebtorNumber: r.text("payroll.debtor_number"),
+		Relation: r.text("payroll.relation"), Period: payroll.PeriodWeek, Package: payroll.TargetLoket}
+	evs, err := pc.SetSettings(staff, clientID, settings)
+	if !r.step("payroll.set_settings", payroll.ClientStream(clientID), staff, nil, evs, err) {
+		return
+	}
+	hours := strings.ToUpper(strings.TrimSpace(r.text("client.hour_type.code")))
+	mapping := []payroll.Mapping{
+		{Kind: payroll.SourceHours, Code: hours, Loket: "1", Nmbrs: r.text("payroll.component"), Easyflex: "U100", AFAS: "U100"},
+		{Kind: payroll.SourceExpense, Code: r.text("timesheet.expense.type"), Loket: "21", Nmbrs: "Onkosten", Easyflex: "ONK"},
+		{Kind: payroll.SourceAllowance, Code: "per_day", Loket: "30", Nmbrs: "Dagvergoeding", Easyflex: "DAG"},
+		{Kind: payroll.SourceAllowance, Code: "per_hour", Loket: "31", Nmbrs: "Uurvergoeding", Easyflex: "UUR"},
+	}
+	evs, err = pc.SetMapping(staff, clientID, "2026-01-05", mapping)
+	if !r.step("payroll.set_mapping", payroll.ClientStream(clientID), staff, nil, evs, err) {
+		return
+	}
+	pw := &payroll.Worker{}
+	evs, err = pw.SetPersonnelNumber(staff, workerID, settings.Administration, r.text("payroll.personnel_number"))
+	if !r.step("payroll.set_personnel_number", payroll.WorkerStream(workerID), staff, nil, evs, err) {
+		return
+	}
+	persnr, _ := pw.PersonnelNumber(strings.TrimSpace(settings.Administration))
+	set, _ := pc.Settings()
+	m := int(r.n.DayMinutes)
+	item := payroll.Item{Placement: placementID, Week: Week, WorkerID: workerID, PersonnelNumber: persnr, Name: name,
+		Hash: tokenHash("approved"), Round: 2,
+		Lines:      []payroll.ItemLine{{HourType: hours, Minutes: [7]int{m, m, m, m, m}}},
+		Expenses:   []payroll.ItemExpense{{Type: r.text("timesheet.expense.type"), Date: Week.Day(0), AmountCents: r.n.ExpenseCents}},
+		Allowances: payroll.ItemAllowances{PerDayCents: 5 * r.n.AllowanceCents}}
+	period := payroll.Period{Kind: payroll.PeriodWeek, Year: Week.Year, Number: Week.Week}
+	nb := payroll.NewBatch{ClientID: clientID, Period: period, Settings: set, Mapping: pc.Mappings()[0].Entries}
+	pay := domain.Actor{AccountID: "token:pay", Role: domain.RolePayroll}
+	x := payroll.NewExports()
+	evs, err = x.CreateBatch(pay, nb, []payroll.Item{item})
+	if !r.step("payroll.create_batch", payroll.ExportsStream(clientID), pay, nil, evs, err) {
+		return
+	}
+	first := evs[0].(*payroll.BatchCreated).BatchID
+	evs, err = x.Confirm(pay, first)
+	if !r.step("payroll.confirm_batch", payroll.ExportsStream(clientID), pay, nil, evs, err) {
+		return
+	}
+	next := item
+	next.Round, next.Hash = 3, tokenHash("corrected")
+	next.Lines = []payroll.ItemLine{{HourType: hours, Minutes: [7]int{m, m - 60, m, m, m}}}
+	evs, err = x.CreateBatch(pay, nb, []payroll.Item{payroll.Delta(item, next, first)})
+	if !r.step("payroll.create_correction", payroll.ExportsStream(clientID), pay, nil, evs, err) {
+		return
+	}
+	evs, err = x.Cancel(staff, evs[0].(*payroll.BatchCreated).BatchID, r.text("payroll.cancel_reason"))
+	r.step("payroll.cancel_batch", payroll.ExportsStream(clientID), staff, nil, evs, err)
+}
+
 // Registries are the event registries of every aggregate package, keyed by
 // package name. The text invariant test checks that every package under
 // domain/ with a registry is here.
@@ -510,6 +586,7 @@ var Registries = map[string]*domain.Registry{
 	"client":       client.Events,
 	"document":     document.Events,
 	"intermediary": intermediary.Events,
+	"payroll":      payroll.Events,
 	"placement":    placement.Events,
 	"timesheet":    ts.Events,
 	"worker":       worker.Events,

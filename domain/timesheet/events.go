@@ -35,6 +35,7 @@ var Events = domain.NewRegistry(
 	&ExpenseAdded{}, &ExpenseRemoved{}, &RemarkAdded{},
 	&Offered{}, &StepApproved{}, &Rejected{}, &Approved{}, &Imported{},
 	&OfferWithdrawn{},
+	&Reopened{}, // reopen.go
 )
 
 // Line is an hour line: one hour type with minutes per day, Monday first.

@@ -44,6 +44,12 @@ func fullHistory(t *testing.T) []domain.Event {
 		approve(client, tr),
 		approve(intermediary, tr),
 		imported("batch-2026-05"),
+		// reopen.go: a correction after import, a third round.
+		func(a *ts.Timesheet) ([]domain.Event, error) { return a.Reopen(backoffice, "Correctie dinsdag", now) },
+		offer(worker, tr),
+		approve(client, tr),
+		approve(intermediary, tr),
+		imported("batch-2026-06"),
 	)
 }
 
@@ -94,7 +100,7 @@ func TestEventTypeNamesAreStable(t *testing.T) {
 	want := []string{
 		"timesheet.approved", "timesheet.expense_added", "timesheet.expense_removed", "timesheet.imported",
 		"timesheet.line_set", "timesheet.line_wiped", "timesheet.offer_withdrawn", "timesheet.offered", "timesheet.opened",
-		"timesheet.rejected", "timesheet.remark_added", "timesheet.step_approved",
+		"timesheet.rejected", "timesheet.remark_added", "timesheet.reopened", "timesheet.step_approved",
 		"timesheet.time_entry_added", "timesheet.time_entry_changed", "timesheet.time_entry_removed",
 	}
 	if got := ts.Events.Types(); !reflect.DeepEqual(got, want) {

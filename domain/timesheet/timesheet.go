@@ -190,6 +190,8 @@ func (t *Timesheet) Apply(e domain.Event) {
 	case *OfferWithdrawn:
 		t.status = StatusOpen
 		t.hash, t.step, t.approvedBy = "", 0, nil
+	case *Reopened:
+		t.applyReopened(e) // reopen.go
 	default:
 		t.version-- // not ours: no change
 	}

@@ -149,8 +149,12 @@ func (f *features) addPayroll(o Options) error {
 	if err != nil {
 		return err
 	}
+	exports, err := newPayrollExports(o, f.tsCommands)
+	if err != nil {
+		return err
+	}
 	f.projectors = append(f.projectors, rmpayroll.Projectors()...)
-	f.api = append(f.api, feature)
+	f.api = append(f.api, feature, exports)
 	return nil
 }
 

@@ -60,7 +60,7 @@ func (l *Ledger) Approval(ctx context.Context, actor domain.Actor, placementID s
 		}
 		for _, rec := range evs {
 			from = rec.Revision + 1
-			if rec.Type != ts.TypeApproved && rec.Type != ts.TypeImported {
+			if rec.Type != ts.TypeApproved && rec.Type != ts.TypeImported && rec.Type != ts.TypeReopened {
 				continue
 			}
 			ev, err := ts.Events.Decode(rec.Type, rec.Data)
@@ -72,6 +72,8 @@ func (l *Ledger) Approval(ctx context.Context, actor domain.Actor, placementID s
 				a.Hash, approved = e.Hash, true
 			case *ts.Imported:
 				a.ImportBatch = e.ImportBatch
+			case *ts.Reopened: // back for a correction: not approved until the next round is
+				a, approved = Approval{}, false
 			}
 		}
 		if len(evs) < ledgerPage {

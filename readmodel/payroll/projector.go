@@ -25,8 +25,9 @@ const NameFeed = "payroll.feed"
 // before answering a query with a minimum position.
 var FeedProjectors = []string{NameFeed}
 
-// Feed projects timesheet.opened, timesheet.approved and timesheet.imported
-// into the payroll feed.
+// Feed projects timesheet.opened, timesheet.approved, timesheet.imported and
+// timesheet.reopened into the payroll feed: one row per approval (a
+// correction after import is a later round's row of the same stream).
 type Feed struct{}
 
 var _ projections.BatchProjector = (*Feed)(nil)
@@ -43,7 +44,7 @@ func (*Feed) Name() string { return NameFeed }
 // Handles implements projections.Projector.
 func (*Feed) Handles(eventType string) bool {
 	switch eventType {
-	case ts.TypeOpened, ts.TypeApproved, ts.TypeImported:
+	case ts.TypeOpened, ts.TypeApproved, ts.TypeImported, ts.TypeReopened:
 		return true
 	}
 	return false
@@ -68,7 +69,7 @@ type sheet struct {
 	revision    int64 // last applied stream revision, -1: none
 	oldRevision int64 // revision as loaded
 	opened      bool
-	hasFeedRow  bool // a feed row was stored before this batch
+	lastRound   int32 // round of the last feed row stored before this batch, 0: none
 
 	placementID      string
 	isoYear, isoWeek int32
@@ -76,10 +77,13 @@ type sheet struct {
 	weekEnd          string
 	worker, client   string
 	intermediary     string
-	approval         *approval // approved in this batch
-	importSet        bool      // imported in this batch
-	importBatch      string
-	importedAt       time.Time
+	approvals        []*approval // approved in this batch, in order
+	// storedImport is an import in this batch of the row stored before it
+	// (round lastRound).
+	storedImport *approval
+	// reopenedFrom is the import batch of the reopened content, from
+	// timesheet.reopened until the next approval ("" otherwise).
+	reopenedFrom string
 }
 
 // approval is a feed row's approved content, ready to store.
@@ -95,6 +99,10 @@ type approval struct {
 	approvedAt      time.Time
 	deadline        time.Time
 	late            bool
+	correctionOf    string // import batch of the content this approval corrects
+	imported        bool
+	importBatch     string
+	importedAt      time.Time
 }
 
 // HandleBatch implements projections.BatchProjector: it loads the batch's
@@ -155,19 +163,35 @@ func (s *sheet) apply(ev any, rec eventstore.RecordedEvent) error {
 		if !s.opened {
 			return fmt.Errorf("payroll: %s revision %d: approved before opened", rec.Stream, rec.Revision)
 		}
-		if s.hasFeedRow || s.approval != nil {
-			return fmt.Errorf("payroll: %s revision %d: approved twice (an approval is final)", rec.Stream, rec.Revision)
+		if (s.lastRound > 0 || len(s.approvals) > 0) && s.reopenedFrom == "" {
+			return fmt.Errorf("payroll: %s revision %d: approved twice without a reopening (an approval is final)", rec.Stream, rec.Revision)
 		}
 		a, err := approvalOf(e, rec)
 		if err != nil {
 			return err
 		}
-		s.approval = a
+		a.correctionOf, s.reopenedFrom = s.reopenedFrom, ""
+		s.approvals = append(s.approvals, a)
 	case *ts.Imported:
-		if !s.hasFeedRow && s.approval == nil {
+		last := s.storedImport
+		if n := len(s.approvals); n > 0 {
+			last = s.approvals[n-1]
+		} else if s.lastRound > 0 && last == nil {
+			last = &approval{round: s.lastRound}
+			s.storedImport = last
+		}
+		if last == nil {
 			return fmt.Errorf("payroll: %s revision %d: imported before approved", rec.Stream, rec.Revision)
 		}
-		s.importSet, s.importBatch, s.importedAt = true, e.ImportBatch, occurredAt(rec)
+		last.imported, last.importBatch, last.importedAt = true, e.ImportBatch, occurredAt(rec)
+	case *ts.Reopened:
+		if s.lastRound == 0 && len(s.approvals) == 0 {
+			return fmt.Errorf("payroll: %s revision %d: reopened before approved", rec.Stream, rec.Revision)
+		}
+		s.reopenedFrom = e.ImportBatch
+		if s.reopenedFrom == "" {
+			s.reopenedFrom = "?" // cannot happen: only an imported timesheet is reopened
+		}
 	}
 	return nil
 }
@@ -235,8 +259,9 @@ func loadSheets(ctx context.Context, tx pgx.Tx, events []eventstore.RecordedEven
 	out := make(map[string]*sheet, len(streams))
 	rows, err := tx.Query(ctx, `
 		SELECT t.stream, t.placement_id, t.iso_year, t.iso_week, t.week_start::text, t.week_end::text,
-			t.worker_id, t.client_id, t.intermediary_id, t.revision, f.stream IS NOT NULL
-		FROM payroll_timesheets t LEFT JOIN payroll_feed f ON f.stream = t.stream
+			t.worker_id, t.client_id, t.intermediary_id, t.revision, coalesce(t.reopened_from, ''),
+			coalesce((SELECT max(f.round) FROM payroll_feed f WHERE f.stream = t.stream), 0)
+		FROM payroll_timesheets t
 		WHERE t.stream = ANY($1)`, streams)
 	if err != nil {
 		return nil, fmt.Errorf("payroll: unable to load rows: %w", err)
@@ -245,7 +270,7 @@ func loadSheets(ctx context.Context, tx pgx.Tx, events []eventstore.RecordedEven
 	for rows.Next() {
 		s := &sheet{opened: true}
 		if err := rows.Scan(&s.stream, &s.placementID, &s.isoYear, &s.isoWeek, &s.weekStart, &s.weekEnd,
-			&s.worker, &s.client, &s.intermediary, &s.revision, &s.hasFeedRow); err != nil {
+			&s.worker, &s.client, &s.intermediary, &s.revision, &s.reopenedFrom, &s.lastRound); err != nil {
 			return nil, fmt.Errorf("payroll: unable to read a row: %w", err)
 		}
 		s.oldRevision = s.revision
@@ -264,9 +289,9 @@ func loadSheets(ctx context.Context, tx pgx.Tx, events []eventstore.RecordedEven
 
 func writeSheets(ctx context.Context, tx pgx.Tx, dirty []*sheet) error {
 	var (
-		stream, placement, start, end, worker, client, inter []string
-		year, week                                           []int32
-		revision                                             []int64
+		stream, placement, start, end, worker, client, inter, reopened []string
+		year, week                                                     []int32
+		revision                                                       []int64
 	)
 	for _, s := range dirty {
 		if !s.opened {
@@ -278,22 +303,23 @@ func writeSheets(ctx context.Context, tx pgx.Tx, dirty []*sheet) error {
 		start, end = append(start, s.weekStart), append(end, s.weekEnd)
 		worker, client, inter = append(worker, s.worker), append(client, s.client), append(inter, s.intermediary)
 		year, week, revision = append(year, s.isoYear), append(week, s.isoWeek), append(revision, s.revision)
+		reopened = append(reopened, s.reopenedFrom)
 	}
 	if len(stream) == 0 {
 		return nil
 	}
 	_, err := tx.Exec(ctx, `
 		INSERT INTO payroll_timesheets (stream, placement_id, iso_year, iso_week, week_start, week_end,
-			worker_id, client_id, intermediary_id, revision)
+			worker_id, client_id, intermediary_id, revision, reopened_from)
 		SELECT u.stream, u.placement_id, u.iso_year, u.iso_week, u.week_start::date, u.week_end::date,
-			u.worker_id, u.client_id, u.intermediary_id, u.revision
+			u.worker_id, u.client_id, u.intermediary_id, u.revision, nullif(u.reopened_from, '')
 		FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[],
-			$9::text[], $10::bigint[])
+			$9::text[], $10::bigint[], $11::text[])
 			AS u(stream, placement_id, iso_year, iso_week, week_start, week_end, worker_id, client_id,
-			intermediary_id, revision)
-		ON CONFLICT (stream) DO UPDATE SET revision = excluded.revision
+			intermediary_id, revision, reopened_from)
+		ON CONFLICT (stream) DO UPDATE SET revision = excluded.revision, reopened_from = excluded.reopened_from
 		WHERE payroll_timesheets.revision < excluded.revision`,
-		stream, placement, year, week, start, end, worker, client, inter, revision)
+		stream, placement, year, week, start, end, worker, client, inter, revision, reopened)
 	if err != nil {
 		return fmt.Errorf("payroll: unable to write %d timesheet rows: %w", len(stream), err)
 	}
@@ -305,31 +331,29 @@ func writeSheets(ctx context.Context, tx pgx.Tx, dirty []*sheet) error {
 func writeApprovals(ctx context.Context, tx pgx.Tx, dirty []*sheet) error {
 	var (
 		stream, placement, start, end, worker, client, inter, hash []string
-		lines, expenses, allowances, dayTotals, batch              []string
+		lines, expenses, allowances, dayTotals, batch, correction  []string
 		year, week, round, total                                   []int32
 		commit, prepare, revision                                  []int64
 		approvedAt, deadline, importedAt                           []any
 		late, imported                                             []bool
 	)
 	for _, s := range dirty {
-		a := s.approval
-		if a == nil {
-			continue
-		}
-		stream, placement = append(stream, s.stream), append(placement, s.placementID)
-		start, end = append(start, s.weekStart), append(end, s.weekEnd)
-		worker, client, inter = append(worker, s.worker), append(client, s.client), append(inter, s.intermediary)
-		year, week, revision = append(year, s.isoYear), append(week, s.isoWeek), append(revision, s.revision)
-		commit, prepare = append(commit, a.commit), append(prepare, a.prepare)
-		round, hash, total = append(round, a.round), append(hash, a.hash), append(total, a.totalMinutes)
-		lines, expenses, allowances = append(lines, a.lines), append(expenses, a.expenses), append(allowances, a.allowances)
-		dayTotals = append(dayTotals, intArray(a.dayTotals))
-		approvedAt, deadline, late = append(approvedAt, a.approvedAt), append(deadline, a.deadline), append(late, a.late)
-		imported = append(imported, s.importSet)
-		if s.importSet {
-			batch, importedAt = append(batch, s.importBatch), append(importedAt, s.importedAt)
-		} else {
-			batch, importedAt = append(batch, ""), append(importedAt, nil)
+		for _, a := range s.approvals {
+			stream, placement = append(stream, s.stream), append(placement, s.placementID)
+			start, end = append(start, s.weekStart), append(end, s.weekEnd)
+			worker, client, inter = append(worker, s.worker), append(client, s.client), append(inter, s.intermediary)
+			year, week, revision = append(year, s.isoYear), append(week, s.isoWeek), append(revision, s.revision)
+			commit, prepare = append(commit, a.commit), append(prepare, a.prepare)
+			round, hash, total = append(round, a.round), append(hash, a.hash), append(total, a.totalMinutes)
+			lines, expenses, allowances = append(lines, a.lines), append(expenses, a.expenses), append(allowances, a.allowances)
+			dayTotals = append(dayTotals, intArray(a.dayTotals))
+			approvedAt, deadline, late = append(approvedAt, a.approvedAt), append(deadline, a.deadline), append(late, a.late)
+			imported, correction = append(imported, a.imported), append(correction, a.correctionOf)
+			if a.imported {
+				batch, importedAt = append(batch, a.importBatch), append(importedAt, a.importedAt)
+			} else {
+				batch, importedAt = append(batch, ""), append(importedAt, nil)
+			}
 		}
 	}
 	if len(stream) == 0 {
@@ -338,20 +362,21 @@ func writeApprovals(ctx context.Context, tx pgx.Tx, dirty []*sheet) error {
 	_, err := tx.Exec(ctx, `
 		INSERT INTO payroll_feed (stream, commit_pos, prepare_pos, placement_id, iso_year, iso_week, week_start, week_end,
 			worker_id, client_id, intermediary_id, round, content_hash, lines, day_totals, total_minutes, expenses,
-			allowances, approved_at, approval_deadline, late, imported, import_batch, imported_at, revision)
+			allowances, approved_at, approval_deadline, late, imported, import_batch, imported_at, revision, correction_of)
 		SELECT u.stream, u.commit_pos, u.prepare_pos, u.placement_id, u.iso_year, u.iso_week, u.week_start::date,
 			u.week_end::date, u.worker_id, u.client_id, u.intermediary_id, u.round, u.content_hash, u.lines::jsonb,
 			u.day_totals::int[], u.total_minutes, u.expenses::jsonb, u.allowances::jsonb, u.approved_at,
-			u.approval_deadline, u.late, u.imported, nullif(u.import_batch, ''), u.imported_at, u.revision
+			u.approval_deadline, u.late, u.imported, nullif(u.import_batch, ''), u.imported_at, u.revision,
+			nullif(u.correction_of, '')
 		FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::int[], $6::int[], $7::text[], $8::text[],
 			$9::text[], $10::text[], $11::text[], $12::int[], $13::text[], $14::text[], $15::text[], $16::int[],
 			$17::text[], $18::text[], $19::timestamptz[], $20::timestamptz[], $21::bool[], $22::bool[], $23::text[],
-			$24::timestamptz[], $25::bigint[])
+			$24::timestamptz[], $25::bigint[], $26::text[])
 			AS u(stream, commit_pos, prepare_pos, placement_id, iso_year, iso_week, week_start, week_end,
 			worker_id, client_id, intermediary_id, round, content_hash, lines, day_totals, total_minutes, expenses,
-			allowances, approved_at, approval_deadline, late, imported, import_batch, imported_at, revision)
-		ON CONFLICT (stream) DO UPDATE SET
-			commit_pos = excluded.commit_pos, prepare_pos = excluded.prepare_pos, round = excluded.round,
+			allowances, approved_at, approval_deadline, late, imported, import_batch, imported_at, revision, correction_of)
+		ON CONFLICT (stream, round) DO UPDATE SET
+			commit_pos = excluded.commit_pos, prepare_pos = excluded.prepare_pos, correction_of = excluded.correction_of,
 			content_hash = excluded.content_hash, lines = excluded.lines, day_totals = excluded.day_totals,
 			total_minutes = excluded.total_minutes, expenses = excluded.expenses, allowances = excluded.allowances,
 			approved_at = excluded.approved_at, approval_deadline = excluded.approval_deadline, late = excluded.late,
@@ -359,7 +384,8 @@ func writeApprovals(ctx context.Context, tx pgx.Tx, dirty []*sheet) error {
 			revision = excluded.revision
 		WHERE payroll_feed.revision < excluded.revision`,
 		stream, commit, prepare, placement, year, week, start, end, worker, client, inter, round, hash,
-		lines, dayTotals, total, expenses, allowances, approvedAt, deadline, late, imported, batch, importedAt, revision)
+		lines, dayTotals, total, expenses, allowances, approvedAt, deadline, late, imported, batch, importedAt, revision,
+		correction)
 	if err != nil {
 		return fmt.Errorf("payroll: unable to write %d feed rows: %w", len(stream), err)
 	}
@@ -372,12 +398,15 @@ func writeImports(ctx context.Context, tx pgx.Tx, dirty []*sheet) error {
 		stream, batch []string
 		at            []time.Time
 		revision      []int64
+		round         []int32
 	)
 	for _, s := range dirty {
-		if s.approval != nil || !s.importSet {
+		a := s.storedImport
+		if a == nil {
 			continue
 		}
-		stream, batch, at, revision = append(stream, s.stream), append(batch, s.importBatch), append(at, s.importedAt), append(revision, s.revision)
+		stream, batch, at, revision = append(stream, s.stream), append(batch, a.importBatch), append(at, a.importedAt), append(revision, s.revision)
+		round = append(round, a.round)
 	}
 	if len(stream) == 0 {
 		return nil
@@ -385,8 +414,9 @@ func writeImports(ctx context.Context, tx pgx.Tx, dirty []*sheet) error {
 	_, err := tx.Exec(ctx, `
 		UPDATE payroll_feed f SET imported = true, import_batch = u.import_batch, imported_at = u.imported_at,
 			revision = u.revision
-		FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::bigint[]) AS u(stream, import_batch, imported_at, revision)
-		WHERE f.stream = u.stream AND f.revision < u.revision`, stream, batch, at, revision)
+		FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::bigint[], $5::int[])
+			AS u(stream, import_batch, imported_at, revision, round)
+		WHERE f.stream = u.stream AND f.round = u.round AND f.revision < u.revision`, stream, batch, at, revision, round)
 	if err != nil {
 		return fmt.Errorf("payroll: unable to mark %d feed rows imported: %w", len(stream), err)
 	}

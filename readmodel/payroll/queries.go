@@ -88,7 +88,7 @@ func (q *Queries) Feed(ctx context.Context, actor domain.Actor, req FeedRequest)
 		SELECT commit_pos, prepare_pos, placement_id, iso_year, iso_week, week_start::text, week_end::text,
 			worker_id, client_id, intermediary_id, round, content_hash, lines::text, day_totals, total_minutes,
 			expenses::text, allowances::text, approved_at, approval_deadline, late, imported,
-			coalesce(import_batch, ''), imported_at
+			coalesce(import_batch, ''), imported_at, coalesce(correction_of, '')
 		FROM payroll_feed
 		WHERE (commit_pos, prepare_pos) > ($1, $2) AND ($3 OR NOT imported)
 		ORDER BY commit_pos, prepare_pos
@@ -110,7 +110,7 @@ func (q *Queries) Feed(ctx context.Context, actor domain.Actor, req FeedRequest)
 		if err := rows.Scan(&commit, &prepare, &it.Placement, &year, &week, &it.WeekStart, &it.WeekEnd,
 			&it.WorkerID, &it.ClientID, &it.IntermediaryID, &it.Round, &it.Hash, &lines, &days, &it.TotalMinutes,
 			&expenses, &allowances, &it.ApprovedAt, &it.ApprovalDeadline, &it.Late, &it.Imported,
-			&it.ImportBatch, &importedAt); err != nil {
+			&it.ImportBatch, &importedAt, &it.CorrectionOf); err != nil {
 			return Page{}, fmt.Errorf("payroll: unable to read a feed row: %w", err)
 		}
 		it.position = eventstore.Position{Commit: uint64(commit), Prepare: uint64(prepare)}

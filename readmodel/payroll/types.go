@@ -32,6 +32,10 @@ type Item struct {
 	Imported         bool       `json:"imported"`
 	ImportBatch      string     `json:"import_batch,omitempty"`
 	ImportedAt       *time.Time `json:"imported_at,omitempty"`
+	// CorrectionOf is set on a correction: a later round approved after
+	// the timesheet was reopened; it names the import batch of the content
+	// it replaces (docs/payroll.md, corrections).
+	CorrectionOf string `json:"correction_of,omitempty"`
 
 	position eventstore.Position
 }

@@ -230,6 +230,10 @@ func (s *sheet) apply(ev domain.Event, rec eventstore.RecordedEvent) error {
 		s.Status = string(ts.StatusOpen)
 		s.Hash, s.Steps, s.NextStep = "", nil, 0
 		s.OfferedAt, s.OfferedLate = nil, false
+	case *ts.Reopened: // a correction after import: back with the one who enters, as a rejection
+		// (ImportBatch and ImportedAt keep the last import until the next)
+		s.Status = string(ts.StatusRejected)
+		s.Rejection = &Rejection{Round: e.Round, Party: string(e.By), By: actor, Reason: e.Reason, At: at}
 	}
 	s.UpdatedAt = at
 	return nil

@@ -1,0 +1,257 @@
+package payroll_test
+
+// BenchmarkExport measures an export batch of 10,000 approved timesheets
+// (2,500 workers × the four weeks of February 2026, a monthly client) on
+// a private PostgreSQL cluster with fsync=on, against a raw SELECT of the
+// same feed rows in the same loop. Run:
+//
+//	go test -run '^$' -bench Export -benchtime 3x ./commands/payroll/
+//
+// Each iteration, in this order: the raw SELECT (baseline), CreateExport
+// (backlog query, each worker's name and personnel number from the ledger,
+// the decision, the append of the batch's events), every file written to
+// io.Discard, then CancelExport (untimed) so the next iteration exports the
+// same timesheets again. Reported per 1,000 timesheets.
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"backoffice/commands"
+	paycmd "backoffice/commands/payroll"
+	"backoffice/domain"
+	"backoffice/domain/client"
+	pay "backoffice/domain/payroll"
+	"backoffice/domain/payroll/payrollfile"
+	"backoffice/domain/placement"
+	ts "backoffice/domain/timesheet"
+	"backoffice/domain/worker"
+	"backoffice/eventstore"
+	"backoffice/eventstore/postgres"
+	"backoffice/internal/apitest"
+	"backoffice/internal/pglaunch"
+	rm "backoffice/readmodel/payroll"
+)
+
+const (
+	benchWorkers = 2500
+	benchWeeks   = 4 // 2026-W06..W09: February 2026
+)
+
+func BenchmarkExport(b *testing.B) {
+	ctx := context.Background()
+	dir, err := os.MkdirTemp("", "paybench-")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	cluster, err := pglaunch.Start(ctx, pglaunch.Options{
+		DataDir: filepath.Join(dir, "data"), SocketDir: dir, DieWithParent: true,
+		Settings: map[string]string{"fsync": "on", "synchronous_commit": "on", "shared_buffers": "128MB", "max_connections": "100"},
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_ = cluster.Stop(ctx)
+	}()
+	cs := cluster.ConnString("postgres")
+	if err := apitest.Migrate(ctx, cs); err != nil {
+		b.Fatal(err)
+	}
+	pool, err := pgxpool.New(ctx, cs)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer pool.Close()
+	store, err := postgres.New(ctx, pool, postgres.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer store.Close()
+	e := newEnvOn(b, store, pool)
+	e.seed(client.Stream("c1"), &client.Registered{ClientID: "c1", IntermediaryID: "i1", Name: "Bakkerij Korenaar", KvK: "12345678",
+		AgreementFrom: apitest.Day("2025-01-01"), Agreement: client.Agreement{
+			HourTypes:      []client.HourType{{Code: "100", Name: "Normale uren", Percentage: 100}},
+			NormalHourType: "100", EnteredBy: domain.RoleWorker, ApprovalChain: []domain.Role{domain.RoleClient}}})
+	e.must(e.pay.SetSettings(ctx, backoffice, paycmd.SetSettings{ClientID: "c1",
+		Settings: pay.Settings{Administration: "1001", DebtorNumber: "D1", Relation: "R1", Period: pay.PeriodMonth, Package: pay.TargetLoket}}))
+	e.must(e.pay.SetMapping(ctx, backoffice, paycmd.SetMapping{ClientID: "c1", ValidFrom: "2026-01-05", Entries: []pay.Mapping{
+		{Kind: pay.SourceHours, Code: "100", Loket: "1", Nmbrs: "U100", Easyflex: "U100"},
+		{Kind: pay.SourceExpense, Code: "parking", Loket: "21", Nmbrs: "Parkeren", Easyflex: "PARK"},
+		{Kind: pay.SourceAllowance, Code: "per_day", Loket: "30", Nmbrs: "Dagvergoeding", Easyflex: "DAG"}}}))
+	seedBench(b, e)
+
+	feb, _ := pay.ParsePeriod("2026-02")
+	weeks := feb.Weeks()
+	keys := make([]int32, len(weeks))
+	for i, w := range weeks {
+		keys[i] = int32(w.Year*100 + w.Week)
+	}
+	var baseline, create, files time.Duration
+	var items int
+	var ms runtime.MemStats
+	var peak uint64
+	b.ResetTimer()
+	for range b.N {
+		t0 := time.Now()
+		n, err := rawSelect(ctx, pool, keys)
+		if err != nil {
+			b.Fatal(err)
+		}
+		baseline += time.Since(t0)
+
+		t0 = time.Now()
+		_, created, _, err := e.pay.CreateExport(ctx, payrollBot, paycmd.CreateExport{ClientID: "c1", Period: feb})
+		if err != nil {
+			b.Fatal(err)
+		}
+		create += time.Since(t0)
+		if created[0].Items != n || n != benchWorkers*benchWeeks {
+			b.Fatalf("batch of %d, select of %d", created[0].Items, n)
+		}
+		items = n
+		t0 = time.Now()
+		for _, f := range payrollfile.Formats {
+			if err := e.pay.WriteFile(ctx, payrollBot.Actor, created[0].BatchID, f, io.Discard, nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+		files += time.Since(t0)
+		runtime.ReadMemStats(&ms)
+		peak = max(peak, ms.HeapInuse)
+
+		b.StopTimer()
+		if _, err := e.pay.CancelExport(ctx, payrollBot, paycmd.CancelExport{BatchID: created[0].BatchID}); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
+	per := func(d time.Duration) float64 {
+		return float64(d.Microseconds()) / 1000 / float64(b.N) / (float64(items) / 1000)
+	}
+	b.ReportMetric(per(baseline), "select-ms/1000")
+	b.ReportMetric(per(create), "create-ms/1000")
+	b.ReportMetric(per(files), "4files-ms/1000")
+	b.ReportMetric(float64(create)/float64(baseline), "create-x-select")
+	b.ReportMetric(float64(files)/float64(baseline), "files-x-select")
+	b.ReportMetric(float64(peak)/(1<<20), "heap-MiB")
+}
+
+// rawSelect reads the same feed rows the export takes, decoding nothing.
+func rawSelect(ctx context.Context, pool *pgxpool.Pool, keys []int32) (int, error) {
+	rows, err := pool.Query(ctx, `
+		SELECT placement_id, iso_year, iso_week, worker_id, round, content_hash, lines::text, expenses::text, allowances::text
+		FROM payroll_feed WHERE client_id = $1 AND NOT imported AND iso_year * 100 + iso_week = ANY($2)`, "c1", keys)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var (
+			p, w, h, l, x, a string
+			y, wk, r         int
+		)
+		if err := rows.Scan(&p, &y, &wk, &w, &r, &h, &l, &x, &a); err != nil {
+			return 0, err
+		}
+		n++
+	}
+	return n, rows.Err()
+}
+
+// seedBench appends the workers, placements, personnel numbers and
+// approved timesheets as events (8 writers) and waits for the feed.
+func seedBench(b *testing.B, e *env) {
+	ctx := context.Background()
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		fail error
+		last eventstore.Position
+	)
+	work := make(chan int)
+	for range 8 {
+		wg.Go(func() {
+			for n := range work {
+				pos, err := seedWorker(ctx, e, n)
+				mu.Lock()
+				if err != nil {
+					fail = err
+				}
+				if pos.After(last) {
+					last = pos
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	for n := range benchWorkers {
+		work <- n
+	}
+	close(work)
+	wg.Wait()
+	if fail != nil {
+		b.Fatal(fail)
+	}
+	// The last append's position, not HeadPosition: a projector's open
+	// transaction can hide the newest commits from the latter.
+	wctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
+	defer cancel()
+	if err := e.rt.WaitFor(wctx, last, rm.FeedProjectors...); err != nil {
+		b.Fatal(err)
+	}
+}
+
+func seedWorker(ctx context.Context, e *env, n int) (eventstore.Position, error) {
+	var last eventstore.Position
+	save := func(stream string, evs ...domain.Event) error {
+		res, err := commands.Save(ctx, e.store, commands.Stream{Name: stream}, backoffice, now, evs...)
+		if res.Position.After(last) {
+			last = res.Position
+		}
+		return err
+	}
+	w, p := fmt.Sprintf("w%05d", n), fmt.Sprintf("p%05d", n)
+	if err := save(worker.Stream(w), &worker.Registered{WorkerID: w, ClientID: "c1",
+		Name: worker.Name{First: "Werker", Last: fmt.Sprint(n)}, Email: w + "@example.nl", Function: "Bakker"}); err != nil {
+		return last, err
+	}
+	if err := save(placement.Stream(p), &placement.Started{PlacementID: p, WorkerID: w, ClientID: "c1", IntermediaryID: "i1",
+		Function: "Bakker", Start: apitest.Day("2026-01-05")}); err != nil {
+		return last, err
+	}
+	if err := save(pay.WorkerStream(w), &pay.PersonnelNumberSet{WorkerID: w, Administration: "1001",
+		PersonnelNumber: fmt.Sprintf("%05d", n)}); err != nil {
+		return last, err
+	}
+	normal := ts.HourType{Code: "100", Name: "Normale uren", Percentage: 100}
+	for i := range benchWeeks {
+		week := ts.ISOWeek{Year: 2026, Week: 6 + i}
+		mins := [7]ts.Minutes{480, 450, 480, 420, 465}
+		opened := &ts.Opened{PlacementID: p, Week: week, WeekStart: week.Start(), WeekEnd: week.End(), EnteredBy: domain.RoleWorker,
+			NormalHourType: normal, EntryDeadline: ts.EntryDeadline(week), ApprovalDeadline: ts.ApprovalDeadline(week),
+			ClientID: "c1", IntermediaryID: "i1", WorkerID: w}
+		approved := &ts.Approved{Round: 1, Hash: fmt.Sprintf("%064x", n*10+i),
+			Lines:      []ts.Line{{HourType: normal, Minutes: mins}},
+			Expenses:   []ts.Expense{{ID: 1, Type: ts.ExpenseParking, Date: week.Start(), AmountCents: 750}},
+			Allowances: ts.Allowances{DaysWorked: 5, MinutesWorked: 2295, PerDayCents: 1750, TotalCents: 1750},
+			DayTotals:  mins, TotalMinutes: 2295, Deadline: ts.ApprovalDeadline(week)}
+		if err := save(ts.StreamName(p, week), opened, approved); err != nil {
+			return last, err
+		}
+	}
+	return last, nil
+}

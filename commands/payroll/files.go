@@ -1,0 +1,194 @@
+package payroll
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"backoffice/domain"
+	pay "backoffice/domain/payroll"
+	"backoffice/domain/payroll/payrollfile"
+	"backoffice/eventstore"
+)
+
+// BatchView is a batch as the API shows it.
+type BatchView struct {
+	BatchID  string          `json:"batch_id"`
+	ClientID string          `json:"client_id"`
+	Period   string          `json:"period"`
+	Status   pay.BatchStatus `json:"status"`
+	Items    int             `json:"items"`
+	Includes []string        `json:"includes,omitempty"`
+	Package  pay.Target      `json:"package"`
+	Files    []string        `json:"files"`
+}
+
+// Batch returns a batch's summary (payroll and back office).
+func (h *Handler) Batch(ctx context.Context, actor domain.Actor, batchID string) (BatchView, error) {
+	if !pay.CanExport(actor) {
+		return BatchView{}, errNoSuchEndpoint
+	}
+	clientID, ok := pay.ParseBatchID(batchID)
+	if !ok {
+		return BatchView{}, errNotFound
+	}
+	refs, err := h.scanBatches(ctx, clientID)
+	if err != nil {
+		return BatchView{}, err
+	}
+	r, ok := refs[batchID]
+	if !ok {
+		return BatchView{}, errNotFound
+	}
+	v := r.view()
+	for _, f := range payrollfile.Formats {
+		v.Files = append(v.Files, string(f))
+	}
+	return v, nil
+}
+
+// WriteFile writes a batch's file in format f to w, from the ledger alone:
+// the batch's events and, for Loket, those of the confirmed batches it
+// includes. Replaying gives the same bytes. The items are read one event
+// (at most pay.MaxItemsPerEvent items) at a time, so memory stays flat
+// however large the batch. check runs after every check and before the
+// first byte (e.g. to send headers); it may be nil.
+func (h *Handler) WriteFile(ctx context.Context, actor domain.Actor, batchID string, f payrollfile.Format, w io.Writer, check func() error) error {
+	if !pay.CanExport(actor) {
+		return errNoSuchEndpoint
+	}
+	clientID, ok := pay.ParseBatchID(batchID)
+	if !ok {
+		return errNotFound
+	}
+	refs, err := h.scanBatches(ctx, clientID)
+	if err != nil {
+		return err
+	}
+	ref, ok := refs[batchID]
+	if !ok {
+		return errNotFound
+	}
+	stream := pay.ExportsStream(clientID)
+	src := payrollfile.Source{Created: ref.created, Items: h.batchItems(ctx, stream, ref)}
+	if f == payrollfile.Loket && len(ref.created.Includes) > 0 {
+		var inc []*batchRef
+		for _, id := range ref.created.Includes {
+			r, ok := refs[id]
+			if !ok {
+				return fmt.Errorf("commands/payroll: batch %s includes unknown batch %s", batchID, id)
+			}
+			inc = append(inc, r)
+		}
+		src.Included = func(fn func(pay.Item) error) error {
+			for _, r := range inc {
+				if err := h.batchItems(ctx, stream, r)(fn); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}
+	if err := payrollfile.Check(f, src); err != nil {
+		return err
+	}
+	if check != nil {
+		if err := check(); err != nil {
+			return err
+		}
+	}
+	return payrollfile.Write(w, f, src)
+}
+
+// batchRef is a batch found by scanBatches: its created event and where
+// its items are.
+type batchRef struct {
+	created  pay.BatchCreated
+	revision uint64 // of the created event; the item events follow it
+	status   pay.BatchStatus
+}
+
+// scanPage is the number of events read at once while scanning an exports
+// stream: item events are large (up to MaxItemsPerEvent items).
+const scanPage = 16
+
+// scanBatches reads the client's exports stream, decoding every event but
+// the item chunks, and returns its batches by ID.
+func (h *Handler) scanBatches(ctx context.Context, clientID string) (map[string]*batchRef, error) {
+	stream := pay.ExportsStream(clientID)
+	refs := map[string]*batchRef{}
+	var from uint64
+	for {
+		recs, err := h.store.ReadStream(ctx, stream, eventstore.ReadStreamOptions{From: from, Max: scanPage})
+		if errors.Is(err, eventstore.ErrStreamNotFound) {
+			return refs, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("commands/payroll: read %s: %w", stream, err)
+		}
+		for _, rec := range recs {
+			from = rec.Revision + 1
+			if rec.Type == pay.TypeBatchItemsAdded {
+				continue
+			}
+			ev, err := pay.Events.Decode(rec.Type, rec.Data)
+			if err != nil {
+				return nil, fmt.Errorf("commands/payroll: %s revision %d: %w", stream, rec.Revision, err)
+			}
+			switch e := ev.(type) {
+			case *pay.BatchCreated:
+				refs[e.BatchID] = &batchRef{created: *e, revision: rec.Revision, status: pay.StatusOpen}
+			case *pay.BatchConfirmed:
+				if r := refs[e.BatchID]; r != nil {
+					r.status = pay.StatusConfirmed
+				}
+			case *pay.BatchCancelled:
+				if r := refs[e.BatchID]; r != nil {
+					r.status = pay.StatusCancelled
+				}
+			}
+		}
+		if len(recs) < scanPage {
+			return refs, nil
+		}
+	}
+}
+
+// items_ reads a batch's items from the item events right after its
+// created event, one event at a time.
+func (h *Handler) batchItems(ctx context.Context, stream string, ref *batchRef) payrollfile.Items {
+	return func(fn func(pay.Item) error) error {
+		seen := 0
+		for rev := ref.revision + 1; seen < ref.created.Items; rev++ {
+			recs, err := h.store.ReadStream(ctx, stream, eventstore.ReadStreamOptions{From: rev, Max: 1})
+			if err != nil {
+				return fmt.Errorf("commands/payroll: read %s revision %d: %w", stream, rev, err)
+			}
+			if len(recs) != 1 || recs[0].Type != pay.TypeBatchItemsAdded {
+				return fmt.Errorf("commands/payroll: %s: items of batch %s missing at revision %d", stream, ref.created.BatchID, rev)
+			}
+			ev, err := pay.Events.Decode(recs[0].Type, recs[0].Data)
+			if err != nil {
+				return fmt.Errorf("commands/payroll: %s revision %d: %w", stream, rev, err)
+			}
+			chunk := ev.(*pay.BatchItemsAdded)
+			if chunk.BatchID != ref.created.BatchID {
+				return fmt.Errorf("commands/payroll: %s revision %d: items of %s, want %s", stream, rev, chunk.BatchID, ref.created.BatchID)
+			}
+			for _, it := range chunk.Items {
+				if err := fn(it); err != nil {
+					return err
+				}
+			}
+			seen += len(chunk.Items)
+		}
+		return nil
+	}
+}
+
+func (r *batchRef) view() BatchView {
+	c := r.created
+	return BatchView{BatchID: c.BatchID, ClientID: c.ClientID, Period: c.Period.String(), Status: r.status,
+		Items: c.Items, Includes: c.Includes, Package: c.Settings.Package}
+}

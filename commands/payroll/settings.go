@@ -1,0 +1,92 @@
+package payroll
+
+import (
+	"context"
+
+	"backoffice/commands"
+	"backoffice/domain"
+	"backoffice/domain/account"
+	pay "backoffice/domain/payroll"
+)
+
+// SetSettings sets a client's payroll settings (back office).
+type SetSettings struct {
+	ClientID string
+	Settings pay.Settings
+}
+
+// SetSettings runs the SetSettings command.
+func (h *Handler) SetSettings(ctx context.Context, meta commands.Meta, cmd SetSettings) (commands.Result, error) {
+	if !account.IsStaff(meta.Actor) {
+		return commands.Result{}, errNoSuchEndpoint
+	}
+	if err := h.loadClient(ctx, cmd.ClientID); err != nil {
+		return commands.Result{}, err
+	}
+	c, st, err := h.loadPayrollClient(ctx, cmd.ClientID)
+	if err != nil {
+		return commands.Result{}, err
+	}
+	evs, err := c.SetSettings(meta.Actor, cmd.ClientID, cmd.Settings)
+	if err != nil {
+		return commands.Result{}, err
+	}
+	return commands.Save(ctx, h.store, st, meta, h.clock(), evs...)
+}
+
+// SetMapping sets a client's complete mapping valid from a date (back office).
+type SetMapping struct {
+	ClientID  string
+	ValidFrom string // YYYY-MM-DD
+	Entries   []pay.Mapping
+}
+
+// SetMapping runs the SetMapping command.
+func (h *Handler) SetMapping(ctx context.Context, meta commands.Meta, cmd SetMapping) (commands.Result, error) {
+	if !account.IsStaff(meta.Actor) {
+		return commands.Result{}, errNoSuchEndpoint
+	}
+	if err := h.loadClient(ctx, cmd.ClientID); err != nil {
+		return commands.Result{}, err
+	}
+	c, st, err := h.loadPayrollClient(ctx, cmd.ClientID)
+	if err != nil {
+		return commands.Result{}, err
+	}
+	evs, err := c.SetMapping(meta.Actor, cmd.ClientID, cmd.ValidFrom, cmd.Entries)
+	if err != nil {
+		return commands.Result{}, err
+	}
+	return commands.Save(ctx, h.store, st, meta, h.clock(), evs...)
+}
+
+// SetPersonnelNumber sets a worker's personnel number in an employer
+// administration (back office).
+type SetPersonnelNumber struct {
+	WorkerID        string
+	Administration  string
+	PersonnelNumber string
+}
+
+// SetPersonnelNumber runs the SetPersonnelNumber command.
+func (h *Handler) SetPersonnelNumber(ctx context.Context, meta commands.Meta, cmd SetPersonnelNumber) (commands.Result, error) {
+	if !account.IsStaff(meta.Actor) {
+		return commands.Result{}, errNoSuchEndpoint
+	}
+	wk, err := h.loadWorker(ctx, cmd.WorkerID)
+	if err != nil {
+		return commands.Result{}, err
+	}
+	if !wk.Exists() {
+		return commands.Result{}, domain.ErrNotFound
+	}
+	w, st, err := h.loadPayrollWorker(ctx, cmd.WorkerID)
+	if err != nil {
+		return commands.Result{}, err
+	}
+	evs, err := w.SetPersonnelNumber(meta.Actor, cmd.WorkerID, cmd.Administration, cmd.PersonnelNumber)
+	if err != nil {
+		return commands.Result{}, err
+	}
+	return commands.Save(ctx, h.store, st, meta, h.clock(), evs...)
+}

@@ -1,0 +1,129 @@
+package payroll
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"backoffice/domain"
+	ts "backoffice/domain/timesheet"
+)
+
+// BacklogRow is an approved, not yet imported timesheet waiting for an
+// export batch, with the approved content.
+type BacklogRow struct {
+	Placement  string
+	Week       ts.ISOWeek
+	WorkerID   string
+	Round      int
+	Hash       string
+	Lines      []Line
+	Expenses   []Expense
+	Allowances Allowances
+	// Previous is set on a correction: the last imported round of the same
+	// timesheet, whose content the correction replaces.
+	Previous *Imported
+}
+
+// Imported is an imported round's content and its import batch.
+type Imported struct {
+	Round       int
+	ImportBatch string
+	Lines       []Line
+	Expenses    []Expense
+	Allowances  Allowances
+}
+
+// Backlog returns the client's approved, not yet imported timesheets of
+// the given weeks, in placement and week order. Payroll and back office
+// only (domain.ErrNotFound for others).
+func (q *Queries) Backlog(ctx context.Context, actor domain.Actor, clientID string, weeks []ts.ISOWeek) ([]BacklogRow, error) {
+	if !CanRead(actor) {
+		return nil, domain.ErrNotFound
+	}
+	keys := make([]int32, len(weeks))
+	for i, w := range weeks {
+		keys[i] = int32(w.Year*100 + w.Week)
+	}
+	rows, err := q.pool.Query(ctx, `
+		SELECT f.placement_id, f.iso_year, f.iso_week, f.worker_id, f.round, f.content_hash, f.lines::text,
+			f.expenses::text, f.allowances::text, coalesce(p.round, 0), coalesce(p.import_batch, ''),
+			coalesce(p.lines::text, ''), coalesce(p.expenses::text, ''), coalesce(p.allowances::text, '')
+		FROM payroll_feed f
+		LEFT JOIN LATERAL (
+			SELECT round, import_batch, lines, expenses, allowances FROM payroll_feed p
+			WHERE p.stream = f.stream AND p.round < f.round AND p.imported
+			ORDER BY p.round DESC LIMIT 1) p ON f.correction_of IS NOT NULL
+		WHERE f.client_id = $1 AND NOT f.imported AND f.iso_year * 100 + f.iso_week = ANY($2)
+		ORDER BY f.placement_id, f.iso_year, f.iso_week`, clientID, keys)
+	if err != nil {
+		return nil, fmt.Errorf("payroll: unable to read the backlog: %w", err)
+	}
+	defer rows.Close()
+	var out []BacklogRow
+	for rows.Next() {
+		var (
+			r                              BacklogRow
+			lines, expenses, allowances    string
+			prev                           Imported
+			pLines, pExpenses, pAllowances string
+		)
+		if err := rows.Scan(&r.Placement, &r.Week.Year, &r.Week.Week, &r.WorkerID, &r.Round, &r.Hash,
+			&lines, &expenses, &allowances, &prev.Round, &prev.ImportBatch, &pLines, &pExpenses, &pAllowances); err != nil {
+			return nil, fmt.Errorf("payroll: unable to read a backlog row: %w", err)
+		}
+		if prev.Round > 0 {
+			for _, f := range []struct {
+				src string
+				dst any
+			}{{pLines, &prev.Lines}, {pExpenses, &prev.Expenses}, {pAllowances, &prev.Allowances}} {
+				if err := json.Unmarshal([]byte(f.src), f.dst); err != nil {
+					return nil, fmt.Errorf("payroll: backlog %s: bad previous round: %w", r.Placement, err)
+				}
+			}
+			r.Previous = &prev
+		}
+		if err := json.Unmarshal([]byte(lines), &r.Lines); err != nil {
+			return nil, fmt.Errorf("payroll: backlog %s: bad lines: %w", r.Placement, err)
+		}
+		if err := json.Unmarshal([]byte(expenses), &r.Expenses); err != nil {
+			return nil, fmt.Errorf("payroll: backlog %s: bad expenses: %w", r.Placement, err)
+		}
+		if err := json.Unmarshal([]byte(allowances), &r.Allowances); err != nil {
+			return nil, fmt.Errorf("payroll: backlog %s: bad allowances: %w", r.Placement, err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("payroll: unable to read the backlog: %w", err)
+	}
+	return out, nil
+}
+
+// BacklogClients lists the clients with approved, not yet imported
+// timesheets in the given weeks (for an export of all clients).
+func (q *Queries) BacklogClients(ctx context.Context, actor domain.Actor, weeks []ts.ISOWeek) ([]string, error) {
+	if !CanRead(actor) {
+		return nil, domain.ErrNotFound
+	}
+	keys := make([]int32, len(weeks))
+	for i, w := range weeks {
+		keys[i] = int32(w.Year*100 + w.Week)
+	}
+	rows, err := q.pool.Query(ctx, `
+		SELECT DISTINCT client_id FROM payroll_feed
+		WHERE NOT imported AND iso_year * 100 + iso_week = ANY($1) ORDER BY client_id`, keys)
+	if err != nil {
+		return nil, fmt.Errorf("payroll: unable to read the backlog clients: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, fmt.Errorf("payroll: unable to read the backlog clients: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
