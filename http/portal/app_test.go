@@ -23,6 +23,7 @@ import (
 	"backoffice/domain/intermediary"
 	"backoffice/domain/timesheet"
 	"backoffice/domain/worker"
+	"backoffice/http/portal"
 	"backoffice/internal/app"
 	"backoffice/internal/apptest"
 	"backoffice/internal/pgtest"
@@ -363,15 +364,18 @@ func (h *harness) get(path string) (*http.Response, string) {
 
 func (h *harness) post(path string, form url.Values) (*http.Response, string) {
 	h.t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, h.URL+path, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	res, err := h.c.Do(req)
-	if err != nil {
-		h.t.Fatal(err)
+	return h.postBody(path, "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
+}
+
+// checkPage renders path (200) and checks it in language lang
+// (portal.AssertPage: headers, catalogue, no inline code).
+func (h *harness) checkPage(path, lang string) {
+	h.t.Helper()
+	res, body := h.get(path)
+	if res.StatusCode != http.StatusOK {
+		h.t.Fatalf("GET %s: %d\n%s", path, res.StatusCode, body)
 	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res, string(b)
+	portal.AssertPage(h.t, path, res, body, lang)
 }
 
 var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)

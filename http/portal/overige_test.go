@@ -879,14 +879,7 @@ func TestEveryOtherPageRenders(t *testing.T) {
 	for _, lang := range []string{"nl", "en"} {
 		t.Run(lang, func(t *testing.T) {
 			h := newHarnessOn(t, f)
-			check := func(path string) {
-				t.Helper()
-				res, body := h.get(path)
-				if res.StatusCode != http.StatusOK {
-					t.Fatalf("GET %s: %d\n%s", path, res.StatusCode, body)
-				}
-				portal.AssertPage(t, path, res, body, lang)
-			}
+			check := func(path string) { t.Helper(); h.checkPage(path, lang) }
 			d := func(name string) string { return "/overige/documenten/" + f.doc(name) }
 			h.loginAs(clientEmail, lang)
 			for _, p := range []string{"/overige/facturen", "/overige/documenten", "/overige/documenten/nieuw", d(docContract),

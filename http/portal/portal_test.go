@@ -56,14 +56,7 @@ func TestEveryPageRenders(t *testing.T) {
 		t.Run(lang, func(t *testing.T) {
 			h := newHarnessOn(t, f)
 			h.c.Jar.SetCookies(h.base(), []*http.Cookie{{Name: "lang", Value: lang, Path: "/"}})
-			check := func(path string) {
-				t.Helper()
-				res, body := h.get(path)
-				if res.StatusCode != http.StatusOK {
-					t.Fatalf("GET %s: %d\n%s", path, res.StatusCode, body)
-				}
-				portal.AssertPage(t, path, res, body, lang)
-			}
+			check := func(path string) { t.Helper(); h.checkPage(path, lang) }
 			for _, p := range anonPages {
 				check(p)
 			}
