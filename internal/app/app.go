@@ -28,6 +28,7 @@ import (
 	"backoffice/http/httpx"
 	"backoffice/http/portal"
 	"backoffice/notify/mail"
+	"backoffice/notify/schedule"
 	"backoffice/projections"
 	"backoffice/readmodel"
 )
@@ -53,6 +54,8 @@ type Options struct {
 	MasterKey []byte
 	// PublicURL is the portal's base URL for links in mails.
 	PublicURL string
+	// Reminders is the weekly reminder schedule (nil: schedule.DefaultPlan).
+	Reminders schedule.Plan
 	// MailSender delivers mail: an SMTP sender, or a file outbox in the
 	// embedded default.
 	MailSender mail.Sender

@@ -104,6 +104,9 @@ func newFeatures(ctx context.Context, o Options) (*features, error) {
 	if err := f.addDocuments(o, disp); err != nil {
 		return nil, wrap(err)
 	}
+	if err := f.addNotify(o, disp); err != nil {
+		return nil, wrap(err)
+	}
 	f.background = append(f.background, housekeeping(o.Pool, authSvc, f.docCommands, o.Clock, o.Log.With("component", "housekeeping")))
 	return f, nil
 }

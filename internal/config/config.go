@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"backoffice/notify/schedule"
 )
 
 // Config is everything `backoffice serve` needs. The zero configuration (no
@@ -55,6 +57,8 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	// ReadYourWritesTimeout bounds how long a query waits for projections.
 	ReadYourWritesTimeout time.Duration
+	// Reminders is the weekly reminder schedule (BACKOFFICE_REMINDER_*).
+	Reminders schedule.Plan
 }
 
 // Embedded reports whether the server starts its own PostgreSQL.
@@ -92,6 +96,9 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 		}
 		c.AllowUnsafeFsync = b
 	}
+	var rerrs []error
+	c.Reminders, rerrs = loadReminders(getenv)
+	errs = append(errs, rerrs...)
 	if err := c.LogLevel.UnmarshalText([]byte(or(getenv("BACKOFFICE_LOG_LEVEL"), "info"))); err != nil {
 		errs = append(errs, fmt.Errorf("BACKOFFICE_LOG_LEVEL: %w", err))
 	}

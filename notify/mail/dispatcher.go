@@ -278,6 +278,8 @@ type Delivery struct {
 	LastError     string
 	NextAttemptAt time.Time
 	SentAt        *time.Time
+	// QueuedAt is when the mail was queued (filled by Failed).
+	QueuedAt time.Time
 }
 
 // Delivery reads the state of one queued mail.

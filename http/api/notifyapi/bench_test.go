@@ -1,0 +1,89 @@
+package notifyapi_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"slices"
+	"testing"
+	"time"
+
+	"backoffice/internal/apitest"
+)
+
+// BenchmarkMissingHoursAtScale: 50,000 active placements (1,000 clients,
+// 20 intermediaries) × the 8 past weeks = 400,000 placement-weeks, of which
+// 95 % approved, 3 % open and 2 % never entered; requests through the HTTP
+// API, interleaved in one loop with the cheapest authenticated request of
+// the same API (GET /me/notification-settings, one key lookup) as baseline.
+// Reports p50 and p99 per request kind in ms.
+//
+//	go test ./http/api/notifyapi/ -run '^$' -bench MissingHoursAtScale -benchtime 300x -timeout 30m -count=1
+func BenchmarkMissingHoursAtScale(b *testing.B) {
+	e := newBenchEnv(b)
+	ctx := context.Background()
+	if _, err := e.pool.Exec(ctx, `
+		INSERT INTO ts_placements (placement_id, worker_id, client_id, intermediary_id, start_date, end_date, revision)
+		SELECT 'bp' || n, 'bw' || n, 'c' || ((n - 1) % 1000 + 1), 'i' || ((n - 1) % 1000 % 20 + 1), '2025-01-06', NULL, 1
+		FROM generate_series(1, 50000) n;
+		INSERT INTO placements (placement_id, worker_id, client_id, intermediary_id, function, start_date, end_date, ended, started_at)
+		SELECT placement_id, worker_id, client_id, intermediary_id, 'bakker', start_date, end_date, false, now() FROM ts_placements WHERE placement_id LIKE 'bp%';
+		INSERT INTO ts_timesheets (stream, placement_id, iso_year, iso_week, week_start, worker_id, client_id, intermediary_id,
+			status, total_minutes, entry_deadline, approval_deadline, offered_late, approved_late, revision, updated_at, doc, entered_by)
+		SELECT 'timesheet-bp' || n || '-2026W0' || w, 'bp' || n, 2026, w, date '2025-12-29' + 7 * (w - 1),
+			'bw' || n, 'c' || ((n - 1) % 1000 + 1), 'i' || ((n - 1) % 1000 % 20 + 1),
+			CASE WHEN (n * 7 + w * 13) % 100 < 3 THEN 'open' ELSE 'approved' END, 2400, now(), now(), false, false, 3, now(), '{}', 'worker'
+		FROM generate_series(1, 50000) n, generate_series(2, 9) w
+		WHERE (n * 7 + w * 13) % 100 < 98;
+		ANALYZE placements;`); err != nil {
+		b.Fatal(err)
+	}
+	// The steady state autovacuum keeps: statistics and the visibility map.
+	if _, err := e.pool.Exec(ctx, `VACUUM ANALYZE ts_timesheets`); err != nil {
+		b.Fatal(err)
+	}
+	cases := []struct{ name, actor, path string }{
+		{"baseline-settings", "client1", "/me/notification-settings"},
+		{"client-8weeks", "client1", "/missing-hours"},
+		{"intermediary-8weeks", "inter1", "/missing-hours"},
+		{"intermediary-8weeks-csv", "inter1", "/missing-hours?format=csv"},
+		{"backoffice-1week", "backoffice", "/missing-hours?week=2026-W09"},
+		{"backoffice-1week-1client", "backoffice", "/missing-hours?week=2026-W09&client=c7"},
+	}
+	client := &http.Client{}
+	durs := make([][]time.Duration, len(cases))
+	do := func(i int) {
+		req, _ := http.NewRequest(http.MethodGet, e.url+cases[i].path, nil)
+		req.Header.Set(apitest.ActorHeader, cases[i].actor)
+		start := time.Now()
+		res, err := client.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		durs[i] = append(durs[i], time.Since(start))
+		if res.StatusCode != 200 {
+			b.Fatalf("%s: %d", cases[i].name, res.StatusCode)
+		}
+	}
+	for i := range cases { // warm up
+		do(i)
+		durs[i] = nil
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		for i := range cases {
+			do(i)
+		}
+	}
+	b.StopTimer()
+	for i, c := range cases {
+		d := durs[i]
+		slices.Sort(d)
+		b.ReportMetric(float64(d[len(d)/2].Microseconds())/1000, c.name+"-p50-ms")
+		b.ReportMetric(float64(d[len(d)*99/100].Microseconds())/1000, c.name+"-p99-ms")
+	}
+}
+
+func newBenchEnv(b *testing.B) *env { b.Helper(); return newEnvTB(b) }

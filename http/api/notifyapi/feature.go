@@ -1,0 +1,295 @@
+// Package notifyapi is the notifications slice of the JSON API (/api/v1):
+//
+//	GET  /me/notification-settings          the caller's mail settings
+//	PUT  /me/notification-settings          {"approved_mail": bool, "reminders": bool}
+//	GET  /missing-hours?week=&client=&format=csv
+//	                                        placements × past weeks without offered hours
+//	GET  /mail-deliveries/failed            back office: mails that gave up, with the error
+//	POST /mail-deliveries/{id}/retry        back office: queue a failed mail again
+//
+// The missing-hours overview answers within the caller's scope (back office
+// all, an intermediary its clients, a client its own placements); workers
+// and integrations get 403. See docs/notifications.md.
+package notifyapi
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/gorilla/mux"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"backoffice/domain"
+	"backoffice/domain/account"
+	ts "backoffice/domain/timesheet"
+	"backoffice/http/api"
+	"backoffice/http/httpx"
+	"backoffice/notify/mail"
+	"backoffice/notify/missing"
+	"backoffice/notify/prefs"
+)
+
+// DefaultWeeks is how many past weeks the overview shows without a week filter.
+const DefaultWeeks = 8
+
+// Deps are the feature's collaborators; Pool and Mail are required.
+type Deps struct {
+	Pool  *pgxpool.Pool
+	Mail  *mail.Dispatcher
+	Clock func() time.Time
+}
+
+// Feature is the notifications API. It implements api.Feature.
+type Feature struct {
+	pool  *pgxpool.Pool
+	mail  *mail.Dispatcher
+	prefs *prefs.Store
+	now   func() time.Time
+}
+
+var _ api.Feature = (*Feature)(nil)
+
+// New builds the feature, refusing missing dependencies.
+func New(d Deps) (*Feature, error) {
+	if d.Pool == nil || d.Mail == nil {
+		return nil, errors.New("notifyapi: Pool and Mail are required")
+	}
+	if d.Clock == nil {
+		d.Clock = time.Now
+	}
+	return &Feature{pool: d.Pool, mail: d.Mail, prefs: prefs.New(d.Pool, d.Clock), now: d.Clock}, nil
+}
+
+// Routes registers the feature's routes on the /api/v1 subrouter.
+func (f *Feature) Routes(r *mux.Router, s *api.Server) {
+	r.Handle("/me/notification-settings", f.handleGetSettings(s)).Methods(http.MethodGet)
+	r.Handle("/me/notification-settings", f.handlePutSettings(s)).Methods(http.MethodPut)
+	r.Handle("/missing-hours", f.handleMissing(s)).Methods(http.MethodGet)
+	r.Handle("/mail-deliveries/failed", f.handleFailed(s)).Methods(http.MethodGet)
+	r.Handle("/mail-deliveries/{id}/retry", f.handleRetry(s)).Methods(http.MethodPost)
+}
+
+func portalUser(a domain.Actor) bool {
+	switch a.Role {
+	case domain.RoleWorker, domain.RoleClient, domain.RoleIntermediary, domain.RoleBackoffice:
+		return a.AccountID != ""
+	}
+	return false
+}
+
+var errNotPortalUser = domain.Forbidden("forbidden_role", "only portal users have notification settings",
+	"Alleen gebruikers van de portal hebben meldingsinstellingen.")
+
+func (f *Feature) handleGetSettings(s *api.Server) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.Query(w, r, nil, func(ctx context.Context, a domain.Actor) (any, error) {
+			if !portalUser(a) {
+				return nil, errNotPortalUser
+			}
+			return f.prefs.Get(ctx, a.AccountID)
+		})
+	})
+}
+
+// settingsBody requires both fields, so a typo cannot switch one off.
+type settingsBody struct {
+	ApprovedMail *bool `json:"approved_mail"`
+	Reminders    *bool `json:"reminders"`
+}
+
+func (b *settingsBody) Validate() error {
+	if b.ApprovedMail == nil {
+		return domain.Invalid("field_required", "approved_mail", "approved_mail is required (true or false)", "approved_mail ontbreekt (true of false).")
+	}
+	if b.Reminders == nil {
+		return domain.Invalid("field_required", "reminders", "reminders is required (true or false)", "reminders ontbreekt (true of false).")
+	}
+	return nil
+}
+
+func (f *Feature) handlePutSettings(s *api.Server) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a, ok := s.Actor(w, r)
+		if !ok {
+			return
+		}
+		if !portalUser(a) {
+			s.Error(w, r, errNotPortalUser)
+			return
+		}
+		body, err := httpx.Decode[settingsBody](w, r)
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		v := prefs.Settings{ApprovedMail: *body.ApprovedMail, Reminders: *body.Reminders}
+		if err := f.prefs.Set(r.Context(), a.AccountID, v); err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		httpx.WriteJSON(w, http.StatusOK, v)
+	})
+}
+
+// missingScope is the overview's scope: back office, intermediaries and
+// clients only.
+func missingScope(a domain.Actor) (account.Scope, error) {
+	sc := account.ScopeOf(a)
+	switch {
+	case a.Role == domain.RoleBackoffice && sc.Kind == account.ScopeAll,
+		a.Role == domain.RoleIntermediary && sc.Kind == account.ScopeIntermediary,
+		a.Role == domain.RoleClient && sc.Kind == account.ScopeClient:
+		return sc, nil
+	}
+	return sc, domain.Forbidden("forbidden_role", "the missing-hours overview is for the back office, intermediaries and clients",
+		"Het overzicht ontbrekende uren is er voor het backofficebureau, intermediairs en opdrachtgevers.")
+}
+
+// MissingReport is the overview's JSON.
+type MissingReport struct {
+	Weeks     []ts.ISOWeek    `json:"weeks"`
+	Rows      []MissingRow    `json:"rows"`
+	PerClient []ClientMissing `json:"per_client"`
+}
+
+// MissingRow is one placement-week without offered hours.
+type MissingRow struct {
+	missing.Row
+	LateHours int `json:"late_hours"`
+}
+
+// ClientMissing counts the missing weeks of one client.
+type ClientMissing struct {
+	ClientID       string `json:"client_id"`
+	ClientName     string `json:"client_name"`
+	IntermediaryID string `json:"intermediary_id"`
+	Missing        int    `json:"missing"`
+}
+
+func (f *Feature) missing(ctx context.Context, a domain.Actor, r *http.Request) (MissingReport, error) {
+	sc, err := missingScope(a)
+	if err != nil {
+		return MissingReport{}, err
+	}
+	q := r.URL.Query()
+	switch q.Get("format") {
+	case "", "json", "csv":
+	default:
+		return MissingReport{}, domain.Invalid("format_invalid", "format", "format must be json or csv", "format moet json of csv zijn.")
+	}
+	now := f.now()
+	weeks := missing.PastWeeks(now, DefaultWeeks)
+	if v := q.Get("week"); v != "" {
+		wk, err := ts.ParseISOWeek(v)
+		if err != nil || !wk.Valid() {
+			return MissingReport{}, domain.Invalid("week_invalid", "week", "week must be an ISO week such as 2026-W05", "week moet een week zijn zoals 2026-W05.")
+		}
+		weeks = []ts.ISOWeek{wk}
+	}
+	clientID := q.Get("client")
+	if len(clientID) > 200 {
+		return MissingReport{}, domain.Invalid("client_invalid", "client", "client is too long", "client is te lang.")
+	}
+	rows, err := missing.Query(ctx, f.pool, missing.Filter{Scope: sc, Weeks: weeks, ClientID: clientID}, now)
+	if err != nil {
+		return MissingReport{}, err
+	}
+	rep := MissingReport{Weeks: weeks, Rows: make([]MissingRow, len(rows)), PerClient: []ClientMissing{}}
+	for i, row := range rows {
+		rep.Rows[i] = MissingRow{Row: row, LateHours: row.LateHours()}
+		if n := len(rep.PerClient); n == 0 || rep.PerClient[n-1].ClientID != row.ClientID {
+			rep.PerClient = append(rep.PerClient, ClientMissing{ClientID: row.ClientID, ClientName: row.ClientName, IntermediaryID: row.IntermediaryID})
+		}
+		rep.PerClient[len(rep.PerClient)-1].Missing++
+	}
+	return rep, nil
+}
+
+func (f *Feature) handleMissing(s *api.Server) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("format") != "csv" {
+			s.Query(w, r, nil, func(ctx context.Context, a domain.Actor) (any, error) { return f.missing(ctx, a, r) })
+			return
+		}
+		a, ok := s.Actor(w, r)
+		if !ok {
+			return
+		}
+		rep, err := f.missing(r.Context(), a, r)
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		header := []string{"Opdrachtgever", "Intermediair", "Werknemer", "Plaatsing", "Week", "Status", "Deadline", "Uren te laat"}
+		out := make([][]string, len(rep.Rows))
+		for i, row := range rep.Rows {
+			out[i] = []string{row.ClientName, row.IntermediaryID, row.WorkerName, row.PlacementID, row.Week.String(), row.Status,
+				row.EntryDeadline.In(ts.Location()).Format("2006-01-02 15:04"), strconv.Itoa(row.LateHours)}
+		}
+		if err := httpx.WriteCSV(w, "ontbrekende-uren.csv", header, out); err != nil {
+			s.Log.ErrorContext(r.Context(), "notifyapi: unable to send the missing-hours CSV", "request_id", httpx.RequestID(r.Context()), "err", err)
+		}
+	})
+}
+
+var errBackofficeOnly = domain.Forbidden("forbidden_role", "only the back office sees mail deliveries",
+	"Alleen het backofficebureau ziet de verzending van mails.")
+
+// FailedDelivery is one mail that gave up.
+type FailedDelivery struct {
+	ID        uuid.UUID `json:"id"`
+	Recipient string    `json:"recipient"`
+	Kind      string    `json:"kind"`
+	Attempts  int       `json:"attempts"`
+	Error     string    `json:"error"`
+	QueuedAt  time.Time `json:"queued_at"`
+}
+
+func (f *Feature) handleFailed(s *api.Server) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.Query(w, r, nil, func(ctx context.Context, a domain.Actor) (any, error) {
+			if a.Role != domain.RoleBackoffice {
+				return nil, errBackofficeOnly
+			}
+			ds, err := f.mail.Failed(ctx, 200)
+			if err != nil {
+				return nil, err
+			}
+			out := make([]FailedDelivery, len(ds))
+			for i, d := range ds {
+				out[i] = FailedDelivery{ID: d.EventID, Recipient: d.Recipient, Kind: d.Kind, Attempts: d.Attempts, Error: d.LastError, QueuedAt: d.QueuedAt}
+			}
+			return map[string]any{"deliveries": out}, nil
+		})
+	})
+}
+
+func (f *Feature) handleRetry(s *api.Server) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a, ok := s.Actor(w, r)
+		if !ok {
+			return
+		}
+		if a.Role != domain.RoleBackoffice {
+			s.Error(w, r, errBackofficeOnly)
+			return
+		}
+		id, err := uuid.Parse(mux.Vars(r)["id"])
+		if err != nil {
+			s.Error(w, r, domain.ErrNotFound)
+			return
+		}
+		if err := f.mail.Retry(r.Context(), id); err != nil {
+			if errors.Is(err, mail.ErrNoSuchDelivery) {
+				err = domain.NotFound("delivery_not_found", "no failed mail with that ID", "Geen mislukte mail met dit kenmerk.")
+			}
+			s.Error(w, r, err)
+			return
+		}
+		httpx.WriteJSON(w, http.StatusAccepted, map[string]string{"id": id.String(), "status": mail.StatusPending})
+	})
+}

@@ -1,0 +1,51 @@
+package config_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"backoffice/internal/config"
+	"backoffice/notify/schedule"
+)
+
+func TestRemindersDefaultAndOverrides(t *testing.T) {
+	c, err := config.Load(nil, env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Reminders[schedule.KindApproval]; got != (schedule.Slot{Weekday: time.Wednesday, Hour: 8, Enabled: true}) {
+		t.Errorf("default approval slot %+v", got)
+	}
+	c, err = config.Load(nil, env(map[string]string{"BACKOFFICE_REMINDER_ENTRY": "di 07:30", "BACKOFFICE_REMINDER_MISSING": "off"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Reminders[schedule.KindEntry]; got != (schedule.Slot{Weekday: time.Tuesday, Hour: 7, Minute: 30, Enabled: true}) {
+		t.Errorf("entry slot %+v", got)
+	}
+	if c.Reminders[schedule.KindMissing].Enabled {
+		t.Error("missing reminder still on")
+	}
+	c, err = config.Load(nil, env(map[string]string{"BACKOFFICE_REMINDERS": "off"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, s := range c.Reminders {
+		if s.Enabled {
+			t.Errorf("%s on with BACKOFFICE_REMINDERS=off", k)
+		}
+	}
+}
+
+func TestRemindersRejectBadValuesAllAtOnce(t *testing.T) {
+	_, err := config.Load(nil, env(map[string]string{"BACKOFFICE_REMINDER_ENTRY": "monday 9", "BACKOFFICE_REMINDER_APPROVAL": "wed 25:00", "BACKOFFICE_REMINDERS": "sometimes"}))
+	if err == nil {
+		t.Fatal("no error")
+	}
+	for _, s := range []string{"BACKOFFICE_REMINDER_ENTRY", "BACKOFFICE_REMINDER_APPROVAL", "BACKOFFICE_REMINDERS"} {
+		if !strings.Contains(err.Error(), s) {
+			t.Errorf("error does not name %s: %v", s, err)
+		}
+	}
+}

@@ -1,0 +1,156 @@
+// Package missing answers "whose hours are missing?": active placements
+// (the identity read model's placements, by start and end date) × past
+// ISO weeks without an offered, approved or imported timesheet, with
+// the entry deadline and how late it is. The API's missing-hours overview
+// and the Tuesday reminder both read it. Every query takes the caller's
+// scope (domain/account.Scope), like every query of the read models.
+package missing
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"backoffice/domain/account"
+	"backoffice/domain/timesheet"
+)
+
+// Querier is a pgx.Tx, *pgxpool.Pool or *pgx.Conn.
+type Querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+// MaxWeeks bounds the weeks of one query.
+const MaxWeeks = 26
+
+// Filter selects rows. Weeks are required (1..MaxWeeks); ClientID is optional.
+type Filter struct {
+	Scope    account.Scope
+	Weeks    []timesheet.ISOWeek
+	ClientID string
+}
+
+// Row is one placement-week whose hours have not been offered.
+type Row struct {
+	PlacementID    string            `json:"placement_id"`
+	Week           timesheet.ISOWeek `json:"week"`
+	WorkerID       string            `json:"worker_id"`
+	WorkerName     string            `json:"worker_name"`
+	ClientID       string            `json:"client_id"`
+	ClientName     string            `json:"client_name"`
+	IntermediaryID string            `json:"intermediary_id"`
+	// Status is "missing" (nothing entered), "open" or "rejected".
+	Status string `json:"status"`
+	// EnteredBy is who enters the hours (worker or client), from the
+	// client's agreement in force that week; empty when there is none.
+	EnteredBy     string    `json:"entered_by"`
+	EntryDeadline time.Time `json:"entry_deadline"`
+	// LateBy is how long past the entry deadline now is, 0 before it.
+	LateBy time.Duration `json:"-"`
+}
+
+// LateHours is LateBy in whole hours, for the API and CSV.
+func (r Row) LateHours() int { return int(r.LateBy / time.Hour) }
+
+// ErrBadFilter is returned for an empty or too long list of weeks.
+var ErrBadFilter = errors.New("missing: between 1 and 26 weeks must be asked for")
+
+// Query returns the missing placement-weeks in scope, ordered by client,
+// week and placement. A scope of kind ScopeNone (or a worker) sees nothing
+// of others: a worker sees only their own placements.
+func Query(ctx context.Context, q Querier, f Filter, now time.Time) ([]Row, error) {
+	if len(f.Weeks) == 0 || len(f.Weeks) > MaxWeeks {
+		return nil, ErrBadFilter
+	}
+	var scopeCond string
+	switch f.Scope.Kind {
+	case account.ScopeAll:
+		scopeCond = "$5::text IS NOT NULL" // every row; $5 keeps the parameter count fixed
+	case account.ScopeIntermediary:
+		scopeCond = "p.intermediary_id = $5"
+	case account.ScopeClient:
+		scopeCond = "p.client_id = $5"
+	case account.ScopeWorker:
+		scopeCond = "p.worker_id = $5"
+	default:
+		return nil, nil
+	}
+	// The same scope on the timesheets (their rows carry the placement's
+	// tenants): it lets the planner read only the scope's index range.
+	tScope := strings.ReplaceAll(scopeCond, "p.", "t.")
+	years, nums, starts := make([]int32, len(f.Weeks)), make([]int32, len(f.Weeks)), make([]string, len(f.Weeks))
+	for i, w := range f.Weeks {
+		years[i], nums[i], starts[i] = int32(w.Year), int32(w.Week), w.Start().String()
+	}
+	// First the missing placement-weeks, then names and the agreement only
+	// for those (most placement-weeks are offered). Two cheap parts: weeks
+	// with no timesheet at all (an anti-join answered from the
+	// (week_start, placement_id) index alone), and timesheets still open or
+	// rejected (the small partial index ts_timesheets_to_enter).
+	rows, err := q.Query(ctx, `
+		WITH wk AS (SELECT * FROM unnest($1::int[], $2::int[], $3::date[]) AS wk(y, n, start)),
+		m AS (
+			SELECT p.placement_id, wk.y, wk.n, wk.start, p.worker_id, p.client_id, p.intermediary_id, 'missing' AS status
+			FROM wk JOIN placements p ON p.start_date <= wk.start + 6 AND (p.end_date IS NULL OR p.end_date >= wk.start)
+			WHERE NOT EXISTS (SELECT 1 FROM ts_timesheets t WHERE t.week_start = wk.start AND t.placement_id = p.placement_id
+			                  AND t.week_start = ANY($3::date[]) AND `+tScope+`)
+			  AND ($4 = '' OR p.client_id = $4)
+			  AND `+scopeCond+`
+			UNION ALL
+			SELECT p.placement_id, wk.y, wk.n, wk.start, p.worker_id, p.client_id, p.intermediary_id, t.status
+			FROM ts_timesheets t
+			JOIN wk ON wk.start = t.week_start
+			JOIN placements p ON p.placement_id = t.placement_id
+			WHERE t.status IN ('open', 'rejected') AND t.entered_by IN ('worker', 'client', '')
+			  AND t.week_start = ANY($3::date[]) AND `+tScope+`
+			  AND p.start_date <= wk.start + 6 AND (p.end_date IS NULL OR p.end_date >= wk.start)
+			  AND ($4 = '' OR p.client_id = $4)
+			  AND `+scopeCond+`
+		)
+		SELECT m.placement_id, m.y, m.n, m.worker_id, coalesce(w.full_name, ''), m.client_id, coalesce(c.name, ''),
+		       m.intermediary_id, m.status,
+		       coalesce((SELECT a.agreement->>'entered_by' FROM client_agreements a
+		                 WHERE a.client_id = m.client_id AND a.effective_from <= m.start + 6
+		                 ORDER BY a.effective_from DESC LIMIT 1), '')
+		FROM m
+		LEFT JOIN workers w ON w.worker_id = m.worker_id
+		LEFT JOIN clients c ON c.client_id = m.client_id
+		ORDER BY m.client_id, m.start, m.placement_id`,
+		// Exec mode: planned for these weeks and this scope every time; a
+		// cached generic plan cannot see which index range is small.
+		pgx.QueryExecModeExec, years, nums, starts, f.ClientID, f.Scope.ID)
+	if err != nil {
+		return nil, fmt.Errorf("missing: unable to query missing hours: %w", err)
+	}
+	var out []Row
+	var r Row
+	var y, n int32
+	_, err = pgx.ForEachRow(rows, []any{&r.PlacementID, &y, &n, &r.WorkerID, &r.WorkerName, &r.ClientID, &r.ClientName,
+		&r.IntermediaryID, &r.Status, &r.EnteredBy}, func() error {
+		r.Week = timesheet.ISOWeek{Year: int(y), Week: int(n)}
+		r.EntryDeadline = timesheet.EntryDeadline(r.Week)
+		r.LateBy = max(0, now.Sub(r.EntryDeadline))
+		out = append(out, r)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("missing: unable to query missing hours: %w", err)
+	}
+	return out, nil
+}
+
+// PastWeeks are the n ISO weeks before the week of now (Europe/Amsterdam),
+// newest first.
+func PastWeeks(now time.Time, n int) []timesheet.ISOWeek {
+	w := timesheet.WeekOf(timesheet.DateOf(now.In(timesheet.Location())))
+	out := make([]timesheet.ISOWeek, 0, n)
+	for range n {
+		w = w.Prev()
+		out = append(out, w)
+	}
+	return out
+}

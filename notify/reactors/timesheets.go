@@ -1,0 +1,253 @@
+// Package reactors holds the side-effect projectors of notify/: they turn
+// timesheet events into mails. Like every projector they run once per
+// cluster (advisory lock) and commit their effect with the checkpoint; the
+// mail itself goes through the delivery queue (notify/mail.Dispatcher).
+package reactors
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"backoffice/domain"
+	"backoffice/domain/timesheet"
+	"backoffice/eventstore"
+	"backoffice/notify/audience"
+	"backoffice/notify/mail"
+)
+
+// TimesheetMailerName is the projector name of TimesheetMailer.
+//
+// WARNING: stored as checkpoint key; never rename (a renamed projector
+// re-reads the whole log; notify_event_mails keeps it from mailing twice,
+// and MaxAge from mailing about old events).
+const TimesheetMailerName = "notify.timesheet_mail"
+
+// DefaultMaxAge is how old an event may be and still be mailed about.
+const DefaultMaxAge = 72 * time.Hour
+
+// TimesheetMailerConfig configures the mailer. Store, Mail are required.
+type TimesheetMailerConfig struct {
+	Store eventstore.Store
+	Mail  *mail.Dispatcher
+	Links audience.Links
+	// MaxAge: events recorded longer ago are marked handled without a mail,
+	// so deploying the mailer on an old log, or rebuilding it, does not
+	// flood anyone with history. Default DefaultMaxAge.
+	MaxAge time.Duration
+	Now    func() time.Time
+	Log    *slog.Logger
+}
+
+// TimesheetMailer mails the workflow's turns:
+//   - offered, and a step approved with a next step: the next party in the
+//     approval chain ("Er staat een urenbriefje voor u klaar");
+//   - rejected: whoever enters the hours, with the reason;
+//   - finally approved: whoever entered them, unless they switched it off.
+//
+// At least once and never twice: the handled event ID is stored in
+// notify_event_mails in the projector's transaction, and each recipient's
+// delivery is keyed by (event ID, account ID). Reset empties nothing.
+type TimesheetMailer struct{ cfg TimesheetMailerConfig }
+
+// NewTimesheetMailer checks the config and fills in defaults.
+func NewTimesheetMailer(cfg TimesheetMailerConfig) (*TimesheetMailer, error) {
+	if cfg.Store == nil || cfg.Mail == nil {
+		return nil, errors.New("notify/reactors: TimesheetMailer needs a Store and a Mail dispatcher")
+	}
+	if cfg.MaxAge <= 0 {
+		cfg.MaxAge = DefaultMaxAge
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	return &TimesheetMailer{cfg: cfg}, nil
+}
+
+// Name implements projections.Projector.
+func (m *TimesheetMailer) Name() string { return TimesheetMailerName }
+
+// Handles implements projections.Projector.
+func (m *TimesheetMailer) Handles(t string) bool {
+	return t == timesheet.TypeOffered || t == timesheet.TypeStepApproved ||
+		t == timesheet.TypeRejected || t == timesheet.TypeApproved
+}
+
+// Reset empties nothing: what was mailed stays mailed.
+func (m *TimesheetMailer) Reset(context.Context, pgx.Tx) error { return nil }
+
+// Handle implements projections.Projector.
+func (m *TimesheetMailer) Handle(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEvent) error {
+	// An event that cannot be mailed about (undecodable, or in a stream
+	// without its timesheet.opened) is marked handled with the reason and
+	// logged: one bad event must not hold up every later mail. Database
+	// errors do return, so the runtime retries them.
+	skipped := ""
+	ev, err := timesheet.Events.Decode(e.Type, e.Data)
+	if err != nil {
+		skipped = "undecodable"
+		m.cfg.Log.ErrorContext(ctx, "notify/reactors: event not mailed", "event_id", e.ID, "type", e.Type, "error", err)
+	}
+	if skipped == "" && !e.Created.IsZero() && m.cfg.Now().Sub(e.Created) > m.cfg.MaxAge {
+		skipped = "stale"
+	}
+	tag, err := tx.Exec(ctx, `INSERT INTO notify_event_mails (event_id, event_type, recipients, skipped, handled_at)
+		VALUES ($1, $2, 0, $3, $4) ON CONFLICT (event_id) DO NOTHING`, e.ID, e.Type, skipped, m.cfg.Now())
+	if err != nil {
+		return fmt.Errorf("notify/reactors: unable to record event %s: %w", e.ID, err)
+	}
+	if tag.RowsAffected() == 0 || skipped != "" {
+		return nil // handled before (a replay or rebuild), or too old to mail about
+	}
+	opened, err := m.opened(ctx, e.Stream)
+	if errors.Is(err, errNoOpened) {
+		m.cfg.Log.ErrorContext(ctx, "notify/reactors: event not mailed", "event_id", e.ID, "type", e.Type, "error", err)
+		_, err = tx.Exec(ctx, `UPDATE notify_event_mails SET skipped = 'no_opened' WHERE event_id = $1`, e.ID)
+		if err != nil {
+			return fmt.Errorf("notify/reactors: unable to record event %s: %w", e.ID, err)
+		}
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	sent := 0
+	switch ev := ev.(type) {
+	case *timesheet.Offered:
+		sent, err = m.offered(ctx, tx, e, opened, ev.Next)
+	case *timesheet.StepApproved:
+		if ev.Next != "" {
+			sent, err = m.offered(ctx, tx, e, opened, ev.Next)
+		}
+	case *timesheet.Rejected:
+		sent, err = m.toEnterer(ctx, tx, e, opened, func(r audience.Recipient, ref mail.TimesheetRef) (mail.Message, bool) {
+			return mail.TimesheetRejectedMail(r.Language, r.Email, r.Name, ref, audience.PartyName(r.Language, ev.By), ev.Reason), true
+		})
+	case *timesheet.Approved:
+		sent, err = m.toEnterer(ctx, tx, e, opened, func(r audience.Recipient, ref mail.TimesheetRef) (mail.Message, bool) {
+			return mail.TimesheetApprovedMail(r.Language, r.Email, r.Name, ref), r.ApprovedMail
+		})
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `UPDATE notify_event_mails SET recipients = $2 WHERE event_id = $1`, e.ID, sent); err != nil {
+		return fmt.Errorf("notify/reactors: unable to record event %s: %w", e.ID, err)
+	}
+	if sent > 0 {
+		m.cfg.Mail.Kick()
+	}
+	return nil
+}
+
+var errNoOpened = errors.New("notify/reactors: no timesheet.opened at the start of the stream")
+
+// opened reads the timesheet stream's first event: it names the placement,
+// week, tenants and who enters the hours.
+func (m *TimesheetMailer) opened(ctx context.Context, stream string) (*timesheet.Opened, error) {
+	evs, err := m.cfg.Store.ReadStream(ctx, stream, eventstore.ReadStreamOptions{Max: 1})
+	if errors.Is(err, eventstore.ErrStreamNotFound) || (err == nil && len(evs) == 0) {
+		return nil, fmt.Errorf("%w: %s is empty", errNoOpened, stream)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("notify/reactors: unable to read %s: %w", stream, err)
+	}
+	ev, err := timesheet.Events.Decode(evs[0].Type, evs[0].Data)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s@0: %v", errNoOpened, stream, err)
+	}
+	o, ok := ev.(*timesheet.Opened)
+	if !ok {
+		return nil, fmt.Errorf("%w: %s starts with %s", errNoOpened, stream, evs[0].Type)
+	}
+	return o, nil
+}
+
+// tenants of a timesheet; the read model fills in what old Opened events lack.
+func tenants(ctx context.Context, tx pgx.Tx, o *timesheet.Opened) (audience.Tenants, error) {
+	t := audience.Tenants{WorkerID: o.WorkerID, ClientID: o.ClientID, IntermediaryID: o.IntermediaryID}
+	if t.WorkerID != "" && t.ClientID != "" && t.IntermediaryID != "" {
+		return t, nil
+	}
+	err := tx.QueryRow(ctx, `SELECT worker_id, client_id, intermediary_id FROM placements WHERE placement_id = $1`, o.PlacementID).
+		Scan(&t.WorkerID, &t.ClientID, &t.IntermediaryID)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return t, fmt.Errorf("notify/reactors: unable to read placement %s: %w", o.PlacementID, err)
+	}
+	return t, nil
+}
+
+func (m *TimesheetMailer) ref(ctx context.Context, tx pgx.Tx, o *timesheet.Opened, t audience.Tenants) (mail.TimesheetRef, error) {
+	var worker string
+	err := tx.QueryRow(ctx, `SELECT full_name FROM workers WHERE worker_id = $1`, t.WorkerID).Scan(&worker)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return mail.TimesheetRef{}, fmt.Errorf("notify/reactors: unable to read worker %s: %w", t.WorkerID, err)
+	}
+	if worker == "" {
+		worker = o.PlacementID
+	}
+	return mail.TimesheetRef{Worker: worker, Week: o.Week.String(), Link: m.cfg.Links.Timesheet(o.PlacementID, o.Week)}, nil
+}
+
+func (m *TimesheetMailer) offered(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEvent, o *timesheet.Opened, next domain.Role) (int, error) {
+	t, err := tenants(ctx, tx, o)
+	if err != nil {
+		return 0, err
+	}
+	ref, err := m.ref(ctx, tx, o, t)
+	if err != nil {
+		return 0, err
+	}
+	rs, err := audience.Of(ctx, tx, next, t)
+	if err != nil {
+		return 0, err
+	}
+	for _, r := range rs {
+		msg := mail.TimesheetOfferedMail(r.Language, r.Email, r.Name, ref, timesheet.ApprovalDeadline(o.Week))
+		if err := m.cfg.Mail.Enqueue(ctx, tx, DeliveryID(e.ID, r.AccountID), msg); err != nil {
+			return 0, err
+		}
+	}
+	return len(rs), nil
+}
+
+func (m *TimesheetMailer) toEnterer(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEvent, o *timesheet.Opened,
+	build func(audience.Recipient, mail.TimesheetRef) (mail.Message, bool)) (int, error) {
+	t, err := tenants(ctx, tx, o)
+	if err != nil {
+		return 0, err
+	}
+	ref, err := m.ref(ctx, tx, o, t)
+	if err != nil {
+		return 0, err
+	}
+	rs, err := audience.Of(ctx, tx, o.EnteredBy, t)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, r := range rs {
+		msg, ok := build(r, ref)
+		if !ok {
+			continue // switched off by the user
+		}
+		if err := m.cfg.Mail.Enqueue(ctx, tx, DeliveryID(e.ID, r.AccountID), msg); err != nil {
+			return 0, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// DeliveryID keys one recipient's mail about one event.
+func DeliveryID(eventID uuid.UUID, accountID string) uuid.UUID {
+	return uuid.NewSHA1(eventID, []byte(accountID))
+}

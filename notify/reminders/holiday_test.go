@@ -1,0 +1,53 @@
+package reminders_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"backoffice/domain/timesheet"
+	"backoffice/internal/notifytest"
+	"backoffice/notify/mail/mailtest"
+)
+
+// TestEasterMondayMovesTheMondayReminder: on Tweede Paasdag 2026 (6 April)
+// nothing goes out; on Tuesday 09:00 the Monday reminder and the Tuesday
+// reminder both do.
+func TestEasterMondayMovesTheMondayReminder(t *testing.T) {
+	cs := newDB(t)
+	srv := mailtest.New(t)
+	ams := timesheet.Location()
+	c := &clock{now: time.Date(2026, 4, 6, 9, 30, 0, 0, ams)}
+	rt := newRuntime(t, cs, srv, c)
+	ctx := context.Background()
+	notifytest.Seed(t, ctx, rt.pool)
+	byKind := func() map[string]int {
+		out := map[string]int{}
+		rows, err := rt.pool.Query(ctx, `SELECT kind, count(*) FROM notify_reminders GROUP BY kind`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var k string
+			var n int
+			if err := rows.Scan(&k, &n); err != nil {
+				t.Fatal(err)
+			}
+			out[k] = n
+		}
+		return out
+	}
+	if n, err := rt.runner.Tick(ctx); err != nil || n != 0 {
+		t.Fatalf("Easter Monday 09:30: %d reminders, %v", n, err)
+	}
+	c.Set(time.Date(2026, 4, 7, 9, 0, 0, 0, ams))
+	if _, err := rt.runner.Tick(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// 2026-W14 has no timesheets: p1, p2 (workers enter), p3, p4, p6 (c2 enters).
+	got := byKind()
+	if got["reminder_entry"] != 3 || got["reminder_missing"] != 4 || len(got) != 2 {
+		t.Errorf("reminders by kind %v, want entry 3 (acc-w1, acc-w2, acc-c2) and missing 4", got)
+	}
+}
