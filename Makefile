@@ -14,7 +14,7 @@ SCREENSHOTS ?= $(CURDIR)/test-artifacts/screenshots
 
 ENSURE := bash internal/tools/ensure.sh
 
-.PHONY: run test bench vet fmt lint ensure-postgres ensure-chromium
+.PHONY: run test bench bench-load vet fmt lint ensure-postgres ensure-chromium
 
 run: ensure-postgres
 	$(GO) run ./cmd/backoffice serve
@@ -26,6 +26,13 @@ test: ensure-postgres ensure-chromium
 
 bench: ensure-postgres
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) -benchmem -timeout 30m ./...
+
+# One command on the path a real request takes, in process: the whole
+# application with every projector, a real login, Idempotency-Keys, fsync on;
+# commands/s, p50/p99, visibility lag, PostgreSQL transactions and WAL per
+# command (docs/BENCHMARKS.md §9).
+bench-load: ensure-postgres
+	$(GO) test ./internal/app/ -run '^$$' -bench BenchmarkCommandPath -benchtime 300x -timeout 20m
 
 vet:
 	$(GO) vet ./...

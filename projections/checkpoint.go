@@ -24,9 +24,14 @@ CREATE TABLE IF NOT EXISTS projection_checkpoints (
 	updated_at  timestamptz NOT NULL DEFAULT now()
 )`
 
+// failureSQL adds the failure record: the event a projector stopped on and
+// why, written when it fails and cleared by its next commit, so an operator
+// sees it from any process (`projections status`).
+const failureSQL = `ALTER TABLE projection_checkpoints ADD COLUMN IF NOT EXISTS failure jsonb`
+
 // Migrate creates the checkpoint table if it does not exist.
 func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
-	if _, err := pool.Exec(ctx, CheckpointsSQL); err != nil {
+	if _, err := pool.Exec(ctx, CheckpointsSQL+"; "+failureSQL); err != nil {
 		return fmt.Errorf("projections: unable to create projection_checkpoints: %w", err)
 	}
 	return nil
@@ -80,7 +85,7 @@ func moveCheckpoint(ctx context.Context, q querier, name string, prev, next even
 	if err != nil {
 		return err
 	}
-	tag, err := q.Exec(ctx, `UPDATE projection_checkpoints SET commit_pos = $2, prepare_pos = $3, updated_at = now()
+	tag, err := q.Exec(ctx, `UPDATE projection_checkpoints SET commit_pos = $2, prepare_pos = $3, updated_at = now(), failure = NULL
 		WHERE name = $1 AND commit_pos = $4 AND prepare_pos = $5`, name, nc, np, pc, pp)
 	if err != nil {
 		return fmt.Errorf("projections: unable to store checkpoint of %s: %w", name, err)
@@ -97,7 +102,7 @@ func setCheckpoint(ctx context.Context, q querier, name string, p eventstore.Pos
 		return err
 	}
 	_, err = q.Exec(ctx, `INSERT INTO projection_checkpoints (name, commit_pos, prepare_pos) VALUES ($1, $2, $3)
-		ON CONFLICT (name) DO UPDATE SET commit_pos = $2, prepare_pos = $3, updated_at = now()`, name, c, pr)
+		ON CONFLICT (name) DO UPDATE SET commit_pos = $2, prepare_pos = $3, updated_at = now(), failure = NULL`, name, c, pr)
 	if err != nil {
 		return fmt.Errorf("projections: unable to reset checkpoint of %s: %w", name, err)
 	}
@@ -125,5 +130,65 @@ func readCheckpoints(ctx context.Context, pool *pgxpool.Pool, names []string) (m
 	return out, nil
 }
 
+// readFailures returns the stored failure records of the named projectors
+// (only those that have one).
+func readFailures(ctx context.Context, pool *pgxpool.Pool, names []string) (map[string]*EventFailure, error) {
+	rows, err := pool.Query(ctx, `SELECT name, failure FROM projection_checkpoints WHERE name = ANY($1) AND failure IS NOT NULL`, names)
+	if err != nil {
+		return nil, fmt.Errorf("projections: unable to read failures: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]*EventFailure{}
+	for rows.Next() {
+		var n string
+		var f EventFailure
+		if err := rows.Scan(&n, &f); err != nil {
+			return nil, fmt.Errorf("projections: unable to read failures: %w", err)
+		}
+		out[n] = &f
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("projections: unable to read failures: %w", err)
+	}
+	return out, nil
+}
+
+// storeFailure records the event a projector stopped on (outside any batch,
+// which was rolled back).
+func storeFailure(ctx context.Context, q querier, name string, f *EventFailure) error {
+	if _, err := q.Exec(ctx, `UPDATE projection_checkpoints SET failure = $2 WHERE name = $1`, name, f); err != nil {
+		return fmt.Errorf("projections: unable to record the failure of %s: %w", name, err)
+	}
+	return nil
+}
+
 // lockKey is the advisory-lock key of a projector (one bigint, hashed in SQL).
 const tryLockSQL = `SELECT pg_try_advisory_lock(hashtextextended('backoffice.projection:' || $1, 0))`
+
+// writtenTables adds the tables this transaction wrote to (the projector's
+// read model; the checkpoint is written after) to tables.
+func writtenTables(ctx context.Context, tx pgx.Tx, tables map[string]bool) error {
+	rows, err := tx.Query(ctx, `SELECT format('%I.%I', schemaname, relname) FROM pg_stat_xact_user_tables
+		WHERE n_tup_ins + n_tup_upd + n_tup_del > 0 AND relname <> 'projection_checkpoints'`)
+	if err != nil {
+		return fmt.Errorf("projections: unable to list written tables: %w", err)
+	}
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return fmt.Errorf("projections: unable to list written tables: %w", err)
+	}
+	for _, n := range names {
+		tables[n] = true
+	}
+	return nil
+}
+
+// analyze refreshes the planner statistics of tables.
+func analyze(ctx context.Context, conn *pgx.Conn, tables map[string]bool) error {
+	for t := range tables {
+		if _, err := conn.Exec(ctx, "ANALYZE "+t); err != nil {
+			return fmt.Errorf("unable to analyze %s: %w", t, err)
+		}
+	}
+	return nil
+}

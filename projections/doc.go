@@ -45,19 +45,29 @@
 // Watermill's universal Pub/Sub suite. A message's context tells whether the
 // next event was already read and waiting (eventsub.MoreReady).
 //
-// Router. Runtime.Run starts one Watermill router. Each projector has a
-// supervisor goroutine; while this process holds the projector's advisory
-// lock it adds a router handler named after the projector, subscribed to
-// "$all" from the projector's checkpoint.
+// Router and fan-out. Runtime.Run starts one Watermill router with one
+// handler, "projections.all", subscribed to "$all" through eventsub: the
+// process reads and decodes the log once, whatever the number of
+// projectors, and the handler hands each event to every projector this
+// process leads (a buffered feed per projector; a projector whose feed is
+// full is dropped from it and catches up from the log on its own, so a slow
+// or hung projector never holds the others up). Each projector has a supervisor goroutine; while this process holds
+// the projector's advisory lock it catches up from its own checkpoint with
+// ReadAll pages, then joins the feed (reading from the store whatever the
+// feed passed meanwhile) and goes on live.
 //
-// Batches and exactly-once effect. The handler collects events and commits
-// them in one transaction together with the new checkpoint when the batch is
-// full (Config.BatchSize) or when no further event is waiting: live traffic
-// gives one small transaction per burst, with no timers. A projector that
+// Batches and exactly-once effect. Each projector collects events and
+// commits them in one transaction together with its new checkpoint when the
+// batch is full (Config.BatchSize) or when no further event is waiting: live
+// traffic gives one small transaction per burst, with no timers. A batch
+// with no event the projector handles is not committed (lazy checkpoint):
+// the stored checkpoint is moved at most every Config.LazyCheckpoint or
+// Config.LazyCheckpointEvents events; after a crash those events are read
+// again and skipped, so nothing is lost or applied twice, and WaitFor in this
+// process sees the projector at the last event it read. A projector that
 // starts behind first catches up by reading the log in pages of
 // Config.CatchUpBatchSize events, one transaction (rows and checkpoint) per
-// page, and only then attaches its router handler. The handler acks each message before its batch commits; that is
-// safe because the checkpoint row, not the ack, is where a projector resumes:
+// page. The checkpoint row, not the feed, is where a projector resumes:
 // after a crash, a cancel or a failure, the next run starts after the stored
 // checkpoint, and the uncommitted events are delivered again. The checkpoint
 // update is a compare-and-set on the previous value (ErrCheckpointMoved), so
@@ -75,17 +85,32 @@
 // stopped, the projector is reported failed (Status, Ready for /readyz,
 // an error log with the event and the retry delay) and restarted from its
 // checkpoint with exponential back-off (Config.RetryMin..RetryMax). It stays
-// failed until a batch commits again. Other projectors keep running.
+// failed until a batch commits again. Other projectors keep running, and
+// appends do not depend on any projector.
+//
+// When the projector's own code failed, the runtime isolates the event: it
+// applies the batch again one event at a time (each under a savepoint;
+// a per-event projector's failing event is known and not run again),
+// commits the events before the failing one with the checkpoint right after
+// them, and stores an EventFailure (position, ID, type, stream, revision,
+// reason; never the event's data) in projection_checkpoints.failure, which
+// the next commit clears. Status reports it from any process, so
+// `backoffice projections status` and /readyz name the event and the reason.
 //
 // Rebuild resets the read model and its checkpoint in one transaction and
 // replays the log in batches (ReadAll pages) under the lock, then the live
-// handler resumes. In a process without Run it takes the lock itself; when
+// feed resumes. Progress is estimated from positions (no counting pass), and
+// the tables the projector writes are ANALYZEd as they grow (after the first
+// batch, then each time the events applied doubled), so that lookups after
+// the TRUNCATE of a reset use their indexes instead of sequential scans. In a process without Run it takes the lock itself; when
 // another process runs the projector it returns ErrLockedElsewhere.
 //
 // Read-your-writes. WaitFor follows projectors running in this process in
 // memory (each commit wakes the waiters) and others through the checkpoint
 // table with a growing poll interval; it is bounded by Config.WaitTimeout
-// and returns a *WaitTimeoutError (errors.Is ErrWaitTimeout).
+// and returns a *WaitTimeoutError (errors.Is ErrWaitTimeout). A projector
+// of this process stuck on an event (failing on it for Config.StuckAfter)
+// is not waited for past that event: the error names it at once.
 //
 // Lag. Positions are pairs without arithmetic, so Status counts the events
 // after the checkpoint with ReadAll pages, capped at Config.LagCap; the

@@ -19,7 +19,10 @@ import (
 	"backoffice/projections"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+func TestMain(m *testing.M) {
+	pgtest.DurableForBenchmarks() // benchmark figures with fsync on
+	pgtest.Main(m)
+}
 
 const sumsSQL = `CREATE TABLE sums (stream text PRIMARY KEY, total bigint NOT NULL, n bigint NOT NULL, last_rev bigint NOT NULL)`
 
@@ -73,8 +76,16 @@ func appendEvents(t testing.TB, store eventstore.Store, n, streams int, offset i
 // of order, duplicated or skipped (revisions must follow each other, the
 // ignored events included).
 type sums struct {
-	name string
-	hook func(ctx context.Context, e eventstore.RecordedEvent) error
+	name  string
+	table string // default sums
+	hook  func(ctx context.Context, e eventstore.RecordedEvent) error
+}
+
+func (p *sums) tableName() string {
+	if p.table == "" {
+		return "sums"
+	}
+	return p.table
 }
 
 func (p *sums) Name() string {
@@ -100,10 +111,10 @@ func (p *sums) Handle(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEvent
 		d.N = 0
 	}
 	if e.Revision == 0 {
-		_, err := tx.Exec(ctx, `INSERT INTO sums VALUES ($1, $2, 1, 0)`, e.Stream, d.N)
+		_, err := tx.Exec(ctx, `INSERT INTO `+p.tableName()+` VALUES ($1, $2, 1, 0)`, e.Stream, d.N)
 		return err
 	}
-	tag, err := tx.Exec(ctx, `UPDATE sums SET total = total + $2, n = n + 1, last_rev = $3 WHERE stream = $1 AND last_rev = $3 - 1`,
+	tag, err := tx.Exec(ctx, `UPDATE `+p.tableName()+` SET total = total + $2, n = n + 1, last_rev = $3 WHERE stream = $1 AND last_rev = $3 - 1`,
 		e.Stream, d.N, int64(e.Revision))
 	if err != nil {
 		return err
@@ -115,7 +126,7 @@ func (p *sums) Handle(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEvent
 }
 
 func (p *sums) Reset(ctx context.Context, tx pgx.Tx) error {
-	_, err := tx.Exec(ctx, `TRUNCATE sums`)
+	_, err := tx.Exec(ctx, `TRUNCATE `+p.tableName())
 	return err
 }
 
@@ -123,7 +134,12 @@ type sumRow struct{ Total, N, LastRev int64 }
 
 func readSums(t testing.TB, pool *pgxpool.Pool) map[string]sumRow {
 	t.Helper()
-	rows, err := pool.Query(context.Background(), `SELECT stream, total, n, last_rev FROM sums`)
+	return readSumsIn(t, pool, "sums")
+}
+
+func readSumsIn(t testing.TB, pool *pgxpool.Pool, table string) map[string]sumRow {
+	t.Helper()
+	rows, err := pool.Query(context.Background(), `SELECT stream, total, n, last_rev FROM `+table)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +188,12 @@ func expectedSums(t testing.TB, store eventstore.Store) map[string]sumRow {
 
 func assertSums(t testing.TB, pool *pgxpool.Pool, store eventstore.Store) {
 	t.Helper()
-	got, want := readSums(t, pool), expectedSums(t, store)
+	assertSumsIn(t, pool, store, "sums")
+}
+
+func assertSumsIn(t testing.TB, pool *pgxpool.Pool, store eventstore.Store, table string) {
+	t.Helper()
+	got, want := readSumsIn(t, pool, table), expectedSums(t, store)
 	if !maps.Equal(got, want) {
 		t.Fatalf("read model differs from the log:\n got %v\nwant %v", got, want)
 	}

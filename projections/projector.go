@@ -38,3 +38,12 @@ type BatchProjector interface {
 	Projector
 	HandleBatch(ctx context.Context, tx pgx.Tx, events []eventstore.RecordedEvent) error
 }
+
+// TypedProjector is an optional extension: a projector that handles a few
+// event types lists them, and catch-up and rebuild then read only those
+// from a store that filters in the database (eventstore.TypeFilteredReader).
+// Handles must agree with the list.
+type TypedProjector interface {
+	Projector
+	EventTypes() []string
+}

@@ -57,6 +57,21 @@ type Config struct {
 	// LagInterval is how often the lag metric is refreshed while Run
 	// runs (default 15s).
 	LagInterval time.Duration
+	// LazyCheckpoint and LazyCheckpointEvents bound how long a projector
+	// whose live batches hold no event it handles leaves its stored
+	// checkpoint behind (defaults 1s and 10000 events). Nothing is lost
+	// meanwhile: after a crash it reads those events again and skips them.
+	// In this process WaitFor sees the projector at the last event read;
+	// another process's WaitFor sees the stored checkpoint, so it may wait
+	// up to LazyCheckpoint for an event the projector does not handle.
+	LazyCheckpoint       time.Duration
+	LazyCheckpointEvents int
+	// StuckAfter: a projector failing on the same event for this long is
+	// stuck; WaitFor no longer waits for it past that event and answers at
+	// once with a *WaitTimeoutError naming it, so that a page after a
+	// command does not wait WaitTimeout for a read model that cannot move
+	// (default 10s).
+	StuckAfter time.Duration
 }
 
 // Validate reports every problem of the configuration.
@@ -108,6 +123,11 @@ func (c *Config) setDefaults() {
 	if c.LagCap == 0 {
 		c.LagCap = 10000
 	}
+	if c.LazyCheckpointEvents <= 0 {
+		c.LazyCheckpointEvents = 10000
+	}
+	def(&c.LazyCheckpoint, time.Second)
+	def(&c.StuckAfter, 10*time.Second)
 	def(&c.LockRetry, 2*time.Second)
 	def(&c.LockCheck, 5*time.Second)
 	def(&c.RetryMin, time.Second)
@@ -203,10 +223,23 @@ func (r *Runtime) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	// The router closes itself once all its handlers stopped; a projector
-	// handler stops on every failure, lock loss or standby, so keep one
+	// The router closes itself once all its handlers stopped: keep one
 	// handler that never stops.
 	router.AddConsumerHandler("projections.keepalive", "keepalive", idleSubscriber{}, func(*message.Message) error { return nil })
+	// One reader of $all for every projector of this process.
+	from, err := r.hubStart(ctx)
+	if err != nil {
+		return nil // ctx ended
+	}
+	hb := newHub(from)
+	sub, err := eventsub.NewSubscriber(r.cfg.Store, eventsub.SubscriberConfig{
+		From:   func(context.Context, string) (eventstore.Position, error) { return from, nil },
+		Logger: router.Logger(),
+	})
+	if err != nil {
+		return err
+	}
+	hubHandler := router.AddConsumerHandler("projections.all", eventstore.AllStream, sub, hb.handle)
 	routerCtx, stopRouter := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopRouter()
 	routerDone := make(chan error, 1)
@@ -222,7 +255,7 @@ func (r *Runtime) Run(ctx context.Context) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w.supervise(ctx, router, routerCtx)
+			w.supervise(ctx, hb, hubHandler.Stopped())
 		}()
 	}
 	wg.Add(1)
@@ -347,13 +380,16 @@ type worker struct {
 	log     *slog.Logger
 	rebuild chan rebuildReq
 
-	mu         sync.Mutex
-	state      State
-	local      bool // holds the lock
-	checkpoint eventstore.Position
-	lastErr    error
-	failures   int
-	since      time.Time
+	mu           sync.Mutex
+	state        State
+	local        bool // holds the lock
+	checkpoint   eventstore.Position
+	lastErr      error
+	failure      *EventFailure // the event it stopped on, when known
+	failingAt    eventstore.Position
+	failingSince time.Time // first failure on the event at failingAt
+	failures     int
+	since        time.Time
 }
 
 func (w *worker) set(fn func(w *worker)) {
@@ -391,7 +427,7 @@ func (w *worker) lock(ctx context.Context, conn *pgx.Conn) (*pgx.Conn, bool, err
 // supervise is the projector's life in this process: standby until it gets
 // the lock, then run; on failure back off and retry; on lock loss go back to
 // standby.
-func (w *worker) supervise(ctx context.Context, router *message.Router, routerCtx context.Context) {
+func (w *worker) supervise(ctx context.Context, hb *hub, hubStopped <-chan struct{}) {
 	var conn *pgx.Conn
 	held := false
 	defer func() {
@@ -433,10 +469,13 @@ func (w *worker) supervise(ctx context.Context, router *message.Router, routerCt
 				continue
 			}
 			w.log.Info("projections: lock acquired, running projector here")
-			w.set(func(w *worker) { w.local = true })
+			// What this process knew of the checkpoint may be stale (a
+			// rebuild elsewhere resets it): WaitFor follows the commits
+			// from here on.
+			w.set(func(w *worker) { w.local, w.checkpoint = true, eventstore.Start })
 			w.rt.m.holder.WithLabelValues(w.name).Set(1)
 		}
-		err := w.runHolding(ctx, conn, router, routerCtx)
+		err := w.runHolding(ctx, conn, hb, hubStopped)
 		if ctx.Err() != nil {
 			return
 		}
@@ -452,8 +491,13 @@ func (w *worker) supervise(ctx context.Context, router *message.Router, routerCt
 		w.setState(StateFailed)
 		w.rt.m.failures.WithLabelValues(w.name).Inc()
 		delay := backoff(w.rt.cfg.RetryMin, w.rt.cfg.RetryMax, failures)
-		w.log.Error("projections: projector stopped; it will retry from its checkpoint",
-			"err", err, "failures", failures, "retry_in", delay)
+		attrs := []any{"err", err, "failures", failures, "retry_in", delay}
+		if ee := (*EventError)(nil); errors.As(err, &ee) {
+			// The operator's first question: which event, and why.
+			attrs = append(attrs, "event_position", ee.Position.String(), "event_id", ee.EventID,
+				"event_type", ee.Type, "stream", ee.Stream, "revision", ee.Revision)
+		}
+		w.log.Error("projections: projector stopped; it will retry from its checkpoint (other projectors and commands go on)", attrs...)
 		// Drop the session if it is broken: the lock went with it.
 		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		if perr := conn.Ping(pctx); perr != nil {
@@ -485,9 +529,10 @@ func backoff(lo, hi time.Duration, failures int) time.Duration {
 	return min(d, hi)
 }
 
-// runHolding runs the projector through the router while this process holds
-// its lock on conn. It returns nil when ctx ends, an error otherwise.
-func (w *worker) runHolding(ctx context.Context, conn *pgx.Conn, router *message.Router, routerCtx context.Context) error {
+// runHolding runs the projector while this process holds its lock on
+// conn: it catches up with ReadAll pages, then joins the hub for the live
+// log. It returns nil when ctx ends, an error otherwise.
+func (w *worker) runHolding(ctx context.Context, conn *pgx.Conn, hb *hub, hubStopped <-chan struct{}) error {
 	if err := ensureCheckpoint(ctx, conn, w.name); err != nil {
 		return err
 	}
@@ -497,7 +542,7 @@ func (w *worker) runHolding(ctx context.Context, conn *pgx.Conn, router *message
 			return err
 		}
 		if !w.rt.cfg.RouterCatchUp {
-			if cp, err = w.catchUp(ctx, conn, cp); err != nil {
+			if cp, err = w.catchUp(ctx, conn, cp, nil); err != nil {
 				return err
 			}
 		}
@@ -521,24 +566,24 @@ func (w *worker) runHolding(ctx context.Context, conn *pgx.Conn, router *message
 		// The loaded checkpoint may already be past what a WaitFor waits
 		// for, and no commit may follow to wake it: wake it now.
 		w.rt.committed()
-		run := &run{w: w, conn: conn, ctx: ctx, checkpoint: cp, last: cp, failed: make(chan error, 1)}
-		sub, err := eventsub.NewSubscriber(w.rt.cfg.Store, eventsub.SubscriberConfig{
-			From:   func(context.Context, string) (eventstore.Position, error) { return cp, nil },
-			Logger: router.Logger(),
-		})
-		if err != nil {
-			return err
+		sk, at := hb.join()
+		if cp.Before(at) {
+			// The hub has moved on since the last page: read the gap.
+			if cp, err = w.catchUp(ctx, conn, cp, &at); err != nil {
+				hb.leave(sk)
+				return err
+			}
 		}
-		h := router.AddConsumerHandler(w.name, eventstore.AllStream, sub, run.handle)
-		if err := router.RunHandlers(routerCtx); err != nil {
-			return fmt.Errorf("projections: %s: start handler: %w", w.name, err)
-		}
+		run := &run{w: w, conn: conn, ctx: ctx, sink: sk, checkpoint: cp, last: cp, committedAt: time.Now(),
+			failed: make(chan error, 1)}
+		runDone := make(chan struct{})
+		go func() {
+			defer close(runDone)
+			run.loop()
+		}()
 		stop := func() {
-			h.Stop()
-			<-h.Stopped()
-			run.mu.Lock()
-			run.dead = true
-			run.mu.Unlock()
+			hb.leave(sk)
+			<-runDone
 		}
 		check := time.NewTicker(w.rt.cfg.LockCheck)
 		restart := false
@@ -552,13 +597,20 @@ func (w *worker) runHolding(ctx context.Context, conn *pgx.Conn, router *message
 				check.Stop()
 				stop()
 				return err
-			case <-h.Stopped():
+			case <-hubStopped:
 				check.Stop()
 				stop()
 				if ctx.Err() != nil {
 					return nil
 				}
 				return fmt.Errorf("projections: %s: subscription ended", w.name)
+			case <-sk.lagged:
+				// Too far behind the feed: drop what is buffered (the log
+				// has it) and catch up from the checkpoint.
+				check.Stop()
+				stop()
+				w.log.Info("projections: fell behind the shared feed; catching up from the log")
+				restart = true
 			case <-check.C:
 				run.mu.Lock()
 				pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
@@ -584,89 +636,153 @@ func (w *worker) runHolding(ctx context.Context, conn *pgx.Conn, router *message
 	}
 }
 
-// run is one router handler's lifetime for a projector.
+// run is one live stretch of a projector fed by the hub.
 type run struct {
 	w    *worker
 	conn *pgx.Conn
 	ctx  context.Context
+	sink *sink
 
-	mu         sync.Mutex
-	dead       bool
-	checkpoint eventstore.Position // committed
-	last       eventstore.Position // last event received
-	n          int                 // events received since checkpoint
-	pending    []eventstore.RecordedEvent
-	failed     chan error
+	mu          sync.Mutex
+	checkpoint  eventstore.Position // stored
+	last        eventstore.Position // last event received
+	n           int                 // events received since checkpoint
+	pending     []eventstore.RecordedEvent
+	committedAt time.Time
+	failed      chan error
 }
 
-// handle is the router handler. It collects events and commits a batch when
-// it is full or when no further event is waiting (eventsub.MoreReady). It
-// acks before the batch commits: the checkpoint in the database, not the
-// ack, is where the projector resumes, so a crash loses nothing.
-func (r *run) handle(msg *message.Message) error {
-	e, err := eventsub.EventFromMessage(msg)
-	if err != nil {
-		return r.fail(err)
+// loop takes the hub's events until the projector leaves or fails.
+func (r *run) loop() {
+	lazy := time.NewTimer(time.Hour)
+	lazy.Stop()
+	armed := false
+	for {
+		select {
+		case <-r.sink.done:
+			lazy.Stop()
+			return
+		case it := <-r.sink.ch:
+			if err := r.handle(it.e, it.more || len(r.sink.ch) > 0); err != nil {
+				r.fail(err)
+				return
+			}
+		case <-lazy.C:
+			armed = false
+			if err := r.flushLazy(); err != nil {
+				r.fail(err)
+				return
+			}
+		}
+		r.mu.Lock()
+		idle := r.n > 0 && len(r.pending) == 0
+		r.mu.Unlock()
+		if idle && !armed {
+			lazy.Reset(r.w.rt.cfg.LazyCheckpoint)
+			armed = true
+		}
 	}
+}
+
+// handle collects events and commits a batch when it is full or when no
+// further event is waiting. A batch without any event this projector
+// handles is not committed (lazy checkpoint) unless LazyCheckpointEvents
+// events or LazyCheckpoint time have gone by since the last commit: the
+// read model already equals its state at the last event read.
+func (r *run) handle(e eventstore.RecordedEvent, more bool) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.dead {
-		return nil // a stopped run: the next run starts from the checkpoint
-	}
 	if !e.Position.After(r.last) {
-		return nil // redelivery of an event already in this run
+		return nil // before where this run started
 	}
 	if r.w.p.Handles(e.Type) {
 		r.pending = append(r.pending, e)
 	}
 	r.last = e.Position
 	r.n++
-	more := eventsub.MoreReady(msg)
-	if r.n < r.w.rt.cfg.BatchSize && more {
+	cfg := &r.w.rt.cfg
+	if r.n < cfg.BatchSize && more {
 		return nil
 	}
-	if err := r.w.apply(r.ctx, r.conn, r.checkpoint, r.last, r.n, r.pending); err != nil {
-		r.dead = true
-		return r.fail(err)
+	if len(r.pending) == 0 && r.n < cfg.LazyCheckpointEvents && time.Since(r.committedAt) < cfg.LazyCheckpoint {
+		r.w.set(func(w *worker) { w.checkpoint = r.last })
+		r.w.rt.committed()
+		if !more {
+			r.w.setState(StateRunning)
+		}
+		return nil
 	}
-	r.checkpoint, r.n, r.pending = r.last, 0, r.pending[:0]
+	return r.commit(more)
+}
+
+// commit writes the pending batch and the checkpoint; r.mu is held.
+func (r *run) commit(more bool) error {
+	if err := r.w.apply(r.ctx, r.conn, r.checkpoint, r.last, r.n, r.pending); err != nil {
+		return err
+	}
+	r.checkpoint, r.n, r.pending, r.committedAt = r.last, 0, r.pending[:0], time.Now()
 	if !more {
 		r.w.setState(StateRunning)
 	}
 	return nil
 }
 
-func (r *run) fail(err error) error {
+// flushLazy stores the checkpoint of events skipped lazily.
+func (r *run) flushLazy() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.n == 0 || len(r.pending) > 0 {
+		return nil // committed meanwhile, or a batch is being collected
+	}
+	return r.commit(false)
+}
+
+func (r *run) fail(err error) {
 	select {
 	case r.failed <- err:
 	default:
 	}
-	return err
 }
 
 // apply writes one batch and moves the checkpoint from prev to next in one
 // transaction on the lock session.
 func (w *worker) apply(ctx context.Context, conn *pgx.Conn, prev, next eventstore.Position, n int, events []eventstore.RecordedEvent) error {
+	return w.applyInspect(ctx, conn, prev, next, n, events, nil)
+}
+
+// applyInspect is apply; inspect (if not nil) runs in the transaction after
+// the projector's writes.
+func (w *worker) applyInspect(ctx context.Context, conn *pgx.Conn, prev, next eventstore.Position, n int, events []eventstore.RecordedEvent,
+	inspect func(context.Context, pgx.Tx) error) error {
 	start := time.Now()
 	err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
 		if len(events) > 0 {
 			if w.batch != nil {
 				if err := w.batch.HandleBatch(ctx, tx, events); err != nil {
-					return fmt.Errorf("projections: %s: batch of %d events after %s: %w", w.name, len(events), prev, err)
+					return &handlerError{fmt.Errorf("projections: %s: batch of %d events after %s: %w", w.name, len(events), prev, err), -1}
 				}
 			} else {
 				for i := range events {
 					e := &events[i]
 					if err := w.p.Handle(ctx, tx, *e); err != nil {
-						return fmt.Errorf("projections: %s: event %s (%s, %s@%d, position %s): %w",
-							w.name, e.ID, e.Type, e.Stream, e.Revision, e.Position, err)
+						return &handlerError{err, i}
 					}
 				}
+			}
+		}
+		if inspect != nil {
+			if err := inspect(ctx, tx); err != nil {
+				return err
 			}
 		}
 		return moveCheckpoint(ctx, tx, w.name, prev, next)
 	})
 	if err != nil {
+		var he *handlerError
+		if errors.As(err, &he) && ctx.Err() == nil {
+			// Find the one event it fails on, keep what comes before it.
+			return w.isolate(ctx, conn, prev, events, he)
+		}
 		return err
 	}
 	w.rt.m.commit.WithLabelValues(w.name).Observe(time.Since(start).Seconds())
@@ -676,6 +792,7 @@ func (w *worker) apply(ctx context.Context, conn *pgx.Conn, prev, next eventstor
 		w.checkpoint = next
 		w.failures = 0
 		w.lastErr = nil
+		w.failure = nil
 		if w.state == StateFailed {
 			w.state, w.since = StateCatchingUp, time.Now()
 		}
@@ -691,9 +808,10 @@ func (w *worker) rebuildOn(ctx context.Context, conn *pgx.Conn, progress func(do
 	w.setState(StateRebuilding)
 	defer w.setState(prevState)
 	w.log.Info("projections: rebuild started")
-	total, err := countEvents(ctx, w.rt.cfg.Store, eventstore.Start, 0)
+	// Progress is estimated from positions (no counting pass over the log).
+	head, err := w.rt.cfg.Store.HeadPosition(ctx)
 	if err != nil {
-		return err
+		return fmt.Errorf("projections: head position: %w", err)
 	}
 	if err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
 		if err := w.p.Reset(ctx, tx); err != nil {
@@ -706,33 +824,52 @@ func (w *worker) rebuildOn(ctx context.Context, conn *pgx.Conn, progress func(do
 	w.set(func(w *worker) { w.checkpoint = eventstore.Start })
 	done := 0
 	if progress != nil {
-		progress(0, total)
+		progress(0, 0)
 	}
 	prev := eventstore.Start
 	var pending []eventstore.RecordedEvent
+	// The tables the projector writes, ANALYZEd after the first batch and
+	// each time the events done doubled: after the reset's TRUNCATE the
+	// planner knows nothing of their size and would scan them sequentially.
+	grown, analyzedAt := map[string]bool{}, 0
+	pages := w.readPages(ctx, prev)
+	defer pages.stop()
 	for {
-		events, err := w.rt.cfg.Store.ReadAll(ctx, prev, w.rt.cfg.CatchUpBatchSize)
+		pg, err := pages.next(ctx)
 		if err != nil {
-			return fmt.Errorf("projections: %s: read log: %w", w.name, err)
+			return err
 		}
-		if len(events) == 0 {
+		if pg.n == 0 {
 			break
 		}
 		pending = pending[:0]
-		for _, e := range events {
+		for _, e := range pg.events {
 			if w.p.Handles(e.Type) {
 				pending = append(pending, e)
 			}
 		}
-		next := events[len(events)-1].Position
-		if err := w.apply(ctx, conn, prev, next, len(events), pending); err != nil {
+		next := pg.end
+		var inspect func(context.Context, pgx.Tx) error
+		if len(pending) > 0 && done+pg.n >= 2*analyzedAt {
+			inspect = func(ctx context.Context, tx pgx.Tx) error { return writtenTables(ctx, tx, grown) }
+		}
+		if err := w.applyInspect(ctx, conn, prev, next, pg.n, pending, inspect); err != nil {
 			return err
 		}
 		prev = next
-		done += len(events)
-		if progress != nil {
-			progress(done, max(total, done))
+		done += pg.n
+		if inspect != nil {
+			if err := analyze(ctx, conn, grown); err != nil {
+				return fmt.Errorf("projections: %s: %w", w.name, err)
+			}
+			analyzedAt = done
 		}
+		if progress != nil {
+			progress(done, estimateTotal(done, next, head))
+		}
+	}
+	if progress != nil {
+		progress(done, done)
 	}
 	w.log.Info("projections: rebuild done", "events", done)
 	return nil
@@ -742,14 +879,31 @@ func (w *worker) rebuildOn(ctx context.Context, conn *pgx.Conn, progress func(do
 // page one transaction with its checkpoint (the same apply as the router
 // handler), and returns the new checkpoint. Watermill's per-message
 // hand-over and ack cost more than the database work while catching up.
-func (w *worker) catchUp(ctx context.Context, conn *pgx.Conn, cp eventstore.Position) (eventstore.Position, error) {
+// With until, it stops at that position (inclusive).
+func (w *worker) catchUp(ctx context.Context, conn *pgx.Conn, cp eventstore.Position, until *eventstore.Position) (eventstore.Position, error) {
 	var pending []eventstore.RecordedEvent
+	pages := w.readPages(ctx, cp)
+	defer pages.stop()
 	for {
-		events, err := w.rt.cfg.Store.ReadAll(ctx, cp, w.rt.cfg.CatchUpBatchSize)
-		if err != nil {
-			return cp, fmt.Errorf("projections: %s: read log: %w", w.name, err)
+		if until != nil && !cp.Before(*until) {
+			return cp, nil
 		}
-		if len(events) == 0 {
+		pg, err := pages.next(ctx)
+		if err != nil {
+			return cp, err
+		}
+		events, next, n := pg.events, pg.end, pg.n
+		if until != nil && next.After(*until) {
+			// Only up to until: the feed delivers what follows.
+			for i, e := range events {
+				if e.Position.After(*until) {
+					events = events[:i]
+					break
+				}
+			}
+			next, n = *until, len(events)
+		}
+		if n == 0 && !next.After(cp) {
 			return cp, nil
 		}
 		w.set(func(w *worker) {
@@ -763,12 +917,21 @@ func (w *worker) catchUp(ctx context.Context, conn *pgx.Conn, cp eventstore.Posi
 				pending = append(pending, e)
 			}
 		}
-		next := events[len(events)-1].Position
-		if err := w.apply(ctx, conn, cp, next, len(events), pending); err != nil {
+		if err := w.apply(ctx, conn, cp, next, n, pending); err != nil {
 			return cp, err
 		}
 		cp = next
 	}
+}
+
+// estimateTotal extrapolates the events of the log from the done events
+// up to position at, and the head: positions grow with the log (PostgreSQL's
+// sequence, EventStoreDB's byte offset), so their ratio is a fair estimate.
+func estimateTotal(done int, at, head eventstore.Position) int {
+	if at.Prepare == 0 || !at.Before(head) || head.Prepare <= at.Prepare {
+		return done
+	}
+	return max(done, int(float64(done)*float64(head.Prepare)/float64(at.Prepare)))
 }
 
 // countEvents counts events after from, stopping at limit (0: no limit).

@@ -25,9 +25,11 @@ type ProjectorStatus struct {
 	Checkpoint eventstore.Position
 	// Head is the position of the last event in the log.
 	Head eventstore.Position
-	// Behind: Checkpoint is before Head.
+	// Behind: the projector has not read up to Head (for one running
+	// here: its last event read, which a lazy checkpoint may have left
+	// ahead of Checkpoint).
 	Behind bool
-	// Lag counts events after Checkpoint, up to Config.LagCap; LagCapped
+	// Lag counts events it has yet to read, up to Config.LagCap; LagCapped
 	// says the real lag is larger.
 	Lag       int
 	LagCapped bool
@@ -35,6 +37,11 @@ type ProjectorStatus struct {
 	// (cleared by the next commit).
 	Failures  int
 	LastError string
+	// Failure is the event the projector stopped on and why, when its
+	// code failed on one event (stored with the checkpoint, so it is
+	// shown whichever process runs the projector; cleared by the next
+	// commit).
+	Failure *EventFailure
 }
 
 // Status reports every projector of this Runtime, in configuration order,
@@ -52,19 +59,34 @@ func (r *Runtime) Status(ctx context.Context) ([]ProjectorStatus, error) {
 	if err != nil {
 		return nil, err
 	}
+	failures, err := readFailures(ctx, r.cfg.Pool, names)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]ProjectorStatus, 0, len(r.order))
 	for _, w := range r.order {
 		w.mu.Lock()
 		st := ProjectorStatus{Name: w.name, State: w.state, Local: w.local, Since: w.since,
-			Head: head, Failures: w.failures}
+			Head: head, Failures: w.failures, Failure: failures[w.name]}
 		if w.lastErr != nil {
 			st.LastError = w.lastErr.Error()
 		}
+		if w.local && w.failure != nil && st.Failure == nil {
+			st.Failure = w.failure // could not be stored (database trouble)
+		}
+		seen := w.checkpoint
+		local := w.local
 		w.mu.Unlock()
 		st.Checkpoint = cps[w.name]
-		st.Behind = st.Checkpoint.Before(head)
+		// A projector running here may have read past its stored
+		// checkpoint without anything to store (lazy checkpoint).
+		at := st.Checkpoint
+		if local && seen.After(at) {
+			at = seen
+		}
+		st.Behind = at.Before(head)
 		if st.Behind {
-			n, err := countEvents(ctx, r.cfg.Store, st.Checkpoint, r.cfg.LagCap)
+			n, err := countEvents(ctx, r.cfg.Store, at, r.cfg.LagCap)
 			if err != nil {
 				return nil, err
 			}
@@ -115,7 +137,10 @@ func (e *WaitTimeoutError) Is(target error) bool { return target == ErrWaitTimeo
 // ctx.Err() when ctx is canceled. Projectors running in this process are
 // followed in memory (woken by each commit); the others (run by another
 // process, or unknown here) through the checkpoint table, polled with a
-// growing interval (5 ms to 200 ms).
+// growing interval (5 ms to 200 ms). A projector of this process that has
+// been failing on one event at or before pos for Config.StuckAfter is not
+// waited for: WaitFor answers as soon as the others passed pos, with a
+// *WaitTimeoutError naming it.
 func (r *Runtime) WaitFor(ctx context.Context, pos eventstore.Position, names ...string) error {
 	if len(names) == 0 {
 		for _, w := range r.order {
@@ -128,16 +153,18 @@ func (r *Runtime) WaitFor(ctx context.Context, pos eventstore.Position, names ..
 	poll := 5 * time.Millisecond
 	for {
 		wake := r.wakeChan() // before checking, so no commit is missed
-		var remote []string
+		var remote, stuck []string
 		next := pending[:0]
 		for _, n := range pending {
 			w, ok := r.workers[n]
 			if ok {
 				w.mu.Lock()
-				local, cp := w.local, w.checkpoint
+				local, cp, isStuck := w.local, w.checkpoint, w.stuckBefore(pos)
 				w.mu.Unlock()
 				if local {
-					if cp.Before(pos) {
+					if isStuck {
+						stuck = append(stuck, n)
+					} else if cp.Before(pos) {
 						next = append(next, n)
 					}
 					continue
@@ -161,8 +188,12 @@ func (r *Runtime) WaitFor(ctx context.Context, pos eventstore.Position, names ..
 		}
 		pending = next
 		if len(pending) == 0 {
+			if len(stuck) > 0 {
+				return &WaitTimeoutError{Position: pos, Pending: stuck}
+			}
 			return nil
 		}
+		pending = append(pending, stuck...) // still named if the others time out
 		var tick <-chan time.Time
 		if len(remote) > 0 {
 			tick = time.After(poll)

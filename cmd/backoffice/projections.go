@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"text/tabwriter"
+	"time"
 
 	"backoffice/internal/config"
 	"backoffice/projections"
@@ -48,7 +49,16 @@ func projectionsCmd(ctx context.Context, args []string, getenv func(string) stri
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.Name, s.State, s.Checkpoint, s.Head, lag)
 		}
-		return tw.Flush()
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		for _, s := range st {
+			if f := s.Failure; f != nil {
+				fmt.Fprintf(stdout, "\n%s stopped at event %s (%s, stream %s revision %d, position %s) since %s:\n  %s\n",
+					s.Name, f.EventID, f.Type, f.Stream, f.Revision, f.Position, f.At.Format(time.RFC3339), f.Reason)
+			}
+		}
+		return nil
 	}
 	fmt.Fprintf(stdout, "rebuilding %s\n", name)
 	last := -1
@@ -59,7 +69,7 @@ func projectionsCmd(ctx context.Context, args []string, getenv func(string) stri
 		}
 		if pct != last {
 			last = pct
-			fmt.Fprintf(stdout, "\r%s: %d/%d events (%d%%)", name, done, total, pct)
+			fmt.Fprintf(stdout, "\r%s: %d/~%d events (%d%%)", name, done, total, pct)
 		}
 	})
 	fmt.Fprintln(stdout)

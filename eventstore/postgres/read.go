@@ -64,6 +64,11 @@ func (s *Store) ReadStream(ctx context.Context, stream string, opts eventstore.R
 	if err != nil || len(out) > 0 {
 		return out, err
 	}
+	if opts.Direction == eventstore.Backwards || opts.From == 0 {
+		// Every stream has its revision 0, and these reads include it:
+		// nothing read means no stream, without asking again.
+		return nil, fmt.Errorf("%w: %q", eventstore.ErrStreamNotFound, stream)
+	}
 	var exists bool
 	if err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT FROM eventstore_events WHERE stream = $1)`, stream).Scan(&exists); err != nil {
 		return nil, classify("read_stream", err)
@@ -150,9 +155,82 @@ func scanEvent(row pgx.CollectableRow) (eventstore.RecordedEvent, error) {
 	if data != nil {
 		e.Data = json.RawMessage(data)
 	}
-	if err := json.Unmarshal(meta, &e.Metadata); err != nil {
+	if err := decodeMetadata(meta, &e.Metadata); err != nil {
 		return e, fmt.Errorf("event %s: metadata: %w", e.ID, err)
 	}
 	e.Created = e.Created.UTC()
 	return e, nil
+}
+
+// readAllTypesSQL looks at a page of the log (only positions and types, no
+// payloads) and returns the full rows of the wanted types, then one marker
+// row (stream NULL) with the page's last position and its size.
+const readAllTypesSQL = `WITH page AS MATERIALIZED (
+	SELECT e.xid, e.seq, e.type FROM eventstore_events AS e
+	WHERE ` + visible + ` AND (e.xid, e.seq) > ($1::xid8, $2::bigint)
+	ORDER BY e.xid, e.seq LIMIT $3
+)
+SELECT * FROM (
+	SELECT ` + eventColumns + `, 0 AS marker FROM page AS p
+	JOIN eventstore_events AS e ON e.xid = p.xid AND e.seq = p.seq
+	WHERE p.type = ANY($4)
+	UNION ALL
+	SELECT l.seq, l.xid, NULL, (SELECT count(*) FROM page), NULL, NULL, NULL, NULL, NULL, 1
+	FROM (SELECT p.xid, p.seq FROM page AS p ORDER BY p.xid DESC, p.seq DESC LIMIT 1) AS l
+) AS r ORDER BY r.xid, r.seq, r.marker`
+
+// ReadAllTypes implements eventstore.TypeFilteredReader.
+func (s *Store) ReadAllTypes(ctx context.Context, from eventstore.Position, max int, types []string) (out []eventstore.RecordedEvent, scanned eventstore.Position, n int, err error) {
+	start := time.Now()
+	defer func() { s.observe("read_all", start, err) }()
+	if max <= 0 {
+		return nil, from, 0, fmt.Errorf("eventstore/postgres: ReadAllTypes max must be > 0, got %d", max)
+	}
+	if s.isClosed() {
+		return nil, from, 0, eventstore.ErrClosed
+	}
+	if from.Prepare > math.MaxInt64 {
+		from.Prepare = math.MaxInt64
+	}
+	rows, err := s.pool.Query(ctx, readAllTypesSQL, from.Commit, int64(from.Prepare), max, types)
+	if err != nil {
+		return nil, from, 0, classify("read_all", err)
+	}
+	defer rows.Close()
+	scanned = from
+	for rows.Next() {
+		var (
+			e        eventstore.RecordedEvent
+			seq      int64
+			stream   *string
+			rev      int64
+			id       pgtype.UUID
+			typ      *string
+			data     []byte
+			meta     []byte
+			created  pgtype.Timestamptz
+			isMarker int32
+		)
+		if err := rows.Scan(&seq, &e.Position.Commit, &stream, &rev, &id, &typ, &data, &meta, &created, &isMarker); err != nil {
+			return nil, from, 0, classify("read_all", err)
+		}
+		e.Position.Prepare = uint64(seq)
+		if isMarker == 1 {
+			scanned, n = e.Position, int(rev)
+			continue
+		}
+		e.Stream, e.Revision, e.ID, e.Type = *stream, uint64(rev), uuid.UUID(id.Bytes), *typ
+		if data != nil {
+			e.Data = json.RawMessage(data)
+		}
+		if err := decodeMetadata(meta, &e.Metadata); err != nil {
+			return nil, from, 0, classify("read_all", fmt.Errorf("event %s: metadata: %w", e.ID, err))
+		}
+		e.Created = created.Time.UTC()
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, from, 0, classify("read_all", err)
+	}
+	return out, scanned, n, nil
 }

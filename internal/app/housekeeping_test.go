@@ -11,7 +11,10 @@ import (
 	"backoffice/internal/pgtest"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+func TestMain(m *testing.M) {
+	pgtest.DurableForBenchmarks() // benchmark figures with fsync on
+	pgtest.Main(m)
+}
 
 func TestTidyRemovesOnlyOldIdempotencyKeys(t *testing.T) {
 	ctx := context.Background()

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"backoffice/http/httpx"
+	"backoffice/projections"
 )
 
 func handleHealthz(w http.ResponseWriter, _ *http.Request) {
@@ -27,10 +28,16 @@ type projectorReady struct {
 	Lag        int    `json:"lag"`
 	LagCapped  bool   `json:"lag_capped,omitempty"`
 	LastError  string `json:"last_error,omitempty"`
+	// Failure: the event a failed projector stopped on, and why.
+	Failure *projections.EventFailure `json:"failure,omitempty"`
 }
 
-// handleReadyz answers 200 when the database and event store answer and no
-// projector has failed; it lists every projector's checkpoint, head and lag.
+// handleReadyz answers 200 when the database and event store answer; it
+// lists every projector's checkpoint, head and lag. A failed projector makes
+// the status "degraded" (still 200): every instance would fail on the same
+// event, and taking them all out of the load balancer would stop the
+// commands and the other read models too. The projector's entry names the
+// event and the reason.
 func (a *App) handleReadyz() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
@@ -55,14 +62,14 @@ func (a *App) handleReadyz() http.Handler {
 		check("projections", err)
 		for _, s := range statuses {
 			pr := projectorReady{Name: s.Name, State: string(s.State), Local: s.Local, Checkpoint: s.Checkpoint.String(),
-				Head: s.Head.String(), Lag: s.Lag, LagCapped: s.LagCapped, LastError: s.LastError}
-			if s.State == "failed" {
-				out.Status = "not_ready"
+				Head: s.Head.String(), Lag: s.Lag, LagCapped: s.LagCapped, LastError: s.LastError, Failure: s.Failure}
+			if s.State == projections.StateFailed && out.Status == "ready" {
+				out.Status = "degraded"
 			}
 			out.Projections = append(out.Projections, pr)
 		}
 		status := http.StatusOK
-		if out.Status != "ready" {
+		if out.Status == "not_ready" {
 			status = http.StatusServiceUnavailable
 		}
 		httpx.WriteJSON(w, status, out)

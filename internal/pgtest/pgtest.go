@@ -15,6 +15,7 @@ package pgtest
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -241,4 +242,18 @@ func sanitize(s string, max int) string {
 		s = s[:max]
 	}
 	return s
+}
+
+// DurableForBenchmarks turns fsync and full-page writes on for this test
+// binary's cluster when it runs benchmarks (-test.bench), so that every
+// benchmark figure is measured with production durability. Call it in
+// TestMain before Main; tests alone keep the fast settings.
+func DurableForBenchmarks() {
+	if !flag.Parsed() {
+		flag.Parse()
+	}
+	if f := flag.Lookup("test.bench"); f != nil && f.Value.String() != "" {
+		Settings["fsync"] = "on"
+		Settings["full_page_writes"] = "on"
+	}
 }

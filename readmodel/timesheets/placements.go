@@ -35,6 +35,12 @@ func (*Placements) Handles(eventType string) bool {
 	return eventType == placement.TypeStarted || eventType == placement.TypeEnded
 }
 
+// EventTypes implements projections.TypedProjector: catch-up and rebuild
+// read only these from the log.
+func (*Placements) EventTypes() []string {
+	return []string{placement.TypeStarted, placement.TypeEnded}
+}
+
 // Reset implements projections.Projector.
 func (*Placements) Reset(ctx context.Context, tx pgx.Tx) error {
 	if _, err := tx.Exec(ctx, `TRUNCATE ts_placements`); err != nil {

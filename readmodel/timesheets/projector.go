@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -34,6 +35,9 @@ func (*Timesheets) Name() string { return NameTimesheets }
 
 // Handles implements projections.Projector: every timesheet event.
 func (*Timesheets) Handles(eventType string) bool { return ts.Events.Knows(eventType) }
+
+// EventTypes implements projections.TypedProjector.
+func (*Timesheets) EventTypes() []string { return ts.Events.Types() }
 
 // Reset implements projections.Projector.
 func (*Timesheets) Reset(ctx context.Context, tx pgx.Tx) error {
@@ -93,6 +97,16 @@ func (p *Timesheets) HandleBatch(ctx context.Context, tx pgx.Tx, events []events
 	return writeCounts(ctx, tx, dirty)
 }
 
+// storedSheet is the part of a ts_timesheets row the fold starts from.
+type storedSheet struct {
+	Stream   string `db:"stream"`
+	IsoYear  int    `db:"iso_year"`
+	IsoWeek  int    `db:"iso_week"`
+	Revision int64  `db:"revision"`
+	Status   string `db:"status"`
+	Doc      []byte `db:"doc"`
+}
+
 func loadSheets(ctx context.Context, tx pgx.Tx, events []eventstore.RecordedEvent) (map[string]*sheet, error) {
 	seen := map[string]bool{}
 	var streams []string
@@ -103,26 +117,23 @@ func loadSheets(ctx context.Context, tx pgx.Tx, events []eventstore.RecordedEven
 		}
 	}
 	out := make(map[string]*sheet, len(streams))
-	rows, err := tx.Query(ctx, `SELECT stream, iso_year, iso_week, revision, status, doc::text FROM ts_timesheets WHERE stream = ANY($1)`, streams)
+	rows, err := tx.Query(ctx, `SELECT stream, iso_year, iso_week, revision, status, doc::text AS doc FROM ts_timesheets WHERE stream = ANY($1)`, streams)
 	if err != nil {
 		return nil, fmt.Errorf("timesheets: unable to load rows: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
+	stored, err := pgx.CollectRows(rows, pgx.RowToStructByName[storedSheet])
+	if err != nil {
+		return nil, fmt.Errorf("timesheets: unable to load rows: %w", err)
+	}
+	for _, r := range stored {
 		s := &sheet{}
-		var doc string
-		if err := rows.Scan(&s.stream, &s.isoYear, &s.isoWeek, &s.revision, &s.oldState, &doc); err != nil {
-			return nil, fmt.Errorf("timesheets: unable to read a row: %w", err)
+		if err := json.Unmarshal(r.Doc, s); err != nil {
+			return nil, fmt.Errorf("timesheets: %s: bad document: %w", r.Stream, err)
 		}
-		if err := json.Unmarshal([]byte(doc), s); err != nil {
-			return nil, fmt.Errorf("timesheets: %s: bad document: %w", s.stream, err)
-		}
+		s.stream, s.isoYear, s.isoWeek, s.revision, s.oldState = r.Stream, r.IsoYear, r.IsoWeek, r.Revision, r.Status
 		s.opened = true
 		s.oldRevision = s.revision
 		out[s.stream] = s
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("timesheets: unable to load rows: %w", err)
 	}
 	for _, st := range streams {
 		if out[st] == nil {
@@ -132,23 +143,50 @@ func loadSheets(ctx context.Context, tx pgx.Tx, events []eventstore.RecordedEven
 	return out, nil
 }
 
+// sheetRow is one ts_timesheets row as written: the batch goes to the
+// database as one JSON array of these (jsonb_to_recordset), one parameter
+// instead of a parallel array per column.
+type sheetRow struct {
+	Stream           string          `json:"stream"`
+	PlacementID      string          `json:"placement_id"`
+	IsoYear          int             `json:"iso_year"`
+	IsoWeek          int             `json:"iso_week"`
+	WeekStart        string          `json:"week_start"`
+	WorkerID         string          `json:"worker_id"`
+	ClientID         string          `json:"client_id"`
+	IntermediaryID   string          `json:"intermediary_id"`
+	Status           string          `json:"status"`
+	NextParty        *string         `json:"next_party"`
+	TotalMinutes     int             `json:"total_minutes"`
+	EntryDeadline    time.Time       `json:"entry_deadline"`
+	ApprovalDeadline time.Time       `json:"approval_deadline"`
+	OfferedLate      bool            `json:"offered_late"`
+	ApprovedLate     bool            `json:"approved_late"`
+	Revision         int64           `json:"revision"`
+	UpdatedAt        time.Time       `json:"updated_at"`
+	Doc              json.RawMessage `json:"doc"`
+	EnteredBy        string          `json:"entered_by"`
+	NextStep         *int            `json:"next_step"` // NULL unless a step is pending
+	OfferedHash      *string         `json:"offered_hash"`
+	HourTotals       json.RawMessage `json:"hour_totals"` // for the hours report
+	ExpensesCents    int64           `json:"expenses_cents"`
+	ExpenseKm        int32           `json:"expense_km"`
+}
+
 const upsertSheetsSQL = `
 INSERT INTO ts_timesheets (stream, placement_id, iso_year, iso_week, week_start, worker_id, client_id,
 	intermediary_id, status, next_party, total_minutes, entry_deadline, approval_deadline,
 	offered_late, approved_late, revision, updated_at, doc, entered_by, next_step, offered_hash,
 	hour_totals, expenses_cents, expense_km)
-SELECT u.stream, u.placement_id, u.iso_year, u.iso_week, u.week_start::date, u.worker_id, u.client_id,
-	u.intermediary_id, u.status, nullif(u.next_party, ''), u.total_minutes, u.entry_deadline, u.approval_deadline,
-	u.offered_late, u.approved_late, u.revision, u.updated_at, u.doc::jsonb, u.entered_by, u.next_step,
-	nullif(u.offered_hash, ''), u.hour_totals::jsonb, u.expenses_cents, u.expense_km
-FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[],
-	$8::text[], $9::text[], $10::text[], $11::int[], $12::timestamptz[], $13::timestamptz[],
-	$14::bool[], $15::bool[], $16::bigint[], $17::timestamptz[], $18::text[], $19::text[], $20::int[], $21::text[],
-	$22::text[], $23::bigint[], $24::int[])
-	AS u(stream, placement_id, iso_year, iso_week, week_start, worker_id, client_id,
+SELECT stream, placement_id, iso_year, iso_week, week_start, worker_id, client_id,
 	intermediary_id, status, next_party, total_minutes, entry_deadline, approval_deadline,
 	offered_late, approved_late, revision, updated_at, doc, entered_by, next_step, offered_hash,
-	hour_totals, expenses_cents, expense_km)
+	hour_totals, expenses_cents, expense_km
+FROM jsonb_to_recordset($1::jsonb) AS u(stream text, placement_id text, iso_year int, iso_week int,
+	week_start date, worker_id text, client_id text, intermediary_id text, status text, next_party text,
+	total_minutes int, entry_deadline timestamptz, approval_deadline timestamptz, offered_late bool,
+	approved_late bool, revision bigint, updated_at timestamptz, doc jsonb, entered_by text, next_step int,
+	offered_hash text, hour_totals jsonb, expenses_cents bigint, expense_km int)
 ON CONFLICT (stream) DO UPDATE SET
 	status = excluded.status, next_party = excluded.next_party, total_minutes = excluded.total_minutes,
 	offered_late = excluded.offered_late, approved_late = excluded.approved_late,
@@ -157,47 +195,42 @@ ON CONFLICT (stream) DO UPDATE SET
 	hour_totals = excluded.hour_totals, expenses_cents = excluded.expenses_cents, expense_km = excluded.expense_km
 WHERE ts_timesheets.revision < excluded.revision`
 
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
 func writeSheets(ctx context.Context, tx pgx.Tx, dirty []*sheet) error {
-	n := len(dirty)
-	var (
-		stream, placement, weekStart, worker, client, inter, status, next, doc = make([]string, n), make([]string, n),
-			make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-		enteredBy, offeredHash       = make([]string, n), make([]string, n)
-		nextStep                     = make([]*int32, n) // NULL unless a step is pending
-		year, week, total            = make([]int32, n), make([]int32, n), make([]int32, n)
-		entryDL, approvalDL, updated = make([]any, n), make([]any, n), make([]any, n)
-		offLate, apprLate            = make([]bool, n), make([]bool, n)
-		revision                     = make([]int64, n)
-		hours                        = make([]string, n) // hour_totals, for the hours report
-		expCents                     = make([]int64, n)
-		expKm                        = make([]int32, n)
-	)
+	rows := make([]sheetRow, len(dirty))
 	for i, s := range dirty {
-		b, err := s.marshal()
+		doc, err := s.marshal()
 		if err != nil {
 			return fmt.Errorf("timesheets: %s: encode: %w", s.stream, err)
 		}
-		stream[i], placement[i], weekStart[i] = s.stream, s.PlacementID, s.WeekStart
-		worker[i], client[i], inter[i] = s.WorkerID, s.ClientID, s.IntermediaryID
-		status[i], next[i], doc[i] = s.Status, s.nextParty(), string(b)
-		year[i], week[i], total[i] = int32(s.isoYear), int32(s.isoWeek), int32(s.TotalMinutes)
-		entryDL[i], approvalDL[i], updated[i] = s.EntryDeadline, s.ApprovalDeadline, s.UpdatedAt
-		offLate[i], apprLate[i] = s.OfferedLate, s.ApprovedLate
-		revision[i] = s.revision
-		enteredBy[i], offeredHash[i] = s.EnteredBy, s.offeredHash()
-		if hours[i], expCents[i], expKm[i], err = s.reportColumns(); err != nil {
+		hours, cents, km, err := s.reportColumns()
+		if err != nil {
 			return fmt.Errorf("timesheets: %s: encode: %w", s.stream, err)
 		}
+		r := sheetRow{Stream: s.stream, PlacementID: s.PlacementID, IsoYear: s.isoYear, IsoWeek: s.isoWeek,
+			WeekStart: s.WeekStart, WorkerID: s.WorkerID, ClientID: s.ClientID, IntermediaryID: s.IntermediaryID,
+			Status: s.Status, NextParty: nonEmpty(s.nextParty()), TotalMinutes: s.TotalMinutes,
+			EntryDeadline: s.EntryDeadline, ApprovalDeadline: s.ApprovalDeadline, OfferedLate: s.OfferedLate,
+			ApprovedLate: s.ApprovedLate, Revision: s.revision, UpdatedAt: s.UpdatedAt, Doc: doc,
+			EnteredBy: s.EnteredBy, OfferedHash: nonEmpty(s.offeredHash()), HourTotals: json.RawMessage(hours),
+			ExpensesCents: cents, ExpenseKm: km}
 		if step, ok := s.nextStep(); ok {
-			v := int32(step)
-			nextStep[i] = &v
+			r.NextStep = &step
 		}
+		rows[i] = r
 	}
-	_, err := tx.Exec(ctx, upsertSheetsSQL, stream, placement, year, week, weekStart, worker, client, inter,
-		status, next, total, entryDL, approvalDL, offLate, apprLate, revision, updated, doc, enteredBy, nextStep, offeredHash,
-		hours, expCents, expKm)
+	batch, err := json.Marshal(rows)
 	if err != nil {
-		return fmt.Errorf("timesheets: unable to write %d rows: %w", n, err)
+		return fmt.Errorf("timesheets: encode %d rows: %w", len(rows), err)
+	}
+	if _, err := tx.Exec(ctx, upsertSheetsSQL, string(batch)); err != nil {
+		return fmt.Errorf("timesheets: unable to write %d rows: %w", len(rows), err)
 	}
 	return nil
 }

@@ -24,7 +24,10 @@ import (
 	rm "backoffice/readmodel/timesheets"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+func TestMain(m *testing.M) {
+	pgtest.DurableForBenchmarks() // benchmark figures with fsync on
+	pgtest.Main(m)
+}
 
 // actors are the test logins (apitest.Actors); the benchmarks add theirs.
 var actors = apitest.Actors()

@@ -1,0 +1,216 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"backoffice/commands/auth"
+	"backoffice/eventstore"
+	"backoffice/eventstore/postgres"
+	"backoffice/internal/demo"
+	"backoffice/internal/pgtest"
+	"backoffice/notify/mail"
+)
+
+// BenchmarkCommandPath measures one timesheet command on the path a real
+// request takes: the whole application (every projector running), a real
+// login (bearer token from POST /session), an Idempotency-Key on every
+// request, fsync on. The baseline, interleaved in the same loop, is a raw
+// single-row INSERT transaction. It also counts the PostgreSQL transactions
+// (pg_stat_database) and WAL records (pg_stat_wal) per command over a
+// stretch of commands alone, projections included.
+//
+//	go test ./internal/app/ -run '^$' -bench BenchmarkCommandPath -benchtime 400x
+func BenchmarkCommandPath(b *testing.B) {
+	ctx := context.Background()
+	pool := pgtest.Pool(b, pgtest.NewDBFromTemplate(b, "app_bench", func(ctx context.Context, cs string) error {
+		if err := postgres.Migrate(ctx, cs); err != nil {
+			return err
+		}
+		pool, err := pgxpool.New(ctx, cs)
+		if err != nil {
+			return err
+		}
+		defer pool.Close()
+		if err := Migrate(ctx, pool); err != nil {
+			return err
+		}
+		_, err = pool.Exec(ctx, `CREATE TABLE bench_raw (id bigint, stream text, payload json)`)
+		return err
+	}))
+	store, err := postgres.New(ctx, pool, postgres.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	outbox, err := mail.NewFileOutbox(b.TempDir(), "portal@bureau.test", nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	now := time.Date(2026, 2, 9, 9, 0, 0, 0, time.UTC)
+	a, err := New(ctx, Options{
+		Pool: pool, Store: store, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Clock: func() time.Time { return now }, MasterKey: []byte("0123456789abcdef0123456789abcdef"),
+		PublicURL: "http://localhost", MailSender: outbox,
+		Auth: auth.Config{Params: auth.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}},
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- a.Run(runCtx) }()
+	b.Cleanup(func() { stop(); <-done; _ = store.Close() })
+	if _, err := demo.Seed(ctx, a.Identity, now, nil); err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(a.Handler)
+	b.Cleanup(srv.Close)
+
+	call := func(method, path, token, key string, body any) (int, []byte, string) {
+		var rd io.Reader
+		if body != nil {
+			js, _ := json.Marshal(body)
+			rd = bytes.NewReader(js)
+		}
+		req, _ := http.NewRequest(method, srv.URL+path, rd)
+		req.Header.Set("Content-Type", "application/json")
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		if key != "" {
+			req.Header.Set("Idempotency-Key", key)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer resp.Body.Close()
+		out, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, out, resp.Header.Get("X-Position")
+	}
+	status, body, _ := call("POST", "/api/v1/session", "", "", map[string]string{"email": "marieke@groeneblad.example.nl", "password": demo.Password})
+	if status != http.StatusCreated {
+		b.Fatalf("login: %d %s", status, body)
+	}
+	var sess struct{ Token string }
+	_ = json.Unmarshal(body, &sess)
+
+	var seq atomic.Int64
+	// command sets a line of one of 2026-W01..W06 of the garden centre's
+	// placements 07-10 (entered by the client); slot -1 picks a week of
+	// placement 07 in turn, slot k owns one (placement, week) of the 24.
+	command := func(slot int) eventstore.Position {
+		n := seq.Add(1)
+		placement, week := 7, 1+int(n%6)
+		if slot >= 0 {
+			placement, week = 7+slot%4, 1+slot/4
+		}
+		path := fmt.Sprintf("/api/v1/timesheets/demo-placement-%02d/2026-W%02d/lines/100", placement, week)
+		st, out, at := call("PUT", path, sess.Token, fmt.Sprintf("bench-%d-%d", time.Now().UnixNano(), n),
+			map[string]any{"minutes": []int{480, 480, 480, 480, int(n % 480), 0, 0}})
+		if st != http.StatusOK {
+			b.Fatalf("command: %d %s", st, out)
+		}
+		pos, err := eventstore.ParsePosition(at)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return pos
+	}
+	raw := func() {
+		if _, err := pool.Exec(ctx, `INSERT INTO bench_raw VALUES ($1, $2, $3)`, seq.Add(1), "timesheet-x", `{"minutes":[480,480]}`); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for range 20 { // warm up: sessions, plans, pages
+		command(-1)
+	}
+
+	// Transactions and WAL per command: backends report their counters
+	// within PostgreSQL's idle flush interval (10 s), so wait it out
+	// around a stretch of commands alone.
+	counters := func() (xacts, walRecords, walSyncs int64) {
+		time.Sleep(11 * time.Second)
+		if err := pool.QueryRow(ctx, `SELECT (SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()),
+			(SELECT wal_records FROM pg_stat_wal), (SELECT wal_sync FROM pg_stat_wal)`).Scan(&xacts, &walRecords, &walSyncs); err != nil {
+			b.Fatal(err)
+		}
+		return
+	}
+	const stretch = 200
+	x0, r0, s0 := counters()
+	for range stretch {
+		command(-1)
+	}
+	x1, r1, s1 := counters()
+
+	var cmdTimes, rawTimes []time.Duration
+	b.ResetTimer()
+	for b.Loop() {
+		t0 := time.Now()
+		raw()
+		rawTimes = append(rawTimes, time.Since(t0))
+		t0 = time.Now()
+		command(-1)
+		cmdTimes = append(cmdTimes, time.Since(t0))
+	}
+	b.StopTimer()
+	p := func(ds []time.Duration, q float64) time.Duration {
+		slices.Sort(ds)
+		return ds[int(q*float64(len(ds)-1))]
+	}
+	b.ReportMetric(float64(p(cmdTimes, 0.5).Microseconds()), "cmd_p50_µs")
+	b.ReportMetric(float64(p(cmdTimes, 0.99).Microseconds()), "cmd_p99_µs")
+	b.ReportMetric(float64(p(rawTimes, 0.5).Microseconds()), "raw_insert_p50_µs")
+	b.ReportMetric(float64(p(cmdTimes, 0.5))/float64(p(rawTimes, 0.5)), "p50_x_raw_insert")
+
+	// Clients in parallel, each on its own timesheet: throughput, and the
+	// visibility lag without min_position: from the command's answer until
+	// every projector has passed its position (the read models show it).
+	for _, clients := range []int{1, 4, 16} {
+		const each = 100
+		var mu sync.Mutex
+		var lags []time.Duration
+		var wg sync.WaitGroup
+		t0 := time.Now()
+		for c := range clients {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for range each {
+					pos := command(c)
+					answered := time.Now()
+					if err := a.Projections.WaitFor(ctx, pos); err != nil {
+						b.Error(err)
+						return
+					}
+					mu.Lock()
+					lags = append(lags, time.Since(answered))
+					mu.Unlock()
+				}
+			}()
+		}
+		wg.Wait()
+		elapsed := time.Since(t0)
+		b.ReportMetric(float64(clients*each)/elapsed.Seconds(), fmt.Sprintf("cmds/s_%dclients", clients))
+		b.ReportMetric(float64(p(lags, 0.5).Microseconds()), fmt.Sprintf("lag_p50_µs_%dclients", clients))
+		b.ReportMetric(float64(p(lags, 0.99).Microseconds()), fmt.Sprintf("lag_p99_µs_%dclients", clients))
+	}
+	// The reading of the counters is one transaction of its own.
+	b.ReportMetric(float64(x1-x0-1)/stretch, "pg_xacts/command")
+	b.ReportMetric(float64(r1-r0)/stretch, "wal_records/command")
+	b.ReportMetric(float64(s1-s0)/stretch, "wal_syncs/command")
+}

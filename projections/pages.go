@@ -1,0 +1,80 @@
+package projections
+
+import (
+	"context"
+	"fmt"
+
+	"backoffice/eventstore"
+)
+
+// pageReader reads the log in ReadAll pages one page ahead of its consumer,
+// so that reading the next page overlaps with applying the current one
+// (catch-up and rebuild). It stops after the first empty page.
+type pageReader struct {
+	pages  chan page
+	cancel context.CancelFunc
+}
+
+// page is the next stretch of the log: events (only the handled types when
+// the store filtered them), the position it ends at and how many events of
+// the log it covers (0 at the end of the log).
+type page struct {
+	events []eventstore.RecordedEvent
+	end    eventstore.Position
+	n      int
+	err    error
+}
+
+func (w *worker) readPages(ctx context.Context, from eventstore.Position) *pageReader {
+	ctx, cancel := context.WithCancel(ctx)
+	r := &pageReader{pages: make(chan page, 1), cancel: cancel}
+	var types []string
+	filter, ok := w.rt.cfg.Store.(eventstore.TypeFilteredReader)
+	if tp, typed := w.p.(TypedProjector); typed && ok {
+		types = tp.EventTypes()
+	}
+	go func() {
+		defer close(r.pages)
+		for {
+			var p page
+			if types != nil {
+				p.events, p.end, p.n, p.err = filter.ReadAllTypes(ctx, from, w.rt.cfg.CatchUpBatchSize, types)
+			} else {
+				p.events, p.err = w.rt.cfg.Store.ReadAll(ctx, from, w.rt.cfg.CatchUpBatchSize)
+				p.end, p.n = from, len(p.events)
+				if p.n > 0 {
+					p.end = p.events[p.n-1].Position
+				}
+			}
+			if p.err != nil {
+				p.err = fmt.Errorf("projections: %s: read log: %w", w.name, p.err)
+			}
+			select {
+			case r.pages <- p:
+			case <-ctx.Done():
+				return
+			}
+			if p.err != nil || p.n == 0 {
+				return
+			}
+			from = p.end
+		}
+	}()
+	return r
+}
+
+// next returns the next page; one with n == 0 at the end of the log.
+func (r *pageReader) next(ctx context.Context) (page, error) {
+	select {
+	case p, ok := <-r.pages:
+		if !ok {
+			return page{}, ctx.Err()
+		}
+		return p, p.err
+	case <-ctx.Done():
+		return page{}, ctx.Err()
+	}
+}
+
+// stop ends the read-ahead.
+func (r *pageReader) stop() { r.cancel() }
