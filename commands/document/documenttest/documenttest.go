@@ -169,6 +169,12 @@ func (e *Env) seed(t testing.TB) {
 			e.Worker1 = a
 		}
 	}
+	// The read models hold the seed before a test reads them (the last
+	// event written, not the head a reader may see yet).
+	var head eventstore.Position
+	must(t, e.Pool.QueryRow(ctx, `SELECT xid::text::bigint, seq FROM eventstore_events ORDER BY xid DESC, seq DESC LIMIT 1`).
+		Scan(&head.Commit, &head.Prepare))
+	e.Wait(t, head)
 }
 
 // Meta is a command's meta for actor.
