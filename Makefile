@@ -17,7 +17,7 @@ ENSURE := bash internal/tools/ensure.sh
 .PHONY: run test bench bench-load vet fmt lint ensure-postgres ensure-chromium
 
 run: ensure-postgres
-	$(GO) run ./cmd/backoffice serve
+	$(GO) run ./cmd/backoffice serve -demo
 
 test: ensure-postgres ensure-chromium
 	$(GO) vet ./...

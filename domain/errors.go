@@ -19,6 +19,13 @@ const (
 	KindTooMany                  // 429: rate limited
 )
 
+// Kinds about the request body itself. Their own block with fixed values,
+// so kinds added above keep their numbers (kinds are never stored).
+const (
+	KindTooLarge         Kind = 100 // 413: the body is over its limit
+	KindUnsupportedMedia Kind = 101 // 415: a body or file type that is refused
+)
+
 // Error is a typed domain error. Code is a stable machine name
 // ("day_over_24h"); Field names the input field when there is one; Message
 // is English and MessageNL Dutch, both fit to show a user.

@@ -26,7 +26,7 @@ func appOptions(cfg config.Config, db *database, es *openedStore, log *slog.Logg
 	o := app.Options{
 		Pool: db.Pool, Store: es.Store, Log: log, StoreCheck: es.Check,
 		WaitTimeout: cfg.ReadYourWritesTimeout, MasterKey: key, PublicURL: cfg.PublicURL, Demo: cfg.Demo, Reminders: cfg.Reminders,
-		PrivateOps: cfg.InternalAddr != "",
+		PrivateOps: cfg.InternalAddr != "", TrustedProxies: cfg.TrustedProxies,
 	}
 	if cfg.SMTPURL != "" {
 		s, err := mail.NewSMTPSender(mail.SMTPConfig{URL: cfg.SMTPURL, From: cfg.MailFrom})

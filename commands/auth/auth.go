@@ -42,11 +42,18 @@ type Config struct {
 	ActivationTTL time.Duration // default 72 h
 	ResetTTL      time.Duration // default 72 h
 
-	FailureWindow         time.Duration // default 1 h
-	MaxFailuresPerAccount int           // default 100 per window
-	MaxFailuresPerIP      int           // default 1000 per window
-	// DelayAfter failures in a window, failed logins carry a RetryAfter hint
-	// that doubles from 1 s up to MaxDelay. Default 5 and 15 min.
+	// FailureWindow: a failure counter is forgotten this long after its
+	// last failure. Default 1 h.
+	FailureWindow time.Duration
+	// MaxFailuresPerAccount failures on one account from all sources make
+	// every source's delays start after its first failure. Default 100.
+	MaxFailuresPerAccount int
+	// MaxFailuresPerIP failures from one source refuse that source until a
+	// window after its last failure. Default 1000.
+	MaxFailuresPerIP int
+	// After DelayAfter failures of one source on one account, its next
+	// attempt is refused until 1 s after the last failure, doubling per
+	// failure up to MaxDelay. Default 5 and 15 min.
 	DelayAfter int
 	MaxDelay   time.Duration
 
@@ -155,6 +162,12 @@ func (e *RetryError) Error() string {
 
 // Unwrap returns the domain error.
 func (e *RetryError) Unwrap() error { return e.Err }
+
+// RetryAfterSeconds is the wait rounded up to whole seconds, for a
+// Retry-After header (httpx.SetRetryAfter).
+func (e *RetryError) RetryAfterSeconds() int {
+	return int((e.RetryAfter + time.Second - 1) / time.Second)
+}
 
 // RetryAfter returns the wait hint of a login error (0 when there is none),
 // for a Retry-After header or a message.

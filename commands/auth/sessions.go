@@ -67,10 +67,10 @@ const maxPasswordBytes = 1024
 // the session token for the cookie (the only copy; the server keeps its
 // SHA-256) and the session.
 //
-// Failures are counted per e-mail address and per IP address in a fixed
-// window shared by all instances. After MaxFailuresPerAccount failed
-// attempts (or MaxFailuresPerIP from one IP) further attempts, even with
-// the right password, get ErrTooManyAttempts until the window ends. An
+// Failures are throttled per (account, source) with an enforced,
+// doubling delay and per source with a cap (see throttle.go); an attempt
+// that comes too early gets ErrTooManyAttempts unchecked, even with the
+// right password, while other sources can still log in. An
 // unknown e-mail address, a wrong password, an account that is disabled
 // or not yet activated all give the same ErrInvalidCredentials and cost
 // the same argon2 work. Both errors come as *RetryError with a wait hint.
@@ -83,24 +83,9 @@ func (s *Service) Login(ctx context.Context, email, password, ip string, now tim
 	if len(password) > maxPasswordBytes {
 		password = ""
 	}
-	keys := []string{accountKey(email)}
-	if ip != "" {
-		keys = append(keys, ipKey(ip))
-	}
-	counts, err := s.countAttempt(ctx, keys, now)
+	adm, err := s.admit(ctx, email, ip, now)
 	if err != nil {
 		return "", Session{}, err
-	}
-	acct := counts[accountKey(email)]
-	var refuseFor time.Duration
-	if acct.count > s.cfg.MaxFailuresPerAccount {
-		refuseFor = max(refuseFor, acct.windowStart.Add(s.cfg.FailureWindow).Sub(now))
-	}
-	if c, ok := counts[ipKey(ip)]; ok && c.count > s.cfg.MaxFailuresPerIP {
-		refuseFor = max(refuseFor, c.windowStart.Add(s.cfg.FailureWindow).Sub(now))
-	}
-	if refuseFor > 0 {
-		return "", Session{}, &RetryError{Err: ErrTooManyAttempts, RetryAfter: refuseFor}
 	}
 
 	var (
@@ -123,7 +108,7 @@ func (s *Service) Login(ctx context.Context, email, password, ip string, now tim
 		_, _ = VerifyPassword(password, s.dummy) // same work as a real check
 	}
 	if !ok {
-		return "", Session{}, &RetryError{Err: ErrInvalidCredentials, RetryAfter: s.delayHint(acct.count)}
+		return "", Session{}, &RetryError{Err: ErrInvalidCredentials, RetryAfter: adm.nextDelay(s)}
 	}
 
 	token, idHash := newSecret()
@@ -254,7 +239,7 @@ func (s *Service) PurgeExpired(ctx context.Context, now time.Time) error {
 	_, err := s.pool.Exec(ctx, `
 		WITH a AS (DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2),
 		     b AS (DELETE FROM auth_tokens WHERE expires_at <= $1)
-		DELETE FROM login_failures WHERE window_start <= $3`,
+		DELETE FROM login_failures WHERE last_failed_at <= $3`,
 		now, now.Add(-s.cfg.IdleTimeout), now.Add(-s.cfg.FailureWindow))
 	if err != nil {
 		return fmt.Errorf("auth: unable to purge expired sessions: %w", err)

@@ -2,72 +2,75 @@ package auth
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/netip"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 )
 
+// Login throttling counts failures under three keys, shared by every
+// instance through PostgreSQL:
+//
+//   - pair:<source> <email>: one source guessing one account. After
+//     DelayAfter failures each further attempt from that source on that
+//     account must wait 1 s, 2 s, 4 s ... up to MaxDelay after the previous
+//     failure; earlier attempts are refused unchecked (ErrTooManyAttempts),
+//     even with the right password. Only that source is slowed.
+//   - src:<source>: one source across all accounts (credential stuffing).
+//     A source is the client's address; for IPv6 its /64.
+//     After MaxFailuresPerIP failures the source is refused until a window
+//     after its last failure. Behind a reverse proxy the source is the
+//     client it names (BACKOFFICE_TRUSTED_PROXIES), not the proxy.
+//   - acct:<email>: every failure on an account. It never refuses anyone:
+//     over MaxFailuresPerAccount (a distributed attack) each source gets one
+//     free failure instead of DelayAfter before its delays start. A source
+//     without failures on the account is always let through, so a
+//     stranger's failures cannot lock the real user out.
+//
+// A counter is forgotten FailureWindow after its last failure. An attempt
+// is counted before the password is checked (so concurrent attempts cannot
+// slip past a limit) and taken back on success.
 func accountKey(email string) string { return "acct:" + email }
-func ipKey(ip string) string         { return "ip:" + ip }
-
-type attemptCount struct {
-	count       int
-	windowStart time.Time
+func sourceKey(ip string) string     { return "src:" + source(ip) }
+func pairKey(email, ip string) string {
+	return "pair:" + source(ip) + " " + email
 }
 
-// countAttempt counts a login attempt as a failure before it is checked
-// (taken back on success), atomically, so concurrent attempts on several
-// instances cannot slip past the limit. A window older than FailureWindow
-// restarts at 1.
-func (s *Service) countAttempt(ctx context.Context, keys []string, now time.Time) (map[string]attemptCount, error) {
-	// Keys come sorted ("acct:" < "ip:"), so concurrent upserts lock rows
-	// in one order.
-	rows, err := s.pool.Query(ctx, `
-		INSERT INTO login_failures AS f (key, window_start, count)
-		SELECT k, $2, 1 FROM unnest($1::text[]) AS k
-		ON CONFLICT (key) DO UPDATE SET
-			count        = CASE WHEN f.window_start <= $3 THEN 1  ELSE f.count + 1 END,
-			window_start = CASE WHEN f.window_start <= $3 THEN $2 ELSE f.window_start END
-		RETURNING key, count, window_start`, keys, now, now.Add(-s.cfg.FailureWindow))
-	if err != nil {
-		return nil, fmt.Errorf("auth: unable to count login attempt: %w", err)
+// source is what throttling counts an address as: an IPv6 address by its
+// /64 (one subscriber's network, which hands its hosts any address in it),
+// everything else as it is.
+func source(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil || !a.Is6() || a.Is4In6() {
+		return ip
 	}
-	out := map[string]attemptCount{}
-	for rows.Next() {
-		var k string
-		var c attemptCount
-		if err := rows.Scan(&k, &c.count, &c.windowStart); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("auth: unable to count login attempt: %w", err)
-		}
-		out[k] = c
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("auth: unable to count login attempt: %w", err)
-	}
-	return out, nil
+	return netip.PrefixFrom(a, 64).Masked().String()
 }
 
-// forgiveAttempt takes back the attempt countAttempt recorded: a successful
-// login clears the account's failures and returns one to the IP's budget
-// (an office behind one address keeps logging in).
-func (s *Service) forgiveAttempt(ctx context.Context, tx pgx.Tx, email, ip string) error {
-	if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE key = $1`, accountKey(email)); err != nil {
-		return fmt.Errorf("auth: unable to clear failed logins: %w", err)
-	}
-	if ip != "" {
-		if _, err := tx.Exec(ctx, `UPDATE login_failures SET count = greatest(count - 1, 0) WHERE key = $1`, ipKey(ip)); err != nil {
-			return fmt.Errorf("auth: unable to clear failed logins: %w", err)
-		}
-	}
-	return nil
+type failureCount struct {
+	count      int
+	lastFailed time.Time
 }
 
-// delayHint is the wait suggested after the n-th failure in a window:
-// none for the first DelayAfter-1, then 1 s doubling up to MaxDelay.
-func (s *Service) delayHint(failures int) time.Duration {
-	over := failures - s.cfg.DelayAfter
+// admission is the outcome of admit for an attempt that was let through.
+type admission struct {
+	pairFailures int // failures of the pair, this attempt included
+	free         int // failures the pair gets before delays start
+}
+
+// nextDelay is the wait required after this attempt if it fails.
+func (a admission) nextDelay(s *Service) time.Duration {
+	return s.requiredDelay(a.pairFailures, a.free)
+}
+
+// requiredDelay is how long a pair with this many failures must wait after
+// its last failure: nothing for the first free ones, then 1 s doubling up
+// to MaxDelay.
+func (s *Service) requiredDelay(failures, free int) time.Duration {
+	over := failures - free
 	if over < 0 {
 		return 0
 	}
@@ -75,4 +78,115 @@ func (s *Service) delayHint(failures int) time.Duration {
 		return s.cfg.MaxDelay
 	}
 	return min(time.Second<<over, s.cfg.MaxDelay)
+}
+
+// admit decides whether a login attempt may be checked at all and, if so,
+// counts it as a failure in advance, in one transaction that locks the
+// attempt's counters (concurrent attempts of one source queue up here, not
+// in the password check). A refusal is a *RetryError with
+// ErrTooManyAttempts and the wait.
+func (s *Service) admit(ctx context.Context, email, ip string, now time.Time) (admission, error) {
+	acctK, srcK, pairK := accountKey(email), sourceKey(ip), pairKey(email, ip)
+	keys := []string{acctK, pairK}
+	if ip != "" { // no address (a caller without one): no source to count
+		keys = append(keys, srcK)
+	}
+	slices.Sort(keys) // one lock order for every transaction
+	stale := now.Add(-s.cfg.FailureWindow)
+	var adm admission
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `
+			INSERT INTO login_failures (key, window_start, count, last_failed_at)
+			SELECT k, $2, 0, $2 FROM unnest($1::text[]) AS k ORDER BY k
+			ON CONFLICT (key) DO NOTHING`, keys, now); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `
+			SELECT key, CASE WHEN last_failed_at <= $2 THEN 0 ELSE count END, last_failed_at
+			FROM login_failures WHERE key = ANY($1) ORDER BY key FOR UPDATE`, keys, stale)
+		if err != nil {
+			return err
+		}
+		counts := map[string]failureCount{}
+		for rows.Next() {
+			var k string
+			var c failureCount
+			if err := rows.Scan(&k, &c.count, &c.lastFailed); err != nil {
+				rows.Close()
+				return err
+			}
+			counts[k] = c
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+
+		if src, ok := counts[srcK]; ok && src.count >= s.cfg.MaxFailuresPerIP {
+			return tooEarly(src.lastFailed.Add(s.cfg.FailureWindow).Sub(now))
+		}
+		free := s.cfg.DelayAfter
+		if counts[acctK].count >= s.cfg.MaxFailuresPerAccount {
+			free = 1
+		}
+		pair := counts[pairK]
+		if wait := pair.lastFailed.Add(s.requiredDelay(pair.count, free)).Sub(now); pair.count > 0 && wait > 0 {
+			return tooEarly(wait)
+		}
+		if _, err := tx.Exec(ctx, `
+			UPDATE login_failures SET
+				count          = CASE WHEN last_failed_at <= $3 THEN 1  ELSE count + 1 END,
+				window_start   = CASE WHEN last_failed_at <= $3 THEN $2 ELSE window_start END,
+				last_failed_at = $2
+			WHERE key = ANY($1)`, keys, now, stale); err != nil {
+			return err
+		}
+		adm = admission{pairFailures: pair.count + 1, free: free}
+		return nil
+	})
+	if re := (*RetryError)(nil); errors.As(err, &re) {
+		return adm, err
+	}
+	if err != nil {
+		return adm, fmt.Errorf("auth: unable to count login attempt: %w", err)
+	}
+	return adm, nil
+}
+
+// forgiveAttempt takes back the attempt admit counted: a successful login
+// clears the pair's failures and returns one to the account's and the
+// source's counts (an office behind one address keeps logging in).
+func (s *Service) forgiveAttempt(ctx context.Context, tx pgx.Tx, email, ip string) error {
+	keys := []string{accountKey(email), sourceKey(ip), pairKey(email, ip)}
+	// Lock in admit's order first, so the two cannot deadlock.
+	if _, err := tx.Exec(ctx, `SELECT 1 FROM login_failures WHERE key = ANY($1) ORDER BY key FOR UPDATE`, keys); err != nil {
+		return fmt.Errorf("auth: unable to clear failed logins: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE key = $1`, pairKey(email, ip)); err != nil {
+		return fmt.Errorf("auth: unable to clear failed logins: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `UPDATE login_failures SET count = greatest(count - 1, 0) WHERE key = ANY($1)`,
+		[]string{accountKey(email), sourceKey(ip)}); err != nil {
+		return fmt.Errorf("auth: unable to clear failed logins: %w", err)
+	}
+	return nil
+}
+
+// tooEarly is the refusal of an attempt that must wait d: ErrTooManyAttempts
+// with the wait in its message.
+func tooEarly(d time.Duration) *RetryError {
+	e := *ErrTooManyAttempts
+	secs := int((d + time.Second - 1) / time.Second)
+	switch {
+	case secs <= 1:
+		e.Message = "Too many failed login attempts. Try again in a second."
+		e.MessageNL = "Te veel mislukte inlogpogingen. Probeer het over een seconde opnieuw."
+	case secs < 90:
+		e.Message = fmt.Sprintf("Too many failed login attempts. Try again in %d seconds.", secs)
+		e.MessageNL = fmt.Sprintf("Te veel mislukte inlogpogingen. Probeer het over %d seconden opnieuw.", secs)
+	default:
+		mins := (secs + 59) / 60
+		e.Message = fmt.Sprintf("Too many failed login attempts. Try again in %d minutes.", mins)
+		e.MessageNL = fmt.Sprintf("Te veel mislukte inlogpogingen. Probeer het over %d minuten opnieuw.", mins)
+	}
+	return &RetryError{Err: &e, RetryAfter: d}
 }

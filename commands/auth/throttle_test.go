@@ -10,65 +10,130 @@ import (
 	"backoffice/domain"
 )
 
-func TestLoginThrottlePerAccount(t *testing.T) {
+// A source that keeps guessing one account gets a few free failures, then
+// must wait 1 s, 2 s, 4 s ... after each one; an attempt before the wait is
+// over is refused without checking the password, even the right one.
+func TestLoginDelayIsEnforcedPerAccountAndSource(t *testing.T) {
 	ctx := testCtx(t)
 	s, pool := newService(t, auth.Config{})
 	activeAccount(t, ctx, s, pool, "acc-1", "jan@example.nl", "geheim-wachtwoord")
+	const guesser = "198.51.100.66"
 
-	var prevHint time.Duration
-	for i := 1; i <= 100; i++ {
-		at := t0.Add(time.Duration(i) * time.Second)
-		_, _, err := s.Login(ctx, "jan@example.nl", fmt.Sprintf("fout-%d", i), fmt.Sprintf("198.51.100.%d", i%250), at)
+	for i := 1; i <= 5; i++ {
+		_, _, err := s.Login(ctx, "jan@example.nl", fmt.Sprintf("fout-%d", i), guesser, t0)
 		if !errors.Is(err, auth.ErrInvalidCredentials) {
 			t.Fatalf("failure %d: %v", i, err)
 		}
-		hint := auth.RetryAfter(err)
-		switch {
-		case i < 5 && hint != 0:
-			t.Errorf("failure %d: delay hint %v before a few failures", i, hint)
-		case i >= 5 && (hint < prevHint || hint == 0):
-			t.Errorf("failure %d: delay hint %v after %v, want growing", i, hint, prevHint)
+		if want := map[bool]time.Duration{true: time.Second}[i == 5]; auth.RetryAfter(err) != want {
+			t.Errorf("failure %d: hint %v, want %v", i, auth.RetryAfter(err), want)
 		}
-		prevHint = hint
 	}
-	if prevHint != 15*time.Minute {
-		t.Errorf("delay hint capped at %v, want 15m", prevHint)
-	}
-	// The 101st attempt is refused, even with the right password.
-	at := t0.Add(30 * time.Minute)
-	_, _, err := s.Login(ctx, "jan@example.nl", "geheim-wachtwoord", "203.0.113.9", at)
+	// Too early: refused unchecked, the right password included.
+	_, _, err := s.Login(ctx, "jan@example.nl", "geheim-wachtwoord", guesser, t0.Add(500*time.Millisecond))
 	var de *domain.Error
 	if !errors.Is(err, auth.ErrTooManyAttempts) || domain.KindOf(err) != domain.KindTooMany || !errors.As(err, &de) || de.MessageNL == "" {
-		t.Fatalf("101st attempt: %v", err)
+		t.Fatalf("attempt within the delay: %v", err)
 	}
-	// The window started with the first failure, at t0+1s.
-	if got, want := auth.RetryAfter(err), t0.Add(time.Second+time.Hour).Sub(at); got != want {
-		t.Errorf("RetryAfter = %v, want %v", got, want)
+	if got := auth.RetryAfter(err); got != 500*time.Millisecond {
+		t.Errorf("RetryAfter = %v, want 500ms", got)
 	}
-	// Once the window has passed, the right password works and clears the count.
-	if _, _, err := s.Login(ctx, "jan@example.nl", "geheim-wachtwoord", "203.0.113.9", t0.Add(time.Hour+time.Second)); err != nil {
-		t.Fatalf("after the window: %v", err)
+	// The refusal did not extend the wait: at t0+1s the next guess is
+	// checked, and the wait doubles.
+	at := t0.Add(time.Second)
+	_, _, err = s.Login(ctx, "jan@example.nl", "fout-6", guesser, at)
+	if !errors.Is(err, auth.ErrInvalidCredentials) || auth.RetryAfter(err) != 2*time.Second {
+		t.Fatalf("6th guess after the delay: %v", err)
 	}
-	_, _, err = s.Login(ctx, "jan@example.nl", "fout", "203.0.113.9", t0.Add(time.Hour+2*time.Second))
-	if auth.RetryAfter(err) != 0 {
-		t.Errorf("a success did not reset the failures: hint %v", auth.RetryAfter(err))
+	if _, _, err := s.Login(ctx, "jan@example.nl", "fout-7", guesser, at.Add(time.Second)); !errors.Is(err, auth.ErrTooManyAttempts) {
+		t.Fatalf("7th guess 1 s later (2 s required): %v", err)
+	}
+	// The real user on another source is not slowed at all.
+	if _, _, err := s.Login(ctx, "jan@example.nl", "geheim-wachtwoord", "203.0.113.9", at); err != nil {
+		t.Fatalf("the owner from another source: %v", err)
+	}
+	// The guesser's own right password works once its wait is over, and
+	// clears its delay.
+	at = at.Add(2 * time.Second)
+	if _, _, err := s.Login(ctx, "jan@example.nl", "geheim-wachtwoord", guesser, at); err != nil {
+		t.Fatalf("right password after the delay: %v", err)
+	}
+	if _, _, err := s.Login(ctx, "jan@example.nl", "fout", guesser, at); auth.RetryAfter(err) != 0 {
+		t.Errorf("a success did not clear the delay: %v", err)
 	}
 }
 
-func TestLoginThrottlePerIP(t *testing.T) {
+// Issue 10 §4: attempt 101 on an account used to be refused for an hour
+// even with the right password, from anywhere.
+func TestStrangersCannotLockAnAccount(t *testing.T) {
+	ctx := testCtx(t)
+	s, pool := newService(t, auth.Config{})
+	activeAccount(t, ctx, s, pool, "acc-1", "jan@example.nl", "geheim-wachtwoord")
+	for i := range 150 {
+		_, _, err := s.Login(ctx, "jan@example.nl", "fout", fmt.Sprintf("198.51.%d.%d", i/250, i%250+1), t0)
+		if !errors.Is(err, auth.ErrInvalidCredentials) {
+			t.Fatalf("failure %d: %v", i, err)
+		}
+	}
+	if _, _, err := s.Login(ctx, "jan@example.nl", "geheim-wachtwoord", "203.0.113.9", t0); err != nil {
+		t.Fatalf("the owner from a source without failures: %v", err)
+	}
+	// Under a distributed attack a new source gets one free failure, then
+	// waits.
+	const newcomer = "192.0.2.200"
+	_, _, err := s.Login(ctx, "jan@example.nl", "fout", newcomer, t0)
+	if !errors.Is(err, auth.ErrInvalidCredentials) || auth.RetryAfter(err) != time.Second {
+		t.Fatalf("newcomer's first failure: %v (hint %v)", err, auth.RetryAfter(err))
+	}
+	if _, _, err := s.Login(ctx, "jan@example.nl", "fout", newcomer, t0); !errors.Is(err, auth.ErrTooManyAttempts) {
+		t.Fatalf("newcomer's second attempt at once: %v", err)
+	}
+}
+
+// The rate documented in docs/identity.md: a guesser that waits exactly as
+// long as it is told gets 17 guesses at one account in the first hour and
+// 4 an hour after that.
+func TestGuessingRateFromOneSource(t *testing.T) {
+	ctx := testCtx(t)
+	s, pool := newService(t, auth.Config{})
+	activeAccount(t, ctx, s, pool, "acc-1", "jan@example.nl", "geheim-wachtwoord")
+	checked := map[int]int{} // hour → guesses whose password was checked
+	at := t0
+	for at.Before(t0.Add(3 * time.Hour)) {
+		_, _, err := s.Login(ctx, "jan@example.nl", "fout", "198.51.100.66", at)
+		switch {
+		case errors.Is(err, auth.ErrInvalidCredentials):
+			checked[int(at.Sub(t0)/time.Hour)]++
+			at = at.Add(auth.RetryAfter(err))
+		case errors.Is(err, auth.ErrTooManyAttempts):
+			t.Fatalf("refused at %v although it waited as told", at.Sub(t0))
+		default:
+			t.Fatal(err)
+		}
+	}
+	if checked[0] != 17 || checked[1] != 4 || checked[2] != 4 {
+		t.Errorf("guesses per hour = %v, want 17, 4, 4", checked)
+	}
+}
+
+func TestLoginThrottlePerSource(t *testing.T) {
 	ctx := testCtx(t)
 	s, pool := newService(t, auth.Config{MaxFailuresPerIP: 5})
 	activeAccount(t, ctx, s, pool, "acc-1", "jan@example.nl", "geheim-wachtwoord")
 	const ip = "192.0.2.77"
 	for i := range 5 {
 		// Different (unknown) addresses from one IP: credential stuffing.
-		_, _, err := s.Login(ctx, fmt.Sprintf("user%d@example.nl", i), "wachtwoord", ip, t0)
+		_, _, err := s.Login(ctx, fmt.Sprintf("user%d@example.nl", i), "wachtwoord", ip, t0.Add(time.Duration(i)*time.Minute))
 		if !errors.Is(err, auth.ErrInvalidCredentials) {
 			t.Fatalf("failure %d: %v", i, err)
 		}
 	}
-	if _, _, err := s.Login(ctx, "jan@example.nl", "geheim-wachtwoord", ip, t0); !errors.Is(err, auth.ErrTooManyAttempts) {
+	_, _, err := s.Login(ctx, "jan@example.nl", "geheim-wachtwoord", ip, t0.Add(5*time.Minute))
+	if !errors.Is(err, auth.ErrTooManyAttempts) {
 		t.Errorf("6th attempt from the IP: %v", err)
+	}
+	// Refused until a window after the source's last failure (t0+4m).
+	if got, want := auth.RetryAfter(err), time.Hour-time.Minute; got != want {
+		t.Errorf("RetryAfter = %v, want %v", got, want)
 	}
 	if _, _, err := s.Login(ctx, "jan@example.nl", "geheim-wachtwoord", "192.0.2.78", t0); err != nil {
 		t.Errorf("other IP refused: %v", err)
@@ -78,8 +143,39 @@ func TestLoginThrottlePerIP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := s2.Login(ctx, "jan@example.nl", "geheim-wachtwoord", ip, t0.Add(time.Minute)); !errors.Is(err, auth.ErrTooManyAttempts) {
+	if _, _, err := s2.Login(ctx, "jan@example.nl", "geheim-wachtwoord", ip, t0.Add(10*time.Minute)); !errors.Is(err, auth.ErrTooManyAttempts) {
 		t.Errorf("other instance: %v", err)
+	}
+	if _, _, err := s2.Login(ctx, "jan@example.nl", "geheim-wachtwoord", ip, t0.Add(time.Hour+4*time.Minute)); err != nil {
+		t.Errorf("after the window: %v", err)
+	}
+}
+
+// Concurrent attempts of one source queue on its counters: no more than the
+// free failures are checked at once.
+func TestConcurrentGuessesCannotSlipPastTheDelay(t *testing.T) {
+	ctx := testCtx(t)
+	s, pool := newService(t, auth.Config{})
+	activeAccount(t, ctx, s, pool, "acc-1", "jan@example.nl", "geheim-wachtwoord")
+	errs := make(chan error, 40)
+	for range 40 {
+		go func() {
+			_, _, err := s.Login(ctx, "jan@example.nl", "fout", "198.51.100.66", t0)
+			errs <- err
+		}()
+	}
+	checked := 0
+	for range 40 {
+		err := <-errs
+		switch {
+		case errors.Is(err, auth.ErrInvalidCredentials):
+			checked++
+		case !errors.Is(err, auth.ErrTooManyAttempts):
+			t.Error(err)
+		}
+	}
+	if checked != 5 {
+		t.Errorf("%d guesses checked at once, want 5", checked)
 	}
 }
 
@@ -115,5 +211,24 @@ func TestUnknownEmailIsIndistinguishable(t *testing.T) {
 		} else if err.Error() != first {
 			t.Errorf("%s: error %q differs from %q", name, err, first)
 		}
+	}
+}
+
+// An IPv6 client picks any address of its /64: the source is the /64.
+func TestIPv6SourceIsItsSlash64(t *testing.T) {
+	ctx := testCtx(t)
+	s, pool := newService(t, auth.Config{})
+	activeAccount(t, ctx, s, pool, "acc-1", "jan@example.nl", "geheim-wachtwoord")
+	for i := range 5 {
+		ip := fmt.Sprintf("2001:db8:1:2::%x", i+1)
+		if _, _, err := s.Login(ctx, "jan@example.nl", "fout", ip, t0); !errors.Is(err, auth.ErrInvalidCredentials) {
+			t.Fatalf("failure %d: %v", i, err)
+		}
+	}
+	if _, _, err := s.Login(ctx, "jan@example.nl", "fout", "2001:db8:1:2:ffff::9", t0); !errors.Is(err, auth.ErrTooManyAttempts) {
+		t.Fatalf("another address of the same /64: %v", err)
+	}
+	if _, _, err := s.Login(ctx, "jan@example.nl", "geheim-wachtwoord", "2001:db8:1:3::1", t0); err != nil {
+		t.Fatalf("the next /64: %v", err)
 	}
 }

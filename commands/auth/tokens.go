@@ -32,13 +32,24 @@ func (s *Service) ttl(p Purpose) (time.Duration, error) {
 // is stored. Older unused tokens of the same purpose stop working. Unknown
 // and disabled accounts get ErrAccountNotFound.
 func (s *Service) IssueToken(ctx context.Context, accountID string, purpose Purpose, now time.Time) (string, time.Time, error) {
+	return s.IssueTokenIn(ctx, s.pool, accountID, purpose, now)
+}
+
+// Beginner is a pool or a transaction (a nested one is a savepoint).
+type Beginner interface {
+	Begin(ctx context.Context) (pgx.Tx, error)
+}
+
+// IssueTokenIn is IssueToken inside the caller's transaction (or pool), so
+// it commits with the caller's other writes, on the caller's connection.
+func (s *Service) IssueTokenIn(ctx context.Context, db Beginner, accountID string, purpose Purpose, now time.Time) (string, time.Time, error) {
 	ttl, err := s.ttl(purpose)
 	if err != nil {
 		return "", time.Time{}, err
 	}
 	plain, hash := newSecret()
 	expires := now.Add(ttl)
-	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err = pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		var disabled bool
 		err := tx.QueryRow(ctx, `SELECT disabled FROM credentials WHERE account_id = $1 FOR UPDATE`, accountID).Scan(&disabled)
 		if errors.Is(err, pgx.ErrNoRows) || (err == nil && disabled) {
@@ -131,7 +142,9 @@ func (s *Service) ConsumeToken(ctx context.Context, plaintext string, purpose Pu
 		if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE account_id = $1`, accountID); err != nil {
 			return fmt.Errorf("auth: unable to end sessions: %w", err)
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE key = $1`, accountKey(email)); err != nil {
+		// A reset proves the owner: lift the account's delays everywhere.
+		if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE key = $1
+			OR (key LIKE 'pair:%' AND right(key, length($2) + 1) = ' ' || $2)`, accountKey(email), email); err != nil {
 			return fmt.Errorf("auth: unable to clear failed logins: %w", err)
 		}
 		return nil

@@ -21,6 +21,14 @@ var requestNamespace = uuid.MustParse("0f6b8a52-4d1e-4c7a-9b3e-7a2d5c9e1f40")
 // TAN and the mail follow from the event (SignMailer). It returns the
 // request's ID.
 func (h *Handler) RequestSignature(ctx context.Context, meta commands.Meta, id, signerAccountID string) (commands.Result, string, error) {
+	return h.RequestSignatureWithReason(ctx, meta, id, signerAccountID, "")
+}
+
+// RequestSignatureWithReason is RequestSignature with the back office's
+// reason, required once doc.MaxTANReissues codes of the document were
+// blocked (ErrTANReissueLimit without one). Such a request is recorded with
+// its reason in the event and logged.
+func (h *Handler) RequestSignatureWithReason(ctx context.Context, meta commands.Meta, id, signerAccountID, reason string) (commands.Result, string, error) {
 	d, st, err := h.load(ctx, meta.Actor, id)
 	if err != nil {
 		return commands.Result{}, "", err
@@ -54,10 +62,19 @@ func (h *Handler) RequestSignature(ctx context.Context, meta commands.Meta, id, 
 			return commands.Result{}, "", fmt.Errorf("commands/document: unable to read the TAN state: %w", err)
 		}
 	}
+	var blockedCodes int
+	if err := h.pool.QueryRow(ctx, `SELECT count(*) FROM document_tans WHERE document_id = $1 AND attempts >= $2`,
+		id, MaxTANAttempts).Scan(&blockedCodes); err != nil {
+		return commands.Result{}, "", fmt.Errorf("commands/document: unable to count blocked TANs: %w", err)
+	}
 	now := h.clock()
-	events, err := d.RequestSignature(meta.Actor, requestID, signer, blocked, now)
+	events, err := d.RequestSignatureAfterBlocks(meta.Actor, requestID, signer, blocked, blockedCodes, reason, now)
 	if err != nil {
 		return commands.Result{}, "", err
+	}
+	if events[0].(*doc.SignatureRequested).ReissueReason != "" {
+		h.log.WarnContext(ctx, "document: signature requested again after blocked codes",
+			"document_id", id, "blocked_codes", blockedCodes, "actor", meta.Actor.AccountID, "request_id", requestID)
 	}
 	res, err := commands.Save(ctx, h.store, st, meta, now, events...)
 	if err != nil {

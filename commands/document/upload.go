@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -40,7 +41,15 @@ type Upload struct {
 var uploadNamespace = uuid.MustParse("5d0c7c1e-55f4-4e7b-8a0b-2f4f3c6b9d11")
 
 // Sniff returns the content type the server believes (never the browser's).
-func Sniff(content []byte) string { return http.DetectContentType(content) }
+// Text holding markup or script anywhere counts as HTML (refused), not as
+// the plain text its first bytes suggest.
+func Sniff(content []byte) string {
+	ct := http.DetectContentType(content)
+	if strings.HasPrefix(ct, "text/") && doc.ActiveText(content) {
+		return "text/html; charset=utf-8"
+	}
+	return ct
+}
 
 // Upload stores the file and records document.uploaded. It returns the new
 // document's ID. With an idempotency key the ID is derived from it, and a

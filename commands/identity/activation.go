@@ -85,7 +85,9 @@ func (s *Service) RequestLink(ctx context.Context, email string) error {
 	if err != nil {
 		return err
 	}
+	s.background.Add(1)
 	go func() {
+		defer s.background.Done()
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 		defer cancel()
 		if err := s.requestLink(ctx, email); err != nil {
@@ -107,38 +109,55 @@ func (s *Service) requestLink(ctx context.Context, email string) error {
 		return nil
 	}
 	now := s.now()
-	var recent int
-	if err := s.cfg.Pool.QueryRow(ctx, `SELECT count(*) FROM mail_deliveries
-		WHERE recipient = $1 AND kind IN ('activation', 'password_reset') AND created_at > $2`,
-		acc.Email, now.Add(-time.Hour)).Scan(&recent); err != nil {
-		return fmt.Errorf("identity: unable to count recent link mails: %w", err)
-	}
-	if recent >= s.cfg.ResetLimitPerHour {
-		s.log.WarnContext(ctx, "identity: link mail suppressed (limit per hour)", "account_id", acc.AccountID)
+	// The cap is decided in the database: one transaction per address at a
+	// time (advisory lock on the address) counts, issues the token and
+	// queues the mail on its one connection, so concurrent requests, on any
+	// instance, cannot pass the cap together.
+	sent := false
+	err = pgx.BeginFunc(ctx, s.cfg.Pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('link-mail:' || $1, 0))`, acc.Email); err != nil {
+			return fmt.Errorf("identity: unable to lock link mails: %w", err)
+		}
+		var recent int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM mail_deliveries
+			WHERE recipient = $1 AND kind IN ('activation', 'password_reset') AND created_at > $2`,
+			acc.Email, now.Add(-time.Hour)).Scan(&recent); err != nil {
+			return fmt.Errorf("identity: unable to count recent link mails: %w", err)
+		}
+		if recent >= s.cfg.ResetLimitPerHour {
+			s.log.WarnContext(ctx, "identity: link mail suppressed (limit per hour)", "account_id", acc.AccountID)
+			return nil
+		}
+		name, err := recipientName(ctx, tx, acc.Email)
+		if err != nil {
+			return err
+		}
+		var msg mail.Message
+		if acc.HasPassword {
+			tok, exp, err := s.cfg.Auth.IssueTokenIn(ctx, tx, acc.AccountID, auth.PurposePasswordReset, now)
+			if err != nil {
+				return wrapf("identity: issue reset token: %w", err)
+			}
+			msg = mail.PasswordResetMail(acc.Language, acc.Email, name, s.cfg.Links.PasswordReset(tok), exp)
+		} else {
+			tok, exp, err := s.cfg.Auth.IssueTokenIn(ctx, tx, acc.AccountID, auth.PurposeActivation, now)
+			if err != nil {
+				return wrapf("identity: issue activation token: %w", err)
+			}
+			msg = mail.ActivationMail(acc.Language, acc.Email, name, acc.Email, s.cfg.Links.Activation(tok), exp)
+		}
+		if err := s.cfg.Mail.Enqueue(ctx, tx, uuid.New(), msg); err != nil {
+			return err
+		}
+		sent = true
 		return nil
-	}
-	name, err := recipientName(ctx, s.cfg.Pool, acc.Email)
+	})
 	if err != nil {
 		return err
 	}
-	var msg mail.Message
-	if acc.HasPassword {
-		tok, exp, err := s.cfg.Auth.IssueToken(ctx, acc.AccountID, auth.PurposePasswordReset, now)
-		if err != nil {
-			return wrapf("identity: issue reset token: %w", err)
-		}
-		msg = mail.PasswordResetMail(acc.Language, acc.Email, name, s.cfg.Links.PasswordReset(tok), exp)
-	} else {
-		tok, exp, err := s.cfg.Auth.IssueToken(ctx, acc.AccountID, auth.PurposeActivation, now)
-		if err != nil {
-			return wrapf("identity: issue activation token: %w", err)
-		}
-		msg = mail.ActivationMail(acc.Language, acc.Email, name, acc.Email, s.cfg.Links.Activation(tok), exp)
+	if sent {
+		s.cfg.Mail.Kick()
 	}
-	if err := s.cfg.Mail.Enqueue(ctx, s.cfg.Pool, uuid.New(), msg); err != nil {
-		return err
-	}
-	s.cfg.Mail.Kick()
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -88,7 +89,13 @@ func (c Config) Validate() error {
 type Service struct {
 	cfg Config
 	log *slog.Logger
+	// background counts link requests still running (RequestLink).
+	background sync.WaitGroup
 }
+
+// Wait blocks until the link requests running in the background are done
+// (graceful shutdown, tests).
+func (s *Service) Wait() { s.background.Wait() }
 
 // New checks cfg and returns the service.
 func New(cfg Config) (*Service, error) {

@@ -141,6 +141,10 @@ func TestCleanFileName(t *testing.T) {
 		{"", "application/pdf", "document.pdf"},
 		{"..", "image/gif", "document.gif"},
 		{strings.Repeat("x", 200) + ".pdf", "application/pdf", strings.Repeat("x", 116) + ".pdf"},
+		{"rap\u202Etxt.pdf", "application/pdf", "raptxt.pdf"},       // right-to-left override
+		{"a\u200Bb\u2066c\uFEFF.pdf", "application/pdf", "abc.pdf"}, // zero-width, isolate, BOM
+		{"a\x85b\x7f.pdf", "application/pdf", "ab.pdf"},             // C1 and DEL
+		{"\u202E", "application/pdf", "document.pdf"},
 	}
 	for _, tt := range tests {
 		if got := document.CleanFileName(tt.in, tt.ct); got != tt.want {
@@ -328,6 +332,29 @@ func TestPolicy(t *testing.T) {
 		}
 		if got := document.CanReadFile(tt.actor, tt.cat, "c1", "i1", tt.worker); got != tt.readFile {
 			t.Errorf("%s: CanReadFile = %v, want %v", tt.name, got, tt.readFile)
+		}
+	}
+}
+
+func TestReissueReason(t *testing.T) {
+	tests := []struct {
+		blocked int
+		reason  string
+		want    string
+		err     bool
+	}{
+		{0, "", "", false},
+		{2, "wordt genegeerd", "", false},
+		{3, "", "", true},
+		{3, "  ", "", true},
+		{3, "telefonisch gecontroleerd", "telefonisch gecontroleerd", false},
+		{7, "a\x00b", "", true},
+		{3, strings.Repeat("x", 501), "", true},
+	}
+	for _, tt := range tests {
+		got, err := document.ReissueReason(tt.blocked, tt.reason)
+		if got != tt.want || (err != nil) != tt.err {
+			t.Errorf("ReissueReason(%d, %q) = %q, %v", tt.blocked, tt.reason, got, err)
 		}
 	}
 }

@@ -69,6 +69,9 @@ type SignatureRequested struct {
 	RequestID       string    `json:"request_id"`
 	SignerAccountID string    `json:"signer_account_id"`
 	ExpiresAt       time.Time `json:"expires_at"`
+	// ReissueReason is the back office's reason for asking again after
+	// MaxTANReissues blocked codes on the document (empty before that).
+	ReissueReason string `json:"reissue_reason,omitempty"`
 }
 
 // Signed: "Akkoord" with the right TAN. SHA256 is the file as signed.

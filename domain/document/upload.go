@@ -5,7 +5,6 @@ import (
 	"path"
 	"strings"
 	"time"
-	"unicode"
 
 	"backoffice/domain"
 	"backoffice/domain/validate"
@@ -57,8 +56,10 @@ var (
 		"Kies een bestand; het mag niet leeg zijn.")
 	ErrFileTooLarge = domain.Invalid("file_too_large", "file", "The file is larger than 2 MB. Make pictures in the document smaller.",
 		"Het bestand is groter dan 2 MB. Verklein eventueel plaatjes in het document.")
-	ErrFileType = domain.Invalid("file_type_not_allowed", "file", "Only PDF, PNG, JPEG, GIF and plain text files can be uploaded.",
-		"Alleen PDF-, PNG-, JPEG-, GIF- en tekstbestanden kunnen worden aangeboden.")
+	// ErrFileType is 415: refused by sniffed content or by file name.
+	ErrFileType = &domain.Error{Kind: domain.KindUnsupportedMedia, Code: "file_type_not_allowed", Field: "file",
+		Message:   "Only PDF, PNG, JPEG, GIF and plain text files can be uploaded.",
+		MessageNL: "Alleen PDF-, PNG-, JPEG-, GIF- en tekstbestanden kunnen worden aangeboden."}
 )
 
 // Upload records the upload. A client user may offer documents (not
@@ -132,10 +133,13 @@ func (d *Document) Upload(actor domain.Actor, cmd Upload, now time.Time) ([]doma
 	case !Allowed(cmd.ContentType):
 		return nil, ErrFileType
 	}
+	ev.FileName = CleanFileName(cmd.FileName, cmd.ContentType)
+	if ActiveName(ev.FileName) {
+		return nil, ErrFileType
+	}
 	if b, err := hex.DecodeString(ev.SHA256); err != nil || len(b) != 32 {
 		return nil, domain.Invalid("sha256_invalid", "file", "The file's checksum is invalid.", "De controlesom van het bestand is ongeldig.")
 	}
-	ev.FileName = CleanFileName(cmd.FileName, cmd.ContentType)
 	return []domain.Event{ev}, nil
 }
 
@@ -160,14 +164,15 @@ func validInvoice(in *Invoice) (*Invoice, error) {
 }
 
 // CleanFileName keeps the base name of what the browser sent, without
-// control characters, bidi controls, noncharacters or quotes, at most 120 characters; an empty result
-// becomes "document" with the content type's extension.
+// control, format or bidi characters, noncharacters or quotes, at most 120
+// characters; an empty result becomes "document" with the content type's
+// extension.
 func CleanFileName(name, contentType string) string {
 	name = strings.ReplaceAll(name, `\`, "/") // Windows paths
 	name = path.Base(strings.TrimSpace(name))
 	var b strings.Builder
 	for _, r := range name {
-		if unicode.IsControl(r) || r == '"' || r == '/' || r == unicode.ReplacementChar || domain.UnsafeRune(r) {
+		if invisible(r) || domain.UnsafeRune(r) || r == '"' || r == '/' {
 			continue
 		}
 		b.WriteRune(r)

@@ -101,6 +101,7 @@ var Texts = []Text{
 	{Name: "document.invoice_number", Field: "invoice_number", Default: "F2026-001", Max: 50},
 	{Name: "document.sign_remark", Field: "remark", Default: "Akkoord", Max: document.MaxRemark},
 	{Name: "document.decline_remark", Field: "remark", Default: "Niet akkoord", Max: document.MaxRemark},
+	{Name: "document.reissue_reason", Field: "reason", Default: "Telefonisch gecontroleerd", Max: 500},
 	{Name: "timesheet.expense.description", Field: "description", Default: "Lunch met klant", Max: ts.MaxDescriptionLength},
 	{Name: "timesheet.remark", Field: "text", Default: "Maandag eerder weg", Max: ts.MaxRemarkLength, MultiLine: true},
 	{Name: "timesheet.reject_reason", Field: "reason", Default: "Dinsdag klopt niet", Max: ts.MaxReasonLength, MultiLine: true},
@@ -377,7 +378,10 @@ func (r *runner) run() {
 		if !r.step("document.upload", document.Stream(docID), staff, d.Apply, evs, err) {
 			return
 		}
-		evs, err = d.RequestSignature(staff, r.id("request")+fmt.Sprint(i), signer, false, now)
+		// As if the document's codes were blocked MaxTANReissues times:
+		// the request carries the back office's reason.
+		evs, err = d.RequestSignatureAfterBlocks(staff, r.id("request")+fmt.Sprint(i), signer, false,
+			document.MaxTANReissues, r.text("document.reissue_reason"), now)
 		if !r.step("document.request_signature", document.Stream(docID), staff, d.Apply, evs, err) {
 			return
 		}

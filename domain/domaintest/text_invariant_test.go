@@ -67,7 +67,7 @@ var coverage = map[string]map[string]source{
 		"intermediary_id": loaded("intermediary"), "kvk": in("client.kvk"), "name": in("client.name"),
 	},
 	"document.signature_declined":  {"document_id": in("id.document"), "remark": in("document.decline_remark"), "request_id": in("id.request"), "sha256": fixed("the stored file's hash, checked as 32 hex bytes at upload")},
-	"document.signature_requested": {"document_id": in("id.document"), "request_id": in("id.request"), "signer_account_id": loaded("account")},
+	"document.signature_requested": {"document_id": in("id.document"), "request_id": in("id.request"), "reissue_reason": in("document.reissue_reason"), "signer_account_id": loaded("account")},
 	"document.signed":              {"document_id": in("id.document"), "remark": in("document.sign_remark"), "request_id": in("id.request"), "sha256": fixed("the stored file's hash, checked as 32 hex bytes at upload")},
 	"document.uploaded": {
 		"category": in("document.category"), "client_id": in("id.client"), "content_type": fixed("sniffed by the command layer, checked against AllowedContentTypes"),

@@ -32,9 +32,12 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, meta command
 		s.Error(w, r, domain.Invalid("idempotency_key_too_long", "Idempotency-Key", "Idempotency-Key is longer than 200 characters", "Idempotency-Key is langer dan 200 tekens."))
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, httpx.MaxJSONBody))
+	body, err := io.ReadAll(httpx.LimitBody(r, httpx.MaxJSONBody))
 	if err != nil {
-		s.Error(w, r, domain.Invalid("body_too_large", "", "the body is too large", "De inhoud is te groot."))
+		if domain.KindOf(err) != domain.KindTooLarge {
+			err = domain.Invalid("malformed_json", "", "the body could not be read", "De inhoud kon niet worden gelezen.")
+		}
+		s.Error(w, r, err)
 		return
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))

@@ -70,5 +70,37 @@ func New(d Deps) (*Server, error) {
 	return s, nil
 }
 
-// ServeHTTP implements http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
+// ServeHTTP implements http.Handler. Answers are never cached: some hold
+// BSN or IBAN.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.router.ServeHTTP(&noStore{ResponseWriter: w}, r)
+}
+
+// noStore adds "Cache-Control: no-store" to an answer that set no
+// Cache-Control itself. It is added when the header is written, not before
+// the handler runs: a handler's own no-store marks an answer holding a
+// secret shown once, which the idempotency store must not keep.
+type noStore struct {
+	http.ResponseWriter
+	wrote bool
+}
+
+func (n *noStore) WriteHeader(code int) {
+	if !n.wrote {
+		n.wrote = true
+		if n.Header().Get("Cache-Control") == "" {
+			n.Header().Set("Cache-Control", "no-store")
+		}
+	}
+	n.ResponseWriter.WriteHeader(code)
+}
+
+func (n *noStore) Write(b []byte) (int, error) {
+	if !n.wrote {
+		n.WriteHeader(http.StatusOK)
+	}
+	return n.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (n *noStore) Unwrap() http.ResponseWriter { return n.ResponseWriter }

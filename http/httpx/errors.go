@@ -47,6 +47,10 @@ func Status(err error) int {
 		return http.StatusForbidden
 	case domain.KindTooMany:
 		return http.StatusTooManyRequests
+	case domain.KindTooLarge:
+		return http.StatusRequestEntityTooLarge
+	case domain.KindUnsupportedMedia:
+		return http.StatusUnsupportedMediaType
 	}
 	return http.StatusInternalServerError
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"backoffice/domain"
@@ -27,9 +28,10 @@ type Validator interface {
 func Decode[T any](w http.ResponseWriter, r *http.Request) (T, error) {
 	var v T
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
-		return v, domain.Invalid("unsupported_media_type", "", "the body must be JSON (Content-Type: application/json)", "De inhoud moet JSON zijn (Content-Type: application/json).")
+		return v, &domain.Error{Kind: domain.KindUnsupportedMedia, Code: "unsupported_media_type",
+			Message: "the body must be JSON (Content-Type: application/json)", MessageNL: "De inhoud moet JSON zijn (Content-Type: application/json)."}
 	}
-	body := http.MaxBytesReader(w, r.Body, MaxJSONBody)
+	body := LimitBody(r, MaxJSONBody)
 	dec := json.NewDecoder(body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&v); err != nil {
@@ -47,14 +49,12 @@ func Decode[T any](w http.ResponseWriter, r *http.Request) (T, error) {
 }
 
 func decodeError(err error) error {
-	var maxErr *http.MaxBytesError
+	var de *domain.Error
 	var syntaxErr *json.SyntaxError
 	var typeErr *json.UnmarshalTypeError
 	switch {
-	case errors.As(err, &maxErr):
-		return &domain.Error{Kind: domain.KindInvalid, Code: "body_too_large",
-			Message:   fmt.Sprintf("the body is larger than %d bytes", maxErr.Limit),
-			MessageNL: fmt.Sprintf("De inhoud is groter dan %d bytes.", maxErr.Limit)}
+	case errors.As(err, &de) && de.Kind == domain.KindTooLarge:
+		return de
 	case errors.Is(err, io.EOF):
 		return domain.Invalid("empty_body", "", "the body is empty; a JSON object is required", "De inhoud is leeg; een JSON-object is verplicht.")
 	case errors.As(err, &syntaxErr), errors.Is(err, io.ErrUnexpectedEOF):
@@ -86,6 +86,9 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
+	// A length, not chunks: an answer flushed before a refused body is
+	// drained (DrainBody) is complete on the wire at once.
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
 }

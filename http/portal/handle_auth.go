@@ -1,7 +1,6 @@
 package portal
 
 import (
-	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -68,6 +67,7 @@ func (s *Server) handleLogin() http.Handler {
 				s.fail(w, r, err)
 				return
 			}
+			httpx.SetRetryAfter(w, err)
 			s.render(w, r, httpx.Status(err), "login", v)
 			return
 		}
@@ -91,13 +91,7 @@ func (s *Server) handleLogin() http.Handler {
 	})
 }
 
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
+func clientIP(r *http.Request) string { return httpx.ClientIP(r) }
 
 func (s *Server) handleLogout() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -60,6 +60,7 @@ var catalogue = map[string]map[string]string{
 		"forgot.submit": "Verstuur de link",
 
 		"error.title": "Dat lukte niet", "error.home": "Naar de startpagina",
+		"error.method_not_allowed": "Deze actie is hier niet mogelijk.",
 
 		"home.title": "Home", "home.status": "Statusoverzicht van de uren",
 		"home.waiting":  "Er wachten %d urenbriefjes op u.",
@@ -258,6 +259,7 @@ var catalogue = map[string]map[string]string{
 		"forgot.submit": "Send the link",
 
 		"error.title": "That did not work", "error.home": "Go to the home page",
+		"error.method_not_allowed": "This action is not possible here.",
 
 		"home.title": "Home", "home.status": "Status overview of the hours",
 		"home.waiting":  "%d timesheets are waiting for you.",

@@ -2,6 +2,10 @@ package portal
 
 import (
 	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/gorilla/mux"
 
 	"backoffice/domain"
 )
@@ -87,8 +91,37 @@ func (s *Server) routes() {
 		s.fail(w, r, domain.NotFound("page_not_found", "This page does not exist.", "Deze pagina bestaat niet."))
 	})
 	r.NotFoundHandler = securityHeaders(s.session(notFound))
-	r.MethodNotAllowedHandler = securityHeaders(s.session(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.fail(w, r, &domain.Error{Kind: domain.KindInvalid, Code: "method_not_allowed",
-			Message: "This action is not possible here.", MessageNL: "Deze actie is hier niet mogelijk."})
+	methodNotAllowed := securityHeaders(s.session(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", strings.Join(s.allowed(r), ", "))
+		v := s.newView(r, "", "error.title")
+		v.Data = v.T("error.method_not_allowed")
+		s.render(w, r, http.StatusMethodNotAllowed, "error", v)
 	})))
+	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// HEAD is GET without the body (net/http drops it).
+		if r.Method == http.MethodHead && slices.Contains(s.allowed(r), http.MethodGet) {
+			get := r.Clone(r.Context())
+			get.Method = http.MethodGet
+			s.router.ServeHTTP(w, get)
+			return
+		}
+		methodNotAllowed.ServeHTTP(w, r)
+	})
+}
+
+// allowed lists the methods the route of r's path answers.
+func (s *Server) allowed(r *http.Request) []string {
+	var out []string
+	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		var match mux.RouteMatch
+		if s.router.Match(probe, &match) && match.MatchErr == nil {
+			out = append(out, m)
+		}
+	}
+	if slices.Contains(out, http.MethodGet) && !slices.Contains(out, http.MethodHead) {
+		out = append(out, http.MethodHead)
+	}
+	return out
 }

@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"backoffice/domain"
+	"backoffice/http/httpx"
 )
 
 // ContentSecurityPolicy allows nothing inline: every script and style
@@ -180,6 +181,19 @@ func (s *Server) checkCSRF(next http.Handler) http.Handler {
 		}
 		st := state(r)
 		if isMultipart(r) {
+			// Uploads share the process's caps with the API (429).
+			uploader := "ip:" + httpx.ClientIP(r)
+			if st.user != nil {
+				uploader = st.user.Actor.AccountID
+			}
+			release, err := httpx.Uploads.Acquire(uploader)
+			if err != nil {
+				httpx.SetRetryAfter(w, err)
+				s.fail(w, r, err)
+				httpx.DrainBody(w, r)
+				return
+			}
+			defer release()
 			tooLarge, err := s.parseUpload(r)
 			if tooLarge && sameOrigin(r) {
 				// The token is somewhere in a body too large to read. The

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -68,6 +69,9 @@ type Options struct {
 	// PrivateOps keeps /readyz and /metrics out of Handler: they are
 	// served by Ops alone, on a listener of their own.
 	PrivateOps bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client (login throttling and per-source limits count per client).
+	TrustedProxies []netip.Prefix
 }
 
 // App is the assembled application.
@@ -146,15 +150,16 @@ func New(ctx context.Context, o Options) (*App, error) {
 
 	metrics := httpx.NewMetrics(o.Registry)
 	root := mux.NewRouter()
-	root.Use(httpx.RequestIDs, httpx.AccessLog(o.Log.With("component", "http"), metrics))
+	root.Use(httpx.RequestIDs, httpx.ClientAddrs(o.TrustedProxies), httpx.AccessLog(o.Log.With("component", "http"), metrics),
+		httpx.StrictTransport(o.PublicURL), httpx.RejectBadText)
 	ops := mux.NewRouter()
 	ops.Handle("/healthz", http.HandlerFunc(handleHealthz)).Methods(http.MethodGet)
-	ops.Handle("/readyz", a.handleReadyz()).Methods(http.MethodGet)
+	ops.Handle("/readyz", a.handleReadyz(true)).Methods(http.MethodGet)
 	ops.Handle("/metrics", promhttp.HandlerFor(o.Registry, promhttp.HandlerOpts{})).Methods(http.MethodGet)
 	a.Ops = ops
 	root.Handle("/healthz", ops).Methods(http.MethodGet) // says nothing but "ok"
 	if !o.PrivateOps {
-		root.Handle("/readyz", ops).Methods(http.MethodGet)
+		root.Handle("/readyz", a.handleReadyz(false)).Methods(http.MethodGet) // without error details
 		root.Handle("/metrics", ops).Methods(http.MethodGet)
 	}
 	root.PathPrefix("/api/").Handler(apiServer)

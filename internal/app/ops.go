@@ -38,7 +38,10 @@ type projectorReady struct {
 // event, and taking them all out of the load balancer would stop the
 // commands and the other read models too. The projector's entry names the
 // event and the reason.
-func (a *App) handleReadyz() http.Handler {
+//
+// Error texts (SQL, addresses, the failing event) only with details: on
+// the internal address; the public one says "failed" (issue 10 §6).
+func (a *App) handleReadyz(details bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 		defer cancel()
@@ -46,7 +49,10 @@ func (a *App) handleReadyz() http.Handler {
 		check := func(name string, err error) {
 			if err != nil {
 				out.Status = "not_ready"
-				out.Checks[name] = err.Error()
+				out.Checks[name] = "failed"
+				if details {
+					out.Checks[name] = err.Error()
+				}
 				return
 			}
 			out.Checks[name] = "ok"
@@ -62,7 +68,10 @@ func (a *App) handleReadyz() http.Handler {
 		check("projections", err)
 		for _, s := range statuses {
 			pr := projectorReady{Name: s.Name, State: string(s.State), Local: s.Local, Checkpoint: s.Checkpoint.String(),
-				Head: s.Head.String(), Lag: s.Lag, LagCapped: s.LagCapped, LastError: s.LastError, Failure: s.Failure}
+				Head: s.Head.String(), Lag: s.Lag, LagCapped: s.LagCapped}
+			if details {
+				pr.LastError, pr.Failure = s.LastError, s.Failure
+			}
 			if s.State == projections.StateFailed && out.Status == "ready" {
 				out.Status = "degraded"
 			}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"net/url"
 	"path/filepath"
 	"strconv"
@@ -46,8 +47,15 @@ type Config struct {
 	// SMTPURL is smtp://user:pass@host:port (or smtps://). Empty: file outbox.
 	SMTPURL  string
 	MailFrom string
-	// Demo seeds demo data and shows the mail outbox in the portal.
+	// Demo seeds demo data (known passwords, back office included) and
+	// shows the mail outbox in the portal. Only when asked for
+	// (BACKOFFICE_DEMO, -demo) or, in the embedded default, on a loopback
+	// listen address: never silently on a public one.
 	Demo bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed (BACKOFFICE_TRUSTED_PROXIES); login throttling and the
+	// per-source limits count per the client address they report.
+	TrustedProxies []netip.Prefix
 	// AllowUnsafeFsync lets the event store run on a database with fsync=off.
 	// Only for tests and throwaway demos.
 	AllowUnsafeFsync bool
@@ -82,12 +90,17 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	}
 	var errs []error
 	demo := getenv("BACKOFFICE_DEMO")
-	if demo == "" {
-		c.Demo = c.DatabaseURL == "" // the embedded default is a demo
-	} else if b, err := strconv.ParseBool(demo); err != nil {
-		errs = append(errs, fmt.Errorf("BACKOFFICE_DEMO=%q: want true or false", demo))
+	if demo != "" {
+		if b, err := strconv.ParseBool(demo); err != nil {
+			errs = append(errs, fmt.Errorf("BACKOFFICE_DEMO=%q: want true or false", demo))
+		} else {
+			c.Demo = b
+		}
+	}
+	if p, err := parseTrustedProxies(getenv("BACKOFFICE_TRUSTED_PROXIES")); err != nil {
+		errs = append(errs, err)
 	} else {
-		c.Demo = b
+		c.TrustedProxies = p
 	}
 	if v := getenv("BACKOFFICE_ALLOW_UNSAFE_FSYNC"); v != "" {
 		b, err := strconv.ParseBool(v)
@@ -111,6 +124,13 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	fs.BoolVar(&c.Demo, "demo", c.Demo, "seed demo data and show the mail outbox (BACKOFFICE_DEMO)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
+	}
+	demoFlag := false
+	fs.Visit(func(f *flag.Flag) { demoFlag = demoFlag || f.Name == "demo" })
+	if demo == "" && !demoFlag {
+		// Not asked either way: the embedded default is a demo, but only
+		// where nobody else can reach its known passwords.
+		c.Demo = c.Embedded() && loopback(c.Addr)
 	}
 	if fs.NArg() > 0 {
 		errs = append(errs, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " ")))
@@ -152,6 +172,20 @@ func (c Config) validate() []error {
 		errs = append(errs, fmt.Errorf("BACKOFFICE_LOG_FORMAT=%q: want text or json", c.LogFormat))
 	}
 	return errs
+}
+
+// loopback reports whether a listen address only accepts connections from
+// this machine.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	a, err := netip.ParseAddr(host)
+	return err == nil && a.IsLoopback()
 }
 
 // redact hides credentials of a URL for messages and logs.

@@ -65,3 +65,52 @@ func TestLoadReadsTheMasterKey(t *testing.T) {
 		t.Fatal("the master key was not read")
 	}
 }
+
+func TestDemoOnlyWhenAskedOrOnLoopback(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want bool
+	}{
+		{"embedded on loopback", nil, nil, true},
+		{"embedded on localhost", []string{"-addr", "localhost:8080"}, nil, true},
+		{"embedded on ::1", []string{"-addr", "[::1]:8080"}, nil, true},
+		{"embedded on every interface", []string{"-addr", ":8080"}, nil, false},
+		{"embedded on a public address (env)", nil, map[string]string{"BACKOFFICE_ADDR": "0.0.0.0:8080"}, false},
+		{"embedded on a public address, asked by flag", []string{"-addr", ":8080", "-demo"}, nil, true},
+		{"embedded on a public address, asked by env", []string{"-addr", ":8080"}, map[string]string{"BACKOFFICE_DEMO": "true"}, true},
+		{"loopback, refused by env", nil, map[string]string{"BACKOFFICE_DEMO": "false"}, false},
+		{"loopback, refused by flag", []string{"-demo=false"}, nil, false},
+		{"production on loopback", nil, map[string]string{"BACKOFFICE_DATABASE_URL": "postgres://u@db/x"}, false},
+	}
+	for _, tc := range cases {
+		c, err := config.Load(tc.args, env(tc.env))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if c.Demo != tc.want {
+			t.Errorf("%s: Demo = %v, want %v", tc.name, c.Demo, tc.want)
+		}
+	}
+}
+
+func TestTrustedProxies(t *testing.T) {
+	c, err := config.Load(nil, env(map[string]string{"BACKOFFICE_TRUSTED_PROXIES": " 10.0.0.0/8, 192.0.2.7 ,2001:db8::/32,::ffff:198.51.100.0/120"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range c.TrustedProxies {
+		got = append(got, p.String())
+	}
+	if want := "10.0.0.0/8 192.0.2.7/32 2001:db8::/32 198.51.100.0/24"; strings.Join(got, " ") != want {
+		t.Errorf("TrustedProxies = %v, want %s", got, want)
+	}
+	for _, bad := range []string{"10.0.0.0/33", "proxy.example.nl", "0.0.0.0/0", "::/0", "10.0.0.1/8/2", "fe80::1%eth0"} {
+		_, err := config.Load(nil, env(map[string]string{"BACKOFFICE_TRUSTED_PROXIES": bad}))
+		if err == nil || !strings.Contains(err.Error(), "BACKOFFICE_TRUSTED_PROXIES") {
+			t.Errorf("%q: err = %v, want a BACKOFFICE_TRUSTED_PROXIES error", bad, err)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/cookiejar"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"backoffice/domain/timesheet"
+	"backoffice/internal/app"
 	"backoffice/internal/apptest"
 	"backoffice/internal/demo"
 	"backoffice/internal/pgtest"
@@ -46,7 +48,10 @@ type env = apptest.Env
 // has passed the seed (read models complete before the first page).
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	return apptest.New(t, apptest.Options{Now: now, Demo: true})
+	return apptest.New(t, apptest.Options{Now: now, Demo: true, Change: func(o *app.Options) {
+		// The test client plays the TLS proxy: X-Forwarded-For names the user.
+		o.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
+	}})
 }
 
 // --- a plain HTTP portal user (no browser) ---

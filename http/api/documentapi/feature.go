@@ -23,6 +23,7 @@ import (
 
 	cmd "backoffice/commands/document"
 	"backoffice/http/api"
+	"backoffice/http/httpx"
 	rm "backoffice/readmodel/documents"
 )
 
@@ -31,12 +32,16 @@ import (
 type Deps struct {
 	Commands *cmd.Handler
 	Queries  *rm.Queries
+	// Uploads caps concurrent uploads; default httpx.Uploads (the
+	// process's limiter, shared with the portal).
+	Uploads *httpx.UploadLimiter
 }
 
 // Feature is the documents API. It implements api.Feature.
 type Feature struct {
 	commands *cmd.Handler
 	queries  *rm.Queries
+	uploads  *httpx.UploadLimiter
 }
 
 var _ api.Feature = (*Feature)(nil)
@@ -46,7 +51,10 @@ func New(d Deps) (*Feature, error) {
 	if d.Commands == nil || d.Queries == nil {
 		return nil, errors.New("documentapi: Commands and Queries are required")
 	}
-	return &Feature{commands: d.Commands, queries: d.Queries}, nil
+	if d.Uploads == nil {
+		d.Uploads = httpx.Uploads
+	}
+	return &Feature{commands: d.Commands, queries: d.Queries, uploads: d.Uploads}, nil
 }
 
 // Routes registers every route of the feature on the /api/v1 subrouter.

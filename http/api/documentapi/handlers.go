@@ -3,7 +3,6 @@ package documentapi
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -95,50 +94,58 @@ func tooLarge(w http.ResponseWriter, r *http.Request) {
 // not go through api.Server.Command, whose idempotency store caps bodies
 // at 1 MiB: an Idempotency-Key instead derives the new document's ID, so a
 // retry answers with the document the first attempt stored.
+//
+// The body is streamed: the form fields are small and bounded, the file is
+// read into one buffer of at most 2 MB, nothing else is kept. Concurrent
+// uploads are capped per process and per user (429). A refused upload's
+// body is drained so the client, still sending, gets the answer.
 func (f *Feature) handleUpload(s *api.Server) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		actor, ok := s.Actor(w, r)
 		if !ok {
+			httpx.DrainBody(w, r)
 			return
+		}
+		fail := func(err error) {
+			httpx.SetRetryAfter(w, err)
+			s.Error(w, r, err)
+			httpx.DrainBody(w, r)
 		}
 		meta := commands.Meta{Actor: actor, CorrelationID: httpx.RequestID(r.Context()), IdempotencyKey: r.Header.Get("Idempotency-Key")}
 		if len(meta.IdempotencyKey) > 200 {
-			s.Error(w, r, domain.Invalid("idempotency_key_too_long", "Idempotency-Key", "Idempotency-Key is longer than 200 characters", "Idempotency-Key is langer dan 200 tekens."))
+			fail(domain.Invalid("idempotency_key_too_long", "Idempotency-Key", "Idempotency-Key is longer than 200 characters", "Idempotency-Key is langer dan 200 tekens."))
 			return
 		}
 		if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "multipart/form-data" {
-			s.Error(w, r, domain.Invalid("unsupported_media_type", "", "the body must be multipart/form-data",
-				"De inhoud moet multipart/form-data zijn."))
+			fail(&domain.Error{Kind: domain.KindUnsupportedMedia, Code: "unsupported_media_type",
+				Message: "the body must be multipart/form-data", MessageNL: "De inhoud moet multipart/form-data zijn."})
 			return
 		}
 		if r.ContentLength > maxUploadBody {
 			tooLarge(w, r)
+			httpx.DrainBody(w, r)
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxUploadBody)
-		if err := r.ParseMultipartForm(maxUploadBody); err != nil {
-			var maxErr *http.MaxBytesError
-			if errors.As(err, &maxErr) {
-				tooLarge(w, r)
-				return
-			}
-			s.Error(w, r, domain.Invalid("malformed_multipart", "", "the body is not valid multipart/form-data",
-				"De inhoud is geen geldige multipart/form-data."))
+		release, err := f.uploads.Acquire(actor.AccountID)
+		if err != nil {
+			fail(err)
 			return
 		}
-		defer func() { _ = r.MultipartForm.RemoveAll() }()
-		in, err := uploadOf(r)
-		if errors.Is(err, errFileTooLarge) {
+		defer release()
+		r.Body = httpx.LimitBody(r, maxUploadBody)
+		in, err := readUpload(r)
+		if errors.Is(err, errFileTooLarge) || domain.KindOf(err) == domain.KindTooLarge {
 			tooLarge(w, r)
+			httpx.DrainBody(w, r)
 			return
 		}
 		if err != nil {
-			s.Error(w, r, err)
+			fail(err)
 			return
 		}
 		res, id, err := f.commands.Upload(r.Context(), meta, in)
 		if err != nil {
-			s.Error(w, r, err)
+			fail(err)
 			return
 		}
 		w.Header().Set("X-Position", res.Position.String())
@@ -148,15 +155,76 @@ func (f *Feature) handleUpload(s *api.Server) http.Handler {
 
 var errFileTooLarge = errors.New("file too large")
 
-// uploadOf reads the form of an upload.
-func uploadOf(r *http.Request) (cmd.Upload, error) {
-	v := r.MultipartForm.Value
-	field := func(name string) string {
-		if vs := v[name]; len(vs) > 0 {
-			return vs[0]
-		}
-		return ""
+// Bounds of the form's text fields and parts.
+const (
+	maxFieldBytes = 4 << 10
+	maxParts      = 20
+)
+
+var errMalformedMultipart = domain.Invalid("malformed_multipart", "", "the body is not valid multipart/form-data",
+	"De inhoud is geen geldige multipart/form-data.")
+
+// readUpload streams the multipart form of an upload: text fields of at
+// most maxFieldBytes, exactly one part "file" of at most doc.MaxSize.
+func readUpload(r *http.Request) (cmd.Upload, error) {
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return cmd.Upload{}, errMalformedMultipart
 	}
+	fields := map[string]string{}
+	var (
+		content  []byte
+		fileName string
+		files    int
+	)
+	for n := 0; ; n++ {
+		part, err := mr.NextPart()
+		if err == io.EOF { //nolint:errorlint // only the closing boundary gives the bare io.EOF; a body without one wraps it
+			break
+		}
+		if domain.KindOf(err) == domain.KindTooLarge {
+			return cmd.Upload{}, err
+		}
+		if err != nil || n >= maxParts {
+			return cmd.Upload{}, errMalformedMultipart
+		}
+		name := part.FormName()
+		if name == "file" {
+			files++
+			fileName = part.FileName()
+			content, err = io.ReadAll(io.LimitReader(part, doc.MaxSize+1))
+			if err == nil && len(content) > doc.MaxSize {
+				return cmd.Upload{}, errFileTooLarge
+			}
+		} else {
+			var b []byte
+			b, err = io.ReadAll(io.LimitReader(part, maxFieldBytes+1))
+			if err == nil && len(b) > maxFieldBytes {
+				return cmd.Upload{}, domain.Invalid("too_long", name, "The text is too long.", "De tekst is te lang.")
+			}
+			if _, seen := fields[name]; !seen {
+				fields[name] = string(b)
+			}
+		}
+		if domain.KindOf(err) == domain.KindTooLarge {
+			return cmd.Upload{}, err
+		}
+		if err != nil {
+			return cmd.Upload{}, errMalformedMultipart
+		}
+	}
+	if files != 1 {
+		return cmd.Upload{}, domain.Invalid("required", "file", "exactly one file is required (field \"file\")",
+			"Kies precies één bestand (veld \"file\").")
+	}
+	in, err := uploadOf(fields)
+	in.Content, in.FileName = content, fileName
+	return in, err
+}
+
+// uploadOf reads the form fields of an upload.
+func uploadOf(v map[string]string) (cmd.Upload, error) {
+	field := func(name string) string { return v[name] }
 	in := cmd.Upload{ClientID: field("client_id"), WorkerID: field("worker_id"), Kind: doc.Kind(field("kind")),
 		Category: doc.Category(field("category")), Title: field("title")}
 	if in.Kind == "" {
@@ -182,29 +250,13 @@ func uploadOf(r *http.Request) (cmd.Upload, error) {
 		}
 		in.Invoice = inv
 	}
-	files := r.MultipartForm.File["file"]
-	if len(files) != 1 {
-		return in, domain.Invalid("required", "file", "exactly one file is required (field \"file\")",
-			"Kies precies één bestand (veld \"file\").")
-	}
-	if files[0].Size > doc.MaxSize {
-		return in, errFileTooLarge
-	}
-	fh, err := files[0].Open()
-	if err != nil {
-		return in, fmt.Errorf("documentapi: open the uploaded file: %w", err)
-	}
-	defer fh.Close()
-	in.Content, err = io.ReadAll(io.LimitReader(fh, doc.MaxSize+1))
-	if err != nil {
-		return in, fmt.Errorf("documentapi: read the uploaded file: %w", err)
-	}
-	in.FileName = files[0].Filename
 	return in, nil
 }
 
 type signatureRequestBody struct {
 	SignerAccountID string `json:"signer_account_id"`
+	// Reason is required once 3 codes of the document were blocked.
+	Reason string `json:"reason"`
 }
 
 type signatureRequested struct {
@@ -219,7 +271,7 @@ func (f *Feature) handleRequestSignature(s *api.Server) http.Handler {
 			if err != nil {
 				return commands.Result{}, nil, err
 			}
-			res, reqID, err := f.commands.RequestSignature(ctx, meta, mux.Vars(r)["id"], b.SignerAccountID)
+			res, reqID, err := f.commands.RequestSignatureWithReason(ctx, meta, mux.Vars(r)["id"], b.SignerAccountID, b.Reason)
 			return res, signatureRequested{Position: res.Position.String(), RequestID: reqID}, err
 		})
 	})

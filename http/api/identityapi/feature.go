@@ -15,6 +15,7 @@ import (
 	"backoffice/commands/auth"
 	"backoffice/commands/identity"
 	"backoffice/http/api"
+	"backoffice/http/httpx"
 	rm "backoffice/readmodel/identity"
 )
 
@@ -25,7 +26,7 @@ type Deps struct {
 	Queries *rm.Queries
 	Clock   func() time.Time // default time.Now
 	// ClientIP returns the address login throttling counts per; default
-	// the host of r.RemoteAddr. Behind a trusted proxy, use its header.
+	// httpx.ClientIP (the peer, or the client a trusted proxy names).
 	ClientIP func(r *http.Request) string
 }
 
@@ -43,7 +44,7 @@ func New(d Deps) (*Feature, error) {
 		d.Clock = time.Now
 	}
 	if d.ClientIP == nil {
-		d.ClientIP = remoteHost
+		d.ClientIP = httpx.ClientIP
 	}
 	return &Feature{d: d}, nil
 }

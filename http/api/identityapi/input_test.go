@@ -49,7 +49,7 @@ func TestBadInput(t *testing.T) {
 		{"malformed JSON", a.clientToken, "/workers", `{"name": {`, 400, "malformed_json", ""},
 		{"two objects", a.clientToken, "/workers", `{} {}`, 400, "malformed_json", ""},
 		{"empty body", a.clientToken, "/workers", "", 400, "empty_body", ""},
-		{"oversized body", a.clientToken, "/workers", `{"function": "` + strings.Repeat("x", 2<<20) + `"}`, 400, "body_too_large", ""},
+		{"oversized body", a.clientToken, "/workers", `{"function": "` + strings.Repeat("x", 2<<20) + `"}`, 413, "body_too_large", ""},
 
 		{"unknown normal hour type", bo, "/clients", agr("normal_hour_type", "999"), 400, "normal_hour_type", "agreement.normal_hour_type"},
 		{"billing rate of unknown hour type", bo, "/clients", agr("billing_rates", map[string]int{"NACHT": 100}), 400, "billing_rate_hour_type", "agreement.billing_rates"},

@@ -3,7 +3,6 @@ package identityapi
 import (
 	"context"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -55,9 +54,7 @@ func (h *handlers) login(w http.ResponseWriter, r *http.Request) {
 	tok, sess, err := h.Auth.Login(r.Context(), req.Email, req.Password, h.ClientIP(r), h.Clock(),
 		auth.WithUserAgent(r.UserAgent()))
 	if err != nil {
-		if d := auth.RetryAfter(err); d > 0 {
-			w.Header().Set("Retry-After", strconv.Itoa(int((d+time.Second-1)/time.Second)))
-		}
+		httpx.SetRetryAfter(w, err)
 		h.s.Error(w, r, err)
 		return
 	}

@@ -43,12 +43,10 @@ func pathID(r *http.Request, name string) (int, error) {
 // blank body is the zero value.
 func decodeOptional[T any](w http.ResponseWriter, r *http.Request) (T, error) {
 	var zero T
-	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, httpx.MaxJSONBody))
+	b, err := io.ReadAll(httpx.LimitBody(r, httpx.MaxJSONBody))
 	if err != nil {
-		var maxErr *http.MaxBytesError
-		if errors.As(err, &maxErr) {
-			return zero, domain.Invalid("body_too_large", "", fmt.Sprintf("the body is larger than %d bytes", maxErr.Limit),
-				fmt.Sprintf("De inhoud is groter dan %d bytes.", maxErr.Limit))
+		if domain.KindOf(err) == domain.KindTooLarge {
+			return zero, err
 		}
 		return zero, domain.Invalid("malformed_json", "", "the body could not be read", "De inhoud kon niet worden gelezen.")
 	}

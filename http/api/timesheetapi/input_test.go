@@ -26,7 +26,7 @@ func TestBadInput(t *testing.T) {
 		{"both forms", "PUT", line + "100", map[string]any{"minutes": []int{0, 0, 0, 0, 0, 0, 0}, "hours": []string{"", "", "", "", "", "", ""}}, 400, "minutes_or_hours", "minutes"},
 		{"unknown field", "PUT", line + "100", map[string]any{"minuten": []int{}}, 400, "unknown_field", "minuten"},
 		{"malformed json", "PUT", line + "100", `{"minutes": [`, 400, "malformed_json", ""},
-		{"oversized json", "PUT", line + "100", `{"hours": ["` + strings.Repeat("8", 1<<20) + `"]}`, 400, "body_too_large", ""},
+		{"oversized json", "PUT", line + "100", `{"hours": ["` + strings.Repeat("8", 1<<20) + `"]}`, 413, "body_too_large", ""},
 		{"malformed week", "PUT", "/timesheets/p1/2026-W60/lines/100", map[string]any{"minutes": []int{60, 0, 0, 0, 0, 0, 0}}, 400, "week_invalid", "week"},
 		{"malformed week text", "GET", "/timesheets/p1/week5", nil, 400, "week_invalid", "week"},
 		{"future week", "PUT", "/timesheets/p1/2026-W07/lines/100", map[string]any{"minutes": []int{60, 0, 0, 0, 0, 0, 0}}, 422, "week_not_started", "week"},

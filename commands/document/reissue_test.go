@@ -1,0 +1,71 @@
+package document_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"testing"
+
+	cmd "backoffice/commands/document"
+	dt "backoffice/commands/document/documenttest"
+	doc "backoffice/domain/document"
+	"backoffice/eventstore"
+)
+
+// Issue 10 §5: a document's code may be blocked and simply asked again 3
+// times; from then on a new request needs the back office's reason, which
+// the event records.
+func TestTANReissueCap(t *testing.T) {
+	e := dt.New(t)
+	ctx := context.Background()
+	_, id, err := e.Handler.Upload(ctx, dt.Meta(e.Backoffice), cmd.Upload{ClientID: "c1", Kind: doc.KindDocument, Title: "Overeenkomst",
+		FileName: "o.pdf", Content: dt.PDF})
+	if err != nil {
+		t.Fatal(err)
+	}
+	block := func(n int) {
+		t.Helper()
+		_, tan := e.SignMail(t, e.Emails["client1"], n)
+		for range cmd.MaxTANAttempts {
+			_, _ = e.Handler.Sign(ctx, dt.Meta(e.Client1), id, cmd.Signature{TAN: wrongTAN(tan), ReadConfirmed: true})
+		}
+		if _, err := e.Handler.Sign(ctx, dt.Meta(e.Client1), id, cmd.Signature{TAN: tan, ReadConfirmed: true}); !errors.Is(err, cmd.ErrTANBlocked) {
+			t.Fatalf("code %d not blocked: %v", n, err)
+		}
+	}
+	for n := 1; n <= doc.MaxTANReissues; n++ {
+		res, _, err := e.Handler.RequestSignature(ctx, dt.Meta(e.Backoffice), id, e.Client1.AccountID)
+		if err != nil {
+			t.Fatalf("request %d: %v", n, err)
+		}
+		e.Wait(t, res.Position)
+		block(n)
+	}
+	// Three codes blocked: asking again needs a reason.
+	if _, _, err := e.Handler.RequestSignature(ctx, dt.Meta(e.Backoffice), id, e.Client1.AccountID); !errors.Is(err, doc.ErrTANReissueLimit) {
+		t.Fatalf("4th request without a reason: %v", err)
+	}
+	if _, _, err := e.Handler.RequestSignatureWithReason(ctx, dt.Meta(e.Backoffice), id, e.Client1.AccountID, "bad\x00reason"); err == nil {
+		t.Fatal("a reason with a NUL was accepted")
+	}
+	const reason = "Opdrachtgever belde: verkeerd overgetypt, identiteit telefonisch gecontroleerd"
+	res, rid, err := e.Handler.RequestSignatureWithReason(ctx, dt.Meta(e.Backoffice), id, e.Client1.AccountID, reason)
+	if err != nil {
+		t.Fatalf("4th request with a reason: %v", err)
+	}
+	e.Wait(t, res.Position)
+	evs, err := e.Store.ReadStream(ctx, doc.Stream(id), eventstore.ReadStreamOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got doc.SignatureRequested
+	last := evs[len(evs)-1]
+	if err := json.Unmarshal(last.Data, &got); err != nil || last.Type != doc.TypeSignatureRequested || got.RequestID != rid || got.ReissueReason != reason {
+		t.Fatalf("last event %s %+v (%v), want the request with its reason", last.Type, got, err)
+	}
+	// The new code works.
+	_, tan := e.SignMail(t, e.Emails["client1"], doc.MaxTANReissues+1)
+	if _, err := e.Handler.Sign(ctx, dt.Meta(e.Client1), id, cmd.Signature{TAN: tan, ReadConfirmed: true}); err != nil {
+		t.Fatalf("the reissued code: %v", err)
+	}
+}
