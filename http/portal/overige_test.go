@@ -259,7 +259,7 @@ func TestUploadDocument(t *testing.T) {
 		{"no file", func(f *uploadForm) { f.noFile = true }, 422, "file", "Kies een bestand."},
 		{"empty file", func(f *uploadForm) { f.content = nil }, 422, "file", "Het bestand is leeg."},
 		{"file one byte too large", func(f *uploadForm) { f.content = bytes.Repeat([]byte("a"), portal.MaxDocumentSize+1) }, 413, "file", "Het bestand is groter dan 2Mb."},
-		{"refused by the service", func(f *uploadForm) { f.fileName, f.content = "virus.exe", []byte("MZ\x90\x00\x03\x00\x00\x00") }, 400, "file",
+		{"refused by the service", func(f *uploadForm) { f.fileName, f.content = "virus.exe", []byte("MZ\x90\x00\x03\x00\x00\x00") }, 415, "file",
 			"Alleen PDF-, PNG-, JPEG-, GIF- en tekstbestanden kunnen worden aangeboden."},
 		{"unknown category", func(f *uploadForm) { f.category = "salaris" }, 422, "category", "Kies een soort document."},
 	}
