@@ -14,7 +14,7 @@ SCREENSHOTS ?= $(CURDIR)/test-artifacts/screenshots
 
 ENSURE := bash internal/tools/ensure.sh
 
-.PHONY: run test bench bench-load vet fmt lint ensure-postgres ensure-chromium
+.PHONY: run test bench bench-load reliability vet fmt lint ensure-postgres ensure-chromium
 
 run: ensure-postgres
 	$(GO) run ./cmd/backoffice serve -demo
@@ -26,6 +26,11 @@ test: ensure-postgres ensure-chromium
 
 bench: ensure-postgres
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) -benchmem -timeout 30m ./...
+
+# The kill -9 loop at full length (docs/reliability.md); make test runs a
+# short one (5 kill points each).
+reliability: ensure-postgres
+	BACKOFFICE_KILL_SERVE=50 BACKOFFICE_KILL_POSTMASTER=16 $(GO) test -count=1 -v -run '^TestKillLoop$$' -timeout 30m ./internal/reliability/
 
 # One command on the path a real request takes, in process: the whole
 # application with every projector, a real login, Idempotency-Keys, fsync on;

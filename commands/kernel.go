@@ -19,6 +19,14 @@ type Meta struct {
 	// IdempotencyKey, when set, makes the new events' IDs deterministic, so a
 	// retried append of the same decision stores nothing twice.
 	IdempotencyKey string
+	// Command names what the key was given for (the adapter's request:
+	// route and body). It seeds the event IDs with the key, so another
+	// request under a reused key is not mistaken for a retry.
+	Command string
+	// Retry says an earlier attempt under IdempotencyKey may have appended
+	// already and lost its answer: handlers look for its events (Replayed)
+	// before deciding again on a state that now includes them.
+	Retry bool
 }
 
 // Result is what every command returns.
@@ -97,9 +105,16 @@ func Save(ctx context.Context, store eventstore.Store, st Stream, meta Meta, now
 		if err != nil {
 			return Result{}, err
 		}
-		data[i] = eventstore.EventData{ID: eventID(meta, st, i), Type: ev.EventType(), Data: payload, Metadata: md}
+		data[i] = eventstore.EventData{ID: eventID(meta, st.Name, i), Type: ev.EventType(), Data: payload, Metadata: md}
 	}
 	res, err := store.Append(ctx, st.Name, st.Expected(), data...)
+	if errors.Is(err, eventstore.ErrDuplicateEventID) && meta.IdempotencyKey != "" {
+		// A retry decided differently on a state that already holds the
+		// key's events: the command ran; answer what it appended then.
+		if orig, _, found, ferr := findKeyed(ctx, store, st.Name, meta); ferr == nil && found {
+			return orig, nil
+		}
+	}
 	if err != nil {
 		return Result{}, fmt.Errorf("commands: append to %s: %w", st.Name, err)
 	}
@@ -107,13 +122,16 @@ func Save(ctx context.Context, store eventstore.Store, st Stream, meta Meta, now
 }
 
 // eventID is random without an idempotency key; with one it is derived from
-// the key, the stream and the revision the command was decided on, so the
-// same retried decision produces the same IDs.
-func eventID(meta Meta, st Stream, i int) uuid.UUID {
+// the actor, the key, the command and the stream alone (never the revision
+// the command was decided on), so a retry decided on a later state still
+// produces the IDs of the first attempt and the store refuses to append
+// them twice.
+// WARNING: changing the seed changes the IDs of retried commands.
+func eventID(meta Meta, stream string, i int) uuid.UUID {
 	if meta.IdempotencyKey == "" {
 		return uuid.New()
 	}
-	seed := fmt.Sprintf("%s|%s|%s|%d|%t|%d", meta.Actor.AccountID, meta.IdempotencyKey, st.Name, st.Revision, st.Exists, i)
+	seed := fmt.Sprintf("%q|%q|%q|%q|%d", meta.Actor.AccountID, meta.IdempotencyKey, meta.Command, stream, i)
 	return uuid.NewSHA1(idNamespace, []byte(seed))
 }
 

@@ -22,8 +22,10 @@ const embeddedDatabase = "backoffice"
 
 // database is an open connection pool plus whatever must be stopped with it.
 type database struct {
-	Pool    *pgxpool.Pool
-	cluster *pglaunch.Cluster
+	Pool *pgxpool.Pool
+	// cluster is the embedded PostgreSQL this process started; it is
+	// restarted whenever it dies (pools reconnect by themselves).
+	cluster *pglaunch.Supervisor
 }
 
 // Close closes the pool and stops the embedded cluster if this process
@@ -57,11 +59,15 @@ func openDatabase(ctx context.Context, cfg config.Config, log *slog.Logger) (*da
 	// Another backoffice process (serve) may already run this cluster: join it.
 	if conn := joinEmbedded(ctx, dataDir); conn != "" {
 		log.Info("using the embedded PostgreSQL started by another process", "data_dir", dataDir)
+		// One whose starter died (kill -9 of serve) is ours to restart.
+		if sup, found, err := pglaunch.AdoptOrphan(pglaunch.Options{DataDir: dataDir, Logger: log}); err == nil && found {
+			db.cluster = sup
+		}
 		db.Pool, err = connect(ctx, conn)
 		return db, err
 	}
 	log.Info("starting embedded PostgreSQL", "data_dir", dataDir)
-	cluster, err := pglaunch.Start(ctx, pglaunch.Options{DataDir: dataDir, Logger: log})
+	cluster, err := pglaunch.Supervise(ctx, pglaunch.Options{DataDir: dataDir, Logger: log})
 	if err != nil {
 		return nil, err
 	}

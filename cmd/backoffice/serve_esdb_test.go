@@ -12,23 +12,25 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 
 	"backoffice/domain/timesheet"
 	"backoffice/eventstore"
 	"backoffice/eventstore/esdb"
 	"backoffice/internal/esdbfake"
+	"backoffice/internal/pgtest"
 )
 
 // TestServeOnEventStoreDBLeaderChange runs the app on a fake three-node
 // cluster found through gossip and moves the leadership round the cluster
 // while clients write hours. A client retries what was not acknowledged
 // under the same Idempotency-Key, as the API asks. Afterwards every
-// acknowledged value is what the read model shows, and no event is in the
-// log twice.
+// acknowledged value is what the read model shows, no event is in the log
+// twice, and the timesheet read model equals a rebuild from the cluster.
 func TestServeOnEventStoreDBLeaderChange(t *testing.T) {
 	cluster := esdbfake.StartCluster(t, 3, esdbfake.ClusterOptions{})
 	url := "esdb://" + cluster.Seeds() + "?tls=false&discoveryInterval=10"
-	base := startedOnEventStoreDB(t, url)
+	base, env := startedOnEventStoreDB(t, url)
 	c := &apiClient{t: t, base: base}
 	var sess struct {
 		Token string `json:"token"`
@@ -122,6 +124,42 @@ func TestServeOnEventStoreDBLeaderChange(t *testing.T) {
 			break
 		}
 	}
+
+	// The read model serve built while the leader moved equals one rebuilt
+	// from the cluster's log into a fresh database.
+	rebuilt := map[string]string{}
+	for k, v := range env {
+		rebuilt[k] = v
+	}
+	rebuilt["BACKOFFICE_DATABASE_URL"] = pgtest.NewDB(t)
+	rebuilt["BACKOFFICE_DEMO"] = "false"
+	getenv := func(k string) string { return rebuilt[k] }
+	for _, args := range [][]string{{"migrate"}, {"projections", "rebuild", "timesheets"}} {
+		if err := run(ctx, args, getenv, io.Discard, io.Discard); err != nil {
+			t.Fatalf("backoffice %s: %v", strings.Join(args, " "), err)
+		}
+	}
+	live, again := timesheetRows(t, ctx, env["BACKOFFICE_DATABASE_URL"]), timesheetRows(t, ctx, rebuilt["BACKOFFICE_DATABASE_URL"])
+	if live == "" || live != again {
+		t.Fatalf("the live timesheet read model differs from a rebuild:\nlive:    %.600s\nrebuilt: %.600s", live, again)
+	}
+}
+
+// timesheetRows is the whole timesheet read model of the database at url as
+// one JSON text, in stream order.
+func timesheetRows(t *testing.T, ctx context.Context, url string) string {
+	t.Helper()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var rows string
+	if err := conn.QueryRow(ctx, `SELECT coalesce(jsonb_agg(to_jsonb(t) ORDER BY stream)::text, '')
+		FROM ts_timesheets t`).Scan(&rows); err != nil {
+		t.Fatal(err)
+	}
+	return rows
 }
 
 // putWithRetries sends a PUT and, when no answer or a 5xx comes back, sends

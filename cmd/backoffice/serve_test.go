@@ -105,7 +105,8 @@ func TestServeEmbeddedAnswersReadyz(t *testing.T) {
 // API: the same calls as on PostgreSQL.
 func TestServeOnEventStoreDB(t *testing.T) {
 	fake := esdbfake.Start(t)
-	c := &apiClient{t: t, base: startedOnEventStoreDB(t, fake.URL())}
+	base, _ := startedOnEventStoreDB(t, fake.URL())
+	c := &apiClient{t: t, base: base}
 	var sess struct {
 		Token string `json:"token"`
 	}
@@ -131,18 +132,20 @@ func TestServeOnEventStoreDB(t *testing.T) {
 
 // startedOnEventStoreDB starts serve with the demo data on the EventStoreDB
 // at url and a fresh PostgreSQL database for the read models.
-func startedOnEventStoreDB(t *testing.T, url string) string {
+// It returns the base URL and the settings it ran with.
+func startedOnEventStoreDB(t *testing.T, url string) (string, map[string]string) {
 	t.Helper()
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
-	return started(t, map[string]string{
+	env := map[string]string{
 		"BACKOFFICE_DATABASE_URL":   pgtest.NewDB(t),
 		"BACKOFFICE_EVENTSTORE_URL": url,
 		"BACKOFFICE_MASTER_KEY":     base64.StdEncoding.EncodeToString(key),
 		"BACKOFFICE_ADDR":           "127.0.0.1:0",
 		"BACKOFFICE_DEMO":           "true",
 		"BACKOFFICE_DATA_DIR":       t.TempDir(),
-	})
+	}
+	return started(t, env), env
 }
 
 type apiClient struct {

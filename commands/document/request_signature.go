@@ -76,7 +76,13 @@ func (h *Handler) RequestSignatureWithReason(ctx context.Context, meta commands.
 		h.log.WarnContext(ctx, "document: signature requested again after blocked codes",
 			"document_id", id, "blocked_codes", blockedCodes, "actor", meta.Actor.AccountID, "request_id", requestID)
 	}
-	res, err := commands.Save(ctx, h.store, st, meta, now, events...)
+	save := meta
+	if save.IdempotencyKey != "" {
+		// A new request under a reused key (the one before it expired or
+		// was blocked) is a new command, not a retry of the first.
+		save.Command += "|after request " + d.Request().ID
+	}
+	res, err := commands.Save(ctx, h.store, st, save, now, events...)
 	if err != nil {
 		return commands.Result{}, "", err
 	}

@@ -16,7 +16,7 @@ type AddExpense struct {
 
 // AddExpense runs the AddExpense command and returns the new expense's ID.
 func (h *Handler) AddExpense(ctx context.Context, meta commands.Meta, cmd AddExpense) (commands.Result, int, error) {
-	res, events, err := h.decide(ctx, meta, cmd.Target, func(l *loaded) ([]domain.Event, error) {
+	res, events, err := h.decideCommuting(ctx, meta, cmd.Target, func(l *loaded) ([]domain.Event, error) {
 		return l.sheet.AddExpense(meta.Actor, l.terms, cmd.Expense, l.now)
 	})
 	if err != nil {

@@ -176,6 +176,13 @@ func (h *Handler) decideOn(ctx context.Context, meta commands.Meta, t Target, ru
 	if err != nil {
 		return commands.Result{}, nil, err
 	}
+	if meta.Retry {
+		// An earlier attempt under this key may have appended: answer
+		// with what it did rather than decide again on the newer state.
+		if res, events, found, err := commands.Replayed(ctx, h.store, l.stream, ts.Events, meta); err != nil || found {
+			return res, events, err
+		}
+	}
 	events, err := fn(l)
 	if err != nil {
 		return commands.Result{}, nil, err

@@ -24,9 +24,13 @@ import (
 // claims the key, runs and stores the answer; a retry gets the stored answer.
 // A different request under the same key is refused (422); a retry while
 // the first is still running gets 409. A claim left without an answer for
-// longer than staleClaim (its process died mid-request) is taken over by
-// the next retry: the command runs again, which is safe because its event
-// IDs come from the key, so an append that did happen is not repeated.
+// longer than staleClaim, or whose process died mid-request (kill -9: its
+// liveness lock is gone), is taken over by the next retry, and so is one
+// whose command failed on our side (5xx: its append may have committed
+// before the failure). Such a retry runs with
+// meta.Retry: the handler answers from the events the first attempt
+// appended, if any, and the event IDs come from the key and the request
+// alone, so the store refuses to append them twice.
 func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, meta commands.Meta, status int, fn CommandFunc) {
 	if len(meta.IdempotencyKey) > 200 {
 		s.Error(w, r, domain.Invalid("idempotency_key_too_long", "Idempotency-Key", "Idempotency-Key is longer than 200 characters", "Idempotency-Key is langer dan 200 tekens."))
@@ -43,19 +47,23 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, meta command
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	sum := sha256.Sum256(append([]byte(r.Method+" "+r.URL.Path+"\n"), canonicalBody(body)...))
 	hash := hex.EncodeToString(sum[:])
+	meta.Command = hash
 	ctx := r.Context()
 
-	tag, err := s.Pool.Exec(ctx, `INSERT INTO idempotency_keys (actor_id, key, request_hash) VALUES ($1, $2, $3)
-		ON CONFLICT DO NOTHING`, meta.Actor.AccountID, meta.IdempotencyKey, hash)
+	tag, err := s.Pool.Exec(ctx, `INSERT INTO idempotency_keys (actor_id, key, request_hash, claimed_by) VALUES ($1, $2, $3, $4)
+		ON CONFLICT DO NOTHING`, meta.Actor.AccountID, meta.IdempotencyKey, hash, s.instance.Load())
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
 	if tag.RowsAffected() == 0 {
-		tag, err = s.Pool.Exec(ctx, `UPDATE idempotency_keys SET created_at = now()
+		// Taken over when stale, or at once when the claiming process is
+		// gone: its liveness lock is free (see holdLiveness).
+		tag, err = s.Pool.Exec(ctx, `UPDATE idempotency_keys SET created_at = now(), claimed_by = $5
 			WHERE actor_id = $1 AND key = $2 AND request_hash = $3 AND status IS NULL
-			AND created_at < now() - make_interval(secs => $4)`,
-			meta.Actor.AccountID, meta.IdempotencyKey, hash, staleClaim.Seconds())
+			AND (created_at < now() - make_interval(secs => $4)
+				OR (claimed_by IS NOT NULL AND pg_try_advisory_xact_lock($6, claimed_by)))`,
+			meta.Actor.AccountID, meta.IdempotencyKey, hash, staleClaim.Seconds(), s.instance.Load(), claimLockClass)
 		if err != nil {
 			s.Error(w, r, err)
 			return
@@ -64,14 +72,24 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, meta command
 			s.replay(w, r, meta, hash)
 			return
 		}
+		meta.Retry = true
 	}
 	res, out, err := fn(ctx, meta)
 	// The bookkeeping below must happen even when the client hung up.
 	bookCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
 	if err != nil {
-		// Nothing was stored: release the key so a corrected retry can run.
-		_, _ = s.Pool.Exec(bookCtx, `DELETE FROM idempotency_keys WHERE actor_id = $1 AND key = $2`, meta.Actor.AccountID, meta.IdempotencyKey)
+		if httpx.Status(err) < 500 {
+			// Refused: nothing was stored. Release the key so a corrected
+			// retry can run.
+			_, _ = s.Pool.Exec(bookCtx, `DELETE FROM idempotency_keys WHERE actor_id = $1 AND key = $2`, meta.Actor.AccountID, meta.IdempotencyKey)
+		} else {
+			// Failed on our side, perhaps after the append committed: leave
+			// the claim, stale at once, so the retry takes it over and
+			// looks for what this attempt appended.
+			_, _ = s.Pool.Exec(bookCtx, `UPDATE idempotency_keys SET created_at = now() - make_interval(secs => $3)
+				WHERE actor_id = $1 AND key = $2 AND status IS NULL`, meta.Actor.AccountID, meta.IdempotencyKey, staleClaim.Seconds()+1)
+		}
 		s.Error(w, r, err)
 		return
 	}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -52,6 +53,10 @@ type Feature interface {
 type Server struct {
 	Deps
 	router *mux.Router
+	// instance names this process (its current database session) in its
+	// claims on idempotency keys; a liveness lock on it tells others
+	// whether the claimer still runs (see holdLiveness).
+	instance atomic.Int32
 }
 
 // New builds the API handler; mount it at /api/v1.
@@ -66,6 +71,13 @@ func New(d Deps) (*Server, error) {
 		d.WaitTimeout = 5 * time.Second
 	}
 	s := &Server{Deps: d, router: mux.NewRouter()}
+	s.instance.Store(newInstanceID())
+	held := make(chan struct{})
+	go holdLiveness(d.Pool, &s.instance, held)
+	select {
+	case <-held:
+	case <-time.After(5 * time.Second): // the database is away: it is taken when it is back
+	}
 	s.routes()
 	return s, nil
 }

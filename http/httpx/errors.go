@@ -27,6 +27,8 @@ func Status(err error) int {
 	switch {
 	case errors.Is(err, eventstore.ErrWrongExpectedRevision), errors.Is(err, eventstore.ErrDuplicateEventID):
 		return http.StatusConflict
+	case unavailable(err):
+		return http.StatusServiceUnavailable
 	case errors.Is(err, context.DeadlineExceeded):
 		return http.StatusGatewayTimeout
 	case errors.Is(err, eventstore.ErrAppendTooLarge):
@@ -72,6 +74,11 @@ func Detail(err error, lang string) ErrorDetail {
 			return ErrorDetail{Code: "concurrent_change", Message: "Iemand anders heeft dit zojuist gewijzigd. Laad opnieuw en probeer het nog eens."}
 		}
 		return ErrorDetail{Code: "concurrent_change", Message: "someone else changed this at the same time; reload and try again"}
+	case http.StatusServiceUnavailable:
+		if lang == "nl" {
+			return ErrorDetail{Code: "unavailable", Message: "Even geduld: de dienst is een ogenblik niet bereikbaar. Probeer het over een paar seconden opnieuw."}
+		}
+		return ErrorDetail{Code: "unavailable", Message: "the service is unavailable for a moment; try again in a few seconds"}
 	case http.StatusRequestEntityTooLarge:
 		if lang == "nl" {
 			return ErrorDetail{Code: "append_too_large", Message: "Deze wijziging is te groot om in één keer op te slaan. Splits haar op in kleinere delen."}
@@ -97,5 +104,6 @@ func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 		log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path,
 			"request_id", RequestID(r.Context()), "err", err)
 	}
+	SetOutageRetryAfter(w, status)
 	WriteJSON(w, status, ErrorBody{Error: Detail(err, "en")})
 }

@@ -1,7 +1,11 @@
 package portal
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"net/http"
+	"sort"
 	"strings"
 	"time"
 
@@ -20,7 +24,33 @@ func meta(r *http.Request) commands.Meta {
 	if k := r.PostForm.Get("sleutel"); len(k) <= 64 {
 		m.IdempotencyKey = k
 	}
+	if m.IdempotencyKey != "" {
+		// A resubmitted form may have run already (a double click, a
+		// reload after a lost answer): the handler looks for its events.
+		// Another submission of a form under the same key (back button,
+		// changed values) is a different command.
+		m.Retry = true
+		m.Command = formIdentity(r)
+	}
 	return m
+}
+
+// formIdentity names a form submission: method, path and the submitted
+// values without the per-session and per-form tokens.
+func formIdentity(r *http.Request) string {
+	keys := make([]string, 0, len(r.PostForm))
+	for k := range r.PostForm {
+		if k != "csrf" && k != "sleutel" {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	h := sha256.New()
+	fmt.Fprintf(h, "%s %s\n", r.Method, r.URL.Path)
+	for _, k := range keys {
+		fmt.Fprintf(h, "%q=%q\n", k, r.PostForm[k])
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 func actor(r *http.Request) domain.Actor {

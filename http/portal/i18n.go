@@ -60,6 +60,7 @@ var catalogue = map[string]map[string]string{
 		"forgot.submit": "Verstuur de link",
 
 		"error.title": "Dat lukte niet", "error.home": "Naar de startpagina",
+		"unavailable.title":        "Even geduld",
 		"error.method_not_allowed": "Deze actie is hier niet mogelijk.",
 
 		"home.title": "Home", "home.status": "Statusoverzicht van de uren",
@@ -259,6 +260,7 @@ var catalogue = map[string]map[string]string{
 		"forgot.submit": "Send the link",
 
 		"error.title": "That did not work", "error.home": "Go to the home page",
+		"unavailable.title":        "One moment, please",
 		"error.method_not_allowed": "This action is not possible here.",
 
 		"home.title": "Home", "home.status": "Status overview of the hours",

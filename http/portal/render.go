@@ -143,7 +143,12 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		s.Log.ErrorContext(r.Context(), "portal: request failed", "method", r.Method, "path", r.URL.Path,
 			"request_id", httpx.RequestID(r.Context()), "err", err)
 	}
-	v := s.newView(r, "", "error.title")
+	title := "error.title"
+	if status == http.StatusServiceUnavailable {
+		title = "unavailable.title" // the database restarts by itself
+	}
+	httpx.SetOutageRetryAfter(w, status)
+	v := s.newView(r, "", title)
 	v.Data = httpx.Detail(err, v.Lang).Message
 	s.render(w, r, status, "error", v)
 }

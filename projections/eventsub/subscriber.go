@@ -127,7 +127,11 @@ func (s *Subscriber) Subscribe(ctx context.Context, topic string) (<-chan *messa
 // read pulls events from the store into items (the prefetch buffer).
 func (s *Subscriber) read(ctx context.Context, sub eventstore.Subscription, topic string, last eventstore.Position, items chan<- *eventstore.RecordedEvent, logger watermill.LoggerAdapter) {
 	defer close(items)
-	defer func() { _ = sub.Close() }()
+	defer func() {
+		if sub != nil {
+			_ = sub.Close()
+		}
+	}()
 	all := topic == eventstore.AllStream
 	for {
 		m, err := sub.Recv(ctx)
@@ -139,13 +143,16 @@ func (s *Subscriber) read(ctx context.Context, sub eventstore.Subscription, topi
 			// the last event read, after a pause.
 			logger.Error("Event store subscription failed, resubscribing", err, watermill.LogFields{"after": last.String()})
 			_ = sub.Close()
+			sub = nil // closed; a failed resubscribe returns none
 			for {
 				select {
 				case <-ctx.Done():
 					return
 				case <-time.After(s.cfg.RetryDelay):
 				}
-				if sub, err = s.store.SubscribeAll(ctx, last); err == nil {
+				next, err := s.store.SubscribeAll(ctx, last)
+				if err == nil {
+					sub = next
 					break
 				}
 				if ctx.Err() != nil || errors.Is(err, eventstore.ErrClosed) {

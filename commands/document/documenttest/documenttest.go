@@ -131,7 +131,7 @@ func (e *Env) seed(t testing.TB) {
 			AgreementFrom:   from, Agreement: agreement})
 		must(t, err)
 	}
-	_, _, err := e.Service.RegisterWorker(ctx, meta, identity.RegisterWorker{ClientID: "c1", WorkerID: "w1", PlacementID: "p1",
+	last, _, err := e.Service.RegisterWorker(ctx, meta, identity.RegisterWorker{ClientID: "c1", WorkerID: "w1", PlacementID: "p1",
 		Name: worker.Name{First: "Jan", Last: "Berg"}, Email: "jan@w1.test", Function: "Bakker",
 		PersonalData: worker.PersonalData{BSN: "111222333", IBAN: "NL91ABNA0417164300",
 			DateOfBirth: time.Date(1990, 5, 17, 0, 0, 0, 0, time.UTC),
@@ -139,6 +139,12 @@ func (e *Env) seed(t testing.TB) {
 			Mobile:      "0687654321"},
 		Start: from})
 	must(t, err)
+	// The sign mail greets by the name the activation mailer remembered
+	// from the registrations: let it pass them before any test asks for a
+	// signature (it runs in the identity runtime, apart from e.Docs).
+	wctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	must(t, e.Runtime.WaitFor(wctx, last.Position, identity.ActivationMailerName))
 	for name, email := range map[string]string{"backoffice": it.BackofficeEmail, "client1": "kees@c1.test", "client2": "piet@c2.test",
 		"inter1": "anna@i1.test", "inter2": "bert@i2.test", "worker1": "jan@w1.test"} {
 		acc, err := e.Auth.AccountByEmail(ctx, email)
