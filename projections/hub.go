@@ -103,7 +103,7 @@ func (r *Runtime) hubStart(ctx context.Context) (eventstore.Position, error) {
 		if err == nil {
 			return from, nil
 		}
-		r.log.Warn("projections: cannot find where to start reading the log; retrying", "error", err)
+		r.log.Warn("projections: cannot find where to start reading the log; retrying", "err", err)
 		select {
 		case <-ctx.Done():
 			return eventstore.Start, ctx.Err()

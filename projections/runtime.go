@@ -269,7 +269,7 @@ func (r *Runtime) Run(ctx context.Context) error {
 				return
 			case <-t.C:
 				if _, err := r.Status(ctx); err != nil && ctx.Err() == nil {
-					r.log.Warn("projections: cannot refresh lag", "error", err)
+					r.log.Warn("projections: cannot refresh lag", "err", err)
 				}
 			}
 		}
@@ -445,7 +445,7 @@ func (w *worker) supervise(ctx context.Context, hb *hub, hubStopped <-chan struc
 				if ctx.Err() != nil {
 					return
 				}
-				w.log.Warn("projections: cannot try the projector lock", "error", err)
+				w.log.Warn("projections: cannot try the projector lock", "err", err)
 			}
 			if !held {
 				w.set(func(w *worker) { w.local = false })
@@ -491,7 +491,7 @@ func (w *worker) supervise(ctx context.Context, hb *hub, hubStopped <-chan struc
 		w.setState(StateFailed)
 		w.rt.m.failures.WithLabelValues(w.name).Inc()
 		delay := backoff(w.rt.cfg.RetryMin, w.rt.cfg.RetryMax, failures)
-		attrs := []any{"error", err, "failures", failures, "retry_in", delay}
+		attrs := []any{"err", err, "failures", failures, "retry_in", delay}
 		if ee := (*EventError)(nil); errors.As(err, &ee) {
 			// The operator's first question: which event, and why.
 			attrs = append(attrs, "event_position", ee.Position.String(), "event_id", ee.EventID,

@@ -50,7 +50,7 @@ func assemble(ctx context.Context, cfg config.Config, getenv func(string) string
 	if err := app.Migrate(ctx, db.Pool); err != nil {
 		return fail(err)
 	}
-	opts, err := appOptions(cfg, getenv, db, es, log)
+	opts, err := appOptions(cfg, db, es, log)
 	if err != nil {
 		return fail(err)
 	}

@@ -14,13 +14,12 @@ import (
 
 // appOptions builds the application's options from the configuration:
 // master key, mail transport and the opened stores.
-func appOptions(cfg config.Config, getenv func(string) string, db *database, es *openedStore, log *slog.Logger) (app.Options, error) {
-	keyEnv := getenv(identity.MasterKeyEnv)
-	if keyEnv == "" && !cfg.Embedded() && !cfg.Demo {
+func appOptions(cfg config.Config, db *database, es *openedStore, log *slog.Logger) (app.Options, error) {
+	if cfg.MasterKey == "" && !cfg.Embedded() && !cfg.Demo {
 		return app.Options{}, fmt.Errorf("%s is required with BACKOFFICE_DATABASE_URL: 32 random bytes, base64 (e.g. `openssl rand -base64 32`); "+
 			"it protects the personal data of workers, so keep it safe and never lose it", identity.MasterKeyEnv)
 	}
-	key, err := identity.MasterKey(keyEnv, filepath.Join(cfg.DataDir, "master.key"))
+	key, err := identity.MasterKey(cfg.MasterKey, filepath.Join(cfg.DataDir, "master.key"))
 	if err != nil {
 		return app.Options{}, fmt.Errorf("master key: %w", err)
 	}

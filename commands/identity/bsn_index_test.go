@@ -9,7 +9,7 @@ import (
 
 	"backoffice/commands/identity"
 	"backoffice/domain/worker"
-	it "backoffice/http/api/identityapi/identitytest"
+	it "backoffice/internal/identitytest"
 )
 
 // TestBSNIndex: one BSN, one worker (issue 11 §4). The index holds keyed

@@ -15,7 +15,7 @@ import (
 	"backoffice/domain/intermediary"
 	"backoffice/domain/worker"
 	"backoffice/eventstore"
-	it "backoffice/http/api/identityapi/identitytest"
+	it "backoffice/internal/identitytest"
 	"backoffice/internal/pgtest"
 )
 

@@ -12,7 +12,7 @@ import (
 	"backoffice/domain/account"
 	"backoffice/domain/intermediary"
 	"backoffice/eventstore"
-	it "backoffice/http/api/identityapi/identitytest"
+	it "backoffice/internal/identitytest"
 )
 
 // TestSetLanguage: the command records account.language_changed only on a

@@ -404,8 +404,8 @@ func (r *runner) run() {
 		return
 	}
 
-	// The timesheet: lines, expenses, a remark, offered, rejected, offered
-	// again, approved and imported.
+	// The timesheet: lines, expenses, a remark, offered, withdrawn, offered,
+	// rejected, offered again, approved and imported.
 	r.timesheet(cl, pl, now)
 	if r.story.Err != nil {
 		return
@@ -462,6 +462,8 @@ func (r *runner) timesheet(cl *client.Client, pl *placement.Placement, now time.
 			return sheet.AddRemark(wkr, terms, r.text("timesheet.remark"), now)
 		}},
 		{"timesheet.offer", wkr, func() ([]domain.Event, error) { return sheet.Offer(wkr, terms, ts.AdjacentWeeks{}, now) }},
+		{"timesheet.withdraw_offer", wkr, func() ([]domain.Event, error) { return sheet.WithdrawOffer(wkr, terms, now) }},
+		{"timesheet.offer_after_withdrawal", wkr, func() ([]domain.Event, error) { return sheet.Offer(wkr, terms, ts.AdjacentWeeks{}, now) }},
 		{"timesheet.reject", cli, func() ([]domain.Event, error) {
 			return sheet.Reject(cli, terms, r.text("timesheet.reject_reason"), now)
 		}},

@@ -90,6 +90,7 @@ var coverage = map[string]map[string]source{
 		"client_id": loaded("placement"), "entered_by": from("client.registered agreement.entered_by"), "intermediary_id": loaded("placement"),
 		"normal_hour_type.code": hourTypeCode, "normal_hour_type.name": hourTypeName, "placement_id": in("id.placement"), "worker_id": loaded("placement"),
 	},
+	"timesheet.offer_withdrawn":    {"by": role("the actor's session"), "hash": contentHash},
 	"timesheet.rejected":           {"by": role("the actor's session"), "hash": contentHash, "party": from("client.registered agreement.approval_chain[]"), "reason": in("timesheet.reject_reason"), "returned_to": from("client.registered agreement.entered_by")},
 	"timesheet.remark_added":       {"remark.by": role("the actor's session"), "remark.text": in("timesheet.remark")},
 	"timesheet.step_approved":      {"by": role("the actor's session"), "hash": contentHash, "next": from("client.registered agreement.approval_chain[]"), "party": from("client.registered agreement.approval_chain[]")},

@@ -2,22 +2,13 @@ package timesheet
 
 import (
 	"time"
-	_ "time/tzdata" // Europe/Amsterdam must resolve on machines without zoneinfo
 
 	"backoffice/domain"
 )
 
 // amsterdam is the bureau's time zone: deadlines, fillable weeks and time
 // registration are all reckoned in it.
-var amsterdam = mustLoad("Europe/Amsterdam")
-
-func mustLoad(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic("timesheet: " + err.Error())
-	}
-	return loc
-}
+var amsterdam = domain.Amsterdam
 
 // Location is Europe/Amsterdam.
 func Location() *time.Location { return amsterdam }

@@ -25,6 +25,7 @@ const (
 	TypeRejected         = "timesheet.rejected"
 	TypeApproved         = "timesheet.approved"
 	TypeImported         = "timesheet.imported"
+	TypeOfferWithdrawn   = "timesheet.offer_withdrawn"
 )
 
 // Events is the registry of the timesheet's event payloads.
@@ -33,6 +34,7 @@ var Events = domain.NewRegistry(
 	&TimeEntryAdded{}, &TimeEntryChanged{}, &TimeEntryRemoved{},
 	&ExpenseAdded{}, &ExpenseRemoved{}, &RemarkAdded{},
 	&Offered{}, &StepApproved{}, &Rejected{}, &Approved{}, &Imported{},
+	&OfferWithdrawn{},
 	&Reopened{}, // reopen.go
 )
 
@@ -159,6 +161,14 @@ type Rejected struct {
 	Hash       string      `json:"hash"`
 }
 
+// OfferWithdrawn takes an offer back before any step approved it: the
+// timesheet is open (editable) again; a new offer starts the next round.
+type OfferWithdrawn struct {
+	Round int         `json:"round"` // the round withdrawn
+	By    domain.Role `json:"by"`    // the one who enters the hours, or the back office
+	Hash  string      `json:"hash"`  // the content that was offered
+}
+
 // Approved (geaccordeerd) follows the last StepApproved. It carries the
 // approved content for payroll.
 type Approved struct {
@@ -193,3 +203,4 @@ func (*StepApproved) EventType() string     { return TypeStepApproved }
 func (*Rejected) EventType() string         { return TypeRejected }
 func (*Approved) EventType() string         { return TypeApproved }
 func (*Imported) EventType() string         { return TypeImported }
+func (*OfferWithdrawn) EventType() string   { return TypeOfferWithdrawn }

@@ -187,6 +187,9 @@ func (t *Timesheet) Apply(e domain.Event) {
 	case *Imported:
 		t.status = StatusImported
 		t.importBatch = e.ImportBatch
+	case *OfferWithdrawn:
+		t.status = StatusOpen
+		t.hash, t.step, t.approvedBy = "", 0, nil
 	case *Reopened:
 		t.applyReopened(e) // reopen.go
 	default:

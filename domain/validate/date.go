@@ -23,15 +23,7 @@ func Day(t time.Time) time.Time {
 }
 
 // amsterdam is the bureau's time zone: "today" is the Dutch date.
-var amsterdam = mustLoadAmsterdam()
-
-func mustLoadAmsterdam() *time.Location {
-	loc, err := time.LoadLocation("Europe/Amsterdam")
-	if err != nil {
-		panic("validate: Europe/Amsterdam time zone missing: " + err.Error())
-	}
-	return loc
-}
+var amsterdam = domain.Amsterdam
 
 // Today is the Dutch calendar date at the instant now, whatever now's own
 // location (servers usually run in UTC; between midnight and 01:00 or

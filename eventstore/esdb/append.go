@@ -199,7 +199,7 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 				return fail(err)
 			}
 			s.log.Warn("EventStoreDB append outcome unknown; resolving by reading the stream",
-				"stream", stream, "attempt", ambiguous, "error", err)
+				"stream", stream, "attempt", ambiguous, "err", err)
 			if err := sleep(ctx, time.Duration(ambiguous)*50*time.Millisecond); err != nil {
 				return fail(err)
 			}

@@ -106,26 +106,15 @@ func toRecorded(e *esdb.RecordedEvent) (eventstore.RecordedEvent, error) {
 // stream not found (which arrives on the first Recv), stream deleted and a
 // real failure apart.
 func readStream(ctx context.Context, c *esdb.Client, stream string, opts esdb.ReadStreamOptions, count uint64) ([]*esdb.RecordedEvent, error) {
-	rs, err := c.ReadStream(ctx, stream, opts, count)
-	if err != nil {
-		return nil, err
-	}
-	defer rs.Close()
-	var out []*esdb.RecordedEvent
-	for {
-		ev, err := rs.Recv()
-		if isEOF(err) {
-			return out, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, ev.OriginalEvent())
-	}
+	return collect(c.ReadStream(ctx, stream, opts, count))
 }
 
 func readAll(ctx context.Context, c *esdb.Client, opts esdb.ReadAllOptions, count uint64) ([]*esdb.RecordedEvent, error) {
-	rs, err := c.ReadAll(ctx, opts, count)
+	return collect(c.ReadAll(ctx, opts, count))
+}
+
+// collect receives a read until its end (io.EOF) and closes it.
+func collect(rs *esdb.ReadStream, err error) ([]*esdb.RecordedEvent, error) {
 	if err != nil {
 		return nil, err
 	}

@@ -227,7 +227,7 @@ func (sub *subscription) resubscribe(ctx context.Context) error {
 			return err
 		}
 		sub.failures++
-		s.log.Warn("EventStoreDB resubscription failed", "attempt", sub.failures, "error", err)
+		s.log.Warn("EventStoreDB resubscription failed", "attempt", sub.failures, "err", err)
 		if s.cfg.ResubscribeAttempts > 0 && sub.failures >= s.cfg.ResubscribeAttempts {
 			return err
 		}

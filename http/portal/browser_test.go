@@ -1,4 +1,4 @@
-package portal
+package portal_test
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"backoffice/internal/browsertest"
@@ -22,22 +24,34 @@ var clearMonday = chromedp.Func(func(ctx context.Context, t *chromedp.Target) er
 	return err
 })
 
+// logout drops the browser's cookies (and so the session).
+var logout = chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+	_, err := cdp.Call(ctx, t, network.ClearBrowserCookies, cdp.Empty{})
+	return err
+})
+
+// browserLogin logs in through the form, as a new browser session.
+func browserLogin(b *browsertest.Browser, url, email string) {
+	b.Do(
+		logout,
+		chromedp.Navigate(url+"/"),
+		chromedp.WaitVisible(chromedp.ID("email")),
+		chromedp.SendKeys(chromedp.ID("email"), email),
+		chromedp.SendKeys(chromedp.ID("password"), password),
+		chromedp.Submit(chromedp.ID("password")),
+		chromedp.WaitVisible(chromedp.CSS(".cards")),
+	)
+}
+
 func TestInBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test")
 	}
 	h := newHarness(t)
 	b := browsertest.New(t)
-	url := h.srv.URL
+	url := h.URL
 
-	b.Do(
-		chromedp.Navigate(url+"/"),
-		chromedp.WaitVisible(chromedp.ID("email")),
-		chromedp.SendKeys(chromedp.ID("email"), "klant@bakkerijbol.nl"),
-		chromedp.SendKeys(chromedp.ID("password"), "geheim wachtwoord 1"),
-		chromedp.Submit(chromedp.ID("password")),
-		chromedp.WaitVisible(chromedp.CSS(".cards")),
-	)
+	browserLogin(b, url, clientEmail)
 	b.Screenshots("home")
 
 	// Week overview: focus shows the dates; hover too.
@@ -101,14 +115,17 @@ func TestInBrowser(t *testing.T) {
 	}
 	b.Screenshots("editor-error")
 
-	// Time registration editor.
+	// Time registration editor (at Bakkerij Bol Vers).
+	browserLogin(b, url, client3Email)
 	b.Do(
 		chromedp.Navigate(url+"/plaatsingen/p3/weken/2026-W06"),
 		chromedp.WaitVisible(chromedp.ID("tijd")),
 	)
 	b.Screenshots("time-registration")
 
-	// Approval: the client's step on a worker's timesheet, late.
+	// Approval: the client's step on a worker's timesheet, late (at Rijn
+	// Transport).
+	browserLogin(b, url, client2Email)
 	b.Do(
 		chromedp.Navigate(url+"/plaatsingen/p2/weken/2026-W05"),
 		chromedp.WaitVisible(chromedp.ID("approve")),
@@ -138,7 +155,9 @@ func TestOtherInBrowser(t *testing.T) {
 	}
 	h := newHarness(t)
 	b := browsertest.New(t)
-	url := h.srv.URL
+	url := h.URL
+	sign := "/documenten/" + h.doc(docContract) + "/ondertekenen"
+	tan := h.tan(t, docContract)
 	file := filepath.Join(t.TempDir(), "loonheffingsverklaring.pdf")
 	if err := os.WriteFile(file, []byte("%PDF-1.4 loonheffing\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -154,10 +173,10 @@ func TestOtherInBrowser(t *testing.T) {
 
 	// The link in the e-mail, logged out: log in, land on the signing screen.
 	b.Do(
-		chromedp.Navigate(url+"/documenten/d-contract/ondertekenen"),
+		chromedp.Navigate(url+sign),
 		chromedp.WaitVisible(chromedp.ID("email")),
-		chromedp.SendKeys(chromedp.ID("email"), "klant@bakkerijbol.nl"),
-		chromedp.SendKeys(chromedp.ID("password"), "geheim wachtwoord 1"),
+		chromedp.SendKeys(chromedp.ID("email"), clientEmail),
+		chromedp.SendKeys(chromedp.ID("password"), password),
 		chromedp.Submit(chromedp.ID("password")),
 		chromedp.WaitVisible(chromedp.ID("sign-form")),
 	)
@@ -190,9 +209,9 @@ func TestOtherInBrowser(t *testing.T) {
 
 	// Signing: a wrong TAN, then the right one.
 	b.Do(
-		chromedp.Navigate(url+"/documenten/d-contract/ondertekenen"),
+		chromedp.Navigate(url+sign),
 		chromedp.WaitVisible(chromedp.ID("tan")),
-		chromedp.SendKeys(chromedp.ID("tan"), "ZZZZ"),
+		chromedp.SendKeys(chromedp.ID("tan"), wrongTAN(tan)),
 		chromedp.Click(chromedp.ID("gelezen")),
 		chromedp.Click(chromedp.ID("sign-accept")),
 		chromedp.WaitVisible(chromedp.ID("err-tan")),
@@ -211,7 +230,7 @@ func TestOtherInBrowser(t *testing.T) {
 		t.Fatalf("after the wrong TAN: gelezen kept and TAN empty = %v (%v)", checked, err)
 	}
 	b.Do(
-		chromedp.SendKeys(chromedp.ID("tan"), "KLMN"),
+		chromedp.SendKeys(chromedp.ID("tan"), tan),
 		chromedp.Click(chromedp.ID("sign-accept")),
 		chromedp.WaitVisible(chromedp.ID("signature-status")),
 	)

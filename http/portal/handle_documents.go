@@ -7,7 +7,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -345,13 +344,13 @@ func readBackofficeUpload(r *http.Request, v *view, in *DocumentUpload) {
 	} else {
 		v.Errors["invoice.date"] = v.T("upload.date_invalid")
 	}
-	switch cents, ok := parseAmount(amount); {
+	switch cents, err := domain.ParseEuro(amount); {
 	case amount == "":
 		v.Errors["invoice.amount"] = v.T("upload.amount_required")
-	case !ok:
+	case err != nil:
 		v.Errors["invoice.amount"] = v.T("upload.amount_invalid")
 	default:
-		inv.AmountCents = cents
+		inv.AmountCents = int64(cents) // a credit note is negative
 	}
 	in.Invoice = inv
 }
@@ -365,67 +364,6 @@ func parseInvoiceDate(s string) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
-}
-
-// maxAmountEuros bounds the amount before it is converted to cents; the
-// domain has its own, lower limit.
-const maxAmountEuros = 1_000_000_000
-
-// parseAmount reads an amount in euros as Dutch users type it: "1.234,56",
-// "1234,56", "1234", "€ 12,5", "-250,00" (a credit note). A comma is the
-// decimal separator and dots group thousands; without a comma, a single
-// dot followed by one or two digits ("12.50") is taken as the decimal
-// point, as a number pad types it.
-func parseAmount(s string) (int64, bool) {
-	s = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "€"))
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimSpace(strings.TrimPrefix(s, "-"))
-	whole, frac, hasComma := strings.Cut(s, ",")
-	if !hasComma {
-		if i := strings.LastIndex(s, "."); i >= 0 && strings.Count(s, ".") == 1 && len(s)-i-1 <= 2 {
-			whole, frac = s[:i], s[i+1:]
-		}
-	}
-	if whole == "" || len(frac) > 2 || (hasComma && frac == "") || !digits(frac) {
-		return 0, false
-	}
-	if strings.Contains(whole, ".") {
-		groups := strings.Split(whole, ".")
-		if len(groups[0]) == 0 || len(groups[0]) > 3 {
-			return 0, false
-		}
-		for _, g := range groups[1:] {
-			if len(g) != 3 {
-				return 0, false
-			}
-		}
-		whole = strings.Join(groups, "")
-	}
-	if !digits(whole) || len(whole) > 10 {
-		return 0, false
-	}
-	w, err := strconv.ParseInt(whole, 10, 64)
-	if err != nil || w > maxAmountEuros {
-		return 0, false
-	}
-	for len(frac) < 2 {
-		frac += "0"
-	}
-	f, _ := strconv.ParseInt(frac, 10, 64)
-	cents := w*100 + f
-	if neg {
-		cents = -cents
-	}
-	return cents, true
-}
-
-func digits(s string) bool {
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 func readPart(fh *multipart.FileHeader) ([]byte, error) {

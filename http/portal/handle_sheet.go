@@ -253,52 +253,20 @@ func (s *Server) sheetPage(v *view, sh Sheet, editEntry int) sheetPage {
 
 // formatEuro formats cents as "€ 1.234,50" (nl) or "€1,234.50" (en); a
 // credit amount as "€ -1.234,50" / "-€1,234.50".
-func formatEuro(lang string, cents int64) string {
-	sign := ""
-	u := uint64(cents)
-	if cents < 0 {
-		sign, u = "-", uint64(-(cents+1))+1 // no overflow at MinInt64
-	}
-	group, dec := ".", ","
-	if lang == "en" {
-		group, dec = ",", "."
-	}
-	whole := fmt.Sprint(u / 100)
-	for i := len(whole) - 3; i > 0; i -= 3 {
-		whole = whole[:i] + group + whole[i:]
-	}
-	if lang == "en" {
-		return fmt.Sprintf("%s€%s%s%02d", sign, whole, dec, u%100)
-	}
-	return fmt.Sprintf("€ %s%s%s%02d", sign, whole, dec, u%100)
-}
+func formatEuro(lang string, cents int64) string { return domain.Cents(cents).FormatIn(lang) }
 
-// parseEuro reads "12,50", "12.50", "12" or "€ 12,50" into cents.
-func parseEuro(s string) (int64, bool) {
-	s = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "€"))
-	if s == "" {
+// parseExpenseAmount reads the expense form's amount with domain.ParseEuro:
+// empty is no amount (a kilometre allowance), a negative amount is refused
+// here (an expense is never negative).
+func parseExpenseAmount(s string) (int64, bool) {
+	if strings.TrimSpace(s) == "" {
 		return 0, true
 	}
-	whole, frac, _ := strings.Cut(strings.Replace(s, ",", ".", 1), ".")
-	if len(frac) > 2 || whole == "" && frac == "" {
+	c, err := domain.ParseEuro(s)
+	if err != nil || c < 0 {
 		return 0, false
 	}
-	for len(frac) < 2 {
-		frac += "0"
-	}
-	w, err1 := strconv.ParseInt(orZero(whole), 10, 64)
-	f, err2 := strconv.ParseInt(frac, 10, 64)
-	if err1 != nil || err2 != nil || w < 0 || w > 1_000_000 || strings.HasPrefix(whole, "+") {
-		return 0, false
-	}
-	return w*100 + f, true
-}
-
-func orZero(s string) string {
-	if s == "" {
-		return "0"
-	}
-	return s
+	return int64(c), true
 }
 
 // sheetFormView is the view for re-rendering the editor after a failed

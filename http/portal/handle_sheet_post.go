@@ -1,6 +1,7 @@
 package portal
 
 import (
+	tscmd "backoffice/commands/timesheet"
 	"errors"
 	"net/http"
 	"slices"
@@ -216,7 +217,7 @@ func (s *Server) handleAddExpense() http.Handler {
 			}
 			in.Kilometres = n
 		}
-		cents, ok := parseEuro(r.PostForm.Get("bedrag"))
+		cents, ok := parseExpenseAmount(r.PostForm.Get("bedrag"))
 		if !ok {
 			v.Errors["amount"] = v.T("exp.amount_invalid")
 		}
@@ -244,6 +245,14 @@ func (s *Server) handleAddRemark() http.Handler {
 func (s *Server) handleOffer() http.Handler {
 	return s.sheetCommand(nil, "offered", func(r *http.Request, ref Ref, v *view) (commands.Result, error) {
 		return s.Timesheets.Offer(r.Context(), meta(r), ref)
+	})
+}
+
+// handleWithdrawOffer takes the offer back (aanbieden intrekken) before
+// anyone approved it: the command handler decides, as for the JSON API.
+func (s *Server) handleWithdrawOffer() http.Handler {
+	return s.sheetCommand(nil, "offer_withdrawn", func(r *http.Request, ref Ref, v *view) (commands.Result, error) {
+		return s.Timesheets.commands.WithdrawOffer(r.Context(), meta(r), tscmd.WithdrawOffer{Target: target(ref)})
 	})
 }
 

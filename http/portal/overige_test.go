@@ -1,11 +1,13 @@
-package portal
+package portal_test
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"net/textproto"
 	"net/url"
 	"regexp"
@@ -13,61 +15,66 @@ import (
 	"testing"
 	"time"
 
-	"backoffice/domain"
-	"backoffice/domain/timesheet"
+	doccmd "backoffice/commands/document"
+	"backoffice/domain/document"
+	"backoffice/http/portal"
+	"backoffice/internal/apptest"
+	rmdocuments "backoffice/readmodel/documents"
 )
 
 // Tests of the tab "Overige": documents, upload, files, signing, invoices
-// and the hours report, against the fakes in fake_test.go.
+// and the hours report, on the real application (app_test.go).
 
-func TestOtherTabOnlyWithItsPorts(t *testing.T) {
-	t.Run("no ports", func(t *testing.T) {
-		h := newHarnessWith(t, func(d *Deps) { d.Documents, d.Reports = nil, nil })
-		h.loginAs(clientActor, "nl")
-		if _, body := h.get("/"); strings.Contains(body, `href="/overige"`) || strings.Contains(body, ">Overige<") {
-			t.Fatal("the tab Overige is shown without its ports")
+func TestOtherTab(t *testing.T) {
+	h := newHarness(t)
+	h.loginAs(clientEmail, "nl")
+	_, body := h.get("/overige/facturen")
+	// After Werknemers, marked current; sub-navigation in the manual's order.
+	tabs := regexp.MustCompile(`href="/werknemers">Werknemers</a></li>\s*<li><a href="/overige" aria-current="page">Overige</a>`)
+	if !tabs.MatchString(body) {
+		t.Fatalf("tab Overige not after Werknemers or not current:\n%s", body)
+	}
+	i, j, k := strings.Index(body, ">Facturen</a>"), strings.Index(body, ">Documenten</a>"), strings.Index(body, ">Urenrapport</a>")
+	if i < 0 || j < i || k < j {
+		t.Fatalf("sub-navigation order %d %d %d", i, j, k)
+	}
+	if res, _ := h.get("/overige"); res.Header.Get("Location") != "/overige/facturen" {
+		t.Fatalf("/overige goes to %q", res.Header.Get("Location"))
+	}
+}
+
+// TestOtherTabWithoutDocuments: a portal built without the document
+// commands (Deps.Documents nil) has the tab "Overige" with the hours report
+// only: no links to documents or invoices, and their pages do not exist.
+func TestOtherTabWithoutDocuments(t *testing.T) {
+	f := newFixture(t)
+	d := f.App.PortalDeps
+	d.Documents, d.DocumentQueries = nil, nil
+	site, err := portal.New(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(site)
+	t.Cleanup(srv.Close)
+	h := newHarnessOn(t, &fixture{Env: &apptest.Env{URL: srv.URL, App: f.App, Pool: f.Pool, Store: f.Store, Outbox: f.Outbox, Clock: f.Clock},
+		accounts: f.accounts, docs: f.docs})
+	h.loginAs(clientEmail, "nl")
+	_, body := h.get("/")
+	if !strings.Contains(body, `<a href="/overige">Overige</a>`) {
+		t.Fatal("no tab Overige with the hours report")
+	}
+	if res, _ := h.get("/overige"); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/overige/urenrapport" {
+		t.Fatalf("/overige goes to %d %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	_, body = h.get("/overige/urenrapport")
+	if strings.Contains(body, `href="/overige/documenten"`) || strings.Contains(body, `href="/overige/facturen"`) {
+		t.Fatal("sub-navigation links documents without the document commands")
+	}
+	for _, p := range []string{"/overige/documenten", "/overige/facturen", "/documenten/" + f.doc(docContract) + "/ondertekenen"} {
+		if res, _ := h.get(p); res.StatusCode != http.StatusNotFound {
+			t.Errorf("GET %s without the document commands: %d, want 404", p, res.StatusCode)
 		}
-		for _, p := range []string{"/overige", "/overige/documenten", "/overige/facturen", "/overige/urenrapport", "/documenten/d-contract/ondertekenen"} {
-			if res, _ := h.get(p); res.StatusCode != http.StatusNotFound {
-				t.Errorf("GET %s = %d, want 404", p, res.StatusCode)
-			}
-		}
-	})
-	t.Run("reports only", func(t *testing.T) {
-		h := newHarnessWith(t, func(d *Deps) { d.Documents = nil })
-		h.loginAs(clientActor, "nl")
-		_, body := h.get("/")
-		if !strings.Contains(body, `<a href="/overige">Overige</a>`) {
-			t.Fatal("no tab Overige with the hours report set")
-		}
-		if res, _ := h.get("/overige"); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/overige/urenrapport" {
-			t.Fatalf("/overige goes to %d %q", res.StatusCode, res.Header.Get("Location"))
-		}
-		_, body = h.get("/overige/urenrapport")
-		if strings.Contains(body, `href="/overige/documenten"`) || strings.Contains(body, `href="/overige/facturen"`) {
-			t.Fatal("sub-navigation links documents without the Documents port")
-		}
-		if res, _ := h.get("/overige/documenten"); res.StatusCode != http.StatusNotFound {
-			t.Fatalf("documents without the port: %d", res.StatusCode)
-		}
-	})
-	t.Run("both", func(t *testing.T) {
-		h := newHarness(t)
-		h.loginAs(clientActor, "nl")
-		_, body := h.get("/overige/facturen")
-		// After Werknemers, marked current; sub-navigation in the manual's order.
-		tabs := regexp.MustCompile(`href="/werknemers">Werknemers</a></li>\s*<li><a href="/overige" aria-current="page">Overige</a>`)
-		if !tabs.MatchString(body) {
-			t.Fatalf("tab Overige not after Werknemers or not current:\n%s", body)
-		}
-		i, j, k := strings.Index(body, ">Facturen</a>"), strings.Index(body, ">Documenten</a>"), strings.Index(body, ">Urenrapport</a>")
-		if i < 0 || j < i || k < j {
-			t.Fatalf("sub-navigation order %d %d %d", i, j, k)
-		}
-		if res, _ := h.get("/overige"); res.Header.Get("Location") != "/overige/facturen" {
-			t.Fatalf("/overige goes to %q", res.Header.Get("Location"))
-		}
-	})
+	}
 }
 
 // rowsOf returns the text of each body row of the table with id.
@@ -87,46 +94,89 @@ func rowsOf(t *testing.T, body, id string) []string {
 	return out
 }
 
+// documents lists the stored documents of a kind ("" for all), as the back
+// office sees them in the read model.
+func (h *harness) documents(kind string) []rmdocuments.Row {
+	h.t.Helper()
+	q, err := rmdocuments.NewQueries(h.Pool, h.Clock.Now)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.WaitForProjections(h.t)
+	rows, err := q.List(context.Background(), h.accounts[boEmail], kind)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return rows
+}
+
+// stored is the one stored document that matches (a zero Row when none).
+func (h *harness) stored(match func(rmdocuments.Row) bool) rmdocuments.Row {
+	h.t.Helper()
+	var found []rmdocuments.Row
+	for _, r := range h.documents("") {
+		if match(r) {
+			found = append(found, r)
+		}
+	}
+	if len(found) != 1 {
+		h.t.Fatalf("%d stored documents match, want 1", len(found))
+	}
+	return found[0]
+}
+
+// document reads one document from the read model (as the back office).
+func (h *harness) document(name string) rmdocuments.Detail {
+	h.t.Helper()
+	q, err := rmdocuments.NewQueries(h.Pool, h.Clock.Now)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.WaitForProjections(h.t)
+	d, err := q.Document(context.Background(), h.accounts[boEmail], h.doc(name))
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return d
+}
+
 func TestDocumentsList(t *testing.T) {
 	h := newHarness(t)
-	h.loginAs(clientActor, "nl")
+	h.loginAs(clientEmail, "nl")
 	_, body := h.get("/overige/documenten")
 	rows := rowsOf(t, body, "documents")
 	if len(rows) != 3 {
-		t.Fatalf("client sees %d documents, want 3 (not the other client's):\n%v", len(rows), rows)
+		t.Fatalf("client sees %d documents, want 3 (no invoices, not the other client's):\n%v", len(rows), rows)
 	}
 	for i, want := range []string{
 		"Arbeidsovereenkomst Jan de Vries Jan de Vries arbeidsovereenkomst.pdf 14 bytes 09-02-2026 backoffice ✎ Ter ondertekening",
 		"Kopie ID-bewijs Piet Jansen Piet Jansen ⚠ Alleen in te zien door de backoffice en de werknemer id piet.jpg 244 kB 08-02-2026 opdrachtgever",
-		"Werkinstructies werkinstructies.docx 1,5 MB 07-02-2026 backoffice ✓ Ondertekend",
+		"Werkinstructies werkinstructies.txt 1,5 MB 05-02-2026 backoffice ✓ Ondertekend",
 	} {
 		if rows[i] != want {
 			t.Errorf("row %d:\n got %q\nwant %q", i, rows[i], want)
 		}
 	}
-	if strings.Contains(body, "Contract Acme") || strings.Contains(body, "/d-id/bestand") {
-		t.Fatal("another client's document or a restricted file link is shown")
+	if strings.Contains(body, "Contract Acme") || strings.Contains(body, "/"+h.doc(docIDCopy)+"/bestand") || strings.Contains(body, "Factuur 2026-0012") {
+		t.Fatal("another client's document, an invoice or a restricted file link is shown")
 	}
 	if !strings.Contains(body, `href="/overige/documenten/nieuw"`) {
 		t.Fatal("no button document aanbieden for the client")
 	}
-	if h.docs.lists[len(h.docs.lists)-1] != DocumentKindDocument {
-		t.Fatalf("listed kind %q", h.docs.lists)
-	}
 
 	// The intermediary sees the client column, and no upload button.
-	h.loginAs(intermediaryActor, "nl")
+	h.loginAs(interEmail, "nl")
 	_, body = h.get("/overige/documenten")
 	if !strings.Contains(body, `<th scope="col">Opdrachtgever</th>`) || strings.Contains(body, `href="/overige/documenten/nieuw"`) {
 		t.Fatal("intermediary: no client column, or an upload button")
 	}
 	// A worker sees only their own.
-	h.loginAs(workerActor, "nl")
+	h.loginAs(workerEmail, "nl")
 	_, body = h.get("/overige/documenten")
 	if rows := rowsOf(t, body, "documents"); len(rows) != 1 || !strings.HasPrefix(rows[0], "Arbeidsovereenkomst") {
 		t.Fatalf("worker sees %v", rows)
 	}
-	if res, _ := h.get("/overige/documenten/d-id"); res.StatusCode != http.StatusNotFound {
+	if res, _ := h.get("/overige/documenten/" + h.doc(docIDCopy)); res.StatusCode != http.StatusNotFound {
 		t.Fatalf("worker opens another worker's ID copy: %d", res.StatusCode)
 	}
 }
@@ -142,7 +192,6 @@ func (f uploadForm) body() (*bytes.Buffer, string) {
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	_ = mw.WriteField("csrf", f.csrf)
-	_ = mw.WriteField("sleutel", "k1")
 	_ = mw.WriteField("titel", f.title)
 	_ = mw.WriteField("categorie", f.category)
 	for k, v := range f.extra {
@@ -162,7 +211,7 @@ func (f uploadForm) body() (*bytes.Buffer, string) {
 // postBody posts body (a reader of unknown length is sent chunked).
 func (h *harness) postBody(path, contentType string, body io.Reader) (*http.Response, string) {
 	h.t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, h.srv.URL+path, body)
+	req, _ := http.NewRequest(http.MethodPost, h.URL+path, body)
 	req.Header.Set("Content-Type", contentType)
 	res, err := h.c.Do(req)
 	if err != nil {
@@ -184,7 +233,7 @@ type onlyReader struct{ io.Reader }
 
 func TestUploadDocument(t *testing.T) {
 	h := newHarness(t)
-	h.loginAs(clientActor, "nl")
+	h.loginAs(clientEmail, "nl")
 	page := "/overige/documenten/nieuw"
 	_, body := h.get(page)
 	for _, want := range []string{`enctype="multipart/form-data"`,
@@ -195,8 +244,9 @@ func TestUploadDocument(t *testing.T) {
 		}
 	}
 	tok := h.token(page)
-	ok := uploadForm{csrf: tok, title: "Kopie ID-bewijs Sanne", category: DocumentCategoryIDCopy, fileName: "sanne.pdf",
+	ok := uploadForm{csrf: tok, title: "Kopie ID-bewijs Sanne", category: portal.DocumentCategoryIDCopy, fileName: "sanne.pdf",
 		contentType: "application/pdf", content: []byte("%PDF-1.4 Sanne")}
+	stored := len(h.documents(""))
 
 	errorCases := []struct {
 		name   string
@@ -208,8 +258,9 @@ func TestUploadDocument(t *testing.T) {
 		{"no title", func(f *uploadForm) { f.title = "  " }, 422, "title", "Vul een titel in."},
 		{"no file", func(f *uploadForm) { f.noFile = true }, 422, "file", "Kies een bestand."},
 		{"empty file", func(f *uploadForm) { f.content = nil }, 422, "file", "Het bestand is leeg."},
-		{"file one byte too large", func(f *uploadForm) { f.content = bytes.Repeat([]byte("a"), MaxDocumentSize+1) }, 413, "file", "Het bestand is groter dan 2Mb."},
-		{"refused by the service", func(f *uploadForm) { f.fileName = "virus.exe" }, 400, "file", "Dit soort bestand wordt niet geaccepteerd."},
+		{"file one byte too large", func(f *uploadForm) { f.content = bytes.Repeat([]byte("a"), portal.MaxDocumentSize+1) }, 413, "file", "Het bestand is groter dan 2Mb."},
+		{"refused by the service", func(f *uploadForm) { f.fileName, f.content = "virus.exe", []byte("MZ\x90\x00\x03\x00\x00\x00") }, 415, "file",
+			"Alleen PDF-, PNG-, JPEG-, GIF- en tekstbestanden kunnen worden aangeboden."},
 		{"unknown category", func(f *uploadForm) { f.category = "salaris" }, 422, "category", "Kies een soort document."},
 	}
 	for _, c := range errorCases {
@@ -230,9 +281,8 @@ func TestUploadDocument(t *testing.T) {
 	}
 
 	t.Run("body over the bound", func(t *testing.T) {
-		before := len(h.docs.uploads)
 		f := ok
-		f.content = bytes.Repeat([]byte("a"), maxUploadBytes)
+		f.content = bytes.Repeat([]byte("a"), portal.MaxDocumentSize+64<<10)
 		for _, chunked := range []bool{false, true} {
 			b, ct := f.body()
 			var r io.Reader = b
@@ -244,23 +294,19 @@ func TestUploadDocument(t *testing.T) {
 				t.Fatalf("chunked=%v: %d\n%s", chunked, res.StatusCode, body)
 			}
 		}
-		if len(h.docs.uploads) != before {
-			t.Fatal("a too large body reached the service")
-		}
 	})
 
 	t.Run("bad CSRF", func(t *testing.T) {
-		before := len(h.docs.uploads)
 		f := ok
 		f.csrf = "bm90IHRoZSB0b2tlbg"
 		res, body := h.upload(f)
 		if res.StatusCode != http.StatusForbidden || !strings.Contains(body, "Dit formulier is verlopen") {
 			t.Fatalf("bad token: %d", res.StatusCode)
 		}
-		if len(h.docs.uploads) != before {
-			t.Fatal("a refused form reached the service")
-		}
 	})
+	if n := len(h.documents("")); n != stored {
+		t.Fatalf("refused forms stored %d documents", n-stored)
+	}
 
 	t.Run("multipart elsewhere", func(t *testing.T) {
 		b, ct := ok.body()
@@ -278,38 +324,36 @@ func TestUploadDocument(t *testing.T) {
 		if !strings.HasPrefix(loc, "/overige/documenten?") || !strings.Contains(loc, "na=") || !strings.Contains(loc, "ok=uploaded") {
 			t.Fatalf("redirect to %q", loc)
 		}
-		got := h.docs.uploads[len(h.docs.uploads)-1]
-		if got.Title != ok.title || got.Category != DocumentCategoryIDCopy || got.FileName != "sanne.pdf" ||
-			got.ContentType != "application/pdf" || string(got.Content) != "%PDF-1.4 Sanne" {
-			t.Fatalf("uploaded %+v", got)
-		}
-		waits := len(h.fake.waits)
+		// The list after the redirect holds the upload (read-your-writes).
 		_, body = h.get(loc)
-		if len(h.fake.waits) != waits+1 {
-			t.Fatal("the list did not wait for the upload")
-		}
 		rows := rowsOf(t, body, "documents")
 		if !strings.Contains(body, "Het document is aangeboden.") || len(rows) != 4 || !strings.HasPrefix(rows[0], "Kopie ID-bewijs Sanne") {
 			t.Fatalf("after upload: %v", rows)
 		}
+		got := h.stored(func(r rmdocuments.Row) bool { return r.Title == ok.title })
+		if got.Title != ok.title || got.Category != portal.DocumentCategoryIDCopy || got.FileName != "sanne.pdf" ||
+			got.ContentType != "application/pdf" || got.Size != int64(len(ok.content)) || got.ClientID != "bol" {
+			t.Fatalf("uploaded %+v", got)
+		}
 	})
 
 	t.Run("not for workers", func(t *testing.T) {
-		h := newHarness(t)
-		h.loginAs(workerActor, "nl")
+		h := newHarnessOn(t, h.fixture)
+		h.loginAs(workerEmail, "nl")
 		if res, _ := h.get(page); res.StatusCode != http.StatusForbidden {
 			t.Fatalf("worker opens the upload form: %d", res.StatusCode)
 		}
+		before := len(h.documents(""))
 		f := ok
 		f.csrf = h.token("/overige/documenten")
-		if res, _ := h.upload(f); res.StatusCode != http.StatusForbidden || len(h.docs.uploads) != 0 {
-			t.Fatalf("worker uploads: %d, %d calls", res.StatusCode, len(h.docs.uploads))
+		if res, _ := h.upload(f); res.StatusCode != http.StatusForbidden || len(h.documents("")) != before {
+			t.Fatalf("worker uploads: %d", res.StatusCode)
 		}
 	})
 
 	t.Run("a client user has no back-office fields", func(t *testing.T) {
-		h := newHarness(t)
-		h.loginAs(clientActor, "nl")
+		h := newHarnessOn(t, h.fixture)
+		h.loginAs(clientEmail, "nl")
 		_, body := h.get(page)
 		for _, field := range []string{`name="opdrachtgever"`, `name="soort"`, `name="factuurnummer"`, `name="bedrag"`} {
 			if strings.Contains(body, field) {
@@ -320,12 +364,15 @@ func TestUploadDocument(t *testing.T) {
 			t.Fatal("a client user may add invoices")
 		}
 		// Posted anyway: ignored, the document is the client's own.
+		invoices := len(h.documents(string(document.KindInvoice)))
 		f := ok
+		f.title = "Met backofficevelden"
 		f.csrf = h.token(page)
 		f.extra = map[string]string{"opdrachtgever": "acme", "soort": "invoice", "factuurnummer": "1", "factuurdatum": "2026-02-11", "bedrag": "1,00"}
 		res, _ := h.upload(f)
-		got := h.docs.uploads[len(h.docs.uploads)-1]
-		if res.StatusCode != http.StatusSeeOther || got.ClientID != "" || got.Kind != DocumentKindDocument || got.Invoice != nil {
+		got := h.stored(func(r rmdocuments.Row) bool { return r.Title == f.title })
+		if res.StatusCode != http.StatusSeeOther || got.Title != f.title || got.ClientID != "bol" || got.Kind != string(document.KindDocument) ||
+			got.Invoice != nil || len(h.documents(string(document.KindInvoice))) != invoices {
 			t.Fatalf("client's upload with back-office fields: %d %+v", res.StatusCode, got)
 		}
 	})
@@ -333,7 +380,7 @@ func TestUploadDocument(t *testing.T) {
 
 func TestBackofficeUpload(t *testing.T) {
 	h := newHarness(t)
-	h.loginAs(backofficeActor, "nl")
+	h.loginAs(boEmail, "nl")
 	if _, body := h.get("/overige/documenten"); !strings.Contains(body, `href="/overige/documenten/nieuw"`) {
 		t.Fatal("no upload button for the back office")
 	}
@@ -356,7 +403,7 @@ func TestBackofficeUpload(t *testing.T) {
 	}
 	tok := h.token(page)
 	invoice := func(change func(map[string]string)) uploadForm {
-		f := uploadForm{csrf: tok, title: "Factuur 2026-0042", category: DocumentCategoryGeneral, fileName: "f.pdf",
+		f := uploadForm{csrf: tok, title: "Factuur 2026-0042", category: portal.DocumentCategoryGeneral, fileName: "f.pdf",
 			contentType: "application/pdf", content: []byte("%PDF-1.4 f"),
 			extra: map[string]string{"opdrachtgever": "acme", "soort": "invoice", "factuurnummer": "2026-0042",
 				"factuurdatum": "2026-02-11", "bedrag": "1.234,56"}}
@@ -377,7 +424,7 @@ func TestBackofficeUpload(t *testing.T) {
 		{"unknown client", func(m map[string]string) { m["opdrachtgever"] = "nobody" }, 422, "client", "Er is geen opdrachtgever met deze identificatie."},
 		{"bad kind", func(m map[string]string) { m["soort"] = "loonstrook" }, 422, "kind", "Kies document of factuur."},
 		{"no number", func(m map[string]string) { m["factuurnummer"] = " " }, 422, "invoice.number", "Vul het factuurnummer in."},
-		{"number refused by the service", func(m map[string]string) { m["factuurnummer"] = "DUBBEL" }, 400, "invoice.number", "Dit factuurnummer bestaat al."},
+		{"number refused by the service", func(m map[string]string) { m["factuurnummer"] = strings.Repeat("1", 51) }, 422, "invoice.number", "De tekst is te lang (maximaal 50 tekens)."},
 		{"no date", func(m map[string]string) { m["factuurdatum"] = "" }, 422, "invoice.date", "Vul een geldige factuurdatum in."},
 		{"impossible date", func(m map[string]string) { m["factuurdatum"] = "2026-02-30" }, 422, "invoice.date", "Vul een geldige factuurdatum in."},
 		{"no amount", func(m map[string]string) { m["bedrag"] = "" }, 422, "invoice.amount", "Vul het bedrag in."},
@@ -385,9 +432,9 @@ func TestBackofficeUpload(t *testing.T) {
 		{"amount with three decimals", func(m map[string]string) { m["bedrag"] = "12,345" }, 422, "invoice.amount", "Vul een geldig bedrag in"},
 		{"amount with bad grouping", func(m map[string]string) { m["bedrag"] = "12.34.567,00" }, 422, "invoice.amount", "Vul een geldig bedrag in"},
 	}
+	stored := len(h.documents(""))
 	for _, c := range errorCases {
 		t.Run(c.name, func(t *testing.T) {
-			before := len(h.docs.uploads)
 			f := invoice(c.change)
 			res, body := h.upload(f)
 			if res.StatusCode != c.status {
@@ -396,30 +443,31 @@ func TestBackofficeUpload(t *testing.T) {
 			if !regexp.MustCompile(`id="err-` + regexp.QuoteMeta(c.field) + `">[^<]*` + regexp.QuoteMeta(c.msg)).MatchString(body) {
 				t.Fatalf("no %q next to %s:\n%s", c.msg, c.field, body)
 			}
-			if c.status == 422 && c.field != "client" && len(h.docs.uploads) != before {
-				t.Fatal("a form with errors reached the service")
-			}
 			// The form keeps what was entered.
 			if !strings.Contains(body, `value="`+f.extra["bedrag"]+`"`) || (f.extra["opdrachtgever"] == "acme" && !strings.Contains(body, `<option value="acme" selected>`)) {
 				t.Fatalf("the entered values are not kept:\n%s", body)
 			}
 		})
 	}
+	if n := len(h.documents("")); n != stored {
+		t.Fatalf("forms with errors stored %d documents", n-stored)
+	}
 
 	amounts := []struct {
 		in   string
 		want int64
 	}{{"1.234,56", 123456}, {"1234,56", 123456}, {"€ 1234", 123400}, {"12.50", 1250}, {"-250,00", -25000}, {"0,5", 50}}
-	for _, a := range amounts {
-		res, body := h.upload(invoice(func(m map[string]string) { m["bedrag"] = a.in }))
+	for i, a := range amounts {
+		number := "2026-004" + string(rune('0'+i))
+		res, body := h.upload(invoice(func(m map[string]string) { m["bedrag"] = a.in; m["factuurnummer"] = number }))
 		loc := res.Header.Get("Location")
 		if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/overige/facturen?") || !strings.Contains(loc, "na=") ||
 			!strings.Contains(loc, "ok=invoice_added") {
 			t.Fatalf("%s: %d %q\n%s", a.in, res.StatusCode, loc, body)
 		}
-		got := h.docs.uploads[len(h.docs.uploads)-1]
-		want := Invoice{Number: "2026-0042", Date: time.Date(2026, 2, 11, 0, 0, 0, 0, time.UTC), AmountCents: a.want}
-		if got.ClientID != "acme" || got.Kind != DocumentKindInvoice || got.Invoice == nil || *got.Invoice != want || got.Title != "Factuur 2026-0042" {
+		got := h.stored(func(r rmdocuments.Row) bool { return r.Invoice != nil && r.Invoice.Number == number })
+		if got.ClientID != "acme" || got.Invoice == nil || got.Invoice.Number != number || got.Invoice.AmountCents != a.want ||
+			!got.Invoice.DateValue().Equal(time.Date(2026, 2, 11, 0, 0, 0, 0, time.UTC)) || got.Title != "Factuur 2026-0042" {
 			t.Fatalf("%s: uploaded %+v %+v", a.in, got, got.Invoice)
 		}
 	}
@@ -430,149 +478,131 @@ func TestBackofficeUpload(t *testing.T) {
 
 	// A document: the invoice fields are left out.
 	f := invoice(func(m map[string]string) { m["soort"] = "document"; m["bedrag"] = "onzin" })
+	f.title = "Document voor Acme"
 	res, _ := h.upload(f)
-	got := h.docs.uploads[len(h.docs.uploads)-1]
+	got := h.stored(func(r rmdocuments.Row) bool { return r.Title == f.title })
 	if res.StatusCode != http.StatusSeeOther || !strings.Contains(res.Header.Get("Location"), "ok=document_added") ||
-		got.Kind != DocumentKindDocument || got.Invoice != nil || got.ClientID != "acme" {
+		got.Title != f.title || got.Kind != string(document.KindDocument) || got.Invoice != nil || got.ClientID != "acme" {
 		t.Fatalf("back office document: %d %q %+v", res.StatusCode, res.Header.Get("Location"), got)
 	}
 }
 
-func TestParseAmount(t *testing.T) {
-	for _, c := range []struct {
-		in   string
-		want int64
-		ok   bool
-	}{
-		{"1.234,56", 123456, true}, {"1234,56", 123456, true}, {"1234", 123400, true}, {"1.234", 123400, true},
-		{"1.234.567,8", 123456780, true}, {"€ 12,5", 1250, true}, {"€12,50", 1250, true}, {"12.50", 1250, true},
-		{"0,01", 1, true}, {"-250,00", -25000, true}, {"- 1,00", -100, true}, {"1000000000", 100000000000, true},
-		{"", 0, false}, {",50", 0, false}, {"12,", 0, false}, {"12,345", 0, false}, {"1.23,00", 0, false},
-		{"1234.567,00", 0, false}, {".123", 0, false}, {"1,234.56", 0, false}, {"12.5.0", 0, false}, {"+5", 0, false},
-		{"--5", 0, false}, {"1 234,00", 0, false}, {"1e3", 0, false}, {"1000000001", 0, false}, {"99999999999999999999", 0, false},
-		{"١٢", 0, false},
-	} {
-		got, ok := parseAmount(c.in)
-		if ok != c.ok || got != c.want {
-			t.Errorf("parseAmount(%q) = %d, %v; want %d, %v", c.in, got, ok, c.want, c.ok)
-		}
-	}
-}
+// expire moves the application's clock past the open signature requests.
+func (h *harness) expire() { h.Clock.Set(now.Add(document.SignatureTTL + time.Hour)) }
 
 func TestRequestSignature(t *testing.T) {
 	h := newHarness(t)
-	h.loginAs(backofficeActor, "nl")
+	h.loginAs(boEmail, "nl")
 	// Open, signed, ID copy, invoice: no form.
-	for _, id := range []string{"d-contract", "d-instructies", "d-id", "i-0012"} {
-		if _, body := h.get("/overige/documenten/" + id); strings.Contains(body, `id="request-signature"`) {
-			t.Errorf("%s offers a signature request", id)
+	for _, name := range []string{docContract, docInstructions, docIDCopy, docInvoice12} {
+		if _, body := h.get("/overige/documenten/" + h.doc(name)); strings.Contains(body, `id="request-signature"`) {
+			t.Errorf("%s offers a signature request", name)
 		}
 	}
-	if _, body := h.get("/overige/documenten/d-acme"); !strings.Contains(body, `id="no-signers">Deze opdrachtgever heeft geen actieve gebruikers.`) ||
+	if _, body := h.get("/overige/documenten/" + h.doc(docAcme)); !strings.Contains(body, `id="no-signers">Deze opdrachtgever heeft geen actieve gebruikers.`) ||
 		strings.Contains(body, `id="request-form"`) {
 		t.Fatalf("a client without users:\n%s", body)
 	}
 	// The open request expires: the back office can ask again.
-	h.docs.mu.Lock()
-	h.docs.docs[0].expired = true
-	h.docs.mu.Unlock()
-	page := "/overige/documenten/d-contract"
+	h.expire()
+	h.loginAs(boEmail, "nl")
+	els := h.accounts[clientEmail].AccountID
+	page := "/overige/documenten/" + h.doc(docContract)
 	action := page + "/handtekening"
 	_, body := h.get(page)
 	for _, want := range []string{`<h2 id="req-h">Handtekening vragen</h2>`, `<form method="post" action="` + action + `"`,
-		`<option value="acc-client">Els Bol (klant@bakkerijbol.nl)</option>`, `<option value="acc-client-2">kees@bakkerijbol.nl</option>`,
+		`<option value="` + els + `">Els Bol (klant@bakkerijbol.nl)</option>`,
 		`id="request-submit">Handtekening vragen</button>`} {
 		if !strings.Contains(body, want) {
 			t.Fatalf("request form lacks %q:\n%s", want, body)
 		}
 	}
+	requestedAt := func() time.Time { return h.document(docContract).Request.RequestedAt }
+	first := requestedAt()
 
 	res, body := h.post(action, url.Values{"csrf": {h.token(page)}})
-	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-signer">Kies een ondertekenaar.`) || len(h.docs.requests) != 0 {
-		t.Fatalf("without a signer: %d %d\n%s", res.StatusCode, len(h.docs.requests), body)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-signer">Kies een ondertekenaar.`) {
+		t.Fatalf("without a signer: %d\n%s", res.StatusCode, body)
 	}
-	res, body = h.post(action, url.Values{"csrf": {h.token(page)}, "ondertekenaar": {"acc-other"}})
+	res, body = h.post(action, url.Values{"csrf": {h.token(page)}, "ondertekenaar": {h.accounts[acmeEmail].AccountID}})
 	if res.StatusCode < 400 || !strings.Contains(body, `id="err-signer">De ondertekenaar moet een actieve gebruiker`) {
 		t.Fatalf("a signer of another client: %d\n%s", res.StatusCode, body)
 	}
-	before := len(h.docs.requests)
-	if res, _ := h.post(action, url.Values{"csrf": {"bm90IHRoZSB0b2tlbg"}, "ondertekenaar": {"acc-client"}}); res.StatusCode != http.StatusForbidden ||
-		len(h.docs.requests) != before {
+	if res, _ := h.post(action, url.Values{"csrf": {"bm90IHRoZSB0b2tlbg"}, "ondertekenaar": {els}}); res.StatusCode != http.StatusForbidden {
 		t.Fatalf("bad CSRF: %d", res.StatusCode)
 	}
+	if !requestedAt().Equal(first) {
+		t.Fatal("a refused form made a new request")
+	}
 
-	res, _ = h.post(action, url.Values{"csrf": {h.token(page)}, "sleutel": {"k2"}, "ondertekenaar": {"acc-client"}})
+	res, _ = h.post(action, url.Values{"csrf": {h.token(page)}, "ondertekenaar": {els}})
 	loc := res.Header.Get("Location")
 	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, page+"?") || !strings.Contains(loc, "na=") || !strings.Contains(loc, "ok=signature_requested") {
 		t.Fatalf("request: %d %q", res.StatusCode, loc)
 	}
-	if got := h.docs.requests[len(h.docs.requests)-1]; got != "acc-client" {
-		t.Fatalf("asked %q", got)
-	}
-	waits := len(h.fake.waits)
 	_, body = h.get(loc)
-	if len(h.fake.waits) != waits+1 || !strings.Contains(body, "Het verzoek is verstuurd.") || !strings.Contains(body, "✎</span> Ter ondertekening") ||
+	if !strings.Contains(body, "Het verzoek is verstuurd.") || !strings.Contains(body, "✎</span> Ter ondertekening") ||
 		strings.Contains(body, `id="request-form"`) {
 		t.Fatalf("after the request:\n%s", body)
 	}
-	// Asked again while open: the port refuses, the page says why.
-	res, body = h.post(action, url.Values{"csrf": {h.token(page)}, "ondertekenaar": {"acc-client"}})
+	if d := h.document(docContract); d.Request == nil || d.Request.RequestedAt.Equal(first) || d.Request.Expired {
+		t.Fatalf("no new request: %+v", d.Request)
+	}
+	// Asked again while open: the command refuses, the page says why.
+	res, body = h.post(action, url.Values{"csrf": {h.token(page)}, "ondertekenaar": {els}})
 	if res.StatusCode != http.StatusConflict || !strings.Contains(body, `id="form-error"`) || !strings.Contains(body, "Er staat al een verzoek tot ondertekening open") {
 		t.Fatalf("second request: %d\n%s", res.StatusCode, body)
 	}
 
-	h.loginAs(backofficeActor, "en")
-	if _, body := h.get("/overige/documenten/d-acme"); !strings.Contains(body, "Ask for a signature") || !strings.Contains(body, "This client has no active users.") {
+	h.loginAs(boEmail, "en")
+	if _, body := h.get("/overige/documenten/" + h.doc(docAcme)); !strings.Contains(body, "Ask for a signature") || !strings.Contains(body, "This client has no active users.") {
 		t.Fatal("English request section")
 	}
 }
 
 // TestRequestSignatureNotForOthers: nobody but the back office sees the
-// form, and a POST by anyone else is refused by the port.
+// form, and a POST by anyone else is refused by the command.
 func TestRequestSignatureNotForOthers(t *testing.T) {
 	h := newHarness(t)
-	h.docs.mu.Lock()
-	h.docs.docs[0].expired = true // the back office could ask again
-	h.docs.mu.Unlock()
-	for _, c := range []struct {
-		actor  domain.Actor
-		status int
-	}{{clientActor, http.StatusForbidden}, {intermediaryActor, http.StatusForbidden}, {workerActor, http.StatusForbidden}} {
-		h.loginAs(c.actor, "nl")
-		if _, body := h.get("/overige/documenten/d-contract"); strings.Contains(body, `id="request-signature"`) {
-			t.Errorf("%s sees the request form", c.actor.Role)
+	h.expire() // the back office could ask again
+	before := h.document(docContract).Request.RequestedAt
+	page := "/overige/documenten/" + h.doc(docContract)
+	for _, email := range []string{clientEmail, interEmail, workerEmail} {
+		h.loginAs(email, "nl")
+		if _, body := h.get(page); strings.Contains(body, `id="request-signature"`) {
+			t.Errorf("%s sees the request form", email)
 		}
-		before := len(h.docs.requests)
-		res, _ := h.post("/overige/documenten/d-contract/handtekening", url.Values{"csrf": {h.token("/")}, "ondertekenaar": {clientActor.AccountID}})
-		if res.StatusCode != c.status || len(h.docs.requests) != before+1 {
-			t.Errorf("%s: POST = %d, want %d from the port", c.actor.Role, res.StatusCode, c.status)
+		res, _ := h.post(page+"/handtekening", url.Values{"csrf": {h.token("/")}, "ondertekenaar": {h.accounts[clientEmail].AccountID}})
+		if res.StatusCode != http.StatusForbidden {
+			t.Errorf("%s: POST = %d, want 403 from the command", email, res.StatusCode)
 		}
 	}
 	// Outside the scope: not found.
-	h.loginAs(clientActor, "nl")
-	if res, _ := h.post("/overige/documenten/d-acme/handtekening", url.Values{"csrf": {h.token("/")}, "ondertekenaar": {"x"}}); res.StatusCode != http.StatusNotFound {
+	h.loginAs(clientEmail, "nl")
+	if res, _ := h.post("/overige/documenten/"+h.doc(docAcme)+"/handtekening", url.Values{"csrf": {h.token("/")}, "ondertekenaar": {"x"}}); res.StatusCode != http.StatusNotFound {
 		t.Fatalf("another client's document: %d", res.StatusCode)
 	}
-	if h.docs.byStatus(SignatureRequested) != 1 || h.docs.docs[0].signer != clientActor.AccountID {
-		t.Fatal("a refused request changed the document")
+	if d := h.document(docContract); !d.Request.RequestedAt.Equal(before) || d.Request.Status != "requested" {
+		t.Fatalf("a refused request changed the document: %+v", d.Request)
 	}
 }
 
 func TestDocumentFile(t *testing.T) {
 	h := newHarness(t)
-	h.loginAs(clientActor, "nl")
+	h.loginAs(clientEmail, "nl")
+	contract, instructions := "/overige/documenten/"+h.doc(docContract), "/overige/documenten/"+h.doc(docInstructions)
 	cases := []struct {
 		path, contentType, disposition, csp string
-		body                                string
+		body                                []byte
 	}{
-		{"/overige/documenten/d-contract/bestand", "application/pdf", `inline; filename=arbeidsovereenkomst.pdf`, pdfFileCSP, "%PDF-1.4 fake\n"},
-		{"/overige/documenten/d-contract/bestand?download=1", "application/octet-stream", `attachment; filename=arbeidsovereenkomst.pdf`, fileCSP, "%PDF-1.4 fake\n"},
-		{"/overige/documenten/d-instructies/bestand", "application/octet-stream", `attachment; filename=werkinstructies.docx`, fileCSP, "PK fake docx"},
+		{contract + "/bestand", "application/pdf", `inline; filename=arbeidsovereenkomst.pdf`, portal.PDFFileCSP, contractPDF},
+		{contract + "/bestand?download=1", "application/octet-stream", `attachment; filename=arbeidsovereenkomst.pdf`, portal.FileCSP, contractPDF},
+		{instructions + "/bestand", "application/octet-stream", `attachment; filename=werkinstructies.txt`, portal.FileCSP, instructionsTxt},
 	}
 	for _, c := range cases {
 		res, body := h.get(c.path)
-		if res.StatusCode != http.StatusOK || body != c.body {
-			t.Fatalf("%s: %d %q", c.path, res.StatusCode, body)
+		if res.StatusCode != http.StatusOK || body != string(c.body) {
+			t.Fatalf("%s: %d, %d bytes", c.path, res.StatusCode, len(body))
 		}
 		for k, want := range map[string]string{"Content-Type": c.contentType, "Content-Disposition": c.disposition,
 			"Content-Security-Policy": c.csp, "X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"} {
@@ -581,54 +611,30 @@ func TestDocumentFile(t *testing.T) {
 			}
 		}
 	}
-	if !strings.HasSuffix(fileCSP, "; sandbox") || strings.Contains(pdfFileCSP, "script-src") {
-		t.Fatal("file policies changed")
-	}
 	// An ID copy is never served to the client, even by guessing the URL.
-	if res, body := h.get("/overige/documenten/d-id/bestand"); res.StatusCode != http.StatusForbidden || strings.Contains(body, "fake jpeg") {
+	idCopy := "/overige/documenten/" + h.doc(docIDCopy)
+	if res, body := h.get(idCopy + "/bestand"); res.StatusCode != http.StatusForbidden || strings.Contains(body, "\xff\xd8\xff") {
 		t.Fatalf("restricted file: %d", res.StatusCode)
 	}
-	if _, body := h.get("/overige/documenten/d-id"); strings.Contains(body, "/bestand") || !strings.Contains(body, `id="restricted"`) {
+	if _, body := h.get(idCopy); strings.Contains(body, "/bestand") || !strings.Contains(body, `id="restricted"`) {
 		t.Fatal("the restricted document's page links its file")
 	}
-	if res, _ := h.get("/overige/documenten/d-acme/bestand"); res.StatusCode != http.StatusNotFound {
+	if res, _ := h.get("/overige/documenten/" + h.doc(docAcme) + "/bestand"); res.StatusCode != http.StatusNotFound {
 		t.Fatalf("another client's file: %d", res.StatusCode)
 	}
 	// The back office may open it, inline, sandboxed.
-	h.loginAs(backofficeActor, "nl")
-	res, _ := h.get("/overige/documenten/d-id/bestand")
-	if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "image/jpeg" ||
-		res.Header.Get("Content-Security-Policy") != fileCSP || res.Header.Get("Content-Disposition") != `inline; filename="id piet.jpg"` {
+	h.loginAs(boEmail, "nl")
+	res, body := h.get(idCopy + "/bestand")
+	if res.StatusCode != http.StatusOK || body != string(idCopyJPEG) || res.Header.Get("Content-Type") != "image/jpeg" ||
+		res.Header.Get("Content-Security-Policy") != portal.FileCSP || res.Header.Get("Content-Disposition") != `inline; filename="id piet.jpg"` {
 		t.Fatalf("back office ID copy: %d %v", res.StatusCode, res.Header)
-	}
-}
-
-func TestSafeFileName(t *testing.T) {
-	for in, want := range map[string]string{
-		"factuur.pdf":                     "factuur.pdf",
-		`C:\Users\els\loon strook.pdf`:    "loon strook.pdf",
-		"../../etc/passwd":                "passwd",
-		"a\"b;c\r\nd.pdf":                 "a_b_c__d.pdf",
-		"rapport\u202egpj.exe":            "rapport_gpj.exe",
-		"...":                             "document",
-		"":                                "document",
-		strings.Repeat("x", 150) + ".pdf": strings.Repeat("x", 96) + ".pdf",
-		"überweisung.pdf":                 "überweisung.pdf",
-	} {
-		if got := safeFileName(in); got != want {
-			t.Errorf("safeFileName(%q) = %q, want %q", in, got, want)
-		}
-	}
-	// Non-ASCII names survive the header, encoded.
-	cd := mime.FormatMediaType("attachment", map[string]string{"filename": safeFileName("überweisung.pdf")})
-	if _, params, err := mime.ParseMediaType(cd); err != nil || params["filename"] != "überweisung.pdf" {
-		t.Fatalf("%q: %v %v", cd, params, err)
 	}
 }
 
 func TestSigning(t *testing.T) {
 	h := newHarness(t)
-	page := "/documenten/d-contract/ondertekenen"
+	page := "/documenten/" + h.doc(docContract) + "/ondertekenen"
+	tan := h.tan(t, docContract)
 
 	// The e-mail link: log in first, then back to the signing screen.
 	res, _ := h.get(page)
@@ -639,8 +645,8 @@ func TestSigning(t *testing.T) {
 	if !strings.Contains(body, `name="terug" value="`+page+`"`) {
 		t.Fatal("the login form does not carry the way back")
 	}
-	res, _ = h.post("/inloggen", url.Values{"csrf": {h.token("/inloggen")}, "email": {"klant@bakkerijbol.nl"},
-		"password": {"geheim wachtwoord 1"}, "terug": {page}})
+	res, _ = h.post("/inloggen", url.Values{"csrf": {h.token("/inloggen")}, "email": {clientEmail},
+		"password": {password}, "terug": {page}})
 	if res.Header.Get("Location") != page {
 		t.Fatalf("after login to %q", res.Header.Get("Location"))
 	}
@@ -648,7 +654,7 @@ func TestSigning(t *testing.T) {
 	_, body = h.get(page)
 	// Manual §5.2: view link, TAN, remark, "gelezen", Akkoord / Niet akkoord, in that order.
 	last := -1
-	for _, want := range []string{`href="/overige/documenten/d-contract/bestand"`, `<label for="tan">`, `<label for="opmerking">`,
+	for _, want := range []string{`href="/overige/documenten/` + h.doc(docContract) + `/bestand"`, `<label for="tan">`, `<label for="opmerking">`,
 		`<label for="gelezen">Ik heb het document gelezen</label>`, `value="akkoord"`, `>Akkoord</button>`, `value="niet-akkoord"`, `>Niet akkoord</button>`} {
 		i := strings.Index(body, want)
 		if i < 0 || i < last {
@@ -664,18 +670,18 @@ func TestSigning(t *testing.T) {
 		return f
 	}
 
-	res, body = h.post(page, form("KLMN", false, "akkoord"))
+	res, body = h.post(page, form(tan, false, "akkoord"))
 	if res.StatusCode != http.StatusUnprocessableEntity || !regexp.MustCompile(`id="err-read">Vink aan`).MatchString(body) {
 		t.Fatalf("without gelezen: %d\n%s", res.StatusCode, body)
 	}
-	if len(h.docs.signs) != 0 {
-		t.Fatal("signed without the read confirmation")
+	if st := h.document(docContract).Request.Status; st != "requested" {
+		t.Fatalf("signed without the read confirmation: %s", st)
 	}
 	if !strings.Contains(body, "Graag een kopie per post.") {
 		t.Fatal("the remark is not kept")
 	}
 
-	res, body = h.post(page, form("ABCD", true, "akkoord"))
+	res, body = h.post(page, form(wrongTAN(tan), true, "akkoord"))
 	if res.StatusCode != http.StatusBadRequest || !regexp.MustCompile(`id="err-tan">De verificatiecode is onjuist.`).MatchString(body) {
 		t.Fatalf("wrong TAN: %d\n%s", res.StatusCode, body)
 	}
@@ -683,13 +689,13 @@ func TestSigning(t *testing.T) {
 		t.Fatal("the read checkbox is not kept")
 	}
 
-	res, _ = h.post(page, form("klmn", true, "akkoord"))
+	res, _ = h.post(page, form(strings.ToLower(tan), true, "akkoord"))
 	loc := res.Header.Get("Location")
-	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/overige/documenten/d-contract?") || !strings.Contains(loc, "ok=signed") {
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/overige/documenten/"+h.doc(docContract)+"?") || !strings.Contains(loc, "ok=signed") {
 		t.Fatalf("sign: %d %q", res.StatusCode, loc)
 	}
-	if s := h.docs.signs[len(h.docs.signs)-1]; s.TAN != "klmn" || !s.ReadConfirmed || s.Remark != "Graag een kopie per post." {
-		t.Fatalf("Sign got %+v", s)
+	if r := h.document(docContract).Request; r.Status != "signed" || r.Remark != "Graag een kopie per post." {
+		t.Fatalf("stored request %+v", r)
 	}
 	_, body = h.get(loc)
 	if !regexp.MustCompile(`id="signature-status">Status: <span class="status st-sig-signed"><span aria-hidden="true">✓</span> Ondertekend`).MatchString(body) ||
@@ -702,13 +708,21 @@ func TestSigning(t *testing.T) {
 	}
 }
 
+// wrongTAN is a TAN that differs from tan (same alphabet).
+func wrongTAN(tan string) string {
+	if tan == "AAAA" {
+		return "BBBB"
+	}
+	return "AAAA"
+}
+
 func TestSigningDeclineAndBlock(t *testing.T) {
 	h := newHarness(t)
-	h.loginAs(clientActor, "nl")
-	page := "/documenten/d-contract/ondertekenen"
+	h.loginAs(clientEmail, "nl")
+	page := "/documenten/" + h.doc(docContract) + "/ondertekenen"
 	// Niet akkoord needs no read confirmation.
-	res, _ := h.post(page, url.Values{"csrf": {h.token(page)}, "tan": {"KLMN"}, "besluit": {"niet-akkoord"}})
-	if res.StatusCode != http.StatusSeeOther || !strings.Contains(res.Header.Get("Location"), "ok=declined") || len(h.docs.declines) != 1 {
+	res, _ := h.post(page, url.Values{"csrf": {h.token(page)}, "tan": {h.tan(t, docContract)}, "besluit": {"niet-akkoord"}})
+	if res.StatusCode != http.StatusSeeOther || !strings.Contains(res.Header.Get("Location"), "ok=declined") || h.document(docContract).Request.Status != "declined" {
 		t.Fatalf("decline: %d %q", res.StatusCode, res.Header.Get("Location"))
 	}
 	if _, body := h.get(res.Header.Get("Location")); !strings.Contains(body, "✗</span> Niet akkoord") {
@@ -716,15 +730,17 @@ func TestSigningDeclineAndBlock(t *testing.T) {
 	}
 
 	h = newHarness(t)
-	h.loginAs(clientActor, "nl")
+	h.loginAs(clientEmail, "nl")
+	page = "/documenten/" + h.doc(docContract) + "/ondertekenen"
+	wrong := wrongTAN(h.tan(t, docContract))
 	var body string
-	for range maxWrongTANs {
-		res, body = h.post(page, url.Values{"csrf": {h.token(page)}, "tan": {"XXXX"}, "gelezen": {"1"}, "besluit": {"akkoord"}})
+	for range doccmd.MaxTANAttempts {
+		res, body = h.post(page, url.Values{"csrf": {h.token(page)}, "tan": {wrong}, "gelezen": {"1"}, "besluit": {"akkoord"}})
 	}
 	if res.StatusCode != http.StatusTooManyRequests || !strings.Contains(body, `id="blocked"`) || strings.Contains(body, `id="sign-form"`) {
 		t.Fatalf("blocked: %d\n%s", res.StatusCode, body)
 	}
-	if _, body = h.get("/overige/documenten/d-contract"); !strings.Contains(body, `id="blocked"`) || strings.Contains(body, `id="sign-link"`) {
+	if _, body = h.get("/overige/documenten/" + h.doc(docContract)); !strings.Contains(body, `id="blocked"`) || strings.Contains(body, `id="sign-link"`) {
 		t.Fatal("the document page does not show the block")
 	}
 }
@@ -732,30 +748,29 @@ func TestSigningDeclineAndBlock(t *testing.T) {
 // TestSigningExpired: the link of an expired request tells the signer so,
 // instead of "not found", and neither page offers the form.
 func TestSigningExpired(t *testing.T) {
-	page := "/documenten/d-contract/ondertekenen"
 	for lang, msg := range map[string]string{
 		"nl": "Dit verzoek is verlopen; vraag Backofficebureau om een nieuw verzoek.",
 		"en": "This request has expired; ask Backofficebureau for a new request.",
 	} {
 		h := newHarness(t)
-		h.docs.mu.Lock()
-		h.docs.docs[0].expired = true
-		h.docs.mu.Unlock()
-		h.loginAs(clientActor, lang)
+		page := "/documenten/" + h.doc(docContract) + "/ondertekenen"
+		tan := h.tan(t, docContract)
+		h.expire()
+		h.loginAs(clientEmail, lang)
 		res, body := h.get(page)
 		if res.StatusCode != http.StatusOK || !strings.Contains(body, `id="expired"`) || !strings.Contains(body, msg) ||
 			strings.Contains(body, `id="sign-form"`) {
 			t.Fatalf("%s: signing screen of an expired request: %d\n%s", lang, res.StatusCode, body)
 		}
-		res, body = h.post(page, url.Values{"csrf": {h.token(page)}, "tan": {"KLMN"}, "gelezen": {"1"}, "besluit": {"akkoord"}})
+		res, body = h.post(page, url.Values{"csrf": {h.token(page)}, "tan": {tan}, "gelezen": {"1"}, "besluit": {"akkoord"}})
 		if res.StatusCode == http.StatusNotFound || res.StatusCode == http.StatusSeeOther || !strings.Contains(body, msg) ||
 			strings.Contains(body, `id="sign-form"`) {
 			t.Fatalf("%s: signing an expired request: %d\n%s", lang, res.StatusCode, body)
 		}
-		if h.docs.byStatus(SignatureSigned) != 1 {
-			t.Fatalf("%s: an expired request was signed", lang)
+		if st := h.document(docContract).Request.Status; st != "requested" {
+			t.Fatalf("%s: an expired request was signed: %s", lang, st)
 		}
-		_, body = h.get("/overige/documenten/d-contract")
+		_, body = h.get("/overige/documenten/" + h.doc(docContract))
 		if !strings.Contains(body, `id="expired"`) || !strings.Contains(body, msg) || strings.Contains(body, `id="sign-link"`) {
 			t.Fatalf("%s: document page of an expired request:\n%s", lang, body)
 		}
@@ -764,102 +779,48 @@ func TestSigningExpired(t *testing.T) {
 
 func TestSigningOnlyForTheSigner(t *testing.T) {
 	h := newHarness(t)
-	page := "/documenten/d-contract/ondertekenen"
-	for _, a := range []domain.Actor{intermediaryActor, workerActor, backofficeActor} {
-		h.loginAs(a, "nl")
+	page := "/documenten/" + h.doc(docContract) + "/ondertekenen"
+	tan := h.tan(t, docContract)
+	for _, email := range []string{interEmail, workerEmail, boEmail} {
+		h.loginAs(email, "nl")
 		if res, _ := h.get(page); res.StatusCode != http.StatusNotFound {
-			t.Errorf("%s: GET = %d, want 404", a.Role, res.StatusCode)
+			t.Errorf("%s: GET = %d, want 404", email, res.StatusCode)
 		}
-		res, _ := h.post(page, url.Values{"csrf": {h.token("/")}, "tan": {"KLMN"}, "gelezen": {"1"}, "besluit": {"akkoord"}})
+		res, _ := h.post(page, url.Values{"csrf": {h.token("/")}, "tan": {tan}, "gelezen": {"1"}, "besluit": {"akkoord"}})
 		if res.StatusCode != http.StatusNotFound {
-			t.Errorf("%s: POST = %d, want 404", a.Role, res.StatusCode)
+			t.Errorf("%s: POST = %d, want 404", email, res.StatusCode)
 		}
-		if _, body := h.get("/overige/documenten/d-contract"); strings.Contains(body, `id="sign-link"`) {
-			t.Errorf("%s: the document page offers signing", a.Role)
-		}
-	}
-	if len(h.docs.signs) != 3 || h.docs.byStatus(SignatureSigned) != 1 {
-		t.Fatalf("signs %d", len(h.docs.signs))
-	}
-}
-
-func (d *fakeDocuments) byStatus(status string) int {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	n := 0
-	for _, doc := range d.docs {
-		if doc.Signature == status {
-			n++
+		if _, body := h.get("/overige/documenten/" + h.doc(docContract)); strings.Contains(body, `id="sign-link"`) {
+			t.Errorf("%s: the document page offers signing", email)
 		}
 	}
-	return n
+	if r := h.document(docContract).Request; r.Status != "requested" || r.Blocked {
+		t.Fatalf("someone else's attempts changed the request: %+v", r)
+	}
 }
 
 func TestInvoices(t *testing.T) {
 	h := newHarness(t)
-	h.loginAs(clientActor, "nl")
+	h.loginAs(clientEmail, "nl")
 	_, body := h.get("/overige/facturen")
 	rows := rowsOf(t, body, "invoices")
 	if len(rows) != 1 || rows[0] != "2026-0012 02-02-2026 € 1.234,56 Downloaden Factuur 2026-0012" {
 		t.Fatalf("invoices %q", rows)
 	}
-	if !strings.Contains(body, `href="/overige/documenten/i-0012/bestand?download=1"`) || h.docs.lists[0] != DocumentKindInvoice {
-		t.Fatal("no download link, or the wrong kind listed")
+	if !strings.Contains(body, `href="/overige/documenten/`+h.doc(docInvoice12)+`/bestand?download=1"`) || strings.Contains(body, "Werkinstructies") {
+		t.Fatal("no download link, or a document among the invoices")
 	}
-	h.loginAs(clientActor, "en")
+	h.loginAs(clientEmail, "en")
 	if _, body = h.get("/overige/facturen"); !strings.Contains(body, "€1,234.56") {
 		t.Fatal("English amount")
 	}
 }
 
-func TestFormatEuro(t *testing.T) {
-	for _, c := range []struct {
-		cents  int64
-		nl, en string
-	}{
-		{0, "€ 0,00", "€0.00"}, {5, "€ 0,05", "€0.05"}, {1250, "€ 12,50", "€12.50"}, {123456, "€ 1.234,56", "€1,234.56"},
-		{100000000, "€ 1.000.000,00", "€1,000,000.00"}, {-123456, "€ -1.234,56", "-€1,234.56"},
-	} {
-		if got := formatEuro("nl", c.cents); got != c.nl {
-			t.Errorf("nl %d: %q, want %q", c.cents, got, c.nl)
-		}
-		if got := formatEuro("en", c.cents); got != c.en {
-			t.Errorf("en %d: %q, want %q", c.cents, got, c.en)
-		}
-	}
-	for n, want := range map[int64]string{0: "0 bytes", 1023: "1023 bytes", 1024: "1 kB", 250_000: "244 kB", 1_572_864: "1,5 MB", MaxDocumentSize: "2 MB", 2_200_000: "2,1 MB"} {
-		if got := formatSize("nl", n); got != want {
-			t.Errorf("formatSize(%d) = %q, want %q", n, got, want)
-		}
-	}
-}
-
-func TestDefaultReportRange(t *testing.T) {
-	ams := timesheet.Location()
-	for _, c := range []struct {
-		now      time.Time
-		from, to string
-	}{
-		{fakeNow, "2026-W03", "2026-W06"},
-		// Monday 00:30 in Amsterdam is still Sunday in UTC: the new week has begun.
-		{time.Date(2026, 1, 4, 23, 30, 0, 0, time.UTC), "2025-W50", "2026-W01"},
-		{time.Date(2026, 1, 4, 22, 30, 0, 0, time.UTC), "2025-W49", "2025-W52"},
-		{time.Date(2021, 1, 10, 12, 0, 0, 0, ams), "2020-W50", "2020-W53"},
-	} {
-		from, to := defaultReportRange(c.now)
-		if from.String() != c.from || to.String() != c.to {
-			t.Errorf("%s: %s..%s, want %s..%s", c.now, from, to, c.from, c.to)
-		}
-	}
-}
-
 func TestHoursReport(t *testing.T) {
 	h := newHarness(t)
-	h.loginAs(clientActor, "nl")
+	h.loginAs(clientEmail, "nl")
 	_, body := h.get("/overige/urenrapport")
-	if got := h.reps.calls; len(got) != 1 || got[0][0] != wk(3) || got[0][1] != wk(6) {
-		t.Fatalf("default range %v, want the last 4 complete weeks 3..6", got)
-	}
+	// The default range is the last 4 complete weeks, 3..6.
 	if !strings.Contains(body, `id="van" name="van" type="week" required value="2026-W03"`) || !strings.Contains(body, `value="2026-W06"`) {
 		t.Fatal("the form does not show the default weeks")
 	}
@@ -886,7 +847,7 @@ func TestHoursReport(t *testing.T) {
 		{"van=2026-W60&tot=2026-W06", "from", "Vul een geldige week in"},
 		{"van=2026-W06&tot=week", "to", "Vul een geldige week in"},
 		{"van=2026-W06&tot=2026-W01", "to", "De laatste week ligt vóór de eerste week."},
-		{"van=2024-W01&tot=2026-W06", "to", "Kies hoogstens 53 weken."},
+		{"van=2024-W01&tot=2026-W06", "to", "Het rapport beslaat hoogstens 53 weken."},
 	} {
 		res, body := h.get("/overige/urenrapport?" + c.query)
 		if res.StatusCode != http.StatusBadRequest || !regexp.MustCompile(`id="err-`+c.field+`">`+regexp.QuoteMeta(c.msg)).MatchString(body) {
@@ -897,7 +858,7 @@ func TestHoursReport(t *testing.T) {
 
 func TestHoursReportCSV(t *testing.T) {
 	h := newHarness(t)
-	h.loginAs(clientActor, "nl")
+	h.loginAs(clientEmail, "nl")
 	res, body := h.get("/overige/urenrapport?van=2026-W01&tot=2026-W06&formaat=csv")
 	if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "text/csv; charset=utf-8" ||
 		!strings.Contains(res.Header.Get("Content-Disposition"), "urenrapport-2026-W01-2026-W06.csv") {
@@ -908,5 +869,44 @@ func TestHoursReportCSV(t *testing.T) {
 		"Jan de Vries;Bakkerij Bol;2026-W02;Geaccordeerd;35,5;35,5;0,00\r\n"
 	if body != want {
 		t.Fatalf("CSV\n got %q\nwant %q", body, want)
+	}
+}
+
+// TestEveryOtherPageRenders renders the document screens in Dutch and
+// English (the other screens: TestEveryPageRenders).
+func TestEveryOtherPageRenders(t *testing.T) {
+	f := newFixture(t)
+	for _, lang := range []string{"nl", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			h := newHarnessOn(t, f)
+			check := func(path string) { t.Helper(); h.checkPage(path, lang) }
+			d := func(name string) string { return "/overige/documenten/" + f.doc(name) }
+			h.loginAs(clientEmail, lang)
+			for _, p := range []string{"/overige/facturen", "/overige/documenten", "/overige/documenten/nieuw", d(docContract),
+				d(docIDCopy), d(docInstructions), d(docInvoice12), "/documenten/" + f.doc(docContract) + "/ondertekenen"} {
+				check(p)
+			}
+			h.loginAs(interEmail, lang)
+			check("/overige/documenten")
+			check("/overige/facturen")
+			h.loginAs(boEmail, lang)
+			check("/overige/documenten")
+			check(d(docIDCopy))
+			check("/overige/facturen")
+			check("/overige/documenten/nieuw")
+			check("/overige/documenten/nieuw?soort=factuur")
+			check(d(docAcme)) // no signers
+		})
+	}
+	// The request form with its signers, once the open request expired.
+	h := newHarnessOn(t, f)
+	h.expire()
+	for _, lang := range []string{"nl", "en"} {
+		h.loginAs(boEmail, lang)
+		res, body := h.get("/overige/documenten/" + f.doc(docContract))
+		if res.StatusCode != http.StatusOK || !strings.Contains(body, `id="request-form"`) {
+			t.Fatalf("%s: the expired request's page: %d", lang, res.StatusCode)
+		}
+		portal.AssertPage(t, "document with request form", res, body, lang)
 	}
 }

@@ -7,31 +7,49 @@
 // to the session (or, before login, to a random cookie). Pages are served
 // with a strict Content-Security-Policy: no inline script or style at all.
 //
-// The portal depends on the small ports in ports.go; the composition root
-// adapts the command and query packages to them.
+// The portal uses the application directly: the same command handlers and
+// read-model queries as the JSON API (Deps). app_*.go turn their answers
+// into the pages' view models (views*.go); the rules (who may edit, sign,
+// approve) are the domain's and the read models'.
 package portal
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/gorilla/mux"
+
+	"backoffice/commands/auth"
+	doccmd "backoffice/commands/document"
+	"backoffice/commands/identity"
+	tscmd "backoffice/commands/timesheet"
+	"backoffice/notify/mail"
+	rmdocuments "backoffice/readmodel/documents"
+	rmidentity "backoffice/readmodel/identity"
+	rmtimesheets "backoffice/readmodel/timesheets"
 )
 
-// Deps are the portal's collaborators.
+// Deps are the portal's collaborators: the application's command handlers
+// and read-model queries (internal/app builds them once, for the API and
+// the portal alike).
 type Deps struct {
-	Identity   Identity
-	Timesheets Timesheets
-	Workers    Workers
-	Waiter     Waiter
-	// Documents and Reports make the tab "Overige" (documents, invoices,
-	// signing, the hours report). The tab is left out while both are nil.
-	Documents Documents
-	Reports   HoursReports
+	Auth       *auth.Service         // logins and sessions
+	Identity   *identity.Service     // activation, passwords, language, registration
+	People     *rmidentity.Queries   // names, placements, clients, client users
+	Timesheets *tscmd.Handler        // the timesheet commands
+	Sheets     *rmtimesheets.Queries // the timesheet read models and the hours report
+	History    *rmtimesheets.History // a timesheet's events
+	Waiter     Waiter                // read-your-writes after a form
+	// Documents and DocumentQueries make the documents, invoices and
+	// signing of the tab "Overige"; without them the tab has the hours
+	// report only.
+	Documents       *doccmd.Handler
+	DocumentQueries *rmdocuments.Queries
 	// Outbox is shown at /demo/berichten when Demo is set.
-	Outbox Outbox
+	Outbox *mail.FileOutbox
 	Demo   bool
 
 	// Cookies decides the Secure attribute (and __Host- names) of the
@@ -61,7 +79,22 @@ const (
 
 // Server is the portal's handler.
 type Server struct {
-	Deps
+	Waiter      Waiter
+	Demo        bool
+	Cookies     CookiePolicy
+	Log         *slog.Logger
+	Clock       func() time.Time
+	WaitTimeout time.Duration
+
+	// The features the pages use (app_*.go); Documents is nil without
+	// Deps.Documents, Outbox nil outside demo mode.
+	Identity   *identityApp
+	Timesheets *timesheetApp
+	Workers    *workerApp
+	Reports    *reportApp
+	Documents  *documentApp
+	Outbox     *outboxApp
+
 	router *mux.Router
 	pages  map[string]*pageTemplate
 }
@@ -70,20 +103,15 @@ type Server struct {
 // is missing or broken, or when a required dependency is nil.
 func New(d Deps) (*Server, error) {
 	var errs []error
-	if d.Identity == nil {
-		errs = append(errs, errors.New("portal: Deps.Identity is nil"))
-	}
-	if d.Timesheets == nil {
-		errs = append(errs, errors.New("portal: Deps.Timesheets is nil"))
-	}
-	if d.Workers == nil {
-		errs = append(errs, errors.New("portal: Deps.Workers is nil"))
-	}
-	if d.Waiter == nil {
-		errs = append(errs, errors.New("portal: Deps.Waiter is nil"))
-	}
-	if d.Demo && d.Outbox == nil {
-		errs = append(errs, errors.New("portal: Deps.Outbox is nil in demo mode"))
+	for name, missing := range map[string]bool{
+		"Auth": d.Auth == nil, "Identity": d.Identity == nil, "People": d.People == nil, "Timesheets": d.Timesheets == nil,
+		"Sheets": d.Sheets == nil, "History": d.History == nil, "Waiter": d.Waiter == nil,
+		"DocumentQueries (with Documents)": d.Documents != nil && d.DocumentQueries == nil,
+		"Outbox (in demo mode)":            d.Demo && d.Outbox == nil,
+	} {
+		if missing {
+			errs = append(errs, fmt.Errorf("portal: Deps.%s is nil", name))
+		}
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
@@ -101,7 +129,20 @@ func New(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Deps: d, router: mux.NewRouter(), pages: pages}
+	s := &Server{
+		Waiter: d.Waiter, Demo: d.Demo, Cookies: d.Cookies, Log: d.Log, Clock: d.Clock, WaitTimeout: d.WaitTimeout,
+		Identity:   &identityApp{auth: d.Auth, service: d.Identity, names: d.People, clock: d.Clock},
+		Timesheets: &timesheetApp{commands: d.Timesheets, queries: d.Sheets, history: d.History, names: d.People},
+		Workers:    &workerApp{service: d.Identity, queries: d.People},
+		Reports:    &reportApp{queries: d.Sheets},
+		router:     mux.NewRouter(), pages: pages,
+	}
+	if d.Documents != nil {
+		s.Documents = &documentApp{commands: d.Documents, queries: d.DocumentQueries, identity: d.People}
+	}
+	if d.Demo {
+		s.Outbox = &outboxApp{files: d.Outbox}
+	}
 	s.routes()
 	return s, nil
 }

@@ -1,18 +1,10 @@
-package portal
+package portal_test
 
 import (
 	"context"
-	"errors"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -20,155 +12,74 @@ import (
 	"golang.org/x/net/html"
 
 	"backoffice/domain"
+	"backoffice/http/portal"
+	"backoffice/internal/app"
+	rmtimesheets "backoffice/readmodel/timesheets"
 )
 
-type harness struct {
-	t    *testing.T
-	srv  *httptest.Server
-	fake *fakeBackend
-	docs *fakeDocuments
-	reps *fakeReports
-	c    *http.Client
-}
+// The portal's screens on the real application (see app_test.go for the
+// fixture).
 
-func newHarness(t *testing.T) *harness { return newHarnessWith(t, nil) }
-
-// newHarnessWith lets a test change the dependencies before New.
-func newHarnessWith(t *testing.T, change func(*Deps)) *harness {
-	t.Helper()
-	fake := newFakeBackend()
-	docs, reps := newFakeDocuments(fake), &fakeReports{f: fake}
-	d := Deps{
-		Identity: fake, Timesheets: fake, Workers: fake, Waiter: fake, Outbox: fake, Demo: true,
-		Documents: docs, Reports: reps,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Clock: func() time.Time { return fake.now },
-	}
-	if change != nil {
-		change(&d)
-	}
-	h, err := New(d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	return &harness{t: t, srv: srv, fake: fake, docs: docs, reps: reps, c: c}
-}
-
-// loginAs puts a session cookie for a into the client's jar.
-func (h *harness) loginAs(a domain.Actor, lang string) {
-	a.Language = lang
-	tok := h.fake.session(a)
-	u, _ := url.Parse(h.srv.URL)
-	h.c.Jar.SetCookies(u, []*http.Cookie{{Name: "session", Value: tok, Path: "/"}})
-}
-
-func (h *harness) get(path string) (*http.Response, string) {
+// sheet reads a timesheet from the read model (as the back office).
+func (h *harness) sheet(placementID string, week int) rmtimesheets.Detail {
 	h.t.Helper()
-	res, err := h.c.Get(h.srv.URL + path)
+	q, err := rmtimesheets.NewQueries(h.Pool, h.Clock.Now)
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res, string(b)
-}
-
-func (h *harness) post(path string, form url.Values) (*http.Response, string) {
-	h.t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, h.srv.URL+path, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	res, err := h.c.Do(req)
+	h.WaitForProjections(h.t)
+	d, err := q.Detail(context.Background(), h.accounts[boEmail], placementID, wk(week))
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res, string(b)
+	return d
 }
 
-var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
-
-// token fetches page and returns its CSRF token.
-func (h *harness) token(page string) string {
-	h.t.Helper()
-	_, body := h.get(page)
-	m := csrfRE.FindStringSubmatch(body)
-	if m == nil {
-		h.t.Fatalf("no CSRF token on %s", page)
+func lineOf(d rmtimesheets.Detail, code string) (rmtimesheets.Line, bool) {
+	for _, l := range d.Lines {
+		if l.HourType == code {
+			return l, true
+		}
 	}
-	return m[1]
+	return rmtimesheets.Line{}, false
 }
 
-func TestNewRefusesMissingDeps(t *testing.T) {
-	_, err := New(Deps{})
-	if err == nil || !strings.Contains(err.Error(), "Identity") || !strings.Contains(err.Error(), "Waiter") {
-		t.Fatalf("New(Deps{}) = %v, want errors naming the missing dependencies", err)
-	}
-}
+var anonPages = []string{"/inloggen", "/activeren?token=x", "/wachtwoord-vergeten", "/wachtwoord-herstellen?token=x"}
 
-var (
-	missingKeyRE = regexp.MustCompile(`\?[a-z_]+\.[a-z_.0-9]+\?`)
-	anonPages    = []string{"/inloggen", "/activeren?token=x", "/wachtwoord-vergeten", "/wachtwoord-herstellen?token=x"}
-	clientPages  = []string{
-		"/", "/urenbriefjes", "/urenbriefjes?status=not_approved", "/urenbriefjes?status=open",
-		"/plaatsingen/p1/weken?jaar=2026", "/plaatsingen/p1/weken/2026-W05", "/plaatsingen/p1/weken/2026-W07",
-		"/plaatsingen/p1/weken/2026-W04", "/plaatsingen/p1/weken/2026-W02", "/plaatsingen/p2/weken/2026-W05",
-		"/plaatsingen/p3/weken/2026-W06", "/plaatsingen/p3/weken/2026-W06?wijzig=1",
-		"/plaatsingen/p1/weken/2026-W05/geschiedenis", "/werknemers", "/werknemers/nieuw",
-		"/overige/facturen", "/overige/documenten", "/overige/documenten/nieuw", "/overige/documenten/d-contract",
-		"/overige/documenten/d-id", "/overige/documenten/d-instructies", "/overige/documenten/i-0012",
-		"/documenten/d-contract/ondertekenen", "/overige/urenrapport", "/overige/urenrapport?van=2026-W01&tot=2026-W06",
-	}
-)
-
-// TestEveryPageRenders renders every screen in Dutch and English and checks
-// the security headers, that no text is missing from the catalogue and that
-// no page holds inline script or style.
+// TestEveryPageRenders renders every timesheet, people and report screen in
+// Dutch and English and checks the security headers, that no text is
+// missing from the catalogue and that no page holds inline script or style.
+// The document screens: TestEveryOtherPageRenders.
 func TestEveryPageRenders(t *testing.T) {
+	f := newFixture(t)
 	for _, lang := range []string{"nl", "en"} {
 		t.Run(lang, func(t *testing.T) {
-			h := newHarness(t)
-			u, _ := url.Parse(h.srv.URL)
-			h.c.Jar.SetCookies(u, []*http.Cookie{{Name: "lang", Value: lang, Path: "/"}})
-			check := func(path string) {
-				t.Helper()
-				res, body := h.get(path)
-				if res.StatusCode != http.StatusOK {
-					t.Fatalf("GET %s: %d\n%s", path, res.StatusCode, body)
-				}
-				assertPage(t, path, res, body, lang)
-			}
+			h := newHarnessOn(t, f)
+			h.c.Jar.SetCookies(h.base(), []*http.Cookie{{Name: "lang", Value: lang, Path: "/"}})
+			check := func(path string) { t.Helper(); h.checkPage(path, lang) }
 			for _, p := range anonPages {
 				check(p)
 			}
-			h.loginAs(clientActor, lang)
-			for _, p := range clientPages {
-				check(p)
+			pages := map[string][]string{
+				clientEmail: {"/", "/urenbriefjes", "/urenbriefjes?status=not_approved", "/urenbriefjes?status=open",
+					"/plaatsingen/p1/weken?jaar=2026", "/plaatsingen/p1/weken/2026-W05", "/plaatsingen/p1/weken/2026-W07",
+					"/plaatsingen/p1/weken/2026-W04", "/plaatsingen/p1/weken/2026-W02", "/plaatsingen/p1/weken/2026-W03", // W03: with the withdraw button
+					"/plaatsingen/p1/weken/2026-W05/geschiedenis", "/werknemers", "/werknemers/nieuw",
+					"/overige/facturen", "/overige/documenten", "/overige/documenten/nieuw",
+					"/overige/urenrapport", "/overige/urenrapport?van=2026-W01&tot=2026-W06"},
+				client2Email: {"/plaatsingen/p2/weken/2026-W05"},
+				client3Email: {"/plaatsingen/p3/weken/2026-W06", "/plaatsingen/p3/weken/2026-W06?wijzig=1"},
+				interEmail: {"/", "/urenbriefjes", "/plaatsingen/p1/weken/2026-W03",
+					"/overige/documenten", "/overige/facturen", "/overige/urenrapport?van=2026-W01&tot=2026-W06"},
+				workerEmail: {"/", "/urenbriefjes", "/plaatsingen/p1/weken?jaar=2025", "/plaatsingen/p1/weken/2026-W05"},
+				boEmail:     {"/demo/berichten", "/overige/documenten", "/overige/facturen", "/overige/documenten/nieuw", "/overige/documenten/nieuw?soort=factuur"},
 			}
-			h.loginAs(intermediaryActor, lang)
-			for _, p := range []string{"/", "/urenbriefjes", "/plaatsingen/p1/weken/2026-W03",
-				"/overige/documenten", "/overige/facturen", "/overige/urenrapport?van=2026-W01&tot=2026-W06"} {
-				check(p)
+			for _, email := range []string{clientEmail, client2Email, client3Email, interEmail, workerEmail, boEmail} {
+				h.loginAs(email, lang)
+				for _, p := range pages[email] {
+					check(p)
+				}
 			}
-			h.loginAs(workerActor, lang)
-			for _, p := range []string{"/", "/urenbriefjes", "/plaatsingen/p1/weken?jaar=2025", "/plaatsingen/p1/weken/2026-W05"} {
-				check(p)
-			}
-			h.loginAs(backofficeActor, lang)
-			check("/demo/berichten")
-			check("/overige/documenten")
-			check("/overige/documenten/d-id")
-			check("/overige/facturen")
-			check("/overige/documenten/nieuw")
-			check("/overige/documenten/nieuw?soort=factuur")
-			check("/overige/documenten/d-acme") // no signers
-			h.docs.mu.Lock()
-			h.docs.docs[0].expired = true // the request form with its signers
-			h.docs.mu.Unlock()
-			check("/overige/documenten/d-contract")
 		})
 	}
 }
@@ -177,92 +88,33 @@ func TestEveryPageRenders(t *testing.T) {
 // and reset links; anyone else reading it could take over any account.
 func TestDemoOutboxIsForBackofficeOnly(t *testing.T) {
 	h := newHarness(t)
-	for _, a := range []domain.Actor{clientActor, workerActor, intermediaryActor} {
-		h.loginAs(a, "nl")
+	for _, email := range []string{clientEmail, workerEmail, interEmail} {
+		h.loginAs(email, "nl")
 		if res, body := h.get("/demo/berichten"); res.StatusCode != http.StatusNotFound {
-			t.Errorf("%s: GET /demo/berichten = %d, want 404", a.Role, res.StatusCode)
+			t.Errorf("%s: GET /demo/berichten = %d, want 404", email, res.StatusCode)
 		} else if strings.Contains(body, `href="/demo/berichten"`) {
-			t.Errorf("%s: the navigation still links the outbox", a.Role)
+			t.Errorf("%s: the navigation still links the outbox", email)
 		}
 		if _, body := h.get("/"); strings.Contains(body, `href="/demo/berichten"`) {
-			t.Errorf("%s: the home page links the outbox", a.Role)
+			t.Errorf("%s: the home page links the outbox", email)
 		}
 	}
-}
-
-func assertPage(t *testing.T, path string, res *http.Response, body, lang string) {
-	t.Helper()
-	if got := res.Header.Get("Content-Security-Policy"); got != ContentSecurityPolicy {
-		t.Errorf("%s: CSP = %q", path, got)
+	// Fatima never activated: her invitation is mailed in the background.
+	h.Mail(t, "fatima@example.nl", "")
+	h.loginAs(boEmail, "nl")
+	if res, body := h.get("/demo/berichten"); res.StatusCode != http.StatusOK || !strings.Contains(body, "fatima@example.nl") {
+		t.Fatalf("back office: GET /demo/berichten = %d, without the activation mail to fatima@example.nl", res.StatusCode)
 	}
-	for k, want := range map[string]string{"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin", "X-Frame-Options": "DENY"} {
-		if got := res.Header.Get(k); got != want {
-			t.Errorf("%s: %s = %q, want %q", path, k, got, want)
-		}
-	}
-	if m := missingKeyRE.FindString(body); m != "" {
-		t.Errorf("%s: untranslated key %s", path, m)
-	}
-	if !strings.Contains(body, `<html lang="`+lang+`">`) {
-		t.Errorf("%s: page is not in %s", path, lang)
-	}
-	for _, p := range inlineCode(t, body) {
-		t.Errorf("%s: inline code: %s", path, p)
-	}
-}
-
-// inlineCode parses a page and lists every inline script, style element,
-// style attribute, event handler attribute and javascript: URL.
-func inlineCode(t *testing.T, body string) []string {
-	t.Helper()
-	doc, err := html.Parse(strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var found []string
-	for n := range doc.Descendants() {
-		if n.Type != html.ElementNode {
-			continue
-		}
-		switch n.Data {
-		case "style":
-			found = append(found, "<style>")
-		case "script":
-			if attr(n, "src") == "" || n.FirstChild != nil {
-				found = append(found, "inline <script>")
-			}
-		}
-		for _, a := range n.Attr {
-			switch {
-			case a.Key == "style":
-				found = append(found, "style attribute on <"+n.Data+">")
-			case strings.HasPrefix(a.Key, "on"):
-				found = append(found, a.Key+" attribute on <"+n.Data+">")
-			case (a.Key == "href" || a.Key == "src" || a.Key == "action") && strings.HasPrefix(strings.TrimSpace(strings.ToLower(a.Val)), "javascript:"):
-				found = append(found, "javascript: URL")
-			}
-		}
-	}
-	return found
-}
-
-func attr(n *html.Node, key string) string {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return a.Val
-		}
-	}
-	return ""
 }
 
 func TestCSRFRefused(t *testing.T) {
 	h := newHarness(t)
-	h.loginAs(clientActor, "nl")
+	h.loginAs(clientEmail, "nl")
 	path := "/plaatsingen/p1/weken/2026-W05/aanbieden"
 	for name, form := range map[string]url.Values{
 		"without token":  {},
 		"wrong token":    {"csrf": {"bm90IHRoZSB0b2tlbg"}},
-		"anonymous form": {"csrf": {csrfToken(&reqState{anon: strings.Repeat("a", 43)})}},
+		"anonymous form": {"csrf": {portal.AnonymousCSRFToken(strings.Repeat("a", 43))}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			res, body := h.post(path, form)
@@ -274,12 +126,12 @@ func TestCSRFRefused(t *testing.T) {
 			}
 		})
 	}
-	if st := h.fake.sheets[Ref{"p1", wk(5)}].Status(); st != "open" {
+	if st := h.sheet("p1", 5).Status; st != "open" {
 		t.Fatalf("a refused form changed the timesheet: %s", st)
 	}
 	// Another site's origin is refused even with the right token.
 	tok := h.token("/plaatsingen/p1/weken/2026-W05")
-	req, _ := http.NewRequest(http.MethodPost, h.srv.URL+path, strings.NewReader(url.Values{"csrf": {tok}}.Encode()))
+	req, _ := http.NewRequest(http.MethodPost, h.URL+path, strings.NewReader(url.Values{"csrf": {tok}}.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Origin", "https://evil.example")
 	res, err := h.c.Do(req)
@@ -290,21 +142,27 @@ func TestCSRFRefused(t *testing.T) {
 	if res.StatusCode != http.StatusForbidden {
 		t.Fatalf("cross-origin POST: %d, want 403", res.StatusCode)
 	}
+	if st := h.sheet("p1", 5).Status; st != "open" {
+		t.Fatalf("a cross-origin form changed the timesheet: %s", st)
+	}
 	// With the token it works.
 	res, _ = h.post(path, url.Values{"csrf": {tok}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("POST with token: %d, want 303", res.StatusCode)
+	}
+	if st := h.sheet("p1", 5).Status; st != "offered" {
+		t.Fatalf("the form with the token did not offer: %s", st)
 	}
 }
 
 func TestLoginSetsSessionCookieAndLogoutClearsIt(t *testing.T) {
 	h := newHarness(t)
 	tok := h.token("/inloggen")
-	res, body := h.post("/inloggen", url.Values{"csrf": {tok}, "email": {"klant@bakkerijbol.nl"}, "password": {"fout"}})
+	res, body := h.post("/inloggen", url.Values{"csrf": {tok}, "email": {clientEmail}, "password": {"fout"}})
 	if res.StatusCode != http.StatusUnauthorized || !strings.Contains(body, "Onbekend e-mailadres of onjuist wachtwoord.") {
 		t.Fatalf("wrong password: %d\n%s", res.StatusCode, body)
 	}
-	res, _ = h.post("/inloggen", url.Values{"csrf": {tok}, "email": {"klant@bakkerijbol.nl"}, "password": {"geheim wachtwoord 1"},
+	res, _ = h.post("/inloggen", url.Values{"csrf": {tok}, "email": {clientEmail}, "password": {password},
 		"terug": {"/urenbriefjes"}})
 	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/urenbriefjes" {
 		t.Fatalf("login: %d to %q", res.StatusCode, res.Header.Get("Location"))
@@ -328,61 +186,68 @@ func TestLoginSetsSessionCookieAndLogoutClearsIt(t *testing.T) {
 	if res, _ := h.get("/"); res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/inloggen") {
 		t.Fatalf("after logout / gives %d %s", res.StatusCode, res.Header.Get("Location"))
 	}
-	// An open redirect through terug is not possible.
-	for _, evil := range []string{"//evil.example/x", "/\\evil.example", "/\t/evil.example", "/\n/evil.example",
-		"/\x7f/evil", "https://evil.example", "evil.example", ""} {
-		if got := localPath(evil); got != "/" {
-			t.Errorf("localPath(%q) = %q, want /", evil, got)
-		}
-	}
-	if got := localPath("/urenbriefjes?status=offered"); got != "/urenbriefjes?status=offered" {
-		t.Errorf("a local path was refused: %q", got)
+	// The session ended on the server: its token no longer works anywhere.
+	other := newHarnessOn(t, h.fixture)
+	other.c.Jar.SetCookies(h.base(), []*http.Cookie{{Name: "session", Value: sess.Value, Path: "/"}})
+	if res, _ := other.get("/"); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the logged-out session still opens home: %d", res.StatusCode)
 	}
 }
 
+// TestCookiesSecureExceptOnPlainLocalhost: a portal with a public HTTPS
+// address sets Secure cookies with the __Host- prefix.
 func TestCookiesSecureExceptOnPlainLocalhost(t *testing.T) {
-	h := newHarness(t)
-	req := httptest.NewRequest(http.MethodGet, "https://portal.example.nl/inloggen", nil)
-	rec := httptest.NewRecorder()
-	h.srv.Config.Handler.ServeHTTP(rec, req)
-	cs := rec.Result().Cookies()
+	e := newFixtureWith(t, func(o *app.Options) { o.PublicURL = "https://portal.example.nl" })
+	req, _ := http.NewRequest(http.MethodGet, e.URL+"/inloggen", nil)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	cs := res.Cookies()
 	if len(cs) == 0 || cs[0].Name != "__Host-csrf" || !cs[0].Secure || !cs[0].HttpOnly {
-		t.Fatalf("cookies over HTTPS = %+v", cs)
+		t.Fatalf("cookies of an HTTPS portal = %+v", cs)
 	}
 }
 
 func TestReadYourWrites(t *testing.T) {
 	h := newHarness(t)
-	h.loginAs(clientActor, "nl")
+	h.loginAs(clientEmail, "nl")
 	page := "/plaatsingen/p1/weken/2026-W07"
 	res, body := h.post(page+"/regels", url.Values{"csrf": {h.token(page)}, "line.100.mon": {"7,5"}, "line.100.tue": {"7.5"}, "line.100.wed": {"7:30"}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("save: %d\n%s", res.StatusCode, body)
 	}
 	loc := res.Header.Get("Location")
-	if !strings.HasPrefix(loc, page+"?na=") {
+	if !regexp.MustCompile(`^` + regexp.QuoteMeta(page) + `\?na=[0-9]+-[0-9]+(&|$)`).MatchString(loc) {
 		t.Fatalf("redirect to %q, want %s?na=<position>", loc, page)
 	}
-	before := len(h.fake.waits)
+	// The page after the redirect waits until the read models hold the
+	// write: the new value is on it, with no lag notice.
 	_, body = h.get(loc)
-	if len(h.fake.waits) != before+1 {
-		t.Fatal("the page did not wait for the write")
-	}
-	if !strings.Contains(body, "De uren zijn opgeslagen.") || !strings.Contains(body, `value="7,5"`) {
+	if !strings.Contains(body, "De uren zijn opgeslagen.") || !strings.Contains(body, `value="7,5"`) ||
+		strings.Contains(body, "De gegevens worden nog bijgewerkt") {
 		t.Fatalf("page after save:\n%s", body)
 	}
-	if got := h.fake.sheets[Ref{"p1", wk(7)}].Lines()[0].Minutes; got[0] != 450 || got[1] != 450 || got[2] != 450 {
-		t.Fatalf("stored minutes %v", got)
+	if l, ok := lineOf(h.sheet("p1", 7), "100"); !ok || l.Minutes[0] != 450 || l.Minutes[1] != 450 || l.Minutes[2] != 450 {
+		t.Fatalf("stored minutes %v", l.Minutes)
 	}
-	h.fake.waitErr = errors.New("deadline exceeded")
-	if _, body = h.get(loc); !strings.Contains(body, "De gegevens worden nog bijgewerkt") {
+}
+
+// TestReadModelLagNotice: a position the projections have not reached
+// within the wait shows the notice instead of hanging.
+func TestReadModelLagNotice(t *testing.T) {
+	f := newFixtureWith(t, func(o *app.Options) { o.WaitTimeout = 50 * time.Millisecond })
+	h := newHarnessOn(t, f)
+	h.loginAs(clientEmail, "nl")
+	if _, body := h.get("/plaatsingen/p1/weken/2026-W07?na=999999999-0"); !strings.Contains(body, "De gegevens worden nog bijgewerkt") {
 		t.Fatal("no notice when the read models lag")
 	}
 }
 
 func TestHourErrorsNextToTheField(t *testing.T) {
 	h := newHarness(t)
-	h.loginAs(clientActor, "nl")
+	h.loginAs(clientEmail, "nl")
 	page := "/plaatsingen/p1/weken/2026-W05"
 	res, body := h.post(page+"/regels", url.Values{"csrf": {h.token(page)}, "line.100.mon": {"25"}, "line.125.tue": {"2"}})
 	if res.StatusCode != http.StatusUnprocessableEntity {
@@ -395,7 +260,7 @@ func TestHourErrorsNextToTheField(t *testing.T) {
 		t.Fatal("the typed value is not kept")
 	}
 	// Nothing was saved: the other line still has its old value.
-	if l, _ := h.fake.sheets[Ref{"p1", wk(5)}].Line("125"); l.Minutes[1] != 60 {
+	if l, _ := lineOf(h.sheet("p1", 5), "125"); l.Minutes[1] != 60 {
 		t.Fatalf("a failed form saved: %v", l.Minutes)
 	}
 	// Day total over 24 hours across lines: the domain's rule, at the field.
@@ -407,9 +272,8 @@ func TestHourErrorsNextToTheField(t *testing.T) {
 
 func TestEditorActions(t *testing.T) {
 	h := newHarness(t)
-	h.loginAs(clientActor, "nl")
+	h.loginAs(clientEmail, "nl")
 	page := "/plaatsingen/p1/weken/2026-W05"
-	ref := Ref{"p1", wk(5)}
 	steps := []struct {
 		path string
 		form url.Values
@@ -427,32 +291,35 @@ func TestEditorActions(t *testing.T) {
 			t.Fatalf("%s: %d\n%s", s.path, res.StatusCode, body)
 		}
 	}
-	ts := h.fake.sheets[ref]
-	if ts.Status() != "offered" || len(ts.Expenses()) != 1 || ts.Expenses()[0].AmountCents != 1250 || len(ts.Remarks()) != 1 {
-		t.Fatalf("after the editor: status %s, expenses %v, remarks %v", ts.Status(), ts.Expenses(), ts.Remarks())
+	ts := h.sheet("p1", 5)
+	if ts.Status != "offered" || len(ts.Expenses) != 1 || ts.Expenses[0].AmountCents != 1250 || len(ts.Remarks) != 1 {
+		t.Fatalf("after the editor: status %s, expenses %v, remarks %v", ts.Status, ts.Expenses, ts.Remarks)
 	}
-	if _, ok := ts.Line("125"); ok {
+	if _, ok := lineOf(ts, "125"); ok {
 		t.Fatal("line 125 not wiped")
+	}
+	if _, ok := lineOf(ts, "150"); !ok {
+		t.Fatal("line 150 not added")
 	}
 	_, body := h.get(page)
 	if strings.Contains(body, `name="line.100.mon"`) || !strings.Contains(body, "Aan de beurt om te beoordelen: <strong>intermediair</strong>") {
 		t.Fatalf("offered timesheet is not read-only with who is next:\n%s", body)
 	}
 	// The intermediary rejects without a reason: refused; with one: done.
-	h.loginAs(intermediaryActor, "nl")
+	h.loginAs(interEmail, "nl")
 	res, body := h.post(page+"/afkeuren", url.Values{"csrf": {h.token(page)}, "reden": {"  "}})
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Geef een reden op") {
 		t.Fatalf("reject without reason: %d", res.StatusCode)
 	}
 	res, _ = h.post(page+"/afkeuren", url.Values{"csrf": {h.token(page)}, "reden": {"Maandag klopt niet."}})
-	if res.StatusCode != http.StatusSeeOther || h.fake.sheets[ref].Status() != "rejected" {
-		t.Fatalf("reject: %d, status %s", res.StatusCode, h.fake.sheets[ref].Status())
+	if st := h.sheet("p1", 5).Status; res.StatusCode != http.StatusSeeOther || st != "rejected" {
+		t.Fatalf("reject: %d, status %s", res.StatusCode, st)
 	}
 }
 
 func TestApproval(t *testing.T) {
 	h := newHarness(t)
-	h.loginAs(clientActor, "nl")
+	h.loginAs(client2Email, "nl")
 	page := "/plaatsingen/p2/weken/2026-W05"
 	_, body := h.get(page)
 	for _, want := range []string{`id="approve"`, `id="reject"`, `id="late"`, "woensdag 04-02-2026 10:00"} {
@@ -475,31 +342,31 @@ func TestApproval(t *testing.T) {
 		t.Fatalf("bulk approve: %d\n%s", res.StatusCode, body)
 	}
 	for _, w := range []int{5, 6} {
-		if next, _ := h.fake.sheets[Ref{"p2", wk(w)}].NextParty(); next != domain.RoleIntermediary {
-			t.Fatalf("week %d: next party %q", w, next)
+		if d := h.sheet("p2", w); d.Status != "offered" || d.NextParty != string(domain.RoleIntermediary) {
+			t.Fatalf("week %d: %s, next party %q", w, d.Status, d.NextParty)
 		}
 	}
 }
 
 func TestWeekOverview(t *testing.T) {
 	h := newHarness(t)
-	h.loginAs(clientActor, "nl")
+	h.loginAs(clientEmail, "nl")
 	_, body := h.get("/plaatsingen/p1/weken?jaar=2026")
 	doc, _ := html.Parse(strings.NewReader(body))
 	tiles := map[string]*html.Node{}
 	for n := range doc.Descendants() {
-		if id := attr(n, "id"); strings.HasPrefix(id, "week-") {
+		if id := portal.Attr(n, "id"); strings.HasPrefix(id, "week-") {
 			tiles[id] = n
 		}
 	}
 	if len(tiles) != 53 { // 2026 has 53 ISO weeks
 		t.Fatalf("%d tiles", len(tiles))
 	}
-	if n := tiles["week-5"]; n.Data != "a" || !strings.Contains(attr(n, "aria-label"), "26-01-2026 – 01-02-2026") ||
-		attr(n, "title") != attr(n, "aria-label") || !strings.Contains(attr(n, "class"), "st-open") {
+	if n := tiles["week-5"]; n.Data != "a" || !strings.Contains(portal.Attr(n, "aria-label"), "26-01-2026 – 01-02-2026") ||
+		portal.Attr(n, "title") != portal.Attr(n, "aria-label") || !strings.Contains(portal.Attr(n, "class"), "st-open") {
 		t.Fatalf("week 5 tile: <%s %v>", n.Data, n.Attr)
 	}
-	if n := tiles["week-8"]; n.Data == "a" || !strings.Contains(attr(n, "class"), "off") {
+	if n := tiles["week-8"]; n.Data == "a" || !strings.Contains(portal.Attr(n, "class"), "off") {
 		t.Fatalf("week 8 (future) is openable: <%s %v>", n.Data, n.Attr)
 	}
 	for _, st := range []string{"st-imported", "st-approved", "st-offered", "st-rejected"} {
@@ -518,23 +385,44 @@ func TestLanguageSwitch(t *testing.T) {
 	if _, body := h.get("/inloggen"); !strings.Contains(body, "Forgot your password?") {
 		t.Fatal("login page not in English after the switch")
 	}
-	h.loginAs(clientActor, "nl")
+	h.loginAs(clientEmail, "nl")
 	res, _ = h.post("/taal", url.Values{"csrf": {h.token("/urenbriefjes")}, "taal": {"en"}, "terug": {"/urenbriefjes?status=open"}})
 	if loc := res.Header.Get("Location"); !strings.HasPrefix(loc, "/urenbriefjes?status=open&na=") {
 		t.Fatalf("redirect to %q", loc)
 	}
-	if !slices.Equal(h.fake.languages, []string{"en"}) {
-		t.Fatalf("SetLanguage calls %v", h.fake.languages)
+	if _, body := h.get(res.Header.Get("Location")); !strings.Contains(body, "Status overview") && !strings.Contains(body, `<html lang="en">`) {
+		t.Fatal("list not in English after the switch")
 	}
 	if _, body := h.get("/"); !strings.Contains(body, "Status overview of the hours") {
 		t.Fatal("home not in English for the user")
 	}
+	// The language is the account's: another browser without a language
+	// cookie logs in and gets English too.
+	other := newHarnessOn(t, h.fixture)
+	res, body := other.post("/inloggen", url.Values{"csrf": {other.token("/inloggen")}, "email": {clientEmail}, "password": {password}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("second login: %d\n%s", res.StatusCode, body)
+	}
+	if _, body := other.get("/"); !strings.Contains(body, "Status overview of the hours") {
+		t.Fatal("the account's language was not stored")
+	}
 }
+
+var activationLink = regexp.MustCompile(`/activeren\?token=([A-Za-z0-9_%-]+)`)
 
 func TestPasswordPages(t *testing.T) {
 	h := newHarness(t)
-	tok := h.token("/activeren?token=goede-token")
-	res, body := h.post("/activeren", url.Values{"csrf": {tok}, "token": {"goede-token"}, "password": {"lang genoeg wachtwoord"}, "password2": {"anders"}})
+	// Fatima never chose a password: her invitation holds the activation link.
+	m := activationLink.FindStringSubmatch(h.Mail(t, "fatima@example.nl", ""))
+	if m == nil {
+		t.Fatal("no activation link in the invitation")
+	}
+	good, err := url.QueryUnescape(m[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := h.token("/activeren?token=" + url.QueryEscape(good))
+	res, body := h.post("/activeren", url.Values{"csrf": {tok}, "token": {good}, "password": {"lang genoeg wachtwoord"}, "password2": {"anders"}})
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "De wachtwoorden zijn niet gelijk.") {
 		t.Fatalf("mismatch: %d", res.StatusCode)
 	}
@@ -542,7 +430,7 @@ func TestPasswordPages(t *testing.T) {
 	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "Deze link is verlopen of al gebruikt.") {
 		t.Fatalf("bad token: %d\n%s", res.StatusCode, body)
 	}
-	res, _ = h.post("/activeren", url.Values{"csrf": {tok}, "token": {"goede-token"}, "password": {"lang genoeg wachtwoord"}, "password2": {"lang genoeg wachtwoord"}})
+	res, _ = h.post("/activeren", url.Values{"csrf": {tok}, "token": {good}, "password": {"lang genoeg wachtwoord"}, "password2": {"lang genoeg wachtwoord"}})
 	if res.StatusCode != http.StatusSeeOther || !strings.Contains(res.Header.Get("Location"), "ok=password_set") {
 		t.Fatalf("activate: %d %s", res.StatusCode, res.Header.Get("Location"))
 	}
@@ -553,11 +441,15 @@ func TestPasswordPages(t *testing.T) {
 	if _, body := h.get(res.Header.Get("Location")); !strings.Contains(body, "Als dit e-mailadres bij ons bekend is") {
 		t.Fatal("no neutral confirmation")
 	}
+	res, _ = h.post("/inloggen", url.Values{"csrf": {h.token("/inloggen")}, "email": {"fatima@example.nl"}, "password": {"lang genoeg wachtwoord"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login with the new password: %d", res.StatusCode)
+	}
 }
 
 func TestRegisterWorker(t *testing.T) {
 	h := newHarness(t)
-	h.loginAs(clientActor, "nl")
+	h.loginAs(clientEmail, "nl")
 	form := url.Values{
 		"csrf": {h.token("/werknemers/nieuw")}, "name.first": {"Sanne"}, "name.last": {"Visser"}, "date_of_birth": {"1990-05-17"},
 		"bsn": {"123456789"}, "iban": {"NL91ABNA0417164300"}, "email": {"sanne@example.nl"}, "mobile": {"0612345678"},
@@ -578,7 +470,7 @@ func TestRegisterWorker(t *testing.T) {
 		t.Fatal("new worker not listed")
 	}
 	// Workers cannot register.
-	h.loginAs(workerActor, "nl")
+	h.loginAs(workerEmail, "nl")
 	if res, _ := h.get("/werknemers/nieuw"); res.StatusCode != http.StatusForbidden {
 		t.Fatalf("worker opens the registration: %d", res.StatusCode)
 	}
@@ -586,64 +478,10 @@ func TestRegisterWorker(t *testing.T) {
 
 func TestOtherClientsPlacementIsNotFound(t *testing.T) {
 	h := newHarness(t)
-	h.loginAs(workerActor, "nl")
+	h.loginAs(workerEmail, "nl")
 	res, body := h.get("/plaatsingen/p2/weken/2026-W05")
 	if res.StatusCode != http.StatusNotFound || !strings.Contains(body, "niet gevonden") {
 		t.Fatalf("status %d", res.StatusCode)
-	}
-}
-
-func TestCatalogueComplete(t *testing.T) {
-	nl, en := keysOf("nl"), keysOf("en")
-	for _, k := range nl {
-		if _, ok := catalogue["en"][k]; !ok {
-			t.Errorf("key %q has no English text", k)
-		}
-	}
-	for _, k := range en {
-		if _, ok := catalogue["nl"][k]; !ok {
-			t.Errorf("key %q has no Dutch text", k)
-		}
-	}
-	// Every literal key used in templates and code exists.
-	used := regexp.MustCompile(`T "([a-z_.0-9]+)"|T\("([a-z_.0-9]+)"|\.Input "[^"]+" "([a-z_.0-9]+)"|newView\(r, "[a-z]*", "([a-z_.0-9]+)"\)`)
-	files, _ := filepath.Glob("templates/*.html")
-	gofiles, _ := filepath.Glob("*.go")
-	for _, f := range append(files, gofiles...) {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range used.FindAllStringSubmatch(string(b), -1) {
-			key := m[1] + m[2] + m[3] + m[4]
-			if strings.HasSuffix(key, ".") {
-				continue // a prefix completed at run time
-			}
-			if _, ok := catalogue["nl"][key]; !ok {
-				t.Errorf("%s uses unknown key %q", f, key)
-			}
-		}
-	}
-}
-
-func TestFormatAndParse(t *testing.T) {
-	for m, want := range map[int]string{450: "7,5", 440: "7:20", 0: "0", 480: "8", 465: "7,75"} {
-		if got := formatHours("nl", minutes(m)); got != want {
-			t.Errorf("formatHours(%d) = %q, want %q", m, got, want)
-		}
-	}
-	for in, want := range map[string]int64{"12,50": 1250, "12.5": 1250, "€ 3": 300, "": 0, ",99": 99} {
-		if got, ok := parseEuro(in); !ok || got != want {
-			t.Errorf("parseEuro(%q) = %d, %v", in, got, ok)
-		}
-	}
-	for _, bad := range []string{"1,234", "abc", "-1", "+1"} {
-		if _, ok := parseEuro(bad); ok {
-			t.Errorf("parseEuro(%q) accepted", bad)
-		}
 	}
 }
 
@@ -651,23 +489,103 @@ func TestFormatAndParse(t *testing.T) {
 // holds a session ends that session on the server.
 func TestLoginEndsTheSessionItReplaces(t *testing.T) {
 	h := newHarness(t)
-	h.loginAs(clientActor, "nl")
+	h.loginAs(clientEmail, "nl")
 	old := ""
-	u, _ := url.Parse(h.srv.URL)
-	for _, c := range h.c.Jar.Cookies(u) {
+	for _, c := range h.c.Jar.Cookies(h.base()) {
 		if c.Name == "session" {
 			old = c.Value
 		}
 	}
-	if _, err := h.fake.Authenticate(context.Background(), old); err != nil {
-		t.Fatalf("the first session is not valid: %v", err)
+	withOld := newHarnessOn(t, h.fixture)
+	withOld.c.Jar.SetCookies(h.base(), []*http.Cookie{{Name: "session", Value: old, Path: "/"}})
+	if res, _ := withOld.get("/"); res.StatusCode != http.StatusOK {
+		t.Fatalf("the first session is not valid: %d", res.StatusCode)
 	}
 	tok := h.token("/") // the login form is posted while still logged in
-	res, _ := h.post("/inloggen", url.Values{"csrf": {tok}, "email": {"jan@example.nl"}, "password": {"geheim wachtwoord 2"}})
+	res, _ := h.post("/inloggen", url.Values{"csrf": {tok}, "email": {workerEmail}, "password": {password}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("second login: %d", res.StatusCode)
 	}
-	if _, err := h.fake.Authenticate(context.Background(), old); err == nil {
-		t.Fatal("the replaced session still works")
+	if res, _ := withOld.get("/"); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the replaced session still works: %d", res.StatusCode)
+	}
+}
+
+// TestWithdrawOffer: the one who entered the hours takes the offer back
+// before anyone approved it (button "Aanbieden intrekken"); the approver
+// has no such button, and after the withdrawal the week is editable again.
+func TestWithdrawOffer(t *testing.T) {
+	h := newHarness(t)
+	page := "/plaatsingen/p2/weken/2026-W05"
+	h.loginAs(client2Email, "nl")
+	if _, body := h.get(page); strings.Contains(body, `id="withdraw"`) {
+		t.Fatal("the approver is offered the withdrawal")
+	}
+	res, _ := h.post(page+"/aanbieden/intrekken", url.Values{"csrf": {h.token(page)}})
+	if res.StatusCode != http.StatusForbidden || h.sheet("p2", 5).Status != "offered" {
+		t.Fatalf("the approver withdraws: %d, %s", res.StatusCode, h.sheet("p2", 5).Status)
+	}
+
+	h.loginAs(worker2Email, "nl")
+	_, body := h.get(page)
+	if !strings.Contains(body, `action="`+page+`/aanbieden/intrekken"`) || !strings.Contains(body, ">Aanbieden intrekken</button>") {
+		t.Fatalf("no withdraw button for the one who entered the hours:\n%s", body)
+	}
+	res, body = h.post(page+"/aanbieden/intrekken", url.Values{"csrf": {h.token(page)}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("withdraw: %d\n%s", res.StatusCode, body)
+	}
+	_, body = h.get(res.Header.Get("Location"))
+	if !strings.Contains(body, "Het aanbieden is ingetrokken") || !strings.Contains(body, `name="line.100.mon"`) || strings.Contains(body, `id="withdraw"`) {
+		t.Fatalf("after withdrawing, not editable:\n%s", body)
+	}
+	if d := h.sheet("p2", 5); d.Status != "open" || d.NextParty != "" {
+		t.Fatalf("stored: %s, next %q", d.Status, d.NextParty)
+	}
+	if _, body := h.get(page + "/geschiedenis"); !strings.Contains(body, "Aanbieden ingetrokken") {
+		t.Fatal("the history does not show the withdrawal")
+	}
+	// Once a step approved, the button is gone and the command refuses.
+	h.loginAs(client2Email, "nl")
+	week6 := "/plaatsingen/p2/weken/2026-W06"
+	_, body = h.get(week6)
+	form := url.Values{"csrf": {h.token(week6)}}
+	for _, m := range regexp.MustCompile(`name="(stap|controle)" value="([^"]*)"`).FindAllStringSubmatch(body, -1) {
+		form.Set(m[1], m[2])
+	}
+	if res, _ := h.post(week6+"/accorderen", form); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("approve week 6: %d", res.StatusCode)
+	}
+	h.loginAs(worker2Email, "nl")
+	if _, body := h.get(week6); strings.Contains(body, `id="withdraw"`) {
+		t.Fatal("withdraw offered after a step approved")
+	}
+	res, body = h.post(week6+"/aanbieden/intrekken", url.Values{"csrf": {h.token(week6)}})
+	if res.StatusCode != http.StatusConflict || !strings.Contains(body, "al (deels) geaccordeerd") {
+		t.Fatalf("withdraw after a step approved: %d\n%s", res.StatusCode, body)
+	}
+}
+
+// TestExpenseAmounts: the expense form reads amounts with the one parser
+// the invoice form uses (domain.ParseEuro): "1.234,56" is accepted, and
+// "-0,50" is refused next to the field instead of being stored as +€ 0,50.
+func TestExpenseAmounts(t *testing.T) {
+	h := newHarness(t)
+	h.loginAs(clientEmail, "nl")
+	page := "/plaatsingen/p1/weken/2026-W05"
+	res, body := h.post(page+"/onkosten", url.Values{"csrf": {h.token(page)}, "soort": {"parking"}, "datum": {"2026-01-26"}, "bedrag": {"-0,50"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `value="-0,50"><p class="err">Vul een bedrag in, bijvoorbeeld 12,50.</p>`) {
+		t.Fatalf("-0,50: %d\n%s", res.StatusCode, body)
+	}
+	if n := len(h.sheet("p1", 5).Expenses); n != 0 {
+		t.Fatalf("a refused amount was stored: %d expenses", n)
+	}
+	res, _ = h.post(page+"/onkosten", url.Values{"csrf": {h.token(page)}, "soort": {"other"}, "datum": {"2026-01-26"},
+		"bedrag": {"1.234,56"}, "omschrijving": {"Werkkleding"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("1.234,56: %d", res.StatusCode)
+	}
+	if ex := h.sheet("p1", 5).Expenses; len(ex) != 1 || ex[0].AmountCents != 123456 {
+		t.Fatalf("stored %+v", ex)
 	}
 }

@@ -53,6 +53,7 @@ func (s *Server) routes() {
 	in.Handle(sheet+"/onkosten/{id:[0-9]+}/verwijderen", s.handleRemoveExpense()).Methods(http.MethodPost)
 	in.Handle(sheet+"/opmerkingen", s.handleAddRemark()).Methods(http.MethodPost)
 	in.Handle(sheet+"/aanbieden", s.handleOffer()).Methods(http.MethodPost)
+	in.Handle(sheet+"/aanbieden/intrekken", s.handleWithdrawOffer()).Methods(http.MethodPost)
 	in.Handle(sheet+"/accorderen", s.handleApprove()).Methods(http.MethodPost)
 	in.Handle(sheet+"/afkeuren", s.handleReject()).Methods(http.MethodPost)
 

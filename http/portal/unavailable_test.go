@@ -1,28 +1,43 @@
-package portal
+package portal_test
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 
-	"backoffice/eventstore"
+	"github.com/jackc/pgx/v5"
 )
-
-// downIdentity is the identity service while PostgreSQL is away.
-type downIdentity struct{ *fakeBackend }
-
-func (downIdentity) Authenticate(context.Context, string) (User, error) {
-	return User{}, fmt.Errorf("identity: session: %w: connection refused", eventstore.ErrUnavailable)
-}
 
 // TestOutageShowsAFriendlyPage: while the database is away (it restarts by
 // itself) the portal answers 503 with Retry-After and a Dutch page that
-// asks for a moment's patience, not a 500 "something went wrong".
+// asks for a moment's patience, not a 500 "something went wrong". The
+// outage is real: the test database refuses new connections and its
+// sessions are ended.
 func TestOutageShowsAFriendlyPage(t *testing.T) {
-	h := newHarnessWith(t, func(d *Deps) { d.Identity = downIdentity{d.Identity.(*fakeBackend)} })
-	h.loginAs(clientActor, "nl")
+	h := newHarness(t)
+	h.loginAs(clientEmail, "nl")
+	ctx := context.Background()
+	cfg := h.Pool.Config().ConnConfig.Copy()
+	db := cfg.Database
+	cfg.Database = "postgres"
+	admin, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := pgx.Identifier{db}.Sanitize()
+	if _, err := admin.Exec(ctx, `ALTER DATABASE `+name+` ALLOW_CONNECTIONS false`); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { // back before the application stops
+		if _, err := admin.Exec(ctx, `ALTER DATABASE `+name+` ALLOW_CONNECTIONS true`); err != nil {
+			t.Error(err)
+		}
+		admin.Close(ctx)
+	})
+	if _, err := admin.Exec(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`, db); err != nil {
+		t.Fatal(err)
+	}
 	res, body := h.get("/")
 	if res.StatusCode != http.StatusServiceUnavailable {
 		t.Fatalf("GET / during an outage: %d, want 503\n%s", res.StatusCode, body)

@@ -13,12 +13,13 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	tscmd "backoffice/commands/timesheet"
 	"backoffice/domain"
 	"backoffice/eventstore"
-	"backoffice/eventstore/ledger"
-	"backoffice/eventstore/postgres"
+	"backoffice/http/api/timesheetapi"
+	"backoffice/internal/schema"
 	"backoffice/projections"
-	"backoffice/readmodel"
+	rmtimesheets "backoffice/readmodel/timesheets"
 )
 
 // ActorHeader names the login of a test request.
@@ -56,23 +57,7 @@ func (a Auth) Authenticate(r *http.Request) (domain.Actor, error) {
 
 // Migrate creates the event store, read model and projections schema in the
 // database at cs; it is the template function of pgtest.NewDBFromTemplate.
-func Migrate(ctx context.Context, cs string) error {
-	if err := postgres.Migrate(ctx, cs); err != nil {
-		return err
-	}
-	pool, err := pgxpool.New(ctx, cs)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	if err := readmodel.Migrate(ctx, pool); err != nil {
-		return err
-	}
-	if err := ledger.Migrate(ctx, pool); err != nil {
-		return err
-	}
-	return projections.Migrate(ctx, pool)
-}
+func Migrate(ctx context.Context, cs string) error { return schema.Migrate(ctx, cs) }
 
 // Day parses a date literal (2006-01-02) of a test; a bad one panics.
 func Day(s string) time.Time {
@@ -102,4 +87,24 @@ func RunProjections(t testing.TB, store eventstore.Store, pool *pgxpool.Pool, lo
 	}()
 	t.Cleanup(func() { cancel(); <-done })
 	return rt
+}
+
+// TimesheetDeps builds the timesheet API's collaborators on store and pool
+// the way internal/app does (one command handler, the queries and the
+// history, on one clock).
+func TimesheetDeps(t testing.TB, store eventstore.Store, pool *pgxpool.Pool, clock func() time.Time) timesheetapi.Deps {
+	t.Helper()
+	c, err := tscmd.New(store, clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := rmtimesheets.NewQueries(pool, clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := rmtimesheets.NewHistory(store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return timesheetapi.Deps{Commands: c, Queries: q, History: h, Clock: clock}
 }

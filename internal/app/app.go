@@ -24,10 +24,12 @@ import (
 	"backoffice/commands/auth"
 	doccmd "backoffice/commands/document"
 	"backoffice/commands/identity"
+	tscmd "backoffice/commands/timesheet"
 	"backoffice/eventstore"
 	"backoffice/eventstore/ledger"
 	"backoffice/http/api"
 	"backoffice/http/httpx"
+	"backoffice/http/portal"
 	"backoffice/notify/mail"
 	"backoffice/notify/schedule"
 	"backoffice/projections"
@@ -84,7 +86,12 @@ type App struct {
 	// Identity runs the identity commands (bootstrap, demo seed).
 	Identity *identity.Service
 	// Documents runs the document commands (demo seed).
-	Documents  *doccmd.Handler
+	Documents *doccmd.Handler
+	// Timesheets runs the timesheet commands (test fixtures).
+	Timesheets *tscmd.Handler
+	// PortalDeps are what the portal was built from: a test builds a
+	// variant of the portal on the same application from them.
+	PortalDeps portal.Deps
 	opts       Options
 	background []func(context.Context) error
 }
@@ -128,6 +135,7 @@ func New(ctx context.Context, o Options) (*App, error) {
 	a.Projections = rt
 	a.Identity = f.identity
 	a.Documents = f.docCommands
+	a.Timesheets = f.tsCommands
 	a.background = append(a.background, rt.Run)
 	a.background = append(a.background, f.background...)
 
@@ -139,7 +147,8 @@ func New(ctx context.Context, o Options) (*App, error) {
 		return nil, fmt.Errorf("app: %w", err)
 	}
 
-	site, err := newPortal(o, f, rt)
+	a.PortalDeps = portalDeps(o, f, rt)
+	site, err := portal.New(a.PortalDeps)
 	if err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}

@@ -129,7 +129,7 @@ func (f *features) addTimesheets(o Options) error {
 	if f.tsHistory, err = rmtimesheets.NewHistory(o.Store); err != nil {
 		return err
 	}
-	feature, err := timesheetapi.New(timesheetapi.Deps{Store: o.Store, Pool: o.Pool, Clock: o.Clock, Names: f.idQuery})
+	feature, err := timesheetapi.New(timesheetapi.Deps{Commands: f.tsCommands, Queries: f.tsQueries, History: f.tsHistory, Clock: o.Clock, Names: f.idQuery})
 	if err != nil {
 		return err
 	}
@@ -142,9 +142,18 @@ func (f *features) addTimesheets(o Options) error {
 	return nil
 }
 
-// addPayroll wires the payroll feed: its projector and the API slice.
+// addPayroll wires the payroll feed: its projector and the API slice, on
+// the timesheet commands of addTimesheets.
 func (f *features) addPayroll(o Options) error {
-	feature, err := payrollapi.New(payrollapi.Deps{Store: o.Store, Pool: o.Pool, Clock: o.Clock})
+	queries, err := rmpayroll.NewQueries(o.Pool)
+	if err != nil {
+		return err
+	}
+	ledger, err := rmpayroll.NewLedger(o.Store)
+	if err != nil {
+		return err
+	}
+	feature, err := payrollapi.New(payrollapi.Deps{Commands: f.tsCommands, Queries: queries, Ledger: ledger})
 	if err != nil {
 		return err
 	}

@@ -6,51 +6,24 @@ import (
 	"strings"
 
 	"backoffice/http/portal"
-	"backoffice/internal/app/portalwire"
 	"backoffice/projections"
 )
 
-// newPortal builds the web portal from the features' services through the
-// portalwire adapters; the projections runtime is its Waiter
-// (read-your-writes after every form).
-func newPortal(o Options, f *features, rt *projections.Runtime) (*portal.Server, error) {
-	id, err := portalwire.NewIdentity(f.authSvc, f.identity, f.idQuery, o.Clock)
-	if err != nil {
-		return nil, err
-	}
-	sheets, err := portalwire.NewTimesheets(portalwire.TimesheetDeps{
-		Commands: f.tsCommands, Queries: f.tsQueries, History: f.tsHistory, Names: f.idQuery,
-	})
-	if err != nil {
-		return nil, err
-	}
-	workers, err := portalwire.NewWorkers(f.identity, f.idQuery)
-	if err != nil {
-		return nil, err
-	}
-	reports, err := portalwire.NewReports(f.tsQueries)
-	if err != nil {
-		return nil, err
-	}
-	docs, err := portalwire.NewDocuments(f.docCommands, f.docQueries, f.idQuery)
-	if err != nil {
-		return nil, err
-	}
+// portalDeps are the web portal's collaborators: the features' command
+// handlers and read-model queries, the same the JSON API uses; the
+// projections runtime is its Waiter (read-your-writes after every form).
+func portalDeps(o Options, f *features, rt *projections.Runtime) portal.Deps {
 	d := portal.Deps{
-		Identity: id, Timesheets: sheets, Workers: workers, Waiter: rt,
-		Cookies: cookiePolicy(o.PublicURL), Log: o.Log.With("component", "portal"), Clock: o.Clock,
+		Auth: f.authSvc, Identity: f.identity, People: f.idQuery,
+		Timesheets: f.tsCommands, Sheets: f.tsQueries, History: f.tsHistory,
+		Documents: f.docCommands, DocumentQueries: f.docQueries,
+		Waiter: rt, Cookies: cookiePolicy(o.PublicURL), Log: o.Log.With("component", "portal"), Clock: o.Clock,
 		WaitTimeout: o.WaitTimeout,
 	}
-	d.Documents = docs
-	d.Reports = reports
 	if o.Demo && o.Outbox != nil {
-		ob, err := portalwire.NewOutbox(o.Outbox)
-		if err != nil {
-			return nil, err
-		}
-		d.Demo, d.Outbox = true, ob
+		d.Demo, d.Outbox = true, o.Outbox
 	}
-	return portal.New(d)
+	return d
 }
 
 // cookiePolicy: Secure cookies, unless the portal's public address is

@@ -38,6 +38,12 @@ type Config struct {
 	DatabaseURL string
 	// EventStoreURL is an esdb:// or esdb+discover:// connection string.
 	EventStoreURL string
+	// MasterKey is BACKOFFICE_MASTER_KEY: base64 of the 32 bytes that wrap
+	// the per-person keys of personal data. The server requires it with
+	// DatabaseURL outside demo mode (migrate and projections do not need
+	// it); the embedded mode keeps a key file in DataDir instead. A secret:
+	// never log it.
+	MasterKey string
 	// SMTPURL is smtp://user:pass@host:port (or smtps://). Empty: file outbox.
 	SMTPURL  string
 	MailFrom string
@@ -75,6 +81,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 		DataDir:               or(getenv("BACKOFFICE_DATA_DIR"), "data"),
 		DatabaseURL:           getenv("BACKOFFICE_DATABASE_URL"),
 		EventStoreURL:         getenv("BACKOFFICE_EVENTSTORE_URL"),
+		MasterKey:             getenv("BACKOFFICE_MASTER_KEY"),
 		SMTPURL:               getenv("BACKOFFICE_SMTP_URL"),
 		MailFrom:              or(getenv("BACKOFFICE_MAIL_FROM"), "Backofficebureau <noreply@backofficebureau.localhost>"),
 		LogFormat:             or(getenv("BACKOFFICE_LOG_FORMAT"), "text"),

@@ -53,6 +53,19 @@ func TestLoadRejectsBadSettingsAllAtOnce(t *testing.T) {
 	}
 }
 
+// TestLoadReadsTheMasterKey: BACKOFFICE_MASTER_KEY is read here, with the
+// other settings, not by the commands that use it.
+func TestLoadReadsTheMasterKey(t *testing.T) {
+	c, err := config.Load(nil, env(map[string]string{"BACKOFFICE_DATABASE_URL": "postgres://u@db/backoffice",
+		"BACKOFFICE_MASTER_KEY": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.MasterKey != "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=" {
+		t.Fatal("the master key was not read")
+	}
+}
+
 func TestDemoOnlyWhenAskedOrOnLoopback(t *testing.T) {
 	cases := []struct {
 		name string

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	it "backoffice/http/api/identityapi/identitytest"
 	"backoffice/internal/demo"
+	it "backoffice/internal/identitytest"
 	"backoffice/internal/pgtest"
 )
 

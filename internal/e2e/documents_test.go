@@ -74,7 +74,7 @@ func TestSigningWithTheDemoMail(t *testing.T) {
 		t.Fatalf("mail links %s and %s are not the portal's %s and %s", links.Sign(id), links.Document(id), path, docPage)
 	}
 
-	kees := e.login(t, keesEmail)
+	kees := login(e, t, keesEmail)
 	if status, body := kees.get("/overige/documenten"); status != http.StatusOK ||
 		!strings.Contains(body, "Overeenkomst van opdracht 2026") || !strings.Contains(body, "Ter ondertekening") {
 		t.Fatalf("Kees's documents: %d\n%s", status, body)
@@ -84,7 +84,7 @@ func TestSigningWithTheDemoMail(t *testing.T) {
 	}
 
 	// Outsiders first, while the request is open.
-	marieke := e.login(t, mariekeEmail)
+	marieke := login(e, t, mariekeEmail)
 	for _, p := range []string{docPage, docPage + "/bestand", path} {
 		if status, _ := marieke.get(p); status != http.StatusNotFound {
 			t.Errorf("another client's user GET %s: %d, want 404", p, status)
@@ -93,7 +93,7 @@ func TestSigningWithTheDemoMail(t *testing.T) {
 	if status, _ := marieke.post(path, url.Values{"tan": {tan}, "gelezen": {"1"}, "besluit": {"akkoord"}}); status != http.StatusNotFound {
 		t.Errorf("another client's user signing: %d, want 404", status)
 	}
-	anna := e.login(t, annaEmail)
+	anna := login(e, t, annaEmail)
 	if status, body := anna.get(docPage); status != http.StatusOK || strings.Contains(body, `href="`+path+`"`) {
 		t.Errorf("the intermediary's document page: %d (want 200 without a signing link)", status)
 	}
@@ -136,7 +136,7 @@ func TestSigningWithTheDemoMail(t *testing.T) {
 func TestUploadAnIDCopy(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	kees := e.login(t, keesEmail)
+	kees := login(e, t, keesEmail)
 
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
@@ -171,7 +171,7 @@ func TestUploadAnIDCopy(t *testing.T) {
 		}
 	}
 	file := "/overige/documenten/" + id[1] + "/bestand"
-	for _, u := range []*httpUser{kees, e.login(t, annaEmail)} {
+	for _, u := range []*httpUser{kees, login(e, t, annaEmail)} {
 		if status, _ := u.get(file); status == http.StatusOK {
 			t.Errorf("a client or intermediary user got the ID copy's file (%s)", file)
 		}
@@ -214,7 +214,7 @@ func (u *httpUser) postMultipart(path string, fields map[string]string, fileName
 func TestBackofficeAsksASignature(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	bo := e.login(t, demo.BackofficeMail)
+	bo := login(e, t, demo.BackofficeMail)
 	status, body := bo.get("/overige/documenten/nieuw")
 	if status != http.StatusOK || !strings.Contains(body, `<option value="`+demo.ClientGarden+`">Tuincentrum Het Groene Blad</option>`) {
 		t.Fatalf("the back office's upload form: %d\n%s", status, body)
@@ -255,13 +255,13 @@ func TestBackofficeAsksASignature(t *testing.T) {
 	if path != "/documenten/"+id+"/ondertekenen" {
 		t.Fatalf("the mail links %s, not the new document %s", path, id)
 	}
-	kees := e.login(t, keesEmail)
+	kees := login(e, t, keesEmail)
 	for _, p := range []string{docPage, path} {
 		if status, _ := kees.get(p); status != http.StatusNotFound {
 			t.Errorf("the bakery's user GET %s: %d, want 404", p, status)
 		}
 	}
-	marieke := e.login(t, mariekeEmail)
+	marieke := login(e, t, mariekeEmail)
 	if _, body := marieke.get(docPage); strings.Contains(body, `id="request-signature"`) {
 		t.Error("the client user is offered the request form")
 	}

@@ -1,12 +1,9 @@
 package e2e_test
 
 import (
-	"context"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/netip"
 	"net/url"
 	"regexp"
@@ -14,16 +11,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
-	"backoffice/commands/auth"
 	"backoffice/domain/timesheet"
-	"backoffice/eventstore"
-	"backoffice/eventstore/postgres"
 	"backoffice/internal/app"
+	"backoffice/internal/apptest"
 	"backoffice/internal/demo"
 	"backoffice/internal/pgtest"
-	"backoffice/notify/mail"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -48,90 +40,18 @@ const (
 	annaEmail    = "anna@flexwerk.example.nl"      // intermediary of both
 )
 
-// fastArgon keeps password hashing cheap in tests.
-var fastArgon = auth.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
-
-func migrate(ctx context.Context, cs string) error {
-	if err := postgres.Migrate(ctx, cs); err != nil {
-		return err
-	}
-	pool, err := pgxpool.New(ctx, cs)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	return app.Migrate(ctx, pool)
-}
-
-// env is the running application.
-type env struct {
-	URL    string
-	App    *app.App
-	Outbox *mail.FileOutbox // every mail the application sent
-}
+// env is the running application with the demo data (internal/apptest).
+type env = apptest.Env
 
 // newEnv builds the application with app.New on a fresh database, runs it
 // in the background, seeds the demo data and waits until every projector
 // has passed the seed (read models complete before the first page).
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	ctx := context.Background()
-	pool := pgtest.Pool(t, pgtest.NewDBFromTemplate(t, "app", migrate))
-	store, err := postgres.New(ctx, pool, postgres.Options{AllowUnsafeFsync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	outbox, err := mail.NewFileOutbox(t.TempDir(), "portal@bureau.test", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewUnstartedServer(nil)
-	base := "http://" + srv.Listener.Addr().String()
-	a, err := app.New(ctx, app.Options{
-		Pool: pool, Store: store, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Clock: func() time.Time { return now }, MasterKey: []byte("0123456789abcdef0123456789abcdef"),
-		PublicURL: base, MailSender: outbox, Outbox: outbox, Demo: true,
-		Auth: auth.Config{Params: fastArgon},
+	return apptest.New(t, apptest.Options{Now: now, Demo: true, Change: func(o *app.Options) {
 		// The test client plays the TLS proxy: X-Forwarded-For names the user.
-		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	runCtx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- a.Run(runCtx) }()
-	t.Cleanup(func() {
-		stop()
-		if err := <-done; err != nil && runCtx.Err() == nil {
-			t.Errorf("app.Run: %v", err)
-		}
-	})
-	srv.Config.Handler = a.Handler
-	srv.Start()
-	t.Cleanup(srv.Close)
-
-	if _, err := demo.Seed(ctx, a.Identity, now, nil); err != nil {
-		t.Fatal(err)
-	}
-	if err := demo.SeedDocuments(ctx, a.Documents, a.Identity, now); err != nil {
-		t.Fatal(err)
-	}
-	// The last event the seed wrote. Not HeadPosition: that is the last
-	// event readers may see yet, and a projector's transaction begun during
-	// the seed keeps later commits out of sight until it ends, so waiting
-	// for it could return before the read models hold the whole seed.
-	var head eventstore.Position
-	if err := pool.QueryRow(ctx, `SELECT xid::text::bigint, seq FROM eventstore_events ORDER BY xid DESC, seq DESC LIMIT 1`).
-		Scan(&head.Commit, &head.Prepare); err != nil {
-		t.Fatal(err)
-	}
-	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	if err := a.Projections.WaitFor(wctx, head); err != nil {
-		t.Fatalf("projections after the seed: %v", err)
-	}
-	return &env{URL: base, App: a, Outbox: outbox}
+		o.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
+	}})
 }
 
 // --- a plain HTTP portal user (no browser) ---
@@ -148,7 +68,7 @@ type httpUser struct {
 
 // login logs in through the portal's form, like a browser without
 // JavaScript would.
-func (e *env) login(t *testing.T, email string) *httpUser {
+func login(e *env, t *testing.T, email string) *httpUser {
 	t.Helper()
 	jar, err := cookiejar.New(nil)
 	if err != nil {

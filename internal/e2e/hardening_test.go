@@ -104,7 +104,7 @@ func TestPortalMethods(t *testing.T) {
 		}
 	}
 	// Logged in, HEAD on a page is 200.
-	u := e.login(t, keesEmail)
+	u := login(e, t, keesEmail)
 	req, _ := http.NewRequest(http.MethodHead, e.URL+"/urenbriefjes", nil)
 	if status, _ := u.do(req); status != http.StatusOK {
 		t.Errorf("HEAD /urenbriefjes logged in: %d", status)
@@ -115,7 +115,7 @@ func TestPortalMethods(t *testing.T) {
 // name with 415 and a Dutch message next to the file field.
 func TestPortalRefusesActiveUploads(t *testing.T) {
 	e := newEnv(t)
-	kees := e.login(t, keesEmail)
+	kees := login(e, t, keesEmail)
 	for name, content := range map[string]string{
 		"pagina.html":          "gewoon tekst",
 		"logo.svg":             `<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>`,

@@ -20,7 +20,7 @@ type apiClient struct {
 	token string
 }
 
-func (e *env) apiLogin(t *testing.T, email string) *apiClient {
+func apiClientFor(e *env, t *testing.T, email string) *apiClient {
 	t.Helper()
 	c := &apiClient{t: t, base: e.URL + "/api/v1"}
 	var s struct {
@@ -102,9 +102,9 @@ func (c *apiClient) want(status int, method, path string, body any) apiAnswer {
 // timesheets imported in that batch.
 func TestPayrollExportRoundTrip(t *testing.T) {
 	e := newEnv(t)
-	client := e.apiLogin(t, mariekeEmail)
-	inter := e.apiLogin(t, annaEmail)
-	bo := e.apiLogin(t, demo.BackofficeMail)
+	client := apiClientFor(e, t, mariekeEmail)
+	inter := apiClientFor(e, t, annaEmail)
+	bo := apiClientFor(e, t, demo.BackofficeMail)
 
 	var last struct {
 		Position string `json:"position"`

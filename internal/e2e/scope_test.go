@@ -17,7 +17,7 @@ func TestPortalScope(t *testing.T) {
 
 	// Jan (bakery, worker enters) starts timesheet week 6 with a time entry,
 	// so both an existing and a not yet started timesheet are requested.
-	jan := e.login(t, janEmail)
+	jan := login(e, t, janEmail)
 	sheet := "/plaatsingen/" + janPlacement + "/weken/2026-W06"
 	if status, body := jan.post(sheet+"/tijden", url.Values{"dag": {"2026-02-02"}, "begin": {"07:00"}, "eind": {"15:30"}, "pauze": {"0:30"}}); status != http.StatusOK || !strings.Contains(body, "07:00") {
 		t.Fatalf("Jan's time entry: %d\n%s", status, body)
@@ -60,7 +60,7 @@ func TestPortalScope(t *testing.T) {
 	}
 	for _, o := range outside {
 		t.Run("outside/"+o.who, func(t *testing.T) {
-			u := e.login(t, o.email)
+			u := login(e, t, o.email)
 			check := func(what string, status int, body string, want int) {
 				t.Helper()
 				if status != want {
@@ -94,7 +94,7 @@ func TestPortalScope(t *testing.T) {
 	}
 	for _, in := range inside {
 		t.Run("inside/"+in.who, func(t *testing.T) {
-			u := e.login(t, in.email)
+			u := login(e, t, in.email)
 			for _, p := range pages {
 				status, body := u.get(p)
 				if status != http.StatusOK || !strings.Contains(body, "Jan van der Berg") {

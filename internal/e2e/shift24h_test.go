@@ -16,7 +16,7 @@ const dayTotal24 = `data-day-total="0">24<`
 func TestPortal24HourShift(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	jan := e.login(t, janEmail)
+	jan := login(e, t, janEmail)
 	sheet := "/plaatsingen/" + janPlacement + "/weken/2026-W06"
 	form := url.Values{"dag": {"2026-02-02"}, "begin": {"08:00"}, "eind": {"08:00"}, "pauze": {"0:00"}}
 	status, body := jan.post(sheet+"/tijden", form)

@@ -167,7 +167,7 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 			return nil
 		}
 		if err != nil {
-			d.cfg.Logger.ErrorContext(ctx, "mail: delivery pass failed", "error", err)
+			d.cfg.Logger.ErrorContext(ctx, "mail: delivery pass failed", "err", err)
 		} else if n == d.cfg.BatchSize {
 			continue // more may be due
 		}

@@ -7,7 +7,8 @@ import (
 	"strings"
 	"text/template"
 	"time"
-	_ "time/tzdata" // Europe/Amsterdam must resolve on machines without zoneinfo
+
+	"backoffice/domain"
 )
 
 //go:embed templates/*/*.tmpl
@@ -17,15 +18,7 @@ var templateFS embed.FS
 // the program's start, not a registration.
 var templates = mustParseTemplates()
 
-var amsterdam = mustLocation("Europe/Amsterdam")
-
-func mustLocation(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(fmt.Sprintf("mail: time zone %s: %v", name, err))
-	}
-	return loc
-}
+var amsterdam = domain.Amsterdam
 
 func mustParseTemplates() map[string]map[string]*template.Template {
 	out := map[string]map[string]*template.Template{}

@@ -94,7 +94,7 @@ func (m *TimesheetMailer) Handle(ctx context.Context, tx pgx.Tx, e eventstore.Re
 	ev, err := timesheet.Events.Decode(e.Type, e.Data)
 	if err != nil {
 		skipped = "undecodable"
-		m.cfg.Log.ErrorContext(ctx, "notify/reactors: event not mailed", "event_id", e.ID, "type", e.Type, "error", err)
+		m.cfg.Log.ErrorContext(ctx, "notify/reactors: event not mailed", "event_id", e.ID, "type", e.Type, "err", err)
 	}
 	if skipped == "" && !e.Created.IsZero() && m.cfg.Now().Sub(e.Created) > m.cfg.MaxAge {
 		skipped = "stale"
@@ -109,7 +109,7 @@ func (m *TimesheetMailer) Handle(ctx context.Context, tx pgx.Tx, e eventstore.Re
 	}
 	opened, err := m.opened(ctx, e.Stream)
 	if errors.Is(err, errNoOpened) {
-		m.cfg.Log.ErrorContext(ctx, "notify/reactors: event not mailed", "event_id", e.ID, "type", e.Type, "error", err)
+		m.cfg.Log.ErrorContext(ctx, "notify/reactors: event not mailed", "event_id", e.ID, "type", e.Type, "err", err)
 		_, err = tx.Exec(ctx, `UPDATE notify_event_mails SET skipped = 'no_opened' WHERE event_id = $1`, e.ID)
 		if err != nil {
 			return fmt.Errorf("notify/reactors: unable to record event %s: %w", e.ID, err)

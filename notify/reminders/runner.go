@@ -95,11 +95,11 @@ func (r *Runner) Run(ctx context.Context) error {
 		held, c, err := r.hold(ctx, conn)
 		conn = c
 		if err != nil && ctx.Err() == nil {
-			r.cfg.Log.ErrorContext(ctx, "notify/reminders: lock", "error", err)
+			r.cfg.Log.ErrorContext(ctx, "notify/reminders: lock", "err", err)
 		}
 		if held {
 			if _, err := r.Tick(ctx); err != nil && ctx.Err() == nil {
-				r.cfg.Log.ErrorContext(ctx, "notify/reminders: tick failed", "error", err)
+				r.cfg.Log.ErrorContext(ctx, "notify/reminders: tick failed", "err", err)
 			}
 		}
 		select {

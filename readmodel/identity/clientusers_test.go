@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"backoffice/domain"
-	it "backoffice/http/api/identityapi/identitytest"
+	it "backoffice/internal/identitytest"
 	rm "backoffice/readmodel/identity"
 )
 

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"backoffice/domain"
-	it "backoffice/http/api/identityapi/identitytest"
+	it "backoffice/internal/identitytest"
 	rm "backoffice/readmodel/identity"
 )
 

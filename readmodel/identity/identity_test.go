@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"backoffice/domain"
-	it "backoffice/http/api/identityapi/identitytest"
+	it "backoffice/internal/identitytest"
 	"backoffice/internal/pgtest"
 	rm "backoffice/readmodel/identity"
 )

@@ -29,13 +29,7 @@ func NewQueries(pool *pgxpool.Pool, clock func() time.Time) *Queries {
 	return &Queries{pool: pool, now: clock}
 }
 
-var amsterdam = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Amsterdam")
-	if err != nil {
-		return time.UTC
-	}
-	return loc
-}()
+var amsterdam = domain.Amsterdam
 
 func (q *Queries) today() time.Time {
 	y, m, d := q.now().In(amsterdam).Date()

@@ -226,6 +226,10 @@ func (s *sheet) apply(ev domain.Event, rec eventstore.RecordedEvent) error {
 	case *ts.Imported:
 		s.Status = string(ts.StatusImported)
 		s.ImportedAt, s.ImportBatch = &at, e.ImportBatch
+	case *ts.OfferWithdrawn:
+		s.Status = string(ts.StatusOpen)
+		s.Hash, s.Steps, s.NextStep = "", nil, 0
+		s.OfferedAt, s.OfferedLate = nil, false
 	case *ts.Reopened: // a correction after import: back with the one who enters, as a rejection
 		// (ImportBatch and ImportedAt keep the last import until the next)
 		s.Status = string(ts.StatusRejected)

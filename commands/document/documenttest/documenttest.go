@@ -32,7 +32,7 @@ import (
 	"backoffice/domain/intermediary"
 	"backoffice/domain/worker"
 	"backoffice/eventstore"
-	it "backoffice/http/api/identityapi/identitytest"
+	it "backoffice/internal/identitytest"
 	"backoffice/notify/mail/mailtest"
 	"backoffice/projections"
 	rm "backoffice/readmodel/documents"
@@ -175,6 +175,12 @@ func (e *Env) seed(t testing.TB) {
 			e.Worker1 = a
 		}
 	}
+	// The read models hold the seed before a test reads them (the last
+	// event written, not the head a reader may see yet).
+	var head eventstore.Position
+	must(t, e.Pool.QueryRow(ctx, `SELECT xid::text::bigint, seq FROM eventstore_events ORDER BY xid DESC, seq DESC LIMIT 1`).
+		Scan(&head.Commit, &head.Prepare))
+	e.Wait(t, head)
 }
 
 // Meta is a command's meta for actor.
@@ -201,27 +207,6 @@ func (e *Env) SignMail(t testing.TB, to string, n int) (mailtest.Received, strin
 		t.Fatalf("no TAN in mail %q:\n%s", m.Subject, m.Text)
 	}
 	return m, got[1]
-}
-
-// MailWith waits for the n-th mail to the address that match accepts.
-func (e *Env) MailWith(t testing.TB, to string, n int, match func(mailtest.Received) bool) mailtest.Received {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	seen := 0
-	m, err := e.SMTP.WaitFor(ctx, func(m mailtest.Received) bool {
-		for _, a := range append(m.Rcpt, m.To...) {
-			if strings.EqualFold(a, to) && match(m) {
-				seen++
-				return seen >= n
-			}
-		}
-		return false
-	})
-	if err != nil {
-		t.Fatalf("no mail %d to %s: %v", n, to, err)
-	}
-	return m
 }
 
 // Count returns the number of mails sent so far to the address that match accepts.

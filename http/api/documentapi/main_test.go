@@ -16,7 +16,7 @@ import (
 	"backoffice/http/api"
 	"backoffice/http/api/documentapi"
 	"backoffice/http/api/identityapi"
-	it "backoffice/http/api/identityapi/identitytest"
+	it "backoffice/internal/identitytest"
 	"backoffice/internal/pgtest"
 )
 

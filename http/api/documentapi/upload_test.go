@@ -13,8 +13,8 @@ import (
 	"backoffice/http/api"
 	"backoffice/http/api/documentapi"
 	"backoffice/http/api/identityapi"
-	it "backoffice/http/api/identityapi/identitytest"
 	"backoffice/http/httpx"
+	it "backoffice/internal/identitytest"
 )
 
 // The API stores file names as the portal shows them: no bidi overrides,

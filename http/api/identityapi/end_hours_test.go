@@ -10,7 +10,7 @@ import (
 	"backoffice/commands"
 	"backoffice/domain"
 	ts "backoffice/domain/timesheet"
-	it "backoffice/http/api/identityapi/identitytest"
+	it "backoffice/internal/identitytest"
 )
 
 // TestEndWithHoursAfterIt: ending a placement before days with booked

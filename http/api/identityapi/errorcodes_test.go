@@ -16,8 +16,8 @@ import (
 	"backoffice/commands"
 	"backoffice/domain"
 	ts "backoffice/domain/timesheet"
-	it "backoffice/http/api/identityapi/identitytest"
 	"backoffice/internal/apidoc"
+	it "backoffice/internal/identitytest"
 )
 
 // identityInputs are the input names of each identity operation (path,

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"backoffice/domain/validate"
-	it "backoffice/http/api/identityapi/identitytest"
+	it "backoffice/internal/identitytest"
 )
 
 // Valid test data. BSN 111222333 passes the 11-proef; the IBAN is the

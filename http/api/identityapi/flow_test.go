@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	it "backoffice/http/api/identityapi/identitytest"
+	it "backoffice/internal/identitytest"
 )
 
 // TestRegistrationFlow drives the whole flow over HTTP: the back

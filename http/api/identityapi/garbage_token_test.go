@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	it "backoffice/http/api/identityapi/identitytest"
+	it "backoffice/internal/identitytest"
 )
 
 // TestGarbageBearerToken: a token that was never a session is 401 without

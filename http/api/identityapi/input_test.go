@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	it "backoffice/http/api/identityapi/identitytest"
+	it "backoffice/internal/identitytest"
 )
 
 // TestBadInput: bad input gets a clear 400 or 422 naming the field.

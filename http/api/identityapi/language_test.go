@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	it "backoffice/http/api/identityapi/identitytest"
+	it "backoffice/internal/identitytest"
 	"backoffice/notify/mail/mailtest"
 )
 

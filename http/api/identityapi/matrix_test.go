@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	it "backoffice/http/api/identityapi/identitytest"
+	it "backoffice/internal/identitytest"
 )
 
 func nextMonday() string {

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	it "backoffice/http/api/identityapi/identitytest"
+	it "backoffice/internal/identitytest"
 )
 
 // TestPoisonTextIs422: NUL, control characters, bidi overrides and

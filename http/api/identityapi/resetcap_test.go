@@ -6,7 +6,7 @@ import (
 	"sync"
 	"testing"
 
-	it "backoffice/http/api/identityapi/identitytest"
+	it "backoffice/internal/identitytest"
 )
 
 // Issue 10 §5: 50 concurrent reset requests for one address send at most

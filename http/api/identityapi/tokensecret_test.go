@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	it "backoffice/http/api/identityapi/identitytest"
+	it "backoffice/internal/identitytest"
 )
 
 // TestTokenSecretIsNeverReplayedOrKept: an integration token's secret is

@@ -190,12 +190,6 @@ func (h *handlers) erasePersonalData(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-var amsterdam = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Amsterdam")
-	if err != nil {
-		return time.UTC
-	}
-	return loc
-}()
+var amsterdam = domain.Amsterdam
 
 func today(now time.Time) time.Time { return validate.Day(now.In(amsterdam)) }

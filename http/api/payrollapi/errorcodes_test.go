@@ -35,7 +35,7 @@ func TestEveryPayrollErrorCode(t *testing.T) {
 	}
 	cases := []struct {
 		op, path, who string
-		body          any
+		Body          any
 		code          string
 	}{
 		{feed, "/payroll/approved?after=zzz", "payroll", nil, "cursor_invalid"},
@@ -57,7 +57,7 @@ func TestEveryPayrollErrorCode(t *testing.T) {
 	walked := map[string][]string{}
 	for _, c := range cases {
 		for _, lang := range []string{"en", "nl"} {
-			status, body := e.doLang(t, strings.Fields(c.op)[0], c.path, c.who, c.body, lang)
+			status, body := e.doLang(t, strings.Fields(c.op)[0], c.path, c.who, c.Body, lang)
 			var b struct {
 				Error apidoc.Answer `json:"error"`
 			}

@@ -15,24 +15,22 @@ package payrollapi
 import (
 	"errors"
 	"net/http"
-	"time"
 
 	"github.com/gorilla/mux"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	cmd "backoffice/commands/timesheet"
 	"backoffice/domain"
-	"backoffice/eventstore"
 	"backoffice/http/api"
 	rm "backoffice/readmodel/payroll"
 )
 
-// Deps are the feature's collaborators; Store and Pool are required.
+// Deps are the feature's collaborators, built once by the composition root
+// (internal/app); all are required. Commands is the timesheet handler the
+// timesheet API and the portal use too.
 type Deps struct {
-	Store eventstore.Store
-	Pool  *pgxpool.Pool
-	// Clock is the commands' clock (time.Now when nil).
-	Clock func() time.Time
+	Commands *cmd.Handler
+	Queries  *rm.Queries
+	Ledger   *rm.Ledger
 }
 
 // Feature is the payroll API. It implements api.Feature.
@@ -46,25 +44,10 @@ var _ api.Feature = (*Feature)(nil)
 
 // New builds the feature, refusing missing dependencies.
 func New(d Deps) (*Feature, error) {
-	if d.Store == nil || d.Pool == nil {
-		return nil, errors.New("payrollapi: Store and Pool are required")
+	if d.Commands == nil || d.Queries == nil || d.Ledger == nil {
+		return nil, errors.New("payrollapi: Commands, Queries and Ledger are required")
 	}
-	if d.Clock == nil {
-		d.Clock = time.Now
-	}
-	c, err := cmd.New(d.Store, d.Clock)
-	if err != nil {
-		return nil, err
-	}
-	q, err := rm.NewQueries(d.Pool)
-	if err != nil {
-		return nil, err
-	}
-	l, err := rm.NewLedger(d.Store)
-	if err != nil {
-		return nil, err
-	}
-	return &Feature{commands: c, queries: q, ledger: l}, nil
+	return &Feature{commands: d.Commands, queries: d.Queries, ledger: d.Ledger}, nil
 }
 
 // Routes registers the feature's routes on the /api/v1 subrouter.

@@ -112,12 +112,12 @@ func TestFeedOrderAndPaging(t *testing.T) {
 	// Bad parameters.
 	for _, q := range []string{"limit=0", "limit=1001", "limit=x", "after=abc", "include_imported=maybe", "after=" + url.QueryEscape(eventstore.Position{Commit: 1 << 63}.String())} {
 		r := e.do("GET", "/payroll/approved?"+q, "payroll", nil)
-		if r.status != 400 {
-			t.Fatalf("?%s: status %d: %s", q, r.status, r.body)
+		if r.Status != 400 {
+			t.Fatalf("?%s: status %d: %s", q, r.Status, r.Body)
 		}
 	}
-	if r := e.do("GET", "/payroll/approved?limit=1000", "payroll", nil); r.status != 200 {
-		t.Fatalf("limit=1000: %d %s", r.status, r.body)
+	if r := e.do("GET", "/payroll/approved?limit=1000", "payroll", nil); r.Status != 200 {
+		t.Fatalf("limit=1000: %d %s", r.Status, r.Body)
 	}
 }
 
@@ -141,7 +141,7 @@ func TestImportReports(t *testing.T) {
 	var single struct {
 		Position string `json:"position"`
 	}
-	e.must(200, "POST", s3.path()+"/imported", "payroll", map[string]any{"import_batch": "2026-06-a"}).decode(t, &single)
+	e.must(200, "POST", s3.path()+"/imported", "payroll", map[string]any{"import_batch": "2026-06-a"}).Decode(t, &single)
 	if got := weeksOf(e.feed("payroll", single.Position, "")); !equal(got, []string{"p2/2026-W04", "p1/2026-W05"}) {
 		t.Fatalf("default feed after the single import = %v", got)
 	}
@@ -157,7 +157,7 @@ func TestImportReports(t *testing.T) {
 	bulk := func(who, batch string, items ...map[string]string) importResponse {
 		t.Helper()
 		var r importResponse
-		e.must(200, "POST", "/payroll/imported", who, map[string]any{"batch": batch, "items": items}).decode(t, &r)
+		e.must(200, "POST", "/payroll/imported", who, map[string]any{"batch": batch, "items": items}).Decode(t, &r)
 		return r
 	}
 	item := func(s sheet, hash string) map[string]string {
@@ -217,8 +217,8 @@ func TestImportReports(t *testing.T) {
 		"two batches": map[string]any{"batch": "x", "import_batch": "y", "items": []any{item(s5, "h")}},
 		"unknown":     map[string]any{"batch": "x", "items": []any{item(s5, "h")}, "extra": 1},
 	} {
-		if r := e.do("POST", "/payroll/imported", "payroll", body); r.status != 400 {
-			t.Fatalf("%s: status %d: %s", name, r.status, r.body)
+		if r := e.do("POST", "/payroll/imported", "payroll", body); r.Status != 400 {
+			t.Fatalf("%s: status %d: %s", name, r.Status, r.Body)
 		}
 	}
 }
@@ -239,13 +239,13 @@ func TestOtherRolesNotFound(t *testing.T) {
 			e.do("GET", "/payroll/approved?include_imported=true&limit=5", who, nil),
 			e.do("POST", "/payroll/imported", who, body),
 		} {
-			if r.status != 404 || r.errorCode(t) != "no_such_endpoint" {
-				t.Fatalf("%s: status %d: %s", who, r.status, r.body)
+			if code, _ := r.ErrorCode(t); r.Status != 404 || code != "no_such_endpoint" {
+				t.Fatalf("%s: status %d: %s", who, r.Status, r.Body)
 			}
 		}
 	}
-	if r := e.do("GET", "/payroll/approved", "", nil); r.status != 401 {
-		t.Fatalf("anonymous: status %d", r.status)
+	if r := e.do("GET", "/payroll/approved", "", nil); r.Status != 401 {
+		t.Fatalf("anonymous: status %d", r.Status)
 	}
 	if got := e.feed("payroll", e.last, ""); len(got.Items) != 1 || got.Items[0].Imported {
 		t.Fatalf("feed after refused reports = %+v", got)

@@ -44,12 +44,12 @@ func TestImportOfTamperedApprovalIsRefused(t *testing.T) {
 		t.Fatalf("ledger check: %v, want ErrIntegrity", err)
 	}
 	r := e.do("POST", s.path()+"/imported", "payroll", map[string]any{"import_batch": "2026-06-a"})
-	if code := r.errorCode(t); r.status != 500 || code != "ledger_integrity" {
-		t.Fatalf("single import of the tampered timesheet: %d %s", r.status, r.body)
+	if code, _ := r.ErrorCode(t); r.Status != 500 || code != "ledger_integrity" {
+		t.Fatalf("single import of the tampered timesheet: %d %s", r.Status, r.Body)
 	}
 	var bulk importResponse
 	e.must(200, "POST", "/payroll/imported", "payroll", map[string]any{"batch": "2026-06-b",
-		"items": []map[string]string{{"placement": s.placement, "week": s.week.String(), "hash": hash}}}).decode(t, &bulk)
+		"items": []map[string]string{{"placement": s.placement, "week": s.week.String(), "hash": hash}}}).Decode(t, &bulk)
 	if bulk.Imported != 0 || bulk.Failed != 1 || bulk.Results[0].Status != 500 || bulk.Results[0].Error == nil ||
 		bulk.Results[0].Error.Code != "ledger_integrity" {
 		t.Fatalf("bulk import of the tampered timesheet: %+v", bulk)

@@ -1,12 +1,9 @@
 package payrollapi_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"io"
 	"log/slog"
-	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -125,11 +122,20 @@ func newEnv(t testing.TB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	payroll, err := payrollapi.New(payrollapi.Deps{Store: store, Pool: pool, Clock: clock})
+	tsDeps := apitest.TimesheetDeps(t, store, pool, clock)
+	queries, err := rm.NewQueries(pool)
 	if err != nil {
 		t.Fatal(err)
 	}
-	timesheets, err := timesheetapi.New(timesheetapi.Deps{Store: store, Pool: pool, Clock: clock})
+	ledger, err := rm.NewLedger(store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	payroll, err := payrollapi.New(payrollapi.Deps{Commands: tsDeps.Commands, Queries: queries, Ledger: ledger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	timesheets, err := timesheetapi.New(tsDeps)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,72 +231,27 @@ func (e *env) offer(placementID string, week int) {
 	e.last = res.Position.String()
 }
 
-type response struct {
-	status int
-	header http.Header
-	body   []byte
-}
-
-func (r response) decode(t testing.TB, v any) {
-	t.Helper()
-	if err := json.Unmarshal(r.body, v); err != nil {
-		t.Fatalf("decode %s: %v", r.body, err)
-	}
-}
-
-func (r response) errorCode(t testing.TB) string {
-	t.Helper()
-	var b struct {
-		Error struct {
-			Code string `json:"code"`
-		} `json:"error"`
-	}
-	r.decode(t, &b)
-	return b.Error.Code
-}
+type response = apitest.Response
 
 // do sends a request as the named token holder ("" for none).
 func (e *env) do(method, path, who string, body any) response {
 	e.t.Helper()
-	var rd io.Reader
-	if body != nil {
-		j, err := json.Marshal(body)
-		if err != nil {
-			e.t.Fatal(err)
-		}
-		rd = bytes.NewReader(j)
-	}
-	req, err := http.NewRequest(method, e.url+path, rd)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	if rd != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
+	var header []string
 	if who != "" {
 		tok, ok := e.tokens[who]
 		if !ok {
 			e.t.Fatalf("no token %q", who)
 		}
-		req.Header.Set("Authorization", "Bearer "+tok)
+		header = append(header, "Authorization", "Bearer "+tok)
 	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return response{status: res.StatusCode, header: res.Header, body: b}
+	return apitest.Request(e.t, method, e.url+path, body, header...)
 }
 
 func (e *env) must(want int, method, path, who string, body any) response {
 	e.t.Helper()
 	r := e.do(method, path, who, body)
-	if r.status != want {
-		e.t.Fatalf("%s %s as %s: status %d, want %d: %s", method, path, who, r.status, want, r.body)
+	if r.Status != want {
+		e.t.Fatalf("%s %s as %s: status %d, want %d: %s", method, path, who, r.Status, want, r.Body)
 	}
 	return r
 }
@@ -304,7 +265,7 @@ func (e *env) feed(who, pos, q string) rm.Page {
 	if q != "" {
 		path += "&" + q
 	}
-	e.must(200, "GET", path, who, nil).decode(e.t, &p)
+	e.must(200, "GET", path, who, nil).Decode(e.t, &p)
 	return p
 }
 

@@ -21,8 +21,8 @@ func TestPoisonBatchIs422(t *testing.T) {
 	} {
 		for _, key := range []string{"batch", "import_batch"} {
 			r := e.do("POST", "/payroll/imported", "payroll", map[string]any{key: batch, "items": []any{item}})
-			if code := r.errorCode(t); r.status != 422 || (code != "text_encoding" && code != "too_long") {
-				t.Errorf("%s in %s: status %d: %s", name, key, r.status, r.body)
+			if code, _ := r.ErrorCode(t); r.Status != 422 || (code != "text_encoding" && code != "too_long") {
+				t.Errorf("%s in %s: status %d: %s", name, key, r.Status, r.Body)
 			}
 		}
 	}

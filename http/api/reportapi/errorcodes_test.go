@@ -29,8 +29,8 @@ func TestEveryReportErrorCode(t *testing.T) {
 			var b struct {
 				Error apidoc.Answer `json:"error"`
 			}
-			r.decode(t, &b)
-			apidoc.Check(t, fmt.Sprintf("%s?%s (%s, %d)", op, c.query, lang, r.status), b.Error, c.code, inputs[op])
+			r.Decode(t, &b)
+			apidoc.Check(t, fmt.Sprintf("%s?%s (%s, %d)", op, c.query, lang, r.Status), b.Error, c.code, inputs[op])
 		}
 		walked[op] = append(walked[op], c.code)
 	}

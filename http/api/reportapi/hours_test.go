@@ -13,8 +13,8 @@ import (
 func TestHoursReportScope(t *testing.T) {
 	e := newEnv(t)
 	path := "/reports/hours?from=2026-W01&to=2026-W05&min_position=" + e.last
-	if r := e.get(path, ""); r.status != 401 {
-		t.Fatalf("no login: status %d: %s", r.status, r.body)
+	if r := e.get(path, ""); r.Status != 401 {
+		t.Fatalf("no login: status %d: %s", r.Status, r.Body)
 	}
 	for actor, want := range map[string][]string{
 		"backoffice": {"p1 2026-W02", "p2 2026-W02"},
@@ -29,11 +29,11 @@ func TestHoursReportScope(t *testing.T) {
 		"nobody":     nil,
 	} {
 		r := e.get(path, actor)
-		if r.status != 200 {
-			t.Fatalf("%s: status %d: %s", actor, r.status, r.body)
+		if r.Status != 200 {
+			t.Fatalf("%s: status %d: %s", actor, r.Status, r.Body)
 		}
 		var rep rm.HoursReport
-		r.decode(t, &rep)
+		r.Decode(t, &rep)
 		var got []string
 		for _, row := range rep.Rows {
 			got = append(got, row.PlacementID+" "+row.Week)
@@ -42,8 +42,8 @@ func TestHoursReportScope(t *testing.T) {
 			t.Errorf("%s: rows %v, want %v", actor, got, want)
 		}
 		// Another tenant's names never appear, in no form.
-		if actor == "client2" && (strings.Contains(string(r.body), "Korenaar") || strings.Contains(string(r.body), "Boer")) {
-			t.Errorf("client2 sees client1's names: %s", r.body)
+		if actor == "client2" && (strings.Contains(string(r.Body), "Korenaar") || strings.Contains(string(r.Body), "Boer")) {
+			t.Errorf("client2 sees client1's names: %s", r.Body)
 		}
 	}
 }
@@ -52,11 +52,11 @@ func TestHoursReportScope(t *testing.T) {
 func TestHoursReportJSON(t *testing.T) {
 	e := newEnv(t)
 	r := e.get("/reports/hours?from=2026-W01&to=2026-W05&min_position="+e.last, "backoffice")
-	if r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Type"), "application/json") {
-		t.Fatalf("status %d, %s: %s", r.status, r.header.Get("Content-Type"), r.body)
+	if r.Status != 200 || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		t.Fatalf("status %d, %s: %s", r.Status, r.Header.Get("Content-Type"), r.Body)
 	}
 	var rep rm.HoursReport
-	r.decode(t, &rep)
+	r.Decode(t, &rep)
 	if rep.From != "2026-W01" || rep.To != "2026-W05" || len(rep.Rows) != 2 {
 		t.Fatalf("report = %+v", rep)
 	}
@@ -82,39 +82,39 @@ func TestHoursReportCSV(t *testing.T) {
 	e := newEnv(t)
 	path := "/reports/hours?from=2026-W01&to=2026-W05&format=csv&min_position=" + e.last
 	r := e.get(path, "client1", "Accept-Language", "nl-NL,nl;q=0.9")
-	if r.status != 200 {
-		t.Fatalf("status %d: %s", r.status, r.body)
+	if r.Status != 200 {
+		t.Fatalf("status %d: %s", r.Status, r.Body)
 	}
-	if ct := r.header.Get("Content-Type"); ct != "text/csv; charset=utf-8" {
+	if ct := r.Header.Get("Content-Type"); ct != "text/csv; charset=utf-8" {
 		t.Errorf("Content-Type = %q", ct)
 	}
-	if cd := r.header.Get("Content-Disposition"); cd != `attachment; filename="urenrapport-2026-W01-2026-W05.csv"` {
+	if cd := r.Header.Get("Content-Disposition"); cd != `attachment; filename="urenrapport-2026-W01-2026-W05.csv"` {
 		t.Errorf("Content-Disposition = %q", cd)
 	}
 	want := "\ufeff" +
 		"Werknemer;Opdrachtgever;Week;Status;Normale uren;Overuren 125%;Totaal;Onkosten;Kilometers\r\n" +
 		"Jan de Boer;Bakkerij Korenaar;2026-W02;Geaccordeerd;8,5;0,33;8,83;12,50;0\r\n"
-	if string(r.body) != want {
-		t.Errorf("CSV\n got %q\nwant %q", r.body, want)
+	if string(r.Body) != want {
+		t.Errorf("CSV\n got %q\nwant %q", r.Body, want)
 	}
 
 	// English headers and status codes without Dutch in Accept-Language;
 	// the numbers stay Dutch (the spreadsheet is).
 	r = e.get(path, "backoffice")
-	lines := strings.Split(strings.TrimPrefix(string(r.body), "\ufeff"), "\r\n")
-	if r.status != 200 || len(lines) != 4 || lines[3] != "" ||
+	lines := strings.Split(strings.TrimPrefix(string(r.Body), "\ufeff"), "\r\n")
+	if r.Status != 200 || len(lines) != 4 || lines[3] != "" ||
 		lines[0] != "Worker;Client;Week;Status;Normale uren;Overuren 125%;Total;Expenses;Kilometres" ||
 		lines[2] != "Sanne Visser;Transport Smit;2026-W02;imported;8;0;8;0,00;0" {
-		t.Errorf("English CSV = %q", r.body)
+		t.Errorf("English CSV = %q", r.Body)
 	}
 
 	// Bad input and no login stay JSON errors.
-	if r := e.get("/reports/hours?from=2026-W05&to=2026-W01&format=csv", "client1"); r.status != 400 ||
-		!strings.HasPrefix(r.header.Get("Content-Type"), "application/json") {
-		t.Errorf("bad CSV request: %d %s", r.status, r.body)
+	if r := e.get("/reports/hours?from=2026-W05&to=2026-W01&format=csv", "client1"); r.Status != 400 ||
+		!strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		t.Errorf("bad CSV request: %d %s", r.Status, r.Body)
 	}
-	if r := e.get(path, ""); r.status != 401 {
-		t.Errorf("CSV without login: %d", r.status)
+	if r := e.get(path, ""); r.Status != 401 {
+		t.Errorf("CSV without login: %d", r.Status)
 	}
 }
 
@@ -142,24 +142,24 @@ func TestHoursReportBadInput(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := e.get("/reports/hours?"+tc.query, "client1")
-			if r.status != 400 {
-				t.Fatalf("status %d: %.300s", r.status, r.body)
+			if r.Status != 400 {
+				t.Fatalf("status %d: %.300s", r.Status, r.Body)
 			}
-			if code, field := r.errorCode(t); code != tc.code || field != tc.field {
-				t.Errorf("error %s (%s), want %s (%s): %.300s", code, field, tc.code, tc.field, r.body)
+			if code, field := r.ErrorCode(t); code != tc.code || field != tc.field {
+				t.Errorf("error %s (%s), want %s (%s): %.300s", code, field, tc.code, tc.field, r.Body)
 			}
-			if len(r.body) > 1000 {
-				t.Errorf("the error echoes the input: %d bytes", len(r.body))
+			if len(r.Body) > 1000 {
+				t.Errorf("the error echoes the input: %d bytes", len(r.Body))
 			}
 		})
 	}
 	// A whole ISO year of 53 weeks is allowed.
-	if r := e.get("/reports/hours?from=2026-W01&to=2026-W53", "client1"); r.status != 200 {
-		t.Errorf("53 weeks: %d %s", r.status, r.body)
+	if r := e.get("/reports/hours?from=2026-W01&to=2026-W53", "client1"); r.Status != 200 {
+		t.Errorf("53 weeks: %d %s", r.Status, r.Body)
 	}
 	// Dutch messages for a Dutch client.
 	r := e.get("/reports/hours?from=2026-W05&to=2026-W01", "client1", "Accept-Language", "nl")
-	if !strings.Contains(string(r.body), "De eindweek mag niet voor de beginweek liggen.") {
-		t.Errorf("Dutch error = %s", r.body)
+	if !strings.Contains(string(r.Body), "De eindweek mag niet voor de beginweek liggen.") {
+		t.Errorf("Dutch error = %s", r.Body)
 	}
 }

@@ -2,7 +2,6 @@ package reportapi_test
 
 import (
 	"context"
-	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -135,57 +134,13 @@ func newEnv(t testing.TB) *env {
 }
 
 // response is an HTTP answer.
-type response struct {
-	status int
-	header http.Header
-	body   []byte
-}
-
-func (r response) decode(t testing.TB, v any) {
-	t.Helper()
-	if err := json.Unmarshal(r.body, v); err != nil {
-		t.Fatalf("decode %s: %v", r.body, err)
-	}
-}
-
-// errorCode is the error envelope's code and field.
-func (r response) errorCode(t testing.TB) (string, string) {
-	t.Helper()
-	var b struct {
-		Error struct {
-			Code    string `json:"code"`
-			Message string `json:"message"`
-			Field   string `json:"field"`
-		} `json:"error"`
-	}
-	r.decode(t, &b)
-	if b.Error.Message == "" {
-		t.Errorf("error without a message: %s", r.body)
-	}
-	return b.Error.Code, b.Error.Field
-}
+type response = apitest.Response
 
 // get reads path (under /api/v1) as actor ("" for nobody logged in).
 func (e *env) get(path, actor string, header ...string) response {
 	e.t.Helper()
-	req, err := http.NewRequest(http.MethodGet, e.url+path, nil)
-	if err != nil {
-		e.t.Fatal(err)
-	}
 	if actor != "" {
-		req.Header.Set(apitest.ActorHeader, actor)
+		header = append(header, apitest.ActorHeader, actor)
 	}
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return response{status: res.StatusCode, header: res.Header, body: b}
+	return apitest.Request(e.t, http.MethodGet, e.url+path, nil, header...)
 }

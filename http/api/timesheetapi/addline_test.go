@@ -18,13 +18,13 @@ func TestAddLine(t *testing.T) {
 	lines := w05 + "/lines"
 
 	r := e.must(201, "POST", lines, "worker1", map[string]any{"hour_type": "125"})
-	pos := r.position(t)
+	pos := r.Position(t)
 	var body struct {
 		HourType string `json:"hour_type"`
 	}
-	r.decode(t, &body)
+	r.Decode(t, &body)
 	if body.HourType != "125" {
-		t.Fatalf("answer %s", r.body)
+		t.Fatalf("answer %s", r.Body)
 	}
 	d := e.detail("worker1", w05, pos)
 	if d.Status != "open" || len(d.Lines) != 1 || d.Lines[0].HourType != "125" || d.Lines[0].Minutes != [7]int{} || d.Lines[0].Name != "Overuren 125%" {
@@ -32,11 +32,11 @@ func TestAddLine(t *testing.T) {
 	}
 
 	// Fill it; adding it again is a conflict and keeps the hours.
-	pos = e.must(200, "PUT", lines+"/125", "worker1", map[string]any{"minutes": []int{0, 0, 120, 0, 0, 0, 0}}).position(t)
+	pos = e.must(200, "PUT", lines+"/125", "worker1", map[string]any{"minutes": []int{0, 0, 120, 0, 0, 0, 0}}).Position(t)
 	for _, tc := range []struct {
 		name, actor string
-		body        any
-		status      int
+		Body        any
+		Status      int
 		code        string
 	}{
 		{"exists", "worker1", map[string]any{"hour_type": "125"}, 409, "line_exists"},
@@ -49,9 +49,9 @@ func TestAddLine(t *testing.T) {
 		{"another tenant without a type", "client2", map[string]any{}, 404, "not_found"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := e.must(tc.status, "POST", lines, tc.actor, tc.body)
-			if code, _ := r.errorCode(t); code != tc.code {
-				t.Fatalf("code %q, want %q: %s", code, tc.code, r.body)
+			r := e.must(tc.Status, "POST", lines, tc.actor, tc.Body)
+			if code, _ := r.ErrorCode(t); code != tc.code {
+				t.Fatalf("code %q, want %q: %s", code, tc.code, r.Body)
 			}
 		})
 	}
@@ -63,11 +63,11 @@ func TestAddLine(t *testing.T) {
 	// A retry under the same Idempotency-Key gets the first answer.
 	first := e.must(201, "POST", lines, "worker1", map[string]any{"hour_type": "100"}, "Idempotency-Key", "add-100")
 	again := e.must(201, "POST", lines, "worker1", map[string]any{"hour_type": "100"}, "Idempotency-Key", "add-100")
-	if first.position(t) != again.position(t) {
-		t.Fatalf("retry answered %s, first %s", again.body, first.body)
+	if first.Position(t) != again.Position(t) {
+		t.Fatalf("retry answered %s, first %s", again.Body, first.Body)
 	}
 	var page rm.Page
-	e.must(200, "GET", "/timesheets?placement=p1&min_position="+first.position(t), "worker1", nil).decode(t, &page)
+	e.must(200, "GET", "/timesheets?placement=p1&min_position="+first.Position(t), "worker1", nil).Decode(t, &page)
 	if len(page.Items) != 1 || page.Items[0].TotalMinutes != 120 {
 		t.Fatalf("list after adding the normal line = %+v", page)
 	}
@@ -109,7 +109,7 @@ func TestIdempotencyKeyOfACrashedRequest(t *testing.T) {
 		}
 	}
 	crash("10 seconds")
-	if code, _ := e.must(409, "POST", lines, "worker1", body, "Idempotency-Key", "crash-1").errorCode(t); code != "idempotency_key_in_progress" {
+	if code, _ := e.must(409, "POST", lines, "worker1", body, "Idempotency-Key", "crash-1").ErrorCode(t); code != "idempotency_key_in_progress" {
 		t.Fatalf("retry of a fresh claim: code %q, want idempotency_key_in_progress", code)
 	}
 	crash("10 minutes")

@@ -14,19 +14,19 @@ func TestIdempotencyKeyComparesCanonicalJSON(t *testing.T) {
 	e.must(200, "PUT", w05+"/lines/100", "worker1", map[string]any{"minutes": []int{480, 0, 0, 0, 0, 0, 0}})
 	first := e.must(201, "POST", w05+"/remarks", "worker1", `{"text":"ws"}`, "Idempotency-Key", "k-ws")
 	again := e.must(201, "POST", w05+"/remarks", "worker1", "{ \"text\" :\n \"ws\" }", "Idempotency-Key", "k-ws")
-	if again.header.Get("Idempotent-Replayed") != "true" || string(again.body) != string(first.body) {
-		t.Fatalf("retry with other whitespace answered %s (%v), first %s", again.body, again.header, first.body)
+	if again.Header.Get("Idempotent-Replayed") != "true" || string(again.Body) != string(first.Body) {
+		t.Fatalf("retry with other whitespace answered %s (%v), first %s", again.Body, again.Header, first.Body)
 	}
 	r := e.must(422, "POST", w05+"/remarks", "worker1", `{"text":"ws2"}`, "Idempotency-Key", "k-ws")
-	if code, _ := r.errorCode(t); code != "idempotency_key_reused" {
-		t.Fatalf("other content under the key: %s", r.body)
+	if code, _ := r.ErrorCode(t); code != "idempotency_key_reused" {
+		t.Fatalf("other content under the key: %s", r.Body)
 	}
 	// Key order does not matter either.
 	e.must(200, "PUT", w05+"/lines/125", "worker1", `{"minutes":[60,0,0,0,0,0,0]}`, "Idempotency-Key", "k-line")
-	if r := e.must(200, "PUT", w05+"/lines/125", "worker1", `{ "minutes" : [60, 0,0,0,0,0,0] }`, "Idempotency-Key", "k-line"); r.header.Get("Idempotent-Replayed") != "true" {
-		t.Fatalf("not replayed: %v", r.header)
+	if r := e.must(200, "PUT", w05+"/lines/125", "worker1", `{ "minutes" : [60, 0,0,0,0,0,0] }`, "Idempotency-Key", "k-line"); r.Header.Get("Idempotent-Replayed") != "true" {
+		t.Fatalf("not replayed: %v", r.Header)
 	}
-	d := e.detail("worker1", w05, first.position(t))
+	d := e.detail("worker1", w05, first.Position(t))
 	if len(d.Remarks) != 1 {
 		t.Fatalf("%d remarks, want 1", len(d.Remarks))
 	}
@@ -47,7 +47,7 @@ func TestUntouchedWeekShowsItsTerms(t *testing.T) {
 	}
 	read := func(path, pos string) detail {
 		var d detail
-		e.must(200, "GET", path+"?min_position="+pos, "client1", nil).decode(t, &d)
+		e.must(200, "GET", path+"?min_position="+pos, "client1", nil).Decode(t, &d)
 		return d
 	}
 	untouched := read(w05, e.seeded)
@@ -55,7 +55,7 @@ func TestUntouchedWeekShowsItsTerms(t *testing.T) {
 		untouched.HourTypes[0].Code != "100" || untouched.HourTypes[1].Code != "125" {
 		t.Fatalf("untouched week: %+v", untouched)
 	}
-	pos := e.must(200, "PUT", w05+"/lines/100", "worker1", map[string]any{"minutes": []int{480, 0, 0, 0, 0, 0, 0}}).position(t)
+	pos := e.must(200, "PUT", w05+"/lines/100", "worker1", map[string]any{"minutes": []int{480, 0, 0, 0, 0, 0, 0}}).Position(t)
 	if touched := read(w05, pos); touched.EnteredBy != untouched.EnteredBy || touched.TimeRegistration != untouched.TimeRegistration ||
 		len(touched.HourTypes) != len(untouched.HourTypes) {
 		t.Fatalf("the terms changed with the first event: %+v, then %+v", untouched, touched)
@@ -72,12 +72,12 @@ func TestWeekOutsidePlacementAgrees(t *testing.T) {
 	get := e.do("GET", before+"?min_position="+e.seeded, "worker1", nil)
 	put := e.do("PUT", before+"/lines/100", "worker1", map[string]any{"minutes": []int{60, 0, 0, 0, 0, 0, 0}})
 	for _, r := range []response{get, put} {
-		if code, field := r.errorCode(t); r.status != 422 || code != "week_outside_placement" || field != "week" {
-			t.Fatalf("status %d: %s, want 422 week_outside_placement", r.status, r.body)
+		if code, field := r.ErrorCode(t); r.Status != 422 || code != "week_outside_placement" || field != "week" {
+			t.Fatalf("status %d: %s, want 422 week_outside_placement", r.Status, r.Body)
 		}
 	}
-	if r := e.do("GET", before+"?min_position="+e.seeded, "worker2", nil); r.status != 404 {
-		t.Fatalf("another tenant: status %d: %s, want 404", r.status, r.body)
+	if r := e.do("GET", before+"?min_position="+e.seeded, "worker2", nil); r.Status != 404 {
+		t.Fatalf("another tenant: status %d: %s, want 404", r.Status, r.Body)
 	}
 }
 
@@ -98,9 +98,9 @@ func TestRacingApprovalsWithoutStep(t *testing.T) {
 			defer wg.Done()
 			<-start
 			r := e.do("POST", w05+"/approve", "client1", nil)
-			statuses[i] = r.status
-			if r.status != 200 {
-				codes[i], _ = r.errorCode(t)
+			statuses[i] = r.Status
+			if r.Status != 200 {
+				codes[i], _ = r.ErrorCode(t)
 			}
 		}()
 	}
@@ -120,9 +120,9 @@ func TestRacingApprovalsWithoutStep(t *testing.T) {
 		t.Fatalf("%d approvals succeeded, want 1: %v %v", ok, statuses, codes)
 	}
 	// Sequentially, too: the client's second approval is a conflict.
-	if r := e.do("POST", w05+"/approve", "client1", nil); r.status != 409 {
-		t.Fatalf("repeated approval: %d %s, want 409", r.status, r.body)
-	} else if code, _ := r.errorCode(t); code != "step_already_approved" {
-		t.Fatalf("repeated approval: %s, want step_already_approved", r.body)
+	if r := e.do("POST", w05+"/approve", "client1", nil); r.Status != 409 {
+		t.Fatalf("repeated approval: %d %s, want 409", r.Status, r.Body)
+	} else if code, _ := r.ErrorCode(t); code != "step_already_approved" {
+		t.Fatalf("repeated approval: %s, want step_already_approved", r.Body)
 	}
 }

@@ -16,11 +16,11 @@ func BenchmarkAsOfDetail(b *testing.B) {
 	var mid string
 	for i := range 20 {
 		r := e.do("PUT", w05+"/lines/100", "worker1", map[string]any{"minutes": []int{480, 480, 480, 480, 400 + i, 0, 0}})
-		if r.status != http.StatusOK {
-			b.Fatalf("set line: %d %s", r.status, r.body)
+		if r.Status != http.StatusOK {
+			b.Fatalf("set line: %d %s", r.Status, r.Body)
 		}
 		if i == 10 {
-			mid = r.position(b)
+			mid = r.Position(b)
 		}
 	}
 	for _, c := range []struct{ name, query string }{
@@ -29,8 +29,8 @@ func BenchmarkAsOfDetail(b *testing.B) {
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			parallel(b, 1, b.N, func(_, _, _ int) {
-				if r := e.do("GET", w05+c.query, "client1", nil); r.status != http.StatusOK {
-					b.Errorf("detail: %d %s", r.status, r.body)
+				if r := e.do("GET", w05+c.query, "client1", nil); r.Status != http.StatusOK {
+					b.Errorf("detail: %d %s", r.Status, r.Body)
 				}
 			})
 		})

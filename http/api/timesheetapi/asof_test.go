@@ -59,27 +59,27 @@ func TestAsOfReplaysWhatTheReadModelShowed(t *testing.T) {
 				case 4:
 					r = e.do("POST", w05+"/remarks", "worker1", map[string]any{"text": fmt.Sprint("Opmerking ", step)})
 				}
-				if r.status >= 300 {
+				if r.Status >= 300 {
 					continue // refused in this state: nothing happened
 				}
-				pos := r.position(t)
+				pos := r.Position(t)
 				d := e.must(200, "GET", w05+"?min_position="+pos, "client1", nil)
-				seen = append(seen, observed{pos: pos, detail: d.body})
+				seen = append(seen, observed{pos: pos, detail: d.Body})
 			}
 			if len(seen) < 3 {
 				t.Fatalf("only %d commands succeeded", len(seen))
 			}
 			for i, o := range seen {
 				got := e.must(200, "GET", w05+"?as_of="+o.pos, "client1", nil)
-				if want, have := withoutNow(t, o.detail), withoutNow(t, got.body); !reflect.DeepEqual(want, have) {
-					t.Fatalf("as_of %s (command %d):\nreplay     %s\nread model %s", o.pos, i, got.body, o.detail)
+				if want, have := withoutNow(t, o.detail), withoutNow(t, got.Body); !reflect.DeepEqual(want, have) {
+					t.Fatalf("as_of %s (command %d):\nreplay     %s\nread model %s", o.pos, i, got.Body, o.detail)
 				}
 				var h struct {
 					Events []rm.HistoryEvent `json:"events"`
 				}
-				e.must(200, "GET", w05+"/history?as_of="+o.pos, "client1", nil).decode(t, &h)
+				e.must(200, "GET", w05+"/history?as_of="+o.pos, "client1", nil).Decode(t, &h)
 				var d rm.Detail
-				got.decode(t, &d)
+				got.Decode(t, &d)
 				if len(h.Events) == 0 || d.Revision == nil || h.Events[len(h.Events)-1].Revision != uint64(*d.Revision) ||
 					h.Events[len(h.Events)-1].Position != o.pos {
 					t.Fatalf("history as_of %s ends at %+v, want revision %v at %s", o.pos, h.Events[len(h.Events)-1], d.Revision, o.pos)
@@ -88,8 +88,8 @@ func TestAsOfReplaysWhatTheReadModelShowed(t *testing.T) {
 					// As of a time: the same as of the last event's recording time.
 					at := h.Events[len(h.Events)-1].RecordedAt.Format(time.RFC3339Nano)
 					byTime := e.must(200, "GET", w05+"?as_of="+url.QueryEscape(at), "client1", nil)
-					if !reflect.DeepEqual(withoutNow(t, byTime.body), withoutNow(t, o.detail)) {
-						t.Fatalf("as_of %s:\n%s\nwant\n%s", at, byTime.body, o.detail)
+					if !reflect.DeepEqual(withoutNow(t, byTime.Body), withoutNow(t, o.detail)) {
+						t.Fatalf("as_of %s:\n%s\nwant\n%s", at, byTime.Body, o.detail)
 					}
 				}
 			}
@@ -102,17 +102,17 @@ func TestAsOfRefusesWhatItCannotRead(t *testing.T) {
 	for _, v := range []string{"gisteren", "12", "1-x", "2026-13-01T00:00:00Z", "2026-02-03 09:00"} {
 		for _, path := range []string{w05, w05 + "/history"} {
 			r := e.do("GET", path+"?as_of="+url.QueryEscape(v), "client1", nil)
-			if code, field := r.errorCode(t); r.status != 400 || code != "as_of_invalid" || field != "as_of" {
-				t.Fatalf("%s?as_of=%s: %d %s", path, v, r.status, r.body)
+			if code, field := r.ErrorCode(t); r.Status != 400 || code != "as_of_invalid" || field != "as_of" {
+				t.Fatalf("%s?as_of=%s: %d %s", path, v, r.Status, r.Body)
 			}
 		}
 	}
 	// Before the placement existed there is nothing to see.
-	if r := e.do("GET", w05+"?as_of=2000-01-01T00:00:00Z", "client1", nil); r.status != 404 {
-		t.Fatalf("as_of before the placement: %d %s, want 404", r.status, r.body)
+	if r := e.do("GET", w05+"?as_of=2000-01-01T00:00:00Z", "client1", nil); r.Status != 404 {
+		t.Fatalf("as_of before the placement: %d %s, want 404", r.Status, r.Body)
 	}
 	// Another tenant sees nothing as of any moment either.
-	if r := e.do("GET", w05+"?as_of="+e.seeded, "client2", nil); r.status != 404 {
-		t.Fatalf("other tenant as_of: %d %s, want 404", r.status, r.body)
+	if r := e.do("GET", w05+"?as_of="+e.seeded, "client2", nil); r.Status != 404 {
+		t.Fatalf("other tenant as_of: %d %s, want 404", r.Status, r.Body)
 	}
 }

@@ -13,12 +13,13 @@ func TestOtherTenants(t *testing.T) {
 	e := newEnv(t)
 	hash := e.offered()
 	pos := e.must(201, "POST", "/timesheets/p1/2026-W06/expenses", "worker1",
-		map[string]any{"type": "parking", "date": "2026-02-02", "amount_cents": 450}).position(t)
+		map[string]any{"type": "parking", "date": "2026-02-02", "amount_cents": 450}).Position(
+		t)
 
 	entry := map[string]any{"date": "2026-01-26", "start": "08:00", "end": "16:30", "break_minutes": 30}
 	endpoints := []struct {
 		method, path string
-		body         any
+		Body         any
 	}{
 		{"GET", w05, nil},
 		{"GET", w05 + "/history", nil},
@@ -35,6 +36,7 @@ func TestOtherTenants(t *testing.T) {
 		{"DELETE", "/timesheets/p1/2026-W06/expenses/1", nil},
 		{"POST", w05 + "/remarks", map[string]any{"text": "hallo"}},
 		{"POST", w05 + "/offer", nil},
+		{"POST", w05 + "/offer/withdraw", nil},
 		{"POST", w05 + "/approve", map[string]any{"hash": hash, "step": 0}},
 		{"POST", w05 + "/approve", nil},
 		{"POST", w05 + "/reject", map[string]any{"reason": "nee"}},
@@ -42,12 +44,12 @@ func TestOtherTenants(t *testing.T) {
 	}
 	for _, actor := range []string{"worker2", "client2", "inter2"} {
 		for _, ep := range endpoints {
-			r := e.do(ep.method, ep.path+sep(ep.path)+"min_position="+pos, actor, ep.body)
-			if r.status != 404 {
-				t.Errorf("%s %s as %s: status %d, want 404: %s", ep.method, ep.path, actor, r.status, r.body)
+			r := e.do(ep.method, ep.path+sep(ep.path)+"min_position="+pos, actor, ep.Body)
+			if r.Status != 404 {
+				t.Errorf("%s %s as %s: status %d, want 404: %s", ep.method, ep.path, actor, r.Status, r.Body)
 			}
-			if strings.Contains(string(r.body), "w1") || strings.Contains(string(r.body), "c1") {
-				t.Errorf("%s %s as %s leaks data: %s", ep.method, ep.path, actor, r.body)
+			if strings.Contains(string(r.Body), "w1") || strings.Contains(string(r.Body), "c1") {
+				t.Errorf("%s %s as %s leaks data: %s", ep.method, ep.path, actor, r.Body)
 			}
 		}
 		// Bulk approval: the item is not found, nothing else is said.
@@ -56,17 +58,17 @@ func TestOtherTenants(t *testing.T) {
 				Status int `json:"status"`
 			} `json:"results"`
 		}
-		e.must(200, "POST", "/timesheets/approve", actor, map[string]any{"items": []map[string]any{{"placement": "p1", "week": "2026-W05"}}}).decode(t, &bulk)
+		e.must(200, "POST", "/timesheets/approve", actor, map[string]any{"items": []map[string]any{{"placement": "p1", "week": "2026-W05"}}}).Decode(t, &bulk)
 		if len(bulk.Results) != 1 || bulk.Results[0].Status != 404 {
 			t.Errorf("bulk approve as %s: %+v, want one 404", actor, bulk)
 		}
 		// Lists and overview hold none of tenant 1's rows.
 		var page rm.Page
-		e.must(200, "GET", "/timesheets?min_position="+pos, actor, nil).decode(t, &page)
+		e.must(200, "GET", "/timesheets?min_position="+pos, actor, nil).Decode(t, &page)
 		if len(page.Items) != 0 {
 			t.Errorf("list as %s: %+v, want empty", actor, page)
 		}
-		e.must(200, "GET", "/timesheets?placement=p1&min_position="+pos, actor, nil).decode(t, &page)
+		e.must(200, "GET", "/timesheets?placement=p1&min_position="+pos, actor, nil).Decode(t, &page)
 		if len(page.Items) != 0 {
 			t.Errorf("list of p1 as %s: %+v, want empty", actor, page)
 		}
@@ -76,7 +78,7 @@ func TestOtherTenants(t *testing.T) {
 	}
 	// The own tenant sees both timesheets; unauthenticated requests get 401.
 	var page rm.Page
-	e.must(200, "GET", "/timesheets?min_position="+pos, "inter1", nil).decode(t, &page)
+	e.must(200, "GET", "/timesheets?min_position="+pos, "inter1", nil).Decode(t, &page)
 	if len(page.Items) != 2 || page.Items[0].Week != "2026-W06" {
 		t.Fatalf("list as inter1: %+v", page)
 	}

@@ -100,8 +100,8 @@ func BenchmarkCommands(b *testing.B) {
 			parallel(b, clients, b.N, func(c, seq, i int) {
 				path := fmt.Sprintf("/timesheets/sl-%d/2026-W05/lines/100", (i/(10*clients))*clients+c)
 				r := e.do("PUT", path, "worker1", map[string]any{"minutes": []int{480, 480, 480, 480, 400 + seq%10, 0, 0}})
-				if r.status != http.StatusOK {
-					b.Errorf("set line: %d %s", r.status, r.body)
+				if r.Status != http.StatusOK {
+					b.Errorf("set line: %d %s", r.Status, r.Body)
 				}
 			})
 		})
@@ -126,8 +126,8 @@ func BenchmarkCommands(b *testing.B) {
 			}
 			parallel(b, clients, b.N, func(_, _, i int) {
 				r := e.do("POST", fmt.Sprintf("/timesheets/ap-%d/2026-W05/approve", i), "client1", nil)
-				if r.status != http.StatusOK {
-					b.Errorf("approve: %d %s", r.status, r.body)
+				if r.Status != http.StatusOK {
+					b.Errorf("approve: %d %s", r.Status, r.Body)
 				}
 			})
 		})
@@ -257,8 +257,8 @@ func BenchmarkQueriesAtScale(b *testing.B) {
 	for _, sc := range scopes {
 		b.Run("overview/"+sc.name, func(b *testing.B) {
 			parallel(b, 1, b.N, func(_, _, _ int) {
-				if r := e.do("GET", "/overview", sc.actor, nil); r.status != 200 {
-					b.Errorf("%d %s", r.status, r.body)
+				if r := e.do("GET", "/overview", sc.actor, nil); r.Status != 200 {
+					b.Errorf("%d %s", r.Status, r.Body)
 				}
 			})
 		})
@@ -302,8 +302,8 @@ func BenchmarkQueriesAtScale(b *testing.B) {
 		rng := rand.New(rand.NewPCG(1, 2))
 		parallel(b, 1, b.N, func(_, _, _ int) {
 			p, _, _, _ := scaleIDs(rng.IntN(scalePlacements))
-			if r := e.do("GET", "/placements/"+p+"/weeks?year=2025", "backoffice", nil); r.status != 200 {
-				b.Errorf("%d %s", r.status, r.body)
+			if r := e.do("GET", "/placements/"+p+"/weeks?year=2025", "backoffice", nil); r.Status != 200 {
+				b.Errorf("%d %s", r.Status, r.Body)
 			}
 		})
 	})
@@ -322,8 +322,8 @@ func BenchmarkQueriesAtScale(b *testing.B) {
 	})
 	b.Run("list/client-not-approved", func(b *testing.B) {
 		parallel(b, 1, b.N, func(_, _, _ int) {
-			if r := e.do("GET", "/timesheets?status=not_approved&limit=50", "sclient", nil); r.status != 200 {
-				b.Errorf("%d %s", r.status, r.body)
+			if r := e.do("GET", "/timesheets?status=not_approved&limit=50", "sclient", nil); r.Status != 200 {
+				b.Errorf("%d %s", r.Status, r.Body)
 			}
 		})
 	})

@@ -155,6 +155,16 @@ func (f *Feature) handleOffer(s *api.Server) http.Handler {
 	})
 }
 
+func (f *Feature) handleWithdrawOffer(s *api.Server) http.Handler {
+	return command(s, http.StatusOK, func(r *http.Request, w http.ResponseWriter, ctx context.Context, meta commands.Meta, t cmd.Target) (commands.Result, any, error) {
+		if _, err := decodeOptional[struct{}](w, r); err != nil {
+			return commands.Result{}, nil, err
+		}
+		res, err := f.commands.WithdrawOffer(ctx, meta, cmd.WithdrawOffer{Target: t})
+		return res, nil, err
+	})
+}
+
 func (f *Feature) handleApprove(s *api.Server) http.Handler {
 	return command(s, http.StatusOK, func(r *http.Request, w http.ResponseWriter, ctx context.Context, meta commands.Meta, t cmd.Target) (commands.Result, any, error) {
 		b, err := decodeOptional[approveBody](w, r)

@@ -13,7 +13,7 @@ import (
 func (e *env) offered() string {
 	e.t.Helper()
 	e.must(200, "PUT", w05+"/lines/100", "worker1", map[string]any{"minutes": []int{480, 480, 480, 480, 480, 0, 0}})
-	pos := e.must(200, "POST", w05+"/offer", "worker1", nil).position(e.t)
+	pos := e.must(200, "POST", w05+"/offer", "worker1", nil).Position(e.t)
 	return e.detail("client1", w05, pos).Hash
 }
 
@@ -31,7 +31,7 @@ func TestConcurrentApprovals(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			<-start
-			statuses[i] = e.do("POST", w05+"/approve", "client1", map[string]any{"hash": hash, "step": 0}).status
+			statuses[i] = e.do("POST", w05+"/approve", "client1", map[string]any{"hash": hash, "step": 0}).Status
 		}()
 	}
 	close(start)
@@ -66,8 +66,8 @@ func TestIdempotencyKey(t *testing.T) {
 	body := map[string]any{"hash": hash, "step": 0}
 	first := e.must(200, "POST", w05+"/approve", "client1", body, "Idempotency-Key", "k-1")
 	again := e.must(200, "POST", w05+"/approve", "client1", body, "Idempotency-Key", "k-1")
-	if string(first.body) != string(again.body) || again.header.Get("Idempotent-Replayed") != "true" {
-		t.Fatalf("retry answered %s (%v), first %s", again.body, again.header, first.body)
+	if string(first.Body) != string(again.Body) || again.Header.Get("Idempotent-Replayed") != "true" {
+		t.Fatalf("retry answered %s (%v), first %s", again.Body, again.Header, first.Body)
 	}
 	evs, err := e.store.ReadStream(context.Background(), ts.StreamName("p1", ts.ISOWeek{Year: 2026, Week: 5}), eventstore.ReadStreamOptions{})
 	if err != nil {

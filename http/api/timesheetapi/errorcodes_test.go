@@ -39,6 +39,7 @@ var inputs = func() map[string][]string {
 		"DELETE /timesheets/{placement}/{week}/expenses/{id}":    with("id"),
 		"POST /timesheets/{placement}/{week}/remarks":            with("text"),
 		"POST /timesheets/{placement}/{week}/offer":              with(),
+		"POST /timesheets/{placement}/{week}/offer/withdraw":     with(),
 		"POST /timesheets/{placement}/{week}/approve":            with("step", "hash"),
 		"POST /timesheets/{placement}/{week}/reject":             with("reason"),
 		"POST /timesheets/{placement}/{week}/imported":           with("import_batch"),
@@ -86,6 +87,10 @@ func TestEveryErrorCode(t *testing.T) {
 	e.must(200, "POST", "/timesheets/p1/2026-W04/approve", "client1", nil)
 	e.must(200, "POST", "/timesheets/p1/2026-W04/approve", "inter1", nil)
 	e.must(200, "POST", "/timesheets/p1/2026-W04/imported", "payroll", map[string]any{"import_batch": "b-1"})
+	// p3 W04: offered, and its first step approved (by the back office).
+	e.must(201, "POST", "/timesheets/p3/2026-W04/entries", "worker1", map[string]any{"date": "2026-01-20", "start": "08:00", "end": "16:00"})
+	e.must(200, "POST", "/timesheets/p3/2026-W04/offer", "worker1", nil)
+	e.must(200, "POST", "/timesheets/p3/2026-W04/approve", "backoffice", nil)
 	// p3 W05: a shift on Monday.
 	e.must(201, "POST", "/timesheets/p3/2026-W05/entries", "worker1", map[string]any{"date": "2026-01-26", "start": "08:00", "end": "16:00"})
 	// p3 W06: a shift early on Monday (today), for a Sunday night shift of W05 to overlap.
@@ -108,7 +113,7 @@ func TestEveryErrorCode(t *testing.T) {
 	}
 	cases := []struct {
 		op, path, actor string
-		body            any
+		Body            any
 		code            string
 	}{
 		{"GET /overview", "/overview?min_position=x", "worker1", nil, "invalid_min_position"},
@@ -246,6 +251,12 @@ func TestEveryErrorCode(t *testing.T) {
 		{"POST " + one + "/offer", "/timesheets/p1/2026-W07/offer", "worker1", nil, "week_not_started"},
 		{"POST " + one + "/offer", w02 + "/offer", "worker1", map[string]any{"nu": true}, "unknown_field"},
 
+		{"POST " + one + "/offer/withdraw", w02 + "/offer/withdraw", "worker1", nil, "not_offered"},
+		{"POST " + one + "/offer/withdraw", w04 + "/offer/withdraw", "worker1", nil, "already_approved"},
+		{"POST " + one + "/offer/withdraw", w03 + "/offer/withdraw", "client1", nil, "not_the_enterer"},
+		{"POST " + one + "/offer/withdraw", "/timesheets/p3/2026-W04/offer/withdraw", "worker1", nil, "offer_partly_approved"},
+		{"POST " + one + "/offer/withdraw", w03 + "/offer/withdraw", "worker1", map[string]any{"nu": true}, "unknown_field"},
+
 		{"POST " + one + "/approve", w02 + "/approve", "client1", nil, "not_offered"},
 		{"POST " + one + "/approve", w04 + "/approve", "client1", nil, "already_approved"},
 		{"POST " + one + "/approve", w03 + "/approve", "worker1", nil, "not_your_step"},
@@ -276,12 +287,12 @@ func TestEveryErrorCode(t *testing.T) {
 			t.Fatalf("%s: no input names listed", c.op)
 		}
 		for _, lang := range []string{"en", "nl"} {
-			r := e.do(strings.Fields(c.op)[0], c.path, c.actor, c.body, "Accept-Language", lang)
+			r := e.do(strings.Fields(c.op)[0], c.path, c.actor, c.Body, "Accept-Language", lang)
 			var b struct {
 				Error apidoc.Answer `json:"error"`
 			}
-			r.decode(t, &b)
-			apidoc.Check(t, fmt.Sprintf("%s %s (%s, %d)", c.op, c.path, lang, r.status), b.Error, c.code, allowed)
+			r.Decode(t, &b)
+			apidoc.Check(t, fmt.Sprintf("%s %s (%s, %d)", c.op, c.path, lang, r.Status), b.Error, c.code, allowed)
 		}
 		walked[c.op] = append(walked[c.op], c.code)
 	}

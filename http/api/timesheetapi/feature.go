@@ -17,21 +17,21 @@ import (
 	"time"
 
 	"github.com/gorilla/mux"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	cmd "backoffice/commands/timesheet"
 	"backoffice/domain"
-	"backoffice/eventstore"
 	"backoffice/http/api"
 	rm "backoffice/readmodel/timesheets"
 )
 
-// Deps are the feature's collaborators; Store and Pool are required.
+// Deps are the feature's collaborators, built once by the composition root
+// (internal/app) and shared with the portal; all but Clock are required.
 type Deps struct {
-	Store eventstore.Store
-	Pool  *pgxpool.Pool
-	// Clock decides deadlines, late flags and fillable weeks (time.Now
-	// when nil). Commands and queries share it.
+	Commands *cmd.Handler
+	Queries  *rm.Queries
+	History  *rm.History
+	// Clock picks the default year of the week overview (time.Now when
+	// nil); give it the clock of the commands and queries.
 	Clock func() time.Time
 	// Names, when set, puts the actors' names in the history, as far as
 	// the reader may see them (identity.Queries.ActorNames).
@@ -56,25 +56,13 @@ var _ api.Feature = (*Feature)(nil)
 
 // New builds the feature, refusing missing dependencies.
 func New(d Deps) (*Feature, error) {
-	if d.Store == nil || d.Pool == nil {
-		return nil, errors.New("timesheetapi: Store and Pool are required")
+	if d.Commands == nil || d.Queries == nil || d.History == nil {
+		return nil, errors.New("timesheetapi: Commands, Queries and History are required")
 	}
 	if d.Clock == nil {
 		d.Clock = time.Now
 	}
-	c, err := cmd.New(d.Store, d.Clock)
-	if err != nil {
-		return nil, err
-	}
-	q, err := rm.NewQueries(d.Pool, d.Clock)
-	if err != nil {
-		return nil, err
-	}
-	h, err := rm.NewHistory(d.Store)
-	if err != nil {
-		return nil, err
-	}
-	return &Feature{commands: c, queries: q, history: h, clock: d.Clock, names: d.Names}, nil
+	return &Feature{commands: d.Commands, queries: d.Queries, history: d.History, clock: d.Clock, names: d.Names}, nil
 }
 
 // Routes registers every route of the feature on the /api/v1 subrouter.
@@ -100,6 +88,7 @@ func (f *Feature) Routes(r *mux.Router, s *api.Server) {
 	r.Handle(one+"/expenses/{id}", f.handleRemoveExpense(s)).Methods(del)
 	r.Handle(one+"/remarks", f.handleAddRemark(s)).Methods(post)
 	r.Handle(one+"/offer", f.handleOffer(s)).Methods(post)
+	r.Handle(one+"/offer/withdraw", f.handleWithdrawOffer(s)).Methods(post)
 	r.Handle(one+"/approve", f.handleApprove(s)).Methods(post)
 	r.Handle(one+"/reject", f.handleReject(s)).Methods(post)
 	r.Handle(one+"/imported", f.handleMarkImported(s)).Methods(post)

@@ -13,11 +13,11 @@ func TestHistoryShowsWhatChanged(t *testing.T) {
 	e := newEnv(t)
 	e.must(200, "PUT", w05+"/lines/100", "worker1", map[string]any{"hours": []string{"8", "8", "", "", "", "", ""}})
 	e.must(200, "PUT", w05+"/lines/100", "worker1", map[string]any{"hours": []string{"8", "7:30", "4", "", "", "", ""}})
-	pos := e.must(200, "POST", w05+"/offer", "worker1", nil).position(t)
+	pos := e.must(200, "POST", w05+"/offer", "worker1", nil).Position(t)
 	var h struct {
 		Events []rm.HistoryEvent `json:"events"`
 	}
-	e.must(200, "GET", w05+"/history?min_position="+pos, "client1", nil).decode(t, &h)
+	e.must(200, "GET", w05+"/history?min_position="+pos, "client1", nil).Decode(t, &h)
 	var got [][]rm.Change
 	for _, ev := range h.Events {
 		if ev.Type != "timesheet.opened" {

@@ -13,8 +13,8 @@ func TestBadInput(t *testing.T) {
 	tests := []struct {
 		name         string
 		method, path string
-		body         any
-		status       int
+		Body         any
+		Status       int
 		code, field  string
 	}{
 		{"25 h in minutes", "PUT", line + "100", map[string]any{"minutes": []int{480, 1500, 0, 0, 0, 0, 0}}, 422, "day_over_24h", "minutes[1]"},
@@ -45,13 +45,13 @@ func TestBadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := e.do(tt.method, tt.path, "worker1", tt.body)
-			if r.status != tt.status {
-				t.Fatalf("status %d, want %d: %.300s", r.status, tt.status, r.body)
+			r := e.do(tt.method, tt.path, "worker1", tt.Body)
+			if r.Status != tt.Status {
+				t.Fatalf("status %d, want %d: %.300s", r.Status, tt.Status, r.Body)
 			}
-			code, field := r.errorCode(t)
+			code, field := r.ErrorCode(t)
 			if code != tt.code || field != tt.field {
-				t.Fatalf("error %s (%s), want %s (%s): %.300s", code, field, tt.code, tt.field, r.body)
+				t.Fatalf("error %s (%s), want %s (%s): %.300s", code, field, tt.code, tt.field, r.Body)
 			}
 		})
 	}

@@ -1,14 +1,10 @@
 package timesheetapi_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"io"
 	"log/slog"
-	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
 	"time"
 
@@ -97,7 +93,7 @@ func newEnv(t testing.TB) *env {
 	e.rt = rt
 
 	clock := func() time.Time { return now }
-	feature, err := timesheetapi.New(timesheetapi.Deps{Store: store, Pool: pool, Clock: clock})
+	feature, err := timesheetapi.New(apitest.TimesheetDeps(t, store, pool, clock))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,92 +120,22 @@ func (e *env) seed(stream string, events ...domain.Event) {
 }
 
 // response is an HTTP answer.
-type response struct {
-	status int
-	header http.Header
-	body   []byte
-}
-
-func (r response) decode(t testing.TB, v any) {
-	t.Helper()
-	if err := json.Unmarshal(r.body, v); err != nil {
-		t.Fatalf("decode %s: %v", r.body, err)
-	}
-}
-
-// position is the "position" of a command's answer.
-func (r response) position(t testing.TB) string {
-	t.Helper()
-	var b struct {
-		Position string `json:"position"`
-	}
-	r.decode(t, &b)
-	if b.Position == "" || r.header.Get("X-Position") != b.Position {
-		t.Fatalf("position %q, X-Position %q in %s", b.Position, r.header.Get("X-Position"), r.body)
-	}
-	return b.Position
-}
-
-// errorCode is the error envelope's code and field.
-func (r response) errorCode(t testing.TB) (string, string) {
-	t.Helper()
-	var b struct {
-		Error struct {
-			Code  string `json:"code"`
-			Field string `json:"field"`
-		} `json:"error"`
-	}
-	r.decode(t, &b)
-	return b.Error.Code, b.Error.Field
-}
+type response = apitest.Response
 
 func (e *env) do(method, path, actor string, body any, header ...string) response {
 	e.t.Helper()
-	var rd io.Reader
-	switch b := body.(type) {
-	case nil:
-	case string:
-		rd = strings.NewReader(b)
-	case []byte:
-		rd = bytes.NewReader(b)
-	default:
-		j, err := json.Marshal(b)
-		if err != nil {
-			e.t.Fatal(err)
-		}
-		rd = bytes.NewReader(j)
-	}
-	req, err := http.NewRequest(method, e.url+path, rd)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	if rd != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
 	if actor != "" {
-		req.Header.Set(apitest.ActorHeader, actor)
+		header = append(header, apitest.ActorHeader, actor)
 	}
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return response{status: res.StatusCode, header: res.Header, body: b}
+	return apitest.Request(e.t, method, e.url+path, body, header...)
 }
 
 // must runs a request and fails the test unless it answers want.
 func (e *env) must(want int, method, path, actor string, body any, header ...string) response {
 	e.t.Helper()
 	r := e.do(method, path, actor, body, header...)
-	if r.status != want {
-		e.t.Fatalf("%s %s as %s: status %d, want %d: %s", method, path, actor, r.status, want, r.body)
+	if r.Status != want {
+		e.t.Fatalf("%s %s as %s: status %d, want %d: %s", method, path, actor, r.Status, want, r.Body)
 	}
 	return r
 }
@@ -218,7 +144,7 @@ func (e *env) must(want int, method, path, actor string, body any, header ...str
 func (e *env) overview(actor, pos string) rm.Overview {
 	e.t.Helper()
 	var o rm.Overview
-	e.must(200, "GET", "/overview?min_position="+pos, actor, nil).decode(e.t, &o)
+	e.must(200, "GET", "/overview?min_position="+pos, actor, nil).Decode(e.t, &o)
 	return o
 }
 
@@ -226,7 +152,7 @@ func (e *env) overview(actor, pos string) rm.Overview {
 func (e *env) week(actor, p string, week int, pos string) rm.WeekColour {
 	e.t.Helper()
 	var c rm.Calendar
-	e.must(200, "GET", "/placements/"+p+"/weeks?year=2026&min_position="+pos, actor, nil).decode(e.t, &c)
+	e.must(200, "GET", "/placements/"+p+"/weeks?year=2026&min_position="+pos, actor, nil).Decode(e.t, &c)
 	if len(c.Weeks) != 53 { // 2026 has 53 ISO weeks
 		e.t.Fatalf("2026 has %d weeks, want 53", len(c.Weeks))
 	}
@@ -236,6 +162,6 @@ func (e *env) week(actor, p string, week int, pos string) rm.WeekColour {
 func (e *env) detail(actor, path, pos string) rm.Detail {
 	e.t.Helper()
 	var d rm.Detail
-	e.must(200, "GET", path+"?min_position="+pos, actor, nil).decode(e.t, &d)
+	e.must(200, "GET", path+"?min_position="+pos, actor, nil).Decode(e.t, &d)
 	return d
 }

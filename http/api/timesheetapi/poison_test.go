@@ -39,9 +39,9 @@ func TestPoisonTextIs422(t *testing.T) {
 		t.Helper()
 		before := events()
 		r := e.do(method, path, actor, body)
-		code, f := r.errorCode(t)
-		if r.status != 422 || (code != "text_encoding" && code != "too_long") || f != field {
-			t.Errorf("%s: %d %s (%s), want 422 on %s: %s", what, r.status, code, f, field, r.body)
+		code, f := r.ErrorCode(t)
+		if r.Status != 422 || (code != "text_encoding" && code != "too_long") || f != field {
+			t.Errorf("%s: %d %s (%s), want 422 on %s: %s", what, r.Status, code, f, field, r.Body)
 		}
 		if n := events(); n != before {
 			t.Errorf("%s: %d events appended", what, n-before)
@@ -69,12 +69,12 @@ func TestRemarksCapIs422(t *testing.T) {
 	e := newEnv(t)
 	const w04 = "/timesheets/p1/2026-W04"
 	for i := range ts.MaxRemarks {
-		if r := e.do("POST", w04+"/remarks", "worker1", map[string]any{"text": fmt.Sprint("opmerking ", i+1)}); r.status >= 300 {
-			t.Fatalf("remark %d: %d %s", i+1, r.status, r.body)
+		if r := e.do("POST", w04+"/remarks", "worker1", map[string]any{"text": fmt.Sprint("opmerking ", i+1)}); r.Status >= 300 {
+			t.Fatalf("remark %d: %d %s", i+1, r.Status, r.Body)
 		}
 	}
 	r := e.do("POST", w04+"/remarks", "worker1", map[string]any{"text": "nog een"})
-	if code, _ := r.errorCode(t); r.status != 422 || code != "too_many_remarks" {
-		t.Fatalf("remark 201: %d %s", r.status, r.body)
+	if code, _ := r.ErrorCode(t); r.Status != 422 || code != "too_many_remarks" {
+		t.Fatalf("remark 201: %d %s", r.Status, r.Body)
 	}
 }

@@ -42,13 +42,13 @@ func TestRetryOfACrashedUpdateKeepsTheNewerValue(t *testing.T) {
 	b := map[string]any{"minutes": []int{120, 0, 0, 0, 0, 0, 0}}
 	first := e.must(200, "PUT", line, "worker1", a, "Idempotency-Key", "K1")
 	e.crashed("acc-w1", "K1", "10 minutes")
-	pos := e.must(200, "PUT", line, "worker1", b, "Idempotency-Key", "K2").position(t)
+	pos := e.must(200, "PUT", line, "worker1", b, "Idempotency-Key", "K2").Position(t)
 	stream := timesheet.StreamName("p1", timesheet.ISOWeek{Year: 2026, Week: 5})
 	before := len(e.events(stream))
 
 	again := e.must(200, "PUT", line, "worker1", a, "Idempotency-Key", "K1")
-	if again.position(t) != first.position(t) {
-		t.Fatalf("retry answered position %s, the first attempt %s", again.position(t), first.position(t))
+	if again.Position(t) != first.Position(t) {
+		t.Fatalf("retry answered position %s, the first attempt %s", again.Position(t), first.Position(t))
 	}
 	if after := len(e.events(stream)); after != before {
 		t.Fatalf("the retry appended %d events: it ran twice", after-before)
@@ -57,8 +57,8 @@ func TestRetryOfACrashedUpdateKeepsTheNewerValue(t *testing.T) {
 		t.Fatalf("total after the retry = %d minutes, want B's 120", d.TotalMinutes)
 	}
 	// The retry's answer is stored now: a further retry replays it.
-	if r := e.must(200, "PUT", line, "worker1", a, "Idempotency-Key", "K1"); r.header.Get("Idempotent-Replayed") != "true" {
-		t.Fatalf("third attempt was not replayed: %v", r.header)
+	if r := e.must(200, "PUT", line, "worker1", a, "Idempotency-Key", "K1"); r.Header.Get("Idempotent-Replayed") != "true" {
+		t.Fatalf("third attempt was not replayed: %v", r.Header)
 	}
 }
 
@@ -81,8 +81,8 @@ func TestRetryOfACrashedAddAnswersTheOriginal(t *testing.T) {
 	before := len(e.events(stream))
 
 	again := e.must(201, "POST", w06+"/expenses", "worker1", expense, "Idempotency-Key", "E1")
-	if string(again.body) != string(first.body) {
-		t.Fatalf("retried expense answered %s, the first attempt %s", again.body, first.body)
+	if string(again.Body) != string(first.Body) {
+		t.Fatalf("retried expense answered %s, the first attempt %s", again.Body, first.Body)
 	}
 	e.must(201, "POST", w06+"/remarks", "worker1", remark, "Idempotency-Key", "R1")
 	if after := len(e.events(stream)); after != before {
@@ -105,12 +105,12 @@ func TestConcurrentRemarksAndExpensesAllLand(t *testing.T) {
 		wg.Go(func() {
 			<-start
 			r := e.do("POST", w06+"/remarks", "worker1", map[string]any{"text": fmt.Sprintf("opmerking %d", i)})
-			statuses[i], bodies[i] = r.status, string(r.body)
+			statuses[i], bodies[i] = r.Status, string(r.Body)
 		})
 		wg.Go(func() {
 			<-start
 			r := e.do("POST", w06+"/expenses", "worker1", map[string]any{"type": "parking", "date": "2026-02-02", "amount_cents": 100 + i})
-			statuses[n+i], bodies[n+i] = r.status, string(r.body)
+			statuses[n+i], bodies[n+i] = r.Status, string(r.Body)
 		})
 	}
 	close(start)

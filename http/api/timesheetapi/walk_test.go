@@ -45,19 +45,19 @@ func TestWalk(t *testing.T) {
 	}
 
 	// The worker enters hours: Open.
-	pos := e.must(200, "PUT", w05+"/lines/100", "worker1", map[string]any{"hours": []string{"8", "7,5", "7:30", "8", "8", "", ""}}).position(t)
+	pos := e.must(200, "PUT", w05+"/lines/100", "worker1", map[string]any{"hours": []string{"8", "7,5", "7:30", "8", "8", "", ""}}).Position(t)
 	check(pos, rm.Overview{Open: 1}, "open")
 	d := e.detail("worker1", w05, pos)
 	if d.Status != "open" || d.TotalMinutes != 8*60*3+450*2 || d.DayTotals != [7]int{480, 450, 450, 480, 480, 0, 0} || len(d.Lines) != 1 {
 		t.Fatalf("detail after set line = %+v", d)
 	}
-	pos = e.must(201, "POST", w05+"/remarks", "worker1", map[string]any{"text": "Dinsdag later begonnen"}).position(t)
+	pos = e.must(201, "POST", w05+"/remarks", "worker1", map[string]any{"text": "Dinsdag later begonnen"}).Position(t)
 	check(pos, rm.Overview{Open: 1}, "open")
 	// Open: it waits for the worker, who enters the hours, and for nobody else.
 	waiting := func(actor, pos string) []rm.Summary {
 		t.Helper()
 		var page rm.Page
-		e.must(200, "GET", "/timesheets?waiting_for_me=true&min_position="+pos, actor, nil).decode(t, &page)
+		e.must(200, "GET", "/timesheets?waiting_for_me=true&min_position="+pos, actor, nil).Decode(t, &page)
 		return page.Items
 	}
 	if w := waiting("worker1", pos); len(w) != 1 || w[0].Status != "open" || w[0].EnteredBy != "worker" || w[0].NextStep != nil || w[0].Hash != "" {
@@ -70,14 +70,14 @@ func TestWalk(t *testing.T) {
 	}
 
 	// Offered (aangeboden): the client's turn.
-	pos = e.must(200, "POST", w05+"/offer", "worker1", nil).position(t)
+	pos = e.must(200, "POST", w05+"/offer", "worker1", nil).Position(t)
 	check(pos, rm.Overview{Offered: 1}, "offered")
 	d = e.detail("client1", w05, pos)
 	if d.Status != "offered" || d.NextParty != "client" || !d.WaitingForMe || d.Hash == "" || d.Late.Entry {
 		t.Fatalf("detail after offer = %+v", d)
 	}
 	var page rm.Page
-	e.must(200, "GET", "/timesheets?waiting_for_me=true&min_position="+pos, "client1", nil).decode(t, &page)
+	e.must(200, "GET", "/timesheets?waiting_for_me=true&min_position="+pos, "client1", nil).Decode(t, &page)
 	if len(page.Items) != 1 || page.Items[0].Week != "2026-W05" || page.Items[0].Hash != d.Hash ||
 		page.Items[0].NextStep == nil || *page.Items[0].NextStep != 0 {
 		t.Fatalf("waiting for the client: %+v", page)
@@ -85,7 +85,7 @@ func TestWalk(t *testing.T) {
 	if w := waiting("worker1", pos); len(w) != 0 {
 		t.Fatalf("offered, still waiting for the worker: %+v", w)
 	}
-	e.must(200, "GET", "/timesheets?waiting_for_me=true&min_position="+pos, "inter1", nil).decode(t, &page)
+	e.must(200, "GET", "/timesheets?waiting_for_me=true&min_position="+pos, "inter1", nil).Decode(t, &page)
 	if len(page.Items) != 0 {
 		t.Fatalf("waiting for the intermediary before the client approved: %+v", page)
 	}
@@ -95,7 +95,7 @@ func TestWalk(t *testing.T) {
 	e.must(403, "POST", w05+"/approve", "inter1", nil)                                       // the current step is not theirs
 
 	// The client rejects with a reason: Afgekeurd, back to the worker.
-	pos = e.must(200, "POST", w05+"/reject", "client1", map[string]any{"reason": "Dinsdag klopt niet"}).position(t)
+	pos = e.must(200, "POST", w05+"/reject", "client1", map[string]any{"reason": "Dinsdag klopt niet"}).Position(t)
 	check(pos, rm.Overview{Rejected: 1}, "rejected")
 	d = e.detail("worker1", w05, pos)
 	if d.Rejection == nil || d.Rejection.Reason != "Dinsdag klopt niet" || d.Rejection.By.Role != "client" || d.Rejection.By.AccountID != "acc-c1" {
@@ -110,9 +110,9 @@ func TestWalk(t *testing.T) {
 	}
 
 	// The worker corrects (still Afgekeurd until offered again) and offers.
-	pos = e.must(200, "PUT", w05+"/lines/100", "worker1", map[string]any{"minutes": []int{480, 480, 450, 480, 480, 0, 0}}).position(t)
+	pos = e.must(200, "PUT", w05+"/lines/100", "worker1", map[string]any{"minutes": []int{480, 480, 450, 480, 480, 0, 0}}).Position(t)
 	check(pos, rm.Overview{Rejected: 1}, "rejected")
-	pos = e.must(200, "POST", w05+"/offer", "worker1", "").position(t)
+	pos = e.must(200, "POST", w05+"/offer", "worker1", "").Position(t)
 	check(pos, rm.Overview{Offered: 1}, "offered")
 	d = e.detail("client1", w05, pos)
 	if d.Round != 2 || d.Rejection != nil {
@@ -120,19 +120,19 @@ func TestWalk(t *testing.T) {
 	}
 
 	// The client approves step 0: still Aangeboden, now the intermediary's turn.
-	pos = e.must(200, "POST", w05+"/approve", "client1", map[string]any{"hash": d.Hash, "step": 0}).position(t)
+	pos = e.must(200, "POST", w05+"/approve", "client1", map[string]any{"hash": d.Hash, "step": 0}).Position(t)
 	check(pos, rm.Overview{Offered: 1}, "offered")
 	d = e.detail("inter1", w05, pos)
 	if d.NextParty != "intermediary" || !d.WaitingForMe || !d.Steps[0].Approved || d.Steps[0].By.AccountID != "acc-c1" || d.Steps[0].At == nil {
 		t.Fatalf("after the client's approval = %+v", d)
 	}
-	e.must(200, "GET", "/timesheets?waiting_for_me=true&min_position="+pos, "inter1", nil).decode(t, &page)
+	e.must(200, "GET", "/timesheets?waiting_for_me=true&min_position="+pos, "inter1", nil).Decode(t, &page)
 	if len(page.Items) != 1 || page.Items[0].Hash != d.Hash || page.Items[0].NextStep == nil || *page.Items[0].NextStep != 1 {
 		t.Fatalf("waiting for the intermediary: %+v", page)
 	}
 
 	// The intermediary approves: Geaccordeerd.
-	pos = e.must(200, "POST", w05+"/approve", "inter1", map[string]any{"hash": d.Hash, "step": 1}).position(t)
+	pos = e.must(200, "POST", w05+"/approve", "inter1", map[string]any{"hash": d.Hash, "step": 1}).Position(t)
 	check(pos, rm.Overview{Approved: 1}, "approved")
 	d = e.detail("client1", w05, pos)
 	if d.Status != "approved" || d.StatusLabel != "Geaccordeerd" || d.ApprovedAt == nil || len(d.Steps) != 2 || !d.Steps[1].Approved {
@@ -140,14 +140,14 @@ func TestWalk(t *testing.T) {
 	}
 
 	// Payroll imports it: Geïmporteerd.
-	pos = e.must(200, "POST", w05+"/imported", "payroll", map[string]any{"import_batch": "2026-06"}).position(t)
+	pos = e.must(200, "POST", w05+"/imported", "payroll", map[string]any{"import_batch": "2026-06"}).Position(t)
 	check(pos, rm.Overview{Imported: 1}, "imported")
 
 	// The history has every event with actor and time, for users and auditors.
 	var h struct {
 		Events []rm.HistoryEvent `json:"events"`
 	}
-	e.must(200, "GET", w05+"/history", "auditor", nil).decode(t, &h)
+	e.must(200, "GET", w05+"/history", "auditor", nil).Decode(t, &h)
 	var types []string
 	for _, ev := range h.Events {
 		types = append(types, ev.Type)

@@ -1,0 +1,45 @@
+package portal
+
+import (
+	"context"
+
+	"backoffice/commands"
+	"backoffice/commands/identity"
+	"backoffice/domain"
+	rmid "backoffice/readmodel/identity"
+)
+
+// workerApp is the workers feature: active placements (readmodel/identity)
+// and registration (commands/identity).
+type workerApp struct {
+	service *identity.Service
+	queries *rmid.Queries
+}
+
+// Placements: the active placements in scope.
+func (w *workerApp) Placements(ctx context.Context, actor domain.Actor) ([]Placement, error) {
+	ps, err := w.queries.Placements(ctx, actor, rmid.PlacementFilter{Status: rmid.StatusActive})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Placement, 0, len(ps))
+	for _, p := range ps {
+		v, err := placementOf(p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// Register: a client user registers a worker at
+// their own company (commands/identity defaults the client and checks the
+// role).
+func (w *workerApp) Register(ctx context.Context, m commands.Meta, in Registration) (commands.Result, error) {
+	res, _, err := w.service.RegisterWorker(ctx, m, identity.RegisterWorker{
+		Name: in.Name, Email: in.Email, Function: in.Function, Language: m.Actor.Language,
+		PersonalData: in.Personal, Start: in.Start, End: in.End,
+	})
+	return res, err
+}

@@ -1,0 +1,144 @@
+package portal
+
+import (
+	"time"
+
+	"backoffice/domain"
+	"backoffice/domain/timesheet"
+)
+
+// View models of the tab "Overige" (manual chapters 4 and 5): documents
+// and invoices, digital signing with a TAN, and the hours report.
+
+// ClientOption is a client in the back office's upload form.
+type ClientOption struct{ ID, Name string }
+
+// SignerOption is a client user the back office can ask to sign.
+type SignerOption struct{ AccountID, Name, Email string }
+
+// MaxDocumentSize is the largest file a document may have (manual ch. 4: 2 MB).
+const MaxDocumentSize = 2 << 20
+
+// Document kinds.
+const (
+	DocumentKindDocument = "document"
+	DocumentKindInvoice  = "invoice"
+)
+
+// Document categories.
+const (
+	DocumentCategoryGeneral = "general"
+	DocumentCategoryIDCopy  = "id_copy"
+)
+
+// Document signature states (DocumentRow.Signature).
+const (
+	SignatureNone      = ""          // no signature asked
+	SignatureRequested = "requested" // waiting for the signer
+	SignatureSigned    = "signed"    // Akkoord
+	SignatureDeclined  = "declined"  // Niet akkoord
+)
+
+// DocumentRow is one document in the list.
+type DocumentRow struct {
+	ID          string
+	Kind        string // DocumentKindDocument or DocumentKindInvoice
+	Title       string
+	FileName    string
+	ContentType string
+	Size        int64
+	ClientName  string
+	WorkerName  string // when the document concerns one worker
+	// Category is DocumentCategoryGeneral or DocumentCategoryIDCopy.
+	Category string
+	// Restricted: the actor may see that the document exists but not its
+	// file (an ID copy is only for the back office and the worker it
+	// belongs to: DESIGN "clients and intermediaries never receive ID
+	// copies", even the client user who uploaded it).
+	Restricted bool
+	UploadedAt time.Time
+	UploadedBy domain.Role
+	Signature  string   // Signature* state
+	Invoice    *Invoice // set for kind invoice
+}
+
+// Invoice is what an invoice adds to a document.
+type Invoice struct {
+	Number      string
+	Date        time.Time
+	AmountCents int64 // including VAT
+}
+
+// Document is one document with its signature request.
+type Document struct {
+	DocumentRow
+	SHA256 string // of the file, hex
+	// Request is the latest signature request, nil when none was made.
+	Request *SignatureRequest
+	// CanSign: the request is open, the actor is its signer and it is not
+	// blocked by wrong TANs.
+	CanSign bool
+	// CanRequestSignature: the actor is the back office, the document is of
+	// kind document and no ID copy, not signed, and has no open request
+	// that is neither blocked nor expired.
+	CanRequestSignature bool
+}
+
+// SignatureRequest is a request to sign a document (manual §5.1).
+type SignatureRequest struct {
+	RequestedAt time.Time
+	SignerName  string
+	Status      string // SignatureRequested, SignatureSigned or SignatureDeclined
+	DecidedAt   time.Time
+	Remark      string // the signer's remark for the back office
+	Blocked     bool   // too many wrong TANs: the back office must ask again
+	Expired     bool   // still open but past its expiry: the back office must ask again
+}
+
+// DocumentFile is a document's content.
+type DocumentFile struct {
+	FileName    string
+	ContentType string
+	Content     []byte
+}
+
+// DocumentUpload is the form "document aanbieden".
+type DocumentUpload struct {
+	// ClientID, Kind and Invoice are the back office's: client users
+	// upload documents for their own company.
+	ClientID    string
+	Kind        string   // DocumentKindDocument ("" too) or DocumentKindInvoice
+	Invoice     *Invoice // for kind invoice
+	Title       string
+	Category    string // DocumentCategoryGeneral (default) or DocumentCategoryIDCopy
+	FileName    string
+	ContentType string // as sent by the browser; the server may sniff and correct it
+	Content     []byte
+}
+
+// Signature is the form of the signing screen (manual §5.2).
+type Signature struct {
+	TAN           string // the 4-letter verification code
+	Remark        string // optional, for the back office
+	ReadConfirmed bool   // "ik heb het document gelezen"
+}
+
+// HoursReport is the report for a range of weeks.
+type HoursReport struct {
+	From, To  timesheet.ISOWeek
+	HourTypes []timesheet.HourType // the columns: every hour type with hours in the report
+	Rows      []HoursReportRow     // ordered by worker name, then week
+	Totals    map[string]timesheet.Minutes
+	Total     timesheet.Minutes
+}
+
+// HoursReportRow is one timesheet in the report.
+type HoursReportRow struct {
+	Ref           Ref
+	WorkerName    string
+	ClientName    string
+	Status        timesheet.Status // approved or imported
+	Minutes       map[string]timesheet.Minutes
+	Total         timesheet.Minutes
+	ExpensesCents int64
+}

@@ -1,0 +1,186 @@
+// Package apptest builds the whole application for tests the way `backoffice
+// serve` builds it (app.New): a fresh PostgreSQL database (pgtest), the
+// PostgreSQL event store, every projector running in the background, a file
+// mail outbox, a fixed clock, and the portal and API on an httptest.Server.
+//
+// Packages using it need  func TestMain(m *testing.M) { pgtest.Main(m) }.
+package apptest
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"backoffice/commands/auth"
+	"backoffice/eventstore"
+	"backoffice/eventstore/postgres"
+	"backoffice/internal/app"
+	"backoffice/internal/demo"
+	"backoffice/internal/pgtest"
+	"backoffice/internal/schema"
+	"backoffice/notify/mail"
+)
+
+// FastArgon keeps password hashing cheap in tests.
+var FastArgon = auth.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
+
+// MasterKey is the tests' key for personal data (32 bytes).
+var MasterKey = []byte("0123456789abcdef0123456789abcdef")
+
+// Options change the application a test gets.
+type Options struct {
+	// Now is the start value of the application's clock (required).
+	Now time.Time
+	// Demo seeds the demo data (internal/demo: people, placements and
+	// documents) and waits until every read model holds it.
+	Demo bool
+	// Change, when set, edits the app.Options before app.New.
+	Change func(*app.Options)
+}
+
+// Env is a running application.
+type Env struct {
+	URL    string
+	App    *app.App
+	Pool   *pgxpool.Pool
+	Store  eventstore.Store
+	Outbox *mail.FileOutbox // every mail the application sent
+	Clock  *Clock
+}
+
+// Clock is the application's clock: fixed, moved only by the test.
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// Now is the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Set moves the clock.
+func (c *Clock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = t
+}
+
+// Migrate creates every schema of the application in the database at cs;
+// it is the template function of pgtest.NewDBFromTemplate.
+func Migrate(ctx context.Context, cs string) error { return schema.Migrate(ctx, cs) }
+
+// New builds the application with app.New on a fresh database and runs it
+// until the test ends.
+func New(t testing.TB, o Options) *Env {
+	t.Helper()
+	if o.Now.IsZero() {
+		t.Fatal("apptest: Options.Now is required")
+	}
+	ctx := context.Background()
+	pool := pgtest.Pool(t, pgtest.NewDBFromTemplate(t, "app", Migrate))
+	store, err := postgres.New(ctx, pool, postgres.Options{AllowUnsafeFsync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	outbox, err := mail.NewFileOutbox(t.TempDir(), "portal@bureau.test", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := &Clock{now: o.Now}
+	srv := httptest.NewUnstartedServer(nil)
+	base := "http://" + srv.Listener.Addr().String()
+	ao := app.Options{
+		Pool: pool, Store: store, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Clock: clock.Now, MasterKey: MasterKey,
+		PublicURL: base, MailSender: outbox, Outbox: outbox, Demo: true,
+		Auth: auth.Config{Params: FastArgon},
+	}
+	if o.Change != nil {
+		o.Change(&ao)
+	}
+	a, err := app.New(ctx, ao)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- a.Run(runCtx) }()
+	t.Cleanup(func() {
+		stop()
+		if err := <-done; err != nil && runCtx.Err() == nil {
+			t.Errorf("app.Run: %v", err)
+		}
+	})
+	srv.Config.Handler = a.Handler
+	srv.Start()
+	t.Cleanup(srv.Close)
+	e := &Env{URL: base, App: a, Pool: pool, Store: store, Outbox: outbox, Clock: clock}
+	if o.Demo {
+		if _, err := demo.Seed(ctx, a.Identity, o.Now, nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := demo.SeedDocuments(ctx, a.Documents, a.Identity, o.Now); err != nil {
+			t.Fatal(err)
+		}
+		e.WaitForProjections(t)
+	}
+	return e
+}
+
+// WaitForProjections waits until every projector has passed the last
+// event written so far. Not HeadPosition: that is the last event readers
+// may see yet, and a projector's transaction begun during the writes keeps
+// later commits out of sight until it ends, so waiting for it could return
+// before the read models hold everything.
+func (e *Env) WaitForProjections(t testing.TB) {
+	t.Helper()
+	ctx := context.Background()
+	var head eventstore.Position
+	if err := e.Pool.QueryRow(ctx, `SELECT xid::text::bigint, seq FROM eventstore_events ORDER BY xid DESC, seq DESC LIMIT 1`).
+		Scan(&head.Commit, &head.Prepare); err != nil {
+		t.Fatal(err)
+	}
+	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := e.App.Projections.WaitFor(wctx, head); err != nil {
+		t.Fatalf("projections: %v", err)
+	}
+}
+
+// Mail waits for the first mail to `to` whose subject contains subject (the
+// mail projectors and the delivery queue run in the background) and returns
+// its text.
+func (e *Env) Mail(t testing.TB, to, subject string) string {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		items, err := e.Outbox.List(100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range items {
+			if it.To != to || !strings.Contains(it.Subject, subject) {
+				continue
+			}
+			full, err := e.Outbox.Read(it.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return full.Text
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("apptest: no mail to %s about %q in the outbox", to, subject)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

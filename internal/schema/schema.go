@@ -1,0 +1,35 @@
+// Package schema migrates every schema of the application in one database:
+// the PostgreSQL event store, the read models, the ledger's digests and
+// the projections' checkpoints. Test kits use it as the template function of
+// pgtest.NewDBFromTemplate.
+package schema
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"backoffice/eventstore/ledger"
+	"backoffice/eventstore/postgres"
+	"backoffice/projections"
+	"backoffice/readmodel"
+)
+
+// Migrate brings the database at cs up to date.
+func Migrate(ctx context.Context, cs string) error {
+	if err := postgres.Migrate(ctx, cs); err != nil {
+		return err
+	}
+	pool, err := pgxpool.New(ctx, cs)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	if err := readmodel.Migrate(ctx, pool); err != nil {
+		return err
+	}
+	if err := ledger.Migrate(ctx, pool); err != nil {
+		return err
+	}
+	return projections.Migrate(ctx, pool)
+}
