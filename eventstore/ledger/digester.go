@@ -86,7 +86,7 @@ func (d *Digester) Run(ctx context.Context) error {
 			break
 		}
 		if err != nil {
-			d.Log.Warn("ledger: digest job", "error", err)
+			d.Log.Warn("ledger: digest job", "err", err)
 		}
 		select {
 		case <-ctx.Done():
