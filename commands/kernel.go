@@ -59,11 +59,14 @@ func (s Stream) Expected() eventstore.ExpectedRevision {
 }
 
 // Load reads a whole stream and hands every decoded event to apply in order.
-// A missing stream is not an error: Exists is false.
+// A missing stream is not an error: Exists is false. Every event's hash chain
+// is checked before it is applied: a broken chain is an error wrapping
+// eventstore.ErrIntegrity (see refuseBrokenChain).
 func Load(ctx context.Context, store eventstore.Store, name string, reg *domain.Registry, apply func(domain.Event)) (Stream, error) {
 	st := Stream{Name: name}
 	const page = 1000
 	var from uint64
+	var chain eventstore.ChainVerifier
 	for {
 		evs, err := store.ReadStream(ctx, name, eventstore.ReadStreamOptions{From: from, Max: page})
 		if errors.Is(err, eventstore.ErrStreamNotFound) {
@@ -73,6 +76,9 @@ func Load(ctx context.Context, store eventstore.Store, name string, reg *domain.
 			return st, fmt.Errorf("commands: load %s: %w", name, err)
 		}
 		for _, rec := range evs {
+			if err := chain.Check(rec); err != nil {
+				return st, refuseBrokenChain(ctx, name, err)
+			}
 			ev, err := reg.Decode(rec.Type, rec.Data)
 			if err != nil {
 				return st, fmt.Errorf("commands: load %s revision %d: %w", name, rec.Revision, err)

@@ -46,8 +46,12 @@ type RecordedEvent struct {
 	Type     string
 	Data     json.RawMessage
 	Metadata Metadata
-	// Created is when the store recorded the event.
+	// Created is when the store recorded the event (RecordedTime: UTC, to
+	// the microsecond); it is part of the hash.
 	Created time.Time
+	// PrevHash is the Hash of the stream's previous event (ZeroHash for
+	// revision 0) and Hash this event's link in the chain (see chain.go).
+	PrevHash, Hash Hash
 }
 
 // AppendResult tells where the last event of an append landed.

@@ -1,5 +1,5 @@
 // Command backoffice is the payroll bureau's back office: one binary with
-// subcommands (serve, migrate, projections, demo).
+// subcommands (serve, migrate, projections, bootstrap, verify, audit).
 package main
 
 import (
@@ -32,6 +32,11 @@ Commands:
   projections status          show every projector's checkpoint, head and lag
   projections rebuild NAME    rebuild one read model from the first event
   bootstrap EMAIL             create the first back-office account (password on stdin)
+  verify [--digest HEX@POS]   check every stream's hash chain and the global digests
+  audit export [--from POS] [--to POS] [--out FILE]
+                              the ledger as NDJSON with positions, actors, times, hashes
+  audit replay --as-of T --schema NAME
+                              rebuild the read models as of a position or time into a new schema
   help                        show this text
 
 Without BACKOFFICE_DATABASE_URL the commands use the embedded PostgreSQL
@@ -52,6 +57,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return projectionsCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "bootstrap":
 		return bootstrap(ctx, args[1:], getenv, stdin, stdout, stderr)
+	case "verify":
+		return verifyCmd(ctx, args[1:], getenv, stdout, stderr)
+	case "audit":
+		return auditCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -20,9 +20,10 @@ import (
 // streamState is what an append needs to know about a stream: its last
 // revision and where each event ID sits.
 type streamState struct {
-	exists bool
-	last   uint64
-	byID   map[uuid.UUID]*esdb.RecordedEvent
+	exists   bool
+	last     uint64
+	lastHash eventstore.Hash // the hash of the event at last
+	byID     map[uuid.UUID]*esdb.RecordedEvent
 }
 
 func (s *Store) loadState(ctx context.Context, stream string) (streamState, error) {
@@ -42,6 +43,13 @@ func (s *Store) loadState(ctx context.Context, stream string) (streamState, erro
 	for _, e := range raw {
 		st.byID[e.EventID] = e
 		st.exists, st.last = true, e.EventNumber
+	}
+	if st.exists {
+		last, err := toRecorded(raw[len(raw)-1])
+		if err != nil {
+			return streamState{}, err
+		}
+		st.lastHash = last.Hash
 	}
 	return st, nil
 }
@@ -76,10 +84,27 @@ func (st streamState) repeat(stream string, events []eventstore.EventData) (even
 	return eventstore.AppendResult{}, false, fmt.Errorf("%w: stream %q", eventstore.ErrDuplicateEventID, stream)
 }
 
-func toEventData(events []eventstore.EventData) ([]esdb.EventData, error) {
+// wireMetadata is an event's metadata as stored in EventStoreDB: the port's
+// metadata and the hash chain, which EventStoreDB knows nothing of. The
+// recorded time is the adapter's (EventStoreDB's own created date is set
+// after the hash must be known).
+type wireMetadata struct {
+	eventstore.Metadata
+	RecordedAt time.Time        `json:"recorded_at,omitzero"`
+	PrevHash   *eventstore.Hash `json:"prev_hash,omitempty"`
+	Hash       *eventstore.Hash `json:"hash,omitempty"`
+}
+
+// toEventData chains events onto a stream whose last event has hash prev,
+// the first of them taking revision first.
+func toEventData(stream string, first uint64, prev eventstore.Hash, events []eventstore.EventData) ([]esdb.EventData, error) {
 	out := make([]esdb.EventData, len(events))
+	recorded := eventstore.RecordedTime(time.Now())
 	for i, e := range events {
-		meta, err := json.Marshal(e.Metadata)
+		rec := eventstore.RecordedEvent{ID: e.ID, Stream: stream, Revision: first + uint64(i), Type: e.Type, Data: e.Data, Metadata: e.Metadata}
+		rec.Seal(prev, recorded)
+		prev = rec.Hash
+		meta, err := json.Marshal(wireMetadata{Metadata: e.Metadata, RecordedAt: rec.Created, PrevHash: &rec.PrevHash, Hash: &rec.Hash})
 		if err != nil {
 			return nil, fmt.Errorf("eventstore/esdb: event %s metadata: %w", e.ID, err)
 		}
@@ -103,11 +128,12 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 	if err := ctx.Err(); err != nil {
 		return eventstore.AppendResult{}, err
 	}
-	data, err := toEventData(events)
-	if err != nil {
+	// The size as EventStoreDB counts it, with the chain's metadata (its
+	// size does not depend on where the chain links): refused before any
+	// read or write.
+	if data, err := toEventData(stream, 0, eventstore.ZeroHash, events); err != nil {
 		return eventstore.AppendResult{}, err
-	}
-	if size := appendSize(data); size > s.cfg.MaxAppendSize {
+	} else if size := appendSize(data); size > s.cfg.MaxAppendSize {
 		return eventstore.AppendResult{}, fmt.Errorf("%w: %d bytes to %q, EventStoreDB accepts at most %d in one append",
 			eventstore.ErrAppendTooLarge, size, stream, s.cfg.MaxAppendSize)
 	}
@@ -135,6 +161,16 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 			wire = esdb.Revision(rev)
 		} else if st.exists && !expected.IsNoStream() {
 			wire = esdb.Revision(st.last)
+		}
+		// The chain links onto the event read: the exact expected revision
+		// makes the server refuse the append if another came in between.
+		first := uint64(0)
+		if st.exists {
+			first = st.last + 1
+		}
+		data, err := toEventData(stream, first, st.lastHash, events)
+		if err != nil {
+			return eventstore.AppendResult{}, err
 		}
 
 		var res *esdb.WriteResult

@@ -82,8 +82,21 @@ func toRecorded(e *esdb.RecordedEvent) (eventstore.RecordedEvent, error) {
 		out.Data = bytes.Clone(e.Data)
 	}
 	if len(e.UserMetadata) > 0 {
-		if err := json.Unmarshal(e.UserMetadata, &out.Metadata); err != nil {
+		var wire wireMetadata
+		if err := json.Unmarshal(e.UserMetadata, &wire); err != nil {
 			return out, fmt.Errorf("eventstore/esdb: event %s in %q at revision %d: metadata: %w", e.EventID, e.StreamID, e.EventNumber, err)
+		}
+		out.Metadata = wire.Metadata
+		if !wire.RecordedAt.IsZero() {
+			out.Created = wire.RecordedAt.UTC()
+		}
+		// Missing hashes (events written outside the adapter) stay zero,
+		// and verification reports them.
+		if wire.PrevHash != nil {
+			out.PrevHash = *wire.PrevHash
+		}
+		if wire.Hash != nil {
+			out.Hash = *wire.Hash
 		}
 	}
 	return out, nil

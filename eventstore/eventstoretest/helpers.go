@@ -287,6 +287,9 @@ func sameEvent(a, b eventstore.RecordedEvent) error {
 	if !a.Created.Equal(b.Created) {
 		errs = append(errs, fmt.Errorf("Created %s vs %s", a.Created, b.Created))
 	}
+	if a.PrevHash != b.PrevHash || a.Hash != b.Hash {
+		errs = append(errs, fmt.Errorf("hashes %s/%s vs %s/%s", a.PrevHash, a.Hash, b.PrevHash, b.Hash))
+	}
 	return errors.Join(errs...)
 }
 

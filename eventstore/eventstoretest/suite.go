@@ -53,6 +53,7 @@ func Run(t *testing.T, newStore func(t *testing.T) eventstore.Store) {
 		{"SubscribeAll", subscribeTests},
 		{"Concurrency", concurrencyTests},
 		{"Close", closeTests},
+		{"Chain", chainTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

@@ -71,7 +71,11 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 			Stream: stream, Expected: expected, Actual: current, StreamExists: exists,
 		}
 	}
-	created := s.now().UTC()
+	created := s.now()
+	prev := eventstore.ZeroHash
+	if exists {
+		prev = s.all[idx[len(idx)-1]].Hash
+	}
 	var res eventstore.AppendResult
 	ids := make([]uuid.UUID, 0, len(events))
 	for _, e := range events {
@@ -85,8 +89,12 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 			Type:     e.Type,
 			Data:     bytes.Clone(e.Data),
 			Metadata: e.Metadata,
-			Created:  created,
 		}
+		if len(rec.Data) == 0 {
+			rec.Data = nil // as the durable stores return "no payload"
+		}
+		rec.Seal(prev, created)
+		prev = rec.Hash
 		s.streams[stream] = append(s.streams[stream], len(s.all))
 		s.all = append(s.all, rec)
 		ids = append(ids, e.ID)
@@ -130,6 +138,20 @@ func (s *Store) repeated(stream string, events []eventstore.EventData) (eventsto
 		}
 	}
 	return eventstore.AppendResult{}, false, fmt.Errorf("%w: stream %q", eventstore.ErrDuplicateEventID, stream)
+}
+
+// Tamper changes a stored event in place, as someone editing the database
+// behind the application's back would: for tests that show the hash chain
+// catches it. It reports whether the event exists.
+func (s *Store) Tamper(stream string, revision uint64, change func(*eventstore.RecordedEvent)) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	idx := s.streams[stream]
+	if revision >= uint64(len(idx)) {
+		return false
+	}
+	change(&s.all[idx[revision]])
+	return true
 }
 
 // ReadStream implements eventstore.Store.

@@ -44,11 +44,12 @@ const lockClass int32 = 0x65766e74 // "evnt"
 // INSERT, under the stream lock (lockSQL), so its snapshot holds the stream's
 // latest state:
 //
-//   - c.cur is the stream's current revision, -1 for no stream: the last
-//     entry of the (stream, revision) index (there is no table of streams to
-//     update on every append). OFFSET 0 keeps c a subquery evaluated once:
-//     flattened, the planner copies the lookup into every expression that
-//     uses c.cur, and each copy is an index scan of its own.
+//   - c.cur is the stream's current revision, -1 for no stream, and c.prev
+//     its last event's hash (zero for no stream): the last entry of the
+//     (stream, revision) index (there is no table of streams to update on
+//     every append). OFFSET 0 keeps c a subquery evaluated once: flattened,
+//     the planner copies the lookup into every expression that uses it, and
+//     each copy is an index scan of its own.
 //   - WHERE is the decision: the current revision must lie in [$3, $4], the
 //     expected revision as a range (see expectedRange). When it fails
 //     nothing is written, no row comes back, and the caller sorts out why
@@ -57,29 +58,46 @@ const lockClass int32 = 0x65766e74 // "evnt"
 //     (stream, event_id) refuses them and the caller sorts out the repeat
 //     after the rollback, so only repeats pay for the lookup. UNIQUE (stream,
 //     revision) backs the lock up: two appends never both write a revision.
+//   - The hash chain (eventstore/chain.go): the statement only links. Go
+//     encodes each event (eventstore.CanonicalParts: head, tail) and the
+//     statement hashes prev ‖ head ‖ revision ‖ tail with the revision and
+//     previous hash it decided, so the canonical encoding exists once, in
+//     Go, and the append stays one round trip. The recorded time (created)
+//     comes from Go for the same reason.
 //
 // A single INSERT is markedly cheaper to execute than the CTEs a statement
 // returning the decision as well would need. One event (most commands write
 // one) takes its values as plain parameters: unpacking arrays with unnest
-// costs the server more than the rest of the statement.
+// costs the server more than the rest of the statement. Several events are
+// linked by eventstore_chain_links (migration 4), one call per append: each
+// event's hash is the next one's prev_hash.
 const (
+	lastEventSQL = `(SELECT coalesce(l.revision, -1) AS cur, coalesce(l.hash, ` + zeroHashSQL + `) AS prev
+	FROM (SELECT) AS one LEFT JOIN LATERAL (SELECT e.revision, e.hash FROM eventstore_events AS e
+		WHERE e.stream = $1 ORDER BY e.revision DESC LIMIT 1) AS l ON true OFFSET 0)`
+
 	appendOneSQL = `
-INSERT INTO eventstore_events (stream, revision, event_id, type, data, metadata)
-SELECT $1, c.cur + 1, $2, $5, $6::json, $7::json
-FROM (SELECT coalesce((SELECT e.revision FROM eventstore_events AS e WHERE e.stream = $1
-		ORDER BY e.revision DESC LIMIT 1), -1) AS cur OFFSET 0) AS c
+INSERT INTO eventstore_events (stream, revision, event_id, type, data, metadata, created, prev_hash, hash)
+SELECT $1, c.cur + 1, $2, $5, $6::json, $7::json, $8, c.prev,
+	sha256(c.prev || $9::bytea || int8send(c.cur + 1) || $10::bytea)
+FROM ` + lastEventSQL + ` AS c
 WHERE c.cur BETWEEN $3::bigint AND $4::bigint
 RETURNING xid, seq, revision`
 
 	appendManySQL = `
-INSERT INTO eventstore_events (stream, revision, event_id, type, data, metadata)
-SELECT $1, c.cur + u.ord, u.id, u.type, u.data::json, u.meta::json
-FROM (SELECT coalesce((SELECT e.revision FROM eventstore_events AS e WHERE e.stream = $1
-		ORDER BY e.revision DESC LIMIT 1), -1) AS cur OFFSET 0) AS c,
+INSERT INTO eventstore_events (stream, revision, event_id, type, data, metadata, created, prev_hash, hash)
+SELECT $1, c.cur + u.ord, u.id, u.type, u.data::json, u.meta::json, $10,
+	CASE WHEN u.ord = 1 THEN c.prev ELSE h.links[u.ord - 1] END, h.links[u.ord]
+FROM ` + lastEventSQL + ` AS c,
+	LATERAL (SELECT eventstore_chain_links(c.prev, $8::bytea, c.cur, $9::bytea[]) AS links OFFSET 0) AS h,
 	unnest($2::uuid[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY AS u(id, type, data, meta, ord)
 WHERE c.cur BETWEEN $3::bigint AND $4::bigint
 RETURNING xid, seq, revision`
 )
+
+// zeroHashSQL is eventstore.ZeroHash as a bytea literal: the prev_hash of a
+// stream's first event.
+const zeroHashSQL = `'\x0000000000000000000000000000000000000000000000000000000000000000'::bytea`
 
 // currentSQL is a stream's current revision, outside an append.
 const currentSQL = `SELECT revision FROM eventstore_events WHERE stream = $1 ORDER BY revision DESC LIMIT 1`
@@ -170,13 +188,17 @@ type appendStmt struct {
 // appendManySQL for more. An event without payload stores NULL.
 func newAppendStmt(stream string, expected eventstore.ExpectedRevision, events []eventstore.EventData) (appendStmt, error) {
 	lo, hi := expectedRange(expected)
+	recorded := eventstore.RecordedTime(time.Now())
 	meta := make([]string, len(events))
+	var head []byte
+	tails := make([][]byte, len(events))
 	for i, e := range events {
 		m, err := json.Marshal(e.Metadata)
 		if err != nil {
 			return appendStmt{}, fmt.Errorf("%w: event %d metadata: %v", eventstore.ErrInvalidAppend, i, err)
 		}
 		meta[i] = string(m)
+		head, tails[i] = eventstore.CanonicalParts(stream, e.Type, e.ID, e.Data, e.Metadata, recorded)
 	}
 	if len(events) == 1 {
 		e := events[0]
@@ -184,7 +206,7 @@ func newAppendStmt(stream string, expected eventstore.ExpectedRevision, events [
 		if len(e.Data) > 0 {
 			data = string(e.Data)
 		}
-		return appendStmt{appendOneSQL, []any{stream, pgUUID(e.ID), lo, hi, e.Type, data, meta[0]}}, nil
+		return appendStmt{appendOneSQL, []any{stream, pgUUID(e.ID), lo, hi, e.Type, data, meta[0], recorded, head, tails[0]}}, nil
 	}
 	ids := make([]pgtype.UUID, len(events))
 	types := make([]string, len(events))
@@ -196,7 +218,7 @@ func newAppendStmt(stream string, expected eventstore.ExpectedRevision, events [
 			data[i] = &d
 		}
 	}
-	return appendStmt{appendManySQL, []any{stream, ids, lo, hi, types, data, meta}}, nil
+	return appendStmt{appendManySQL, []any{stream, ids, lo, hi, types, data, meta, head, tails, recorded}}, nil
 }
 
 // pgUUID is id as pgx encodes it directly: uuid.UUID is a driver.Valuer,

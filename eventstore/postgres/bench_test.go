@@ -16,6 +16,8 @@ package postgres_test
 // pipelined round trip (BEGIN, SET LOCAL, INSERT, COMMIT) the adapter uses,
 // so the ratio shows what the adapter's own SQL costs: the stream lock, the
 // current-revision lookup, the wider row and two more unique indexes.
+// x-unchained compares the adapter with its own append as it was before the
+// hash chain (AppendUnchained), measured in the same rounds: the chain's cost.
 
 import (
 	"context"
@@ -156,8 +158,9 @@ func BenchmarkEventStore(b *testing.B) {
 							return err
 						}
 					},
-					refs(p, func() *benchInputs { return prepareInputs(b.N, par, size, stream("")) },
-						prepareInputs(b.N, par, size, stream("floor-")))...)
+					append(refs(p, func() *benchInputs { return prepareInputs(b.N, par, size, stream("")) },
+						prepareInputs(b.N, par, size, stream("floor-"))),
+						unchainedRef(ctx, s, prepareInputs(b.N, par, size, stream("unchained-")), false))...)
 			})
 			b.Run(fmt.Sprintf("Append/events=%d/%s/existing_streams", size, mode), func(b *testing.B) {
 				p := newDB(b)
@@ -185,8 +188,9 @@ func BenchmarkEventStore(b *testing.B) {
 							return err
 						}
 					},
-					refs(p, func() *benchInputs { return prepareInputs(b.N, par, size, stream("")) },
-						prepareInputs(b.N, par, size, stream("floor-")))...)
+					append(refs(p, func() *benchInputs { return prepareInputs(b.N, par, size, stream("")) },
+						prepareInputs(b.N, par, size, stream("floor-"))),
+						unchainedRef(ctx, s, prepareInputs(b.N, par, size, stream("unchained-")), true))...)
 			})
 		}
 	}
@@ -408,6 +412,27 @@ func benchEvents(n int) []eventstore.EventData {
 
 const benchMetaJSON = `{"actor_id":"account-42","actor_role":"client","correlation_id":"corr-1","causation_id":"cmd-1","occurred_at":"2026-03-16T09:30:00Z"}`
 
+// unchainedRef is the adapter's append as it was before the hash chain, on
+// streams of its own: x-unchained is the chain's cost. existing appends
+// with exact revisions to one stream per writer, else to new streams.
+func unchainedRef(ctx context.Context, s *postgres.Store, in *benchInputs, existing bool) benchRef {
+	return benchRef{subjectVs: "x-unchained", op: func(w int) func() error {
+		var next int64 = -1
+		return func() error {
+			op := in.next(w)
+			exp := eventstore.NoStream()
+			if existing && next >= 0 {
+				exp = eventstore.Exact(uint64(next))
+			}
+			if err := s.AppendUnchained(ctx, op.stream, exp, op.events...); err != nil {
+				return err
+			}
+			next += int64(len(op.events))
+			return nil
+		}
+	}}
+}
+
 // rawInsertTx is the baseline: one durable transaction inserting n rows.
 func rawInsertTx(ctx context.Context, p *pgxpool.Pool, stream string, n int) error {
 	bt := &pgx.Batch{}
@@ -457,10 +482,10 @@ func floorInsertTx(ctx context.Context, p *pgxpool.Pool, op benchOp, rev int64) 
 	bt := &pgx.Batch{}
 	bt.Queue("BEGIN ISOLATION LEVEL READ COMMITTED")
 	bt.Queue("SET LOCAL synchronous_commit TO on")
-	bt.Queue(`INSERT INTO eventstore_events (stream, revision, event_id, type, data, metadata)
-		SELECT $1, $2::bigint + u.ord - 1, u.id, u.t, u.d::json, u.m::json
+	bt.Queue(`INSERT INTO eventstore_events (stream, revision, event_id, type, data, metadata, prev_hash, hash)
+		SELECT $1, $2::bigint + u.ord - 1, u.id, u.t, u.d::json, u.m::json, $7::bytea, $7::bytea
 		FROM unnest($3::uuid[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS u(id, t, d, m, ord)`,
-		op.stream, rev, ids, types, data, meta)
+		op.stream, rev, ids, types, data, meta, eventstore.ZeroHash[:])
 	bt.Queue("COMMIT")
 	return p.SendBatch(ctx, bt).Close()
 }

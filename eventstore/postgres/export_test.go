@@ -2,8 +2,11 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"backoffice/eventstore"
 )
@@ -20,4 +23,76 @@ func AppendInTx(ctx context.Context, tx pgx.Tx, stream string, expected eventsto
 	}
 	out, err := scanAppended(tx.Query(ctx, stmt.sql, stmt.args...))
 	return out.ok, err
+}
+
+// GoMigrations is the number of migrations written in Go (the back-fill).
+const GoMigrations = 1
+
+// MigrateTo migrates the event store schema up to version upTo only, so a
+// test can store events as an older version did.
+func MigrateTo(ctx context.Context, connString string, upTo int64) error {
+	return migrate(ctx, connString, upTo)
+}
+
+// Unchained statements are the append statements as they were before the
+// hash chain: created from now(), prev_hash and hash constant. The benchmark
+// measures the chain's cost against them (x-unchained).
+const (
+	unchainedOneSQL = `
+INSERT INTO eventstore_events (stream, revision, event_id, type, data, metadata, prev_hash, hash)
+SELECT $1, c.cur + 1, $2, $5, $6::json, $7::json, ` + zeroHashSQL + `, ` + zeroHashSQL + `
+FROM (SELECT coalesce((SELECT e.revision FROM eventstore_events AS e WHERE e.stream = $1
+		ORDER BY e.revision DESC LIMIT 1), -1) AS cur OFFSET 0) AS c
+WHERE c.cur BETWEEN $3::bigint AND $4::bigint
+RETURNING xid, seq, revision`
+
+	unchainedManySQL = `
+INSERT INTO eventstore_events (stream, revision, event_id, type, data, metadata, prev_hash, hash)
+SELECT $1, c.cur + u.ord, u.id, u.type, u.data::json, u.meta::json, ` + zeroHashSQL + `, ` + zeroHashSQL + `
+FROM (SELECT coalesce((SELECT e.revision FROM eventstore_events AS e WHERE e.stream = $1
+		ORDER BY e.revision DESC LIMIT 1), -1) AS cur OFFSET 0) AS c,
+	unnest($2::uuid[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY AS u(id, type, data, meta, ord)
+WHERE c.cur BETWEEN $3::bigint AND $4::bigint
+RETURNING xid, seq, revision`
+)
+
+// AppendUnchained appends like Append did before the hash chain: the same
+// lock, round trip and decision, without encoding or hashing.
+func (s *Store) AppendUnchained(ctx context.Context, stream string, expected eventstore.ExpectedRevision, events ...eventstore.EventData) error {
+	// Parameters as the code before the chain built them.
+	lo, hi := expectedRange(expected)
+	meta := make([]string, len(events))
+	for i, e := range events {
+		m, err := json.Marshal(e.Metadata)
+		if err != nil {
+			return err
+		}
+		meta[i] = string(m)
+	}
+	var stmt appendStmt
+	if len(events) == 1 {
+		e := events[0]
+		var data any
+		if len(e.Data) > 0 {
+			data = string(e.Data)
+		}
+		stmt = appendStmt{unchainedOneSQL, []any{stream, pgUUID(e.ID), lo, hi, e.Type, data, meta[0]}}
+	} else {
+		ids := make([]pgtype.UUID, len(events))
+		types := make([]string, len(events))
+		data := make([]*string, len(events))
+		for i, e := range events {
+			ids[i], types[i] = pgUUID(e.ID), e.Type
+			if len(e.Data) > 0 {
+				d := string(e.Data)
+				data[i] = &d
+			}
+		}
+		stmt = appendStmt{unchainedManySQL, []any{stream, ids, lo, hi, types, data, meta}}
+	}
+	out, err := s.tryAppend(ctx, stream, stmt)
+	if err == nil && !out.ok {
+		err = fmt.Errorf("unchained append to %q: condition failed", stream)
+	}
+	return err
 }

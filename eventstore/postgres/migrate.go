@@ -29,6 +29,11 @@ const migrateLockID int64 = 0x6576_656e_7473_0001 // "events" + 1
 // Migrate brings the event store schema in the database at connString up to
 // date. It is safe to call from several processes at once.
 func Migrate(ctx context.Context, connString string) error {
+	return migrate(ctx, connString, 0)
+}
+
+// migrate migrates up to version upTo, or all the way when it is 0.
+func migrate(ctx context.Context, connString string, upTo int64) error {
 	cfg, err := pgx.ParseConfig(connString)
 	if err != nil {
 		return fmt.Errorf("eventstore/postgres: migrate: %w", err)
@@ -48,11 +53,16 @@ func Migrate(ctx context.Context, connString string) error {
 		goose.WithTableName(VersionTable),
 		goose.WithSessionLocker(locker),
 		goose.WithDisableGlobalRegistry(true),
+		goose.WithGoMigrations(backfillMigration),
 	)
 	if err != nil {
 		return fmt.Errorf("eventstore/postgres: migrate: %w", err)
 	}
-	if _, err := p.Up(ctx); err != nil {
+	up := p.Up
+	if upTo > 0 {
+		up = func(ctx context.Context) ([]*goose.MigrationResult, error) { return p.UpTo(ctx, upTo) }
+	}
+	if _, err := up(ctx); err != nil {
 		return fmt.Errorf("eventstore/postgres: migrate: %w", err)
 	}
 	return nil

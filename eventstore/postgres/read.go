@@ -14,7 +14,7 @@ import (
 	"backoffice/eventstore"
 )
 
-const eventColumns = `e.seq, e.xid, e.stream, e.revision, e.event_id, e.type, e.data, e.metadata, e.created`
+const eventColumns = `e.seq, e.xid, e.stream, e.revision, e.event_id, e.type, e.data, e.metadata, e.created, e.prev_hash, e.hash`
 
 // visible restricts a query to rows of transactions older than every
 // transaction still running when the statement's snapshot was taken. Such rows
@@ -145,10 +145,15 @@ func scanEvent(row pgx.CollectableRow) (eventstore.RecordedEvent, error) {
 		id       pgtype.UUID // scanned as 16 bytes; uuid.UUID would go through a string
 		data     []byte
 		meta     []byte
+		prev, h  []byte
 	)
-	if err := row.Scan(&seq, &e.Position.Commit, &e.Stream, &rev, &id, &e.Type, &data, &meta, &e.Created); err != nil {
+	if err := row.Scan(&seq, &e.Position.Commit, &e.Stream, &rev, &id, &e.Type, &data, &meta, &e.Created, &prev, &h); err != nil {
 		return e, err
 	}
+	// A hash of the wrong size (only tampering makes one) is left zero:
+	// verification then reports the event.
+	e.PrevHash, _ = eventstore.HashFromBytes(prev)
+	e.Hash, _ = eventstore.HashFromBytes(h)
 	e.Position.Prepare = uint64(seq)
 	e.Revision = uint64(rev)
 	e.ID = uuid.UUID(id.Bytes)
@@ -175,7 +180,7 @@ SELECT * FROM (
 	JOIN eventstore_events AS e ON e.xid = p.xid AND e.seq = p.seq
 	WHERE p.type = ANY($4)
 	UNION ALL
-	SELECT l.seq, l.xid, NULL, (SELECT count(*) FROM page), NULL, NULL, NULL, NULL, NULL, 1
+	SELECT l.seq, l.xid, NULL, (SELECT count(*) FROM page), NULL, NULL, NULL, NULL, NULL, NULL, NULL, 1
 	FROM (SELECT p.xid, p.seq FROM page AS p ORDER BY p.xid DESC, p.seq DESC LIMIT 1) AS l
 ) AS r ORDER BY r.xid, r.seq, r.marker`
 
@@ -209,9 +214,10 @@ func (s *Store) ReadAllTypes(ctx context.Context, from eventstore.Position, max 
 			data     []byte
 			meta     []byte
 			created  pgtype.Timestamptz
+			prev, h  []byte
 			isMarker int32
 		)
-		if err := rows.Scan(&seq, &e.Position.Commit, &stream, &rev, &id, &typ, &data, &meta, &created, &isMarker); err != nil {
+		if err := rows.Scan(&seq, &e.Position.Commit, &stream, &rev, &id, &typ, &data, &meta, &created, &prev, &h, &isMarker); err != nil {
 			return nil, from, 0, classify("read_all", err)
 		}
 		e.Position.Prepare = uint64(seq)
@@ -220,6 +226,8 @@ func (s *Store) ReadAllTypes(ctx context.Context, from eventstore.Position, max 
 			continue
 		}
 		e.Stream, e.Revision, e.ID, e.Type = *stream, uint64(rev), uuid.UUID(id.Bytes), *typ
+		e.PrevHash, _ = eventstore.HashFromBytes(prev)
+		e.Hash, _ = eventstore.HashFromBytes(h)
 		if data != nil {
 			e.Data = json.RawMessage(data)
 		}

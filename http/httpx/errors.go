@@ -68,6 +68,12 @@ func Detail(err error, lang string) ErrorDetail {
 		}
 		return ErrorDetail{Code: de.Code, Message: msg, Field: de.Field}
 	}
+	if errors.Is(err, eventstore.ErrIntegrity) {
+		if lang == "nl" {
+			return ErrorDetail{Code: "ledger_integrity", Message: "De vastgelegde historie hiervan klopt niet meer; de actie is geweigerd. Neem contact op met het backofficebureau."}
+		}
+		return ErrorDetail{Code: "ledger_integrity", Message: "the recorded history of this item fails its integrity check; the action was refused. Contact the back office."}
+	}
 	switch Status(err) {
 	case http.StatusConflict:
 		if lang == "nl" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"backoffice/commands"
@@ -238,9 +239,20 @@ func (t *timesheetApp) History(ctx context.Context, actor domain.Actor, ref Ref)
 	if err != nil {
 		return nil, err
 	}
+	// Names as far as the reader may see them (identity.ActorNames).
+	var ids []string
+	for _, e := range evs {
+		if e.Actor.AccountID != "" {
+			ids = append(ids, e.Actor.AccountID)
+		}
+	}
+	names, err := t.names.ActorNames(ctx, actor, ids)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]HistoryItem, 0, len(evs))
 	for _, e := range evs {
-		item := HistoryItem{At: e.OccurredAt, ByRole: domain.Role(e.Actor.Role), Type: e.Type}
+		item := HistoryItem{At: e.OccurredAt, ByRole: domain.Role(e.Actor.Role), Type: e.Type, By: names[e.Actor.AccountID]}
 		if ev, err := ts.Events.Decode(e.Type, e.Data); err == nil {
 			switch ev := ev.(type) {
 			case *ts.LineSet:
@@ -252,6 +264,16 @@ func (t *timesheetApp) History(ctx context.Context, actor domain.Actor, ref Ref)
 			case *ts.RemarkAdded:
 				item.Detail = ev.Remark.Text
 			}
+		}
+		// What changed per hour type and day, before → after.
+		var changed []string
+		for _, c := range e.Changes {
+			if c.Field == "minutes" {
+				changed = append(changed, fmt.Sprintf("%s %s: %s → %s", c.HourType, c.Date, c.Before, c.After))
+			}
+		}
+		if len(changed) > 0 {
+			item.Detail = strings.TrimSpace(item.Detail + " " + strings.Join(changed, "; "))
 		}
 		out = append(out, item)
 	}

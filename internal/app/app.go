@@ -20,11 +20,13 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"golang.org/x/sync/errgroup"
 
+	"backoffice/commands"
 	"backoffice/commands/auth"
 	doccmd "backoffice/commands/document"
 	"backoffice/commands/identity"
 	tscmd "backoffice/commands/timesheet"
 	"backoffice/eventstore"
+	"backoffice/eventstore/ledger"
 	"backoffice/http/api"
 	"backoffice/http/httpx"
 	"backoffice/http/portal"
@@ -99,6 +101,9 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	if err := readmodel.Migrate(ctx, pool); err != nil {
 		return err
 	}
+	if err := ledger.Migrate(ctx, pool); err != nil {
+		return err
+	}
 	return projections.Migrate(ctx, pool)
 }
 
@@ -149,6 +154,10 @@ func New(ctx context.Context, o Options) (*App, error) {
 	}
 
 	metrics := httpx.NewMetrics(o.Registry)
+	o.Registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "backoffice_ledger_integrity_failures_total",
+		Help: "Commands refused because a loaded stream failed its hash chain check.",
+	}, commands.IntegrityFailures))
 	root := mux.NewRouter()
 	root.Use(httpx.RequestIDs, httpx.ClientAddrs(o.TrustedProxies), httpx.AccessLog(o.Log.With("component", "http"), metrics),
 		httpx.StrictTransport(o.PublicURL), httpx.RejectBadText)

@@ -8,7 +8,9 @@ import (
 	doccmd "backoffice/commands/document"
 	"backoffice/commands/identity"
 	tscmd "backoffice/commands/timesheet"
+	"backoffice/eventstore/ledger"
 	"backoffice/http/api"
+	"backoffice/http/api/auditapi"
 	"backoffice/http/api/documentapi"
 	"backoffice/http/api/identityapi"
 	"backoffice/http/api/payrollapi"
@@ -104,6 +106,9 @@ func newFeatures(ctx context.Context, o Options) (*features, error) {
 	if err := f.addDocuments(o, disp); err != nil {
 		return nil, wrap(err)
 	}
+	if err := f.addAudit(o); err != nil {
+		return nil, wrap(err)
+	}
 	if err := f.addNotify(o, disp); err != nil {
 		return nil, wrap(err)
 	}
@@ -124,7 +129,7 @@ func (f *features) addTimesheets(o Options) error {
 	if f.tsHistory, err = rmtimesheets.NewHistory(o.Store); err != nil {
 		return err
 	}
-	feature, err := timesheetapi.New(timesheetapi.Deps{Commands: f.tsCommands, Queries: f.tsQueries, History: f.tsHistory, Clock: o.Clock})
+	feature, err := timesheetapi.New(timesheetapi.Deps{Commands: f.tsCommands, Queries: f.tsQueries, History: f.tsHistory, Clock: o.Clock, Names: f.idQuery})
 	if err != nil {
 		return err
 	}
@@ -184,5 +189,18 @@ func (f *features) addDocuments(o Options, disp *mail.Dispatcher) error {
 	f.projectors = append(f.projectors, rmdocuments.Projectors()...)
 	f.projectors = append(f.projectors, mailer)
 	f.api = append(f.api, feature)
+	return nil
+}
+
+// addAudit wires the auditors' API and the global digest job (one instance
+// runs it: ledger.Digester holds an advisory lock).
+func (f *features) addAudit(o Options) error {
+	feature, err := auditapi.New(auditapi.Deps{Store: o.Store, Pool: o.Pool})
+	if err != nil {
+		return err
+	}
+	f.api = append(f.api, feature)
+	d := &ledger.Digester{Store: o.Store, Pool: o.Pool, Log: o.Log.With("component", "ledger")}
+	f.background = append(f.background, d.Run)
 	return nil
 }

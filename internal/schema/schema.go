@@ -1,6 +1,6 @@
 // Package schema migrates every schema of the application in one database:
-// the PostgreSQL event store, the read models and the projections'
-// checkpoints. Test kits use it as the template function of
+// the PostgreSQL event store, the read models, the ledger's digests and
+// the projections' checkpoints. Test kits use it as the template function of
 // pgtest.NewDBFromTemplate.
 package schema
 
@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"backoffice/eventstore/ledger"
 	"backoffice/eventstore/postgres"
 	"backoffice/projections"
 	"backoffice/readmodel"
@@ -25,6 +26,9 @@ func Migrate(ctx context.Context, cs string) error {
 	}
 	defer pool.Close()
 	if err := readmodel.Migrate(ctx, pool); err != nil {
+		return err
+	}
+	if err := ledger.Migrate(ctx, pool); err != nil {
 		return err
 	}
 	return projections.Migrate(ctx, pool)

@@ -49,6 +49,7 @@ func (l *Ledger) Approval(ctx context.Context, actor domain.Actor, placementID s
 		a        Approval
 		approved bool
 		from     uint64
+		chain    eventstore.ChainVerifier
 	)
 	for {
 		evs, err := l.store.ReadStream(ctx, stream, eventstore.ReadStreamOptions{From: from, Max: ledgerPage})
@@ -59,6 +60,12 @@ func (l *Ledger) Approval(ctx context.Context, actor domain.Actor, placementID s
 			return Approval{}, false, fmt.Errorf("payroll: unable to read %s: %w", stream, err)
 		}
 		for _, rec := range evs {
+			// The import is checked against the approval as recorded: a
+			// stream whose hash chain is broken was changed behind the
+			// application's back and proves nothing (eventstore.ErrIntegrity).
+			if err := chain.Check(rec); err != nil {
+				return Approval{}, false, fmt.Errorf("payroll: %w", err)
+			}
 			from = rec.Revision + 1
 			if rec.Type != ts.TypeApproved && rec.Type != ts.TypeImported && rec.Type != ts.TypeReopened {
 				continue

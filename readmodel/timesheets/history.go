@@ -73,14 +73,21 @@ func (h *History) Of(ctx context.Context, actor domain.Actor, placementID string
 		return nil, domain.ErrNotFound
 	}
 	out := []HistoryEvent{}
-	err = h.readAll(ctx, ts.StreamName(placementID, week), func(rec eventstore.RecordedEvent) error {
+	// The sheet is folded along to tell what each event changed.
+	s := &sheet{stream: ts.StreamName(placementID, week), revision: -1, oldRevision: -1}
+	err = h.readAll(ctx, s.stream, func(rec eventstore.RecordedEvent) error {
 		data := rec.Data
 		if len(data) == 0 {
 			data = []byte("null")
 		}
+		before := stateOf(s)
+		if ev, err := ts.Events.Decode(rec.Type, rec.Data); err == nil {
+			_ = s.apply(ev, rec) // an event the fold refuses changes nothing shown
+		}
 		out = append(out, HistoryEvent{Revision: rec.Revision, Position: rec.Position.String(), Type: rec.Type,
 			OccurredAt: occurred(rec), RecordedAt: rec.Created.UTC(),
-			Actor: Actor{Role: rec.Metadata.ActorRole, AccountID: rec.Metadata.ActorID}, Data: data})
+			Actor: Actor{Role: rec.Metadata.ActorRole, AccountID: rec.Metadata.ActorID}, Data: data,
+			Changes: nonNil(changesBetween(before, stateOf(s), s.WeekStart))})
 		return nil
 	})
 	if err != nil {

@@ -378,14 +378,7 @@ func (q *Queries) Detail(ctx context.Context, actor domain.Actor, placementID st
 		if !p.period.Overlaps(week) {
 			return Detail{}, domain.ErrNotFound
 		}
-		d := Detail{PlacementID: placementID, Week: week.String(), WeekStart: week.Start().String(), WeekEnd: week.End().String(),
-			WorkerID: p.ref.WorkerID, ClientID: p.ref.ClientID, IntermediaryID: p.ref.IntermediaryID,
-			Status: string(ts.StatusNone), StatusLabel: ts.StatusNone.LabelNL(), Fillable: ts.Fillable(p.period, week, now),
-			Steps: []Step{}, Lines: []Line{}, Entries: []Entry{}, Expenses: []Expense{}, Remarks: []Remark{},
-			EntryDeadline: ts.EntryDeadline(week).UTC(), ApprovalDeadline: ts.ApprovalDeadline(week).UTC()}
-		// Nothing entered: the week is not flagged late (a placement need
-		// not have hours every week).
-		return d, nil
+		return emptyDetail(placementID, week, p, now), nil
 	}
 	if err != nil {
 		return Detail{}, fmt.Errorf("timesheets: unable to read timesheet: %w", err)
@@ -397,6 +390,23 @@ func (q *Queries) Detail(ctx context.Context, actor domain.Actor, placementID st
 	if !account.ScopeOf(actor).Admits(account.PlacementRef{WorkerID: s.WorkerID, ClientID: s.ClientID, IntermediaryID: s.IntermediaryID}) {
 		return Detail{}, domain.ErrNotFound
 	}
+	return detailOf(&s, revision, actor, p, week, now), nil
+}
+
+// emptyDetail is the detail of a week without a timesheet.
+func emptyDetail(placementID string, week ts.ISOWeek, p placementRow, now time.Time) Detail {
+	// Nothing entered: the week is not flagged late (a placement need
+	// not have hours every week).
+	return Detail{PlacementID: placementID, Week: week.String(), WeekStart: week.Start().String(), WeekEnd: week.End().String(),
+		WorkerID: p.ref.WorkerID, ClientID: p.ref.ClientID, IntermediaryID: p.ref.IntermediaryID,
+		Status: string(ts.StatusNone), StatusLabel: ts.StatusNone.LabelNL(), Fillable: ts.Fillable(p.period, week, now),
+		Steps: []Step{}, Lines: []Line{}, Entries: []Entry{}, Expenses: []Expense{}, Remarks: []Remark{},
+		EntryDeadline: ts.EntryDeadline(week).UTC(), ApprovalDeadline: ts.ApprovalDeadline(week).UTC()}
+}
+
+// detailOf is the detail of a timesheet folded into s (from the read model
+// or from a replay, see DetailAsOf).
+func detailOf(s *sheet, revision int64, actor domain.Actor, p placementRow, week ts.ISOWeek, now time.Time) Detail {
 	d := Detail{
 		PlacementID: s.PlacementID, Week: s.Week, WeekStart: s.WeekStart, WeekEnd: s.WeekEnd,
 		WorkerID: s.WorkerID, ClientID: s.ClientID, IntermediaryID: s.IntermediaryID,
@@ -418,7 +428,7 @@ func (q *Queries) Detail(ctx context.Context, actor domain.Actor, placementID st
 		d.NextStep = &step
 		d.WaitingForMe = actor.Is(domain.Role(d.NextParty), domain.RoleBackoffice, domain.RoleSystem)
 	}
-	return d, nil
+	return d
 }
 
 func nonNil[T any](s []T) []T {

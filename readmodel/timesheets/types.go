@@ -15,6 +15,9 @@ import (
 type Actor struct {
 	Role      string `json:"role"`
 	AccountID string `json:"account_id,omitempty"`
+	// Name is the actor's name where the reader may see it (history only;
+	// see identity.Queries.ActorNames).
+	Name string `json:"name,omitempty"`
 }
 
 // Line is an hour line with minutes per day, Monday first.
@@ -220,4 +223,7 @@ type HistoryEvent struct {
 	RecordedAt time.Time       `json:"recorded_at"`
 	Actor      Actor           `json:"actor"`
 	Data       json.RawMessage `json:"data"`
+	// Changes is what the event changed: minutes per hour type and day,
+	// the status, expenses (before → after).
+	Changes []Change `json:"changes"`
 }

@@ -27,8 +27,16 @@ type detailResponse struct {
 // event will record them. A week outside the period of a placement the
 // actor can see answers as the commands on it do: 422
 // week_outside_placement; a placement the actor cannot see stays 404.
-func (f *Feature) detail(ctx context.Context, actor domain.Actor, t cmd.Target) (any, error) {
-	d, err := f.queries.Detail(ctx, actor, t.PlacementID, t.Week)
+// With an as_of the timesheet is replayed from the event store as it was
+// then (rm.History.DetailAsOf); the terms are still today's.
+func (f *Feature) detail(ctx context.Context, actor domain.Actor, t cmd.Target, asOf rm.AsOf) (any, error) {
+	var d rm.Detail
+	var err error
+	if asOf.IsZero() {
+		d, err = f.queries.Detail(ctx, actor, t.PlacementID, t.Week)
+	} else { // a replay of the event store (docs/audit.md)
+		d, err = f.history.DetailAsOf(ctx, actor, t.PlacementID, t.Week, asOf, f.clock())
+	}
 	if err != nil {
 		if errors.Is(err, domain.ErrNotFound) {
 			if _, terr := f.commands.Terms(ctx, actor, t); errors.Is(terr, &domain.Error{Code: "week_outside_placement"}) {

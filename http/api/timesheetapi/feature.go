@@ -11,6 +11,7 @@
 package timesheetapi
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"github.com/gorilla/mux"
 
 	cmd "backoffice/commands/timesheet"
+	"backoffice/domain"
 	"backoffice/http/api"
 	rm "backoffice/readmodel/timesheets"
 )
@@ -31,6 +33,14 @@ type Deps struct {
 	// Clock picks the default year of the week overview (time.Now when
 	// nil); give it the clock of the commands and queries.
 	Clock func() time.Time
+	// Names, when set, puts the actors' names in the history, as far as
+	// the reader may see them (identity.Queries.ActorNames).
+	Names ActorNames
+}
+
+// ActorNames resolves the names of accounts for a reader.
+type ActorNames interface {
+	ActorNames(ctx context.Context, viewer domain.Actor, accountIDs []string) (map[string]string, error)
 }
 
 // Feature is the timesheet API. It implements api.Feature.
@@ -38,6 +48,7 @@ type Feature struct {
 	commands *cmd.Handler
 	queries  *rm.Queries
 	history  *rm.History
+	names    ActorNames
 	clock    func() time.Time
 }
 
@@ -51,7 +62,7 @@ func New(d Deps) (*Feature, error) {
 	if d.Clock == nil {
 		d.Clock = time.Now
 	}
-	return &Feature{commands: d.Commands, queries: d.Queries, history: d.History, clock: d.Clock}, nil
+	return &Feature{commands: d.Commands, queries: d.Queries, history: d.History, clock: d.Clock, names: d.Names}, nil
 }
 
 // Routes registers every route of the feature on the /api/v1 subrouter.

@@ -86,7 +86,11 @@ func (f *Feature) handleDetail(s *api.Server) http.Handler {
 			if err != nil {
 				return nil, err
 			}
-			return f.detail(ctx, actor, t)
+			asOf, err := rm.ParseAsOf(r.URL.Query().Get("as_of"))
+			if err != nil {
+				return nil, err
+			}
+			return f.detail(ctx, actor, t, asOf)
 		})
 	})
 }
@@ -107,11 +111,42 @@ func (f *Feature) handleHistory(s *api.Server) http.Handler {
 			if err != nil {
 				return nil, err
 			}
-			evs, err := f.history.Of(ctx, actor, t.PlacementID, t.Week)
+			asOf, err := rm.ParseAsOf(r.URL.Query().Get("as_of"))
 			if err != nil {
+				return nil, err
+			}
+			evs, err := f.history.OfAsOf(ctx, actor, t.PlacementID, t.Week, asOf)
+			if err != nil {
+				return nil, err
+			}
+			if err := f.nameActors(ctx, actor, evs); err != nil {
 				return nil, err
 			}
 			return historyResponse{PlacementID: t.PlacementID, Week: t.Week.String(), Events: evs}, nil
 		})
 	})
+}
+
+// nameActors puts the actors' names into the history, where the reader may
+// see them.
+func (f *Feature) nameActors(ctx context.Context, reader domain.Actor, evs []rm.HistoryEvent) error {
+	if f.names == nil || len(evs) == 0 {
+		return nil
+	}
+	seen := map[string]bool{}
+	var ids []string
+	for _, e := range evs {
+		if id := e.Actor.AccountID; id != "" && !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	names, err := f.names.ActorNames(ctx, reader, ids)
+	if err != nil {
+		return err
+	}
+	for i := range evs {
+		evs[i].Actor.Name = names[evs[i].Actor.AccountID]
+	}
+	return nil
 }

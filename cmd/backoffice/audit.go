@@ -1,0 +1,175 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"backoffice/eventstore"
+	"backoffice/eventstore/ledger"
+	"backoffice/internal/config"
+)
+
+// takeFlags removes the named flags (-name value, --name value, --name=value;
+// repeatable) from args and returns their values and the rest, which go to
+// config.Load.
+func takeFlags(args []string, names ...string) (map[string][]string, []string, error) {
+	vals := map[string][]string{}
+	var rest []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		name, val, hasVal := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		known := strings.HasPrefix(a, "-") && contains(names, name)
+		if !known {
+			rest = append(rest, a)
+			continue
+		}
+		if !hasVal {
+			if i+1 >= len(args) {
+				return nil, nil, fmt.Errorf("flag --%s needs a value", name)
+			}
+			i++
+			val = args[i]
+		}
+		vals[name] = append(vals[name], val)
+	}
+	return vals, rest, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// openLedger opens the database and the event store for the audit commands
+// and makes sure the digest tables exist.
+func openLedger(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) (*database, *openedStore, error) {
+	cfg, err := config.Load(args, getenv)
+	if err != nil {
+		return nil, nil, fmt.Errorf("configuration:\n%w", err)
+	}
+	log := newLogger(cfg, stderr)
+	db, err := openDatabase(ctx, cfg, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	es, err := openEventStore(ctx, cfg, db, log, newRegistry())
+	if err != nil {
+		_ = db.Close(context.WithoutCancel(ctx))
+		return nil, nil, err
+	}
+	if err := ledger.Migrate(ctx, db.Pool); err != nil {
+		_ = es.Store.Close()
+		_ = db.Close(context.WithoutCancel(ctx))
+		return nil, nil, err
+	}
+	return db, es, nil
+}
+
+// errLedgerBroken is verify's failure: the ledger is not intact.
+var errLedgerBroken = errors.New("the ledger is NOT intact")
+
+// verifyCmd is `backoffice verify [--digest HEX@POSITION]...`: one pass over
+// the whole ledger; exit 0 when intact, else the first break is named.
+func verifyCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	flags, rest, err := takeFlags(args, "digest")
+	if err != nil {
+		return err
+	}
+	var extra []ledger.Checkpoint
+	for _, d := range flags["digest"] {
+		c, err := ledger.ParseCheckpoint(d)
+		if err != nil {
+			return fmt.Errorf("--digest: %w", err)
+		}
+		extra = append(extra, c)
+	}
+	db, es, err := openLedger(ctx, rest, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	defer db.Close(context.WithoutCancel(ctx))
+	defer es.Store.Close()
+
+	start := time.Now()
+	head, err := es.Store.HeadPosition(ctx)
+	if err != nil {
+		return err
+	}
+	progress := func(n int64, at eventstore.Position) {
+		rate := float64(n) / max(time.Since(start).Seconds(), 1e-3)
+		fmt.Fprintf(stderr, "\rverifying: %d events, at %s of %s (%.0f events/s)   ", n, at, head, rate)
+	}
+	rep, err := ledger.Verify(ctx, es.Store, ledger.VerifyOptions{Pool: db.Pool, Extra: extra, Progress: progress, ProgressEvery: 5000})
+	fmt.Fprintln(stderr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "events: %d in %d streams; digests checked: %d; took %s\n", rep.Events, rep.Streams, rep.Digests, time.Since(start).Round(time.Millisecond))
+	if rep.Broken != nil {
+		fmt.Fprintf(stdout, "BROKEN: %s\n", rep.Broken)
+		if rep.DigestBreak != nil && rep.DigestBreak != rep.Broken {
+			fmt.Fprintf(stdout, "also: %s\n", rep.DigestBreak)
+		}
+		return fmt.Errorf("%w: %s", errLedgerBroken, rep.Broken)
+	}
+	fmt.Fprintf(stdout, "intact; digest %s@%s\n", rep.Digest, rep.Last)
+	return nil
+}
+
+// auditCmd is `backoffice audit export [--from POS] [--to POS] [--out FILE]`:
+// the events after --from up to and including --to as NDJSON.
+func auditCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "replay" {
+		return replayCmd(ctx, args[1:], getenv, stdout, stderr)
+	}
+	if len(args) == 0 || args[0] != "export" {
+		return errors.New("usage: backoffice audit export [--from POSITION] [--to POSITION] [--out FILE] | audit replay --as-of T --schema NAME")
+	}
+	flags, rest, err := takeFlags(args[1:], "from", "to", "out")
+	if err != nil {
+		return err
+	}
+	var r ledger.ExportRange
+	if v := flags["from"]; len(v) > 0 {
+		if r.After, err = eventstore.ParsePosition(v[len(v)-1]); err != nil {
+			return fmt.Errorf("--from: %w", err)
+		}
+	}
+	if v := flags["to"]; len(v) > 0 {
+		to, err := eventstore.ParsePosition(v[len(v)-1])
+		if err != nil {
+			return fmt.Errorf("--to: %w", err)
+		}
+		r.To = &to
+	}
+	db, es, err := openLedger(ctx, rest, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	defer db.Close(context.WithoutCancel(ctx))
+	defer es.Store.Close()
+	out := stdout
+	if v := flags["out"]; len(v) > 0 {
+		f, err := os.Create(v[len(v)-1])
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		out = f
+	}
+	n, last, err := ledger.Export(ctx, es.Store, r, out)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "exported %d events, up to %s\n", n, last)
+	return nil
+}

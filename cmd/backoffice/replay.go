@@ -1,0 +1,199 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"regexp"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"backoffice/eventstore"
+	"backoffice/projections"
+	"backoffice/readmodel"
+	rmdocuments "backoffice/readmodel/documents"
+	rmidentity "backoffice/readmodel/identity"
+	rmpayroll "backoffice/readmodel/payroll"
+	rmtimesheets "backoffice/readmodel/timesheets"
+)
+
+// schemaName is what `audit replay --schema` accepts: a plain lower-case
+// identifier, never a schema the application uses.
+var schemaName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
+
+// replayCmd is `backoffice audit replay --as-of T --schema NAME`: the read
+// models (identity, timesheets, payroll feed, documents; no mail or other
+// side effect) rebuilt into a new schema from the events up to a position
+// or time, for an auditor to query what the screens and the payroll feed
+// showed then. The live read models and projectors are not touched.
+func replayCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	flags, rest, err := takeFlags(args, "as-of", "schema")
+	if err != nil {
+		return err
+	}
+	if len(flags["as-of"]) != 1 || len(flags["schema"]) != 1 {
+		return errors.New("usage: backoffice audit replay --as-of <POSITION|RFC3339 time> --schema NAME")
+	}
+	schema := flags["schema"][0]
+	if !schemaName.MatchString(schema) || schema == "public" || schema == "pg_catalog" || schema == "information_schema" {
+		return fmt.Errorf("--schema %q: want a new lower-case identifier (letters, digits, _), not public", schema)
+	}
+	asOf := flags["as-of"][0]
+	var at *time.Time
+	var limit eventstore.Position
+	if p, perr := eventstore.ParsePosition(asOf); perr == nil {
+		limit = p
+	} else if t, terr := time.Parse(time.RFC3339Nano, asOf); terr == nil {
+		at = &t
+	} else {
+		return fmt.Errorf("--as-of %q: want a position (COMMIT-PREPARE) or an RFC 3339 time", asOf)
+	}
+
+	db, es, err := openLedger(ctx, rest, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	defer db.Close(context.WithoutCancel(ctx))
+	defer es.Store.Close()
+	if at != nil {
+		if limit, err = positionAt(ctx, es.Store, *at); err != nil {
+			return err
+		}
+	}
+
+	var exists bool
+	if err := db.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT FROM pg_namespace WHERE nspname = $1)`, schema).Scan(&exists); err != nil {
+		return err
+	}
+	if exists {
+		return fmt.Errorf("schema %s exists already: choose a new name (or DROP SCHEMA %s CASCADE first)", schema, schema)
+	}
+	if _, err := db.Pool.Exec(ctx, "CREATE SCHEMA "+pgx.Identifier{schema}.Sanitize()); err != nil {
+		return err
+	}
+	cfg := db.Pool.Config().Copy()
+	cfg.ConnConfig.RuntimeParams["search_path"] = schema
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	if err := readmodel.Migrate(ctx, pool); err != nil {
+		return err
+	}
+	if err := projections.Migrate(ctx, pool); err != nil {
+		return err
+	}
+	var ps []projections.Projector
+	for _, group := range [][]projections.Projector{rmidentity.Projectors(), rmtimesheets.Projectors(), rmpayroll.Projectors(), rmdocuments.Projectors()} {
+		for _, p := range group {
+			ps = append(ps, replayProjector(schema, p))
+		}
+	}
+	rt, err := projections.New(projections.Config{Store: upTo{Store: es.Store, limit: limit}, Pool: pool, Projectors: ps,
+		Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		return err
+	}
+	for _, p := range ps {
+		last := -1
+		err := rt.Rebuild(ctx, p.Name(), func(done, total int) {
+			if pct := done * 100 / max(total, 1); pct != last {
+				last = pct
+				fmt.Fprintf(stderr, "\r%s: %d/%d events (%d%%)", p.Name(), done, total, pct)
+			}
+		})
+		fmt.Fprintln(stderr)
+		if err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "schema %s holds the read models as of position %s\nquery it with: SET search_path TO %s;\n", schema, limit, schema)
+	return nil
+}
+
+// positionAt is the position of the last event recorded at or before t.
+func positionAt(ctx context.Context, s eventstore.Store, t time.Time) (eventstore.Position, error) {
+	last, found := eventstore.Start, false
+	for from := eventstore.Start; ; {
+		page, err := s.ReadAll(ctx, from, 1000)
+		if err != nil {
+			return last, err
+		}
+		for _, e := range page {
+			if e.Created.After(t) {
+				if !found {
+					return last, fmt.Errorf("--as-of %s: the ledger has no event that early", t.Format(time.RFC3339))
+				}
+				return last, nil
+			}
+			last, found = e.Position, true
+		}
+		if len(page) == 0 {
+			if !found {
+				return last, errors.New("--as-of: the ledger is empty")
+			}
+			return last, nil
+		}
+		from = page[len(page)-1].Position
+	}
+}
+
+// upTo is the event store as it was at limit: reads of $all end there.
+// Only what a rebuild uses is offered.
+type upTo struct {
+	eventstore.Store
+	limit eventstore.Position
+}
+
+func (s upTo) ReadAll(ctx context.Context, from eventstore.Position, max int) ([]eventstore.RecordedEvent, error) {
+	evs, err := s.Store.ReadAll(ctx, from, max)
+	for i, e := range evs {
+		if e.Position.After(s.limit) {
+			return evs[:i], err
+		}
+	}
+	return evs, err
+}
+
+func (s upTo) HeadPosition(ctx context.Context) (eventstore.Position, error) {
+	h, err := s.Store.HeadPosition(ctx)
+	if err == nil && h.After(s.limit) {
+		h = s.limit
+	}
+	return h, err
+}
+
+func (s upTo) SubscribeAll(context.Context, eventstore.Position) (eventstore.Subscription, error) {
+	return nil, errors.New("audit replay: no live subscription on a replay")
+}
+
+// replayProjector runs p under a name of its own ("replay.<schema>.<name>"),
+// so its advisory lock never meets the live projector's.
+func replayProjector(schema string, p projections.Projector) projections.Projector {
+	r := renamed{Projector: p, name: "replay." + schema + "." + p.Name()}
+	if b, ok := p.(projections.BatchProjector); ok {
+		return renamedBatch{renamed: r, batch: b}
+	}
+	return r
+}
+
+type renamed struct {
+	projections.Projector
+	name string
+}
+
+func (r renamed) Name() string { return r.name }
+
+type renamedBatch struct {
+	renamed
+	batch projections.BatchProjector
+}
+
+func (r renamedBatch) HandleBatch(ctx context.Context, tx pgx.Tx, events []eventstore.RecordedEvent) error {
+	return r.batch.HandleBatch(ctx, tx, events)
+}

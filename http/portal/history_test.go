@@ -1,0 +1,99 @@
+package portal
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"backoffice/commands"
+	cmd "backoffice/commands/timesheet"
+	"backoffice/domain"
+	"backoffice/domain/client"
+	"backoffice/domain/placement"
+	ts "backoffice/domain/timesheet"
+	"backoffice/eventstore/memory"
+	"backoffice/internal/pgtest"
+	"backoffice/readmodel"
+	rmid "backoffice/readmodel/identity"
+	rm "backoffice/readmodel/timesheets"
+)
+
+// TestHistoryNamesAndChanges: the portal's history shows who acted, by
+// name as far as the reader may see it, and what changed per day.
+func TestHistoryNamesAndChanges(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.Pool(t, pgtest.NewDBFromTemplate(t, "portal-history", func(ctx context.Context, cs string) error {
+		p, err := pgxpool.New(ctx, cs)
+		if err != nil {
+			return err
+		}
+		defer p.Close()
+		return readmodel.Migrate(ctx, p)
+	}))
+	if _, err := pool.Exec(ctx, `INSERT INTO workers (worker_id, client_id, first_name, last_name, full_name, email, function, registered_at)
+		VALUES ('w1', 'c1', 'Jan', 'Boer', 'Jan de Boer', 'jan@example.test', 'bakker', now());
+		INSERT INTO clients (client_id, intermediary_id, name, kvk, address, contact_name, contact_email, registered_at)
+		VALUES ('c1', 'i1', 'Bakkerij Korenaar', '12345678', '{}', 'Anna', 'anna@example.test', now());
+		INSERT INTO accounts (account_id, email, role, worker_id, created_at) VALUES ('acc-w1', 'jan@example.test', 'worker', 'w1', now())`); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 2, 2, 8, 0, 0, 0, time.UTC)
+	store := memory.New()
+	seed := func(stream string, e domain.Event) {
+		if _, err := commands.Save(ctx, store, commands.Stream{Name: stream}, commands.Meta{Actor: domain.Actor{Role: domain.RoleBackoffice}}, now, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	seed(client.Stream("c1"), &client.Registered{ClientID: "c1", IntermediaryID: "i1", Name: "Bakkerij Korenaar", KvK: "12345678",
+		AgreementFrom: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), Agreement: client.Agreement{
+			HourTypes: []client.HourType{{Code: "100", Name: "Normaal", Percentage: 100}}, NormalHourType: "100",
+			EnteredBy: domain.RoleWorker, ApprovalChain: []domain.Role{domain.RoleClient}}})
+	seed(placement.Stream("p1"), &placement.Started{PlacementID: "p1", WorkerID: "w1", ClientID: "c1", IntermediaryID: "i1",
+		Function: "Bakker", Start: time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)})
+	h, err := cmd.New(store, func() time.Time { return now })
+	if err != nil {
+		t.Fatal(err)
+	}
+	worker := domain.Actor{AccountID: "acc-w1", Role: domain.RoleWorker, WorkerID: "w1"}
+	w := ts.ISOWeek{Year: 2026, Week: 5}
+	if _, err := h.SetLine(ctx, commands.Meta{Actor: worker}, cmd.SetLine{Target: cmd.Target{PlacementID: "p1", Week: w}, HourType: "100",
+		Minutes: [7]ts.Minutes{480}}); err != nil {
+		t.Fatal(err)
+	}
+	hist, err := rm.NewHistory(store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := rm.NewQueries(pool, func() time.Time { return now })
+	if err != nil {
+		t.Fatal(err)
+	}
+	sheets := &timesheetApp{commands: h, queries: q, history: hist, names: rmid.NewQueries(pool, time.Now)}
+	ref := Ref{PlacementID: "p1", Week: w}
+	for _, c := range []struct {
+		reader domain.Actor
+		name   string
+	}{
+		{domain.Actor{AccountID: "acc-bo", Role: domain.RoleBackoffice}, "Jan de Boer"},
+		{domain.Actor{AccountID: "acc-c1", Role: domain.RoleClient, ClientID: "c1"}, "Jan de Boer"},
+		{domain.Actor{AccountID: "acc-c2", Role: domain.RoleClient, ClientID: "c2"}, ""}, // outside: not found anyway
+	} {
+		items, err := sheets.History(ctx, c.reader, ref)
+		if c.reader.ClientID == "c2" {
+			if err == nil {
+				t.Fatalf("another tenant read the history: %+v", items)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		last := items[len(items)-1]
+		if last.By != c.name || !strings.Contains(last.Detail, "100 2026-01-26: 0:00 → 8:00") {
+			t.Fatalf("%s reads %+v, want by %q and the change of Monday", c.reader.Role, last, c.name)
+		}
+	}
+}

@@ -1,0 +1,61 @@
+package identity
+
+import (
+	"context"
+	"fmt"
+
+	"backoffice/domain"
+	"backoffice/domain/account"
+)
+
+// ActorNames returns the display names (see DisplayName) of the accounts
+// that acted, as far as viewer may see them: the back office, auditors and
+// payroll see every name; anyone else their own, and those of accounts
+// within their scope: a client user the users and workers of their client,
+// an intermediary user the users of the intermediary and of its clients and
+// their workers, a worker only themself. Staff accounts have no tenant, so
+// their names stay hidden from tenants (the history shows their role). An
+// account not shown is absent from the map.
+func (q *Queries) ActorNames(ctx context.Context, viewer domain.Actor, accountIDs []string) (map[string]string, error) {
+	out := map[string]string{}
+	if len(accountIDs) == 0 {
+		return out, nil
+	}
+	rows, err := q.pool.Query(ctx, `SELECT a.account_id,
+			coalesce(nullif(CASE a.role
+				WHEN 'worker' THEN w.full_name
+				WHEN 'client' THEN c.contact_name
+				WHEN 'intermediary' THEN i.contact_name
+			END, ''), a.email),
+			CASE a.role WHEN 'worker' THEN a.worker_id ELSE '' END,
+			CASE a.role WHEN 'worker' THEN coalesce(w.client_id, '') WHEN 'client' THEN a.client_id ELSE '' END,
+			CASE a.role WHEN 'worker' THEN coalesce(wc.intermediary_id, '') WHEN 'client' THEN coalesce(cc.intermediary_id, '')
+				WHEN 'intermediary' THEN a.intermediary_id ELSE '' END
+		FROM accounts a
+		LEFT JOIN workers w ON a.role = 'worker' AND w.worker_id = a.worker_id
+		LEFT JOIN clients wc ON wc.client_id = w.client_id
+		LEFT JOIN clients c ON a.role = 'client' AND c.client_id = a.client_id AND lower(c.contact_email) = a.email
+		LEFT JOIN clients cc ON a.role = 'client' AND cc.client_id = a.client_id
+		LEFT JOIN intermediaries i ON a.role = 'intermediary' AND i.intermediary_id = a.intermediary_id
+			AND lower(i.contact_email) = a.email
+		WHERE a.account_id = ANY($1)`, accountIDs)
+	if err != nil {
+		return nil, fmt.Errorf("readmodel/identity: unable to read actor names: %w", err)
+	}
+	defer rows.Close()
+	scope := account.ScopeOf(viewer)
+	for rows.Next() {
+		var id, name string
+		var ref account.PlacementRef
+		if err := rows.Scan(&id, &name, &ref.WorkerID, &ref.ClientID, &ref.IntermediaryID); err != nil {
+			return nil, fmt.Errorf("readmodel/identity: unable to read actor names: %w", err)
+		}
+		if id == viewer.AccountID || scope.Admits(ref) {
+			out[id] = name
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("readmodel/identity: unable to read actor names: %w", err)
+	}
+	return out, nil
+}
