@@ -285,7 +285,9 @@ func (s *Store) acquire(ctx context.Context) (*esdb.Client, uint64, error) {
 		// gossip timeout), so it runs on its own and the caller's context
 		// wins; the connect slot is released when discovery ends.
 		done := make(chan error, 1)
+		s.enterCall() // Close must not close the client under a discovery
 		go func() {
+			defer s.leaveCall()
 			_, err := c.GetServerVersion()
 			if err != nil {
 				// A failed discovery closes the client for good. Forget it
@@ -330,9 +332,7 @@ func requireLeader(ctx context.Context) context.Context {
 // must win. fn keeps running on its own and its results are dropped; Close
 // waits for such calls before it closes the client (see Close).
 func (s *Store) call(ctx context.Context, fn func() error) error {
-	s.inflightMu.Lock()
-	s.inflight++
-	s.inflightMu.Unlock()
+	s.enterCall()
 	done := make(chan error, 1)
 	go func() {
 		defer s.leaveCall()
@@ -344,6 +344,12 @@ func (s *Store) call(ctx context.Context, fn func() error) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+func (s *Store) enterCall() {
+	s.inflightMu.Lock()
+	defer s.inflightMu.Unlock()
+	s.inflight++
 }
 
 func (s *Store) leaveCall() {
