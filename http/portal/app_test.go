@@ -181,6 +181,10 @@ func newFixtureWith(t *testing.T, change func(*app.Options)) *fixture {
 		Entry: timesheet.EntryInput{Date: wk(6).Day(1), Start: 22 * 60, End: 6 * 60, Break: 30, Continuous: true}}))
 	res3(ts.AddExpense(ctx, meta(client3Email), tscmd.AddExpense{Target: target("p3", 6),
 		Expense: timesheet.ExpenseInput{Type: timesheet.ExpenseParking, Date: wk(6).Day(0), AmountCents: 1250}}))
+	// The mail projectors must have issued the invitations (Fatima's
+	// activation link expires counted from the clock of that moment) before
+	// seedDocuments sets the clock back to date the documents.
+	e.WaitForProjections(t)
 	f.seedDocuments(t)
 	e.WaitForProjections(t)
 	return f
