@@ -111,3 +111,55 @@ func TestWireFacts(t *testing.T) {
 		t.Fatalf("after drop = %+v, want SubscriptionDropped", m)
 	}
 }
+
+// TestAllPositions: $all positions are (commit, prepare) pairs, and a
+// backwards read from a position starts before it, as on EventStoreDB.
+func TestAllPositions(t *testing.T) {
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	c, _ := client(t)
+	var ids []uuid.UUID
+	for range 3 {
+		id := uuid.New()
+		if _, err := c.AppendToStream(ctx, "s-1", esdb.AppendToStreamOptions{},
+			esdb.EventData{EventID: id, EventType: "x.happened", ContentType: esdb.ContentTypeJson, Data: []byte(`{}`)}); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	read := func(opts esdb.ReadAllOptions) []*esdb.RecordedEvent {
+		t.Helper()
+		rs, err := c.ReadAll(ctx, opts, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rs.Close()
+		var out []*esdb.RecordedEvent
+		for {
+			ev, err := rs.Recv()
+			if errors.Is(err, io.EOF) {
+				return out
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, ev.OriginalEvent())
+		}
+	}
+	all := read(esdb.ReadAllOptions{From: esdb.Start{}})
+	if len(all) != 3 {
+		t.Fatalf("read %d events, want 3", len(all))
+	}
+	mid := all[1].Position
+
+	back := read(esdb.ReadAllOptions{Direction: esdb.Backwards, From: esdb.Position{Commit: mid.Commit, Prepare: mid.Prepare}})
+	if len(back) != 1 || back[0].EventID != ids[0] {
+		t.Fatalf("backwards from the second event = %d events starting %v, want only the first", len(back), back)
+	}
+	// A position with the same commit but a later prepare lies after the
+	// event: a forwards read from it does not include the event.
+	fwd := read(esdb.ReadAllOptions{From: esdb.Position{Commit: mid.Commit, Prepare: mid.Prepare + 1}})
+	if len(fwd) != 1 || fwd[0].EventID != ids[2] {
+		t.Fatalf("forwards from just after the second event = %d events, want only the third", len(fwd))
+	}
+}
