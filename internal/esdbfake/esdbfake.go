@@ -54,6 +54,7 @@ import (
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/keepalive"
 	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/stats"
 	"google.golang.org/grpc/status"
 )
 
@@ -174,6 +175,8 @@ type Server struct {
 	// cluster, when set, answers gossip; a lone server gossips itself as
 	// the leader.
 	cluster *Cluster
+	// conns counts the connections accepted (see Connections).
+	conns int
 
 	grpc *grpc.Server
 	lis  net.Listener
@@ -226,6 +229,7 @@ func (s *Server) Listen(addr string) error {
 		// "too_many_pings" and drop the connection.
 		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: time.Second, PermitWithoutStream: true}),
 	}
+	opts = append(opts, grpc.StatsHandler(connCounter{s}))
 	s.mu.Lock()
 	if s.tlsCert != nil {
 		opts = append(opts, grpc.Creds(credentials.NewServerTLSFromCert(s.tlsCert)))
@@ -286,6 +290,29 @@ func (s *Server) SetUnavailable(on bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.down = on
+}
+
+// Connections counts the client connections the server accepted so far: a
+// connection the server dropped (e.g. for pinging too often) shows as a
+// reconnect.
+func (s *Server) Connections() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.conns
+}
+
+// connCounter counts accepted connections for Connections.
+type connCounter struct{ s *Server }
+
+func (c connCounter) TagRPC(ctx context.Context, _ *stats.RPCTagInfo) context.Context   { return ctx }
+func (c connCounter) HandleRPC(context.Context, stats.RPCStats)                         {}
+func (c connCounter) TagConn(ctx context.Context, _ *stats.ConnTagInfo) context.Context { return ctx }
+func (c connCounter) HandleConn(_ context.Context, st stats.ConnStats) {
+	if _, ok := st.(*stats.ConnBegin); ok {
+		c.s.mu.Lock()
+		c.s.conns++
+		c.s.mu.Unlock()
+	}
 }
 
 // Calls counts the calls of method received so far (failed ones included).

@@ -163,3 +163,40 @@ func TestAllPositions(t *testing.T) {
 		t.Fatalf("forwards from just after the second event = %d events, want only the third", len(fwd))
 	}
 }
+
+// TestKeepalivePingsAccepted: the v4 client pings an idle connection every
+// 10 s (the least gRPC allows). EventStoreDB accepts that; gRPC's default
+// server policy would answer the third ping with GOAWAY "too_many_pings"
+// and drop the connection. The wait is the time the pings need, not a
+// timing assertion.
+func TestKeepalivePingsAccepted(t *testing.T) {
+	t.Parallel()
+	srv := esdbfake.Start(t)
+	conf, err := esdb.ParseConnectionString(srv.URL() + "&keepAliveInterval=10000&keepAliveTimeout=10000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	conf.Logger = esdb.NoopLogging()
+	c, err := esdb.NewClient(conf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.GetServerVersion(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(35 * time.Second) // idle: three pings
+	if _, err := c.GetServerVersion(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	rs, err := c.ReadStream(ctx, "s-1", esdb.ReadStreamOptions{}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs.Close()
+	if n := srv.Connections(); n != 1 {
+		t.Fatalf("the client connected %d times, want 1: the server dropped the idle connection", n)
+	}
+}
