@@ -508,3 +508,24 @@ func TestDeletedStreams(t *testing.T) {
 	defer sub.Close()
 	wantIDs(t, recvCaughtUp(t, ctx, sub), want)
 }
+
+// TestStuckCallGivesUpTheClient: a call the client never finishes (the v4
+// client can block for good on its internal channel) answers
+// ErrUnavailable after CallTimeout, and the next call runs on a new client.
+func TestStuckCallGivesUpTheClient(t *testing.T) {
+	ctx := testCtx(t)
+	s, srv := newFakeStore(t, esdb.Config{CallTimeout: 300 * time.Millisecond})
+	appendN(t, ctx, s, "timesheet-1", 1)
+	gen := s.ClientGeneration()
+	srv.InjectFault(esdbfake.MethodRead, esdbfake.Fault{Hang: true})
+	if _, err := s.ReadStream(ctx, "timesheet-1", eventstore.ReadStreamOptions{}); !errors.Is(err, eventstore.ErrUnavailable) {
+		t.Fatalf("stuck read = %v, want ErrUnavailable", err)
+	}
+	got, err := s.ReadStream(ctx, "timesheet-1", eventstore.ReadStreamOptions{})
+	if err != nil || len(got) != 1 {
+		t.Fatalf("read after the stuck one = %d events, %v", len(got), err)
+	}
+	if s.ClientGeneration() <= gen {
+		t.Fatalf("client generation %d, want a new client after %d", s.ClientGeneration(), gen)
+	}
+}

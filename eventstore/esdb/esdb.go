@@ -64,6 +64,11 @@ type Config struct {
 	// (timed out, connection lost after sending) is resolved by reading the
 	// stream and, when its events are not there, sent again. Default 5.
 	AmbiguousRetries int
+	// CallTimeout bounds one call inside the client (and a connect): the
+	// v4 client can block for good on its internal channel after a failed
+	// discovery. A call past it answers eventstore.ErrUnavailable and the
+	// client is replaced. Default 15s; it must exceed the longest read.
+	CallTimeout time.Duration
 	// MaxAppendSize is the server's MaxAppendSize in bytes (EventStoreDB
 	// default 1 MiB), counted as the server does: data + metadata + two
 	// bytes per character of the type, summed over the append. A larger
@@ -96,6 +101,9 @@ func (c *Config) withDefaults() Config {
 	}
 	if out.AmbiguousRetries <= 0 {
 		out.AmbiguousRetries = 5
+	}
+	if out.CallTimeout <= 0 {
+		out.CallTimeout = 15 * time.Second
 	}
 	if out.MaxAppendSize <= 0 {
 		out.MaxAppendSize = 1 << 20
@@ -285,9 +293,12 @@ func (s *Store) acquire(ctx context.Context) (*esdb.Client, uint64, error) {
 		// gossip timeout), so it runs on its own and the caller's context
 		// wins; the connect slot is released when discovery ends.
 		done := make(chan error, 1)
+		finished := make(chan struct{})
+		release := sync.OnceFunc(func() { <-s.connect })
 		s.enterCall() // Close must not close the client under a discovery
 		go func() {
 			defer s.leaveCall()
+			defer close(finished)
 			_, err := c.GetServerVersion()
 			if err != nil {
 				// A failed discovery closes the client for good. Forget it
@@ -301,8 +312,22 @@ func (s *Store) acquire(ctx context.Context) (*esdb.Client, uint64, error) {
 				}
 				s.mu.Unlock()
 			}
-			<-s.connect
+			release()
 			done <- err
+		}()
+		// A discovery that never ends (the v4 client can block for good on
+		// its internal channel) must not hold the connect slot forever:
+		// after CallTimeout the client is given up and the slot freed.
+		go func() {
+			t := time.NewTimer(s.cfg.CallTimeout)
+			defer t.Stop()
+			select {
+			case <-finished:
+			case <-t.C:
+				s.log.Warn("EventStoreDB client stuck while connecting; giving it up", "after", s.cfg.CallTimeout)
+				s.discard(gen, false)
+				release()
+			}
 		}()
 		select {
 		case err := <-done:
@@ -338,13 +363,21 @@ func (s *Store) call(ctx context.Context, fn func() error) error {
 		defer s.leaveCall()
 		done <- fn()
 	}()
+	t := time.NewTimer(s.cfg.CallTimeout)
+	defer t.Stop()
 	select {
 	case err := <-done:
 		return err
 	case <-ctx.Done():
 		return ctx.Err()
+	case <-t.C:
+		return errStuck
 	}
 }
+
+// errStuck is a call that the client did not finish within CallTimeout;
+// its client is given up (see do).
+var errStuck = fmt.Errorf("%w: the EventStoreDB client did not answer in time", eventstore.ErrUnavailable)
 
 func (s *Store) enterCall() {
 	s.inflightMu.Lock()
@@ -425,6 +458,11 @@ func (s *Store) do(ctx context.Context, fn func(*esdb.Client) error) error {
 			return nil
 		}
 		if ctx.Err() != nil {
+			return err
+		}
+		if errors.Is(err, errStuck) {
+			s.log.Warn("EventStoreDB call stuck in the client; giving the client up", "after", s.cfg.CallTimeout)
+			s.discard(gen, false)
 			return err
 		}
 		switch code(err) {

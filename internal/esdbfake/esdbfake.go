@@ -83,6 +83,8 @@ type Fault struct {
 	// HideReads reads, as while the server has not indexed them yet; a
 	// repeat of that append in the meantime is dropped with a timeout.
 	HideReads int
+	// Hang makes the call never answer (until the client gives it up).
+	Hang bool
 }
 
 // TimedOut is the fault of an append whose write landed but whose commit
@@ -500,6 +502,10 @@ func (s *Server) follower() *Server {
 }
 
 func fail(ctx context.Context, f Fault) error {
+	if f.Hang {
+		<-ctx.Done()
+		return ctx.Err()
+	}
 	if len(f.Trailer) > 0 {
 		_ = grpc.SetTrailer(ctx, f.Trailer)
 	}
