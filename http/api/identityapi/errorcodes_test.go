@@ -1,11 +1,9 @@
 package identityapi_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"maps"
 	"net/http"
 	"slices"
@@ -17,6 +15,7 @@ import (
 	"backoffice/domain"
 	ts "backoffice/domain/timesheet"
 	"backoffice/internal/apidoc"
+	"backoffice/internal/apitest"
 	it "backoffice/internal/identitytest"
 )
 
@@ -194,37 +193,10 @@ func TestEveryIdentityErrorCode(t *testing.T) {
 // doLang is e.Do with an Accept-Language.
 func doLang(t *testing.T, e *it.Env, method, path, token string, body any, lang string) it.Response {
 	t.Helper()
-	var rd io.Reader
-	switch b := body.(type) {
-	case nil:
-	case string:
-		rd = strings.NewReader(b)
-	default:
-		buf, err := json.Marshal(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rd = bytes.NewReader(buf)
-	}
-	req, err := http.NewRequest(method, e.URL+path, rd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rd != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
+	header := []string{"Accept-Language", lang}
 	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
+		header = append(header, "Authorization", "Bearer "+token)
 	}
-	req.Header.Set("Accept-Language", lang)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return it.Response{Status: res.StatusCode, Header: res.Header, Body: b}
+	r := apitest.Request(t, method, e.URL+path, body, header...)
+	return it.Response{Status: r.Status, Header: r.Header, Body: r.Body}
 }

@@ -1,15 +1,13 @@
 package payrollapi_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"strings"
 	"testing"
 
 	"backoffice/internal/apidoc"
+	"backoffice/internal/apitest"
 )
 
 // TestEveryPayrollErrorCode walks the x-error-codes of the payroll
@@ -72,31 +70,6 @@ func TestEveryPayrollErrorCode(t *testing.T) {
 // doLang is e.do with an Accept-Language.
 func (e *env) doLang(t *testing.T, method, path, who string, body any, lang string) (int, []byte) {
 	t.Helper()
-	var rd io.Reader
-	if body != nil {
-		j, err := json.Marshal(body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rd = bytes.NewReader(j)
-	}
-	req, err := http.NewRequest(method, e.url+path, rd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rd != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	req.Header.Set("Authorization", "Bearer "+e.tokens[who])
-	req.Header.Set("Accept-Language", lang)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res.StatusCode, b
+	r := apitest.Request(t, method, e.url+path, body, "Authorization", "Bearer "+e.tokens[who], "Accept-Language", lang)
+	return r.Status, r.Body
 }
