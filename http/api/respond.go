@@ -20,7 +20,7 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 		s.Log.ErrorContext(r.Context(), "api request failed", "method", r.Method, "path", r.URL.Path,
 			"request_id", httpx.RequestID(r.Context()), "err", err)
 	}
-	httpx.SetOutageRetryAfter(w, status)
+	httpx.SetRetryAfter(w, status, err)
 	httpx.WriteJSON(w, status, httpx.ErrorBody{Error: httpx.Detail(err, httpx.Language(r))})
 }
 

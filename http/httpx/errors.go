@@ -110,6 +110,6 @@ func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 		log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path,
 			"request_id", RequestID(r.Context()), "err", err)
 	}
-	SetOutageRetryAfter(w, status)
+	SetRetryAfter(w, status, err)
 	WriteJSON(w, status, ErrorBody{Error: Detail(err, "en")})
 }

@@ -12,13 +12,16 @@ type retryAfter interface {
 	RetryAfterSeconds() int
 }
 
-// SetRetryAfter sets the Retry-After header when err carries a wait, and
-// reports whether it did.
-func SetRetryAfter(w http.ResponseWriter, err error) bool {
+// SetRetryAfter sets Retry-After on an answer of status caused by err: the
+// wait err carries (login throttling, upload caps), else on a 503 the
+// outage default (RetryAfter seconds). The error writers call it, so a
+// handler never has to.
+func SetRetryAfter(w http.ResponseWriter, status int, err error) {
 	var ra retryAfter
-	if !errors.As(err, &ra) || ra.RetryAfterSeconds() <= 0 {
-		return false
+	switch {
+	case errors.As(err, &ra) && ra.RetryAfterSeconds() > 0:
+		w.Header().Set("Retry-After", strconv.Itoa(ra.RetryAfterSeconds()))
+	case status == http.StatusServiceUnavailable:
+		w.Header().Set("Retry-After", strconv.Itoa(RetryAfter))
 	}
-	w.Header().Set("Retry-After", strconv.Itoa(ra.RetryAfterSeconds()))
-	return true
 }

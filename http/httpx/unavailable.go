@@ -4,8 +4,6 @@ import (
 	"errors"
 	"io"
 	"net"
-	"net/http"
-	"strconv"
 
 	"github.com/jackc/pgx/v5/pgconn"
 
@@ -35,11 +33,4 @@ func unavailable(err error) bool {
 	// A connection that broke mid-answer (the server was killed) ends in
 	// an unexpected EOF.
 	return errors.As(err, &connectErr) || errors.As(err, &netErr) || errors.Is(err, io.ErrUnexpectedEOF)
-}
-
-// SetOutageRetryAfter adds Retry-After to a 503 answer.
-func SetOutageRetryAfter(w http.ResponseWriter, status int) {
-	if status == http.StatusServiceUnavailable {
-		w.Header().Set("Retry-After", strconv.Itoa(RetryAfter))
-	}
 }

@@ -97,7 +97,7 @@ func (s *Server) handleLogin() http.Handler {
 				s.fail(w, r, err)
 				return
 			}
-			httpx.SetRetryAfter(w, err)
+			httpx.SetRetryAfter(w, httpx.Status(err), err)
 			s.render(w, r, httpx.Status(err), "login", v)
 			return
 		}

@@ -147,7 +147,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if status == http.StatusServiceUnavailable {
 		title = "unavailable.title" // the database restarts by itself
 	}
-	httpx.SetOutageRetryAfter(w, status)
+	httpx.SetRetryAfter(w, status, err)
 	v := s.newView(r, "", title)
 	v.Data = httpx.Detail(err, v.Lang).Message
 	s.render(w, r, status, "error", v)

@@ -188,7 +188,6 @@ func (s *Server) checkCSRF(next http.Handler) http.Handler {
 			}
 			release, err := httpx.Uploads.Acquire(uploader)
 			if err != nil {
-				httpx.SetRetryAfter(w, err)
 				s.fail(w, r, err)
 				httpx.DrainBody(w, r)
 				return

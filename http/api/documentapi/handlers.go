@@ -107,7 +107,6 @@ func (f *Feature) handleUpload(s *api.Server) http.Handler {
 			return
 		}
 		fail := func(err error) {
-			httpx.SetRetryAfter(w, err)
 			s.Error(w, r, err)
 			httpx.DrainBody(w, r)
 		}

@@ -54,7 +54,6 @@ func (h *handlers) login(w http.ResponseWriter, r *http.Request) {
 	tok, sess, err := h.Auth.Login(r.Context(), req.Email, req.Password, h.ClientIP(r), h.Clock(),
 		auth.WithUserAgent(r.UserAgent()))
 	if err != nil {
-		httpx.SetRetryAfter(w, err)
 		h.s.Error(w, r, err)
 		return
 	}
