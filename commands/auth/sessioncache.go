@@ -96,3 +96,10 @@ func (c *sessionCache) drop(idHash []byte) {
 	defer c.mu.Unlock()
 	delete(c.entries, [sha256.Size]byte(idHash))
 }
+
+// CredentialsChanged tells this process's session caches that a
+// credentials row (language, role, tenant, disabled) changed outside this
+// package: call it after the change has committed, so the next request
+// reads the new row rather than a session cached up to SessionCacheTTL
+// ago.
+func CredentialsChanged() { sessionsChanged() }
