@@ -34,6 +34,13 @@ func (o *observed) ReadStream(ctx context.Context, stream string, opts ReadStrea
 	return evs, err
 }
 
+func (o *observed) ReadStreams(ctx context.Context, reads ...StreamRead) ([]StreamSlice, error) {
+	start := time.Now()
+	out, err := o.Store.ReadStreams(ctx, reads...)
+	o.observe("read_streams", time.Since(start), err)
+	return out, err
+}
+
 func (o *observed) ReadAll(ctx context.Context, from Position, max int) ([]RecordedEvent, error) {
 	start := time.Now()
 	evs, err := o.Store.ReadAll(ctx, from, max)

@@ -24,6 +24,24 @@ type ReadStreamOptions struct {
 	Max int
 }
 
+// StreamRead asks for one stream's events from revision From to its end.
+type StreamRead struct {
+	Stream string
+	From   uint64
+}
+
+// StreamSlice answers one StreamRead.
+type StreamSlice struct {
+	Stream string
+	// Events are the stream's events from the read's From to its end, in
+	// revision order (none when From is past the end).
+	Events []RecordedEvent
+	// Exists says the stream has events at all; Revision is then its last
+	// revision, whatever From was.
+	Exists   bool
+	Revision uint64
+}
+
 // Store is the event store port. Every adapter passes the conformance suite
 // in eventstoretest; these are the rules it holds them to:
 //
@@ -47,6 +65,14 @@ type Store interface {
 
 	// ReadStream returns events of one stream, or ErrStreamNotFound.
 	ReadStream(ctx context.Context, stream string, opts ReadStreamOptions) ([]RecordedEvent, error)
+
+	// ReadStreams reads several streams forwards to their ends at once: one
+	// slice per read, in the order of reads. A missing stream is a slice
+	// with Exists false, not an error. The PostgreSQL adapter answers in one
+	// round trip from one snapshot; others may read one stream after the
+	// other (ReadStreamsOneByOne). Meant for the few short streams a command
+	// decides on: nothing is paged.
+	ReadStreams(ctx context.Context, reads ...StreamRead) ([]StreamSlice, error)
 
 	// ReadAll returns up to max events of the global log strictly after
 	// position from, in position order. max must be > 0.

@@ -132,6 +132,12 @@ func collect(rs *esdb.ReadStream, err error) ([]*esdb.RecordedEvent, error) {
 	}
 }
 
+// ReadStreams implements eventstore.Store one stream after the other:
+// EventStoreDB has no request that reads several streams.
+func (s *Store) ReadStreams(ctx context.Context, reads ...eventstore.StreamRead) ([]eventstore.StreamSlice, error) {
+	return eventstore.ReadStreamsOneByOne(ctx, s, reads...)
+}
+
 // ReadStream implements eventstore.Store.
 func (s *Store) ReadStream(ctx context.Context, stream string, opts eventstore.ReadStreamOptions) ([]eventstore.RecordedEvent, error) {
 	ctx = requireLeader(ctx)

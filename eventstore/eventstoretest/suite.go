@@ -49,6 +49,7 @@ func Run(t *testing.T, newStore func(t *testing.T) eventstore.Store) {
 		{"Payload", payloadTests},
 		{"Idempotency", idempotencyTests},
 		{"ReadStream", readStreamTests},
+		{"ReadStreams", readStreamsTests},
 		{"ReadAll", readAllTests},
 		{"SubscribeAll", subscribeTests},
 		{"Concurrency", concurrencyTests},

@@ -193,6 +193,31 @@ func (s *Store) ReadStream(ctx context.Context, stream string, opts eventstore.R
 	return out, nil
 }
 
+// ReadStreams implements eventstore.Store: all streams read under one lock.
+func (s *Store) ReadStreams(ctx context.Context, reads ...eventstore.StreamRead) ([]eventstore.StreamSlice, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, eventstore.ErrClosed
+	}
+	out := make([]eventstore.StreamSlice, len(reads))
+	for i, r := range reads {
+		idx := s.streams[r.Stream]
+		out[i] = eventstore.StreamSlice{Stream: r.Stream, Exists: len(idx) > 0}
+		if len(idx) == 0 {
+			continue
+		}
+		out[i].Revision = uint64(len(idx) - 1)
+		for j := r.From; j < uint64(len(idx)); j++ {
+			out[i].Events = append(out[i].Events, clone(s.all[idx[j]]))
+		}
+	}
+	return out, nil
+}
+
 // ReadAll implements eventstore.Store.
 func (s *Store) ReadAll(ctx context.Context, from eventstore.Position, max int) ([]eventstore.RecordedEvent, error) {
 	if err := ctx.Err(); err != nil {
