@@ -27,6 +27,13 @@ func (o *observed) Append(ctx context.Context, stream string, expected ExpectedR
 	return res, err
 }
 
+func (o *observed) AppendIf(ctx context.Context, stream string, expected ExpectedRevision, conditions []Condition, events ...EventData) (AppendResult, error) {
+	start := time.Now()
+	res, err := o.Store.AppendIf(ctx, stream, expected, conditions, events...)
+	o.observe("append", time.Since(start), err)
+	return res, err
+}
+
 func (o *observed) ReadStream(ctx context.Context, stream string, opts ReadStreamOptions) ([]RecordedEvent, error) {
 	start := time.Now()
 	evs, err := o.Store.ReadStream(ctx, stream, opts)

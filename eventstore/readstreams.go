@@ -3,6 +3,7 @@ package eventstore
 import (
 	"context"
 	"errors"
+	"fmt"
 )
 
 // ReadStreamsOneByOne implements ReadStreams with one ReadStream per read
@@ -36,4 +37,42 @@ func ReadStreamsOneByOne(ctx context.Context, s Store, reads ...StreamRead) ([]S
 		}
 	}
 	return out, nil
+}
+
+// AppendIfCheckedFirst implements AppendIf for adapters that cannot check
+// other streams inside an append (EventStoreDB): it reads the conditions'
+// streams, then appends. Not atomic: a condition stream that moves between
+// the read and the append goes unnoticed.
+func AppendIfCheckedFirst(ctx context.Context, s Store, stream string, expected ExpectedRevision, conditions []Condition, events ...EventData) (AppendResult, error) {
+	if err := ValidateConditions(stream, conditions); err != nil {
+		return AppendResult{}, err
+	}
+	if len(conditions) > 0 {
+		reads := make([]StreamRead, len(conditions))
+		for i, c := range conditions {
+			reads[i] = StreamRead{Stream: c.Stream, From: 1 << 62} // heads only
+		}
+		heads, err := ReadStreamsOneByOne(ctx, s, reads...)
+		if err != nil {
+			return AppendResult{}, err
+		}
+		for i, c := range conditions {
+			if !c.Expected.Satisfied(heads[i].Revision, heads[i].Exists) {
+				return AppendResult{}, &WrongExpectedRevisionError{Stream: c.Stream, Expected: c.Expected,
+					Actual: heads[i].Revision, StreamExists: heads[i].Exists}
+			}
+		}
+	}
+	return s.Append(ctx, stream, expected, events...)
+}
+
+// ValidateConditions refuses conditions an adapter cannot check: on the
+// appended stream itself (that is expected's job) or without a name.
+func ValidateConditions(stream string, conditions []Condition) error {
+	for _, c := range conditions {
+		if c.Stream == "" || c.Stream == stream {
+			return fmt.Errorf("%w: condition on stream %q of an append to %q", ErrInvalidAppend, c.Stream, stream)
+		}
+	}
+	return nil
 }

@@ -42,6 +42,13 @@ type StreamSlice struct {
 	Revision uint64
 }
 
+// Condition asks an append to check a stream other than its own: the
+// stream must stand at Expected when the append commits.
+type Condition struct {
+	Stream   string
+	Expected ExpectedRevision
+}
+
 // Store is the event store port. Every adapter passes the conformance suite
 // in eventstoretest; these are the rules it holds them to:
 //
@@ -62,6 +69,17 @@ type Store interface {
 	// same consecutive events of that stream, returns the original result and
 	// stores nothing; a partial overlap is ErrDuplicateEventID.
 	Append(ctx context.Context, stream string, expected ExpectedRevision, events ...EventData) (AppendResult, error)
+
+	// AppendIf is Append that also requires every condition to hold: a
+	// decision taken on other streams' state (a timesheet decided on its
+	// placement's terms) is stored only if they have not moved since. When a
+	// condition fails nothing is stored and the error is a
+	// *WrongExpectedRevisionError naming that condition's stream. The
+	// PostgreSQL and memory adapters check atomically with the append (the
+	// condition streams cannot move until it commits); EventStoreDB has no
+	// such append, so its adapter checks just before appending
+	// (AppendIfCheckedFirst) and a change in between goes unnoticed.
+	AppendIf(ctx context.Context, stream string, expected ExpectedRevision, conditions []Condition, events ...EventData) (AppendResult, error)
 
 	// ReadStream returns events of one stream, or ErrStreamNotFound.
 	ReadStream(ctx context.Context, stream string, opts ReadStreamOptions) ([]RecordedEvent, error)

@@ -46,6 +46,7 @@ func Run(t *testing.T, newStore func(t *testing.T) eventstore.Store) {
 		tests []test
 	}{
 		{"Append", appendTests},
+		{"AppendIf", appendIfTests},
 		{"Payload", payloadTests},
 		{"Idempotency", idempotencyTests},
 		{"ReadStream", readStreamTests},

@@ -14,7 +14,7 @@ import (
 // AppendInTx takes the stream lock and runs the append statement inside tx,
 // so a test can hold an append's transaction open.
 func AppendInTx(ctx context.Context, tx pgx.Tx, stream string, expected eventstore.ExpectedRevision, events ...eventstore.EventData) (ok bool, err error) {
-	stmt, err := newAppendStmt(stream, expected, events)
+	stmt, err := newAppendStmt(stream, expected, events, nil)
 	if err != nil {
 		return false, err
 	}
@@ -76,7 +76,7 @@ func (s *Store) AppendUnchained(ctx context.Context, stream string, expected eve
 		if len(e.Data) > 0 {
 			data = string(e.Data)
 		}
-		stmt = appendStmt{unchainedOneSQL, []any{stream, pgUUID(e.ID), lo, hi, e.Type, data, meta[0]}}
+		stmt = appendStmt{sql: unchainedOneSQL, args: []any{stream, pgUUID(e.ID), lo, hi, e.Type, data, meta[0]}}
 	} else {
 		ids := make([]pgtype.UUID, len(events))
 		types := make([]string, len(events))
@@ -88,7 +88,7 @@ func (s *Store) AppendUnchained(ctx context.Context, stream string, expected eve
 				data[i] = &d
 			}
 		}
-		stmt = appendStmt{unchainedManySQL, []any{stream, ids, lo, hi, types, data, meta}}
+		stmt = appendStmt{sql: unchainedManySQL, args: []any{stream, ids, lo, hi, types, data, meta}}
 	}
 	out, err := s.tryAppend(ctx, stream, stmt)
 	if err == nil && !out.ok {
