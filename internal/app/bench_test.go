@@ -252,8 +252,11 @@ func logStatements(ctx context.Context, b *testing.B, pool *pgxpool.Pool, comman
 		per := float64(calls) / float64(commands)
 		total += per
 		q := strings.Join(strings.Fields(query), " ")
-		if len(q) > 140 {
-			q = q[:140] + "…"
+		if i := strings.Index(q, " FROM "); strings.HasPrefix(q, "SELECT e.seq") && i > 0 {
+			q = "SELECT …" + q[i:] // the event columns
+		}
+		if len(q) > 160 {
+			q = q[:160] + "…"
 		}
 		fmt.Fprintf(&out, "%7.2f  %7.2f rows  %s\n", per, float64(n)/float64(calls), q)
 	}
