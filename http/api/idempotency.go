@@ -51,10 +51,16 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, meta command
 	meta.Command = hash
 	ctx := r.Context()
 
-	// The claim need not wait for its own fsync: the command's append
-	// commits durably after it, which flushes the log up to and past the
-	// claim; a claim lost in a crash before that guarded nothing.
-	tag, err := s.execLazyCommit(ctx, `INSERT INTO idempotency_keys (actor_id, key, request_hash, claimed_by) VALUES ($1, $2, $3, $4)
+	// With the events in this database (LazyClaims) the claim need not
+	// wait for its own fsync: the command's append commits durably after
+	// it, which flushes the log up to and past the claim; a claim lost in
+	// a crash before that guarded nothing. With EventStoreDB the append
+	// would not flush it: then the claim commits durably.
+	claim := s.Pool.Exec
+	if s.LazyClaims {
+		claim = s.execLazyCommit
+	}
+	tag, err := claim(ctx, `INSERT INTO idempotency_keys (actor_id, key, request_hash, claimed_by) VALUES ($1, $2, $3, $4)
 		ON CONFLICT DO NOTHING`, meta.Actor.AccountID, meta.IdempotencyKey, hash, s.instance.Load())
 	if err != nil {
 		s.Error(w, r, err)

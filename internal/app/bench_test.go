@@ -65,7 +65,7 @@ func BenchmarkCommandPath(b *testing.B) {
 	a, err := New(ctx, Options{
 		Pool: pool, Store: store, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Clock: func() time.Time { return now }, MasterKey: []byte("0123456789abcdef0123456789abcdef"),
-		PublicURL: "http://localhost", MailSender: outbox,
+		PublicURL: "http://localhost", MailSender: outbox, EventsInPool: true,
 		Auth: auth.Config{Params: auth.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}},
 	})
 	if err != nil {
