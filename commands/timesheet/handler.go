@@ -167,7 +167,6 @@ func (h *Handler) load(ctx context.Context, actor domain.Actor, t Target, rule w
 	if err := commands.Fold(ctx, &st, &chain, got[0].Events, ts.Events, sheet.Apply); err != nil {
 		return nil, err
 	}
-
 	return &loaded{terms: terms, sheet: sheet, stream: st, decidedOn: decidedOn, now: h.clock()}, nil
 }
 
