@@ -2,6 +2,7 @@ package document
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"backoffice/domain"
@@ -66,7 +67,8 @@ type Document struct {
 	fileName       string
 	contentType    string
 	size           int64
-	version        int // 1 after the upload, +1 per VersionAdded
+	version        int      // 1 after the upload, +1 per VersionAdded
+	files          []string // SHA-256 of every version, oldest first
 	uploaded       bool
 
 	request Request // the latest request; zero when none was made
@@ -90,8 +92,10 @@ func (d *Document) Apply(e domain.Event) error {
 		d.id, d.clientID, d.intermediaryID, d.workerID = e.DocumentID, e.ClientID, e.IntermediaryID, e.WorkerID
 		d.kind, d.category, d.title, d.sha256, d.uploaded = e.Kind, e.Category, e.Title, e.SHA256, true
 		d.fileName, d.contentType, d.size, d.version = e.FileName, e.ContentType, e.Size, 1
+		d.files = append(d.files, e.SHA256)
 	case *VersionAdded:
 		d.version, d.sha256, d.fileName, d.contentType, d.size = e.Version, e.SHA256, e.FileName, e.ContentType, e.Size
+		d.files = append(d.files, e.SHA256)
 		if e.SupersededRequestID != "" && e.SupersededRequestID == d.request.ID && d.request.Status == RequestOpen {
 			d.request.Status = RequestSuperseded
 		}
@@ -149,6 +153,9 @@ func (d *Document) Title() string { return d.title }
 
 // SHA256 returns the hex SHA-256 of the current version's file.
 func (d *Document) SHA256() string { return d.sha256 }
+
+// HasFile reports whether a version of the document has this content.
+func (d *Document) HasFile(sha string) bool { return slices.Contains(d.files, sha) }
 
 // Version returns the current version (1 after the upload).
 func (d *Document) Version() int { return d.version }
