@@ -90,7 +90,7 @@ type Request struct {
 	SignerName      string     `json:"signer_name"`
 	RequestedAt     time.Time  `json:"requested_at"`
 	ExpiresAt       time.Time  `json:"expires_at"`
-	Status          string     `json:"status"` // requested, signed, declined, superseded
+	Status          string     `json:"status"`  // requested, signed, declined, superseded
 	Version         int        `json:"version"` // the version asked to sign
 	SHA256          string     `json:"sha256"`  // its file
 	DecidedAt       *time.Time `json:"decided_at,omitempty"`
