@@ -43,6 +43,8 @@ type features struct {
 
 	docCommands *doccmd.Handler
 	docQueries  *rmdocuments.Queries
+	// vault seals and opens the signer's connection in the signing evidence.
+	vault *identity.Vault
 }
 
 func newFeatures(ctx context.Context, o Options) (*features, error) {
@@ -68,6 +70,7 @@ func newFeatures(ctx context.Context, o Options) (*features, error) {
 	if err != nil {
 		return nil, wrap(err)
 	}
+	f.vault = vault
 	// Workers registered before the BSN index existed (docs/identity.md).
 	if _, _, err := vault.BackfillBSNIndex(ctx, o.Log.With("component", "identity")); err != nil {
 		return nil, wrap(err)
@@ -172,7 +175,8 @@ func (f *features) addPayroll(o Options) error {
 func (f *features) addDocuments(o Options, disp *mail.Dispatcher) error {
 	var err error
 	log := o.Log.With("component", "documents")
-	if f.docCommands, err = doccmd.New(doccmd.Config{Store: o.Store, Pool: o.Pool, MasterKey: o.MasterKey, Clock: o.Clock, Log: log}); err != nil {
+	if f.docCommands, err = doccmd.New(doccmd.Config{Store: o.Store, Pool: o.Pool, MasterKey: o.MasterKey, Clock: o.Clock, Log: log,
+		Sealer: f.vault}); err != nil {
 		return err
 	}
 	if f.docQueries, err = rmdocuments.NewQueries(o.Pool, o.Clock); err != nil {
@@ -195,7 +199,7 @@ func (f *features) addDocuments(o Options, disp *mail.Dispatcher) error {
 // addAudit wires the auditors' API and the global digest job (one instance
 // runs it: ledger.Digester holds an advisory lock).
 func (f *features) addAudit(o Options) error {
-	feature, err := auditapi.New(auditapi.Deps{Store: o.Store, Pool: o.Pool})
+	feature, err := auditapi.New(auditapi.Deps{Store: o.Store, Pool: o.Pool, Unsealer: f.vault})
 	if err != nil {
 		return err
 	}
