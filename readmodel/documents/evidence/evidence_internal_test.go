@@ -34,7 +34,7 @@ func TestEvidenceShowsTheLedger(t *testing.T) {
 		Size: 1234, UploadSHA256: sum, RequestID: "r1", Signer: "acc-c1", RequestedAt: at, ExpiresAt: at.Add(72 * time.Hour),
 		Versions:       []Version{{N: 1, FileName: "overeenkomst.pdf", Size: 1234, SHA256: sum, At: at}, {N: 2, FileName: "overeenkomst-v2.pdf", Size: 1300, SHA256: sum2, At: at}},
 		RequestVersion: 2, RequestSHA256: sum2, AnsweredVersion: 2,
-		Outcome:        "signed", AnsweredAt: at.Add(time.Hour), AnsweredBy: "acc-c1", AnsweredSHA256: sum2, Trail: trail, ChainIntact: true,
+		Outcome: "signed", AnsweredAt: at.Add(time.Hour), AnsweredBy: "acc-c1", AnsweredSHA256: sum2, Trail: trail, ChainIntact: true,
 		ConsentSHA256: doc.ConsentSHA256("nl"), ConsentText: doc.ConsentText("nl"),
 		Steps: []Step{{At: at, What: "ondertekenscherm geopend", Actor: "acc-c1", Connection: "IP 203.0.113.9; Mozilla/5.0"},
 			{At: at, What: "onjuiste verificatiecode (poging 1)", Actor: "acc-c1", Connection: "IP 203.0.113.9; Mozilla/5.0"}},
