@@ -59,16 +59,16 @@ func CleanClient(ip, userAgent string) ClientInfo {
 // Empty reports whether nothing of the connection is known.
 func (c ClientInfo) Empty() bool { return c.IP == "" && c.UserAgent == "" }
 
-// consentTexts are the statements the signing screen shows next to "ik
-// heb het document gelezen", by language. The answer records the SHA-256
+// consentTexts are the statements the signing screen shows above its
+// buttons, by language. The answer records the SHA-256
 // of the one shown, so the evidence names the exact wording agreed to.
 //
 // WARNING: changing a text changes the hash new answers record; old
 // answers keep naming the old text. Keep every text ever shown in
 // ConsentHistory.
 var consentTexts = map[string]string{
-	"nl": "Ik heb het document gelezen. Met ‘Akkoord’ en de verificatiecode onderteken ik deze versie van het document digitaal; met ‘Niet akkoord’ weiger ik dat.",
-	"en": "I have read the document. With ‘Agree’ and the verification code I sign this version of the document digitally; with ‘Do not agree’ I refuse.",
+	"nl": "Met ‘Akkoord’ en de verificatiecode onderteken ik deze versie van het document digitaal en verklaar ik dat ik het heb gelezen; met ‘Niet akkoord’ weiger ik te ondertekenen.",
+	"en": "With ‘Agree’ and the verification code I sign this version of the document digitally and declare that I have read it; with ‘Disagree’ I refuse to sign.",
 }
 
 // ConsentText is the consent statement in lang ("nl" for anything else).

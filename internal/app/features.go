@@ -19,6 +19,7 @@ import (
 	"backoffice/notify/mail"
 	"backoffice/projections"
 	rmdocuments "backoffice/readmodel/documents"
+	"backoffice/readmodel/documents/evidence"
 	rmidentity "backoffice/readmodel/identity"
 	rmpayroll "backoffice/readmodel/payroll"
 	rmtimesheets "backoffice/readmodel/timesheets"
@@ -45,6 +46,8 @@ type features struct {
 	docQueries  *rmdocuments.Queries
 	// vault seals and opens the signer's connection in the signing evidence.
 	vault *identity.Vault
+	// evidence is the "Bewijs van ondertekening" for the portal.
+	evidence *evidence.Reader
 }
 
 func newFeatures(ctx context.Context, o Options) (*features, error) {
@@ -180,6 +183,9 @@ func (f *features) addDocuments(o Options, disp *mail.Dispatcher) error {
 		return err
 	}
 	if f.docQueries, err = rmdocuments.NewQueries(o.Pool, o.Clock); err != nil {
+		return err
+	}
+	if f.evidence, err = evidence.New(o.Store, o.Pool, f.vault); err != nil {
 		return err
 	}
 	mailer, err := doccmd.NewSignMailer(o.Store, disp, doccmd.PortalLinks(o.PublicURL), o.MasterKey, o.Clock, log)

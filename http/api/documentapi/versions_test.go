@@ -94,7 +94,7 @@ func TestVersionsAndEvidenceOverTheAPI(t *testing.T) {
 	for who, seesConnection := range map[string]bool{"auditor": true, "backoffice": true, "client1": true, "inter1": false} {
 		r := want(t, e.json(t, http.MethodGet, "/audit/documents/"+id+"/evidence.pdf", who, nil), http.StatusOK)
 		text := pdfText(t, r.body)
-		for _, s := range []string{"raam-v2.pdf", "Versie 2", `onjuiste verificatiecode \(poging 1\)`, `Akkoord \(ondertekend\)`, "I have read the document"} {
+		for _, s := range []string{"raam-v2.pdf", "Versie 2", `onjuiste verificatiecode \(poging 1\)`, `Akkoord \(ondertekend\)`, "declare that I have read it"} {
 			if !strings.Contains(text, s) {
 				t.Errorf("%s: the evidence does not show %q", who, s)
 			}

@@ -48,7 +48,7 @@ func TestEvidenceShowsTheLedger(t *testing.T) {
 	}
 	for _, want := range []string{"Bewijs van ondertekening", sum, sum2, `Akkoord \(ondertekend\)`, "r1", "acc-c1", "Zelfde bestand",
 		"Versie 2", "overeenkomst-v2.pdf", "versie 2, SHA-256", "ondertekenscherm geopend", `onjuiste verificatiecode \(poging 1\)`,
-		"IP 203.0.113.9; Mozilla/5.0", doc.ConsentSHA256("nl"), "Ik heb het document gelezen",
+		"IP 203.0.113.9; Mozilla/5.0", doc.ConsentSHA256("nl"), "onderteken ik deze versie",
 		"document.signature_requested", "document.tan_rejected", trail[0].Hash.String(), trail[5].Hash.String(), "705-1", "intact"} {
 		if !bytes.Contains(b, []byte(want)) {
 			t.Errorf("the PDF does not show %q", want)
