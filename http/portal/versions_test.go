@@ -60,7 +60,7 @@ func TestDocumentVersions(t *testing.T) {
 		{"HTML", []byte("<!DOCTYPE html><html>x</html>"), http.StatusUnsupportedMediaType, "Alleen PDF-, PNG-, JPEG-, GIF- en tekstbestanden"},
 	} {
 		res, body := h.postVersion(id, "v.pdf", c.content)
-		if res.StatusCode != c.status || !regexp.MustCompile(`id="err-version">[^<]*` + regexp.QuoteMeta(c.msg)).MatchString(body) {
+		if res.StatusCode != c.status || !regexp.MustCompile(`id="err-version">[^<]*`+regexp.QuoteMeta(c.msg)).MatchString(body) {
 			t.Fatalf("%s: %d, want %d with %q next to the field\n%s", c.name, res.StatusCode, c.status, c.msg, body)
 		}
 	}

@@ -37,23 +37,23 @@ func TestEveryDocumentErrorCode(t *testing.T) {
 		version     = "POST /documents/{id}/versions"
 		versionFile = "GET /documents/{id}/versions/{version}/file"
 		list        = "GET /documents"
-		upload  = "POST /documents"
-		detail  = "GET /documents/{id}"
-		file    = "GET /documents/{id}/file"
-		request = "POST /documents/{id}/signature-requests"
-		sign    = "POST /documents/{id}/sign"
-		decline = "POST /documents/{id}/decline"
+		upload      = "POST /documents"
+		detail      = "GET /documents/{id}"
+		file        = "GET /documents/{id}/file"
+		request     = "POST /documents/{id}/signature-requests"
+		sign        = "POST /documents/{id}/sign"
+		decline     = "POST /documents/{id}/decline"
 	)
 	uploadInputs := []string{"file", "title", "client_id", "worker_id", "kind", "category", "invoice_number", "invoice_date", "amount_cents", "Idempotency-Key"}
 	signInputs := []string{"id", "tan", "read", "remark", "Idempotency-Key"}
 	inputs := map[string][]string{
-		list:    {"kind", "min_position"},
-		upload:  uploadInputs,
-		detail:  {"id", "min_position"},
-		file:    {"id"},
-		request: {"id", "signer_account_id", "request_id", "Idempotency-Key"},
-		sign:    signInputs,
-		decline: signInputs,
+		list:        {"kind", "min_position"},
+		upload:      uploadInputs,
+		detail:      {"id", "min_position"},
+		file:        {"id"},
+		request:     {"id", "signer_account_id", "request_id", "Idempotency-Key"},
+		sign:        signInputs,
+		decline:     signInputs,
 		version:     {"id", "file"},
 		versionFile: {"id", "version"},
 	}
