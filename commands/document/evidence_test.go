@@ -211,3 +211,35 @@ func TestVersionsAndSignatures(t *testing.T) {
 		t.Fatalf("asking again for signed v2: %v", err)
 	}
 }
+
+// TestAnswerSurvivesAnOpeningMeanwhile: the signing screen opened in a
+// second tab between the TAN check and the append moves the stream; the
+// answer is decided again on the fresh stream and recorded, once.
+func TestAnswerSurvivesAnOpeningMeanwhile(t *testing.T) {
+	e := dt.New(t)
+	ctx := context.Background()
+	id, tan := requested(t, e, "Twee tabbladen", 1)
+	h := gatedHandler(t, e, &gatedStore{beforeAppend: func() error {
+		_, err := e.Handler.OpenSigning(ctx, dt.Meta(e.Client1), id, doc.ClientInfo{})
+		return err
+	}})
+	if _, err := h.Sign(ctx, dt.Meta(e.Client1), id, cmd.Signature{TAN: tan, ReadConfirmed: true}); err != nil {
+		t.Fatalf("sign with an opening in between: %v", err)
+	}
+	_, evs := stream(t, e, id)
+	var opened, signed int
+	for _, ev := range evs {
+		switch ev.(type) {
+		case *doc.SigningOpened:
+			opened++
+		case *doc.Signed:
+			signed++
+		}
+	}
+	if opened != 1 || signed != 1 {
+		t.Fatalf("%d openings and %d signatures recorded, want 1 and 1", opened, signed)
+	}
+	if _, ok := evs[len(evs)-1].(*doc.Signed); !ok {
+		t.Fatalf("the last event is %T", evs[len(evs)-1])
+	}
+}
