@@ -588,9 +588,9 @@ func safeFileName(name string) string {
 
 type signPage struct {
 	Doc Document
-	// Open: the form is shown. Otherwise Blocked, Expired or Decided
-	// explains why.
-	Open, Blocked, Expired, Decided bool
+	// Open: the form is shown. Otherwise Blocked, Expired, Superseded or
+	// Decided explains why.
+	Open, Blocked, Expired, Superseded, Decided bool
 }
 
 var errNoSignature = domain.NotFound("signature_not_found",
@@ -608,6 +608,9 @@ func (s *Server) signData(r *http.Request, v *view) error {
 	switch {
 	case d.Request == nil:
 		return errNoSignature
+	case d.Request.Status == SignatureSuperseded:
+		// The mail's link of a request a new version replaced.
+		p.Superseded = true
 	case d.Request.Status != SignatureRequested:
 		p.Decided = true
 	case d.Request.Blocked:

@@ -94,8 +94,12 @@ func TestDocumentVersions(t *testing.T) {
 	if !strings.HasPrefix(rows[0], "Arbeidsovereenkomst Jan de Vries (Versie 2)") || !strings.Contains(rows[0], "Nieuwe versie, niet ondertekend") {
 		t.Fatalf("list row %q", rows[0])
 	}
-	// The old TAN signs nothing any more.
+	// The mail's link says the request no longer applies; the old TAN
+	// signs nothing any more.
 	sign := "/documenten/" + id + "/ondertekenen"
+	if _, body := h.get(sign); !strings.Contains(body, `id="superseded"`) || strings.Contains(body, `id="sign-form"`) {
+		t.Fatalf("signing screen of the superseded request:\n%s", body)
+	}
 	res, body = h.post(sign, url.Values{"csrf": {h.token(sign)}, "tan": {oldTAN}, "gelezen": {"1"}, "besluit": {"akkoord"}})
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Er is een nieuwe versie van het document aangeboden") {
 		t.Fatalf("signing the superseded request: %d\n%s", res.StatusCode, body)
