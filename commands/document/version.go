@@ -20,7 +20,8 @@ type NewVersion struct {
 // AddVersion stores the file and records document.version_added (the
 // back office for any document, a client user for their company's). The
 // earlier versions' files stay; an open signature request is superseded.
-// It returns the new version's number.
+// It returns the new version's number. With an idempotency key, a retry
+// whose file is the current version already answers with that version.
 func (h *Handler) AddVersion(ctx context.Context, meta commands.Meta, id string, in NewVersion) (commands.Result, int, error) {
 	if len(in.Content) > doc.MaxSize {
 		return commands.Result{}, 0, doc.ErrFileTooLarge
@@ -33,6 +34,11 @@ func (h *Handler) AddVersion(ctx context.Context, meta commands.Meta, id string,
 	sha := hex.EncodeToString(sum[:])
 	contentType := Sniff(in.Content)
 	now := h.clock()
+	if meta.IdempotencyKey != "" && d.SHA256() == sha && d.Version() > 1 {
+		// A retry of this very version: answer with what is stored.
+		res, err := h.existing(ctx, st)
+		return res, d.Version(), err
+	}
 	events, err := d.AddVersion(meta.Actor, doc.NewVersion{FileName: in.FileName, ContentType: contentType,
 		Size: int64(len(in.Content)), SHA256: sha}, now)
 	if err != nil {

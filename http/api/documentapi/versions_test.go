@@ -139,3 +139,25 @@ func pdfText(t *testing.T, b []byte) string {
 	}
 	return out.String()
 }
+
+// TestNewVersionRetry: the same new version sent again with its
+// Idempotency-Key answers 201 with the stored version, not a second one.
+func TestNewVersionRetry(t *testing.T) {
+	e := newEnv(t)
+	id := want(t, e.upload(t, "client1", map[string]string{"title": "Bijlage"}, "b.pdf", dt.PDF), http.StatusCreated).json(t)["id"].(string)
+	v2 := append(bytes.Clone(dt.PDF), []byte("% v2\n")...)
+	send := func() response {
+		ct, body := form(t, nil, "b2.pdf", v2)
+		return e.do(t, http.MethodPost, "/documents/"+id+"/versions", "client1", ct, body, "Idempotency-Key", "v2-key")
+	}
+	first := want(t, send(), http.StatusCreated)
+	again := want(t, send(), http.StatusCreated)
+	if first.json(t)["version"].(float64) != 2 || again.json(t)["version"].(float64) != 2 ||
+		first.json(t)["position"] != again.json(t)["position"] {
+		t.Fatalf("first %s, again %s", first.body, again.body)
+	}
+	d := want(t, e.json(t, http.MethodGet, "/documents/"+id+"?min_position="+first.json(t)["position"].(string), "client1", nil), http.StatusOK).json(t)
+	if d["version"].(float64) != 2 || len(d["versions"].([]any)) != 2 {
+		t.Fatalf("after the retry: %v", d)
+	}
+}
