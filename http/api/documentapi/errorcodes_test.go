@@ -54,7 +54,7 @@ func TestEveryDocumentErrorCode(t *testing.T) {
 		request:     {"id", "signer_account_id", "request_id", "Idempotency-Key"},
 		sign:        signInputs,
 		decline:     signInputs,
-		version:     {"id", "file"},
+		version:     {"id", "file", "Idempotency-Key"},
 		versionFile: {"id", "version"},
 	}
 	type req struct {
