@@ -28,6 +28,7 @@ import (
 	tscmd "backoffice/commands/timesheet"
 	"backoffice/notify/mail"
 	rmdocuments "backoffice/readmodel/documents"
+	"backoffice/readmodel/documents/evidence"
 	rmidentity "backoffice/readmodel/identity"
 	rmtimesheets "backoffice/readmodel/timesheets"
 )
@@ -48,6 +49,9 @@ type Deps struct {
 	// report only.
 	Documents       *doccmd.Handler
 	DocumentQueries *rmdocuments.Queries
+	// Evidence serves the "Bewijs van ondertekening" of a signed or
+	// declined document (optional: without it the link is not shown).
+	Evidence *evidence.Reader
 	// Outbox is shown at /demo/berichten when Demo is set.
 	Outbox *mail.FileOutbox
 	Demo   bool
@@ -138,7 +142,7 @@ func New(d Deps) (*Server, error) {
 		router:     mux.NewRouter(), pages: pages,
 	}
 	if d.Documents != nil {
-		s.Documents = &documentApp{commands: d.Documents, queries: d.DocumentQueries, identity: d.People}
+		s.Documents = &documentApp{commands: d.Documents, queries: d.DocumentQueries, identity: d.People, evidence: d.Evidence}
 	}
 	if d.Demo {
 		s.Outbox = &outboxApp{files: d.Outbox}
