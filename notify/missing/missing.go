@@ -43,6 +43,8 @@ type Row struct {
 	ClientID       string            `json:"client_id"`
 	ClientName     string            `json:"client_name"`
 	IntermediaryID string            `json:"intermediary_id"`
+	// IntermediaryName is the intermediary's name ("" when unknown).
+	IntermediaryName string `json:"intermediary_name"`
 	// Status is "missing" (nothing entered), "open" or "rejected".
 	Status string `json:"status"`
 	// EnteredBy is who enters the hours (worker or client), from the
@@ -112,13 +114,14 @@ func Query(ctx context.Context, q Querier, f Filter, now time.Time) ([]Row, erro
 			  AND `+scopeCond+`
 		)
 		SELECT m.placement_id, m.y, m.n, m.worker_id, coalesce(w.full_name, ''), m.client_id, coalesce(c.name, ''),
-		       m.intermediary_id, m.status,
+		       m.intermediary_id, coalesce(i.name, ''), m.status,
 		       coalesce((SELECT a.agreement->>'entered_by' FROM client_agreements a
 		                 WHERE a.client_id = m.client_id AND a.effective_from <= m.start + 6
 		                 ORDER BY a.effective_from DESC LIMIT 1), '')
 		FROM m
 		LEFT JOIN workers w ON w.worker_id = m.worker_id
 		LEFT JOIN clients c ON c.client_id = m.client_id
+		LEFT JOIN intermediaries i ON i.intermediary_id = m.intermediary_id
 		ORDER BY m.client_id, m.start, m.placement_id`,
 		// Exec mode: planned for these weeks and this scope every time; a
 		// cached generic plan cannot see which index range is small.
@@ -130,7 +133,7 @@ func Query(ctx context.Context, q Querier, f Filter, now time.Time) ([]Row, erro
 	var r Row
 	var y, n int32
 	_, err = pgx.ForEachRow(rows, []any{&r.PlacementID, &y, &n, &r.WorkerID, &r.WorkerName, &r.ClientID, &r.ClientName,
-		&r.IntermediaryID, &r.Status, &r.EnteredBy}, func() error {
+		&r.IntermediaryID, &r.IntermediaryName, &r.Status, &r.EnteredBy}, func() error {
 		r.Week = timesheet.ISOWeek{Year: int(y), Week: int(n)}
 		r.EntryDeadline = timesheet.EntryDeadline(r.Week)
 		r.LateBy = max(0, now.Sub(r.EntryDeadline))
