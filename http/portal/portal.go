@@ -27,6 +27,8 @@ import (
 	"backoffice/commands/identity"
 	tscmd "backoffice/commands/timesheet"
 	"backoffice/notify/mail"
+	"backoffice/notify/missing"
+	"backoffice/notify/prefs"
 	rmdocuments "backoffice/readmodel/documents"
 	rmidentity "backoffice/readmodel/identity"
 	rmtimesheets "backoffice/readmodel/timesheets"
@@ -48,6 +50,10 @@ type Deps struct {
 	// report only.
 	Documents       *doccmd.Handler
 	DocumentQueries *rmdocuments.Queries
+	// Prefs and MissingHours (notify/) make the screens "Instellingen"
+	// and "Ontbrekende uren".
+	Prefs        *prefs.Store
+	MissingHours *missing.Overview
 	// Outbox is shown at /demo/berichten when Demo is set.
 	Outbox *mail.FileOutbox
 	Demo   bool
@@ -94,6 +100,7 @@ type Server struct {
 	Reports    *reportApp
 	Documents  *documentApp
 	Outbox     *outboxApp
+	Notify     *notifyApp
 
 	router *mux.Router
 	pages  map[string]*pageTemplate
@@ -106,6 +113,7 @@ func New(d Deps) (*Server, error) {
 	for name, missing := range map[string]bool{
 		"Auth": d.Auth == nil, "Identity": d.Identity == nil, "People": d.People == nil, "Timesheets": d.Timesheets == nil,
 		"Sheets": d.Sheets == nil, "History": d.History == nil, "Waiter": d.Waiter == nil,
+		"Prefs": d.Prefs == nil, "MissingHours": d.MissingHours == nil,
 		"DocumentQueries (with Documents)": d.Documents != nil && d.DocumentQueries == nil,
 		"Outbox (in demo mode)":            d.Demo && d.Outbox == nil,
 	} {
@@ -135,6 +143,7 @@ func New(d Deps) (*Server, error) {
 		Timesheets: &timesheetApp{commands: d.Timesheets, queries: d.Sheets, history: d.History, names: d.People},
 		Workers:    &workerApp{service: d.Identity, queries: d.People},
 		Reports:    &reportApp{queries: d.Sheets},
+		Notify:     &notifyApp{prefs: d.Prefs, overview: d.MissingHours},
 		router:     mux.NewRouter(), pages: pages,
 	}
 	if d.Documents != nil {
