@@ -106,5 +106,11 @@ func (l Links) Timesheet(placementID string, w timesheet.ISOWeek) string {
 	return l.base + "/plaatsingen/" + url.PathEscape(placementID) + "/weken/" + w.String()
 }
 
+// MissingHours is the missing-hours overview of week w
+// (http/portal/routes.go: /ontbrekende-uren).
+func (l Links) MissingHours(w timesheet.ISOWeek) string {
+	return l.base + "/ontbrekende-uren?week=" + url.QueryEscape(w.String())
+}
+
 // Timesheets is the timesheet list.
 func (l Links) Timesheets() string { return l.base + "/urenbriefjes" }
