@@ -27,9 +27,16 @@ const (
 type notice struct {
 	Lang, Subject, Greeting string
 	Paragraphs              []string
-	Quote                   string
-	Items                   []noticeItem
-	Action, Link, Closing   string
+	// Highlight is set apart after the paragraphs (a TAN code).
+	Highlight             string
+	Quote                 string
+	Items                 []noticeItem
+	Action, Link, Closing string
+	// After are paragraphs after the call to action (help with the link).
+	After []string
+	// Regards and Signature end the mail ("Met vriendelijke groet,",
+	// "Backofficebureau"); the signature defaults to the portal's name.
+	Regards, Signature string
 }
 
 type noticeItem struct{ Text, Link string }
@@ -40,6 +47,9 @@ var (
 )
 
 func (n notice) message(to, kind string) Message {
+	if n.Signature == "" {
+		n.Signature = "Backofficebureau Digitaal"
+	}
 	var text, html bytes.Buffer
 	// Fixed templates over strings: only a programming error fails, which
 	// the template tests catch.
