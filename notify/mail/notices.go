@@ -126,7 +126,7 @@ func TimesheetOfferedMail(lang, to, name string, ts TimesheetRef, deadline time.
 	} else {
 		n.Subject = "Er staat een urenbriefje voor u klaar: " + ts.text(lang)
 		n.Paragraphs = []string{
-			fmt.Sprintf("Er staat een urenbriefje voor u klaar: %s heeft de uren van %s aangeboden ter goedkeuring.", ts.Worker, weekLabel(lang, ts.Week)),
+			fmt.Sprintf("Er staat een urenbriefje voor u klaar: de uren van %s over %s zijn aangeboden ter goedkeuring.", ts.Worker, weekLabel(lang, ts.Week)),
 			"Accordeer of keur het urenbriefje af vóór " + formatExpiry(lang, deadline) + ".",
 		}
 		n.Action = "Urenbriefje openen"
