@@ -50,10 +50,6 @@ type Deps struct {
 	// report only.
 	Documents       *doccmd.Handler
 	DocumentQueries *rmdocuments.Queries
-	// Prefs and MissingHours (notify/) make the screens "Instellingen"
-	// and "Ontbrekende uren".
-	Prefs        *prefs.Store
-	MissingHours *missing.Overview
 	// Outbox is shown at /demo/berichten when Demo is set.
 	Outbox *mail.FileOutbox
 	Demo   bool
@@ -67,6 +63,11 @@ type Deps struct {
 	// WaitTimeout bounds the read-your-writes wait of a page after a form
 	// (default 3s); after it the page renders with a notice.
 	WaitTimeout time.Duration
+
+	// Prefs and MissingHours (notify/) make the screens "Instellingen"
+	// and "Ontbrekende uren".
+	Prefs        *prefs.Store
+	MissingHours *missing.Overview
 }
 
 // CookiePolicy decides whether the portal's cookies are Secure.
