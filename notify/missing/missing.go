@@ -92,16 +92,23 @@ func Query(ctx context.Context, q Querier, f Filter, now time.Time) ([]Row, erro
 	// for those (most placement-weeks are offered). Two cheap parts: weeks
 	// with no timesheet at all (an anti-join answered from the
 	// (week_start, placement_id) index alone), and timesheets still open or
-	// rejected (the small partial index ts_timesheets_to_enter).
+	// rejected (the small partial index ts_timesheets_to_enter). The
+	// anti-join runs once per week (LATERAL, kept apart by OFFSET 0): with
+	// the week a constant it hashes that week's timesheets, where one join
+	// over all weeks sorted every placement × week on (week, placement)
+	// and, for the back office's 50,000 placements, spilled to disk.
 	rows, err := q.Query(ctx, `
 		WITH wk AS (SELECT * FROM unnest($1::int[], $2::int[], $3::date[]) AS wk(y, n, start)),
 		m AS (
 			SELECT p.placement_id, wk.y, wk.n, wk.start, p.worker_id, p.client_id, p.intermediary_id, 'missing' AS status
-			FROM wk JOIN placements p ON p.start_date <= wk.start + 6 AND (p.end_date IS NULL OR p.end_date >= wk.start)
-			WHERE NOT EXISTS (SELECT 1 FROM ts_timesheets t WHERE t.week_start = wk.start AND t.placement_id = p.placement_id
-			                  AND t.week_start = ANY($3::date[]) AND `+tScope+`)
-			  AND ($4 = '' OR p.client_id = $4)
-			  AND `+scopeCond+`
+			FROM wk CROSS JOIN LATERAL (
+				SELECT p.placement_id, p.worker_id, p.client_id, p.intermediary_id FROM placements p
+				WHERE p.start_date <= wk.start + 6 AND (p.end_date IS NULL OR p.end_date >= wk.start)
+				  AND NOT EXISTS (SELECT 1 FROM ts_timesheets t WHERE t.week_start = wk.start AND t.placement_id = p.placement_id
+				                  AND `+tScope+`)
+				  AND ($4 = '' OR p.client_id = $4)
+				  AND `+scopeCond+`
+				OFFSET 0) p
 			UNION ALL
 			SELECT p.placement_id, wk.y, wk.n, wk.start, p.worker_id, p.client_id, p.intermediary_id, t.status
 			FROM ts_timesheets t
