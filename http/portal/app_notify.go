@@ -33,6 +33,11 @@ func (n *notifyApp) MissingHours(ctx context.Context, a domain.Actor, weeks []ti
 	return n.overview.For(ctx, a, weeks, clientID)
 }
 
+// MissingTotals counts the overview (the home page's summary).
+func (n *notifyApp) MissingTotals(ctx context.Context, a domain.Actor, weeks []timesheet.ISOWeek) (missing.Totals, error) {
+	return n.overview.TotalsFor(ctx, a, weeks)
+}
+
 // seesMissingHours: the overview is for the back office, intermediaries
 // and clients.
 func seesMissingHours(a domain.Actor) bool {

@@ -251,21 +251,20 @@ func (s *Server) homeMissing(r *http.Request, v *view) (*homeMissing, error) {
 	if !a.Is(domain.RoleIntermediary, domain.RoleBackoffice) {
 		return nil, nil
 	}
-	weeks := defaultMissingWeeks(a, s.Clock())
-	rep, err := s.Notify.MissingHours(r.Context(), a, weeks, "")
+	now := s.Clock()
+	weeks := defaultMissingWeeks(a, now)
+	tot, err := s.Notify.MissingTotals(r.Context(), a, weeks)
 	if err != nil {
 		return nil, err
 	}
-	m := &homeMissing{Count: len(rep.Rows), Clients: len(rep.PerClient)}
+	m := &homeMissing{Count: tot.Missing, Clients: tot.Clients}
 	if len(weeks) == 1 {
 		m.Weeks = v.WeekLabel(weeks[0])
 	} else {
 		m.Weeks = v.T("missing.last_weeks", len(weeks))
 	}
-	var most time.Duration
-	for _, c := range rep.PerClient {
-		most = max(most, c.MostLate)
+	if tot.Missing > 0 {
+		m.MostLate = lateLabel(v, now.Sub(timesheet.EntryDeadline(tot.Oldest)))
 	}
-	m.MostLate = lateLabel(v, most)
 	return m, nil
 }

@@ -201,6 +201,9 @@ func TestMissingHoursPage(t *testing.T) {
 	// The page: per client with the deadline and how late; a row links to
 	// the timesheet.
 	h.loginAs(interEmail, "nl")
+	if _, body := h.get("/ontbrekende-uren?week=alle"); !strings.Contains(body, "27 urenbriefjes ontbreken.") {
+		t.Errorf("the intermediary's 8 weeks are not 27 rows:\n%s", body)
+	}
 	_, body := h.get("/ontbrekende-uren?week=2026-W04")
 	for _, want := range []string{"<h2>Bakkerij Bol", "Afgekeurd, niet opnieuw aangeboden", `href="/plaatsingen/p1/weken/2026-W04"`,
 		"dinsdag 27-01-2026 00:00", "15 dagen te laat", "<h2>Rijn Transport", "Niets ingevuld"} {
@@ -237,7 +240,10 @@ func TestMissingHoursPage(t *testing.T) {
 
 	// Home: a summary for intermediaries and the back office, none for others.
 	_, body = h.get("/")
-	if !strings.Contains(body, `id="missing-summary"`) || !strings.Contains(body, "de afgelopen 8 weken") || !strings.Contains(body, `href="/ontbrekende-uren"`) {
+	// The counted summary agrees with the page (27 rows at 3 clients; the
+	// oldest, week 51 of 2025, due Tuesday 23 December).
+	if !strings.Contains(body, "27 urenbriefjes bij 3 opdrachtgevers ontbreken (de afgelopen 8 weken). Het oudste: 50 dagen te laat.") ||
+		!strings.Contains(body, `href="/ontbrekende-uren"`) {
 		t.Errorf("intermediary's home without the missing-hours summary:\n%s", body)
 	}
 	h.loginAs(boEmail, "nl")

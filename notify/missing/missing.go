@@ -61,13 +61,10 @@ func (r Row) LateHours() int { return int(r.LateBy / time.Hour) }
 // ErrBadFilter is returned for an empty or too long list of weeks.
 var ErrBadFilter = errors.New("missing: between 1 and 26 weeks must be asked for")
 
-// Query returns the missing placement-weeks in scope, ordered by client,
-// week and placement. A scope of kind ScopeNone (or a worker) sees nothing
-// of others: a worker sees only their own placements.
-func Query(ctx context.Context, q Querier, f Filter, now time.Time) ([]Row, error) {
-	if len(f.Weeks) == 0 || len(f.Weeks) > MaxWeeks {
-		return nil, ErrBadFilter
-	}
+// missingSQL is the common part of Query and Count: the CTE m of the
+// missing placement-weeks in f's scope, and its arguments ($1..$5). ok is
+// false for a scope that sees nothing.
+func missingSQL(f Filter) (cte string, args []any, ok bool) {
 	var scopeCond string
 	switch f.Scope.Kind {
 	case account.ScopeAll:
@@ -79,7 +76,7 @@ func Query(ctx context.Context, q Querier, f Filter, now time.Time) ([]Row, erro
 	case account.ScopeWorker:
 		scopeCond = "p.worker_id = $5"
 	default:
-		return nil, nil
+		return "", nil, false
 	}
 	// The same scope on the timesheets (their rows carry the placement's
 	// tenants): it lets the planner read only the scope's index range.
@@ -97,7 +94,7 @@ func Query(ctx context.Context, q Querier, f Filter, now time.Time) ([]Row, erro
 	// the week a constant it hashes that week's timesheets, where one join
 	// over all weeks sorted every placement × week on (week, placement)
 	// and, for the back office's 50,000 placements, spilled to disk.
-	rows, err := q.Query(ctx, `
+	cte = `
 		WITH wk AS (SELECT * FROM unnest($1::int[], $2::int[], $3::date[]) AS wk(y, n, start)),
 		m AS (
 			SELECT p.placement_id, wk.y, wk.n, wk.start, p.worker_id, p.client_id, p.intermediary_id, 'missing' AS status
@@ -105,9 +102,9 @@ func Query(ctx context.Context, q Querier, f Filter, now time.Time) ([]Row, erro
 				SELECT p.placement_id, p.worker_id, p.client_id, p.intermediary_id FROM placements p
 				WHERE p.start_date <= wk.start + 6 AND (p.end_date IS NULL OR p.end_date >= wk.start)
 				  AND NOT EXISTS (SELECT 1 FROM ts_timesheets t WHERE t.week_start = wk.start AND t.placement_id = p.placement_id
-				                  AND `+tScope+`)
+				                  AND ` + tScope + `)
 				  AND ($4 = '' OR p.client_id = $4)
-				  AND `+scopeCond+`
+				  AND ` + scopeCond + `
 				OFFSET 0) p
 			UNION ALL
 			SELECT p.placement_id, wk.y, wk.n, wk.start, p.worker_id, p.client_id, p.intermediary_id, t.status
@@ -115,11 +112,29 @@ func Query(ctx context.Context, q Querier, f Filter, now time.Time) ([]Row, erro
 			JOIN wk ON wk.start = t.week_start
 			JOIN placements p ON p.placement_id = t.placement_id
 			WHERE t.status IN ('open', 'rejected') AND t.entered_by IN ('worker', 'client', '')
-			  AND t.week_start = ANY($3::date[]) AND `+tScope+`
+			  AND t.week_start = ANY($3::date[]) AND ` + tScope + `
 			  AND p.start_date <= wk.start + 6 AND (p.end_date IS NULL OR p.end_date >= wk.start)
 			  AND ($4 = '' OR p.client_id = $4)
-			  AND `+scopeCond+`
+			  AND ` + scopeCond + `
 		)
+`
+	// Exec mode: planned for these weeks and this scope every time; a
+	// cached generic plan cannot see which index range is small.
+	return cte, []any{pgx.QueryExecModeExec, years, nums, starts, f.ClientID, f.Scope.ID}, true
+}
+
+// Query returns the missing placement-weeks in scope, ordered by client,
+// week and placement. A scope of kind ScopeNone (or a worker) sees nothing
+// of others: a worker sees only their own placements.
+func Query(ctx context.Context, q Querier, f Filter, now time.Time) ([]Row, error) {
+	if len(f.Weeks) == 0 || len(f.Weeks) > MaxWeeks {
+		return nil, ErrBadFilter
+	}
+	cte, args, ok := missingSQL(f)
+	if !ok {
+		return nil, nil
+	}
+	rows, err := q.Query(ctx, cte+`
 		SELECT m.placement_id, m.y, m.n, m.worker_id, coalesce(w.full_name, ''), m.client_id, coalesce(c.name, ''),
 		       m.intermediary_id, coalesce(i.name, ''), m.status,
 		       coalesce((SELECT a.agreement->>'entered_by' FROM client_agreements a
@@ -129,10 +144,7 @@ func Query(ctx context.Context, q Querier, f Filter, now time.Time) ([]Row, erro
 		LEFT JOIN workers w ON w.worker_id = m.worker_id
 		LEFT JOIN clients c ON c.client_id = m.client_id
 		LEFT JOIN intermediaries i ON i.intermediary_id = m.intermediary_id
-		ORDER BY m.client_id, m.start, m.placement_id`,
-		// Exec mode: planned for these weeks and this scope every time; a
-		// cached generic plan cannot see which index range is small.
-		pgx.QueryExecModeExec, years, nums, starts, f.ClientID, f.Scope.ID)
+		ORDER BY m.client_id, m.start, m.placement_id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("missing: unable to query missing hours: %w", err)
 	}
@@ -151,6 +163,43 @@ func Query(ctx context.Context, q Querier, f Filter, now time.Time) ([]Row, erro
 		return nil, fmt.Errorf("missing: unable to query missing hours: %w", err)
 	}
 	return out, nil
+}
+
+// Totals count what Query would return, without the rows.
+type Totals struct {
+	Missing, Clients int
+	// Oldest is the earliest week among them (zero when none).
+	Oldest timesheet.ISOWeek
+}
+
+// Count is Query's totals: the same placement-weeks, counted in the
+// database (no names, agreements or rows to send), for summaries.
+func Count(ctx context.Context, q Querier, f Filter) (Totals, error) {
+	if len(f.Weeks) == 0 || len(f.Weeks) > MaxWeeks {
+		return Totals{}, ErrBadFilter
+	}
+	cte, args, ok := missingSQL(f)
+	if !ok {
+		return Totals{}, nil
+	}
+	rows, err := q.Query(ctx, cte+`
+		SELECT count(*), count(DISTINCT m.client_id),
+		       coalesce((SELECT wy.y FROM m wy ORDER BY wy.start LIMIT 1), 0),
+		       coalesce((SELECT wn.n FROM m wn ORDER BY wn.start LIMIT 1), 0)
+		FROM m`, args...)
+	if err != nil {
+		return Totals{}, fmt.Errorf("missing: unable to count missing hours: %w", err)
+	}
+	var t Totals
+	var y, n int32
+	_, err = pgx.ForEachRow(rows, []any{&t.Missing, &t.Clients, &y, &n}, func() error { return nil })
+	if err != nil {
+		return Totals{}, fmt.Errorf("missing: unable to count missing hours: %w", err)
+	}
+	if t.Missing > 0 {
+		t.Oldest = timesheet.ISOWeek{Year: int(y), Week: int(n)}
+	}
+	return t, nil
 }
 
 // PastWeeks are the n ISO weeks before the week of now (Europe/Amsterdam),

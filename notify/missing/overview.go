@@ -92,6 +92,16 @@ func (o *Overview) For(ctx context.Context, a domain.Actor, weeks []timesheet.IS
 	return Report{Weeks: weeks, Rows: rows, PerClient: PerClient(rows)}, nil
 }
 
+// TotalsFor counts the overview for a (the weeks given, all clients in
+// scope) without reading the rows: the home page's summary.
+func (o *Overview) TotalsFor(ctx context.Context, a domain.Actor, weeks []timesheet.ISOWeek) (Totals, error) {
+	sc, err := ScopeFor(a)
+	if err != nil {
+		return Totals{}, err
+	}
+	return Count(ctx, o.q, Filter{Scope: sc, Weeks: weeks})
+}
+
 // PerClient counts rows (ordered by client, as Query returns them) per client.
 func PerClient(rows []Row) []ClientSummary {
 	out := []ClientSummary{}
