@@ -10,13 +10,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"backoffice/domain/account"
 	"backoffice/domain/timesheet"
+	"backoffice/readmodel/tenant"
 )
 
 // Querier is a pgx.Tx, *pgxpool.Pool or *pgx.Conn.
@@ -62,29 +62,21 @@ func (r Row) LateHours() int { return int(r.LateBy / time.Hour) }
 var ErrBadFilter = errors.New("missing: between 1 and 26 weeks must be asked for")
 
 // missingSQL is the common part of Query and Count: the CTE m of the
-// missing placement-weeks in f's scope, and its arguments ($1..$5). ok is
-// false for a scope that sees nothing.
+// missing placement-weeks in f's scope, and its arguments. ok is false
+// for a scope that sees nothing.
 func missingSQL(f Filter) (cte string, args []any, ok bool) {
-	var scopeCond string
-	switch f.Scope.Kind {
-	case account.ScopeAll:
-		scopeCond = "$5::text IS NOT NULL" // every row; $5 keeps the parameter count fixed
-	case account.ScopeIntermediary:
-		scopeCond = "p.intermediary_id = $5"
-	case account.ScopeClient:
-		scopeCond = "p.client_id = $5"
-	case account.ScopeWorker:
-		scopeCond = "p.worker_id = $5"
-	default:
-		return "", nil, false
-	}
-	// The same scope on the timesheets (their rows carry the placement's
-	// tenants): it lets the planner read only the scope's index range.
-	tScope := strings.ReplaceAll(scopeCond, "p.", "t.")
 	years, nums, starts := make([]int32, len(f.Weeks)), make([]int32, len(f.Weeks)), make([]string, len(f.Weeks))
 	for i, w := range f.Weeks {
 		years[i], nums[i], starts[i] = int32(w.Year), int32(w.Week), w.Start().String()
 	}
+	args = []any{years, nums, starts, f.ClientID}
+	scopeCond, ok := tenant.Where(f.Scope, tenant.Columns{Intermediary: "p.intermediary_id", Client: "p.client_id", Worker: "p.worker_id"}, &args)
+	if !ok {
+		return "", nil, false
+	}
+	// The same scope on the timesheets (their rows carry the placement's
+	// tenants): it lets the planner read only the scope's index range.
+	tScope, _ := tenant.Where(f.Scope, tenant.Columns{Intermediary: "t.intermediary_id", Client: "t.client_id", Worker: "t.worker_id"}, &args)
 	// First the missing placement-weeks, then names and the agreement only
 	// for those (most placement-weeks are offered). Two cheap parts: weeks
 	// with no timesheet at all (an anti-join answered from the
@@ -120,7 +112,7 @@ func missingSQL(f Filter) (cte string, args []any, ok bool) {
 `
 	// Exec mode: planned for these weeks and this scope every time; a
 	// cached generic plan cannot see which index range is small.
-	return cte, []any{pgx.QueryExecModeExec, years, nums, starts, f.ClientID, f.Scope.ID}, true
+	return cte, append([]any{pgx.QueryExecModeExec}, args...), true
 }
 
 // Query returns the missing placement-weeks in scope, ordered by client,
