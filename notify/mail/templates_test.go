@@ -112,3 +112,18 @@ func TestTemplates(t *testing.T) {
 		})
 	}
 }
+
+// TestAccountMailsEscapeHTML: names, titles and remarks come from users;
+// in the HTML part they are text, never markup.
+func TestAccountMailsEscapeHTML(t *testing.T) {
+	evil := `<img src=x onerror=alert(1)>`
+	for name, m := range map[string]mail.Message{
+		"activation":    mail.ActivationMail("nl", "a@example.nl", evil, "a@example.nl", "https://p.test/a", time.Now()),
+		"sign request":  mail.SignRequestMail("en", "a@example.nl", evil, "https://p.test/d", "ABCD"),
+		"sign declined": mail.SignDeclinedMail("nl", "a@example.nl", evil, evil, evil, evil, "https://p.test/d"),
+	} {
+		if strings.Contains(m.HTMLBody, "<img") || !strings.Contains(m.HTMLBody, "&lt;img src=x onerror=alert(1)&gt;") {
+			t.Errorf("%s: user text not escaped in the HTML:\n%s", name, m.HTMLBody)
+		}
+	}
+}

@@ -43,7 +43,6 @@ type Deps struct {
 
 // Feature is the notifications API. It implements api.Feature.
 type Feature struct {
-	pool     *pgxpool.Pool
 	mail     *mail.Dispatcher
 	prefs    *prefs.Store
 	overview *missing.Overview
@@ -59,7 +58,7 @@ func New(d Deps) (*Feature, error) {
 	if d.Clock == nil {
 		d.Clock = time.Now
 	}
-	return &Feature{pool: d.Pool, mail: d.Mail, prefs: prefs.New(d.Pool, d.Clock), overview: missing.NewOverview(d.Pool, d.Clock)}, nil
+	return &Feature{mail: d.Mail, prefs: prefs.New(d.Pool, d.Clock), overview: missing.NewOverview(d.Pool, d.Clock)}, nil
 }
 
 // Routes registers the feature's routes on the /api/v1 subrouter.
