@@ -61,9 +61,10 @@ func TestMailInBrowser(t *testing.T) {
 	}
 
 	// The HTML part as a mail program shows it: a page of its own origin.
+	page := m.HTML
 	webmail := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		_, _ = w.Write([]byte(m.HTML))
+		_, _ = w.Write([]byte(page))
 	}))
 	t.Cleanup(webmail.Close)
 
@@ -108,6 +109,30 @@ func TestMailInBrowser(t *testing.T) {
 		t.Fatalf("heading %q (%v)", h1, err)
 	}
 	b.Screenshots("mail-offered-opened")
+
+	// The account mails share the layout: Fatima's invitation opens the
+	// page where she chooses her password.
+	act, err := smtp.WaitFor(ctx, func(r mailtest.Received) bool {
+		return len(r.To) == 1 && r.To[0] == "fatima@example.nl" && r.Subject == "Uw inloggegevens voor Backofficebureau Digitaal"
+	})
+	if err != nil {
+		t.Fatalf("no invitation to Fatima: %v", err)
+	}
+	page = act.HTML
+	button := `a[href^="` + f.URL + `/activeren?token="]`
+	b.Do(
+		logout,
+		chromedp.Navigate(webmail.URL),
+		chromedp.WaitVisible(chromedp.CSS(button)),
+	)
+	b.Screenshots("mail-activation")
+	b.Do(
+		chromedp.Click(chromedp.CSS(button)),
+		chromedp.WaitVisible(chromedp.ID("password2")),
+	)
+	if where, err := chromedp.Run(b.Ctx, chromedp.Evaluate[string](`location.origin + location.pathname`)); err != nil || where != f.URL+"/activeren" {
+		t.Fatalf("the invitation's button opened %q (%v)", where, err)
+	}
 }
 
 // TestNotifyScreensInBrowser: "Ontbrekende uren" and "Instellingen" in
