@@ -94,6 +94,7 @@ type Server struct {
 	Reports    *reportApp
 	Documents  *documentApp
 	Outbox     *outboxApp
+	Admin      *adminApp // the back office's "Beheer" screens
 
 	router *mux.Router
 	pages  map[string]*pageTemplate
@@ -135,6 +136,7 @@ func New(d Deps) (*Server, error) {
 		Timesheets: &timesheetApp{commands: d.Timesheets, queries: d.Sheets, history: d.History, names: d.People},
 		Workers:    &workerApp{service: d.Identity, queries: d.People},
 		Reports:    &reportApp{queries: d.Sheets},
+		Admin:      &adminApp{service: d.Identity, queries: d.People},
 		router:     mux.NewRouter(), pages: pages,
 	}
 	if d.Documents != nil {

@@ -83,6 +83,7 @@ func (s *Server) routes() {
 	if s.Reports != nil {
 		in.Handle("/overige/urenrapport", s.handleReport()).Methods(http.MethodGet)
 	}
+	s.adminRoutes(in) // handle_admin.go: the back office's "Beheer"
 	if s.Demo {
 		in.Handle("/demo/berichten", s.handleOutbox()).Methods(http.MethodGet)
 	}
