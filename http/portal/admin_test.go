@@ -12,6 +12,7 @@ import (
 	"backoffice/commands"
 	"backoffice/commands/identity"
 	"backoffice/domain"
+	"backoffice/domain/client"
 	"backoffice/domain/intermediary"
 	rmid "backoffice/readmodel/identity"
 )
@@ -20,7 +21,7 @@ import (
 
 var adminPages = []string{
 	"/beheer", "/beheer/opdrachtgevers", "/beheer/opdrachtgevers/nieuw", "/beheer/opdrachtgevers/bol",
-	"/beheer/opdrachtgevers/bol/afspraken/nieuw", "/beheer/intermediairs", "/beheer/intermediairs/nieuw",
+	"/beheer/opdrachtgevers/bol/wijzigen", "/beheer/opdrachtgevers/bol/afspraken/nieuw", "/beheer/intermediairs", "/beheer/intermediairs/nieuw",
 	"/beheer/intermediairs/flex", "/beheer/sleutels",
 }
 
@@ -90,6 +91,7 @@ func TestAdminOnlyForBackoffice(t *testing.T) {
 		"/beheer/intermediairs/nieuw":           {"name": {"Sluip"}, "contact.name": {"X"}, "contact.email": {"x@sluip.nl"}},
 		"/beheer/intermediairs/flex":            {"contact.name": {"Overname"}, "contact.email": {"x@sluip.nl"}},
 		"/beheer/opdrachtgevers/bol/gebruikers": {"email": {"x@sluip.nl"}},
+		"/beheer/opdrachtgevers/bol/wijzigen":   {"name": {"Overgenomen"}, "kvk": {"23456789"}, "contact.name": {"X"}, "contact.email": {"x@sluip.nl"}},
 		"/beheer/opdrachtgevers/bol/gebruikers/" + h.accounts[clientEmail].AccountID + "/blokkeren": {},
 		"/beheer/sleutels": {"label": {"sluip"}, "role": {"payroll"}},
 	}
@@ -117,6 +119,9 @@ func TestAdminOnlyForBackoffice(t *testing.T) {
 	if users, _ := people.ClientAccounts(ctx, bo, "bol"); len(users) != 1 {
 		t.Errorf("bol has %d users after the refused forms, want 1", len(users))
 	}
+	if c, _ := people.Client(ctx, bo, "bol"); c.Name != "Bakkerij Bol" {
+		t.Errorf("client renamed to %q", c.Name)
+	}
 	if i, _ := people.Intermediary(ctx, bo, "flex"); i.Contact.Name != "Flex Uitzend" {
 		t.Errorf("contact changed to %q", i.Contact.Name)
 	}
@@ -135,6 +140,9 @@ func TestAdminOnlyForBackoffice(t *testing.T) {
 		}
 		if _, err := svc.ChangeIntermediaryContact(ctx, m, "flex", intermediary.Contact{Name: "Y", Email: "y@sluip.nl"}, "nl"); !errors.Is(err, domain.ErrNotFound) {
 			t.Errorf("%s: ChangeIntermediaryContact = %v", email, err)
+		}
+		if _, err := svc.ChangeClientDetails(ctx, m, "bol", client.Details{Name: "Overgenomen"}, "nl"); !errors.Is(err, domain.ErrNotFound) {
+			t.Errorf("%s: ChangeClientDetails = %v", email, err)
 		}
 		if v, err := people.AgreementVersions(ctx, m.Actor, "bol"); !errors.Is(err, domain.ErrNotFound) || v != nil {
 			t.Errorf("%s: AgreementVersions = %v %v", email, v, err)
@@ -369,5 +377,40 @@ func TestAdminTokens(t *testing.T) {
 	}
 	if st := api(); st != http.StatusUnauthorized {
 		t.Fatalf("a revoked token on the API: %d", st)
+	}
+}
+
+func TestAdminEditClient(t *testing.T) {
+	h := newHarness(t)
+	h.loginAs(boEmail, "nl")
+	const page = "/beheer/opdrachtgevers/bol/wijzigen"
+	_, form := h.get(page)
+	if !strings.Contains(form, `value="Bakkerij Bol"`) || !strings.Contains(form, `value="`+clientEmail+`"`) {
+		t.Fatal("the form does not start from the current details")
+	}
+	edit := url.Values{"name": {"Bakkerij Bol & Zonen"}, "kvk": {"23456789"}, "address.street": {"Molenstraat"},
+		"address.house_number": {"4"}, "address.postal_code": {"3512"}, "address.city": {"Utrecht"}, "address.country": {"NL"},
+		"contact.name": {"Bram Bol"}, "contact.email": {"bram@bakkerijbol.nl"}}
+	res, body := h.submit(page, page, edit)
+	if !refused(res) || !strings.Contains(fieldError(body, "address.postal_code"), "postcode") {
+		t.Fatalf("bad postal code: %d %q", res.StatusCode, fieldError(body, "address.postal_code"))
+	}
+	edit.Set("address.postal_code", "3512 AB")
+	detail := h.follow(h.submit(page, page, edit))
+	for _, want := range []string{"De gegevens van de opdrachtgever zijn opgeslagen.", "Bakkerij Bol &amp; Zonen", "Bram Bol · bram@bakkerijbol.nl"} {
+		if !strings.Contains(detail, want) {
+			t.Errorf("client page lacks %q", want)
+		}
+	}
+	// The new contact gets a login of their own; Els keeps hers.
+	h.Mail(t, "bram@bakkerijbol.nl", "")
+	if !strings.Contains(detail, "bram@bakkerijbol.nl</td>") || !strings.Contains(detail, clientEmail+"</td>") {
+		t.Error("the users list lacks the new or the former contact")
+	}
+	// Every screen shows the new name (read models join it).
+	els := newHarnessOn(t, h.fixture)
+	els.loginAs(clientEmail, "nl")
+	if _, body := els.get("/werknemers"); !strings.Contains(body, "Bakkerij Bol &amp; Zonen") {
+		t.Error("the workers list shows the old name")
 	}
 }

@@ -199,3 +199,10 @@ func (x *adminApp) CreateToken(ctx context.Context, m commands.Meta, role domain
 func (x *adminApp) RevokeToken(ctx context.Context, m commands.Meta, id string) (commands.Result, error) {
 	return x.service.RevokeToken(ctx, m, id)
 }
+
+// ChangeClientDetails: identity.ChangeClientDetails (name, KvK number,
+// address, contact person).
+func (x *adminApp) ChangeClientDetails(ctx context.Context, m commands.Meta, clientID string, in ClientInput) (commands.Result, error) {
+	return x.service.ChangeClientDetails(ctx, m, clientID,
+		client.Details{Name: in.Name, KvK: in.KvK, Address: in.Address, Contact: in.Contact}, in.Language)
+}

@@ -21,7 +21,7 @@ import (
 
 func init() {
 	pageNames = append(pageNames, "admin", "admin_intermediaries", "admin_intermediary",
-		"admin_clients", "admin_client", "admin_agreement", "admin_tokens")
+		"admin_clients", "admin_client", "admin_client_edit", "admin_agreement", "admin_tokens")
 }
 
 // adminRoutes registers the "Beheer" screens on the logged-in router.
@@ -40,6 +40,8 @@ func (s *Server) adminRoutes(in *mux.Router) {
 	h("/beheer/opdrachtgevers/nieuw", s.handleAgreementPage(false), http.MethodGet)
 	h("/beheer/opdrachtgevers/nieuw", s.handleRegisterClient(), http.MethodPost)
 	h("/beheer/opdrachtgevers/"+id, s.handleAdminClient(), http.MethodGet)
+	h("/beheer/opdrachtgevers/"+id+"/wijzigen", s.handleClientEditPage(), http.MethodGet)
+	h("/beheer/opdrachtgevers/"+id+"/wijzigen", s.handleClientEdit(), http.MethodPost)
 	h("/beheer/opdrachtgevers/"+id+"/afspraken/nieuw", s.handleAgreementPage(true), http.MethodGet)
 	h("/beheer/opdrachtgevers/"+id+"/afspraken/nieuw", s.handleChangeAgreement(), http.MethodPost)
 	h("/beheer/opdrachtgevers/"+id+"/gebruikers", s.handleInviteClientUser(), http.MethodPost)

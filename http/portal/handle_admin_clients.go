@@ -245,3 +245,52 @@ func (s *Server) handleChangeAgreement() http.Handler {
 		redirectAfter(w, r, "/beheer/opdrachtgevers/"+id+"#afspraken", res.Position, "admin_agreement_saved")
 	})
 }
+
+// clientEditFields are the inputs of the client's details form.
+var clientEditFields = []string{"name", "kvk", "address.street", "address.house_number",
+	"address.postal_code", "address.city", "address.country", "contact.name", "contact.email", "language"}
+
+func (s *Server) clientEditView(w http.ResponseWriter, r *http.Request) (*view, bool) {
+	v, ok := s.clientView(w, r)
+	if ok {
+		v.Title = v.T("admin.client_edit")
+	}
+	return v, ok
+}
+
+func (s *Server) handleClientEditPage() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v, ok := s.clientEditView(w, r)
+		if !ok {
+			return
+		}
+		c := v.Data.(ClientDetail)
+		for k, x := range map[string]string{"name": c.Name, "kvk": c.KvK, "address.street": c.Address.Street,
+			"address.house_number": c.Address.HouseNumber, "address.postal_code": c.Address.PostalCode,
+			"address.city": c.Address.City, "address.country": c.Address.Country,
+			"contact.name": c.Contact.Name, "contact.email": c.Contact.Email} {
+			v.Form.Set(k, x)
+		}
+		s.render(w, r, http.StatusOK, "admin_client_edit", v)
+	})
+}
+
+func (s *Server) handleClientEdit() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v, ok := s.clientEditView(w, r)
+		if !ok {
+			return
+		}
+		id := v.Data.(ClientDetail).ID
+		f := formValues(r, v, clientEditFields...)
+		res, err := s.Admin.ChangeClientDetails(r.Context(), meta(r), id, ClientInput{Name: f("name"), KvK: f("kvk"),
+			Address: client.Address{Street: f("address.street"), HouseNumber: f("address.house_number"),
+				PostalCode: f("address.postal_code"), City: f("address.city"), Country: f("address.country")},
+			Contact: client.Contact{Name: f("contact.name"), Email: f("contact.email")}, Language: formLanguage(f("language"))})
+		if err != nil {
+			s.showFormError(w, r, v, "admin_client_edit", err, fieldsOf(clientEditFields...))
+			return
+		}
+		redirectAfter(w, r, "/beheer/opdrachtgevers/"+id, res.Position, "admin_client_saved")
+	})
+}
