@@ -307,6 +307,11 @@ func TestAdminClientUsers(t *testing.T) {
 		t.Fatalf("after the invitation:\n%s", detail)
 	}
 	h.Mail(t, "zoe@bakkerijbol.nl", "") // the activation mail
+	// Inviting her again is refused: she has a login already.
+	res, body = h.submit(page, invite, url.Values{"email": {"Zoe@Bakkerijbol.nl"}})
+	if res.StatusCode != http.StatusConflict || !strings.Contains(body, "heeft al een login bij deze opdrachtgever") {
+		t.Fatalf("second invitation: %d", res.StatusCode)
+	}
 
 	// Block Els: her session ends, she cannot log in again.
 	els := newHarnessOn(t, h.fixture)
@@ -315,6 +320,8 @@ func TestAdminClientUsers(t *testing.T) {
 	if !strings.Contains(detail, "De gebruiker is geblokkeerd.") || !strings.Contains(detail, "Geblokkeerd") {
 		t.Fatalf("after blocking:\n%s", detail)
 	}
+	// Blocking again (a resent form) changes nothing and fails nothing.
+	h.follow(h.submit(page, invite+"/"+h.accounts[clientEmail].AccountID+"/blokkeren", url.Values{}))
 	if res, _ := els.get("/urenbriefjes"); res.StatusCode != http.StatusSeeOther {
 		t.Errorf("Els's session still works: %d", res.StatusCode)
 	}
