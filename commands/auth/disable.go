@@ -23,3 +23,13 @@ func (s *Service) Disable(ctx context.Context, accountID string) error {
 		return nil
 	})
 }
+
+// Enable lets a blocked account log in again. A never-activated account
+// needs a new activation link afterwards (the login page's "forgot
+// password" issues one).
+func (s *Service) Enable(ctx context.Context, accountID string) error {
+	if _, err := s.pool.Exec(ctx, `UPDATE credentials SET disabled = false, updated_at = now() WHERE account_id = $1`, accountID); err != nil {
+		return fmt.Errorf("auth: unable to enable account: %w", err)
+	}
+	return nil
+}

@@ -94,3 +94,33 @@ func (s *Service) DisableAccount(ctx context.Context, meta commands.Meta, cmd Di
 	}
 	return commands.Save(ctx, s.cfg.Store, st, meta, s.now(), events...)
 }
+
+// EnableAccount lets a blocked login in again (account.enabled), with the
+// same scope as DisableAccount. The event is recorded first: a failure
+// after it leaves the user blocked, and a retry finishes the job.
+func (s *Service) EnableAccount(ctx context.Context, meta commands.Meta, cmd DisableAccount) (commands.Result, error) {
+	if !account.IsStaff(meta.Actor) {
+		return commands.Result{}, domain.ErrNotFound
+	}
+	if cmd.AccountID == "" || checkID("account_id", cmd.AccountID) != nil || checkID("client_id", cmd.ClientID) != nil {
+		return commands.Result{}, domain.ErrNotFound
+	}
+	acc, st, err := loadAccount(ctx, s.cfg.Store, cmd.AccountID)
+	if err != nil {
+		return commands.Result{}, err
+	}
+	if !acc.Exists() || (cmd.ClientID != "" && (acc.Role() != domain.RoleClient || acc.Actor().ClientID != cmd.ClientID)) {
+		return commands.Result{}, domain.ErrNotFound
+	}
+	res := commands.Result{Revision: st.Revision}
+	if acc.Disabled() {
+		events, err := acc.Enable(meta.Actor, s.now())
+		if err != nil {
+			return commands.Result{}, err
+		}
+		if res, err = commands.Save(ctx, s.cfg.Store, st, meta, s.now(), events...); err != nil {
+			return commands.Result{}, err
+		}
+	}
+	return res, s.cfg.Auth.Enable(ctx, cmd.AccountID)
+}

@@ -92,7 +92,8 @@ func TestAdminOnlyForBackoffice(t *testing.T) {
 		"/beheer/intermediairs/flex":            {"contact.name": {"Overname"}, "contact.email": {"x@sluip.nl"}},
 		"/beheer/opdrachtgevers/bol/gebruikers": {"email": {"x@sluip.nl"}},
 		"/beheer/opdrachtgevers/bol/wijzigen":   {"name": {"Overgenomen"}, "kvk": {"23456789"}, "contact.name": {"X"}, "contact.email": {"x@sluip.nl"}},
-		"/beheer/opdrachtgevers/bol/gebruikers/" + h.accounts[clientEmail].AccountID + "/blokkeren": {},
+		"/beheer/opdrachtgevers/bol/gebruikers/" + h.accounts[clientEmail].AccountID + "/blokkeren":  {},
+		"/beheer/opdrachtgevers/acme/gebruikers/" + h.accounts[acmeEmail].AccountID + "/deblokkeren": {},
 		"/beheer/sleutels": {"label": {"sluip"}, "role": {"payroll"}},
 	}
 	for _, email := range []string{clientEmail, interEmail, workerEmail} {
@@ -119,6 +120,9 @@ func TestAdminOnlyForBackoffice(t *testing.T) {
 	if users, _ := people.ClientAccounts(ctx, bo, "bol"); len(users) != 1 {
 		t.Errorf("bol has %d users after the refused forms, want 1", len(users))
 	}
+	if users, _ := people.ClientAccounts(ctx, bo, "acme"); len(users) != 1 || !users[0].Disabled {
+		t.Errorf("acme's blocked user after the refused forms: %+v", users)
+	}
 	if c, _ := people.Client(ctx, bo, "bol"); c.Name != "Bakkerij Bol" {
 		t.Errorf("client renamed to %q", c.Name)
 	}
@@ -140,6 +144,9 @@ func TestAdminOnlyForBackoffice(t *testing.T) {
 		}
 		if _, err := svc.ChangeIntermediaryContact(ctx, m, "flex", intermediary.Contact{Name: "Y", Email: "y@sluip.nl"}, "nl"); !errors.Is(err, domain.ErrNotFound) {
 			t.Errorf("%s: ChangeIntermediaryContact = %v", email, err)
+		}
+		if _, err := svc.EnableAccount(ctx, m, identity.DisableAccount{AccountID: h.accounts[acmeEmail].AccountID}); !errors.Is(err, domain.ErrNotFound) {
+			t.Errorf("%s: EnableAccount = %v", email, err)
 		}
 		if _, err := svc.ChangeClientDetails(ctx, m, "bol", client.Details{Name: "Overgenomen"}, "nl"); !errors.Is(err, domain.ErrNotFound) {
 			t.Errorf("%s: ChangeClientDetails = %v", email, err)
@@ -329,6 +336,12 @@ func TestAdminClientUsers(t *testing.T) {
 	if res.StatusCode == http.StatusSeeOther {
 		t.Error("a blocked user logged in")
 	}
+	// Unblocked, she logs in again.
+	detail = h.follow(h.submit(page, invite+"/"+h.accounts[clientEmail].AccountID+"/deblokkeren", url.Values{}))
+	if !strings.Contains(detail, "De gebruiker kan weer inloggen.") {
+		t.Fatalf("after unblocking:\n%s", detail)
+	}
+	els.loginAs(clientEmail, "nl")
 	// Another client's user cannot be reached through this client's page.
 	res, _ = h.submit(page, invite+"/"+h.accounts[client2Email].AccountID+"/blokkeren", url.Values{})
 	if res.StatusCode != http.StatusNotFound {

@@ -206,3 +206,9 @@ func (x *adminApp) ChangeClientDetails(ctx context.Context, m commands.Meta, cli
 	return x.service.ChangeClientDetails(ctx, m, clientID,
 		client.Details{Name: in.Name, KvK: in.KvK, Address: in.Address, Contact: in.Contact}, in.Language)
 }
+
+// EnableClientUser: identity.EnableAccount, for a login of this client
+// only.
+func (x *adminApp) EnableClientUser(ctx context.Context, m commands.Meta, clientID, accountID string) (commands.Result, error) {
+	return x.service.EnableAccount(ctx, m, identity.DisableAccount{AccountID: accountID, ClientID: clientID})
+}

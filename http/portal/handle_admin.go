@@ -45,7 +45,9 @@ func (s *Server) adminRoutes(in *mux.Router) {
 	h("/beheer/opdrachtgevers/"+id+"/afspraken/nieuw", s.handleAgreementPage(true), http.MethodGet)
 	h("/beheer/opdrachtgevers/"+id+"/afspraken/nieuw", s.handleChangeAgreement(), http.MethodPost)
 	h("/beheer/opdrachtgevers/"+id+"/gebruikers", s.handleInviteClientUser(), http.MethodPost)
-	h("/beheer/opdrachtgevers/"+id+"/gebruikers/{account:[0-9A-Za-z_-]{1,64}}/blokkeren", s.handleDisableClientUser(), http.MethodPost)
+	user := "/beheer/opdrachtgevers/" + id + "/gebruikers/{account:[0-9A-Za-z_-]{1,64}}"
+	h(user+"/blokkeren", s.handleDisableClientUser(false), http.MethodPost)
+	h(user+"/deblokkeren", s.handleDisableClientUser(true), http.MethodPost)
 	h("/beheer/sleutels", s.handleTokens(), http.MethodGet)
 	h("/beheer/sleutels", s.handleCreateToken(), http.MethodPost)
 	h("/beheer/sleutels/{id:[0-9A-Za-z_-]{1,64}}/intrekken", s.handleRevokeToken(), http.MethodPost)

@@ -71,15 +71,19 @@ func (s *Server) handleInviteClientUser() http.Handler {
 	})
 }
 
-func (s *Server) handleDisableClientUser() http.Handler {
+func (s *Server) handleDisableClientUser(enable bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := mux.Vars(r)["id"]
-		res, err := s.Admin.DisableClientUser(r.Context(), meta(r), id, mux.Vars(r)["account"])
+		do, flash := s.Admin.DisableClientUser, "admin_user_disabled"
+		if enable {
+			do, flash = s.Admin.EnableClientUser, "admin_user_enabled"
+		}
+		res, err := do(r.Context(), meta(r), id, mux.Vars(r)["account"])
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		redirectAfter(w, r, "/beheer/opdrachtgevers/"+id+"#gebruikers", res.Position, "admin_user_disabled")
+		redirectAfter(w, r, "/beheer/opdrachtgevers/"+id+"#gebruikers", res.Position, flash)
 	})
 }
 
