@@ -355,6 +355,10 @@ func TestAdminTokens(t *testing.T) {
 	h := newHarness(t)
 	h.loginAs(boEmail, "nl")
 	const page = "/beheer/sleutels"
+	// Without the form's CSRF token nothing is created.
+	if res, _ := h.post(page, url.Values{"label": {"Zonder token"}, "role": {"payroll"}}); res.StatusCode != http.StatusForbidden {
+		t.Fatalf("without CSRF token: %d, want 403", res.StatusCode)
+	}
 	res, body := h.submit(page, page, url.Values{"label": {""}, "role": {"payroll"}})
 	if !refused(res) || fieldError(body, "label") == "" {
 		t.Fatalf("empty label: %d %q", res.StatusCode, fieldError(body, "label"))
