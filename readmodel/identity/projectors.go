@@ -139,8 +139,8 @@ func (clientsProjector) Handle(ctx context.Context, tx pgx.Tx, e eventstore.Reco
 		}
 		return putAgreement(ctx, tx, ev.ClientID, ev.EffectiveFrom, ev.Agreement)
 	case *client.DetailsChanged:
-		_, err := tx.Exec(ctx, `UPDATE clients SET name = $2, kvk = $3, address = $4, contact_name = $5, contact_email = $6
-			WHERE client_id = $1`, ev.ClientID, ev.Name, ev.KvK, ev.Address, ev.Contact.Name, ev.Contact.Email)
+		_, err := tx.Exec(ctx, `UPDATE clients SET name = $2, kvk = $3, address = $4, contact_name = $5, contact_email = $6, revision = $7
+			WHERE client_id = $1 AND revision < $7`, ev.ClientID, ev.Name, ev.KvK, ev.Address, ev.Contact.Name, ev.Contact.Email, revision(e))
 		return err
 	}
 	return nil
