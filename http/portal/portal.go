@@ -106,6 +106,7 @@ type Server struct {
 	Documents  *documentApp
 	Outbox     *outboxApp
 	Notify     *notifyApp
+	Admin      *adminApp // the back office's "Beheer" screens
 
 	router *mux.Router
 	pages  map[string]*pageTemplate
@@ -149,6 +150,7 @@ func New(d Deps) (*Server, error) {
 		Workers:    &workerApp{service: d.Identity, queries: d.People},
 		Reports:    &reportApp{queries: d.Sheets},
 		Notify:     &notifyApp{prefs: d.Prefs, overview: d.MissingHours},
+		Admin:      &adminApp{service: d.Identity, queries: d.People},
 		router:     mux.NewRouter(), pages: pages,
 	}
 	if d.Documents != nil {

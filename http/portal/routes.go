@@ -92,6 +92,7 @@ func (s *Server) routes() {
 	in.Handle("/instellingen", s.handleSettings()).Methods(http.MethodPost)
 	in.Handle("/ontbrekende-uren", s.handleMissingHours()).Methods(http.MethodGet)
 
+	s.adminRoutes(in) // handle_admin.go: the back office's "Beheer"
 	if s.Demo {
 		in.Handle("/demo/berichten", s.handleOutbox()).Methods(http.MethodGet)
 	}

@@ -70,7 +70,7 @@ func (m *ActivationMailer) Name() string { return ActivationMailerName }
 func (m *ActivationMailer) Handles(t string) bool {
 	switch t {
 	case account.TypeCreated, intermediary.TypeRegistered, intermediary.TypeContactChanged,
-		client.TypeRegistered, worker.TypeRegistered:
+		client.TypeRegistered, client.TypeDetailsChanged, worker.TypeRegistered:
 		return true
 	}
 	return false
@@ -94,7 +94,7 @@ func (m *ActivationMailer) Handle(ctx context.Context, tx pgx.Tx, e eventstore.R
 		ev, err = account.Events.Decode(e.Type, e.Data)
 	case intermediary.TypeRegistered, intermediary.TypeContactChanged:
 		ev, err = intermediary.Events.Decode(e.Type, e.Data)
-	case client.TypeRegistered:
+	case client.TypeRegistered, client.TypeDetailsChanged:
 		ev, err = client.Events.Decode(e.Type, e.Data)
 	case worker.TypeRegistered:
 		ev, err = worker.Events.Decode(e.Type, e.Data)
@@ -110,6 +110,8 @@ func (m *ActivationMailer) Handle(ctx context.Context, tx pgx.Tx, e eventstore.R
 	case *intermediary.ContactChanged:
 		return rememberName(ctx, tx, ev.Contact.Email, ev.Contact.Name)
 	case *client.Registered:
+		return rememberName(ctx, tx, ev.Contact.Email, ev.Contact.Name)
+	case *client.DetailsChanged:
 		return rememberName(ctx, tx, ev.Contact.Email, ev.Contact.Name)
 	case *worker.Registered:
 		return rememberName(ctx, tx, ev.Email, ev.Name.Full())
