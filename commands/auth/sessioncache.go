@@ -9,8 +9,8 @@ import (
 
 // DefaultSessionCacheTTL bounds how long a session this process has
 // looked up is answered from memory. A revocation this process makes
-// (Logout, LogoutAll, ChangePassword, a password reset, UpsertAccount —
-// which disables accounts) takes effect at once; one made elsewhere
+// (Logout, LogoutAll, ChangePassword, a password reset, Disable, Enable,
+// UpsertAccount) takes effect at once; one made elsewhere
 // (another instance, SQL by hand) within this bound.
 const DefaultSessionCacheTTL = 2 * time.Second
 

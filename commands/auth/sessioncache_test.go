@@ -71,6 +71,12 @@ func TestSessionCacheRevokedHereAtOnce(t *testing.T) {
 			}
 			return s.ChangePassword(ctx, "acc-1", "nieuw-geheim-wachtwoord", "geheim-wachtwoord", "")
 		}},
+		{"account blocked (Disable)", func(string) error {
+			if err := s.Disable(ctx, "acc-1"); err != nil {
+				return err
+			}
+			return s.Enable(ctx, "acc-1")
+		}},
 		{"account disabled", func(string) error {
 			return auth.UpsertAccount(ctx, pool, auth.AccountRow{AccountID: "acc-1", Email: "jan@example.nl",
 				Role: domain.RoleClient, TenantID: "client-1", Disabled: true})
