@@ -71,12 +71,6 @@ func TestSessionCacheRevokedHereAtOnce(t *testing.T) {
 			}
 			return s.ChangePassword(ctx, "acc-1", "nieuw-geheim-wachtwoord", "geheim-wachtwoord", "")
 		}},
-		{"account blocked (Disable)", func(string) error {
-			if err := s.Disable(ctx, "acc-1"); err != nil {
-				return err
-			}
-			return s.Enable(ctx, "acc-1")
-		}},
 		{"account disabled", func(string) error {
 			return auth.UpsertAccount(ctx, pool, auth.AccountRow{AccountID: "acc-1", Email: "jan@example.nl",
 				Role: domain.RoleClient, TenantID: "client-1", Disabled: true})
@@ -91,5 +85,27 @@ func TestSessionCacheRevokedHereAtOnce(t *testing.T) {
 				t.Errorf("revoked session accepted: %v", err)
 			}
 		})
+	}
+}
+
+// TestSessionCacheBlockedAtOnce: blocking an account (Disable) ends its
+// cached sessions in this process at once.
+func TestSessionCacheBlockedAtOnce(t *testing.T) {
+	ctx := testCtx(t)
+	s, pool := newService(t, auth.Config{})
+	auth.SetSessionCacheClock(s, func() time.Time { return t0 })
+	activeAccount(t, ctx, s, pool, "acc-1", "jan@example.nl", "geheim-wachtwoord")
+	tok, _, err := s.Login(ctx, "jan@example.nl", "geheim-wachtwoord", "", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Authenticate(ctx, tok, t0); err != nil { // now cached
+		t.Fatal(err)
+	}
+	if err := s.Disable(ctx, "acc-1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Authenticate(ctx, tok, t0); !errors.Is(err, auth.ErrSessionInvalid) {
+		t.Errorf("blocked account's cached session accepted: %v", err)
 	}
 }
