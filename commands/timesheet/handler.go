@@ -20,7 +20,7 @@ import (
 type Handler struct {
 	store eventstore.Store
 	clock func() time.Time
-	links *clientLinks // placement → client, see streamcache.go
+	links *clientLinks // placement → client, see clientlinks.go
 }
 
 // New returns the handler. The clock decides deadlines, late flags and
