@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"backoffice/domain"
 	pay "backoffice/domain/payroll"
@@ -22,6 +23,24 @@ type BatchView struct {
 	Includes []string        `json:"includes,omitempty"`
 	Package  pay.Target      `json:"package"`
 	Files    []string        `json:"files"`
+	// Created, Confirmed and Cancelled say who did it and when, from the
+	// events' metadata.
+	Created   Stamp  `json:"created"`
+	Confirmed *Stamp `json:"confirmed,omitempty"`
+	Cancelled *Stamp `json:"cancelled,omitempty"`
+	// CancelReason is the reason given at cancellation, if any.
+	CancelReason string `json:"cancel_reason,omitempty"`
+}
+
+// Stamp is who recorded a batch event and when.
+type Stamp struct {
+	At        time.Time `json:"at"`
+	ActorID   string    `json:"actor_id"`
+	ActorRole string    `json:"actor_role"`
+}
+
+func stampOf(rec eventstore.RecordedEvent) Stamp {
+	return Stamp{At: rec.Metadata.OccurredAt.UTC(), ActorID: rec.Metadata.ActorID, ActorRole: rec.Metadata.ActorRole}
 }
 
 // Batch returns a batch's summary (payroll and back office).
@@ -107,6 +126,10 @@ type batchRef struct {
 	created  pay.BatchCreated
 	revision uint64 // of the created event; the item events follow it
 	status   pay.BatchStatus
+	// who and when
+	createdBy             Stamp
+	confirmedBy, cancelBy *Stamp
+	reason                string
 }
 
 // scanPage is the number of events read at once while scanning an exports
@@ -138,14 +161,16 @@ func (h *Handler) scanBatches(ctx context.Context, clientID string) (map[string]
 			}
 			switch e := ev.(type) {
 			case *pay.BatchCreated:
-				refs[e.BatchID] = &batchRef{created: *e, revision: rec.Revision, status: pay.StatusOpen}
+				refs[e.BatchID] = &batchRef{created: *e, revision: rec.Revision, status: pay.StatusOpen, createdBy: stampOf(rec)}
 			case *pay.BatchConfirmed:
 				if r := refs[e.BatchID]; r != nil {
-					r.status = pay.StatusConfirmed
+					st := stampOf(rec)
+					r.status, r.confirmedBy = pay.StatusConfirmed, &st
 				}
 			case *pay.BatchCancelled:
 				if r := refs[e.BatchID]; r != nil {
-					r.status = pay.StatusCancelled
+					st := stampOf(rec)
+					r.status, r.cancelBy, r.reason = pay.StatusCancelled, &st, e.Reason
 				}
 			}
 		}
@@ -190,5 +215,6 @@ func (h *Handler) batchItems(ctx context.Context, stream string, ref *batchRef) 
 func (r *batchRef) view() BatchView {
 	c := r.created
 	return BatchView{BatchID: c.BatchID, ClientID: c.ClientID, Period: c.Period.String(), Status: r.status,
-		Items: c.Items, Includes: c.Includes, Package: c.Settings.Package}
+		Items: c.Items, Includes: c.Includes, Package: c.Settings.Package,
+		Created: r.createdBy, Confirmed: r.confirmedBy, Cancelled: r.cancelBy, CancelReason: r.reason}
 }

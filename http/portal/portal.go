@@ -25,6 +25,7 @@ import (
 	"backoffice/commands/auth"
 	doccmd "backoffice/commands/document"
 	"backoffice/commands/identity"
+	paycmd "backoffice/commands/payroll"
 	tscmd "backoffice/commands/timesheet"
 	"backoffice/notify/mail"
 	rmdocuments "backoffice/readmodel/documents"
@@ -48,6 +49,9 @@ type Deps struct {
 	// report only.
 	Documents       *doccmd.Handler
 	DocumentQueries *rmdocuments.Queries
+	// Payroll makes the screen "Salarisverwerking" (back office) and a
+	// corrected timesheet's rounds on its history; without it neither.
+	Payroll *paycmd.Handler
 	// Outbox is shown at /demo/berichten when Demo is set.
 	Outbox *mail.FileOutbox
 	Demo   bool
@@ -94,6 +98,7 @@ type Server struct {
 	Reports    *reportApp
 	Documents  *documentApp
 	Outbox     *outboxApp
+	Payroll    *payrollApp // nil without Deps.Payroll
 
 	router *mux.Router
 	pages  map[string]*pageTemplate
@@ -142,6 +147,9 @@ func New(d Deps) (*Server, error) {
 	}
 	if d.Demo {
 		s.Outbox = &outboxApp{files: d.Outbox}
+	}
+	if d.Payroll != nil {
+		s.Payroll = &payrollApp{commands: d.Payroll, names: d.People}
 	}
 	s.routes()
 	return s, nil

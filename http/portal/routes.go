@@ -83,6 +83,16 @@ func (s *Server) routes() {
 	if s.Reports != nil {
 		in.Handle("/overige/urenrapport", s.handleReport()).Methods(http.MethodGet)
 	}
+	// Salarisverwerking (back office; docs/payroll.md).
+	if s.Payroll != nil {
+		batch := payrollPath + "/batches/{batch:[0-9A-Za-z_-]{1,200}}"
+		in.Handle(payrollPath, s.handlePayroll()).Methods(http.MethodGet)
+		in.Handle(payrollPath+"/exports", s.handleCreateExport()).Methods(http.MethodPost)
+		in.Handle(batch, s.handleBatch()).Methods(http.MethodGet)
+		in.Handle(batch+"/bestanden/{format}", s.handleBatchFile()).Methods(http.MethodGet, http.MethodHead)
+		in.Handle(batch+"/bevestigen", s.handleConfirmBatch()).Methods(http.MethodPost)
+		in.Handle(batch+"/annuleren", s.handleCancelBatch()).Methods(http.MethodPost)
+	}
 	if s.Demo {
 		in.Handle("/demo/berichten", s.handleOutbox()).Methods(http.MethodGet)
 	}
