@@ -29,7 +29,7 @@ type BacklogPeriod struct {
 	HasSettings bool
 	Package     pay.Target // the client's payroll package ("" without settings)
 	Timesheets  int        // approved, not imported
-	Corrections int // of which correction rounds
+	Corrections int        // of which correction rounds
 	// OpenBatch is the period's open batch ("" when none) and InOpenBatch
 	// its number of timesheets: they are waiting for its confirmation, the
 	// rest for a new batch.
