@@ -10,7 +10,6 @@ import (
 
 	"backoffice/commands"
 	paycmd "backoffice/commands/payroll"
-	tscmd "backoffice/commands/timesheet"
 	pay "backoffice/domain/payroll"
 	"backoffice/domain/timesheet"
 	"backoffice/eventstore"
@@ -274,25 +273,7 @@ func TestPayrollIsBackofficeOnly(t *testing.T) {
 // rounds per line and day, and everyone the reopening with its label.
 func TestCorrectedRoundsSideBySide(t *testing.T) {
 	f := newFixture(t)
-	ctx := context.Background()
-	bo := commands.Meta{Actor: f.accounts[boEmail]}
-	target := tscmd.Target{PlacementID: "p1", Week: wk(1)}
-	if _, err := f.App.PortalDeps.Payroll.Reopen(ctx, bo, tscmd.Reopen{Target: target, Reason: "Dinsdag was 7 uur"}); err != nil {
-		t.Fatal(err)
-	}
-	ts := f.App.Timesheets
-	client := commands.Meta{Actor: f.accounts[clientEmail]}
-	if _, err := ts.SetLine(ctx, client, tscmd.SetLine{Target: target, HourType: "100",
-		Minutes: [7]timesheet.Minutes{480, 420, 450, 480, 240, 120, 0}}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ts.Offer(ctx, client, tscmd.Offer{Target: target}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ts.Approve(ctx, commands.Meta{Actor: f.accounts[interEmail]}, tscmd.Approve{Target: target}); err != nil {
-		t.Fatal(err)
-	}
-	f.WaitForProjections(t)
+	correctWeek1(t, f)
 	h := newHarnessOn(t, f)
 	page := "/plaatsingen/p1/weken/2026-W01/geschiedenis"
 	h.loginAs(boEmail, "nl")
@@ -351,4 +332,3 @@ func between(s, from, to string) string {
 	}
 	return rest
 }
-
