@@ -2,7 +2,6 @@ package payroll
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -30,6 +29,11 @@ type BatchView struct {
 	Cancelled *Stamp `json:"cancelled,omitempty"`
 	// CancelReason is the reason given at cancellation, if any.
 	CancelReason string `json:"cancel_reason,omitempty"`
+	// Added is the number of items recorded so far: a batch is appended
+	// in chunks, and while Added < Items (building) it has no files and
+	// cannot be confirmed; one whose making stopped can be cancelled.
+	Added    int  `json:"added"`
+	Building bool `json:"building,omitempty"`
 }
 
 // Stamp is who recorded a batch event and when.
@@ -89,6 +93,12 @@ func (h *Handler) WriteFile(ctx context.Context, actor domain.Actor, batchID str
 	if !ok {
 		return errNotFound
 	}
+	if ref.added < ref.created.Items {
+		if ref.status == pay.StatusCancelled {
+			return errIncomplete(batchID)
+		}
+		return errBuilding(batchID)
+	}
 	stream := pay.ExportsStream(clientID)
 	src := payrollfile.Source{Created: ref.created, Items: h.batchItems(ctx, stream, ref)}
 	if f == payrollfile.Loket && len(ref.created.Includes) > 0 {
@@ -130,54 +140,40 @@ type batchRef struct {
 	createdBy             Stamp
 	confirmedBy, cancelBy *Stamp
 	reason                string
+	added                 int // items recorded so far
 }
 
 // scanPage is the number of events read at once while scanning an exports
 // stream: item events are large (up to MaxItemsPerEvent items).
 const scanPage = 16
 
-// scanBatches reads the client's exports stream, decoding every event but
-// the item chunks, and returns its batches by ID.
+// scanBatches reads the client's exports stream (see walkExports) and
+// returns its batches by ID, with who made, confirmed or cancelled them
+// and how many of their items are recorded.
 func (h *Handler) scanBatches(ctx context.Context, clientID string) (map[string]*batchRef, error) {
-	stream := pay.ExportsStream(clientID)
 	refs := map[string]*batchRef{}
-	var from uint64
-	for {
-		recs, err := h.store.ReadStream(ctx, stream, eventstore.ReadStreamOptions{From: from, Max: scanPage})
-		if errors.Is(err, eventstore.ErrStreamNotFound) {
-			return refs, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("commands/payroll: read %s: %w", stream, err)
-		}
-		for _, rec := range recs {
-			from = rec.Revision + 1
-			if rec.Type == pay.TypeBatchItemsAdded {
-				continue
+	_, err := h.walkExports(ctx, clientID, func(rec eventstore.RecordedEvent, ev domain.Event) error {
+		switch e := ev.(type) {
+		case *pay.BatchCreated:
+			refs[e.BatchID] = &batchRef{created: *e, revision: rec.Revision, status: pay.StatusOpen, createdBy: stampOf(rec)}
+		case *pay.BatchItemsAdded:
+			if r := refs[e.BatchID]; r != nil {
+				r.added += len(e.Items)
 			}
-			ev, err := pay.Events.Decode(rec.Type, rec.Data)
-			if err != nil {
-				return nil, fmt.Errorf("commands/payroll: %s revision %d: %w", stream, rec.Revision, err)
+		case *pay.BatchConfirmed:
+			if r := refs[e.BatchID]; r != nil {
+				st := stampOf(rec)
+				r.status, r.confirmedBy = pay.StatusConfirmed, &st
 			}
-			switch e := ev.(type) {
-			case *pay.BatchCreated:
-				refs[e.BatchID] = &batchRef{created: *e, revision: rec.Revision, status: pay.StatusOpen, createdBy: stampOf(rec)}
-			case *pay.BatchConfirmed:
-				if r := refs[e.BatchID]; r != nil {
-					st := stampOf(rec)
-					r.status, r.confirmedBy = pay.StatusConfirmed, &st
-				}
-			case *pay.BatchCancelled:
-				if r := refs[e.BatchID]; r != nil {
-					st := stampOf(rec)
-					r.status, r.cancelBy, r.reason = pay.StatusCancelled, &st, e.Reason
-				}
+		case *pay.BatchCancelled:
+			if r := refs[e.BatchID]; r != nil {
+				st := stampOf(rec)
+				r.status, r.cancelBy, r.reason = pay.StatusCancelled, &st, e.Reason
 			}
 		}
-		if len(recs) < scanPage {
-			return refs, nil
-		}
-	}
+		return nil
+	})
+	return refs, err
 }
 
 // items_ reads a batch's items from the item events right after its
@@ -216,5 +212,18 @@ func (r *batchRef) view() BatchView {
 	c := r.created
 	return BatchView{BatchID: c.BatchID, ClientID: c.ClientID, Period: c.Period.String(), Status: r.status,
 		Items: c.Items, Includes: c.Includes, Package: c.Settings.Package,
-		Created: r.createdBy, Confirmed: r.confirmedBy, Cancelled: r.cancelBy, CancelReason: r.reason}
+		Created: r.createdBy, Confirmed: r.confirmedBy, Cancelled: r.cancelBy, CancelReason: r.reason,
+		Added: r.added, Building: r.status == pay.StatusOpen && r.added < c.Items}
+}
+
+func errBuilding(batchID string) error {
+	return domain.Conflict("batch_building",
+		fmt.Sprintf("batch %s is still being made: its files follow when it is complete", batchID),
+		fmt.Sprintf("Exportbatch %s wordt nog gemaakt: de bestanden volgen als hij klaar is.", batchID))
+}
+
+func errIncomplete(batchID string) error {
+	return domain.Conflict("batch_incomplete",
+		fmt.Sprintf("batch %s was cancelled before it was complete: it has no files", batchID),
+		fmt.Sprintf("Exportbatch %s is geannuleerd voordat hij klaar was en heeft geen bestanden.", batchID))
 }
