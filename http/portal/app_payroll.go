@@ -53,6 +53,8 @@ type PayrollBatch struct {
 	Period                   string
 	Status                   string
 	Items                    int
+	Added                    int  // items recorded so far
+	Building                 bool // open and not all items recorded yet
 	Package                  string
 	Includes                 []string
 	Created                  PayrollStamp
@@ -160,7 +162,7 @@ func batchOf(b cmd.BatchView, clientName string, names map[string]string) Payrol
 		return &PayrollStamp{At: s.At, By: names[s.ActorID], Role: domain.Role(s.ActorRole)}
 	}
 	return PayrollBatch{ID: b.BatchID, ClientID: b.ClientID, ClientName: clientName, Period: b.Period, Status: string(b.Status),
-		Items: b.Items, Package: string(b.Package), Includes: b.Includes, Created: *stamp(&b.Created),
+		Items: b.Items, Added: b.Added, Building: b.Building, Package: string(b.Package), Includes: b.Includes, Created: *stamp(&b.Created),
 		Confirmed: stamp(b.Confirmed), Cancelled: stamp(b.Cancelled), CancelReason: b.CancelReason}
 }
 

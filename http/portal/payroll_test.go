@@ -332,3 +332,41 @@ func between(s, from, to string) string {
 	}
 	return rest
 }
+
+// TestPayrollBatchWhoseMakingStopped: a batch whose items were never all
+// appended (the process stopped) shows how far it got, offers no files
+// and no confirmation, refuses a download, and can be cancelled.
+func TestPayrollBatchWhoseMakingStopped(t *testing.T) {
+	f := newFixture(t)
+	f.setUpPayroll(t, true)
+	ctx := context.Background()
+	period := mustPeriod(t, "2026-W02")
+	settings := pay.Settings{Administration: "1001", Period: pay.PeriodWeek, Package: pay.TargetLoket}
+	if _, err := commands.Save(ctx, f.Store, commands.Stream{Name: pay.ExportsStream("bol")}, commands.Meta{Actor: f.accounts[boEmail]},
+		f.Clock.Now(), &pay.BatchCreated{BatchID: "bol_2026-W02_1", ClientID: "bol", Period: period, Settings: settings,
+			Mapping: []pay.Mapping{{Kind: pay.SourceHours, Code: "100", Loket: "1"}}, Items: 1, Sources: []string{"hours:100"}}); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarnessOn(t, f)
+	h.loginAs(boEmail, "nl")
+	page := "/salarisverwerking/batches/bol_2026-W02_1"
+	h.checkPage(page, "nl")
+	_, body := h.get(page)
+	if !strings.Contains(between(body, `id="batch-building"`, `</section>`), "0 van 1 urenbriefjes") ||
+		strings.Contains(body, `id="batch-files"`) || strings.Contains(body, `id="confirm-form"`) || !strings.Contains(body, `id="cancel-form"`) {
+		t.Fatalf("a stopped batch's page:\n%s", body)
+	}
+	if res, body := h.get(page + "/bestanden/loket.csv"); res.StatusCode != http.StatusConflict || !strings.Contains(body, "wordt nog gemaakt") {
+		t.Fatalf("download of a stopped batch: %d", res.StatusCode)
+	}
+	if _, body := h.get("/salarisverwerking"); !strings.Contains(between(body, `id="batches-table"`, `</table>`), "Wordt gemaakt (0 van 1)") {
+		t.Fatal("the overview does not show the batch being made")
+	}
+	if res, _ := h.post(page+"/annuleren", url.Values{"csrf": {h.token(page)}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("cancel a stopped batch: %d", res.StatusCode)
+	}
+	res, _ := h.post("/salarisverwerking/exports", exportForm(h.token("/salarisverwerking")))
+	if loc := res.Header.Get("Location"); !strings.HasPrefix(loc, "/salarisverwerking/batches/bol_2026-W02_2?") {
+		t.Fatalf("export after cancelling the stopped batch: %d %s", res.StatusCode, loc)
+	}
+}
