@@ -28,6 +28,7 @@ import (
 	"runtime"
 	"runtime/metrics"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -88,7 +89,8 @@ func BenchmarkExport(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer store.Close()
-	e := newEnvOn(b, store, pool)
+	probe := &liveProbe{Store: store}
+	e := newEnvOn(b, probe, pool)
 	e.seed(client.Stream("c1"), &client.Registered{ClientID: "c1", IntermediaryID: "i1", Name: "Bakkerij Korenaar", KvK: "12345678",
 		AgreementFrom: apitest.Day("2025-01-01"), Agreement: client.Agreement{
 			HourTypes:      []client.HourType{{Code: "100", Name: "Normale uren", Percentage: 100}},
@@ -117,12 +119,12 @@ func BenchmarkExport(b *testing.B) {
 		workers int
 	}{{"c2", benchWorkers2}, {"c1", benchWorkers}} {
 		b.Run(fmt.Sprintf("timesheets=%d", size.workers*benchWeeks), func(b *testing.B) {
-			benchExport(b, e, pool, size.client, feb, size.workers*benchWeeks)
+			benchExport(b, e, probe, pool, size.client, feb, size.workers*benchWeeks)
 		})
 	}
 }
 
-func benchExport(b *testing.B, e *env, pool *pgxpool.Pool, clientID string, period pay.Period, want int) {
+func benchExport(b *testing.B, e *env, probe *liveProbe, pool *pgxpool.Pool, clientID string, period pay.Period, want int) {
 	ctx := context.Background()
 	weeks := period.Weeks()
 	keys := make([]int32, len(weeks))
@@ -184,6 +186,32 @@ func benchExport(b *testing.B, e *env, pool *pgxpool.Pool, clientID string, peri
 		}
 		b.StartTimer()
 	}
+	// One more, untimed: the live heap (after a collection) at every
+	// chunk's append and every MiB of file output, above what was live
+	// before: what creation and download hold at their fullest.
+	b.StopTimer()
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	probe.start(before.HeapAlloc)
+	_, created, _, err := e.pay.CreateExport(ctx, payrollBot, paycmd.CreateExport{ClientID: clientID, Period: period})
+	if err != nil {
+		b.Fatal(err)
+	}
+	createLive := probe.stop()
+	probe.start(before.HeapAlloc)
+	for _, f := range payrollfile.Formats {
+		if err := e.pay.WriteFile(ctx, payrollBot.Actor, created[0].BatchID, f, &probeWriter{p: probe}, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	filesLive := probe.stop()
+	if _, err := e.pay.CancelExport(ctx, payrollBot, paycmd.CancelExport{BatchID: created[0].BatchID}); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(createLive)/(1<<20), "create-live-MiB")
+	b.ReportMetric(float64(filesLive)/(1<<20), "files-live-MiB")
+	b.StartTimer()
+
 	per := func(d time.Duration) float64 {
 		return float64(d.Microseconds()) / 1000 / float64(b.N) / (float64(want) / 1000)
 	}
@@ -195,6 +223,47 @@ func benchExport(b *testing.B, e *env, pool *pgxpool.Pool, clientID string, peri
 	b.ReportMetric(float64(createAlloc)/float64(b.N)/float64(want), "create-B/timesheet")
 	b.ReportMetric(float64(filesAlloc)/float64(b.N)/float64(want), "4files-B/timesheet")
 	b.ReportMetric(float64(peak)/(1<<20), "create-peak-MiB")
+}
+
+// liveProbe measures the live heap (after a collection) whenever a
+// batch's events are appended, while on.
+type liveProbe struct {
+	eventstore.Store
+	on         atomic.Bool
+	base, peak uint64
+}
+
+func (p *liveProbe) start(base uint64) { p.base, p.peak = base, 0; p.on.Store(true) }
+func (p *liveProbe) stop() uint64      { p.on.Store(false); return p.peak }
+
+func (p *liveProbe) measure() {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	if ms.HeapAlloc > p.base && ms.HeapAlloc-p.base > p.peak {
+		p.peak = ms.HeapAlloc - p.base
+	}
+}
+
+func (p *liveProbe) Append(ctx context.Context, stream string, expected eventstore.ExpectedRevision, evs ...eventstore.EventData) (eventstore.AppendResult, error) {
+	if p.on.Load() && len(evs) > 0 && (evs[0].Type == pay.TypeBatchCreated || evs[0].Type == pay.TypeBatchItemsAdded) {
+		p.measure() // what the append carries (a chunk, or a whole batch) is live here
+	}
+	return p.Store.Append(ctx, stream, expected, evs...)
+}
+
+// probeWriter discards a file, measuring the live heap every MiB.
+type probeWriter struct {
+	p *liveProbe
+	n int
+}
+
+func (w *probeWriter) Write(b []byte) (int, error) {
+	if w.n += len(b); w.n >= 1<<20 {
+		w.n = 0
+		w.p.measure()
+	}
+	return len(b), nil
 }
 
 // sampleHeap records, until stop is called, the highest live heap above

@@ -29,11 +29,26 @@ type lightItems struct {
 	} `json:"items"`
 }
 
+// countedItems is BatchItemsAdded decoded for its number of items only
+// (zero-size elements: nothing allocated per item).
+type countedItems struct {
+	BatchID string     `json:"batch_id"`
+	Items   []struct{} `json:"items"`
+}
+
+// itemsCounted stands for a BatchItemsAdded read for its count only.
+type itemsCounted struct {
+	BatchID string
+	N       int
+}
+
+func (*itemsCounted) EventType() string { return pay.TypeBatchItemsAdded }
+
 // walkExports reads the client's exports stream (scanPage events at a
 // time), checks its hash chain and calls fn with each record and its
-// event; an item event comes with only its items' placement, week and
-// round.
-func (h *Handler) walkExports(ctx context.Context, clientID string, fn func(eventstore.RecordedEvent, domain.Event) error) (commands.Stream, error) {
+// event. An item event comes with only its items' placement, week and
+// round (claims), or, without claims, as an *itemsCounted.
+func (h *Handler) walkExports(ctx context.Context, clientID string, claims bool, fn func(eventstore.RecordedEvent, domain.Event) error) (commands.Stream, error) {
 	st := commands.Stream{Name: pay.ExportsStream(clientID)}
 	var (
 		from  uint64
@@ -52,7 +67,13 @@ func (h *Handler) walkExports(ctx context.Context, clientID string, fn func(even
 				return st, fmt.Errorf("commands/payroll: %s: %w", st.Name, err)
 			}
 			var ev domain.Event
-			if rec.Type == pay.TypeBatchItemsAdded {
+			if rec.Type == pay.TypeBatchItemsAdded && !claims {
+				var c countedItems
+				if err := json.Unmarshal(rec.Data, &c); err != nil {
+					return st, fmt.Errorf("commands/payroll: %s revision %d: %w", st.Name, rec.Revision, err)
+				}
+				ev = &itemsCounted{BatchID: c.BatchID, N: len(c.Items)}
+			} else if rec.Type == pay.TypeBatchItemsAdded {
 				var l lightItems
 				if err := json.Unmarshal(rec.Data, &l); err != nil {
 					return st, fmt.Errorf("commands/payroll: %s revision %d: %w", st.Name, rec.Revision, err)
@@ -80,6 +101,6 @@ func (h *Handler) walkExports(ctx context.Context, clientID string, fn func(even
 // claims (items without content: see walkExports).
 func (h *Handler) loadExports(ctx context.Context, clientID string) (*pay.Exports, commands.Stream, error) {
 	x := pay.NewExports()
-	st, err := h.walkExports(ctx, clientID, func(_ eventstore.RecordedEvent, ev domain.Event) error { return x.Apply(ev) })
+	st, err := h.walkExports(ctx, clientID, true, func(_ eventstore.RecordedEvent, ev domain.Event) error { return x.Apply(ev) })
 	return x, st, err
 }

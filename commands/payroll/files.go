@@ -152,13 +152,13 @@ const scanPage = 16
 // and how many of their items are recorded.
 func (h *Handler) scanBatches(ctx context.Context, clientID string) (map[string]*batchRef, error) {
 	refs := map[string]*batchRef{}
-	_, err := h.walkExports(ctx, clientID, func(rec eventstore.RecordedEvent, ev domain.Event) error {
+	_, err := h.walkExports(ctx, clientID, false, func(rec eventstore.RecordedEvent, ev domain.Event) error {
 		switch e := ev.(type) {
 		case *pay.BatchCreated:
 			refs[e.BatchID] = &batchRef{created: *e, revision: rec.Revision, status: pay.StatusOpen, createdBy: stampOf(rec)}
-		case *pay.BatchItemsAdded:
+		case *itemsCounted:
 			if r := refs[e.BatchID]; r != nil {
-				r.added += len(e.Items)
+				r.added += e.N
 			}
 		case *pay.BatchConfirmed:
 			if r := refs[e.BatchID]; r != nil {
