@@ -27,7 +27,7 @@ const MaxItemsPerEvent = 1000
 type Batch struct {
 	Created BatchCreated
 	Status  BatchStatus
-	Keys    []string // the timesheets, in file order
+	Keys    []string // the timesheets, in file order (none once cancelled)
 	// Items are filled only for the batch the Exports value was made to
 	// keep (NewExports); the others keep their keys only.
 	Items []Item
@@ -106,6 +106,10 @@ func (x *Exports) Apply(e domain.Event) error {
 					delete(x.claims, k)
 				}
 			}
+			// A cancelled batch claims nothing and is never confirmed:
+			// its keys are not needed any more (a client's history of
+			// cancelled batches would otherwise stay in every load).
+			b.Keys, b.Items = nil, nil
 		}
 	default:
 		return fmt.Errorf("payroll: exports: unexpected event %s", e.EventType())

@@ -370,3 +370,73 @@ func TestPayrollBatchWhoseMakingStopped(t *testing.T) {
 		t.Fatalf("export after cancelling the stopped batch: %d %s", res.StatusCode, loc)
 	}
 }
+
+// TestPayrollClientSettings: the back office sets Rijn Transport's payroll
+// settings, its mapping and Karim's personnel number through the forms;
+// refusals appear at the form; for a client user the page does not exist.
+func TestPayrollClientSettings(t *testing.T) {
+	f := newFixture(t)
+	h := newHarnessOn(t, f)
+	page := "/salarisverwerking/opdrachtgevers/rijn"
+	h.loginAs(clientEmail, "nl")
+	if res, _ := h.get(page); res.StatusCode != http.StatusNotFound {
+		t.Fatalf("client user: GET = %d", res.StatusCode)
+	}
+	if res, _ := h.post(page+"/instellingen", url.Values{"csrf": {h.token("/")}, "administratie": {"9"}, "periode": {"week"}, "pakket": {"loket"}}); res.StatusCode != http.StatusNotFound {
+		t.Fatalf("client user: POST = %d", res.StatusCode)
+	}
+	for _, lang := range []string{"en", "nl"} {
+		h.loginAs(boEmail, lang)
+		h.checkPage(page, lang)
+	}
+	_, body := h.get(page)
+	if !strings.Contains(body, "Sla eerst de instellingen op") || strings.Contains(body, `id="numbers-form"`) {
+		t.Fatal("personnel numbers offered before the settings")
+	}
+	res, body := h.post(page+"/instellingen", url.Values{"csrf": {h.token(page)}, "administratie": {"2002"}, "debiteur": {"D9"},
+		"periode": {"month"}, "pakket": {"nmbrs"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("settings: %d\n%s", res.StatusCode, body)
+	}
+	_, body = h.get(res.Header.Get("Location"))
+	if !strings.Contains(body, "De salarisinstellingen zijn opgeslagen") || !strings.Contains(body, `value="2002"`) ||
+		!strings.Contains(body, `<option value="month" selected>`) || !strings.Contains(body, `id="numbers-form"`) {
+		t.Fatalf("after the settings:\n%s", body)
+	}
+	// A Loket component is a number: refused, nothing stored.
+	form := url.Values{"csrf": {h.token(page)}, "geldig_vanaf": {"2026-01-05"}, "map.hours.100.nmbrs": {"Uren 100"}, "map.hours.100.loket": {"een"}}
+	res, body = h.post(page+"/koppeling", form)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="form-error"`) || !strings.Contains(body, `value="Uren 100"`) {
+		t.Fatalf("bad mapping: %d\n%s", res.StatusCode, body)
+	}
+	form.Set("map.hours.100.loket", "1")
+	form.Set("map.expense.parking.nmbrs", "Parkeren")
+	if res, body := h.post(page+"/koppeling", form); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("mapping: %d\n%s", res.StatusCode, body)
+	}
+	res, body = h.post(page+"/personeelsnummers", url.Values{"csrf": {h.token(page)}, "persnr.w2": {"5 5"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-persnr.w2"`) {
+		t.Fatalf("bad personnel number: %d\n%s", res.StatusCode, body)
+	}
+	if res, body := h.post(page+"/personeelsnummers", url.Values{"csrf": {h.token(page)}, "persnr.w2": {"55"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("personnel number: %d\n%s", res.StatusCode, body)
+	}
+	ctx := context.Background()
+	pc := f.App.PortalDeps.Payroll
+	c, err := pc.Client(ctx, f.accounts[boEmail], "rijn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Settings == nil || c.Settings.Administration != "2002" || c.Settings.Package != pay.TargetNmbrs || len(c.Mappings) != 1 ||
+		len(c.Mappings[0].Entries) != 2 || c.Mappings[0].ValidFrom != "2026-01-05" {
+		t.Fatalf("stored: %+v", c)
+	}
+	w, err := pc.Worker(ctx, f.accounts[boEmail], "w2")
+	if err != nil || w.PersonnelNumbers["2002"] != "55" {
+		t.Fatalf("persnr: %+v %v", w, err)
+	}
+	_, body = h.get(page)
+	if !strings.Contains(body, `name="persnr.w2" maxlength="20" value="55"`) || !strings.Contains(body, `name="map.expense.parking.nmbrs" maxlength="40" size="10" value="Parkeren"`) {
+		t.Fatalf("the page after saving:\n%s", body)
+	}
+}

@@ -30,7 +30,7 @@ var pageNames = []string{
 	"home", "timesheets", "weeks", "sheet", "history",
 	"workers", "register", "outbox",
 	"invoices", "documents", "upload", "document", "sign", "report",
-	"payroll", "payroll_batch",
+	"payroll", "payroll_batch", "payroll_client",
 }
 
 type pageTemplate struct{ t *template.Template }
