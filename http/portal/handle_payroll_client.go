@@ -1,7 +1,10 @@
 package portal
 
 import (
+	"errors"
 	"net/http"
+	"regexp"
+	"strconv"
 	"net/url"
 	"slices"
 	"strings"
@@ -208,9 +211,21 @@ func (s *Server) handlePayrollMapping() http.Handler {
 			}
 			res, err := s.Payroll.commands.SetMapping(r.Context(), meta(r), cmd.SetMapping{ClientID: clientID,
 				ValidFrom: strings.TrimSpace(r.PostForm.Get("geldig_vanaf")), Entries: entries})
+			// "entries[3].loket" is the input of the fourth entry's row.
+			var de *domain.Error
+			if errors.As(err, &de) {
+				if m := entryField.FindStringSubmatch(de.Field); m != nil {
+					if i, _ := strconv.Atoi(m[1]); i < len(entries) {
+						e := entries[i]
+						return res, mappingRow{Kind: string(e.Kind), Code: e.Code}.Field(m[2]), err
+					}
+				}
+			}
 			return res, "", err
 		})
 }
+
+var entryField = regexp.MustCompile(`^entries\[([0-9]+)\]\.(loket|nmbrs|easyflex|afas)$`)
 
 // handlePersonnelNumbers sets the numbers that changed, one command per
 // worker; the first refusal is shown at its worker (those before it are

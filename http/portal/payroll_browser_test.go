@@ -76,6 +76,14 @@ func TestPayrollInBrowser(t *testing.T) {
 	}
 	b.Screenshots("payroll-batch-confirmed")
 
+	// A client's payroll settings.
+	b.Do(
+		chromedp.Navigate(url+"/salarisverwerking/opdrachtgevers/bol"),
+		chromedp.WaitVisible(chromedp.ID("mapping-form")),
+	)
+	b.Screenshots("payroll-client")
+	noOverflow("client settings")
+
 	// The corrected timesheet's rounds, side by side.
 	b.Do(
 		chromedp.Navigate(url+"/plaatsingen/p1/weken/2026-W01/geschiedenis"),

@@ -406,7 +406,8 @@ func TestPayrollClientSettings(t *testing.T) {
 	// A Loket component is a number: refused, nothing stored.
 	form := url.Values{"csrf": {h.token(page)}, "geldig_vanaf": {"2026-01-05"}, "map.hours.100.nmbrs": {"Uren 100"}, "map.hours.100.loket": {"een"}}
 	res, body = h.post(page+"/koppeling", form)
-	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="form-error"`) || !strings.Contains(body, `value="Uren 100"`) {
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(between(body, `id="err-map.hours.100.loket"`, `</p>`), "nummer van hoogstens 10 cijfers") ||
+		!strings.Contains(body, `value="Uren 100"`) {
 		t.Fatalf("bad mapping: %d\n%s", res.StatusCode, body)
 	}
 	form.Set("map.hours.100.loket", "1")
@@ -415,7 +416,7 @@ func TestPayrollClientSettings(t *testing.T) {
 		t.Fatalf("mapping: %d\n%s", res.StatusCode, body)
 	}
 	res, body = h.post(page+"/personeelsnummers", url.Values{"csrf": {h.token(page)}, "persnr.w2": {"5 5"}})
-	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-persnr.w2"`) {
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="err-persnr.w2"`) {
 		t.Fatalf("bad personnel number: %d\n%s", res.StatusCode, body)
 	}
 	if res, body := h.post(page+"/personeelsnummers", url.Values{"csrf": {h.token(page)}, "persnr.w2": {"55"}}); res.StatusCode != http.StatusSeeOther {
@@ -436,7 +437,7 @@ func TestPayrollClientSettings(t *testing.T) {
 		t.Fatalf("persnr: %+v %v", w, err)
 	}
 	_, body = h.get(page)
-	if !strings.Contains(body, `name="persnr.w2" maxlength="20" value="55"`) || !strings.Contains(body, `name="map.expense.parking.nmbrs" maxlength="40" size="10" value="Parkeren"`) {
+	if !strings.Contains(body, `name="persnr.w2" maxlength="20" value="55"`) || !strings.Contains(body, `name="map.expense.parking.nmbrs" maxlength="40" size="10" value="Parkeren">`) {
 		t.Fatalf("the page after saving:\n%s", body)
 	}
 }
