@@ -132,7 +132,8 @@ func readPeriod(r *http.Request, v *view) (pay.Period, bool) {
 	}
 	p, err := pay.ParsePeriod(text)
 	if err != nil {
-		v.Errors["nummer"] = v.T("payroll.err.number_" + kind)
+		v.Errors["nummer"] = v.T(map[string]string{string(pay.PeriodWeek): "payroll.err.number_week",
+			string(pay.Period4Weeks): "payroll.err.number_4weeks", string(pay.PeriodMonth): "payroll.err.number_month"}[kind])
 		return pay.Period{}, false
 	}
 	return p, true

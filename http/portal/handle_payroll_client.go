@@ -3,10 +3,10 @@ package portal
 import (
 	"errors"
 	"net/http"
-	"regexp"
-	"strconv"
 	"net/url"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/gorilla/mux"
