@@ -197,9 +197,18 @@ func (h *Handler) append(ctx context.Context, st *commands.Stream, meta commands
 	if n > 0 && m.IdempotencyKey != "" {
 		m.IdempotencyKey = fmt.Sprintf("%s#items-%d", m.IdempotencyKey, n)
 	}
+	want := uint64(0)
+	if st.Exists {
+		want = st.Revision + 1
+	}
 	res, err := commands.Save(ctx, h.store, *st, m, h.clock(), e)
 	if err != nil {
 		return res, err
+	}
+	if res.Revision != want {
+		// The key's events were appended before (a form sent again after
+		// its batch was cancelled): Save answered that earlier append.
+		return res, fmt.Errorf("commands/payroll: %s: the request was sent before: %w", st.Name, eventstore.ErrWrongExpectedRevision)
 	}
 	st.Revision, st.Exists = res.Revision, true
 	return res, nil

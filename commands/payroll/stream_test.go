@@ -111,3 +111,35 @@ func TestStreamedFileOrder(t *testing.T) {
 		t.Fatalf("file order %v", got)
 	}
 }
+
+// TestExportKeySentAgain: an export request sent again with the same
+// idempotency key after its batch was cancelled does not answer with the
+// cancelled batch, nor append items to it: it is refused (409).
+func TestExportKeySentAgain(t *testing.T) {
+	e := newEnv(t)
+	e.worker(1, "10")
+	e.approve(1, 5, fullWeek)
+	e.caughtUp()
+	ctx := context.Background()
+	keyed := payrollBot
+	keyed.IdempotencyKey = "form-1"
+	_, created, _, err := e.pay.CreateExport(ctx, keyed, paycmd.CreateExport{ClientID: "c1", Period: week5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.pay.CancelExport(ctx, payrollBot, paycmd.CancelExport{BatchID: created[0].BatchID}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, err := e.pay.CreateExport(ctx, keyed, paycmd.CreateExport{ClientID: "c1", Period: week5}); !errors.Is(err, eventstore.ErrWrongExpectedRevision) {
+		t.Fatalf("the same key again: %v", err)
+	}
+	c, err := e.pay.Client(ctx, payrollBot.Actor, "c1")
+	if err != nil || len(c.Batches) != 1 || c.Batches[0].Status != pay.StatusCancelled || c.Batches[0].Added != 1 {
+		t.Fatalf("batches: %+v %v", c.Batches, err)
+	}
+	// A new key makes the new batch.
+	keyed.IdempotencyKey = "form-2"
+	if _, created, _, err := e.pay.CreateExport(ctx, keyed, paycmd.CreateExport{ClientID: "c1", Period: week5}); err != nil || created[0].BatchID != "c1_2026-W05_2" {
+		t.Fatalf("new key: %+v %v", created, err)
+	}
+}
