@@ -20,6 +20,7 @@ import (
 	"backoffice/notify/mail"
 	"backoffice/projections"
 	rmdocuments "backoffice/readmodel/documents"
+	"backoffice/readmodel/documents/evidence"
 	rmidentity "backoffice/readmodel/identity"
 	rmpayroll "backoffice/readmodel/payroll"
 	rmtimesheets "backoffice/readmodel/timesheets"
@@ -44,6 +45,10 @@ type features struct {
 
 	docCommands *doccmd.Handler
 	docQueries  *rmdocuments.Queries
+	// vault seals and opens the signer's connection in the signing evidence.
+	vault *identity.Vault
+	// evidence is the "Bewijs van ondertekening" for the portal.
+	evidence *evidence.Reader
 
 	payCommands *paycmd.Handler // payroll exports (API and portal)
 }
@@ -71,6 +76,7 @@ func newFeatures(ctx context.Context, o Options) (*features, error) {
 	if err != nil {
 		return nil, wrap(err)
 	}
+	f.vault = vault
 	// Workers registered before the BSN index existed (docs/identity.md).
 	if _, _, err := vault.BackfillBSNIndex(ctx, o.Log.With("component", "identity")); err != nil {
 		return nil, wrap(err)
@@ -90,7 +96,7 @@ func newFeatures(ctx context.Context, o Options) (*features, error) {
 		return nil, wrap(err)
 	}
 	f.idQuery = rmidentity.NewQueries(o.Pool, o.Clock)
-	feature, err := identityapi.New(identityapi.Deps{Service: svc, Auth: authSvc, Queries: f.idQuery, Clock: o.Clock})
+	feature, err := identityapi.New(identityapi.Deps{Service: svc, Auth: authSvc, Queries: f.idQuery, Ledger: o.Store, Clock: o.Clock})
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -156,7 +162,7 @@ func (f *features) addPayroll(o Options) error {
 	if err != nil {
 		return err
 	}
-	feature, err := payrollapi.New(payrollapi.Deps{Commands: f.tsCommands, Queries: queries, Ledger: ledger})
+	feature, err := payrollapi.New(payrollapi.Deps{Commands: f.tsCommands, Queries: queries, Ledger: ledger, Replay: o.Store})
 	if err != nil {
 		return err
 	}
@@ -176,10 +182,14 @@ func (f *features) addPayroll(o Options) error {
 func (f *features) addDocuments(o Options, disp *mail.Dispatcher) error {
 	var err error
 	log := o.Log.With("component", "documents")
-	if f.docCommands, err = doccmd.New(doccmd.Config{Store: o.Store, Pool: o.Pool, MasterKey: o.MasterKey, Clock: o.Clock, Log: log}); err != nil {
+	if f.docCommands, err = doccmd.New(doccmd.Config{Store: o.Store, Pool: o.Pool, MasterKey: o.MasterKey, Clock: o.Clock, Log: log,
+		Sealer: f.vault}); err != nil {
 		return err
 	}
 	if f.docQueries, err = rmdocuments.NewQueries(o.Pool, o.Clock); err != nil {
+		return err
+	}
+	if f.evidence, err = evidence.New(o.Store, o.Pool, f.vault); err != nil {
 		return err
 	}
 	mailer, err := doccmd.NewSignMailer(o.Store, disp, doccmd.PortalLinks(o.PublicURL), o.MasterKey, o.Clock, log)
@@ -199,7 +209,7 @@ func (f *features) addDocuments(o Options, disp *mail.Dispatcher) error {
 // addAudit wires the auditors' API and the global digest job (one instance
 // runs it: ledger.Digester holds an advisory lock).
 func (f *features) addAudit(o Options) error {
-	feature, err := auditapi.New(auditapi.Deps{Store: o.Store, Pool: o.Pool})
+	feature, err := auditapi.New(auditapi.Deps{Store: o.Store, Pool: o.Pool, Unsealer: f.vault})
 	if err != nil {
 		return err
 	}
