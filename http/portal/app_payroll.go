@@ -29,8 +29,12 @@ type PayrollOverview struct {
 	Clients     []ClientOption // for the export form
 	Backlog     []PayrollBacklog
 	Batches     []PayrollBatch
+	MoreBatches int // older batches not shown
 	Corrections []PayrollCorrection
 }
+
+// maxBatchesShown caps the overview's batch history (newest first).
+const maxBatchesShown = 100
 
 // PayrollBacklog is one client's backlog in one payroll period.
 type PayrollBacklog struct {
@@ -109,6 +113,10 @@ func (p *payrollApp) Overview(ctx context.Context, actor domain.Actor) (PayrollO
 			PeriodKind: string(b.Period.Kind), Year: b.Period.Year, Number: b.Period.Number, Format: string(formatOf(b.Package)),
 			HasSettings: b.HasSettings, Timesheets: b.Timesheets, Corrections: b.Corrections,
 			OpenBatch: b.OpenBatch, ToExport: b.ToExport()})
+	}
+	if len(o.Batches) > maxBatchesShown {
+		out.MoreBatches = len(o.Batches) - maxBatchesShown
+		o.Batches = o.Batches[:maxBatchesShown]
 	}
 	stamps, err := p.stamps(ctx, actor, o.Batches)
 	if err != nil {

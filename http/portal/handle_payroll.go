@@ -58,7 +58,8 @@ func (v *view) PeriodLabel(s string) string {
 // answer).
 var errNoPayroll = domain.NotFound("no_such_endpoint", "no such endpoint", "Dit adres bestaat niet.")
 
-// payrollPage is the overview's data; Form* are the export form's choices.
+// payrollPage is the overview's data, the export form's choices and, after
+// an export of every client, its outcome.
 type payrollPage struct {
 	PayrollOverview
 	Formats []string

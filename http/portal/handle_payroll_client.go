@@ -40,6 +40,7 @@ type payrollClientPage struct {
 	Mappings             []pay.MappingSet // every mapping set, oldest first
 	Workers              []workerNumber
 	Administration       string
+	Batches              []PayrollBatch // the client's batches, newest first
 }
 
 // mappingRow is one source the client can have quantities of.
@@ -109,6 +110,13 @@ func (s *Server) payrollClientView(r *http.Request, clientID string, fill bool) 
 	slices.SortFunc(p.Workers, func(a, b workerNumber) int { return strings.Compare(a.Name, b.Name) })
 	if pc.Settings != nil {
 		p.Administration = pc.Settings.Administration
+	}
+	stamps, err := s.Payroll.stamps(r.Context(), a, pc.Batches)
+	if err != nil {
+		return nil, nil, err
+	}
+	for i := len(pc.Batches) - 1; i >= 0; i-- {
+		p.Batches = append(p.Batches, batchOf(pc.Batches[i], c.Name, stamps))
 	}
 	if fill {
 		if st := pc.Settings; st != nil {

@@ -137,6 +137,10 @@ func TestPayrollExportDownloadConfirm(t *testing.T) {
 	if !strings.Contains(hist, batch) || !strings.Contains(hist, "Bevestigd") || strings.Count(hist, boEmail) != 2 {
 		t.Fatalf("batch history:\n%s", hist)
 	}
+	// The client's settings page lists its batches too.
+	if _, body := h.get("/salarisverwerking/opdrachtgevers/bol"); !strings.Contains(between(body, `id="client-batches-table"`, `</table>`), batch) {
+		t.Fatal("the client's page does not list its batch")
+	}
 }
 
 func TestPayrollCancelReturnsTheBacklog(t *testing.T) {
