@@ -20,6 +20,10 @@ import (
 type CreateExport struct {
 	ClientID string
 	Period   pay.Period
+	// Started, when set, is called once a batch is decided and its created
+	// event appended, before its items are (the portal shows a large
+	// batch's progress from there).
+	Started func(Created)
 }
 
 // Created is one batch a CreateExport opened.
@@ -47,7 +51,7 @@ func (h *Handler) CreateExport(ctx context.Context, meta commands.Meta, cmd Crea
 		return commands.Result{}, nil, nil, errNoSuchEndpoint
 	}
 	if cmd.ClientID != "" {
-		res, c, err := h.createOne(ctx, meta, cmd.ClientID, cmd.Period)
+		res, c, err := h.createOne(ctx, meta, cmd.ClientID, cmd.Period, cmd.Started)
 		if err != nil {
 			return commands.Result{}, nil, nil, err
 		}
@@ -70,7 +74,7 @@ func (h *Handler) CreateExport(ctx context.Context, meta commands.Meta, cmd Crea
 		if s, ok := pc.Settings(); ok && s.Period != cmd.Period.Kind {
 			continue
 		}
-		res, c, err := h.createOne(ctx, meta, clientID, cmd.Period)
+		res, c, err := h.createOne(ctx, meta, clientID, cmd.Period, cmd.Started)
 		if err != nil {
 			if domain.KindOf(err) == domain.KindInternal && !errors.Is(err, eventstore.ErrWrongExpectedRevision) {
 				return last, created, skipped, err
@@ -83,7 +87,7 @@ func (h *Handler) CreateExport(ctx context.Context, meta commands.Meta, cmd Crea
 	return last, created, skipped, nil
 }
 
-func (h *Handler) createOne(ctx context.Context, meta commands.Meta, clientID string, period pay.Period) (commands.Result, Created, error) {
+func (h *Handler) createOne(ctx context.Context, meta commands.Meta, clientID string, period pay.Period, started func(Created)) (commands.Result, Created, error) {
 	if err := h.loadClient(ctx, clientID); err != nil {
 		return commands.Result{}, Created{}, err
 	}
@@ -150,6 +154,10 @@ func (h *Handler) createOne(ctx context.Context, meta commands.Meta, clientID st
 		// here the batch is "building" until its last chunk is appended.
 		if res, err = h.append(ctx, &st, meta, 0, created); err != nil {
 			return err
+		}
+		if started != nil {
+			started(Created{BatchID: created.BatchID, ClientID: clientID, Period: period.String(), Items: created.Items,
+				Position: res.Position.String()})
 		}
 		chunk := make([]pay.Item, 0, pay.MaxItemsPerEvent)
 		n := 0

@@ -188,8 +188,10 @@ type PayrollSkipped struct {
 }
 
 // Create makes a batch for the client ("" for every client) and period.
-func (p *payrollApp) Create(ctx context.Context, m commands.Meta, clientID string, period pay.Period) (commands.Result, []cmd.Created, []cmd.Skipped, error) {
-	return p.commands.CreateExport(ctx, m, cmd.CreateExport{ClientID: clientID, Period: period})
+// started (optional) hears of each batch once it is decided, before its
+// items are recorded.
+func (p *payrollApp) Create(ctx context.Context, m commands.Meta, clientID string, period pay.Period, started func(cmd.Created)) (commands.Result, []cmd.Created, []cmd.Skipped, error) {
+	return p.commands.CreateExport(ctx, m, cmd.CreateExport{ClientID: clientID, Period: period, Started: started})
 }
 
 // Confirm marks the batch imported (final).

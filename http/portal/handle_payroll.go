@@ -1,19 +1,23 @@
 package portal
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gorilla/mux"
 
+	"backoffice/commands"
 	cmd "backoffice/commands/payroll"
 	"backoffice/domain"
 	pay "backoffice/domain/payroll"
 	"backoffice/domain/payroll/payrollfile"
 	"backoffice/domain/timesheet"
+	"backoffice/eventstore"
 	"backoffice/http/httpx"
 )
 
@@ -163,18 +167,17 @@ func (s *Server) handleCreateExport() http.Handler {
 			return
 		}
 		clientID := r.PostForm.Get("opdrachtgever")
-		res, created, skipped, err := s.Payroll.Create(r.Context(), meta(r), clientID, period)
+		if clientID != "" {
+			s.exportOne(w, r, v, clientID, period, format)
+			return
+		}
+		_, created, skipped, err := s.Payroll.Create(r.Context(), meta(r), clientID, period, nil)
 		if err != nil {
 			if !v.formError(err, payrollFields) {
 				s.fail(w, r, err)
 				return
 			}
 			s.render(w, r, httpx.Status(err), "payroll", v)
-			return
-		}
-		if clientID != "" && len(created) == 1 {
-			q := url.Values{"formaat": {string(format)}}
-			redirectAfter(w, r, batchURL(created[0].BatchID)+"?"+q.Encode(), res.Position, "export_created")
 			return
 		}
 		// Every client: show the outcome on the overview, read again.
@@ -207,6 +210,74 @@ func (s *Server) handleCreateExport() http.Handler {
 		page.Result = out
 		s.render(w, r, http.StatusOK, "payroll", v)
 	})
+}
+
+// exportTimeout bounds an export that goes on after its form was answered.
+const exportTimeout = 15 * time.Minute
+
+type exportOutcome struct {
+	res     commands.Result
+	created []cmd.Created
+	err     error
+}
+
+// exportOne makes a batch for one client. A batch is decided first and
+// then its items are recorded a chunk at a time (commands/payroll); when
+// that takes longer than ExportWait (thousands of timesheets), the form is
+// answered with the batch's page, which shows how far it got, and the
+// recording goes on in the background, bounded by exportTimeout and no
+// longer tied to the request. If it stops halfway the page says so and the
+// batch can be cancelled.
+func (s *Server) exportOne(w http.ResponseWriter, r *http.Request, v *view, clientID string, period pay.Period, format payrollfile.Format) {
+	m := meta(r)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), exportTimeout)
+	started := make(chan cmd.Created, 1)
+	done := make(chan exportOutcome, 1)
+	go func() {
+		defer cancel()
+		res, created, _, err := s.Payroll.Create(ctx, m, clientID, period, func(c cmd.Created) { started <- c })
+		done <- exportOutcome{res: res, created: created, err: err}
+	}()
+	q := url.Values{"formaat": {string(format)}}
+	var out exportOutcome
+	select {
+	case out = <-done:
+		if s.ExportWait < 0 && out.err == nil {
+			// Not waiting at all: the batch's page, even when it
+			// happened to be complete already.
+			redirectAfter(w, r, batchURL(out.created[0].BatchID)+"?"+q.Encode(), out.res.Position, "export_building")
+			return
+		}
+	case c := <-started:
+		finished := false
+		if s.ExportWait > 0 {
+			select {
+			case out = <-done:
+				finished = true
+			case <-time.After(s.ExportWait):
+			}
+		}
+		if !finished {
+			go func() {
+				if o := <-done; o.err != nil {
+					s.Log.ErrorContext(ctx, "portal: export stopped after its batch was decided", "batch", c.BatchID,
+						"request_id", httpx.RequestID(r.Context()), "err", o.err)
+				}
+			}()
+			pos, _ := eventstore.ParsePosition(c.Position)
+			redirectAfter(w, r, batchURL(c.BatchID)+"?"+q.Encode(), pos, "export_building")
+			return
+		}
+	}
+	if out.err != nil {
+		if !v.formError(out.err, payrollFields) {
+			s.fail(w, r, out.err)
+			return
+		}
+		s.render(w, r, httpx.Status(out.err), "payroll", v)
+		return
+	}
+	redirectAfter(w, r, batchURL(out.created[0].BatchID)+"?"+q.Encode(), out.res.Position, "export_created")
 }
 
 // ErrText is an error's message in the page's language.

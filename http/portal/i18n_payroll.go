@@ -58,6 +58,7 @@ var payrollTexts = map[string]map[string]string{
 		"payroll.err.kind":          "Kies week, vier weken of maand.",
 		"payroll.err.format":        "Kies een bestandsformaat.",
 		"flash.export_created":      "De exportbatch is gemaakt. Download het bestand en lees het in het salarispakket in.",
+		"flash.export_building":     "De exportbatch is aangemaakt; zijn urenbriefjes worden nu vastgelegd. Deze pagina toont hoe ver dat is.",
 		"flash.batch_confirmed":     "De batch is bevestigd; de urenbriefjes zijn geïmporteerd.",
 		"flash.batch_cancelled":     "De batch is geannuleerd; de urenbriefjes staan weer in de achterstand.",
 
@@ -143,6 +144,7 @@ var payrollTexts = map[string]map[string]string{
 		"payroll.err.kind":          "Choose week, four weeks or month.",
 		"payroll.err.format":        "Choose a file format.",
 		"flash.export_created":      "The export batch has been made. Download the file and read it into the payroll package.",
+		"flash.export_building":     "The export batch has been opened; its timesheets are being recorded now. This page shows how far that is.",
 		"flash.batch_confirmed":     "The batch is confirmed; its timesheets are imported.",
 		"flash.batch_cancelled":     "The batch is cancelled; its timesheets are back in the backlog.",
 

@@ -4,15 +4,19 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"backoffice/commands"
 	paycmd "backoffice/commands/payroll"
 	pay "backoffice/domain/payroll"
 	"backoffice/domain/timesheet"
 	"backoffice/eventstore"
+	"backoffice/http/portal"
+	"backoffice/internal/apptest"
 )
 
 // The screen "Salarisverwerking" on the real application: Bakkerij Bol
@@ -443,5 +447,49 @@ func TestPayrollClientSettings(t *testing.T) {
 	_, body = h.get(page)
 	if !strings.Contains(body, `name="persnr.w2" maxlength="20" value="55"`) || !strings.Contains(body, `name="map.expense.parking.nmbrs" maxlength="40" size="10" value="Parkeren">`) {
 		t.Fatalf("the page after saving:\n%s", body)
+	}
+}
+
+// TestPayrollExportShowsProgress: a portal that does not wait for a
+// batch's items (ExportWait < 0, as for a batch of thousands) answers the
+// form with the batch's page as soon as the batch is decided; the items
+// are recorded in the background and the page ends complete.
+func TestPayrollExportShowsProgress(t *testing.T) {
+	f := newFixture(t)
+	f.setUpPayroll(t, true)
+	d := f.App.PortalDeps
+	d.ExportWait = -1
+	site, err := portal.New(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(site)
+	t.Cleanup(srv.Close)
+	h := newHarnessOn(t, &fixture{Env: &apptest.Env{URL: srv.URL, App: f.App, Pool: f.Pool, Store: f.Store, Outbox: f.Outbox, Clock: f.Clock},
+		accounts: f.accounts})
+	h.loginAs(boEmail, "nl")
+	res, body := h.post("/salarisverwerking/exports", exportForm(h.token("/salarisverwerking")))
+	loc := res.Header.Get("Location")
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/salarisverwerking/batches/bol_2026-W02_1?") ||
+		!strings.Contains(loc, "ok=export_building") {
+		t.Fatalf("create: %d %s\n%s", res.StatusCode, loc, body)
+	}
+	_, body = h.get(loc)
+	if !strings.Contains(body, "Deze pagina toont hoe ver dat is") {
+		t.Fatalf("no progress flash:\n%s", body)
+	}
+	// The background recording finishes (bounded polling, no timing claim).
+	for i := 0; ; i++ {
+		_, body = h.get("/salarisverwerking/batches/bol_2026-W02_1")
+		if !strings.Contains(body, `id="batch-building"`) {
+			break
+		}
+		if i == 600 {
+			t.Fatal("the batch never completed")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if !strings.Contains(body, `id="batch-files"`) || !strings.Contains(body, `id="confirm-form"`) {
+		t.Fatalf("complete batch:\n%s", body)
 	}
 }

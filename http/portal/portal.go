@@ -56,6 +56,10 @@ type Deps struct {
 	// Payroll makes the screen "Salarisverwerking" (back office) and a
 	// corrected timesheet's rounds on its history; without it neither.
 	Payroll *paycmd.Handler
+	// ExportWait is how long the export form waits for a new batch's items
+	// before it shows the batch's page with its progress while the rest is
+	// recorded in the background (default 2s; negative: not at all).
+	ExportWait time.Duration
 	// Outbox is shown at /demo/berichten when Demo is set.
 	Outbox *mail.FileOutbox
 	Demo   bool
@@ -93,6 +97,7 @@ type Server struct {
 	Log         *slog.Logger
 	Clock       func() time.Time
 	WaitTimeout time.Duration
+	ExportWait  time.Duration
 
 	// The features the pages use (app_*.go); Documents is nil without
 	// Deps.Documents, Outbox nil outside demo mode.
@@ -134,12 +139,15 @@ func New(d Deps) (*Server, error) {
 	if d.WaitTimeout <= 0 {
 		d.WaitTimeout = 3 * time.Second
 	}
+	if d.ExportWait == 0 {
+		d.ExportWait = 2 * time.Second
+	}
 	pages, err := parseTemplates()
 	if err != nil {
 		return nil, err
 	}
 	s := &Server{
-		Waiter: d.Waiter, Demo: d.Demo, Cookies: d.Cookies, Log: d.Log, Clock: d.Clock, WaitTimeout: d.WaitTimeout,
+		Waiter: d.Waiter, Demo: d.Demo, Cookies: d.Cookies, Log: d.Log, Clock: d.Clock, WaitTimeout: d.WaitTimeout, ExportWait: d.ExportWait,
 		Identity:   &identityApp{auth: d.Auth, service: d.Identity, names: d.People, clock: d.Clock},
 		Timesheets: &timesheetApp{commands: d.Timesheets, queries: d.Sheets, history: d.History, names: d.People},
 		Workers:    &workerApp{service: d.Identity, queries: d.People},
