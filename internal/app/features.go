@@ -18,6 +18,7 @@ import (
 	"backoffice/http/api/reportapi"
 	"backoffice/http/api/timesheetapi"
 	"backoffice/notify/mail"
+	"backoffice/notify/reactors"
 	"backoffice/projections"
 	rmdocuments "backoffice/readmodel/documents"
 	"backoffice/readmodel/documents/evidence"
@@ -87,7 +88,7 @@ func newFeatures(ctx context.Context, o Options) (*features, error) {
 	if err != nil {
 		return nil, wrap(err)
 	}
-	mailer, err := identity.NewActivationMailer(authSvc, o.Pool, disp, links, o.Clock, o.Log.With("component", "identity.mail"))
+	mailer, err := reactors.NewActivationMailer(authSvc, o.Pool, disp, links, o.Clock, o.Log.With("component", "identity.mail"))
 	if err != nil {
 		return nil, wrap(err)
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"backoffice/http/portal"
+	"backoffice/notify/missing"
+	"backoffice/notify/prefs"
 	"backoffice/projections"
 )
 
@@ -20,6 +22,7 @@ func portalDeps(o Options, f *features, rt *projections.Runtime) portal.Deps {
 		Payroll: f.payCommands,
 		Waiter:  rt, Cookies: cookiePolicy(o.PublicURL), Log: o.Log.With("component", "portal"), Clock: o.Clock,
 		WaitTimeout: o.WaitTimeout,
+		Prefs:       prefs.New(o.Pool, o.Clock), MissingHours: missing.NewOverview(o.Pool, o.Clock),
 	}
 	if o.Demo && o.Outbox != nil {
 		d.Demo, d.Outbox = true, o.Outbox
