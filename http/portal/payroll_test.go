@@ -69,7 +69,7 @@ func TestPayrollExportDownloadConfirm(t *testing.T) {
 	// is imported already).
 	row := between(body, `id="backlog-table"`, `</table>`)
 	if !strings.Contains(row, "Bakkerij Bol") || !strings.Contains(row, "week 2 (2026)") || strings.Contains(row, "week 1 (2026)") ||
-		!strings.Contains(row, `<td class="num">1</td>`) {
+		!strings.Contains(row, `<td class="num" data-label="Te exporteren">1</td>`) {
 		t.Fatalf("backlog:\n%s", row)
 	}
 
@@ -181,7 +181,7 @@ func TestPayrollCancelReturnsTheBacklog(t *testing.T) {
 	}
 	// Back in the backlog, and a new batch takes it.
 	_, body = h.get("/salarisverwerking")
-	if row := between(body, `id="backlog-table"`, `</table>`); !strings.Contains(row, `<td class="num">1</td>`) || strings.Contains(row, "bol_2026-W02_1") {
+	if row := between(body, `id="backlog-table"`, `</table>`); !strings.Contains(row, `<td class="num" data-label="To export">1</td>`) || strings.Contains(row, "bol_2026-W02_1") {
 		t.Fatalf("backlog after cancel:\n%s", row)
 	}
 	res, _ = h.post("/salarisverwerking/exports", exportForm(h.token("/salarisverwerking")))
