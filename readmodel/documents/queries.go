@@ -15,6 +15,7 @@ import (
 	doc "backoffice/domain/document"
 	"backoffice/domain/validate"
 	rmid "backoffice/readmodel/identity"
+	"backoffice/readmodel/tenant"
 )
 
 // MaxList bounds the list: the newest documents first.
@@ -129,26 +130,9 @@ type File struct {
 	Content     []byte
 }
 
-// scopeSQL restricts documents d to the actor (document.CanSee), with its
-// argument appended; ok is false when the actor sees nothing.
-func scopeSQL(a domain.Actor, args *[]any) (string, bool) {
-	col, id := "", ""
-	switch a.Role {
-	case domain.RoleBackoffice, domain.RoleSystem:
-		return "true", true
-	case domain.RoleClient:
-		col, id = "d.client_id", a.ClientID
-	case domain.RoleIntermediary:
-		col, id = "d.intermediary_id", a.IntermediaryID
-	case domain.RoleWorker:
-		col, id = "d.worker_id", a.WorkerID
-	}
-	if col == "" || id == "" {
-		return "", false
-	}
-	*args = append(*args, id)
-	return fmt.Sprintf("%s = $%d", col, len(*args)), true
-}
+// docCols are the tenant columns of documents d, for tenant.Where with
+// document.ScopeOf (who may see a document).
+var docCols = tenant.Columns{Intermediary: "d.intermediary_id", Client: "d.client_id", Worker: "d.worker_id"}
 
 const selectRow = `SELECT d.document_id, d.kind, d.category, d.title, d.file_name, d.content_type, d.size,
 		d.client_id, coalesce(c.name, ''), d.intermediary_id, d.worker_id, coalesce(w.full_name, ''),
@@ -224,7 +208,7 @@ func (q *Queries) scan(row pgx.Row, actor domain.Actor) (Detail, error) {
 // the actor's scope, newest first, at most MaxList.
 func (q *Queries) List(ctx context.Context, actor domain.Actor, kind string) ([]Row, error) {
 	args := []any{maxAttempts}
-	where, ok := scopeSQL(actor, &args)
+	where, ok := tenant.Where(doc.ScopeOf(actor), docCols, &args)
 	if !ok {
 		return []Row{}, nil
 	}
@@ -262,7 +246,7 @@ func (q *Queries) Document(ctx context.Context, actor domain.Actor, id string) (
 		return Detail{}, domain.ErrNotFound
 	}
 	args := []any{maxAttempts}
-	where, ok := scopeSQL(actor, &args)
+	where, ok := tenant.Where(doc.ScopeOf(actor), docCols, &args)
 	if !ok {
 		return Detail{}, domain.ErrNotFound
 	}
