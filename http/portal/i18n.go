@@ -143,7 +143,7 @@ var catalogue = map[string]map[string]string{
 		"register.street": "Straat", "register.house_number": "Huisnummer", "register.postal_code": "Postcode",
 		"register.city": "Plaats", "register.country": "Land (code)", "register.start": "Eerste werkdag",
 		"register.end": "Einddatum (optioneel)", "register.submit": "Inschrijven",
-		"register.required": "Dit veld is verplicht.", "register.date_invalid": "Vul een geldige datum in.",
+		"register.required": "Dit veld is verplicht.", "register.errors": "Controleer de gemarkeerde velden (%d):", "register.date_invalid": "Vul een geldige datum in.",
 
 		"nav.other": "Overige", "other.nav": "Overige onderdelen", "other.invoices": "Facturen",
 		"other.documents": "Documenten", "other.report": "Urenrapport",
@@ -343,7 +343,7 @@ var catalogue = map[string]map[string]string{
 		"register.street": "Street", "register.house_number": "House number", "register.postal_code": "Postal code",
 		"register.city": "City", "register.country": "Country (code)", "register.start": "First working day",
 		"register.end": "End date (optional)", "register.submit": "Register",
-		"register.required": "This field is required.", "register.date_invalid": "Enter a valid date.",
+		"register.required": "This field is required.", "register.errors": "Check the marked fields (%d):", "register.date_invalid": "Enter a valid date.",
 
 		"nav.other": "Other", "other.nav": "Other sections", "other.invoices": "Invoices",
 		"other.documents": "Documents", "other.report": "Hours report",
