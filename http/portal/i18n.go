@@ -86,7 +86,7 @@ var catalogue = map[string]map[string]string{
 		"late": "Te laat", "legend": "Legenda", "week.label": "week %d (%d)",
 
 		"weeks.title": "Wekenoverzicht", "weeks.year_nav": "Jaar kiezen", "weeks.tile": "Week %d: %s",
-		"weeks.help":         "Kies een week om het urenbriefje te openen. Beweeg de muis over een week (of ga er met Tab naartoe) om de begin- en einddatum te zien. Grijze weken zijn nog niet invulbaar.",
+		"weeks.help":         "Kies een week om het urenbriefje te openen. De begin- en einddatum ziet u als u de muis op een week zet, er met Tab naartoe gaat of er één keer op tikt (tik nog eens om te openen). Grijze weken zijn nog niet invulbaar.",
 		"weeks.not_fillable": "Nog niet invulbaar",
 
 		"sheet.title": "Urenbriefje", "sheet.nav": "Navigatie urenbriefje", "sheet.prev": "Vorige week", "sheet.next": "Volgende week",
@@ -286,7 +286,7 @@ var catalogue = map[string]map[string]string{
 		"late": "Late", "legend": "Legend", "week.label": "week %d (%d)",
 
 		"weeks.title": "Week overview", "weeks.year_nav": "Choose year", "weeks.tile": "Week %d: %s",
-		"weeks.help":         "Choose a week to open its timesheet. Hover over a week (or Tab to it) to see its start and end date. Grey weeks cannot be filled in yet.",
+		"weeks.help":         "Choose a week to open its timesheet. To see its start and end date, hover over a week, Tab to it or tap it once (tap again to open it). Grey weeks cannot be filled in yet.",
 		"weeks.not_fillable": "Not fillable yet",
 
 		"sheet.title": "Timesheet", "sheet.nav": "Timesheet navigation", "sheet.prev": "Previous week", "sheet.next": "Next week",
