@@ -155,6 +155,7 @@ var catalogue = map[string]map[string]string{
 
 		"documents.title": "Documenten", "documents.upload": "Document aanbieden",
 		"documents.intro": "Hier staan uw documenten, de nieuwste bovenaan. Met de knop ‘document aanbieden’ biedt u een nieuw document aan, bijvoorbeeld een kopie ID-bewijs.",
+		"documents.intro_read": "Hier staan uw documenten, de nieuwste bovenaan.",
 		"documents.none":  "Er zijn nog geen documenten.",
 		"doc.title":       "Titel", "doc.file": "Bestand", "doc.size": "Grootte", "doc.date": "Datum", "doc.uploaded_by": "Aangeboden door",
 		"doc.signature": "Ondertekening", "doc.category": "Soort document", "doc.category.general": "Algemeen",
@@ -355,6 +356,7 @@ var catalogue = map[string]map[string]string{
 
 		"documents.title": "Documents", "documents.upload": "Offer a document",
 		"documents.intro": "These are your documents, newest first. Use ‘Offer a document’ to offer a new one, for example a copy of an ID.",
+		"documents.intro_read": "These are your documents, newest first.",
 		"documents.none":  "There are no documents yet.",
 		"doc.title":       "Title", "doc.file": "File", "doc.size": "Size", "doc.date": "Date", "doc.uploaded_by": "Offered by",
 		"doc.signature": "Signature", "doc.category": "Kind of document", "doc.category.general": "General",

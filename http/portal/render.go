@@ -69,9 +69,12 @@ type view struct {
 	// HasDocuments and HasReports choose its sub-navigation, Sub marks the
 	// current sub-page ("invoices", "documents", "report").
 	Other, HasDocuments, HasReports bool
-	Sub                             string
-	Path                            string
-	Data                            any
+	// HasInvoices: the sub-page "Facturen" (documents, and not a worker:
+	// invoices go to clients, a worker never has any).
+	HasInvoices bool
+	Sub         string
+	Path        string
+	Data        any
 
 	now time.Time
 }
@@ -87,6 +90,7 @@ func (s *Server) newView(r *http.Request, tab, titleKey string) *view {
 		HasDocuments: s.Documents != nil, HasReports: s.Reports != nil,
 	}
 	v.Other = st.user != nil && (v.HasDocuments || v.HasReports)
+	v.HasInvoices = v.HasDocuments && st.user != nil && seesInvoices(st.user.Actor)
 	v.Title = v.T(titleKey)
 	q := r.URL.Query()
 	if na := q.Get("na"); na != "" && r.Method == http.MethodGet {

@@ -95,6 +95,7 @@ func walkScreens(h *harness) []screen {
 		{role: "worker", path: "/plaatsingen/p1/weken/2026-W05", name: "sheet", sheetPhoneOverflowPending: true},
 		{role: "worker", path: "/werknemers", name: "workers"},
 		{role: "worker", path: "/overige/documenten", name: "documents"},
+		{role: "worker-rijn", path: "/urenbriefjes", name: "timesheets"},
 		{role: "worker", path: doc(docContract), name: "document"},
 		{role: "worker-rijn", path: "/plaatsingen/p2/weken/2026-W07", name: "editor", sheetPhoneOverflowPending: true},
 
