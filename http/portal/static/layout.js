@@ -31,6 +31,23 @@
   regions();
   window.addEventListener("resize", regions);
 
+  // On a phone the tabs scroll sideways when there are more than fit:
+  // keep the current tab in view and fade the edge that hides more.
+  var tabs = document.querySelector("header .tabs");
+  if (tabs) {
+    var current = tabs.querySelector('[aria-current="page"]');
+    if (current && tabs.scrollWidth > tabs.clientWidth) {
+      tabs.scrollLeft = Math.max(0, current.offsetLeft - tabs.clientWidth / 2 + current.offsetWidth / 2);
+    }
+    var edges = function () {
+      tabs.classList.toggle("more-right", tabs.scrollLeft + tabs.clientWidth < tabs.scrollWidth - 1);
+      tabs.classList.toggle("more-left", tabs.scrollLeft > 1);
+    };
+    edges();
+    tabs.addEventListener("scroll", edges, {passive: true});
+    window.addEventListener("resize", edges);
+  }
+
   // The week overview on a touch screen: the first tap on a week shows
   // its dates (as hover does with a mouse), the second opens it.
   var weeks = document.querySelector("ol.weeks");
