@@ -153,9 +153,13 @@ func TestBrowserWalk(t *testing.T) {
 						t.Errorf("%d px: page is %d px wider than the viewport; sticking out: %s", w.w, over, strings.Join(culprits, ", "))
 					}
 				}
-				if phone && !sc.sheetPhoneOverflowPending {
+				if phone {
 					if sideways := innerScrollers(t, b); len(sideways) > 0 {
-						t.Errorf("%d px: parts scroll sideways: %s", w.w, strings.Join(sideways, ", "))
+						if sc.sheetPhoneOverflowPending {
+							t.Logf("%d px: parts scroll sideways (pending the sheet branch): %s", w.w, strings.Join(sideways, ", "))
+						} else {
+							t.Errorf("%d px: parts scroll sideways: %s", w.w, strings.Join(sideways, ", "))
+						}
 					}
 				}
 				if phone {
