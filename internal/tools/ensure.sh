@@ -52,9 +52,8 @@ ensure_axe() {
 		return 0
 	fi
 	if ! command -v npm >/dev/null 2>&1; then
-		echo "npm is needed to fetch axe-core $AXE_VERSION. Install it with:" >&2
-		echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends npm" >&2
-		exit 1
+		install npm "npm (to fetch axe-core $AXE_VERSION from the npm registry)"
+		command -v npm >/dev/null 2>&1 || { echo "npm installed but not on PATH" >&2; exit 1; }
 	fi
 	local tmp tgz got
 	tmp="$(mktemp -d)"
