@@ -18,9 +18,11 @@ import (
 // walkUsers; path may use the fixture's document IDs through h.doc.
 
 // walkUsers are the fixture's people the walk logs in as, by role name.
-// "anonymous" is logged out.
+// "anonymous" is logged out; a role ending in "-en" switches the portal to
+// English after logging in.
 var walkUsers = map[string]string{
 	"client":       clientEmail,  // Bakkerij Bol: enters hours, intermediary approves
+	"client-en":    clientEmail,  // the same, in English
 	"client-rijn":  client2Email, // Rijn Transport: approves the worker's hours
 	"client-vers":  client3Email, // Bakkerij Bol Vers: time registration
 	"intermediary": interEmail,
@@ -77,6 +79,12 @@ func walkScreens(h *harness) []screen {
 		{role: "client", path: "/documenten/" + h.doc(docContract) + "/ondertekenen", name: "sign"},
 		{role: "client", path: "/overige/urenrapport", name: "report-form"},
 		{role: "client", path: "/overige/urenrapport?van=2026-W01&tot=2026-W06", name: "report"},
+		{role: "client-en", path: "/", name: "home"},
+		{role: "client-en", path: "/urenbriefjes", name: "timesheets"},
+		{role: "client-en", path: "/plaatsingen/p1/weken?jaar=2026", name: "weeks"},
+		{role: "client-en", path: "/werknemers/nieuw", name: "register-errors", act: emptySubmit},
+		{role: "client-en", path: "/overige/documenten", name: "documents"},
+		{role: "client-en", path: "/overige/urenrapport?van=2026-W01&tot=2026-W06", name: "report"},
 		{role: "client-rijn", path: "/plaatsingen/p2/weken/2026-W05", name: "approval", sheetPhoneOverflowPending: true},
 		{role: "client-vers", path: "/plaatsingen/p3/weken/2026-W06", name: "time-registration", sheetPhoneOverflowPending: true},
 
@@ -129,6 +137,10 @@ func TestBrowserWalk(t *testing.T) {
 				b.Do(logout)
 				if email != "" {
 					browserLogin(b, h.URL, email)
+				}
+				if strings.HasSuffix(sc.role, "-en") {
+					b.Do(chromedp.Click(chromedp.CSS(`header button[name="taal"][value="en"]`)),
+						chromedp.WaitReady(chromedp.CSS(`html[lang="en"]`)))
 				}
 				logged = sc.role
 			}
