@@ -1,6 +1,7 @@
 package portal_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -156,7 +157,9 @@ func TestBrowserWalk(t *testing.T) {
 			}
 			b.Do(sc.act...)
 			for _, w := range walkWidths {
-				b.Do(chromedp.EmulateViewport(int64(w.w), int64(w.h)))
+				// Two animation frames: the page has handled the resize
+				// (layout.js marks tables that now scroll) before the checks.
+				b.Do(chromedp.EmulateViewport(int64(w.w), int64(w.h)), afterResize)
 				phone := w.w < 640
 				if over, culprits := b.Overflow(); over > 0 {
 					if phone && sc.sheetPhoneOverflowPending {
@@ -224,3 +227,9 @@ func headerRows(t *testing.T, b *browsertest.Browser) int {
 	}
 	return n
 }
+
+// afterResize waits two animation frames, so resize handlers have run.
+var afterResize = chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+	_, err := chromedp.Evaluate[bool](`new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))`, chromedp.EvalAwaitPromise)(ctx, t)
+	return err
+})
