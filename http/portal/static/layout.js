@@ -29,7 +29,17 @@
     });
   }
   regions();
-  window.addEventListener("resize", regions);
+  // A table starts or stops scrolling when the window or the table
+  // changes size (the hour grid's totals, a longer value).
+  if ("ResizeObserver" in window) {
+    var ro = new ResizeObserver(regions);
+    document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+      ro.observe(wrap);
+      if (wrap.firstElementChild) { ro.observe(wrap.firstElementChild); }
+    });
+  } else {
+    window.addEventListener("resize", regions);
+  }
 
   // On a phone the tabs scroll sideways when there are more than fit:
   // keep the current tab in view and fade the edge that hides more.
