@@ -58,6 +58,11 @@
     window.addEventListener("resize", edges);
   }
 
+  // After a form with errors, start at their summary (it links to each
+  // field), as a screen reader or keyboard user would want.
+  var summary = document.getElementById("error-summary");
+  if (summary) { summary.focus(); }
+
   // The week overview on a touch screen: the first tap on a week shows
   // its dates (as hover does with a mouse), the second opens it.
   var weeks = document.querySelector("ol.weeks");
