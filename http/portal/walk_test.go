@@ -115,6 +115,24 @@ func walkScreens(h *harness) []screen {
 		{role: "backoffice", path: "/overige/facturen", name: "invoices"},
 		{role: "backoffice", path: "/overige/documenten", name: "documents"},
 		{role: "backoffice", path: "/demo/berichten", name: "outbox"},
+
+		// Screens of other branches (settings, missing hours, Beheer).
+		{role: "client", path: "/instellingen", name: "settings"},
+		{role: "client", path: "/ontbrekende-uren", name: "missing-hours"},
+		{role: "intermediary", path: "/instellingen", name: "settings"},
+		{role: "intermediary", path: "/ontbrekende-uren", name: "missing-hours"},
+		{role: "worker", path: "/instellingen", name: "settings"},
+		{role: "backoffice", path: "/instellingen", name: "settings"},
+		{role: "backoffice", path: "/beheer", name: "admin"},
+		{role: "backoffice", path: "/beheer/intermediairs", name: "admin-intermediaries"},
+		{role: "backoffice", path: "/beheer/intermediairs/nieuw", name: "admin-intermediary-new"},
+		{role: "backoffice", path: "/beheer/intermediairs/flex", name: "admin-intermediary"},
+		{role: "backoffice", path: "/beheer/opdrachtgevers", name: "admin-clients"},
+		{role: "backoffice", path: "/beheer/opdrachtgevers/nieuw", name: "admin-client-new"},
+		{role: "backoffice", path: "/beheer/opdrachtgevers/bol", name: "admin-client"},
+		{role: "backoffice", path: "/beheer/opdrachtgevers/bol/wijzigen", name: "admin-client-edit"},
+		{role: "backoffice", path: "/beheer/opdrachtgevers/bol/afspraken/nieuw", name: "admin-agreement"},
+		{role: "backoffice", path: "/beheer/sleutels", name: "admin-tokens"},
 	}
 }
 
