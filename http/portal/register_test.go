@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -97,7 +98,9 @@ func TestRegisterFormFitsInBrowser(t *testing.T) {
 	if got[0] < 12 || got[1] != got[0] || got[2] != got[0] || got[3] != got[0] {
 		t.Fatalf("required %d, invalid %d, described %d, in the summary %d", got[0], got[1], got[2], got[3])
 	}
-	if id, err := chromedp.Run(b.Ctx, chromedp.Evaluate[string](`document.activeElement.id`)); err != nil || id != "error-summary" {
+	// layout.js (deferred) moves the focus once the page has loaded.
+	if _, err := chromedp.Run(b.Ctx, chromedp.Poll[bool](`document.activeElement.id === "error-summary"`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		id, _ := chromedp.Run(b.Ctx, chromedp.Evaluate[string](`document.activeElement.id`))
 		t.Errorf("the focus after the submit is on %q (%v), want the error summary", id, err)
 	}
 	b.Screenshots("register-errors")
