@@ -32,6 +32,7 @@ var pageNames = []string{
 	"workers", "register", "outbox",
 	"invoices", "documents", "upload", "document", "sign", "report",
 	"settings", "missing",
+	"payroll", "payroll_batch", "payroll_client",
 }
 
 type pageTemplate struct{ t *template.Template }
@@ -75,8 +76,10 @@ type view struct {
 	// invoices go to clients, a worker never has any).
 	HasInvoices bool
 	Sub         string
-	Path        string
-	Data        any
+	// Payroll: the tab "Salarisverwerking" is shown (back office).
+	Payroll bool
+	Path    string
+	Data    any
 
 	now time.Time
 }
@@ -93,6 +96,7 @@ func (s *Server) newView(r *http.Request, tab, titleKey string) *view {
 	}
 	v.Other = st.user != nil && (v.HasDocuments || v.HasReports)
 	v.HasInvoices = v.HasDocuments && st.user != nil && seesInvoices(st.user.Actor)
+	v.Payroll = s.Payroll != nil && st.user != nil && st.user.Actor.Is(domain.RoleBackoffice)
 	v.Title = v.T(titleKey)
 	q := r.URL.Query()
 	if na := q.Get("na"); na != "" && r.Method == http.MethodGet {
