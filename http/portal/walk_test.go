@@ -133,6 +133,8 @@ func walkScreens(h *harness) []screen {
 		{role: "backoffice", path: "/beheer/opdrachtgevers/bol/wijzigen", name: "admin-client-edit"},
 		{role: "backoffice", path: "/beheer/opdrachtgevers/bol/afspraken/nieuw", name: "admin-agreement"},
 		{role: "backoffice", path: "/beheer/sleutels", name: "admin-tokens"},
+		{role: "backoffice", path: "/salarisverwerking", name: "payroll"},
+		{role: "backoffice", path: "/salarisverwerking/opdrachtgevers/bol", name: "payroll-client"},
 	}
 }
 
