@@ -13,15 +13,17 @@ TESTFLAGS ?=
 SCREENSHOTS ?= $(CURDIR)/test-artifacts/screenshots
 
 ENSURE := bash internal/tools/ensure.sh
+# The pinned axe-core the browser walk injects (ensure.sh axe fetches it).
+AXE       := $(CURDIR)/.cache/axe-core/axe.min.js
 
-.PHONY: run test bench bench-load bench-statements reliability vet fmt lint ensure-postgres ensure-chromium
+.PHONY: run test bench bench-load bench-statements reliability vet fmt lint ensure-postgres ensure-chromium ensure-axe
 
 run: ensure-postgres
 	$(GO) run ./cmd/backoffice serve -demo
 
-test: ensure-postgres ensure-chromium
+test: ensure-postgres ensure-chromium ensure-axe
 	$(GO) vet ./...
-	BACKOFFICE_SCREENSHOTS=$(SCREENSHOTS) $(GO) test -race -timeout 20m $(TESTFLAGS) ./...
+	BACKOFFICE_SCREENSHOTS=$(SCREENSHOTS) BACKOFFICE_AXE=$(AXE) $(GO) test -race -timeout 20m $(TESTFLAGS) ./...
 	@echo "Screenshots of the portal: $(SCREENSHOTS)"
 
 bench: ensure-postgres
@@ -59,3 +61,6 @@ ensure-postgres:
 
 ensure-chromium:
 	@$(ENSURE) chromium
+
+ensure-axe:
+	@$(ENSURE) axe

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
+	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -164,6 +167,57 @@ func storeFailure(ctx context.Context, q querier, name string, f *EventFailure) 
 
 // lockKey is the advisory-lock key of a projector (one bigint, hashed in SQL).
 const tryLockSQL = `SELECT pg_try_advisory_lock(hashtextextended('backoffice.projection:' || $1, 0))`
+
+// lockHoldersSQL finds the sessions holding the projectors' locks: a
+// bigint advisory key shows in pg_locks as classid (high 32 bits), objid
+// (low 32 bits) and objsubid 1.
+const lockHoldersSQL = `WITH k AS (
+	SELECT n, hashtextextended('backoffice.projection:' || n, 0) AS key FROM unnest($1::text[]) AS n)
+SELECT k.n, coalesce(a.application_name, ''), coalesce(host(a.client_addr), ''), l.pid, a.backend_start
+FROM k
+JOIN pg_locks l ON l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+	AND l.classid = oid((k.key >> 32) & 4294967295) AND l.objid = oid(k.key & 4294967295)
+	AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+LEFT JOIN pg_stat_activity a ON a.pid = l.pid`
+
+// readLockHolders returns the holder of each named projector's lock that
+// is held.
+func readLockHolders(ctx context.Context, pool *pgxpool.Pool, names []string) (map[string]LockHolder, error) {
+	rows, err := pool.Query(ctx, lockHoldersSQL, names)
+	if err != nil {
+		return nil, fmt.Errorf("projections: unable to read the lock holders: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]LockHolder{}
+	for rows.Next() {
+		var name string
+		var h LockHolder
+		var since *time.Time
+		if err := rows.Scan(&name, &h.Application, &h.ClientAddr, &h.BackendPID, &since); err != nil {
+			return nil, fmt.Errorf("projections: unable to read the lock holders: %w", err)
+		}
+		if since != nil {
+			h.Since = *since
+		}
+		out[name] = h
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("projections: unable to read the lock holders: %w", err)
+	}
+	return out, nil
+}
+
+// sessionName is the application_name of this process's lock sessions,
+// so another process can say who runs a projector (see LockHolder).
+// PostgreSQL keeps at most 63 bytes of it.
+var sessionName = func() string {
+	host, _ := os.Hostname()
+	s := fmt.Sprintf("backoffice pid=%d host=%s", os.Getpid(), host)
+	if len(s) > 63 {
+		s = s[:63]
+	}
+	return strings.ToValidUTF8(s, "")
+}()
 
 // writtenTables adds the tables this transaction wrote to (the projector's
 // read model; the checkpoint is written after) to tables.

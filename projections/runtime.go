@@ -415,6 +415,12 @@ func (w *worker) lock(ctx context.Context, conn *pgx.Conn) (*pgx.Conn, bool, err
 			return nil, false, fmt.Errorf("projections: %s: unable to get a lock connection: %w", w.name, err)
 		}
 		conn = pc.Hijack()
+		// Name the session, so `projections status` elsewhere can say
+		// which process holds the lock.
+		if _, err := conn.Exec(ctx, "SELECT set_config('application_name', $1, false)", sessionName); err != nil {
+			closeConn(conn)
+			return nil, false, fmt.Errorf("projections: %s: unable to name the lock session: %w", w.name, err)
+		}
 	}
 	var ok bool
 	if err := conn.QueryRow(ctx, tryLockSQL, w.name).Scan(&ok); err != nil {

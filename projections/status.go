@@ -42,6 +42,40 @@ type ProjectorStatus struct {
 	// shown whichever process runs the projector; cleared by the next
 	// commit).
 	Failure *EventFailure
+	// Holder is the database session that holds the projector's lock
+	// when another process runs it (nil when this process does, or when
+	// nobody does).
+	Holder *LockHolder
+}
+
+// LockHolder is the session holding a projector's advisory lock, as
+// pg_locks and pg_stat_activity show it. A runtime names its lock
+// sessions (application_name "backoffice pid=… host=…"), so Application
+// says which process on which machine runs the projector.
+type LockHolder struct {
+	Application string    // the holder's application_name
+	ClientAddr  string    // its address; "" over a Unix socket
+	BackendPID  int       // the PostgreSQL backend's pid
+	Since       time.Time // when that session started
+}
+
+// String is "backoffice pid=… host=… (database session 123 since …)".
+func (h LockHolder) String() string {
+	var b strings.Builder
+	if h.Application != "" {
+		b.WriteString(h.Application)
+	} else {
+		b.WriteString("an unnamed session")
+	}
+	if h.ClientAddr != "" {
+		fmt.Fprintf(&b, " from %s", h.ClientAddr)
+	}
+	fmt.Fprintf(&b, " (database session %d", h.BackendPID)
+	if !h.Since.IsZero() {
+		fmt.Fprintf(&b, " since %s", h.Since.Format(time.RFC3339))
+	}
+	b.WriteString(")")
+	return b.String()
 }
 
 // Status reports every projector of this Runtime, in configuration order,
@@ -63,6 +97,10 @@ func (r *Runtime) Status(ctx context.Context) ([]ProjectorStatus, error) {
 	if err != nil {
 		return nil, err
 	}
+	holders, err := readLockHolders(ctx, r.cfg.Pool, names)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]ProjectorStatus, 0, len(r.order))
 	for _, w := range r.order {
 		w.mu.Lock()
@@ -77,6 +115,9 @@ func (r *Runtime) Status(ctx context.Context) ([]ProjectorStatus, error) {
 		seen := w.checkpoint
 		local := w.local
 		w.mu.Unlock()
+		if h, ok := holders[w.name]; ok && !local {
+			st.Holder = &h
+		}
 		st.Checkpoint = cps[w.name]
 		// A projector running here may have read past its stored
 		// checkpoint without anything to store (lazy checkpoint).

@@ -41,13 +41,14 @@ func projectionsCmd(ctx context.Context, args []string, getenv func(string) stri
 			return err
 		}
 		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "PROJECTOR\tSTATE\tCHECKPOINT\tHEAD\tLAG")
+		fmt.Fprintln(tw, "PROJECTOR\tSTATE\tCHECKPOINT\tHEAD\tLAG\tRUN BY")
 		for _, s := range st {
 			lag := fmt.Sprint(s.Lag)
 			if s.LagCapped {
 				lag = "≥" + lag
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.Name, s.State, s.Checkpoint, s.Head, lag)
+			state, by := projectorRunner(s)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.Name, state, s.Checkpoint, s.Head, lag, by)
 		}
 		if err := tw.Flush(); err != nil {
 			return err
@@ -81,4 +82,17 @@ func projectionsCmd(ctx context.Context, args []string, getenv func(string) stri
 	}
 	fmt.Fprintf(stdout, "%s rebuilt\n", name)
 	return nil
+}
+
+// projectorRunner says who runs a projector: this command never does, so
+// its own state ("stopped") would mislead while a `serve` runs it; the
+// holder of the projector's lock is named instead.
+func projectorRunner(s projections.ProjectorStatus) (state, by string) {
+	switch {
+	case s.Local:
+		return string(s.State), "this process"
+	case s.Holder != nil:
+		return "running in another process", s.Holder.String()
+	}
+	return "not running", "no process holds its lock (is `backoffice serve` running?)"
 }

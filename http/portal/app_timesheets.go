@@ -116,7 +116,7 @@ func (t *timesheetApp) placement(ctx context.Context, actor domain.Actor, id str
 // placementOf is the placement as the pages show it. A date the read model
 // cannot have written is an error, not a zero date.
 func placementOf(p rmid.Placement) (Placement, error) {
-	out := Placement{ID: p.ID, WorkerID: p.WorkerID, WorkerName: p.WorkerName, ClientName: p.ClientName, Function: p.Function}
+	out := Placement{ID: p.ID, WorkerID: p.WorkerID, WorkerName: p.WorkerName, ClientName: p.ClientName, ClientID: p.ClientID, Function: p.Function}
 	var err error
 	if out.Period.Start, err = ts.ParseDate(p.Start); err != nil {
 		return Placement{}, fmt.Errorf("portal: placement %s: start: %w", p.ID, err)
@@ -380,6 +380,38 @@ func (t *timesheetApp) weekTerms(ctx context.Context, actor domain.Actor, ref Re
 		return ts.Terms{}, false, nil
 	}
 	return ts.Terms{}, false, err
+}
+
+// Enterable keeps the placements whose hours actor enters in week (the
+// client's agreement says who: worker or client; the back office may
+// always), so the list offers "new timesheet" only where it can be used.
+// The agreement is the client's, so it is looked up once per client.
+func (t *timesheetApp) Enterable(ctx context.Context, actor domain.Actor, ps []Placement, week ts.ISOWeek) ([]Placement, error) {
+	if actor.Is(domain.RoleBackoffice) {
+		return ps, nil
+	}
+	if !actor.Is(domain.RoleClient, domain.RoleWorker) {
+		return nil, nil
+	}
+	byClient := map[string]bool{}
+	out := ps[:0:0]
+	for _, p := range ps {
+		enters, seen := byClient[p.ClientID]
+		if !seen {
+			terms, ok, err := t.weekTerms(ctx, actor, Ref{PlacementID: p.ID, Week: week})
+			if err != nil {
+				return nil, err
+			}
+			enters = ok && terms.EnteredBy == actor.Role
+			if ok { // a placement outside this week says nothing about its client
+				byClient[p.ClientID] = enters
+			}
+		}
+		if enters {
+			out = append(out, p)
+		}
+	}
+	return out, nil
 }
 
 // applyTerms fills the sheet's hour types and entry mode, and the

@@ -30,8 +30,11 @@ import (
 func (s *Server) handleOther() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		target := "/overige/urenrapport"
-		if s.Documents != nil {
+		switch {
+		case s.Documents != nil && seesInvoices(actor(r)):
 			target = "/overige/facturen"
+		case s.Documents != nil:
+			target = "/overige/documenten"
 		}
 		http.Redirect(w, r, target, http.StatusSeeOther)
 	})
@@ -116,6 +119,10 @@ func canUpload(a domain.Actor) bool { return a.Is(domain.RoleClient, domain.Role
 // invoices, asking for a signature). The ports decide all the same.
 func isBackoffice(a domain.Actor) bool { return a.Is(domain.RoleBackoffice) }
 
+// seesInvoices: invoices are the clients' (and their intermediary's and
+// the bureau's); a worker has none, so gets no empty "Facturen" page.
+func seesInvoices(a domain.Actor) bool { return !a.Is(domain.RoleWorker) }
+
 // seesSeveralClients: the client column is for those who see more than one
 // client's documents.
 func seesSeveralClients(a domain.Actor) bool {
@@ -134,6 +141,10 @@ func (s *Server) handleInvoices() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		v := s.otherView(r, "invoices", "invoices.title")
 		a := actor(r)
+		if !seesInvoices(a) {
+			s.fail(w, r, domain.NotFound("page_not_found", "This page does not exist.", "Deze pagina bestaat niet."))
+			return
+		}
 		rows, err := s.Documents.List(r.Context(), a, DocumentKindInvoice)
 		if err != nil {
 			s.fail(w, r, err)

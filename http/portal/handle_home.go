@@ -79,7 +79,14 @@ func (s *Server) listData(r *http.Request, v *view) error {
 	for _, row := range rows {
 		p.CanBulk = p.CanBulk || row.CanApprove
 	}
-	p.Placements, err = s.Workers.Placements(r.Context(), a)
+	ps, err := s.Workers.Placements(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	// "Nieuw urenbriefje" only for the placements whose hours this user
+	// enters: no button the role cannot use (issue 16 §5).
+	week := timesheet.WeekOf(timesheet.DateOf(s.Clock().In(timesheet.Location())))
+	p.Placements, err = s.Timesheets.Enterable(r.Context(), a, ps, week)
 	if err != nil {
 		return err
 	}

@@ -49,6 +49,18 @@ type reportPage struct {
 	CSVURL     string
 }
 
+// ColumnLabel names hour-type column i for the phone layout's cards.
+func (p reportPage) ColumnLabel(i int) string {
+	if i < 0 || i >= len(p.Columns) {
+		return ""
+	}
+	c := p.Columns[i]
+	if c.Percentage == 0 {
+		return c.Name
+	}
+	return fmt.Sprintf("%s %d%%", c.Name, c.Percentage)
+}
+
 var reportFields = map[string]string{"from": "from", "to": "to"}
 
 func (s *Server) handleReport() http.Handler {

@@ -41,26 +41,100 @@ func (s *Server) handleRegisterPage() http.Handler {
 		}
 		v := s.newView(r, "workers", "register.title")
 		v.Form.Set("address.country", "NL")
+		v.Data = registerPage(v)
 		s.render(w, r, http.StatusOK, "register", v)
 	})
 }
 
-// registerFields are the form's fields; their names are the domain's error
-// fields, so an error lands next to its input.
-var registerFields = []string{
-	"name.first", "name.infix", "name.last", "date_of_birth", "bsn", "iban", "email", "mobile",
-	"address.street", "address.house_number", "address.postal_code", "address.city", "address.country",
-	"function", "start", "end",
+// registerField is one input of the registration form. Name is the
+// domain's error field, so an error lands next to its input.
+type registerField struct {
+	Name, Label, Type, Autocomplete string
+	Required                        bool
+}
+
+// registerGroups are the form's fieldsets and inputs, in screen order: the
+// one list the template, the required check and the error summary use.
+var registerGroups = []struct {
+	Legend string
+	Fields []registerField
+}{
+	{"register.person", []registerField{
+		{"name.first", "register.first", "text", "given-name", true},
+		{"name.infix", "register.infix", "text", "", false},
+		{"name.last", "register.last", "text", "family-name", true},
+		{"date_of_birth", "register.dob", "date", "bday", true},
+		{"bsn", "register.bsn", "text", "off", true},
+		{"iban", "register.iban", "text", "off", true},
+	}},
+	{"register.contact", []registerField{
+		{"email", "field.email", "email", "email", true},
+		{"mobile", "register.mobile", "tel", "tel", true},
+		{"address.street", "register.street", "text", "address-line1", true},
+		{"address.house_number", "register.house_number", "text", "", true},
+		{"address.postal_code", "register.postal_code", "text", "postal-code", true},
+		{"address.city", "register.city", "text", "address-level2", true},
+		{"address.country", "register.country", "text", "country", false},
+	}},
+	{"register.placement", []registerField{
+		{"function", "workers.function", "text", "", true},
+		{"start", "register.start", "date", "", true},
+		{"end", "register.end", "date", "", false},
+	}},
+}
+
+// registerFields are the names of the form's inputs.
+var registerFields = func() []string {
+	var out []string
+	for _, g := range registerGroups {
+		for _, f := range g.Fields {
+			out = append(out, f.Name)
+		}
+	}
+	return out
+}()
+
+type registerGroupView struct {
+	Legend string
+	Inputs []inputView
+}
+
+// registerFormView is the registration form with its values and errors,
+// and the summary of those errors for the top of the page.
+type registerFormView struct {
+	Groups  []registerGroupView
+	Summary []inputView // the inputs with an error, in screen order
+}
+
+func registerPage(v *view) registerFormView {
+	var p registerFormView
+	for _, g := range registerGroups {
+		gv := registerGroupView{Legend: v.T(g.Legend)}
+		for _, f := range g.Fields {
+			in := v.Input(f.Name, f.Label, f.Type, f.Autocomplete, f.Required)
+			gv.Inputs = append(gv.Inputs, in)
+			if in.Err != "" {
+				p.Summary = append(p.Summary, in)
+			}
+		}
+		p.Groups = append(p.Groups, gv)
+	}
+	return p
 }
 
 func parseRegistration(r *http.Request, v *view) Registration {
 	f := func(k string) string { return strings.TrimSpace(r.PostForm.Get(k)) }
-	date := func(k string, required bool) *time.Time {
+	// Every empty required field at once, each at its input.
+	for _, g := range registerGroups {
+		for _, fd := range g.Fields {
+			if fd.Required && f(fd.Name) == "" {
+				v.Errors[fd.Name] = v.T("register.required")
+			}
+		}
+	}
+	date := func(k string) *time.Time {
 		s := f(k)
 		if s == "" {
-			if required {
-				v.Errors[k] = v.T("register.required")
-			}
 			return nil
 		}
 		t, err := time.Parse(time.DateOnly, s)
@@ -80,13 +154,13 @@ func parseRegistration(r *http.Request, v *view) Registration {
 				PostalCode: f("address.postal_code"), City: f("address.city"), Country: f("address.country")},
 		},
 	}
-	if d := date("date_of_birth", true); d != nil {
+	if d := date("date_of_birth"); d != nil {
 		in.Personal.DateOfBirth = *d
 	}
-	if d := date("start", true); d != nil {
+	if d := date("start"); d != nil {
 		in.Start = *d
 	}
-	in.End = date("end", false)
+	in.End = date("end")
 	return in
 }
 
@@ -98,6 +172,7 @@ func (s *Server) handleRegister() http.Handler {
 		}
 		in := parseRegistration(r, v)
 		if len(v.Errors) > 0 {
+			v.Data = registerPage(v)
 			s.render(w, r, http.StatusUnprocessableEntity, "register", v)
 			return
 		}
@@ -111,6 +186,7 @@ func (s *Server) handleRegister() http.Handler {
 				s.fail(w, r, err)
 				return
 			}
+			v.Data = registerPage(v)
 			s.render(w, r, httpx.Status(err), "register", v)
 			return
 		}

@@ -86,7 +86,7 @@ var catalogue = map[string]map[string]string{
 		"late": "Te laat", "legend": "Legenda", "week.label": "week %d (%d)",
 
 		"weeks.title": "Wekenoverzicht", "weeks.year_nav": "Jaar kiezen", "weeks.tile": "Week %d: %s",
-		"weeks.help":         "Kies een week om het urenbriefje te openen. Beweeg de muis over een week (of ga er met Tab naartoe) om de begin- en einddatum te zien. Grijze weken zijn nog niet invulbaar.",
+		"weeks.help":         "Kies een week om het urenbriefje te openen. De begin- en einddatum ziet u als u de muis op een week zet, er met Tab naartoe gaat of er één keer op tikt (tik nog eens om te openen). Grijze weken zijn nog niet invulbaar.",
 		"weeks.not_fillable": "Nog niet invulbaar",
 
 		"sheet.title": "Urenbriefje", "sheet.nav": "Navigatie urenbriefje", "sheet.prev": "Vorige week", "sheet.next": "Volgende week",
@@ -143,7 +143,7 @@ var catalogue = map[string]map[string]string{
 		"register.street": "Straat", "register.house_number": "Huisnummer", "register.postal_code": "Postcode",
 		"register.city": "Plaats", "register.country": "Land (code)", "register.start": "Eerste werkdag",
 		"register.end": "Einddatum (optioneel)", "register.submit": "Inschrijven",
-		"register.required": "Dit veld is verplicht.", "register.date_invalid": "Vul een geldige datum in.",
+		"register.required": "Dit veld is verplicht.", "register.errors": "Controleer de gemarkeerde velden (%d):", "register.date_invalid": "Vul een geldige datum in.",
 
 		"nav.other": "Overige", "other.nav": "Overige onderdelen", "other.invoices": "Facturen",
 		"other.documents": "Documenten", "other.report": "Urenrapport",
@@ -153,7 +153,7 @@ var catalogue = map[string]map[string]string{
 		"invoices.title": "Facturen", "invoices.number": "Factuurnummer", "invoices.date": "Factuurdatum",
 		"invoices.amount": "Bedrag (incl. btw)", "invoices.none": "Er zijn nog geen facturen.",
 
-		"documents.title": "Documenten", "documents.upload": "Document aanbieden",
+		"documents.title": "Documenten", "documents.upload": "Document aanbieden", "documents.intro_read": "Hier staan uw documenten, de nieuwste bovenaan.",
 		"documents.intro": "Hier staan uw documenten, de nieuwste bovenaan. Met de knop ‘document aanbieden’ biedt u een nieuw document aan, bijvoorbeeld een kopie ID-bewijs.",
 		"documents.none":  "Er zijn nog geen documenten.",
 		"doc.title":       "Titel", "doc.file": "Bestand", "doc.size": "Grootte", "doc.date": "Datum", "doc.uploaded_by": "Aangeboden door",
@@ -296,7 +296,7 @@ var catalogue = map[string]map[string]string{
 		"late": "Late", "legend": "Legend", "week.label": "week %d (%d)",
 
 		"weeks.title": "Week overview", "weeks.year_nav": "Choose year", "weeks.tile": "Week %d: %s",
-		"weeks.help":         "Choose a week to open its timesheet. Hover over a week (or Tab to it) to see its start and end date. Grey weeks cannot be filled in yet.",
+		"weeks.help":         "Choose a week to open its timesheet. To see its start and end date, hover over a week, Tab to it or tap it once (tap again to open it). Grey weeks cannot be filled in yet.",
 		"weeks.not_fillable": "Not fillable yet",
 
 		"sheet.title": "Timesheet", "sheet.nav": "Timesheet navigation", "sheet.prev": "Previous week", "sheet.next": "Next week",
@@ -353,7 +353,7 @@ var catalogue = map[string]map[string]string{
 		"register.street": "Street", "register.house_number": "House number", "register.postal_code": "Postal code",
 		"register.city": "City", "register.country": "Country (code)", "register.start": "First working day",
 		"register.end": "End date (optional)", "register.submit": "Register",
-		"register.required": "This field is required.", "register.date_invalid": "Enter a valid date.",
+		"register.required": "This field is required.", "register.errors": "Check the marked fields (%d):", "register.date_invalid": "Enter a valid date.",
 
 		"nav.other": "Other", "other.nav": "Other sections", "other.invoices": "Invoices",
 		"other.documents": "Documents", "other.report": "Hours report",
@@ -363,7 +363,7 @@ var catalogue = map[string]map[string]string{
 		"invoices.title": "Invoices", "invoices.number": "Invoice number", "invoices.date": "Invoice date",
 		"invoices.amount": "Amount (incl. VAT)", "invoices.none": "There are no invoices yet.",
 
-		"documents.title": "Documents", "documents.upload": "Offer a document",
+		"documents.title": "Documents", "documents.upload": "Offer a document", "documents.intro_read": "These are your documents, newest first.",
 		"documents.intro": "These are your documents, newest first. Use ‘Offer a document’ to offer a new one, for example a copy of an ID.",
 		"documents.none":  "There are no documents yet.",
 		"doc.title":       "Title", "doc.file": "File", "doc.size": "Size", "doc.date": "Date", "doc.uploaded_by": "Offered by",

@@ -72,7 +72,10 @@ type view struct {
 	// HasDocuments and HasReports choose its sub-navigation, Sub marks the
 	// current sub-page ("invoices", "documents", "report").
 	Other, HasDocuments, HasReports bool
-	Sub                             string
+	// HasInvoices: the sub-page "Facturen" (documents, and not a worker:
+	// invoices go to clients, a worker never has any).
+	HasInvoices bool
+	Sub         string
 	// Payroll: the tab "Salarisverwerking" is shown (back office).
 	Payroll bool
 	Path    string
@@ -92,6 +95,7 @@ func (s *Server) newView(r *http.Request, tab, titleKey string) *view {
 		HasDocuments: s.Documents != nil, HasReports: s.Reports != nil,
 	}
 	v.Other = st.user != nil && (v.HasDocuments || v.HasReports)
+	v.HasInvoices = v.HasDocuments && st.user != nil && seesInvoices(st.user.Actor)
 	v.Payroll = s.Payroll != nil && st.user != nil && st.user.Actor.Is(domain.RoleBackoffice)
 	v.Title = v.T(titleKey)
 	q := r.URL.Query()

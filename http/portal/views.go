@@ -94,6 +94,7 @@ type Placement struct {
 	WorkerID         string
 	WorkerName       string
 	ClientName       string
+	ClientID         string
 	Function         string
 	Period           timesheet.Period
 	TimeRegistration bool

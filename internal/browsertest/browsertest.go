@@ -127,21 +127,30 @@ func (b *Browser) Do(actions ...chromedp.Action[chromedp.Void]) {
 }
 
 // Dir is where screenshots go: $BACKOFFICE_SCREENSHOTS, else
-// <repo>/test-artifacts/screenshots (the repo is found by its go.mod).
+// <repo>/test-artifacts/screenshots.
 func Dir() (string, error) {
 	if d := os.Getenv("BACKOFFICE_SCREENSHOTS"); d != "" {
 		return d, nil
 	}
+	root, err := repoRoot()
+	if err != nil {
+		return "", fmt.Errorf("%w; set BACKOFFICE_SCREENSHOTS", err)
+	}
+	return filepath.Join(root, "test-artifacts", "screenshots"), nil
+}
+
+// repoRoot is the directory of the go.mod above the working directory.
+func repoRoot() (string, error) {
 	wd, err := os.Getwd()
 	if err != nil {
 		return "", err
 	}
 	for d := wd; ; d = filepath.Dir(d) {
 		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return filepath.Join(d, "test-artifacts", "screenshots"), nil
+			return d, nil
 		}
 		if filepath.Dir(d) == d {
-			return "", fmt.Errorf("browsertest: no go.mod above %s; set BACKOFFICE_SCREENSHOTS", wd)
+			return "", fmt.Errorf("browsertest: no go.mod above %s", wd)
 		}
 	}
 }
@@ -182,3 +191,7 @@ func (b *Browser) Screenshots(name string) []string {
 	b.Do(chromedp.EmulateViewport(DesktopWidth, DesktopHeight))
 	return paths
 }
+
+// For is the same tab reporting to t: use it inside a subtest, whose
+// failures must not go to the parent test.
+func (b *Browser) For(t testing.TB) *Browser { return &Browser{t: t, Ctx: b.Ctx} }

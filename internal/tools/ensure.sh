@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# ensure.sh postgres|chromium: make sure a system dependency of the build is
+# ensure.sh postgres|chromium|axe: make sure a dependency of the build is
 # installed. As root it installs the Debian/Ubuntu package; otherwise it prints
 # the exact command to run and fails, so nobody is surprised by a sudo prompt.
 # PostgreSQL is detected the way internal/pglaunch finds it.
+# axe fetches the pinned axe-core (the accessibility checker the browser
+# tests inject) from the npm registry into .cache/axe-core/ (no root needed).
 set -euo pipefail
 
 have_pg_bindir() {
@@ -39,6 +41,37 @@ install() {
 	apt-get install -y -q --no-install-recommends "$pkg"
 }
 
+# axe-core for the browser walk (http/portal/walk_test.go): pinned version and
+# the registry's sha512 of its tarball, checked before use.
+AXE_VERSION=4.11.0
+AXE_INTEGRITY=sha512-ilYanEU8vxxBexpJd8cWM4ElSQq4QctCLKih0TSfjIfCQTeyH/6zVrmIJfLPrKTKJRbiG+cfnZbQIjAlJmF1jQ==
+AXE_DIR="$(cd "$(dirname "$0")/../.." && pwd)/.cache/axe-core"
+
+ensure_axe() {
+	if [ -f "$AXE_DIR/axe.min.js" ] && [ "$(cat "$AXE_DIR/VERSION" 2>/dev/null)" = "$AXE_VERSION" ]; then
+		return 0
+	fi
+	if ! command -v npm >/dev/null 2>&1; then
+		install npm "npm (to fetch axe-core $AXE_VERSION from the npm registry)"
+		command -v npm >/dev/null 2>&1 || { echo "npm installed but not on PATH" >&2; exit 1; }
+	fi
+	local tmp tgz got
+	tmp="$(mktemp -d)"
+	trap 'rm -rf "$tmp"' RETURN
+	echo "Fetching axe-core $AXE_VERSION (npm pack) into $AXE_DIR..." >&2
+	(cd "$tmp" && npm pack --silent "axe-core@$AXE_VERSION" >/dev/null)
+	tgz="$tmp/axe-core-$AXE_VERSION.tgz"
+	got="$(node -e 'process.stdout.write("sha512-" + require("crypto").createHash("sha512").update(require("fs").readFileSync(process.argv[1])).digest("base64"))' "$tgz")"
+	if [ "$got" != "$AXE_INTEGRITY" ]; then
+		echo "axe-core $AXE_VERSION: tarball sha512 $got, want $AXE_INTEGRITY" >&2
+		exit 1
+	fi
+	tar -xzf "$tgz" -C "$tmp" package/axe.min.js package/LICENSE
+	mkdir -p "$AXE_DIR"
+	cp "$tmp/package/axe.min.js" "$tmp/package/LICENSE" "$AXE_DIR/"
+	echo "$AXE_VERSION" >"$AXE_DIR/VERSION"
+}
+
 case "${1:-}" in
 postgres)
 	have_pg_bindir && exit 0
@@ -50,8 +83,11 @@ chromium)
 	install chromium "Chromium (used by the browser tests)"
 	have_chromium || { echo "chromium installed but not on PATH" >&2; exit 1; }
 	;;
+axe)
+	ensure_axe
+	;;
 *)
-	echo "usage: $0 postgres|chromium" >&2
+	echo "usage: $0 postgres|chromium|axe" >&2
 	exit 2
 	;;
 esac

@@ -1,0 +1,107 @@
+package portal_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"backoffice/internal/browsertest"
+)
+
+// requiredRE finds the registration form's required inputs.
+var requiredRE = regexp.MustCompile(`<input id="f-([a-z_.]+)"[^>]* required aria-required="true"`)
+
+// TestRegisterEmptySubmitShowsEveryError: an empty registration shows an
+// error at every required field (aria-invalid, aria-describedby to the
+// message) and a summary at the top that links to each field (issue 16
+// §2: it showed 2 of them).
+func TestRegisterEmptySubmitShowsEveryError(t *testing.T) {
+	h := newHarness(t)
+	h.loginAs(clientEmail, "nl")
+	_, page := h.get("/werknemers/nieuw")
+	var required []string
+	for _, m := range requiredRE.FindAllStringSubmatch(page, -1) {
+		required = append(required, m[1])
+	}
+	if len(required) < 12 {
+		t.Fatalf("the form marks %d fields required: %v", len(required), required)
+	}
+	res, body := h.post("/werknemers/nieuw", url.Values{"csrf": {h.token("/werknemers/nieuw")}, "address.country": {"NL"}})
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("empty submit: %d", res.StatusCode)
+	}
+	summary, _, ok := strings.Cut(body[strings.Index(body, `id="error-summary"`)+1:], "</div>")
+	if !ok || !strings.Contains(body, `id="error-summary"`) {
+		t.Fatalf("no error summary:\n%s", body)
+	}
+	for _, f := range required {
+		at := `<input id="f-` + regexp.QuoteMeta(f) + `"[^>]* aria-invalid="true" aria-describedby="err-` + regexp.QuoteMeta(f) + `">\s*<p class="err" id="err-` + regexp.QuoteMeta(f) + `">Dit veld is verplicht.</p>`
+		if !regexp.MustCompile(at).MatchString(body) {
+			t.Errorf("no error at %s", f)
+		}
+		if !strings.Contains(summary, `href="#f-`+f+`"`) {
+			t.Errorf("the summary does not link to %s", f)
+		}
+	}
+	if n := strings.Count(summary, "<li>"); n != len(required) {
+		t.Errorf("the summary lists %d errors, want %d", n, len(required))
+	}
+	if !strings.Contains(summary, "Controleer de gemarkeerde velden ("+strconv.Itoa(len(required))+")") {
+		t.Errorf("summary heading: %s", summary)
+	}
+	// What was typed stays; an optional field has no error.
+	if strings.Contains(body, `id="err-name.infix"`) || strings.Contains(body, `id="err-address.country"`) {
+		t.Error("an optional field has an error")
+	}
+}
+
+// TestRegisterFormFitsInBrowser: at 1280 px the registration page is no
+// wider than the window (it was 1518 px, the fieldset "Plaatsing"
+// off-screen); after an empty submit the summary has the focus-able
+// links and every required input is marked invalid.
+func TestRegisterFormFitsInBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	h := newHarness(t)
+	b := browsertest.New(t)
+	browserLogin(b, h.URL, clientEmail)
+	b.Do(chromedp.Navigate(h.URL+"/werknemers/nieuw"), chromedp.WaitVisible(chromedp.CSS("form.register")))
+	for _, w := range []int{browsertest.DesktopWidth, browsertest.PhoneWidth, 360} {
+		b.Do(chromedp.EmulateViewport(int64(w), 900))
+		if over, culprits := b.Overflow(); over > 0 {
+			t.Errorf("%d px: %d px too wide: %v", w, over, culprits)
+		}
+		right, err := chromedp.Run(b.Ctx, chromedp.Evaluate[float64](`Math.max(...Array.from(document.querySelectorAll("form.register fieldset")).map(f => f.getBoundingClientRect().right))`))
+		if err != nil || right > float64(w) {
+			t.Errorf("%d px: a fieldset ends at %v (%v)", w, right, err)
+		}
+	}
+	b.Do(chromedp.EmulateViewport(browsertest.DesktopWidth, browsertest.DesktopHeight),
+		chromedp.Click(chromedp.CSS(`form.register button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.ID("error-summary")))
+	got, err := chromedp.Run(b.Ctx, chromedp.Evaluate[[]int](`[
+  document.querySelectorAll("form.register input[required]").length,
+  document.querySelectorAll("form.register input[required][aria-invalid=true]").length,
+  Array.from(document.querySelectorAll("form.register input[aria-invalid=true]")).filter(i => {
+    const e = document.getElementById(i.getAttribute("aria-describedby")); return e && e.textContent.includes("verplicht"); }).length,
+  document.querySelectorAll("#error-summary li a").length]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got[0] < 12 || got[1] != got[0] || got[2] != got[0] || got[3] != got[0] {
+		t.Fatalf("required %d, invalid %d, described %d, in the summary %d", got[0], got[1], got[2], got[3])
+	}
+	// layout.js (deferred) moves the focus once the page has loaded.
+	if _, err := chromedp.Run(b.Ctx, chromedp.Poll[bool](`document.activeElement.id === "error-summary"`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		id, _ := chromedp.Run(b.Ctx, chromedp.Evaluate[string](`document.activeElement.id`))
+		t.Errorf("the focus after the submit is on %q (%v), want the error summary", id, err)
+	}
+	b.Screenshots("register-errors")
+}
