@@ -286,11 +286,6 @@ func target(ref Ref) cmd.Target {
 	return cmd.Target{PlacementID: ref.PlacementID, Week: ref.Week}
 }
 
-// SetLine:
-func (t *timesheetApp) SetLine(ctx context.Context, m commands.Meta, ref Ref, hourType string, minutes [7]ts.Minutes) (commands.Result, error) {
-	return t.commands.SetLine(ctx, m, cmd.SetLine{Target: target(ref), HourType: hourType, Minutes: minutes})
-}
-
 // AddLine: an empty line of the hour type
 // (toevoegen). The command decides on the ledger: a line that exists is
 // line_exists and keeps its hours.
