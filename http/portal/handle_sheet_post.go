@@ -110,7 +110,7 @@ func (s *Server) handleSetLines() http.Handler {
 			return commands.Result{}, nil
 		}
 		res, err := s.Timesheets.commands.SetLines(r.Context(), meta(r), tscmd.SetLines{Target: target(ref), Lines: batch})
-		if err != nil && v.lineErrorAt(err, batch) {
+		if err != nil && v.lineErrorAt(err, batch, current) {
 			return commands.Result{}, nil
 		}
 		return res, err
@@ -119,9 +119,9 @@ func (s *Server) handleSetLines() http.Handler {
 
 // lineErrorAt puts a refusal of SetLines at the grid cell it is about: the
 // line and day the domain names ("lines.<code>.<day>"), the line's first
-// day ("lines.<code>"), or for a day over 24 hours the first line of the
-// batch with hours on that day. It reports whether it placed the error.
-func (v *view) lineErrorAt(err error, batch []timesheet.LineInput) bool {
+// day ("lines.<code>"), or for a day over 24 hours the first line whose
+// hours on that day were changed. It reports whether it placed the error.
+func (v *view) lineErrorAt(err error, batch []timesheet.LineInput, current map[string][7]timesheet.Minutes) bool {
 	var de *domain.Error
 	if !errors.As(err, &de) {
 		return false
@@ -139,7 +139,7 @@ func (v *view) lineErrorAt(err error, batch []timesheet.LineInput) bool {
 		return false
 	}
 	for _, l := range batch {
-		if l.Minutes[i] != 0 {
+		if l.Minutes[i] != current[l.HourType][i] {
 			v.formErrorAt(err, "line."+l.HourType+"."+de.Field)
 			return true
 		}

@@ -1,0 +1,77 @@
+package portal_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestGridSaveIsOneCommand: the grid's save is one SetLines command. Line
+// 100 changes fine, line 125 then breaks the 24-hour rule on Monday: the
+// change of line 100 is not committed either, and the error is at 125's
+// Monday cell.
+func TestGridSaveIsOneCommand(t *testing.T) {
+	h := newHarness(t)
+	h.loginAs(clientEmail, "nl")
+	page := "/plaatsingen/p1/weken/2026-W05"
+	res, body := h.post(page+"/regels", url.Values{"csrf": {h.token(page)}, "line.100.tue": {"7"}, "line.125.mon": {"17"}})
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d", res.StatusCode)
+	}
+	if !regexp.MustCompile(`id="err-line\.125\.mon">[^<]*meer dan 24 uur`).MatchString(body) {
+		t.Fatalf("no error at line.125.mon:\n%s", body)
+	}
+	if l, _ := lineOf(h.sheet("p1", 5), "100"); l.Minutes[1] != 480 {
+		t.Fatalf("line 100 was committed although line 125 was refused: %v", l.Minutes)
+	}
+	// Both valid: one save, both lines.
+	res, _ = h.post(page+"/regels", url.Values{"csrf": {h.token(page)}, "line.100.tue": {"7"}, "line.125.mon": {"1,5"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("valid grid: %d", res.StatusCode)
+	}
+	d := h.sheet("p1", 5)
+	l100, _ := lineOf(d, "100")
+	l125, _ := lineOf(d, "125")
+	if l100.Minutes[1] != 420 || l125.Minutes[0] != 90 {
+		t.Fatalf("after the save: 100 %v, 125 %v", l100.Minutes, l125.Minutes)
+	}
+}
+
+// TestBadHoursValueKeepsTheRest (issue 16 §7): a value that cannot be read
+// is shown at its cell; the other typed values stay, and count in the day
+// and week totals instead of turning them into 0.
+func TestBadHoursValueKeepsTheRest(t *testing.T) {
+	h := newHarness(t)
+	h.loginAs(clientEmail, "nl")
+	page := "/plaatsingen/p1/weken/2026-W06" // nothing entered yet: the empty starter line
+	res, body := h.post(page+"/regels", url.Values{"csrf": {h.token(page)}, "line.100.mon": {"8"}, "line.100.tue": {"acht"}, "line.100.wed": {"7,5"}})
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d", res.StatusCode)
+	}
+	for _, want := range []string{
+		`name="line.100.mon" id="line.100.mon" value="8"`,
+		`name="line.100.tue" id="line.100.tue" value="acht"`,
+		`name="line.100.wed" id="line.100.wed" value="7,5"`,
+		`id="err-line.100.tue"`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Fatalf("the page lacks %s:\n%s", want, body)
+		}
+	}
+	for re, what := range map[string]string{
+		`data-day-total="0"[^>]*>8<`:              "Monday's total",
+		`data-day-total="2"[^>]*>7,5<`:            "Wednesday's total",
+		`id="week-total"><strong>15,5</strong>`:   "the week total",
+		`id="week-total-bar-value">15,5</strong>`: "the week total bar",
+		`data-line-total="100"[^>]*>15,5</td>`:    "the line total",
+	} {
+		if !regexp.MustCompile(re).MatchString(body) {
+			t.Errorf("%s is not kept (%s)", what, re)
+		}
+	}
+	if d := h.sheet("p1", 6); len(d.Lines) != 0 {
+		t.Fatalf("a form with a bad value saved: %v", d.Lines)
+	}
+}
