@@ -1,0 +1,83 @@
+package portal_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"backoffice/internal/browsertest"
+)
+
+// phoneCheck measures the page in the browser: horizontal overflow, and
+// for each selector whether the element lies fully inside the viewport's
+// width (reachable without scrolling sideways).
+const phoneCheck = `(() => {
+  const out = {scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, outside: []};
+  for (const sel of %q.split("|")) {
+    const els = document.querySelectorAll(sel);
+    if (els.length === 0) { out.outside.push(sel + ": missing"); continue; }
+    els.forEach((el, i) => {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.left < 0 || r.right > window.innerWidth) { out.outside.push(sel + "#" + i + " at " + r.left + ".." + r.right); }
+    });
+  }
+  return out;
+})()`
+
+type phoneLayout struct {
+	ScrollWidth int      `json:"scrollWidth"`
+	InnerWidth  int      `json:"innerWidth"`
+	Outside     []string `json:"outside"`
+}
+
+// barInView scrolls the hours into view and says whether the week total
+// bar is then on screen.
+const barInView = `(() => {
+  document.querySelector('[data-day-row="0"]').scrollIntoView({block: "start"});
+  const r = document.getElementById("week-total-bar").getBoundingClientRect();
+  return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight;
+})()`
+
+// TestSheetOnAPhone (issue 16 §1): at 360 and 390 px the timesheet editor
+// and the approval screen need no horizontal scrolling; every day's total
+// and the week total are on screen, and the editor's and approver's
+// buttons are reachable.
+func TestSheetOnAPhone(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	h := newHarness(t)
+	b := browsertest.New(t)
+	screens := []struct {
+		name, email, path, wait string
+		reachable               string
+	}{
+		{"editor", clientEmail, "/plaatsingen/p1/weken/2026-W05", "save-lines",
+			"[data-day-total]|#week-total|[id=\"line.100.mon\"]|[id=\"line.125.sun\"]|#save-lines|.line-list button|#offer"},
+		{"approval", client2Email, "/plaatsingen/p2/weken/2026-W05", "approve",
+			"[data-day-total]|#week-total|#approve|#reject|#reden"},
+	}
+	for _, s := range screens {
+		browserLogin(b, h.URL, s.email)
+		b.Do(chromedp.Navigate(h.URL+s.path), chromedp.WaitVisible(chromedp.ID(s.wait)))
+		for _, width := range []int64{360, 390} {
+			b.Do(chromedp.EmulateViewport(width, 780))
+			got, err := chromedp.Run(b.Ctx, chromedp.Evaluate[phoneLayout](fmt.Sprintf(phoneCheck, s.reachable)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.ScrollWidth > got.InnerWidth {
+				t.Errorf("%s at %d px: the page is %d px wide", s.name, width, got.ScrollWidth)
+			}
+			if len(got.Outside) > 0 {
+				t.Errorf("%s at %d px: not on screen: %v", s.name, width, got.Outside)
+			}
+			inView, err := chromedp.Run(b.Ctx, chromedp.Evaluate[bool](barInView))
+			if err != nil || !inView {
+				t.Errorf("%s at %d px: the week total bar is not in view with the hours (%v)", s.name, width, err)
+			}
+		}
+		b.Screenshots("sheet-phone-" + s.name)
+	}
+}
