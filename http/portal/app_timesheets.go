@@ -191,12 +191,25 @@ func (t *timesheetApp) Sheet(ctx context.Context, actor domain.Actor, ref Ref) (
 	for _, r := range d.Remarks {
 		sh.Remarks = append(sh.Remarks, ts.Remark{Text: r.Text, By: domain.Role(r.By.Role)})
 	}
+	var ids []string
 	for _, s := range d.Steps {
-		st := ts.Step{Index: s.Index, Party: domain.Role(s.Party), Approved: s.Approved}
-		if s.By != nil {
-			st.By = domain.Role(s.By.Role)
+		if s.By != nil && s.By.AccountID != "" {
+			ids = append(ids, s.By.AccountID)
 		}
-		sh.Steps = append(sh.Steps, st)
+	}
+	names, err := t.names.ActorNames(ctx, actor, ids)
+	if err != nil {
+		return Sheet{}, err
+	}
+	for _, s := range d.Steps {
+		st := ApprovalStep{Index: s.Index, Party: domain.Role(s.Party), Approved: s.Approved}
+		if s.By != nil {
+			st.ByRole, st.ByName = domain.Role(s.By.Role), names[s.By.AccountID]
+		}
+		if s.At != nil {
+			st.At = *s.At
+		}
+		sh.Approval = append(sh.Approval, st)
 	}
 	if r := d.Rejection; r != nil {
 		sh.Rejection = &ts.Rejection{Round: r.Round, Step: r.Step, Party: domain.Role(r.Party), By: domain.Role(r.By.Role), Reason: r.Reason}

@@ -107,6 +107,17 @@ type sheetPage struct {
 	ExpenseTypes, ExpenseDays     []option
 	ExpenseOpen                   bool
 	ApprovalLate                  bool
+	// Steps is the approval chain while offered or after approval;
+	// MyStepDone: the reader's own step is approved (issue 16 §4).
+	Steps      []stepView
+	MyStepDone bool
+}
+
+// stepView is one approval step: "1. opdrachtgever: geaccordeerd door …".
+type stepView struct {
+	N                int
+	Party, By, At    string
+	Approved, IsNext bool
 }
 
 func (s *Server) handleSheet() http.Handler {
@@ -146,6 +157,25 @@ func (s *Server) sheetPage(v *view, sh Sheet, editEntry int) sheetPage {
 		Range:    v.Date(ref.Week.Start()) + " – " + v.Date(ref.Week.End()),
 	}
 	p.ApprovalLate = v.Late(sh.ApprovalDeadline, sh.Status)
+	if sh.Status == timesheet.StatusOffered || sh.Status == timesheet.StatusApproved || sh.Status == timesheet.StatusImported {
+		for _, st := range sh.Approval {
+			sv := stepView{N: st.Index + 1, Party: v.Role(st.Party), Approved: st.Approved,
+				IsNext: sh.Status == timesheet.StatusOffered && !st.Approved && st.Party == sh.NextParty && st.Index == sh.Step}
+			if st.Approved {
+				sv.By = st.ByName
+				if sv.By == "" {
+					sv.By = v.Role(st.ByRole)
+				}
+				if !st.At.IsZero() {
+					sv.At = v.DateTime(st.At)
+				}
+				if v.User != nil && st.Party == v.User.Actor.Role && sh.Status == timesheet.StatusOffered {
+					p.MyStepDone = true
+				}
+			}
+			p.Steps = append(p.Steps, sv)
+		}
+	}
 	var enabled [7]bool
 	for i := range 7 {
 		d := ref.Week.Day(i)

@@ -70,9 +70,9 @@ var catalogue = map[string]map[string]string{
 		"status.none": "Niet ingevuld", "status.open": "Open", "status.offered": "Aangeboden", "status.rejected": "Afgekeurd",
 		"status.not_approved": "Niet geaccordeerd", "status.approved": "Geaccordeerd", "status.imported": "Geïmporteerd",
 		"status.open.help":         "Alleen ingevoerd door de werknemer of klant.",
-		"status.offered.help":      "Ingevoerd en aangeboden aan de klant/werknemer.",
+		"status.offered.help":      "Ingevoerd en aangeboden ter accordering; per urenbriefje ziet u welke stap al is geaccordeerd en wie aan de beurt is.",
 		"status.rejected.help":     "Ingevoerd en aangeboden aan de klant/werknemer, maar deze heeft het werkbriefje afgekeurd.",
-		"status.not_approved.help": "Bovenstaande drie opties vallen alle drie onder niet geaccordeerd: de klant heeft deze uren nog niet akkoord gegeven voor verloning.",
+		"status.not_approved.help": "Bovenstaande drie opties vallen alle drie onder niet geaccordeerd: nog niet alle stappen van de accordering zijn gezet, dus deze uren gaan nog niet naar de verloning.",
 		"status.approved.help":     "Wel geaccordeerd, maar de uren zijn nog niet in het backofficepakket geïmporteerd.",
 		"status.imported.help":     "De uren zijn in het backofficepakket geïmporteerd voor de verloning.",
 
@@ -270,9 +270,9 @@ var catalogue = map[string]map[string]string{
 		"status.none": "Not entered", "status.open": "Open", "status.offered": "Offered", "status.rejected": "Rejected",
 		"status.not_approved": "Not approved", "status.approved": "Approved", "status.imported": "Imported",
 		"status.open.help":         "Only entered by the worker or client.",
-		"status.offered.help":      "Entered and offered to the client/worker.",
+		"status.offered.help":      "Entered and offered for approval; each timesheet shows which steps are approved and whose turn it is.",
 		"status.rejected.help":     "Entered and offered to the client/worker, who rejected the timesheet.",
-		"status.not_approved.help": "The three statuses above together are not approved: the client has not yet approved these hours for payroll.",
+		"status.not_approved.help": "The three statuses above together are not approved: not every approval step has been taken, so these hours do not go to payroll yet.",
 		"status.approved.help":     "Approved, but the hours have not yet been imported into the payroll package.",
 		"status.imported.help":     "The hours have been imported into the payroll package.",
 

@@ -75,3 +75,33 @@ func TestBadHoursValueKeepsTheRest(t *testing.T) {
 		t.Fatalf("a form with a bad value saved: %v", d.Lines)
 	}
 }
+
+// TestOwnStepDone (issue 16 §4): the client who approved his step sees
+// that step done, by him, and who is next, not just "Aangeboden".
+func TestOwnStepDone(t *testing.T) {
+	h := newHarness(t)
+	h.loginAs(client2Email, "nl")
+	page := "/plaatsingen/p2/weken/2026-W05"
+	d := h.sheet("p2", 5)
+	res, body := h.post(page+"/accorderen", url.Values{"csrf": {h.token(page)}, "stap": {"0"}, "controle": {d.Hash}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("approve: %d\n%s", res.StatusCode, body)
+	}
+	_, body = h.get(res.Header.Get("Location")) // waits for the write
+	for _, want := range []string{
+		"U heeft uw stap geaccordeerd. Nu is de intermediair aan de beurt.",
+		"1. opdrachtgever: <span aria-hidden=\"true\">✓ </span><strong>geaccordeerd</strong> door Rik Rijn",
+		"2. intermediair: <span aria-hidden=\"true\">➤ </span><strong>aan de beurt</strong>",
+	} {
+		if !strings.Contains(body, want) {
+			t.Fatalf("the page lacks %q:\n%s", want, body)
+		}
+	}
+	if strings.Contains(body, `id="approve"`) {
+		t.Fatal("the approve button is still shown after the own step")
+	}
+	_, body = h.get("/")
+	if strings.Contains(body, "de klant heeft deze uren nog niet akkoord gegeven") {
+		t.Fatal("the home page still says the client has not approved")
+	}
+}

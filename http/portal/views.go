@@ -132,8 +132,9 @@ type Sheet struct {
 	Entries          []timesheet.EntryView
 	Expenses         []timesheet.Expense
 	Remarks          []timesheet.Remark
-	Steps            []timesheet.Step
-	NextParty        domain.Role // whose step it is while offered
+	// Approval is the approval chain of the current offer, step by step.
+	Approval  []ApprovalStep
+	NextParty domain.Role // whose step it is while offered
 	// CanApprove: the current step is the actor's. Step and Hash go into
 	// the approval form.
 	CanApprove       bool
@@ -144,6 +145,17 @@ type Sheet struct {
 	ApprovalDeadline time.Time
 	OfferedLate      bool
 	ApprovedLate     bool
+}
+
+// ApprovalStep is one step of the approval chain as the sheet shows it:
+// done (by whom, when the reader may see the name) or not yet.
+type ApprovalStep struct {
+	Index    int
+	Party    domain.Role
+	Approved bool
+	ByRole   domain.Role
+	ByName   string // empty when the reader may not see it
+	At       time.Time
 }
 
 // HistoryItem is one event of a timesheet's history.
