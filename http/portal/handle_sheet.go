@@ -106,7 +106,7 @@ type sheetPage struct {
 	Expenses                      []expenseRow
 	ExpenseTypes, ExpenseDays     []option
 	ExpenseOpen                   bool
-	ApprovalLate                  bool
+	ApprovalLate, EntryLate       bool
 	// Steps is the approval chain while offered or after approval;
 	// MyStepDone: the reader's own step is approved (issue 16 §4).
 	Steps      []stepView
@@ -156,7 +156,13 @@ func (s *Server) sheetPage(v *view, sh Sheet, editEntry int) sheetPage {
 		NextURL:  sheetURL(Ref{PlacementID: ref.PlacementID, Week: ref.Week.Next()}),
 		Range:    v.Date(ref.Week.Start()) + " – " + v.Date(ref.Week.End()),
 	}
-	p.ApprovalLate = v.Late(sh.ApprovalDeadline, sh.Status)
+	// Late is about the deadline of the current step: entering and offering
+	// while open or rejected, approving while offered.
+	if sh.Status == timesheet.StatusOffered {
+		p.ApprovalLate = v.Late(sh.ApprovalDeadline, sh.Status)
+	} else {
+		p.EntryLate = v.Late(sh.EntryDeadline, sh.Status)
+	}
 	if sh.Status == timesheet.StatusOffered || sh.Status == timesheet.StatusApproved || sh.Status == timesheet.StatusImported {
 		for _, st := range sh.Approval {
 			sv := stepView{N: st.Index + 1, Party: v.Role(st.Party), Approved: st.Approved,

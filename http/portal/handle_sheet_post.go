@@ -190,7 +190,7 @@ func parseEntryForm(r *http.Request, v *view) timesheet.EntryInput {
 	if in.End, err = timesheet.ParseClock(r.PostForm.Get("eind")); err != nil {
 		v.formErrorAt(err, "end")
 	}
-	if in.Break, err = timesheet.ParseHours(r.PostForm.Get("pauze")); err != nil {
+	if in.Break, err = timesheet.ParseBreak(r.PostForm.Get("pauze")); err != nil {
 		v.formErrorAt(err, "break")
 	}
 	in.Continuous = r.PostForm.Get("doorlopend") != ""

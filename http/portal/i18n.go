@@ -54,7 +54,7 @@ var catalogue = map[string]map[string]string{
 		"field.repeat_password": "Herhaal het wachtwoord",
 		"activate.title":        "Account activeren", "activate.intro": "Welkom! Kies een wachtwoord om uw account te activeren.",
 		"reset.title": "Nieuw wachtwoord kiezen", "reset.intro": "Kies een nieuw wachtwoord. Daarna kunt u er direct mee inloggen.",
-		"password.hint": "Minimaal 12 tekens. Een zin van een paar woorden is sterk en goed te onthouden.",
+		"password.hint": "Minimaal %d tekens. Een zin van een paar woorden is sterk en goed te onthouden.",
 		"password.save": "Wachtwoord opslaan", "password.mismatch": "De wachtwoorden zijn niet gelijk.",
 		"forgot.title": "Wachtwoord vergeten", "forgot.intro": "Vul uw e-mailadres in. U ontvangt een e-mail met een link om een nieuw wachtwoord te kiezen.",
 		"forgot.submit": "Verstuur de link",
@@ -99,7 +99,7 @@ var catalogue = map[string]map[string]string{
 		"sheet.hours_hint": "Vul uren in als 8, 7,5 of 7:30.", "sheet.add_type": "Andere uursoort", "sheet.add": "Toevoegen",
 
 		"tr.title": "Tijdregistratie", "tr.day": "Dag", "tr.start": "Begintijd", "tr.end": "Eindtijd", "tr.break": "Pauze",
-		"tr.break_hint": "totaal, bijv. 0:30", "tr.continuous": "Doorlopende dienst",
+		"tr.break_hint": "in minuten (30) of uren:minuten (0:30)", "tr.continuous": "Doorlopende dienst",
 		"tr.continuous_hint": "De dienst loopt door tot de volgende ingevulde tijdregel.",
 		"tr.shift24h":        "24-uursdienst",
 		"tr.shift24h_hint":   "Begin- en eindtijd zijn gelijk: de dienst duurt precies 24 uur.",
@@ -115,7 +115,7 @@ var catalogue = map[string]map[string]string{
 		"rem.text": "Opmerking", "rem.submit": "Opmerking opslaan",
 
 		"offer.title": "Aanbieden", "offer.submit": "Aanbieden",
-		"offer.intro": "Zijn alle uren en onkosten van deze week ingevuld? Bied het urenbriefje dan ter ondertekening aan. Daarna kunnen de uren niet meer worden aangepast.",
+		"offer.intro": "Zijn alle uren en onkosten van deze week ingevuld? Bied het urenbriefje dan ter accordering aan. Daarna kunnen de uren niet meer worden aangepast.",
 
 		"approve.title": "Beoordelen", "approve.intro": "Controleer de uren hieronder en accordeer of keur het urenbriefje af.",
 		"approve.submit": "Accorderen", "approve.reason": "Reden van afkeuren", "approve.reject": "Afkeuren",
@@ -228,8 +228,8 @@ var catalogue = map[string]map[string]string{
 		"month.7": "juli", "month.8": "augustus", "month.9": "september", "month.10": "oktober", "month.11": "november", "month.12": "december",
 	},
 	"en": {
-		"app.name":   "Backoffice Digital",
-		"app.footer": "Backoffice Digital · hours, workers and approval",
+		"app.name":   "Backofficebureau Digitaal",
+		"app.footer": "Backofficebureau Digitaal · hours, workers and approval",
 
 		"nav.skip": "Skip to content", "nav.label": "Main menu", "nav.home": "Home", "nav.timesheets": "Timesheets",
 		"nav.workers": "Workers", "nav.outbox": "Messages (demo)", "nav.logout": "Log out",
@@ -254,7 +254,7 @@ var catalogue = map[string]map[string]string{
 		"field.repeat_password": "Repeat the password",
 		"activate.title":        "Activate your account", "activate.intro": "Welcome! Choose a password to activate your account.",
 		"reset.title": "Choose a new password", "reset.intro": "Choose a new password. You can log in with it right away.",
-		"password.hint": "At least 12 characters. A sentence of a few words is strong and easy to remember.",
+		"password.hint": "At least %d characters. A sentence of a few words is strong and easy to remember.",
 		"password.save": "Save password", "password.mismatch": "The passwords do not match.",
 		"forgot.title": "Forgot your password", "forgot.intro": "Enter your e-mail address. You will receive an e-mail with a link to choose a new password.",
 		"forgot.submit": "Send the link",
@@ -299,7 +299,7 @@ var catalogue = map[string]map[string]string{
 		"sheet.hours_hint": "Enter hours as 8, 7.5 or 7:30.", "sheet.add_type": "Other hour type", "sheet.add": "Add",
 
 		"tr.title": "Time registration", "tr.day": "Day", "tr.start": "Start time", "tr.end": "End time", "tr.break": "Break",
-		"tr.break_hint": "total, e.g. 0:30", "tr.continuous": "Continuous shift",
+		"tr.break_hint": "in minutes (30) or hours:minutes (0:30)", "tr.continuous": "Continuous shift",
 		"tr.continuous_hint": "The shift runs on until the next entered line.",
 		"tr.shift24h":        "24-hour shift",
 		"tr.shift24h_hint":   "Start and end are the same time: the shift lasts exactly 24 hours.",

@@ -1,16 +1,68 @@
 package portal
 
+import (
+	"fmt"
+	"time"
+
+	"backoffice/commands/auth"
+	"backoffice/domain"
+	"backoffice/domain/timesheet"
+)
+
+// TN is T for a count: key+".one" when n is 1 (and the catalogue has it),
+// else key, with n filled in ("Er wacht 1 urenbriefje", "Er wachten 2").
+func (v *view) TN(key string, n int) string {
+	if _, ok := lookup(v.Lang, key+".one"); ok && n == 1 {
+		return v.T(key+".one", n)
+	}
+	return v.T(key, n)
+}
+
+// Deadline is DateTime for a deadline: one at midnight reads as the end of
+// the day before ("maandag 02-02-2026 24:00"), not as during the next day.
+func (v *view) Deadline(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	l := t.In(timesheet.Location())
+	if l.Hour() != 0 || l.Minute() != 0 {
+		return v.DateTime(t)
+	}
+	prev := l.AddDate(0, 0, -1)
+	wd := v.T(fmt.Sprintf("day.long.%d", (int(prev.Weekday())+6)%7))
+	return fmt.Sprintf("%s %s 24:00", wd, v.Date(timesheet.DateOf(prev)))
+}
+
+// IsRole reports whether the logged-in user has role r ("client", …).
+func (v *view) IsRole(r string) bool { return v.User != nil && v.User.Actor.Role == domain.Role(r) }
+
+// MinPasswordLen and MaxPasswordLen are the password rule's limits
+// (commands/auth), so the hint and the input's limits say what the rule
+// checks.
+func (v *view) MinPasswordLen() int { return auth.MinPasswordLen }
+
+// MaxPasswordLen: see MinPasswordLen.
+func (v *view) MaxPasswordLen() int { return auth.MaxPasswordLen }
+
 // The timesheet editor's own texts, kept apart from i18n.go so the
 // catalogue's shared file changes little (merged into catalogue at start).
 var sheetTexts = map[string]map[string]string{
 	"nl": {
 		"sheet.day_total_col": "Dagtotaal", "sheet.week_total": "Weektotaal", "sheet.lines": "Urenregels",
+		"home.waiting.one":           "Er wacht %d urenbriefje op u.",
+		"home.deadline_worker":       "Vul de uren wekelijks vóór dinsdag in en bied ze aan, zodat ze vóór woensdag 10.00 uur kunnen worden geaccordeerd.",
+		"home.deadline_intermediary": "Accordeer de uren van de vorige week vóór woensdag 10.00 uur.",
+		"list.deadline":              "Uiterlijk", "list.enter_before": "invoeren vóór", "list.approve_before": "accorderen vóór",
 		"sheet.my_step_done": "U heeft uw stap geaccordeerd.", "sheet.now_next": "Nu is de %s aan de beurt.",
 		"sheet.steps": "Accordering", "sheet.step_done": "geaccordeerd", "sheet.step_by": "door %s",
 		"sheet.step_next": "aan de beurt", "sheet.step_waiting": "wacht op de vorige stap",
 	},
 	"en": {
 		"sheet.day_total_col": "Day total", "sheet.week_total": "Week total", "sheet.lines": "Hour lines",
+		"home.waiting.one":           "%d timesheet is waiting for you.",
+		"home.deadline_worker":       "Enter the hours every week before Tuesday and offer them, so they can be approved before Wednesday 10:00.",
+		"home.deadline_intermediary": "Approve the hours of the previous week before Wednesday 10:00.",
+		"list.deadline":              "Deadline", "list.enter_before": "enter before", "list.approve_before": "approve before",
 		"sheet.my_step_done": "You have approved your step.", "sheet.now_next": "It is now the %s's turn.",
 		"sheet.steps": "Approval", "sheet.step_done": "approved", "sheet.step_by": "by %s",
 		"sheet.step_next": "their turn", "sheet.step_waiting": "waiting for the previous step",

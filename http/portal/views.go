@@ -85,7 +85,8 @@ type Row struct {
 	CanApprove       bool
 	Step             int
 	Hash             string
-	ApprovalDeadline time.Time
+	EntryDeadline    time.Time // shown while open or rejected
+	ApprovalDeadline time.Time // shown while offered
 }
 
 // Placement is a worker at a client for a period, as the portal shows it.
