@@ -105,3 +105,38 @@ func TestOwnStepDone(t *testing.T) {
 		t.Fatal("the home page still says the client has not approved")
 	}
 }
+
+// TestHistoryNamesUpTheChain (issue 16 §10): the history's "Wie" names the
+// people of the chain, not only their role: the worker sees who at the
+// client entered and who at the intermediary rejected, the client who at
+// the intermediary rejected.
+func TestHistoryNamesUpTheChain(t *testing.T) {
+	h := newHarness(t)
+	page := "/plaatsingen/p1/weken/2026-W04/geschiedenis"
+	for email, want := range map[string][]string{
+		workerEmail: {"Els Bol (opdrachtgever)", "Flex Uitzend (intermediair)"},
+		clientEmail: {"Flex Uitzend (intermediair)"},
+	} {
+		h.loginAs(email, "nl")
+		_, body := h.get(page)
+		for _, w := range want {
+			if !strings.Contains(body, "<td>"+w+"</td>") {
+				t.Errorf("%s: the history lacks %q", email, w)
+			}
+		}
+	}
+}
+
+// TestNoHoursFormAfterOffer (issue 16 §10): an offered timesheet shows its
+// hours without a form to save them.
+func TestNoHoursFormAfterOffer(t *testing.T) {
+	h := newHarness(t)
+	h.loginAs(clientEmail, "nl")
+	_, body := h.get("/plaatsingen/p1/weken/2026-W03")
+	if strings.Contains(body, `id="grid-form"`) || strings.Contains(body, `action="/plaatsingen/p1/weken/2026-W03/regels"`) {
+		t.Fatal("an offered timesheet still renders the hours form")
+	}
+	if !strings.Contains(body, `data-day-total="0"`) {
+		t.Fatal("the hours are not shown")
+	}
+}
