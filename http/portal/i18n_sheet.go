@@ -49,7 +49,7 @@ func (v *view) MaxPasswordLen() int { return auth.MaxPasswordLen }
 var sheetTexts = map[string]map[string]string{
 	"nl": {
 		"sheet.day_total_col": "Dagtotaal", "sheet.week_total": "Weektotaal", "sheet.lines": "Urenregels",
-		"home.waiting.one":           "Er wacht %d urenbriefje op u.",
+		"home.waiting.one": "Er wacht %d urenbriefje op u.", "report.km": "Kilometers",
 		"home.deadline_worker":       "Vul de uren wekelijks vóór dinsdag in en bied ze aan, zodat ze vóór woensdag 10.00 uur kunnen worden geaccordeerd.",
 		"home.deadline_intermediary": "Accordeer de uren van de vorige week vóór woensdag 10.00 uur.",
 		"list.deadline":              "Uiterlijk", "list.enter_before": "invoeren vóór", "list.approve_before": "accorderen vóór",
@@ -59,7 +59,7 @@ var sheetTexts = map[string]map[string]string{
 	},
 	"en": {
 		"sheet.day_total_col": "Day total", "sheet.week_total": "Week total", "sheet.lines": "Hour lines",
-		"home.waiting.one":           "%d timesheet is waiting for you.",
+		"home.waiting.one": "%d timesheet is waiting for you.", "report.km": "Kilometres",
 		"home.deadline_worker":       "Enter the hours every week before Tuesday and offer them, so they can be approved before Wednesday 10:00.",
 		"home.deadline_intermediary": "Approve the hours of the previous week before Wednesday 10:00.",
 		"list.deadline":              "Deadline", "list.enter_before": "enter before", "list.approve_before": "approve before",
