@@ -50,6 +50,10 @@ var sheetTexts = map[string]map[string]string{
 	"nl": {
 		"sheet.day_total_col": "Dagtotaal", "sheet.week_total": "Weektotaal", "sheet.lines": "Urenregels",
 		"home.waiting.one": "Er wacht %d urenbriefje op u.", "report.km": "Kilometers",
+		"weeks.starts":               "De plaatsing begint op %s (week %d): eerdere weken van dit jaar horen er niet bij.",
+		"weeks.ends":                 "De plaatsing eindigt op %s (week %d): latere weken van dit jaar horen er niet bij.",
+		"weeks.starts_later":         "De plaatsing begint pas op %s (week %d van %d): dit jaar heeft geen weken van deze plaatsing.",
+		"weeks.ended_before":         "De plaatsing is geëindigd op %s (week %d van %d): dit jaar heeft geen weken van deze plaatsing.",
 		"home.deadline_worker":       "Vul de uren wekelijks vóór dinsdag in en bied ze aan, zodat ze vóór woensdag 10.00 uur kunnen worden geaccordeerd.",
 		"home.deadline_intermediary": "Accordeer de uren van de vorige week vóór woensdag 10.00 uur.",
 		"list.deadline":              "Uiterlijk", "list.enter_before": "invoeren vóór", "list.approve_before": "accorderen vóór",
@@ -60,6 +64,10 @@ var sheetTexts = map[string]map[string]string{
 	"en": {
 		"sheet.day_total_col": "Day total", "sheet.week_total": "Week total", "sheet.lines": "Hour lines",
 		"home.waiting.one": "%d timesheet is waiting for you.", "report.km": "Kilometres",
+		"weeks.starts":               "The placement starts on %s (week %d): earlier weeks of this year are not part of it.",
+		"weeks.ends":                 "The placement ends on %s (week %d): later weeks of this year are not part of it.",
+		"weeks.starts_later":         "The placement only starts on %s (week %d of %d): this year has no weeks of this placement.",
+		"weeks.ended_before":         "The placement ended on %s (week %d of %d): this year has no weeks of this placement.",
 		"home.deadline_worker":       "Enter the hours every week before Tuesday and offer them, so they can be approved before Wednesday 10:00.",
 		"home.deadline_intermediary": "Approve the hours of the previous week before Wednesday 10:00.",
 		"list.deadline":              "Deadline", "list.enter_before": "enter before", "list.approve_before": "approve before",

@@ -140,3 +140,23 @@ func TestNoHoursFormAfterOffer(t *testing.T) {
 		t.Fatal("the hours are not shown")
 	}
 }
+
+// TestWeeksStartAtThePlacement (issue 16 §6): the week overview of the year
+// the placement started (3 November 2025, week 45) starts the grid there and
+// says so, instead of 44 grey "not fillable" tiles; a year before it has
+// no tiles at all.
+func TestWeeksStartAtThePlacement(t *testing.T) {
+	h := newHarness(t)
+	h.loginAs(clientEmail, "nl")
+	_, body := h.get("/plaatsingen/p1/weken?jaar=2025")
+	if n := strings.Count(body, `id="week-`); n != 8 { // weeks 45..52
+		t.Errorf("%d tiles in 2025, want weeks 45..52", n)
+	}
+	if strings.Contains(body, `id="week-44"`) || !strings.Contains(body, "De plaatsing begint op 03-11-2025 (week 45)") {
+		t.Error("the grid does not start at the placement, or does not say so")
+	}
+	_, body = h.get("/plaatsingen/p1/weken?jaar=2024")
+	if strings.Contains(body, `id="week-`) || !strings.Contains(body, `id="weeks-empty"`) {
+		t.Error("a year before the placement shows tiles")
+	}
+}
