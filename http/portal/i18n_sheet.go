@@ -33,6 +33,16 @@ func (v *view) Deadline(t time.Time) string {
 	return fmt.Sprintf("%s %s 24:00", wd, v.Date(timesheet.DateOf(prev)))
 }
 
+// Uploader names who offered a document: the bureau for its own staff and
+// the system (the demo seed), not "systeem"; otherwise the role. (The
+// documents read model keeps the uploader's role only.)
+func (v *view) Uploader(r domain.Role) string {
+	if r == domain.RoleSystem || r == domain.RoleBackoffice {
+		return v.T("app.name")
+	}
+	return v.Role(r)
+}
+
 // IsRole reports whether the logged-in user has role r ("client", …).
 func (v *view) IsRole(r string) bool { return v.User != nil && v.User.Actor.Role == domain.Role(r) }
 

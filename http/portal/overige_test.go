@@ -149,9 +149,9 @@ func TestDocumentsList(t *testing.T) {
 		t.Fatalf("client sees %d documents, want 3 (no invoices, not the other client's):\n%v", len(rows), rows)
 	}
 	for i, want := range []string{
-		"Arbeidsovereenkomst Jan de Vries Jan de Vries arbeidsovereenkomst.pdf 14 bytes 09-02-2026 backoffice ✎ Ter ondertekening",
+		"Arbeidsovereenkomst Jan de Vries Jan de Vries arbeidsovereenkomst.pdf 14 bytes 09-02-2026 Backofficebureau Digitaal ✎ Ter ondertekening",
 		"Kopie ID-bewijs Piet Jansen Piet Jansen ⚠ Alleen in te zien door de backoffice en de werknemer id piet.jpg 244 kB 08-02-2026 opdrachtgever",
-		"Werkinstructies werkinstructies.txt 1,5 MB 05-02-2026 backoffice ✓ Ondertekend",
+		"Werkinstructies werkinstructies.txt 1,5 MB 05-02-2026 Backofficebureau Digitaal ✓ Ondertekend",
 	} {
 		if rows[i] != want {
 			t.Errorf("row %d:\n got %q\nwant %q", i, rows[i], want)

@@ -114,3 +114,18 @@ func TestListDeadlines(t *testing.T) {
 		t.Error("the column still says Accorderen vóór for every status")
 	}
 }
+
+// TestUploaderNamed (issue 16 §3): a document the bureau (or the demo's
+// system) offered says so by name, not "systeem" or "backoffice".
+func TestUploaderNamed(t *testing.T) {
+	h := newHarness(t)
+	h.loginAs(clientEmail, "nl")
+	_, body := h.get("/overige/documenten")
+	if !strings.Contains(body, "<td>Backofficebureau Digitaal</td>") || strings.Contains(body, "<td>backoffice</td>") {
+		t.Fatal("the documents list does not name the bureau as who offered")
+	}
+	_, body = h.get("/overige/documenten/" + h.doc(docContract))
+	if !strings.Contains(body, "<dd>Backofficebureau Digitaal</dd>") {
+		t.Fatal("the document does not name the bureau as who offered")
+	}
+}
