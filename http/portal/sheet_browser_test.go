@@ -14,6 +14,10 @@ import (
 // width (reachable without scrolling sideways).
 const phoneCheck = `(() => {
   const out = {scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, outside: []};
+  // A table that scrolls inside its box is sideways scrolling too.
+  document.querySelectorAll(".table-wrap").forEach((el, i) => {
+    if (el.scrollWidth > el.clientWidth + 1) { out.outside.push("table-wrap#" + i + " scrolls: " + el.scrollWidth + " > " + el.clientWidth); }
+  });
   for (const sel of %q.split("|")) {
     const els = document.querySelectorAll(sel);
     if (els.length === 0) { out.outside.push(sel + ": missing"); continue; }
@@ -57,6 +61,8 @@ func TestSheetOnAPhone(t *testing.T) {
 			"[data-day-total]|#week-total|[id=\"line.100.mon\"]|[id=\"line.125.sun\"]|#save-lines|.line-list button|#offer"},
 		{"approval", client2Email, "/plaatsingen/p2/weken/2026-W05", "approve",
 			"[data-day-total]|#week-total|#approve|#reject|#reden"},
+		{"time-registration", client3Email, "/plaatsingen/p3/weken/2026-W06", "tijd",
+			"[data-day-total]|#week-total|.row-actions a|.row-actions button|#exp-h ~ .table-wrap button|#begin|#pauze"},
 	}
 	for _, s := range screens {
 		browserLogin(b, h.URL, s.email)
