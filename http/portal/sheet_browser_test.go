@@ -2,6 +2,7 @@ package portal_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -85,5 +86,66 @@ func TestSheetOnAPhone(t *testing.T) {
 			}
 		}
 		b.Screenshots("sheet-phone-" + s.name)
+	}
+}
+
+// TestBadHoursValueInBrowser (issue 16 §7): a value that cannot be read
+// keeps the grid as it was (no wider column, no sideways scrolling), shows
+// the error at its cell and keeps the other typed values in the totals.
+func TestBadHoursValueInBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	h := newHarness(t)
+	b := browsertest.New(t)
+	browserLogin(b, h.URL, clientEmail)
+	width := `document.getElementById("grid").getBoundingClientRect().width`
+	b.Do(
+		chromedp.Navigate(h.URL+"/plaatsingen/p1/weken/2026-W06"),
+		chromedp.WaitVisible(chromedp.CSS(`[id="line.100.mon"]`)),
+	)
+	before, err := chromedp.Run(b.Ctx, chromedp.Evaluate[float64](width))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Do(
+		chromedp.SendKeys(chromedp.CSS(`[id="line.100.mon"]`), "8"),
+		chromedp.SendKeys(chromedp.CSS(`[id="line.100.tue"]`), "acht"),
+		chromedp.SendKeys(chromedp.CSS(`[id="line.100.wed"]`), "7,5"),
+		chromedp.Click(chromedp.ID("save-lines")),
+		chromedp.WaitVisible(chromedp.CSS(`[id="err-line.100.tue"]`)),
+	)
+	b.Screenshots("editor-bad-value")
+	after, err := chromedp.Run(b.Ctx, chromedp.Evaluate[float64](width))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after > before+1 {
+		t.Errorf("the grid grew from %.0f to %.0f px with the error", before, after)
+	}
+	for sel, want := range map[string]string{
+		`#week-total`:             "15,5",
+		`[data-day-total="0"]`:    "8",
+		`[data-day-total="2"]`:    "7,5",
+		`[data-line-total="100"]`: "15,5",
+	} {
+		got, err := chromedp.Run(b.Ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil || strings.TrimSpace(got) != want {
+			t.Errorf("%s = %q (%v), want %s", sel, got, err, want)
+		}
+	}
+	for id, want := range map[string]string{"line.100.mon": "8", "line.100.tue": "acht", "line.100.wed": "7,5"} {
+		got, err := chromedp.Run(b.Ctx, chromedp.Value(chromedp.CSS(`[id="`+id+`"]`)))
+		if err != nil || got != want {
+			t.Errorf("%s = %q (%v), want %q", id, got, err, want)
+		}
+	}
+	b.Do(chromedp.EmulateViewport(390, 844))
+	got, err := chromedp.Run(b.Ctx, chromedp.Evaluate[phoneLayout](fmt.Sprintf(phoneCheck, `[id="err-line.100.tue"]|[data-day-total]|#save-lines`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ScrollWidth > got.InnerWidth || len(got.Outside) > 0 {
+		t.Errorf("at 390 px with the error: page %d px, not on screen %v", got.ScrollWidth, got.Outside)
 	}
 }
