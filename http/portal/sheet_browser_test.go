@@ -149,3 +149,65 @@ func TestBadHoursValueInBrowser(t *testing.T) {
 		t.Errorf("at 390 px with the error: page %d px, not on screen %v", got.ScrollWidth, got.Outside)
 	}
 }
+
+// TestSheetFixesInBrowser walks the smaller fixes of issue 16 in chromium:
+// a break typed as "30" (§3), the week overview starting at the placement
+// (§6), the list's deadline of an open timesheet (§10) and the client's
+// own approval step done with who is next (§4).
+func TestSheetFixesInBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	h := newHarness(t)
+	b := browsertest.New(t)
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(b.Ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("%s: %v", sel, err)
+		}
+		return s
+	}
+
+	browserLogin(b, h.URL, client3Email)
+	b.Do(
+		chromedp.Navigate(h.URL+"/plaatsingen/p3/weken/2026-W06"),
+		chromedp.WaitVisible(chromedp.ID("pauze")),
+		chromedp.SetValue(chromedp.ID("dag"), "2026-02-04"),
+		chromedp.SetValue(chromedp.ID("begin"), "08:00"),
+		chromedp.SetValue(chromedp.ID("eind"), "16:30"),
+		chromedp.SendKeys(chromedp.ID("pauze"), "30"),
+		chromedp.Submit(chromedp.ID("pauze")),
+		chromedp.WaitVisible(chromedp.CSS(".flash")),
+	)
+	if rows := text("#entries tbody"); !strings.Contains(rows, "woensdag 04-02-2026") || !strings.Contains(rows, "0:30") {
+		t.Errorf("the entry with a 30-minute break is not listed: %q", rows)
+	}
+
+	browserLogin(b, h.URL, clientEmail)
+	b.Do(chromedp.Navigate(h.URL+"/plaatsingen/p1/weken?jaar=2025"), chromedp.WaitVisible(chromedp.ID("weeks-start")))
+	if n, err := chromedp.Run(b.Ctx, chromedp.Evaluate[int](`document.querySelectorAll(".weeks li").length`)); err != nil || n != 8 {
+		t.Errorf("2025 shows %d week tiles (%v), want weeks 45..52", n, err)
+	}
+	b.Do(chromedp.Navigate(h.URL+"/urenbriefjes"), chromedp.WaitVisible(chromedp.CSS("table.list")))
+	row, err := chromedp.Run(b.Ctx, chromedp.Evaluate[string](
+		`document.querySelector('a[href="/plaatsingen/p1/weken/2026-W05"]').closest("tr").innerText`))
+	if err != nil || !strings.Contains(row, "invoeren vóór maandag 02-02-2026 24:00") || strings.Contains(row, "accorderen") {
+		t.Errorf("the open timesheet's row reads %q (%v)", row, err)
+	}
+
+	browserLogin(b, h.URL, client2Email)
+	b.Do(
+		chromedp.Navigate(h.URL+"/plaatsingen/p2/weken/2026-W06"),
+		chromedp.WaitVisible(chromedp.ID("approve")),
+		chromedp.Click(chromedp.ID("approve")),
+		chromedp.WaitVisible(chromedp.ID("my-step")),
+	)
+	if s := text("#my-step"); !strings.Contains(s, "U heeft uw stap geaccordeerd. Nu is de intermediair aan de beurt.") {
+		t.Errorf("after the own step: %q", s)
+	}
+	if s := text("#steps"); !strings.Contains(s, "geaccordeerd door Rik Rijn") || !strings.Contains(s, "aan de beurt") {
+		t.Errorf("the steps read %q", s)
+	}
+	b.Screenshots("sheet-own-step-done")
+}
