@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"backoffice/internal/browsertest"
 )
@@ -188,6 +189,21 @@ func TestSheetFixesInBrowser(t *testing.T) {
 	b.Do(chromedp.Navigate(h.URL+"/plaatsingen/p1/weken?jaar=2025"), chromedp.WaitVisible(chromedp.ID("weeks-start")))
 	if n, err := chromedp.Run(b.Ctx, chromedp.Evaluate[int](`document.querySelectorAll(".weeks li").length`)); err != nil || n != 8 {
 		t.Errorf("2025 shows %d week tiles (%v), want weeks 45..52", n, err)
+	}
+	// The grid's arrow keys: down to the same line on the next day, right
+	// to the next line of the day.
+	b.Do(
+		chromedp.Navigate(h.URL+"/plaatsingen/p1/weken/2026-W05"),
+		chromedp.WaitVisible(chromedp.CSS(`[id="line.100.mon"]`)),
+		chromedp.Focus(chromedp.CSS(`[id="line.100.mon"]`)),
+		chromedp.KeyEvent(kb.ArrowDown),
+	)
+	if id, err := chromedp.Run(b.Ctx, chromedp.Evaluate[string](`document.activeElement.id`)); err != nil || id != "line.100.tue" {
+		t.Errorf("arrow down from Monday went to %q (%v)", id, err)
+	}
+	b.Do(chromedp.KeyEvent(kb.End), chromedp.KeyEvent(kb.ArrowRight))
+	if id, err := chromedp.Run(b.Ctx, chromedp.Evaluate[string](`document.activeElement.id`)); err != nil || id != "line.125.tue" {
+		t.Errorf("arrow right from Tuesday's normal hours went to %q (%v)", id, err)
 	}
 	b.Do(chromedp.Navigate(h.URL+"/urenbriefjes"), chromedp.WaitVisible(chromedp.CSS("table.list")))
 	row, err := chromedp.Run(b.Ctx, chromedp.Evaluate[string](
