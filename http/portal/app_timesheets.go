@@ -188,18 +188,26 @@ func (t *timesheetApp) Sheet(ctx context.Context, actor domain.Actor, ref Ref) (
 		sh.Expenses = append(sh.Expenses, ts.Expense{ID: x.ID, Type: ts.ExpenseType(x.Type), Date: date,
 			AmountCents: x.AmountCents, Kilometres: x.Kilometres, Description: x.Description})
 	}
-	for _, r := range d.Remarks {
-		sh.Remarks = append(sh.Remarks, ts.Remark{Text: r.Text, By: domain.Role(r.By.Role)})
-	}
+	// Who wrote, approved or rejected: by name as far as the reader may
+	// see it (identity.ActorNames), else by role.
 	var ids []string
 	for _, s := range d.Steps {
 		if s.By != nil && s.By.AccountID != "" {
 			ids = append(ids, s.By.AccountID)
 		}
 	}
+	for _, r := range d.Remarks {
+		ids = append(ids, r.By.AccountID)
+	}
+	if d.Rejection != nil {
+		ids = append(ids, d.Rejection.By.AccountID)
+	}
 	names, err := t.names.ActorNames(ctx, actor, ids)
 	if err != nil {
 		return Sheet{}, err
+	}
+	for _, r := range d.Remarks {
+		sh.Remarks = append(sh.Remarks, RemarkView{Text: r.Text, ByRole: domain.Role(r.By.Role), ByName: names[r.By.AccountID]})
 	}
 	for _, s := range d.Steps {
 		st := ApprovalStep{Index: s.Index, Party: domain.Role(s.Party), Approved: s.Approved}
@@ -213,6 +221,7 @@ func (t *timesheetApp) Sheet(ctx context.Context, actor domain.Actor, ref Ref) (
 	}
 	if r := d.Rejection; r != nil {
 		sh.Rejection = &ts.Rejection{Round: r.Round, Step: r.Step, Party: domain.Role(r.Party), By: domain.Role(r.By.Role), Reason: r.Reason}
+		sh.RejectedByName = names[r.By.AccountID]
 	}
 	return sh, nil
 }

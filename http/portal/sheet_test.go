@@ -160,3 +160,19 @@ func TestWeeksStartAtThePlacement(t *testing.T) {
 		t.Error("a year before the placement shows tiles")
 	}
 }
+
+// TestSheetNamesWhoActed (issue 16 §10): the sheet names who rejected and
+// who wrote a remark, as the history does, not only their role.
+func TestSheetNamesWhoActed(t *testing.T) {
+	h := newHarness(t)
+	h.loginAs(clientEmail, "nl")
+	_, body := h.get("/plaatsingen/p1/weken/2026-W04")
+	if !strings.Contains(body, "Afgekeurd door Flex Uitzend (intermediair)") {
+		t.Error("the rejection does not name who rejected")
+	}
+	h.loginAs(client2Email, "nl")
+	_, body = h.get("/plaatsingen/p2/weken/2026-W05")
+	if !strings.Contains(body, `<span class="muted">Karim Yilmaz (werknemer):</span> Vrijdagmiddag naar de tandarts.`) {
+		t.Error("the remark does not name who wrote it")
+	}
+}

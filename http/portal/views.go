@@ -132,7 +132,7 @@ type Sheet struct {
 	NormalHourType   string
 	Entries          []timesheet.EntryView
 	Expenses         []timesheet.Expense
-	Remarks          []timesheet.Remark
+	Remarks          []RemarkView
 	// Approval is the approval chain of the current offer, step by step.
 	Approval  []ApprovalStep
 	NextParty domain.Role // whose step it is while offered
@@ -142,10 +142,19 @@ type Sheet struct {
 	Step             int
 	Hash             string
 	Rejection        *timesheet.Rejection
+	RejectedByName   string // empty when the reader may not see it
 	EntryDeadline    time.Time
 	ApprovalDeadline time.Time
 	OfferedLate      bool
 	ApprovedLate     bool
+}
+
+// RemarkView is a remark with who made it: a name when the reader may see
+// it, else the role.
+type RemarkView struct {
+	Text   string
+	ByRole domain.Role
+	ByName string
 }
 
 // ApprovalStep is one step of the approval chain as the sheet shows it:
