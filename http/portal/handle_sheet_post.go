@@ -128,6 +128,9 @@ func (v *view) lineErrorAt(err error, batch []timesheet.LineInput, current map[s
 	}
 	if rest, ok := strings.CutPrefix(de.Field, "lines."); ok {
 		code, day, _ := strings.Cut(rest, ".")
+		if !slices.ContainsFunc(batch, func(l timesheet.LineInput) bool { return l.HourType == code }) {
+			return false // not a line of the grid: shown above it
+		}
 		if _, ok := dayIndex(day); !ok {
 			day = dayFields[0]
 		}
