@@ -74,6 +74,10 @@ func (s *Server) routes() {
 		in.Handle(doc, s.handleDocument()).Methods(http.MethodGet)
 		in.Handle(doc+"/bestand", s.handleFile()).Methods(http.MethodGet, http.MethodHead)
 		in.Handle(doc+"/handtekening", s.handleRequestSignature()).Methods(http.MethodPost)
+		// Versions and the signing evidence (docs/documents.md).
+		in.Handle(doc+"/versies", s.handleAddVersion()).Methods(http.MethodPost)
+		in.Handle(doc+"/versies/{n:[0-9]{1,4}}/bestand", s.handleFile()).Methods(http.MethodGet, http.MethodHead)
+		in.Handle(doc+"/bewijs.pdf", s.handleEvidence()).Methods(http.MethodGet, http.MethodHead)
 		// The link in the signing e-mail (manual §5.1); after the login
 		// the user comes back here.
 		sign := "/documenten/{id:[0-9A-Za-z_-]{1,64}}/ondertekenen"
@@ -83,6 +87,12 @@ func (s *Server) routes() {
 	if s.Reports != nil {
 		in.Handle("/overige/urenrapport", s.handleReport()).Methods(http.MethodGet)
 	}
+	// notify/: each user's mail settings, the missing-hours overview.
+	in.Handle("/instellingen", s.handleSettingsPage()).Methods(http.MethodGet)
+	in.Handle("/instellingen", s.handleSettings()).Methods(http.MethodPost)
+	in.Handle("/ontbrekende-uren", s.handleMissingHours()).Methods(http.MethodGet)
+
+	s.adminRoutes(in) // handle_admin.go: the back office's "Beheer"
 	if s.Demo {
 		in.Handle("/demo/berichten", s.handleOutbox()).Methods(http.MethodGet)
 	}

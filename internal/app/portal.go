@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"backoffice/http/portal"
+	"backoffice/notify/missing"
+	"backoffice/notify/prefs"
 	"backoffice/projections"
 )
 
@@ -16,9 +18,10 @@ func portalDeps(o Options, f *features, rt *projections.Runtime) portal.Deps {
 	d := portal.Deps{
 		Auth: f.authSvc, Identity: f.identity, People: f.idQuery,
 		Timesheets: f.tsCommands, Sheets: f.tsQueries, History: f.tsHistory,
-		Documents: f.docCommands, DocumentQueries: f.docQueries,
+		Documents: f.docCommands, DocumentQueries: f.docQueries, Evidence: f.evidence,
 		Waiter: rt, Cookies: cookiePolicy(o.PublicURL), Log: o.Log.With("component", "portal"), Clock: o.Clock,
 		WaitTimeout: o.WaitTimeout,
+		Prefs:       prefs.New(o.Pool, o.Clock), MissingHours: missing.NewOverview(o.Pool, o.Clock),
 	}
 	if o.Demo && o.Outbox != nil {
 		d.Demo, d.Outbox = true, o.Outbox

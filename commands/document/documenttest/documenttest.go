@@ -34,6 +34,7 @@ import (
 	"backoffice/eventstore"
 	it "backoffice/internal/identitytest"
 	"backoffice/notify/mail/mailtest"
+	"backoffice/notify/reactors"
 	"backoffice/projections"
 	rm "backoffice/readmodel/documents"
 	rmid "backoffice/readmodel/identity"
@@ -54,6 +55,9 @@ type Env struct {
 	Docs      *projections.Runtime // the documents projectors
 	MasterKey []byte
 	Links     cmd.Links
+	// Vault seals the signer's connection in the evidence (its own, on
+	// MasterKey: the identity feature's vault has another key).
+	Vault *identity.Vault
 
 	// Actors of the seeded accounts.
 	Backoffice, Client1, Client2, Inter1, Inter2, Worker1 domain.Actor
@@ -88,7 +92,9 @@ func New(t testing.TB) *Env {
 	_, _ = rand.Read(e.MasterKey)
 	log := slog.New(slog.DiscardHandler)
 	var err error
-	e.Handler, err = cmd.New(cmd.Config{Store: ie.Store, Pool: ie.Pool, MasterKey: e.MasterKey, Clock: e.Now, Log: log})
+	e.Vault, err = identity.NewVault(ie.Pool, e.MasterKey)
+	must(t, err)
+	e.Handler, err = cmd.New(cmd.Config{Store: ie.Store, Pool: ie.Pool, MasterKey: e.MasterKey, Clock: e.Now, Log: log, Sealer: e.Vault})
 	must(t, err)
 	e.Queries, err = rm.NewQueries(ie.Pool, e.Now)
 	must(t, err)
@@ -144,7 +150,7 @@ func (e *Env) seed(t testing.TB) {
 	// signature (it runs in the identity runtime, apart from e.Docs).
 	wctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
-	must(t, e.Runtime.WaitFor(wctx, last.Position, identity.ActivationMailerName))
+	must(t, e.Runtime.WaitFor(wctx, last.Position, reactors.ActivationMailerName))
 	for name, email := range map[string]string{"backoffice": it.BackofficeEmail, "client1": "kees@c1.test", "client2": "piet@c2.test",
 		"inter1": "anna@i1.test", "inter2": "bert@i2.test", "worker1": "jan@w1.test"} {
 		acc, err := e.Auth.AccountByEmail(ctx, email)
