@@ -193,7 +193,7 @@ func (f *features) addDocuments(o Options, disp *mail.Dispatcher) error {
 	if err != nil {
 		return err
 	}
-	feature, err := documentapi.New(documentapi.Deps{Commands: f.docCommands, Queries: f.docQueries})
+	feature, err := documentapi.New(documentapi.Deps{Commands: f.docCommands, Queries: f.docQueries, Ledger: o.Store})
 	if err != nil {
 		return err
 	}
