@@ -27,6 +27,7 @@ func appOptions(cfg config.Config, db *database, es *openedStore, log *slog.Logg
 		Pool: db.Pool, Store: es.Store, Log: log, StoreCheck: es.Check,
 		WaitTimeout: cfg.ReadYourWritesTimeout, MasterKey: key, PublicURL: cfg.PublicURL, Demo: cfg.Demo, Reminders: cfg.Reminders,
 		PrivateOps: cfg.InternalAddr != "", TrustedProxies: cfg.TrustedProxies,
+		EventsInPool: es.Kind == "postgresql",
 	}
 	if cfg.SMTPURL != "" {
 		s, err := mail.NewSMTPSender(mail.SMTPConfig{URL: cfg.SMTPURL, From: cfg.MailFrom})
