@@ -1,6 +1,8 @@
 package timesheet
 
 import (
+	"errors"
+	"strings"
 	"time"
 
 	"backoffice/domain"
@@ -11,38 +13,31 @@ import (
 // force that week may be booked; per day all lines together stay within 24
 // hours; days outside the placement period stay empty. In time registration
 // mode the normal hour type's line comes from the entries and cannot be set.
-// Setting a line to the minutes it already has records nothing.
+// Setting a line to the minutes it already has records nothing. It is
+// SetLines with one line, its errors naming the day ("mon") or the
+// hour_type as before.
 func (t *Timesheet) SetLine(actor domain.Actor, terms Terms, hourType string, minutes [7]Minutes, now time.Time) ([]domain.Event, error) {
-	prelude, err := t.beginEdit(actor, terms, now)
-	if err != nil {
-		return nil, err
+	events, err := t.SetLines(actor, terms, []LineInput{{HourType: hourType, Minutes: minutes}}, now)
+	return events, oneLineField(err, hourType)
+}
+
+// oneLineField turns SetLines' field naming the line back into SetLine's:
+// "lines.<code>.mon" is "mon", "lines.<code>" is "hour_type".
+func oneLineField(err error, hourType string) error {
+	var de *domain.Error
+	if !errors.As(err, &de) {
+		return err
 	}
-	ht, err := lineHourType(terms, hourType)
-	if err != nil {
-		return nil, err
+	rest, ok := strings.CutPrefix(de.Field, "lines."+hourType)
+	if !ok {
+		return err
 	}
-	for i, m := range minutes {
-		if m < 0 {
-			return nil, domain.Invalid("hours_negative", dayFields[i], "hours cannot be negative", "Uren kunnen niet negatief zijn.")
-		}
+	out := *de
+	out.Field = strings.TrimPrefix(rest, ".")
+	if out.Field == "" {
+		out.Field = "hour_type"
 	}
-	lines := make(map[string]Line, len(t.lines)+1)
-	for c, l := range t.lines {
-		lines[c] = l
-	}
-	line := Line{HourType: ht, Minutes: minutes}
-	lines[hourType] = line
-	days := t.dayTotalsWith(lines, t.normalLine.Minutes)
-	if err := checkDays(terms, days, minutes); err != nil {
-		return nil, err
-	}
-	if err := checkNotFuture(terms.Week, minutes, now); err != nil {
-		return nil, err
-	}
-	if old, ok := t.lines[hourType]; ok && old == line {
-		return nil, nil
-	}
-	return t.record(append(prelude, &LineSet{Line: line, DayTotals: days})...), nil
+	return &out
 }
 
 // AddLine adds an empty line of another hour type (toevoegen).

@@ -23,10 +23,11 @@ func (r *reportApp) HoursReport(ctx context.Context, actor domain.Actor, from, t
 	}
 	out := HoursReport{
 		From: from, To: to,
-		HourTypes: make([]ts.HourType, 0, len(rep.HourTypes)),
-		Rows:      make([]HoursReportRow, 0, len(rep.Rows)),
-		Totals:    make(map[string]ts.Minutes, len(rep.Totals)),
-		Total:     ts.Minutes(rep.TotalMinutes),
+		HourTypes:  make([]ts.HourType, 0, len(rep.HourTypes)),
+		Rows:       make([]HoursReportRow, 0, len(rep.Rows)),
+		Totals:     make(map[string]ts.Minutes, len(rep.Totals)),
+		Total:      ts.Minutes(rep.TotalMinutes),
+		Kilometres: rep.ExpenseKm,
 	}
 	for _, h := range rep.HourTypes {
 		out.HourTypes = append(out.HourTypes, ts.HourType{Code: h.Code, Name: h.Name, Percentage: h.Percentage, Absence: h.Absence})
@@ -47,7 +48,7 @@ func (r *reportApp) HoursReport(ctx context.Context, actor domain.Actor, from, t
 			Ref:        Ref{PlacementID: row.PlacementID, Week: week},
 			WorkerName: row.WorkerName, ClientName: row.ClientName,
 			Status: ts.Status(row.Status), Minutes: minutes, Total: ts.Minutes(row.TotalMinutes),
-			ExpensesCents: row.ExpensesCents,
+			ExpensesCents: row.ExpensesCents, Kilometres: row.ExpenseKm,
 		})
 	}
 	return out, nil

@@ -73,7 +73,7 @@ func (t *timesheetApp) List(ctx context.Context, actor domain.Actor, f ListFilte
 			Ref:        Ref{PlacementID: s.PlacementID, Week: week},
 			WorkerName: p.WorkerName, ClientName: p.ClientName,
 			Status: ts.Status(s.Status), Total: ts.Minutes(s.TotalMinutes),
-			NextParty: domain.Role(s.NextParty), ApprovalDeadline: s.ApprovalDeadline,
+			NextParty: domain.Role(s.NextParty), EntryDeadline: s.EntryDeadline, ApprovalDeadline: s.ApprovalDeadline,
 			Hash: s.Hash, WaitingForMe: s.WaitingFor(actor),
 		}
 		if s.NextStep != nil {
@@ -188,18 +188,40 @@ func (t *timesheetApp) Sheet(ctx context.Context, actor domain.Actor, ref Ref) (
 		sh.Expenses = append(sh.Expenses, ts.Expense{ID: x.ID, Type: ts.ExpenseType(x.Type), Date: date,
 			AmountCents: x.AmountCents, Kilometres: x.Kilometres, Description: x.Description})
 	}
+	// Who wrote, approved or rejected: by name as far as the reader may
+	// see it (identity.ActorNames), else by role.
+	var ids []string
+	for _, s := range d.Steps {
+		if s.By != nil && s.By.AccountID != "" {
+			ids = append(ids, s.By.AccountID)
+		}
+	}
 	for _, r := range d.Remarks {
-		sh.Remarks = append(sh.Remarks, ts.Remark{Text: r.Text, By: domain.Role(r.By.Role)})
+		ids = append(ids, r.By.AccountID)
+	}
+	if d.Rejection != nil {
+		ids = append(ids, d.Rejection.By.AccountID)
+	}
+	names, err := t.names.ActorNames(ctx, actor, ids)
+	if err != nil {
+		return Sheet{}, err
+	}
+	for _, r := range d.Remarks {
+		sh.Remarks = append(sh.Remarks, RemarkView{Text: r.Text, ByRole: domain.Role(r.By.Role), ByName: names[r.By.AccountID]})
 	}
 	for _, s := range d.Steps {
-		st := ts.Step{Index: s.Index, Party: domain.Role(s.Party), Approved: s.Approved}
+		st := ApprovalStep{Index: s.Index, Party: domain.Role(s.Party), Approved: s.Approved}
 		if s.By != nil {
-			st.By = domain.Role(s.By.Role)
+			st.ByRole, st.ByName = domain.Role(s.By.Role), names[s.By.AccountID]
 		}
-		sh.Steps = append(sh.Steps, st)
+		if s.At != nil {
+			st.At = *s.At
+		}
+		sh.Approval = append(sh.Approval, st)
 	}
 	if r := d.Rejection; r != nil {
 		sh.Rejection = &ts.Rejection{Round: r.Round, Step: r.Step, Party: domain.Role(r.Party), By: domain.Role(r.By.Role), Reason: r.Reason}
+		sh.RejectedByName = names[r.By.AccountID]
 	}
 	return sh, nil
 }
@@ -286,11 +308,6 @@ func (t *timesheetApp) History(ctx context.Context, actor domain.Actor, ref Ref)
 
 func target(ref Ref) cmd.Target {
 	return cmd.Target{PlacementID: ref.PlacementID, Week: ref.Week}
-}
-
-// SetLine:
-func (t *timesheetApp) SetLine(ctx context.Context, m commands.Meta, ref Ref, hourType string, minutes [7]ts.Minutes) (commands.Result, error) {
-	return t.commands.SetLine(ctx, m, cmd.SetLine{Target: target(ref), HourType: hourType, Minutes: minutes})
 }
 
 // AddLine: an empty line of the hour type

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"time"
 
 	"backoffice/domain/timesheet"
@@ -35,16 +36,18 @@ type reportRow struct {
 	Cells          []string
 	Total          string
 	Expenses       string
+	Km             int
 }
 
 type reportPage struct {
-	From, To   string // the form's values
-	Shown      bool   // a report was made (no form errors)
-	Columns    []timesheet.HourType
+	From, To   string   // the form's values
+	Shown      bool     // a report was made (no form errors)
+	Columns    []string // the hour types' labels
 	Rows       []reportRow
 	Totals     []string
 	Total      string
 	Expenses   string
+	Km         int
 	ShowClient bool
 	CSVURL     string
 }
@@ -54,11 +57,7 @@ func (p reportPage) ColumnLabel(i int) string {
 	if i < 0 || i >= len(p.Columns) {
 		return ""
 	}
-	c := p.Columns[i]
-	if c.Percentage == 0 {
-		return c.Name
-	}
-	return fmt.Sprintf("%s %d%%", c.Name, c.Percentage)
+	return p.Columns[i]
 }
 
 var reportFields = map[string]string{"from": "from", "to": "to"}
@@ -110,12 +109,15 @@ func (s *Server) handleReport() http.Handler {
 
 func (s *Server) fillReport(v *view, p *reportPage, rep HoursReport) {
 	p.Shown = true
-	p.Columns = rep.HourTypes
+	for _, h := range rep.HourTypes {
+		p.Columns = append(p.Columns, hourTypeLabel(h))
+	}
+	p.Km = rep.Kilometres
 	p.CSVURL = "/overige/urenrapport?" + url.Values{"van": {rep.From.String()}, "tot": {rep.To.String()}, "formaat": {"csv"}}.Encode()
 	var expenses int64
 	for _, row := range rep.Rows {
 		rv := reportRow{Worker: row.WorkerName, Client: row.ClientName, Week: row.Ref.Week,
-			Status: v.StatusView(row.Status), Total: formatHours(v.Lang, row.Total), Expenses: formatEuro(v.Lang, row.ExpensesCents)}
+			Status: v.StatusView(row.Status), Total: formatHours(v.Lang, row.Total), Expenses: formatEuro(v.Lang, row.ExpensesCents), Km: row.Kilometres}
 		for _, h := range rep.HourTypes {
 			rv.Cells = append(rv.Cells, formatHours(v.Lang, row.Minutes[h.Code]))
 		}
@@ -136,14 +138,14 @@ func (s *Server) writeReportCSV(w http.ResponseWriter, r *http.Request, v *view,
 	for _, h := range rep.HourTypes {
 		header = append(header, h.Name)
 	}
-	header = append(header, v.T("col.total"), v.T("report.expenses"))
+	header = append(header, v.T("col.total"), v.T("report.expenses"), v.T("report.km"))
 	rows := make([][]string, 0, len(rep.Rows))
 	for _, row := range rep.Rows {
 		line := []string{row.WorkerName, row.ClientName, row.Ref.Week.String(), v.StatusView(row.Status).Label}
 		for _, h := range rep.HourTypes {
 			line = append(line, httpx.DecimalHours(int(row.Minutes[h.Code])))
 		}
-		line = append(line, httpx.DecimalHours(int(row.Total)), csvAmount(row.ExpensesCents))
+		line = append(line, httpx.DecimalHours(int(row.Total)), csvAmount(row.ExpensesCents), strconv.Itoa(row.Kilometres))
 		rows = append(rows, line)
 	}
 	name := fmt.Sprintf("urenrapport-%s-%s.csv", rep.From, rep.To)

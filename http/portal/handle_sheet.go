@@ -39,12 +39,24 @@ type dayCol struct {
 
 type cellView struct {
 	Name, Value, Label, Err string
+	Line, LineLabel         string // the line's hour type code and its label
 	Day                     int
 	Input                   bool
 }
 
+// dayRow is one day of the hour grid: the editor shows the week as days
+// (a row each, a card each on a phone) with the day's total.
+type dayRow struct {
+	Day               int
+	Long, Short, Date string
+	Enabled           bool
+	Cells             []cellView // one per line, in the order of Lines
+	Total             string
+}
+
 type lineView struct {
 	Code, Name string
+	Label      string // the name, with the percentage unless the name says it
 	Percentage int
 	FromTR     bool
 	New        bool // shown empty; saved only when hours are entered
@@ -84,16 +96,28 @@ type sheetPage struct {
 	PrevURL, NextURL              string
 	Days                          []dayCol
 	Lines                         []lineView
+	DayRows                       []dayRow
 	HasInputs                     bool
 	DayTotals                     []string
 	WeekTotal                     string
-	AddTypes                      []timesheet.HourType
+	AddTypes                      []option
 	Entries                       []entryRow
 	EntryForm                     *entryForm
 	Expenses                      []expenseRow
 	ExpenseTypes, ExpenseDays     []option
 	ExpenseOpen                   bool
-	ApprovalLate                  bool
+	ApprovalLate, EntryLate       bool
+	// Steps is the approval chain while offered or after approval;
+	// MyStepDone: the reader's own step is approved (issue 16 §4).
+	Steps      []stepView
+	MyStepDone bool
+}
+
+// stepView is one approval step: "1. opdrachtgever: geaccordeerd door …".
+type stepView struct {
+	N                int
+	Party, By, At    string
+	Approved, IsNext bool
 }
 
 func (s *Server) handleSheet() http.Handler {
@@ -132,7 +156,32 @@ func (s *Server) sheetPage(v *view, sh Sheet, editEntry int) sheetPage {
 		NextURL:  sheetURL(Ref{PlacementID: ref.PlacementID, Week: ref.Week.Next()}),
 		Range:    v.Date(ref.Week.Start()) + " – " + v.Date(ref.Week.End()),
 	}
-	p.ApprovalLate = v.Late(sh.ApprovalDeadline, sh.Status)
+	// Late is about the deadline of the current step: entering and offering
+	// while open or rejected, approving while offered.
+	if sh.Status == timesheet.StatusOffered {
+		p.ApprovalLate = v.Late(sh.ApprovalDeadline, sh.Status)
+	} else {
+		p.EntryLate = v.Late(sh.EntryDeadline, sh.Status)
+	}
+	if sh.Status == timesheet.StatusOffered || sh.Status == timesheet.StatusApproved || sh.Status == timesheet.StatusImported {
+		for _, st := range sh.Approval {
+			sv := stepView{N: st.Index + 1, Party: v.Role(st.Party), Approved: st.Approved,
+				IsNext: sh.Status == timesheet.StatusOffered && !st.Approved && st.Party == sh.NextParty && st.Index == sh.Step}
+			if st.Approved {
+				sv.By = st.ByName
+				if sv.By == "" {
+					sv.By = v.Role(st.ByRole)
+				}
+				if !st.At.IsZero() {
+					sv.At = v.DateTime(st.At)
+				}
+				if v.User != nil && st.Party == v.User.Actor.Role && sh.Status == timesheet.StatusOffered {
+					p.MyStepDone = true
+				}
+			}
+			p.Steps = append(p.Steps, sv)
+		}
+	}
 	var enabled [7]bool
 	for i := range 7 {
 		d := ref.Week.Day(i)
@@ -162,39 +211,51 @@ func (s *Server) sheetPage(v *view, sh Sheet, editEntry int) sheetPage {
 			}
 		}
 	}
-	// Lines the user just added to the form but that failed stay visible.
+	// A re-rendered form keeps what was typed: totals count every value
+	// that can be read (a bad one counts as its stored value), so one typo
+	// does not turn the totals into 0.
 	var totals [7]timesheet.Minutes
 	for _, l := range lines {
-		lv := lineView{Code: l.HourType.Code, Name: l.HourType.Name, Percentage: l.HourType.Percentage,
+		lv := lineView{Code: l.HourType.Code, Name: l.HourType.Name, Label: hourTypeLabel(l.HourType), Percentage: l.HourType.Percentage,
 			FromTR: l.FromTimeRegistration, New: l.HourType.Code == newCode}
+		var lineTotal timesheet.Minutes
 		for i, m := range l.Minutes {
 			name := "line." + l.HourType.Code + "." + dayFields[i]
-			c := cellView{Name: name, Day: i, Value: formatHours(v.Lang, m), Err: v.Errors[name],
+			c := cellView{Name: name, Day: i, Line: l.HourType.Code, LineLabel: lv.Label, Value: formatHours(v.Lang, m), Err: v.Errors[name],
 				Label: l.HourType.Name + " " + v.T(fmt.Sprintf("day.long.%d", i)) + " " + p.Days[i].Date,
 				Input: sh.CanEdit && !l.FromTimeRegistration && enabled[i]}
 			if m == 0 && c.Input {
 				c.Value = ""
 			}
-			if fv, ok := v.Form[name]; ok {
+			if fv, ok := v.Form[name]; ok && c.Input {
 				c.Value = fv[0]
+				if typed, err := timesheet.ParseHours(fv[0]); err == nil {
+					m = typed
+				}
 			}
 			p.HasInputs = p.HasInputs || c.Input
 			lv.Cells = append(lv.Cells, c)
 			totals[i] += m
+			lineTotal += m
 		}
-		lv.Total = formatHours(v.Lang, l.Total())
+		lv.Total = formatHours(v.Lang, lineTotal)
 		p.Lines = append(p.Lines, lv)
 		present[l.HourType.Code] = true
 	}
 	var week timesheet.Minutes
-	for _, t := range totals {
+	for i, t := range totals {
 		p.DayTotals = append(p.DayTotals, formatHours(v.Lang, t))
+		row := dayRow{Day: i, Long: p.Days[i].Long, Short: p.Days[i].Short, Date: p.Days[i].Date, Enabled: enabled[i], Total: formatHours(v.Lang, t)}
+		for _, l := range p.Lines {
+			row.Cells = append(row.Cells, l.Cells[i])
+		}
+		p.DayRows = append(p.DayRows, row)
 		week += t
 	}
 	p.WeekTotal = formatHours(v.Lang, week)
 	for _, h := range sh.HourTypes {
 		if !present[h.Code] && !(sh.TimeRegistration && h.Code == sh.NormalHourType) {
-			p.AddTypes = append(p.AddTypes, h)
+			p.AddTypes = append(p.AddTypes, option{Value: h.Code, Label: hourTypeLabel(h)})
 		}
 	}
 
@@ -249,6 +310,16 @@ func (s *Server) sheetPage(v *view, sh Sheet, editEntry int) sheetPage {
 	}
 	p.ExpenseOpen = v.Val("soort") != ""
 	return p
+}
+
+// hourTypeLabel is an hour type's name with its percentage, unless the
+// name already says it ("Overuren 125%", not "Overuren 125% (125%)").
+func hourTypeLabel(h timesheet.HourType) string {
+	pct := strconv.Itoa(h.Percentage)
+	if h.Percentage == 0 || strings.Contains(h.Name, pct+"%") || strings.Contains(h.Name, pct+" %") {
+		return h.Name
+	}
+	return h.Name + " (" + pct + "%)"
 }
 
 // formatEuro formats cents as "€ 1.234,50" (nl) or "€1,234.50" (en); a

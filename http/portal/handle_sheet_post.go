@@ -95,7 +95,7 @@ func (s *Server) handleSetLines() http.Handler {
 			return commands.Result{}, nil
 		}
 		sort.Strings(added)
-		var last commands.Result
+		var batch []timesheet.LineInput
 		for _, code := range append(order, added...) {
 			mins, ok := posted[code]
 			if !ok || mins == current[code] {
@@ -104,23 +104,51 @@ func (s *Server) handleSetLines() http.Handler {
 			if _, exists := current[code]; !exists && mins == [7]timesheet.Minutes{} {
 				continue // the empty starter line
 			}
-			res, err := s.Timesheets.SetLine(r.Context(), meta(r), ref, code, mins)
-			if err != nil {
-				var de *domain.Error
-				if errors.As(err, &de) {
-					if _, ok := dayIndex(de.Field); ok {
-						v.formErrorAt(err, "line."+code+"."+de.Field)
-						return last, nil
-					}
-				}
-				return last, err
-			}
-			if res.Position.After(last.Position) {
-				last = res
-			}
+			batch = append(batch, timesheet.LineInput{HourType: code, Minutes: mins})
 		}
-		return last, nil
+		if len(batch) == 0 {
+			return commands.Result{}, nil
+		}
+		res, err := s.Timesheets.commands.SetLines(r.Context(), meta(r), tscmd.SetLines{Target: target(ref), Lines: batch})
+		if err != nil && v.lineErrorAt(err, batch, current) {
+			return commands.Result{}, nil
+		}
+		return res, err
 	})
+}
+
+// lineErrorAt puts a refusal of SetLines at the grid cell it is about: the
+// line and day the domain names ("lines.<code>.<day>"), the line's first
+// day ("lines.<code>"), or for a day over 24 hours the first line whose
+// hours on that day were changed. It reports whether it placed the error.
+func (v *view) lineErrorAt(err error, batch []timesheet.LineInput, current map[string][7]timesheet.Minutes) bool {
+	var de *domain.Error
+	if !errors.As(err, &de) {
+		return false
+	}
+	if rest, ok := strings.CutPrefix(de.Field, "lines."); ok {
+		code, day, _ := strings.Cut(rest, ".")
+		if !slices.ContainsFunc(batch, func(l timesheet.LineInput) bool { return l.HourType == code }) {
+			return false // not a line of the grid: shown above it
+		}
+		if _, ok := dayIndex(day); !ok {
+			day = dayFields[0]
+		}
+		v.formErrorAt(err, "line."+code+"."+day)
+		return true
+	}
+	i, ok := dayIndex(de.Field)
+	if !ok {
+		return false
+	}
+	for _, l := range batch {
+		if l.Minutes[i] != current[l.HourType][i] {
+			v.formErrorAt(err, "line."+l.HourType+"."+de.Field)
+			return true
+		}
+	}
+	v.formErrorAt(err, "line."+batch[0].HourType+"."+de.Field)
+	return true
 }
 
 // formErrorAt puts err's message at a given form field.
@@ -165,7 +193,7 @@ func parseEntryForm(r *http.Request, v *view) timesheet.EntryInput {
 	if in.End, err = timesheet.ParseClock(r.PostForm.Get("eind")); err != nil {
 		v.formErrorAt(err, "end")
 	}
-	if in.Break, err = timesheet.ParseHours(r.PostForm.Get("pauze")); err != nil {
+	if in.Break, err = timesheet.ParseBreak(r.PostForm.Get("pauze")); err != nil {
 		v.formErrorAt(err, "break")
 	}
 	in.Continuous = r.PostForm.Get("doorlopend") != ""

@@ -32,6 +32,9 @@ type weeksPage struct {
 	PrevURL, NextURL   string
 	Tiles              []weekTile
 	Legend             []statusView
+	// The grid starts and ends with the placement (issue 16 §6): weeks of
+	// the year before its start or after its end are left out and named.
+	StartNote, EndNote, EmptyNote string
 }
 
 func (s *Server) handleWeeks() http.Handler {
@@ -52,7 +55,17 @@ func (s *Server) handleWeeks() http.Handler {
 			Placement: wo.Placement, Year: year, PrevYear: year - 1, NextYear: year + 1,
 			PrevURL: weeksURL(id, year-1), NextURL: weeksURL(id, year+1),
 		}
+		per := wo.Placement.Period
+		before, after := 0, 0
 		for _, wk := range wo.Weeks {
+			if !per.Start.IsZero() && !per.Overlaps(wk.Week) {
+				if wk.Week.End().Before(per.Start) {
+					before++
+				} else {
+					after++
+				}
+				continue
+			}
 			sv := v.StatusView(wk.Status)
 			rng := v.Date(wk.Week.Start()) + " – " + v.Date(wk.Week.End())
 			label := v.T("weeks.tile", wk.Week.Week, rng)
@@ -65,6 +78,26 @@ func (s *Server) handleWeeks() http.Handler {
 				Number: wk.Week.Week, Fillable: wk.Fillable, Status: sv.Code, Icon: sv.Icon,
 				URL: sheetURL(Ref{PlacementID: id, Week: wk.Week}), Label: label, Range: rng,
 			})
+		}
+		var startWeek, endWeek timesheet.ISOWeek
+		if before > 0 {
+			startWeek = timesheet.WeekOf(per.Start)
+		}
+		if after > 0 {
+			endWeek = timesheet.WeekOf(per.End)
+		}
+		switch {
+		case len(p.Tiles) == 0 && before > 0:
+			p.EmptyNote = v.T("weeks.starts_later", v.Date(per.Start), startWeek.Week, startWeek.Year)
+		case len(p.Tiles) == 0:
+			p.EmptyNote = v.T("weeks.ended_before", v.Date(per.End), endWeek.Week, endWeek.Year)
+		default:
+			if before > 0 {
+				p.StartNote = v.T("weeks.starts", v.Date(per.Start), startWeek.Week)
+			}
+			if after > 0 {
+				p.EndNote = v.T("weeks.ends", v.Date(per.End), endWeek.Week)
+			}
 		}
 		for _, st := range []timesheet.Status{timesheet.StatusNone, timesheet.StatusOpen, timesheet.StatusOffered,
 			timesheet.StatusRejected, timesheet.StatusApproved, timesheet.StatusImported} {

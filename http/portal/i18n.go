@@ -54,7 +54,7 @@ var catalogue = map[string]map[string]string{
 		"field.repeat_password": "Herhaal het wachtwoord",
 		"activate.title":        "Account activeren", "activate.intro": "Welkom! Kies een wachtwoord om uw account te activeren.",
 		"reset.title": "Nieuw wachtwoord kiezen", "reset.intro": "Kies een nieuw wachtwoord. Daarna kunt u er direct mee inloggen.",
-		"password.hint": "Minimaal 12 tekens. Een zin van een paar woorden is sterk en goed te onthouden.",
+		"password.hint": "Minimaal %d tekens. Een zin van een paar woorden is sterk en goed te onthouden.",
 		"password.save": "Wachtwoord opslaan", "password.mismatch": "De wachtwoorden zijn niet gelijk.",
 		"forgot.title": "Wachtwoord vergeten", "forgot.intro": "Vul uw e-mailadres in. U ontvangt een e-mail met een link om een nieuw wachtwoord te kiezen.",
 		"forgot.submit": "Verstuur de link",
@@ -70,9 +70,9 @@ var catalogue = map[string]map[string]string{
 		"status.none": "Niet ingevuld", "status.open": "Open", "status.offered": "Aangeboden", "status.rejected": "Afgekeurd",
 		"status.not_approved": "Niet geaccordeerd", "status.approved": "Geaccordeerd", "status.imported": "Geïmporteerd",
 		"status.open.help":         "Alleen ingevoerd door de werknemer of klant.",
-		"status.offered.help":      "Ingevoerd en aangeboden aan de klant/werknemer.",
+		"status.offered.help":      "Ingevoerd en aangeboden ter accordering; per urenbriefje ziet u welke stap al is geaccordeerd en wie aan de beurt is.",
 		"status.rejected.help":     "Ingevoerd en aangeboden aan de klant/werknemer, maar deze heeft het werkbriefje afgekeurd.",
-		"status.not_approved.help": "Bovenstaande drie opties vallen alle drie onder niet geaccordeerd: de klant heeft deze uren nog niet akkoord gegeven voor verloning.",
+		"status.not_approved.help": "Bovenstaande drie opties vallen alle drie onder niet geaccordeerd: nog niet alle stappen van de accordering zijn gezet, dus deze uren gaan nog niet naar de verloning.",
 		"status.approved.help":     "Wel geaccordeerd, maar de uren zijn nog niet in het backofficepakket geïmporteerd.",
 		"status.imported.help":     "De uren zijn in het backofficepakket geïmporteerd voor de verloning.",
 
@@ -99,7 +99,7 @@ var catalogue = map[string]map[string]string{
 		"sheet.hours_hint": "Vul uren in als 8, 7,5 of 7:30.", "sheet.add_type": "Andere uursoort", "sheet.add": "Toevoegen",
 
 		"tr.title": "Tijdregistratie", "tr.day": "Dag", "tr.start": "Begintijd", "tr.end": "Eindtijd", "tr.break": "Pauze",
-		"tr.break_hint": "totaal, bijv. 0:30", "tr.continuous": "Doorlopende dienst",
+		"tr.break_hint": "in minuten (30) of uren:minuten (0:30)", "tr.continuous": "Doorlopende dienst",
 		"tr.continuous_hint": "De dienst loopt door tot de volgende ingevulde tijdregel.",
 		"tr.shift24h":        "24-uursdienst",
 		"tr.shift24h_hint":   "Begin- en eindtijd zijn gelijk: de dienst duurt precies 24 uur.",
@@ -115,7 +115,7 @@ var catalogue = map[string]map[string]string{
 		"rem.text": "Opmerking", "rem.submit": "Opmerking opslaan",
 
 		"offer.title": "Aanbieden", "offer.submit": "Aanbieden",
-		"offer.intro": "Zijn alle uren en onkosten van deze week ingevuld? Bied het urenbriefje dan ter ondertekening aan. Daarna kunnen de uren niet meer worden aangepast.",
+		"offer.intro": "Zijn alle uren en onkosten van deze week ingevuld? Bied het urenbriefje dan ter accordering aan. Daarna kunnen de uren niet meer worden aangepast.",
 
 		"approve.title": "Beoordelen", "approve.intro": "Controleer de uren hieronder en accordeer of keur het urenbriefje af.",
 		"approve.submit": "Accorderen", "approve.reason": "Reden van afkeuren", "approve.reject": "Afkeuren",
@@ -238,8 +238,8 @@ var catalogue = map[string]map[string]string{
 		"month.7": "juli", "month.8": "augustus", "month.9": "september", "month.10": "oktober", "month.11": "november", "month.12": "december",
 	},
 	"en": {
-		"app.name":   "Backoffice Digital",
-		"app.footer": "Backoffice Digital · hours, workers and approval",
+		"app.name":   "Backofficebureau Digitaal",
+		"app.footer": "Backofficebureau Digitaal · hours, workers and approval",
 
 		"nav.skip": "Skip to content", "nav.label": "Main menu", "nav.home": "Home", "nav.timesheets": "Timesheets",
 		"nav.workers": "Workers", "nav.outbox": "Messages (demo)", "nav.logout": "Log out",
@@ -264,7 +264,7 @@ var catalogue = map[string]map[string]string{
 		"field.repeat_password": "Repeat the password",
 		"activate.title":        "Activate your account", "activate.intro": "Welcome! Choose a password to activate your account.",
 		"reset.title": "Choose a new password", "reset.intro": "Choose a new password. You can log in with it right away.",
-		"password.hint": "At least 12 characters. A sentence of a few words is strong and easy to remember.",
+		"password.hint": "At least %d characters. A sentence of a few words is strong and easy to remember.",
 		"password.save": "Save password", "password.mismatch": "The passwords do not match.",
 		"forgot.title": "Forgot your password", "forgot.intro": "Enter your e-mail address. You will receive an e-mail with a link to choose a new password.",
 		"forgot.submit": "Send the link",
@@ -280,9 +280,9 @@ var catalogue = map[string]map[string]string{
 		"status.none": "Not entered", "status.open": "Open", "status.offered": "Offered", "status.rejected": "Rejected",
 		"status.not_approved": "Not approved", "status.approved": "Approved", "status.imported": "Imported",
 		"status.open.help":         "Only entered by the worker or client.",
-		"status.offered.help":      "Entered and offered to the client/worker.",
+		"status.offered.help":      "Entered and offered for approval; each timesheet shows which steps are approved and whose turn it is.",
 		"status.rejected.help":     "Entered and offered to the client/worker, who rejected the timesheet.",
-		"status.not_approved.help": "The three statuses above together are not approved: the client has not yet approved these hours for payroll.",
+		"status.not_approved.help": "The three statuses above together are not approved: not every approval step has been taken, so these hours do not go to payroll yet.",
 		"status.approved.help":     "Approved, but the hours have not yet been imported into the payroll package.",
 		"status.imported.help":     "The hours have been imported into the payroll package.",
 
@@ -309,7 +309,7 @@ var catalogue = map[string]map[string]string{
 		"sheet.hours_hint": "Enter hours as 8, 7.5 or 7:30.", "sheet.add_type": "Other hour type", "sheet.add": "Add",
 
 		"tr.title": "Time registration", "tr.day": "Day", "tr.start": "Start time", "tr.end": "End time", "tr.break": "Break",
-		"tr.break_hint": "total, e.g. 0:30", "tr.continuous": "Continuous shift",
+		"tr.break_hint": "in minutes (30) or hours:minutes (0:30)", "tr.continuous": "Continuous shift",
 		"tr.continuous_hint": "The shift runs on until the next entered line.",
 		"tr.shift24h":        "24-hour shift",
 		"tr.shift24h_hint":   "Start and end are the same time: the shift lasts exactly 24 hours.",

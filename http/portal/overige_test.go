@@ -149,9 +149,9 @@ func TestDocumentsList(t *testing.T) {
 		t.Fatalf("client sees %d documents, want 3 (no invoices, not the other client's):\n%v", len(rows), rows)
 	}
 	for i, want := range []string{
-		"Arbeidsovereenkomst Jan de Vries Jan de Vries arbeidsovereenkomst.pdf 14 bytes 09-02-2026 backoffice ✎ Ter ondertekening",
+		"Arbeidsovereenkomst Jan de Vries Jan de Vries arbeidsovereenkomst.pdf 14 bytes 09-02-2026 Backofficebureau Digitaal ✎ Ter ondertekening",
 		"Kopie ID-bewijs Piet Jansen Kopie ID-bewijs Piet Jansen ⚠ Alleen in te zien door de backoffice en de werknemer id piet.jpg 244 kB 08-02-2026 opdrachtgever",
-		"Werkinstructies werkinstructies.txt 1,5 MB 05-02-2026 backoffice ✓ Ondertekend",
+		"Werkinstructies werkinstructies.txt 1,5 MB 05-02-2026 Backofficebureau Digitaal ✓ Ondertekend",
 	} {
 		if rows[i] != want {
 			t.Errorf("row %d:\n got %q\nwant %q", i, rows[i], want)
@@ -830,11 +830,11 @@ func TestHoursReport(t *testing.T) {
 
 	_, body = h.get("/overige/urenrapport?van=2026-W01&tot=2026-W06")
 	rows := rowsOf(t, body, "report")
-	want := []string{"Jan de Vries week 1 (2026) ⇪ Geïmporteerd 35,5 35,5 € 0,00", "Jan de Vries week 2 (2026) ✓ Geaccordeerd 35,5 35,5 € 0,00"}
+	want := []string{"Jan de Vries week 1 (2026) ⇪ Geïmporteerd 35,5 35,5 € 0,00 0", "Jan de Vries week 2 (2026) ✓ Geaccordeerd 35,5 35,5 € 0,00 0"}
 	if strings.Join(rows, "|") != strings.Join(want, "|") {
 		t.Fatalf("rows\n got %q\nwant %q", rows, want)
 	}
-	if !strings.Contains(body, `<th scope="col" class="num">Normale uren <span class="muted">100%</span></th>`) ||
+	if !strings.Contains(body, `<th scope="col" class="num">Normale uren (100%)</th>`) ||
 		!regexp.MustCompile(`id="report-total"><strong>71</strong>`).MatchString(body) {
 		t.Fatalf("columns or total:\n%s", body)
 	}
@@ -864,9 +864,9 @@ func TestHoursReportCSV(t *testing.T) {
 		!strings.Contains(res.Header.Get("Content-Disposition"), "urenrapport-2026-W01-2026-W06.csv") {
 		t.Fatalf("CSV: %d %v", res.StatusCode, res.Header)
 	}
-	want := "\ufeffWerknemer;Opdrachtgever;Week;Status;Normale uren;Totaal;Onkosten\r\n" +
-		"Jan de Vries;Bakkerij Bol;2026-W01;Geïmporteerd;35,5;35,5;0,00\r\n" +
-		"Jan de Vries;Bakkerij Bol;2026-W02;Geaccordeerd;35,5;35,5;0,00\r\n"
+	want := "\ufeffWerknemer;Opdrachtgever;Week;Status;Normale uren;Totaal;Onkosten;Kilometers\r\n" +
+		"Jan de Vries;Bakkerij Bol;2026-W01;Geïmporteerd;35,5;35,5;0,00;0\r\n" +
+		"Jan de Vries;Bakkerij Bol;2026-W02;Geaccordeerd;35,5;35,5;0,00;0\r\n"
 	if body != want {
 		t.Fatalf("CSV\n got %q\nwant %q", body, want)
 	}

@@ -85,7 +85,8 @@ type Row struct {
 	CanApprove       bool
 	Step             int
 	Hash             string
-	ApprovalDeadline time.Time
+	EntryDeadline    time.Time // shown while open or rejected
+	ApprovalDeadline time.Time // shown while offered
 }
 
 // Placement is a worker at a client for a period, as the portal shows it.
@@ -132,19 +133,40 @@ type Sheet struct {
 	NormalHourType   string
 	Entries          []timesheet.EntryView
 	Expenses         []timesheet.Expense
-	Remarks          []timesheet.Remark
-	Steps            []timesheet.Step
-	NextParty        domain.Role // whose step it is while offered
+	Remarks          []RemarkView
+	// Approval is the approval chain of the current offer, step by step.
+	Approval  []ApprovalStep
+	NextParty domain.Role // whose step it is while offered
 	// CanApprove: the current step is the actor's. Step and Hash go into
 	// the approval form.
 	CanApprove       bool
 	Step             int
 	Hash             string
 	Rejection        *timesheet.Rejection
+	RejectedByName   string // empty when the reader may not see it
 	EntryDeadline    time.Time
 	ApprovalDeadline time.Time
 	OfferedLate      bool
 	ApprovedLate     bool
+}
+
+// RemarkView is a remark with who made it: a name when the reader may see
+// it, else the role.
+type RemarkView struct {
+	Text   string
+	ByRole domain.Role
+	ByName string
+}
+
+// ApprovalStep is one step of the approval chain as the sheet shows it:
+// done (by whom, when the reader may see the name) or not yet.
+type ApprovalStep struct {
+	Index    int
+	Party    domain.Role
+	Approved bool
+	ByRole   domain.Role
+	ByName   string // empty when the reader may not see it
+	At       time.Time
 }
 
 // HistoryItem is one event of a timesheet's history.

@@ -157,11 +157,12 @@ type Signature struct {
 
 // HoursReport is the report for a range of weeks.
 type HoursReport struct {
-	From, To  timesheet.ISOWeek
-	HourTypes []timesheet.HourType // the columns: every hour type with hours in the report
-	Rows      []HoursReportRow     // ordered by worker name, then week
-	Totals    map[string]timesheet.Minutes
-	Total     timesheet.Minutes
+	From, To   timesheet.ISOWeek
+	HourTypes  []timesheet.HourType // the columns: every hour type with hours in the report
+	Rows       []HoursReportRow     // ordered by worker name, then week
+	Totals     map[string]timesheet.Minutes
+	Total      timesheet.Minutes
+	Kilometres int // claimed travel kilometres, all rows
 }
 
 // HoursReportRow is one timesheet in the report.
@@ -173,4 +174,5 @@ type HoursReportRow struct {
 	Minutes       map[string]timesheet.Minutes
 	Total         timesheet.Minutes
 	ExpensesCents int64
+	Kilometres    int // claimed travel kilometres
 }

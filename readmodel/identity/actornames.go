@@ -2,7 +2,10 @@ package identity
 
 import (
 	"context"
+	"errors"
 	"fmt"
+
+	"github.com/jackc/pgx/v5"
 
 	"backoffice/domain"
 	"backoffice/domain/account"
@@ -13,7 +16,10 @@ import (
 // payroll see every name; anyone else their own, and those of accounts
 // within their scope: a client user the users and workers of their client,
 // an intermediary user the users of the intermediary and of its clients and
-// their workers, a worker only themself. Staff accounts have no tenant, so
+// their workers, a worker themself. Up the chain, a worker also sees the
+// users of their client and of its intermediary, and a client user those of
+// their intermediary: the people who enter, approve or reject their hours
+// (issue 16 §10: the history's "Wie"). Staff accounts have no tenant, so
 // their names stay hidden from tenants (the history shows their role). An
 // account not shown is absent from the map.
 func (q *Queries) ActorNames(ctx context.Context, viewer domain.Actor, accountIDs []string) (map[string]string, error) {
@@ -21,7 +27,11 @@ func (q *Queries) ActorNames(ctx context.Context, viewer domain.Actor, accountID
 	if len(accountIDs) == 0 {
 		return out, nil
 	}
-	rows, err := q.pool.Query(ctx, `SELECT a.account_id,
+	up, err := q.chainOf(ctx, viewer)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.pool.Query(ctx, `SELECT a.account_id, a.role,
 			coalesce(nullif(CASE a.role
 				WHEN 'worker' THEN w.full_name
 				WHEN 'client' THEN c.contact_name
@@ -45,12 +55,12 @@ func (q *Queries) ActorNames(ctx context.Context, viewer domain.Actor, accountID
 	defer rows.Close()
 	scope := account.ScopeOf(viewer)
 	for rows.Next() {
-		var id, name string
+		var id, role, name string
 		var ref account.PlacementRef
-		if err := rows.Scan(&id, &name, &ref.WorkerID, &ref.ClientID, &ref.IntermediaryID); err != nil {
+		if err := rows.Scan(&id, &role, &name, &ref.WorkerID, &ref.ClientID, &ref.IntermediaryID); err != nil {
 			return nil, fmt.Errorf("readmodel/identity: unable to read actor names: %w", err)
 		}
-		if id == viewer.AccountID || scope.Admits(ref) {
+		if id == viewer.AccountID || scope.Admits(ref) || up.admits(domain.Role(role), ref) {
 			out[id] = name
 		}
 	}
@@ -58,4 +68,42 @@ func (q *Queries) ActorNames(ctx context.Context, viewer domain.Actor, accountID
 		return nil, fmt.Errorf("readmodel/identity: unable to read actor names: %w", err)
 	}
 	return out, nil
+}
+
+// chain is the client and intermediary above a worker or client user.
+type chain struct{ clientID, intermediaryID string }
+
+func (c chain) admits(role domain.Role, ref account.PlacementRef) bool {
+	switch role {
+	case domain.RoleClient:
+		return c.clientID != "" && ref.ClientID == c.clientID
+	case domain.RoleIntermediary:
+		return c.intermediaryID != "" && ref.IntermediaryID == c.intermediaryID
+	}
+	return false
+}
+
+// chainOf reads the client and intermediary above viewer (none for other
+// roles).
+func (q *Queries) chainOf(ctx context.Context, viewer domain.Actor) (chain, error) {
+	var c chain
+	var err error
+	switch {
+	case viewer.Role == domain.RoleWorker && viewer.WorkerID != "":
+		err = q.pool.QueryRow(ctx, `SELECT w.client_id, coalesce(c.intermediary_id, '')
+			FROM workers w LEFT JOIN clients c ON c.client_id = w.client_id WHERE w.worker_id = $1`,
+			viewer.WorkerID).Scan(&c.clientID, &c.intermediaryID)
+	case viewer.Role == domain.RoleClient && viewer.ClientID != "":
+		c.clientID = viewer.ClientID
+		err = q.pool.QueryRow(ctx, `SELECT intermediary_id FROM clients WHERE client_id = $1`, viewer.ClientID).Scan(&c.intermediaryID)
+	default:
+		return chain{}, nil
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
+		return chain{}, nil
+	}
+	if err != nil {
+		return chain{}, fmt.Errorf("readmodel/identity: unable to read the chain of %s: %w", viewer.Role, err)
+	}
+	return c, nil
 }

@@ -56,10 +56,10 @@ func TestActorNames(t *testing.T) {
 	}{
 		{"back office", domain.Actor{AccountID: "a-bo", Role: domain.RoleBackoffice}, everyone},
 		{"auditor", domain.Actor{AccountID: "tok", Role: domain.RoleAuditor}, everyone},
-		{"client c1", domain.Actor{AccountID: "a-c1b", Role: domain.RoleClient, ClientID: "c1"}, pick("a-c1", "a-c1b", "a-w1")},
+		{"client c1", domain.Actor{AccountID: "a-c1b", Role: domain.RoleClient, ClientID: "c1"}, pick("a-c1", "a-c1b", "a-w1", "a-i1")},
 		{"intermediary i1", domain.Actor{AccountID: "a-i1", Role: domain.RoleIntermediary, IntermediaryID: "i1"}, pick("a-i1", "a-c1", "a-c1b", "a-w1")},
-		{"worker w1", domain.Actor{AccountID: "a-w1", Role: domain.RoleWorker, WorkerID: "w1"}, pick("a-w1")},
-		{"client c2", domain.Actor{AccountID: "a-c2", Role: domain.RoleClient, ClientID: "c2"}, pick("a-c2")},
+		{"worker w1", domain.Actor{AccountID: "a-w1", Role: domain.RoleWorker, WorkerID: "w1"}, pick("a-w1", "a-c1", "a-c1b", "a-i1")},
+		{"client c2", domain.Actor{AccountID: "a-c2", Role: domain.RoleClient, ClientID: "c2"}, pick("a-c2", "a-i2")},
 	} {
 		got, err := q.ActorNames(ctx, c.viewer, all)
 		if err != nil {

@@ -27,6 +27,7 @@ func TestOtherTenants(t *testing.T) {
 		{"PUT", w05 + "/lines/100", map[string]any{"minutes": []int{60, 0, 0, 0, 0, 0, 0}}},
 		{"PUT", "/timesheets/p1/2026-W06/lines/100", map[string]any{"hours": []string{"8", "", "", "", "", "", ""}}},
 		{"DELETE", w05 + "/lines/100", nil},
+		{"PUT", w05 + "/lines", map[string]any{"lines": []any{map[string]any{"hour_type": "100", "minutes": []int{60, 0, 0, 0, 0, 0, 0}}}}},
 		{"POST", w05 + "/lines", map[string]any{"hour_type": "125"}},
 		{"POST", "/timesheets/p1/2026-W06/lines", map[string]any{"hour_type": "125"}},
 		{"POST", w05 + "/entries", entry},

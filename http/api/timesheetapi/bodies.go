@@ -246,3 +246,16 @@ func decodeInput[T any, B inputBody[T]](w http.ResponseWriter, r *http.Request) 
 	}
 	return b.input()
 }
+
+// linesBody is PUT .../lines: several lines at once, all or none (the
+// portal's grid save). Each line is an hour type with minutes or hours, as
+// in PUT .../lines/{hourType}.
+type linesBody struct {
+	Lines []lineItem `json:"lines"`
+}
+
+type lineItem struct {
+	HourType string   `json:"hour_type"`
+	Minutes  []int    `json:"minutes"`
+	Hours    []string `json:"hours"`
+}

@@ -2,6 +2,7 @@ package timesheetapi
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 
 	"backoffice/commands"
@@ -249,5 +250,52 @@ func (f *Feature) handleBulkApprove(s *api.Server) http.Handler {
 			}
 			return last, resp, nil
 		})
+	})
+}
+
+// handleSetLines runs SetLines: one decision, one append; a refusal of any
+// line leaves every line as it was. Errors name the line by its index
+// ("lines[1].minutes[0]").
+func (f *Feature) handleSetLines(s *api.Server) http.Handler {
+	return command(s, http.StatusOK, func(r *http.Request, w http.ResponseWriter, ctx context.Context, meta commands.Meta, t cmd.Target) (commands.Result, any, error) {
+		b, err := httpx.Decode[linesBody](w, r)
+		if err != nil {
+			return commands.Result{}, nil, err
+		}
+		lines := make([]ts.LineInput, 0, len(b.Lines))
+		names := map[string]string{}
+		for i, it := range b.Lines {
+			lb := lineBody{Minutes: it.Minutes, Hours: it.Hours}
+			m, err := lb.minutes()
+			if err != nil {
+				return commands.Result{}, nil, prefixField(err, fmt.Sprintf("lines[%d].", i))
+			}
+			lines = append(lines, ts.LineInput{HourType: it.HourType, Minutes: m})
+			form := lb.form()
+			if _, seen := names["lines."+it.HourType]; !seen {
+				names["lines."+it.HourType] = fmt.Sprintf("lines[%d].hour_type", i)
+				for d, day := range dayFields {
+					names["lines."+it.HourType+"."+day] = fmt.Sprintf("lines[%d].%s[%d]", i, form, d)
+				}
+			}
+		}
+		// A day over 24 hours is about the day: name the first line with
+		// hours on it.
+		for d, day := range dayFields {
+			for i, l := range lines {
+				if l.Minutes[d] != 0 {
+					names[day] = names["lines."+l.HourType+"."+day]
+					if names[day] == "" {
+						names[day] = fmt.Sprintf("lines[%d]", i)
+					}
+					break
+				}
+			}
+			if names[day] == "" {
+				names[day] = "lines"
+			}
+		}
+		res, err := f.commands.SetLines(ctx, meta, cmd.SetLines{Target: t, Lines: lines})
+		return res, nil, inputFields(err, names)
 	})
 }

@@ -79,6 +79,7 @@ func (f *Feature) Routes(r *mux.Router, s *api.Server) {
 	r.Handle(one, f.handleDetail(s)).Methods(get)
 	r.Handle(one+"/history", f.handleHistory(s)).Methods(get)
 	r.Handle(one+"/lines", f.handleAddLine(s)).Methods(post)
+	r.Handle(one+"/lines", f.handleSetLines(s)).Methods(put)
 	r.Handle(one+"/lines/{hourType}", f.handleSetLine(s)).Methods(put)
 	r.Handle(one+"/lines/{hourType}", f.handleWipeLine(s)).Methods(del)
 	r.Handle(one+"/entries", f.handleAddEntry(s)).Methods(post)

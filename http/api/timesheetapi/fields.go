@@ -3,6 +3,7 @@ package timesheetapi
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"backoffice/domain"
 )
@@ -42,4 +43,15 @@ func inputFields(err error, names map[string]string) error {
 		return &c
 	}
 	return err
+}
+
+// prefixField puts prefix before err's field (a line's own input).
+func prefixField(err error, prefix string) error {
+	var de *domain.Error
+	if !errors.As(err, &de) {
+		return err
+	}
+	c := *de
+	c.Field = prefix + strings.TrimPrefix(c.Field, prefix)
+	return &c
 }

@@ -28,42 +28,52 @@
   function cellValue(el) {
     return el.tagName === "INPUT" ? parse(el.value) : parse(el.getAttribute("data-value"));
   }
+  // The grid is the week as days: a row per day, a column per line.
+  // Cells carry data-day and data-line; a value that cannot be read counts
+  // as 0 here (the server shows the error at the cell).
   function recompute() {
-    var days = [0, 0, 0, 0, 0, 0, 0], week = 0;
-    grid.querySelectorAll("tbody tr[data-line]").forEach(function (row) {
-      var total = 0;
-      row.querySelectorAll("[data-day]").forEach(function (el) {
-        var v = cellValue(el);
-        total += v;
-        days[Number(el.getAttribute("data-day"))] += v;
-      });
-      var out = row.querySelector(".line-total");
-      if (out) { out.textContent = format(total); }
+    var days = [0, 0, 0, 0, 0, 0, 0], lines = {}, week = 0;
+    grid.querySelectorAll("[data-day][data-line]").forEach(function (el) {
+      var v = cellValue(el);
+      if (isNaN(v)) { v = 0; }
+      var line = el.getAttribute("data-line");
+      days[Number(el.getAttribute("data-day"))] += v;
+      lines[line] = (lines[line] || 0) + v;
     });
     days.forEach(function (v, i) {
       var out = grid.querySelector('[data-day-total="' + i + '"]');
       if (out) { out.textContent = format(v); }
       week += v;
     });
+    Object.keys(lines).forEach(function (code) {
+      grid.querySelectorAll("[data-line-total]").forEach(function (out) {
+        if (out.getAttribute("data-line-total") === code) { out.textContent = format(lines[code]); }
+      });
+    });
     var wt = document.getElementById("week-total");
     if (wt) { wt.textContent = format(week); }
+    var bar = document.getElementById("week-total-bar-value");
+    if (bar) { bar.textContent = format(week); }
   }
   grid.addEventListener("input", recompute);
+  // Arrow keys: left and right along the day's row, up and down to the
+  // same line on the day before or after.
   grid.addEventListener("keydown", function (e) {
     var el = e.target;
     if (el.tagName !== "INPUT" || !el.classList.contains("hours")) { return; }
     var inputs = Array.prototype.slice.call(grid.querySelectorAll("input.hours"));
-    var row = el.closest("tr"), rowInputs = Array.prototype.slice.call(row.querySelectorAll("input.hours"));
-    var target = null, day = el.getAttribute("data-day");
+    var target = null, day = Number(el.getAttribute("data-day")), line = el.getAttribute("data-line");
     if (e.key === "ArrowRight" && el.selectionStart === el.value.length) { target = inputs[inputs.indexOf(el) + 1]; }
     if (e.key === "ArrowLeft" && el.selectionStart === 0) { target = inputs[inputs.indexOf(el) - 1]; }
     if (e.key === "ArrowDown" || e.key === "ArrowUp") {
-      var rows = Array.prototype.slice.call(grid.querySelectorAll("tbody tr[data-line]"));
-      var i = rows.indexOf(row) + (e.key === "ArrowDown" ? 1 : -1);
-      if (rows[i]) { target = rows[i].querySelector('input.hours[data-day="' + day + '"]'); }
+      var step = e.key === "ArrowDown" ? 1 : -1;
+      for (var d = day + step; d >= 0 && d < 7 && !target; d += step) {
+        target = inputs.filter(function (x) {
+          return Number(x.getAttribute("data-day")) === d && x.getAttribute("data-line") === line;
+        })[0] || null;
+      }
     }
     if (target) { e.preventDefault(); target.focus(); target.select(); }
-    void rowInputs;
   });
 })();
 

@@ -1,0 +1,45 @@
+package timesheet_test
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+
+	ts "backoffice/domain/timesheet"
+)
+
+func TestParseBreak(t *testing.T) {
+	for in, want := range map[string]ts.Minutes{
+		"": 0, "30": 30, " 45 ": 45, "0:30": 30, "1:00": 60, "0,5": 30, "0.75": 45, "90": 90, "0": 0,
+	} {
+		got, err := ts.ParseBreak(in)
+		if err != nil || got != want {
+			t.Errorf("ParseBreak(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"abc", "-30", "1441", "30m", "0:3", "12345"} {
+		if _, err := ts.ParseBreak(in); err == nil {
+			t.Errorf("ParseBreak(%q) accepted", in)
+		}
+	}
+}
+
+// FuzzParseBreak: an accepted break lies within a day, and a whole number
+// is read as that many minutes.
+func FuzzParseBreak(f *testing.F) {
+	for _, s := range []string{"30", "0:30", "0,5", "", "1440", "abc", "99999"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		m, err := ts.ParseBreak(s)
+		if err != nil {
+			return
+		}
+		if m < 0 || m > ts.MinutesPerDay {
+			t.Fatalf("ParseBreak(%q) = %d", s, m)
+		}
+		if n, err := strconv.Atoi(strings.TrimSpace(s)); err == nil && !strings.ContainsAny(s, "+-") && ts.Minutes(n) != m {
+			t.Fatalf("ParseBreak(%q) = %d, want %d minutes", s, m, n)
+		}
+	})
+}
