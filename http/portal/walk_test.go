@@ -40,10 +40,6 @@ type screen struct {
 	role, path, name string
 	act              []chromedp.Action[chromedp.Void]
 	status           int
-	// sheetPhoneOverflowPending skips the 360/390 px overflow assertion
-	// for the timesheet editor and approval screen until the `sheet`
-	// branch (their phone layout) is merged. TEMPORARY: remove it then.
-	sheetPhoneOverflowPending bool
 }
 
 // walkWidths are the viewport widths checked: 1280 and 390 get axe and a
@@ -67,8 +63,8 @@ func walkScreens(h *harness) []screen {
 		{role: "client", path: "/", name: "home"},
 		{role: "client", path: "/urenbriefjes", name: "timesheets"},
 		{role: "client", path: "/plaatsingen/p1/weken?jaar=2026", name: "weeks"},
-		{role: "client", path: "/plaatsingen/p1/weken/2026-W05", name: "editor", sheetPhoneOverflowPending: true},
-		{role: "client", path: "/plaatsingen/p1/weken/2026-W04", name: "rejected", sheetPhoneOverflowPending: true},
+		{role: "client", path: "/plaatsingen/p1/weken/2026-W05", name: "editor"},
+		{role: "client", path: "/plaatsingen/p1/weken/2026-W04", name: "rejected"},
 		{role: "client", path: "/plaatsingen/p1/weken/2026-W05/geschiedenis", name: "history"},
 		{role: "client", path: "/werknemers", name: "workers"},
 		{role: "client", path: "/werknemers/nieuw", name: "register"},
@@ -86,13 +82,13 @@ func walkScreens(h *harness) []screen {
 		{role: "client-en", path: "/werknemers/nieuw", name: "register-errors", act: emptySubmit},
 		{role: "client-en", path: "/overige/documenten", name: "documents"},
 		{role: "client-en", path: "/overige/urenrapport?van=2026-W01&tot=2026-W06", name: "report"},
-		{role: "client-rijn", path: "/plaatsingen/p2/weken/2026-W05", name: "approval", sheetPhoneOverflowPending: true},
-		{role: "client-vers", path: "/plaatsingen/p3/weken/2026-W06", name: "time-registration", sheetPhoneOverflowPending: true},
+		{role: "client-rijn", path: "/plaatsingen/p2/weken/2026-W05", name: "approval"},
+		{role: "client-vers", path: "/plaatsingen/p3/weken/2026-W06", name: "time-registration"},
 
 		{role: "intermediary", path: "/", name: "home"},
 		{role: "intermediary", path: "/urenbriefjes", name: "timesheets"},
 		{role: "intermediary", path: "/plaatsingen/p1/weken?jaar=2026", name: "weeks"},
-		{role: "intermediary", path: "/plaatsingen/p1/weken/2026-W03", name: "approval", sheetPhoneOverflowPending: true},
+		{role: "intermediary", path: "/plaatsingen/p1/weken/2026-W03", name: "approval"},
 		{role: "intermediary", path: "/werknemers", name: "workers"},
 		{role: "intermediary", path: "/overige/facturen", name: "invoices"},
 		{role: "intermediary", path: "/overige/documenten", name: "documents"},
@@ -101,12 +97,12 @@ func walkScreens(h *harness) []screen {
 		{role: "worker", path: "/", name: "home"},
 		{role: "worker", path: "/urenbriefjes", name: "timesheets"},
 		{role: "worker", path: "/plaatsingen/p1/weken?jaar=2026", name: "weeks"},
-		{role: "worker", path: "/plaatsingen/p1/weken/2026-W05", name: "sheet", sheetPhoneOverflowPending: true},
+		{role: "worker", path: "/plaatsingen/p1/weken/2026-W05", name: "sheet"},
 		{role: "worker", path: "/werknemers", name: "workers"},
 		{role: "worker", path: "/overige/documenten", name: "documents"},
 		{role: "worker-rijn", path: "/urenbriefjes", name: "timesheets"},
 		{role: "worker", path: doc(docContract), name: "document"},
-		{role: "worker-rijn", path: "/plaatsingen/p2/weken/2026-W07", name: "editor", sheetPhoneOverflowPending: true},
+		{role: "worker-rijn", path: "/plaatsingen/p2/weken/2026-W07", name: "editor"},
 
 		{role: "backoffice", path: "/", name: "home"},
 		{role: "backoffice", path: "/urenbriefjes", name: "timesheets"},
@@ -182,19 +178,11 @@ func TestBrowserWalk(t *testing.T) {
 				b.Do(chromedp.EmulateViewport(int64(w.w), int64(w.h)), afterResize)
 				phone := w.w < 640
 				if over, culprits := b.Overflow(); over > 0 {
-					if phone && sc.sheetPhoneOverflowPending {
-						t.Logf("%d px: %d px too wide (pending the sheet branch): %s", w.w, over, strings.Join(culprits, ", "))
-					} else {
-						t.Errorf("%d px: page is %d px wider than the viewport; sticking out: %s", w.w, over, strings.Join(culprits, ", "))
-					}
+					t.Errorf("%d px: page is %d px wider than the viewport; sticking out: %s", w.w, over, strings.Join(culprits, ", "))
 				}
 				if phone {
 					if sideways := innerScrollers(t, b); len(sideways) > 0 {
-						if sc.sheetPhoneOverflowPending {
-							t.Logf("%d px: parts scroll sideways (pending the sheet branch): %s", w.w, strings.Join(sideways, ", "))
-						} else {
-							t.Errorf("%d px: parts scroll sideways: %s", w.w, strings.Join(sideways, ", "))
-						}
+						t.Errorf("%d px: parts scroll sideways: %s", w.w, strings.Join(sideways, ", "))
 					}
 				}
 				if phone {
