@@ -40,6 +40,9 @@ type Request struct {
 	Signer    string // account ID
 	ExpiresAt time.Time
 	Status    RequestStatus
+	// TANIssued: its TAN was sent (document.tan_issued), by TANChannel.
+	TANIssued  bool
+	TANChannel TANChannel
 }
 
 // OpenAt reports whether the request can still be signed or declined at now.
@@ -89,6 +92,8 @@ func (d *Document) Apply(e domain.Event) error {
 		if d.request.ID == e.RequestID {
 			d.request.Status = RequestDeclined
 		}
+	case *TANIssued:
+		d.applyTANIssued(e)
 	default:
 		return fmt.Errorf("document: cannot apply %T", e)
 	}

@@ -278,6 +278,7 @@ func TestEventsRoundTrip(t *testing.T) {
 		document.TypeSignatureRequested: requested("r1", now),
 		document.TypeSigned:             &document.Signed{DocumentID: "d1", RequestID: "r1", Remark: "ok", SHA256: sum},
 		document.TypeSignatureDeclined:  &document.SignatureDeclined{DocumentID: "d1", RequestID: "r1", Remark: "nee", SHA256: sum},
+		document.TypeTANIssued:          &document.TANIssued{DocumentID: "d1", RequestID: "r1", Channel: document.ChannelSMS, MaskedAddress: "+31 6 ••• ••78"},
 	}
 	for _, name := range document.Events.Types() {
 		ev, ok := samples[name]

@@ -18,7 +18,9 @@ const (
 )
 
 // Events is the registry of this package's event payloads.
-var Events = domain.NewRegistry(&Uploaded{}, &SignatureRequested{}, &Signed{}, &SignatureDeclined{})
+var Events = domain.NewRegistry(&Uploaded{}, &SignatureRequested{}, &Signed{}, &SignatureDeclined{},
+	&TANIssued{}, // tan.go
+)
 
 // Kind of a document. Stored: never rename.
 type Kind string

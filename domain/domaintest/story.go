@@ -385,6 +385,15 @@ func (r *runner) run() {
 		if !r.step("document.request_signature", document.Stream(docID), staff, d.Apply, evs, err) {
 			return
 		}
+		// The TAN goes by SMS to the first signer, in the mail to the second.
+		channel, address := document.ChannelSMS, "06 12345678"
+		if i == 1 {
+			channel, address = document.ChannelEmail, "jan@example.nl"
+		}
+		evs, err = d.IssueTAN(domain.Actor{Role: domain.RoleSystem}, r.id("request")+fmt.Sprint(i), channel, address, now)
+		if !r.step("document.issue_tan", document.Stream(docID), domain.Actor{Role: domain.RoleSystem}, d.Apply, evs, err) {
+			return
+		}
 		if decision == "sign" {
 			evs, err = d.Sign(clientUser, document.Decision{Remark: r.text("document.sign_remark"), ReadConfirmed: true}, now)
 		} else {

@@ -68,6 +68,7 @@ var coverage = map[string]map[string]source{
 	},
 	"document.signature_declined":  {"document_id": in("id.document"), "remark": in("document.decline_remark"), "request_id": in("id.request"), "sha256": fixed("the stored file's hash, checked as 32 hex bytes at upload")},
 	"document.signature_requested": {"document_id": in("id.document"), "request_id": in("id.request"), "reissue_reason": in("document.reissue_reason"), "signer_account_id": loaded("account")},
+	"document.tan_issued":          {"channel": fixed("a TANChannel constant the application chooses"), "document_id": loaded("document"), "masked_address": fixed("MaskMobile/MaskEmail of an address validate.NormalizeMobile/NormalizeEmail accepted"), "request_id": loaded("document")},
 	"document.signed":              {"document_id": in("id.document"), "remark": in("document.sign_remark"), "request_id": in("id.request"), "sha256": fixed("the stored file's hash, checked as 32 hex bytes at upload")},
 	"document.uploaded": {
 		"category": in("document.category"), "client_id": in("id.client"), "content_type": fixed("sniffed by the command layer, checked against AllowedContentTypes"),

@@ -97,6 +97,11 @@ func (Projector) Handle(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEve
 		err = update(ctx, tx, id, rev, `signature_status = CASE WHEN request_id = $3 THEN 'declined' ELSE signature_status END,
 			decided_at = CASE WHEN request_id = $3 THEN $4 ELSE decided_at END,
 			remark = CASE WHEN request_id = $3 THEN $5 ELSE remark END`, ev.RequestID, at, ev.Remark)
+	default:
+		// An event this table shows nothing of (document.tan_issued, the
+		// signing evidence): only the revision moves on, so the next event
+		// is no gap.
+		_, err = tx.Exec(ctx, `UPDATE documents SET revision = $2 WHERE document_id = $1`, id, rev)
 	}
 	if err != nil {
 		return fmt.Errorf("documents: %s@%d: %w", e.Stream, e.Revision, err)
