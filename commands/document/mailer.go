@@ -15,6 +15,7 @@ import (
 	doc "backoffice/domain/document"
 	"backoffice/eventstore"
 	"backoffice/notify/mail"
+	"backoffice/notify/sms"
 )
 
 // SignMailerName is the projector name of SignMailer.
@@ -32,9 +33,11 @@ const SignMailerName = "documents.sign_mail"
 // projector's transaction, keyed by the event ID: a replay or rebuild
 // issues no second TAN and sends nothing twice (Reset empties nothing).
 //
-// The TAN travels in the mail, as the manual allows ("soms ... wordt de
-// verificatiecode in de email met de link zelf vermeld"): there is no SMS
-// gateway.
+// The TAN goes by SMS when UseSMS gave a gateway and the signer has a
+// mobile number, otherwise in the mail, as the manual allows ("soms ...
+// wordt de verificatiecode in de email met de link zelf vermeld"); the
+// mail always carries the unique signing link. document.tan_issued records
+// the channel and the masked address (tan_channel.go).
 type SignMailer struct {
 	store  eventstore.Store
 	mail   *mail.Dispatcher
@@ -42,6 +45,8 @@ type SignMailer struct {
 	tanKey []byte
 	now    func() time.Time
 	log    *slog.Logger
+	sms    sms.Sender   // nil: every TAN goes in the mail
+	mobile MobileLookup // the signer's mobile number
 }
 
 // NewSignMailer returns the projector. masterKey is the identity vault's
@@ -107,6 +112,7 @@ func accountOf(ctx context.Context, tx pgx.Tx, accountID string) (recipient, boo
 
 func (m *SignMailer) requested(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEvent, ev *doc.SignatureRequested) error {
 	tan := NewTAN()
+	token, tokenHash := newSignToken()
 	// Only a replay of this very event is skipped. Another event naming a
 	// request that has a TAN already violates the primary key: an error
 	// (the projector stops and retries), never a request without TAN or mail.
@@ -119,6 +125,10 @@ func (m *SignMailer) requested(ctx context.Context, tx pgx.Tx, e eventstore.Reco
 	if tag.RowsAffected() == 0 {
 		return nil // a replay: the TAN was issued and mailed before
 	}
+	if _, err := tx.Exec(ctx, `INSERT INTO document_sign_links (token_hash, request_id, document_id, signer_account_id, event_id, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6)`, tokenHash, ev.RequestID, ev.DocumentID, ev.SignerAccountID, e.ID, m.now()); err != nil {
+		return fmt.Errorf("commands/document: unable to store the signing link of request %s: %w", ev.RequestID, err)
+	}
 	acc, ok, err := accountOf(ctx, tx, ev.SignerAccountID)
 	if err != nil {
 		return err
@@ -128,6 +138,22 @@ func (m *SignMailer) requested(ctx context.Context, tx pgx.Tx, e eventstore.Reco
 			"document_id", ev.DocumentID, "event_id", e.ID)
 		return nil
 	}
+	d := &doc.Document{}
+	st, err := commands.LoadInto(ctx, m.store, doc.Stream(ev.DocumentID), doc.Events, d)
+	if err != nil {
+		return fmt.Errorf("commands/document: %w", err)
+	}
+	if r := d.Request(); r.ID != ev.RequestID || !r.OpenAt(m.now()) {
+		// Expired or replaced before the projector came to it (it was
+		// down for days): a code for it is of no use to anyone.
+		m.log.WarnContext(ctx, "commands/document: signature request no longer open when its TAN was due; nothing sent",
+			"document_id", ev.DocumentID, "request_id", ev.RequestID, "event_id", e.ID)
+		return nil
+	}
+	issued, err := m.sendTAN(ctx, e, ev, d, acc, tan)
+	if err != nil {
+		return err
+	}
 	var name string
 	// The activation mailer's memory of names by address; a miss greets
 	// "Beste klant," as in the manual.
@@ -135,8 +161,15 @@ func (m *SignMailer) requested(ctx context.Context, tx pgx.Tx, e eventstore.Reco
 		!errors.Is(err, pgx.ErrNoRows) {
 		return fmt.Errorf("commands/document: unable to read the recipient's name: %w", err)
 	}
-	msg := mail.SignRequestMail(acc.language, acc.email, name, m.links.Sign(ev.DocumentID), tan)
+	mailTAN := tan
+	if issued.Channel == doc.ChannelSMS {
+		mailTAN = "" // the mail says the code came by SMS
+	}
+	msg := mail.SignRequestMail(acc.language, acc.email, name, m.links.Sign(ev.DocumentID, token), mailTAN)
 	if err := m.mail.Enqueue(ctx, tx, e.ID, msg); err != nil {
+		return err
+	}
+	if err := m.recordTAN(ctx, e, st, d, issued); err != nil {
 		return err
 	}
 	m.mail.Kick()
