@@ -27,6 +27,7 @@ import (
 	"backoffice/commands/identity"
 	tscmd "backoffice/commands/timesheet"
 	"backoffice/notify/mail"
+	"backoffice/notify/sms"
 	rmdocuments "backoffice/readmodel/documents"
 	rmidentity "backoffice/readmodel/identity"
 	rmtimesheets "backoffice/readmodel/timesheets"
@@ -50,6 +51,8 @@ type Deps struct {
 	DocumentQueries *rmdocuments.Queries
 	// Outbox is shown at /demo/berichten when Demo is set.
 	Outbox *mail.FileOutbox
+	// SMSOutbox, when set, is shown there too, merged by time.
+	SMSOutbox *sms.FileOutbox
 	Demo   bool
 
 	// Cookies decides the Secure attribute (and __Host- names) of the
@@ -141,7 +144,7 @@ func New(d Deps) (*Server, error) {
 		s.Documents = &documentApp{commands: d.Documents, queries: d.DocumentQueries, identity: d.People}
 	}
 	if d.Demo {
-		s.Outbox = &outboxApp{files: d.Outbox}
+		s.Outbox = &outboxApp{files: d.Outbox, sms: d.SMSOutbox}
 	}
 	s.routes()
 	return s, nil

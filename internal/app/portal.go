@@ -21,7 +21,7 @@ func portalDeps(o Options, f *features, rt *projections.Runtime) portal.Deps {
 		WaitTimeout: o.WaitTimeout,
 	}
 	if o.Demo && o.Outbox != nil {
-		d.Demo, d.Outbox = true, o.Outbox
+		d.Demo, d.Outbox, d.SMSOutbox = true, o.Outbox, o.SMSOutbox
 	}
 	return d
 }
