@@ -74,11 +74,13 @@ func (s *Server) routes() {
 		in.Handle(doc, s.handleDocument()).Methods(http.MethodGet)
 		in.Handle(doc+"/bestand", s.handleFile()).Methods(http.MethodGet, http.MethodHead)
 		in.Handle(doc+"/handtekening", s.handleRequestSignature()).Methods(http.MethodPost)
-		// The link in the signing e-mail (manual §5.1); after the login
-		// the user comes back here.
+		// The unique link in the signing e-mail (manual §5.1); after the
+		// login the user comes back here. Without the token the page only
+		// says to use the mail's link.
 		sign := "/documenten/{id:[0-9A-Za-z_-]{1,64}}/ondertekenen"
 		in.Handle(sign, s.handleSignPage()).Methods(http.MethodGet)
-		in.Handle(sign, s.handleSign()).Methods(http.MethodPost)
+		in.Handle(sign+"/{token}", s.handleSignLinkPage()).Methods(http.MethodGet)
+		in.Handle(sign+"/{token}", s.handleSignLink()).Methods(http.MethodPost)
 	}
 	if s.Reports != nil {
 		in.Handle("/overige/urenrapport", s.handleReport()).Methods(http.MethodGet)

@@ -98,8 +98,9 @@ func TestSigningWithTheDemoMail(t *testing.T) {
 	if status, body := anna.get(docPage); status != http.StatusOK || strings.Contains(body, `href="`+path+`"`) {
 		t.Errorf("the intermediary's document page: %d (want 200 without a signing link)", status)
 	}
-	if status, _ := anna.post(path, url.Values{"tan": {tan}, "gelezen": {"1"}, "besluit": {"akkoord"}}); status != http.StatusNotFound {
-		t.Errorf("the intermediary signing: %d, want 404", status)
+	// The intermediary may see the document, but the link is not hers.
+	if status, _ := anna.post(path, url.Values{"tan": {tan}, "gelezen": {"1"}, "besluit": {"akkoord"}}); status != http.StatusForbidden {
+		t.Errorf("the intermediary signing: %d, want 403", status)
 	}
 
 	// The signer.
