@@ -53,7 +53,7 @@ type Deps struct {
 	Outbox *mail.FileOutbox
 	// SMSOutbox, when set, is shown there too, merged by time.
 	SMSOutbox *sms.FileOutbox
-	Demo   bool
+	Demo      bool
 
 	// Cookies decides the Secure attribute (and __Host- names) of the
 	// portal's cookies; the default decides per request (secureRequest).

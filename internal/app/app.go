@@ -31,8 +31,8 @@ import (
 	"backoffice/http/httpx"
 	"backoffice/http/portal"
 	"backoffice/notify/mail"
-	"backoffice/notify/sms"
 	"backoffice/notify/schedule"
+	"backoffice/notify/sms"
 	"backoffice/projections"
 	"backoffice/readmodel"
 )
