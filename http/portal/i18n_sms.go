@@ -9,8 +9,8 @@ var smsTexts = map[string]map[string]string{
 		"profile.title":         "Mijn gegevens",
 		"profile.mobile":        "Mobiel nummer",
 		"profile.mobile_hint":   "Hierheen sturen wij per sms de verificatiecode (TAN) als u een document moet ondertekenen. Laat leeg om de code in de e-mail te ontvangen.",
-		"profile.saved":         "Uw gegevens zijn opgeslagen.",
 		"nav.profile":           "Mijn gegevens",
+		"flash.profile_saved":   "Uw gegevens zijn opgeslagen.",
 	},
 	"en": {
 		"document.sign_by_link": "Open the link in the e-mail “u dient een document goed te keuren” to sign.",
@@ -18,8 +18,8 @@ var smsTexts = map[string]map[string]string{
 		"profile.title":         "My details",
 		"profile.mobile":        "Mobile number",
 		"profile.mobile_hint":   "We send the verification code (TAN) to this number by text message when you are asked to sign a document. Leave it empty to get the code in the e-mail.",
-		"profile.saved":         "Your details have been saved.",
 		"nav.profile":           "My details",
+		"flash.profile_saved":   "Your details have been saved.",
 	},
 }
 

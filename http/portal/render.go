@@ -30,6 +30,7 @@ var pageNames = []string{
 	"home", "timesheets", "weeks", "sheet", "history",
 	"workers", "register", "outbox",
 	"invoices", "documents", "upload", "document", "sign", "report",
+	"profile",
 }
 
 type pageTemplate struct{ t *template.Template }

@@ -57,6 +57,9 @@ func (s *Server) routes() {
 	in.Handle(sheet+"/accorderen", s.handleApprove()).Methods(http.MethodPost)
 	in.Handle(sheet+"/afkeuren", s.handleReject()).Methods(http.MethodPost)
 
+	in.Handle(profilePath, s.handleProfilePage()).Methods(http.MethodGet)
+	in.Handle(profilePath, s.handleProfile()).Methods(http.MethodPost)
+
 	in.Handle("/werknemers", s.handleWorkers()).Methods(http.MethodGet)
 	in.Handle("/werknemers/nieuw", s.handleRegisterPage()).Methods(http.MethodGet)
 	in.Handle("/werknemers/nieuw", s.handleRegister()).Methods(http.MethodPost)
