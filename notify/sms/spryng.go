@@ -35,7 +35,7 @@ type SpryngConfig struct {
 	Attempts int
 	// Backoff is the wait before try n+1 (n >= 1); default 500 ms doubling.
 	Backoff func(n int) time.Duration
-	// Timeout bounds one try (default 10 s).
+	// Timeout bounds one try (default 5 s).
 	Timeout time.Duration
 	// Client defaults to a client without redirects.
 	Client *http.Client
@@ -81,7 +81,7 @@ func NewSpryng(cfg SpryngConfig) (*Spryng, error) {
 		cfg.Backoff = func(n int) time.Duration { return 500 * time.Millisecond << (n - 1) }
 	}
 	if cfg.Timeout == 0 {
-		cfg.Timeout = 10 * time.Second
+		cfg.Timeout = 5 * time.Second
 	}
 	if cfg.Client == nil {
 		cfg.Client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
