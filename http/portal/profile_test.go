@@ -24,12 +24,12 @@ func TestProfileMobile(t *testing.T) {
 		!strings.Contains(body, `aria-invalid="true"`) || !strings.Contains(body, `value="020-1234567"`) {
 		t.Fatalf("a landline: %d\n%s", res.StatusCode, body)
 	}
-	res, _ = h.post(page, url.Values{"csrf": {h.token(page)}, "mobiel": {"06 - 98 76 54 32"}})
+	res, _ = h.post(page, url.Values{"csrf": {h.token(page)}, "mobiel": {"06 - 87 65 43 21"}})
 	loc := res.Header.Get("Location")
-	if res.StatusCode != http.StatusSeeOther || strings.Contains(loc, "9876") {
+	if res.StatusCode != http.StatusSeeOther || strings.Contains(loc, "8765") {
 		t.Fatalf("saving: %d %q", res.StatusCode, loc)
 	}
-	if _, body = h.get(loc); !strings.Contains(body, `value="&#43;31698765432"`) || !strings.Contains(body, "Uw gegevens zijn opgeslagen.") {
+	if _, body = h.get(loc); !strings.Contains(body, `value="&#43;31687654321"`) || !strings.Contains(body, "Uw gegevens zijn opgeslagen.") {
 		t.Fatalf("after saving:\n%s", body)
 	}
 	h.post(page, url.Values{"csrf": {h.token(page)}, "mobiel": {""}})
