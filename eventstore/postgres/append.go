@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -70,7 +71,11 @@ const lockClass int32 = 0x65766e74 // "evnt"
 // one) takes its values as plain parameters: unpacking arrays with unnest
 // costs the server more than the rest of the statement. Several events are
 // linked by eventstore_chain_links (migration 4), one call per append: each
-// event's hash is the next one's prev_hash.
+// event's hash is the next one's prev_hash; unless this process remembers
+// the stream's head (heads.go: a new stream, its own last append, a read to
+// the end), then Go links them and appendLinkedSQL only checks that head
+// under the lock (a PL/pgSQL loop of ten sha256 costs the server more than
+// the rest of a ten-event append).
 const (
 	lastEventSQL = `(SELECT coalesce(l.revision, -1) AS cur, coalesce(l.hash, ` + zeroHashSQL + `) AS prev
 	FROM (SELECT) AS one LEFT JOIN LATERAL (SELECT e.revision, e.hash FROM eventstore_events AS e
@@ -82,7 +87,7 @@ SELECT $1, c.cur + 1, $2, $5, $6::json, $7::json, $8, c.prev,
 	sha256(c.prev || $9::bytea || int8send(c.cur + 1) || $10::bytea)
 FROM ` + lastEventSQL + ` AS c
 WHERE c.cur BETWEEN $3::bigint AND $4::bigint
-RETURNING xid, seq, revision`
+RETURNING xid, seq, revision, hash`
 
 	appendManySQL = `
 INSERT INTO eventstore_events (stream, revision, event_id, type, data, metadata, created, prev_hash, hash)
@@ -92,7 +97,20 @@ FROM ` + lastEventSQL + ` AS c,
 	LATERAL (SELECT eventstore_chain_links(c.prev, $8::bytea, c.cur, $9::bytea[]) AS links OFFSET 0) AS h,
 	unnest($2::uuid[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY AS u(id, type, data, meta, ord)
 WHERE c.cur BETWEEN $3::bigint AND $4::bigint
-RETURNING xid, seq, revision`
+RETURNING xid, seq, revision, hash`
+
+	// appendLinkedSQL is appendManySQL with the chain linked in Go from the
+	// head this process remembers (heads): it writes only when the stream's
+	// last event is exactly that head ($3 revision, $4 hash), which also
+	// satisfies the expected revision (checked in Go before).
+	appendLinkedSQL = `
+INSERT INTO eventstore_events (stream, revision, event_id, type, data, metadata, created, prev_hash, hash)
+SELECT $1, c.cur + u.ord, u.id, u.type, u.data::json, u.meta::json, $8, u.prev, u.hash
+FROM ` + lastEventSQL + ` AS c,
+	unnest($2::uuid[], $5::text[], $6::text[], $7::text[], $9::bytea[], $10::bytea[])
+		WITH ORDINALITY AS u(id, type, data, meta, prev, hash, ord)
+WHERE c.cur = $3::bigint AND c.prev = $4::bytea
+RETURNING xid, seq, revision, hash`
 )
 
 // zeroHashSQL is eventstore.ZeroHash as a bytea literal: the prev_hash of a
@@ -120,11 +138,34 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 	if err != nil {
 		return eventstore.AppendResult{}, err
 	}
+	h, known := s.heads.get(stream)
+	if !known && expected.IsNoStream() {
+		h, known = head{revision: -1, hash: eventstore.ZeroHash}, true
+	}
+	linked, haveLinked := stmt.linked(h, known)
 	for attempt := 1; ; attempt++ {
-		out, err := s.tryAppend(ctx, stream, stmt)
+		var out appendOutcome
+		var err error
+		if haveLinked {
+			// One try with the remembered head; stale, it wrote nothing
+			// and the ordinary statement decides (and links) instead.
+			haveLinked = false
+			out, err = s.tryAppend(ctx, stream, linked)
+			switch {
+			case err == nil && out.ok:
+				s.linkedAppends.Add(1)
+			case err == nil:
+				s.heads.drop(stream)
+				s.staleHeads.Add(1)
+				out, err = s.tryAppend(ctx, stream, stmt)
+			}
+		} else {
+			out, err = s.tryAppend(ctx, stream, stmt)
+		}
 		switch {
 		case err == nil && out.ok:
 			s.committed(out.xid)
+			s.heads.put(stream, head{revision: out.revision, hash: out.hash})
 			return eventstore.AppendResult{
 				NextExpectedRevision: uint64(out.revision),
 				Position:             eventstore.Position{Commit: out.xid, Prepare: uint64(out.seq)},
@@ -176,13 +217,49 @@ type appendOutcome struct {
 	xid      uint64
 	seq      int64
 	revision int64
+	hash     eventstore.Hash // the last event's
 }
 
 // appendStmt is an append statement with its parameters.
 type appendStmt struct {
 	sql  string
 	args []any
+
+	// What appendLinkedSQL needs besides (several events only).
+	lo, hi      int64
+	head        []byte
+	tails       [][]byte
+	ids         []pgtype.UUID
+	types, meta []string
+	data        []*string
+	recorded    time.Time
 }
+
+// linked is the statement for several events linked in Go onto h, the
+// stream's remembered head; false when there is none or the statement is
+// for one event (its hash costs the server one sha256, no loop) or the
+// head does not meet the expected revision (the ordinary statement then
+// returns the refusal).
+func (a appendStmt) linked(h head, known bool) (appendStmt, bool) {
+	if a.tails == nil || !known || h.revision < a.lo || h.revision > a.hi {
+		return appendStmt{}, false
+	}
+	prevs, hashes := make([][]byte, len(a.tails)), make([][]byte, len(a.tails))
+	prev := h.hash
+	canonical := make([]byte, 0, 256)
+	for i, tail := range a.tails {
+		canonical = append(canonical[:0], a.head...)
+		canonical = binary.BigEndian.AppendUint64(canonical, uint64(h.revision+1+int64(i)))
+		canonical = append(canonical, tail...)
+		next := eventstore.ChainHash(prev, canonical)
+		prevs[i], hashes[i] = bytesOf(prev), bytesOf(next)
+		prev = next
+	}
+	return appendStmt{sql: appendLinkedSQL, args: []any{a.args[0], a.ids, h.revision, bytesOf(h.hash),
+		a.types, a.data, a.meta, a.recorded, prevs, hashes}}, true
+}
+
+func bytesOf(h eventstore.Hash) []byte { return append([]byte(nil), h[:]...) }
 
 // newAppendStmt builds the statement for events: appendOneSQL for one event,
 // appendManySQL for more. An event without payload stores NULL.
@@ -206,7 +283,7 @@ func newAppendStmt(stream string, expected eventstore.ExpectedRevision, events [
 		if len(e.Data) > 0 {
 			data = string(e.Data)
 		}
-		return appendStmt{appendOneSQL, []any{stream, pgUUID(e.ID), lo, hi, e.Type, data, meta[0], recorded, head, tails[0]}}, nil
+		return appendStmt{sql: appendOneSQL, args: []any{stream, pgUUID(e.ID), lo, hi, e.Type, data, meta[0], recorded, head, tails[0]}}, nil
 	}
 	ids := make([]pgtype.UUID, len(events))
 	types := make([]string, len(events))
@@ -218,7 +295,8 @@ func newAppendStmt(stream string, expected eventstore.ExpectedRevision, events [
 			data[i] = &d
 		}
 	}
-	return appendStmt{appendManySQL, []any{stream, ids, lo, hi, types, data, meta, head, tails, recorded}}, nil
+	return appendStmt{sql: appendManySQL, args: []any{stream, ids, lo, hi, types, data, meta, head, tails, recorded},
+		lo: lo, hi: hi, head: head, tails: tails, ids: ids, types: types, meta: meta, data: data, recorded: recorded}, nil
 }
 
 // pgUUID is id as pgx encodes it directly: uuid.UUID is a driver.Valuer,
@@ -300,12 +378,14 @@ func scanAppended(rows pgx.Rows, err error) (out appendOutcome, _ error) {
 	defer rows.Close()
 	var xid uint64
 	var seq, rev int64
+	var hash []byte
 	for rows.Next() {
-		if err := rows.Scan(&xid, &seq, &rev); err != nil {
+		if err := rows.Scan(&xid, &seq, &rev, &hash); err != nil {
 			return appendOutcome{}, err
 		}
 		if !out.ok || rev > out.revision {
 			out = appendOutcome{ok: true, xid: xid, seq: seq, revision: rev}
+			out.hash, _ = eventstore.HashFromBytes(hash)
 		}
 	}
 	return out, rows.Err()

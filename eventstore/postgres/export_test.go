@@ -44,7 +44,7 @@ SELECT $1, c.cur + 1, $2, $5, $6::json, $7::json, ` + zeroHashSQL + `, ` + zeroH
 FROM (SELECT coalesce((SELECT e.revision FROM eventstore_events AS e WHERE e.stream = $1
 		ORDER BY e.revision DESC LIMIT 1), -1) AS cur OFFSET 0) AS c
 WHERE c.cur BETWEEN $3::bigint AND $4::bigint
-RETURNING xid, seq, revision`
+RETURNING xid, seq, revision, hash`
 
 	unchainedManySQL = `
 INSERT INTO eventstore_events (stream, revision, event_id, type, data, metadata, prev_hash, hash)
@@ -53,7 +53,7 @@ FROM (SELECT coalesce((SELECT e.revision FROM eventstore_events AS e WHERE e.str
 		ORDER BY e.revision DESC LIMIT 1), -1) AS cur OFFSET 0) AS c,
 	unnest($2::uuid[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY AS u(id, type, data, meta, ord)
 WHERE c.cur BETWEEN $3::bigint AND $4::bigint
-RETURNING xid, seq, revision`
+RETURNING xid, seq, revision, hash`
 )
 
 // AppendUnchained appends like Append did before the hash chain: the same
@@ -76,7 +76,7 @@ func (s *Store) AppendUnchained(ctx context.Context, stream string, expected eve
 		if len(e.Data) > 0 {
 			data = string(e.Data)
 		}
-		stmt = appendStmt{unchainedOneSQL, []any{stream, pgUUID(e.ID), lo, hi, e.Type, data, meta[0]}}
+		stmt = appendStmt{sql: unchainedOneSQL, args: []any{stream, pgUUID(e.ID), lo, hi, e.Type, data, meta[0]}}
 	} else {
 		ids := make([]pgtype.UUID, len(events))
 		types := make([]string, len(events))
@@ -88,11 +88,17 @@ func (s *Store) AppendUnchained(ctx context.Context, stream string, expected eve
 				data[i] = &d
 			}
 		}
-		stmt = appendStmt{unchainedManySQL, []any{stream, ids, lo, hi, types, data, meta}}
+		stmt = appendStmt{sql: unchainedManySQL, args: []any{stream, ids, lo, hi, types, data, meta}}
 	}
 	out, err := s.tryAppend(ctx, stream, stmt)
 	if err == nil && !out.ok {
 		err = fmt.Errorf("unchained append to %q: condition failed", stream)
 	}
 	return err
+}
+
+// LinkedAppends counts the appends whose chain was linked in Go, and the
+// linked attempts that found the remembered head stale.
+func (s *Store) LinkedAppends() (linked, stale uint64) {
+	return s.linkedAppends.Load(), s.staleHeads.Load()
 }

@@ -35,6 +35,7 @@ import (
 	"fmt"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -86,6 +87,11 @@ type Store struct {
 	listening bool
 	notified  uint64        // highest committed append xid this store heard of
 	wake      chan struct{} // closed and replaced whenever notified moves or a notification may be lost
+
+	heads heads // streams' last events, for appends linked in Go
+	// Appends linked in Go, and linked attempts that found a stale head
+	// (read by tests).
+	linkedAppends, staleHeads atomic.Uint64
 
 	notifyMu  sync.Mutex
 	notifyXid uint64        // highest local commit not yet announced by NOTIFY

@@ -61,8 +61,19 @@ func (s *Store) ReadStream(ctx context.Context, stream string, opts eventstore.R
 		}
 	}
 	out, err = s.query(ctx, "read_stream", query, stream, from, limit)
-	if err != nil || len(out) > 0 {
+	if err != nil {
 		return out, err
+	}
+	if n := len(out); n > 0 {
+		// A read that reached the stream's end saw its head (as of its
+		// snapshot): remembered for linking the next append in Go.
+		switch {
+		case opts.Direction == eventstore.Backwards && opts.FromEnd:
+			s.heads.put(stream, head{revision: int64(out[0].Revision), hash: out[0].Hash})
+		case opts.Direction != eventstore.Backwards && (limit == nil || int64(n) < *limit):
+			s.heads.put(stream, head{revision: int64(out[n-1].Revision), hash: out[n-1].Hash})
+		}
+		return out, nil
 	}
 	if opts.Direction == eventstore.Backwards || opts.From == 0 {
 		// Every stream has its revision 0, and these reads include it:

@@ -87,7 +87,7 @@ func newFeatures(ctx context.Context, o Options) (*features, error) {
 		return nil, wrap(err)
 	}
 	f.idQuery = rmidentity.NewQueries(o.Pool, o.Clock)
-	feature, err := identityapi.New(identityapi.Deps{Service: svc, Auth: authSvc, Queries: f.idQuery, Clock: o.Clock})
+	feature, err := identityapi.New(identityapi.Deps{Service: svc, Auth: authSvc, Queries: f.idQuery, Ledger: o.Store, Clock: o.Clock})
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -153,7 +153,7 @@ func (f *features) addPayroll(o Options) error {
 	if err != nil {
 		return err
 	}
-	feature, err := payrollapi.New(payrollapi.Deps{Commands: f.tsCommands, Queries: queries, Ledger: ledger})
+	feature, err := payrollapi.New(payrollapi.Deps{Commands: f.tsCommands, Queries: queries, Ledger: ledger, Replay: o.Store})
 	if err != nil {
 		return err
 	}

@@ -99,7 +99,7 @@ func New(t testing.TB) *Env {
 	queries := rm.NewQueries(pool, nil)
 	authn, err := identityapi.NewAuthenticator(authSvc, nil)
 	must(t, err)
-	feature, err := identityapi.New(identityapi.Deps{Service: svc, Auth: authSvc, Queries: queries})
+	feature, err := identityapi.New(identityapi.Deps{Service: svc, Auth: authSvc, Queries: queries, Ledger: store})
 	must(t, err)
 	apiSrv, err := api.New(api.Deps{Log: log, Pool: pool, Auth: authn, Wait: rt, WaitTimeout: 60 * time.Second,
 		Features: []api.Feature{feature}})

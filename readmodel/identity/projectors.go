@@ -55,6 +55,21 @@ func occurred(e eventstore.RecordedEvent) time.Time {
 	return e.Created
 }
 
+// revision is the event's revision in its entity's stream (each identity
+// row is one entity: an intermediary, client, worker, placement or account,
+// whose events are all appended to its own stream). Every row stores the
+// last one it applied, and each statement applies an event only above it,
+// as the timesheet projector does: an older event, redelivered or replayed
+// on top of newer ones, changes nothing.
+func revision(e eventstore.RecordedEvent) int64 { return int64(e.Revision) }
+
+// advance moves the row's revision up to e's and reports whether e is newer
+// than what the row holds (false too when the row does not exist).
+func advance(ctx context.Context, tx pgx.Tx, table, key, id string, e eventstore.RecordedEvent) (bool, error) {
+	tag, err := tx.Exec(ctx, `UPDATE `+table+` SET revision = $2 WHERE `+key+` = $1 AND revision < $2`, id, revision(e))
+	return tag.RowsAffected() == 1, err
+}
+
 // --- intermediaries ---
 
 type intermediariesProjector struct{}
@@ -74,14 +89,16 @@ func (intermediariesProjector) Handle(ctx context.Context, tx pgx.Tx, e eventsto
 	}
 	switch ev := ev.(type) {
 	case *intermediary.Registered:
-		_, err = tx.Exec(ctx, `INSERT INTO intermediaries (intermediary_id, name, kvk, contact_name, contact_email, registered_at)
-			VALUES ($1, $2, $3, $4, $5, $6)
+		_, err = tx.Exec(ctx, `INSERT INTO intermediaries (intermediary_id, name, kvk, contact_name, contact_email, registered_at, revision)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)
 			ON CONFLICT (intermediary_id) DO UPDATE SET name = EXCLUDED.name, kvk = EXCLUDED.kvk,
-				contact_name = EXCLUDED.contact_name, contact_email = EXCLUDED.contact_email`,
-			ev.IntermediaryID, ev.Name, ev.KvK, ev.Contact.Name, ev.Contact.Email, occurred(e))
+				contact_name = EXCLUDED.contact_name, contact_email = EXCLUDED.contact_email, revision = EXCLUDED.revision
+			WHERE intermediaries.revision < EXCLUDED.revision`,
+			ev.IntermediaryID, ev.Name, ev.KvK, ev.Contact.Name, ev.Contact.Email, occurred(e), revision(e))
 	case *intermediary.ContactChanged:
-		_, err = tx.Exec(ctx, `UPDATE intermediaries SET contact_name = $2, contact_email = $3 WHERE intermediary_id = $1`,
-			ev.IntermediaryID, ev.Contact.Name, ev.Contact.Email)
+		_, err = tx.Exec(ctx, `UPDATE intermediaries SET contact_name = $2, contact_email = $3, revision = $4
+			WHERE intermediary_id = $1 AND revision < $4`,
+			ev.IntermediaryID, ev.Contact.Name, ev.Contact.Email, revision(e))
 	}
 	return err
 }
@@ -105,16 +122,21 @@ func (clientsProjector) Handle(ctx context.Context, tx pgx.Tx, e eventstore.Reco
 	}
 	switch ev := ev.(type) {
 	case *client.Registered:
-		if _, err := tx.Exec(ctx, `INSERT INTO clients (client_id, intermediary_id, name, kvk, address, contact_name, contact_email, registered_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		tag, err := tx.Exec(ctx, `INSERT INTO clients (client_id, intermediary_id, name, kvk, address, contact_name, contact_email, registered_at, revision)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 			ON CONFLICT (client_id) DO UPDATE SET intermediary_id = EXCLUDED.intermediary_id, name = EXCLUDED.name,
 				kvk = EXCLUDED.kvk, address = EXCLUDED.address, contact_name = EXCLUDED.contact_name,
-				contact_email = EXCLUDED.contact_email`,
-			ev.ClientID, ev.IntermediaryID, ev.Name, ev.KvK, ev.Address, ev.Contact.Name, ev.Contact.Email, occurred(e)); err != nil {
-			return err
+				contact_email = EXCLUDED.contact_email, revision = EXCLUDED.revision
+			WHERE clients.revision < EXCLUDED.revision`,
+			ev.ClientID, ev.IntermediaryID, ev.Name, ev.KvK, ev.Address, ev.Contact.Name, ev.Contact.Email, occurred(e), revision(e))
+		if err != nil || tag.RowsAffected() == 0 {
+			return err // applied before: its agreement too
 		}
 		return putAgreement(ctx, tx, ev.ClientID, ev.AgreementFrom, ev.Agreement)
 	case *client.AgreementChanged:
+		if fresh, err := advance(ctx, tx, "clients", "client_id", ev.ClientID, e); err != nil || !fresh {
+			return err
+		}
 		return putAgreement(ctx, tx, ev.ClientID, ev.EffectiveFrom, ev.Agreement)
 	}
 	return nil
@@ -146,12 +168,13 @@ func (workersProjector) Handle(ctx context.Context, tx pgx.Tx, e eventstore.Reco
 	if !ok {
 		return nil
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO workers (worker_id, client_id, first_name, infix, last_name, full_name, email, function, registered_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+	_, err = tx.Exec(ctx, `INSERT INTO workers (worker_id, client_id, first_name, infix, last_name, full_name, email, function, registered_at, revision)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 		ON CONFLICT (worker_id) DO UPDATE SET client_id = EXCLUDED.client_id, first_name = EXCLUDED.first_name,
 			infix = EXCLUDED.infix, last_name = EXCLUDED.last_name, full_name = EXCLUDED.full_name,
-			email = EXCLUDED.email, function = EXCLUDED.function`,
-		w.WorkerID, w.ClientID, w.Name.First, w.Name.Infix, w.Name.Last, w.Name.Full(), w.Email, w.Function, occurred(e))
+			email = EXCLUDED.email, function = EXCLUDED.function, revision = EXCLUDED.revision
+		WHERE workers.revision < EXCLUDED.revision`,
+		w.WorkerID, w.ClientID, w.Name.First, w.Name.Infix, w.Name.Last, w.Name.Full(), w.Email, w.Function, occurred(e), revision(e))
 	return err
 }
 
@@ -174,15 +197,17 @@ func (placementsProjector) Handle(ctx context.Context, tx pgx.Tx, e eventstore.R
 	}
 	switch ev := ev.(type) {
 	case *placement.Started:
-		_, err = tx.Exec(ctx, `INSERT INTO placements (placement_id, worker_id, client_id, intermediary_id, function, start_date, end_date, started_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		_, err = tx.Exec(ctx, `INSERT INTO placements (placement_id, worker_id, client_id, intermediary_id, function, start_date, end_date, started_at, revision)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 			ON CONFLICT (placement_id) DO UPDATE SET worker_id = EXCLUDED.worker_id, client_id = EXCLUDED.client_id,
 				intermediary_id = EXCLUDED.intermediary_id, function = EXCLUDED.function,
-				start_date = EXCLUDED.start_date, end_date = EXCLUDED.end_date`,
-			ev.PlacementID, ev.WorkerID, ev.ClientID, ev.IntermediaryID, ev.Function, ev.Start, ev.End, occurred(e))
+				start_date = EXCLUDED.start_date, end_date = EXCLUDED.end_date, revision = EXCLUDED.revision
+			WHERE placements.revision < EXCLUDED.revision`,
+			ev.PlacementID, ev.WorkerID, ev.ClientID, ev.IntermediaryID, ev.Function, ev.Start, ev.End, occurred(e), revision(e))
 	case *placement.Ended:
-		_, err = tx.Exec(ctx, `UPDATE placements SET end_date = $2, ended = true, end_reason = $3 WHERE placement_id = $1`,
-			ev.PlacementID, ev.End, ev.Reason)
+		_, err = tx.Exec(ctx, `UPDATE placements SET end_date = $2, ended = true, end_reason = $3, revision = $4
+			WHERE placement_id = $1 AND revision < $4`,
+			ev.PlacementID, ev.End, ev.Reason, revision(e))
 	}
 	return err
 }
@@ -211,20 +236,22 @@ func (accountsProjector) Handle(ctx context.Context, tx pgx.Tx, e eventstore.Rec
 	}
 	switch ev := ev.(type) {
 	case *account.Created:
-		_, err = tx.Exec(ctx, `INSERT INTO accounts (account_id, email, role, intermediary_id, client_id, worker_id, language, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		_, err = tx.Exec(ctx, `INSERT INTO accounts (account_id, email, role, intermediary_id, client_id, worker_id, language, created_at, revision)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 			ON CONFLICT (account_id) DO UPDATE SET email = EXCLUDED.email, role = EXCLUDED.role,
 				intermediary_id = EXCLUDED.intermediary_id, client_id = EXCLUDED.client_id,
-				worker_id = EXCLUDED.worker_id, language = EXCLUDED.language`,
-			ev.AccountID, ev.Email, string(ev.Role), ev.IntermediaryID, ev.ClientID, ev.WorkerID, ev.Language, occurred(e))
+				worker_id = EXCLUDED.worker_id, language = EXCLUDED.language, revision = EXCLUDED.revision
+			WHERE accounts.revision < EXCLUDED.revision`,
+			ev.AccountID, ev.Email, string(ev.Role), ev.IntermediaryID, ev.ClientID, ev.WorkerID, ev.Language, occurred(e), revision(e))
 	case *account.Activated:
-		_, err = tx.Exec(ctx, `UPDATE accounts SET activated = true WHERE account_id = $1`, ev.AccountID)
+		_, err = tx.Exec(ctx, `UPDATE accounts SET activated = true, revision = $2 WHERE account_id = $1 AND revision < $2`, ev.AccountID, revision(e))
 	case *account.Disabled:
-		_, err = tx.Exec(ctx, `UPDATE accounts SET disabled = true WHERE account_id = $1`, ev.AccountID)
+		_, err = tx.Exec(ctx, `UPDATE accounts SET disabled = true, revision = $2 WHERE account_id = $1 AND revision < $2`, ev.AccountID, revision(e))
 	case *account.Enabled:
-		_, err = tx.Exec(ctx, `UPDATE accounts SET disabled = false WHERE account_id = $1`, ev.AccountID)
+		_, err = tx.Exec(ctx, `UPDATE accounts SET disabled = false, revision = $2 WHERE account_id = $1 AND revision < $2`, ev.AccountID, revision(e))
 	case *account.LanguageChanged:
-		_, err = tx.Exec(ctx, `UPDATE accounts SET language = $2 WHERE account_id = $1`, ev.AccountID, ev.Language)
+		_, err = tx.Exec(ctx, `UPDATE accounts SET language = $2, revision = $3 WHERE account_id = $1 AND revision < $3`,
+			ev.AccountID, ev.Language, revision(e))
 	}
 	return err
 }

@@ -12,6 +12,7 @@ import (
 
 	"backoffice/domain"
 	"backoffice/domain/account"
+	"backoffice/readmodel/tenant"
 )
 
 // Queries reads the identity read models within the caller's scope.
@@ -36,26 +37,18 @@ func (q *Queries) today() time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
-// scope renders the actor's scope as a condition on the given tenant
-// columns ("" when the table has none of that kind) with its argument as
-// $n. Kinds the table cannot express admit nothing.
-func scope(a domain.Actor, n int, intermediaryCol, clientCol, workerCol string) (string, []any) {
-	s := account.ScopeOf(a)
-	col := ""
-	switch s.Kind {
-	case account.ScopeAll:
-		return "true", nil
-	case account.ScopeIntermediary:
-		col = intermediaryCol
-	case account.ScopeClient:
-		col = clientCol
-	case account.ScopeWorker:
-		col = workerCol
-	}
-	if col == "" || s.ID == "" {
-		return "false", nil
-	}
-	return col + " = $" + strconv.Itoa(n), []any{s.ID}
+// Tenant columns of the identity tables as the queries spell them.
+var (
+	intermediaryCols = tenant.Columns{Intermediary: "intermediary_id"}
+	clientCols       = tenant.Columns{Intermediary: "c.intermediary_id", Client: "c.client_id"}
+	placementCols    = tenant.Columns{Intermediary: "p.intermediary_id", Client: "p.client_id", Worker: "p.worker_id"}
+)
+
+// where is the actor's scope on cols after the arguments args holds
+// (tenant.Where): "false" when the scope admits nothing.
+func where(a domain.Actor, cols tenant.Columns, args *[]any) string {
+	cond, _ := tenant.Where(account.ScopeOf(a), cols, args)
+	return cond
 }
 
 // ---- views ----
@@ -178,14 +171,16 @@ type Account struct {
 
 // Intermediaries lists the intermediaries in scope, by name.
 func (q *Queries) Intermediaries(ctx context.Context, a domain.Actor) ([]Intermediary, error) {
-	cond, args := scope(a, 1, "intermediary_id", "", "")
+	var args []any
+	cond := where(a, intermediaryCols, &args)
 	return q.intermediaries(ctx, `WHERE `+cond+` ORDER BY name, intermediary_id`, args...)
 }
 
 // Intermediary returns one intermediary or domain.ErrNotFound.
 func (q *Queries) Intermediary(ctx context.Context, a domain.Actor, id string) (Intermediary, error) {
-	cond, args := scope(a, 2, "intermediary_id", "", "")
-	out, err := q.intermediaries(ctx, `WHERE intermediary_id = $1 AND `+cond, append([]any{id}, args...)...)
+	args := []any{id}
+	cond := where(a, intermediaryCols, &args)
+	out, err := q.intermediaries(ctx, `WHERE intermediary_id = $1 AND `+cond, args...)
 	if err != nil {
 		return Intermediary{}, err
 	}
@@ -217,14 +212,16 @@ func (q *Queries) intermediaries(ctx context.Context, where string, args ...any)
 // Clients lists the clients in scope, by name, each with the agreement in
 // force today.
 func (q *Queries) Clients(ctx context.Context, a domain.Actor) ([]Client, error) {
-	cond, args := scope(a, 1, "c.intermediary_id", "c.client_id", "")
+	var args []any
+	cond := where(a, clientCols, &args)
 	return q.clients(ctx, `WHERE `+cond+` ORDER BY c.name, c.client_id`, args...)
 }
 
 // Client returns one client or domain.ErrNotFound.
 func (q *Queries) Client(ctx context.Context, a domain.Actor, id string) (Client, error) {
-	cond, args := scope(a, 2, "c.intermediary_id", "c.client_id", "")
-	out, err := q.clients(ctx, `WHERE c.client_id = $1 AND `+cond, append([]any{id}, args...)...)
+	args := []any{id}
+	cond := where(a, clientCols, &args)
+	out, err := q.clients(ctx, `WHERE c.client_id = $1 AND `+cond, args...)
 	if err != nil {
 		return Client{}, err
 	}
@@ -295,23 +292,18 @@ func (q *Queries) clients(ctx context.Context, where string, args ...any) ([]Cli
 // A worker is visible to themself, to staff, auditors and payroll, and to
 // whoever may see one of the worker's placements.
 func (q *Queries) Worker(ctx context.Context, a domain.Actor, id string) (Worker, error) {
+	args := []any{id}
 	var cond string
-	var args []any
-	s := account.ScopeOf(a)
-	switch s.Kind {
-	case account.ScopeAll:
-		cond = "true"
-	case account.ScopeWorker:
-		cond, args = "w.worker_id = $2", []any{s.ID}
+	switch s := account.ScopeOf(a); s.Kind {
 	case account.ScopeClient, account.ScopeIntermediary:
-		pc, pargs := scope(a, 2, "p.intermediary_id", "p.client_id", "")
-		cond, args = "EXISTS (SELECT 1 FROM placements p WHERE p.worker_id = w.worker_id AND "+pc+")", pargs
+		// Through one of the worker's placements.
+		cond = "EXISTS (SELECT 1 FROM placements p WHERE p.worker_id = w.worker_id AND " + where(a, placementCols, &args) + ")"
 	default:
-		cond = "false"
+		cond, _ = tenant.Where(s, tenant.Columns{Worker: "w.worker_id"}, &args)
 	}
 	var w Worker
 	err := q.pool.QueryRow(ctx, `SELECT w.worker_id, w.client_id, w.first_name, w.infix, w.last_name, w.full_name, w.email, w.function
-		FROM workers w WHERE w.worker_id = $1 AND `+cond, append([]any{id}, args...)...).
+		FROM workers w WHERE w.worker_id = $1 AND `+cond, args...).
 		Scan(&w.ID, &w.ClientID, &w.Name.First, &w.Name.Infix, &w.Name.Last, &w.FullName, &w.Email, &w.Function)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Worker{}, domain.ErrNotFound
@@ -342,33 +334,33 @@ const placementSelect = `SELECT p.placement_id, p.worker_id, coalesce(w.full_nam
 // Status active), by worker name.
 func (q *Queries) Placements(ctx context.Context, a domain.Actor, f PlacementFilter) ([]Placement, error) {
 	args := []any{q.today()}
-	where := "WHERE $1::date IS NOT NULL" // $1 is today, used by the status filters
+	filter := "WHERE $1::date IS NOT NULL" // $1 is today, used by the status filters
 	switch f.Status {
 	case "":
 	case StatusActive:
-		where += " AND (p.end_date IS NULL OR p.end_date >= $1)"
+		filter += " AND (p.end_date IS NULL OR p.end_date >= $1)"
 	case StatusEnded:
-		where += " AND p.end_date < $1"
+		filter += " AND p.end_date < $1"
 	default:
 		return nil, domain.Invalid("status", "status", "status must be active or ended", "status moet active of ended zijn.")
 	}
 	if f.WorkerID != "" {
 		args = append(args, f.WorkerID)
-		where += " AND p.worker_id = $" + strconv.Itoa(len(args))
+		filter += " AND p.worker_id = $" + strconv.Itoa(len(args))
 	}
 	if f.ClientID != "" {
 		args = append(args, f.ClientID)
-		where += " AND p.client_id = $" + strconv.Itoa(len(args))
+		filter += " AND p.client_id = $" + strconv.Itoa(len(args))
 	}
-	cond, sargs := scope(a, len(args)+1, "p.intermediary_id", "p.client_id", "p.worker_id")
-	args = append(args, sargs...)
-	return q.placements(ctx, where+" AND "+cond+" ORDER BY w.last_name, w.first_name, p.start_date, p.placement_id", args...)
+	cond := where(a, placementCols, &args)
+	return q.placements(ctx, filter+" AND "+cond+" ORDER BY w.last_name, w.first_name, p.start_date, p.placement_id", args...)
 }
 
 // Placement returns one placement or domain.ErrNotFound.
 func (q *Queries) Placement(ctx context.Context, a domain.Actor, id string) (Placement, error) {
-	cond, args := scope(a, 2, "p.intermediary_id", "p.client_id", "p.worker_id")
-	out, err := q.placements(ctx, "WHERE p.placement_id = $1 AND "+cond, append([]any{id}, args...)...)
+	args := []any{id}
+	cond := where(a, placementCols, &args)
+	out, err := q.placements(ctx, "WHERE p.placement_id = $1 AND "+cond, args...)
 	if err != nil {
 		return Placement{}, err
 	}

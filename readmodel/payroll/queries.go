@@ -67,22 +67,48 @@ func ParseCursor(s string) (eventstore.Position, error) {
 	return p, nil
 }
 
-// Feed returns the feed items strictly after req.After, in feed order.
-// Outside the payroll and back-office roles the feed does not exist
-// (domain.ErrNotFound).
-func (q *Queries) Feed(ctx context.Context, actor domain.Actor, req FeedRequest) (Page, error) {
+// checkRequest refuses a reader outside the payroll and back-office roles
+// (domain.ErrNotFound) and a bad limit or cursor; it fills in the default
+// limit.
+func checkRequest(actor domain.Actor, req FeedRequest) (FeedRequest, error) {
 	if !CanRead(actor) {
-		return Page{}, domain.ErrNotFound
+		return req, domain.ErrNotFound
 	}
 	if req.Limit == 0 {
 		req.Limit = DefaultLimit
 	}
 	if req.Limit < 0 || req.Limit > MaxLimit {
-		return Page{}, domain.Invalid("limit_invalid", "limit",
+		return req, domain.Invalid("limit_invalid", "limit",
 			fmt.Sprintf("limit must be between 1 and %d", MaxLimit), fmt.Sprintf("limit moet tussen 1 en %d liggen.", MaxLimit))
 	}
 	if req.After.Commit > math.MaxInt64 || req.After.Prepare > math.MaxInt64 {
-		return Page{}, domain.Invalid("cursor_invalid", "after", "the cursor is out of range", "De cursor valt buiten het bereik.")
+		return req, domain.Invalid("cursor_invalid", "after", "the cursor is out of range", "De cursor valt buiten het bereik.")
+	}
+	return req, nil
+}
+
+// pageOf cuts the items strictly after req.After, in feed order, to a page.
+func pageOf(items []Item, req FeedRequest) Page {
+	page := Page{Items: items, NextCursor: FormatCursor(req.After)}
+	if page.Items == nil {
+		page.Items = []Item{}
+	}
+	if len(page.Items) > req.Limit {
+		page.Items, page.HasMore = page.Items[:req.Limit], true
+	}
+	if n := len(page.Items); n > 0 {
+		page.NextCursor = page.Items[n-1].Cursor
+	}
+	return page
+}
+
+// Feed returns the feed items strictly after req.After, in feed order.
+// Outside the payroll and back-office roles the feed does not exist
+// (domain.ErrNotFound).
+func (q *Queries) Feed(ctx context.Context, actor domain.Actor, req FeedRequest) (Page, error) {
+	req, err := checkRequest(actor, req)
+	if err != nil {
+		return Page{}, err
 	}
 	rows, err := q.pool.Query(ctx, `
 		SELECT commit_pos, prepare_pos, placement_id, iso_year, iso_week, week_start::text, week_end::text,
@@ -97,7 +123,7 @@ func (q *Queries) Feed(ctx context.Context, actor domain.Actor, req FeedRequest)
 		return Page{}, fmt.Errorf("payroll: unable to read the feed: %w", err)
 	}
 	defer rows.Close()
-	page := Page{Items: []Item{}, NextCursor: FormatCursor(req.After)}
+	items := []Item{}
 	for rows.Next() {
 		var (
 			it                          Item
@@ -133,16 +159,10 @@ func (q *Queries) Feed(ctx context.Context, actor domain.Actor, req FeedRequest)
 		if err := json.Unmarshal([]byte(allowances), &it.Allowances); err != nil {
 			return Page{}, fmt.Errorf("payroll: feed row %s: bad allowances: %w", it.Cursor, err)
 		}
-		page.Items = append(page.Items, it)
+		items = append(items, it)
 	}
 	if err := rows.Err(); err != nil {
 		return Page{}, fmt.Errorf("payroll: unable to read the feed: %w", err)
 	}
-	if len(page.Items) > req.Limit {
-		page.Items, page.HasMore = page.Items[:req.Limit], true
-	}
-	if n := len(page.Items); n > 0 {
-		page.NextCursor = page.Items[n-1].Cursor
-	}
-	return page, nil
+	return pageOf(items, req), nil
 }

@@ -2,9 +2,7 @@ package timesheets
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"backoffice/domain"
@@ -12,65 +10,18 @@ import (
 	"backoffice/domain/placement"
 	ts "backoffice/domain/timesheet"
 	"backoffice/eventstore"
+	"backoffice/readmodel/asof"
 )
 
-// AsOf is a moment in the ledger's history: a global position (the events
-// at or before it) or a time (the events recorded at or before it). The zero
-// value means now.
-type AsOf struct {
-	pos *eventstore.Position
-	at  *time.Time
-}
+// AsOf is a moment in the ledger's history (asof.Moment).
+type AsOf = asof.Moment
 
-// ParseAsOf reads the as_of parameter: a position as COMMIT-PREPARE or an
-// RFC 3339 time. Empty is the zero AsOf; anything else unreadable is 400
-// as_of_invalid, never ignored.
-func ParseAsOf(s string) (AsOf, error) {
-	if s == "" {
-		return AsOf{}, nil
-	}
-	if strings.ContainsAny(s, "T:") {
-		t, err := time.Parse(time.RFC3339Nano, s)
-		if err == nil {
-			return AsOf{at: &t}, nil
-		}
-	} else if p, err := eventstore.ParsePosition(s); err == nil {
-		return AsOf{pos: &p}, nil
-	}
-	return AsOf{}, domain.Invalid("as_of_invalid", "as_of",
-		"as_of must be a position (COMMIT-PREPARE, e.g. 752-3) or an RFC 3339 time (e.g. 2026-02-03T09:00:00+01:00)",
-		"as_of moet een positie (COMMIT-PREPARE, bijvoorbeeld 752-3) of een RFC 3339-tijd (bijvoorbeeld 2026-02-03T09:00:00+01:00) zijn.")
-}
+// ParseAsOf reads the as_of parameter (asof.Parse).
+func ParseAsOf(s string) (AsOf, error) { return asof.Parse(s) }
 
-// IsZero reports whether a means now.
-func (a AsOf) IsZero() bool { return a.pos == nil && a.at == nil }
-
-// admits reports whether e belongs to the ledger as of a.
-func (a AsOf) admits(e eventstore.RecordedEvent) bool {
-	switch {
-	case a.pos != nil:
-		return !e.Position.After(*a.pos)
-	case a.at != nil:
-		return !e.Created.After(*a.at)
-	}
-	return true
-}
-
-// replay folds a stream's events as of a (a prefix of the stream: the
-// first event outside a ends it) and returns how many it folded.
-func (h *History) replay(ctx context.Context, stream string, a AsOf, each func(eventstore.RecordedEvent) error) (last eventstore.RecordedEvent, n int, err error) {
-	errStop := errors.New("stop")
-	err = h.readAll(ctx, stream, func(rec eventstore.RecordedEvent) error {
-		if !a.admits(rec) {
-			return errStop
-		}
-		last, n = rec, n+1
-		return each(rec)
-	})
-	if err == errStop {
-		err = nil
-	}
-	return last, n, err
+// replay folds a stream's events as of a (asof.Stream).
+func (h *History) replay(ctx context.Context, stream string, a AsOf, each func(eventstore.RecordedEvent) error) (eventstore.RecordedEvent, int, error) {
+	return asof.Stream(ctx, h.store, stream, a, each)
 }
 
 // DetailAsOf answers the timesheet detail from a replay of the event store
@@ -112,10 +63,9 @@ func (h *History) DetailAsOf(ctx context.Context, actor domain.Actor, placementI
 	if err != nil {
 		return Detail{}, err
 	}
-	switch {
-	case a.at != nil:
-		now = *a.at
-	case n > 0:
+	if at, ok := a.Time(); ok {
+		now = at
+	} else if n > 0 {
 		now = last.Created
 	}
 	if n == 0 {
@@ -136,14 +86,14 @@ func (h *History) OfAsOf(ctx context.Context, actor domain.Actor, placementID st
 	out := []HistoryEvent{}
 	for _, e := range evs {
 		rec := eventstore.RecordedEvent{Created: e.RecordedAt}
-		if a.pos != nil {
+		if _, ok := a.Position(); ok {
 			p, err := eventstore.ParsePosition(e.Position)
 			if err != nil {
 				return nil, err
 			}
 			rec.Position = p
 		}
-		if !a.admits(rec) {
+		if !a.Admits(rec) {
 			break
 		}
 		out = append(out, e)

@@ -10,6 +10,7 @@ import (
 	"backoffice/domain/placement"
 	ts "backoffice/domain/timesheet"
 	"backoffice/eventstore"
+	"backoffice/readmodel/asof"
 )
 
 // History reads a timesheet's events from the event store itself (not a
@@ -26,29 +27,9 @@ func NewHistory(store eventstore.Store) (*History, error) {
 	return &History{store: store}, nil
 }
 
-// historyPage is how many events one read returns.
-const historyPage = 500
-
 func (h *History) readAll(ctx context.Context, stream string, each func(eventstore.RecordedEvent) error) error {
-	var from uint64
-	for {
-		evs, err := h.store.ReadStream(ctx, stream, eventstore.ReadStreamOptions{From: from, Max: historyPage})
-		if errors.Is(err, eventstore.ErrStreamNotFound) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("timesheets: unable to read %s: %w", stream, err)
-		}
-		for _, e := range evs {
-			if err := each(e); err != nil {
-				return err
-			}
-			from = e.Revision + 1
-		}
-		if len(evs) < historyPage {
-			return nil
-		}
-	}
+	_, _, err := asof.Stream(ctx, h.store, stream, asof.Moment{}, each)
+	return err
 }
 
 // Of returns the events of a placement's timesheet for a week, oldest

@@ -17,6 +17,7 @@ import (
 	"backoffice/domain"
 	"backoffice/domain/account"
 	ts "backoffice/domain/timesheet"
+	"backoffice/readmodel/tenant"
 )
 
 // Queries are the typed queries of the timesheet screens. Each takes the
@@ -47,26 +48,9 @@ var (
 	DetailProjectors   = []string{NamePlacements, NameTimesheets}
 )
 
-// scopeSQL returns the WHERE fragment restricting ts_timesheets (or
-// ts_placements) rows to the scope, with its argument appended to args.
-// ok is false for ScopeNone: the query must return nothing.
-func scopeSQL(sc account.Scope, args *[]any) (string, bool) {
-	col := ""
-	switch sc.Kind {
-	case account.ScopeAll:
-		return "true", true
-	case account.ScopeIntermediary:
-		col = "intermediary_id"
-	case account.ScopeClient:
-		col = "client_id"
-	case account.ScopeWorker:
-		col = "worker_id"
-	default:
-		return "", false
-	}
-	*args = append(*args, sc.ID)
-	return fmt.Sprintf("%s = $%d", col, len(*args)), true
-}
+// sheetCols are the tenant columns of ts_timesheets (and ts_placements),
+// for tenant.Where.
+var sheetCols = tenant.Columns{Intermediary: "intermediary_id", Client: "client_id", Worker: "worker_id"}
 
 // Overview counts the timesheets in the actor's scope per status, from the
 // pre-aggregated counts.
@@ -270,7 +254,7 @@ func (q *Queries) List(ctx context.Context, actor domain.Actor, f Filter) (Page,
 		limit = 50
 	}
 	var args []any
-	scope, ok := scopeSQL(account.ScopeOf(actor), &args)
+	scope, ok := tenant.Where(account.ScopeOf(actor), sheetCols, &args)
 	if !ok {
 		return Page{Items: []Summary{}}, nil
 	}

@@ -14,6 +14,7 @@ import (
 	"backoffice/domain/account"
 	ts "backoffice/domain/timesheet"
 	"backoffice/readmodel/identity"
+	"backoffice/readmodel/tenant"
 )
 
 // The hours report (urenrapport, manual ch. 4, tab Overige): approved and
@@ -138,7 +139,7 @@ func weeksBetween(from, to ts.ISOWeek) int {
 
 // reportSQL selects the approved and imported timesheets of the range in
 // scope (the inner query, on the scope's (tenant, week_start) index) with
-// the worker's and client's names. %s is the scope condition of scopeSQL.
+// the worker's and client's names. %s is the scope condition of tenant.Where.
 const reportSQL = `SELECT t.placement_id, t.iso_year, t.iso_week, t.week_start, t.worker_id, coalesce(w.full_name, ''),
 	t.client_id, coalesce(c.name, ''), t.status, t.hour_totals::text, t.expenses_cents, t.expense_km
 	FROM (SELECT * FROM ts_timesheets WHERE %s
@@ -159,7 +160,7 @@ func (q *Queries) HoursReport(ctx context.Context, actor domain.Actor, from, to 
 	}
 	out := HoursReport{From: from.String(), To: to.String(), HourTypes: []ReportHourType{}, Rows: []ReportRow{}, Totals: map[string]int{}}
 	var args []any
-	scope, ok := scopeSQL(account.ScopeOf(actor), &args)
+	scope, ok := tenant.Where(account.ScopeOf(actor), sheetCols, &args)
 	if !ok {
 		return out, nil
 	}

@@ -42,7 +42,7 @@ var identityInputs = func() map[string][]string {
 		"POST /workers":                          cat([]string{"client_id", "name", "name.first", "name.infix", "name.last", "email", "function", "language", "bsn", "iban", "date_of_birth", "mobile", "start", "end"}, address("address")),
 		"GET /workers/{id}":                      {"id"},
 		"GET /placements":                        {"status", "min_position"},
-		"GET /placements/{id}":                   {"id"},
+		"GET /placements/{id}":                   {"id", "as_of"},
 		"POST /placements/{id}/end":              {"id", "end", "reason"},
 		"POST /session":                          {"email", "password"},
 		"POST /activation":                       {"token", "password"},
@@ -151,6 +151,7 @@ func TestEveryIdentityErrorCode(t *testing.T) {
 
 		{"GET /placements", "/placements?status=soms", bo, nil, "status"},
 		{"GET /placements/{id}", "/placements/nope", bo, nil, "not_found"},
+		{"GET /placements/{id}", "/placements/" + a.placementID + "?as_of=gisteren", bo, nil, "as_of_invalid"},
 		{"GET /workers/{id}", "/workers/nope", bo, nil, "not_found"},
 		{"GET /clients/{id}", "/clients/nope", bo, nil, "not_found"},
 		{"GET /intermediaries/{id}", "/intermediaries/nope", bo, nil, "not_found"},

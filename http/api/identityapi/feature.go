@@ -16,6 +16,7 @@ import (
 	"backoffice/commands/identity"
 	"backoffice/http/api"
 	"backoffice/http/httpx"
+	"backoffice/readmodel/asof"
 	rm "backoffice/readmodel/identity"
 )
 
@@ -24,7 +25,9 @@ type Deps struct {
 	Service *identity.Service
 	Auth    *auth.Service
 	Queries *rm.Queries
-	Clock   func() time.Time // default time.Now
+	// Ledger is the event store "?as_of=" replays from (GET /placements/{id}).
+	Ledger asof.StreamReader
+	Clock  func() time.Time // default time.Now
 	// ClientIP returns the address login throttling counts per; default
 	// httpx.ClientIP (the peer, or the client a trusted proxy names).
 	ClientIP func(r *http.Request) string
@@ -37,8 +40,8 @@ type Feature struct {
 
 // New returns the identity API feature.
 func New(d Deps) (*Feature, error) {
-	if d.Service == nil || d.Auth == nil || d.Queries == nil {
-		return nil, errors.New("identityapi: Service, Auth and Queries are required")
+	if d.Service == nil || d.Auth == nil || d.Queries == nil || d.Ledger == nil {
+		return nil, errors.New("identityapi: Service, Auth, Queries and Ledger are required")
 	}
 	if d.Clock == nil {
 		d.Clock = time.Now

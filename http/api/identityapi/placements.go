@@ -10,6 +10,7 @@ import (
 	"backoffice/domain"
 	"backoffice/domain/validate"
 	"backoffice/http/httpx"
+	"backoffice/readmodel/asof"
 	rm "backoffice/readmodel/identity"
 )
 
@@ -29,10 +30,15 @@ func (h *handlers) listPlacements(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// getPlacement: GET /placements/{id}.
+// getPlacement: GET /placements/{id}[?as_of=POSITION|RFC 3339 time] (as_of:
+// replayed from the event store as it was then, docs/audit.md §6).
 func (h *handlers) getPlacement(w http.ResponseWriter, r *http.Request) {
 	h.s.Query(w, r, placementsWait, func(ctx context.Context, a domain.Actor) (any, error) {
-		return h.Queries.Placement(ctx, a, mux.Vars(r)["id"])
+		m, err := asof.Parse(r.URL.Query().Get("as_of"))
+		if err != nil {
+			return nil, err
+		}
+		return h.Queries.PlacementAsOf(ctx, a, h.Ledger, mux.Vars(r)["id"], m)
 	})
 }
 

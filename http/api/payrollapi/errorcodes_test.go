@@ -21,7 +21,7 @@ func TestEveryPayrollErrorCode(t *testing.T) {
 		report = "POST /payroll/imported"
 	)
 	inputs := map[string][]string{
-		feed:   {"after", "limit", "include_imported", "min_position"},
+		feed:   {"after", "limit", "include_imported", "min_position", "as_of"},
 		report: {"batch", "import_batch", "items", "items.placement", "items.week", "items.hash", "Idempotency-Key"},
 	}
 	item := func(week, hash string) map[string]any {
@@ -41,6 +41,7 @@ func TestEveryPayrollErrorCode(t *testing.T) {
 		{feed, "/payroll/approved?include_imported=soms", "payroll", nil, "include_imported_invalid"},
 		{feed, "/payroll/approved?min_position=x", "payroll", nil, "invalid_min_position"},
 		{feed, "/payroll/approved", "client1", nil, "no_such_endpoint"},
+		{feed, "/payroll/approved?as_of=gisteren", "payroll", nil, "as_of_invalid"},
 		{report, "/payroll/imported", "payroll", map[string]any{"items": []any{item("2026-W03", "x")}}, "import_batch_required"},
 		{report, "/payroll/imported", "payroll", map[string]any{"batch": "a", "import_batch": "b", "items": []any{item("2026-W03", "x")}}, "import_batch_ambiguous"},
 		{report, "/payroll/imported", "payroll", map[string]any{"batch": "a", "items": []any{}}, "items_required"},

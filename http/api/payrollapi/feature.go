@@ -4,7 +4,7 @@
 // back office use it; for every other role the endpoints do not exist
 // (404 no_such_endpoint, as for an unknown path).
 //
-//	GET  /payroll/approved?after=<cursor>&limit=<n>&include_imported=<bool>&min_position=<pos>
+//	GET  /payroll/approved?after=<cursor>&limit=<n>&include_imported=<bool>&min_position=<pos>&as_of=<pos|time>
 //	POST /payroll/imported  {"batch": "...", "items": [{"placement", "week", "hash"}]}
 //
 // A single import is still reported with POST
@@ -31,6 +31,8 @@ type Deps struct {
 	Commands *cmd.Handler
 	Queries  *rm.Queries
 	Ledger   *rm.Ledger
+	// Replay is the event store the feed's "?as_of=" replays.
+	Replay rm.Replayer
 }
 
 // Feature is the payroll API. It implements api.Feature.
@@ -38,16 +40,17 @@ type Feature struct {
 	commands *cmd.Handler
 	queries  *rm.Queries
 	ledger   *rm.Ledger
+	replay   rm.Replayer
 }
 
 var _ api.Feature = (*Feature)(nil)
 
 // New builds the feature, refusing missing dependencies.
 func New(d Deps) (*Feature, error) {
-	if d.Commands == nil || d.Queries == nil || d.Ledger == nil {
-		return nil, errors.New("payrollapi: Commands, Queries and Ledger are required")
+	if d.Commands == nil || d.Queries == nil || d.Ledger == nil || d.Replay == nil {
+		return nil, errors.New("payrollapi: Commands, Queries, Ledger and Replay are required")
 	}
-	return &Feature{commands: d.Commands, queries: d.Queries, ledger: d.Ledger}, nil
+	return &Feature{commands: d.Commands, queries: d.Queries, ledger: d.Ledger, replay: d.Replay}, nil
 }
 
 // Routes registers the feature's routes on the /api/v1 subrouter.

@@ -14,11 +14,13 @@ import (
 	"backoffice/domain/validate"
 	"backoffice/http/api"
 	"backoffice/http/httpx"
+	"backoffice/readmodel/asof"
 	rm "backoffice/readmodel/payroll"
 )
 
 // handleApproved is GET /payroll/approved: one page of the feed, strictly
-// after the cursor "after", by default only what is not imported yet.
+// after the cursor "after", by default only what is not imported yet; with
+// as_of, the feed as it was then, replayed from the event store.
 func (f *Feature) handleApproved(s *api.Server) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.Query(w, r, rm.FeedProjectors, func(ctx context.Context, actor domain.Actor) (any, error) {
@@ -29,7 +31,11 @@ func (f *Feature) handleApproved(s *api.Server) http.Handler {
 			if err != nil {
 				return nil, err
 			}
-			return f.queries.Feed(ctx, actor, req)
+			m, err := asof.Parse(r.URL.Query().Get("as_of"))
+			if err != nil {
+				return nil, err
+			}
+			return f.queries.FeedAsOf(ctx, actor, req, f.replay, m)
 		})
 	})
 }

@@ -131,7 +131,7 @@ func newEnv(t testing.TB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	payroll, err := payrollapi.New(payrollapi.Deps{Commands: tsDeps.Commands, Queries: queries, Ledger: ledger})
+	payroll, err := payrollapi.New(payrollapi.Deps{Commands: tsDeps.Commands, Queries: queries, Ledger: ledger, Replay: store})
 	if err != nil {
 		t.Fatal(err)
 	}

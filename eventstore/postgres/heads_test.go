@@ -1,0 +1,82 @@
+package postgres_test
+
+import (
+	"errors"
+	"testing"
+
+	"backoffice/eventstore"
+	"backoffice/eventstore/postgres"
+)
+
+// TestAppendLinkedInGo: appends of several events link their chain in Go
+// from the head this process remembers (a new stream, its own last append,
+// a read to the end); when another process moved the stream on, the
+// remembered head is stale, the linked statement writes nothing and the
+// ordinary one appends. Either way the stream is one valid chain with
+// consecutive revisions, a wrong expected revision is still refused and a
+// repeat still answers the original result.
+func TestAppendLinkedInGo(t *testing.T) {
+	ctx := t.Context()
+	a, cs := newStore(t, postgres.Options{})
+	b, err := postgres.New(ctx, newPool(t, cs), postgres.Options{AllowUnsafeFsync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	counts := func(wantLinked, wantStale uint64) {
+		t.Helper()
+		if linked, stale := a.LinkedAppends(); linked != wantLinked || stale != wantStale {
+			t.Fatalf("linked in Go %d, stale heads %d; want %d and %d", linked, stale, wantLinked, wantStale)
+		}
+	}
+	mustAppend := func(s *postgres.Store, exp eventstore.ExpectedRevision, evs []eventstore.EventData, wantRev uint64) eventstore.AppendResult {
+		t.Helper()
+		res, err := s.Append(ctx, "s", exp, evs...)
+		if err != nil || res.NextExpectedRevision != wantRev {
+			t.Fatalf("append: revision %d, %v; want %d", res.NextExpectedRevision, err, wantRev)
+		}
+		return res
+	}
+
+	mustAppend(a, eventstore.NoStream(), events(3), 2) // new stream: linked onto the zero hash
+	counts(1, 0)
+	mustAppend(a, eventstore.Exact(2), events(3), 5) // its own last append
+	counts(2, 0)
+	mustAppend(b, eventstore.Exact(5), events(2), 7) // another process: a's head is stale
+	last := events(3)
+	first := mustAppend(a, eventstore.Any(), last, 10)
+	counts(2, 1)
+	// A repeat answers the original result, a stale expectation is refused.
+	if again, err := a.Append(ctx, "s", eventstore.Exact(7), last...); err != nil || again != first {
+		t.Fatalf("repeat: %+v, %v; want %+v", again, err, first)
+	}
+	_, err = a.Append(ctx, "s", eventstore.Exact(5), events(2)...)
+	var wrong *eventstore.WrongExpectedRevisionError
+	if !errors.As(err, &wrong) || wrong.Actual != 10 {
+		t.Fatalf("stale expectation: %v", err)
+	}
+	// A read to the end teaches a the head b wrote.
+	mustAppend(b, eventstore.Exact(10), events(2), 12)
+	if _, err := a.ReadStream(ctx, "s", eventstore.ReadStreamOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	linkedBefore, staleBefore := a.LinkedAppends()
+	mustAppend(a, eventstore.Exact(12), events(4), 16)
+	counts(linkedBefore+1, staleBefore)
+
+	all, err := a.ReadStream(ctx, "s", eventstore.ReadStreamOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 17 {
+		t.Fatalf("%d events, want 17", len(all))
+	}
+	for i, e := range all {
+		if e.Revision != uint64(i) {
+			t.Fatalf("event %d has revision %d", i, e.Revision)
+		}
+	}
+	if err := eventstore.VerifyStream(all); err != nil {
+		t.Fatalf("chain: %v", err)
+	}
+}
