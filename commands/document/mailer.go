@@ -27,8 +27,9 @@ const SignMailerName = "documents.sign_mail"
 
 // SignMailer is the side-effect projector of signing (manual §5.1): on
 // document.signature_requested it issues the request's TAN (4 letters from
-// crypto/rand; only its keyed hash is stored) and queues the mail with the
-// link and the TAN to the signer; on document.signature_declined it queues
+// crypto/rand; only its keyed hash is stored) and its unique signing link
+// (signlink.go; only the token's hash is stored), sends the TAN and queues
+// the mail with the link to the signer; on document.signature_declined it queues
 // a mail to every enabled back-office account. Both happen in the
 // projector's transaction, keyed by the event ID: a replay or rebuild
 // issues no second TAN and sends nothing twice (Reset empties nothing).
