@@ -16,6 +16,7 @@ import (
 	cmd "backoffice/commands/document"
 	dt "backoffice/commands/document/documenttest"
 	"backoffice/domain"
+	"backoffice/domain/account"
 	doc "backoffice/domain/document"
 	"backoffice/eventstore"
 	"backoffice/notify/sms"
@@ -182,7 +183,7 @@ func TestTANFallsBackToMail(t *testing.T) {
 		t.Fatalf("%d requests, want 1 + 3 bounded tries", n)
 	}
 
-	if err := e.Service.SetAccountMobile(ctx, dt.Meta(e.Client1), e.Client1.AccountID, ""); err != nil {
+	if _, err := e.Service.SetAccountMobile(ctx, dt.Meta(e.Client1), e.Client1.AccountID, ""); err != nil {
 		t.Fatal(err)
 	}
 	byMail(ask(t, e, "Zonder nummer"), 3)
@@ -190,7 +191,7 @@ func TestTANFallsBackToMail(t *testing.T) {
 		t.Fatalf("an SMS went to an account without a number (%d requests)", n)
 	}
 
-	if err := e.Service.SetAccountMobile(ctx, dt.Meta(e.Client1), e.Client1.AccountID, "+32 470 12 34 56"); err != nil {
+	if _, err := e.Service.SetAccountMobile(ctx, dt.Meta(e.Client1), e.Client1.AccountID, "+32 470 12 34 56"); err != nil {
 		t.Fatal(err)
 	}
 	id := ask(t, e, "Belgisch nummer")
@@ -221,14 +222,14 @@ func TestSetAccountMobile(t *testing.T) {
 		{e.Client1, "06-1234", code("phone_format")},
 		{e.Backoffice, "06 11 11 11 11", nil},
 	} {
-		if err := e.Service.SetAccountMobile(ctx, dt.Meta(tt.actor), e.Client1.AccountID, tt.mobile); !errors.Is(err, tt.wantErr) {
+		if _, err := e.Service.SetAccountMobile(ctx, dt.Meta(tt.actor), e.Client1.AccountID, tt.mobile); !errors.Is(err, tt.wantErr) {
 			t.Errorf("%s sets %q: %v, want %v", tt.actor.Role, tt.mobile, err, tt.wantErr)
 		}
 	}
 	if got, _ := e.Service.MobileOf(ctx, e.Client1.AccountID); got != "+31611111111" {
 		t.Fatalf("after the back office's change: %q", got)
 	}
-	if err := e.Service.SetMobile(ctx, dt.Meta(e.Client1), "+31 6 22 22 22 22"); err != nil {
+	if _, err := e.Service.SetMobile(ctx, dt.Meta(e.Client1), "+31 6 22 22 22 22"); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := e.Service.MobileOf(ctx, e.Client1.AccountID); got != "+31622222222" {
@@ -236,6 +237,27 @@ func TestSetAccountMobile(t *testing.T) {
 	}
 	if got, _ := e.Service.MobileOf(ctx, e.Client2.AccountID); got != "+31612345678" {
 		t.Fatalf("piet's (untouched) number: %q", got)
+	}
+	// The trail: who changed it, masked, and nothing refused was recorded.
+	evs, err := e.Store.ReadStream(ctx, account.Stream(e.Client1.AccountID), eventstore.ReadStreamOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var trail []string
+	for _, ev := range evs {
+		if ev.Type == account.TypeMobileChanged {
+			var c account.MobileChanged
+			if err := json.Unmarshal(ev.Data, &c); err != nil {
+				t.Fatal(err)
+			}
+			trail = append(trail, ev.Metadata.ActorRole+" "+c.MaskedMobile)
+			if strings.Contains(string(ev.Data), "11111111") || strings.Contains(string(ev.Data), "22222222") {
+				t.Fatalf("the event holds the number: %s", ev.Data)
+			}
+		}
+	}
+	if strings.Join(trail, "|") != "backoffice +31 6 ••• ••11|client +31 6 ••• ••22" {
+		t.Fatalf("trail %q", trail)
 	}
 }
 

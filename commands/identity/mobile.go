@@ -8,7 +8,7 @@ import (
 	"backoffice/commands"
 	"backoffice/domain"
 	"backoffice/domain/account"
-	"backoffice/domain/validate"
+	"backoffice/eventstore"
 )
 
 // AccountPersonalData is what an account keeps outside events: the mobile
@@ -30,38 +30,49 @@ func accountSubject(id string) string { return account.Stream(id) }
 
 // SetMobile sets the caller's own mobile number (PUT /me/mobile, the
 // portal's "Mijn gegevens"). Integration tokens have no account.
-func (s *Service) SetMobile(ctx context.Context, meta commands.Meta, mobile string) error {
+func (s *Service) SetMobile(ctx context.Context, meta commands.Meta, mobile string) (commands.Result, error) {
 	if !meta.Actor.Is(domain.RoleBackoffice, domain.RoleIntermediary, domain.RoleClient, domain.RoleWorker) || meta.Actor.AccountID == "" {
-		return account.Forbidden
+		return commands.Result{}, account.Forbidden
 	}
 	return s.SetAccountMobile(ctx, meta, meta.Actor.AccountID, mobile)
 }
 
 // SetAccountMobile stores an account's mobile number: the account itself or
-// the back office. The number is normalised to E.164 by the domain's rule
-// (validate.NormalizeMobile: any E.164 number, a Dutch one must be 06);
-// empty removes it. For anyone else the account does not exist.
-func (s *Service) SetAccountMobile(ctx context.Context, meta commands.Meta, accountID, mobile string) error {
+// the back office. The account aggregate validates it (E.164, a mobile
+// range; empty removes it) and records account.mobile_changed with the
+// number masked; the number itself is stored encrypted first (an event
+// never refers to data that is missing). For anyone else the account does
+// not exist.
+func (s *Service) SetAccountMobile(ctx context.Context, meta commands.Meta, accountID, mobile string) (commands.Result, error) {
 	if !account.IsStaff(meta.Actor) && (meta.Actor.AccountID == "" || meta.Actor.AccountID != accountID) {
-		return domain.ErrNotFound
+		return commands.Result{}, domain.ErrNotFound
 	}
 	if checkID("account_id", accountID) != nil {
-		return domain.ErrNotFound
+		return commands.Result{}, domain.ErrNotFound
 	}
-	acc, _, err := loadAccount(ctx, s.cfg.Store, accountID)
-	if err != nil {
-		return err
-	}
-	if !acc.Exists() {
-		return domain.ErrNotFound
-	}
-	var pd AccountPersonalData
-	if strings.TrimSpace(mobile) != "" {
-		if pd.Mobile, err = validate.NormalizeMobile("mobile", mobile); err != nil {
-			return err
+	for attempt := 0; ; attempt++ {
+		acc, st, err := loadAccount(ctx, s.cfg.Store, accountID)
+		if err != nil {
+			return commands.Result{}, err
 		}
+		if !acc.Exists() {
+			return commands.Result{}, domain.ErrNotFound
+		}
+		events, number, err := acc.ChangeMobile(meta.Actor, mobile, s.now())
+		if err != nil {
+			return commands.Result{}, err
+		}
+		if err := s.cfg.Vault.Put(ctx, accountSubject(accountID), AccountPersonalData{Mobile: number}); err != nil {
+			return commands.Result{}, err
+		}
+		res, err := commands.Save(ctx, s.cfg.Store, st, meta, s.now(), events...)
+		// Last writer wins, as with the language: a concurrent change of
+		// the stream is retried once on the new revision.
+		if errors.Is(err, eventstore.ErrWrongExpectedRevision) && attempt == 0 {
+			continue
+		}
+		return res, err
 	}
-	return s.cfg.Vault.Put(ctx, accountSubject(accountID), pd)
 }
 
 // MobileOf returns the mobile number an SMS for the account goes to, ""

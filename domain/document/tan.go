@@ -1,9 +1,7 @@
 package document
 
 import (
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"backoffice/domain"
 	"backoffice/domain/validate"
@@ -76,29 +74,11 @@ func (d *Document) IssueTAN(actor domain.Actor, requestID string, channel TANCha
 	return []domain.Event{&TANIssued{DocumentID: d.id, RequestID: requestID, Channel: channel, MaskedAddress: masked}}, nil
 }
 
-// MaskMobile shows an E.164 number with all but its country code (and, for
-// a Dutch number, the 6) and last two digits hidden: "+31 6 ••• ••78".
-func MaskMobile(e164 string) string {
-	if len(e164) < 6 || e164[0] != '+' {
-		return "•••"
-	}
-	last := e164[len(e164)-2:]
-	if strings.HasPrefix(e164, "+31") {
-		return "+31 " + e164[3:4] + " ••• ••" + last
-	}
-	return e164[:3] + " ••• ••" + last
-}
+// MaskMobile is validate.MaskMobile: "+31 6 ••• ••78".
+func MaskMobile(e164 string) string { return validate.MaskMobile(e164) }
 
-// MaskEmail shows an address with its local part hidden but for the first
-// character: "j•••@example.nl".
-func MaskEmail(addr string) string {
-	at := strings.LastIndexByte(addr, '@')
-	if at < 1 {
-		return "•••"
-	}
-	first, _ := utf8.DecodeRuneInString(addr)
-	return string(first) + "•••" + addr[at:]
-}
+// MaskEmail is validate.MaskEmail: "j•••@example.nl".
+func MaskEmail(addr string) string { return validate.MaskEmail(addr) }
 
 func (d *Document) applyTANIssued(e *TANIssued) {
 	if d.request.ID != e.RequestID {

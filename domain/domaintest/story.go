@@ -344,6 +344,10 @@ func (r *runner) run() {
 	if !r.step("account.change_language", account.Stream(accountID), acc.Actor(), acc.Apply, evs, err) {
 		return
 	}
+	evs, _, err = acc.ChangeMobile(acc.Actor(), "06-12345678", now)
+	if !r.step("account.change_mobile", account.Stream(accountID), acc.Actor(), acc.Apply, evs, err) {
+		return
+	}
 	evs, err = acc.Disable(staff, r.text("account.disable_reason"), now)
 	if !r.step("account.disable", account.Stream(accountID), staff, acc.Apply, evs, err) {
 		return

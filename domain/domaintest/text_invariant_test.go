@@ -46,6 +46,7 @@ var coverage = map[string]map[string]source{
 	"account.disabled":                 {"account_id": in("id.account"), "reason": in("account.disable_reason")},
 	"account.enabled":                  {"account_id": in("id.account")},
 	"account.language_changed":         {"account_id": in("id.account"), "language": in("account.new_language")},
+	"account.mobile_changed":           {"account_id": in("id.account"), "masked_mobile": fixed("validate.MaskMobile of a number validate.NormalizeMobile accepted")},
 	"account.password_changed":         {"account_id": in("id.account")},
 	"account.password_reset_requested": {"account_id": in("id.account"), "token_hash": fixed("the hex SHA-256 of a random token, checked by checkTokenHash")},
 	"token.created":                    {"kind": in("token.kind"), "label": in("token.label"), "token_id": in("id.token")},

@@ -3,8 +3,6 @@ package portal
 import (
 	"net/http"
 	"strings"
-
-	"backoffice/eventstore"
 )
 
 // "Mijn gegevens": the user's own mobile number, to which the TAN of a
@@ -36,9 +34,9 @@ func (s *Server) handleProfile() http.Handler {
 		v := s.newView(r, "", "profile.title")
 		mobile := strings.TrimSpace(r.PostForm.Get("mobiel"))
 		v.Form.Set("mobiel", mobile)
-		err := s.Identity.service.SetMobile(r.Context(), meta(r), mobile)
+		res, err := s.Identity.service.SetMobile(r.Context(), meta(r), mobile)
 		if err == nil {
-			redirectAfter(w, r, profilePath, eventstore.Position{}, "profile_saved")
+			redirectAfter(w, r, profilePath, res.Position, "profile_saved")
 			return
 		}
 		if !v.formError(err, map[string]string{"mobile": "mobile"}) {

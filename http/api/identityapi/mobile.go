@@ -18,7 +18,8 @@ type mobileRequest struct {
 }
 
 type mobileResponse struct {
-	Mobile string `json:"mobile"` // E.164, "" when none
+	Mobile   string `json:"mobile"` // E.164, "" when none
+	Position string `json:"position"`
 }
 
 // setMyMobile: PUT /me/mobile {"mobile": "06 12345678"} → 200
@@ -30,11 +31,12 @@ func (h *handlers) setMyMobile(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return commands.Result{}, nil, err
 		}
-		if err := h.Service.SetMobile(ctx, meta, req.Mobile); err != nil {
-			return commands.Result{}, nil, err
+		res, err := h.Service.SetMobile(ctx, meta, req.Mobile)
+		if err != nil {
+			return res, nil, err
 		}
 		m, err := h.Service.MobileOf(ctx, meta.Actor.AccountID)
-		return commands.Result{}, mobileResponse{Mobile: m}, err
+		return res, mobileResponse{Mobile: m, Position: res.Position.String()}, err
 	})
 }
 
@@ -47,10 +49,11 @@ func (h *handlers) setAccountMobile(w http.ResponseWriter, r *http.Request) {
 			return commands.Result{}, nil, err
 		}
 		id := mux.Vars(r)["id"]
-		if err := h.Service.SetAccountMobile(ctx, meta, id, req.Mobile); err != nil {
-			return commands.Result{}, nil, err
+		res, err := h.Service.SetAccountMobile(ctx, meta, id, req.Mobile)
+		if err != nil {
+			return res, nil, err
 		}
 		m, err := h.Service.MobileOf(ctx, id)
-		return commands.Result{}, mobileResponse{Mobile: m}, err
+		return res, mobileResponse{Mobile: m, Position: res.Position.String()}, err
 	})
 }
