@@ -28,6 +28,16 @@ type Config struct {
 	MasterKey []byte
 	Clock     func() time.Time // default time.Now
 	Log       *slog.Logger     // default discards
+	// Sealer encrypts the signer's connection (IP address, user agent)
+	// for the signing evidence with the signer's data key
+	// (identity.Vault). Without it the connection is not recorded.
+	Sealer Sealer
+}
+
+// Sealer encrypts personal data for an event under the subject's data key
+// (crypto-shredding: identity.Vault.Seal).
+type Sealer interface {
+	Seal(ctx context.Context, subject string, value any) (string, error)
 }
 
 // Validate reports every missing dependency at once.
@@ -52,6 +62,7 @@ type Handler struct {
 	tanKey []byte
 	clock  func() time.Time
 	log    *slog.Logger
+	sealer Sealer
 }
 
 // New checks cfg and returns the handler.
@@ -65,7 +76,7 @@ func New(cfg Config) (*Handler, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Handler{store: cfg.Store, pool: cfg.Pool, tanKey: TANKey(cfg.MasterKey), clock: cfg.Clock, log: cfg.Log}, nil
+	return &Handler{store: cfg.Store, pool: cfg.Pool, tanKey: TANKey(cfg.MasterKey), clock: cfg.Clock, log: cfg.Log, sealer: cfg.Sealer}, nil
 }
 
 // Links builds the portal URLs in the signing mails.

@@ -18,7 +18,7 @@ const OrphanFileAge = 24 * time.Hour
 const orphanBatch = 200
 
 // PurgeOrphanFiles removes file rows older than OrphanFileAge (before now)
-// that no document.uploaded event names: those an upload kept because its
+// that no document.uploaded or document.version_added event names: those an upload kept because its
 // append ended with an unknown outcome and which never became a document.
 // The candidates are the rows the read model does not name; each is then
 // checked against the document's stream in the event store, the source of
@@ -28,7 +28,7 @@ func (h *Handler) PurgeOrphanFiles(ctx context.Context, now time.Time) (int, err
 	cutoff := now.Add(-OrphanFileAge)
 	rows, err := h.pool.Query(ctx, `SELECT f.document_id, f.sha256 FROM document_files f
 		WHERE f.created_at < $1 AND NOT EXISTS (
-			SELECT FROM documents d WHERE d.document_id = f.document_id AND d.sha256 = f.sha256)
+			SELECT FROM document_versions v WHERE v.document_id = f.document_id AND v.sha256 = f.sha256)
 		ORDER BY f.created_at LIMIT $2`, cutoff, orphanBatch)
 	if err != nil {
 		return 0, fmt.Errorf("commands/document: orphan files: %w", err)
@@ -53,7 +53,7 @@ func (h *Handler) PurgeOrphanFiles(ctx context.Context, now time.Time) (int, err
 		if _, err := commands.LoadInto(ctx, h.store, doc.Stream(f.id), doc.Events, d); err != nil {
 			return removed, fmt.Errorf("commands/document: orphan file of %s: %w", f.id, err)
 		}
-		if d.Exists() && d.SHA256() == f.sha {
+		if d.Exists() && d.HasFile(f.sha) {
 			continue // a document: the read model has not caught up
 		}
 		tag, err := h.pool.Exec(ctx, `DELETE FROM document_files WHERE document_id = $1 AND sha256 = $2 AND created_at < $3`,

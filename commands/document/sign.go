@@ -20,6 +20,11 @@ type Signature struct {
 	TAN           string // the 4-letter code from the mail
 	Remark        string // optional, for the back office (at most 1000 characters)
 	ReadConfirmed bool   // "ik heb het document gelezen"; required to sign
+	// ConsentLanguage is the language the consent text was shown in
+	// (doc.ConsentText); its hash is recorded with the answer.
+	ConsentLanguage string
+	// Client is the signer's connection, sealed into the evidence.
+	Client doc.ClientInfo
 }
 
 // Errors of the TAN check.
@@ -70,22 +75,26 @@ func (h *Handler) decide(ctx context.Context, meta commands.Meta, id string, in 
 		return commands.Result{}, err
 	}
 	now := h.clock()
-	events, err := fn(d, meta.Actor, doc.Decision{Remark: in.Remark, ReadConfirmed: in.ReadConfirmed}, now)
-	if err != nil {
-		return commands.Result{}, err
+	dec := doc.Decision{Remark: in.Remark, ReadConfirmed: in.ReadConfirmed, ConsentSHA256: doc.ConsentSHA256(in.ConsentLanguage)}
+	if _, err := fn(d, meta.Actor, dec, now); err != nil {
+		return commands.Result{}, err // the form first: a mistake in it costs no TAN attempt
 	}
 	tan := NormalizeTAN(in.TAN)
 	if tan == "" {
 		return commands.Result{}, ErrTANRequired
 	}
+	dec.Client = h.seal(ctx, meta.Actor.AccountID, in.Client)
 	requestID := d.Request().ID
-	claim, err := h.claimTAN(ctx, requestID, id, meta.Actor.AccountID, tan)
+	claim, attempts, err := h.claimTAN(ctx, requestID, id, meta.Actor.AccountID, tan)
+	if attempts > 0 && (errors.Is(err, ErrTANWrong) || errors.Is(err, ErrTANBlocked)) {
+		h.recordRejected(ctx, meta, id, requestID, attempts, errors.Is(err, ErrTANBlocked), dec.Client)
+	}
 	if err != nil {
 		return commands.Result{}, err
 	}
-	res, err := commands.Save(ctx, h.store, st, meta, now, events...)
-	if errors.Is(err, eventstore.ErrWrongExpectedRevision) {
-		// The stream moved since the load: another submission answered.
+	res, err := h.saveAnswer(ctx, meta, id, d, st, requestID, dec, fn)
+	if errors.Is(err, eventstore.ErrWrongExpectedRevision) || errors.Is(err, errAnsweredMeanwhile) {
+		// Another submission answered, or the request ended meanwhile.
 		// The TAN stays used.
 		return commands.Result{}, ErrAnsweredMeanwhile
 	}
@@ -102,20 +111,50 @@ func (h *Handler) decide(ctx context.Context, meta commands.Meta, id string, in 
 	return res, nil
 }
 
+var errAnsweredMeanwhile = errors.New("the request was answered or replaced meanwhile")
+
+// saveAnswer appends the answer decided on d. Evidence events (the signing
+// screen opened in another tab) may have moved the stream since the load:
+// then the answer is decided again on the fresh state, as long as the same
+// request is still open; the claimed TAN keeps any other answer out.
+func (h *Handler) saveAnswer(ctx context.Context, meta commands.Meta, id string, d *doc.Document, st commands.Stream,
+	requestID string, dec doc.Decision, fn decision) (commands.Result, error) {
+	var err error
+	for range maxEvidenceTries {
+		now := h.clock()
+		var events []domain.Event
+		if d.Request().ID != requestID {
+			return commands.Result{}, errAnsweredMeanwhile
+		}
+		if events, err = fn(d, meta.Actor, dec, now); err != nil {
+			return commands.Result{}, errAnsweredMeanwhile
+		}
+		var res commands.Result
+		res, err = commands.Save(ctx, h.store, st, meta, now, events...)
+		if !errors.Is(err, eventstore.ErrWrongExpectedRevision) {
+			return res, err
+		}
+		if d, st, err = h.load(ctx, meta.Actor, id); err != nil {
+			return commands.Result{}, err
+		}
+	}
+	return commands.Result{}, err
+}
+
 // claimTAN checks the TAN of the request with its row locked, in a
 // transaction of its own: a wrong TAN counts an attempt (and may block the
 // request), the right one is marked used (claimed) so no other submission
 // can use it. It returns the claim's time, which identifies it.
-func (h *Handler) claimTAN(ctx context.Context, requestID, documentID, signer, tan string) (time.Time, error) {
+func (h *Handler) claimTAN(ctx context.Context, requestID, documentID, signer, tan string) (time.Time, int, error) {
 	var (
 		claim          time.Time
 		wrong, blocked bool
+		attempts       int
 	)
 	err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
 		var (
-			hash     []byte
-			attempts int
-			claimed  bool
+			hash    []byte
+			claimed bool
 		)
 		err := tx.QueryRow(ctx, `SELECT tan_hash, attempts, used_at IS NOT NULL AND used_at > clock_timestamp() - $4::interval
 			FROM document_tans WHERE request_id = $1 AND document_id = $2 AND signer_account_id = $3
@@ -127,6 +166,7 @@ func (h *Handler) claimTAN(ctx context.Context, requestID, documentID, signer, t
 			return fmt.Errorf("commands/document: unable to read the TAN: %w", err)
 		}
 		if attempts >= MaxTANAttempts {
+			attempts = 0 // no new attempt counted
 			return ErrTANBlocked
 		}
 		if subtle.ConstantTimeCompare(hash, hashTAN(h.tanKey, requestID, tan)) != 1 {
@@ -151,11 +191,14 @@ func (h *Handler) claimTAN(ctx context.Context, requestID, documentID, signer, t
 	})
 	switch {
 	case err != nil:
-		return time.Time{}, err
+		if !errors.Is(err, ErrTANWrong) {
+			attempts = 0
+		}
+		return time.Time{}, attempts, err
 	case blocked:
-		return time.Time{}, ErrTANBlocked // this was the last try
+		return time.Time{}, attempts, ErrTANBlocked // this was the last try
 	case wrong:
-		return time.Time{}, ErrTANWrong
+		return time.Time{}, attempts, ErrTANWrong
 	}
-	return claim, nil
+	return claim, 0, nil
 }

@@ -2,6 +2,7 @@ package document
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"backoffice/domain"
@@ -32,6 +33,9 @@ const (
 	RequestOpen     RequestStatus = "requested"
 	RequestSigned   RequestStatus = "signed"
 	RequestDeclined RequestStatus = "declined"
+	// RequestSuperseded: a new version was offered while the request was
+	// open; it can no longer be answered.
+	RequestSuperseded RequestStatus = "superseded"
 )
 
 // Request is a signature request as the aggregate knows it.
@@ -40,6 +44,9 @@ type Request struct {
 	Signer    string // account ID
 	ExpiresAt time.Time
 	Status    RequestStatus
+	Version   int    // the version asked to sign
+	SHA256    string // its file
+	Openings  int    // SigningOpened events recorded
 	// TANIssued: its TAN was sent (document.tan_issued), by TANChannel.
 	TANIssued  bool
 	TANChannel TANChannel
@@ -60,6 +67,11 @@ type Document struct {
 	category       Category
 	title          string
 	sha256         string
+	fileName       string
+	contentType    string
+	size           int64
+	version        int      // 1 after the upload, +1 per VersionAdded
+	files          []string // SHA-256 of every version, oldest first
 	uploaded       bool
 
 	request Request // the latest request; zero when none was made
@@ -82,8 +94,28 @@ func (d *Document) Apply(e domain.Event) error {
 	case *Uploaded:
 		d.id, d.clientID, d.intermediaryID, d.workerID = e.DocumentID, e.ClientID, e.IntermediaryID, e.WorkerID
 		d.kind, d.category, d.title, d.sha256, d.uploaded = e.Kind, e.Category, e.Title, e.SHA256, true
+		d.fileName, d.contentType, d.size, d.version = e.FileName, e.ContentType, e.Size, 1
+		d.files = append(d.files, e.SHA256)
+	case *VersionAdded:
+		d.version, d.sha256, d.fileName, d.contentType, d.size = e.Version, e.SHA256, e.FileName, e.ContentType, e.Size
+		d.files = append(d.files, e.SHA256)
+		if e.SupersededRequestID != "" && e.SupersededRequestID == d.request.ID && d.request.Status == RequestOpen {
+			d.request.Status = RequestSuperseded
+		}
 	case *SignatureRequested:
-		d.request = Request{ID: e.RequestID, Signer: e.SignerAccountID, ExpiresAt: e.ExpiresAt, Status: RequestOpen}
+		// A request recorded before versions existed was on the file then
+		// current: the upload.
+		v, sum := e.Version, e.SHA256
+		if v == 0 {
+			v, sum = d.version, d.sha256
+		}
+		d.request = Request{ID: e.RequestID, Signer: e.SignerAccountID, ExpiresAt: e.ExpiresAt, Status: RequestOpen, Version: v, SHA256: sum}
+	case *SigningOpened:
+		if d.request.ID == e.RequestID {
+			d.request.Openings++
+		}
+	case *TANRejected:
+		// Evidence only: the attempts are counted where the TAN is checked.
 	case *Signed:
 		if d.request.ID == e.RequestID {
 			d.request.Status = RequestSigned
@@ -124,8 +156,14 @@ func (d *Document) Category() Category { return d.category }
 // Title returns the title.
 func (d *Document) Title() string { return d.title }
 
-// SHA256 returns the hex SHA-256 of the file.
+// SHA256 returns the hex SHA-256 of the current version's file.
 func (d *Document) SHA256() string { return d.sha256 }
+
+// HasFile reports whether a version of the document has this content.
+func (d *Document) HasFile(sha string) bool { return slices.Contains(d.files, sha) }
+
+// Version returns the current version (1 after the upload).
+func (d *Document) Version() int { return d.version }
 
 // Request returns the latest signature request (zero when none).
 func (d *Document) Request() Request { return d.request }

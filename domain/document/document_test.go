@@ -154,7 +154,7 @@ func TestCleanFileName(t *testing.T) {
 }
 
 func requested(id string, expires time.Time) *document.SignatureRequested {
-	return &document.SignatureRequested{DocumentID: "d1", RequestID: id, SignerAccountID: "acc-c1", ExpiresAt: expires}
+	return &document.SignatureRequested{DocumentID: "d1", RequestID: id, SignerAccountID: "acc-c1", ExpiresAt: expires, Version: 1, SHA256: sum}
 }
 
 func TestRequestSignature(t *testing.T) {
@@ -212,8 +212,9 @@ func TestRequestSignature(t *testing.T) {
 func TestSignAndDecline(t *testing.T) {
 	open := []domain.Event{uploaded, requested("r1", now.Add(time.Hour))}
 	read := document.Decision{ReadConfirmed: true, Remark: "  akkoord,\n  zie bijlage "}
-	signed := &document.Signed{DocumentID: "d1", RequestID: "r1", Remark: "akkoord, zie bijlage", SHA256: sum}
-	declined := &document.SignatureDeclined{DocumentID: "d1", RequestID: "r1", Remark: "akkoord, zie bijlage", SHA256: sum}
+	v1 := document.Evidence{Version: 1}
+	signed := &document.Signed{DocumentID: "d1", RequestID: "r1", Remark: "akkoord, zie bijlage", SHA256: sum, Evidence: v1}
+	declined := &document.SignatureDeclined{DocumentID: "d1", RequestID: "r1", Remark: "akkoord, zie bijlage", SHA256: sum, Evidence: v1}
 	tests := []struct {
 		name    string
 		given   []domain.Event
@@ -226,7 +227,7 @@ func TestSignAndDecline(t *testing.T) {
 		{"sign", open, client1, false, read, []domain.Event{signed}, nil},
 		{"decline", open, client1, true, read, []domain.Event{declined}, nil},
 		{"decline needs no read confirmation", open, client1, true, document.Decision{},
-			[]domain.Event{&document.SignatureDeclined{DocumentID: "d1", RequestID: "r1", SHA256: sum}}, nil},
+			[]domain.Event{&document.SignatureDeclined{DocumentID: "d1", RequestID: "r1", SHA256: sum, Evidence: v1}}, nil},
 		{"sign needs the read confirmation", open, client1, false, document.Decision{}, nil, code("read_not_confirmed")},
 		{"another user of the client", open, client1b, false, read, nil, document.Forbidden},
 		{"the back office cannot sign for the client", open, backoffice, false, read, nil, document.Forbidden},
@@ -278,7 +279,11 @@ func TestEventsRoundTrip(t *testing.T) {
 		document.TypeSignatureRequested: requested("r1", now),
 		document.TypeSigned:             &document.Signed{DocumentID: "d1", RequestID: "r1", Remark: "ok", SHA256: sum},
 		document.TypeSignatureDeclined:  &document.SignatureDeclined{DocumentID: "d1", RequestID: "r1", Remark: "nee", SHA256: sum},
-		document.TypeTANIssued:          &document.TANIssued{DocumentID: "d1", RequestID: "r1", Channel: document.ChannelSMS, MaskedAddress: "+31 6 ••• ••78"},
+		document.TypeVersionAdded: &document.VersionAdded{DocumentID: "d1", Version: 2, FileName: "v2.pdf", ContentType: "application/pdf",
+			Size: 9, SHA256: sum, SupersededRequestID: "r1"},
+		document.TypeSigningOpened: &document.SigningOpened{DocumentID: "d1", RequestID: "r1", Version: 2, Client: sealed},
+		document.TypeTANRejected:   &document.TANRejected{DocumentID: "d1", RequestID: "r1", Attempt: 5, Blocked: true, Client: sealed},
+		document.TypeTANIssued:     &document.TANIssued{DocumentID: "d1", RequestID: "r1", Channel: document.ChannelSMS, MaskedAddress: "+31 6 ••• ••78"},
 	}
 	for _, name := range document.Events.Types() {
 		ev, ok := samples[name]

@@ -46,7 +46,8 @@ func (d *Document) RequestSignature(actor domain.Actor, requestID string, signer
 		// the same ID would get neither.
 		return nil, domain.Conflict("signature_request_id_used", "This signature request ID has been used already.",
 			"Deze identificatie van een verzoek tot ondertekening is al gebruikt.")
-	case d.request.Status == RequestSigned:
+	case d.request.Status == RequestSigned && d.request.Version == d.version:
+		// A new version of a signed document needs a new signature.
 		return nil, domain.Conflict("already_signed", "The document has been signed already.", "Het document is al ondertekend.")
 	case d.request.OpenAt(now) && !openBlocked:
 		return nil, domain.Conflict("signature_request_open", "A signature request is still open for this document.",
@@ -58,13 +59,18 @@ func (d *Document) RequestSignature(actor domain.Actor, requestID string, signer
 			"De ondertekenaar moet een actieve gebruiker van de opdrachtgever van het document zijn.")
 	}
 	return []domain.Event{&SignatureRequested{DocumentID: d.id, RequestID: requestID, SignerAccountID: signer.AccountID,
-		ExpiresAt: now.Add(SignatureTTL).UTC().Truncate(time.Second)}}, nil
+		ExpiresAt: now.Add(SignatureTTL).UTC().Truncate(time.Second), Version: d.version, SHA256: d.sha256}}, nil
 }
 
 // Decision is the signing screen's answer (the TAN is checked before).
 type Decision struct {
 	Remark        string
 	ReadConfirmed bool // "ik heb het document gelezen": required to sign
+	// ConsentSHA256 is the hash of the consent text shown (ConsentSHA256),
+	// Client the signer's connection sealed by the command layer; both
+	// optional, recorded as evidence.
+	ConsentSHA256 string
+	Client        *Sealed
 }
 
 // Sign is "Akkoord" on the open request, by its signer.
@@ -77,7 +83,22 @@ func (d *Document) Sign(actor domain.Actor, in Decision, now time.Time) ([]domai
 		return nil, domain.Invalid("read_not_confirmed", "read", "Confirm that you have read the document.",
 			"Vink aan dat u het document heeft gelezen.")
 	}
-	return []domain.Event{&Signed{DocumentID: d.id, RequestID: d.request.ID, Remark: remark, SHA256: d.sha256}}, nil
+	ev, err := d.evidence(in)
+	if err != nil {
+		return nil, err
+	}
+	return []domain.Event{&Signed{DocumentID: d.id, RequestID: d.request.ID, Remark: remark, SHA256: d.request.SHA256, Evidence: ev}}, nil
+}
+
+// evidence checks what the answer records besides the remark.
+func (d *Document) evidence(in Decision) (Evidence, error) {
+	if err := checkHash(in.ConsentSHA256); err != nil {
+		return Evidence{}, err
+	}
+	if err := checkSealed(in.Client, d.request.Signer); err != nil {
+		return Evidence{}, err
+	}
+	return Evidence{Version: d.request.Version, ConsentSHA256: in.ConsentSHA256, Client: in.Client}, nil
 }
 
 // Decline is "Niet akkoord" on the open request, by its signer.
@@ -86,13 +107,58 @@ func (d *Document) Decline(actor domain.Actor, in Decision, now time.Time) ([]do
 	if err != nil {
 		return nil, err
 	}
-	return []domain.Event{&SignatureDeclined{DocumentID: d.id, RequestID: d.request.ID, Remark: remark, SHA256: d.sha256}}, nil
+	ev, err := d.evidence(in)
+	if err != nil {
+		return nil, err
+	}
+	return []domain.Event{&SignatureDeclined{DocumentID: d.id, RequestID: d.request.ID, Remark: remark, SHA256: d.request.SHA256, Evidence: ev}}, nil
 }
 
 // ErrNoOpenRequest: nothing to sign (never asked, decided, or expired).
 var ErrNoOpenRequest = domain.Rule("no_open_signature_request", "",
 	"There is no open signature request for this document.",
 	"Er staat geen verzoek tot ondertekening open voor dit document.")
+
+// ErrRequestSuperseded: a new version was offered after the request.
+var ErrRequestSuperseded = domain.Rule("signature_request_superseded", "",
+	"A new version of the document was offered; this request no longer applies. Backofficebureau asks again for the new version.",
+	"Er is een nieuwe versie van het document aangeboden; dit verzoek geldt niet meer. Backofficebureau vraagt opnieuw om ondertekening van de nieuwe versie.")
+
+// OpenSigning records that the signer opened the signing screen of the
+// open request. Nothing is recorded (and no error returned) when the actor
+// may not answer it now or MaxOpenings were recorded: the screen explains
+// itself, the evidence only counts real openings.
+func (d *Document) OpenSigning(actor domain.Actor, client *Sealed, now time.Time) ([]domain.Event, error) {
+	if d.CanDecide(actor, now) != nil || d.request.Openings >= MaxOpenings {
+		return nil, nil
+	}
+	if err := checkSealed(client, d.request.Signer); err != nil {
+		return nil, err
+	}
+	return []domain.Event{&SigningOpened{DocumentID: d.id, RequestID: d.request.ID, Version: d.request.Version, Client: client}}, nil
+}
+
+// RejectTAN records a wrong TAN on request requestID (counted by the
+// command layer: attempt is the count, blocked whether it blocked the
+// request). Only the request's signer, and only the latest request.
+func (d *Document) RejectTAN(actor domain.Actor, requestID string, attempt int, blocked bool, client *Sealed) ([]domain.Event, error) {
+	if err := d.mustExist(); err != nil {
+		return nil, err
+	}
+	if requestID == "" || requestID != d.request.ID {
+		return nil, ErrNoOpenRequest
+	}
+	if actor.AccountID == "" || actor.AccountID != d.request.Signer {
+		return nil, Forbidden
+	}
+	if attempt < 1 || attempt > 1000 {
+		return nil, errEvidenceInvalid
+	}
+	if err := checkSealed(client, d.request.Signer); err != nil {
+		return nil, err
+	}
+	return []domain.Event{&TANRejected{DocumentID: d.id, RequestID: requestID, Attempt: attempt, Blocked: blocked, Client: client}}, nil
+}
 
 // CanDecide reports whether actor may sign or decline now: the check
 // Sign and Decline start with, without the form.
@@ -105,6 +171,8 @@ func (d *Document) CanDecide(actor domain.Actor, now time.Time) error {
 		return ErrNoOpenRequest
 	case actor.AccountID == "" || actor.AccountID != d.request.Signer:
 		return Forbidden
+	case d.request.Status == RequestSuperseded:
+		return ErrRequestSuperseded
 	case d.request.Status != RequestOpen:
 		return ErrNoOpenRequest
 	}

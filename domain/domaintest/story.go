@@ -98,6 +98,7 @@ var Texts = []Text{
 	{Name: "token.revoke_reason", Field: "reason", Default: "Vervangen", Max: 200},
 	{Name: "document.title", Field: "title", Default: "Contract 2026", Max: 200},
 	{Name: "document.file_name", Field: "file", Default: "contract.pdf", Max: 120, Normalised: true},
+	{Name: "document.version_file_name", Field: "file", Default: "contract-v2.pdf", Max: 120, Normalised: true},
 	{Name: "document.invoice_number", Field: "invoice_number", Default: "F2026-001", Max: 50},
 	{Name: "document.sign_remark", Field: "remark", Default: "Akkoord", Max: document.MaxRemark},
 	{Name: "document.decline_remark", Field: "remark", Default: "Niet akkoord", Max: document.MaxRemark},
@@ -382,6 +383,18 @@ func (r *runner) run() {
 		if !r.step("document.upload", document.Stream(docID), staff, d.Apply, evs, err) {
 			return
 		}
+		if decision == "sign" {
+			// A request on version 1, superseded by version 2.
+			evs, err = d.RequestSignature(staff, r.id("request")+fmt.Sprint(i)+"v1", signer, false, now)
+			if !r.step("document.request_signature_v1", document.Stream(docID), staff, d.Apply, evs, err) {
+				return
+			}
+		}
+		evs, err = d.AddVersion(clientUser, document.NewVersion{FileName: r.text("document.version_file_name"),
+			ContentType: "application/pdf", Size: 2345, SHA256: tokenHash("file v2" + docID)}, now)
+		if !r.step("document.add_version", document.Stream(docID), clientUser, d.Apply, evs, err) {
+			return
+		}
 		// As if the document's codes were blocked MaxTANReissues times:
 		// the request carries the back office's reason.
 		evs, err = d.RequestSignatureAfterBlocks(staff, r.id("request")+fmt.Sprint(i), signer, false,
@@ -398,10 +411,23 @@ func (r *runner) run() {
 		if !r.step("document.issue_tan", document.Stream(docID), domain.Actor{Role: domain.RoleSystem}, d.Apply, evs, err) {
 			return
 		}
+		// The evidence of the signing screen: opened, a wrong TAN.
+		sealed := &document.Sealed{Subject: account.Stream(accountID), Ciphertext: "c2VhbGVkIGNvbm5lY3Rpb24="}
+		evs, err = d.OpenSigning(clientUser, sealed, now)
+		if !r.step("document.open_signing", document.Stream(docID), clientUser, d.Apply, evs, err) {
+			return
+		}
+		evs, err = d.RejectTAN(clientUser, d.Request().ID, 1, false, sealed)
+		if !r.step("document.reject_tan", document.Stream(docID), clientUser, d.Apply, evs, err) {
+			return
+		}
+		answer := document.Decision{ReadConfirmed: true, ConsentSHA256: document.ConsentSHA256("nl"), Client: sealed}
 		if decision == "sign" {
-			evs, err = d.Sign(clientUser, document.Decision{Remark: r.text("document.sign_remark"), ReadConfirmed: true}, now)
+			answer.Remark = r.text("document.sign_remark")
+			evs, err = d.Sign(clientUser, answer, now)
 		} else {
-			evs, err = d.Decline(clientUser, document.Decision{Remark: r.text("document.decline_remark")}, now)
+			answer.Remark = r.text("document.decline_remark")
+			evs, err = d.Decline(clientUser, answer, now)
 		}
 		if !r.step("document."+decision, document.Stream(docID), clientUser, d.Apply, evs, err) {
 			return

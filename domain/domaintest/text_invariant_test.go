@@ -34,6 +34,10 @@ var (
 	expenseType  = from("timesheet.expense_added expense.type")
 	expenseDesc  = from("timesheet.expense_added expense.description")
 	contentHash  = fixed("a SHA-256 the domain computes")
+	// Signing evidence: the connection is sealed before it enters an event.
+	consentHash   = fixed("the hex SHA-256 of a consent text; checked as 64 lower-case hex digits")
+	sealedSubject = fixed("must be the account stream of the request's signer (checkSealed)")
+	sealedText    = fixed("base64 of the ciphertext the command layer sealed; checked as strict base64, at most 4096 bytes")
 )
 
 // coverage has an entry for every string field of every registered event
@@ -67,10 +71,20 @@ var coverage = map[string]map[string]source{
 		"contact.email": in("client.contact.email"), "contact.name": in("client.contact.name"),
 		"intermediary_id": loaded("intermediary"), "kvk": in("client.kvk"), "name": in("client.name"),
 	},
-	"document.signature_declined":  {"document_id": in("id.document"), "remark": in("document.decline_remark"), "request_id": in("id.request"), "sha256": fixed("the stored file's hash, checked as 32 hex bytes at upload")},
-	"document.signature_requested": {"document_id": in("id.document"), "request_id": in("id.request"), "reissue_reason": in("document.reissue_reason"), "signer_account_id": loaded("account")},
-	"document.tan_issued":          {"channel": fixed("a TANChannel constant the application chooses"), "document_id": loaded("document"), "masked_address": fixed("MaskMobile/MaskEmail of an address validate.NormalizeMobile/NormalizeEmail accepted"), "request_id": loaded("document")},
-	"document.signed":              {"document_id": in("id.document"), "remark": in("document.sign_remark"), "request_id": in("id.request"), "sha256": fixed("the stored file's hash, checked as 32 hex bytes at upload")},
+	"document.signature_declined": {"document_id": in("id.document"), "remark": in("document.decline_remark"), "request_id": in("id.request"), "sha256": fixed("the stored file's hash, checked as 32 hex bytes at upload"),
+		"consent_sha256": consentHash, "client.subject": sealedSubject, "client.ciphertext": sealedText},
+	"document.signature_requested": {"document_id": in("id.document"), "request_id": in("id.request"), "reissue_reason": in("document.reissue_reason"), "signer_account_id": loaded("account"),
+		"sha256": fixed("the current version's hash, checked as 32 hex bytes when stored")},
+	"document.signed": {"document_id": in("id.document"), "remark": in("document.sign_remark"), "request_id": in("id.request"), "sha256": fixed("the stored file's hash, checked as 32 hex bytes at upload"),
+		"consent_sha256": consentHash, "client.subject": sealedSubject, "client.ciphertext": sealedText},
+	"document.version_added": {"document_id": loaded("document"), "file_name": in("document.version_file_name"),
+		"content_type": fixed("sniffed by the command layer, checked against AllowedContentTypes"), "sha256": fixed("computed from the stored file, checked as 32 hex bytes"),
+		"superseded_request_id": from("document.signature_requested request_id")},
+	"document.signing_screen_opened": {"document_id": loaded("document"), "request_id": from("document.signature_requested request_id"),
+		"client.subject": sealedSubject, "client.ciphertext": sealedText},
+	"document.tan_rejected": {"document_id": loaded("document"), "request_id": from("document.signature_requested request_id"),
+		"client.subject": sealedSubject, "client.ciphertext": sealedText},
+	"document.tan_issued": {"channel": fixed("a TANChannel constant the application chooses"), "document_id": loaded("document"), "masked_address": fixed("MaskMobile/MaskEmail of an address validate.NormalizeMobile/NormalizeEmail accepted"), "request_id": loaded("document")},
 	"document.uploaded": {
 		"category": in("document.category"), "client_id": in("id.client"), "content_type": fixed("sniffed by the command layer, checked against AllowedContentTypes"),
 		"document_id": in("id.document"), "file_name": in("document.file_name"), "intermediary_id": loaded("client"),

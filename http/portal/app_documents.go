@@ -2,6 +2,7 @@ package portal
 
 import (
 	"context"
+	"time"
 
 	"backoffice/commands"
 	cmd "backoffice/commands/document"
@@ -9,6 +10,7 @@ import (
 	"backoffice/domain/account"
 	doc "backoffice/domain/document"
 	rm "backoffice/readmodel/documents"
+	"backoffice/readmodel/documents/evidence"
 	rmid "backoffice/readmodel/identity"
 )
 
@@ -21,6 +23,7 @@ type documentApp struct {
 	commands *cmd.Handler
 	queries  *rm.Queries
 	identity *rmid.Queries
+	evidence *evidence.Reader // nil: no "Bewijs van ondertekening"
 }
 
 // List:
@@ -43,10 +46,16 @@ func (d *documentApp) Document(ctx context.Context, actor domain.Actor, id strin
 		return Document{}, err
 	}
 	out := Document{DocumentRow: documentRowOf(det.Row), SHA256: det.SHA256, CanSign: det.CanSign,
-		CanRequestSignature: det.SignatureRequestable(actor)}
+		CanRequestSignature: det.SignatureRequestable(actor),
+		CanAddVersion:       det.Kind == DocumentKindDocument && canUpload(actor)}
+	for _, v := range det.Versions {
+		out.Versions = append(out.Versions, DocumentVersion{N: v.Version, FileName: v.FileName, Size: v.Size, AddedAt: v.AddedAt,
+			AddedBy: v.AddedByRole, SHA256: v.SHA256, Restricted: det.Restricted})
+	}
 	if r := det.Request; r != nil {
 		sr := &SignatureRequest{RequestedAt: r.RequestedAt, SignerName: r.SignerName, Status: r.Status,
-			Remark: r.Remark, Blocked: r.Blocked, Expired: r.Expired}
+			Remark: r.Remark, Blocked: r.Blocked, Expired: r.Expired, Version: r.Version}
+		out.HasEvidence = d.evidence != nil && (r.Status == SignatureSigned || r.Status == SignatureDeclined)
 		if r.DecidedAt != nil {
 			sr.DecidedAt = *r.DecidedAt
 		}
@@ -55,9 +64,9 @@ func (d *documentApp) Document(ctx context.Context, actor domain.Actor, id strin
 	return out, nil
 }
 
-// File:
-func (d *documentApp) File(ctx context.Context, actor domain.Actor, id string) (DocumentFile, error) {
-	f, err := d.queries.File(ctx, actor, id)
+// File: the current version (0) or version n.
+func (d *documentApp) File(ctx context.Context, actor domain.Actor, id string, version int) (DocumentFile, error) {
+	f, err := d.queries.FileVersion(ctx, actor, id, version)
 	if err != nil {
 		return DocumentFile{}, err
 	}
@@ -69,7 +78,7 @@ func (d *documentApp) File(ctx context.Context, actor domain.Actor, id string) (
 // names (the command decides who may do what; the browser's content type
 // is ignored, the server sniffs).
 func (d *documentApp) Upload(ctx context.Context, meta commands.Meta, in DocumentUpload) (commands.Result, error) {
-	up := cmd.Upload{ClientID: in.ClientID, Kind: doc.Kind(in.Kind), Category: doc.Category(in.Category),
+	up := cmd.Upload{ClientID: in.ClientID, WorkerID: in.WorkerID, Kind: doc.Kind(in.Kind), Category: doc.Category(in.Category),
 		Title: in.Title, FileName: in.FileName, Content: in.Content}
 	if up.Kind == "" {
 		up.Kind = doc.KindDocument
@@ -133,13 +142,56 @@ func (d *documentApp) Decline(ctx context.Context, meta commands.Meta, id string
 }
 
 func signatureOf(in Signature) cmd.Signature {
-	return cmd.Signature{TAN: in.TAN, Remark: in.Remark, ReadConfirmed: in.ReadConfirmed}
+	return cmd.Signature{TAN: in.TAN, Remark: in.Remark, ReadConfirmed: in.ReadConfirmed, ConsentLanguage: in.Lang,
+		Client: doc.CleanClient(in.IP, in.UserAgent)}
+}
+
+// AddVersion: "een nieuwe versie aanbieden".
+func (d *documentApp) AddVersion(ctx context.Context, meta commands.Meta, id, fileName string, content []byte) (commands.Result, error) {
+	res, _, err := d.commands.AddVersion(ctx, meta, id, cmd.NewVersion{FileName: fileName, Content: content})
+	return res, err
+}
+
+// OpenSigning records that the signer opened the signing screen.
+func (d *documentApp) OpenSigning(ctx context.Context, meta commands.Meta, id, ip, userAgent string) error {
+	_, err := d.commands.OpenSigning(ctx, meta, id, doc.CleanClient(ip, userAgent))
+	return err
+}
+
+// Evidence is the "Bewijs van ondertekening" PDF (not found without it).
+func (d *documentApp) Evidence(ctx context.Context, actor domain.Actor, id string, now time.Time) ([]byte, error) {
+	if d.evidence == nil {
+		return nil, domain.ErrNotFound
+	}
+	return d.evidence.PDF(ctx, actor, id, now)
+}
+
+// Workers are the workers a client user may link a document to: those
+// placed at their company (the command checks the worker was registered
+// by it). Nobody else chooses here.
+func (d *documentApp) Workers(ctx context.Context, actor domain.Actor) ([]WorkerOption, error) {
+	if actor.Role != domain.RoleClient || actor.ClientID == "" {
+		return nil, nil
+	}
+	ps, err := d.identity.Placements(ctx, actor, rmid.PlacementFilter{ClientID: actor.ClientID})
+	if err != nil {
+		return nil, err
+	}
+	var out []WorkerOption
+	seen := map[string]bool{}
+	for _, p := range ps {
+		if p.ClientID == actor.ClientID && !seen[p.WorkerID] {
+			seen[p.WorkerID] = true
+			out = append(out, WorkerOption{ID: p.WorkerID, Name: p.WorkerName})
+		}
+	}
+	return out, nil
 }
 
 func documentRowOf(r rm.Row) DocumentRow {
 	row := DocumentRow{ID: r.ID, Kind: r.Kind, Title: r.Title, FileName: r.FileName, ContentType: r.ContentType,
 		Size: r.Size, ClientName: r.ClientName, WorkerName: r.WorkerName, Category: r.Category, Restricted: r.Restricted,
-		UploadedAt: r.UploadedAt, UploadedBy: r.UploadedByRole, Signature: r.Signature}
+		UploadedAt: r.UploadedAt, UploadedBy: r.UploadedByRole, Signature: r.Signature, Version: r.Version}
 	if r.Invoice != nil {
 		row.Invoice = &Invoice{Number: r.Invoice.Number, Date: r.Invoice.DateValue(), AmountCents: r.Invoice.AmountCents}
 	}

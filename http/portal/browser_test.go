@@ -238,6 +238,28 @@ func TestOtherInBrowser(t *testing.T) {
 		t.Fatalf("after Akkoord: %q", got)
 	}
 	b.Screenshots("signed")
+	if got := text("#evidence"); !strings.Contains(got, "Bewijs van ondertekening") {
+		t.Fatalf("the signed document offers %q, not the evidence", got)
+	}
+
+	// A new version of the signed document: listed with the old one, which
+	// stays downloadable; the signature covers version 1 only.
+	v2 := filepath.Join(t.TempDir(), "arbeidsovereenkomst-v2.pdf")
+	if err := os.WriteFile(v2, []byte("%PDF-1.4 versie 2\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b.Do(
+		chromedp.SetUploadFiles(chromedp.ID("versie-bestand"), []string{v2}),
+		chromedp.Click(chromedp.ID("version-submit")),
+		chromedp.WaitVisible(chromedp.ID("version-list")),
+	)
+	if got := text("#version-list"); !strings.Contains(got, "arbeidsovereenkomst-v2.pdf") || !strings.Contains(got, "arbeidsovereenkomst.pdf") {
+		t.Fatalf("versions after the new one: %q", got)
+	}
+	if got := text("#signed-older"); !strings.Contains(got, "eerdere versie") {
+		t.Fatalf("the signature of version 1 is not marked: %q", got)
+	}
+	b.Screenshots("document-versions")
 
 	// The hours report.
 	b.Do(

@@ -7,6 +7,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -16,6 +17,7 @@ import (
 
 	"backoffice/commands"
 	"backoffice/domain"
+	doc "backoffice/domain/document"
 	"backoffice/domain/timesheet"
 	"backoffice/http/httpx"
 )
@@ -85,7 +87,7 @@ func formatSize(lang string, n int64) string {
 }
 
 var signatureIcons = map[string]string{
-	SignatureRequested: "✎", SignatureSigned: "✓", SignatureDeclined: "✗",
+	SignatureRequested: "✎", SignatureSigned: "✓", SignatureDeclined: "✗", SignatureSuperseded: "↻",
 }
 
 // SignatureView is a signature state in words with its icon ("" when no
@@ -164,6 +166,9 @@ var errUploadNotAllowed = domain.Forbidden("upload_not_allowed",
 type uploadPage struct {
 	Backoffice bool
 	Clients    []ClientOption
+	// Workers: a client user links a document (an ID copy) to one of
+	// their workers.
+	Workers []WorkerOption
 }
 
 // uploadView is the view of the upload form (sub-page invoices when an
@@ -182,6 +187,12 @@ func (s *Server) uploadView(r *http.Request, kind string) (*view, error) {
 			return nil, err
 		}
 		p.Clients = cs
+	} else {
+		ws, err := s.Documents.Workers(r.Context(), a)
+		if err != nil {
+			return nil, err
+		}
+		p.Workers = ws
 	}
 	v := s.otherView(r, sub, title)
 	v.Data = p
@@ -211,7 +222,7 @@ func (s *Server) handleUploadPage() http.Handler {
 
 var uploadFields = map[string]string{"title": "title", "file": "file", "category": "category",
 	"content_type": "file", "file_name": "file", "content": "file",
-	"client_id": "client", "kind": "kind",
+	"client_id": "client", "kind": "kind", "worker_id": "worker",
 	"invoice_number": "invoice.number", "invoice_date": "invoice.date", "amount_cents": "invoice.amount"}
 
 // handleUpload is "document aanbieden", and the back office's "document
@@ -281,6 +292,9 @@ func readUpload(r *http.Request, v *view, backoffice bool) (DocumentUpload, int)
 	status := http.StatusUnprocessableEntity
 	if backoffice {
 		readBackofficeUpload(r, v, &in)
+	} else {
+		in.WorkerID = strings.TrimSpace(r.PostForm.Get("werknemer"))
+		v.Form.Set("werknemer", in.WorkerID)
 	}
 	if in.Title == "" {
 		v.Errors["title"] = v.T("upload.title_required")
@@ -502,7 +516,14 @@ func (s *Server) handleFile() http.Handler {
 			s.fail(w, r, errRestricted)
 			return
 		}
-		f, err := s.Documents.File(r.Context(), a, id)
+		version := 0
+		if n, ok := mux.Vars(r)["n"]; ok {
+			if version, err = strconv.Atoi(n); err != nil || version < 1 {
+				s.fail(w, r, domain.ErrNotFound)
+				return
+			}
+		}
+		f, err := s.Documents.File(r.Context(), a, id, version)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -567,10 +588,10 @@ func safeFileName(name string) string {
 
 type signPage struct {
 	Doc Document
-	// Open: the form is shown. Otherwise Blocked, Expired, Decided or
-	// NeedLink (the page was opened without the mail's unique link)
-	// explains why.
-	Open, Blocked, Expired, Decided, NeedLink bool
+	// Open: the form is shown. Otherwise Blocked, Expired, Superseded,
+	// Decided or NeedLink (the page was opened without the mail's unique
+	// link) explains why.
+	Open, Blocked, Expired, Superseded, Decided, NeedLink bool
 }
 
 var errNoSignature = domain.NotFound("signature_not_found",
@@ -588,6 +609,9 @@ func (s *Server) signData(r *http.Request, v *view) error {
 	switch {
 	case d.Request == nil:
 		return errNoSignature
+	case d.Request.Status == SignatureSuperseded:
+		// The mail's link of a request a new version replaced.
+		p.Superseded = true
 	case d.Request.Status != SignatureRequested:
 		p.Decided = true
 	case d.Request.Blocked:
@@ -614,6 +638,13 @@ func (s *Server) handleSignPage() http.Handler {
 			s.fail(w, r, err)
 			return
 		}
+		if v.Data.(signPage).Open {
+			// Evidence (docs/documents.md): the signer opened the screen.
+			// A failure to record it never keeps the signer from signing.
+			if err := s.Documents.OpenSigning(r.Context(), meta(r), mux.Vars(r)["id"], httpx.ClientIP(r), r.UserAgent()); err != nil {
+				s.Log.WarnContext(r.Context(), "portal: unable to record the opening of a signing screen", "err", err)
+			}
+		}
 		s.render(w, r, http.StatusOK, "sign", v)
 	})
 }
@@ -631,6 +662,9 @@ func (s *Server) handleSign() http.Handler {
 			TAN:           strings.TrimSpace(r.PostForm.Get("tan")),
 			Remark:        strings.TrimSpace(r.PostForm.Get("opmerking")),
 			ReadConfirmed: r.PostForm.Get("gelezen") != "",
+			// The consent text shown is the page's language; the
+			// connection goes sealed into the evidence.
+			Lang: v.Lang, IP: httpx.ClientIP(r), UserAgent: r.UserAgent(),
 		}
 		v.Form.Set("opmerking", in.Remark)
 		if in.ReadConfirmed {
@@ -678,5 +712,95 @@ func (s *Server) handleSign() http.Handler {
 			return
 		}
 		s.render(w, r, status, "sign", v)
+	})
+}
+
+// ConsentText is the statement above the signing buttons; its hash is
+// recorded with the answer.
+func (v *view) ConsentText() string { return doc.ConsentText(v.Lang) }
+
+// VersionFileURL is the file of one version of a document.
+func (v *view) VersionFileURL(id string, n int) string {
+	return documentURL(id) + "/versies/" + strconv.Itoa(n) + "/bestand"
+}
+
+// EvidenceURL is the "Bewijs van ondertekening" of a document.
+func (v *view) EvidenceURL(id string) string { return documentURL(id) + "/bewijs.pdf" }
+
+var versionFields = map[string]string{"file": "version", "content_type": "version", "file_name": "version", "content": "version"}
+
+// handleAddVersion is "een nieuwe versie aanbieden" (manual ch. 4) on the
+// document page: a file, nothing else. checkCSRF has read the multipart
+// body (bounded), as for the upload.
+func (s *Server) handleAddVersion() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := mux.Vars(r)["id"]
+		v := s.otherView(r, "documents", "document.title")
+		status := http.StatusUnprocessableEntity
+		var fh *multipart.FileHeader
+		if r.MultipartForm != nil && len(r.MultipartForm.File["bestand"]) > 0 {
+			fh = r.MultipartForm.File["bestand"][0]
+		}
+		switch {
+		case state(r).uploadTooLarge:
+			v.Errors["version"], status = v.T("upload.too_large"), http.StatusRequestEntityTooLarge
+		case fh == nil || fh.Filename == "":
+			v.Errors["version"] = v.T("upload.file_required")
+		case fh.Size > MaxDocumentSize:
+			v.Errors["version"], status = v.T("upload.too_large"), http.StatusRequestEntityTooLarge
+		case fh.Size == 0:
+			v.Errors["version"] = v.T("upload.file_empty")
+		default:
+			content, err := readPart(fh)
+			if err != nil {
+				v.Errors["version"] = v.T("upload.file_unreadable")
+				break
+			}
+			res, err := s.Documents.AddVersion(r.Context(), meta(r), id, fh.Filename, content)
+			if err == nil {
+				redirectAfter(w, r, documentURL(id), res.Position, "version_added")
+				return
+			}
+			status = httpx.Status(err)
+			switch domain.KindOf(err) {
+			case domain.KindNotFound, domain.KindForbidden, domain.KindUnauthorized:
+				s.fail(w, r, err)
+				return
+			}
+			if !v.formError(err, versionFields) {
+				s.fail(w, r, err)
+				return
+			}
+		}
+		if err := s.documentData(r, v, id); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.render(w, r, status, "document", v)
+	})
+}
+
+// handleEvidence serves the "Bewijs van ondertekening" of a signed or
+// declined document to whoever may see it (the connection of the signer
+// only to the back office and the signer).
+func (s *Server) handleEvidence() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := mux.Vars(r)["id"]
+		b, err := s.Documents.Evidence(r.Context(), actor(r), id, s.Clock())
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		h := w.Header()
+		h.Set("Content-Type", "application/pdf")
+		h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": "bewijs-van-ondertekening-" + safeFileName(id) + ".pdf"}))
+		h.Set("Content-Security-Policy", pdfFileCSP)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Cache-Control", "private, no-store")
+		h.Set("Content-Length", strconv.Itoa(len(b)))
+		w.WriteHeader(http.StatusOK)
+		if r.Method != http.MethodHead {
+			_, _ = w.Write(b)
+		}
 	})
 }

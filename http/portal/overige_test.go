@@ -150,7 +150,7 @@ func TestDocumentsList(t *testing.T) {
 	}
 	for i, want := range []string{
 		"Arbeidsovereenkomst Jan de Vries Jan de Vries arbeidsovereenkomst.pdf 14 bytes 09-02-2026 backoffice ✎ Ter ondertekening",
-		"Kopie ID-bewijs Piet Jansen Piet Jansen ⚠ Alleen in te zien door de backoffice en de werknemer id piet.jpg 244 kB 08-02-2026 opdrachtgever",
+		"Kopie ID-bewijs Piet Jansen Kopie ID-bewijs Piet Jansen ⚠ Alleen in te zien door de backoffice en de werknemer id piet.jpg 244 kB 08-02-2026 opdrachtgever",
 		"Werkinstructies werkinstructies.txt 1,5 MB 05-02-2026 backoffice ✓ Ondertekend",
 	} {
 		if rows[i] != want {

@@ -29,6 +29,7 @@ import (
 	"backoffice/notify/mail"
 	"backoffice/notify/sms"
 	rmdocuments "backoffice/readmodel/documents"
+	"backoffice/readmodel/documents/evidence"
 	rmidentity "backoffice/readmodel/identity"
 	rmtimesheets "backoffice/readmodel/timesheets"
 )
@@ -49,6 +50,9 @@ type Deps struct {
 	// report only.
 	Documents       *doccmd.Handler
 	DocumentQueries *rmdocuments.Queries
+	// Evidence serves the "Bewijs van ondertekening" of a signed or
+	// declined document (optional: without it the link is not shown).
+	Evidence *evidence.Reader
 	// Outbox is shown at /demo/berichten when Demo is set.
 	Outbox *mail.FileOutbox
 	// SMSOutbox, when set, is shown there too, merged by time.
@@ -141,7 +145,7 @@ func New(d Deps) (*Server, error) {
 		router:     mux.NewRouter(), pages: pages,
 	}
 	if d.Documents != nil {
-		s.Documents = &documentApp{commands: d.Documents, queries: d.DocumentQueries, identity: d.People}
+		s.Documents = &documentApp{commands: d.Documents, queries: d.DocumentQueries, identity: d.People, evidence: d.Evidence}
 	}
 	if d.Demo {
 		s.Outbox = &outboxApp{files: d.Outbox, sms: d.SMSOutbox}

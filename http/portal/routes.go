@@ -77,6 +77,10 @@ func (s *Server) routes() {
 		in.Handle(doc, s.handleDocument()).Methods(http.MethodGet)
 		in.Handle(doc+"/bestand", s.handleFile()).Methods(http.MethodGet, http.MethodHead)
 		in.Handle(doc+"/handtekening", s.handleRequestSignature()).Methods(http.MethodPost)
+		// Versions and the signing evidence (docs/documents.md).
+		in.Handle(doc+"/versies", s.handleAddVersion()).Methods(http.MethodPost)
+		in.Handle(doc+"/versies/{n:[0-9]{1,4}}/bestand", s.handleFile()).Methods(http.MethodGet, http.MethodHead)
+		in.Handle(doc+"/bewijs.pdf", s.handleEvidence()).Methods(http.MethodGet, http.MethodHead)
 		// The unique link in the signing e-mail (manual §5.1); after the
 		// login the user comes back here. Without the token the page only
 		// says to use the mail's link.

@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"backoffice/domain"
@@ -236,8 +237,13 @@ const maxUploadBytes = MaxDocumentSize + 64<<10
 // instead of a reset connection. Beyond it the connection is closed.
 const maxDrainBytes = 16 << 20
 
-// uploadPath is the only path that accepts a multipart body.
+// uploadPath and a document's versionPath are the only paths that accept
+// a multipart body.
 const uploadPath = "/overige/documenten"
+
+var versionPathRE = regexp.MustCompile(`^/overige/documenten/[0-9A-Za-z_-]{1,64}/versies$`)
+
+func acceptsUpload(path string) bool { return path == uploadPath || versionPathRE.MatchString(path) }
 
 func isMultipart(r *http.Request) bool {
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
@@ -277,7 +283,7 @@ func (l *limitedBody) Close() error { return l.rc.Close() }
 // maxUploadBytes, into r.MultipartForm and r.PostForm. tooLarge reports a
 // body over the bound; it is drained (up to maxDrainBytes) and not parsed.
 func (s *Server) parseUpload(r *http.Request) (tooLarge bool, err error) {
-	if r.URL.Path != uploadPath || s.Documents == nil {
+	if !acceptsUpload(r.URL.Path) || s.Documents == nil {
 		return false, errFormInvalid
 	}
 	body := &limitedBody{rc: r.Body, n: maxUploadBytes}

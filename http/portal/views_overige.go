@@ -37,6 +37,9 @@ const (
 	SignatureRequested = "requested" // waiting for the signer
 	SignatureSigned    = "signed"    // Akkoord
 	SignatureDeclined  = "declined"  // Niet akkoord
+	// SignatureSuperseded: a new version was offered after the request or
+	// its answer; the current version is not signed.
+	SignatureSuperseded = "superseded"
 )
 
 // DocumentRow is one document in the list.
@@ -60,7 +63,23 @@ type DocumentRow struct {
 	UploadedBy domain.Role
 	Signature  string   // Signature* state
 	Invoice    *Invoice // set for kind invoice
+	Version    int      // the current version (1: the upload)
 }
+
+// DocumentVersion is one version of a document's file; the older ones
+// stay downloadable.
+type DocumentVersion struct {
+	N          int
+	FileName   string
+	Size       int64
+	AddedAt    time.Time
+	AddedBy    domain.Role
+	SHA256     string
+	Restricted bool // the actor may not read the file (an ID copy)
+}
+
+// WorkerOption is a worker a client user can link an ID copy to.
+type WorkerOption struct{ ID, Name string }
 
 // Invoice is what an invoice adds to a document.
 type Invoice struct {
@@ -82,6 +101,14 @@ type Document struct {
 	// kind document and no ID copy, not signed, and has no open request
 	// that is neither blocked nor expired.
 	CanRequestSignature bool
+	// Versions are every version, newest first.
+	Versions []DocumentVersion
+	// CanAddVersion: "een nieuwe versie aanbieden" (the back office, or a
+	// client user for their company's documents; not for invoices).
+	CanAddVersion bool
+	// HasEvidence: the request was answered, so "Bewijs van ondertekening"
+	// can be downloaded.
+	HasEvidence bool
 }
 
 // SignatureRequest is a request to sign a document (manual §5.1).
@@ -93,6 +120,7 @@ type SignatureRequest struct {
 	Remark      string // the signer's remark for the back office
 	Blocked     bool   // too many wrong TANs: the back office must ask again
 	Expired     bool   // still open but past its expiry: the back office must ask again
+	Version     int    // the version asked to sign
 }
 
 // DocumentFile is a document's content.
@@ -107,6 +135,7 @@ type DocumentUpload struct {
 	// ClientID, Kind and Invoice are the back office's: client users
 	// upload documents for their own company.
 	ClientID    string
+	WorkerID    string   // optional: the worker the document concerns (one of the client's)
 	Kind        string   // DocumentKindDocument ("" too) or DocumentKindInvoice
 	Invoice     *Invoice // for kind invoice
 	Title       string
@@ -121,6 +150,9 @@ type Signature struct {
 	TAN           string // the 4-letter verification code
 	Remark        string // optional, for the back office
 	ReadConfirmed bool   // "ik heb het document gelezen"
+	// Lang is the language the consent text was shown in; IP and
+	// UserAgent the signer's connection (for the signing evidence).
+	Lang, IP, UserAgent string
 }
 
 // HoursReport is the report for a range of weeks.

@@ -19,6 +19,7 @@ import (
 	"backoffice/notify/mail"
 	"backoffice/projections"
 	rmdocuments "backoffice/readmodel/documents"
+	"backoffice/readmodel/documents/evidence"
 	rmidentity "backoffice/readmodel/identity"
 	rmpayroll "backoffice/readmodel/payroll"
 	rmtimesheets "backoffice/readmodel/timesheets"
@@ -43,6 +44,10 @@ type features struct {
 
 	docCommands *doccmd.Handler
 	docQueries  *rmdocuments.Queries
+	// vault seals and opens the signer's connection in the signing evidence.
+	vault *identity.Vault
+	// evidence is the "Bewijs van ondertekening" for the portal.
+	evidence *evidence.Reader
 }
 
 func newFeatures(ctx context.Context, o Options) (*features, error) {
@@ -68,6 +73,7 @@ func newFeatures(ctx context.Context, o Options) (*features, error) {
 	if err != nil {
 		return nil, wrap(err)
 	}
+	f.vault = vault
 	// Workers registered before the BSN index existed (docs/identity.md).
 	if _, _, err := vault.BackfillBSNIndex(ctx, o.Log.With("component", "identity")); err != nil {
 		return nil, wrap(err)
@@ -172,10 +178,14 @@ func (f *features) addPayroll(o Options) error {
 func (f *features) addDocuments(o Options, disp *mail.Dispatcher) error {
 	var err error
 	log := o.Log.With("component", "documents")
-	if f.docCommands, err = doccmd.New(doccmd.Config{Store: o.Store, Pool: o.Pool, MasterKey: o.MasterKey, Clock: o.Clock, Log: log}); err != nil {
+	if f.docCommands, err = doccmd.New(doccmd.Config{Store: o.Store, Pool: o.Pool, MasterKey: o.MasterKey, Clock: o.Clock, Log: log,
+		Sealer: f.vault}); err != nil {
 		return err
 	}
 	if f.docQueries, err = rmdocuments.NewQueries(o.Pool, o.Clock); err != nil {
+		return err
+	}
+	if f.evidence, err = evidence.New(o.Store, o.Pool, f.vault); err != nil {
 		return err
 	}
 	mailer, err := doccmd.NewSignMailer(o.Store, disp, doccmd.PortalLinks(o.PublicURL), o.MasterKey, o.Clock, log)
@@ -201,7 +211,7 @@ func (f *features) addDocuments(o Options, disp *mail.Dispatcher) error {
 // addAudit wires the auditors' API and the global digest job (one instance
 // runs it: ledger.Digester holds an advisory lock).
 func (f *features) addAudit(o Options) error {
-	feature, err := auditapi.New(auditapi.Deps{Store: o.Store, Pool: o.Pool})
+	feature, err := auditapi.New(auditapi.Deps{Store: o.Store, Pool: o.Pool, Unsealer: f.vault})
 	if err != nil {
 		return err
 	}

@@ -16,7 +16,7 @@ func portalDeps(o Options, f *features, rt *projections.Runtime) portal.Deps {
 	d := portal.Deps{
 		Auth: f.authSvc, Identity: f.identity, People: f.idQuery,
 		Timesheets: f.tsCommands, Sheets: f.tsQueries, History: f.tsHistory,
-		Documents: f.docCommands, DocumentQueries: f.docQueries,
+		Documents: f.docCommands, DocumentQueries: f.docQueries, Evidence: f.evidence,
 		Waiter: rt, Cookies: cookiePolicy(o.PublicURL), Log: o.Log.With("component", "portal"), Clock: o.Clock,
 		WaitTimeout: o.WaitTimeout,
 	}

@@ -35,7 +35,7 @@ func (Projector) Handles(t string) bool { return doc.Events.Knows(t) }
 
 // Reset implements projections.Projector.
 func (Projector) Reset(ctx context.Context, tx pgx.Tx) error {
-	if _, err := tx.Exec(ctx, `TRUNCATE documents`); err != nil {
+	if _, err := tx.Exec(ctx, `TRUNCATE documents, document_versions`); err != nil {
 		return fmt.Errorf("documents: unable to reset: %w", err)
 	}
 	return nil
@@ -85,10 +85,27 @@ func (Projector) Handle(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEve
 			id, ev.ClientID, ev.IntermediaryID, ev.WorkerID, string(ev.Kind), string(ev.Category),
 			ev.Title, ev.FileName, ev.ContentType, ev.Size, ev.SHA256, at, e.Metadata.ActorRole,
 			number, date, amount, rev)
+		if err == nil {
+			err = addVersion(ctx, tx, id, 1, ev.FileName, ev.ContentType, ev.Size, ev.SHA256, at, e.Metadata.ActorRole)
+		}
+	case *doc.VersionAdded:
+		err = addVersion(ctx, tx, id, ev.Version, ev.FileName, ev.ContentType, ev.Size, ev.SHA256, at, e.Metadata.ActorRole)
+		if err == nil {
+			err = update(ctx, tx, id, rev, `version = $3, file_name = $4, content_type = $5, size = $6, sha256 = $7,
+				signature_status = CASE WHEN request_id = $8 AND signature_status = 'requested' THEN 'superseded' ELSE signature_status END`,
+				ev.Version, ev.FileName, ev.ContentType, ev.Size, ev.SHA256, ev.SupersededRequestID)
+		}
 	case *doc.SignatureRequested:
+		// Requests from before versions name the file current then.
 		err = update(ctx, tx, id, rev, `request_id = $3, signer_account_id = $4, requested_at = $5, expires_at = $6,
-			signature_status = 'requested', decided_at = NULL, remark = ''`,
-			ev.RequestID, ev.SignerAccountID, at, ev.ExpiresAt)
+			signature_status = 'requested', decided_at = NULL, remark = '',
+			request_version = CASE WHEN $7 > 0 THEN $7 ELSE version END,
+			request_sha256 = CASE WHEN $7 > 0 THEN $8 ELSE sha256 END`,
+			ev.RequestID, ev.SignerAccountID, at, ev.ExpiresAt, ev.Version, ev.SHA256)
+	case *doc.SigningOpened, *doc.TANRejected:
+		// Evidence for the report (read from the ledger); the row only
+		// moves its revision.
+		err = update(ctx, tx, id, rev, `version = version`)
 	case *doc.Signed:
 		err = update(ctx, tx, id, rev, `signature_status = CASE WHEN request_id = $3 THEN 'signed' ELSE signature_status END,
 			decided_at = CASE WHEN request_id = $3 THEN $4 ELSE decided_at END,
@@ -107,6 +124,14 @@ func (Projector) Handle(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEve
 		return fmt.Errorf("documents: %s@%d: %w", e.Stream, e.Revision, err)
 	}
 	return nil
+}
+
+func addVersion(ctx context.Context, tx pgx.Tx, id string, version int, fileName, contentType string, size int64, sha string,
+	at time.Time, role string) error {
+	_, err := tx.Exec(ctx, `INSERT INTO document_versions (document_id, version, file_name, content_type, size, sha256, added_at, added_by_role)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (document_id, version) DO NOTHING`,
+		id, version, fileName, contentType, size, sha, at, role)
+	return err
 }
 
 // update sets the columns and the revision of the row ($1 id, $2 revision).

@@ -73,8 +73,12 @@ type Row struct {
 	Restricted     bool        `json:"restricted"`
 	UploadedAt     time.Time   `json:"uploaded_at"`
 	UploadedByRole domain.Role `json:"uploaded_by_role"`
+	// Version is the current version (1: the upload); FileName, Size and
+	// the file are the current version's.
+	Version int `json:"version"`
 	// Signature is "" (none, or the request expired), "requested",
-	// "signed" or "declined".
+	// "signed", "declined" or "superseded" (a new version was offered after
+	// the request or its answer: the current version is not signed).
 	Signature string   `json:"signature"`
 	Invoice   *Invoice `json:"invoice,omitempty"`
 }
@@ -86,7 +90,9 @@ type Request struct {
 	SignerName      string     `json:"signer_name"`
 	RequestedAt     time.Time  `json:"requested_at"`
 	ExpiresAt       time.Time  `json:"expires_at"`
-	Status          string     `json:"status"` // requested, signed, declined
+	Status          string     `json:"status"`  // requested, signed, declined, superseded
+	Version         int        `json:"version"` // the version asked to sign
+	SHA256          string     `json:"sha256"`  // its file
 	DecidedAt       *time.Time `json:"decided_at,omitempty"`
 	Remark          string     `json:"remark,omitempty"`
 	Expired         bool       `json:"expired"` // still requested, past ExpiresAt
@@ -98,9 +104,22 @@ type Detail struct {
 	Row
 	SHA256  string   `json:"sha256"`
 	Request *Request `json:"signature_request,omitempty"`
+	// Versions are every version, newest first (only in the detail).
+	Versions []Version `json:"versions,omitempty"`
 	// CanSign: the request is open, not expired or blocked, and the actor
 	// is its signer.
 	CanSign bool `json:"can_sign"`
+}
+
+// Version is one version of a document's file.
+type Version struct {
+	Version     int         `json:"version"`
+	FileName    string      `json:"file_name"`
+	ContentType string      `json:"content_type"`
+	Size        int64       `json:"size"`
+	SHA256      string      `json:"sha256"`
+	AddedAt     time.Time   `json:"added_at"`
+	AddedByRole domain.Role `json:"added_by_role"`
 }
 
 // File is a document's content.
@@ -137,7 +156,8 @@ const selectRow = `SELECT d.document_id, d.kind, d.category, d.title, d.file_nam
 		d.sha256, d.request_id, d.signer_account_id,
 		coalesce(nullif(CASE WHEN lower(c.contact_email) = a.email THEN c.contact_name END, ''), a.email, ''),
 		d.requested_at, d.expires_at, d.signature_status, d.decided_at, d.remark,
-		EXISTS (SELECT 1 FROM document_tans t WHERE t.request_id = d.request_id AND t.attempts >= $1)
+		EXISTS (SELECT 1 FROM document_tans t WHERE t.request_id = d.request_id AND t.attempts >= $1),
+		d.version, coalesce(d.request_version, 0), d.request_sha256
 	FROM documents d
 	LEFT JOIN clients c ON c.client_id = d.client_id
 	LEFT JOIN workers w ON w.worker_id = d.worker_id AND d.worker_id <> ''
@@ -160,11 +180,14 @@ func (q *Queries) scan(row pgx.Row, actor domain.Actor) (Detail, error) {
 		status, remark         string
 		decidedAt              *time.Time
 		blocked                bool
+		reqVersion             int
+		reqSHA                 string
 	)
 	err := row.Scan(&d.ID, &d.Kind, &d.Category, &d.Title, &d.FileName, &d.ContentType, &d.Size,
 		&d.ClientID, &d.ClientName, &intermediaryID, &d.WorkerID, &d.WorkerName,
 		&d.UploadedAt, &role, &number, &date, &amount,
-		&d.SHA256, &reqID, &signer, &name, &requestedAt, &expiresAt, &status, &decidedAt, &remark, &blocked)
+		&d.SHA256, &reqID, &signer, &name, &requestedAt, &expiresAt, &status, &decidedAt, &remark, &blocked,
+		&d.Version, &reqVersion, &reqSHA)
 	if err != nil {
 		return d, err
 	}
@@ -175,7 +198,7 @@ func (q *Queries) scan(row pgx.Row, actor domain.Actor) (Detail, error) {
 	}
 	if reqID != "" {
 		r := &Request{ID: reqID, SignerAccountID: signer, SignerName: name, Status: status, DecidedAt: decidedAt,
-			Remark: remark, Blocked: blocked}
+			Remark: remark, Blocked: blocked, Version: reqVersion, SHA256: reqSHA}
 		if requestedAt != nil {
 			r.RequestedAt = *requestedAt
 		}
@@ -187,6 +210,9 @@ func (q *Queries) scan(row pgx.Row, actor domain.Actor) (Detail, error) {
 		d.Signature = status
 		if r.Expired {
 			d.Signature = ""
+		}
+		if reqVersion < d.Version {
+			d.Signature = string(doc.RequestSuperseded)
 		}
 		d.CanSign = status == string(doc.RequestOpen) && !r.Expired && !blocked &&
 			actor.AccountID != "" && actor.AccountID == signer
@@ -248,7 +274,29 @@ func (q *Queries) Document(ctx context.Context, actor domain.Actor, id string) (
 	if err != nil {
 		return Detail{}, fmt.Errorf("documents: unable to read %s: %w", id, err)
 	}
+	if d.Versions, err = q.versions(ctx, id); err != nil {
+		return Detail{}, err
+	}
 	return d, nil
+}
+
+func (q *Queries) versions(ctx context.Context, id string) ([]Version, error) {
+	rows, err := q.pool.Query(ctx, `SELECT version, file_name, content_type, size, sha256, added_at, added_by_role
+		FROM document_versions WHERE document_id = $1 ORDER BY version DESC`, id)
+	if err != nil {
+		return nil, fmt.Errorf("documents: unable to read the versions of %s: %w", id, err)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Version, error) {
+		var v Version
+		var role string
+		err := row.Scan(&v.Version, &v.FileName, &v.ContentType, &v.Size, &v.SHA256, &v.AddedAt, &role)
+		v.AddedByRole = domain.Role(role)
+		return v, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("documents: unable to read the versions of %s: %w", id, err)
+	}
+	return out, nil
 }
 
 // File is the document's content. An ID copy is refused to those who see
@@ -256,7 +304,13 @@ func (q *Queries) Document(ctx context.Context, actor domain.Actor, id string) (
 // the one stored under the checksum the event recorded, and its bytes are
 // checked against it.
 func (q *Queries) File(ctx context.Context, actor domain.Actor, id string) (File, error) {
-	if validate.ID("id", id) != nil {
+	return q.FileVersion(ctx, actor, id, 0)
+}
+
+// FileVersion is the file of one version (0: the current one), under the
+// same rules as File. A version the document does not have is not found.
+func (q *Queries) FileVersion(ctx context.Context, actor domain.Actor, id string, version int) (File, error) {
+	if validate.ID("id", id) != nil || version < 0 {
 		return File{}, domain.ErrNotFound
 	}
 	var (
@@ -264,10 +318,12 @@ func (q *Queries) File(ctx context.Context, actor domain.Actor, id string) (File
 		category, clientID, intermediaryID, workerID, want string
 		contentType                                        *string
 	)
-	err := q.pool.QueryRow(ctx, `SELECT d.category, d.client_id, d.intermediary_id, d.worker_id, d.file_name, d.sha256,
+	err := q.pool.QueryRow(ctx, `SELECT d.category, d.client_id, d.intermediary_id, d.worker_id, v.file_name, v.sha256,
 			f.content_type, f.content
-		FROM documents d LEFT JOIN document_files f ON f.document_id = d.document_id AND f.sha256 = d.sha256
-		WHERE d.document_id = $1`, id).
+		FROM documents d
+		JOIN document_versions v ON v.document_id = d.document_id AND v.version = CASE WHEN $2 > 0 THEN $2 ELSE d.version END
+		LEFT JOIN document_files f ON f.document_id = d.document_id AND f.sha256 = v.sha256
+		WHERE d.document_id = $1`, id, version).
 		Scan(&category, &clientID, &intermediaryID, &workerID, &f.FileName, &want, &contentType, &f.Content)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return File{}, domain.ErrNotFound

@@ -20,9 +20,9 @@ func (d Detail) SignatureRequestable(actor domain.Actor) bool {
 	case r == nil:
 		return true
 	case r.Status == string(doc.RequestSigned):
-		return false
+		return r.Version < d.Version // a new version needs a new signature
 	case r.Status == string(doc.RequestOpen):
 		return r.Expired || r.Blocked
 	}
-	return true // declined
+	return true // declined or superseded
 }

@@ -55,6 +55,9 @@ type Env struct {
 	Docs      *projections.Runtime // the documents projectors
 	MasterKey []byte
 	Links     cmd.Links
+	// Vault seals the signer's connection in the evidence (its own, on
+	// MasterKey: the identity feature's vault has another key).
+	Vault *identity.Vault
 
 	// Actors of the seeded accounts.
 	Backoffice, Client1, Client2, Inter1, Inter2, Worker1 domain.Actor
@@ -105,7 +108,9 @@ func NewWith(t testing.TB, o Options) *Env {
 		log = slog.New(slog.DiscardHandler)
 	}
 	var err error
-	e.Handler, err = cmd.New(cmd.Config{Store: ie.Store, Pool: ie.Pool, MasterKey: e.MasterKey, Clock: e.Now, Log: log})
+	e.Vault, err = identity.NewVault(ie.Pool, e.MasterKey)
+	must(t, err)
+	e.Handler, err = cmd.New(cmd.Config{Store: ie.Store, Pool: ie.Pool, MasterKey: e.MasterKey, Clock: e.Now, Log: log, Sealer: e.Vault})
 	must(t, err)
 	e.Queries, err = rm.NewQueries(ie.Pool, e.Now)
 	must(t, err)

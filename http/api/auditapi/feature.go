@@ -23,6 +23,7 @@ import (
 	"backoffice/eventstore/ledger"
 	"backoffice/http/api"
 	"backoffice/http/httpx"
+	"backoffice/readmodel/documents/evidence"
 )
 
 // Bounds of one request.
@@ -32,14 +33,20 @@ const (
 	MaxExportLimit     = 10_000
 )
 
-// Deps are the feature's collaborators, all required.
+// Deps are the feature's collaborators; Store and Pool are required.
 type Deps struct {
 	Store eventstore.Store
 	Pool  *pgxpool.Pool // the recorded digests
+	// Unsealer opens the signer's connection in the signing evidence
+	// (identity.Vault); without it the report says "niet beschikbaar".
+	Unsealer evidence.Unsealer
 }
 
 // Feature is the audit API. It implements api.Feature.
-type Feature struct{ d Deps }
+type Feature struct {
+	d        Deps
+	evidence *evidence.Reader
+}
 
 var _ api.Feature = (*Feature)(nil)
 
@@ -48,7 +55,11 @@ func New(d Deps) (*Feature, error) {
 	if d.Store == nil || d.Pool == nil {
 		return nil, errors.New("auditapi: Store and Pool are required")
 	}
-	return &Feature{d: d}, nil
+	ev, err := evidence.New(d.Store, d.Pool, d.Unsealer)
+	if err != nil {
+		return nil, err
+	}
+	return &Feature{d: d, evidence: ev}, nil
 }
 
 // Routes registers the feature's routes on the /api/v1 subrouter.

@@ -27,25 +27,35 @@ func TestEveryDocumentErrorCode(t *testing.T) {
 	}
 	invoice := want(t, e.upload(t, "backoffice", map[string]string{"title": "Factuur", "client_id": "c1", "kind": "invoice",
 		"invoice_number": "F-1", "invoice_date": "2026-01-31", "amount_cents": "1250"}, "f.pdf", dt.PDF), http.StatusCreated).json(t)["id"].(string)
+	// A request superseded by a new version.
+	superseded := want(t, e.upload(t, "backoffice", map[string]string{"title": "Overeenkomst", "client_id": "c1"}, "o.pdf", dt.PDF),
+		http.StatusCreated).json(t)["id"].(string)
+	want(t, e.json(t, "POST", "/documents/"+superseded+"/signature-requests", "backoffice",
+		map[string]string{"signer_account_id": e.Client1.AccountID}), http.StatusCreated)
+	want(t, e.addVersion(t, "client1", superseded, "o2.pdf", append(bytes.Clone(dt.PDF), " v2"...)), http.StatusCreated)
 	const (
-		list    = "GET /documents"
-		upload  = "POST /documents"
-		detail  = "GET /documents/{id}"
-		file    = "GET /documents/{id}/file"
-		request = "POST /documents/{id}/signature-requests"
-		sign    = "POST /documents/{id}/sign"
-		decline = "POST /documents/{id}/decline"
+		version     = "POST /documents/{id}/versions"
+		versionFile = "GET /documents/{id}/versions/{version}/file"
+		list        = "GET /documents"
+		upload      = "POST /documents"
+		detail      = "GET /documents/{id}"
+		file        = "GET /documents/{id}/file"
+		request     = "POST /documents/{id}/signature-requests"
+		sign        = "POST /documents/{id}/sign"
+		decline     = "POST /documents/{id}/decline"
 	)
 	uploadInputs := []string{"file", "title", "client_id", "worker_id", "kind", "category", "invoice_number", "invoice_date", "amount_cents", "Idempotency-Key"}
 	signInputs := []string{"id", "tan", "read", "remark", "Idempotency-Key"}
 	inputs := map[string][]string{
-		list:    {"kind", "min_position"},
-		upload:  uploadInputs,
-		detail:  {"id", "min_position"},
-		file:    {"id"},
-		request: {"id", "signer_account_id", "request_id", "Idempotency-Key"},
-		sign:    signInputs,
-		decline: signInputs,
+		list:        {"kind", "min_position"},
+		upload:      uploadInputs,
+		detail:      {"id", "min_position"},
+		file:        {"id"},
+		request:     {"id", "signer_account_id", "request_id", "Idempotency-Key"},
+		sign:        signInputs,
+		decline:     signInputs,
+		version:     {"id", "file", "Idempotency-Key"},
+		versionFile: {"id", "version"},
 	}
 	type req struct {
 		ct   string
@@ -108,6 +118,15 @@ func TestEveryDocumentErrorCode(t *testing.T) {
 		{sign, "/documents/" + general + "/sign", "client1", ptr(jsonBody(map[string]any{"tan": wrongTAN, "read": true})), "tan_wrong"},
 		{sign, "/documents/" + invoice + "/sign", "client1", ptr(jsonBody(map[string]any{"tan": "ABCD", "read": true})), "no_open_signature_request"},
 		{sign, "/documents/nope/sign", "client1", ptr(jsonBody(map[string]any{"tan": "ABCD", "read": true})), "not_found"},
+		{sign, "/documents/" + superseded + "/sign", "client1", ptr(jsonBody(map[string]any{"tan": "ABCD", "read": true})), "signature_request_superseded"},
+
+		{version, "/documents/" + general + "/versions", "client1", ptr(multipartBody(nil, "x.pdf", dt.PDF)), "version_unchanged"},
+		{version, "/documents/" + invoice + "/versions", "backoffice", ptr(multipartBody(nil, "x.pdf", dt.PDF)), "invoice_no_versions"},
+		{version, "/documents/" + general + "/versions", "client1", ptr(multipartBody(nil, "x.html", []byte("<!DOCTYPE html><html>x</html>"))), "file_type_not_allowed"},
+		{version, "/documents/" + general + "/versions", "inter1", ptr(multipartBody(nil, "x.pdf", append(bytes.Clone(dt.PDF), " v2"...))), "forbidden"},
+		{version, "/documents/nope/versions", "client1", ptr(multipartBody(nil, "x.pdf", dt.PDF)), "not_found"},
+		{versionFile, "/documents/" + general + "/versions/9/file", "client1", nil, "not_found"},
+
 		{decline, "/documents/" + general + "/decline", "client1", ptr(jsonBody(map[string]any{"tan": "ABCD", "remark": strings.Repeat("x", 1001)})), "too_long"},
 	}
 	walked := map[string][]string{}
@@ -127,7 +146,7 @@ func TestEveryDocumentErrorCode(t *testing.T) {
 		}
 		walked[c.op] = append(walked[c.op], c.code)
 	}
-	ops := []string{list, upload, detail, file, request, sign, decline}
+	ops := []string{list, upload, detail, file, request, sign, decline, version, versionFile}
 	apidoc.Coverage(t, apidoc.ErrorCodes(t), walked, ops)
 }
 

@@ -7,6 +7,8 @@
 //	GET  /documents/{id}                        one document with its signature request
 //	GET  /documents/{id}/file                   the file (ID copies: back office and the worker only)
 //	POST /documents                             multipart/form-data upload (at most 2 MB; 413 above)
+//	POST /documents/{id}/versions               multipart/form-data: a new version of the file
+//	GET  /documents/{id}/versions/{n}/file      the file of version n
 //	POST /documents/{id}/signature-requests     {"signer_account_id"} (back office)
 //	POST /documents/{id}/sign                   {"tan", "remark", "read"}
 //	POST /documents/{id}/decline                {"tan", "remark"}
@@ -64,6 +66,8 @@ func (f *Feature) Routes(r *mux.Router, s *api.Server) {
 	r.Handle("/documents", f.handleUpload(s)).Methods(post)
 	r.Handle("/documents/{id}", f.handleDetail(s)).Methods(get)
 	r.Handle("/documents/{id}/file", f.handleFile(s)).Methods(get)
+	r.Handle("/documents/{id}/versions", f.handleAddVersion(s)).Methods(post)
+	r.Handle("/documents/{id}/versions/{version:[0-9]{1,4}}/file", f.handleFile(s)).Methods(get)
 	r.Handle("/documents/{id}/signature-requests", f.handleRequestSignature(s)).Methods(post)
 	r.Handle("/documents/{id}/sign", f.handleSign(s, false)).Methods(post)
 	r.Handle("/documents/{id}/decline", f.handleSign(s, true)).Methods(post)

@@ -37,10 +37,22 @@ func (f *Feature) handleList(s *api.Server) http.Handler {
 	})
 }
 
+// detail is a document with, for its signer, the consent text that
+// "read": true agrees to (its hash is recorded with the answer).
+type detail struct {
+	rm.Detail
+	ConsentText string `json:"consent_text,omitempty"`
+}
+
 func (f *Feature) handleDetail(s *api.Server) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.Query(w, r, rm.ReadProjectors, func(ctx context.Context, actor domain.Actor) (any, error) {
-			return f.queries.Document(ctx, actor, mux.Vars(r)["id"])
+			d, err := f.queries.Document(ctx, actor, mux.Vars(r)["id"])
+			out := detail{Detail: d}
+			if d.CanSign {
+				out.ConsentText = doc.ConsentText(httpx.Language(r))
+			}
+			return out, err
 		})
 	})
 }
@@ -57,7 +69,16 @@ func (f *Feature) handleFile(s *api.Server) http.Handler {
 		if !s.WaitForMin(w, r, rm.ReadProjectors...) {
 			return
 		}
-		file, err := f.queries.File(r.Context(), actor, mux.Vars(r)["id"])
+		version := 0
+		if v, ok := mux.Vars(r)["version"]; ok {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				s.Error(w, r, domain.ErrNotFound)
+				return
+			}
+			version = n
+		}
+		file, err := f.queries.FileVersion(r.Context(), actor, mux.Vars(r)["id"], version)
 		if err != nil {
 			s.Error(w, r, err)
 			return
@@ -100,6 +121,30 @@ func tooLarge(w http.ResponseWriter, r *http.Request) {
 // uploads are capped per process and per user (429). A refused upload's
 // body is drained so the client, still sending, gets the answer.
 func (f *Feature) handleUpload(s *api.Server) http.Handler {
+	return f.receive(s, func(ctx context.Context, meta commands.Meta, in cmd.Upload, _ *http.Request) (any, string, error) {
+		res, id, err := f.commands.Upload(ctx, meta, in)
+		return uploaded{Position: res.Position.String(), ID: id}, res.Position.String(), err
+	})
+}
+
+// versionAdded is the answer to a new version.
+type versionAdded struct {
+	Position string `json:"position"`
+	Version  int    `json:"version"`
+}
+
+// handleAddVersion is "een nieuwe versie aanbieden": the same multipart
+// body as an upload (only the file counts), bounded the same way.
+func (f *Feature) handleAddVersion(s *api.Server) http.Handler {
+	return f.receive(s, func(ctx context.Context, meta commands.Meta, in cmd.Upload, r *http.Request) (any, string, error) {
+		res, n, err := f.commands.AddVersion(ctx, meta, mux.Vars(r)["id"], cmd.NewVersion{FileName: in.FileName, Content: in.Content})
+		return versionAdded{Position: res.Position.String(), Version: n}, res.Position.String(), err
+	})
+}
+
+// receive reads a bounded multipart upload and hands it to run, which
+// answers 201 with its body and position.
+func (f *Feature) receive(s *api.Server, run func(context.Context, commands.Meta, cmd.Upload, *http.Request) (any, string, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		actor, ok := s.Actor(w, r)
 		if !ok {
@@ -142,13 +187,13 @@ func (f *Feature) handleUpload(s *api.Server) http.Handler {
 			fail(err)
 			return
 		}
-		res, id, err := f.commands.Upload(r.Context(), meta, in)
+		body, pos, err := run(r.Context(), meta, in, r)
 		if err != nil {
 			fail(err)
 			return
 		}
-		w.Header().Set("X-Position", res.Position.String())
-		httpx.WriteJSON(w, http.StatusCreated, uploaded{Position: res.Position.String(), ID: id})
+		w.Header().Set("X-Position", pos)
+		httpx.WriteJSON(w, http.StatusCreated, body)
 	})
 }
 
@@ -300,7 +345,10 @@ func (f *Feature) handleSign(s *api.Server, decline bool) http.Handler {
 			if err != nil {
 				return commands.Result{}, nil, err
 			}
-			in := cmd.Signature{TAN: b.TAN, Remark: b.Remark, ReadConfirmed: b.Read}
+			// The evidence: the consent text in the answer's language and
+			// the connection (sealed by the command, never logged).
+			in := cmd.Signature{TAN: b.TAN, Remark: b.Remark, ReadConfirmed: b.Read, ConsentLanguage: httpx.Language(r),
+				Client: doc.CleanClient(httpx.ClientIP(r), r.UserAgent())}
 			id := mux.Vars(r)["id"]
 			if decline {
 				res, err := f.commands.Decline(ctx, meta, id, in)

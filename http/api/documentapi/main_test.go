@@ -14,6 +14,7 @@ import (
 
 	dt "backoffice/commands/document/documenttest"
 	"backoffice/http/api"
+	"backoffice/http/api/auditapi"
 	"backoffice/http/api/documentapi"
 	"backoffice/http/api/identityapi"
 	it "backoffice/internal/identitytest"
@@ -41,8 +42,12 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	audit, err := auditapi.New(auditapi.Deps{Store: de.Store, Pool: de.Pool, Unsealer: de.Vault})
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv, err := api.New(api.Deps{Log: slog.New(slog.DiscardHandler), Pool: de.Pool, Auth: authn, Wait: de.Docs,
-		WaitTimeout: 60 * time.Second, Features: []api.Feature{feature}})
+		WaitTimeout: 60 * time.Second, Features: []api.Feature{feature, audit}})
 	if err != nil {
 		t.Fatal(err)
 	}
