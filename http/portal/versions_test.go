@@ -193,7 +193,7 @@ func TestSigningEvidenceDownload(t *testing.T) {
 		if status != http.StatusOK {
 			t.Fatalf("%s: %d", who, status)
 		}
-		for _, want := range []string{"ondertekenscherm geopend", `onjuiste verificatiecode \(poging 1\)`, `Akkoord \(ondertekend\)`,
+		for _, want := range []string{"verificatiecode verstuurd per e-mail naar", "ondertekenscherm geopend", `onjuiste verificatiecode \(poging 1\)`, `Akkoord \(ondertekend\)`,
 			doc.ConsentSHA256("nl"), "document.signing_screen_opened", "document.tan_rejected"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("%s: the evidence does not show %q", who, want)
