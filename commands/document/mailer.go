@@ -144,13 +144,10 @@ func (m *SignMailer) requested(ctx context.Context, tx pgx.Tx, e eventstore.Reco
 	if err != nil {
 		return fmt.Errorf("commands/document: %w", err)
 	}
-	if r := d.Request(); r.ID != ev.RequestID || !r.OpenAt(m.now()) {
-		// Expired or replaced before the projector came to it (it was
-		// down for days): a code for it is of no use to anyone.
-		m.log.WarnContext(ctx, "commands/document: signature request no longer open when its TAN was due; nothing sent",
-			"document_id", ev.DocumentID, "request_id", ev.RequestID, "event_id", e.ID)
-		return nil
-	}
+	// The code goes out even when the request was superseded, answered or
+	// replaced before the projector came to it (it lagged): the signer's
+	// screen says what became of it. Only the latest request's issue is
+	// recorded (sendTAN).
 	issued, err := m.sendTAN(ctx, e, ev, d, acc, tan)
 	if err != nil {
 		return err

@@ -39,7 +39,8 @@ func (m *SignMailer) sendTAN(ctx context.Context, e eventstore.RecordedEvent, ev
 		if err != nil {
 			// The credentials row holds a validated address; should it not,
 			// the mail still goes (the Dispatcher stores a bad one as failed).
-			m.log.WarnContext(ctx, "commands/document: TAN issue not recordable", "document_id", ev.DocumentID, "event_id", e.ID, "err", err)
+			m.log.InfoContext(ctx, "commands/document: TAN issue not recorded (request replaced, or recorded before)",
+				"document_id", ev.DocumentID, "event_id", e.ID, "code", errorCode(err))
 			return nil, nil
 		}
 		return evs[0].(*doc.TANIssued), nil

@@ -36,10 +36,12 @@ type TANIssued struct {
 
 func (*TANIssued) EventType() string { return TypeTANIssued }
 
-// IssueTAN records that the TAN of the open request requestID went by
+// IssueTAN records that the TAN of the latest request requestID went by
 // channel to address (the full E.164 number or e-mail address, validated
 // here; only its mask is recorded). The application issues it (system or
-// staff), once per request.
+// staff), once per request. The request need not be open any more: the
+// code was sent all the same (a new version, an expiry or an answer may
+// come first when the mailer lags), and the evidence says so.
 func (d *Document) IssueTAN(actor domain.Actor, requestID string, channel TANChannel, address string, now time.Time) ([]domain.Event, error) {
 	if !isStaff(actor) {
 		return nil, Forbidden
@@ -47,7 +49,7 @@ func (d *Document) IssueTAN(actor domain.Actor, requestID string, channel TANCha
 	if err := d.mustExist(); err != nil {
 		return nil, err
 	}
-	if requestID == "" || requestID != d.request.ID || !d.request.OpenAt(now) {
+	if requestID == "" || requestID != d.request.ID {
 		return nil, ErrNoOpenRequest
 	}
 	if d.request.TANIssued {

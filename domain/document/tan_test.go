@@ -35,7 +35,8 @@ func TestIssueTAN(t *testing.T) {
 		{"only the application issues", []domain.Event{uploaded, req}, issue(client1, "r1", document.ChannelSMS, "06-12345678"), nil, document.Forbidden},
 		{"not the open request", []domain.Event{uploaded, req}, issue(system, "r0", document.ChannelSMS, "06-12345678"), nil, document.ErrNoOpenRequest},
 		{"no request", []domain.Event{uploaded}, issue(system, "r1", document.ChannelSMS, "06-12345678"), nil, document.ErrNoOpenRequest},
-		{"expired", []domain.Event{uploaded, requested("r1", now.Add(-time.Hour))}, issue(system, "r1", document.ChannelSMS, "06-12345678"), nil, document.ErrNoOpenRequest},
+		{"expired meanwhile: sent all the same", []domain.Event{uploaded, requested("r1", now.Add(-time.Hour))}, issue(system, "r1", document.ChannelSMS, "06-12345678"), sms("+31 6 ••• ••78"), nil},
+		{"replaced by a newer request", []domain.Event{uploaded, req, requested("r2", now.Add(time.Hour))}, issue(system, "r1", document.ChannelSMS, "06-12345678"), nil, document.ErrNoOpenRequest},
 		{"once per request", []domain.Event{uploaded, req, sms("+31 6 ••• ••78")[0]}, issue(system, "r1", document.ChannelEmail, "jan@example.nl"), nil, code("tan_issued")},
 	} {
 		t.Run(tt.name, func(t *testing.T) { run(t, tt.given, tt.when, tt.want, tt.wantErr) })
