@@ -132,6 +132,20 @@ func TestTANBySMS(t *testing.T) {
 		t.Fatalf("tan_issued %+v", got)
 	}
 	ctx := context.Background()
+	// The read model tells the signer and the back office where the code
+	// went, and nobody else.
+	e.Wait(t, tanIssued(t, e, id)[0].Position)
+	for _, who := range []domain.Actor{e.Client1, e.Backoffice, e.Inter1} {
+		d, err := e.Queries.Document(ctx, who, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := who.Role != domain.RoleIntermediary
+		if got := d.Request.TANChannel == "sms" && d.Request.TANAddress == "+31 6 ••• ••78"; got != want ||
+			(!want && (d.Request.TANChannel != "" || d.Request.TANAddress != "")) {
+			t.Errorf("%s sees %q %q", who.Role, d.Request.TANChannel, d.Request.TANAddress)
+		}
+	}
 	if err := e.Handler.OpenSignLink(ctx, e.Client1, id, dt.SignToken(mail)); err != nil {
 		t.Fatalf("the mail's link: %v", err)
 	}

@@ -11,6 +11,8 @@ var smsTexts = map[string]map[string]string{
 		"profile.mobile_hint":   "Hierheen sturen wij per sms de verificatiecode (TAN) als u een document moet ondertekenen. Laat leeg om de code in de e-mail te ontvangen.",
 		"nav.profile":           "Mijn gegevens",
 		"flash.profile_saved":   "Uw gegevens zijn opgeslagen.",
+		"sign.tan_sent_sms":     "De code is per sms verstuurd naar %s.",
+		"sign.tan_sent_email":   "De code staat in de e-mail met de link, verstuurd aan %s.",
 	},
 	"en": {
 		"document.sign_by_link": "Open the link in the e-mail “u dient een document goed te keuren” to sign.",
@@ -20,6 +22,8 @@ var smsTexts = map[string]map[string]string{
 		"profile.mobile_hint":   "We send the verification code (TAN) to this number by text message when you are asked to sign a document. Leave it empty to get the code in the e-mail.",
 		"nav.profile":           "My details",
 		"flash.profile_saved":   "Your details have been saved.",
+		"sign.tan_sent_sms":     "The code was sent by text message to %s.",
+		"sign.tan_sent_email":   "The code is in the e-mail with the link, sent to %s.",
 	},
 }
 

@@ -651,7 +651,17 @@ func TestSigning(t *testing.T) {
 		t.Fatalf("after login to %q", res.Header.Get("Location"))
 	}
 
-	_, body = h.get(page)
+	// Where the code went (document.tan_issued, projected right after the
+	// mail was queued).
+	const hint = `id="tan-hint">De code staat in de e-mail met de link, verstuurd aan k•••@bakkerijbol.nl.`
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if _, body = h.get(page); strings.Contains(body, hint) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the screen does not say where the code went:\n%s", body)
+		}
+	}
 	// Manual §5.2: view link, TAN, remark, "gelezen", Akkoord / Niet akkoord, in that order.
 	last := -1
 	for _, want := range []string{`href="/overige/documenten/` + h.doc(docContract) + `/bestand"`, `<label for="tan">`, `<label for="opmerking">`,
