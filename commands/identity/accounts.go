@@ -74,7 +74,7 @@ func (s *Service) withAccount(ctx context.Context, meta commands.Meta, spec acco
 	created, _ := firstCreated(events)
 	claimedNow := false
 	if created != nil {
-		if claimedNow, err = s.claimEmail(ctx, credentialsRow(created), spec.Field); err != nil {
+		if claimedNow, err = s.claimEmail(ctx, CredentialsRow(created), spec.Field); err != nil {
 			return commands.Result{}, "", err
 		}
 	}
@@ -165,8 +165,9 @@ func firstCreated(events []domain.Event) (*account.Created, bool) {
 	return nil, false
 }
 
-// credentialsRow is the credentials row an account.created event implies.
-func credentialsRow(c *account.Created) auth.AccountRow {
+// CredentialsRow is the credentials row an account.created event implies
+// (the activation mailer in notify/reactors repairs a missing row with it).
+func CredentialsRow(c *account.Created) auth.AccountRow {
 	row := auth.AccountRow{AccountID: c.AccountID, Email: c.Email, Role: c.Role, Language: c.Language}
 	switch c.Role {
 	case domain.RoleIntermediary:

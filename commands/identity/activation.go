@@ -15,6 +15,7 @@ import (
 	"backoffice/domain/account"
 	"backoffice/domain/validate"
 	"backoffice/eventstore"
+	"backoffice/notify/audience"
 	"backoffice/notify/mail"
 )
 
@@ -168,13 +169,5 @@ type querier interface {
 
 // recipientName is the name to greet in a mail ("" when unknown).
 func recipientName(ctx context.Context, q querier, email string) (string, error) {
-	var name string
-	err := q.QueryRow(ctx, `SELECT name FROM mail_recipient_names WHERE email = $1`, email).Scan(&name)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return "", nil
-	}
-	if err != nil {
-		return "", fmt.Errorf("identity: unable to read recipient name: %w", err)
-	}
-	return name, nil
+	return audience.RecipientName(ctx, q, email)
 }

@@ -67,7 +67,7 @@ func (s *Service) BootstrapBackoffice(ctx context.Context, email, password strin
 
 // setPassword stores a password without a mail, through a token that never
 // leaves this function. Issuing a token voids the account's earlier unused
-// ones, so the ActivationMailer issuing the account's first link at the same
+// ones, so the ActivationMailer (notify/reactors) issuing the account's first link at the same
 // moment can void this one: it is then issued again (a few times at most;
 // the mailer issues one link per account).
 func (s *Service) setPassword(ctx context.Context, accountID, password string) error {

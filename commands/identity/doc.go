@@ -15,7 +15,7 @@
 //
 // Activation and reset links: the commands/auth token table is the only
 // place tokens are issued and checked; events never carry token hashes.
-// ActivationMailer, a side-effect projector, issues the first link when it
+// notify/reactors.ActivationMailer, a side-effect projector, issues the first link when it
 // sees account.created and queues the mail in its own transaction.
 //
 // Personal data (BSN, IBAN, date of birth, address, mobile) is stored in the

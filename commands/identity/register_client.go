@@ -6,6 +6,7 @@ import (
 
 	"backoffice/commands"
 	"backoffice/domain"
+	"backoffice/domain/account"
 	"backoffice/domain/client"
 )
 
@@ -86,4 +87,38 @@ func (s *Service) ChangeAgreement(ctx context.Context, meta commands.Meta, clien
 		return commands.Result{}, err
 	}
 	return commands.Save(ctx, s.cfg.Store, st, meta, s.now(), events...)
+}
+
+// ChangeClientDetails records a client's new name, KvK number, address or
+// contact person. A new contact e-mail address gets its own login, created
+// like the first contact's (with the activation mail); the former
+// contact's login stays until the back office blocks it. Back office only:
+// anyone else gets not-found.
+func (s *Service) ChangeClientDetails(ctx context.Context, meta commands.Meta, clientID string, d client.Details, language string) (commands.Result, error) {
+	if !account.IsStaff(meta.Actor) {
+		return commands.Result{}, domain.ErrNotFound
+	}
+	if clientID == "" || checkID("client_id", clientID) != nil {
+		return commands.Result{}, domain.ErrNotFound
+	}
+	c, st, err := loadClient(ctx, s.cfg.Store, clientID)
+	if err != nil {
+		return commands.Result{}, err
+	}
+	events, err := c.ChangeDetails(meta.Actor, d, s.now())
+	if err != nil || len(events) == 0 {
+		return commands.Result{Revision: st.Revision}, err
+	}
+	changed := events[0].(*client.DetailsChanged)
+	save := func(ctx context.Context) (commands.Result, error) {
+		return commands.Save(ctx, s.cfg.Store, st, meta, s.now(), events...)
+	}
+	if changed.Contact.Email == c.Contact().Email {
+		return save(ctx)
+	}
+	res, _, err := s.withAccount(ctx, meta, accountSpec{
+		Role: domain.RoleClient, TenantID: clientID, Email: changed.Contact.Email,
+		Language: language, Field: "contact.email",
+	}, save)
+	return res, err
 }

@@ -55,6 +55,8 @@ func (c *Client) Apply(e domain.Event) error {
 		c.setAgreement(e.AgreementFrom, e.Agreement)
 	case *AgreementChanged:
 		c.setAgreement(e.EffectiveFrom, e.Agreement)
+	case *DetailsChanged:
+		c.name, c.kvk, c.address, c.contact = e.Name, e.KvK, e.Address, e.Contact
 	default:
 		return fmt.Errorf("client: cannot apply %T", e)
 	}

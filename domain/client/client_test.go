@@ -321,7 +321,8 @@ func TestAgreementOn(t *testing.T) {
 }
 
 func TestEventsRoundTrip(t *testing.T) {
-	samples := []domain.Event{registered, &client.AgreementChanged{ClientID: "c-1", EffectiveFrom: day("2025-03-10"), Agreement: agreement}}
+	samples := []domain.Event{registered, &client.AgreementChanged{ClientID: "c-1", EffectiveFrom: day("2025-03-10"), Agreement: agreement},
+		detailsChanged}
 	seen := map[string]bool{}
 	for _, e := range samples {
 		seen[e.EventType()] = true

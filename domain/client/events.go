@@ -14,10 +14,11 @@ import (
 const (
 	TypeRegistered       = "client.registered"
 	TypeAgreementChanged = "client.agreement_changed"
+	TypeDetailsChanged   = "client.details_changed"
 )
 
 // Events is the registry of this package's event payloads.
-var Events = domain.NewRegistry(&Registered{}, &AgreementChanged{})
+var Events = domain.NewRegistry(&Registered{}, &AgreementChanged{}, &DetailsChanged{})
 
 // Address is the company's visiting address (not personal data).
 type Address = validate.Address
@@ -49,5 +50,18 @@ type AgreementChanged struct {
 	Agreement     Agreement `json:"agreement"`
 }
 
+// DetailsChanged: from now on the company's name, KvK number, address and
+// contact person are these (all of them, changed or not, so a reader needs
+// no earlier event). The contact's mobile number is personal data and not
+// in it.
+type DetailsChanged struct {
+	ClientID string  `json:"client_id"`
+	Name     string  `json:"name"`
+	KvK      string  `json:"kvk"`
+	Address  Address `json:"address"`
+	Contact  Contact `json:"contact"`
+}
+
 func (*Registered) EventType() string       { return TypeRegistered }
+func (*DetailsChanged) EventType() string   { return TypeDetailsChanged }
 func (*AgreementChanged) EventType() string { return TypeAgreementChanged }

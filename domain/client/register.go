@@ -47,19 +47,7 @@ func (c *Client) Register(actor domain.Actor, inter *intermediary.Intermediary, 
 	if err := validate.ID("client_id", cmd.ClientID); err != nil {
 		return nil, none, err
 	}
-	name, err := validate.Text("name", cmd.Name, 100)
-	if err != nil {
-		return nil, none, err
-	}
-	kvk, err := validate.NormalizeKvK(cmd.KvK)
-	if err != nil {
-		return nil, none, err
-	}
-	addr, err := cmd.Address.Normalize("address")
-	if err != nil {
-		return nil, none, err
-	}
-	contact, err := cmd.Contact.normalize()
+	d, err := Details{Name: cmd.Name, KvK: cmd.KvK, Address: cmd.Address, Contact: cmd.Contact}.normalize()
 	if err != nil {
 		return nil, none, err
 	}
@@ -78,10 +66,10 @@ func (c *Client) Register(actor domain.Actor, inter *intermediary.Intermediary, 
 	return []domain.Event{&Registered{
 		ClientID:       cmd.ClientID,
 		IntermediaryID: inter.ID(),
-		Name:           name,
-		KvK:            kvk,
-		Address:        addr,
-		Contact:        contact,
+		Name:           d.Name,
+		KvK:            d.KvK,
+		Address:        d.Address,
+		Contact:        d.Contact,
 		AgreementFrom:  from,
 		Agreement:      agreement,
 	}}, personal, nil

@@ -1,6 +1,9 @@
 package document
 
-import "backoffice/domain"
+import (
+	"backoffice/domain"
+	"backoffice/domain/account"
+)
 
 // CanSee reports whether actor may see a document of these tenants: the
 // bureau all, a client user their company's, an intermediary its clients',
@@ -19,6 +22,23 @@ func CanSee(a domain.Actor, clientID, intermediaryID, workerID string) bool {
 		return same(a.WorkerID, workerID)
 	}
 	return false
+}
+
+// ScopeOf is CanSee as a row scope for the query layer (readmodel/tenant):
+// the bureau sees every document, a client user, intermediary user or
+// worker those of their tenant; everyone else (auditors, payroll) none.
+func ScopeOf(a domain.Actor) account.Scope {
+	switch {
+	case a.Is(domain.RoleBackoffice, domain.RoleSystem):
+		return account.Scope{Kind: account.ScopeAll}
+	case a.Role == domain.RoleClient && a.ClientID != "":
+		return account.Scope{Kind: account.ScopeClient, ID: a.ClientID}
+	case a.Role == domain.RoleIntermediary && a.IntermediaryID != "":
+		return account.Scope{Kind: account.ScopeIntermediary, ID: a.IntermediaryID}
+	case a.Role == domain.RoleWorker && a.WorkerID != "":
+		return account.Scope{Kind: account.ScopeWorker, ID: a.WorkerID}
+	}
+	return account.Scope{Kind: account.ScopeNone}
 }
 
 // CanReadFile reports whether actor may read the file of a document it can

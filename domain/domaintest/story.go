@@ -83,6 +83,9 @@ var Texts = []Text{
 	{Name: "client.normal_hour_type", Field: "agreement.normal_hour_type", Default: "100"},
 	{Name: "client.billing_rate.code", Field: "agreement.billing_rates", Default: "100"},
 	{Name: "client.new_hour_type.name", Field: "agreement.hour_types.name", Default: "Overuren", Max: 60},
+	{Name: "client.new_name", Field: "name", Default: "Bakkerij Zoet Utrecht B.V.", Max: 100},
+	{Name: "client.new_contact.name", Field: "contact.name", Default: "Ria Zoet", Max: 100},
+	{Name: "client.new_contact.email", Field: "contact.email", Default: "ria@zoet.nl"},
 	{Name: "worker.name.first", Field: "name.first", Default: "Zoë", Max: 60},
 	{Name: "worker.name.infix", Field: "name.infix", Default: "van der", Max: 20},
 	{Name: "worker.name.last", Field: "name.last", Default: "Berg", Max: 80},
@@ -291,6 +294,13 @@ func (r *runner) run() {
 	changed.HourTypes[1].Name = r.text("client.new_hour_type.name")
 	evs, err = cl.ChangeAgreement(staff, day(Week.Start().AddDays(14)), changed, now)
 	if !r.step("client.change_agreement", client.Stream(clientID), staff, cl.Apply, evs, err) {
+		return
+	}
+	evs, err = cl.ChangeDetails(staff, client.Details{Name: r.text("client.new_name"), KvK: r.text("client.kvk"),
+		Address: client.Address{Street: r.text("client.address.street"), HouseNumber: r.text("client.address.house_number"),
+			PostalCode: r.text("client.address.postal_code"), City: r.text("client.address.city"), Country: r.text("client.address.country")},
+		Contact: client.Contact{Name: r.text("client.new_contact.name"), Email: r.text("client.new_contact.email")}}, now)
+	if !r.step("client.change_details", client.Stream(clientID), staff, cl.Apply, evs, err) {
 		return
 	}
 

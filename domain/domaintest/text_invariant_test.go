@@ -61,6 +61,13 @@ var coverage = map[string]map[string]source{
 		"agreement.hour_types[].name": in("client.new_hour_type.name"), "agreement.normal_hour_type": in("client.normal_hour_type"),
 		"client_id": in("id.client"),
 	},
+	"client.details_changed": {
+		"address.city": in("client.address.city"), "address.country": in("client.address.country"),
+		"address.house_number": in("client.address.house_number"), "address.postal_code": in("client.address.postal_code"),
+		"address.street": in("client.address.street"), "client_id": in("id.client"),
+		"contact.email": in("client.new_contact.email"), "contact.name": in("client.new_contact.name"),
+		"kvk": in("client.kvk"), "name": in("client.new_name"),
+	},
 	"client.registered": {
 		"address.city": in("client.address.city"), "address.country": in("client.address.country"),
 		"address.house_number": in("client.address.house_number"), "address.postal_code": in("client.address.postal_code"),

@@ -20,7 +20,12 @@ func (s *Server) handleHome() http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		v.Data = o
+		m, err := s.homeMissing(r, v)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		v.Data = homePage{Overview: o, Missing: m}
 		s.render(w, r, http.StatusOK, "home", v)
 	})
 }

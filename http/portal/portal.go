@@ -27,6 +27,8 @@ import (
 	"backoffice/commands/identity"
 	tscmd "backoffice/commands/timesheet"
 	"backoffice/notify/mail"
+	"backoffice/notify/missing"
+	"backoffice/notify/prefs"
 	"backoffice/notify/sms"
 	rmdocuments "backoffice/readmodel/documents"
 	"backoffice/readmodel/documents/evidence"
@@ -68,6 +70,11 @@ type Deps struct {
 	// WaitTimeout bounds the read-your-writes wait of a page after a form
 	// (default 3s); after it the page renders with a notice.
 	WaitTimeout time.Duration
+
+	// Prefs and MissingHours (notify/) make the screens "Instellingen"
+	// and "Ontbrekende uren".
+	Prefs        *prefs.Store
+	MissingHours *missing.Overview
 }
 
 // CookiePolicy decides whether the portal's cookies are Secure.
@@ -101,6 +108,8 @@ type Server struct {
 	Reports    *reportApp
 	Documents  *documentApp
 	Outbox     *outboxApp
+	Notify     *notifyApp
+	Admin      *adminApp // the back office's "Beheer" screens
 
 	router *mux.Router
 	pages  map[string]*pageTemplate
@@ -113,6 +122,7 @@ func New(d Deps) (*Server, error) {
 	for name, missing := range map[string]bool{
 		"Auth": d.Auth == nil, "Identity": d.Identity == nil, "People": d.People == nil, "Timesheets": d.Timesheets == nil,
 		"Sheets": d.Sheets == nil, "History": d.History == nil, "Waiter": d.Waiter == nil,
+		"Prefs": d.Prefs == nil, "MissingHours": d.MissingHours == nil,
 		"DocumentQueries (with Documents)": d.Documents != nil && d.DocumentQueries == nil,
 		"Outbox (in demo mode)":            d.Demo && d.Outbox == nil,
 	} {
@@ -142,6 +152,8 @@ func New(d Deps) (*Server, error) {
 		Timesheets: &timesheetApp{commands: d.Timesheets, queries: d.Sheets, history: d.History, names: d.People},
 		Workers:    &workerApp{service: d.Identity, queries: d.People},
 		Reports:    &reportApp{queries: d.Sheets},
+		Notify:     &notifyApp{prefs: d.Prefs, overview: d.MissingHours},
+		Admin:      &adminApp{service: d.Identity, queries: d.People},
 		router:     mux.NewRouter(), pages: pages,
 	}
 	if d.Documents != nil {

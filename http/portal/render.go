@@ -24,12 +24,14 @@ import (
 var templateFS embed.FS
 
 // pageNames are the pages; each is templates/<name>.html defining
-// "content", executed inside layout.html.
+// "content", executed inside layout.html (with the shared pieces of
+// templates/parts_*.html).
 var pageNames = []string{
 	"login", "activate", "forgot", "error",
 	"home", "timesheets", "weeks", "sheet", "history",
 	"workers", "register", "outbox",
 	"invoices", "documents", "upload", "document", "sign", "report",
+	"settings", "missing",
 	"profile",
 }
 
@@ -39,7 +41,7 @@ type pageTemplate struct{ t *template.Template }
 func parseTemplates() (map[string]*pageTemplate, error) {
 	out := make(map[string]*pageTemplate, len(pageNames))
 	for _, name := range pageNames {
-		t, err := template.New(name).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
+		t, err := template.New(name).ParseFS(templateFS, "templates/layout.html", "templates/parts_*.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("portal: unable to parse template %s: %w", name, err)
 		}

@@ -92,6 +92,12 @@ func (s *Server) routes() {
 	if s.Reports != nil {
 		in.Handle("/overige/urenrapport", s.handleReport()).Methods(http.MethodGet)
 	}
+	// notify/: each user's mail settings, the missing-hours overview.
+	in.Handle("/instellingen", s.handleSettingsPage()).Methods(http.MethodGet)
+	in.Handle("/instellingen", s.handleSettings()).Methods(http.MethodPost)
+	in.Handle("/ontbrekende-uren", s.handleMissingHours()).Methods(http.MethodGet)
+
+	s.adminRoutes(in) // handle_admin.go: the back office's "Beheer"
 	if s.Demo {
 		in.Handle("/demo/berichten", s.handleOutbox()).Methods(http.MethodGet)
 	}

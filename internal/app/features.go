@@ -17,6 +17,7 @@ import (
 	"backoffice/http/api/reportapi"
 	"backoffice/http/api/timesheetapi"
 	"backoffice/notify/mail"
+	"backoffice/notify/reactors"
 	"backoffice/projections"
 	rmdocuments "backoffice/readmodel/documents"
 	"backoffice/readmodel/documents/evidence"
@@ -84,7 +85,7 @@ func newFeatures(ctx context.Context, o Options) (*features, error) {
 	if err != nil {
 		return nil, wrap(err)
 	}
-	mailer, err := identity.NewActivationMailer(authSvc, o.Pool, disp, links, o.Clock, o.Log.With("component", "identity.mail"))
+	mailer, err := reactors.NewActivationMailer(authSvc, o.Pool, disp, links, o.Clock, o.Log.With("component", "identity.mail"))
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -198,7 +199,7 @@ func (f *features) addDocuments(o Options, disp *mail.Dispatcher) error {
 			return err
 		}
 	}
-	feature, err := documentapi.New(documentapi.Deps{Commands: f.docCommands, Queries: f.docQueries})
+	feature, err := documentapi.New(documentapi.Deps{Commands: f.docCommands, Queries: f.docQueries, Ledger: o.Store})
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"backoffice/http/portal"
+	"backoffice/notify/missing"
+	"backoffice/notify/prefs"
 	"backoffice/projections"
 )
 
@@ -19,6 +21,7 @@ func portalDeps(o Options, f *features, rt *projections.Runtime) portal.Deps {
 		Documents: f.docCommands, DocumentQueries: f.docQueries, Evidence: f.evidence,
 		Waiter: rt, Cookies: cookiePolicy(o.PublicURL), Log: o.Log.With("component", "portal"), Clock: o.Clock,
 		WaitTimeout: o.WaitTimeout,
+		Prefs:       prefs.New(o.Pool, o.Clock), MissingHours: missing.NewOverview(o.Pool, o.Clock),
 	}
 	if o.Demo && o.Outbox != nil {
 		d.Demo, d.Outbox, d.SMSOutbox = true, o.Outbox, o.SMSOutbox

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"backoffice/internal/demo"
 )
 
 // TestPortalScope is the authorization matrix of the portal's pages: users
@@ -49,14 +51,21 @@ func TestPortalScope(t *testing.T) {
 	// Lists every user can open: they must not name Jan.
 	lists := []string{"/", "/urenbriefjes", "/urenbriefjes?status=open", "/urenbriefjes/nieuw", "/werknemers"}
 
+	// The missing-hours overview (page and CSV): clients see their own
+	// placements, workers are refused.
+	missingPages := []string{"/ontbrekende-uren", "/ontbrekende-uren?week=alle&formaat=csv",
+		"/ontbrekende-uren?week=alle&klant=" + url.QueryEscape(demo.ClientBakery)}
+
 	outside := []struct {
 		who    string
 		email  string
 		hidden []string // names of Jan's placement this user must never see
+		// missing is the status of the missing-hours pages for this user.
+		missing int
 	}{
-		{"client of another company", mariekeEmail, []string{"Jan van der Berg", "Korenschoof"}},
-		{"worker at another company", daanEmail, []string{"Jan van der Berg", "Korenschoof"}},
-		{"other worker at the same client", fatimaEmail, []string{"Jan van der Berg"}},
+		{"client of another company", mariekeEmail, []string{"Jan van der Berg", "Korenschoof"}, http.StatusOK},
+		{"worker at another company", daanEmail, []string{"Jan van der Berg", "Korenschoof"}, http.StatusForbidden},
+		{"other worker at the same client", fatimaEmail, []string{"Jan van der Berg"}, http.StatusForbidden},
 	}
 	for _, o := range outside {
 		t.Run("outside/"+o.who, func(t *testing.T) {
@@ -84,13 +93,20 @@ func TestPortalScope(t *testing.T) {
 				status, body := u.get(p)
 				check("GET "+p, status, body, http.StatusOK)
 			}
+			for _, p := range missingPages {
+				status, body := u.get(p)
+				check("GET "+p, status, body, o.missing)
+			}
 		})
 	}
 
-	inside := []struct{ who, email string }{
-		{"the worker", janEmail},
-		{"the client", keesEmail},
-		{"the intermediary", annaEmail},
+	inside := []struct {
+		who, email string
+		missing    int // status of the missing-hours overview
+	}{
+		{"the worker", janEmail, http.StatusForbidden},
+		{"the client", keesEmail, http.StatusOK},
+		{"the intermediary", annaEmail, http.StatusOK},
 	}
 	for _, in := range inside {
 		t.Run("inside/"+in.who, func(t *testing.T) {
@@ -100,6 +116,10 @@ func TestPortalScope(t *testing.T) {
 				if status != http.StatusOK || !strings.Contains(body, "Jan van der Berg") {
 					t.Errorf("GET %s: status %d, name shown %v", p, status, strings.Contains(body, "Jan van der Berg"))
 				}
+			}
+			status, body := u.get("/ontbrekende-uren?week=alle")
+			if status != in.missing || (status == http.StatusOK && !strings.Contains(body, "Jan van der Berg")) {
+				t.Errorf("GET /ontbrekende-uren: status %d (want %d), Jan shown %v", status, in.missing, strings.Contains(body, "Jan van der Berg"))
 			}
 		})
 	}

@@ -32,6 +32,7 @@ import (
 	"backoffice/internal/schema"
 	"backoffice/notify/mail"
 	"backoffice/notify/mail/mailtest"
+	"backoffice/notify/reactors"
 	"backoffice/projections"
 	rm "backoffice/readmodel/identity"
 )
@@ -89,7 +90,7 @@ func New(t testing.TB) *Env {
 	links := identity.PortalLinks("https://portal.bureau.test")
 	svc, err := identity.New(identity.Config{Store: store, Pool: pool, Auth: authSvc, Vault: vault, Mail: disp, Links: links, Log: log})
 	must(t, err)
-	mailer, err := identity.NewActivationMailer(authSvc, pool, disp, links, nil, log)
+	mailer, err := reactors.NewActivationMailer(authSvc, pool, disp, links, nil, log)
 	must(t, err)
 	rt, err := projections.New(projections.Config{Store: store, Pool: pool, Logger: log,
 		Projectors: append(rm.Projectors(), mailer),

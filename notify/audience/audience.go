@@ -7,6 +7,7 @@ package audience
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -106,5 +107,31 @@ func (l Links) Timesheet(placementID string, w timesheet.ISOWeek) string {
 	return l.base + "/plaatsingen/" + url.PathEscape(placementID) + "/weken/" + w.String()
 }
 
+// MissingHours is the missing-hours overview of week w
+// (http/portal/routes.go: /ontbrekende-uren).
+func (l Links) MissingHours(w timesheet.ISOWeek) string {
+	return l.base + "/ontbrekende-uren?week=" + url.QueryEscape(w.String())
+}
+
 // Timesheets is the timesheet list.
 func (l Links) Timesheets() string { return l.base + "/urenbriefjes" }
+
+// RowQuerier is a pgx.Tx, *pgxpool.Pool or *pgx.Conn.
+type RowQuerier interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// RecipientName is the name to greet someone by in a mail ("" when
+// unknown): the contact and worker names the activation mailer remembers
+// by e-mail address (mail_recipient_names).
+func RecipientName(ctx context.Context, q RowQuerier, email string) (string, error) {
+	var name string
+	err := q.QueryRow(ctx, `SELECT name FROM mail_recipient_names WHERE email = $1`, email).Scan(&name)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("audience: unable to read the recipient's name: %w", err)
+	}
+	return name, nil
+}

@@ -27,9 +27,16 @@ const (
 type notice struct {
 	Lang, Subject, Greeting string
 	Paragraphs              []string
-	Quote                   string
-	Items                   []noticeItem
-	Action, Link, Closing   string
+	// Highlight is set apart after the paragraphs (a TAN code).
+	Highlight             string
+	Quote                 string
+	Items                 []noticeItem
+	Action, Link, Closing string
+	// After are paragraphs after the call to action (help with the link).
+	After []string
+	// Regards and Signature end the mail ("Met vriendelijke groet,",
+	// "Backofficebureau"); the signature defaults to the portal's name.
+	Regards, Signature string
 }
 
 type noticeItem struct{ Text, Link string }
@@ -40,6 +47,9 @@ var (
 )
 
 func (n notice) message(to, kind string) Message {
+	if n.Signature == "" {
+		n.Signature = "Backofficebureau Digitaal"
+	}
 	var text, html bytes.Buffer
 	// Fixed templates over strings: only a programming error fails, which
 	// the template tests catch.
@@ -116,7 +126,7 @@ func TimesheetOfferedMail(lang, to, name string, ts TimesheetRef, deadline time.
 	} else {
 		n.Subject = "Er staat een urenbriefje voor u klaar: " + ts.text(lang)
 		n.Paragraphs = []string{
-			fmt.Sprintf("Er staat een urenbriefje voor u klaar: %s heeft de uren van %s aangeboden ter goedkeuring.", ts.Worker, weekLabel(lang, ts.Week)),
+			fmt.Sprintf("Er staat een urenbriefje voor u klaar: de uren van %s over %s zijn aangeboden ter goedkeuring.", ts.Worker, weekLabel(lang, ts.Week)),
 			"Accordeer of keur het urenbriefje af vóór " + formatExpiry(lang, deadline) + ".",
 		}
 		n.Action = "Urenbriefje openen"

@@ -1,12 +1,15 @@
 package mail_test
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"backoffice/notify/mail"
 )
+
+var linkRE = regexp.MustCompile(`https://p\.test/\S+`)
 
 func TestTemplates(t *testing.T) {
 	expires := time.Date(2026, 1, 5, 13, 30, 0, 0, time.UTC) // 14:30 in Amsterdam
@@ -51,7 +54,7 @@ func TestTemplates(t *testing.T) {
 				"Klik hier voor het goedkeuren van uw document:",
 				"Werkt de link niet? Kopieer dan de volgende link in de adresbalk van uw browser:",
 				"Met vriendelijke groet,\n\nBackofficebureau"},
-			notContains: []string{"TAN-code:"},
+			notContains: []string{"TAN-code:", "in deze e-mail staat"},
 		},
 		{
 			name:     "sign en with tan",
@@ -64,14 +67,14 @@ func TestTemplates(t *testing.T) {
 			msg:     mail.SignDeclinedMail("nl", "beheer@bureau.nl", "Overeenkomst 2026", "Bakkerij B.V.", "kees@bakkerij.nl", "Bedrag klopt niet", "https://p.test/documenten/d1"),
 			subject: "Document niet akkoord: Overeenkomst 2026",
 			contains: []string{"kees@bakkerij.nl (Bakkerij B.V.) heeft het verzoek om het document \"Overeenkomst 2026\" te ondertekenen beantwoord met \"Niet akkoord\".",
-				"Opmerking:\nBedrag klopt niet", "https://p.test/documenten/d1"},
+				"Opmerking:\n\n    Bedrag klopt niet", "https://p.test/documenten/d1"},
 			notContains: []string{"Er is geen opmerking"},
 		},
 		{
 			name:        "sign declined en without remark",
 			msg:         mail.SignDeclinedMail("en", "beheer@bureau.nl", "Contract", "", "kees@bakkerij.nl", "", "https://p.test/documenten/d1"),
 			subject:     "Document declined: Contract",
-			contains:    []string{"kees@bakkerij.nl answered", "No remark was added."},
+			contains:    []string{"kees@bakkerij.nl answered", "No remark was added.", "See the document in the portal:\nhttps://p.test/documenten/d1"},
 			notContains: []string{"Remark:", "()"},
 		},
 	}
@@ -93,9 +96,34 @@ func TestTemplates(t *testing.T) {
 			if strings.Contains(strings.ToLower(tt.msg.TextBody), "<no value>") {
 				t.Errorf("unfilled field in body:\n%s", tt.msg.TextBody)
 			}
+			// Every mail is multipart: the HTML of the one notice layout,
+			// in the mail's language, with the same link as a button.
+			if !strings.HasPrefix(tt.msg.HTMLBody, "<!DOCTYPE html>") || !strings.Contains(tt.msg.HTMLBody, `<html lang="`+tt.msg.Language+`">`) {
+				t.Errorf("no HTML part in the mail's language:\n%s", tt.msg.HTMLBody)
+			}
+			for _, l := range linkRE.FindAllString(tt.msg.TextBody, -1) {
+				if !strings.Contains(tt.msg.HTMLBody, `href="`+l+`"`) {
+					t.Errorf("HTML lacks the link %s", l)
+				}
+			}
 			if err := tt.msg.Validate(); err != nil {
 				t.Error(err)
 			}
 		})
+	}
+}
+
+// TestAccountMailsEscapeHTML: names, titles and remarks come from users;
+// in the HTML part they are text, never markup.
+func TestAccountMailsEscapeHTML(t *testing.T) {
+	evil := `<img src=x onerror=alert(1)>`
+	for name, m := range map[string]mail.Message{
+		"activation":    mail.ActivationMail("nl", "a@example.nl", evil, "a@example.nl", "https://p.test/a", time.Now()),
+		"sign request":  mail.SignRequestMail("en", "a@example.nl", evil, "https://p.test/d", "ABCD"),
+		"sign declined": mail.SignDeclinedMail("nl", "a@example.nl", evil, evil, evil, evil, "https://p.test/d"),
+	} {
+		if strings.Contains(m.HTMLBody, "<img") || !strings.Contains(m.HTMLBody, "&lt;img src=x onerror=alert(1)&gt;") {
+			t.Errorf("%s: user text not escaped in the HTML:\n%s", name, m.HTMLBody)
+		}
 	}
 }

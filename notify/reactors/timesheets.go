@@ -1,7 +1,9 @@
 // Package reactors holds the side-effect projectors of notify/: they turn
-// timesheet events into mails. Like every projector they run once per
-// cluster (advisory lock) and commit their effect with the checkpoint; the
-// mail itself goes through the delivery queue (notify/mail.Dispatcher).
+// events into mails (TimesheetMailer: the approval workflow;
+// ActivationMailer: a new account's login details). Like every projector
+// they run once per cluster (advisory lock) and commit their effect with
+// the checkpoint; the mail itself goes through the delivery queue
+// (notify/mail.Dispatcher). commands/ only decides and appends.
 package reactors
 
 import (

@@ -337,7 +337,7 @@ func (r *Runner) render(due schedule.Due, b batch) mail.Message {
 	case schedule.KindEntry:
 		return mail.ReminderEntryMail(lang, b.to.Email, b.to.Name, refs, timesheet.EntryDeadline(prev), r.cfg.Links.Timesheets())
 	case schedule.KindMissing:
-		return mail.ReminderMissingMail(lang, b.to.Email, b.to.Name, refs, r.cfg.Links.Timesheets())
+		return mail.ReminderMissingMail(lang, b.to.Email, b.to.Name, refs, r.cfg.Links.MissingHours(prev))
 	default:
 		return mail.ReminderApprovalMail(lang, b.to.Email, b.to.Name, refs, timesheet.ApprovalDeadline(prev), r.cfg.Links.Timesheets())
 	}

@@ -95,7 +95,7 @@ var wantWeek = []want{
 	{"chris@c2.example", "Reminder: please enter and offer your hours", "Mon 09:00",
 		[]string{"Dear Chris,", "- Kees Bos, week 9 of 2026\n  https://portal.test/plaatsingen/p3/weken/2026-W09"}, []string{"Ayse"}},
 	{"carla@c1.example", "Ontbrekende uren: 1 urenbriefje(s) niet aangeboden", "Tue 09:00",
-		[]string{"Beste Carla,", "- Piet Jansen, week 9 van 2026 (te laat)"}, []string{"Kees", "Emma"}},
+		[]string{"Beste Carla,", "- Piet Jansen, week 9 van 2026 (te laat)", "https://portal.test/ontbrekende-uren?week=2026-W09"}, []string{"Kees", "Emma"}},
 	{"chris@c2.example", "Missing hours: 1 timesheet(s) not offered", "Tue 09:00",
 		[]string{"Dear Chris,", "- Kees Bos, week 9 of 2026 (late)"}, []string{"Piet"}},
 	{"ingrid@i1.example", "Ontbrekende uren: 1 urenbriefje(s) niet aangeboden", "Tue 09:00",

@@ -15,6 +15,7 @@ import (
 	doc "backoffice/domain/document"
 	"backoffice/domain/validate"
 	rmid "backoffice/readmodel/identity"
+	"backoffice/readmodel/tenant"
 )
 
 // MaxList bounds the list: the newest documents first.
@@ -134,26 +135,9 @@ type File struct {
 	Content     []byte
 }
 
-// scopeSQL restricts documents d to the actor (document.CanSee), with its
-// argument appended; ok is false when the actor sees nothing.
-func scopeSQL(a domain.Actor, args *[]any) (string, bool) {
-	col, id := "", ""
-	switch a.Role {
-	case domain.RoleBackoffice, domain.RoleSystem:
-		return "true", true
-	case domain.RoleClient:
-		col, id = "d.client_id", a.ClientID
-	case domain.RoleIntermediary:
-		col, id = "d.intermediary_id", a.IntermediaryID
-	case domain.RoleWorker:
-		col, id = "d.worker_id", a.WorkerID
-	}
-	if col == "" || id == "" {
-		return "", false
-	}
-	*args = append(*args, id)
-	return fmt.Sprintf("%s = $%d", col, len(*args)), true
-}
+// docCols are the tenant columns of documents d, for tenant.Where with
+// document.ScopeOf (who may see a document).
+var docCols = tenant.Columns{Intermediary: "d.intermediary_id", Client: "d.client_id", Worker: "d.worker_id"}
 
 const selectRow = `SELECT d.document_id, d.kind, d.category, d.title, d.file_name, d.content_type, d.size,
 		d.client_id, coalesce(c.name, ''), d.intermediary_id, d.worker_id, coalesce(w.full_name, ''),
@@ -172,7 +156,7 @@ const selectRow = `SELECT d.document_id, d.kind, d.category, d.title, d.file_nam
 // import the command layer).
 const maxAttempts = 5
 
-func (q *Queries) scan(row pgx.Row, actor domain.Actor) (Detail, error) {
+func (q *Queries) scan(row pgx.Row, actor domain.Actor, now time.Time) (Detail, error) {
 	var (
 		d                      Detail
 		intermediaryID         string
@@ -211,7 +195,7 @@ func (q *Queries) scan(row pgx.Row, actor domain.Actor) (Detail, error) {
 		if expiresAt != nil {
 			r.ExpiresAt = *expiresAt
 		}
-		r.Expired = status == string(doc.RequestOpen) && !q.clock().Before(r.ExpiresAt)
+		r.Expired = status == string(doc.RequestOpen) && !now.Before(r.ExpiresAt)
 		if actor.Is(domain.RoleBackoffice, domain.RoleAuditor) || (actor.AccountID != "" && actor.AccountID == signer) {
 			r.TANChannel, r.TANAddress = tanChannel, tanAddress
 		}
@@ -233,7 +217,7 @@ func (q *Queries) scan(row pgx.Row, actor domain.Actor) (Detail, error) {
 // the actor's scope, newest first, at most MaxList.
 func (q *Queries) List(ctx context.Context, actor domain.Actor, kind string) ([]Row, error) {
 	args := []any{maxAttempts}
-	where, ok := scopeSQL(actor, &args)
+	where, ok := tenant.Where(doc.ScopeOf(actor), docCols, &args)
 	if !ok {
 		return []Row{}, nil
 	}
@@ -252,8 +236,9 @@ func (q *Queries) List(ctx context.Context, actor domain.Actor, kind string) ([]
 	}
 	defer rows.Close()
 	out := []Row{}
+	now := q.clock()
 	for rows.Next() {
-		d, err := q.scan(rows, actor)
+		d, err := q.scan(rows, actor, now)
 		if err != nil {
 			return nil, fmt.Errorf("documents: unable to list: %w", err)
 		}
@@ -267,30 +252,43 @@ func (q *Queries) List(ctx context.Context, actor domain.Actor, kind string) ([]
 
 // Document is one document with its latest signature request.
 func (q *Queries) Document(ctx context.Context, actor domain.Actor, id string) (Detail, error) {
+	return q.document(ctx, q.pool, actor, id, q.clock())
+}
+
+// db is what the detail reads from: the pool, or the transaction of an
+// as-of replay (DocumentAsOf).
+type db interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// document reads the detail from db; now decides whether the request has
+// expired.
+func (q *Queries) document(ctx context.Context, db db, actor domain.Actor, id string, now time.Time) (Detail, error) {
 	if validate.ID("id", id) != nil {
 		return Detail{}, domain.ErrNotFound
 	}
 	args := []any{maxAttempts}
-	where, ok := scopeSQL(actor, &args)
+	where, ok := tenant.Where(doc.ScopeOf(actor), docCols, &args)
 	if !ok {
 		return Detail{}, domain.ErrNotFound
 	}
 	args = append(args, id)
-	d, err := q.scan(q.pool.QueryRow(ctx, selectRow+` WHERE `+where+fmt.Sprintf(` AND d.document_id = $%d`, len(args)), args...), actor)
+	d, err := q.scan(db.QueryRow(ctx, selectRow+` WHERE `+where+fmt.Sprintf(` AND d.document_id = $%d`, len(args)), args...), actor, now)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Detail{}, domain.ErrNotFound
 	}
 	if err != nil {
 		return Detail{}, fmt.Errorf("documents: unable to read %s: %w", id, err)
 	}
-	if d.Versions, err = q.versions(ctx, id); err != nil {
+	if d.Versions, err = q.versions(ctx, db, id); err != nil {
 		return Detail{}, err
 	}
 	return d, nil
 }
 
-func (q *Queries) versions(ctx context.Context, id string) ([]Version, error) {
-	rows, err := q.pool.Query(ctx, `SELECT version, file_name, content_type, size, sha256, added_at, added_by_role
+func (q *Queries) versions(ctx context.Context, db db, id string) ([]Version, error) {
+	rows, err := db.Query(ctx, `SELECT version, file_name, content_type, size, sha256, added_at, added_by_role
 		FROM document_versions WHERE document_id = $1 ORDER BY version DESC`, id)
 	if err != nil {
 		return nil, fmt.Errorf("documents: unable to read the versions of %s: %w", id, err)

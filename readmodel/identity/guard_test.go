@@ -84,6 +84,15 @@ func TestOlderEventsChangeNothing(t *testing.T) {
 	if got := query(`SELECT agreement->'hour_types'->0->>'name' FROM client_agreements WHERE client_id = 'c1'`); got != "Gewoon" {
 		t.Fatalf("agreement after a redelivered registration: %s, want Gewoon", got)
 	}
+	details := &client.DetailsChanged{ClientID: "c1", Name: "Bakkerij & Zn", KvK: "12345678", Contact: client.Contact{Name: "Cor", Email: "cor@bakkerij.test"}}
+	deliver(rm.ClientsProjector, client.Stream("c1"), 2, details)
+	deliver(rm.ClientsProjector, client.Stream("c1"), 3, &client.DetailsChanged{ClientID: "c1", Name: "Bakkerij Nieuw", KvK: "12345678",
+		Contact: client.Contact{Name: "Dirk", Email: "dirk@bakkerij.test"}})
+	deliver(rm.ClientsProjector, client.Stream("c1"), 2, details)   // again
+	deliver(rm.ClientsProjector, client.Stream("c1"), 0, clientReg) // again
+	if got := query(`SELECT name || ' ' || contact_name FROM clients WHERE client_id = 'c1'`); got != "Bakkerij Nieuw Dirk" {
+		t.Fatalf("client after redelivered older events: %s, want the changed details", got)
+	}
 
 	started := &placement.Started{PlacementID: "p1", WorkerID: "w1", ClientID: "c1", IntermediaryID: "i1", Function: "Bakker", Start: from}
 	deliver(rm.PlacementsProjector, placement.Stream("p1"), 0, started)

@@ -109,7 +109,7 @@ type clientsProjector struct{}
 
 func (clientsProjector) Name() string { return ClientsProjector }
 func (clientsProjector) Handles(t string) bool {
-	return t == client.TypeRegistered || t == client.TypeAgreementChanged
+	return t == client.TypeRegistered || t == client.TypeAgreementChanged || t == client.TypeDetailsChanged
 }
 func (clientsProjector) Reset(ctx context.Context, tx pgx.Tx) error {
 	_, err := tx.Exec(ctx, `TRUNCATE clients, client_agreements`)
@@ -138,6 +138,10 @@ func (clientsProjector) Handle(ctx context.Context, tx pgx.Tx, e eventstore.Reco
 			return err
 		}
 		return putAgreement(ctx, tx, ev.ClientID, ev.EffectiveFrom, ev.Agreement)
+	case *client.DetailsChanged:
+		_, err := tx.Exec(ctx, `UPDATE clients SET name = $2, kvk = $3, address = $4, contact_name = $5, contact_email = $6, revision = $7
+			WHERE client_id = $1 AND revision < $7`, ev.ClientID, ev.Name, ev.KvK, ev.Address, ev.Contact.Name, ev.Contact.Email, revision(e))
+		return err
 	}
 	return nil
 }

@@ -34,6 +34,7 @@ import (
 	"backoffice/eventstore"
 	it "backoffice/internal/identitytest"
 	"backoffice/notify/mail/mailtest"
+	"backoffice/notify/reactors"
 	"backoffice/notify/sms"
 	"backoffice/projections"
 	rm "backoffice/readmodel/documents"
@@ -169,7 +170,7 @@ func (e *Env) seed(t testing.TB) {
 	// signature (it runs in the identity runtime, apart from e.Docs).
 	wctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
-	must(t, e.Runtime.WaitFor(wctx, last.Position, identity.ActivationMailerName))
+	must(t, e.Runtime.WaitFor(wctx, last.Position, reactors.ActivationMailerName))
 	for name, email := range map[string]string{"backoffice": it.BackofficeEmail, "client1": "kees@c1.test", "client2": "piet@c2.test",
 		"inter1": "anna@i1.test", "inter2": "bert@i2.test", "worker1": "jan@w1.test"} {
 		acc, err := e.Auth.AccountByEmail(ctx, email)

@@ -49,7 +49,7 @@ func TestEveryDocumentErrorCode(t *testing.T) {
 	inputs := map[string][]string{
 		list:        {"kind", "min_position"},
 		upload:      uploadInputs,
-		detail:      {"id", "min_position"},
+		detail:      {"id", "min_position", "as_of"},
 		file:        {"id"},
 		request:     {"id", "signer_account_id", "request_id", "Idempotency-Key"},
 		sign:        signInputs,
@@ -102,6 +102,7 @@ func TestEveryDocumentErrorCode(t *testing.T) {
 		{upload, "/documents", "backoffice", ptr(multipartBody(map[string]string{"title": "x", "client_id": "c1", "worker_id": "w9"}, "x.pdf", dt.PDF)), "worker_unknown"},
 
 		{detail, "/documents/nope", "client1", nil, "not_found"},
+		{detail, "/documents/nope?as_of=gisteren", "client1", nil, "as_of_invalid"},
 		{file, "/documents/nope/file", "client1", nil, "not_found"},
 
 		{request, "/documents/" + general + "/signature-requests", "backoffice", ptr(jsonBody(map[string]string{})), "required"},

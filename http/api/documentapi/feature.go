@@ -26,6 +26,7 @@ import (
 	cmd "backoffice/commands/document"
 	"backoffice/http/api"
 	"backoffice/http/httpx"
+	"backoffice/readmodel/asof"
 	rm "backoffice/readmodel/documents"
 )
 
@@ -37,6 +38,8 @@ type Deps struct {
 	// Uploads caps concurrent uploads; default httpx.Uploads (the
 	// process's limiter, shared with the portal).
 	Uploads *httpx.UploadLimiter
+	// Ledger is the event store "?as_of=" replays a document from.
+	Ledger asof.StreamReader
 }
 
 // Feature is the documents API. It implements api.Feature.
@@ -44,19 +47,20 @@ type Feature struct {
 	commands *cmd.Handler
 	queries  *rm.Queries
 	uploads  *httpx.UploadLimiter
+	ledger   asof.StreamReader
 }
 
 var _ api.Feature = (*Feature)(nil)
 
 // New builds the feature, refusing missing dependencies.
 func New(d Deps) (*Feature, error) {
-	if d.Commands == nil || d.Queries == nil {
-		return nil, errors.New("documentapi: Commands and Queries are required")
+	if d.Commands == nil || d.Queries == nil || d.Ledger == nil {
+		return nil, errors.New("documentapi: Commands, Queries and Ledger are required")
 	}
 	if d.Uploads == nil {
 		d.Uploads = httpx.Uploads
 	}
-	return &Feature{commands: d.Commands, queries: d.Queries, uploads: d.Uploads}, nil
+	return &Feature{commands: d.Commands, queries: d.Queries, uploads: d.Uploads, ledger: d.Ledger}, nil
 }
 
 // Routes registers every route of the feature on the /api/v1 subrouter.

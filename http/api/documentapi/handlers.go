@@ -17,6 +17,7 @@ import (
 	doc "backoffice/domain/document"
 	"backoffice/http/api"
 	"backoffice/http/httpx"
+	"backoffice/readmodel/asof"
 	rm "backoffice/readmodel/documents"
 )
 
@@ -47,9 +48,13 @@ type detail struct {
 func (f *Feature) handleDetail(s *api.Server) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.Query(w, r, rm.ReadProjectors, func(ctx context.Context, actor domain.Actor) (any, error) {
-			d, err := f.queries.Document(ctx, actor, mux.Vars(r)["id"])
+			m, err := asof.Parse(r.URL.Query().Get("as_of"))
+			if err != nil {
+				return nil, err
+			}
+			d, err := f.queries.DocumentAsOf(ctx, actor, f.ledger, mux.Vars(r)["id"], m)
 			out := detail{Detail: d}
-			if d.CanSign {
+			if d.CanSign && m.IsZero() {
 				out.ConsentText = doc.ConsentText(httpx.Language(r))
 			}
 			return out, err

@@ -38,7 +38,7 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	feature, err := documentapi.New(documentapi.Deps{Commands: de.Handler, Queries: de.Queries})
+	feature, err := documentapi.New(documentapi.Deps{Commands: de.Handler, Queries: de.Queries, Ledger: de.Store})
 	if err != nil {
 		t.Fatal(err)
 	}

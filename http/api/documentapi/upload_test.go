@@ -44,7 +44,7 @@ func TestUploadConcurrencyCap(t *testing.T) {
 		t.Fatal(err)
 	}
 	limiter := httpx.NewUploadLimiter(3, 2)
-	feature, err := documentapi.New(documentapi.Deps{Commands: de.Handler, Queries: de.Queries, Uploads: limiter})
+	feature, err := documentapi.New(documentapi.Deps{Commands: de.Handler, Queries: de.Queries, Uploads: limiter, Ledger: de.Store})
 	if err != nil {
 		t.Fatal(err)
 	}

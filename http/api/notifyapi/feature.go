@@ -16,7 +16,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/google/uuid"
@@ -24,7 +23,6 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"backoffice/domain"
-	"backoffice/domain/account"
 	ts "backoffice/domain/timesheet"
 	"backoffice/http/api"
 	"backoffice/http/httpx"
@@ -34,7 +32,7 @@ import (
 )
 
 // DefaultWeeks is how many past weeks the overview shows without a week filter.
-const DefaultWeeks = 8
+const DefaultWeeks = missing.DefaultWeeks
 
 // Deps are the feature's collaborators; Pool and Mail are required.
 type Deps struct {
@@ -45,10 +43,9 @@ type Deps struct {
 
 // Feature is the notifications API. It implements api.Feature.
 type Feature struct {
-	pool  *pgxpool.Pool
-	mail  *mail.Dispatcher
-	prefs *prefs.Store
-	now   func() time.Time
+	mail     *mail.Dispatcher
+	prefs    *prefs.Store
+	overview *missing.Overview
 }
 
 var _ api.Feature = (*Feature)(nil)
@@ -61,7 +58,7 @@ func New(d Deps) (*Feature, error) {
 	if d.Clock == nil {
 		d.Clock = time.Now
 	}
-	return &Feature{pool: d.Pool, mail: d.Mail, prefs: prefs.New(d.Pool, d.Clock), now: d.Clock}, nil
+	return &Feature{mail: d.Mail, prefs: prefs.New(d.Pool, d.Clock), overview: missing.NewOverview(d.Pool, d.Clock)}, nil
 }
 
 // Routes registers the feature's routes on the /api/v1 subrouter.
@@ -135,25 +132,11 @@ func (f *Feature) handlePutSettings(s *api.Server) http.Handler {
 	})
 }
 
-// missingScope is the overview's scope: back office, intermediaries and
-// clients only.
-func missingScope(a domain.Actor) (account.Scope, error) {
-	sc := account.ScopeOf(a)
-	switch {
-	case a.Role == domain.RoleBackoffice && sc.Kind == account.ScopeAll,
-		a.Role == domain.RoleIntermediary && sc.Kind == account.ScopeIntermediary,
-		a.Role == domain.RoleClient && sc.Kind == account.ScopeClient:
-		return sc, nil
-	}
-	return sc, domain.Forbidden("forbidden_role", "the missing-hours overview is for the back office, intermediaries and clients",
-		"Het overzicht ontbrekende uren is er voor het backofficebureau, intermediairs en opdrachtgevers.")
-}
-
 // MissingReport is the overview's JSON.
 type MissingReport struct {
-	Weeks     []ts.ISOWeek    `json:"weeks"`
-	Rows      []MissingRow    `json:"rows"`
-	PerClient []ClientMissing `json:"per_client"`
+	Weeks     []ts.ISOWeek            `json:"weeks"`
+	Rows      []MissingRow            `json:"rows"`
+	PerClient []missing.ClientSummary `json:"per_client"`
 }
 
 // MissingRow is one placement-week without offered hours.
@@ -162,17 +145,8 @@ type MissingRow struct {
 	LateHours int `json:"late_hours"`
 }
 
-// ClientMissing counts the missing weeks of one client.
-type ClientMissing struct {
-	ClientID       string `json:"client_id"`
-	ClientName     string `json:"client_name"`
-	IntermediaryID string `json:"intermediary_id"`
-	Missing        int    `json:"missing"`
-}
-
 func (f *Feature) missing(ctx context.Context, a domain.Actor, r *http.Request) (MissingReport, error) {
-	sc, err := missingScope(a)
-	if err != nil {
+	if _, err := missing.ScopeFor(a); err != nil {
 		return MissingReport{}, err
 	}
 	q := r.URL.Query()
@@ -181,8 +155,7 @@ func (f *Feature) missing(ctx context.Context, a domain.Actor, r *http.Request) 
 	default:
 		return MissingReport{}, domain.Invalid("format_invalid", "format", "format must be json or csv", "format moet json of csv zijn.")
 	}
-	now := f.now()
-	weeks := missing.PastWeeks(now, DefaultWeeks)
+	var weeks []ts.ISOWeek
 	if v := q.Get("week"); v != "" {
 		wk, err := ts.ParseISOWeek(v)
 		if err != nil || !wk.Valid() {
@@ -190,23 +163,15 @@ func (f *Feature) missing(ctx context.Context, a domain.Actor, r *http.Request) 
 		}
 		weeks = []ts.ISOWeek{wk}
 	}
-	clientID := q.Get("client")
-	if len(clientID) > 200 {
-		return MissingReport{}, domain.Invalid("client_invalid", "client", "client is too long", "client is te lang.")
-	}
-	rows, err := missing.Query(ctx, f.pool, missing.Filter{Scope: sc, Weeks: weeks, ClientID: clientID}, now)
+	rep, err := f.overview.For(ctx, a, weeks, q.Get("client"))
 	if err != nil {
 		return MissingReport{}, err
 	}
-	rep := MissingReport{Weeks: weeks, Rows: make([]MissingRow, len(rows)), PerClient: []ClientMissing{}}
-	for i, row := range rows {
-		rep.Rows[i] = MissingRow{Row: row, LateHours: row.LateHours()}
-		if n := len(rep.PerClient); n == 0 || rep.PerClient[n-1].ClientID != row.ClientID {
-			rep.PerClient = append(rep.PerClient, ClientMissing{ClientID: row.ClientID, ClientName: row.ClientName, IntermediaryID: row.IntermediaryID})
-		}
-		rep.PerClient[len(rep.PerClient)-1].Missing++
+	out := MissingReport{Weeks: rep.Weeks, Rows: make([]MissingRow, len(rep.Rows)), PerClient: rep.PerClient}
+	for i, row := range rep.Rows {
+		out.Rows[i] = MissingRow{Row: row, LateHours: row.LateHours()}
 	}
-	return rep, nil
+	return out, nil
 }
 
 func (f *Feature) handleMissing(s *api.Server) http.Handler {
@@ -224,13 +189,11 @@ func (f *Feature) handleMissing(s *api.Server) http.Handler {
 			s.Error(w, r, err)
 			return
 		}
-		header := []string{"Opdrachtgever", "Intermediair", "Werknemer", "Plaatsing", "Week", "Status", "Deadline", "Uren te laat"}
-		out := make([][]string, len(rep.Rows))
+		rows := make([]missing.Row, len(rep.Rows))
 		for i, row := range rep.Rows {
-			out[i] = []string{row.ClientName, row.IntermediaryID, row.WorkerName, row.PlacementID, row.Week.String(), row.Status,
-				row.EntryDeadline.In(ts.Location()).Format("2006-01-02 15:04"), strconv.Itoa(row.LateHours)}
+			rows[i] = row.Row
 		}
-		if err := httpx.WriteCSV(w, "ontbrekende-uren.csv", header, out); err != nil {
+		if err := httpx.WriteCSV(w, "ontbrekende-uren.csv", missing.CSVHeader, missing.CSVRecords(rows)); err != nil {
 			s.Log.ErrorContext(r.Context(), "notifyapi: unable to send the missing-hours CSV", "request_id", httpx.RequestID(r.Context()), "err", err)
 		}
 	})

@@ -17,6 +17,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"backoffice/domain/account"
 	"backoffice/domain/timesheet"
 	"backoffice/eventstore"
 	"backoffice/http/api"
@@ -26,6 +27,7 @@ import (
 	"backoffice/internal/pgtest"
 	"backoffice/notify/mail"
 	"backoffice/notify/mail/mailtest"
+	"backoffice/notify/missing"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -294,5 +296,51 @@ func TestFailedMailVisibleAndRetryable(t *testing.T) {
 	}
 	if r := e.do(http.MethodPost, "/mail-deliveries/not-a-uuid/retry", "backoffice", nil); r.status != 404 {
 		t.Errorf("retry of a bad ID: %d", r.status)
+	}
+}
+
+// TestMissingCountAgreesWithRows: the home page's counted summary
+// (missing.Count) is the overview's rows counted, in every scope and for
+// one and for eight weeks; a worker's or a half-filled actor's scope counts
+// nothing of others.
+func TestMissingCountAgreesWithRows(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	seen := 0
+	for name, a := range apitest.Actors() {
+		sc, err := missing.ScopeFor(a)
+		if err != nil {
+			continue // the overview refuses this role
+		}
+		for _, weeks := range [][]timesheet.ISOWeek{missing.PastWeeks(now, 1), missing.PastWeeks(now, 8)} {
+			f := missing.Filter{Scope: sc, Weeks: weeks}
+			rows, err := missing.Query(ctx, e.pool, f, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tot, err := missing.Count(ctx, e.pool, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			clients := map[string]bool{}
+			oldest := timesheet.ISOWeek{}
+			for _, r := range rows {
+				clients[r.ClientID] = true
+				if oldest.Year == 0 || r.Week.Start().Before(oldest.Start()) {
+					oldest = r.Week
+				}
+			}
+			seen += len(rows)
+			if tot.Missing != len(rows) || tot.Clients != len(clients) || tot.Oldest != oldest {
+				t.Errorf("%s, %d weeks: count %+v, rows %d at %d clients from %v", name, len(weeks), tot, len(rows), len(clients), oldest)
+			}
+		}
+	}
+	if seen == 0 {
+		t.Fatal("the data set has no missing hours: the comparison proves nothing")
+	}
+	tot, err := missing.Count(ctx, e.pool, missing.Filter{Scope: account.Scope{Kind: account.ScopeNone}, Weeks: missing.PastWeeks(now, 8)})
+	if err != nil || tot.Missing != 0 {
+		t.Fatalf("no scope counts %+v (%v)", tot, err)
 	}
 }

@@ -1,4 +1,4 @@
-package identity
+package reactors
 
 import (
 	"context"
@@ -10,12 +10,14 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"backoffice/commands/auth"
+	"backoffice/commands/identity"
 	"backoffice/domain"
 	"backoffice/domain/account"
 	"backoffice/domain/client"
 	"backoffice/domain/intermediary"
 	"backoffice/domain/worker"
 	"backoffice/eventstore"
+	"backoffice/notify/audience"
 	"backoffice/notify/mail"
 )
 
@@ -23,7 +25,8 @@ import (
 //
 // WARNING: stored as checkpoint key; never rename (a renamed projector
 // starts from position 0 and would re-issue links to every account that is
-// not yet activated).
+// not yet activated). The mailer moved here from commands/identity with its
+// name, so an install keeps its checkpoint and mails nothing again.
 const ActivationMailerName = "identity.activation_mail"
 
 // ActivationMailer is the side-effect projector that sends every new
@@ -40,16 +43,16 @@ type ActivationMailer struct {
 	auth  *auth.Service
 	pool  auth.DBTX
 	mail  *mail.Dispatcher
-	links Links
+	links identity.Links
 	now   func() time.Time
 	log   *slog.Logger
 }
 
 // NewActivationMailer returns the projector. pool is the database of the
 // credentials table (for repairs outside the projector's transaction).
-func NewActivationMailer(a *auth.Service, pool auth.DBTX, d *mail.Dispatcher, links Links, clock func() time.Time, log *slog.Logger) (*ActivationMailer, error) {
+func NewActivationMailer(a *auth.Service, pool auth.DBTX, d *mail.Dispatcher, links identity.Links, clock func() time.Time, log *slog.Logger) (*ActivationMailer, error) {
 	if a == nil || pool == nil || d == nil || links.Activation == nil {
-		return nil, errors.New("identity: NewActivationMailer needs auth, pool, dispatcher and links")
+		return nil, errors.New("notify/reactors: NewActivationMailer needs auth, pool, dispatcher and links")
 	}
 	if clock == nil {
 		clock = time.Now
@@ -67,7 +70,7 @@ func (m *ActivationMailer) Name() string { return ActivationMailerName }
 func (m *ActivationMailer) Handles(t string) bool {
 	switch t {
 	case account.TypeCreated, intermediary.TypeRegistered, intermediary.TypeContactChanged,
-		client.TypeRegistered, worker.TypeRegistered:
+		client.TypeRegistered, client.TypeDetailsChanged, worker.TypeRegistered:
 		return true
 	}
 	return false
@@ -91,7 +94,7 @@ func (m *ActivationMailer) Handle(ctx context.Context, tx pgx.Tx, e eventstore.R
 		ev, err = account.Events.Decode(e.Type, e.Data)
 	case intermediary.TypeRegistered, intermediary.TypeContactChanged:
 		ev, err = intermediary.Events.Decode(e.Type, e.Data)
-	case client.TypeRegistered:
+	case client.TypeRegistered, client.TypeDetailsChanged:
 		ev, err = client.Events.Decode(e.Type, e.Data)
 	case worker.TypeRegistered:
 		ev, err = worker.Events.Decode(e.Type, e.Data)
@@ -107,6 +110,8 @@ func (m *ActivationMailer) Handle(ctx context.Context, tx pgx.Tx, e eventstore.R
 	case *intermediary.ContactChanged:
 		return rememberName(ctx, tx, ev.Contact.Email, ev.Contact.Name)
 	case *client.Registered:
+		return rememberName(ctx, tx, ev.Contact.Email, ev.Contact.Name)
+	case *client.DetailsChanged:
 		return rememberName(ctx, tx, ev.Contact.Email, ev.Contact.Name)
 	case *worker.Registered:
 		return rememberName(ctx, tx, ev.Email, ev.Name.Full())
@@ -125,7 +130,7 @@ func rememberName(ctx context.Context, tx pgx.Tx, email, name string) error {
 func (m *ActivationMailer) created(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEvent, c *account.Created) error {
 	var queued bool
 	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM mail_deliveries WHERE event_id = $1)`, e.ID).Scan(&queued); err != nil {
-		return fmt.Errorf("identity: unable to check mail delivery: %w", err)
+		return fmt.Errorf("notify/reactors: unable to check mail delivery: %w", err)
 	}
 	if queued {
 		return nil // a replay: the mail was queued before
@@ -134,13 +139,13 @@ func (m *ActivationMailer) created(ctx context.Context, tx pgx.Tx, e eventstore.
 	if errors.Is(err, auth.ErrAccountNotFound) {
 		// The registration died between its appends and the commit of
 		// its e-mail claim: recreate the credentials row from the event.
-		if err := auth.UpsertAccount(ctx, m.pool, credentialsRow(c)); err != nil && !errors.Is(err, auth.ErrEmailTaken) {
+		if err := auth.UpsertAccount(ctx, m.pool, identity.CredentialsRow(c)); err != nil && !errors.Is(err, auth.ErrEmailTaken) {
 			return err
 		}
 		acc, err = m.auth.Account(ctx, c.AccountID)
 	}
 	if errors.Is(err, auth.ErrAccountNotFound) {
-		m.log.WarnContext(ctx, "identity: no credentials for new account (e-mail address taken?); no activation mail",
+		m.log.WarnContext(ctx, "notify/reactors: no credentials for new account (e-mail address taken?); no activation mail",
 			"account_id", c.AccountID, "event_id", e.ID)
 		return nil
 	}
@@ -157,7 +162,7 @@ func (m *ActivationMailer) created(ctx context.Context, tx pgx.Tx, e eventstore.
 	if err != nil {
 		return err
 	}
-	name, err := recipientName(ctx, tx, acc.Email)
+	name, err := audience.RecipientName(ctx, tx, acc.Email)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,45 @@
+package identity
+
+import (
+	"context"
+
+	"backoffice/commands"
+	"backoffice/domain"
+	"backoffice/domain/account"
+	"backoffice/domain/intermediary"
+)
+
+// ChangeIntermediaryContact records another contact person (or address)
+// of an intermediary. A new e-mail address gets its own login, created
+// like the first contact's (with the activation mail); the former
+// contact's login stays until the back office blocks it. Back office only
+// (the domain also lets the intermediary change it; this command is the
+// back office's screen): anyone else gets not-found.
+func (s *Service) ChangeIntermediaryContact(ctx context.Context, meta commands.Meta, intermediaryID string, c intermediary.Contact, language string) (commands.Result, error) {
+	if !account.IsStaff(meta.Actor) {
+		return commands.Result{}, domain.ErrNotFound
+	}
+	if intermediaryID == "" || checkID("intermediary_id", intermediaryID) != nil {
+		return commands.Result{}, domain.ErrNotFound
+	}
+	i, st, err := loadIntermediary(ctx, s.cfg.Store, intermediaryID)
+	if err != nil {
+		return commands.Result{}, err
+	}
+	events, err := i.ChangeContact(meta.Actor, c, s.now())
+	if err != nil || len(events) == 0 {
+		return commands.Result{Revision: st.Revision}, err
+	}
+	changed := events[0].(*intermediary.ContactChanged)
+	save := func(ctx context.Context) (commands.Result, error) {
+		return commands.Save(ctx, s.cfg.Store, st, meta, s.now(), events...)
+	}
+	if changed.Contact.Email == i.Contact().Email {
+		return save(ctx)
+	}
+	res, _, err := s.withAccount(ctx, meta, accountSpec{
+		Role: domain.RoleIntermediary, TenantID: intermediaryID, Email: changed.Contact.Email,
+		Language: language, Field: "contact.email",
+	}, save)
+	return res, err
+}

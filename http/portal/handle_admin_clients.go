@@ -1,0 +1,300 @@
+package portal
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"backoffice/domain/client"
+	"backoffice/domain/timesheet"
+	"backoffice/http/httpx"
+	rmid "backoffice/readmodel/identity"
+)
+
+// --- clients: list, page, registration, agreement versions, users ---
+
+func (s *Server) handleAdminClients() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v := s.newView(r, "admin", "admin.clients")
+		v.Sub = "clients"
+		items, err := s.Admin.Clients(r.Context(), actor(r))
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		v.Data = items
+		s.render(w, r, http.StatusOK, "admin_clients", v)
+	})
+}
+
+func (s *Server) clientView(w http.ResponseWriter, r *http.Request) (*view, bool) {
+	v := s.newView(r, "admin", "admin.client")
+	v.Sub = "clients"
+	d, err := s.Admin.Client(r.Context(), actor(r), mux.Vars(r)["id"])
+	if err != nil {
+		s.fail(w, r, err)
+		return nil, false
+	}
+	v.Title = d.Name
+	v.Data = d
+	return v, true
+}
+
+func (s *Server) handleAdminClient() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v, ok := s.clientView(w, r)
+		if !ok {
+			return
+		}
+		s.render(w, r, http.StatusOK, "admin_client", v)
+	})
+}
+
+func (s *Server) handleInviteClientUser() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := mux.Vars(r)["id"]
+		f := func(k string) string { return strings.TrimSpace(r.PostForm.Get(k)) }
+		res, err := s.Admin.InviteClientUser(r.Context(), meta(r), id, f("email"), formLanguage(f("language")))
+		if err != nil {
+			v, ok := s.clientView(w, r)
+			if !ok {
+				return
+			}
+			formValues(r, v, "email", "language")
+			s.showFormError(w, r, v, "admin_client", err, fieldsOf("email"))
+			return
+		}
+		redirectAfter(w, r, "/beheer/opdrachtgevers/"+id+"#gebruikers", res.Position, "admin_user_invited")
+	})
+}
+
+func (s *Server) handleDisableClientUser(enable bool) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := mux.Vars(r)["id"]
+		do, flash := s.Admin.DisableClientUser, "admin_user_disabled"
+		if enable {
+			do, flash = s.Admin.EnableClientUser, "admin_user_enabled"
+		}
+		res, err := do(r.Context(), meta(r), id, mux.Vars(r)["account"])
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		redirectAfter(w, r, "/beheer/opdrachtgevers/"+id+"#gebruikers", res.Position, flash)
+	})
+}
+
+// agreementPage is the form of a new client (with its first agreement) or
+// of a new agreement version of Client.
+type agreementPage struct {
+	NewClient      bool
+	Client         ClientDetail
+	Intermediaries []rmid.Intermediary
+	Rows           []int // the hour-type rows' indexes
+	RowCount       int
+}
+
+// clientFields are the new-client inputs; their names are the domain's
+// error fields.
+var clientFields = []string{"intermediary_id", "name", "kvk", "address.street", "address.house_number",
+	"address.postal_code", "address.city", "address.country", "contact.name", "contact.email", "contact.mobile", "language"}
+
+func (s *Server) agreementView(w http.ResponseWriter, r *http.Request, version bool) (*view, *agreementPage, bool) {
+	title := "admin.client_new"
+	if version {
+		title = "admin.agreement_new"
+	}
+	v := s.newView(r, "admin", title)
+	v.Sub = "clients"
+	page := &agreementPage{NewClient: !version}
+	var err error
+	if version {
+		page.Client, err = s.Admin.Client(r.Context(), actor(r), mux.Vars(r)["id"])
+	} else {
+		page.Intermediaries, err = s.Admin.Intermediaries(r.Context(), actor(r))
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return nil, nil, false
+	}
+	v.Data = page
+	return v, page, true
+}
+
+func (p *agreementPage) setRows(n int) {
+	n = min(max(n, 1), client.MaxHourTypes)
+	p.RowCount = n
+	p.Rows = make([]int, n)
+	for i := range p.Rows {
+		p.Rows[i] = i
+	}
+}
+
+// monday is the Monday of the week of t (Amsterdam), as a date.
+func monday(t time.Time) time.Time {
+	d := timesheet.DateOf(t)
+	day := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)
+	return day.AddDate(0, 0, -((int(day.Weekday()) + 6) % 7))
+}
+
+func (s *Server) handleAgreementPage(version bool) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v, page, ok := s.agreementView(w, r, version)
+		if !ok {
+			return
+		}
+		from := monday(s.Clock())
+		var current *rmid.Agreement
+		if version {
+			current = page.Client.Agreement
+			if n := len(page.Client.Upcoming); n > 0 {
+				current = &page.Client.Upcoming[n-1]
+			}
+			from = from.AddDate(0, 0, 7)
+		} else {
+			v.Form.Set("address.country", "NL")
+			if len(page.Intermediaries) == 1 {
+				v.Form.Set("intermediary_id", page.Intermediaries[0].ID)
+			}
+		}
+		v.Form.Set("from", from.Format(time.DateOnly))
+		page.setRows(fillAgreement(v, current) + agreementRows)
+		s.render(w, r, http.StatusOK, "admin_agreement", v)
+	})
+}
+
+// submittedRows is how many hour-type rows the form had (its hidden
+// "rows"), within bounds.
+func submittedRows(r *http.Request) int {
+	n, err := strconv.Atoi(r.PostForm.Get("rows"))
+	if err != nil {
+		return agreementRows
+	}
+	return min(max(n, 1), client.MaxHourTypes)
+}
+
+// againWithRows shows the form again with as many rows as were sent, and
+// empty ones to add more when every row was used.
+func againWithRows(page *agreementPage, sent int, used []hourTypeRow) {
+	n := sent
+	if len(used) == sent {
+		n += agreementRows
+	}
+	page.setRows(n)
+}
+
+func (s *Server) handleRegisterClient() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v, page, ok := s.agreementView(w, r, false)
+		if !ok {
+			return
+		}
+		sent := submittedRows(r)
+		f := formValues(r, v, clientFields...)
+		ag, rows, from := parseAgreement(r, v, sent)
+		againWithRows(page, sent, rows)
+		if len(v.Errors) > 0 {
+			s.render(w, r, http.StatusUnprocessableEntity, "admin_agreement", v)
+			return
+		}
+		res, id, err := s.Admin.RegisterClient(r.Context(), meta(r), ClientInput{
+			IntermediaryID: f("intermediary_id"), Name: f("name"), KvK: f("kvk"),
+			Address: client.Address{Street: f("address.street"), HouseNumber: f("address.house_number"),
+				PostalCode: f("address.postal_code"), City: f("address.city"), Country: f("address.country")},
+			Contact: client.Contact{Name: f("contact.name"), Email: f("contact.email")}, Mobile: f("contact.mobile"),
+			Language: formLanguage(f("language")), From: from, Agreement: ag,
+		})
+		if err != nil {
+			fields := fieldsOf(clientFields...)
+			for k, x := range agreementErrorFields {
+				fields[k] = x
+			}
+			if !agreementError(v, err, rows, fields) {
+				s.fail(w, r, err)
+				return
+			}
+			s.render(w, r, httpx.Status(err), "admin_agreement", v)
+			return
+		}
+		redirectAfter(w, r, "/beheer/opdrachtgevers/"+id, res.Position, "admin_client_registered")
+	})
+}
+
+func (s *Server) handleChangeAgreement() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v, page, ok := s.agreementView(w, r, true)
+		if !ok {
+			return
+		}
+		sent := submittedRows(r)
+		ag, rows, from := parseAgreement(r, v, sent)
+		againWithRows(page, sent, rows)
+		if len(v.Errors) > 0 {
+			s.render(w, r, http.StatusUnprocessableEntity, "admin_agreement", v)
+			return
+		}
+		id := page.Client.ID
+		res, err := s.Admin.ChangeAgreement(r.Context(), meta(r), id, from, ag)
+		if err != nil {
+			if !agreementError(v, err, rows, agreementErrorFields) {
+				s.fail(w, r, err)
+				return
+			}
+			s.render(w, r, httpx.Status(err), "admin_agreement", v)
+			return
+		}
+		redirectAfter(w, r, "/beheer/opdrachtgevers/"+id+"#afspraken", res.Position, "admin_agreement_saved")
+	})
+}
+
+// clientEditFields are the inputs of the client's details form.
+var clientEditFields = []string{"name", "kvk", "address.street", "address.house_number",
+	"address.postal_code", "address.city", "address.country", "contact.name", "contact.email", "language"}
+
+func (s *Server) clientEditView(w http.ResponseWriter, r *http.Request) (*view, bool) {
+	v, ok := s.clientView(w, r)
+	if ok {
+		v.Title = v.T("admin.client_edit")
+	}
+	return v, ok
+}
+
+func (s *Server) handleClientEditPage() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v, ok := s.clientEditView(w, r)
+		if !ok {
+			return
+		}
+		c := v.Data.(ClientDetail)
+		for k, x := range map[string]string{"name": c.Name, "kvk": c.KvK, "address.street": c.Address.Street,
+			"address.house_number": c.Address.HouseNumber, "address.postal_code": c.Address.PostalCode,
+			"address.city": c.Address.City, "address.country": c.Address.Country,
+			"contact.name": c.Contact.Name, "contact.email": c.Contact.Email} {
+			v.Form.Set(k, x)
+		}
+		s.render(w, r, http.StatusOK, "admin_client_edit", v)
+	})
+}
+
+func (s *Server) handleClientEdit() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v, ok := s.clientEditView(w, r)
+		if !ok {
+			return
+		}
+		id := v.Data.(ClientDetail).ID
+		f := formValues(r, v, clientEditFields...)
+		res, err := s.Admin.ChangeClientDetails(r.Context(), meta(r), id, ClientInput{Name: f("name"), KvK: f("kvk"),
+			Address: client.Address{Street: f("address.street"), HouseNumber: f("address.house_number"),
+				PostalCode: f("address.postal_code"), City: f("address.city"), Country: f("address.country")},
+			Contact: client.Contact{Name: f("contact.name"), Email: f("contact.email")}, Language: formLanguage(f("language"))})
+		if err != nil {
+			s.showFormError(w, r, v, "admin_client_edit", err, fieldsOf(clientEditFields...))
+			return
+		}
+		redirectAfter(w, r, "/beheer/opdrachtgevers/"+id, res.Position, "admin_client_saved")
+	})
+}

@@ -1,0 +1,62 @@
+package identity
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"backoffice/domain"
+	"backoffice/domain/account"
+)
+
+// The back office's own views of a client: every agreement version and
+// every login, blocked ones included. Anyone but the back office gets
+// domain.ErrNotFound, so the answer says nothing about the client.
+
+// AgreementVersions lists every agreement of a client in date order, the
+// past ones included (Client shows only today's and the upcoming).
+func (q *Queries) AgreementVersions(ctx context.Context, a domain.Actor, clientID string) ([]Agreement, error) {
+	if !account.IsStaff(a) {
+		return nil, domain.ErrNotFound
+	}
+	rows, err := q.pool.Query(ctx, `SELECT effective_from, agreement FROM client_agreements
+		WHERE client_id = $1 ORDER BY effective_from`, clientID)
+	if err != nil {
+		return nil, fmt.Errorf("readmodel/identity: unable to read agreement versions: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Agreement, error) {
+		var from time.Time
+		var ag Agreement
+		err := r.Scan(&from, &ag)
+		ag.EffectiveFrom = from.Format(time.DateOnly)
+		return ag, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("readmodel/identity: unable to read agreement versions: %w", err)
+	}
+	return out, nil
+}
+
+// ClientAccounts lists every login of a client's company by e-mail
+// address, blocked and not yet activated ones included.
+func (q *Queries) ClientAccounts(ctx context.Context, a domain.Actor, clientID string) ([]Account, error) {
+	if !account.IsStaff(a) {
+		return nil, domain.ErrNotFound
+	}
+	rows, err := q.pool.Query(ctx, `SELECT account_id, email, role, intermediary_id, client_id, worker_id, language, activated, disabled
+		FROM accounts WHERE role = 'client' AND client_id = $1 ORDER BY email, account_id`, clientID)
+	if err != nil {
+		return nil, fmt.Errorf("readmodel/identity: unable to read client accounts: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Account, error) {
+		var x Account
+		err := r.Scan(&x.ID, &x.Email, &x.Role, &x.IntermediaryID, &x.ClientID, &x.WorkerID, &x.Language, &x.Activated, &x.Disabled)
+		return x, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("readmodel/identity: unable to read client accounts: %w", err)
+	}
+	return out, nil
+}
