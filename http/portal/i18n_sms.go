@@ -12,6 +12,7 @@ var smsTexts = map[string]map[string]string{
 		"nav.profile":           "Mijn gegevens",
 		"flash.profile_saved":   "Uw gegevens zijn opgeslagen.",
 		"sign.tan_sent_sms":     "De code is per sms verstuurd naar %s.",
+		"settings.mobile_link":  "Uw mobiele nummer voor de verificatiecode (TAN) per sms staat bij",
 		"sign.tan_sent_email":   "De code staat in de e-mail met de link, verstuurd aan %s.",
 	},
 	"en": {
@@ -23,6 +24,7 @@ var smsTexts = map[string]map[string]string{
 		"nav.profile":           "My details",
 		"flash.profile_saved":   "Your details have been saved.",
 		"sign.tan_sent_sms":     "The code was sent by text message to %s.",
+		"settings.mobile_link":  "Your mobile number for the verification code (TAN) by text message is under",
 		"sign.tan_sent_email":   "The code is in the e-mail with the link, sent to %s.",
 	},
 }

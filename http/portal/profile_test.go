@@ -13,6 +13,9 @@ import (
 func TestProfileMobile(t *testing.T) {
 	h := newHarness(t)
 	h.loginAs(clientEmail, "nl")
+	if _, body := h.get("/instellingen"); !strings.Contains(body, `<a href="/mijn-gegevens">Mijn gegevens</a>`) {
+		t.Fatalf("the settings page does not lead to the mobile number:\n%s", body)
+	}
 	const page = "/mijn-gegevens"
 	res, body := h.get(page)
 	if res.StatusCode != http.StatusOK || !strings.Contains(body, `<label for="mobiel">Mobiel nummer</label>`) ||
