@@ -20,6 +20,10 @@ import (
 type CreateExport struct {
 	ClientID string
 	Period   pay.Period
+	// Started, when set, is called once a batch is decided and its created
+	// event appended, before its items are (the portal shows a large
+	// batch's progress from there).
+	Started func(Created)
 }
 
 // Created is one batch a CreateExport opened.
@@ -47,7 +51,7 @@ func (h *Handler) CreateExport(ctx context.Context, meta commands.Meta, cmd Crea
 		return commands.Result{}, nil, nil, errNoSuchEndpoint
 	}
 	if cmd.ClientID != "" {
-		res, c, err := h.createOne(ctx, meta, cmd.ClientID, cmd.Period)
+		res, c, err := h.createOne(ctx, meta, cmd.ClientID, cmd.Period, cmd.Started)
 		if err != nil {
 			return commands.Result{}, nil, nil, err
 		}
@@ -70,7 +74,7 @@ func (h *Handler) CreateExport(ctx context.Context, meta commands.Meta, cmd Crea
 		if s, ok := pc.Settings(); ok && s.Period != cmd.Period.Kind {
 			continue
 		}
-		res, c, err := h.createOne(ctx, meta, clientID, cmd.Period)
+		res, c, err := h.createOne(ctx, meta, clientID, cmd.Period, cmd.Started)
 		if err != nil {
 			if domain.KindOf(err) == domain.KindInternal && !errors.Is(err, eventstore.ErrWrongExpectedRevision) {
 				return last, created, skipped, err
@@ -83,7 +87,7 @@ func (h *Handler) CreateExport(ctx context.Context, meta commands.Meta, cmd Crea
 	return last, created, skipped, nil
 }
 
-func (h *Handler) createOne(ctx context.Context, meta commands.Meta, clientID string, period pay.Period) (commands.Result, Created, error) {
+func (h *Handler) createOne(ctx context.Context, meta commands.Meta, clientID string, period pay.Period, started func(Created)) (commands.Result, Created, error) {
 	if err := h.loadClient(ctx, clientID); err != nil {
 		return commands.Result{}, Created{}, err
 	}
@@ -107,40 +111,124 @@ func (h *Handler) createOne(ctx context.Context, meta commands.Meta, clientID st
 	if err != nil {
 		return commands.Result{}, Created{}, err
 	}
-	rows, err := h.backlog.Backlog(ctx, meta.Actor, clientID, weeks)
+	plan, err := exports.PlanBatch(meta.Actor, pay.NewBatch{ClientID: clientID, Period: period, Settings: settings, Mapping: mapping})
 	if err != nil {
 		return commands.Result{}, Created{}, err
 	}
-	items, err := h.items(ctx, rows, settings.Administration)
+	var (
+		res     commands.Result
+		created *pay.BatchCreated
+	)
+	// Two passes over one snapshot of the backlog, in file order: the first
+	// decides the batch, the second records its items a chunk at a time.
+	err = h.backlog.Snapshot(ctx, meta.Actor, func(snap *rm.Snapshot) error {
+		ids, err := snap.BacklogWorkers(ctx, clientID, weeks)
+		if err != nil {
+			return err
+		}
+		workers, err := h.workers(ctx, ids, settings.Administration)
+		if err != nil {
+			return err
+		}
+		persnr := make(map[string]string, len(workers))
+		for id, w := range workers {
+			persnr[id] = w.persnr
+		}
+		each := func(fn func(pay.Item) error) error {
+			return snap.EachBacklog(ctx, clientID, weeks, persnr, func(r rm.BacklogRow) error {
+				it, err := itemOf(r, workers[r.WorkerID])
+				if err != nil {
+					return err
+				}
+				return fn(it)
+			})
+		}
+		if err := each(plan.Consider); err != nil {
+			return err
+		}
+		if created, err = plan.Created(); err != nil {
+			return err
+		}
+		// The created event alone first: it is the claim (a concurrent
+		// creation loaded the same revision and loses here, 409), and from
+		// here the batch is "building" until its last chunk is appended.
+		if res, err = h.append(ctx, &st, meta, 0, created); err != nil {
+			return err
+		}
+		if started != nil {
+			started(Created{BatchID: created.BatchID, ClientID: clientID, Period: period.String(), Items: created.Items,
+				Position: res.Position.String()})
+		}
+		chunk := make([]pay.Item, 0, pay.MaxItemsPerEvent)
+		n := 0
+		flush := func() error {
+			e, err := plan.Chunk(chunk)
+			if err != nil {
+				return err
+			}
+			n++
+			if res, err = h.append(ctx, &st, meta, n, e); err != nil {
+				return err
+			}
+			chunk = chunk[:0] // appended: the event's items are no longer needed
+			return nil
+		}
+		err = each(func(it pay.Item) error {
+			if !plan.Takes(it) {
+				return nil
+			}
+			if chunk = append(chunk, it); len(chunk) == pay.MaxItemsPerEvent {
+				return flush()
+			}
+			return nil
+		})
+		if err == nil && len(chunk) > 0 {
+			err = flush()
+		}
+		if err != nil {
+			return err
+		}
+		return plan.Done()
+	})
 	if err != nil {
 		return commands.Result{}, Created{}, err
 	}
-	evs, err := exports.CreateBatch(meta.Actor, pay.NewBatch{ClientID: clientID, Period: period, Settings: settings, Mapping: mapping}, items)
-	if err != nil {
-		return commands.Result{}, Created{}, err
-	}
-	res, err := commands.Save(ctx, h.store, st, meta, h.clock(), evs...)
-	if err != nil {
-		return commands.Result{}, Created{}, err
-	}
-	c := evs[0].(*pay.BatchCreated)
-	return res, Created{BatchID: c.BatchID, ClientID: clientID, Period: period.String(), Items: c.Items,
+	return res, Created{BatchID: created.BatchID, ClientID: clientID, Period: period.String(), Items: created.Items,
 		Position: res.Position.String()}, nil
 }
 
-// items turns backlog rows into batch items with each worker's personnel
-// number in the administration ("" when none: the domain names them) and
-// name, read from the ledger once per worker (a few workers at a time).
-func (h *Handler) items(ctx context.Context, rows []rm.BacklogRow, administration string) ([]pay.Item, error) {
-	type who struct{ persnr, name string }
-	var ids []string
-	seen := map[string]bool{}
-	for _, r := range rows {
-		if !seen[r.WorkerID] {
-			seen[r.WorkerID] = true
-			ids = append(ids, r.WorkerID)
-		}
+// append appends one event of a batch being made, with the revision of the
+// previous append as the condition. The n-th append of one command gets
+// its own idempotency key, so the event IDs of the chunks never collide.
+func (h *Handler) append(ctx context.Context, st *commands.Stream, meta commands.Meta, n int, e domain.Event) (commands.Result, error) {
+	m := meta
+	if n > 0 && m.IdempotencyKey != "" {
+		m.IdempotencyKey = fmt.Sprintf("%s#items-%d", m.IdempotencyKey, n)
 	}
+	want := uint64(0)
+	if st.Exists {
+		want = st.Revision + 1
+	}
+	res, err := commands.Save(ctx, h.store, *st, m, h.clock(), e)
+	if err != nil {
+		return res, err
+	}
+	if res.Revision != want {
+		// The key's events were appended before (a form sent again after
+		// its batch was cancelled): Save answered that earlier append.
+		return res, fmt.Errorf("commands/payroll: %s: the request was sent before: %w", st.Name, eventstore.ErrWrongExpectedRevision)
+	}
+	st.Revision, st.Exists = res.Revision, true
+	return res, nil
+}
+
+// who is a worker's personnel number in the client's administration ("" when
+// none) and name, from the ledger.
+type who struct{ persnr, name string }
+
+// workers reads the workers' personnel numbers and names from the ledger,
+// a few workers at a time.
+func (h *Handler) workers(ctx context.Context, ids []string, administration string) (map[string]who, error) {
 	found := make([]who, len(ids))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(workerLoads)
@@ -162,25 +250,53 @@ func (h *Handler) items(ctx context.Context, rows []rm.BacklogRow, administratio
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	workers := make(map[string]who, len(ids))
+	out := make(map[string]who, len(ids))
 	for i, id := range ids {
-		workers[id] = found[i]
+		out[id] = found[i]
+	}
+	return out, nil
+}
+
+// itemOf turns a backlog row into a batch item (a correction's quantities
+// are its difference against the content imported before).
+func itemOf(r rm.BacklogRow, wk who) (pay.Item, error) {
+	it := pay.Item{Placement: r.Placement, Week: r.Week, WorkerID: r.WorkerID, PersonnelNumber: wk.persnr,
+		Name: wk.name, Hash: r.Hash, Round: r.Round}
+	if err := fill(&it, r.Lines, r.Expenses, r.Allowances); err != nil {
+		return pay.Item{}, err
+	}
+	if p := r.Previous; p != nil {
+		prev := it
+		prev.Round = p.Round
+		if err := fill(&prev, p.Lines, p.Expenses, p.Allowances); err != nil {
+			return pay.Item{}, err
+		}
+		it = pay.Delta(prev, it, p.ImportBatch)
+	}
+	return it, nil
+}
+
+// items turns backlog rows into batch items with each worker's personnel
+// number in the administration ("" when none: the domain names them) and
+// name (the backlog view; an export streams instead).
+func (h *Handler) items(ctx context.Context, rows []rm.BacklogRow, administration string) ([]pay.Item, error) {
+	var ids []string
+	seen := map[string]bool{}
+	for _, r := range rows {
+		if !seen[r.WorkerID] {
+			seen[r.WorkerID] = true
+			ids = append(ids, r.WorkerID)
+		}
+	}
+	workers, err := h.workers(ctx, ids, administration)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]pay.Item, 0, len(rows))
 	for _, r := range rows {
-		wk := workers[r.WorkerID]
-		it := pay.Item{Placement: r.Placement, Week: r.Week, WorkerID: r.WorkerID, PersonnelNumber: wk.persnr,
-			Name: wk.name, Hash: r.Hash, Round: r.Round}
-		if err := fill(&it, r.Lines, r.Expenses, r.Allowances); err != nil {
+		it, err := itemOf(r, workers[r.WorkerID])
+		if err != nil {
 			return nil, err
-		}
-		if p := r.Previous; p != nil {
-			prev := it
-			prev.Round = p.Round
-			if err := fill(&prev, p.Lines, p.Expenses, p.Allowances); err != nil {
-				return nil, err
-			}
-			it = pay.Delta(prev, it, p.ImportBatch)
 		}
 		out = append(out, it)
 	}

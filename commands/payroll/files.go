@@ -2,9 +2,9 @@ package payroll
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"backoffice/domain"
 	pay "backoffice/domain/payroll"
@@ -22,6 +22,29 @@ type BatchView struct {
 	Includes []string        `json:"includes,omitempty"`
 	Package  pay.Target      `json:"package"`
 	Files    []string        `json:"files"`
+	// Created, Confirmed and Cancelled say who did it and when, from the
+	// events' metadata.
+	Created   Stamp  `json:"created"`
+	Confirmed *Stamp `json:"confirmed,omitempty"`
+	Cancelled *Stamp `json:"cancelled,omitempty"`
+	// CancelReason is the reason given at cancellation, if any.
+	CancelReason string `json:"cancel_reason,omitempty"`
+	// Added is the number of items recorded so far: a batch is appended
+	// in chunks, and while Added < Items (building) it has no files and
+	// cannot be confirmed; one whose making stopped can be cancelled.
+	Added    int  `json:"added"`
+	Building bool `json:"building,omitempty"`
+}
+
+// Stamp is who recorded a batch event and when.
+type Stamp struct {
+	At        time.Time `json:"at"`
+	ActorID   string    `json:"actor_id"`
+	ActorRole string    `json:"actor_role"`
+}
+
+func stampOf(rec eventstore.RecordedEvent) Stamp {
+	return Stamp{At: rec.Metadata.OccurredAt.UTC(), ActorID: rec.Metadata.ActorID, ActorRole: rec.Metadata.ActorRole}
 }
 
 // Batch returns a batch's summary (payroll and back office).
@@ -70,6 +93,12 @@ func (h *Handler) WriteFile(ctx context.Context, actor domain.Actor, batchID str
 	if !ok {
 		return errNotFound
 	}
+	if ref.added < ref.created.Items {
+		if ref.status == pay.StatusCancelled {
+			return errIncomplete(batchID)
+		}
+		return errBuilding(batchID)
+	}
 	stream := pay.ExportsStream(clientID)
 	src := payrollfile.Source{Created: ref.created, Items: h.batchItems(ctx, stream, ref)}
 	if f == payrollfile.Loket && len(ref.created.Includes) > 0 {
@@ -107,52 +136,44 @@ type batchRef struct {
 	created  pay.BatchCreated
 	revision uint64 // of the created event; the item events follow it
 	status   pay.BatchStatus
+	// who and when
+	createdBy             Stamp
+	confirmedBy, cancelBy *Stamp
+	reason                string
+	added                 int // items recorded so far
 }
 
 // scanPage is the number of events read at once while scanning an exports
 // stream: item events are large (up to MaxItemsPerEvent items).
 const scanPage = 16
 
-// scanBatches reads the client's exports stream, decoding every event but
-// the item chunks, and returns its batches by ID.
+// scanBatches reads the client's exports stream (see walkExports) and
+// returns its batches by ID, with who made, confirmed or cancelled them
+// and how many of their items are recorded.
 func (h *Handler) scanBatches(ctx context.Context, clientID string) (map[string]*batchRef, error) {
-	stream := pay.ExportsStream(clientID)
 	refs := map[string]*batchRef{}
-	var from uint64
-	for {
-		recs, err := h.store.ReadStream(ctx, stream, eventstore.ReadStreamOptions{From: from, Max: scanPage})
-		if errors.Is(err, eventstore.ErrStreamNotFound) {
-			return refs, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("commands/payroll: read %s: %w", stream, err)
-		}
-		for _, rec := range recs {
-			from = rec.Revision + 1
-			if rec.Type == pay.TypeBatchItemsAdded {
-				continue
+	_, err := h.walkExports(ctx, clientID, false, func(rec eventstore.RecordedEvent, ev domain.Event) error {
+		switch e := ev.(type) {
+		case *pay.BatchCreated:
+			refs[e.BatchID] = &batchRef{created: *e, revision: rec.Revision, status: pay.StatusOpen, createdBy: stampOf(rec)}
+		case *itemsCounted:
+			if r := refs[e.BatchID]; r != nil {
+				r.added += e.N
 			}
-			ev, err := pay.Events.Decode(rec.Type, rec.Data)
-			if err != nil {
-				return nil, fmt.Errorf("commands/payroll: %s revision %d: %w", stream, rec.Revision, err)
+		case *pay.BatchConfirmed:
+			if r := refs[e.BatchID]; r != nil {
+				st := stampOf(rec)
+				r.status, r.confirmedBy = pay.StatusConfirmed, &st
 			}
-			switch e := ev.(type) {
-			case *pay.BatchCreated:
-				refs[e.BatchID] = &batchRef{created: *e, revision: rec.Revision, status: pay.StatusOpen}
-			case *pay.BatchConfirmed:
-				if r := refs[e.BatchID]; r != nil {
-					r.status = pay.StatusConfirmed
-				}
-			case *pay.BatchCancelled:
-				if r := refs[e.BatchID]; r != nil {
-					r.status = pay.StatusCancelled
-				}
+		case *pay.BatchCancelled:
+			if r := refs[e.BatchID]; r != nil {
+				st := stampOf(rec)
+				r.status, r.cancelBy, r.reason = pay.StatusCancelled, &st, e.Reason
 			}
 		}
-		if len(recs) < scanPage {
-			return refs, nil
-		}
-	}
+		return nil
+	})
+	return refs, err
 }
 
 // items_ reads a batch's items from the item events right after its
@@ -190,5 +211,19 @@ func (h *Handler) batchItems(ctx context.Context, stream string, ref *batchRef) 
 func (r *batchRef) view() BatchView {
 	c := r.created
 	return BatchView{BatchID: c.BatchID, ClientID: c.ClientID, Period: c.Period.String(), Status: r.status,
-		Items: c.Items, Includes: c.Includes, Package: c.Settings.Package}
+		Items: c.Items, Includes: c.Includes, Package: c.Settings.Package,
+		Created: r.createdBy, Confirmed: r.confirmedBy, Cancelled: r.cancelBy, CancelReason: r.reason,
+		Added: r.added, Building: r.status == pay.StatusOpen && r.added < c.Items}
+}
+
+func errBuilding(batchID string) error {
+	return domain.Conflict("batch_building",
+		fmt.Sprintf("batch %s is still being made: its files follow when it is complete", batchID),
+		fmt.Sprintf("Exportbatch %s wordt nog gemaakt: de bestanden volgen als hij klaar is.", batchID))
+}
+
+func errIncomplete(batchID string) error {
+	return domain.Conflict("batch_incomplete",
+		fmt.Sprintf("batch %s was cancelled before it was complete: it has no files", batchID),
+		fmt.Sprintf("Exportbatch %s is geannuleerd voordat hij klaar was en heeft geen bestanden.", batchID))
 }

@@ -85,9 +85,3 @@ func (h *Handler) loadPayrollWorker(ctx context.Context, workerID string) (*pay.
 	st, err := commands.LoadInto(ctx, h.store, pay.WorkerStream(workerID), pay.Events, w)
 	return w, st, err
 }
-
-func (h *Handler) loadExports(ctx context.Context, clientID string, keep ...string) (*pay.Exports, commands.Stream, error) {
-	x := pay.NewExports(keep...)
-	st, err := commands.LoadInto(ctx, h.store, pay.ExportsStream(clientID), pay.Events, x)
-	return x, st, err
-}

@@ -3,7 +3,6 @@ package payroll
 import (
 	"fmt"
 	"slices"
-	"strings"
 	"unicode/utf8"
 
 	"backoffice/domain"
@@ -28,11 +27,20 @@ const MaxItemsPerEvent = 1000
 type Batch struct {
 	Created BatchCreated
 	Status  BatchStatus
-	Keys    []string // the timesheets, in file order
+	Keys    []string // the timesheets, in file order (none once cancelled)
 	// Items are filled only for the batch the Exports value was made to
 	// keep (NewExports); the others keep their keys only.
 	Items []Item
+	// Added counts the items recorded so far: a batch is made in several
+	// appends (the command streams it), so until Added reaches
+	// Created.Items it is still being built (or its building stopped).
+	Added int
 }
+
+// Building reports whether the open batch's items are not all recorded
+// yet: its files cannot be made and it cannot be confirmed; it can be
+// cancelled.
+func (b *Batch) Building() bool { return b.Status == StatusOpen && b.Added < b.Created.Items }
 
 // Exports is a client's export batches. The zero value keeps no items;
 // see NewExports.
@@ -76,6 +84,7 @@ func (x *Exports) Apply(e domain.Event) error {
 		if b == nil || b != x.last {
 			return fmt.Errorf("payroll: items of batch %s out of place", e.BatchID)
 		}
+		b.Added += len(e.Items)
 		for _, it := range e.Items {
 			k := it.Key()
 			b.Keys = append(b.Keys, k)
@@ -97,6 +106,10 @@ func (x *Exports) Apply(e domain.Event) error {
 					delete(x.claims, k)
 				}
 			}
+			// A cancelled batch claims nothing and is never confirmed:
+			// its keys are not needed any more (a client's history of
+			// cancelled batches would otherwise stay in every load).
+			b.Keys, b.Items = nil, nil
 		}
 	default:
 		return fmt.Errorf("payroll: exports: unexpected event %s", e.EventType())
@@ -139,84 +152,58 @@ type NewBatch struct {
 }
 
 // CreateBatch opens a batch of the candidates in the period that are in no
-// open or confirmed batch. One batch per client and period is open at a
-// time (batch_open, 409): Loket takes totals per period, so a new batch
-// includes the confirmed ones of its period and must know them all. The
-// candidates are the approved, not yet imported timesheets of the
-// client, read by the command. It refuses when nothing is left
-// (nothing_to_export, 409), when a worker has no personnel number (naming
-// them) and when the mapping lacks a component of the client's package
-// for a quantity. Items go into the file in personnel number, week and
-// placement order.
+// open or confirmed batch, deciding on them all at once (the candidates in
+// memory; the command streams them through PlanBatch instead). One batch
+// per client and period is open at a time (batch_open, 409): Loket takes
+// totals per period, so a new batch includes the confirmed ones of its
+// period and must know them all. The candidates are the approved, not yet
+// imported timesheets of the client, read by the command. It refuses when
+// nothing is left (nothing_to_export, 409), when a worker has no personnel
+// number (naming them) and when the mapping lacks a component of the
+// client's package for a quantity. Items go into the file in personnel
+// number, week and placement order (FileOrder).
 func (x *Exports) CreateBatch(actor domain.Actor, nb NewBatch, candidates []Item) ([]domain.Event, error) {
-	if !CanExport(actor) {
-		return nil, account.Forbidden
-	}
-	if nb.Settings.Period != nb.Period.Kind {
-		return nil, domain.Rule("period_kind_mismatch", "period",
-			fmt.Sprintf("the client's payroll period is %s", nb.Settings.Period),
-			fmt.Sprintf("De verloningsperiode van deze opdrachtgever is %s.", nb.Settings.Period))
-	}
-	var includes []string
-	for _, b := range x.batches {
-		if b.Created.Period != nb.Period {
-			continue
-		}
-		switch b.Status {
-		case StatusOpen:
-			return nil, domain.Conflict("batch_open",
-				fmt.Sprintf("batch %s of this period is still open: confirm or cancel it first", b.Created.BatchID),
-				fmt.Sprintf("Exportbatch %s van deze periode staat nog open: bevestig of annuleer die eerst.", b.Created.BatchID))
-		case StatusConfirmed:
-			includes = append(includes, b.Created.BatchID)
-		}
-	}
-	var items []Item
-	seen := map[string]bool{}
-	for _, it := range candidates {
-		k := it.Key()
-		if _, claimed := x.Claimed(k, it.Round); claimed || seen[k] || !nb.Period.Contains(it.Week) {
-			continue
-		}
-		seen[k] = true
-		items = append(items, it)
-	}
-	if len(items) == 0 {
-		return nil, domain.Conflict("nothing_to_export",
-			"there are no approved timesheets of this client and period left to export",
-			"Er zijn geen geaccordeerde urenbriefjes van deze opdrachtgever en periode meer om te exporteren.")
-	}
-	if err := checkItems(items); err != nil {
+	plan, err := x.PlanBatch(actor, nb)
+	if err != nil {
 		return nil, err
 	}
-	if err := checkPersonnelNumbers(items, nb.Settings.Administration); err != nil {
-		return nil, err
-	}
-	if err := checkMapping(items, nb.Mapping, nb.Settings.Package); err != nil {
-		return nil, err
-	}
-	slices.SortFunc(items, func(a, b Item) int {
-		if c := strings.Compare(a.PersonnelNumber, b.PersonnelNumber); c != 0 {
-			return c
-		}
-		if c := strings.Compare(a.Week.String(), b.Week.String()); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Placement, b.Placement)
-	})
-	created := &BatchCreated{
-		BatchID:  BatchID(nb.ClientID, nb.Period, len(x.batches)+1),
-		ClientID: nb.ClientID, Period: nb.Period, Settings: nb.Settings,
-		Mapping: slices.Clone(nb.Mapping), Items: len(items), Includes: includes, Sources: sources(items),
-	}
-	events := []domain.Event{created}
-	for chunk := range slices.Chunk(items, MaxItemsPerEvent) {
-		events = append(events, &BatchItemsAdded{BatchID: created.BatchID, Items: chunk})
-	}
-	for _, e := range events {
-		if err := x.Apply(e); err != nil {
+	cands := slices.Clone(candidates)
+	slices.SortStableFunc(cands, FileOrder)
+	for _, it := range slices.CompactFunc(cands, func(a, b Item) bool { return a.Key() == b.Key() }) {
+		if err := plan.Consider(it); err != nil {
 			return nil, err
 		}
+	}
+	created, err := plan.Created()
+	if err != nil {
+		return nil, err
+	}
+	events := []domain.Event{created}
+	var chunk []Item
+	flush := func() error {
+		e, err := plan.Chunk(chunk)
+		if err != nil {
+			return err
+		}
+		events, chunk = append(events, e), nil
+		return nil
+	}
+	for _, it := range cands {
+		if plan.Takes(it) {
+			if chunk = append(chunk, it); len(chunk) == MaxItemsPerEvent {
+				if err := flush(); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	if len(chunk) > 0 {
+		if err := flush(); err != nil {
+			return nil, err
+		}
+	}
+	if err := plan.Done(); err != nil {
+		return nil, err
 	}
 	return events, nil
 }
@@ -245,74 +232,6 @@ func checkItems(items []Item) error {
 
 const ts24h = 24 * 60
 
-// checkPersonnelNumbers refuses workers without a personnel number in the
-// administration, naming every one of them.
-func checkPersonnelNumbers(items []Item, administration string) error {
-	var missing []string
-	named := map[string]bool{}
-	for _, it := range items {
-		if it.PersonnelNumber == "" && !named[it.WorkerID] {
-			named[it.WorkerID] = true
-			missing = append(missing, fmt.Sprintf("%s (%s)", it.Name, it.WorkerID))
-		}
-	}
-	if len(missing) == 0 {
-		return nil
-	}
-	slices.Sort(missing)
-	list := strings.Join(missing, ", ")
-	return domain.Rule("personnel_number_missing", "workers",
-		fmt.Sprintf("these workers have no personnel number in administration %s: %s", administration, list),
-		fmt.Sprintf("Deze werknemers hebben geen personeelsnummer in administratie %s: %s", administration, list))
-}
-
-// sources lists the sources the items have quantities of, sorted.
-func sources(items []Item) []string {
-	set := map[string]bool{}
-	for _, it := range items {
-		for _, q := range it.Quantities() {
-			set[string(q.Kind)+":"+q.Code] = true
-		}
-	}
-	out := make([]string, 0, len(set))
-	for k := range set {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
-}
-
-// checkMapping refuses quantities without a component in the target.
-func checkMapping(items []Item, mapping []Mapping, target Target) error {
-	have := map[string]bool{}
-	for _, m := range mapping {
-		if m.Component(target) != "" {
-			have[string(m.Kind)+":"+m.Code] = true
-		}
-	}
-	missing := map[string]bool{}
-	for _, it := range items {
-		for _, q := range it.Quantities() {
-			if k := string(q.Kind) + ":" + q.Code; !have[k] {
-				missing[k] = true
-			}
-		}
-	}
-	if len(missing) == 0 {
-		return nil
-	}
-	list := strings.Join(slices.Sorted(func(yield func(string) bool) {
-		for k := range missing {
-			if !yield(k) {
-				return
-			}
-		}
-	}), ", ")
-	return domain.Rule("mapping_incomplete", "mapping",
-		fmt.Sprintf("no %s component is mapped for: %s", target, list),
-		fmt.Sprintf("Geen %s-looncomponent gekoppeld voor: %s", target, list))
-}
-
 // Confirm records that payroll imported the batch. A confirmed batch
 // confirms again without a new event (the command then repeats the import
 // marks, so a confirmation interrupted halfway is finished by a retry); a
@@ -330,6 +249,9 @@ func (x *Exports) Confirm(actor domain.Actor, batchID string) ([]domain.Event, e
 		return nil, nil
 	case StatusCancelled:
 		return nil, domain.Conflict("batch_cancelled", "the batch was cancelled", "De exportbatch is geannuleerd.")
+	}
+	if b.Building() {
+		return nil, errBuilding(batchID)
 	}
 	e := &BatchConfirmed{BatchID: batchID}
 	return []domain.Event{e}, x.Apply(e)
@@ -359,4 +281,11 @@ func (x *Exports) Cancel(actor domain.Actor, batchID, reason string) ([]domain.E
 	}
 	e := &BatchCancelled{BatchID: batchID, Reason: reason}
 	return []domain.Event{e}, x.Apply(e)
+}
+
+// errBuilding: the batch's items are not all recorded yet.
+func errBuilding(batchID string) error {
+	return domain.Conflict("batch_building",
+		fmt.Sprintf("batch %s is still being made: wait until it is complete, or cancel it", batchID),
+		fmt.Sprintf("Exportbatch %s wordt nog gemaakt: wacht tot hij klaar is, of annuleer hem.", batchID))
 }

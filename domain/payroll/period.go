@@ -123,3 +123,16 @@ func (p Period) Weeks() []ts.ISOWeek {
 	}
 	return out
 }
+
+// PeriodOf is the period of kind k that holds the timesheet week w (a week
+// when k is not a known kind).
+func PeriodOf(k PeriodKind, w ts.ISOWeek) Period {
+	switch k {
+	case Period4Weeks:
+		return Period{Kind: k, Year: w.Year, Number: min((w.Week-1)/4+1, 13)}
+	case PeriodMonth:
+		th := w.Day(3)
+		return Period{Kind: k, Year: th.Year, Number: int(th.Month)}
+	}
+	return Period{Kind: PeriodWeek, Year: w.Year, Number: w.Week}
+}

@@ -198,6 +198,12 @@ func classify(op string, err error) error {
 }
 
 func unavailable(err error) bool {
+	// A refused new connection is an outage whatever the code inside it
+	// (55000: the database does not accept connections right now).
+	var connectErr *pgconn.ConnectError
+	if errors.As(err, &connectErr) {
+		return true
+	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
 		switch {
@@ -209,9 +215,8 @@ func unavailable(err error) bool {
 		}
 		return false
 	}
-	var connectErr *pgconn.ConnectError
 	var netErr net.Error
-	return errors.As(err, &connectErr) || errors.As(err, &netErr) || pgconn.SafeToRetry(err)
+	return errors.As(err, &netErr) || pgconn.SafeToRetry(err)
 }
 
 const pgUniqueViolation = "23505"

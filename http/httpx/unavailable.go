@@ -22,15 +22,21 @@ func unavailable(err error) bool {
 	if errors.Is(err, eventstore.ErrUnavailable) {
 		return true
 	}
+	// A new connection the server refused (it is starting, stopping, or
+	// not accepting connections to the database: 55000, which a
+	// ConnectError wraps) is an outage, whatever the code inside.
+	var connectErr *pgconn.ConnectError
+	if errors.As(err, &connectErr) {
+		return true
+	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
 		code := pgErr.Code
 		return len(code) == 5 && (code[:2] == "08" || code[:2] == "53" || // connection exception, out of resources
 			code == "57P01" || code == "57P02" || code == "57P03") // shutting down, starting up
 	}
-	var connectErr *pgconn.ConnectError
 	var netErr net.Error
 	// A connection that broke mid-answer (the server was killed) ends in
 	// an unexpected EOF.
-	return errors.As(err, &connectErr) || errors.As(err, &netErr) || errors.Is(err, io.ErrUnexpectedEOF)
+	return errors.As(err, &netErr) || errors.Is(err, io.ErrUnexpectedEOF)
 }

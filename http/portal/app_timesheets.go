@@ -261,6 +261,8 @@ func (t *timesheetApp) History(ctx context.Context, actor domain.Actor, ref Ref)
 				item.Detail = ev.HourType
 			case *ts.Rejected:
 				item.Detail = ev.Reason
+			case *ts.Reopened:
+				item.Detail = ev.Reason
 			case *ts.RemarkAdded:
 				item.Detail = ev.Remark.Text
 			}

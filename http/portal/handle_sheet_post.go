@@ -283,6 +283,8 @@ type historyPage struct {
 	WorkerName string
 	SheetURL   string
 	Items      []HistoryItem
+	// Rounds: a corrected timesheet's rounds side by side (back office).
+	Rounds *RoundsView
 }
 
 func (s *Server) handleHistory() http.Handler {
@@ -303,7 +305,16 @@ func (s *Server) handleHistory() http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		v.Data = historyPage{Ref: ref, WorkerName: sh.Placement.WorkerName, SheetURL: sheetURL(ref), Items: slices.Clone(items)}
+		page := historyPage{Ref: ref, WorkerName: sh.Placement.WorkerName, SheetURL: sheetURL(ref), Items: slices.Clone(items)}
+		if s.Payroll != nil && isBackoffice(actor(r)) {
+			rounds, err := s.Payroll.Rounds(r.Context(), actor(r), ref)
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			page.Rounds = roundsView(ref.Week, rounds)
+		}
+		v.Data = page
 		s.render(w, r, http.StatusOK, "history", v)
 	})
 }

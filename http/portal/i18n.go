@@ -128,7 +128,7 @@ var catalogue = map[string]map[string]string{
 		"event.time_entry_removed": "Tijdregel verwijderd", "event.expense_added": "Onkosten toegevoegd",
 		"event.expense_removed": "Onkosten verwijderd", "event.remark_added": "Opmerking toegevoegd", "event.offered": "Aangeboden",
 		"event.step_approved": "Stap geaccordeerd", "event.rejected": "Afgekeurd", "event.approved": "Geaccordeerd",
-		"event.imported": "Geïmporteerd",
+		"event.imported": "Geïmporteerd", "event.reopened": "Heropend voor correctie",
 
 		"workers.title": "Werknemers", "workers.intro": "Hieronder staan alle actieve plaatsingen van de werknemers.",
 		"workers.register": "Nieuwe werknemer inschrijven", "workers.function": "Functie", "workers.client": "Opdrachtgever",
@@ -338,7 +338,7 @@ var catalogue = map[string]map[string]string{
 		"event.time_entry_removed": "Time entry deleted", "event.expense_added": "Expense added",
 		"event.expense_removed": "Expense deleted", "event.remark_added": "Remark added", "event.offered": "Offered",
 		"event.step_approved": "Step approved", "event.rejected": "Rejected", "event.approved": "Approved",
-		"event.imported": "Imported",
+		"event.imported": "Imported", "event.reopened": "Reopened for correction",
 
 		"workers.title": "Workers", "workers.intro": "These are all active placements of the workers.",
 		"workers.register": "Register a new worker", "workers.function": "Function", "workers.client": "Client",

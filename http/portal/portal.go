@@ -25,6 +25,7 @@ import (
 	"backoffice/commands/auth"
 	doccmd "backoffice/commands/document"
 	"backoffice/commands/identity"
+	paycmd "backoffice/commands/payroll"
 	tscmd "backoffice/commands/timesheet"
 	"backoffice/notify/mail"
 	"backoffice/notify/missing"
@@ -55,6 +56,13 @@ type Deps struct {
 	// Evidence serves the "Bewijs van ondertekening" of a signed or
 	// declined document (optional: without it the link is not shown).
 	Evidence *evidence.Reader
+	// Payroll makes the screen "Salarisverwerking" (back office) and a
+	// corrected timesheet's rounds on its history; without it neither.
+	Payroll *paycmd.Handler
+	// ExportWait is how long the export form waits for a new batch's items
+	// before it shows the batch's page with its progress while the rest is
+	// recorded in the background (default 2s; negative: not at all).
+	ExportWait time.Duration
 	// Outbox is shown at /demo/berichten when Demo is set.
 	Outbox *mail.FileOutbox
 	// SMSOutbox, when set, is shown there too, merged by time.
@@ -99,6 +107,7 @@ type Server struct {
 	Log         *slog.Logger
 	Clock       func() time.Time
 	WaitTimeout time.Duration
+	ExportWait  time.Duration
 
 	// The features the pages use (app_*.go); Documents is nil without
 	// Deps.Documents, Outbox nil outside demo mode.
@@ -109,7 +118,8 @@ type Server struct {
 	Documents  *documentApp
 	Outbox     *outboxApp
 	Notify     *notifyApp
-	Admin      *adminApp // the back office's "Beheer" screens
+	Admin      *adminApp   // the back office's "Beheer" screens
+	Payroll    *payrollApp // nil without Deps.Payroll
 
 	router *mux.Router
 	pages  map[string]*pageTemplate
@@ -142,12 +152,15 @@ func New(d Deps) (*Server, error) {
 	if d.WaitTimeout <= 0 {
 		d.WaitTimeout = 3 * time.Second
 	}
+	if d.ExportWait == 0 {
+		d.ExportWait = 2 * time.Second
+	}
 	pages, err := parseTemplates()
 	if err != nil {
 		return nil, err
 	}
 	s := &Server{
-		Waiter: d.Waiter, Demo: d.Demo, Cookies: d.Cookies, Log: d.Log, Clock: d.Clock, WaitTimeout: d.WaitTimeout,
+		Waiter: d.Waiter, Demo: d.Demo, Cookies: d.Cookies, Log: d.Log, Clock: d.Clock, WaitTimeout: d.WaitTimeout, ExportWait: d.ExportWait,
 		Identity:   &identityApp{auth: d.Auth, service: d.Identity, names: d.People, clock: d.Clock},
 		Timesheets: &timesheetApp{commands: d.Timesheets, queries: d.Sheets, history: d.History, names: d.People},
 		Workers:    &workerApp{service: d.Identity, queries: d.People},
@@ -161,6 +174,9 @@ func New(d Deps) (*Server, error) {
 	}
 	if d.Demo {
 		s.Outbox = &outboxApp{files: d.Outbox, sms: d.SMSOutbox}
+	}
+	if d.Payroll != nil {
+		s.Payroll = &payrollApp{commands: d.Payroll, names: d.People}
 	}
 	s.routes()
 	return s, nil

@@ -32,6 +32,7 @@ var pageNames = []string{
 	"workers", "register", "outbox",
 	"invoices", "documents", "upload", "document", "sign", "report",
 	"settings", "missing",
+	"payroll", "payroll_batch", "payroll_client",
 	"profile",
 }
 
@@ -73,8 +74,10 @@ type view struct {
 	// current sub-page ("invoices", "documents", "report").
 	Other, HasDocuments, HasReports bool
 	Sub                             string
-	Path                            string
-	Data                            any
+	// Payroll: the tab "Salarisverwerking" is shown (back office).
+	Payroll bool
+	Path    string
+	Data    any
 
 	now time.Time
 }
@@ -90,6 +93,7 @@ func (s *Server) newView(r *http.Request, tab, titleKey string) *view {
 		HasDocuments: s.Documents != nil, HasReports: s.Reports != nil,
 	}
 	v.Other = st.user != nil && (v.HasDocuments || v.HasReports)
+	v.Payroll = s.Payroll != nil && st.user != nil && st.user.Actor.Is(domain.RoleBackoffice)
 	v.Title = v.T(titleKey)
 	q := r.URL.Query()
 	if na := q.Get("na"); na != "" && r.Method == http.MethodGet {

@@ -98,6 +98,21 @@ func (s *Server) routes() {
 	in.Handle("/ontbrekende-uren", s.handleMissingHours()).Methods(http.MethodGet)
 
 	s.adminRoutes(in) // handle_admin.go: the back office's "Beheer"
+	// Salarisverwerking (back office; docs/payroll.md).
+	if s.Payroll != nil {
+		batch := payrollPath + "/batches/{batch:[0-9A-Za-z_-]{1,200}}"
+		in.Handle(payrollPath, s.handlePayroll()).Methods(http.MethodGet)
+		in.Handle(payrollPath+"/exports", s.handleCreateExport()).Methods(http.MethodPost)
+		in.Handle(batch, s.handleBatch()).Methods(http.MethodGet)
+		in.Handle(batch+"/bestanden/{format}", s.handleBatchFile()).Methods(http.MethodGet, http.MethodHead)
+		in.Handle(batch+"/bevestigen", s.handleConfirmBatch()).Methods(http.MethodPost)
+		in.Handle(batch+"/annuleren", s.handleCancelBatch()).Methods(http.MethodPost)
+		client := payrollPath + "/opdrachtgevers/{client:[0-9A-Za-z_-]{1,64}}"
+		in.Handle(client, s.handlePayrollClient()).Methods(http.MethodGet)
+		in.Handle(client+"/instellingen", s.handlePayrollSettings()).Methods(http.MethodPost)
+		in.Handle(client+"/koppeling", s.handlePayrollMapping()).Methods(http.MethodPost)
+		in.Handle(client+"/personeelsnummers", s.handlePersonnelNumbers()).Methods(http.MethodPost)
+	}
 	if s.Demo {
 		in.Handle("/demo/berichten", s.handleOutbox()).Methods(http.MethodGet)
 	}

@@ -7,6 +7,7 @@ import (
 	"backoffice/commands/auth"
 	doccmd "backoffice/commands/document"
 	"backoffice/commands/identity"
+	paycmd "backoffice/commands/payroll"
 	tscmd "backoffice/commands/timesheet"
 	"backoffice/eventstore/ledger"
 	"backoffice/http/api"
@@ -49,6 +50,8 @@ type features struct {
 	vault *identity.Vault
 	// evidence is the "Bewijs van ondertekening" for the portal.
 	evidence *evidence.Reader
+
+	payCommands *paycmd.Handler // payroll exports (API and portal)
 }
 
 func newFeatures(ctx context.Context, o Options) (*features, error) {
@@ -164,10 +167,11 @@ func (f *features) addPayroll(o Options) error {
 	if err != nil {
 		return err
 	}
-	exports, err := newPayrollExports(o, f.tsCommands)
+	payCommands, exports, err := newPayrollExports(o, f.tsCommands)
 	if err != nil {
 		return err
 	}
+	f.payCommands = payCommands
 	f.projectors = append(f.projectors, rmpayroll.Projectors()...)
 	f.api = append(f.api, feature, exports)
 	return nil

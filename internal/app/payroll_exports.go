@@ -8,17 +8,19 @@ import (
 	rmpayroll "backoffice/readmodel/payroll"
 )
 
-// newPayrollExports builds the payroll export API slice (mapping, personnel
+// newPayrollExports builds the payroll export commands (mapping, personnel
 // numbers, export batches) on the timesheet commands, which record the
-// imports when a batch is confirmed.
-func newPayrollExports(o Options, timesheets *tscmd.Handler) (api.Feature, error) {
+// imports when a batch is confirmed, and their API slice; the portal's
+// screen "Salarisverwerking" uses the same commands.
+func newPayrollExports(o Options, timesheets *tscmd.Handler) (*paycmd.Handler, api.Feature, error) {
 	backlog, err := rmpayroll.NewQueries(o.Pool)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	commands, err := paycmd.New(o.Store, backlog, timesheets, o.Clock)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return payrollexportapi.New(payrollexportapi.Deps{Commands: commands})
+	feature, err := payrollexportapi.New(payrollexportapi.Deps{Commands: commands})
+	return commands, feature, err
 }

@@ -19,7 +19,8 @@ func portalDeps(o Options, f *features, rt *projections.Runtime) portal.Deps {
 		Auth: f.authSvc, Identity: f.identity, People: f.idQuery,
 		Timesheets: f.tsCommands, Sheets: f.tsQueries, History: f.tsHistory,
 		Documents: f.docCommands, DocumentQueries: f.docQueries, Evidence: f.evidence,
-		Waiter: rt, Cookies: cookiePolicy(o.PublicURL), Log: o.Log.With("component", "portal"), Clock: o.Clock,
+		Payroll: f.payCommands,
+		Waiter:  rt, Cookies: cookiePolicy(o.PublicURL), Log: o.Log.With("component", "portal"), Clock: o.Clock,
 		WaitTimeout: o.WaitTimeout,
 		Prefs:       prefs.New(o.Pool, o.Clock), MissingHours: missing.NewOverview(o.Pool, o.Clock),
 	}

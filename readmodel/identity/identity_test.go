@@ -43,6 +43,15 @@ func TestRebuildGivesTheSameReadModels(t *testing.T) {
 	workerID, pos := r.Str(t, "worker_id"), r.Str(t, "position")
 	it.Want(t, e.Do(t, http.MethodGet, "/placements?min_position="+pos, bo, nil), http.StatusOK)
 	it.Want(t, e.Do(t, http.MethodGet, "/intermediaries?min_position="+pos, bo, nil), http.StatusOK)
+	// Every projector up to the head: the worker's account may be appended
+	// after the position the registration answers with.
+	head, err := e.Store.HeadPosition(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Runtime.WaitFor(ctx, head); err != nil {
+		t.Fatal(err)
+	}
 
 	backoffice := domain.Actor{Role: domain.RoleBackoffice}
 	snapshot := func() string {

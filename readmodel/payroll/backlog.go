@@ -2,7 +2,6 @@ package payroll
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"backoffice/domain"
@@ -62,35 +61,9 @@ func (q *Queries) Backlog(ctx context.Context, actor domain.Actor, clientID stri
 	defer rows.Close()
 	var out []BacklogRow
 	for rows.Next() {
-		var (
-			r                              BacklogRow
-			lines, expenses, allowances    string
-			prev                           Imported
-			pLines, pExpenses, pAllowances string
-		)
-		if err := rows.Scan(&r.Placement, &r.Week.Year, &r.Week.Week, &r.WorkerID, &r.Round, &r.Hash,
-			&lines, &expenses, &allowances, &prev.Round, &prev.ImportBatch, &pLines, &pExpenses, &pAllowances); err != nil {
-			return nil, fmt.Errorf("payroll: unable to read a backlog row: %w", err)
-		}
-		if prev.Round > 0 {
-			for _, f := range []struct {
-				src string
-				dst any
-			}{{pLines, &prev.Lines}, {pExpenses, &prev.Expenses}, {pAllowances, &prev.Allowances}} {
-				if err := json.Unmarshal([]byte(f.src), f.dst); err != nil {
-					return nil, fmt.Errorf("payroll: backlog %s: bad previous round: %w", r.Placement, err)
-				}
-			}
-			r.Previous = &prev
-		}
-		if err := json.Unmarshal([]byte(lines), &r.Lines); err != nil {
-			return nil, fmt.Errorf("payroll: backlog %s: bad lines: %w", r.Placement, err)
-		}
-		if err := json.Unmarshal([]byte(expenses), &r.Expenses); err != nil {
-			return nil, fmt.Errorf("payroll: backlog %s: bad expenses: %w", r.Placement, err)
-		}
-		if err := json.Unmarshal([]byte(allowances), &r.Allowances); err != nil {
-			return nil, fmt.Errorf("payroll: backlog %s: bad allowances: %w", r.Placement, err)
+		r, err := scanBacklog(rows)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, r)
 	}

@@ -93,3 +93,19 @@
   kind.addEventListener("change", toggle);
   toggle();
 })();
+
+// Salarisverwerking: a form with data-busy says it is working while a
+// large export is being made (thousands of timesheets take seconds) and
+// is not sent twice. Without script the form simply waits.
+(function () {
+  "use strict";
+  var forms = document.querySelectorAll("form[data-busy]");
+  Array.prototype.forEach.call(forms, function (form) {
+    form.addEventListener("submit", function () {
+      var button = form.querySelector("button[type=submit]");
+      if (button) { button.disabled = true; }
+      var status = document.getElementById("export-busy");
+      if (status) { status.textContent = form.getAttribute("data-busy"); }
+    });
+  });
+})();
