@@ -14,7 +14,7 @@ SCREENSHOTS ?= $(CURDIR)/test-artifacts/screenshots
 
 ENSURE := bash internal/tools/ensure.sh
 
-.PHONY: run test bench bench-load reliability vet fmt lint ensure-postgres ensure-chromium
+.PHONY: run test bench bench-load bench-statements reliability vet fmt lint ensure-postgres ensure-chromium
 
 run: ensure-postgres
 	$(GO) run ./cmd/backoffice serve -demo
@@ -38,6 +38,10 @@ reliability: ensure-postgres
 # command (docs/BENCHMARKS.md §9).
 bench-load: ensure-postgres
 	$(GO) test ./internal/app/ -run '^$$' -bench BenchmarkCommandPath -benchtime 300x -timeout 20m
+
+# Every statement of one command, with its calls per command (docs/BENCHMARKS.md §9.1).
+bench-statements: ensure-postgres
+	BENCH_STATEMENTS=1 $(GO) test ./internal/app/ -v -run '^$$' -bench BenchmarkCommandPath -benchtime 50x -timeout 20m
 
 vet:
 	$(GO) vet ./...

@@ -65,37 +65,62 @@ func (s Stream) Expected() eventstore.ExpectedRevision {
 func Load(ctx context.Context, store eventstore.Store, name string, reg *domain.Registry, apply func(domain.Event)) (Stream, error) {
 	st := Stream{Name: name}
 	const page = 1000
-	var from uint64
 	var chain eventstore.ChainVerifier
 	for {
-		evs, err := store.ReadStream(ctx, name, eventstore.ReadStreamOptions{From: from, Max: page})
+		evs, err := store.ReadStream(ctx, name, eventstore.ReadStreamOptions{From: st.next(), Max: page})
 		if errors.Is(err, eventstore.ErrStreamNotFound) {
 			return st, nil
 		}
 		if err != nil {
 			return st, fmt.Errorf("commands: load %s: %w", name, err)
 		}
-		for _, rec := range evs {
-			if err := chain.Check(rec); err != nil {
-				return st, refuseBrokenChain(ctx, name, err)
-			}
-			ev, err := reg.Decode(rec.Type, rec.Data)
-			if err != nil {
-				return st, fmt.Errorf("commands: load %s revision %d: %w", name, rec.Revision, err)
-			}
-			apply(ev)
-			st.Revision, st.Exists = rec.Revision, true
+		if err := Fold(ctx, &st, &chain, evs, reg, apply); err != nil {
+			return st, err
 		}
 		if len(evs) < page {
 			return st, nil
 		}
-		from = st.Revision + 1
 	}
+}
+
+// next is the first revision not folded into st yet.
+func (s Stream) next() uint64 {
+	if !s.Exists {
+		return 0
+	}
+	return s.Revision + 1
+}
+
+// Fold continues st with events read from it (ReadStream, ReadStreams):
+// each is checked against the hash chain (chain continues from the last
+// event folded, its zero value from revision 0), decoded with reg and
+// handed to apply; st's revision follows.
+func Fold(ctx context.Context, st *Stream, chain *eventstore.ChainVerifier, evs []eventstore.RecordedEvent, reg *domain.Registry, apply func(domain.Event)) error {
+	for _, rec := range evs {
+		if err := chain.Check(rec); err != nil {
+			return refuseBrokenChain(ctx, st.Name, err)
+		}
+		ev, err := reg.Decode(rec.Type, rec.Data)
+		if err != nil {
+			return fmt.Errorf("commands: load %s revision %d: %w", st.Name, rec.Revision, err)
+		}
+		apply(ev)
+		st.Revision, st.Exists = rec.Revision, true
+	}
+	return nil
 }
 
 // Save appends events to the loaded stream with its revision as the
 // condition. Nothing to save returns the stream's state with Start position.
 func Save(ctx context.Context, store eventstore.Store, st Stream, meta Meta, now time.Time, events ...domain.Event) (Result, error) {
+	return SaveIf(ctx, store, st, nil, meta, now, events...)
+}
+
+// SaveIf is Save for a decision taken on other streams too: the append
+// also requires each of them to stand where it was loaded
+// (eventstore.Store.AppendIf). When one has moved the error is a
+// *eventstore.WrongExpectedRevisionError naming it.
+func SaveIf(ctx context.Context, store eventstore.Store, st Stream, also []Stream, meta Meta, now time.Time, events ...domain.Event) (Result, error) {
 	if len(events) == 0 {
 		return Result{Revision: st.Revision}, nil
 	}
@@ -113,7 +138,17 @@ func Save(ctx context.Context, store eventstore.Store, st Stream, meta Meta, now
 		}
 		data[i] = eventstore.EventData{ID: eventID(meta, st.Name, i), Type: ev.EventType(), Data: payload, Metadata: md}
 	}
-	res, err := store.Append(ctx, st.Name, st.Expected(), data...)
+	var conds []eventstore.Condition
+	for _, o := range also {
+		conds = append(conds, eventstore.Condition{Stream: o.Name, Expected: o.Expected()})
+	}
+	var res eventstore.AppendResult
+	var err error
+	if len(conds) == 0 {
+		res, err = store.Append(ctx, st.Name, st.Expected(), data...)
+	} else {
+		res, err = store.AppendIf(ctx, st.Name, st.Expected(), conds, data...)
+	}
 	if errors.Is(err, eventstore.ErrDuplicateEventID) && meta.IdempotencyKey != "" {
 		// A retry decided differently on a state that already holds the
 		// key's events: the command ran; answer what it appended then.

@@ -27,11 +27,25 @@ func (o *observed) Append(ctx context.Context, stream string, expected ExpectedR
 	return res, err
 }
 
+func (o *observed) AppendIf(ctx context.Context, stream string, expected ExpectedRevision, conditions []Condition, events ...EventData) (AppendResult, error) {
+	start := time.Now()
+	res, err := o.Store.AppendIf(ctx, stream, expected, conditions, events...)
+	o.observe("append", time.Since(start), err)
+	return res, err
+}
+
 func (o *observed) ReadStream(ctx context.Context, stream string, opts ReadStreamOptions) ([]RecordedEvent, error) {
 	start := time.Now()
 	evs, err := o.Store.ReadStream(ctx, stream, opts)
 	o.observe("read_stream", time.Since(start), err)
 	return evs, err
+}
+
+func (o *observed) ReadStreams(ctx context.Context, reads ...StreamRead) ([]StreamSlice, error) {
+	start := time.Now()
+	out, err := o.Store.ReadStreams(ctx, reads...)
+	o.observe("read_streams", time.Since(start), err)
+	return out, err
 }
 
 func (o *observed) ReadAll(ctx context.Context, from Position, max int) ([]RecordedEvent, error) {

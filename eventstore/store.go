@@ -24,6 +24,31 @@ type ReadStreamOptions struct {
 	Max int
 }
 
+// StreamRead asks for one stream's events from revision From to its end.
+type StreamRead struct {
+	Stream string
+	From   uint64
+}
+
+// StreamSlice answers one StreamRead.
+type StreamSlice struct {
+	Stream string
+	// Events are the stream's events from the read's From to its end, in
+	// revision order (none when From is past the end).
+	Events []RecordedEvent
+	// Exists says the stream has events at all; Revision is then its last
+	// revision, whatever From was.
+	Exists   bool
+	Revision uint64
+}
+
+// Condition asks an append to check a stream other than its own: the
+// stream must stand at Expected when the append commits.
+type Condition struct {
+	Stream   string
+	Expected ExpectedRevision
+}
+
 // Store is the event store port. Every adapter passes the conformance suite
 // in eventstoretest; these are the rules it holds them to:
 //
@@ -45,8 +70,27 @@ type Store interface {
 	// stores nothing; a partial overlap is ErrDuplicateEventID.
 	Append(ctx context.Context, stream string, expected ExpectedRevision, events ...EventData) (AppendResult, error)
 
+	// AppendIf is Append that also requires every condition to hold: a
+	// decision taken on other streams' state (a timesheet decided on its
+	// placement's terms) is stored only if they have not moved since. When a
+	// condition fails nothing is stored and the error is a
+	// *WrongExpectedRevisionError naming that condition's stream. The
+	// PostgreSQL and memory adapters check atomically with the append (the
+	// condition streams cannot move until it commits); EventStoreDB has no
+	// such append, so its adapter checks just before appending
+	// (AppendIfCheckedFirst) and a change in between goes unnoticed.
+	AppendIf(ctx context.Context, stream string, expected ExpectedRevision, conditions []Condition, events ...EventData) (AppendResult, error)
+
 	// ReadStream returns events of one stream, or ErrStreamNotFound.
 	ReadStream(ctx context.Context, stream string, opts ReadStreamOptions) ([]RecordedEvent, error)
+
+	// ReadStreams reads several streams forwards to their ends at once: one
+	// slice per read, in the order of reads. A missing stream is a slice
+	// with Exists false, not an error. The PostgreSQL adapter answers in one
+	// round trip from one snapshot; others may read one stream after the
+	// other (ReadStreamsOneByOne). Meant for the few short streams a command
+	// decides on: nothing is paged.
+	ReadStreams(ctx context.Context, reads ...StreamRead) ([]StreamSlice, error)
 
 	// ReadAll returns up to max events of the global log strictly after
 	// position from, in position order. max must be > 0.

@@ -28,6 +28,7 @@ func appOptions(cfg config.Config, db *database, es *openedStore, log *slog.Logg
 		Pool: db.Pool, Store: es.Store, Log: log, StoreCheck: es.Check,
 		WaitTimeout: cfg.ReadYourWritesTimeout, MasterKey: key, PublicURL: cfg.PublicURL, Demo: cfg.Demo, Reminders: cfg.Reminders,
 		PrivateOps: cfg.InternalAddr != "", TrustedProxies: cfg.TrustedProxies,
+		EventsInPool: es.Kind == "postgresql",
 	}
 	if cfg.SMSConfigured() {
 		s, err := sms.NewSpryng(cfg.SMS())

@@ -60,6 +60,12 @@ type Config struct {
 	// Now is the clock for timestamps of calls that take no time argument
 	// (integration tokens). Default time.Now.
 	Now func() time.Time
+
+	// SessionCacheTTL: a session looked up less than this long ago is
+	// answered from memory (see DefaultSessionCacheTTL for what that
+	// means for revocations). Default DefaultSessionCacheTTL (2 s);
+	// negative turns the cache off.
+	SessionCacheTTL time.Duration
 }
 
 func (c Config) withDefaults() Config {
@@ -87,6 +93,9 @@ func (c Config) withDefaults() Config {
 	if c.Now == nil {
 		c.Now = time.Now
 	}
+	if c.SessionCacheTTL == 0 {
+		c.SessionCacheTTL = DefaultSessionCacheTTL
+	}
 	if c.DelayAfter <= 0 {
 		c.DelayAfter = 5
 	}
@@ -99,6 +108,7 @@ type Service struct {
 	pool  *pgxpool.Pool
 	cfg   Config
 	dummy string // hash verified for unknown accounts, to equalise timing
+	cache *sessionCache
 }
 
 // New returns a Service. It computes one password hash up front (the dummy
@@ -112,7 +122,8 @@ func New(pool *pgxpool.Pool, cfg Config) (*Service, error) {
 		cfg.Params.SaltLen < 16 || cfg.Params.KeyLen < 16 {
 		return nil, fmt.Errorf("auth: argon2 parameters %+v are too weak", cfg.Params)
 	}
-	return &Service{pool: pool, cfg: cfg, dummy: hashPassword("dummy password for timing", cfg.Params)}, nil
+	return &Service{pool: pool, cfg: cfg, dummy: hashPassword("dummy password for timing", cfg.Params),
+		cache: newSessionCache(cfg.SessionCacheTTL)}, nil
 }
 
 // Config returns the effective settings (defaults filled in).

@@ -66,6 +66,10 @@ func UpsertAccount(ctx context.Context, db DBTX, row AccountRow) error {
 			email = EXCLUDED.email, role = EXCLUDED.role, tenant_id = EXCLUDED.tenant_id,
 			language = EXCLUDED.language, disabled = EXCLUDED.disabled, updated_at = now()`,
 		row.AccountID, row.Email, string(row.Role), row.TenantID, row.Language, row.Disabled)
+	// Cached sessions carry role, tenant and the disabled flag. In a
+	// caller's transaction this runs before the commit: a lookup in
+	// between may cache the old row, for at most SessionCacheTTL.
+	sessionsChanged()
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
 		return ErrEmailTaken
@@ -138,6 +142,7 @@ func (s *Service) ChangePassword(ctx context.Context, accountID, current, newPas
 			"the current password is wrong", "Het huidige wachtwoord is onjuist.")
 	}
 	newHash := hashPassword(newPassword, s.cfg.Params)
+	defer sessionsChanged() // after the commit: other sessions end at once
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `UPDATE credentials SET password_hash = $2, updated_at = now() WHERE account_id = $1`,
 			accountID, newHash); err != nil {

@@ -13,6 +13,7 @@ import (
 // checks the flag). An unknown account is not an error: the caller decides
 // from the account's own stream whether it exists.
 func (s *Service) Disable(ctx context.Context, accountID string) error {
+	defer sessionsChanged() // after the commit: cached sessions end at once too
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `UPDATE credentials SET disabled = true, updated_at = now() WHERE account_id = $1`, accountID); err != nil {
 			return fmt.Errorf("auth: unable to disable account: %w", err)
@@ -31,5 +32,6 @@ func (s *Service) Enable(ctx context.Context, accountID string) error {
 	if _, err := s.pool.Exec(ctx, `UPDATE credentials SET disabled = false, updated_at = now() WHERE account_id = $1`, accountID); err != nil {
 		return fmt.Errorf("auth: unable to enable account: %w", err)
 	}
+	sessionsChanged()
 	return nil
 }

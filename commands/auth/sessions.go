@@ -180,17 +180,26 @@ func (s *Service) idleEnd(sess Session) time.Time {
 // comes first, and at once when its account is disabled; then it is
 // deleted and ErrSessionInvalid returned. Each use slides the idle limit;
 // last_seen_at is written at most once per TouchInterval.
+//
+// A session looked up less than SessionCacheTTL ago is answered from
+// memory, timeouts still checked against now: revocations this process
+// makes end it at once, others within that bound (sessioncache.go).
 func (s *Service) Authenticate(ctx context.Context, token string, now time.Time) (Session, error) {
 	if !validSecret(token) {
 		return Session{}, ErrSessionUnknown
 	}
 	idHash := hashSecret(token)
-	sess, err := s.readSession(ctx, s.pool, idHash)
-	if err != nil {
-		if errors.Is(err, ErrSessionInvalid) {
-			_ = s.deleteSession(ctx, idHash) // a disabled account's session
+	sess, cached := s.cache.get(idHash)
+	gen, loadedAt := accountsChanged.Load(), s.cache.clock()
+	if !cached {
+		var err error
+		sess, err = s.readSession(ctx, s.pool, idHash)
+		if err != nil {
+			if errors.Is(err, ErrSessionInvalid) {
+				_ = s.deleteSession(ctx, idHash) // a disabled account's session
+			}
+			return Session{}, err
 		}
-		return Session{}, err
 	}
 	if !now.Before(sess.IdleExpiresAt) {
 		if err := s.deleteSession(ctx, idHash); err != nil {
@@ -205,14 +214,22 @@ func (s *Service) Authenticate(ctx context.Context, token string, now time.Time)
 		}
 		sess.LastSeenAt = now
 		sess.IdleExpiresAt = s.idleEnd(sess)
+		if cached {
+			s.cache.update(idHash, sess)
+		}
+	}
+	if !cached {
+		s.cache.put(idHash, sess, gen, loadedAt)
 	}
 	return sess, nil
 }
 
 func (s *Service) deleteSession(ctx context.Context, idHash []byte) error {
+	s.cache.drop(idHash)
 	if _, err := s.pool.Exec(ctx, `DELETE FROM sessions WHERE id_hash = $1`, idHash); err != nil {
 		return fmt.Errorf("auth: unable to delete session: %w", err)
 	}
+	sessionsChanged()
 	return nil
 }
 
@@ -227,6 +244,7 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 // LogoutAll ends every session of an account and returns how many there were.
 func (s *Service) LogoutAll(ctx context.Context, accountID string) (int64, error) {
 	tag, err := s.pool.Exec(ctx, `DELETE FROM sessions WHERE account_id = $1`, accountID)
+	sessionsChanged()
 	if err != nil {
 		return 0, fmt.Errorf("auth: unable to end sessions of %s: %w", accountID, err)
 	}

@@ -92,6 +92,7 @@ func (s *Service) ConsumeToken(ctx context.Context, plaintext string, purpose Pu
 		return "", ErrTokenInvalid
 	}
 	var accountID string
+	defer sessionsChanged() // after the commit: the account's sessions end at once
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var (
 			expires  time.Time

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"backoffice/commands"
+	"backoffice/commands/auth"
 	"backoffice/domain"
 	"backoffice/domain/account"
 	"backoffice/eventstore"
@@ -70,6 +71,7 @@ func (s *Service) SetAccountLanguage(ctx context.Context, meta commands.Meta, ac
 		accountID, stored); err != nil {
 		return commands.Result{}, fmt.Errorf("identity: unable to store the language of %s: %w", accountID, err)
 	}
+	auth.CredentialsChanged() // the next page speaks the new language
 	return res, nil
 }
 

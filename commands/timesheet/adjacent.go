@@ -6,6 +6,7 @@ import (
 
 	"backoffice/commands"
 	ts "backoffice/domain/timesheet"
+	"backoffice/eventstore"
 )
 
 // adjacent loads the computed worked intervals of the same placement's
@@ -24,19 +25,31 @@ func (h *Handler) adjacent(ctx context.Context, l *loaded) (ts.AdjacentWeeks, er
 	if !l.terms.TimeRegistration {
 		return adj, nil
 	}
+	var (
+		reads []eventstore.StreamRead
+		into  []*[]ts.Worked
+	)
 	for _, n := range []struct {
 		week ts.ISOWeek
 		into *[]ts.Worked
 	}{{l.terms.Week.Prev(), &adj.Prev}, {l.terms.Week.Next(), &adj.Next}} {
-		if !n.week.Valid() {
-			continue
+		if n.week.Valid() {
+			reads = append(reads, eventstore.StreamRead{Stream: ts.StreamName(l.terms.PlacementID, n.week)})
+			into = append(into, n.into)
 		}
+	}
+	got, err := h.store.ReadStreams(ctx, reads...) // both weeks in one round trip
+	if err != nil {
+		return ts.AdjacentWeeks{}, fmt.Errorf("commands/timesheet: adjacent week: %w", err)
+	}
+	for i, sl := range got {
 		sheet := &ts.Timesheet{}
-		name := ts.StreamName(l.terms.PlacementID, n.week)
-		if _, err := commands.Load(ctx, h.store, name, ts.Events, sheet.Apply); err != nil {
+		st := commands.Stream{Name: sl.Stream}
+		var chain eventstore.ChainVerifier
+		if err := commands.Fold(ctx, &st, &chain, sl.Events, ts.Events, sheet.Apply); err != nil {
 			return ts.AdjacentWeeks{}, fmt.Errorf("commands/timesheet: adjacent week: %w", err)
 		}
-		*n.into = sheet.Worked()
+		*into[i] = sheet.Worked()
 	}
 	return adj, nil
 }

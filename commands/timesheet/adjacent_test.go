@@ -150,6 +150,16 @@ func (s blindStore) ReadStream(ctx context.Context, stream string, opts eventsto
 	return s.Store.ReadStream(ctx, stream, opts)
 }
 
+func (s blindStore) ReadStreams(ctx context.Context, reads ...eventstore.StreamRead) ([]eventstore.StreamSlice, error) {
+	got, err := s.Store.ReadStreams(ctx, reads...)
+	for i := range got {
+		if got[i].Stream == s.hidden {
+			got[i] = eventstore.StreamSlice{Stream: s.hidden}
+		}
+	}
+	return got, err
+}
+
 // TestOfferRechecksTheNeighbouringWeeks: entries check the neighbouring
 // weeks without locking them, so two weeks edited at the same moment can
 // each pass against the other's old state. Offering checks every shift

@@ -20,6 +20,7 @@ import (
 type Handler struct {
 	store eventstore.Store
 	clock func() time.Time
+	links *clientLinks // placement → client, see clientlinks.go
 }
 
 // New returns the handler. The clock decides deadlines, late flags and
@@ -31,7 +32,7 @@ func New(store eventstore.Store, clock func() time.Time) (*Handler, error) {
 	if clock == nil {
 		return nil, errors.New("commands/timesheet: nil clock")
 	}
-	return &Handler{store: store, clock: clock}, nil
+	return &Handler{store: store, clock: clock, links: newClientLinks()}, nil
 }
 
 // Target names a timesheet: a placement and an ISO week.
@@ -55,7 +56,10 @@ type loaded struct {
 	terms  ts.Terms
 	sheet  *ts.Timesheet
 	stream commands.Stream
-	now    time.Time
+	// decidedOn are the placement and client streams the terms come
+	// from, as read: the append requires them unchanged.
+	decidedOn []commands.Stream
+	now       time.Time
 }
 
 // Terms returns what applies to the timesheet t: the hour types that may
@@ -83,38 +87,87 @@ const (
 )
 
 func (h *Handler) terms(ctx context.Context, actor domain.Actor, t Target, rule weekRule) (ts.Terms, error) {
-	if err := t.validate(); err != nil {
-		return ts.Terms{}, err
-	}
-	p := &placement.Placement{}
-	if _, err := commands.LoadInto(ctx, h.store, placement.Stream(t.PlacementID), placement.Events, p); err != nil {
-		return ts.Terms{}, fmt.Errorf("commands/timesheet: placement %s: %w", t.PlacementID, err)
-	}
-	if !p.Exists() || !account.CanSeePlacement(actor, p.Ref()) {
-		return ts.Terms{}, domain.ErrNotFound
-	}
-	c := &client.Client{}
-	if _, err := commands.LoadInto(ctx, h.store, client.Stream(p.ClientID()), client.Events, c); err != nil {
-		return ts.Terms{}, fmt.Errorf("commands/timesheet: client %s: %w", p.ClientID(), err)
-	}
-	if !c.Exists() {
-		return ts.Terms{}, fmt.Errorf("commands/timesheet: placement %s names client %s, which does not exist", t.PlacementID, p.ClientID())
-	}
-	return termsFor(p, c, t.Week, rule)
+	terms, _, _, err := h.read(ctx, actor, t, rule, nil)
+	return terms, err
 }
 
-// load loads the week's terms and the timesheet, checking the actor's scope.
+// read loads the week's terms from the placement and its client, checking
+// the actor's scope, and with them, in the same ReadStreams (one snapshot,
+// one round trip once the placement's client is known), the streams of
+// extra. It returns the placement and client streams as read and extra's
+// slices. Every event read is checked against its stream's hash chain.
+func (h *Handler) read(ctx context.Context, actor domain.Actor, t Target, rule weekRule, extra []eventstore.StreamRead) (ts.Terms, []commands.Stream, []eventstore.StreamSlice, error) {
+	if err := t.validate(); err != nil {
+		return ts.Terms{}, nil, nil, err
+	}
+	pName := placement.Stream(t.PlacementID)
+	reads := append([]eventstore.StreamRead{{Stream: pName}}, extra...)
+	cName := h.links.of(pName)
+	if cName != "" {
+		reads = append(reads, eventstore.StreamRead{Stream: cName})
+	}
+	got, err := h.store.ReadStreams(ctx, reads...)
+	if err != nil {
+		return ts.Terms{}, nil, nil, fmt.Errorf("commands/timesheet: placement %s: %w", t.PlacementID, err)
+	}
+	p := &placement.Placement{}
+	pst, err := foldSlice(ctx, got[0], placement.Events, p)
+	if err != nil {
+		return ts.Terms{}, nil, nil, fmt.Errorf("commands/timesheet: placement %s: %w", t.PlacementID, err)
+	}
+	if !p.Exists() || !account.CanSeePlacement(actor, p.Ref()) {
+		return ts.Terms{}, nil, nil, domain.ErrNotFound
+	}
+	want := client.Stream(p.ClientID())
+	cSlice := got[len(got)-1]
+	if cName != want {
+		more, err := h.store.ReadStreams(ctx, eventstore.StreamRead{Stream: want})
+		if err != nil {
+			return ts.Terms{}, nil, nil, fmt.Errorf("commands/timesheet: client %s: %w", p.ClientID(), err)
+		}
+		cSlice = more[0]
+		h.links.set(pName, want)
+	}
+	c := &client.Client{}
+	cst, err := foldSlice(ctx, cSlice, client.Events, c)
+	if err != nil {
+		return ts.Terms{}, nil, nil, fmt.Errorf("commands/timesheet: client %s: %w", p.ClientID(), err)
+	}
+	if !c.Exists() {
+		return ts.Terms{}, nil, nil, fmt.Errorf("commands/timesheet: placement %s names client %s, which does not exist", t.PlacementID, p.ClientID())
+	}
+	terms, err := termsFor(p, c, t.Week, rule)
+	return terms, []commands.Stream{pst, cst}, got[1 : 1+len(extra)], err
+}
+
+// foldSlice folds a whole stream read by ReadStreams into agg, checking its
+// hash chain (commands.Fold); an event agg refuses is an error.
+func foldSlice(ctx context.Context, sl eventstore.StreamSlice, reg *domain.Registry, agg commands.Folder) (commands.Stream, error) {
+	st := commands.Stream{Name: sl.Stream}
+	var chain eventstore.ChainVerifier
+	var applyErr error
+	err := commands.Fold(ctx, &st, &chain, sl.Events, reg, func(e domain.Event) {
+		applyErr = errors.Join(applyErr, agg.Apply(e))
+	})
+	return st, errors.Join(err, applyErr)
+}
+
+// load loads the week's terms and the timesheet, checking the actor's
+// scope: one ReadStreams for the placement, the client (once cached) and
+// the timesheet.
 func (h *Handler) load(ctx context.Context, actor domain.Actor, t Target, rule weekRule) (*loaded, error) {
-	terms, err := h.terms(ctx, actor, t, rule)
+	name := ts.StreamName(t.PlacementID, t.Week)
+	terms, decidedOn, got, err := h.read(ctx, actor, t, rule, []eventstore.StreamRead{{Stream: name}})
 	if err != nil {
 		return nil, err
 	}
 	sheet := &ts.Timesheet{}
-	st, err := commands.Load(ctx, h.store, ts.StreamName(t.PlacementID, t.Week), ts.Events, sheet.Apply)
-	if err != nil {
+	st := commands.Stream{Name: name}
+	var chain eventstore.ChainVerifier
+	if err := commands.Fold(ctx, &st, &chain, got[0].Events, ts.Events, sheet.Apply); err != nil {
 		return nil, err
 	}
-	return &loaded{terms: terms, sheet: sheet, stream: st, now: h.clock()}, nil
+	return &loaded{terms: terms, sheet: sheet, stream: st, decidedOn: decidedOn, now: h.clock()}, nil
 }
 
 func dateOf(t time.Time) ts.Date {
@@ -172,6 +225,22 @@ func (h *Handler) decide(ctx context.Context, meta commands.Meta, t Target,
 // decideOn is decide with the week rule of the command (see weekRule).
 func (h *Handler) decideOn(ctx context.Context, meta commands.Meta, t Target, rule weekRule,
 	fn func(l *loaded) ([]domain.Event, error)) (commands.Result, []domain.Event, error) {
+	for attempt := 1; ; attempt++ {
+		res, events, err := h.decideOnce(ctx, meta, t, rule, fn)
+		var wrong *eventstore.WrongExpectedRevisionError
+		if errors.As(err, &wrong) && wrong.Stream != ts.StreamName(t.PlacementID, t.Week) {
+			// The placement or client changed between our read and the
+			// append: nothing was stored. Decide again on what it is now.
+			if attempt < 3 {
+				continue
+			}
+		}
+		return res, events, err
+	}
+}
+
+func (h *Handler) decideOnce(ctx context.Context, meta commands.Meta, t Target, rule weekRule,
+	fn func(l *loaded) ([]domain.Event, error)) (commands.Result, []domain.Event, error) {
 	l, err := h.load(ctx, meta.Actor, t, rule)
 	if err != nil {
 		return commands.Result{}, nil, err
@@ -187,7 +256,7 @@ func (h *Handler) decideOn(ctx context.Context, meta commands.Meta, t Target, ru
 	if err != nil {
 		return commands.Result{}, nil, err
 	}
-	res, err := commands.Save(ctx, h.store, l.stream, meta, l.now, events...)
+	res, err := commands.SaveIf(ctx, h.store, l.stream, l.decidedOn, meta, l.now, events...)
 	if err != nil {
 		return commands.Result{}, nil, err
 	}

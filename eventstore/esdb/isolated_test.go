@@ -104,6 +104,16 @@ func (v *isolated) ReadStream(ctx context.Context, stream string, opts eventstor
 	return evs, err
 }
 
+func (v *isolated) AppendIf(ctx context.Context, stream string, exp eventstore.ExpectedRevision, conds []eventstore.Condition, evs ...eventstore.EventData) (eventstore.AppendResult, error) {
+	return eventstore.AppendIfCheckedFirst(ctx, v, stream, exp, conds, evs...)
+}
+
+// ReadStreams reads through the namespace as the adapter does: one
+// stream after the other.
+func (v *isolated) ReadStreams(ctx context.Context, reads ...eventstore.StreamRead) ([]eventstore.StreamSlice, error) {
+	return eventstore.ReadStreamsOneByOne(ctx, v, reads...)
+}
+
 func (v *isolated) ReadAll(ctx context.Context, from eventstore.Position, max int) ([]eventstore.RecordedEvent, error) {
 	if max <= 0 {
 		return v.s.ReadAll(ctx, from, max)

@@ -132,6 +132,19 @@ func collect(rs *esdb.ReadStream, err error) ([]*esdb.RecordedEvent, error) {
 	}
 }
 
+// AppendIf implements eventstore.Store by checking the conditions just
+// before the append: EventStoreDB cannot append on a condition about
+// another stream, so a change in between goes unnoticed.
+func (s *Store) AppendIf(ctx context.Context, stream string, expected eventstore.ExpectedRevision, conditions []eventstore.Condition, events ...eventstore.EventData) (eventstore.AppendResult, error) {
+	return eventstore.AppendIfCheckedFirst(ctx, s, stream, expected, conditions, events...)
+}
+
+// ReadStreams implements eventstore.Store one stream after the other:
+// EventStoreDB has no request that reads several streams.
+func (s *Store) ReadStreams(ctx context.Context, reads ...eventstore.StreamRead) ([]eventstore.StreamSlice, error) {
+	return eventstore.ReadStreamsOneByOne(ctx, s, reads...)
+}
+
 // ReadStream implements eventstore.Store.
 func (s *Store) ReadStream(ctx context.Context, stream string, opts eventstore.ReadStreamOptions) ([]eventstore.RecordedEvent, error) {
 	ctx = requireLeader(ctx)

@@ -39,6 +39,8 @@ var closeTests = []test{
 		wantClosed(f, err, "Append")
 		_, err = f.s.ReadStream(f.ctx, name, eventstore.ReadStreamOptions{})
 		wantClosed(f, err, "ReadStream")
+		_, err = f.s.ReadStreams(f.ctx, eventstore.StreamRead{Stream: name})
+		wantClosed(f, err, "ReadStreams")
 		_, err = f.s.ReadAll(f.ctx, eventstore.Start, 10)
 		wantClosed(f, err, "ReadAll")
 		_, err = f.s.HeadPosition(f.ctx)

@@ -46,9 +46,11 @@ func Run(t *testing.T, newStore func(t *testing.T) eventstore.Store) {
 		tests []test
 	}{
 		{"Append", appendTests},
+		{"AppendIf", appendIfTests},
 		{"Payload", payloadTests},
 		{"Idempotency", idempotencyTests},
 		{"ReadStream", readStreamTests},
+		{"ReadStreams", readStreamsTests},
 		{"ReadAll", readAllTests},
 		{"SubscribeAll", subscribeTests},
 		{"Concurrency", concurrencyTests},

@@ -46,7 +46,16 @@ var _ eventstore.Store = (*Store)(nil)
 
 // Append implements eventstore.Store.
 func (s *Store) Append(ctx context.Context, stream string, expected eventstore.ExpectedRevision, events ...eventstore.EventData) (eventstore.AppendResult, error) {
+	return s.AppendIf(ctx, stream, expected, nil, events...)
+}
+
+// AppendIf implements eventstore.Store: conditions are checked under the
+// same lock as the append.
+func (s *Store) AppendIf(ctx context.Context, stream string, expected eventstore.ExpectedRevision, conditions []eventstore.Condition, events ...eventstore.EventData) (eventstore.AppendResult, error) {
 	if err := eventstore.Validate(stream, events); err != nil {
+		return eventstore.AppendResult{}, err
+	}
+	if err := eventstore.ValidateConditions(stream, conditions); err != nil {
 		return eventstore.AppendResult{}, err
 	}
 	if err := ctx.Err(); err != nil {
@@ -69,6 +78,18 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 	if !expected.Satisfied(current, exists) {
 		return eventstore.AppendResult{}, &eventstore.WrongExpectedRevisionError{
 			Stream: stream, Expected: expected, Actual: current, StreamExists: exists,
+		}
+	}
+	for _, c := range conditions {
+		n := uint64(len(s.streams[c.Stream]))
+		var cur uint64
+		if n > 0 {
+			cur = n - 1
+		}
+		if !c.Expected.Satisfied(cur, n > 0) {
+			return eventstore.AppendResult{}, &eventstore.WrongExpectedRevisionError{
+				Stream: c.Stream, Expected: c.Expected, Actual: cur, StreamExists: n > 0,
+			}
 		}
 	}
 	created := s.now()
@@ -188,6 +209,31 @@ func (s *Store) ReadStream(ctx context.Context, stream string, opts eventstore.R
 	for i := opts.From; i < uint64(len(idx)); i++ {
 		if take(int(i)) {
 			break
+		}
+	}
+	return out, nil
+}
+
+// ReadStreams implements eventstore.Store: all streams read under one lock.
+func (s *Store) ReadStreams(ctx context.Context, reads ...eventstore.StreamRead) ([]eventstore.StreamSlice, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, eventstore.ErrClosed
+	}
+	out := make([]eventstore.StreamSlice, len(reads))
+	for i, r := range reads {
+		idx := s.streams[r.Stream]
+		out[i] = eventstore.StreamSlice{Stream: r.Stream, Exists: len(idx) > 0}
+		if len(idx) == 0 {
+			continue
+		}
+		out[i].Revision = uint64(len(idx) - 1)
+		for j := r.From; j < uint64(len(idx)); j++ {
+			out[i].Events = append(out[i].Events, clone(s.all[idx[j]]))
 		}
 	}
 	return out, nil

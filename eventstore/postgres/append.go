@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -113,6 +114,28 @@ WHERE c.cur = $3::bigint AND c.prev = $4::bytea
 RETURNING xid, seq, revision, hash`
 )
 
+// conditionsSQL extends an append statement's decision with
+// eventstore.Condition: every other stream named in $11 must have its current
+// revision (-1: no stream) in [$12, $13]. The append transaction holds a
+// shared lock on each of them (conditionLocksSQL), so none can move between
+// this check and the commit.
+const conditionsSQL = `
+AND NOT EXISTS (SELECT FROM unnest($11::text[], $12::bigint[], $13::bigint[]) AS k(stream, lo, hi)
+	WHERE coalesce((SELECT x.revision FROM eventstore_events AS x WHERE x.stream = k.stream
+		ORDER BY x.revision DESC LIMIT 1), -1) NOT BETWEEN k.lo AND k.hi)
+RETURNING`
+
+// conditionLocksSQL takes the conditions' streams' locks shared, after the
+// appended stream's own lock and before the append statement's snapshot:
+// appends to those streams wait for our commit, and we see theirs.
+const conditionLocksSQL = `SELECT count(pg_advisory_xact_lock_shared($1::int, hashtext(k.stream)))
+FROM (SELECT DISTINCT unnest($2::text[]) AS stream ORDER BY 1) AS k`
+
+var (
+	appendOneIfSQL  = strings.Replace(appendOneSQL, "\nRETURNING", conditionsSQL, 1)
+	appendManyIfSQL = strings.Replace(appendManySQL, "\nRETURNING", conditionsSQL, 1)
+)
+
 // zeroHashSQL is eventstore.ZeroHash as a bytea literal: the prev_hash of a
 // stream's first event.
 const zeroHashSQL = `'\x0000000000000000000000000000000000000000000000000000000000000000'::bytea`
@@ -126,15 +149,25 @@ const maxAppendAttempts = 8
 
 // Append implements eventstore.Store.
 func (s *Store) Append(ctx context.Context, stream string, expected eventstore.ExpectedRevision, events ...eventstore.EventData) (res eventstore.AppendResult, err error) {
+	return s.AppendIf(ctx, stream, expected, nil, events...)
+}
+
+// AppendIf implements eventstore.Store: the conditions are part of the
+// append statement's decision, under shared locks on their streams, so the
+// append stays one round trip and is atomic with them.
+func (s *Store) AppendIf(ctx context.Context, stream string, expected eventstore.ExpectedRevision, conditions []eventstore.Condition, events ...eventstore.EventData) (res eventstore.AppendResult, err error) {
 	start := time.Now()
 	defer func() { s.observe("append", start, err) }()
 	if err := eventstore.Validate(stream, events); err != nil {
 		return eventstore.AppendResult{}, err
 	}
+	if err := eventstore.ValidateConditions(stream, conditions); err != nil {
+		return eventstore.AppendResult{}, err
+	}
 	if s.isClosed() {
 		return eventstore.AppendResult{}, eventstore.ErrClosed
 	}
-	stmt, err := newAppendStmt(stream, expected, events)
+	stmt, err := newAppendStmt(stream, expected, events, conditions)
 	if err != nil {
 		return eventstore.AppendResult{}, err
 	}
@@ -177,13 +210,24 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 			if found || err != nil {
 				return res, err
 			}
-			wrong := &eventstore.WrongExpectedRevisionError{Stream: stream, Expected: expected}
-			var cur int64
-			switch err := s.pool.QueryRow(ctx, currentSQL, stream).Scan(&cur); {
-			case err == nil:
-				wrong.Actual, wrong.StreamExists = uint64(cur), true
-			case !errors.Is(err, pgx.ErrNoRows):
-				return eventstore.AppendResult{}, classify("append", err)
+			wrong, err := s.wrongRevision(ctx, stream, expected)
+			if err != nil {
+				return eventstore.AppendResult{}, err
+			}
+			if wrong.Expected.Satisfied(wrong.Actual, wrong.StreamExists) {
+				// Our stream was as expected: a condition failed.
+				for _, c := range conditions {
+					w, err := s.wrongRevision(ctx, c.Stream, c.Expected)
+					if err != nil {
+						return eventstore.AppendResult{}, err
+					}
+					if !c.Expected.Satisfied(w.Actual, w.StreamExists) {
+						return eventstore.AppendResult{}, w
+					}
+				}
+				// Every condition holds now, and our stream too: both
+				// moved after the statement (streams only grow, so an
+				// Exact condition cannot hold again). Report our stream.
 			}
 			return eventstore.AppendResult{}, wrong
 		case isUniqueViolation(err, eventIDConstraint):
@@ -209,6 +253,20 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 	}
 }
 
+// wrongRevision reads stream's current revision into the error an append
+// expecting expected gets.
+func (s *Store) wrongRevision(ctx context.Context, stream string, expected eventstore.ExpectedRevision) (*eventstore.WrongExpectedRevisionError, error) {
+	wrong := &eventstore.WrongExpectedRevisionError{Stream: stream, Expected: expected}
+	var cur int64
+	switch err := s.pool.QueryRow(ctx, currentSQL, stream).Scan(&cur); {
+	case err == nil:
+		wrong.Actual, wrong.StreamExists = uint64(cur), true
+	case !errors.Is(err, pgx.ErrNoRows):
+		return nil, classify("append", err)
+	}
+	return wrong, nil
+}
+
 // eventIDConstraint is UNIQUE (stream, event_id) of eventstore_events.
 const eventIDConstraint = "eventstore_events_stream_event_id_key"
 
@@ -220,10 +278,12 @@ type appendOutcome struct {
 	hash     eventstore.Hash // the last event's
 }
 
-// appendStmt is an append statement with its parameters.
+// appendStmt is an append statement with its parameters, and the streams
+// of its conditions to lock shared.
 type appendStmt struct {
-	sql  string
-	args []any
+	sql   string
+	args  []any
+	locks []string // AppendIf's condition streams, locked shared
 
 	// What appendLinkedSQL needs besides (several events only).
 	lo, hi      int64
@@ -241,7 +301,8 @@ type appendStmt struct {
 // head does not meet the expected revision (the ordinary statement then
 // returns the refusal).
 func (a appendStmt) linked(h head, known bool) (appendStmt, bool) {
-	if a.tails == nil || !known || h.revision < a.lo || h.revision > a.hi {
+	if a.tails == nil || !known || h.revision < a.lo || h.revision > a.hi || len(a.locks) > 0 {
+		// (AppendIf's conditions are checked by the ordinary statements.)
 		return appendStmt{}, false
 	}
 	prevs, hashes := make([][]byte, len(a.tails)), make([][]byte, len(a.tails))
@@ -263,7 +324,27 @@ func bytesOf(h eventstore.Hash) []byte { return append([]byte(nil), h[:]...) }
 
 // newAppendStmt builds the statement for events: appendOneSQL for one event,
 // appendManySQL for more. An event without payload stores NULL.
-func newAppendStmt(stream string, expected eventstore.ExpectedRevision, events []eventstore.EventData) (appendStmt, error) {
+func newAppendStmt(stream string, expected eventstore.ExpectedRevision, events []eventstore.EventData, conditions []eventstore.Condition) (appendStmt, error) {
+	st, err := newPlainAppendStmt(stream, expected, events)
+	if err != nil || len(conditions) == 0 {
+		return st, err
+	}
+	names := make([]string, len(conditions))
+	los, his := make([]int64, len(conditions)), make([]int64, len(conditions))
+	for i, c := range conditions {
+		names[i] = c.Stream
+		los[i], his[i] = expectedRange(c.Expected)
+	}
+	st.sql = appendOneIfSQL
+	if len(events) > 1 {
+		st.sql = appendManyIfSQL
+	}
+	st.args = append(st.args, names, los, his)
+	st.locks = names
+	return st, nil
+}
+
+func newPlainAppendStmt(stream string, expected eventstore.ExpectedRevision, events []eventstore.EventData) (appendStmt, error) {
 	lo, hi := expectedRange(expected)
 	recorded := eventstore.RecordedTime(time.Now())
 	meta := make([]string, len(events))
@@ -347,11 +428,17 @@ func (s *Store) tryAppend(ctx context.Context, stream string, stmt appendStmt) (
 	// parameters, so its generic plan is always right; forcing it saves
 	// planning the statement again on every append.
 	b.Queue(lockSQL, lockClass, stream)
+	if len(stmt.locks) > 0 {
+		b.Queue(conditionLocksSQL, lockClass, stmt.locks)
+	}
 	b.Queue(stmt.sql, stmt.args...)
 	b.Queue("COMMIT")
 	br := conn.SendBatch(ctx, b)
 	if _, err = br.Exec(); err == nil {
-		if _, err = br.Exec(); err == nil {
+		if _, err = br.Exec(); err == nil && len(stmt.locks) > 0 {
+			_, err = br.Exec()
+		}
+		if err == nil {
 			if out, err = scanAppended(br.Query()); err == nil {
 				var tag pgconn.CommandTag
 				if tag, err = br.Exec(); err == nil && tag.String() != "COMMIT" {

@@ -14,7 +14,7 @@ import (
 // AppendInTx takes the stream lock and runs the append statement inside tx,
 // so a test can hold an append's transaction open.
 func AppendInTx(ctx context.Context, tx pgx.Tx, stream string, expected eventstore.ExpectedRevision, events ...eventstore.EventData) (ok bool, err error) {
-	stmt, err := newAppendStmt(stream, expected, events)
+	stmt, err := newAppendStmt(stream, expected, events, nil)
 	if err != nil {
 		return false, err
 	}

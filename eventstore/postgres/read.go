@@ -90,6 +90,86 @@ func (s *Store) ReadStream(ctx context.Context, stream string, opts eventstore.R
 	return nil, nil
 }
 
+// readStreamsSQL reads several streams in one statement (one snapshot): per
+// read its stream's last revision (NULL: no stream) and its events from
+// the read's revision on, or one row of NULL events when there are none.
+// Both lookups walk UNIQUE (stream, revision).
+const readStreamsSQL = `SELECT r.ord, h.head, ` + eventColumns + `
+FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS r(stream, from_rev, ord)
+LEFT JOIN LATERAL (SELECT x.revision AS head FROM eventstore_events AS x
+	WHERE x.stream = r.stream ORDER BY x.revision DESC LIMIT 1) AS h ON true
+LEFT JOIN LATERAL (SELECT * FROM eventstore_events AS y
+	WHERE y.stream = r.stream AND y.revision >= r.from_rev ORDER BY y.revision) AS e ON true
+ORDER BY r.ord, e.revision`
+
+// ReadStreams implements eventstore.Store in one round trip. Like
+// ReadStream it sees every committed append at once.
+func (s *Store) ReadStreams(ctx context.Context, reads ...eventstore.StreamRead) (out []eventstore.StreamSlice, err error) {
+	start := time.Now()
+	defer func() { s.observe("read_streams", start, err) }()
+	if s.isClosed() {
+		return nil, eventstore.ErrClosed
+	}
+	out = make([]eventstore.StreamSlice, len(reads))
+	if len(reads) == 0 {
+		return out, nil
+	}
+	names := make([]string, len(reads))
+	froms := make([]int64, len(reads))
+	for i, r := range reads {
+		out[i].Stream, names[i] = r.Stream, r.Stream
+		froms[i] = math.MaxInt64
+		if r.From < math.MaxInt64 {
+			froms[i] = int64(r.From)
+		}
+	}
+	rows, err := s.pool.Query(ctx, readStreamsSQL, names, froms)
+	if err != nil {
+		return nil, classify("read_streams", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			ord      int64
+			head     *int64
+			seq, rev *int64
+			xid      *uint64
+			stream   *string
+			id       pgtype.UUID
+			typ      *string
+			data     []byte
+			meta     []byte
+			created  pgtype.Timestamptz
+			prev, h  []byte
+		)
+		if err := rows.Scan(&ord, &head, &seq, &xid, &stream, &rev, &id, &typ, &data, &meta, &created, &prev, &h); err != nil {
+			return nil, classify("read_streams", err)
+		}
+		sl := &out[ord-1]
+		if head != nil {
+			sl.Exists, sl.Revision = true, uint64(*head)
+		}
+		if seq == nil {
+			continue
+		}
+		e := eventstore.RecordedEvent{Stream: *stream, Revision: uint64(*rev), ID: uuid.UUID(id.Bytes), Type: *typ,
+			Position: eventstore.Position{Commit: *xid, Prepare: uint64(*seq)}, Created: created.Time.UTC()}
+		e.PrevHash, _ = eventstore.HashFromBytes(prev)
+		e.Hash, _ = eventstore.HashFromBytes(h)
+		if data != nil {
+			e.Data = json.RawMessage(data)
+		}
+		if err := decodeMetadata(meta, &e.Metadata); err != nil {
+			return nil, classify("read_streams", fmt.Errorf("event %s: metadata: %w", e.ID, err))
+		}
+		sl.Events = append(sl.Events, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, classify("read_streams", err)
+	}
+	return out, nil
+}
+
 // ReadAll implements eventstore.Store. It returns only visible events (see
 // the package comment): an append that has committed may show up a moment
 // later, once every older transaction has ended.

@@ -172,6 +172,16 @@ type subscription struct {
 	sentCaught bool
 	buf        []eventstore.RecordedEvent
 	err        error // sticky: the subscription is dead after any error
+
+	// After a short page (less than PageSize: the reader reached the end
+	// of what was visible), idle is the wake channel taken before that read
+	// and idleNotified the highest commit heard of then. Once the page is
+	// delivered the subscription waits on idle instead of reading again at
+	// once: that read would find only commits made after the page's read,
+	// and each of those closes idle (a local commit, or another process's
+	// NOTIFY). It saves one query, and one transaction, per live event.
+	idle         chan struct{}
+	idleNotified uint64
 }
 
 // maxInvisibleRetry caps the back-off while a commit we heard of is still
@@ -213,27 +223,40 @@ func (sub *subscription) recv(ctx context.Context) (eventstore.SubscriptionMessa
 			return eventstore.SubscriptionMessage{}, err
 		}
 
-		// Take the wake channel before reading, so a commit that lands
-		// after the read still wakes us.
-		s.mu.Lock()
-		wake, notified := s.wake, s.notified
-		s.mu.Unlock()
+		var (
+			wake     chan struct{}
+			notified uint64
+		)
+		if sub.idle != nil && sub.sentCaught && sub.idleNotified <= sub.last.Commit {
+			wake, notified = sub.idle, sub.idleNotified
+			sub.idle = nil
+		} else {
+			sub.idle = nil
+			// Take the wake channel before reading, so a commit that lands
+			// after the read still wakes us.
+			s.mu.Lock()
+			wake, notified = s.wake, s.notified
+			s.mu.Unlock()
 
-		page, err := sub.read(ctx)
-		if err != nil {
-			if e := sub.ended(ctx); e != nil {
-				return eventstore.SubscriptionMessage{}, e
+			page, err := sub.read(ctx)
+			if err != nil {
+				if e := sub.ended(ctx); e != nil {
+					return eventstore.SubscriptionMessage{}, e
+				}
+				return eventstore.SubscriptionMessage{}, err
 			}
-			return eventstore.SubscriptionMessage{}, err
-		}
-		if len(page) > 0 {
-			sub.buf = page
-			retry = time.Millisecond
-			continue
-		}
-		if !sub.sentCaught {
-			sub.sentCaught = true
-			return eventstore.SubscriptionMessage{CaughtUp: true}, nil
+			if len(page) > 0 {
+				sub.buf = page
+				if len(page) < s.opts.PageSize {
+					sub.idle, sub.idleNotified = wake, notified
+				}
+				retry = time.Millisecond
+				continue
+			}
+			if !sub.sentCaught {
+				sub.sentCaught = true
+				return eventstore.SubscriptionMessage{CaughtUp: true}, nil
+			}
 		}
 
 		wait := s.opts.PollInterval

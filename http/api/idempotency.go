@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"backoffice/commands"
 	"backoffice/domain"
@@ -50,7 +51,16 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, meta command
 	meta.Command = hash
 	ctx := r.Context()
 
-	tag, err := s.Pool.Exec(ctx, `INSERT INTO idempotency_keys (actor_id, key, request_hash, claimed_by) VALUES ($1, $2, $3, $4)
+	// With the events in this database (LazyClaims) the claim need not
+	// wait for its own fsync: the command's append commits durably after
+	// it, which flushes the log up to and past the claim; a claim lost in
+	// a crash before that guarded nothing. With EventStoreDB the append
+	// would not flush it: then the claim commits durably.
+	claim := s.Pool.Exec
+	if s.LazyClaims {
+		claim = s.execLazyCommit
+	}
+	tag, err := claim(ctx, `INSERT INTO idempotency_keys (actor_id, key, request_hash, claimed_by) VALUES ($1, $2, $3, $4)
 		ON CONFLICT DO NOTHING`, meta.Actor.AccountID, meta.IdempotencyKey, hash, s.instance.Load())
 	if err != nil {
 		s.Error(w, r, err)
@@ -103,11 +113,35 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, meta command
 		stored, _ = json.Marshal(httpx.ErrorBody{Error: httpx.ErrorDetail{Code: "secret_not_replayable",
 			Message: "this request already ran; its answer held a secret that is shown only once and was not kept"}})
 	}
-	if _, err := s.Pool.Exec(bookCtx, `UPDATE idempotency_keys SET status = $3, response = $4, position = $5
+	// The answer need not wait for its fsync either: lost in a crash of
+	// PostgreSQL, the claim is left without one, its claimer's liveness
+	// lock is gone with the crash, and the retry takes it over and answers
+	// from the events the command appended (meta.Retry), as after a 5xx.
+	if _, err := s.execLazyCommit(bookCtx, `UPDATE idempotency_keys SET status = $3, response = $4, position = $5
 		WHERE actor_id = $1 AND key = $2`, meta.Actor.AccountID, meta.IdempotencyKey, storedStatus, stored, res.Position.String()); err != nil {
 		s.Log.ErrorContext(ctx, "store idempotent response", "err", err)
 	}
 	rec.copyTo(w)
+}
+
+// execLazyCommit runs one statement as its own transaction with
+// synchronous_commit off, in one round trip (the batch is one implicit
+// transaction): its commit returns without waiting for the WAL flush, which
+// the next durable commit or the WAL writer (within a few hundred ms) does.
+func (s *Server) execLazyCommit(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	b := &pgx.Batch{}
+	b.Queue(`SELECT set_config('synchronous_commit', 'off', true)`)
+	b.Queue(sql, args...)
+	br := s.Pool.SendBatch(ctx, b)
+	_, err := br.Exec()
+	var tag pgconn.CommandTag
+	if err == nil {
+		tag, err = br.Exec()
+	}
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	return tag, err
 }
 
 // staleClaim is how long a claimed key may wait for its answer before a retry

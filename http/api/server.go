@@ -40,6 +40,11 @@ type Deps struct {
 	// WaitTimeout bounds a read-your-writes wait (504 after it).
 	WaitTimeout time.Duration
 	Features    []Feature
+	// LazyClaims: the commands' events are stored in Pool's database, so
+	// an idempotency claim may commit without waiting for its fsync (the
+	// append's durable commit flushes it). Leave it false when the events
+	// live elsewhere (EventStoreDB).
+	LazyClaims bool
 }
 
 // Feature is a slice of the API (identity, timesheets, ...) that registers its

@@ -49,6 +49,11 @@ type Options struct {
 	// StoreCheck, when set, is a readiness check of the event store (e.g.
 	// EventStoreDB reachable).
 	StoreCheck func(context.Context) error
+	// EventsInPool says Store keeps its events in Pool's database (the
+	// PostgreSQL event store): then an append's durable commit also makes
+	// the idempotency claim before it durable, and the claim need not wait
+	// for an fsync of its own (api.Deps.LazyClaims).
+	EventsInPool bool
 	// WaitTimeout bounds read-your-writes waits (default 5s).
 	WaitTimeout time.Duration
 	// Projections overrides projector runtime settings in tests.
@@ -147,7 +152,7 @@ func New(ctx context.Context, o Options) (*App, error) {
 
 	apiServer, err := api.New(api.Deps{
 		Log: o.Log.With("component", "api"), Pool: o.Pool, Auth: f.auth, Wait: rt,
-		Clock: o.Clock, WaitTimeout: o.WaitTimeout, Features: f.api,
+		Clock: o.Clock, WaitTimeout: o.WaitTimeout, Features: f.api, LazyClaims: o.EventsInPool,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("app: %w", err)

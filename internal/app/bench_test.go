@@ -9,7 +9,9 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -63,7 +65,7 @@ func BenchmarkCommandPath(b *testing.B) {
 	a, err := New(ctx, Options{
 		Pool: pool, Store: store, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Clock: func() time.Time { return now }, MasterKey: []byte("0123456789abcdef0123456789abcdef"),
-		PublicURL: "http://localhost", MailSender: outbox,
+		PublicURL: "http://localhost", MailSender: outbox, EventsInPool: true,
 		Auth: auth.Config{Params: auth.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}},
 	})
 	if err != nil {
@@ -151,9 +153,23 @@ func BenchmarkCommandPath(b *testing.B) {
 		return
 	}
 	const stretch = 200
+	statements := os.Getenv("BENCH_STATEMENTS") != ""
+	if statements {
+		if _, err := pool.Exec(ctx, `CREATE EXTENSION IF NOT EXISTS pg_stat_statements`); err != nil {
+			b.Fatal(err)
+		}
+	}
 	x0, r0, s0 := counters()
+	if statements {
+		if _, err := pool.Exec(ctx, `SELECT pg_stat_statements_reset()`); err != nil {
+			b.Fatal(err)
+		}
+	}
 	for range stretch {
 		command(-1)
+	}
+	if statements {
+		logStatements(ctx, b, pool, stretch)
 	}
 	x1, r1, s1 := counters()
 
@@ -213,4 +229,39 @@ func BenchmarkCommandPath(b *testing.B) {
 	b.ReportMetric(float64(x1-x0-1)/stretch, "pg_xacts/command")
 	b.ReportMetric(float64(r1-r0)/stretch, "wal_records/command")
 	b.ReportMetric(float64(s1-s0)/stretch, "wal_syncs/command")
+}
+
+// logStatements logs every statement PostgreSQL ran since the last
+// pg_stat_statements_reset, as calls per command (BENCH_STATEMENTS=1 make
+// bench-load): where a command's round trips and transactions go.
+func logStatements(ctx context.Context, b *testing.B, pool *pgxpool.Pool, commands int) {
+	rows, err := pool.Query(ctx, `SELECT calls, rows, query FROM pg_stat_statements
+		WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) ORDER BY calls DESC, query`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rows.Close()
+	var out strings.Builder
+	var total float64
+	for rows.Next() {
+		var calls, n int64
+		var query string
+		if err := rows.Scan(&calls, &n, &query); err != nil {
+			b.Fatal(err)
+		}
+		per := float64(calls) / float64(commands)
+		total += per
+		q := strings.Join(strings.Fields(query), " ")
+		if i := strings.Index(q, " FROM "); strings.HasPrefix(q, "SELECT e.seq") && i > 0 {
+			q = "SELECT …" + q[i:] // the event columns
+		}
+		if len(q) > 160 {
+			q = q[:160] + "…"
+		}
+		fmt.Fprintf(&out, "%7.2f  %7.2f rows  %s\n", per, float64(n)/float64(calls), q)
+	}
+	if err := rows.Err(); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("statements per command (%d commands, %.1f in all):\n%s", commands, total, out.String())
 }

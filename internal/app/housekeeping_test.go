@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"os"
 	"testing"
 	"time"
 
@@ -13,6 +14,10 @@ import (
 
 func TestMain(m *testing.M) {
 	pgtest.DurableForBenchmarks() // benchmark figures with fsync on
+	if os.Getenv("BENCH_STATEMENTS") != "" {
+		// BenchmarkCommandPath lists the statements of one command.
+		pgtest.Settings["shared_preload_libraries"] = "pg_stat_statements"
+	}
 	pgtest.Main(m)
 }
 

@@ -102,7 +102,7 @@ func New(t testing.TB, o Options) *Env {
 	ao := app.Options{
 		Pool: pool, Store: store, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Clock: clock.Now, MasterKey: MasterKey,
-		PublicURL: base, MailSender: outbox, Outbox: outbox, Demo: true,
+		PublicURL: base, MailSender: outbox, Outbox: outbox, Demo: true, EventsInPool: true, // as serve with the PostgreSQL event store
 		Auth: auth.Config{Params: FastArgon},
 	}
 	if o.Change != nil {
