@@ -10,6 +10,7 @@ import (
 	"backoffice/internal/app"
 	"backoffice/internal/config"
 	"backoffice/notify/mail"
+	"backoffice/notify/sms"
 )
 
 // appOptions builds the application's options from the configuration:
@@ -29,6 +30,13 @@ func appOptions(cfg config.Config, db *database, es *openedStore, log *slog.Logg
 		PrivateOps: cfg.InternalAddr != "", TrustedProxies: cfg.TrustedProxies,
 		EventsInPool: es.Kind == "postgresql",
 	}
+	if cfg.SMSConfigured() {
+		s, err := sms.NewSpryng(cfg.SMS())
+		if err != nil {
+			return app.Options{}, err
+		}
+		o.SMSSender = s
+	}
 	if cfg.SMTPURL != "" {
 		s, err := mail.NewSMTPSender(mail.SMTPConfig{URL: cfg.SMTPURL, From: cfg.MailFrom})
 		if err != nil {
@@ -42,5 +50,13 @@ func appOptions(cfg config.Config, db *database, es *openedStore, log *slog.Logg
 		return app.Options{}, errors.Join(errors.New("mail outbox"), err)
 	}
 	o.MailSender, o.Outbox = outbox, outbox
+	if o.SMSSender == nil {
+		// Mail goes to a local outbox: so do the SMS (shown next to it).
+		texts, err := sms.NewFileOutbox(filepath.Join(cfg.DataDir, "outbox-sms"), nil)
+		if err != nil {
+			return app.Options{}, err
+		}
+		o.SMSSender, o.SMSOutbox = texts, texts
+	}
 	return o, nil
 }

@@ -8,6 +8,11 @@
 // actor's scope it does not exist: domain.ErrNotFound), lets the aggregate
 // decide and appends with the loaded revision.
 //
+// The signing mail carries a unique link (signlink.go: a random token,
+// stored hashed, bound to request and signer; OpenSignLink checks it for
+// the portal) and, unless it went by SMS (tan_channel.go, notify/sms), the
+// TAN; document.tan_issued records the channel and the masked address.
+//
 // Two things never enter an event: the file (table document_files, keyed
 // by document and checksum, written before document.uploaded is appended;
 // the row of an upload that lost the race for its ID is removed again) and

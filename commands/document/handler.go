@@ -81,19 +81,22 @@ func New(cfg Config) (*Handler, error) {
 
 // Links builds the portal URLs in the signing mails.
 type Links struct {
-	// Sign is the signing screen of a document (for the signer).
-	Sign func(documentID string) string
+	// Sign is the signing screen of a document for the signer: the unique
+	// link with the request's token (signlink.go).
+	Sign func(documentID, token string) string
 	// Document is the document's page (for the back office).
 	Document func(documentID string) string
 }
 
 // PortalLinks returns the links of the portal at baseURL: the signing
-// screen /documenten/{id}/ondertekenen (manual §5.1) and the document page
-// /overige/documenten/{id} (internal/e2e requests both).
+// screen /documenten/{id}/ondertekenen/{token} (manual §5.1) and the
+// document page /overige/documenten/{id} (internal/e2e requests both).
 func PortalLinks(baseURL string) Links {
 	base := strings.TrimRight(baseURL, "/")
 	return Links{
-		Sign:     func(id string) string { return base + "/documenten/" + url.PathEscape(id) + "/ondertekenen" },
+		Sign: func(id, token string) string {
+			return base + "/documenten/" + url.PathEscape(id) + "/ondertekenen/" + url.PathEscape(token)
+		},
 		Document: func(id string) string { return base + "/overige/documenten/" + url.PathEscape(id) },
 	}
 }

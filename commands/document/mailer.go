@@ -15,6 +15,7 @@ import (
 	doc "backoffice/domain/document"
 	"backoffice/eventstore"
 	"backoffice/notify/mail"
+	"backoffice/notify/sms"
 )
 
 // SignMailerName is the projector name of SignMailer.
@@ -26,15 +27,18 @@ const SignMailerName = "documents.sign_mail"
 
 // SignMailer is the side-effect projector of signing (manual §5.1): on
 // document.signature_requested it issues the request's TAN (4 letters from
-// crypto/rand; only its keyed hash is stored) and queues the mail with the
-// link and the TAN to the signer; on document.signature_declined it queues
+// crypto/rand; only its keyed hash is stored) and its unique signing link
+// (signlink.go; only the token's hash is stored), sends the TAN and queues
+// the mail with the link to the signer; on document.signature_declined it queues
 // a mail to every enabled back-office account. Both happen in the
 // projector's transaction, keyed by the event ID: a replay or rebuild
 // issues no second TAN and sends nothing twice (Reset empties nothing).
 //
-// The TAN travels in the mail, as the manual allows ("soms ... wordt de
-// verificatiecode in de email met de link zelf vermeld"): there is no SMS
-// gateway.
+// The TAN goes by SMS when UseSMS gave a gateway and the signer has a
+// mobile number, otherwise in the mail, as the manual allows ("soms ...
+// wordt de verificatiecode in de email met de link zelf vermeld"); the
+// mail always carries the unique signing link. document.tan_issued records
+// the channel and the masked address (tan_channel.go).
 type SignMailer struct {
 	store  eventstore.Store
 	mail   *mail.Dispatcher
@@ -42,6 +46,8 @@ type SignMailer struct {
 	tanKey []byte
 	now    func() time.Time
 	log    *slog.Logger
+	sms    sms.Sender   // nil: every TAN goes in the mail
+	mobile MobileLookup // the signer's mobile number
 }
 
 // NewSignMailer returns the projector. masterKey is the identity vault's
@@ -107,6 +113,7 @@ func accountOf(ctx context.Context, tx pgx.Tx, accountID string) (recipient, boo
 
 func (m *SignMailer) requested(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEvent, ev *doc.SignatureRequested) error {
 	tan := NewTAN()
+	token, tokenHash := newSignToken()
 	// Only a replay of this very event is skipped. Another event naming a
 	// request that has a TAN already violates the primary key: an error
 	// (the projector stops and retries), never a request without TAN or mail.
@@ -119,6 +126,10 @@ func (m *SignMailer) requested(ctx context.Context, tx pgx.Tx, e eventstore.Reco
 	if tag.RowsAffected() == 0 {
 		return nil // a replay: the TAN was issued and mailed before
 	}
+	if _, err := tx.Exec(ctx, `INSERT INTO document_sign_links (token_hash, request_id, document_id, signer_account_id, event_id, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6)`, tokenHash, ev.RequestID, ev.DocumentID, ev.SignerAccountID, e.ID, m.now()); err != nil {
+		return fmt.Errorf("commands/document: unable to store the signing link of request %s: %w", ev.RequestID, err)
+	}
 	acc, ok, err := accountOf(ctx, tx, ev.SignerAccountID)
 	if err != nil {
 		return err
@@ -128,6 +139,19 @@ func (m *SignMailer) requested(ctx context.Context, tx pgx.Tx, e eventstore.Reco
 			"document_id", ev.DocumentID, "event_id", e.ID)
 		return nil
 	}
+	d := &doc.Document{}
+	st, err := commands.LoadInto(ctx, m.store, doc.Stream(ev.DocumentID), doc.Events, d)
+	if err != nil {
+		return fmt.Errorf("commands/document: %w", err)
+	}
+	// The code goes out even when the request was superseded, answered or
+	// replaced before the projector came to it (it lagged): the signer's
+	// screen says what became of it. Only the latest request's issue is
+	// recorded (sendTAN).
+	issued, err := m.sendTAN(ctx, e, ev, d, acc, tan)
+	if err != nil {
+		return err
+	}
 	var name string
 	// The activation mailer's memory of names by address; a miss greets
 	// "Beste klant," as in the manual.
@@ -135,8 +159,15 @@ func (m *SignMailer) requested(ctx context.Context, tx pgx.Tx, e eventstore.Reco
 		!errors.Is(err, pgx.ErrNoRows) {
 		return fmt.Errorf("commands/document: unable to read the recipient's name: %w", err)
 	}
-	msg := mail.SignRequestMail(acc.language, acc.email, name, m.links.Sign(ev.DocumentID), tan)
+	mailTAN := tan
+	if issued.Channel == doc.ChannelSMS {
+		mailTAN = "" // the mail says the code came by SMS
+	}
+	msg := mail.SignRequestMail(acc.language, acc.email, name, m.links.Sign(ev.DocumentID, token), mailTAN)
 	if err := m.mail.Enqueue(ctx, tx, e.ID, msg); err != nil {
+		return err
+	}
+	if err := m.recordTAN(ctx, e, st, d, issued); err != nil {
 		return err
 	}
 	m.mail.Kick()

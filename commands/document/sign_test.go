@@ -31,7 +31,7 @@ func requested(t *testing.T, e *dt.Env, title string, mailN int) (string, string
 	}
 	e.Wait(t, res.Position)
 	m, tan := e.SignMail(t, e.Emails["client1"], mailN)
-	if !strings.Contains(m.Text, e.Links.Sign(id)) || m.Subject != "u dient een document goed te keuren" {
+	if !strings.Contains(m.Text, e.Links.Sign(id, "")) || m.Subject != "u dient een document goed te keuren" {
 		t.Fatalf("sign mail %q lacks the link to %s:\n%s", m.Subject, id, m.Text)
 	}
 	if !strings.Contains(m.Text, "Beste Kees Bakker,") {

@@ -4,10 +4,12 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 
 	"backoffice/commands"
 	doc "backoffice/domain/document"
+	"backoffice/eventstore"
 )
 
 // NewVersion is "een nieuwe versie aanbieden" (manual ch. 4): a new file
@@ -23,6 +25,16 @@ type NewVersion struct {
 // It returns the new version's number. With an idempotency key, a retry
 // whose file is the current version already answers with that version.
 func (h *Handler) AddVersion(ctx context.Context, meta commands.Meta, id string, in NewVersion) (commands.Result, int, error) {
+	res, n, err := h.addVersion(ctx, meta, id, in)
+	if errors.Is(err, eventstore.ErrWrongExpectedRevision) {
+		// The stream moved meanwhile, most often by the signing mailer's
+		// document.tan_issued right after a request: decide again on it.
+		return h.addVersion(ctx, meta, id, in)
+	}
+	return res, n, err
+}
+
+func (h *Handler) addVersion(ctx context.Context, meta commands.Meta, id string, in NewVersion) (commands.Result, int, error) {
 	if len(in.Content) > doc.MaxSize {
 		return commands.Result{}, 0, doc.ErrFileTooLarge
 	}

@@ -83,6 +83,8 @@ func (a *Account) Apply(e domain.Event) error {
 		a.disabled = false
 	case *LanguageChanged:
 		a.language = e.Language
+	case *MobileChanged:
+		// The number lives in the vault; the event is the trail.
 	default:
 		return fmt.Errorf("account: cannot apply %T", e)
 	}

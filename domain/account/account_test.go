@@ -362,6 +362,7 @@ func TestEventsRoundTrip(t *testing.T) {
 		&account.LanguageChanged{AccountID: "a-1", Language: "en"},
 		&account.TokenCreated{TokenID: "t-1", Kind: account.TokenAuditor, Label: "l"},
 		&account.TokenRevoked{TokenID: "t-1", Reason: "r"},
+		&account.MobileChanged{AccountID: "a-1", MaskedMobile: "+31 6 ••• ••78"},
 	}
 	roundTrip(t, account.Events, samples)
 }

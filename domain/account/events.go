@@ -29,6 +29,7 @@ var Events = domain.NewRegistry(
 	&Created{}, &ActivationIssued{}, &Activated{}, &PasswordResetRequested{},
 	&PasswordChanged{}, &Disabled{}, &Enabled{}, &LanguageChanged{},
 	&TokenCreated{}, &TokenRevoked{},
+	&MobileChanged{}, // mobile.go
 )
 
 // Created: a login exists. Exactly the tenant ID matching Role is set. The

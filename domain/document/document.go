@@ -47,6 +47,9 @@ type Request struct {
 	Version   int    // the version asked to sign
 	SHA256    string // its file
 	Openings  int    // SigningOpened events recorded
+	// TANIssued: its TAN was sent (document.tan_issued), by TANChannel.
+	TANIssued  bool
+	TANChannel TANChannel
 }
 
 // OpenAt reports whether the request can still be signed or declined at now.
@@ -121,6 +124,8 @@ func (d *Document) Apply(e domain.Event) error {
 		if d.request.ID == e.RequestID {
 			d.request.Status = RequestDeclined
 		}
+	case *TANIssued:
+		d.applyTANIssued(e)
 	default:
 		return fmt.Errorf("document: cannot apply %T", e)
 	}

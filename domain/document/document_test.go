@@ -283,6 +283,7 @@ func TestEventsRoundTrip(t *testing.T) {
 			Size: 9, SHA256: sum, SupersededRequestID: "r1"},
 		document.TypeSigningOpened: &document.SigningOpened{DocumentID: "d1", RequestID: "r1", Version: 2, Client: sealed},
 		document.TypeTANRejected:   &document.TANRejected{DocumentID: "d1", RequestID: "r1", Attempt: 5, Blocked: true, Client: sealed},
+		document.TypeTANIssued:     &document.TANIssued{DocumentID: "d1", RequestID: "r1", Channel: document.ChannelSMS, MaskedAddress: "+31 6 ••• ••78"},
 	}
 	for _, name := range document.Events.Types() {
 		ev, ok := samples[name]

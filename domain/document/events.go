@@ -22,7 +22,9 @@ const (
 
 // Events is the registry of this package's event payloads.
 var Events = domain.NewRegistry(&Uploaded{}, &SignatureRequested{}, &Signed{}, &SignatureDeclined{},
-	&VersionAdded{}, &SigningOpened{}, &TANRejected{})
+	&VersionAdded{}, &SigningOpened{}, &TANRejected{},
+	&TANIssued{}, // tan.go
+)
 
 // Kind of a document. Stored: never rename.
 type Kind string

@@ -355,6 +355,10 @@ func (r *runner) run() {
 	if !r.step("account.change_language", account.Stream(accountID), acc.Actor(), acc.Apply, evs, err) {
 		return
 	}
+	evs, _, err = acc.ChangeMobile(acc.Actor(), "06-12345678", now)
+	if !r.step("account.change_mobile", account.Stream(accountID), acc.Actor(), acc.Apply, evs, err) {
+		return
+	}
 	evs, err = acc.Disable(staff, r.text("account.disable_reason"), now)
 	if !r.step("account.disable", account.Stream(accountID), staff, acc.Apply, evs, err) {
 		return
@@ -406,6 +410,15 @@ func (r *runner) run() {
 		evs, err = d.RequestSignatureAfterBlocks(staff, r.id("request")+fmt.Sprint(i), signer, false,
 			document.MaxTANReissues, r.text("document.reissue_reason"), now)
 		if !r.step("document.request_signature", document.Stream(docID), staff, d.Apply, evs, err) {
+			return
+		}
+		// The TAN goes by SMS to the first signer, in the mail to the second.
+		channel, address := document.ChannelSMS, "06 12345678"
+		if i == 1 {
+			channel, address = document.ChannelEmail, "jan@example.nl"
+		}
+		evs, err = d.IssueTAN(domain.Actor{Role: domain.RoleSystem}, r.id("request")+fmt.Sprint(i), channel, address, now)
+		if !r.step("document.issue_tan", document.Stream(docID), domain.Actor{Role: domain.RoleSystem}, d.Apply, evs, err) {
 			return
 		}
 		// The evidence of the signing screen: opened, a wrong TAN.

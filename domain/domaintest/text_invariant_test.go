@@ -50,6 +50,7 @@ var coverage = map[string]map[string]source{
 	"account.disabled":                 {"account_id": in("id.account"), "reason": in("account.disable_reason")},
 	"account.enabled":                  {"account_id": in("id.account")},
 	"account.language_changed":         {"account_id": in("id.account"), "language": in("account.new_language")},
+	"account.mobile_changed":           {"account_id": in("id.account"), "masked_mobile": fixed("validate.MaskMobile of a number validate.NormalizeMobile accepted")},
 	"account.password_changed":         {"account_id": in("id.account")},
 	"account.password_reset_requested": {"account_id": in("id.account"), "token_hash": fixed("the hex SHA-256 of a random token, checked by checkTokenHash")},
 	"token.created":                    {"kind": in("token.kind"), "label": in("token.label"), "token_id": in("id.token")},
@@ -90,6 +91,7 @@ var coverage = map[string]map[string]source{
 		"client.subject": sealedSubject, "client.ciphertext": sealedText},
 	"document.tan_rejected": {"document_id": loaded("document"), "request_id": from("document.signature_requested request_id"),
 		"client.subject": sealedSubject, "client.ciphertext": sealedText},
+	"document.tan_issued": {"channel": fixed("a TANChannel constant the application chooses"), "document_id": loaded("document"), "masked_address": fixed("MaskMobile/MaskEmail of an address validate.NormalizeMobile/NormalizeEmail accepted"), "request_id": loaded("document")},
 	"document.uploaded": {
 		"category": in("document.category"), "client_id": in("id.client"), "content_type": fixed("sniffed by the command layer, checked against AllowedContentTypes"),
 		"document_id": in("id.document"), "file_name": in("document.file_name"), "intermediary_id": loaded("client"),

@@ -4,6 +4,8 @@ import (
 	"net/mail"
 	"strings"
 
+	"github.com/nyaruka/phonenumbers"
+
 	"backoffice/domain"
 )
 
@@ -103,11 +105,23 @@ func Phone(s string) error {
 	return err
 }
 
-// NormalizePhone returns the number in E.164 ("+31612345678").
+// NormalizePhone returns the number in E.164 ("+31612345678"). The
+// separators people type (spaces, dashes, dots, brackets, "+31 (0)6") are
+// dropped here; whether the number exists in its country's numbering plan
+// is decided by github.com/nyaruka/phonenumbers (Google's libphonenumber
+// metadata), the one parser of phone numbers in the product.
 func NormalizePhone(field, s string) (string, error) {
+	num, err := parsePhone(field, s)
+	if err != nil {
+		return "", err
+	}
+	return phonenumbers.Format(num, phonenumbers.E164), nil
+}
+
+func parsePhone(field, s string) (*phonenumbers.PhoneNumber, error) {
 	v := stripSeparators(s, " -().\t")
 	if v == "" {
-		return "", required(field, "The phone number", "Het telefoonnummer")
+		return nil, required(field, "The phone number", "Het telefoonnummer")
 	}
 	bad := domain.Invalid("phone_format", field,
 		"This is not a valid phone number.",
@@ -120,44 +134,46 @@ func NormalizePhone(field, s string) (string, error) {
 	case strings.HasPrefix(v, "0"):
 		// Dutch national form: 0 + 9 digits.
 		if len(v) != 10 {
-			return "", bad
+			return nil, bad
 		}
 		v = "31" + v[1:]
 	default:
-		return "", bad
+		return nil, bad
 	}
 	// Drop the trunk prefix written as +31 (0)6 ... and collapsed to +3106.
 	if strings.HasPrefix(v, "310") {
 		v = "31" + v[3:]
 	}
 	if !allDigits(v) || v == "" || v[0] == '0' || len(v) < 8 || len(v) > 15 {
-		return "", bad
+		return nil, bad
 	}
-	if strings.HasPrefix(v, "31") && len(v) != 11 {
-		return "", bad
+	num, err := phonenumbers.Parse("+"+v, "NL")
+	if err != nil || !phonenumbers.IsValidNumber(num) {
+		return nil, bad
 	}
-	return "+" + v, nil
+	return num, nil
 }
 
-// Mobile checks a mobile number: any E.164 number, but a Dutch one must be
-// a mobile number (06, +316). SMS with signing codes go to it.
+// Mobile checks a mobile number (SMS with signing codes go to it).
 func Mobile(s string) error {
 	_, err := NormalizeMobile("mobile", s)
 	return err
 }
 
-// NormalizeMobile returns the mobile number in E.164.
+// NormalizeMobile returns the mobile number in E.164: a valid number of a
+// mobile range (in the Netherlands 06), of any country.
 func NormalizeMobile(field, s string) (string, error) {
-	v, err := NormalizePhone(field, s)
+	num, err := parsePhone(field, s)
 	if err != nil {
 		return "", err
 	}
-	if strings.HasPrefix(v, "+31") && !strings.HasPrefix(v, "+316") {
-		return "", domain.Invalid("mobile_format", field,
-			"This is not a mobile number (06).",
-			"Dit is geen mobiel nummer (06).")
+	switch phonenumbers.GetNumberType(num) {
+	case phonenumbers.MOBILE, phonenumbers.FIXED_LINE_OR_MOBILE:
+		return phonenumbers.Format(num, phonenumbers.E164), nil
 	}
-	return v, nil
+	return "", domain.Invalid("mobile_format", field,
+		"This is not a mobile number (06).",
+		"Dit is geen mobiel nummer (06).")
 }
 
 // MobileNL checks a Dutch mobile number (06-12345678 or +31612345678).
@@ -172,7 +188,7 @@ func NormalizeMobileNL(field, s string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if !strings.HasPrefix(v, "+316") {
+	if _, merr := NormalizeMobile(field, v); merr != nil || !strings.HasPrefix(v, "+31") {
 		return "", domain.Invalid("mobile_format", field,
 			"This is not a Dutch mobile number (06).",
 			"Dit is geen Nederlands mobiel nummer (06).")

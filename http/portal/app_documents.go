@@ -54,7 +54,8 @@ func (d *documentApp) Document(ctx context.Context, actor domain.Actor, id strin
 	}
 	if r := det.Request; r != nil {
 		sr := &SignatureRequest{RequestedAt: r.RequestedAt, SignerName: r.SignerName, Status: r.Status,
-			Remark: r.Remark, Blocked: r.Blocked, Expired: r.Expired, Version: r.Version}
+			Remark: r.Remark, Blocked: r.Blocked, Expired: r.Expired, Version: r.Version,
+			TANChannel: r.TANChannel, TANAddress: r.TANAddress}
 		out.HasEvidence = d.evidence != nil && (r.Status == SignatureSigned || r.Status == SignatureDeclined)
 		if r.DecidedAt != nil {
 			sr.DecidedAt = *r.DecidedAt

@@ -267,7 +267,23 @@ var tanRE = regexp.MustCompile(`TAN-code: ([A-Z]{4})`)
 // tan is the TAN of the latest signing mail about the document.
 func (f *fixture) tan(t *testing.T, name string) string {
 	t.Helper()
-	link := "/documenten/" + f.docs[name] + "/ondertekenen"
+	_, tan := f.signMail(t, name)
+	return tan
+}
+
+// signLink is the path of the unique signing link in the latest signing
+// mail about the document (/documenten/{id}/ondertekenen/{token}).
+func (f *fixture) signLink(t *testing.T, name string) string {
+	t.Helper()
+	link, _ := f.signMail(t, name)
+	return link
+}
+
+// signMail finds the latest signing mail about the document: its link's
+// path and its TAN.
+func (f *fixture) signMail(t *testing.T, name string) (string, string) {
+	t.Helper()
+	linkRE := regexp.MustCompile(`/documenten/` + regexp.QuoteMeta(f.docs[name]) + `/ondertekenen/[0-9A-Za-z_-]{43}`)
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		items, err := f.Outbox.List(100) // newest first
@@ -279,8 +295,9 @@ func (f *fixture) tan(t *testing.T, name string) string {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if m := tanRE.FindStringSubmatch(full.Text); m != nil && strings.Contains(full.Text, link) {
-				return m[1]
+			m, link := tanRE.FindStringSubmatch(full.Text), linkRE.FindString(full.Text)
+			if m != nil && link != "" {
+				return link, m[1]
 			}
 		}
 		if time.Now().After(deadline) {

@@ -156,7 +156,7 @@ func TestOtherInBrowser(t *testing.T) {
 	h := newHarness(t)
 	b := browsertest.New(t)
 	url := h.URL
-	sign := "/documenten/" + h.doc(docContract) + "/ondertekenen"
+	sign := h.signLink(t, docContract)
 	tan := h.tan(t, docContract)
 	file := filepath.Join(t.TempDir(), "loonheffingsverklaring.pdf")
 	if err := os.WriteFile(file, []byte("%PDF-1.4 loonheffing\n"), 0o600); err != nil {

@@ -599,9 +599,10 @@ func safeFileName(name string) string {
 
 type signPage struct {
 	Doc Document
-	// Open: the form is shown. Otherwise Blocked, Expired, Superseded or
-	// Decided explains why.
-	Open, Blocked, Expired, Superseded, Decided bool
+	// Open: the form is shown. Otherwise Blocked, Expired, Superseded,
+	// Decided or NeedLink (the page was opened without the mail's unique
+	// link) explains why.
+	Open, Blocked, Expired, Superseded, Decided, NeedLink bool
 }
 
 var errNoSignature = domain.NotFound("signature_not_found",
@@ -630,7 +631,9 @@ func (s *Server) signData(r *http.Request, v *view) error {
 		// The mail's link outlives the request: say so, not "not found".
 		p.Expired = true
 	case d.CanSign:
-		p.Open = true
+		// Only the mail's unique link opens the form (handle_signlink.go).
+		p.Open = mux.Vars(r)["token"] != ""
+		p.NeedLink = !p.Open
 	default:
 		return errNoSignature
 	}

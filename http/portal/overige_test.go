@@ -633,7 +633,7 @@ func TestDocumentFile(t *testing.T) {
 
 func TestSigning(t *testing.T) {
 	h := newHarness(t)
-	page := "/documenten/" + h.doc(docContract) + "/ondertekenen"
+	page := h.signLink(t, docContract)
 	tan := h.tan(t, docContract)
 
 	// The e-mail link: log in first, then back to the signing screen.
@@ -651,7 +651,17 @@ func TestSigning(t *testing.T) {
 		t.Fatalf("after login to %q", res.Header.Get("Location"))
 	}
 
-	_, body = h.get(page)
+	// Where the code went (document.tan_issued, projected right after the
+	// mail was queued).
+	const hint = `id="tan-hint">De code staat in de e-mail met de link, verstuurd aan k•••@bakkerijbol.nl.`
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if _, body = h.get(page); strings.Contains(body, hint) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the screen does not say where the code went:\n%s", body)
+		}
+	}
 	// Manual §5.2: view link, TAN, remark, "gelezen", Akkoord / Niet akkoord, in that order.
 	last := -1
 	for _, want := range []string{`href="/overige/documenten/` + h.doc(docContract) + `/bestand"`, `<label for="tan">`, `<label for="opmerking">`,
@@ -719,7 +729,7 @@ func wrongTAN(tan string) string {
 func TestSigningDeclineAndBlock(t *testing.T) {
 	h := newHarness(t)
 	h.loginAs(clientEmail, "nl")
-	page := "/documenten/" + h.doc(docContract) + "/ondertekenen"
+	page := h.signLink(t, docContract)
 	// Niet akkoord needs no read confirmation.
 	res, _ := h.post(page, url.Values{"csrf": {h.token(page)}, "tan": {h.tan(t, docContract)}, "besluit": {"niet-akkoord"}})
 	if res.StatusCode != http.StatusSeeOther || !strings.Contains(res.Header.Get("Location"), "ok=declined") || h.document(docContract).Request.Status != "declined" {
@@ -731,7 +741,7 @@ func TestSigningDeclineAndBlock(t *testing.T) {
 
 	h = newHarness(t)
 	h.loginAs(clientEmail, "nl")
-	page = "/documenten/" + h.doc(docContract) + "/ondertekenen"
+	page = h.signLink(t, docContract)
 	wrong := wrongTAN(h.tan(t, docContract))
 	var body string
 	for range doccmd.MaxTANAttempts {
@@ -753,7 +763,7 @@ func TestSigningExpired(t *testing.T) {
 		"en": "This request has expired; ask Backofficebureau for a new request.",
 	} {
 		h := newHarness(t)
-		page := "/documenten/" + h.doc(docContract) + "/ondertekenen"
+		page := h.signLink(t, docContract)
 		tan := h.tan(t, docContract)
 		h.expire()
 		h.loginAs(clientEmail, lang)
@@ -777,18 +787,23 @@ func TestSigningExpired(t *testing.T) {
 	}
 }
 
+// TestSigningOnlyForTheSigner: the mail's unique link opens the signing
+// screen for the signer only: others who may see the document get 403
+// with a clear message, others 404; without the token (or with a guessed
+// one) there is no form.
 func TestSigningOnlyForTheSigner(t *testing.T) {
 	h := newHarness(t)
-	page := "/documenten/" + h.doc(docContract) + "/ondertekenen"
+	page := h.signLink(t, docContract)
 	tan := h.tan(t, docContract)
 	for _, email := range []string{interEmail, workerEmail, boEmail} {
 		h.loginAs(email, "nl")
-		if res, _ := h.get(page); res.StatusCode != http.StatusNotFound {
-			t.Errorf("%s: GET = %d, want 404", email, res.StatusCode)
+		res, body := h.get(page)
+		if res.StatusCode != http.StatusForbidden || !strings.Contains(body, "bestemd voor een andere gebruiker") || strings.Contains(body, `id="sign-form"`) {
+			t.Errorf("%s: GET = %d, want 403\n%s", email, res.StatusCode, body)
 		}
-		res, _ := h.post(page, url.Values{"csrf": {h.token("/")}, "tan": {tan}, "gelezen": {"1"}, "besluit": {"akkoord"}})
-		if res.StatusCode != http.StatusNotFound {
-			t.Errorf("%s: POST = %d, want 404", email, res.StatusCode)
+		res, _ = h.post(page, url.Values{"csrf": {h.token("/")}, "tan": {tan}, "gelezen": {"1"}, "besluit": {"akkoord"}})
+		if res.StatusCode != http.StatusForbidden {
+			t.Errorf("%s: POST = %d, want 403", email, res.StatusCode)
 		}
 		if _, body := h.get("/overige/documenten/" + h.doc(docContract)); strings.Contains(body, `id="sign-link"`) {
 			t.Errorf("%s: the document page offers signing", email)
@@ -796,6 +811,26 @@ func TestSigningOnlyForTheSigner(t *testing.T) {
 	}
 	if r := h.document(docContract).Request; r.Status != "requested" || r.Blocked {
 		t.Fatalf("someone else's attempts changed the request: %+v", r)
+	}
+	h.loginAs(client2Email, "nl") // another client's user: the document does not exist
+	if res, body := h.get(page); res.StatusCode != http.StatusNotFound || strings.Contains(body, `id="sign-form"`) {
+		t.Errorf("another client's user: %d, want 404", res.StatusCode)
+	}
+	// The signer, without the link or with a guessed one.
+	h.loginAs(clientEmail, "nl")
+	bare := "/documenten/" + h.doc(docContract) + "/ondertekenen"
+	if res, body := h.get(bare); res.StatusCode != http.StatusOK || !strings.Contains(body, `id="need-link"`) || strings.Contains(body, `id="sign-form"`) {
+		t.Fatalf("without the token: %d\n%s", res.StatusCode, body)
+	}
+	if res, _ := h.post(bare, url.Values{"csrf": {h.token("/")}, "tan": {tan}, "gelezen": {"1"}, "besluit": {"akkoord"}}); res.StatusCode != http.StatusMethodNotAllowed {
+		t.Fatalf("POST without the token: %d, want 405", res.StatusCode)
+	}
+	guessed := bare + "/" + strings.Repeat("A", 43)
+	if res, body := h.get(guessed); res.StatusCode != http.StatusNotFound || strings.Contains(body, `id="sign-form"`) {
+		t.Fatalf("a guessed token: %d", res.StatusCode)
+	}
+	if res, body := h.get(page); res.StatusCode != http.StatusOK || !strings.Contains(body, `id="sign-form"`) {
+		t.Fatalf("the signer's link: %d\n%s", res.StatusCode, body)
 	}
 }
 
@@ -883,7 +918,8 @@ func TestEveryOtherPageRenders(t *testing.T) {
 			d := func(name string) string { return "/overige/documenten/" + f.doc(name) }
 			h.loginAs(clientEmail, lang)
 			for _, p := range []string{"/overige/facturen", "/overige/documenten", "/overige/documenten/nieuw", d(docContract),
-				d(docIDCopy), d(docInstructions), d(docInvoice12), "/documenten/" + f.doc(docContract) + "/ondertekenen"} {
+				d(docIDCopy), d(docInstructions), d(docInvoice12), f.signLink(t, docContract),
+				"/documenten/" + f.doc(docContract) + "/ondertekenen"} {
 				check(p)
 			}
 			h.loginAs(interEmail, lang)

@@ -30,6 +30,7 @@ import (
 	"backoffice/notify/mail"
 	"backoffice/notify/missing"
 	"backoffice/notify/prefs"
+	"backoffice/notify/sms"
 	rmdocuments "backoffice/readmodel/documents"
 	"backoffice/readmodel/documents/evidence"
 	rmidentity "backoffice/readmodel/identity"
@@ -64,7 +65,9 @@ type Deps struct {
 	ExportWait time.Duration
 	// Outbox is shown at /demo/berichten when Demo is set.
 	Outbox *mail.FileOutbox
-	Demo   bool
+	// SMSOutbox, when set, is shown there too, merged by time.
+	SMSOutbox *sms.FileOutbox
+	Demo      bool
 
 	// Cookies decides the Secure attribute (and __Host- names) of the
 	// portal's cookies; the default decides per request (secureRequest).
@@ -170,7 +173,7 @@ func New(d Deps) (*Server, error) {
 		s.Documents = &documentApp{commands: d.Documents, queries: d.DocumentQueries, identity: d.People, evidence: d.Evidence}
 	}
 	if d.Demo {
-		s.Outbox = &outboxApp{files: d.Outbox}
+		s.Outbox = &outboxApp{files: d.Outbox, sms: d.SMSOutbox}
 	}
 	if d.Payroll != nil {
 		s.Payroll = &payrollApp{commands: d.Payroll, names: d.People}

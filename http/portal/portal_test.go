@@ -66,7 +66,7 @@ func TestEveryPageRenders(t *testing.T) {
 					"/plaatsingen/p1/weken/2026-W04", "/plaatsingen/p1/weken/2026-W02", "/plaatsingen/p1/weken/2026-W03", // W03: with the withdraw button
 					"/plaatsingen/p1/weken/2026-W05/geschiedenis", "/werknemers", "/werknemers/nieuw",
 					"/overige/facturen", "/overige/documenten", "/overige/documenten/nieuw",
-					"/overige/urenrapport", "/overige/urenrapport?van=2026-W01&tot=2026-W06"},
+					"/overige/urenrapport", "/overige/urenrapport?van=2026-W01&tot=2026-W06", "/mijn-gegevens"},
 				client2Email: {"/plaatsingen/p2/weken/2026-W05"},
 				client3Email: {"/plaatsingen/p3/weken/2026-W06", "/plaatsingen/p3/weken/2026-W06?wijzig=1"},
 				interEmail: {"/", "/urenbriefjes", "/plaatsingen/p1/weken/2026-W03",

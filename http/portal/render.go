@@ -33,6 +33,7 @@ var pageNames = []string{
 	"invoices", "documents", "upload", "document", "sign", "report",
 	"settings", "missing",
 	"payroll", "payroll_batch", "payroll_client",
+	"profile",
 }
 
 type pageTemplate struct{ t *template.Template }

@@ -57,6 +57,9 @@ func (s *Server) routes() {
 	in.Handle(sheet+"/accorderen", s.handleApprove()).Methods(http.MethodPost)
 	in.Handle(sheet+"/afkeuren", s.handleReject()).Methods(http.MethodPost)
 
+	in.Handle(profilePath, s.handleProfilePage()).Methods(http.MethodGet)
+	in.Handle(profilePath, s.handleProfile()).Methods(http.MethodPost)
+
 	in.Handle("/werknemers", s.handleWorkers()).Methods(http.MethodGet)
 	in.Handle("/werknemers/nieuw", s.handleRegisterPage()).Methods(http.MethodGet)
 	in.Handle("/werknemers/nieuw", s.handleRegister()).Methods(http.MethodPost)
@@ -78,11 +81,13 @@ func (s *Server) routes() {
 		in.Handle(doc+"/versies", s.handleAddVersion()).Methods(http.MethodPost)
 		in.Handle(doc+"/versies/{n:[0-9]{1,4}}/bestand", s.handleFile()).Methods(http.MethodGet, http.MethodHead)
 		in.Handle(doc+"/bewijs.pdf", s.handleEvidence()).Methods(http.MethodGet, http.MethodHead)
-		// The link in the signing e-mail (manual §5.1); after the login
-		// the user comes back here.
+		// The unique link in the signing e-mail (manual §5.1); after the
+		// login the user comes back here. Without the token the page only
+		// says to use the mail's link.
 		sign := "/documenten/{id:[0-9A-Za-z_-]{1,64}}/ondertekenen"
 		in.Handle(sign, s.handleSignPage()).Methods(http.MethodGet)
-		in.Handle(sign, s.handleSign()).Methods(http.MethodPost)
+		in.Handle(sign+"/{token}", s.handleSignLinkPage()).Methods(http.MethodGet)
+		in.Handle(sign+"/{token}", s.handleSignLink()).Methods(http.MethodPost)
 	}
 	if s.Reports != nil {
 		in.Handle("/overige/urenrapport", s.handleReport()).Methods(http.MethodGet)

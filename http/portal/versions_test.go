@@ -96,7 +96,7 @@ func TestDocumentVersions(t *testing.T) {
 	}
 	// The mail's link says the request no longer applies; the old TAN
 	// signs nothing any more.
-	sign := "/documenten/" + id + "/ondertekenen"
+	sign := h.signLink(t, docContract)
 	if _, body := h.get(sign); !strings.Contains(body, `id="superseded"`) || strings.Contains(body, `id="sign-form"`) {
 		t.Fatalf("signing screen of the superseded request:\n%s", body)
 	}
@@ -149,7 +149,7 @@ func TestSigningEvidenceDownload(t *testing.T) {
 	h := newHarness(t)
 	id := h.doc(docContract)
 	page := "/overige/documenten/" + id
-	sign := "/documenten/" + id + "/ondertekenen"
+	sign := h.signLink(t, docContract)
 	tan := h.tan(t, docContract)
 	const ua = "PortalEvidence/1.0 (Test)"
 
@@ -193,7 +193,7 @@ func TestSigningEvidenceDownload(t *testing.T) {
 		if status != http.StatusOK {
 			t.Fatalf("%s: %d", who, status)
 		}
-		for _, want := range []string{"ondertekenscherm geopend", `onjuiste verificatiecode \(poging 1\)`, `Akkoord \(ondertekend\)`,
+		for _, want := range []string{"verificatiecode verstuurd per e-mail naar", "ondertekenscherm geopend", `onjuiste verificatiecode \(poging 1\)`, `Akkoord \(ondertekend\)`,
 			doc.ConsentSHA256("nl"), "document.signing_screen_opened", "document.tan_rejected"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("%s: the evidence does not show %q", who, want)

@@ -121,6 +121,9 @@ type SignatureRequest struct {
 	Blocked     bool   // too many wrong TANs: the back office must ask again
 	Expired     bool   // still open but past its expiry: the back office must ask again
 	Version     int    // the version asked to sign
+	// TANChannel ("sms", "email") and TANAddress (masked): where the TAN
+	// went, for the signer and the back office ("" before it was sent).
+	TANChannel, TANAddress string
 }
 
 // DocumentFile is a document's content.

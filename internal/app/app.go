@@ -32,6 +32,7 @@ import (
 	"backoffice/http/portal"
 	"backoffice/notify/mail"
 	"backoffice/notify/schedule"
+	"backoffice/notify/sms"
 	"backoffice/projections"
 	"backoffice/readmodel"
 )
@@ -73,6 +74,11 @@ type Options struct {
 	Demo bool
 	// Outbox lists sent mail for the demo page (nil: no page).
 	Outbox *mail.FileOutbox
+	// SMSSender sends the TAN of a signature request by SMS (a gateway, or
+	// a file outbox in the embedded default); nil: the TAN goes in the mail.
+	SMSSender sms.Sender
+	// SMSOutbox lists sent SMS for the demo page, next to Outbox.
+	SMSOutbox *sms.FileOutbox
 	// PrivateOps keeps /readyz and /metrics out of Handler: they are
 	// served by Ops alone, on a listener of their own.
 	PrivateOps bool

@@ -197,6 +197,12 @@ func (f *features) addDocuments(o Options, disp *mail.Dispatcher) error {
 	if err != nil {
 		return err
 	}
+	if o.SMSSender != nil {
+		// The TAN by SMS to signers with a mobile number (manual §5.1).
+		if err := mailer.UseSMS(o.SMSSender, f.identity.MobileOf); err != nil {
+			return err
+		}
+	}
 	feature, err := documentapi.New(documentapi.Deps{Commands: f.docCommands, Queries: f.docQueries, Ledger: o.Store})
 	if err != nil {
 		return err

@@ -25,7 +25,7 @@ func portalDeps(o Options, f *features, rt *projections.Runtime) portal.Deps {
 		Prefs:       prefs.New(o.Pool, o.Clock), MissingHours: missing.NewOverview(o.Pool, o.Clock),
 	}
 	if o.Demo && o.Outbox != nil {
-		d.Demo, d.Outbox = true, o.Outbox
+		d.Demo, d.Outbox, d.SMSOutbox = true, o.Outbox, o.SMSOutbox
 	}
 	return d
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"backoffice/notify/schedule"
+	"backoffice/notify/sms"
 )
 
 // Config is everything `backoffice serve` needs. The zero configuration (no
@@ -47,6 +48,13 @@ type Config struct {
 	// SMTPURL is smtp://user:pass@host:port (or smtps://). Empty: file outbox.
 	SMTPURL  string
 	MailFrom string
+	// SMS gateway (Spryng's REST API, notify/sms): on when SMSToken is set
+	// (BACKOFFICE_SMS_TOKEN, a secret: never logged); SMSURL is the API's
+	// base (BACKOFFICE_SMS_URL, default Spryng's), SMSSender the sender
+	// shown on the phone (BACKOFFICE_SMS_SENDER, default "Backoffice").
+	// Without a gateway the TAN goes in the mail, or, where mail goes to
+	// the file outbox, the SMS goes to a file outbox next to it.
+	SMSURL, SMSToken, SMSSender string
 	// Demo seeds demo data (known passwords, back office included) and
 	// shows the mail outbox in the portal. Only when asked for
 	// (BACKOFFICE_DEMO, -demo) or, in the embedded default, on a loopback
@@ -69,6 +77,14 @@ type Config struct {
 	Reminders schedule.Plan
 }
 
+// SMSConfigured reports whether a real SMS gateway is configured.
+func (c Config) SMSConfigured() bool { return c.SMSToken != "" }
+
+// SMS is the gateway adapter's configuration (URL defaults to Spryng's).
+func (c Config) SMS() sms.SpryngConfig {
+	return sms.SpryngConfig{URL: or(c.SMSURL, sms.SpryngURL), Token: c.SMSToken, Originator: c.SMSSender}
+}
+
 // Embedded reports whether the server starts its own PostgreSQL.
 func (c Config) Embedded() bool { return c.DatabaseURL == "" }
 
@@ -84,6 +100,9 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 		MasterKey:             getenv("BACKOFFICE_MASTER_KEY"),
 		SMTPURL:               getenv("BACKOFFICE_SMTP_URL"),
 		MailFrom:              or(getenv("BACKOFFICE_MAIL_FROM"), "Backofficebureau <noreply@backofficebureau.localhost>"),
+		SMSURL:                getenv("BACKOFFICE_SMS_URL"),
+		SMSToken:              getenv("BACKOFFICE_SMS_TOKEN"),
+		SMSSender:             or(getenv("BACKOFFICE_SMS_SENDER"), "Backoffice"),
 		LogFormat:             or(getenv("BACKOFFICE_LOG_FORMAT"), "text"),
 		ShutdownTimeout:       15 * time.Second,
 		ReadYourWritesTimeout: 5 * time.Second,
@@ -166,6 +185,13 @@ func (c Config) validate() []error {
 		u, err := url.Parse(c.SMTPURL)
 		if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Host == "" {
 			errs = append(errs, errors.New("BACKOFFICE_SMTP_URL: want smtp://user:password@host:port or smtps://..."))
+		}
+	}
+	if c.SMSURL != "" || c.SMSToken != "" {
+		if c.SMSToken == "" {
+			errs = append(errs, errors.New("BACKOFFICE_SMS_URL is set without BACKOFFICE_SMS_TOKEN: the gateway needs its API key"))
+		} else if err := c.SMS().Validate(); err != nil {
+			errs = append(errs, fmt.Errorf("BACKOFFICE_SMS_URL/BACKOFFICE_SMS_SENDER: %w", err))
 		}
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {

@@ -19,7 +19,7 @@ import (
 // its TAN.
 func signMail(t *testing.T, e *env, to string) (path, tan string) {
 	t.Helper()
-	link := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(e.URL) + `(/documenten/[0-9A-Za-z_-]+/ondertekenen)\s*$`)
+	link := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(e.URL) + `(/documenten/[0-9A-Za-z_-]+/ondertekenen/[0-9A-Za-z_-]{43})\s*$`)
 	code := regexp.MustCompile(`TAN-code: ([A-Z]{4})`)
 	deadline := time.Now().Add(20 * time.Second)
 	for {
@@ -70,8 +70,9 @@ func TestSigningWithTheDemoMail(t *testing.T) {
 	docPage := "/overige/documenten/" + id
 	// The links the mails carry are the portal's pages.
 	links := doccmd.PortalLinks(e.URL)
-	if links.Sign(id) != e.URL+path || links.Document(id) != e.URL+docPage {
-		t.Fatalf("mail links %s and %s are not the portal's %s and %s", links.Sign(id), links.Document(id), path, docPage)
+	token := path[strings.LastIndexByte(path, '/')+1:]
+	if links.Sign(id, token) != e.URL+path || links.Document(id) != e.URL+docPage {
+		t.Fatalf("mail links %s and %s are not the portal's %s and %s", links.Sign(id, token), links.Document(id), path, docPage)
 	}
 
 	kees := login(e, t, keesEmail)
@@ -97,8 +98,9 @@ func TestSigningWithTheDemoMail(t *testing.T) {
 	if status, body := anna.get(docPage); status != http.StatusOK || strings.Contains(body, `href="`+path+`"`) {
 		t.Errorf("the intermediary's document page: %d (want 200 without a signing link)", status)
 	}
-	if status, _ := anna.post(path, url.Values{"tan": {tan}, "gelezen": {"1"}, "besluit": {"akkoord"}}); status != http.StatusNotFound {
-		t.Errorf("the intermediary signing: %d, want 404", status)
+	// The intermediary may see the document, but the link is not hers.
+	if status, _ := anna.post(path, url.Values{"tan": {tan}, "gelezen": {"1"}, "besluit": {"akkoord"}}); status != http.StatusForbidden {
+		t.Errorf("the intermediary signing: %d, want 403", status)
 	}
 
 	// The signer.
@@ -252,7 +254,7 @@ func TestBackofficeAsksASignature(t *testing.T) {
 	}
 
 	path, tan := signMail(t, e, mariekeEmail)
-	if path != "/documenten/"+id+"/ondertekenen" {
+	if !strings.HasPrefix(path, "/documenten/"+id+"/ondertekenen/") {
 		t.Fatalf("the mail links %s, not the new document %s", path, id)
 	}
 	kees := login(e, t, keesEmail)

@@ -98,10 +98,17 @@ func (Projector) Handle(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEve
 	case *doc.SignatureRequested:
 		// Requests from before versions name the file current then.
 		err = update(ctx, tx, id, rev, `request_id = $3, signer_account_id = $4, requested_at = $5, expires_at = $6,
-			signature_status = 'requested', decided_at = NULL, remark = '',
+			signature_status = 'requested', decided_at = NULL, remark = '', tan_channel = '', tan_address = '',
 			request_version = CASE WHEN $7 > 0 THEN $7 ELSE version END,
 			request_sha256 = CASE WHEN $7 > 0 THEN $8 ELSE sha256 END`,
 			ev.RequestID, ev.SignerAccountID, at, ev.ExpiresAt, ev.Version, ev.SHA256)
+	case *doc.TANIssued:
+		channel := ev.Channel
+		if channel == "" {
+			channel = doc.ChannelEmail
+		}
+		err = update(ctx, tx, id, rev, `tan_channel = CASE WHEN request_id = $3 THEN $4 ELSE tan_channel END,
+			tan_address = CASE WHEN request_id = $3 THEN $5 ELSE tan_address END`, ev.RequestID, string(channel), ev.MaskedAddress)
 	case *doc.SigningOpened, *doc.TANRejected:
 		// Evidence for the report (read from the ledger); the row only
 		// moves its revision.
@@ -114,6 +121,11 @@ func (Projector) Handle(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEve
 		err = update(ctx, tx, id, rev, `signature_status = CASE WHEN request_id = $3 THEN 'declined' ELSE signature_status END,
 			decided_at = CASE WHEN request_id = $3 THEN $4 ELSE decided_at END,
 			remark = CASE WHEN request_id = $3 THEN $5 ELSE remark END`, ev.RequestID, at, ev.Remark)
+	default:
+		// An event this table shows nothing of (document.tan_issued, the
+		// signing evidence): only the revision moves on, so the next event
+		// is no gap.
+		_, err = tx.Exec(ctx, `UPDATE documents SET revision = $2 WHERE document_id = $1`, id, rev)
 	}
 	if err != nil {
 		return fmt.Errorf("documents: %s@%d: %w", e.Stream, e.Revision, err)

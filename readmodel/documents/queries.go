@@ -98,6 +98,11 @@ type Request struct {
 	Remark          string     `json:"remark,omitempty"`
 	Expired         bool       `json:"expired"` // still requested, past ExpiresAt
 	Blocked         bool       `json:"blocked"` // too many wrong TANs
+	// TANChannel ("sms", "email") and TANAddress ("+31 6 ••• ••78"): where
+	// the TAN went; for the signer and the back office only, "" before it
+	// was sent.
+	TANChannel string `json:"tan_channel,omitempty"`
+	TANAddress string `json:"tan_address,omitempty"`
 }
 
 // Detail is one document with its latest request.
@@ -141,7 +146,7 @@ const selectRow = `SELECT d.document_id, d.kind, d.category, d.title, d.file_nam
 		coalesce(nullif(CASE WHEN lower(c.contact_email) = a.email THEN c.contact_name END, ''), a.email, ''),
 		d.requested_at, d.expires_at, d.signature_status, d.decided_at, d.remark,
 		EXISTS (SELECT 1 FROM document_tans t WHERE t.request_id = d.request_id AND t.attempts >= $1),
-		d.version, coalesce(d.request_version, 0), d.request_sha256
+		d.version, coalesce(d.request_version, 0), d.request_sha256, d.tan_channel, d.tan_address
 	FROM documents d
 	LEFT JOIN clients c ON c.client_id = d.client_id
 	LEFT JOIN workers w ON w.worker_id = d.worker_id AND d.worker_id <> ''
@@ -166,12 +171,13 @@ func (q *Queries) scan(row pgx.Row, actor domain.Actor, now time.Time) (Detail, 
 		blocked                bool
 		reqVersion             int
 		reqSHA                 string
+		tanChannel, tanAddress string
 	)
 	err := row.Scan(&d.ID, &d.Kind, &d.Category, &d.Title, &d.FileName, &d.ContentType, &d.Size,
 		&d.ClientID, &d.ClientName, &intermediaryID, &d.WorkerID, &d.WorkerName,
 		&d.UploadedAt, &role, &number, &date, &amount,
 		&d.SHA256, &reqID, &signer, &name, &requestedAt, &expiresAt, &status, &decidedAt, &remark, &blocked,
-		&d.Version, &reqVersion, &reqSHA)
+		&d.Version, &reqVersion, &reqSHA, &tanChannel, &tanAddress)
 	if err != nil {
 		return d, err
 	}
@@ -190,6 +196,9 @@ func (q *Queries) scan(row pgx.Row, actor domain.Actor, now time.Time) (Detail, 
 			r.ExpiresAt = *expiresAt
 		}
 		r.Expired = status == string(doc.RequestOpen) && !now.Before(r.ExpiresAt)
+		if actor.Is(domain.RoleBackoffice, domain.RoleAuditor) || (actor.AccountID != "" && actor.AccountID == signer) {
+			r.TANChannel, r.TANAddress = tanChannel, tanAddress
+		}
 		d.Request = r
 		d.Signature = status
 		if r.Expired {

@@ -35,6 +35,7 @@ import (
 	it "backoffice/internal/identitytest"
 	"backoffice/notify/mail/mailtest"
 	"backoffice/notify/reactors"
+	"backoffice/notify/sms"
 	"backoffice/projections"
 	rm "backoffice/readmodel/documents"
 	rmid "backoffice/readmodel/identity"
@@ -84,13 +85,29 @@ func (e *Env) SetNow(t time.Time) {
 	e.mu.Unlock()
 }
 
+// Options vary the environment.
+type Options struct {
+	// SMS makes the mailer send TANs by SMS through it, to the numbers
+	// identity's MobileOf finds (kees, client1, is c1's contact with
+	// mobile +31612345678).
+	SMS sms.Sender
+	// Log receives the handler's and the mailer's log (default discards).
+	Log *slog.Logger
+}
+
 // New starts everything; it stops at the end of the test.
-func New(t testing.TB) *Env {
+func New(t testing.TB) *Env { return NewWith(t, Options{}) }
+
+// NewWith is New with options.
+func NewWith(t testing.TB, o Options) *Env {
 	t.Helper()
 	ie := it.New(t)
 	e := &Env{Env: ie, MasterKey: make([]byte, identity.MasterKeySize), Emails: map[string]string{}}
 	_, _ = rand.Read(e.MasterKey)
-	log := slog.New(slog.DiscardHandler)
+	log := o.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	var err error
 	e.Vault, err = identity.NewVault(ie.Pool, e.MasterKey)
 	must(t, err)
@@ -101,6 +118,9 @@ func New(t testing.TB) *Env {
 	e.Links = cmd.PortalLinks("https://portal.bureau.test")
 	e.Mailer, err = cmd.NewSignMailer(ie.Store, ie.Dispatcher, e.Links, e.MasterKey, e.Now, log)
 	must(t, err)
+	if o.SMS != nil {
+		must(t, e.Mailer.UseSMS(o.SMS, e.Service.MobileOf))
+	}
 	e.Docs, err = projections.New(projections.Config{Store: ie.Store, Pool: ie.Pool, Logger: log,
 		Projectors: append(rm.Projectors(), e.Mailer),
 		LockRetry:  20 * time.Millisecond, RetryMin: time.Millisecond, RetryMax: 50 * time.Millisecond,
@@ -202,6 +222,23 @@ func (e *Env) Wait(t testing.TB, pos eventstore.Position) {
 }
 
 var tanInMail = regexp.MustCompile(`(?:TAN-code|TAN code): ([A-Z]{4})`)
+
+var signLinkInMail = regexp.MustCompile(`/documenten/([0-9A-Za-z_-]+)/ondertekenen/([0-9A-Za-z_-]{43})`)
+
+// SignToken returns the token of the signing link in a mail ("" if none).
+func SignToken(m mailtest.Received) string {
+	if got := signLinkInMail.FindStringSubmatch(m.Text); got != nil {
+		return got[2]
+	}
+	return ""
+}
+
+// RequestMail waits for the n-th signing request mail (n from 1) to the
+// address, with or without a TAN.
+func (e *Env) RequestMail(t testing.TB, to string, n int) mailtest.Received {
+	t.Helper()
+	return e.MailWith(t, to, n, func(m mailtest.Received) bool { return SignToken(m) != "" })
+}
 
 // SignMail waits for the n-th signing mail (n from 1) to the address and
 // returns it with its TAN.

@@ -57,6 +57,8 @@ var identityInputs = func() map[string][]string {
 		"GET /tokens":                            {},
 		"DELETE /tokens/{id}":                    {"id"},
 		"POST /workers/{id}/erase-personal-data": {"id"},
+		"PUT /me/mobile":                         {"mobile"},
+		"PUT /accounts/{id}/mobile":              {"id", "mobile"},
 	}
 }()
 
@@ -96,6 +98,7 @@ func TestEveryIdentityErrorCode(t *testing.T) {
 	// Tenant a's placement is ended (today), so a second end conflicts.
 	it.Want(t, e.Do(t, http.MethodPost, "/placements/"+a.placementID+"/end", bo, map[string]string{"end": today.String()}), http.StatusOK)
 
+	clientAccount := it.Want(t, e.Do(t, http.MethodGet, "/me", a.clientToken, nil), http.StatusOK).Str(t, "account_id")
 	cases := []struct {
 		op, path, token string
 		body            any
@@ -169,6 +172,11 @@ func TestEveryIdentityErrorCode(t *testing.T) {
 		{"DELETE /tokens/{id}", "/tokens/nope", bo, nil, "not_found"},
 		{"POST /workers/{id}/erase-personal-data", "/workers/nope/erase-personal-data", bo, nil, "not_found"},
 		{"POST /workers/{id}/erase-personal-data", "/workers/" + a.workerID + "/erase-personal-data", a.clientToken, nil, "forbidden"},
+		{"PUT /me/mobile", "/me/mobile", a.clientToken, map[string]string{"mobile": "020-1234567"}, "mobile_format"},
+		{"PUT /me/mobile", "/me/mobile", a.clientToken, map[string]string{"mobile": "06-1234"}, "phone_format"},
+		{"PUT /accounts/{id}/mobile", "/accounts/" + clientAccount + "/mobile", bo, map[string]string{"mobile": "020-1234567"}, "mobile_format"},
+		{"PUT /accounts/{id}/mobile", "/accounts/" + clientAccount + "/mobile", bo, map[string]string{"mobile": "+31 6 12"}, "phone_format"},
+		{"PUT /accounts/{id}/mobile", "/accounts/" + clientAccount + "/mobile", b.clientToken, map[string]string{"mobile": "0612345678"}, "not_found"},
 	}
 	documented := apidoc.ErrorCodes(t)
 	walked := map[string][]string{}

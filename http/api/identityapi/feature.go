@@ -89,6 +89,10 @@ func (f *Feature) Routes(r *mux.Router, s *api.Server) {
 	r.HandleFunc("/tokens/{id}", h.revokeToken).Methods(http.MethodDelete)
 
 	r.HandleFunc("/accounts", h.listAccounts).Methods(http.MethodGet)
+
+	// The signer's mobile number for the TAN by SMS (mobile.go).
+	r.HandleFunc("/me/mobile", h.setMyMobile).Methods(http.MethodPut)
+	r.HandleFunc("/accounts/{id}/mobile", h.setAccountMobile).Methods(http.MethodPut)
 }
 
 type handlers struct {

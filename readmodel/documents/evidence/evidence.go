@@ -197,9 +197,18 @@ func (r *Reader) Gather(ctx context.Context, reader domain.Actor, id string) (Ev
 				ev.Steps = append(ev.Steps, Step{At: at, What: "Niet akkoord (geweigerd)", Actor: rec.Metadata.ActorID,
 					Connection: connection(e.Client, ev.Signer)})
 			}
+		case *doc.TANIssued:
+			if e.RequestID == ev.RequestID {
+				how := "per e-mail"
+				if e.Channel == doc.ChannelSMS {
+					how = "per sms"
+				}
+				ev.Steps = append(ev.Steps, Step{At: at, What: "verificatiecode verstuurd " + how + " naar " + orDash(e.MaskedAddress),
+					Actor: rec.Metadata.ActorID})
+			}
 		default:
-			// An event type this report does not describe (a TAN issued,
-			// say) is in the trail below with its position and hash.
+			// An event type this report does not describe is in the trail
+			// below with its position and hash.
 		}
 	}
 	if ev.Outcome == "" {
