@@ -15,6 +15,7 @@ const (
 	KindTimesheetOffered  = "timesheet_offered"
 	KindTimesheetRejected = "timesheet_rejected"
 	KindTimesheetApproved = "timesheet_approved"
+	KindTimesheetReopened = "timesheet_reopened"
 	KindReminderEntry     = "reminder_entry"
 	KindReminderMissing   = "reminder_missing"
 	KindReminderApproval  = "reminder_approval"
@@ -172,6 +173,29 @@ func TimesheetApprovedMail(lang, to, name string, ts TimesheetRef) Message {
 		n.Action = "Urenbriefje bekijken"
 	}
 	return n.message(to, KindTimesheetApproved)
+}
+
+// TimesheetReopenedMail tells the one who enters the hours that the bureau
+// reopened an imported timesheet for a correction, with its reason.
+func TimesheetReopenedMail(lang, to, name string, ts TimesheetRef, reason string) Message {
+	lang = normLang(lang)
+	n := notice{Lang: lang, Greeting: greeting(lang, name), Link: ts.Link, Quote: reason, Closing: closing(lang)}
+	if lang == LangEN {
+		n.Subject = "Timesheet reopened for a correction: " + ts.text(lang)
+		n.Paragraphs = []string{
+			fmt.Sprintf("The timesheet of %s for %s was already processed for payroll. Backofficebureau Digitaal reopened it for a correction: change the hours and offer it again.", ts.Worker, weekLabel(lang, ts.Week)),
+			"The reason given:",
+		}
+		n.Action = "Correct the timesheet"
+	} else {
+		n.Subject = "Urenbriefje heropend voor correctie: " + ts.text(lang)
+		n.Paragraphs = []string{
+			fmt.Sprintf("Het urenbriefje van %s over %s was al verwerkt voor de salarisadministratie. Backofficebureau Digitaal heeft het heropend voor een correctie: pas de uren aan en bied het opnieuw aan.", ts.Worker, weekLabel(lang, ts.Week)),
+			"De opgegeven reden:",
+		}
+		n.Action = "Urenbriefje aanpassen"
+	}
+	return n.message(to, KindTimesheetReopened)
 }
 
 func items(lang string, refs []TimesheetRef) []noticeItem {

@@ -50,7 +50,9 @@ type TimesheetMailerConfig struct {
 //   - offered, and a step approved with a next step: the next party in the
 //     approval chain ("Er staat een urenbriefje voor u klaar");
 //   - rejected: whoever enters the hours, with the reason;
-//   - finally approved: whoever entered them, unless they switched it off.
+//   - finally approved: whoever entered them, unless they switched it off;
+//   - reopened for a correction after import: whoever enters, with the
+//     reason.
 //
 // At least once and never twice: the handled event ID is stored in
 // notify_event_mails in the projector's transaction, and each recipient's
@@ -80,7 +82,7 @@ func (m *TimesheetMailer) Name() string { return TimesheetMailerName }
 // Handles implements projections.Projector.
 func (m *TimesheetMailer) Handles(t string) bool {
 	return t == timesheet.TypeOffered || t == timesheet.TypeStepApproved ||
-		t == timesheet.TypeRejected || t == timesheet.TypeApproved
+		t == timesheet.TypeRejected || t == timesheet.TypeApproved || t == timesheet.TypeReopened
 }
 
 // Reset empties nothing: what was mailed stays mailed.
@@ -136,6 +138,10 @@ func (m *TimesheetMailer) Handle(ctx context.Context, tx pgx.Tx, e eventstore.Re
 	case *timesheet.Approved:
 		sent, err = m.toEnterer(ctx, tx, e, opened, func(r audience.Recipient, ref mail.TimesheetRef) (mail.Message, bool) {
 			return mail.TimesheetApprovedMail(r.Language, r.Email, r.Name, ref), r.ApprovedMail
+		})
+	case *timesheet.Reopened:
+		sent, err = m.toEnterer(ctx, tx, e, opened, func(r audience.Recipient, ref mail.TimesheetRef) (mail.Message, bool) {
+			return mail.TimesheetReopenedMail(r.Language, r.Email, r.Name, ref, ev.Reason), true
 		})
 	}
 	if err != nil {

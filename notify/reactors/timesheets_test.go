@@ -118,6 +118,10 @@ func TestTimesheetMailsFollowTheWorkflow(t *testing.T) {
 	f.append(t, ctx, s1, &timesheet.StepApproved{Round: 2, Step: 0, Party: domain.RoleClient, By: domain.RoleClient, Hash: "h2", Next: domain.RoleIntermediary})
 	f.append(t, ctx, s1, &timesheet.StepApproved{Round: 2, Step: 1, Party: domain.RoleIntermediary, By: domain.RoleIntermediary, Hash: "h2"},
 		&timesheet.Approved{Round: 2, Hash: "h2", TotalMinutes: 2280, Deadline: timesheet.ApprovalDeadline(w10)})
+	// Imported, then reopened by the bureau for a correction.
+	f.append(t, ctx, s1, &timesheet.Imported{Hash: "h2", ImportBatch: "2026-10"})
+	f.append(t, ctx, s1, &timesheet.Reopened{Round: 2, Reason: "Woensdag ontbreekt de overwerktoeslag.", By: domain.RoleBackoffice,
+		ReturnedTo: domain.RoleWorker, ImportBatch: "2026-10", Hash: "h2"})
 
 	// A stream without its timesheet.opened cannot be mailed about: it is
 	// skipped, and the mails after it still go out.
@@ -143,6 +147,7 @@ func TestTimesheetMailsFollowTheWorkflow(t *testing.T) {
 		{"carla@c1.example", "Er staat een urenbriefje voor u klaar: Piet Jansen, week 10 van 2026"},
 		{"ingrid@i1.example", "Er staat een urenbriefje voor u klaar: Piet Jansen, week 10 van 2026"},
 		{"piet@w.example", "Urenbriefje geaccordeerd: Piet Jansen, week 10 van 2026"},
+		{"piet@w.example", "Urenbriefje heropend voor correctie: Piet Jansen, week 10 van 2026"},
 		{"ian@i2.example", "A timesheet is waiting for you: Kees Bos, week 10 of 2026"},
 		{"chris@c2.example", "Timesheet approved: Kees Bos, week 10 of 2026"},
 	}
@@ -162,6 +167,14 @@ func TestTimesheetMailsFollowTheWorkflow(t *testing.T) {
 	}
 	if !strings.Contains(msgs[0].Text, "11 maart 2026 om 10:00 uur") {
 		t.Errorf("offer mail lacks the approval deadline:\n%s", msgs[0].Text)
+	}
+
+	reopened := msgs[5]
+	for _, s := range []string{"Beste Piet,", "heropend voor een correctie", "Woensdag ontbreekt de overwerktoeslag.",
+		"https://portal.test/plaatsingen/p1/weken/2026-W10"} {
+		if !strings.Contains(reopened.Text, s) {
+			t.Errorf("reopening mail lacks %q:\n%s", s, reopened.Text)
+		}
 	}
 
 	var noOpened int
