@@ -112,7 +112,7 @@ func walkScreens(h *harness) []screen {
 		{role: "backoffice", path: "/overige/documenten", name: "documents"},
 		{role: "backoffice", path: "/demo/berichten", name: "outbox"},
 
-		// Screens of other branches (settings, missing hours, Beheer).
+		// Settings, missing hours, Beheer, Salarisverwerking, Mijn gegevens.
 		{role: "client", path: "/instellingen", name: "settings"},
 		{role: "client", path: "/ontbrekende-uren", name: "missing-hours"},
 		{role: "intermediary", path: "/instellingen", name: "settings"},
@@ -131,6 +131,11 @@ func walkScreens(h *harness) []screen {
 		{role: "backoffice", path: "/beheer/sleutels", name: "admin-tokens"},
 		{role: "backoffice", path: "/salarisverwerking", name: "payroll"},
 		{role: "backoffice", path: "/salarisverwerking/opdrachtgevers/bol", name: "payroll-client"},
+		{role: "backoffice", path: "/ontbrekende-uren", name: "missing-hours"},
+		{role: "client", path: "/mijn-gegevens", name: "profile"},
+		{role: "intermediary", path: "/mijn-gegevens", name: "profile"},
+		{role: "worker", path: "/mijn-gegevens", name: "profile"},
+		{role: "backoffice", path: "/mijn-gegevens", name: "profile"},
 	}
 }
 
