@@ -106,26 +106,10 @@ func (v *Vault) Put(ctx context.Context, subject string, value any) error {
 	}
 	defer clear(plain)
 	return pgx.BeginFunc(ctx, v.pool, func(tx pgx.Tx) error {
-		if err := lockSubject(ctx, tx, subject); err != nil {
-			return err
-		}
-		var erased bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM personal_data_erasures WHERE subject_id = $1)`, subject).Scan(&erased); err != nil {
-			return fmt.Errorf("identity: unable to check erasure: %w", err)
-		}
-		if erased {
-			return ErrErased
-		}
-		keyID, key, err := v.dataKey(ctx, tx, subject, true)
+		keyID, ct, err := v.encrypt(ctx, tx, subject, plain, dataAAD)
 		if err != nil {
 			return err
 		}
-		defer clear(key)
-		aead, err := newGCM(key)
-		if err != nil {
-			return err
-		}
-		ct := seal(aead, plain, dataAAD(subject, keyID))
 		if _, err := tx.Exec(ctx, `
 			INSERT INTO personal_data (subject_id, key_id, ciphertext, updated_at) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (subject_id) DO UPDATE SET key_id = EXCLUDED.key_id, ciphertext = EXCLUDED.ciphertext,
@@ -134,6 +118,33 @@ func (v *Vault) Put(ctx context.Context, subject string, value any) error {
 		}
 		return nil
 	})
+}
+
+// encrypt seals plain under the subject's data key (created on first use),
+// with the additional data aad names for it, inside tx and under the
+// subject's lock; an erased subject refuses (ErrErased).
+func (v *Vault) encrypt(ctx context.Context, tx pgx.Tx, subject string, plain []byte,
+	aad func(subject string, keyID uuid.UUID) []byte) (uuid.UUID, []byte, error) {
+	if err := lockSubject(ctx, tx, subject); err != nil {
+		return uuid.Nil, nil, err
+	}
+	var erased bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM personal_data_erasures WHERE subject_id = $1)`, subject).Scan(&erased); err != nil {
+		return uuid.Nil, nil, fmt.Errorf("identity: unable to check erasure: %w", err)
+	}
+	if erased {
+		return uuid.Nil, nil, ErrErased
+	}
+	keyID, key, err := v.dataKey(ctx, tx, subject, true)
+	if err != nil {
+		return uuid.Nil, nil, err
+	}
+	defer clear(key)
+	aead, err := newGCM(key)
+	if err != nil {
+		return uuid.Nil, nil, err
+	}
+	return keyID, seal(aead, plain, aad(subject, keyID)), nil
 }
 
 // dataKey returns the subject's unwrapped data key, creating it when create

@@ -34,26 +34,11 @@ func (v *Vault) Seal(ctx context.Context, subject string, value any) (string, er
 	defer clear(plain)
 	var out string
 	err = pgx.BeginFunc(ctx, v.pool, func(tx pgx.Tx) error {
-		if err := lockSubject(ctx, tx, subject); err != nil {
-			return err
-		}
-		var erased bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM personal_data_erasures WHERE subject_id = $1)`, subject).Scan(&erased); err != nil {
-			return fmt.Errorf("identity: unable to check erasure: %w", err)
-		}
-		if erased {
-			return ErrErased
-		}
-		keyID, key, err := v.dataKey(ctx, tx, subject, true)
+		keyID, ct, err := v.encrypt(ctx, tx, subject, plain, sealAAD)
 		if err != nil {
 			return err
 		}
-		defer clear(key)
-		aead, err := newGCM(key)
-		if err != nil {
-			return err
-		}
-		sealed := append(keyID[:], seal(aead, plain, sealAAD(subject, keyID))...)
+		sealed := append(keyID[:], ct...)
 		out = base64.StdEncoding.EncodeToString(sealed)
 		return nil
 	})
