@@ -3,20 +3,17 @@ package mail
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
-	"slices"
 	"strings"
 	"time"
 
 	"backoffice/domain"
 	"backoffice/notify/mail/internal/eml"
+	"backoffice/notify/outboxdir"
 )
 
 // DefaultOutboxDir is where the embedded default writes its mail.
@@ -40,10 +37,6 @@ type OutboxItem struct {
 	Sent    time.Time
 	Text    string
 }
-
-// idPattern is the shape of an ID: UTC timestamp with nanoseconds, then
-// random hex. Anything else is refused, so an ID can never name a path.
-var idPattern = regexp.MustCompile(`^[0-9]{8}T[0-9]{6}\.[0-9]{9}Z-[0-9a-f]{16}$`)
 
 const outboxExt = ".eml"
 
@@ -84,26 +77,7 @@ func (o *FileOutbox) Send(ctx context.Context, msg Message) error {
 	if _, err := m.WriteTo(&buf); err != nil {
 		return fmt.Errorf("mail: unable to render message: %w", err)
 	}
-	var rnd [8]byte
-	_, _ = rand.Read(rnd[:])
-	id := now.Format("20060102T150405.000000000Z") + "-" + hex.EncodeToString(rnd[:])
-	tmp, err := os.CreateTemp(o.dir, ".tmp-*")
-	if err != nil {
-		return fmt.Errorf("mail: unable to write outbox: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // no-op after a successful rename
-	if _, err := tmp.Write(buf.Bytes()); err != nil {
-		tmp.Close()
-		return fmt.Errorf("mail: unable to write outbox: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("mail: unable to write outbox: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("mail: unable to write outbox: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), filepath.Join(o.dir, id+outboxExt)); err != nil {
+	if _, err := outboxdir.Write(o.dir, outboxExt, now, buf.Bytes()); err != nil {
 		return fmt.Errorf("mail: unable to write outbox: %w", err)
 	}
 	return nil
@@ -112,22 +86,10 @@ func (o *FileOutbox) Send(ctx context.Context, msg Message) error {
 // List returns up to limit messages, newest first (limit <= 0: all).
 // Files that do not parse are skipped.
 func (o *FileOutbox) List(limit int) ([]OutboxItem, error) {
-	entries, err := os.ReadDir(o.dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
+	ids, err := outboxdir.IDs(o.dir, outboxExt)
 	if err != nil {
-		return nil, fmt.Errorf("mail: unable to list outbox: %w", err)
+		return nil, fmt.Errorf("mail: %w", err)
 	}
-	var ids []string
-	for _, e := range entries {
-		id, ok := strings.CutSuffix(e.Name(), outboxExt)
-		if ok && e.Type().IsRegular() && idPattern.MatchString(id) {
-			ids = append(ids, id)
-		}
-	}
-	slices.Sort(ids)
-	slices.Reverse(ids)
 	items := make([]OutboxItem, 0, min(len(ids), max(limit, 0)))
 	for _, id := range ids {
 		if limit > 0 && len(items) >= limit {
@@ -145,7 +107,7 @@ func (o *FileOutbox) List(limit int) ([]OutboxItem, error) {
 // Read returns one message by ID. IDs that are not exactly of the form List
 // hands out get ErrOutboxNotFound, so "../x" can never escape the directory.
 func (o *FileOutbox) Read(id string) (OutboxItem, error) {
-	if !idPattern.MatchString(id) {
+	if !outboxdir.ValidID(id) {
 		return OutboxItem{}, ErrOutboxNotFound
 	}
 	f, err := os.Open(filepath.Join(o.dir, id+outboxExt))

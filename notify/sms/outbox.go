@@ -2,18 +2,14 @@ package sms
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
-	"slices"
-	"strings"
 	"time"
+
+	"backoffice/notify/outboxdir"
 )
 
 // FileOutbox is a Sender that writes every message as a JSON file into a
@@ -32,8 +28,6 @@ type OutboxItem struct {
 	Body string    `json:"body"`
 	Sent time.Time `json:"sent"`
 }
-
-var idPattern = regexp.MustCompile(`^[0-9]{8}T[0-9]{6}\.[0-9]{9}Z-[0-9a-f]{16}$`)
 
 const outboxExt = ".sms.json"
 
@@ -64,19 +58,7 @@ func (o *FileOutbox) Send(ctx context.Context, msg Message) error {
 	if err != nil {
 		return fmt.Errorf("sms: encode: %w", err)
 	}
-	var rnd [8]byte
-	_, _ = rand.Read(rnd[:])
-	id := now.Format("20060102T150405.000000000Z") + "-" + hex.EncodeToString(rnd[:])
-	tmp, err := os.CreateTemp(o.dir, ".tmp-*")
-	if err != nil {
-		return fmt.Errorf("sms: unable to write outbox: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // no-op after the rename
-	_, werr := tmp.Write(data)
-	if err := errors.Join(werr, tmp.Sync(), tmp.Close()); err != nil {
-		return fmt.Errorf("sms: unable to write outbox: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), filepath.Join(o.dir, id+outboxExt)); err != nil {
+	if _, err := outboxdir.Write(o.dir, outboxExt, now, data); err != nil {
 		return fmt.Errorf("sms: unable to write outbox: %w", err)
 	}
 	return nil
@@ -85,21 +67,10 @@ func (o *FileOutbox) Send(ctx context.Context, msg Message) error {
 // List returns up to limit messages, newest first (limit <= 0: all).
 // Files that do not parse are skipped.
 func (o *FileOutbox) List(limit int) ([]OutboxItem, error) {
-	entries, err := os.ReadDir(o.dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
+	ids, err := outboxdir.IDs(o.dir, outboxExt)
 	if err != nil {
-		return nil, fmt.Errorf("sms: unable to list outbox: %w", err)
+		return nil, fmt.Errorf("sms: %w", err)
 	}
-	var ids []string
-	for _, e := range entries {
-		if id, ok := strings.CutSuffix(e.Name(), outboxExt); ok && e.Type().IsRegular() && idPattern.MatchString(id) {
-			ids = append(ids, id)
-		}
-	}
-	slices.Sort(ids)
-	slices.Reverse(ids)
 	var items []OutboxItem
 	for _, id := range ids {
 		if limit > 0 && len(items) >= limit {
