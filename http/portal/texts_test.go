@@ -121,7 +121,7 @@ func TestUploaderNamed(t *testing.T) {
 	h := newHarness(t)
 	h.loginAs(clientEmail, "nl")
 	_, body := h.get("/overige/documenten")
-	if !strings.Contains(body, "<td>Backofficebureau Digitaal</td>") || strings.Contains(body, "<td>backoffice</td>") {
+	if !strings.Contains(body, ">Backofficebureau Digitaal</td>") || strings.Contains(body, ">backoffice</td>") {
 		t.Fatal("the documents list does not name the bureau as who offered")
 	}
 	_, body = h.get("/overige/documenten/" + h.doc(docContract))
