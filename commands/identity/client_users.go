@@ -68,18 +68,9 @@ type DisableAccount struct {
 // retry records it) and records account.disabled. Back office only; for
 // anyone else every account is not-found.
 func (s *Service) DisableAccount(ctx context.Context, meta commands.Meta, cmd DisableAccount) (commands.Result, error) {
-	if !account.IsStaff(meta.Actor) {
-		return commands.Result{}, domain.ErrNotFound
-	}
-	if cmd.AccountID == "" || checkID("account_id", cmd.AccountID) != nil || checkID("client_id", cmd.ClientID) != nil {
-		return commands.Result{}, domain.ErrNotFound
-	}
-	acc, st, err := loadAccount(ctx, s.cfg.Store, cmd.AccountID)
+	acc, st, err := s.loadBlockable(ctx, meta, cmd)
 	if err != nil {
 		return commands.Result{}, err
-	}
-	if !acc.Exists() || (cmd.ClientID != "" && (acc.Role() != domain.RoleClient || acc.Actor().ClientID != cmd.ClientID)) {
-		return commands.Result{}, domain.ErrNotFound
 	}
 	if acc.Disabled() {
 		// Recorded already; make sure the login agrees.
@@ -95,22 +86,33 @@ func (s *Service) DisableAccount(ctx context.Context, meta commands.Meta, cmd Di
 	return commands.Save(ctx, s.cfg.Store, st, meta, s.now(), events...)
 }
 
+// loadBlockable loads the account DisableAccount and EnableAccount act
+// on: back office only, and within cmd.ClientID's users when it is set;
+// anything else is not found.
+func (s *Service) loadBlockable(ctx context.Context, meta commands.Meta, cmd DisableAccount) (*account.Account, commands.Stream, error) {
+	if !account.IsStaff(meta.Actor) {
+		return nil, commands.Stream{}, domain.ErrNotFound
+	}
+	if cmd.AccountID == "" || checkID("account_id", cmd.AccountID) != nil || checkID("client_id", cmd.ClientID) != nil {
+		return nil, commands.Stream{}, domain.ErrNotFound
+	}
+	acc, st, err := loadAccount(ctx, s.cfg.Store, cmd.AccountID)
+	if err != nil {
+		return nil, commands.Stream{}, err
+	}
+	if !acc.Exists() || (cmd.ClientID != "" && (acc.Role() != domain.RoleClient || acc.Actor().ClientID != cmd.ClientID)) {
+		return nil, commands.Stream{}, domain.ErrNotFound
+	}
+	return acc, st, nil
+}
+
 // EnableAccount lets a blocked login in again (account.enabled), with the
 // same scope as DisableAccount. The event is recorded first: a failure
 // after it leaves the user blocked, and a retry finishes the job.
 func (s *Service) EnableAccount(ctx context.Context, meta commands.Meta, cmd DisableAccount) (commands.Result, error) {
-	if !account.IsStaff(meta.Actor) {
-		return commands.Result{}, domain.ErrNotFound
-	}
-	if cmd.AccountID == "" || checkID("account_id", cmd.AccountID) != nil || checkID("client_id", cmd.ClientID) != nil {
-		return commands.Result{}, domain.ErrNotFound
-	}
-	acc, st, err := loadAccount(ctx, s.cfg.Store, cmd.AccountID)
+	acc, st, err := s.loadBlockable(ctx, meta, cmd)
 	if err != nil {
 		return commands.Result{}, err
-	}
-	if !acc.Exists() || (cmd.ClientID != "" && (acc.Role() != domain.RoleClient || acc.Actor().ClientID != cmd.ClientID)) {
-		return commands.Result{}, domain.ErrNotFound
 	}
 	res := commands.Result{Revision: st.Revision}
 	if acc.Disabled() {
