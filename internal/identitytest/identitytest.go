@@ -8,11 +8,9 @@
 package identitytest
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/json"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -28,6 +26,7 @@ import (
 	"backoffice/eventstore/postgres"
 	"backoffice/http/api"
 	"backoffice/http/api/identityapi"
+	"backoffice/internal/apitest"
 	"backoffice/internal/pgtest"
 	"backoffice/internal/schema"
 	"backoffice/notify/mail"
@@ -167,32 +166,11 @@ func (r Response) ErrorField(t testing.TB) (code, field string) {
 // string or []byte is sent as is).
 func (e *Env) Do(t testing.TB, method, path, token string, body any) Response {
 	t.Helper()
-	var rd io.Reader
-	switch b := body.(type) {
-	case nil:
-	case string:
-		rd = strings.NewReader(b)
-	case []byte:
-		rd = bytes.NewReader(b)
-	default:
-		buf, err := json.Marshal(b)
-		must(t, err)
-		rd = bytes.NewReader(buf)
-	}
-	req, err := http.NewRequest(method, e.URL+path, rd)
-	must(t, err)
-	if rd != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
+	var header []string
 	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
+		header = []string{"Authorization", "Bearer " + token}
 	}
-	res, err := http.DefaultClient.Do(req)
-	must(t, err)
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	must(t, err)
-	return Response{Status: res.StatusCode, Header: res.Header, Body: b}
+	return Response(apitest.Request(t, method, e.URL+path, body, header...))
 }
 
 // Want fails the test unless the response has the status.
