@@ -28,6 +28,20 @@ func TestSeedDocuments(t *testing.T) {
 		}
 		return n
 	}
+	// Wait for the seed's last event (HeadPosition could still hide it
+	// behind a projector's open transaction): the sign mailer records the
+	// TAN it issued (document.tan_issued) only once it has handled the
+	// request, and that event is not the seed's.
+	waitForLast := func() {
+		t.Helper()
+		var head eventstore.Position
+		if err := e.Pool.QueryRow(ctx, `SELECT xid::text::bigint, seq FROM eventstore_events ORDER BY xid DESC, seq DESC LIMIT 1`).
+			Scan(&head.Commit, &head.Prepare); err != nil {
+			t.Fatal(err)
+		}
+		e.Wait(t, head)
+	}
+	waitForLast()
 	before := count()
 	if err := demo.SeedDocuments(ctx, e.Handler, e.Service, now); err != nil {
 		t.Fatal(err)
@@ -35,14 +49,7 @@ func TestSeedDocuments(t *testing.T) {
 	if after := count(); after != before {
 		t.Fatalf("second seed appended %d events", after-before)
 	}
-	// The seed's last event (HeadPosition could still hide it behind a
-	// projector's open transaction).
-	var head eventstore.Position
-	if err := e.Pool.QueryRow(ctx, `SELECT xid::text::bigint, seq FROM eventstore_events ORDER BY xid DESC, seq DESC LIMIT 1`).
-		Scan(&head.Commit, &head.Prepare); err != nil {
-		t.Fatal(err)
-	}
-	e.Wait(t, head)
+	waitForLast()
 	_, tan := e.SignMail(t, demo.BakeryContactMail, 1)
 	if len(tan) != 4 {
 		t.Fatalf("TAN %q", tan)
