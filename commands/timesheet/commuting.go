@@ -12,8 +12,14 @@ import (
 )
 
 // commutingAttempts bounds how often a command whose events commute with
-// concurrent ones is decided again after a revision conflict.
-const commutingAttempts = 8
+// concurrent ones is decided again after a revision conflict. With n
+// writers on one week each round lets at least one through, so the bound
+// is set well above the number of people who share a timesheet; the pause
+// grows so that a slow machine (the race detector) spreads them out.
+const commutingAttempts = 24
+
+// commutingMaxPause caps the random pause between two attempts.
+const commutingMaxPause = 25 * time.Millisecond
 
 // decideCommuting is decide for commands whose events commute with any
 // concurrent change (a remark, an expense): adding one does not depend on
@@ -29,7 +35,7 @@ func (h *Handler) decideCommuting(ctx context.Context, meta commands.Meta, t Tar
 		if attempt >= commutingAttempts || !errors.Is(err, eventstore.ErrWrongExpectedRevision) {
 			return res, events, err
 		}
-		pause := time.Duration(rand.Int64N(int64(attempt) * int64(2*time.Millisecond)))
+		pause := time.Duration(rand.Int64N(int64(min(time.Duration(1<<min(attempt, 10))*time.Millisecond, commutingMaxPause)) + 1))
 		select {
 		case <-ctx.Done():
 			return res, events, err
