@@ -29,6 +29,7 @@ import (
 	"backoffice/commands/identity"
 	"backoffice/domain"
 	"backoffice/domain/client"
+	doc "backoffice/domain/document"
 	"backoffice/domain/intermediary"
 	"backoffice/domain/worker"
 	"backoffice/eventstore"
@@ -52,7 +53,7 @@ type Env struct {
 	*it.Env
 	Handler   *cmd.Handler
 	Queries   *rm.Queries
-	Mailer    *cmd.SignMailer
+	Mailer    *reactors.SignMailer
 	Docs      *projections.Runtime // the documents projectors
 	MasterKey []byte
 	Links     cmd.Links
@@ -116,7 +117,7 @@ func NewWith(t testing.TB, o Options) *Env {
 	e.Queries, err = rm.NewQueries(ie.Pool, e.Now)
 	must(t, err)
 	e.Links = cmd.PortalLinks("https://portal.bureau.test")
-	e.Mailer, err = cmd.NewSignMailer(ie.Store, ie.Dispatcher, e.Links, e.MasterKey, e.Now, log)
+	e.Mailer, err = reactors.NewSignMailer(ie.Store, ie.Dispatcher, e.Links, e.MasterKey, e.Now, log)
 	must(t, err)
 	if o.SMS != nil {
 		must(t, e.Mailer.UseSMS(o.SMS, e.Service.MobileOf))
@@ -218,7 +219,7 @@ func (e *Env) Wait(t testing.TB, pos eventstore.Position) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	must(t, e.Runtime.WaitFor(ctx, pos, rmid.AllProjectors...))
-	must(t, e.Docs.WaitFor(ctx, pos, rm.NameDocuments, cmd.SignMailerName))
+	must(t, e.Docs.WaitFor(ctx, pos, rm.NameDocuments, reactors.SignMailerName))
 }
 
 var tanInMail = regexp.MustCompile(`(?:TAN-code|TAN code): ([A-Z]{4})`)
@@ -264,6 +265,39 @@ func (e *Env) Count(to string, match func(mailtest.Received) bool) int {
 		}
 	}
 	return n
+}
+
+// Ask uploads a document as the back office for c1 and asks kees
+// (client1) to sign it; it returns the document ID once the projectors
+// (the sign mailer among them) have handled the request.
+func Ask(t testing.TB, e *Env, title string) string {
+	t.Helper()
+	ctx := context.Background()
+	_, id, err := e.Handler.Upload(ctx, Meta(e.Backoffice), cmd.Upload{ClientID: "c1", Kind: doc.KindDocument, Title: title, FileName: "o.pdf", Content: PDF})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, _, err := e.Handler.RequestSignature(ctx, Meta(e.Backoffice), id, e.Client1.AccountID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Wait(t, res.Position)
+	return id
+}
+
+// Requested is Ask, and also waits for kees's mailN-th signing mail (from
+// 1), checks its link and greeting, and returns the TAN it carries.
+func Requested(t testing.TB, e *Env, title string, mailN int) (string, string) {
+	t.Helper()
+	id := Ask(t, e, title)
+	m, tan := e.SignMail(t, e.Emails["client1"], mailN)
+	if !strings.Contains(m.Text, e.Links.Sign(id, "")) || m.Subject != "u dient een document goed te keuren" {
+		t.Fatalf("sign mail %q lacks the link to %s:\n%s", m.Subject, id, m.Text)
+	}
+	if !strings.Contains(m.Text, "Beste Kees Bakker,") {
+		t.Fatalf("sign mail does not greet by name:\n%s", m.Text)
+	}
+	return id, tan
 }
 
 func must(t testing.TB, err error) {
