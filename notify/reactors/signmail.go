@@ -41,7 +41,7 @@ const SignMailerName = "documents.sign_mail"
 // mobile number, otherwise in the mail, as the manual allows ("soms ...
 // wordt de verificatiecode in de email met de link zelf vermeld"); the
 // mail always carries the unique signing link. document.tan_issued records
-// the channel and the masked address (tan_channel.go).
+// the channel and the masked address (signmail_tan.go).
 type SignMailer struct {
 	store  eventstore.Store
 	mail   *mail.Dispatcher
