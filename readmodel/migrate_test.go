@@ -233,3 +233,36 @@ func minus(a, b []string) []string {
 	}
 	return out
 }
+
+// TestMigrateConcurrently: several processes starting at once (a fresh
+// database, and one of the single set adopting its versions) all succeed
+// and apply every migration once.
+func TestMigrateConcurrently(t *testing.T) {
+	ctx := context.Background()
+	for _, legacy := range []bool{false, true} {
+		t.Run(map[bool]string{false: "fresh", true: "single set"}[legacy], func(t *testing.T) {
+			db := openDB(t)
+			if legacy {
+				migrateLegacy(t, ctx, db, 0)
+			}
+			errs := make(chan error, 4)
+			for range 4 {
+				go func() { errs <- readmodel.MigrateDB(ctx, db, readmodel.Sets) }()
+			}
+			for range 4 {
+				if err := <-errs; err != nil {
+					t.Error(err)
+				}
+			}
+			for _, s := range readmodel.Sets {
+				var n, distinct int
+				if err := db.QueryRowContext(ctx, `SELECT count(*), count(DISTINCT version_id) FROM `+s.VersionTable()+` WHERE version_id > 0`).Scan(&n, &distinct); err != nil {
+					t.Fatal(err)
+				}
+				if want := len(versionsOf(t, s.FS)); n != want || distinct != want {
+					t.Errorf("%s: %d version rows (%d distinct), want %d", s.Owner, n, distinct, want)
+				}
+			}
+		})
+	}
+}
