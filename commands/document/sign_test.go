@@ -13,9 +13,12 @@ import (
 	doc "backoffice/domain/document"
 )
 
-// requested: the back office asks kees (client1) to sign; the document ID
-// and the TAN of his mailN-th signing mail.
-var requested = dt.Requested
+// requested uploads a document as the back office for c1 and asks kees
+// (client1) to sign it; it returns the document ID and the TAN of the mail.
+func requested(t *testing.T, e *dt.Env, title string, mailN int) (string, string) {
+	t.Helper()
+	return e.Requested(t, title, mailN)
+}
 
 func wrongTAN(tan string) string {
 	if tan[0] == 'A' {

@@ -16,7 +16,10 @@ import (
 )
 
 // ask: the back office asks kees (client1) to sign a new document.
-var ask = dt.Ask
+func ask(t *testing.T, e *dt.Env, title string) string {
+	t.Helper()
+	return e.AskToSign(t, title)
+}
 
 // TestSetAccountMobile: the account itself or the back office, a mobile
 // number only, normalised; others do not find the account.

@@ -33,10 +33,16 @@ import (
 // the decline mailed to the back office, and a rebuild that sends nothing.
 
 // ask: the back office asks kees (client1) to sign a new document.
-var ask = dt.Ask
+func ask(t *testing.T, e *dt.Env, title string) string {
+	t.Helper()
+	return e.AskToSign(t, title)
+}
 
-// requested is ask and kees's mailN-th signing mail's TAN.
-var requested = dt.Requested
+// requested is ask, and the TAN of kees's mailN-th signing mail.
+func requested(t *testing.T, e *dt.Env, title string, mailN int) (string, string) {
+	t.Helper()
+	return e.Requested(t, title, mailN)
+}
 
 // TestSignMailerKeepsItsName: the stored checkpoint key of every install.
 func TestSignMailerKeepsItsName(t *testing.T) {

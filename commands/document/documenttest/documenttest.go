@@ -29,7 +29,7 @@ import (
 	"backoffice/commands/identity"
 	"backoffice/domain"
 	"backoffice/domain/client"
-	doc "backoffice/domain/document"
+	"backoffice/domain/document"
 	"backoffice/domain/intermediary"
 	"backoffice/domain/worker"
 	"backoffice/eventstore"
@@ -253,6 +253,22 @@ func (e *Env) SignMail(t testing.TB, to string, n int) (mailtest.Received, strin
 	return m, got[1]
 }
 
+// Requested is AskToSign, then waits for kees's mailN-th signing mail
+// (from 1), checks its link and greeting and returns the document's ID and
+// the mail's TAN.
+func (e *Env) Requested(t testing.TB, title string, mailN int) (string, string) {
+	t.Helper()
+	id := e.AskToSign(t, title)
+	m, tan := e.SignMail(t, e.Emails["client1"], mailN)
+	if !strings.Contains(m.Text, e.Links.Sign(id, "")) || m.Subject != "u dient een document goed te keuren" {
+		t.Fatalf("sign mail %q lacks the link to %s:\n%s", m.Subject, id, m.Text)
+	}
+	if !strings.Contains(m.Text, "Beste Kees Bakker,") {
+		t.Fatalf("sign mail does not greet by name:\n%s", m.Text)
+	}
+	return id, tan
+}
+
 // Count returns the number of mails sent so far to the address that match accepts.
 func (e *Env) Count(to string, match func(mailtest.Received) bool) int {
 	n := 0
@@ -267,42 +283,30 @@ func (e *Env) Count(to string, match func(mailtest.Received) bool) int {
 	return n
 }
 
-// Ask uploads a document as the back office for c1 and asks kees
-// (client1) to sign it; it returns the document ID once the projectors
-// (the sign mailer among them) have handled the request.
-func Ask(t testing.TB, e *Env, title string) string {
-	t.Helper()
-	ctx := context.Background()
-	_, id, err := e.Handler.Upload(ctx, Meta(e.Backoffice), cmd.Upload{ClientID: "c1", Kind: doc.KindDocument, Title: title, FileName: "o.pdf", Content: PDF})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, _, err := e.Handler.RequestSignature(ctx, Meta(e.Backoffice), id, e.Client1.AccountID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.Wait(t, res.Position)
-	return id
-}
-
-// Requested is Ask, and also waits for kees's mailN-th signing mail (from
-// 1), checks its link and greeting, and returns the TAN it carries.
-func Requested(t testing.TB, e *Env, title string, mailN int) (string, string) {
-	t.Helper()
-	id := Ask(t, e, title)
-	m, tan := e.SignMail(t, e.Emails["client1"], mailN)
-	if !strings.Contains(m.Text, e.Links.Sign(id, "")) || m.Subject != "u dient een document goed te keuren" {
-		t.Fatalf("sign mail %q lacks the link to %s:\n%s", m.Subject, id, m.Text)
-	}
-	if !strings.Contains(m.Text, "Beste Kees Bakker,") {
-		t.Fatalf("sign mail does not greet by name:\n%s", m.Text)
-	}
-	return id, tan
-}
-
 func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// Upload uploads a PDF titled title as the back office for client c1 and
+// returns the document's ID.
+func (e *Env) Upload(t testing.TB, title string) string {
+	t.Helper()
+	_, id, err := e.Handler.Upload(context.Background(), Meta(e.Backoffice), cmd.Upload{ClientID: "c1",
+		Kind: document.KindDocument, Title: title, FileName: "o.pdf", Content: PDF})
+	must(t, err)
+	return id
+}
+
+// AskToSign uploads a document (Upload) and asks kees (client1) to sign it;
+// it returns the document's ID once the request is projected and mailed.
+func (e *Env) AskToSign(t testing.TB, title string) string {
+	t.Helper()
+	id := e.Upload(t, title)
+	res, _, err := e.Handler.RequestSignature(context.Background(), Meta(e.Backoffice), id, e.Client1.AccountID)
+	must(t, err)
+	e.Wait(t, res.Position)
+	return id
 }
