@@ -91,7 +91,10 @@ func weekArgs(f Filter) []any {
 }
 
 // readModelSQL reads the missing placement-weeks kept by the projector:
-// one indexed range read per week.
+// one indexed range read per week. The redundant ANY($3) lets the planner
+// estimate the rows from the column's statistics (a join on unnest alone
+// is guessed at 12,000 rows a week, which priced the plan over
+// jit_above_cost: 110 ms of JIT compilation for an 18 ms query).
 func readModelSQL(f Filter) (cte string, args []any, ok bool) {
 	args = weekArgs(f)
 	scopeCond, ok := tenant.Where(f.Scope, tenant.Columns{Intermediary: "mw.intermediary_id", Client: "mw.client_id", Worker: "mw.worker_id"}, &args)
@@ -102,7 +105,7 @@ func readModelSQL(f Filter) (cte string, args []any, ok bool) {
 		WITH wk AS (SELECT * FROM unnest($1::int[], $2::int[], $3::date[]) AS wk(y, n, start)),
 		m AS (
 			SELECT mw.placement_id, wk.y, wk.n, wk.start, mw.worker_id, mw.client_id, mw.intermediary_id, mw.status
-			FROM wk JOIN missing_weeks mw ON mw.week_start = wk.start
+			FROM wk JOIN missing_weeks mw ON mw.week_start = wk.start AND mw.week_start = ANY($3::date[])
 			WHERE ($4 = '' OR mw.client_id = $4) AND ` + scopeCond + `
 		)
 `
