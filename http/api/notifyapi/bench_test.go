@@ -23,7 +23,17 @@ import (
 // Reports p50 and p99 per request kind in ms.
 //
 //	go test ./http/api/notifyapi/ -run '^$' -bench MissingHoursAtScale -benchtime 300x -timeout 30m -count=1
-func BenchmarkMissingHoursAtScale(b *testing.B) {
+func BenchmarkMissingHoursAtScale(b *testing.B) { benchMissingHours(b, false) }
+
+// BenchmarkMissingHoursWithNamesAtScale is the same with the identity read
+// model filled to scale too (50,000 workers, 1,000 clients with an
+// agreement, 20 intermediaries), so the rows' names and agreements are
+// real lookups, not misses in tables of a few rows.
+//
+//	go test ./http/api/notifyapi/ -run '^$' -bench MissingHoursWithNamesAtScale -benchtime 200x -timeout 30m -count=1
+func BenchmarkMissingHoursWithNamesAtScale(b *testing.B) { benchMissingHours(b, true) }
+
+func benchMissingHours(b *testing.B, names bool) {
 	e := newBenchEnv(b)
 	ctx := context.Background()
 	if _, err := e.pool.Exec(ctx, `
@@ -41,6 +51,22 @@ func BenchmarkMissingHoursAtScale(b *testing.B) {
 		WHERE (n * 7 + w * 13) % 100 < 98;
 		ANALYZE placements;`); err != nil {
 		b.Fatal(err)
+	}
+	if names {
+		if _, err := e.pool.Exec(ctx, `
+			INSERT INTO workers (worker_id, client_id, first_name, last_name, full_name, email, function, registered_at)
+			SELECT 'bw' || n, 'c' || ((n - 1) % 1000 + 1), 'Jan', 'Werker ' || n, 'Jan Werker ' || n, 'bw' || n || '@example.nl', 'bakker', now()
+			FROM generate_series(1, 50000) n;
+			INSERT INTO intermediaries (intermediary_id, name, contact_name, contact_email, registered_at)
+			SELECT 'i' || n, 'Intermediair ' || n, 'I', 'i' || n || '@example.nl', now() FROM generate_series(1, 20) n ON CONFLICT DO NOTHING;
+			INSERT INTO clients (client_id, intermediary_id, name, kvk, address, contact_name, contact_email, registered_at)
+			SELECT 'c' || n, 'i' || ((n - 1) % 20 + 1), 'Klant ' || n, '12345678', '{}', 'K', 'c' || n || '@example.nl', now()
+			FROM generate_series(1, 1000) n ON CONFLICT DO NOTHING;
+			INSERT INTO client_agreements (client_id, effective_from, agreement)
+			SELECT 'c' || n, '2025-01-01', '{"entered_by":"worker"}' FROM generate_series(1, 1000) n ON CONFLICT DO NOTHING;
+			ANALYZE workers; ANALYZE clients; ANALYZE intermediaries; ANALYZE client_agreements;`); err != nil {
+			b.Fatal(err)
+		}
 	}
 	// The read model's projector state, as its projector would have left it
 	// for these rows, then the roll-over that fills missing_weeks.
