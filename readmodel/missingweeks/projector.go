@@ -90,6 +90,9 @@ func (p *Projector) HandleBatch(ctx context.Context, tx pgx.Tx, events []eventst
 	var b pgx.Batch
 	var placements, streams []string
 	for _, rec := range events {
+		if !p.Handles(rec.Type) {
+			continue // a line or a remark changes no status
+		}
 		rev := int64(rec.Revision)
 		switch rec.Type {
 		case placement.TypeStarted, placement.TypeEnded:
