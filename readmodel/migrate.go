@@ -27,6 +27,7 @@ import (
 	remindersmig "backoffice/notify/reminders/migrations"
 	rmdocmig "backoffice/readmodel/documents/migrations"
 	rmidmig "backoffice/readmodel/identity/migrations"
+	mwmig "backoffice/readmodel/missingweeks/migrations"
 	payrollmig "backoffice/readmodel/payroll/migrations"
 	tsmig "backoffice/readmodel/timesheets/migrations"
 )
@@ -69,6 +70,7 @@ var Sets = []Set{
 	{Owner: "notify/reactors", FS: reactorsmig.FS, Legacy: []int64{200, 500, 700}},
 	{Owner: "notify/prefs", FS: prefsmig.FS, Legacy: []int64{700}},
 	{Owner: "notify/reminders", FS: remindersmig.FS, Legacy: []int64{700}},
+	{Owner: "readmodel/missingweeks", FS: mwmig.FS, Legacy: []int64{720}},
 }
 
 // LegacyVersionTable is the version table of the former single set.

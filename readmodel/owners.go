@@ -44,6 +44,10 @@ var Owners = map[string]string{
 	"payroll_feed":       "readmodel/payroll",
 	"documents":          "readmodel/documents",
 	"document_versions":  "readmodel/documents",
+	"mw_placements":      "readmodel/missingweeks",
+	"mw_sheets":          "readmodel/missingweeks",
+	"missing_weeks":      "readmodel/missingweeks",
+	"missing_window":     "readmodel/missingweeks",
 
 	// Side effects: the mail queue, the mailers' memory, settings, reminders.
 	"mail_deliveries":        "notify/mail",
