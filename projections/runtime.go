@@ -542,6 +542,12 @@ func (w *worker) runHolding(ctx context.Context, conn *pgx.Conn, hb *hub, hubSto
 	if err := ensureCheckpoint(ctx, conn, w.name); err != nil {
 		return err
 	}
+	// A rebuild that stopped half-way left its indexes dropped.
+	if restored, err := restoreIndexes(ctx, conn, w.name); err != nil {
+		return err
+	} else if restored {
+		w.log.Info("projections: built the indexes an unfinished rebuild had dropped")
+	}
 	for {
 		cp, err := readCheckpoint(ctx, conn, w.name)
 		if err != nil {
@@ -823,7 +829,13 @@ func (w *worker) rebuildOn(ctx context.Context, conn *pgx.Conn, progress func(do
 		if err := w.p.Reset(ctx, tx); err != nil {
 			return fmt.Errorf("projections: %s: reset: %w", w.name, err)
 		}
-		return setCheckpoint(ctx, tx, w.name, eventstore.Start)
+		if err := setCheckpoint(ctx, tx, w.name, eventstore.Start); err != nil {
+			return err
+		}
+		if d, ok := w.p.(IndexDeferrer); ok {
+			return dropIndexes(ctx, tx, w.name, d.DeferIndexesOf())
+		}
+		return nil
 	}); err != nil {
 		return err
 	}
@@ -872,6 +884,17 @@ func (w *worker) rebuildOn(ctx context.Context, conn *pgx.Conn, progress func(do
 		}
 		if progress != nil {
 			progress(done, estimateTotal(done, next, head))
+		}
+	}
+	// The indexes dropped after the reset, built once over the whole
+	// table; then statistics for them.
+	restored, err := restoreIndexes(ctx, conn, w.name)
+	if err != nil {
+		return err
+	}
+	if restored && len(grown) > 0 {
+		if err := analyze(ctx, conn, grown); err != nil {
+			return fmt.Errorf("projections: %s: %w", w.name, err)
 		}
 	}
 	if progress != nil {

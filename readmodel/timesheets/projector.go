@@ -39,6 +39,11 @@ func (*Timesheets) Handles(eventType string) bool { return ts.Events.Knows(event
 // EventTypes implements projections.TypedProjector.
 func (*Timesheets) EventTypes() []string { return ts.Events.Types() }
 
+// DeferIndexesOf implements projections.IndexDeferrer: a rebuild builds
+// the list indexes of ts_timesheets once at the end instead of updating
+// seven indexes per row (the projector writes by primary key only).
+func (*Timesheets) DeferIndexesOf() []string { return []string{"ts_timesheets"} }
+
 // Reset implements projections.Projector.
 func (*Timesheets) Reset(ctx context.Context, tx pgx.Tx) error {
 	_, err := tx.Exec(ctx, `TRUNCATE ts_timesheets, ts_status_counts`)
@@ -202,22 +207,86 @@ func nonEmpty(s string) *string {
 	return &s
 }
 
+// sheetColumns are the columns of ts_timesheets in the order of
+// sheetRow.values.
+var sheetColumns = []string{"stream", "placement_id", "iso_year", "iso_week", "week_start", "worker_id", "client_id",
+	"intermediary_id", "status", "next_party", "total_minutes", "entry_deadline", "approval_deadline",
+	"offered_late", "approved_late", "revision", "updated_at", "doc", "entered_by", "next_step", "offered_hash",
+	"hour_totals", "expenses_cents", "expense_km"}
+
+// values is the row for COPY, in the order of sheetColumns.
+func (r *sheetRow) values() ([]any, error) {
+	week, err := time.Parse(time.DateOnly, r.WeekStart)
+	if err != nil {
+		return nil, fmt.Errorf("timesheets: %s: week start %q: %w", r.Stream, r.WeekStart, err)
+	}
+	return []any{r.Stream, r.PlacementID, int32(r.IsoYear), int32(r.IsoWeek), week, r.WorkerID, r.ClientID,
+		r.IntermediaryID, r.Status, r.NextParty, int32(r.TotalMinutes), r.EntryDeadline, r.ApprovalDeadline,
+		r.OfferedLate, r.ApprovedLate, r.Revision, r.UpdatedAt, []byte(r.Doc), r.EnteredBy, r.NextStep, r.OfferedHash,
+		[]byte(r.HourTotals), r.ExpensesCents, r.ExpenseKm}, nil
+}
+
+// writeSheets writes the changed rows: those this batch created with COPY
+// (the batch found no row for their stream, and this transaction holds the
+// projector's lock, so none can appear meanwhile: a rebuild writes almost
+// only these), the others with one upsert.
 func writeSheets(ctx context.Context, tx pgx.Tx, dirty []*sheet) error {
+	rows, err := sheetRows(dirty)
+	if err != nil {
+		return err
+	}
+	var fresh [][]any
+	var changed []sheetRow
+	for i, s := range dirty {
+		if s.oldRevision >= 0 {
+			changed = append(changed, rows[i])
+			continue
+		}
+		v, err := rows[i].values()
+		if err != nil {
+			return err
+		}
+		fresh = append(fresh, v)
+	}
+	if len(fresh) > 0 {
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"ts_timesheets"}, sheetColumns, pgx.CopyFromRows(fresh)); err != nil {
+			return fmt.Errorf("timesheets: unable to write %d new rows: %w", len(fresh), err)
+		}
+	}
+	if len(changed) == 0 {
+		return nil
+	}
+	batch, err := json.Marshal(changed)
+	if err != nil {
+		return fmt.Errorf("timesheets: encode %d rows: %w", len(changed), err)
+	}
+	if _, err := tx.Exec(ctx, upsertSheetsSQL, string(batch)); err != nil {
+		return fmt.Errorf("timesheets: unable to write %d rows: %w", len(changed), err)
+	}
+	return nil
+}
+
+// micros rounds t to PostgreSQL's precision here, so that COPY (which
+// truncates) and the upsert's text (which the server rounds) store the
+// same value.
+func micros(t time.Time) time.Time { return t.Round(time.Microsecond) }
+
+func sheetRows(dirty []*sheet) ([]sheetRow, error) {
 	rows := make([]sheetRow, len(dirty))
 	for i, s := range dirty {
 		doc, err := s.marshal()
 		if err != nil {
-			return fmt.Errorf("timesheets: %s: encode: %w", s.stream, err)
+			return nil, fmt.Errorf("timesheets: %s: encode: %w", s.stream, err)
 		}
 		hours, cents, km, err := s.reportColumns()
 		if err != nil {
-			return fmt.Errorf("timesheets: %s: encode: %w", s.stream, err)
+			return nil, fmt.Errorf("timesheets: %s: encode: %w", s.stream, err)
 		}
 		r := sheetRow{Stream: s.stream, PlacementID: s.PlacementID, IsoYear: s.isoYear, IsoWeek: s.isoWeek,
 			WeekStart: s.WeekStart, WorkerID: s.WorkerID, ClientID: s.ClientID, IntermediaryID: s.IntermediaryID,
 			Status: s.Status, NextParty: nonEmpty(s.nextParty()), TotalMinutes: s.TotalMinutes,
-			EntryDeadline: s.EntryDeadline, ApprovalDeadline: s.ApprovalDeadline, OfferedLate: s.OfferedLate,
-			ApprovedLate: s.ApprovedLate, Revision: s.revision, UpdatedAt: s.UpdatedAt, Doc: doc,
+			EntryDeadline: micros(s.EntryDeadline), ApprovalDeadline: micros(s.ApprovalDeadline), OfferedLate: s.OfferedLate,
+			ApprovedLate: s.ApprovedLate, Revision: s.revision, UpdatedAt: micros(s.UpdatedAt), Doc: doc,
 			EnteredBy: s.EnteredBy, OfferedHash: nonEmpty(s.offeredHash()), HourTotals: json.RawMessage(hours),
 			ExpensesCents: cents, ExpenseKm: km}
 		if step, ok := s.nextStep(); ok {
@@ -225,14 +294,7 @@ func writeSheets(ctx context.Context, tx pgx.Tx, dirty []*sheet) error {
 		}
 		rows[i] = r
 	}
-	batch, err := json.Marshal(rows)
-	if err != nil {
-		return fmt.Errorf("timesheets: encode %d rows: %w", len(rows), err)
-	}
-	if _, err := tx.Exec(ctx, upsertSheetsSQL, string(batch)); err != nil {
-		return fmt.Errorf("timesheets: unable to write %d rows: %w", len(rows), err)
-	}
-	return nil
+	return rows, nil
 }
 
 // Scope kinds of ts_status_counts.
