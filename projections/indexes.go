@@ -111,6 +111,9 @@ func savedIndexes(ctx context.Context, q querier, name string) ([]deferredIndex,
 // clears their record, in one transaction on conn (which holds the lock).
 // It does nothing when none are recorded.
 func restoreIndexes(ctx context.Context, conn *pgx.Conn, name string) (bool, error) {
+	if saved, err := savedIndexes(ctx, conn, name); err != nil || len(saved) == 0 {
+		return false, err // the common case: no transaction
+	}
 	restored := false
 	err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
 		saved, err := savedIndexes(ctx, tx, name)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"backoffice/domain"
 	ts "backoffice/domain/timesheet"
 	"backoffice/eventstore"
 	"backoffice/projections"
@@ -25,7 +26,7 @@ const NameTimesheets = "timesheets"
 // stream) and ts_status_counts (counts per scope and status).
 type Timesheets struct{}
 
-var _ projections.BatchProjector = (*Timesheets)(nil)
+var _ projections.PreparingProjector = (*Timesheets)(nil)
 
 // NewTimesheets returns the projector.
 func NewTimesheets() *Timesheets { return &Timesheets{} }
@@ -62,12 +63,42 @@ func (p *Timesheets) Handle(ctx context.Context, tx pgx.Tx, e eventstore.Recorde
 // the batch's streams once, folds the events, and writes rows and count
 // deltas back with one statement each.
 func (p *Timesheets) HandleBatch(ctx context.Context, tx pgx.Tx, events []eventstore.RecordedEvent) error {
+	return p.handle(ctx, tx, events, nil)
+}
+
+// decoded is an event's decoded data, or why it could not be decoded.
+type decoded struct {
+	ev  domain.Event
+	err error
+}
+
+// Prepare implements projections.PreparingProjector: it decodes the
+// events' data ahead, outside the transaction.
+func (*Timesheets) Prepare(events []eventstore.RecordedEvent) any {
+	out := make([]decoded, len(events))
+	for i, rec := range events {
+		out[i].ev, out[i].err = ts.Events.Decode(rec.Type, rec.Data)
+	}
+	return out
+}
+
+// HandlePrepared implements projections.PreparingProjector.
+func (p *Timesheets) HandlePrepared(ctx context.Context, tx pgx.Tx, events []eventstore.RecordedEvent, prepared any) error {
+	d, ok := prepared.([]decoded)
+	if !ok || len(d) != len(events) {
+		d = nil
+	}
+	return p.handle(ctx, tx, events, d)
+}
+
+// handle is HandleBatch with the events decoded ahead (pre, when not nil).
+func (p *Timesheets) handle(ctx context.Context, tx pgx.Tx, events []eventstore.RecordedEvent, pre []decoded) error {
 	sheets, err := loadSheets(ctx, tx, events)
 	if err != nil {
 		return err
 	}
 	var dirty []*sheet
-	for _, rec := range events {
+	for i, rec := range events {
 		s := sheets[rec.Stream]
 		if s == nil {
 			s = &sheet{stream: rec.Stream, revision: -1, oldRevision: -1}
@@ -80,7 +111,12 @@ func (p *Timesheets) HandleBatch(ctx context.Context, tx pgx.Tx, events []events
 		if rev != s.revision+1 {
 			return fmt.Errorf("timesheets: %s: event at revision %d after revision %d: refusing a gap", rec.Stream, rev, s.revision)
 		}
-		ev, err := ts.Events.Decode(rec.Type, rec.Data)
+		var ev domain.Event
+		if pre != nil {
+			ev, err = pre[i].ev, pre[i].err
+		} else {
+			ev, err = ts.Events.Decode(rec.Type, rec.Data)
+		}
 		if err != nil {
 			return fmt.Errorf("timesheets: %s revision %d: %w", rec.Stream, rev, err)
 		}
