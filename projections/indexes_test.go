@@ -23,6 +23,7 @@ type deferring struct {
 	withIndex atomic.Int64 // events handled while sums_total existed
 	without   atomic.Int64 // events handled while it did not
 	fail      atomic.Bool
+	cancel    atomic.Pointer[context.CancelFunc] // called at revision 20 when set
 }
 
 var _ projections.IndexDeferrer = (*deferring)(nil)
@@ -32,6 +33,10 @@ func (p *deferring) DeferIndexesOf() []string { return []string{"sums"} }
 func (p *deferring) Handle(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEvent) error {
 	if p.fail.Load() && e.Revision == 20 {
 		return errors.New("deferring: failing on purpose")
+	}
+	if c := p.cancel.Load(); c != nil && e.Revision == 20 {
+		(*c)()
+		return ctx.Err()
 	}
 	var n int
 	if err := tx.QueryRow(ctx, `SELECT count(*) FROM pg_indexes WHERE indexname = 'sums_total'`).Scan(&n); err != nil {
@@ -129,4 +134,21 @@ func TestRebuildDefersIndexes(t *testing.T) {
 	if deferredRecord(t, pool, p.Name()) {
 		t.Fatal("deferred indexes still recorded after running again")
 	}
+
+	// A rebuild cancelled half-way while Run runs: the live projector
+	// builds the indexes again before it goes on.
+	rctx, cancel := context.WithCancel(ctx)
+	p.cancel.Store(&cancel)
+	if err := rt.Rebuild(rctx, p.Name(), nil); err == nil {
+		t.Fatal("the cancelled rebuild succeeded")
+	}
+	p.cancel.Store(nil)
+	pos := appendEvents(t, store, 8, 4, 200)
+	if err := rt.WaitFor(ctx, pos); err != nil {
+		t.Fatal(err)
+	}
+	assertSums(t, pool, store)
+	eventually(t, "indexes built after the cancelled rebuild", func() bool {
+		return slices.Equal(indexDefs(t, pool), before) && !deferredRecord(t, pool, p.Name())
+	})
 }

@@ -22,7 +22,8 @@ type Projector interface {
 	// starts from position 0 on top of its old rows).
 	Name() string
 	// Handles filters event types; events it does not handle still advance
-	// the checkpoint.
+	// the checkpoint. It may be called from the runtime's read-ahead
+	// goroutine while a batch is being handled.
 	Handles(eventType string) bool
 	// Handle applies one event to the read model.
 	Handle(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEvent) error

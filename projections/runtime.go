@@ -544,13 +544,14 @@ func (w *worker) runHolding(ctx context.Context, conn *pgx.Conn, hb *hub, hubSto
 	if err := ensureCheckpoint(ctx, conn, w.name); err != nil {
 		return err
 	}
-	// A rebuild that stopped half-way left its indexes dropped.
-	if restored, err := restoreIndexes(ctx, conn, w.name); err != nil {
-		return err
-	} else if restored {
-		w.log.Info("projections: built the indexes an unfinished rebuild had dropped")
-	}
 	for {
+		// A rebuild that stopped half-way (here or elsewhere, failed or
+		// cancelled) left its indexes dropped.
+		if restored, err := restoreIndexes(ctx, conn, w.name); err != nil {
+			return err
+		} else if restored {
+			w.log.Info("projections: built the indexes an unfinished rebuild had dropped")
+		}
 		cp, err := readCheckpoint(ctx, conn, w.name)
 		if err != nil {
 			return err
