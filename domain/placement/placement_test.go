@@ -10,17 +10,12 @@ import (
 	"backoffice/domain"
 	"backoffice/domain/account"
 	"backoffice/domain/client"
+	"backoffice/domain/domaintest"
 	"backoffice/domain/placement"
 	"backoffice/domain/worker"
 )
 
-func day(s string) time.Time {
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		panic(err)
-	}
-	return t
-}
+var day = domaintest.Day
 
 func ptr(t time.Time) *time.Time { return &t }
 
@@ -283,21 +278,5 @@ func TestRegisterWorker(t *testing.T) {
 
 func TestEventsRoundTrip(t *testing.T) {
 	samples := []domain.Event{startedFixed, &placement.Ended{PlacementID: "p-1", End: day("2025-04-30"), Reason: "r"}}
-	seen := map[string]bool{}
-	for _, e := range samples {
-		seen[e.EventType()] = true
-		b, err := domain.Encode(e)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := placement.Events.Decode(e.EventType(), b)
-		if err != nil || !reflect.DeepEqual(got, e) {
-			t.Fatalf("%s: got %#v, %v", e.EventType(), got, err)
-		}
-	}
-	for _, name := range placement.Events.Types() {
-		if !seen[name] {
-			t.Errorf("no sample for %s", name)
-		}
-	}
+	domaintest.RoundTrip(t, placement.Events, samples...)
 }
