@@ -1,7 +1,6 @@
 package account_test
 
 import (
-	"reflect"
 	"testing"
 	"time"
 
@@ -287,34 +286,5 @@ func TestEventsRoundTrip(t *testing.T) {
 		&account.TokenRevoked{TokenID: "t-1", Reason: "r"},
 		&account.MobileChanged{AccountID: "a-1", MaskedMobile: "+31 6 ••• ••78"},
 	}
-	roundTrip(t, account.Events, samples)
-}
-
-// roundTrip encodes and decodes every sample and checks that the samples
-// cover the registry exactly.
-func roundTrip(t *testing.T, r *domain.Registry, samples []domain.Event) {
-	t.Helper()
-	seen := map[string]bool{}
-	for _, e := range samples {
-		seen[e.EventType()] = true
-		b, err := domain.Encode(e)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := r.Decode(e.EventType(), b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !reflect.DeepEqual(got, e) {
-			t.Errorf("%s: round trip\n got %#v\nwant %#v", e.EventType(), got, e)
-		}
-	}
-	for _, name := range r.Types() {
-		if !seen[name] {
-			t.Errorf("no round-trip sample for %s", name)
-		}
-	}
-	if len(seen) != len(r.Types()) {
-		t.Errorf("samples of unregistered types: %d samples, %d registered", len(seen), len(r.Types()))
-	}
+	domaintest.RoundTrip(t, account.Events, samples...)
 }

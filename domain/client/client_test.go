@@ -238,20 +238,9 @@ func TestChangeAgreement(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := client.Load(tt.given...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := c.ChangeAgreement(tt.actor, day(tt.from), tt.a, now)
-			if tt.wantErr != nil {
-				if !errors.Is(err, tt.wantErr) {
-					t.Fatalf("error = %v, want %v", err, tt.wantErr)
-				}
-				return
-			}
-			if err != nil || !reflect.DeepEqual(got, tt.want) {
-				t.Fatalf("got %#v, %v\nwant %#v", got, err, tt.want)
-			}
+			domaintest.Decide(t, tt.given, func(c *client.Client) ([]domain.Event, error) {
+				return c.ChangeAgreement(tt.actor, day(tt.from), tt.a, now)
+			}, tt.want, tt.wantErr)
 		})
 	}
 }

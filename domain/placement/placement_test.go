@@ -94,24 +94,13 @@ func TestStart(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := placement.Load(tt.given...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			cmd := base
-			if tt.edit != nil {
-				tt.edit(&cmd)
-			}
-			got, err := p.Start(tt.actor, tt.client, tt.worker, cmd, now)
-			if tt.wantErr != nil {
-				if !errors.Is(err, tt.wantErr) {
-					t.Fatalf("error = %v, want %v", err, tt.wantErr)
+			domaintest.Decide(t, tt.given, func(p *placement.Placement) ([]domain.Event, error) {
+				cmd := base
+				if tt.edit != nil {
+					tt.edit(&cmd)
 				}
-				return
-			}
-			if err != nil || !reflect.DeepEqual(got, tt.want) {
-				t.Fatalf("got %#v, %v\nwant %#v", got, err, tt.want)
-			}
+				return p.Start(tt.actor, tt.client, tt.worker, cmd, now)
+			}, tt.want, tt.wantErr)
 		})
 	}
 }
@@ -144,20 +133,9 @@ func TestEnd(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := placement.Load(tt.given...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := p.End(tt.actor, day(tt.date), " einde  project ", now)
-			if tt.wantErr != nil {
-				if !errors.Is(err, tt.wantErr) {
-					t.Fatalf("error = %v, want %v", err, tt.wantErr)
-				}
-				return
-			}
-			if err != nil || !reflect.DeepEqual(got, tt.want) {
-				t.Fatalf("got %#v, %v\nwant %#v", got, err, tt.want)
-			}
+			domaintest.Decide(t, tt.given, func(p *placement.Placement) ([]domain.Event, error) {
+				return p.End(tt.actor, day(tt.date), " einde  project ", now)
+			}, tt.want, tt.wantErr)
 		})
 	}
 }
