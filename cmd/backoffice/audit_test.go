@@ -15,7 +15,6 @@ import (
 
 	"backoffice/eventstore"
 	"backoffice/eventstore/ledger"
-	"backoffice/eventstore/postgres"
 	"backoffice/internal/pgtest"
 )
 
@@ -34,11 +33,7 @@ func TestVerifyAndExportCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	pool := pgtest.Pool(t, cs)
-	store, err := postgres.New(ctx, pool, postgres.Options{AllowUnsafeFsync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
+	store := pgtest.EventStore(t, pool)
 	for _, s := range []string{"timesheet-p1", "timesheet-p2", "timesheet-p1"} {
 		if _, err := store.Append(ctx, s, eventstore.Any(), eventstore.EventData{ID: uuid.New(), Type: "test.set",
 			Data: json.RawMessage(`{"minutes":480}`), Metadata: eventstore.Metadata{ActorID: "acc-1", OccurredAt: time.Now()}}); err != nil {

@@ -14,7 +14,6 @@ import (
 	"backoffice/domain/placement"
 	ts "backoffice/domain/timesheet"
 	"backoffice/eventstore"
-	"backoffice/eventstore/postgres"
 	"backoffice/internal/pgtest"
 )
 
@@ -30,11 +29,7 @@ func TestAuditReplay(t *testing.T) {
 		t.Fatal(err)
 	}
 	pool := pgtest.Pool(t, cs)
-	store, err := postgres.New(ctx, pool, postgres.Options{AllowUnsafeFsync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
+	store := pgtest.EventStore(t, pool)
 	now := time.Date(2026, 2, 2, 8, 0, 0, 0, time.UTC)
 	meta := commands.Meta{Actor: domain.Actor{AccountID: "seed", Role: domain.RoleBackoffice}}
 	revs := map[string]uint64{}

@@ -53,10 +53,7 @@ func TestFailingProjectorDoesNotStopTheService(t *testing.T) {
 		defer pool.Close()
 		return Migrate(ctx, pool)
 	}))
-	store, err := postgres.New(ctx, pool, postgres.Options{AllowUnsafeFsync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	store := pgtest.EventStore(t, pool)
 	now := time.Date(2026, 2, 9, 9, 0, 0, 0, time.UTC)
 	outbox, err := mail.NewFileOutbox(t.TempDir(), "portal@bureau.test", nil)
 	if err != nil {

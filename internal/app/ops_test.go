@@ -51,10 +51,7 @@ func newOpsApp(t *testing.T, publicURL string) *App {
 		return Migrate(ctx, pool)
 	})
 	pool := pgtest.Pool(t, cs)
-	store, err := postgres.New(ctx, pool, postgres.Options{AllowUnsafeFsync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	store := pgtest.EventStore(t, pool)
 	outbox, err := mail.NewFileOutbox(t.TempDir(), "portal@bureau.test", nil)
 	if err != nil {
 		t.Fatal(err)

@@ -46,11 +46,7 @@ func newEnv(t *testing.T) *env {
 	t.Helper()
 	ctx := t.Context()
 	pool := pgtest.Pool(t, pgtest.NewDBFromTemplate(t, "auditapi", apitest.Migrate))
-	store, err := postgres.New(ctx, pool, postgres.Options{AllowUnsafeFsync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
+	store := pgtest.EventStore(t, pool)
 	for i, s := range []string{"x", "y", "x", "y", "x"} {
 		if _, err := store.Append(ctx, s, eventstore.Any(), eventstore.EventData{ID: uuid.New(), Type: "test.set",
 			Data:     json.RawMessage(fmt.Sprintf(`{"minutes": %d, "note": "<&>"}`, 480+i)),

@@ -18,7 +18,6 @@ import (
 	"backoffice/domain/placement"
 	ts "backoffice/domain/timesheet"
 	"backoffice/eventstore"
-	"backoffice/eventstore/postgres"
 	"backoffice/http/api"
 	"backoffice/http/api/identityapi"
 	"backoffice/http/api/payrollapi"
@@ -69,11 +68,7 @@ func newEnv(t testing.TB) *env {
 	t.Helper()
 	ctx := context.Background()
 	pool := pgtest.Pool(t, pgtest.NewDBFromTemplate(t, "payrollapi", migrate))
-	store, err := postgres.New(ctx, pool, postgres.Options{AllowUnsafeFsync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = store.Close() })
+	store := pgtest.EventStore(t, pool)
 	clock := func() time.Time { return now }
 	cmds, err := tscmd.New(store, clock)
 	if err != nil {

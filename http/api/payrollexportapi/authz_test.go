@@ -17,7 +17,6 @@ import (
 	"backoffice/domain"
 	"backoffice/domain/client"
 	"backoffice/domain/worker"
-	"backoffice/eventstore/postgres"
 	"backoffice/http/api"
 	"backoffice/http/api/payrollexportapi"
 	"backoffice/internal/apitest"
@@ -36,11 +35,7 @@ var now = time.Date(2026, 2, 2, 8, 0, 0, 0, time.UTC)
 func TestOnlyPayrollAndBackOffice(t *testing.T) {
 	ctx := context.Background()
 	pool := pgtest.Pool(t, pgtest.NewDBFromTemplate(t, "payrollexportapi", apitest.Migrate))
-	store, err := postgres.New(ctx, pool, postgres.Options{AllowUnsafeFsync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = store.Close() })
+	store := pgtest.EventStore(t, pool)
 	meta := commands.Meta{Actor: domain.Actor{AccountID: "seed", Role: domain.RoleBackoffice}}
 	for stream, e := range map[string]domain.Event{
 		client.Stream("c1"): &client.Registered{ClientID: "c1", IntermediaryID: "i1", Name: "Bakkerij", KvK: "12345678",

@@ -15,7 +15,6 @@ import (
 	"backoffice/domain/placement"
 	ts "backoffice/domain/timesheet"
 	"backoffice/domain/worker"
-	"backoffice/eventstore/postgres"
 	"backoffice/http/api"
 	"backoffice/http/api/reportapi"
 	"backoffice/internal/apitest"
@@ -64,11 +63,7 @@ func newEnv(t testing.TB) *env {
 	t.Helper()
 	ctx := context.Background()
 	pool := pgtest.Pool(t, pgtest.NewDBFromTemplate(t, "reportapi", migrate))
-	store, err := postgres.New(ctx, pool, postgres.Options{AllowUnsafeFsync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = store.Close() })
+	store := pgtest.EventStore(t, pool)
 	e := &env{t: t}
 	seed := func(stream string, events ...domain.Event) {
 		t.Helper()

@@ -15,7 +15,6 @@ import (
 	"backoffice/domain/client"
 	"backoffice/domain/placement"
 	"backoffice/eventstore"
-	"backoffice/eventstore/postgres"
 	"backoffice/http/api"
 	"backoffice/http/api/timesheetapi"
 	"backoffice/internal/apitest"
@@ -70,12 +69,7 @@ func newEnv(t testing.TB) *env {
 	t.Helper()
 	cs := pgtest.NewDBFromTemplate(t, "timesheetapi", migrate)
 	pool := pgtest.Pool(t, cs)
-	ctx := context.Background()
-	store, err := postgres.New(ctx, pool, postgres.Options{AllowUnsafeFsync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = store.Close() })
+	store := pgtest.EventStore(t, pool)
 	e := &env{t: t, store: store, pool: pool}
 
 	chain := []domain.Role{domain.RoleClient, domain.RoleIntermediary}
