@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -134,25 +133,15 @@ func newEnv(t testing.TB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	server, err := api.New(api.Deps{Log: log, Pool: pool, Auth: authn, Wait: rt, Clock: clock,
+	url := apitest.Serve(t, api.Deps{Log: log, Pool: pool, Auth: authn, Wait: rt, Clock: clock,
 		WaitTimeout: 30 * time.Second, Features: []api.Feature{payroll, timesheets}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(server)
-	t.Cleanup(srv.Close)
-	e.url = srv.URL + "/api/v1"
+	e.url = url
 	return e
 }
 
 func (e *env) seed(stream string, events ...domain.Event) {
 	e.t.Helper()
-	meta := commands.Meta{Actor: domain.Actor{AccountID: "seed", Role: domain.RoleBackoffice}}
-	res, err := commands.Save(context.Background(), e.store, commands.Stream{Name: stream}, meta, now, events...)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	e.last = res.Position.String()
+	e.last = apitest.Seed(e.t, e.store, now, stream, events...)
 }
 
 // session creates an activated account and logs it in.
