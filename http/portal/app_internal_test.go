@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"backoffice/commands"
-	cmd "backoffice/commands/document"
 	dt "backoffice/commands/document/documenttest"
 	"backoffice/domain"
 	doc "backoffice/domain/document"
@@ -77,16 +76,7 @@ func TestDocumentAppExpired(t *testing.T) {
 	e := dt.New(t)
 	ctx := context.Background()
 	a := &documentApp{commands: e.Handler, queries: e.Queries, identity: e.Env.Queries}
-	_, id, err := e.Handler.Upload(ctx, dt.Meta(e.Backoffice), cmd.Upload{ClientID: "c1", Kind: doc.KindDocument, Title: "Overeenkomst",
-		FileName: "o.pdf", Content: dt.PDF})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, _, err := e.Handler.RequestSignature(ctx, dt.Meta(e.Backoffice), id, e.Client1.AccountID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.Wait(t, res.Position)
+	id := e.AskToSign(t, "Overeenkomst")
 	d, err := a.Document(ctx, e.Client1, id)
 	if err != nil || d.Request == nil || d.Request.Expired || !d.CanSign {
 		t.Fatalf("open request: %+v %v", d.Request, err)
