@@ -25,7 +25,6 @@ import (
 	rm "backoffice/readmodel/timesheets"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // TestIdentityApp: the portal user carries the display name from the
@@ -213,14 +212,7 @@ func invoiceID(t *testing.T, a *documentApp, e *dt.Env) string {
 // errors pass through unchanged.
 func TestReportApp(t *testing.T) {
 	ctx := context.Background()
-	pool := pgtest.Pool(t, pgtest.NewDBFromTemplate(t, "portal-reports", func(ctx context.Context, cs string) error {
-		p, err := pgxpool.New(ctx, cs)
-		if err != nil {
-			return err
-		}
-		defer p.Close()
-		return readmodel.Migrate(ctx, p)
-	}))
+	pool := pgtest.Pool(t, pgtest.NewDBFromTemplate(t, "portal-reports", pgtest.WithPool(readmodel.Migrate)))
 	if _, err := pool.Exec(ctx, `INSERT INTO workers (worker_id, client_id, first_name, last_name, full_name, email, function, registered_at)
 		VALUES ('w1', 'c1', 'Jan', 'Boer', 'Jan de Boer', 'jan@example.test', 'bakker', now());
 		INSERT INTO clients (client_id, intermediary_id, name, kvk, address, contact_name, contact_email, registered_at)

@@ -22,19 +22,26 @@ func EventStore(t testing.TB, pool *pgxpool.Pool) *postgres.Store {
 	return store
 }
 
-// WithEventStore is a template setup for NewDBFromTemplate: the event
-// store's schema, then migrate (a package's own tables) on a pool of the
-// template database.
-func WithEventStore(migrate func(context.Context, *pgxpool.Pool) error) func(context.Context, string) error {
+// WithPool is a template setup for NewDBFromTemplate: migrate (a package's
+// own tables) on a pool of the template database.
+func WithPool(migrate func(context.Context, *pgxpool.Pool) error) func(context.Context, string) error {
 	return func(ctx context.Context, cs string) error {
-		if err := postgres.Migrate(ctx, cs); err != nil {
-			return err
-		}
 		pool, err := pgxpool.New(ctx, cs)
 		if err != nil {
 			return err
 		}
 		defer pool.Close()
 		return migrate(ctx, pool)
+	}
+}
+
+// WithEventStore is WithPool after the event store's schema.
+func WithEventStore(migrate func(context.Context, *pgxpool.Pool) error) func(context.Context, string) error {
+	withPool := WithPool(migrate)
+	return func(ctx context.Context, cs string) error {
+		if err := postgres.Migrate(ctx, cs); err != nil {
+			return err
+		}
+		return withPool(ctx, cs)
 	}
 }
