@@ -23,11 +23,8 @@ import (
 func TestAuditReplay(t *testing.T) {
 	ctx := context.Background()
 	cs := pgtest.NewDB(t)
-	env := map[string]string{"BACKOFFICE_DATABASE_URL": cs, "BACKOFFICE_ALLOW_UNSAFE_FSYNC": "true", "BACKOFFICE_DATA_DIR": t.TempDir()}
-	getenv := func(k string) string { return env[k] }
-	if err := run(ctx, []string{"migrate"}, getenv, io.Discard, io.Discard); err != nil {
-		t.Fatal(err)
-	}
+	_, getenv := testEnv(t, cs)
+	runMigrate(t, getenv)
 	pool := pgtest.Pool(t, cs)
 	store := pgtest.EventStore(t, pool)
 	now := time.Date(2026, 2, 2, 8, 0, 0, 0, time.UTC)
