@@ -15,18 +15,13 @@ import (
 
 	"backoffice/eventstore"
 	"backoffice/eventstore/ledger"
-	"backoffice/internal/pgtest"
 )
 
 // TestVerifyAndExportCommands: `verify` exits 0 on an untouched ledger and
 // names the changed event otherwise; `audit export` writes every event.
 func TestVerifyAndExportCommands(t *testing.T) {
 	ctx := context.Background()
-	cs := pgtest.NewDB(t)
-	_, getenv := testEnv(t, cs)
-	runMigrate(t, getenv)
-	pool := pgtest.Pool(t, cs)
-	store := pgtest.EventStore(t, pool)
+	getenv, pool, store := migrated(t)
 	for _, s := range []string{"timesheet-p1", "timesheet-p2", "timesheet-p1"} {
 		if _, err := store.Append(ctx, s, eventstore.Any(), eventstore.EventData{ID: uuid.New(), Type: "test.set",
 			Data: json.RawMessage(`{"minutes":480}`), Metadata: eventstore.Metadata{ActorID: "acc-1", OccurredAt: time.Now()}}); err != nil {

@@ -4,6 +4,11 @@ import (
 	"context"
 	"io"
 	"testing"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"backoffice/eventstore/postgres"
+	"backoffice/internal/pgtest"
 )
 
 // testEnv is the environment of a command run on a fresh database of the
@@ -22,10 +27,15 @@ func testEnv(t *testing.T, cs string, extra ...string) (env map[string]string, g
 	return env, func(k string) string { return env[k] }
 }
 
-// runMigrate runs `backoffice migrate` with getenv.
-func runMigrate(t *testing.T, getenv func(string) string) {
+// migrated is a fresh database after `backoffice migrate`, its
+// environment, a pool on it and the event store.
+func migrated(t *testing.T) (getenv func(string) string, pool *pgxpool.Pool, store *postgres.Store) {
 	t.Helper()
+	cs := pgtest.NewDB(t)
+	_, getenv = testEnv(t, cs)
 	if err := run(context.Background(), []string{"migrate"}, getenv, io.Discard, io.Discard); err != nil {
 		t.Fatal(err)
 	}
+	pool = pgtest.Pool(t, cs)
+	return getenv, pool, pgtest.EventStore(t, pool)
 }

@@ -14,7 +14,6 @@ import (
 	"backoffice/domain/placement"
 	ts "backoffice/domain/timesheet"
 	"backoffice/eventstore"
-	"backoffice/internal/pgtest"
 )
 
 // TestAuditReplay rebuilds the read models into new schemas as of two
@@ -22,11 +21,7 @@ import (
 // moment, and the live read models are untouched.
 func TestAuditReplay(t *testing.T) {
 	ctx := context.Background()
-	cs := pgtest.NewDB(t)
-	_, getenv := testEnv(t, cs)
-	runMigrate(t, getenv)
-	pool := pgtest.Pool(t, cs)
-	store := pgtest.EventStore(t, pool)
+	getenv, pool, store := migrated(t)
 	now := time.Date(2026, 2, 2, 8, 0, 0, 0, time.UTC)
 	meta := commands.Meta{Actor: domain.Actor{AccountID: "seed", Role: domain.RoleBackoffice}}
 	revs := map[string]uint64{}
