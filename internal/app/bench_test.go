@@ -38,13 +38,21 @@ import (
 //	go test ./internal/app/ -run '^$' -bench BenchmarkCommandPath -benchtime 400x
 func BenchmarkCommandPath(b *testing.B) {
 	ctx := context.Background()
-	pool := pgtest.Pool(b, pgtest.NewDBFromTemplate(b, "app_bench", pgtest.WithEventStore(func(ctx context.Context, pool *pgxpool.Pool) error {
+	pool := pgtest.Pool(b, pgtest.NewDBFromTemplate(b, "app_bench", func(ctx context.Context, cs string) error {
+		if err := postgres.Migrate(ctx, cs); err != nil {
+			return err
+		}
+		pool, err := pgxpool.New(ctx, cs)
+		if err != nil {
+			return err
+		}
+		defer pool.Close()
 		if err := Migrate(ctx, pool); err != nil {
 			return err
 		}
-		_, err := pool.Exec(ctx, `CREATE TABLE bench_raw (id bigint, stream text, payload json)`)
+		_, err = pool.Exec(ctx, `CREATE TABLE bench_raw (id bigint, stream text, payload json)`)
 		return err
-	})))
+	}))
 	store, err := postgres.New(ctx, pool, postgres.Options{})
 	if err != nil {
 		b.Fatal(err)
