@@ -98,7 +98,8 @@ func newEnv(t testing.TB) *env {
 		t.Fatal(err)
 	}
 	server, err := api.New(api.Deps{Log: log, Pool: pool, Auth: apitest.Auth(actors), Wait: rt, Clock: clock,
-		WaitTimeout: 30 * time.Second, Features: []api.Feature{feature}})
+		WaitTimeout: 30 * time.Second, Features: []api.Feature{feature},
+		LazyClaims: true}) // the events are in pool's database, as with serve
 	if err != nil {
 		t.Fatal(err)
 	}
