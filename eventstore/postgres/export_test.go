@@ -102,3 +102,9 @@ func (s *Store) AppendUnchained(ctx context.Context, stream string, expected eve
 func (s *Store) LinkedAppends() (linked, stale uint64) {
 	return s.linkedAppends.Load(), s.staleHeads.Load()
 }
+
+// ListenLockSQL takes the shared lock a store's LISTEN connection holds, so
+// a test's own connection counts as a listener of channel.
+func ListenLockSQL(channel string) (string, []any) {
+	return `SELECT pg_advisory_lock_shared($1, $2)`, []any{listenLockClass, channelKey(channel)}
+}
