@@ -20,13 +20,22 @@ import (
 // at most once per InAppend, whatever number of appends the context sees.
 // Other adapters ignore it: Ran stays false and the caller does its
 // bookkeeping as before.
+//
+// The PostgreSQL adapter also begins that transaction with the command's
+// first ReadStreams under the same context, on a connection the InAppend
+// holds until Close, so the command's read, its append and the caller's
+// statement are one transaction (READ COMMITTED: the append still decides
+// on its own snapshot, taken under the stream lock). The caller must Close
+// it once the command is done.
 type InAppend struct {
 	SQL  string
 	Args []any
 
-	mu  sync.Mutex
-	ran bool  // committed with an append, and wrote a row
-	err error // the statement failed: the append was rolled back with it
+	mu      sync.Mutex
+	ran     bool  // committed with an append, and wrote a row
+	err     error // the statement failed: the append was rolled back with it
+	held    any   // the adapter's state (Hold)
+	release func()
 }
 
 type inAppendKey struct{}
@@ -79,4 +88,31 @@ func (a *InAppend) Failed(err error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.err = err
+}
+
+// Hold keeps an adapter's state for the statement (a connection with an open
+// transaction) until Close, which calls release.
+func (a *InAppend) Hold(v any, release func()) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.held, a.release = v, release
+}
+
+// Held is what the adapter holds (Hold), or nil.
+func (a *InAppend) Held() any {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.held
+}
+
+// Close releases what the adapter holds: a transaction still open (the
+// command read and did not append) ends without writing anything.
+func (a *InAppend) Close() {
+	a.mu.Lock()
+	release := a.release
+	a.held, a.release = nil, nil
+	a.mu.Unlock()
+	if release != nil {
+		release()
+	}
 }

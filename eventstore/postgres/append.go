@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"backoffice/eventstore"
 )
@@ -184,17 +185,17 @@ func (s *Store) AppendIf(ctx context.Context, stream string, expected eventstore
 			// One try with the remembered head; stale, it wrote nothing
 			// and the ordinary statement decides (and links) instead.
 			haveLinked = false
-			out, err = s.tryAppend(ctx, stream, linked, also)
+			out, err = s.tryAppend(ctx, stream, linked, also, s.heldTx(also))
 			switch {
 			case err == nil && out.ok:
 				s.linkedAppends.Add(1)
 			case err == nil:
 				s.heads.drop(stream)
 				s.staleHeads.Add(1)
-				out, err = s.tryAppend(ctx, stream, stmt, also)
+				out, err = s.tryAppend(ctx, stream, stmt, also, s.heldTx(also))
 			}
 		} else {
-			out, err = s.tryAppend(ctx, stream, stmt, also)
+			out, err = s.tryAppend(ctx, stream, stmt, also, s.heldTx(also))
 		}
 		var inAppendErr *inAppendError
 		switch {
@@ -433,24 +434,36 @@ func (e *inAppendError) Unwrap() error { return e.err }
 // durability setting, the statement, the caller's statement in the append
 // (also, when not nil) and COMMIT are pipelined. The result is acknowledged
 // only once COMMIT has returned.
-func (s *Store) tryAppend(ctx context.Context, stream string, stmt appendStmt, also *eventstore.InAppend) (out appendOutcome, err error) {
-	conn, err := s.pool.Acquire(ctx)
-	if err != nil {
-		return out, err
-	}
-	defer func() {
-		// After an error the transaction is left aborted; end it so the
-		// connection can go back to the pool (Release would destroy it).
-		if conn.Conn().PgConn().TxStatus() != 'I' && !conn.Conn().IsClosed() {
-			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-			_, _ = conn.Exec(rctx, "ROLLBACK")
-			cancel()
+//
+// With held (the command's transaction, begun by its ReadStreams: cmdTx)
+// it runs on that connection and commits that transaction; BEGIN is sent
+// only when none is open.
+func (s *Store) tryAppend(ctx context.Context, stream string, stmt appendStmt, also *eventstore.InAppend, held *cmdTx) (out appendOutcome, err error) {
+	var conn *pgxpool.Conn
+	begin := true
+	if held != nil {
+		conn, begin = held.conn, !held.open
+		defer held.end() // committed, or rolled back after an error
+	} else {
+		if conn, err = s.pool.Acquire(ctx); err != nil {
+			return out, err
 		}
-		conn.Release()
-	}()
+		defer func() {
+			// After an error the transaction is left aborted; end it so the
+			// connection can go back to the pool (Release would destroy it).
+			if conn.Conn().PgConn().TxStatus() != 'I' && !conn.Conn().IsClosed() {
+				rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+				_, _ = conn.Exec(rctx, "ROLLBACK")
+				cancel()
+			}
+			conn.Release()
+		}()
+	}
 
 	b := &pgx.Batch{}
-	b.Queue("BEGIN ISOLATION LEVEL READ COMMITTED")
+	if begin {
+		b.Queue("BEGIN ISOLATION LEVEL READ COMMITTED")
+	}
 	// Durability is set on the transaction, whatever the session or
 	// database says. The statement is written to be index-driven for any
 	// parameters, so its generic plan is always right; forcing it saves
@@ -466,7 +479,10 @@ func (s *Store) tryAppend(ctx context.Context, stream string, stmt appendStmt, a
 	b.Queue("COMMIT")
 	br := conn.SendBatch(ctx, b)
 	var alsoTag pgconn.CommandTag
-	if _, err = br.Exec(); err == nil {
+	if begin {
+		_, err = br.Exec()
+	}
+	if err == nil {
 		if _, err = br.Exec(); err == nil && len(stmt.locks) > 0 {
 			_, err = br.Exec()
 		}

@@ -90,7 +90,7 @@ func (s *Store) AppendUnchained(ctx context.Context, stream string, expected eve
 		}
 		stmt = appendStmt{sql: unchainedManySQL, args: []any{stream, ids, lo, hi, types, data, meta}}
 	}
-	out, err := s.tryAppend(ctx, stream, stmt, nil)
+	out, err := s.tryAppend(ctx, stream, stmt, nil, nil)
 	if err == nil && !out.ok {
 		err = fmt.Errorf("unchained append to %q: condition failed", stream)
 	}

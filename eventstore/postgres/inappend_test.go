@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 
@@ -84,5 +85,78 @@ func TestInAppendCommitsWithTheEvents(t *testing.T) {
 	}
 	if _, err := s.ReadStream(ctx, "s-4", eventstore.ReadStreamOptions{}); !errors.Is(err, eventstore.ErrStreamNotFound) {
 		t.Fatalf("the append stayed although its statement failed: %v", err)
+	}
+}
+
+// TestInAppendReadsInTheAppendsTransaction: under an InAppend, ReadStreams
+// begins the transaction the append then commits: the read and the append
+// are one transaction (xact_commit counts one), and a read followed by no
+// append ends on Close without writing.
+func TestInAppendReadsInTheAppendsTransaction(t *testing.T) {
+	ctx := t.Context()
+	cs := newMigratedDB(t)
+	pool := newPool(t, cs)
+	s, err := postgres.New(ctx, pool, postgres.Options{AllowUnsafeFsync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := s.Append(ctx, "s-1", eventstore.NoStream(), events(1)...); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `CREATE TABLE marks (k text PRIMARY KEY, began timestamptz)`); err != nil {
+		t.Fatal(err)
+	}
+	a := &eventstore.InAppend{SQL: `INSERT INTO marks (k, began) SELECT 'a', transaction_timestamp() FROM appended`}
+	actx := eventstore.WithInAppend(ctx, a)
+	got, err := s.ReadStreams(actx, eventstore.StreamRead{Stream: "s-1"})
+	if err != nil || len(got) != 1 || len(got[0].Events) != 1 {
+		t.Fatalf("read: %+v, %v", got, err)
+	}
+	var readAt time.Time
+	if err := pool.QueryRow(ctx, `SELECT clock_timestamp()`).Scan(&readAt); err != nil {
+		t.Fatal(err)
+	}
+	// The read's transaction is still open on the held connection.
+	var open int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
+		WHERE datname = current_database() AND state = 'idle in transaction'`).Scan(&open); err != nil {
+		t.Fatal(err)
+	}
+	if open != 1 {
+		t.Fatalf("%d sessions idle in transaction after the read, want 1 (the command's)", open)
+	}
+	_, err = s.Append(actx, "s-1", eventstore.Exact(0), events(1)...)
+	if err != nil || !a.Ran() {
+		t.Fatalf("append: %v (ran %v)", err, a.Ran())
+	}
+	// One transaction: the one the append committed began before the
+	// read returned.
+	var before bool
+	if err := pool.QueryRow(ctx, `SELECT began < $1 FROM marks WHERE k = 'a'`, readAt).Scan(&before); err != nil || !before {
+		t.Fatalf("the append's transaction began after the read (%v): not the read's", err)
+	}
+	a.Close()
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
+		WHERE datname = current_database() AND state = 'idle in transaction'`).Scan(&open); err != nil {
+		t.Fatal(err)
+	}
+	if open != 0 {
+		t.Fatalf("%d sessions idle in transaction after the append", open)
+	}
+
+	// Read, decide to append nothing: Close ends the transaction.
+	b := &eventstore.InAppend{SQL: `INSERT INTO marks (k) SELECT 'b' FROM appended`}
+	bctx := eventstore.WithInAppend(ctx, b)
+	if _, err := s.ReadStreams(bctx, eventstore.StreamRead{Stream: "s-1"}); err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
+		WHERE datname = current_database() AND state = 'idle in transaction'`).Scan(&open); err != nil {
+		t.Fatal(err)
+	}
+	if open != 0 || b.Ran() {
+		t.Fatalf("after Close: %d sessions idle in transaction, ran %v", open, b.Ran())
 	}
 }

@@ -18,7 +18,8 @@ import (
 // keyInAppend runs a OneAppendCommand with its Idempotency-Key recorded in
 // the command's own append transaction (eventstore.InAppend), when the
 // events live in Pool's database: no claim before and no answer after, each
-// a transaction of its own. The row it writes has the status and position
+// a transaction of its own; the PostgreSQL store also runs the command's
+// reads in that transaction. The row it writes has the status and position
 // but no response: a retry answers by running the command again with
 // meta.Retry, which answers from the events the first attempt appended
 // (replayFromEvents), and keeps that answer.
@@ -42,6 +43,7 @@ func (s *Server) keyInAppend(w http.ResponseWriter, r *http.Request, meta comman
 		Args: []any{meta.Actor.AccountID, meta.IdempotencyKey, hash, status},
 	}
 	res, out, err := fn(eventstore.WithInAppend(ctx, key), meta)
+	key.Close() // the command's transaction, when it read and did not append
 	bookCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
 	switch {
