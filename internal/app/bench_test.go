@@ -38,7 +38,7 @@ import (
 //	go test ./internal/app/ -run '^$' -bench BenchmarkCommandPath -benchtime 400x
 func BenchmarkCommandPath(b *testing.B) {
 	ctx := context.Background()
-	pool := pgtest.Pool(b, pgtest.NewDBFromTemplate(b, "app_bench", func(ctx context.Context, cs string) error {
+	cs := pgtest.NewDBFromTemplate(b, "app_bench", func(ctx context.Context, cs string) error {
 		if err := postgres.Migrate(ctx, cs); err != nil {
 			return err
 		}
@@ -52,7 +52,20 @@ func BenchmarkCommandPath(b *testing.B) {
 		}
 		_, err = pool.Exec(ctx, `CREATE TABLE bench_raw (id bigint, stream text, payload json)`)
 		return err
-	}))
+	})
+	// The pool as serve sizes it (cmd/backoffice/database.go: at least 20
+	// connections), not pgxpool's default of 4 on two cores, which has 16
+	// clients queue for connections rather than for the database.
+	poolCfg, err := pgxpool.ParseConfig(cs)
+	if err != nil {
+		b.Fatal(err)
+	}
+	poolCfg.MaxConns = 20
+	pool, err := pgxpool.NewWithConfig(ctx, poolCfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(pool.Close)
 	store, err := postgres.New(ctx, pool, postgres.Options{})
 	if err != nil {
 		b.Fatal(err)
