@@ -45,8 +45,16 @@ func main() {
 	flag.Parse()
 
 	b := &bench{base: strings.TrimRight(*base, "/"), http: &http.Client{Timeout: time.Minute}}
-	if err := b.login("marieke@groeneblad.example.nl", "demo-wachtwoord"); err != nil {
-		fail(err)
+	// The demo data may still be on its way in: try for a minute.
+	for try := 0; ; try++ {
+		err := b.login("marieke@groeneblad.example.nl", "demo-wachtwoord")
+		if err == nil {
+			break
+		}
+		if try == 60 {
+			fail(err)
+		}
+		time.Sleep(time.Second)
 	}
 	for range 20 { // warm up: sessions, plans, pages
 		if _, _, err := b.command(0); err != nil {
