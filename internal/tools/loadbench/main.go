@@ -138,9 +138,11 @@ func (b *bench) login(email, password string) error {
 }
 
 // sheet is the timesheet client slot k owns: the garden centre's
-// placements 07-10 (entered by the client) × 2026-W01..W06.
+// placements 07-10 (entered by the client) × the six weeks before this one
+// (the demo's placements run around today).
 func sheet(k int) string {
-	return fmt.Sprintf("/api/v1/timesheets/demo-placement-%02d/2026-W%02d", 7+k%4, 1+k/4%6)
+	year, week := time.Now().AddDate(0, 0, -7*(1+k/4%6)).ISOWeek()
+	return fmt.Sprintf("/api/v1/timesheets/demo-placement-%02d/%d-W%02d", 7+k%4, year, week)
 }
 
 // command sets line 100 of slot k's timesheet to a total no earlier
