@@ -2,6 +2,8 @@ package timesheetapi_test
 
 import (
 	"context"
+	"strings"
+	"sync"
 	"testing"
 
 	"backoffice/domain/timesheet"
@@ -72,5 +74,43 @@ func TestKeyRecordedInTheAppend(t *testing.T) {
 	}
 	if r := e.must(200, "PUT", w05+"/lines/125", "worker1", map[string]any{"minutes": []int{60, 0, 0, 0, 0, 0, 0}}, "Idempotency-Key", "noop-1"); r.Header.Get("Idempotent-Replayed") != "true" {
 		t.Fatalf("no-op retry not replayed: %v", r.Header)
+	}
+}
+
+// TestConcurrentRetriesAppendOnce: the same request under one key, sent
+// eight times at once. Without a claim before the command they may run
+// side by side; the key derives the event IDs and its row commits with the
+// events, so exactly one appends and every answer is the first's.
+func TestConcurrentRetriesAppendOnce(t *testing.T) {
+	e := newEnv(t)
+	stream := timesheet.StreamName("p1", timesheet.ISOWeek{Year: 2026, Week: 5})
+	e.must(200, "PUT", w05+"/lines/100", "worker1", map[string]any{"minutes": []int{60, 0, 0, 0, 0, 0, 0}})
+	before := len(e.events(stream))
+	body := map[string]any{"text": "tegelijk"}
+	var wg sync.WaitGroup
+	answers := make([]response, 8)
+	for i := range answers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			answers[i] = e.do("POST", w05+"/remarks", "worker1", body, "Idempotency-Key", "same")
+		}()
+	}
+	wg.Wait()
+	var first string
+	for _, a := range answers {
+		switch {
+		case a.Status == 409 && strings.Contains(string(a.Body), "idempotency_key_in_progress"):
+			// Met a claim of the old way (a retry of a retry): allowed.
+		case a.Status != 201:
+			t.Fatalf("answer %d %s", a.Status, a.Body)
+		case first == "":
+			first = string(a.Body)
+		case string(a.Body) != first:
+			t.Fatalf("answers differ: %s and %s", a.Body, first)
+		}
+	}
+	if after := len(e.events(stream)); after != before+1 {
+		t.Fatalf("%d events appended for one request, want 1", after-before)
 	}
 }
