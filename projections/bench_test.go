@@ -85,11 +85,7 @@ func pgStore(t testing.TB) (*pgxpool.Pool, *postgres.Store) {
 		return setupDB(ctx, cs)
 	})
 	pool := pgtest.Pool(t, cs)
-	store, err := postgres.New(context.Background(), pool, postgres.Options{AllowUnsafeFsync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = store.Close() })
+	store := pgtest.EventStore(t, pool)
 	return pool, store
 }
 
