@@ -133,10 +133,51 @@ func (s *Store) ReadStreams(ctx context.Context, reads ...eventstore.StreamRead)
 			froms[i] = int64(r.From)
 		}
 	}
-	rows, err := s.pool.Query(ctx, readStreamsSQL, names, froms)
+	tx, err := s.cmdTxOf(ctx)
 	if err != nil {
 		return nil, classify("read_streams", err)
 	}
+	if tx == nil {
+		rows, err := s.pool.Query(ctx, readStreamsSQL, names, froms)
+		if err != nil {
+			return nil, classify("read_streams", err)
+		}
+		return out, scanStreams(rows, out)
+	}
+	// The command's transaction (eventstore.InAppend): BEGIN and the read
+	// in one round trip; its append commits it.
+	b := &pgx.Batch{}
+	if !tx.open {
+		b.Queue("BEGIN ISOLATION LEVEL READ COMMITTED")
+	}
+	b.Queue(readStreamsSQL, names, froms)
+	br := tx.conn.SendBatch(ctx, b)
+	if !tx.open {
+		_, err = br.Exec()
+		tx.open = err == nil
+	}
+	if err == nil {
+		var rows pgx.Rows
+		if rows, err = br.Query(); err == nil {
+			err = scanStreams(rows, out)
+		} else {
+			err = classify("read_streams", err)
+		}
+	} else {
+		err = classify("read_streams", err)
+	}
+	if cerr := br.Close(); err == nil && cerr != nil {
+		err = classify("read_streams", cerr)
+	}
+	if err != nil {
+		tx.end()
+		return nil, err
+	}
+	return out, nil
+}
+
+// scanStreams reads readStreamsSQL's rows into out, one slice per read.
+func scanStreams(rows pgx.Rows, out []eventstore.StreamSlice) error {
 	defer rows.Close()
 	for rows.Next() {
 		var (
@@ -153,7 +194,7 @@ func (s *Store) ReadStreams(ctx context.Context, reads ...eventstore.StreamRead)
 			prev, h  []byte
 		)
 		if err := rows.Scan(&ord, &head, &seq, &xid, &stream, &rev, &id, &typ, &data, &meta, &created, &prev, &h); err != nil {
-			return nil, classify("read_streams", err)
+			return classify("read_streams", err)
 		}
 		sl := &out[ord-1]
 		if head != nil {
@@ -170,14 +211,14 @@ func (s *Store) ReadStreams(ctx context.Context, reads ...eventstore.StreamRead)
 			e.Data = json.RawMessage(data)
 		}
 		if err := decodeMetadata(meta, &e.Metadata); err != nil {
-			return nil, classify("read_streams", fmt.Errorf("event %s: metadata: %w", e.ID, err))
+			return classify("read_streams", fmt.Errorf("event %s: metadata: %w", e.ID, err))
 		}
 		sl.Events = append(sl.Events, e)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, classify("read_streams", err)
+		return classify("read_streams", err)
 	}
-	return out, nil
+	return nil
 }
 
 // ReadAll implements eventstore.Store. It returns only visible events (see

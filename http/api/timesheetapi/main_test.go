@@ -89,7 +89,8 @@ func newEnv(t testing.TB) *env {
 		t.Fatal(err)
 	}
 	url := apitest.Serve(t, api.Deps{Log: log, Pool: pool, Auth: apitest.Auth(actors), Wait: rt, Clock: clock,
-		WaitTimeout: 30 * time.Second, Features: []api.Feature{feature}})
+		WaitTimeout: 30 * time.Second, Features: []api.Feature{feature},
+		LazyClaims: true}) // the events are in pool's database, as with serve
 	e.url = url
 	return e
 }
