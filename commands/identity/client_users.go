@@ -22,7 +22,7 @@ type InviteClientUser struct {
 // mail, as for the contact. Back office only: anyone else gets not-found
 // for every client. An address that already has a login of this client is
 // a conflict; one of another account is refused at the field "email".
-func (s *Service) InviteClientUser(ctx context.Context, meta commands.Meta, cmd InviteClientUser) (commands.Result, Registered, error) {
+func (s *Registration) InviteClientUser(ctx context.Context, meta commands.Meta, cmd InviteClientUser) (commands.Result, Registered, error) {
 	if !account.IsStaff(meta.Actor) {
 		return commands.Result{}, Registered{}, domain.ErrNotFound
 	}
@@ -67,7 +67,7 @@ type DisableAccount struct {
 // a failure to record leaves the user blocked rather than logged in; a
 // retry records it) and records account.disabled. Back office only; for
 // anyone else every account is not-found.
-func (s *Service) DisableAccount(ctx context.Context, meta commands.Meta, cmd DisableAccount) (commands.Result, error) {
+func (s *Accounts) DisableAccount(ctx context.Context, meta commands.Meta, cmd DisableAccount) (commands.Result, error) {
 	acc, st, err := s.loadBlockable(ctx, meta, cmd)
 	if err != nil {
 		return commands.Result{}, err
@@ -89,7 +89,7 @@ func (s *Service) DisableAccount(ctx context.Context, meta commands.Meta, cmd Di
 // loadBlockable loads the account DisableAccount and EnableAccount act
 // on: back office only, and within cmd.ClientID's users when it is set;
 // anything else is not found.
-func (s *Service) loadBlockable(ctx context.Context, meta commands.Meta, cmd DisableAccount) (*account.Account, commands.Stream, error) {
+func (s *Accounts) loadBlockable(ctx context.Context, meta commands.Meta, cmd DisableAccount) (*account.Account, commands.Stream, error) {
 	if !account.IsStaff(meta.Actor) {
 		return nil, commands.Stream{}, domain.ErrNotFound
 	}
@@ -109,7 +109,7 @@ func (s *Service) loadBlockable(ctx context.Context, meta commands.Meta, cmd Dis
 // EnableAccount lets a blocked login in again (account.enabled), with the
 // same scope as DisableAccount. The event is recorded first: a failure
 // after it leaves the user blocked, and a retry finishes the job.
-func (s *Service) EnableAccount(ctx context.Context, meta commands.Meta, cmd DisableAccount) (commands.Result, error) {
+func (s *Accounts) EnableAccount(ctx context.Context, meta commands.Meta, cmd DisableAccount) (commands.Result, error) {
 	acc, st, err := s.loadBlockable(ctx, meta, cmd)
 	if err != nil {
 		return commands.Result{}, err

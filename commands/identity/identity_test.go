@@ -136,7 +136,7 @@ func TestEmailClaimRace(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, reg, err := e.Service.RegisterIntermediary(ctx, bo, identity.RegisterIntermediary{
+			_, reg, err := e.Identity.Registration.RegisterIntermediary(ctx, bo, identity.RegisterIntermediary{
 				ID: "race-" + string(rune('a'+i)), Name: "Race", Contact: intermediary.Contact{Name: "R", Email: "race@example.test"},
 			})
 			mu.Lock()
@@ -171,12 +171,12 @@ func TestEmailClaimRace(t *testing.T) {
 func TestBootstrapIsIdempotent(t *testing.T) {
 	e := it.New(t) // bootstraps it.BackofficeEmail
 	ctx := context.Background()
-	id, created, err := e.Service.BootstrapBackoffice(ctx, it.BackofficeEmail, "een-ander-wachtwoord")
+	id, created, err := e.Identity.Activation.BootstrapBackoffice(ctx, it.BackofficeEmail, "een-ander-wachtwoord")
 	if err != nil || created || id == "" {
 		t.Fatalf("second bootstrap: %v %v", created, err)
 	}
 	e.Login(t, it.BackofficeEmail, it.BackofficePassword) // the password did not change
-	if _, _, err := e.Service.BootstrapBackoffice(ctx, "nieuw@bureau.test", "kort"); err == nil {
+	if _, _, err := e.Identity.Activation.BootstrapBackoffice(ctx, "nieuw@bureau.test", "kort"); err == nil {
 		t.Fatal("short password accepted")
 	}
 }

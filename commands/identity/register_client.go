@@ -27,7 +27,7 @@ type RegisterClient struct {
 
 // RegisterClient records the client, stores the contact's mobile number in
 // the vault and creates the contact's account. Back office only.
-func (s *Service) RegisterClient(ctx context.Context, meta commands.Meta, cmd RegisterClient) (commands.Result, Registered, error) {
+func (s *Registration) RegisterClient(ctx context.Context, meta commands.Meta, cmd RegisterClient) (commands.Result, Registered, error) {
 	if cmd.ID == "" {
 		cmd.ID = newID()
 	}
@@ -71,7 +71,7 @@ func (s *Service) RegisterClient(ctx context.Context, meta commands.Meta, cmd Re
 
 // ChangeAgreement records a new agreement with a client from a Monday on.
 // Back office only; a caller who cannot see the client gets not-found.
-func (s *Service) ChangeAgreement(ctx context.Context, meta commands.Meta, clientID string, effectiveFrom time.Time, a client.Agreement) (commands.Result, error) {
+func (s *Tenants) ChangeAgreement(ctx context.Context, meta commands.Meta, clientID string, effectiveFrom time.Time, a client.Agreement) (commands.Result, error) {
 	if err := checkID("client_id", clientID); err != nil {
 		return commands.Result{}, domain.ErrNotFound
 	}
@@ -94,7 +94,7 @@ func (s *Service) ChangeAgreement(ctx context.Context, meta commands.Meta, clien
 // like the first contact's (with the activation mail); the former
 // contact's login stays until the back office blocks it. Back office only:
 // anyone else gets not-found.
-func (s *Service) ChangeClientDetails(ctx context.Context, meta commands.Meta, clientID string, d client.Details, language string) (commands.Result, error) {
+func (s *Registration) ChangeClientDetails(ctx context.Context, meta commands.Meta, clientID string, d client.Details, language string) (commands.Result, error) {
 	if !account.IsStaff(meta.Actor) {
 		return commands.Result{}, domain.ErrNotFound
 	}

@@ -42,7 +42,7 @@ type WorkerRegistered struct {
 //
 // Who: a client user for their own company, or the back office. Another
 // client's company is not found; other roles are forbidden.
-func (s *Service) RegisterWorker(ctx context.Context, meta commands.Meta, cmd RegisterWorker) (commands.Result, WorkerRegistered, error) {
+func (s *Registration) RegisterWorker(ctx context.Context, meta commands.Meta, cmd RegisterWorker) (commands.Result, WorkerRegistered, error) {
 	var none WorkerRegistered
 	if cmd.ClientID == "" && meta.Actor.Role == domain.RoleClient {
 		cmd.ClientID = meta.Actor.ClientID
@@ -129,7 +129,7 @@ func (s *Service) RegisterWorker(ctx context.Context, meta commands.Meta, cmd Re
 // EndPlacement ends a placement on its last working day. See
 // placement.Placement.End for who may. Hours or expenses booked after the
 // end date refuse it (hours_after_end, naming the weeks).
-func (s *Service) EndPlacement(ctx context.Context, meta commands.Meta, placementID string, end time.Time, reason string) (commands.Result, error) {
+func (s *Tenants) EndPlacement(ctx context.Context, meta commands.Meta, placementID string, end time.Time, reason string) (commands.Result, error) {
 	if err := checkID("placement_id", placementID); err != nil {
 		return commands.Result{}, domain.ErrNotFound
 	}
@@ -158,7 +158,7 @@ func canSeeClient(a domain.Actor, c *client.Client) bool {
 
 // ErasePersonalData shreds a worker's personal data (GDPR erasure). Back
 // office only; callers who cannot see the worker get not-found.
-func (s *Service) ErasePersonalData(ctx context.Context, meta commands.Meta, workerID string) error {
+func (s *Tenants) ErasePersonalData(ctx context.Context, meta commands.Meta, workerID string) error {
 	if err := checkID("worker_id", workerID); err != nil {
 		return domain.ErrNotFound
 	}

@@ -15,7 +15,7 @@ import (
 // readmodel/identity (display names).
 type identityApp struct {
 	auth    *auth.Service
-	service *identity.Service
+	service *identity.Handlers
 	names   *rmid.Queries
 	clock   func() time.Time
 }
@@ -64,24 +64,24 @@ func (i *identityApp) Logout(ctx context.Context, token string) error {
 
 // Activate is the login form.
 func (i *identityApp) Activate(ctx context.Context, token, password string) (commands.Result, error) {
-	res, _, err := i.service.Activate(ctx, token, password)
+	res, _, err := i.service.Activation.Activate(ctx, token, password)
 	return res, err
 }
 
 // RequestPasswordReset: identity.RequestLink
 // answers unknown addresses like known ones.
 func (i *identityApp) RequestPasswordReset(ctx context.Context, email string) error {
-	return i.service.RequestLink(ctx, email)
+	return i.service.Activation.RequestLink(ctx, email)
 }
 
 // ResetPassword is the login form.
 func (i *identityApp) ResetPassword(ctx context.Context, token, password string) (commands.Result, error) {
-	res, _, err := i.service.CompletePasswordReset(ctx, token, password)
+	res, _, err := i.service.Activation.CompletePasswordReset(ctx, token, password)
 	return res, err
 }
 
 // SetLanguage: the logged-in user's own
 // account (identity.SetLanguage).
 func (i *identityApp) SetLanguage(ctx context.Context, m commands.Meta, lang string) (commands.Result, error) {
-	return i.service.SetLanguage(ctx, m, lang)
+	return i.service.Accounts.SetLanguage(ctx, m, lang)
 }

@@ -42,7 +42,7 @@ import (
 // the portal alike).
 type Deps struct {
 	Auth       *auth.Service         // logins and sessions
-	Identity   *identity.Service     // activation, passwords, language, registration
+	Identity   *identity.Handlers    // activation, passwords, language, registration
 	People     *rmidentity.Queries   // names, placements, clients, client users
 	Timesheets *tscmd.Handler        // the timesheet commands
 	Sheets     *rmtimesheets.Queries // the timesheet read models and the hours report

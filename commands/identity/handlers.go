@@ -44,7 +44,8 @@ func PortalLinks(baseURL string) Links {
 	}
 }
 
-// Config are the Service's collaborators. All but Clock and Log are required.
+// Config are the collaborators of the identity handlers; New hands each
+// handler only the ones it needs. All but Clock and Log are required.
 type Config struct {
 	Store eventstore.Store
 	Pool  *pgxpool.Pool
@@ -85,20 +86,30 @@ func (c Config) Validate() error {
 	return errors.Join(errs...)
 }
 
-// Service runs the identity commands.
-type Service struct {
-	cfg Config
-	log *slog.Logger
-	// background counts link requests still running (RequestLink).
-	background sync.WaitGroup
+// Handlers are the identity command handlers, one per group of use cases,
+// each holding only the collaborators its commands need. internal/app builds
+// them once and hands each adapter the ones it calls.
+type Handlers struct {
+	// Registration registers intermediaries, clients and workers and
+	// changes their contacts, each with its login (accounts.go).
+	Registration *Registration
+	// Tenants changes agreements and placements and erases personal data.
+	Tenants *Tenants
+	// Accounts blocks and unblocks logins and sets language and mobile.
+	Accounts *Accounts
+	// Activation redeems activation and reset links, mails new ones and
+	// bootstraps the first back-office user.
+	Activation *Activation
+	// Tokens creates and revokes integration tokens.
+	Tokens *Tokens
+	// Vault and Auth are the stores the handlers keep personal data and
+	// credentials in; demo seeding and the API's worker page read them.
+	Vault *Vault
+	Auth  *auth.Service
 }
 
-// Wait blocks until the link requests running in the background are done
-// (graceful shutdown, tests).
-func (s *Service) Wait() { s.background.Wait() }
-
-// New checks cfg and returns the service.
-func New(cfg Config) (*Service, error) {
+// New checks cfg and builds the handlers.
+func New(cfg Config) (*Handlers, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -111,16 +122,100 @@ func New(cfg Config) (*Service, error) {
 	if cfg.ResetLimitPerHour <= 0 {
 		cfg.ResetLimitPerHour = 5
 	}
-	return &Service{cfg: cfg, log: cfg.Log}, nil
+	b := base{clock: cfg.Clock, log: cfg.Log}
+	return &Handlers{
+		Registration: &Registration{base: b, cfg: registrationDeps{Store: cfg.Store, Pool: cfg.Pool, Auth: cfg.Auth, Vault: cfg.Vault}},
+		Tenants:      &Tenants{base: b, cfg: tenantDeps{Store: cfg.Store, Vault: cfg.Vault}},
+		Accounts:     &Accounts{base: b, cfg: accountDeps{Store: cfg.Store, Pool: cfg.Pool, Auth: cfg.Auth, Vault: cfg.Vault}},
+		Activation: &Activation{base: b, cfg: activationDeps{Store: cfg.Store, Pool: cfg.Pool, Auth: cfg.Auth, Mail: cfg.Mail,
+			Links: cfg.Links, ResetLimitPerHour: cfg.ResetLimitPerHour}},
+		Tokens: &Tokens{base: b, cfg: tokenDeps{Store: cfg.Store, Auth: cfg.Auth}},
+		Vault:  cfg.Vault,
+		Auth:   cfg.Auth,
+	}, nil
 }
 
-// Vault returns the personal-data vault.
-func (s *Service) Vault() *Vault { return s.cfg.Vault }
+// base is what every handler has: the clock that stamps events and the log.
+type base struct {
+	clock func() time.Time
+	log   *slog.Logger
+}
 
-// Auth returns the credentials service.
-func (s *Service) Auth() *auth.Service { return s.cfg.Auth }
+func (b base) now() time.Time { return b.clock() }
 
-func (s *Service) now() time.Time { return s.cfg.Clock() }
+// Registration runs the commands that create or move a login with a
+// tenant: the e-mail address is claimed in the credentials table before
+// the tenant's and the account's events are appended (accounts.go).
+type Registration struct {
+	base
+	cfg registrationDeps
+}
+
+type registrationDeps struct {
+	Store eventstore.Store
+	Pool  *pgxpool.Pool
+	Auth  *auth.Service
+	Vault *Vault
+}
+
+// Tenants runs the changes of clients, placements and workers that touch
+// no login.
+type Tenants struct {
+	base
+	cfg tenantDeps
+}
+
+type tenantDeps struct {
+	Store eventstore.Store
+	Vault *Vault
+}
+
+// Accounts runs the commands on an existing login: block, unblock,
+// language, mobile number.
+type Accounts struct {
+	base
+	cfg accountDeps
+}
+
+type accountDeps struct {
+	Store eventstore.Store
+	Pool  *pgxpool.Pool
+	Auth  *auth.Service
+	Vault *Vault
+}
+
+// Activation redeems and mails activation and reset links and sets the
+// passwords of the bootstrap and demo users.
+type Activation struct {
+	base
+	cfg activationDeps
+	// background counts link requests still running (RequestLink).
+	background sync.WaitGroup
+}
+
+type activationDeps struct {
+	Store             eventstore.Store
+	Pool              *pgxpool.Pool
+	Auth              *auth.Service
+	Mail              *mail.Dispatcher
+	Links             Links
+	ResetLimitPerHour int
+}
+
+// Wait blocks until the link requests running in the background are done
+// (graceful shutdown, tests).
+func (s *Activation) Wait() { s.background.Wait() }
+
+// Tokens creates, revokes and lists integration tokens.
+type Tokens struct {
+	base
+	cfg tokenDeps
+}
+
+type tokenDeps struct {
+	Store eventstore.Store
+	Auth  *auth.Service
+}
 
 // System is the actor of the application itself (bootstrap, demo seeding).
 var System = domain.Actor{AccountID: "system", Role: domain.RoleSystem, Language: "nl"}
@@ -146,40 +241,41 @@ func clientSubject(id string) string { return client.Stream(id) }
 // WorkerSubject is the Vault subject of a worker's personal data.
 func WorkerSubject(workerID string) string { return workerSubject(workerID) }
 
+// aggregate is a domain aggregate whose zero value is ready to fold.
+type aggregate[A any] interface {
+	*A
+	commands.Folder
+}
+
+// load folds the stream into a new aggregate (commands.LoadInto).
+func load[A any, P aggregate[A]](ctx context.Context, store eventstore.Store, stream string, reg *domain.Registry) (P, commands.Stream, error) {
+	agg := P(new(A))
+	st, err := commands.LoadInto(ctx, store, stream, reg, agg)
+	return agg, st, err
+}
+
 func loadIntermediary(ctx context.Context, store eventstore.Store, id string) (*intermediary.Intermediary, commands.Stream, error) {
-	i := &intermediary.Intermediary{}
-	st, err := commands.LoadInto(ctx, store, intermediary.Stream(id), intermediary.Events, i)
-	return i, st, err
+	return load[intermediary.Intermediary](ctx, store, intermediary.Stream(id), intermediary.Events)
 }
 
 func loadClient(ctx context.Context, store eventstore.Store, id string) (*client.Client, commands.Stream, error) {
-	c := &client.Client{}
-	st, err := commands.LoadInto(ctx, store, client.Stream(id), client.Events, c)
-	return c, st, err
+	return load[client.Client](ctx, store, client.Stream(id), client.Events)
 }
 
 func loadWorker(ctx context.Context, store eventstore.Store, id string) (*worker.Worker, commands.Stream, error) {
-	w := &worker.Worker{}
-	st, err := commands.LoadInto(ctx, store, worker.Stream(id), worker.Events, w)
-	return w, st, err
+	return load[worker.Worker](ctx, store, worker.Stream(id), worker.Events)
 }
 
 func loadPlacement(ctx context.Context, store eventstore.Store, id string) (*placement.Placement, commands.Stream, error) {
-	p := &placement.Placement{}
-	st, err := commands.LoadInto(ctx, store, placement.Stream(id), placement.Events, p)
-	return p, st, err
+	return load[placement.Placement](ctx, store, placement.Stream(id), placement.Events)
 }
 
 func loadAccount(ctx context.Context, store eventstore.Store, id string) (*account.Account, commands.Stream, error) {
-	a := &account.Account{}
-	st, err := commands.LoadInto(ctx, store, account.Stream(id), account.Events, a)
-	return a, st, err
+	return load[account.Account](ctx, store, account.Stream(id), account.Events)
 }
 
 func loadToken(ctx context.Context, store eventstore.Store, id string) (*account.Token, commands.Stream, error) {
-	t := &account.Token{}
-	st, err := commands.LoadInto(ctx, store, account.TokenStream(id), account.Events, t)
-	return t, st, err
+	return load[account.Token](ctx, store, account.TokenStream(id), account.Events)
 }
 
 // checkID validates a caller-supplied ID before it reaches a stream name.
