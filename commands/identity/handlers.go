@@ -241,10 +241,11 @@ func clientSubject(id string) string { return client.Stream(id) }
 // WorkerSubject is the Vault subject of a worker's personal data.
 func WorkerSubject(workerID string) string { return workerSubject(workerID) }
 
-// aggregate is a domain aggregate whose zero value is ready to fold.
+// aggregate is a domain aggregate (domain.Aggregate): its zero value is
+// ready to fold.
 type aggregate[A any] interface {
 	*A
-	commands.Folder
+	domain.Aggregate
 }
 
 // load folds the stream into a new aggregate (commands.LoadInto).

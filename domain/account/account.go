@@ -49,17 +49,6 @@ func (p pendingToken) matches(hash string) bool {
 	return p.hash != "" && subtle.ConstantTimeCompare([]byte(p.hash), []byte(hash)) == 1
 }
 
-// Load folds an account's history.
-func Load(history ...domain.Event) (*Account, error) {
-	a := &Account{}
-	for _, e := range history {
-		if err := a.Apply(e); err != nil {
-			return nil, err
-		}
-	}
-	return a, nil
-}
-
 // Apply folds one event into the state: the only place state changes.
 func (a *Account) Apply(e domain.Event) error {
 	switch e := e.(type) {

@@ -24,7 +24,7 @@ func code(c string) error { return &domain.Error{Code: c} }
 // run checks one case: fold given, run when, compare events or error.
 func run(t *testing.T, given []domain.Event, when func(*account.Account) ([]domain.Event, error), want []domain.Event, wantErr error) {
 	t.Helper()
-	a, err := account.Load(given...)
+	a, err := domain.Replay[account.Account](given...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -261,7 +261,7 @@ func TestChangeLanguage(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { run(t, tt.given, tt.when, tt.want, tt.wantErr) })
 	}
-	a, err := account.Load(created, toEN)
+	a, err := domain.Replay[account.Account](created, toEN)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -271,7 +271,7 @@ func TestChangeLanguage(t *testing.T) {
 }
 
 func TestAccountState(t *testing.T) {
-	a, err := account.Load(created,
+	a, err := domain.Replay[account.Account](created,
 		&account.ActivationIssued{AccountID: "a-1", TokenHash: hashA, ExpiresAt: now},
 		&account.Activated{AccountID: "a-1"})
 	if err != nil {
@@ -283,7 +283,7 @@ func TestAccountState(t *testing.T) {
 	if got := a.Actor(); got != (domain.Actor{AccountID: "a-1", Role: domain.RoleWorker, WorkerID: "w-1", Language: "nl"}) {
 		t.Fatalf("actor %+v", got)
 	}
-	if _, err := account.Load(&account.TokenCreated{}); err == nil {
+	if _, err := domain.Replay[account.Account](&account.TokenCreated{}); err == nil {
 		t.Fatal("foreign event applied")
 	}
 }
@@ -324,7 +324,7 @@ func TestToken(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tk, err := account.LoadToken(tt.given...)
+			tk, err := domain.Replay[account.Token](tt.given...)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -340,11 +340,11 @@ func TestToken(t *testing.T) {
 			}
 		})
 	}
-	tk, _ := account.LoadToken(created)
+	tk, _ := domain.Replay[account.Token](created)
 	if !tk.Active() || tk.Actor().Role != domain.RolePayroll || tk.Kind() != account.TokenPayroll {
 		t.Fatal("token state")
 	}
-	tk, _ = account.LoadToken(created, &account.TokenRevoked{TokenID: "t-1"})
+	tk, _ = domain.Replay[account.Token](created, &account.TokenRevoked{TokenID: "t-1"})
 	if tk.Active() {
 		t.Fatal("revoked token active")
 	}

@@ -30,7 +30,7 @@ func code(c string) error { return &domain.Error{Code: c} }
 // run checks one case: fold given, run when, compare events or error.
 func run(t *testing.T, given []domain.Event, when func(*document.Document) ([]domain.Event, error), want []domain.Event, wantErr error) {
 	t.Helper()
-	d, err := document.Load(given...)
+	d, err := domain.Replay[document.Document](given...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -252,7 +252,7 @@ func TestSignAndDecline(t *testing.T) {
 
 // TestStateAfterRequests: the latest request is the one that counts.
 func TestStateAfterRequests(t *testing.T) {
-	d, err := document.Load(uploaded, requested("r1", now.Add(time.Hour)),
+	d, err := domain.Replay[document.Document](uploaded, requested("r1", now.Add(time.Hour)),
 		&document.SignatureDeclined{DocumentID: "d1", RequestID: "r1"}, requested("r2", now.Add(2*time.Hour)))
 	if err != nil {
 		t.Fatal(err)

@@ -312,7 +312,7 @@ func (f *fixture) signMail(t *testing.T, name string) (string, string) {
 func (f *fixture) disable(t *testing.T, email string) {
 	t.Helper()
 	ctx := context.Background()
-	acc, err := account.Load()
+	acc, err := domain.Replay[account.Account]()
 	if err != nil {
 		t.Fatal(err)
 	}
