@@ -113,16 +113,16 @@ func New(cfg Config) (*Handlers, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if cfg.Clock == nil {
-		cfg.Clock = time.Now
-	}
-	if cfg.Log == nil {
-		cfg.Log = slog.New(slog.DiscardHandler)
-	}
 	if cfg.ResetLimitPerHour <= 0 {
 		cfg.ResetLimitPerHour = 5
 	}
 	b := base{clock: cfg.Clock, log: cfg.Log}
+	if b.clock == nil {
+		b.clock = time.Now
+	}
+	if b.log == nil {
+		b.log = slog.New(slog.DiscardHandler)
+	}
 	return &Handlers{
 		Registration: &Registration{base: b, cfg: registrationDeps{Store: cfg.Store, Pool: cfg.Pool, Auth: cfg.Auth, Vault: cfg.Vault}},
 		Tenants:      &Tenants{base: b, cfg: tenantDeps{Store: cfg.Store, Vault: cfg.Vault}},
@@ -248,36 +248,24 @@ type aggregate[A any] interface {
 	domain.Aggregate
 }
 
-// load folds the stream into a new aggregate (commands.LoadInto).
-func load[A any, P aggregate[A]](ctx context.Context, store eventstore.Store, stream string, reg *domain.Registry) (P, commands.Stream, error) {
-	agg := P(new(A))
-	st, err := commands.LoadInto(ctx, store, stream, reg, agg)
-	return agg, st, err
+// loader returns the function that folds the stream of one aggregate of
+// type A into a new one (commands.LoadInto).
+func loader[A any, P aggregate[A]](stream func(id string) string, reg *domain.Registry) func(context.Context, eventstore.Store, string) (P, commands.Stream, error) {
+	return func(ctx context.Context, store eventstore.Store, id string) (P, commands.Stream, error) {
+		agg := P(new(A))
+		st, err := commands.LoadInto(ctx, store, stream(id), reg, agg)
+		return agg, st, err
+	}
 }
 
-func loadIntermediary(ctx context.Context, store eventstore.Store, id string) (*intermediary.Intermediary, commands.Stream, error) {
-	return load[intermediary.Intermediary](ctx, store, intermediary.Stream(id), intermediary.Events)
-}
-
-func loadClient(ctx context.Context, store eventstore.Store, id string) (*client.Client, commands.Stream, error) {
-	return load[client.Client](ctx, store, client.Stream(id), client.Events)
-}
-
-func loadWorker(ctx context.Context, store eventstore.Store, id string) (*worker.Worker, commands.Stream, error) {
-	return load[worker.Worker](ctx, store, worker.Stream(id), worker.Events)
-}
-
-func loadPlacement(ctx context.Context, store eventstore.Store, id string) (*placement.Placement, commands.Stream, error) {
-	return load[placement.Placement](ctx, store, placement.Stream(id), placement.Events)
-}
-
-func loadAccount(ctx context.Context, store eventstore.Store, id string) (*account.Account, commands.Stream, error) {
-	return load[account.Account](ctx, store, account.Stream(id), account.Events)
-}
-
-func loadToken(ctx context.Context, store eventstore.Store, id string) (*account.Token, commands.Stream, error) {
-	return load[account.Token](ctx, store, account.TokenStream(id), account.Events)
-}
+var (
+	loadIntermediary = loader[intermediary.Intermediary](intermediary.Stream, intermediary.Events)
+	loadClient       = loader[client.Client](client.Stream, client.Events)
+	loadWorker       = loader[worker.Worker](worker.Stream, worker.Events)
+	loadPlacement    = loader[placement.Placement](placement.Stream, placement.Events)
+	loadAccount      = loader[account.Account](account.Stream, account.Events)
+	loadToken        = loader[account.Token](account.TokenStream, account.Events)
+)
 
 // checkID validates a caller-supplied ID before it reaches a stream name.
 func checkID(field, id string) error {

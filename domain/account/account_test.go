@@ -160,6 +160,10 @@ func TestPassword(t *testing.T) {
 	with := func(extra ...domain.Event) []domain.Event {
 		return append(append([]domain.Event{}, active...), extra...)
 	}
+	viaReset := &account.PasswordChanged{AccountID: "a-1", ViaReset: true}
+	recordSet := func(reset bool) func(*account.Account) ([]domain.Event, error) {
+		return func(a *account.Account) ([]domain.Event, error) { return a.RecordPasswordSet(reset, now) }
+	}
 	tests := []struct {
 		name    string
 		given   []domain.Event
@@ -191,6 +195,15 @@ func TestPassword(t *testing.T) {
 		{"change other's", active, func(a *account.Account) ([]domain.Event, error) {
 			return a.ChangePassword(backoffice, now)
 		}, nil, account.Forbidden},
+		// RecordPasswordSet: the credentials store checked the link's token.
+		{"first password activates", []domain.Event{created}, recordSet(false), []domain.Event{&account.Activated{AccountID: "a-1"}}, nil},
+		{"a reset link before activation activates too", []domain.Event{created}, recordSet(true), []domain.Event{&account.Activated{AccountID: "a-1"}}, nil},
+		{"reset link after activation changes the password", active, recordSet(true), []domain.Event{viaReset}, nil},
+		{"activation link used again records nothing", active, recordSet(false), nil, nil},
+		{"a second reset is recorded again", with(viaReset), recordSet(true), []domain.Event{viaReset}, nil},
+		{"reset after a block and unblock", with(&account.Disabled{AccountID: "a-1"}, &account.Enabled{AccountID: "a-1"}),
+			recordSet(true), []domain.Event{viaReset}, nil},
+		{"password of no account", nil, recordSet(false), nil, domain.ErrNotFound},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { run(t, tt.given, tt.when, tt.want, tt.wantErr) })
