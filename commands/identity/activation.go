@@ -75,7 +75,7 @@ func (s *Activation) recordPasswordSet(ctx context.Context, accountID string, vi
 // The caller is answered before any work that depends on whether the
 // address exists, so the response time does not tell either; the link is
 // issued and queued in the background (bounded by 30 seconds).
-func (s *Activation) RequestLink(ctx context.Context, email string) error {
+func (s *LinkMails) RequestLink(ctx context.Context, email string) error {
 	email, err := validate.NormalizeEmail("email", email)
 	if err != nil {
 		return err
@@ -92,7 +92,7 @@ func (s *Activation) RequestLink(ctx context.Context, email string) error {
 	return nil
 }
 
-func (s *Activation) requestLink(ctx context.Context, email string) error {
+func (s *LinkMails) requestLink(ctx context.Context, email string) error {
 	acc, err := s.cfg.Auth.AccountByEmail(ctx, email)
 	if errors.Is(err, auth.ErrAccountNotFound) {
 		return nil

@@ -95,11 +95,15 @@ type Handlers struct {
 	Registration *Registration
 	// Tenants changes agreements and placements and erases personal data.
 	Tenants *Tenants
-	// Accounts blocks and unblocks logins and sets language and mobile.
+	// Accounts blocks and unblocks logins.
 	Accounts *Accounts
-	// Activation redeems activation and reset links, mails new ones and
-	// bootstraps the first back-office user.
+	// Profile sets an account's language and mobile number.
+	Profile *Profile
+	// Activation redeems activation and reset links and bootstraps the
+	// first back-office user.
 	Activation *Activation
+	// LinkMails mails new activation and reset links on request.
+	LinkMails *LinkMails
 	// Tokens creates and revokes integration tokens.
 	Tokens *Tokens
 	// Vault and Auth are the stores the handlers keep personal data and
@@ -126,9 +130,11 @@ func New(cfg Config) (*Handlers, error) {
 	return &Handlers{
 		Registration: &Registration{base: b, cfg: registrationDeps{Store: cfg.Store, Pool: cfg.Pool, Auth: cfg.Auth, Vault: cfg.Vault}},
 		Tenants:      &Tenants{base: b, cfg: tenantDeps{Store: cfg.Store, Vault: cfg.Vault}},
-		Accounts:     &Accounts{base: b, cfg: accountDeps{Store: cfg.Store, Pool: cfg.Pool, Auth: cfg.Auth, Vault: cfg.Vault}},
-		Activation: &Activation{base: b, cfg: activationDeps{Store: cfg.Store, Pool: cfg.Pool, Auth: cfg.Auth, Mail: cfg.Mail,
-			Links: cfg.Links, ResetLimitPerHour: cfg.ResetLimitPerHour}},
+		Accounts:     &Accounts{base: b, cfg: accountDeps{Store: cfg.Store, Auth: cfg.Auth}},
+		Profile:      &Profile{base: b, cfg: profileDeps{Store: cfg.Store, Pool: cfg.Pool, Vault: cfg.Vault}},
+		Activation:   &Activation{base: b, cfg: activationDeps{Store: cfg.Store, Pool: cfg.Pool, Auth: cfg.Auth}},
+		LinkMails: &LinkMails{base: b, cfg: linkMailDeps{Pool: cfg.Pool, Auth: cfg.Auth, Mail: cfg.Mail, Links: cfg.Links,
+			ResetLimitPerHour: cfg.ResetLimitPerHour}},
 		Tokens: &Tokens{base: b, cfg: tokenDeps{Store: cfg.Store, Auth: cfg.Auth}},
 		Vault:  cfg.Vault,
 		Auth:   cfg.Auth,
@@ -170,8 +176,8 @@ type tenantDeps struct {
 	Vault *Vault
 }
 
-// Accounts runs the commands on an existing login: block, unblock,
-// language, mobile number.
+// Accounts blocks and unblocks logins: the account stream and the
+// credentials row together.
 type Accounts struct {
 	base
 	cfg accountDeps
@@ -179,22 +185,45 @@ type Accounts struct {
 
 type accountDeps struct {
 	Store eventstore.Store
-	Pool  *pgxpool.Pool
 	Auth  *auth.Service
+}
+
+// Profile sets what an account holder may change himself (the back office
+// too): the language and the mobile number.
+type Profile struct {
+	base
+	cfg profileDeps
+}
+
+type profileDeps struct {
+	Store eventstore.Store
+	Pool  *pgxpool.Pool
 	Vault *Vault
 }
 
-// Activation redeems and mails activation and reset links and sets the
-// passwords of the bootstrap and demo users.
+// Activation redeems activation and reset links and sets the passwords of
+// the bootstrap and demo users.
 type Activation struct {
 	base
 	cfg activationDeps
+}
+
+type activationDeps struct {
+	Store eventstore.Store
+	Pool  *pgxpool.Pool
+	Auth  *auth.Service
+}
+
+// LinkMails mails new activation and reset links on request. It appends
+// no events.
+type LinkMails struct {
+	base
+	cfg linkMailDeps
 	// background counts link requests still running (RequestLink).
 	background sync.WaitGroup
 }
 
-type activationDeps struct {
-	Store             eventstore.Store
+type linkMailDeps struct {
 	Pool              *pgxpool.Pool
 	Auth              *auth.Service
 	Mail              *mail.Dispatcher
@@ -204,7 +233,7 @@ type activationDeps struct {
 
 // Wait blocks until the link requests running in the background are done
 // (graceful shutdown, tests).
-func (s *Activation) Wait() { s.background.Wait() }
+func (s *LinkMails) Wait() { s.background.Wait() }
 
 // Tokens creates, revokes and lists integration tokens.
 type Tokens struct {

@@ -75,7 +75,7 @@ func TestSetLanguage(t *testing.T) {
 	if got := sessionLanguage(); got != "nl" {
 		t.Fatalf("session before: %q", got)
 	}
-	res, err := e.Identity.Accounts.SetLanguage(ctx, self, "en")
+	res, err := e.Identity.Profile.SetLanguage(ctx, self, "en")
 	if err != nil || res.Position.IsStart() {
 		t.Fatalf("set en: %v %v", res, err)
 	}
@@ -83,7 +83,7 @@ func TestSetLanguage(t *testing.T) {
 		t.Fatalf("the session's next request: %q", got)
 	}
 	// The current language again: nothing recorded.
-	res, err = e.Identity.Accounts.SetLanguage(ctx, self, "EN")
+	res, err = e.Identity.Profile.SetLanguage(ctx, self, "EN")
 	if err != nil || !res.Position.IsStart() {
 		t.Fatalf("set en again: %v %v", res, err)
 	}
@@ -92,26 +92,26 @@ func TestSetLanguage(t *testing.T) {
 	}
 
 	// The back office may change anyone's; other accounts may not.
-	if _, err := e.Identity.Accounts.SetAccountLanguage(ctx, bo, accID, "nl"); err != nil {
+	if _, err := e.Identity.Profile.SetAccountLanguage(ctx, bo, accID, "nl"); err != nil {
 		t.Fatal(err)
 	}
 	if got := sessionLanguage(); got != "nl" {
 		t.Fatalf("after the back office's change: %q", got)
 	}
-	if _, err := e.Identity.Accounts.SetAccountLanguage(ctx, self, otherID, "en"); !errors.Is(err, domain.ErrNotFound) {
+	if _, err := e.Identity.Profile.SetAccountLanguage(ctx, self, otherID, "en"); !errors.Is(err, domain.ErrNotFound) {
 		t.Fatalf("another's account: %v", err)
 	}
-	if _, err := e.Identity.Accounts.SetAccountLanguage(ctx, bo, "no-such-account", "en"); !errors.Is(err, domain.ErrNotFound) {
+	if _, err := e.Identity.Profile.SetAccountLanguage(ctx, bo, "no-such-account", "en"); !errors.Is(err, domain.ErrNotFound) {
 		t.Fatalf("unknown account: %v", err)
 	}
 	if got := changes(otherID); len(got) != 0 {
 		t.Fatalf("the other account changed: %v", got)
 	}
 	payroll := commands.Meta{Actor: domain.Actor{AccountID: "token:abc", Role: domain.RolePayroll}}
-	if _, err := e.Identity.Accounts.SetLanguage(ctx, payroll, "en"); !errors.Is(err, account.Forbidden) {
+	if _, err := e.Identity.Profile.SetLanguage(ctx, payroll, "en"); !errors.Is(err, account.Forbidden) {
 		t.Fatalf("integration token: %v", err)
 	}
-	if _, err := e.Identity.Accounts.SetLanguage(ctx, self, "de"); !errors.Is(err, &domain.Error{Code: "language"}) {
+	if _, err := e.Identity.Profile.SetLanguage(ctx, self, "de"); !errors.Is(err, &domain.Error{Code: "language"}) {
 		t.Fatalf("German: %v", err)
 	}
 
@@ -120,7 +120,7 @@ func TestSetLanguage(t *testing.T) {
 	if _, err := e.Pool.Exec(ctx, `UPDATE credentials SET language = 'en' WHERE account_id = $1`, accID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.Identity.Accounts.SetLanguage(ctx, self, "nl"); err != nil {
+	if _, err := e.Identity.Profile.SetLanguage(ctx, self, "nl"); err != nil {
 		t.Fatal(err)
 	}
 	if got := sessionLanguage(); got != "nl" {

@@ -71,7 +71,7 @@ func (i *identityApp) Activate(ctx context.Context, token, password string) (com
 // RequestPasswordReset: identity.RequestLink
 // answers unknown addresses like known ones.
 func (i *identityApp) RequestPasswordReset(ctx context.Context, email string) error {
-	return i.service.Activation.RequestLink(ctx, email)
+	return i.service.LinkMails.RequestLink(ctx, email)
 }
 
 // ResetPassword is the login form.
@@ -83,5 +83,5 @@ func (i *identityApp) ResetPassword(ctx context.Context, token, password string)
 // SetLanguage: the logged-in user's own
 // account (identity.SetLanguage).
 func (i *identityApp) SetLanguage(ctx context.Context, m commands.Meta, lang string) (commands.Result, error) {
-	return i.service.Accounts.SetLanguage(ctx, m, lang)
+	return i.service.Profile.SetLanguage(ctx, m, lang)
 }

@@ -358,7 +358,7 @@ func (h *harness) loginAs(email, lang string) {
 	h.t.Helper()
 	ctx := context.Background()
 	a := h.accounts[email]
-	if _, err := h.App.Identity.Accounts.SetLanguage(ctx, commands.Meta{Actor: a}, lang); err != nil {
+	if _, err := h.App.Identity.Profile.SetLanguage(ctx, commands.Meta{Actor: a}, lang); err != nil {
 		h.t.Fatal(err)
 	}
 	h.WaitForProjections(h.t)

@@ -199,7 +199,7 @@ func (f *features) addDocuments(o Options, disp *mail.Dispatcher) error {
 	}
 	if o.SMSSender != nil {
 		// The TAN by SMS to signers with a mobile number (manual §5.1).
-		if err := mailer.UseSMS(o.SMSSender, f.identity.Accounts.MobileOf); err != nil {
+		if err := mailer.UseSMS(o.SMSSender, f.identity.Profile.MobileOf); err != nil {
 			return err
 		}
 	}

@@ -119,7 +119,7 @@ func NewWith(t testing.TB, o Options) *Env {
 	e.Mailer, err = cmd.NewSignMailer(ie.Store, ie.Dispatcher, e.Links, e.MasterKey, e.Now, log)
 	must(t, err)
 	if o.SMS != nil {
-		must(t, e.Mailer.UseSMS(o.SMS, e.Identity.Accounts.MobileOf))
+		must(t, e.Mailer.UseSMS(o.SMS, e.Identity.Profile.MobileOf))
 	}
 	e.Docs, err = projections.New(projections.Config{Store: ie.Store, Pool: ie.Pool, Logger: log,
 		Projectors: append(rm.Projectors(), e.Mailer),
