@@ -65,23 +65,17 @@ type Config struct {
 // Validate reports every missing dependency at once.
 func (c Config) Validate() error {
 	var errs []error
-	if c.Store == nil {
-		errs = append(errs, errors.New("identity: Config.Store is nil"))
-	}
-	if c.Pool == nil {
-		errs = append(errs, errors.New("identity: Config.Pool is nil"))
-	}
-	if c.Auth == nil {
-		errs = append(errs, errors.New("identity: Config.Auth is nil"))
-	}
-	if c.Vault == nil {
-		errs = append(errs, errors.New("identity: Config.Vault is nil"))
-	}
-	if c.Mail == nil {
-		errs = append(errs, errors.New("identity: Config.Mail is nil"))
-	}
-	if c.Links.Activation == nil || c.Links.PasswordReset == nil {
-		errs = append(errs, errors.New("identity: Config.Links is incomplete (use PortalLinks)"))
+	for _, d := range []struct {
+		name    string
+		missing bool
+	}{
+		{"Store", c.Store == nil}, {"Pool", c.Pool == nil}, {"Auth", c.Auth == nil},
+		{"Vault", c.Vault == nil}, {"Mail", c.Mail == nil},
+		{"Links (use PortalLinks)", c.Links.Activation == nil || c.Links.PasswordReset == nil},
+	} {
+		if d.missing {
+			errs = append(errs, fmt.Errorf("identity: Config.%s is missing", d.name))
+		}
 	}
 	return errors.Join(errs...)
 }

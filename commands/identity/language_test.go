@@ -11,7 +11,6 @@ import (
 	"backoffice/domain"
 	"backoffice/domain/account"
 	"backoffice/domain/intermediary"
-	"backoffice/eventstore"
 	it "backoffice/internal/identitytest"
 )
 
@@ -55,18 +54,10 @@ func TestSetLanguage(t *testing.T) {
 	}
 	changes := func(id string) []string {
 		t.Helper()
-		evs, err := e.Store.ReadStream(ctx, account.Stream(id), eventstore.ReadStreamOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
 		var out []string
-		for _, ev := range evs {
-			if ev.Type == account.TypeLanguageChanged {
-				d, err := account.Events.Decode(ev.Type, ev.Data)
-				if err != nil {
-					t.Fatal(err)
-				}
-				out = append(out, d.(*account.LanguageChanged).Language)
+		for _, ev := range accountHistory(t, e, id) {
+			if c, ok := ev.(*account.LanguageChanged); ok {
+				out = append(out, c.Language)
 			}
 		}
 		return out
