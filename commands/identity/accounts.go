@@ -49,15 +49,9 @@ func (s *Registration) withAccount(ctx context.Context, meta commands.Meta, spec
 	if err != nil {
 		return commands.Result{}, "", err
 	}
-	cmd := account.Create{AccountID: accountID, Email: email, Role: spec.Role, Language: spec.Language}
-	switch spec.Role {
-	case domain.RoleIntermediary:
-		cmd.IntermediaryID = spec.TenantID
-	case domain.RoleClient:
-		cmd.ClientID = spec.TenantID
-	case domain.RoleWorker:
-		cmd.WorkerID = spec.TenantID
-	}
+	tenant := domain.Actor{Role: spec.Role}.WithTenant(spec.TenantID)
+	cmd := account.Create{AccountID: accountID, Email: email, Role: spec.Role, Language: spec.Language,
+		IntermediaryID: tenant.IntermediaryID, ClientID: tenant.ClientID, WorkerID: tenant.WorkerID}
 	var events []domain.Event
 	if !st.Exists {
 		events, err = acc.Create(System, cmd, now)
@@ -168,14 +162,6 @@ func firstCreated(events []domain.Event) (*account.Created, bool) {
 // CredentialsRow is the credentials row an account.created event implies
 // (the activation mailer in notify/reactors repairs a missing row with it).
 func CredentialsRow(c *account.Created) auth.AccountRow {
-	row := auth.AccountRow{AccountID: c.AccountID, Email: c.Email, Role: c.Role, Language: c.Language}
-	switch c.Role {
-	case domain.RoleIntermediary:
-		row.TenantID = c.IntermediaryID
-	case domain.RoleClient:
-		row.TenantID = c.ClientID
-	case domain.RoleWorker:
-		row.TenantID = c.WorkerID
-	}
-	return row
+	tenant := domain.Actor{Role: c.Role, IntermediaryID: c.IntermediaryID, ClientID: c.ClientID, WorkerID: c.WorkerID}.Tenant()
+	return auth.AccountRow{AccountID: c.AccountID, Email: c.Email, Role: c.Role, Language: c.Language, TenantID: tenant}
 }
