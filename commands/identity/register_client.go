@@ -69,26 +69,6 @@ func (s *Registration) RegisterClient(ctx context.Context, meta commands.Meta, c
 	return res, Registered{ID: cmd.ID, AccountID: accountID}, nil
 }
 
-// ChangeAgreement records a new agreement with a client from a Monday on.
-// Back office only; a caller who cannot see the client gets not-found.
-func (s *Tenants) ChangeAgreement(ctx context.Context, meta commands.Meta, clientID string, effectiveFrom time.Time, a client.Agreement) (commands.Result, error) {
-	if err := checkID("client_id", clientID); err != nil {
-		return commands.Result{}, domain.ErrNotFound
-	}
-	c, st, err := loadClient(ctx, s.cfg.Store, clientID)
-	if err != nil {
-		return commands.Result{}, err
-	}
-	if !c.Exists() || !canSeeClient(meta.Actor, c) {
-		return commands.Result{}, domain.ErrNotFound
-	}
-	events, err := c.ChangeAgreement(meta.Actor, effectiveFrom, a, s.now())
-	if err != nil {
-		return commands.Result{}, err
-	}
-	return commands.Save(ctx, s.cfg.Store, st, meta, s.now(), events...)
-}
-
 // ChangeClientDetails records a client's new name, KvK number, address or
 // contact person. A new contact e-mail address gets its own login, created
 // like the first contact's (with the activation mail); the former
