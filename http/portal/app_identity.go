@@ -14,10 +14,12 @@ import (
 // (sessions), commands/identity (activation, password reset, language) and
 // readmodel/identity (display names).
 type identityApp struct {
-	auth    *auth.Service
-	service *identity.Handlers
-	names   *rmid.Queries
-	clock   func() time.Time
+	auth       *auth.Service
+	activation *identity.Activation
+	linkMails  *identity.LinkMails
+	profile    *identity.Profile
+	names      *rmid.Queries
+	clock      func() time.Time
 }
 
 // userOf is the portal user of a session, with the name the header shows
@@ -64,24 +66,24 @@ func (i *identityApp) Logout(ctx context.Context, token string) error {
 
 // Activate is the login form.
 func (i *identityApp) Activate(ctx context.Context, token, password string) (commands.Result, error) {
-	res, _, err := i.service.Activation.Activate(ctx, token, password)
+	res, _, err := i.activation.Activate(ctx, token, password)
 	return res, err
 }
 
 // RequestPasswordReset: identity.RequestLink
 // answers unknown addresses like known ones.
 func (i *identityApp) RequestPasswordReset(ctx context.Context, email string) error {
-	return i.service.LinkMails.RequestLink(ctx, email)
+	return i.linkMails.RequestLink(ctx, email)
 }
 
 // ResetPassword is the login form.
 func (i *identityApp) ResetPassword(ctx context.Context, token, password string) (commands.Result, error) {
-	res, _, err := i.service.Activation.CompletePasswordReset(ctx, token, password)
+	res, _, err := i.activation.CompletePasswordReset(ctx, token, password)
 	return res, err
 }
 
 // SetLanguage: the logged-in user's own
 // account (identity.SetLanguage).
 func (i *identityApp) SetLanguage(ctx context.Context, m commands.Meta, lang string) (commands.Result, error) {
-	return i.service.Profile.SetLanguage(ctx, m, lang)
+	return i.profile.SetLanguage(ctx, m, lang)
 }
