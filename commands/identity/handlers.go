@@ -91,7 +91,8 @@ type Handlers struct {
 	Tenants *Tenants
 	// Accounts blocks and unblocks logins.
 	Accounts *Accounts
-	// Profile sets an account's language and mobile number.
+	// Profile sets an account's language and mobile number, and changes
+	// the caller's own password.
 	Profile *Profile
 	// Activation redeems activation and reset links and bootstraps the
 	// first back-office user.
@@ -125,7 +126,7 @@ func New(cfg Config) (*Handlers, error) {
 		Registration: &Registration{base: b, cfg: registrationDeps{Store: cfg.Store, Pool: cfg.Pool, Auth: cfg.Auth, Vault: cfg.Vault}},
 		Tenants:      &Tenants{base: b, cfg: tenantDeps{Store: cfg.Store, Vault: cfg.Vault}},
 		Accounts:     &Accounts{base: b, cfg: accountDeps{Store: cfg.Store, Auth: cfg.Auth}},
-		Profile:      &Profile{base: b, cfg: profileDeps{Store: cfg.Store, Pool: cfg.Pool, Vault: cfg.Vault}},
+		Profile:      &Profile{base: b, cfg: profileDeps{Store: cfg.Store, Pool: cfg.Pool, Vault: cfg.Vault, Auth: cfg.Auth}},
 		Activation:   &Activation{base: b, cfg: activationDeps{Store: cfg.Store, Pool: cfg.Pool, Auth: cfg.Auth}},
 		LinkMails: &LinkMails{base: b, cfg: linkMailDeps{Pool: cfg.Pool, Auth: cfg.Auth, Mail: cfg.Mail, Links: cfg.Links,
 			ResetLimitPerHour: cfg.ResetLimitPerHour}},
@@ -183,7 +184,8 @@ type accountDeps struct {
 }
 
 // Profile sets what an account holder may change himself (the back office
-// too): the language and the mobile number.
+// too): the language and the mobile number; and his own password
+// (password.go).
 type Profile struct {
 	base
 	cfg profileDeps
@@ -193,6 +195,7 @@ type profileDeps struct {
 	Store eventstore.Store
 	Pool  *pgxpool.Pool
 	Vault *Vault
+	Auth  *auth.Service
 }
 
 // Activation redeems activation and reset links and sets the passwords of

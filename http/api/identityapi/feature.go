@@ -93,6 +93,9 @@ func (f *Feature) Routes(r *mux.Router, s *api.Server) {
 	// The signer's mobile number for the TAN by SMS (mobile.go).
 	r.HandleFunc("/me/mobile", h.setMyMobile).Methods(http.MethodPut)
 	r.HandleFunc("/accounts/{id}/mobile", h.setAccountMobile).Methods(http.MethodPut)
+
+	// The caller's own password (password.go).
+	r.HandleFunc("/me/password", h.changePassword).Methods(http.MethodPut)
 }
 
 type handlers struct {

@@ -1,0 +1,111 @@
+package identityapi_test
+
+import (
+	"net/http"
+	"reflect"
+	"testing"
+	"time"
+
+	"backoffice/domain"
+	"backoffice/domain/account"
+	"backoffice/eventstore"
+	it "backoffice/internal/identitytest"
+)
+
+// TestChangePassword: PUT /me/password proves the current password, keeps
+// the caller's session, ends the others, records account.password_changed,
+// and the old password no longer logs in. Refusals change nothing.
+func TestChangePassword(t *testing.T) {
+	e := it.New(t)
+	bo := e.Login(t, it.BackofficeEmail, it.BackofficePassword)
+	a := newTenant(t, e, bo, "pwd")
+	other := e.Login(t, a.workerEmail, pw)
+	accID := it.Want(t, e.Do(t, http.MethodGet, "/me", a.workerToken, nil), http.StatusOK).Str(t, "account_id")
+	changes := func() []domain.Event {
+		t.Helper()
+		recs, err := e.Store.ReadStream(t.Context(), account.Stream(accID), eventstore.ReadStreamOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []domain.Event
+		for _, r := range recs {
+			if r.Type == account.TypePasswordChanged {
+				ev, err := account.Events.Decode(r.Type, r.Data)
+				if err != nil {
+					t.Fatal(err)
+				}
+				out = append(out, ev)
+			}
+		}
+		return out
+	}
+	const newPW = "een-nieuw-wachtwoord"
+	change := func(token, current, next string) it.Response {
+		return e.Do(t, http.MethodPut, "/me/password", token, map[string]string{"current": current, "new": next})
+	}
+
+	for _, tc := range []struct {
+		name, current, next string
+		code, field         string
+	}{
+		{"wrong current password", "fout-wachtwoord", newPW, "current_password_wrong", "current"},
+		{"no current password", "", newPW, "required", "current"},
+		{"new password too short", pw, "kort", "password_too_short", "new"},
+	} {
+		r := it.Want(t, change(a.workerToken, tc.current, tc.next), http.StatusBadRequest)
+		if code, field := r.ErrorField(t); code != tc.code || field != tc.field {
+			t.Errorf("%s: %s (%s), want %s (%s)", tc.name, code, field, tc.code, tc.field)
+		}
+	}
+	if got := changes(); len(got) != 0 {
+		t.Fatalf("a refused change was recorded: %#v", got)
+	}
+	it.Want(t, e.Do(t, http.MethodGet, "/me", other, nil), http.StatusOK) // refusals end no session
+	e.Login(t, a.workerEmail, pw)
+
+	r := it.Want(t, change(a.workerToken, pw, newPW), http.StatusOK)
+	if r.Str(t, "position") == "" {
+		t.Fatalf("answer: %s", r.Body)
+	}
+	want := []domain.Event{&account.PasswordChanged{AccountID: accID}}
+	if got := changes(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("recorded %#v, want %#v", got, want)
+	}
+	it.Want(t, e.Do(t, http.MethodPost, "/session", "", map[string]string{"email": a.workerEmail, "password": pw}), http.StatusUnauthorized)
+	e.Login(t, a.workerEmail, newPW)
+	it.Want(t, e.Do(t, http.MethodGet, "/me", a.workerToken, nil), http.StatusOK)   // the caller's session stays
+	it.Want(t, e.Do(t, http.MethodGet, "/me", other, nil), http.StatusUnauthorized) // the others end
+
+	// Another account's session cannot change this one's password: it
+	// changes its own (and fails on its own current password).
+	it.Want(t, change(a.clientToken, newPW, "iets-heel-anders"), http.StatusBadRequest)
+	e.Login(t, a.workerEmail, newPW)
+}
+
+// TestChangePasswordRetryRecordsMissedEvent: a crash after the credentials
+// changed but before account.password_changed was appended leaves the new
+// password without its event; the user's retry of the same request (the
+// old password as current) succeeds and records it.
+func TestChangePasswordRetryRecordsMissedEvent(t *testing.T) {
+	e := it.New(t)
+	bo := e.Login(t, it.BackofficeEmail, it.BackofficePassword)
+	a := newTenant(t, e, bo, "pwr")
+	accID := it.Want(t, e.Do(t, http.MethodGet, "/me", a.workerToken, nil), http.StatusOK).Str(t, "account_id")
+	const newPW = "een-nieuw-wachtwoord"
+	// The first half of the command, as a crash would leave it.
+	if err := e.Auth.ChangePassword(t.Context(), accID, pw, newPW, "", "", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	token := e.Login(t, a.workerEmail, newPW) // that ended every session
+	it.Want(t, e.Do(t, http.MethodPut, "/me/password", token, map[string]string{"current": pw, "new": newPW}), http.StatusOK)
+	recs, err := e.Store.ReadStream(t.Context(), account.Stream(accID), eventstore.ReadStreamOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := recs[len(recs)-1]; last.Type != account.TypePasswordChanged {
+		t.Fatalf("last event %s, want %s", last.Type, account.TypePasswordChanged)
+	}
+	e.Login(t, a.workerEmail, newPW)
+	// A different new password still needs the current one.
+	it.Want(t, e.Do(t, http.MethodPut, "/me/password", token, map[string]string{"current": pw, "new": "weer-iets-anders"}), http.StatusBadRequest)
+}
