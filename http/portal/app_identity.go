@@ -87,3 +87,9 @@ func (i *identityApp) ResetPassword(ctx context.Context, token, password string)
 func (i *identityApp) SetLanguage(ctx context.Context, m commands.Meta, lang string) (commands.Result, error) {
 	return i.profile.SetLanguage(ctx, m, lang)
 }
+
+// ChangePassword: the logged-in user's own password
+// (identity.ChangePassword); his session (token) stays, the others end.
+func (i *identityApp) ChangePassword(ctx context.Context, m commands.Meta, current, next, token, ip string) (commands.Result, error) {
+	return i.profile.ChangePassword(ctx, m, identity.PasswordChange{Current: current, New: next, KeepSession: token, IP: ip})
+}
