@@ -176,15 +176,7 @@ func (e *Env) seed(t testing.TB) {
 		acc, err := e.Auth.AccountByEmail(ctx, email)
 		must(t, err)
 		must(t, e.Identity.Activation.DemoSetPassword(ctx, acc.AccountID, Password))
-		a := domain.Actor{AccountID: acc.AccountID, Role: acc.Role, Language: acc.Language}
-		switch acc.Role {
-		case domain.RoleClient:
-			a.ClientID = acc.TenantID
-		case domain.RoleIntermediary:
-			a.IntermediaryID = acc.TenantID
-		case domain.RoleWorker:
-			a.WorkerID = acc.TenantID
-		}
+		a := domain.Actor{AccountID: acc.AccountID, Role: acc.Role, Language: acc.Language}.WithTenant(acc.TenantID)
 		e.Emails[name] = email
 		switch name {
 		case "backoffice":
