@@ -7,8 +7,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
 	"backoffice/domain/account"
 	"backoffice/eventstore"
+	"backoffice/internal/browsertest"
 )
 
 // TestPasswordChangeForm: "Wachtwoord wijzigen" on the settings page needs
@@ -26,7 +29,7 @@ func TestPasswordChangeForm(t *testing.T) {
 	h.loginAs(worker2Email, "nl")
 	h.checkPage("/instellingen", "nl")
 	_, body := h.get("/instellingen")
-	for _, want := range []string{`<h2 id="password-change-title">Wachtwoord wijzigen</h2>`, `action="/instellingen/wachtwoord"`,
+	for _, want := range []string{`<h2 id="password-change-title">Wachtwoord wijzigen</h2>`, `action="/instellingen/wachtwoord#password-change"`,
 		`<label for="huidig">`, `<label for="nieuw">`, `<label for="nieuw2">`, `minlength="8"`, "Minimaal 8 tekens."} {
 		if !strings.Contains(body, want) {
 			t.Fatalf("settings page lacks %q:\n%s", want, body)
@@ -94,4 +97,48 @@ func TestPasswordChangeForm(t *testing.T) {
 	if res, _ := third.post("/inloggen", url.Values{"csrf": {third.token("/inloggen")}, "email": {worker2Email}, "password": {newPW}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("the new password does not log in: %d", res.StatusCode)
 	}
+}
+
+// TestPasswordChangeInBrowser: the worker changes his password on
+// "Instellingen" in Chromium: a wrong current password gets the Dutch
+// message at the field, the page fits a phone, and the right one is
+// confirmed on the page he stays logged in on.
+func TestPasswordChangeInBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	h := newHarness(t)
+	b := browsertest.New(t)
+	browserLogin(b, h.URL, workerEmail)
+	const newPW = "een nieuw geheim"
+	fill := func(current string) {
+		b.Do(
+			chromedp.Navigate(h.URL+"/instellingen"),
+			chromedp.WaitVisible(chromedp.ID("password-form")),
+			chromedp.SendKeys(chromedp.ID("huidig"), current),
+			chromedp.SendKeys(chromedp.ID("nieuw"), newPW),
+			chromedp.SendKeys(chromedp.ID("nieuw2"), newPW),
+			chromedp.Click(chromedp.ID("password-save")),
+		)
+	}
+	fill("fout wachtwoord")
+	b.Do(chromedp.WaitVisible(chromedp.ID("err-huidig")))
+	msg, err := chromedp.Run(b.Ctx, chromedp.Text(chromedp.ID("err-huidig")))
+	if err != nil || !strings.Contains(msg, "Het huidige wachtwoord is onjuist.") {
+		t.Fatalf("error at the field: %q, %v", msg, err)
+	}
+	b.Screenshots("password-change-error")
+	b.Do(chromedp.EmulateViewport(browsertest.PhoneWidth, browsertest.PhoneHeight))
+	fits, err := chromedp.Run(b.Ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= window.innerWidth`))
+	if err != nil || !fits {
+		t.Fatalf("the page scrolls sideways at %d px (%v)", browsertest.PhoneWidth, err)
+	}
+	b.Do(chromedp.EmulateViewport(browsertest.DesktopWidth, browsertest.DesktopHeight))
+	fill(password)
+	b.Do(chromedp.WaitVisible(chromedp.CSS(".flash")))
+	flash, err := chromedp.Run(b.Ctx, chromedp.Text(chromedp.CSS(".flash")))
+	if err != nil || !strings.Contains(flash, "Uw wachtwoord is gewijzigd.") {
+		t.Fatalf("confirmation: %q, %v", flash, err)
+	}
+	b.Screenshots("password-changed")
 }
