@@ -109,3 +109,36 @@ func TestChangePasswordRetryRecordsMissedEvent(t *testing.T) {
 	// A different new password still needs the current one.
 	it.Want(t, e.Do(t, http.MethodPut, "/me/password", token, map[string]string{"current": pw, "new": "weer-iets-anders"}), http.StatusBadRequest)
 }
+
+// TestChangePasswordThrottled: wrong current passwords count as failed
+// logins of the account from this source: after the free ones the next
+// attempt is refused unchecked (429 too_many_login_attempts, Retry-After),
+// the right password too, and nothing changes.
+func TestChangePasswordThrottled(t *testing.T) {
+	e := it.New(t)
+	bo := e.Login(t, it.BackofficeEmail, it.BackofficePassword)
+	a := newTenant(t, e, bo, "pwt")
+	change := func(current string) it.Response {
+		return e.Do(t, http.MethodPut, "/me/password", a.workerToken, map[string]string{"current": current, "new": "een-nieuw-wachtwoord"})
+	}
+	for i := range 5 {
+		if code, _ := it.Want(t, change("fout-wachtwoord"), http.StatusBadRequest).ErrorField(t); code != "current_password_wrong" {
+			t.Fatalf("attempt %d: %s", i+1, code)
+		}
+	}
+	r := it.Want(t, change(pw), http.StatusTooManyRequests)
+	if code, _ := r.ErrorField(t); code != "too_many_login_attempts" || r.Header.Get("Retry-After") == "" {
+		t.Fatalf("after 5 wrong passwords: %s (Retry-After %q)", code, r.Header.Get("Retry-After"))
+	}
+	// Nothing changed: no event, the session is still valid.
+	accID := it.Want(t, e.Do(t, http.MethodGet, "/me", a.workerToken, nil), http.StatusOK).Str(t, "account_id")
+	recs, err := e.Store.ReadStream(t.Context(), account.Stream(accID), eventstore.ReadStreamOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rec := range recs {
+		if rec.Type == account.TypePasswordChanged {
+			t.Fatal("a throttled change was recorded")
+		}
+	}
+}
