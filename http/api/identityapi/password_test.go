@@ -9,6 +9,7 @@ import (
 	"backoffice/domain"
 	"backoffice/domain/account"
 	"backoffice/eventstore"
+	"backoffice/internal/apitest"
 	it "backoffice/internal/identitytest"
 )
 
@@ -63,9 +64,17 @@ func TestChangePassword(t *testing.T) {
 	it.Want(t, e.Do(t, http.MethodGet, "/me", other, nil), http.StatusOK) // refusals end no session
 	e.Login(t, a.workerEmail, pw)
 
-	r := it.Want(t, change(a.workerToken, pw, newPW), http.StatusOK)
-	if r.Str(t, "position") == "" {
+	// With an Idempotency-Key, which this route ignores: its stored request
+	// hash would be a fast hash of the passwords.
+	ar := apitest.Request(t, http.MethodPut, e.URL+"/me/password", map[string]string{"current": pw, "new": newPW},
+		"Authorization", "Bearer "+a.workerToken, "Idempotency-Key", "pw-1")
+	r := it.Want(t, it.Response{Status: ar.Status, Header: ar.Header, Body: ar.Body}, http.StatusOK)
+	if r.Str(t, "position") == "" || r.Header.Get("X-Position") != r.Str(t, "position") {
 		t.Fatalf("answer: %s", r.Body)
+	}
+	var keys int
+	if err := e.Pool.QueryRow(t.Context(), `SELECT count(*) FROM idempotency_keys WHERE key = 'pw-1'`).Scan(&keys); err != nil || keys != 0 {
+		t.Fatalf("the request was stored under its Idempotency-Key (%d rows, %v)", keys, err)
 	}
 	want := []domain.Event{&account.PasswordChanged{AccountID: accID}}
 	if got := changes(); !reflect.DeepEqual(got, want) {
