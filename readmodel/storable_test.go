@@ -23,6 +23,7 @@ import (
 	"backoffice/projections"
 	rmdocuments "backoffice/readmodel/documents"
 	rmidentity "backoffice/readmodel/identity"
+	rmmissingweeks "backoffice/readmodel/missingweeks"
 	rmpayroll "backoffice/readmodel/payroll"
 	rmtimesheets "backoffice/readmodel/timesheets"
 )
@@ -36,6 +37,7 @@ func readModelProjectors() []projections.Projector {
 	ps = append(ps, rmtimesheets.Projectors()...)
 	ps = append(ps, rmpayroll.Projectors()...)
 	ps = append(ps, rmdocuments.Projectors()...)
+	ps = append(ps, rmmissingweeks.Projectors()...)
 	return ps
 }
 
