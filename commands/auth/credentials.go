@@ -123,9 +123,9 @@ func (s *Service) AccountByEmail(ctx context.Context, email string) (Account, er
 // caller's session token, may be empty) stays valid. Errors name the
 // fields of PUT /me/password: "current" and "new".
 //
-// Wrong current passwords are throttled like failed logins (the account's
-// e-mail address from ip, throttle.go): a stolen session cannot guess the
-// password at leisure. A request repeated after the password was changed
+// Wrong current passwords are throttled like failed logins of the
+// account's e-mail address from ip (throttle.go): a stolen session cannot
+// guess the password at leisure. A request repeated after the password was changed
 // (its answer lost, or a crash before the caller recorded the change) is
 // accepted when new is the stored password already: knowing it proves
 // the current password just as well, and the caller then records the
