@@ -89,6 +89,9 @@ func TestChangePassword(t *testing.T) {
 	// changes its own (and fails on its own current password).
 	it.Want(t, change(a.clientToken, newPW, "iets-heel-anders"), http.StatusBadRequest)
 	e.Login(t, a.workerEmail, newPW)
+	// An integration token has no account, so no password.
+	payroll := it.Want(t, e.Do(t, http.MethodPost, "/tokens", bo, map[string]string{"role": "payroll", "label": "Loket"}), http.StatusCreated).Str(t, "token")
+	it.Want(t, change(payroll, "wat-dan-ook", "iets-heel-anders"), http.StatusForbidden)
 }
 
 // TestChangePasswordRetryRecordsMissedEvent: a crash after the credentials
