@@ -17,7 +17,6 @@ import (
 	"backoffice/domain/domaintest"
 	ts "backoffice/domain/timesheet"
 	"backoffice/eventstore"
-	"backoffice/eventstore/postgres"
 	"backoffice/internal/apitest"
 	"backoffice/internal/pgtest"
 	"backoffice/projections"
@@ -131,11 +130,7 @@ func TestEveryAcceptedEventIsStorable(t *testing.T) {
 	ctx := context.Background()
 	cs := pgtest.NewDBFromTemplate(t, "readmodel-storable", apitest.Migrate)
 	pool := pgtest.Pool(t, cs)
-	store, err := postgres.New(ctx, pool, postgres.Options{AllowUnsafeFsync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = store.Close() })
+	store := pgtest.EventStore(t, pool)
 
 	var accepted int
 	for i := range stories {
