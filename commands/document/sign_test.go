@@ -236,7 +236,7 @@ func TestDeclineMailsTheBackofficeAndRebuildIsQuiet(t *testing.T) {
 
 	// A back-office account created after the decline, then a rebuild of
 	// both projectors: no second TAN, no mail at all.
-	if _, _, err := e.Service.BootstrapBackoffice(ctx, "nieuw@bureau.test", "nieuw-wachtwoord-1"); err != nil {
+	if _, _, err := e.Identity.Activation.BootstrapBackoffice(ctx, "nieuw@bureau.test", "nieuw-wachtwoord-1"); err != nil {
 		t.Fatal(err)
 	}
 	var hashBefore []byte
