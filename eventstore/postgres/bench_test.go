@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -160,7 +161,7 @@ func BenchmarkEventStore(b *testing.B) {
 					},
 					append(refs(p, func() *benchInputs { return prepareInputs(b.N, par, size, stream("")) },
 						prepareInputs(b.N, par, size, stream("floor-"))),
-						unchainedRef(ctx, s, prepareInputs(b.N, par, size, stream("unchained-")), false))...)
+						unchainedRef(ctx, s, prepareInputs(b.N, par, size, stream("u-")), false))...)
 			})
 			b.Run(fmt.Sprintf("Append/events=%d/%s/existing_streams", size, mode), func(b *testing.B) {
 				p := newDB(b)
@@ -190,7 +191,7 @@ func BenchmarkEventStore(b *testing.B) {
 					},
 					append(refs(p, func() *benchInputs { return prepareInputs(b.N, par, size, stream("")) },
 						prepareInputs(b.N, par, size, stream("floor-"))),
-						unchainedRef(ctx, s, prepareInputs(b.N, par, size, stream("unchained-")), true))...)
+						unchainedRef(ctx, s, prepareInputs(b.N, par, size, stream("u-")), true))...)
 			})
 		}
 	}
@@ -279,11 +280,15 @@ type benchRef struct {
 
 // runPaired measures b.N subject operations against b.N operations of the
 // baseline and of each reference, alternating in rounds so that load from
-// elsewhere on the machine hits all of them alike. ns/op is the subject's;
-// beside it come baseline-ns/op, x-baseline (subject time over baseline
-// time) and the references' ratios. Each operation runs on par concurrent
-// writers; the arguments prepare writer w (untimed) and return its
-// operation.
+// elsewhere on the machine hits all of them alike; the order within a round
+// rotates from round to round, so no variant always runs first or last
+// (under load the one measured last in a round seemed favoured). ns/op is
+// the subject's; beside it come baseline-ns/op, x-baseline (subject time
+// over baseline time) and the references' ratios, each as the ratio of the
+// total times and, for the subject's ratios, also as the median of the
+// per-round ratios (suffix -med: a load spike during one round moves it
+// little). Each operation runs on par concurrent writers; the arguments
+// prepare writer w (untimed) and return its operation.
 func runPaired(b *testing.B, par int, baseline, subject func(w int) func() error, refs ...benchRef) {
 	prepare := func(op func(w int) func() error) []func() error {
 		ops := make([]func() error, par)
@@ -304,35 +309,64 @@ func runPaired(b *testing.B, par int, baseline, subject func(w int) func() error
 	}
 	runPhase(b, 10*par, subj)
 	round := 25 * par
+	// Phase k of a round: 0 the baseline, 1..len(refs) the references,
+	// len(refs)+1 the subject.
+	phases := len(refs) + 2
 	var baseTime time.Duration
 	refTime := make([]time.Duration, len(refs))
+	var roundBase []float64
+	roundRef := make([][]float64, len(refs))
 	b.ResetTimer()
 	b.StopTimer()
-	for done := 0; done < b.N; {
+	for r, done := 0, 0; done < b.N; r++ {
 		n := min(round, b.N-done)
-		start := time.Now()
-		runPhase(b, n, base)
-		baseTime += time.Since(start)
-		for i, ops := range refOps {
-			start = time.Now()
-			runPhase(b, n, ops)
-			refTime[i] += time.Since(start)
+		took := make([]time.Duration, phases)
+		for j := range phases {
+			k := (j + r) % phases
+			start := time.Now()
+			switch {
+			case k == 0:
+				runPhase(b, n, base)
+			case k <= len(refs):
+				runPhase(b, n, refOps[k-1])
+			default:
+				b.StartTimer()
+				runPhase(b, n, subj)
+				b.StopTimer()
+			}
+			took[k] = time.Since(start)
 		}
-		b.StartTimer()
-		runPhase(b, n, subj)
-		b.StopTimer()
+		baseTime += took[0]
+		subjTook := float64(took[phases-1])
+		roundBase = append(roundBase, subjTook/float64(took[0]))
+		for i := range refs {
+			refTime[i] += took[i+1]
+			roundRef[i] = append(roundRef[i], subjTook/float64(took[i+1]))
+		}
 		done += n
 	}
 	b.ReportMetric(float64(baseTime.Nanoseconds())/float64(b.N), "baseline-ns/op")
 	b.ReportMetric(float64(b.Elapsed())/float64(baseTime), "x-baseline")
+	b.ReportMetric(median(roundBase), "x-baseline-med")
 	for i, r := range refs {
 		if r.vsBaseline != "" {
 			b.ReportMetric(float64(refTime[i])/float64(baseTime), r.vsBaseline)
 		}
 		if r.subjectVs != "" {
 			b.ReportMetric(float64(b.Elapsed())/float64(refTime[i]), r.subjectVs)
+			b.ReportMetric(median(roundRef[i]), r.subjectVs+"-med")
 		}
 	}
+}
+
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
 }
 
 // runPhase runs n operations spread over len(ops) concurrent writers.
@@ -414,7 +448,9 @@ const benchMetaJSON = `{"actor_id":"account-42","actor_role":"client","correlati
 
 // unchainedRef is the adapter's append as it was before the hash chain, on
 // streams of its own: x-unchained is the chain's cost. existing appends
-// with exact revisions to one stream per writer, else to new streams.
+// with exact revisions to one stream per writer, else to new streams. Its
+// stream names carry a short prefix ("u-"): a longer key than the
+// subject's would cost the reference more and flatter the chain.
 func unchainedRef(ctx context.Context, s *postgres.Store, in *benchInputs, existing bool) benchRef {
 	return benchRef{subjectVs: "x-unchained", op: func(w int) func() error {
 		var next int64 = -1
