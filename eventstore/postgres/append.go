@@ -147,6 +147,10 @@ FROM (SELECT DISTINCT unnest($2::text[]) AS stream ORDER BY 1) AS k`
 var (
 	appendOneIfSQL  = strings.Replace(appendOneSQL, "\nRETURNING", conditionsSQL, 1)
 	appendManyIfSQL = strings.Replace(appendManySQL, "\nRETURNING", conditionsSQL, 1)
+	// appendLinkedOneSQL has one parameter fewer: its conditions are $10-$12.
+	appendLinkedOneIfSQL = strings.Replace(appendLinkedOneSQL, "\nRETURNING",
+		strings.NewReplacer("$11", "$10", "$12", "$11", "$13", "$12").Replace(conditionsSQL), 1)
+	appendLinkedIfSQL = strings.Replace(appendLinkedSQL, "\nRETURNING", conditionsSQL, 1)
 )
 
 // zeroHashSQL is eventstore.ZeroHash as a bytea literal: the prev_hash of a
@@ -186,10 +190,12 @@ func (s *Store) AppendIf(ctx context.Context, stream string, expected eventstore
 	}
 	var linked, stmt appendStmt
 	haveLinked := false
-	if known && len(conditions) == 0 {
-		// (AppendIf's conditions are checked by the ordinary statements.)
+	if known {
 		if linked, haveLinked, err = linkedStmt(stream, expected, events, h); err != nil {
 			return eventstore.AppendResult{}, err
+		}
+		if haveLinked {
+			linked = withConditions(linked, conditions, appendLinkedOneIfSQL, appendLinkedIfSQL, len(events))
 		}
 	}
 	// ordinary builds the statement that decides and links on the server,
@@ -207,8 +213,9 @@ func (s *Store) AppendIf(ctx context.Context, stream string, expected eventstore
 		var out appendOutcome
 		var err error
 		if haveLinked {
-			// One try with the remembered head; stale, it wrote nothing
-			// and the ordinary statement decides (and links) instead.
+			// One try with the remembered head; stale (or a condition
+			// failed), it wrote nothing and the ordinary statement decides
+			// (and links) instead.
 			haveLinked = false
 			out, err = s.tryAppend(ctx, stream, linked)
 			switch {
@@ -398,8 +405,18 @@ func arrayColumns(events []eventstore.EventData) (ids []pgtype.UUID, types []str
 // appendManySQL for more. An event without payload stores NULL.
 func newAppendStmt(stream string, expected eventstore.ExpectedRevision, events []eventstore.EventData, conditions []eventstore.Condition) (appendStmt, error) {
 	st, err := newPlainAppendStmt(stream, expected, events)
-	if err != nil || len(conditions) == 0 {
+	if err != nil {
 		return st, err
+	}
+	return withConditions(st, conditions, appendOneIfSQL, appendManyIfSQL, len(events)), nil
+}
+
+// withConditions turns st into oneSQL (one event) or manySQL, the same
+// statement deciding on conditions as well (conditionsSQL), with their
+// parameters; st itself when there are none.
+func withConditions(st appendStmt, conditions []eventstore.Condition, oneSQL, manySQL string, events int) appendStmt {
+	if len(conditions) == 0 {
+		return st
 	}
 	names := make([]string, len(conditions))
 	los, his := make([]int64, len(conditions)), make([]int64, len(conditions))
@@ -407,13 +424,13 @@ func newAppendStmt(stream string, expected eventstore.ExpectedRevision, events [
 		names[i] = c.Stream
 		los[i], his[i] = expectedRange(c.Expected)
 	}
-	st.sql = appendOneIfSQL
-	if len(events) > 1 {
-		st.sql = appendManyIfSQL
+	st.sql = oneSQL
+	if events > 1 {
+		st.sql = manySQL
 	}
 	st.args = append(st.args, names, los, his)
 	st.locks = names
-	return st, nil
+	return st
 }
 
 func newPlainAppendStmt(stream string, expected eventstore.ExpectedRevision, events []eventstore.EventData) (appendStmt, error) {

@@ -82,8 +82,9 @@ func TestAppendLinkedInGo(t *testing.T) {
 }
 
 // TestAppendOneLinkedInGo: single events (what a command appends) are hashed
-// in Go from the remembered head as well, so the server hashes nothing; with
-// a stale head the ordinary statement hashes on the server. Both paths, and
+// in Go from the remembered head as well, so the server hashes nothing, also
+// under AppendIf's conditions; with a stale head the ordinary statement
+// hashes on the server. Both paths, and
 // an event without payload, must give the chain the memory and EventStoreDB
 // adapters would compute (VerifyStream recomputes every hash in Go).
 func TestAppendOneLinkedInGo(t *testing.T) {
@@ -131,12 +132,31 @@ func TestAppendOneLinkedInGo(t *testing.T) {
 	appendOne(a, eventstore.Exact(3), events(1)[0], 4)
 	counts(linkedBefore+1, 1)
 
+	// AppendIf's conditions are decided by the linked statements as well,
+	// for one event and for several.
+	if _, err := b.Append(ctx, "other", eventstore.NoStream(), events(1)...); err != nil {
+		t.Fatal(err)
+	}
+	holds := []eventstore.Condition{{Stream: "other", Expected: eventstore.Exact(0)}}
+	if res, err := a.AppendIf(ctx, "one", eventstore.Exact(4), holds, events(1)...); err != nil || res.NextExpectedRevision != 5 {
+		t.Fatalf("append if, one event: %+v, %v", res, err)
+	}
+	if res, err := a.AppendIf(ctx, "one", eventstore.Exact(5), holds, events(2)...); err != nil || res.NextExpectedRevision != 7 {
+		t.Fatalf("append if, two events: %+v, %v", res, err)
+	}
+	counts(linkedBefore+3, 1)
+	fails := []eventstore.Condition{{Stream: "other", Expected: eventstore.NoStream()}}
+	_, err = a.AppendIf(ctx, "one", eventstore.Exact(7), fails, events(1)...)
+	if !errors.As(err, &wrong) || wrong.Stream != "other" {
+		t.Fatalf("failed condition: %v, want a wrong revision of stream other", err)
+	}
+
 	all, err := a.ReadStream(ctx, "one", eventstore.ReadStreamOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(all) != 5 || all[1].Data != nil {
-		t.Fatalf("%d events (payload of revision 1: %q), want 5 and none", len(all), all[1].Data)
+	if len(all) != 8 || all[1].Data != nil {
+		t.Fatalf("%d events (payload of revision 1: %q), want 8 and none", len(all), all[1].Data)
 	}
 	if err := eventstore.VerifyStream(all); err != nil {
 		t.Fatalf("chain: %v", err)
