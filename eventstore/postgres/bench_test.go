@@ -18,6 +18,8 @@ package postgres_test
 // current-revision lookup, the wider row and two more unique indexes.
 // x-unchained compares the adapter with its own append as it was before the
 // hash chain (AppendUnchained), measured in the same rounds: the chain's cost.
+// Ratios with the suffix -med are the medians of the per-round ratios, which
+// a load spike during one round moves little (docs/BENCHMARKS.md §11).
 
 import (
 	"context"
