@@ -19,7 +19,9 @@ package postgres_test
 // x-unchained compares the adapter with its own append as it was before the
 // hash chain (AppendUnchained), measured in the same rounds: the chain's cost.
 // Ratios with the suffix -med are the medians of the per-round ratios, which
-// a load spike during one round moves little (docs/BENCHMARKS.md §11).
+// a load spike during one round moves little; -cpu is the ratio of the CPU
+// time the cluster and this process used (cpu-ns/op: the subject's), which
+// load from elsewhere hardly moves at all (docs/BENCHMARKS.md §11).
 
 import (
 	"context"
@@ -27,7 +29,10 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -71,6 +76,7 @@ func BenchmarkEventStore(b *testing.B) {
 		_ = cluster.Stop(ctx)
 	}()
 
+	benchCPU = newCPUMeter(cluster.DataDir)
 	admin := benchPool(b, cluster.ConnString("postgres"))
 	dbN := 0
 	// newDB returns a pool on a fresh migrated database with the baseline
@@ -318,6 +324,7 @@ func runPaired(b *testing.B, par int, baseline, subject func(w int) func() error
 	refTime := make([]time.Duration, len(refs))
 	var roundBase []float64
 	roundRef := make([][]float64, len(refs))
+	cpu := make([]time.Duration, phases) // per phase, summed over the rounds
 	b.ResetTimer()
 	b.StopTimer()
 	for r, done := 0, 0; done < b.N; r++ {
@@ -325,6 +332,7 @@ func runPaired(b *testing.B, par int, baseline, subject func(w int) func() error
 		took := make([]time.Duration, phases)
 		for j := range phases {
 			k := (j + r) % phases
+			cpuStart := benchCPU.now()
 			start := time.Now()
 			switch {
 			case k == 0:
@@ -337,6 +345,7 @@ func runPaired(b *testing.B, par int, baseline, subject func(w int) func() error
 				b.StopTimer()
 			}
 			took[k] = time.Since(start)
+			cpu[k] += benchCPU.now() - cpuStart
 		}
 		baseTime += took[0]
 		subjTook := float64(took[phases-1])
@@ -357,8 +366,59 @@ func runPaired(b *testing.B, par int, baseline, subject func(w int) func() error
 		if r.subjectVs != "" {
 			b.ReportMetric(float64(b.Elapsed())/float64(refTime[i]), r.subjectVs)
 			b.ReportMetric(median(roundRef[i]), r.subjectVs+"-med")
+			if benchCPU.ok() {
+				b.ReportMetric(float64(cpu[phases-1])/float64(cpu[i+1]), r.subjectVs+"-cpu")
+			}
 		}
 	}
+	if benchCPU.ok() {
+		b.ReportMetric(float64(cpu[phases-1].Nanoseconds())/float64(b.N), "cpu-ns/op")
+	}
+}
+
+// benchCPU meters the CPU time of the benchmark cluster and this process.
+var benchCPU cpuMeter
+
+// cpuMeter sums the CPU time this process and the benchmark cluster's
+// server processes (the postmaster and its children) have used: what an
+// append costs in CPU, which load from elsewhere on the machine hardly
+// changes (unlike its time). Server times come from /proc/PID/schedstat
+// (nanoseconds on the CPU); a process that exits between two readings
+// (an autovacuum worker) is lost. Linux only; elsewhere ok is false.
+type cpuMeter struct{ postmaster string }
+
+func newCPUMeter(dataDir string) cpuMeter {
+	b, err := os.ReadFile(filepath.Join(dataDir, "postmaster.pid"))
+	if err != nil {
+		return cpuMeter{}
+	}
+	pid, _, _ := strings.Cut(string(b), "\n")
+	if _, err := os.Stat("/proc/" + pid + "/schedstat"); err != nil {
+		return cpuMeter{}
+	}
+	return cpuMeter{postmaster: pid}
+}
+
+func (m cpuMeter) ok() bool { return m.postmaster != "" }
+
+func (m cpuMeter) now() time.Duration {
+	if !m.ok() {
+		return 0
+	}
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	total := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	children, _ := os.ReadFile("/proc/" + m.postmaster + "/task/" + m.postmaster + "/children")
+	for _, pid := range append(strings.Fields(string(children)), m.postmaster) {
+		st, err := os.ReadFile("/proc/" + pid + "/schedstat")
+		if err != nil {
+			continue
+		}
+		onCPU, _, _ := strings.Cut(string(st), " ")
+		ns, _ := strconv.ParseInt(onCPU, 10, 64)
+		total += time.Duration(ns)
+	}
+	return total
 }
 
 func median(xs []float64) float64 {
