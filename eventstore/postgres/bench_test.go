@@ -26,6 +26,7 @@ package postgres_test
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -289,8 +290,10 @@ type benchRef struct {
 // runPaired measures b.N subject operations against b.N operations of the
 // baseline and of each reference, alternating in rounds so that load from
 // elsewhere on the machine hits all of them alike; the order within a round
-// rotates from round to round, so no variant always runs first or last
-// (under load the one measured last in a round seemed favoured). ns/op is
+// is shuffled from round to round (fixed seed), so no variant always runs
+// first or last (under load the one measured last in a round seemed
+// favoured) or always after the same other one, and a short pause between
+// phases keeps what one phase leaves behind out of the next one's figures. ns/op is
 // the subject's; beside it come baseline-ns/op, x-baseline (subject time
 // over baseline time) and the references' ratios, each as the ratio of the
 // total times and, for the subject's ratios, also as the median of the
@@ -327,11 +330,20 @@ func runPaired(b *testing.B, par int, baseline, subject func(w int) func() error
 	cpu := make([]time.Duration, phases) // per phase, summed over the rounds
 	b.ResetTimer()
 	b.StopTimer()
-	for r, done := 0, 0; done < b.N; r++ {
+	order := make([]int, phases)
+	for k := range order {
+		order[k] = k
+	}
+	shuffle := rand.New(rand.NewPCG(1, 2))
+	for done := 0; done < b.N; {
 		n := min(round, b.N-done)
 		took := make([]time.Duration, phases)
-		for j := range phases {
-			k := (j + r) % phases
+		shuffle.Shuffle(phases, func(i, j int) { order[i], order[j] = order[j], order[i] })
+		for _, k := range order {
+			// What a phase leaves behind (the store's NOTIFY after its
+			// last commit, comes at most notifyMinInterval later) must
+			// not land in the next phase's time or CPU.
+			time.Sleep(5 * time.Millisecond)
 			cpuStart := benchCPU.now()
 			start := time.Now()
 			switch {
