@@ -16,7 +16,7 @@ ENSURE := bash internal/tools/ensure.sh
 # The pinned axe-core the browser walk injects (ensure.sh axe fetches it).
 AXE       := $(CURDIR)/.cache/axe-core/axe.min.js
 
-.PHONY: run test bench bench-load bench-statements reliability vet fmt lint ensure-postgres ensure-chromium ensure-axe
+.PHONY: run test bench bench-load bench-load-binary bench-statements reliability vet fmt lint ensure-postgres ensure-chromium ensure-axe
 
 run: ensure-postgres
 	$(GO) run ./cmd/backoffice serve -demo
@@ -40,6 +40,19 @@ reliability: ensure-postgres
 # command (docs/BENCHMARKS.md §9).
 bench-load: ensure-postgres
 	$(GO) test ./internal/app/ -run '^$$' -bench BenchmarkCommandPath -benchtime 300x -timeout 20m
+
+# The same load against the real binary (serve -demo, embedded PostgreSQL,
+# fsync on) over HTTP, with the server's RSS (docs/BENCHMARKS.md §9.3).
+LOADBENCH_DIR ?= /tmp/backoffice-loadbench
+bench-load-binary: ensure-postgres
+	$(GO) build -o $(LOADBENCH_DIR)/backoffice ./cmd/backoffice
+	$(GO) build -o $(LOADBENCH_DIR)/loadbench ./internal/tools/loadbench
+	rm -rf $(LOADBENCH_DIR)/data
+	BACKOFFICE_DATA_DIR=$(LOADBENCH_DIR)/data $(LOADBENCH_DIR)/backoffice serve -demo -addr 127.0.0.1:18083 \
+		>$(LOADBENCH_DIR)/serve.log 2>&1 & pid=$$!; \
+	for i in $$(seq 120); do curl -sf -o /dev/null http://127.0.0.1:18083/healthz && break; sleep 1; done; \
+	$(LOADBENCH_DIR)/loadbench -url http://127.0.0.1:18083 -data $(LOADBENCH_DIR)/data -pid $$pid; rc=$$?; \
+	kill $$pid; wait $$pid; exit $$rc
 
 # Every statement of one command, with its calls per command (docs/BENCHMARKS.md §9.1).
 bench-statements: ensure-postgres

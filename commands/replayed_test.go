@@ -21,11 +21,7 @@ func stores(t *testing.T, test func(t *testing.T, store eventstore.Store)) {
 	t.Run("memory", func(t *testing.T) { test(t, memory.New()) })
 	t.Run("postgres", func(t *testing.T) {
 		cs := pgtest.NewDBFromTemplate(t, "eventstore", postgres.Migrate)
-		store, err := postgres.New(context.Background(), pgtest.Pool(t, cs), postgres.Options{AllowUnsafeFsync: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = store.Close() })
+		store := pgtest.EventStore(t, pgtest.Pool(t, cs))
 		test(t, store)
 	})
 }

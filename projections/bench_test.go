@@ -37,7 +37,13 @@ func (rowsProjector) Handles(t string) bool { return t == "bench.row" }
 func (p rowsProjector) Handle(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEvent) error {
 	return p.HandleBatch(ctx, tx, []eventstore.RecordedEvent{e})
 }
-func (rowsProjector) HandleBatch(ctx context.Context, tx pgx.Tx, events []eventstore.RecordedEvent) error {
+func (p rowsProjector) HandleBatch(ctx context.Context, tx pgx.Tx, events []eventstore.RecordedEvent) error {
+	return p.HandlePrepared(ctx, tx, events, p.Prepare(events))
+}
+
+// Prepare decodes the rows in the runtime's read-ahead goroutine (a
+// decoding error is left for HandlePrepared).
+func (rowsProjector) Prepare(events []eventstore.RecordedEvent) any {
 	rows := make([][]any, len(events))
 	for i, e := range events {
 		r, err := rowOf(e)
@@ -45,6 +51,17 @@ func (rowsProjector) HandleBatch(ctx context.Context, tx pgx.Tx, events []events
 			return err
 		}
 		rows[i] = r
+	}
+	return rows
+}
+
+func (rowsProjector) HandlePrepared(ctx context.Context, tx pgx.Tx, events []eventstore.RecordedEvent, prepared any) error {
+	rows, ok := prepared.([][]any)
+	if !ok || len(rows) != len(events) {
+		if err, ok := prepared.(error); ok {
+			return err
+		}
+		return fmt.Errorf("rows: %d rows prepared for %d events", len(rows), len(events))
 	}
 	_, err := tx.CopyFrom(ctx, pgx.Identifier{"rows"}, rowColumns, pgx.CopyFromRows(rows))
 	return err
@@ -73,7 +90,7 @@ func (perEventProjector) Reset(ctx context.Context, tx pgx.Tx) error {
 	return err
 }
 
-var _ projections.BatchProjector = rowsProjector{}
+var _ projections.PreparingProjector = rowsProjector{}
 
 // pgStore is a fresh database with the event store, its PostgreSQL store
 // and the projections' test tables.
@@ -85,11 +102,7 @@ func pgStore(t testing.TB) (*pgxpool.Pool, *postgres.Store) {
 		return setupDB(ctx, cs)
 	})
 	pool := pgtest.Pool(t, cs)
-	store, err := postgres.New(context.Background(), pool, postgres.Options{AllowUnsafeFsync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = store.Close() })
+	store := pgtest.EventStore(t, pool)
 	return pool, store
 }
 

@@ -34,7 +34,7 @@ const failureSQL = `ALTER TABLE projection_checkpoints ADD COLUMN IF NOT EXISTS 
 
 // Migrate creates the checkpoint table if it does not exist.
 func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
-	if _, err := pool.Exec(ctx, CheckpointsSQL+"; "+failureSQL); err != nil {
+	if _, err := pool.Exec(ctx, CheckpointsSQL+"; "+failureSQL+"; "+deferredIndexesSQL); err != nil {
 		return fmt.Errorf("projections: unable to create projection_checkpoints: %w", err)
 	}
 	return nil

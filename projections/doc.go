@@ -105,6 +105,15 @@
 // the TRUNCATE of a reset use their indexes instead of sequential scans. In a process without Run it takes the lock itself; when
 // another process runs the projector it returns ErrLockedElsewhere.
 //
+// Three optional extensions make catching up and rebuilding cheaper: a
+// TypedProjector lists its event types and reads only those (filtered in
+// SQL); a PreparingProjector decodes each page in the read-ahead goroutine,
+// overlapping the write of the page before; an IndexDeferrer names tables
+// whose secondary indexes a rebuild drops after the reset and builds once at
+// the end (their definitions kept in projection_checkpoints.deferred_indexes
+// until then, so a rebuild that stops half-way has them built again before
+// the projector next runs).
+//
 // Read-your-writes. WaitFor follows projectors running in this process in
 // memory (each commit wakes the waiters) and others through the checkpoint
 // table with a growing poll interval; it is bounded by Config.WaitTimeout

@@ -23,6 +23,10 @@ type page struct {
 	end    eventstore.Position
 	n      int
 	err    error
+	// handled are the events the projector handles, and prepared what a
+	// PreparingProjector's Prepare returned for them.
+	handled  []eventstore.RecordedEvent
+	prepared any
 }
 
 func (w *worker) readPages(ctx context.Context, from eventstore.Position) *pageReader {
@@ -48,6 +52,14 @@ func (w *worker) readPages(ctx context.Context, from eventstore.Position) *pageR
 			}
 			if p.err != nil {
 				p.err = fmt.Errorf("projections: %s: read log: %w", w.name, p.err)
+			}
+			for _, e := range p.events {
+				if w.p.Handles(e.Type) {
+					p.handled = append(p.handled, e)
+				}
+			}
+			if w.prep != nil && len(p.handled) > 0 {
+				p.prepared = w.prep.Prepare(p.handled)
 			}
 			select {
 			case r.pages <- p:

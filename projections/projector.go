@@ -22,7 +22,8 @@ type Projector interface {
 	// starts from position 0 on top of its old rows).
 	Name() string
 	// Handles filters event types; events it does not handle still advance
-	// the checkpoint.
+	// the checkpoint. It may be called from the runtime's read-ahead
+	// goroutine while a batch is being handled.
 	Handles(eventType string) bool
 	// Handle applies one event to the read model.
 	Handle(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEvent) error
@@ -46,4 +47,21 @@ type BatchProjector interface {
 type TypedProjector interface {
 	Projector
 	EventTypes() []string
+}
+
+// PreparingProjector is an optional extension of a BatchProjector: while
+// catching up or rebuilding, the runtime calls Prepare with each page's
+// handled events in its read-ahead goroutine, outside any transaction, so
+// that the work that needs no read model (decoding the events' data)
+// overlaps the writing of the page before; HandlePrepared then gets the
+// events of the batch with what Prepare returned for exactly those.
+//
+// Prepare must not fail: what it cannot do it leaves for HandlePrepared
+// (a poison event must fail in the batch, where the runtime isolates it).
+// Live batches and the isolation of a failing event go through
+// HandleBatch.
+type PreparingProjector interface {
+	BatchProjector
+	Prepare(events []eventstore.RecordedEvent) any
+	HandlePrepared(ctx context.Context, tx pgx.Tx, events []eventstore.RecordedEvent, prepared any) error
 }

@@ -194,6 +194,7 @@ func New(cfg Config) (*Runtime, error) {
 		w := &worker{rt: r, p: p, name: p.Name(), state: StateStopped, rebuild: make(chan rebuildReq),
 			log: cfg.Logger.With("projector", p.Name())}
 		w.batch, _ = p.(BatchProjector)
+		w.prep, _ = p.(PreparingProjector)
 		r.workers[w.name] = w
 		r.order = append(r.order, w)
 	}
@@ -376,6 +377,7 @@ type worker struct {
 	rt      *Runtime
 	p       Projector
 	batch   BatchProjector
+	prep    PreparingProjector
 	name    string
 	log     *slog.Logger
 	rebuild chan rebuildReq
@@ -543,6 +545,13 @@ func (w *worker) runHolding(ctx context.Context, conn *pgx.Conn, hb *hub, hubSto
 		return err
 	}
 	for {
+		// A rebuild that stopped half-way (here or elsewhere, failed or
+		// cancelled) left its indexes dropped.
+		if restored, err := restoreIndexes(ctx, conn, w.name); err != nil {
+			return err
+		} else if restored {
+			w.log.Info("projections: built the indexes an unfinished rebuild had dropped")
+		}
 		cp, err := readCheckpoint(ctx, conn, w.name)
 		if err != nil {
 			return err
@@ -753,17 +762,22 @@ func (r *run) fail(err error) {
 // apply writes one batch and moves the checkpoint from prev to next in one
 // transaction on the lock session.
 func (w *worker) apply(ctx context.Context, conn *pgx.Conn, prev, next eventstore.Position, n int, events []eventstore.RecordedEvent) error {
-	return w.applyInspect(ctx, conn, prev, next, n, events, nil)
+	return w.applyInspect(ctx, conn, prev, next, n, events, nil, nil)
 }
 
-// applyInspect is apply; inspect (if not nil) runs in the transaction after
-// the projector's writes.
+// applyInspect is apply; prepared (if not nil) is what a
+// PreparingProjector's Prepare returned for events; inspect (if not nil)
+// runs in the transaction after the projector's writes.
 func (w *worker) applyInspect(ctx context.Context, conn *pgx.Conn, prev, next eventstore.Position, n int, events []eventstore.RecordedEvent,
-	inspect func(context.Context, pgx.Tx) error) error {
+	prepared any, inspect func(context.Context, pgx.Tx) error) error {
 	start := time.Now()
 	err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
 		if len(events) > 0 {
-			if w.batch != nil {
+			if w.prep != nil && prepared != nil {
+				if err := w.prep.HandlePrepared(ctx, tx, events, prepared); err != nil {
+					return &handlerError{fmt.Errorf("projections: %s: batch of %d events after %s: %w", w.name, len(events), prev, err), -1}
+				}
+			} else if w.batch != nil {
 				if err := w.batch.HandleBatch(ctx, tx, events); err != nil {
 					return &handlerError{fmt.Errorf("projections: %s: batch of %d events after %s: %w", w.name, len(events), prev, err), -1}
 				}
@@ -823,7 +837,13 @@ func (w *worker) rebuildOn(ctx context.Context, conn *pgx.Conn, progress func(do
 		if err := w.p.Reset(ctx, tx); err != nil {
 			return fmt.Errorf("projections: %s: reset: %w", w.name, err)
 		}
-		return setCheckpoint(ctx, tx, w.name, eventstore.Start)
+		if err := setCheckpoint(ctx, tx, w.name, eventstore.Start); err != nil {
+			return err
+		}
+		if d, ok := w.p.(IndexDeferrer); ok {
+			return dropIndexes(ctx, tx, w.name, d.DeferIndexesOf())
+		}
+		return nil
 	}); err != nil {
 		return err
 	}
@@ -833,7 +853,6 @@ func (w *worker) rebuildOn(ctx context.Context, conn *pgx.Conn, progress func(do
 		progress(0, 0)
 	}
 	prev := eventstore.Start
-	var pending []eventstore.RecordedEvent
 	// The tables the projector writes, ANALYZEd after the first batch and
 	// each time the events done doubled: after the reset's TRUNCATE the
 	// planner knows nothing of their size and would scan them sequentially.
@@ -848,18 +867,13 @@ func (w *worker) rebuildOn(ctx context.Context, conn *pgx.Conn, progress func(do
 		if pg.n == 0 {
 			break
 		}
-		pending = pending[:0]
-		for _, e := range pg.events {
-			if w.p.Handles(e.Type) {
-				pending = append(pending, e)
-			}
-		}
+		pending := pg.handled
 		next := pg.end
 		var inspect func(context.Context, pgx.Tx) error
 		if len(pending) > 0 && done+pg.n >= 2*analyzedAt {
 			inspect = func(ctx context.Context, tx pgx.Tx) error { return writtenTables(ctx, tx, grown) }
 		}
-		if err := w.applyInspect(ctx, conn, prev, next, pg.n, pending, inspect); err != nil {
+		if err := w.applyInspect(ctx, conn, prev, next, pg.n, pending, pg.prepared, inspect); err != nil {
 			return err
 		}
 		prev = next
@@ -872,6 +886,17 @@ func (w *worker) rebuildOn(ctx context.Context, conn *pgx.Conn, progress func(do
 		}
 		if progress != nil {
 			progress(done, estimateTotal(done, next, head))
+		}
+	}
+	// The indexes dropped after the reset, built once over the whole
+	// table; then statistics for them.
+	restored, err := restoreIndexes(ctx, conn, w.name)
+	if err != nil {
+		return err
+	}
+	if restored && len(grown) > 0 {
+		if err := analyze(ctx, conn, grown); err != nil {
+			return fmt.Errorf("projections: %s: %w", w.name, err)
 		}
 	}
 	if progress != nil {
@@ -887,7 +912,6 @@ func (w *worker) rebuildOn(ctx context.Context, conn *pgx.Conn, progress func(do
 // hand-over and ack cost more than the database work while catching up.
 // With until, it stops at that position (inclusive).
 func (w *worker) catchUp(ctx context.Context, conn *pgx.Conn, cp eventstore.Position, until *eventstore.Position) (eventstore.Position, error) {
-	var pending []eventstore.RecordedEvent
 	pages := w.readPages(ctx, cp)
 	defer pages.stop()
 	for {
@@ -898,7 +922,7 @@ func (w *worker) catchUp(ctx context.Context, conn *pgx.Conn, cp eventstore.Posi
 		if err != nil {
 			return cp, err
 		}
-		events, next, n := pg.events, pg.end, pg.n
+		events, next, n, pending, prepared := pg.events, pg.end, pg.n, pg.handled, pg.prepared
 		if until != nil && next.After(*until) {
 			// Only up to until: the feed delivers what follows.
 			for i, e := range events {
@@ -908,6 +932,12 @@ func (w *worker) catchUp(ctx context.Context, conn *pgx.Conn, cp eventstore.Posi
 				}
 			}
 			next, n = *until, len(events)
+			pending, prepared = nil, nil
+			for _, e := range events {
+				if w.p.Handles(e.Type) {
+					pending = append(pending, e)
+				}
+			}
 		}
 		if n == 0 && !next.After(cp) {
 			return cp, nil
@@ -917,13 +947,7 @@ func (w *worker) catchUp(ctx context.Context, conn *pgx.Conn, cp eventstore.Posi
 				w.state, w.since = StateCatchingUp, time.Now()
 			}
 		})
-		pending = pending[:0]
-		for _, e := range events {
-			if w.p.Handles(e.Type) {
-				pending = append(pending, e)
-			}
-		}
-		if err := w.apply(ctx, conn, cp, next, n, pending); err != nil {
+		if err := w.applyInspect(ctx, conn, cp, next, n, pending, prepared, nil); err != nil {
 			return cp, err
 		}
 		cp = next

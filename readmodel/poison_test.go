@@ -14,7 +14,6 @@ import (
 	"backoffice/domain/domaintest"
 	ts "backoffice/domain/timesheet"
 	"backoffice/eventstore"
-	"backoffice/eventstore/postgres"
 	"backoffice/internal/apitest"
 	"backoffice/internal/pgtest"
 	rmpayroll "backoffice/readmodel/payroll"
@@ -30,11 +29,7 @@ func TestStoredPoisonIsProjected(t *testing.T) {
 	ctx := context.Background()
 	cs := pgtest.NewDBFromTemplate(t, "readmodel-storable", apitest.Migrate)
 	pool := pgtest.Pool(t, cs)
-	store, err := postgres.New(ctx, pool, postgres.Options{AllowUnsafeFsync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = store.Close() })
+	store := pgtest.EventStore(t, pool)
 
 	story := domaintest.Run("poison", nil, domaintest.Numbers{})
 	if story.Err != nil {

@@ -17,12 +17,12 @@ import (
 	"backoffice/domain/domaintest"
 	ts "backoffice/domain/timesheet"
 	"backoffice/eventstore"
-	"backoffice/eventstore/postgres"
 	"backoffice/internal/apitest"
 	"backoffice/internal/pgtest"
 	"backoffice/projections"
 	rmdocuments "backoffice/readmodel/documents"
 	rmidentity "backoffice/readmodel/identity"
+	rmmissingweeks "backoffice/readmodel/missingweeks"
 	rmpayroll "backoffice/readmodel/payroll"
 	rmtimesheets "backoffice/readmodel/timesheets"
 )
@@ -36,6 +36,7 @@ func readModelProjectors() []projections.Projector {
 	ps = append(ps, rmtimesheets.Projectors()...)
 	ps = append(ps, rmpayroll.Projectors()...)
 	ps = append(ps, rmdocuments.Projectors()...)
+	ps = append(ps, rmmissingweeks.Projectors()...)
 	return ps
 }
 
@@ -129,11 +130,7 @@ func TestEveryAcceptedEventIsStorable(t *testing.T) {
 	ctx := context.Background()
 	cs := pgtest.NewDBFromTemplate(t, "readmodel-storable", apitest.Migrate)
 	pool := pgtest.Pool(t, cs)
-	store, err := postgres.New(ctx, pool, postgres.Options{AllowUnsafeFsync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = store.Close() })
+	store := pgtest.EventStore(t, pool)
 
 	var accepted int
 	for i := range stories {

@@ -15,30 +15,13 @@ import (
 
 	"backoffice/eventstore"
 	"backoffice/eventstore/ledger"
-	"backoffice/eventstore/postgres"
-	"backoffice/internal/pgtest"
 )
 
 // TestVerifyAndExportCommands: `verify` exits 0 on an untouched ledger and
 // names the changed event otherwise; `audit export` writes every event.
 func TestVerifyAndExportCommands(t *testing.T) {
 	ctx := context.Background()
-	cs := pgtest.NewDB(t)
-	env := map[string]string{
-		"BACKOFFICE_DATABASE_URL":       cs,
-		"BACKOFFICE_ALLOW_UNSAFE_FSYNC": "true",
-		"BACKOFFICE_DATA_DIR":           t.TempDir(),
-	}
-	getenv := func(k string) string { return env[k] }
-	if err := run(ctx, []string{"migrate"}, getenv, io.Discard, io.Discard); err != nil {
-		t.Fatal(err)
-	}
-	pool := pgtest.Pool(t, cs)
-	store, err := postgres.New(ctx, pool, postgres.Options{AllowUnsafeFsync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
+	getenv, pool, store := migrated(t)
 	for _, s := range []string{"timesheet-p1", "timesheet-p2", "timesheet-p1"} {
 		if _, err := store.Append(ctx, s, eventstore.Any(), eventstore.EventData{ID: uuid.New(), Type: "test.set",
 			Data: json.RawMessage(`{"minutes":480}`), Metadata: eventstore.Metadata{ActorID: "acc-1", OccurredAt: time.Now()}}); err != nil {

@@ -15,13 +15,7 @@ import (
 func TestBootstrapCreatesTheFirstBackofficeAccountOnce(t *testing.T) {
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
-	env := map[string]string{
-		"BACKOFFICE_DATABASE_URL":       pgtest.NewDB(t),
-		"BACKOFFICE_MASTER_KEY":         base64.StdEncoding.EncodeToString(key),
-		"BACKOFFICE_ALLOW_UNSAFE_FSYNC": "true", // the test cluster runs with fsync=off
-		"BACKOFFICE_DATA_DIR":           t.TempDir(),
-	}
-	getenv := func(k string) string { return env[k] }
+	_, getenv := testEnv(t, pgtest.NewDB(t), "BACKOFFICE_MASTER_KEY", base64.StdEncoding.EncodeToString(key))
 	boot := func(password string) (string, error) {
 		var out bytes.Buffer
 		err := bootstrap(context.Background(), []string{"beheer@bureau.example.nl"}, getenv,

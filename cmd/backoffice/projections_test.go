@@ -18,15 +18,8 @@ import (
 // `projections status` says they run in another process and names it
 // (pid and host from the lock session), instead of "stopped" (issue 16 §9).
 func TestProjectionsStatusNamesTheServe(t *testing.T) {
-	env := map[string]string{
-		"BACKOFFICE_DATABASE_URL":       pgtest.NewDB(t),
-		"BACKOFFICE_ALLOW_UNSAFE_FSYNC": "true",
-		"BACKOFFICE_DATA_DIR":           t.TempDir(),
-		"BACKOFFICE_ADDR":               "127.0.0.1:0",
-		"BACKOFFICE_DEMO":               "false",
-		"BACKOFFICE_MASTER_KEY":         base64.StdEncoding.EncodeToString(make([]byte, 32)),
-	}
-	getenv := func(k string) string { return env[k] }
+	env, getenv := testEnv(t, pgtest.NewDB(t), "BACKOFFICE_ADDR", "127.0.0.1:0", "BACKOFFICE_DEMO", "false",
+		"BACKOFFICE_MASTER_KEY", base64.StdEncoding.EncodeToString(make([]byte, 32)))
 	host, _ := os.Hostname()
 	serve := fmt.Sprintf("backoffice pid=%d host=%s", os.Getpid(), host)
 

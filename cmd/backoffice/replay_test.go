@@ -14,8 +14,6 @@ import (
 	"backoffice/domain/placement"
 	ts "backoffice/domain/timesheet"
 	"backoffice/eventstore"
-	"backoffice/eventstore/postgres"
-	"backoffice/internal/pgtest"
 )
 
 // TestAuditReplay rebuilds the read models into new schemas as of two
@@ -23,18 +21,7 @@ import (
 // moment, and the live read models are untouched.
 func TestAuditReplay(t *testing.T) {
 	ctx := context.Background()
-	cs := pgtest.NewDB(t)
-	env := map[string]string{"BACKOFFICE_DATABASE_URL": cs, "BACKOFFICE_ALLOW_UNSAFE_FSYNC": "true", "BACKOFFICE_DATA_DIR": t.TempDir()}
-	getenv := func(k string) string { return env[k] }
-	if err := run(ctx, []string{"migrate"}, getenv, io.Discard, io.Discard); err != nil {
-		t.Fatal(err)
-	}
-	pool := pgtest.Pool(t, cs)
-	store, err := postgres.New(ctx, pool, postgres.Options{AllowUnsafeFsync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
+	getenv, pool, store := migrated(t)
 	now := time.Date(2026, 2, 2, 8, 0, 0, 0, time.UTC)
 	meta := commands.Meta{Actor: domain.Actor{AccountID: "seed", Role: domain.RoleBackoffice}}
 	revs := map[string]uint64{}

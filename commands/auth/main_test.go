@@ -28,14 +28,7 @@ func testCtx(t *testing.T) context.Context {
 
 func newPool(t *testing.T) *pgxpool.Pool {
 	t.Helper()
-	cs := pgtest.NewDBFromTemplate(t, "readmodel", func(ctx context.Context, connString string) error {
-		pool, err := pgxpool.New(ctx, connString)
-		if err != nil {
-			return err
-		}
-		defer pool.Close()
-		return readmodel.Migrate(ctx, pool)
-	})
+	cs := pgtest.NewDBFromTemplate(t, "readmodel", pgtest.WithPool(readmodel.Migrate))
 	return pgtest.Pool(t, cs)
 }
 

@@ -18,11 +18,7 @@ import (
 func TestTANReissueCap(t *testing.T) {
 	e := dt.New(t)
 	ctx := context.Background()
-	_, id, err := e.Handler.Upload(ctx, dt.Meta(e.Backoffice), cmd.Upload{ClientID: "c1", Kind: doc.KindDocument, Title: "Overeenkomst",
-		FileName: "o.pdf", Content: dt.PDF})
-	if err != nil {
-		t.Fatal(err)
-	}
+	id := e.Upload(t, "Overeenkomst")
 	block := func(n int) {
 		t.Helper()
 		_, tan := e.SignMail(t, e.Emails["client1"], n)

@@ -22,11 +22,7 @@ import (
 func TestRequestAgainWithTheSameKey(t *testing.T) {
 	e := dt.New(t)
 	ctx := context.Background()
-	_, id, err := e.Handler.Upload(ctx, dt.Meta(e.Backoffice), cmd.Upload{ClientID: "c1", Kind: doc.KindDocument, Title: "Overeenkomst",
-		FileName: "o.pdf", Content: dt.PDF})
-	if err != nil {
-		t.Fatal(err)
-	}
+	id := e.Upload(t, "Overeenkomst")
 	meta := commands.Meta{Actor: e.Backoffice, IdempotencyKey: "demo-document-signature"}
 	res, rid1, err := e.Handler.RequestSignature(ctx, meta, id, e.Client1.AccountID)
 	if err != nil {

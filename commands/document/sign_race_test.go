@@ -14,7 +14,7 @@ import (
 	"backoffice/domain"
 	doc "backoffice/domain/document"
 	"backoffice/eventstore"
-	"backoffice/eventstore/postgres"
+	"backoffice/internal/pgtest"
 )
 
 // TestSignHoldsNoConnectionWhileAppending: with a pool of one connection,
@@ -37,11 +37,7 @@ func TestSignHoldsNoConnectionWhileAppending(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
-	store, err := postgres.New(ctx, pool, postgres.Options{AllowUnsafeFsync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = store.Close() })
+	store := pgtest.EventStore(t, pool)
 	h, err := cmd.New(cmd.Config{Store: store, Pool: pool, MasterKey: e.MasterKey, Clock: e.Now})
 	if err != nil {
 		t.Fatal(err)

@@ -20,16 +20,7 @@ import (
 // (client1) to sign it; it returns the document ID and the TAN of the mail.
 func requested(t *testing.T, e *dt.Env, title string, mailN int) (string, string) {
 	t.Helper()
-	ctx := context.Background()
-	_, id, err := e.Handler.Upload(ctx, dt.Meta(e.Backoffice), cmd.Upload{ClientID: "c1", Kind: doc.KindDocument, Title: title, FileName: "o.pdf", Content: dt.PDF})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, _, err := e.Handler.RequestSignature(ctx, dt.Meta(e.Backoffice), id, e.Client1.AccountID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.Wait(t, res.Position)
+	id := e.AskToSign(t, title)
 	m, tan := e.SignMail(t, e.Emails["client1"], mailN)
 	if !strings.Contains(m.Text, e.Links.Sign(id, "")) || m.Subject != "u dient een document goed te keuren" {
 		t.Fatalf("sign mail %q lacks the link to %s:\n%s", m.Subject, id, m.Text)

@@ -56,17 +56,7 @@ func spryngOn(t *testing.T, f *smstest.Spryng) *sms.Spryng {
 // document ID once the mailer has handled the request.
 func ask(t *testing.T, e *dt.Env, title string) string {
 	t.Helper()
-	ctx := context.Background()
-	_, id, err := e.Handler.Upload(ctx, dt.Meta(e.Backoffice), cmd.Upload{ClientID: "c1", Kind: doc.KindDocument, Title: title, FileName: "o.pdf", Content: dt.PDF})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, _, err := e.Handler.RequestSignature(ctx, dt.Meta(e.Backoffice), id, e.Client1.AccountID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.Wait(t, res.Position)
-	return id
+	return e.AskToSign(t, title)
 }
 
 // tanIssued returns the document's document.tan_issued events, raw.

@@ -13,8 +13,8 @@ import (
 	"backoffice/domain/payroll/payrollfile"
 	ts "backoffice/domain/timesheet"
 	"backoffice/eventstore"
-	"backoffice/eventstore/postgres"
 	"backoffice/http/httpx"
+	"backoffice/internal/pgtest"
 )
 
 var fullWeek = [7]ts.Minutes{480, 480, 480, 480, 480}
@@ -188,11 +188,7 @@ func TestReplayReproducesFiles(t *testing.T) {
 	batch := c[0].BatchID
 
 	pool := pgtestPool(t)
-	copyStore, err := postgres.New(ctx, pool, postgres.Options{AllowUnsafeFsync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = copyStore.Close() })
+	copyStore := pgtest.EventStore(t, pool)
 	recs, err := e.store.ReadAll(ctx, eventstore.Start, 100000)
 	if err != nil {
 		t.Fatal(err)

@@ -22,7 +22,6 @@ import (
 	ts "backoffice/domain/timesheet"
 	"backoffice/domain/worker"
 	"backoffice/eventstore"
-	"backoffice/eventstore/postgres"
 	"backoffice/internal/apitest"
 	"backoffice/internal/pgtest"
 	"backoffice/projections"
@@ -53,13 +52,8 @@ type env struct {
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
-	ctx := context.Background()
 	pool := pgtestPool(t)
-	store, err := postgres.New(ctx, pool, postgres.Options{AllowUnsafeFsync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = store.Close() })
+	store := pgtest.EventStore(t, pool)
 	e := newEnvOn(t, store, pool)
 	e.seedClient()
 	return e

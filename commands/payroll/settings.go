@@ -17,21 +17,9 @@ type SetSettings struct {
 
 // SetSettings runs the SetSettings command.
 func (h *Handler) SetSettings(ctx context.Context, meta commands.Meta, cmd SetSettings) (commands.Result, error) {
-	if !account.IsStaff(meta.Actor) {
-		return commands.Result{}, errNoSuchEndpoint
-	}
-	if err := h.loadClient(ctx, cmd.ClientID); err != nil {
-		return commands.Result{}, err
-	}
-	c, st, err := h.loadPayrollClient(ctx, cmd.ClientID)
-	if err != nil {
-		return commands.Result{}, err
-	}
-	evs, err := c.SetSettings(meta.Actor, cmd.ClientID, cmd.Settings)
-	if err != nil {
-		return commands.Result{}, err
-	}
-	return commands.Save(ctx, h.store, st, meta, h.clock(), evs...)
+	return h.decideForClient(ctx, meta, cmd.ClientID, func(c *pay.Client) ([]domain.Event, error) {
+		return c.SetSettings(meta.Actor, cmd.ClientID, cmd.Settings)
+	})
 }
 
 // SetMapping sets a client's complete mapping valid from a date (back office).
@@ -43,17 +31,25 @@ type SetMapping struct {
 
 // SetMapping runs the SetMapping command.
 func (h *Handler) SetMapping(ctx context.Context, meta commands.Meta, cmd SetMapping) (commands.Result, error) {
+	return h.decideForClient(ctx, meta, cmd.ClientID, func(c *pay.Client) ([]domain.Event, error) {
+		return c.SetMapping(meta.Actor, cmd.ClientID, cmd.ValidFrom, cmd.Entries)
+	})
+}
+
+// decideForClient runs a back-office decision on the payroll settings of an
+// existing client and appends its events.
+func (h *Handler) decideForClient(ctx context.Context, meta commands.Meta, clientID string, decide func(*pay.Client) ([]domain.Event, error)) (commands.Result, error) {
 	if !account.IsStaff(meta.Actor) {
 		return commands.Result{}, errNoSuchEndpoint
 	}
-	if err := h.loadClient(ctx, cmd.ClientID); err != nil {
+	if err := h.loadClient(ctx, clientID); err != nil {
 		return commands.Result{}, err
 	}
-	c, st, err := h.loadPayrollClient(ctx, cmd.ClientID)
+	c, st, err := h.loadPayrollClient(ctx, clientID)
 	if err != nil {
 		return commands.Result{}, err
 	}
-	evs, err := c.SetMapping(meta.Actor, cmd.ClientID, cmd.ValidFrom, cmd.Entries)
+	evs, err := decide(c)
 	if err != nil {
 		return commands.Result{}, err
 	}

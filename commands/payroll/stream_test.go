@@ -12,7 +12,7 @@ import (
 	pay "backoffice/domain/payroll"
 	"backoffice/domain/payroll/payrollfile"
 	"backoffice/eventstore"
-	"backoffice/eventstore/postgres"
+	"backoffice/internal/pgtest"
 )
 
 // failingItems fails the appends of item chunks while fail is set, as a
@@ -36,11 +36,7 @@ func (f *failingItems) Append(ctx context.Context, stream string, expected event
 func TestBatchWhoseMakingStopped(t *testing.T) {
 	ctx := context.Background()
 	pool := pgtestPool(t)
-	inner, err := postgres.New(ctx, pool, postgres.Options{AllowUnsafeFsync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = inner.Close() })
+	inner := pgtest.EventStore(t, pool)
 	store := &failingItems{Store: inner}
 	e := newEnvOn(t, store, pool)
 	e.seedClient()

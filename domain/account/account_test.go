@@ -1,13 +1,12 @@
 package account_test
 
 import (
-	"errors"
-	"reflect"
 	"testing"
 	"time"
 
 	"backoffice/domain"
 	"backoffice/domain/account"
+	"backoffice/domain/domaintest"
 )
 
 var (
@@ -20,36 +19,6 @@ var (
 )
 
 func code(c string) error { return &domain.Error{Code: c} }
-
-// run checks one case: fold given, run when, compare events or error.
-func run(t *testing.T, given []domain.Event, when func(*account.Account) ([]domain.Event, error), want []domain.Event, wantErr error) {
-	t.Helper()
-	a, err := account.Load(given...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := when(a)
-	if wantErr != nil {
-		if !errors.Is(err, wantErr) {
-			t.Fatalf("error = %v, want %v", err, wantErr)
-		}
-		if got != nil {
-			t.Fatalf("events %v returned with an error", got)
-		}
-		return
-	}
-	if err != nil {
-		t.Fatalf("unexpected error %v", err)
-	}
-	if !reflect.DeepEqual(got, want) {
-		t.Fatalf("events\n got %#v\nwant %#v", got, want)
-	}
-	for _, e := range got {
-		if err := a.Apply(e); err != nil {
-			t.Fatalf("new event does not apply: %v", err)
-		}
-	}
-}
 
 var created = &account.Created{AccountID: "a-1", Email: "jan@example.nl", Role: domain.RoleWorker, WorkerID: "w-1", Language: "nl"}
 
@@ -101,7 +70,7 @@ func TestCreate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			run(t, tt.given, func(a *account.Account) ([]domain.Event, error) {
+			domaintest.Decide(t, tt.given, func(a *account.Account) ([]domain.Event, error) {
 				return a.Create(tt.actor, tt.cmd, now)
 			}, tt.want, tt.wantErr)
 		})
@@ -118,37 +87,29 @@ func TestActivation(t *testing.T) {
 	activate := func(h string, at time.Time) func(*account.Account) ([]domain.Event, error) {
 		return func(a *account.Account) ([]domain.Event, error) { return a.Activate(h, at) }
 	}
-	tests := []struct {
-		name    string
-		given   []domain.Event
-		when    func(*account.Account) ([]domain.Event, error)
-		want    []domain.Event
-		wantErr error
-	}{
-		{"issue expires after 72h", []domain.Event{created}, issue(hashA), []domain.Event{issued}, nil},
-		{"issue needs account", nil, issue(hashA), nil, domain.ErrNotFound},
-		{"issue refuses plaintext", []domain.Event{created}, issue("secret"), nil, code("token_hash")},
-		{"issue only by staff", []domain.Event{created}, func(a *account.Account) ([]domain.Event, error) {
+	tests := []domaintest.Case[*account.Account]{
+		{Name: "issue expires after 72h", Given: []domain.Event{created}, When: issue(hashA), Want: []domain.Event{issued}},
+		{Name: "issue needs account", When: issue(hashA), WantErr: domain.ErrNotFound},
+		{Name: "issue refuses plaintext", Given: []domain.Event{created}, When: issue("secret"), WantErr: code("token_hash")},
+		{Name: "issue only by staff", Given: []domain.Event{created}, When: func(a *account.Account) ([]domain.Event, error) {
 			return a.IssueActivation(clientUser, hashA, now)
-		}, nil, account.Forbidden},
-		{"issue after activation", []domain.Event{created, issued, activated}, issue(hashB), nil, code("already_activated")},
-		{"issue when disabled", []domain.Event{created, disabled}, issue(hashB), nil, code("account_disabled")},
-		{"activate", []domain.Event{created, issued}, activate(hashA, now.Add(71*time.Hour)), []domain.Event{activated}, nil},
-		{"activate wrong token", []domain.Event{created, issued}, activate(hashB, now), nil, code("token_invalid")},
-		{"activate expired", []domain.Event{created, issued}, activate(hashA, now.Add(72*time.Hour)), nil, code("token_expired")},
-		{"activate without link", []domain.Event{created}, activate(hashA, now), nil, code("token_invalid")},
-		{"activate empty hash without link", []domain.Event{created}, activate("", now), nil, code("token_invalid")},
-		{"single use", []domain.Event{created, issued, activated}, activate(hashA, now), nil, code("already_activated")},
-		{"reissued link replaces old", []domain.Event{created, issued,
+		}, WantErr: account.Forbidden},
+		{Name: "issue after activation", Given: []domain.Event{created, issued, activated}, When: issue(hashB), WantErr: code("already_activated")},
+		{Name: "issue when disabled", Given: []domain.Event{created, disabled}, When: issue(hashB), WantErr: code("account_disabled")},
+		{Name: "activate", Given: []domain.Event{created, issued}, When: activate(hashA, now.Add(71*time.Hour)), Want: []domain.Event{activated}},
+		{Name: "activate wrong token", Given: []domain.Event{created, issued}, When: activate(hashB, now), WantErr: code("token_invalid")},
+		{Name: "activate expired", Given: []domain.Event{created, issued}, When: activate(hashA, now.Add(72*time.Hour)), WantErr: code("token_expired")},
+		{Name: "activate without link", Given: []domain.Event{created}, When: activate(hashA, now), WantErr: code("token_invalid")},
+		{Name: "activate empty hash without link", Given: []domain.Event{created}, When: activate("", now), WantErr: code("token_invalid")},
+		{Name: "single use", Given: []domain.Event{created, issued, activated}, When: activate(hashA, now), WantErr: code("already_activated")},
+		{Name: "reissued link replaces old", Given: []domain.Event{created, issued,
 			&account.ActivationIssued{AccountID: "a-1", TokenHash: hashB, ExpiresAt: now.Add(80 * time.Hour)}},
-			activate(hashA, now), nil, code("token_invalid")},
-		{"disabled voids link", []domain.Event{created, issued, disabled, &account.Enabled{AccountID: "a-1"}},
-			activate(hashA, now), nil, code("token_invalid")},
-		{"disabled cannot activate", []domain.Event{created, issued, disabled}, activate(hashA, now), nil, code("account_disabled")},
+			When: activate(hashA, now), WantErr: code("token_invalid")},
+		{Name: "disabled voids link", Given: []domain.Event{created, issued, disabled, &account.Enabled{AccountID: "a-1"}},
+			When: activate(hashA, now), WantErr: code("token_invalid")},
+		{Name: "disabled cannot activate", Given: []domain.Event{created, issued, disabled}, When: activate(hashA, now), WantErr: code("account_disabled")},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) { run(t, tt.given, tt.when, tt.want, tt.wantErr) })
-	}
+	domaintest.Cases(t, tests)
 }
 
 func TestPassword(t *testing.T) {
@@ -193,38 +154,30 @@ func TestPassword(t *testing.T) {
 		}, nil, account.Forbidden},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) { run(t, tt.given, tt.when, tt.want, tt.wantErr) })
+		t.Run(tt.name, func(t *testing.T) { domaintest.Decide(t, tt.given, tt.when, tt.want, tt.wantErr) })
 	}
 }
 
 func TestDisableEnable(t *testing.T) {
 	disabled := &account.Disabled{AccountID: "a-1", Reason: "uit dienst"}
-	tests := []struct {
-		name    string
-		given   []domain.Event
-		when    func(*account.Account) ([]domain.Event, error)
-		want    []domain.Event
-		wantErr error
-	}{
-		{"disable", []domain.Event{created}, func(a *account.Account) ([]domain.Event, error) {
+	tests := []domaintest.Case[*account.Account]{
+		{Name: "disable", Given: []domain.Event{created}, When: func(a *account.Account) ([]domain.Event, error) {
 			return a.Disable(backoffice, " uit  dienst ", now)
-		}, []domain.Event{disabled}, nil},
-		{"disable twice", []domain.Event{created, disabled}, func(a *account.Account) ([]domain.Event, error) {
+		}, Want: []domain.Event{disabled}},
+		{Name: "disable twice", Given: []domain.Event{created, disabled}, When: func(a *account.Account) ([]domain.Event, error) {
 			return a.Disable(backoffice, "", now)
-		}, nil, code("already_disabled")},
-		{"disable by client", []domain.Event{created}, func(a *account.Account) ([]domain.Event, error) {
+		}, WantErr: code("already_disabled")},
+		{Name: "disable by client", Given: []domain.Event{created}, When: func(a *account.Account) ([]domain.Event, error) {
 			return a.Disable(clientUser, "", now)
-		}, nil, account.Forbidden},
-		{"enable", []domain.Event{created, disabled}, func(a *account.Account) ([]domain.Event, error) {
+		}, WantErr: account.Forbidden},
+		{Name: "enable", Given: []domain.Event{created, disabled}, When: func(a *account.Account) ([]domain.Event, error) {
 			return a.Enable(backoffice, now)
-		}, []domain.Event{&account.Enabled{AccountID: "a-1"}}, nil},
-		{"enable active", []domain.Event{created}, func(a *account.Account) ([]domain.Event, error) {
+		}, Want: []domain.Event{&account.Enabled{AccountID: "a-1"}}},
+		{Name: "enable active", Given: []domain.Event{created}, When: func(a *account.Account) ([]domain.Event, error) {
 			return a.Enable(backoffice, now)
-		}, nil, code("not_disabled")},
+		}, WantErr: code("not_disabled")},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) { run(t, tt.given, tt.when, tt.want, tt.wantErr) })
-	}
+	domaintest.Cases(t, tests)
 }
 
 func TestChangeLanguage(t *testing.T) {
@@ -234,33 +187,25 @@ func TestChangeLanguage(t *testing.T) {
 	change := func(actor domain.Actor, lang string) func(*account.Account) ([]domain.Event, error) {
 		return func(a *account.Account) ([]domain.Event, error) { return a.ChangeLanguage(actor, lang, now) }
 	}
-	tests := []struct {
-		name    string
-		given   []domain.Event
-		when    func(*account.Account) ([]domain.Event, error)
-		want    []domain.Event
-		wantErr error
-	}{
-		{"own account to English", []domain.Event{created}, change(self, "en"), []domain.Event{toEN}, nil},
-		{"case and space ignored", []domain.Event{created}, change(self, " EN "), []domain.Event{toEN}, nil},
-		{"back to Dutch", []domain.Event{created, toEN}, change(self, "nl"),
-			[]domain.Event{&account.LanguageChanged{AccountID: "a-1", Language: "nl"}}, nil},
-		{"same language records nothing", []domain.Event{created}, change(self, "nl"), nil, nil},
-		{"same after a change records nothing", []domain.Event{created, toEN}, change(self, "en"), nil, nil},
-		{"back office may", []domain.Event{created}, change(backoffice, "en"), []domain.Event{toEN}, nil},
-		{"system may", []domain.Event{created}, change(system, "en"), []domain.Event{toEN}, nil},
-		{"back office on a disabled account", []domain.Event{created, &account.Disabled{AccountID: "a-1"}},
-			change(backoffice, "en"), []domain.Event{toEN}, nil},
-		{"client user may not", []domain.Event{created}, change(clientUser, "en"), nil, account.Forbidden},
-		{"another worker may not", []domain.Event{created}, change(otherWorker, "en"), nil, account.Forbidden},
-		{"anonymous may not", []domain.Event{created}, change(domain.Actor{Role: domain.RoleWorker}, "en"), nil, account.Forbidden},
-		{"french refused", []domain.Event{created}, change(self, "fr"), nil, code("language")},
-		{"empty refused", []domain.Event{created}, change(self, ""), nil, code("language")},
-		{"needs account", nil, change(backoffice, "en"), nil, domain.ErrNotFound},
+	tests := []domaintest.Case[*account.Account]{
+		{Name: "own account to English", Given: []domain.Event{created}, When: change(self, "en"), Want: []domain.Event{toEN}},
+		{Name: "case and space ignored", Given: []domain.Event{created}, When: change(self, " EN "), Want: []domain.Event{toEN}},
+		{Name: "back to Dutch", Given: []domain.Event{created, toEN}, When: change(self, "nl"),
+			Want: []domain.Event{&account.LanguageChanged{AccountID: "a-1", Language: "nl"}}},
+		{Name: "same language records nothing", Given: []domain.Event{created}, When: change(self, "nl")},
+		{Name: "same after a change records nothing", Given: []domain.Event{created, toEN}, When: change(self, "en")},
+		{Name: "back office may", Given: []domain.Event{created}, When: change(backoffice, "en"), Want: []domain.Event{toEN}},
+		{Name: "system may", Given: []domain.Event{created}, When: change(system, "en"), Want: []domain.Event{toEN}},
+		{Name: "back office on a disabled account", Given: []domain.Event{created, &account.Disabled{AccountID: "a-1"}},
+			When: change(backoffice, "en"), Want: []domain.Event{toEN}},
+		{Name: "client user may not", Given: []domain.Event{created}, When: change(clientUser, "en"), WantErr: account.Forbidden},
+		{Name: "another worker may not", Given: []domain.Event{created}, When: change(otherWorker, "en"), WantErr: account.Forbidden},
+		{Name: "anonymous may not", Given: []domain.Event{created}, When: change(domain.Actor{Role: domain.RoleWorker}, "en"), WantErr: account.Forbidden},
+		{Name: "french refused", Given: []domain.Event{created}, When: change(self, "fr"), WantErr: code("language")},
+		{Name: "empty refused", Given: []domain.Event{created}, When: change(self, ""), WantErr: code("language")},
+		{Name: "needs account", When: change(backoffice, "en"), WantErr: domain.ErrNotFound},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) { run(t, tt.given, tt.when, tt.want, tt.wantErr) })
-	}
+	domaintest.Cases(t, tests)
 	a, err := account.Load(created, toEN)
 	if err != nil {
 		t.Fatal(err)
@@ -290,56 +235,33 @@ func TestAccountState(t *testing.T) {
 
 func TestToken(t *testing.T) {
 	created := &account.TokenCreated{TokenID: "t-1", Kind: account.TokenPayroll, Label: "Loket export"}
-	tests := []struct {
-		name    string
-		given   []domain.Event
-		when    func(*account.Token) ([]domain.Event, error)
-		want    []domain.Event
-		wantErr error
-	}{
-		{"create", nil, func(tk *account.Token) ([]domain.Event, error) {
+	tests := []domaintest.Case[*account.Token]{
+		{Name: "create", When: func(tk *account.Token) ([]domain.Event, error) {
 			return tk.Create(backoffice, account.CreateToken{TokenID: "t-1", Kind: account.TokenPayroll, Label: " Loket export"}, now)
-		}, []domain.Event{created}, nil},
-		{"create by client", nil, func(tk *account.Token) ([]domain.Event, error) {
+		}, Want: []domain.Event{created}},
+		{Name: "create by client", When: func(tk *account.Token) ([]domain.Event, error) {
 			return tk.Create(clientUser, account.CreateToken{TokenID: "t-1", Kind: account.TokenPayroll, Label: "x"}, now)
-		}, nil, account.Forbidden},
-		{"unknown kind", nil, func(tk *account.Token) ([]domain.Event, error) {
+		}, WantErr: account.Forbidden},
+		{Name: "unknown kind", When: func(tk *account.Token) ([]domain.Event, error) {
 			return tk.Create(backoffice, account.CreateToken{TokenID: "t-1", Kind: "backoffice", Label: "x"}, now)
-		}, nil, code("token_kind")},
-		{"no label", nil, func(tk *account.Token) ([]domain.Event, error) {
+		}, WantErr: code("token_kind")},
+		{Name: "no label", When: func(tk *account.Token) ([]domain.Event, error) {
 			return tk.Create(backoffice, account.CreateToken{TokenID: "t-1", Kind: account.TokenAuditor}, now)
-		}, nil, code("required")},
-		{"create twice", []domain.Event{created}, func(tk *account.Token) ([]domain.Event, error) {
+		}, WantErr: code("required")},
+		{Name: "create twice", Given: []domain.Event{created}, When: func(tk *account.Token) ([]domain.Event, error) {
 			return tk.Create(backoffice, account.CreateToken{TokenID: "t-1", Kind: account.TokenPayroll, Label: "x"}, now)
-		}, nil, code("token_exists")},
-		{"revoke", []domain.Event{created}, func(tk *account.Token) ([]domain.Event, error) {
+		}, WantErr: code("token_exists")},
+		{Name: "revoke", Given: []domain.Event{created}, When: func(tk *account.Token) ([]domain.Event, error) {
 			return tk.Revoke(backoffice, "gelekt", now)
-		}, []domain.Event{&account.TokenRevoked{TokenID: "t-1", Reason: "gelekt"}}, nil},
-		{"revoke twice", []domain.Event{created, &account.TokenRevoked{TokenID: "t-1"}}, func(tk *account.Token) ([]domain.Event, error) {
+		}, Want: []domain.Event{&account.TokenRevoked{TokenID: "t-1", Reason: "gelekt"}}},
+		{Name: "revoke twice", Given: []domain.Event{created, &account.TokenRevoked{TokenID: "t-1"}}, When: func(tk *account.Token) ([]domain.Event, error) {
 			return tk.Revoke(backoffice, "", now)
-		}, nil, code("already_revoked")},
-		{"revoke unknown", nil, func(tk *account.Token) ([]domain.Event, error) {
+		}, WantErr: code("already_revoked")},
+		{Name: "revoke unknown", When: func(tk *account.Token) ([]domain.Event, error) {
 			return tk.Revoke(backoffice, "", now)
-		}, nil, domain.ErrNotFound},
+		}, WantErr: domain.ErrNotFound},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			tk, err := account.LoadToken(tt.given...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := tt.when(tk)
-			if tt.wantErr != nil {
-				if !errors.Is(err, tt.wantErr) {
-					t.Fatalf("error = %v, want %v", err, tt.wantErr)
-				}
-				return
-			}
-			if err != nil || !reflect.DeepEqual(got, tt.want) {
-				t.Fatalf("got %#v, %v", got, err)
-			}
-		})
-	}
+	domaintest.Cases(t, tests)
 	tk, _ := account.LoadToken(created)
 	if !tk.Active() || tk.Actor().Role != domain.RolePayroll || tk.Kind() != account.TokenPayroll {
 		t.Fatal("token state")
@@ -364,34 +286,5 @@ func TestEventsRoundTrip(t *testing.T) {
 		&account.TokenRevoked{TokenID: "t-1", Reason: "r"},
 		&account.MobileChanged{AccountID: "a-1", MaskedMobile: "+31 6 ••• ••78"},
 	}
-	roundTrip(t, account.Events, samples)
-}
-
-// roundTrip encodes and decodes every sample and checks that the samples
-// cover the registry exactly.
-func roundTrip(t *testing.T, r *domain.Registry, samples []domain.Event) {
-	t.Helper()
-	seen := map[string]bool{}
-	for _, e := range samples {
-		seen[e.EventType()] = true
-		b, err := domain.Encode(e)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := r.Decode(e.EventType(), b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !reflect.DeepEqual(got, e) {
-			t.Errorf("%s: round trip\n got %#v\nwant %#v", e.EventType(), got, e)
-		}
-	}
-	for _, name := range r.Types() {
-		if !seen[name] {
-			t.Errorf("no round-trip sample for %s", name)
-		}
-	}
-	if len(seen) != len(r.Types()) {
-		t.Errorf("samples of unregistered types: %d samples, %d registered", len(seen), len(r.Types()))
-	}
+	domaintest.RoundTrip(t, account.Events, samples...)
 }

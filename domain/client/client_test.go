@@ -10,16 +10,11 @@ import (
 	"backoffice/domain"
 	"backoffice/domain/account"
 	"backoffice/domain/client"
+	"backoffice/domain/domaintest"
 	"backoffice/domain/intermediary"
 )
 
-func day(s string) time.Time {
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		panic(err)
-	}
-	return t
-}
+var day = domaintest.Day
 
 var (
 	now        = time.Date(2025, 3, 12, 9, 0, 0, 0, time.UTC) // Wednesday, week 11
@@ -243,20 +238,9 @@ func TestChangeAgreement(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := client.Load(tt.given...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := c.ChangeAgreement(tt.actor, day(tt.from), tt.a, now)
-			if tt.wantErr != nil {
-				if !errors.Is(err, tt.wantErr) {
-					t.Fatalf("error = %v, want %v", err, tt.wantErr)
-				}
-				return
-			}
-			if err != nil || !reflect.DeepEqual(got, tt.want) {
-				t.Fatalf("got %#v, %v\nwant %#v", got, err, tt.want)
-			}
+			domaintest.Decide(t, tt.given, func(c *client.Client) ([]domain.Event, error) {
+				return c.ChangeAgreement(tt.actor, day(tt.from), tt.a, now)
+			}, tt.want, tt.wantErr)
 		})
 	}
 }
@@ -323,23 +307,7 @@ func TestAgreementOn(t *testing.T) {
 func TestEventsRoundTrip(t *testing.T) {
 	samples := []domain.Event{registered, &client.AgreementChanged{ClientID: "c-1", EffectiveFrom: day("2025-03-10"), Agreement: agreement},
 		detailsChanged}
-	seen := map[string]bool{}
-	for _, e := range samples {
-		seen[e.EventType()] = true
-		b, err := domain.Encode(e)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := client.Events.Decode(e.EventType(), b)
-		if err != nil || !reflect.DeepEqual(got, e) {
-			t.Fatalf("%s: got %#v, %v", e.EventType(), got, err)
-		}
-	}
-	for _, name := range client.Events.Types() {
-		if !seen[name] {
-			t.Errorf("no sample for %s", name)
-		}
-	}
+	domaintest.RoundTrip(t, client.Events, samples...)
 }
 
 // TestChangeAgreementJudgesTheWeekInAmsterdam: shortly after Monday midnight

@@ -2,7 +2,6 @@ package document_test
 
 import (
 	"encoding/json"
-	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -10,6 +9,7 @@ import (
 
 	"backoffice/domain"
 	"backoffice/domain/document"
+	"backoffice/domain/domaintest"
 )
 
 var (
@@ -26,36 +26,6 @@ var (
 )
 
 func code(c string) error { return &domain.Error{Code: c} }
-
-// run checks one case: fold given, run when, compare events or error.
-func run(t *testing.T, given []domain.Event, when func(*document.Document) ([]domain.Event, error), want []domain.Event, wantErr error) {
-	t.Helper()
-	d, err := document.Load(given...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := when(d)
-	if wantErr != nil {
-		if !errors.Is(err, wantErr) {
-			t.Fatalf("error = %v, want %v", err, wantErr)
-		}
-		if got != nil {
-			t.Fatalf("events %v returned with an error", got)
-		}
-		return
-	}
-	if err != nil {
-		t.Fatalf("unexpected error %v", err)
-	}
-	if !reflect.DeepEqual(got, want) {
-		t.Fatalf("events\n got %#v\nwant %#v", got, want)
-	}
-	for _, e := range got {
-		if err := d.Apply(e); err != nil {
-			t.Fatalf("new event does not apply: %v", err)
-		}
-	}
-}
 
 func upload(mod func(*document.Upload)) document.Upload {
 	u := document.Upload{DocumentID: "d1", ClientID: "c1", IntermediaryID: "i1", Kind: document.KindDocument,
@@ -127,7 +97,7 @@ func TestUpload(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			run(t, tt.given, func(d *document.Document) ([]domain.Event, error) { return d.Upload(tt.actor, tt.cmd, now) }, tt.want, tt.wantErr)
+			domaintest.Decide(t, tt.given, func(d *document.Document) ([]domain.Event, error) { return d.Upload(tt.actor, tt.cmd, now) }, tt.want, tt.wantErr)
 		})
 	}
 }
@@ -202,7 +172,7 @@ func TestRequestSignature(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			run(t, tt.given, func(d *document.Document) ([]domain.Event, error) {
+			domaintest.Decide(t, tt.given, func(d *document.Document) ([]domain.Event, error) {
 				return d.RequestSignature(tt.actor, "r2", tt.signer, tt.blocked, now)
 			}, tt.want, tt.wantErr)
 		})
@@ -240,7 +210,7 @@ func TestSignAndDecline(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			run(t, tt.given, func(d *document.Document) ([]domain.Event, error) {
+			domaintest.Decide(t, tt.given, func(d *document.Document) ([]domain.Event, error) {
 				if tt.decline {
 					return d.Decline(tt.actor, tt.in, now)
 				}

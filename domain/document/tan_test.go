@@ -7,6 +7,7 @@ import (
 
 	"backoffice/domain"
 	"backoffice/domain/document"
+	"backoffice/domain/domaintest"
 )
 
 func TestIssueTAN(t *testing.T) {
@@ -39,7 +40,7 @@ func TestIssueTAN(t *testing.T) {
 		{"replaced by a newer request", []domain.Event{uploaded, req, requested("r2", now.Add(time.Hour))}, issue(system, "r1", document.ChannelSMS, "06-12345678"), nil, document.ErrNoOpenRequest},
 		{"once per request", []domain.Event{uploaded, req, sms("+31 6 ••• ••78")[0]}, issue(system, "r1", document.ChannelEmail, "jan@example.nl"), nil, code("tan_issued")},
 	} {
-		t.Run(tt.name, func(t *testing.T) { run(t, tt.given, tt.when, tt.want, tt.wantErr) })
+		t.Run(tt.name, func(t *testing.T) { domaintest.Decide(t, tt.given, tt.when, tt.want, tt.wantErr) })
 	}
 }
 

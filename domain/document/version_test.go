@@ -7,6 +7,7 @@ import (
 
 	"backoffice/domain"
 	"backoffice/domain/document"
+	"backoffice/domain/domaintest"
 )
 
 var (
@@ -62,7 +63,7 @@ func TestAddVersion(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			run(t, tt.given, func(d *document.Document) ([]domain.Event, error) {
+			domaintest.Decide(t, tt.given, func(d *document.Document) ([]domain.Event, error) {
 				return d.AddVersion(tt.actor, tt.in, now)
 			}, tt.want, tt.wantErr)
 		})
@@ -130,43 +131,43 @@ func domainCode(err error, c string) bool {
 func TestSigningEvidenceEvents(t *testing.T) {
 	open := []domain.Event{uploaded, requested("r1", now.Add(time.Hour))}
 	t.Run("opened by the signer", func(t *testing.T) {
-		run(t, open, func(d *document.Document) ([]domain.Event, error) { return d.OpenSigning(client1, sealed, now) },
+		domaintest.Decide(t, open, func(d *document.Document) ([]domain.Event, error) { return d.OpenSigning(client1, sealed, now) },
 			[]domain.Event{&document.SigningOpened{DocumentID: "d1", RequestID: "r1", Version: 1, Client: sealed}}, nil)
 	})
 	t.Run("opened by someone else: nothing", func(t *testing.T) {
-		run(t, open, func(d *document.Document) ([]domain.Event, error) { return d.OpenSigning(client1b, nil, now) }, nil, nil)
+		domaintest.Decide(t, open, func(d *document.Document) ([]domain.Event, error) { return d.OpenSigning(client1b, nil, now) }, nil, nil)
 	})
 	t.Run("openings are capped", func(t *testing.T) {
 		given := append([]domain.Event{}, open...)
 		for range document.MaxOpenings {
 			given = append(given, &document.SigningOpened{DocumentID: "d1", RequestID: "r1", Version: 1})
 		}
-		run(t, given, func(d *document.Document) ([]domain.Event, error) { return d.OpenSigning(client1, nil, now) }, nil, nil)
+		domaintest.Decide(t, given, func(d *document.Document) ([]domain.Event, error) { return d.OpenSigning(client1, nil, now) }, nil, nil)
 	})
 	t.Run("a sealed connection of another subject", func(t *testing.T) {
-		run(t, open, func(d *document.Document) ([]domain.Event, error) {
+		domaintest.Decide(t, open, func(d *document.Document) ([]domain.Event, error) {
 			return d.OpenSigning(client1, &document.Sealed{Subject: "account-acc-c2", Ciphertext: "AAAA"}, now)
 		}, nil, code("evidence_invalid"))
 	})
 	t.Run("not base64", func(t *testing.T) {
-		run(t, open, func(d *document.Document) ([]domain.Event, error) {
+		domaintest.Decide(t, open, func(d *document.Document) ([]domain.Event, error) {
 			return d.OpenSigning(client1, &document.Sealed{Subject: "account-acc-c1", Ciphertext: "<script>"}, now)
 		}, nil, code("evidence_invalid"))
 	})
 	t.Run("wrong TAN", func(t *testing.T) {
-		run(t, open, func(d *document.Document) ([]domain.Event, error) { return d.RejectTAN(client1, "r1", 5, true, sealed) },
+		domaintest.Decide(t, open, func(d *document.Document) ([]domain.Event, error) { return d.RejectTAN(client1, "r1", 5, true, sealed) },
 			[]domain.Event{&document.TANRejected{DocumentID: "d1", RequestID: "r1", Attempt: 5, Blocked: true, Client: sealed}}, nil)
 	})
 	t.Run("wrong TAN of an older request", func(t *testing.T) {
-		run(t, open, func(d *document.Document) ([]domain.Event, error) { return d.RejectTAN(client1, "r0", 1, false, nil) },
+		domaintest.Decide(t, open, func(d *document.Document) ([]domain.Event, error) { return d.RejectTAN(client1, "r0", 1, false, nil) },
 			nil, document.ErrNoOpenRequest)
 	})
 	t.Run("wrong TAN by another user", func(t *testing.T) {
-		run(t, open, func(d *document.Document) ([]domain.Event, error) { return d.RejectTAN(client1b, "r1", 1, false, nil) },
+		domaintest.Decide(t, open, func(d *document.Document) ([]domain.Event, error) { return d.RejectTAN(client1b, "r1", 1, false, nil) },
 			nil, document.Forbidden)
 	})
 	t.Run("a consent hash that is no hash", func(t *testing.T) {
-		run(t, open, func(d *document.Document) ([]domain.Event, error) {
+		domaintest.Decide(t, open, func(d *document.Document) ([]domain.Event, error) {
 			return d.Sign(client1, document.Decision{ReadConfirmed: true, ConsentSHA256: "Ik ga akkoord"}, now)
 		}, nil, code("evidence_invalid"))
 	})

@@ -2,7 +2,8 @@
 // (every aggregate, every event type) with the free texts and edge numbers
 // a test chooses. The text invariant test drives hostile texts through it
 // one input at a time; the read models' property test replays the events of
-// stories with random valid texts through every projector.
+// stories with random valid texts through every projector. The aggregates'
+// own tests share its given/when/then and round-trip checks (check.go).
 package domaintest
 
 import (

@@ -1,13 +1,12 @@
 package intermediary_test
 
 import (
-	"errors"
-	"reflect"
 	"testing"
 	"time"
 
 	"backoffice/domain"
 	"backoffice/domain/account"
+	"backoffice/domain/domaintest"
 	"backoffice/domain/intermediary"
 )
 
@@ -27,76 +26,53 @@ func TestIntermediary(t *testing.T) {
 	reg := intermediary.Register{IntermediaryID: "i-1", Name: " Flex Uitzend B.V. ", KvK: "1234 5678",
 		Contact: intermediary.Contact{Name: "Anna de Boer", Email: "Anna@Flex.nl"}}
 	newContact := intermediary.Contact{Name: "Bram Smit", Email: "bram@flex.nl"}
-	tests := []struct {
-		name    string
-		given   []domain.Event
-		when    func(*intermediary.Intermediary) ([]domain.Event, error)
-		want    []domain.Event
-		wantErr error
-	}{
-		{"register", nil, func(i *intermediary.Intermediary) ([]domain.Event, error) {
+	tests := []domaintest.Case[*intermediary.Intermediary]{
+		{Name: "register", When: func(i *intermediary.Intermediary) ([]domain.Event, error) {
 			return i.Register(backoffice, reg, now)
-		}, []domain.Event{registered}, nil},
-		{"register without kvk", nil, func(i *intermediary.Intermediary) ([]domain.Event, error) {
+		}, Want: []domain.Event{registered}},
+		{Name: "register without kvk", When: func(i *intermediary.Intermediary) ([]domain.Event, error) {
 			r := reg
 			r.KvK = ""
 			return i.Register(backoffice, r, now)
-		}, []domain.Event{&intermediary.Registered{IntermediaryID: "i-1", Name: "Flex Uitzend B.V.", Contact: registered.Contact}}, nil},
-		{"register twice", []domain.Event{registered}, func(i *intermediary.Intermediary) ([]domain.Event, error) {
+		}, Want: []domain.Event{&intermediary.Registered{IntermediaryID: "i-1", Name: "Flex Uitzend B.V.", Contact: registered.Contact}}},
+		{Name: "register twice", Given: []domain.Event{registered}, When: func(i *intermediary.Intermediary) ([]domain.Event, error) {
 			return i.Register(backoffice, reg, now)
-		}, nil, code("intermediary_exists")},
-		{"register by intermediary", nil, func(i *intermediary.Intermediary) ([]domain.Event, error) {
+		}, WantErr: code("intermediary_exists")},
+		{Name: "register by intermediary", When: func(i *intermediary.Intermediary) ([]domain.Event, error) {
 			return i.Register(own, reg, now)
-		}, nil, account.Forbidden},
-		{"bad kvk", nil, func(i *intermediary.Intermediary) ([]domain.Event, error) {
+		}, WantErr: account.Forbidden},
+		{Name: "bad kvk", When: func(i *intermediary.Intermediary) ([]domain.Event, error) {
 			r := reg
 			r.KvK = "123"
 			return i.Register(backoffice, r, now)
-		}, nil, code("kvk_format")},
-		{"bad contact email", nil, func(i *intermediary.Intermediary) ([]domain.Event, error) {
+		}, WantErr: code("kvk_format")},
+		{Name: "bad contact email", When: func(i *intermediary.Intermediary) ([]domain.Event, error) {
 			r := reg
 			r.Contact.Email = "anna"
 			return i.Register(backoffice, r, now)
-		}, nil, code("email_format")},
-		{"no name", nil, func(i *intermediary.Intermediary) ([]domain.Event, error) {
+		}, WantErr: code("email_format")},
+		{Name: "no name", When: func(i *intermediary.Intermediary) ([]domain.Event, error) {
 			r := reg
 			r.Name = ""
 			return i.Register(backoffice, r, now)
-		}, nil, code("required")},
-		{"change contact by itself", []domain.Event{registered}, func(i *intermediary.Intermediary) ([]domain.Event, error) {
+		}, WantErr: code("required")},
+		{Name: "change contact by itself", Given: []domain.Event{registered}, When: func(i *intermediary.Intermediary) ([]domain.Event, error) {
 			return i.ChangeContact(own, newContact, now)
-		}, []domain.Event{&intermediary.ContactChanged{IntermediaryID: "i-1", Contact: newContact}}, nil},
-		{"unchanged contact records nothing", []domain.Event{registered}, func(i *intermediary.Intermediary) ([]domain.Event, error) {
+		}, Want: []domain.Event{&intermediary.ContactChanged{IntermediaryID: "i-1", Contact: newContact}}},
+		{Name: "unchanged contact records nothing", Given: []domain.Event{registered}, When: func(i *intermediary.Intermediary) ([]domain.Event, error) {
 			return i.ChangeContact(backoffice, intermediary.Contact{Name: "Anna  de Boer", Email: "ANNA@flex.nl"}, now)
-		}, nil, nil},
-		{"other intermediary", []domain.Event{registered}, func(i *intermediary.Intermediary) ([]domain.Event, error) {
+		}},
+		{Name: "other intermediary", Given: []domain.Event{registered}, When: func(i *intermediary.Intermediary) ([]domain.Event, error) {
 			return i.ChangeContact(other, newContact, now)
-		}, nil, domain.ErrNotFound},
-		{"auditor reads only", []domain.Event{registered}, func(i *intermediary.Intermediary) ([]domain.Event, error) {
+		}, WantErr: domain.ErrNotFound},
+		{Name: "auditor reads only", Given: []domain.Event{registered}, When: func(i *intermediary.Intermediary) ([]domain.Event, error) {
 			return i.ChangeContact(auditor, newContact, now)
-		}, nil, account.Forbidden},
-		{"unknown", nil, func(i *intermediary.Intermediary) ([]domain.Event, error) {
+		}, WantErr: account.Forbidden},
+		{Name: "unknown", When: func(i *intermediary.Intermediary) ([]domain.Event, error) {
 			return i.ChangeContact(backoffice, newContact, now)
-		}, nil, domain.ErrNotFound},
+		}, WantErr: domain.ErrNotFound},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			i, err := intermediary.Load(tt.given...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := tt.when(i)
-			if tt.wantErr != nil {
-				if !errors.Is(err, tt.wantErr) {
-					t.Fatalf("error = %v, want %v", err, tt.wantErr)
-				}
-				return
-			}
-			if err != nil || !reflect.DeepEqual(got, tt.want) {
-				t.Fatalf("got %#v, %v; want %#v", got, err, tt.want)
-			}
-		})
-	}
+	domaintest.Cases(t, tests)
 }
 
 func TestState(t *testing.T) {
@@ -117,21 +93,5 @@ func TestState(t *testing.T) {
 
 func TestEventsRoundTrip(t *testing.T) {
 	samples := []domain.Event{registered, &intermediary.ContactChanged{IntermediaryID: "i-1", Contact: registered.Contact}}
-	seen := map[string]bool{}
-	for _, e := range samples {
-		seen[e.EventType()] = true
-		b, err := domain.Encode(e)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := intermediary.Events.Decode(e.EventType(), b)
-		if err != nil || !reflect.DeepEqual(got, e) {
-			t.Fatalf("%s: got %#v, %v", e.EventType(), got, err)
-		}
-	}
-	for _, name := range intermediary.Events.Types() {
-		if !seen[name] {
-			t.Errorf("no sample for %s", name)
-		}
-	}
+	domaintest.RoundTrip(t, intermediary.Events, samples...)
 }

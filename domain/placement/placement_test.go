@@ -10,17 +10,12 @@ import (
 	"backoffice/domain"
 	"backoffice/domain/account"
 	"backoffice/domain/client"
+	"backoffice/domain/domaintest"
 	"backoffice/domain/placement"
 	"backoffice/domain/worker"
 )
 
-func day(s string) time.Time {
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		panic(err)
-	}
-	return t
-}
+var day = domaintest.Day
 
 func ptr(t time.Time) *time.Time { return &t }
 
@@ -99,24 +94,13 @@ func TestStart(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := placement.Load(tt.given...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			cmd := base
-			if tt.edit != nil {
-				tt.edit(&cmd)
-			}
-			got, err := p.Start(tt.actor, tt.client, tt.worker, cmd, now)
-			if tt.wantErr != nil {
-				if !errors.Is(err, tt.wantErr) {
-					t.Fatalf("error = %v, want %v", err, tt.wantErr)
+			domaintest.Decide(t, tt.given, func(p *placement.Placement) ([]domain.Event, error) {
+				cmd := base
+				if tt.edit != nil {
+					tt.edit(&cmd)
 				}
-				return
-			}
-			if err != nil || !reflect.DeepEqual(got, tt.want) {
-				t.Fatalf("got %#v, %v\nwant %#v", got, err, tt.want)
-			}
+				return p.Start(tt.actor, tt.client, tt.worker, cmd, now)
+			}, tt.want, tt.wantErr)
 		})
 	}
 }
@@ -149,20 +133,9 @@ func TestEnd(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := placement.Load(tt.given...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := p.End(tt.actor, day(tt.date), " einde  project ", now)
-			if tt.wantErr != nil {
-				if !errors.Is(err, tt.wantErr) {
-					t.Fatalf("error = %v, want %v", err, tt.wantErr)
-				}
-				return
-			}
-			if err != nil || !reflect.DeepEqual(got, tt.want) {
-				t.Fatalf("got %#v, %v\nwant %#v", got, err, tt.want)
-			}
+			domaintest.Decide(t, tt.given, func(p *placement.Placement) ([]domain.Event, error) {
+				return p.End(tt.actor, day(tt.date), " einde  project ", now)
+			}, tt.want, tt.wantErr)
 		})
 	}
 }
@@ -283,21 +256,5 @@ func TestRegisterWorker(t *testing.T) {
 
 func TestEventsRoundTrip(t *testing.T) {
 	samples := []domain.Event{startedFixed, &placement.Ended{PlacementID: "p-1", End: day("2025-04-30"), Reason: "r"}}
-	seen := map[string]bool{}
-	for _, e := range samples {
-		seen[e.EventType()] = true
-		b, err := domain.Encode(e)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := placement.Events.Decode(e.EventType(), b)
-		if err != nil || !reflect.DeepEqual(got, e) {
-			t.Fatalf("%s: got %#v, %v", e.EventType(), got, err)
-		}
-	}
-	for _, name := range placement.Events.Types() {
-		if !seen[name] {
-			t.Errorf("no sample for %s", name)
-		}
-	}
+	domaintest.RoundTrip(t, placement.Events, samples...)
 }

@@ -11,16 +11,11 @@ import (
 	"backoffice/domain"
 	"backoffice/domain/account"
 	"backoffice/domain/client"
+	"backoffice/domain/domaintest"
 	"backoffice/domain/worker"
 )
 
-func day(s string) time.Time {
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		panic(err)
-	}
-	return t
-}
+var day = domaintest.Day
 
 var (
 	now        = time.Date(2025, 3, 12, 9, 0, 0, 0, time.UTC)
@@ -170,21 +165,5 @@ func TestState(t *testing.T) {
 
 func TestEventsRoundTrip(t *testing.T) {
 	samples := []domain.Event{registered}
-	seen := map[string]bool{}
-	for _, e := range samples {
-		seen[e.EventType()] = true
-		b, err := domain.Encode(e)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := worker.Events.Decode(e.EventType(), b)
-		if err != nil || !reflect.DeepEqual(got, e) {
-			t.Fatalf("%s: got %#v, %v", e.EventType(), got, err)
-		}
-	}
-	for _, name := range worker.Events.Types() {
-		if !seen[name] {
-			t.Errorf("no sample for %s", name)
-		}
-	}
+	domaintest.RoundTrip(t, worker.Events, samples...)
 }

@@ -63,6 +63,18 @@ func recvEvents(t *testing.T, ctx context.Context, sub eventstore.Subscription, 
 	return out
 }
 
+// subscribeAll subscribes to all events from the start, closed when the
+// test ends.
+func subscribeAll(t *testing.T, ctx context.Context, s eventstore.Store) eventstore.Subscription {
+	t.Helper()
+	sub, err := s.SubscribeAll(ctx, eventstore.Start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sub.Close() })
+	return sub
+}
+
 func recvCaughtUp(t *testing.T, ctx context.Context, sub eventstore.Subscription) []eventstore.RecordedEvent {
 	t.Helper()
 	var out []eventstore.RecordedEvent
@@ -123,11 +135,7 @@ func TestSubscriptionRecovers(t *testing.T) {
 			ctx := testCtx(t)
 			s, srv := newFakeStore(t, esdb.Config{})
 			before := appendN(t, ctx, s, "timesheet-1", 20)
-			sub, err := s.SubscribeAll(ctx, eventstore.Start)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer sub.Close()
+			sub := subscribeAll(t, ctx, s)
 
 			// Drop during catch-up, after a few events.
 			got := recvEvents(t, ctx, sub, 5)
@@ -159,11 +167,7 @@ func TestSubscriptionResubscribeBacksOff(t *testing.T) {
 	ctx := testCtx(t)
 	s, srv := newFakeStore(t, esdb.Config{})
 	before := appendN(t, ctx, s, "timesheet-1", 3)
-	sub, err := s.SubscribeAll(ctx, eventstore.Start)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sub.Close()
+	sub := subscribeAll(t, ctx, s)
 	got := recvCaughtUp(t, ctx, sub)
 	wantIDs(t, got, before)
 	waitFor(t, ctx, "a live subscription", func() bool { return srv.Subscriptions() == 1 })
@@ -184,18 +188,14 @@ func TestSubscriptionResubscribeBacksOff(t *testing.T) {
 func TestSubscriptionGivesUp(t *testing.T) {
 	ctx := testCtx(t)
 	s, srv := newFakeStore(t, esdb.Config{ResubscribeAttempts: 2})
-	sub, err := s.SubscribeAll(ctx, eventstore.Start)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sub.Close()
+	sub := subscribeAll(t, ctx, s)
 	if m, err := sub.Recv(ctx); err != nil || !m.CaughtUp {
 		t.Fatalf("first Recv on an empty log = %+v, %v; want CaughtUp", m, err)
 	}
 	waitFor(t, ctx, "a live subscription", func() bool { return srv.Subscriptions() == 1 })
 	srv.SetUnavailable(true)
 	srv.DropSubscriptions()
-	_, err = sub.Recv(ctx)
+	_, err := sub.Recv(ctx)
 	if !errors.Is(err, eventstore.ErrUnavailable) {
 		t.Fatalf("Recv = %v, want ErrUnavailable", err)
 	}
@@ -212,11 +212,7 @@ func TestCheckpointsSkipSystemEvents(t *testing.T) {
 	}
 	last := appendN(t, ctx, s, "timesheet-1", 1)
 
-	sub, err := s.SubscribeAll(ctx, eventstore.Start)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sub.Close()
+	sub := subscribeAll(t, ctx, s)
 	var events []eventstore.RecordedEvent
 	var checkpoints []eventstore.Position
 	prev := eventstore.Start
@@ -313,11 +309,7 @@ func TestRebuildsClosedClient(t *testing.T) {
 	ctx := testCtx(t)
 	s, srv := newFakeStore(t, esdb.Config{})
 	before := appendN(t, ctx, s, "timesheet-1", 2)
-	sub, err := s.SubscribeAll(ctx, eventstore.Start)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sub.Close()
+	sub := subscribeAll(t, ctx, s)
 	wantIDs(t, recvCaughtUp(t, ctx, sub), before)
 	gen := s.ClientGeneration()
 	s.CloseClientForTest()

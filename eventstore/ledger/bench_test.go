@@ -19,18 +19,14 @@ import (
 
 	"backoffice/eventstore"
 	"backoffice/eventstore/ledger"
-	"backoffice/eventstore/postgres"
+	"backoffice/internal/pgtest"
 )
 
 func BenchmarkVerify(b *testing.B) {
 	const streams, perStream, batch = 200, 100, 50
 	ctx := b.Context()
 	_, pool := newDB(b)
-	store, err := postgres.New(ctx, pool, postgres.Options{AllowUnsafeFsync: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer store.Close()
+	store := pgtest.EventStore(b, pool)
 	meta := eventstore.Metadata{ActorID: "account-42", ActorRole: "client", CorrelationID: "corr-1", OccurredAt: time.Now()}
 	for round := 0; round < perStream/batch; round++ {
 		for s := range streams {

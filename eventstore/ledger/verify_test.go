@@ -14,6 +14,7 @@ import (
 	"backoffice/eventstore"
 	"backoffice/eventstore/ledger"
 	"backoffice/eventstore/postgres"
+	"backoffice/internal/pgtest"
 )
 
 // fixture is a small ledger with recorded digests: streams a (4 events), b
@@ -28,11 +29,7 @@ func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	_, pool := newDB(t)
 	ctx := t.Context()
-	store, err := postgres.New(ctx, pool, postgres.Options{AllowUnsafeFsync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
+	store := pgtest.EventStore(t, pool)
 	f := &fixture{ctx: ctx, store: store, pool: pool}
 	for i, s := range []string{"a", "b", "a", "c", "b", "a", "c", "b", "a"} {
 		f.append(t, s, fmt.Sprintf(`{"minutes":%d}`, 480+i))

@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"backoffice/eventstore"
 )
@@ -188,6 +189,7 @@ func (s *Store) AppendIf(ctx context.Context, stream string, expected eventstore
 	if !known && expected.IsNoStream() {
 		h, known = head{revision: -1, hash: eventstore.ZeroHash}, true
 	}
+	also := eventstore.InAppendFrom(ctx)
 	var linked, stmt appendStmt
 	haveLinked := false
 	if known {
@@ -207,7 +209,7 @@ func (s *Store) AppendIf(ctx context.Context, stream string, expected eventstore
 				return appendOutcome{}, err
 			}
 		}
-		return s.tryAppend(ctx, stream, stmt)
+		return s.tryAppend(ctx, stream, stmt, also, s.heldTx(also))
 	}
 	for attempt := 1; ; attempt++ {
 		var out appendOutcome
@@ -217,7 +219,7 @@ func (s *Store) AppendIf(ctx context.Context, stream string, expected eventstore
 			// failed), it wrote nothing and the ordinary statement decides
 			// (and links) instead.
 			haveLinked = false
-			out, err = s.tryAppend(ctx, stream, linked)
+			out, err = s.tryAppend(ctx, stream, linked, also, s.heldTx(also))
 			switch {
 			case err == nil && out.ok:
 				s.linkedAppends.Add(1)
@@ -232,7 +234,12 @@ func (s *Store) AppendIf(ctx context.Context, stream string, expected eventstore
 		if errors.Is(err, eventstore.ErrInvalidAppend) {
 			return eventstore.AppendResult{}, err
 		}
+		var inAppendErr *inAppendError
 		switch {
+		case errors.As(err, &inAppendErr):
+			// The caller's statement failed: the append went with it.
+			also.Failed(inAppendErr.err)
+			return eventstore.AppendResult{}, classify("append", err)
 		case err == nil && out.ok:
 			s.committed(out.xid)
 			s.heads.put(stream, head{revision: out.revision, hash: out.hash})
@@ -479,27 +486,61 @@ func expectedRange(expected eventstore.ExpectedRevision) (lo, hi int64) {
 	return -1, math.MaxInt64 // any
 }
 
+// inAppendSQL runs the caller's eventstore.InAppend statement after the
+// append statement, in its transaction: appended has one row, the append's
+// position, only when the transaction wrote events (it has an xid then: the
+// lock and a failed decision assign none, so a failed append writes nothing
+// of the caller's either). currval is the session's last seq: the append's
+// last event.
+const inAppendSQL = `WITH appended AS MATERIALIZED (
+	SELECT pg_current_xact_id_if_assigned()::text || '-' ||
+		currval(pg_get_serial_sequence('eventstore_events', 'seq'))::text AS position
+	WHERE pg_current_xact_id_if_assigned() IS NOT NULL)
+`
+
+// inAppendError is the failure of the caller's statement (InAppend): the
+// append is rolled back with it and not retried.
+type inAppendError struct{ err error }
+
+func (e *inAppendError) Error() string {
+	return "statement in the append transaction: " + e.err.Error()
+}
+func (e *inAppendError) Unwrap() error { return e.err }
+
 // tryAppend runs one append transaction in a single round trip: BEGIN, the
-// durability setting, the statement and COMMIT are pipelined. The result is
-// acknowledged only once COMMIT has returned.
-func (s *Store) tryAppend(ctx context.Context, stream string, stmt appendStmt) (out appendOutcome, err error) {
-	conn, err := s.pool.Acquire(ctx)
-	if err != nil {
-		return out, err
-	}
-	defer func() {
-		// After an error the transaction is left aborted; end it so the
-		// connection can go back to the pool (Release would destroy it).
-		if conn.Conn().PgConn().TxStatus() != 'I' && !conn.Conn().IsClosed() {
-			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-			_, _ = conn.Exec(rctx, "ROLLBACK")
-			cancel()
+// durability setting, the statement, the caller's statement in the append
+// (also, when not nil) and COMMIT are pipelined. The result is acknowledged
+// only once COMMIT has returned.
+//
+// With held (the command's transaction, begun by its ReadStreams: cmdTx)
+// it runs on that connection and commits that transaction; BEGIN is sent
+// only when none is open.
+func (s *Store) tryAppend(ctx context.Context, stream string, stmt appendStmt, also *eventstore.InAppend, held *cmdTx) (out appendOutcome, err error) {
+	var conn *pgxpool.Conn
+	begin := true
+	if held != nil {
+		conn, begin = held.conn, !held.open
+		defer held.end() // committed, or rolled back after an error
+	} else {
+		if conn, err = s.pool.Acquire(ctx); err != nil {
+			return out, err
 		}
-		conn.Release()
-	}()
+		defer func() {
+			// After an error the transaction is left aborted; end it so the
+			// connection can go back to the pool (Release would destroy it).
+			if conn.Conn().PgConn().TxStatus() != 'I' && !conn.Conn().IsClosed() {
+				rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+				_, _ = conn.Exec(rctx, "ROLLBACK")
+				cancel()
+			}
+			conn.Release()
+		}()
+	}
 
 	b := &pgx.Batch{}
-	b.Queue("BEGIN ISOLATION LEVEL READ COMMITTED")
+	if begin {
+		b.Queue("BEGIN ISOLATION LEVEL READ COMMITTED")
+	}
 	// Durability is set on the transaction, whatever the session or
 	// database says. The statement is written to be index-driven for any
 	// parameters, so its generic plan is always right; forcing it saves
@@ -509,18 +550,31 @@ func (s *Store) tryAppend(ctx context.Context, stream string, stmt appendStmt) (
 		b.Queue(conditionLocksSQL, lockClass, stmt.locks)
 	}
 	b.Queue(stmt.sql, stmt.args...)
+	if also != nil {
+		b.Queue(inAppendSQL+also.SQL, also.Args...)
+	}
 	b.Queue("COMMIT")
 	br := conn.SendBatch(ctx, b)
-	if _, err = br.Exec(); err == nil {
+	var alsoTag pgconn.CommandTag
+	if begin {
+		_, err = br.Exec()
+	}
+	if err == nil {
 		if _, err = br.Exec(); err == nil && len(stmt.locks) > 0 {
 			_, err = br.Exec()
 		}
 		if err == nil {
-			if out, err = scanAppended(br.Query()); err == nil {
-				var tag pgconn.CommandTag
-				if tag, err = br.Exec(); err == nil && tag.String() != "COMMIT" {
-					err = fmt.Errorf("commit ended with %q", tag.String())
-				}
+			out, err = scanAppended(br.Query())
+		}
+		if err == nil && also != nil {
+			if alsoTag, err = br.Exec(); err != nil {
+				err = &inAppendError{err: err}
+			}
+		}
+		if err == nil {
+			var tag pgconn.CommandTag
+			if tag, err = br.Exec(); err == nil && tag.String() != "COMMIT" {
+				err = fmt.Errorf("commit ended with %q", tag.String())
 			}
 		}
 	}
@@ -529,6 +583,9 @@ func (s *Store) tryAppend(ctx context.Context, stream string, stmt appendStmt) (
 	}
 	if err != nil {
 		return appendOutcome{}, err
+	}
+	if also != nil {
+		also.Committed(out.ok && alsoTag.RowsAffected() > 0)
 	}
 	return out, nil
 }

@@ -100,7 +100,7 @@ func (s *Store) AppendUnchained(ctx context.Context, stream string, expected eve
 		}
 		stmt = appendStmt{sql: unchainedManySQL, args: []any{stream, ids, lo, hi, types, data, meta}}
 	}
-	out, err := s.tryAppend(ctx, stream, stmt)
+	out, err := s.tryAppend(ctx, stream, stmt, nil, nil)
 	if err == nil && !out.ok {
 		return fmt.Errorf("unchained append to %q: condition failed", stream)
 	}
@@ -114,4 +114,10 @@ func (s *Store) AppendUnchained(ctx context.Context, stream string, expected eve
 // linked attempts that found the remembered head stale.
 func (s *Store) LinkedAppends() (linked, stale uint64) {
 	return s.linkedAppends.Load(), s.staleHeads.Load()
+}
+
+// ListenLockSQL takes the shared lock a store's LISTEN connection holds, so
+// a test's own connection counts as a listener of channel.
+func ListenLockSQL(channel string) (string, []any) {
+	return `SELECT pg_advisory_lock_shared($1, $2)`, []any{listenLockClass, channelKey(channel)}
 }

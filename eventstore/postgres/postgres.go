@@ -25,8 +25,9 @@
 // Wake-ups. After a commit the store wakes its own subscriptions directly and
 // sends a NOTIFY on Options.Channel (coalesced, from a separate tiny
 // transaction: see notifier) for subscriptions of other processes, which
-// listen on one dedicated connection per store. Polling every
-// Options.PollInterval covers lost notifications.
+// listen on one dedicated connection per store, but only while another
+// store listens (othersListen): a process alone with its database sends
+// none. Polling every Options.PollInterval covers lost notifications.
 package postgres
 
 import (
@@ -96,6 +97,13 @@ type Store struct {
 	notifyMu  sync.Mutex
 	notifyXid uint64        // highest local commit not yet announced by NOTIFY
 	notifyReq chan struct{} // capacity 1: the notifier has work
+
+	// listenerPID is the backend of this store's LISTEN connection (0:
+	// none), which the notifier leaves out when it asks whether any other
+	// store listens (see othersListen); listenReady closes once it first
+	// listens.
+	listenerPID atomic.Uint32
+	listenReady chan struct{}
 }
 
 var _ eventstore.Store = (*Store)(nil)
@@ -139,13 +147,14 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts Options) (*Store, error) 
 	}
 	sctx, cancel := context.WithCancel(context.Background())
 	s := &Store{
-		pool:      pool,
-		opts:      opts,
-		instance:  uuid.NewString()[:8],
-		ctx:       sctx,
-		cancel:    cancel,
-		wake:      make(chan struct{}),
-		notifyReq: make(chan struct{}, 1),
+		pool:        pool,
+		opts:        opts,
+		instance:    uuid.NewString()[:8],
+		ctx:         sctx,
+		cancel:      cancel,
+		wake:        make(chan struct{}),
+		notifyReq:   make(chan struct{}, 1),
+		listenReady: make(chan struct{}),
 	}
 	s.wg.Add(1)
 	go s.notifier()

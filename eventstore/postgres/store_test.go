@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 
 	"backoffice/eventstore"
 	"backoffice/eventstore/postgres"
@@ -524,6 +525,56 @@ func TestObserve(t *testing.T) {
 	for _, op := range []string{"append", "read_stream", "read_all", "head_position"} {
 		if seen[op] == 0 {
 			t.Errorf("Observe never called for %q (saw %v)", op, seen)
+		}
+	}
+}
+
+// TestNotifyOnlyWhileOthersListen: a store sends no NOTIFY while no other
+// store listens on its database (its own LISTEN connection does not count),
+// and does once one does. A bare LISTEN without the listeners' lock stands
+// for a process that is not there.
+func TestNotifyOnlyWhileOthersListen(t *testing.T) {
+	ctx := t.Context()
+	s, cs := newStore(t, postgres.Options{PollInterval: 20 * time.Millisecond})
+	sub, err := s.SubscribeAll(ctx, eventstore.Start) // its own listener
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sub.Close()
+	conn, err := pgx.Connect(ctx, cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(ctx, "LISTEN "+postgres.DefaultChannel); err != nil {
+		t.Fatal(err)
+	}
+	heard := func(within time.Duration) bool {
+		wctx, cancel := context.WithTimeout(ctx, within)
+		defer cancel()
+		_, err := conn.WaitForNotification(wctx)
+		return err == nil
+	}
+
+	if _, err := s.Append(ctx, "alone", eventstore.Any(), events(1)...); err != nil {
+		t.Fatal(err)
+	}
+	if heard(500 * time.Millisecond) {
+		t.Fatal("a NOTIFY was sent while no other store listened")
+	}
+
+	sql, args := postgres.ListenLockSQL(postgres.DefaultChannel)
+	if _, err := conn.Exec(ctx, sql, args...); err != nil {
+		t.Fatal(err)
+	}
+	// The store trusts its last answer for its poll interval (20 ms).
+	deadline := time.Now().Add(10 * time.Second)
+	for !heard(100 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("no NOTIFY although another store listens")
+		}
+		if _, err := s.Append(ctx, "heard", eventstore.Any(), events(1)...); err != nil {
+			t.Fatal(err)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"errors"
+	"hash/fnv"
 	"strconv"
 	"strings"
 	"time"
@@ -56,12 +57,13 @@ const notifyMinInterval = 2 * time.Millisecond
 // subscriptions were woken at commit already).
 func (s *Store) notifier() {
 	defer s.wg.Done()
+	var others listeners
 	send := func(ctx context.Context) {
 		s.notifyMu.Lock()
 		xid := s.notifyXid
 		s.notifyXid = 0
 		s.notifyMu.Unlock()
-		if xid != 0 {
+		if xid != 0 && s.othersListen(ctx, &others) {
 			_, _ = s.pool.Exec(ctx, notifySQL, s.opts.Channel, strconv.FormatUint(xid, 10)+"/"+s.instance)
 		}
 	}
@@ -82,6 +84,57 @@ func (s *Store) notifier() {
 			return
 		}
 	}
+}
+
+// listeners is what the notifier last learnt about other stores' LISTEN
+// connections.
+type listeners struct {
+	any       bool
+	checkedAt time.Time
+}
+
+// listenLockClass is the first key of the shared advisory lock every LISTEN
+// connection holds for as long as it listens (the second is channelKey):
+// the lock, not the LISTEN, is what another session can see (pg_locks).
+const listenLockClass int32 = 0x6c73746e // "lstn"
+
+// channelKey is the second key of the listeners' lock: the channel's name
+// hashed (FNV-1a), kept positive.
+func channelKey(channel string) int32 {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(channel))
+	return int32(h.Sum32() &^ (1 << 31))
+}
+
+// othersListenSQL says whether a session other than $3 (our own LISTEN
+// connection) holds the listeners' lock in this database.
+const othersListenSQL = `SELECT EXISTS (SELECT FROM pg_locks WHERE locktype = 'advisory' AND granted
+	AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+	AND classid = $1::int::oid AND objid = $2::int::oid AND objsubid = 2 AND pid <> $3::int)`
+
+// othersListen reports whether another store listens on the channel; the
+// answer is kept for listenersCheckInterval. A store alone with its
+// database (one serve process) thus sends no NOTIFY at all: each would be a
+// transaction per command that nobody hears. The price: a process that
+// starts listening may hear another's commits only after that interval
+// (plus its own poll) in its first second. When the check fails we notify.
+func (s *Store) othersListen(ctx context.Context, l *listeners) bool {
+	if !l.checkedAt.IsZero() && time.Since(l.checkedAt) < s.listenersCheckInterval() {
+		return l.any
+	}
+	var found bool
+	if err := s.pool.QueryRow(ctx, othersListenSQL, listenLockClass, channelKey(s.opts.Channel),
+		int64(s.listenerPID.Load())).Scan(&found); err != nil {
+		return true
+	}
+	l.any, l.checkedAt = found, time.Now()
+	return found
+}
+
+// listenersCheckInterval is how long othersListen trusts its last answer:
+// the poll interval, at most a second.
+func (s *Store) listenersCheckInterval() time.Duration {
+	return min(s.opts.PollInterval, time.Second)
 }
 
 // startListener starts the store's LISTEN connection once; s.mu is held.
@@ -141,6 +194,19 @@ func (s *Store) listenConn() (*pgx.Conn, error) {
 		c.Release()
 		return nil, err
 	}
+	// Held by the session: it goes when the connection does.
+	if _, err := c.Exec(s.ctx, `SELECT pg_advisory_lock_shared($1, $2)`, listenLockClass, channelKey(s.opts.Channel)); err != nil {
+		c.Release()
+		return nil, err
+	}
+	s.listenerPID.Store(c.Conn().PgConn().PID())
+	s.mu.Lock()
+	select {
+	case <-s.listenReady:
+	default:
+		close(s.listenReady)
+	}
+	s.mu.Unlock()
 	return c.Hijack(), nil
 }
 
@@ -153,6 +219,15 @@ func (s *Store) SubscribeAll(ctx context.Context, from eventstore.Position) (eve
 	}
 	s.startListener()
 	s.mu.Unlock()
+	// Listen before the first read, so other processes' notifiers see us
+	// (othersListen) from the start; without the database the poll covers.
+	t := time.NewTimer(listenWait)
+	select {
+	case <-s.listenReady:
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	t.Stop()
 	head, err := s.head(ctx)
 	if err != nil {
 		return nil, err
@@ -183,6 +258,10 @@ type subscription struct {
 	idle         chan struct{}
 	idleNotified uint64
 }
+
+// listenWait bounds how long SubscribeAll waits for the store's first
+// LISTEN.
+const listenWait = 2 * time.Second
 
 // maxInvisibleRetry caps the back-off while a commit we heard of is still
 // hidden behind an older running transaction.

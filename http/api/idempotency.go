@@ -32,7 +32,12 @@ import (
 // meta.Retry: the handler answers from the events the first attempt
 // appended, if any, and the event IDs come from the key and the request
 // alone, so the store refuses to append them twice.
-func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, meta commands.Meta, status int, fn CommandFunc) {
+//
+// oneAppend says fn makes at most one append (Server.OneAppendCommand):
+// with the events in Pool's database (LazyClaims) the key is then recorded
+// in that append's own transaction (keyInAppend) instead of being claimed
+// before and answered after in two transactions of their own.
+func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, meta commands.Meta, status int, fn CommandFunc, oneAppend bool) {
 	if len(meta.IdempotencyKey) > 200 {
 		s.Error(w, r, domain.Invalid("idempotency_key_too_long", "Idempotency-Key", "Idempotency-Key is longer than 200 characters", "Idempotency-Key is langer dan 200 tekens."))
 		return
@@ -50,6 +55,13 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, meta command
 	hash := hex.EncodeToString(sum[:])
 	meta.Command = hash
 	ctx := r.Context()
+	if s.LazyClaims && oneAppend {
+		if s.keyInAppend(w, r, meta, hash, status, fn) {
+			return
+		}
+		// The key was taken before us: on as before, from the body again.
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
 
 	// With the events in this database (LazyClaims) the claim need not
 	// wait for its own fsync: the command's append commits durably after
@@ -79,7 +91,7 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, meta command
 			return
 		}
 		if tag.RowsAffected() == 0 {
-			s.replay(w, r, meta, hash)
+			s.replay(w, r, meta, hash, status, fn, body)
 			return
 		}
 		meta.Retry = true
@@ -149,15 +161,15 @@ func (s *Server) execLazyCommit(ctx context.Context, sql string, args ...any) (p
 // that is still running is never raced.
 const staleClaim = 3 * time.Minute
 
-func (s *Server) replay(w http.ResponseWriter, r *http.Request, meta commands.Meta, hash string) {
+func (s *Server) replay(w http.ResponseWriter, r *http.Request, meta commands.Meta, hash string, status int, fn CommandFunc, body []byte) {
 	var (
 		storedHash string
-		status     *int
+		stored     *int
 		response   []byte
 		position   *string
 	)
 	err := s.Pool.QueryRow(r.Context(), `SELECT request_hash, status, response, position FROM idempotency_keys
-		WHERE actor_id = $1 AND key = $2`, meta.Actor.AccountID, meta.IdempotencyKey).Scan(&storedHash, &status, &response, &position)
+		WHERE actor_id = $1 AND key = $2`, meta.Actor.AccountID, meta.IdempotencyKey).Scan(&storedHash, &stored, &response, &position)
 	if errors.Is(err, pgx.ErrNoRows) {
 		s.Error(w, r, domain.Conflict("idempotency_key_in_use", "a request with this Idempotency-Key just failed; retry", "Een verzoek met deze Idempotency-Key is net mislukt; probeer opnieuw."))
 		return
@@ -170,8 +182,12 @@ func (s *Server) replay(w http.ResponseWriter, r *http.Request, meta commands.Me
 		s.Error(w, r, domain.Rule("idempotency_key_reused", "Idempotency-Key", "this Idempotency-Key was used for a different request", "Deze Idempotency-Key is al gebruikt voor een ander verzoek."))
 		return
 	}
-	if status == nil {
+	if stored == nil {
 		s.Error(w, r, domain.Conflict("idempotency_key_in_progress", "the first request with this Idempotency-Key is still running", "Het eerste verzoek met deze Idempotency-Key loopt nog."))
+		return
+	}
+	if response == nil {
+		s.replayFromEvents(w, r, meta, status, fn, body)
 		return
 	}
 	if position != nil {
@@ -181,7 +197,7 @@ func (s *Server) replay(w http.ResponseWriter, r *http.Request, meta commands.Me
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Idempotent-Replayed", "true")
-	w.WriteHeader(*status)
+	w.WriteHeader(*stored)
 	_, _ = w.Write(response)
 }
 

@@ -42,13 +42,27 @@ type CommandFunc func(ctx context.Context, meta commands.Meta) (commands.Result,
 // Idempotency-Key (a retry returns the first answer and appends nothing),
 // and answers with the global position in the body and X-Position header.
 func (s *Server) Command(w http.ResponseWriter, r *http.Request, status int, fn CommandFunc) {
+	s.command(w, r, status, fn, false)
+}
+
+// OneAppendCommand is Command for a command that makes at most one append
+// and whose answer can be told again from the events it appended
+// (commands.Replayed under meta.Retry) and holds no secret: its
+// Idempotency-Key is recorded in that append's own transaction, so the
+// bookkeeping costs the command no transaction of its own
+// (docs/BENCHMARKS.md §9.2).
+func (s *Server) OneAppendCommand(w http.ResponseWriter, r *http.Request, status int, fn CommandFunc) {
+	s.command(w, r, status, fn, true)
+}
+
+func (s *Server) command(w http.ResponseWriter, r *http.Request, status int, fn CommandFunc, oneAppend bool) {
 	actor, ok := s.Actor(w, r)
 	if !ok {
 		return
 	}
 	meta := commands.Meta{Actor: actor, CorrelationID: httpx.RequestID(r.Context()), IdempotencyKey: r.Header.Get("Idempotency-Key")}
 	if meta.IdempotencyKey != "" {
-		s.idempotent(w, r, meta, status, fn)
+		s.idempotent(w, r, meta, status, fn, oneAppend)
 		return
 	}
 	res, body, err := fn(r.Context(), meta)

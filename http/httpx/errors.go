@@ -34,28 +34,61 @@ func Status(err error) int {
 	case errors.Is(err, eventstore.ErrAppendTooLarge):
 		return http.StatusRequestEntityTooLarge
 	}
-	switch domain.KindOf(err) {
-	case domain.KindInvalid:
-		return http.StatusBadRequest
-	case domain.KindNotFound:
-		return http.StatusNotFound
-	case domain.KindConflict:
-		return http.StatusConflict
-	case domain.KindRule:
-		return http.StatusUnprocessableEntity
-	case domain.KindUnauthorized:
-		return http.StatusUnauthorized
-	case domain.KindForbidden:
-		return http.StatusForbidden
-	case domain.KindTooMany:
-		return http.StatusTooManyRequests
-	case domain.KindTooLarge:
-		return http.StatusRequestEntityTooLarge
-	case domain.KindUnsupportedMedia:
-		return http.StatusUnsupportedMediaType
+	if status, ok := kindStatus[domain.KindOf(err)]; ok {
+		return status
 	}
 	return http.StatusInternalServerError
 }
+
+// kindStatus is the HTTP status of each kind of domain error; any other
+// kind is a 500.
+var kindStatus = map[domain.Kind]int{
+	domain.KindInvalid:          http.StatusBadRequest,
+	domain.KindNotFound:         http.StatusNotFound,
+	domain.KindConflict:         http.StatusConflict,
+	domain.KindRule:             http.StatusUnprocessableEntity,
+	domain.KindUnauthorized:     http.StatusUnauthorized,
+	domain.KindForbidden:        http.StatusForbidden,
+	domain.KindTooMany:          http.StatusTooManyRequests,
+	domain.KindTooLarge:         http.StatusRequestEntityTooLarge,
+	domain.KindUnsupportedMedia: http.StatusUnsupportedMediaType,
+}
+
+// genericText is what an error that is no domain.Error says, by code, in
+// Dutch and English.
+type genericText struct{ code, nl, en string }
+
+func (g genericText) in(lang string) ErrorDetail {
+	if lang == "nl" {
+		return ErrorDetail{Code: g.code, Message: g.nl}
+	}
+	return ErrorDetail{Code: g.code, Message: g.en}
+}
+
+var (
+	integrityText = genericText{"ledger_integrity",
+		"De vastgelegde historie hiervan klopt niet meer; de actie is geweigerd. Neem contact op met het backofficebureau.",
+		"the recorded history of this item fails its integrity check; the action was refused. Contact the back office."}
+	internalText = genericText{"internal",
+		"Er ging iets mis aan onze kant. Probeer het later opnieuw.",
+		"something went wrong on our side; try again later"}
+	// statusText describes the statuses Status gives to errors of the
+	// event store and the context.
+	statusText = map[int]genericText{
+		http.StatusConflict: {"concurrent_change",
+			"Iemand anders heeft dit zojuist gewijzigd. Laad opnieuw en probeer het nog eens.",
+			"someone else changed this at the same time; reload and try again"},
+		http.StatusServiceUnavailable: {"unavailable",
+			"Even geduld: de dienst is een ogenblik niet bereikbaar. Probeer het over een paar seconden opnieuw.",
+			"the service is unavailable for a moment; try again in a few seconds"},
+		http.StatusRequestEntityTooLarge: {"append_too_large",
+			"Deze wijziging is te groot om in één keer op te slaan. Splits haar op in kleinere delen.",
+			"this change is too large to store at once; split it into smaller parts"},
+		http.StatusGatewayTimeout: {"timeout",
+			"Het duurde te lang; probeer het later opnieuw.",
+			"the request took too long; try again later"},
+	}
+)
 
 // Detail is the user-facing description of err in lang ("nl" or "en").
 // Internal errors are never described: their text may hold secrets.
@@ -69,37 +102,12 @@ func Detail(err error, lang string) ErrorDetail {
 		return ErrorDetail{Code: de.Code, Message: msg, Field: de.Field}
 	}
 	if errors.Is(err, eventstore.ErrIntegrity) {
-		if lang == "nl" {
-			return ErrorDetail{Code: "ledger_integrity", Message: "De vastgelegde historie hiervan klopt niet meer; de actie is geweigerd. Neem contact op met het backofficebureau."}
-		}
-		return ErrorDetail{Code: "ledger_integrity", Message: "the recorded history of this item fails its integrity check; the action was refused. Contact the back office."}
+		return integrityText.in(lang)
 	}
-	switch Status(err) {
-	case http.StatusConflict:
-		if lang == "nl" {
-			return ErrorDetail{Code: "concurrent_change", Message: "Iemand anders heeft dit zojuist gewijzigd. Laad opnieuw en probeer het nog eens."}
-		}
-		return ErrorDetail{Code: "concurrent_change", Message: "someone else changed this at the same time; reload and try again"}
-	case http.StatusServiceUnavailable:
-		if lang == "nl" {
-			return ErrorDetail{Code: "unavailable", Message: "Even geduld: de dienst is een ogenblik niet bereikbaar. Probeer het over een paar seconden opnieuw."}
-		}
-		return ErrorDetail{Code: "unavailable", Message: "the service is unavailable for a moment; try again in a few seconds"}
-	case http.StatusRequestEntityTooLarge:
-		if lang == "nl" {
-			return ErrorDetail{Code: "append_too_large", Message: "Deze wijziging is te groot om in één keer op te slaan. Splits haar op in kleinere delen."}
-		}
-		return ErrorDetail{Code: "append_too_large", Message: "this change is too large to store at once; split it into smaller parts"}
-	case http.StatusGatewayTimeout:
-		if lang == "nl" {
-			return ErrorDetail{Code: "timeout", Message: "Het duurde te lang; probeer het later opnieuw."}
-		}
-		return ErrorDetail{Code: "timeout", Message: "the request took too long; try again later"}
+	if g, ok := statusText[Status(err)]; ok {
+		return g.in(lang)
 	}
-	if lang == "nl" {
-		return ErrorDetail{Code: "internal", Message: "Er ging iets mis aan onze kant. Probeer het later opnieuw."}
-	}
-	return ErrorDetail{Code: "internal", Message: "something went wrong on our side; try again later"}
+	return internalText.in(lang)
 }
 
 // WriteError answers with the JSON error envelope and logs server-side

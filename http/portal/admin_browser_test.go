@@ -19,14 +19,7 @@ func TestAdminInBrowser(t *testing.T) {
 	h := newHarness(t)
 	b := browsertest.New(t)
 	url := h.URL
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(b.Ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return s
-	}
+	text := b.Text
 	// fitsPhone fails when the page scrolls sideways at phone width.
 	fitsPhone := func(path string) {
 		t.Helper()

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"backoffice/commands"
-	cmd "backoffice/commands/document"
 	dt "backoffice/commands/document/documenttest"
 	"backoffice/domain"
 	doc "backoffice/domain/document"
@@ -26,7 +25,6 @@ import (
 	rm "backoffice/readmodel/timesheets"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // TestIdentityApp: the portal user carries the display name from the
@@ -77,16 +75,7 @@ func TestDocumentAppExpired(t *testing.T) {
 	e := dt.New(t)
 	ctx := context.Background()
 	a := &documentApp{commands: e.Handler, queries: e.Queries, identity: e.Env.Queries}
-	_, id, err := e.Handler.Upload(ctx, dt.Meta(e.Backoffice), cmd.Upload{ClientID: "c1", Kind: doc.KindDocument, Title: "Overeenkomst",
-		FileName: "o.pdf", Content: dt.PDF})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, _, err := e.Handler.RequestSignature(ctx, dt.Meta(e.Backoffice), id, e.Client1.AccountID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.Wait(t, res.Position)
+	id := e.AskToSign(t, "Overeenkomst")
 	d, err := a.Document(ctx, e.Client1, id)
 	if err != nil || d.Request == nil || d.Request.Expired || !d.CanSign {
 		t.Fatalf("open request: %+v %v", d.Request, err)
@@ -223,14 +212,7 @@ func invoiceID(t *testing.T, a *documentApp, e *dt.Env) string {
 // errors pass through unchanged.
 func TestReportApp(t *testing.T) {
 	ctx := context.Background()
-	pool := pgtest.Pool(t, pgtest.NewDBFromTemplate(t, "portal-reports", func(ctx context.Context, cs string) error {
-		p, err := pgxpool.New(ctx, cs)
-		if err != nil {
-			return err
-		}
-		defer p.Close()
-		return readmodel.Migrate(ctx, p)
-	}))
+	pool := pgtest.Pool(t, pgtest.NewDBFromTemplate(t, "portal-reports", pgtest.WithPool(readmodel.Migrate)))
 	if _, err := pool.Exec(ctx, `INSERT INTO workers (worker_id, client_id, first_name, last_name, full_name, email, function, registered_at)
 		VALUES ('w1', 'c1', 'Jan', 'Boer', 'Jan de Boer', 'jan@example.test', 'bakker', now());
 		INSERT INTO clients (client_id, intermediary_id, name, kvk, address, contact_name, contact_email, registered_at)

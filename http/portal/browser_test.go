@@ -162,14 +162,7 @@ func TestOtherInBrowser(t *testing.T) {
 	if err := os.WriteFile(file, []byte("%PDF-1.4 loonheffing\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(b.Ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return s
-	}
+	text := b.Text
 
 	// The link in the e-mail, logged out: log in, land on the signing screen.
 	b.Do(

@@ -466,12 +466,7 @@ func (s *Server) handleRequestSignature() http.Handler {
 				return
 			}
 			status = httpx.Status(err)
-			switch domain.KindOf(err) {
-			case domain.KindNotFound, domain.KindForbidden, domain.KindUnauthorized:
-				s.fail(w, r, err)
-				return
-			}
-			if !v.formError(err, requestFields) {
+			if !v.refusalAtForm(err, requestFields) {
 				s.fail(w, r, err)
 				return
 			}
@@ -773,12 +768,7 @@ func (s *Server) handleAddVersion() http.Handler {
 				return
 			}
 			status = httpx.Status(err)
-			switch domain.KindOf(err) {
-			case domain.KindNotFound, domain.KindForbidden, domain.KindUnauthorized:
-				s.fail(w, r, err)
-				return
-			}
-			if !v.formError(err, versionFields) {
+			if !v.refusalAtForm(err, versionFields) {
 				s.fail(w, r, err)
 				return
 			}

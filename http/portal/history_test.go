@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"backoffice/commands"
 	cmd "backoffice/commands/timesheet"
 	"backoffice/domain"
@@ -25,14 +23,7 @@ import (
 // name as far as the reader may see it, and what changed per day.
 func TestHistoryNamesAndChanges(t *testing.T) {
 	ctx := context.Background()
-	pool := pgtest.Pool(t, pgtest.NewDBFromTemplate(t, "portal-history", func(ctx context.Context, cs string) error {
-		p, err := pgxpool.New(ctx, cs)
-		if err != nil {
-			return err
-		}
-		defer p.Close()
-		return readmodel.Migrate(ctx, p)
-	}))
+	pool := pgtest.Pool(t, pgtest.NewDBFromTemplate(t, "portal-history", pgtest.WithPool(readmodel.Migrate)))
 	if _, err := pool.Exec(ctx, `INSERT INTO workers (worker_id, client_id, first_name, last_name, full_name, email, function, registered_at)
 		VALUES ('w1', 'c1', 'Jan', 'Boer', 'Jan de Boer', 'jan@example.test', 'bakker', now());
 		INSERT INTO clients (client_id, intermediary_id, name, kvk, address, contact_name, contact_email, registered_at)

@@ -213,6 +213,13 @@ func (h *harness) postBody(path, contentType string, body io.Reader) (*http.Resp
 	h.t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, h.URL+path, body)
 	req.Header.Set("Content-Type", contentType)
+	return h.send(req)
+}
+
+// send sends req with the harness's client (its cookies) and reads the
+// answer.
+func (h *harness) send(req *http.Request) (*http.Response, string) {
+	h.t.Helper()
 	res, err := h.c.Do(req)
 	if err != nil {
 		h.t.Fatal(err)

@@ -36,14 +36,7 @@ func TestPayrollInBrowser(t *testing.T) {
 			t.Errorf("%s: wider than %d px at phone width (%v)", page, browsertest.PhoneWidth, err)
 		}
 	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(b.Ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return s
-	}
+	text := b.Text
 
 	browserLogin(b, url, boEmail)
 	b.Do(

@@ -188,6 +188,17 @@ func (v *view) formError(err error, fields map[string]string) bool {
 	return true
 }
 
+// refusalAtForm is formError for a form on a page the user may not even
+// see: not found, forbidden and not logged in are no form errors, so the
+// caller answers them (and any other error formError leaves) with s.fail.
+func (v *view) refusalAtForm(err error, fields map[string]string) bool {
+	switch domain.KindOf(err) {
+	case domain.KindNotFound, domain.KindForbidden, domain.KindUnauthorized:
+		return false
+	}
+	return v.formError(err, fields)
+}
+
 // redirectAfter sends the browser to path after a successful command,
 // carrying the command's position so the next page waits for it, and an
 // optional flash message key.

@@ -162,22 +162,22 @@ func roundsView(week timesheet.ISOWeek, rounds []rm.Round) *RoundsView {
 
 // HDelta formats a difference in hours with its sign ("+2", "−1").
 func (v *view) HDelta(m timesheet.Minutes) string {
-	switch {
-	case m > 0:
-		return "+" + formatHours(v.Lang, m)
-	case m < 0:
-		return "−" + formatHours(v.Lang, -m)
-	}
-	return "0"
+	return signed(m, func(m timesheet.Minutes) string { return formatHours(v.Lang, m) })
 }
 
 // EuroDelta formats a difference in cents with its sign.
 func (v *view) EuroDelta(c int64) string {
+	return signed(c, func(c int64) string { return formatEuro(v.Lang, c) })
+}
+
+// signed formats n's size with format and puts its sign before it (a
+// typographic minus); zero is "0".
+func signed[N ~int | ~int64](n N, format func(N) string) string {
 	switch {
-	case c > 0:
-		return "+" + formatEuro(v.Lang, c)
-	case c < 0:
-		return "−" + formatEuro(v.Lang, -c)
+	case n > 0:
+		return "+" + format(n)
+	case n < 0:
+		return "−" + format(-n)
 	}
 	return "0"
 }

@@ -161,14 +161,7 @@ func TestSheetFixesInBrowser(t *testing.T) {
 	}
 	h := newHarness(t)
 	b := browsertest.New(t)
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(b.Ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("%s: %v", sel, err)
-		}
-		return s
-	}
+	text := b.Text
 
 	browserLogin(b, h.URL, client3Email)
 	b.Do(

@@ -117,13 +117,7 @@ func (h *harness) doUA(method, path, contentType, ua string, body io.Reader) (*h
 		req.Header.Set("Content-Type", contentType)
 	}
 	req.Header.Set("User-Agent", ua)
-	res, err := h.c.Do(req)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res, string(b)
+	return h.send(req)
 }
 
 var pdfStreamRE = regexp.MustCompile(`(?s)stream\r?\n(.*?)\r?\nendstream`)

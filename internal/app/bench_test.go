@@ -38,7 +38,7 @@ import (
 //	go test ./internal/app/ -run '^$' -bench BenchmarkCommandPath -benchtime 400x
 func BenchmarkCommandPath(b *testing.B) {
 	ctx := context.Background()
-	pool := pgtest.Pool(b, pgtest.NewDBFromTemplate(b, "app_bench", func(ctx context.Context, cs string) error {
+	cs := pgtest.NewDBFromTemplate(b, "app_bench", func(ctx context.Context, cs string) error {
 		if err := postgres.Migrate(ctx, cs); err != nil {
 			return err
 		}
@@ -52,7 +52,20 @@ func BenchmarkCommandPath(b *testing.B) {
 		}
 		_, err = pool.Exec(ctx, `CREATE TABLE bench_raw (id bigint, stream text, payload json)`)
 		return err
-	}))
+	})
+	// The pool as serve sizes it (cmd/backoffice/database.go: at least 20
+	// connections), not pgxpool's default of 4 on two cores, which has 16
+	// clients queue for connections rather than for the database.
+	poolCfg, err := pgxpool.ParseConfig(cs)
+	if err != nil {
+		b.Fatal(err)
+	}
+	poolCfg.MaxConns = 20
+	pool, err := pgxpool.NewWithConfig(ctx, poolCfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(pool.Close)
 	store, err := postgres.New(ctx, pool, postgres.Options{})
 	if err != nil {
 		b.Fatal(err)
@@ -160,6 +173,7 @@ func BenchmarkCommandPath(b *testing.B) {
 		}
 	}
 	x0, r0, s0 := counters()
+	t0 := time.Now()
 	if statements {
 		if _, err := pool.Exec(ctx, `SELECT pg_stat_statements_reset()`); err != nil {
 			b.Fatal(err)
@@ -172,6 +186,12 @@ func BenchmarkCommandPath(b *testing.B) {
 		logStatements(ctx, b, pool, stretch)
 	}
 	x1, r1, s1 := counters()
+	t1 := time.Now()
+	// What the process does with no command at all (liveness pings, idle
+	// polls of the $all reader), per second, over the next wait: the
+	// figure net of it is what the commands themselves cost.
+	xIdle, _, _ := counters()
+	idlePerSecond := float64(xIdle-x1-1) / time.Since(t1).Seconds()
 
 	var cmdTimes, rawTimes []time.Duration
 	b.ResetTimer()
@@ -227,6 +247,12 @@ func BenchmarkCommandPath(b *testing.B) {
 	}
 	// The reading of the counters is one transaction of its own.
 	b.ReportMetric(float64(x1-x0-1)/stretch, "pg_xacts/command")
+	b.ReportMetric(idlePerSecond, "pg_xacts/s_idle")
+	b.ReportMetric((float64(x1-x0-1)-idlePerSecond*t1.Sub(t0).Seconds())/stretch, "pg_xacts/command_net_of_idle")
+	if rss, hwm, ok := processMemory(); ok {
+		b.ReportMetric(rss/1e6, "rss_MB")
+		b.ReportMetric(hwm/1e6, "rss_peak_MB")
+	}
 	b.ReportMetric(float64(r1-r0)/stretch, "wal_records/command")
 	b.ReportMetric(float64(s1-s0)/stretch, "wal_syncs/command")
 }
@@ -264,4 +290,30 @@ func logStatements(ctx context.Context, b *testing.B, pool *pgxpool.Pool, comman
 		b.Fatal(err)
 	}
 	b.Logf("statements per command (%d commands, %.1f in all):\n%s", commands, total, out.String())
+}
+
+// processMemory reads this process's resident set and its peak (VmRSS,
+// VmHWM) from /proc: the whole application runs in it, PostgreSQL not.
+func processMemory() (rss, peak float64, ok bool) {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, 0, false
+	}
+	for line := range strings.SplitSeq(string(status), "\n") {
+		name, value, found := strings.Cut(line, ":")
+		if !found {
+			continue
+		}
+		var kb float64
+		if _, err := fmt.Sscanf(strings.TrimSpace(value), "%f kB", &kb); err != nil {
+			continue
+		}
+		switch name {
+		case "VmRSS":
+			rss = kb * 1024
+		case "VmHWM":
+			peak = kb * 1024
+		}
+	}
+	return rss, peak, rss > 0
 }

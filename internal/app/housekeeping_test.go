@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"backoffice/commands/auth"
 	"backoffice/internal/pgtest"
 )
@@ -23,14 +21,7 @@ func TestMain(m *testing.M) {
 
 func TestTidyRemovesOnlyOldIdempotencyKeys(t *testing.T) {
 	ctx := context.Background()
-	cs := pgtest.NewDBFromTemplate(t, "app", func(ctx context.Context, cs string) error {
-		pool, err := pgxpool.New(ctx, cs)
-		if err != nil {
-			return err
-		}
-		defer pool.Close()
-		return Migrate(ctx, pool)
-	})
+	cs := pgtest.NewDBFromTemplate(t, "app", pgtest.WithPool(Migrate))
 	pool := pgtest.Pool(t, cs)
 	now := time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
 	for key, age := range map[string]time.Duration{"old": 8 * 24 * time.Hour, "recent": time.Hour} {

@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -13,14 +11,9 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
-	"backoffice/commands/auth"
 	"backoffice/eventstore"
-	"backoffice/eventstore/postgres"
 	"backoffice/internal/demo"
-	"backoffice/internal/pgtest"
-	"backoffice/notify/mail"
 	"backoffice/projections"
 )
 
@@ -42,40 +35,12 @@ func (refusesPlacements) Reset(context.Context, pgx.Tx) error { return nil }
 // "degraded", naming the projector, the event and the reason.
 func TestFailingProjectorDoesNotStopTheService(t *testing.T) {
 	ctx := context.Background()
-	pool := pgtest.Pool(t, pgtest.NewDBFromTemplate(t, "app_full", func(ctx context.Context, cs string) error {
-		if err := postgres.Migrate(ctx, cs); err != nil {
-			return err
-		}
-		pool, err := pgxpool.New(ctx, cs)
-		if err != nil {
-			return err
-		}
-		defer pool.Close()
-		return Migrate(ctx, pool)
-	}))
-	store, err := postgres.New(ctx, pool, postgres.Options{AllowUnsafeFsync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
 	now := time.Date(2026, 2, 9, 9, 0, 0, 0, time.UTC)
-	outbox, err := mail.NewFileOutbox(t.TempDir(), "portal@bureau.test", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := New(ctx, Options{
-		Pool: pool, Store: store, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Clock: func() time.Time { return now }, MasterKey: []byte("0123456789abcdef0123456789abcdef"),
-		PublicURL: "http://localhost", MailSender: outbox, Auth: auth.Config{Params: auth.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}},
-		Projections: projections.Config{Projectors: []projections.Projector{refusesPlacements{}},
-			RetryMin: 10 * time.Millisecond, RetryMax: 50 * time.Millisecond},
+	a, pool, _ := runTestApp(t, "app_full", func(o *Options) {
+		o.Clock = func() time.Time { return now }
+		o.Projections = projections.Config{Projectors: []projections.Projector{refusesPlacements{}},
+			RetryMin: 10 * time.Millisecond, RetryMax: 50 * time.Millisecond}
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	runCtx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- a.Run(runCtx) }()
-	t.Cleanup(func() { stop(); <-done })
 
 	if _, err := demo.Seed(ctx, a.Identity, now, nil); err != nil {
 		t.Fatalf("commands stopped working: %v", err)

@@ -6,6 +6,7 @@ import (
 	"backoffice/notify/mail"
 	"backoffice/notify/reactors"
 	"backoffice/notify/reminders"
+	"backoffice/readmodel/missingweeks"
 )
 
 // addNotify wires notify/: the timesheet mailer (a projector), the weekly
@@ -30,5 +31,8 @@ func (f *features) addNotify(o Options, disp *mail.Dispatcher) error {
 	f.projectors = append(f.projectors, mailer)
 	f.background = append(f.background, runner.Run)
 	f.api = append(f.api, feature)
+	// The missing-hours overview's read model and its weekly roll-over.
+	f.projectors = append(f.projectors, missingweeks.Projectors()...)
+	f.background = append(f.background, missingweeks.RollOver(o.Pool, o.Clock, o.Log.With("component", "missingweeks")))
 	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -13,13 +12,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
-	"backoffice/commands/auth"
 	"backoffice/eventstore"
-	"backoffice/eventstore/postgres"
-	"backoffice/internal/pgtest"
-	"backoffice/notify/mail"
 	"backoffice/projections"
 )
 
@@ -39,40 +33,11 @@ func (failing) Handle(context.Context, pgx.Tx, eventstore.RecordedEvent) error {
 func newOpsApp(t *testing.T, publicURL string) *App {
 	t.Helper()
 	ctx := context.Background()
-	cs := pgtest.NewDBFromTemplate(t, "app-ops", func(ctx context.Context, cs string) error {
-		if err := postgres.Migrate(ctx, cs); err != nil {
-			return err
-		}
-		pool, err := pgxpool.New(ctx, cs)
-		if err != nil {
-			return err
-		}
-		defer pool.Close()
-		return Migrate(ctx, pool)
+	a, _, store := runTestApp(t, "app-ops", func(o *Options) {
+		o.StoreCheck = func(context.Context) error { return errors.New("dial tcp 10.9.8.7:2113: connection refused") }
+		o.PublicURL = publicURL
+		o.Projections = projections.Config{Projectors: []projections.Projector{failing{}}}
 	})
-	pool := pgtest.Pool(t, cs)
-	store, err := postgres.New(ctx, pool, postgres.Options{AllowUnsafeFsync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	outbox, err := mail.NewFileOutbox(t.TempDir(), "portal@bureau.test", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := New(ctx, Options{MailSender: outbox,
-		Pool: pool, Store: store, Log: slog.New(slog.DiscardHandler),
-		StoreCheck: func(context.Context) error { return errors.New("dial tcp 10.9.8.7:2113: connection refused") },
-		MasterKey:  []byte("0123456789abcdef0123456789abcdef"), PublicURL: publicURL,
-		Auth:        auth.Config{Params: auth.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}},
-		Projections: projections.Config{Projectors: []projections.Projector{failing{}}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	runCtx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- a.Run(runCtx) }()
-	t.Cleanup(func() { stop(); <-done })
 	if _, err := store.Append(ctx, "test-1", eventstore.NoStream(), eventstore.EventData{ID: uuid.New(), Type: "test.poison", Data: json.RawMessage(`{}`)}); err != nil {
 		t.Fatal(err)
 	}

@@ -126,6 +126,19 @@ func (b *Browser) Do(actions ...chromedp.Action[chromedp.Void]) {
 	}
 }
 
+// Text is the visible text of the first element matching the CSS selector
+// sel; the test fails when there is none within StepTimeout.
+func (b *Browser) Text(sel string) string {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.Ctx, StepTimeout)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		b.t.Fatalf("browsertest: text of %s: %v", sel, err)
+	}
+	return s
+}
+
 // Dir is where screenshots go: $BACKOFFICE_SCREENSHOTS, else
 // <repo>/test-artifacts/screenshots.
 func Dir() (string, error) {

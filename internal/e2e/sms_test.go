@@ -26,30 +26,11 @@ var (
 // link's path; the mail must not hold a TAN (it went by SMS).
 func requestMailPath(t *testing.T, e *env, to string) string {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		items, err := e.Outbox.List(50)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, it := range items {
-			if it.To != to || !strings.Contains(it.Subject, "document goed te keuren") {
-				continue
-			}
-			full, err := e.Outbox.Read(it.ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if mailTAN.MatchString(full.Text) || !strings.Contains(full.Text, "u ontvangen heeft op uw mobiele telefoon") {
-				t.Fatalf("the mail holds the TAN that went by SMS:\n%s", full.Text)
-			}
-			return linkRE.FindString(full.Text)
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no signing mail to %s", to)
-		}
-		time.Sleep(50 * time.Millisecond)
+	text := e.Mail(t, to, "document goed te keuren")
+	if mailTAN.MatchString(text) || !strings.Contains(text, "u ontvangen heeft op uw mobiele telefoon") {
+		t.Fatalf("the mail holds the TAN that went by SMS:\n%s", text)
 	}
+	return linkRE.FindString(text)
 }
 
 // TestSigningWithTheTANBySMS is manual §5.1 on the whole application with

@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"backoffice/domain/timesheet"
+	"backoffice/readmodel/missingweeks"
 )
 
 // MondayW10 is Monday 2 March 2026 00:00 in Amsterdam: the start of the
@@ -108,5 +109,18 @@ func Seed(t testing.TB, ctx context.Context, pool *pgxpool.Pool) {
 		if err != nil {
 			t.Fatalf("notifytest: seed timesheet %s %s: %v", ts.Placement, ts.Week, err)
 		}
+	}
+	// The missing-hours read model of the same rows, as its projector keeps
+	// them, rolled forward to the data set's week: the overview and the
+	// reminders read it, as in production.
+	if _, err := pool.Exec(ctx, `
+		INSERT INTO mw_placements (placement_id, worker_id, client_id, intermediary_id, start_date, end_date, revision)
+		SELECT placement_id, worker_id, client_id, intermediary_id, start_date, end_date, 0 FROM placements;
+		INSERT INTO mw_sheets (stream, placement_id, week_start, status, entered_by, revision)
+		SELECT stream, placement_id, week_start, status, entered_by, revision FROM ts_timesheets`); err != nil {
+		t.Fatalf("notifytest: seed the missing-hours read model: %v", err)
+	}
+	if _, err := missingweeks.Advance(ctx, pool, MondayW10); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -63,16 +63,23 @@ func (n notice) message(to, kind string) Message {
 	return Message{To: to, Subject: n.Subject, TextBody: text.String(), HTMLBody: html.String(), Language: n.Lang, Kind: kind}
 }
 
-func greeting(lang, name string) string {
+// greet is "Beste name," / "Dear name,", or without a name the given Dutch
+// or English salutation.
+func greet(lang, name, nlNoName, enNoName string) string {
 	switch {
-	case lang == LangEN && name != "":
-		return "Dear " + name + ","
+	case name == "" && lang == LangEN:
+		return enNoName
+	case name == "":
+		return nlNoName
 	case lang == LangEN:
-		return "Dear Sir or Madam,"
-	case name != "":
-		return "Beste " + name + ","
+		return "Dear " + name + ","
 	}
-	return "Beste relatie,"
+	return "Beste " + name + ","
+}
+
+// greeting greets a relation of the bureau, by name when known.
+func greeting(lang, name string) string {
+	return greet(lang, name, "Beste relatie,", "Dear Sir or Madam,")
 }
 
 func closing(lang string) string {

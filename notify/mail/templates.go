@@ -80,15 +80,7 @@ func ActivationMail(lang, to, name, username, link string, expires time.Time) Me
 
 // formalGreeting greets by name, or formally without one.
 func formalGreeting(lang, name string) string {
-	switch {
-	case lang == LangEN && name != "":
-		return "Dear " + name + ","
-	case lang == LangEN:
-		return "Dear Sir or Madam,"
-	case name != "":
-		return "Beste " + name + ","
-	}
-	return "Geachte heer/mevrouw,"
+	return greet(lang, name, "Geachte heer/mevrouw,", "Dear Sir or Madam,")
 }
 
 // PasswordResetMail carries a single-use link to choose a new password.
@@ -128,13 +120,9 @@ func PasswordResetMail(lang, to, name, link string, expires time.Time) Message {
 // be empty ("Beste klant,").
 func SignRequestMail(lang, to, name, link, tan string) Message {
 	lang = normLang(lang)
-	n := notice{Lang: lang, Link: link, Signature: "Backofficebureau"}
+	n := notice{Lang: lang, Link: link, Signature: "Backofficebureau", Greeting: greet(lang, name, "Beste klant,", "Dear client,")}
 	if lang == LangEN {
 		n.Subject = "you are asked to approve a document"
-		n.Greeting = "Dear client,"
-		if name != "" {
-			n.Greeting = "Dear " + name + ","
-		}
 		how := "you received on your mobile phone"
 		if tan != "" {
 			how = "given in this e-mail"
@@ -146,10 +134,6 @@ func SignRequestMail(lang, to, name, link, tan string) Message {
 		n.Regards = "Kind regards,"
 	} else {
 		n.Subject = "u dient een document goed te keuren"
-		n.Greeting = "Beste klant,"
-		if name != "" {
-			n.Greeting = "Beste " + name + ","
-		}
 		how := "u ontvangen heeft op uw mobiele telefoon"
 		if tan != "" {
 			how = "in deze e-mail staat"

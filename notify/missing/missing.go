@@ -16,6 +16,7 @@ import (
 
 	"backoffice/domain/account"
 	"backoffice/domain/timesheet"
+	"backoffice/readmodel/missingweeks"
 	"backoffice/readmodel/tenant"
 )
 
@@ -63,13 +64,59 @@ var ErrBadFilter = errors.New("missing: between 1 and 26 weeks must be asked for
 
 // missingSQL is the common part of Query and Count: the CTE m of the
 // missing placement-weeks in f's scope, and its arguments. ok is false
-// for a scope that sees nothing.
-func missingSQL(f Filter) (cte string, args []any, ok bool) {
+// for a scope that sees nothing. From the read model (readmodel/missingweeks)
+// when its window covers every week asked for, else by scanning the
+// placements (scanSQL).
+func missingSQL(ctx context.Context, q Querier, f Filter) (cte string, args []any, ok bool, err error) {
+	win, err := missingweeks.ReadWindow(ctx, q)
+	if err != nil {
+		return "", nil, false, err
+	}
+	if win.Covers(f.Weeks) {
+		cte, args, ok = readModelSQL(f)
+	} else {
+		cte, args, ok = scanSQL(f)
+	}
+	return cte, args, ok, nil
+}
+
+// weekArgs are the arguments $1..$4 of both CTEs: the weeks (years,
+// numbers, Mondays) and the client filter.
+func weekArgs(f Filter) []any {
 	years, nums, starts := make([]int32, len(f.Weeks)), make([]int32, len(f.Weeks)), make([]string, len(f.Weeks))
 	for i, w := range f.Weeks {
 		years[i], nums[i], starts[i] = int32(w.Year), int32(w.Week), w.Start().String()
 	}
-	args = []any{years, nums, starts, f.ClientID}
+	return []any{years, nums, starts, f.ClientID}
+}
+
+// readModelSQL reads the missing placement-weeks kept by the projector:
+// one indexed range read per week. The redundant ANY($3) lets the planner
+// estimate the rows from the column's statistics (a join on unnest alone
+// is guessed at 12,000 rows a week, which priced the plan over
+// jit_above_cost: 110 ms of JIT compilation for an 18 ms query).
+func readModelSQL(f Filter) (cte string, args []any, ok bool) {
+	args = weekArgs(f)
+	scopeCond, ok := tenant.Where(f.Scope, tenant.Columns{Intermediary: "mw.intermediary_id", Client: "mw.client_id", Worker: "mw.worker_id"}, &args)
+	if !ok {
+		return "", nil, false
+	}
+	cte = `
+		WITH wk AS (SELECT * FROM unnest($1::int[], $2::int[], $3::date[]) AS wk(y, n, start)),
+		m AS (
+			SELECT mw.placement_id, wk.y, wk.n, wk.start, mw.worker_id, mw.client_id, mw.intermediary_id, mw.status
+			FROM wk JOIN missing_weeks mw ON mw.week_start = wk.start AND mw.week_start = ANY($3::date[])
+			WHERE ($4 = '' OR mw.client_id = $4) AND ` + scopeCond + `
+		)
+`
+	return cte, append([]any{pgx.QueryExecModeExec}, args...), true
+}
+
+// scanSQL finds the missing placement-weeks by scanning the placements
+// against the timesheets: for weeks outside the read model's window, and
+// the oracle the read model is tested against.
+func scanSQL(f Filter) (cte string, args []any, ok bool) {
+	args = weekArgs(f)
 	scopeCond, ok := tenant.Where(f.Scope, tenant.Columns{Intermediary: "p.intermediary_id", Client: "p.client_id", Worker: "p.worker_id"}, &args)
 	if !ok {
 		return "", nil, false
@@ -122,7 +169,24 @@ func Query(ctx context.Context, q Querier, f Filter, now time.Time) ([]Row, erro
 	if len(f.Weeks) == 0 || len(f.Weeks) > MaxWeeks {
 		return nil, ErrBadFilter
 	}
-	cte, args, ok := missingSQL(f)
+	cte, args, ok, err := missingSQL(ctx, q, f)
+	if err != nil {
+		return nil, fmt.Errorf("missing: unable to query missing hours: %w", err)
+	}
+	return query(ctx, q, cte, args, ok, now)
+}
+
+// QueryScan is Query always answered by scanning the placements (never the
+// read model): the oracle of the read model's tests.
+func QueryScan(ctx context.Context, q Querier, f Filter, now time.Time) ([]Row, error) {
+	if len(f.Weeks) == 0 || len(f.Weeks) > MaxWeeks {
+		return nil, ErrBadFilter
+	}
+	cte, args, ok := scanSQL(f)
+	return query(ctx, q, cte, args, ok, now)
+}
+
+func query(ctx context.Context, q Querier, cte string, args []any, ok bool, now time.Time) ([]Row, error) {
 	if !ok {
 		return nil, nil
 	}
@@ -170,7 +234,10 @@ func Count(ctx context.Context, q Querier, f Filter) (Totals, error) {
 	if len(f.Weeks) == 0 || len(f.Weeks) > MaxWeeks {
 		return Totals{}, ErrBadFilter
 	}
-	cte, args, ok := missingSQL(f)
+	cte, args, ok, err := missingSQL(ctx, q, f)
+	if err != nil {
+		return Totals{}, fmt.Errorf("missing: unable to count missing hours: %w", err)
+	}
 	if !ok {
 		return Totals{}, nil
 	}

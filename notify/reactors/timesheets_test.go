@@ -14,7 +14,6 @@ import (
 	"backoffice/domain"
 	"backoffice/domain/timesheet"
 	"backoffice/eventstore"
-	"backoffice/eventstore/postgres"
 	"backoffice/internal/apitest"
 	"backoffice/internal/notifytest"
 	"backoffice/internal/pgtest"
@@ -40,10 +39,7 @@ func setup(t *testing.T, ctx context.Context, now func() time.Time) *fixture {
 	cs := pgtest.NewDBFromTemplate(t, "apitest", apitest.Migrate)
 	pool := pgtest.Pool(t, cs)
 	notifytest.Seed(t, ctx, pool)
-	store, err := postgres.New(ctx, pool, postgres.Options{AllowUnsafeFsync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	store := pgtest.EventStore(t, pool)
 	srv := mailtest.New(t)
 	sender, err := mail.NewSMTPSender(mail.SMTPConfig{URL: srv.URL(), From: "Backoffice <noreply@backoffice.test>"})
 	if err != nil {

@@ -24,14 +24,7 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 
 func newDB(t *testing.T) string {
 	t.Helper()
-	return pgtest.NewDBFromTemplate(t, "readmodel", func(ctx context.Context, cs string) error {
-		pool, err := pgxpool.New(ctx, cs)
-		if err != nil {
-			return err
-		}
-		defer pool.Close()
-		return readmodel.Migrate(ctx, pool)
-	})
+	return pgtest.NewDBFromTemplate(t, "readmodel", pgtest.WithPool(readmodel.Migrate))
 }
 
 type clock struct {

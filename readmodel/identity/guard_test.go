@@ -7,7 +7,6 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"backoffice/domain"
 	"backoffice/domain/account"
@@ -28,14 +27,7 @@ import (
 // an account blocked after being unblocked.
 func TestOlderEventsChangeNothing(t *testing.T) {
 	ctx := context.Background()
-	pool := pgtest.Pool(t, pgtest.NewDBFromTemplate(t, "readmodel-identity-guard", func(ctx context.Context, cs string) error {
-		p, err := pgxpool.New(ctx, cs)
-		if err != nil {
-			return err
-		}
-		defer p.Close()
-		return readmodel.Migrate(ctx, p)
-	}))
+	pool := pgtest.Pool(t, pgtest.NewDBFromTemplate(t, "readmodel-identity-guard", pgtest.WithPool(readmodel.Migrate)))
 	byName := map[string]projections.Projector{}
 	for _, p := range rm.Projectors() {
 		byName[p.Name()] = p

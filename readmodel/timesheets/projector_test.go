@@ -22,14 +22,7 @@ import (
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
 func newPool(t testing.TB) *pgxpool.Pool {
-	cs := pgtest.NewDBFromTemplate(t, "readmodel-timesheets", func(ctx context.Context, cs string) error {
-		pool, err := pgxpool.New(ctx, cs)
-		if err != nil {
-			return err
-		}
-		defer pool.Close()
-		return readmodel.Migrate(ctx, pool)
-	})
+	cs := pgtest.NewDBFromTemplate(t, "readmodel-timesheets", pgtest.WithPool(readmodel.Migrate))
 	return pgtest.Pool(t, cs)
 }
 

@@ -29,6 +29,7 @@ import (
 	"backoffice/commands/identity"
 	"backoffice/domain"
 	"backoffice/domain/client"
+	"backoffice/domain/document"
 	"backoffice/domain/intermediary"
 	"backoffice/domain/worker"
 	"backoffice/eventstore"
@@ -271,4 +272,25 @@ func must(t testing.TB, err error) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// Upload uploads a PDF titled title as the back office for client c1 and
+// returns the document's ID.
+func (e *Env) Upload(t testing.TB, title string) string {
+	t.Helper()
+	_, id, err := e.Handler.Upload(context.Background(), Meta(e.Backoffice), cmd.Upload{ClientID: "c1",
+		Kind: document.KindDocument, Title: title, FileName: "o.pdf", Content: PDF})
+	must(t, err)
+	return id
+}
+
+// AskToSign uploads a document (Upload) and asks kees (client1) to sign it;
+// it returns the document's ID once the request is projected and mailed.
+func (e *Env) AskToSign(t testing.TB, title string) string {
+	t.Helper()
+	id := e.Upload(t, title)
+	res, _, err := e.Handler.RequestSignature(context.Background(), Meta(e.Backoffice), id, e.Client1.AccountID)
+	must(t, err)
+	e.Wait(t, res.Position)
+	return id
 }

@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -46,11 +45,7 @@ func newEnv(t *testing.T) *env {
 	t.Helper()
 	ctx := t.Context()
 	pool := pgtest.Pool(t, pgtest.NewDBFromTemplate(t, "auditapi", apitest.Migrate))
-	store, err := postgres.New(ctx, pool, postgres.Options{AllowUnsafeFsync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
+	store := pgtest.EventStore(t, pool)
 	for i, s := range []string{"x", "y", "x", "y", "x"} {
 		if _, err := store.Append(ctx, s, eventstore.Any(), eventstore.EventData{ID: uuid.New(), Type: "test.set",
 			Data:     json.RawMessage(fmt.Sprintf(`{"minutes": %d, "note": "<&>"}`, 480+i)),
@@ -71,14 +66,9 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	server, err := api.New(api.Deps{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Pool: pool,
+	url := apitest.Serve(t, api.Deps{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Pool: pool,
 		Auth: apitest.Auth(apitest.Actors()), Wait: noWait{}, Features: []api.Feature{feature}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(server)
-	t.Cleanup(srv.Close)
-	return &env{url: srv.URL + "/api/v1", pool: pool, store: store}
+	return &env{url: url, pool: pool, store: store}
 }
 
 func (e *env) get(t *testing.T, actor, path string) (*http.Response, string) {

@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -69,13 +68,8 @@ func newEnvTB(t testing.TB) *env {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.DiscardHandler)
-	server, err := api.New(api.Deps{Log: log, Pool: pool, Auth: apitest.Auth(apitest.Actors()), Wait: noWait{}, Features: []api.Feature{feature}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(server)
-	t.Cleanup(hs.Close)
-	return &env{t: t, url: hs.URL + "/api/v1", pool: pool, disp: disp, srv: srv}
+	url := apitest.Serve(t, api.Deps{Log: log, Pool: pool, Auth: apitest.Auth(apitest.Actors()), Wait: noWait{}, Features: []api.Feature{feature}})
+	return &env{t: t, url: url, pool: pool, disp: disp, srv: srv}
 }
 
 type response struct {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -18,7 +17,6 @@ import (
 	"backoffice/domain/placement"
 	ts "backoffice/domain/timesheet"
 	"backoffice/eventstore"
-	"backoffice/eventstore/postgres"
 	"backoffice/http/api"
 	"backoffice/http/api/identityapi"
 	"backoffice/http/api/payrollapi"
@@ -69,11 +67,7 @@ func newEnv(t testing.TB) *env {
 	t.Helper()
 	ctx := context.Background()
 	pool := pgtest.Pool(t, pgtest.NewDBFromTemplate(t, "payrollapi", migrate))
-	store, err := postgres.New(ctx, pool, postgres.Options{AllowUnsafeFsync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = store.Close() })
+	store := pgtest.EventStore(t, pool)
 	clock := func() time.Time { return now }
 	cmds, err := tscmd.New(store, clock)
 	if err != nil {
@@ -139,25 +133,15 @@ func newEnv(t testing.TB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	server, err := api.New(api.Deps{Log: log, Pool: pool, Auth: authn, Wait: rt, Clock: clock,
+	url := apitest.Serve(t, api.Deps{Log: log, Pool: pool, Auth: authn, Wait: rt, Clock: clock,
 		WaitTimeout: 30 * time.Second, Features: []api.Feature{payroll, timesheets}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(server)
-	t.Cleanup(srv.Close)
-	e.url = srv.URL + "/api/v1"
+	e.url = url
 	return e
 }
 
 func (e *env) seed(stream string, events ...domain.Event) {
 	e.t.Helper()
-	meta := commands.Meta{Actor: domain.Actor{AccountID: "seed", Role: domain.RoleBackoffice}}
-	res, err := commands.Save(context.Background(), e.store, commands.Stream{Name: stream}, meta, now, events...)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	e.last = res.Position.String()
+	e.last = apitest.Seed(e.t, e.store, now, stream, events...)
 }
 
 // session creates an activated account and logs it in.

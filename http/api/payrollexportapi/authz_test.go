@@ -7,17 +7,14 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
 
-	"backoffice/commands"
 	paycmd "backoffice/commands/payroll"
 	tscmd "backoffice/commands/timesheet"
 	"backoffice/domain"
 	"backoffice/domain/client"
 	"backoffice/domain/worker"
-	"backoffice/eventstore/postgres"
 	"backoffice/http/api"
 	"backoffice/http/api/payrollexportapi"
 	"backoffice/internal/apitest"
@@ -36,12 +33,7 @@ var now = time.Date(2026, 2, 2, 8, 0, 0, 0, time.UTC)
 func TestOnlyPayrollAndBackOffice(t *testing.T) {
 	ctx := context.Background()
 	pool := pgtest.Pool(t, pgtest.NewDBFromTemplate(t, "payrollexportapi", apitest.Migrate))
-	store, err := postgres.New(ctx, pool, postgres.Options{AllowUnsafeFsync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = store.Close() })
-	meta := commands.Meta{Actor: domain.Actor{AccountID: "seed", Role: domain.RoleBackoffice}}
+	store := pgtest.EventStore(t, pool)
 	for stream, e := range map[string]domain.Event{
 		client.Stream("c1"): &client.Registered{ClientID: "c1", IntermediaryID: "i1", Name: "Bakkerij", KvK: "12345678",
 			AgreementFrom: apitest.Day("2025-01-01"), Agreement: client.Agreement{
@@ -49,9 +41,7 @@ func TestOnlyPayrollAndBackOffice(t *testing.T) {
 				EnteredBy: domain.RoleWorker, ApprovalChain: []domain.Role{domain.RoleClient}}},
 		worker.Stream("w1"): &worker.Registered{WorkerID: "w1", ClientID: "c1", Name: worker.Name{First: "Jan", Last: "Boer"}},
 	} {
-		if _, err := commands.Save(ctx, store, commands.Stream{Name: stream}, meta, now, e); err != nil {
-			t.Fatal(err)
-		}
+		apitest.Seed(t, store, now, stream, e)
 	}
 	clock := func() time.Time { return now }
 	tsh, _ := tscmd.New(store, clock)
@@ -66,18 +56,13 @@ func TestOnlyPayrollAndBackOffice(t *testing.T) {
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	rt := apitest.RunProjections(t, store, pool, log, rm.Projectors()...)
-	server, err := api.New(api.Deps{Log: log, Pool: pool, Auth: apitest.Auth(apitest.Actors()), Wait: rt, Clock: clock,
+	url := apitest.Serve(t, api.Deps{Log: log, Pool: pool, Auth: apitest.Auth(apitest.Actors()), Wait: rt, Clock: clock,
 		WaitTimeout: 10 * time.Second, Features: []api.Feature{feature}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(server)
-	t.Cleanup(srv.Close)
 
 	do := func(who, method, path string, body any) (int, string) {
 		t.Helper()
 		b, _ := json.Marshal(body)
-		req, _ := http.NewRequest(method, srv.URL+"/api/v1"+path, bytes.NewReader(b))
+		req, _ := http.NewRequest(method, url+path, bytes.NewReader(b))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set(apitest.ActorHeader, who)
 		res, err := http.DefaultClient.Do(req)

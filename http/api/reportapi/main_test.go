@@ -1,21 +1,17 @@
 package reportapi_test
 
 import (
-	"context"
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
 
-	"backoffice/commands"
 	"backoffice/domain"
 	"backoffice/domain/client"
 	"backoffice/domain/placement"
 	ts "backoffice/domain/timesheet"
 	"backoffice/domain/worker"
-	"backoffice/eventstore/postgres"
 	"backoffice/http/api"
 	"backoffice/http/api/reportapi"
 	"backoffice/internal/apitest"
@@ -62,22 +58,12 @@ type env struct {
 //	p2 2026-W02 imported: 100 Mon 8:00
 func newEnv(t testing.TB) *env {
 	t.Helper()
-	ctx := context.Background()
 	pool := pgtest.Pool(t, pgtest.NewDBFromTemplate(t, "reportapi", migrate))
-	store, err := postgres.New(ctx, pool, postgres.Options{AllowUnsafeFsync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = store.Close() })
+	store := pgtest.EventStore(t, pool)
 	e := &env{t: t}
 	seed := func(stream string, events ...domain.Event) {
 		t.Helper()
-		meta := commands.Meta{Actor: domain.Actor{AccountID: "seed", Role: domain.RoleBackoffice}}
-		res, err := commands.Save(ctx, store, commands.Stream{Name: stream}, meta, now, events...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		e.last = res.Position.String()
+		e.last = apitest.Seed(t, store, now, stream, events...)
 	}
 	agreement := client.Agreement{
 		HourTypes:      []client.HourType{{Code: "100", Name: "Normale uren", Percentage: 100}, {Code: "125", Name: "Overuren 125%", Percentage: 125}},
@@ -122,14 +108,9 @@ func newEnv(t testing.TB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	server, err := api.New(api.Deps{Log: log, Pool: pool, Auth: apitest.Auth(actors), Wait: rt,
+	url := apitest.Serve(t, api.Deps{Log: log, Pool: pool, Auth: apitest.Auth(actors), Wait: rt,
 		WaitTimeout: 30 * time.Second, Features: []api.Feature{feature}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(server)
-	t.Cleanup(srv.Close)
-	e.url = srv.URL + "/api/v1"
+	e.url = url
 	return e
 }
 

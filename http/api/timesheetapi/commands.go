@@ -14,10 +14,12 @@ import (
 
 // command is the shape of every single-timesheet command handler: parse the
 // target and body (inside the Command callback, so an Idempotency-Key
-// covers the body), run one command.
+// covers the body), run one command. Each makes at most one append and
+// answers from it again under meta.Retry, so its Idempotency-Key is
+// recorded in that append (api.Server.OneAppendCommand).
 func command(s *api.Server, status int, run func(r *http.Request, w http.ResponseWriter, ctx context.Context, meta commands.Meta, t cmd.Target) (commands.Result, any, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.Command(w, r, status, func(ctx context.Context, meta commands.Meta) (commands.Result, any, error) {
+		s.OneAppendCommand(w, r, status, func(ctx context.Context, meta commands.Meta) (commands.Result, any, error) {
 			t, err := target(r)
 			if err != nil {
 				return commands.Result{}, nil, err

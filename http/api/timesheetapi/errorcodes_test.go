@@ -13,6 +13,7 @@ import (
 	"backoffice/domain/client"
 	"backoffice/domain/placement"
 	"backoffice/internal/apidoc"
+	"backoffice/internal/apitest"
 )
 
 // inputs are the input names of each endpoint (path, query, header and
@@ -71,8 +72,7 @@ func TestEveryErrorCode(t *testing.T) {
 	e.must(200, "POST", "/timesheets/p4/2026-W04/offer", "worker1", nil)
 	e.must(200, "PUT", "/timesheets/p5/2026-W04/lines/100", "worker1", map[string]any{"minutes": week})
 	for _, p := range []string{"p4", "p5"} {
-		meta := commands.Meta{Actor: domain.Actor{AccountID: "seed", Role: domain.RoleBackoffice}}
-		if _, err := commands.Save(ctx, e.store, commands.Stream{Name: placement.Stream(p), Exists: true}, meta, now,
+		if _, err := commands.Save(ctx, e.store, commands.Stream{Name: placement.Stream(p), Exists: true}, apitest.SeedMeta, now,
 			&placement.Ended{PlacementID: p, End: day("2026-01-21")}); err != nil {
 			t.Fatal(err)
 		}

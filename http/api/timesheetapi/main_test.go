@@ -1,21 +1,17 @@
 package timesheetapi_test
 
 import (
-	"context"
 	"io"
 	"log/slog"
-	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"backoffice/commands"
 	"backoffice/domain"
 	"backoffice/domain/client"
 	"backoffice/domain/placement"
 	"backoffice/eventstore"
-	"backoffice/eventstore/postgres"
 	"backoffice/http/api"
 	"backoffice/http/api/timesheetapi"
 	"backoffice/internal/apitest"
@@ -70,12 +66,7 @@ func newEnv(t testing.TB) *env {
 	t.Helper()
 	cs := pgtest.NewDBFromTemplate(t, "timesheetapi", migrate)
 	pool := pgtest.Pool(t, cs)
-	ctx := context.Background()
-	store, err := postgres.New(ctx, pool, postgres.Options{AllowUnsafeFsync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = store.Close() })
+	store := pgtest.EventStore(t, pool)
 	e := &env{t: t, store: store, pool: pool}
 
 	chain := []domain.Role{domain.RoleClient, domain.RoleIntermediary}
@@ -97,26 +88,16 @@ func newEnv(t testing.TB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	server, err := api.New(api.Deps{Log: log, Pool: pool, Auth: apitest.Auth(actors), Wait: rt, Clock: clock,
-		WaitTimeout: 30 * time.Second, Features: []api.Feature{feature}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(server)
-	t.Cleanup(srv.Close)
-	e.url = srv.URL + "/api/v1"
+	url := apitest.Serve(t, api.Deps{Log: log, Pool: pool, Auth: apitest.Auth(actors), Wait: rt, Clock: clock,
+		WaitTimeout: 30 * time.Second, Features: []api.Feature{feature},
+		LazyClaims: true}) // the events are in pool's database, as with serve
+	e.url = url
 	return e
 }
 
 func (e *env) seed(stream string, events ...domain.Event) {
 	e.t.Helper()
-	st := commands.Stream{Name: stream} // a new stream
-	meta := commands.Meta{Actor: domain.Actor{AccountID: "seed", Role: domain.RoleBackoffice}}
-	res, err := commands.Save(context.Background(), e.store, st, meta, now, events...)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	e.seeded = res.Position.String()
+	e.seeded = apitest.Seed(e.t, e.store, now, stream, events...) // a new stream
 }
 
 // response is an HTTP answer.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	cmd "backoffice/commands/timesheet"
 	"backoffice/domain"
 	ts "backoffice/domain/timesheet"
 	"backoffice/http/api"
@@ -82,17 +83,24 @@ func (f *Feature) handleList(s *api.Server) http.Handler {
 func (f *Feature) handleDetail(s *api.Server) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.Query(w, r, rm.DetailProjectors, func(ctx context.Context, actor domain.Actor) (any, error) {
-			t, err := target(r)
-			if err != nil {
-				return nil, err
-			}
-			asOf, err := rm.ParseAsOf(r.URL.Query().Get("as_of"))
+			t, asOf, err := targetAsOf(r)
 			if err != nil {
 				return nil, err
 			}
 			return f.detail(ctx, actor, t, asOf)
 		})
 	})
+}
+
+// targetAsOf reads the timesheet of the path and the optional as_of
+// moment of the query string.
+func targetAsOf(r *http.Request) (cmd.Target, rm.AsOf, error) {
+	t, err := target(r)
+	if err != nil {
+		return t, rm.AsOf{}, err
+	}
+	asOf, err := rm.ParseAsOf(r.URL.Query().Get("as_of"))
+	return t, asOf, err
 }
 
 // historyResponse wraps the events so the answer can grow fields.
@@ -107,11 +115,7 @@ func (f *Feature) handleHistory(s *api.Server) http.Handler {
 		// History reads the event store itself; the wait only keeps
 		// min_position meaningful for callers that always send it.
 		s.Query(w, r, rm.ListProjectors, func(ctx context.Context, actor domain.Actor) (any, error) {
-			t, err := target(r)
-			if err != nil {
-				return nil, err
-			}
-			asOf, err := rm.ParseAsOf(r.URL.Query().Get("as_of"))
+			t, asOf, err := targetAsOf(r)
 			if err != nil {
 				return nil, err
 			}

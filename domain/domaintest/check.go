@@ -1,0 +1,112 @@
+package domaintest
+
+// Checks the aggregates' own tests share: a given/when/then case and the
+// round trip of an event registry.
+
+import (
+	"errors"
+	"reflect"
+	"testing"
+	"time"
+
+	"backoffice/domain"
+)
+
+// Aggregate is a pointer to an aggregate whose zero value is the state
+// before any event and whose Apply folds one event in.
+type Aggregate[A any] interface {
+	*A
+	Apply(domain.Event) error
+}
+
+// Case is one given/when/then case of an aggregate P: fold Given, run When,
+// expect Want or an error that errors.Is WantErr.
+type Case[P any] struct {
+	Name    string
+	Given   []domain.Event
+	When    func(P) ([]domain.Event, error)
+	Want    []domain.Event
+	WantErr error
+}
+
+// Cases runs every case as a subtest (see Decide).
+func Cases[A any, P Aggregate[A]](t *testing.T, cases []Case[P]) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.Name, func(t *testing.T) { Decide[A, P](t, c.Given, c.When, c.Want, c.WantErr) })
+	}
+}
+
+// Decide folds given into a new aggregate, runs when and checks its answer:
+// on a refusal the error is wantErr (errors.Is) and no events come with it;
+// otherwise the events equal want and apply to the aggregate they came from.
+func Decide[A any, P Aggregate[A]](t *testing.T, given []domain.Event, when func(P) ([]domain.Event, error), want []domain.Event, wantErr error) {
+	t.Helper()
+	agg := P(new(A))
+	for _, e := range given {
+		if err := agg.Apply(e); err != nil {
+			t.Fatalf("given %s: %v", e.EventType(), err)
+		}
+	}
+	got, err := when(agg)
+	if wantErr != nil {
+		if !errors.Is(err, wantErr) {
+			t.Fatalf("error = %v, want %v", err, wantErr)
+		}
+		if got != nil {
+			t.Fatalf("events %v returned with an error", got)
+		}
+		return
+	}
+	if err != nil {
+		t.Fatalf("unexpected error %v", err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("events\n got %#v\nwant %#v", got, want)
+	}
+	for _, e := range got {
+		if err := agg.Apply(e); err != nil {
+			t.Fatalf("new event does not apply: %v", err)
+		}
+	}
+}
+
+// RoundTrip encodes and decodes every sample through r and checks that the
+// samples cover the registry exactly: renaming a JSON tag or registering a
+// type without a sample fails here.
+func RoundTrip(t *testing.T, r *domain.Registry, samples ...domain.Event) {
+	t.Helper()
+	seen := map[string]bool{}
+	for _, e := range samples {
+		seen[e.EventType()] = true
+		b, err := domain.Encode(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := r.Decode(e.EventType(), b)
+		if err != nil {
+			t.Fatalf("%s: %v", e.EventType(), err)
+		}
+		if !reflect.DeepEqual(got, e) {
+			t.Errorf("%s: round trip\n got %#v\nwant %#v", e.EventType(), got, e)
+		}
+	}
+	for _, name := range r.Types() {
+		if !seen[name] {
+			t.Errorf("no round-trip sample for %s", name)
+		}
+	}
+	if len(seen) != len(r.Types()) {
+		t.Errorf("samples of unregistered types: %d samples, %d registered", len(seen), len(r.Types()))
+	}
+}
+
+// Day is a calendar day ("2025-03-10") at midnight UTC; it panics on a
+// malformed literal (a test's typo).
+func Day(s string) time.Time {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}

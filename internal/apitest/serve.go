@@ -1,0 +1,40 @@
+package apitest
+
+import (
+	"context"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"backoffice/commands"
+	"backoffice/domain"
+	"backoffice/eventstore"
+	"backoffice/http/api"
+)
+
+// Serve builds the API from deps behind an httptest server that stops when
+// the test ends, and returns its base URL (…/api/v1).
+func Serve(t testing.TB, deps api.Deps) string {
+	t.Helper()
+	server, err := api.New(deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(server)
+	t.Cleanup(srv.Close)
+	return srv.URL + "/api/v1"
+}
+
+// SeedMeta is who prepares a test's events: the back office as "seed".
+var SeedMeta = commands.Meta{Actor: domain.Actor{AccountID: "seed", Role: domain.RoleBackoffice}}
+
+// Seed appends events to the new stream at time at, as SeedMeta, and
+// returns the position of the last one (for min_position).
+func Seed(t testing.TB, store eventstore.Store, at time.Time, stream string, events ...domain.Event) string {
+	t.Helper()
+	res, err := commands.Save(context.Background(), store, commands.Stream{Name: stream}, SeedMeta, at, events...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Position.String()
+}

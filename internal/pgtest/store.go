@@ -1,0 +1,47 @@
+package pgtest
+
+import (
+	"context"
+	"testing"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"backoffice/eventstore/postgres"
+)
+
+// EventStore opens the PostgreSQL event store on pool (whose database the
+// test migrated) and closes it when the test ends, before the pool. It
+// allows the test cluster's fsync=off (see the package doc).
+func EventStore(t testing.TB, pool *pgxpool.Pool) *postgres.Store {
+	t.Helper()
+	store, err := postgres.New(context.Background(), pool, postgres.Options{AllowUnsafeFsync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = store.Close() })
+	return store
+}
+
+// WithPool is a template setup for NewDBFromTemplate: migrate (a package's
+// own tables) on a pool of the template database.
+func WithPool(migrate func(context.Context, *pgxpool.Pool) error) func(context.Context, string) error {
+	return func(ctx context.Context, cs string) error {
+		pool, err := pgxpool.New(ctx, cs)
+		if err != nil {
+			return err
+		}
+		defer pool.Close()
+		return migrate(ctx, pool)
+	}
+}
+
+// WithEventStore is WithPool after the event store's schema.
+func WithEventStore(migrate func(context.Context, *pgxpool.Pool) error) func(context.Context, string) error {
+	withPool := WithPool(migrate)
+	return func(ctx context.Context, cs string) error {
+		if err := postgres.Migrate(ctx, cs); err != nil {
+			return err
+		}
+		return withPool(ctx, cs)
+	}
+}
