@@ -176,10 +176,9 @@ func eventID(meta Meta, stream string, i int) uuid.UUID {
 	return uuid.NewSHA1(idNamespace, []byte(seed))
 }
 
-// Folder is an aggregate whose Apply refuses events it does not know.
-type Folder interface {
-	Apply(domain.Event) error
-}
+// Folder is an aggregate whose Apply refuses events it does not know
+// (domain.Aggregate, the one convention of domain/*).
+type Folder = domain.Aggregate
 
 // LoadInto folds a whole stream into agg (see Load); an event agg refuses
 // is an error.

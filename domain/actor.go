@@ -35,3 +35,32 @@ func (a Actor) Is(roles ...Role) bool {
 	}
 	return false
 }
+
+// WithTenant returns a with tenantID as the organisation of its role: the
+// intermediary's, the client's or the worker's ID. Other roles have none
+// and are returned as they are.
+func (a Actor) WithTenant(tenantID string) Actor {
+	switch a.Role {
+	case RoleIntermediary:
+		a.IntermediaryID = tenantID
+	case RoleClient:
+		a.ClientID = tenantID
+	case RoleWorker:
+		a.WorkerID = tenantID
+	}
+	return a
+}
+
+// Tenant is the ID WithTenant sets: the organisation of the actor's role
+// ("" for the back office, tokens and the system).
+func (a Actor) Tenant() string {
+	switch a.Role {
+	case RoleIntermediary:
+		return a.IntermediaryID
+	case RoleClient:
+		return a.ClientID
+	case RoleWorker:
+		return a.WorkerID
+	}
+	return ""
+}

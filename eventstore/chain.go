@@ -104,22 +104,42 @@ func RecordedTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsec
 // revision inside the database (the PostgreSQL adapter) hashes there without
 // encoding anything itself.
 func CanonicalParts(stream, typ string, id uuid.UUID, data []byte, meta Metadata, recorded time.Time) (head, tail []byte) {
-	head = make([]byte, 0, 1+4+len(stream))
-	head = append(head, ChainVersion)
-	head = appendStr(head, stream)
-
-	tail = make([]byte, 0, 4+len(typ)+16+4+len(data)+4*4+len(meta.ActorID)+len(meta.ActorRole)+len(meta.CorrelationID)+len(meta.CausationID)+8+4+8)
-	tail = appendStr(tail, typ)
-	tail = append(tail, id[:]...)
-	tail = appendStr(tail, string(data))
-	tail = appendStr(tail, meta.ActorID)
-	tail = appendStr(tail, meta.ActorRole)
-	tail = appendStr(tail, meta.CorrelationID)
-	tail = appendStr(tail, meta.CausationID)
-	tail = binary.BigEndian.AppendUint64(tail, uint64(meta.OccurredAt.Unix()))
-	tail = binary.BigEndian.AppendUint32(tail, uint32(meta.OccurredAt.Nanosecond()))
-	tail = binary.BigEndian.AppendUint64(tail, uint64(RecordedTime(recorded).UnixMicro()))
+	head = appendCanonicalHead(make([]byte, 0, 1+4+len(stream)), stream)
+	tail = appendCanonicalTail(make([]byte, 0, canonicalTailSize(typ, data, meta)), typ, id, data, meta, recorded)
 	return head, tail
+}
+
+// AppendCanonical appends the canonical encoding (version 1) of an event to
+// dst and returns the extended slice, so a store hashing many events can
+// reuse one buffer instead of allocating per event.
+func AppendCanonical(dst []byte, stream string, revision uint64, typ string, id uuid.UUID, data []byte, meta Metadata, recorded time.Time) []byte {
+	dst = appendCanonicalHead(dst, stream)
+	dst = binary.BigEndian.AppendUint64(dst, revision)
+	return appendCanonicalTail(dst, typ, id, data, meta, recorded)
+}
+
+func appendCanonicalHead(b []byte, stream string) []byte {
+	b = append(b, ChainVersion)
+	return appendStr(b, stream)
+}
+
+func canonicalTailSize(typ string, data []byte, meta Metadata) int {
+	return 4 + len(typ) + 16 + 4 + len(data) + 4*4 + len(meta.ActorID) + len(meta.ActorRole) +
+		len(meta.CorrelationID) + len(meta.CausationID) + 8 + 4 + 8
+}
+
+func appendCanonicalTail(b []byte, typ string, id uuid.UUID, data []byte, meta Metadata, recorded time.Time) []byte {
+	b = appendStr(b, typ)
+	b = append(b, id[:]...)
+	b = binary.BigEndian.AppendUint32(b, uint32(len(data)))
+	b = append(b, data...)
+	b = appendStr(b, meta.ActorID)
+	b = appendStr(b, meta.ActorRole)
+	b = appendStr(b, meta.CorrelationID)
+	b = appendStr(b, meta.CausationID)
+	b = binary.BigEndian.AppendUint64(b, uint64(meta.OccurredAt.Unix()))
+	b = binary.BigEndian.AppendUint32(b, uint32(meta.OccurredAt.Nanosecond()))
+	return binary.BigEndian.AppendUint64(b, uint64(RecordedTime(recorded).UnixMicro()))
 }
 
 func appendStr(b []byte, s string) []byte {
@@ -129,11 +149,8 @@ func appendStr(b []byte, s string) []byte {
 
 // Canonical is the canonical encoding (version 1) of a stored event.
 func Canonical(e RecordedEvent) []byte {
-	head, tail := CanonicalParts(e.Stream, e.Type, e.ID, e.Data, e.Metadata, e.Created)
-	out := make([]byte, 0, len(head)+8+len(tail))
-	out = append(out, head...)
-	out = binary.BigEndian.AppendUint64(out, e.Revision)
-	return append(out, tail...)
+	out := make([]byte, 0, 1+4+len(e.Stream)+8+canonicalTailSize(e.Type, e.Data, e.Metadata))
+	return AppendCanonical(out, e.Stream, e.Revision, e.Type, e.ID, e.Data, e.Metadata, e.Created)
 }
 
 // ChainHash is SHA-256(prev ‖ canonical).

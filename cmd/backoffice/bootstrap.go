@@ -39,7 +39,7 @@ func bootstrap(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	defer asm.Close(ctx)
 	a := asm.App
-	_, created, err := a.Identity.BootstrapBackoffice(ctx, email, password)
+	_, created, err := a.Identity.Activation.BootstrapBackoffice(ctx, email, password)
 	if err != nil {
 		return err
 	}

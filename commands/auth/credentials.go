@@ -120,30 +120,58 @@ func (s *Service) AccountByEmail(ctx context.Context, email string) (Account, er
 
 // ChangePassword sets a new password for a logged-in user who proves the
 // current one. Other sessions of the account are ended; keepSession (the
-// caller's session token, may be empty) stays valid.
-func (s *Service) ChangePassword(ctx context.Context, accountID, current, newPassword, keepSession string) error {
+// caller's session token, may be empty) stays valid. Errors name the
+// fields of PUT /me/password: "current" and "new".
+//
+// Wrong current passwords are throttled like failed logins of the
+// account's e-mail address from ip (throttle.go): a stolen session cannot
+// guess the password at leisure. A request repeated after the password was changed
+// (its answer lost, or a crash before the caller recorded the change) is
+// accepted when new is the stored password already: knowing it proves
+// the current password just as well, and the caller then records the
+// change it may have missed.
+func (s *Service) ChangePassword(ctx context.Context, accountID, current, newPassword, keepSession, ip string, now time.Time) error {
 	if err := ValidatePassword(newPassword); err != nil {
-		return err
+		return withField(err, "new")
 	}
-	var hash *string
-	err := s.pool.QueryRow(ctx, `SELECT password_hash FROM credentials WHERE account_id = $1 AND NOT disabled`, accountID).Scan(&hash)
+	if current == "" {
+		return domain.Invalid("required", "current", "the current password is required", "Vul uw huidige wachtwoord in.")
+	}
+	var (
+		email string
+		hash  *string
+	)
+	err := s.pool.QueryRow(ctx, `SELECT email, password_hash FROM credentials WHERE account_id = $1 AND NOT disabled`, accountID).
+		Scan(&email, &hash)
 	if errors.Is(err, pgx.ErrNoRows) || (err == nil && hash == nil) {
 		return ErrInvalidCredentials
 	}
 	if err != nil {
 		return fmt.Errorf("auth: unable to read credentials: %w", err)
 	}
+	if len(current) > maxPasswordBytes {
+		current = ""
+	}
+	if _, err := s.admit(ctx, email, ip, now); err != nil {
+		return err
+	}
 	ok, err := VerifyPassword(current, *hash)
+	if err == nil && !ok {
+		ok, err = VerifyPassword(newPassword, *hash) // a repeated request
+	}
 	if err != nil {
 		return fmt.Errorf("auth: stored hash of %s: %w", accountID, err)
 	}
 	if !ok {
-		return domain.Invalid("current_password_wrong", "current_password",
-			"the current password is wrong", "Het huidige wachtwoord is onjuist.")
+		return ErrCurrentPasswordWrong
 	}
 	newHash := hashPassword(newPassword, s.cfg.Params)
 	defer sessionsChanged() // after the commit: other sessions end at once
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		// The attempt was counted as a failure in advance; take it back.
+		if err := s.forgiveAttempt(ctx, tx, email, ip); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `UPDATE credentials SET password_hash = $2, updated_at = now() WHERE account_id = $1`,
 			accountID, newHash); err != nil {
 			return fmt.Errorf("auth: unable to store password: %w", err)
@@ -179,4 +207,20 @@ func SetLanguage(ctx context.Context, db DBTX, accountID, language string) error
 		return fmt.Errorf("auth: unable to store the language of %s: %w", accountID, err)
 	}
 	return nil
+}
+
+// ErrCurrentPasswordWrong answers a password change whose current password
+// does not match (field "current" of PUT /me/password and the portal form).
+var ErrCurrentPasswordWrong = domain.Invalid("current_password_wrong", "current",
+	"the current password is wrong", "Het huidige wachtwoord is onjuist.")
+
+// withField is err (a password rule's *domain.Error) reported at field.
+func withField(err error, field string) error {
+	var de *domain.Error
+	if !errors.As(err, &de) {
+		return err
+	}
+	c := *de
+	c.Field = field
+	return &c
 }

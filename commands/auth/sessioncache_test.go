@@ -66,10 +66,10 @@ func TestSessionCacheRevokedHereAtOnce(t *testing.T) {
 		{"logout", func(tok string) error { return s.Logout(ctx, tok) }},
 		{"logout everywhere", func(string) error { _, err := s.LogoutAll(ctx, "acc-1"); return err }},
 		{"password changed", func(string) error {
-			if err := s.ChangePassword(ctx, "acc-1", "geheim-wachtwoord", "nieuw-geheim-wachtwoord", ""); err != nil {
+			if err := s.ChangePassword(ctx, "acc-1", "geheim-wachtwoord", "nieuw-geheim-wachtwoord", "", "", time.Now()); err != nil {
 				return err
 			}
-			return s.ChangePassword(ctx, "acc-1", "nieuw-geheim-wachtwoord", "geheim-wachtwoord", "")
+			return s.ChangePassword(ctx, "acc-1", "nieuw-geheim-wachtwoord", "geheim-wachtwoord", "", "", time.Now())
 		}},
 		{"account disabled", func(string) error {
 			return auth.UpsertAccount(ctx, pool, auth.AccountRow{AccountID: "acc-1", Email: "jan@example.nl",

@@ -32,16 +32,7 @@ type Session struct {
 
 // Actor is the session's account as commands and queries see it.
 func (s Session) Actor() domain.Actor {
-	a := domain.Actor{AccountID: s.AccountID, Role: s.Role, Language: s.Language}
-	switch s.Role {
-	case domain.RoleIntermediary:
-		a.IntermediaryID = s.TenantID
-	case domain.RoleClient:
-		a.ClientID = s.TenantID
-	case domain.RoleWorker:
-		a.WorkerID = s.TenantID
-	}
-	return a
+	return domain.Actor{AccountID: s.AccountID, Role: s.Role, Language: s.Language}.WithTenant(s.TenantID)
 }
 
 // LoginOption adds details to a login.

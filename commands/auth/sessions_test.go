@@ -163,10 +163,10 @@ func TestChangePassword(t *testing.T) {
 	activeAccount(t, ctx, s, pool, "acc-1", "jan@example.nl", "oud-wachtwoord")
 	keep, _, _ := s.Login(ctx, "jan@example.nl", "oud-wachtwoord", "", t0)
 	other, _, _ := s.Login(ctx, "jan@example.nl", "oud-wachtwoord", "", t0)
-	if err := s.ChangePassword(ctx, "acc-1", "fout", "nieuw-wachtwoord", keep); domain.KindOf(err) != domain.KindInvalid {
+	if err := s.ChangePassword(ctx, "acc-1", "fout", "nieuw-wachtwoord", keep, "", t0); domain.KindOf(err) != domain.KindInvalid {
 		t.Errorf("wrong current password: %v", err)
 	}
-	if err := s.ChangePassword(ctx, "acc-1", "oud-wachtwoord", "nieuw-wachtwoord", keep); err != nil {
+	if err := s.ChangePassword(ctx, "acc-1", "oud-wachtwoord", "nieuw-wachtwoord", keep, "", t0); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Authenticate(ctx, keep, t0); err != nil {

@@ -26,7 +26,7 @@ func ask(t *testing.T, e *dt.Env, title string) string {
 func TestSetAccountMobile(t *testing.T) {
 	e := dt.New(t)
 	ctx := context.Background()
-	if got, err := e.Service.MobileOf(ctx, e.Client1.AccountID); err != nil || got != "+31612345678" {
+	if got, err := e.Identity.Profile.MobileOf(ctx, e.Client1.AccountID); err != nil || got != "+31612345678" {
 		t.Fatalf("the contact's registered number: %q, %v", got, err)
 	}
 	for _, tt := range []struct {
@@ -40,20 +40,20 @@ func TestSetAccountMobile(t *testing.T) {
 		{e.Client1, "06-1234", code("phone_format")},
 		{e.Backoffice, "06 11 11 11 11", nil},
 	} {
-		if _, err := e.Service.SetAccountMobile(ctx, dt.Meta(tt.actor), e.Client1.AccountID, tt.mobile); !errors.Is(err, tt.wantErr) {
+		if _, err := e.Identity.Profile.SetAccountMobile(ctx, dt.Meta(tt.actor), e.Client1.AccountID, tt.mobile); !errors.Is(err, tt.wantErr) {
 			t.Errorf("%s sets %q: %v, want %v", tt.actor.Role, tt.mobile, err, tt.wantErr)
 		}
 	}
-	if got, _ := e.Service.MobileOf(ctx, e.Client1.AccountID); got != "+31611111111" {
+	if got, _ := e.Identity.Profile.MobileOf(ctx, e.Client1.AccountID); got != "+31611111111" {
 		t.Fatalf("after the back office's change: %q", got)
 	}
-	if _, err := e.Service.SetMobile(ctx, dt.Meta(e.Client1), "+31 6 22 22 22 22"); err != nil {
+	if _, err := e.Identity.Profile.SetMobile(ctx, dt.Meta(e.Client1), "+31 6 22 22 22 22"); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := e.Service.MobileOf(ctx, e.Client1.AccountID); got != "+31622222222" {
+	if got, _ := e.Identity.Profile.MobileOf(ctx, e.Client1.AccountID); got != "+31622222222" {
 		t.Fatalf("after kees's own change: %q", got)
 	}
-	if got, _ := e.Service.MobileOf(ctx, e.Client2.AccountID); got != "+31612345678" {
+	if got, _ := e.Identity.Profile.MobileOf(ctx, e.Client2.AccountID); got != "+31612345678" {
 		t.Fatalf("piet's (untouched) number: %q", got)
 	}
 	// The trail: who changed it, masked, and nothing refused was recorded.

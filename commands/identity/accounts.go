@@ -41,7 +41,7 @@ func errEmailTaken(field string) error {
 // A process that dies between claim and append leaves an unused claim;
 // claimEmail releases such an orphan (no account stream, no password,
 // older than orphanAge) when the address is registered again.
-func (s *Service) withAccount(ctx context.Context, meta commands.Meta, spec accountSpec, appendAggregate func(context.Context) (commands.Result, error)) (commands.Result, string, error) {
+func (s *Registration) withAccount(ctx context.Context, meta commands.Meta, spec accountSpec, appendAggregate func(context.Context) (commands.Result, error)) (commands.Result, string, error) {
 	now := s.now()
 	email := auth.NormalizeEmail(spec.Email)
 	accountID := accountIDFor(spec.Role, spec.TenantID, email)
@@ -49,15 +49,9 @@ func (s *Service) withAccount(ctx context.Context, meta commands.Meta, spec acco
 	if err != nil {
 		return commands.Result{}, "", err
 	}
-	cmd := account.Create{AccountID: accountID, Email: email, Role: spec.Role, Language: spec.Language}
-	switch spec.Role {
-	case domain.RoleIntermediary:
-		cmd.IntermediaryID = spec.TenantID
-	case domain.RoleClient:
-		cmd.ClientID = spec.TenantID
-	case domain.RoleWorker:
-		cmd.WorkerID = spec.TenantID
-	}
+	tenant := domain.Actor{Role: spec.Role}.WithTenant(spec.TenantID)
+	cmd := account.Create{AccountID: accountID, Email: email, Role: spec.Role, Language: spec.Language,
+		IntermediaryID: tenant.IntermediaryID, ClientID: tenant.ClientID, WorkerID: tenant.WorkerID}
 	var events []domain.Event
 	if !st.Exists {
 		events, err = acc.Create(System, cmd, now)
@@ -102,7 +96,7 @@ const orphanAge = 10 * time.Minute
 
 // claimEmail stores the credentials row of a new account; claimed reports
 // whether this call created it (and so may release it).
-func (s *Service) claimEmail(ctx context.Context, row auth.AccountRow, field string) (claimed bool, err error) {
+func (s *Registration) claimEmail(ctx context.Context, row auth.AccountRow, field string) (claimed bool, err error) {
 	_, err = s.cfg.Auth.Account(ctx, row.AccountID)
 	existed := err == nil
 	if err != nil && !errors.Is(err, auth.ErrAccountNotFound) {
@@ -128,7 +122,7 @@ func (s *Service) claimEmail(ctx context.Context, row auth.AccountRow, field str
 
 // releaseOrphan deletes the credentials row holding email when it belongs
 // to a registration that never appended its account.
-func (s *Service) releaseOrphan(ctx context.Context, email string) (bool, error) {
+func (s *Registration) releaseOrphan(ctx context.Context, email string) (bool, error) {
 	holder, err := s.cfg.Auth.AccountByEmail(ctx, email)
 	if err != nil {
 		return false, nil
@@ -149,7 +143,7 @@ func (s *Service) releaseOrphan(ctx context.Context, email string) (bool, error)
 }
 
 // releaseClaim undoes claimEmail after the registration failed.
-func (s *Service) releaseClaim(ctx context.Context, accountID string) {
+func (s *Registration) releaseClaim(ctx context.Context, accountID string) {
 	if _, err := auth.ReleaseClaim(context.WithoutCancel(ctx), s.cfg.Pool, accountID); err != nil {
 		s.log.ErrorContext(ctx, "identity: unable to release e-mail claim", "account_id", accountID, "err", err)
 	}
@@ -167,14 +161,6 @@ func firstCreated(events []domain.Event) (*account.Created, bool) {
 // CredentialsRow is the credentials row an account.created event implies
 // (the activation mailer in notify/reactors repairs a missing row with it).
 func CredentialsRow(c *account.Created) auth.AccountRow {
-	row := auth.AccountRow{AccountID: c.AccountID, Email: c.Email, Role: c.Role, Language: c.Language}
-	switch c.Role {
-	case domain.RoleIntermediary:
-		row.TenantID = c.IntermediaryID
-	case domain.RoleClient:
-		row.TenantID = c.ClientID
-	case domain.RoleWorker:
-		row.TenantID = c.WorkerID
-	}
-	return row
+	tenant := domain.Actor{Role: c.Role, IntermediaryID: c.IntermediaryID, ClientID: c.ClientID, WorkerID: c.WorkerID}.Tenant()
+	return auth.AccountRow{AccountID: c.AccountID, Email: c.Email, Role: c.Role, Language: c.Language, TenantID: tenant}
 }

@@ -11,8 +11,6 @@ import (
 
 	"backoffice/commands"
 	"backoffice/commands/auth"
-	"backoffice/domain"
-	"backoffice/domain/account"
 	"backoffice/domain/validate"
 	"backoffice/eventstore"
 	"backoffice/notify/audience"
@@ -22,7 +20,7 @@ import (
 // Activate redeems an activation link: it sets the chosen password
 // (commands/auth checks the single-use token, ≤72 h old) and records
 // account.activated. It returns the account ID.
-func (s *Service) Activate(ctx context.Context, token, password string) (commands.Result, string, error) {
+func (s *Activation) Activate(ctx context.Context, token, password string) (commands.Result, string, error) {
 	accountID, err := s.cfg.Auth.ConsumeToken(ctx, token, auth.PurposeActivation, password, s.now())
 	if err != nil {
 		return commands.Result{}, "", err
@@ -33,7 +31,7 @@ func (s *Service) Activate(ctx context.Context, token, password string) (command
 
 // CompletePasswordReset redeems a reset link with a new password and
 // records account.password_changed. Other sessions of the account end.
-func (s *Service) CompletePasswordReset(ctx context.Context, token, password string) (commands.Result, string, error) {
+func (s *Activation) CompletePasswordReset(ctx context.Context, token, password string) (commands.Result, string, error) {
 	accountID, err := s.cfg.Auth.ConsumeToken(ctx, token, auth.PurposePasswordReset, password, s.now())
 	if err != nil {
 		return commands.Result{}, "", err
@@ -42,10 +40,11 @@ func (s *Service) CompletePasswordReset(ctx context.Context, token, password str
 	return res, accountID, err
 }
 
-// recordPasswordSet appends account.activated (first password) or
-// account.password_changed, for the audit trail. The password itself is
+// recordPasswordSet appends what the account decides a stored password
+// means (account.activated the first time, account.password_changed after
+// a reset; Account.RecordPasswordSet), for the audit trail. The password itself is
 // already stored; a concurrent change of the stream is retried once.
-func (s *Service) recordPasswordSet(ctx context.Context, accountID string, viaReset bool) (commands.Result, error) {
+func (s *Activation) recordPasswordSet(ctx context.Context, accountID string, viaReset bool) (commands.Result, error) {
 	for attempt := 0; ; attempt++ {
 		acc, st, err := loadAccount(ctx, s.cfg.Store, accountID)
 		if err != nil {
@@ -54,16 +53,11 @@ func (s *Service) recordPasswordSet(ctx context.Context, accountID string, viaRe
 		if !st.Exists {
 			return commands.Result{}, nil
 		}
-		var ev domain.Event
-		switch {
-		case !acc.Activated():
-			ev = &account.Activated{AccountID: accountID}
-		case viaReset:
-			ev = &account.PasswordChanged{AccountID: accountID, ViaReset: true}
-		default:
-			return commands.Result{Revision: st.Revision}, nil
+		events, err := acc.RecordPasswordSet(viaReset, s.now())
+		if err != nil || len(events) == 0 {
+			return commands.Result{Revision: st.Revision}, err
 		}
-		res, err := commands.Save(ctx, s.cfg.Store, st, commands.Meta{Actor: acc.Actor()}, s.now(), ev)
+		res, err := commands.Save(ctx, s.cfg.Store, st, commands.Meta{Actor: acc.Actor()}, s.now(), events...)
 		if errors.Is(err, eventstore.ErrWrongExpectedRevision) && attempt == 0 {
 			continue
 		}
@@ -81,7 +75,7 @@ func (s *Service) recordPasswordSet(ctx context.Context, accountID string, viaRe
 // The caller is answered before any work that depends on whether the
 // address exists, so the response time does not tell either; the link is
 // issued and queued in the background (bounded by 30 seconds).
-func (s *Service) RequestLink(ctx context.Context, email string) error {
+func (s *LinkMails) RequestLink(ctx context.Context, email string) error {
 	email, err := validate.NormalizeEmail("email", email)
 	if err != nil {
 		return err
@@ -98,7 +92,7 @@ func (s *Service) RequestLink(ctx context.Context, email string) error {
 	return nil
 }
 
-func (s *Service) requestLink(ctx context.Context, email string) error {
+func (s *LinkMails) requestLink(ctx context.Context, email string) error {
 	acc, err := s.cfg.Auth.AccountByEmail(ctx, email)
 	if errors.Is(err, auth.ErrAccountNotFound) {
 		return nil

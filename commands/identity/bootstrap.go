@@ -18,7 +18,7 @@ import (
 //
 // The password is set before account.created is appended, so the
 // activation-mail projector sees an account that needs no link.
-func (s *Service) BootstrapBackoffice(ctx context.Context, email, password string) (accountID string, created bool, err error) {
+func (s *Activation) BootstrapBackoffice(ctx context.Context, email, password string) (accountID string, created bool, err error) {
 	email, err = validate.NormalizeEmail("email", email)
 	if err != nil {
 		return "", false, err
@@ -55,10 +55,16 @@ func (s *Service) BootstrapBackoffice(ctx context.Context, email, password strin
 	if err := s.setPassword(ctx, accountID, password); err != nil {
 		return "", false, err
 	}
-	events = append(events, &account.Activated{AccountID: accountID})
-	if acc.Activated() {
-		events = events[:len(events)-1]
+	for _, e := range events {
+		if err := acc.Apply(e); err != nil {
+			return "", false, err
+		}
 	}
+	activated, err := acc.RecordPasswordSet(false, s.now())
+	if err != nil {
+		return "", false, err
+	}
+	events = append(events, activated...)
 	if _, err := commands.Save(ctx, s.cfg.Store, st, commands.Meta{Actor: System}, s.now(), events...); err != nil {
 		return "", false, err
 	}
@@ -70,7 +76,7 @@ func (s *Service) BootstrapBackoffice(ctx context.Context, email, password strin
 // ones, so the ActivationMailer (notify/reactors) issuing the account's first link at the same
 // moment can void this one: it is then issued again (a few times at most;
 // the mailer issues one link per account).
-func (s *Service) setPassword(ctx context.Context, accountID, password string) error {
+func (s *Activation) setPassword(ctx context.Context, accountID, password string) error {
 	for attempt := 0; ; attempt++ {
 		now := s.now()
 		tok, _, err := s.cfg.Auth.IssueToken(ctx, accountID, auth.PurposeActivation, now)
@@ -89,7 +95,7 @@ func (s *Service) setPassword(ctx context.Context, accountID, password string) e
 // activation. DEMO SEEDING ONLY: real users choose their password through
 // the activation link. An account that already has a password is left
 // alone.
-func (s *Service) DemoSetPassword(ctx context.Context, accountID, password string) error {
+func (s *Activation) DemoSetPassword(ctx context.Context, accountID, password string) error {
 	acc, err := s.cfg.Auth.Account(ctx, accountID)
 	if err != nil {
 		return err

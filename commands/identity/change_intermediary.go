@@ -15,7 +15,7 @@ import (
 // contact's login stays until the back office blocks it. Back office only
 // (the domain also lets the intermediary change it; this command is the
 // back office's screen): anyone else gets not-found.
-func (s *Service) ChangeIntermediaryContact(ctx context.Context, meta commands.Meta, intermediaryID string, c intermediary.Contact, language string) (commands.Result, error) {
+func (s *Registration) ChangeIntermediaryContact(ctx context.Context, meta commands.Meta, intermediaryID string, c intermediary.Contact, language string) (commands.Result, error) {
 	if !account.IsStaff(meta.Actor) {
 		return commands.Result{}, domain.ErrNotFound
 	}

@@ -23,7 +23,7 @@ func bookedAfter(ctx context.Context, store eventstore.Store, placementID string
 	var out []placement.Booked
 	for w := first; !w.Start().After(current.Start()); w = w.Next() {
 		sheet := &ts.Timesheet{}
-		if _, err := commands.Load(ctx, store, ts.StreamName(placementID, w), ts.Events, sheet.Apply); err != nil {
+		if _, err := commands.LoadInto(ctx, store, ts.StreamName(placementID, w), ts.Events, sheet); err != nil {
 			return nil, fmt.Errorf("identity: timesheet %s of placement %s: %w", w, placementID, err)
 		}
 		for _, d := range sheet.BookedDays() {

@@ -15,7 +15,7 @@ import (
 // SetLanguage changes the language of the caller's own account ("nl" or
 // "en"): the portal's language switch and PUT /me/language. Integration
 // tokens have no account and get account.Forbidden.
-func (s *Service) SetLanguage(ctx context.Context, meta commands.Meta, lang string) (commands.Result, error) {
+func (s *Profile) SetLanguage(ctx context.Context, meta commands.Meta, lang string) (commands.Result, error) {
 	if !meta.Actor.Is(domain.RoleBackoffice, domain.RoleIntermediary, domain.RoleClient, domain.RoleWorker) ||
 		checkID("account_id", meta.Actor.AccountID) != nil || meta.Actor.AccountID == "" {
 		return commands.Result{}, account.Forbidden
@@ -33,7 +33,7 @@ func (s *Service) SetLanguage(ctx context.Context, meta commands.Meta, lang stri
 // The event is appended first, then the credentials row is updated; the
 // row is updated even when the language was already current, so a retry
 // repairs a row an earlier call failed to update.
-func (s *Service) SetAccountLanguage(ctx context.Context, meta commands.Meta, accountID, lang string) (commands.Result, error) {
+func (s *Profile) SetAccountLanguage(ctx context.Context, meta commands.Meta, accountID, lang string) (commands.Result, error) {
 	if !account.IsStaff(meta.Actor) && (meta.Actor.AccountID == "" || meta.Actor.AccountID != accountID) {
 		return commands.Result{}, domain.ErrNotFound
 	}

@@ -11,7 +11,6 @@ import (
 	"backoffice/domain"
 	"backoffice/domain/account"
 	"backoffice/domain/intermediary"
-	"backoffice/eventstore"
 	it "backoffice/internal/identitytest"
 )
 
@@ -24,7 +23,7 @@ func TestSetLanguage(t *testing.T) {
 	bo := commands.Meta{Actor: domain.Actor{AccountID: "bo", Role: domain.RoleBackoffice}}
 	register := func(id, email string) string {
 		t.Helper()
-		_, reg, err := e.Service.RegisterIntermediary(ctx, bo, identity.RegisterIntermediary{
+		_, reg, err := e.Identity.Registration.RegisterIntermediary(ctx, bo, identity.RegisterIntermediary{
 			ID: id, Name: "Flex " + id, Contact: intermediary.Contact{Name: "Contact " + id, Email: email}})
 		if err != nil {
 			t.Fatal(err)
@@ -32,7 +31,7 @@ func TestSetLanguage(t *testing.T) {
 		// After the activation mail, so the mailer's link does not void the
 		// token DemoSetPassword uses.
 		e.WaitForMail(t, email, 1)
-		if err := e.Service.DemoSetPassword(ctx, reg.AccountID, "een-goed-wachtwoord"); err != nil {
+		if err := e.Identity.Activation.DemoSetPassword(ctx, reg.AccountID, "een-goed-wachtwoord"); err != nil {
 			t.Fatal(err)
 		}
 		return reg.AccountID
@@ -55,18 +54,10 @@ func TestSetLanguage(t *testing.T) {
 	}
 	changes := func(id string) []string {
 		t.Helper()
-		evs, err := e.Store.ReadStream(ctx, account.Stream(id), eventstore.ReadStreamOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
 		var out []string
-		for _, ev := range evs {
-			if ev.Type == account.TypeLanguageChanged {
-				d, err := account.Events.Decode(ev.Type, ev.Data)
-				if err != nil {
-					t.Fatal(err)
-				}
-				out = append(out, d.(*account.LanguageChanged).Language)
+		for _, ev := range accountHistory(t, e, id) {
+			if c, ok := ev.(*account.LanguageChanged); ok {
+				out = append(out, c.Language)
 			}
 		}
 		return out
@@ -75,7 +66,7 @@ func TestSetLanguage(t *testing.T) {
 	if got := sessionLanguage(); got != "nl" {
 		t.Fatalf("session before: %q", got)
 	}
-	res, err := e.Service.SetLanguage(ctx, self, "en")
+	res, err := e.Identity.Profile.SetLanguage(ctx, self, "en")
 	if err != nil || res.Position.IsStart() {
 		t.Fatalf("set en: %v %v", res, err)
 	}
@@ -83,7 +74,7 @@ func TestSetLanguage(t *testing.T) {
 		t.Fatalf("the session's next request: %q", got)
 	}
 	// The current language again: nothing recorded.
-	res, err = e.Service.SetLanguage(ctx, self, "EN")
+	res, err = e.Identity.Profile.SetLanguage(ctx, self, "EN")
 	if err != nil || !res.Position.IsStart() {
 		t.Fatalf("set en again: %v %v", res, err)
 	}
@@ -92,26 +83,26 @@ func TestSetLanguage(t *testing.T) {
 	}
 
 	// The back office may change anyone's; other accounts may not.
-	if _, err := e.Service.SetAccountLanguage(ctx, bo, accID, "nl"); err != nil {
+	if _, err := e.Identity.Profile.SetAccountLanguage(ctx, bo, accID, "nl"); err != nil {
 		t.Fatal(err)
 	}
 	if got := sessionLanguage(); got != "nl" {
 		t.Fatalf("after the back office's change: %q", got)
 	}
-	if _, err := e.Service.SetAccountLanguage(ctx, self, otherID, "en"); !errors.Is(err, domain.ErrNotFound) {
+	if _, err := e.Identity.Profile.SetAccountLanguage(ctx, self, otherID, "en"); !errors.Is(err, domain.ErrNotFound) {
 		t.Fatalf("another's account: %v", err)
 	}
-	if _, err := e.Service.SetAccountLanguage(ctx, bo, "no-such-account", "en"); !errors.Is(err, domain.ErrNotFound) {
+	if _, err := e.Identity.Profile.SetAccountLanguage(ctx, bo, "no-such-account", "en"); !errors.Is(err, domain.ErrNotFound) {
 		t.Fatalf("unknown account: %v", err)
 	}
 	if got := changes(otherID); len(got) != 0 {
 		t.Fatalf("the other account changed: %v", got)
 	}
 	payroll := commands.Meta{Actor: domain.Actor{AccountID: "token:abc", Role: domain.RolePayroll}}
-	if _, err := e.Service.SetLanguage(ctx, payroll, "en"); !errors.Is(err, account.Forbidden) {
+	if _, err := e.Identity.Profile.SetLanguage(ctx, payroll, "en"); !errors.Is(err, account.Forbidden) {
 		t.Fatalf("integration token: %v", err)
 	}
-	if _, err := e.Service.SetLanguage(ctx, self, "de"); !errors.Is(err, &domain.Error{Code: "language"}) {
+	if _, err := e.Identity.Profile.SetLanguage(ctx, self, "de"); !errors.Is(err, &domain.Error{Code: "language"}) {
 		t.Fatalf("German: %v", err)
 	}
 
@@ -120,7 +111,7 @@ func TestSetLanguage(t *testing.T) {
 	if _, err := e.Pool.Exec(ctx, `UPDATE credentials SET language = 'en' WHERE account_id = $1`, accID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.Service.SetLanguage(ctx, self, "nl"); err != nil {
+	if _, err := e.Identity.Profile.SetLanguage(ctx, self, "nl"); err != nil {
 		t.Fatal(err)
 	}
 	if got := sessionLanguage(); got != "nl" {

@@ -30,7 +30,7 @@ func accountSubject(id string) string { return account.Stream(id) }
 
 // SetMobile sets the caller's own mobile number (PUT /me/mobile, the
 // portal's "Mijn gegevens"). Integration tokens have no account.
-func (s *Service) SetMobile(ctx context.Context, meta commands.Meta, mobile string) (commands.Result, error) {
+func (s *Profile) SetMobile(ctx context.Context, meta commands.Meta, mobile string) (commands.Result, error) {
 	if !meta.Actor.Is(domain.RoleBackoffice, domain.RoleIntermediary, domain.RoleClient, domain.RoleWorker) || meta.Actor.AccountID == "" {
 		return commands.Result{}, account.Forbidden
 	}
@@ -43,7 +43,7 @@ func (s *Service) SetMobile(ctx context.Context, meta commands.Meta, mobile stri
 // number masked; the number itself is stored encrypted first (an event
 // never refers to data that is missing). For anyone else the account does
 // not exist.
-func (s *Service) SetAccountMobile(ctx context.Context, meta commands.Meta, accountID, mobile string) (commands.Result, error) {
+func (s *Profile) SetAccountMobile(ctx context.Context, meta commands.Meta, accountID, mobile string) (commands.Result, error) {
 	if !account.IsStaff(meta.Actor) && (meta.Actor.AccountID == "" || meta.Actor.AccountID != accountID) {
 		return commands.Result{}, domain.ErrNotFound
 	}
@@ -79,7 +79,7 @@ func (s *Service) SetAccountMobile(ctx context.Context, meta commands.Meta, acco
 // when there is none: the account's own (SetAccountMobile), else, for a
 // client's contact person, the mobile number registered with the client.
 // Erased data counts as none.
-func (s *Service) MobileOf(ctx context.Context, accountID string) (string, error) {
+func (s *Profile) MobileOf(ctx context.Context, accountID string) (string, error) {
 	var own AccountPersonalData
 	err := s.cfg.Vault.Get(ctx, accountSubject(accountID), &own)
 	switch {
@@ -111,7 +111,7 @@ func (s *Service) MobileOf(ctx context.Context, accountID string) (string, error
 }
 
 // MyMobile returns the caller's own mobile number as MobileOf finds it.
-func (s *Service) MyMobile(ctx context.Context, meta commands.Meta) (string, error) {
+func (s *Profile) MyMobile(ctx context.Context, meta commands.Meta) (string, error) {
 	if meta.Actor.AccountID == "" {
 		return "", account.Forbidden
 	}

@@ -27,7 +27,7 @@ type RegisterClient struct {
 
 // RegisterClient records the client, stores the contact's mobile number in
 // the vault and creates the contact's account. Back office only.
-func (s *Service) RegisterClient(ctx context.Context, meta commands.Meta, cmd RegisterClient) (commands.Result, Registered, error) {
+func (s *Registration) RegisterClient(ctx context.Context, meta commands.Meta, cmd RegisterClient) (commands.Result, Registered, error) {
 	if cmd.ID == "" {
 		cmd.ID = newID()
 	}
@@ -69,32 +69,12 @@ func (s *Service) RegisterClient(ctx context.Context, meta commands.Meta, cmd Re
 	return res, Registered{ID: cmd.ID, AccountID: accountID}, nil
 }
 
-// ChangeAgreement records a new agreement with a client from a Monday on.
-// Back office only; a caller who cannot see the client gets not-found.
-func (s *Service) ChangeAgreement(ctx context.Context, meta commands.Meta, clientID string, effectiveFrom time.Time, a client.Agreement) (commands.Result, error) {
-	if err := checkID("client_id", clientID); err != nil {
-		return commands.Result{}, domain.ErrNotFound
-	}
-	c, st, err := loadClient(ctx, s.cfg.Store, clientID)
-	if err != nil {
-		return commands.Result{}, err
-	}
-	if !c.Exists() || !canSeeClient(meta.Actor, c) {
-		return commands.Result{}, domain.ErrNotFound
-	}
-	events, err := c.ChangeAgreement(meta.Actor, effectiveFrom, a, s.now())
-	if err != nil {
-		return commands.Result{}, err
-	}
-	return commands.Save(ctx, s.cfg.Store, st, meta, s.now(), events...)
-}
-
 // ChangeClientDetails records a client's new name, KvK number, address or
 // contact person. A new contact e-mail address gets its own login, created
 // like the first contact's (with the activation mail); the former
 // contact's login stays until the back office blocks it. Back office only:
 // anyone else gets not-found.
-func (s *Service) ChangeClientDetails(ctx context.Context, meta commands.Meta, clientID string, d client.Details, language string) (commands.Result, error) {
+func (s *Registration) ChangeClientDetails(ctx context.Context, meta commands.Meta, clientID string, d client.Details, language string) (commands.Result, error) {
 	if !account.IsStaff(meta.Actor) {
 		return commands.Result{}, domain.ErrNotFound
 	}

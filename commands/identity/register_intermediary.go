@@ -26,7 +26,7 @@ type Registered struct {
 
 // RegisterIntermediary records the intermediary and creates its contact's
 // account (which triggers the activation mail). Back office only.
-func (s *Service) RegisterIntermediary(ctx context.Context, meta commands.Meta, cmd RegisterIntermediary) (commands.Result, Registered, error) {
+func (s *Registration) RegisterIntermediary(ctx context.Context, meta commands.Meta, cmd RegisterIntermediary) (commands.Result, Registered, error) {
 	if cmd.ID == "" {
 		cmd.ID = newID()
 	}

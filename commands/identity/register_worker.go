@@ -42,7 +42,7 @@ type WorkerRegistered struct {
 //
 // Who: a client user for their own company, or the back office. Another
 // client's company is not found; other roles are forbidden.
-func (s *Service) RegisterWorker(ctx context.Context, meta commands.Meta, cmd RegisterWorker) (commands.Result, WorkerRegistered, error) {
+func (s *Registration) RegisterWorker(ctx context.Context, meta commands.Meta, cmd RegisterWorker) (commands.Result, WorkerRegistered, error) {
 	var none WorkerRegistered
 	if cmd.ClientID == "" && meta.Actor.Role == domain.RoleClient {
 		cmd.ClientID = meta.Actor.ClientID
@@ -124,65 +124,4 @@ func (s *Service) RegisterWorker(ctx context.Context, meta commands.Meta, cmd Re
 		out.Placement = *st
 	}
 	return res, out, nil
-}
-
-// EndPlacement ends a placement on its last working day. See
-// placement.Placement.End for who may. Hours or expenses booked after the
-// end date refuse it (hours_after_end, naming the weeks).
-func (s *Service) EndPlacement(ctx context.Context, meta commands.Meta, placementID string, end time.Time, reason string) (commands.Result, error) {
-	if err := checkID("placement_id", placementID); err != nil {
-		return commands.Result{}, domain.ErrNotFound
-	}
-	p, st, err := loadPlacement(ctx, s.cfg.Store, placementID)
-	if err != nil {
-		return commands.Result{}, err
-	}
-	events, err := p.End(meta.Actor, end, reason, s.now())
-	if err != nil {
-		return commands.Result{}, err
-	}
-	ended := events[0].(*placement.Ended).End
-	booked, err := bookedAfter(ctx, s.cfg.Store, placementID, ended, s.now())
-	if err != nil {
-		return commands.Result{}, err
-	}
-	if err := placement.CheckNoHoursAfterEnd(ended, booked); err != nil {
-		return commands.Result{}, err
-	}
-	return commands.Save(ctx, s.cfg.Store, st, meta, s.now(), events...)
-}
-
-func canSeeClient(a domain.Actor, c *client.Client) bool {
-	return account.CanSeeClient(a, c.ID(), c.IntermediaryID())
-}
-
-// ErasePersonalData shreds a worker's personal data (GDPR erasure). Back
-// office only; callers who cannot see the worker get not-found.
-func (s *Service) ErasePersonalData(ctx context.Context, meta commands.Meta, workerID string) error {
-	if err := checkID("worker_id", workerID); err != nil {
-		return domain.ErrNotFound
-	}
-	w, _, err := loadWorker(ctx, s.cfg.Store, workerID)
-	if err != nil {
-		return err
-	}
-	if !w.Exists() {
-		return domain.ErrNotFound
-	}
-	if !account.IsStaff(meta.Actor) {
-		c, _, err := loadClient(ctx, s.cfg.Store, w.ClientID())
-		if err != nil {
-			return err
-		}
-		ref := account.PlacementRef{WorkerID: w.ID(), ClientID: c.ID(), IntermediaryID: c.IntermediaryID()}
-		if !account.CanSeeWorker(meta.Actor, w.ID(), []account.PlacementRef{ref}) {
-			return domain.ErrNotFound
-		}
-		return account.Forbidden
-	}
-	if err := s.cfg.Vault.Erase(ctx, workerSubject(workerID)); err != nil {
-		return err
-	}
-	s.log.InfoContext(ctx, "identity: personal data erased", "worker_id", workerID, "by", meta.Actor.AccountID)
-	return nil
 }

@@ -21,7 +21,7 @@ type TokenCreated struct {
 // CreateToken creates an integration token (payroll or auditor): the secret
 // is stored hashed in the api_tokens table and returned once; token.created
 // records it for the audit trail. Back office only.
-func (s *Service) CreateToken(ctx context.Context, meta commands.Meta, role domain.Role, label string) (commands.Result, TokenCreated, error) {
+func (s *Tokens) CreateToken(ctx context.Context, meta commands.Meta, role domain.Role, label string) (commands.Result, TokenCreated, error) {
 	kind := account.TokenKind(role)
 	// Validate with the domain before anything is stored.
 	if _, err := (&account.Token{}).Create(meta.Actor, account.CreateToken{TokenID: "check", Kind: kind, Label: label}, s.now()); err != nil {
@@ -54,7 +54,7 @@ func (s *Service) CreateToken(ctx context.Context, meta commands.Meta, role doma
 }
 
 // undoToken revokes a token whose creation could not be recorded.
-func (s *Service) undoToken(ctx context.Context, id string, cause error) error {
+func (s *Tokens) undoToken(ctx context.Context, id string, cause error) error {
 	if err := s.cfg.Auth.RevokeToken(context.WithoutCancel(ctx), id); err != nil {
 		s.log.ErrorContext(ctx, "identity: unable to revoke unrecorded token", "token_id", id, "err", err)
 	}
@@ -64,7 +64,7 @@ func (s *Service) undoToken(ctx context.Context, id string, cause error) error {
 // RevokeToken stops an integration token at once and records
 // token.revoked. Back office only; for anyone else every token is
 // not-found.
-func (s *Service) RevokeToken(ctx context.Context, meta commands.Meta, id string) (commands.Result, error) {
+func (s *Tokens) RevokeToken(ctx context.Context, meta commands.Meta, id string) (commands.Result, error) {
 	if !account.IsStaff(meta.Actor) {
 		return commands.Result{}, domain.ErrNotFound
 	}
@@ -89,7 +89,7 @@ func (s *Service) RevokeToken(ctx context.Context, meta commands.Meta, id string
 }
 
 // Tokens lists the integration tokens (no secrets). Back office only.
-func (s *Service) Tokens(ctx context.Context, actor domain.Actor) ([]auth.APIToken, error) {
+func (s *Tokens) Tokens(ctx context.Context, actor domain.Actor) ([]auth.APIToken, error) {
 	if !actor.Is(domain.RoleBackoffice, domain.RoleSystem) {
 		return nil, account.Forbidden
 	}

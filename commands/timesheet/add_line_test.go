@@ -17,7 +17,7 @@ import (
 func sheetOf(t *testing.T, store eventstore.Store, tgt cmd.Target) *ts.Timesheet {
 	t.Helper()
 	s := &ts.Timesheet{}
-	if _, err := commands.Load(context.Background(), store, ts.StreamName(tgt.PlacementID, tgt.Week), ts.Events, s.Apply); err != nil {
+	if _, err := commands.LoadInto(context.Background(), store, ts.StreamName(tgt.PlacementID, tgt.Week), ts.Events, s); err != nil {
 		t.Fatal(err)
 	}
 	return s

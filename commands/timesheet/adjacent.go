@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"backoffice/commands"
 	ts "backoffice/domain/timesheet"
 	"backoffice/eventstore"
 )
@@ -44,9 +43,7 @@ func (h *Handler) adjacent(ctx context.Context, l *loaded) (ts.AdjacentWeeks, er
 	}
 	for i, sl := range got {
 		sheet := &ts.Timesheet{}
-		st := commands.Stream{Name: sl.Stream}
-		var chain eventstore.ChainVerifier
-		if err := commands.Fold(ctx, &st, &chain, sl.Events, ts.Events, sheet.Apply); err != nil {
+		if _, err := foldSlice(ctx, sl, ts.Events, sheet); err != nil {
 			return ts.AdjacentWeeks{}, fmt.Errorf("commands/timesheet: adjacent week: %w", err)
 		}
 		*into[i] = sheet.Worked()

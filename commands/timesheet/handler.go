@@ -162,9 +162,8 @@ func (h *Handler) load(ctx context.Context, actor domain.Actor, t Target, rule w
 		return nil, err
 	}
 	sheet := &ts.Timesheet{}
-	st := commands.Stream{Name: name}
-	var chain eventstore.ChainVerifier
-	if err := commands.Fold(ctx, &st, &chain, got[0].Events, ts.Events, sheet.Apply); err != nil {
+	st, err := foldSlice(ctx, got[0], ts.Events, sheet)
+	if err != nil {
 		return nil, err
 	}
 	return &loaded{terms: terms, sheet: sheet, stream: st, decidedOn: decidedOn, now: h.clock()}, nil

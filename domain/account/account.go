@@ -1,17 +1,9 @@
 package account
 
 import (
-	"crypto/subtle"
 	"fmt"
-	"time"
 
 	"backoffice/domain"
-)
-
-// Token lifetimes.
-const (
-	ActivationTTL    = 72 * time.Hour
-	PasswordResetTTL = 2 * time.Hour
 )
 
 // StreamPrefix starts the stream name of every account.
@@ -22,7 +14,9 @@ const StreamPrefix = "account-"
 // Stream returns the stream name of an account.
 func Stream(id string) string { return StreamPrefix + id }
 
-// Account is a login: its role and tenant and its pending tokens.
+// Account is a login: its role and tenant, whether it is activated and
+// whether it is disabled. Activation and reset tokens live in commands/auth,
+// never in the account's state (see Apply).
 type Account struct {
 	id             string
 	email          string
@@ -35,29 +29,6 @@ type Account struct {
 	created   bool
 	activated bool
 	disabled  bool
-
-	activation pendingToken
-	reset      pendingToken
-}
-
-type pendingToken struct {
-	hash    string
-	expires time.Time
-}
-
-func (p pendingToken) matches(hash string) bool {
-	return p.hash != "" && subtle.ConstantTimeCompare([]byte(p.hash), []byte(hash)) == 1
-}
-
-// Load folds an account's history.
-func Load(history ...domain.Event) (*Account, error) {
-	a := &Account{}
-	for _, e := range history {
-		if err := a.Apply(e); err != nil {
-			return nil, err
-		}
-	}
-	return a, nil
 }
 
 // Apply folds one event into the state: the only place state changes.
@@ -67,18 +38,17 @@ func (a *Account) Apply(e domain.Event) error {
 		a.id, a.email, a.role, a.language = e.AccountID, e.Email, e.Role, e.Language
 		a.intermediaryID, a.clientID, a.workerID = e.IntermediaryID, e.ClientID, e.WorkerID
 		a.created = true
-	case *ActivationIssued:
-		a.activation = pendingToken{hash: e.TokenHash, expires: e.ExpiresAt}
+	case *ActivationIssued, *PasswordResetRequested:
+		// Legacy: until tokens moved to commands/auth the account recorded
+		// the hash of each link it mailed. Old streams still hold them and
+		// must fold; nothing decides on them any more (auth's single-use
+		// tokens are the proof), so they change nothing.
 	case *Activated:
 		a.activated = true
-		a.activation = pendingToken{}
-	case *PasswordResetRequested:
-		a.reset = pendingToken{hash: e.TokenHash, expires: e.ExpiresAt}
 	case *PasswordChanged:
-		a.reset = pendingToken{}
+		// The trail of a new password; the password is in commands/auth.
 	case *Disabled:
 		a.disabled = true
-		a.activation, a.reset = pendingToken{}, pendingToken{}
 	case *Enabled:
 		a.disabled = false
 	case *LanguageChanged:

@@ -77,49 +77,18 @@ func TestCreate(t *testing.T) {
 	}
 }
 
-func TestActivation(t *testing.T) {
+// TestLegacyTokenEventsFold: streams written before the links' tokens moved
+// to commands/auth hold account.activation_issued and
+// account.password_reset_requested. They still fold (events are forever),
+// change nothing, and the decisions after them are the ones without them.
+func TestLegacyTokenEventsFold(t *testing.T) {
 	issued := &account.ActivationIssued{AccountID: "a-1", TokenHash: hashA, ExpiresAt: now.Add(72 * time.Hour)}
-	activated := &account.Activated{AccountID: "a-1"}
-	disabled := &account.Disabled{AccountID: "a-1"}
-	issue := func(h string) func(*account.Account) ([]domain.Event, error) {
-		return func(a *account.Account) ([]domain.Event, error) { return a.IssueActivation(system, h, now) }
-	}
-	activate := func(h string, at time.Time) func(*account.Account) ([]domain.Event, error) {
-		return func(a *account.Account) ([]domain.Event, error) { return a.Activate(h, at) }
-	}
-	tests := []domaintest.Case[*account.Account]{
-		{Name: "issue expires after 72h", Given: []domain.Event{created}, When: issue(hashA), Want: []domain.Event{issued}},
-		{Name: "issue needs account", When: issue(hashA), WantErr: domain.ErrNotFound},
-		{Name: "issue refuses plaintext", Given: []domain.Event{created}, When: issue("secret"), WantErr: code("token_hash")},
-		{Name: "issue only by staff", Given: []domain.Event{created}, When: func(a *account.Account) ([]domain.Event, error) {
-			return a.IssueActivation(clientUser, hashA, now)
-		}, WantErr: account.Forbidden},
-		{Name: "issue after activation", Given: []domain.Event{created, issued, activated}, When: issue(hashB), WantErr: code("already_activated")},
-		{Name: "issue when disabled", Given: []domain.Event{created, disabled}, When: issue(hashB), WantErr: code("account_disabled")},
-		{Name: "activate", Given: []domain.Event{created, issued}, When: activate(hashA, now.Add(71*time.Hour)), Want: []domain.Event{activated}},
-		{Name: "activate wrong token", Given: []domain.Event{created, issued}, When: activate(hashB, now), WantErr: code("token_invalid")},
-		{Name: "activate expired", Given: []domain.Event{created, issued}, When: activate(hashA, now.Add(72*time.Hour)), WantErr: code("token_expired")},
-		{Name: "activate without link", Given: []domain.Event{created}, When: activate(hashA, now), WantErr: code("token_invalid")},
-		{Name: "activate empty hash without link", Given: []domain.Event{created}, When: activate("", now), WantErr: code("token_invalid")},
-		{Name: "single use", Given: []domain.Event{created, issued, activated}, When: activate(hashA, now), WantErr: code("already_activated")},
-		{Name: "reissued link replaces old", Given: []domain.Event{created, issued,
-			&account.ActivationIssued{AccountID: "a-1", TokenHash: hashB, ExpiresAt: now.Add(80 * time.Hour)}},
-			When: activate(hashA, now), WantErr: code("token_invalid")},
-		{Name: "disabled voids link", Given: []domain.Event{created, issued, disabled, &account.Enabled{AccountID: "a-1"}},
-			When: activate(hashA, now), WantErr: code("token_invalid")},
-		{Name: "disabled cannot activate", Given: []domain.Event{created, issued, disabled}, When: activate(hashA, now), WantErr: code("account_disabled")},
-	}
-	domaintest.Cases(t, tests)
-}
-
-func TestPassword(t *testing.T) {
-	active := []domain.Event{created,
-		&account.ActivationIssued{AccountID: "a-1", TokenHash: hashA, ExpiresAt: now.Add(time.Hour)},
-		&account.Activated{AccountID: "a-1"}}
 	requested := &account.PasswordResetRequested{AccountID: "a-1", TokenHash: hashB, ExpiresAt: now.Add(2 * time.Hour)}
+	activated := &account.Activated{AccountID: "a-1"}
+	viaReset := &account.PasswordChanged{AccountID: "a-1", ViaReset: true}
 	self := domain.Actor{AccountID: "a-1", Role: domain.RoleWorker, WorkerID: "w-1"}
-	with := func(extra ...domain.Event) []domain.Event {
-		return append(append([]domain.Event{}, active...), extra...)
+	recordSet := func(reset bool) func(*account.Account) ([]domain.Event, error) {
+		return func(a *account.Account) ([]domain.Event, error) { return a.RecordPasswordSet(reset, now) }
 	}
 	tests := []struct {
 		name    string
@@ -128,30 +97,61 @@ func TestPassword(t *testing.T) {
 		want    []domain.Event
 		wantErr error
 	}{
-		{"request", active, func(a *account.Account) ([]domain.Event, error) {
-			return a.RequestPasswordReset(system, hashB, now)
-		}, []domain.Event{requested}, nil},
-		{"request before activation", []domain.Event{created}, func(a *account.Account) ([]domain.Event, error) {
-			return a.RequestPasswordReset(system, hashB, now)
-		}, nil, code("not_activated")},
-		{"reset", with(requested), func(a *account.Account) ([]domain.Event, error) {
-			return a.ResetPassword(hashB, now.Add(time.Hour))
-		}, []domain.Event{&account.PasswordChanged{AccountID: "a-1", ViaReset: true}}, nil},
-		{"reset expired", with(requested), func(a *account.Account) ([]domain.Event, error) {
-			return a.ResetPassword(hashB, now.Add(2*time.Hour))
-		}, nil, code("token_expired")},
-		{"reset single use", with(requested, &account.PasswordChanged{AccountID: "a-1", ViaReset: true}), func(a *account.Account) ([]domain.Event, error) {
-			return a.ResetPassword(hashB, now)
-		}, nil, code("token_invalid")},
-		{"activation token is no reset token", with(requested), func(a *account.Account) ([]domain.Event, error) {
-			return a.ResetPassword(hashA, now)
-		}, nil, code("token_invalid")},
+		{"a link issued the old way does not activate", []domain.Event{created, issued}, recordSet(false), []domain.Event{activated}, nil},
+		{"an old activation, reset and reissued link", []domain.Event{created, issued, activated, requested, viaReset, issued, requested},
+			recordSet(true), []domain.Event{viaReset}, nil},
+		{"change own after old links", []domain.Event{created, issued, activated, requested},
+			func(a *account.Account) ([]domain.Event, error) { return a.ChangePassword(self, now) },
+			[]domain.Event{&account.PasswordChanged{AccountID: "a-1"}}, nil},
+		{"an old link does not make a disabled account usable", []domain.Event{created, issued, activated, &account.Disabled{AccountID: "a-1"}, requested},
+			func(a *account.Account) ([]domain.Event, error) { return a.ChangePassword(self, now) }, nil, code("account_disabled")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { domaintest.Decide(t, tt.given, tt.when, tt.want, tt.wantErr) })
+	}
+	a, err := domain.Replay[account.Account](created, issued, requested)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Activated() || a.CanLogIn() {
+		t.Fatal("the legacy link events activated the account")
+	}
+}
+
+func TestPassword(t *testing.T) {
+	active := []domain.Event{created,
+		&account.ActivationIssued{AccountID: "a-1", TokenHash: hashA, ExpiresAt: now.Add(time.Hour)},
+		&account.Activated{AccountID: "a-1"}}
+	self := domain.Actor{AccountID: "a-1", Role: domain.RoleWorker, WorkerID: "w-1"}
+	with := func(extra ...domain.Event) []domain.Event {
+		return append(append([]domain.Event{}, active...), extra...)
+	}
+	viaReset := &account.PasswordChanged{AccountID: "a-1", ViaReset: true}
+	recordSet := func(reset bool) func(*account.Account) ([]domain.Event, error) {
+		return func(a *account.Account) ([]domain.Event, error) { return a.RecordPasswordSet(reset, now) }
+	}
+	tests := []struct {
+		name    string
+		given   []domain.Event
+		when    func(*account.Account) ([]domain.Event, error)
+		want    []domain.Event
+		wantErr error
+	}{
 		{"change own", active, func(a *account.Account) ([]domain.Event, error) {
 			return a.ChangePassword(self, now)
 		}, []domain.Event{&account.PasswordChanged{AccountID: "a-1"}}, nil},
 		{"change other's", active, func(a *account.Account) ([]domain.Event, error) {
 			return a.ChangePassword(backoffice, now)
 		}, nil, account.Forbidden},
+		// RecordPasswordSet: the credentials store checked the link's token.
+		{"first password activates", []domain.Event{created}, recordSet(false), []domain.Event{&account.Activated{AccountID: "a-1"}}, nil},
+		{"a reset link before activation activates too", []domain.Event{created}, recordSet(true), []domain.Event{&account.Activated{AccountID: "a-1"}}, nil},
+		{"reset link after activation changes the password", active, recordSet(true), []domain.Event{viaReset}, nil},
+		{"activation link used again records nothing", active, recordSet(false), nil, nil},
+		{"a second reset is recorded again", with(viaReset), recordSet(true), []domain.Event{viaReset}, nil},
+		{"reset after a block and unblock", with(&account.Disabled{AccountID: "a-1"}, &account.Enabled{AccountID: "a-1"}),
+			recordSet(true), []domain.Event{viaReset}, nil},
+		{"password of no account", nil, recordSet(false), nil, domain.ErrNotFound},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { domaintest.Decide(t, tt.given, tt.when, tt.want, tt.wantErr) })
@@ -206,7 +206,7 @@ func TestChangeLanguage(t *testing.T) {
 		{Name: "needs account", When: change(backoffice, "en"), WantErr: domain.ErrNotFound},
 	}
 	domaintest.Cases(t, tests)
-	a, err := account.Load(created, toEN)
+	a, err := domain.Replay[account.Account](created, toEN)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,7 +216,7 @@ func TestChangeLanguage(t *testing.T) {
 }
 
 func TestAccountState(t *testing.T) {
-	a, err := account.Load(created,
+	a, err := domain.Replay[account.Account](created,
 		&account.ActivationIssued{AccountID: "a-1", TokenHash: hashA, ExpiresAt: now},
 		&account.Activated{AccountID: "a-1"})
 	if err != nil {
@@ -228,7 +228,7 @@ func TestAccountState(t *testing.T) {
 	if got := a.Actor(); got != (domain.Actor{AccountID: "a-1", Role: domain.RoleWorker, WorkerID: "w-1", Language: "nl"}) {
 		t.Fatalf("actor %+v", got)
 	}
-	if _, err := account.Load(&account.TokenCreated{}); err == nil {
+	if _, err := domain.Replay[account.Account](&account.TokenCreated{}); err == nil {
 		t.Fatal("foreign event applied")
 	}
 }
@@ -262,11 +262,11 @@ func TestToken(t *testing.T) {
 		}, WantErr: domain.ErrNotFound},
 	}
 	domaintest.Cases(t, tests)
-	tk, _ := account.LoadToken(created)
+	tk, _ := domain.Replay[account.Token](created)
 	if !tk.Active() || tk.Actor().Role != domain.RolePayroll || tk.Kind() != account.TokenPayroll {
 		t.Fatal("token state")
 	}
-	tk, _ = account.LoadToken(created, &account.TokenRevoked{TokenID: "t-1"})
+	tk, _ = domain.Replay[account.Token](created, &account.TokenRevoked{TokenID: "t-1"})
 	if tk.Active() {
 		t.Fatal("revoked token active")
 	}

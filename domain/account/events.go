@@ -46,6 +46,8 @@ type Created struct {
 
 // ActivationIssued: an activation link was mailed. TokenHash is the hex
 // SHA-256 of the random token in the link; a new one replaces the previous.
+// Legacy: no longer recorded since the links' tokens live in commands/auth;
+// kept so that old streams fold and project (Account.Apply ignores it).
 type ActivationIssued struct {
 	AccountID string    `json:"account_id"`
 	TokenHash string    `json:"token_hash"`
@@ -58,7 +60,8 @@ type Activated struct {
 	AccountID string `json:"account_id"`
 }
 
-// PasswordResetRequested: a reset link was mailed.
+// PasswordResetRequested: a reset link was mailed. Legacy, as
+// ActivationIssued.
 type PasswordResetRequested struct {
 	AccountID string    `json:"account_id"`
 	TokenHash string    `json:"token_hash"`

@@ -9,7 +9,7 @@ import (
 )
 
 func TestChangeMobile(t *testing.T) {
-	acc, err := account.Load(created)
+	acc, err := domain.Replay[account.Account](created)
 	if err != nil {
 		t.Fatal(err)
 	}

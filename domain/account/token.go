@@ -44,17 +44,6 @@ type Token struct {
 	revoked bool
 }
 
-// LoadToken folds a token's history.
-func LoadToken(history ...domain.Event) (*Token, error) {
-	t := &Token{}
-	for _, e := range history {
-		if err := t.Apply(e); err != nil {
-			return nil, err
-		}
-	}
-	return t, nil
-}
-
 // Apply folds one event into the state.
 func (t *Token) Apply(e domain.Event) error {
 	switch e := e.(type) {

@@ -42,7 +42,7 @@ func TestChangeDetails(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := client.Load(tt.given...)
+			c, err := domain.Replay[client.Client](tt.given...)
 			if err != nil {
 				t.Fatal(err)
 			}

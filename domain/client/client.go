@@ -35,17 +35,6 @@ type dated struct {
 	agreement Agreement
 }
 
-// Load folds a client's history.
-func Load(history ...domain.Event) (*Client, error) {
-	c := &Client{}
-	for _, e := range history {
-		if err := c.Apply(e); err != nil {
-			return nil, err
-		}
-	}
-	return c, nil
-}
-
 // Apply folds one event into the state: the only place state changes.
 func (c *Client) Apply(e domain.Event) error {
 	switch e := e.(type) {

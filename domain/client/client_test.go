@@ -19,7 +19,7 @@ var day = domaintest.Day
 var (
 	now        = time.Date(2025, 3, 12, 9, 0, 0, 0, time.UTC) // Wednesday, week 11
 	backoffice = domain.Actor{Role: domain.RoleBackoffice}
-	inter, _   = intermediary.Load(&intermediary.Registered{IntermediaryID: "i-1", Name: "Flex",
+	inter, _   = domain.Replay[intermediary.Intermediary](&intermediary.Registered{IntermediaryID: "i-1", Name: "Flex",
 		Contact: intermediary.Contact{Name: "A", Email: "a@flex.nl"}})
 
 	agreement = client.Agreement{
@@ -84,7 +84,7 @@ func TestRegister(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := client.Load(tt.given...)
+			c, err := domain.Replay[client.Client](tt.given...)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -110,7 +110,7 @@ func TestRegister(t *testing.T) {
 }
 
 func TestRegisteredEventHasNoMobile(t *testing.T) {
-	c, _ := client.Load()
+	c, _ := domain.Replay[client.Client]()
 	evs, _, err := c.Register(backoffice, inter, registerCmd(), now)
 	if err != nil {
 		t.Fatal(err)
@@ -252,7 +252,7 @@ func TestAgreementOn(t *testing.T) {
 	v3.Allowances.PerDayCents = 300
 	v3b := agreement.Clone()
 	v3b.Allowances.PerDayCents = 350
-	c, err := client.Load(registered,
+	c, err := domain.Replay[client.Client](registered,
 		&client.AgreementChanged{ClientID: "c-1", EffectiveFrom: day("2025-06-02"), Agreement: v3},
 		&client.AgreementChanged{ClientID: "c-1", EffectiveFrom: day("2025-03-10"), Agreement: v2},
 		&client.AgreementChanged{ClientID: "c-1", EffectiveFrom: day("2025-06-02"), Agreement: v3b}, // replaces v3
@@ -299,7 +299,7 @@ func TestAgreementOn(t *testing.T) {
 		c.Contact().Email != "els@korenaar.nl" || c.Address().City != "Utrecht" || client.Stream("c-1") != "client-c-1" {
 		t.Error("state")
 	}
-	if _, err := client.Load(&intermediary.Registered{}); err == nil {
+	if _, err := domain.Replay[client.Client](&intermediary.Registered{}); err == nil {
 		t.Error("foreign event applied")
 	}
 }
@@ -313,7 +313,7 @@ func TestEventsRoundTrip(t *testing.T) {
 // TestChangeAgreementJudgesTheWeekInAmsterdam: shortly after Monday midnight
 // in Amsterdam the UTC date is still Sunday; last week is closed all the same.
 func TestChangeAgreementJudgesTheWeekInAmsterdam(t *testing.T) {
-	c, err := client.Load(registered)
+	c, err := domain.Replay[client.Client](registered)
 	if err != nil {
 		t.Fatal(err)
 	}

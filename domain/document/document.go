@@ -77,17 +77,6 @@ type Document struct {
 	request Request // the latest request; zero when none was made
 }
 
-// Load folds a document's history.
-func Load(history ...domain.Event) (*Document, error) {
-	d := &Document{}
-	for _, e := range history {
-		if err := d.Apply(e); err != nil {
-			return nil, err
-		}
-	}
-	return d, nil
-}
-
 // Apply folds one event into the state: the only place state changes.
 func (d *Document) Apply(e domain.Event) error {
 	switch e := e.(type) {

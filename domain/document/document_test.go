@@ -222,7 +222,7 @@ func TestSignAndDecline(t *testing.T) {
 
 // TestStateAfterRequests: the latest request is the one that counts.
 func TestStateAfterRequests(t *testing.T) {
-	d, err := document.Load(uploaded, requested("r1", now.Add(time.Hour)),
+	d, err := domain.Replay[document.Document](uploaded, requested("r1", now.Add(time.Hour)),
 		&document.SignatureDeclined{DocumentID: "d1", RequestID: "r1"}, requested("r2", now.Add(2*time.Hour)))
 	if err != nil {
 		t.Fatal(err)

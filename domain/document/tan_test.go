@@ -50,7 +50,7 @@ func TestTANIssuedWithoutChannelDecodes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := document.Load(uploaded, requested("r1", now.Add(time.Hour)), ev)
+	d, err := domain.Replay[document.Document](uploaded, requested("r1", now.Add(time.Hour)), ev)
 	if err != nil {
 		t.Fatal(err)
 	}

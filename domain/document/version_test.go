@@ -75,7 +75,7 @@ func TestAddVersion(t *testing.T) {
 // request on the old version can no longer be answered.
 func TestNewVersionNeedsNewSignature(t *testing.T) {
 	signed := &document.Signed{DocumentID: "d1", RequestID: "r1", SHA256: sum, Evidence: document.Evidence{Version: 1}}
-	d, err := document.Load(uploaded, requested("r1", now.Add(time.Hour)), signed)
+	d, err := domain.Replay[document.Document](uploaded, requested("r1", now.Add(time.Hour)), signed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +112,7 @@ func TestNewVersionNeedsNewSignature(t *testing.T) {
 		t.Fatalf("state %+v version %d", d.Request(), d.Version())
 	}
 	// The signature on v2's request names v2.
-	d2, _ := document.Load(uploaded, v2, req)
+	d2, _ := domain.Replay[document.Document](uploaded, v2, req)
 	evs, err = d2.Sign(client1, document.Decision{ReadConfirmed: true, ConsentSHA256: document.ConsentSHA256("nl"), Client: sealed}, now)
 	if err != nil {
 		t.Fatal(err)

@@ -45,14 +45,14 @@ var (
 // is added here, which means saying which input produces it.
 var coverage = map[string]map[string]source{
 	"account.activated":                {"account_id": in("id.account")},
-	"account.activation_issued":        {"account_id": in("id.account"), "token_hash": fixed("the hex SHA-256 of a random token, checked by checkTokenHash")},
+	"account.activation_issued":        {"account_id": in("id.account"), "token_hash": fixed("legacy, no longer recorded: the hex SHA-256 of a random token")},
 	"account.created":                  {"account_id": in("id.account"), "client_id": in("id.client"), "email": in("account.email"), "intermediary_id": fixed("unset for a client login; validate.ID as client_id"), "language": in("account.language"), "role": in("account.role"), "worker_id": fixed("unset for a client login; validate.ID as client_id")},
 	"account.disabled":                 {"account_id": in("id.account"), "reason": in("account.disable_reason")},
 	"account.enabled":                  {"account_id": in("id.account")},
 	"account.language_changed":         {"account_id": in("id.account"), "language": in("account.new_language")},
 	"account.mobile_changed":           {"account_id": in("id.account"), "masked_mobile": fixed("validate.MaskMobile of a number validate.NormalizeMobile accepted")},
 	"account.password_changed":         {"account_id": in("id.account")},
-	"account.password_reset_requested": {"account_id": in("id.account"), "token_hash": fixed("the hex SHA-256 of a random token, checked by checkTokenHash")},
+	"account.password_reset_requested": {"account_id": in("id.account"), "token_hash": fixed("legacy, no longer recorded: the hex SHA-256 of a random token")},
 	"token.created":                    {"kind": in("token.kind"), "label": in("token.label"), "token_id": in("id.token")},
 	"token.revoked":                    {"reason": in("token.revoke_reason"), "token_id": in("id.token")},
 	"client.agreement_changed": {

@@ -24,17 +24,6 @@ type Intermediary struct {
 	registered bool
 }
 
-// Load folds an intermediary's history.
-func Load(history ...domain.Event) (*Intermediary, error) {
-	i := &Intermediary{}
-	for _, e := range history {
-		if err := i.Apply(e); err != nil {
-			return nil, err
-		}
-	}
-	return i, nil
-}
-
 // Apply folds one event into the state: the only place state changes.
 func (i *Intermediary) Apply(e domain.Event) error {
 	switch e := e.(type) {

@@ -76,7 +76,7 @@ func TestIntermediary(t *testing.T) {
 }
 
 func TestState(t *testing.T) {
-	i, err := intermediary.Load(registered, &intermediary.ContactChanged{IntermediaryID: "i-1", Contact: intermediary.Contact{Name: "B", Email: "b@flex.nl"}})
+	i, err := domain.Replay[intermediary.Intermediary](registered, &intermediary.ContactChanged{IntermediaryID: "i-1", Contact: intermediary.Contact{Name: "B", Email: "b@flex.nl"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +86,7 @@ func TestState(t *testing.T) {
 	if intermediary.Stream("i-1") != "intermediary-i-1" {
 		t.Fatal("stream")
 	}
-	if _, err := intermediary.Load(&account.Activated{}); err == nil {
+	if _, err := domain.Replay[intermediary.Intermediary](&account.Activated{}); err == nil {
 		t.Fatal("foreign event applied")
 	}
 }

@@ -29,17 +29,6 @@ type Placement struct {
 	endReason      string
 }
 
-// Load folds a placement's history.
-func Load(history ...domain.Event) (*Placement, error) {
-	p := &Placement{}
-	for _, e := range history {
-		if err := p.Apply(e); err != nil {
-			return nil, err
-		}
-	}
-	return p, nil
-}
-
 // Apply folds one event into the state: the only place state changes.
 func (p *Placement) Apply(e domain.Event) error {
 	switch e := e.(type) {

@@ -44,7 +44,7 @@ var (
 )
 
 func mustClient(events ...domain.Event) *client.Client {
-	c, err := client.Load(events...)
+	c, err := domain.Replay[client.Client](events...)
 	if err != nil {
 		panic(err)
 	}
@@ -52,7 +52,7 @@ func mustClient(events ...domain.Event) *client.Client {
 }
 
 func mustWorker(events ...domain.Event) *worker.Worker {
-	w, err := worker.Load(events...)
+	w, err := domain.Replay[worker.Worker](events...)
 	if err != nil {
 		panic(err)
 	}
@@ -141,10 +141,10 @@ func TestEnd(t *testing.T) {
 }
 
 func TestPeriodQueries(t *testing.T) {
-	open, _ := placement.Load(started)
-	fixed, _ := placement.Load(startedFixed)
-	endedEarly, _ := placement.Load(startedFixed, &placement.Ended{PlacementID: "p-1", End: day("2025-04-30")})
-	none, _ := placement.Load()
+	open, _ := domain.Replay[placement.Placement](started)
+	fixed, _ := domain.Replay[placement.Placement](startedFixed)
+	endedEarly, _ := domain.Replay[placement.Placement](startedFixed, &placement.Ended{PlacementID: "p-1", End: day("2025-04-30")})
+	none, _ := domain.Replay[placement.Placement]()
 
 	if p := open.Period(); !p.Open() || p.Start != day("2025-03-17") {
 		t.Errorf("open period %+v", p)
@@ -198,7 +198,7 @@ func TestPeriodQueries(t *testing.T) {
 		open.Function() != "Bakker" || !open.Exists() || placement.Stream("p-1") != "placement-p-1" {
 		t.Error("state")
 	}
-	if _, err := placement.Load(&worker.Registered{}); err == nil {
+	if _, err := domain.Replay[placement.Placement](&worker.Registered{}); err == nil {
 		t.Error("foreign event applied")
 	}
 }

@@ -189,7 +189,7 @@ func TestEntriesAgainstAdjacentWeeks(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a := ts.Load(history(t, tt.given...))
+			a := load(t, history(t, tt.given...))
 			v := a.Version()
 			evs, err := tt.when(a)
 			adjErr(t, err, tt.field, tt.nl)
@@ -205,7 +205,7 @@ func TestEntriesAgainstAdjacentWeeks(t *testing.T) {
 
 func TestWorkedIsTheRecordedResult(t *testing.T) {
 	sun := week.End()
-	a := ts.Load(history(t,
+	a := load(t, history(t,
 		addEntry(worker, trTerms(), sun, "14:00", "06:00", 0, true),
 		addEntry(worker, trTerms(), sun, "18:00", "23:00", 0, false)))
 	got := a.Worked()

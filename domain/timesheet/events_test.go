@@ -85,7 +85,7 @@ func TestEventsRoundTrip(t *testing.T) {
 		}
 	}
 	// Replaying the decoded events gives the same aggregate.
-	a, b := ts.Load(evs), ts.Load(decoded)
+	a, b := load(t, evs), load(t, decoded)
 	if a.ContentHash() != b.ContentHash() || a.Status() != b.Status() || a.DayTotals() != b.DayTotals() ||
 		!reflect.DeepEqual(a.Expenses(), b.Expenses()) || !reflect.DeepEqual(a.Remarks(), b.Remarks()) ||
 		!reflect.DeepEqual(a.Steps(), b.Steps()) || a.Status() != ts.StatusImported || a.Round() != 4 { // offered, withdrawn, offered, rejected, offered, reopened, offered
@@ -108,11 +108,20 @@ func TestEventTypeNamesAreStable(t *testing.T) {
 	}
 }
 
-func TestApplyIgnoresForeignEvents(t *testing.T) {
-	a := &ts.Timesheet{}
-	a.Apply(foreign{})
-	if a.Version() != 0 || a.Status() != ts.StatusNone {
+// TestApplyRefusesForeignEvents: the one aggregate convention
+// (domain.Aggregate) refuses an event of another aggregate instead of
+// skipping it, so a fold over the wrong stream fails loudly.
+func TestApplyRefusesForeignEvents(t *testing.T) {
+	a := load(t, history(t, stdLine))
+	before := a.Version()
+	if err := a.Apply(foreign{}); err == nil {
+		t.Fatal("foreign event accepted")
+	}
+	if a.Version() != before || a.Status() != ts.StatusOpen {
 		t.Fatal("foreign event changed the aggregate")
+	}
+	if _, err := domain.Replay[ts.Timesheet](foreign{}); err == nil {
+		t.Fatal("Replay accepted a foreign event")
 	}
 }
 

@@ -135,3 +135,14 @@ func wantErr(t *testing.T, err error, code string, kind domain.Kind) {
 		t.Fatalf("err = %+v, want code %s kind %d with messages", de, code, kind)
 	}
 }
+
+// load replays events into a new timesheet (domain.Replay); a refused
+// event fails the test.
+func load(t *testing.T, events []domain.Event) *ts.Timesheet {
+	t.Helper()
+	a, err := domain.Replay[ts.Timesheet](events...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}

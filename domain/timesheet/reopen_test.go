@@ -44,7 +44,7 @@ func TestReopenRefusals(t *testing.T) {
 		{"invalid UTF-8", importedH, backoffice, "a\xffb", "text_encoding", domain.KindRule},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			a := ts.Load(history(t, tc.given...))
+			a := load(t, history(t, tc.given...))
 			evs, err := a.Reopen(tc.actor, tc.reason, now)
 			wantErr(t, err, tc.code, tc.kind)
 			if len(evs) != 0 {
@@ -59,7 +59,7 @@ func TestReopenRefusals(t *testing.T) {
 // events replay to the same state.
 func TestReopenForCorrection(t *testing.T) {
 	terms := baseTerms()
-	a := ts.Load(history(t, importedH...))
+	a := load(t, history(t, importedH...))
 	evs := do(t, a, reopen(backoffice, "Dinsdag was 7 uur"))
 	r := evs[0].(*ts.Reopened)
 	if r.Round != 1 || r.ImportBatch != "batch-1" || r.Hash != a.OfferedHash() || r.By != domain.RoleBackoffice ||
@@ -88,7 +88,7 @@ func TestReopenForCorrection(t *testing.T) {
 	all := history(t, append(append([]cmd{}, importedH...), reopen(backoffice, "Dinsdag was 7 uur"),
 		setLine(worker, terms, "N", days(480, 420, 480, 480, 480)), offer(worker, terms),
 		approve(client, terms), approve(intermediary, terms), imported("batch-2"))...)
-	b := ts.Load(all)
+	b := load(t, all)
 	if b.Status() != a.Status() || b.Round() != 2 || b.ContentHash() != a.ContentHash() || b.Version() != a.Version() {
 		t.Fatal("replay differs")
 	}

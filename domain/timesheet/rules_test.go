@@ -88,7 +88,7 @@ func TestRulesOfTheLedger(t *testing.T) {
 // TestHoursOutsidePlacementNamesTheDays: the refusal lists the dates, so
 // the one who enters the hours knows what to remove.
 func TestHoursOutsidePlacementNamesTheDays(t *testing.T) {
-	a := ts.Load(history(t, stdLine))
+	a := load(t, history(t, stdLine))
 	_, err := a.Offer(worker, endedOn(week.Day(2)), ts.AdjacentWeeks{}, now)
 	wantErr(t, err, "hours_outside_placement", domain.KindRule)
 	for _, d := range []string{"2026-01-29", "2026-01-30"} {

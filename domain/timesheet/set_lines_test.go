@@ -40,10 +40,7 @@ func TestSetLines(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			a := &ts.Timesheet{}
-			for _, e := range history(t, tc.given...) {
-				a.Apply(e)
-			}
+			a := load(t, history(t, tc.given...))
 			before := a.Version()
 			evs, err := a.SetLines(worker, terms, tc.lines, now)
 			if tc.code != "" {

@@ -114,22 +114,13 @@ type Timesheet struct {
 	importBatch  string
 }
 
-// Load replays events into a new Timesheet.
-func Load(events []domain.Event) *Timesheet {
-	t := &Timesheet{}
-	for _, e := range events {
-		t.Apply(e)
-	}
-	return t
-}
-
 // Apply is the one transition of the aggregate, for new and replayed
 // events alike. It trusts the events: they were validated when recorded.
 // Computed values (worked minutes) are taken from the payloads, never
 // recomputed, so a later change of rules or time zone data cannot rewrite
-// history. Unknown events are ignored (the registry refuses them earlier).
-func (t *Timesheet) Apply(e domain.Event) {
-	t.version++
+// history. An event of another aggregate is refused (domain.Aggregate):
+// a caller folding several streams folds each into its own aggregate.
+func (t *Timesheet) Apply(e domain.Event) error {
 	switch e := e.(type) {
 	case *Opened:
 		t.opened = true
@@ -193,8 +184,10 @@ func (t *Timesheet) Apply(e domain.Event) {
 	case *Reopened:
 		t.applyReopened(e) // reopen.go
 	default:
-		t.version-- // not ours: no change
+		return fmt.Errorf("timesheet: cannot apply %T", e)
 	}
+	t.version++
+	return nil
 }
 
 func (t *Timesheet) setTimeEntries(te TimeEntries) {
@@ -202,10 +195,13 @@ func (t *Timesheet) setTimeEntries(te TimeEntries) {
 	t.normalLine = te.NormalLine
 }
 
-// record applies new events and returns them.
+// record applies new events and returns them. A command records only the
+// timesheet's own events, which Apply always accepts: a refusal is a bug.
 func (t *Timesheet) record(events ...domain.Event) []domain.Event {
 	for _, e := range events {
-		t.Apply(e)
+		if err := t.Apply(e); err != nil {
+			panic(err)
+		}
 	}
 	return events
 }

@@ -27,7 +27,7 @@ func runCases(t *testing.T, cases []aggCase) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			given := history(t, c.given...)
-			a := ts.Load(given)
+			a := load(t, given)
 			before := a.ContentHash()
 			evs, err := c.when(a)
 			if c.code != "" {
@@ -51,7 +51,7 @@ func runCases(t *testing.T, cases []aggCase) {
 				t.Fatalf("events\n%s\nwant\n%s", encodeAll(t, evs), encodeAll(t, c.want))
 			}
 			// The recorded state equals the replayed state.
-			replayed := ts.Load(append(given, evs...))
+			replayed := load(t, append(given, evs...))
 			if replayed.ContentHash() != a.ContentHash() || replayed.Status() != a.Status() ||
 				replayed.DayTotals() != a.DayTotals() || replayed.Version() != a.Version() ||
 				!reflect.DeepEqual(replayed.Steps(), a.Steps()) {

@@ -141,7 +141,7 @@ func TestOfferApproveReject(t *testing.T) {
 			name:  "an approval of an earlier offer does not carry over",
 			given: append(rejected[:3:3], setLine(worker, terms, "N", days(480, 420, 480, 480, 480)), offer(worker, terms)),
 			when: func(a *ts.Timesheet) ([]domain.Event, error) {
-				old := ts.Load(history(t, offered...)).OfferedHash()
+				old := load(t, history(t, offered...)).OfferedHash()
 				return a.Approve(client, terms, 0, old, now)
 			},
 			code: "content_changed", kind: domain.KindConflict,
@@ -151,7 +151,7 @@ func TestOfferApproveReject(t *testing.T) {
 		{
 			name: "client rejects", given: offered, when: reject(client, terms, "  Dinsdag klopt niet "),
 			want: []domain.Event{&ts.Rejected{Round: 1, Step: 0, Party: domain.RoleClient, By: domain.RoleClient,
-				Reason: "Dinsdag klopt niet", ReturnedTo: domain.RoleWorker, Hash: ts.Load(history(t, offered...)).OfferedHash()}},
+				Reason: "Dinsdag klopt niet", ReturnedTo: domain.RoleWorker, Hash: load(t, history(t, offered...)).OfferedHash()}},
 			types: []string{ts.TypeRejected},
 			check: func(t *testing.T, a *ts.Timesheet, _ []domain.Event) {
 				r, ok := a.Rejection()
@@ -189,7 +189,7 @@ func TestOfferApproveReject(t *testing.T) {
 		// Imported.
 		{
 			name: "payroll marks imported", given: approved, when: imported("batch-1"),
-			want:  []domain.Event{&ts.Imported{Hash: ts.Load(history(t, approved...)).OfferedHash(), ImportBatch: "batch-1"}},
+			want:  []domain.Event{&ts.Imported{Hash: load(t, history(t, approved...)).OfferedHash(), ImportBatch: "batch-1"}},
 			types: []string{ts.TypeImported},
 			check: func(t *testing.T, a *ts.Timesheet, _ []domain.Event) {
 				if a.Status() != ts.StatusImported || a.ImportBatch() != "batch-1" {
@@ -214,7 +214,7 @@ func TestOfferApproveReject(t *testing.T) {
 // loser reloads, retries and gets a conflict: exactly one approval.
 func TestConcurrentApprovals(t *testing.T) {
 	given := history(t, offered...)
-	a1, a2 := ts.Load(given), ts.Load(given)
+	a1, a2 := load(t, given), load(t, given)
 	hash := a1.OfferedHash()
 	won, err := a1.Approve(client, baseTerms(), 0, hash, now)
 	if err != nil || len(won) != 1 {
@@ -223,7 +223,7 @@ func TestConcurrentApprovals(t *testing.T) {
 	if _, err := a2.Approve(client, baseTerms(), 0, hash, now); err != nil {
 		t.Fatal("the loser's decision is refused by the store, not the domain")
 	}
-	retry := ts.Load(append(given, won...))
+	retry := load(t, append(given, won...))
 	_, err = retry.Approve(client, baseTerms(), 0, hash, now)
 	wantErr(t, err, "step_already_approved", domain.KindConflict)
 	// A different party racing for the same step after the first won.
@@ -234,13 +234,13 @@ func TestConcurrentApprovals(t *testing.T) {
 func TestContentHash(t *testing.T) {
 	terms := baseTerms()
 	base := history(t, stdLine, setLine(worker, terms, "O125", days(60)))
-	h := ts.Load(base).ContentHash()
-	if h != ts.Load(base).ContentHash() {
+	h := load(t, base).ContentHash()
+	if h != load(t, base).ContentHash() {
 		t.Fatal("not deterministic")
 	}
 	// Order of lines does not matter, nor an all-zero line.
 	reordered := history(t, setLine(worker, terms, "O125", days(60)), stdLine, setLine(worker, terms, "V", days()))
-	if ts.Load(reordered).ContentHash() != h {
+	if load(t, reordered).ContentHash() != h {
 		t.Fatal("hash depends on line order or on empty lines")
 	}
 	changes := map[string]cmd{
@@ -254,7 +254,7 @@ func TestContentHash(t *testing.T) {
 	}
 	seen := map[string]string{h: "base"}
 	for name, c := range changes {
-		a := ts.Load(base)
+		a := load(t, base)
 		if _, err := c(a); err != nil {
 			t.Fatal(name, err)
 		}
@@ -266,13 +266,13 @@ func TestContentHash(t *testing.T) {
 	// Same hours in another placement or week hash differently.
 	other := baseTerms()
 	other.PlacementID = "pl-2"
-	if ts.Load(history(t, setLine(worker, other, "N", days(480, 480, 480, 480, 480)), setLine(worker, other, "O125", days(60)))).ContentHash() == h {
+	if load(t, history(t, setLine(worker, other, "N", days(480, 480, 480, 480, 480)), setLine(worker, other, "O125", days(60)))).ContentHash() == h {
 		t.Error("hash ignores the placement")
 	}
 	// Time entries count, by their input.
 	tr := trTerms()
-	e1 := ts.Load(history(t, addEntry(worker, tr, week.Day(0), "08:00", "16:00", 0, false))).ContentHash()
-	e2 := ts.Load(history(t, addEntry(worker, tr, week.Day(0), "08:00", "16:00", 0, true))).ContentHash()
+	e1 := load(t, history(t, addEntry(worker, tr, week.Day(0), "08:00", "16:00", 0, false))).ContentHash()
+	e2 := load(t, history(t, addEntry(worker, tr, week.Day(0), "08:00", "16:00", 0, true))).ContentHash()
 	if e1 == e2 {
 		t.Error("hash ignores the continuous flag")
 	}
@@ -297,7 +297,7 @@ func TestAllowances(t *testing.T) {
 	}
 	// Absence hours (leave) earn no allowance; worked lines and entries do.
 	terms := trTerms()
-	a := ts.Load(history(t,
+	a := load(t, history(t,
 		setLine(worker, terms, "V", days(480)),
 		setLine(worker, terms, "O125", days(0, 60)),
 		addEntry(worker, terms, week.Day(1), "08:00", "12:00", 0, false),

@@ -24,17 +24,6 @@ type Worker struct {
 	registered bool
 }
 
-// Load folds a worker's history.
-func Load(history ...domain.Event) (*Worker, error) {
-	w := &Worker{}
-	for _, e := range history {
-		if err := w.Apply(e); err != nil {
-			return nil, err
-		}
-	}
-	return w, nil
-}
-
 // Apply folds one event into the state: the only place state changes.
 func (w *Worker) Apply(e domain.Event) error {
 	switch e := e.(type) {

@@ -42,7 +42,7 @@ var (
 )
 
 func mustClient(events ...domain.Event) *client.Client {
-	c, err := client.Load(events...)
+	c, err := domain.Replay[client.Client](events...)
 	if err != nil {
 		panic(err)
 	}
@@ -91,7 +91,7 @@ func TestRegister(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			w, err := worker.Load(tt.given...)
+			w, err := domain.Replay[worker.Worker](tt.given...)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -147,7 +147,7 @@ func TestPersonalDataDoesNotPrint(t *testing.T) {
 }
 
 func TestState(t *testing.T) {
-	w, err := worker.Load(registered)
+	w, err := domain.Replay[worker.Worker](registered)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +158,7 @@ func TestState(t *testing.T) {
 	if (worker.Name{First: "Ali", Last: "Yilmaz"}).Full() != "Ali Yilmaz" {
 		t.Fatal("Full without infix")
 	}
-	if _, err := worker.Load(&client.AgreementChanged{}); err == nil {
+	if _, err := domain.Replay[worker.Worker](&client.AgreementChanged{}); err == nil {
 		t.Fatal("foreign event applied")
 	}
 }

@@ -2,12 +2,13 @@ package postgres
 
 import (
 	"context"
-	"encoding/binary"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -73,11 +74,14 @@ const lockClass int32 = 0x65766e74 // "evnt"
 // one) takes its values as plain parameters: unpacking arrays with unnest
 // costs the server more than the rest of the statement. Several events are
 // linked by eventstore_chain_links (migration 4), one call per append: each
-// event's hash is the next one's prev_hash; unless this process remembers
-// the stream's head (heads.go: a new stream, its own last append, a read to
-// the end), then Go links them and appendLinkedSQL only checks that head
-// under the lock (a PL/pgSQL loop of ten sha256 costs the server more than
-// the rest of a ten-event append).
+// event's hash is the next one's prev_hash. All this is only the fallback:
+// when this process remembers the stream's head (heads.go: a new stream,
+// its own last append, a read to the end; a command always reads its stream
+// before it appends), Go encodes and links the events itself (linkedStmt)
+// and appendLinkedOneSQL or appendLinkedSQL only checks that head under the
+// lock (a PL/pgSQL loop of ten sha256 costs the server more than the rest of
+// a ten-event append, and even one sha256 with the concatenations feeding it
+// shows on a busy server).
 const (
 	lastEventSQL = `(SELECT coalesce(l.revision, -1) AS cur, coalesce(l.hash, ` + zeroHashSQL + `) AS prev
 	FROM (SELECT) AS one LEFT JOIN LATERAL (SELECT e.revision, e.hash FROM eventstore_events AS e
@@ -101,10 +105,19 @@ FROM ` + lastEventSQL + ` AS c,
 WHERE c.cur BETWEEN $3::bigint AND $4::bigint
 RETURNING xid, seq, revision, hash`
 
-	// appendLinkedSQL is appendManySQL with the chain linked in Go from the
-	// head this process remembers (heads): it writes only when the stream's
-	// last event is exactly that head ($3 revision, $4 hash), which also
-	// satisfies the expected revision (checked in Go before).
+	// appendLinkedOneSQL and appendLinkedSQL are appendOneSQL and
+	// appendManySQL with the chain linked in Go from the head this process
+	// remembers (heads): they write only when the stream's last event is
+	// exactly that head ($3 revision, $4 hash), which also satisfies the
+	// expected revision (checked in Go before). The server hashes nothing
+	// and receives 32-byte hashes instead of the canonical parts.
+	appendLinkedOneSQL = `
+INSERT INTO eventstore_events (stream, revision, event_id, type, data, metadata, created, prev_hash, hash)
+SELECT $1, c.cur + 1, $2, $5, $6::json, $7::json, $8, c.prev, $9::bytea
+FROM ` + lastEventSQL + ` AS c
+WHERE c.cur = $3::bigint AND c.prev = $4::bytea
+RETURNING xid, seq, revision, hash`
+
 	appendLinkedSQL = `
 INSERT INTO eventstore_events (stream, revision, event_id, type, data, metadata, created, prev_hash, hash)
 SELECT $1, c.cur + u.ord, u.id, u.type, u.data::json, u.meta::json, $8, u.prev, u.hash
@@ -135,6 +148,10 @@ FROM (SELECT DISTINCT unnest($2::text[]) AS stream ORDER BY 1) AS k`
 var (
 	appendOneIfSQL  = strings.Replace(appendOneSQL, "\nRETURNING", conditionsSQL, 1)
 	appendManyIfSQL = strings.Replace(appendManySQL, "\nRETURNING", conditionsSQL, 1)
+	// appendLinkedOneSQL has one parameter fewer: its conditions are $10-$12.
+	appendLinkedOneIfSQL = strings.Replace(appendLinkedOneSQL, "\nRETURNING",
+		strings.NewReplacer("$11", "$10", "$12", "$11", "$13", "$12").Replace(conditionsSQL), 1)
+	appendLinkedIfSQL = strings.Replace(appendLinkedSQL, "\nRETURNING", conditionsSQL, 1)
 )
 
 // zeroHashSQL is eventstore.ZeroHash as a bytea literal: the prev_hash of a
@@ -168,22 +185,39 @@ func (s *Store) AppendIf(ctx context.Context, stream string, expected eventstore
 	if s.isClosed() {
 		return eventstore.AppendResult{}, eventstore.ErrClosed
 	}
-	stmt, err := newAppendStmt(stream, expected, events, conditions)
-	if err != nil {
-		return eventstore.AppendResult{}, err
-	}
 	h, known := s.heads.get(stream)
 	if !known && expected.IsNoStream() {
 		h, known = head{revision: -1, hash: eventstore.ZeroHash}, true
 	}
-	linked, haveLinked := stmt.linked(h, known)
 	also := eventstore.InAppendFrom(ctx)
+	var linked, stmt appendStmt
+	haveLinked := false
+	if known {
+		if linked, haveLinked, err = linkedStmt(stream, expected, events, h); err != nil {
+			return eventstore.AppendResult{}, err
+		}
+		if haveLinked {
+			linked = withConditions(linked, conditions, appendLinkedOneIfSQL, appendLinkedIfSQL, len(events))
+		}
+	}
+	// ordinary builds the statement that decides and links on the server,
+	// only when it is needed: without a usable head, or after a stale one.
+	ordinary := func() (appendOutcome, error) {
+		if stmt.sql == "" {
+			var err error
+			if stmt, err = newAppendStmt(stream, expected, events, conditions); err != nil {
+				return appendOutcome{}, err
+			}
+		}
+		return s.tryAppend(ctx, stream, stmt, also, s.heldTx(also))
+	}
 	for attempt := 1; ; attempt++ {
 		var out appendOutcome
 		var err error
 		if haveLinked {
-			// One try with the remembered head; stale, it wrote nothing
-			// and the ordinary statement decides (and links) instead.
+			// One try with the remembered head; stale (or a condition
+			// failed), it wrote nothing and the ordinary statement decides
+			// (and links) instead.
 			haveLinked = false
 			out, err = s.tryAppend(ctx, stream, linked, also, s.heldTx(also))
 			switch {
@@ -192,10 +226,13 @@ func (s *Store) AppendIf(ctx context.Context, stream string, expected eventstore
 			case err == nil:
 				s.heads.drop(stream)
 				s.staleHeads.Add(1)
-				out, err = s.tryAppend(ctx, stream, stmt, also, s.heldTx(also))
+				out, err = ordinary()
 			}
 		} else {
-			out, err = s.tryAppend(ctx, stream, stmt, also, s.heldTx(also))
+			out, err = ordinary()
+		}
+		if errors.Is(err, eventstore.ErrInvalidAppend) {
+			return eventstore.AppendResult{}, err
 		}
 		var inAppendErr *inAppendError
 		switch {
@@ -291,50 +328,102 @@ type appendStmt struct {
 	sql   string
 	args  []any
 	locks []string // AppendIf's condition streams, locked shared
-
-	// What appendLinkedSQL needs besides (several events only).
-	lo, hi      int64
-	head        []byte
-	tails       [][]byte
-	ids         []pgtype.UUID
-	types, meta []string
-	data        []*string
-	recorded    time.Time
 }
 
-// linked is the statement for several events linked in Go onto h, the
-// stream's remembered head; false when there is none or the statement is
-// for one event (its hash costs the server one sha256, no loop) or the
+// chainBufs are the buffers linkedStmt encodes events into: prev ‖
+// canonical, the input of one SHA-256, reused from append to append.
+var chainBufs = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+
+// linkedStmt is the statement for events linked in Go onto h, the stream's
+// remembered head: appendLinkedOneSQL or appendLinkedSQL. false when the
 // head does not meet the expected revision (the ordinary statement then
 // returns the refusal).
-func (a appendStmt) linked(h head, known bool) (appendStmt, bool) {
-	if a.tails == nil || !known || h.revision < a.lo || h.revision > a.hi || len(a.locks) > 0 {
-		// (AppendIf's conditions are checked by the ordinary statements.)
-		return appendStmt{}, false
+func linkedStmt(stream string, expected eventstore.ExpectedRevision, events []eventstore.EventData, h head) (appendStmt, bool, error) {
+	if lo, hi := expectedRange(expected); h.revision < lo || h.revision > hi {
+		return appendStmt{}, false, nil
 	}
-	prevs, hashes := make([][]byte, len(a.tails)), make([][]byte, len(a.tails))
+	meta, err := metadataJSON(events)
+	if err != nil {
+		return appendStmt{}, false, err
+	}
+	recorded := eventstore.RecordedTime(time.Now())
+	// One allocation for every prev_hash and hash: link i is prev ‖ hash.
+	links := make([]byte, 2*eventstore.HashSize*len(events))
+	buf := chainBufs.Get().(*[]byte)
 	prev := h.hash
-	canonical := make([]byte, 0, 256)
-	for i, tail := range a.tails {
-		canonical = append(canonical[:0], a.head...)
-		canonical = binary.BigEndian.AppendUint64(canonical, uint64(h.revision+1+int64(i)))
-		canonical = append(canonical, tail...)
-		next := eventstore.ChainHash(prev, canonical)
-		prevs[i], hashes[i] = bytesOf(prev), bytesOf(next)
-		prev = next
+	for i, e := range events {
+		b := append((*buf)[:0], prev[:]...)
+		b = eventstore.AppendCanonical(b, stream, uint64(h.revision+1+int64(i)), e.Type, e.ID, e.Data, e.Metadata, recorded)
+		next := sha256.Sum256(b) // = eventstore.ChainHash(prev, canonical)
+		link := links[2*eventstore.HashSize*i:]
+		copy(link, prev[:])
+		copy(link[eventstore.HashSize:], next[:])
+		prev, *buf = next, b
 	}
-	return appendStmt{sql: appendLinkedSQL, args: []any{a.args[0], a.ids, h.revision, bytesOf(h.hash),
-		a.types, a.data, a.meta, a.recorded, prevs, hashes}}, true
+	chainBufs.Put(buf)
+	prevOf := func(i int) []byte { return links[2*eventstore.HashSize*i:][:eventstore.HashSize] }
+	hashOf := func(i int) []byte { return links[2*eventstore.HashSize*i+eventstore.HashSize:][:eventstore.HashSize] }
+	if len(events) == 1 {
+		e := events[0]
+		var data any // untyped nil: NULL
+		if len(e.Data) > 0 {
+			data = string(e.Data)
+		}
+		return appendStmt{sql: appendLinkedOneSQL, args: []any{stream, pgUUID(e.ID), h.revision, prevOf(0),
+			e.Type, data, meta[0], recorded, hashOf(0)}}, true, nil
+	}
+	ids, types, data := arrayColumns(events)
+	prevs, hashes := make([][]byte, len(events)), make([][]byte, len(events))
+	for i := range events {
+		prevs[i], hashes[i] = prevOf(i), hashOf(i)
+	}
+	return appendStmt{sql: appendLinkedSQL, args: []any{stream, ids, h.revision, prevOf(0),
+		types, data, meta, recorded, prevs, hashes}}, true, nil
 }
 
-func bytesOf(h eventstore.Hash) []byte { return append([]byte(nil), h[:]...) }
+// metadataJSON is each event's metadata as the JSON the table stores.
+func metadataJSON(events []eventstore.EventData) ([]string, error) {
+	meta := make([]string, len(events))
+	for i, e := range events {
+		m, err := json.Marshal(e.Metadata)
+		if err != nil {
+			return nil, fmt.Errorf("%w: event %d metadata: %v", eventstore.ErrInvalidAppend, i, err)
+		}
+		meta[i] = string(m)
+	}
+	return meta, nil
+}
+
+// arrayColumns are the events' IDs, types and payloads as the array
+// parameters of a statement appending several events (nil: NULL).
+func arrayColumns(events []eventstore.EventData) (ids []pgtype.UUID, types []string, data []*string) {
+	ids, types, data = make([]pgtype.UUID, len(events)), make([]string, len(events)), make([]*string, len(events))
+	for i, e := range events {
+		ids[i], types[i] = pgUUID(e.ID), e.Type
+		if len(e.Data) > 0 {
+			d := string(e.Data)
+			data[i] = &d
+		}
+	}
+	return ids, types, data
+}
 
 // newAppendStmt builds the statement for events: appendOneSQL for one event,
 // appendManySQL for more. An event without payload stores NULL.
 func newAppendStmt(stream string, expected eventstore.ExpectedRevision, events []eventstore.EventData, conditions []eventstore.Condition) (appendStmt, error) {
 	st, err := newPlainAppendStmt(stream, expected, events)
-	if err != nil || len(conditions) == 0 {
+	if err != nil {
 		return st, err
+	}
+	return withConditions(st, conditions, appendOneIfSQL, appendManyIfSQL, len(events)), nil
+}
+
+// withConditions turns st into oneSQL (one event) or manySQL, the same
+// statement deciding on conditions as well (conditionsSQL), with their
+// parameters; st itself when there are none.
+func withConditions(st appendStmt, conditions []eventstore.Condition, oneSQL, manySQL string, events int) appendStmt {
+	if len(conditions) == 0 {
+		return st
 	}
 	names := make([]string, len(conditions))
 	los, his := make([]int64, len(conditions)), make([]int64, len(conditions))
@@ -342,27 +431,25 @@ func newAppendStmt(stream string, expected eventstore.ExpectedRevision, events [
 		names[i] = c.Stream
 		los[i], his[i] = expectedRange(c.Expected)
 	}
-	st.sql = appendOneIfSQL
-	if len(events) > 1 {
-		st.sql = appendManyIfSQL
+	st.sql = oneSQL
+	if events > 1 {
+		st.sql = manySQL
 	}
 	st.args = append(st.args, names, los, his)
 	st.locks = names
-	return st, nil
+	return st
 }
 
 func newPlainAppendStmt(stream string, expected eventstore.ExpectedRevision, events []eventstore.EventData) (appendStmt, error) {
 	lo, hi := expectedRange(expected)
 	recorded := eventstore.RecordedTime(time.Now())
-	meta := make([]string, len(events))
+	meta, err := metadataJSON(events)
+	if err != nil {
+		return appendStmt{}, err
+	}
 	var head []byte
 	tails := make([][]byte, len(events))
 	for i, e := range events {
-		m, err := json.Marshal(e.Metadata)
-		if err != nil {
-			return appendStmt{}, fmt.Errorf("%w: event %d metadata: %v", eventstore.ErrInvalidAppend, i, err)
-		}
-		meta[i] = string(m)
 		head, tails[i] = eventstore.CanonicalParts(stream, e.Type, e.ID, e.Data, e.Metadata, recorded)
 	}
 	if len(events) == 1 {
@@ -373,18 +460,8 @@ func newPlainAppendStmt(stream string, expected eventstore.ExpectedRevision, eve
 		}
 		return appendStmt{sql: appendOneSQL, args: []any{stream, pgUUID(e.ID), lo, hi, e.Type, data, meta[0], recorded, head, tails[0]}}, nil
 	}
-	ids := make([]pgtype.UUID, len(events))
-	types := make([]string, len(events))
-	data := make([]*string, len(events))
-	for i, e := range events {
-		ids[i], types[i] = pgUUID(e.ID), e.Type
-		if len(e.Data) > 0 {
-			d := string(e.Data)
-			data[i] = &d
-		}
-	}
-	return appendStmt{sql: appendManySQL, args: []any{stream, ids, lo, hi, types, data, meta, head, tails, recorded},
-		lo: lo, hi: hi, head: head, tails: tails, ids: ids, types: types, meta: meta, data: data, recorded: recorded}, nil
+	ids, types, data := arrayColumns(events)
+	return appendStmt{sql: appendManySQL, args: []any{stream, ids, lo, hi, types, data, meta, head, tails, recorded}}, nil
 }
 
 // pgUUID is id as pgx encodes it directly: uuid.UUID is a driver.Valuer,

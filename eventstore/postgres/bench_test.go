@@ -18,13 +18,22 @@ package postgres_test
 // current-revision lookup, the wider row and two more unique indexes.
 // x-unchained compares the adapter with its own append as it was before the
 // hash chain (AppendUnchained), measured in the same rounds: the chain's cost.
+// Ratios with the suffix -med are the medians of the per-round ratios, which
+// a load spike during one round moves little; -cpu is the ratio of the CPU
+// time the cluster and this process used (cpu-ns/op: the subject's), which
+// load from elsewhere hardly moves at all (docs/BENCHMARKS.md §11).
 
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -68,6 +77,7 @@ func BenchmarkEventStore(b *testing.B) {
 		_ = cluster.Stop(ctx)
 	}()
 
+	benchCPU = newCPUMeter(cluster.DataDir)
 	admin := benchPool(b, cluster.ConnString("postgres"))
 	dbN := 0
 	// newDB returns a pool on a fresh migrated database with the baseline
@@ -160,7 +170,7 @@ func BenchmarkEventStore(b *testing.B) {
 					},
 					append(refs(p, func() *benchInputs { return prepareInputs(b.N, par, size, stream("")) },
 						prepareInputs(b.N, par, size, stream("floor-"))),
-						unchainedRef(ctx, s, prepareInputs(b.N, par, size, stream("unchained-")), false))...)
+						unchainedRef(ctx, s, prepareInputs(b.N, par, size, stream("u-")), false))...)
 			})
 			b.Run(fmt.Sprintf("Append/events=%d/%s/existing_streams", size, mode), func(b *testing.B) {
 				p := newDB(b)
@@ -190,7 +200,7 @@ func BenchmarkEventStore(b *testing.B) {
 					},
 					append(refs(p, func() *benchInputs { return prepareInputs(b.N, par, size, stream("")) },
 						prepareInputs(b.N, par, size, stream("floor-"))),
-						unchainedRef(ctx, s, prepareInputs(b.N, par, size, stream("unchained-")), true))...)
+						unchainedRef(ctx, s, prepareInputs(b.N, par, size, stream("u-")), true))...)
 			})
 		}
 	}
@@ -279,11 +289,17 @@ type benchRef struct {
 
 // runPaired measures b.N subject operations against b.N operations of the
 // baseline and of each reference, alternating in rounds so that load from
-// elsewhere on the machine hits all of them alike. ns/op is the subject's;
-// beside it come baseline-ns/op, x-baseline (subject time over baseline
-// time) and the references' ratios. Each operation runs on par concurrent
-// writers; the arguments prepare writer w (untimed) and return its
-// operation.
+// elsewhere on the machine hits all of them alike; the order within a round
+// is shuffled from round to round (fixed seed), so no variant always runs
+// first or last (under load the one measured last in a round seemed
+// favoured) or always after the same other one, and a short pause between
+// phases keeps what one phase leaves behind out of the next one's figures. ns/op is
+// the subject's; beside it come baseline-ns/op, x-baseline (subject time
+// over baseline time) and the references' ratios, each as the ratio of the
+// total times and, for the subject's ratios, also as the median of the
+// per-round ratios (suffix -med: a load spike during one round moves it
+// little). Each operation runs on par concurrent writers; the arguments
+// prepare writer w (untimed) and return its operation.
 func runPaired(b *testing.B, par int, baseline, subject func(w int) func() error, refs ...benchRef) {
 	prepare := func(op func(w int) func() error) []func() error {
 		ops := make([]func() error, par)
@@ -304,35 +320,127 @@ func runPaired(b *testing.B, par int, baseline, subject func(w int) func() error
 	}
 	runPhase(b, 10*par, subj)
 	round := 25 * par
+	// Phase k of a round: 0 the baseline, 1..len(refs) the references,
+	// len(refs)+1 the subject.
+	phases := len(refs) + 2
 	var baseTime time.Duration
 	refTime := make([]time.Duration, len(refs))
+	var roundBase []float64
+	roundRef := make([][]float64, len(refs))
+	cpu := make([]time.Duration, phases) // per phase, summed over the rounds
 	b.ResetTimer()
 	b.StopTimer()
+	order := make([]int, phases)
+	for k := range order {
+		order[k] = k
+	}
+	shuffle := rand.New(rand.NewPCG(1, 2))
 	for done := 0; done < b.N; {
 		n := min(round, b.N-done)
-		start := time.Now()
-		runPhase(b, n, base)
-		baseTime += time.Since(start)
-		for i, ops := range refOps {
-			start = time.Now()
-			runPhase(b, n, ops)
-			refTime[i] += time.Since(start)
+		took := make([]time.Duration, phases)
+		shuffle.Shuffle(phases, func(i, j int) { order[i], order[j] = order[j], order[i] })
+		for _, k := range order {
+			// What a phase leaves behind (the store's NOTIFY after its
+			// last commit, comes at most notifyMinInterval later) must
+			// not land in the next phase's time or CPU.
+			time.Sleep(5 * time.Millisecond)
+			cpuStart := benchCPU.now()
+			start := time.Now()
+			switch {
+			case k == 0:
+				runPhase(b, n, base)
+			case k <= len(refs):
+				runPhase(b, n, refOps[k-1])
+			default:
+				b.StartTimer()
+				runPhase(b, n, subj)
+				b.StopTimer()
+			}
+			took[k] = time.Since(start)
+			cpu[k] += benchCPU.now() - cpuStart
 		}
-		b.StartTimer()
-		runPhase(b, n, subj)
-		b.StopTimer()
+		baseTime += took[0]
+		subjTook := float64(took[phases-1])
+		roundBase = append(roundBase, subjTook/float64(took[0]))
+		for i := range refs {
+			refTime[i] += took[i+1]
+			roundRef[i] = append(roundRef[i], subjTook/float64(took[i+1]))
+		}
 		done += n
 	}
 	b.ReportMetric(float64(baseTime.Nanoseconds())/float64(b.N), "baseline-ns/op")
 	b.ReportMetric(float64(b.Elapsed())/float64(baseTime), "x-baseline")
+	b.ReportMetric(median(roundBase), "x-baseline-med")
 	for i, r := range refs {
 		if r.vsBaseline != "" {
 			b.ReportMetric(float64(refTime[i])/float64(baseTime), r.vsBaseline)
 		}
 		if r.subjectVs != "" {
 			b.ReportMetric(float64(b.Elapsed())/float64(refTime[i]), r.subjectVs)
+			b.ReportMetric(median(roundRef[i]), r.subjectVs+"-med")
+			if benchCPU.ok() {
+				b.ReportMetric(float64(cpu[phases-1])/float64(cpu[i+1]), r.subjectVs+"-cpu")
+			}
 		}
 	}
+	if benchCPU.ok() {
+		b.ReportMetric(float64(cpu[phases-1].Nanoseconds())/float64(b.N), "cpu-ns/op")
+	}
+}
+
+// benchCPU meters the CPU time of the benchmark cluster and this process.
+var benchCPU cpuMeter
+
+// cpuMeter sums the CPU time this process and the benchmark cluster's
+// server processes (the postmaster and its children) have used: what an
+// append costs in CPU, which load from elsewhere on the machine hardly
+// changes (unlike its time). Server times come from /proc/PID/schedstat
+// (nanoseconds on the CPU); a process that exits between two readings
+// (an autovacuum worker) is lost. Linux only; elsewhere ok is false.
+type cpuMeter struct{ postmaster string }
+
+func newCPUMeter(dataDir string) cpuMeter {
+	b, err := os.ReadFile(filepath.Join(dataDir, "postmaster.pid"))
+	if err != nil {
+		return cpuMeter{}
+	}
+	pid, _, _ := strings.Cut(string(b), "\n")
+	if _, err := os.Stat("/proc/" + pid + "/schedstat"); err != nil {
+		return cpuMeter{}
+	}
+	return cpuMeter{postmaster: pid}
+}
+
+func (m cpuMeter) ok() bool { return m.postmaster != "" }
+
+func (m cpuMeter) now() time.Duration {
+	if !m.ok() {
+		return 0
+	}
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	total := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	children, _ := os.ReadFile("/proc/" + m.postmaster + "/task/" + m.postmaster + "/children")
+	for _, pid := range append(strings.Fields(string(children)), m.postmaster) {
+		st, err := os.ReadFile("/proc/" + pid + "/schedstat")
+		if err != nil {
+			continue
+		}
+		onCPU, _, _ := strings.Cut(string(st), " ")
+		ns, _ := strconv.ParseInt(onCPU, 10, 64)
+		total += time.Duration(ns)
+	}
+	return total
+}
+
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
 }
 
 // runPhase runs n operations spread over len(ops) concurrent writers.
@@ -414,7 +522,9 @@ const benchMetaJSON = `{"actor_id":"account-42","actor_role":"client","correlati
 
 // unchainedRef is the adapter's append as it was before the hash chain, on
 // streams of its own: x-unchained is the chain's cost. existing appends
-// with exact revisions to one stream per writer, else to new streams.
+// with exact revisions to one stream per writer, else to new streams. Its
+// stream names carry a short prefix ("u-"): a longer key than the
+// subject's would cost the reference more and flatter the chain.
 func unchainedRef(ctx context.Context, s *postgres.Store, in *benchInputs, existing bool) benchRef {
 	return benchRef{subjectVs: "x-unchained", op: func(w int) func() error {
 		var next int64 = -1

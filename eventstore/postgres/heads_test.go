@@ -80,3 +80,85 @@ func TestAppendLinkedInGo(t *testing.T) {
 		t.Fatalf("chain: %v", err)
 	}
 }
+
+// TestAppendOneLinkedInGo: single events (what a command appends) are hashed
+// in Go from the remembered head as well, so the server hashes nothing, also
+// under AppendIf's conditions; with a stale head the ordinary statement
+// hashes on the server. Both paths, and
+// an event without payload, must give the chain the memory and EventStoreDB
+// adapters would compute (VerifyStream recomputes every hash in Go).
+func TestAppendOneLinkedInGo(t *testing.T) {
+	ctx := t.Context()
+	a, cs := newStore(t, postgres.Options{})
+	b, err := postgres.New(ctx, newPool(t, cs), postgres.Options{AllowUnsafeFsync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	counts := func(wantLinked, wantStale uint64) {
+		t.Helper()
+		if linked, stale := a.LinkedAppends(); linked != wantLinked || stale != wantStale {
+			t.Fatalf("linked in Go %d, stale heads %d; want %d and %d", linked, stale, wantLinked, wantStale)
+		}
+	}
+	appendOne := func(s *postgres.Store, exp eventstore.ExpectedRevision, e eventstore.EventData, wantRev uint64) eventstore.AppendResult {
+		t.Helper()
+		res, err := s.Append(ctx, "one", exp, e)
+		if err != nil || res.NextExpectedRevision != wantRev {
+			t.Fatalf("append: revision %d, %v; want %d", res.NextExpectedRevision, err, wantRev)
+		}
+		return res
+	}
+
+	appendOne(a, eventstore.NoStream(), events(1)[0], 0) // new stream
+	counts(1, 0)
+	noData := events(1)[0]
+	noData.Data = nil
+	appendOne(a, eventstore.Exact(0), noData, 1) // its own last append
+	counts(2, 0)
+	appendOne(b, eventstore.Exact(1), events(1)[0], 2) // another process
+	last := events(1)[0]
+	first := appendOne(a, eventstore.StreamExists(), last, 3) // stale: hashed on the server
+	counts(2, 1)
+	if again, err := a.Append(ctx, "one", eventstore.Exact(2), last); err != nil || again != first {
+		t.Fatalf("repeat: %+v, %v; want %+v", again, err, first)
+	}
+	_, err = a.Append(ctx, "one", eventstore.Exact(1), events(1)...)
+	var wrong *eventstore.WrongExpectedRevisionError
+	if !errors.As(err, &wrong) || wrong.Actual != 3 {
+		t.Fatalf("stale expectation: %v", err)
+	}
+	linkedBefore, _ := a.LinkedAppends()
+	appendOne(a, eventstore.Exact(3), events(1)[0], 4)
+	counts(linkedBefore+1, 1)
+
+	// AppendIf's conditions are decided by the linked statements as well,
+	// for one event and for several.
+	if _, err := b.Append(ctx, "other", eventstore.NoStream(), events(1)...); err != nil {
+		t.Fatal(err)
+	}
+	holds := []eventstore.Condition{{Stream: "other", Expected: eventstore.Exact(0)}}
+	if res, err := a.AppendIf(ctx, "one", eventstore.Exact(4), holds, events(1)...); err != nil || res.NextExpectedRevision != 5 {
+		t.Fatalf("append if, one event: %+v, %v", res, err)
+	}
+	if res, err := a.AppendIf(ctx, "one", eventstore.Exact(5), holds, events(2)...); err != nil || res.NextExpectedRevision != 7 {
+		t.Fatalf("append if, two events: %+v, %v", res, err)
+	}
+	counts(linkedBefore+3, 1)
+	fails := []eventstore.Condition{{Stream: "other", Expected: eventstore.NoStream()}}
+	_, err = a.AppendIf(ctx, "one", eventstore.Exact(7), fails, events(1)...)
+	if !errors.As(err, &wrong) || wrong.Stream != "other" {
+		t.Fatalf("failed condition: %v, want a wrong revision of stream other", err)
+	}
+
+	all, err := a.ReadStream(ctx, "one", eventstore.ReadStreamOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 8 || all[1].Data != nil {
+		t.Fatalf("%d events (payload of revision 1: %q), want 8 and none", len(all), all[1].Data)
+	}
+	if err := eventstore.VerifyStream(all); err != nil {
+		t.Fatalf("chain: %v", err)
+	}
+}

@@ -129,26 +129,26 @@ func TestAdminOnlyForBackoffice(t *testing.T) {
 	if i, _ := people.Intermediary(ctx, bo, "flex"); i.Contact.Name != "Flex Uitzend" {
 		t.Errorf("contact changed to %q", i.Contact.Name)
 	}
-	if ts, _ := h.App.Identity.Tokens(ctx, bo); len(ts) != 0 {
+	if ts, _ := h.App.Identity.Tokens.Tokens(ctx, bo); len(ts) != 0 {
 		t.Errorf("%d tokens after the refused forms", len(ts))
 	}
 	// The layer below refuses on its own.
 	svc := h.App.Identity
 	for _, email := range []string{clientEmail, interEmail, workerEmail} {
 		m := commands.Meta{Actor: h.accounts[email]}
-		if _, _, err := svc.InviteClientUser(ctx, m, identity.InviteClientUser{ClientID: "bol", Email: "y@sluip.nl"}); !errors.Is(err, domain.ErrNotFound) {
+		if _, _, err := svc.Registration.InviteClientUser(ctx, m, identity.InviteClientUser{ClientID: "bol", Email: "y@sluip.nl"}); !errors.Is(err, domain.ErrNotFound) {
 			t.Errorf("%s: InviteClientUser = %v", email, err)
 		}
-		if _, err := svc.DisableAccount(ctx, m, identity.DisableAccount{AccountID: h.accounts[clientEmail].AccountID}); !errors.Is(err, domain.ErrNotFound) {
+		if _, err := svc.Accounts.DisableAccount(ctx, m, identity.DisableAccount{AccountID: h.accounts[clientEmail].AccountID}); !errors.Is(err, domain.ErrNotFound) {
 			t.Errorf("%s: DisableAccount = %v", email, err)
 		}
-		if _, err := svc.ChangeIntermediaryContact(ctx, m, "flex", intermediary.Contact{Name: "Y", Email: "y@sluip.nl"}, "nl"); !errors.Is(err, domain.ErrNotFound) {
+		if _, err := svc.Registration.ChangeIntermediaryContact(ctx, m, "flex", intermediary.Contact{Name: "Y", Email: "y@sluip.nl"}, "nl"); !errors.Is(err, domain.ErrNotFound) {
 			t.Errorf("%s: ChangeIntermediaryContact = %v", email, err)
 		}
-		if _, err := svc.EnableAccount(ctx, m, identity.DisableAccount{AccountID: h.accounts[acmeEmail].AccountID}); !errors.Is(err, domain.ErrNotFound) {
+		if _, err := svc.Accounts.EnableAccount(ctx, m, identity.DisableAccount{AccountID: h.accounts[acmeEmail].AccountID}); !errors.Is(err, domain.ErrNotFound) {
 			t.Errorf("%s: EnableAccount = %v", email, err)
 		}
-		if _, err := svc.ChangeClientDetails(ctx, m, "bol", client.Details{Name: "Overgenomen"}, "nl"); !errors.Is(err, domain.ErrNotFound) {
+		if _, err := svc.Registration.ChangeClientDetails(ctx, m, "bol", client.Details{Name: "Overgenomen"}, "nl"); !errors.Is(err, domain.ErrNotFound) {
 			t.Errorf("%s: ChangeClientDetails = %v", email, err)
 		}
 		if v, err := people.AgreementVersions(ctx, m.Actor, "bol"); !errors.Is(err, domain.ErrNotFound) || v != nil {
@@ -391,7 +391,7 @@ func TestAdminTokens(t *testing.T) {
 	if strings.Contains(list, secret) || !strings.Contains(list, "Salarispakket Loket") {
 		t.Fatal("the list shows the secret or lacks the token")
 	}
-	ts, err := h.App.Identity.Tokens(context.Background(), h.accounts[boEmail])
+	ts, err := h.App.Identity.Tokens.Tokens(context.Background(), h.accounts[boEmail])
 	if err != nil || len(ts) != 1 {
 		t.Fatalf("tokens %+v %v", ts, err)
 	}

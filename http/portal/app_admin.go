@@ -21,8 +21,11 @@ import (
 // again here, so a page that forgot its gate still shows nothing: the
 // commands refuse anyone but the back office too.
 type adminApp struct {
-	service *identity.Service
-	queries *rmid.Queries
+	registration *identity.Registration
+	tenants      *identity.Tenants
+	accounts     *identity.Accounts
+	tokens       *identity.Tokens
+	queries      *rmid.Queries
 }
 
 // errNoAdmin is what anyone but the back office gets: the screens do not
@@ -59,7 +62,7 @@ type IntermediaryInput struct {
 // RegisterIntermediary: identity.RegisterIntermediary (the contact's login
 // and activation mail with it).
 func (x *adminApp) RegisterIntermediary(ctx context.Context, m commands.Meta, in IntermediaryInput) (commands.Result, string, error) {
-	res, reg, err := x.service.RegisterIntermediary(ctx, m, identity.RegisterIntermediary{
+	res, reg, err := x.registration.RegisterIntermediary(ctx, m, identity.RegisterIntermediary{
 		Name: in.Name, KvK: in.KvK, Contact: in.Contact, Language: in.Language,
 	})
 	return res, reg.ID, err
@@ -67,7 +70,7 @@ func (x *adminApp) RegisterIntermediary(ctx context.Context, m commands.Meta, in
 
 // ChangeIntermediaryContact: identity.ChangeIntermediaryContact.
 func (x *adminApp) ChangeIntermediaryContact(ctx context.Context, m commands.Meta, id string, in IntermediaryInput) (commands.Result, error) {
-	return x.service.ChangeIntermediaryContact(ctx, m, id, in.Contact, in.Language)
+	return x.registration.ChangeIntermediaryContact(ctx, m, id, in.Contact, in.Language)
 }
 
 // AdminClient is a client as the list shows it, with its intermediary's
@@ -153,7 +156,7 @@ type ClientInput struct {
 
 // RegisterClient: identity.RegisterClient.
 func (x *adminApp) RegisterClient(ctx context.Context, m commands.Meta, in ClientInput) (commands.Result, string, error) {
-	res, reg, err := x.service.RegisterClient(ctx, m, identity.RegisterClient{
+	res, reg, err := x.registration.RegisterClient(ctx, m, identity.RegisterClient{
 		IntermediaryID: in.IntermediaryID, Name: in.Name, KvK: in.KvK, Address: in.Address,
 		Contact: in.Contact, ContactPersonal: client.ContactPersonalData{Mobile: in.Mobile},
 		AgreementFrom: in.From, Agreement: in.Agreement, Language: in.Language,
@@ -163,20 +166,20 @@ func (x *adminApp) RegisterClient(ctx context.Context, m commands.Meta, in Clien
 
 // ChangeAgreement: identity.ChangeAgreement (a new version from a Monday).
 func (x *adminApp) ChangeAgreement(ctx context.Context, m commands.Meta, clientID string, from time.Time, ag client.Agreement) (commands.Result, error) {
-	return x.service.ChangeAgreement(ctx, m, clientID, from, ag)
+	return x.tenants.ChangeAgreement(ctx, m, clientID, from, ag)
 }
 
 // InviteClientUser: identity.InviteClientUser (the activation mail as for
 // every new login).
 func (x *adminApp) InviteClientUser(ctx context.Context, m commands.Meta, clientID, email, lang string) (commands.Result, error) {
-	res, _, err := x.service.InviteClientUser(ctx, m, identity.InviteClientUser{ClientID: clientID, Email: email, Language: lang})
+	res, _, err := x.registration.InviteClientUser(ctx, m, identity.InviteClientUser{ClientID: clientID, Email: email, Language: lang})
 	return res, err
 }
 
 // DisableClientUser: identity.DisableAccount, for a login of this client
 // only.
 func (x *adminApp) DisableClientUser(ctx context.Context, m commands.Meta, clientID, accountID string) (commands.Result, error) {
-	return x.service.DisableAccount(ctx, m, identity.DisableAccount{AccountID: accountID, ClientID: clientID})
+	return x.accounts.DisableAccount(ctx, m, identity.DisableAccount{AccountID: accountID, ClientID: clientID})
 }
 
 // Tokens lists the integration tokens (never their secrets).
@@ -184,7 +187,7 @@ func (x *adminApp) Tokens(ctx context.Context, a domain.Actor) ([]auth.APIToken,
 	if !mayAdmin(a) {
 		return nil, errNoAdmin
 	}
-	return x.service.Tokens(ctx, a)
+	return x.tokens.Tokens(ctx, a)
 }
 
 // CreateToken: identity.CreateToken; the secret is in the answer, once.
@@ -192,23 +195,23 @@ func (x *adminApp) CreateToken(ctx context.Context, m commands.Meta, role domain
 	if !account.IsStaff(m.Actor) {
 		return commands.Result{}, identity.TokenCreated{}, errNoAdmin
 	}
-	return x.service.CreateToken(ctx, m, role, label)
+	return x.tokens.CreateToken(ctx, m, role, label)
 }
 
 // RevokeToken: identity.RevokeToken.
 func (x *adminApp) RevokeToken(ctx context.Context, m commands.Meta, id string) (commands.Result, error) {
-	return x.service.RevokeToken(ctx, m, id)
+	return x.tokens.RevokeToken(ctx, m, id)
 }
 
 // ChangeClientDetails: identity.ChangeClientDetails (name, KvK number,
 // address, contact person).
 func (x *adminApp) ChangeClientDetails(ctx context.Context, m commands.Meta, clientID string, in ClientInput) (commands.Result, error) {
-	return x.service.ChangeClientDetails(ctx, m, clientID,
+	return x.registration.ChangeClientDetails(ctx, m, clientID,
 		client.Details{Name: in.Name, KvK: in.KvK, Address: in.Address, Contact: in.Contact}, in.Language)
 }
 
 // EnableClientUser: identity.EnableAccount, for a login of this client
 // only.
 func (x *adminApp) EnableClientUser(ctx context.Context, m commands.Meta, clientID, accountID string) (commands.Result, error) {
-	return x.service.EnableAccount(ctx, m, identity.DisableAccount{AccountID: accountID, ClientID: clientID})
+	return x.accounts.EnableAccount(ctx, m, identity.DisableAccount{AccountID: accountID, ClientID: clientID})
 }

@@ -14,10 +14,12 @@ import (
 // (sessions), commands/identity (activation, password reset, language) and
 // readmodel/identity (display names).
 type identityApp struct {
-	auth    *auth.Service
-	service *identity.Service
-	names   *rmid.Queries
-	clock   func() time.Time
+	auth       *auth.Service
+	activation *identity.Activation
+	linkMails  *identity.LinkMails
+	profile    *identity.Profile
+	names      *rmid.Queries
+	clock      func() time.Time
 }
 
 // userOf is the portal user of a session, with the name the header shows
@@ -64,24 +66,30 @@ func (i *identityApp) Logout(ctx context.Context, token string) error {
 
 // Activate is the login form.
 func (i *identityApp) Activate(ctx context.Context, token, password string) (commands.Result, error) {
-	res, _, err := i.service.Activate(ctx, token, password)
+	res, _, err := i.activation.Activate(ctx, token, password)
 	return res, err
 }
 
 // RequestPasswordReset: identity.RequestLink
 // answers unknown addresses like known ones.
 func (i *identityApp) RequestPasswordReset(ctx context.Context, email string) error {
-	return i.service.RequestLink(ctx, email)
+	return i.linkMails.RequestLink(ctx, email)
 }
 
 // ResetPassword is the login form.
 func (i *identityApp) ResetPassword(ctx context.Context, token, password string) (commands.Result, error) {
-	res, _, err := i.service.CompletePasswordReset(ctx, token, password)
+	res, _, err := i.activation.CompletePasswordReset(ctx, token, password)
 	return res, err
 }
 
 // SetLanguage: the logged-in user's own
 // account (identity.SetLanguage).
 func (i *identityApp) SetLanguage(ctx context.Context, m commands.Meta, lang string) (commands.Result, error) {
-	return i.service.SetLanguage(ctx, m, lang)
+	return i.profile.SetLanguage(ctx, m, lang)
+}
+
+// ChangePassword: the logged-in user's own password
+// (identity.ChangePassword); his session (token) stays, the others end.
+func (i *identityApp) ChangePassword(ctx context.Context, m commands.Meta, current, next, token, ip string) (commands.Result, error) {
+	return i.profile.ChangePassword(ctx, m, identity.PasswordChange{Current: current, New: next, KeepSession: token, IP: ip})
 }

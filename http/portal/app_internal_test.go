@@ -33,13 +33,13 @@ import (
 func TestIdentityApp(t *testing.T) {
 	e := it.New(t)
 	ctx := context.Background()
-	id := &identityApp{auth: e.Auth, service: e.Service, names: rmid.NewQueries(e.Pool, time.Now), clock: time.Now}
+	id := &identityApp{auth: e.Auth, activation: e.Identity.Activation, linkMails: e.Identity.LinkMails, profile: e.Identity.Profile, names: rmid.NewQueries(e.Pool, time.Now), clock: time.Now}
 	bo := e.Login(t, it.BackofficeEmail, it.BackofficePassword)
 	r := it.Want(t, e.Do(t, http.MethodPost, "/intermediaries", bo, map[string]any{"name": "Flex",
 		"contact": map[string]string{"name": "Anna de Boer", "email": "anna@flex.test"}}), http.StatusCreated)
 	acc, pos := r.Str(t, "account_id"), r.Str(t, "position")
 	e.WaitForMail(t, "anna@flex.test", 1)
-	if err := e.Service.DemoSetPassword(ctx, acc, "een-goed-wachtwoord"); err != nil {
+	if err := e.Identity.Activation.DemoSetPassword(ctx, acc, "een-goed-wachtwoord"); err != nil {
 		t.Fatal(err)
 	}
 	it.Want(t, e.Do(t, http.MethodGet, "/intermediaries?min_position="+pos, bo, nil), http.StatusOK)

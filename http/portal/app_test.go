@@ -87,10 +87,10 @@ func newFixtureWith(t *testing.T, change func(*app.Options)) *fixture {
 			t.Fatal(err)
 		}
 	}
-	boID, _, err := svc.BootstrapBackoffice(ctx, boEmail, password)
+	boID, _, err := svc.Activation.BootstrapBackoffice(ctx, boEmail, password)
 	must(err)
 	f.accounts[boEmail] = domain.Actor{AccountID: boID, Role: domain.RoleBackoffice}
-	_, reg, err := svc.RegisterIntermediary(ctx, sys, identity.RegisterIntermediary{ID: "flex", Name: "Flex Uitzend", KvK: "12345678",
+	_, reg, err := svc.Registration.RegisterIntermediary(ctx, sys, identity.RegisterIntermediary{ID: "flex", Name: "Flex Uitzend", KvK: "12345678",
 		Contact: intermediary.Contact{Name: "Flex Uitzend", Email: interEmail}})
 	must(err)
 	f.accounts[interEmail] = domain.Actor{AccountID: reg.AccountID, Role: domain.RoleIntermediary, IntermediaryID: "flex"}
@@ -108,7 +108,7 @@ func newFixtureWith(t *testing.T, change func(*app.Options)) *fixture {
 			EnteredBy: domain.RoleClient, ApprovalChain: []domain.Role{domain.RoleIntermediary}}},
 	}
 	for i, c := range clients {
-		_, reg, err := svc.RegisterClient(ctx, sys, identity.RegisterClient{ID: c.id, IntermediaryID: "flex", Name: c.name, KvK: c.kvk,
+		_, reg, err := svc.Registration.RegisterClient(ctx, sys, identity.RegisterClient{ID: c.id, IntermediaryID: "flex", Name: c.name, KvK: c.kvk,
 			Address: client.Address{Street: "Molenstraat", HouseNumber: "4", PostalCode: "3512 AB", City: "Utrecht"},
 			Contact: client.Contact{Name: c.contact, Email: c.email}, ContactPersonal: client.ContactPersonalData{Mobile: "0620000" + string(rune('1'+i)) + "01"},
 			AgreementFrom: time.Date(2025, 1, 6, 0, 0, 0, 0, time.UTC), Agreement: c.agreement})
@@ -127,7 +127,7 @@ func newFixtureWith(t *testing.T, change func(*app.Options)) *fixture {
 		{"w4", "p4", "bol", "piet@bakker.nl", "Verkoper", worker.Name{First: "Piet", Last: "Jansen"}, "900000041"},
 	}
 	for i, w := range workers {
-		_, reg, err := svc.RegisterWorker(ctx, sys, identity.RegisterWorker{ClientID: w.clientID, WorkerID: w.id, PlacementID: w.placement,
+		_, reg, err := svc.Registration.RegisterWorker(ctx, sys, identity.RegisterWorker{ClientID: w.clientID, WorkerID: w.id, PlacementID: w.placement,
 			Name: w.name, Email: w.email, Function: w.function,
 			PersonalData: worker.PersonalData{BSN: w.bsn, IBAN: "NL91ABNA0417164300", DateOfBirth: time.Date(1990, 5, 17, 0, 0, 0, 0, time.UTC),
 				Address: worker.Address{Street: "Kerkstraat", HouseNumber: string(rune('1' + i)), PostalCode: "3511 AB", City: "Utrecht"},
@@ -139,7 +139,7 @@ func newFixtureWith(t *testing.T, change func(*app.Options)) *fixture {
 	for email, a := range f.accounts {
 		// Fatima keeps her invitation: TestPasswordPages activates it.
 		if a.Role != domain.RoleBackoffice && email != "fatima@example.nl" {
-			must(svc.DemoSetPassword(ctx, a.AccountID, password))
+			must(svc.Activation.DemoSetPassword(ctx, a.AccountID, password))
 		}
 	}
 
@@ -312,7 +312,7 @@ func (f *fixture) signMail(t *testing.T, name string) (string, string) {
 func (f *fixture) disable(t *testing.T, email string) {
 	t.Helper()
 	ctx := context.Background()
-	acc, err := account.Load()
+	acc, err := domain.Replay[account.Account]()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -358,7 +358,7 @@ func (h *harness) loginAs(email, lang string) {
 	h.t.Helper()
 	ctx := context.Background()
 	a := h.accounts[email]
-	if _, err := h.App.Identity.SetLanguage(ctx, commands.Meta{Actor: a}, lang); err != nil {
+	if _, err := h.App.Identity.Profile.SetLanguage(ctx, commands.Meta{Actor: a}, lang); err != nil {
 		h.t.Fatal(err)
 	}
 	h.WaitForProjections(h.t)

@@ -12,8 +12,8 @@ import (
 // workerApp is the workers feature: active placements (readmodel/identity)
 // and registration (commands/identity).
 type workerApp struct {
-	service *identity.Service
-	queries *rmid.Queries
+	registration *identity.Registration
+	queries      *rmid.Queries
 }
 
 // Placements: the active placements in scope.
@@ -37,7 +37,7 @@ func (w *workerApp) Placements(ctx context.Context, actor domain.Actor) ([]Place
 // their own company (commands/identity defaults the client and checks the
 // role).
 func (w *workerApp) Register(ctx context.Context, m commands.Meta, in Registration) (commands.Result, error) {
-	res, _, err := w.service.RegisterWorker(ctx, m, identity.RegisterWorker{
+	res, _, err := w.registration.RegisterWorker(ctx, m, identity.RegisterWorker{
 		Name: in.Name, Email: in.Email, Function: in.Function, Language: m.Actor.Language,
 		PersonalData: in.Personal, Start: in.Start, End: in.End,
 	})

@@ -18,7 +18,7 @@ type profilePage struct {
 func (s *Server) handleProfilePage() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		v := s.newView(r, "", "profile.title")
-		mobile, err := s.Identity.service.MyMobile(r.Context(), meta(r))
+		mobile, err := s.Identity.profile.MyMobile(r.Context(), meta(r))
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -34,7 +34,7 @@ func (s *Server) handleProfile() http.Handler {
 		v := s.newView(r, "", "profile.title")
 		mobile := strings.TrimSpace(r.PostForm.Get("mobiel"))
 		v.Form.Set("mobiel", mobile)
-		res, err := s.Identity.service.SetMobile(r.Context(), meta(r), mobile)
+		res, err := s.Identity.profile.SetMobile(r.Context(), meta(r), mobile)
 		if err == nil {
 			redirectAfter(w, r, profilePath, res.Position, "profile_saved")
 			return

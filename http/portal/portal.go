@@ -42,7 +42,7 @@ import (
 // the portal alike).
 type Deps struct {
 	Auth       *auth.Service         // logins and sessions
-	Identity   *identity.Service     // activation, passwords, language, registration
+	Identity   *identity.Handlers    // activation, passwords, language, registration
 	People     *rmidentity.Queries   // names, placements, clients, client users
 	Timesheets *tscmd.Handler        // the timesheet commands
 	Sheets     *rmtimesheets.Queries // the timesheet read models and the hours report
@@ -161,13 +161,15 @@ func New(d Deps) (*Server, error) {
 	}
 	s := &Server{
 		Waiter: d.Waiter, Demo: d.Demo, Cookies: d.Cookies, Log: d.Log, Clock: d.Clock, WaitTimeout: d.WaitTimeout, ExportWait: d.ExportWait,
-		Identity:   &identityApp{auth: d.Auth, service: d.Identity, names: d.People, clock: d.Clock},
+		Identity: &identityApp{auth: d.Auth, activation: d.Identity.Activation, linkMails: d.Identity.LinkMails,
+			profile: d.Identity.Profile, names: d.People, clock: d.Clock},
 		Timesheets: &timesheetApp{commands: d.Timesheets, queries: d.Sheets, history: d.History, names: d.People},
-		Workers:    &workerApp{service: d.Identity, queries: d.People},
+		Workers:    &workerApp{registration: d.Identity.Registration, queries: d.People},
 		Reports:    &reportApp{queries: d.Sheets},
 		Notify:     &notifyApp{prefs: d.Prefs, overview: d.MissingHours},
-		Admin:      &adminApp{service: d.Identity, queries: d.People},
-		router:     mux.NewRouter(), pages: pages,
+		Admin: &adminApp{registration: d.Identity.Registration, tenants: d.Identity.Tenants, accounts: d.Identity.Accounts,
+			tokens: d.Identity.Tokens, queries: d.People},
+		router: mux.NewRouter(), pages: pages,
 	}
 	if d.Documents != nil {
 		s.Documents = &documentApp{commands: d.Documents, queries: d.DocumentQueries, identity: d.People, evidence: d.Evidence}

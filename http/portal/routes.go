@@ -95,6 +95,7 @@ func (s *Server) routes() {
 	// notify/: each user's mail settings, the missing-hours overview.
 	in.Handle("/instellingen", s.handleSettingsPage()).Methods(http.MethodGet)
 	in.Handle("/instellingen", s.handleSettings()).Methods(http.MethodPost)
+	in.Handle(passwordPath, s.handleChangePassword()).Methods(http.MethodPost) // handle_password.go
 	in.Handle("/ontbrekende-uren", s.handleMissingHours()).Methods(http.MethodGet)
 
 	s.adminRoutes(in) // handle_admin.go: the back office's "Beheer"

@@ -95,7 +95,7 @@ type App struct {
 	Ops         http.Handler
 	Projections *projections.Runtime
 	// Identity runs the identity commands (bootstrap, demo seed).
-	Identity *identity.Service
+	Identity *identity.Handlers
 	// Documents runs the document commands (demo seed).
 	Documents *doccmd.Handler
 	// Timesheets runs the timesheet commands (test fixtures).

@@ -37,7 +37,7 @@ type features struct {
 	background []func(context.Context) error
 
 	authSvc  *auth.Service
-	identity *identity.Service
+	identity *identity.Handlers
 	idQuery  *rmidentity.Queries
 
 	tsCommands *tscmd.Handler
@@ -97,7 +97,7 @@ func newFeatures(ctx context.Context, o Options) (*features, error) {
 		return nil, wrap(err)
 	}
 	f.idQuery = rmidentity.NewQueries(o.Pool, o.Clock)
-	feature, err := identityapi.New(identityapi.Deps{Service: svc, Auth: authSvc, Queries: f.idQuery, Ledger: o.Store, Clock: o.Clock})
+	feature, err := identityapi.New(identityapi.Deps{Identity: svc, Auth: authSvc, Queries: f.idQuery, Ledger: o.Store, Clock: o.Clock})
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -199,7 +199,7 @@ func (f *features) addDocuments(o Options, disp *mail.Dispatcher) error {
 	}
 	if o.SMSSender != nil {
 		// The TAN by SMS to signers with a mobile number (manual §5.1).
-		if err := mailer.UseSMS(o.SMSSender, f.identity.MobileOf); err != nil {
+		if err := mailer.UseSMS(o.SMSSender, f.identity.Profile.MobileOf); err != nil {
 			return err
 		}
 	}

@@ -60,16 +60,16 @@ var workers = []demoWorker{
 // Seed registers the demo data through the normal commands (as the system
 // actor), sets the demo passwords and prints the logins to out. Running it
 // again changes nothing.
-func Seed(ctx context.Context, svc *identity.Service, now time.Time, out io.Writer) ([]Login, error) {
+func Seed(ctx context.Context, svc *identity.Handlers, now time.Time, out io.Writer) ([]Login, error) {
 	meta := commands.Meta{Actor: identity.System, CorrelationID: "demo-seed", IdempotencyKey: "demo-seed"}
 	var logins []Login
-	if _, _, err := svc.BootstrapBackoffice(ctx, BackofficeMail, Password); err != nil {
+	if _, _, err := svc.Activation.BootstrapBackoffice(ctx, BackofficeMail, Password); err != nil {
 		return nil, fmt.Errorf("demo: back-office user: %w", err)
 	}
 	logins = append(logins, Login{"backoffice", "Beheerder", BackofficeMail, Password})
 
 	const interMail = "anna@flexwerk.example.nl"
-	_, _, err := svc.RegisterIntermediary(ctx, meta, identity.RegisterIntermediary{
+	_, _, err := svc.Registration.RegisterIntermediary(ctx, meta, identity.RegisterIntermediary{
 		ID: IntermediaryID, Name: "Flexwerk Uitzendbureau B.V.", KvK: "12345678",
 		Contact: intermediary.Contact{Name: "Anna de Vries", Email: interMail},
 	})
@@ -103,7 +103,7 @@ func Seed(ctx context.Context, svc *identity.Service, now time.Time, out io.Writ
 				Allowances:    client.Allowances{PerHourCents: 15}}},
 	}
 	for i, c := range clients {
-		_, _, err := svc.RegisterClient(ctx, meta, identity.RegisterClient{
+		_, _, err := svc.Registration.RegisterClient(ctx, meta, identity.RegisterClient{
 			ID: c.id, IntermediaryID: IntermediaryID, Name: c.name, KvK: c.kvk, Address: c.addr,
 			Contact:         client.Contact{Name: c.contact, Email: c.email},
 			ContactPersonal: client.ContactPersonalData{Mobile: "06" + strconv.Itoa(20000001+i)},
@@ -121,7 +121,7 @@ func Seed(ctx context.Context, svc *identity.Service, now time.Time, out io.Writ
 	for i, w := range workers {
 		n := i + 1
 		email := fmt.Sprintf("%s.%s@example.nl", lowerASCII(w.first), lowerASCII(w.last))
-		_, _, err := svc.RegisterWorker(ctx, meta, identity.RegisterWorker{
+		_, _, err := svc.Registration.RegisterWorker(ctx, meta, identity.RegisterWorker{
 			ClientID: w.clientID, WorkerID: fmt.Sprintf("demo-worker-%02d", n), PlacementID: fmt.Sprintf("demo-placement-%02d", n),
 			Name:  worker.Name{First: w.first, Infix: w.infix, Last: w.last},
 			Email: email, Function: w.function,
@@ -140,11 +140,11 @@ func Seed(ctx context.Context, svc *identity.Service, now time.Time, out io.Writ
 	}
 
 	for _, l := range logins {
-		acc, err := svc.Auth().AccountByEmail(ctx, l.Email)
+		acc, err := svc.Auth.AccountByEmail(ctx, l.Email)
 		if err != nil {
 			return nil, fmt.Errorf("demo: account %s: %w", l.Email, err)
 		}
-		if err := svc.DemoSetPassword(ctx, acc.AccountID, l.Password); err != nil {
+		if err := svc.Activation.DemoSetPassword(ctx, acc.AccountID, l.Password); err != nil {
 			return nil, fmt.Errorf("demo: password of %s: %w", l.Email, err)
 		}
 	}

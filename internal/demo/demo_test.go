@@ -29,7 +29,7 @@ func TestSeedIsIdempotentAndLoginsWork(t *testing.T) {
 	ctx := context.Background()
 	now := time.Now()
 	var out bytes.Buffer
-	logins, err := demo.Seed(ctx, e.Service, now, &out)
+	logins, err := demo.Seed(ctx, e.Identity, now, &out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func TestSeedIsIdempotentAndLoginsWork(t *testing.T) {
 		return n
 	}
 	before := count()
-	if _, err := demo.Seed(ctx, e.Service, now, nil); err != nil {
+	if _, err := demo.Seed(ctx, e.Identity, now, nil); err != nil {
 		t.Fatal(err)
 	}
 	if after := count(); after != before {

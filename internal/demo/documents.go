@@ -23,7 +23,7 @@ const BakeryContactMail = "kees@korenschoof.example.nl"
 // with the link and the TAN) and an invoice. Run it after Seed; running it
 // again changes nothing (fixed idempotency keys derive the document IDs,
 // and an open or decided request is left alone).
-func SeedDocuments(ctx context.Context, docs *doccmd.Handler, svc *identity.Service, now time.Time) error {
+func SeedDocuments(ctx context.Context, docs *doccmd.Handler, svc *identity.Handlers, now time.Time) error {
 	if docs == nil || svc == nil {
 		return errors.New("demo: SeedDocuments needs the document handler and the identity service")
 	}
@@ -39,7 +39,7 @@ func SeedDocuments(ctx context.Context, docs *doccmd.Handler, svc *identity.Serv
 	if err != nil {
 		return fmt.Errorf("demo: agreement: %w", err)
 	}
-	acc, err := svc.Auth().AccountByEmail(ctx, BakeryContactMail)
+	acc, err := svc.Auth.AccountByEmail(ctx, BakeryContactMail)
 	if err != nil {
 		return fmt.Errorf("demo: account %s: %w", BakeryContactMail, err)
 	}

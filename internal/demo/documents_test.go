@@ -15,10 +15,10 @@ func TestSeedDocuments(t *testing.T) {
 	e := dt.New(t)
 	ctx := context.Background()
 	now := time.Now()
-	if _, err := demo.Seed(ctx, e.Service, now, nil); err != nil {
+	if _, err := demo.Seed(ctx, e.Identity, now, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := demo.SeedDocuments(ctx, e.Handler, e.Service, now); err != nil {
+	if err := demo.SeedDocuments(ctx, e.Handler, e.Identity, now); err != nil {
 		t.Fatal(err)
 	}
 	count := func() int {
@@ -43,7 +43,7 @@ func TestSeedDocuments(t *testing.T) {
 	}
 	waitForLast()
 	before := count()
-	if err := demo.SeedDocuments(ctx, e.Handler, e.Service, now); err != nil {
+	if err := demo.SeedDocuments(ctx, e.Handler, e.Identity, now); err != nil {
 		t.Fatal(err)
 	}
 	if after := count(); after != before {

@@ -51,7 +51,7 @@ type Env struct {
 	Pool       *pgxpool.Pool
 	Store      *postgres.Store
 	Auth       *auth.Service
-	Service    *identity.Service
+	Identity   *identity.Handlers
 	Queries    *rm.Queries
 	Runtime    *projections.Runtime
 	Dispatcher *mail.Dispatcher
@@ -99,7 +99,7 @@ func New(t testing.TB) *Env {
 	queries := rm.NewQueries(pool, nil)
 	authn, err := identityapi.NewAuthenticator(authSvc, nil)
 	must(t, err)
-	feature, err := identityapi.New(identityapi.Deps{Service: svc, Auth: authSvc, Queries: queries, Ledger: store})
+	feature, err := identityapi.New(identityapi.Deps{Identity: svc, Auth: authSvc, Queries: queries, Ledger: store})
 	must(t, err)
 	apiSrv, err := api.New(api.Deps{Log: log, Pool: pool, Auth: authn, Wait: rt, WaitTimeout: 60 * time.Second,
 		Features: []api.Feature{feature}})
@@ -116,9 +116,9 @@ func New(t testing.TB) *Env {
 		<-done
 		<-done
 	})
-	_, _, err = svc.BootstrapBackoffice(ctx, BackofficeEmail, BackofficePassword)
+	_, _, err = svc.Activation.BootstrapBackoffice(ctx, BackofficeEmail, BackofficePassword)
 	must(t, err)
-	return &Env{URL: hs.URL + "/api/v1", Pool: pool, Store: store, Auth: authSvc, Service: svc, Queries: queries,
+	return &Env{URL: hs.URL + "/api/v1", Pool: pool, Store: store, Auth: authSvc, Identity: svc, Queries: queries,
 		Runtime: rt, Dispatcher: disp, SMTP: smtpSrv, Handler: apiSrv}
 }
 

@@ -30,7 +30,7 @@ func TestActivationMailerKeepsItsNameAndMailsOnce(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	e := identitytest.New(t)
-	res, reg, err := e.Service.RegisterIntermediary(ctx, commands.Meta{Actor: identity.System}, identity.RegisterIntermediary{
+	res, reg, err := e.Identity.Registration.RegisterIntermediary(ctx, commands.Meta{Actor: identity.System}, identity.RegisterIntermediary{
 		ID: "flex", Name: "Flex Uitzend", KvK: "12345678", Contact: intermediary.Contact{Name: "Ina de Flex", Email: "ina@flex.test"}})
 	if err != nil {
 		t.Fatal(err)

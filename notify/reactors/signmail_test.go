@@ -208,7 +208,7 @@ func TestTANFallsBackToMail(t *testing.T) {
 		t.Fatalf("%d requests, want 1 + 3 bounded tries", n)
 	}
 
-	if _, err := e.Service.SetAccountMobile(ctx, dt.Meta(e.Client1), e.Client1.AccountID, ""); err != nil {
+	if _, err := e.Identity.Profile.SetAccountMobile(ctx, dt.Meta(e.Client1), e.Client1.AccountID, ""); err != nil {
 		t.Fatal(err)
 	}
 	byMail(ask(t, e, "Zonder nummer"), 3)
@@ -216,7 +216,7 @@ func TestTANFallsBackToMail(t *testing.T) {
 		t.Fatalf("an SMS went to an account without a number (%d requests)", n)
 	}
 
-	if _, err := e.Service.SetAccountMobile(ctx, dt.Meta(e.Client1), e.Client1.AccountID, "+32 470 12 34 56"); err != nil {
+	if _, err := e.Identity.Profile.SetAccountMobile(ctx, dt.Meta(e.Client1), e.Client1.AccountID, "+32 470 12 34 56"); err != nil {
 		t.Fatal(err)
 	}
 	id := ask(t, e, "Belgisch nummer")
@@ -288,7 +288,7 @@ func TestDeclineMailsTheBackofficeAndRebuildIsQuiet(t *testing.T) {
 
 	// A back-office account created after the decline, then a rebuild of
 	// both projectors: no second TAN, no mail at all.
-	if _, _, err := e.Service.BootstrapBackoffice(ctx, "nieuw@bureau.test", "nieuw-wachtwoord-1"); err != nil {
+	if _, _, err := e.Identity.Activation.BootstrapBackoffice(ctx, "nieuw@bureau.test", "nieuw-wachtwoord-1"); err != nil {
 		t.Fatal(err)
 	}
 	var hashBefore []byte

@@ -39,7 +39,7 @@ func TestDisplayNameAndLanguage(t *testing.T) {
 	}), http.StatusCreated)
 	workerAcc := r.Str(t, "account_id")
 	e.WaitForMail(t, "jan@bakkerij.test", 1) // the mailer's link must not void DemoSetPassword's
-	if err := e.Service.DemoSetPassword(ctx, workerAcc, "een-goed-wachtwoord"); err != nil {
+	if err := e.Identity.Activation.DemoSetPassword(ctx, workerAcc, "een-goed-wachtwoord"); err != nil {
 		t.Fatal(err)
 	}
 	wt := e.Login(t, "jan@bakkerij.test", "een-goed-wachtwoord")

@@ -120,7 +120,7 @@ func NewWith(t testing.TB, o Options) *Env {
 	e.Mailer, err = reactors.NewSignMailer(ie.Store, ie.Dispatcher, e.Links, e.MasterKey, e.Now, log)
 	must(t, err)
 	if o.SMS != nil {
-		must(t, e.Mailer.UseSMS(o.SMS, e.Service.MobileOf))
+		must(t, e.Mailer.UseSMS(o.SMS, e.Identity.Profile.MobileOf))
 	}
 	e.Docs, err = projections.New(projections.Config{Store: ie.Store, Pool: ie.Pool, Logger: log,
 		Projectors: append(rm.Projectors(), e.Mailer),
@@ -146,11 +146,11 @@ func (e *Env) seed(t testing.TB) {
 	from := time.Date(2025, 1, 6, 0, 0, 0, 0, time.UTC)
 	for i, n := range []string{"1", "2"} {
 		inter := []string{"anna@i1.test", "bert@i2.test"}[i]
-		_, _, err := e.Service.RegisterIntermediary(ctx, meta, identity.RegisterIntermediary{ID: "i" + n, Name: "Flex " + n, KvK: "1234567" + n,
+		_, _, err := e.Identity.Registration.RegisterIntermediary(ctx, meta, identity.RegisterIntermediary{ID: "i" + n, Name: "Flex " + n, KvK: "1234567" + n,
 			Contact: intermediary.Contact{Name: "Contact I" + n, Email: inter}})
 		must(t, err)
 		contact := []string{"kees@c1.test", "piet@c2.test"}[i]
-		_, _, err = e.Service.RegisterClient(ctx, meta, identity.RegisterClient{ID: "c" + n, IntermediaryID: "i" + n,
+		_, _, err = e.Identity.Registration.RegisterClient(ctx, meta, identity.RegisterClient{ID: "c" + n, IntermediaryID: "i" + n,
 			Name: []string{"Bakkerij Korenaar", "Transport Smit"}[i], KvK: "8765432" + n,
 			Address:         client.Address{Street: "Dorpsstraat", HouseNumber: n, PostalCode: "1234 AB", City: "Utrecht"},
 			Contact:         client.Contact{Name: []string{"Kees Bakker", "Piet Smit"}[i], Email: contact},
@@ -158,7 +158,7 @@ func (e *Env) seed(t testing.TB) {
 			AgreementFrom:   from, Agreement: agreement})
 		must(t, err)
 	}
-	last, _, err := e.Service.RegisterWorker(ctx, meta, identity.RegisterWorker{ClientID: "c1", WorkerID: "w1", PlacementID: "p1",
+	last, _, err := e.Identity.Registration.RegisterWorker(ctx, meta, identity.RegisterWorker{ClientID: "c1", WorkerID: "w1", PlacementID: "p1",
 		Name: worker.Name{First: "Jan", Last: "Berg"}, Email: "jan@w1.test", Function: "Bakker",
 		PersonalData: worker.PersonalData{BSN: "111222333", IBAN: "NL91ABNA0417164300",
 			DateOfBirth: time.Date(1990, 5, 17, 0, 0, 0, 0, time.UTC),
@@ -176,16 +176,8 @@ func (e *Env) seed(t testing.TB) {
 		"inter1": "anna@i1.test", "inter2": "bert@i2.test", "worker1": "jan@w1.test"} {
 		acc, err := e.Auth.AccountByEmail(ctx, email)
 		must(t, err)
-		must(t, e.Service.DemoSetPassword(ctx, acc.AccountID, Password))
-		a := domain.Actor{AccountID: acc.AccountID, Role: acc.Role, Language: acc.Language}
-		switch acc.Role {
-		case domain.RoleClient:
-			a.ClientID = acc.TenantID
-		case domain.RoleIntermediary:
-			a.IntermediaryID = acc.TenantID
-		case domain.RoleWorker:
-			a.WorkerID = acc.TenantID
-		}
+		must(t, e.Identity.Activation.DemoSetPassword(ctx, acc.AccountID, Password))
+		a := domain.Actor{AccountID: acc.AccountID, Role: acc.Role, Language: acc.Language}.WithTenant(acc.TenantID)
 		e.Emails[name] = email
 		switch name {
 		case "backoffice":

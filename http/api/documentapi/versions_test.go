@@ -86,7 +86,7 @@ func TestVersionsAndEvidenceOverTheAPI(t *testing.T) {
 	}
 
 	// The evidence.
-	_, created, err := e.Service.CreateToken(ctx, dt.Meta(e.Backoffice), domain.RoleAuditor, "Accountant")
+	_, created, err := e.Identity.Tokens.CreateToken(ctx, dt.Meta(e.Backoffice), domain.RoleAuditor, "Accountant")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -58,6 +58,7 @@ var identityInputs = func() map[string][]string {
 		"DELETE /tokens/{id}":                    {"id"},
 		"POST /workers/{id}/erase-personal-data": {"id"},
 		"PUT /me/mobile":                         {"mobile"},
+		"PUT /me/password":                       {"current", "new"},
 		"PUT /accounts/{id}/mobile":              {"id", "mobile"},
 	}
 }()
@@ -177,6 +178,10 @@ func TestEveryIdentityErrorCode(t *testing.T) {
 		{"PUT /accounts/{id}/mobile", "/accounts/" + clientAccount + "/mobile", bo, map[string]string{"mobile": "020-1234567"}, "mobile_format"},
 		{"PUT /accounts/{id}/mobile", "/accounts/" + clientAccount + "/mobile", bo, map[string]string{"mobile": "+31 6 12"}, "phone_format"},
 		{"PUT /accounts/{id}/mobile", "/accounts/" + clientAccount + "/mobile", b.clientToken, map[string]string{"mobile": "0612345678"}, "not_found"},
+		{"PUT /me/password", "/me/password", b.workerToken, map[string]string{"current": "fout-wachtwoord", "new": "lang-genoeg-1"}, "current_password_wrong"},
+		{"PUT /me/password", "/me/password", b.workerToken, map[string]string{"current": "", "new": "lang-genoeg-1"}, "required"},
+		{"PUT /me/password", "/me/password", b.workerToken, map[string]string{"current": pw, "new": "kort"}, "password_too_short"},
+		{"PUT /me/password", "/me/password", b.workerToken, map[string]string{"current": pw, "new": strings.Repeat("x", 65)}, "password_too_long"},
 	}
 	documented := apidoc.ErrorCodes(t)
 	walked := map[string][]string{}

@@ -22,9 +22,9 @@ import (
 
 // Deps are the feature's collaborators.
 type Deps struct {
-	Service *identity.Service
-	Auth    *auth.Service
-	Queries *rm.Queries
+	Identity *identity.Handlers
+	Auth     *auth.Service
+	Queries  *rm.Queries
 	// Ledger is the event store "?as_of=" replays from (GET /placements/{id}).
 	Ledger asof.StreamReader
 	Clock  func() time.Time // default time.Now
@@ -40,8 +40,8 @@ type Feature struct {
 
 // New returns the identity API feature.
 func New(d Deps) (*Feature, error) {
-	if d.Service == nil || d.Auth == nil || d.Queries == nil || d.Ledger == nil {
-		return nil, errors.New("identityapi: Service, Auth, Queries and Ledger are required")
+	if d.Identity == nil || d.Auth == nil || d.Queries == nil || d.Ledger == nil {
+		return nil, errors.New("identityapi: Identity, Auth, Queries and Ledger are required")
 	}
 	if d.Clock == nil {
 		d.Clock = time.Now
@@ -93,6 +93,9 @@ func (f *Feature) Routes(r *mux.Router, s *api.Server) {
 	// The signer's mobile number for the TAN by SMS (mobile.go).
 	r.HandleFunc("/me/mobile", h.setMyMobile).Methods(http.MethodPut)
 	r.HandleFunc("/accounts/{id}/mobile", h.setAccountMobile).Methods(http.MethodPut)
+
+	// The caller's own password (password.go).
+	r.HandleFunc("/me/password", h.changePassword).Methods(http.MethodPut)
 }
 
 type handlers struct {

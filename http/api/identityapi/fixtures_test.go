@@ -90,7 +90,7 @@ func newTenant(t *testing.T, e *it.Env, bo, tag string) tenant {
 	tn.workerID, tn.placementID = r.Str(t, "worker_id"), r.Str(t, "placement_id")
 	workerAcc := r.Str(t, "account_id")
 	for _, acc := range []string{interAcc, clientAcc, workerAcc} {
-		if err := e.Service.DemoSetPassword(ctx, acc, pw); err != nil {
+		if err := e.Identity.Activation.DemoSetPassword(ctx, acc, pw); err != nil {
 			t.Fatal(err)
 		}
 	}

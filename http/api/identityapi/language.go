@@ -27,7 +27,7 @@ func (h *handlers) setLanguage(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return commands.Result{}, nil, err
 		}
-		res, err := h.Service.SetLanguage(ctx, meta, req.Language)
+		res, err := h.Identity.Profile.SetLanguage(ctx, meta, req.Language)
 		if err != nil {
 			return res, nil, err
 		}

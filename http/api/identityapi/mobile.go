@@ -31,11 +31,11 @@ func (h *handlers) setMyMobile(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return commands.Result{}, nil, err
 		}
-		res, err := h.Service.SetMobile(ctx, meta, req.Mobile)
+		res, err := h.Identity.Profile.SetMobile(ctx, meta, req.Mobile)
 		if err != nil {
 			return res, nil, err
 		}
-		m, err := h.Service.MobileOf(ctx, meta.Actor.AccountID)
+		m, err := h.Identity.Profile.MobileOf(ctx, meta.Actor.AccountID)
 		return res, mobileResponse{Mobile: m, Position: res.Position.String()}, err
 	})
 }
@@ -49,11 +49,11 @@ func (h *handlers) setAccountMobile(w http.ResponseWriter, r *http.Request) {
 			return commands.Result{}, nil, err
 		}
 		id := mux.Vars(r)["id"]
-		res, err := h.Service.SetAccountMobile(ctx, meta, id, req.Mobile)
+		res, err := h.Identity.Profile.SetAccountMobile(ctx, meta, id, req.Mobile)
 		if err != nil {
 			return res, nil, err
 		}
-		m, err := h.Service.MobileOf(ctx, id)
+		m, err := h.Identity.Profile.MobileOf(ctx, id)
 		return res, mobileResponse{Mobile: m, Position: res.Position.String()}, err
 	})
 }

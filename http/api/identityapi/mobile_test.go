@@ -27,7 +27,7 @@ func TestMobileNumber(t *testing.T) {
 	}
 	it.Want(t, e.Do(t, http.MethodPut, "/accounts/"+me+"/mobile", b.clientToken, map[string]string{"mobile": "0611111111"}), http.StatusNotFound)
 	it.Want(t, e.Do(t, http.MethodPut, "/accounts/"+me+"/mobile", a.interToken, map[string]string{"mobile": "0611111111"}), http.StatusNotFound)
-	if got, err := e.Service.MobileOf(t.Context(), me); err != nil || got != "+4915112345678" {
+	if got, err := e.Identity.Profile.MobileOf(t.Context(), me); err != nil || got != "+4915112345678" {
 		t.Fatalf("after refused changes: %q, %v", got, err)
 	}
 	r = it.Want(t, e.Do(t, http.MethodPut, "/me/mobile", a.clientToken, map[string]string{"mobile": ""}), http.StatusOK)

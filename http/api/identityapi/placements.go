@@ -59,7 +59,7 @@ func (h *handlers) endPlacement(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return commands.Result{}, nil, err
 		}
-		res, err := h.Service.EndPlacement(ctx, meta, mux.Vars(r)["id"], end, req.Reason)
+		res, err := h.Identity.Tenants.EndPlacement(ctx, meta, mux.Vars(r)["id"], end, req.Reason)
 		return res, nil, err
 	})
 }

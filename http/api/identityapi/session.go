@@ -119,7 +119,7 @@ func (h *handlers) activate(w http.ResponseWriter, r *http.Request) {
 		h.s.Error(w, r, err)
 		return
 	}
-	res, _, err := h.Service.Activate(r.Context(), req.Token, req.Password)
+	res, _, err := h.Identity.Activation.Activate(r.Context(), req.Token, req.Password)
 	if err != nil {
 		h.s.Error(w, r, err)
 		return
@@ -135,7 +135,7 @@ func (h *handlers) completeReset(w http.ResponseWriter, r *http.Request) {
 		h.s.Error(w, r, err)
 		return
 	}
-	res, _, err := h.Service.CompletePasswordReset(r.Context(), req.Token, req.Password)
+	res, _, err := h.Identity.Activation.CompletePasswordReset(r.Context(), req.Token, req.Password)
 	if err != nil {
 		h.s.Error(w, r, err)
 		return
@@ -161,7 +161,7 @@ func (h *handlers) requestLink(w http.ResponseWriter, r *http.Request) {
 		h.s.Error(w, r, err)
 		return
 	}
-	if err := h.Service.RequestLink(r.Context(), req.Email); err != nil {
+	if err := h.Identity.LinkMails.RequestLink(r.Context(), req.Email); err != nil {
 		h.s.Error(w, r, err)
 		return
 	}

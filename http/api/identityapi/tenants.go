@@ -42,7 +42,7 @@ func (h *handlers) registerIntermediary(w http.ResponseWriter, r *http.Request) 
 		if err != nil {
 			return commands.Result{}, nil, err
 		}
-		res, reg, err := h.Service.RegisterIntermediary(ctx, meta, identity.RegisterIntermediary{
+		res, reg, err := h.Identity.Registration.RegisterIntermediary(ctx, meta, identity.RegisterIntermediary{
 			Name: req.Name, KvK: req.KvK, Language: req.Language,
 			Contact: intermediary.Contact{Name: req.Contact.Name, Email: req.Contact.Email},
 		})
@@ -137,7 +137,7 @@ func (h *handlers) registerClient(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return commands.Result{}, nil, err
 		}
-		res, reg, err := h.Service.RegisterClient(ctx, meta, identity.RegisterClient{
+		res, reg, err := h.Identity.Registration.RegisterClient(ctx, meta, identity.RegisterClient{
 			IntermediaryID:  req.IntermediaryID,
 			Name:            req.Name,
 			KvK:             req.KvK,
@@ -184,7 +184,7 @@ func (h *handlers) changeAgreement(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return commands.Result{}, nil, err
 		}
-		res, err := h.Service.ChangeAgreement(ctx, meta, mux.Vars(r)["id"], from, req.Agreement.toDomain())
+		res, err := h.Identity.Tenants.ChangeAgreement(ctx, meta, mux.Vars(r)["id"], from, req.Agreement.toDomain())
 		return res, nil, err
 	})
 }

@@ -33,7 +33,7 @@ func (h *handlers) createToken(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return commands.Result{}, nil, err
 		}
-		res, t, err := h.Service.CreateToken(ctx, meta, domain.Role(req.Role), req.Label)
+		res, t, err := h.Identity.Tokens.CreateToken(ctx, meta, domain.Role(req.Role), req.Label)
 		if err != nil {
 			return res, nil, err
 		}
@@ -54,7 +54,7 @@ type tokenView struct {
 // listTokens: GET /tokens (back office), without secrets.
 func (h *handlers) listTokens(w http.ResponseWriter, r *http.Request) {
 	h.s.Query(w, r, nil, func(ctx context.Context, a domain.Actor) (any, error) {
-		ts, err := h.Service.Tokens(ctx, a)
+		ts, err := h.Identity.Tokens.Tokens(ctx, a)
 		if err != nil {
 			return nil, err
 		}
@@ -69,7 +69,7 @@ func (h *handlers) listTokens(w http.ResponseWriter, r *http.Request) {
 // revokeToken: DELETE /tokens/{id} (back office) → 200.
 func (h *handlers) revokeToken(w http.ResponseWriter, r *http.Request) {
 	h.s.Command(w, r, http.StatusOK, func(ctx context.Context, meta commands.Meta) (commands.Result, any, error) {
-		res, err := h.Service.RevokeToken(ctx, meta, mux.Vars(r)["id"])
+		res, err := h.Identity.Tokens.RevokeToken(ctx, meta, mux.Vars(r)["id"])
 		return res, nil, err
 	})
 }

@@ -85,7 +85,7 @@ func (h *handlers) registerWorker(w http.ResponseWriter, r *http.Request) {
 			}
 			end = &e
 		}
-		res, reg, err := h.Service.RegisterWorker(ctx, meta, identity.RegisterWorker{
+		res, reg, err := h.Identity.Registration.RegisterWorker(ctx, meta, identity.RegisterWorker{
 			ClientID: req.ClientID,
 			Name:     worker.Name{First: req.Name.First, Infix: req.Name.Infix, Last: req.Name.Last},
 			Email:    req.Email, Function: req.Function, Language: req.Language,
@@ -139,7 +139,7 @@ func (h *handlers) getWorker(w http.ResponseWriter, r *http.Request) {
 		}
 		out := workerView{Worker: wk}
 		var pd worker.PersonalData
-		err = h.Service.Vault().Get(ctx, identity.WorkerSubject(wk.ID), &pd)
+		err = h.Identity.Vault.Get(ctx, identity.WorkerSubject(wk.ID), &pd)
 		switch {
 		case errors.Is(err, identity.ErrErased):
 			out.Erased = true
@@ -183,7 +183,7 @@ type erasedResponse struct {
 // crypto-shreds the worker's personal data.
 func (h *handlers) erasePersonalData(w http.ResponseWriter, r *http.Request) {
 	h.s.Command(w, r, http.StatusOK, func(ctx context.Context, meta commands.Meta) (commands.Result, any, error) {
-		if err := h.Service.ErasePersonalData(ctx, meta, mux.Vars(r)["id"]); err != nil {
+		if err := h.Identity.Tenants.ErasePersonalData(ctx, meta, mux.Vars(r)["id"]); err != nil {
 			return commands.Result{}, nil, err
 		}
 		return commands.Result{}, erasedResponse{Erased: true}, nil

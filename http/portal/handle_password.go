@@ -1,0 +1,49 @@
+package portal
+
+import (
+	"net/http"
+
+	"backoffice/http/httpx"
+)
+
+// "Wachtwoord wijzigen" on the settings page: the logged-in user proves
+// his current password and chooses a new one (identity.ChangePassword).
+// This browser stays logged in; every other session of the account ends.
+
+const passwordPath = "/instellingen/wachtwoord"
+
+// passwordFields puts the command's errors at the form's fields.
+var passwordFields = map[string]string{"current": "huidig", "new": "nieuw"}
+
+func (s *Server) handleChangePassword() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		current, next := r.PostForm.Get("huidig"), r.PostForm.Get("nieuw")
+		v := s.newView(r, "", "settings.title")
+		status := http.StatusUnprocessableEntity
+		if next != r.PostForm.Get("nieuw2") {
+			v.Errors["nieuw2"] = v.T("password.mismatch")
+		} else {
+			res, err := s.Identity.ChangePassword(r.Context(), meta(r), current, next, state(r).token, clientIP(r))
+			if err == nil {
+				redirectAfter(w, r, "/instellingen", res.Position, "password_changed")
+				return
+			}
+			if !v.formError(err, passwordFields) {
+				s.fail(w, r, err)
+				return
+			}
+			if st := httpx.Status(err); st == http.StatusTooManyRequests {
+				status = st
+				httpx.SetRetryAfter(w, st, err)
+			}
+		}
+		// The settings page again, the errors at the password form.
+		cur, err := s.Notify.Settings(r.Context(), actor(r))
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		v.Data = settingsPage{Settings: cur, Lang: v.Lang}
+		s.render(w, r, status, "settings", v)
+	})
+}
