@@ -2,7 +2,7 @@
 // single-use activation and reset tokens, server-side sessions, login
 // throttling shared by every server instance, and integration tokens for
 // the payroll package and auditors. Everything lives in PostgreSQL (tables
-// of readmodel/migrations 0110-0112); secrets are stored only as hashes.
+// of commands/auth/migrations); secrets are stored only as hashes.
 //
 // Methods take the current time as an argument where timing matters, so
 // callers (and tests) decide the clock.

@@ -187,6 +187,28 @@ func (s *Service) ChangePassword(ctx context.Context, accountID, current, newPas
 	})
 }
 
+// ReleaseClaim deletes accountID's credentials row while it has no password:
+// the e-mail address a registration claimed before its account was
+// appended. It reports whether a row went.
+func ReleaseClaim(ctx context.Context, db DBTX, accountID string) (bool, error) {
+	tag, err := db.Exec(ctx, `DELETE FROM credentials WHERE account_id = $1 AND password_hash IS NULL`, accountID)
+	if err != nil {
+		return false, fmt.Errorf("auth: unable to release the e-mail claim of %s: %w", accountID, err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+// SetLanguage stores the language of accountID's credentials (the
+// language its mails and pages use).
+func SetLanguage(ctx context.Context, db DBTX, accountID, language string) error {
+	if _, err := db.Exec(ctx,
+		`UPDATE credentials SET language = $2, updated_at = now() WHERE account_id = $1 AND language <> $2`,
+		accountID, language); err != nil {
+		return fmt.Errorf("auth: unable to store the language of %s: %w", accountID, err)
+	}
+	return nil
+}
+
 // ErrCurrentPasswordWrong answers a password change whose current password
 // does not match (field "current" of PUT /me/password and the portal form).
 var ErrCurrentPasswordWrong = domain.Invalid("current_password_wrong", "current",

@@ -1,6 +1,8 @@
 // Package document holds the command handlers of documents and invoices
 // (manual ch. 4) and digital signing (ch. 5), one file per command, and
-// SignMailer, the side-effect projector that issues the TAN and mails it.
+// TANIssuer, which issues each request's TAN and signing link and records
+// document.tan_issued for the side-effect projector that sends them
+// (notify/reactors.SignMailer).
 //
 // Every handler loads the document's stream (and, where a rule needs them,
 // the client, worker or signer account streams: decisions rest on the
@@ -10,8 +12,9 @@
 //
 // The signing mail carries a unique link (signlink.go: a random token,
 // stored hashed, bound to request and signer; OpenSignLink checks it for
-// the portal) and, unless it went by SMS (tan_channel.go, notify/sms), the
-// TAN; document.tan_issued records the channel and the masked address.
+// the portal) and, unless it went by SMS (notify/reactors, notify/sms), the
+// TAN; document.tan_issued records the channel and the masked address
+// (issue.go).
 //
 // Two things never enter an event: the file (table document_files, keyed
 // by document and checksum, written before document.uploaded is appended;

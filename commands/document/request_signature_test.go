@@ -6,14 +6,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
-
 	"backoffice/commands"
 	cmd "backoffice/commands/document"
 	dt "backoffice/commands/document/documenttest"
 	doc "backoffice/domain/document"
-	"backoffice/eventstore"
 )
 
 // TestRequestAgainWithTheSameKey: a key used again for a new request (the
@@ -69,39 +65,5 @@ func TestRequestAgainWithTheSameKey(t *testing.T) {
 	var tans int
 	if err := e.Pool.QueryRow(ctx, `SELECT count(*) FROM document_tans WHERE document_id = $1`, id).Scan(&tans); err != nil || tans != 3 {
 		t.Fatalf("%d TANs (%v), want 3", tans, err)
-	}
-}
-
-// TestSignMailerKeyedByEvent: a replayed event issues nothing again; another
-// event naming a request that has a TAN already is an error, not a silent
-// skip (it would leave the request without TAN or mail).
-func TestSignMailerKeyedByEvent(t *testing.T) {
-	e := dt.New(t)
-	ctx := context.Background()
-	id, _ := requested(t, e, "Overeenkomst", 1)
-	evs, err := e.Store.ReadStream(ctx, doc.Stream(id), eventstore.ReadStreamOptions{From: 1, Max: 1})
-	if err != nil || len(evs) != 1 || evs[0].Type != doc.TypeSignatureRequested {
-		t.Fatalf("request event: %v %v", evs, err)
-	}
-	handle := func(ev eventstore.RecordedEvent) error {
-		return pgx.BeginFunc(ctx, e.Pool, func(tx pgx.Tx) error { return e.Mailer.Handle(ctx, tx, ev) })
-	}
-	if err := handle(evs[0]); err != nil {
-		t.Fatalf("replay: %v", err)
-	}
-	other := evs[0]
-	other.ID = uuid.New()
-	if err := handle(other); err == nil {
-		t.Fatal("a second event with the same request ID was skipped silently")
-	}
-	var tans, mails int
-	if err := e.Pool.QueryRow(ctx, `SELECT count(*) FROM document_tans WHERE document_id = $1`, id).Scan(&tans); err != nil {
-		t.Fatal(err)
-	}
-	if err := e.Pool.QueryRow(ctx, `SELECT count(*) FROM mail_deliveries WHERE kind = 'sign_request'`).Scan(&mails); err != nil {
-		t.Fatal(err)
-	}
-	if tans != 1 || mails != 1 {
-		t.Fatalf("%d TANs, %d mails; want 1, 1", tans, mails)
 	}
 }

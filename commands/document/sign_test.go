@@ -7,28 +7,17 @@ import (
 	"testing"
 	"time"
 
-	"backoffice/commands"
 	cmd "backoffice/commands/document"
 	dt "backoffice/commands/document/documenttest"
 	"backoffice/domain"
 	doc "backoffice/domain/document"
-	"backoffice/notify/mail/mailtest"
-	rm "backoffice/readmodel/documents"
 )
 
 // requested uploads a document as the back office for c1 and asks kees
 // (client1) to sign it; it returns the document ID and the TAN of the mail.
 func requested(t *testing.T, e *dt.Env, title string, mailN int) (string, string) {
 	t.Helper()
-	id := e.AskToSign(t, title)
-	m, tan := e.SignMail(t, e.Emails["client1"], mailN)
-	if !strings.Contains(m.Text, e.Links.Sign(id, "")) || m.Subject != "u dient een document goed te keuren" {
-		t.Fatalf("sign mail %q lacks the link to %s:\n%s", m.Subject, id, m.Text)
-	}
-	if !strings.Contains(m.Text, "Beste Kees Bakker,") {
-		t.Fatalf("sign mail does not greet by name:\n%s", m.Text)
-	}
-	return id, tan
+	return e.Requested(t, title, mailN)
 }
 
 func wrongTAN(tan string) string {
@@ -207,71 +196,5 @@ func TestExpiredRequest(t *testing.T) {
 	// It may be replaced.
 	if _, _, err := e.Handler.RequestSignature(ctx, dt.Meta(e.Backoffice), id, e.Client1.AccountID); err != nil {
 		t.Fatal(err)
-	}
-}
-
-func isDecline(m mailtest.Received) bool {
-	return strings.HasPrefix(m.Subject, "Document niet akkoord")
-}
-
-func TestDeclineMailsTheBackofficeAndRebuildIsQuiet(t *testing.T) {
-	e := dt.New(t)
-	ctx := context.Background()
-	id, tan := requested(t, e, "Overeenkomst 2026", 1)
-	res, err := e.Handler.Decline(ctx, dt.Meta(e.Client1), id, cmd.Signature{TAN: tan, Remark: "Het uurtarief klopt niet."})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.Wait(t, res.Position)
-	m := e.MailWith(t, e.Emails["backoffice"], 1, isDecline)
-	for _, s := range []string{`"Overeenkomst 2026"`, "kees@c1.test (Bakkerij Korenaar)", "Het uurtarief klopt niet.", e.Links.Document(id)} {
-		if !strings.Contains(m.Text, s) {
-			t.Errorf("decline mail lacks %q:\n%s", s, m.Text)
-		}
-	}
-	d, err := e.Queries.Document(ctx, e.Backoffice, id)
-	if err != nil || d.Signature != "declined" || d.Request.Remark != "Het uurtarief klopt niet." {
-		t.Fatalf("after decline: %+v %v", d, err)
-	}
-
-	// A back-office account created after the decline, then a rebuild of
-	// both projectors: no second TAN, no mail at all.
-	if _, _, err := e.Identity.Activation.BootstrapBackoffice(ctx, "nieuw@bureau.test", "nieuw-wachtwoord-1"); err != nil {
-		t.Fatal(err)
-	}
-	var hashBefore []byte
-	var deliveries int
-	state := func() ([]byte, int) {
-		var h []byte
-		var n int
-		if err := e.Pool.QueryRow(ctx, `SELECT tan_hash FROM document_tans WHERE document_id = $1`, id).Scan(&h); err != nil {
-			t.Fatal(err)
-		}
-		if err := e.Pool.QueryRow(ctx, `SELECT count(*) FROM mail_deliveries WHERE kind IN ('sign_request', 'sign_declined')`).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		return h, n
-	}
-	hashBefore, deliveries = state()
-	if deliveries != 2 {
-		t.Fatalf("%d signing deliveries, want 2 (request, decline)", deliveries)
-	}
-	for _, name := range []string{cmd.SignMailerName, rm.NameDocuments} {
-		if err := e.Docs.Rebuild(ctx, name, nil); err != nil {
-			t.Fatal(err)
-		}
-	}
-	hashAfter, after := state()
-	if string(hashAfter) != string(hashBefore) || after != deliveries {
-		t.Fatalf("rebuild changed the TAN (%v) or queued mail (%d -> %d)", string(hashAfter) != string(hashBefore), deliveries, after)
-	}
-	// The read model is back as it was.
-	d, err = e.Queries.Document(ctx, e.Backoffice, id)
-	if err != nil || d.Signature != "declined" {
-		t.Fatalf("after rebuild: %+v %v", d, err)
-	}
-	// The decline needed the TAN too: it cannot be used again.
-	if _, err := e.Handler.Sign(ctx, commands.Meta{Actor: e.Client1}, id, cmd.Signature{TAN: tan, ReadConfirmed: true}); !errors.Is(err, doc.ErrNoOpenRequest) {
-		t.Fatalf("sign after decline: %v", err)
 	}
 }

@@ -134,18 +134,17 @@ func (s *Registration) releaseOrphan(ctx context.Context, email string) (bool, e
 	if err != nil || st.Exists {
 		return false, err
 	}
-	tag, err := s.cfg.Pool.Exec(ctx, `DELETE FROM credentials WHERE account_id = $1 AND password_hash IS NULL`, holder.AccountID)
+	released, err := auth.ReleaseClaim(ctx, s.cfg.Pool, holder.AccountID)
 	if err != nil {
 		return false, fmt.Errorf("identity: unable to release orphaned e-mail claim: %w", err)
 	}
 	s.log.WarnContext(ctx, "identity: released an orphaned e-mail claim", "account_id", holder.AccountID)
-	return tag.RowsAffected() == 1, nil
+	return released, nil
 }
 
 // releaseClaim undoes claimEmail after the registration failed.
 func (s *Registration) releaseClaim(ctx context.Context, accountID string) {
-	if _, err := s.cfg.Pool.Exec(context.WithoutCancel(ctx),
-		`DELETE FROM credentials WHERE account_id = $1 AND password_hash IS NULL`, accountID); err != nil {
+	if _, err := auth.ReleaseClaim(context.WithoutCancel(ctx), s.cfg.Pool, accountID); err != nil {
 		s.log.ErrorContext(ctx, "identity: unable to release e-mail claim", "account_id", accountID, "err", err)
 	}
 }

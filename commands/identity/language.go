@@ -66,10 +66,8 @@ func (s *Profile) SetAccountLanguage(ctx context.Context, meta commands.Meta, ac
 		stored = languageAfter(acc, events)
 		break
 	}
-	if _, err := s.cfg.Pool.Exec(ctx,
-		`UPDATE credentials SET language = $2, updated_at = now() WHERE account_id = $1 AND language <> $2`,
-		accountID, stored); err != nil {
-		return commands.Result{}, fmt.Errorf("identity: unable to store the language of %s: %w", accountID, err)
+	if err := auth.SetLanguage(ctx, s.cfg.Pool, accountID, stored); err != nil {
+		return commands.Result{}, fmt.Errorf("identity: %w", err)
 	}
 	auth.CredentialsChanged() // the next page speaks the new language
 	return res, nil

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -225,4 +226,19 @@ func (rr *responseRecorder) copyTo(w http.ResponseWriter) {
 	}
 	w.WriteHeader(rr.status)
 	_, _ = w.Write(rr.body.Bytes())
+}
+
+// IdempotencyRetention is how long a key is kept: a client retries within
+// minutes, not days.
+const IdempotencyRetention = 7 * 24 * time.Hour
+
+// PurgeIdempotencyKeys deletes the keys older than IdempotencyRetention at
+// now (housekeeping; idempotent, so several processes may run it at once).
+func PurgeIdempotencyKeys(ctx context.Context, db interface {
+	Exec(context.Context, string, ...any) (pgconn.CommandTag, error)
+}, now time.Time) error {
+	if _, err := db.Exec(ctx, `DELETE FROM idempotency_keys WHERE created_at < $1`, now.Add(-IdempotencyRetention)); err != nil {
+		return fmt.Errorf("api: unable to purge idempotency keys: %w", err)
+	}
+	return nil
 }

@@ -193,7 +193,7 @@ func (f *features) addDocuments(o Options, disp *mail.Dispatcher) error {
 	if f.evidence, err = evidence.New(o.Store, o.Pool, f.vault); err != nil {
 		return err
 	}
-	mailer, err := doccmd.NewSignMailer(o.Store, disp, doccmd.PortalLinks(o.PublicURL), o.MasterKey, o.Clock, log)
+	mailer, err := reactors.NewSignMailer(o.Store, disp, doccmd.PortalLinks(o.PublicURL), o.MasterKey, o.Clock, log)
 	if err != nil {
 		return err
 	}

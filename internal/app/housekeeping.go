@@ -9,13 +9,12 @@ import (
 
 	"backoffice/commands/auth"
 	doccmd "backoffice/commands/document"
+	"backoffice/http/api"
 )
 
 // Retention of operational rows that are no use after a while.
 const (
-	// idempotencyRetention: a client retries within minutes, not days.
-	idempotencyRetention = 7 * 24 * time.Hour
-	housekeepingEvery    = time.Hour
+	housekeepingEvery = time.Hour
 )
 
 // housekeeping removes expired sessions, used or expired tokens, old login
@@ -46,7 +45,7 @@ func tidy(ctx context.Context, pool *pgxpool.Pool, a *auth.Service, docs *doccmd
 	if err := a.PurgeExpired(ctx, now); err != nil {
 		return err
 	}
-	if _, err := pool.Exec(ctx, `DELETE FROM idempotency_keys WHERE created_at < $1`, now.Add(-idempotencyRetention)); err != nil {
+	if err := api.PurgeIdempotencyKeys(ctx, pool, now); err != nil {
 		return err
 	}
 	if docs == nil {

@@ -282,7 +282,7 @@ func TestHoursReport(t *testing.T) {
 	// The migration fills the columns of rows projected before it from the
 	// stored document: the same report.
 	t.Run("backfilled", func(t *testing.T) {
-		src, err := os.ReadFile("../migrations/0310_hours_report.sql")
+		src, err := os.ReadFile("migrations/0310_hours_report.sql")
 		if err != nil {
 			t.Fatal(err)
 		}

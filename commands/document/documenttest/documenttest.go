@@ -53,7 +53,7 @@ type Env struct {
 	*it.Env
 	Handler   *cmd.Handler
 	Queries   *rm.Queries
-	Mailer    *cmd.SignMailer
+	Mailer    *reactors.SignMailer
 	Docs      *projections.Runtime // the documents projectors
 	MasterKey []byte
 	Links     cmd.Links
@@ -117,7 +117,7 @@ func NewWith(t testing.TB, o Options) *Env {
 	e.Queries, err = rm.NewQueries(ie.Pool, e.Now)
 	must(t, err)
 	e.Links = cmd.PortalLinks("https://portal.bureau.test")
-	e.Mailer, err = cmd.NewSignMailer(ie.Store, ie.Dispatcher, e.Links, e.MasterKey, e.Now, log)
+	e.Mailer, err = reactors.NewSignMailer(ie.Store, ie.Dispatcher, e.Links, e.MasterKey, e.Now, log)
 	must(t, err)
 	if o.SMS != nil {
 		must(t, e.Mailer.UseSMS(o.SMS, e.Identity.Profile.MobileOf))
@@ -211,7 +211,7 @@ func (e *Env) Wait(t testing.TB, pos eventstore.Position) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	must(t, e.Runtime.WaitFor(ctx, pos, rmid.AllProjectors...))
-	must(t, e.Docs.WaitFor(ctx, pos, rm.NameDocuments, cmd.SignMailerName))
+	must(t, e.Docs.WaitFor(ctx, pos, rm.NameDocuments, reactors.SignMailerName))
 }
 
 var tanInMail = regexp.MustCompile(`(?:TAN-code|TAN code): ([A-Z]{4})`)
@@ -243,6 +243,22 @@ func (e *Env) SignMail(t testing.TB, to string, n int) (mailtest.Received, strin
 		t.Fatalf("no TAN in mail %q:\n%s", m.Subject, m.Text)
 	}
 	return m, got[1]
+}
+
+// Requested is AskToSign, then waits for kees's mailN-th signing mail
+// (from 1), checks its link and greeting and returns the document's ID and
+// the mail's TAN.
+func (e *Env) Requested(t testing.TB, title string, mailN int) (string, string) {
+	t.Helper()
+	id := e.AskToSign(t, title)
+	m, tan := e.SignMail(t, e.Emails["client1"], mailN)
+	if !strings.Contains(m.Text, e.Links.Sign(id, "")) || m.Subject != "u dient een document goed te keuren" {
+		t.Fatalf("sign mail %q lacks the link to %s:\n%s", m.Subject, id, m.Text)
+	}
+	if !strings.Contains(m.Text, "Beste Kees Bakker,") {
+		t.Fatalf("sign mail does not greet by name:\n%s", m.Text)
+	}
+	return id, tan
 }
 
 // Count returns the number of mails sent so far to the address that match accepts.

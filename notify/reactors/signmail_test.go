@@ -1,9 +1,8 @@
-package document_test
+package reactors_test
 
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -13,15 +12,44 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"backoffice/commands"
 	cmd "backoffice/commands/document"
 	dt "backoffice/commands/document/documenttest"
 	"backoffice/domain"
-	"backoffice/domain/account"
 	doc "backoffice/domain/document"
 	"backoffice/eventstore"
+	"backoffice/notify/mail/mailtest"
+	"backoffice/notify/reactors"
 	"backoffice/notify/sms"
 	"backoffice/notify/sms/smstest"
+	rm "backoffice/readmodel/documents"
 )
+
+// The sign mailer's tests (moved from commands/document with the mailer):
+// the TAN and link issued once per request event, by SMS or in the mail,
+// the decline mailed to the back office, and a rebuild that sends nothing.
+
+// ask: the back office asks kees (client1) to sign a new document.
+func ask(t *testing.T, e *dt.Env, title string) string {
+	t.Helper()
+	return e.AskToSign(t, title)
+}
+
+// requested is ask, and the TAN of kees's mailN-th signing mail.
+func requested(t *testing.T, e *dt.Env, title string, mailN int) (string, string) {
+	t.Helper()
+	return e.Requested(t, title, mailN)
+}
+
+// TestSignMailerKeepsItsName: the stored checkpoint key of every install.
+func TestSignMailerKeepsItsName(t *testing.T) {
+	if reactors.SignMailerName != "documents.sign_mail" {
+		t.Fatalf("projector name changed to %q", reactors.SignMailerName)
+	}
+}
 
 // syncBuffer is a log sink for concurrent writers.
 type syncBuffer struct {
@@ -50,13 +78,6 @@ func spryngOn(t *testing.T, f *smstest.Spryng) *sms.Spryng {
 		t.Fatal(err)
 	}
 	return s
-}
-
-// ask uploads a document for c1 and asks kees to sign it; it returns the
-// document ID once the mailer has handled the request.
-func ask(t *testing.T, e *dt.Env, title string) string {
-	t.Helper()
-	return e.AskToSign(t, title)
 }
 
 // tanIssued returns the document's document.tan_issued events, raw.
@@ -207,129 +228,102 @@ func TestTANFallsBackToMail(t *testing.T) {
 	}
 }
 
-// TestSetAccountMobile: the account itself or the back office, a mobile
-// number only, normalised; others do not find the account.
-func TestSetAccountMobile(t *testing.T) {
+// TestSignMailerKeyedByEvent: a replayed event issues nothing again; another
+// event naming a request that has a TAN already is an error, not a silent
+// skip (it would leave the request without TAN or mail).
+func TestSignMailerKeyedByEvent(t *testing.T) {
 	e := dt.New(t)
 	ctx := context.Background()
-	if got, err := e.Identity.Profile.MobileOf(ctx, e.Client1.AccountID); err != nil || got != "+31612345678" {
-		t.Fatalf("the contact's registered number: %q, %v", got, err)
+	id, _ := requested(t, e, "Overeenkomst", 1)
+	evs, err := e.Store.ReadStream(ctx, doc.Stream(id), eventstore.ReadStreamOptions{From: 1, Max: 1})
+	if err != nil || len(evs) != 1 || evs[0].Type != doc.TypeSignatureRequested {
+		t.Fatalf("request event: %v %v", evs, err)
 	}
-	for _, tt := range []struct {
-		actor   domain.Actor
-		mobile  string
-		wantErr error
-	}{
-		{e.Client2, "0611111111", domain.ErrNotFound},
-		{e.Inter1, "0611111111", domain.ErrNotFound},
-		{e.Client1, "020-1234567", code("mobile_format")},
-		{e.Client1, "06-1234", code("phone_format")},
-		{e.Backoffice, "06 11 11 11 11", nil},
-	} {
-		if _, err := e.Identity.Profile.SetAccountMobile(ctx, dt.Meta(tt.actor), e.Client1.AccountID, tt.mobile); !errors.Is(err, tt.wantErr) {
-			t.Errorf("%s sets %q: %v, want %v", tt.actor.Role, tt.mobile, err, tt.wantErr)
-		}
+	handle := func(ev eventstore.RecordedEvent) error {
+		return pgx.BeginFunc(ctx, e.Pool, func(tx pgx.Tx) error { return e.Mailer.Handle(ctx, tx, ev) })
 	}
-	if got, _ := e.Identity.Profile.MobileOf(ctx, e.Client1.AccountID); got != "+31611111111" {
-		t.Fatalf("after the back office's change: %q", got)
+	if err := handle(evs[0]); err != nil {
+		t.Fatalf("replay: %v", err)
 	}
-	if _, err := e.Identity.Profile.SetMobile(ctx, dt.Meta(e.Client1), "+31 6 22 22 22 22"); err != nil {
+	other := evs[0]
+	other.ID = uuid.New()
+	if err := handle(other); err == nil {
+		t.Fatal("a second event with the same request ID was skipped silently")
+	}
+	var tans, mails int
+	if err := e.Pool.QueryRow(ctx, `SELECT count(*) FROM document_tans WHERE document_id = $1`, id).Scan(&tans); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := e.Identity.Profile.MobileOf(ctx, e.Client1.AccountID); got != "+31622222222" {
-		t.Fatalf("after kees's own change: %q", got)
-	}
-	if got, _ := e.Identity.Profile.MobileOf(ctx, e.Client2.AccountID); got != "+31612345678" {
-		t.Fatalf("piet's (untouched) number: %q", got)
-	}
-	// The trail: who changed it, masked, and nothing refused was recorded.
-	evs, err := e.Store.ReadStream(ctx, account.Stream(e.Client1.AccountID), eventstore.ReadStreamOptions{})
-	if err != nil {
+	if err := e.Pool.QueryRow(ctx, `SELECT count(*) FROM mail_deliveries WHERE kind = 'sign_request'`).Scan(&mails); err != nil {
 		t.Fatal(err)
 	}
-	var trail []string
-	for _, ev := range evs {
-		if ev.Type == account.TypeMobileChanged {
-			var c account.MobileChanged
-			if err := json.Unmarshal(ev.Data, &c); err != nil {
-				t.Fatal(err)
-			}
-			trail = append(trail, ev.Metadata.ActorRole+" "+c.MaskedMobile)
-			if strings.Contains(string(ev.Data), "11111111") || strings.Contains(string(ev.Data), "22222222") {
-				t.Fatalf("the event holds the number: %s", ev.Data)
-			}
-		}
-	}
-	if strings.Join(trail, "|") != "backoffice +31 6 ••• ••11|client +31 6 ••• ••22" {
-		t.Fatalf("trail %q", trail)
+	if tans != 1 || mails != 1 {
+		t.Fatalf("%d TANs, %d mails; want 1, 1", tans, mails)
 	}
 }
 
-// TestSignLink: the mail's link opens the signing screen for the signer
-// only; the token is stored hashed; a later request's mail replaces it.
-func TestSignLink(t *testing.T) {
+func isDecline(m mailtest.Received) bool {
+	return strings.HasPrefix(m.Subject, "Document niet akkoord")
+}
+
+func TestDeclineMailsTheBackofficeAndRebuildIsQuiet(t *testing.T) {
 	e := dt.New(t)
 	ctx := context.Background()
-	kees := e.Emails["client1"]
-	id := ask(t, e, "Contract")
-	other := ask(t, e, "Ander contract")
-	mail, tan := e.SignMail(t, kees, 1)
-	token := dt.SignToken(mail)
-	if token == "" || !strings.Contains(mail.Text, "/documenten/"+id+"/ondertekenen/"+token) {
-		// The first mail may be about the other document (two requests).
-		mail, tan = e.SignMail(t, kees, 2)
-		token = dt.SignToken(mail)
-	}
-	if !strings.Contains(mail.Text, "/documenten/"+id+"/ondertekenen/"+token) {
-		t.Fatalf("no link to %s:\n%s", id, mail.Text)
-	}
-	for _, tt := range []struct {
-		name    string
-		actor   domain.Actor
-		doc     string
-		token   string
-		wantErr error
-	}{
-		{"the signer", e.Client1, id, token, nil},
-		{"the back office", e.Backoffice, id, token, cmd.ErrSignLinkNotYours},
-		{"the client's intermediary", e.Inter1, id, token, cmd.ErrSignLinkNotYours},
-		{"another client's user", e.Client2, id, token, domain.ErrNotFound},
-		{"a worker", e.Worker1, id, token, domain.ErrNotFound},
-		{"a guessed token", e.Client1, id, strings.Repeat("A", 43), cmd.ErrSignLinkUnknown},
-		{"a malformed token", e.Client1, id, "../" + token, cmd.ErrSignLinkUnknown},
-		{"the token on another document", e.Client1, other, token, cmd.ErrSignLinkUnknown},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			if err := e.Handler.OpenSignLink(ctx, tt.actor, tt.doc, tt.token); !errors.Is(err, tt.wantErr) {
-				t.Fatalf("OpenSignLink = %v, want %v", err, tt.wantErr)
-			}
-		})
-	}
-	// Stored as its SHA-256 only.
-	sum := sha256.Sum256([]byte(token))
-	var n int
-	var rows string
-	if err := e.Pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE token_hash = $1), string_agg(t::text, ' ') FROM document_sign_links t`,
-		sum[:]).Scan(&n, &rows); err != nil {
-		t.Fatal(err)
-	}
-	if n != 1 || strings.Contains(rows, token) {
-		t.Fatalf("%d rows with the token's hash; rows %s", n, rows)
-	}
-	// Declined, asked again: the old link belongs to the earlier request.
-	if _, err := e.Handler.Decline(ctx, dt.Meta(e.Client1), id, cmd.Signature{TAN: tan}); err != nil {
-		t.Fatal(err)
-	}
-	res, _, err := e.Handler.RequestSignature(ctx, dt.Meta(e.Backoffice), id, e.Client1.AccountID)
+	id, tan := requested(t, e, "Overeenkomst 2026", 1)
+	res, err := e.Handler.Decline(ctx, dt.Meta(e.Client1), id, cmd.Signature{TAN: tan, Remark: "Het uurtarief klopt niet."})
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.Wait(t, res.Position)
-	if err := e.Handler.OpenSignLink(ctx, e.Client1, id, token); !errors.Is(err, cmd.ErrSignLinkReplaced) {
-		t.Fatalf("the old link after a new request: %v", err)
+	m := e.MailWith(t, e.Emails["backoffice"], 1, isDecline)
+	for _, s := range []string{`"Overeenkomst 2026"`, "kees@c1.test (Bakkerij Korenaar)", "Het uurtarief klopt niet.", e.Links.Document(id)} {
+		if !strings.Contains(m.Text, s) {
+			t.Errorf("decline mail lacks %q:\n%s", s, m.Text)
+		}
 	}
-	fresh, _ := e.SignMail(t, kees, 3)
-	if err := e.Handler.OpenSignLink(ctx, e.Client1, id, dt.SignToken(fresh)); err != nil {
-		t.Fatalf("the new link: %v", err)
+	d, err := e.Queries.Document(ctx, e.Backoffice, id)
+	if err != nil || d.Signature != "declined" || d.Request.Remark != "Het uurtarief klopt niet." {
+		t.Fatalf("after decline: %+v %v", d, err)
+	}
+
+	// A back-office account created after the decline, then a rebuild of
+	// both projectors: no second TAN, no mail at all.
+	if _, _, err := e.Identity.Activation.BootstrapBackoffice(ctx, "nieuw@bureau.test", "nieuw-wachtwoord-1"); err != nil {
+		t.Fatal(err)
+	}
+	var hashBefore []byte
+	var deliveries int
+	state := func() ([]byte, int) {
+		var h []byte
+		var n int
+		if err := e.Pool.QueryRow(ctx, `SELECT tan_hash FROM document_tans WHERE document_id = $1`, id).Scan(&h); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.Pool.QueryRow(ctx, `SELECT count(*) FROM mail_deliveries WHERE kind IN ('sign_request', 'sign_declined')`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return h, n
+	}
+	hashBefore, deliveries = state()
+	if deliveries != 2 {
+		t.Fatalf("%d signing deliveries, want 2 (request, decline)", deliveries)
+	}
+	for _, name := range []string{reactors.SignMailerName, rm.NameDocuments} {
+		if err := e.Docs.Rebuild(ctx, name, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hashAfter, after := state()
+	if string(hashAfter) != string(hashBefore) || after != deliveries {
+		t.Fatalf("rebuild changed the TAN (%v) or queued mail (%d -> %d)", string(hashAfter) != string(hashBefore), deliveries, after)
+	}
+	// The read model is back as it was.
+	d, err = e.Queries.Document(ctx, e.Backoffice, id)
+	if err != nil || d.Signature != "declined" {
+		t.Fatalf("after rebuild: %+v %v", d, err)
+	}
+	// The decline needed the TAN too: it cannot be used again.
+	if _, err := e.Handler.Sign(ctx, commands.Meta{Actor: e.Client1}, id, cmd.Signature{TAN: tan, ReadConfirmed: true}); !errors.Is(err, doc.ErrNoOpenRequest) {
+		t.Fatalf("sign after decline: %v", err)
 	}
 }

@@ -1,4 +1,4 @@
-package document
+package reactors
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"backoffice/commands"
+	doccmd "backoffice/commands/document"
 	"backoffice/domain/client"
 	doc "backoffice/domain/document"
 	"backoffice/eventstore"
@@ -23,12 +24,14 @@ import (
 // WARNING: stored as checkpoint key; never rename (a renamed projector
 // starts from position 0; it would mail nothing twice, since TANs and mail
 // deliveries are keyed by event ID, but it would re-read the whole log).
+// The mailer moved here from commands/document with its name, so an
+// install keeps its checkpoint.
 const SignMailerName = "documents.sign_mail"
 
 // SignMailer is the side-effect projector of signing (manual §5.1): on
-// document.signature_requested it issues the request's TAN (4 letters from
-// crypto/rand; only its keyed hash is stored) and its unique signing link
-// (signlink.go; only the token's hash is stored), sends the TAN and queues
+// document.signature_requested it has commands/document issue the
+// request's TAN and unique signing link (doccmd.TANIssuer: only their
+// hashes are stored), sends the TAN and queues
 // the mail with the link to the signer; on document.signature_declined it queues
 // a mail to every enabled back-office account. Both happen in the
 // projector's transaction, keyed by the event ID: a replay or rebuild
@@ -38,12 +41,12 @@ const SignMailerName = "documents.sign_mail"
 // mobile number, otherwise in the mail, as the manual allows ("soms ...
 // wordt de verificatiecode in de email met de link zelf vermeld"); the
 // mail always carries the unique signing link. document.tan_issued records
-// the channel and the masked address (tan_channel.go).
+// the channel and the masked address (signmail_tan.go).
 type SignMailer struct {
 	store  eventstore.Store
 	mail   *mail.Dispatcher
-	links  Links
-	tanKey []byte
+	links  doccmd.Links
+	tans   *doccmd.TANIssuer
 	now    func() time.Time
 	log    *slog.Logger
 	sms    sms.Sender   // nil: every TAN goes in the mail
@@ -52,9 +55,13 @@ type SignMailer struct {
 
 // NewSignMailer returns the projector. masterKey is the identity vault's
 // master key (the TAN key is derived from it, as the Handler does).
-func NewSignMailer(store eventstore.Store, d *mail.Dispatcher, links Links, masterKey []byte, clock func() time.Time, log *slog.Logger) (*SignMailer, error) {
+func NewSignMailer(store eventstore.Store, d *mail.Dispatcher, links doccmd.Links, masterKey []byte, clock func() time.Time, log *slog.Logger) (*SignMailer, error) {
 	if store == nil || d == nil || links.Sign == nil || links.Document == nil || len(masterKey) != 32 {
-		return nil, errors.New("commands/document: NewSignMailer needs a store, a dispatcher, links and a 32-byte master key")
+		return nil, errors.New("notify/reactors: NewSignMailer needs a store, a dispatcher, links and a 32-byte master key")
+	}
+	tans, err := doccmd.NewTANIssuer(store, masterKey, clock)
+	if err != nil {
+		return nil, err
 	}
 	if clock == nil {
 		clock = time.Now
@@ -62,7 +69,7 @@ func NewSignMailer(store eventstore.Store, d *mail.Dispatcher, links Links, mast
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &SignMailer{store: store, mail: d, links: links, tanKey: TANKey(masterKey), now: clock, log: log}, nil
+	return &SignMailer{store: store, mail: d, links: links, tans: tans, now: clock, log: log}, nil
 }
 
 // Name implements projections.Projector.
@@ -81,7 +88,7 @@ func (m *SignMailer) Reset(context.Context, pgx.Tx) error { return nil }
 func (m *SignMailer) Handle(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEvent) error {
 	ev, err := doc.Events.Decode(e.Type, e.Data)
 	if err != nil {
-		return fmt.Errorf("commands/document: %s@%d: %w", e.Stream, e.Revision, err)
+		return fmt.Errorf("notify/reactors: %s@%d: %w", e.Stream, e.Revision, err)
 	}
 	switch ev := ev.(type) {
 	case *doc.SignatureRequested:
@@ -106,43 +113,35 @@ func accountOf(ctx context.Context, tx pgx.Tx, accountID string) (recipient, boo
 		return r, false, nil
 	}
 	if err != nil {
-		return r, false, fmt.Errorf("commands/document: unable to read account %s: %w", accountID, err)
+		return r, false, fmt.Errorf("notify/reactors: unable to read account %s: %w", accountID, err)
 	}
 	return r, true, nil
 }
 
 func (m *SignMailer) requested(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEvent, ev *doc.SignatureRequested) error {
-	tan := NewTAN()
-	token, tokenHash := newSignToken()
-	// Only a replay of this very event is skipped. Another event naming a
-	// request that has a TAN already violates the primary key: an error
-	// (the projector stops and retries), never a request without TAN or mail.
-	tag, err := tx.Exec(ctx, `INSERT INTO document_tans (request_id, document_id, signer_account_id, event_id, tan_hash, expires_at, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (event_id) DO NOTHING`,
-		ev.RequestID, ev.DocumentID, ev.SignerAccountID, e.ID, hashTAN(m.tanKey, ev.RequestID, tan), ev.ExpiresAt, m.now())
+	// Only a replay of this very event is skipped (an error for another
+	// event naming the same request: never a request without TAN or mail).
+	issuedTAN, fresh, err := m.tans.Issue(ctx, tx, e.ID, ev)
 	if err != nil {
-		return fmt.Errorf("commands/document: unable to store the TAN of request %s (event %s): %w", ev.RequestID, e.ID, err)
+		return err
 	}
-	if tag.RowsAffected() == 0 {
+	if !fresh {
 		return nil // a replay: the TAN was issued and mailed before
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO document_sign_links (token_hash, request_id, document_id, signer_account_id, event_id, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6)`, tokenHash, ev.RequestID, ev.DocumentID, ev.SignerAccountID, e.ID, m.now()); err != nil {
-		return fmt.Errorf("commands/document: unable to store the signing link of request %s: %w", ev.RequestID, err)
-	}
+	tan, token := issuedTAN.TAN, issuedTAN.Token
 	acc, ok, err := accountOf(ctx, tx, ev.SignerAccountID)
 	if err != nil {
 		return err
 	}
 	if !ok || acc.disabled {
-		m.log.WarnContext(ctx, "commands/document: signer cannot be mailed (no credentials or disabled); no sign request mail",
+		m.log.WarnContext(ctx, "notify/reactors: signer cannot be mailed (no credentials or disabled); no sign request mail",
 			"document_id", ev.DocumentID, "event_id", e.ID)
 		return nil
 	}
 	d := &doc.Document{}
 	st, err := commands.LoadInto(ctx, m.store, doc.Stream(ev.DocumentID), doc.Events, d)
 	if err != nil {
-		return fmt.Errorf("commands/document: %w", err)
+		return fmt.Errorf("notify/reactors: %w", err)
 	}
 	// The code goes out even when the request was superseded, answered or
 	// replaced before the projector came to it (it lagged): the signer's
@@ -157,7 +156,7 @@ func (m *SignMailer) requested(ctx context.Context, tx pgx.Tx, e eventstore.Reco
 	// "Beste klant," as in the manual.
 	if err := tx.QueryRow(ctx, `SELECT name FROM mail_recipient_names WHERE email = $1`, acc.email).Scan(&name); err != nil &&
 		!errors.Is(err, pgx.ErrNoRows) {
-		return fmt.Errorf("commands/document: unable to read the recipient's name: %w", err)
+		return fmt.Errorf("notify/reactors: unable to read the recipient's name: %w", err)
 	}
 	mailTAN := tan
 	if issued.Channel == doc.ChannelSMS {
@@ -167,7 +166,7 @@ func (m *SignMailer) requested(ctx context.Context, tx pgx.Tx, e eventstore.Reco
 	if err := m.mail.Enqueue(ctx, tx, e.ID, msg); err != nil {
 		return err
 	}
-	if err := m.recordTAN(ctx, e, st, d, issued); err != nil {
+	if err := m.tans.Record(ctx, e.ID, st, issued); err != nil {
 		return err
 	}
 	m.mail.Kick()
@@ -177,18 +176,18 @@ func (m *SignMailer) requested(ctx context.Context, tx pgx.Tx, e eventstore.Reco
 func (m *SignMailer) declined(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEvent, ev *doc.SignatureDeclined) error {
 	tag, err := tx.Exec(ctx, `INSERT INTO document_decline_mails (event_id, mailed_at) VALUES ($1, $2) ON CONFLICT DO NOTHING`, e.ID, m.now())
 	if err != nil {
-		return fmt.Errorf("commands/document: unable to record the decline mail: %w", err)
+		return fmt.Errorf("notify/reactors: unable to record the decline mail: %w", err)
 	}
 	if tag.RowsAffected() == 0 {
 		return nil // a replay: mailed before, to the back office of that moment
 	}
 	d := &doc.Document{}
 	if _, err := commands.LoadInto(ctx, m.store, doc.Stream(ev.DocumentID), doc.Events, d); err != nil {
-		return fmt.Errorf("commands/document: %w", err)
+		return fmt.Errorf("notify/reactors: %w", err)
 	}
 	c := &client.Client{}
 	if _, err := commands.LoadInto(ctx, m.store, client.Stream(d.ClientID()), client.Events, c); err != nil {
-		return fmt.Errorf("commands/document: %w", err)
+		return fmt.Errorf("notify/reactors: %w", err)
 	}
 	signer := e.Metadata.ActorID
 	if acc, ok, err := accountOf(ctx, tx, e.Metadata.ActorID); err != nil {
@@ -199,13 +198,13 @@ func (m *SignMailer) declined(ctx context.Context, tx pgx.Tx, e eventstore.Recor
 	rows, err := tx.Query(ctx, `SELECT account_id, email, language FROM credentials
 		WHERE role = 'backoffice' AND NOT disabled ORDER BY account_id`)
 	if err != nil {
-		return fmt.Errorf("commands/document: unable to list back-office accounts: %w", err)
+		return fmt.Errorf("notify/reactors: unable to list back-office accounts: %w", err)
 	}
 	type to struct{ id, email, lang string }
 	var all []to
 	var r to
 	if _, err := pgx.ForEachRow(rows, []any{&r.id, &r.email, &r.lang}, func() error { all = append(all, r); return nil }); err != nil {
-		return fmt.Errorf("commands/document: unable to list back-office accounts: %w", err)
+		return fmt.Errorf("notify/reactors: unable to list back-office accounts: %w", err)
 	}
 	for _, r := range all {
 		msg := mail.SignDeclinedMail(r.lang, r.email, d.Title(), c.Name(), signer, ev.Remark, m.links.Document(ev.DocumentID))

@@ -1,0 +1,215 @@
+package readmodel_test
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"backoffice/readmodel"
+)
+
+// repoRoot is the module's root, seen from this package's directory.
+const repoRoot = ".."
+
+// writeRE finds a statement that writes a table in SQL text. Keywords are
+// upper case and tables lower case in this code base, so "DO UPDATE SET"
+// and "FOR UPDATE SKIP LOCKED" do not match.
+var writeRE = regexp.MustCompile(`\b(INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+(?:ONLY\s+)?([a-z_][a-z0-9_]*(?:\s*,\s*[a-z_][a-z0-9_]*)*)`)
+
+// createRE finds a table a migration (or a Go string) creates.
+var createRE = regexp.MustCompile(`\bCREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?([a-z_][a-z0-9_]*)`)
+
+// writtenTables are the tables the SQL text sql writes.
+func writtenTables(sql string) []string {
+	var out []string
+	for _, m := range writeRE.FindAllStringSubmatch(sql, -1) {
+		names := []string{m[2]}
+		if strings.HasPrefix(m[1], "TRUNCATE") {
+			names = strings.Split(m[2], ",")
+		} else if i := strings.IndexAny(m[2], ", \t\n"); i >= 0 {
+			names = []string{m[2][:i]}
+		}
+		for _, n := range names {
+			out = append(out, strings.TrimSpace(n))
+		}
+	}
+	return out
+}
+
+func TestWrittenTables(t *testing.T) {
+	for _, tc := range []struct {
+		sql  string
+		want []string
+	}{
+		{`INSERT INTO credentials (account_id, email) VALUES ($1, $2)
+			ON CONFLICT (account_id) DO UPDATE SET email = EXCLUDED.email`, []string{"credentials"}},
+		{`UPDATE mail_deliveries SET status = 'sent' WHERE event_id = $1`, []string{"mail_deliveries"}},
+		{`SELECT * FROM mail_deliveries FOR UPDATE SKIP LOCKED`, nil},
+		{`DELETE FROM document_files f USING documents d WHERE d.document_id = f.document_id`, []string{"document_files"}},
+		{`TRUNCATE ts_timesheets, ts_status_counts`, []string{"ts_timesheets", "ts_status_counts"}},
+		{`TRUNCATE TABLE ONLY accounts`, []string{"accounts"}},
+		{`SELECT email FROM credentials WHERE account_id = $1`, nil},
+		{"unable to update the language", nil},
+	} {
+		if got := writtenTables(tc.sql); !slices.Equal(got, tc.want) {
+			t.Errorf("writtenTables(%q) = %v, want %v", tc.sql, got, tc.want)
+		}
+	}
+}
+
+// isTestKit: packages whose name ends in "test" (internal/apptest,
+// internal/notifytest, …) are imported by tests only; they may seed rows.
+func isTestKit(dir string) bool { return strings.HasSuffix(filepath.Base(dir), "test") }
+
+// goStrings calls fn with every string literal of the non-test Go files of
+// the module, and the package directory (relative, slash-separated).
+func goStrings(t *testing.T, fn func(dir, file, s string)) {
+	t.Helper()
+	fset := token.NewFileSet()
+	err := filepath.WalkDir(repoRoot, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if n := d.Name(); path != repoRoot && (strings.HasPrefix(n, ".") || n == "testdata" || n == "vendor") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		rel, _ := filepath.Rel(repoRoot, path)
+		dir := filepath.ToSlash(filepath.Dir(rel))
+		if isTestKit(dir) {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
+		if err != nil {
+			return err
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+				if s, err := strconv.Unquote(lit.Value); err == nil {
+					fn(dir, filepath.ToSlash(rel), s)
+				}
+			}
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// migrationDirs maps each package with a migrations directory to the
+// tables its migrations create.
+func migrationDirs(t *testing.T) map[string][]string {
+	t.Helper()
+	out := map[string][]string{}
+	err := filepath.WalkDir(repoRoot, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if n := d.Name(); path != repoRoot && (strings.HasPrefix(n, ".") || n == "testdata") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(path, ".sql") || filepath.Base(filepath.Dir(path)) != "migrations" {
+			return nil
+		}
+		rel, _ := filepath.Rel(repoRoot, filepath.Dir(filepath.Dir(path)))
+		owner := filepath.ToSlash(rel)
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if _, ok := out[owner]; !ok {
+			out[owner] = nil
+		}
+		for _, m := range createRE.FindAllStringSubmatch(string(b), -1) {
+			out[owner] = append(out[owner], m[1])
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestTableOwners: every table is created by its owner's migrations, and
+// no package outside the owner writes it (readmodel.Owners).
+func TestTableOwners(t *testing.T) {
+	created := map[string]bool{}
+	dirs := migrationDirs(t)
+	for owner, tables := range dirs {
+		for _, table := range tables {
+			created[table] = true
+			if got, ok := readmodel.Owners[table]; !ok {
+				t.Errorf("table %s (created in %s/migrations) is not in readmodel.Owners", table, owner)
+			} else if got != owner {
+				t.Errorf("table %s is created in %s/migrations but owned by %s", table, owner, got)
+			}
+		}
+	}
+	// Every set of readmodel.Sets is a migrations directory and every
+	// migrations directory is run (the event store and ledger run their own).
+	registered := map[string]bool{"eventstore/postgres": true, "eventstore/ledger": true}
+	for _, s := range readmodel.Sets {
+		registered[s.Owner] = true
+		if _, ok := dirs[s.Owner]; !ok {
+			t.Errorf("readmodel.Sets names %s, which has no migrations directory", s.Owner)
+		}
+	}
+	for owner := range dirs {
+		if !registered[owner] {
+			t.Errorf("%s/migrations is not in readmodel.Sets: its migrations never run (a new migration goes into its owner's directory; readmodel/migrations is gone)", owner)
+		}
+	}
+
+	var violations []string
+	writes := 0
+	goStrings(t, func(dir, file, s string) {
+		for _, m := range createRE.FindAllStringSubmatch(s, -1) {
+			created[m[1]] = true
+			if o := readmodel.Owners[m[1]]; o != dir {
+				violations = append(violations, file+": creates "+m[1]+", owned by "+strconv.Quote(o))
+			}
+		}
+		for _, table := range writtenTables(s) {
+			writes++
+			owner, ok := readmodel.Owners[table]
+			switch {
+			case !ok:
+				violations = append(violations, file+": writes "+table+", which is not in readmodel.Owners")
+			case owner != dir:
+				violations = append(violations, file+": writes "+table+", owned by "+owner+" (call the owner's Go function)")
+			}
+		}
+	})
+	sort.Strings(violations)
+	for _, v := range violations {
+		t.Error(v)
+	}
+	if writes < 50 {
+		t.Errorf("found only %d writes: the scan is broken", writes)
+	}
+	for table, owner := range readmodel.Owners {
+		if !created[table] {
+			t.Errorf("readmodel.Owners lists %s (%s), which no migration creates", table, owner)
+		}
+	}
+}
