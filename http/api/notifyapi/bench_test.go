@@ -74,9 +74,9 @@ func benchMissingHours(b *testing.B, names bool) {
 	// for these rows, then the roll-over that fills missing_weeks.
 	if _, err := e.pool.Exec(ctx, `
 		INSERT INTO mw_placements (placement_id, worker_id, client_id, intermediary_id, start_date, end_date, revision)
-		SELECT placement_id, worker_id, client_id, intermediary_id, start_date, end_date, 0 FROM placements;
+		SELECT placement_id, worker_id, client_id, intermediary_id, start_date, end_date, 0 FROM placements WHERE placement_id LIKE 'bp%';
 		INSERT INTO mw_sheets (stream, placement_id, week_start, status, entered_by, revision)
-		SELECT stream, placement_id, week_start, status, entered_by, revision FROM ts_timesheets;
+		SELECT stream, placement_id, week_start, status, entered_by, revision FROM ts_timesheets WHERE placement_id LIKE 'bp%';
 		-- The window from the first seeded week: the weeks before it have no
 		-- timesheets in this data set (a real bureau's are approved) and
 		-- would add 50,000 missing rows each.
