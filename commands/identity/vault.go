@@ -89,6 +89,17 @@ func open(aead cipher.AEAD, sealed, aad []byte) ([]byte, error) {
 	return aead.Open(nil, sealed[:n], sealed[n:], aad)
 }
 
+// dataCipher unwraps a subject's data key with the master key and returns
+// the cipher over it; the unwrapped key bytes are cleared.
+func (v *Vault) dataCipher(subject string, keyID uuid.UUID, wrapped []byte) (cipher.AEAD, error) {
+	key, err := open(v.master, wrapped, keyAAD(subject, keyID))
+	if err != nil {
+		return nil, fmt.Errorf("identity: data key does not unwrap (wrong master key?): %w", err)
+	}
+	defer clear(key)
+	return newGCM(key)
+}
+
 func keyAAD(subject string, keyID uuid.UUID) []byte {
 	return []byte("data-key|" + subject + "|" + keyID.String())
 }
@@ -206,12 +217,7 @@ func (v *Vault) Get(ctx context.Context, subject string, dst any) error {
 	case wrapped == nil || ct == nil:
 		return ErrNoPersonalData
 	}
-	key, err := open(v.master, wrapped, keyAAD(subject, keyID))
-	if err != nil {
-		return fmt.Errorf("identity: data key does not unwrap (wrong master key?): %w", err)
-	}
-	defer clear(key)
-	aead, err := newGCM(key)
+	aead, err := v.dataCipher(subject, keyID, wrapped)
 	if err != nil {
 		return err
 	}

@@ -64,12 +64,7 @@ func (v *Vault) Unseal(ctx context.Context, subject, sealed string, dst any) err
 	if err != nil {
 		return fmt.Errorf("identity: unable to read data key: %w", err)
 	}
-	key, err := open(v.master, wrapped, keyAAD(subject, keyID))
-	if err != nil {
-		return fmt.Errorf("identity: data key does not unwrap (wrong master key?): %w", err)
-	}
-	defer clear(key)
-	aead, err := newGCM(key)
+	aead, err := v.dataCipher(subject, keyID, wrapped)
 	if err != nil {
 		return err
 	}
