@@ -24,6 +24,7 @@ import (
 	"backoffice/eventstore/postgres"
 	"backoffice/internal/demo"
 	"backoffice/internal/pgtest"
+	"backoffice/internal/tools/procmem"
 	"backoffice/notify/mail"
 )
 
@@ -249,7 +250,7 @@ func BenchmarkCommandPath(b *testing.B) {
 	b.ReportMetric(float64(x1-x0-1)/stretch, "pg_xacts/command")
 	b.ReportMetric(idlePerSecond, "pg_xacts/s_idle")
 	b.ReportMetric((float64(x1-x0-1)-idlePerSecond*t1.Sub(t0).Seconds())/stretch, "pg_xacts/command_net_of_idle")
-	if rss, hwm, ok := processMemory(); ok {
+	if rss, hwm, ok := procmem.Read("self"); ok {
 		b.ReportMetric(rss/1e6, "rss_MB")
 		b.ReportMetric(hwm/1e6, "rss_peak_MB")
 	}
@@ -290,30 +291,4 @@ func logStatements(ctx context.Context, b *testing.B, pool *pgxpool.Pool, comman
 		b.Fatal(err)
 	}
 	b.Logf("statements per command (%d commands, %.1f in all):\n%s", commands, total, out.String())
-}
-
-// processMemory reads this process's resident set and its peak (VmRSS,
-// VmHWM) from /proc: the whole application runs in it, PostgreSQL not.
-func processMemory() (rss, peak float64, ok bool) {
-	status, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0, 0, false
-	}
-	for line := range strings.SplitSeq(string(status), "\n") {
-		name, value, found := strings.Cut(line, ":")
-		if !found {
-			continue
-		}
-		var kb float64
-		if _, err := fmt.Sscanf(strings.TrimSpace(value), "%f kB", &kb); err != nil {
-			continue
-		}
-		switch name {
-		case "VmRSS":
-			rss = kb * 1024
-		case "VmHWM":
-			peak = kb * 1024
-		}
-	}
-	return rss, peak, rss > 0
 }

@@ -32,6 +32,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"backoffice/internal/tools/procmem"
 )
 
 func main() {
@@ -80,7 +82,7 @@ func main() {
 		b.phase(n, *each)
 	}
 	if *pid > 0 {
-		rss, peak := memory(*pid)
+		rss, peak, _ := procmem.Read(strconv.Itoa(*pid))
 		fmt.Printf("server RSS %.1f MB, peak (VmHWM) %.1f MB\n", rss/1e6, peak/1e6)
 	}
 }
@@ -296,25 +298,3 @@ func pct(ds []time.Duration, q float64) time.Duration {
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
-
-// memory reads a process's resident set and its peak from /proc.
-func memory(pid int) (rss, peak float64) {
-	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0, 0
-	}
-	for line := range strings.SplitSeq(string(status), "\n") {
-		name, value, _ := strings.Cut(line, ":")
-		var kb float64
-		if _, err := fmt.Sscanf(strings.TrimSpace(value), "%f kB", &kb); err != nil {
-			continue
-		}
-		switch name {
-		case "VmRSS":
-			rss = kb * 1024
-		case "VmHWM":
-			peak = kb * 1024
-		}
-	}
-	return rss, peak
-}
