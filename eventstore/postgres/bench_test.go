@@ -21,7 +21,9 @@ package postgres_test
 // Ratios with the suffix -med are the medians of the per-round ratios, which
 // a load spike during one round moves little; -cpu is the ratio of the CPU
 // time the cluster and this process used (cpu-ns/op: the subject's), which
-// load from elsewhere hardly moves at all (docs/BENCHMARKS.md §11).
+// load from elsewhere hardly moves at all (docs/BENCHMARKS.md §11), and
+// -cpu-server and -cpu-client are its two parts: the cluster's CPU and
+// this process's (cpu-server-ns/op: the subject's server share).
 
 import (
 	"context"
@@ -327,7 +329,9 @@ func runPaired(b *testing.B, par int, baseline, subject func(w int) func() error
 	refTime := make([]time.Duration, len(refs))
 	var roundBase []float64
 	roundRef := make([][]float64, len(refs))
-	cpu := make([]time.Duration, phases) // per phase, summed over the rounds
+	// CPU per phase, summed over the rounds: this process's and the
+	// cluster's, apart (where the chain's cost lies).
+	cpuClient, cpuServer := make([]time.Duration, phases), make([]time.Duration, phases)
 	b.ResetTimer()
 	b.StopTimer()
 	order := make([]int, phases)
@@ -344,7 +348,7 @@ func runPaired(b *testing.B, par int, baseline, subject func(w int) func() error
 			// last commit, comes at most notifyMinInterval later) must
 			// not land in the next phase's time or CPU.
 			time.Sleep(5 * time.Millisecond)
-			cpuStart := benchCPU.now()
+			clientStart, serverStart := benchCPU.now()
 			start := time.Now()
 			switch {
 			case k == 0:
@@ -357,7 +361,9 @@ func runPaired(b *testing.B, par int, baseline, subject func(w int) func() error
 				b.StopTimer()
 			}
 			took[k] = time.Since(start)
-			cpu[k] += benchCPU.now() - cpuStart
+			clientEnd, serverEnd := benchCPU.now()
+			cpuClient[k] += clientEnd - clientStart
+			cpuServer[k] += serverEnd - serverStart
 		}
 		baseTime += took[0]
 		subjTook := float64(took[phases-1])
@@ -379,12 +385,16 @@ func runPaired(b *testing.B, par int, baseline, subject func(w int) func() error
 			b.ReportMetric(float64(b.Elapsed())/float64(refTime[i]), r.subjectVs)
 			b.ReportMetric(median(roundRef[i]), r.subjectVs+"-med")
 			if benchCPU.ok() {
-				b.ReportMetric(float64(cpu[phases-1])/float64(cpu[i+1]), r.subjectVs+"-cpu")
+				subj, ref := cpuClient[phases-1]+cpuServer[phases-1], cpuClient[i+1]+cpuServer[i+1]
+				b.ReportMetric(float64(subj)/float64(ref), r.subjectVs+"-cpu")
+				b.ReportMetric(float64(cpuServer[phases-1])/float64(cpuServer[i+1]), r.subjectVs+"-cpu-server")
+				b.ReportMetric(float64(cpuClient[phases-1])/float64(cpuClient[i+1]), r.subjectVs+"-cpu-client")
 			}
 		}
 	}
 	if benchCPU.ok() {
-		b.ReportMetric(float64(cpu[phases-1].Nanoseconds())/float64(b.N), "cpu-ns/op")
+		b.ReportMetric(float64((cpuClient[phases-1]+cpuServer[phases-1]).Nanoseconds())/float64(b.N), "cpu-ns/op")
+		b.ReportMetric(float64(cpuServer[phases-1].Nanoseconds())/float64(b.N), "cpu-server-ns/op")
 	}
 }
 
@@ -413,13 +423,15 @@ func newCPUMeter(dataDir string) cpuMeter {
 
 func (m cpuMeter) ok() bool { return m.postmaster != "" }
 
-func (m cpuMeter) now() time.Duration {
+// now is the CPU time used so far by this process (client) and by the
+// cluster (server).
+func (m cpuMeter) now() (client, server time.Duration) {
 	if !m.ok() {
-		return 0
+		return 0, 0
 	}
 	var ru syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	total := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	client = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 	children, _ := os.ReadFile("/proc/" + m.postmaster + "/task/" + m.postmaster + "/children")
 	for _, pid := range append(strings.Fields(string(children)), m.postmaster) {
 		st, err := os.ReadFile("/proc/" + pid + "/schedstat")
@@ -428,9 +440,9 @@ func (m cpuMeter) now() time.Duration {
 		}
 		onCPU, _, _ := strings.Cut(string(st), " ")
 		ns, _ := strconv.ParseInt(onCPU, 10, 64)
-		total += time.Duration(ns)
+		server += time.Duration(ns)
 	}
-	return total
+	return client, server
 }
 
 func median(xs []float64) float64 {
