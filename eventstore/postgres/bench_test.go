@@ -23,7 +23,10 @@ package postgres_test
 // time the cluster and this process used (cpu-ns/op: the subject's), which
 // load from elsewhere hardly moves at all (docs/BENCHMARKS.md §11), and
 // -cpu-server and -cpu-client are its two parts: the cluster's CPU and
-// this process's (cpu-server-ns/op: the subject's server share).
+// this process's (cpu-server-ns/op: the subject's server share), and
+// -cpu-backends the cluster's without its background processes (WAL
+// writer, checkpointer, autovacuum: their work lands on whichever phase
+// they run in).
 
 import (
 	"context"
@@ -356,7 +359,7 @@ func runPaired(b *testing.B, par int, baseline, subject func(w int) func() error
 	roundRef := make([][]float64, len(refs))
 	// CPU per phase, summed over the rounds: this process's and the
 	// cluster's, apart (where the chain's cost lies).
-	cpuClient, cpuServer := make([]time.Duration, phases), make([]time.Duration, phases)
+	cpu := make([]cpuSample, phases)
 	b.ResetTimer()
 	b.StopTimer()
 	order := make([]int, phases)
@@ -384,7 +387,7 @@ func runPaired(b *testing.B, par int, baseline, subject func(w int) func() error
 			if k == phases-1 {
 				b.StartTimer() // outside the measured window: it stops the world
 			}
-			clientStart, serverStart := benchCPU.now()
+			cpuStart := benchCPU.now()
 			start := time.Now()
 			switch {
 			case k == 0:
@@ -395,12 +398,11 @@ func runPaired(b *testing.B, par int, baseline, subject func(w int) func() error
 				runPhase(b, n, subj)
 			}
 			took[k] = time.Since(start)
-			clientEnd, serverEnd := benchCPU.now()
+			cpuEnd := benchCPU.now()
 			if k == phases-1 {
 				b.StopTimer()
 			}
-			cpuClient[k] += clientEnd - clientStart
-			cpuServer[k] += serverEnd - serverStart
+			cpu[k] = cpu[k].add(cpuEnd.sub(cpuStart))
 		}
 		baseTime += took[0]
 		subjTime += took[phases-1]
@@ -423,16 +425,18 @@ func runPaired(b *testing.B, par int, baseline, subject func(w int) func() error
 			b.ReportMetric(float64(subjTime)/float64(refTime[i]), r.subjectVs)
 			b.ReportMetric(median(roundRef[i]), r.subjectVs+"-med")
 			if benchCPU.ok() {
-				subj, ref := cpuClient[phases-1]+cpuServer[phases-1], cpuClient[i+1]+cpuServer[i+1]
-				b.ReportMetric(float64(subj)/float64(ref), r.subjectVs+"-cpu")
-				b.ReportMetric(float64(cpuServer[phases-1])/float64(cpuServer[i+1]), r.subjectVs+"-cpu-server")
-				b.ReportMetric(float64(cpuClient[phases-1])/float64(cpuClient[i+1]), r.subjectVs+"-cpu-client")
+				subj, ref := cpu[phases-1], cpu[i+1]
+				b.ReportMetric(float64(subj.client+subj.server)/float64(ref.client+ref.server), r.subjectVs+"-cpu")
+				b.ReportMetric(float64(subj.server)/float64(ref.server), r.subjectVs+"-cpu-server")
+				b.ReportMetric(float64(subj.backends)/float64(ref.backends), r.subjectVs+"-cpu-backends")
+				b.ReportMetric(float64(subj.client)/float64(ref.client), r.subjectVs+"-cpu-client")
 			}
 		}
 	}
 	if benchCPU.ok() {
-		b.ReportMetric(float64((cpuClient[phases-1]+cpuServer[phases-1]).Nanoseconds())/float64(b.N), "cpu-ns/op")
-		b.ReportMetric(float64(cpuServer[phases-1].Nanoseconds())/float64(b.N), "cpu-server-ns/op")
+		subj := cpu[phases-1]
+		b.ReportMetric(float64((subj.client+subj.server).Nanoseconds())/float64(b.N), "cpu-ns/op")
+		b.ReportMetric(float64(subj.server.Nanoseconds())/float64(b.N), "cpu-server-ns/op")
 	}
 }
 
@@ -461,15 +465,27 @@ func newCPUMeter(dataDir string) cpuMeter {
 
 func (m cpuMeter) ok() bool { return m.postmaster != "" }
 
-// now is the CPU time used so far by this process (client) and by the
-// cluster (server).
-func (m cpuMeter) now() (client, server time.Duration) {
+// cpuSample is the CPU time used so far by this process (client), by the
+// whole cluster (server), and by the cluster's client backends alone
+// (backends: the sessions running the statements, without the background
+// processes, whose work lands on whichever phase they happen to run in).
+type cpuSample struct{ client, server, backends time.Duration }
+
+func (a cpuSample) sub(b cpuSample) cpuSample {
+	return cpuSample{a.client - b.client, a.server - b.server, a.backends - b.backends}
+}
+
+func (a cpuSample) add(b cpuSample) cpuSample {
+	return cpuSample{a.client + b.client, a.server + b.server, a.backends + b.backends}
+}
+
+func (m cpuMeter) now() (c cpuSample) {
 	if !m.ok() {
-		return 0, 0
+		return c
 	}
 	var ru syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	client = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	c.client = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 	children, _ := os.ReadFile("/proc/" + m.postmaster + "/task/" + m.postmaster + "/children")
 	for _, pid := range append(strings.Fields(string(children)), m.postmaster) {
 		st, err := os.ReadFile("/proc/" + pid + "/schedstat")
@@ -478,9 +494,13 @@ func (m cpuMeter) now() (client, server time.Duration) {
 		}
 		onCPU, _, _ := strings.Cut(string(st), " ")
 		ns, _ := strconv.ParseInt(onCPU, 10, 64)
-		server += time.Duration(ns)
+		c.server += time.Duration(ns)
+		// A client backend's title: "postgres: USER DB [local] STATE".
+		if title, err := os.ReadFile("/proc/" + pid + "/cmdline"); err == nil && strings.Contains(string(title), "[local]") {
+			c.backends += time.Duration(ns)
+		}
 	}
-	return client, server
+	return c
 }
 
 func median(xs []float64) float64 {
