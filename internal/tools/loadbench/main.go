@@ -5,7 +5,8 @@
 // Per number of clients it prints commands/s, the command's p50/p99, and
 // the visibility lag: without min_position (from the answer until a plain
 // GET of the timesheet shows the new total) and with it (how long a GET with
-// min_position takes). With -data (the server's data directory) or -db it
+// min_position takes), and the CPU the server and its PostgreSQL spent
+// per command (with -pid and -data, from /proc). With -data (the server's data directory) or -db it
 // also reads PostgreSQL's transactions and WAL per command over a stretch of
 // commands alone; with -pid the server's RSS (VmRSS, VmHWM).
 //
@@ -72,8 +73,12 @@ func main() {
 			fail(err)
 		}
 	}
-	fmt.Printf("%-8s %10s %10s %10s %22s %22s %22s\n", "clients", "cmds/s", "cmd p50", "cmd p99",
-		"lag p50/p99 (plain)", "lag p50/p99 (min_pos)", "errors")
+	if *pid > 0 {
+		b.cpu.server = strconv.Itoa(*pid)
+	}
+	b.cpu.dataDir = *dataDir
+	fmt.Printf("%-8s %10s %10s %10s %22s %22s %8s %24s\n", "clients", "cmds/s", "cmd p50", "cmd p99",
+		"lag p50/p99 (plain)", "lag p50/p99 (min_pos)", "errors", "CPU ms/cmd server · pg")
 	for _, f := range strings.Split(*clientsFlag, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
 		if err != nil || n < 1 || n > 24 {
@@ -93,6 +98,7 @@ func fail(err error) {
 }
 
 type bench struct {
+	cpu   cpuMeter
 	base  string
 	http  *http.Client
 	token string
@@ -195,6 +201,7 @@ func (b *bench) phase(clients, commands int) {
 		errs                int
 		wg                  sync.WaitGroup
 	)
+	srv0, pg0 := b.cpu.read()
 	t0 := time.Now()
 	for c := range clients {
 		wg.Add(1)
@@ -241,9 +248,17 @@ func (b *bench) phase(clients, commands int) {
 	}
 	wg.Wait()
 	elapsed := time.Since(t0)
-	fmt.Printf("%-8d %10.1f %10s %10s %22s %22s %22d\n", clients, float64(clients*commands)/elapsed.Seconds(),
+	srv1, pg1 := b.cpu.read()
+	perCmd := func(a, b float64) string {
+		if a < 0 || b < 0 {
+			return "-"
+		}
+		return fmt.Sprintf("%.2f", (b-a)*1000/float64(clients*commands))
+	}
+	fmt.Printf("%-8d %10.1f %10s %10s %22s %22s %8d %24s\n", clients, float64(clients*commands)/elapsed.Seconds(),
 		ms(pct(cmd, 0.5)), ms(pct(cmd, 0.99)),
-		ms(pct(plain, 0.5))+" / "+ms(pct(plain, 0.99)), ms(pct(withPos, 0.5))+" / "+ms(pct(withPos, 0.99)), errs)
+		ms(pct(plain, 0.5))+" / "+ms(pct(plain, 0.99)), ms(pct(withPos, 0.5))+" / "+ms(pct(withPos, 0.99)), errs,
+		perCmd(srv0, srv1)+" · "+perCmd(pg0, pg1))
 }
 
 // counts runs stretch commands alone, one after the other, and prints
