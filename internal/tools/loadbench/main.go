@@ -77,8 +77,8 @@ func main() {
 		b.cpu.server = strconv.Itoa(*pid)
 	}
 	b.cpu.dataDir = *dataDir
-	fmt.Printf("%-8s %10s %10s %10s %22s %22s %8s %24s\n", "clients", "cmds/s", "cmd p50", "cmd p99",
-		"lag p50/p99 (plain)", "lag p50/p99 (min_pos)", "errors", "CPU ms/cmd server · pg")
+	fmt.Printf("%-8s %10s %10s %10s %22s %22s %8s %24s %9s\n", "clients", "cmds/s", "cmd p50", "cmd p99",
+		"lag p50/p99 (plain)", "lag p50/p99 (min_pos)", "errors", "CPU ms/cmd server · pg", "GETs/cmd")
 	for _, f := range strings.Split(*clientsFlag, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
 		if err != nil || n < 1 || n > 24 {
@@ -103,6 +103,7 @@ type bench struct {
 	http  *http.Client
 	token string
 	seq   atomic.Int64
+	gets  atomic.Int64 // GETs of the visibility checks
 }
 
 func (b *bench) do(method, path string, body any, header ...string) (int, []byte, http.Header, error) {
@@ -172,6 +173,7 @@ func (b *bench) command(k int) (total int, position string, err error) {
 // visibleTotal reads slot k's timesheet (with min_position when pos is
 // set) and returns its total.
 func (b *bench) visibleTotal(k int, pos string) (int, error) {
+	b.gets.Add(1)
 	path := sheet(k)
 	if pos != "" {
 		path += "?min_position=" + pos
@@ -202,6 +204,7 @@ func (b *bench) phase(clients, commands int) {
 		wg                  sync.WaitGroup
 	)
 	srv0, pg0 := b.cpu.read()
+	gets0 := b.gets.Load()
 	t0 := time.Now()
 	for c := range clients {
 		wg.Add(1)
@@ -255,10 +258,10 @@ func (b *bench) phase(clients, commands int) {
 		}
 		return fmt.Sprintf("%.2f", (b-a)*1000/float64(clients*commands))
 	}
-	fmt.Printf("%-8d %10.1f %10s %10s %22s %22s %8d %24s\n", clients, float64(clients*commands)/elapsed.Seconds(),
+	fmt.Printf("%-8d %10.1f %10s %10s %22s %22s %8d %24s %9.1f\n", clients, float64(clients*commands)/elapsed.Seconds(),
 		ms(pct(cmd, 0.5)), ms(pct(cmd, 0.99)),
 		ms(pct(plain, 0.5))+" / "+ms(pct(plain, 0.99)), ms(pct(withPos, 0.5))+" / "+ms(pct(withPos, 0.99)), errs,
-		perCmd(srv0, srv1)+" · "+perCmd(pg0, pg1))
+		perCmd(srv0, srv1)+" · "+perCmd(pg0, pg1), float64(b.gets.Load()-gets0)/float64(clients*commands))
 }
 
 // counts runs stretch commands alone, one after the other, and prints
