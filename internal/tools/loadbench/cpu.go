@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -73,4 +74,37 @@ func statFields(pid string) []string {
 func ticks(f []string, i int) float64 {
 	v, _ := strconv.ParseFloat(f[i], 64)
 	return v / userHZ
+}
+
+// projectorCommits sums the projectors' batch commits so far from the
+// server's /metrics (backoffice_projection_batch_commit_seconds_count), or
+// returns -1 where the server does not serve them.
+func (b *bench) projectorCommits() float64 {
+	res, err := b.http.Get(b.base + "/metrics")
+	if err != nil {
+		return -1
+	}
+	defer res.Body.Close()
+	if res.StatusCode != 200 {
+		return -1
+	}
+	raw, err := io.ReadAll(res.Body)
+	if err != nil {
+		return -1
+	}
+	sum, found := 0.0, false
+	for line := range strings.SplitSeq(string(raw), "\n") {
+		if !strings.HasPrefix(line, "backoffice_projection_batch_commit_seconds_count") {
+			continue
+		}
+		if i := strings.LastIndexByte(line, ' '); i > 0 {
+			if v, err := strconv.ParseFloat(line[i+1:], 64); err == nil {
+				sum, found = sum+v, true
+			}
+		}
+	}
+	if !found {
+		return -1
+	}
+	return sum
 }

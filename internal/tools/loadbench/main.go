@@ -6,8 +6,9 @@
 // the visibility lag: without min_position (from the answer until a plain
 // GET of the timesheet shows the new total) and with it (how long a GET with
 // min_position takes), and the CPU the server and its PostgreSQL spent
-// per command (with -pid and -data, from /proc). With -data (the server's data directory) or -db it
-// also reads PostgreSQL's transactions and WAL per command over a stretch of
+// per command (with -pid and -data, from /proc), the visibility checks'
+// GETs and the projectors' batch commits (from /metrics) per command.
+// With -data (the server's data directory) or -db it also reads PostgreSQL's transactions and WAL per command over a stretch of
 // commands alone; with -pid the server's RSS (VmRSS, VmHWM).
 //
 //	go build -o /tmp/backoffice ./cmd/backoffice && go build -o /tmp/loadbench ./internal/tools/loadbench
@@ -77,8 +78,8 @@ func main() {
 		b.cpu.server = strconv.Itoa(*pid)
 	}
 	b.cpu.dataDir = *dataDir
-	fmt.Printf("%-8s %10s %10s %10s %22s %22s %8s %24s %9s\n", "clients", "cmds/s", "cmd p50", "cmd p99",
-		"lag p50/p99 (plain)", "lag p50/p99 (min_pos)", "errors", "CPU ms/cmd server · pg", "GETs/cmd")
+	fmt.Printf("%-8s %10s %10s %10s %22s %22s %8s %24s %9s %18s\n", "clients", "cmds/s", "cmd p50", "cmd p99",
+		"lag p50/p99 (plain)", "lag p50/p99 (min_pos)", "errors", "CPU ms/cmd server · pg", "GETs/cmd", "proj. commits/cmd")
 	for _, f := range strings.Split(*clientsFlag, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
 		if err != nil || n < 1 || n > 24 {
@@ -204,7 +205,7 @@ func (b *bench) phase(clients, commands int) {
 		wg                  sync.WaitGroup
 	)
 	srv0, pg0 := b.cpu.read()
-	gets0 := b.gets.Load()
+	gets0, commits0 := b.gets.Load(), b.projectorCommits()
 	t0 := time.Now()
 	for c := range clients {
 		wg.Add(1)
@@ -252,16 +253,20 @@ func (b *bench) phase(clients, commands int) {
 	wg.Wait()
 	elapsed := time.Since(t0)
 	srv1, pg1 := b.cpu.read()
+	commits := "-"
+	if c0, c1 := commits0, b.projectorCommits(); c0 >= 0 && c1 >= 0 {
+		commits = fmt.Sprintf("%.2f", (c1-c0)/float64(clients*commands))
+	}
 	perCmd := func(a, b float64) string {
 		if a < 0 || b < 0 {
 			return "-"
 		}
 		return fmt.Sprintf("%.2f", (b-a)*1000/float64(clients*commands))
 	}
-	fmt.Printf("%-8d %10.1f %10s %10s %22s %22s %8d %24s %9.1f\n", clients, float64(clients*commands)/elapsed.Seconds(),
+	fmt.Printf("%-8d %10.1f %10s %10s %22s %22s %8d %24s %9.1f %18s\n", clients, float64(clients*commands)/elapsed.Seconds(),
 		ms(pct(cmd, 0.5)), ms(pct(cmd, 0.99)),
 		ms(pct(plain, 0.5))+" / "+ms(pct(plain, 0.99)), ms(pct(withPos, 0.5))+" / "+ms(pct(withPos, 0.99)), errs,
-		perCmd(srv0, srv1)+" · "+perCmd(pg0, pg1), float64(b.gets.Load()-gets0)/float64(clients*commands))
+		perCmd(srv0, srv1)+" · "+perCmd(pg0, pg1), float64(b.gets.Load()-gets0)/float64(clients*commands), commits)
 }
 
 // counts runs stretch commands alone, one after the other, and prints
