@@ -5,6 +5,7 @@ import (
 
 	"backoffice/commands"
 	"backoffice/commands/identity"
+	"backoffice/http/api"
 	"backoffice/http/httpx"
 )
 
@@ -40,6 +41,5 @@ func (h *handlers) changePassword(w http.ResponseWriter, r *http.Request) {
 		h.s.Error(w, r, err)
 		return
 	}
-	w.Header().Set("X-Position", res.Position.String())
-	httpx.WriteJSON(w, http.StatusOK, positionResponse{Position: res.Position.String()})
+	api.WritePosition(w, http.StatusOK, res)
 }
