@@ -15,8 +15,7 @@ import (
 // before it was started, and outside the reader's scope, it is not found;
 // an unreadable as_of is 400, never ignored (issue 14 §6).
 func TestPlacementAsOf(t *testing.T) {
-	e := it.New(t)
-	bo := e.Login(t, it.BackofficeEmail, it.BackofficePassword)
+	e, bo := newApp(t)
 	a := newTenant(t, e, bo, "a")
 	b := newTenant(t, e, bo, "b")
 	head := func() string {

@@ -8,16 +8,13 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-
-	it "backoffice/internal/identitytest"
 )
 
 // TestTokenSecretIsNeverReplayedOrKept: an integration token's secret is
 // shown once. A retry with the same Idempotency-Key must not show it again,
 // and the stored answer must not hold it.
 func TestTokenSecretIsNeverReplayedOrKept(t *testing.T) {
-	e := it.New(t)
-	bo := e.Login(t, it.BackofficeEmail, it.BackofficePassword)
+	e, bo := newApp(t)
 	post := func() (int, []byte) {
 		req, _ := http.NewRequest(http.MethodPost, e.URL+"/tokens", strings.NewReader(`{"role":"payroll","label":"Loket"}`))
 		req.Header.Set("Content-Type", "application/json")
