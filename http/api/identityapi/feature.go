@@ -72,11 +72,11 @@ func (f *Feature) Routes(r *mux.Router, s *api.Server) {
 
 	r.HandleFunc("/intermediaries", h.registerIntermediary).Methods(http.MethodPost)
 	r.HandleFunc("/intermediaries", queryList(s, rm.IntermediariesProjector, h.Queries.Intermediaries)).Methods(http.MethodGet)
-	r.HandleFunc("/intermediaries/{id}", queryByID(s, rm.IntermediariesProjector, h.Queries.Intermediary)).Methods(http.MethodGet)
+	r.Handle("/intermediaries/{id}", api.QueryByVar(s, []string{rm.IntermediariesProjector}, "id", h.Queries.Intermediary)).Methods(http.MethodGet)
 
 	r.HandleFunc("/clients", h.registerClient).Methods(http.MethodPost)
 	r.HandleFunc("/clients", queryList(s, rm.ClientsProjector, h.Queries.Clients)).Methods(http.MethodGet)
-	r.HandleFunc("/clients/{id}", queryByID(s, rm.ClientsProjector, h.Queries.Client)).Methods(http.MethodGet)
+	r.Handle("/clients/{id}", api.QueryByVar(s, []string{rm.ClientsProjector}, "id", h.Queries.Client)).Methods(http.MethodGet)
 	r.HandleFunc("/clients/{id}/agreement", h.changeAgreement).Methods(http.MethodPost)
 
 	r.HandleFunc("/workers", h.registerWorker).Methods(http.MethodPost)

@@ -174,13 +174,3 @@ func queryList[T any](s *api.Server, projector string, items func(context.Contex
 		})
 	}
 }
-
-// queryByID is the GET of one item: what get returns for the caller and
-// the path's {id}.
-func queryByID[T any](s *api.Server, projector string, get func(context.Context, domain.Actor, string) (T, error)) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		s.Query(w, r, []string{projector}, func(ctx context.Context, a domain.Actor) (any, error) {
-			return get(ctx, a, mux.Vars(r)["id"])
-		})
-	}
-}

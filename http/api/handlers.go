@@ -4,9 +4,15 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/gorilla/mux"
+
 	"backoffice/commands"
+	"backoffice/domain"
 	"backoffice/http/httpx"
 )
+
+// The shapes most handlers of the slices share: decode → command → respond,
+// and GET one item by its path variable.
 
 // WithBody is the CommandFunc of a command that takes a JSON body: it
 // decodes the body as T (httpx.Decode: 400 or 415 through the one error
@@ -27,4 +33,15 @@ func WithBody[T any](w http.ResponseWriter, r *http.Request, fn func(ctx context
 // in the X-Position header and as {"position": ...}.
 func WritePosition(w http.ResponseWriter, status int, res commands.Result) {
 	writeCommandResult(w, status, res, nil)
+}
+
+// QueryByVar is the GET of one item: what get returns for the caller and
+// the path variable name, once projectors have passed the request's
+// min_position (Query).
+func QueryByVar[T any](s *Server, projectors []string, name string, get func(ctx context.Context, actor domain.Actor, id string) (T, error)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.Query(w, r, projectors, func(ctx context.Context, actor domain.Actor) (any, error) {
+			return get(ctx, actor, mux.Vars(r)[name])
+		})
+	})
 }
