@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -25,10 +23,6 @@ import (
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
-
-type noWait struct{}
-
-func (noWait) WaitFor(context.Context, eventstore.Position, ...string) error { return nil }
 
 // probe is a feature with one command whose outcome the test sets and
 // whose calls it records.
@@ -91,16 +85,10 @@ func newProbe(t *testing.T) (*probe, func(key, body string) int) {
 	t.Helper()
 	pool := pgtest.Pool(t, pgtest.NewDBFromTemplate(t, "api", apitest.Migrate))
 	p := &probe{pool: pool}
-	s, err := api.New(api.Deps{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Pool: pool,
-		Auth: apitest.Auth(apitest.Actors()), Wait: noWait{}, Features: []api.Feature{p}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(s)
-	t.Cleanup(srv.Close)
+	url := apitest.ServeFeature(t, pool, p)
 	return p, func(key, body string) int {
 		t.Helper()
-		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/api/v1/probe", strings.NewReader(body))
+		req, _ := http.NewRequest(http.MethodPost, url+"/probe", strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set(apitest.ActorHeader, "worker1")
 		req.Header.Set("Idempotency-Key", key)

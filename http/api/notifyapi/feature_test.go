@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
@@ -18,8 +17,6 @@ import (
 
 	"backoffice/domain/account"
 	"backoffice/domain/timesheet"
-	"backoffice/eventstore"
-	"backoffice/http/api"
 	"backoffice/http/api/notifyapi"
 	"backoffice/internal/apitest"
 	"backoffice/internal/notifytest"
@@ -30,11 +27,6 @@ import (
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
-
-// noWait: the feature reads tables no projector of this test writes.
-type noWait struct{}
-
-func (noWait) WaitFor(context.Context, eventstore.Position, ...string) error { return nil }
 
 type env struct {
 	t    testing.TB
@@ -67,9 +59,7 @@ func newEnvTB(t testing.TB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := slog.New(slog.DiscardHandler)
-	url := apitest.Serve(t, api.Deps{Log: log, Pool: pool, Auth: apitest.Auth(apitest.Actors()), Wait: noWait{}, Features: []api.Feature{feature}})
-	return &env{t: t, url: url, pool: pool, disp: disp, srv: srv}
+	return &env{t: t, url: apitest.ServeFeature(t, pool, feature), pool: pool, disp: disp, srv: srv}
 }
 
 type response struct {
