@@ -24,9 +24,6 @@ type languageResponse struct {
 func (h *handlers) setLanguage(w http.ResponseWriter, r *http.Request) {
 	h.s.Command(w, r, http.StatusOK, api.WithBody(w, r, func(ctx context.Context, meta commands.Meta, req languageRequest) (commands.Result, any, error) {
 		res, err := h.Identity.Profile.SetLanguage(ctx, meta, req.Language)
-		if err != nil {
-			return res, nil, err
-		}
-		return res, languageResponse{Language: strings.ToLower(strings.TrimSpace(req.Language)), Position: res.Position.String()}, nil
+		return res, languageResponse{Language: strings.ToLower(strings.TrimSpace(req.Language)), Position: res.Position.String()}, err
 	}))
 }

@@ -28,11 +28,7 @@ type mobileResponse struct {
 func (h *handlers) setMyMobile(w http.ResponseWriter, r *http.Request) {
 	h.s.Command(w, r, http.StatusOK, api.WithBody(w, r, func(ctx context.Context, meta commands.Meta, req mobileRequest) (commands.Result, any, error) {
 		res, err := h.Identity.Profile.SetMobile(ctx, meta, req.Mobile)
-		if err != nil {
-			return res, nil, err
-		}
-		m, err := h.Identity.Profile.MobileOf(ctx, meta.Actor.AccountID)
-		return res, mobileResponse{Mobile: m, Position: res.Position.String()}, err
+		return h.mobileSet(ctx, meta.Actor.AccountID, res, err)
 	}))
 }
 
@@ -42,10 +38,16 @@ func (h *handlers) setAccountMobile(w http.ResponseWriter, r *http.Request) {
 	h.s.Command(w, r, http.StatusOK, api.WithBody(w, r, func(ctx context.Context, meta commands.Meta, req mobileRequest) (commands.Result, any, error) {
 		id := mux.Vars(r)["id"]
 		res, err := h.Identity.Profile.SetAccountMobile(ctx, meta, id, req.Mobile)
-		if err != nil {
-			return res, nil, err
-		}
-		m, err := h.Identity.Profile.MobileOf(ctx, id)
-		return res, mobileResponse{Mobile: m, Position: res.Position.String()}, err
+		return h.mobileSet(ctx, id, res, err)
 	}))
+}
+
+// mobileSet answers a change of the account's mobile number with the
+// number as stored (E.164).
+func (h *handlers) mobileSet(ctx context.Context, accountID string, res commands.Result, err error) (commands.Result, any, error) {
+	if err != nil {
+		return res, nil, err
+	}
+	m, err := h.Identity.Profile.MobileOf(ctx, accountID)
+	return res, mobileResponse{Mobile: m, Position: res.Position.String()}, err
 }

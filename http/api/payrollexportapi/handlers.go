@@ -211,17 +211,18 @@ func (f *Feature) handleConfirm(s *api.Server) http.Handler {
 	})
 }
 
-type cancelBody struct {
+// reasonBody is the body of a cancel (optional) and of a reopen.
+type reasonBody struct {
 	Reason string `json:"reason"`
 }
 
 func (f *Feature) handleCancel(s *api.Server) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.Command(w, r, http.StatusOK, func(ctx context.Context, meta commands.Meta) (commands.Result, any, error) {
-			var b cancelBody
+			var b reasonBody
 			if r.ContentLength != 0 {
 				var err error
-				if b, err = httpx.Decode[cancelBody](w, r); err != nil {
+				if b, err = httpx.Decode[reasonBody](w, r); err != nil {
 					return commands.Result{}, nil, err
 				}
 			}
@@ -229,10 +230,6 @@ func (f *Feature) handleCancel(s *api.Server) http.Handler {
 			return res, nil, err
 		})
 	})
-}
-
-type reopenBody struct {
-	Reason string `json:"reason"`
 }
 
 // handleReopen is POST /payroll/timesheets/{placement}/{week}/reopen (back
@@ -250,7 +247,7 @@ func (f *Feature) handleReopen(s *api.Server) http.Handler {
 				return commands.Result{}, nil, domain.Invalid("week_invalid", "week", "not an ISO week (e.g. 2026-W05)",
 					"Geen geldige week (bijvoorbeeld 2026-W05).")
 			}
-			b, err := httpx.Decode[reopenBody](w, r)
+			b, err := httpx.Decode[reasonBody](w, r)
 			if err != nil {
 				return commands.Result{}, nil, err
 			}
