@@ -42,6 +42,17 @@ type NoWait struct{}
 
 func (NoWait) WaitFor(context.Context, eventstore.Position, ...string) error { return nil }
 
+// Head is the store's head position, as a command's answer gives it (for
+// min_position and as_of).
+func Head(t testing.TB, store eventstore.Store) string {
+	t.Helper()
+	p, err := store.HeadPosition(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.String()
+}
+
 // SeedMeta is who prepares a test's events: the back office as "seed".
 var SeedMeta = commands.Meta{Actor: domain.Actor{AccountID: "seed", Role: domain.RoleBackoffice}}
 
