@@ -265,10 +265,7 @@ func TestTANBlockedIs429(t *testing.T) {
 	e := newEnv(t)
 	general, _, _, _ := seedDocs(t, e)
 	_, tan := e.SignMail(t, e.Emails["client1"], 1)
-	wrong := "A" + tan[1:]
-	if tan[0] == 'A' {
-		wrong = "B" + tan[1:]
-	}
+	wrong := wrongTAN(tan)
 	for i := 1; i < cmd.MaxTANAttempts; i++ {
 		r := e.json(t, "POST", "/documents/"+general+"/sign", "client1", map[string]any{"tan": wrong, "read": true})
 		if c, f := r.errCode(t); r.status != 400 || c != "tan_wrong" || f != "tan" {

@@ -21,10 +21,7 @@ func TestEveryDocumentErrorCode(t *testing.T) {
 	e := newEnv(t)
 	general, idCopy, other, _ := seedDocs(t, e)
 	_, tan := e.SignMail(t, e.Emails["client1"], 1)
-	wrongTAN := "A" + tan[1:]
-	if tan[0] == 'A' {
-		wrongTAN = "B" + tan[1:]
-	}
+	wrong := wrongTAN(tan)
 	invoice := want(t, e.upload(t, "backoffice", map[string]string{"title": "Factuur", "client_id": "c1", "kind": "invoice",
 		"invoice_number": "F-1", "invoice_date": "2026-01-31", "amount_cents": "1250"}, "f.pdf", dt.PDF), http.StatusCreated).json(t)["id"].(string)
 	// A request superseded by a new version.
@@ -116,7 +113,7 @@ func TestEveryDocumentErrorCode(t *testing.T) {
 		{sign, "/documents/" + general + "/sign", "client1", ptr(jsonBody(map[string]any{"read": true})), "required"},
 		{sign, "/documents/" + general + "/sign", "client1", ptr(jsonBody(map[string]any{"tan": "ABCD", "read": true, "x": 1})), "unknown_field"},
 		{sign, "/documents/" + general + "/sign", "client1", ptr(jsonBody(map[string]any{"tan": 1234, "read": true})), "wrong_type"},
-		{sign, "/documents/" + general + "/sign", "client1", ptr(jsonBody(map[string]any{"tan": wrongTAN, "read": true})), "tan_wrong"},
+		{sign, "/documents/" + general + "/sign", "client1", ptr(jsonBody(map[string]any{"tan": wrong, "read": true})), "tan_wrong"},
 		{sign, "/documents/" + invoice + "/sign", "client1", ptr(jsonBody(map[string]any{"tan": "ABCD", "read": true})), "no_open_signature_request"},
 		{sign, "/documents/nope/sign", "client1", ptr(jsonBody(map[string]any{"tan": "ABCD", "read": true})), "not_found"},
 		{sign, "/documents/" + superseded + "/sign", "client1", ptr(jsonBody(map[string]any{"tan": "ABCD", "read": true})), "signature_request_superseded"},

@@ -17,6 +17,7 @@ import (
 	"backoffice/http/api/auditapi"
 	"backoffice/http/api/documentapi"
 	"backoffice/http/api/identityapi"
+	"backoffice/http/httpx"
 	it "backoffice/internal/identitytest"
 	"backoffice/internal/pgtest"
 )
@@ -31,14 +32,17 @@ type env struct {
 	tokens map[string]string
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T) *env { return newEnvWith(t, nil) }
+
+// newEnvWith is newEnv with the given upload limiter (nil: the process's).
+func newEnvWith(t *testing.T, uploads *httpx.UploadLimiter) *env {
 	t.Helper()
 	de := dt.New(t)
 	authn, err := identityapi.NewAuthenticator(de.Auth, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	feature, err := documentapi.New(documentapi.Deps{Commands: de.Handler, Queries: de.Queries, Ledger: de.Store})
+	feature, err := documentapi.New(documentapi.Deps{Commands: de.Handler, Queries: de.Queries, Uploads: uploads, Ledger: de.Store})
 	if err != nil {
 		t.Fatal(err)
 	}
