@@ -2,9 +2,6 @@ package identityapi_test
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -176,25 +173,14 @@ func TestEveryIdentityErrorCode(t *testing.T) {
 		{"PUT /me/password", "/me/password", b.workerToken, map[string]string{"current": pw, "new": "kort"}, "password_too_short"},
 		{"PUT /me/password", "/me/password", b.workerToken, map[string]string{"current": pw, "new": strings.Repeat("x", 65)}, "password_too_long"},
 	}
-	documented := apidoc.ErrorCodes(t)
-	walked := map[string][]string{}
+	walk := apidoc.NewWalk(identityInputs)
 	for _, c := range cases {
-		allowed, ok := identityInputs[c.op]
-		if !ok {
-			t.Fatalf("%s: no input names listed", c.op)
-		}
-		method := strings.Fields(c.op)[0]
-		for _, lang := range []string{"en", "nl"} {
-			r := doLang(t, e, method, c.path, c.token, c.body, lang)
-			var got struct {
-				Error apidoc.Answer `json:"error"`
-			}
-			_ = json.Unmarshal(r.Body, &got)
-			apidoc.Check(t, fmt.Sprintf("%s %s (%s, %d)", c.op, c.path, lang, r.Status), got.Error, c.code, allowed)
-		}
-		walked[c.op] = append(walked[c.op], c.code)
+		walk.Provoke(t, c.op, c.op+" "+c.path, c.code, func(lang string) (int, []byte) {
+			r := doLang(t, e, strings.Fields(c.op)[0], c.path, c.token, c.body, lang)
+			return r.Status, r.Body
+		})
 	}
-	apidoc.Coverage(t, documented, walked, slices.Collect(maps.Keys(identityInputs)))
+	walk.Done(t)
 }
 
 // doLang is e.Do with an Accept-Language.
