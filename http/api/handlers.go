@@ -28,6 +28,18 @@ func WithBody[T any](w http.ResponseWriter, r *http.Request, fn func(ctx context
 	}
 }
 
+// DecodeBody decodes the JSON body of a request that is no command (no
+// Idempotency-Key: logins, links, passwords) as T; when it cannot, it has
+// answered the error and ok is false.
+func DecodeBody[T any](s *Server, w http.ResponseWriter, r *http.Request) (body T, ok bool) {
+	body, err := httpx.Decode[T](w, r)
+	if err != nil {
+		s.Error(w, r, err)
+		return body, false
+	}
+	return body, true
+}
+
 // WritePosition answers a change made outside Command (no Idempotency-Key:
 // activation, password changes) the way Command does: the global position
 // in the X-Position header and as {"position": ...}.

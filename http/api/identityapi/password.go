@@ -28,9 +28,8 @@ func (h *handlers) changePassword(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	req, err := httpx.Decode[passwordRequest](w, r)
-	if err != nil {
-		h.s.Error(w, r, err)
+	req, ok := api.DecodeBody[passwordRequest](h.s, w, r)
+	if !ok {
 		return
 	}
 	tok, _ := bearer(r)

@@ -48,9 +48,8 @@ type sessionResponse struct {
 // login: POST /session {email, password} → 201 {token, ...}. The token is
 // sent back as "Authorization: Bearer <token>".
 func (h *handlers) login(w http.ResponseWriter, r *http.Request) {
-	req, err := httpx.Decode[loginRequest](w, r)
-	if err != nil {
-		h.s.Error(w, r, err)
+	req, ok := api.DecodeBody[loginRequest](h.s, w, r)
+	if !ok {
 		return
 	}
 	tok, sess, err := h.Auth.Login(r.Context(), req.Email, req.Password, h.ClientIP(r), h.Clock(),
@@ -114,9 +113,8 @@ func (t *tokenPasswordRequest) Validate() error {
 // password; the answer is {position}.
 func (h *handlers) setPasswordByToken(set func(ctx context.Context, token, password string) (commands.Result, string, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		req, err := httpx.Decode[tokenPasswordRequest](w, r)
-		if err != nil {
-			h.s.Error(w, r, err)
+		req, ok := api.DecodeBody[tokenPasswordRequest](h.s, w, r)
+		if !ok {
 			return
 		}
 		res, _, err := set(r.Context(), req.Token, req.Password)
@@ -140,9 +138,8 @@ type acceptedResponse struct {
 // requestLink: POST /password-reset and POST /activation/reissue {email} →
 // 202, the same answer whether or not the address is known.
 func (h *handlers) requestLink(w http.ResponseWriter, r *http.Request) {
-	req, err := httpx.Decode[emailRequest](w, r)
-	if err != nil {
-		h.s.Error(w, r, err)
+	req, ok := api.DecodeBody[emailRequest](h.s, w, r)
+	if !ok {
 		return
 	}
 	if err := h.LinkMails.Request(r.Context(), req.Email); err != nil {
