@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -88,18 +87,9 @@ func newProbe(t *testing.T) (*probe, func(key, body string) int) {
 	url := apitest.ServeFeature(t, pool, p)
 	return p, func(key, body string) int {
 		t.Helper()
-		req, _ := http.NewRequest(http.MethodPost, url+"/probe", strings.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set(apitest.ActorHeader, "worker1")
-		req.Header.Set("Idempotency-Key", key)
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(res.Body)
-		_ = res.Body.Close()
-		lastAnswer = answer{res.StatusCode, res.Header.Get("Retry-After"), string(b)}
-		return res.StatusCode
+		r := apitest.Request(t, http.MethodPost, url+"/probe", body, apitest.ActorHeader, "worker1", "Idempotency-Key", key)
+		lastAnswer = answer{r.Status, r.Header.Get("Retry-After"), string(r.Body)}
+		return r.Status
 	}
 }
 

@@ -84,6 +84,12 @@ func Request(t testing.TB, method, url string, body any, header ...string) Respo
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
+	return Send(t, req)
+}
+
+// Send sends req and reads the whole answer.
+func Send(t testing.TB, req *http.Request) Response {
+	t.Helper()
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

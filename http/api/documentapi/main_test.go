@@ -18,6 +18,7 @@ import (
 	"backoffice/http/api/documentapi"
 	"backoffice/http/api/identityapi"
 	"backoffice/http/httpx"
+	"backoffice/internal/apitest"
 	it "backoffice/internal/identitytest"
 	"backoffice/internal/pgtest"
 )
@@ -106,16 +107,8 @@ func (e *env) do(t *testing.T, method, path, actor, contentType string, body io.
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return response{status: res.StatusCode, header: res.Header, body: b}
+	r := apitest.Send(t, req)
+	return response{status: r.Status, header: r.Header, body: r.Body}
 }
 
 // json sends a JSON body (nil: none).

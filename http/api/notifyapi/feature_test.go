@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -70,28 +69,12 @@ type response struct {
 
 func (e *env) do(method, path, actor string, body any) response {
 	e.t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		rd = bytes.NewReader(b)
-	}
-	req, err := http.NewRequest(method, e.url+path, rd)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
+	var header []string
 	if actor != "" {
-		req.Header.Set(apitest.ActorHeader, actor)
+		header = []string{apitest.ActorHeader, actor}
 	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return response{res.StatusCode, res.Header, b}
+	r := apitest.Request(e.t, method, e.url+path, body, header...)
+	return response{r.Status, r.Header, r.Body}
 }
 
 // TestMissingHoursMatrix: each role sees the missing weeks of its own scope
