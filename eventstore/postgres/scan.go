@@ -28,6 +28,7 @@ import (
 type eventScanner struct {
 	fast   bool
 	block  []byte // the rest of the current payload block
+	blocks int    // size of the next block
 	names  map[string]string
 	meta   []byte // the previous event's raw metadata
 	decode eventstore.Metadata
@@ -137,10 +138,14 @@ func (s *eventScanner) name(b []byte) string {
 	return n
 }
 
-// payloadBlock is the size of the blocks payloads are copied into: one
-// allocation for many events instead of one each. A payload kept by a
-// caller keeps its block alive.
-const payloadBlock = 32 << 10
+// Payloads are copied into blocks: one allocation for many events instead
+// of one each. A payload kept by a caller keeps its block alive, so blocks
+// start small (a short stream read wastes little) and double up to
+// payloadBlock.
+const (
+	firstPayloadBlock = 1 << 10
+	payloadBlock      = 32 << 10
+)
 
 // copyOf copies b into the current block (full slice expression: an append
 // to the result cannot run into the next payload).
@@ -150,7 +155,11 @@ func (s *eventScanner) copyOf(b []byte) []byte {
 		return append([]byte(nil), b...)
 	}
 	if n > len(s.block) {
-		s.block = make([]byte, payloadBlock)
+		s.blocks = min(max(2*s.blocks, firstPayloadBlock), payloadBlock)
+		for s.blocks < n {
+			s.blocks *= 2
+		}
+		s.block = make([]byte, s.blocks)
 	}
 	out := s.block[:n:n]
 	copy(out, b)
