@@ -9,6 +9,26 @@ import (
 	"backoffice/domain"
 )
 
+// Contact is a company's contact person: a name and an e-mail address, no
+// phone number (that is personal data and never goes into an event).
+type Contact struct {
+	Name  string `json:"name"`
+	Email string `json:"email"`
+}
+
+// Normalize checks the contact and returns its canonical form; error
+// fields are "contact.name" and "contact.email".
+func (c Contact) Normalize() (Contact, error) {
+	var err error
+	if c.Name, err = Text("contact.name", c.Name, 100); err != nil {
+		return Contact{}, err
+	}
+	if c.Email, err = NormalizeEmail("contact.email", c.Email); err != nil {
+		return Contact{}, err
+	}
+	return c, nil
+}
+
 // Email checks an e-mail address (a bare addr-spec, no display name).
 func Email(s string) error {
 	_, err := NormalizeEmail("email", s)
