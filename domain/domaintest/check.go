@@ -101,6 +101,16 @@ func RoundTrip(t *testing.T, r *domain.Registry, samples ...domain.Event) {
 	}
 }
 
+// Replay folds events into a new aggregate A, like domain.Replay, and
+// panics on an event it refuses: for a test's fixtures, set up once.
+func Replay[A any, P Aggregate[A]](events ...domain.Event) P {
+	agg, err := domain.Replay[A, P](events...)
+	if err != nil {
+		panic(err)
+	}
+	return agg
+}
+
 // Day is a calendar day ("2025-03-10") at midnight UTC; it panics on a
 // malformed literal (a test's typo).
 func Day(s string) time.Time {
