@@ -46,11 +46,7 @@ func TestRequiresLeaderHeader(t *testing.T) {
 	if _, err := s.HeadPosition(ctx); err != nil {
 		t.Fatal(err)
 	}
-	sub, err := s.SubscribeAll(ctx, eventstore.Start)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sub.Close()
+	sub := subscribeAll(t, ctx, s)
 	wantIDs(t, recvCaughtUp(t, ctx, sub), evs)
 	for _, m := range []esdbfake.Method{esdbfake.MethodAppend, esdbfake.MethodRead, esdbfake.MethodSubscribe} {
 		calls, leader := srv.Calls(m), srv.LeaderCalls(m)
@@ -217,11 +213,7 @@ func TestForeignEventsSkipped(t *testing.T) {
 		t.Fatalf("ReadAll over foreign events: %v", err)
 	}
 	wantIDs(t, got, ours)
-	sub, err := s.SubscribeAll(ctx, eventstore.Start)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sub.Close()
+	sub := subscribeAll(t, ctx, s)
 	wantIDs(t, recvCaughtUp(t, ctx, sub), ours)
 	head, err := s.HeadPosition(ctx)
 	if err != nil || head != got[1].Position {
@@ -370,11 +362,7 @@ func TestClusterLeaderChangeUnderLoad(t *testing.T) {
 	ctx := testCtx(t)
 	c := esdbfake.StartCluster(t, 3, esdbfake.ClusterOptions{})
 	s := clusterStore(t, "esdb://"+c.Seeds()+"?tls=false&discoveryInterval=10")
-	sub, err := s.SubscribeAll(ctx, eventstore.Start)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sub.Close()
+	sub := subscribeAll(t, ctx, s)
 
 	const writers, perWriter = 4, 30
 	var mu sync.Mutex
@@ -501,11 +489,7 @@ func TestDeletedStreams(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantIDs(t, all, want)
-	sub, err := s.SubscribeAll(ctx, eventstore.Start)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sub.Close()
+	sub := subscribeAll(t, ctx, s)
 	wantIDs(t, recvCaughtUp(t, ctx, sub), want)
 }
 
