@@ -84,11 +84,7 @@ func TestFollowerSendsToLeader(t *testing.T) {
 	follower.SetFollowerOf(leader)
 
 	s := open(follower.URL())
-	got, err := s.ReadStream(ctx, "timesheet-1", eventstore.ReadStreamOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	wantIDs(t, got, []eventstore.EventData{stale[0], newer})
+	wantStream(t, ctx, s, "timesheet-1", []eventstore.EventData{stale[0], newer})
 	third := ev(2)
 	if _, err := s.Append(ctx, "timesheet-1", eventstore.Exact(1), third); err != nil {
 		t.Fatalf("Append at the leader's revision: %v", err)
@@ -122,11 +118,7 @@ func TestAmbiguousAppend(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Append = %v, want the original result", err)
 			}
-			got, err := s.ReadStream(ctx, "timesheet-1", eventstore.ReadStreamOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			wantIDs(t, got, append(first, batch...))
+			got := wantStream(t, ctx, s, "timesheet-1", append(first, batch...))
 			if res.NextExpectedRevision != 2 || res.Position != got[2].Position {
 				t.Fatalf("result = %+v, want revision 2 at %s", res, got[2].Position)
 			}
@@ -147,11 +139,7 @@ func TestAmbiguousAppendNotStored(t *testing.T) {
 	if _, err := s.Append(ctx, "timesheet-1", eventstore.NoStream(), e); err != nil {
 		t.Fatalf("Append = %v", err)
 	}
-	got, err := s.ReadStream(ctx, "timesheet-1", eventstore.ReadStreamOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	wantIDs(t, got, []eventstore.EventData{e})
+	wantStream(t, ctx, s, "timesheet-1", []eventstore.EventData{e})
 }
 
 // TestAppendTooLarge: an append over EventStoreDB's MaxAppendSize is refused

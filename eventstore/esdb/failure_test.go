@@ -92,6 +92,17 @@ func recvCaughtUp(t *testing.T, ctx context.Context, sub eventstore.Subscription
 	}
 }
 
+// wantStream reads the stream and checks it holds want, in order.
+func wantStream(t *testing.T, ctx context.Context, s eventstore.Store, stream string, want []eventstore.EventData) []eventstore.RecordedEvent {
+	t.Helper()
+	got, err := s.ReadStream(ctx, stream, eventstore.ReadStreamOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantIDs(t, got, want)
+	return got
+}
+
 func wantIDs(t *testing.T, got []eventstore.RecordedEvent, want []eventstore.EventData) {
 	t.Helper()
 	if len(got) != len(want) {
@@ -361,11 +372,7 @@ func TestNotLeader(t *testing.T) {
 			if follower.EventCount() != 0 || leader.EventCount() != 1 {
 				t.Fatalf("follower holds %d events, leader %d; want 0 and 1", follower.EventCount(), leader.EventCount())
 			}
-			got, err := s.ReadStream(ctx, "timesheet-1", eventstore.ReadStreamOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			wantIDs(t, got, []eventstore.EventData{e})
+			wantStream(t, ctx, s, "timesheet-1", []eventstore.EventData{e})
 		})
 	}
 }
