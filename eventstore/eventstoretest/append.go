@@ -12,18 +12,7 @@ import (
 )
 
 var appendTests = []test{
-	{"NoStreamOnNewStream", func(f *fx) {
-		name := stream("timesheet")
-		e := newEvent("test.created", 0)
-		res := f.mustAppend(name, eventstore.NoStream(), e)
-		if res.NextExpectedRevision != 0 {
-			f.t.Errorf("NextExpectedRevision = %d, want 0", res.NextExpectedRevision)
-		}
-		got := f.wantStream(name, e)
-		if got[0].Position != res.Position {
-			f.t.Errorf("AppendResult.Position = %s, event recorded at %s", res.Position, got[0].Position)
-		}
-	}},
+	{"NoStreamOnNewStream", firstAppend(eventstore.NoStream())},
 	{"NoStreamOnExistingStream", func(f *fx) {
 		name := stream("timesheet")
 		first := newEvents(2)
@@ -32,14 +21,7 @@ var appendTests = []test{
 		wantWrongRevision(f.t, err, name, eventstore.NoStream(), true, 1)
 		f.wantOnlyStream(name, first...)
 	}},
-	{"StreamExistsOnMissingStream", func(f *fx) {
-		name := stream("timesheet")
-		_, err := f.s.Append(f.ctx, name, eventstore.StreamExists(), newEvent("test.x", 0))
-		wantWrongRevision(f.t, err, name, eventstore.StreamExists(), false, 0)
-		_, err = f.s.ReadStream(f.ctx, name, eventstore.ReadStreamOptions{})
-		wantNotFound(f.t, err, "ReadStream after a refused append")
-		f.wantLog()
-	}},
+	{"StreamExistsOnMissingStream", refusedOnMissing(eventstore.StreamExists())},
 	{"StreamExistsOnExistingStream", func(f *fx) {
 		name := stream("timesheet")
 		a, b := newEvent("test.a", 0), newEvent("test.b", 1)
@@ -69,26 +51,9 @@ var appendTests = []test{
 	}},
 	{"ExactStale", exactRefused(0, 1)},
 	{"ExactAhead", exactRefused(3, 4, 1000)},
-	{"ExactOnMissingStream", func(f *fx) {
-		// Exact(0) means "the stream has one event", not "the stream is new".
-		name := stream("timesheet")
-		for _, rev := range []uint64{0, 1} {
-			_, err := f.s.Append(f.ctx, name, eventstore.Exact(rev), newEvent("test.x", 0))
-			wantWrongRevision(f.t, err, name, eventstore.Exact(rev), false, 0)
-		}
-		_, err := f.s.ReadStream(f.ctx, name, eventstore.ReadStreamOptions{})
-		wantNotFound(f.t, err, "ReadStream after refused appends")
-		f.wantLog()
-	}},
-	{"AnyOnMissingStream", func(f *fx) {
-		name := stream("timesheet")
-		e := newEvent("test.any", 0)
-		res := f.mustAppend(name, eventstore.Any(), e)
-		if res.NextExpectedRevision != 0 {
-			f.t.Errorf("NextExpectedRevision = %d, want 0", res.NextExpectedRevision)
-		}
-		f.wantStream(name, e)
-	}},
+	// Exact(0) means "the stream has one event", not "the stream is new".
+	{"ExactOnMissingStream", refusedOnMissing(eventstore.Exact(0), eventstore.Exact(1))},
+	{"AnyOnMissingStream", firstAppend(eventstore.Any())},
 	{"AnyOnExistingStream", func(f *fx) {
 		name := stream("timesheet")
 		first := newEvents(2)
@@ -256,5 +221,37 @@ func exactRefused(revs ...uint64) func(f *fx) {
 			wantWrongRevision(f.t, err, name, eventstore.Exact(rev), true, 2)
 		}
 		f.wantOnlyStream(name, first...)
+	}
+}
+
+// firstAppend: an append to a new stream with expected (NoStream, Any)
+// records the stream's first event, at the position it answers.
+func firstAppend(expected eventstore.ExpectedRevision) func(f *fx) {
+	return func(f *fx) {
+		name := stream("timesheet")
+		e := newEvent("test.created", 0)
+		res := f.mustAppend(name, expected, e)
+		if res.NextExpectedRevision != 0 {
+			f.t.Errorf("NextExpectedRevision = %d, want 0", res.NextExpectedRevision)
+		}
+		got := f.wantStream(name, e)
+		if got[0].Position != res.Position {
+			f.t.Errorf("AppendResult.Position = %s, event recorded at %s", res.Position, got[0].Position)
+		}
+	}
+}
+
+// refusedOnMissing: appends to a missing stream expecting an existing one
+// are refused and create nothing.
+func refusedOnMissing(expected ...eventstore.ExpectedRevision) func(f *fx) {
+	return func(f *fx) {
+		name := stream("timesheet")
+		for _, exp := range expected {
+			_, err := f.s.Append(f.ctx, name, exp, newEvent("test.x", 0))
+			wantWrongRevision(f.t, err, name, exp, false, 0)
+		}
+		_, err := f.s.ReadStream(f.ctx, name, eventstore.ReadStreamOptions{})
+		wantNotFound(f.t, err, "ReadStream after refused appends")
+		f.wantLog()
 	}
 }
