@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"backoffice/domain"
+	"backoffice/domain/client"
 )
 
 // Aggregate is a pointer to an aggregate whose zero value is the state
@@ -109,6 +110,16 @@ func Replay[A any, P Aggregate[A]](events ...domain.Event) P {
 		panic(err)
 	}
 	return agg
+}
+
+// ClientC1 is client c-1 (Korenaar) of intermediary i-1, registered with
+// one hour type: its workers enter their hours and the client approves
+// them. The worker and placement tests register against it.
+func ClientC1() *client.Client {
+	return Replay[client.Client](&client.Registered{ClientID: "c-1", IntermediaryID: "i-1", Name: "Korenaar", KvK: "12345678",
+		AgreementFrom: Day("2025-01-01"), Agreement: client.Agreement{
+			HourTypes: []client.HourType{{Code: "100", Name: "Normaal", Percentage: 100}}, NormalHourType: "100",
+			EnteredBy: domain.RoleWorker, ApprovalChain: []domain.Role{domain.RoleClient}}})
 }
 
 // Day is a calendar day ("2025-03-10") at midnight UTC; it panics on a

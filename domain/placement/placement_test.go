@@ -28,10 +28,7 @@ var (
 	otherInter = domain.Actor{Role: domain.RoleIntermediary, IntermediaryID: "i-2"}
 	workerUser = domain.Actor{Role: domain.RoleWorker, WorkerID: "w-1"}
 
-	theClient = domaintest.Replay[client.Client](&client.Registered{ClientID: "c-1", IntermediaryID: "i-1", Name: "Korenaar", KvK: "12345678",
-		AgreementFrom: day("2025-01-01"), Agreement: client.Agreement{
-			HourTypes: []client.HourType{{Code: "100", Name: "Normaal", Percentage: 100}}, NormalHourType: "100",
-			EnteredBy: domain.RoleWorker, ApprovalChain: []domain.Role{domain.RoleClient}}})
+	theClient = domaintest.ClientC1()
 	theWorker = domaintest.Replay[worker.Worker](&worker.Registered{WorkerID: "w-1", ClientID: "c-1",
 		Name: worker.Name{First: "Jan", Last: "Berg"}, Email: "jan@example.nl", Function: "Bakker"})
 	otherWorker = domaintest.Replay[worker.Worker](&worker.Registered{WorkerID: "w-2", ClientID: "c-2",

@@ -21,11 +21,8 @@ var (
 	clientUser = domain.Actor{AccountID: "acc-c1", Role: domain.RoleClient, ClientID: "c-1"}
 	otherUser  = domain.Actor{Role: domain.RoleClient, ClientID: "c-2"}
 	interUser  = domain.Actor{Role: domain.RoleIntermediary, IntermediaryID: "i-1"}
-	theClient  = domaintest.Replay[client.Client](&client.Registered{ClientID: "c-1", IntermediaryID: "i-1", Name: "Korenaar", KvK: "12345678",
-		AgreementFrom: day("2025-01-01"), Agreement: client.Agreement{
-			HourTypes: []client.HourType{{Code: "100", Name: "Normaal", Percentage: 100}}, NormalHourType: "100",
-			EnteredBy: domain.RoleWorker, ApprovalChain: []domain.Role{domain.RoleClient}}})
-	personal = worker.PersonalData{
+	theClient  = domaintest.ClientC1()
+	personal   = worker.PersonalData{
 		BSN: "111222333", IBAN: "NL91 ABNA 0417 1643 00", DateOfBirth: day("1990-05-17"),
 		Address: worker.Address{Street: "Dorpsstraat", HouseNumber: "7", PostalCode: "1234ab", City: "Ergens"},
 		Mobile:  "06-12345678",
