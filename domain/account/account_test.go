@@ -18,7 +18,7 @@ var (
 	hashB      = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
 )
 
-func code(c string) error { return &domain.Error{Code: c} }
+var code = domaintest.Code
 
 var created = &account.Created{AccountID: "a-1", Email: "jan@example.nl", Role: domain.RoleWorker, WorkerID: "w-1", Language: "nl"}
 

@@ -45,7 +45,7 @@ var (
 	}
 )
 
-func code(c string) error { return &domain.Error{Code: c} }
+var code = domaintest.Code
 
 func registerCmd() client.Register {
 	a := agreement.Clone()

@@ -122,6 +122,10 @@ func ClientC1() *client.Client {
 			EnteredBy: domain.RoleWorker, ApprovalChain: []domain.Role{domain.RoleClient}}})
 }
 
+// Code is an error that errors.Is matches to any domain.Error with the
+// code c: a case's WantErr.
+func Code(c string) error { return &domain.Error{Code: c} }
+
 // Day is a calendar day ("2025-03-10") at midnight UTC; it panics on a
 // malformed literal (a test's typo).
 func Day(s string) time.Time {

@@ -40,7 +40,7 @@ var (
 		Function: "Bakker", Start: day("2025-03-17"), End: ptr(day("2025-06-30"))}
 )
 
-func code(c string) error { return &domain.Error{Code: c} }
+var code = domaintest.Code
 
 func TestStart(t *testing.T) {
 	base := placement.Start{PlacementID: "p-1", Start: time.Date(2025, 3, 17, 8, 0, 0, 0, time.UTC)}

@@ -36,7 +36,7 @@ var (
 		Name: worker.Name{First: "Jan", Infix: "van der", Last: "Berg"}, Email: "jan@example.nl", Function: "Bakker"}
 )
 
-func code(c string) error { return &domain.Error{Code: c} }
+var code = domaintest.Code
 
 func cmd() worker.Register {
 	return worker.Register{WorkerID: "w-1", Name: worker.Name{First: " Jan", Infix: "van der", Last: "Berg "},
