@@ -91,7 +91,7 @@ func (s *Snapshot) EachBacklog(ctx context.Context, clientID string, weeks []ts.
 }
 
 // scanBacklog reads one backlog row (the columns of Backlog's query).
-func scanBacklog(rows pgx.Rows) (BacklogRow, error) {
+func scanBacklog(rows pgx.CollectableRow) (BacklogRow, error) {
 	var (
 		r                              BacklogRow
 		lines, expenses, allowances    string
