@@ -36,6 +36,15 @@ func registerTenant(t *testing.T, e *it.Env, bo, tag, bsn string) tenantRows {
 	return tn
 }
 
+// idsOf maps the rows a list query returned to their IDs.
+func idsOf[T any](rows []T, id func(T) string) []string {
+	var ids []string
+	for _, r := range rows {
+		ids = append(ids, id(r))
+	}
+	return ids
+}
+
 // TestNoQueryCrossesTenants: for every query of the identity read model and
 // every user of tenant A, tenant B's rows never come back (a list leaves
 // them out, a lookup is not found), while A's own rows do: the query is
@@ -69,11 +78,7 @@ func TestNoQueryCrossesTenants(t *testing.T) {
 	}{
 		{"Intermediaries", func(actor domain.Actor, _ tenantRows) ([]string, error) {
 			is, err := e.Queries.Intermediaries(ctx, actor)
-			var ids []string
-			for _, i := range is {
-				ids = append(ids, i.ID)
-			}
-			return ids, err
+			return idsOf(is, func(i rm.Intermediary) string { return i.ID }), err
 		}, is(domain.RoleIntermediary)},
 		{"Intermediary", func(actor domain.Actor, x tenantRows) ([]string, error) {
 			i, err := e.Queries.Intermediary(ctx, actor, x.intermediary)
@@ -81,11 +86,7 @@ func TestNoQueryCrossesTenants(t *testing.T) {
 		}, is(domain.RoleIntermediary)},
 		{"Clients", func(actor domain.Actor, _ tenantRows) ([]string, error) {
 			cs, err := e.Queries.Clients(ctx, actor)
-			var ids []string
-			for _, c := range cs {
-				ids = append(ids, c.ID)
-			}
-			return ids, err
+			return idsOf(cs, func(c rm.Client) string { return c.ID }), err
 		}, is(domain.RoleIntermediary, domain.RoleClient)},
 		{"Client", func(actor domain.Actor, x tenantRows) ([]string, error) {
 			c, err := e.Queries.Client(ctx, actor, x.client)
@@ -97,11 +98,7 @@ func TestNoQueryCrossesTenants(t *testing.T) {
 		}, is(domain.RoleIntermediary, domain.RoleClient, domain.RoleWorker)},
 		{"Placements", func(actor domain.Actor, _ tenantRows) ([]string, error) {
 			ps, err := e.Queries.Placements(ctx, actor, rm.PlacementFilter{})
-			var ids []string
-			for _, p := range ps {
-				ids = append(ids, p.ID)
-			}
-			return ids, err
+			return idsOf(ps, func(p rm.Placement) string { return p.ID }), err
 		}, is(domain.RoleIntermediary, domain.RoleClient, domain.RoleWorker)},
 		{"Placement", func(actor domain.Actor, x tenantRows) ([]string, error) {
 			p, err := e.Queries.Placement(ctx, actor, x.placement)
@@ -113,18 +110,11 @@ func TestNoQueryCrossesTenants(t *testing.T) {
 		}, is(domain.RoleIntermediary, domain.RoleClient, domain.RoleWorker)},
 		{"Accounts", func(actor domain.Actor, _ tenantRows) ([]string, error) {
 			as, err := e.Queries.Accounts(ctx, actor)
-			var ids []string
-			for _, x := range as {
-				ids = append(ids, x.ID)
-			}
-			return ids, err
+			return idsOf(as, func(x rm.Account) string { return x.ID }), err
 		}, is()},
 		{"ClientUsers", func(actor domain.Actor, x tenantRows) ([]string, error) {
 			us, err := e.Queries.ClientUsers(ctx, actor, x.client)
-			var ids []string
-			for _, u := range us {
-				ids = append(ids, u.AccountID)
-			}
+			ids := idsOf(us, func(u rm.ClientUser) string { return u.AccountID })
 			if errors.Is(err, domain.ErrNotFound) {
 				err = nil
 			}
