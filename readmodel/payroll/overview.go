@@ -2,7 +2,6 @@ package payroll
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -130,13 +129,8 @@ func (q *Queries) Rounds(ctx context.Context, actor domain.Actor, placementID st
 		if err := row.Scan(&r.Round, &lines, &expenses, &allowances, &r.ApprovedAt, &r.Imported, &r.ImportBatch, &r.CorrectionOf); err != nil {
 			return r, err
 		}
-		for _, f := range []struct {
-			src string
-			dst any
-		}{{lines, &r.Lines}, {expenses, &r.Expenses}, {allowances, &r.Allowances}} {
-			if err := json.Unmarshal([]byte(f.src), f.dst); err != nil {
-				return r, fmt.Errorf("round %d: %w", r.Round, err)
-			}
+		if err := decodeContent(lines, expenses, allowances, &r.Lines, &r.Expenses, &r.Allowances); err != nil {
+			return r, fmt.Errorf("round %d: %w", r.Round, err)
 		}
 		r.ApprovedAt = r.ApprovedAt.UTC()
 		return r, nil
