@@ -96,16 +96,24 @@ func csrfOf(t *testing.T, body string) string {
 
 func (u *httpUser) do(req *http.Request) (int, string) {
 	u.t.Helper()
-	res, err := u.client.Do(req)
+	res, b := roundTrip(u.t, u.client, req)
+	return res.StatusCode, string(b)
+}
+
+// roundTrip sends req and reads the whole answer; a transport error fails
+// the test.
+func roundTrip(t *testing.T, c *http.Client, req *http.Request) (*http.Response, []byte) {
+	t.Helper()
+	res, err := c.Do(req)
 	if err != nil {
-		u.t.Fatal(err)
+		t.Fatal(err)
 	}
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
 	if err != nil {
-		u.t.Fatal(err)
+		t.Fatal(err)
 	}
-	return res.StatusCode, string(b)
+	return res, b
 }
 
 func (u *httpUser) get(path string) (int, string) {

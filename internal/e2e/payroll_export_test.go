@@ -73,15 +73,7 @@ func (c *apiClient) do(method, path string, body any) apiAnswer {
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
 	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		c.t.Fatal(err)
-	}
+	res, b := roundTrip(c.t, http.DefaultClient, req)
 	return apiAnswer{t: c.t, status: res.StatusCode, header: res.Header, body: b}
 }
 
