@@ -86,11 +86,7 @@ func (o *FileOutbox) Send(ctx context.Context, msg Message) error {
 // List returns up to limit messages, newest first (limit <= 0: all).
 // Files that do not parse are skipped.
 func (o *FileOutbox) List(limit int) ([]OutboxItem, error) {
-	items, err := outboxdir.List(o.dir, outboxExt, limit, o.Read)
-	if err != nil {
-		return nil, fmt.Errorf("mail: %w", err)
-	}
-	return items, nil
+	return outboxdir.List(o.dir, outboxExt, limit, o.Read)
 }
 
 // Read returns one message by ID. IDs that are not exactly of the form List

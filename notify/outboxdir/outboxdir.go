@@ -54,7 +54,7 @@ func IDs(dir, ext string) ([]string, error) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("unable to list %s: %w", dir, err)
+		return nil, fmt.Errorf("outbox: unable to list %s: %w", dir, err)
 	}
 	var ids []string
 	for _, e := range entries {

@@ -67,11 +67,7 @@ func (o *FileOutbox) Send(ctx context.Context, msg Message) error {
 // List returns up to limit messages, newest first (limit <= 0: all).
 // Files that do not parse are skipped.
 func (o *FileOutbox) List(limit int) ([]OutboxItem, error) {
-	items, err := outboxdir.List(o.dir, outboxExt, limit, o.read)
-	if err != nil {
-		return nil, fmt.Errorf("sms: %w", err)
-	}
-	return items, nil
+	return outboxdir.List(o.dir, outboxExt, limit, o.read)
 }
 
 // read reads the message id as List hands it out.
