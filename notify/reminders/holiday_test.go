@@ -7,6 +7,7 @@ import (
 
 	"backoffice/domain/timesheet"
 	"backoffice/internal/notifytest"
+	"backoffice/internal/testclock"
 	"backoffice/notify/mail/mailtest"
 )
 
@@ -17,7 +18,7 @@ func TestEasterMondayMovesTheMondayReminder(t *testing.T) {
 	cs := newDB(t)
 	srv := mailtest.New(t)
 	ams := timesheet.Location()
-	c := &clock{now: time.Date(2026, 4, 6, 9, 30, 0, 0, ams)}
+	c := testclock.New(time.Date(2026, 4, 6, 9, 30, 0, 0, ams))
 	rt := newRuntime(t, cs, srv, c)
 	ctx := context.Background()
 	notifytest.Seed(t, ctx, rt.pool)

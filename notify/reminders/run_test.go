@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"backoffice/internal/notifytest"
+	"backoffice/internal/testclock"
 	"backoffice/notify/audience"
 	"backoffice/notify/mail/mailtest"
 	"backoffice/notify/reminders"
@@ -18,7 +19,7 @@ import (
 func TestRunHoldsOneLock(t *testing.T) {
 	cs := newDB(t)
 	srv := mailtest.New(t)
-	c := &clock{now: notifytest.MondayW10.Add(9*time.Hour + 30*time.Minute)}
+	c := testclock.New(notifytest.MondayW10.Add(9*time.Hour + 30*time.Minute))
 	a, b := newRuntime(t, cs, srv, c), newRuntime(t, cs, srv, c)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()

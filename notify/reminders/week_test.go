@@ -13,6 +13,7 @@ import (
 
 	"backoffice/internal/notifytest"
 	"backoffice/internal/pgtest"
+	"backoffice/internal/testclock"
 	"backoffice/notify/audience"
 	"backoffice/notify/mail"
 	"backoffice/notify/mail/mailtest"
@@ -27,18 +28,6 @@ func newDB(t *testing.T) string {
 	return pgtest.NewDBFromTemplate(t, "readmodel", pgtest.WithPool(readmodel.Migrate))
 }
 
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	c.now = t
-	c.mu.Unlock()
-}
-
 // runtime is what one `serve` process contributes: its own pool, the
 // delivery queue and the reminder runner.
 type runtime struct {
@@ -47,7 +36,7 @@ type runtime struct {
 	runner *reminders.Runner
 }
 
-func newRuntime(t *testing.T, cs string, srv *mailtest.Server, c *clock) *runtime {
+func newRuntime(t *testing.T, cs string, srv *mailtest.Server, c *testclock.Clock) *runtime {
 	t.Helper()
 	pool := pgtest.Pool(t, cs)
 	sender, err := mail.NewSMTPSender(mail.SMTPConfig{URL: srv.URL(), From: "Backoffice <noreply@backoffice.test>"})
@@ -106,7 +95,7 @@ var wantWeek = []want{
 // runWeek moves the clock from Monday 00:00 to Wednesday 12:00 in steps of
 // 15 minutes. stepAll runs one step of every live runtime; it may replace
 // them (a restart). It returns each mail with the fake time it arrived.
-func runWeek(t *testing.T, srv *mailtest.Server, c *clock, stepAll func(ctx context.Context, now time.Time)) map[string]string {
+func runWeek(t *testing.T, srv *mailtest.Server, c *testclock.Clock, stepAll func(ctx context.Context, now time.Time)) map[string]string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -167,7 +156,7 @@ func TestWeekOfReminders(t *testing.T) {
 	t.Run("one runtime", func(t *testing.T) {
 		cs := newDB(t)
 		srv := mailtest.New(t)
-		c := &clock{}
+		c := testclock.New(time.Time{})
 		rt := newRuntime(t, cs, srv, c)
 		notifytest.Seed(t, context.Background(), rt.pool)
 		seen := runWeek(t, srv, c, func(ctx context.Context, _ time.Time) {
@@ -181,7 +170,7 @@ func TestWeekOfReminders(t *testing.T) {
 	t.Run("restart and a crash mid-run", func(t *testing.T) {
 		cs := newDB(t)
 		srv := mailtest.New(t)
-		c := &clock{}
+		c := testclock.New(time.Time{})
 		rt := newRuntime(t, cs, srv, c)
 		ctx := context.Background()
 		notifytest.Seed(t, ctx, rt.pool)
@@ -232,7 +221,7 @@ func TestWeekOfReminders(t *testing.T) {
 	t.Run("two runtimes", func(t *testing.T) {
 		cs := newDB(t)
 		srv := mailtest.New(t)
-		c := &clock{}
+		c := testclock.New(time.Time{})
 		a, b := newRuntime(t, cs, srv, c), newRuntime(t, cs, srv, c)
 		notifytest.Seed(t, context.Background(), a.pool)
 		seen := runWeek(t, srv, c, func(ctx context.Context, _ time.Time) {
@@ -262,7 +251,7 @@ func TestWeekOfReminders(t *testing.T) {
 func TestSwitchedOffKindSendsNothing(t *testing.T) {
 	cs := newDB(t)
 	srv := mailtest.New(t)
-	c := &clock{}
+	c := testclock.New(time.Time{})
 	rt := newRuntime(t, cs, srv, c)
 	notifytest.Seed(t, context.Background(), rt.pool)
 	plan := reminders.PlanFromDefaults()
