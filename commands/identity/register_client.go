@@ -90,15 +90,8 @@ func (s *Registration) ChangeClientDetails(ctx context.Context, meta commands.Me
 		return commands.Result{Revision: st.Revision}, err
 	}
 	changed := events[0].(*client.DetailsChanged)
-	save := func(ctx context.Context) (commands.Result, error) {
-		return commands.Save(ctx, s.cfg.Store, st, meta, s.now(), events...)
-	}
-	if changed.Contact.Email == c.Contact().Email {
-		return save(ctx)
-	}
-	res, _, err := s.withAccount(ctx, meta, accountSpec{
+	return s.saveContactChange(ctx, meta, st, events, c.Contact().Email, accountSpec{
 		Role: domain.RoleClient, TenantID: clientID, Email: changed.Contact.Email,
 		Language: language, Field: "contact.email",
-	}, save)
-	return res, err
+	})
 }
