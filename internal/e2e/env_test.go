@@ -1,7 +1,6 @@
 package e2e_test
 
 import (
-	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/netip"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"backoffice/domain/timesheet"
+	"backoffice/internal/apitest"
 	"backoffice/internal/app"
 	"backoffice/internal/apptest"
 	"backoffice/internal/demo"
@@ -96,24 +96,8 @@ func csrfOf(t *testing.T, body string) string {
 
 func (u *httpUser) do(req *http.Request) (int, string) {
 	u.t.Helper()
-	res, b := roundTrip(u.t, u.client, req)
+	res, b := apitest.RoundTrip(u.t, u.client, req)
 	return res.StatusCode, string(b)
-}
-
-// roundTrip sends req and reads the whole answer; a transport error fails
-// the test.
-func roundTrip(t *testing.T, c *http.Client, req *http.Request) (*http.Response, []byte) {
-	t.Helper()
-	res, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res, b
 }
 
 func (u *httpUser) get(path string) (int, string) {
