@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"backoffice/commands"
 	cmd "backoffice/commands/document"
 	dt "backoffice/commands/document/documenttest"
 	"backoffice/domain"
@@ -19,12 +18,6 @@ import (
 func requested(t *testing.T, e *dt.Env, title string, mailN int) (string, string) {
 	t.Helper()
 	return e.Requested(t, title, mailN)
-}
-
-// askClient1 is the back office asking client 1 to sign document id.
-func askClient1(ctx context.Context, e *dt.Env, id string) (commands.Result, error) {
-	res, _, err := e.Handler.RequestSignature(ctx, dt.Meta(e.Backoffice), id, e.Client1.AccountID)
-	return res, err
 }
 
 func wrongTAN(tan string) string {
@@ -69,10 +62,10 @@ func TestRequestSignatureRules(t *testing.T) {
 			}
 		})
 	}
-	if _, err := askClient1(ctx, e, id); err != nil {
+	if _, err := e.AskClient1(ctx, id); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := askClient1(ctx, e, id); !errors.Is(err, code("signature_request_open")) {
+	if _, err := e.AskClient1(ctx, id); !errors.Is(err, code("signature_request_open")) {
 		t.Fatalf("second request: %v", err)
 	}
 }
@@ -145,7 +138,7 @@ func TestSignWithTAN(t *testing.T) {
 		t.Fatalf("list after signing: %+v %v", rows, err)
 	}
 	// A signed document is final.
-	if _, err := askClient1(ctx, e, id); !errors.Is(err, code("already_signed")) {
+	if _, err := e.AskClient1(ctx, id); !errors.Is(err, code("already_signed")) {
 		t.Fatalf("request after signing: %v", err)
 	}
 }
@@ -177,7 +170,7 @@ func TestTANBlockedAfterFiveWrong(t *testing.T) {
 		t.Fatalf("blocked request: %+v %v", d.Request, err)
 	}
 	// The back office asks again: a new TAN works.
-	res, err := askClient1(ctx, e, id)
+	res, err := e.AskClient1(ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,7 +194,7 @@ func TestExpiredRequest(t *testing.T) {
 		t.Fatalf("expired: %+v %v", d, err)
 	}
 	// It may be replaced.
-	if _, err := askClient1(ctx, e, id); err != nil {
+	if _, err := e.AskClient1(ctx, id); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -288,8 +288,14 @@ func (e *Env) Upload(t testing.TB, title string) string {
 func (e *Env) AskToSign(t testing.TB, title string) string {
 	t.Helper()
 	id := e.Upload(t, title)
-	res, _, err := e.Handler.RequestSignature(context.Background(), Meta(e.Backoffice), id, e.Client1.AccountID)
+	res, err := e.AskClient1(context.Background(), id)
 	must(t, err)
 	e.Wait(t, res.Position)
 	return id
+}
+
+// AskClient1 is the back office asking kees (client1) to sign document id.
+func (e *Env) AskClient1(ctx context.Context, id string) (commands.Result, error) {
+	res, _, err := e.Handler.RequestSignature(ctx, Meta(e.Backoffice), id, e.Client1.AccountID)
+	return res, err
 }
