@@ -28,10 +28,7 @@ type RegisterClient struct {
 // RegisterClient records the client, stores the contact's mobile number in
 // the vault and creates the contact's account. Back office only.
 func (s *Registration) RegisterClient(ctx context.Context, meta commands.Meta, cmd RegisterClient) (commands.Result, Registered, error) {
-	if cmd.ID == "" {
-		cmd.ID = newID()
-	}
-	if err := checkID("id", cmd.ID); err != nil {
+	if err := ensureID("id", &cmd.ID); err != nil {
 		return commands.Result{}, Registered{}, err
 	}
 	if err := checkID("intermediary_id", cmd.IntermediaryID); err != nil {
