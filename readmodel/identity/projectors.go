@@ -58,6 +58,11 @@ func (p tables) Reset(ctx context.Context, tx pgx.Tx) error {
 	return err
 }
 
+// Each identity projector's rows derive from the log alone and commit with
+// its checkpoint, so its live batches commit asynchronously
+// (projections.AsyncCommitProjector, docs/architecture.md).
+func (tables) AsyncCommit() bool { return true }
+
 // AllProjectors names every projector of this package, for read-your-writes
 // waits of queries that join their tables.
 var AllProjectors = []string{IntermediariesProjector, ClientsProjector, WorkersProjector, PlacementsProjector, AccountsProjector}
