@@ -107,8 +107,8 @@ func (e *env) do(t *testing.T, method, path, actor, contentType string, body io.
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
-	r := apitest.Send(t, req)
-	return response{status: r.Status, header: r.Header, body: r.Body}
+	res, b := apitest.RoundTrip(t, http.DefaultClient, req)
+	return response{status: res.StatusCode, header: res.Header, body: b}
 }
 
 // json sends a JSON body (nil: none).
