@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"io/fs"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,20 +12,36 @@ import (
 
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
+	"golang.org/x/tools/txtar"
 
 	"backoffice/internal/pgtest"
 	"backoffice/readmodel"
 )
 
-// legacyDir is a frozen copy of readmodel/migrations as it was before each
-// owner embedded its own migrations (one set, version table goose_readmodel).
-const legacyDir = "testdata/legacy_migrations"
+// legacyArchive is a frozen copy of readmodel/migrations as it was before
+// each owner embedded its own migrations (one set, version table
+// goose_readmodel).
+const legacyArchive = "testdata/legacy_migrations.txtar"
+
+// legacyFS is the frozen set as a file system goose can read.
+func legacyFS(t *testing.T) fs.FS {
+	t.Helper()
+	a, err := txtar.ParseFile(legacyArchive)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys, err := txtar.FS(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fsys
+}
 
 // migrateLegacy migrates db with the former single set, up to version upTo
 // (0: all of them), as the code before the per-owner layout did.
 func migrateLegacy(t *testing.T, ctx context.Context, db *sql.DB, upTo int64) {
 	t.Helper()
-	p, err := goose.NewProvider(goose.DialectPostgres, db, os.DirFS(legacyDir),
+	p, err := goose.NewProvider(goose.DialectPostgres, db, legacyFS(t),
 		goose.WithTableName(readmodel.LegacyVersionTable), goose.WithAllowOutofOrder(true), goose.WithDisableGlobalRegistry(true))
 	if err != nil {
 		t.Fatal(err)
@@ -191,7 +206,7 @@ func TestUpgradeFromSingleSet(t *testing.T) {
 // taken over by at least one owner, and an owner only takes over versions
 // it has a file for.
 func TestLegacyVersionsCovered(t *testing.T) {
-	old := versionsOf(t, os.DirFS(legacyDir))
+	old := versionsOf(t, legacyFS(t))
 	taken := map[int64]bool{}
 	for _, s := range readmodel.Sets {
 		files := versionsOf(t, s.FS)

@@ -84,7 +84,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		for _, s := range servers {
 			errs = append(errs, s.Shutdown(shCtx))
 		}
-		a.Identity.LinkMails.Wait() // link mails requested before the shutdown are queued, not lost
+		a.LinkMails.Wait() // link mails requested before the shutdown are queued, not lost
 		return errors.Join(errs...)
 	})
 	err = g.Wait()

@@ -17,6 +17,8 @@
 // place tokens are issued and checked; events never carry token hashes.
 // notify/reactors.ActivationMailer, a side-effect projector, issues the first link when it
 // sees account.created and queues the mail in its own transaction.
+// Links asked for later (password reset, a new activation link) are
+// notify/linkmail's.
 //
 // Personal data (BSN, IBAN, date of birth, address, mobile) is stored in the
 // Vault, encrypted with a per-person key; it never enters an event or a log.

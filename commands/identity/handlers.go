@@ -5,9 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
-	"strings"
-	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -22,27 +19,7 @@ import (
 	"backoffice/domain/placement"
 	"backoffice/domain/worker"
 	"backoffice/eventstore"
-	"backoffice/notify/mail"
 )
-
-// Links builds the URLs in activation and reset mails. The token goes in
-// the query string of a portal page; the portal's access log records route
-// templates only, never raw URLs.
-type Links struct {
-	Activation    func(token string) string
-	PasswordReset func(token string) string
-}
-
-// PortalLinks returns the links of the portal at baseURL
-// ("https://portal.example.nl"): /activeren?token=... and
-// /wachtwoord-herstellen?token=....
-func PortalLinks(baseURL string) Links {
-	base := strings.TrimRight(baseURL, "/")
-	return Links{
-		Activation:    func(t string) string { return base + "/activeren?token=" + url.QueryEscape(t) },
-		PasswordReset: func(t string) string { return base + "/wachtwoord-herstellen?token=" + url.QueryEscape(t) },
-	}
-}
 
 // Config are the collaborators of the identity handlers; New hands each
 // handler only the ones it needs. All but Clock and Log are required.
@@ -51,15 +28,8 @@ type Config struct {
 	Pool  *pgxpool.Pool
 	Auth  *auth.Service
 	Vault *Vault
-	// Mail queues the mails that are not caused by an event (re-issued
-	// activation links, password resets).
-	Mail  *mail.Dispatcher
-	Links Links
 	Clock func() time.Time // default time.Now
 	Log   *slog.Logger     // default discards
-	// ResetLimitPerHour caps link mails per address per hour (default 5);
-	// further requests are answered the same way and send nothing.
-	ResetLimitPerHour int
 }
 
 // Validate reports every missing dependency at once.
@@ -70,8 +40,7 @@ func (c Config) Validate() error {
 		missing bool
 	}{
 		{"Store", c.Store == nil}, {"Pool", c.Pool == nil}, {"Auth", c.Auth == nil},
-		{"Vault", c.Vault == nil}, {"Mail", c.Mail == nil},
-		{"Links (use PortalLinks)", c.Links.Activation == nil || c.Links.PasswordReset == nil},
+		{"Vault", c.Vault == nil},
 	} {
 		if d.missing {
 			errs = append(errs, fmt.Errorf("identity: Config.%s is missing", d.name))
@@ -97,8 +66,6 @@ type Handlers struct {
 	// Activation redeems activation and reset links and bootstraps the
 	// first back-office user.
 	Activation *Activation
-	// LinkMails mails new activation and reset links on request.
-	LinkMails *LinkMails
 	// Tokens creates and revokes integration tokens.
 	Tokens *Tokens
 	// Vault and Auth are the stores the handlers keep personal data and
@@ -111,9 +78,6 @@ type Handlers struct {
 func New(cfg Config) (*Handlers, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
-	}
-	if cfg.ResetLimitPerHour <= 0 {
-		cfg.ResetLimitPerHour = 5
 	}
 	b := base{clock: cfg.Clock, log: cfg.Log}
 	if b.clock == nil {
@@ -128,11 +92,9 @@ func New(cfg Config) (*Handlers, error) {
 		Accounts:     &Accounts{base: b, cfg: accountDeps{Store: cfg.Store, Auth: cfg.Auth}},
 		Profile:      &Profile{base: b, cfg: profileDeps{Store: cfg.Store, Pool: cfg.Pool, Vault: cfg.Vault, Auth: cfg.Auth}},
 		Activation:   &Activation{base: b, cfg: activationDeps{Store: cfg.Store, Pool: cfg.Pool, Auth: cfg.Auth}},
-		LinkMails: &LinkMails{base: b, cfg: linkMailDeps{Pool: cfg.Pool, Auth: cfg.Auth, Mail: cfg.Mail, Links: cfg.Links,
-			ResetLimitPerHour: cfg.ResetLimitPerHour}},
-		Tokens: &Tokens{base: b, cfg: tokenDeps{Store: cfg.Store, Auth: cfg.Auth}},
-		Vault:  cfg.Vault,
-		Auth:   cfg.Auth,
+		Tokens:       &Tokens{base: b, cfg: tokenDeps{Store: cfg.Store, Auth: cfg.Auth}},
+		Vault:        cfg.Vault,
+		Auth:         cfg.Auth,
 	}, nil
 }
 
@@ -210,27 +172,6 @@ type activationDeps struct {
 	Pool  *pgxpool.Pool
 	Auth  *auth.Service
 }
-
-// LinkMails mails new activation and reset links on request. It appends
-// no events.
-type LinkMails struct {
-	base
-	cfg linkMailDeps
-	// background counts link requests still running (RequestLink).
-	background sync.WaitGroup
-}
-
-type linkMailDeps struct {
-	Pool              *pgxpool.Pool
-	Auth              *auth.Service
-	Mail              *mail.Dispatcher
-	Links             Links
-	ResetLimitPerHour int
-}
-
-// Wait blocks until the link requests running in the background are done
-// (graceful shutdown, tests).
-func (s *LinkMails) Wait() { s.background.Wait() }
 
 // Tokens creates, revokes and lists integration tokens.
 type Tokens struct {

@@ -7,6 +7,7 @@ import (
 	"backoffice/commands"
 	"backoffice/commands/auth"
 	"backoffice/commands/identity"
+	"backoffice/notify/linkmail"
 	rmid "backoffice/readmodel/identity"
 )
 
@@ -16,7 +17,7 @@ import (
 type identityApp struct {
 	auth       *auth.Service
 	activation *identity.Activation
-	linkMails  *identity.LinkMails
+	linkMails  *linkmail.Requests
 	profile    *identity.Profile
 	names      *rmid.Queries
 	clock      func() time.Time
@@ -70,10 +71,10 @@ func (i *identityApp) Activate(ctx context.Context, token, password string) (com
 	return res, err
 }
 
-// RequestPasswordReset: identity.RequestLink
+// RequestPasswordReset: linkmail.Requests.Request
 // answers unknown addresses like known ones.
 func (i *identityApp) RequestPasswordReset(ctx context.Context, email string) error {
-	return i.linkMails.RequestLink(ctx, email)
+	return i.linkMails.Request(ctx, email)
 }
 
 // ResetPassword is the login form.

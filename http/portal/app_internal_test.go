@@ -34,7 +34,7 @@ import (
 func TestIdentityApp(t *testing.T) {
 	e := it.New(t)
 	ctx := context.Background()
-	id := &identityApp{auth: e.Auth, activation: e.Identity.Activation, linkMails: e.Identity.LinkMails, profile: e.Identity.Profile, names: rmid.NewQueries(e.Pool, time.Now), clock: time.Now}
+	id := &identityApp{auth: e.Auth, activation: e.Identity.Activation, linkMails: e.LinkMails, profile: e.Identity.Profile, names: rmid.NewQueries(e.Pool, time.Now), clock: time.Now}
 	bo := e.Login(t, it.BackofficeEmail, it.BackofficePassword)
 	r := it.Want(t, e.Do(t, http.MethodPost, "/intermediaries", bo, map[string]any{"name": "Flex",
 		"contact": map[string]string{"name": "Anna de Boer", "email": "anna@flex.test"}}), http.StatusCreated)

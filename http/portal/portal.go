@@ -27,6 +27,7 @@ import (
 	"backoffice/commands/identity"
 	paycmd "backoffice/commands/payroll"
 	tscmd "backoffice/commands/timesheet"
+	"backoffice/notify/linkmail"
 	"backoffice/notify/mail"
 	"backoffice/notify/missing"
 	"backoffice/notify/prefs"
@@ -43,6 +44,7 @@ import (
 type Deps struct {
 	Auth       *auth.Service         // logins and sessions
 	Identity   *identity.Handlers    // activation, passwords, language, registration
+	LinkMails  *linkmail.Requests    // "wachtwoord vergeten"
 	People     *rmidentity.Queries   // names, placements, clients, client users
 	Timesheets *tscmd.Handler        // the timesheet commands
 	Sheets     *rmtimesheets.Queries // the timesheet read models and the hours report
@@ -130,7 +132,7 @@ type Server struct {
 func New(d Deps) (*Server, error) {
 	var errs []error
 	for name, missing := range map[string]bool{
-		"Auth": d.Auth == nil, "Identity": d.Identity == nil, "People": d.People == nil, "Timesheets": d.Timesheets == nil,
+		"Auth": d.Auth == nil, "Identity": d.Identity == nil, "LinkMails": d.LinkMails == nil, "People": d.People == nil, "Timesheets": d.Timesheets == nil,
 		"Sheets": d.Sheets == nil, "History": d.History == nil, "Waiter": d.Waiter == nil,
 		"Prefs": d.Prefs == nil, "MissingHours": d.MissingHours == nil,
 		"DocumentQueries (with Documents)": d.Documents != nil && d.DocumentQueries == nil,
@@ -161,7 +163,7 @@ func New(d Deps) (*Server, error) {
 	}
 	s := &Server{
 		Waiter: d.Waiter, Demo: d.Demo, Cookies: d.Cookies, Log: d.Log, Clock: d.Clock, WaitTimeout: d.WaitTimeout, ExportWait: d.ExportWait,
-		Identity: &identityApp{auth: d.Auth, activation: d.Identity.Activation, linkMails: d.Identity.LinkMails,
+		Identity: &identityApp{auth: d.Auth, activation: d.Identity.Activation, linkMails: d.LinkMails,
 			profile: d.Identity.Profile, names: d.People, clock: d.Clock},
 		Timesheets: &timesheetApp{commands: d.Timesheets, queries: d.Sheets, history: d.History, names: d.People},
 		Workers:    &workerApp{registration: d.Identity.Registration, queries: d.People},

@@ -30,6 +30,7 @@ import (
 	"backoffice/http/api"
 	"backoffice/http/httpx"
 	"backoffice/http/portal"
+	"backoffice/notify/linkmail"
 	"backoffice/notify/mail"
 	"backoffice/notify/schedule"
 	"backoffice/notify/sms"
@@ -96,6 +97,9 @@ type App struct {
 	Projections *projections.Runtime
 	// Identity runs the identity commands (bootstrap, demo seed).
 	Identity *identity.Handlers
+	// LinkMails mails activation and reset links on request; serve waits
+	// for the requests still running before it stops.
+	LinkMails *linkmail.Requests
 	// Documents runs the document commands (demo seed).
 	Documents *doccmd.Handler
 	// Timesheets runs the timesheet commands (test fixtures).
@@ -145,6 +149,7 @@ func New(ctx context.Context, o Options) (*App, error) {
 	}
 	a.Projections = rt
 	a.Identity = f.identity
+	a.LinkMails = f.linkMails
 	a.Documents = f.docCommands
 	a.Timesheets = f.tsCommands
 	a.background = append(a.background, rt.Run)

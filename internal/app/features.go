@@ -17,6 +17,7 @@ import (
 	"backoffice/http/api/payrollapi"
 	"backoffice/http/api/reportapi"
 	"backoffice/http/api/timesheetapi"
+	"backoffice/notify/linkmail"
 	"backoffice/notify/mail"
 	"backoffice/notify/reactors"
 	"backoffice/projections"
@@ -39,6 +40,8 @@ type features struct {
 	authSvc  *auth.Service
 	identity *identity.Handlers
 	idQuery  *rmidentity.Queries
+	// linkMails mails activation and reset links on request.
+	linkMails *linkmail.Requests
 
 	tsCommands *tscmd.Handler
 	tsQueries  *rmtimesheets.Queries
@@ -82,9 +85,14 @@ func newFeatures(ctx context.Context, o Options) (*features, error) {
 	if _, _, err := vault.BackfillBSNIndex(ctx, o.Log.With("component", "identity")); err != nil {
 		return nil, wrap(err)
 	}
-	links := identity.PortalLinks(o.PublicURL)
-	svc, err := identity.New(identity.Config{Store: o.Store, Pool: o.Pool, Auth: authSvc, Vault: vault, Mail: disp,
-		Links: links, Clock: o.Clock, Log: o.Log.With("component", "identity")})
+	svc, err := identity.New(identity.Config{Store: o.Store, Pool: o.Pool, Auth: authSvc, Vault: vault,
+		Clock: o.Clock, Log: o.Log.With("component", "identity")})
+	if err != nil {
+		return nil, wrap(err)
+	}
+	links := linkmail.PortalLinks(o.PublicURL)
+	linkMails, err := linkmail.New(linkmail.Config{Pool: o.Pool, Auth: authSvc, Mail: disp, Links: links,
+		Clock: o.Clock, Log: o.Log.With("component", "linkmail")})
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -97,11 +105,11 @@ func newFeatures(ctx context.Context, o Options) (*features, error) {
 		return nil, wrap(err)
 	}
 	f.idQuery = rmidentity.NewQueries(o.Pool, o.Clock)
-	feature, err := identityapi.New(identityapi.Deps{Identity: svc, Auth: authSvc, Queries: f.idQuery, Ledger: o.Store, Clock: o.Clock})
+	feature, err := identityapi.New(identityapi.Deps{Identity: svc, LinkMails: linkMails, Auth: authSvc, Queries: f.idQuery, Ledger: o.Store, Clock: o.Clock})
 	if err != nil {
 		return nil, wrap(err)
 	}
-	f.auth, f.identity, f.authSvc = authn, svc, authSvc
+	f.auth, f.identity, f.authSvc, f.linkMails = authn, svc, authSvc, linkMails
 	f.projectors = append(f.projectors, rmidentity.Projectors()...)
 	f.projectors = append(f.projectors, mailer)
 	f.api = append(f.api, feature)

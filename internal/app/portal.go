@@ -16,7 +16,7 @@ import (
 // projections runtime is its Waiter (read-your-writes after every form).
 func portalDeps(o Options, f *features, rt *projections.Runtime) portal.Deps {
 	d := portal.Deps{
-		Auth: f.authSvc, Identity: f.identity, People: f.idQuery,
+		Auth: f.authSvc, Identity: f.identity, LinkMails: f.linkMails, People: f.idQuery,
 		Timesheets: f.tsCommands, Sheets: f.tsQueries, History: f.tsHistory,
 		Documents: f.docCommands, DocumentQueries: f.docQueries, Evidence: f.evidence,
 		Payroll: f.payCommands,

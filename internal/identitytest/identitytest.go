@@ -29,6 +29,7 @@ import (
 	"backoffice/internal/apitest"
 	"backoffice/internal/pgtest"
 	"backoffice/internal/schema"
+	"backoffice/notify/linkmail"
 	"backoffice/notify/mail"
 	"backoffice/notify/mail/mailtest"
 	"backoffice/notify/reactors"
@@ -52,6 +53,7 @@ type Env struct {
 	Store      *postgres.Store
 	Auth       *auth.Service
 	Identity   *identity.Handlers
+	LinkMails  *linkmail.Requests
 	Queries    *rm.Queries
 	Runtime    *projections.Runtime
 	Dispatcher *mail.Dispatcher
@@ -86,8 +88,10 @@ func New(t testing.TB) *Env {
 	_, _ = rand.Read(key)
 	vault, err := identity.NewVault(pool, key)
 	must(t, err)
-	links := identity.PortalLinks("https://portal.bureau.test")
-	svc, err := identity.New(identity.Config{Store: store, Pool: pool, Auth: authSvc, Vault: vault, Mail: disp, Links: links, Log: log})
+	svc, err := identity.New(identity.Config{Store: store, Pool: pool, Auth: authSvc, Vault: vault, Log: log})
+	must(t, err)
+	links := linkmail.PortalLinks("https://portal.bureau.test")
+	linkMails, err := linkmail.New(linkmail.Config{Pool: pool, Auth: authSvc, Mail: disp, Links: links, Log: log})
 	must(t, err)
 	mailer, err := reactors.NewActivationMailer(authSvc, pool, disp, links, nil, log)
 	must(t, err)
@@ -99,7 +103,7 @@ func New(t testing.TB) *Env {
 	queries := rm.NewQueries(pool, nil)
 	authn, err := identityapi.NewAuthenticator(authSvc, nil)
 	must(t, err)
-	feature, err := identityapi.New(identityapi.Deps{Identity: svc, Auth: authSvc, Queries: queries, Ledger: store})
+	feature, err := identityapi.New(identityapi.Deps{Identity: svc, LinkMails: linkMails, Auth: authSvc, Queries: queries, Ledger: store})
 	must(t, err)
 	apiSrv, err := api.New(api.Deps{Log: log, Pool: pool, Auth: authn, Wait: rt, WaitTimeout: 60 * time.Second,
 		Features: []api.Feature{feature}})
@@ -118,7 +122,7 @@ func New(t testing.TB) *Env {
 	})
 	_, _, err = svc.Activation.BootstrapBackoffice(ctx, BackofficeEmail, BackofficePassword)
 	must(t, err)
-	return &Env{URL: hs.URL + "/api/v1", Pool: pool, Store: store, Auth: authSvc, Identity: svc, Queries: queries,
+	return &Env{URL: hs.URL + "/api/v1", Pool: pool, Store: store, Auth: authSvc, Identity: svc, LinkMails: linkMails, Queries: queries,
 		Runtime: rt, Dispatcher: disp, SMTP: smtpSrv, Handler: apiSrv}
 }
 

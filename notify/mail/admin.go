@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -50,4 +51,21 @@ func (d *Dispatcher) Retry(ctx context.Context, eventID uuid.UUID) error {
 	}
 	d.Kick()
 	return nil
+}
+
+// RowQuerier is a pool or a transaction.
+type RowQuerier interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// CountSince counts the mails of these kinds queued for recipient since
+// the given time, whatever became of them: what a cap per address counts
+// (run it in the transaction that queues the next one).
+func CountSince(ctx context.Context, q RowQuerier, recipient string, since time.Time, kinds ...string) (int, error) {
+	var n int
+	if err := q.QueryRow(ctx, `SELECT count(*) FROM mail_deliveries
+		WHERE recipient = $1 AND kind = ANY($2) AND created_at > $3`, recipient, kinds, since).Scan(&n); err != nil {
+		return 0, fmt.Errorf("mail: unable to count recent mails: %w", err)
+	}
+	return n, nil
 }

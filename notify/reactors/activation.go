@@ -18,6 +18,7 @@ import (
 	"backoffice/domain/worker"
 	"backoffice/eventstore"
 	"backoffice/notify/audience"
+	"backoffice/notify/linkmail"
 	"backoffice/notify/mail"
 )
 
@@ -43,14 +44,14 @@ type ActivationMailer struct {
 	auth  *auth.Service
 	pool  auth.DBTX
 	mail  *mail.Dispatcher
-	links identity.Links
+	links linkmail.Links
 	now   func() time.Time
 	log   *slog.Logger
 }
 
 // NewActivationMailer returns the projector. pool is the database of the
 // credentials table (for repairs outside the projector's transaction).
-func NewActivationMailer(a *auth.Service, pool auth.DBTX, d *mail.Dispatcher, links identity.Links, clock func() time.Time, log *slog.Logger) (*ActivationMailer, error) {
+func NewActivationMailer(a *auth.Service, pool auth.DBTX, d *mail.Dispatcher, links linkmail.Links, clock func() time.Time, log *slog.Logger) (*ActivationMailer, error) {
 	if a == nil || pool == nil || d == nil || links.Activation == nil {
 		return nil, errors.New("notify/reactors: NewActivationMailer needs auth, pool, dispatcher and links")
 	}

@@ -16,6 +16,7 @@ import (
 	"backoffice/commands/identity"
 	"backoffice/http/api"
 	"backoffice/http/httpx"
+	"backoffice/notify/linkmail"
 	"backoffice/readmodel/asof"
 	rm "backoffice/readmodel/identity"
 )
@@ -23,8 +24,10 @@ import (
 // Deps are the feature's collaborators.
 type Deps struct {
 	Identity *identity.Handlers
-	Auth     *auth.Service
-	Queries  *rm.Queries
+	// LinkMails mails activation and reset links on request.
+	LinkMails *linkmail.Requests
+	Auth      *auth.Service
+	Queries   *rm.Queries
 	// Ledger is the event store "?as_of=" replays from (GET /placements/{id}).
 	Ledger asof.StreamReader
 	Clock  func() time.Time // default time.Now
@@ -40,8 +43,8 @@ type Feature struct {
 
 // New returns the identity API feature.
 func New(d Deps) (*Feature, error) {
-	if d.Identity == nil || d.Auth == nil || d.Queries == nil || d.Ledger == nil {
-		return nil, errors.New("identityapi: Identity, Auth, Queries and Ledger are required")
+	if d.Identity == nil || d.LinkMails == nil || d.Auth == nil || d.Queries == nil || d.Ledger == nil {
+		return nil, errors.New("identityapi: Identity, LinkMails, Auth, Queries and Ledger are required")
 	}
 	if d.Clock == nil {
 		d.Clock = time.Now

@@ -27,7 +27,7 @@ func TestResetMailCapHoldsUnderConcurrency(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	e.Identity.LinkMails.Wait() // the link requests run in the background
+	e.LinkMails.Wait() // the link requests run in the background
 	var queued int
 	if err := e.Pool.QueryRow(context.Background(), `SELECT count(*) FROM mail_deliveries
 		WHERE recipient = 'anna@flex.test' AND kind IN ('activation', 'password_reset')`).Scan(&queued); err != nil {

@@ -161,7 +161,7 @@ func (h *handlers) requestLink(w http.ResponseWriter, r *http.Request) {
 		h.s.Error(w, r, err)
 		return
 	}
-	if err := h.Identity.LinkMails.RequestLink(r.Context(), req.Email); err != nil {
+	if err := h.LinkMails.Request(r.Context(), req.Email); err != nil {
 		h.s.Error(w, r, err)
 		return
 	}
