@@ -10,9 +10,28 @@ import (
 type ObserveFunc func(op string, d time.Duration, err error)
 
 // Observed wraps a store so every call is reported to observe (metrics).
-// Subscriptions are passed through untouched.
+// Subscriptions are passed through untouched. A store that filters the
+// log by type (TypeFilteredReader) keeps doing so through the wrapper:
+// without it every projector would read and skip every event.
 func Observed(s Store, observe ObserveFunc) Store {
-	return &observed{Store: s, observe: observe}
+	o := &observed{Store: s, observe: observe}
+	if f, ok := s.(TypeFilteredReader); ok {
+		return &observedFiltered{observed: o, filter: f}
+	}
+	return o
+}
+
+// observedFiltered is observed for a store that is a TypeFilteredReader.
+type observedFiltered struct {
+	*observed
+	filter TypeFilteredReader
+}
+
+func (o *observedFiltered) ReadAllTypes(ctx context.Context, from Position, max int, types []string) ([]RecordedEvent, Position, int, error) {
+	start := time.Now()
+	evs, scanned, n, err := o.filter.ReadAllTypes(ctx, from, max, types)
+	o.observe("read_all", time.Since(start), err)
+	return evs, scanned, n, err
 }
 
 type observed struct {

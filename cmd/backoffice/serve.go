@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -63,6 +64,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		servers, listeners = append(servers, isrv), append(listeners, iln)
 		fmt.Fprintf(stdout, "Operations endpoints /healthz, /readyz, /metrics: internal on %s\n", iln.Addr())
 	}
+	if cfg.PprofAddr != "" {
+		pln, err := net.Listen("tcp", cfg.PprofAddr)
+		if err != nil {
+			for _, l := range listeners {
+				l.Close()
+			}
+			return fmt.Errorf("listen on %s: %w", cfg.PprofAddr, err)
+		}
+		psrv := &http.Server{Handler: pprofMux(), ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 16 << 10}
+		servers, listeners = append(servers, psrv), append(listeners, pln)
+		fmt.Fprintf(stdout, "Go profiles /debug/pprof/ on the pprof listener %s\n", pln.Addr())
+	}
 	fmt.Fprintf(stdout, "Backoffice portal: %s (listening on %s, event store: %s)\n", cfg.PublicURL, ln.Addr(), es.Kind)
 
 	g, gctx := errgroup.WithContext(ctx)
@@ -92,4 +105,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		err = nil
 	}
 	return err
+}
+
+// pprofMux serves Go's profiles on a mux of its own, so they appear only on
+// the pprof listener (BACKOFFICE_PPROF_ADDR), never on the portal's address.
+func pprofMux() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	return mux
 }

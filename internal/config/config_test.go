@@ -114,3 +114,22 @@ func TestTrustedProxies(t *testing.T) {
 		}
 	}
 }
+
+// TestPprofAddrOnlyOnLoopback: the profiles are off by default, and an
+// address others could reach is refused.
+func TestPprofAddrOnlyOnLoopback(t *testing.T) {
+	c, err := config.Load(nil, env(nil))
+	if err != nil || c.PprofAddr != "" {
+		t.Fatalf("default PprofAddr = %q, %v: want off", c.PprofAddr, err)
+	}
+	c, err = config.Load([]string{"-pprof-addr", "127.0.0.1:6060"}, env(nil))
+	if err != nil || c.PprofAddr != "127.0.0.1:6060" {
+		t.Fatalf("flag: PprofAddr = %q, %v", c.PprofAddr, err)
+	}
+	for _, addr := range []string{"0.0.0.0:6060", ":6060", "10.1.2.3:6060"} {
+		_, err := config.Load(nil, env(map[string]string{"BACKOFFICE_PPROF_ADDR": addr}))
+		if err == nil || !strings.Contains(err.Error(), "BACKOFFICE_PPROF_ADDR") {
+			t.Errorf("BACKOFFICE_PPROF_ADDR=%s: err = %v, want refused", addr, err)
+		}
+	}
+}

@@ -36,6 +36,15 @@ func Projectors() []projections.Projector {
 	}
 }
 
+// Each identity projector's rows derive from the log alone and commit with
+// its checkpoint, so its live batches commit asynchronously
+// (projections.AsyncCommitProjector, docs/architecture.md).
+func (intermediariesProjector) AsyncCommit() bool { return true }
+func (clientsProjector) AsyncCommit() bool        { return true }
+func (workersProjector) AsyncCommit() bool        { return true }
+func (placementsProjector) AsyncCommit() bool     { return true }
+func (accountsProjector) AsyncCommit() bool       { return true }
+
 // AllProjectors names every projector of this package, for read-your-writes
 // waits of queries that join their tables.
 var AllProjectors = []string{IntermediariesProjector, ClientsProjector, WorkersProjector, PlacementsProjector, AccountsProjector}

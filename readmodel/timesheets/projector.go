@@ -34,6 +34,10 @@ func NewTimesheets() *Timesheets { return &Timesheets{} }
 // Name implements projections.Projector.
 func (*Timesheets) Name() string { return NameTimesheets }
 
+// AsyncCommit: its rows derive from the log alone and commit with its
+// checkpoint (projections.AsyncCommitProjector, docs/architecture.md).
+func (*Timesheets) AsyncCommit() bool { return true }
+
 // Handles implements projections.Projector: every timesheet event.
 func (*Timesheets) Handles(eventType string) bool { return ts.Events.Knows(eventType) }
 
