@@ -274,10 +274,23 @@ func (s *Store) HeadPosition(ctx context.Context) (p eventstore.Position, err er
 	return s.head(ctx)
 }
 
+// CommittedHead is the position of the last event committed so far, visible
+// in $all or not yet (HeadPosition lags it while an older transaction is
+// open): for tests and tools that wait until $all shows what they wrote.
+func (s *Store) CommittedHead(ctx context.Context) (eventstore.Position, error) {
+	return s.headOf(ctx, committedHeadSQL)
+}
+
+const committedHeadSQL = `SELECT e.xid, e.seq FROM eventstore_events AS e ORDER BY e.xid DESC, e.seq DESC LIMIT 1`
+
 func (s *Store) head(ctx context.Context) (eventstore.Position, error) {
+	return s.headOf(ctx, headSQL)
+}
+
+func (s *Store) headOf(ctx context.Context, sql string) (eventstore.Position, error) {
 	var xid uint64
 	var seq int64
-	err := s.pool.QueryRow(ctx, headSQL).Scan(&xid, &seq)
+	err := s.pool.QueryRow(ctx, sql).Scan(&xid, &seq)
 	switch {
 	case err == pgx.ErrNoRows:
 		return eventstore.Start, nil

@@ -42,13 +42,35 @@ type NoWait struct{}
 
 func (NoWait) WaitFor(context.Context, eventstore.Position, ...string) error { return nil }
 
-// Head is the store's head position, as a command's answer gives it (for
-// min_position and as_of).
+// Head is the position of the last event committed so far, as a command's
+// answer gives it (for min_position and as_of), once $all shows it. The
+// store's visible head can lag a commit while older transactions (the
+// projectors' writes) are still open; a test that took that lagging head
+// compared the read model with a replay up to an earlier position.
 func Head(t testing.TB, store eventstore.Store) string {
 	t.Helper()
-	p, err := store.HeadPosition(t.Context())
+	ctx := t.Context()
+	p, err := store.HeadPosition(ctx)
 	if err != nil {
 		t.Fatal(err)
+	}
+	c, ok := store.(interface {
+		CommittedHead(context.Context) (eventstore.Position, error)
+	})
+	if !ok {
+		return p.String()
+	}
+	want, err := c.CommittedHead(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(30 * time.Second); p.Before(want); time.Sleep(2 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the store's head stays at %s, before the committed %s", p, want)
+		}
+		if p, err = store.HeadPosition(ctx); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return p.String()
 }
