@@ -12,23 +12,16 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"backoffice/internal/config"
 	"backoffice/internal/demo"
 )
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, err := config.Load(args, getenv)
-	if err != nil {
-		return fmt.Errorf("configuration:\n%w", err)
-	}
-	log := newLogger(cfg, stderr)
-
-	asm, err := assemble(ctx, cfg, getenv, log)
+	asm, err := start(ctx, args, getenv, stderr)
 	if err != nil {
 		return err
 	}
 	defer asm.Close(ctx)
-	a, es := asm.App, asm.es
+	a, es, cfg, log := asm.App, asm.es, asm.cfg, asm.log
 	if cfg.Demo {
 		if _, err := demo.Seed(ctx, a.Identity, time.Now(), stdout); err != nil {
 			return err

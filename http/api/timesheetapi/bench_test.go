@@ -267,12 +267,7 @@ func BenchmarkQueriesAtScale(b *testing.B) {
 	}
 	b.Run("overview/baseline-sql-count-client", func(b *testing.B) {
 		parallel(b, 1, b.N, func(_, _, i int) {
-			var n int
-			rows, err := e.pool.Query(ctx, `SELECT status, count(*) FROM ts_timesheets WHERE client_id = $1 GROUP BY status`, fmt.Sprintf("sc%d", i%scaleClients))
-			if err == nil {
-				_, err = pgx.ForEachRow(rows, []any{new(string), &n}, func() error { return nil })
-			}
-			if err != nil {
+			if err := drain(ctx, e.pool, []any{new(string), new(int)}, `SELECT status, count(*) FROM ts_timesheets WHERE client_id = $1 GROUP BY status`, fmt.Sprintf("sc%d", i%scaleClients)); err != nil {
 				b.Error(err)
 			}
 		})
@@ -280,22 +275,14 @@ func BenchmarkQueriesAtScale(b *testing.B) {
 	b.Run("overview/baseline-sql-count-intermediary", func(b *testing.B) {
 		// 130,000 rows per intermediary: capped at 200 samples (p50/p99 only).
 		parallel(b, 1, min(b.N, 200), func(_, _, i int) {
-			rows, err := e.pool.Query(ctx, `SELECT status, count(*) FROM ts_timesheets WHERE intermediary_id = $1 GROUP BY status`, fmt.Sprintf("si%d", i%scaleIntermediarys))
-			if err == nil {
-				_, err = pgx.ForEachRow(rows, []any{new(string), new(int)}, func() error { return nil })
-			}
-			if err != nil {
+			if err := drain(ctx, e.pool, []any{new(string), new(int)}, `SELECT status, count(*) FROM ts_timesheets WHERE intermediary_id = $1 GROUP BY status`, fmt.Sprintf("si%d", i%scaleIntermediarys)); err != nil {
 				b.Error(err)
 			}
 		})
 	})
 	b.Run("overview/baseline-sql-counts-table", func(b *testing.B) {
 		parallel(b, 1, b.N, func(_, _, i int) {
-			rows, err := e.pool.Query(ctx, `SELECT status, n FROM ts_status_counts WHERE scope_kind = 'client' AND scope_id = $1`, fmt.Sprintf("sc%d", i%scaleClients))
-			if err == nil {
-				_, err = pgx.ForEachRow(rows, []any{new(string), new(int64)}, func() error { return nil })
-			}
-			if err != nil {
+			if err := drain(ctx, e.pool, []any{new(string), new(int64)}, `SELECT status, n FROM ts_status_counts WHERE scope_kind = 'client' AND scope_id = $1`, fmt.Sprintf("sc%d", i%scaleClients)); err != nil {
 				b.Error(err)
 			}
 		})
@@ -313,11 +300,7 @@ func BenchmarkQueriesAtScale(b *testing.B) {
 		rng := rand.New(rand.NewPCG(1, 2))
 		parallel(b, 1, b.N, func(_, _, _ int) {
 			p, _, _, _ := scaleIDs(rng.IntN(scalePlacements))
-			rows, err := e.pool.Query(ctx, `SELECT iso_week, status FROM ts_timesheets WHERE placement_id = $1 AND iso_year = 2025`, p)
-			if err == nil {
-				_, err = pgx.ForEachRow(rows, []any{new(int), new(string)}, func() error { return nil })
-			}
-			if err != nil {
+			if err := drain(ctx, e.pool, []any{new(int), new(string)}, `SELECT iso_week, status FROM ts_timesheets WHERE placement_id = $1 AND iso_year = 2025`, p); err != nil {
 				b.Error(err)
 			}
 		})
@@ -475,4 +458,15 @@ func countAll(ctx context.Context, store eventstore.Store) (int, error) {
 		n += len(evs)
 		from = evs[len(evs)-1].Position
 	}
+}
+
+// drain runs a query and reads every row into scan: the SQL baseline an
+// endpoint's benchmark is compared with.
+func drain(ctx context.Context, pool *pgxpool.Pool, scan []any, sql string, args ...any) error {
+	rows, err := pool.Query(ctx, sql, args...)
+	if err != nil {
+		return err
+	}
+	_, err = pgx.ForEachRow(rows, scan, func() error { return nil })
+	return err
 }
