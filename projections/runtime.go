@@ -868,9 +868,10 @@ func (w *worker) rebuildOn(ctx context.Context, conn *pgx.Conn, progress func(do
 		progress(0, 0)
 	}
 	prev := eventstore.Start
-	// The tables the projector writes, ANALYZEd after the first batch and
-	// each time the events done doubled: after the reset's TRUNCATE the
-	// planner knows nothing of their size and would scan them sequentially.
+	// The tables the projector writes, ANALYZEd (quickly) after the first
+	// batch and each time the events done doubled: after the reset's
+	// TRUNCATE the planner knows nothing of their size and would scan them
+	// sequentially.
 	grown, analyzedAt := map[string]bool{}, 0
 	pages := w.readPages(ctx, prev)
 	defer pages.stop()
@@ -894,7 +895,7 @@ func (w *worker) rebuildOn(ctx context.Context, conn *pgx.Conn, progress func(do
 		prev = next
 		done += pg.n
 		if inspect != nil {
-			if err := analyze(ctx, conn, grown); err != nil {
+			if err := analyze(ctx, conn, grown, true); err != nil {
 				return fmt.Errorf("projections: %s: %w", w.name, err)
 			}
 			analyzedAt = done
@@ -904,13 +905,13 @@ func (w *worker) rebuildOn(ctx context.Context, conn *pgx.Conn, progress func(do
 		}
 	}
 	// The indexes dropped after the reset, built once over the whole
-	// table; then statistics for them.
-	restored, err := restoreIndexes(ctx, conn, w.name)
-	if err != nil {
+	// table; then full statistics (those taken while the tables grew were
+	// quick ones).
+	if _, err := restoreIndexes(ctx, conn, w.name); err != nil {
 		return err
 	}
-	if restored && len(grown) > 0 {
-		if err := analyze(ctx, conn, grown); err != nil {
+	if len(grown) > 0 {
+		if err := analyze(ctx, conn, grown, false); err != nil {
 			return fmt.Errorf("projections: %s: %w", w.name, err)
 		}
 	}

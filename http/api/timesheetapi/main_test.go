@@ -3,6 +3,7 @@ package timesheetapi_test
 import (
 	"io"
 	"log/slog"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -21,6 +22,11 @@ import (
 
 func TestMain(m *testing.M) {
 	pgtest.DurableForBenchmarks() // benchmark figures with fsync on
+	// BENCH_SHARED_BUFFERS (e.g. 1GB, as on a production server) sets the
+	// test cluster's shared_buffers; unset, the default of pgtest stays.
+	if v := os.Getenv("BENCH_SHARED_BUFFERS"); v != "" {
+		pgtest.Settings["shared_buffers"] = v
+	}
 	pgtest.Main(m)
 }
 
