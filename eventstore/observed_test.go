@@ -51,3 +51,38 @@ func TestObservedReportsOperationsAndErrors(t *testing.T) {
 		}
 	}
 }
+
+// typeFiltered is a memory store that also filters by type, as the
+// PostgreSQL adapter does.
+type typeFiltered struct {
+	*memory.Store
+	calls int
+}
+
+func (s *typeFiltered) ReadAllTypes(ctx context.Context, from eventstore.Position, max int, types []string) ([]eventstore.RecordedEvent, eventstore.Position, int, error) {
+	s.calls++
+	evs, err := s.ReadAll(ctx, from, max)
+	return evs, from, len(evs), err
+}
+
+// TestObservedKeepsTheTypeFilter: serve wraps the PostgreSQL store for
+// metrics; the projectors' type filter must survive the wrapper, and a
+// store without one must not seem to have one.
+func TestObservedKeepsTheTypeFilter(t *testing.T) {
+	inner := &typeFiltered{Store: memory.New()}
+	var ops []string
+	s := eventstore.Observed(inner, func(op string, _ time.Duration, _ error) { ops = append(ops, op) })
+	f, ok := s.(eventstore.TypeFilteredReader)
+	if !ok {
+		t.Fatal("the wrapper of a type-filtering store is no TypeFilteredReader")
+	}
+	if _, _, _, err := f.ReadAllTypes(context.Background(), eventstore.Start, 10, []string{"x"}); err != nil {
+		t.Fatal(err)
+	}
+	if inner.calls != 1 || len(ops) != 1 || ops[0] != "read_all" {
+		t.Fatalf("inner calls %d, observed %v", inner.calls, ops)
+	}
+	if _, ok := eventstore.Observed(memory.New(), func(string, time.Duration, error) {}).(eventstore.TypeFilteredReader); ok {
+		t.Fatal("the wrapper of a memory store claims a type filter")
+	}
+}

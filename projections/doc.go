@@ -64,7 +64,11 @@
 // the stored checkpoint is moved at most every Config.LazyCheckpoint or
 // Config.LazyCheckpointEvents events; after a crash those events are read
 // again and skipped, so nothing is lost or applied twice, and WaitFor in this
-// process sees the projector at the last event it read. A projector that
+// process sees the projector at the last event it read. A read model that
+// declares AsyncCommit (AsyncCommitProjector) commits its live batches with
+// synchronous_commit = off: a crash of PostgreSQL may take its last batches
+// back, rows and checkpoint together, and it applies them again from the
+// log (docs/architecture.md, "Consistency"). A projector that
 // starts behind first catches up by reading the log in pages of
 // Config.CatchUpBatchSize events, one transaction (rows and checkpoint) per
 // page. The checkpoint row, not the feed, is where a projector resumes:

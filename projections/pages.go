@@ -7,9 +7,13 @@ import (
 	"backoffice/eventstore"
 )
 
-// pageReader reads the log in ReadAll pages one page ahead of its consumer,
-// so that reading the next page overlaps with applying the current one
-// (catch-up and rebuild). It stops after the first empty page.
+// pageReader reads the log in ReadAll pages ahead of its consumer, so that
+// reading the next pages overlaps with applying the current one (catch-up
+// and rebuild). Two stages run ahead: one goroutine reads and decodes pages
+// from the store while another picks each page's handled events and runs
+// the PreparingProjector's Prepare on them (decoding a page's payloads cost
+// as much as reading it, and both are the projector's wait otherwise). It
+// stops after the first empty page.
 type pageReader struct {
 	pages  chan page
 	cancel context.CancelFunc
@@ -37,8 +41,9 @@ func (w *worker) readPages(ctx context.Context, from eventstore.Position) *pageR
 	if tp, typed := w.p.(TypedProjector); typed && ok {
 		types = tp.EventTypes()
 	}
+	read := make(chan page, 1)
 	go func() {
-		defer close(r.pages)
+		defer close(read)
 		for {
 			var p page
 			if types != nil {
@@ -53,16 +58,8 @@ func (w *worker) readPages(ctx context.Context, from eventstore.Position) *pageR
 			if p.err != nil {
 				p.err = fmt.Errorf("projections: %s: read log: %w", w.name, p.err)
 			}
-			for _, e := range p.events {
-				if w.p.Handles(e.Type) {
-					p.handled = append(p.handled, e)
-				}
-			}
-			if w.prep != nil && len(p.handled) > 0 {
-				p.prepared = w.prep.Prepare(p.handled)
-			}
 			select {
-			case r.pages <- p:
+			case read <- p:
 			case <-ctx.Done():
 				return
 			}
@@ -72,7 +69,39 @@ func (w *worker) readPages(ctx context.Context, from eventstore.Position) *pageR
 			from = p.end
 		}
 	}()
+	go func() {
+		defer close(r.pages)
+		for p := range read {
+			p.handled = handledOf(w.p, p.events)
+			if w.prep != nil && len(p.handled) > 0 {
+				p.prepared = w.prep.Prepare(p.handled)
+			}
+			select {
+			case r.pages <- p:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
 	return r
+}
+
+// handledOf returns the events p handles: events itself when it handles
+// them all (no copy), else a new slice.
+func handledOf(p Projector, events []eventstore.RecordedEvent) []eventstore.RecordedEvent {
+	for i, e := range events {
+		if p.Handles(e.Type) {
+			continue
+		}
+		out := append([]eventstore.RecordedEvent(nil), events[:i]...)
+		for _, e := range events[i+1:] {
+			if p.Handles(e.Type) {
+				out = append(out, e)
+			}
+		}
+		return out
+	}
+	return events
 }
 
 // next returns the next page; one with n == 0 at the end of the log.

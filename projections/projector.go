@@ -65,3 +65,24 @@ type PreparingProjector interface {
 	Prepare(events []eventstore.RecordedEvent) any
 	HandlePrepared(ctx context.Context, tx pgx.Tx, events []eventstore.RecordedEvent, prepared any) error
 }
+
+// AsyncCommitProjector is an optional extension: a projector whose
+// transaction writes nothing but rows derived from the event log and its
+// checkpoint (a read model: no mail or other effect outside the database,
+// no row a user action or another component wrote, nothing that must
+// survive on its own) returns true, and the runtime commits its live
+// batches with synchronous_commit = off: the commit does not wait for the
+// WAL flush (one fsync less per command).
+//
+// Why nothing is lost: a crash of PostgreSQL can only lose the last async
+// commits, the rows and the checkpoint of each together, never one without
+// the other; the events they came from committed durably before (the
+// projector only sees committed events) and any later durable commit, such
+// as the next append, flushes the WAL past them. After the crash the
+// projector reads its stored checkpoint and applies those events again
+// (docs/architecture.md, "Projector commits"). Catch-up pages, rebuilds
+// and the isolation of a failing event still commit durably.
+type AsyncCommitProjector interface {
+	Projector
+	AsyncCommit() bool
+}

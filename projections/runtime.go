@@ -195,6 +195,9 @@ func New(cfg Config) (*Runtime, error) {
 			log: cfg.Logger.With("projector", p.Name())}
 		w.batch, _ = p.(BatchProjector)
 		w.prep, _ = p.(PreparingProjector)
+		if a, ok := p.(AsyncCommitProjector); ok && a.AsyncCommit() {
+			w.liveTx = asyncCommitTx
+		}
 		r.workers[w.name] = w
 		r.order = append(r.order, w)
 	}
@@ -381,6 +384,7 @@ type worker struct {
 	name    string
 	log     *slog.Logger
 	rebuild chan rebuildReq
+	liveTx  pgx.TxOptions // how live batches begin: asyncCommitTx for an AsyncCommitProjector
 
 	mu           sync.Mutex
 	state        State
@@ -759,19 +763,30 @@ func (r *run) fail(err error) {
 	}
 }
 
-// apply writes one batch and moves the checkpoint from prev to next in one
-// transaction on the lock session.
+// apply writes one live batch and moves the checkpoint from prev to next in
+// one transaction on the lock session; an AsyncCommitProjector's commits
+// without waiting for the WAL flush.
 func (w *worker) apply(ctx context.Context, conn *pgx.Conn, prev, next eventstore.Position, n int, events []eventstore.RecordedEvent) error {
-	return w.applyInspect(ctx, conn, prev, next, n, events, nil, nil)
+	return w.applyWith(ctx, conn, w.liveTx, prev, next, n, events, nil, nil)
 }
 
-// applyInspect is apply; prepared (if not nil) is what a
-// PreparingProjector's Prepare returned for events; inspect (if not nil)
-// runs in the transaction after the projector's writes.
+// asyncCommitTx begins a transaction whose commit does not wait for the WAL
+// flush, in the same round trip as BEGIN (simple protocol, two statements).
+var asyncCommitTx = pgx.TxOptions{BeginQuery: "BEGIN; SET LOCAL synchronous_commit = off"}
+
+// applyInspect is apply with a durable commit (catch-up and rebuild
+// pages); prepared (if not nil) is what a PreparingProjector's Prepare
+// returned for events; inspect (if not nil) runs in the transaction after
+// the projector's writes.
 func (w *worker) applyInspect(ctx context.Context, conn *pgx.Conn, prev, next eventstore.Position, n int, events []eventstore.RecordedEvent,
 	prepared any, inspect func(context.Context, pgx.Tx) error) error {
+	return w.applyWith(ctx, conn, pgx.TxOptions{}, prev, next, n, events, prepared, inspect)
+}
+
+func (w *worker) applyWith(ctx context.Context, conn *pgx.Conn, txo pgx.TxOptions, prev, next eventstore.Position, n int, events []eventstore.RecordedEvent,
+	prepared any, inspect func(context.Context, pgx.Tx) error) error {
 	start := time.Now()
-	err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+	err := pgx.BeginTxFunc(ctx, conn, txo, func(tx pgx.Tx) error {
 		if len(events) > 0 {
 			if w.prep != nil && prepared != nil {
 				if err := w.prep.HandlePrepared(ctx, tx, events, prepared); err != nil {
@@ -853,9 +868,10 @@ func (w *worker) rebuildOn(ctx context.Context, conn *pgx.Conn, progress func(do
 		progress(0, 0)
 	}
 	prev := eventstore.Start
-	// The tables the projector writes, ANALYZEd after the first batch and
-	// each time the events done doubled: after the reset's TRUNCATE the
-	// planner knows nothing of their size and would scan them sequentially.
+	// The tables the projector writes, ANALYZEd (quickly) after the first
+	// batch and each time the events done doubled: after the reset's
+	// TRUNCATE the planner knows nothing of their size and would scan them
+	// sequentially.
 	grown, analyzedAt := map[string]bool{}, 0
 	pages := w.readPages(ctx, prev)
 	defer pages.stop()
@@ -879,7 +895,7 @@ func (w *worker) rebuildOn(ctx context.Context, conn *pgx.Conn, progress func(do
 		prev = next
 		done += pg.n
 		if inspect != nil {
-			if err := analyze(ctx, conn, grown); err != nil {
+			if err := analyze(ctx, conn, grown, true); err != nil {
 				return fmt.Errorf("projections: %s: %w", w.name, err)
 			}
 			analyzedAt = done
@@ -889,13 +905,13 @@ func (w *worker) rebuildOn(ctx context.Context, conn *pgx.Conn, progress func(do
 		}
 	}
 	// The indexes dropped after the reset, built once over the whole
-	// table; then statistics for them.
-	restored, err := restoreIndexes(ctx, conn, w.name)
-	if err != nil {
+	// table; then full statistics (those taken while the tables grew were
+	// quick ones).
+	if _, err := restoreIndexes(ctx, conn, w.name); err != nil {
 		return err
 	}
-	if restored && len(grown) > 0 {
-		if err := analyze(ctx, conn, grown); err != nil {
+	if len(grown) > 0 {
+		if err := analyze(ctx, conn, grown, false); err != nil {
 			return fmt.Errorf("projections: %s: %w", w.name, err)
 		}
 	}

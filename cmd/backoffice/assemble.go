@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"log/slog"
 
 	"backoffice/internal/app"
@@ -26,6 +28,26 @@ func (a *assembled) Close(ctx context.Context) {
 	if err := a.db.Close(stopCtx); err != nil {
 		a.log.Error("stop embedded PostgreSQL", "err", err)
 	}
+}
+
+// loadConfig reads the configuration from args and the environment and
+// builds the logger on stderr: how every command starts.
+func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (config.Config, *slog.Logger, error) {
+	cfg, err := config.Load(args, getenv)
+	if err != nil {
+		return cfg, nil, fmt.Errorf("configuration:\n%w", err)
+	}
+	return cfg, newLogger(cfg, stderr), nil
+}
+
+// start is loadConfig and assemble: the application of serve and
+// projections, built from their arguments.
+func start(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) (*assembled, error) {
+	cfg, log, err := loadConfig(args, getenv, stderr)
+	if err != nil {
+		return nil, err
+	}
+	return assemble(ctx, cfg, getenv, log)
 }
 
 // assemble opens the database and the event store, migrates the schema and

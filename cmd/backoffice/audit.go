@@ -11,7 +11,6 @@ import (
 
 	"backoffice/eventstore"
 	"backoffice/eventstore/ledger"
-	"backoffice/internal/config"
 )
 
 // takeFlags removes the named flags (-name value, --name value, --name=value;
@@ -52,11 +51,10 @@ func contains(list []string, s string) bool {
 // openLedger opens the database and the event store for the audit commands
 // and makes sure the digest tables exist.
 func openLedger(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) (*database, *openedStore, error) {
-	cfg, err := config.Load(args, getenv)
+	cfg, log, err := loadConfig(args, getenv, stderr)
 	if err != nil {
-		return nil, nil, fmt.Errorf("configuration:\n%w", err)
+		return nil, nil, err
 	}
-	log := newLogger(cfg, stderr)
 	db, err := openDatabase(ctx, cfg, log)
 	if err != nil {
 		return nil, nil, err

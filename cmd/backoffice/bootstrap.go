@@ -8,8 +8,6 @@ import (
 	"io"
 	"os"
 	"strings"
-
-	"backoffice/internal/config"
 )
 
 // bootstrap creates the first back-office account in a new installation.
@@ -20,9 +18,9 @@ func bootstrap(ctx context.Context, args []string, getenv func(string) string, s
 		return errors.New("usage: backoffice bootstrap EMAIL  (the password is read from standard input)")
 	}
 	email, rest := args[0], args[1:]
-	cfg, err := config.Load(rest, getenv)
+	cfg, log, err := loadConfig(rest, getenv, stderr)
 	if err != nil {
-		return fmt.Errorf("configuration:\n%w", err)
+		return err
 	}
 	fmt.Fprintf(stderr, "Password for %s (8 to 64 characters): ", email)
 	line, err := bufio.NewReader(stdin).ReadString('\n')
@@ -32,7 +30,6 @@ func bootstrap(ctx context.Context, args []string, getenv func(string) string, s
 	fmt.Fprintln(stderr)
 	password := strings.TrimRight(line, "\r\n")
 
-	log := newLogger(cfg, stderr)
 	asm, err := assemble(ctx, cfg, getenv, log)
 	if err != nil {
 		return err

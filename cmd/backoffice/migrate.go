@@ -7,15 +7,13 @@ import (
 
 	"backoffice/eventstore/postgres"
 	"backoffice/internal/app"
-	"backoffice/internal/config"
 )
 
 func migrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, err := config.Load(args, getenv)
+	cfg, log, err := loadConfig(args, getenv, stderr)
 	if err != nil {
-		return fmt.Errorf("configuration:\n%w", err)
+		return err
 	}
-	log := newLogger(cfg, stderr)
 	db, err := openDatabase(ctx, cfg, log)
 	if err != nil {
 		return err

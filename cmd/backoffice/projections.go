@@ -8,7 +8,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"backoffice/internal/config"
 	"backoffice/projections"
 )
 
@@ -24,12 +23,7 @@ func projectionsCmd(ctx context.Context, args []string, getenv func(string) stri
 		}
 		name, rest = rest[0], rest[1:]
 	}
-	cfg, err := config.Load(rest, getenv)
-	if err != nil {
-		return fmt.Errorf("configuration:\n%w", err)
-	}
-	log := newLogger(cfg, stderr)
-	asm, err := assemble(ctx, cfg, getenv, log)
+	asm, err := start(ctx, rest, getenv, stderr)
 	if err != nil {
 		return err
 	}

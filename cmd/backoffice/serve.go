@@ -7,27 +7,21 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"time"
 
 	"golang.org/x/sync/errgroup"
 
-	"backoffice/internal/config"
 	"backoffice/internal/demo"
 )
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, err := config.Load(args, getenv)
-	if err != nil {
-		return fmt.Errorf("configuration:\n%w", err)
-	}
-	log := newLogger(cfg, stderr)
-
-	asm, err := assemble(ctx, cfg, getenv, log)
+	asm, err := start(ctx, args, getenv, stderr)
 	if err != nil {
 		return err
 	}
 	defer asm.Close(ctx)
-	a, es := asm.App, asm.es
+	a, es, cfg, log := asm.App, asm.es, asm.cfg, asm.log
 	if cfg.Demo {
 		if _, err := demo.Seed(ctx, a.Identity, time.Now(), stdout); err != nil {
 			return err
@@ -63,6 +57,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		servers, listeners = append(servers, isrv), append(listeners, iln)
 		fmt.Fprintf(stdout, "Operations endpoints /healthz, /readyz, /metrics: internal on %s\n", iln.Addr())
 	}
+	if cfg.PprofAddr != "" {
+		pln, err := net.Listen("tcp", cfg.PprofAddr)
+		if err != nil {
+			for _, l := range listeners {
+				l.Close()
+			}
+			return fmt.Errorf("listen on %s: %w", cfg.PprofAddr, err)
+		}
+		psrv := &http.Server{Handler: pprofMux(), ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 16 << 10}
+		servers, listeners = append(servers, psrv), append(listeners, pln)
+		fmt.Fprintf(stdout, "Go profiles /debug/pprof/ on the pprof listener %s\n", pln.Addr())
+	}
 	fmt.Fprintf(stdout, "Backoffice portal: %s (listening on %s, event store: %s)\n", cfg.PublicURL, ln.Addr(), es.Kind)
 
 	g, gctx := errgroup.WithContext(ctx)
@@ -92,4 +98,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		err = nil
 	}
 	return err
+}
+
+// pprofMux serves Go's profiles on a mux of its own, so they appear only on
+// the pprof listener (BACKOFFICE_PPROF_ADDR), never on the portal's address.
+func pprofMux() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	return mux
 }

@@ -30,9 +30,15 @@ func started(t *testing.T, env map[string]string) string {
 }
 
 // startedWithOps is started that also returns the base URL of the internal
-// operations listener ("" without BACKOFFICE_INTERNAL_ADDR), which serve
-// prints before its listening line.
+// listener ("" when BACKOFFICE_INTERNAL_ADDR is not set).
 func startedWithOps(t *testing.T, env map[string]string) (base, ops string) {
+	return startedWith(t, env, `internal on ([0-9.:]+)`)
+}
+
+// startedWith runs serve with env until it listens and returns its base URL
+// and that of the extra listener whose line the pattern extra matches ("" when
+// serve printed none). The rest of the output is drained.
+func startedWith(t *testing.T, env map[string]string, extra string) (base, other string) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
@@ -47,16 +53,16 @@ func startedWithOps(t *testing.T, env map[string]string) (base, ops string) {
 			t.Errorf("serve returned: %v", err)
 		}
 	})
-	type addrs struct{ base, ops string }
+	type addrs struct{ base, other string }
 	found := make(chan addrs, 1)
 	go func() {
 		listening := regexp.MustCompile(`listening on ([0-9.:]+)`)
-		internal := regexp.MustCompile(`internal on ([0-9.:]+)`)
+		extraLine := regexp.MustCompile(extra)
 		var a addrs
 		sc := bufio.NewScanner(pr)
 		for sc.Scan() {
-			if m := internal.FindStringSubmatch(sc.Text()); m != nil {
-				a.ops = "http://" + m[1]
+			if m := extraLine.FindStringSubmatch(sc.Text()); m != nil {
+				a.other = "http://" + m[1]
 			}
 			if m := listening.FindStringSubmatch(sc.Text()); m != nil {
 				a.base = "http://" + m[1]
@@ -64,17 +70,30 @@ func startedWithOps(t *testing.T, env map[string]string) (base, ops string) {
 			}
 		}
 		close(found)
+		_, _ = io.Copy(io.Discard, pr)
 	}()
 	select {
 	case a, ok := <-found:
 		if !ok {
 			t.Fatalf("serve ended before listening: %v", <-done)
 		}
-		return a.base, a.ops
+		return a.base, a.other
 	case <-time.After(2 * time.Minute):
 		t.Fatal("serve did not start listening within 2 minutes")
 	}
 	return "", ""
+}
+
+// httpStatus is the status of GET url (the body is drained).
+func httpStatus(t *testing.T, url string) int {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, resp.Body)
+	return resp.StatusCode
 }
 
 func TestServeEmbeddedAnswersReadyz(t *testing.T) {
@@ -198,29 +217,19 @@ func TestServeKeepsOperationsInternal(t *testing.T) {
 	if ops == "" {
 		t.Fatal("serve did not print the internal listener")
 	}
-	status := func(url string) int {
-		t.Helper()
-		resp, err := http.Get(url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		_, _ = io.Copy(io.Discard, resp.Body)
-		return resp.StatusCode
-	}
 	for path, want := range map[string][2]int{
 		"/healthz": {http.StatusOK, http.StatusOK},
 		"/readyz":  {http.StatusNotFound, http.StatusOK},
 		"/metrics": {http.StatusNotFound, http.StatusOK},
 	} {
-		if got := status(base + path); got != want[0] {
+		if got := httpStatus(t, base+path); got != want[0] {
 			t.Errorf("public %s: %d, want %d", path, got, want[0])
 		}
-		if got := status(ops + path); got != want[1] {
+		if got := httpStatus(t, ops+path); got != want[1] {
 			t.Errorf("internal %s: %d, want %d", path, got, want[1])
 		}
 	}
-	if got := status(ops + "/inloggen"); got != http.StatusNotFound {
+	if got := httpStatus(t, ops+"/inloggen"); got != http.StatusNotFound {
 		t.Errorf("the internal listener serves the portal: %d", got)
 	}
 }

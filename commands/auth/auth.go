@@ -131,33 +131,38 @@ func (s *Service) Config() Config { return s.cfg }
 
 // Errors callers match with errors.Is. All are *domain.Error.
 var (
-	ErrInvalidCredentials = &domain.Error{Kind: domain.KindUnauthorized, Code: "invalid_credentials",
-		Message:   "Unknown e-mail address or wrong password.",
-		MessageNL: "Onbekend e-mailadres of onjuist wachtwoord."}
+	ErrInvalidCredentials = unauthorized("invalid_credentials",
+		"Unknown e-mail address or wrong password.",
+		"Onbekend e-mailadres of onjuist wachtwoord.")
 	ErrTooManyAttempts = &domain.Error{Kind: domain.KindTooMany, Code: "too_many_login_attempts",
 		Message:   "Too many failed login attempts. Please try again later.",
 		MessageNL: "Te veel mislukte inlogpogingen. Probeer het later opnieuw."}
-	ErrSessionInvalid = &domain.Error{Kind: domain.KindUnauthorized, Code: "session_invalid",
-		Message:   "Your session has expired. Please log in again.",
-		MessageNL: "Uw sessie is verlopen. Log opnieuw in."}
+	ErrSessionInvalid = unauthorized("session_invalid",
+		"Your session has expired. Please log in again.",
+		"Uw sessie is verlopen. Log opnieuw in.")
 	// ErrSessionUnknown has ErrSessionInvalid's code (errors.Is matches
 	// either) for a token that is no session of ours: malformed, or deleted
 	// at logout or expiry. It cannot tell which, so it does not claim
 	// the session expired.
-	ErrSessionUnknown = &domain.Error{Kind: domain.KindUnauthorized, Code: "session_invalid",
-		Message:   "You are not logged in: this session token is not valid. Please log in.",
-		MessageNL: "U bent niet ingelogd: deze sessiesleutel is niet geldig. Log in."}
+	ErrSessionUnknown = unauthorized("session_invalid",
+		"You are not logged in: this session token is not valid. Please log in.",
+		"U bent niet ingelogd: deze sessiesleutel is niet geldig. Log in.")
 	ErrTokenInvalid = &domain.Error{Kind: domain.KindInvalid, Code: "token_invalid", Field: "token",
 		Message:   "This link has expired or has already been used. Please request a new one.",
 		MessageNL: "Deze link is verlopen of al gebruikt. Vraag een nieuwe aan."}
-	ErrAPITokenInvalid = &domain.Error{Kind: domain.KindUnauthorized, Code: "api_token_invalid",
-		Message:   "Invalid or revoked API token.",
-		MessageNL: "Ongeldige of ingetrokken API-sleutel."}
+	ErrAPITokenInvalid = unauthorized("api_token_invalid",
+		"Invalid or revoked API token.",
+		"Ongeldige of ingetrokken API-sleutel.")
 	ErrEmailTaken = domain.Conflict("email_taken",
 		"This e-mail address is already used by another account.",
 		"Dit e-mailadres is al in gebruik bij een ander account.")
 	ErrAccountNotFound = domain.NotFound("account_not_found", "account not found", "account niet gevonden")
 )
+
+// unauthorized is a 401 error: the caller is not (or no longer) logged in.
+func unauthorized(code, en, nl string) *domain.Error {
+	return &domain.Error{Kind: domain.KindUnauthorized, Code: code, Message: en, MessageNL: nl}
+}
 
 // RetryError is a login error with a hint how long to wait before the
 // next attempt. It unwraps to its *domain.Error (ErrInvalidCredentials or

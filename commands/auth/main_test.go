@@ -61,3 +61,29 @@ func activeAccount(t *testing.T, ctx context.Context, s *auth.Service, pool *pgx
 		t.Fatal(err)
 	}
 }
+
+// Jan (acc-1, a user of client-1) is the account most tests log in with.
+const (
+	janEmail    = "jan@example.nl"
+	janPassword = "geheim-wachtwoord"
+)
+
+// withJan returns a service on a fresh database in which Jan's account is
+// active with janPassword.
+func withJan(t *testing.T, cfg auth.Config) (context.Context, *auth.Service, *pgxpool.Pool) {
+	t.Helper()
+	ctx := testCtx(t)
+	s, pool := newService(t, cfg)
+	activeAccount(t, ctx, s, pool, "acc-1", janEmail, janPassword)
+	return ctx, s, pool
+}
+
+// janLogin logs Jan in at t0 and returns the session token.
+func janLogin(t *testing.T, ctx context.Context, s *auth.Service) string {
+	t.Helper()
+	tok, _, err := s.Login(ctx, janEmail, janPassword, "", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}

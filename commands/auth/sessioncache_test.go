@@ -13,18 +13,13 @@ import (
 // (another instance's logout, here SQL) is still answered from memory
 // within SessionCacheTTL, and refused once the bound has passed.
 func TestSessionCacheBound(t *testing.T) {
-	ctx := testCtx(t)
-	s, pool := newService(t, auth.Config{})
+	ctx, s, pool := withJan(t, auth.Config{})
 	if got := s.Config().SessionCacheTTL; got != auth.DefaultSessionCacheTTL || got > 2*time.Second {
 		t.Fatalf("SessionCacheTTL = %v, want the documented 2 s", got)
 	}
 	wall := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	auth.SetSessionCacheClock(s, func() time.Time { return wall })
-	activeAccount(t, ctx, s, pool, "acc-1", "jan@example.nl", "geheim-wachtwoord")
-	tok, _, err := s.Login(ctx, "jan@example.nl", "geheim-wachtwoord", "", t0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tok := janLogin(t, ctx, s)
 	if _, err := s.Authenticate(ctx, tok, t0); err != nil {
 		t.Fatal(err)
 	}
@@ -44,16 +39,11 @@ func TestSessionCacheBound(t *testing.T) {
 // TestSessionCacheRevokedHereAtOnce: revocations made through this
 // process end a cached session immediately, the wall clock standing still.
 func TestSessionCacheRevokedHereAtOnce(t *testing.T) {
-	ctx := testCtx(t)
-	s, pool := newService(t, auth.Config{})
+	ctx, s, pool := withJan(t, auth.Config{})
 	auth.SetSessionCacheClock(s, func() time.Time { return t0 }) // never expires by age
-	activeAccount(t, ctx, s, pool, "acc-1", "jan@example.nl", "geheim-wachtwoord")
 	login := func() string {
 		t.Helper()
-		tok, _, err := s.Login(ctx, "jan@example.nl", "geheim-wachtwoord", "", t0)
-		if err != nil {
-			t.Fatal(err)
-		}
+		tok := janLogin(t, ctx, s)
 		if _, err := s.Authenticate(ctx, tok, t0); err != nil { // now cached
 			t.Fatal(err)
 		}
@@ -91,14 +81,9 @@ func TestSessionCacheRevokedHereAtOnce(t *testing.T) {
 // TestSessionCacheBlockedAtOnce: blocking an account (Disable) ends its
 // cached sessions in this process at once.
 func TestSessionCacheBlockedAtOnce(t *testing.T) {
-	ctx := testCtx(t)
-	s, pool := newService(t, auth.Config{})
+	ctx, s, _ := withJan(t, auth.Config{})
 	auth.SetSessionCacheClock(s, func() time.Time { return t0 })
-	activeAccount(t, ctx, s, pool, "acc-1", "jan@example.nl", "geheim-wachtwoord")
-	tok, _, err := s.Login(ctx, "jan@example.nl", "geheim-wachtwoord", "", t0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tok := janLogin(t, ctx, s)
 	if _, err := s.Authenticate(ctx, tok, t0); err != nil { // now cached
 		t.Fatal(err)
 	}

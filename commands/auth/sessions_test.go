@@ -13,9 +13,7 @@ import (
 )
 
 func TestLoginAndAuthenticate(t *testing.T) {
-	ctx := testCtx(t)
-	s, pool := newService(t, auth.Config{})
-	activeAccount(t, ctx, s, pool, "acc-1", "jan@example.nl", "geheim-wachtwoord")
+	ctx, s, pool := withJan(t, auth.Config{})
 
 	tok1, sess, err := s.Login(ctx, " JAN@example.nl", "geheim-wachtwoord", "192.0.2.1", t0, auth.WithUserAgent("test-browser"))
 	if err != nil {
@@ -28,7 +26,7 @@ func TestLoginAndAuthenticate(t *testing.T) {
 	if a := sess.Actor(); a.ClientID != "client-1" || a.AccountID != "acc-1" || a.Role != domain.RoleClient {
 		t.Errorf("actor = %+v", a)
 	}
-	tok2, _, err := s.Login(ctx, "jan@example.nl", "geheim-wachtwoord", "192.0.2.1", t0)
+	tok2, _, err := s.Login(ctx, janEmail, janPassword, "192.0.2.1", t0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,17 +65,8 @@ func TestLoginAndAuthenticate(t *testing.T) {
 }
 
 func TestSessionTimeouts(t *testing.T) {
-	ctx := testCtx(t)
-	s, pool := newService(t, auth.Config{})
-	activeAccount(t, ctx, s, pool, "acc-1", "jan@example.nl", "geheim-wachtwoord")
-	login := func() string {
-		t.Helper()
-		tok, _, err := s.Login(ctx, "jan@example.nl", "geheim-wachtwoord", "", t0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return tok
-	}
+	ctx, s, pool := withJan(t, auth.Config{})
+	login := func() string { return janLogin(t, ctx, s) }
 	lastSeen := func(tok string) time.Time {
 		t.Helper()
 		sess, err := s.Authenticate(ctx, tok, t0) // read back without moving forward
@@ -181,16 +170,14 @@ func TestChangePassword(t *testing.T) {
 }
 
 func TestLoginRehashesOldParameters(t *testing.T) {
-	ctx := testCtx(t)
-	s, pool := newService(t, auth.Config{})
-	activeAccount(t, ctx, s, pool, "acc-1", "jan@example.nl", "geheim-wachtwoord")
+	ctx, _, pool := withJan(t, auth.Config{})
 	stronger := fastParams
 	stronger.Time = 2
 	s2, err := auth.New(pool, auth.Config{Params: stronger})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := s2.Login(ctx, "jan@example.nl", "geheim-wachtwoord", "", t0); err != nil {
+	if _, _, err := s2.Login(ctx, janEmail, janPassword, "", t0); err != nil {
 		t.Fatal(err)
 	}
 	var h string

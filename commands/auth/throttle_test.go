@@ -14,9 +14,7 @@ import (
 // must wait 1 s, 2 s, 4 s ... after each one; an attempt before the wait is
 // over is refused without checking the password, even the right one.
 func TestLoginDelayIsEnforcedPerAccountAndSource(t *testing.T) {
-	ctx := testCtx(t)
-	s, pool := newService(t, auth.Config{})
-	activeAccount(t, ctx, s, pool, "acc-1", "jan@example.nl", "geheim-wachtwoord")
+	ctx, s, _ := withJan(t, auth.Config{})
 	const guesser = "198.51.100.66"
 
 	for i := 1; i <= 5; i++ {
@@ -29,7 +27,7 @@ func TestLoginDelayIsEnforcedPerAccountAndSource(t *testing.T) {
 		}
 	}
 	// Too early: refused unchecked, the right password included.
-	_, _, err := s.Login(ctx, "jan@example.nl", "geheim-wachtwoord", guesser, t0.Add(500*time.Millisecond))
+	_, _, err := s.Login(ctx, janEmail, janPassword, guesser, t0.Add(500*time.Millisecond))
 	var de *domain.Error
 	if !errors.Is(err, auth.ErrTooManyAttempts) || domain.KindOf(err) != domain.KindTooMany || !errors.As(err, &de) || de.MessageNL == "" {
 		t.Fatalf("attempt within the delay: %v", err)
@@ -48,13 +46,13 @@ func TestLoginDelayIsEnforcedPerAccountAndSource(t *testing.T) {
 		t.Fatalf("7th guess 1 s later (2 s required): %v", err)
 	}
 	// The real user on another source is not slowed at all.
-	if _, _, err := s.Login(ctx, "jan@example.nl", "geheim-wachtwoord", "203.0.113.9", at); err != nil {
+	if _, _, err := s.Login(ctx, janEmail, janPassword, "203.0.113.9", at); err != nil {
 		t.Fatalf("the owner from another source: %v", err)
 	}
 	// The guesser's own right password works once its wait is over, and
 	// clears its delay.
 	at = at.Add(2 * time.Second)
-	if _, _, err := s.Login(ctx, "jan@example.nl", "geheim-wachtwoord", guesser, at); err != nil {
+	if _, _, err := s.Login(ctx, janEmail, janPassword, guesser, at); err != nil {
 		t.Fatalf("right password after the delay: %v", err)
 	}
 	if _, _, err := s.Login(ctx, "jan@example.nl", "fout", guesser, at); auth.RetryAfter(err) != 0 {
@@ -65,16 +63,14 @@ func TestLoginDelayIsEnforcedPerAccountAndSource(t *testing.T) {
 // Issue 10 §4: attempt 101 on an account used to be refused for an hour
 // even with the right password, from anywhere.
 func TestStrangersCannotLockAnAccount(t *testing.T) {
-	ctx := testCtx(t)
-	s, pool := newService(t, auth.Config{})
-	activeAccount(t, ctx, s, pool, "acc-1", "jan@example.nl", "geheim-wachtwoord")
+	ctx, s, _ := withJan(t, auth.Config{})
 	for i := range 150 {
 		_, _, err := s.Login(ctx, "jan@example.nl", "fout", fmt.Sprintf("198.51.%d.%d", i/250, i%250+1), t0)
 		if !errors.Is(err, auth.ErrInvalidCredentials) {
 			t.Fatalf("failure %d: %v", i, err)
 		}
 	}
-	if _, _, err := s.Login(ctx, "jan@example.nl", "geheim-wachtwoord", "203.0.113.9", t0); err != nil {
+	if _, _, err := s.Login(ctx, janEmail, janPassword, "203.0.113.9", t0); err != nil {
 		t.Fatalf("the owner from a source without failures: %v", err)
 	}
 	// Under a distributed attack a new source gets one free failure, then
@@ -93,9 +89,7 @@ func TestStrangersCannotLockAnAccount(t *testing.T) {
 // long as it is told gets 17 guesses at one account in the first hour and
 // 4 an hour after that.
 func TestGuessingRateFromOneSource(t *testing.T) {
-	ctx := testCtx(t)
-	s, pool := newService(t, auth.Config{})
-	activeAccount(t, ctx, s, pool, "acc-1", "jan@example.nl", "geheim-wachtwoord")
+	ctx, s, _ := withJan(t, auth.Config{})
 	checked := map[int]int{} // hour → guesses whose password was checked
 	at := t0
 	for at.Before(t0.Add(3 * time.Hour)) {
@@ -116,9 +110,7 @@ func TestGuessingRateFromOneSource(t *testing.T) {
 }
 
 func TestLoginThrottlePerSource(t *testing.T) {
-	ctx := testCtx(t)
-	s, pool := newService(t, auth.Config{MaxFailuresPerIP: 5})
-	activeAccount(t, ctx, s, pool, "acc-1", "jan@example.nl", "geheim-wachtwoord")
+	ctx, s, pool := withJan(t, auth.Config{MaxFailuresPerIP: 5})
 	const ip = "192.0.2.77"
 	for i := range 5 {
 		// Different (unknown) addresses from one IP: credential stuffing.
@@ -127,7 +119,7 @@ func TestLoginThrottlePerSource(t *testing.T) {
 			t.Fatalf("failure %d: %v", i, err)
 		}
 	}
-	_, _, err := s.Login(ctx, "jan@example.nl", "geheim-wachtwoord", ip, t0.Add(5*time.Minute))
+	_, _, err := s.Login(ctx, janEmail, janPassword, ip, t0.Add(5*time.Minute))
 	if !errors.Is(err, auth.ErrTooManyAttempts) {
 		t.Errorf("6th attempt from the IP: %v", err)
 	}
@@ -135,7 +127,7 @@ func TestLoginThrottlePerSource(t *testing.T) {
 	if got, want := auth.RetryAfter(err), time.Hour-time.Minute; got != want {
 		t.Errorf("RetryAfter = %v, want %v", got, want)
 	}
-	if _, _, err := s.Login(ctx, "jan@example.nl", "geheim-wachtwoord", "192.0.2.78", t0); err != nil {
+	if _, _, err := s.Login(ctx, janEmail, janPassword, "192.0.2.78", t0); err != nil {
 		t.Errorf("other IP refused: %v", err)
 	}
 	// Several instances share the counts: a second Service sees them.
@@ -143,10 +135,10 @@ func TestLoginThrottlePerSource(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := s2.Login(ctx, "jan@example.nl", "geheim-wachtwoord", ip, t0.Add(10*time.Minute)); !errors.Is(err, auth.ErrTooManyAttempts) {
+	if _, _, err := s2.Login(ctx, janEmail, janPassword, ip, t0.Add(10*time.Minute)); !errors.Is(err, auth.ErrTooManyAttempts) {
 		t.Errorf("other instance: %v", err)
 	}
-	if _, _, err := s2.Login(ctx, "jan@example.nl", "geheim-wachtwoord", ip, t0.Add(time.Hour+4*time.Minute)); err != nil {
+	if _, _, err := s2.Login(ctx, janEmail, janPassword, ip, t0.Add(time.Hour+4*time.Minute)); err != nil {
 		t.Errorf("after the window: %v", err)
 	}
 }
@@ -154,9 +146,7 @@ func TestLoginThrottlePerSource(t *testing.T) {
 // Concurrent attempts of one source queue on its counters: no more than the
 // free failures are checked at once.
 func TestConcurrentGuessesCannotSlipPastTheDelay(t *testing.T) {
-	ctx := testCtx(t)
-	s, pool := newService(t, auth.Config{})
-	activeAccount(t, ctx, s, pool, "acc-1", "jan@example.nl", "geheim-wachtwoord")
+	ctx, s, _ := withJan(t, auth.Config{})
 	errs := make(chan error, 40)
 	for range 40 {
 		go func() {
@@ -180,9 +170,7 @@ func TestConcurrentGuessesCannotSlipPastTheDelay(t *testing.T) {
 }
 
 func TestUnknownEmailIsIndistinguishable(t *testing.T) {
-	ctx := testCtx(t)
-	s, pool := newService(t, auth.Config{})
-	activeAccount(t, ctx, s, pool, "acc-1", "jan@example.nl", "geheim-wachtwoord")
+	ctx, s, pool := withJan(t, auth.Config{})
 	if err := auth.UpsertAccount(ctx, pool, auth.AccountRow{AccountID: "acc-2", Email: "nieuw@example.nl", Role: domain.RoleWorker}); err != nil {
 		t.Fatal(err)
 	}
@@ -216,9 +204,7 @@ func TestUnknownEmailIsIndistinguishable(t *testing.T) {
 
 // An IPv6 client picks any address of its /64: the source is the /64.
 func TestIPv6SourceIsItsSlash64(t *testing.T) {
-	ctx := testCtx(t)
-	s, pool := newService(t, auth.Config{})
-	activeAccount(t, ctx, s, pool, "acc-1", "jan@example.nl", "geheim-wachtwoord")
+	ctx, s, _ := withJan(t, auth.Config{})
 	for i := range 5 {
 		ip := fmt.Sprintf("2001:db8:1:2::%x", i+1)
 		if _, _, err := s.Login(ctx, "jan@example.nl", "fout", ip, t0); !errors.Is(err, auth.ErrInvalidCredentials) {
@@ -228,7 +214,7 @@ func TestIPv6SourceIsItsSlash64(t *testing.T) {
 	if _, _, err := s.Login(ctx, "jan@example.nl", "fout", "2001:db8:1:2:ffff::9", t0); !errors.Is(err, auth.ErrTooManyAttempts) {
 		t.Fatalf("another address of the same /64: %v", err)
 	}
-	if _, _, err := s.Login(ctx, "jan@example.nl", "geheim-wachtwoord", "2001:db8:1:3::1", t0); err != nil {
+	if _, _, err := s.Login(ctx, janEmail, janPassword, "2001:db8:1:3::1", t0); err != nil {
 		t.Fatalf("the next /64: %v", err)
 	}
 }

@@ -191,7 +191,7 @@ func TestVersionsAndSignatures(t *testing.T) {
 		t.Fatalf("another client's old version: %v", err)
 	}
 	// A new request names version 2; its signature too.
-	res, _, err = e.Handler.RequestSignature(ctx, dt.Meta(e.Backoffice), id, e.Client1.AccountID)
+	res, err = e.AskClient1(ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,7 +215,7 @@ func TestVersionsAndSignatures(t *testing.T) {
 		t.Fatalf("signed %+v after %+v", signed, added)
 	}
 	// Signed v2 is final until a v3.
-	if _, _, err := e.Handler.RequestSignature(ctx, dt.Meta(e.Backoffice), id, e.Client1.AccountID); !errors.Is(err, code("already_signed")) {
+	if _, err := e.AskClient1(ctx, id); !errors.Is(err, code("already_signed")) {
 		t.Fatalf("asking again for signed v2: %v", err)
 	}
 }

@@ -30,7 +30,7 @@ func TestTANReissueCap(t *testing.T) {
 		}
 	}
 	for n := 1; n <= doc.MaxTANReissues; n++ {
-		res, _, err := e.Handler.RequestSignature(ctx, dt.Meta(e.Backoffice), id, e.Client1.AccountID)
+		res, err := e.AskClient1(ctx, id)
 		if err != nil {
 			t.Fatalf("request %d: %v", n, err)
 		}
@@ -38,7 +38,7 @@ func TestTANReissueCap(t *testing.T) {
 		block(n)
 	}
 	// Three codes blocked: asking again needs a reason.
-	if _, _, err := e.Handler.RequestSignature(ctx, dt.Meta(e.Backoffice), id, e.Client1.AccountID); !errors.Is(err, doc.ErrTANReissueLimit) {
+	if _, err := e.AskClient1(ctx, id); !errors.Is(err, doc.ErrTANReissueLimit) {
 		t.Fatalf("4th request without a reason: %v", err)
 	}
 	if _, _, err := e.Handler.RequestSignatureWithReason(ctx, dt.Meta(e.Backoffice), id, e.Client1.AccountID, "bad\x00reason"); err == nil {

@@ -62,10 +62,10 @@ func TestRequestSignatureRules(t *testing.T) {
 			}
 		})
 	}
-	if _, _, err := e.Handler.RequestSignature(ctx, dt.Meta(e.Backoffice), id, e.Client1.AccountID); err != nil {
+	if _, err := e.AskClient1(ctx, id); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := e.Handler.RequestSignature(ctx, dt.Meta(e.Backoffice), id, e.Client1.AccountID); !errors.Is(err, code("signature_request_open")) {
+	if _, err := e.AskClient1(ctx, id); !errors.Is(err, code("signature_request_open")) {
 		t.Fatalf("second request: %v", err)
 	}
 }
@@ -138,7 +138,7 @@ func TestSignWithTAN(t *testing.T) {
 		t.Fatalf("list after signing: %+v %v", rows, err)
 	}
 	// A signed document is final.
-	if _, _, err := e.Handler.RequestSignature(ctx, dt.Meta(e.Backoffice), id, e.Client1.AccountID); !errors.Is(err, code("already_signed")) {
+	if _, err := e.AskClient1(ctx, id); !errors.Is(err, code("already_signed")) {
 		t.Fatalf("request after signing: %v", err)
 	}
 }
@@ -170,7 +170,7 @@ func TestTANBlockedAfterFiveWrong(t *testing.T) {
 		t.Fatalf("blocked request: %+v %v", d.Request, err)
 	}
 	// The back office asks again: a new TAN works.
-	res, _, err := e.Handler.RequestSignature(ctx, dt.Meta(e.Backoffice), id, e.Client1.AccountID)
+	res, err := e.AskClient1(ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,7 +194,7 @@ func TestExpiredRequest(t *testing.T) {
 		t.Fatalf("expired: %+v %v", d, err)
 	}
 	// It may be replaced.
-	if _, _, err := e.Handler.RequestSignature(ctx, dt.Meta(e.Backoffice), id, e.Client1.AccountID); err != nil {
+	if _, err := e.AskClient1(ctx, id); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -134,7 +134,7 @@ func TestSignLink(t *testing.T) {
 	if _, err := e.Handler.Decline(ctx, dt.Meta(e.Client1), id, cmd.Signature{TAN: tan}); err != nil {
 		t.Fatal(err)
 	}
-	res, _, err := e.Handler.RequestSignature(ctx, dt.Meta(e.Backoffice), id, e.Client1.AccountID)
+	res, err := e.AskClient1(ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}

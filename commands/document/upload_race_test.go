@@ -14,6 +14,7 @@ import (
 	dt "backoffice/commands/document/documenttest"
 	doc "backoffice/domain/document"
 	"backoffice/eventstore"
+	rmdoc "backoffice/readmodel/documents"
 )
 
 // gatedStore lets a test hold an upload at a chosen step: after it has
@@ -55,6 +56,18 @@ func gatedHandler(t *testing.T, e *dt.Env, g *gatedStore) *cmd.Handler {
 	return h
 }
 
+// wantFile waits for pos, checks that client 1 reads content as the file
+// of document id and returns the file.
+func wantFile(t *testing.T, e *dt.Env, pos eventstore.Position, id string, content []byte) rmdoc.File {
+	t.Helper()
+	e.Wait(t, pos)
+	f, err := e.Queries.File(context.Background(), e.Client1, id)
+	if err != nil || !bytes.Equal(f.Content, content) {
+		t.Fatalf("file of %s: %q, %v; want %q", id, f.Content, err, content)
+	}
+	return f
+}
+
 func files(t *testing.T, e *dt.Env, id string) int {
 	t.Helper()
 	var n int
@@ -92,11 +105,7 @@ func TestConcurrentUploadsKeepTheWinnersFile(t *testing.T) {
 	if err := <-errB; !errors.Is(err, code("document_exists")) {
 		t.Fatalf("the losing upload: %v, want document_exists", err)
 	}
-	e.Wait(t, resA.Position)
-	f, err := e.Queries.File(ctx, e.Client1, id)
-	if err != nil || !bytes.Equal(f.Content, a.Content) {
-		t.Fatalf("file after the race: %q %v", f.Content, err)
-	}
+	wantFile(t, e, resA.Position, id, a.Content)
 	if n := files(t, e, id); n != 1 {
 		t.Fatalf("%d file rows, want only the winner's", n)
 	}
@@ -136,11 +145,7 @@ func TestFailedUploadKeepsAConcurrentRetrysFile(t *testing.T) {
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
-	e.Wait(t, r.res.Position)
-	f, err := e.Queries.File(ctx, e.Client1, r.id)
-	if err != nil || !bytes.Equal(f.Content, in.Content) {
-		t.Fatalf("file of the retry: %v", err)
-	}
+	wantFile(t, e, r.res.Position, r.id, in.Content)
 }
 
 // TestConcurrentSameUploadsAreOneDocument: a burst of identical retries

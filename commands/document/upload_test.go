@@ -111,11 +111,7 @@ func TestUploadIdempotent(t *testing.T) {
 	if _, _, err := e.Handler.Upload(ctx, meta, other); !errors.Is(err, code("document_exists")) {
 		t.Fatalf("reused key: %v, want document_exists", err)
 	}
-	e.Wait(t, res1.Position)
-	f, err := e.Queries.File(ctx, e.Client1, id1)
-	if err != nil || !bytes.Equal(f.Content, dt.PDF) {
-		t.Fatalf("file after reuse: %v", err)
-	}
+	f := wantFile(t, e, res1.Position, id1, dt.PDF)
 	if !strings.HasPrefix(f.ContentType, "application/pdf") || f.FileName != "c.pdf" {
 		t.Fatalf("file %q %q", f.FileName, f.ContentType)
 	}

@@ -164,3 +164,17 @@ func CredentialsRow(c *account.Created) auth.AccountRow {
 	tenant := domain.Actor{Role: c.Role, IntermediaryID: c.IntermediaryID, ClientID: c.ClientID, WorkerID: c.WorkerID}.Tenant()
 	return auth.AccountRow{AccountID: c.AccountID, Email: c.Email, Role: c.Role, Language: c.Language, TenantID: tenant}
 }
+
+// saveContactChange appends the events that change a tenant's contact. A
+// new contact e-mail address (newContact.Email other than oldEmail) gets
+// its own login, created around the append like the first contact's.
+func (s *Registration) saveContactChange(ctx context.Context, meta commands.Meta, st commands.Stream, events []domain.Event, oldEmail string, newContact accountSpec) (commands.Result, error) {
+	save := func(ctx context.Context) (commands.Result, error) {
+		return commands.Save(ctx, s.cfg.Store, st, meta, s.now(), events...)
+	}
+	if newContact.Email == oldEmail {
+		return save(ctx)
+	}
+	res, _, err := s.withAccount(ctx, meta, newContact, save)
+	return res, err
+}

@@ -9,7 +9,6 @@ import (
 
 	"backoffice/commands/identity"
 	"backoffice/domain/worker"
-	it "backoffice/internal/identitytest"
 )
 
 // TestBSNIndex: one BSN, one worker (issue 11 §4). The index holds keyed
@@ -17,11 +16,7 @@ import (
 // indexed by the backfill, which reports (and skips) duplicates.
 func TestBSNIndex(t *testing.T) {
 	ctx := context.Background()
-	pool := it.NewDB(t)
-	v, err := identity.NewVault(pool, key(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	v, pool := newVault(t)
 	steps := []struct {
 		name, subject, bsn string
 		want               error
@@ -86,10 +81,7 @@ func TestBSNIndex(t *testing.T) {
 // gets it.
 func TestBSNClaimRace(t *testing.T) {
 	ctx := context.Background()
-	v, err := identity.NewVault(it.NewDB(t), key(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	v, _ := newVault(t)
 	const n = 8
 	errs := make([]error, n)
 	var wg sync.WaitGroup

@@ -31,15 +31,8 @@ func (s *Registration) ChangeIntermediaryContact(ctx context.Context, meta comma
 		return commands.Result{Revision: st.Revision}, err
 	}
 	changed := events[0].(*intermediary.ContactChanged)
-	save := func(ctx context.Context) (commands.Result, error) {
-		return commands.Save(ctx, s.cfg.Store, st, meta, s.now(), events...)
-	}
-	if changed.Contact.Email == i.Contact().Email {
-		return save(ctx)
-	}
-	res, _, err := s.withAccount(ctx, meta, accountSpec{
+	return s.saveContactChange(ctx, meta, st, events, i.Contact().Email, accountSpec{
 		Role: domain.RoleIntermediary, TenantID: intermediaryID, Email: changed.Contact.Email,
 		Language: language, Field: "contact.email",
-	}, save)
-	return res, err
+	})
 }

@@ -190,6 +190,15 @@ var System = domain.Actor{AccountID: "system", Role: domain.RoleSystem, Language
 // newID returns a fresh identifier for a new aggregate.
 func newID() string { return uuid.NewString() }
 
+// ensureID gives an ID the caller left empty a new one and checks one the
+// caller chose.
+func ensureID(field string, id *string) error {
+	if *id == "" {
+		*id = newID()
+	}
+	return checkID(field, *id)
+}
+
 // accountIDFor derives the account ID of a tenant's contact or worker, so a
 // retried registration refers to the same account.
 func accountIDFor(role domain.Role, tenantID, email string) string {

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"backoffice/commands"
 	"backoffice/commands/auth"
 	"backoffice/commands/identity"
@@ -29,6 +31,17 @@ func key(t *testing.T) []byte {
 	k := make([]byte, identity.MasterKeySize)
 	_, _ = rand.Read(k)
 	return k
+}
+
+// newVault is a vault with a random master key on a fresh database.
+func newVault(t *testing.T) (*identity.Vault, *pgxpool.Pool) {
+	t.Helper()
+	pool := it.NewDB(t)
+	v, err := identity.NewVault(pool, key(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v, pool
 }
 
 func TestVault(t *testing.T) {

@@ -28,10 +28,7 @@ type RegisterClient struct {
 // RegisterClient records the client, stores the contact's mobile number in
 // the vault and creates the contact's account. Back office only.
 func (s *Registration) RegisterClient(ctx context.Context, meta commands.Meta, cmd RegisterClient) (commands.Result, Registered, error) {
-	if cmd.ID == "" {
-		cmd.ID = newID()
-	}
-	if err := checkID("id", cmd.ID); err != nil {
+	if err := ensureID("id", &cmd.ID); err != nil {
 		return commands.Result{}, Registered{}, err
 	}
 	if err := checkID("intermediary_id", cmd.IntermediaryID); err != nil {
@@ -90,15 +87,8 @@ func (s *Registration) ChangeClientDetails(ctx context.Context, meta commands.Me
 		return commands.Result{Revision: st.Revision}, err
 	}
 	changed := events[0].(*client.DetailsChanged)
-	save := func(ctx context.Context) (commands.Result, error) {
-		return commands.Save(ctx, s.cfg.Store, st, meta, s.now(), events...)
-	}
-	if changed.Contact.Email == c.Contact().Email {
-		return save(ctx)
-	}
-	res, _, err := s.withAccount(ctx, meta, accountSpec{
+	return s.saveContactChange(ctx, meta, st, events, c.Contact().Email, accountSpec{
 		Role: domain.RoleClient, TenantID: clientID, Email: changed.Contact.Email,
 		Language: language, Field: "contact.email",
-	}, save)
-	return res, err
+	})
 }

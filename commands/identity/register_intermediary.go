@@ -27,10 +27,7 @@ type Registered struct {
 // RegisterIntermediary records the intermediary and creates its contact's
 // account (which triggers the activation mail). Back office only.
 func (s *Registration) RegisterIntermediary(ctx context.Context, meta commands.Meta, cmd RegisterIntermediary) (commands.Result, Registered, error) {
-	if cmd.ID == "" {
-		cmd.ID = newID()
-	}
-	if err := checkID("id", cmd.ID); err != nil {
+	if err := ensureID("id", &cmd.ID); err != nil {
 		return commands.Result{}, Registered{}, err
 	}
 	i, st, err := loadIntermediary(ctx, s.cfg.Store, cmd.ID)

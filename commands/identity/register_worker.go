@@ -56,16 +56,10 @@ func (s *Registration) RegisterWorker(ctx context.Context, meta commands.Meta, c
 	if err := checkID("client_id", cmd.ClientID); err != nil {
 		return commands.Result{}, none, domain.ErrNotFound
 	}
-	if cmd.WorkerID == "" {
-		cmd.WorkerID = newID()
-	}
-	if cmd.PlacementID == "" {
-		cmd.PlacementID = newID()
-	}
-	if err := checkID("worker_id", cmd.WorkerID); err != nil {
+	if err := ensureID("worker_id", &cmd.WorkerID); err != nil {
 		return commands.Result{}, none, err
 	}
-	if err := checkID("placement_id", cmd.PlacementID); err != nil {
+	if err := ensureID("placement_id", &cmd.PlacementID); err != nil {
 		return commands.Result{}, none, err
 	}
 	var c *client.Client

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"backoffice/commands/identity"
-	it "backoffice/internal/identitytest"
 )
 
 // TestSealShredsWithTheSubjectKey: a sealed value opens only for its
@@ -15,11 +14,7 @@ import (
 // subject's key is erased.
 func TestSealShredsWithTheSubjectKey(t *testing.T) {
 	ctx := context.Background()
-	pool := it.NewDB(t)
-	v, err := identity.NewVault(pool, key(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	v, _ := newVault(t)
 	type conn struct{ IP, UA string }
 	in := conn{IP: "192.0.2.7", UA: "Mozilla/5.0"}
 	sealed, err := v.Seal(ctx, "account-a1", in)

@@ -38,10 +38,7 @@ func (h *Handler) Backlog(ctx context.Context, actor domain.Actor, clientID stri
 	if !pay.CanExport(actor) {
 		return BacklogView{}, errNoSuchEndpoint
 	}
-	if err := h.loadClient(ctx, clientID); err != nil {
-		return BacklogView{}, err
-	}
-	pc, _, err := h.loadPayrollClient(ctx, clientID)
+	pc, _, err := h.loadExistingClient(ctx, clientID)
 	if err != nil {
 		return BacklogView{}, err
 	}

@@ -37,7 +37,6 @@ import (
 	"backoffice/commands"
 	paycmd "backoffice/commands/payroll"
 	"backoffice/domain"
-	"backoffice/domain/client"
 	pay "backoffice/domain/payroll"
 	"backoffice/domain/payroll/payrollfile"
 	"backoffice/domain/placement"
@@ -91,26 +90,14 @@ func BenchmarkExport(b *testing.B) {
 	defer store.Close()
 	probe := &liveProbe{Store: store}
 	e := newEnvOn(b, probe, pool)
-	e.seed(client.Stream("c1"), &client.Registered{ClientID: "c1", IntermediaryID: "i1", Name: "Bakkerij Korenaar", KvK: "12345678",
-		AgreementFrom: apitest.Day("2025-01-01"), Agreement: client.Agreement{
-			HourTypes:      []client.HourType{{Code: "100", Name: "Normale uren", Percentage: 100}},
-			NormalHourType: "100", EnteredBy: domain.RoleWorker, ApprovalChain: []domain.Role{domain.RoleClient}}})
-	e.must(e.pay.SetSettings(ctx, backoffice, paycmd.SetSettings{ClientID: "c1",
-		Settings: pay.Settings{Administration: "1001", DebtorNumber: "D1", Relation: "R1", Period: pay.PeriodMonth, Package: pay.TargetLoket}}))
-	e.must(e.pay.SetMapping(ctx, backoffice, paycmd.SetMapping{ClientID: "c1", ValidFrom: "2026-01-05", Entries: []pay.Mapping{
+	mapping := []pay.Mapping{
 		{Kind: pay.SourceHours, Code: "100", Loket: "1", Nmbrs: "U100", Easyflex: "U100"},
 		{Kind: pay.SourceExpense, Code: "parking", Loket: "21", Nmbrs: "Parkeren", Easyflex: "PARK"},
-		{Kind: pay.SourceAllowance, Code: "per_day", Loket: "30", Nmbrs: "Dagvergoeding", Easyflex: "DAG"}}}))
-	e.seed(client.Stream("c2"), &client.Registered{ClientID: "c2", IntermediaryID: "i1", Name: "Bakkerij Rogge", KvK: "12345679",
-		AgreementFrom: apitest.Day("2025-01-01"), Agreement: client.Agreement{
-			HourTypes:      []client.HourType{{Code: "100", Name: "Normale uren", Percentage: 100}},
-			NormalHourType: "100", EnteredBy: domain.RoleWorker, ApprovalChain: []domain.Role{domain.RoleClient}}})
-	e.must(e.pay.SetSettings(ctx, backoffice, paycmd.SetSettings{ClientID: "c2",
-		Settings: pay.Settings{Administration: "1002", DebtorNumber: "D2", Relation: "R2", Period: pay.PeriodMonth, Package: pay.TargetLoket}}))
-	e.must(e.pay.SetMapping(ctx, backoffice, paycmd.SetMapping{ClientID: "c2", ValidFrom: "2026-01-05", Entries: []pay.Mapping{
-		{Kind: pay.SourceHours, Code: "100", Loket: "1", Nmbrs: "U100", Easyflex: "U100"},
-		{Kind: pay.SourceExpense, Code: "parking", Loket: "21", Nmbrs: "Parkeren", Easyflex: "PARK"},
-		{Kind: pay.SourceAllowance, Code: "per_day", Loket: "30", Nmbrs: "Dagvergoeding", Easyflex: "DAG"}}}))
+		{Kind: pay.SourceAllowance, Code: "per_day", Loket: "30", Nmbrs: "Dagvergoeding", Easyflex: "DAG"}}
+	e.seedPayClient("c1", "Bakkerij Korenaar", "12345678",
+		pay.Settings{Administration: "1001", DebtorNumber: "D1", Relation: "R1", Period: pay.PeriodMonth, Package: pay.TargetLoket}, mapping...)
+	e.seedPayClient("c2", "Bakkerij Rogge", "12345679",
+		pay.Settings{Administration: "1002", DebtorNumber: "D2", Relation: "R2", Period: pay.PeriodMonth, Package: pay.TargetLoket}, mapping...)
 	seedBench(b, e)
 
 	feb, _ := pay.ParsePeriod("2026-02")

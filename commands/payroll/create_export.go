@@ -88,10 +88,7 @@ func (h *Handler) CreateExport(ctx context.Context, meta commands.Meta, cmd Crea
 }
 
 func (h *Handler) createOne(ctx context.Context, meta commands.Meta, clientID string, period pay.Period, started func(Created)) (commands.Result, Created, error) {
-	if err := h.loadClient(ctx, clientID); err != nil {
-		return commands.Result{}, Created{}, err
-	}
-	pc, _, err := h.loadPayrollClient(ctx, clientID)
+	pc, _, err := h.loadExistingClient(ctx, clientID)
 	if err != nil {
 		return commands.Result{}, Created{}, err
 	}

@@ -80,6 +80,15 @@ func (h *Handler) loadPayrollClient(ctx context.Context, clientID string) (*pay.
 	return c, st, err
 }
 
+// loadExistingClient is loadPayrollClient for a client that must exist in
+// the ledger (domain.ErrNotFound otherwise).
+func (h *Handler) loadExistingClient(ctx context.Context, clientID string) (*pay.Client, commands.Stream, error) {
+	if err := h.loadClient(ctx, clientID); err != nil {
+		return nil, commands.Stream{}, err
+	}
+	return h.loadPayrollClient(ctx, clientID)
+}
+
 func (h *Handler) loadPayrollWorker(ctx context.Context, workerID string) (*pay.Worker, commands.Stream, error) {
 	w := &pay.Worker{}
 	st, err := commands.LoadInto(ctx, h.store, pay.WorkerStream(workerID), pay.Events, w)

@@ -90,15 +90,21 @@ func (e *env) seedClient() { e.seedClientAs("c1", pay.PeriodWeek) }
 
 // seedClientAs registers a client like c1 with payroll period kind.
 func (e *env) seedClientAs(id string, kind pay.PeriodKind) {
-	e.seed(client.Stream(id), &client.Registered{ClientID: id, IntermediaryID: "i1", Name: "Bakkerij Korenaar", KvK: "12345678",
+	e.seedPayClient(id, "Bakkerij Korenaar", "12345678", pay.Settings{Administration: "1001", Period: kind, Package: pay.TargetLoket},
+		pay.Mapping{Kind: pay.SourceHours, Code: "100", Loket: "1", Nmbrs: "U100", Easyflex: "U100"})
+}
+
+// seedPayClient registers client id (hour type 100 only; the worker
+// enters, the client approves) with its payroll settings and a mapping
+// valid from 5 January 2026.
+func (e *env) seedPayClient(id, name, kvk string, settings pay.Settings, mapping ...pay.Mapping) {
+	e.seed(client.Stream(id), &client.Registered{ClientID: id, IntermediaryID: "i1", Name: name, KvK: kvk,
 		AgreementFrom: apitest.Day("2025-01-01"), Agreement: client.Agreement{
 			HourTypes:      []client.HourType{{Code: "100", Name: "Normale uren", Percentage: 100}},
 			NormalHourType: "100", EnteredBy: domain.RoleWorker,
 			ApprovalChain: []domain.Role{domain.RoleClient}}})
-	e.must(e.pay.SetSettings(context.Background(), backoffice, paycmd.SetSettings{ClientID: id,
-		Settings: pay.Settings{Administration: "1001", Period: kind, Package: pay.TargetLoket}}))
-	e.must(e.pay.SetMapping(context.Background(), backoffice, paycmd.SetMapping{ClientID: id, ValidFrom: "2026-01-05",
-		Entries: []pay.Mapping{{Kind: pay.SourceHours, Code: "100", Loket: "1", Nmbrs: "U100", Easyflex: "U100"}}}))
+	e.must(e.pay.SetSettings(context.Background(), backoffice, paycmd.SetSettings{ClientID: id, Settings: settings}))
+	e.must(e.pay.SetMapping(context.Background(), backoffice, paycmd.SetMapping{ClientID: id, ValidFrom: "2026-01-05", Entries: mapping}))
 }
 
 func (e *env) must(res commands.Result, err error) commands.Result {

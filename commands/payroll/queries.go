@@ -24,10 +24,7 @@ func (h *Handler) Client(ctx context.Context, actor domain.Actor, clientID strin
 	if !pay.CanExport(actor) {
 		return ClientView{}, errNoSuchEndpoint
 	}
-	if err := h.loadClient(ctx, clientID); err != nil {
-		return ClientView{}, err
-	}
-	c, _, err := h.loadPayrollClient(ctx, clientID)
+	c, _, err := h.loadExistingClient(ctx, clientID)
 	if err != nil {
 		return ClientView{}, err
 	}

@@ -42,10 +42,7 @@ func (h *Handler) decideForClient(ctx context.Context, meta commands.Meta, clien
 	if !account.IsStaff(meta.Actor) {
 		return commands.Result{}, errNoSuchEndpoint
 	}
-	if err := h.loadClient(ctx, clientID); err != nil {
-		return commands.Result{}, err
-	}
-	c, st, err := h.loadPayrollClient(ctx, clientID)
+	c, st, err := h.loadExistingClient(ctx, clientID)
 	if err != nil {
 		return commands.Result{}, err
 	}

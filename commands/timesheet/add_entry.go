@@ -29,10 +29,16 @@ func (h *Handler) AddEntry(ctx context.Context, meta commands.Meta, cmd AddEntry
 	if err != nil {
 		return res, 0, err
 	}
+	return res, addedID(events, func(a *ts.TimeEntryAdded) int { return a.Entry.ID }), nil
+}
+
+// addedID is the ID that the first event of type E among events gives the
+// item it adds (0 when there is none).
+func addedID[E domain.Event](events []domain.Event, id func(E) int) int {
 	for _, e := range events {
-		if a, ok := e.(*ts.TimeEntryAdded); ok {
-			return res, a.Entry.ID, nil
+		if a, ok := e.(E); ok {
+			return id(a)
 		}
 	}
-	return res, 0, nil
+	return 0
 }

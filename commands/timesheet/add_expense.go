@@ -22,10 +22,5 @@ func (h *Handler) AddExpense(ctx context.Context, meta commands.Meta, cmd AddExp
 	if err != nil {
 		return res, 0, err
 	}
-	for _, e := range events {
-		if a, ok := e.(*ts.ExpenseAdded); ok {
-			return res, a.Expense.ID, nil
-		}
-	}
-	return res, 0, nil
+	return res, addedID(events, func(a *ts.ExpenseAdded) int { return a.Expense.ID }), nil
 }

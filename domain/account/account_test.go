@@ -18,63 +18,39 @@ var (
 	hashB      = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
 )
 
-func code(c string) error { return &domain.Error{Code: c} }
+var code = domaintest.Code
 
 var created = &account.Created{AccountID: "a-1", Email: "jan@example.nl", Role: domain.RoleWorker, WorkerID: "w-1", Language: "nl"}
 
 func TestCreate(t *testing.T) {
-	tests := []struct {
-		name    string
-		given   []domain.Event
-		actor   domain.Actor
-		cmd     account.Create
-		want    []domain.Event
-		wantErr error
-	}{
-		{"worker account", nil, system,
-			account.Create{AccountID: "a-1", Email: " Jan@Example.NL ", Role: domain.RoleWorker, WorkerID: "w-1"},
-			[]domain.Event{created}, nil},
-		{"client contact in English", nil, backoffice,
-			account.Create{AccountID: "a-2", Email: "inkoop@bakkerij.nl", Role: domain.RoleClient, ClientID: "c-1", Language: "en"},
-			[]domain.Event{&account.Created{AccountID: "a-2", Email: "inkoop@bakkerij.nl", Role: domain.RoleClient, ClientID: "c-1", Language: "en"}}, nil},
-		{"backoffice user has no tenant", nil, backoffice,
-			account.Create{AccountID: "a-3", Email: "piet@bureau.nl", Role: domain.RoleBackoffice},
-			[]domain.Event{&account.Created{AccountID: "a-3", Email: "piet@bureau.nl", Role: domain.RoleBackoffice, Language: "nl"}}, nil},
-		{"client user may not", nil, clientUser,
-			account.Create{AccountID: "a-1", Email: "jan@example.nl", Role: domain.RoleWorker, WorkerID: "w-1"},
-			nil, account.Forbidden},
-		{"exists", []domain.Event{created}, system,
-			account.Create{AccountID: "a-1", Email: "jan@example.nl", Role: domain.RoleWorker, WorkerID: "w-1"},
-			nil, code("account_exists")},
-		{"bad email", nil, system,
-			account.Create{AccountID: "a-1", Email: "jan", Role: domain.RoleWorker, WorkerID: "w-1"},
-			nil, code("email_format")},
-		{"token roles are not accounts", nil, system,
-			account.Create{AccountID: "a-1", Email: "jan@example.nl", Role: domain.RolePayroll},
-			nil, code("role")},
-		{"missing tenant", nil, system,
-			account.Create{AccountID: "a-1", Email: "jan@example.nl", Role: domain.RoleClient},
-			nil, code("required")},
-		{"two tenants", nil, system,
-			account.Create{AccountID: "a-1", Email: "jan@example.nl", Role: domain.RoleClient, ClientID: "c-1", WorkerID: "w-1"},
-			nil, code("tenant_mismatch")},
-		{"backoffice with tenant", nil, system,
-			account.Create{AccountID: "a-1", Email: "jan@example.nl", Role: domain.RoleBackoffice, ClientID: "c-1"},
-			nil, code("tenant_mismatch")},
-		{"bad language", nil, system,
-			account.Create{AccountID: "a-1", Email: "jan@example.nl", Role: domain.RoleWorker, WorkerID: "w-1", Language: "fr"},
-			nil, code("language")},
-		{"bad id", nil, system,
-			account.Create{AccountID: "a 1", Email: "jan@example.nl", Role: domain.RoleWorker, WorkerID: "w-1"},
-			nil, code("id_format")},
+	jan := account.Create{AccountID: "a-1", Email: "jan@example.nl", Role: domain.RoleWorker, WorkerID: "w-1"}
+	// create is Jan's worker account created by actor, changed by edit.
+	create := func(actor domain.Actor, edit func(*account.Create)) func(*account.Account) ([]domain.Event, error) {
+		cmd := jan
+		edit(&cmd)
+		return func(a *account.Account) ([]domain.Event, error) { return a.Create(actor, cmd, now) }
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			domaintest.Decide(t, tt.given, func(a *account.Account) ([]domain.Event, error) {
-				return a.Create(tt.actor, tt.cmd, now)
-			}, tt.want, tt.wantErr)
-		})
-	}
+	as := func(c account.Create) func(*account.Create) { return func(cmd *account.Create) { *cmd = c } }
+	same := func(*account.Create) {}
+	domaintest.Cases(t, []domaintest.Case[*account.Account]{
+		{Name: "worker account", When: create(system, func(c *account.Create) { c.Email = " Jan@Example.NL " }), Want: []domain.Event{created}},
+		{Name: "client contact in English",
+			When: create(backoffice, as(account.Create{AccountID: "a-2", Email: "inkoop@bakkerij.nl", Role: domain.RoleClient, ClientID: "c-1", Language: "en"})),
+			Want: []domain.Event{&account.Created{AccountID: "a-2", Email: "inkoop@bakkerij.nl", Role: domain.RoleClient, ClientID: "c-1", Language: "en"}}},
+		{Name: "backoffice user has no tenant",
+			When: create(backoffice, as(account.Create{AccountID: "a-3", Email: "piet@bureau.nl", Role: domain.RoleBackoffice})),
+			Want: []domain.Event{&account.Created{AccountID: "a-3", Email: "piet@bureau.nl", Role: domain.RoleBackoffice, Language: "nl"}}},
+		{Name: "client user may not", When: create(clientUser, same), WantErr: account.Forbidden},
+		{Name: "exists", Given: []domain.Event{created}, When: create(system, same), WantErr: code("account_exists")},
+		{Name: "bad email", When: create(system, func(c *account.Create) { c.Email = "jan" }), WantErr: code("email_format")},
+		{Name: "token roles are not accounts", When: create(system, func(c *account.Create) { c.Role, c.WorkerID = domain.RolePayroll, "" }), WantErr: code("role")},
+		{Name: "missing tenant", When: create(system, func(c *account.Create) { c.Role, c.WorkerID = domain.RoleClient, "" }), WantErr: code("required")},
+		{Name: "two tenants", When: create(system, func(c *account.Create) { c.Role, c.ClientID = domain.RoleClient, "c-1" }), WantErr: code("tenant_mismatch")},
+		{Name: "backoffice with tenant", When: create(system, func(c *account.Create) { c.Role, c.WorkerID, c.ClientID = domain.RoleBackoffice, "", "c-1" }),
+			WantErr: code("tenant_mismatch")},
+		{Name: "bad language", When: create(system, func(c *account.Create) { c.Language = "fr" }), WantErr: code("language")},
+		{Name: "bad id", When: create(system, func(c *account.Create) { c.AccountID = "a 1" }), WantErr: code("id_format")},
+	})
 }
 
 // TestLegacyTokenEventsFold: streams written before the links' tokens moved
@@ -85,30 +61,16 @@ func TestLegacyTokenEventsFold(t *testing.T) {
 	issued := &account.ActivationIssued{AccountID: "a-1", TokenHash: hashA, ExpiresAt: now.Add(72 * time.Hour)}
 	requested := &account.PasswordResetRequested{AccountID: "a-1", TokenHash: hashB, ExpiresAt: now.Add(2 * time.Hour)}
 	activated := &account.Activated{AccountID: "a-1"}
-	viaReset := &account.PasswordChanged{AccountID: "a-1", ViaReset: true}
-	self := domain.Actor{AccountID: "a-1", Role: domain.RoleWorker, WorkerID: "w-1"}
-	recordSet := func(reset bool) func(*account.Account) ([]domain.Event, error) {
-		return func(a *account.Account) ([]domain.Event, error) { return a.RecordPasswordSet(reset, now) }
-	}
-	tests := []struct {
-		name    string
-		given   []domain.Event
-		when    func(*account.Account) ([]domain.Event, error)
-		want    []domain.Event
-		wantErr error
-	}{
-		{"a link issued the old way does not activate", []domain.Event{created, issued}, recordSet(false), []domain.Event{activated}, nil},
-		{"an old activation, reset and reissued link", []domain.Event{created, issued, activated, requested, viaReset, issued, requested},
-			recordSet(true), []domain.Event{viaReset}, nil},
-		{"change own after old links", []domain.Event{created, issued, activated, requested},
-			func(a *account.Account) ([]domain.Event, error) { return a.ChangePassword(self, now) },
-			[]domain.Event{&account.PasswordChanged{AccountID: "a-1"}}, nil},
-		{"an old link does not make a disabled account usable", []domain.Event{created, issued, activated, &account.Disabled{AccountID: "a-1"}, requested},
-			func(a *account.Account) ([]domain.Event, error) { return a.ChangePassword(self, now) }, nil, code("account_disabled")},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) { domaintest.Decide(t, tt.given, tt.when, tt.want, tt.wantErr) })
-	}
+	domaintest.Cases(t, []domaintest.Case[*account.Account]{
+		{Name: "a link issued the old way does not activate", Given: []domain.Event{created, issued},
+			When: recordSet(false), Want: []domain.Event{activated}},
+		{Name: "an old activation, reset and reissued link", Given: []domain.Event{created, issued, activated, requested, viaReset, issued, requested},
+			When: recordSet(true), Want: []domain.Event{viaReset}},
+		{Name: "change own after old links", Given: []domain.Event{created, issued, activated, requested},
+			When: changePassword(owner), Want: []domain.Event{&account.PasswordChanged{AccountID: "a-1"}}},
+		{Name: "an old link does not make a disabled account usable", Given: []domain.Event{created, issued, activated, &account.Disabled{AccountID: "a-1"}, requested},
+			When: changePassword(owner), WantErr: code("account_disabled")},
+	})
 	a, err := domain.Replay[account.Account](created, issued, requested)
 	if err != nil {
 		t.Fatal(err)
@@ -118,44 +80,42 @@ func TestLegacyTokenEventsFold(t *testing.T) {
 	}
 }
 
+// The password decisions of the tests above and below: the account's owner
+// and what the credentials store records.
+var (
+	owner    = domain.Actor{AccountID: "a-1", Role: domain.RoleWorker, WorkerID: "w-1"}
+	viaReset = &account.PasswordChanged{AccountID: "a-1", ViaReset: true}
+)
+
+func recordSet(reset bool) func(*account.Account) ([]domain.Event, error) {
+	return func(a *account.Account) ([]domain.Event, error) { return a.RecordPasswordSet(reset, now) }
+}
+
+func changePassword(actor domain.Actor) func(*account.Account) ([]domain.Event, error) {
+	return func(a *account.Account) ([]domain.Event, error) { return a.ChangePassword(actor, now) }
+}
+
 func TestPassword(t *testing.T) {
 	active := []domain.Event{created,
 		&account.ActivationIssued{AccountID: "a-1", TokenHash: hashA, ExpiresAt: now.Add(time.Hour)},
 		&account.Activated{AccountID: "a-1"}}
-	self := domain.Actor{AccountID: "a-1", Role: domain.RoleWorker, WorkerID: "w-1"}
 	with := func(extra ...domain.Event) []domain.Event {
 		return append(append([]domain.Event{}, active...), extra...)
 	}
-	viaReset := &account.PasswordChanged{AccountID: "a-1", ViaReset: true}
-	recordSet := func(reset bool) func(*account.Account) ([]domain.Event, error) {
-		return func(a *account.Account) ([]domain.Event, error) { return a.RecordPasswordSet(reset, now) }
-	}
-	tests := []struct {
-		name    string
-		given   []domain.Event
-		when    func(*account.Account) ([]domain.Event, error)
-		want    []domain.Event
-		wantErr error
-	}{
-		{"change own", active, func(a *account.Account) ([]domain.Event, error) {
-			return a.ChangePassword(self, now)
-		}, []domain.Event{&account.PasswordChanged{AccountID: "a-1"}}, nil},
-		{"change other's", active, func(a *account.Account) ([]domain.Event, error) {
-			return a.ChangePassword(backoffice, now)
-		}, nil, account.Forbidden},
+	activated := []domain.Event{&account.Activated{AccountID: "a-1"}}
+	domaintest.Cases(t, []domaintest.Case[*account.Account]{
+		{Name: "change own", Given: active, When: changePassword(owner), Want: []domain.Event{&account.PasswordChanged{AccountID: "a-1"}}},
+		{Name: "change other's", Given: active, When: changePassword(backoffice), WantErr: account.Forbidden},
 		// RecordPasswordSet: the credentials store checked the link's token.
-		{"first password activates", []domain.Event{created}, recordSet(false), []domain.Event{&account.Activated{AccountID: "a-1"}}, nil},
-		{"a reset link before activation activates too", []domain.Event{created}, recordSet(true), []domain.Event{&account.Activated{AccountID: "a-1"}}, nil},
-		{"reset link after activation changes the password", active, recordSet(true), []domain.Event{viaReset}, nil},
-		{"activation link used again records nothing", active, recordSet(false), nil, nil},
-		{"a second reset is recorded again", with(viaReset), recordSet(true), []domain.Event{viaReset}, nil},
-		{"reset after a block and unblock", with(&account.Disabled{AccountID: "a-1"}, &account.Enabled{AccountID: "a-1"}),
-			recordSet(true), []domain.Event{viaReset}, nil},
-		{"password of no account", nil, recordSet(false), nil, domain.ErrNotFound},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) { domaintest.Decide(t, tt.given, tt.when, tt.want, tt.wantErr) })
-	}
+		{Name: "first password activates", Given: []domain.Event{created}, When: recordSet(false), Want: activated},
+		{Name: "a reset link before activation activates too", Given: []domain.Event{created}, When: recordSet(true), Want: activated},
+		{Name: "reset link after activation changes the password", Given: active, When: recordSet(true), Want: []domain.Event{viaReset}},
+		{Name: "activation link used again records nothing", Given: active, When: recordSet(false)},
+		{Name: "a second reset is recorded again", Given: with(viaReset), When: recordSet(true), Want: []domain.Event{viaReset}},
+		{Name: "reset after a block and unblock", Given: with(&account.Disabled{AccountID: "a-1"}, &account.Enabled{AccountID: "a-1"}),
+			When: recordSet(true), Want: []domain.Event{viaReset}},
+		{Name: "password of no account", When: recordSet(false), WantErr: domain.ErrNotFound},
+	})
 }
 
 func TestDisableEnable(t *testing.T) {

@@ -29,7 +29,7 @@ func (d Details) normalize() (Details, error) {
 	if d.Address, err = d.Address.Normalize("address"); err != nil {
 		return Details{}, err
 	}
-	if d.Contact, err = d.Contact.normalize(); err != nil {
+	if d.Contact, err = d.Contact.Normalize(); err != nil {
 		return Details{}, err
 	}
 	return d, nil

@@ -45,7 +45,7 @@ var (
 	}
 )
 
-func code(c string) error { return &domain.Error{Code: c} }
+var code = domaintest.Code
 
 func registerCmd() client.Register {
 	a := agreement.Clone()
@@ -84,27 +84,21 @@ func TestRegister(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := domain.Replay[client.Client](tt.given...)
-			if err != nil {
-				t.Fatal(err)
-			}
 			cmd := registerCmd()
 			if tt.edit != nil {
 				tt.edit(&cmd)
 			}
-			got, personal, err := c.Register(tt.actor, tt.inter, cmd, now)
+			wantPersonal := client.ContactPersonalData{Mobile: "+31612345678"}
 			if tt.wantErr != nil {
-				if !errors.Is(err, tt.wantErr) || got != nil || personal != (client.ContactPersonalData{}) {
-					t.Fatalf("got %v, %v, %v; want error %v", got, personal, err, tt.wantErr)
+				wantPersonal = client.ContactPersonalData{}
+			}
+			domaintest.Decide(t, tt.given, func(c *client.Client) ([]domain.Event, error) {
+				got, personal, err := c.Register(tt.actor, tt.inter, cmd, now)
+				if personal != wantPersonal {
+					t.Errorf("personal data %+v, want %+v", personal, wantPersonal)
 				}
-				return
-			}
-			if err != nil || !reflect.DeepEqual(got, tt.want) {
-				t.Fatalf("got %#v, %v\nwant %#v", got, err, tt.want)
-			}
-			if personal.Mobile != "+31612345678" {
-				t.Fatalf("personal data %+v", personal)
-			}
+				return got, err
+			}, tt.want, tt.wantErr)
 		})
 	}
 }

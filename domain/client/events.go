@@ -24,10 +24,7 @@ var Events = domain.NewRegistry(&Registered{}, &AgreementChanged{}, &DetailsChan
 type Address = validate.Address
 
 // Contact is the client's contact person, without the mobile number.
-type Contact struct {
-	Name  string `json:"name"`
-	Email string `json:"email"`
-}
+type Contact = validate.Contact
 
 // Registered: the bureau took on a client under an intermediary, with the
 // agreement in force from AgreementFrom.

@@ -74,14 +74,3 @@ func (c *Client) Register(actor domain.Actor, inter *intermediary.Intermediary, 
 		Agreement:      agreement,
 	}}, personal, nil
 }
-
-func (c Contact) normalize() (Contact, error) {
-	var err error
-	if c.Name, err = validate.Text("contact.name", c.Name, 100); err != nil {
-		return Contact{}, err
-	}
-	if c.Email, err = validate.NormalizeEmail("contact.email", c.Email); err != nil {
-		return Contact{}, err
-	}
-	return c, nil
-}

@@ -25,7 +25,7 @@ var (
 	signer1    = document.Signer{AccountID: "acc-c1", Role: domain.RoleClient, ClientID: "c1", Enabled: true}
 )
 
-func code(c string) error { return &domain.Error{Code: c} }
+var code = domaintest.Code
 
 func upload(mod func(*document.Upload)) document.Upload {
 	u := document.Upload{DocumentID: "d1", ClientID: "c1", IntermediaryID: "i1", Kind: document.KindDocument,

@@ -10,35 +10,17 @@ import (
 // a worker the ones concerning them. Integration tokens (payroll,
 // auditor) see none: documents are no part of their feeds.
 func CanSee(a domain.Actor, clientID, intermediaryID, workerID string) bool {
-	same := func(mine, theirs string) bool { return mine != "" && mine == theirs }
-	switch a.Role {
-	case domain.RoleBackoffice, domain.RoleSystem:
-		return true
-	case domain.RoleClient:
-		return same(a.ClientID, clientID)
-	case domain.RoleIntermediary:
-		return same(a.IntermediaryID, intermediaryID)
-	case domain.RoleWorker:
-		return same(a.WorkerID, workerID)
-	}
-	return false
+	return ScopeOf(a).Admits(account.PlacementRef{WorkerID: workerID, ClientID: clientID, IntermediaryID: intermediaryID})
 }
 
 // ScopeOf is CanSee as a row scope for the query layer (readmodel/tenant):
-// the bureau sees every document, a client user, intermediary user or
-// worker those of their tenant; everyone else (auditors, payroll) none.
+// the account's scope, but payroll and auditor tokens, which read every
+// tenant's hours, see no documents.
 func ScopeOf(a domain.Actor) account.Scope {
-	switch {
-	case a.Is(domain.RoleBackoffice, domain.RoleSystem):
-		return account.Scope{Kind: account.ScopeAll}
-	case a.Role == domain.RoleClient && a.ClientID != "":
-		return account.Scope{Kind: account.ScopeClient, ID: a.ClientID}
-	case a.Role == domain.RoleIntermediary && a.IntermediaryID != "":
-		return account.Scope{Kind: account.ScopeIntermediary, ID: a.IntermediaryID}
-	case a.Role == domain.RoleWorker && a.WorkerID != "":
-		return account.Scope{Kind: account.ScopeWorker, ID: a.WorkerID}
+	if a.Is(domain.RolePayroll, domain.RoleAuditor) {
+		return account.Scope{Kind: account.ScopeNone}
 	}
-	return account.Scope{Kind: account.ScopeNone}
+	return account.ScopeOf(a)
 }
 
 // CanReadFile reports whether actor may read the file of a document it can

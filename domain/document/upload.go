@@ -94,7 +94,7 @@ func (d *Document) Upload(actor domain.Actor, cmd Upload, now time.Time) ([]doma
 	}
 	ev := &Uploaded{DocumentID: cmd.DocumentID, ClientID: cmd.ClientID, IntermediaryID: cmd.IntermediaryID,
 		WorkerID: cmd.WorkerID, Kind: cmd.Kind, Category: cmd.Category, ContentType: cmd.ContentType,
-		Size: cmd.Size, SHA256: strings.ToLower(cmd.SHA256)}
+		Size: cmd.Size}
 	if ev.Category == "" {
 		ev.Category = CategoryGeneral
 	}
@@ -125,22 +125,32 @@ func (d *Document) Upload(actor domain.Actor, cmd Upload, now time.Time) ([]doma
 		return nil, err
 	}
 	ev.Title = title
-	switch {
-	case cmd.Size <= 0:
-		return nil, ErrFileEmpty
-	case cmd.Size > MaxSize:
-		return nil, ErrFileTooLarge
-	case !Allowed(cmd.ContentType):
-		return nil, ErrFileType
-	}
-	ev.FileName = CleanFileName(cmd.FileName, cmd.ContentType)
-	if ActiveName(ev.FileName) {
-		return nil, ErrFileType
-	}
-	if b, err := hex.DecodeString(ev.SHA256); err != nil || len(b) != 32 {
-		return nil, domain.Invalid("sha256_invalid", "file", "The file's checksum is invalid.", "De controlesom van het bestand is ongeldig.")
+	if ev.FileName, ev.SHA256, err = checkFile(cmd.FileName, cmd.ContentType, cmd.Size, cmd.SHA256); err != nil {
+		return nil, err
 	}
 	return []domain.Event{ev}, nil
+}
+
+// checkFile checks an offered file, the first version or a later one, and
+// returns its cleaned name and its lower-case SHA-256.
+func checkFile(fileName, contentType string, size int64, sha256 string) (name, sum string, err error) {
+	switch {
+	case size <= 0:
+		return "", "", ErrFileEmpty
+	case size > MaxSize:
+		return "", "", ErrFileTooLarge
+	case !Allowed(contentType):
+		return "", "", ErrFileType
+	}
+	name = CleanFileName(fileName, contentType)
+	if ActiveName(name) {
+		return "", "", ErrFileType
+	}
+	sum = strings.ToLower(sha256)
+	if b, err := hex.DecodeString(sum); err != nil || len(b) != 32 {
+		return "", "", domain.Invalid("sha256_invalid", "file", "The file's checksum is invalid.", "De controlesom van het bestand is ongeldig.")
+	}
+	return name, sum, nil
 }
 
 func validInvoice(in *Invoice) (*Invoice, error) {

@@ -1,8 +1,6 @@
 package document
 
 import (
-	"encoding/hex"
-	"strings"
 	"time"
 
 	"backoffice/domain"
@@ -52,21 +50,9 @@ func (d *Document) AddVersion(actor domain.Actor, v NewVersion, now time.Time) (
 	if d.version >= MaxVersions {
 		return nil, ErrTooManyVersions
 	}
-	switch {
-	case v.Size <= 0:
-		return nil, ErrFileEmpty
-	case v.Size > MaxSize:
-		return nil, ErrFileTooLarge
-	case !Allowed(v.ContentType):
-		return nil, ErrFileType
-	}
-	name := CleanFileName(v.FileName, v.ContentType)
-	if ActiveName(name) {
-		return nil, ErrFileType
-	}
-	sum := strings.ToLower(v.SHA256)
-	if b, err := hex.DecodeString(sum); err != nil || len(b) != 32 {
-		return nil, domain.Invalid("sha256_invalid", "file", "The file's checksum is invalid.", "De controlesom van het bestand is ongeldig.")
+	name, sum, err := checkFile(v.FileName, v.ContentType, v.Size, v.SHA256)
+	if err != nil {
+		return nil, err
 	}
 	if sum == d.sha256 {
 		return nil, ErrVersionUnchanged

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"backoffice/domain"
+	"backoffice/domain/client"
 )
 
 // Aggregate is a pointer to an aggregate whose zero value is the state
@@ -100,6 +101,30 @@ func RoundTrip(t *testing.T, r *domain.Registry, samples ...domain.Event) {
 		t.Errorf("samples of unregistered types: %d samples, %d registered", len(seen), len(r.Types()))
 	}
 }
+
+// Replay folds events into a new aggregate A, like domain.Replay, and
+// panics on an event it refuses: for a test's fixtures, set up once.
+func Replay[A any, P Aggregate[A]](events ...domain.Event) P {
+	agg, err := domain.Replay[A, P](events...)
+	if err != nil {
+		panic(err)
+	}
+	return agg
+}
+
+// ClientC1 is client c-1 (Korenaar) of intermediary i-1, registered with
+// one hour type: its workers enter their hours and the client approves
+// them. The worker and placement tests register against it.
+func ClientC1() *client.Client {
+	return Replay[client.Client](&client.Registered{ClientID: "c-1", IntermediaryID: "i-1", Name: "Korenaar", KvK: "12345678",
+		AgreementFrom: Day("2025-01-01"), Agreement: client.Agreement{
+			HourTypes: []client.HourType{{Code: "100", Name: "Normaal", Percentage: 100}}, NormalHourType: "100",
+			EnteredBy: domain.RoleWorker, ApprovalChain: []domain.Role{domain.RoleClient}}})
+}
+
+// Code is an error that errors.Is matches to any domain.Error with the
+// code c: a case's WantErr.
+func Code(c string) error { return &domain.Error{Code: c} }
 
 // Day is a calendar day ("2025-03-10") at midnight UTC; it panics on a
 // malformed literal (a test's typo).

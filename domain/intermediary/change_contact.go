@@ -17,7 +17,7 @@ func (i *Intermediary) ChangeContact(actor domain.Actor, c Contact, now time.Tim
 	if !account.IsStaff(actor) && actor.Role != domain.RoleIntermediary {
 		return nil, account.Forbidden
 	}
-	c, err := c.normalize()
+	c, err := c.Normalize()
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,9 @@
 package intermediary
 
-import "backoffice/domain"
+import (
+	"backoffice/domain"
+	"backoffice/domain/validate"
+)
 
 // Stored event type names.
 //
@@ -15,10 +18,7 @@ const (
 var Events = domain.NewRegistry(&Registered{}, &ContactChanged{})
 
 // Contact is the contact person (no phone number: that is personal data).
-type Contact struct {
-	Name  string `json:"name"`
-	Email string `json:"email"`
-}
+type Contact = validate.Contact
 
 // Registered: the bureau took on an intermediary.
 type Registered struct {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"backoffice/domain"
-	"backoffice/domain/validate"
 )
 
 // StreamPrefix starts the stream name of every intermediary.
@@ -48,15 +47,3 @@ func (i *Intermediary) Name() string { return i.name }
 
 // Contact returns the contact person.
 func (i *Intermediary) Contact() Contact { return i.contact }
-
-// normalize checks a contact and returns its canonical form.
-func (c Contact) normalize() (Contact, error) {
-	var err error
-	if c.Name, err = validate.Text("contact.name", c.Name, 100); err != nil {
-		return Contact{}, err
-	}
-	if c.Email, err = validate.NormalizeEmail("contact.email", c.Email); err != nil {
-		return Contact{}, err
-	}
-	return c, nil
-}

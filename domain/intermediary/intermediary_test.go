@@ -20,7 +20,7 @@ var (
 		Contact: intermediary.Contact{Name: "Anna de Boer", Email: "anna@flex.nl"}}
 )
 
-func code(c string) error { return &domain.Error{Code: c} }
+var code = domaintest.Code
 
 func TestIntermediary(t *testing.T) {
 	reg := intermediary.Register{IntermediaryID: "i-1", Name: " Flex Uitzend B.V. ", KvK: "1234 5678",

@@ -39,7 +39,7 @@ func (i *Intermediary) Register(actor domain.Actor, cmd Register, now time.Time)
 			return nil, err
 		}
 	}
-	contact, err := cmd.Contact.normalize()
+	contact, err := cmd.Contact.Normalize()
 	if err != nil {
 		return nil, err
 	}

@@ -237,12 +237,9 @@ const ts24h = 24 * 60
 // marks, so a confirmation interrupted halfway is finished by a retry); a
 // cancelled batch cannot be confirmed.
 func (x *Exports) Confirm(actor domain.Actor, batchID string) ([]domain.Event, error) {
-	if !CanExport(actor) {
-		return nil, account.Forbidden
-	}
-	b, ok := x.byID[batchID]
-	if !ok {
-		return nil, domain.ErrNotFound
+	b, err := x.exportable(actor, batchID)
+	if err != nil {
+		return nil, err
 	}
 	switch b.Status {
 	case StatusConfirmed:
@@ -261,12 +258,9 @@ func (x *Exports) Confirm(actor domain.Actor, batchID string) ([]domain.Event, e
 // confirmed batch is final (batch_confirmed, 409); cancelling twice
 // records nothing.
 func (x *Exports) Cancel(actor domain.Actor, batchID, reason string) ([]domain.Event, error) {
-	if !CanExport(actor) {
-		return nil, account.Forbidden
-	}
-	b, ok := x.byID[batchID]
-	if !ok {
-		return nil, domain.ErrNotFound
+	b, err := x.exportable(actor, batchID)
+	if err != nil {
+		return nil, err
 	}
 	switch b.Status {
 	case StatusCancelled:
@@ -275,12 +269,25 @@ func (x *Exports) Cancel(actor domain.Actor, batchID, reason string) ([]domain.E
 		return nil, domain.Conflict("batch_confirmed", "the batch was confirmed and is final",
 			"De exportbatch is bevestigd en definitief.")
 	}
-	reason, err := validate.OptionalText("reason", reason, 1000)
+	reason, err = validate.OptionalText("reason", reason, 1000)
 	if err != nil {
 		return nil, err
 	}
 	e := &BatchCancelled{BatchID: batchID, Reason: reason}
 	return []domain.Event{e}, x.Apply(e)
+}
+
+// exportable returns the batch the actor confirms or cancels: payroll and
+// the back office only, and the batch must exist.
+func (x *Exports) exportable(actor domain.Actor, batchID string) (*Batch, error) {
+	if !CanExport(actor) {
+		return nil, account.Forbidden
+	}
+	b, ok := x.byID[batchID]
+	if !ok {
+		return nil, domain.ErrNotFound
+	}
+	return b, nil
 }
 
 // errBuilding: the batch's items are not all recorded yet.

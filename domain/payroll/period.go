@@ -77,15 +77,8 @@ func (p Period) String() string {
 }
 
 // MarshalText and UnmarshalText make the text form the JSON form.
-func (p Period) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
-func (p *Period) UnmarshalText(b []byte) error {
-	q, err := ParsePeriod(string(b))
-	if err != nil {
-		return err
-	}
-	*p = q
-	return nil
-}
+func (p Period) MarshalText() ([]byte, error)  { return []byte(p.String()), nil }
+func (p *Period) UnmarshalText(b []byte) error { return domain.UnmarshalText(p, b, ParsePeriod) }
 
 // Contains reports whether the timesheet week w belongs to the period.
 func (p Period) Contains(w ts.ISOWeek) bool {

@@ -28,13 +28,10 @@ var (
 	otherInter = domain.Actor{Role: domain.RoleIntermediary, IntermediaryID: "i-2"}
 	workerUser = domain.Actor{Role: domain.RoleWorker, WorkerID: "w-1"}
 
-	theClient = mustClient(&client.Registered{ClientID: "c-1", IntermediaryID: "i-1", Name: "Korenaar", KvK: "12345678",
-		AgreementFrom: day("2025-01-01"), Agreement: client.Agreement{
-			HourTypes: []client.HourType{{Code: "100", Name: "Normaal", Percentage: 100}}, NormalHourType: "100",
-			EnteredBy: domain.RoleWorker, ApprovalChain: []domain.Role{domain.RoleClient}}})
-	theWorker = mustWorker(&worker.Registered{WorkerID: "w-1", ClientID: "c-1",
+	theClient = domaintest.ClientC1()
+	theWorker = domaintest.Replay[worker.Worker](&worker.Registered{WorkerID: "w-1", ClientID: "c-1",
 		Name: worker.Name{First: "Jan", Last: "Berg"}, Email: "jan@example.nl", Function: "Bakker"})
-	otherWorker = mustWorker(&worker.Registered{WorkerID: "w-2", ClientID: "c-2",
+	otherWorker = domaintest.Replay[worker.Worker](&worker.Registered{WorkerID: "w-2", ClientID: "c-2",
 		Name: worker.Name{First: "Piet", Last: "Smit"}, Email: "piet@example.nl", Function: "Chauffeur"})
 
 	started = &placement.Started{PlacementID: "p-1", WorkerID: "w-1", ClientID: "c-1", IntermediaryID: "i-1",
@@ -43,23 +40,7 @@ var (
 		Function: "Bakker", Start: day("2025-03-17"), End: ptr(day("2025-06-30"))}
 )
 
-func mustClient(events ...domain.Event) *client.Client {
-	c, err := domain.Replay[client.Client](events...)
-	if err != nil {
-		panic(err)
-	}
-	return c
-}
-
-func mustWorker(events ...domain.Event) *worker.Worker {
-	w, err := domain.Replay[worker.Worker](events...)
-	if err != nil {
-		panic(err)
-	}
-	return w
-}
-
-func code(c string) error { return &domain.Error{Code: c} }
+var code = domaintest.Code
 
 func TestStart(t *testing.T) {
 	base := placement.Start{PlacementID: "p-1", Start: time.Date(2025, 3, 17, 8, 0, 0, 0, time.UTC)}
@@ -84,7 +65,7 @@ func TestStart(t *testing.T) {
 		{"client places another client's worker", nil, clientUser, theClient, otherWorker, nil, nil, domain.ErrNotFound},
 		{"client at another client", nil, otherUser, theClient, theWorker, nil, nil, domain.ErrNotFound},
 		{"intermediary", nil, interUser, theClient, theWorker, nil, nil, account.Forbidden},
-		{"unknown worker", nil, backoffice, theClient, mustWorker(), nil, nil, domain.ErrNotFound},
+		{"unknown worker", nil, backoffice, theClient, domaintest.Replay[worker.Worker](), nil, nil, domain.ErrNotFound},
 		{"nil worker", nil, backoffice, theClient, nil, nil, nil, domain.ErrNotFound},
 		{"twice", []domain.Event{started}, backoffice, theClient, theWorker, nil, nil, code("placement_exists")},
 		{"end before start", nil, backoffice, theClient, theWorker, func(s *placement.Start) { s.End = ptr(day("2025-03-16")) }, nil, code("end_before_start")},

@@ -78,10 +78,5 @@ func (d *Date) UnmarshalText(b []byte) error {
 		*d = Date{}
 		return nil
 	}
-	v, err := ParseDate(string(b))
-	if err != nil {
-		return err
-	}
-	*d = v
-	return nil
+	return domain.UnmarshalText(d, b, ParseDate)
 }

@@ -87,12 +87,18 @@ func imported(batch string) cmd {
 // the table tests replay them as "given".
 func history(t *testing.T, cmds ...cmd) []domain.Event {
 	t.Helper()
-	a := &ts.Timesheet{}
+	return do(t, &ts.Timesheet{}, cmds...)
+}
+
+// do runs commands on a and returns their events, failing on the first
+// error.
+func do(t *testing.T, a *ts.Timesheet, cmds ...cmd) []domain.Event {
+	t.Helper()
 	var all []domain.Event
 	for i, c := range cmds {
 		evs, err := c(a)
 		if err != nil {
-			t.Fatalf("history step %d: %v", i, err)
+			t.Fatalf("step %d: %v", i, err)
 		}
 		all = append(all, evs...)
 	}

@@ -8,9 +8,6 @@ import (
 )
 
 func TestMayEdit(t *testing.T) {
-	client := domain.Actor{Role: domain.RoleClient, ClientID: "c1"}
-	worker := domain.Actor{Role: domain.RoleWorker, WorkerID: "w1"}
-	bo := domain.Actor{Role: domain.RoleBackoffice}
 	for _, c := range []struct {
 		name      string
 		actor     domain.Actor
@@ -22,13 +19,13 @@ func TestMayEdit(t *testing.T) {
 		{"the enterer, open", client, domain.RoleClient, ts.StatusOpen, true, true},
 		{"the enterer, nothing entered yet", client, domain.RoleClient, ts.StatusNone, true, true},
 		{"the enterer, rejected", client, domain.RoleClient, ts.StatusRejected, true, true},
-		{"the back office", bo, domain.RoleWorker, ts.StatusOpen, true, true},
+		{"the back office", backoffice, domain.RoleWorker, ts.StatusOpen, true, true},
 		{"not the enterer", worker, domain.RoleClient, ts.StatusOpen, true, false},
 		{"offered", client, domain.RoleClient, ts.StatusOffered, true, false},
 		{"approved", client, domain.RoleClient, ts.StatusApproved, true, false},
-		{"imported", bo, domain.RoleClient, ts.StatusImported, true, false},
+		{"imported", backoffice, domain.RoleClient, ts.StatusImported, true, false},
 		{"week not fillable", client, domain.RoleClient, ts.StatusOpen, false, false},
-		{"no enterer known", bo, "", ts.StatusOpen, true, false},
+		{"no enterer known", backoffice, "", ts.StatusOpen, true, false},
 	} {
 		if got := ts.MayEdit(c.actor, c.enteredBy, c.status, c.fillable); got != c.want {
 			t.Errorf("%s: MayEdit = %v, want %v", c.name, got, c.want)

@@ -12,12 +12,8 @@ import (
 // entry. Offering after a rejection starts the chain again. An offer at or
 // after the entry deadline is flagged late.
 func (t *Timesheet) Offer(actor domain.Actor, terms Terms, adj AdjacentWeeks, now time.Time) ([]domain.Event, error) {
-	if err := t.checkTerms(terms); err != nil {
+	if err := t.checkEnterer(actor, terms, notEntererEdit, notEntererEditNL); err != nil {
 		return nil, err
-	}
-	if !actor.Is(terms.EnteredBy, domain.RoleBackoffice) {
-		return nil, forbidden("not_the_enterer", "only the one who enters the hours can change or offer this timesheet",
-			"Alleen wie de uren invoert kan dit urenbriefje wijzigen of aanbieden.")
 	}
 	if t.Status() == StatusOffered {
 		return nil, domain.Conflict("already_offered", "the timesheet has already been offered", "Het urenbriefje is al aangeboden.")

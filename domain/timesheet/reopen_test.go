@@ -11,20 +11,6 @@ func reopen(actor domain.Actor, reason string) cmd {
 	return func(a *ts.Timesheet) ([]domain.Event, error) { return a.Reopen(actor, reason, now) }
 }
 
-// do runs commands on a, failing on the first error.
-func do(t *testing.T, a *ts.Timesheet, cmds ...cmd) []domain.Event {
-	t.Helper()
-	var all []domain.Event
-	for i, c := range cmds {
-		evs, err := c(a)
-		if err != nil {
-			t.Fatalf("step %d: %v", i, err)
-		}
-		all = append(all, evs...)
-	}
-	return all
-}
-
 func TestReopenRefusals(t *testing.T) {
 	for _, tc := range []struct {
 		name   string

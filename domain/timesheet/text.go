@@ -17,15 +17,21 @@ const MaxRemarks = 200
 // MaxImportBatchLength is the longest import batch reference.
 const MaxImportBatchLength = 100
 
-func remarkText(s string) (string, error) {
-	s, err := validate.MultiLine("text", s, MaxRemarkLength)
+// nonEmpty runs check and refuses a value that is empty once checked.
+func nonEmpty(check func(field, s string, maxLen int) (string, error), field, s string, maxLen int, empty error) (string, error) {
+	s, err := check(field, s, maxLen)
 	if err != nil {
 		return "", err
 	}
 	if s == "" {
-		return "", domain.Invalid("remark_empty", "text", "the remark is empty", "De opmerking is leeg.")
+		return "", empty
 	}
 	return s, nil
+}
+
+func remarkText(s string) (string, error) {
+	return nonEmpty(validate.MultiLine, "text", s, MaxRemarkLength,
+		domain.Invalid("remark_empty", "text", "the remark is empty", "De opmerking is leeg."))
 }
 
 func errTooManyRemarks() error {
@@ -35,14 +41,8 @@ func errTooManyRemarks() error {
 }
 
 func reasonText(s string) (string, error) {
-	s, err := validate.MultiLine("reason", s, MaxReasonLength)
-	if err != nil {
-		return "", err
-	}
-	if s == "" {
-		return "", domain.Invalid("reason_required", "reason", "give a reason for the rejection", "Geef een reden voor het afkeuren.")
-	}
-	return s, nil
+	return nonEmpty(validate.MultiLine, "reason", s, MaxReasonLength,
+		domain.Invalid("reason_required", "reason", "give a reason for the rejection", "Geef een reden voor het afkeuren."))
 }
 
 func descriptionText(s string) (string, error) {
@@ -50,12 +50,6 @@ func descriptionText(s string) (string, error) {
 }
 
 func importBatchText(s string) (string, error) {
-	s, err := validate.Label("import_batch", s, MaxImportBatchLength)
-	if err != nil {
-		return "", err
-	}
-	if s == "" {
-		return "", domain.Invalid("import_batch_required", "import_batch", "the import batch is required", "De importbatch ontbreekt.")
-	}
-	return s, nil
+	return nonEmpty(validate.Label, "import_batch", s, MaxImportBatchLength,
+		domain.Invalid("import_batch_required", "import_batch", "the import batch is required", "De importbatch ontbreekt."))
 }

@@ -46,14 +46,7 @@ func (c Clock) String() string { return fmt.Sprintf("%02d:%02d", int(c)/60, int(
 func (c Clock) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
 
 // UnmarshalText decodes "07:30".
-func (c *Clock) UnmarshalText(b []byte) error {
-	v, err := ParseClock(string(b))
-	if err != nil {
-		return err
-	}
-	*c = v
-	return nil
-}
+func (c *Clock) UnmarshalText(b []byte) error { return domain.UnmarshalText(c, b, ParseClock) }
 
 // Entry is one line of time registration: the date the shift starts, start
 // and end wall-clock time, the total break, and whether it is a continuous

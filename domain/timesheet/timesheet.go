@@ -375,15 +375,29 @@ func (t *Timesheet) checkEditable() error {
 	return nil
 }
 
+// checkEnterer checks the terms and that the actor is the one who enters
+// the hours (or the back office); en and nl say what else is refused.
+func (t *Timesheet) checkEnterer(actor domain.Actor, terms Terms, en, nl string) error {
+	if err := t.checkTerms(terms); err != nil {
+		return err
+	}
+	if !actor.Is(terms.EnteredBy, domain.RoleBackoffice) {
+		return forbidden("not_the_enterer", en, nl)
+	}
+	return nil
+}
+
+// Only the one who enters the hours edits and offers.
+const (
+	notEntererEdit   = "only the one who enters the hours can change or offer this timesheet"
+	notEntererEditNL = "Alleen wie de uren invoert kan dit urenbriefje wijzigen of aanbieden."
+)
+
 // beginEdit runs the checks of every editing command (terms, role, state,
 // fillable week) and returns the Opened event when the stream is new.
 func (t *Timesheet) beginEdit(actor domain.Actor, terms Terms, now time.Time) ([]domain.Event, error) {
-	if err := t.checkTerms(terms); err != nil {
+	if err := t.checkEnterer(actor, terms, notEntererEdit, notEntererEditNL); err != nil {
 		return nil, err
-	}
-	if !actor.Is(terms.EnteredBy, domain.RoleBackoffice) {
-		return nil, forbidden("not_the_enterer", "only the one who enters the hours can change or offer this timesheet",
-			"Alleen wie de uren invoert kan dit urenbriefje wijzigen of aanbieden.")
 	}
 	if err := t.checkEditable(); err != nil {
 		return nil, err

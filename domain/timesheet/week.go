@@ -100,14 +100,7 @@ func (w ISOWeek) Compact() string { return fmt.Sprintf("%04dW%02d", w.Year, w.We
 func (w ISOWeek) MarshalText() ([]byte, error) { return []byte(w.String()), nil }
 
 // UnmarshalText decodes "2026-W05".
-func (w *ISOWeek) UnmarshalText(b []byte) error {
-	v, err := ParseISOWeek(string(b))
-	if err != nil {
-		return err
-	}
-	*w = v
-	return nil
-}
+func (w *ISOWeek) UnmarshalText(b []byte) error { return domain.UnmarshalText(w, b, ParseISOWeek) }
 
 // StreamName is the event stream of a placement's timesheet for a week:
 // "timesheet-<placement>-<YYYY>W<WW>".

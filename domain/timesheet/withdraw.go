@@ -11,12 +11,9 @@ import (
 // timesheet is open again. Only the one who enters the hours (or the back
 // office) may; after the first step approved, only a rejection returns it.
 func (t *Timesheet) WithdrawOffer(actor domain.Actor, terms Terms, now time.Time) ([]domain.Event, error) {
-	if err := t.checkTerms(terms); err != nil {
+	if err := t.checkEnterer(actor, terms, "only the one who enters the hours can withdraw the offer",
+		"Alleen wie de uren invoert kan het aanbieden intrekken."); err != nil {
 		return nil, err
-	}
-	if !actor.Is(terms.EnteredBy, domain.RoleBackoffice) {
-		return nil, forbidden("not_the_enterer", "only the one who enters the hours can withdraw the offer",
-			"Alleen wie de uren invoert kan het aanbieden intrekken.")
 	}
 	if err := t.checkOffered(); err != nil {
 		return nil, err

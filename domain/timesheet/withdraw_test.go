@@ -53,9 +53,6 @@ func TestWithdrawOffer(t *testing.T) {
 }
 
 func TestMayWithdrawOffer(t *testing.T) {
-	client := domain.Actor{Role: domain.RoleClient, ClientID: "c1"}
-	worker := domain.Actor{Role: domain.RoleWorker, WorkerID: "w1"}
-	bo := domain.Actor{Role: domain.RoleBackoffice}
 	for _, c := range []struct {
 		name      string
 		actor     domain.Actor
@@ -65,7 +62,7 @@ func TestMayWithdrawOffer(t *testing.T) {
 		want      bool
 	}{
 		{"the enterer, nobody approved", worker, domain.RoleWorker, ts.StatusOffered, 0, true},
-		{"the back office", bo, domain.RoleWorker, ts.StatusOffered, 0, true},
+		{"the back office", backoffice, domain.RoleWorker, ts.StatusOffered, 0, true},
 		{"the approver", client, domain.RoleWorker, ts.StatusOffered, 0, false},
 		{"a step approved", worker, domain.RoleWorker, ts.StatusOffered, 1, false},
 		{"open", worker, domain.RoleWorker, ts.StatusOpen, 0, false},

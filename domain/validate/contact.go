@@ -9,13 +9,28 @@ import (
 	"backoffice/domain"
 )
 
-// Email checks an e-mail address (a bare addr-spec, no display name).
-func Email(s string) error {
-	_, err := NormalizeEmail("email", s)
-	return err
+// Contact is a company's contact person: a name and an e-mail address, no
+// phone number (that is personal data and never goes into an event).
+type Contact struct {
+	Name  string `json:"name"`
+	Email string `json:"email"`
 }
 
-// NormalizeEmail returns the address trimmed and lower-cased. Lower-casing
+// Normalize checks the contact and returns its canonical form; error
+// fields are "contact.name" and "contact.email".
+func (c Contact) Normalize() (Contact, error) {
+	var err error
+	if c.Name, err = Text("contact.name", c.Name, 100); err != nil {
+		return Contact{}, err
+	}
+	if c.Email, err = NormalizeEmail("contact.email", c.Email); err != nil {
+		return Contact{}, err
+	}
+	return c, nil
+}
+
+// NormalizeEmail checks an e-mail address (a bare addr-spec, no display
+// name) and returns it trimmed and lower-cased. Lower-casing
 // the local part is not what RFC 5321 promises, but the address is also the
 // username, and two accounts differing only in case would confuse everyone.
 func NormalizeEmail(field, s string) (string, error) {
@@ -50,13 +65,8 @@ func NormalizeEmail(field, s string) (string, error) {
 	return v, nil
 }
 
-// KvK checks a Chamber of Commerce (Kamer van Koophandel) number: 8 digits.
-func KvK(s string) error {
-	_, err := NormalizeKvK(s)
-	return err
-}
-
-// NormalizeKvK returns the 8 digits of a KvK number (spaces and dots removed).
+// NormalizeKvK checks a Chamber of Commerce (Kamer van Koophandel) number
+// and returns its 8 digits (spaces and dots removed).
 func NormalizeKvK(s string) (string, error) {
 	const field = "kvk"
 	v := stripSeparators(s, " .")
@@ -71,14 +81,9 @@ func NormalizeKvK(s string) (string, error) {
 	return v, nil
 }
 
-// PostalCodeNL checks a Dutch postal code: four digits (not starting with 0)
-// and two letters, where SA, SD and SS are not issued.
-func PostalCodeNL(s string) error {
-	_, err := NormalizePostalCodeNL("postal_code", s)
-	return err
-}
-
-// NormalizePostalCodeNL returns the postal code as "1234 AB".
+// NormalizePostalCodeNL checks a Dutch postal code (four digits, not
+// starting with 0, and two letters, where SA, SD and SS are not issued)
+// and returns it as "1234 AB".
 func NormalizePostalCodeNL(field, s string) (string, error) {
 	v := strings.ToUpper(stripSeparators(s, " "))
 	if v == "" {
@@ -98,14 +103,9 @@ func NormalizePostalCodeNL(field, s string) (string, error) {
 	return v[:4] + " " + v[4:], nil
 }
 
-// Phone checks a phone number in E.164 (+31201234567, 0031 ...) or Dutch
-// national form (020-1234567, 06-12345678).
-func Phone(s string) error {
-	_, err := NormalizePhone("phone", s)
-	return err
-}
-
-// NormalizePhone returns the number in E.164 ("+31612345678"). The
+// NormalizePhone checks a phone number in E.164 (+31201234567, 0031 ...)
+// or Dutch national form (020-1234567, 06-12345678) and returns it in
+// E.164 ("+31612345678"). The
 // separators people type (spaces, dashes, dots, brackets, "+31 (0)6") are
 // dropped here; whether the number exists in its country's numbering plan
 // is decided by github.com/nyaruka/phonenumbers (Google's libphonenumber
@@ -154,14 +154,9 @@ func parsePhone(field, s string) (*phonenumbers.PhoneNumber, error) {
 	return num, nil
 }
 
-// Mobile checks a mobile number (SMS with signing codes go to it).
-func Mobile(s string) error {
-	_, err := NormalizeMobile("mobile", s)
-	return err
-}
-
-// NormalizeMobile returns the mobile number in E.164: a valid number of a
-// mobile range (in the Netherlands 06), of any country.
+// NormalizeMobile checks a mobile number (SMS with signing codes go to it)
+// and returns it in E.164: a valid number of a mobile range (in the
+// Netherlands 06), of any country.
 func NormalizeMobile(field, s string) (string, error) {
 	num, err := parsePhone(field, s)
 	if err != nil {
@@ -176,13 +171,8 @@ func NormalizeMobile(field, s string) (string, error) {
 		"Dit is geen mobiel nummer (06).")
 }
 
-// MobileNL checks a Dutch mobile number (06-12345678 or +31612345678).
-func MobileNL(s string) error {
-	_, err := NormalizeMobileNL("mobile", s)
-	return err
-}
-
-// NormalizeMobileNL returns a Dutch mobile number in E.164 ("+31612345678").
+// NormalizeMobileNL checks a Dutch mobile number (06-12345678 or
+// +31612345678) and returns it in E.164 ("+31612345678").
 func NormalizeMobileNL(field, s string) (string, error) {
 	v, err := NormalizePhone(field, s)
 	if err != nil {

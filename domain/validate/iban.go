@@ -18,16 +18,10 @@ var ibanLength = map[string]int{
 	"TR": 26, "UA": 29, "VA": 22,
 }
 
-// IBAN checks an IBAN (ISO 13616): a known country code, the length for that
-// country, alphanumeric characters and the mod-97 check. Spaces are ignored
-// and letters may be lower case.
-func IBAN(s string) error {
-	_, err := NormalizeIBAN(s)
-	return err
-}
-
-// NormalizeIBAN returns the electronic form of a valid IBAN: upper case,
-// without spaces ("NL91ABNA0417164300").
+// NormalizeIBAN checks an IBAN (ISO 13616): a known country code, the
+// length for that country, alphanumeric characters and the mod-97 check.
+// Spaces are ignored and letters may be lower case. It returns the
+// electronic form: upper case, without spaces ("NL91ABNA0417164300").
 func NormalizeIBAN(s string) (string, error) {
 	const field = "iban"
 	v := strings.ToUpper(stripSeparators(s, " \t"))

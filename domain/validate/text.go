@@ -85,14 +85,7 @@ func MultiLine(field, s string, maxLen int) (string, error) {
 	}
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	s = strings.ReplaceAll(s, "\r", "\n")
-	s = strings.TrimSpace(s)
-	if err := checkRunes(field, s, true, false); err != nil {
-		return "", err
-	}
-	if utf8.RuneCountInString(s) > maxLen {
-		return "", errTextTooLong(field, maxLen)
-	}
-	return s, nil
+	return trimmed(field, s, maxLen, true)
 }
 
 // Label checks a one-line reference or code chosen by a caller (an import
@@ -100,8 +93,14 @@ func MultiLine(field, s string, maxLen int) (string, error) {
 // (tabs and line feeds included, unlike Text, which collapses them). It may
 // be empty.
 func Label(field, s string, maxLen int) (string, error) {
+	return trimmed(field, s, maxLen, false)
+}
+
+// trimmed trims s and checks its characters (multiLine: line feeds and
+// tabs allowed) and its length.
+func trimmed(field, s string, maxLen int, multiLine bool) (string, error) {
 	s = strings.TrimSpace(s)
-	if err := checkRunes(field, s, false, false); err != nil {
+	if err := checkRunes(field, s, multiLine, false); err != nil {
 		return "", err
 	}
 	if utf8.RuneCountInString(s) > maxLen {

@@ -198,9 +198,12 @@ func TestPhoneAndMobile(t *testing.T) {
 			t.Errorf("NormalizeMobileNL(%q) = %q, want %q", tt.in, got, tt.mobileNL)
 		}
 	}
-	wantErr(t, validate.MobileNL("020-1234567"), "mobile_format", "mobile")
-	wantErr(t, validate.Phone("12"), "phone_format", "phone")
-	wantErr(t, validate.Mobile(""), "required", "mobile")
+	_, err := validate.NormalizeMobileNL("mobile", "020-1234567")
+	wantErr(t, err, "mobile_format", "mobile")
+	_, err = validate.NormalizePhone("phone", "12")
+	wantErr(t, err, "phone_format", "phone")
+	_, err = validate.NormalizeMobile("mobile", "")
+	wantErr(t, err, "required", "mobile")
 }
 
 func TestAddress(t *testing.T) {

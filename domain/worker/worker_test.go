@@ -1,9 +1,7 @@
 package worker_test
 
 import (
-	"errors"
 	"fmt"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -23,11 +21,8 @@ var (
 	clientUser = domain.Actor{AccountID: "acc-c1", Role: domain.RoleClient, ClientID: "c-1"}
 	otherUser  = domain.Actor{Role: domain.RoleClient, ClientID: "c-2"}
 	interUser  = domain.Actor{Role: domain.RoleIntermediary, IntermediaryID: "i-1"}
-	theClient  = mustClient(&client.Registered{ClientID: "c-1", IntermediaryID: "i-1", Name: "Korenaar", KvK: "12345678",
-		AgreementFrom: day("2025-01-01"), Agreement: client.Agreement{
-			HourTypes: []client.HourType{{Code: "100", Name: "Normaal", Percentage: 100}}, NormalHourType: "100",
-			EnteredBy: domain.RoleWorker, ApprovalChain: []domain.Role{domain.RoleClient}}})
-	personal = worker.PersonalData{
+	theClient  = domaintest.ClientC1()
+	personal   = worker.PersonalData{
 		BSN: "111222333", IBAN: "NL91 ABNA 0417 1643 00", DateOfBirth: day("1990-05-17"),
 		Address: worker.Address{Street: "Dorpsstraat", HouseNumber: "7", PostalCode: "1234ab", City: "Ergens"},
 		Mobile:  "06-12345678",
@@ -41,15 +36,7 @@ var (
 		Name: worker.Name{First: "Jan", Infix: "van der", Last: "Berg"}, Email: "jan@example.nl", Function: "Bakker"}
 )
 
-func mustClient(events ...domain.Event) *client.Client {
-	c, err := domain.Replay[client.Client](events...)
-	if err != nil {
-		panic(err)
-	}
-	return c
-}
-
-func code(c string) error { return &domain.Error{Code: c} }
+var code = domaintest.Code
 
 func cmd() worker.Register {
 	return worker.Register{WorkerID: "w-1", Name: worker.Name{First: " Jan", Infix: "van der", Last: "Berg "},
@@ -69,7 +56,7 @@ func TestRegister(t *testing.T) {
 		{"backoffice", nil, backoffice, theClient, nil, nil},
 		{"client user for another company", nil, otherUser, theClient, nil, domain.ErrNotFound},
 		{"client user without tenant", nil, domain.Actor{Role: domain.RoleClient}, theClient, nil, domain.ErrNotFound},
-		{"unknown client", nil, backoffice, mustClient(), nil, domain.ErrNotFound},
+		{"unknown client", nil, backoffice, domaintest.Replay[client.Client](), nil, domain.ErrNotFound},
 		{"intermediary", nil, interUser, theClient, nil, account.Forbidden},
 		{"worker", nil, domain.Actor{Role: domain.RoleWorker, WorkerID: "w-9"}, theClient, nil, account.Forbidden},
 		{"twice", []domain.Event{registered}, clientUser, theClient, nil, code("worker_exists")},
@@ -91,32 +78,25 @@ func TestRegister(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			w, err := domain.Replay[worker.Worker](tt.given...)
-			if err != nil {
-				t.Fatal(err)
-			}
 			c := cmd()
 			if tt.edit != nil {
 				tt.edit(&c)
 			}
-			got, pd, err := w.Register(tt.actor, tt.client, c, now)
-			if tt.wantErr != nil {
-				if !errors.Is(err, tt.wantErr) || got != nil {
-					t.Fatalf("got %v, %v; want %v", got, err, tt.wantErr)
+			var want []domain.Event
+			wantPersonal := normalized
+			wantPersonal.DateOfBirth = c.PersonalData.DateOfBirth
+			if tt.wantErr == nil {
+				want = []domain.Event{registered}
+			} else {
+				wantPersonal = worker.PersonalData{}
+			}
+			domaintest.Decide(t, tt.given, func(w *worker.Worker) ([]domain.Event, error) {
+				got, pd, err := w.Register(tt.actor, tt.client, c, now)
+				if pd != wantPersonal {
+					t.Errorf("personal data %+v, want %+v", pd, wantPersonal)
 				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(got, []domain.Event{registered}) {
-				t.Fatalf("got %#v", got)
-			}
-			want := normalized
-			want.DateOfBirth = c.PersonalData.DateOfBirth
-			if pd != want {
-				t.Fatalf("personal data %+v", pd)
-			}
+				return got, err
+			}, want, tt.wantErr)
 		})
 	}
 }

@@ -46,11 +46,7 @@ func TestRequiresLeaderHeader(t *testing.T) {
 	if _, err := s.HeadPosition(ctx); err != nil {
 		t.Fatal(err)
 	}
-	sub, err := s.SubscribeAll(ctx, eventstore.Start)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sub.Close()
+	sub := subscribeAll(t, ctx, s)
 	wantIDs(t, recvCaughtUp(t, ctx, sub), evs)
 	for _, m := range []esdbfake.Method{esdbfake.MethodAppend, esdbfake.MethodRead, esdbfake.MethodSubscribe} {
 		calls, leader := srv.Calls(m), srv.LeaderCalls(m)
@@ -88,11 +84,7 @@ func TestFollowerSendsToLeader(t *testing.T) {
 	follower.SetFollowerOf(leader)
 
 	s := open(follower.URL())
-	got, err := s.ReadStream(ctx, "timesheet-1", eventstore.ReadStreamOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	wantIDs(t, got, []eventstore.EventData{stale[0], newer})
+	wantStream(t, ctx, s, "timesheet-1", []eventstore.EventData{stale[0], newer})
 	third := ev(2)
 	if _, err := s.Append(ctx, "timesheet-1", eventstore.Exact(1), third); err != nil {
 		t.Fatalf("Append at the leader's revision: %v", err)
@@ -126,11 +118,7 @@ func TestAmbiguousAppend(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Append = %v, want the original result", err)
 			}
-			got, err := s.ReadStream(ctx, "timesheet-1", eventstore.ReadStreamOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			wantIDs(t, got, append(first, batch...))
+			got := wantStream(t, ctx, s, "timesheet-1", append(first, batch...))
 			if res.NextExpectedRevision != 2 || res.Position != got[2].Position {
 				t.Fatalf("result = %+v, want revision 2 at %s", res, got[2].Position)
 			}
@@ -151,11 +139,7 @@ func TestAmbiguousAppendNotStored(t *testing.T) {
 	if _, err := s.Append(ctx, "timesheet-1", eventstore.NoStream(), e); err != nil {
 		t.Fatalf("Append = %v", err)
 	}
-	got, err := s.ReadStream(ctx, "timesheet-1", eventstore.ReadStreamOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	wantIDs(t, got, []eventstore.EventData{e})
+	wantStream(t, ctx, s, "timesheet-1", []eventstore.EventData{e})
 }
 
 // TestAppendTooLarge: an append over EventStoreDB's MaxAppendSize is refused
@@ -217,11 +201,7 @@ func TestForeignEventsSkipped(t *testing.T) {
 		t.Fatalf("ReadAll over foreign events: %v", err)
 	}
 	wantIDs(t, got, ours)
-	sub, err := s.SubscribeAll(ctx, eventstore.Start)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sub.Close()
+	sub := subscribeAll(t, ctx, s)
 	wantIDs(t, recvCaughtUp(t, ctx, sub), ours)
 	head, err := s.HeadPosition(ctx)
 	if err != nil || head != got[1].Position {
@@ -370,11 +350,7 @@ func TestClusterLeaderChangeUnderLoad(t *testing.T) {
 	ctx := testCtx(t)
 	c := esdbfake.StartCluster(t, 3, esdbfake.ClusterOptions{})
 	s := clusterStore(t, "esdb://"+c.Seeds()+"?tls=false&discoveryInterval=10")
-	sub, err := s.SubscribeAll(ctx, eventstore.Start)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sub.Close()
+	sub := subscribeAll(t, ctx, s)
 
 	const writers, perWriter = 4, 30
 	var mu sync.Mutex
@@ -501,11 +477,7 @@ func TestDeletedStreams(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantIDs(t, all, want)
-	sub, err := s.SubscribeAll(ctx, eventstore.Start)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sub.Close()
+	sub := subscribeAll(t, ctx, s)
 	wantIDs(t, recvCaughtUp(t, ctx, sub), want)
 }
 

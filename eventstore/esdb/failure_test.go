@@ -92,6 +92,17 @@ func recvCaughtUp(t *testing.T, ctx context.Context, sub eventstore.Subscription
 	}
 }
 
+// wantStream reads the stream and checks it holds want, in order.
+func wantStream(t *testing.T, ctx context.Context, s eventstore.Store, stream string, want []eventstore.EventData) []eventstore.RecordedEvent {
+	t.Helper()
+	got, err := s.ReadStream(ctx, stream, eventstore.ReadStreamOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantIDs(t, got, want)
+	return got
+}
+
 func wantIDs(t *testing.T, got []eventstore.RecordedEvent, want []eventstore.EventData) {
 	t.Helper()
 	if len(got) != len(want) {
@@ -340,46 +351,29 @@ func TestConfigErrors(t *testing.T) {
 	}
 }
 
-// TestNotLeader: a follower answers not-leader with the leader's address;
-// the client reconnects there and the adapter repeats the call.
+// TestNotLeader: a follower answers not-leader with the leader's address,
+// to the read before the append or to the append itself; the client
+// reconnects there and the adapter repeats the call.
 func TestNotLeader(t *testing.T) {
-	ctx := testCtx(t)
-	follower, leader := esdbfake.Start(t), esdbfake.Start(t)
-	s, err := esdb.Open(ctx, esdb.Config{URL: follower.URL(), Logger: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	follower.InjectFault(esdbfake.MethodRead, esdbfake.NotLeader("127.0.0.1", leader.Port()))
-	e := ev(0)
-	if _, err := s.Append(ctx, "timesheet-1", eventstore.NoStream(), e); err != nil {
-		t.Fatalf("Append: %v", err)
-	}
-	if follower.EventCount() != 0 || leader.EventCount() != 1 {
-		t.Fatalf("follower holds %d events, leader %d; want 0 and 1", follower.EventCount(), leader.EventCount())
-	}
-	got, err := s.ReadStream(ctx, "timesheet-1", eventstore.ReadStreamOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	wantIDs(t, got, []eventstore.EventData{e})
-}
-
-// TestNotLeaderOnAppend: the append itself is refused by a follower.
-func TestNotLeaderOnAppend(t *testing.T) {
-	ctx := testCtx(t)
-	follower, leader := esdbfake.Start(t), esdbfake.Start(t)
-	s, err := esdb.Open(ctx, esdb.Config{URL: follower.URL(), Logger: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	follower.InjectFault(esdbfake.MethodAppend, esdbfake.NotLeader("127.0.0.1", leader.Port()))
-	if _, err := s.Append(ctx, "timesheet-1", eventstore.NoStream(), ev(0)); err != nil {
-		t.Fatalf("Append: %v", err)
-	}
-	if follower.EventCount() != 0 || leader.EventCount() != 1 {
-		t.Fatalf("follower holds %d events, leader %d; want 0 and 1", follower.EventCount(), leader.EventCount())
+	for _, method := range []esdbfake.Method{esdbfake.MethodRead, esdbfake.MethodAppend} {
+		t.Run(string(method), func(t *testing.T) {
+			ctx := testCtx(t)
+			follower, leader := esdbfake.Start(t), esdbfake.Start(t)
+			s, err := esdb.Open(ctx, esdb.Config{URL: follower.URL(), Logger: quiet})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			follower.InjectFault(method, esdbfake.NotLeader("127.0.0.1", leader.Port()))
+			e := ev(0)
+			if _, err := s.Append(ctx, "timesheet-1", eventstore.NoStream(), e); err != nil {
+				t.Fatalf("Append: %v", err)
+			}
+			if follower.EventCount() != 0 || leader.EventCount() != 1 {
+				t.Fatalf("follower holds %d events, leader %d; want 0 and 1", follower.EventCount(), leader.EventCount())
+			}
+			wantStream(t, ctx, s, "timesheet-1", []eventstore.EventData{e})
+		})
 	}
 }
 

@@ -12,35 +12,16 @@ import (
 )
 
 var appendTests = []test{
-	{"NoStreamOnNewStream", func(f *fx) {
-		name := stream("timesheet")
-		e := newEvent("test.created", 0)
-		res := f.mustAppend(name, eventstore.NoStream(), e)
-		if res.NextExpectedRevision != 0 {
-			f.t.Errorf("NextExpectedRevision = %d, want 0", res.NextExpectedRevision)
-		}
-		got := f.wantStream(name, e)
-		if got[0].Position != res.Position {
-			f.t.Errorf("AppendResult.Position = %s, event recorded at %s", res.Position, got[0].Position)
-		}
-	}},
+	{"NoStreamOnNewStream", firstAppend(eventstore.NoStream())},
 	{"NoStreamOnExistingStream", func(f *fx) {
 		name := stream("timesheet")
 		first := newEvents(2)
 		f.mustAppend(name, eventstore.NoStream(), first...)
 		_, err := f.s.Append(f.ctx, name, eventstore.NoStream(), newEvent("test.again", 0))
 		wantWrongRevision(f.t, err, name, eventstore.NoStream(), true, 1)
-		f.wantStream(name, first...)
-		f.wantLog(inStream(name, first...)...)
+		f.wantOnlyStream(name, first...)
 	}},
-	{"StreamExistsOnMissingStream", func(f *fx) {
-		name := stream("timesheet")
-		_, err := f.s.Append(f.ctx, name, eventstore.StreamExists(), newEvent("test.x", 0))
-		wantWrongRevision(f.t, err, name, eventstore.StreamExists(), false, 0)
-		_, err = f.s.ReadStream(f.ctx, name, eventstore.ReadStreamOptions{})
-		wantNotFound(f.t, err, "ReadStream after a refused append")
-		f.wantLog()
-	}},
+	{"StreamExistsOnMissingStream", refusedOnMissing(eventstore.StreamExists())},
 	{"StreamExistsOnExistingStream", func(f *fx) {
 		name := stream("timesheet")
 		a, b := newEvent("test.a", 0), newEvent("test.b", 1)
@@ -68,48 +49,11 @@ var appendTests = []test{
 		}
 		f.wantStream(name, append(first, next)...)
 	}},
-	{"ExactStale", func(f *fx) {
-		name := stream("timesheet")
-		first := newEvents(3)
-		f.mustAppend(name, eventstore.NoStream(), first...)
-		for _, rev := range []uint64{0, 1} {
-			_, err := f.s.Append(f.ctx, name, eventstore.Exact(rev), newEvent("test.late", 0))
-			wantWrongRevision(f.t, err, name, eventstore.Exact(rev), true, 2)
-		}
-		f.wantStream(name, first...)
-		f.wantLog(inStream(name, first...)...)
-	}},
-	{"ExactAhead", func(f *fx) {
-		name := stream("timesheet")
-		first := newEvents(3)
-		f.mustAppend(name, eventstore.NoStream(), first...)
-		for _, rev := range []uint64{3, 4, 1000} {
-			_, err := f.s.Append(f.ctx, name, eventstore.Exact(rev), newEvent("test.early", 0))
-			wantWrongRevision(f.t, err, name, eventstore.Exact(rev), true, 2)
-		}
-		f.wantStream(name, first...)
-		f.wantLog(inStream(name, first...)...)
-	}},
-	{"ExactOnMissingStream", func(f *fx) {
-		// Exact(0) means "the stream has one event", not "the stream is new".
-		name := stream("timesheet")
-		for _, rev := range []uint64{0, 1} {
-			_, err := f.s.Append(f.ctx, name, eventstore.Exact(rev), newEvent("test.x", 0))
-			wantWrongRevision(f.t, err, name, eventstore.Exact(rev), false, 0)
-		}
-		_, err := f.s.ReadStream(f.ctx, name, eventstore.ReadStreamOptions{})
-		wantNotFound(f.t, err, "ReadStream after refused appends")
-		f.wantLog()
-	}},
-	{"AnyOnMissingStream", func(f *fx) {
-		name := stream("timesheet")
-		e := newEvent("test.any", 0)
-		res := f.mustAppend(name, eventstore.Any(), e)
-		if res.NextExpectedRevision != 0 {
-			f.t.Errorf("NextExpectedRevision = %d, want 0", res.NextExpectedRevision)
-		}
-		f.wantStream(name, e)
-	}},
+	{"ExactStale", exactRefused(0, 1)},
+	{"ExactAhead", exactRefused(3, 4, 1000)},
+	// Exact(0) means "the stream has one event", not "the stream is new".
+	{"ExactOnMissingStream", refusedOnMissing(eventstore.Exact(0), eventstore.Exact(1))},
+	{"AnyOnMissingStream", firstAppend(eventstore.Any())},
 	{"AnyOnExistingStream", func(f *fx) {
 		name := stream("timesheet")
 		first := newEvents(2)
@@ -192,8 +136,7 @@ var appendTests = []test{
 		if !errors.Is(err, eventstore.ErrInvalidAppend) {
 			f.t.Fatalf("append with bad data = %v, want errors.Is ErrInvalidAppend", err)
 		}
-		f.wantStream(name, first...)
-		f.wantLog(inStream(name, first...)...)
+		f.wantOnlyStream(name, first...)
 	}},
 	{"WrongRevisionStoresNothing", func(f *fx) {
 		name := stream("timesheet")
@@ -207,8 +150,7 @@ var appendTests = []test{
 		missing := stream("missing")
 		_, err := f.s.Append(f.ctx, missing, eventstore.StreamExists(), newEvents(2)...)
 		wantWrongRevision(f.t, err, missing, eventstore.StreamExists(), false, 0)
-		f.wantStream(name, first...)
-		f.wantLog(inStream(name, first...)...)
+		f.wantOnlyStream(name, first...)
 		// A refused append leaves its IDs free: the same events go through
 		// once the condition holds.
 		retry := newEvents(2)
@@ -265,4 +207,51 @@ func concat2(parts ...[]recorded) []recorded {
 		out = append(out, p...)
 	}
 	return out
+}
+
+// exactRefused: appends expecting a revision other than the stream's last
+// (2) are refused with the stream's real revision and change nothing.
+func exactRefused(revs ...uint64) func(f *fx) {
+	return func(f *fx) {
+		name := stream("timesheet")
+		first := newEvents(3)
+		f.mustAppend(name, eventstore.NoStream(), first...)
+		for _, rev := range revs {
+			_, err := f.s.Append(f.ctx, name, eventstore.Exact(rev), newEvent("test.wrong", 0))
+			wantWrongRevision(f.t, err, name, eventstore.Exact(rev), true, 2)
+		}
+		f.wantOnlyStream(name, first...)
+	}
+}
+
+// firstAppend: an append to a new stream with expected (NoStream, Any)
+// records the stream's first event, at the position it answers.
+func firstAppend(expected eventstore.ExpectedRevision) func(f *fx) {
+	return func(f *fx) {
+		name := stream("timesheet")
+		e := newEvent("test.created", 0)
+		res := f.mustAppend(name, expected, e)
+		if res.NextExpectedRevision != 0 {
+			f.t.Errorf("NextExpectedRevision = %d, want 0", res.NextExpectedRevision)
+		}
+		got := f.wantStream(name, e)
+		if got[0].Position != res.Position {
+			f.t.Errorf("AppendResult.Position = %s, event recorded at %s", res.Position, got[0].Position)
+		}
+	}
+}
+
+// refusedOnMissing: appends to a missing stream expecting an existing one
+// are refused and create nothing.
+func refusedOnMissing(expected ...eventstore.ExpectedRevision) func(f *fx) {
+	return func(f *fx) {
+		name := stream("timesheet")
+		for _, exp := range expected {
+			_, err := f.s.Append(f.ctx, name, exp, newEvent("test.x", 0))
+			wantWrongRevision(f.t, err, name, exp, false, 0)
+		}
+		_, err := f.s.ReadStream(f.ctx, name, eventstore.ReadStreamOptions{})
+		wantNotFound(f.t, err, "ReadStream after refused appends")
+		f.wantLog()
+	}
 }

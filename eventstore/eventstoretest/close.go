@@ -15,12 +15,7 @@ func wantClosed(f *fx, err error, what string) {
 
 var closeTests = []test{
 	{"EndsSubscriptions", func(f *fx) {
-		res := f.mustAppend(stream("timesheet"), eventstore.NoStream(), newEvents(2)...)
-		f.waitHead(res.Position)
-		sub := f.subscribe(eventstore.Start)
-		sub.mustEvent()
-		sub.mustEvent()
-		sub.mustCaughtUp()
+		sub := f.caughtUp(f.ctx)
 		done := recvAsync(f.ctx, sub.sub)
 		if err := f.s.Close(); err != nil {
 			f.t.Fatalf("Close: %v", err)

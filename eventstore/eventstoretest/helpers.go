@@ -183,6 +183,14 @@ func userEvents(evs []eventstore.RecordedEvent) []eventstore.RecordedEvent {
 
 // wantLog settles the store and checks that $all holds exactly the given
 // events (stream and ID) in this order, apart from sentinels.
+// wantOnlyStream checks that the store holds the one stream name with
+// want: the stream itself and $all.
+func (f *fx) wantOnlyStream(name string, want ...eventstore.EventData) {
+	f.t.Helper()
+	f.wantStream(name, want...)
+	f.wantLog(inStream(name, want...)...)
+}
+
 func (f *fx) wantLog(want ...recorded) {
 	f.t.Helper()
 	f.settle()

@@ -76,12 +76,31 @@ type fxSub struct {
 
 func (f *fx) subscribe(from eventstore.Position) *fxSub {
 	f.t.Helper()
-	sub, err := f.s.SubscribeAll(f.ctx, from)
+	return f.subscribeIn(f.ctx, from)
+}
+
+// subscribeIn subscribes under ctx, the subscription's own context.
+func (f *fx) subscribeIn(ctx context.Context, from eventstore.Position) *fxSub {
+	f.t.Helper()
+	sub, err := f.s.SubscribeAll(ctx, from)
 	if err != nil {
 		f.t.Fatalf("SubscribeAll(%s): %v", from, err)
 	}
 	f.t.Cleanup(func() { sub.Close() })
 	return &fxSub{newSubReader(sub, from), f}
+}
+
+// caughtUp appends two events to a new stream and subscribes from the
+// start under ctx; the subscription has delivered both and its caught-up
+// mark, so its next Recv waits for news (the tests that end it there).
+func (f *fx) caughtUp(ctx context.Context) *fxSub {
+	f.t.Helper()
+	f.waitHead(f.mustAppend(stream("timesheet"), eventstore.NoStream(), newEvents(2)...).Position)
+	sub := f.subscribeIn(ctx, eventstore.Start)
+	sub.mustEvent()
+	sub.mustEvent()
+	sub.mustCaughtUp()
+	return sub
 }
 
 func (s *fxSub) mustNext() (eventstore.RecordedEvent, bool) {
@@ -279,11 +298,7 @@ var subscribeTests = []test{
 		}
 	}},
 	{"CancelRecvContext", func(f *fx) {
-		f.waitHead(f.mustAppend(stream("timesheet"), eventstore.NoStream(), newEvents(2)...).Position)
-		sub := f.subscribe(eventstore.Start)
-		sub.mustEvent()
-		sub.mustEvent()
-		sub.mustCaughtUp()
+		sub := f.caughtUp(f.ctx)
 		ctx, cancel := context.WithCancel(f.ctx)
 		done := recvAsync(ctx, sub.sub)
 		cancel()
@@ -292,30 +307,17 @@ var subscribeTests = []test{
 		}
 	}},
 	{"CancelSubscriptionContext", func(f *fx) {
-		f.waitHead(f.mustAppend(stream("timesheet"), eventstore.NoStream(), newEvents(2)...).Position)
 		subCtx, cancel := context.WithCancel(f.ctx)
-		sub, err := f.s.SubscribeAll(subCtx, eventstore.Start)
-		if err != nil {
-			f.t.Fatalf("SubscribeAll: %v", err)
-		}
-		f.t.Cleanup(func() { sub.Close() })
-		r := &fxSub{newSubReader(sub, eventstore.Start), f}
-		r.mustEvent()
-		r.mustEvent()
-		r.mustCaughtUp()
-		done := recvAsync(f.ctx, sub)
+		sub := f.caughtUp(subCtx)
+		done := recvAsync(f.ctx, sub.sub)
 		cancel()
-		err = f.awaitRecvErr(done)
+		err := f.awaitRecvErr(done)
 		if !errors.Is(err, context.Canceled) && !errors.Is(err, eventstore.ErrClosed) {
 			f.t.Fatalf("Recv after the subscription's context ended = %v, want context.Canceled or ErrClosed", err)
 		}
 	}},
 	{"CloseEndsRecv", func(f *fx) {
-		f.waitHead(f.mustAppend(stream("timesheet"), eventstore.NoStream(), newEvents(2)...).Position)
-		sub := f.subscribe(eventstore.Start)
-		sub.mustEvent()
-		sub.mustEvent()
-		sub.mustCaughtUp()
+		sub := f.caughtUp(f.ctx)
 		done := recvAsync(f.ctx, sub.sub)
 		if err := sub.sub.Close(); err != nil {
 			f.t.Errorf("Close: %v", err)

@@ -4,12 +4,11 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"io/fs"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
-	"github.com/pressly/goose/v3"
-	"github.com/pressly/goose/v3/lock"
+
+	"backoffice/internal/pgmigrate"
 )
 
 //go:embed migrations/*.sql
@@ -26,16 +25,7 @@ const migrateLockID int64 = 0x6c65_6467_6572_0001 // "ledger" + 1
 func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	db := stdlib.OpenDBFromPool(pool)
 	defer db.Close()
-	sub, err := fs.Sub(migrationFiles, "migrations")
-	if err != nil {
-		return fmt.Errorf("ledger: migrate: %w", err)
-	}
-	locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(migrateLockID))
-	if err != nil {
-		return fmt.Errorf("ledger: migrate: %w", err)
-	}
-	p, err := goose.NewProvider(goose.DialectPostgres, db, sub,
-		goose.WithTableName(VersionTable), goose.WithSessionLocker(locker), goose.WithDisableGlobalRegistry(true))
+	p, err := pgmigrate.Provider(db, migrationFiles, "migrations", VersionTable, migrateLockID)
 	if err != nil {
 		return fmt.Errorf("ledger: migrate: %w", err)
 	}

@@ -58,14 +58,10 @@ func (s *Store) AppendIf(ctx context.Context, stream string, expected eventstore
 	if err := eventstore.ValidateConditions(stream, conditions); err != nil {
 		return eventstore.AppendResult{}, err
 	}
-	if err := ctx.Err(); err != nil {
+	if err := s.lock(ctx); err != nil {
 		return eventstore.AppendResult{}, err
 	}
-	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed {
-		return eventstore.AppendResult{}, eventstore.ErrClosed
-	}
 	idx := s.streams[stream]
 	if res, ok, err := s.repeated(stream, events); err != nil || ok {
 		return res, err
@@ -177,14 +173,10 @@ func (s *Store) Tamper(stream string, revision uint64, change func(*eventstore.R
 
 // ReadStream implements eventstore.Store.
 func (s *Store) ReadStream(ctx context.Context, stream string, opts eventstore.ReadStreamOptions) ([]eventstore.RecordedEvent, error) {
-	if err := ctx.Err(); err != nil {
+	if err := s.lock(ctx); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed {
-		return nil, eventstore.ErrClosed
-	}
 	idx := s.streams[stream]
 	if len(idx) == 0 {
 		return nil, fmt.Errorf("%w: %q", eventstore.ErrStreamNotFound, stream)
@@ -216,14 +208,10 @@ func (s *Store) ReadStream(ctx context.Context, stream string, opts eventstore.R
 
 // ReadStreams implements eventstore.Store: all streams read under one lock.
 func (s *Store) ReadStreams(ctx context.Context, reads ...eventstore.StreamRead) ([]eventstore.StreamSlice, error) {
-	if err := ctx.Err(); err != nil {
+	if err := s.lock(ctx); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed {
-		return nil, eventstore.ErrClosed
-	}
 	out := make([]eventstore.StreamSlice, len(reads))
 	for i, r := range reads {
 		idx := s.streams[r.Stream]
@@ -241,16 +229,12 @@ func (s *Store) ReadStreams(ctx context.Context, reads ...eventstore.StreamRead)
 
 // ReadAll implements eventstore.Store.
 func (s *Store) ReadAll(ctx context.Context, from eventstore.Position, max int) ([]eventstore.RecordedEvent, error) {
-	if err := ctx.Err(); err != nil {
+	if err := s.lock(ctx); err != nil {
 		return nil, err
 	}
+	defer s.mu.Unlock()
 	if max <= 0 {
 		return nil, fmt.Errorf("eventstore/memory: ReadAll max must be > 0, got %d", max)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return nil, eventstore.ErrClosed
 	}
 	return s.after(from, max), nil
 }
@@ -277,14 +261,10 @@ func clone(e eventstore.RecordedEvent) eventstore.RecordedEvent {
 
 // HeadPosition implements eventstore.Store.
 func (s *Store) HeadPosition(ctx context.Context) (eventstore.Position, error) {
-	if err := ctx.Err(); err != nil {
+	if err := s.lock(ctx); err != nil {
 		return eventstore.Start, err
 	}
-	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed {
-		return eventstore.Start, eventstore.ErrClosed
-	}
 	if len(s.all) == 0 {
 		return eventstore.Start, nil
 	}
@@ -293,20 +273,30 @@ func (s *Store) HeadPosition(ctx context.Context) (eventstore.Position, error) {
 
 // SubscribeAll implements eventstore.Store.
 func (s *Store) SubscribeAll(ctx context.Context, from eventstore.Position) (eventstore.Subscription, error) {
-	if err := ctx.Err(); err != nil {
+	if err := s.lock(ctx); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed {
-		return nil, eventstore.ErrClosed
-	}
 	var head eventstore.Position
 	if len(s.all) > 0 {
 		head = s.all[len(s.all)-1].Position
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	return &subscription{store: s, ctx: ctx, cancel: cancel, last: from, caughtUpAt: head}, nil
+}
+
+// lock takes the store's lock for a call under ctx. On an error (the
+// context's, or ErrClosed) the lock is not held.
+func (s *Store) lock(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return eventstore.ErrClosed
+	}
+	return nil
 }
 
 // Close implements eventstore.Store.

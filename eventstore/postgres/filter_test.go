@@ -106,11 +106,7 @@ func TestReadStreamOfNoStreamIsOneQuery(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
-	store, err := postgres.New(context.Background(), pool, postgres.Options{AllowUnsafeFsync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = store.Close() })
+	store := openStore(t, pool, postgres.Options{})
 	ctx := context.Background()
 	if _, err := store.Append(ctx, "there", eventstore.NoStream(), event("t.a", 1)); err != nil {
 		t.Fatal(err)

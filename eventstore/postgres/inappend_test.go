@@ -17,13 +17,8 @@ import (
 // follow, and when it fails the append is rolled back with it.
 func TestInAppendCommitsWithTheEvents(t *testing.T) {
 	ctx := t.Context()
-	cs := newMigratedDB(t)
-	pool := newPool(t, cs)
-	s, err := postgres.New(ctx, pool, postgres.Options{AllowUnsafeFsync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
+	pool := newPool(t, newMigratedDB(t))
+	s := openStore(t, pool, postgres.Options{})
 	if _, err := pool.Exec(ctx, `CREATE TABLE marks (k text PRIMARY KEY, position text NOT NULL)`); err != nil {
 		t.Fatal(err)
 	}
@@ -94,13 +89,8 @@ func TestInAppendCommitsWithTheEvents(t *testing.T) {
 // append ends on Close without writing.
 func TestInAppendReadsInTheAppendsTransaction(t *testing.T) {
 	ctx := t.Context()
-	cs := newMigratedDB(t)
-	pool := newPool(t, cs)
-	s, err := postgres.New(ctx, pool, postgres.Options{AllowUnsafeFsync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
+	pool := newPool(t, newMigratedDB(t))
+	s := openStore(t, pool, postgres.Options{})
 	if _, err := s.Append(ctx, "s-1", eventstore.NoStream(), events(1)...); err != nil {
 		t.Fatal(err)
 	}

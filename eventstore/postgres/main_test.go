@@ -1,6 +1,7 @@
 package postgres_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -20,3 +21,16 @@ func newMigratedDB(t testing.TB) string {
 }
 
 func newPool(t testing.TB, cs string) *pgxpool.Pool { return pgtest.Pool(t, cs) }
+
+// openStore opens a store on pool, closed when the test ends. The test
+// cluster runs with fsync=off, hence AllowUnsafeFsync.
+func openStore(t testing.TB, pool *pgxpool.Pool, opts postgres.Options) *postgres.Store {
+	t.Helper()
+	opts.AllowUnsafeFsync = true
+	s, err := postgres.New(context.Background(), pool, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}

@@ -34,7 +34,7 @@ func fastMetadata(b []byte, m *eventstore.Metadata) bool {
 	}
 	seen := 0
 	for {
-		key, j, ok := plainString(b, i)
+		key, j, ok := plainString(b, i) // bytes: the switch below compares them without a copy
 		if !ok {
 			return false
 		}
@@ -42,12 +42,13 @@ func fastMetadata(b []byte, m *eventstore.Metadata) bool {
 		if i >= len(b) || b[i] != ':' {
 			return false
 		}
-		val, j, ok := plainString(b, skipSpace(b, i+1))
+		raw, j, ok := plainString(b, skipSpace(b, i+1))
 		if !ok {
 			return false
 		}
+		val := string(raw)
 		var bit int
-		switch key {
+		switch string(key) {
 		case "actor_id":
 			m.ActorID, bit = val, 1
 		case "actor_role":
@@ -58,7 +59,8 @@ func fastMetadata(b []byte, m *eventstore.Metadata) bool {
 			m.CausationID, bit = val, 8
 		case "occurred_at":
 			t, err := time.Parse(time.RFC3339Nano, val)
-			if err != nil || t.Format(time.RFC3339Nano) != val {
+			var buf [64]byte
+			if err != nil || string(t.AppendFormat(buf[:0], time.RFC3339Nano)) != val {
 				return false // let encoding/json judge the unusual forms
 			}
 			m.OccurredAt, bit = t, 16
@@ -85,24 +87,25 @@ func fastMetadata(b []byte, m *eventstore.Metadata) bool {
 }
 
 // plainString reads a JSON string at b[i] that has no escapes and only
-// printable ASCII or valid multi-byte text; it reports false otherwise.
-func plainString(b []byte, i int) (string, int, bool) {
+// printable ASCII or valid multi-byte text, and returns its bytes (within
+// b); it reports false otherwise.
+func plainString(b []byte, i int) ([]byte, int, bool) {
 	if i >= len(b) || b[i] != '"' {
-		return "", i, false
+		return nil, i, false
 	}
 	for j := i + 1; j < len(b); j++ {
 		switch c := b[j]; {
 		case c == '"':
-			s := string(b[i+1 : j])
+			s := b[i+1 : j]
 			if !validUTF8(s) {
-				return "", i, false
+				return nil, i, false
 			}
 			return s, j + 1, true
 		case c == '\\' || c < 0x20:
-			return "", i, false
+			return nil, i, false
 		}
 	}
-	return "", i, false
+	return nil, i, false
 }
 
 func skipSpace(b []byte, i int) int {
@@ -112,10 +115,10 @@ func skipSpace(b []byte, i int) int {
 	return i
 }
 
-func validUTF8(s string) bool {
+func validUTF8(s []byte) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= 0x80 {
-			return utf8.ValidString(s)
+			return utf8.Valid(s)
 		}
 	}
 	return true

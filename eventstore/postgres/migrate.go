@@ -4,12 +4,12 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"io/fs"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
-	"github.com/pressly/goose/v3/lock"
+
+	"backoffice/internal/pgmigrate"
 )
 
 //go:embed migrations/*.sql
@@ -40,21 +40,8 @@ func migrate(ctx context.Context, connString string, upTo int64) error {
 	}
 	db := stdlib.OpenDB(*cfg)
 	defer db.Close()
-
-	sub, err := fs.Sub(migrationFiles, "migrations")
-	if err != nil {
-		return fmt.Errorf("eventstore/postgres: migrate: %w", err)
-	}
-	locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(migrateLockID))
-	if err != nil {
-		return fmt.Errorf("eventstore/postgres: migrate: %w", err)
-	}
-	p, err := goose.NewProvider(goose.DialectPostgres, db, sub,
-		goose.WithTableName(VersionTable),
-		goose.WithSessionLocker(locker),
-		goose.WithDisableGlobalRegistry(true),
-		goose.WithGoMigrations(backfillMigration),
-	)
+	p, err := pgmigrate.Provider(db, migrationFiles, "migrations", VersionTable, migrateLockID,
+		goose.WithGoMigrations(backfillMigration))
 	if err != nil {
 		return fmt.Errorf("eventstore/postgres: migrate: %w", err)
 	}

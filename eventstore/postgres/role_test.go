@@ -49,11 +49,7 @@ func TestAppRoleCanOnlyAppend(t *testing.T) {
 		t.Fatalf("start-up migration as the app role: %v", err)
 	}
 	app := newPool(t, appCS)
-	s, err := postgres.New(ctx, app, postgres.Options{AllowUnsafeFsync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openStore(t, app, postgres.Options{})
 	if _, err := s.Append(ctx, "role-test", eventstore.NoStream(), events(2)...); err != nil {
 		t.Fatalf("append as the app role: %v", err)
 	}

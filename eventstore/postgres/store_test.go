@@ -18,18 +18,11 @@ import (
 	"backoffice/eventstore/postgres"
 )
 
-// newStore returns a store on a fresh migrated database. The test cluster
-// runs with fsync=off, hence AllowUnsafeFsync.
+// newStore returns a store on a fresh migrated database.
 func newStore(t testing.TB, opts postgres.Options) (*postgres.Store, string) {
 	t.Helper()
 	cs := newMigratedDB(t)
-	opts.AllowUnsafeFsync = true
-	s, err := postgres.New(context.Background(), newPool(t, cs), opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s, cs
+	return openStore(t, newPool(t, cs), opts), cs
 }
 
 func event(typ string, n int) eventstore.EventData {
@@ -414,11 +407,7 @@ func TestServerRefusedDataIsInvalidAppend(t *testing.T) {
 func TestNotifyWakesOtherStores(t *testing.T) {
 	ctx := t.Context()
 	reader, cs := newStore(t, postgres.Options{PollInterval: time.Hour})
-	writer, err := postgres.New(ctx, newPool(t, cs), postgres.Options{AllowUnsafeFsync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer writer.Close()
+	writer := openStore(t, newPool(t, cs), postgres.Options{})
 	sub, err := reader.SubscribeAll(ctx, eventstore.Start)
 	if err != nil {
 		t.Fatal(err)

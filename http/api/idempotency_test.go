@@ -4,10 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -25,10 +22,6 @@ import (
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
-
-type noWait struct{}
-
-func (noWait) WaitFor(context.Context, eventstore.Position, ...string) error { return nil }
 
 // probe is a feature with one command whose outcome the test sets and
 // whose calls it records.
@@ -91,27 +84,12 @@ func newProbe(t *testing.T) (*probe, func(key, body string) int) {
 	t.Helper()
 	pool := pgtest.Pool(t, pgtest.NewDBFromTemplate(t, "api", apitest.Migrate))
 	p := &probe{pool: pool}
-	s, err := api.New(api.Deps{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Pool: pool,
-		Auth: apitest.Auth(apitest.Actors()), Wait: noWait{}, Features: []api.Feature{p}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(s)
-	t.Cleanup(srv.Close)
+	url := apitest.ServeFeature(t, pool, p)
 	return p, func(key, body string) int {
 		t.Helper()
-		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/api/v1/probe", strings.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set(apitest.ActorHeader, "worker1")
-		req.Header.Set("Idempotency-Key", key)
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(res.Body)
-		_ = res.Body.Close()
-		lastAnswer = answer{res.StatusCode, res.Header.Get("Retry-After"), string(b)}
-		return res.StatusCode
+		r := apitest.Request(t, http.MethodPost, url+"/probe", body, apitest.ActorHeader, "worker1", "Idempotency-Key", key)
+		lastAnswer = answer{r.Status, r.Header.Get("Retry-After"), string(r.Body)}
+		return r.Status
 	}
 }
 
@@ -167,21 +145,28 @@ func TestOutageAnswers503(t *testing.T) {
 	}
 }
 
+// holdFirst posts {} under key and waits until the probe runs it; the probe
+// holds that first request there until the test ends (also when it fails).
+func holdFirst(t *testing.T, p *probe, post func(key, body string) int, key string) {
+	t.Helper()
+	release := make(chan struct{})
+	p.block = release
+	first := make(chan int, 1)
+	go func() { first <- post(key, `{}`) }()
+	t.Cleanup(func() { close(release); <-first })
+	deadline := time.Now().Add(10 * time.Second)
+	for p.count() == 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
 // TestClaimOfADeadProcessIsTakenOverAtOnce: a key claimed by a request
 // that is still running answers 409 in progress; a key whose claiming
 // process is gone (kill -9: its liveness lock went with its connections)
 // is taken over by the retry at once, not after three minutes.
 func TestClaimOfADeadProcessIsTakenOverAtOnce(t *testing.T) {
 	p, post := newProbe(t)
-	release := make(chan struct{})
-	p.block = release
-	first := make(chan int, 1)
-	go func() { first <- post("k1", `{}`) }()
-	defer func() { close(release); <-first }() // also when the test fails
-	deadline := time.Now().Add(10 * time.Second)
-	for p.count() == 0 && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
+	holdFirst(t, p, post, "k1")
 	if got := postFull(t, post, "k1", `{}`); got.status != http.StatusConflict || !strings.Contains(got.body, "idempotency_key_in_progress") {
 		t.Fatalf("retry while the first runs: %d %s, want 409 in progress", got.status, got.body)
 	}
@@ -201,15 +186,7 @@ func TestClaimOfADeadProcessIsTakenOverAtOnce(t *testing.T) {
 // stalled on this: every retry answered 409 in progress for 3 minutes.)
 func TestClaimFromBeforeADatabaseRestartIsTakenOver(t *testing.T) {
 	p, post := newProbe(t)
-	release := make(chan struct{})
-	p.block = release
-	first := make(chan int, 1)
-	go func() { first <- post("k1", `{}`) }()
-	defer func() { close(release); <-first }()
-	deadline := time.Now().Add(10 * time.Second)
-	for p.count() == 0 && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
+	holdFirst(t, p, post, "k1")
 	if got := post("k1", `{}`); got != http.StatusConflict {
 		t.Fatalf("retry while the first runs: %d, want 409", got)
 	}
@@ -232,7 +209,7 @@ func TestClaimFromBeforeADatabaseRestartIsTakenOver(t *testing.T) {
 	if _, err := p.pool.Exec(ctx, `SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND classid = $1`, 0x69646b79); err != nil {
 		t.Fatal(err)
 	}
-	for time.Now().Before(deadline.Add(10 * time.Second)) {
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
 		if now := held(); len(now) > 0 && (len(before) == 0 || now[0] != before[0]) {
 			break
 		}

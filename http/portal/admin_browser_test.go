@@ -13,27 +13,18 @@ import (
 // and creates an integration token, in chromium; every Beheer screen has
 // no horizontal overflow on a phone; screenshots at both widths.
 func TestAdminInBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test")
-	}
-	h := newHarness(t)
-	b := browsertest.New(t)
+	h, b := newBrowserHarness(t)
 	url := h.URL
 	text := b.Text
-	// fitsPhone fails when the page scrolls sideways at phone width.
-	fitsPhone := func(path string) {
+	// pathFitsPhone loads path at phone width and checks it fits.
+	pathFitsPhone := func(path string) {
 		t.Helper()
 		b.Do(
 			chromedp.EmulateViewport(browsertest.PhoneWidth, browsertest.PhoneHeight),
 			chromedp.Navigate(url+path),
 			chromedp.WaitVisible(chromedp.ID("main")),
 		)
-		fits, err := chromedp.Run(b.Ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= window.innerWidth`))
-		if err != nil || !fits {
-			w, _ := chromedp.Run(b.Ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
-			t.Errorf("%s at %d px: scrollWidth %d (%v)", path, browsertest.PhoneWidth, w, err)
-		}
-		b.Do(chromedp.EmulateViewport(browsertest.DesktopWidth, browsertest.DesktopHeight))
+		fitsPhone(t, b, path)
 	}
 	field := func(id string) chromedp.CSS { return chromedp.CSS(`[id="` + id + `"]`) }
 
@@ -109,7 +100,7 @@ func TestAdminInBrowser(t *testing.T) {
 	b.Screenshots("admin-token-created")
 
 	for _, p := range append(adminPages, "/beheer/opdrachtgevers/bol#gebruikers") {
-		fitsPhone(p)
+		pathFitsPhone(p)
 	}
 	b.Do(chromedp.Navigate(url+"/beheer/opdrachtgevers/bol/afspraken/nieuw"), chromedp.WaitVisible(chromedp.ID("agreement-form")))
 	b.Screenshots("admin-agreement-new")

@@ -55,13 +55,14 @@ func refused(res *http.Response) bool {
 	return res.StatusCode == http.StatusBadRequest || res.StatusCode == http.StatusUnprocessableEntity
 }
 
-// fieldError is the error shown at a form input (err-<name>), "" when none.
+// fieldError is the error shown at a form input (err-<name>: a paragraph
+// under a field, a span in a grid cell), "" when none.
 func fieldError(body, name string) string {
-	m := regexp.MustCompile(`<p class="err" id="err-` + regexp.QuoteMeta(name) + `">([^<]*)</p>`).FindStringSubmatch(body)
+	m := regexp.MustCompile(`<(p|span) class="err" id="err-` + regexp.QuoteMeta(name) + `">([^<]*)</(p|span)>`).FindStringSubmatch(body)
 	if m == nil {
 		return ""
 	}
-	return m[1]
+	return m[2]
 }
 
 func TestAdminPagesRender(t *testing.T) {
@@ -161,8 +162,7 @@ func TestAdminOnlyForBackoffice(t *testing.T) {
 }
 
 func TestAdminIntermediaries(t *testing.T) {
-	h := newHarness(t)
-	h.loginAs(boEmail, "nl")
+	h := newHarnessAs(t, boEmail)
 	const page = "/beheer/intermediairs/nieuw"
 
 	// The domain's error, in Dutch, at the field; what was typed stays.
@@ -210,8 +210,7 @@ func clientForm() url.Values {
 }
 
 func TestAdminRegisterClient(t *testing.T) {
-	h := newHarness(t)
-	h.loginAs(boEmail, "nl")
+	h := newHarnessAs(t, boEmail)
 	const page = "/beheer/opdrachtgevers/nieuw"
 	for name, tc := range map[string]struct {
 		change func(url.Values)
@@ -259,8 +258,7 @@ func TestAdminRegisterClient(t *testing.T) {
 }
 
 func TestAdminAgreementVersion(t *testing.T) {
-	h := newHarness(t)
-	h.loginAs(boEmail, "nl")
+	h := newHarnessAs(t, boEmail)
 	const page = "/beheer/opdrachtgevers/bol/afspraken/nieuw"
 	_, form := h.get(page)
 	// The form starts from the agreement in force, from next Monday.
@@ -297,8 +295,7 @@ func TestAdminAgreementVersion(t *testing.T) {
 }
 
 func TestAdminClientUsers(t *testing.T) {
-	h := newHarness(t)
-	h.loginAs(boEmail, "nl")
+	h := newHarnessAs(t, boEmail)
 	const page = "/beheer/opdrachtgevers/bol"
 	const invite = page + "/gebruikers"
 	// An address another account uses: the domain's refusal at the field.
@@ -352,8 +349,7 @@ func TestAdminClientUsers(t *testing.T) {
 var tokenRE = regexp.MustCompile(`<code id="new-token" class="secret">([^<]+)</code>`)
 
 func TestAdminTokens(t *testing.T) {
-	h := newHarness(t)
-	h.loginAs(boEmail, "nl")
+	h := newHarnessAs(t, boEmail)
 	const page = "/beheer/sleutels"
 	// Without the form's CSRF token nothing is created.
 	if res, _ := h.post(page, url.Values{"label": {"Zonder token"}, "role": {"payroll"}}); res.StatusCode != http.StatusForbidden {
@@ -405,8 +401,7 @@ func TestAdminTokens(t *testing.T) {
 }
 
 func TestAdminEditClient(t *testing.T) {
-	h := newHarness(t)
-	h.loginAs(boEmail, "nl")
+	h := newHarnessAs(t, boEmail)
 	const page = "/beheer/opdrachtgevers/bol/wijzigen"
 	_, form := h.get(page)
 	if !strings.Contains(form, `value="Bakkerij Bol"`) || !strings.Contains(form, `value="`+clientEmail+`"`) {

@@ -25,6 +25,7 @@ import (
 	rm "backoffice/readmodel/timesheets"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // TestIdentityApp: the portal user carries the display name from the
@@ -207,18 +208,28 @@ func invoiceID(t *testing.T, a *documentApp, e *dt.Env) string {
 	return rows[0].ID
 }
 
+// korenaarDB is a fresh read-model database (from template) with one
+// worker, w1 Jan de Boer, at one client, c1 Bakkerij Korenaar, and the
+// test's own further rows (more, SQL).
+func korenaarDB(t *testing.T, template, more string) *pgxpool.Pool {
+	t.Helper()
+	pool := pgtest.Pool(t, pgtest.NewDBFromTemplate(t, template, pgtest.WithPool(readmodel.Migrate)))
+	if _, err := pool.Exec(context.Background(), `INSERT INTO workers (worker_id, client_id, first_name, last_name, full_name, email, function, registered_at)
+		VALUES ('w1', 'c1', 'Jan', 'Boer', 'Jan de Boer', 'jan@example.test', 'bakker', now());
+		INSERT INTO clients (client_id, intermediary_id, name, kvk, address, contact_name, contact_email, registered_at)
+		VALUES ('c1', 'i1', 'Bakkerij Korenaar', '12345678', '{}', 'Anna', 'anna@example.test', now());
+		`+more); err != nil {
+		t.Fatal(err)
+	}
+	return pool
+}
+
 // TestReportApp: the hours report reaches the portal with typed weeks,
 // statuses and minutes, within the actor's scope, and the query's range
 // errors pass through unchanged.
 func TestReportApp(t *testing.T) {
 	ctx := context.Background()
-	pool := pgtest.Pool(t, pgtest.NewDBFromTemplate(t, "portal-reports", pgtest.WithPool(readmodel.Migrate)))
-	if _, err := pool.Exec(ctx, `INSERT INTO workers (worker_id, client_id, first_name, last_name, full_name, email, function, registered_at)
-		VALUES ('w1', 'c1', 'Jan', 'Boer', 'Jan de Boer', 'jan@example.test', 'bakker', now());
-		INSERT INTO clients (client_id, intermediary_id, name, kvk, address, contact_name, contact_email, registered_at)
-		VALUES ('c1', 'i1', 'Bakkerij Korenaar', '12345678', '{}', 'Anna', 'anna@example.test', now())`); err != nil {
-		t.Fatal(err)
-	}
+	pool := korenaarDB(t, "portal-reports", "")
 	now := time.Date(2026, 2, 2, 8, 0, 0, 0, time.UTC)
 	w := ts.ISOWeek{Year: 2026, Week: 3}
 	stream := ts.StreamName("p1", w)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/cookiejar"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -51,6 +52,10 @@ const (
 	acmeEmail    = "ad@acme.nl" // the only user of Acme, disabled: Acme has no signers
 	password     = "geheim wachtwoord 1"
 )
+
+// openWeek is Els's timesheet for Jan's week 5 (p1), still open: she
+// can enter, change and offer it.
+const openWeek = "/plaatsingen/p1/weken/2026-W05"
 
 var hourTypes = []client.HourType{
 	{Code: "100", Name: "Normale uren", Percentage: 100},
@@ -345,11 +350,37 @@ func newHarness(t *testing.T) *harness {
 	return newHarnessOn(t, newFixture(t))
 }
 
+// newHarnessAs is a fresh application with email logged in, in Dutch:
+// how most screen tests start.
+func newHarnessAs(t *testing.T, email string) *harness {
+	t.Helper()
+	h := newHarness(t)
+	h.loginAs(email, "nl")
+	return h
+}
+
 // newHarnessOn is a second browser on the same application.
 func newHarnessOn(t *testing.T, f *fixture) *harness {
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	return &harness{fixture: f, t: t, c: c}
+}
+
+// newHarnessWith is a browser on a second portal over f's application,
+// built from the application's portal dependencies as change leaves them.
+func newHarnessWith(t *testing.T, f *fixture, change func(*portal.Deps)) *harness {
+	t.Helper()
+	d := f.App.PortalDeps
+	change(&d)
+	site, err := portal.New(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(site)
+	t.Cleanup(srv.Close)
+	env := *f.Env
+	env.URL = srv.URL
+	return newHarnessOn(t, &fixture{Env: &env, accounts: f.accounts, docs: f.docs})
 }
 
 // loginAs logs in through the form in language lang (the account's
@@ -397,6 +428,14 @@ func (h *harness) checkPage(path, lang string) {
 		h.t.Fatalf("GET %s: %d\n%s", path, res.StatusCode, body)
 	}
 	portal.AssertPage(h.t, path, res, body, lang)
+}
+
+// postOn submits a form of page: form goes to page+action ("" for page
+// itself) with page's CSRF token.
+func (h *harness) postOn(page, action string, form url.Values) (*http.Response, string) {
+	h.t.Helper()
+	form.Set("csrf", h.token(page))
+	return h.post(page+action, form)
 }
 
 var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -14,15 +15,13 @@ import (
 	"backoffice/internal/browsertest"
 )
 
-// TestInBrowser drives the portal in chromium: log in through the form,
-// the week overview's tooltip on focus and hover, grey weeks that are no
-// links, the Dutch error for 25 hours, approval, and screenshots of the
-// main screens at desktop and phone width.
-// clearMonday empties Monday's input of the normal hours line.
-var clearMonday = chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-	_, err := chromedp.Evaluate[bool](`(document.getElementById("line.100.mon").value = "") === ""`)(ctx, t)
-	return err
-})
+// clearValue empties the input with id.
+func clearValue(id string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := chromedp.Evaluate[bool](`(document.getElementById(`+strconv.Quote(id)+`).value = "") === ""`)(ctx, t)
+		return err
+	})
+}
 
 // logout drops the browser's cookies (and so the session).
 var logout = chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
@@ -43,12 +42,46 @@ func browserLogin(b *browsertest.Browser, url, email string) {
 	)
 }
 
-func TestInBrowser(t *testing.T) {
+// skipInShort skips a browser test under go test -short.
+func skipInShort(t *testing.T) {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("browser test")
 	}
-	h := newHarness(t)
-	b := browsertest.New(t)
+}
+
+// newBrowserHarness is a fresh application and a chromium to drive it.
+func newBrowserHarness(t *testing.T) (*harness, *browsertest.Browser) {
+	t.Helper()
+	skipInShort(t)
+	return newHarness(t), browsertest.New(t)
+}
+
+// newBrowserAs is newBrowserHarness with email logged in through the form.
+func newBrowserAs(t *testing.T, email string) (*harness, *browsertest.Browser) {
+	t.Helper()
+	h, b := newBrowserHarness(t)
+	browserLogin(b, h.URL, email)
+	return h, b
+}
+
+// fitsPhone checks that the page in b does not scroll sideways at phone
+// width, naming what sticks out; b is at desktop width again after.
+func fitsPhone(t *testing.T, b *browsertest.Browser, page string) {
+	t.Helper()
+	b.Do(chromedp.EmulateViewport(browsertest.PhoneWidth, browsertest.PhoneHeight))
+	if over, culprits := b.Overflow(); over > 0 {
+		t.Errorf("%s at %d px: %d px too wide: %v", page, browsertest.PhoneWidth, over, culprits)
+	}
+	b.Do(chromedp.EmulateViewport(browsertest.DesktopWidth, browsertest.DesktopHeight))
+}
+
+// TestInBrowser drives the portal in chromium: log in through the form,
+// the week overview's tooltip on focus and hover, grey weeks that are no
+// links, the Dutch error for 25 hours, approval, and screenshots of the
+// main screens at desktop and phone width.
+func TestInBrowser(t *testing.T) {
+	h, b := newBrowserHarness(t)
 	url := h.URL
 
 	browserLogin(b, url, clientEmail)
@@ -93,14 +126,14 @@ func TestInBrowser(t *testing.T) {
 	b.Do(
 		chromedp.Click(chromedp.ID("week-5")),
 		chromedp.WaitVisible(chromedp.CSS(`[id="line.100.mon"]`)),
-		clearMonday,
+		clearValue("line.100.mon"),
 		chromedp.SendKeys(chromedp.CSS(`[id="line.100.mon"]`), "9"),
 		// portal.js updates the day total while typing.
 		chromedp.WaitVisible(chromedp.Search(`//td[@data-day-total="0"][normalize-space(.)="9"]`)),
 	)
 	b.Screenshots("editor")
 	b.Do(
-		clearMonday,
+		clearValue("line.100.mon"),
 		chromedp.SendKeys(chromedp.CSS(`[id="line.100.mon"]`), "25"),
 		chromedp.Click(chromedp.ID("save-lines")),
 		chromedp.WaitVisible(chromedp.CSS(`[id="err-line.100.mon"]`)),
@@ -150,11 +183,7 @@ func TestInBrowser(t *testing.T) {
 // a document and sees it listed; a wrong TAN gives the Dutch error next to
 // the field, the right one with "gelezen" signs; the hours report.
 func TestOtherInBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test")
-	}
-	h := newHarness(t)
-	b := browsertest.New(t)
+	h, b := newBrowserHarness(t)
 	url := h.URL
 	sign := h.signLink(t, docContract)
 	tan := h.tan(t, docContract)

@@ -10,7 +10,6 @@ import (
 	"backoffice/domain"
 	"backoffice/domain/intermediary"
 	"backoffice/domain/timesheet"
-	"backoffice/http/httpx"
 	rmid "backoffice/readmodel/identity"
 )
 
@@ -84,16 +83,6 @@ func fieldsOf(names ...string) map[string]string {
 		m[n] = n
 	}
 	return m
-}
-
-// showFormError renders the page again with the command's error at its
-// field; errors that are no user's (internal) fail the request.
-func (s *Server) showFormError(w http.ResponseWriter, r *http.Request, v *view, page string, err error, fields map[string]string) {
-	if !v.formError(err, fields) {
-		s.fail(w, r, err)
-		return
-	}
-	s.render(w, r, httpx.Status(err), page, v)
 }
 
 func (s *Server) handleAdmin() http.Handler {

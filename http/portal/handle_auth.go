@@ -243,11 +243,7 @@ func (s *Server) handleChoosePassword(activation bool) http.Handler {
 			res, err = s.Identity.ResetPassword(r.Context(), f.Token, f.Password)
 		}
 		if err != nil {
-			if !v.formError(err, map[string]string{"password": "password", "new_password": "password"}) {
-				s.fail(w, r, err)
-				return
-			}
-			s.render(w, r, httpx.Status(err), "activate", v)
+			s.showFormError(w, r, v, "activate", err, map[string]string{"password": "password", "new_password": "password"})
 			return
 		}
 		redirectAfter(w, r, "/inloggen", res.Position, "password_set")
@@ -266,11 +262,7 @@ func (s *Server) handleForgot() http.Handler {
 		v := s.newView(r, "", "forgot.title")
 		if err := s.Identity.RequestPasswordReset(r.Context(), email); err != nil {
 			v.Form.Set("email", email)
-			if !v.formError(err, map[string]string{"email": "email"}) {
-				s.fail(w, r, err)
-				return
-			}
-			s.render(w, r, httpx.Status(err), "forgot", v)
+			s.showFormError(w, r, v, "forgot", err, map[string]string{"email": "email"})
 			return
 		}
 		redirectAfter(w, r, "/wachtwoord-vergeten", eventstore.Start, "reset_sent")

@@ -267,11 +267,7 @@ func (s *Server) handleUpload() http.Handler {
 		}
 		res, err := s.Documents.Upload(r.Context(), meta(r), in)
 		if err != nil {
-			if !v.formError(err, uploadFields) {
-				s.fail(w, r, err)
-				return
-			}
-			s.render(w, r, httpx.Status(err), "upload", v)
+			s.showFormError(w, r, v, "upload", err, uploadFields)
 			return
 		}
 		switch {
@@ -436,13 +432,34 @@ func (s *Server) documentData(r *http.Request, v *view, id string) error {
 
 func (s *Server) handleDocument() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		v := s.otherView(r, "documents", "document.title")
-		if err := s.documentData(r, v, mux.Vars(r)["id"]); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		s.render(w, r, http.StatusOK, "document", v)
+		s.renderDocument(w, r, http.StatusOK, s.otherView(r, "documents", "document.title"), mux.Vars(r)["id"])
 	})
+}
+
+// renderDocument shows the page of document id with status (and the
+// errors of a form on it in v).
+func (s *Server) renderDocument(w http.ResponseWriter, r *http.Request, status int, v *view, id string) {
+	if err := s.documentData(r, v, id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, status, "document", v)
+}
+
+// documentCommandDone answers the command of a form on the page of
+// document id: done, the browser goes back to the document with flash; a
+// refusal the form can show (fields) gives the status to show the page
+// again with; anything else fails. done says the answer is given.
+func (s *Server) documentCommandDone(w http.ResponseWriter, r *http.Request, v *view, id string, res commands.Result, err error, fields map[string]string, flash string) (status int, done bool) {
+	if err == nil {
+		redirectAfter(w, r, documentURL(id), res.Position, flash)
+		return 0, true
+	}
+	if !v.refusalAtForm(err, fields) {
+		s.fail(w, r, err)
+		return 0, true
+	}
+	return httpx.Status(err), false
 }
 
 var requestFields = map[string]string{"signer_account_id": "signer"}
@@ -461,21 +478,12 @@ func (s *Server) handleRequestSignature() http.Handler {
 			v.Errors["signer"] = v.T("request.signer_required")
 		} else {
 			res, err := s.Documents.RequestSignature(r.Context(), meta(r), id, signer)
-			if err == nil {
-				redirectAfter(w, r, documentURL(id), res.Position, "signature_requested")
-				return
-			}
-			status = httpx.Status(err)
-			if !v.refusalAtForm(err, requestFields) {
-				s.fail(w, r, err)
+			var done bool
+			if status, done = s.documentCommandDone(w, r, v, id, res, err, requestFields, "signature_requested"); done {
 				return
 			}
 		}
-		if err := s.documentData(r, v, id); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		s.render(w, r, status, "document", v)
+		s.renderDocument(w, r, status, v, id)
 	})
 }
 
@@ -763,21 +771,12 @@ func (s *Server) handleAddVersion() http.Handler {
 				break
 			}
 			res, err := s.Documents.AddVersion(r.Context(), meta(r), id, fh.Filename, content)
-			if err == nil {
-				redirectAfter(w, r, documentURL(id), res.Position, "version_added")
-				return
-			}
-			status = httpx.Status(err)
-			if !v.refusalAtForm(err, versionFields) {
-				s.fail(w, r, err)
+			var done bool
+			if status, done = s.documentCommandDone(w, r, v, id, res, err, versionFields, "version_added"); done {
 				return
 			}
 		}
-		if err := s.documentData(r, v, id); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		s.render(w, r, status, "document", v)
+		s.renderDocument(w, r, status, v, id)
 	})
 }
 

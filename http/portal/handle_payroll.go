@@ -173,11 +173,7 @@ func (s *Server) handleCreateExport() http.Handler {
 		}
 		_, created, skipped, err := s.Payroll.Create(r.Context(), meta(r), clientID, period, nil)
 		if err != nil {
-			if !v.formError(err, payrollFields) {
-				s.fail(w, r, err)
-				return
-			}
-			s.render(w, r, httpx.Status(err), "payroll", v)
+			s.showFormError(w, r, v, "payroll", err, payrollFields)
 			return
 		}
 		// Every client: show the outcome on the overview, read again.
@@ -270,11 +266,7 @@ func (s *Server) exportOne(w http.ResponseWriter, r *http.Request, v *view, clie
 		}
 	}
 	if out.err != nil {
-		if !v.formError(out.err, payrollFields) {
-			s.fail(w, r, out.err)
-			return
-		}
-		s.render(w, r, httpx.Status(out.err), "payroll", v)
+		s.showFormError(w, r, v, "payroll", out.err, payrollFields)
 		return
 	}
 	redirectAfter(w, r, batchURL(out.created[0].BatchID)+"?"+q.Encode(), out.res.Position, "export_created")
@@ -368,26 +360,35 @@ func (s *Server) handleConfirmBatch() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := mux.Vars(r)["batch"]
 		res, _, failed, err := s.Payroll.Confirm(r.Context(), meta(r), id)
-		if err == nil && len(failed) == 0 {
-			redirectAfter(w, r, batchURL(id), res.Position, "batch_confirmed")
-			return
-		}
-		v, p, verr := s.batchView(r, id)
-		if verr != nil {
-			s.fail(w, r, verr)
-			return
-		}
-		status := http.StatusOK
-		if err != nil {
-			if !v.formError(err, nil) {
-				s.fail(w, r, err)
-				return
-			}
-			status = httpx.Status(err)
-		}
-		p.Failed = failed
-		s.render(w, r, status, "payroll_batch", v)
+		s.batchCommandDone(w, r, id, res, err, nil, failed, "batch_confirmed")
 	})
+}
+
+// batchCommandDone answers a command on the page of batch id: done (no
+// error, no failed marks), back to the batch with flash; otherwise the page
+// again with the refusal at the form (fields) or the marks that failed; an
+// error the form cannot show fails.
+func (s *Server) batchCommandDone(w http.ResponseWriter, r *http.Request, id string, res commands.Result, err error, fields map[string]string, failed []cmd.MarkFailure, flash string) {
+	if err == nil && len(failed) == 0 {
+		redirectAfter(w, r, batchURL(id), res.Position, flash)
+		return
+	}
+	v, p, verr := s.batchView(r, id)
+	if verr != nil {
+		s.fail(w, r, verr)
+		return
+	}
+	v.Form.Set("reden", r.PostForm.Get("reden"))
+	status := http.StatusOK
+	if err != nil {
+		if !v.formError(err, fields) {
+			s.fail(w, r, err)
+			return
+		}
+		status = httpx.Status(err)
+	}
+	p.Failed = failed
+	s.render(w, r, status, "payroll_batch", v)
 }
 
 // handleCancelBatch withdraws an open batch; its timesheets return to the
@@ -396,20 +397,6 @@ func (s *Server) handleCancelBatch() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := mux.Vars(r)["batch"]
 		res, err := s.Payroll.Cancel(r.Context(), meta(r), id, r.PostForm.Get("reden"))
-		if err == nil {
-			redirectAfter(w, r, batchURL(id), res.Position, "batch_cancelled")
-			return
-		}
-		v, _, verr := s.batchView(r, id)
-		if verr != nil {
-			s.fail(w, r, verr)
-			return
-		}
-		v.Form.Set("reden", r.PostForm.Get("reden"))
-		if !v.formError(err, map[string]string{"reason": "reden"}) {
-			s.fail(w, r, err)
-			return
-		}
-		s.render(w, r, httpx.Status(err), "payroll_batch", v)
+		s.batchCommandDone(w, r, id, res, err, map[string]string{"reason": "reden"}, nil, "batch_cancelled")
 	})
 }

@@ -13,8 +13,6 @@ import (
 	"backoffice/domain/placement"
 	ts "backoffice/domain/timesheet"
 	"backoffice/eventstore/memory"
-	"backoffice/internal/pgtest"
-	"backoffice/readmodel"
 	rmid "backoffice/readmodel/identity"
 	rm "backoffice/readmodel/timesheets"
 )
@@ -23,14 +21,8 @@ import (
 // name as far as the reader may see it, and what changed per day.
 func TestHistoryNamesAndChanges(t *testing.T) {
 	ctx := context.Background()
-	pool := pgtest.Pool(t, pgtest.NewDBFromTemplate(t, "portal-history", pgtest.WithPool(readmodel.Migrate)))
-	if _, err := pool.Exec(ctx, `INSERT INTO workers (worker_id, client_id, first_name, last_name, full_name, email, function, registered_at)
-		VALUES ('w1', 'c1', 'Jan', 'Boer', 'Jan de Boer', 'jan@example.test', 'bakker', now());
-		INSERT INTO clients (client_id, intermediary_id, name, kvk, address, contact_name, contact_email, registered_at)
-		VALUES ('c1', 'i1', 'Bakkerij Korenaar', '12345678', '{}', 'Anna', 'anna@example.test', now());
-		INSERT INTO accounts (account_id, email, role, worker_id, created_at) VALUES ('acc-w1', 'jan@example.test', 'worker', 'w1', now())`); err != nil {
-		t.Fatal(err)
-	}
+	pool := korenaarDB(t, "portal-history",
+		`INSERT INTO accounts (account_id, email, role, worker_id, created_at) VALUES ('acc-w1', 'jan@example.test', 'worker', 'w1', now())`)
 	now := time.Date(2026, 2, 2, 8, 0, 0, 0, time.UTC)
 	store := memory.New()
 	seed := func(stream string, e domain.Event) {

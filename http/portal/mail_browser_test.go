@@ -24,9 +24,7 @@ import (
 // Els offers Jan's week 5, the intermediary's "Er staat een urenbriefje
 // voor u klaar" links to that timesheet, where the approve button waits.
 func TestMailInBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test")
-	}
+	skipInShort(t)
 	smtp := mailtest.New(t)
 	f := newFixtureWith(t, func(o *app.Options) {
 		sender, err := mail.NewSMTPSender(mail.SMTPConfig{URL: smtp.URL(), From: "Backofficebureau <noreply@bureau.test>"})
@@ -81,15 +79,7 @@ func TestMailInBrowser(t *testing.T) {
 	}
 	b.Screenshots("mail-offered")
 	// On a phone the mail fits the screen (no sideways scrolling).
-	b.Do(chromedp.EmulateViewport(390, 844))
-	width, err := chromedp.Run(b.Ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if width > 390 {
-		t.Errorf("at 390 px the mail is %d px wide", width)
-	}
-	b.Do(chromedp.EmulateViewport(1280, 900))
+	fitsPhone(t, b, "the mail")
 
 	// Follow the button: the login first, then the timesheet itself.
 	b.Do(
@@ -139,12 +129,7 @@ func TestMailInBrowser(t *testing.T) {
 // chromium, with screenshots; the settings form works by clicks, and at
 // phone width neither page scrolls sideways.
 func TestNotifyScreensInBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test")
-	}
-	h := newHarness(t)
-	b := browsertest.New(t)
-	browserLogin(b, h.URL, interEmail)
+	h, b := newBrowserAs(t, interEmail)
 	b.Do(chromedp.WaitVisible(chromedp.ID("missing-summary")))
 	b.Screenshots("home-intermediary-missing")
 	b.Do(
@@ -152,16 +137,7 @@ func TestNotifyScreensInBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("missing-count")),
 	)
 	b.Screenshots("missing-hours")
-	noSideways := func(page string) {
-		t.Helper()
-		b.Do(chromedp.EmulateViewport(390, 844))
-		w, err := chromedp.Run(b.Ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
-		if err != nil || w > 390 {
-			t.Errorf("%s at 390 px: %d px wide (%v)", page, w, err)
-		}
-		b.Do(chromedp.EmulateViewport(1280, 900))
-	}
-	noSideways("Ontbrekende uren")
+	fitsPhone(t, b, "Ontbrekende uren")
 
 	b.Do(
 		chromedp.Click(chromedp.CSS(`.top a[href="/instellingen"]`)),
@@ -171,7 +147,7 @@ func TestNotifyScreensInBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(".flash")),
 	)
 	b.Screenshots("settings")
-	noSideways("Instellingen")
+	fitsPhone(t, b, "Instellingen")
 	if approved, reminders := h.settingsOf(interEmail); !approved || reminders {
 		t.Fatalf("after unticking the reminders: approved %v reminders %v", approved, reminders)
 	}

@@ -105,8 +105,7 @@ func TestSettingsScreen(t *testing.T) {
 // off in the screen; Karim (worker, enters p2) keeps it. Both weeks are
 // approved; only Karim is mailed.
 func TestSettingsSwitchOffTheApprovedMail(t *testing.T) {
-	h := newHarness(t)
-	h.loginAs(clientEmail, "nl")
+	h := newHarnessAs(t, clientEmail)
 	res, _ := h.post("/instellingen", url.Values{"csrf": {h.token("/instellingen")}, "herinneringen": {"aan"}, "taal": {"nl"}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("save: %d", res.StatusCode)

@@ -7,7 +7,6 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
 	"net/textproto"
 	"net/url"
 	"regexp"
@@ -18,7 +17,6 @@ import (
 	doccmd "backoffice/commands/document"
 	"backoffice/domain/document"
 	"backoffice/http/portal"
-	"backoffice/internal/apptest"
 	rmdocuments "backoffice/readmodel/documents"
 )
 
@@ -26,8 +24,7 @@ import (
 // and the hours report, on the real application (app_test.go).
 
 func TestOtherTab(t *testing.T) {
-	h := newHarness(t)
-	h.loginAs(clientEmail, "nl")
+	h := newHarnessAs(t, clientEmail)
 	_, body := h.get("/overige/facturen")
 	// After Werknemers, marked current; sub-navigation in the manual's order.
 	tabs := regexp.MustCompile(`href="/werknemers">Werknemers</a></li>\s*<li><a href="/overige" aria-current="page">Overige</a>`)
@@ -47,17 +44,7 @@ func TestOtherTab(t *testing.T) {
 // commands (Deps.Documents nil) has the tab "Overige" with the hours report
 // only: no links to documents or invoices, and their pages do not exist.
 func TestOtherTabWithoutDocuments(t *testing.T) {
-	f := newFixture(t)
-	d := f.App.PortalDeps
-	d.Documents, d.DocumentQueries = nil, nil
-	site, err := portal.New(d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(site)
-	t.Cleanup(srv.Close)
-	h := newHarnessOn(t, &fixture{Env: &apptest.Env{URL: srv.URL, App: f.App, Pool: f.Pool, Store: f.Store, Outbox: f.Outbox, Clock: f.Clock},
-		accounts: f.accounts, docs: f.docs})
+	h := newHarnessWith(t, newFixture(t), func(d *portal.Deps) { d.Documents, d.DocumentQueries = nil, nil })
 	h.loginAs(clientEmail, "nl")
 	_, body := h.get("/")
 	if !strings.Contains(body, `<a href="/overige">Overige</a>`) {
@@ -70,7 +57,7 @@ func TestOtherTabWithoutDocuments(t *testing.T) {
 	if strings.Contains(body, `href="/overige/documenten"`) || strings.Contains(body, `href="/overige/facturen"`) {
 		t.Fatal("sub-navigation links documents without the document commands")
 	}
-	for _, p := range []string{"/overige/documenten", "/overige/facturen", "/documenten/" + f.doc(docContract) + "/ondertekenen"} {
+	for _, p := range []string{"/overige/documenten", "/overige/facturen", "/documenten/" + h.doc(docContract) + "/ondertekenen"} {
 		if res, _ := h.get(p); res.StatusCode != http.StatusNotFound {
 			t.Errorf("GET %s without the document commands: %d, want 404", p, res.StatusCode)
 		}
@@ -141,8 +128,7 @@ func (h *harness) document(name string) rmdocuments.Detail {
 }
 
 func TestDocumentsList(t *testing.T) {
-	h := newHarness(t)
-	h.loginAs(clientEmail, "nl")
+	h := newHarnessAs(t, clientEmail)
 	_, body := h.get("/overige/documenten")
 	rows := rowsOf(t, body, "documents")
 	if len(rows) != 3 {
@@ -239,8 +225,7 @@ func (h *harness) upload(f uploadForm) (*http.Response, string) {
 type onlyReader struct{ io.Reader }
 
 func TestUploadDocument(t *testing.T) {
-	h := newHarness(t)
-	h.loginAs(clientEmail, "nl")
+	h := newHarnessAs(t, clientEmail)
 	page := "/overige/documenten/nieuw"
 	_, body := h.get(page)
 	for _, want := range []string{`enctype="multipart/form-data"`,
@@ -386,8 +371,7 @@ func TestUploadDocument(t *testing.T) {
 }
 
 func TestBackofficeUpload(t *testing.T) {
-	h := newHarness(t)
-	h.loginAs(boEmail, "nl")
+	h := newHarnessAs(t, boEmail)
 	if _, body := h.get("/overige/documenten"); !strings.Contains(body, `href="/overige/documenten/nieuw"`) {
 		t.Fatal("no upload button for the back office")
 	}
@@ -498,8 +482,7 @@ func TestBackofficeUpload(t *testing.T) {
 func (h *harness) expire() { h.Clock.Set(now.Add(document.SignatureTTL + time.Hour)) }
 
 func TestRequestSignature(t *testing.T) {
-	h := newHarness(t)
-	h.loginAs(boEmail, "nl")
+	h := newHarnessAs(t, boEmail)
 	// Open, signed, ID copy, invoice: no form.
 	for _, name := range []string{docContract, docInstructions, docIDCopy, docInvoice12} {
 		if _, body := h.get("/overige/documenten/" + h.doc(name)); strings.Contains(body, `id="request-signature"`) {
@@ -595,8 +578,7 @@ func TestRequestSignatureNotForOthers(t *testing.T) {
 }
 
 func TestDocumentFile(t *testing.T) {
-	h := newHarness(t)
-	h.loginAs(clientEmail, "nl")
+	h := newHarnessAs(t, clientEmail)
 	contract, instructions := "/overige/documenten/"+h.doc(docContract), "/overige/documenten/"+h.doc(docInstructions)
 	cases := []struct {
 		path, contentType, disposition, csp string
@@ -734,11 +716,10 @@ func wrongTAN(tan string) string {
 }
 
 func TestSigningDeclineAndBlock(t *testing.T) {
-	h := newHarness(t)
-	h.loginAs(clientEmail, "nl")
+	h := newHarnessAs(t, clientEmail)
 	page := h.signLink(t, docContract)
 	// Niet akkoord needs no read confirmation.
-	res, _ := h.post(page, url.Values{"csrf": {h.token(page)}, "tan": {h.tan(t, docContract)}, "besluit": {"niet-akkoord"}})
+	res, _ := h.postOn(page, "", url.Values{"tan": {h.tan(t, docContract)}, "besluit": {"niet-akkoord"}})
 	if res.StatusCode != http.StatusSeeOther || !strings.Contains(res.Header.Get("Location"), "ok=declined") || h.document(docContract).Request.Status != "declined" {
 		t.Fatalf("decline: %d %q", res.StatusCode, res.Header.Get("Location"))
 	}
@@ -752,7 +733,7 @@ func TestSigningDeclineAndBlock(t *testing.T) {
 	wrong := wrongTAN(h.tan(t, docContract))
 	var body string
 	for range doccmd.MaxTANAttempts {
-		res, body = h.post(page, url.Values{"csrf": {h.token(page)}, "tan": {wrong}, "gelezen": {"1"}, "besluit": {"akkoord"}})
+		res, body = h.postOn(page, "", url.Values{"tan": {wrong}, "gelezen": {"1"}, "besluit": {"akkoord"}})
 	}
 	if res.StatusCode != http.StatusTooManyRequests || !strings.Contains(body, `id="blocked"`) || strings.Contains(body, `id="sign-form"`) {
 		t.Fatalf("blocked: %d\n%s", res.StatusCode, body)
@@ -779,7 +760,7 @@ func TestSigningExpired(t *testing.T) {
 			strings.Contains(body, `id="sign-form"`) {
 			t.Fatalf("%s: signing screen of an expired request: %d\n%s", lang, res.StatusCode, body)
 		}
-		res, body = h.post(page, url.Values{"csrf": {h.token(page)}, "tan": {tan}, "gelezen": {"1"}, "besluit": {"akkoord"}})
+		res, body = h.postOn(page, "", url.Values{"tan": {tan}, "gelezen": {"1"}, "besluit": {"akkoord"}})
 		if res.StatusCode == http.StatusNotFound || res.StatusCode == http.StatusSeeOther || !strings.Contains(body, msg) ||
 			strings.Contains(body, `id="sign-form"`) {
 			t.Fatalf("%s: signing an expired request: %d\n%s", lang, res.StatusCode, body)
@@ -842,8 +823,7 @@ func TestSigningOnlyForTheSigner(t *testing.T) {
 }
 
 func TestInvoices(t *testing.T) {
-	h := newHarness(t)
-	h.loginAs(clientEmail, "nl")
+	h := newHarnessAs(t, clientEmail)
 	_, body := h.get("/overige/facturen")
 	rows := rowsOf(t, body, "invoices")
 	if len(rows) != 1 || rows[0] != "2026-0012 02-02-2026 € 1.234,56 Downloaden Factuur 2026-0012" {
@@ -859,8 +839,7 @@ func TestInvoices(t *testing.T) {
 }
 
 func TestHoursReport(t *testing.T) {
-	h := newHarness(t)
-	h.loginAs(clientEmail, "nl")
+	h := newHarnessAs(t, clientEmail)
 	_, body := h.get("/overige/urenrapport")
 	// The default range is the last 4 complete weeks, 3..6.
 	if !strings.Contains(body, `id="van" name="van" type="week" required value="2026-W03"`) || !strings.Contains(body, `value="2026-W06"`) {
@@ -899,8 +878,7 @@ func TestHoursReport(t *testing.T) {
 }
 
 func TestHoursReportCSV(t *testing.T) {
-	h := newHarness(t)
-	h.loginAs(clientEmail, "nl")
+	h := newHarnessAs(t, clientEmail)
 	res, body := h.get("/overige/urenrapport?van=2026-W01&tot=2026-W06&formaat=csv")
 	if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "text/csv; charset=utf-8" ||
 		!strings.Contains(res.Header.Get("Content-Disposition"), "urenrapport-2026-W01-2026-W06.csv") {
@@ -926,7 +904,7 @@ func TestEveryOtherPageRenders(t *testing.T) {
 			h.loginAs(clientEmail, lang)
 			for _, p := range []string{"/overige/facturen", "/overige/documenten", "/overige/documenten/nieuw", d(docContract),
 				d(docIDCopy), d(docInstructions), d(docInvoice12), f.signLink(t, docContract),
-				"/documenten/" + f.doc(docContract) + "/ondertekenen"} {
+				"/documenten/" + h.doc(docContract) + "/ondertekenen"} {
 				check(p)
 			}
 			h.loginAs(interEmail, lang)

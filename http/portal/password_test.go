@@ -11,7 +11,6 @@ import (
 
 	"backoffice/domain/account"
 	"backoffice/eventstore"
-	"backoffice/internal/browsertest"
 )
 
 // TestPasswordChangeForm: "Wachtwoord wijzigen" on the settings page needs
@@ -104,12 +103,7 @@ func TestPasswordChangeForm(t *testing.T) {
 // message at the field, the page fits a phone, and the right one is
 // confirmed on the page he stays logged in on.
 func TestPasswordChangeInBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test")
-	}
-	h := newHarness(t)
-	b := browsertest.New(t)
-	browserLogin(b, h.URL, workerEmail)
+	h, b := newBrowserAs(t, workerEmail)
 	const newPW = "een nieuw geheim"
 	fill := func(current string) {
 		b.Do(
@@ -128,12 +122,7 @@ func TestPasswordChangeInBrowser(t *testing.T) {
 		t.Fatalf("error at the field: %q, %v", msg, err)
 	}
 	b.Screenshots("password-change-error")
-	b.Do(chromedp.EmulateViewport(browsertest.PhoneWidth, browsertest.PhoneHeight))
-	fits, err := chromedp.Run(b.Ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= window.innerWidth`))
-	if err != nil || !fits {
-		t.Fatalf("the page scrolls sideways at %d px (%v)", browsertest.PhoneWidth, err)
-	}
-	b.Do(chromedp.EmulateViewport(browsertest.DesktopWidth, browsertest.DesktopHeight))
+	fitsPhone(t, b, "/instellingen")
 	fill(password)
 	b.Do(chromedp.WaitVisible(chromedp.CSS(".flash")))
 	flash, err := chromedp.Run(b.Ctx, chromedp.Text(chromedp.CSS(".flash")))

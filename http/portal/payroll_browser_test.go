@@ -18,24 +18,13 @@ import (
 // timesheet's rounds on its history. Screenshots at desktop and phone
 // width, and at 390 px no page is wider than the screen.
 func TestPayrollInBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test")
-	}
+	skipInShort(t)
 	f := newFixture(t)
 	f.setUpPayroll(t, true)
 	correctWeek1(t, f)
 	h := newHarnessOn(t, f)
 	b := browsertest.New(t)
 	url := h.URL
-	noOverflow := func(page string) {
-		t.Helper()
-		b.Do(chromedp.EmulateViewport(browsertest.PhoneWidth, browsertest.PhoneHeight))
-		wide, err := chromedp.Run(b.Ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`))
-		b.Do(chromedp.EmulateViewport(browsertest.DesktopWidth, browsertest.DesktopHeight))
-		if err != nil || wide {
-			t.Errorf("%s: wider than %d px at phone width (%v)", page, browsertest.PhoneWidth, err)
-		}
-	}
 	text := b.Text
 
 	browserLogin(b, url, boEmail)
@@ -44,7 +33,7 @@ func TestPayrollInBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("backlog-table")),
 	)
 	b.Screenshots("payroll")
-	noOverflow("/salarisverwerking")
+	fitsPhone(t, b, "/salarisverwerking")
 	if got := text("#corrections-table tbody"); !strings.Contains(got, "wacht op export") {
 		t.Fatalf("corrections waiting: %q", got)
 	}
@@ -58,7 +47,7 @@ func TestPayrollInBrowser(t *testing.T) {
 		t.Fatalf("new batch status %q", got)
 	}
 	b.Screenshots("payroll-batch")
-	noOverflow("batch page")
+	fitsPhone(t, b, "batch page")
 	b.Do(
 		chromedp.Click(chromedp.CSS(`#confirm-form button`)),
 		chromedp.WaitNotPresent(chromedp.ID("confirm-form")),
@@ -75,7 +64,7 @@ func TestPayrollInBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("mapping-form")),
 	)
 	b.Screenshots("payroll-client")
-	noOverflow("client settings")
+	fitsPhone(t, b, "client settings")
 
 	// The corrected timesheet's rounds, side by side.
 	b.Do(
@@ -83,7 +72,7 @@ func TestPayrollInBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("rounds-hours")),
 	)
 	b.Screenshots("history-rounds")
-	noOverflow("history with rounds")
+	fitsPhone(t, b, "history with rounds")
 }
 
 // correctWeek1 reopens Jan's imported week 1, corrects Tuesday and

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -16,7 +15,6 @@ import (
 	"backoffice/domain/timesheet"
 	"backoffice/eventstore"
 	"backoffice/http/portal"
-	"backoffice/internal/apptest"
 )
 
 // The screen "Salarisverwerking" on the real application: Bakkerij Bol
@@ -114,7 +112,7 @@ func TestPayrollExportDownloadConfirm(t *testing.T) {
 
 	// Confirm: final, the timesheet is imported.
 	page := "/salarisverwerking/batches/" + batch
-	res, body = h.post(page+"/bevestigen", url.Values{"csrf": {h.token(page)}})
+	res, body = h.postOn(page, "/bevestigen", url.Values{})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("confirm: %d\n%s", res.StatusCode, body)
 	}
@@ -127,7 +125,7 @@ func TestPayrollExportDownloadConfirm(t *testing.T) {
 		t.Fatalf("p1 week 2 after confirm: %s", d.Status)
 	}
 	// A confirmed batch cannot be cancelled.
-	res, body = h.post(page+"/annuleren", url.Values{"csrf": {h.token(page)}})
+	res, body = h.postOn(page, "/annuleren", url.Values{})
 	if res.StatusCode != http.StatusConflict || !strings.Contains(body, "bevestigd en definitief") {
 		t.Fatalf("cancel a confirmed batch: %d", res.StatusCode)
 	}
@@ -163,11 +161,11 @@ func TestPayrollCancelReturnsTheBacklog(t *testing.T) {
 	}
 	page := "/salarisverwerking/batches/bol_2026-W02_1"
 	h.checkPage(page, "en")
-	res, body = h.post(page+"/annuleren", url.Values{"csrf": {h.token(page)}, "reden": {"Wrong week\u202e"}})
+	res, body = h.postOn(page, "/annuleren", url.Values{"reden": {"Wrong week\u202e"}})
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-reden"`) {
 		t.Fatalf("cancel with a bidi override in the reason: %d\n%s", res.StatusCode, body)
 	}
-	res, body = h.post(page+"/annuleren", url.Values{"csrf": {h.token(page)}, "reden": {"Imported into the wrong period"}})
+	res, body = h.postOn(page, "/annuleren", url.Values{"reden": {"Imported into the wrong period"}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("cancel: %d\n%s", res.StatusCode, body)
 	}
@@ -370,7 +368,7 @@ func TestPayrollBatchWhoseMakingStopped(t *testing.T) {
 	if _, body := h.get("/salarisverwerking"); !strings.Contains(between(body, `id="batches-table"`, `</table>`), "Wordt gemaakt (0 van 1)") {
 		t.Fatal("the overview does not show the batch being made")
 	}
-	if res, _ := h.post(page+"/annuleren", url.Values{"csrf": {h.token(page)}}); res.StatusCode != http.StatusSeeOther {
+	if res, _ := h.postOn(page, "/annuleren", url.Values{}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("cancel a stopped batch: %d", res.StatusCode)
 	}
 	res, _ := h.post("/salarisverwerking/exports", exportForm(h.token("/salarisverwerking")))
@@ -401,7 +399,7 @@ func TestPayrollClientSettings(t *testing.T) {
 	if !strings.Contains(body, "Sla eerst de instellingen op") || strings.Contains(body, `id="numbers-form"`) {
 		t.Fatal("personnel numbers offered before the settings")
 	}
-	res, body := h.post(page+"/instellingen", url.Values{"csrf": {h.token(page)}, "administratie": {"2002"}, "debiteur": {"D9"},
+	res, body := h.postOn(page, "/instellingen", url.Values{"administratie": {"2002"}, "debiteur": {"D9"},
 		"periode": {"month"}, "pakket": {"nmbrs"}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("settings: %d\n%s", res.StatusCode, body)
@@ -423,11 +421,11 @@ func TestPayrollClientSettings(t *testing.T) {
 	if res, body := h.post(page+"/koppeling", form); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("mapping: %d\n%s", res.StatusCode, body)
 	}
-	res, body = h.post(page+"/personeelsnummers", url.Values{"csrf": {h.token(page)}, "persnr.w2": {"5 5"}})
+	res, body = h.postOn(page, "/personeelsnummers", url.Values{"persnr.w2": {"5 5"}})
 	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="err-persnr.w2"`) {
 		t.Fatalf("bad personnel number: %d\n%s", res.StatusCode, body)
 	}
-	if res, body := h.post(page+"/personeelsnummers", url.Values{"csrf": {h.token(page)}, "persnr.w2": {"55"}}); res.StatusCode != http.StatusSeeOther {
+	if res, body := h.postOn(page, "/personeelsnummers", url.Values{"persnr.w2": {"55"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("personnel number: %d\n%s", res.StatusCode, body)
 	}
 	ctx := context.Background()
@@ -457,16 +455,7 @@ func TestPayrollClientSettings(t *testing.T) {
 func TestPayrollExportShowsProgress(t *testing.T) {
 	f := newFixture(t)
 	f.setUpPayroll(t, true)
-	d := f.App.PortalDeps
-	d.ExportWait = -1
-	site, err := portal.New(d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(site)
-	t.Cleanup(srv.Close)
-	h := newHarnessOn(t, &fixture{Env: &apptest.Env{URL: srv.URL, App: f.App, Pool: f.Pool, Store: f.Store, Outbox: f.Outbox, Clock: f.Clock},
-		accounts: f.accounts})
+	h := newHarnessWith(t, f, func(d *portal.Deps) { d.ExportWait = -1 })
 	h.loginAs(boEmail, "nl")
 	res, body := h.post("/salarisverwerking/exports", exportForm(h.token("/salarisverwerking")))
 	loc := res.Header.Get("Location")

@@ -54,12 +54,7 @@ func tapThen(t *testing.T, b *browsertest.Browser, id string, navigates bool) {
 // TestWeekDatesOnTap: on a phone the week overview shows a week's dates
 // on the first tap (there is no hover), and opens the week on the second.
 func TestWeekDatesOnTap(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test")
-	}
-	h := newHarness(t)
-	b := browsertest.New(t)
-	browserLogin(b, h.URL, clientEmail)
+	h, b := newBrowserAs(t, clientEmail)
 	b.Do(
 		chromedp.EmulateViewport(browsertest.PhoneWidth, browsertest.PhoneHeight),
 		chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
@@ -127,12 +122,7 @@ func jsString(s string) string {
 // only: Tab to a week in the overview and open it with Enter, type hours,
 // save with Enter, offer with Enter.
 func TestTimesheetByKeyboard(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test")
-	}
-	h := newHarness(t)
-	b := browsertest.New(t)
-	browserLogin(b, h.URL, clientEmail)
+	h, b := newBrowserAs(t, clientEmail)
 	b.Do(chromedp.Navigate(h.URL+"/plaatsingen/p1/weken?jaar=2026"), chromedp.WaitVisible(chromedp.ID("week-5")))
 
 	tabTo(t, b, "#week-5", 40)

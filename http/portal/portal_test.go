@@ -108,8 +108,7 @@ func TestDemoOutboxIsForBackofficeOnly(t *testing.T) {
 }
 
 func TestCSRFRefused(t *testing.T) {
-	h := newHarness(t)
-	h.loginAs(clientEmail, "nl")
+	h := newHarnessAs(t, clientEmail)
 	path := "/plaatsingen/p1/weken/2026-W05/aanbieden"
 	for name, form := range map[string]url.Values{
 		"without token":  {},
@@ -211,10 +210,9 @@ func TestCookiesSecureExceptOnPlainLocalhost(t *testing.T) {
 }
 
 func TestReadYourWrites(t *testing.T) {
-	h := newHarness(t)
-	h.loginAs(clientEmail, "nl")
+	h := newHarnessAs(t, clientEmail)
 	page := "/plaatsingen/p1/weken/2026-W07"
-	res, body := h.post(page+"/regels", url.Values{"csrf": {h.token(page)}, "line.100.mon": {"7,5"}, "line.100.tue": {"7.5"}, "line.100.wed": {"7:30"}})
+	res, body := h.postOn(page, "/regels", url.Values{"line.100.mon": {"7,5"}, "line.100.tue": {"7.5"}, "line.100.wed": {"7:30"}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("save: %d\n%s", res.StatusCode, body)
 	}
@@ -246,15 +244,10 @@ func TestReadModelLagNotice(t *testing.T) {
 }
 
 func TestHourErrorsNextToTheField(t *testing.T) {
-	h := newHarness(t)
-	h.loginAs(clientEmail, "nl")
-	page := "/plaatsingen/p1/weken/2026-W05"
-	res, body := h.post(page+"/regels", url.Values{"csrf": {h.token(page)}, "line.100.mon": {"25"}, "line.125.tue": {"2"}})
-	if res.StatusCode != http.StatusUnprocessableEntity {
-		t.Fatalf("status %d", res.StatusCode)
-	}
-	if !regexp.MustCompile(`id="err-line\.100\.mon">[^<]*meer dan 24 uur`).MatchString(body) {
-		t.Fatalf("no Dutch error next to line.100.mon:\n%s", body)
+	h := newHarnessAs(t, clientEmail)
+	res, body := h.postOn(openWeek, "/regels", url.Values{"line.100.mon": {"25"}, "line.125.tue": {"2"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(fieldError(body, "line.100.mon"), "meer dan 24 uur") {
+		t.Fatalf("no Dutch error next to line.100.mon: %d\n%s", res.StatusCode, body)
 	}
 	if !strings.Contains(body, `name="line.100.mon" id="line.100.mon" value="25"`) {
 		t.Fatal("the typed value is not kept")
@@ -264,16 +257,14 @@ func TestHourErrorsNextToTheField(t *testing.T) {
 		t.Fatalf("a failed form saved: %v", l.Minutes)
 	}
 	// Day total over 24 hours across lines: the domain's rule, at the field.
-	res, body = h.post(page+"/regels", url.Values{"csrf": {h.token(page)}, "line.125.mon": {"20"}})
+	res, body = h.postOn(openWeek, "/regels", url.Values{"line.125.mon": {"20"}})
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Op maandag is meer dan 24 uur ingevuld.") {
 		t.Fatalf("day over 24h: %d\n%s", res.StatusCode, body)
 	}
 }
 
 func TestEditorActions(t *testing.T) {
-	h := newHarness(t)
-	h.loginAs(clientEmail, "nl")
-	page := "/plaatsingen/p1/weken/2026-W05"
+	h := newHarnessAs(t, clientEmail)
 	steps := []struct {
 		path string
 		form url.Values
@@ -285,8 +276,7 @@ func TestEditorActions(t *testing.T) {
 		{"/aanbieden", url.Values{}},
 	}
 	for _, s := range steps {
-		s.form.Set("csrf", h.token(page))
-		res, body := h.post(page+s.path, s.form)
+		res, body := h.postOn(openWeek, s.path, s.form)
 		if res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("%s: %d\n%s", s.path, res.StatusCode, body)
 		}
@@ -301,25 +291,24 @@ func TestEditorActions(t *testing.T) {
 	if _, ok := lineOf(ts, "150"); !ok {
 		t.Fatal("line 150 not added")
 	}
-	_, body := h.get(page)
+	_, body := h.get(openWeek)
 	if strings.Contains(body, `name="line.100.mon"`) || !strings.Contains(body, "Aan de beurt om te beoordelen: <strong>intermediair</strong>") {
 		t.Fatalf("offered timesheet is not read-only with who is next:\n%s", body)
 	}
 	// The intermediary rejects without a reason: refused; with one: done.
 	h.loginAs(interEmail, "nl")
-	res, body := h.post(page+"/afkeuren", url.Values{"csrf": {h.token(page)}, "reden": {"  "}})
+	res, body := h.postOn(openWeek, "/afkeuren", url.Values{"reden": {"  "}})
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Geef een reden op") {
 		t.Fatalf("reject without reason: %d", res.StatusCode)
 	}
-	res, _ = h.post(page+"/afkeuren", url.Values{"csrf": {h.token(page)}, "reden": {"Maandag klopt niet."}})
+	res, _ = h.postOn(openWeek, "/afkeuren", url.Values{"reden": {"Maandag klopt niet."}})
 	if st := h.sheet("p1", 5).Status; res.StatusCode != http.StatusSeeOther || st != "rejected" {
 		t.Fatalf("reject: %d, status %s", res.StatusCode, st)
 	}
 }
 
 func TestApproval(t *testing.T) {
-	h := newHarness(t)
-	h.loginAs(client2Email, "nl")
+	h := newHarnessAs(t, client2Email)
 	page := "/plaatsingen/p2/weken/2026-W05"
 	_, body := h.get(page)
 	for _, want := range []string{`id="approve"`, `id="reject"`, `id="late"`, "woensdag 04-02-2026 10:00"} {
@@ -349,8 +338,7 @@ func TestApproval(t *testing.T) {
 }
 
 func TestWeekOverview(t *testing.T) {
-	h := newHarness(t)
-	h.loginAs(clientEmail, "nl")
+	h := newHarnessAs(t, clientEmail)
 	_, body := h.get("/plaatsingen/p1/weken?jaar=2026")
 	doc, _ := html.Parse(strings.NewReader(body))
 	tiles := map[string]*html.Node{}
@@ -448,8 +436,7 @@ func TestPasswordPages(t *testing.T) {
 }
 
 func TestRegisterWorker(t *testing.T) {
-	h := newHarness(t)
-	h.loginAs(clientEmail, "nl")
+	h := newHarnessAs(t, clientEmail)
 	form := url.Values{
 		"csrf": {h.token("/werknemers/nieuw")}, "name.first": {"Sanne"}, "name.last": {"Visser"}, "date_of_birth": {"1990-05-17"},
 		"bsn": {"123456789"}, "iban": {"NL91ABNA0417164300"}, "email": {"sanne@example.nl"}, "mobile": {"0612345678"},
@@ -461,8 +448,7 @@ func TestRegisterWorker(t *testing.T) {
 		t.Fatalf("invalid BSN: %d\n%s", res.StatusCode, body)
 	}
 	form.Set("bsn", "111222333")
-	form.Set("csrf", h.token("/werknemers/nieuw"))
-	res, body = h.post("/werknemers/nieuw", form)
+	res, body = h.postOn("/werknemers/nieuw", "", form)
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("register: %d\n%s", res.StatusCode, body)
 	}
@@ -477,8 +463,7 @@ func TestRegisterWorker(t *testing.T) {
 }
 
 func TestOtherClientsPlacementIsNotFound(t *testing.T) {
-	h := newHarness(t)
-	h.loginAs(workerEmail, "nl")
+	h := newHarnessAs(t, workerEmail)
 	res, body := h.get("/plaatsingen/p2/weken/2026-W05")
 	if res.StatusCode != http.StatusNotFound || !strings.Contains(body, "niet gevonden") {
 		t.Fatalf("status %d", res.StatusCode)
@@ -488,8 +473,7 @@ func TestOtherClientsPlacementIsNotFound(t *testing.T) {
 // TestLoginEndsTheSessionItReplaces: logging in again in a browser that still
 // holds a session ends that session on the server.
 func TestLoginEndsTheSessionItReplaces(t *testing.T) {
-	h := newHarness(t)
-	h.loginAs(clientEmail, "nl")
+	h := newHarnessAs(t, clientEmail)
 	old := ""
 	for _, c := range h.c.Jar.Cookies(h.base()) {
 		if c.Name == "session" {
@@ -521,7 +505,7 @@ func TestWithdrawOffer(t *testing.T) {
 	if _, body := h.get(page); strings.Contains(body, `id="withdraw"`) {
 		t.Fatal("the approver is offered the withdrawal")
 	}
-	res, _ := h.post(page+"/aanbieden/intrekken", url.Values{"csrf": {h.token(page)}})
+	res, _ := h.postOn(page, "/aanbieden/intrekken", url.Values{})
 	if res.StatusCode != http.StatusForbidden || h.sheet("p2", 5).Status != "offered" {
 		t.Fatalf("the approver withdraws: %d, %s", res.StatusCode, h.sheet("p2", 5).Status)
 	}
@@ -531,7 +515,7 @@ func TestWithdrawOffer(t *testing.T) {
 	if !strings.Contains(body, `action="`+page+`/aanbieden/intrekken"`) || !strings.Contains(body, ">Aanbieden intrekken</button>") {
 		t.Fatalf("no withdraw button for the one who entered the hours:\n%s", body)
 	}
-	res, body = h.post(page+"/aanbieden/intrekken", url.Values{"csrf": {h.token(page)}})
+	res, body = h.postOn(page, "/aanbieden/intrekken", url.Values{})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("withdraw: %d\n%s", res.StatusCode, body)
 	}
@@ -560,7 +544,7 @@ func TestWithdrawOffer(t *testing.T) {
 	if _, body := h.get(week6); strings.Contains(body, `id="withdraw"`) {
 		t.Fatal("withdraw offered after a step approved")
 	}
-	res, body = h.post(week6+"/aanbieden/intrekken", url.Values{"csrf": {h.token(week6)}})
+	res, body = h.postOn(week6, "/aanbieden/intrekken", url.Values{})
 	if res.StatusCode != http.StatusConflict || !strings.Contains(body, "al (deels) geaccordeerd") {
 		t.Fatalf("withdraw after a step approved: %d\n%s", res.StatusCode, body)
 	}
@@ -570,17 +554,15 @@ func TestWithdrawOffer(t *testing.T) {
 // the invoice form uses (domain.ParseEuro): "1.234,56" is accepted, and
 // "-0,50" is refused next to the field instead of being stored as +€ 0,50.
 func TestExpenseAmounts(t *testing.T) {
-	h := newHarness(t)
-	h.loginAs(clientEmail, "nl")
-	page := "/plaatsingen/p1/weken/2026-W05"
-	res, body := h.post(page+"/onkosten", url.Values{"csrf": {h.token(page)}, "soort": {"parking"}, "datum": {"2026-01-26"}, "bedrag": {"-0,50"}})
+	h := newHarnessAs(t, clientEmail)
+	res, body := h.postOn(openWeek, "/onkosten", url.Values{"soort": {"parking"}, "datum": {"2026-01-26"}, "bedrag": {"-0,50"}})
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `value="-0,50"><p class="err">Vul een bedrag in, bijvoorbeeld 12,50.</p>`) {
 		t.Fatalf("-0,50: %d\n%s", res.StatusCode, body)
 	}
 	if n := len(h.sheet("p1", 5).Expenses); n != 0 {
 		t.Fatalf("a refused amount was stored: %d expenses", n)
 	}
-	res, _ = h.post(page+"/onkosten", url.Values{"csrf": {h.token(page)}, "soort": {"other"}, "datum": {"2026-01-26"},
+	res, _ = h.postOn(openWeek, "/onkosten", url.Values{"soort": {"other"}, "datum": {"2026-01-26"},
 		"bedrag": {"1.234,56"}, "omschrijving": {"Werkkleding"}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("1.234,56: %d", res.StatusCode)

@@ -1,36 +1,22 @@
 package portal_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
-
-	"backoffice/internal/browsertest"
 )
-
-// clearMobile empties the mobile number field.
-var clearMobile = chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-	_, err := chromedp.Evaluate[bool](`(document.getElementById("mobiel").value = "") === ""`)(ctx, t)
-	return err
-})
 
 // TestProfileInBrowser: the client reaches "Mijn gegevens" from the name in
 // the header, a landline is refused with the Dutch message at the field,
 // a mobile number is saved; the page fits a phone (no sideways scrolling);
 // and the signing page without the mail's token says to use the link.
 func TestProfileInBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test")
-	}
-	h := newHarness(t)
-	b := browsertest.New(t)
-	browserLogin(b, h.URL, clientEmail)
+	h, b := newBrowserAs(t, clientEmail)
 	b.Do(
 		chromedp.Click(chromedp.CSS(`a.who`)),
 		chromedp.WaitVisible(chromedp.ID("profile-form")),
-		clearMobile,
+		clearValue("mobiel"),
 		chromedp.SendKeys(chromedp.ID("mobiel"), "020-1234567"),
 		chromedp.Click(chromedp.ID("profile-save")),
 		chromedp.WaitVisible(chromedp.ID("err-mobile")),
@@ -40,14 +26,9 @@ func TestProfileInBrowser(t *testing.T) {
 		t.Fatalf("error at the field: %q, %v", msg, err)
 	}
 	b.Screenshots("profile-error")
-	b.Do(chromedp.EmulateViewport(browsertest.PhoneWidth, browsertest.PhoneHeight))
-	fits, err := chromedp.Run(b.Ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= window.innerWidth`))
-	if err != nil || !fits {
-		t.Fatalf("the page scrolls sideways at %d px (%v)", browsertest.PhoneWidth, err)
-	}
+	fitsPhone(t, b, "/mijn-gegevens")
 	b.Do(
-		chromedp.EmulateViewport(browsertest.DesktopWidth, browsertest.DesktopHeight),
-		clearMobile,
+		clearValue("mobiel"),
 		chromedp.SendKeys(chromedp.ID("mobiel"), "06 87 65 43 21"),
 		chromedp.Click(chromedp.ID("profile-save")),
 		chromedp.WaitVisible(chromedp.CSS(".flash")),

@@ -11,8 +11,7 @@ import (
 // TAN by SMS, refuses a landline with the Dutch message at the field,
 // stores a mobile number in E.164 and removes it when emptied.
 func TestProfileMobile(t *testing.T) {
-	h := newHarness(t)
-	h.loginAs(clientEmail, "nl")
+	h := newHarnessAs(t, clientEmail)
 	if _, body := h.get("/instellingen"); !strings.Contains(body, `<a href="/mijn-gegevens">Mijn gegevens</a>`) {
 		t.Fatalf("the settings page does not lead to the mobile number:\n%s", body)
 	}
@@ -22,12 +21,12 @@ func TestProfileMobile(t *testing.T) {
 		!strings.Contains(body, `href="/mijn-gegevens"`) {
 		t.Fatalf("page: %d\n%s", res.StatusCode, body)
 	}
-	res, body = h.post(page, url.Values{"csrf": {h.token(page)}, "mobiel": {"020-1234567"}})
+	res, body = h.postOn(page, "", url.Values{"mobiel": {"020-1234567"}})
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-mobile">Dit is geen mobiel nummer (06).`) ||
 		!strings.Contains(body, `aria-invalid="true"`) || !strings.Contains(body, `value="020-1234567"`) {
 		t.Fatalf("a landline: %d\n%s", res.StatusCode, body)
 	}
-	res, _ = h.post(page, url.Values{"csrf": {h.token(page)}, "mobiel": {"06 - 87 65 43 21"}})
+	res, _ = h.postOn(page, "", url.Values{"mobiel": {"06 - 87 65 43 21"}})
 	loc := res.Header.Get("Location")
 	if res.StatusCode != http.StatusSeeOther || strings.Contains(loc, "8765") {
 		t.Fatalf("saving: %d %q", res.StatusCode, loc)
@@ -35,7 +34,7 @@ func TestProfileMobile(t *testing.T) {
 	if _, body = h.get(loc); !strings.Contains(body, `value="&#43;31687654321"`) || !strings.Contains(body, "Uw gegevens zijn opgeslagen.") {
 		t.Fatalf("after saving:\n%s", body)
 	}
-	h.post(page, url.Values{"csrf": {h.token(page)}, "mobiel": {""}})
+	h.postOn(page, "", url.Values{"mobiel": {""}})
 	if _, body = h.get(page); !strings.Contains(body, `id="mobiel" name="mobiel" type="tel" autocomplete="tel" inputmode="tel" maxlength="32" value=""`) {
 		t.Fatalf("after removing:\n%s", body)
 	}

@@ -22,8 +22,7 @@ var requiredRE = regexp.MustCompile(`<input id="f-([a-z_.]+)"[^>]* required aria
 // message) and a summary at the top that links to each field (issue 16
 // §2: it showed 2 of them).
 func TestRegisterEmptySubmitShowsEveryError(t *testing.T) {
-	h := newHarness(t)
-	h.loginAs(clientEmail, "nl")
+	h := newHarnessAs(t, clientEmail)
 	_, page := h.get("/werknemers/nieuw")
 	var required []string
 	for _, m := range requiredRE.FindAllStringSubmatch(page, -1) {
@@ -66,12 +65,7 @@ func TestRegisterEmptySubmitShowsEveryError(t *testing.T) {
 // off-screen); after an empty submit the summary has the focus-able
 // links and every required input is marked invalid.
 func TestRegisterFormFitsInBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test")
-	}
-	h := newHarness(t)
-	b := browsertest.New(t)
-	browserLogin(b, h.URL, clientEmail)
+	h, b := newBrowserAs(t, clientEmail)
 	b.Do(chromedp.Navigate(h.URL+"/werknemers/nieuw"), chromedp.WaitVisible(chromedp.CSS("form.register")))
 	for _, w := range []int{browsertest.DesktopWidth, browsertest.PhoneWidth, 360} {
 		b.Do(chromedp.EmulateViewport(int64(w), 900))

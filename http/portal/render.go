@@ -199,6 +199,16 @@ func (v *view) refusalAtForm(err error, fields map[string]string) bool {
 	return v.formError(err, fields)
 }
 
+// showFormError renders the page again with the command's error at its
+// field; errors that are no user's (internal) fail the request.
+func (s *Server) showFormError(w http.ResponseWriter, r *http.Request, v *view, page string, err error, fields map[string]string) {
+	if !v.formError(err, fields) {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, httpx.Status(err), page, v)
+}
+
 // redirectAfter sends the browser to path after a successful command,
 // carrying the command's position so the next page waits for it, and an
 // optional flash message key.

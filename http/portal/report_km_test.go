@@ -11,24 +11,21 @@ import (
 // and CSV, has the claimed kilometres as the API's has; and the expense
 // form reads "1.234,56" as the invoice form does.
 func TestHoursReportKilometres(t *testing.T) {
-	h := newHarness(t)
-	h.loginAs(clientEmail, "nl")
-	page := "/plaatsingen/p1/weken/2026-W05"
+	h := newHarnessAs(t, clientEmail)
 	for _, form := range []url.Values{
 		{"soort": {"travel_km"}, "datum": {"2026-01-26"}, "km": {"42"}},
 		{"soort": {"other"}, "datum": {"2026-01-27"}, "bedrag": {"1.234,56"}, "omschrijving": {"Gereedschap"}},
 	} {
-		form.Set("csrf", h.token(page))
-		if res, body := h.post(page+"/onkosten", form); res.StatusCode != http.StatusSeeOther {
+		if res, body := h.postOn(openWeek, "/onkosten", form); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("expense %v: %d\n%s", form, res.StatusCode, body)
 		}
 	}
-	if res, _ := h.post(page+"/aanbieden", url.Values{"csrf": {h.token(page)}}); res.StatusCode != http.StatusSeeOther {
+	if res, _ := h.postOn(openWeek, "/aanbieden", url.Values{}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("offer: %d", res.StatusCode)
 	}
 	h.loginAs(interEmail, "nl")
 	d := h.sheet("p1", 5)
-	if res, body := h.post(page+"/accorderen", url.Values{"csrf": {h.token(page)}, "stap": {"0"}, "controle": {d.Hash}}); res.StatusCode != http.StatusSeeOther {
+	if res, body := h.postOn(openWeek, "/accorderen", url.Values{"stap": {"0"}, "controle": {d.Hash}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("approve: %d\n%s", res.StatusCode, body)
 	}
 	h.WaitForProjections(t)

@@ -12,8 +12,7 @@ import (
 // enters the hours). A worker who enters his own hours keeps the button;
 // the client keeps "Facturen".
 func TestWorkerScreensOfferOnlyWhatTheWorkerCanDo(t *testing.T) {
-	h := newHarness(t)
-	h.loginAs(workerEmail, "nl")
+	h := newHarnessAs(t, workerEmail)
 	res, _ := h.get("/overige")
 	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/overige/documenten" {
 		t.Fatalf("/overige for a worker: %d → %q", res.StatusCode, res.Header.Get("Location"))

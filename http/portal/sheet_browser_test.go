@@ -7,8 +7,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
-
-	"backoffice/internal/browsertest"
 )
 
 // phoneCheck measures the page in the browser: horizontal overflow, and
@@ -50,11 +48,7 @@ const barInView = `(() => {
 // and the week total are on screen, and the editor's and approver's
 // buttons are reachable.
 func TestSheetOnAPhone(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test")
-	}
-	h := newHarness(t)
-	b := browsertest.New(t)
+	h, b := newBrowserHarness(t)
 	screens := []struct {
 		name, email, path, wait string
 		reachable               string
@@ -94,12 +88,7 @@ func TestSheetOnAPhone(t *testing.T) {
 // keeps the grid as it was (no wider column, no sideways scrolling), shows
 // the error at its cell and keeps the other typed values in the totals.
 func TestBadHoursValueInBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test")
-	}
-	h := newHarness(t)
-	b := browsertest.New(t)
-	browserLogin(b, h.URL, clientEmail)
+	h, b := newBrowserAs(t, clientEmail)
 	width := `document.getElementById("grid").getBoundingClientRect().width`
 	b.Do(
 		chromedp.Navigate(h.URL+"/plaatsingen/p1/weken/2026-W06"),
@@ -156,11 +145,7 @@ func TestBadHoursValueInBrowser(t *testing.T) {
 // (§6), the list's deadline of an open timesheet (§10) and the client's
 // own approval step done with who is next (§4).
 func TestSheetFixesInBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test")
-	}
-	h := newHarness(t)
-	b := browsertest.New(t)
+	h, b := newBrowserHarness(t)
 	text := b.Text
 
 	browserLogin(b, h.URL, client3Email)

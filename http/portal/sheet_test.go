@@ -13,21 +13,16 @@ import (
 // change of line 100 is not committed either, and the error is at 125's
 // Monday cell.
 func TestGridSaveIsOneCommand(t *testing.T) {
-	h := newHarness(t)
-	h.loginAs(clientEmail, "nl")
-	page := "/plaatsingen/p1/weken/2026-W05"
-	res, body := h.post(page+"/regels", url.Values{"csrf": {h.token(page)}, "line.100.tue": {"7"}, "line.125.mon": {"17"}})
-	if res.StatusCode != http.StatusUnprocessableEntity {
-		t.Fatalf("status %d", res.StatusCode)
-	}
-	if !regexp.MustCompile(`id="err-line\.125\.mon">[^<]*meer dan 24 uur`).MatchString(body) {
-		t.Fatalf("no error at line.125.mon:\n%s", body)
+	h := newHarnessAs(t, clientEmail)
+	res, body := h.postOn(openWeek, "/regels", url.Values{"line.100.tue": {"7"}, "line.125.mon": {"17"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(fieldError(body, "line.125.mon"), "meer dan 24 uur") {
+		t.Fatalf("no error at line.125.mon: %d\n%s", res.StatusCode, body)
 	}
 	if l, _ := lineOf(h.sheet("p1", 5), "100"); l.Minutes[1] != 480 {
 		t.Fatalf("line 100 was committed although line 125 was refused: %v", l.Minutes)
 	}
 	// Both valid: one save, both lines.
-	res, _ = h.post(page+"/regels", url.Values{"csrf": {h.token(page)}, "line.100.tue": {"7"}, "line.125.mon": {"1,5"}})
+	res, _ = h.postOn(openWeek, "/regels", url.Values{"line.100.tue": {"7"}, "line.125.mon": {"1,5"}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("valid grid: %d", res.StatusCode)
 	}
@@ -43,10 +38,9 @@ func TestGridSaveIsOneCommand(t *testing.T) {
 // is shown at its cell; the other typed values stay, and count in the day
 // and week totals instead of turning them into 0.
 func TestBadHoursValueKeepsTheRest(t *testing.T) {
-	h := newHarness(t)
-	h.loginAs(clientEmail, "nl")
+	h := newHarnessAs(t, clientEmail)
 	page := "/plaatsingen/p1/weken/2026-W06" // nothing entered yet: the empty starter line
-	res, body := h.post(page+"/regels", url.Values{"csrf": {h.token(page)}, "line.100.mon": {"8"}, "line.100.tue": {"acht"}, "line.100.wed": {"7,5"}})
+	res, body := h.postOn(page, "/regels", url.Values{"line.100.mon": {"8"}, "line.100.tue": {"acht"}, "line.100.wed": {"7,5"}})
 	if res.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("status %d", res.StatusCode)
 	}
@@ -79,11 +73,10 @@ func TestBadHoursValueKeepsTheRest(t *testing.T) {
 // TestOwnStepDone (issue 16 §4): the client who approved his step sees
 // that step done, by him, and who is next, not just "Aangeboden".
 func TestOwnStepDone(t *testing.T) {
-	h := newHarness(t)
-	h.loginAs(client2Email, "nl")
+	h := newHarnessAs(t, client2Email)
 	page := "/plaatsingen/p2/weken/2026-W05"
 	d := h.sheet("p2", 5)
-	res, body := h.post(page+"/accorderen", url.Values{"csrf": {h.token(page)}, "stap": {"0"}, "controle": {d.Hash}})
+	res, body := h.postOn(page, "/accorderen", url.Values{"stap": {"0"}, "controle": {d.Hash}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("approve: %d\n%s", res.StatusCode, body)
 	}
@@ -130,8 +123,7 @@ func TestHistoryNamesUpTheChain(t *testing.T) {
 // TestNoHoursFormAfterOffer (issue 16 §10): an offered timesheet shows its
 // hours without a form to save them.
 func TestNoHoursFormAfterOffer(t *testing.T) {
-	h := newHarness(t)
-	h.loginAs(clientEmail, "nl")
+	h := newHarnessAs(t, clientEmail)
 	_, body := h.get("/plaatsingen/p1/weken/2026-W03")
 	if strings.Contains(body, `id="grid-form"`) || strings.Contains(body, `action="/plaatsingen/p1/weken/2026-W03/regels"`) {
 		t.Fatal("an offered timesheet still renders the hours form")
@@ -146,8 +138,7 @@ func TestNoHoursFormAfterOffer(t *testing.T) {
 // says so, instead of 44 grey "not fillable" tiles; a year before it has
 // no tiles at all.
 func TestWeeksStartAtThePlacement(t *testing.T) {
-	h := newHarness(t)
-	h.loginAs(clientEmail, "nl")
+	h := newHarnessAs(t, clientEmail)
 	_, body := h.get("/plaatsingen/p1/weken?jaar=2025")
 	if n := strings.Count(body, `id="week-`); n != 8 { // weeks 45..52
 		t.Errorf("%d tiles in 2025, want weeks 45..52", n)
@@ -164,8 +155,7 @@ func TestWeeksStartAtThePlacement(t *testing.T) {
 // TestSheetNamesWhoActed (issue 16 §10): the sheet names who rejected and
 // who wrote a remark, as the history does, not only their role.
 func TestSheetNamesWhoActed(t *testing.T) {
-	h := newHarness(t)
-	h.loginAs(clientEmail, "nl")
+	h := newHarnessAs(t, clientEmail)
 	_, body := h.get("/plaatsingen/p1/weken/2026-W04")
 	if !strings.Contains(body, "Afgekeurd door Flex Uitzend (intermediair)") {
 		t.Error("the rejection does not name who rejected")

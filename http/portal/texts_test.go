@@ -13,12 +13,11 @@ import (
 // TestBreakAsTyped (issue 16 §3): the break reads "30" as 30 minutes and
 // "0:30" as half an hour, not "30" as 30 hours.
 func TestBreakAsTyped(t *testing.T) {
-	h := newHarness(t)
-	h.loginAs(client3Email, "nl")
+	h := newHarnessAs(t, client3Email)
 	page := "/plaatsingen/p3/weken/2026-W06"
 	for i, brk := range []string{"30", "0:30"} {
 		day := []string{"2026-02-04", "2026-02-05"}[i]
-		res, body := h.post(page+"/tijden", url.Values{"csrf": {h.token(page)}, "dag": {day}, "begin": {"08:00"}, "eind": {"16:30"}, "pauze": {brk}})
+		res, body := h.postOn(page, "/tijden", url.Values{"dag": {day}, "begin": {"08:00"}, "eind": {"16:30"}, "pauze": {brk}})
 		if res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("break %q: %d\n%s", brk, res.StatusCode, body)
 		}
@@ -99,8 +98,7 @@ func rowOf(t *testing.T, body, path string) string {
 // be entered, not "Accorderen vóór … Te laat"; an offered one its approval
 // deadline.
 func TestListDeadlines(t *testing.T) {
-	h := newHarness(t)
-	h.loginAs(clientEmail, "nl")
+	h := newHarnessAs(t, clientEmail)
 	_, body := h.get("/urenbriefjes")
 	open := rowOf(t, body, "/plaatsingen/p1/weken/2026-W05")
 	if !strings.Contains(open, "invoeren vóór maandag 02-02-2026 24:00") || strings.Contains(open, "accorderen vóór") {
@@ -118,8 +116,7 @@ func TestListDeadlines(t *testing.T) {
 // TestUploaderNamed (issue 16 §3): a document the bureau (or the demo's
 // system) offered says so by name, not "systeem" or "backoffice".
 func TestUploaderNamed(t *testing.T) {
-	h := newHarness(t)
-	h.loginAs(clientEmail, "nl")
+	h := newHarnessAs(t, clientEmail)
 	_, body := h.get("/overige/documenten")
 	if !strings.Contains(body, ">Backofficebureau Digitaal</td>") || strings.Contains(body, ">backoffice</td>") {
 		t.Fatal("the documents list does not name the bureau as who offered")

@@ -15,8 +15,7 @@ import (
 // outage is real: the test database refuses new connections and its
 // sessions are ended, and the page has to ask for a new connection.
 func TestOutageShowsAFriendlyPage(t *testing.T) {
-	h := newHarness(t)
-	h.loginAs(clientEmail, "nl")
+	h := newHarnessAs(t, clientEmail)
 	ctx := context.Background()
 	cfg := h.Pool.Config().ConnConfig.Copy()
 	db := cfg.Database

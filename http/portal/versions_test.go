@@ -100,7 +100,7 @@ func TestDocumentVersions(t *testing.T) {
 	if _, body := h.get(sign); !strings.Contains(body, `id="superseded"`) || strings.Contains(body, `id="sign-form"`) {
 		t.Fatalf("signing screen of the superseded request:\n%s", body)
 	}
-	res, body = h.post(sign, url.Values{"csrf": {h.token(sign)}, "tan": {oldTAN}, "gelezen": {"1"}, "besluit": {"akkoord"}})
+	res, body = h.postOn(sign, "", url.Values{"tan": {oldTAN}, "gelezen": {"1"}, "besluit": {"akkoord"}})
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Er is een nieuwe versie van het document aangeboden") {
 		t.Fatalf("signing the superseded request: %d\n%s", res.StatusCode, body)
 	}
@@ -208,8 +208,7 @@ func TestSigningEvidenceDownload(t *testing.T) {
 // content; the worker opens it; another client's worker is refused at the
 // field.
 func TestLinkIDCopyToWorker(t *testing.T) {
-	h := newHarness(t)
-	h.loginAs(clientEmail, "nl")
+	h := newHarnessAs(t, clientEmail)
 	page := "/overige/documenten/nieuw"
 	_, body := h.get(page)
 	for _, want := range []string{`<label for="werknemer">Werknemer (optioneel)</label>`, `<option value="w1">Jan de Vries</option>`,

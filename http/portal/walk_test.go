@@ -140,12 +140,9 @@ func walkScreens(h *harness) []screen {
 }
 
 func TestBrowserWalk(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test (go test -short)")
-	}
-	browsertest.RequireAxe(t)
-	h := newHarness(t)
-	b := browsertest.New(t)
+	skipInShort(t)
+	browsertest.RequireAxe(t) // before the database starts
+	h, b := newBrowserHarness(t)
 
 	logged := "-"
 	for _, sc := range walkScreens(h) {

@@ -84,7 +84,15 @@ func Request(t testing.TB, method, url string, body any, header ...string) Respo
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
-	res, err := http.DefaultClient.Do(req)
+	res, b := RoundTrip(t, http.DefaultClient, req)
+	return Response{Status: res.StatusCode, Header: res.Header, Body: b}
+}
+
+// RoundTrip sends req through c and reads the whole answer; a transport
+// error fails the test.
+func RoundTrip(t testing.TB, c *http.Client, req *http.Request) (*http.Response, []byte) {
+	t.Helper()
+	res, err := c.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,5 +101,5 @@ func Request(t testing.TB, method, url string, body any, header ...string) Respo
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Response{Status: res.StatusCode, Header: res.Header, Body: b}
+	return res, b
 }

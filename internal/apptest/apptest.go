@@ -12,7 +12,6 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -25,6 +24,7 @@ import (
 	"backoffice/internal/demo"
 	"backoffice/internal/pgtest"
 	"backoffice/internal/schema"
+	"backoffice/internal/testclock"
 	"backoffice/notify/mail"
 )
 
@@ -56,24 +56,7 @@ type Env struct {
 }
 
 // Clock is the application's clock: fixed, moved only by the test.
-type Clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-// Now is the clock's time.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// Set moves the clock.
-func (c *Clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-}
+type Clock = testclock.Clock
 
 // Migrate creates every schema of the application in the database at cs;
 // it is the template function of pgtest.NewDBFromTemplate.
@@ -96,7 +79,7 @@ func New(t testing.TB, o Options) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock := &Clock{now: o.Now}
+	clock := testclock.New(o.Now)
 	srv := httptest.NewUnstartedServer(nil)
 	base := "http://" + srv.Listener.Addr().String()
 	ao := app.Options{

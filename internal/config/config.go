@@ -30,6 +30,10 @@ type Config struct {
 	// leave Addr. Keep it on a port only the load balancer and monitoring
 	// reach.
 	InternalAddr string
+	// PprofAddr, when set, is a loopback listen address serving Go's
+	// net/http/pprof (CPU and heap profiles of the running server, for
+	// docs/BENCHMARKS.md §9.4). Off by default.
+	PprofAddr string
 	// PublicURL is the base of links in e-mails (activation, signing).
 	PublicURL string
 	// DataDir holds the embedded PostgreSQL cluster and the mail outbox.
@@ -93,6 +97,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	c := Config{
 		Addr:                  or(getenv("BACKOFFICE_ADDR"), "127.0.0.1:8080"),
 		InternalAddr:          getenv("BACKOFFICE_INTERNAL_ADDR"),
+		PprofAddr:             getenv("BACKOFFICE_PPROF_ADDR"),
 		PublicURL:             getenv("BACKOFFICE_PUBLIC_URL"),
 		DataDir:               or(getenv("BACKOFFICE_DATA_DIR"), "data"),
 		DatabaseURL:           getenv("BACKOFFICE_DATABASE_URL"),
@@ -138,6 +143,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.StringVar(&c.Addr, "addr", c.Addr, "HTTP listen address (BACKOFFICE_ADDR)")
 	fs.StringVar(&c.InternalAddr, "internal-addr", c.InternalAddr, "listen address of /healthz, /readyz and /metrics; the last two then leave -addr (BACKOFFICE_INTERNAL_ADDR)")
+	fs.StringVar(&c.PprofAddr, "pprof-addr", c.PprofAddr, "loopback listen address of Go's /debug/pprof/ profiles; off when empty (BACKOFFICE_PPROF_ADDR)")
 	fs.StringVar(&c.DataDir, "data", c.DataDir, "data directory for the embedded database and mail outbox (BACKOFFICE_DATA_DIR)")
 	fs.StringVar(&c.PublicURL, "public-url", c.PublicURL, "base URL used in e-mailed links (BACKOFFICE_PUBLIC_URL)")
 	fs.BoolVar(&c.Demo, "demo", c.Demo, "seed demo data and show the mail outbox (BACKOFFICE_DEMO)")
@@ -171,6 +177,10 @@ func (c Config) validate() []error {
 		if _, _, err := net.SplitHostPort(c.InternalAddr); err != nil {
 			errs = append(errs, fmt.Errorf("BACKOFFICE_INTERNAL_ADDR=%q: %w", c.InternalAddr, err))
 		}
+	}
+	if c.PprofAddr != "" && !loopback(c.PprofAddr) {
+		// Profiles show the process's internals: never on a reachable port.
+		errs = append(errs, fmt.Errorf("BACKOFFICE_PPROF_ADDR=%q: want a loopback address (127.0.0.1:port or [::1]:port)", c.PprofAddr))
 	}
 	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		errs = append(errs, fmt.Errorf("BACKOFFICE_PUBLIC_URL=%q: want an absolute http(s) URL", c.PublicURL))

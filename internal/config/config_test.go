@@ -9,11 +9,19 @@ import (
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
-func TestLoadDefaultsAreTheEmbeddedDemo(t *testing.T) {
-	c, err := config.Load(nil, env(nil))
+// load is config.Load from the environment vars alone (no arguments); an
+// error fails the test.
+func load(t *testing.T, vars map[string]string) config.Config {
+	t.Helper()
+	c, err := config.Load(nil, env(vars))
 	if err != nil {
 		t.Fatal(err)
 	}
+	return c
+}
+
+func TestLoadDefaultsAreTheEmbeddedDemo(t *testing.T) {
+	c := load(t, nil)
 	if !c.Embedded() || !c.Demo || c.Addr != "127.0.0.1:8080" || c.DataDir != "data" {
 		t.Fatalf("unexpected defaults: %+v", c)
 	}
@@ -23,10 +31,7 @@ func TestLoadDefaultsAreTheEmbeddedDemo(t *testing.T) {
 }
 
 func TestLoadProductionIsNotDemo(t *testing.T) {
-	c, err := config.Load(nil, env(map[string]string{"BACKOFFICE_DATABASE_URL": "postgres://u@db/backoffice"}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := load(t, map[string]string{"BACKOFFICE_DATABASE_URL": "postgres://u@db/backoffice"})
 	if c.Embedded() || c.Demo {
 		t.Fatalf("want production mode, got %+v", c)
 	}
@@ -56,11 +61,8 @@ func TestLoadRejectsBadSettingsAllAtOnce(t *testing.T) {
 // TestLoadReadsTheMasterKey: BACKOFFICE_MASTER_KEY is read here, with the
 // other settings, not by the commands that use it.
 func TestLoadReadsTheMasterKey(t *testing.T) {
-	c, err := config.Load(nil, env(map[string]string{"BACKOFFICE_DATABASE_URL": "postgres://u@db/backoffice",
-		"BACKOFFICE_MASTER_KEY": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := load(t, map[string]string{"BACKOFFICE_DATABASE_URL": "postgres://u@db/backoffice",
+		"BACKOFFICE_MASTER_KEY": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="})
 	if c.MasterKey != "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=" {
 		t.Fatal("the master key was not read")
 	}
@@ -96,10 +98,7 @@ func TestDemoOnlyWhenAskedOrOnLoopback(t *testing.T) {
 }
 
 func TestTrustedProxies(t *testing.T) {
-	c, err := config.Load(nil, env(map[string]string{"BACKOFFICE_TRUSTED_PROXIES": " 10.0.0.0/8, 192.0.2.7 ,2001:db8::/32,::ffff:198.51.100.0/120"}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := load(t, map[string]string{"BACKOFFICE_TRUSTED_PROXIES": " 10.0.0.0/8, 192.0.2.7 ,2001:db8::/32,::ffff:198.51.100.0/120"})
 	var got []string
 	for _, p := range c.TrustedProxies {
 		got = append(got, p.String())
@@ -111,6 +110,25 @@ func TestTrustedProxies(t *testing.T) {
 		_, err := config.Load(nil, env(map[string]string{"BACKOFFICE_TRUSTED_PROXIES": bad}))
 		if err == nil || !strings.Contains(err.Error(), "BACKOFFICE_TRUSTED_PROXIES") {
 			t.Errorf("%q: err = %v, want a BACKOFFICE_TRUSTED_PROXIES error", bad, err)
+		}
+	}
+}
+
+// TestPprofAddrOnlyOnLoopback: the profiles are off by default, and an
+// address others could reach is refused.
+func TestPprofAddrOnlyOnLoopback(t *testing.T) {
+	c, err := config.Load(nil, env(nil))
+	if err != nil || c.PprofAddr != "" {
+		t.Fatalf("default PprofAddr = %q, %v: want off", c.PprofAddr, err)
+	}
+	c, err = config.Load([]string{"-pprof-addr", "127.0.0.1:6060"}, env(nil))
+	if err != nil || c.PprofAddr != "127.0.0.1:6060" {
+		t.Fatalf("flag: PprofAddr = %q, %v", c.PprofAddr, err)
+	}
+	for _, addr := range []string{"0.0.0.0:6060", ":6060", "10.1.2.3:6060"} {
+		_, err := config.Load(nil, env(map[string]string{"BACKOFFICE_PPROF_ADDR": addr}))
+		if err == nil || !strings.Contains(err.Error(), "BACKOFFICE_PPROF_ADDR") {
+			t.Errorf("BACKOFFICE_PPROF_ADDR=%s: err = %v, want refused", addr, err)
 		}
 	}
 }

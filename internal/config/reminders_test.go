@@ -10,27 +10,18 @@ import (
 )
 
 func TestRemindersDefaultAndOverrides(t *testing.T) {
-	c, err := config.Load(nil, env(nil))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := load(t, nil)
 	if got := c.Reminders[schedule.KindApproval]; got != (schedule.Slot{Weekday: time.Wednesday, Hour: 8, Enabled: true}) {
 		t.Errorf("default approval slot %+v", got)
 	}
-	c, err = config.Load(nil, env(map[string]string{"BACKOFFICE_REMINDER_ENTRY": "di 07:30", "BACKOFFICE_REMINDER_MISSING": "off"}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c = load(t, map[string]string{"BACKOFFICE_REMINDER_ENTRY": "di 07:30", "BACKOFFICE_REMINDER_MISSING": "off"})
 	if got := c.Reminders[schedule.KindEntry]; got != (schedule.Slot{Weekday: time.Tuesday, Hour: 7, Minute: 30, Enabled: true}) {
 		t.Errorf("entry slot %+v", got)
 	}
 	if c.Reminders[schedule.KindMissing].Enabled {
 		t.Error("missing reminder still on")
 	}
-	c, err = config.Load(nil, env(map[string]string{"BACKOFFICE_REMINDERS": "off"}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c = load(t, map[string]string{"BACKOFFICE_REMINDERS": "off"})
 	for k, s := range c.Reminders {
 		if s.Enabled {
 			t.Errorf("%s on with BACKOFFICE_REMINDERS=off", k)

@@ -29,6 +29,17 @@ type user struct {
 
 // newUser starts a browser; when the test fails, the log gets the page
 // it was on.
+// newBrowserTest starts the application and a browser on it for a browser
+// test, in parallel with the others; -short skips it.
+func newBrowserTest(t *testing.T) (*env, *user) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	t.Parallel()
+	e := newEnv(t)
+	return e, newUser(t, e)
+}
+
 func newUser(t *testing.T, e *env) *user {
 	b := browsertest.New(t)
 	t.Cleanup(func() {
@@ -128,12 +139,7 @@ func setValue(css, value string) chromedp.Action[chromedp.Void] {
 // checked at every step, and the main screens are captured at desktop and
 // phone width.
 func TestTimesheetWorkflowInBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test")
-	}
-	t.Parallel()
-	e := newEnv(t)
-	u := newUser(t, e)
+	e, u := newBrowserTest(t)
 	const p, wk = janPlacement, 6
 	sheet := fmt.Sprintf("%s/plaatsingen/%s/weken/2026-W%02d", e.URL, p, wk)
 	const none = "open=0 offered=0 rejected=0 notapproved=0 approved=0 imported=0"
@@ -248,12 +254,7 @@ func TestTimesheetWorkflowInBrowser(t *testing.T) {
 // TestWeekOverviewInBrowser: hovering or focusing a week shows its dates, a
 // grey week (not started yet) is no link and its editor cannot be used.
 func TestWeekOverviewInBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test")
-	}
-	t.Parallel()
-	e := newEnv(t)
-	u := newUser(t, e)
+	e, u := newBrowserTest(t)
 	u.as(fatimaEmail)
 	u.b.Do(
 		chromedp.Navigate(e.URL+"/plaatsingen/"+fatimaPlacement+"/weken?jaar=2026"),

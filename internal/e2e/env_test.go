@@ -1,7 +1,6 @@
 package e2e_test
 
 import (
-	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/netip"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"backoffice/domain/timesheet"
+	"backoffice/internal/apitest"
 	"backoffice/internal/app"
 	"backoffice/internal/apptest"
 	"backoffice/internal/demo"
@@ -96,15 +96,7 @@ func csrfOf(t *testing.T, body string) string {
 
 func (u *httpUser) do(req *http.Request) (int, string) {
 	u.t.Helper()
-	res, err := u.client.Do(req)
-	if err != nil {
-		u.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		u.t.Fatal(err)
-	}
+	res, b := apitest.RoundTrip(u.t, u.client, req)
 	return res.StatusCode, string(b)
 }
 

@@ -3,13 +3,13 @@ package e2e_test
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
 
+	"backoffice/internal/apitest"
 	"backoffice/internal/demo"
 )
 
@@ -55,34 +55,12 @@ func (a apiAnswer) code() string {
 
 func (c *apiClient) do(method, path string, body any) apiAnswer {
 	c.t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			c.t.Fatal(err)
-		}
-		rd = bytes.NewReader(b)
-	}
-	req, err := http.NewRequest(method, c.base+path, rd)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	if rd != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
+	var auth []string
 	if c.token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.token)
+		auth = []string{"Authorization", "Bearer " + c.token}
 	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	return apiAnswer{t: c.t, status: res.StatusCode, header: res.Header, body: b}
+	r := apitest.Request(c.t, method, c.base+path, body, auth...)
+	return apiAnswer{t: c.t, status: r.Status, header: r.Header, body: r.Body}
 }
 
 func (c *apiClient) want(status int, method, path string, body any) apiAnswer {

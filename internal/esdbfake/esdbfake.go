@@ -776,15 +776,9 @@ func (ss *streamsServer) Read(req *api.ReadReq, stream api.Streams_ReadServer) e
 				case *api.ReadReq_Options_StreamOptions_Revision:
 					return cmp(e.revision, r.Revision)
 				case *api.ReadReq_Options_StreamOptions_End:
-					if backwards {
-						return -1
-					}
-					return 1
+					return fromEnd(backwards)
 				}
-				if backwards {
-					return 1
-				}
-				return 0
+				return fromStart(backwards)
 			}, nil)
 		}
 	} else {
@@ -800,15 +794,9 @@ func (ss *streamsServer) Read(req *api.ReadReq, stream api.Streams_ReadServer) e
 				}
 				return c
 			case *api.ReadReq_Options_AllOptions_End:
-				if backwards {
-					return -1
-				}
-				return 1
+				return fromEnd(backwards)
 			}
-			if backwards {
-				return 1
-			}
-			return 0
+			return fromStart(backwards)
 		}, match)
 	}
 	s.ageHidden()
@@ -825,6 +813,24 @@ func (ss *streamsServer) Read(req *api.ReadReq, stream api.Streams_ReadServer) e
 		}
 	}
 	return nil
+}
+
+// fromEnd is pick's where for a read from the end: forwards nothing,
+// backwards every event.
+func fromEnd(backwards bool) int {
+	if backwards {
+		return -1
+	}
+	return 1
+}
+
+// fromStart is pick's where for a read from the start (no position given):
+// forwards every event, backwards nothing.
+func fromStart(backwards bool) int {
+	if backwards {
+		return 1
+	}
+	return 0
 }
 
 // pick selects up to count events from evs. where(e) compares e with the

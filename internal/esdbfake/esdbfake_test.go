@@ -17,7 +17,14 @@ import (
 func client(t *testing.T) (*esdb.Client, *esdbfake.Server) {
 	t.Helper()
 	srv := esdbfake.Start(t)
-	conf, err := esdb.ParseConnectionString(srv.URL())
+	return connect(t, srv, ""), srv
+}
+
+// connect connects the real v4 client to srv, with extra connection
+// string settings ("&name=value...").
+func connect(t *testing.T, srv *esdbfake.Server, settings string) *esdb.Client {
+	t.Helper()
+	conf, err := esdb.ParseConnectionString(srv.URL() + settings)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,7 +34,7 @@ func client(t *testing.T) (*esdb.Client, *esdbfake.Server) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
-	return c, srv
+	return c
 }
 
 func TestWireFacts(t *testing.T) {
@@ -172,16 +179,7 @@ func TestAllPositions(t *testing.T) {
 func TestKeepalivePingsAccepted(t *testing.T) {
 	t.Parallel()
 	srv := esdbfake.Start(t)
-	conf, err := esdb.ParseConnectionString(srv.URL() + "&keepAliveInterval=10000&keepAliveTimeout=10000")
-	if err != nil {
-		t.Fatal(err)
-	}
-	conf.Logger = esdb.NoopLogging()
-	c, err := esdb.NewClient(conf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := connect(t, srv, "&keepAliveInterval=10000&keepAliveTimeout=10000")
 	if _, err := c.GetServerVersion(); err != nil {
 		t.Fatal(err)
 	}

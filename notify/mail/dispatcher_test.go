@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -13,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"backoffice/internal/pgtest"
+	"backoffice/internal/testclock"
 	"backoffice/notify/mail"
 	"backoffice/notify/mail/mailtest"
 	"backoffice/readmodel"
@@ -22,19 +22,6 @@ func newPool(t *testing.T) *pgxpool.Pool {
 	t.Helper()
 	cs := pgtest.NewDBFromTemplate(t, "readmodel", pgtest.WithPool(readmodel.Migrate))
 	return pgtest.Pool(t, cs)
-}
-
-// fakeClock is a clock tests move by hand.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
 }
 
 func smtpSender(t *testing.T, srv *mailtest.Server) *mail.SMTPSender {
@@ -63,7 +50,7 @@ func TestDispatcherDeduplicatesByEventID(t *testing.T) {
 	ctx := testCtx(t)
 	pool := newPool(t)
 	srv := mailtest.New(t)
-	clock := &fakeClock{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	clock := testclock.New(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 	d, err := mail.NewDispatcher(mail.DispatcherConfig{Pool: pool, Sender: smtpSender(t, srv), Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
@@ -113,7 +100,7 @@ func TestDispatcherRetriesWithBackoff(t *testing.T) {
 		}
 		return real.Send(ctx, m)
 	})
-	clock := &fakeClock{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	clock := testclock.New(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 	var backoffs []int
 	d, err := mail.NewDispatcher(mail.DispatcherConfig{
 		Pool: pool, Sender: flaky, Now: clock.Now,
@@ -164,7 +151,7 @@ func TestDispatcherGivesUpAfterMaxAttempts(t *testing.T) {
 	ctx := testCtx(t)
 	pool := newPool(t)
 	failing := mail.SenderFunc(func(context.Context, mail.Message) error { return errors.New("550 no such user") })
-	clock := &fakeClock{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	clock := testclock.New(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 	d, err := mail.NewDispatcher(mail.DispatcherConfig{Pool: pool, Sender: failing, Now: clock.Now,
 		MaxAttempts: 2, Backoff: func(int) time.Duration { return 0 }})
 	if err != nil {

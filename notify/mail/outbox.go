@@ -86,22 +86,7 @@ func (o *FileOutbox) Send(ctx context.Context, msg Message) error {
 // List returns up to limit messages, newest first (limit <= 0: all).
 // Files that do not parse are skipped.
 func (o *FileOutbox) List(limit int) ([]OutboxItem, error) {
-	ids, err := outboxdir.IDs(o.dir, outboxExt)
-	if err != nil {
-		return nil, fmt.Errorf("mail: %w", err)
-	}
-	items := make([]OutboxItem, 0, min(len(ids), max(limit, 0)))
-	for _, id := range ids {
-		if limit > 0 && len(items) >= limit {
-			break
-		}
-		it, err := o.Read(id)
-		if err != nil {
-			continue
-		}
-		items = append(items, it)
-	}
-	return items, nil
+	return outboxdir.List(o.dir, outboxExt, limit, o.Read)
 }
 
 // Read returns one message by ID. IDs that are not exactly of the form List

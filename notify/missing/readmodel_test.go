@@ -128,7 +128,7 @@ func (h *history) moment(t testing.TB, now time.Time) []eventstore.RecordedEvent
 				EnteredBy: by, EntryDeadline: ts.EntryDeadline(w), ApprovalDeadline: ts.ApprovalDeadline(w),
 				ClientID: p.client, IntermediaryID: p.inter, WorkerID: p.worker}, now))
 			continue
-		case s.status == ts.StatusOpen:
+		case s.status == ts.StatusOpen, s.status == ts.StatusRejected:
 			s.round++
 			s.status = ts.StatusOffered
 			s.rev++
@@ -149,11 +149,6 @@ func (h *history) moment(t testing.TB, now time.Time) []eventstore.RecordedEvent
 				s.status = ts.StatusApproved
 				out = append(out, rec(t, stream, s.rev, &ts.Approved{Round: s.round, Hash: hash, Deadline: ts.ApprovalDeadline(w)}, now))
 			}
-		case s.status == ts.StatusRejected:
-			s.round++
-			s.status = ts.StatusOffered
-			s.rev++
-			out = append(out, rec(t, stream, s.rev, &ts.Offered{Round: s.round, Hash: hash, Chain: chain, Next: chain[0], Deadline: ts.EntryDeadline(w)}, now))
 		case s.status == ts.StatusApproved:
 			s.status = ts.StatusImported
 			s.rev++

@@ -54,7 +54,7 @@ func IDs(dir, ext string) ([]string, error) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("unable to list %s: %w", dir, err)
+		return nil, fmt.Errorf("outbox: unable to list %s: %w", dir, err)
 	}
 	var ids []string
 	for _, e := range entries {
@@ -65,4 +65,23 @@ func IDs(dir, ext string) ([]string, error) {
 	slices.Sort(ids)
 	slices.Reverse(ids)
 	return ids, nil
+}
+
+// List reads up to limit messages through read, newest first (limit <= 0:
+// all); a message read refuses (one that does not parse) is left out.
+func List[T any](dir, ext string, limit int, read func(id string) (T, error)) ([]T, error) {
+	ids, err := IDs(dir, ext)
+	if err != nil {
+		return nil, err
+	}
+	items := make([]T, 0, min(len(ids), max(limit, 0)))
+	for _, id := range ids {
+		if limit > 0 && len(items) >= limit {
+			break
+		}
+		if it, err := read(id); err == nil {
+			items = append(items, it)
+		}
+	}
+	return items, nil
 }

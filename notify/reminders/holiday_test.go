@@ -6,21 +6,16 @@ import (
 	"time"
 
 	"backoffice/domain/timesheet"
-	"backoffice/internal/notifytest"
-	"backoffice/notify/mail/mailtest"
 )
 
 // TestEasterMondayMovesTheMondayReminder: on Tweede Paasdag 2026 (6 April)
 // nothing goes out; on Tuesday 09:00 the Monday reminder and the Tuesday
 // reminder both do.
 func TestEasterMondayMovesTheMondayReminder(t *testing.T) {
-	cs := newDB(t)
-	srv := mailtest.New(t)
 	ams := timesheet.Location()
-	c := &clock{now: time.Date(2026, 4, 6, 9, 30, 0, 0, ams)}
-	rt := newRuntime(t, cs, srv, c)
+	e := newEnv(t, time.Date(2026, 4, 6, 9, 30, 0, 0, ams))
+	rt := e.process(t)
 	ctx := context.Background()
-	notifytest.Seed(t, ctx, rt.pool)
 	byKind := func() map[string]int {
 		out := map[string]int{}
 		rows, err := rt.pool.Query(ctx, `SELECT kind, count(*) FROM notify_reminders GROUP BY kind`)
@@ -41,7 +36,7 @@ func TestEasterMondayMovesTheMondayReminder(t *testing.T) {
 	if n, err := rt.runner.Tick(ctx); err != nil || n != 0 {
 		t.Fatalf("Easter Monday 09:30: %d reminders, %v", n, err)
 	}
-	c.Set(time.Date(2026, 4, 7, 9, 0, 0, 0, ams))
+	e.clock.Set(time.Date(2026, 4, 7, 9, 0, 0, 0, ams))
 	if _, err := rt.runner.Tick(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,6 @@ import (
 
 	"backoffice/internal/notifytest"
 	"backoffice/notify/audience"
-	"backoffice/notify/mail/mailtest"
 	"backoffice/notify/reminders"
 )
 
@@ -16,18 +15,15 @@ import (
 // the advisory lock and sends Monday's reminders once; when the holder
 // stops, the other takes over (and still sends nothing twice).
 func TestRunHoldsOneLock(t *testing.T) {
-	cs := newDB(t)
-	srv := mailtest.New(t)
-	c := &clock{now: notifytest.MondayW10.Add(9*time.Hour + 30*time.Minute)}
-	a, b := newRuntime(t, cs, srv, c), newRuntime(t, cs, srv, c)
+	e := newEnv(t, notifytest.MondayW10.Add(9*time.Hour+30*time.Minute))
+	a, b := e.process(t), e.process(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	notifytest.Seed(t, ctx, a.pool)
 
 	runners := make([]*reminders.Runner, 2)
 	for i, rt := range []*runtime{a, b} {
 		r, err := reminders.New(reminders.Config{Pool: rt.pool, Mail: rt.disp, Links: audience.NewLinks("https://portal.test"),
-			Now: c.Now, Poll: 20 * time.Millisecond})
+			Now: e.clock.Now, Poll: 20 * time.Millisecond})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -13,6 +13,7 @@ import (
 
 	"backoffice/internal/notifytest"
 	"backoffice/internal/pgtest"
+	"backoffice/internal/testclock"
 	"backoffice/notify/audience"
 	"backoffice/notify/mail"
 	"backoffice/notify/mail/mailtest"
@@ -27,17 +28,23 @@ func newDB(t *testing.T) string {
 	return pgtest.NewDBFromTemplate(t, "readmodel", pgtest.WithPool(readmodel.Migrate))
 }
 
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
+// env is one seeded database (notifytest's data), mail server and clock,
+// shared by the `serve` processes a test starts on it.
+type env struct {
+	cs    string
+	srv   *mailtest.Server
+	clock *testclock.Clock
 }
 
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	c.now = t
-	c.mu.Unlock()
+func newEnv(t *testing.T, now time.Time) *env {
+	t.Helper()
+	e := &env{cs: newDB(t), srv: mailtest.New(t), clock: testclock.New(now)}
+	notifytest.Seed(t, context.Background(), pgtest.Pool(t, e.cs))
+	return e
 }
+
+// process starts one `serve` process on e.
+func (e *env) process(t *testing.T) *runtime { return newRuntime(t, e.cs, e.srv, e.clock) }
 
 // runtime is what one `serve` process contributes: its own pool, the
 // delivery queue and the reminder runner.
@@ -47,7 +54,7 @@ type runtime struct {
 	runner *reminders.Runner
 }
 
-func newRuntime(t *testing.T, cs string, srv *mailtest.Server, c *clock) *runtime {
+func newRuntime(t *testing.T, cs string, srv *mailtest.Server, c *testclock.Clock) *runtime {
 	t.Helper()
 	pool := pgtest.Pool(t, cs)
 	sender, err := mail.NewSMTPSender(mail.SMTPConfig{URL: srv.URL(), From: "Backoffice <noreply@backoffice.test>"})
@@ -106,7 +113,7 @@ var wantWeek = []want{
 // runWeek moves the clock from Monday 00:00 to Wednesday 12:00 in steps of
 // 15 minutes. stepAll runs one step of every live runtime; it may replace
 // them (a restart). It returns each mail with the fake time it arrived.
-func runWeek(t *testing.T, srv *mailtest.Server, c *clock, stepAll func(ctx context.Context, now time.Time)) map[string]string {
+func runWeek(t *testing.T, srv *mailtest.Server, c *testclock.Clock, stepAll func(ctx context.Context, now time.Time)) map[string]string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -165,26 +172,20 @@ func assertWeek(t *testing.T, srv *mailtest.Server, seenAt map[string]string) {
 
 func TestWeekOfReminders(t *testing.T) {
 	t.Run("one runtime", func(t *testing.T) {
-		cs := newDB(t)
-		srv := mailtest.New(t)
-		c := &clock{}
-		rt := newRuntime(t, cs, srv, c)
-		notifytest.Seed(t, context.Background(), rt.pool)
-		seen := runWeek(t, srv, c, func(ctx context.Context, _ time.Time) {
+		e := newEnv(t, time.Time{})
+		rt := e.process(t)
+		seen := runWeek(t, e.srv, e.clock, func(ctx context.Context, _ time.Time) {
 			if err := rt.step(ctx); err != nil {
 				t.Fatal(err)
 			}
 		})
-		assertWeek(t, srv, seen)
+		assertWeek(t, e.srv, seen)
 	})
 
 	t.Run("restart and a crash mid-run", func(t *testing.T) {
-		cs := newDB(t)
-		srv := mailtest.New(t)
-		c := &clock{}
-		rt := newRuntime(t, cs, srv, c)
+		e := newEnv(t, time.Time{})
+		rt := e.process(t)
 		ctx := context.Background()
-		notifytest.Seed(t, ctx, rt.pool)
 		// The Tuesday run dies at its third recipient (acc-i1), once: a
 		// sequence survives the rollback, so the retry passes.
 		if _, err := rt.pool.Exec(ctx, `
@@ -201,18 +202,18 @@ func TestWeekOfReminders(t *testing.T) {
 		}
 		crashed, restarted := false, false
 		restartAt := notifytest.MondayW10.Add(27 * time.Hour) // Tuesday 03:00
-		seen := runWeek(t, srv, c, func(ctx context.Context, now time.Time) {
+		seen := runWeek(t, e.srv, e.clock, func(ctx context.Context, now time.Time) {
 			if !restarted && !now.Before(restartAt) {
 				rt.pool.Close() // the old process is gone
-				rt, restarted = newRuntime(t, cs, srv, c), true
+				rt, restarted = e.process(t), true
 			}
 			err := rt.step(ctx)
 			switch {
 			case err != nil && strings.Contains(err.Error(), "simulated crash") && !crashed:
 				crashed = true
-				before := len(srv.Messages())
+				before := len(e.srv.Messages())
 				rt.pool.Close()
-				rt = newRuntime(t, cs, srv, c) // and it starts again, at once
+				rt = e.process(t) // and it starts again, at once
 				if before != 2 {
 					t.Errorf("before the crash %d mails went out, want the 2 of Monday", before)
 				}
@@ -226,16 +227,13 @@ func TestWeekOfReminders(t *testing.T) {
 		if !crashed || !restarted {
 			t.Fatalf("crashed %v, restarted %v: the scenario did not run", crashed, restarted)
 		}
-		assertWeek(t, srv, seen)
+		assertWeek(t, e.srv, seen)
 	})
 
 	t.Run("two runtimes", func(t *testing.T) {
-		cs := newDB(t)
-		srv := mailtest.New(t)
-		c := &clock{}
-		a, b := newRuntime(t, cs, srv, c), newRuntime(t, cs, srv, c)
-		notifytest.Seed(t, context.Background(), a.pool)
-		seen := runWeek(t, srv, c, func(ctx context.Context, _ time.Time) {
+		e := newEnv(t, time.Time{})
+		a, b := e.process(t), e.process(t)
+		seen := runWeek(t, e.srv, e.clock, func(ctx context.Context, _ time.Time) {
 			var wg sync.WaitGroup
 			errs := make([]error, 2)
 			for i, rt := range []*runtime{a, b} {
@@ -248,7 +246,7 @@ func TestWeekOfReminders(t *testing.T) {
 				}
 			}
 		})
-		assertWeek(t, srv, seen)
+		assertWeek(t, e.srv, seen)
 		var rows int
 		if err := a.pool.QueryRow(context.Background(), `SELECT count(*) FROM notify_reminders`).Scan(&rows); err != nil || rows != len(wantWeek) {
 			t.Errorf("notify_reminders holds %d rows (%v), want %d", rows, err, len(wantWeek))
@@ -260,32 +258,29 @@ func TestWeekOfReminders(t *testing.T) {
 // user's opt-out (notifytest's acc-c2b) holds: tested above by absence;
 // here the bureau-wide switch.
 func TestSwitchedOffKindSendsNothing(t *testing.T) {
-	cs := newDB(t)
-	srv := mailtest.New(t)
-	c := &clock{}
-	rt := newRuntime(t, cs, srv, c)
-	notifytest.Seed(t, context.Background(), rt.pool)
+	e := newEnv(t, time.Time{})
+	rt := e.process(t)
 	plan := reminders.PlanFromDefaults()
 	for k, s := range plan {
 		s.Enabled = k != "reminder_missing"
 		plan[k] = s
 	}
-	runner, err := reminders.New(reminders.Config{Pool: rt.pool, Mail: rt.disp, Plan: plan, Links: audience.NewLinks("https://portal.test"), Now: c.Now})
+	runner, err := reminders.New(reminders.Config{Pool: rt.pool, Mail: rt.disp, Plan: plan, Links: audience.NewLinks("https://portal.test"), Now: e.clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	rt.runner = runner
-	runWeek(t, srv, c, func(ctx context.Context, _ time.Time) {
+	runWeek(t, e.srv, e.clock, func(ctx context.Context, _ time.Time) {
 		if err := rt.step(ctx); err != nil {
 			t.Fatal(err)
 		}
 	})
-	for _, m := range srv.Messages() {
+	for _, m := range e.srv.Messages() {
 		if strings.Contains(m.Subject, "Ontbrekende") || strings.Contains(m.Subject, "Missing") {
 			t.Errorf("switched-off reminder sent: %s to %v", m.Subject, m.To)
 		}
 	}
-	if n := len(srv.Messages()); n != len(wantWeek)-4 {
+	if n := len(e.srv.Messages()); n != len(wantWeek)-4 {
 		t.Errorf("%d mails, want %d", n, len(wantWeek)-4)
 	}
 }

@@ -67,25 +67,19 @@ func (o *FileOutbox) Send(ctx context.Context, msg Message) error {
 // List returns up to limit messages, newest first (limit <= 0: all).
 // Files that do not parse are skipped.
 func (o *FileOutbox) List(limit int) ([]OutboxItem, error) {
-	ids, err := outboxdir.IDs(o.dir, outboxExt)
+	return outboxdir.List(o.dir, outboxExt, limit, o.read)
+}
+
+// read reads the message id as List hands it out.
+func (o *FileOutbox) read(id string) (OutboxItem, error) {
+	data, err := os.ReadFile(filepath.Join(o.dir, id+outboxExt))
 	if err != nil {
-		return nil, fmt.Errorf("sms: %w", err)
+		return OutboxItem{}, err
 	}
-	var items []OutboxItem
-	for _, id := range ids {
-		if limit > 0 && len(items) >= limit {
-			break
-		}
-		data, err := os.ReadFile(filepath.Join(o.dir, id+outboxExt))
-		if err != nil {
-			continue
-		}
-		var it OutboxItem
-		if json.Unmarshal(data, &it) != nil {
-			continue
-		}
-		it.ID = id
-		items = append(items, it)
+	var it OutboxItem
+	if err := json.Unmarshal(data, &it); err != nil {
+		return OutboxItem{}, err
 	}
-	return items, nil
+	it.ID = id
+	return it, nil
 }

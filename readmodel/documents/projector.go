@@ -30,6 +30,10 @@ func Projectors() []projections.Projector { return []projections.Projector{Proje
 // Name implements projections.Projector.
 func (Projector) Name() string { return NameDocuments }
 
+// AsyncCommit: its rows derive from the log alone and commit with its
+// checkpoint (projections.AsyncCommitProjector, docs/architecture.md).
+func (Projector) AsyncCommit() bool { return true }
+
 // Handles implements projections.Projector: every document event.
 func (Projector) Handles(t string) bool { return doc.Events.Knows(t) }
 

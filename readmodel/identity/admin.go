@@ -45,18 +45,5 @@ func (q *Queries) ClientAccounts(ctx context.Context, a domain.Actor, clientID s
 	if !account.IsStaff(a) {
 		return nil, domain.ErrNotFound
 	}
-	rows, err := q.pool.Query(ctx, `SELECT account_id, email, role, intermediary_id, client_id, worker_id, language, activated, disabled
-		FROM accounts WHERE role = 'client' AND client_id = $1 ORDER BY email, account_id`, clientID)
-	if err != nil {
-		return nil, fmt.Errorf("readmodel/identity: unable to read client accounts: %w", err)
-	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Account, error) {
-		var x Account
-		err := r.Scan(&x.ID, &x.Email, &x.Role, &x.IntermediaryID, &x.ClientID, &x.WorkerID, &x.Language, &x.Activated, &x.Disabled)
-		return x, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("readmodel/identity: unable to read client accounts: %w", err)
-	}
-	return out, nil
+	return q.accounts(ctx, `WHERE role = 'client' AND client_id = $1 ORDER BY email, account_id`, clientID)
 }

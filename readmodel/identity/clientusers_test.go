@@ -16,21 +16,12 @@ import (
 // the contact by name and others by e-mail address; everyone else gets
 // not-found, even for their own client.
 func TestClientUsers(t *testing.T) {
-	e := it.New(t)
+	e, bo := asBackoffice(t)
 	ctx := context.Background()
-	bo := e.Login(t, it.BackofficeEmail, it.BackofficePassword)
-	r := it.Want(t, e.Do(t, http.MethodPost, "/intermediaries", bo, map[string]any{"name": "Flex",
-		"contact": map[string]string{"name": "Anna de Boer", "email": "anna@flex.test"}}), http.StatusCreated)
+	r := it.Want(t, e.Do(t, http.MethodPost, "/intermediaries", bo, intermediaryBody("Flex", "Anna de Boer", "anna@flex.test")), http.StatusCreated)
 	interID := r.Str(t, "id")
 	client := func(name, contact, email string) (string, string, string) {
-		r := it.Want(t, e.Do(t, http.MethodPost, "/clients", bo, map[string]any{
-			"intermediary_id": interID, "name": name, "kvk": "12345678",
-			"address":        map[string]string{"street": "Dorpsstraat", "house_number": "1", "postal_code": "1234 AB", "city": "Utrecht"},
-			"contact":        map[string]string{"name": contact, "email": email, "mobile": "0612345678"},
-			"agreement_from": "2025-01-06",
-			"agreement": map[string]any{"hour_types": []map[string]any{{"code": "100", "name": "Normaal", "percentage": 100}},
-				"normal_hour_type": "100", "entered_by": "client", "approval_chain": []string{"intermediary"}},
-		}), http.StatusCreated)
+		r := it.Want(t, e.Do(t, http.MethodPost, "/clients", bo, clientBody(interID, name, contact, email)), http.StatusCreated)
 		return r.Str(t, "id"), r.Str(t, "account_id"), r.Str(t, "position")
 	}
 	clientID, contactAcc, _ := client("Bakkerij", "Kees Bakker", "Kees@Bakkerij.test")

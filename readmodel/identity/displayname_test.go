@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"testing"
-	"time"
 
 	"backoffice/domain"
 	it "backoffice/internal/identitytest"
@@ -16,27 +15,13 @@ import (
 // account only), the back office is shown by e-mail address; the accounts
 // read model follows account.language_changed, also after a rebuild.
 func TestDisplayNameAndLanguage(t *testing.T) {
-	e := it.New(t)
+	e, bo := asBackoffice(t)
 	ctx := context.Background()
-	bo := e.Login(t, it.BackofficeEmail, it.BackofficePassword)
-	r := it.Want(t, e.Do(t, http.MethodPost, "/intermediaries", bo, map[string]any{"name": "Flex",
-		"contact": map[string]string{"name": "Anna de Boer", "email": "Anna@Flex.test"}}), http.StatusCreated)
+	r := it.Want(t, e.Do(t, http.MethodPost, "/intermediaries", bo, intermediaryBody("Flex", "Anna de Boer", "Anna@Flex.test")), http.StatusCreated)
 	interID, interAcc := r.Str(t, "id"), r.Str(t, "account_id")
-	r = it.Want(t, e.Do(t, http.MethodPost, "/clients", bo, map[string]any{
-		"intermediary_id": interID, "name": "Bakkerij", "kvk": "12345678",
-		"address":        map[string]string{"street": "Dorpsstraat", "house_number": "1", "postal_code": "1234 AB", "city": "Utrecht"},
-		"contact":        map[string]string{"name": "Kees Bakker", "email": "kees@bakkerij.test", "mobile": "0612345678"},
-		"agreement_from": "2025-01-06",
-		"agreement": map[string]any{"hour_types": []map[string]any{{"code": "100", "name": "Normaal", "percentage": 100}},
-			"normal_hour_type": "100", "entered_by": "client", "approval_chain": []string{"intermediary"}},
-	}), http.StatusCreated)
+	r = it.Want(t, e.Do(t, http.MethodPost, "/clients", bo, clientBody(interID, "Bakkerij", "Kees Bakker", "kees@bakkerij.test")), http.StatusCreated)
 	clientID, clientAcc := r.Str(t, "id"), r.Str(t, "account_id")
-	r = it.Want(t, e.Do(t, http.MethodPost, "/workers", bo, map[string]any{
-		"client_id": clientID, "name": map[string]string{"first": "Jan", "infix": "van der", "last": "Berg"}, "email": "jan@bakkerij.test",
-		"function": "Bakker", "bsn": "111222333", "iban": "NL91ABNA0417164300", "date_of_birth": "1990-01-01",
-		"address": map[string]string{"street": "K", "house_number": "1", "postal_code": "1234 AB", "city": "U"},
-		"mobile":  "0612345678", "start": time.Now().Format(time.DateOnly),
-	}), http.StatusCreated)
+	r = it.Want(t, e.Do(t, http.MethodPost, "/workers", bo, workerBody(clientID, map[string]string{"first": "Jan", "infix": "van der", "last": "Berg"}, "jan@bakkerij.test", "111222333")), http.StatusCreated)
 	workerAcc := r.Str(t, "account_id")
 	e.WaitForMail(t, "jan@bakkerij.test", 1) // the mailer's link must not void DemoSetPassword's
 	if err := e.Identity.Activation.DemoSetPassword(ctx, workerAcc, "een-goed-wachtwoord"); err != nil {

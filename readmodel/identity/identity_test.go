@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"reflect"
 	"testing"
-	"time"
 
 	"backoffice/domain"
 	it "backoffice/internal/identitytest"
@@ -20,26 +19,13 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 // depend only on the log: a rebuild from position 0 reproduces every row,
 // and scopes filter as the policy says.
 func TestRebuildGivesTheSameReadModels(t *testing.T) {
-	e := it.New(t)
+	e, bo := asBackoffice(t)
 	ctx := context.Background()
-	bo := e.Login(t, it.BackofficeEmail, it.BackofficePassword)
-	r := it.Want(t, e.Do(t, http.MethodPost, "/intermediaries", bo, map[string]any{"name": "Flex", "contact": map[string]string{"name": "A", "email": "a@flex.test"}}), http.StatusCreated)
+	r := it.Want(t, e.Do(t, http.MethodPost, "/intermediaries", bo, intermediaryBody("Flex", "A", "a@flex.test")), http.StatusCreated)
 	interID := r.Str(t, "id")
-	r = it.Want(t, e.Do(t, http.MethodPost, "/clients", bo, map[string]any{
-		"intermediary_id": interID, "name": "Bakkerij", "kvk": "12345678",
-		"address":        map[string]string{"street": "Dorpsstraat", "house_number": "1", "postal_code": "1234 AB", "city": "Utrecht"},
-		"contact":        map[string]string{"name": "K", "email": "k@bakkerij.test", "mobile": "0612345678"},
-		"agreement_from": "2025-01-06",
-		"agreement": map[string]any{"hour_types": []map[string]any{{"code": "100", "name": "Normaal", "percentage": 100}},
-			"normal_hour_type": "100", "entered_by": "client", "approval_chain": []string{"intermediary"}},
-	}), http.StatusCreated)
+	r = it.Want(t, e.Do(t, http.MethodPost, "/clients", bo, clientBody(interID, "Bakkerij", "K", "k@bakkerij.test")), http.StatusCreated)
 	clientID := r.Str(t, "id")
-	r = it.Want(t, e.Do(t, http.MethodPost, "/workers", bo, map[string]any{
-		"client_id": clientID, "name": map[string]string{"first": "Jan", "last": "Berg"}, "email": "jan@bakkerij.test",
-		"function": "Bakker", "bsn": "111222333", "iban": "NL91ABNA0417164300", "date_of_birth": "1990-01-01",
-		"address": map[string]string{"street": "K", "house_number": "1", "postal_code": "1234 AB", "city": "U"},
-		"mobile":  "0612345678", "start": time.Now().Format(time.DateOnly),
-	}), http.StatusCreated)
+	r = it.Want(t, e.Do(t, http.MethodPost, "/workers", bo, workerBody(clientID, map[string]string{"first": "Jan", "last": "Berg"}, "jan@bakkerij.test", "111222333")), http.StatusCreated)
 	workerID, pos := r.Str(t, "worker_id"), r.Str(t, "position")
 	it.Want(t, e.Do(t, http.MethodGet, "/placements?min_position="+pos, bo, nil), http.StatusOK)
 	it.Want(t, e.Do(t, http.MethodGet, "/intermediaries?min_position="+pos, bo, nil), http.StatusOK)

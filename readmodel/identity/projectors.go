@@ -3,6 +3,7 @@ package identity
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -32,9 +33,35 @@ const (
 // Projectors returns the identity read-model projectors.
 func Projectors() []projections.Projector {
 	return []projections.Projector{
-		intermediariesProjector{}, clientsProjector{}, workersProjector{}, placementsProjector{}, accountsProjector{},
+		intermediariesProjector{tables{IntermediariesProjector, "intermediaries",
+			[]string{intermediary.TypeRegistered, intermediary.TypeContactChanged}}},
+		clientsProjector{tables{ClientsProjector, "clients, client_agreements",
+			[]string{client.TypeRegistered, client.TypeAgreementChanged, client.TypeDetailsChanged}}},
+		workersProjector{tables{WorkersProjector, "workers", []string{worker.TypeRegistered}}},
+		placementsProjector{tables{PlacementsProjector, "placements", []string{placement.TypeStarted, placement.TypeEnded}}},
+		accountsProjector{tables{AccountsProjector, "accounts", []string{account.TypeCreated, account.TypeActivated,
+			account.TypeDisabled, account.TypeEnabled, account.TypeLanguageChanged}}},
 	}
 }
+
+// tables is what the identity projectors share: the checkpoint name, the
+// tables a rebuild empties and the event types handled.
+type tables struct {
+	name, truncate string
+	types          []string
+}
+
+func (p tables) Name() string          { return p.name }
+func (p tables) Handles(t string) bool { return slices.Contains(p.types, t) }
+func (p tables) Reset(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, `TRUNCATE `+p.truncate)
+	return err
+}
+
+// Each identity projector's rows derive from the log alone and commit with
+// its checkpoint, so its live batches commit asynchronously
+// (projections.AsyncCommitProjector, docs/architecture.md).
+func (tables) AsyncCommit() bool { return true }
 
 // AllProjectors names every projector of this package, for read-your-writes
 // waits of queries that join their tables.
@@ -72,16 +99,8 @@ func advance(ctx context.Context, tx pgx.Tx, table, key, id string, e eventstore
 
 // --- intermediaries ---
 
-type intermediariesProjector struct{}
+type intermediariesProjector struct{ tables }
 
-func (intermediariesProjector) Name() string { return IntermediariesProjector }
-func (intermediariesProjector) Handles(t string) bool {
-	return t == intermediary.TypeRegistered || t == intermediary.TypeContactChanged
-}
-func (intermediariesProjector) Reset(ctx context.Context, tx pgx.Tx) error {
-	_, err := tx.Exec(ctx, `TRUNCATE intermediaries`)
-	return err
-}
 func (intermediariesProjector) Handle(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEvent) error {
 	ev, err := decode(intermediary.Events, e)
 	if err != nil {
@@ -105,16 +124,8 @@ func (intermediariesProjector) Handle(ctx context.Context, tx pgx.Tx, e eventsto
 
 // --- clients ---
 
-type clientsProjector struct{}
+type clientsProjector struct{ tables }
 
-func (clientsProjector) Name() string { return ClientsProjector }
-func (clientsProjector) Handles(t string) bool {
-	return t == client.TypeRegistered || t == client.TypeAgreementChanged || t == client.TypeDetailsChanged
-}
-func (clientsProjector) Reset(ctx context.Context, tx pgx.Tx) error {
-	_, err := tx.Exec(ctx, `TRUNCATE clients, client_agreements`)
-	return err
-}
 func (clientsProjector) Handle(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEvent) error {
 	ev, err := decode(client.Events, e)
 	if err != nil {
@@ -155,14 +166,8 @@ func putAgreement(ctx context.Context, tx pgx.Tx, clientID string, from time.Tim
 
 // --- workers ---
 
-type workersProjector struct{}
+type workersProjector struct{ tables }
 
-func (workersProjector) Name() string          { return WorkersProjector }
-func (workersProjector) Handles(t string) bool { return t == worker.TypeRegistered }
-func (workersProjector) Reset(ctx context.Context, tx pgx.Tx) error {
-	_, err := tx.Exec(ctx, `TRUNCATE workers`)
-	return err
-}
 func (workersProjector) Handle(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEvent) error {
 	ev, err := decode(worker.Events, e)
 	if err != nil {
@@ -184,16 +189,8 @@ func (workersProjector) Handle(ctx context.Context, tx pgx.Tx, e eventstore.Reco
 
 // --- placements ---
 
-type placementsProjector struct{}
+type placementsProjector struct{ tables }
 
-func (placementsProjector) Name() string { return PlacementsProjector }
-func (placementsProjector) Handles(t string) bool {
-	return t == placement.TypeStarted || t == placement.TypeEnded
-}
-func (placementsProjector) Reset(ctx context.Context, tx pgx.Tx) error {
-	_, err := tx.Exec(ctx, `TRUNCATE placements`)
-	return err
-}
 func (placementsProjector) Handle(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEvent) error {
 	ev, err := decode(placement.Events, e)
 	if err != nil {
@@ -218,21 +215,8 @@ func (placementsProjector) Handle(ctx context.Context, tx pgx.Tx, e eventstore.R
 
 // --- accounts ---
 
-type accountsProjector struct{}
+type accountsProjector struct{ tables }
 
-func (accountsProjector) Name() string { return AccountsProjector }
-func (accountsProjector) Handles(t string) bool {
-	switch t {
-	case account.TypeCreated, account.TypeActivated, account.TypeDisabled, account.TypeEnabled,
-		account.TypeLanguageChanged:
-		return true
-	}
-	return false
-}
-func (accountsProjector) Reset(ctx context.Context, tx pgx.Tx) error {
-	_, err := tx.Exec(ctx, `TRUNCATE accounts`)
-	return err
-}
 func (accountsProjector) Handle(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEvent) error {
 	ev, err := decode(account.Events, e)
 	if err != nil {

@@ -51,6 +51,19 @@ func where(a domain.Actor, cols tenant.Columns, args *[]any) string {
 	return cond
 }
 
+// one returns the only row of a lookup, or domain.ErrNotFound when the
+// lookup found none (or none in the actor's scope).
+func one[T any](rows []T, err error) (T, error) {
+	var zero T
+	if err != nil {
+		return zero, err
+	}
+	if len(rows) == 0 {
+		return zero, domain.ErrNotFound
+	}
+	return rows[0], nil
+}
+
 // ---- views ----
 
 // Contact is a contact person.
@@ -180,14 +193,7 @@ func (q *Queries) Intermediaries(ctx context.Context, a domain.Actor) ([]Interme
 func (q *Queries) Intermediary(ctx context.Context, a domain.Actor, id string) (Intermediary, error) {
 	args := []any{id}
 	cond := where(a, intermediaryCols, &args)
-	out, err := q.intermediaries(ctx, `WHERE intermediary_id = $1 AND `+cond, args...)
-	if err != nil {
-		return Intermediary{}, err
-	}
-	if len(out) == 0 {
-		return Intermediary{}, domain.ErrNotFound
-	}
-	return out[0], nil
+	return one(q.intermediaries(ctx, `WHERE intermediary_id = $1 AND `+cond, args...))
 }
 
 func (q *Queries) intermediaries(ctx context.Context, where string, args ...any) ([]Intermediary, error) {
@@ -221,14 +227,7 @@ func (q *Queries) Clients(ctx context.Context, a domain.Actor) ([]Client, error)
 func (q *Queries) Client(ctx context.Context, a domain.Actor, id string) (Client, error) {
 	args := []any{id}
 	cond := where(a, clientCols, &args)
-	out, err := q.clients(ctx, `WHERE c.client_id = $1 AND `+cond, args...)
-	if err != nil {
-		return Client{}, err
-	}
-	if len(out) == 0 {
-		return Client{}, domain.ErrNotFound
-	}
-	return out[0], nil
+	return one(q.clients(ctx, `WHERE c.client_id = $1 AND `+cond, args...))
 }
 
 func (q *Queries) clients(ctx context.Context, where string, args ...any) ([]Client, error) {
@@ -360,14 +359,7 @@ func (q *Queries) Placements(ctx context.Context, a domain.Actor, f PlacementFil
 func (q *Queries) Placement(ctx context.Context, a domain.Actor, id string) (Placement, error) {
 	args := []any{id}
 	cond := where(a, placementCols, &args)
-	out, err := q.placements(ctx, "WHERE p.placement_id = $1 AND "+cond, args...)
-	if err != nil {
-		return Placement{}, err
-	}
-	if len(out) == 0 {
-		return Placement{}, domain.ErrNotFound
-	}
-	return out[0], nil
+	return one(q.placements(ctx, "WHERE p.placement_id = $1 AND "+cond, args...))
 }
 
 func (q *Queries) placements(ctx context.Context, where string, args ...any) ([]Placement, error) {
@@ -408,8 +400,13 @@ func (q *Queries) Accounts(ctx context.Context, a domain.Actor) ([]Account, erro
 	if account.ScopeOf(a).Kind != account.ScopeAll {
 		return []Account{}, nil
 	}
+	return q.accounts(ctx, `ORDER BY email`)
+}
+
+// accounts reads the accounts the SQL after FROM accounts selects.
+func (q *Queries) accounts(ctx context.Context, where string, args ...any) ([]Account, error) {
 	rows, err := q.pool.Query(ctx, `SELECT account_id, email, role, intermediary_id, client_id, worker_id, language, activated, disabled
-		FROM accounts ORDER BY email`)
+		FROM accounts `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("readmodel/identity: unable to read accounts: %w", err)
 	}

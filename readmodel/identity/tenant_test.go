@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"slices"
 	"testing"
-	"time"
 
 	"backoffice/domain"
 	it "backoffice/internal/identitytest"
@@ -24,30 +23,26 @@ type tenantRows struct {
 func registerTenant(t *testing.T, e *it.Env, bo, tag, bsn string) tenantRows {
 	t.Helper()
 	var tn tenantRows
-	r := it.Want(t, e.Do(t, http.MethodPost, "/intermediaries", bo, map[string]any{"name": "Flex " + tag,
-		"contact": map[string]string{"name": "Ilse " + tag, "email": "ilse-" + tag + "@flex.test"}}), http.StatusCreated)
+	r := it.Want(t, e.Do(t, http.MethodPost, "/intermediaries", bo, intermediaryBody("Flex "+tag, "Ilse "+tag, "ilse-"+tag+"@flex.test")), http.StatusCreated)
 	tn.intermediary = r.Str(t, "id")
 	tn.accounts = append(tn.accounts, r.Str(t, "account_id"))
-	r = it.Want(t, e.Do(t, http.MethodPost, "/clients", bo, map[string]any{
-		"intermediary_id": tn.intermediary, "name": "Bakkerij " + tag, "kvk": "12345678",
-		"address":        map[string]string{"street": "Dorpsstraat", "house_number": "1", "postal_code": "1234 AB", "city": "Utrecht"},
-		"contact":        map[string]string{"name": "Karel " + tag, "email": "karel-" + tag + "@bakkerij.test", "mobile": "0612345678"},
-		"agreement_from": "2025-01-06",
-		"agreement": map[string]any{"hour_types": []map[string]any{{"code": "100", "name": "Normaal", "percentage": 100}},
-			"normal_hour_type": "100", "entered_by": "client", "approval_chain": []string{"intermediary"}},
-	}), http.StatusCreated)
+	r = it.Want(t, e.Do(t, http.MethodPost, "/clients", bo, clientBody(tn.intermediary, "Bakkerij "+tag, "Karel "+tag, "karel-"+tag+"@bakkerij.test")), http.StatusCreated)
 	tn.client = r.Str(t, "id")
 	tn.accounts = append(tn.accounts, r.Str(t, "account_id"))
-	r = it.Want(t, e.Do(t, http.MethodPost, "/workers", bo, map[string]any{
-		"client_id": tn.client, "name": map[string]string{"first": "Jan", "last": "Berg " + tag}, "email": "jan-" + tag + "@bakkerij.test",
-		"function": "Bakker", "bsn": bsn, "iban": "NL91ABNA0417164300", "date_of_birth": "1990-01-01",
-		"address": map[string]string{"street": "K", "house_number": "1", "postal_code": "1234 AB", "city": "U"},
-		"mobile":  "0612345678", "start": time.Now().Format(time.DateOnly),
-	}), http.StatusCreated)
+	r = it.Want(t, e.Do(t, http.MethodPost, "/workers", bo, workerBody(tn.client, map[string]string{"first": "Jan", "last": "Berg " + tag}, "jan-"+tag+"@bakkerij.test", bsn)), http.StatusCreated)
 	tn.worker, tn.placement = r.Str(t, "worker_id"), r.Str(t, "placement_id")
 	tn.accounts = append(tn.accounts, r.Str(t, "account_id"))
 	it.Want(t, e.Do(t, http.MethodGet, "/placements?min_position="+r.Str(t, "position"), bo, nil), http.StatusOK)
 	return tn
+}
+
+// idsOf maps the rows a list query returned to their IDs.
+func idsOf[T any](rows []T, id func(T) string) []string {
+	var ids []string
+	for _, r := range rows {
+		ids = append(ids, id(r))
+	}
+	return ids
 }
 
 // TestNoQueryCrossesTenants: for every query of the identity read model and
@@ -55,9 +50,8 @@ func registerTenant(t *testing.T, e *it.Env, bo, tag, bsn string) tenantRows {
 // them out, a lookup is not found), while A's own rows do: the query is
 // scoped, not empty.
 func TestNoQueryCrossesTenants(t *testing.T) {
-	e := it.New(t)
+	e, bo := asBackoffice(t)
 	ctx := context.Background()
-	bo := e.Login(t, it.BackofficeEmail, it.BackofficePassword)
 	a := registerTenant(t, e, bo, "a", "111222333")
 	b := registerTenant(t, e, bo, "b", "123456782")
 	head, err := e.Store.HeadPosition(ctx)
@@ -84,11 +78,7 @@ func TestNoQueryCrossesTenants(t *testing.T) {
 	}{
 		{"Intermediaries", func(actor domain.Actor, _ tenantRows) ([]string, error) {
 			is, err := e.Queries.Intermediaries(ctx, actor)
-			var ids []string
-			for _, i := range is {
-				ids = append(ids, i.ID)
-			}
-			return ids, err
+			return idsOf(is, func(i rm.Intermediary) string { return i.ID }), err
 		}, is(domain.RoleIntermediary)},
 		{"Intermediary", func(actor domain.Actor, x tenantRows) ([]string, error) {
 			i, err := e.Queries.Intermediary(ctx, actor, x.intermediary)
@@ -96,11 +86,7 @@ func TestNoQueryCrossesTenants(t *testing.T) {
 		}, is(domain.RoleIntermediary)},
 		{"Clients", func(actor domain.Actor, _ tenantRows) ([]string, error) {
 			cs, err := e.Queries.Clients(ctx, actor)
-			var ids []string
-			for _, c := range cs {
-				ids = append(ids, c.ID)
-			}
-			return ids, err
+			return idsOf(cs, func(c rm.Client) string { return c.ID }), err
 		}, is(domain.RoleIntermediary, domain.RoleClient)},
 		{"Client", func(actor domain.Actor, x tenantRows) ([]string, error) {
 			c, err := e.Queries.Client(ctx, actor, x.client)
@@ -112,11 +98,7 @@ func TestNoQueryCrossesTenants(t *testing.T) {
 		}, is(domain.RoleIntermediary, domain.RoleClient, domain.RoleWorker)},
 		{"Placements", func(actor domain.Actor, _ tenantRows) ([]string, error) {
 			ps, err := e.Queries.Placements(ctx, actor, rm.PlacementFilter{})
-			var ids []string
-			for _, p := range ps {
-				ids = append(ids, p.ID)
-			}
-			return ids, err
+			return idsOf(ps, func(p rm.Placement) string { return p.ID }), err
 		}, is(domain.RoleIntermediary, domain.RoleClient, domain.RoleWorker)},
 		{"Placement", func(actor domain.Actor, x tenantRows) ([]string, error) {
 			p, err := e.Queries.Placement(ctx, actor, x.placement)
@@ -128,18 +110,11 @@ func TestNoQueryCrossesTenants(t *testing.T) {
 		}, is(domain.RoleIntermediary, domain.RoleClient, domain.RoleWorker)},
 		{"Accounts", func(actor domain.Actor, _ tenantRows) ([]string, error) {
 			as, err := e.Queries.Accounts(ctx, actor)
-			var ids []string
-			for _, x := range as {
-				ids = append(ids, x.ID)
-			}
-			return ids, err
+			return idsOf(as, func(x rm.Account) string { return x.ID }), err
 		}, is()},
 		{"ClientUsers", func(actor domain.Actor, x tenantRows) ([]string, error) {
 			us, err := e.Queries.ClientUsers(ctx, actor, x.client)
-			var ids []string
-			for _, u := range us {
-				ids = append(ids, u.AccountID)
-			}
+			ids := idsOf(us, func(u rm.ClientUser) string { return u.AccountID })
 			if errors.Is(err, domain.ErrNotFound) {
 				err = nil
 			}

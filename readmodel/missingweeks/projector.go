@@ -42,6 +42,10 @@ func Projectors() []projections.Projector { return []projections.Projector{New()
 // Name implements projections.Projector.
 func (*Projector) Name() string { return Name }
 
+// AsyncCommit: its rows derive from the log alone and commit with its
+// checkpoint (projections.AsyncCommitProjector, docs/architecture.md).
+func (*Projector) AsyncCommit() bool { return true }
+
 // eventTypes are the events that start or end a placement or change a
 // timesheet's status; the others (lines, remarks, step approvals) cannot
 // make a week missing or not.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/jackc/pgx/v5"
+
 	"backoffice/domain"
 	ts "backoffice/domain/timesheet"
 )
@@ -40,10 +42,6 @@ func (q *Queries) Backlog(ctx context.Context, actor domain.Actor, clientID stri
 	if !CanRead(actor) {
 		return nil, domain.ErrNotFound
 	}
-	keys := make([]int32, len(weeks))
-	for i, w := range weeks {
-		keys[i] = int32(w.Year*100 + w.Week)
-	}
 	rows, err := q.pool.Query(ctx, `
 		SELECT f.placement_id, f.iso_year, f.iso_week, f.worker_id, f.round, f.content_hash, f.lines::text,
 			f.expenses::text, f.allowances::text, coalesce(p.round, 0), coalesce(p.import_batch, ''),
@@ -54,20 +52,12 @@ func (q *Queries) Backlog(ctx context.Context, actor domain.Actor, clientID stri
 			WHERE p.stream = f.stream AND p.round < f.round AND p.imported
 			ORDER BY p.round DESC LIMIT 1) p ON f.correction_of IS NOT NULL
 		WHERE f.client_id = $1 AND NOT f.imported AND f.iso_year * 100 + f.iso_week = ANY($2)
-		ORDER BY f.placement_id, f.iso_year, f.iso_week`, clientID, keys)
+		ORDER BY f.placement_id, f.iso_year, f.iso_week`, clientID, weekKeys(weeks))
 	if err != nil {
 		return nil, fmt.Errorf("payroll: unable to read the backlog: %w", err)
 	}
-	defer rows.Close()
-	var out []BacklogRow
-	for rows.Next() {
-		r, err := scanBacklog(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := pgx.CollectRows(rows, scanBacklog)
+	if err != nil {
 		return nil, fmt.Errorf("payroll: unable to read the backlog: %w", err)
 	}
 	return out, nil
@@ -79,24 +69,15 @@ func (q *Queries) BacklogClients(ctx context.Context, actor domain.Actor, weeks 
 	if !CanRead(actor) {
 		return nil, domain.ErrNotFound
 	}
-	keys := make([]int32, len(weeks))
-	for i, w := range weeks {
-		keys[i] = int32(w.Year*100 + w.Week)
-	}
 	rows, err := q.pool.Query(ctx, `
 		SELECT DISTINCT client_id FROM payroll_feed
-		WHERE NOT imported AND iso_year * 100 + iso_week = ANY($1) ORDER BY client_id`, keys)
+		WHERE NOT imported AND iso_year * 100 + iso_week = ANY($1) ORDER BY client_id`, weekKeys(weeks))
 	if err != nil {
 		return nil, fmt.Errorf("payroll: unable to read the backlog clients: %w", err)
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, fmt.Errorf("payroll: unable to read the backlog clients: %w", err)
-		}
-		out = append(out, c)
+	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("payroll: unable to read the backlog clients: %w", err)
 	}
-	return out, rows.Err()
+	return out, nil
 }

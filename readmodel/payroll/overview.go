@@ -2,9 +2,10 @@ package payroll
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"backoffice/domain"
 	ts "backoffice/domain/timesheet"
@@ -36,16 +37,14 @@ func (q *Queries) BacklogWeeks(ctx context.Context, actor domain.Actor) ([]Backl
 	if err != nil {
 		return nil, fmt.Errorf("payroll: unable to count the backlog: %w", err)
 	}
-	defer rows.Close()
-	var out []BacklogWeek
-	for rows.Next() {
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (BacklogWeek, error) {
 		var b BacklogWeek
-		if err := rows.Scan(&b.ClientID, &b.Week.Year, &b.Week.Week, &b.Timesheets, &b.Corrections); err != nil {
-			return nil, fmt.Errorf("payroll: unable to count the backlog: %w", err)
-		}
-		out = append(out, b)
+		return b, row.Scan(&b.ClientID, &b.Week.Year, &b.Week.Week, &b.Timesheets, &b.Corrections)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("payroll: unable to count the backlog: %w", err)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Correction states.
@@ -86,16 +85,14 @@ func (q *Queries) Corrections(ctx context.Context, actor domain.Actor) ([]Waitin
 	if err != nil {
 		return nil, fmt.Errorf("payroll: unable to read the corrections: %w", err)
 	}
-	defer rows.Close()
-	var out []WaitingCorrection
-	for rows.Next() {
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (WaitingCorrection, error) {
 		var c WaitingCorrection
-		if err := rows.Scan(&c.Placement, &c.Week.Year, &c.Week.Week, &c.WorkerID, &c.ClientID, &c.State, &c.Of); err != nil {
-			return nil, fmt.Errorf("payroll: unable to read a correction: %w", err)
-		}
-		out = append(out, c)
+		return c, row.Scan(&c.Placement, &c.Week.Year, &c.Week.Week, &c.WorkerID, &c.ClientID, &c.State, &c.Of)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("payroll: unable to read the corrections: %w", err)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Round is one approval round of a timesheet with its approved content.
@@ -124,26 +121,22 @@ func (q *Queries) Rounds(ctx context.Context, actor domain.Actor, placementID st
 	if err != nil {
 		return nil, fmt.Errorf("payroll: unable to read the rounds: %w", err)
 	}
-	defer rows.Close()
-	var out []Round
-	for rows.Next() {
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Round, error) {
 		var (
 			r                           Round
 			lines, expenses, allowances string
 		)
-		if err := rows.Scan(&r.Round, &lines, &expenses, &allowances, &r.ApprovedAt, &r.Imported, &r.ImportBatch, &r.CorrectionOf); err != nil {
-			return nil, fmt.Errorf("payroll: unable to read a round: %w", err)
+		if err := row.Scan(&r.Round, &lines, &expenses, &allowances, &r.ApprovedAt, &r.Imported, &r.ImportBatch, &r.CorrectionOf); err != nil {
+			return r, err
 		}
-		for _, f := range []struct {
-			src string
-			dst any
-		}{{lines, &r.Lines}, {expenses, &r.Expenses}, {allowances, &r.Allowances}} {
-			if err := json.Unmarshal([]byte(f.src), f.dst); err != nil {
-				return nil, fmt.Errorf("payroll: round %d of %s %s: %w", r.Round, placementID, week, err)
-			}
+		if err := decodeContent(lines, expenses, allowances, &r.Lines, &r.Expenses, &r.Allowances); err != nil {
+			return r, fmt.Errorf("round %d: %w", r.Round, err)
 		}
 		r.ApprovedAt = r.ApprovedAt.UTC()
-		out = append(out, r)
+		return r, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("payroll: unable to read the rounds of %s %s: %w", placementID, week, err)
 	}
-	return out, rows.Err()
+	return out, nil
 }

@@ -41,6 +41,10 @@ func Projectors() []projections.Projector { return []projections.Projector{NewFe
 // Name implements projections.Projector.
 func (*Feed) Name() string { return NameFeed }
 
+// AsyncCommit: its rows derive from the log alone and commit with its
+// checkpoint (projections.AsyncCommitProjector, docs/architecture.md).
+func (*Feed) AsyncCommit() bool { return true }
+
 // Handles implements projections.Projector.
 func (*Feed) Handles(eventType string) bool {
 	switch eventType {

@@ -2,7 +2,6 @@ package payroll
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -150,14 +149,8 @@ func (q *Queries) Feed(ctx context.Context, actor domain.Actor, req FeedRequest)
 			it.ImportedAt = &t
 		}
 		it.ApprovedAt, it.ApprovalDeadline = it.ApprovedAt.UTC(), it.ApprovalDeadline.UTC()
-		if err := json.Unmarshal([]byte(lines), &it.Lines); err != nil {
-			return Page{}, fmt.Errorf("payroll: feed row %s: bad lines: %w", it.Cursor, err)
-		}
-		if err := json.Unmarshal([]byte(expenses), &it.Expenses); err != nil {
-			return Page{}, fmt.Errorf("payroll: feed row %s: bad expenses: %w", it.Cursor, err)
-		}
-		if err := json.Unmarshal([]byte(allowances), &it.Allowances); err != nil {
-			return Page{}, fmt.Errorf("payroll: feed row %s: bad allowances: %w", it.Cursor, err)
+		if err := decodeContent(lines, expenses, allowances, &it.Lines, &it.Expenses, &it.Allowances); err != nil {
+			return Page{}, fmt.Errorf("payroll: feed row %s: %w", it.Cursor, err)
 		}
 		items = append(items, it)
 	}

@@ -91,7 +91,7 @@ func (s *Snapshot) EachBacklog(ctx context.Context, clientID string, weeks []ts.
 }
 
 // scanBacklog reads one backlog row (the columns of Backlog's query).
-func scanBacklog(rows pgx.Rows) (BacklogRow, error) {
+func scanBacklog(rows pgx.CollectableRow) (BacklogRow, error) {
 	var (
 		r                              BacklogRow
 		lines, expenses, allowances    string
@@ -103,23 +103,27 @@ func scanBacklog(rows pgx.Rows) (BacklogRow, error) {
 		return r, fmt.Errorf("payroll: unable to read a backlog row: %w", err)
 	}
 	if prev.Round > 0 {
-		for _, f := range []struct {
-			src string
-			dst any
-		}{{pLines, &prev.Lines}, {pExpenses, &prev.Expenses}, {pAllowances, &prev.Allowances}} {
-			if err := json.Unmarshal([]byte(f.src), f.dst); err != nil {
-				return r, fmt.Errorf("payroll: backlog %s: bad previous round: %w", r.Placement, err)
-			}
+		if err := decodeContent(pLines, pExpenses, pAllowances, &prev.Lines, &prev.Expenses, &prev.Allowances); err != nil {
+			return r, fmt.Errorf("payroll: backlog %s: previous round: %w", r.Placement, err)
 		}
 		r.Previous = &prev
 	}
+	if err := decodeContent(lines, expenses, allowances, &r.Lines, &r.Expenses, &r.Allowances); err != nil {
+		return r, fmt.Errorf("payroll: backlog %s: %w", r.Placement, err)
+	}
+	return r, nil
+}
+
+// decodeContent decodes an approved round's content as the feed stores it:
+// lines, expenses and allowances in JSON.
+func decodeContent(lines, expenses, allowances string, l *[]Line, e *[]Expense, a *Allowances) error {
 	for _, f := range []struct {
 		what, src string
 		dst       any
-	}{{"lines", lines, &r.Lines}, {"expenses", expenses, &r.Expenses}, {"allowances", allowances, &r.Allowances}} {
+	}{{"lines", lines, l}, {"expenses", expenses, e}, {"allowances", allowances, a}} {
 		if err := json.Unmarshal([]byte(f.src), f.dst); err != nil {
-			return r, fmt.Errorf("payroll: backlog %s: bad %s: %w", r.Placement, f.what, err)
+			return fmt.Errorf("bad %s: %w", f.what, err)
 		}
 	}
-	return r, nil
+	return nil
 }

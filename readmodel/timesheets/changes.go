@@ -1,7 +1,9 @@
 package timesheets
 
 import (
+	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 )
@@ -55,6 +57,13 @@ func expenseText(e Expense, ok bool) string {
 	return fmt.Sprintf("%s %s %d.%02d", e.Type, e.Date, e.AmountCents/100, e.AmountCents%100)
 }
 
+// keysOfBoth returns the keys of a and b, sorted, each once.
+func keysOfBoth[K cmp.Ordered, V any](a, b map[K]V) []K {
+	keys := slices.AppendSeq(slices.Collect(maps.Keys(a)), maps.Keys(b))
+	slices.Sort(keys)
+	return slices.Compact(keys)
+}
+
 // changesBetween lists what differs from a to b; weekStart dates the days.
 func changesBetween(a, b sheetState, weekStart string) []Change {
 	var out []Change
@@ -62,19 +71,7 @@ func changesBetween(a, b sheetState, weekStart string) []Change {
 		out = append(out, Change{Field: "status", Before: a.status, After: b.status})
 	}
 	start, _ := time.Parse(time.DateOnly, weekStart)
-	types := map[string]bool{}
-	for t := range a.minutes {
-		types[t] = true
-	}
-	for t := range b.minutes {
-		types[t] = true
-	}
-	names := make([]string, 0, len(types))
-	for t := range types {
-		names = append(names, t)
-	}
-	slices.Sort(names)
-	for _, t := range names {
+	for _, t := range keysOfBoth(a.minutes, b.minutes) {
 		before, after := a.minutes[t], b.minutes[t]
 		for d := range 7 {
 			if before[d] != after[d] {
@@ -83,19 +80,7 @@ func changesBetween(a, b sheetState, weekStart string) []Change {
 			}
 		}
 	}
-	ids := map[int]bool{}
-	for id := range a.expenses {
-		ids[id] = true
-	}
-	for id := range b.expenses {
-		ids[id] = true
-	}
-	nums := make([]int, 0, len(ids))
-	for id := range ids {
-		nums = append(nums, id)
-	}
-	slices.Sort(nums)
-	for _, id := range nums {
+	for _, id := range keysOfBoth(a.expenses, b.expenses) {
 		x, okA := a.expenses[id]
 		y, okB := b.expenses[id]
 		if okA != okB || x != y {

@@ -6,7 +6,7 @@
 //     placement.ended, for the week colours (fillable weeks) and scope checks.
 //   - Timesheets (projector "timesheets") keeps ts_timesheets, one row per
 //     timesheet stream with the filterable fields as columns and the detail
-//     as a jsonb document folded from the events, and ts_status_counts, the
+//     as a JSON document (text) folded from the events, and ts_status_counts, the
 //     pre-aggregated status counts per scope (everything, an intermediary, a
 //     client, a worker) behind the home screen's status overview.
 //

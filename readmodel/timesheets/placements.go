@@ -30,6 +30,10 @@ func NewPlacements() *Placements { return &Placements{} }
 // Name implements projections.Projector.
 func (*Placements) Name() string { return NamePlacements }
 
+// AsyncCommit: its rows derive from the log alone and commit with its
+// checkpoint (projections.AsyncCommitProjector, docs/architecture.md).
+func (*Placements) AsyncCommit() bool { return true }
+
 // Handles implements projections.Projector.
 func (*Placements) Handles(eventType string) bool {
 	return eventType == placement.TypeStarted || eventType == placement.TypeEnded

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -33,6 +35,10 @@ func NewTimesheets() *Timesheets { return &Timesheets{} }
 
 // Name implements projections.Projector.
 func (*Timesheets) Name() string { return NameTimesheets }
+
+// AsyncCommit: its rows derive from the log alone and commit with its
+// checkpoint (projections.AsyncCommitProjector, docs/architecture.md).
+func (*Timesheets) AsyncCommit() bool { return true }
 
 // Handles implements projections.Projector: every timesheet event.
 func (*Timesheets) Handles(eventType string) bool { return ts.Events.Knows(eventType) }
@@ -73,14 +79,32 @@ type decoded struct {
 }
 
 // Prepare implements projections.PreparingProjector: it decodes the
-// events' data ahead, outside the transaction.
+// events' data ahead, outside the transaction, in stretches of
+// decodeStretch events on up to GOMAXPROCS goroutines (decoding is the
+// largest part of a rebuild's Go work; the events are independent).
 func (*Timesheets) Prepare(events []eventstore.RecordedEvent) any {
 	out := make([]decoded, len(events))
-	for i, rec := range events {
-		out[i].ev, out[i].err = ts.Events.Decode(rec.Type, rec.Data)
+	decode := func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			out[i].ev, out[i].err = ts.Events.Decode(events[i].Type, events[i].Data)
+		}
 	}
+	workers := min(runtime.GOMAXPROCS(0), (len(events)+decodeStretch-1)/decodeStretch)
+	if workers <= 1 {
+		decode(0, len(events))
+		return out
+	}
+	var wg sync.WaitGroup
+	per := (len(events) + workers - 1) / workers
+	for lo := 0; lo < len(events); lo += per {
+		wg.Go(func() { decode(lo, min(lo+per, len(events))) })
+	}
+	wg.Wait()
 	return out
 }
+
+// decodeStretch is the fewest events Prepare gives a goroutine of its own.
+const decodeStretch = 1000
 
 // HandlePrepared implements projections.PreparingProjector.
 func (p *Timesheets) HandlePrepared(ctx context.Context, tx pgx.Tx, events []eventstore.RecordedEvent, prepared any) error {
@@ -158,7 +182,7 @@ func loadSheets(ctx context.Context, tx pgx.Tx, events []eventstore.RecordedEven
 		}
 	}
 	out := make(map[string]*sheet, len(streams))
-	rows, err := tx.Query(ctx, `SELECT stream, iso_year, iso_week, revision, status, doc::text AS doc FROM ts_timesheets WHERE stream = ANY($1)`, streams)
+	rows, err := tx.Query(ctx, `SELECT stream, iso_year, iso_week, revision, status, doc FROM ts_timesheets WHERE stream = ANY($1)`, streams)
 	if err != nil {
 		return nil, fmt.Errorf("timesheets: unable to load rows: %w", err)
 	}
@@ -205,7 +229,7 @@ type sheetRow struct {
 	ApprovedLate     bool            `json:"approved_late"`
 	Revision         int64           `json:"revision"`
 	UpdatedAt        time.Time       `json:"updated_at"`
-	Doc              json.RawMessage `json:"doc"`
+	Doc              string          `json:"doc"` // a JSON string: stored as these exact bytes (text column)
 	EnteredBy        string          `json:"entered_by"`
 	NextStep         *int            `json:"next_step"` // NULL unless a step is pending
 	OfferedHash      *string         `json:"offered_hash"`
@@ -226,7 +250,7 @@ SELECT stream, placement_id, iso_year, iso_week, week_start, worker_id, client_i
 FROM jsonb_to_recordset($1::jsonb) AS u(stream text, placement_id text, iso_year int, iso_week int,
 	week_start date, worker_id text, client_id text, intermediary_id text, status text, next_party text,
 	total_minutes int, entry_deadline timestamptz, approval_deadline timestamptz, offered_late bool,
-	approved_late bool, revision bigint, updated_at timestamptz, doc jsonb, entered_by text, next_step int,
+	approved_late bool, revision bigint, updated_at timestamptz, doc text, entered_by text, next_step int,
 	offered_hash text, hour_totals jsonb, expenses_cents bigint, expense_km int)
 ON CONFLICT (stream) DO UPDATE SET
 	status = excluded.status, next_party = excluded.next_party, total_minutes = excluded.total_minutes,
@@ -258,7 +282,7 @@ func (r *sheetRow) values() ([]any, error) {
 	}
 	return []any{r.Stream, r.PlacementID, int32(r.IsoYear), int32(r.IsoWeek), week, r.WorkerID, r.ClientID,
 		r.IntermediaryID, r.Status, r.NextParty, int32(r.TotalMinutes), r.EntryDeadline, r.ApprovalDeadline,
-		r.OfferedLate, r.ApprovedLate, r.Revision, r.UpdatedAt, []byte(r.Doc), r.EnteredBy, r.NextStep, r.OfferedHash,
+		r.OfferedLate, r.ApprovedLate, r.Revision, r.UpdatedAt, r.Doc, r.EnteredBy, r.NextStep, r.OfferedHash,
 		[]byte(r.HourTotals), r.ExpensesCents, r.ExpenseKm}, nil
 }
 
@@ -322,7 +346,7 @@ func sheetRows(dirty []*sheet) ([]sheetRow, error) {
 			WeekStart: s.WeekStart, WorkerID: s.WorkerID, ClientID: s.ClientID, IntermediaryID: s.IntermediaryID,
 			Status: s.Status, NextParty: nonEmpty(s.nextParty()), TotalMinutes: s.TotalMinutes,
 			EntryDeadline: micros(s.EntryDeadline), ApprovalDeadline: micros(s.ApprovalDeadline), OfferedLate: s.OfferedLate,
-			ApprovedLate: s.ApprovedLate, Revision: s.revision, UpdatedAt: micros(s.UpdatedAt), Doc: doc,
+			ApprovedLate: s.ApprovedLate, Revision: s.revision, UpdatedAt: micros(s.UpdatedAt), Doc: string(doc),
 			EnteredBy: s.EnteredBy, OfferedHash: nonEmpty(s.offeredHash()), HourTotals: json.RawMessage(hours),
 			ExpensesCents: cents, ExpenseKm: km}
 		if step, ok := s.nextStep(); ok {

@@ -2,6 +2,9 @@ package timesheets_test
 
 import (
 	"context"
+	"fmt"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -118,5 +121,65 @@ func TestProjectorIdempotentAndScoped(t *testing.T) {
 	page, err := later.List(ctx, bo, rm.Filter{Statuses: []string{"not_approved"}})
 	if err != nil || len(page.Items) != 1 || page.Items[0].Late.Entry || !page.Items[0].Late.Approval {
 		t.Fatalf("late flags = %+v, %v", page, err)
+	}
+}
+
+// TestPrepareDecodesInOrder: a page decoded ahead (Prepare, on several
+// goroutines for a large page) projects the same rows as the plain batch,
+// and an event that cannot be decoded fails the batch at that event.
+func TestPrepareDecodesInOrder(t *testing.T) {
+	pool := newPool(t)
+	ctx := context.Background()
+	p := rm.NewTimesheets()
+	normal := ts.HourType{Code: "100", Name: "Normaal", Percentage: 100}
+	var events []eventstore.RecordedEvent
+	for i := range 1200 { // 3,600 events: more than one stretch
+		w := ts.ISOWeek{Year: 2025, Week: 1 + i%52}
+		pid := fmt.Sprintf("p%d", i/52)
+		stream := ts.StreamName(pid, w)
+		events = append(events,
+			rec(t, stream, 0, &ts.Opened{PlacementID: pid, Week: w, WeekStart: w.Start(), WeekEnd: w.End(), EnteredBy: domain.RoleWorker,
+				NormalHourType: normal, EntryDeadline: ts.EntryDeadline(w), ApprovalDeadline: ts.ApprovalDeadline(w),
+				ClientID: "c1", IntermediaryID: "i1", WorkerID: "w" + pid}, "worker"),
+			rec(t, stream, 1, &ts.LineSet{Line: ts.Line{HourType: normal, Minutes: [7]ts.Minutes{60 * ts.Minutes(1+i%8)}},
+				DayTotals: [7]ts.Minutes{60 * ts.Minutes(1+i%8)}}, "worker"),
+			rec(t, stream, 2, &ts.RemarkAdded{Remark: ts.Remark{Text: fmt.Sprintf("week %d", i), By: domain.RoleWorker}}, "worker"))
+	}
+	rows := func(prepared bool, events []eventstore.RecordedEvent) (string, error) {
+		var out string
+		err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+			if err := p.Reset(ctx, tx); err != nil {
+				return err
+			}
+			var err error
+			if prepared {
+				err = p.HandlePrepared(ctx, tx, events, p.Prepare(events))
+			} else {
+				err = p.HandleBatch(ctx, tx, events)
+			}
+			if err != nil {
+				return err
+			}
+			return tx.QueryRow(ctx, `SELECT string_agg(row_to_json(t)::text, E'\n' ORDER BY stream) FROM ts_timesheets t`).Scan(&out)
+		})
+		return out, err
+	}
+	plain, err := rows(false, events)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ahead, err := rows(true, events)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plain != ahead || strings.Count(plain, "\n") != 1199 {
+		t.Fatalf("decoded ahead differs from plain or rows missing (%d lines)", strings.Count(ahead, "\n")+1)
+	}
+
+	bad := slices.Clone(events)
+	bad[3002].Data = []byte(`{"remark": 7}`)
+	_, err = rows(true, bad)
+	if want := fmt.Sprintf("%s revision %d", bad[3002].Stream, bad[3002].Revision); err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("error %v, want one naming %q", err, want)
 	}
 }

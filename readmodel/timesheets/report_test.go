@@ -297,7 +297,10 @@ func TestHoursReport(t *testing.T) {
 		if got, _ := q.HoursReport(ctx, bo, wk(1), wk(5)); got.TotalMinutes != 0 {
 			t.Fatalf("columns not cleared: %+v", got)
 		}
-		if _, err := pool.Exec(ctx, up[i:]); err != nil {
+		// The backfill ran while doc was jsonb (0311 made it text).
+		backfill := `ALTER TABLE ts_timesheets ALTER COLUMN doc TYPE jsonb USING doc::jsonb; ` + up[i:] +
+			`; ALTER TABLE ts_timesheets ALTER COLUMN doc TYPE text`
+		if _, err := pool.Exec(ctx, backfill); err != nil {
 			t.Fatal(err)
 		}
 		check(t)

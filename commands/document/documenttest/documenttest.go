@@ -172,27 +172,18 @@ func (e *Env) seed(t testing.TB) {
 	wctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
 	must(t, e.Runtime.WaitFor(wctx, last.Position, reactors.ActivationMailerName))
-	for name, email := range map[string]string{"backoffice": it.BackofficeEmail, "client1": "kees@c1.test", "client2": "piet@c2.test",
-		"inter1": "anna@i1.test", "inter2": "bert@i2.test", "worker1": "jan@w1.test"} {
-		acc, err := e.Auth.AccountByEmail(ctx, email)
+	for _, u := range []struct {
+		name, email string
+		actor       *domain.Actor
+	}{
+		{"backoffice", it.BackofficeEmail, &e.Backoffice}, {"client1", "kees@c1.test", &e.Client1}, {"client2", "piet@c2.test", &e.Client2},
+		{"inter1", "anna@i1.test", &e.Inter1}, {"inter2", "bert@i2.test", &e.Inter2}, {"worker1", "jan@w1.test", &e.Worker1},
+	} {
+		acc, err := e.Auth.AccountByEmail(ctx, u.email)
 		must(t, err)
 		must(t, e.Identity.Activation.DemoSetPassword(ctx, acc.AccountID, Password))
-		a := domain.Actor{AccountID: acc.AccountID, Role: acc.Role, Language: acc.Language}.WithTenant(acc.TenantID)
-		e.Emails[name] = email
-		switch name {
-		case "backoffice":
-			e.Backoffice = a
-		case "client1":
-			e.Client1 = a
-		case "client2":
-			e.Client2 = a
-		case "inter1":
-			e.Inter1 = a
-		case "inter2":
-			e.Inter2 = a
-		case "worker1":
-			e.Worker1 = a
-		}
+		*u.actor = domain.Actor{AccountID: acc.AccountID, Role: acc.Role, Language: acc.Language}.WithTenant(acc.TenantID)
+		e.Emails[u.name] = u.email
 	}
 	// The read models hold the seed before a test reads them (the last
 	// event written, not the head a reader may see yet).
@@ -297,8 +288,14 @@ func (e *Env) Upload(t testing.TB, title string) string {
 func (e *Env) AskToSign(t testing.TB, title string) string {
 	t.Helper()
 	id := e.Upload(t, title)
-	res, _, err := e.Handler.RequestSignature(context.Background(), Meta(e.Backoffice), id, e.Client1.AccountID)
+	res, err := e.AskClient1(context.Background(), id)
 	must(t, err)
 	e.Wait(t, res.Position)
 	return id
+}
+
+// AskClient1 is the back office asking kees (client1) to sign document id.
+func (e *Env) AskClient1(ctx context.Context, id string) (commands.Result, error) {
+	res, _, err := e.Handler.RequestSignature(ctx, Meta(e.Backoffice), id, e.Client1.AccountID)
+	return res, err
 }

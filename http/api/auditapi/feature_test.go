@@ -2,11 +2,9 @@ package auditapi_test
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -21,17 +19,12 @@ import (
 	"backoffice/eventstore"
 	"backoffice/eventstore/ledger"
 	"backoffice/eventstore/postgres"
-	"backoffice/http/api"
 	"backoffice/http/api/auditapi"
 	"backoffice/internal/apitest"
 	"backoffice/internal/pgtest"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
-
-type noWait struct{}
-
-func (noWait) WaitFor(context.Context, eventstore.Position, ...string) error { return nil }
 
 type env struct {
 	url   string
@@ -66,9 +59,7 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	url := apitest.Serve(t, api.Deps{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Pool: pool,
-		Auth: apitest.Auth(apitest.Actors()), Wait: noWait{}, Features: []api.Feature{feature}})
-	return &env{url: url, pool: pool, store: store}
+	return &env{url: apitest.ServeFeature(t, pool, feature), pool: pool, store: store}
 }
 
 func (e *env) get(t *testing.T, actor, path string) (*http.Response, string) {

@@ -116,6 +116,10 @@ func TestAuthorization(t *testing.T) {
 func TestBadInput(t *testing.T) {
 	e := newEnv(t)
 	general, _, _, pos := seedDocs(t, e)
+	// uploadX uploads a file titled "x" as client1.
+	uploadX := func(fileName string, content []byte) func() response {
+		return func() response { return e.upload(t, "client1", map[string]string{"title": "x"}, fileName, content) }
+	}
 	tests := []struct {
 		name        string
 		r           func() response
@@ -125,30 +129,16 @@ func TestBadInput(t *testing.T) {
 		{"kind filter", func() response { return e.json(t, "GET", "/documents?kind=memo", "client1", nil) }, 400, "kind_invalid", "kind"},
 		{"min_position", func() response { return e.json(t, "GET", "/documents?min_position=x", "client1", nil) }, 400, "invalid_min_position", "min_position"},
 		{"upload as JSON", func() response { return e.json(t, "POST", "/documents", "client1", map[string]string{"title": "x"}) }, 415, "unsupported_media_type", ""},
-		{"no file", func() response { return e.upload(t, "client1", map[string]string{"title": "x"}, "", nil) }, 400, "required", "file"},
-		{"empty file", func() response { return e.upload(t, "client1", map[string]string{"title": "x"}, "x.pdf", []byte{}) }, 400, "file_empty", "file"},
+		{"no file", uploadX("", nil), 400, "required", "file"},
+		{"empty file", uploadX("x.pdf", []byte{}), 400, "file_empty", "file"},
 		{"no title", func() response { return e.upload(t, "client1", nil, "x.pdf", dt.PDF) }, 400, "required", "title"},
-		{"html", func() response {
-			return e.upload(t, "client1", map[string]string{"title": "x"}, "x.pdf", []byte("<!DOCTYPE html><html><body>x</body></html>"))
-		}, 415, "file_type_not_allowed", "file"},
-		{"svg with onload", func() response {
-			return e.upload(t, "client1", map[string]string{"title": "x"}, "logo.svg", []byte(`<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>`))
-		}, 415, "file_type_not_allowed", "file"},
-		{"text named page.html", func() response {
-			return e.upload(t, "client1", map[string]string{"title": "x"}, "page.html", []byte("gewoon tekst"))
-		}, 415, "file_type_not_allowed", "file"},
-		{"script inside text", func() response {
-			return e.upload(t, "client1", map[string]string{"title": "x"}, "notitie.txt", []byte("Hallo\n<script>alert(1)</script>"))
-		}, 415, "file_type_not_allowed", "file"},
-		{"bat", func() response {
-			return e.upload(t, "client1", map[string]string{"title": "x"}, "run.bat", []byte("@echo off\r\n"))
-		}, 415, "file_type_not_allowed", "file"},
-		{"hta", func() response {
-			return e.upload(t, "client1", map[string]string{"title": "x"}, "x.hta", []byte("tekst"))
-		}, 415, "file_type_not_allowed", "file"},
-		{"exe behind a bidi override", func() response {
-			return e.upload(t, "client1", map[string]string{"title": "x"}, "factuur\u202Efdp.exe", dt.PDF)
-		}, 415, "file_type_not_allowed", "file"},
+		{"html", uploadX("x.pdf", []byte("<!DOCTYPE html><html><body>x</body></html>")), 415, "file_type_not_allowed", "file"},
+		{"svg with onload", uploadX("logo.svg", []byte(`<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>`)), 415, "file_type_not_allowed", "file"},
+		{"text named page.html", uploadX("page.html", []byte("gewoon tekst")), 415, "file_type_not_allowed", "file"},
+		{"script inside text", uploadX("notitie.txt", []byte("Hallo\n<script>alert(1)</script>")), 415, "file_type_not_allowed", "file"},
+		{"bat", uploadX("run.bat", []byte("@echo off\r\n")), 415, "file_type_not_allowed", "file"},
+		{"hta", uploadX("x.hta", []byte("tekst")), 415, "file_type_not_allowed", "file"},
+		{"exe behind a bidi override", uploadX("factuur\u202Efdp.exe", dt.PDF), 415, "file_type_not_allowed", "file"},
 		{"bad category", func() response {
 			return e.upload(t, "client1", map[string]string{"title": "x", "category": "secret"}, "x.pdf", dt.PDF)
 		}, 400, "category_invalid", "category"},
@@ -265,10 +255,7 @@ func TestTANBlockedIs429(t *testing.T) {
 	e := newEnv(t)
 	general, _, _, _ := seedDocs(t, e)
 	_, tan := e.SignMail(t, e.Emails["client1"], 1)
-	wrong := "A" + tan[1:]
-	if tan[0] == 'A' {
-		wrong = "B" + tan[1:]
-	}
+	wrong := wrongTAN(tan)
 	for i := 1; i < cmd.MaxTANAttempts; i++ {
 		r := e.json(t, "POST", "/documents/"+general+"/sign", "client1", map[string]any{"tan": wrong, "read": true})
 		if c, f := r.errCode(t); r.status != 400 || c != "tan_wrong" || f != "tan" {

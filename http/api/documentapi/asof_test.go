@@ -8,6 +8,7 @@ import (
 
 	dt "backoffice/commands/document/documenttest"
 	"backoffice/eventstore"
+	"backoffice/internal/apitest"
 )
 
 func position(t *testing.T, s string) eventstore.Position {
@@ -28,14 +29,7 @@ func position(t *testing.T, s string) eventstore.Position {
 // unreadable as_of is 400, never ignored (issue 14 §6).
 func TestDocumentAsOf(t *testing.T) {
 	e := newEnv(t)
-	head := func() string {
-		t.Helper()
-		p, err := e.Store.HeadPosition(t.Context())
-		if err != nil {
-			t.Fatal(err)
-		}
-		return p.String()
-	}
+	head := func() string { return apitest.Head(t, e.Store) }
 	type step struct{ pos, client1, backoffice string }
 	var steps []step
 	var id string

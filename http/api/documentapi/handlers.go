@@ -315,14 +315,10 @@ type signatureRequested struct {
 
 func (f *Feature) handleRequestSignature(s *api.Server) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.Command(w, r, http.StatusCreated, func(ctx context.Context, meta commands.Meta) (commands.Result, any, error) {
-			b, err := httpx.Decode[signatureRequestBody](w, r)
-			if err != nil {
-				return commands.Result{}, nil, err
-			}
+		s.Command(w, r, http.StatusCreated, api.WithBody(w, r, func(ctx context.Context, meta commands.Meta, b signatureRequestBody) (commands.Result, any, error) {
 			res, reqID, err := f.commands.RequestSignatureWithReason(ctx, meta, mux.Vars(r)["id"], b.SignerAccountID, b.Reason)
 			return res, signatureRequested{Position: res.Position.String(), RequestID: reqID}, err
-		})
+		}))
 	})
 }
 
@@ -345,11 +341,7 @@ func (b *signBody) Validate() error {
 
 func (f *Feature) handleSign(s *api.Server, decline bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.Command(w, r, http.StatusOK, func(ctx context.Context, meta commands.Meta) (commands.Result, any, error) {
-			b, err := httpx.Decode[signBody](w, r)
-			if err != nil {
-				return commands.Result{}, nil, err
-			}
+		s.Command(w, r, http.StatusOK, api.WithBody(w, r, func(ctx context.Context, meta commands.Meta, b signBody) (commands.Result, any, error) {
 			// The evidence: the consent text in the answer's language and
 			// the connection (sealed by the command, never logged).
 			in := cmd.Signature{TAN: b.TAN, Remark: b.Remark, ReadConfirmed: b.Read, ConsentLanguage: httpx.Language(r),
@@ -361,6 +353,6 @@ func (f *Feature) handleSign(s *api.Server, decline bool) http.Handler {
 			}
 			res, err := f.commands.Sign(ctx, meta, id, in)
 			return res, nil, err
-		})
+		}))
 	})
 }

@@ -17,6 +17,8 @@ import (
 	"backoffice/http/api/auditapi"
 	"backoffice/http/api/documentapi"
 	"backoffice/http/api/identityapi"
+	"backoffice/http/httpx"
+	"backoffice/internal/apitest"
 	it "backoffice/internal/identitytest"
 	"backoffice/internal/pgtest"
 )
@@ -31,14 +33,17 @@ type env struct {
 	tokens map[string]string
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T) *env { return newEnvWith(t, nil) }
+
+// newEnvWith is newEnv with the given upload limiter (nil: the process's).
+func newEnvWith(t *testing.T, uploads *httpx.UploadLimiter) *env {
 	t.Helper()
 	de := dt.New(t)
 	authn, err := identityapi.NewAuthenticator(de.Auth, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	feature, err := documentapi.New(documentapi.Deps{Commands: de.Handler, Queries: de.Queries, Ledger: de.Store})
+	feature, err := documentapi.New(documentapi.Deps{Commands: de.Handler, Queries: de.Queries, Uploads: uploads, Ledger: de.Store})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,15 +107,7 @@ func (e *env) do(t *testing.T, method, path, actor, contentType string, body io.
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res, b := apitest.RoundTrip(t, http.DefaultClient, req)
 	return response{status: res.StatusCode, header: res.Header, body: b}
 }
 

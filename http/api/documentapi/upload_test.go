@@ -2,19 +2,13 @@ package documentapi_test
 
 import (
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	dt "backoffice/commands/document/documenttest"
-	"backoffice/http/api"
-	"backoffice/http/api/documentapi"
-	"backoffice/http/api/identityapi"
 	"backoffice/http/httpx"
-	it "backoffice/internal/identitytest"
 )
 
 // The API stores file names as the portal shows them: no bidi overrides,
@@ -38,28 +32,8 @@ func TestUploadNormalisesFileNames(t *testing.T) {
 // Concurrent uploads are capped per user and per process: an upload over
 // the cap answers 429 with Retry-After while the others are in flight.
 func TestUploadConcurrencyCap(t *testing.T) {
-	de := dt.New(t)
-	authn, err := identityapi.NewAuthenticator(de.Auth, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	limiter := httpx.NewUploadLimiter(3, 2)
-	feature, err := documentapi.New(documentapi.Deps{Commands: de.Handler, Queries: de.Queries, Uploads: limiter, Ledger: de.Store})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := api.New(api.Deps{Log: slog.New(slog.DiscardHandler), Pool: de.Pool, Auth: authn, Wait: de.Docs,
-		WaitTimeout: 60 * time.Second, Features: []api.Feature{feature}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	t.Cleanup(hs.Close)
-	tokens := map[string]string{
-		"client1":    de.Login(t, de.Emails["client1"], dt.Password),
-		"client2":    de.Login(t, de.Emails["client2"], dt.Password),
-		"backoffice": de.Login(t, de.Emails["backoffice"], it.BackofficePassword),
-	}
+	e := newEnvWith(t, limiter)
 
 	// start begins an upload whose body stops half-way, holding a slot
 	// until finish is called.
@@ -69,9 +43,9 @@ func TestUploadConcurrencyCap(t *testing.T) {
 	}
 	start := func(actor string) stalled {
 		pr, pw := io.Pipe()
-		req, _ := http.NewRequest(http.MethodPost, hs.URL+"/api/v1/documents", pr)
+		req, _ := http.NewRequest(http.MethodPost, e.url+"/documents", pr)
 		req.Header.Set("Content-Type", "multipart/form-data; boundary=XX")
-		req.Header.Set("Authorization", "Bearer "+tokens[actor])
+		req.Header.Set("Authorization", "Bearer "+e.tokens[actor])
 		s := stalled{w: pw, done: make(chan int, 1)}
 		go func() {
 			res, err := http.DefaultClient.Do(req)
@@ -93,17 +67,7 @@ func TestUploadConcurrencyCap(t *testing.T) {
 		return <-s.done
 	}
 	upload := func(actor string) response {
-		ct, body := form(t, map[string]string{"title": "x"}, "x.pdf", dt.PDF)
-		req, _ := http.NewRequest(http.MethodPost, hs.URL+"/api/v1/documents", body)
-		req.Header.Set("Content-Type", ct)
-		req.Header.Set("Authorization", "Bearer "+tokens[actor])
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		return response{status: res.StatusCode, header: res.Header, body: b}
+		return e.upload(t, actor, map[string]string{"title": "x"}, "x.pdf", dt.PDF)
 	}
 
 	a1, a2 := start("client1"), start("client1")

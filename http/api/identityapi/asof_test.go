@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"backoffice/eventstore"
+	"backoffice/internal/apitest"
 	it "backoffice/internal/identitytest"
 )
 
@@ -15,23 +16,16 @@ import (
 // before it was started, and outside the reader's scope, it is not found;
 // an unreadable as_of is 400, never ignored (issue 14 §6).
 func TestPlacementAsOf(t *testing.T) {
-	e := it.New(t)
-	bo := e.Login(t, it.BackofficeEmail, it.BackofficePassword)
+	e, bo := newApp(t)
 	a := newTenant(t, e, bo, "a")
 	b := newTenant(t, e, bo, "b")
-	head := func() string {
-		t.Helper()
-		p, err := e.Store.HeadPosition(t.Context())
-		if err != nil {
-			t.Fatal(err)
-		}
-		return p.String()
-	}
+	head := func() string { return apitest.Head(t, e.Store) }
 	path := "/placements/" + a.placementID
 	before := head()
 	shownBefore := it.Want(t, e.Do(t, http.MethodGet, path+"?min_position="+before, a.clientToken, nil), http.StatusOK).Body
-	it.Want(t, e.Do(t, http.MethodPost, path+"/end", bo, map[string]string{"end": time.Now().Format(time.DateOnly), "reason": "project klaar"}), http.StatusOK)
-	after := head()
+	// The command's own position: the store's visible head can lag behind
+	// a commit while other transactions (projectors) are still open.
+	after := it.Want(t, e.Do(t, http.MethodPost, path+"/end", bo, map[string]string{"end": time.Now().Format(time.DateOnly), "reason": "project klaar"}), http.StatusOK).Str(t, "position")
 	shownAfter := it.Want(t, e.Do(t, http.MethodGet, path+"?min_position="+after, a.clientToken, nil), http.StatusOK).Body
 	if string(shownBefore) == string(shownAfter) {
 		t.Fatalf("ending the placement changed nothing: %s", shownAfter)

@@ -17,8 +17,7 @@ import (
 // hours is refused with 422 hours_after_end naming the week (issue 11 §1);
 // an end after the last booked day is accepted.
 func TestEndWithHoursAfterIt(t *testing.T) {
-	e := it.New(t)
-	bo := e.Login(t, it.BackofficeEmail, it.BackofficePassword)
+	e, bo := newApp(t)
 	a := newTenant(t, e, bo, "a")
 	today := ts.Today(time.Now())
 	start := today.AddDays(-21)
@@ -55,8 +54,7 @@ func TestEndWithHoursAfterIt(t *testing.T) {
 // registered already is 422 bsn_in_use on field bsn, also across tenants
 // (issue 11 §4).
 func TestSameBSNTwice(t *testing.T) {
-	e := it.New(t)
-	bo := e.Login(t, it.BackofficeEmail, it.BackofficePassword)
+	e, bo := newApp(t)
 	a := newTenant(t, e, bo, "a")
 	b := newTenant(t, e, bo, "b")
 	for _, tn := range []tenant{a, b} {

@@ -2,9 +2,6 @@ package identityapi_test
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -68,20 +65,13 @@ var identityInputs = func() map[string][]string {
 // provoked on the real API and checked (code, message, field), and every
 // walked code is documented (issue 11 §10).
 func TestEveryIdentityErrorCode(t *testing.T) {
-	e := it.New(t)
-	bo := e.Login(t, it.BackofficeEmail, it.BackofficePassword)
+	e, bo := newApp(t)
 	a := newTenant(t, e, bo, "a")
 	b := newTenant(t, e, bo, "b")
 
 	wb := workerBody("nieuw@example.test")
 	cb := clientBody(a.intermediaryID, "Nieuw", "nieuw-contact@example.test")
-	agr := func(k string, v any) map[string]any {
-		return withField(cb, "agreement", withField(agreement(false), k, v))
-	}
-	tuesday := nextMonday()
-	if d, err := time.Parse(time.DateOnly, tuesday); err == nil {
-		tuesday = d.AddDate(0, 0, 1).Format(time.DateOnly)
-	}
+	tuesday := nextTuesday()
 	// Tenant b's placement has hours last week; its start lies before them.
 	today := ts.Today(time.Now())
 	r := it.Want(t, e.Do(t, http.MethodPost, "/workers", bo, withField(withField(withField(workerBody("uren-b@example.test"),
@@ -124,10 +114,10 @@ func TestEveryIdentityErrorCode(t *testing.T) {
 		{"POST /workers", "/workers", a.clientToken, withField(wb, "client_id", "nope"), "not_found"},
 		{"POST /workers", "/workers", a.workerToken, wb, "forbidden"},
 
-		{"POST /clients", "/clients", bo, agr("normal_hour_type", "999"), "normal_hour_type"},
-		{"POST /clients", "/clients", bo, agr("billing_rates", map[string]int{"NACHT": 100}), "billing_rate_hour_type"},
-		{"POST /clients", "/clients", bo, agr("hour_types", []map[string]any{{"code": "normaal uur!", "name": "x", "percentage": 100}}), "hour_type_code"},
-		{"POST /clients", "/clients", bo, agr("approval_chain", []string{"worker"}), "approval_chain_self"},
+		{"POST /clients", "/clients", bo, agreementWith(cb, "normal_hour_type", "999"), "normal_hour_type"},
+		{"POST /clients", "/clients", bo, agreementWith(cb, "billing_rates", map[string]int{"NACHT": 100}), "billing_rate_hour_type"},
+		{"POST /clients", "/clients", bo, agreementWith(cb, "hour_types", []map[string]any{{"code": "normaal uur!", "name": "x", "percentage": 100}}), "hour_type_code"},
+		{"POST /clients", "/clients", bo, agreementWith(cb, "approval_chain", []string{"worker"}), "approval_chain_self"},
 		{"POST /clients", "/clients", bo, withField(cb, "agreement_from", "morgen"), "date_format"},
 		{"POST /clients", "/clients", bo, withField(cb, "kvk", "123"), "kvk_format"},
 		{"POST /clients", "/clients", bo, withField(cb, "contact", map[string]any{"name": "K", "email": "k@", "mobile": "0612345678"}), "email_format"},
@@ -183,25 +173,14 @@ func TestEveryIdentityErrorCode(t *testing.T) {
 		{"PUT /me/password", "/me/password", b.workerToken, map[string]string{"current": pw, "new": "kort"}, "password_too_short"},
 		{"PUT /me/password", "/me/password", b.workerToken, map[string]string{"current": pw, "new": strings.Repeat("x", 65)}, "password_too_long"},
 	}
-	documented := apidoc.ErrorCodes(t)
-	walked := map[string][]string{}
+	walk := apidoc.NewWalk(identityInputs)
 	for _, c := range cases {
-		allowed, ok := identityInputs[c.op]
-		if !ok {
-			t.Fatalf("%s: no input names listed", c.op)
-		}
-		method := strings.Fields(c.op)[0]
-		for _, lang := range []string{"en", "nl"} {
-			r := doLang(t, e, method, c.path, c.token, c.body, lang)
-			var got struct {
-				Error apidoc.Answer `json:"error"`
-			}
-			_ = json.Unmarshal(r.Body, &got)
-			apidoc.Check(t, fmt.Sprintf("%s %s (%s, %d)", c.op, c.path, lang, r.Status), got.Error, c.code, allowed)
-		}
-		walked[c.op] = append(walked[c.op], c.code)
+		walk.Provoke(t, c.op, c.op+" "+c.path, c.code, func(lang string) (int, []byte) {
+			r := doLang(t, e, strings.Fields(c.op)[0], c.path, c.token, c.body, lang)
+			return r.Status, r.Body
+		})
 	}
-	apidoc.Coverage(t, documented, walked, slices.Collect(maps.Keys(identityInputs)))
+	walk.Done(t)
 }
 
 // doLang is e.Do with an Accept-Language.

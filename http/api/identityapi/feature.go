@@ -65,18 +65,21 @@ func (f *Feature) Routes(r *mux.Router, s *api.Server) {
 	r.HandleFunc("/session", h.logout).Methods(http.MethodDelete)
 	r.HandleFunc("/me", h.me).Methods(http.MethodGet)
 	r.HandleFunc("/me/language", h.setLanguage).Methods(http.MethodPut)
-	r.HandleFunc("/activation", h.activate).Methods(http.MethodPost)
+	// POST /activation and /password-reset/complete {token, password} → 200
+	// {position}: the new password, by the token from the link; the user
+	// logs in afterwards.
+	r.HandleFunc("/activation", h.setPasswordByToken(h.Identity.Activation.Activate)).Methods(http.MethodPost)
 	r.HandleFunc("/activation/reissue", h.requestLink).Methods(http.MethodPost)
 	r.HandleFunc("/password-reset", h.requestLink).Methods(http.MethodPost)
-	r.HandleFunc("/password-reset/complete", h.completeReset).Methods(http.MethodPost)
+	r.HandleFunc("/password-reset/complete", h.setPasswordByToken(h.Identity.Activation.CompletePasswordReset)).Methods(http.MethodPost)
 
 	r.HandleFunc("/intermediaries", h.registerIntermediary).Methods(http.MethodPost)
-	r.HandleFunc("/intermediaries", h.listIntermediaries).Methods(http.MethodGet)
-	r.HandleFunc("/intermediaries/{id}", h.getIntermediary).Methods(http.MethodGet)
+	r.HandleFunc("/intermediaries", queryList(s, rm.IntermediariesProjector, h.Queries.Intermediaries)).Methods(http.MethodGet)
+	r.Handle("/intermediaries/{id}", api.QueryByVar(s, []string{rm.IntermediariesProjector}, "id", h.Queries.Intermediary)).Methods(http.MethodGet)
 
 	r.HandleFunc("/clients", h.registerClient).Methods(http.MethodPost)
-	r.HandleFunc("/clients", h.listClients).Methods(http.MethodGet)
-	r.HandleFunc("/clients/{id}", h.getClient).Methods(http.MethodGet)
+	r.HandleFunc("/clients", queryList(s, rm.ClientsProjector, h.Queries.Clients)).Methods(http.MethodGet)
+	r.Handle("/clients/{id}", api.QueryByVar(s, []string{rm.ClientsProjector}, "id", h.Queries.Client)).Methods(http.MethodGet)
 	r.HandleFunc("/clients/{id}/agreement", h.changeAgreement).Methods(http.MethodPost)
 
 	r.HandleFunc("/workers", h.registerWorker).Methods(http.MethodPost)

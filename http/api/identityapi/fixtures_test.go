@@ -62,6 +62,14 @@ func workerBody(email string) map[string]any {
 	}
 }
 
+// newApp starts a fresh application and logs the back office in: where
+// every test here begins. bo is the back office's session token.
+func newApp(t *testing.T) (e *it.Env, bo string) {
+	t.Helper()
+	e = it.New(t)
+	return e, e.Login(t, it.BackofficeEmail, it.BackofficePassword)
+}
+
 // tenant is one intermediary with one client and one placed worker, each
 // with an activated account.
 type tenant struct {
@@ -125,6 +133,11 @@ func withField(m map[string]any, k string, v any) map[string]any {
 	}
 	out[k] = v
 	return out
+}
+
+// agreementWith is the client body cb with agreement field k set to v.
+func agreementWith(cb map[string]any, k string, v any) map[string]any {
+	return withField(cb, "agreement", withField(agreement(false), k, v))
 }
 
 func withoutField(m map[string]any, k string) map[string]any {

@@ -13,8 +13,7 @@ import (
 // activation mail over SMTP, activates, logs in and registers a worker; the
 // worker gets their mail, activates, logs in and sees their placement.
 func TestRegistrationFlow(t *testing.T) {
-	e := it.New(t)
-	bo := e.Login(t, it.BackofficeEmail, it.BackofficePassword)
+	e, bo := newApp(t)
 
 	r := it.Want(t, e.Do(t, http.MethodPost, "/intermediaries", bo, intermediaryBody("Flex Uitzend", "anna@flex.test")), http.StatusCreated)
 	interID := r.Str(t, "id")
@@ -87,8 +86,7 @@ func TestRegistrationFlow(t *testing.T) {
 // ones; a never-activated account gets a fresh activation link; an active
 // one a reset link that sets a new password.
 func TestPasswordResetAndReissue(t *testing.T) {
-	e := it.New(t)
-	bo := e.Login(t, it.BackofficeEmail, it.BackofficePassword)
+	e, bo := newApp(t)
 	it.Want(t, e.Do(t, http.MethodPost, "/intermediaries", bo, intermediaryBody("Flex", "anna@flex.test")), http.StatusCreated)
 	first := e.WaitForMail(t, "anna@flex.test", 1)
 

@@ -9,28 +9,41 @@ import (
 	it "backoffice/internal/identitytest"
 )
 
+// inputCase is a POST and the error it must get: status, code and field.
+type inputCase struct {
+	name        string
+	token, path string
+	body        any
+	status      int
+	code, field string
+}
+
+// postEach posts every case as a subtest and checks its answer.
+func postEach(t *testing.T, e *it.Env, cases []inputCase) {
+	t.Helper()
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			r := e.Do(t, http.MethodPost, tt.path, tt.token, tt.body)
+			code, field := "", ""
+			if r.Status >= 400 {
+				code, field = r.ErrorField(t)
+			}
+			if r.Status != tt.status || code != tt.code || field != tt.field {
+				t.Fatalf("got %d %s (%s), want %d %s (%s): %.300s", r.Status, code, field, tt.status, tt.code, tt.field, r.Body)
+			}
+		})
+	}
+}
+
 // TestBadInput: bad input gets a clear 400 or 422 naming the field.
 func TestBadInput(t *testing.T) {
-	e := it.New(t)
-	bo := e.Login(t, it.BackofficeEmail, it.BackofficePassword)
+	e, bo := newApp(t)
 	a := newTenant(t, e, bo, "a")
 
 	wb := workerBody("nieuw@example.test")
 	cb := clientBody(a.intermediaryID, "Nieuw", "nieuw-contact@example.test")
-	agr := func(k string, v any) map[string]any {
-		return withField(cb, "agreement", withField(agreement(false), k, v))
-	}
-	tuesday := nextMonday()
-	if d, err := time.Parse(time.DateOnly, tuesday); err == nil {
-		tuesday = d.AddDate(0, 0, 1).Format(time.DateOnly)
-	}
-	tests := []struct {
-		name        string
-		token, path string
-		body        any
-		status      int
-		code, field string
-	}{
+	tuesday := nextTuesday()
+	postEach(t, e, []inputCase{
 		{"invalid BSN", a.clientToken, "/workers", withField(wb, "bsn", "123456789"), 400, "bsn_checksum", "bsn"},
 		{"short BSN", a.clientToken, "/workers", withField(wb, "bsn", "1234"), 400, "bsn_format", "bsn"},
 		{"invalid IBAN", a.clientToken, "/workers", withField(wb, "iban", "NL00ABNA0417164300"), 400, "iban_checksum", "iban"},
@@ -51,10 +64,10 @@ func TestBadInput(t *testing.T) {
 		{"empty body", a.clientToken, "/workers", "", 400, "empty_body", ""},
 		{"oversized body", a.clientToken, "/workers", `{"function": "` + strings.Repeat("x", 2<<20) + `"}`, 413, "body_too_large", ""},
 
-		{"unknown normal hour type", bo, "/clients", agr("normal_hour_type", "999"), 400, "normal_hour_type", "agreement.normal_hour_type"},
-		{"billing rate of unknown hour type", bo, "/clients", agr("billing_rates", map[string]int{"NACHT": 100}), 400, "billing_rate_hour_type", "agreement.billing_rates"},
-		{"bad hour type code", bo, "/clients", agr("hour_types", []map[string]any{{"code": "normaal uur!", "name": "x", "percentage": 100}}), 400, "hour_type_code", "agreement.hour_types.code"},
-		{"approval chain", bo, "/clients", agr("approval_chain", []string{"worker"}), 400, "approval_chain_self", "agreement.approval_chain"},
+		{"unknown normal hour type", bo, "/clients", agreementWith(cb, "normal_hour_type", "999"), 400, "normal_hour_type", "agreement.normal_hour_type"},
+		{"billing rate of unknown hour type", bo, "/clients", agreementWith(cb, "billing_rates", map[string]int{"NACHT": 100}), 400, "billing_rate_hour_type", "agreement.billing_rates"},
+		{"bad hour type code", bo, "/clients", agreementWith(cb, "hour_types", []map[string]any{{"code": "normaal uur!", "name": "x", "percentage": 100}}), 400, "hour_type_code", "agreement.hour_types.code"},
+		{"approval chain", bo, "/clients", agreementWith(cb, "approval_chain", []string{"worker"}), 400, "approval_chain_self", "agreement.approval_chain"},
 		{"agreement date", bo, "/clients", withField(cb, "agreement_from", "morgen"), 400, "date_format", "agreement_from"},
 		{"KvK", bo, "/clients", withField(cb, "kvk", "123"), 400, "kvk_format", "kvk"},
 		{"contact email", bo, "/clients", withField(cb, "contact", map[string]any{"name": "K", "email": "k@", "mobile": "0612345678"}), 400, "email_format", "contact.email"},
@@ -67,19 +80,7 @@ func TestBadInput(t *testing.T) {
 		{"short password", "", "/activation", map[string]string{"token": "x", "password": "kort"}, 400, "password_too_short", "password"},
 		{"bad activation token", "", "/activation", map[string]string{"token": "x", "password": "lang-genoeg-1"}, 400, "token_invalid", "token"},
 		{"reset with bad email", "", "/password-reset", map[string]string{"email": "geen adres"}, 400, "email_format", "email"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			r := e.Do(t, http.MethodPost, tt.path, tt.token, tt.body)
-			code, field := "", ""
-			if r.Status >= 400 {
-				code, field = r.ErrorField(t)
-			}
-			if r.Status != tt.status || code != tt.code || field != tt.field {
-				t.Fatalf("got %d %s (%s), want %d %s (%s): %.300s", r.Status, code, field, tt.status, tt.code, tt.field, r.Body)
-			}
-		})
-	}
+	})
 	// Placement list filter.
 	r := e.Do(t, http.MethodGet, "/placements?status=soms", bo, nil)
 	if code, field := r.ErrorField(t); r.Status != 400 || field != "status" {

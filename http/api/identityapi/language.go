@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"backoffice/commands"
-	"backoffice/http/httpx"
+	"backoffice/http/api"
 )
 
 type languageRequest struct {
@@ -22,15 +22,8 @@ type languageResponse struct {
 // position}. The caller's own account; the session's next request (GET
 // /me, every mail) is in the new language. Integration tokens get 403.
 func (h *handlers) setLanguage(w http.ResponseWriter, r *http.Request) {
-	h.s.Command(w, r, http.StatusOK, func(ctx context.Context, meta commands.Meta) (commands.Result, any, error) {
-		req, err := httpx.Decode[languageRequest](w, r)
-		if err != nil {
-			return commands.Result{}, nil, err
-		}
+	h.s.Command(w, r, http.StatusOK, api.WithBody(w, r, func(ctx context.Context, meta commands.Meta, req languageRequest) (commands.Result, any, error) {
 		res, err := h.Identity.Profile.SetLanguage(ctx, meta, req.Language)
-		if err != nil {
-			return res, nil, err
-		}
-		return res, languageResponse{Language: strings.ToLower(strings.TrimSpace(req.Language)), Position: res.Position.String()}, nil
-	})
+		return res, languageResponse{Language: strings.ToLower(strings.TrimSpace(req.Language)), Position: res.Position.String()}, err
+	}))
 }

@@ -18,14 +18,19 @@ func nextMonday() string {
 	return d.Format(time.DateOnly)
 }
 
+// nextTuesday is the day after nextMonday: no Monday.
+func nextTuesday() string {
+	d, _ := time.Parse(time.DateOnly, nextMonday())
+	return d.AddDate(0, 0, 1).Format(time.DateOnly)
+}
+
 // TestAuthorizationMatrix: every endpoint × every tenant role × an object
 // of another tenant answers exactly like an object that does not exist
 // (404 for addressed objects: existence is not leaked) and carries none of
 // the other tenant's data; clients and intermediaries never see BSN or
 // IBAN; without a token everything but the anonymous endpoints is 401.
 func TestAuthorizationMatrix(t *testing.T) {
-	e := it.New(t)
-	bo := e.Login(t, it.BackofficeEmail, it.BackofficePassword)
+	e, bo := newApp(t)
 	a := newTenant(t, e, bo, "a")
 	b := newTenant(t, e, bo, "b")
 	tok := it.Want(t, e.Do(t, http.MethodPost, "/tokens", bo, map[string]string{"role": "payroll", "label": "Loket export"}), http.StatusCreated)

@@ -7,7 +7,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"backoffice/commands"
-	"backoffice/http/httpx"
+	"backoffice/http/api"
 )
 
 // The mobile number the TAN of a signature request goes to by SMS (manual
@@ -26,34 +26,28 @@ type mobileResponse struct {
 // {"mobile": "+31612345678"}. The caller's own account; integration tokens
 // get 403.
 func (h *handlers) setMyMobile(w http.ResponseWriter, r *http.Request) {
-	h.s.Command(w, r, http.StatusOK, func(ctx context.Context, meta commands.Meta) (commands.Result, any, error) {
-		req, err := httpx.Decode[mobileRequest](w, r)
-		if err != nil {
-			return commands.Result{}, nil, err
-		}
+	h.s.Command(w, r, http.StatusOK, api.WithBody(w, r, func(ctx context.Context, meta commands.Meta, req mobileRequest) (commands.Result, any, error) {
 		res, err := h.Identity.Profile.SetMobile(ctx, meta, req.Mobile)
-		if err != nil {
-			return res, nil, err
-		}
-		m, err := h.Identity.Profile.MobileOf(ctx, meta.Actor.AccountID)
-		return res, mobileResponse{Mobile: m, Position: res.Position.String()}, err
-	})
+		return h.mobileSet(ctx, meta.Actor.AccountID, res, err)
+	}))
 }
 
 // setAccountMobile: PUT /accounts/{id}/mobile (back office, or the account
 // itself): as PUT /me/mobile for that account. Others get 404.
 func (h *handlers) setAccountMobile(w http.ResponseWriter, r *http.Request) {
-	h.s.Command(w, r, http.StatusOK, func(ctx context.Context, meta commands.Meta) (commands.Result, any, error) {
-		req, err := httpx.Decode[mobileRequest](w, r)
-		if err != nil {
-			return commands.Result{}, nil, err
-		}
+	h.s.Command(w, r, http.StatusOK, api.WithBody(w, r, func(ctx context.Context, meta commands.Meta, req mobileRequest) (commands.Result, any, error) {
 		id := mux.Vars(r)["id"]
 		res, err := h.Identity.Profile.SetAccountMobile(ctx, meta, id, req.Mobile)
-		if err != nil {
-			return res, nil, err
-		}
-		m, err := h.Identity.Profile.MobileOf(ctx, id)
-		return res, mobileResponse{Mobile: m, Position: res.Position.String()}, err
-	})
+		return h.mobileSet(ctx, id, res, err)
+	}))
+}
+
+// mobileSet answers a change of the account's mobile number with the
+// number as stored (E.164).
+func (h *handlers) mobileSet(ctx context.Context, accountID string, res commands.Result, err error) (commands.Result, any, error) {
+	if err != nil {
+		return res, nil, err
+	}
+	m, err := h.Identity.Profile.MobileOf(ctx, accountID)
+	return res, mobileResponse{Mobile: m, Position: res.Position.String()}, err
 }

@@ -11,8 +11,7 @@ import (
 // E.164; the back office sets anyone's; another user cannot find the
 // account; the number never shows in a URL or an event.
 func TestMobileNumber(t *testing.T) {
-	e := it.New(t)
-	bo := e.Login(t, it.BackofficeEmail, it.BackofficePassword)
+	e, bo := newApp(t)
 	a := newTenant(t, e, bo, "a")
 	b := newTenant(t, e, bo, "b")
 	me := it.Want(t, e.Do(t, http.MethodGet, "/me", a.clientToken, nil), http.StatusOK).Str(t, "account_id")

@@ -5,6 +5,7 @@ import (
 
 	"backoffice/commands"
 	"backoffice/commands/identity"
+	"backoffice/http/api"
 	"backoffice/http/httpx"
 )
 
@@ -27,9 +28,8 @@ func (h *handlers) changePassword(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	req, err := httpx.Decode[passwordRequest](w, r)
-	if err != nil {
-		h.s.Error(w, r, err)
+	req, ok := api.DecodeBody[passwordRequest](h.s, w, r)
+	if !ok {
 		return
 	}
 	tok, _ := bearer(r)
@@ -40,6 +40,5 @@ func (h *handlers) changePassword(w http.ResponseWriter, r *http.Request) {
 		h.s.Error(w, r, err)
 		return
 	}
-	w.Header().Set("X-Position", res.Position.String())
-	httpx.WriteJSON(w, http.StatusOK, positionResponse{Position: res.Position.String()})
+	api.WritePosition(w, http.StatusOK, res)
 }

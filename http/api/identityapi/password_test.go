@@ -17,8 +17,7 @@ import (
 // the caller's session, ends the others, records account.password_changed,
 // and the old password no longer logs in. Refusals change nothing.
 func TestChangePassword(t *testing.T) {
-	e := it.New(t)
-	bo := e.Login(t, it.BackofficeEmail, it.BackofficePassword)
+	e, bo := newApp(t)
 	a := newTenant(t, e, bo, "pwd")
 	other := e.Login(t, a.workerEmail, pw)
 	accID := it.Want(t, e.Do(t, http.MethodGet, "/me", a.workerToken, nil), http.StatusOK).Str(t, "account_id")
@@ -99,8 +98,7 @@ func TestChangePassword(t *testing.T) {
 // password without its event; the user's retry of the same request (the
 // old password as current) succeeds and records it.
 func TestChangePasswordRetryRecordsMissedEvent(t *testing.T) {
-	e := it.New(t)
-	bo := e.Login(t, it.BackofficeEmail, it.BackofficePassword)
+	e, bo := newApp(t)
 	a := newTenant(t, e, bo, "pwr")
 	accID := it.Want(t, e.Do(t, http.MethodGet, "/me", a.workerToken, nil), http.StatusOK).Str(t, "account_id")
 	const newPW = "een-nieuw-wachtwoord"
@@ -127,8 +125,7 @@ func TestChangePasswordRetryRecordsMissedEvent(t *testing.T) {
 // attempt is refused unchecked (429 too_many_login_attempts, Retry-After),
 // the right password too, and nothing changes.
 func TestChangePasswordThrottled(t *testing.T) {
-	e := it.New(t)
-	bo := e.Login(t, it.BackofficeEmail, it.BackofficePassword)
+	e, bo := newApp(t)
 	a := newTenant(t, e, bo, "pwt")
 	change := func(current string) it.Response {
 		return e.Do(t, http.MethodPut, "/me/password", a.workerToken, map[string]string{"current": current, "new": "een-nieuw-wachtwoord"})

@@ -9,7 +9,7 @@ import (
 	"backoffice/commands"
 	"backoffice/domain"
 	"backoffice/domain/validate"
-	"backoffice/http/httpx"
+	"backoffice/http/api"
 	"backoffice/readmodel/asof"
 	rm "backoffice/readmodel/identity"
 )
@@ -50,16 +50,12 @@ type endPlacementRequest struct {
 // endPlacement: POST /placements/{id}/end {end, reason} (back office, the
 // placement's client or intermediary) → 200.
 func (h *handlers) endPlacement(w http.ResponseWriter, r *http.Request) {
-	h.s.Command(w, r, http.StatusOK, func(ctx context.Context, meta commands.Meta) (commands.Result, any, error) {
-		req, err := httpx.Decode[endPlacementRequest](w, r)
-		if err != nil {
-			return commands.Result{}, nil, err
-		}
+	h.s.Command(w, r, http.StatusOK, api.WithBody(w, r, func(ctx context.Context, meta commands.Meta, req endPlacementRequest) (commands.Result, any, error) {
 		end, err := validate.ParseDate("end", req.End)
 		if err != nil {
 			return commands.Result{}, nil, err
 		}
 		res, err := h.Identity.Tenants.EndPlacement(ctx, meta, mux.Vars(r)["id"], end, req.Reason)
 		return res, nil, err
-	})
+	}))
 }

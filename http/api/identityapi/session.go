@@ -6,8 +6,10 @@ import (
 	"strings"
 	"time"
 
+	"backoffice/commands"
 	"backoffice/commands/auth"
 	"backoffice/domain"
+	"backoffice/http/api"
 	"backoffice/http/httpx"
 )
 
@@ -46,9 +48,8 @@ type sessionResponse struct {
 // login: POST /session {email, password} → 201 {token, ...}. The token is
 // sent back as "Authorization: Bearer <token>".
 func (h *handlers) login(w http.ResponseWriter, r *http.Request) {
-	req, err := httpx.Decode[loginRequest](w, r)
-	if err != nil {
-		h.s.Error(w, r, err)
+	req, ok := api.DecodeBody[loginRequest](h.s, w, r)
+	if !ok {
 		return
 	}
 	tok, sess, err := h.Auth.Login(r.Context(), req.Email, req.Password, h.ClientIP(r), h.Clock(),
@@ -107,41 +108,22 @@ func (t *tokenPasswordRequest) Validate() error {
 	return auth.ValidatePassword(t.Password)
 }
 
-type positionResponse struct {
-	Position string `json:"position"`
-}
-
-// activate: POST /activation {token, password} → 200 {position}. The user
-// logs in afterwards.
-func (h *handlers) activate(w http.ResponseWriter, r *http.Request) {
-	req, err := httpx.Decode[tokenPasswordRequest](w, r)
-	if err != nil {
-		h.s.Error(w, r, err)
-		return
+// setPasswordByToken is the handler of a link's new password: set runs
+// with the link's token (anonymous: the token is the proof) and the
+// password; the answer is {position}.
+func (h *handlers) setPasswordByToken(set func(ctx context.Context, token, password string) (commands.Result, string, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		req, ok := api.DecodeBody[tokenPasswordRequest](h.s, w, r)
+		if !ok {
+			return
+		}
+		res, _, err := set(r.Context(), req.Token, req.Password)
+		if err != nil {
+			h.s.Error(w, r, err)
+			return
+		}
+		api.WritePosition(w, http.StatusOK, res)
 	}
-	res, _, err := h.Identity.Activation.Activate(r.Context(), req.Token, req.Password)
-	if err != nil {
-		h.s.Error(w, r, err)
-		return
-	}
-	w.Header().Set("X-Position", res.Position.String())
-	httpx.WriteJSON(w, http.StatusOK, positionResponse{Position: res.Position.String()})
-}
-
-// completeReset: POST /password-reset/complete {token, password} → 200.
-func (h *handlers) completeReset(w http.ResponseWriter, r *http.Request) {
-	req, err := httpx.Decode[tokenPasswordRequest](w, r)
-	if err != nil {
-		h.s.Error(w, r, err)
-		return
-	}
-	res, _, err := h.Identity.Activation.CompletePasswordReset(r.Context(), req.Token, req.Password)
-	if err != nil {
-		h.s.Error(w, r, err)
-		return
-	}
-	w.Header().Set("X-Position", res.Position.String())
-	httpx.WriteJSON(w, http.StatusOK, positionResponse{Position: res.Position.String()})
 }
 
 type emailRequest struct {
@@ -156,9 +138,8 @@ type acceptedResponse struct {
 // requestLink: POST /password-reset and POST /activation/reissue {email} →
 // 202, the same answer whether or not the address is known.
 func (h *handlers) requestLink(w http.ResponseWriter, r *http.Request) {
-	req, err := httpx.Decode[emailRequest](w, r)
-	if err != nil {
-		h.s.Error(w, r, err)
+	req, ok := api.DecodeBody[emailRequest](h.s, w, r)
+	if !ok {
 		return
 	}
 	if err := h.LinkMails.Request(r.Context(), req.Email); err != nil {

@@ -12,8 +12,7 @@ import (
 	"backoffice/domain/client"
 	"backoffice/domain/intermediary"
 	"backoffice/domain/validate"
-	"backoffice/http/httpx"
-	rm "backoffice/readmodel/identity"
+	"backoffice/http/api"
 )
 
 type contactRequest struct {
@@ -35,35 +34,23 @@ type registeredResponse struct {
 	Position  string `json:"position"`
 }
 
+// registered answers a registration: the new ID and its contact's account.
+func registered(res commands.Result, reg identity.Registered, err error) (commands.Result, any, error) {
+	if err != nil {
+		return res, nil, err
+	}
+	return res, registeredResponse{ID: reg.ID, AccountID: reg.AccountID, Position: res.Position.String()}, nil
+}
+
 // registerIntermediary: POST /intermediaries (back office) → 201.
 func (h *handlers) registerIntermediary(w http.ResponseWriter, r *http.Request) {
-	h.s.Command(w, r, http.StatusCreated, func(ctx context.Context, meta commands.Meta) (commands.Result, any, error) {
-		req, err := httpx.Decode[registerIntermediaryRequest](w, r)
-		if err != nil {
-			return commands.Result{}, nil, err
-		}
+	h.s.Command(w, r, http.StatusCreated, api.WithBody(w, r, func(ctx context.Context, meta commands.Meta, req registerIntermediaryRequest) (commands.Result, any, error) {
 		res, reg, err := h.Identity.Registration.RegisterIntermediary(ctx, meta, identity.RegisterIntermediary{
 			Name: req.Name, KvK: req.KvK, Language: req.Language,
 			Contact: intermediary.Contact{Name: req.Contact.Name, Email: req.Contact.Email},
 		})
-		if err != nil {
-			return res, nil, err
-		}
-		return res, registeredResponse{ID: reg.ID, AccountID: reg.AccountID, Position: res.Position.String()}, nil
-	})
-}
-
-func (h *handlers) listIntermediaries(w http.ResponseWriter, r *http.Request) {
-	h.s.Query(w, r, []string{rm.IntermediariesProjector}, func(ctx context.Context, a domain.Actor) (any, error) {
-		items, err := h.Queries.Intermediaries(ctx, a)
-		return list(items), err
-	})
-}
-
-func (h *handlers) getIntermediary(w http.ResponseWriter, r *http.Request) {
-	h.s.Query(w, r, []string{rm.IntermediariesProjector}, func(ctx context.Context, a domain.Actor) (any, error) {
-		return h.Queries.Intermediary(ctx, a, mux.Vars(r)["id"])
-	})
+		return registered(res, reg, err)
+	}))
 }
 
 type hourTypeRequest struct {
@@ -128,11 +115,7 @@ type registerClientRequest struct {
 
 // registerClient: POST /clients (back office) → 201.
 func (h *handlers) registerClient(w http.ResponseWriter, r *http.Request) {
-	h.s.Command(w, r, http.StatusCreated, func(ctx context.Context, meta commands.Meta) (commands.Result, any, error) {
-		req, err := httpx.Decode[registerClientRequest](w, r)
-		if err != nil {
-			return commands.Result{}, nil, err
-		}
+	h.s.Command(w, r, http.StatusCreated, api.WithBody(w, r, func(ctx context.Context, meta commands.Meta, req registerClientRequest) (commands.Result, any, error) {
 		from, err := validate.ParseDate("agreement_from", req.AgreementFrom)
 		if err != nil {
 			return commands.Result{}, nil, err
@@ -148,24 +131,8 @@ func (h *handlers) registerClient(w http.ResponseWriter, r *http.Request) {
 			Agreement:       req.Agreement.toDomain(),
 			Language:        req.Language,
 		})
-		if err != nil {
-			return res, nil, err
-		}
-		return res, registeredResponse{ID: reg.ID, AccountID: reg.AccountID, Position: res.Position.String()}, nil
-	})
-}
-
-func (h *handlers) listClients(w http.ResponseWriter, r *http.Request) {
-	h.s.Query(w, r, []string{rm.ClientsProjector}, func(ctx context.Context, a domain.Actor) (any, error) {
-		items, err := h.Queries.Clients(ctx, a)
-		return list(items), err
-	})
-}
-
-func (h *handlers) getClient(w http.ResponseWriter, r *http.Request) {
-	h.s.Query(w, r, []string{rm.ClientsProjector}, func(ctx context.Context, a domain.Actor) (any, error) {
-		return h.Queries.Client(ctx, a, mux.Vars(r)["id"])
-	})
+		return registered(res, reg, err)
+	}))
 }
 
 type changeAgreementRequest struct {
@@ -175,18 +142,14 @@ type changeAgreementRequest struct {
 
 // changeAgreement: POST /clients/{id}/agreement (back office) → 200.
 func (h *handlers) changeAgreement(w http.ResponseWriter, r *http.Request) {
-	h.s.Command(w, r, http.StatusOK, func(ctx context.Context, meta commands.Meta) (commands.Result, any, error) {
-		req, err := httpx.Decode[changeAgreementRequest](w, r)
-		if err != nil {
-			return commands.Result{}, nil, err
-		}
+	h.s.Command(w, r, http.StatusOK, api.WithBody(w, r, func(ctx context.Context, meta commands.Meta, req changeAgreementRequest) (commands.Result, any, error) {
 		from, err := validate.ParseDate("effective_from", req.EffectiveFrom)
 		if err != nil {
 			return commands.Result{}, nil, err
 		}
 		res, err := h.Identity.Tenants.ChangeAgreement(ctx, meta, mux.Vars(r)["id"], from, req.Agreement.toDomain())
 		return res, nil, err
-	})
+	}))
 }
 
 // listResponse wraps collections: {"items": [...]}, never null.
@@ -199,4 +162,15 @@ func list[T any](items []T) listResponse[T] {
 		items = []T{}
 	}
 	return listResponse[T]{Items: items}
+}
+
+// queryList is the GET of a collection: what items returns for the caller,
+// once projector has passed the request's min_position.
+func queryList[T any](s *api.Server, projector string, items func(context.Context, domain.Actor) ([]T, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		s.Query(w, r, []string{projector}, func(ctx context.Context, a domain.Actor) (any, error) {
+			v, err := items(ctx, a)
+			return list(v), err
+		})
+	}
 }

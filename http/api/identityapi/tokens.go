@@ -9,7 +9,7 @@ import (
 
 	"backoffice/commands"
 	"backoffice/domain"
-	"backoffice/http/httpx"
+	"backoffice/http/api"
 	rm "backoffice/readmodel/identity"
 )
 
@@ -28,11 +28,7 @@ type tokenCreatedResponse struct {
 
 // createToken: POST /tokens (back office) → 201 with the secret, once.
 func (h *handlers) createToken(w http.ResponseWriter, r *http.Request) {
-	h.s.Command(w, r, http.StatusCreated, func(ctx context.Context, meta commands.Meta) (commands.Result, any, error) {
-		req, err := httpx.Decode[createTokenRequest](w, r)
-		if err != nil {
-			return commands.Result{}, nil, err
-		}
+	h.s.Command(w, r, http.StatusCreated, api.WithBody(w, r, func(ctx context.Context, meta commands.Meta, req createTokenRequest) (commands.Result, any, error) {
 		res, t, err := h.Identity.Tokens.CreateToken(ctx, meta, domain.Role(req.Role), req.Label)
 		if err != nil {
 			return res, nil, err
@@ -40,7 +36,7 @@ func (h *handlers) createToken(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
 		return res, tokenCreatedResponse{ID: t.ID, Token: t.Secret, Role: string(t.Role), Label: t.Label,
 			Position: res.Position.String()}, nil
-	})
+	}))
 }
 
 type tokenView struct {

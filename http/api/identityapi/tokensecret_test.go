@@ -4,32 +4,21 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
-	"strings"
 	"testing"
 
-	it "backoffice/internal/identitytest"
+	"backoffice/internal/apitest"
 )
 
 // TestTokenSecretIsNeverReplayedOrKept: an integration token's secret is
 // shown once. A retry with the same Idempotency-Key must not show it again,
 // and the stored answer must not hold it.
 func TestTokenSecretIsNeverReplayedOrKept(t *testing.T) {
-	e := it.New(t)
-	bo := e.Login(t, it.BackofficeEmail, it.BackofficePassword)
+	e, bo := newApp(t)
 	post := func() (int, []byte) {
-		req, _ := http.NewRequest(http.MethodPost, e.URL+"/tokens", strings.NewReader(`{"role":"payroll","label":"Loket"}`))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+bo)
-		req.Header.Set("Idempotency-Key", "token-once")
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		return res.StatusCode, b
+		r := apitest.Request(t, http.MethodPost, e.URL+"/tokens", `{"role":"payroll","label":"Loket"}`,
+			"Authorization", "Bearer "+bo, "Idempotency-Key", "token-once")
+		return r.Status, r.Body
 	}
 	status, body := post()
 	if status != http.StatusCreated {

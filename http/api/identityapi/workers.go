@@ -14,7 +14,7 @@ import (
 	"backoffice/domain/account"
 	"backoffice/domain/validate"
 	"backoffice/domain/worker"
-	"backoffice/http/httpx"
+	"backoffice/http/api"
 	rm "backoffice/readmodel/identity"
 )
 
@@ -64,11 +64,7 @@ type workerRegisteredResponse struct {
 // registerWorker: POST /workers (client user, back office) → 201 with the
 // new placement.
 func (h *handlers) registerWorker(w http.ResponseWriter, r *http.Request) {
-	h.s.Command(w, r, http.StatusCreated, func(ctx context.Context, meta commands.Meta) (commands.Result, any, error) {
-		req, err := httpx.Decode[registerWorkerRequest](w, r)
-		if err != nil {
-			return commands.Result{}, nil, err
-		}
+	h.s.Command(w, r, http.StatusCreated, api.WithBody(w, r, func(ctx context.Context, meta commands.Meta, req registerWorkerRequest) (commands.Result, any, error) {
 		dob, err := validate.ParseDate("date_of_birth", req.DateOfBirth)
 		if err != nil {
 			return commands.Result{}, nil, err
@@ -108,7 +104,7 @@ func (h *handlers) registerWorker(w http.ResponseWriter, r *http.Request) {
 		}
 		return res, workerRegisteredResponse{WorkerID: reg.WorkerID, PlacementID: reg.PlacementID, AccountID: reg.AccountID,
 			Placement: view, Position: res.Position.String()}, nil
-	})
+	}))
 }
 
 // personalView holds the personal fields the caller may receive; the

@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
-	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
@@ -18,8 +16,6 @@ import (
 
 	"backoffice/domain/account"
 	"backoffice/domain/timesheet"
-	"backoffice/eventstore"
-	"backoffice/http/api"
 	"backoffice/http/api/notifyapi"
 	"backoffice/internal/apitest"
 	"backoffice/internal/notifytest"
@@ -30,11 +26,6 @@ import (
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
-
-// noWait: the feature reads tables no projector of this test writes.
-type noWait struct{}
-
-func (noWait) WaitFor(context.Context, eventstore.Position, ...string) error { return nil }
 
 type env struct {
 	t    testing.TB
@@ -67,9 +58,7 @@ func newEnvTB(t testing.TB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := slog.New(slog.DiscardHandler)
-	url := apitest.Serve(t, api.Deps{Log: log, Pool: pool, Auth: apitest.Auth(apitest.Actors()), Wait: noWait{}, Features: []api.Feature{feature}})
-	return &env{t: t, url: url, pool: pool, disp: disp, srv: srv}
+	return &env{t: t, url: apitest.ServeFeature(t, pool, feature), pool: pool, disp: disp, srv: srv}
 }
 
 type response struct {
@@ -80,28 +69,12 @@ type response struct {
 
 func (e *env) do(method, path, actor string, body any) response {
 	e.t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		rd = bytes.NewReader(b)
-	}
-	req, err := http.NewRequest(method, e.url+path, rd)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
+	var header []string
 	if actor != "" {
-		req.Header.Set(apitest.ActorHeader, actor)
+		header = []string{apitest.ActorHeader, actor}
 	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return response{res.StatusCode, res.Header, b}
+	r := apitest.Request(e.t, method, e.url+path, body, header...)
+	return response{r.Status, r.Header, r.Body}
 }
 
 // TestMissingHoursMatrix: each role sees the missing weeks of its own scope

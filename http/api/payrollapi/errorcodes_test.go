@@ -1,7 +1,6 @@
 package payrollapi_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -53,19 +52,13 @@ func TestEveryPayrollErrorCode(t *testing.T) {
 		{report, "/payroll/imported", "payroll", map[string]any{"partij": "a"}, "unknown_field"},
 		{report, "/payroll/imported", "client1", map[string]any{"batch": "a", "items": []any{item("2026-W03", "x")}}, "no_such_endpoint"},
 	}
-	walked := map[string][]string{}
+	walk := apidoc.NewWalk(inputs)
 	for _, c := range cases {
-		for _, lang := range []string{"en", "nl"} {
-			status, body := e.doLang(t, strings.Fields(c.op)[0], c.path, c.who, c.Body, lang)
-			var b struct {
-				Error apidoc.Answer `json:"error"`
-			}
-			_ = json.Unmarshal(body, &b)
-			apidoc.Check(t, fmt.Sprintf("%s %s (%s, %d)", c.op, c.path, lang, status), b.Error, c.code, inputs[c.op])
-		}
-		walked[c.op] = append(walked[c.op], c.code)
+		walk.Provoke(t, c.op, c.op+" "+c.path, c.code, func(lang string) (int, []byte) {
+			return e.doLang(t, strings.Fields(c.op)[0], c.path, c.who, c.Body, lang)
+		})
 	}
-	apidoc.Coverage(t, apidoc.ErrorCodes(t), walked, []string{feed, report})
+	walk.Done(t)
 }
 
 // doLang is e.do with an Accept-Language.

@@ -13,8 +13,6 @@ import (
 	"backoffice/commands/auth"
 	tscmd "backoffice/commands/timesheet"
 	"backoffice/domain"
-	"backoffice/domain/client"
-	"backoffice/domain/placement"
 	ts "backoffice/domain/timesheet"
 	"backoffice/eventstore"
 	"backoffice/http/api"
@@ -75,23 +73,7 @@ func newEnv(t testing.TB) *env {
 	}
 	e := &env{t: t, store: store, pool: pool, cmds: cmds, tokens: map[string]string{}}
 
-	agreement := client.Agreement{
-		HourTypes: []client.HourType{
-			{Code: "100", Name: "Normale uren", Percentage: 100},
-			{Code: "125", Name: "Overuren 125%", Percentage: 125},
-		},
-		NormalHourType: "100",
-		EnteredBy:      domain.RoleWorker,
-		ApprovalChain:  []domain.Role{domain.RoleClient, domain.RoleIntermediary},
-	}
-	e.seed(client.Stream("c1"), &client.Registered{ClientID: "c1", IntermediaryID: "i1", Name: "Bakkerij Korenaar", KvK: "12345678",
-		AgreementFrom: day("2025-01-01"), Agreement: agreement})
-	e.seed(client.Stream("c2"), &client.Registered{ClientID: "c2", IntermediaryID: "i2", Name: "Transport Smit", KvK: "87654321",
-		AgreementFrom: day("2025-01-01"), Agreement: agreement})
-	e.seed(placement.Stream("p1"), &placement.Started{PlacementID: "p1", WorkerID: "w1", ClientID: "c1", IntermediaryID: "i1",
-		Function: "Bakker", Start: day("2026-01-05")})
-	e.seed(placement.Stream("p2"), &placement.Started{PlacementID: "p2", WorkerID: "w2", ClientID: "c2", IntermediaryID: "i2",
-		Function: "Chauffeur", Start: day("2026-01-05")})
+	e.last = apitest.SeedTwoTenants(t, store, now, apitest.Agreement(domain.RoleClient, domain.RoleIntermediary))
 
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	rt := apitest.RunProjections(t, store, pool, log, rm.Projectors()...)

@@ -55,14 +55,14 @@ func New(d Deps) (*Feature, error) {
 // Routes registers the feature's routes on the /api/v1 subrouter.
 func (f *Feature) Routes(r *mux.Router, s *api.Server) {
 	get, put, post := http.MethodGet, http.MethodPut, http.MethodPost
-	r.Handle("/payroll/clients/{client}", f.handleClient(s)).Methods(get)
+	r.Handle("/payroll/clients/{client}", api.QueryByVar(s, nil, "client", f.commands.Client)).Methods(get)
 	r.Handle("/payroll/clients/{client}/backlog", f.handleBacklog(s)).Methods(get)
 	r.Handle("/payroll/clients/{client}/settings", f.handleSettings(s)).Methods(put)
 	r.Handle("/payroll/clients/{client}/mapping", f.handleMapping(s)).Methods(put)
-	r.Handle("/payroll/workers/{worker}", f.handleWorker(s)).Methods(get)
+	r.Handle("/payroll/workers/{worker}", api.QueryByVar(s, nil, "worker", f.commands.Worker)).Methods(get)
 	r.Handle("/payroll/workers/{worker}/personnel-numbers/{administration}", f.handlePersonnelNumber(s)).Methods(put)
 	r.Handle("/payroll/exports", f.handleCreate(s)).Methods(post)
-	r.Handle("/payroll/exports/{batch}", f.handleBatch(s)).Methods(get)
+	r.Handle("/payroll/exports/{batch}", api.QueryByVar(s, nil, "batch", f.commands.Batch)).Methods(get)
 	r.Handle("/payroll/exports/{batch}/files/{format}", f.handleFile(s)).Methods(get)
 	r.Handle("/payroll/exports/{batch}/confirm", f.handleConfirm(s)).Methods(post)
 	r.Handle("/payroll/exports/{batch}/cancel", f.handleCancel(s)).Methods(post)

@@ -20,14 +20,6 @@ import (
 	rm "backoffice/readmodel/payroll"
 )
 
-func (f *Feature) handleClient(s *api.Server) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.Query(w, r, nil, func(ctx context.Context, actor domain.Actor) (any, error) {
-			return f.commands.Client(ctx, actor, mux.Vars(r)["client"])
-		})
-	})
-}
-
 // handleBacklog is GET /payroll/clients/{client}/backlog?period=...; with
 // min_position it waits for the payroll feed first.
 func (f *Feature) handleBacklog(s *api.Server) http.Handler {
@@ -55,16 +47,12 @@ type settingsBody struct {
 
 func (f *Feature) handleSettings(s *api.Server) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.Command(w, r, http.StatusOK, func(ctx context.Context, meta commands.Meta) (commands.Result, any, error) {
-			b, err := httpx.Decode[settingsBody](w, r)
-			if err != nil {
-				return commands.Result{}, nil, err
-			}
+		s.Command(w, r, http.StatusOK, api.WithBody(w, r, func(ctx context.Context, meta commands.Meta, b settingsBody) (commands.Result, any, error) {
 			res, err := f.commands.SetSettings(ctx, meta, cmd.SetSettings{ClientID: mux.Vars(r)["client"], Settings: pay.Settings{
 				Administration: b.Administration, DebtorNumber: b.DebtorNumber, Relation: b.Relation,
 				Period: pay.PeriodKind(b.Period), Package: pay.Target(b.Package)}})
 			return res, nil, err
-		})
+		}))
 	})
 }
 
@@ -75,22 +63,10 @@ type mappingBody struct {
 
 func (f *Feature) handleMapping(s *api.Server) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.Command(w, r, http.StatusOK, func(ctx context.Context, meta commands.Meta) (commands.Result, any, error) {
-			b, err := httpx.Decode[mappingBody](w, r)
-			if err != nil {
-				return commands.Result{}, nil, err
-			}
+		s.Command(w, r, http.StatusOK, api.WithBody(w, r, func(ctx context.Context, meta commands.Meta, b mappingBody) (commands.Result, any, error) {
 			res, err := f.commands.SetMapping(ctx, meta, cmd.SetMapping{ClientID: mux.Vars(r)["client"], ValidFrom: b.ValidFrom, Entries: b.Entries})
 			return res, nil, err
-		})
-	})
-}
-
-func (f *Feature) handleWorker(s *api.Server) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.Query(w, r, nil, func(ctx context.Context, actor domain.Actor) (any, error) {
-			return f.commands.Worker(ctx, actor, mux.Vars(r)["worker"])
-		})
+		}))
 	})
 }
 
@@ -100,16 +76,12 @@ type personnelNumberBody struct {
 
 func (f *Feature) handlePersonnelNumber(s *api.Server) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.Command(w, r, http.StatusOK, func(ctx context.Context, meta commands.Meta) (commands.Result, any, error) {
-			b, err := httpx.Decode[personnelNumberBody](w, r)
-			if err != nil {
-				return commands.Result{}, nil, err
-			}
+		s.Command(w, r, http.StatusOK, api.WithBody(w, r, func(ctx context.Context, meta commands.Meta, b personnelNumberBody) (commands.Result, any, error) {
 			v := mux.Vars(r)
 			res, err := f.commands.SetPersonnelNumber(ctx, meta, cmd.SetPersonnelNumber{
 				WorkerID: v["worker"], Administration: v["administration"], PersonnelNumber: b.PersonnelNumber})
 			return res, nil, err
-		})
+		}))
 	})
 }
 
@@ -172,14 +144,6 @@ func (f *Feature) handleCreate(s *api.Server) http.Handler {
 }
 
 var errNoSuchEndpoint = domain.NotFound("no_such_endpoint", "no such endpoint", "Dit adres bestaat niet.")
-
-func (f *Feature) handleBatch(s *api.Server) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.Query(w, r, nil, func(ctx context.Context, actor domain.Actor) (any, error) {
-			return f.commands.Batch(ctx, actor, mux.Vars(r)["batch"])
-		})
-	})
-}
 
 // handleFile streams a batch file. Errors found before the first byte are
 // JSON errors; the file itself is written straight to the response.
@@ -247,17 +211,18 @@ func (f *Feature) handleConfirm(s *api.Server) http.Handler {
 	})
 }
 
-type cancelBody struct {
+// reasonBody is the body of a cancel (optional) and of a reopen.
+type reasonBody struct {
 	Reason string `json:"reason"`
 }
 
 func (f *Feature) handleCancel(s *api.Server) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.Command(w, r, http.StatusOK, func(ctx context.Context, meta commands.Meta) (commands.Result, any, error) {
-			var b cancelBody
+			var b reasonBody
 			if r.ContentLength != 0 {
 				var err error
-				if b, err = httpx.Decode[cancelBody](w, r); err != nil {
+				if b, err = httpx.Decode[reasonBody](w, r); err != nil {
 					return commands.Result{}, nil, err
 				}
 			}
@@ -265,10 +230,6 @@ func (f *Feature) handleCancel(s *api.Server) http.Handler {
 			return res, nil, err
 		})
 	})
-}
-
-type reopenBody struct {
-	Reason string `json:"reason"`
 }
 
 // handleReopen is POST /payroll/timesheets/{placement}/{week}/reopen (back
@@ -286,7 +247,7 @@ func (f *Feature) handleReopen(s *api.Server) http.Handler {
 				return commands.Result{}, nil, domain.Invalid("week_invalid", "week", "not an ISO week (e.g. 2026-W05)",
 					"Geen geldige week (bijvoorbeeld 2026-W05).")
 			}
-			b, err := httpx.Decode[reopenBody](w, r)
+			b, err := httpx.Decode[reasonBody](w, r)
 			if err != nil {
 				return commands.Result{}, nil, err
 			}

@@ -1,7 +1,6 @@
 package reportapi_test
 
 import (
-	"fmt"
 	"testing"
 
 	"backoffice/internal/apidoc"
@@ -22,17 +21,12 @@ func TestEveryReportErrorCode(t *testing.T) {
 		{"from=2026-W01&to=2026-W05&format=xlsx", "format_invalid"},
 		{"from=2026-W01&to=2026-W05&min_position=abc", "invalid_min_position"},
 	}
-	walked := map[string][]string{}
+	walk := apidoc.NewWalk(inputs)
 	for _, c := range cases {
-		for _, lang := range []string{"en", "nl"} {
+		walk.Provoke(t, op, op+"?"+c.query, c.code, func(lang string) (int, []byte) {
 			r := e.get("/reports/hours?"+c.query, "client1", "Accept-Language", lang)
-			var b struct {
-				Error apidoc.Answer `json:"error"`
-			}
-			r.Decode(t, &b)
-			apidoc.Check(t, fmt.Sprintf("%s?%s (%s, %d)", op, c.query, lang, r.Status), b.Error, c.code, inputs[op])
-		}
-		walked[op] = append(walked[op], c.code)
+			return r.Status, r.Body
+		})
 	}
-	apidoc.Coverage(t, apidoc.ErrorCodes(t), walked, []string{op})
+	walk.Done(t)
 }

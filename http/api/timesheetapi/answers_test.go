@@ -1,7 +1,6 @@
 package timesheetapi_test
 
 import (
-	"sync"
 	"testing"
 )
 
@@ -90,22 +89,13 @@ func TestRacingApprovalsWithoutStep(t *testing.T) {
 	const n = 12
 	statuses := make([]int, n)
 	codes := make([]string, n)
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			r := e.do("POST", w05+"/approve", "client1", nil)
-			statuses[i] = r.Status
-			if r.Status != 200 {
-				codes[i], _ = r.ErrorCode(t)
-			}
-		}()
-	}
-	close(start)
-	wg.Wait()
+	atOnce(n, func(i int) {
+		r := e.do("POST", w05+"/approve", "client1", nil)
+		statuses[i] = r.Status
+		if r.Status != 200 {
+			codes[i], _ = r.ErrorCode(t)
+		}
+	})
 	ok := 0
 	for i, s := range statuses {
 		switch s {

@@ -13,20 +13,45 @@ import (
 )
 
 // command is the shape of every single-timesheet command handler: parse the
-// target and body (inside the Command callback, so an Idempotency-Key
-// covers the body), run one command. Each makes at most one append and
-// answers from it again under meta.Retry, so its Idempotency-Key is
-// recorded in that append (api.Server.OneAppendCommand).
-func command(s *api.Server, status int, run func(r *http.Request, w http.ResponseWriter, ctx context.Context, meta commands.Meta, t cmd.Target) (commands.Result, any, error)) http.Handler {
+// target, decode the body (inside the Command callback, so an
+// Idempotency-Key covers the body), run one command. Each makes at most one
+// append and answers from it again under meta.Retry, so its
+// Idempotency-Key is recorded in that append (api.Server.OneAppendCommand).
+func command[B any](s *api.Server, status int, decode func(http.ResponseWriter, *http.Request) (B, error), run func(r *http.Request, ctx context.Context, meta commands.Meta, t cmd.Target, b B) (commands.Result, any, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.OneAppendCommand(w, r, status, func(ctx context.Context, meta commands.Meta) (commands.Result, any, error) {
 			t, err := target(r)
 			if err != nil {
 				return commands.Result{}, nil, err
 			}
-			return run(r, w, ctx, meta, t)
+			b, err := decode(w, r)
+			if err != nil {
+				return commands.Result{}, nil, err
+			}
+			return run(r, ctx, meta, t, b)
 		})
 	})
+}
+
+// noBody is the decode of a command that reads no body.
+func noBody(http.ResponseWriter, *http.Request) (struct{}, error) { return struct{}{}, nil }
+
+// idInPath is the decode of a command on a numbered item: its {id}.
+func idInPath(_ http.ResponseWriter, r *http.Request) (int, error) { return pathID(r, "id") }
+
+// entryChange is PUT .../entries/{id}: which entry and its new input.
+type entryChange struct {
+	id int
+	in ts.EntryInput
+}
+
+func decodeEntryChange(w http.ResponseWriter, r *http.Request) (entryChange, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return entryChange{}, err
+	}
+	in, err := decodeInput[ts.EntryInput, entryBody](w, r)
+	return entryChange{id: id, in: in}, err
 }
 
 // created is the body of a command that creates a numbered item.
@@ -36,11 +61,7 @@ type created struct {
 }
 
 func (f *Feature) handleSetLine(s *api.Server) http.Handler {
-	return command(s, http.StatusOK, func(r *http.Request, w http.ResponseWriter, ctx context.Context, meta commands.Meta, t cmd.Target) (commands.Result, any, error) {
-		b, err := httpx.Decode[lineBody](w, r)
-		if err != nil {
-			return commands.Result{}, nil, err
-		}
+	return command(s, http.StatusOK, httpx.Decode[lineBody], func(r *http.Request, ctx context.Context, meta commands.Meta, t cmd.Target, b lineBody) (commands.Result, any, error) {
 		m, err := b.minutes()
 		if err != nil {
 			return commands.Result{}, nil, err
@@ -61,141 +82,91 @@ type lineAdded struct {
 // (201). A line that exists is 409 line_exists (its hours are untouched),
 // an hour type outside the week's agreement 422 hour_type_not_agreed.
 func (f *Feature) handleAddLine(s *api.Server) http.Handler {
-	return command(s, http.StatusCreated, func(r *http.Request, w http.ResponseWriter, ctx context.Context, meta commands.Meta, t cmd.Target) (commands.Result, any, error) {
-		b, err := httpx.Decode[addLineBody](w, r)
-		if err != nil {
-			return commands.Result{}, nil, err
-		}
+	return command(s, http.StatusCreated, httpx.Decode[addLineBody], func(r *http.Request, ctx context.Context, meta commands.Meta, t cmd.Target, b addLineBody) (commands.Result, any, error) {
 		res, err := f.commands.AddLine(ctx, meta, cmd.AddLine{Target: t, HourType: b.HourType})
 		return res, lineAdded{Position: res.Position.String(), HourType: b.HourType}, err
 	})
 }
 
 func (f *Feature) handleWipeLine(s *api.Server) http.Handler {
-	return command(s, http.StatusOK, func(r *http.Request, w http.ResponseWriter, ctx context.Context, meta commands.Meta, t cmd.Target) (commands.Result, any, error) {
+	return command(s, http.StatusOK, noBody, func(r *http.Request, ctx context.Context, meta commands.Meta, t cmd.Target, _ struct{}) (commands.Result, any, error) {
 		res, err := f.commands.WipeLine(ctx, meta, cmd.WipeLine{Target: t, HourType: hourType(r)})
 		return res, nil, err
 	})
 }
 
 func (f *Feature) handleAddEntry(s *api.Server) http.Handler {
-	return command(s, http.StatusCreated, func(r *http.Request, w http.ResponseWriter, ctx context.Context, meta commands.Meta, t cmd.Target) (commands.Result, any, error) {
-		in, err := decodeInput[ts.EntryInput, entryBody](w, r)
-		if err != nil {
-			return commands.Result{}, nil, err
-		}
+	return command(s, http.StatusCreated, decodeInput[ts.EntryInput, entryBody], func(r *http.Request, ctx context.Context, meta commands.Meta, t cmd.Target, in ts.EntryInput) (commands.Result, any, error) {
 		res, id, err := f.commands.AddEntry(ctx, meta, cmd.AddEntry{Target: t, Entry: in})
 		return res, created{Position: res.Position.String(), ID: id}, inputFields(err, entryFields)
 	})
 }
 
 func (f *Feature) handleChangeEntry(s *api.Server) http.Handler {
-	return command(s, http.StatusOK, func(r *http.Request, w http.ResponseWriter, ctx context.Context, meta commands.Meta, t cmd.Target) (commands.Result, any, error) {
-		id, err := pathID(r, "id")
-		if err != nil {
-			return commands.Result{}, nil, err
-		}
-		in, err := decodeInput[ts.EntryInput, entryBody](w, r)
-		if err != nil {
-			return commands.Result{}, nil, err
-		}
-		res, err := f.commands.ChangeEntry(ctx, meta, cmd.ChangeEntry{Target: t, EntryID: id, Entry: in})
+	return command(s, http.StatusOK, decodeEntryChange, func(r *http.Request, ctx context.Context, meta commands.Meta, t cmd.Target, c entryChange) (commands.Result, any, error) {
+		res, err := f.commands.ChangeEntry(ctx, meta, cmd.ChangeEntry{Target: t, EntryID: c.id, Entry: c.in})
 		return res, nil, inputFields(err, entryFields)
 	})
 }
 
 func (f *Feature) handleRemoveEntry(s *api.Server) http.Handler {
-	return command(s, http.StatusOK, func(r *http.Request, w http.ResponseWriter, ctx context.Context, meta commands.Meta, t cmd.Target) (commands.Result, any, error) {
-		id, err := pathID(r, "id")
-		if err != nil {
-			return commands.Result{}, nil, err
-		}
+	return command(s, http.StatusOK, idInPath, func(r *http.Request, ctx context.Context, meta commands.Meta, t cmd.Target, id int) (commands.Result, any, error) {
 		res, err := f.commands.RemoveEntry(ctx, meta, cmd.RemoveEntry{Target: t, EntryID: id})
 		return res, nil, err
 	})
 }
 
 func (f *Feature) handleAddExpense(s *api.Server) http.Handler {
-	return command(s, http.StatusCreated, func(r *http.Request, w http.ResponseWriter, ctx context.Context, meta commands.Meta, t cmd.Target) (commands.Result, any, error) {
-		in, err := decodeInput[ts.ExpenseInput, expenseBody](w, r)
-		if err != nil {
-			return commands.Result{}, nil, err
-		}
+	return command(s, http.StatusCreated, decodeInput[ts.ExpenseInput, expenseBody], func(r *http.Request, ctx context.Context, meta commands.Meta, t cmd.Target, in ts.ExpenseInput) (commands.Result, any, error) {
 		res, id, err := f.commands.AddExpense(ctx, meta, cmd.AddExpense{Target: t, Expense: in})
 		return res, created{Position: res.Position.String(), ID: id}, inputFields(err, expenseFields)
 	})
 }
 
 func (f *Feature) handleRemoveExpense(s *api.Server) http.Handler {
-	return command(s, http.StatusOK, func(r *http.Request, w http.ResponseWriter, ctx context.Context, meta commands.Meta, t cmd.Target) (commands.Result, any, error) {
-		id, err := pathID(r, "id")
-		if err != nil {
-			return commands.Result{}, nil, err
-		}
+	return command(s, http.StatusOK, idInPath, func(r *http.Request, ctx context.Context, meta commands.Meta, t cmd.Target, id int) (commands.Result, any, error) {
 		res, err := f.commands.RemoveExpense(ctx, meta, cmd.RemoveExpense{Target: t, ExpenseID: id})
 		return res, nil, err
 	})
 }
 
 func (f *Feature) handleAddRemark(s *api.Server) http.Handler {
-	return command(s, http.StatusCreated, func(r *http.Request, w http.ResponseWriter, ctx context.Context, meta commands.Meta, t cmd.Target) (commands.Result, any, error) {
-		b, err := httpx.Decode[remarkBody](w, r)
-		if err != nil {
-			return commands.Result{}, nil, err
-		}
+	return command(s, http.StatusCreated, httpx.Decode[remarkBody], func(r *http.Request, ctx context.Context, meta commands.Meta, t cmd.Target, b remarkBody) (commands.Result, any, error) {
 		res, err := f.commands.AddRemark(ctx, meta, cmd.AddRemark{Target: t, Text: b.Text})
 		return res, nil, inputFields(err, remarkFields)
 	})
 }
 
 func (f *Feature) handleOffer(s *api.Server) http.Handler {
-	return command(s, http.StatusOK, func(r *http.Request, w http.ResponseWriter, ctx context.Context, meta commands.Meta, t cmd.Target) (commands.Result, any, error) {
-		if _, err := decodeOptional[struct{}](w, r); err != nil {
-			return commands.Result{}, nil, err
-		}
+	return command(s, http.StatusOK, decodeOptional[struct{}], func(r *http.Request, ctx context.Context, meta commands.Meta, t cmd.Target, _ struct{}) (commands.Result, any, error) {
 		res, err := f.commands.Offer(ctx, meta, cmd.Offer{Target: t})
 		return res, nil, err
 	})
 }
 
 func (f *Feature) handleWithdrawOffer(s *api.Server) http.Handler {
-	return command(s, http.StatusOK, func(r *http.Request, w http.ResponseWriter, ctx context.Context, meta commands.Meta, t cmd.Target) (commands.Result, any, error) {
-		if _, err := decodeOptional[struct{}](w, r); err != nil {
-			return commands.Result{}, nil, err
-		}
+	return command(s, http.StatusOK, decodeOptional[struct{}], func(r *http.Request, ctx context.Context, meta commands.Meta, t cmd.Target, _ struct{}) (commands.Result, any, error) {
 		res, err := f.commands.WithdrawOffer(ctx, meta, cmd.WithdrawOffer{Target: t})
 		return res, nil, err
 	})
 }
 
 func (f *Feature) handleApprove(s *api.Server) http.Handler {
-	return command(s, http.StatusOK, func(r *http.Request, w http.ResponseWriter, ctx context.Context, meta commands.Meta, t cmd.Target) (commands.Result, any, error) {
-		b, err := decodeOptional[approveBody](w, r)
-		if err != nil {
-			return commands.Result{}, nil, err
-		}
+	return command(s, http.StatusOK, decodeOptional[approveBody], func(r *http.Request, ctx context.Context, meta commands.Meta, t cmd.Target, b approveBody) (commands.Result, any, error) {
 		res, err := f.commands.Approve(ctx, meta, cmd.Approve{Target: t, Step: b.Step, Hash: b.Hash})
 		return res, nil, err
 	})
 }
 
 func (f *Feature) handleReject(s *api.Server) http.Handler {
-	return command(s, http.StatusOK, func(r *http.Request, w http.ResponseWriter, ctx context.Context, meta commands.Meta, t cmd.Target) (commands.Result, any, error) {
-		b, err := httpx.Decode[rejectBody](w, r)
-		if err != nil {
-			return commands.Result{}, nil, err
-		}
+	return command(s, http.StatusOK, httpx.Decode[rejectBody], func(r *http.Request, ctx context.Context, meta commands.Meta, t cmd.Target, b rejectBody) (commands.Result, any, error) {
 		res, err := f.commands.Reject(ctx, meta, cmd.Reject{Target: t, Reason: b.Reason})
 		return res, nil, err
 	})
 }
 
 func (f *Feature) handleMarkImported(s *api.Server) http.Handler {
-	return command(s, http.StatusOK, func(r *http.Request, w http.ResponseWriter, ctx context.Context, meta commands.Meta, t cmd.Target) (commands.Result, any, error) {
-		b, err := httpx.Decode[importedBody](w, r)
-		if err != nil {
-			return commands.Result{}, nil, err
-		}
+	return command(s, http.StatusOK, httpx.Decode[importedBody], func(r *http.Request, ctx context.Context, meta commands.Meta, t cmd.Target, b importedBody) (commands.Result, any, error) {
 		res, err := f.commands.MarkImported(ctx, meta, cmd.MarkImported{Target: t, ImportBatch: b.ImportBatch})
 		return res, nil, err
 	})
@@ -219,11 +190,7 @@ type bulkResponse struct {
 
 func (f *Feature) handleBulkApprove(s *api.Server) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.Command(w, r, http.StatusOK, func(ctx context.Context, meta commands.Meta) (commands.Result, any, error) {
-			b, err := httpx.Decode[bulkBody](w, r)
-			if err != nil {
-				return commands.Result{}, nil, err
-			}
+		s.Command(w, r, http.StatusOK, api.WithBody(w, r, func(ctx context.Context, meta commands.Meta, b bulkBody) (commands.Result, any, error) {
 			items, err := b.items()
 			if err != nil {
 				return commands.Result{}, nil, err
@@ -251,7 +218,7 @@ func (f *Feature) handleBulkApprove(s *api.Server) http.Handler {
 				resp.Results[i] = res
 			}
 			return last, resp, nil
-		})
+		}))
 	})
 }
 
@@ -259,11 +226,7 @@ func (f *Feature) handleBulkApprove(s *api.Server) http.Handler {
 // line leaves every line as it was. Errors name the line by its index
 // ("lines[1].minutes[0]").
 func (f *Feature) handleSetLines(s *api.Server) http.Handler {
-	return command(s, http.StatusOK, func(r *http.Request, w http.ResponseWriter, ctx context.Context, meta commands.Meta, t cmd.Target) (commands.Result, any, error) {
-		b, err := httpx.Decode[linesBody](w, r)
-		if err != nil {
-			return commands.Result{}, nil, err
-		}
+	return command(s, http.StatusOK, httpx.Decode[linesBody], func(r *http.Request, ctx context.Context, meta commands.Meta, t cmd.Target, b linesBody) (commands.Result, any, error) {
 		lines := make([]ts.LineInput, 0, len(b.Lines))
 		names := map[string]string{}
 		for i, it := range b.Lines {

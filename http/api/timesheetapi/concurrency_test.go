@@ -2,7 +2,6 @@ package timesheetapi_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 
 	ts "backoffice/domain/timesheet"
@@ -24,18 +23,9 @@ func TestConcurrentApprovals(t *testing.T) {
 	hash := e.offered()
 	const n = 50
 	statuses := make([]int, n)
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			statuses[i] = e.do("POST", w05+"/approve", "client1", map[string]any{"hash": hash, "step": 0}).Status
-		}()
-	}
-	close(start)
-	wg.Wait()
+	atOnce(n, func(i int) {
+		statuses[i] = e.do("POST", w05+"/approve", "client1", map[string]any{"hash": hash, "step": 0}).Status
+	})
 	counts := map[int]int{}
 	for _, s := range statuses {
 		counts[s]++

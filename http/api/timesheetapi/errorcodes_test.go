@@ -3,7 +3,6 @@ package timesheetapi_test
 import (
 	"context"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -305,23 +304,12 @@ func TestEveryErrorCode(t *testing.T) {
 		{"POST " + one + "/imported", w04 + "/imported", "client1", map[string]any{"import_batch": "b-2"}, "payroll_only"},
 	}
 
-	documented := apidoc.ErrorCodes(t)
-	walked := map[string][]string{}
+	walk := apidoc.NewWalk(inputs)
 	for _, c := range cases {
-		allowed, ok := inputs[c.op]
-		if !ok {
-			t.Fatalf("%s: no input names listed", c.op)
-		}
-		for _, lang := range []string{"en", "nl"} {
+		walk.Provoke(t, c.op, c.op+" "+c.path, c.code, func(lang string) (int, []byte) {
 			r := e.do(strings.Fields(c.op)[0], c.path, c.actor, c.Body, "Accept-Language", lang)
-			var b struct {
-				Error apidoc.Answer `json:"error"`
-			}
-			r.Decode(t, &b)
-			apidoc.Check(t, fmt.Sprintf("%s %s (%s, %d)", c.op, c.path, lang, r.Status), b.Error, c.code, allowed)
-		}
-		walked[c.op] = append(walked[c.op], c.code)
+			return r.Status, r.Body
+		})
 	}
-	ops := slices.Collect(maps.Keys(inputs))
-	apidoc.Coverage(t, documented, walked, ops)
+	walk.Done(t)
 }

@@ -3,14 +3,14 @@ package timesheetapi_test
 import (
 	"io"
 	"log/slog"
+	"os"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"backoffice/domain"
-	"backoffice/domain/client"
-	"backoffice/domain/placement"
 	"backoffice/eventstore"
 	"backoffice/http/api"
 	"backoffice/http/api/timesheetapi"
@@ -22,6 +22,11 @@ import (
 
 func TestMain(m *testing.M) {
 	pgtest.DurableForBenchmarks() // benchmark figures with fsync on
+	// BENCH_SHARED_BUFFERS (e.g. 1GB, as on a production server) sets the
+	// test cluster's shared_buffers; unset, the default of pgtest stays.
+	if v := os.Getenv("BENCH_SHARED_BUFFERS"); v != "" {
+		pgtest.Settings["shared_buffers"] = v
+	}
 	pgtest.Main(m)
 }
 
@@ -46,17 +51,7 @@ type env struct {
 
 var migrate = apitest.Migrate
 
-func agreement(chain ...domain.Role) client.Agreement {
-	return client.Agreement{
-		HourTypes: []client.HourType{
-			{Code: "100", Name: "Normale uren", Percentage: 100},
-			{Code: "125", Name: "Overuren 125%", Percentage: 125},
-		},
-		NormalHourType: "100",
-		EnteredBy:      domain.RoleWorker,
-		ApprovalChain:  chain,
-	}
-}
+var agreement = apitest.Agreement
 
 // newEnv starts the whole stack on a fresh database: the PostgreSQL event
 // store, the projections runtime in the background, and the API with the
@@ -69,15 +64,7 @@ func newEnv(t testing.TB) *env {
 	store := pgtest.EventStore(t, pool)
 	e := &env{t: t, store: store, pool: pool}
 
-	chain := []domain.Role{domain.RoleClient, domain.RoleIntermediary}
-	e.seed(client.Stream("c1"), &client.Registered{ClientID: "c1", IntermediaryID: "i1", Name: "Bakkerij Korenaar", KvK: "12345678",
-		AgreementFrom: day("2025-01-01"), Agreement: agreement(chain...)})
-	e.seed(client.Stream("c2"), &client.Registered{ClientID: "c2", IntermediaryID: "i2", Name: "Transport Smit", KvK: "87654321",
-		AgreementFrom: day("2025-01-01"), Agreement: agreement(chain...)})
-	e.seed(placement.Stream("p1"), &placement.Started{PlacementID: "p1", WorkerID: "w1", ClientID: "c1", IntermediaryID: "i1",
-		Function: "Bakker", Start: day("2026-01-05")})
-	e.seed(placement.Stream("p2"), &placement.Started{PlacementID: "p2", WorkerID: "w2", ClientID: "c2", IntermediaryID: "i2",
-		Function: "Chauffeur", Start: day("2026-01-05")})
+	e.seeded = apitest.SeedTwoTenants(t, store, now, agreement(domain.RoleClient, domain.RoleIntermediary))
 
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	rt := apitest.RunProjections(t, store, pool, log, rm.Projectors()...)
@@ -93,6 +80,21 @@ func newEnv(t testing.TB) *env {
 		LazyClaims: true}) // the events are in pool's database, as with serve
 	e.url = url
 	return e
+}
+
+// atOnce calls do(0) … do(n-1) in n goroutines released together, and
+// waits for all of them.
+func atOnce(n int, do func(i int)) {
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			do(i)
+		})
+	}
+	close(start)
+	wg.Wait()
 }
 
 func (e *env) seed(stream string, events ...domain.Event) {

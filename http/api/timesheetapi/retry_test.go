@@ -3,7 +3,6 @@ package timesheetapi_test
 import (
 	"context"
 	"fmt"
-	"sync"
 	"testing"
 
 	"backoffice/domain/timesheet"
@@ -99,22 +98,15 @@ func TestConcurrentRemarksAndExpensesAllLand(t *testing.T) {
 	const n = 8
 	statuses := make([]int, 2*n)
 	bodies := make([]string, 2*n)
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() {
-			<-start
-			r := e.do("POST", w06+"/remarks", "worker1", map[string]any{"text": fmt.Sprintf("opmerking %d", i)})
-			statuses[i], bodies[i] = r.Status, string(r.Body)
-		})
-		wg.Go(func() {
-			<-start
-			r := e.do("POST", w06+"/expenses", "worker1", map[string]any{"type": "parking", "date": "2026-02-02", "amount_cents": 100 + i})
-			statuses[n+i], bodies[n+i] = r.Status, string(r.Body)
-		})
-	}
-	close(start)
-	wg.Wait()
+	atOnce(2*n, func(i int) {
+		var r response
+		if i < n {
+			r = e.do("POST", w06+"/remarks", "worker1", map[string]any{"text": fmt.Sprintf("opmerking %d", i)})
+		} else {
+			r = e.do("POST", w06+"/expenses", "worker1", map[string]any{"type": "parking", "date": "2026-02-02", "amount_cents": 100 + i - n})
+		}
+		statuses[i], bodies[i] = r.Status, string(r.Body)
+	})
 	for i, s := range statuses {
 		if s != 201 {
 			t.Errorf("request %d: %d %s, want 201", i, s, bodies[i])

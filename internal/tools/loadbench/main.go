@@ -5,8 +5,10 @@
 // Per number of clients it prints commands/s, the command's p50/p99, and
 // the visibility lag: without min_position (from the answer until a plain
 // GET of the timesheet shows the new total) and with it (how long a GET with
-// min_position takes). With -data (the server's data directory) or -db it
-// also reads PostgreSQL's transactions and WAL per command over a stretch of
+// min_position takes), and the CPU the server and its PostgreSQL spent
+// per command (with -pid and -data, from /proc), the visibility checks'
+// GETs and the projectors' batch commits (from /metrics) per command.
+// With -data (the server's data directory) or -db it also reads PostgreSQL's transactions and WAL per command over a stretch of
 // commands alone; with -pid the server's RSS (VmRSS, VmHWM).
 //
 //	go build -o /tmp/backoffice ./cmd/backoffice && go build -o /tmp/loadbench ./internal/tools/loadbench
@@ -72,8 +74,12 @@ func main() {
 			fail(err)
 		}
 	}
-	fmt.Printf("%-8s %10s %10s %10s %22s %22s %22s\n", "clients", "cmds/s", "cmd p50", "cmd p99",
-		"lag p50/p99 (plain)", "lag p50/p99 (min_pos)", "errors")
+	if *pid > 0 {
+		b.cpu.server = strconv.Itoa(*pid)
+	}
+	b.cpu.dataDir = *dataDir
+	fmt.Printf("%-8s %10s %10s %10s %22s %22s %8s %24s %9s %18s\n", "clients", "cmds/s", "cmd p50", "cmd p99",
+		"lag p50/p99 (plain)", "lag p50/p99 (min_pos)", "errors", "CPU ms/cmd server · pg", "GETs/cmd", "proj. commits/cmd")
 	for _, f := range strings.Split(*clientsFlag, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
 		if err != nil || n < 1 || n > 24 {
@@ -93,10 +99,12 @@ func fail(err error) {
 }
 
 type bench struct {
+	cpu   cpuMeter
 	base  string
 	http  *http.Client
 	token string
 	seq   atomic.Int64
+	gets  atomic.Int64 // GETs of the visibility checks
 }
 
 func (b *bench) do(method, path string, body any, header ...string) (int, []byte, http.Header, error) {
@@ -166,6 +174,7 @@ func (b *bench) command(k int) (total int, position string, err error) {
 // visibleTotal reads slot k's timesheet (with min_position when pos is
 // set) and returns its total.
 func (b *bench) visibleTotal(k int, pos string) (int, error) {
+	b.gets.Add(1)
 	path := sheet(k)
 	if pos != "" {
 		path += "?min_position=" + pos
@@ -195,6 +204,8 @@ func (b *bench) phase(clients, commands int) {
 		errs                int
 		wg                  sync.WaitGroup
 	)
+	srv0, pg0 := b.cpu.read()
+	gets0, commits0 := b.gets.Load(), b.projectorCommits()
 	t0 := time.Now()
 	for c := range clients {
 		wg.Add(1)
@@ -241,9 +252,21 @@ func (b *bench) phase(clients, commands int) {
 	}
 	wg.Wait()
 	elapsed := time.Since(t0)
-	fmt.Printf("%-8d %10.1f %10s %10s %22s %22s %22d\n", clients, float64(clients*commands)/elapsed.Seconds(),
+	srv1, pg1 := b.cpu.read()
+	commits := "-"
+	if c0, c1 := commits0, b.projectorCommits(); c0 >= 0 && c1 >= 0 {
+		commits = fmt.Sprintf("%.2f", (c1-c0)/float64(clients*commands))
+	}
+	perCmd := func(a, b float64) string {
+		if a < 0 || b < 0 {
+			return "-"
+		}
+		return fmt.Sprintf("%.2f", (b-a)*1000/float64(clients*commands))
+	}
+	fmt.Printf("%-8d %10.1f %10s %10s %22s %22s %8d %24s %9.1f %18s\n", clients, float64(clients*commands)/elapsed.Seconds(),
 		ms(pct(cmd, 0.5)), ms(pct(cmd, 0.99)),
-		ms(pct(plain, 0.5))+" / "+ms(pct(plain, 0.99)), ms(pct(withPos, 0.5))+" / "+ms(pct(withPos, 0.99)), errs)
+		ms(pct(plain, 0.5))+" / "+ms(pct(plain, 0.99)), ms(pct(withPos, 0.5))+" / "+ms(pct(withPos, 0.99)), errs,
+		perCmd(srv0, srv1)+" · "+perCmd(pg0, pg1), float64(b.gets.Load()-gets0)/float64(clients*commands), commits)
 }
 
 // counts runs stretch commands alone, one after the other, and prints

@@ -1,0 +1,203 @@
+package projections_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"backoffice/eventstore"
+	"backoffice/eventstore/memory"
+	"backoffice/internal/pglaunch"
+	"backoffice/internal/pgtest"
+	"backoffice/projections"
+)
+
+// asyncSums is the sums projector declared a pure read model.
+type asyncSums struct{ sums }
+
+func (*asyncSums) AsyncCommit() bool { return true }
+
+// commitProbe records the synchronous_commit its live transactions run with.
+type commitProbe struct {
+	name  string
+	async bool
+	mu    sync.Mutex
+	seen  []string
+}
+
+func (p *commitProbe) Name() string          { return p.name }
+func (p *commitProbe) AsyncCommit() bool     { return p.async }
+func (p *commitProbe) Handles(t string) bool { return t == "test.added" }
+func (p *commitProbe) Reset(context.Context, pgx.Tx) error {
+	return nil
+}
+
+func (p *commitProbe) Handle(ctx context.Context, tx pgx.Tx, _ eventstore.RecordedEvent) error {
+	var v string
+	if err := tx.QueryRow(ctx, `SHOW synchronous_commit`).Scan(&v); err != nil {
+		return err
+	}
+	p.mu.Lock()
+	p.seen = append(p.seen, v)
+	p.mu.Unlock()
+	return nil
+}
+
+// TestAsyncCommitOnlyWhereDeclared: live batches of a projector that
+// declares AsyncCommit run with synchronous_commit off; every other
+// projector's (a mailer's, say) keep the durable commit.
+func TestAsyncCommitOnlyWhereDeclared(t *testing.T) {
+	store, pool := memory.New(), newPool(t)
+	async, durable := &commitProbe{name: "probe_async", async: true}, &commitProbe{name: "probe_durable"}
+	rt := newRuntime(t, store, pool, projections.Config{BatchSize: 10}, async, durable)
+	start(t, rt)
+	// Live batches: the projectors are running before the events come.
+	eventually(t, "projectors running", func() bool {
+		return status(t, rt, async.name).State == projections.StateRunning &&
+			status(t, rt, durable.name).State == projections.StateRunning
+	})
+	last := appendEvents(t, store, 20, 3, 0)
+	if err := rt.WaitFor(context.Background(), last); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		p    *commitProbe
+		want string
+	}{{async, "off"}, {durable, "on"}} {
+		c.p.mu.Lock()
+		if len(c.p.seen) == 0 {
+			t.Errorf("%s handled nothing", c.p.name)
+		}
+		for _, v := range c.p.seen {
+			if v != c.want {
+				t.Errorf("%s: synchronous_commit = %s in a live batch, want %s", c.p.name, v, c.want)
+			}
+		}
+		c.p.mu.Unlock()
+	}
+}
+
+// TestAsyncCommitsLostInACrashAreReapplied: PostgreSQL crashes after a
+// projector's asynchronous commits and before they reached the WAL on disk.
+// The crash takes the projector's rows and its checkpoint back together,
+// and the projector, started again, applies those events once more and
+// ends equal to the log: nothing lost, nothing doubled (sums refuses an
+// event out of order or twice).
+//
+// To lose the commits for certain, the cluster's WAL writer is stopped
+// (SIGSTOP) before them and then killed (SIGKILL), which PostgreSQL treats
+// as a crash of the server: it ends every session and recovers from the WAL
+// on disk. The events live in a memory store, so nothing but the
+// projector's commits writes WAL meanwhile.
+func TestAsyncCommitsLostInACrashAreReapplied(t *testing.T) {
+	ctx := context.Background()
+	dir, err := os.MkdirTemp("", "pgcrash-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(dir) })
+	settings := map[string]string{}
+	for k, v := range pgtest.Settings {
+		settings[k] = v
+	}
+	// Nothing but the test's commits should write or flush WAL.
+	settings["autovacuum"], settings["bgwriter_lru_maxpages"], settings["wal_writer_delay"] = "off", "0", "10s"
+	cluster, err := pglaunch.Start(ctx, pglaunch.Options{DataDir: filepath.Join(dir, "data"), SocketDir: dir,
+		Settings: settings, DieWithParent: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_ = cluster.Stop(sctx)
+	})
+	cs := cluster.ConnString("postgres")
+	if err := setupDB(ctx, cs); err != nil {
+		t.Fatal(err)
+	}
+	pool := crashPool(t, cs)
+
+	store := memory.New()
+	p := &asyncSums{sums{name: "crash_sums"}}
+	rt := newRuntime(t, store, pool, projections.Config{BatchSize: 5}, p)
+	stop := start(t, rt)
+	eventually(t, "projector running", func() bool { return status(t, rt, p.name).State == projections.StateRunning })
+	durable := appendEvents(t, store, 40, 4, 0)
+	if err := rt.WaitFor(ctx, durable); err != nil {
+		t.Fatal(err)
+	}
+	assertSums(t, pool, store)
+	// A durable commit flushes the WAL past every commit before it.
+	if _, err := pool.Exec(ctx, `CREATE TABLE flushed (); DROP TABLE flushed`); err != nil {
+		t.Fatal(err)
+	}
+
+	var walWriter int
+	if err := pool.QueryRow(ctx, `SELECT pid FROM pg_stat_activity WHERE backend_type = 'walwriter'`).Scan(&walWriter); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Kill(walWriter, syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	last := appendEvents(t, store, 40, 4, 40)
+	if err := rt.WaitFor(ctx, last); err != nil {
+		t.Fatal(err)
+	}
+	stop() // the projector's last commits were asynchronous and are in no file yet
+	if err := syscall.Kill(walWriter, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	// The postmaster ends every session, recovers and accepts connections again.
+	pool.Reset()
+	var cp eventstore.Position
+	eventually(t, "PostgreSQL back after the crash", func() bool {
+		c, p, err := storedCheckpoint(ctx, pool, p.name)
+		cp = eventstore.Position{Commit: uint64(c), Prepare: uint64(p)}
+		return err == nil
+	})
+	if !cp.Before(last) {
+		t.Fatalf("checkpoint %v after the crash: the asynchronous commits up to %v survived, so the test lost nothing", cp, last)
+	}
+	if cp.Before(durable) {
+		t.Fatalf("checkpoint %v after the crash is before %v, which a durable commit had flushed", cp, durable)
+	}
+	got := readSums(t, pool)
+	var n int64
+	for _, r := range got {
+		n += r.N
+	}
+	if n >= 80 {
+		t.Fatalf("the read model kept all 80 events though its checkpoint went back to %v: %v", cp, got)
+	}
+	t.Logf("after the crash: checkpoint %v (last event %v), %d of 80 events in the read model", cp, last, n)
+
+	rt2 := newRuntime(t, store, pool, projections.Config{BatchSize: 5}, p)
+	start(t, rt2)
+	if err := rt2.WaitFor(ctx, last); err != nil {
+		t.Fatal(err)
+	}
+	assertSums(t, pool, store)
+}
+
+func crashPool(t *testing.T, cs string) *pgxpool.Pool {
+	t.Helper()
+	pool, err := pgxpool.New(context.Background(), cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
+}
+
+func storedCheckpoint(ctx context.Context, pool *pgxpool.Pool, name string) (commit, prepare int64, err error) {
+	err = pool.QueryRow(ctx, `SELECT commit_pos, prepare_pos FROM projection_checkpoints WHERE name = $1`, name).Scan(&commit, &prepare)
+	return commit, prepare, err
+}
