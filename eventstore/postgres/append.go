@@ -110,7 +110,10 @@ RETURNING xid, seq, revision, hash`
 	// remembers (heads): they write only when the stream's last event is
 	// exactly that head ($3 revision, $4 hash), which also satisfies the
 	// expected revision (checked in Go before). The server hashes nothing
-	// and receives 32-byte hashes instead of the canonical parts.
+	// and receives 32-byte hashes instead of the canonical parts: for a
+	// batch, one bytea $9 = head ‖ hash 1 ‖ … ‖ hash n that each row slices
+	// its prev_hash and hash from (the links overlap; two bytea[] arrays
+	// cost more to send, unpack and unnest).
 	appendLinkedOneSQL = `
 INSERT INTO eventstore_events (stream, revision, event_id, type, data, metadata, created, prev_hash, hash)
 SELECT $1, c.cur + 1, $2, $5, $6::json, $7::json, $8, c.prev, $9::bytea
@@ -120,10 +123,10 @@ RETURNING xid, seq, revision, hash`
 
 	appendLinkedSQL = `
 INSERT INTO eventstore_events (stream, revision, event_id, type, data, metadata, created, prev_hash, hash)
-SELECT $1, c.cur + u.ord, u.id, u.type, u.data::json, u.meta::json, $8, u.prev, u.hash
+SELECT $1, c.cur + u.ord, u.id, u.type, u.data::json, u.meta::json, $8,
+	substring($9::bytea FROM (32 * u.ord - 31)::int FOR 32), substring($9::bytea FROM (32 * u.ord + 1)::int FOR 32)
 FROM ` + lastEventSQL + ` AS c,
-	unnest($2::uuid[], $5::text[], $6::text[], $7::text[], $9::bytea[], $10::bytea[])
-		WITH ORDINALITY AS u(id, type, data, meta, prev, hash, ord)
+	unnest($2::uuid[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY AS u(id, type, data, meta, ord)
 WHERE c.cur = $3::bigint AND c.prev = $4::bytea
 RETURNING xid, seq, revision, hash`
 )
@@ -148,10 +151,11 @@ FROM (SELECT DISTINCT unnest($2::text[]) AS stream ORDER BY 1) AS k`
 var (
 	appendOneIfSQL  = strings.Replace(appendOneSQL, "\nRETURNING", conditionsSQL, 1)
 	appendManyIfSQL = strings.Replace(appendManySQL, "\nRETURNING", conditionsSQL, 1)
-	// appendLinkedOneSQL has one parameter fewer: its conditions are $10-$12.
-	appendLinkedOneIfSQL = strings.Replace(appendLinkedOneSQL, "\nRETURNING",
-		strings.NewReplacer("$11", "$10", "$12", "$11", "$13", "$12").Replace(conditionsSQL), 1)
-	appendLinkedIfSQL = strings.Replace(appendLinkedSQL, "\nRETURNING", conditionsSQL, 1)
+	// The linked statements have one parameter fewer: their conditions are
+	// $10-$12.
+	linkedConditionsSQL  = strings.NewReplacer("$11", "$10", "$12", "$11", "$13", "$12").Replace(conditionsSQL)
+	appendLinkedOneIfSQL = strings.Replace(appendLinkedOneSQL, "\nRETURNING", linkedConditionsSQL, 1)
+	appendLinkedIfSQL    = strings.Replace(appendLinkedSQL, "\nRETURNING", linkedConditionsSQL, 1)
 )
 
 // zeroHashSQL is eventstore.ZeroHash as a bytea literal: the prev_hash of a
@@ -347,38 +351,32 @@ func linkedStmt(stream string, expected eventstore.ExpectedRevision, events []ev
 		return appendStmt{}, false, err
 	}
 	recorded := eventstore.RecordedTime(time.Now())
-	// One allocation for every prev_hash and hash: link i is prev ‖ hash.
-	links := make([]byte, 2*eventstore.HashSize*len(events))
+	// One allocation for every hash: links = head ‖ hash 1 ‖ … ‖ hash n,
+	// event i's prev_hash and hash are links[i] and links[i+1].
+	links := make([]byte, eventstore.HashSize*(len(events)+1))
+	copy(links, h.hash[:])
 	buf := chainBufs.Get().(*[]byte)
 	prev := h.hash
 	for i, e := range events {
 		b := append((*buf)[:0], prev[:]...)
 		b = eventstore.AppendCanonical(b, stream, uint64(h.revision+1+int64(i)), e.Type, e.ID, e.Data, e.Metadata, recorded)
-		next := sha256.Sum256(b) // = eventstore.ChainHash(prev, canonical)
-		link := links[2*eventstore.HashSize*i:]
-		copy(link, prev[:])
-		copy(link[eventstore.HashSize:], next[:])
-		prev, *buf = next, b
+		prev = sha256.Sum256(b) // = eventstore.ChainHash(prev, canonical)
+		copy(links[eventstore.HashSize*(i+1):], prev[:])
+		*buf = b
 	}
 	chainBufs.Put(buf)
-	prevOf := func(i int) []byte { return links[2*eventstore.HashSize*i:][:eventstore.HashSize] }
-	hashOf := func(i int) []byte { return links[2*eventstore.HashSize*i+eventstore.HashSize:][:eventstore.HashSize] }
 	if len(events) == 1 {
 		e := events[0]
 		var data any // untyped nil: NULL
 		if len(e.Data) > 0 {
 			data = string(e.Data)
 		}
-		return appendStmt{sql: appendLinkedOneSQL, args: []any{stream, pgUUID(e.ID), h.revision, prevOf(0),
-			e.Type, data, meta[0], recorded, hashOf(0)}}, true, nil
+		return appendStmt{sql: appendLinkedOneSQL, args: []any{stream, pgUUID(e.ID), h.revision, links[:eventstore.HashSize],
+			e.Type, data, meta[0], recorded, links[eventstore.HashSize:]}}, true, nil
 	}
 	ids, types, data := arrayColumns(events)
-	prevs, hashes := make([][]byte, len(events)), make([][]byte, len(events))
-	for i := range events {
-		prevs[i], hashes[i] = prevOf(i), hashOf(i)
-	}
-	return appendStmt{sql: appendLinkedSQL, args: []any{stream, ids, h.revision, prevOf(0),
-		types, data, meta, recorded, prevs, hashes}}, true, nil
+	return appendStmt{sql: appendLinkedSQL, args: []any{stream, ids, h.revision, links[:eventstore.HashSize],
+		types, data, meta, recorded, links}}, true, nil
 }
 
 // metadataJSON is each event's metadata as the JSON the table stores.

@@ -21,7 +21,12 @@ package postgres_test
 // Ratios with the suffix -med are the medians of the per-round ratios, which
 // a load spike during one round moves little; -cpu is the ratio of the CPU
 // time the cluster and this process used (cpu-ns/op: the subject's), which
-// load from elsewhere hardly moves at all (docs/BENCHMARKS.md §11).
+// load from elsewhere hardly moves at all (docs/BENCHMARKS.md §11), and
+// -cpu-server and -cpu-client are its two parts: the cluster's CPU and
+// this process's (cpu-server-ns/op: the subject's server share), and
+// -cpu-backends the cluster's without its background processes (WAL
+// writer, checkpointer, autovacuum: their work lands on whichever phase
+// they run in).
 
 import (
 	"context"
@@ -29,6 +34,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -49,6 +55,17 @@ import (
 
 // benchWriters is the number of concurrent writers of the parallel cases.
 const benchWriters = 8
+
+// benchAA (ESBENCH_AA=1) makes the Append benchmarks' subject the unchained
+// reference too, on the subject's streams: an A/A run, whose x-unchained
+// figures show the harness's own bias and noise (ideally 1.00).
+var benchAA = os.Getenv("ESBENCH_AA") != ""
+
+// benchChainOnly (ESBENCH_CHAIN=1) leaves out the Append benchmarks'
+// references other than the unchained one (the schema floor, single-row
+// inserts): a run measuring the chain's cost takes about half the time, so
+// the same minutes give twice the runs.
+var benchChainOnly = os.Getenv("ESBENCH_CHAIN") != ""
 
 func BenchmarkEventStore(b *testing.B) {
 	ctx := context.Background()
@@ -130,6 +147,9 @@ func BenchmarkEventStore(b *testing.B) {
 			// one transaction (the baseline proper is one multi-row INSERT).
 			var floor func(p *pgxpool.Pool, in *benchInputs) func(w int) func() error
 			refs := func(p *pgxpool.Pool, rowsIn func() *benchInputs, floorIn *benchInputs) []benchRef {
+				if benchChainOnly {
+					return nil
+				}
 				r := []benchRef{{vsBaseline: "floor-x-baseline", op: floor(p, floorIn)}}
 				if size > 1 {
 					in := rowsIn()
@@ -164,6 +184,9 @@ func BenchmarkEventStore(b *testing.B) {
 					func(w int) func() error {
 						return func() error {
 							op := in.next(w)
+							if benchAA {
+								return s.AppendUnchained(ctx, op.stream, eventstore.NoStream(), op.events...)
+							}
 							_, err := s.Append(ctx, op.stream, eventstore.NoStream(), op.events...)
 							return err
 						}
@@ -193,6 +216,11 @@ func BenchmarkEventStore(b *testing.B) {
 						}
 						next := res.NextExpectedRevision
 						return func() error {
+							if benchAA {
+								err := s.AppendUnchained(ctx, stream, eventstore.Exact(next), in.next(w).events...)
+								next += uint64(size)
+								return err
+							}
 							res, err := s.Append(ctx, stream, eventstore.Exact(next), in.next(w).events...)
 							next = res.NextExpectedRevision
 							return err
@@ -290,7 +318,7 @@ type benchRef struct {
 // runPaired measures b.N subject operations against b.N operations of the
 // baseline and of each reference, alternating in rounds so that load from
 // elsewhere on the machine hits all of them alike; the order within a round
-// is shuffled from round to round (fixed seed), so no variant always runs
+// is shuffled from round to round (a new seed every run), so no variant always runs
 // first or last (under load the one measured last in a round seemed
 // favoured) or always after the same other one, and a short pause between
 // phases keeps what one phase leaves behind out of the next one's figures. ns/op is
@@ -319,31 +347,46 @@ func runPaired(b *testing.B, par int, baseline, subject func(w int) func() error
 		runPhase(b, 10*par, ops)
 	}
 	runPhase(b, 10*par, subj)
-	round := 25 * par
+	// Many short rounds: load from elsewhere and the background work of the
+	// cluster spread over every variant alike.
+	round := max(25, 10*par)
 	// Phase k of a round: 0 the baseline, 1..len(refs) the references,
 	// len(refs)+1 the subject.
 	phases := len(refs) + 2
-	var baseTime time.Duration
+	var baseTime, subjTime time.Duration
 	refTime := make([]time.Duration, len(refs))
 	var roundBase []float64
 	roundRef := make([][]float64, len(refs))
-	cpu := make([]time.Duration, phases) // per phase, summed over the rounds
+	// CPU per phase, summed over the rounds: this process's and the
+	// cluster's, apart (where the chain's cost lies).
+	cpu := make([]cpuSample, phases)
 	b.ResetTimer()
 	b.StopTimer()
 	order := make([]int, phases)
 	for k := range order {
 		order[k] = k
 	}
-	shuffle := rand.New(rand.NewPCG(1, 2))
+	// A new order for every run: with a fixed seed every run repeated the
+	// same sequence of neighbours, and the medians over runs its bias.
+	shuffle := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 2))
 	for done := 0; done < b.N; {
 		n := min(round, b.N-done)
 		took := make([]time.Duration, phases)
 		shuffle.Shuffle(phases, func(i, j int) { order[i], order[j] = order[j], order[i] })
 		for _, k := range order {
+			// The harness's own garbage (mostly the inputs of every
+			// variant, made up front) is collected here, between phases:
+			// a collection during a phase charged the phase that
+			// happened to cross the heap goal with marking a heap that
+			// is the harness's, not the store's.
+			runtime.GC()
 			// What a phase leaves behind (the store's NOTIFY after its
 			// last commit, comes at most notifyMinInterval later) must
 			// not land in the next phase's time or CPU.
 			time.Sleep(5 * time.Millisecond)
+			if k == phases-1 {
+				b.StartTimer() // outside the measured window: it stops the world
+			}
 			cpuStart := benchCPU.now()
 			start := time.Now()
 			switch {
@@ -352,14 +395,17 @@ func runPaired(b *testing.B, par int, baseline, subject func(w int) func() error
 			case k <= len(refs):
 				runPhase(b, n, refOps[k-1])
 			default:
-				b.StartTimer()
 				runPhase(b, n, subj)
-				b.StopTimer()
 			}
 			took[k] = time.Since(start)
-			cpu[k] += benchCPU.now() - cpuStart
+			cpuEnd := benchCPU.now()
+			if k == phases-1 {
+				b.StopTimer()
+			}
+			cpu[k] = cpu[k].add(cpuEnd.sub(cpuStart))
 		}
 		baseTime += took[0]
+		subjTime += took[phases-1]
 		subjTook := float64(took[phases-1])
 		roundBase = append(roundBase, subjTook/float64(took[0]))
 		for i := range refs {
@@ -369,22 +415,28 @@ func runPaired(b *testing.B, par int, baseline, subject func(w int) func() error
 		done += n
 	}
 	b.ReportMetric(float64(baseTime.Nanoseconds())/float64(b.N), "baseline-ns/op")
-	b.ReportMetric(float64(b.Elapsed())/float64(baseTime), "x-baseline")
+	b.ReportMetric(float64(subjTime)/float64(baseTime), "x-baseline")
 	b.ReportMetric(median(roundBase), "x-baseline-med")
 	for i, r := range refs {
 		if r.vsBaseline != "" {
 			b.ReportMetric(float64(refTime[i])/float64(baseTime), r.vsBaseline)
 		}
 		if r.subjectVs != "" {
-			b.ReportMetric(float64(b.Elapsed())/float64(refTime[i]), r.subjectVs)
+			b.ReportMetric(float64(subjTime)/float64(refTime[i]), r.subjectVs)
 			b.ReportMetric(median(roundRef[i]), r.subjectVs+"-med")
 			if benchCPU.ok() {
-				b.ReportMetric(float64(cpu[phases-1])/float64(cpu[i+1]), r.subjectVs+"-cpu")
+				subj, ref := cpu[phases-1], cpu[i+1]
+				b.ReportMetric(float64(subj.client+subj.server)/float64(ref.client+ref.server), r.subjectVs+"-cpu")
+				b.ReportMetric(float64(subj.server)/float64(ref.server), r.subjectVs+"-cpu-server")
+				b.ReportMetric(float64(subj.backends)/float64(ref.backends), r.subjectVs+"-cpu-backends")
+				b.ReportMetric(float64(subj.client)/float64(ref.client), r.subjectVs+"-cpu-client")
 			}
 		}
 	}
 	if benchCPU.ok() {
-		b.ReportMetric(float64(cpu[phases-1].Nanoseconds())/float64(b.N), "cpu-ns/op")
+		subj := cpu[phases-1]
+		b.ReportMetric(float64((subj.client+subj.server).Nanoseconds())/float64(b.N), "cpu-ns/op")
+		b.ReportMetric(float64(subj.server.Nanoseconds())/float64(b.N), "cpu-server-ns/op")
 	}
 }
 
@@ -413,13 +465,27 @@ func newCPUMeter(dataDir string) cpuMeter {
 
 func (m cpuMeter) ok() bool { return m.postmaster != "" }
 
-func (m cpuMeter) now() time.Duration {
+// cpuSample is the CPU time used so far by this process (client), by the
+// whole cluster (server), and by the cluster's client backends alone
+// (backends: the sessions running the statements, without the background
+// processes, whose work lands on whichever phase they happen to run in).
+type cpuSample struct{ client, server, backends time.Duration }
+
+func (a cpuSample) sub(b cpuSample) cpuSample {
+	return cpuSample{a.client - b.client, a.server - b.server, a.backends - b.backends}
+}
+
+func (a cpuSample) add(b cpuSample) cpuSample {
+	return cpuSample{a.client + b.client, a.server + b.server, a.backends + b.backends}
+}
+
+func (m cpuMeter) now() (c cpuSample) {
 	if !m.ok() {
-		return 0
+		return c
 	}
 	var ru syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	total := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	c.client = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 	children, _ := os.ReadFile("/proc/" + m.postmaster + "/task/" + m.postmaster + "/children")
 	for _, pid := range append(strings.Fields(string(children)), m.postmaster) {
 		st, err := os.ReadFile("/proc/" + pid + "/schedstat")
@@ -428,9 +494,13 @@ func (m cpuMeter) now() time.Duration {
 		}
 		onCPU, _, _ := strings.Cut(string(st), " ")
 		ns, _ := strconv.ParseInt(onCPU, 10, 64)
-		total += time.Duration(ns)
+		c.server += time.Duration(ns)
+		// A client backend's title: "postgres: USER DB [local] STATE".
+		if title, err := os.ReadFile("/proc/" + pid + "/cmdline"); err == nil && strings.Contains(string(title), "[local]") {
+			c.backends += time.Duration(ns)
+		}
 	}
-	return total
+	return c
 }
 
 func median(xs []float64) float64 {

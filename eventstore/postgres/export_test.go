@@ -69,36 +69,10 @@ func (s *Store) AppendUnchained(ctx context.Context, stream string, expected eve
 	if err := eventstore.Validate(stream, events); err != nil {
 		return err
 	}
-	// Parameters as the code before the chain built them.
 	lo, hi := expectedRange(expected)
-	meta := make([]string, len(events))
-	for i, e := range events {
-		m, err := json.Marshal(e.Metadata)
-		if err != nil {
-			return err
-		}
-		meta[i] = string(m)
-	}
-	var stmt appendStmt
-	if len(events) == 1 {
-		e := events[0]
-		var data any
-		if len(e.Data) > 0 {
-			data = string(e.Data)
-		}
-		stmt = appendStmt{sql: unchainedOneSQL, args: []any{stream, pgUUID(e.ID), lo, hi, e.Type, data, meta[0]}}
-	} else {
-		ids := make([]pgtype.UUID, len(events))
-		types := make([]string, len(events))
-		data := make([]*string, len(events))
-		for i, e := range events {
-			ids[i], types[i] = pgUUID(e.ID), e.Type
-			if len(e.Data) > 0 {
-				d := string(e.Data)
-				data[i] = &d
-			}
-		}
-		stmt = appendStmt{sql: unchainedManySQL, args: []any{stream, ids, lo, hi, types, data, meta}}
+	stmt, err := unchainedStmt(stream, lo, hi, events)
+	if err != nil {
+		return err
 	}
 	out, err := s.tryAppend(ctx, stream, stmt, nil, nil)
 	if err == nil && !out.ok {
@@ -120,4 +94,36 @@ func (s *Store) LinkedAppends() (linked, stale uint64) {
 // a test's own connection counts as a listener of channel.
 func ListenLockSQL(channel string) (string, []any) {
 	return `SELECT pg_advisory_lock_shared($1, $2)`, []any{listenLockClass, channelKey(channel)}
+}
+
+// unchainedStmt is the append statement and its parameters as the code
+// before the chain built them.
+func unchainedStmt(stream string, lo, hi int64, events []eventstore.EventData) (appendStmt, error) {
+	meta := make([]string, len(events))
+	for i, e := range events {
+		m, err := json.Marshal(e.Metadata)
+		if err != nil {
+			return appendStmt{}, err
+		}
+		meta[i] = string(m)
+	}
+	if len(events) == 1 {
+		e := events[0]
+		var data any
+		if len(e.Data) > 0 {
+			data = string(e.Data)
+		}
+		return appendStmt{sql: unchainedOneSQL, args: []any{stream, pgUUID(e.ID), lo, hi, e.Type, data, meta[0]}}, nil
+	}
+	ids := make([]pgtype.UUID, len(events))
+	types := make([]string, len(events))
+	data := make([]*string, len(events))
+	for i, e := range events {
+		ids[i], types[i] = pgUUID(e.ID), e.Type
+		if len(e.Data) > 0 {
+			d := string(e.Data)
+			data[i] = &d
+		}
+	}
+	return appendStmt{sql: unchainedManySQL, args: []any{stream, ids, lo, hi, types, data, meta}}, nil
 }
