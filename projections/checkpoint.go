@@ -237,6 +237,33 @@ func writtenTables(ctx context.Context, tx pgx.Tx, tables map[string]bool) error
 	return nil
 }
 
+// staleTables are those of tables whose planner statistics are missing or
+// were taken before more rows changed than the table then held (so while
+// it doubles): PostgreSQL's activity counters lag by up to a second, which
+// only delays an ANALYZE by a page or two.
+func staleTables(ctx context.Context, conn *pgx.Conn, tables map[string]bool) (map[string]bool, error) {
+	names := make([]string, 0, len(tables))
+	for t := range tables {
+		names = append(names, t)
+	}
+	rows, err := conn.Query(ctx, `SELECT t FROM unnest($1::text[]) AS t
+		JOIN pg_class AS c ON c.oid = to_regclass(t)
+		LEFT JOIN pg_stat_user_tables AS s ON s.relid = c.oid
+		WHERE c.reltuples < 0 OR coalesce(s.n_mod_since_analyze, 0) > greatest(c.reltuples, 1000)`, names)
+	if err != nil {
+		return nil, fmt.Errorf("unable to read table statistics: %w", err)
+	}
+	stale, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("unable to read table statistics: %w", err)
+	}
+	out := make(map[string]bool, len(stale))
+	for _, t := range stale {
+		out[t] = true
+	}
+	return out, nil
+}
+
 // analyze refreshes the planner statistics of tables. quick samples 300
 // rows (statistics target 1) instead of 30,000: enough to tell the planner
 // how large a table has grown, so lookups by key use its index, at a small

@@ -156,3 +156,28 @@ func TestRebuildAnalyzesWrittenTables(t *testing.T) {
 		t.Fatalf("analyzed: sums %v (want true), rows %v (want false)", sumsAnalyzed, rowsAnalyzed)
 	}
 }
+
+// TestCatchUpAnalyzesGrowingTables: catching up a long backlog into a
+// table the planner has no statistics for ANALYZEs it as it grows (else
+// every page's key lookups scan it whole); a table the projector does not
+// write is left alone.
+func TestCatchUpAnalyzesGrowingTables(t *testing.T) {
+	store, pool := memory.New(), newPool(t)
+	ctx := context.Background()
+	head := appendEvents(t, store, 2000, 500, 0)
+	rt := newRuntime(t, store, pool, projections.Config{BatchSize: 200}, &sums{})
+	start(t, rt)
+	if err := rt.WaitFor(ctx, head, "test_sums"); err != nil {
+		t.Fatal(err)
+	}
+	assertSums(t, pool, store)
+	var sumsAnalyzed, rowsAnalyzed bool
+	if err := pool.QueryRow(ctx, `SELECT
+		(SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'sums'),
+		(SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'rows')`).Scan(&sumsAnalyzed, &rowsAnalyzed); err != nil {
+		t.Fatal(err)
+	}
+	if !sumsAnalyzed || rowsAnalyzed {
+		t.Fatalf("analyzed: sums %v (want true), rows %v (want false)", sumsAnalyzed, rowsAnalyzed)
+	}
+}

@@ -927,12 +927,28 @@ func (w *worker) rebuildOn(ctx context.Context, conn *pgx.Conn, progress func(do
 // handler), and returns the new checkpoint. Watermill's per-message
 // hand-over and ack cost more than the database work while catching up.
 // With until, it stops at that position (inclusive).
+//
+// A long backlog (full pages) may fill tables the planner still thinks
+// empty (a new projector on an old ledger, a table never ANALYZEd): their
+// key lookups would scan them whole, page after page, so catching up grew
+// with the square of the backlog. Tables the pages wrote whose statistics
+// are missing or older than half their rows are ANALYZEd quickly as they
+// grow, and fully once caught up.
 func (w *worker) catchUp(ctx context.Context, conn *pgx.Conn, cp eventstore.Position, until *eventstore.Position) (eventstore.Position, error) {
 	pages := w.readPages(ctx, cp)
 	defer pages.stop()
+	grown, quick := map[string]bool{}, map[string]bool{}
+	caughtUp := func() (eventstore.Position, error) {
+		if len(quick) > 0 {
+			if err := analyze(ctx, conn, quick, false); err != nil {
+				return cp, fmt.Errorf("projections: %s: %w", w.name, err)
+			}
+		}
+		return cp, nil
+	}
 	for {
 		if until != nil && !cp.Before(*until) {
-			return cp, nil
+			return caughtUp()
 		}
 		pg, err := pages.next(ctx)
 		if err != nil {
@@ -956,17 +972,33 @@ func (w *worker) catchUp(ctx context.Context, conn *pgx.Conn, cp eventstore.Posi
 			}
 		}
 		if n == 0 && !next.After(cp) {
-			return cp, nil
+			return caughtUp()
 		}
 		w.set(func(w *worker) {
 			if w.state != StateFailed && w.state != StateCatchingUp {
 				w.state, w.since = StateCatchingUp, time.Now()
 			}
 		})
-		if err := w.applyInspect(ctx, conn, cp, next, n, pending, prepared, nil); err != nil {
+		var inspect func(context.Context, pgx.Tx) error
+		if n >= w.rt.cfg.CatchUpBatchSize && len(pending) > 0 {
+			inspect = func(ctx context.Context, tx pgx.Tx) error { return writtenTables(ctx, tx, grown) }
+		}
+		if err := w.applyInspect(ctx, conn, cp, next, n, pending, prepared, inspect); err != nil {
 			return cp, err
 		}
 		cp = next
+		if inspect != nil {
+			stale, err := staleTables(ctx, conn, grown)
+			if err == nil {
+				err = analyze(ctx, conn, stale, true)
+			}
+			if err != nil {
+				return cp, fmt.Errorf("projections: %s: %w", w.name, err)
+			}
+			for t := range stale {
+				quick[t] = true
+			}
+		}
 	}
 }
 
