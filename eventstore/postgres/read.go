@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -179,6 +180,12 @@ func (s *Store) ReadStreams(ctx context.Context, reads ...eventstore.StreamRead)
 // scanStreams reads readStreamsSQL's rows into out, one slice per read.
 func scanStreams(rows pgx.Rows, out []eventstore.StreamSlice) error {
 	defer rows.Close()
+	// A command's reads go through here: decode the raw values like
+	// ReadAll does when pgx sent the usual formats (ord and head binary).
+	fds := rows.FieldDescriptions()
+	if sc := newEventScannerAt(fds, 2); sc.fast && fds[0].Format == pgtype.BinaryFormatCode && fds[1].Format == pgtype.BinaryFormatCode {
+		return scanStreamsRaw(rows, out, sc)
+	}
 	for rows.Next() {
 		var (
 			ord      int64
@@ -214,6 +221,36 @@ func scanStreams(rows pgx.Rows, out []eventstore.StreamSlice) error {
 			return classify("read_streams", fmt.Errorf("event %s: metadata: %w", e.ID, err))
 		}
 		sl.Events = append(sl.Events, e)
+	}
+	if err := rows.Err(); err != nil {
+		return classify("read_streams", err)
+	}
+	return nil
+}
+
+// scanStreamsRaw is scanStreams through the raw values.
+func scanStreamsRaw(rows pgx.Rows, out []eventstore.StreamSlice, sc *eventScanner) error {
+	for rows.Next() {
+		v := rows.RawValues()
+		ord, ok := int8At(v[0])
+		if !ok || ord < 1 || int(ord) > len(out) {
+			return classify("read_streams", errors.New("read_streams row: bad ord"))
+		}
+		sl := &out[ord-1]
+		if v[1] != nil {
+			head, ok := int8At(v[1])
+			if !ok || head < 0 {
+				return classify("read_streams", errors.New("read_streams row: bad head"))
+			}
+			sl.Exists, sl.Revision = true, uint64(head)
+		}
+		if v[2] == nil { // the read's one row without events
+			continue
+		}
+		sl.Events = append(sl.Events, eventstore.RecordedEvent{})
+		if err := sc.scan(rows, &sl.Events[len(sl.Events)-1]); err != nil {
+			return classify("read_streams", err)
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return classify("read_streams", err)

@@ -27,6 +27,7 @@ import (
 // Anything else goes through rows.Scan as before.
 type eventScanner struct {
 	fast   bool
+	off    int    // the column eventColumns start at
 	block  []byte // the rest of the current payload block
 	blocks int    // size of the next block
 	names  map[string]string
@@ -48,14 +49,21 @@ var eventColumnTypes = [...]struct {
 const eventColumnCount = len(eventColumnTypes)
 
 func newEventScanner(fds []pgconn.FieldDescription) *eventScanner {
-	s := &eventScanner{fast: len(fds) >= eventColumnCount}
+	return newEventScannerAt(fds, 0)
+}
+
+// newEventScannerAt is newEventScanner for rows whose eventColumns start at
+// column off (ReadStreams puts the read's number and head first). Its slow
+// path is the caller's: scan only works when fast.
+func newEventScannerAt(fds []pgconn.FieldDescription, off int) *eventScanner {
+	s := &eventScanner{fast: len(fds) >= off+eventColumnCount, off: off}
 	for i := 0; s.fast && i < eventColumnCount; i++ {
 		want := eventColumnTypes[i]
 		format := int16(pgtype.TextFormatCode)
 		if want.binary {
 			format = pgtype.BinaryFormatCode
 		}
-		s.fast = fds[i].DataTypeOID == want.oid && fds[i].Format == format
+		s.fast = fds[off+i].DataTypeOID == want.oid && fds[off+i].Format == format
 	}
 	if s.fast {
 		s.names = make(map[string]string, 64)
@@ -66,12 +74,16 @@ func newEventScanner(fds []pgconn.FieldDescription) *eventScanner {
 // scan decodes the current row's first eventColumnCount columns into e.
 func (s *eventScanner) scan(rows pgx.Rows, e *eventstore.RecordedEvent) error {
 	if !s.fast {
+		if s.off != 0 {
+			return errors.New("eventstore/postgres: no generic scan for event columns after others")
+		}
 		return scanEventInto(rows, e)
 	}
 	v := rows.RawValues()
-	if len(v) < eventColumnCount {
-		return fmt.Errorf("event row has %d columns, want %d", len(v), eventColumnCount)
+	if len(v) < s.off+eventColumnCount {
+		return fmt.Errorf("event row has %d columns, want %d", len(v), s.off+eventColumnCount)
 	}
+	v = v[s.off:]
 	var ok bool
 	var seq, rev int64
 	var created int64

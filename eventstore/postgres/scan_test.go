@@ -88,6 +88,21 @@ func TestRawScanMatchesScan(t *testing.T) {
 			}
 		}
 	}
+	// A command's reads: several streams, from the start and from a later
+	// revision, one past its end and one that does not exist.
+	reads := []eventstore.StreamRead{{Stream: "stroom-ü-0"}, {Stream: "stroom-ü-3", From: 4}, {Stream: "geen-stroom"},
+		{Stream: "stroom-ü-6", From: 1000}, {Stream: "stroom-ü-1"}}
+	a, err := fast.ReadStreams(ctx, reads...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := slow.ReadStreams(ctx, reads...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a[0].Events) < 5 || !a[3].Exists || len(a[3].Events) != 0 || a[2].Exists || !reflect.DeepEqual(a, b) {
+		t.Fatalf("ReadStreams: raw decoding and Scan disagree:\n%+v\n%+v", a, b)
+	}
 }
 
 func readAll(t *testing.T, s *postgres.Store, page int) []eventstore.RecordedEvent {
