@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"backoffice/eventstore"
 	"backoffice/eventstore/memory"
@@ -146,15 +147,7 @@ func TestRebuildAnalyzesWrittenTables(t *testing.T) {
 		t.Fatal(err)
 	}
 	assertSums(t, pool, store)
-	var sumsAnalyzed, rowsAnalyzed bool
-	if err := pool.QueryRow(ctx, `SELECT
-		(SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'sums'),
-		(SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'rows')`).Scan(&sumsAnalyzed, &rowsAnalyzed); err != nil {
-		t.Fatal(err)
-	}
-	if !sumsAnalyzed || rowsAnalyzed {
-		t.Fatalf("analyzed: sums %v (want true), rows %v (want false)", sumsAnalyzed, rowsAnalyzed)
-	}
+	wantAnalyzedSumsOnly(t, pool)
 }
 
 // TestCatchUpAnalyzesGrowingTables: catching up a long backlog into a
@@ -171,8 +164,15 @@ func TestCatchUpAnalyzesGrowingTables(t *testing.T) {
 		t.Fatal(err)
 	}
 	assertSums(t, pool, store)
+	wantAnalyzedSumsOnly(t, pool)
+}
+
+// wantAnalyzedSumsOnly: the table the projector wrote (sums) was ANALYZEd,
+// the one it did not write (rows) was not.
+func wantAnalyzedSumsOnly(t *testing.T, pool *pgxpool.Pool) {
+	t.Helper()
 	var sumsAnalyzed, rowsAnalyzed bool
-	if err := pool.QueryRow(ctx, `SELECT
+	if err := pool.QueryRow(context.Background(), `SELECT
 		(SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'sums'),
 		(SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'rows')`).Scan(&sumsAnalyzed, &rowsAnalyzed); err != nil {
 		t.Fatal(err)
