@@ -17,18 +17,8 @@ import (
 // repeat still answers the original result.
 func TestAppendLinkedInGo(t *testing.T) {
 	ctx := t.Context()
-	a, cs := newStore(t, postgres.Options{})
-	b, err := postgres.New(ctx, newPool(t, cs), postgres.Options{AllowUnsafeFsync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Close() })
-	counts := func(wantLinked, wantStale uint64) {
-		t.Helper()
-		if linked, stale := a.LinkedAppends(); linked != wantLinked || stale != wantStale {
-			t.Fatalf("linked in Go %d, stale heads %d; want %d and %d", linked, stale, wantLinked, wantStale)
-		}
-	}
+	a, b := twoProcesses(t)
+	counts := func(wantLinked, wantStale uint64) { t.Helper(); wantLinkedAppends(t, a, wantLinked, wantStale) }
 	mustAppend := func(s *postgres.Store, exp eventstore.ExpectedRevision, evs []eventstore.EventData, wantRev uint64) eventstore.AppendResult {
 		t.Helper()
 		res, err := s.Append(ctx, "s", exp, evs...)
@@ -50,7 +40,7 @@ func TestAppendLinkedInGo(t *testing.T) {
 	if again, err := a.Append(ctx, "s", eventstore.Exact(7), last...); err != nil || again != first {
 		t.Fatalf("repeat: %+v, %v; want %+v", again, err, first)
 	}
-	_, err = a.Append(ctx, "s", eventstore.Exact(5), events(2)...)
+	_, err := a.Append(ctx, "s", eventstore.Exact(5), events(2)...)
 	var wrong *eventstore.WrongExpectedRevisionError
 	if !errors.As(err, &wrong) || wrong.Actual != 10 {
 		t.Fatalf("stale expectation: %v", err)
@@ -89,18 +79,8 @@ func TestAppendLinkedInGo(t *testing.T) {
 // adapters would compute (VerifyStream recomputes every hash in Go).
 func TestAppendOneLinkedInGo(t *testing.T) {
 	ctx := t.Context()
-	a, cs := newStore(t, postgres.Options{})
-	b, err := postgres.New(ctx, newPool(t, cs), postgres.Options{AllowUnsafeFsync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Close() })
-	counts := func(wantLinked, wantStale uint64) {
-		t.Helper()
-		if linked, stale := a.LinkedAppends(); linked != wantLinked || stale != wantStale {
-			t.Fatalf("linked in Go %d, stale heads %d; want %d and %d", linked, stale, wantLinked, wantStale)
-		}
-	}
+	a, b := twoProcesses(t)
+	counts := func(wantLinked, wantStale uint64) { t.Helper(); wantLinkedAppends(t, a, wantLinked, wantStale) }
 	appendOne := func(s *postgres.Store, exp eventstore.ExpectedRevision, e eventstore.EventData, wantRev uint64) eventstore.AppendResult {
 		t.Helper()
 		res, err := s.Append(ctx, "one", exp, e)
@@ -123,7 +103,7 @@ func TestAppendOneLinkedInGo(t *testing.T) {
 	if again, err := a.Append(ctx, "one", eventstore.Exact(2), last); err != nil || again != first {
 		t.Fatalf("repeat: %+v, %v; want %+v", again, err, first)
 	}
-	_, err = a.Append(ctx, "one", eventstore.Exact(1), events(1)...)
+	_, err := a.Append(ctx, "one", eventstore.Exact(1), events(1)...)
 	var wrong *eventstore.WrongExpectedRevisionError
 	if !errors.As(err, &wrong) || wrong.Actual != 3 {
 		t.Fatalf("stale expectation: %v", err)
@@ -160,5 +140,22 @@ func TestAppendOneLinkedInGo(t *testing.T) {
 	}
 	if err := eventstore.VerifyStream(all); err != nil {
 		t.Fatalf("chain: %v", err)
+	}
+}
+
+// twoProcesses opens two stores on one database, as two processes would:
+// each remembers only its own stream heads.
+func twoProcesses(t *testing.T) (a, b *postgres.Store) {
+	t.Helper()
+	a, cs := newStore(t, postgres.Options{})
+	return a, openStore(t, newPool(t, cs), postgres.Options{})
+}
+
+// wantLinkedAppends checks how many appends s linked in Go and how many
+// found their remembered head stale.
+func wantLinkedAppends(t *testing.T, s *postgres.Store, wantLinked, wantStale uint64) {
+	t.Helper()
+	if linked, stale := s.LinkedAppends(); linked != wantLinked || stale != wantStale {
+		t.Fatalf("linked in Go %d, stale heads %d; want %d and %d", linked, stale, wantLinked, wantStale)
 	}
 }
