@@ -108,6 +108,22 @@ func newTenant(t *testing.T, e *it.Env, bo, tag string) tenant {
 	return tn
 }
 
+// appWithTenant starts a fresh application (newApp) with one tenant.
+func appWithTenant(t *testing.T, tag string) (e *it.Env, bo string, a tenant) {
+	t.Helper()
+	e, bo = newApp(t)
+	return e, bo, newTenant(t, e, bo, tag)
+}
+
+// appWithTwoTenants starts a fresh application (newApp) with tenants "a"
+// and "b": the start of every test that checks one tenant cannot reach the
+// other.
+func appWithTwoTenants(t *testing.T) (e *it.Env, bo string, a, b tenant) {
+	t.Helper()
+	e, bo, a = appWithTenant(t, "a")
+	return e, bo, a, newTenant(t, e, bo, "b")
+}
+
 // bsnFor is a valid BSN per tenant tag: testBSN for "a", a distinct one
 // for every other tag (one BSN belongs to one worker).
 func bsnFor(tag string) string {
