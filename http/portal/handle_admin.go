@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"time"
@@ -95,16 +96,22 @@ func (s *Server) handleAdmin() http.Handler {
 // --- intermediaries ---
 
 func (s *Server) handleAdminIntermediaries() http.Handler {
+	return adminList(s, "intermediaries", "admin.intermediaries", "admin_intermediaries", s.Admin.Intermediaries)
+}
+
+// adminList is an admin list page: what list returns, rendered by page,
+// under the admin menu's item sub.
+func adminList[T any](s *Server, sub, title, page string, list func(context.Context, domain.Actor) (T, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		v := s.newView(r, "admin", "admin.intermediaries")
-		v.Sub = "intermediaries"
-		items, err := s.Admin.Intermediaries(r.Context(), actor(r))
+		v := s.newView(r, "admin", title)
+		v.Sub = sub
+		items, err := list(r.Context(), actor(r))
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
 		v.Data = items
-		s.render(w, r, http.StatusOK, "admin_intermediaries", v)
+		s.render(w, r, http.StatusOK, page, v)
 	})
 }
 
