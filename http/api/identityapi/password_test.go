@@ -22,19 +22,13 @@ func TestChangePassword(t *testing.T) {
 	accID := it.Want(t, e.Do(t, http.MethodGet, "/me", a.workerToken, nil), http.StatusOK).Str(t, "account_id")
 	changes := func() []domain.Event {
 		t.Helper()
-		recs, err := e.Store.ReadStream(t.Context(), account.Stream(accID), eventstore.ReadStreamOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
 		var out []domain.Event
-		for _, r := range recs {
-			if r.Type == account.TypePasswordChanged {
-				ev, err := account.Events.Decode(r.Type, r.Data)
-				if err != nil {
-					t.Fatal(err)
-				}
-				out = append(out, ev)
+		for _, r := range apitest.OfType(apitest.Events(t, e.Store, account.Stream(accID)), account.TypePasswordChanged) {
+			ev, err := account.Events.Decode(r.Type, r.Data)
+			if err != nil {
+				t.Fatal(err)
 			}
+			out = append(out, ev)
 		}
 		return out
 	}
