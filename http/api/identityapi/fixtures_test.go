@@ -8,6 +8,7 @@ import (
 
 	"backoffice/domain/validate"
 	it "backoffice/internal/identitytest"
+	"backoffice/notify/mail/mailtest"
 )
 
 // Valid test data. BSN 111222333 passes the 11-proef; the IBAN is the
@@ -122,6 +123,16 @@ func appWithTwoTenants(t *testing.T) (e *it.Env, bo string, a, b tenant) {
 	t.Helper()
 	e, bo, a = appWithTenant(t, "a")
 	return e, bo, a, newTenant(t, e, bo, "b")
+}
+
+// appWithAnnaInvited starts a fresh application (newApp) in which the back
+// office registered the intermediary Flex, contact anna@flex.test, and
+// returns Anna's activation mail once it arrived.
+func appWithAnnaInvited(t *testing.T) (*it.Env, mailtest.Received) {
+	t.Helper()
+	e, bo := newApp(t)
+	it.Want(t, e.Do(t, http.MethodPost, "/intermediaries", bo, intermediaryBody("Flex", "anna@flex.test")), http.StatusCreated)
+	return e, e.WaitForMail(t, "anna@flex.test", 1)
 }
 
 // bsnFor is a valid BSN per tenant tag: testBSN for "a", a distinct one
