@@ -102,16 +102,10 @@ func (s *Server) handleAdminIntermediaries() http.Handler {
 // adminList is an admin list page: what list returns, rendered by page,
 // under the admin menu's item sub.
 func adminList[T any](s *Server, sub, title, page string, list func(context.Context, domain.Actor) (T, error)) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		v := s.newView(r, "admin", title)
+	return s.page("admin", title, page, func(r *http.Request, v *view) (err error) {
 		v.Sub = sub
-		items, err := list(r.Context(), actor(r))
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		v.Data = items
-		s.render(w, r, http.StatusOK, page, v)
+		v.Data, err = list(r.Context(), actor(r))
+		return err
 	})
 }
 
