@@ -32,12 +32,7 @@ func (a *Account) Create(actor domain.Actor, cmd Create, now time.Time) ([]domai
 	if !IsStaff(actor) {
 		return nil, Forbidden
 	}
-	if a.created {
-		return nil, domain.Conflict("account_exists",
-			"The account already exists.",
-			"Het account bestaat al.")
-	}
-	if err := validate.ID("account_id", cmd.AccountID); err != nil {
+	if err := validate.NewID("account_id", cmd.AccountID, a.created, errAccountExists); err != nil {
 		return nil, err
 	}
 	email, err := validate.NormalizeEmail("email", cmd.Email)
@@ -88,3 +83,7 @@ func (a *Account) Create(actor domain.Actor, cmd Create, now time.Time) ([]domai
 		Language:       lang,
 	}}, nil
 }
+
+var errAccountExists = domain.Conflict("account_exists",
+	"The account already exists.",
+	"Het account bestaat al.")

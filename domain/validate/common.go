@@ -101,6 +101,16 @@ func ID(field, s string) error {
 	return nil
 }
 
+// NewID checks the first decision of an aggregate: the aggregate does not
+// exist yet (exists: the refusal is its conflict error) and the ID the
+// caller chose for it is valid (see ID).
+func NewID(field, id string, exists bool, conflict error) error {
+	if exists {
+		return conflict
+	}
+	return ID(field, id)
+}
+
 // Language checks a user interface language and returns it, "nl" when empty.
 func Language(field, s string) (string, error) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
