@@ -11,6 +11,7 @@ import (
 
 	"backoffice/domain"
 	"backoffice/domain/client"
+	ts "backoffice/domain/timesheet"
 )
 
 // Aggregate is a pointer to an aggregate whose zero value is the state
@@ -134,4 +135,14 @@ func Day(s string) time.Time {
 		panic(err)
 	}
 	return t
+}
+
+// Clock is a time of day ("07:30"); it panics on a malformed literal (a
+// test's typo).
+func Clock(s string) ts.Clock {
+	c, err := ts.ParseClock(s)
+	if err != nil {
+		panic(err)
+	}
+	return c
 }
