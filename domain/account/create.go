@@ -43,7 +43,9 @@ func (a *Account) Create(actor domain.Actor, cmd Create, now time.Time) ([]domai
 	if err != nil {
 		return nil, err
 	}
-	if !(domain.Actor{Role: cmd.Role}).Is(domain.RoleBackoffice, domain.RoleIntermediary, domain.RoleClient, domain.RoleWorker) {
+	switch cmd.Role {
+	case domain.RoleBackoffice, domain.RoleIntermediary, domain.RoleClient, domain.RoleWorker:
+	default:
 		return nil, domain.Invalid("role", "role",
 			"An account is for a back-office user, an intermediary, a client or a worker.",
 			"Een account is voor een backoffice-gebruiker, intermediair, opdrachtgever of werknemer.")
