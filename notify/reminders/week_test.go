@@ -18,14 +18,13 @@ import (
 	"backoffice/notify/mail"
 	"backoffice/notify/mail/mailtest"
 	"backoffice/notify/reminders"
-	"backoffice/readmodel"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
 func newDB(t *testing.T) string {
 	t.Helper()
-	return pgtest.NewDBFromTemplate(t, "readmodel", pgtest.WithPool(readmodel.Migrate))
+	return pgtest.NewDBFromTemplate(t, "notifytest", notifytest.Migrate)
 }
 
 // env is one seeded database (notifytest's data), mail server and clock,
@@ -91,7 +90,7 @@ type want struct {
 // The week's expected mails over notifytest's data set (they concern 2026-W09).
 var wantWeek = []want{
 	{"piet@w.example", "Herinnering: uren invullen en aanbieden", "Mon 09:00",
-		[]string{"Beste Piet,", "- Piet Jansen, week 9 van 2026\n  https://portal.test/plaatsingen/p1/weken/2026-W09", "3 maart 2026 om 00:00 uur", "https://portal.test/urenbriefjes"}, []string{"te laat", "Emma"}},
+		[]string{"Beste Piet Jansen,", "- Piet Jansen, week 9 van 2026\n  https://portal.test/plaatsingen/p1/weken/2026-W09", "3 maart 2026 om 00:00 uur", "https://portal.test/urenbriefjes"}, []string{"te laat", "Emma"}},
 	{"chris@c2.example", "Reminder: please enter and offer your hours", "Mon 09:00",
 		[]string{"Dear Chris,", "- Kees Bos, week 9 of 2026\n  https://portal.test/plaatsingen/p3/weken/2026-W09"}, []string{"Ayse"}},
 	{"carla@c1.example", "Ontbrekende uren: 1 urenbriefje(s) niet aangeboden", "Tue 09:00",

@@ -43,7 +43,7 @@ func newEnv(t *testing.T) *env { return newEnvTB(t) }
 func newEnvTB(t testing.TB) *env {
 	t.Helper()
 	ctx := context.Background()
-	pool := pgtest.Pool(t, pgtest.NewDBFromTemplate(t, "apitest", apitest.Migrate))
+	pool := pgtest.Pool(t, pgtest.NewDBFromTemplate(t, "notifytest", notifytest.Migrate))
 	notifytest.Seed(t, ctx, pool)
 	srv := mailtest.New(t)
 	sender, err := mail.NewSMTPSender(mail.SMTPConfig{URL: srv.URL(), From: "Backoffice <noreply@backoffice.test>"})
