@@ -8,12 +8,17 @@
 // to the event store; then the read-model projectors run to the head, so
 // every row is what the real projectors write. No mail reactor runs, so the
 // seed queues no mail. What is no event (a user's notification settings,
-// the missing-hours window) goes through its owner's Go function.
+// the missing-hours window) goes through its owner's Go function. The seed
+// runs once per test binary, into a template database; each test gets a
+// copy (NewDB).
+//
+// Packages using it need  func TestMain(m *testing.M) { pgtest.Main(m) }.
 package notifytest
 
 import (
 	"context"
-	"io"
+	"errors"
+	"fmt"
 	"log/slog"
 	"testing"
 	"time"
@@ -31,6 +36,7 @@ import (
 	"backoffice/domain/worker"
 	"backoffice/eventstore"
 	"backoffice/eventstore/postgres"
+	"backoffice/internal/pgtest"
 	"backoffice/internal/schema"
 	"backoffice/notify/prefs"
 	"backoffice/notify/reactors"
@@ -44,11 +50,6 @@ import (
 // week whose reminders concern 2026-W09. It is the clock of every decision
 // of the data set: deadlines and late flags follow from it.
 var MondayW10 = time.Date(2026, 3, 2, 0, 0, 0, 0, timesheet.Location())
-
-// Migrate creates every schema the data set needs (the event store, the
-// read models, the projections' checkpoints): the template function of
-// pgtest.NewDBFromTemplate for a database Seed fills.
-func Migrate(ctx context.Context, cs string) error { return schema.Migrate(ctx, cs) }
 
 // Accounts of the data set, by ID: e-mail, role, tenant, language.
 //
@@ -144,37 +145,73 @@ var Timesheets = []struct {
 	{"p4", "w4", "c2", "i2", "2026-W08", "approved", "", "client"},
 }
 
-// Seed writes the whole data set into pool's database (migrated with
-// Migrate): the people and the timesheets, their read models, acc-c2b's
-// settings and the missing-hours window rolled forward to MondayW10.
-func Seed(t testing.TB, ctx context.Context, pool *pgxpool.Pool) {
+// NewDB returns the connection string of a fresh database (pgtest) that
+// holds the whole data set: the people and the timesheets, their read
+// models, acc-c2b's settings and the missing-hours window rolled forward to
+// MondayW10. It is a copy of a template seeded once per test binary, so a
+// test pays for a copy, not for the seed.
+func NewDB(t testing.TB) string {
 	t.Helper()
-	s := newSeeder(t, ctx, pool)
-	defer s.close()
-	s.people()
-	s.timesheets()
-	s.project()
-	if _, err := missingweeks.Advance(ctx, pool, MondayW10); err != nil {
-		t.Fatalf("notifytest: missing-hours window: %v", err)
+	return pgtest.NewDBFromTemplate(t, "notifytest", template(true))
+}
+
+// NewPeopleDB is NewDB without the timesheets: for a test whose own
+// timesheet mailer reads the log from the start and must find no timesheet
+// events but its own.
+func NewPeopleDB(t testing.TB) string {
+	t.Helper()
+	return pgtest.NewDBFromTemplate(t, "notifytest-people", template(false))
+}
+
+// template migrates the template database at cs and seeds it.
+func template(timesheets bool) func(ctx context.Context, cs string) error {
+	return func(ctx context.Context, cs string) error {
+		if err := schema.Migrate(ctx, cs); err != nil {
+			return err
+		}
+		pool, err := pgxpool.New(ctx, cs)
+		if err != nil {
+			return err
+		}
+		defer pool.Close()
+		return seed(ctx, pool, timesheets)
 	}
 }
 
-// SeedPeople writes the data set without its timesheets: for a test whose
-// own timesheet mailer reads the log from the start and must find no
-// timesheet events but its own.
-func SeedPeople(t testing.TB, ctx context.Context, pool *pgxpool.Pool) {
-	t.Helper()
-	s := newSeeder(t, ctx, pool)
-	defer s.close()
-	s.people()
-	s.project()
+// seed writes the data set into pool's migrated database.
+func seed(ctx context.Context, pool *pgxpool.Pool, timesheets bool) error {
+	store, err := postgres.New(ctx, pool, postgres.Options{AllowUnsafeFsync: true})
+	if err != nil {
+		return fmt.Errorf("notifytest: event store: %w", err)
+	}
+	// Closed before the copies are made: its listening session holds a
+	// shared advisory lock the tests that count advisory locks must not see.
+	defer store.Close()
+	s := &seeder{ctx: ctx, pool: pool, store: store, inters: map[string]*intermediary.Intermediary{},
+		clients: map[string]*client.Client{}, workers: map[string]*worker.Worker{}}
+	if err := s.people(); err != nil {
+		return err
+	}
+	if timesheets {
+		if err := s.timesheets(); err != nil {
+			return err
+		}
+	}
+	if err := s.project(); err != nil {
+		return err
+	}
+	if timesheets {
+		if _, err := missingweeks.Advance(ctx, pool, MondayW10); err != nil {
+			return fmt.Errorf("notifytest: missing-hours window: %w", err)
+		}
+	}
+	return nil
 }
 
 // staff is the bureau registering its relations (account.IsStaff).
 var staff = domain.Actor{AccountID: "system", Role: domain.RoleSystem, Language: "nl"}
 
 type seeder struct {
-	t     testing.TB
 	ctx   context.Context
 	pool  *pgxpool.Pool
 	store eventstore.Store
@@ -185,63 +222,53 @@ type seeder struct {
 	workers map[string]*worker.Worker
 }
 
-func newSeeder(t testing.TB, ctx context.Context, pool *pgxpool.Pool) *seeder {
-	t.Helper()
-	store, err := postgres.New(ctx, pool, postgres.Options{AllowUnsafeFsync: true})
-	if err != nil {
-		t.Fatalf("notifytest: event store: %v", err)
-	}
-	return &seeder{t: t, ctx: ctx, pool: pool, store: store, inters: map[string]*intermediary.Intermediary{},
-		clients: map[string]*client.Client{}, workers: map[string]*worker.Worker{}}
-}
-
-// close closes the event store: its listening session holds a shared
-// advisory lock the tests that count advisory locks must not see.
-func (s *seeder) close() { _ = s.store.Close() }
-
 // decision is one decision method of an aggregate, run on its state so far.
 type decision func() ([]domain.Event, error)
 
 // save runs the decisions in order, folding each one's events into agg
 // before the next, and appends them all to the new stream.
-func (s *seeder) save(stream string, agg domain.Aggregate, decisions ...decision) {
-	s.t.Helper()
+func (s *seeder) save(stream string, agg domain.Aggregate, decisions ...decision) error {
 	var events []domain.Event
 	for _, d := range decisions {
 		evs, err := d()
 		if err != nil {
-			s.t.Fatalf("notifytest: %s: %v", stream, err)
+			return fmt.Errorf("notifytest: %s: %w", stream, err)
 		}
 		for _, e := range evs {
 			if err := agg.Apply(e); err != nil {
-				s.t.Fatalf("notifytest: %s: %v", stream, err)
+				return fmt.Errorf("notifytest: %s: %w", stream, err)
 			}
 		}
 		events = append(events, evs...)
 	}
 	res, err := commands.Save(s.ctx, s.store, commands.Stream{Name: stream}, commands.Meta{Actor: staff, CorrelationID: "notifytest"}, MondayW10, events...)
 	if err != nil {
-		s.t.Fatalf("notifytest: append %s: %v", stream, err)
+		return fmt.Errorf("notifytest: append %s: %w", stream, err)
 	}
 	s.last = res.Position
+	return nil
 }
 
 // people registers the intermediaries, clients, workers, placements and
 // logins through their aggregates' decision methods, and stores the
 // opted-out user's settings.
-func (s *seeder) people() {
-	s.t.Helper()
+func (s *seeder) people() error {
 	for _, r := range intermediaries {
 		i := &intermediary.Intermediary{}
-		s.save(intermediary.Stream(r.IntermediaryID), i, func() ([]domain.Event, error) { return i.Register(staff, r, MondayW10) })
+		if err := s.save(intermediary.Stream(r.IntermediaryID), i, func() ([]domain.Event, error) { return i.Register(staff, r, MondayW10) }); err != nil {
+			return err
+		}
 		s.inters[r.IntermediaryID] = i
 	}
 	for _, r := range clients {
 		c := &client.Client{}
-		s.save(client.Stream(r.ClientID), c, func() ([]domain.Event, error) {
+		err := s.save(client.Stream(r.ClientID), c, func() ([]domain.Event, error) {
 			evs, _, err := c.Register(staff, s.inters[r.intermediary], r.Register, MondayW10) // the contact's mobile goes nowhere
 			return evs, err
 		})
+		if err != nil {
+			return err
+		}
 		s.clients[r.ClientID] = c
 	}
 	for _, r := range workers {
@@ -249,17 +276,23 @@ func (s *seeder) people() {
 		r.PersonalData = worker.PersonalData{BSN: "111222333", IBAN: "NL91ABNA0417164300", DateOfBirth: day(1990, 5, 1),
 			Address: worker.Address{Street: "Kerkstraat", HouseNumber: "2", PostalCode: "3511 AB", City: "Utrecht"}, Mobile: "0687654321"}
 		r.Start = day(2025, 1, 1)
-		s.save(worker.Stream(r.WorkerID), w, func() ([]domain.Event, error) {
+		err := s.save(worker.Stream(r.WorkerID), w, func() ([]domain.Event, error) {
 			evs, _, err := w.Register(staff, s.clients[r.client], r.Register, MondayW10) // the personal data goes nowhere
 			return evs, err
 		})
+		if err != nil {
+			return err
+		}
 		s.workers[r.WorkerID] = w
 	}
 	for _, r := range placements {
 		p := &placement.Placement{}
-		s.save(placement.Stream(r.PlacementID), p, func() ([]domain.Event, error) {
+		err := s.save(placement.Stream(r.PlacementID), p, func() ([]domain.Event, error) {
 			return p.Start(staff, s.clients[r.client], s.workers[r.worker], r.Start, MondayW10)
 		})
+		if err != nil {
+			return err
+		}
 	}
 	for _, r := range accounts {
 		a := &account.Account{}
@@ -270,28 +303,29 @@ func (s *seeder) people() {
 		if r.AccountID == disabledAccount {
 			ds = append(ds, func() ([]domain.Event, error) { return a.Disable(staff, "", MondayW10) })
 		}
-		s.save(account.Stream(r.AccountID), a, ds...)
+		if err := s.save(account.Stream(r.AccountID), a, ds...); err != nil {
+			return err
+		}
 	}
 	if err := prefs.New(s.pool, func() time.Time { return MondayW10 }).Set(s.ctx, optedOut, prefs.Settings{}); err != nil {
-		s.t.Fatalf("notifytest: settings of %s: %v", optedOut, err)
+		return fmt.Errorf("notifytest: settings of %s: %w", optedOut, err)
 	}
+	return nil
 }
 
 // timesheets enters, offers and approves the data set's timesheets through
 // the timesheet commands, as their enterers and approvers.
-func (s *seeder) timesheets() {
-	s.t.Helper()
+func (s *seeder) timesheets() error {
 	h, err := tscmd.New(s.store, func() time.Time { return MondayW10 })
 	if err != nil {
-		s.t.Fatal(err)
+		return err
 	}
 	for _, ts := range Timesheets {
 		w, err := timesheet.ParseISOWeek(ts.Week)
 		if err != nil {
-			s.t.Fatal(err)
+			return err
 		}
-		c := s.clients[ts.Client]
-		agreement, _ := c.AgreementOn(day(2026, 1, 1))
+		agreement, _ := s.clients[ts.Client].AgreementOn(w.Start().At(0, 0, time.UTC))
 		as := map[domain.Role]domain.Actor{
 			domain.RoleWorker:       {AccountID: "acc-" + ts.Worker, Role: domain.RoleWorker, WorkerID: ts.Worker},
 			domain.RoleClient:       {AccountID: "acc-" + ts.Client, Role: domain.RoleClient, ClientID: ts.Client},
@@ -300,57 +334,58 @@ func (s *seeder) timesheets() {
 		meta := func(r domain.Role) commands.Meta { return commands.Meta{Actor: as[r], CorrelationID: "notifytest"} }
 		target := tscmd.Target{PlacementID: ts.Placement, Week: w}
 		enterer := domain.Role(ts.EnteredBy)
-		var res commands.Result
-		fail := func(what string, err error) {
-			s.t.Helper()
+		steps := []func() (commands.Result, error){func() (commands.Result, error) {
+			return h.SetLines(s.ctx, meta(enterer), tscmd.SetLines{Target: target, Lines: []timesheet.LineInput{
+				{HourType: "100", Minutes: [7]timesheet.Minutes{480, 480, 480, 480, 480}}}})
+		}}
+		if ts.Status != "open" {
+			steps = append(steps, func() (commands.Result, error) { return h.Offer(s.ctx, meta(enterer), tscmd.Offer{Target: target}) })
+			// Approved up to the next party (all the way when none).
+			for _, party := range agreement.ApprovalChain {
+				if string(party) == ts.Next {
+					break
+				}
+				steps = append(steps, func() (commands.Result, error) {
+					return h.Approve(s.ctx, meta(party), tscmd.Approve{Target: target})
+				})
+			}
+		}
+		for _, step := range steps {
+			res, err := step()
 			if err != nil {
-				s.t.Fatalf("notifytest: %s %s %s: %v", what, ts.Placement, ts.Week, err)
+				return fmt.Errorf("notifytest: timesheet %s %s: %w", ts.Placement, ts.Week, err)
 			}
 			s.last = res.Position
 		}
-		res, err = h.SetLines(s.ctx, meta(enterer), tscmd.SetLines{Target: target, Lines: []timesheet.LineInput{
-			{HourType: "100", Minutes: [7]timesheet.Minutes{480, 480, 480, 480, 480}}}})
-		fail("enter", err)
-		if ts.Status == "open" {
-			continue
-		}
-		res, err = h.Offer(s.ctx, meta(enterer), tscmd.Offer{Target: target})
-		fail("offer", err)
-		for _, step := range agreement.ApprovalChain {
-			if string(step) == ts.Next {
-				break
-			}
-			res, err = h.Approve(s.ctx, meta(step), tscmd.Approve{Target: target})
-			fail("approve", err)
-		}
 	}
+	return nil
 }
 
 // project runs the read-model projectors (and no mail reactor) until they
 // have passed the last event appended.
-func (s *seeder) project() {
-	s.t.Helper()
+func (s *seeder) project() error {
 	var ps []projections.Projector
 	ps = append(ps, rmidentity.Projectors()...)
 	ps = append(ps, rmtimesheets.Projectors()...)
 	ps = append(ps, missingweeks.Projectors()...)
 	ps = append(ps, reactors.RecipientNames{})
 	rt, err := projections.New(projections.Config{Store: s.store, Pool: s.pool, Projectors: ps,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), WaitTimeout: 30 * time.Second})
+		Logger: slog.New(slog.DiscardHandler), WaitTimeout: time.Minute})
 	if err != nil {
-		s.t.Fatal(err)
+		return err
 	}
 	ctx, stop := context.WithCancel(s.ctx)
 	done := make(chan error, 1)
 	go func() { done <- rt.Run(ctx) }()
 	waitErr := rt.WaitFor(ctx, s.last)
 	stop()
-	if err := <-done; err != nil && ctx.Err() == nil {
-		s.t.Fatalf("notifytest: projections: %v", err)
+	if err := <-done; err != nil && !errors.Is(err, context.Canceled) {
+		return fmt.Errorf("notifytest: projections: %w", err)
 	}
 	if waitErr != nil {
-		s.t.Fatalf("notifytest: projections: %v", waitErr)
+		return fmt.Errorf("notifytest: projections: %w", waitErr)
 	}
+	return nil
 }
 
 func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }

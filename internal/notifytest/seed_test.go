@@ -22,8 +22,7 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 // names, settings), and the seed queued no mail.
 func TestSeedIsTheDataSet(t *testing.T) {
 	ctx := context.Background()
-	pool := pgtest.Pool(t, pgtest.NewDBFromTemplate(t, "notifytest", notifytest.Migrate))
-	notifytest.Seed(t, ctx, pool)
+	pool := pgtest.Pool(t, notifytest.NewDB(t))
 
 	q, err := rmtimesheets.NewQueries(pool, func() time.Time { return notifytest.MondayW10 })
 	if err != nil {
@@ -79,5 +78,23 @@ func TestSeedIsTheDataSet(t *testing.T) {
 	var mails int
 	if err := pool.QueryRow(ctx, `SELECT count(*) FROM mail_deliveries`).Scan(&mails); err != nil || mails != 0 {
 		t.Errorf("the seed queued %d mails (%v), want none", mails, err)
+	}
+}
+
+// TestPeopleDBHasNoTimesheets: the people without a timesheet event.
+func TestPeopleDBHasNoTimesheets(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.Pool(t, notifytest.NewPeopleDB(t))
+	q, err := rmtimesheets.NewQueries(pool, func() time.Time { return notifytest.MondayW10 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	bo := domain.Actor{AccountID: "acc-bo", Role: domain.RoleBackoffice}
+	if d, err := q.Detail(ctx, bo, "p1", timesheet.ISOWeek{Year: 2026, Week: 8}); err != nil || d.Status != "none" {
+		t.Errorf("p1 2026-W08: %q (%v), want none", d.Status, err)
+	}
+	rs, err := audience.Of(ctx, pool, domain.RoleClient, audience.Tenants{ClientID: "c1"})
+	if err != nil || len(rs) != 1 || rs[0].AccountID != "acc-c1" || rs[0].Name != "Carla" {
+		t.Errorf("c1's users: %+v (%v)", rs, err)
 	}
 }

@@ -35,9 +35,7 @@ type fixture struct {
 
 func setup(t *testing.T, ctx context.Context, now func() time.Time) *fixture {
 	t.Helper()
-	cs := pgtest.NewDBFromTemplate(t, "notifytest", notifytest.Migrate)
-	pool := pgtest.Pool(t, cs)
-	notifytest.SeedPeople(t, ctx, pool)
+	pool := pgtest.Pool(t, notifytest.NewPeopleDB(t))
 	store := pgtest.EventStore(t, pool)
 	srv := mailtest.New(t)
 	sender, err := mail.NewSMTPSender(mail.SMTPConfig{URL: srv.URL(), From: "Backoffice <noreply@backoffice.test>"})

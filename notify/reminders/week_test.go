@@ -22,11 +22,6 @@ import (
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
-func newDB(t *testing.T) string {
-	t.Helper()
-	return pgtest.NewDBFromTemplate(t, "notifytest", notifytest.Migrate)
-}
-
 // env is one seeded database (notifytest's data), mail server and clock,
 // shared by the `serve` processes a test starts on it.
 type env struct {
@@ -37,9 +32,7 @@ type env struct {
 
 func newEnv(t *testing.T, now time.Time) *env {
 	t.Helper()
-	e := &env{cs: newDB(t), srv: mailtest.New(t), clock: testclock.New(now)}
-	notifytest.Seed(t, context.Background(), pgtest.Pool(t, e.cs))
-	return e
+	return &env{cs: notifytest.NewDB(t), srv: mailtest.New(t), clock: testclock.New(now)}
 }
 
 // process starts one `serve` process on e.
