@@ -125,7 +125,8 @@ var placements = []struct {
 }
 
 // Timesheets of the data set: (placement, week, status, next party). Each
-// holds 40 hours, Monday to Friday.
+// holds 40 hours, Monday to Friday, entered and decided at MondayW10 (so
+// the week-8 ones were offered after their entry deadline).
 //
 //	p1 2026-W08 offered, approved by the client, waiting for the intermediary
 //	p1 2026-W09 open (not offered)
