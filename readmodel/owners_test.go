@@ -228,7 +228,9 @@ func TestTableOwners(t *testing.T) {
 
 	var violations []string
 	writes := 0
+	scanned := map[string]bool{}
 	goStrings(t, func(dir, file, s string) {
+		scanned[dir] = true
 		v, creates, n := ownership(dir, file, s)
 		violations = append(violations, v...)
 		for _, table := range creates {
@@ -242,6 +244,11 @@ func TestTableOwners(t *testing.T) {
 	}
 	if writes < 50 {
 		t.Errorf("found only %d writes: the scan is broken", writes)
+	}
+	for _, kit := range []string{"internal/notifytest", "internal/apptest", "internal/apitest", "internal/pgtest"} {
+		if !scanned[kit] {
+			t.Errorf("the scan skipped the test kit %s", kit)
+		}
 	}
 	for table, owner := range readmodel.Owners {
 		if !created[table] {
