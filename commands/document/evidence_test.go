@@ -15,22 +15,14 @@ import (
 	"backoffice/eventstore"
 )
 
-// stream reads a document's events, decoded, with their records.
+// stream reads a document's events, raw and decoded.
 func stream(t *testing.T, e *dt.Env, id string) ([]eventstore.RecordedEvent, []domain.Event) {
 	t.Helper()
 	recs, err := e.Store.ReadStream(context.Background(), doc.Stream(id), eventstore.ReadStreamOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []domain.Event
-	for _, r := range recs {
-		ev, err := doc.Events.Decode(r.Type, r.Data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, ev)
-	}
-	return recs, out
+	return recs, e.History(t, doc.Stream(id), doc.Events)
 }
 
 // TestSigningEvidenceInTheLedger: opening the signing screen, a wrong TAN

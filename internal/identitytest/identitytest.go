@@ -21,8 +21,10 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"backoffice/commands"
 	"backoffice/commands/auth"
 	"backoffice/commands/identity"
+	"backoffice/domain"
 	"backoffice/eventstore/postgres"
 	"backoffice/http/api"
 	"backoffice/http/api/identityapi"
@@ -124,6 +126,16 @@ func New(t testing.TB) *Env {
 	must(t, err)
 	return &Env{URL: hs.URL + "/api/v1", Pool: pool, Store: store, Auth: authSvc, Identity: svc, LinkMails: linkMails, Queries: queries,
 		Runtime: rt, Dispatcher: disp, SMTP: smtpSrv, Handler: apiSrv}
+}
+
+// History decodes the whole stream name with reg, checking its hash chain
+// as a command's load does: the events a test expects in the ledger.
+func (e *Env) History(t testing.TB, name string, reg *domain.Registry) []domain.Event {
+	t.Helper()
+	var out []domain.Event
+	_, err := commands.Load(context.Background(), e.Store, name, reg, func(ev domain.Event) { out = append(out, ev) })
+	must(t, err)
+	return out
 }
 
 func must(t testing.TB, err error) {
