@@ -23,9 +23,8 @@ import (
 // hold one and wait for a second). The deadline only catches the
 // deadlock; the good path does not depend on it.
 func TestSignHoldsNoConnectionWhileAppending(t *testing.T) {
-	e := dt.New(t)
+	e, id, tan := askedToSign(t, "Overeenkomst")
 	ctx := context.Background()
-	id, tan := requested(t, e, "Overeenkomst", 1)
 
 	cfg, err := pgxpool.ParseConfig(e.Pool.Config().ConnString())
 	if err != nil {
@@ -56,7 +55,7 @@ func TestTwoCorrectSubmissionsSignOnce(t *testing.T) {
 	e := dt.New(t)
 	ctx := context.Background()
 	for round := range 3 {
-		id, tan := requested(t, e, "Overeenkomst", round+1)
+		id, tan := e.Requested(t, "Overeenkomst", round+1)
 		var wg sync.WaitGroup
 		errs := make([]error, 2)
 		for i := range errs {
@@ -98,9 +97,8 @@ func TestTwoCorrectSubmissionsSignOnce(t *testing.T) {
 // TestFailedAppendReleasesTheTAN: when the signature cannot be appended
 // (the store is down), the TAN is not used up: the signer can try again.
 func TestFailedAppendReleasesTheTAN(t *testing.T) {
-	e := dt.New(t)
+	e, id, tan := askedToSign(t, "Overeenkomst")
 	ctx := context.Background()
-	id, tan := requested(t, e, "Overeenkomst", 1)
 	down := gatedHandler(t, e, &gatedStore{beforeAppend: func() error { return eventstore.ErrUnavailable }})
 	if _, err := down.Sign(ctx, dt.Meta(e.Client1), id, cmd.Signature{TAN: tan, ReadConfirmed: true}); !errors.Is(err, eventstore.ErrUnavailable) {
 		t.Fatalf("sign with the store down: %v", err)
