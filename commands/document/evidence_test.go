@@ -18,11 +18,7 @@ import (
 // stream reads a document's events, raw and decoded.
 func stream(t *testing.T, e *dt.Env, id string) ([]eventstore.RecordedEvent, []domain.Event) {
 	t.Helper()
-	recs, err := e.Store.ReadStream(context.Background(), doc.Stream(id), eventstore.ReadStreamOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return recs, e.History(t, doc.Stream(id), doc.Events)
+	return e.Recorded(t, doc.Stream(id)), e.History(t, doc.Stream(id), doc.Events)
 }
 
 // TestSigningEvidenceInTheLedger: opening the signing screen, a wrong TAN

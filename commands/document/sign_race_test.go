@@ -74,17 +74,7 @@ func TestTwoCorrectSubmissionsSignOnce(t *testing.T) {
 				t.Fatalf("round %d: %v", round, err)
 			}
 		}
-		evs, err := e.Store.ReadStream(ctx, doc.Stream(id), eventstore.ReadStreamOptions{Max: 100})
-		if err != nil {
-			t.Fatal(err)
-		}
-		signed := 0
-		for _, ev := range evs {
-			if ev.Type == doc.TypeSigned {
-				signed++
-			}
-		}
-		if ok != 1 || signed != 1 {
+		if signed := len(e.Recorded(t, doc.Stream(id), doc.TypeSigned)); ok != 1 || signed != 1 {
 			t.Fatalf("round %d: %d successes, %d signed events (errors %v)", round, ok, signed, errs)
 		}
 		var attempts int

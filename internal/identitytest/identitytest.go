@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -25,6 +26,7 @@ import (
 	"backoffice/commands/auth"
 	"backoffice/commands/identity"
 	"backoffice/domain"
+	"backoffice/eventstore"
 	"backoffice/eventstore/postgres"
 	"backoffice/http/api"
 	"backoffice/http/api/identityapi"
@@ -136,6 +138,18 @@ func (e *Env) History(t testing.TB, name string, reg *domain.Registry) []domain.
 	_, err := commands.Load(context.Background(), e.Store, name, reg, func(ev domain.Event) { out = append(out, ev) })
 	must(t, err)
 	return out
+}
+
+// Recorded reads the whole stream name as stored; given types, only its
+// events of those types.
+func (e *Env) Recorded(t testing.TB, name string, types ...string) []eventstore.RecordedEvent {
+	t.Helper()
+	recs, err := e.Store.ReadStream(context.Background(), name, eventstore.ReadStreamOptions{})
+	must(t, err)
+	if len(types) == 0 {
+		return recs
+	}
+	return slices.DeleteFunc(recs, func(r eventstore.RecordedEvent) bool { return !slices.Contains(types, r.Type) })
 }
 
 func must(t testing.TB, err error) {
