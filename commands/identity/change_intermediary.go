@@ -31,8 +31,6 @@ func (s *Registration) ChangeIntermediaryContact(ctx context.Context, meta comma
 		return commands.Result{Revision: st.Revision}, err
 	}
 	changed := events[0].(*intermediary.ContactChanged)
-	return s.saveContactChange(ctx, meta, st, events, i.Contact().Email, accountSpec{
-		Role: domain.RoleIntermediary, TenantID: intermediaryID, Email: changed.Contact.Email,
-		Language: language, Field: "contact.email",
-	})
+	return s.saveContactChange(ctx, meta, st, events, i.Contact().Email,
+		contactSpec(domain.RoleIntermediary, intermediaryID, changed.Contact.Email, language))
 }

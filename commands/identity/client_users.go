@@ -45,11 +45,7 @@ func (s *Registration) InviteClientUser(ctx context.Context, meta commands.Meta,
 			"This person already has a login for this client.",
 			"Deze persoon heeft al een login bij deze opdrachtgever.")
 	}
-	res, accountID, err := s.withAccount(ctx, meta, accountSpec{
+	return s.registered(ctx, meta, accountSpec{
 		Role: domain.RoleClient, TenantID: cmd.ClientID, Email: cmd.Email, Language: cmd.Language, Field: "email",
 	}, func(context.Context) (commands.Result, error) { return commands.Result{}, nil })
-	if err != nil {
-		return commands.Result{}, Registered{}, err
-	}
-	return res, Registered{ID: cmd.ClientID, AccountID: accountID}, nil
 }
