@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	cmd "backoffice/commands/document"
 	dt "backoffice/commands/document/documenttest"
 	"backoffice/domain"
@@ -26,16 +24,10 @@ func TestSignHoldsNoConnectionWhileAppending(t *testing.T) {
 	e, id, tan := askedToSign(t, "Overeenkomst")
 	ctx := context.Background()
 
-	cfg, err := pgxpool.ParseConfig(e.Pool.Config().ConnString())
-	if err != nil {
-		t.Fatal(err)
+	pool := pgtest.Pool(t, e.Pool.Config().ConnString()+" pool_max_conns=1") // the feature's database
+	if n := pool.Config().MaxConns; n != 1 {
+		t.Fatalf("pool of %d connections, want 1", n)
 	}
-	cfg.MaxConns = 1
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
 	store := pgtest.EventStore(t, pool)
 	h, err := cmd.New(cmd.Config{Store: store, Pool: pool, MasterKey: e.MasterKey, Clock: e.Now})
 	if err != nil {
