@@ -6,7 +6,6 @@ import (
 	"backoffice/commands"
 	"backoffice/commands/auth"
 	"backoffice/domain"
-	"backoffice/domain/account"
 )
 
 // InviteClientUser is the command to give one more person of a client's
@@ -23,11 +22,8 @@ type InviteClientUser struct {
 // for every client. An address that already has a login of this client is
 // a conflict; one of another account is refused at the field "email".
 func (s *Registration) InviteClientUser(ctx context.Context, meta commands.Meta, cmd InviteClientUser) (commands.Result, Registered, error) {
-	if !account.IsStaff(meta.Actor) {
-		return commands.Result{}, Registered{}, domain.ErrNotFound
-	}
-	if cmd.ClientID == "" || checkID("client_id", cmd.ClientID) != nil {
-		return commands.Result{}, Registered{}, domain.ErrNotFound
+	if err := staffOn(meta.Actor, "client_id", cmd.ClientID); err != nil {
+		return commands.Result{}, Registered{}, err
 	}
 	c, _, err := loadClient(ctx, s.cfg.Store, cmd.ClientID)
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 
 	"backoffice/commands"
 	"backoffice/domain"
-	"backoffice/domain/account"
 	"backoffice/domain/client"
 )
 
@@ -65,11 +64,8 @@ func (s *Registration) RegisterClient(ctx context.Context, meta commands.Meta, c
 // contact's login stays until the back office blocks it. Back office only:
 // anyone else gets not-found.
 func (s *Registration) ChangeClientDetails(ctx context.Context, meta commands.Meta, clientID string, d client.Details, language string) (commands.Result, error) {
-	if !account.IsStaff(meta.Actor) {
-		return commands.Result{}, domain.ErrNotFound
-	}
-	if clientID == "" || checkID("client_id", clientID) != nil {
-		return commands.Result{}, domain.ErrNotFound
+	if err := staffOn(meta.Actor, "client_id", clientID); err != nil {
+		return commands.Result{}, err
 	}
 	c, st, err := loadClient(ctx, s.cfg.Store, clientID)
 	if err != nil {
