@@ -3,6 +3,8 @@
 // PostgreSQL database (pgtest), the PostgreSQL event store, the real
 // projections runtime, the mail Dispatcher delivering over SMTP to an
 // in-process mailtest server, and the JSON API on an httptest.Server.
+// Env.History and Env.Recorded read a stream back for a test's assertions
+// (decoded, or as stored).
 //
 // Packages using it need  func TestMain(m *testing.M) { pgtest.Main(m) }.
 package identitytest
