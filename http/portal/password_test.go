@@ -37,8 +37,7 @@ func TestPasswordChangeForm(t *testing.T) {
 	other.loginAs(worker2Email, "nl")
 	changed := func() int {
 		t.Helper()
-		recs := apitest.Events(t, h.Store, account.Stream(h.accounts[worker2Email].AccountID))
-		return len(apitest.OfType(recs, account.TypePasswordChanged))
+		return len(apitest.Recorded(t, h.Store, account.Stream(h.accounts[worker2Email].AccountID), account.TypePasswordChanged))
 	}
 	const newPW = "een nieuw geheim"
 

@@ -23,7 +23,7 @@ func TestChangePassword(t *testing.T) {
 	changes := func() []domain.Event {
 		t.Helper()
 		var out []domain.Event
-		for _, r := range apitest.OfType(apitest.Events(t, e.Store, account.Stream(accID)), account.TypePasswordChanged) {
+		for _, r := range e.Recorded(t, account.Stream(accID), account.TypePasswordChanged) {
 			ev, err := account.Events.Decode(r.Type, r.Data)
 			if err != nil {
 				t.Fatal(err)

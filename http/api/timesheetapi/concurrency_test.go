@@ -34,8 +34,8 @@ func TestConcurrentApprovals(t *testing.T) {
 	if counts[200] != 1 || counts[409] != n-1 {
 		t.Fatalf("statuses = %v, want one 200 and %d × 409", counts, n-1)
 	}
-	evs := e.events(ts.StreamName("p1", ts.ISOWeek{Year: 2026, Week: 5}))
-	if approvals := len(apitest.OfType(evs, ts.TypeStepApproved)); approvals != 1 {
+	evs := apitest.Recorded(t, e.store, ts.StreamName("p1", ts.ISOWeek{Year: 2026, Week: 5}), ts.TypeStepApproved)
+	if approvals := len(evs); approvals != 1 {
 		t.Fatalf("%d step_approved events, want exactly 1", approvals)
 	}
 }

@@ -23,7 +23,7 @@ func (e *env) crashed(actorID, key, age string) {
 
 func (e *env) events(stream string) []eventstore.RecordedEvent {
 	e.t.Helper()
-	return apitest.Events(e.t, e.store, stream)
+	return apitest.Recorded(e.t, e.store, stream)
 }
 
 // TestRetryOfACrashedUpdateKeepsTheNewerValue: hour line set to A under K1,
