@@ -157,7 +157,7 @@ func BenchmarkChainVerifierCheck(b *testing.B) {
 	prev := eventstore.ZeroHash
 	for i := range 300 {
 		e := eventstore.RecordedEvent{Stream: "timesheet-pl-07-2026-W12", Revision: uint64(i), Type: "timesheet.line_set", ID: uuid.New(),
-			Data: json.RawMessage(`{"line":{"hour_type":{"code":"100","name":"Normale uren","percentage":100},"minutes":[480,480,480,480,240,0,0]},"day_totals":[480,480,480,480,240,0,0]}`),
+			Data:     json.RawMessage(`{"line":{"hour_type":{"code":"100","name":"Normale uren","percentage":100},"minutes":[480,480,480,480,240,0,0]},"day_totals":[480,480,480,480,240,0,0]}`),
 			Metadata: eventstore.Metadata{ActorID: "acc-client-07", ActorRole: "client", CorrelationID: uuid.NewString(), OccurredAt: time.Now()}}
 		e.Seal(prev, time.Now())
 		prev = e.Hash
