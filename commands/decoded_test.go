@@ -50,7 +50,7 @@ func (c *copying) Apply(e domain.Event) error { c.items = slices.Clone(e.(*liste
 func (c *copying) rename(s string)            { c.items[0] = s }
 
 // sealed chains evs into stream as a store would record them.
-func sealed(t *testing.T, stream string, evs ...domain.Event) []eventstore.RecordedEvent {
+func sealed(t testing.TB, stream string, evs ...domain.Event) []eventstore.RecordedEvent {
 	t.Helper()
 	out := make([]eventstore.RecordedEvent, len(evs))
 	prev := eventstore.ZeroHash
@@ -69,7 +69,7 @@ func sealed(t *testing.T, stream string, evs ...domain.Event) []eventstore.Recor
 
 // foldAll folds recs (one whole stream) into agg through Fold, as every
 // command load does.
-func foldAll(t *testing.T, recs []eventstore.RecordedEvent, reg *domain.Registry, agg domain.Aggregate) error {
+func foldAll(t testing.TB, recs []eventstore.RecordedEvent, reg *domain.Registry, agg domain.Aggregate) error {
 	t.Helper()
 	st := Stream{Name: recs[0].Stream}
 	var chain eventstore.ChainVerifier
@@ -370,4 +370,42 @@ func TestCachedEventsSurviveEveryAggregate(t *testing.T) {
 			}
 		}
 	}
+}
+
+// BenchmarkFoldTimesheetStream folds a timesheet stream of 300 events as a
+// command does (hash check, decode, Apply), through the cache (warm) and
+// without it (every event decoded), interleaved in one loop.
+func BenchmarkFoldTimesheetStream(b *testing.B) {
+	week := ts.ISOWeek{Year: 2026, Week: 12}
+	normal := ts.HourType{Code: "100", Name: "Normale uren", Percentage: 100}
+	evs := []domain.Event{&ts.Opened{PlacementID: "pl-07", Week: week, WeekStart: week.Start(), WeekEnd: week.End(),
+		EnteredBy: domain.RoleClient, NormalHourType: normal, EntryDeadline: time.Unix(1_774_000_000, 0).UTC(),
+		ApprovalDeadline: time.Unix(1_774_500_000, 0).UTC(), ClientID: "cl-1", WorkerID: "w-7"}}
+	for i := range 299 {
+		m := ts.Minutes(i % 600)
+		evs = append(evs, &ts.LineSet{Line: ts.Line{HourType: normal, Minutes: [7]ts.Minutes{m, 480, 480, 480, 240}},
+			DayTotals: [7]ts.Minutes{m, 480, 480, 480, 240}})
+	}
+	recs := sealed(b, "timesheet-pl-07-2026-W12", evs...)
+	warm, none := decoded, newDecodedCache(0) // a budget of 0 keeps nothing
+	check := checkHits.Load()
+	defer func() { decoded = warm; checkHits.Store(check) }()
+	checkHits.Store(false)
+	var withCache, without time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		decoded = warm
+		if err := foldAll(b, recs, ts.Events, &ts.Timesheet{}); err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		decoded = none
+		if err := foldAll(b, recs, ts.Events, &ts.Timesheet{}); err != nil {
+			b.Fatal(err)
+		}
+		withCache, without = withCache+t1.Sub(t0), without+time.Since(t1)
+	}
+	b.ReportMetric(float64(withCache.Microseconds())/float64(b.N), "cached_µs/fold")
+	b.ReportMetric(float64(without.Microseconds())/float64(b.N), "uncached_µs/fold")
+	b.ReportMetric(float64(without)/float64(withCache), "speedup_x")
 }
