@@ -102,8 +102,8 @@ func Seed(t testing.TB, ctx context.Context, pool *pgxpool.Pool) {
 		}
 		_, err = pool.Exec(ctx, `INSERT INTO ts_timesheets (stream, placement_id, iso_year, iso_week, week_start, worker_id,
 			client_id, intermediary_id, status, next_party, total_minutes, entry_deadline, approval_deadline, offered_late,
-			approved_late, revision, updated_at, doc, entered_by)
-			VALUES ($1, $2, $3, $4, $5::date, $6, $7, $8, $9, $10, 2400, $11, $12, false, false, 3, now(), '{}', $13)`,
+			approved_late, revision, updated_at, entered_by)
+			VALUES ($1, $2, $3, $4, $5::date, $6, $7, $8, $9, $10, 2400, $11, $12, false, false, 3, now(), $13)`,
 			timesheet.StreamName(ts.Placement, w), ts.Placement, w.Year, w.Week, w.Start().String(), ts.Worker, ts.Client,
 			ts.Intermediary, ts.Status, next, timesheet.EntryDeadline(w), timesheet.ApprovalDeadline(w), ts.EnteredBy)
 		if err != nil {
