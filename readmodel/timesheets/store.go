@@ -124,6 +124,9 @@ var sheetGroups = []group{
 			return each(s.Lines, func(l Line) bool { return l.FromTimeRegistration })
 		}},
 		{"line_minutes", func(s *sheet) any {
+			if len(s.Lines) == 0 {
+				return []int32(nil)
+			}
 			out := make([]int32, 0, 7*len(s.Lines))
 			for _, l := range s.Lines {
 				out = append(out, int32s(l.Minutes[:])...)
@@ -193,9 +196,13 @@ var sheetGroups = []group{
 	}},
 }
 
-// each maps a part's elements to one array column (never NULL: an empty
-// slice is '{}').
+// each maps a part's elements to one array column; an empty part is NULL
+// (a nil slice), which costs a row nothing: most timesheets have no time
+// entries, expenses or remarks, and no steps before their offer.
 func each[T, V any](in []T, f func(T) V) []V {
+	if len(in) == 0 {
+		return nil
+	}
 	out := make([]V, len(in))
 	for i, x := range in {
 		out[i] = f(x)
