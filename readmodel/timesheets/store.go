@@ -280,7 +280,8 @@ func sheetValues(s *sheet) []any {
 }
 
 // updateOf is the UPDATE of a stored row that sets the head and the
-// groups the batch changed. The revision guard keeps it idempotent.
+// groups the batch changed. The revision guard keeps it idempotent. Its
+// text depends only on the groups (a handful of prepared statements).
 func updateOf(s *sheet) (string, []any) {
 	var b strings.Builder
 	args := []any{s.stream}
@@ -297,7 +298,8 @@ func updateOf(s *sheet) (string, []any) {
 			fmt.Fprintf(&b, "%s = $%d", c.name, len(args))
 		}
 	}
-	fmt.Fprintf(&b, " WHERE stream = $1 AND revision < %d", s.revision)
+	args = append(args, s.revision)
+	fmt.Fprintf(&b, " WHERE stream = $1 AND revision < $%d", len(args))
 	return b.String(), args
 }
 

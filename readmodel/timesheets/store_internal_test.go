@@ -1,6 +1,7 @@
 package timesheets
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -34,7 +35,7 @@ func TestUpdateSetsOnlyWhatTheEventChanged(t *testing.T) {
 		for _, m := range regexp.MustCompile(`(\w+) = \$\d+`).FindAllStringSubmatch(set, -1) {
 			cols = append(cols, m[1])
 		}
-		if len(cols) != len(args)-1 {
+		if len(cols) != len(args)-2 || !strings.HasSuffix(sql, fmt.Sprintf("revision < $%d", len(args))) || args[len(args)-1] != s.revision {
 			t.Fatalf("%d columns, %d values: %s", len(cols), len(args)-1, sql)
 		}
 		return cols
