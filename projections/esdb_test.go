@@ -234,18 +234,8 @@ func TestESDBKilledMidBatch(t *testing.T) {
 	t.Logf("seed %d", seed)
 	rng := rand.New(rand.NewPCG(2, seed))
 	for i := 0; i < 10; i++ {
-		runCtx, cancel := context.WithCancel(context.Background())
-		killAt := rng.Int64N(300) + 1
-		var handled atomic.Int64
-		p := &sums{hook: func(context.Context, eventstore.RecordedEvent) error {
-			if handled.Add(1) == killAt {
-				cancel() // mid-batch: the transaction is open
-			}
-			return nil
-		}}
-		rt := newRuntime(t, store, pool, projections.Config{BatchSize: 1 + rng.IntN(200), RouterCatchUp: i%2 == 1}, p)
-		done := make(chan error, 1)
-		go func() { done <- rt.Run(runCtx) }()
+		run := startKillable(t, store, pool, rng.Int64N(300)+1,
+			projections.Config{BatchSize: 1 + rng.IntN(200), RouterCatchUp: i%2 == 1})
 		if i%3 == 0 {
 			srv.AppendSystemEvent("$stats-127.0.0.1:2113", "$statsCollected")
 			appendChunks(t, store, 40, 13, next)
@@ -257,34 +247,19 @@ func TestESDBKilledMidBatch(t *testing.T) {
 		}
 		// Either the hook kills the run first (WaitFor then ends with
 		// the cancelled context) or the run catches up and is killed here.
-		waitCtx, waitCancel := context.WithTimeout(runCtx, 15*time.Second)
-		err = rt.WaitFor(waitCtx, head)
+		waitCtx, waitCancel := context.WithTimeout(run.ctx, 15*time.Second)
+		err = run.rt.WaitFor(waitCtx, head)
 		waitCancel()
-		if err != nil && runCtx.Err() == nil {
-			sts, serr := rt.Status(context.Background())
+		if err != nil && run.ctx.Err() == nil {
+			sts, serr := run.rt.Status(context.Background())
 			t.Fatalf("iteration %d: WaitFor(%s): %v; status %+v %v", i, head, err, sts, serr)
 		}
-		cancel()
-		if err := <-done; err != nil {
+		run.cancel()
+		if err := <-run.done; err != nil {
 			t.Fatalf("iteration %d: Run: %v", i, err)
 		}
 	}
-	rt := newRuntime(t, store, pool, projections.Config{}, &sums{})
-	stop := start(t, rt)
-	head, err := store.HeadPosition(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	waitForPos(t, ctx, rt, head)
-	stop()
-	got := readSums(t, pool)
-	assertSums(t, pool, store)
-	if err := rt.Rebuild(ctx, "test_sums", nil); err != nil {
-		t.Fatal(err)
-	}
-	if rebuilt := readSums(t, pool); !maps.Equal(got, rebuilt) {
-		t.Fatalf("after kills %v\nrebuilt %v", got, rebuilt)
-	}
+	assertKillsLeftNoTrace(t, ctx, store, pool)
 }
 
 // esdbSeeAll is the order-checking sums projector that is offered every event
@@ -442,7 +417,7 @@ func testESDBFailureHooks(t *testing.T, routerCatchUp bool) {
 
 	live := func() {
 		t.Helper()
-		esdbWaitUntil(t, ctx, "a live subscription", func() bool { return srv.Subscriptions() == 1 })
+		eventually(t, "a live subscription", func() bool { return srv.Subscriptions() == 1 })
 	}
 
 	// Each round stops the projector inside a batch, breaks the feed while
@@ -467,7 +442,7 @@ func testESDBFailureHooks(t *testing.T, routerCatchUp bool) {
 			}
 			subs := srv.Calls(esdbfake.MethodSubscribe)
 			srv.DropSubscriptions()
-			esdbWaitUntil(t, ctx, "the refused resubscriptions", func() bool { return srv.Calls(esdbfake.MethodSubscribe) >= subs+4 })
+			eventually(t, "the refused resubscriptions", func() bool { return srv.Calls(esdbfake.MethodSubscribe) >= subs+4 })
 		}},
 		{"ClientClosedItself", func(t *testing.T) {
 			// The node goes down: the subscription drops, resubscribing
@@ -485,7 +460,7 @@ func testESDBFailureHooks(t *testing.T, routerCatchUp bool) {
 			// The feed keeps trying to resubscribe: every attempt
 			// rediscovers the node (its client closed itself after the
 			// failed discovery) and fails before subscribing.
-			esdbWaitUntil(t, ctx, "repeated failed discovery", func() bool {
+			eventually(t, "repeated failed discovery", func() bool {
 				return srv.Calls(esdbfake.MethodFeatures) >= features+6
 			})
 			srv.SetUnavailable(false)
@@ -523,17 +498,4 @@ func testESDBFailureHooks(t *testing.T, routerCatchUp bool) {
 		t.Fatal(err)
 	}
 	l.check(t, pool, p, "rebuilt")
-}
-
-// esdbWaitUntil polls cond until it holds or ctx ends: a bounded wait for a
-// condition, not a timing assertion.
-func esdbWaitUntil(t *testing.T, ctx context.Context, what string, cond func() bool) {
-	t.Helper()
-	for !cond() {
-		select {
-		case <-ctx.Done():
-			t.Fatalf("gave up waiting for %s", what)
-		case <-time.After(time.Millisecond):
-		}
-	}
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"maps"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -274,4 +275,53 @@ func status(t testing.TB, rt *projections.Runtime, name string) projections.Proj
 	}
 	t.Fatalf("no status for %s", name)
 	return projections.ProjectorStatus{}
+}
+
+// killableRun is a runtime whose sums projector cancels the run at its
+// killAt-th event (mid-batch: the transaction is open); cancel also kills
+// it from outside, and Run's result arrives on done.
+type killableRun struct {
+	rt     *projections.Runtime
+	ctx    context.Context
+	cancel context.CancelFunc
+	done   chan error
+}
+
+func startKillable(t testing.TB, store eventstore.Store, pool *pgxpool.Pool, killAt int64, cfg projections.Config) killableRun {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var handled atomic.Int64
+	p := &sums{hook: func(context.Context, eventstore.RecordedEvent) error {
+		if handled.Add(1) == killAt {
+			cancel()
+		}
+		return nil
+	}}
+	k := killableRun{rt: newRuntime(t, store, pool, cfg, p), ctx: ctx, cancel: cancel, done: make(chan error, 1)}
+	go func() { k.done <- k.rt.Run(ctx) }()
+	return k
+}
+
+// assertKillsLeftNoTrace lets a fresh runtime catch up after the kills: the
+// read model must equal the fold of the log and a clean rebuild.
+func assertKillsLeftNoTrace(t testing.TB, ctx context.Context, store eventstore.Store, pool *pgxpool.Pool) {
+	t.Helper()
+	rt := newRuntime(t, store, pool, projections.Config{}, &sums{})
+	stop := start(t, rt)
+	head, err := store.HeadPosition(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rt.WaitFor(ctx, head); err != nil {
+		t.Fatalf("WaitFor(%s): %v", head, err)
+	}
+	stop()
+	got := readSums(t, pool)
+	assertSums(t, pool, store)
+	if err := rt.Rebuild(ctx, "test_sums", nil); err != nil {
+		t.Fatal(err)
+	}
+	if rebuilt := readSums(t, pool); !maps.Equal(got, rebuilt) {
+		t.Fatalf("after kills %v\nrebuilt %v", got, rebuilt)
+	}
 }

@@ -224,53 +224,23 @@ func TestKilledMidBatch(t *testing.T) {
 	next := 2000
 	rng := rand.New(rand.NewPCG(1, uint64(time.Now().UnixNano())))
 	for i := 0; i < 50; i++ {
-		ctx, cancel := context.WithCancel(context.Background())
-		killAt := rng.Int64N(400) + 1
-		var handled atomic.Int64
-		p := &sums{hook: func(context.Context, eventstore.RecordedEvent) error {
-			if handled.Add(1) == killAt {
-				cancel() // mid-batch: the transaction is open
-			}
-			return nil
-		}}
-		rt := newRuntime(t, store, pool, projections.Config{BatchSize: 1 + rng.IntN(300), RouterCatchUp: i%2 == 1}, p)
-		done := make(chan error, 1)
-		go func() { done <- rt.Run(ctx) }()
+		run := startKillable(t, store, pool, rng.Int64N(400)+1,
+			projections.Config{BatchSize: 1 + rng.IntN(300), RouterCatchUp: i%2 == 1})
 		// Also kill from outside at a random moment (this ends the
 		// iteration when the hook's event never comes).
 		delay := time.Duration(rng.IntN(5000)) * time.Microsecond
 		go func() {
 			time.Sleep(delay)
-			cancel()
+			run.cancel()
 		}()
 		if i%5 == 0 {
 			appendEvents(t, store, 50, 13, next)
 			next += 50
 		}
-		if err := <-done; err != nil {
+		if err := <-run.done; err != nil {
 			t.Fatal(err)
 		}
-		cancel()
+		run.cancel()
 	}
-	rt := newRuntime(t, store, pool, projections.Config{}, &sums{})
-	stop := start(t, rt)
-	head, _ := store.HeadPosition(context.Background())
-	if err := rt.WaitFor(context.Background(), head); err != nil {
-		t.Fatal(err)
-	}
-	stop()
-	got := readSums(t, pool)
-	assertSums(t, pool, store)
-	if err := rt.Rebuild(context.Background(), "test_sums", nil); err != nil {
-		t.Fatal(err)
-	}
-	rebuilt := readSums(t, pool)
-	if len(got) != len(rebuilt) {
-		t.Fatalf("after kills %v, rebuilt %v", got, rebuilt)
-	}
-	for k, v := range rebuilt {
-		if got[k] != v {
-			t.Fatalf("stream %s: after kills %+v, rebuilt %+v", k, got[k], v)
-		}
-	}
+	assertKillsLeftNoTrace(t, context.Background(), store, pool)
 }
