@@ -272,17 +272,11 @@ func BenchmarkEventStore(b *testing.B) {
 		setupRead(b)
 		for b.Loop() {
 			n := 0
-			from := eventstore.Start
-			for {
-				page, err := readStore.ReadAll(ctx, from, readPage)
+			for page, err := range eventstore.Pages(ctx, readStore, eventstore.Start, readPage) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if len(page) == 0 {
-					break
-				}
 				n += len(page)
-				from = page[len(page)-1].Position
 			}
 			if n != readEvents {
 				b.Fatalf("pass read %d events, want %d", n, readEvents)
