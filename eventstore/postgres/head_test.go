@@ -4,10 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/google/uuid"
-
 	"backoffice/eventstore"
-	"backoffice/eventstore/postgres"
 )
 
 // TestCommittedHeadDoesNotWaitForOlderTransactions: while an older
@@ -16,12 +13,8 @@ import (
 // older transaction ends, both agree.
 func TestCommittedHeadDoesNotWaitForOlderTransactions(t *testing.T) {
 	ctx := context.Background()
-	pool := newPool(t, newMigratedDB(t))
-	s := openStore(t, pool, postgres.Options{})
-	ev := func() eventstore.EventData {
-		return eventstore.EventData{ID: uuid.New(), Type: "test.happened", Data: []byte(`{}`)}
-	}
-	first, err := s.Append(ctx, "h-1", eventstore.NoStream(), ev())
+	pool, s := newPoolAndStore(t)
+	first, err := s.Append(ctx, "h-1", eventstore.NoStream(), events(1)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +26,7 @@ func TestCommittedHeadDoesNotWaitForOlderTransactions(t *testing.T) {
 	if _, err := older.Exec(ctx, `SELECT pg_current_xact_id()`); err != nil { // takes an xid
 		t.Fatal(err)
 	}
-	second, err := s.Append(ctx, "h-2", eventstore.NoStream(), ev())
+	second, err := s.Append(ctx, "h-2", eventstore.NoStream(), events(1)...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,6 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"backoffice/eventstore"
-	"backoffice/eventstore/postgres"
 )
 
 // TestInAppendCommitsWithTheEvents: the caller's statement (InAppend) runs
@@ -17,8 +16,7 @@ import (
 // follow, and when it fails the append is rolled back with it.
 func TestInAppendCommitsWithTheEvents(t *testing.T) {
 	ctx := t.Context()
-	pool := newPool(t, newMigratedDB(t))
-	s := openStore(t, pool, postgres.Options{})
+	pool, s := newPoolAndStore(t)
 	if _, err := pool.Exec(ctx, `CREATE TABLE marks (k text PRIMARY KEY, position text NOT NULL)`); err != nil {
 		t.Fatal(err)
 	}
@@ -89,8 +87,7 @@ func TestInAppendCommitsWithTheEvents(t *testing.T) {
 // append ends on Close without writing.
 func TestInAppendReadsInTheAppendsTransaction(t *testing.T) {
 	ctx := t.Context()
-	pool := newPool(t, newMigratedDB(t))
-	s := openStore(t, pool, postgres.Options{})
+	pool, s := newPoolAndStore(t)
 	if _, err := s.Append(ctx, "s-1", eventstore.NoStream(), events(1)...); err != nil {
 		t.Fatal(err)
 	}
