@@ -145,24 +145,12 @@ func TestESDBResumesFromCheckpoint(t *testing.T) {
 	if err != nil || len(next) != 1 {
 		t.Fatalf("ReadAll after %s: %v, %v", pos, next, err)
 	}
-	var seen atomic.Int64
-	var first atomic.Value
-	p := &sums{hook: func(_ context.Context, e eventstore.RecordedEvent) error {
-		if seen.Add(1) == 1 {
-			first.Store(e.Position)
-		}
-		return nil
-	}}
+	p := newResumeProbe()
 	rt2 := newRuntime(t, store, pool, projections.Config{}, p)
 	start(t, rt2)
 	waitForPos(t, ctx, rt2, last)
 	assertSums(t, pool, store)
-	if seen.Load() != 50 {
-		t.Fatalf("handled %d events after restart, want the 50 new ones", seen.Load())
-	}
-	if got := first.Load().(eventstore.Position); got != next[0].Position {
-		t.Fatalf("resumed at %s, want %s", got, next[0].Position)
-	}
+	p.assertResumedAt(t, 50, next[0].Position)
 }
 
 func TestESDBRebuild(t *testing.T) {

@@ -325,3 +325,33 @@ func assertKillsLeftNoTrace(t testing.TB, ctx context.Context, store eventstore.
 		t.Fatalf("after kills %v\nrebuilt %v", got, rebuilt)
 	}
 }
+
+// resumeProbe is the sums projector that counts the events it handles and
+// keeps the position of the first: where a restarted runtime resumed.
+type resumeProbe struct {
+	sums
+	seen  atomic.Int64
+	first atomic.Value
+}
+
+func newResumeProbe() *resumeProbe {
+	p := &resumeProbe{}
+	p.hook = func(_ context.Context, e eventstore.RecordedEvent) error {
+		if p.seen.Add(1) == 1 {
+			p.first.Store(e.Position)
+		}
+		return nil
+	}
+	return p
+}
+
+// assertResumedAt checks that the probe handled n events, the first at at.
+func (p *resumeProbe) assertResumedAt(t testing.TB, n int64, at eventstore.Position) {
+	t.Helper()
+	if got := p.seen.Load(); got != n {
+		t.Fatalf("handled %d events after restart, want the %d new ones", got, n)
+	}
+	if got, _ := p.first.Load().(eventstore.Position); got != at {
+		t.Fatalf("resumed at %s, want %s", got, at)
+	}
+}

@@ -49,26 +49,14 @@ func TestResumesFromCheckpoint(t *testing.T) {
 	stop()
 
 	pos = appendEvents(t, store, 100, 5, 500)
-	var seen atomic.Int64
-	var first atomic.Value
-	p := &sums{hook: func(_ context.Context, e eventstore.RecordedEvent) error {
-		if seen.Add(1) == 1 {
-			first.Store(e.Position)
-		}
-		return nil
-	}}
+	p := newResumeProbe()
 	rt2 := newRuntime(t, store, pool, projections.Config{}, p)
 	start(t, rt2)
 	if err := rt2.WaitFor(context.Background(), pos); err != nil {
 		t.Fatal(err)
 	}
 	assertSums(t, pool, store)
-	if seen.Load() != 100 {
-		t.Fatalf("handled %d events after restart, want the 100 new ones", seen.Load())
-	}
-	if got := first.Load().(eventstore.Position); got != (eventstore.Position{Commit: 501, Prepare: 501}) {
-		t.Fatalf("resumed at %s", got)
-	}
+	p.assertResumedAt(t, 100, eventstore.Position{Commit: 501, Prepare: 501})
 }
 
 func TestRebuild(t *testing.T) {
