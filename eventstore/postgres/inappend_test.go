@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"backoffice/eventstore"
+	"backoffice/eventstore/postgres"
 )
 
 // TestInAppendCommitsWithTheEvents: the caller's statement (InAppend) runs
@@ -16,7 +17,8 @@ import (
 // follow, and when it fails the append is rolled back with it.
 func TestInAppendCommitsWithTheEvents(t *testing.T) {
 	ctx := t.Context()
-	pool, s := newPoolAndStore(t)
+	pool := newPool(t, newMigratedDB(t))
+	s := openStore(t, pool, postgres.Options{})
 	if _, err := pool.Exec(ctx, `CREATE TABLE marks (k text PRIMARY KEY, position text NOT NULL)`); err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +89,8 @@ func TestInAppendCommitsWithTheEvents(t *testing.T) {
 // append ends on Close without writing.
 func TestInAppendReadsInTheAppendsTransaction(t *testing.T) {
 	ctx := t.Context()
-	pool, s := newPoolAndStore(t)
+	pool := newPool(t, newMigratedDB(t))
+	s := openStore(t, pool, postgres.Options{})
 	if _, err := s.Append(ctx, "s-1", eventstore.NoStream(), events(1)...); err != nil {
 		t.Fatal(err)
 	}

@@ -22,14 +22,6 @@ func newMigratedDB(t testing.TB) string {
 
 func newPool(t testing.TB, cs string) *pgxpool.Pool { return pgtest.Pool(t, cs) }
 
-// newPoolAndStore opens a store with the default options on a fresh
-// migrated database, and the pool for the test's own statements.
-func newPoolAndStore(t testing.TB) (*pgxpool.Pool, *postgres.Store) {
-	t.Helper()
-	pool := newPool(t, newMigratedDB(t))
-	return pool, openStore(t, pool, postgres.Options{})
-}
-
 // openStore opens a store on pool, closed when the test ends. The test
 // cluster runs with fsync=off, hence AllowUnsafeFsync.
 func openStore(t testing.TB, pool *pgxpool.Pool, opts postgres.Options) *postgres.Store {
