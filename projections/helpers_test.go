@@ -27,18 +27,14 @@ func TestMain(m *testing.M) {
 
 const sumsSQL = `CREATE TABLE sums (stream text PRIMARY KEY, total bigint NOT NULL, n bigint NOT NULL, last_rev bigint NOT NULL)`
 
-func setupDB(ctx context.Context, connString string) error {
-	pool, err := pgxpool.New(ctx, connString)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
+// setupDB creates the runtime's tables and the test projectors' own.
+var setupDB = pgtest.WithPool(func(ctx context.Context, pool *pgxpool.Pool) error {
 	if err := projections.Migrate(ctx, pool); err != nil {
 		return err
 	}
-	_, err = pool.Exec(ctx, sumsSQL+`; CREATE TABLE rows (pos_commit bigint, pos_prepare bigint, stream text, revision bigint, type text, n bigint)`)
+	_, err := pool.Exec(ctx, sumsSQL+`; CREATE TABLE rows (pos_commit bigint, pos_prepare bigint, stream text, revision bigint, type text, n bigint)`)
 	return err
-}
+})
 
 func newPool(t testing.TB) *pgxpool.Pool {
 	t.Helper()
