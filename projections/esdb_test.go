@@ -36,6 +36,15 @@ func esdbCtx(t *testing.T) context.Context {
 	return ctx
 }
 
+// newESDBEnv is every ESDB test's start: a bounded context, the adapter on
+// a fake server of its own and a read-model database.
+func newESDBEnv(t *testing.T) (context.Context, *esdb.Store, *esdbfake.Server, *pgxpool.Pool) {
+	t.Helper()
+	ctx := esdbCtx(t)
+	store, srv := newESDBStore(t)
+	return ctx, store, srv, newPool(t)
+}
+
 // newESDBStore starts a fake EventStoreDB and opens the adapter on it. The
 // client gives up discovery quickly (so it closes itself while the node is
 // down) and the adapter resubscribes quickly.
@@ -100,9 +109,7 @@ func waitForPos(t *testing.T, ctx context.Context, rt *projections.Runtime, pos 
 func TestESDBCatchUpThenLive(t *testing.T) {
 	for _, routerCatchUp := range []bool{false, true} {
 		t.Run(fmt.Sprintf("RouterCatchUp=%v", routerCatchUp), func(t *testing.T) {
-			ctx := esdbCtx(t)
-			store, srv := newESDBStore(t)
-			pool := newPool(t)
+			ctx, store, srv, pool := newESDBEnv(t)
 			appendChunks(t, store, 300, 7, 0)
 			srv.AppendSystemEvent("$stats-127.0.0.1:2113", "$statsCollected")
 			appendChunks(t, store, 100, 7, 300)
@@ -131,9 +138,7 @@ func TestESDBCatchUpThenLive(t *testing.T) {
 }
 
 func TestESDBResumesFromCheckpoint(t *testing.T) {
-	ctx := esdbCtx(t)
-	store, _ := newESDBStore(t)
-	pool := newPool(t)
+	ctx, store, _, pool := newESDBEnv(t)
 	pos := appendChunks(t, store, 200, 5, 0)
 	rt := newRuntime(t, store, pool, projections.Config{}, &sums{})
 	stop := start(t, rt)
@@ -154,9 +159,7 @@ func TestESDBResumesFromCheckpoint(t *testing.T) {
 }
 
 func TestESDBRebuild(t *testing.T) {
-	ctx := esdbCtx(t)
-	store, srv := newESDBStore(t)
-	pool := newPool(t)
+	ctx, store, srv, pool := newESDBEnv(t)
 	appendChunks(t, store, 200, 4, 0)
 	srv.AppendSystemEvent("$stats-127.0.0.1:2113", "$statsCollected")
 	pos := appendChunks(t, store, 200, 4, 200)
@@ -189,9 +192,7 @@ func TestESDBRebuild(t *testing.T) {
 }
 
 func TestESDBLockTakeover(t *testing.T) {
-	ctx := esdbCtx(t)
-	store, _ := newESDBStore(t)
-	pool := newPool(t)
+	ctx, store, _, pool := newESDBEnv(t)
 	pos := appendChunks(t, store, 200, 4, 0)
 	a := newRuntime(t, store, pool, projections.Config{BatchSize: 64}, &sums{})
 	b := newRuntime(t, store, pool, projections.Config{BatchSize: 64}, &sums{})
@@ -213,9 +214,7 @@ func TestESDBLockTakeover(t *testing.T) {
 // up; events keep arriving. The read model must equal a clean rebuild and
 // the fold of the log.
 func TestESDBKilledMidBatch(t *testing.T) {
-	ctx := esdbCtx(t)
-	store, srv := newESDBStore(t)
-	pool := newPool(t)
+	ctx, store, srv, pool := newESDBEnv(t)
 	appendChunks(t, store, 600, 13, 0)
 	next := 600
 	seed := uint64(time.Now().UnixNano())
@@ -381,9 +380,7 @@ func TestESDBFailureHooks(t *testing.T) {
 }
 
 func testESDBFailureHooks(t *testing.T, routerCatchUp bool) {
-	ctx := esdbCtx(t)
-	store, srv := newESDBStore(t)
-	pool := newPool(t)
+	ctx, store, srv, pool := newESDBEnv(t)
 	l := &esdbLedger{store: store, want: map[string]sumRow{}}
 	sys := func(n int) {
 		for range n {
