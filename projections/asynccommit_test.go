@@ -2,19 +2,15 @@ package projections_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"sync"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"backoffice/eventstore"
 	"backoffice/eventstore/memory"
-	"backoffice/internal/pglaunch"
 	"backoffice/internal/pgtest"
 	"backoffice/projections"
 )
@@ -98,27 +94,13 @@ func TestAsyncCommitOnlyWhereDeclared(t *testing.T) {
 // projector's commits writes WAL meanwhile.
 func TestAsyncCommitsLostInACrashAreReapplied(t *testing.T) {
 	ctx := context.Background()
-	dir, err := os.MkdirTemp("", "pgcrash-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = os.RemoveAll(dir) })
 	settings := map[string]string{}
 	for k, v := range pgtest.Settings {
 		settings[k] = v
 	}
 	// Nothing but the test's commits should write or flush WAL.
 	settings["autovacuum"], settings["bgwriter_lru_maxpages"], settings["wal_writer_delay"] = "off", "0", "10s"
-	cluster, err := pglaunch.Start(ctx, pglaunch.Options{DataDir: filepath.Join(dir, "data"), SocketDir: dir,
-		Settings: settings, DieWithParent: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		_ = cluster.Stop(sctx)
-	})
+	cluster := pgtest.PrivateCluster(t, "pgcrash", settings)
 	cs := cluster.ConnString("postgres")
 	if err := setupDB(ctx, cs); err != nil {
 		t.Fatal(err)
