@@ -15,22 +15,10 @@ import (
 	"backoffice/eventstore"
 )
 
-// stream reads a document's events, decoded, with their records.
+// stream reads a document's events, raw and decoded.
 func stream(t *testing.T, e *dt.Env, id string) ([]eventstore.RecordedEvent, []domain.Event) {
 	t.Helper()
-	recs, err := e.Store.ReadStream(context.Background(), doc.Stream(id), eventstore.ReadStreamOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []domain.Event
-	for _, r := range recs {
-		ev, err := doc.Events.Decode(r.Type, r.Data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, ev)
-	}
-	return recs, out
+	return e.Recorded(t, doc.Stream(id)), e.History(t, doc.Stream(id), doc.Events)
 }
 
 // TestSigningEvidenceInTheLedger: opening the signing screen, a wrong TAN
@@ -39,9 +27,8 @@ func stream(t *testing.T, e *dt.Env, id string) ([]eventstore.RecordedEvent, []d
 // unreadable once that key is erased; the answer names the version, its
 // SHA-256 and the consent text's hash.
 func TestSigningEvidenceInTheLedger(t *testing.T) {
-	e := dt.New(t)
+	e, id, tan := askedToSign(t, "Overeenkomst")
 	ctx := context.Background()
-	id, tan := requested(t, e, "Overeenkomst", 1)
 	conn := cmd.Signature{Client: doc.CleanClient("203.0.113.9", "Mozilla/5.0 (Evidence test)")}
 
 	// Only the signer's opening is recorded; another user of the intermediary's sees the page, records nothing.
@@ -119,9 +106,8 @@ func TestSigningEvidenceInTheLedger(t *testing.T) {
 // fifth says it blocked the request; a try on a blocked request counts
 // nothing and records nothing.
 func TestWrongTANsUntilBlockedAreEvents(t *testing.T) {
-	e := dt.New(t)
+	e, id, tan := askedToSign(t, "Blokkade")
 	ctx := context.Background()
-	id, tan := requested(t, e, "Blokkade", 1)
 	for i := 1; i <= cmd.MaxTANAttempts+1; i++ {
 		_, err := e.Handler.Decline(ctx, dt.Meta(e.Client1), id, cmd.Signature{TAN: wrongTAN(tan)})
 		if i < cmd.MaxTANAttempts && !errors.Is(err, cmd.ErrTANWrong) || i >= cmd.MaxTANAttempts && !errors.Is(err, cmd.ErrTANBlocked) {
@@ -149,9 +135,8 @@ func TestWrongTANsUntilBlockedAreEvents(t *testing.T) {
 // (its TAN no longer signs), keeps the old file readable, and gets a
 // signature of its own that names it.
 func TestVersionsAndSignatures(t *testing.T) {
-	e := dt.New(t)
+	e, id, oldTAN := askedToSign(t, "Raamovereenkomst")
 	ctx := context.Background()
-	id, oldTAN := requested(t, e, "Raamovereenkomst", 1)
 	v2 := append(bytes.Clone(dt.PDF), []byte("% versie 2\n")...)
 	if _, _, err := e.Handler.AddVersion(ctx, dt.Meta(e.Inter1), id, cmd.NewVersion{FileName: "v2.pdf", Content: v2}); !errors.Is(err, doc.Forbidden) {
 		t.Fatalf("intermediary: %v", err)
@@ -214,19 +199,15 @@ func TestVersionsAndSignatures(t *testing.T) {
 	if signed.Version != 2 || signed.SHA256 != added.SHA256 || added.SupersededRequestID == "" {
 		t.Fatalf("signed %+v after %+v", signed, added)
 	}
-	// Signed v2 is final until a v3.
-	if _, err := e.AskClient1(ctx, id); !errors.Is(err, code("already_signed")) {
-		t.Fatalf("asking again for signed v2: %v", err)
-	}
+	wantFinal(t, e, id) // until a v3
 }
 
 // TestAnswerSurvivesAnOpeningMeanwhile: the signing screen opened in a
 // second tab between the TAN check and the append moves the stream; the
 // answer is decided again on the fresh stream and recorded, once.
 func TestAnswerSurvivesAnOpeningMeanwhile(t *testing.T) {
-	e := dt.New(t)
+	e, id, tan := askedToSign(t, "Twee tabbladen")
 	ctx := context.Background()
-	id, tan := requested(t, e, "Twee tabbladen", 1)
 	h := gatedHandler(t, e, &gatedStore{beforeAppend: func() error {
 		_, err := e.Handler.OpenSigning(ctx, dt.Meta(e.Client1), id, doc.ClientInfo{})
 		return err

@@ -9,7 +9,6 @@ import (
 	cmd "backoffice/commands/document"
 	dt "backoffice/commands/document/documenttest"
 	doc "backoffice/domain/document"
-	"backoffice/eventstore"
 )
 
 // Issue 10 §5: a document's code may be blocked and simply asked again 3
@@ -50,10 +49,7 @@ func TestTANReissueCap(t *testing.T) {
 		t.Fatalf("4th request with a reason: %v", err)
 	}
 	e.Wait(t, res.Position)
-	evs, err := e.Store.ReadStream(ctx, doc.Stream(id), eventstore.ReadStreamOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	evs := e.Recorded(t, doc.Stream(id))
 	var got doc.SignatureRequested
 	last := evs[len(evs)-1]
 	if last.Type == doc.TypeTANIssued && len(evs) > 1 {

@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	cmd "backoffice/commands/document"
 	dt "backoffice/commands/document/documenttest"
 	"backoffice/domain"
@@ -23,20 +21,13 @@ import (
 // hold one and wait for a second). The deadline only catches the
 // deadlock; the good path does not depend on it.
 func TestSignHoldsNoConnectionWhileAppending(t *testing.T) {
-	e := dt.New(t)
+	e, id, tan := askedToSign(t, "Overeenkomst")
 	ctx := context.Background()
-	id, tan := requested(t, e, "Overeenkomst", 1)
 
-	cfg, err := pgxpool.ParseConfig(e.Pool.Config().ConnString())
-	if err != nil {
-		t.Fatal(err)
+	pool := pgtest.Pool(t, e.Pool.Config().ConnString()+" pool_max_conns=1") // the feature's database
+	if n := pool.Config().MaxConns; n != 1 {
+		t.Fatalf("pool of %d connections, want 1", n)
 	}
-	cfg.MaxConns = 1
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
 	store := pgtest.EventStore(t, pool)
 	h, err := cmd.New(cmd.Config{Store: store, Pool: pool, MasterKey: e.MasterKey, Clock: e.Now})
 	if err != nil {
@@ -56,7 +47,7 @@ func TestTwoCorrectSubmissionsSignOnce(t *testing.T) {
 	e := dt.New(t)
 	ctx := context.Background()
 	for round := range 3 {
-		id, tan := requested(t, e, "Overeenkomst", round+1)
+		id, tan := e.Requested(t, "Overeenkomst", round+1)
 		var wg sync.WaitGroup
 		errs := make([]error, 2)
 		for i := range errs {
@@ -75,17 +66,7 @@ func TestTwoCorrectSubmissionsSignOnce(t *testing.T) {
 				t.Fatalf("round %d: %v", round, err)
 			}
 		}
-		evs, err := e.Store.ReadStream(ctx, doc.Stream(id), eventstore.ReadStreamOptions{Max: 100})
-		if err != nil {
-			t.Fatal(err)
-		}
-		signed := 0
-		for _, ev := range evs {
-			if ev.Type == doc.TypeSigned {
-				signed++
-			}
-		}
-		if ok != 1 || signed != 1 {
+		if signed := len(e.Recorded(t, doc.Stream(id), doc.TypeSigned)); ok != 1 || signed != 1 {
 			t.Fatalf("round %d: %d successes, %d signed events (errors %v)", round, ok, signed, errs)
 		}
 		var attempts int
@@ -98,9 +79,8 @@ func TestTwoCorrectSubmissionsSignOnce(t *testing.T) {
 // TestFailedAppendReleasesTheTAN: when the signature cannot be appended
 // (the store is down), the TAN is not used up: the signer can try again.
 func TestFailedAppendReleasesTheTAN(t *testing.T) {
-	e := dt.New(t)
+	e, id, tan := askedToSign(t, "Overeenkomst")
 	ctx := context.Background()
-	id, tan := requested(t, e, "Overeenkomst", 1)
 	down := gatedHandler(t, e, &gatedStore{beforeAppend: func() error { return eventstore.ErrUnavailable }})
 	if _, err := down.Sign(ctx, dt.Meta(e.Client1), id, cmd.Signature{TAN: tan, ReadConfirmed: true}); !errors.Is(err, eventstore.ErrUnavailable) {
 		t.Fatalf("sign with the store down: %v", err)

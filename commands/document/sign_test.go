@@ -13,11 +13,21 @@ import (
 	doc "backoffice/domain/document"
 )
 
-// requested uploads a document as the back office for c1 and asks kees
-// (client1) to sign it; it returns the document ID and the TAN of the mail.
-func requested(t *testing.T, e *dt.Env, title string, mailN int) (string, string) {
+// askedToSign is a fresh documents feature in which kees (client1) was
+// asked to sign a document titled title: its ID and the TAN of the mail.
+func askedToSign(t *testing.T, title string) (*dt.Env, string, string) {
 	t.Helper()
-	return e.Requested(t, title, mailN)
+	e := dt.New(t)
+	id, tan := e.Requested(t, title, 1)
+	return e, id, tan
+}
+
+// wantFinal: a signed document takes no new signature request.
+func wantFinal(t *testing.T, e *dt.Env, id string) {
+	t.Helper()
+	if _, err := e.AskClient1(context.Background(), id); !errors.Is(err, code("already_signed")) {
+		t.Fatalf("request after signing: %v", err)
+	}
 }
 
 func wrongTAN(tan string) string {
@@ -71,9 +81,8 @@ func TestRequestSignatureRules(t *testing.T) {
 }
 
 func TestSignWithTAN(t *testing.T) {
-	e := dt.New(t)
+	e, id, tan := askedToSign(t, "Overeenkomst 2026")
 	ctx := context.Background()
-	id, tan := requested(t, e, "Overeenkomst 2026", 1)
 
 	// Nothing of the TAN is stored in plain text.
 	var hash []byte
@@ -137,16 +146,12 @@ func TestSignWithTAN(t *testing.T) {
 	if err != nil || len(rows) != 1 || rows[0].Signature != "signed" {
 		t.Fatalf("list after signing: %+v %v", rows, err)
 	}
-	// A signed document is final.
-	if _, err := e.AskClient1(ctx, id); !errors.Is(err, code("already_signed")) {
-		t.Fatalf("request after signing: %v", err)
-	}
+	wantFinal(t, e, id)
 }
 
 func TestTANBlockedAfterFiveWrong(t *testing.T) {
-	e := dt.New(t)
+	e, id, tan := askedToSign(t, "Contract")
 	ctx := context.Background()
-	id, tan := requested(t, e, "Contract", 1)
 	in := cmd.Signature{TAN: wrongTAN(tan), ReadConfirmed: true}
 	for i := 1; i <= 4; i++ {
 		if _, err := e.Handler.Sign(ctx, dt.Meta(e.Client1), id, in); !errors.Is(err, cmd.ErrTANWrong) {
@@ -182,9 +187,8 @@ func TestTANBlockedAfterFiveWrong(t *testing.T) {
 }
 
 func TestExpiredRequest(t *testing.T) {
-	e := dt.New(t)
+	e, id, tan := askedToSign(t, "Contract")
 	ctx := context.Background()
-	id, tan := requested(t, e, "Contract", 1)
 	e.SetNow(time.Now().Add(doc.SignatureTTL + time.Minute))
 	if _, err := e.Handler.Sign(ctx, dt.Meta(e.Client1), id, cmd.Signature{TAN: tan, ReadConfirmed: true}); !errors.Is(err, code("signature_request_expired")) {
 		t.Fatalf("sign after expiry: %v", err)

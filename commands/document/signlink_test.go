@@ -12,7 +12,6 @@ import (
 	dt "backoffice/commands/document/documenttest"
 	"backoffice/domain"
 	"backoffice/domain/account"
-	"backoffice/eventstore"
 )
 
 // ask: the back office asks kees (client1) to sign a new document.
@@ -57,21 +56,15 @@ func TestSetAccountMobile(t *testing.T) {
 		t.Fatalf("piet's (untouched) number: %q", got)
 	}
 	// The trail: who changed it, masked, and nothing refused was recorded.
-	evs, err := e.Store.ReadStream(ctx, account.Stream(e.Client1.AccountID), eventstore.ReadStreamOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var trail []string
-	for _, ev := range evs {
-		if ev.Type == account.TypeMobileChanged {
-			var c account.MobileChanged
-			if err := json.Unmarshal(ev.Data, &c); err != nil {
-				t.Fatal(err)
-			}
-			trail = append(trail, ev.Metadata.ActorRole+" "+c.MaskedMobile)
-			if strings.Contains(string(ev.Data), "11111111") || strings.Contains(string(ev.Data), "22222222") {
-				t.Fatalf("the event holds the number: %s", ev.Data)
-			}
+	for _, ev := range e.Recorded(t, account.Stream(e.Client1.AccountID), account.TypeMobileChanged) {
+		var c account.MobileChanged
+		if err := json.Unmarshal(ev.Data, &c); err != nil {
+			t.Fatal(err)
+		}
+		trail = append(trail, ev.Metadata.ActorRole+" "+c.MaskedMobile)
+		if strings.Contains(string(ev.Data), "11111111") || strings.Contains(string(ev.Data), "22222222") {
+			t.Fatalf("the event holds the number: %s", ev.Data)
 		}
 	}
 	if strings.Join(trail, "|") != "backoffice +31 6 ••• ••11|client +31 6 ••• ••22" {

@@ -13,9 +13,10 @@ import (
 	dt "backoffice/commands/document/documenttest"
 	"backoffice/domain"
 	doc "backoffice/domain/document"
+	"backoffice/domain/domaintest"
 )
 
-func code(c string) error { return &domain.Error{Code: c} }
+var code = domaintest.Code // a *domain.Error with only its code, for errors.Is
 
 func TestUploadRules(t *testing.T) {
 	e := dt.New(t)

@@ -21,6 +21,12 @@ type accountSpec struct {
 	Field    string // request field of the e-mail address, for errors
 }
 
+// contactSpec is the login of a tenant's contact person (the request's
+// field contact.email).
+func contactSpec(role domain.Role, tenantID, email, language string) accountSpec {
+	return accountSpec{Role: role, TenantID: tenantID, Email: email, Language: language, Field: "contact.email"}
+}
+
 // errEmailTaken names the field; the same message whoever owns the address.
 func errEmailTaken(field string) error {
 	return domain.Rule("email_taken", field,
@@ -163,6 +169,16 @@ func firstCreated(events []domain.Event) (*account.Created, bool) {
 func CredentialsRow(c *account.Created) auth.AccountRow {
 	tenant := domain.Actor{Role: c.Role, IntermediaryID: c.IntermediaryID, ClientID: c.ClientID, WorkerID: c.WorkerID}.Tenant()
 	return auth.AccountRow{AccountID: c.AccountID, Email: c.Email, Role: c.Role, Language: c.Language, TenantID: tenant}
+}
+
+// registered creates the login of spec's new account around appendTenant
+// (withAccount) and tells what the registration created.
+func (s *Registration) registered(ctx context.Context, meta commands.Meta, spec accountSpec, appendTenant func(context.Context) (commands.Result, error)) (commands.Result, Registered, error) {
+	res, accountID, err := s.withAccount(ctx, meta, spec, appendTenant)
+	if err != nil {
+		return commands.Result{}, Registered{}, err
+	}
+	return res, Registered{ID: spec.TenantID, AccountID: accountID}, nil
 }
 
 // saveContactChange appends the events that change a tenant's contact. A

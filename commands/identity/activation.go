@@ -13,22 +13,23 @@ import (
 // (commands/auth checks the single-use token, ≤72 h old) and records
 // account.activated. It returns the account ID.
 func (s *Activation) Activate(ctx context.Context, token, password string) (commands.Result, string, error) {
-	accountID, err := s.cfg.Auth.ConsumeToken(ctx, token, auth.PurposeActivation, password, s.now())
-	if err != nil {
-		return commands.Result{}, "", err
-	}
-	res, err := s.recordPasswordSet(ctx, accountID, false)
-	return res, accountID, err
+	return s.redeem(ctx, auth.PurposeActivation, token, password)
 }
 
 // CompletePasswordReset redeems a reset link with a new password and
 // records account.password_changed. Other sessions of the account end.
 func (s *Activation) CompletePasswordReset(ctx context.Context, token, password string) (commands.Result, string, error) {
-	accountID, err := s.cfg.Auth.ConsumeToken(ctx, token, auth.PurposePasswordReset, password, s.now())
+	return s.redeem(ctx, auth.PurposePasswordReset, token, password)
+}
+
+// redeem consumes a link's token of purpose, storing password, and
+// records what setting it means for the account (recordPasswordSet).
+func (s *Activation) redeem(ctx context.Context, purpose auth.Purpose, token, password string) (commands.Result, string, error) {
+	accountID, err := s.cfg.Auth.ConsumeToken(ctx, token, purpose, password, s.now())
 	if err != nil {
 		return commands.Result{}, "", err
 	}
-	res, err := s.recordPasswordSet(ctx, accountID, true)
+	res, err := s.recordPasswordSet(ctx, accountID, purpose == auth.PurposePasswordReset)
 	return res, accountID, err
 }
 

@@ -44,10 +44,7 @@ func (s *Accounts) DisableAccount(ctx context.Context, meta commands.Meta, cmd D
 // on: back office only, and within cmd.ClientID's users when it is set;
 // anything else is not found.
 func (s *Accounts) loadBlockable(ctx context.Context, meta commands.Meta, cmd DisableAccount) (*account.Account, commands.Stream, error) {
-	if !account.IsStaff(meta.Actor) {
-		return nil, commands.Stream{}, domain.ErrNotFound
-	}
-	if cmd.AccountID == "" || checkID("account_id", cmd.AccountID) != nil || checkID("client_id", cmd.ClientID) != nil {
+	if staffOn(meta.Actor, "account_id", cmd.AccountID) != nil || checkID("client_id", cmd.ClientID) != nil {
 		return nil, commands.Stream{}, domain.ErrNotFound
 	}
 	acc, st, err := loadAccount(ctx, s.cfg.Store, cmd.AccountID)

@@ -5,7 +5,6 @@ import (
 
 	"backoffice/commands"
 	"backoffice/domain"
-	"backoffice/domain/account"
 	"backoffice/domain/intermediary"
 )
 
@@ -16,11 +15,8 @@ import (
 // (the domain also lets the intermediary change it; this command is the
 // back office's screen): anyone else gets not-found.
 func (s *Registration) ChangeIntermediaryContact(ctx context.Context, meta commands.Meta, intermediaryID string, c intermediary.Contact, language string) (commands.Result, error) {
-	if !account.IsStaff(meta.Actor) {
-		return commands.Result{}, domain.ErrNotFound
-	}
-	if intermediaryID == "" || checkID("intermediary_id", intermediaryID) != nil {
-		return commands.Result{}, domain.ErrNotFound
+	if err := staffOn(meta.Actor, "intermediary_id", intermediaryID); err != nil {
+		return commands.Result{}, err
 	}
 	i, st, err := loadIntermediary(ctx, s.cfg.Store, intermediaryID)
 	if err != nil {
@@ -31,8 +27,6 @@ func (s *Registration) ChangeIntermediaryContact(ctx context.Context, meta comma
 		return commands.Result{Revision: st.Revision}, err
 	}
 	changed := events[0].(*intermediary.ContactChanged)
-	return s.saveContactChange(ctx, meta, st, events, i.Contact().Email, accountSpec{
-		Role: domain.RoleIntermediary, TenantID: intermediaryID, Email: changed.Contact.Email,
-		Language: language, Field: "contact.email",
-	})
+	return s.saveContactChange(ctx, meta, st, events, i.Contact().Email,
+		contactSpec(domain.RoleIntermediary, intermediaryID, changed.Contact.Email, language))
 }

@@ -6,7 +6,6 @@ import (
 	"backoffice/commands"
 	"backoffice/commands/auth"
 	"backoffice/domain"
-	"backoffice/domain/account"
 )
 
 // InviteClientUser is the command to give one more person of a client's
@@ -23,11 +22,8 @@ type InviteClientUser struct {
 // for every client. An address that already has a login of this client is
 // a conflict; one of another account is refused at the field "email".
 func (s *Registration) InviteClientUser(ctx context.Context, meta commands.Meta, cmd InviteClientUser) (commands.Result, Registered, error) {
-	if !account.IsStaff(meta.Actor) {
-		return commands.Result{}, Registered{}, domain.ErrNotFound
-	}
-	if cmd.ClientID == "" || checkID("client_id", cmd.ClientID) != nil {
-		return commands.Result{}, Registered{}, domain.ErrNotFound
+	if err := staffOn(meta.Actor, "client_id", cmd.ClientID); err != nil {
+		return commands.Result{}, Registered{}, err
 	}
 	c, _, err := loadClient(ctx, s.cfg.Store, cmd.ClientID)
 	if err != nil {
@@ -45,11 +41,7 @@ func (s *Registration) InviteClientUser(ctx context.Context, meta commands.Meta,
 			"This person already has a login for this client.",
 			"Deze persoon heeft al een login bij deze opdrachtgever.")
 	}
-	res, accountID, err := s.withAccount(ctx, meta, accountSpec{
+	return s.registered(ctx, meta, accountSpec{
 		Role: domain.RoleClient, TenantID: cmd.ClientID, Email: cmd.Email, Language: cmd.Language, Field: "email",
 	}, func(context.Context) (commands.Result, error) { return commands.Result{}, nil })
-	if err != nil {
-		return commands.Result{}, Registered{}, err
-	}
-	return res, Registered{ID: cmd.ClientID, AccountID: accountID}, nil
 }

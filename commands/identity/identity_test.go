@@ -205,7 +205,7 @@ func TestBootstrapIsIdempotent(t *testing.T) {
 func TestPasswordEvents(t *testing.T) {
 	e := it.New(t)
 	ctx := context.Background()
-	history := func(accountID string) []domain.Event { return accountHistory(t, e, accountID) }
+	history := func(accountID string) []domain.Event { return e.History(t, account.Stream(accountID), account.Events) }
 	token := func(accountID string, purpose auth.Purpose) string {
 		t.Helper()
 		tok, _, err := e.Auth.IssueToken(ctx, accountID, purpose, time.Now())
@@ -265,22 +265,4 @@ func TestPasswordEvents(t *testing.T) {
 	if got := history(boID); !reflect.DeepEqual(got, want) {
 		t.Fatalf("bootstrap history:\n got %#v\nwant %#v", got, want)
 	}
-}
-
-// accountHistory decodes the account's stream.
-func accountHistory(t *testing.T, e *it.Env, accountID string) []domain.Event {
-	t.Helper()
-	recs, err := e.Store.ReadStream(context.Background(), account.Stream(accountID), eventstore.ReadStreamOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []domain.Event
-	for _, r := range recs {
-		ev, err := account.Events.Decode(r.Type, r.Data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, ev)
-	}
-	return out
 }

@@ -55,7 +55,7 @@ func TestSetLanguage(t *testing.T) {
 	changes := func(id string) []string {
 		t.Helper()
 		var out []string
-		for _, ev := range accountHistory(t, e, id) {
+		for _, ev := range e.History(t, account.Stream(id), account.Events) {
 			if c, ok := ev.(*account.LanguageChanged); ok {
 				out = append(out, c.Language)
 			}

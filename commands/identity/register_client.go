@@ -6,7 +6,6 @@ import (
 
 	"backoffice/commands"
 	"backoffice/domain"
-	"backoffice/domain/account"
 	"backoffice/domain/client"
 )
 
@@ -50,20 +49,13 @@ func (s *Registration) RegisterClient(ctx context.Context, meta commands.Meta, c
 		return commands.Result{}, Registered{}, err
 	}
 	reg := events[0].(*client.Registered)
-	res, accountID, err := s.withAccount(ctx, meta, accountSpec{
-		Role: domain.RoleClient, TenantID: cmd.ID, Email: reg.Contact.Email,
-		Language: cmd.Language, Field: "contact.email",
-	}, func(ctx context.Context) (commands.Result, error) {
+	return s.registered(ctx, meta, contactSpec(domain.RoleClient, cmd.ID, reg.Contact.Email, cmd.Language), func(ctx context.Context) (commands.Result, error) {
 		// Personal data first: an event never refers to data that is missing.
 		if err := s.cfg.Vault.Put(ctx, clientSubject(cmd.ID), personal); err != nil {
 			return commands.Result{}, err
 		}
 		return commands.Save(ctx, s.cfg.Store, st, meta, s.now(), events...)
 	})
-	if err != nil {
-		return commands.Result{}, Registered{}, err
-	}
-	return res, Registered{ID: cmd.ID, AccountID: accountID}, nil
 }
 
 // ChangeClientDetails records a client's new name, KvK number, address or
@@ -72,11 +64,8 @@ func (s *Registration) RegisterClient(ctx context.Context, meta commands.Meta, c
 // contact's login stays until the back office blocks it. Back office only:
 // anyone else gets not-found.
 func (s *Registration) ChangeClientDetails(ctx context.Context, meta commands.Meta, clientID string, d client.Details, language string) (commands.Result, error) {
-	if !account.IsStaff(meta.Actor) {
-		return commands.Result{}, domain.ErrNotFound
-	}
-	if clientID == "" || checkID("client_id", clientID) != nil {
-		return commands.Result{}, domain.ErrNotFound
+	if err := staffOn(meta.Actor, "client_id", clientID); err != nil {
+		return commands.Result{}, err
 	}
 	c, st, err := loadClient(ctx, s.cfg.Store, clientID)
 	if err != nil {
@@ -87,8 +76,6 @@ func (s *Registration) ChangeClientDetails(ctx context.Context, meta commands.Me
 		return commands.Result{Revision: st.Revision}, err
 	}
 	changed := events[0].(*client.DetailsChanged)
-	return s.saveContactChange(ctx, meta, st, events, c.Contact().Email, accountSpec{
-		Role: domain.RoleClient, TenantID: clientID, Email: changed.Contact.Email,
-		Language: language, Field: "contact.email",
-	})
+	return s.saveContactChange(ctx, meta, st, events, c.Contact().Email,
+		contactSpec(domain.RoleClient, clientID, changed.Contact.Email, language))
 }

@@ -41,14 +41,7 @@ func (s *Registration) RegisterIntermediary(ctx context.Context, meta commands.M
 		return commands.Result{}, Registered{}, err
 	}
 	reg := events[0].(*intermediary.Registered)
-	res, accountID, err := s.withAccount(ctx, meta, accountSpec{
-		Role: domain.RoleIntermediary, TenantID: cmd.ID, Email: reg.Contact.Email,
-		Language: cmd.Language, Field: "contact.email",
-	}, func(ctx context.Context) (commands.Result, error) {
+	return s.registered(ctx, meta, contactSpec(domain.RoleIntermediary, cmd.ID, reg.Contact.Email, cmd.Language), func(ctx context.Context) (commands.Result, error) {
 		return commands.Save(ctx, s.cfg.Store, st, meta, s.now(), events...)
 	})
-	if err != nil {
-		return commands.Result{}, Registered{}, err
-	}
-	return res, Registered{ID: cmd.ID, AccountID: accountID}, nil
 }

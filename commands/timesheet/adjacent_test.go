@@ -32,15 +32,6 @@ func setupTR(t *testing.T) (*cmd.Handler, eventstore.Store) {
 	return h, store
 }
 
-// clk parses "hh:mm".
-func clk(s string) ts.Clock {
-	c, err := ts.ParseClock(s)
-	if err != nil {
-		panic(err)
-	}
-	return c
-}
-
 func TestEntriesAcrossTheWeekBoundary(t *testing.T) {
 	w06 := ts.ISOWeek{Year: 2026, Week: 6}
 	five, six := cmd.Target{PlacementID: "p2", Week: w05}, cmd.Target{PlacementID: "p2", Week: w06}

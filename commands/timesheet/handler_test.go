@@ -10,6 +10,7 @@ import (
 	cmd "backoffice/commands/timesheet"
 	"backoffice/domain"
 	"backoffice/domain/client"
+	"backoffice/domain/domaintest"
 	"backoffice/domain/placement"
 	ts "backoffice/domain/timesheet"
 	"backoffice/eventstore"
@@ -25,13 +26,11 @@ var (
 	payroll = domain.Actor{AccountID: "a-p", Role: domain.RolePayroll}
 )
 
-func day(s string) time.Time {
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		panic(err)
-	}
-	return t
-}
+// day and clk are calendar-day and time-of-day literals (domaintest).
+var (
+	day = domaintest.Day
+	clk = domaintest.Clock
+)
 
 func seed(t *testing.T, store eventstore.Store, stream string, events ...domain.Event) {
 	t.Helper()

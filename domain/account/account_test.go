@@ -51,6 +51,13 @@ func TestCreate(t *testing.T) {
 		{Name: "bad language", When: create(system, func(c *account.Create) { c.Language = "fr" }), WantErr: code("language")},
 		{Name: "bad id", When: create(system, func(c *account.Create) { c.AccountID = "a 1" }), WantErr: code("id_format")},
 	})
+	// A missing tenant is refused at the field of the ID its role needs.
+	for role, field := range map[domain.Role]string{domain.RoleIntermediary: "intermediary_id", domain.RoleClient: "client_id", domain.RoleWorker: "worker_id"} {
+		_, err := new(account.Account).Create(system, account.Create{AccountID: "a-4", Email: "x@example.nl", Role: role}, now)
+		if de, ok := err.(*domain.Error); !ok || de.Code != "required" || de.Field != field {
+			t.Errorf("%s without tenant: %v, want required at %s", role, err, field)
+		}
+	}
 }
 
 // TestLegacyTokenEventsFold: streams written before the links' tokens moved

@@ -32,12 +32,7 @@ func (a *Account) Create(actor domain.Actor, cmd Create, now time.Time) ([]domai
 	if !IsStaff(actor) {
 		return nil, Forbidden
 	}
-	if a.created {
-		return nil, domain.Conflict("account_exists",
-			"The account already exists.",
-			"Het account bestaat al.")
-	}
-	if err := validate.ID("account_id", cmd.AccountID); err != nil {
+	if err := validate.NewID("account_id", cmd.AccountID, a.created, errAccountExists); err != nil {
 		return nil, err
 	}
 	email, err := validate.NormalizeEmail("email", cmd.Email)
@@ -48,32 +43,23 @@ func (a *Account) Create(actor domain.Actor, cmd Create, now time.Time) ([]domai
 	if err != nil {
 		return nil, err
 	}
-	var tenantField, tenantID string
 	switch cmd.Role {
-	case domain.RoleBackoffice:
-	case domain.RoleIntermediary:
-		tenantField, tenantID = "intermediary_id", cmd.IntermediaryID
-	case domain.RoleClient:
-		tenantField, tenantID = "client_id", cmd.ClientID
-	case domain.RoleWorker:
-		tenantField, tenantID = "worker_id", cmd.WorkerID
+	case domain.RoleBackoffice, domain.RoleIntermediary, domain.RoleClient, domain.RoleWorker:
 	default:
 		return nil, domain.Invalid("role", "role",
 			"An account is for a back-office user, an intermediary, a client or a worker.",
 			"Een account is voor een backoffice-gebruiker, intermediair, opdrachtgever of werknemer.")
 	}
-	set := 0
-	for _, id := range []string{cmd.IntermediaryID, cmd.ClientID, cmd.WorkerID} {
-		if id != "" {
-			set++
-		}
-	}
-	if tenantField != "" {
-		if err := validate.ID(tenantField, tenantID); err != nil {
+	// The account acts as holder: the one role-to-tenant mapping
+	// (domain.Actor.Tenant) names the ID its role needs.
+	holder := domain.Actor{Role: cmd.Role, IntermediaryID: cmd.IntermediaryID, ClientID: cmd.ClientID, WorkerID: cmd.WorkerID}
+	tenant := holder.Tenant()
+	if cmd.Role != domain.RoleBackoffice {
+		if err := validate.ID(string(cmd.Role)+"_id", tenant); err != nil { // intermediary_id, client_id, worker_id
 			return nil, err
 		}
 	}
-	if (tenantField == "" && set != 0) || (tenantField != "" && set != 1) {
+	if holder != (domain.Actor{Role: cmd.Role}).WithTenant(tenant) {
 		return nil, domain.Invalid("tenant_mismatch", "role",
 			"Exactly the organisation that matches the role must be given.",
 			"Geef precies de organisatie op die bij de rol hoort.")
@@ -88,3 +74,7 @@ func (a *Account) Create(actor domain.Actor, cmd Create, now time.Time) ([]domai
 		Language:       lang,
 	}}, nil
 }
+
+var errAccountExists = domain.Conflict("account_exists",
+	"The account already exists.",
+	"Het account bestaat al.")

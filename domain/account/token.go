@@ -86,12 +86,7 @@ func (t *Token) Create(actor domain.Actor, cmd CreateToken, now time.Time) ([]do
 	if !IsStaff(actor) {
 		return nil, Forbidden
 	}
-	if t.created {
-		return nil, domain.Conflict("token_exists",
-			"The token already exists.",
-			"Het token bestaat al.")
-	}
-	if err := validate.ID("token_id", cmd.TokenID); err != nil {
+	if err := validate.NewID("token_id", cmd.TokenID, t.created, errTokenExists); err != nil {
 		return nil, err
 	}
 	if !cmd.Kind.Valid() {
@@ -125,3 +120,7 @@ func (t *Token) Revoke(actor domain.Actor, reason string, now time.Time) ([]doma
 	}
 	return []domain.Event{&TokenRevoked{TokenID: t.id, Reason: reason}}, nil
 }
+
+var errTokenExists = domain.Conflict("token_exists",
+	"The token already exists.",
+	"Het token bestaat al.")

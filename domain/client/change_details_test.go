@@ -1,13 +1,12 @@
 package client_test
 
 import (
-	"errors"
-	"reflect"
 	"testing"
 
 	"backoffice/domain"
 	"backoffice/domain/account"
 	"backoffice/domain/client"
+	"backoffice/domain/domaintest"
 )
 
 var detailsChanged = &client.DetailsChanged{
@@ -21,53 +20,30 @@ func TestChangeDetails(t *testing.T) {
 		Address: client.Address{Street: "Oudegracht", HouseNumber: "200", PostalCode: "3511nr", City: "Utrecht"},
 		Contact: client.Contact{Name: "Ruud Visser", Email: "Ruud@Korenaar.nl"}}
 	same := client.Details{Name: registered.Name, KvK: registered.KvK, Address: registered.Address, Contact: registered.Contact}
-	tests := []struct {
-		name    string
-		given   []domain.Event
-		actor   domain.Actor
-		edit    func(*client.Details)
-		base    client.Details
-		want    []domain.Event
-		wantErr error
-	}{
-		{"change", []domain.Event{registered}, backoffice, nil, change, []domain.Event{detailsChanged}, nil},
-		{"unchanged", []domain.Event{registered}, backoffice, nil, same, nil, nil},
-		{"unknown client", nil, backoffice, nil, change, nil, domain.ErrNotFound},
-		{"by the client", []domain.Event{registered}, domain.Actor{Role: domain.RoleClient, ClientID: "c-1"}, nil, change, nil, account.Forbidden},
-		{"by intermediary", []domain.Event{registered}, domain.Actor{Role: domain.RoleIntermediary, IntermediaryID: "i-1"}, nil, change, nil, account.Forbidden},
-		{"no name", []domain.Event{registered}, backoffice, func(d *client.Details) { d.Name = " " }, change, nil, code("required")},
-		{"bad kvk", []domain.Event{registered}, backoffice, func(d *client.Details) { d.KvK = "1234" }, change, nil, code("kvk_format")},
-		{"bad postal code", []domain.Event{registered}, backoffice, func(d *client.Details) { d.Address.PostalCode = "35111" }, change, nil, code("postal_code_format")},
-		{"bad contact email", []domain.Event{registered}, backoffice, func(d *client.Details) { d.Contact.Email = "ruud" }, change, nil, code("email_format")},
+	// changeTo is actor changing the details to d; edited is change with one edit.
+	changeTo := func(actor domain.Actor, d client.Details) func(*client.Client) ([]domain.Event, error) {
+		return func(c *client.Client) ([]domain.Event, error) { return c.ChangeDetails(actor, d, now) }
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			c, err := domain.Replay[client.Client](tt.given...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			d := tt.base
-			if tt.edit != nil {
-				tt.edit(&d)
-			}
-			got, err := c.ChangeDetails(tt.actor, d, now)
-			if tt.wantErr != nil {
-				if !errors.Is(err, tt.wantErr) || got != nil {
-					t.Fatalf("got %v, %v; want error %v", got, err, tt.wantErr)
-				}
-				return
-			}
-			if err != nil || !reflect.DeepEqual(got, tt.want) {
-				t.Fatalf("got %#v, %v\nwant %#v", got, err, tt.want)
-			}
-			for _, e := range got {
-				if err := c.Apply(e); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if len(got) > 0 && (c.Name() != detailsChanged.Name || c.Contact() != detailsChanged.Contact || c.Address() != detailsChanged.Address) {
-				t.Fatalf("state after the change: %+v", c.Details())
-			}
-		})
+	edited := func(edit func(*client.Details)) client.Details {
+		d := change
+		edit(&d)
+		return d
 	}
+	given := []domain.Event{registered}
+	domaintest.Cases(t, []domaintest.Case[*client.Client]{
+		{Name: "change", Given: given, When: changeTo(backoffice, change), Want: []domain.Event{detailsChanged},
+			Then: func(t *testing.T, c *client.Client) {
+				if c.Name() != detailsChanged.Name || c.Contact() != detailsChanged.Contact || c.Address() != detailsChanged.Address {
+					t.Fatalf("state after the change: %+v", c.Details())
+				}
+			}},
+		{Name: "unchanged", Given: given, When: changeTo(backoffice, same)},
+		{Name: "unknown client", When: changeTo(backoffice, change), WantErr: domain.ErrNotFound},
+		{Name: "by the client", Given: given, When: changeTo(domain.Actor{Role: domain.RoleClient, ClientID: "c-1"}, change), WantErr: account.Forbidden},
+		{Name: "by intermediary", Given: given, When: changeTo(domain.Actor{Role: domain.RoleIntermediary, IntermediaryID: "i-1"}, change), WantErr: account.Forbidden},
+		{Name: "no name", Given: given, When: changeTo(backoffice, edited(func(d *client.Details) { d.Name = " " })), WantErr: code("required")},
+		{Name: "bad kvk", Given: given, When: changeTo(backoffice, edited(func(d *client.Details) { d.KvK = "1234" })), WantErr: code("kvk_format")},
+		{Name: "bad postal code", Given: given, When: changeTo(backoffice, edited(func(d *client.Details) { d.Address.PostalCode = "35111" })), WantErr: code("postal_code_format")},
+		{Name: "bad contact email", Given: given, When: changeTo(backoffice, edited(func(d *client.Details) { d.Contact.Email = "ruud" })), WantErr: code("email_format")},
+	})
 }

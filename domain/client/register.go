@@ -34,18 +34,13 @@ func (c *Client) Register(actor domain.Actor, inter *intermediary.Intermediary, 
 	if !account.IsStaff(actor) {
 		return nil, none, account.Forbidden
 	}
-	if c.registered {
-		return nil, none, domain.Conflict("client_exists",
-			"The client is already registered.",
-			"De opdrachtgever is al ingeschreven.")
+	if err := validate.NewID("client_id", cmd.ClientID, c.registered, errExists); err != nil {
+		return nil, none, err
 	}
 	if inter == nil || !inter.Exists() {
 		return nil, none, domain.Rule("intermediary_unknown", "intermediary_id",
 			"The intermediary does not exist.",
 			"De intermediair bestaat niet.")
-	}
-	if err := validate.ID("client_id", cmd.ClientID); err != nil {
-		return nil, none, err
 	}
 	d, err := Details{Name: cmd.Name, KvK: cmd.KvK, Address: cmd.Address, Contact: cmd.Contact}.normalize()
 	if err != nil {
@@ -74,3 +69,7 @@ func (c *Client) Register(actor domain.Actor, inter *intermediary.Intermediary, 
 		Agreement:      agreement,
 	}}, personal, nil
 }
+
+var errExists = domain.Conflict("client_exists",
+	"The client is already registered.",
+	"De opdrachtgever is al ingeschreven.")

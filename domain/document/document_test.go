@@ -1,8 +1,6 @@
 package document_test
 
 import (
-	"encoding/json"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -242,39 +240,19 @@ func TestStateAfterRequests(t *testing.T) {
 
 // TestEventsRoundTrip: every registered event survives encode/decode.
 func TestEventsRoundTrip(t *testing.T) {
-	samples := map[string]domain.Event{
-		document.TypeUploaded: &document.Uploaded{DocumentID: "d1", ClientID: "c1", Kind: document.KindInvoice, Category: document.CategoryGeneral,
+	domaintest.RoundTrip(t, document.Events,
+		&document.Uploaded{DocumentID: "d1", ClientID: "c1", Kind: document.KindInvoice, Category: document.CategoryGeneral,
 			Title: "t", FileName: "f.pdf", ContentType: "application/pdf", Size: 1, SHA256: sum,
 			Invoice: &document.Invoice{Number: "F1", Date: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), AmountCents: -5}},
-		document.TypeSignatureRequested: requested("r1", now),
-		document.TypeSigned:             &document.Signed{DocumentID: "d1", RequestID: "r1", Remark: "ok", SHA256: sum},
-		document.TypeSignatureDeclined:  &document.SignatureDeclined{DocumentID: "d1", RequestID: "r1", Remark: "nee", SHA256: sum},
-		document.TypeVersionAdded: &document.VersionAdded{DocumentID: "d1", Version: 2, FileName: "v2.pdf", ContentType: "application/pdf",
+		requested("r1", now),
+		&document.Signed{DocumentID: "d1", RequestID: "r1", Remark: "ok", SHA256: sum},
+		&document.SignatureDeclined{DocumentID: "d1", RequestID: "r1", Remark: "nee", SHA256: sum},
+		&document.VersionAdded{DocumentID: "d1", Version: 2, FileName: "v2.pdf", ContentType: "application/pdf",
 			Size: 9, SHA256: sum, SupersededRequestID: "r1"},
-		document.TypeSigningOpened: &document.SigningOpened{DocumentID: "d1", RequestID: "r1", Version: 2, Client: sealed},
-		document.TypeTANRejected:   &document.TANRejected{DocumentID: "d1", RequestID: "r1", Attempt: 5, Blocked: true, Client: sealed},
-		document.TypeTANIssued:     &document.TANIssued{DocumentID: "d1", RequestID: "r1", Channel: document.ChannelSMS, MaskedAddress: "+31 6 ••• ••78"},
-	}
-	for _, name := range document.Events.Types() {
-		ev, ok := samples[name]
-		if !ok {
-			t.Fatalf("no sample for %s", name)
-		}
-		b, err := json.Marshal(ev)
-		if err != nil {
-			t.Fatal(err)
-		}
-		back, err := document.Events.Decode(name, b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !reflect.DeepEqual(back, ev) {
-			t.Fatalf("%s: got %#v, want %#v", name, back, ev)
-		}
-	}
-	if len(samples) != len(document.Events.Types()) {
-		t.Fatalf("samples for unregistered events")
-	}
+		&document.SigningOpened{DocumentID: "d1", RequestID: "r1", Version: 2, Client: sealed},
+		&document.TANRejected{DocumentID: "d1", RequestID: "r1", Attempt: 5, Blocked: true, Client: sealed},
+		&document.TANIssued{DocumentID: "d1", RequestID: "r1", Channel: document.ChannelSMS, MaskedAddress: "+31 6 ••• ••78"},
+	)
 }
 
 func TestPolicy(t *testing.T) {

@@ -78,10 +78,7 @@ func (d *Document) Upload(actor domain.Actor, cmd Upload, now time.Time) ([]doma
 	default:
 		return nil, Forbidden
 	}
-	if d.uploaded {
-		return nil, domain.Conflict("document_exists", "The document exists already.", "Het document bestaat al.")
-	}
-	if err := validate.ID("document_id", cmd.DocumentID); err != nil {
+	if err := validate.NewID("document_id", cmd.DocumentID, d.uploaded, errExists); err != nil {
 		return nil, err
 	}
 	if err := validate.ID("client_id", cmd.ClientID); err != nil {
@@ -212,3 +209,5 @@ func extension(contentType string) string {
 	}
 	return ""
 }
+
+var errExists = domain.Conflict("document_exists", "The document exists already.", "Het document bestaat al.")

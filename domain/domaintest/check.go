@@ -11,6 +11,7 @@ import (
 
 	"backoffice/domain"
 	"backoffice/domain/client"
+	ts "backoffice/domain/timesheet"
 )
 
 // Aggregate is a pointer to an aggregate whose zero value is the state
@@ -28,20 +29,28 @@ type Case[P any] struct {
 	When    func(P) ([]domain.Event, error)
 	Want    []domain.Event
 	WantErr error
+	// Then, when set, checks the aggregate after Want applied to it.
+	Then func(t *testing.T, agg P)
 }
 
 // Cases runs every case as a subtest (see Decide).
 func Cases[A any, P Aggregate[A]](t *testing.T, cases []Case[P]) {
 	t.Helper()
 	for _, c := range cases {
-		t.Run(c.Name, func(t *testing.T) { Decide[A, P](t, c.Given, c.When, c.Want, c.WantErr) })
+		t.Run(c.Name, func(t *testing.T) {
+			agg := Decide[A, P](t, c.Given, c.When, c.Want, c.WantErr)
+			if c.Then != nil && c.WantErr == nil {
+				c.Then(t, agg)
+			}
+		})
 	}
 }
 
 // Decide folds given into a new aggregate, runs when and checks its answer:
 // on a refusal the error is wantErr (errors.Is) and no events come with it;
-// otherwise the events equal want and apply to the aggregate they came from.
-func Decide[A any, P Aggregate[A]](t *testing.T, given []domain.Event, when func(P) ([]domain.Event, error), want []domain.Event, wantErr error) {
+// otherwise the events equal want and apply to the aggregate they came from,
+// which Decide returns.
+func Decide[A any, P Aggregate[A]](t *testing.T, given []domain.Event, when func(P) ([]domain.Event, error), want []domain.Event, wantErr error) P {
 	t.Helper()
 	agg := P(new(A))
 	for _, e := range given {
@@ -57,7 +66,7 @@ func Decide[A any, P Aggregate[A]](t *testing.T, given []domain.Event, when func
 		if got != nil {
 			t.Fatalf("events %v returned with an error", got)
 		}
-		return
+		return agg
 	}
 	if err != nil {
 		t.Fatalf("unexpected error %v", err)
@@ -70,6 +79,7 @@ func Decide[A any, P Aggregate[A]](t *testing.T, given []domain.Event, when func
 			t.Fatalf("new event does not apply: %v", err)
 		}
 	}
+	return agg
 }
 
 // RoundTrip encodes and decodes every sample through r and checks that the
@@ -134,4 +144,14 @@ func Day(s string) time.Time {
 		panic(err)
 	}
 	return t
+}
+
+// Clock is a time of day ("07:30"); it panics on a malformed literal (a
+// test's typo).
+func Clock(s string) ts.Clock {
+	c, err := ts.ParseClock(s)
+	if err != nil {
+		panic(err)
+	}
+	return c
 }

@@ -3,7 +3,8 @@
 // a test chooses. The text invariant test drives hostile texts through it
 // one input at a time; the read models' property test replays the events of
 // stories with random valid texts through every projector. The aggregates'
-// own tests share its given/when/then and round-trip checks (check.go).
+// own tests share its given/when/then and round-trip checks and literals
+// (check.go) and the fuzz target of a parser (fuzz.go).
 package domaintest
 
 import (

@@ -21,12 +21,7 @@ func (i *Intermediary) Register(actor domain.Actor, cmd Register, now time.Time)
 	if !account.IsStaff(actor) {
 		return nil, account.Forbidden
 	}
-	if i.registered {
-		return nil, domain.Conflict("intermediary_exists",
-			"The intermediary is already registered.",
-			"De intermediair is al ingeschreven.")
-	}
-	if err := validate.ID("intermediary_id", cmd.IntermediaryID); err != nil {
+	if err := validate.NewID("intermediary_id", cmd.IntermediaryID, i.registered, errExists); err != nil {
 		return nil, err
 	}
 	name, err := validate.Text("name", cmd.Name, 100)
@@ -45,3 +40,7 @@ func (i *Intermediary) Register(actor domain.Actor, cmd Register, now time.Time)
 	}
 	return []domain.Event{&Registered{IntermediaryID: cmd.IntermediaryID, Name: name, KvK: kvk, Contact: contact}}, nil
 }
+
+var errExists = domain.Conflict("intermediary_exists",
+	"The intermediary is already registered.",
+	"De intermediair is al ingeschreven.")

@@ -1,10 +1,10 @@
 package payroll_test
 
 import (
-	"reflect"
 	"testing"
 
 	"backoffice/domain"
+	"backoffice/domain/domaintest"
 	"backoffice/domain/payroll"
 	ts "backoffice/domain/timesheet"
 )
@@ -30,36 +30,14 @@ func TestEventsRoundTrip(t *testing.T) {
 		&payroll.BatchConfirmed{BatchID: "c1_2026-P03_1"},
 		&payroll.BatchCancelled{BatchID: "c1_2026-P03_1", Reason: "verkeerde periode"},
 	}
-	var types []string
-	for _, e := range samples {
-		types = append(types, e.EventType())
-		b, err := domain.Encode(e)
-		if err != nil {
-			t.Fatal(err)
-		}
-		back, err := payroll.Events.Decode(e.EventType(), b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !reflect.DeepEqual(back, e) {
-			t.Errorf("%s: %#v, want %#v", e.EventType(), back, e)
-		}
-	}
-	if got := payroll.Events.Types(); len(got) != len(types) {
-		t.Fatalf("registry %v, samples %v", got, types)
-	}
+	domaintest.RoundTrip(t, payroll.Events, samples...)
 }
 
-// ParsePeriod never panics, and whatever it accepts prints back as itself.
+// FuzzParsePeriod: whatever ParsePeriod accepts prints back as itself and
+// has weeks (the refusal and read-back: domaintest.FuzzParse).
 func FuzzParsePeriod(f *testing.F) {
-	for _, s := range []string{"2026-W05", "2026-P13", "2026-05", "2026-W53", "2025-W53", "x", ""} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		p, err := payroll.ParsePeriod(s)
-		if err != nil {
-			return
-		}
+	seeds := []string{"2026-W05", "2026-P13", "2026-05", "2026-W53", "2025-W53", "x", ""}
+	domaintest.FuzzParse(f, "period", payroll.ParsePeriod, seeds, func(t *testing.T, s string, p payroll.Period) {
 		if p.String() != s {
 			t.Fatalf("%q parsed as %q", s, p)
 		}

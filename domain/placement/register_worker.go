@@ -40,8 +40,7 @@ type Enrollment struct {
 // Placement.Start for the rules) and returns the enrollment. c is the loaded
 // client; the worker and placement streams must not exist yet.
 func RegisterWorker(actor domain.Actor, c *client.Client, cmd RegisterWorkerCmd, now time.Time) (Enrollment, error) {
-	w := &worker.Worker{}
-	wEvents, personal, err := w.Register(actor, c, worker.Register{
+	wEvents, personal, err := new(worker.Worker).Register(actor, c, worker.Register{
 		WorkerID:     cmd.WorkerID,
 		Name:         cmd.Name,
 		Email:        cmd.Email,
@@ -52,10 +51,9 @@ func RegisterWorker(actor domain.Actor, c *client.Client, cmd RegisterWorkerCmd,
 	if err != nil {
 		return Enrollment{}, err
 	}
-	for _, e := range wEvents {
-		if err := w.Apply(e); err != nil {
-			return Enrollment{}, err
-		}
+	w, err := domain.Replay[worker.Worker](wEvents...)
+	if err != nil {
+		return Enrollment{}, err
 	}
 	pEvents, err := (&Placement{}).Start(actor, c, w, Start{
 		PlacementID: cmd.PlacementID,

@@ -39,12 +39,7 @@ func (p *Placement) Start(actor domain.Actor, c *client.Client, w *worker.Worker
 	if c == nil || !c.Exists() || w == nil || !w.Exists() {
 		return nil, domain.ErrNotFound
 	}
-	if p.started {
-		return nil, domain.Conflict("placement_exists",
-			"The placement already exists.",
-			"De plaatsing bestaat al.")
-	}
-	if err := validate.ID("placement_id", cmd.PlacementID); err != nil {
+	if err := validate.NewID("placement_id", cmd.PlacementID, p.started, errExists); err != nil {
 		return nil, err
 	}
 	function := cmd.Function
@@ -89,3 +84,7 @@ func (p *Placement) Start(actor domain.Actor, c *client.Client, w *worker.Worker
 var errEndBeforeStart = domain.Rule("end_before_start", "end",
 	"The end date cannot be before the start date.",
 	"De einddatum kan niet voor de begindatum liggen.")
+
+var errExists = domain.Conflict("placement_exists",
+	"The placement already exists.",
+	"De plaatsing bestaat al.")

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"backoffice/domain/domaintest"
 	ts "backoffice/domain/timesheet"
 )
 
@@ -25,16 +26,10 @@ func TestParseBreak(t *testing.T) {
 }
 
 // FuzzParseBreak: an accepted break lies within a day, and a whole number
-// is read as that many minutes.
+// is read as that many minutes (the refusal and read-back: FuzzParse).
 func FuzzParseBreak(f *testing.F) {
-	for _, s := range []string{"30", "0:30", "0,5", "", "1440", "abc", "99999"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		m, err := ts.ParseBreak(s)
-		if err != nil {
-			return
-		}
+	seeds := []string{"30", "0:30", "0,5", "", "1440", "abc", "99999"}
+	domaintest.FuzzParse(f, "hours", ts.ParseBreak, seeds, func(t *testing.T, s string, m ts.Minutes) {
 		if m < 0 || m > ts.MinutesPerDay {
 			t.Fatalf("ParseBreak(%q) = %d", s, m)
 		}

@@ -1,52 +1,18 @@
 package timesheet_test
 
 import (
-	"errors"
 	"strings"
 	"testing"
 
-	"backoffice/domain"
+	"backoffice/domain/domaintest"
 	ts "backoffice/domain/timesheet"
 )
-
-// invalidAt: a parser's refusal is the typed error of the field it names
-// (the one mapping to HTTP relies on it).
-func invalidAt(t *testing.T, err error, field, s string) {
-	t.Helper()
-	var de *domain.Error
-	if !errors.As(err, &de) || de.Kind != domain.KindInvalid || de.Field != field {
-		t.Fatalf("%q: error %v is not invalid at %s", s, err, field)
-	}
-}
-
-// fuzzParse fuzzes parse from the seeds: a refusal is invalid at field, and
-// what it accepts reads back from its printed form to the same value and
-// passes accepted, the checks of this kind of value.
-func fuzzParse[T interface {
-	comparable
-	String() string
-}](f *testing.F, field string, parse func(string) (T, error), seeds []string, accepted func(t *testing.T, s string, v T)) {
-	for _, s := range seeds {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		v, err := parse(s)
-		if err != nil {
-			invalidAt(t, err, field, s)
-			return
-		}
-		accepted(t, s, v)
-		if back, err := parse(v.String()); err != nil || back != v {
-			t.Fatalf("%q reads back as %v, %v; want %v", v.String(), back, err, v)
-		}
-	})
-}
 
 // FuzzParseDate: what ParseDate accepts is the canonical form it prints,
 // and reads back to the same date; anything else is "date" invalid.
 func FuzzParseDate(f *testing.F) {
 	seeds := []string{"2026-01-26", "2024-02-29", "2026-02-29", "0000-01-01", "9999-12-31", "2026-1-26", "26-01-2026", "", "2026-01-26T00:00:00Z"}
-	fuzzParse(f, "date", ts.ParseDate, seeds, func(t *testing.T, s string, d ts.Date) {
+	domaintest.FuzzParse(f, "date", ts.ParseDate, seeds, func(t *testing.T, s string, d ts.Date) {
 		if d.String() != s {
 			t.Fatalf("ParseDate(%q) prints as %q", s, d.String())
 		}
@@ -60,7 +26,7 @@ func FuzzParseDate(f *testing.F) {
 // the input (with a leading zero added) and reads back the same.
 func FuzzParseClock(f *testing.F) {
 	seeds := []string{"07:30", "7:30", "00:00", "23:59", "24:00", "12:60", "1230", ":30", "-1:30", "+7:30", "٠٧:٣٠"}
-	fuzzParse(f, "time", ts.ParseClock, seeds, func(t *testing.T, s string, c ts.Clock) {
+	domaintest.FuzzParse(f, "time", ts.ParseClock, seeds, func(t *testing.T, s string, c ts.Clock) {
 		if !c.Valid() {
 			t.Fatalf("ParseClock(%q) = %d: not a time of day", s, c)
 		}
@@ -75,7 +41,7 @@ func FuzzParseClock(f *testing.F) {
 // week of its own Monday.
 func FuzzParseISOWeek(f *testing.F) {
 	seeds := []string{"2026-W05", "2026W05", "2020-W53", "2026-W53", "2026-W00", "0000-W01", "2026-W5", "2026-w05", "+026-W05", "2026-W+5"}
-	fuzzParse(f, "week", ts.ParseISOWeek, seeds, func(t *testing.T, s string, w ts.ISOWeek) {
+	domaintest.FuzzParse(f, "week", ts.ParseISOWeek, seeds, func(t *testing.T, s string, w ts.ISOWeek) {
 		if !w.Valid() {
 			t.Fatalf("ParseISOWeek(%q) = %v: no such week", s, w)
 		}

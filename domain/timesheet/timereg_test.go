@@ -6,16 +6,11 @@ import (
 	"testing"
 
 	"backoffice/domain"
+	"backoffice/domain/domaintest"
 	ts "backoffice/domain/timesheet"
 )
 
-func clk(s string) ts.Clock {
-	c, err := ts.ParseClock(s)
-	if err != nil {
-		panic(err)
-	}
-	return c
-}
+var clk = domaintest.Clock
 
 func TestParseClock(t *testing.T) {
 	for in, want := range map[string]ts.Clock{"00:00": 0, "07:30": 450, "7:30": 450, "23:59": 1439} {

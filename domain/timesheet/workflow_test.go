@@ -11,8 +11,14 @@ import (
 
 func TestOfferApproveReject(t *testing.T) {
 	terms := baseTerms()
-	at := func(c func(a *ts.Timesheet, now time.Time) ([]domain.Event, error), when time.Time) cmd {
-		return func(a *ts.Timesheet) ([]domain.Event, error) { return c(a, when) }
+	// offerAt is the worker offering, approveAt the last step approving, at a given time.
+	offerAt := func(when time.Time) cmd {
+		return func(a *ts.Timesheet) ([]domain.Event, error) { return a.Offer(worker, terms, ts.AdjacentWeeks{}, when) }
+	}
+	approveAt := func(when time.Time) cmd {
+		return func(a *ts.Timesheet) ([]domain.Event, error) {
+			return a.Approve(intermediary, terms, 1, a.OfferedHash(), when)
+		}
 	}
 	approveWith := func(actor domain.Actor, step int, hash func(*ts.Timesheet) string) cmd {
 		return func(a *ts.Timesheet) ([]domain.Event, error) { return a.Approve(actor, terms, step, hash(a), now) }
@@ -41,10 +47,7 @@ func TestOfferApproveReject(t *testing.T) {
 		},
 		{
 			name: "offered on Monday 23:59 is in time", given: []cmd{stdLine},
-			when: at(func(a *ts.Timesheet, n time.Time) ([]domain.Event, error) {
-				return a.Offer(worker, terms, ts.AdjacentWeeks{}, n)
-			}, time.Date(2026, 2, 2, 23, 59, 59, 0, ams)),
-			types: []string{ts.TypeOffered},
+			when: offerAt(time.Date(2026, 2, 2, 23, 59, 59, 0, ams)), types: []string{ts.TypeOffered},
 			check: func(t *testing.T, a *ts.Timesheet, evs []domain.Event) {
 				if evs[0].(*ts.Offered).Late || a.OfferedLate() {
 					t.Fatal("late")
@@ -53,10 +56,7 @@ func TestOfferApproveReject(t *testing.T) {
 		},
 		{
 			name: "offered on Tuesday 00:00 is late", given: []cmd{stdLine},
-			when: at(func(a *ts.Timesheet, n time.Time) ([]domain.Event, error) {
-				return a.Offer(worker, terms, ts.AdjacentWeeks{}, n)
-			}, time.Date(2026, 2, 3, 0, 0, 0, 0, ams)),
-			types: []string{ts.TypeOffered},
+			when: offerAt(time.Date(2026, 2, 3, 0, 0, 0, 0, ams)), types: []string{ts.TypeOffered},
 			check: func(t *testing.T, a *ts.Timesheet, evs []domain.Event) {
 				if !evs[0].(*ts.Offered).Late || !a.OfferedLate() {
 					t.Fatal("not late")
@@ -105,10 +105,7 @@ func TestOfferApproveReject(t *testing.T) {
 		},
 		{
 			name: "approved after Wednesday 10:00 is late", given: step1,
-			when: func(a *ts.Timesheet) ([]domain.Event, error) {
-				return a.Approve(intermediary, terms, 1, a.OfferedHash(), time.Date(2026, 2, 4, 10, 0, 0, 0, ams))
-			},
-			types: []string{ts.TypeStepApproved, ts.TypeApproved},
+			when: approveAt(time.Date(2026, 2, 4, 10, 0, 0, 0, ams)), types: []string{ts.TypeStepApproved, ts.TypeApproved},
 			check: func(t *testing.T, a *ts.Timesheet, evs []domain.Event) {
 				if !evs[1].(*ts.Approved).Late || !a.ApprovedLate() {
 					t.Fatal("not late")
@@ -117,10 +114,7 @@ func TestOfferApproveReject(t *testing.T) {
 		},
 		{
 			name: "approved Wednesday 09:59 is in time", given: step1,
-			when: func(a *ts.Timesheet) ([]domain.Event, error) {
-				return a.Approve(intermediary, terms, 1, a.OfferedHash(), time.Date(2026, 2, 4, 9, 59, 0, 0, ams))
-			},
-			types: []string{ts.TypeStepApproved, ts.TypeApproved},
+			when: approveAt(time.Date(2026, 2, 4, 9, 59, 0, 0, ams)), types: []string{ts.TypeStepApproved, ts.TypeApproved},
 			check: func(t *testing.T, a *ts.Timesheet, _ []domain.Event) {
 				if a.ApprovedLate() {
 					t.Fatal("late")

@@ -16,14 +16,9 @@ func BSN(s string) error {
 // NormalizeBSN returns the nine-digit canonical form of a valid BSN.
 func NormalizeBSN(s string) (string, error) {
 	const field = "bsn"
-	d := stripSeparators(s, " .-")
-	if d == "" {
-		return "", required(field, "BSN", "Het BSN")
-	}
-	if len(d) != 9 || !allDigits(d) {
-		return "", domain.Invalid("bsn_format", field,
-			"A BSN consists of 9 digits.",
-			"Een BSN bestaat uit 9 cijfers.")
+	d, err := digits(field, s, " .-", 9, "BSN", "Het BSN", errBSNFormat)
+	if err != nil {
+		return "", err
 	}
 	if d == "000000000" {
 		return "", domain.Invalid("bsn_zero", field,
@@ -42,3 +37,7 @@ func NormalizeBSN(s string) (string, error) {
 	}
 	return d, nil
 }
+
+var errBSNFormat = domain.Invalid("bsn_format", "bsn",
+	"A BSN consists of 9 digits.",
+	"Een BSN bestaat uit 9 cijfers.")

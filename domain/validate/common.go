@@ -31,6 +31,20 @@ func allDigits(s string) bool {
 	return true
 }
 
+// digits reads a number of n digits typed with the separators seps (a BSN,
+// a KvK number): empty is required (what and whatNL name it, see
+// required), anything but n digits is refused with bad.
+func digits(field, s, seps string, n int, what, whatNL string, bad *domain.Error) (string, error) {
+	d := stripSeparators(s, seps)
+	if d == "" {
+		return "", required(field, what, whatNL)
+	}
+	if len(d) != n || !allDigits(d) {
+		return "", bad
+	}
+	return d, nil
+}
+
 // required is the "field is empty" error. what/whatNL name the field in a
 // sentence ("The BSN", "Het BSN").
 func required(field, what, whatNL string) *domain.Error {
@@ -99,6 +113,16 @@ func ID(field, s string) error {
 		}
 	}
 	return nil
+}
+
+// NewID checks the first decision of an aggregate: the aggregate does not
+// exist yet (exists: the refusal is its conflict error) and the ID the
+// caller chose for it is valid (see ID).
+func NewID(field, id string, exists bool, conflict error) error {
+	if exists {
+		return conflict
+	}
+	return ID(field, id)
 }
 
 // Language checks a user interface language and returns it, "nl" when empty.

@@ -68,18 +68,12 @@ func NormalizeEmail(field, s string) (string, error) {
 // NormalizeKvK checks a Chamber of Commerce (Kamer van Koophandel) number
 // and returns its 8 digits (spaces and dots removed).
 func NormalizeKvK(s string) (string, error) {
-	const field = "kvk"
-	v := stripSeparators(s, " .")
-	if v == "" {
-		return "", required(field, "The KvK number", "Het KvK-nummer")
-	}
-	if len(v) != 8 || !allDigits(v) {
-		return "", domain.Invalid("kvk_format", field,
-			"A KvK number consists of 8 digits.",
-			"Een KvK-nummer bestaat uit 8 cijfers.")
-	}
-	return v, nil
+	return digits("kvk", s, " .", 8, "The KvK number", "Het KvK-nummer", errKvKFormat)
 }
+
+var errKvKFormat = domain.Invalid("kvk_format", "kvk",
+	"A KvK number consists of 8 digits.",
+	"Een KvK-nummer bestaat uit 8 cijfers.")
 
 // NormalizePostalCodeNL checks a Dutch postal code (four digits, not
 // starting with 0, and two letters, where SA, SD and SS are not issued)

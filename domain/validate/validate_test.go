@@ -32,29 +32,105 @@ func wantErr(t *testing.T, err error, code, field string) {
 	}
 }
 
-func TestBSN(t *testing.T) {
-	tests := []struct {
-		in, want, code string
-	}{
-		{"111222333", "111222333", ""},
-		{"123456782", "123456782", ""},
-		{" 1112.22.333 ", "111222333", ""},
-		{"111-222-333", "111222333", ""},
-		{"", "", "required"},
-		{"11122233", "", "bsn_format"},
-		{"1112223334", "", "bsn_format"},
-		{"11122233a", "", "bsn_format"},
-		{"000000000", "", "bsn_zero"},
-		{"111222334", "", "bsn_checksum"},
-		{"123456789", "", "bsn_checksum"},
+// normalizeCase is one input of a normalizer: the canonical form it
+// returns, or the code it refuses with ("" = accepted).
+type normalizeCase struct{ in, want, code string }
+
+var bsnCases = []normalizeCase{
+	{"111222333", "111222333", ""},
+	{"123456782", "123456782", ""},
+	{" 1112.22.333 ", "111222333", ""},
+	{"111-222-333", "111222333", ""},
+	{"", "", "required"},
+	{"11122233", "", "bsn_format"},
+	{"1112223334", "", "bsn_format"},
+	{"11122233a", "", "bsn_format"},
+	{"000000000", "", "bsn_zero"},
+	{"111222334", "", "bsn_checksum"},
+	{"123456789", "", "bsn_checksum"},
+}
+
+// TestNormalize: each normalizer returns the canonical form of what it
+// accepts and refuses the rest at its field.
+func TestNormalize(t *testing.T) {
+	withField := func(f func(field, s string) (string, error), field string) func(string) (string, error) {
+		return func(s string) (string, error) { return f(field, s) }
 	}
-	for _, tt := range tests {
-		got, err := validate.NormalizeBSN(tt.in)
-		wantErr(t, err, tt.code, "bsn")
-		if got != tt.want {
-			t.Errorf("NormalizeBSN(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-		wantErr(t, validate.BSN(tt.in), tt.code, "bsn")
+	for _, n := range []struct {
+		name, field string
+		normalize   func(string) (string, error)
+		cases       []normalizeCase
+	}{
+		{"NormalizeBSN", "bsn", validate.NormalizeBSN, bsnCases},
+		{"NormalizeIBAN", "iban", validate.NormalizeIBAN, []normalizeCase{
+			{"NL91ABNA0417164300", "NL91ABNA0417164300", ""},
+			{"nl91 abna 0417 1643 00", "NL91ABNA0417164300", ""},
+			{"NL20INGB0001234567", "NL20INGB0001234567", ""},
+			{"DE89370400440532013000", "DE89370400440532013000", ""},
+			{"BE68539007547034", "BE68539007547034", ""},
+			{"GB29NWBK60161331926819", "GB29NWBK60161331926819", ""},
+			{"FR1420041010050500013M02606", "FR1420041010050500013M02606", ""},
+			{"PL61109010140000071219812874", "PL61109010140000071219812874", ""},
+			{"", "", "required"},
+			{"NL", "", "iban_format"},
+			{"1291ABNA0417164300", "", "iban_format"},
+			{"XX91ABNA0417164300", "", "iban_country"},
+			{"NL91ABNA041716430", "", "iban_length"},
+			{"NL91ABNA04171643000", "", "iban_length"},
+			{"NL91ABNA041716430!", "", "iban_format"},
+			{"NL9112340417164300", "", "iban_format"}, // NL bank code is 4 letters
+			{"NL92ABNA0417164300", "", "iban_checksum"},
+			{"NL91ABNA0417164301", "", "iban_checksum"},
+		}},
+		{"NormalizeEmail", "email", withField(validate.NormalizeEmail, "email"), []normalizeCase{
+			{"Jan.Jansen@Example.NL", "jan.jansen@example.nl", ""},
+			{"  p+tag@sub.bedrijf.nl ", "p+tag@sub.bedrijf.nl", ""},
+			{"", "", "required"},
+			{"jan", "", "email_format"},
+			{"jan@localhost", "", "email_format"},
+			{"@example.nl", "", "email_format"},
+			{"jan@@example.nl", "", "email_format"},
+			{"Jan <jan@example.nl>", "", "email_format"},
+			{"jan@example..nl", "", "email_format"},
+			{"jan@.example.nl", "", "email_format"},
+			{"jan jansen@example.nl", "", "email_format"},
+		}},
+		{"NormalizeKvK", "kvk", validate.NormalizeKvK, []normalizeCase{
+			{"12345678", "12345678", ""},
+			{"1234 5678", "12345678", ""},
+			{"", "", "required"},
+			{"1234567", "", "kvk_format"},
+			{"123456789", "", "kvk_format"},
+			{"1234567a", "", "kvk_format"},
+		}},
+		{"NormalizePostalCodeNL", "postal_code", withField(validate.NormalizePostalCodeNL, "postal_code"), []normalizeCase{
+			{"1234 AB", "1234 AB", ""},
+			{"1234ab", "1234 AB", ""},
+			{" 9999  zz ", "9999 ZZ", ""},
+			{"", "", "required"},
+			{"0123 AB", "", "postal_code_format"},
+			{"123 AB", "", "postal_code_format"},
+			{"1234 A1", "", "postal_code_format"},
+			{"1234 SS", "", "postal_code_format"},
+			{"1234 SA", "", "postal_code_format"},
+		}},
+	} {
+		t.Run(n.name, func(t *testing.T) {
+			for _, c := range n.cases {
+				got, err := n.normalize(c.in)
+				wantErr(t, err, c.code, n.field)
+				if got != c.want {
+					t.Errorf("%s(%q) = %q, want %q", n.name, c.in, got, c.want)
+				}
+			}
+		})
+	}
+}
+
+// TestBSN: the error-only check answers as the normalizer, in Dutch too.
+func TestBSN(t *testing.T) {
+	for _, c := range bsnCases {
+		wantErr(t, validate.BSN(c.in), c.code, "bsn")
 	}
 	var de *domain.Error
 	errors.As(validate.BSN("111222334"), &de)
@@ -63,102 +139,9 @@ func TestBSN(t *testing.T) {
 	}
 }
 
-func TestIBAN(t *testing.T) {
-	tests := []struct {
-		in, want, code string
-	}{
-		{"NL91ABNA0417164300", "NL91ABNA0417164300", ""},
-		{"nl91 abna 0417 1643 00", "NL91ABNA0417164300", ""},
-		{"NL20INGB0001234567", "NL20INGB0001234567", ""},
-		{"DE89370400440532013000", "DE89370400440532013000", ""},
-		{"BE68539007547034", "BE68539007547034", ""},
-		{"GB29NWBK60161331926819", "GB29NWBK60161331926819", ""},
-		{"FR1420041010050500013M02606", "FR1420041010050500013M02606", ""},
-		{"PL61109010140000071219812874", "PL61109010140000071219812874", ""},
-		{"", "", "required"},
-		{"NL", "", "iban_format"},
-		{"1291ABNA0417164300", "", "iban_format"},
-		{"XX91ABNA0417164300", "", "iban_country"},
-		{"NL91ABNA041716430", "", "iban_length"},
-		{"NL91ABNA04171643000", "", "iban_length"},
-		{"NL91ABNA041716430!", "", "iban_format"},
-		{"NL9112340417164300", "", "iban_format"}, // NL bank code is 4 letters
-		{"NL92ABNA0417164300", "", "iban_checksum"},
-		{"NL91ABNA0417164301", "", "iban_checksum"},
-	}
-	for _, tt := range tests {
-		got, err := validate.NormalizeIBAN(tt.in)
-		wantErr(t, err, tt.code, "iban")
-		if got != tt.want {
-			t.Errorf("NormalizeIBAN(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
+func TestFormatIBAN(t *testing.T) {
 	if got := validate.FormatIBAN("NL91ABNA0417164300"); got != "NL91 ABNA 0417 1643 00" {
 		t.Errorf("FormatIBAN = %q", got)
-	}
-}
-
-func TestEmail(t *testing.T) {
-	tests := []struct {
-		in, want, code string
-	}{
-		{"Jan.Jansen@Example.NL", "jan.jansen@example.nl", ""},
-		{"  p+tag@sub.bedrijf.nl ", "p+tag@sub.bedrijf.nl", ""},
-		{"", "", "required"},
-		{"jan", "", "email_format"},
-		{"jan@localhost", "", "email_format"},
-		{"@example.nl", "", "email_format"},
-		{"jan@@example.nl", "", "email_format"},
-		{"Jan <jan@example.nl>", "", "email_format"},
-		{"jan@example..nl", "", "email_format"},
-		{"jan@.example.nl", "", "email_format"},
-		{"jan jansen@example.nl", "", "email_format"},
-	}
-	for _, tt := range tests {
-		got, err := validate.NormalizeEmail("email", tt.in)
-		wantErr(t, err, tt.code, "email")
-		if got != tt.want {
-			t.Errorf("NormalizeEmail(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
-func TestKvK(t *testing.T) {
-	tests := []struct{ in, want, code string }{
-		{"12345678", "12345678", ""},
-		{"1234 5678", "12345678", ""},
-		{"", "", "required"},
-		{"1234567", "", "kvk_format"},
-		{"123456789", "", "kvk_format"},
-		{"1234567a", "", "kvk_format"},
-	}
-	for _, tt := range tests {
-		got, err := validate.NormalizeKvK(tt.in)
-		wantErr(t, err, tt.code, "kvk")
-		if got != tt.want {
-			t.Errorf("NormalizeKvK(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
-func TestPostalCodeNL(t *testing.T) {
-	tests := []struct{ in, want, code string }{
-		{"1234 AB", "1234 AB", ""},
-		{"1234ab", "1234 AB", ""},
-		{" 9999  zz ", "9999 ZZ", ""},
-		{"", "", "required"},
-		{"0123 AB", "", "postal_code_format"},
-		{"123 AB", "", "postal_code_format"},
-		{"1234 A1", "", "postal_code_format"},
-		{"1234 SS", "", "postal_code_format"},
-		{"1234 SA", "", "postal_code_format"},
-	}
-	for _, tt := range tests {
-		got, err := validate.NormalizePostalCodeNL("postal_code", tt.in)
-		wantErr(t, err, tt.code, "postal_code")
-		if got != tt.want {
-			t.Errorf("NormalizePostalCodeNL(%q) = %q, want %q", tt.in, got, tt.want)
-		}
 	}
 }
 
@@ -232,6 +215,12 @@ func TestIDTextLanguage(t *testing.T) {
 	wantErr(t, validate.ID("id", ""), "required", "id")
 	wantErr(t, validate.ID("id", "a/b"), "id_format", "id")
 	wantErr(t, validate.ID("id", string(make([]byte, 65))), "id_format", "id")
+	exists := domain.Conflict("x_exists", "It exists.", "Het bestaat al.")
+	if err := validate.NewID("id", "a/b", true, exists); err != exists {
+		t.Errorf("NewID of an existing aggregate = %v, want its conflict first", err)
+	}
+	wantErr(t, validate.NewID("id", "a/b", false, exists), "id_format", "id")
+	wantErr(t, validate.NewID("id", "a-1", false, exists), "", "")
 
 	if s, err := validate.Text("name", "  Jan \t de  Vries ", 20); err != nil || s != "Jan de Vries" {
 		t.Errorf("Text = %q, %v", s, err)

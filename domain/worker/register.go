@@ -45,12 +45,7 @@ func (w *Worker) Register(actor domain.Actor, c *client.Client, cmd Register, no
 	default:
 		return nil, none, account.Forbidden
 	}
-	if w.registered {
-		return nil, none, domain.Conflict("worker_exists",
-			"The worker is already registered.",
-			"De werknemer is al ingeschreven.")
-	}
-	if err := validate.ID("worker_id", cmd.WorkerID); err != nil {
+	if err := validate.NewID("worker_id", cmd.WorkerID, w.registered, errExists); err != nil {
 		return nil, none, err
 	}
 	var name Name
@@ -93,3 +88,7 @@ func (w *Worker) Register(actor domain.Actor, c *client.Client, cmd Register, no
 		Function: function,
 	}}, personal, nil
 }
+
+var errExists = domain.Conflict("worker_exists",
+	"The worker is already registered.",
+	"De werknemer is al ingeschreven.")

@@ -3,6 +3,8 @@
 // PostgreSQL database (pgtest), the PostgreSQL event store, the real
 // projections runtime, the mail Dispatcher delivering over SMTP to an
 // in-process mailtest server, and the JSON API on an httptest.Server.
+// Env.History and Env.Recorded read a stream back for a test's assertions
+// (decoded, or as stored).
 //
 // Packages using it need  func TestMain(m *testing.M) { pgtest.Main(m) }.
 package identitytest
@@ -15,14 +17,18 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"backoffice/commands"
 	"backoffice/commands/auth"
 	"backoffice/commands/identity"
+	"backoffice/domain"
+	"backoffice/eventstore"
 	"backoffice/eventstore/postgres"
 	"backoffice/http/api"
 	"backoffice/http/api/identityapi"
@@ -124,6 +130,28 @@ func New(t testing.TB) *Env {
 	must(t, err)
 	return &Env{URL: hs.URL + "/api/v1", Pool: pool, Store: store, Auth: authSvc, Identity: svc, LinkMails: linkMails, Queries: queries,
 		Runtime: rt, Dispatcher: disp, SMTP: smtpSrv, Handler: apiSrv}
+}
+
+// History decodes the whole stream name with reg, checking its hash chain
+// as a command's load does: the events a test expects in the ledger.
+func (e *Env) History(t testing.TB, name string, reg *domain.Registry) []domain.Event {
+	t.Helper()
+	var out []domain.Event
+	_, err := commands.Load(context.Background(), e.Store, name, reg, func(ev domain.Event) { out = append(out, ev) })
+	must(t, err)
+	return out
+}
+
+// Recorded reads the whole stream name as stored; given types, only its
+// events of those types.
+func (e *Env) Recorded(t testing.TB, name string, types ...string) []eventstore.RecordedEvent {
+	t.Helper()
+	recs, err := e.Store.ReadStream(context.Background(), name, eventstore.ReadStreamOptions{})
+	must(t, err)
+	if len(types) == 0 {
+		return recs
+	}
+	return slices.DeleteFunc(recs, func(r eventstore.RecordedEvent) bool { return !slices.Contains(types, r.Type) })
 }
 
 func must(t testing.TB, err error) {

@@ -11,11 +11,7 @@ import (
 
 	"backoffice/commands/auth"
 	"backoffice/commands/identity"
-	"backoffice/domain"
 	"backoffice/domain/account"
-	"backoffice/domain/client"
-	"backoffice/domain/intermediary"
-	"backoffice/domain/worker"
 	"backoffice/eventstore"
 	"backoffice/notify/audience"
 	"backoffice/notify/linkmail"
@@ -39,7 +35,7 @@ const ActivationMailerName = "identity.activation_mail"
 // a mail failure never undoes the registration.
 //
 // It also remembers contact and worker names by e-mail address to greet
-// the recipient by name.
+// the recipient by name (RecipientNames, in the same transaction).
 type ActivationMailer struct {
 	auth  *auth.Service
 	pool  auth.DBTX
@@ -69,63 +65,29 @@ func (m *ActivationMailer) Name() string { return ActivationMailerName }
 
 // Handles implements projections.Projector.
 func (m *ActivationMailer) Handles(t string) bool {
-	switch t {
-	case account.TypeCreated, intermediary.TypeRegistered, intermediary.TypeContactChanged,
-		client.TypeRegistered, client.TypeDetailsChanged, worker.TypeRegistered:
-		return true
-	}
-	return false
+	return t == account.TypeCreated || (RecipientNames{}).Handles(t)
 }
 
 // Reset forgets the names; sent mail stays sent (mail_deliveries is never
 // emptied by a rebuild, which is what keeps a rebuild from mailing again).
 func (m *ActivationMailer) Reset(ctx context.Context, tx pgx.Tx) error {
-	_, err := tx.Exec(ctx, `TRUNCATE mail_recipient_names`)
-	return err
+	return RecipientNames{}.Reset(ctx, tx)
 }
 
-// Handle implements projections.Projector.
+// Handle implements projections.Projector: the names (RecipientNames),
+// and the mail of a new account.
 func (m *ActivationMailer) Handle(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEvent) error {
-	var (
-		ev  domain.Event
-		err error
-	)
-	switch e.Type {
-	case account.TypeCreated:
-		ev, err = account.Events.Decode(e.Type, e.Data)
-	case intermediary.TypeRegistered, intermediary.TypeContactChanged:
-		ev, err = intermediary.Events.Decode(e.Type, e.Data)
-	case client.TypeRegistered, client.TypeDetailsChanged:
-		ev, err = client.Events.Decode(e.Type, e.Data)
-	case worker.TypeRegistered:
-		ev, err = worker.Events.Decode(e.Type, e.Data)
-	default:
-		return nil
+	if e.Type != account.TypeCreated {
+		return RecipientNames{}.Handle(ctx, tx, e)
 	}
+	ev, err := account.Events.Decode(e.Type, e.Data)
 	if err != nil {
 		return err
 	}
-	switch ev := ev.(type) {
-	case *intermediary.Registered:
-		return rememberName(ctx, tx, ev.Contact.Email, ev.Contact.Name)
-	case *intermediary.ContactChanged:
-		return rememberName(ctx, tx, ev.Contact.Email, ev.Contact.Name)
-	case *client.Registered:
-		return rememberName(ctx, tx, ev.Contact.Email, ev.Contact.Name)
-	case *client.DetailsChanged:
-		return rememberName(ctx, tx, ev.Contact.Email, ev.Contact.Name)
-	case *worker.Registered:
-		return rememberName(ctx, tx, ev.Email, ev.Name.Full())
-	case *account.Created:
-		return m.created(ctx, tx, e, ev)
+	if c, ok := ev.(*account.Created); ok {
+		return m.created(ctx, tx, e, c)
 	}
 	return nil
-}
-
-func rememberName(ctx context.Context, tx pgx.Tx, email, name string) error {
-	_, err := tx.Exec(ctx, `INSERT INTO mail_recipient_names (email, name) VALUES ($1, $2)
-		ON CONFLICT (email) DO UPDATE SET name = EXCLUDED.name`, auth.NormalizeEmail(email), name)
-	return err
 }
 
 func (m *ActivationMailer) created(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEvent, c *account.Created) error {

@@ -14,7 +14,6 @@ import (
 	"backoffice/domain"
 	"backoffice/domain/timesheet"
 	"backoffice/eventstore"
-	"backoffice/internal/apitest"
 	"backoffice/internal/notifytest"
 	"backoffice/internal/pgtest"
 	"backoffice/notify/audience"
@@ -36,9 +35,7 @@ type fixture struct {
 
 func setup(t *testing.T, ctx context.Context, now func() time.Time) *fixture {
 	t.Helper()
-	cs := pgtest.NewDBFromTemplate(t, "apitest", apitest.Migrate)
-	pool := pgtest.Pool(t, cs)
-	notifytest.Seed(t, ctx, pool)
+	pool := pgtest.Pool(t, notifytest.NewPeopleDB(t))
 	store := pgtest.EventStore(t, pool)
 	srv := mailtest.New(t)
 	sender, err := mail.NewSMTPSender(mail.SMTPConfig{URL: srv.URL(), From: "Backoffice <noreply@backoffice.test>"})
@@ -152,7 +149,7 @@ func TestTimesheetMailsFollowTheWorkflow(t *testing.T) {
 	}
 	msgs := f.srv.Messages()
 	rejected := msgs[1]
-	for _, s := range []string{"Beste Piet,", "afgekeurd door de opdrachtgever", "Dinsdag staat er 2 uur te veel op.",
+	for _, s := range []string{"Beste Piet Jansen,", "afgekeurd door de opdrachtgever", "Dinsdag staat er 2 uur te veel op.",
 		"https://portal.test/plaatsingen/p1/weken/2026-W10"} {
 		if !strings.Contains(rejected.Text, s) {
 			t.Errorf("rejection mail lacks %q:\n%s", s, rejected.Text)
@@ -166,7 +163,7 @@ func TestTimesheetMailsFollowTheWorkflow(t *testing.T) {
 	}
 
 	reopened := msgs[5]
-	for _, s := range []string{"Beste Piet,", "heropend voor een correctie", "Woensdag ontbreekt de overwerktoeslag.",
+	for _, s := range []string{"Beste Piet Jansen,", "heropend voor een correctie", "Woensdag ontbreekt de overwerktoeslag.",
 		"https://portal.test/plaatsingen/p1/weken/2026-W10"} {
 		if !strings.Contains(reopened.Text, s) {
 			t.Errorf("reopening mail lacks %q:\n%s", s, reopened.Text)

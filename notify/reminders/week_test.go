@@ -18,15 +18,9 @@ import (
 	"backoffice/notify/mail"
 	"backoffice/notify/mail/mailtest"
 	"backoffice/notify/reminders"
-	"backoffice/readmodel"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
-
-func newDB(t *testing.T) string {
-	t.Helper()
-	return pgtest.NewDBFromTemplate(t, "readmodel", pgtest.WithPool(readmodel.Migrate))
-}
 
 // env is one seeded database (notifytest's data), mail server and clock,
 // shared by the `serve` processes a test starts on it.
@@ -38,9 +32,7 @@ type env struct {
 
 func newEnv(t *testing.T, now time.Time) *env {
 	t.Helper()
-	e := &env{cs: newDB(t), srv: mailtest.New(t), clock: testclock.New(now)}
-	notifytest.Seed(t, context.Background(), pgtest.Pool(t, e.cs))
-	return e
+	return &env{cs: notifytest.NewDB(t), srv: mailtest.New(t), clock: testclock.New(now)}
 }
 
 // process starts one `serve` process on e.
@@ -91,7 +83,7 @@ type want struct {
 // The week's expected mails over notifytest's data set (they concern 2026-W09).
 var wantWeek = []want{
 	{"piet@w.example", "Herinnering: uren invullen en aanbieden", "Mon 09:00",
-		[]string{"Beste Piet,", "- Piet Jansen, week 9 van 2026\n  https://portal.test/plaatsingen/p1/weken/2026-W09", "3 maart 2026 om 00:00 uur", "https://portal.test/urenbriefjes"}, []string{"te laat", "Emma"}},
+		[]string{"Beste Piet Jansen,", "- Piet Jansen, week 9 van 2026\n  https://portal.test/plaatsingen/p1/weken/2026-W09", "3 maart 2026 om 00:00 uur", "https://portal.test/urenbriefjes"}, []string{"te laat", "Emma"}},
 	{"chris@c2.example", "Reminder: please enter and offer your hours", "Mon 09:00",
 		[]string{"Dear Chris,", "- Kees Bos, week 9 of 2026\n  https://portal.test/plaatsingen/p3/weken/2026-W09"}, []string{"Ayse"}},
 	{"carla@c1.example", "Ontbrekende uren: 1 urenbriefje(s) niet aangeboden", "Tue 09:00",

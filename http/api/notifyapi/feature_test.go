@@ -42,9 +42,7 @@ func newEnv(t *testing.T) *env { return newEnvTB(t) }
 
 func newEnvTB(t testing.TB) *env {
 	t.Helper()
-	ctx := context.Background()
-	pool := pgtest.Pool(t, pgtest.NewDBFromTemplate(t, "apitest", apitest.Migrate))
-	notifytest.Seed(t, ctx, pool)
+	pool := pgtest.Pool(t, notifytest.NewDB(t))
 	srv := mailtest.New(t)
 	sender, err := mail.NewSMTPSender(mail.SMTPConfig{URL: srv.URL(), From: "Backoffice <noreply@backoffice.test>"})
 	if err != nil {
