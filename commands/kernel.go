@@ -93,14 +93,16 @@ func (s Stream) next() uint64 {
 
 // Fold continues st with events read from it (ReadStream, ReadStreams):
 // each is checked against the hash chain (chain continues from the last
-// event folded, its zero value from revision 0), decoded with reg and
-// handed to apply; st's revision follows.
+// event folded, its zero value from revision 0), decoded with reg (or
+// taken, once its hash verified, from the decoded-event cache: decoded.go;
+// apply must not change the event) and handed to apply; st's revision
+// follows.
 func Fold(ctx context.Context, st *Stream, chain *eventstore.ChainVerifier, evs []eventstore.RecordedEvent, reg *domain.Registry, apply func(domain.Event)) error {
 	for _, rec := range evs {
 		if err := chain.Check(rec); err != nil {
 			return refuseBrokenChain(ctx, st.Name, err)
 		}
-		ev, err := reg.Decode(rec.Type, rec.Data)
+		ev, err := decoded.decode(reg, rec) // only after Check: see decoded.go
 		if err != nil {
 			return fmt.Errorf("commands: load %s revision %d: %w", st.Name, rec.Revision, err)
 		}

@@ -149,3 +149,39 @@ func TestVerifyStreamNamesEachKindOfBreak(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkChainVerifierCheck is the hash check a command runs on every
+// event it loads (a timesheet stream of 300 events like §9's benchmark).
+func BenchmarkChainVerifierCheck(b *testing.B) {
+	var evs []eventstore.RecordedEvent
+	prev := eventstore.ZeroHash
+	for i := range 300 {
+		e := eventstore.RecordedEvent{Stream: "timesheet-pl-07-2026-W12", Revision: uint64(i), Type: "timesheet.line_set", ID: uuid.New(),
+			Data:     json.RawMessage(`{"line":{"hour_type":{"code":"100","name":"Normale uren","percentage":100},"minutes":[480,480,480,480,240,0,0]},"day_totals":[480,480,480,480,240,0,0]}`),
+			Metadata: eventstore.Metadata{ActorID: "acc-client-07", ActorRole: "client", CorrelationID: uuid.NewString(), OccurredAt: time.Now()}}
+		e.Seal(prev, time.Now())
+		prev = e.Hash
+		evs = append(evs, e)
+	}
+	// Interleaved with a check through ComputeHash (an allocation per
+	// event), so both see the same machine load.
+	var check, compute time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		var v eventstore.ChainVerifier
+		for _, e := range evs {
+			if err := v.Check(e); err != nil {
+				b.Fatal(err)
+			}
+		}
+		t1 := time.Now()
+		for _, e := range evs {
+			if e.ComputeHash() != e.Hash {
+				b.Fatal("hash")
+			}
+		}
+		check, compute = check+t1.Sub(t0), compute+time.Since(t1)
+	}
+	b.ReportMetric(float64(check.Nanoseconds())/float64(b.N*len(evs)), "check_ns/event")
+	b.ReportMetric(float64(compute.Nanoseconds())/float64(b.N*len(evs)), "computehash_ns/event")
+}

@@ -36,6 +36,15 @@ func esdbCtx(t *testing.T) context.Context {
 	return ctx
 }
 
+// newESDBEnv is every ESDB test's start: a bounded context, the adapter on
+// a fake server of its own and a read-model database.
+func newESDBEnv(t *testing.T) (context.Context, *esdb.Store, *esdbfake.Server, *pgxpool.Pool) {
+	t.Helper()
+	ctx := esdbCtx(t)
+	store, srv := newESDBStore(t)
+	return ctx, store, srv, newPool(t)
+}
+
 // newESDBStore starts a fake EventStoreDB and opens the adapter on it. The
 // client gives up discovery quickly (so it closes itself while the node is
 // down) and the adapter resubscribes quickly.
@@ -100,9 +109,7 @@ func waitForPos(t *testing.T, ctx context.Context, rt *projections.Runtime, pos 
 func TestESDBCatchUpThenLive(t *testing.T) {
 	for _, routerCatchUp := range []bool{false, true} {
 		t.Run(fmt.Sprintf("RouterCatchUp=%v", routerCatchUp), func(t *testing.T) {
-			ctx := esdbCtx(t)
-			store, srv := newESDBStore(t)
-			pool := newPool(t)
+			ctx, store, srv, pool := newESDBEnv(t)
 			appendChunks(t, store, 300, 7, 0)
 			srv.AppendSystemEvent("$stats-127.0.0.1:2113", "$statsCollected")
 			appendChunks(t, store, 100, 7, 300)
@@ -131,9 +138,7 @@ func TestESDBCatchUpThenLive(t *testing.T) {
 }
 
 func TestESDBResumesFromCheckpoint(t *testing.T) {
-	ctx := esdbCtx(t)
-	store, _ := newESDBStore(t)
-	pool := newPool(t)
+	ctx, store, _, pool := newESDBEnv(t)
 	pos := appendChunks(t, store, 200, 5, 0)
 	rt := newRuntime(t, store, pool, projections.Config{}, &sums{})
 	stop := start(t, rt)
@@ -145,30 +150,16 @@ func TestESDBResumesFromCheckpoint(t *testing.T) {
 	if err != nil || len(next) != 1 {
 		t.Fatalf("ReadAll after %s: %v, %v", pos, next, err)
 	}
-	var seen atomic.Int64
-	var first atomic.Value
-	p := &sums{hook: func(_ context.Context, e eventstore.RecordedEvent) error {
-		if seen.Add(1) == 1 {
-			first.Store(e.Position)
-		}
-		return nil
-	}}
+	p := newResumeProbe()
 	rt2 := newRuntime(t, store, pool, projections.Config{}, p)
 	start(t, rt2)
 	waitForPos(t, ctx, rt2, last)
 	assertSums(t, pool, store)
-	if seen.Load() != 50 {
-		t.Fatalf("handled %d events after restart, want the 50 new ones", seen.Load())
-	}
-	if got := first.Load().(eventstore.Position); got != next[0].Position {
-		t.Fatalf("resumed at %s, want %s", got, next[0].Position)
-	}
+	p.assertResumedAt(t, 50, next[0].Position)
 }
 
 func TestESDBRebuild(t *testing.T) {
-	ctx := esdbCtx(t)
-	store, srv := newESDBStore(t)
-	pool := newPool(t)
+	ctx, store, srv, pool := newESDBEnv(t)
 	appendChunks(t, store, 200, 4, 0)
 	srv.AppendSystemEvent("$stats-127.0.0.1:2113", "$statsCollected")
 	pos := appendChunks(t, store, 200, 4, 200)
@@ -201,9 +192,7 @@ func TestESDBRebuild(t *testing.T) {
 }
 
 func TestESDBLockTakeover(t *testing.T) {
-	ctx := esdbCtx(t)
-	store, _ := newESDBStore(t)
-	pool := newPool(t)
+	ctx, store, _, pool := newESDBEnv(t)
 	pos := appendChunks(t, store, 200, 4, 0)
 	a := newRuntime(t, store, pool, projections.Config{BatchSize: 64}, &sums{})
 	b := newRuntime(t, store, pool, projections.Config{BatchSize: 64}, &sums{})
@@ -225,27 +214,15 @@ func TestESDBLockTakeover(t *testing.T) {
 // up; events keep arriving. The read model must equal a clean rebuild and
 // the fold of the log.
 func TestESDBKilledMidBatch(t *testing.T) {
-	ctx := esdbCtx(t)
-	store, srv := newESDBStore(t)
-	pool := newPool(t)
+	ctx, store, srv, pool := newESDBEnv(t)
 	appendChunks(t, store, 600, 13, 0)
 	next := 600
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("seed %d", seed)
 	rng := rand.New(rand.NewPCG(2, seed))
 	for i := 0; i < 10; i++ {
-		runCtx, cancel := context.WithCancel(context.Background())
-		killAt := rng.Int64N(300) + 1
-		var handled atomic.Int64
-		p := &sums{hook: func(context.Context, eventstore.RecordedEvent) error {
-			if handled.Add(1) == killAt {
-				cancel() // mid-batch: the transaction is open
-			}
-			return nil
-		}}
-		rt := newRuntime(t, store, pool, projections.Config{BatchSize: 1 + rng.IntN(200), RouterCatchUp: i%2 == 1}, p)
-		done := make(chan error, 1)
-		go func() { done <- rt.Run(runCtx) }()
+		run := startKillable(t, store, pool, rng.Int64N(300)+1,
+			projections.Config{BatchSize: 1 + rng.IntN(200), RouterCatchUp: i%2 == 1})
 		if i%3 == 0 {
 			srv.AppendSystemEvent("$stats-127.0.0.1:2113", "$statsCollected")
 			appendChunks(t, store, 40, 13, next)
@@ -257,34 +234,19 @@ func TestESDBKilledMidBatch(t *testing.T) {
 		}
 		// Either the hook kills the run first (WaitFor then ends with
 		// the cancelled context) or the run catches up and is killed here.
-		waitCtx, waitCancel := context.WithTimeout(runCtx, 15*time.Second)
-		err = rt.WaitFor(waitCtx, head)
+		waitCtx, waitCancel := context.WithTimeout(run.ctx, 15*time.Second)
+		err = run.rt.WaitFor(waitCtx, head)
 		waitCancel()
-		if err != nil && runCtx.Err() == nil {
-			sts, serr := rt.Status(context.Background())
+		if err != nil && run.ctx.Err() == nil {
+			sts, serr := run.rt.Status(context.Background())
 			t.Fatalf("iteration %d: WaitFor(%s): %v; status %+v %v", i, head, err, sts, serr)
 		}
-		cancel()
-		if err := <-done; err != nil {
+		run.cancel()
+		if err := <-run.done; err != nil {
 			t.Fatalf("iteration %d: Run: %v", i, err)
 		}
 	}
-	rt := newRuntime(t, store, pool, projections.Config{}, &sums{})
-	stop := start(t, rt)
-	head, err := store.HeadPosition(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	waitForPos(t, ctx, rt, head)
-	stop()
-	got := readSums(t, pool)
-	assertSums(t, pool, store)
-	if err := rt.Rebuild(ctx, "test_sums", nil); err != nil {
-		t.Fatal(err)
-	}
-	if rebuilt := readSums(t, pool); !maps.Equal(got, rebuilt) {
-		t.Fatalf("after kills %v\nrebuilt %v", got, rebuilt)
-	}
+	assertKillsLeftNoTrace(t, ctx, store, pool)
 }
 
 // esdbSeeAll is the order-checking sums projector that is offered every event
@@ -418,9 +380,7 @@ func TestESDBFailureHooks(t *testing.T) {
 }
 
 func testESDBFailureHooks(t *testing.T, routerCatchUp bool) {
-	ctx := esdbCtx(t)
-	store, srv := newESDBStore(t)
-	pool := newPool(t)
+	ctx, store, srv, pool := newESDBEnv(t)
 	l := &esdbLedger{store: store, want: map[string]sumRow{}}
 	sys := func(n int) {
 		for range n {
@@ -442,7 +402,7 @@ func testESDBFailureHooks(t *testing.T, routerCatchUp bool) {
 
 	live := func() {
 		t.Helper()
-		esdbWaitUntil(t, ctx, "a live subscription", func() bool { return srv.Subscriptions() == 1 })
+		eventually(t, "a live subscription", func() bool { return srv.Subscriptions() == 1 })
 	}
 
 	// Each round stops the projector inside a batch, breaks the feed while
@@ -467,7 +427,7 @@ func testESDBFailureHooks(t *testing.T, routerCatchUp bool) {
 			}
 			subs := srv.Calls(esdbfake.MethodSubscribe)
 			srv.DropSubscriptions()
-			esdbWaitUntil(t, ctx, "the refused resubscriptions", func() bool { return srv.Calls(esdbfake.MethodSubscribe) >= subs+4 })
+			eventually(t, "the refused resubscriptions", func() bool { return srv.Calls(esdbfake.MethodSubscribe) >= subs+4 })
 		}},
 		{"ClientClosedItself", func(t *testing.T) {
 			// The node goes down: the subscription drops, resubscribing
@@ -485,7 +445,7 @@ func testESDBFailureHooks(t *testing.T, routerCatchUp bool) {
 			// The feed keeps trying to resubscribe: every attempt
 			// rediscovers the node (its client closed itself after the
 			// failed discovery) and fails before subscribing.
-			esdbWaitUntil(t, ctx, "repeated failed discovery", func() bool {
+			eventually(t, "repeated failed discovery", func() bool {
 				return srv.Calls(esdbfake.MethodFeatures) >= features+6
 			})
 			srv.SetUnavailable(false)
@@ -523,17 +483,4 @@ func testESDBFailureHooks(t *testing.T, routerCatchUp bool) {
 		t.Fatal(err)
 	}
 	l.check(t, pool, p, "rebuilt")
-}
-
-// esdbWaitUntil polls cond until it holds or ctx ends: a bounded wait for a
-// condition, not a timing assertion.
-func esdbWaitUntil(t *testing.T, ctx context.Context, what string, cond func() bool) {
-	t.Helper()
-	for !cond() {
-		select {
-		case <-ctx.Done():
-			t.Fatalf("gave up waiting for %s", what)
-		case <-time.After(time.Millisecond):
-		}
-	}
 }

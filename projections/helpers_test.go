@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"maps"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -26,18 +27,14 @@ func TestMain(m *testing.M) {
 
 const sumsSQL = `CREATE TABLE sums (stream text PRIMARY KEY, total bigint NOT NULL, n bigint NOT NULL, last_rev bigint NOT NULL)`
 
-func setupDB(ctx context.Context, connString string) error {
-	pool, err := pgxpool.New(ctx, connString)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
+// setupDB creates the runtime's tables and the test projectors' own.
+var setupDB = pgtest.WithPool(func(ctx context.Context, pool *pgxpool.Pool) error {
 	if err := projections.Migrate(ctx, pool); err != nil {
 		return err
 	}
-	_, err = pool.Exec(ctx, sumsSQL+`; CREATE TABLE rows (pos_commit bigint, pos_prepare bigint, stream text, revision bigint, type text, n bigint)`)
+	_, err := pool.Exec(ctx, sumsSQL+`; CREATE TABLE rows (pos_commit bigint, pos_prepare bigint, stream text, revision bigint, type text, n bigint)`)
 	return err
-}
+})
 
 func newPool(t testing.TB) *pgxpool.Pool {
 	t.Helper()
@@ -274,4 +271,83 @@ func status(t testing.TB, rt *projections.Runtime, name string) projections.Proj
 	}
 	t.Fatalf("no status for %s", name)
 	return projections.ProjectorStatus{}
+}
+
+// killableRun is a runtime whose sums projector cancels the run at its
+// killAt-th event (mid-batch: the transaction is open); cancel also kills
+// it from outside, and Run's result arrives on done.
+type killableRun struct {
+	rt     *projections.Runtime
+	ctx    context.Context
+	cancel context.CancelFunc
+	done   chan error
+}
+
+func startKillable(t testing.TB, store eventstore.Store, pool *pgxpool.Pool, killAt int64, cfg projections.Config) killableRun {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var handled atomic.Int64
+	p := &sums{hook: func(context.Context, eventstore.RecordedEvent) error {
+		if handled.Add(1) == killAt {
+			cancel()
+		}
+		return nil
+	}}
+	k := killableRun{rt: newRuntime(t, store, pool, cfg, p), ctx: ctx, cancel: cancel, done: make(chan error, 1)}
+	go func() { k.done <- k.rt.Run(ctx) }()
+	return k
+}
+
+// assertKillsLeftNoTrace lets a fresh runtime catch up after the kills: the
+// read model must equal the fold of the log and a clean rebuild.
+func assertKillsLeftNoTrace(t testing.TB, ctx context.Context, store eventstore.Store, pool *pgxpool.Pool) {
+	t.Helper()
+	rt := newRuntime(t, store, pool, projections.Config{}, &sums{})
+	stop := start(t, rt)
+	head, err := store.HeadPosition(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rt.WaitFor(ctx, head); err != nil {
+		t.Fatalf("WaitFor(%s): %v", head, err)
+	}
+	stop()
+	got := readSums(t, pool)
+	assertSums(t, pool, store)
+	if err := rt.Rebuild(ctx, "test_sums", nil); err != nil {
+		t.Fatal(err)
+	}
+	if rebuilt := readSums(t, pool); !maps.Equal(got, rebuilt) {
+		t.Fatalf("after kills %v\nrebuilt %v", got, rebuilt)
+	}
+}
+
+// resumeProbe is the sums projector that counts the events it handles and
+// keeps the position of the first: where a restarted runtime resumed.
+type resumeProbe struct {
+	sums
+	seen  atomic.Int64
+	first atomic.Value
+}
+
+func newResumeProbe() *resumeProbe {
+	p := &resumeProbe{}
+	p.hook = func(_ context.Context, e eventstore.RecordedEvent) error {
+		if p.seen.Add(1) == 1 {
+			p.first.Store(e.Position)
+		}
+		return nil
+	}
+	return p
+}
+
+// assertResumedAt checks that the probe handled n events, the first at at.
+func (p *resumeProbe) assertResumedAt(t testing.TB, n int64, at eventstore.Position) {
+	t.Helper()
+	if got := p.seen.Load(); got != n {
+		t.Fatalf("handled %d events after restart, want the %d new ones", got, n)
+	}
+	if got, _ := p.first.Load().(eventstore.Position); got != at {
+		t.Fatalf("resumed at %s, want %s", got, at)
+	}
 }

@@ -49,26 +49,14 @@ func TestResumesFromCheckpoint(t *testing.T) {
 	stop()
 
 	pos = appendEvents(t, store, 100, 5, 500)
-	var seen atomic.Int64
-	var first atomic.Value
-	p := &sums{hook: func(_ context.Context, e eventstore.RecordedEvent) error {
-		if seen.Add(1) == 1 {
-			first.Store(e.Position)
-		}
-		return nil
-	}}
+	p := newResumeProbe()
 	rt2 := newRuntime(t, store, pool, projections.Config{}, p)
 	start(t, rt2)
 	if err := rt2.WaitFor(context.Background(), pos); err != nil {
 		t.Fatal(err)
 	}
 	assertSums(t, pool, store)
-	if seen.Load() != 100 {
-		t.Fatalf("handled %d events after restart, want the 100 new ones", seen.Load())
-	}
-	if got := first.Load().(eventstore.Position); got != (eventstore.Position{Commit: 501, Prepare: 501}) {
-		t.Fatalf("resumed at %s", got)
-	}
+	p.assertResumedAt(t, 100, eventstore.Position{Commit: 501, Prepare: 501})
 }
 
 func TestRebuild(t *testing.T) {
@@ -224,53 +212,23 @@ func TestKilledMidBatch(t *testing.T) {
 	next := 2000
 	rng := rand.New(rand.NewPCG(1, uint64(time.Now().UnixNano())))
 	for i := 0; i < 50; i++ {
-		ctx, cancel := context.WithCancel(context.Background())
-		killAt := rng.Int64N(400) + 1
-		var handled atomic.Int64
-		p := &sums{hook: func(context.Context, eventstore.RecordedEvent) error {
-			if handled.Add(1) == killAt {
-				cancel() // mid-batch: the transaction is open
-			}
-			return nil
-		}}
-		rt := newRuntime(t, store, pool, projections.Config{BatchSize: 1 + rng.IntN(300), RouterCatchUp: i%2 == 1}, p)
-		done := make(chan error, 1)
-		go func() { done <- rt.Run(ctx) }()
+		run := startKillable(t, store, pool, rng.Int64N(400)+1,
+			projections.Config{BatchSize: 1 + rng.IntN(300), RouterCatchUp: i%2 == 1})
 		// Also kill from outside at a random moment (this ends the
 		// iteration when the hook's event never comes).
 		delay := time.Duration(rng.IntN(5000)) * time.Microsecond
 		go func() {
 			time.Sleep(delay)
-			cancel()
+			run.cancel()
 		}()
 		if i%5 == 0 {
 			appendEvents(t, store, 50, 13, next)
 			next += 50
 		}
-		if err := <-done; err != nil {
+		if err := <-run.done; err != nil {
 			t.Fatal(err)
 		}
-		cancel()
+		run.cancel()
 	}
-	rt := newRuntime(t, store, pool, projections.Config{}, &sums{})
-	stop := start(t, rt)
-	head, _ := store.HeadPosition(context.Background())
-	if err := rt.WaitFor(context.Background(), head); err != nil {
-		t.Fatal(err)
-	}
-	stop()
-	got := readSums(t, pool)
-	assertSums(t, pool, store)
-	if err := rt.Rebuild(context.Background(), "test_sums", nil); err != nil {
-		t.Fatal(err)
-	}
-	rebuilt := readSums(t, pool)
-	if len(got) != len(rebuilt) {
-		t.Fatalf("after kills %v, rebuilt %v", got, rebuilt)
-	}
-	for k, v := range rebuilt {
-		if got[k] != v {
-			t.Fatalf("stream %s: after kills %+v, rebuilt %+v", k, got[k], v)
-		}
-	}
+	assertKillsLeftNoTrace(t, context.Background(), store, pool)
 }

@@ -204,16 +204,11 @@ func appendStory(t *testing.T, store eventstore.Store, s domaintest.Story) {
 func readAll(t *testing.T, store eventstore.Store) []eventstore.RecordedEvent {
 	t.Helper()
 	var out []eventstore.RecordedEvent
-	from := eventstore.Start
-	for {
-		page, err := store.ReadAll(context.Background(), from, 500)
+	for page, err := range eventstore.Pages(context.Background(), store, eventstore.Start, 500) {
 		if err != nil {
 			t.Fatal(err)
 		}
 		out = append(out, page...)
-		if len(page) < 500 {
-			return out
-		}
-		from = page[len(page)-1].Position
 	}
+	return out
 }

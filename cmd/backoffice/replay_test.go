@@ -70,7 +70,7 @@ func TestAuditReplay(t *testing.T) {
 			t.Fatalf("replay said %q", out.String())
 		}
 		var total int
-		if err := pool.QueryRow(ctx, `SELECT (doc::jsonb->'lines'->0->>'total')::int FROM `+c.schema+`.ts_timesheets WHERE placement_id = 'p1'`).Scan(&total); err != nil {
+		if err := pool.QueryRow(ctx, `SELECT (SELECT sum(m) FROM unnest(line_minutes[1:7]) m)::int FROM `+c.schema+`.ts_timesheets WHERE placement_id = 'p1'`).Scan(&total); err != nil {
 			t.Fatal(err)
 		}
 		if total != c.want {

@@ -72,7 +72,9 @@ func (c *Client) Apply(e domain.Event) error {
 	case *MappingSet:
 		c.clientID = e.ClientID
 		c.mappings = slices.DeleteFunc(c.mappings, func(m MappingSet) bool { return m.ValidFrom == e.ValidFrom })
-		c.mappings = append(c.mappings, *e)
+		m := *e
+		m.Entries = slices.Clone(e.Entries) // the event may be shared (commands' decoded-event cache)
+		c.mappings = append(c.mappings, m)
 		slices.SortFunc(c.mappings, func(a, b MappingSet) int { return strings.Compare(a.ValidFrom, b.ValidFrom) })
 	default:
 		return fmt.Errorf("payroll: client: unexpected event %s", e.EventType())

@@ -75,7 +75,9 @@ func (x *Exports) Apply(e domain.Event) error {
 	}
 	switch e := e.(type) {
 	case *BatchCreated:
-		b := &Batch{Created: *e, Status: StatusOpen}
+		created := *e // copied: the event may be shared (commands' decoded-event cache)
+		created.Mapping, created.Includes, created.Sources = slices.Clone(e.Mapping), slices.Clone(e.Includes), slices.Clone(e.Sources)
+		b := &Batch{Created: created, Status: StatusOpen}
 		x.batches = append(x.batches, b)
 		x.byID[e.BatchID] = b
 		x.last = b
@@ -91,7 +93,9 @@ func (x *Exports) Apply(e domain.Event) error {
 			x.claims[k] = append(x.claims[k], claim{batch: b.Created.BatchID, round: it.Round})
 		}
 		if x.keep[e.BatchID] {
-			b.Items = append(b.Items, e.Items...)
+			for _, it := range e.Items {
+				b.Items = append(b.Items, it.cloned())
+			}
 		}
 	case *BatchConfirmed:
 		if b := x.byID[e.BatchID]; b != nil {
@@ -295,4 +299,15 @@ func errBuilding(batchID string) error {
 	return domain.Conflict("batch_building",
 		fmt.Sprintf("batch %s is still being made: wait until it is complete, or cancel it", batchID),
 		fmt.Sprintf("Exportbatch %s wordt nog gemaakt: wacht tot hij klaar is, of annuleer hem.", batchID))
+}
+
+// cloned is it with its own copies of the slices and pointer it shares
+// with the event it came from.
+func (it Item) cloned() Item {
+	it.Lines, it.Expenses = slices.Clone(it.Lines), slices.Clone(it.Expenses)
+	if it.Correction != nil {
+		c := *it.Correction
+		it.Correction = &c
+	}
+	return it
 }

@@ -59,17 +59,12 @@ func BenchmarkVerify(b *testing.B) {
 	}
 
 	readPass := func() {
-		n, from := 0, eventstore.Start
-		for {
-			page, err := store.ReadAll(ctx, from, 500)
+		n := 0
+		for page, err := range eventstore.Pages(ctx, store, eventstore.Start, 500) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if len(page) == 0 {
-				break
-			}
 			n += len(page)
-			from = page[len(page)-1].Position
 		}
 		if n != total {
 			b.Fatalf("read %d events, want %d", n, total)

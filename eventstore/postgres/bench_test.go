@@ -50,7 +50,7 @@ import (
 
 	"backoffice/eventstore"
 	"backoffice/eventstore/postgres"
-	"backoffice/internal/pglaunch"
+	"backoffice/internal/pgtest"
 )
 
 // benchWriters is the number of concurrent writers of the parallel cases.
@@ -69,30 +69,7 @@ var benchChainOnly = os.Getenv("ESBENCH_CHAIN") != ""
 
 func BenchmarkEventStore(b *testing.B) {
 	ctx := context.Background()
-	dir, err := os.MkdirTemp("", "esbench-")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	cluster, err := pglaunch.Start(ctx, pglaunch.Options{
-		DataDir:   filepath.Join(dir, "data"),
-		SocketDir: dir,
-		Settings: map[string]string{
-			"fsync":              "on",
-			"synchronous_commit": "on",
-			"shared_buffers":     "128MB",
-			"max_connections":    "100",
-		},
-		DieWithParent: true,
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		_ = cluster.Stop(ctx)
-	}()
+	cluster := pgtest.PrivateCluster(b, "esbench", pgtest.Durable)
 
 	benchCPU = newCPUMeter(cluster.DataDir)
 	admin := benchPool(b, cluster.ConnString("postgres"))
@@ -272,17 +249,11 @@ func BenchmarkEventStore(b *testing.B) {
 		setupRead(b)
 		for b.Loop() {
 			n := 0
-			from := eventstore.Start
-			for {
-				page, err := readStore.ReadAll(ctx, from, readPage)
+			for page, err := range eventstore.Pages(ctx, readStore, eventstore.Start, readPage) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if len(page) == 0 {
-					break
-				}
 				n += len(page)
-				from = page[len(page)-1].Position
 			}
 			if n != readEvents {
 				b.Fatalf("pass read %d events, want %d", n, readEvents)

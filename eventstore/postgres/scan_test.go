@@ -108,17 +108,13 @@ func TestRawScanMatchesScan(t *testing.T) {
 func readAll(t *testing.T, s *postgres.Store, page int) []eventstore.RecordedEvent {
 	t.Helper()
 	var out []eventstore.RecordedEvent
-	for from := eventstore.Start; ; {
-		evs, err := s.ReadAll(context.Background(), from, page)
+	for evs, err := range eventstore.Pages(context.Background(), s, eventstore.Start, page) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(evs) == 0 {
-			return out
-		}
 		out = append(out, evs...)
-		from = evs[len(evs)-1].Position
 	}
+	return out
 }
 
 func readAllTypes(t *testing.T, s *postgres.Store, page int, types []string) []eventstore.RecordedEvent {

@@ -174,6 +174,13 @@ func New(ctx context.Context, o Options) (*App, error) {
 		Name: "backoffice_ledger_integrity_failures_total",
 		Help: "Commands refused because a loaded stream failed its hash chain check.",
 	}, commands.IntegrityFailures))
+	o.Registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "backoffice_event_decode_cache_hits_total",
+		Help: "Events a command load took decoded from the decoded-event cache (after verifying their hash).",
+	}, commands.DecodeCacheHits), prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "backoffice_event_decode_cache_misses_total",
+		Help: "Events a command load decoded from their JSON (not in the decoded-event cache).",
+	}, commands.DecodeCacheMisses))
 	root := mux.NewRouter()
 	root.Use(httpx.RequestIDs, httpx.ClientAddrs(o.TrustedProxies), httpx.AccessLog(o.Log.With("component", "http"), metrics),
 		httpx.StrictTransport(o.PublicURL), httpx.RejectBadText)

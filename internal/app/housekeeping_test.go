@@ -2,16 +2,23 @@ package app
 
 import (
 	"context"
+	"flag"
 	"os"
 	"testing"
 	"time"
 
+	"backoffice/commands"
 	"backoffice/commands/auth"
 	"backoffice/internal/pgtest"
 )
 
 func TestMain(m *testing.M) {
 	pgtest.DurableForBenchmarks() // benchmark figures with fsync on
+	flag.Parse()
+	if f := flag.Lookup("test.bench"); f != nil && f.Value.String() != "" {
+		// Benchmarks time the product: no second decode of every cache hit.
+		commands.CheckCachedDecodes(false)
+	}
 	if os.Getenv("BENCH_STATEMENTS") != "" {
 		// BenchmarkCommandPath lists the statements of one command.
 		pgtest.Settings["shared_preload_libraries"] = "pg_stat_statements"

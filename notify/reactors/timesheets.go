@@ -132,15 +132,15 @@ func (m *TimesheetMailer) Handle(ctx context.Context, tx pgx.Tx, e eventstore.Re
 			sent, err = m.offered(ctx, tx, e, opened, ev.Next)
 		}
 	case *timesheet.Rejected:
-		sent, err = m.toEnterer(ctx, tx, e, opened, func(r audience.Recipient, ref mail.TimesheetRef) (mail.Message, bool) {
+		sent, err = m.mailTo(ctx, tx, e, opened, opened.EnteredBy, func(r audience.Recipient, ref mail.TimesheetRef) (mail.Message, bool) {
 			return mail.TimesheetRejectedMail(r.Language, r.Email, r.Name, ref, audience.PartyName(r.Language, ev.By), ev.Reason), true
 		})
 	case *timesheet.Approved:
-		sent, err = m.toEnterer(ctx, tx, e, opened, func(r audience.Recipient, ref mail.TimesheetRef) (mail.Message, bool) {
+		sent, err = m.mailTo(ctx, tx, e, opened, opened.EnteredBy, func(r audience.Recipient, ref mail.TimesheetRef) (mail.Message, bool) {
 			return mail.TimesheetApprovedMail(r.Language, r.Email, r.Name, ref), r.ApprovedMail
 		})
 	case *timesheet.Reopened:
-		sent, err = m.toEnterer(ctx, tx, e, opened, func(r audience.Recipient, ref mail.TimesheetRef) (mail.Message, bool) {
+		sent, err = m.mailTo(ctx, tx, e, opened, opened.EnteredBy, func(r audience.Recipient, ref mail.TimesheetRef) (mail.Message, bool) {
 			return mail.TimesheetReopenedMail(r.Language, r.Email, r.Name, ref, ev.Reason), true
 		})
 	}
@@ -205,29 +205,18 @@ func (m *TimesheetMailer) ref(ctx context.Context, tx pgx.Tx, o *timesheet.Opene
 	return mail.TimesheetRef{Worker: worker, Week: o.Week.String(), Link: m.cfg.Links.Timesheet(o.PlacementID, o.Week)}, nil
 }
 
+// offered mails the users of the role whose approval is next.
 func (m *TimesheetMailer) offered(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEvent, o *timesheet.Opened, next domain.Role) (int, error) {
-	t, err := tenants(ctx, tx, o)
-	if err != nil {
-		return 0, err
-	}
-	ref, err := m.ref(ctx, tx, o, t)
-	if err != nil {
-		return 0, err
-	}
-	rs, err := audience.Of(ctx, tx, next, t)
-	if err != nil {
-		return 0, err
-	}
-	for _, r := range rs {
-		msg := mail.TimesheetOfferedMail(r.Language, r.Email, r.Name, ref, timesheet.ApprovalDeadline(o.Week))
-		if err := m.cfg.Mail.Enqueue(ctx, tx, DeliveryID(e.ID, r.AccountID), msg); err != nil {
-			return 0, err
-		}
-	}
-	return len(rs), nil
+	deadline := timesheet.ApprovalDeadline(o.Week)
+	return m.mailTo(ctx, tx, e, o, next, func(r audience.Recipient, ref mail.TimesheetRef) (mail.Message, bool) {
+		return mail.TimesheetOfferedMail(r.Language, r.Email, r.Name, ref, deadline), true
+	})
 }
 
-func (m *TimesheetMailer) toEnterer(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEvent, o *timesheet.Opened,
+// mailTo enqueues the mail build makes for each user of role in the
+// timesheet's tenants (none for a user who switched it off) and returns
+// how many it enqueued.
+func (m *TimesheetMailer) mailTo(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEvent, o *timesheet.Opened, role domain.Role,
 	build func(audience.Recipient, mail.TimesheetRef) (mail.Message, bool)) (int, error) {
 	t, err := tenants(ctx, tx, o)
 	if err != nil {
@@ -237,7 +226,7 @@ func (m *TimesheetMailer) toEnterer(ctx context.Context, tx pgx.Tx, e eventstore
 	if err != nil {
 		return 0, err
 	}
-	rs, err := audience.Of(ctx, tx, o.EnteredBy, t)
+	rs, err := audience.Of(ctx, tx, role, t)
 	if err != nil {
 		return 0, err
 	}

@@ -18,10 +18,10 @@ import (
 func TestClientUsers(t *testing.T) {
 	e, bo := asBackoffice(t)
 	ctx := context.Background()
-	r := it.Want(t, e.Do(t, http.MethodPost, "/intermediaries", bo, intermediaryBody("Flex", "Anna de Boer", "anna@flex.test")), http.StatusCreated)
+	r := registerIntermediary(t, e, bo, "Flex", "Anna de Boer", "anna@flex.test")
 	interID := r.Str(t, "id")
 	client := func(name, contact, email string) (string, string, string) {
-		r := it.Want(t, e.Do(t, http.MethodPost, "/clients", bo, clientBody(interID, name, contact, email)), http.StatusCreated)
+		r := registerClient(t, e, bo, interID, name, contact, email)
 		return r.Str(t, "id"), r.Str(t, "account_id"), r.Str(t, "position")
 	}
 	clientID, contactAcc, _ := client("Bakkerij", "Kees Bakker", "Kees@Bakkerij.test")

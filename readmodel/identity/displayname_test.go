@@ -17,11 +17,11 @@ import (
 func TestDisplayNameAndLanguage(t *testing.T) {
 	e, bo := asBackoffice(t)
 	ctx := context.Background()
-	r := it.Want(t, e.Do(t, http.MethodPost, "/intermediaries", bo, intermediaryBody("Flex", "Anna de Boer", "Anna@Flex.test")), http.StatusCreated)
+	r := registerIntermediary(t, e, bo, "Flex", "Anna de Boer", "Anna@Flex.test")
 	interID, interAcc := r.Str(t, "id"), r.Str(t, "account_id")
-	r = it.Want(t, e.Do(t, http.MethodPost, "/clients", bo, clientBody(interID, "Bakkerij", "Kees Bakker", "kees@bakkerij.test")), http.StatusCreated)
+	r = registerClient(t, e, bo, interID, "Bakkerij", "Kees Bakker", "kees@bakkerij.test")
 	clientID, clientAcc := r.Str(t, "id"), r.Str(t, "account_id")
-	r = it.Want(t, e.Do(t, http.MethodPost, "/workers", bo, workerBody(clientID, map[string]string{"first": "Jan", "infix": "van der", "last": "Berg"}, "jan@bakkerij.test", "111222333")), http.StatusCreated)
+	r = registerWorker(t, e, bo, clientID, map[string]string{"first": "Jan", "infix": "van der", "last": "Berg"}, "jan@bakkerij.test", "111222333")
 	workerAcc := r.Str(t, "account_id")
 	e.WaitForMail(t, "jan@bakkerij.test", 1) // the mailer's link must not void DemoSetPassword's
 	if err := e.Identity.Activation.DemoSetPassword(ctx, workerAcc, "een-goed-wachtwoord"); err != nil {

@@ -23,13 +23,13 @@ type tenantRows struct {
 func registerTenant(t *testing.T, e *it.Env, bo, tag, bsn string) tenantRows {
 	t.Helper()
 	var tn tenantRows
-	r := it.Want(t, e.Do(t, http.MethodPost, "/intermediaries", bo, intermediaryBody("Flex "+tag, "Ilse "+tag, "ilse-"+tag+"@flex.test")), http.StatusCreated)
+	r := registerIntermediary(t, e, bo, "Flex "+tag, "Ilse "+tag, "ilse-"+tag+"@flex.test")
 	tn.intermediary = r.Str(t, "id")
 	tn.accounts = append(tn.accounts, r.Str(t, "account_id"))
-	r = it.Want(t, e.Do(t, http.MethodPost, "/clients", bo, clientBody(tn.intermediary, "Bakkerij "+tag, "Karel "+tag, "karel-"+tag+"@bakkerij.test")), http.StatusCreated)
+	r = registerClient(t, e, bo, tn.intermediary, "Bakkerij "+tag, "Karel "+tag, "karel-"+tag+"@bakkerij.test")
 	tn.client = r.Str(t, "id")
 	tn.accounts = append(tn.accounts, r.Str(t, "account_id"))
-	r = it.Want(t, e.Do(t, http.MethodPost, "/workers", bo, workerBody(tn.client, map[string]string{"first": "Jan", "last": "Berg " + tag}, "jan-"+tag+"@bakkerij.test", bsn)), http.StatusCreated)
+	r = registerWorker(t, e, bo, tn.client, map[string]string{"first": "Jan", "last": "Berg " + tag}, "jan-"+tag+"@bakkerij.test", bsn)
 	tn.worker, tn.placement = r.Str(t, "worker_id"), r.Str(t, "placement_id")
 	tn.accounts = append(tn.accounts, r.Str(t, "account_id"))
 	it.Want(t, e.Do(t, http.MethodGet, "/placements?min_position="+r.Str(t, "position"), bo, nil), http.StatusOK)

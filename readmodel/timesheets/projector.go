@@ -2,7 +2,6 @@ package timesheets
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"runtime"
 	"sort"
@@ -162,16 +161,6 @@ func (p *Timesheets) handle(ctx context.Context, tx pgx.Tx, events []eventstore.
 	return writeCounts(ctx, tx, dirty)
 }
 
-// storedSheet is the part of a ts_timesheets row the fold starts from.
-type storedSheet struct {
-	Stream   string `db:"stream"`
-	IsoYear  int    `db:"iso_year"`
-	IsoWeek  int    `db:"iso_week"`
-	Revision int64  `db:"revision"`
-	Status   string `db:"status"`
-	Doc      []byte `db:"doc"`
-}
-
 func loadSheets(ctx context.Context, tx pgx.Tx, events []eventstore.RecordedEvent) (map[string]*sheet, error) {
 	seen := map[string]bool{}
 	var streams []string
@@ -182,22 +171,11 @@ func loadSheets(ctx context.Context, tx pgx.Tx, events []eventstore.RecordedEven
 		}
 	}
 	out := make(map[string]*sheet, len(streams))
-	rows, err := tx.Query(ctx, `SELECT stream, iso_year, iso_week, revision, status, doc FROM ts_timesheets WHERE stream = ANY($1)`, streams)
+	stored, err := loadStored(ctx, tx, "stream = ANY($1)", streams)
 	if err != nil {
 		return nil, fmt.Errorf("timesheets: unable to load rows: %w", err)
 	}
-	stored, err := pgx.CollectRows(rows, pgx.RowToStructByName[storedSheet])
-	if err != nil {
-		return nil, fmt.Errorf("timesheets: unable to load rows: %w", err)
-	}
-	for _, r := range stored {
-		s := &sheet{}
-		if err := json.Unmarshal(r.Doc, s); err != nil {
-			return nil, fmt.Errorf("timesheets: %s: bad document: %w", r.Stream, err)
-		}
-		s.stream, s.isoYear, s.isoWeek, s.revision, s.oldState = r.Stream, r.IsoYear, r.IsoWeek, r.Revision, r.Status
-		s.opened = true
-		s.oldRevision = s.revision
+	for _, s := range stored {
 		out[s.stream] = s
 	}
 	for _, st := range streams {
@@ -208,58 +186,6 @@ func loadSheets(ctx context.Context, tx pgx.Tx, events []eventstore.RecordedEven
 	return out, nil
 }
 
-// sheetRow is one ts_timesheets row as written: the batch goes to the
-// database as one JSON array of these (jsonb_to_recordset), one parameter
-// instead of a parallel array per column.
-type sheetRow struct {
-	Stream           string          `json:"stream"`
-	PlacementID      string          `json:"placement_id"`
-	IsoYear          int             `json:"iso_year"`
-	IsoWeek          int             `json:"iso_week"`
-	WeekStart        string          `json:"week_start"`
-	WorkerID         string          `json:"worker_id"`
-	ClientID         string          `json:"client_id"`
-	IntermediaryID   string          `json:"intermediary_id"`
-	Status           string          `json:"status"`
-	NextParty        *string         `json:"next_party"`
-	TotalMinutes     int             `json:"total_minutes"`
-	EntryDeadline    time.Time       `json:"entry_deadline"`
-	ApprovalDeadline time.Time       `json:"approval_deadline"`
-	OfferedLate      bool            `json:"offered_late"`
-	ApprovedLate     bool            `json:"approved_late"`
-	Revision         int64           `json:"revision"`
-	UpdatedAt        time.Time       `json:"updated_at"`
-	Doc              string          `json:"doc"` // a JSON string: stored as these exact bytes (text column)
-	EnteredBy        string          `json:"entered_by"`
-	NextStep         *int            `json:"next_step"` // NULL unless a step is pending
-	OfferedHash      *string         `json:"offered_hash"`
-	HourTotals       json.RawMessage `json:"hour_totals"` // for the hours report
-	ExpensesCents    int64           `json:"expenses_cents"`
-	ExpenseKm        int32           `json:"expense_km"`
-}
-
-const upsertSheetsSQL = `
-INSERT INTO ts_timesheets (stream, placement_id, iso_year, iso_week, week_start, worker_id, client_id,
-	intermediary_id, status, next_party, total_minutes, entry_deadline, approval_deadline,
-	offered_late, approved_late, revision, updated_at, doc, entered_by, next_step, offered_hash,
-	hour_totals, expenses_cents, expense_km)
-SELECT stream, placement_id, iso_year, iso_week, week_start, worker_id, client_id,
-	intermediary_id, status, next_party, total_minutes, entry_deadline, approval_deadline,
-	offered_late, approved_late, revision, updated_at, doc, entered_by, next_step, offered_hash,
-	hour_totals, expenses_cents, expense_km
-FROM jsonb_to_recordset($1::jsonb) AS u(stream text, placement_id text, iso_year int, iso_week int,
-	week_start date, worker_id text, client_id text, intermediary_id text, status text, next_party text,
-	total_minutes int, entry_deadline timestamptz, approval_deadline timestamptz, offered_late bool,
-	approved_late bool, revision bigint, updated_at timestamptz, doc text, entered_by text, next_step int,
-	offered_hash text, hour_totals jsonb, expenses_cents bigint, expense_km int)
-ON CONFLICT (stream) DO UPDATE SET
-	status = excluded.status, next_party = excluded.next_party, total_minutes = excluded.total_minutes,
-	offered_late = excluded.offered_late, approved_late = excluded.approved_late,
-	revision = excluded.revision, updated_at = excluded.updated_at, doc = excluded.doc,
-	entered_by = excluded.entered_by, next_step = excluded.next_step, offered_hash = excluded.offered_hash,
-	hour_totals = excluded.hour_totals, expenses_cents = excluded.expenses_cents, expense_km = excluded.expense_km
-WHERE ts_timesheets.revision < excluded.revision`
-
 func nonEmpty(s string) *string {
 	if s == "" {
 		return nil
@@ -267,95 +193,39 @@ func nonEmpty(s string) *string {
 	return &s
 }
 
-// sheetColumns are the columns of ts_timesheets in the order of
-// sheetRow.values.
-var sheetColumns = []string{"stream", "placement_id", "iso_year", "iso_week", "week_start", "worker_id", "client_id",
-	"intermediary_id", "status", "next_party", "total_minutes", "entry_deadline", "approval_deadline",
-	"offered_late", "approved_late", "revision", "updated_at", "doc", "entered_by", "next_step", "offered_hash",
-	"hour_totals", "expenses_cents", "expense_km"}
-
-// values is the row for COPY, in the order of sheetColumns.
-func (r *sheetRow) values() ([]any, error) {
-	week, err := time.Parse(time.DateOnly, r.WeekStart)
-	if err != nil {
-		return nil, fmt.Errorf("timesheets: %s: week start %q: %w", r.Stream, r.WeekStart, err)
-	}
-	return []any{r.Stream, r.PlacementID, int32(r.IsoYear), int32(r.IsoWeek), week, r.WorkerID, r.ClientID,
-		r.IntermediaryID, r.Status, r.NextParty, int32(r.TotalMinutes), r.EntryDeadline, r.ApprovalDeadline,
-		r.OfferedLate, r.ApprovedLate, r.Revision, r.UpdatedAt, r.Doc, r.EnteredBy, r.NextStep, r.OfferedHash,
-		[]byte(r.HourTotals), r.ExpensesCents, r.ExpenseKm}, nil
-}
-
 // writeSheets writes the changed rows: those this batch created with COPY
 // (the batch found no row for their stream, and this transaction holds the
 // projector's lock, so none can appear meanwhile: a rebuild writes almost
-// only these), the others with one upsert.
+// only these), each of the others with an UPDATE of the column groups its
+// events changed (one round trip for all).
 func writeSheets(ctx context.Context, tx pgx.Tx, dirty []*sheet) error {
-	rows, err := sheetRows(dirty)
-	if err != nil {
-		return err
-	}
 	var fresh [][]any
-	var changed []sheetRow
-	for i, s := range dirty {
-		if s.oldRevision >= 0 {
-			changed = append(changed, rows[i])
+	var b pgx.Batch
+	for _, s := range dirty {
+		if s.oldRevision < 0 {
+			fresh = append(fresh, sheetValues(s))
 			continue
 		}
-		v, err := rows[i].values()
-		if err != nil {
-			return err
-		}
-		fresh = append(fresh, v)
+		sql, args := updateOf(s)
+		b.Queue(sql, args...)
 	}
 	if len(fresh) > 0 {
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"ts_timesheets"}, sheetColumns, pgx.CopyFromRows(fresh)); err != nil {
 			return fmt.Errorf("timesheets: unable to write %d new rows: %w", len(fresh), err)
 		}
 	}
-	if len(changed) == 0 {
+	if b.Len() == 0 {
 		return nil
 	}
-	batch, err := json.Marshal(changed)
-	if err != nil {
-		return fmt.Errorf("timesheets: encode %d rows: %w", len(changed), err)
-	}
-	if _, err := tx.Exec(ctx, upsertSheetsSQL, string(batch)); err != nil {
-		return fmt.Errorf("timesheets: unable to write %d rows: %w", len(changed), err)
+	if err := tx.SendBatch(ctx, &b).Close(); err != nil {
+		return fmt.Errorf("timesheets: unable to write %d rows: %w", b.Len(), err)
 	}
 	return nil
 }
 
-// micros rounds t to PostgreSQL's precision here, so that COPY (which
-// truncates) and the upsert's text (which the server rounds) store the
-// same value.
+// micros rounds t to PostgreSQL's precision, so that a time folded in
+// memory (the as-of detail, the history) equals the stored one.
 func micros(t time.Time) time.Time { return t.Round(time.Microsecond) }
-
-func sheetRows(dirty []*sheet) ([]sheetRow, error) {
-	rows := make([]sheetRow, len(dirty))
-	for i, s := range dirty {
-		doc, err := s.marshal()
-		if err != nil {
-			return nil, fmt.Errorf("timesheets: %s: encode: %w", s.stream, err)
-		}
-		hours, cents, km, err := s.reportColumns()
-		if err != nil {
-			return nil, fmt.Errorf("timesheets: %s: encode: %w", s.stream, err)
-		}
-		r := sheetRow{Stream: s.stream, PlacementID: s.PlacementID, IsoYear: s.isoYear, IsoWeek: s.isoWeek,
-			WeekStart: s.WeekStart, WorkerID: s.WorkerID, ClientID: s.ClientID, IntermediaryID: s.IntermediaryID,
-			Status: s.Status, NextParty: nonEmpty(s.nextParty()), TotalMinutes: s.TotalMinutes,
-			EntryDeadline: micros(s.EntryDeadline), ApprovalDeadline: micros(s.ApprovalDeadline), OfferedLate: s.OfferedLate,
-			ApprovedLate: s.ApprovedLate, Revision: s.revision, UpdatedAt: micros(s.UpdatedAt), Doc: string(doc),
-			EnteredBy: s.EnteredBy, OfferedHash: nonEmpty(s.offeredHash()), HourTotals: json.RawMessage(hours),
-			ExpensesCents: cents, ExpenseKm: km}
-		if step, ok := s.nextStep(); ok {
-			r.NextStep = &step
-		}
-		rows[i] = r
-	}
-	return rows, nil
-}
 
 // Scope kinds of ts_status_counts.
 //

@@ -3,7 +3,6 @@ package timesheets
 import (
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -352,29 +351,21 @@ func (q *Queries) Detail(ctx context.Context, actor domain.Actor, placementID st
 		return Detail{}, err
 	}
 	now := q.clock()
-	var (
-		doc      []byte
-		revision int64
-	)
-	err = q.pool.QueryRow(ctx, `SELECT revision, doc FROM ts_timesheets WHERE placement_id = $1 AND iso_year = $2 AND iso_week = $3`,
-		placementID, week.Year, week.Week).Scan(&revision, &doc)
-	if errors.Is(err, pgx.ErrNoRows) {
+	found, err := loadStored(ctx, q.pool, "placement_id = $1 AND iso_year = $2 AND iso_week = $3", placementID, week.Year, week.Week)
+	if err != nil {
+		return Detail{}, fmt.Errorf("timesheets: unable to read timesheet %s %s: %w", placementID, week, err)
+	}
+	if len(found) == 0 {
 		if !p.period.Overlaps(week) {
 			return Detail{}, domain.ErrNotFound
 		}
 		return emptyDetail(placementID, week, p, now), nil
 	}
-	if err != nil {
-		return Detail{}, fmt.Errorf("timesheets: unable to read timesheet: %w", err)
-	}
-	var s sheet
-	if err := json.Unmarshal(doc, &s); err != nil {
-		return Detail{}, fmt.Errorf("timesheets: bad document of %s %s: %w", placementID, week, err)
-	}
+	s := found[0]
 	if !account.ScopeOf(actor).Admits(account.PlacementRef{WorkerID: s.WorkerID, ClientID: s.ClientID, IntermediaryID: s.IntermediaryID}) {
 		return Detail{}, domain.ErrNotFound
 	}
-	return detailOf(&s, revision, actor, p, week, now), nil
+	return detailOf(s, s.revision, actor, p, week, now), nil
 }
 
 // emptyDetail is the detail of a week without a timesheet.

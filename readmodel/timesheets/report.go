@@ -84,33 +84,6 @@ type hourTotal struct {
 	Minutes    int    `json:"minutes"`
 }
 
-// reportColumns are the sheet's hour_totals (JSON), expenses_cents and
-// expense_km: minutes summed per hour type code over all lines (a time
-// registration line and an entered line may share a code).
-func (s *sheet) reportColumns() (string, int64, int32, error) {
-	totals := []hourTotal{}
-	for _, l := range s.Lines {
-		i := slices.IndexFunc(totals, func(h hourTotal) bool { return h.Code == l.HourType })
-		if i < 0 {
-			totals = append(totals, hourTotal{Code: l.HourType, Name: l.Name, Percentage: l.Percentage, Absence: l.Absence})
-			i = len(totals) - 1
-		}
-		totals[i].Minutes += l.Total
-	}
-	slices.SortFunc(totals, func(a, b hourTotal) int { return cmp.Compare(a.Code, b.Code) })
-	b, err := json.Marshal(totals)
-	if err != nil {
-		return "", 0, 0, err
-	}
-	var cents int64
-	var km int32
-	for _, e := range s.Expenses {
-		cents += e.AmountCents
-		km += int32(e.Kilometres)
-	}
-	return string(b), cents, km, nil
-}
-
 // ValidateReportRange checks a report's range: two existing ISO weeks, to
 // not before from, at most MaxReportWeeks weeks inclusive.
 func ValidateReportRange(from, to ts.ISOWeek) error {

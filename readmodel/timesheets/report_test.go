@@ -297,10 +297,14 @@ func TestHoursReport(t *testing.T) {
 		if got, _ := q.HoursReport(ctx, bo, wk(1), wk(5)); got.TotalMinutes != 0 {
 			t.Fatalf("columns not cleared: %+v", got)
 		}
-		// The backfill ran while doc was jsonb (0311 made it text).
-		backfill := `ALTER TABLE ts_timesheets ALTER COLUMN doc TYPE jsonb USING doc::jsonb; ` + up[i:] +
-			`; ALTER TABLE ts_timesheets ALTER COLUMN doc TYPE text`
-		if _, err := pool.Exec(ctx, backfill); err != nil {
+		// The backfill ran on the detail document (doc, jsonb), which 0312
+		// moved into columns: back to that shape, backfill, 0312 again.
+		narrow, cols := narrowUp(t)
+		toLegacy(t, pool, cols)
+		if _, err := pool.Exec(ctx, up[i:]); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := pool.Exec(ctx, narrow); err != nil {
 			t.Fatal(err)
 		}
 		check(t)
@@ -318,10 +322,10 @@ func TestHoursReportPlan(t *testing.T) {
 	ctx := context.Background()
 	if _, err := pool.Exec(ctx, `INSERT INTO ts_timesheets (stream, placement_id, iso_year, iso_week, week_start, worker_id,
 		client_id, intermediary_id, status, total_minutes, entry_deadline, approval_deadline, offered_late, approved_late,
-		revision, updated_at, doc)
+		revision, updated_at)
 		SELECT 'timesheet-p' || w || '-' || n, 'p' || w, 2025 + n / 52, 1 + n % 52, date '2025-01-06' + 7 * n, 'w' || w,
 			'c' || (w % 50), 'i' || (w % 10), CASE WHEN n < 55 THEN 'approved' ELSE 'open' END, 480, now(), now(), false, false,
-			1, now(), '{}'
+			1, now()
 		FROM generate_series(0, 999) w, generate_series(0, 59) n`); err != nil {
 		t.Fatal(err)
 	}

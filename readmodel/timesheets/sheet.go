@@ -1,7 +1,6 @@
 package timesheets
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
@@ -11,9 +10,11 @@ import (
 	"backoffice/eventstore"
 )
 
-// sheet is the stored document of one timesheet (ts_timesheets.doc), folded
-// from its events. Its JSON shape is a read-model detail: change it freely
-// and rebuild the projector.
+// sheet is one timesheet folded from its events: the state the projector
+// stores as the columns of its ts_timesheets row (store.go) and the as-of
+// detail and the history fold in memory. The JSON tags are the shape of
+// the former detail document (ts_timesheets.doc up to migration 0312,
+// which moved it into the columns; its test writes legacy rows with them).
 type sheet struct {
 	PlacementID      string     `json:"placement_id"`
 	Week             string     `json:"week"`
@@ -44,7 +45,6 @@ type sheet struct {
 	OfferedLate      bool       `json:"offered_late,omitempty"`
 	ApprovedLate     bool       `json:"approved_late,omitempty"`
 	ImportBatch      string     `json:"import_batch,omitempty"`
-	CreatedAt        time.Time  `json:"created_at"`
 	UpdatedAt        time.Time  `json:"updated_at"`
 
 	// Not stored in the document: bookkeeping of the fold.
@@ -55,7 +55,11 @@ type sheet struct {
 	oldRevision int64  // the revision when loaded
 	oldState    string // the status when loaded ("" for a new row)
 	opened      bool
+	touched     part // the column groups changed since loaded
 }
+
+// touch marks column groups as changed.
+func (s *sheet) touch(p part) { s.touched |= p }
 
 // nextParty is the role whose step is next while offered.
 func (s *sheet) nextParty() string {
@@ -106,6 +110,7 @@ func lineOf(l ts.Line) Line {
 
 func (s *sheet) setDayTotals(d [7]ts.Minutes) {
 	s.DayTotals = minutes7(d)
+	s.touch(partTotals)
 	s.TotalMinutes = 0
 	for _, m := range d {
 		s.TotalMinutes += int(m)
@@ -118,6 +123,7 @@ func (s *sheet) setTimeEntries(te ts.TimeEntries, entries []ts.Entry) {
 		worked[w.EntryID] = w
 	}
 	s.Entries = s.Entries[:0]
+	s.touch(partEntries | partLines)
 	for _, w := range te.Worked {
 		for _, e := range entries {
 			if e.ID == w.EntryID {
@@ -149,7 +155,7 @@ func (s *sheet) entryList() []ts.Entry {
 
 // apply folds one decoded event into the sheet.
 func (s *sheet) apply(ev domain.Event, rec eventstore.RecordedEvent) error {
-	at := occurred(rec)
+	at := micros(occurred(rec)) // PostgreSQL's precision: the stored and the replayed fold agree
 	actor := Actor{Role: rec.Metadata.ActorRole, AccountID: rec.Metadata.ActorID}
 	if _, ok := ev.(*ts.Opened); !ok && !s.opened {
 		return fmt.Errorf("timesheets: %s revision %d: %s before timesheet.opened", rec.Stream, rec.Revision, rec.Type)
@@ -163,9 +169,9 @@ func (s *sheet) apply(ev domain.Event, rec eventstore.RecordedEvent) error {
 		s.WorkerID, s.ClientID, s.IntermediaryID = e.WorkerID, e.ClientID, e.IntermediaryID
 		s.EnteredBy, s.TimeRegistration = string(e.EnteredBy), e.TimeRegistration
 		s.Status = string(ts.StatusOpen)
-		s.EntryDeadline, s.ApprovalDeadline = e.EntryDeadline.UTC(), e.ApprovalDeadline.UTC()
+		s.EntryDeadline, s.ApprovalDeadline = micros(e.EntryDeadline.UTC()), micros(e.ApprovalDeadline.UTC())
 		s.Lines = []Line{}
-		s.CreatedAt = at
+		s.touch(partOpened | partTotals | partLines)
 	case *ts.LineSet:
 		l := lineOf(e.Line)
 		if i := slices.IndexFunc(s.Lines, func(x Line) bool { return !x.FromTimeRegistration && x.HourType == l.HourType }); i >= 0 {
@@ -174,9 +180,11 @@ func (s *sheet) apply(ev domain.Event, rec eventstore.RecordedEvent) error {
 			s.Lines = append(s.Lines, l)
 		}
 		s.setDayTotals(e.DayTotals)
+		s.touch(partLines)
 	case *ts.LineWiped:
 		s.Lines = slices.DeleteFunc(s.Lines, func(x Line) bool { return !x.FromTimeRegistration && x.HourType == e.HourType })
 		s.setDayTotals(e.DayTotals)
+		s.touch(partLines)
 	case *ts.TimeEntryAdded:
 		s.setTimeEntries(e.TimeEntries, append(s.entryList(), e.Entry))
 	case *ts.TimeEntryChanged:
@@ -194,10 +202,13 @@ func (s *sheet) apply(ev domain.Event, rec eventstore.RecordedEvent) error {
 		x := e.Expense
 		s.Expenses = append(s.Expenses, Expense{ID: x.ID, Type: string(x.Type), Date: x.Date.String(),
 			AmountCents: x.AmountCents, Kilometres: x.Kilometres, Description: x.Description})
+		s.touch(partExpenses)
 	case *ts.ExpenseRemoved:
 		s.Expenses = slices.DeleteFunc(s.Expenses, func(x Expense) bool { return x.ID == e.ExpenseID })
+		s.touch(partExpenses)
 	case *ts.RemarkAdded:
 		s.Remarks = append(s.Remarks, Remark{Text: e.Remark.Text, By: actor, At: at})
+		s.touch(partRemarks)
 	case *ts.Offered:
 		s.Status = string(ts.StatusOffered)
 		s.Round, s.Hash = e.Round, e.Hash
@@ -209,6 +220,7 @@ func (s *sheet) apply(ev domain.Event, rec eventstore.RecordedEvent) error {
 		s.setDayTotals(e.DayTotals)
 		s.OfferedAt, s.OfferedLate = &at, e.Late
 		s.Rejection = nil
+		s.touch(partOffer | partSteps | partRejection)
 	case *ts.StepApproved:
 		if e.Step >= 0 && e.Step < len(s.Steps) {
 			s.Steps[e.Step].Approved = true
@@ -216,27 +228,31 @@ func (s *sheet) apply(ev domain.Event, rec eventstore.RecordedEvent) error {
 			s.Steps[e.Step].At = &at
 		}
 		s.NextStep = e.Step + 1
+		s.touch(partSteps)
 	case *ts.Rejected:
 		s.Status = string(ts.StatusRejected)
 		s.Rejection = &Rejection{Round: e.Round, Step: e.Step, Party: string(e.Party), By: actor, Reason: e.Reason, At: at}
+		s.touch(partRejection)
 	case *ts.Approved:
 		s.Status = string(ts.StatusApproved)
 		s.ApprovedAt, s.ApprovedLate = &at, e.Late
 		s.setDayTotals(e.DayTotals)
+		s.touch(partOffer)
 	case *ts.Imported:
 		s.Status = string(ts.StatusImported)
 		s.ImportedAt, s.ImportBatch = &at, e.ImportBatch
+		s.touch(partOffer)
 	case *ts.OfferWithdrawn:
 		s.Status = string(ts.StatusOpen)
 		s.Hash, s.Steps, s.NextStep = "", nil, 0
 		s.OfferedAt, s.OfferedLate = nil, false
+		s.touch(partOffer | partSteps)
 	case *ts.Reopened: // a correction after import: back with the one who enters, as a rejection
 		// (ImportBatch and ImportedAt keep the last import until the next)
 		s.Status = string(ts.StatusRejected)
 		s.Rejection = &Rejection{Round: e.Round, Party: string(e.By), By: actor, Reason: e.Reason, At: at}
+		s.touch(partRejection)
 	}
 	s.UpdatedAt = at
 	return nil
 }
-
-func (s *sheet) marshal() ([]byte, error) { return json.Marshal(s) }

@@ -45,10 +45,10 @@ func benchMissingHours(b *testing.B, names bool) {
 		INSERT INTO placements (placement_id, worker_id, client_id, intermediary_id, function, start_date, end_date, ended, started_at)
 		SELECT placement_id, worker_id, client_id, intermediary_id, 'bakker', start_date, end_date, false, now() FROM ts_placements WHERE placement_id LIKE 'bp%';
 		INSERT INTO ts_timesheets (stream, placement_id, iso_year, iso_week, week_start, worker_id, client_id, intermediary_id,
-			status, total_minutes, entry_deadline, approval_deadline, offered_late, approved_late, revision, updated_at, doc, entered_by)
+			status, total_minutes, entry_deadline, approval_deadline, offered_late, approved_late, revision, updated_at, entered_by)
 		SELECT 'timesheet-bp' || n || '-2026W0' || w, 'bp' || n, 2026, w, date '2025-12-29' + 7 * (w - 1),
 			'bw' || n, 'c' || ((n - 1) % 1000 + 1), 'i' || ((n - 1) % 1000 % 20 + 1),
-			CASE WHEN (n * 7 + w * 13) % 100 < 3 THEN 'open' ELSE 'approved' END, 2400, now(), now(), false, false, 3, now(), '{}', 'worker'
+			CASE WHEN (n * 7 + w * 13) % 100 < 3 THEN 'open' ELSE 'approved' END, 2400, now(), now(), false, false, 3, now(), 'worker'
 		FROM generate_series(1, 50000) n, generate_series(2, 9) w
 		WHERE (n * 7 + w * 13) % 100 < 98;
 		ANALYZE placements;`); err != nil {

@@ -1,0 +1,495 @@
+package timesheets
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	ts "backoffice/domain/timesheet"
+)
+
+// How a sheet is stored (migration 0312): every part of the detail is a
+// typed column of ts_timesheets, the repeating parts as parallel arrays in
+// display order (element i of line_hour_types, line_names, ... is line i;
+// line_minutes holds seven minutes per line, Monday first). The columns
+// come in groups; an event marks the groups it changes (sheet.touch), and
+// the projector's UPDATE of a stored row sets the head and those groups
+// only. A new row (almost every row of a rebuild) is written whole by COPY.
+// Nothing is JSON-encoded or decoded as a whole per event: the arrays are
+// sent and read in PostgreSQL's binary format.
+
+// part is a group of columns an event may change.
+type part uint16
+
+const (
+	partOpened    part = 1 << iota // who and when: set by timesheet.opened
+	partTotals                     // day_totals, total_minutes
+	partOffer                      // round, hash, offered/approved/imported, import_batch
+	partRejection                  // rejected_*
+	partLines                      // line_*, hour_totals
+	partEntries                    // entry_*
+	partExpenses                   // expense_*, expenses_cents, expense_km
+	partRemarks                    // remark_*
+	partSteps                      // step_*
+)
+
+// column is one stored column: its name and its value from a sheet.
+type column struct {
+	name  string
+	value func(s *sheet) any
+}
+
+// group is the columns of one part (head: part 0, written on every change).
+type group struct {
+	part part
+	cols []column
+}
+
+func orNil(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return *t
+}
+
+// sheetGroups are every stored column but the key (stream), by group.
+var sheetGroups = []group{
+	{0, []column{
+		{"status", func(s *sheet) any { return s.Status }},
+		{"next_party", func(s *sheet) any { return nonEmpty(s.nextParty()) }},
+		{"next_step", func(s *sheet) any {
+			if n, ok := s.nextStep(); ok {
+				return int32(n)
+			}
+			return nil
+		}},
+		{"offered_hash", func(s *sheet) any { return nonEmpty(s.offeredHash()) }},
+		{"offered_late", func(s *sheet) any { return s.OfferedLate }},
+		{"approved_late", func(s *sheet) any { return s.ApprovedLate }},
+		{"revision", func(s *sheet) any { return s.revision }},
+		{"updated_at", func(s *sheet) any { return s.UpdatedAt }},
+	}},
+	{partOpened, []column{
+		{"placement_id", func(s *sheet) any { return s.PlacementID }},
+		{"iso_year", func(s *sheet) any { return int32(s.isoYear) }},
+		{"iso_week", func(s *sheet) any { return int32(s.isoWeek) }},
+		{"week_start", func(s *sheet) any { return dateOf(s.WeekStart) }},
+		{"worker_id", func(s *sheet) any { return s.WorkerID }},
+		{"client_id", func(s *sheet) any { return s.ClientID }},
+		{"intermediary_id", func(s *sheet) any { return s.IntermediaryID }},
+		{"entered_by", func(s *sheet) any { return s.EnteredBy }},
+		{"time_registration", func(s *sheet) any { return s.TimeRegistration }},
+		{"entry_deadline", func(s *sheet) any { return s.EntryDeadline }},
+		{"approval_deadline", func(s *sheet) any { return s.ApprovalDeadline }},
+	}},
+	{partTotals, []column{
+		{"day_totals", func(s *sheet) any { return int32s(s.DayTotals[:]) }},
+		{"total_minutes", func(s *sheet) any { return int32(s.TotalMinutes) }},
+	}},
+	{partOffer, []column{
+		{"round", func(s *sheet) any { return int32(s.Round) }},
+		{"hash", func(s *sheet) any { return s.Hash }},
+		{"offered_at", func(s *sheet) any { return orNil(s.OfferedAt) }},
+		{"approved_at", func(s *sheet) any { return orNil(s.ApprovedAt) }},
+		{"imported_at", func(s *sheet) any { return orNil(s.ImportedAt) }},
+		{"import_batch", func(s *sheet) any { return s.ImportBatch }},
+	}},
+	{partRejection, []column{
+		{"rejected_at", func(s *sheet) any {
+			if s.Rejection == nil {
+				return nil
+			}
+			return s.Rejection.At
+		}},
+		{"rejected_round", func(s *sheet) any { return int32(rejectionOf(s).Round) }},
+		{"rejected_step", func(s *sheet) any { return int32(rejectionOf(s).Step) }},
+		{"rejected_party", func(s *sheet) any { return rejectionOf(s).Party }},
+		{"rejected_role", func(s *sheet) any { return rejectionOf(s).By.Role }},
+		{"rejected_account", func(s *sheet) any { return rejectionOf(s).By.AccountID }},
+		{"rejected_reason", func(s *sheet) any { return rejectionOf(s).Reason }},
+	}},
+	{partLines, []column{
+		{"line_hour_types", func(s *sheet) any { return each(s.Lines, func(l Line) string { return l.HourType }) }},
+		{"line_names", func(s *sheet) any { return each(s.Lines, func(l Line) string { return l.Name }) }},
+		{"line_percentages", func(s *sheet) any { return each(s.Lines, func(l Line) int32 { return int32(l.Percentage) }) }},
+		{"line_absences", func(s *sheet) any { return each(s.Lines, func(l Line) bool { return l.Absence }) }},
+		{"line_from_time_registration", func(s *sheet) any {
+			return each(s.Lines, func(l Line) bool { return l.FromTimeRegistration })
+		}},
+		{"line_minutes", func(s *sheet) any {
+			if len(s.Lines) == 0 {
+				return []int32(nil)
+			}
+			out := make([]int32, 0, 7*len(s.Lines))
+			for _, l := range s.Lines {
+				out = append(out, int32s(l.Minutes[:])...)
+			}
+			return out
+		}},
+		{"hour_totals", func(s *sheet) any { return s.hourTotals() }},
+	}},
+	{partEntries, []column{
+		{"entry_ids", func(s *sheet) any { return each(s.Entries, func(e Entry) int32 { return int32(e.ID) }) }},
+		{"entry_dates", func(s *sheet) any { return each(s.Entries, func(e Entry) string { return e.Date }) }},
+		{"entry_starts", func(s *sheet) any { return each(s.Entries, func(e Entry) string { return e.Start }) }},
+		{"entry_ends", func(s *sheet) any { return each(s.Entries, func(e Entry) string { return e.End }) }},
+		{"entry_breaks", func(s *sheet) any { return each(s.Entries, func(e Entry) int32 { return int32(e.BreakMinutes) }) }},
+		{"entry_continuous", func(s *sheet) any { return each(s.Entries, func(e Entry) bool { return e.Continuous }) }},
+		// Worked instants keep their zone offset (as the domain computed
+		// them, shown so): RFC 3339 text, not timestamptz.
+		{"entry_worked_from", func(s *sheet) any { return each(s.Entries, func(e Entry) string { return instant(e.WorkedFrom) }) }},
+		{"entry_worked_until", func(s *sheet) any {
+			return each(s.Entries, func(e Entry) string { return instant(e.WorkedUntil) })
+		}},
+		{"entry_worked_minutes", func(s *sheet) any {
+			return each(s.Entries, func(e Entry) int32 { return int32(e.WorkedMinutes) })
+		}},
+	}},
+	{partExpenses, []column{
+		{"expense_ids", func(s *sheet) any { return each(s.Expenses, func(e Expense) int32 { return int32(e.ID) }) }},
+		{"expense_types", func(s *sheet) any { return each(s.Expenses, func(e Expense) string { return e.Type }) }},
+		{"expense_dates", func(s *sheet) any { return each(s.Expenses, func(e Expense) string { return e.Date }) }},
+		{"expense_amounts", func(s *sheet) any { return each(s.Expenses, func(e Expense) int64 { return e.AmountCents }) }},
+		{"expense_kilometres", func(s *sheet) any { return each(s.Expenses, func(e Expense) int32 { return int32(e.Kilometres) }) }},
+		{"expense_descriptions", func(s *sheet) any { return each(s.Expenses, func(e Expense) string { return e.Description }) }},
+		{"expenses_cents", func(s *sheet) any {
+			var n int64
+			for _, e := range s.Expenses {
+				n += e.AmountCents
+			}
+			return n
+		}},
+		{"expense_km", func(s *sheet) any {
+			var n int32
+			for _, e := range s.Expenses {
+				n += int32(e.Kilometres)
+			}
+			return n
+		}},
+	}},
+	{partRemarks, []column{
+		{"remark_texts", func(s *sheet) any { return each(s.Remarks, func(r Remark) string { return r.Text }) }},
+		{"remark_roles", func(s *sheet) any { return each(s.Remarks, func(r Remark) string { return r.By.Role }) }},
+		{"remark_accounts", func(s *sheet) any { return each(s.Remarks, func(r Remark) string { return r.By.AccountID }) }},
+		{"remark_ats", func(s *sheet) any { return each(s.Remarks, func(r Remark) time.Time { return r.At }) }},
+	}},
+	{partSteps, []column{
+		{"step_parties", func(s *sheet) any { return each(s.Steps, func(st Step) string { return st.Party }) }},
+		{"step_approved", func(s *sheet) any { return each(s.Steps, func(st Step) bool { return st.Approved }) }},
+		{"step_roles", func(s *sheet) any { return each(s.Steps, func(st Step) string { return byOf(st).Role }) }},
+		{"step_accounts", func(s *sheet) any { return each(s.Steps, func(st Step) string { return byOf(st).AccountID }) }},
+		{"step_ats", func(s *sheet) any {
+			return each(s.Steps, func(st Step) pgtype.Timestamptz {
+				if st.At == nil {
+					return pgtype.Timestamptz{}
+				}
+				return pgtype.Timestamptz{Time: *st.At, Valid: true}
+			})
+		}},
+	}},
+}
+
+// each maps a part's elements to one array column; an empty part is NULL
+// (a nil slice), which costs a row nothing: most timesheets have no time
+// entries, expenses or remarks, and no steps before their offer.
+func each[T, V any](in []T, f func(T) V) []V {
+	if len(in) == 0 {
+		return nil
+	}
+	out := make([]V, len(in))
+	for i, x := range in {
+		out[i] = f(x)
+	}
+	return out
+}
+
+func int32s(in []int) []int32 { return each(in, func(v int) int32 { return int32(v) }) }
+
+func rejectionOf(s *sheet) Rejection {
+	if s.Rejection == nil {
+		return Rejection{}
+	}
+	return *s.Rejection
+}
+
+func byOf(st Step) Actor {
+	if st.By == nil {
+		return Actor{}
+	}
+	return *st.By
+}
+
+func instant(t time.Time) string { return t.Format(time.RFC3339Nano) }
+
+func dateOf(s string) any {
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return nil // refused by the NOT NULL constraint, naming the column
+	}
+	return d
+}
+
+// hourTotals is hour_totals (the hours report's column): minutes summed per
+// hour type code over all lines (a time registration line and an entered
+// line may share a code), by code. Small, and written only when the lines
+// change.
+func (s *sheet) hourTotals() string {
+	totals := []hourTotal{}
+	for _, l := range s.Lines {
+		i := slices.IndexFunc(totals, func(h hourTotal) bool { return h.Code == l.HourType })
+		if i < 0 {
+			totals = append(totals, hourTotal{Code: l.HourType, Name: l.Name, Percentage: l.Percentage, Absence: l.Absence})
+			i = len(totals) - 1
+		}
+		totals[i].Minutes += l.Total
+	}
+	slices.SortFunc(totals, func(a, b hourTotal) int { return cmp.Compare(a.Code, b.Code) })
+	b, _ := json.Marshal(totals) // plain strings, ints and bools: cannot fail
+	return string(b)
+}
+
+// sheetColumns are the columns of a new row, for COPY, in the order of
+// sheetValues.
+var sheetColumns = func() []string {
+	out := []string{"stream"}
+	for _, g := range sheetGroups {
+		for _, c := range g.cols {
+			out = append(out, c.name)
+		}
+	}
+	return out
+}()
+
+// sheetValues is a new row for COPY, in the order of sheetColumns.
+func sheetValues(s *sheet) []any {
+	out := make([]any, 0, len(sheetColumns))
+	out = append(out, s.stream)
+	for _, g := range sheetGroups {
+		for _, c := range g.cols {
+			out = append(out, c.value(s))
+		}
+	}
+	return out
+}
+
+// updateOf is the UPDATE of a stored row that sets the head and the
+// groups the batch changed. The revision guard keeps it idempotent. Its
+// text depends only on the groups (a handful of prepared statements).
+func updateOf(s *sheet) (string, []any) {
+	var b strings.Builder
+	args := []any{s.stream}
+	b.WriteString("UPDATE ts_timesheets SET ")
+	for _, g := range sheetGroups {
+		if g.part != 0 && s.touched&g.part == 0 {
+			continue
+		}
+		for _, c := range g.cols {
+			args = append(args, c.value(s))
+			if len(args) > 2 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "%s = $%d", c.name, len(args))
+		}
+	}
+	args = append(args, s.revision)
+	fmt.Fprintf(&b, " WHERE stream = $1 AND revision < $%d", len(args))
+	return b.String(), args
+}
+
+// sheetSelect reads a stored sheet; scanSheet scans it.
+const sheetSelect = `SELECT stream, revision, status, placement_id, iso_year, iso_week, week_start,
+	worker_id, client_id, intermediary_id, entered_by, time_registration, entry_deadline, approval_deadline,
+	offered_late, approved_late, updated_at, next_step, day_totals, total_minutes,
+	round, hash, offered_at, approved_at, imported_at, import_batch,
+	rejected_at, rejected_round, rejected_step, rejected_party, rejected_role, rejected_account, rejected_reason,
+	line_hour_types, line_names, line_percentages, line_absences, line_from_time_registration, line_minutes,
+	entry_ids, entry_dates, entry_starts, entry_ends, entry_breaks, entry_continuous,
+	entry_worked_from, entry_worked_until, entry_worked_minutes,
+	expense_ids, expense_types, expense_dates, expense_amounts, expense_kilometres, expense_descriptions,
+	remark_texts, remark_roles, remark_accounts, remark_ats,
+	step_parties, step_approved, step_roles, step_accounts, step_ats
+	FROM ts_timesheets`
+
+// stored is a row of sheetSelect as scanned.
+type stored struct {
+	stream, status, placementID, workerID, clientID, intermediaryID, enteredBy string
+	revision                                                                   int64
+	isoYear, isoWeek, totalMinutes, round                                      int32
+	weekStart, entryDL, approvalDL, updatedAt                                  time.Time
+	timeRegistration, offeredLate, approvedLate                                bool
+	nextStep                                                                   *int32
+	dayTotals                                                                  []int32
+	hash, importBatch                                                          string
+	offeredAt, approvedAt, importedAt                                          *time.Time
+	rejectedAt                                                                 *time.Time
+	rejRound, rejStep                                                          int32
+	rejParty, rejRole, rejAccount, rejReason                                   string
+
+	lineTypes, lineNames []string
+	linePcts, lineMins   []int32
+	lineAbs, lineTR      []bool
+
+	entryIDs, entryBreaks, entryWorked   []int32
+	entryDates, entryStarts, entryEnds   []string
+	entryCont                            []bool
+	entryFrom, entryUntil                []string
+	expIDs, expKm                        []int32
+	expTypes, expDates, expDescs         []string
+	expAmounts                           []int64
+	remTexts, remRoles, remAccounts      []string
+	remAts                               []time.Time
+	stepParties, stepRoles, stepAccounts []string
+	stepApproved                         []bool
+	stepAts                              []pgtype.Timestamptz
+}
+
+func (r *stored) dest() []any {
+	return []any{&r.stream, &r.revision, &r.status, &r.placementID, &r.isoYear, &r.isoWeek, &r.weekStart,
+		&r.workerID, &r.clientID, &r.intermediaryID, &r.enteredBy, &r.timeRegistration, &r.entryDL, &r.approvalDL,
+		&r.offeredLate, &r.approvedLate, &r.updatedAt, &r.nextStep, &r.dayTotals, &r.totalMinutes,
+		&r.round, &r.hash, &r.offeredAt, &r.approvedAt, &r.importedAt, &r.importBatch,
+		&r.rejectedAt, &r.rejRound, &r.rejStep, &r.rejParty, &r.rejRole, &r.rejAccount, &r.rejReason,
+		&r.lineTypes, &r.lineNames, &r.linePcts, &r.lineAbs, &r.lineTR, &r.lineMins,
+		&r.entryIDs, &r.entryDates, &r.entryStarts, &r.entryEnds, &r.entryBreaks, &r.entryCont,
+		&r.entryFrom, &r.entryUntil, &r.entryWorked,
+		&r.expIDs, &r.expTypes, &r.expDates, &r.expAmounts, &r.expKm, &r.expDescs,
+		&r.remTexts, &r.remRoles, &r.remAccounts, &r.remAts,
+		&r.stepParties, &r.stepApproved, &r.stepRoles, &r.stepAccounts, &r.stepAts}
+}
+
+func utcOrNil(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+// sheet is the stored row as the fold's state.
+func (r *stored) sheet() (*sheet, error) {
+	bad := func(what string) error {
+		return fmt.Errorf("timesheets: %s: stored %s have unequal lengths", r.stream, what)
+	}
+	s := &sheet{
+		stream: r.stream, isoYear: int(r.isoYear), isoWeek: int(r.isoWeek), revision: r.revision, oldRevision: r.revision,
+		oldState: r.status, opened: true,
+		PlacementID: r.placementID, Week: ts.ISOWeek{Year: int(r.isoYear), Week: int(r.isoWeek)}.String(),
+		WeekStart: r.weekStart.Format(time.DateOnly), WeekEnd: r.weekStart.AddDate(0, 0, 6).Format(time.DateOnly),
+		WorkerID: r.workerID, ClientID: r.clientID, IntermediaryID: r.intermediaryID, EnteredBy: r.enteredBy,
+		TimeRegistration: r.timeRegistration, Status: r.status, Round: int(r.round), Hash: r.hash,
+		TotalMinutes: int(r.totalMinutes), EntryDeadline: r.entryDL.UTC(), ApprovalDeadline: r.approvalDL.UTC(),
+		OfferedAt: utcOrNil(r.offeredAt), ApprovedAt: utcOrNil(r.approvedAt), ImportedAt: utcOrNil(r.importedAt),
+		OfferedLate: r.offeredLate, ApprovedLate: r.approvedLate, ImportBatch: r.importBatch, UpdatedAt: r.updatedAt.UTC(),
+	}
+	for i := range min(7, len(r.dayTotals)) {
+		s.DayTotals[i] = int(r.dayTotals[i])
+	}
+	if r.rejectedAt != nil {
+		s.Rejection = &Rejection{Round: int(r.rejRound), Step: int(r.rejStep), Party: r.rejParty,
+			By: Actor{Role: r.rejRole, AccountID: r.rejAccount}, Reason: r.rejReason, At: r.rejectedAt.UTC()}
+	}
+	n := len(r.lineTypes)
+	if len(r.lineNames) != n || len(r.linePcts) != n || len(r.lineAbs) != n || len(r.lineTR) != n || len(r.lineMins) != 7*n {
+		return nil, bad("lines")
+	}
+	s.Lines = make([]Line, n)
+	for i := range n {
+		l := Line{HourType: r.lineTypes[i], Name: r.lineNames[i], Percentage: int(r.linePcts[i]), Absence: r.lineAbs[i],
+			FromTimeRegistration: r.lineTR[i]}
+		for d := range 7 {
+			l.Minutes[d] = int(r.lineMins[7*i+d])
+			l.Total += l.Minutes[d]
+		}
+		s.Lines[i] = l
+	}
+	if n := len(r.entryIDs); n > 0 {
+		if len(r.entryDates) != n || len(r.entryStarts) != n || len(r.entryEnds) != n || len(r.entryBreaks) != n ||
+			len(r.entryCont) != n || len(r.entryFrom) != n || len(r.entryUntil) != n || len(r.entryWorked) != n {
+			return nil, bad("entries")
+		}
+		s.Entries = make([]Entry, n)
+		for i := range n {
+			from, err1 := time.Parse(time.RFC3339Nano, r.entryFrom[i])
+			until, err2 := time.Parse(time.RFC3339Nano, r.entryUntil[i])
+			if err1 != nil || err2 != nil {
+				return nil, fmt.Errorf("timesheets: %s: stored worked time of entry %d: %w", r.stream, r.entryIDs[i], cmp.Or(err1, err2))
+			}
+			s.Entries[i] = Entry{ID: int(r.entryIDs[i]), Date: r.entryDates[i], Start: r.entryStarts[i], End: r.entryEnds[i],
+				BreakMinutes: int(r.entryBreaks[i]), Continuous: r.entryCont[i], WorkedFrom: from, WorkedUntil: until,
+				WorkedMinutes: int(r.entryWorked[i])}
+		}
+	}
+	if n := len(r.expIDs); n > 0 {
+		if len(r.expTypes) != n || len(r.expDates) != n || len(r.expAmounts) != n || len(r.expKm) != n || len(r.expDescs) != n {
+			return nil, bad("expenses")
+		}
+		s.Expenses = make([]Expense, n)
+		for i := range n {
+			s.Expenses[i] = Expense{ID: int(r.expIDs[i]), Type: r.expTypes[i], Date: r.expDates[i], AmountCents: r.expAmounts[i],
+				Kilometres: int(r.expKm[i]), Description: r.expDescs[i]}
+		}
+	}
+	if n := len(r.remTexts); n > 0 {
+		if len(r.remRoles) != n || len(r.remAccounts) != n || len(r.remAts) != n {
+			return nil, bad("remarks")
+		}
+		s.Remarks = make([]Remark, n)
+		for i := range n {
+			s.Remarks[i] = Remark{Text: r.remTexts[i], By: Actor{Role: r.remRoles[i], AccountID: r.remAccounts[i]}, At: r.remAts[i].UTC()}
+		}
+	}
+	if n := len(r.stepParties); n > 0 {
+		if len(r.stepApproved) != n || len(r.stepRoles) != n || len(r.stepAccounts) != n || len(r.stepAts) != n {
+			return nil, bad("steps")
+		}
+		s.Steps = make([]Step, n)
+		for i := range n {
+			st := Step{Index: i, Party: r.stepParties[i], Approved: r.stepApproved[i]}
+			if st.Approved {
+				st.By = &Actor{Role: r.stepRoles[i], AccountID: r.stepAccounts[i]}
+			}
+			if r.stepAts[i].Valid {
+				at := r.stepAts[i].Time.UTC()
+				st.At = &at
+			}
+			s.Steps[i] = st
+		}
+	}
+	// next_step is stored only while a step is pending; otherwise the
+	// cursor past the chain (offered) or 0 behave alike for every reader.
+	switch {
+	case r.nextStep != nil:
+		s.NextStep = int(*r.nextStep)
+	case s.Status == string(ts.StatusOffered):
+		s.NextStep = len(s.Steps)
+	}
+	return s, nil
+}
+
+// loadStored reads the stored sheets of the rows where picks.
+func loadStored(ctx context.Context, q interface {
+	Query(context.Context, string, ...any) (pgx.Rows, error)
+}, where string, args ...any) ([]*sheet, error) {
+	rows, err := q.Query(ctx, sheetSelect+" WHERE "+where, args...)
+	if err != nil {
+		return nil, err
+	}
+	var r stored
+	var out []*sheet
+	_, err = pgx.ForEachRow(rows, r.dest(), func() error {
+		s, err := r.sheet()
+		if err != nil {
+			return err
+		}
+		out = append(out, s)
+		return nil
+	})
+	return out, err
+}
