@@ -21,12 +21,14 @@ type asyncSums struct{ sums }
 
 func (*asyncSums) AsyncCommit() bool { return true }
 
-// commitProbe records the synchronous_commit its live transactions run with.
+// commitProbe records the synchronous_commit its live transactions run with,
+// and the WAL insert position in its last one.
 type commitProbe struct {
 	name  string
 	async bool
 	mu    sync.Mutex
 	seen  []string
+	lsn   string
 }
 
 func (p *commitProbe) Name() string          { return p.name }
@@ -37,14 +39,65 @@ func (p *commitProbe) Reset(context.Context, pgx.Tx) error {
 }
 
 func (p *commitProbe) Handle(ctx context.Context, tx pgx.Tx, _ eventstore.RecordedEvent) error {
-	var v string
-	if err := tx.QueryRow(ctx, `SHOW synchronous_commit`).Scan(&v); err != nil {
+	var v, lsn string
+	if err := tx.QueryRow(ctx, `SELECT current_setting('synchronous_commit'), pg_current_wal_insert_lsn()::text`).Scan(&v, &lsn); err != nil {
 		return err
 	}
 	p.mu.Lock()
 	p.seen = append(p.seen, v)
+	p.lsn = lsn
 	p.mu.Unlock()
 	return nil
+}
+
+// TestRebuildPagesCommitLikeLiveBatches: a rebuild's pages commit as the
+// projector's live batches do (without waiting for the WAL flush where it
+// declares AsyncCommit, durably otherwise), and when Rebuild returns the
+// WAL is on disk past the last page of either.
+func TestRebuildPagesCommitLikeLiveBatches(t *testing.T) {
+	ctx := context.Background()
+	store, pool := memory.New(), newPool(t)
+	async, durable := &commitProbe{name: "probe_async_rebuild", async: true}, &commitProbe{name: "probe_durable_rebuild"}
+	appendEvents(t, store, 30, 3, 0)
+	rt := newRuntime(t, store, pool, projections.Config{CatchUpBatchSize: 10}, async, durable)
+	start(t, rt)
+	eventually(t, "projectors running", func() bool {
+		return status(t, rt, async.name).State == projections.StateRunning &&
+			status(t, rt, durable.name).State == projections.StateRunning
+	})
+	for _, c := range []struct {
+		p    *commitProbe
+		want string
+	}{{async, "off"}, {durable, "on"}} {
+		c.p.mu.Lock()
+		c.p.seen = nil
+		c.p.mu.Unlock()
+		if err := rt.Rebuild(ctx, c.p.name, nil); err != nil {
+			t.Fatal(err)
+		}
+		// The memory store writes no WAL and the WAL writer flushes
+		// asynchronous commits only after wal_writer_delay: only the
+		// rebuild's own durable commit puts the flush past the last page now.
+		var flushed bool
+		c.p.mu.Lock()
+		seen, lsn := c.p.seen, c.p.lsn
+		c.p.mu.Unlock()
+		if err := pool.QueryRow(ctx, `SELECT pg_current_wal_flush_lsn() >= $1::pg_lsn`, lsn).Scan(&flushed); err != nil {
+			t.Fatal(err)
+		}
+		if !flushed {
+			t.Errorf("%s: the WAL is not flushed past the rebuild's last page (%s) when Rebuild returns", c.p.name, lsn)
+		}
+		if len(seen) != 24 { // every 5th event is of a type the probe ignores
+			t.Errorf("%s: the rebuild handled %d events, want 24", c.p.name, len(seen))
+		}
+		for _, v := range seen {
+			if v != c.want {
+				t.Errorf("%s: synchronous_commit = %s in a rebuild page, want %s", c.p.name, v, c.want)
+				break
+			}
+		}
+	}
 }
 
 // TestAsyncCommitOnlyWhereDeclared: live batches of a projector that

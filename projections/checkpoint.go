@@ -99,6 +99,16 @@ func moveCheckpoint(ctx context.Context, q querier, name string, prev, next even
 	return nil
 }
 
+// flushCommits makes the projector's earlier asynchronous commits durable:
+// a durable commit that writes (the checkpoint row, unchanged) flushes the
+// WAL up to its own record, past every commit before it.
+func flushCommits(ctx context.Context, conn *pgx.Conn, name string) error {
+	if _, err := conn.Exec(ctx, `UPDATE projection_checkpoints SET commit_pos = commit_pos WHERE name = $1`, name); err != nil {
+		return fmt.Errorf("projections: %s: unable to flush the rebuild's commits: %w", name, err)
+	}
+	return nil
+}
+
 func setCheckpoint(ctx context.Context, q querier, name string, p eventstore.Position) error {
 	c, pr, err := toDB(p)
 	if err != nil {

@@ -80,8 +80,10 @@ type PreparingProjector interface {
 // projector only sees committed events) and any later durable commit, such
 // as the next append, flushes the WAL past them. After the crash the
 // projector reads its stored checkpoint and applies those events again
-// (docs/architecture.md, "Projector commits"). Catch-up pages, rebuilds
-// and the isolation of a failing event still commit durably.
+// (docs/architecture.md, "Projector commits"). A rebuild's pages commit
+// the same way, and the rebuild makes them durable with one durable commit
+// before it reports done. Catch-up pages and the isolation of a failing
+// event still commit durably.
 type AsyncCommitProjector interface {
 	Projector
 	AsyncCommit() bool

@@ -774,8 +774,7 @@ func (w *worker) apply(ctx context.Context, conn *pgx.Conn, prev, next eventstor
 // flush, in the same round trip as BEGIN (simple protocol, two statements).
 var asyncCommitTx = pgx.TxOptions{BeginQuery: "BEGIN; SET LOCAL synchronous_commit = off"}
 
-// applyInspect is apply with a durable commit (catch-up and rebuild
-// pages); prepared (if not nil) is what a PreparingProjector's Prepare
+// applyInspect is apply with a durable commit (catch-up pages); prepared (if not nil) is what a PreparingProjector's Prepare
 // returned for events; inspect (if not nil) runs in the transaction after
 // the projector's writes.
 func (w *worker) applyInspect(ctx context.Context, conn *pgx.Conn, prev, next eventstore.Position, n int, events []eventstore.RecordedEvent,
@@ -889,7 +888,7 @@ func (w *worker) rebuildOn(ctx context.Context, conn *pgx.Conn, progress func(do
 		if len(pending) > 0 && done+pg.n >= 2*analyzedAt {
 			inspect = func(ctx context.Context, tx pgx.Tx) error { return writtenTables(ctx, tx, grown) }
 		}
-		if err := w.applyInspect(ctx, conn, prev, next, pg.n, pending, pg.prepared, inspect); err != nil {
+		if err := w.applyWith(ctx, conn, w.liveTx, prev, next, pg.n, pending, pg.prepared, inspect); err != nil {
 			return err
 		}
 		prev = next
@@ -902,6 +901,16 @@ func (w *worker) rebuildOn(ctx context.Context, conn *pgx.Conn, progress func(do
 		}
 		if progress != nil {
 			progress(done, estimateTotal(done, next, head))
+		}
+	}
+	// The pages of an AsyncCommitProjector committed without waiting for
+	// the WAL flush (as its live batches do: a crash loses a suffix of
+	// pages together with their checkpoint, and the projector applies them
+	// again); one durable commit makes them all durable before the rebuild
+	// reports done.
+	if w.liveTx == asyncCommitTx {
+		if err := flushCommits(ctx, conn, w.name); err != nil {
+			return err
 		}
 	}
 	// The indexes dropped after the reset, built once over the whole

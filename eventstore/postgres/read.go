@@ -349,23 +349,26 @@ func (s *Store) query(ctx context.Context, op, sql string, args ...any) ([]event
 	return out, nil
 }
 
-// readAllTypesSQL looks at a page of the log (only positions and types, no
-// payloads) and returns the full rows of the wanted types, then one marker
-// row (stream NULL) with the page's last position and its size.
-const readAllTypesSQL = `WITH page AS MATERIALIZED (
-	SELECT * FROM (SELECT e.xid, e.seq, e.type FROM eventstore_events AS e
+// readAllTypesSQL reads a page of the log in one ordered scan, as
+// readAllSQL does, and sends the columns of the wanted types' events only:
+// an event of another type comes as its position and NULLs (stream NULL
+// marks it), so the caller learns the page's end and size without the
+// payloads it skips. (It used to look at the page's positions and types
+// first and join the wanted rows back, then sort them with a marker row:
+// a lookup per event and a sort of the payloads, which cost PostgreSQL more
+// than the rebuild's writes.)
+const readAllTypesSQL = `SELECT e.seq, e.xid, ` + wantedColumns + `
+FROM (SELECT e.*, e.type = ANY($4) AS wanted FROM eventstore_events AS e
 	WHERE (e.xid, e.seq) > ($1::xid8, $2::bigint)
 	ORDER BY e.xid, e.seq LIMIT $3) AS e
-	WHERE ` + visible + `
-)
-SELECT * FROM (
-	SELECT ` + eventColumns + `, 0 AS marker FROM page AS p
-	JOIN eventstore_events AS e ON e.xid = p.xid AND e.seq = p.seq
-	WHERE p.type = ANY($4)
-	UNION ALL
-	SELECT l.seq, l.xid, NULL, (SELECT count(*) FROM page), NULL, NULL, NULL, NULL, NULL, NULL, NULL, 1
-	FROM (SELECT p.xid, p.seq FROM page AS p ORDER BY p.xid DESC, p.seq DESC LIMIT 1) AS l
-) AS r ORDER BY r.xid, r.seq, r.marker`
+WHERE ` + visible + ` ORDER BY e.xid, e.seq`
+
+// wantedColumns are eventColumns after seq and xid, NULL unless wanted.
+const wantedColumns = `CASE WHEN e.wanted THEN e.stream END, CASE WHEN e.wanted THEN e.revision END,
+	CASE WHEN e.wanted THEN e.event_id END, CASE WHEN e.wanted THEN e.type END,
+	CASE WHEN e.wanted THEN e.data END, CASE WHEN e.wanted THEN e.metadata END,
+	CASE WHEN e.wanted THEN e.created END, CASE WHEN e.wanted THEN e.prev_hash END,
+	CASE WHEN e.wanted THEN e.hash END`
 
 // ReadAllTypes implements eventstore.TypeFilteredReader.
 func (s *Store) ReadAllTypes(ctx context.Context, from eventstore.Position, max int, types []string) (out []eventstore.RecordedEvent, scanned eventstore.Position, n int, err error) {
@@ -388,22 +391,39 @@ func (s *Store) ReadAllTypes(ctx context.Context, from eventstore.Position, max 
 	scanned = from
 	sc := newEventScanner(rows.FieldDescriptions())
 	out = make([]eventstore.RecordedEvent, 0, min(max, 1024))
+	var skip []any // the slow path's destinations for a skipped event's position
+	var skipSeq int64
+	var skipXid uint64
 	for rows.Next() {
-		if rows.RawValues()[2] == nil {
-			// The marker row (its stream is NULL): the page's end and size.
-			var seq, count int64
-			dest := make([]any, len(rows.FieldDescriptions()))
-			dest[0], dest[1], dest[3] = &seq, &scanned.Commit, &count
-			if err := rows.Scan(dest...); err != nil {
-				return nil, from, 0, classify("read_all", err)
+		n++
+		if v := rows.RawValues(); v[2] == nil {
+			// An event of another type (its stream is NULL): only its position.
+			var seq, xid int64
+			ok := sc.fast
+			if ok {
+				var okXid bool
+				seq, ok = int8At(v[0])
+				xid, okXid = int8At(v[1])
+				ok = ok && okXid
 			}
-			scanned.Prepare, n = uint64(seq), int(count)
+			if !ok {
+				if skip == nil {
+					skip = make([]any, len(rows.FieldDescriptions()))
+					skip[0], skip[1] = &skipSeq, &skipXid
+				}
+				if err := rows.Scan(skip...); err != nil {
+					return nil, from, 0, classify("read_all", err)
+				}
+				seq, xid = skipSeq, int64(skipXid)
+			}
+			scanned = eventstore.Position{Commit: uint64(xid), Prepare: uint64(seq)}
 			continue
 		}
 		out = append(out, eventstore.RecordedEvent{})
 		if err := sc.scan(rows, &out[len(out)-1]); err != nil {
 			return nil, from, 0, classify("read_all", err)
 		}
+		scanned = out[len(out)-1].Position
 	}
 	if err := rows.Err(); err != nil {
 		return nil, from, 0, classify("read_all", err)

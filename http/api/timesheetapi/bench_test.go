@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"os"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -349,7 +351,7 @@ func benchRebuild(b *testing.B, placements int) {
 			b.Fatal(err)
 		}
 	}
-	var raw, timesheets, pair, floor, rawCPU, timesheetsCPU time.Duration
+	var raw, timesheets, pair, floor, rawCPU, timesheetsCPU, timesheetsGoCPU time.Duration
 	total := 0
 	b.ResetTimer()
 	for b.Loop() {
@@ -362,15 +364,18 @@ func benchRebuild(b *testing.B, placements int) {
 		rawCPU += treeCPU() - c0
 		total = n
 		for _, name := range []string{rm.NamePlacements, rm.NameTimesheets} {
-			t0, c0 := time.Now(), treeCPU()
+			stop := profileRebuild(b, name, placements)
+			t0, c0, g0 := time.Now(), treeCPU(), selfCPU()
 			if err := e.rt.Rebuild(ctx, name, nil); err != nil {
 				b.Fatal(err)
 			}
 			d := time.Since(t0)
+			stop()
 			pair += d
 			if name == rm.NameTimesheets {
 				timesheets += d
 				timesheetsCPU += treeCPU() - c0
+				timesheetsGoCPU += selfCPU() - g0
 			}
 		}
 		d, err := copyFloor(ctx, e.pool)
@@ -391,6 +396,31 @@ func benchRebuild(b *testing.B, placements int) {
 	if rawCPU > 0 {
 		b.ReportMetric(timesheetsCPU.Seconds()/rawCPU.Seconds(), "timesheets_cpu_x_readall_cpu")
 		b.ReportMetric(timesheetsCPU.Seconds()/float64(b.N), "timesheets_cpu_s")
+		b.ReportMetric(timesheetsGoCPU.Seconds()/float64(b.N), "timesheets_go_cpu_s")
+	}
+}
+
+// profileRebuild writes a CPU profile of the timesheets rebuild alone (not
+// the history's append nor the live projectors' catch-up before it) to
+// $BENCH_REBUILD_CPUPROFILE.placements=N when that is set; the returned
+// func stops it.
+func profileRebuild(b *testing.B, name string, placements int) func() {
+	path := os.Getenv("BENCH_REBUILD_CPUPROFILE")
+	if path == "" || name != rm.NameTimesheets {
+		return func() {}
+	}
+	f, err := os.Create(fmt.Sprintf("%s.placements=%d", path, placements))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		b.Fatal(err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			b.Error(err)
+		}
 	}
 }
 
