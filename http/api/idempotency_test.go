@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gorilla/mux"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"backoffice/commands"
@@ -191,16 +192,11 @@ func TestClaimFromBeforeADatabaseRestartIsTakenOver(t *testing.T) {
 		t.Fatalf("retry while the first runs: %d, want 409", got)
 	}
 	ctx := context.Background()
-	held := func() (ids []int64) {
-		rows, err := p.pool.Query(ctx, `SELECT objid::bigint FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND granted`, 0x69646b79)
+	held := func() []int64 {
+		rows, _ := p.pool.Query(ctx, `SELECT objid::bigint FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND granted`, 0x69646b79)
+		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
 		if err != nil {
 			t.Fatal(err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			_ = rows.Scan(&id)
-			ids = append(ids, id)
 		}
 		return ids
 	}

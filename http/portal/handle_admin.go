@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"time"
@@ -95,16 +96,16 @@ func (s *Server) handleAdmin() http.Handler {
 // --- intermediaries ---
 
 func (s *Server) handleAdminIntermediaries() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		v := s.newView(r, "admin", "admin.intermediaries")
-		v.Sub = "intermediaries"
-		items, err := s.Admin.Intermediaries(r.Context(), actor(r))
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		v.Data = items
-		s.render(w, r, http.StatusOK, "admin_intermediaries", v)
+	return adminList(s, "intermediaries", "admin.intermediaries", "admin_intermediaries", s.Admin.Intermediaries)
+}
+
+// adminList is an admin list page: what list returns, rendered by page,
+// under the admin menu's item sub.
+func adminList[T any](s *Server, sub, title, page string, list func(context.Context, domain.Actor) (T, error)) http.Handler {
+	return s.page("admin", title, page, func(r *http.Request, v *view) (err error) {
+		v.Sub = sub
+		v.Data, err = list(r.Context(), actor(r))
+		return err
 	})
 }
 

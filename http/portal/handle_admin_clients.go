@@ -17,17 +17,7 @@ import (
 // --- clients: list, page, registration, agreement versions, users ---
 
 func (s *Server) handleAdminClients() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		v := s.newView(r, "admin", "admin.clients")
-		v.Sub = "clients"
-		items, err := s.Admin.Clients(r.Context(), actor(r))
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		v.Data = items
-		s.render(w, r, http.StatusOK, "admin_clients", v)
-	})
+	return adminList(s, "clients", "admin.clients", "admin_clients", s.Admin.Clients)
 }
 
 func (s *Server) clientView(w http.ResponseWriter, r *http.Request) (*view, bool) {

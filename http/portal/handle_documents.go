@@ -138,34 +138,25 @@ type documentsPage struct {
 }
 
 func (s *Server) handleInvoices() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		v := s.otherView(r, "invoices", "invoices.title")
+	return s.page("other", "invoices.title", "invoices", func(r *http.Request, v *view) error {
+		v.Sub = "invoices"
 		a := actor(r)
 		if !seesInvoices(a) {
-			s.fail(w, r, domain.NotFound("page_not_found", "This page does not exist.", "Deze pagina bestaat niet."))
-			return
+			return domain.NotFound("page_not_found", "This page does not exist.", "Deze pagina bestaat niet.")
 		}
 		rows, err := s.Documents.List(r.Context(), a, DocumentKindInvoice)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
 		v.Data = documentsPage{Rows: rows, ShowClient: seesSeveralClients(a), CanAddInvoice: isBackoffice(a)}
-		s.render(w, r, http.StatusOK, "invoices", v)
+		return err
 	})
 }
 
 func (s *Server) handleDocuments() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		v := s.otherView(r, "documents", "documents.title")
+	return s.page("other", "documents.title", "documents", func(r *http.Request, v *view) error {
+		v.Sub = "documents"
 		a := actor(r)
 		rows, err := s.Documents.List(r.Context(), a, DocumentKindDocument)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
 		v.Data = documentsPage{Rows: rows, ShowClient: seesSeveralClients(a), CanUpload: canUpload(a)}
-		s.render(w, r, http.StatusOK, "documents", v)
+		return err
 	})
 }
 
@@ -309,27 +300,39 @@ func readUpload(r *http.Request, v *view, backoffice bool) (DocumentUpload, int)
 	if in.Category != DocumentCategoryGeneral && in.Category != DocumentCategoryIDCopy {
 		v.Errors["category"] = v.T("upload.category_invalid")
 	}
-	var fh *multipart.FileHeader
-	if r.MultipartForm != nil && len(r.MultipartForm.File["bestand"]) > 0 {
-		fh = r.MultipartForm.File["bestand"][0]
-	}
-	switch {
-	case fh == nil || fh.Filename == "":
-		v.Errors["file"] = v.T("upload.file_required")
-	case fh.Size > MaxDocumentSize:
-		v.Errors["file"] = v.T("upload.too_large")
-		status = http.StatusRequestEntityTooLarge
-	case fh.Size == 0:
-		v.Errors["file"] = v.T("upload.file_empty")
-	default:
-		content, err := readPart(fh)
-		if err != nil {
-			v.Errors["file"] = v.T("upload.file_unreadable")
-			break
-		}
+	if fh, content, st := uploadedFile(r, v, "file"); st != 0 {
+		status = st
+	} else {
 		in.FileName, in.ContentType, in.Content = fh.Filename, fh.Header.Get("Content-Type"), content
 	}
 	return in, status
+}
+
+// uploadedFile reads the form's file input "bestand". A missing, empty,
+// too large or unreadable file is an error at the input field in v, and
+// status is what to answer it with (413 for too large, else 422); status
+// is 0 when the file was read.
+func uploadedFile(r *http.Request, v *view, field string) (fh *multipart.FileHeader, content []byte, status int) {
+	if r.MultipartForm != nil && len(r.MultipartForm.File["bestand"]) > 0 {
+		fh = r.MultipartForm.File["bestand"][0]
+	}
+	status = http.StatusUnprocessableEntity
+	switch {
+	case fh == nil || fh.Filename == "":
+		v.Errors[field] = v.T("upload.file_required")
+	case fh.Size > MaxDocumentSize:
+		v.Errors[field], status = v.T("upload.too_large"), http.StatusRequestEntityTooLarge
+	case fh.Size == 0:
+		v.Errors[field] = v.T("upload.file_empty")
+	default:
+		var err error
+		if content, err = readPart(fh); err != nil {
+			v.Errors[field] = v.T("upload.file_unreadable")
+			return fh, nil, status
+		}
+		return fh, content, 0
+	}
+	return fh, nil, status
 }
 
 // readBackofficeUpload reads the client, the kind and, for an invoice,
@@ -750,26 +753,12 @@ func (s *Server) handleAddVersion() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := mux.Vars(r)["id"]
 		v := s.otherView(r, "documents", "document.title")
-		status := http.StatusUnprocessableEntity
-		var fh *multipart.FileHeader
-		if r.MultipartForm != nil && len(r.MultipartForm.File["bestand"]) > 0 {
-			fh = r.MultipartForm.File["bestand"][0]
-		}
-		switch {
-		case state(r).uploadTooLarge:
+		var status int
+		if state(r).uploadTooLarge {
 			v.Errors["version"], status = v.T("upload.too_large"), http.StatusRequestEntityTooLarge
-		case fh == nil || fh.Filename == "":
-			v.Errors["version"] = v.T("upload.file_required")
-		case fh.Size > MaxDocumentSize:
-			v.Errors["version"], status = v.T("upload.too_large"), http.StatusRequestEntityTooLarge
-		case fh.Size == 0:
-			v.Errors["version"] = v.T("upload.file_empty")
-		default:
-			content, err := readPart(fh)
-			if err != nil {
-				v.Errors["version"] = v.T("upload.file_unreadable")
-				break
-			}
+		} else if fh, content, st := uploadedFile(r, v, "version"); st != 0 {
+			status = st
+		} else {
 			res, err := s.Documents.AddVersion(r.Context(), meta(r), id, fh.Filename, content)
 			var done bool
 			if status, done = s.documentCommandDone(w, r, v, id, res, err, versionFields, "version_added"); done {

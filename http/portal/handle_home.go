@@ -13,20 +13,17 @@ import (
 )
 
 func (s *Server) handleHome() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		v := s.newView(r, "home", "home.title")
+	return s.page("home", "home.title", "home", func(r *http.Request, v *view) error {
 		o, err := s.Timesheets.Overview(r.Context(), actor(r))
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		m, err := s.homeMissing(r, v)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		v.Data = homePage{Overview: o, Missing: m}
-		s.render(w, r, http.StatusOK, "home", v)
+		return nil
 	})
 }
 
@@ -45,14 +42,7 @@ type listPage struct {
 }
 
 func (s *Server) handleTimesheets() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		v := s.newView(r, "timesheets", "list.title")
-		if err := s.listData(r, v); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		s.render(w, r, http.StatusOK, "timesheets", v)
-	})
+	return s.page("timesheets", "list.title", "timesheets", s.listData)
 }
 
 func (s *Server) listData(r *http.Request, v *view) error {

@@ -25,16 +25,14 @@ type settingsPage struct {
 }
 
 func (s *Server) handleSettingsPage() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		v := s.newView(r, "", "settings.title")
-		cur, err := s.Notify.Settings(r.Context(), actor(r))
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		v.Data = settingsPage{Settings: cur, Lang: v.Lang}
-		s.render(w, r, http.StatusOK, "settings", v)
-	})
+	return s.page("", "settings.title", "settings", s.settingsData)
+}
+
+// settingsData is the settings page's data: the caller's mail settings.
+func (s *Server) settingsData(r *http.Request, v *view) error {
+	cur, err := s.Notify.Settings(r.Context(), actor(r))
+	v.Data = settingsPage{Settings: cur, Lang: v.Lang}
+	return err
 }
 
 // handleSettings stores the mail settings (checkboxes: absent is off) and,

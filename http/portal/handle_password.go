@@ -38,12 +38,10 @@ func (s *Server) handleChangePassword() http.Handler {
 			}
 		}
 		// The settings page again, the errors at the password form.
-		cur, err := s.Notify.Settings(r.Context(), actor(r))
-		if err != nil {
+		if err := s.settingsData(r, v); err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		v.Data = settingsPage{Settings: cur, Lang: v.Lang}
 		s.render(w, r, status, "settings", v)
 	})
 }

@@ -20,16 +20,11 @@ type workersPage struct {
 func canRegister(a domain.Actor) bool { return a.Is(domain.RoleClient, domain.RoleBackoffice) }
 
 func (s *Server) handleWorkers() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		v := s.newView(r, "workers", "workers.title")
+	return s.page("workers", "workers.title", "workers", func(r *http.Request, v *view) error {
 		a := actor(r)
 		ps, err := s.Workers.Placements(r.Context(), a)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
 		v.Data = workersPage{Placements: ps, CanRegister: canRegister(a)}
-		s.render(w, r, http.StatusOK, "workers", v)
+		return err
 	})
 }
 

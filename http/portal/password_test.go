@@ -1,7 +1,6 @@
 package portal_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -10,7 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"backoffice/domain/account"
-	"backoffice/eventstore"
+	"backoffice/internal/apitest"
 )
 
 // TestPasswordChangeForm: "Wachtwoord wijzigen" on the settings page needs
@@ -38,17 +37,7 @@ func TestPasswordChangeForm(t *testing.T) {
 	other.loginAs(worker2Email, "nl")
 	changed := func() int {
 		t.Helper()
-		recs, err := h.Store.ReadStream(context.Background(), account.Stream(h.accounts[worker2Email].AccountID), eventstore.ReadStreamOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		n := 0
-		for _, r := range recs {
-			if r.Type == account.TypePasswordChanged {
-				n++
-			}
-		}
-		return n
+		return len(apitest.Recorded(t, h.Store, account.Stream(h.accounts[worker2Email].AccountID), account.TypePasswordChanged))
 	}
 	const newPW = "een nieuw geheim"
 

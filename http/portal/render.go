@@ -119,6 +119,20 @@ func (s *Server) newView(r *http.Request, tab, titleKey string) *view {
 	return v
 }
 
+// page is a screen that only shows: load fills the view (v.Data, v.Sub)
+// or returns the error the request fails with; the template name renders
+// it with 200.
+func (s *Server) page(tab, titleKey, name string, load func(r *http.Request, v *view) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v := s.newView(r, tab, titleKey)
+		if err := load(r, v); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.render(w, r, http.StatusOK, name, v)
+	})
+}
+
 // render executes the page into a buffer, then writes it: a template error
 // becomes a clean 500, never half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, v *view) {

@@ -56,6 +56,18 @@ func (r Response) ErrorCode(t testing.TB) (code, field string) {
 	return b.Error.Code, b.Error.Field
 }
 
+// Code is the error envelope's code, empty when the answer has none (a
+// test that also wants the message checked uses ErrorCode).
+func (r Response) Code() string {
+	var b struct {
+		Error struct {
+			Code string `json:"code"`
+		} `json:"error"`
+	}
+	_ = json.Unmarshal(r.Body, &b)
+	return b.Error.Code
+}
+
 // Request sends method url with body: nil, a string or []byte as is, any
 // other value as JSON. header holds name, value pairs.
 func Request(t testing.TB, method, url string, body any, header ...string) Response {

@@ -26,16 +26,15 @@ import (
 	"backoffice/commands/identity"
 	tscmd "backoffice/commands/timesheet"
 	"backoffice/eventstore"
-	"backoffice/eventstore/ledger"
 	"backoffice/http/api"
 	"backoffice/http/httpx"
 	"backoffice/http/portal"
+	"backoffice/internal/schema"
 	"backoffice/notify/linkmail"
 	"backoffice/notify/mail"
 	"backoffice/notify/schedule"
 	"backoffice/notify/sms"
 	"backoffice/projections"
-	"backoffice/readmodel"
 )
 
 // Options are the application's external collaborators.
@@ -112,15 +111,7 @@ type App struct {
 }
 
 // Migrate brings every schema this application owns up to date.
-func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
-	if err := readmodel.Migrate(ctx, pool); err != nil {
-		return err
-	}
-	if err := ledger.Migrate(ctx, pool); err != nil {
-		return err
-	}
-	return projections.Migrate(ctx, pool)
-}
+func Migrate(ctx context.Context, pool *pgxpool.Pool) error { return schema.MigrateTables(ctx, pool) }
 
 // New assembles the application. The schema must be migrated.
 func New(ctx context.Context, o Options) (*App, error) {

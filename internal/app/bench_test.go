@@ -24,6 +24,7 @@ import (
 	"backoffice/eventstore/postgres"
 	"backoffice/internal/demo"
 	"backoffice/internal/pgtest"
+	"backoffice/internal/schema"
 	"backoffice/internal/tools/procmem"
 	"backoffice/notify/mail"
 )
@@ -39,21 +40,7 @@ import (
 //	go test ./internal/app/ -run '^$' -bench BenchmarkCommandPath -benchtime 400x
 func BenchmarkCommandPath(b *testing.B) {
 	ctx := context.Background()
-	cs := pgtest.NewDBFromTemplate(b, "app_bench", func(ctx context.Context, cs string) error {
-		if err := postgres.Migrate(ctx, cs); err != nil {
-			return err
-		}
-		pool, err := pgxpool.New(ctx, cs)
-		if err != nil {
-			return err
-		}
-		defer pool.Close()
-		if err := Migrate(ctx, pool); err != nil {
-			return err
-		}
-		_, err = pool.Exec(ctx, `CREATE TABLE bench_raw (id bigint, stream text, payload json)`)
-		return err
-	})
+	cs := pgtest.NewDBFromTemplate(b, "app_bench", schema.Migrate)
 	// The pool as serve sizes it (cmd/backoffice/database.go: at least 20
 	// connections), not pgxpool's default of 4 on two cores, which has 16
 	// clients queue for connections rather than for the database.
@@ -67,6 +54,9 @@ func BenchmarkCommandPath(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Cleanup(pool.Close)
+	if _, err := pool.Exec(ctx, `CREATE TABLE bench_raw (id bigint, stream text, payload json)`); err != nil {
+		b.Fatal(err)
+	}
 	store, err := postgres.New(ctx, pool, postgres.Options{})
 	if err != nil {
 		b.Fatal(err)

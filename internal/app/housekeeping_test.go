@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"backoffice/commands"
 	"backoffice/commands/auth"
 	"backoffice/internal/pgtest"
@@ -44,16 +46,9 @@ func TestTidyRemovesOnlyOldIdempotencyKeys(t *testing.T) {
 	if err := tidy(ctx, pool, a, nil, now); err != nil {
 		t.Fatal(err)
 	}
-	var keys []string
 	rows, _ := pool.Query(ctx, `SELECT key FROM idempotency_keys ORDER BY key`)
-	for rows.Next() {
-		var k string
-		if err := rows.Scan(&k); err != nil {
-			t.Fatal(err)
-		}
-		keys = append(keys, k)
-	}
-	if err := rows.Err(); err != nil {
+	keys, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
 		t.Fatal(err)
 	}
 	if len(keys) != 1 || keys[0] != "recent" {

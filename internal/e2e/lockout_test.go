@@ -1,7 +1,6 @@
 package e2e_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -10,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"backoffice/internal/apitest"
 	"backoffice/internal/demo"
 )
 
@@ -18,26 +18,12 @@ import (
 // and the error code.
 func apiLogin(t *testing.T, e *env, forwardedFor, email, password string) (int, string, string) {
 	t.Helper()
-	body, _ := json.Marshal(map[string]string{"email": email, "password": password})
-	req, err := http.NewRequest(http.MethodPost, e.URL+"/api/v1/session", strings.NewReader(string(body)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
+	var header []string
 	if forwardedFor != "" {
-		req.Header.Set("X-Forwarded-For", forwardedFor)
+		header = []string{"X-Forwarded-For", forwardedFor}
 	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	var out struct {
-		Error struct{ Code string } `json:"error"`
-	}
-	b, _ := io.ReadAll(res.Body)
-	_ = json.Unmarshal(b, &out)
-	return res.StatusCode, res.Header.Get("Retry-After"), out.Error.Code
+	r := apitest.Request(t, http.MethodPost, e.URL+"/api/v1/session", map[string]string{"email": email, "password": password}, header...)
+	return r.Status, r.Header.Get("Retry-After"), r.Code()
 }
 
 // Issue 10 §4, "done when": 1,000 failed logins from one proxy address

@@ -17,7 +17,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -146,12 +145,7 @@ func (e *Env) History(t testing.TB, name string, reg *domain.Registry) []domain.
 // events of those types.
 func (e *Env) Recorded(t testing.TB, name string, types ...string) []eventstore.RecordedEvent {
 	t.Helper()
-	recs, err := e.Store.ReadStream(context.Background(), name, eventstore.ReadStreamOptions{})
-	must(t, err)
-	if len(types) == 0 {
-		return recs
-	}
-	return slices.DeleteFunc(recs, func(r eventstore.RecordedEvent) bool { return !slices.Contains(types, r.Type) })
+	return apitest.Recorded(t, e.Store, name, types...)
 }
 
 func must(t testing.TB, err error) {

@@ -25,6 +25,13 @@ func Migrate(ctx context.Context, cs string) error {
 		return err
 	}
 	defer pool.Close()
+	return MigrateTables(ctx, pool)
+}
+
+// MigrateTables brings the schemas beside the event store up to date: the
+// read models, the ledger's digests and the projections' checkpoints. It is
+// app.Migrate, so a test database and a served one have the same tables.
+func MigrateTables(ctx context.Context, pool *pgxpool.Pool) error {
 	if err := readmodel.Migrate(ctx, pool); err != nil {
 		return err
 	}

@@ -17,8 +17,7 @@ import (
 // hours is refused with 422 hours_after_end naming the week (issue 11 §1);
 // an end after the last booked day is accepted.
 func TestEndWithHoursAfterIt(t *testing.T) {
-	e, bo := newApp(t)
-	a := newTenant(t, e, bo, "a")
+	e, bo, a := appWithTenant(t, "a")
 	today := ts.Today(time.Now())
 	start := today.AddDays(-21)
 	r := it.Want(t, e.Do(t, http.MethodPost, "/workers", bo, withField(withField(withField(workerBody("piet-a@example.test"),
@@ -54,9 +53,7 @@ func TestEndWithHoursAfterIt(t *testing.T) {
 // registered already is 422 bsn_in_use on field bsn, also across tenants
 // (issue 11 §4).
 func TestSameBSNTwice(t *testing.T) {
-	e, bo := newApp(t)
-	a := newTenant(t, e, bo, "a")
-	b := newTenant(t, e, bo, "b")
+	e, bo, a, b := appWithTwoTenants(t)
 	for _, tn := range []tenant{a, b} {
 		r := it.Want(t, e.Do(t, http.MethodPost, "/workers", bo, withField(workerBody("dubbel-"+tn.clientID+"@example.test"), "client_id", tn.clientID)),
 			http.StatusUnprocessableEntity)

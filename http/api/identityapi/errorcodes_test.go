@@ -65,9 +65,7 @@ var identityInputs = func() map[string][]string {
 // provoked on the real API and checked (code, message, field), and every
 // walked code is documented (issue 11 §10).
 func TestEveryIdentityErrorCode(t *testing.T) {
-	e, bo := newApp(t)
-	a := newTenant(t, e, bo, "a")
-	b := newTenant(t, e, bo, "b")
+	e, bo, a, b := appWithTwoTenants(t)
 
 	wb := workerBody("nieuw@example.test")
 	cb := clientBody(a.intermediaryID, "Nieuw", "nieuw-contact@example.test")

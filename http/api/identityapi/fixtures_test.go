@@ -8,6 +8,7 @@ import (
 
 	"backoffice/domain/validate"
 	it "backoffice/internal/identitytest"
+	"backoffice/notify/mail/mailtest"
 )
 
 // Valid test data. BSN 111222333 passes the 11-proef; the IBAN is the
@@ -106,6 +107,32 @@ func newTenant(t *testing.T, e *it.Env, bo, tag string) tenant {
 	tn.clientToken = e.Login(t, "inkoop-"+tag+"@example.test", pw)
 	tn.workerToken = e.Login(t, tn.workerEmail, pw)
 	return tn
+}
+
+// appWithTenant starts a fresh application (newApp) with one tenant.
+func appWithTenant(t *testing.T, tag string) (e *it.Env, bo string, a tenant) {
+	t.Helper()
+	e, bo = newApp(t)
+	return e, bo, newTenant(t, e, bo, tag)
+}
+
+// appWithTwoTenants starts a fresh application (newApp) with tenants "a"
+// and "b": the start of every test that checks one tenant cannot reach the
+// other.
+func appWithTwoTenants(t *testing.T) (e *it.Env, bo string, a, b tenant) {
+	t.Helper()
+	e, bo, a = appWithTenant(t, "a")
+	return e, bo, a, newTenant(t, e, bo, "b")
+}
+
+// appWithAnnaInvited starts a fresh application (newApp) in which the back
+// office registered the intermediary Flex, contact anna@flex.test, and
+// returns Anna's activation mail once it arrived.
+func appWithAnnaInvited(t *testing.T) (*it.Env, mailtest.Received) {
+	t.Helper()
+	e, bo := newApp(t)
+	it.Want(t, e.Do(t, http.MethodPost, "/intermediaries", bo, intermediaryBody("Flex", "anna@flex.test")), http.StatusCreated)
+	return e, e.WaitForMail(t, "anna@flex.test", 1)
 }
 
 // bsnFor is a valid BSN per tenant tag: testBSN for "a", a distinct one

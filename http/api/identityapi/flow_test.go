@@ -86,9 +86,7 @@ func TestRegistrationFlow(t *testing.T) {
 // ones; a never-activated account gets a fresh activation link; an active
 // one a reset link that sets a new password.
 func TestPasswordResetAndReissue(t *testing.T) {
-	e, bo := newApp(t)
-	it.Want(t, e.Do(t, http.MethodPost, "/intermediaries", bo, intermediaryBody("Flex", "anna@flex.test")), http.StatusCreated)
-	first := e.WaitForMail(t, "anna@flex.test", 1)
+	e, first := appWithAnnaInvited(t)
 
 	unknown := it.Want(t, e.Do(t, http.MethodPost, "/password-reset", "", map[string]string{"email": "niemand@flex.test"}), http.StatusAccepted)
 	known := it.Want(t, e.Do(t, http.MethodPost, "/activation/reissue", "", map[string]string{"email": "ANNA@flex.test"}), http.StatusAccepted)

@@ -11,9 +11,7 @@ import (
 // E.164; the back office sets anyone's; another user cannot find the
 // account; the number never shows in a URL or an event.
 func TestMobileNumber(t *testing.T) {
-	e, bo := newApp(t)
-	a := newTenant(t, e, bo, "a")
-	b := newTenant(t, e, bo, "b")
+	e, bo, a, b := appWithTwoTenants(t)
 	me := it.Want(t, e.Do(t, http.MethodGet, "/me", a.clientToken, nil), http.StatusOK).Str(t, "account_id")
 
 	r := it.Want(t, e.Do(t, http.MethodPut, "/me/mobile", a.clientToken, map[string]string{"mobile": "06-87 65 43 21"}), http.StatusOK)

@@ -17,25 +17,18 @@ import (
 // the caller's session, ends the others, records account.password_changed,
 // and the old password no longer logs in. Refusals change nothing.
 func TestChangePassword(t *testing.T) {
-	e, bo := newApp(t)
-	a := newTenant(t, e, bo, "pwd")
+	e, bo, a := appWithTenant(t, "pwd")
 	other := e.Login(t, a.workerEmail, pw)
 	accID := it.Want(t, e.Do(t, http.MethodGet, "/me", a.workerToken, nil), http.StatusOK).Str(t, "account_id")
 	changes := func() []domain.Event {
 		t.Helper()
-		recs, err := e.Store.ReadStream(t.Context(), account.Stream(accID), eventstore.ReadStreamOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
 		var out []domain.Event
-		for _, r := range recs {
-			if r.Type == account.TypePasswordChanged {
-				ev, err := account.Events.Decode(r.Type, r.Data)
-				if err != nil {
-					t.Fatal(err)
-				}
-				out = append(out, ev)
+		for _, r := range e.Recorded(t, account.Stream(accID), account.TypePasswordChanged) {
+			ev, err := account.Events.Decode(r.Type, r.Data)
+			if err != nil {
+				t.Fatal(err)
 			}
+			out = append(out, ev)
 		}
 		return out
 	}
@@ -98,8 +91,7 @@ func TestChangePassword(t *testing.T) {
 // password without its event; the user's retry of the same request (the
 // old password as current) succeeds and records it.
 func TestChangePasswordRetryRecordsMissedEvent(t *testing.T) {
-	e, bo := newApp(t)
-	a := newTenant(t, e, bo, "pwr")
+	e, _, a := appWithTenant(t, "pwr")
 	accID := it.Want(t, e.Do(t, http.MethodGet, "/me", a.workerToken, nil), http.StatusOK).Str(t, "account_id")
 	const newPW = "een-nieuw-wachtwoord"
 	// The first half of the command, as a crash would leave it.
@@ -125,8 +117,7 @@ func TestChangePasswordRetryRecordsMissedEvent(t *testing.T) {
 // attempt is refused unchecked (429 too_many_login_attempts, Retry-After),
 // the right password too, and nothing changes.
 func TestChangePasswordThrottled(t *testing.T) {
-	e, bo := newApp(t)
-	a := newTenant(t, e, bo, "pwt")
+	e, _, a := appWithTenant(t, "pwt")
 	change := func(current string) it.Response {
 		return e.Do(t, http.MethodPut, "/me/password", a.workerToken, map[string]string{"current": current, "new": "een-nieuw-wachtwoord"})
 	}

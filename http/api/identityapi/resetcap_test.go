@@ -13,9 +13,7 @@ import (
 // 5 link mails an hour (the check used to run per request in parallel: 45
 // mails).
 func TestResetMailCapHoldsUnderConcurrency(t *testing.T) {
-	e, bo := newApp(t)
-	it.Want(t, e.Do(t, http.MethodPost, "/intermediaries", bo, intermediaryBody("Flex", "anna@flex.test")), http.StatusCreated)
-	e.WaitForMail(t, "anna@flex.test", 1) // the activation mail: one of the five
+	e, _ := appWithAnnaInvited(t) // the activation mail: one of the five
 
 	var wg sync.WaitGroup
 	for range 50 {

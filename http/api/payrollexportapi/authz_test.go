@@ -1,12 +1,10 @@
 package payrollexportapi_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
-	"net/http"
 	"testing"
 	"time"
 
@@ -61,21 +59,9 @@ func TestOnlyPayrollAndBackOffice(t *testing.T) {
 
 	do := func(who, method, path string, body any) (int, string) {
 		t.Helper()
-		b, _ := json.Marshal(body)
-		req, _ := http.NewRequest(method, url+path, bytes.NewReader(b))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set(apitest.ActorHeader, who)
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		var e struct {
-			Error struct{ Code string } `json:"error"`
-		}
-		raw, _ := io.ReadAll(res.Body)
-		_ = json.Unmarshal(raw, &e)
-		return res.StatusCode, e.Error.Code
+		b, _ := json.Marshal(body) // always a JSON body: nil is sent as null
+		r := apitest.Request(t, method, url+path, b, apitest.ActorHeader, who)
+		return r.Status, r.Code()
 	}
 	settings := map[string]string{"administration": "1001", "period": "week", "package": "loket"}
 	mapping := map[string]any{"valid_from": "2026-01-05", "entries": []map[string]string{{"kind": "hours", "code": "100", "loket": "1"}}}

@@ -6,6 +6,7 @@ import (
 
 	ts "backoffice/domain/timesheet"
 	"backoffice/eventstore"
+	"backoffice/internal/apitest"
 )
 
 // offered prepares p1's W05 offered by the worker and returns its hash.
@@ -33,17 +34,8 @@ func TestConcurrentApprovals(t *testing.T) {
 	if counts[200] != 1 || counts[409] != n-1 {
 		t.Fatalf("statuses = %v, want one 200 and %d × 409", counts, n-1)
 	}
-	evs, err := e.store.ReadStream(context.Background(), ts.StreamName("p1", ts.ISOWeek{Year: 2026, Week: 5}), eventstore.ReadStreamOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	approvals := 0
-	for _, ev := range evs {
-		if ev.Type == ts.TypeStepApproved {
-			approvals++
-		}
-	}
-	if approvals != 1 {
+	evs := apitest.Recorded(t, e.store, ts.StreamName("p1", ts.ISOWeek{Year: 2026, Week: 5}), ts.TypeStepApproved)
+	if approvals := len(evs); approvals != 1 {
 		t.Fatalf("%d step_approved events, want exactly 1", approvals)
 	}
 }

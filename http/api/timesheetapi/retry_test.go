@@ -7,6 +7,7 @@ import (
 
 	"backoffice/domain/timesheet"
 	"backoffice/eventstore"
+	"backoffice/internal/apitest"
 )
 
 // crashed makes it look as if the process that ran the key's request died
@@ -22,11 +23,7 @@ func (e *env) crashed(actorID, key, age string) {
 
 func (e *env) events(stream string) []eventstore.RecordedEvent {
 	e.t.Helper()
-	evs, err := e.store.ReadStream(context.Background(), stream, eventstore.ReadStreamOptions{})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return evs
+	return apitest.Recorded(e.t, e.store, stream)
 }
 
 // TestRetryOfACrashedUpdateKeepsTheNewerValue: hour line set to A under K1,
