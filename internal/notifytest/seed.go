@@ -164,19 +164,9 @@ func NewPeopleDB(t testing.TB) string {
 	return pgtest.NewDBFromTemplate(t, "notifytest-people", template(false))
 }
 
-// template migrates the template database at cs and seeds it.
+// template migrates the template database and seeds it.
 func template(timesheets bool) func(ctx context.Context, cs string) error {
-	return func(ctx context.Context, cs string) error {
-		if err := schema.Migrate(ctx, cs); err != nil {
-			return err
-		}
-		pool, err := pgxpool.New(ctx, cs)
-		if err != nil {
-			return err
-		}
-		defer pool.Close()
-		return seed(ctx, pool, timesheets)
-	}
+	return schema.MigrateThen(func(ctx context.Context, pool *pgxpool.Pool) error { return seed(ctx, pool, timesheets) })
 }
 
 // seed writes the data set into pool's migrated database.

@@ -16,16 +16,25 @@ import (
 )
 
 // Migrate brings the database at cs up to date.
-func Migrate(ctx context.Context, cs string) error {
-	if err := postgres.Migrate(ctx, cs); err != nil {
-		return err
+func Migrate(ctx context.Context, cs string) error { return MigrateThen(nil)(ctx, cs) }
+
+// MigrateThen is Migrate followed by then, when not nil, on a pool of the
+// migrated database: the template function of a test kit that seeds.
+func MigrateThen(then func(ctx context.Context, pool *pgxpool.Pool) error) func(ctx context.Context, cs string) error {
+	return func(ctx context.Context, cs string) error {
+		if err := postgres.Migrate(ctx, cs); err != nil {
+			return err
+		}
+		pool, err := pgxpool.New(ctx, cs)
+		if err != nil {
+			return err
+		}
+		defer pool.Close()
+		if err := MigrateTables(ctx, pool); err != nil || then == nil {
+			return err
+		}
+		return then(ctx, pool)
 	}
-	pool, err := pgxpool.New(ctx, cs)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	return MigrateTables(ctx, pool)
 }
 
 // MigrateTables brings the schemas beside the event store up to date: the
