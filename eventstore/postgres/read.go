@@ -183,7 +183,7 @@ func scanStreams(rows pgx.Rows, out []eventstore.StreamSlice) error {
 	// A command's reads go through here: decode the raw values like
 	// ReadAll does when pgx sent the usual formats (ord and head binary).
 	fds := rows.FieldDescriptions()
-	if sc := newEventScannerAt(fds, 2); sc.fast && fds[0].Format == pgtype.BinaryFormatCode && fds[1].Format == pgtype.BinaryFormatCode {
+	if sc := newEventScannerAt(fds, 2, 8); sc.fast && fds[0].Format == pgtype.BinaryFormatCode && fds[1].Format == pgtype.BinaryFormatCode {
 		return scanStreamsRaw(rows, out, sc)
 	}
 	for rows.Next() {
@@ -228,6 +228,10 @@ func scanStreams(rows pgx.Rows, out []eventstore.StreamSlice) error {
 	return nil
 }
 
+// maxStreamPrealloc caps the events scanStreamsRaw makes room for before
+// reading a stream (a longer one grows as usual).
+const maxStreamPrealloc = 1 << 14
+
 // scanStreamsRaw is scanStreams through the raw values.
 func scanStreamsRaw(rows pgx.Rows, out []eventstore.StreamSlice, sc *eventScanner) error {
 	for rows.Next() {
@@ -246,6 +250,14 @@ func scanStreamsRaw(rows pgx.Rows, out []eventstore.StreamSlice, sc *eventScanne
 		}
 		if v[2] == nil { // the read's one row without events
 			continue
+		}
+		if sl.Events == nil && sl.Exists {
+			// The head came with the first event: room for all of the
+			// read's events at once instead of growing (and copying) the
+			// slice a dozen times for a stream of hundreds.
+			if rev, ok := int8At(v[2+3]); ok && rev >= 0 && uint64(rev) <= sl.Revision {
+				sl.Events = make([]eventstore.RecordedEvent, 0, min(sl.Revision-uint64(rev)+1, maxStreamPrealloc))
+			}
 		}
 		sl.Events = append(sl.Events, eventstore.RecordedEvent{})
 		if err := sc.scan(rows, &sl.Events[len(sl.Events)-1]); err != nil {

@@ -49,13 +49,15 @@ var eventColumnTypes = [...]struct {
 const eventColumnCount = len(eventColumnTypes)
 
 func newEventScanner(fds []pgconn.FieldDescription) *eventScanner {
-	return newEventScannerAt(fds, 0)
+	return newEventScannerAt(fds, 0, 64)
 }
 
 // newEventScannerAt is newEventScanner for rows whose eventColumns start at
 // column off (ReadStreams puts the read's number and head first). Its slow
-// path is the caller's: scan only works when fast.
-func newEventScannerAt(fds []pgconn.FieldDescription, off int) *eventScanner {
+// path is the caller's: scan only works when fast. names sizes the map of
+// shared stream and type names (a command's read holds a handful: a map
+// made for 64 was a tenth of the bytes a command allocated).
+func newEventScannerAt(fds []pgconn.FieldDescription, off, names int) *eventScanner {
 	s := &eventScanner{fast: len(fds) >= off+eventColumnCount, off: off}
 	for i := 0; s.fast && i < eventColumnCount; i++ {
 		want := eventColumnTypes[i]
@@ -66,7 +68,7 @@ func newEventScannerAt(fds []pgconn.FieldDescription, off int) *eventScanner {
 		s.fast = fds[off+i].DataTypeOID == want.oid && fds[off+i].Format == format
 	}
 	if s.fast {
-		s.names = make(map[string]string, 64)
+		s.names = make(map[string]string, names)
 	}
 	return s
 }
