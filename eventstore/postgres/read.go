@@ -143,7 +143,7 @@ func (s *Store) ReadStreams(ctx context.Context, reads ...eventstore.StreamRead)
 		if err != nil {
 			return nil, classify("read_streams", err)
 		}
-		return out, scanStreams(rows, out)
+		return out, scanStreams(rows, out, &s.metas)
 	}
 	// The command's transaction (eventstore.InAppend): BEGIN and the read
 	// in one round trip; its append commits it.
@@ -160,7 +160,7 @@ func (s *Store) ReadStreams(ctx context.Context, reads ...eventstore.StreamRead)
 	if err == nil {
 		var rows pgx.Rows
 		if rows, err = br.Query(); err == nil {
-			err = scanStreams(rows, out)
+			err = scanStreams(rows, out, &s.metas)
 		} else {
 			err = classify("read_streams", err)
 		}
@@ -178,12 +178,13 @@ func (s *Store) ReadStreams(ctx context.Context, reads ...eventstore.StreamRead)
 }
 
 // scanStreams reads readStreamsSQL's rows into out, one slice per read.
-func scanStreams(rows pgx.Rows, out []eventstore.StreamSlice) error {
+func scanStreams(rows pgx.Rows, out []eventstore.StreamSlice, metas *metaCache) error {
 	defer rows.Close()
 	// A command's reads go through here: decode the raw values like
 	// ReadAll does when pgx sent the usual formats (ord and head binary).
 	fds := rows.FieldDescriptions()
 	if sc := newEventScannerAt(fds, 2, 8); sc.fast && fds[0].Format == pgtype.BinaryFormatCode && fds[1].Format == pgtype.BinaryFormatCode {
+		sc.metas = metas
 		return scanStreamsRaw(rows, out, sc)
 	}
 	for rows.Next() {

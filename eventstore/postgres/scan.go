@@ -34,6 +34,7 @@ type eventScanner struct {
 	meta   []byte // the previous event's raw metadata
 	decode eventstore.Metadata
 	hasMD  bool
+	metas  *metaCache // nil: decode every new metadata
 }
 
 // Column types and formats of eventColumns, as pgx requests them.
@@ -129,13 +130,26 @@ func (s *eventScanner) scan(rows pgx.Rows, e *eventstore.RecordedEvent) error {
 		copy(e.Hash[:], v[10])
 	}
 	if !s.hasMD || !bytes.Equal(v[7], s.meta) {
-		if err := decodeMetadata(v[7], &s.decode); err != nil {
-			s.hasMD = false
+		if err := s.decodeMeta(v[7]); err != nil {
 			return fmt.Errorf("event %s: metadata: %w", e.ID, err)
 		}
-		s.meta, s.hasMD = append(s.meta[:0], v[7]...), true
 	}
 	e.Metadata = s.decode
+	return nil
+}
+
+// decodeMeta decodes b into s.decode, from s.metas when it has b.
+func (s *eventScanner) decodeMeta(b []byte) error {
+	s.hasMD = false
+	if m, ok := s.metas.get(b); ok {
+		s.decode = m
+	} else {
+		if err := decodeMetadata(b, &s.decode); err != nil {
+			return err
+		}
+		s.metas.put(b, s.decode)
+	}
+	s.meta, s.hasMD = append(s.meta[:0], b...), true
 	return nil
 }
 
