@@ -23,7 +23,9 @@ import (
 // (binary numbers, UUID, time and bytes; text and JSON as text), it decodes
 // the raw values itself, copies payloads into shared blocks, shares
 // repeated stream and type names, and decodes a metadata document once for
-// the run of events that carry the same one (the events of one append).
+// the run of events that carry the same one (the events of one append);
+// a command's reads (ReadStreams) also look metadata up in the store's
+// metaCache, since they read the same events again on every command.
 // Anything else goes through rows.Scan as before.
 type eventScanner struct {
 	fast   bool
