@@ -111,9 +111,16 @@ func encodeRows(buf []byte, rows []*sheet) ([]byte, error) {
 	var err error
 	for _, s := range rows {
 		buf = binary.BigEndian.AppendUint16(buf, uint16(len(sheetColumns)))
-		for i, v := range sheetValues(s) {
-			if buf, err = copyValue(buf, copyKinds[i], v); err != nil {
-				return nil, fmt.Errorf("timesheets: %s: column %s: %w", s.stream, sheetColumns[i], err)
+		buf = appendText(buf, s.stream)
+		i := 1
+		for _, g := range sheetGroups {
+			for _, c := range g.cols {
+				if c.copy != nil {
+					buf = c.copy(buf, s)
+				} else if buf, err = copyValue(buf, copyKinds[i], c.value(s)); err != nil {
+					return nil, fmt.Errorf("timesheets: %s: column %s: %w", s.stream, c.name, err)
+				}
+				i++
 			}
 		}
 	}
@@ -212,9 +219,21 @@ func appendArray[T any](buf []byte, oid uint32, xs []T, elem func([]byte, T) []b
 	if xs == nil {
 		return appendNull(buf)
 	}
+	return appendArrayN(buf, oid, len(xs), func(b []byte) []byte {
+		for _, x := range xs {
+			b = elem(b, x)
+		}
+		return b
+	})
+}
+
+// appendArrayN is a one-dimensional array (lower bound 1) of n elements of
+// type oid, which elems appends (each a field: length, -1 for NULL, and
+// bytes).
+func appendArrayN(buf []byte, oid uint32, n int, elems func([]byte) []byte) []byte {
 	at := len(buf)
 	buf = binary.BigEndian.AppendUint32(buf, 0) // length, set below
-	if len(xs) == 0 {
+	if n == 0 {
 		buf = binary.BigEndian.AppendUint32(buf, 0) // no dimensions
 		buf = binary.BigEndian.AppendUint32(buf, 0) // no NULL
 		buf = binary.BigEndian.AppendUint32(buf, oid)
@@ -223,14 +242,17 @@ func appendArray[T any](buf []byte, oid uint32, xs []T, elem func([]byte, T) []b
 		flag := len(buf)
 		buf = binary.BigEndian.AppendUint32(buf, 0)
 		buf = binary.BigEndian.AppendUint32(buf, oid)
-		buf = binary.BigEndian.AppendUint32(buf, uint32(len(xs)))
+		buf = binary.BigEndian.AppendUint32(buf, uint32(n))
 		buf = binary.BigEndian.AppendUint32(buf, 1)
-		for _, x := range xs {
-			el := len(buf)
-			buf = elem(buf, x)
-			if binary.BigEndian.Uint32(buf[el:]) == 0xffffffff {
+		start := len(buf)
+		buf = elems(buf)
+		for el, i := start, 0; i < n; i++ { // any NULL element sets the flag
+			size := binary.BigEndian.Uint32(buf[el:])
+			if size == 0xffffffff {
 				binary.BigEndian.PutUint32(buf[flag:], 1)
+				break
 			}
+			el += 4 + int(size)
 		}
 	}
 	binary.BigEndian.PutUint32(buf[at:], uint32(len(buf)-at-4))
