@@ -74,3 +74,16 @@ func CopyBothWays(ctx context.Context, pool *pgxpool.Pool, events []eventstore.R
 		return err
 	})
 }
+
+// sheetValues is a new row as values for pgx, in the order of sheetColumns:
+// what the projector's binary COPY is held to.
+func sheetValues(s *sheet) []any {
+	out := make([]any, 0, len(sheetColumns))
+	out = append(out, s.stream)
+	for _, g := range sheetGroups {
+		for _, c := range g.cols {
+			out = append(out, c.value(s))
+		}
+	}
+	return out
+}

@@ -316,8 +316,8 @@ func (s *sheet) hourTotals() string {
 	return string(b)
 }
 
-// sheetColumns are the columns of a new row, for COPY, in the order of
-// sheetValues.
+// sheetColumns are the columns of a new row, for COPY: the key, then
+// sheetGroups' columns in order.
 var sheetColumns = func() []string {
 	out := []string{"stream"}
 	for _, g := range sheetGroups {
@@ -327,18 +327,6 @@ var sheetColumns = func() []string {
 	}
 	return out
 }()
-
-// sheetValues is a new row for COPY, in the order of sheetColumns.
-func sheetValues(s *sheet) []any {
-	out := make([]any, 0, len(sheetColumns))
-	out = append(out, s.stream)
-	for _, g := range sheetGroups {
-		for _, c := range g.cols {
-			out = append(out, c.value(s))
-		}
-	}
-	return out
-}
 
 // updateOf is the UPDATE of a stored row that sets the head and the
 // groups the batch changed. The revision guard keeps it idempotent. Its
