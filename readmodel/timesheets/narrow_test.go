@@ -70,7 +70,13 @@ func toLegacy(t *testing.T, pool *pgxpool.Pool, cols []string) {
 // (column order aside).
 func rowsAsJSON(t *testing.T, pool *pgxpool.Pool) map[string]string {
 	t.Helper()
-	rows, err := pool.Query(context.Background(), `SELECT stream, to_jsonb(t)::text FROM ts_timesheets t`)
+	return tableAsJSON(t, pool, "ts_timesheets")
+}
+
+// tableAsJSON is every row of table as a jsonb object by stream.
+func tableAsJSON(t *testing.T, pool *pgxpool.Pool, table string) map[string]string {
+	t.Helper()
+	rows, err := pool.Query(context.Background(), `SELECT stream, to_jsonb(t)::text FROM `+table+` t`)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -199,18 +199,18 @@ func nonEmpty(s string) *string {
 // only these), each of the others with an UPDATE of the column groups its
 // events changed (one round trip for all).
 func writeSheets(ctx context.Context, tx pgx.Tx, dirty []*sheet) error {
-	var fresh [][]any
+	var fresh []*sheet
 	var b pgx.Batch
 	for _, s := range dirty {
 		if s.oldRevision < 0 {
-			fresh = append(fresh, sheetValues(s))
+			fresh = append(fresh, s)
 			continue
 		}
 		sql, args := updateOf(s)
 		b.Queue(sql, args...)
 	}
 	if len(fresh) > 0 {
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"ts_timesheets"}, sheetColumns, pgx.CopyFromRows(fresh)); err != nil {
+		if err := copySheets(ctx, tx, fresh); err != nil {
 			return fmt.Errorf("timesheets: unable to write %d new rows: %w", len(fresh), err)
 		}
 	}

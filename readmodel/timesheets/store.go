@@ -40,11 +40,16 @@ const (
 	partSteps                      // step_*
 )
 
-// column is one stored column: its name and its value from a sheet.
+// column is one stored column: its name and its value from a sheet; for
+// an array column also its binary COPY field appended straight from the
+// sheet (copyrows.go), without the slice and boxing of value.
 type column struct {
 	name  string
 	value func(s *sheet) any
+	copy  func(b []byte, s *sheet) []byte // nil: copyValue(value(s))
 }
+
+func col(name string, value func(s *sheet) any) column { return column{name: name, value: value} }
 
 // group is the columns of one part (head: part 0, written on every change).
 type group struct {
@@ -62,68 +67,66 @@ func orNil(t *time.Time) any {
 // sheetGroups are every stored column but the key (stream), by group.
 var sheetGroups = []group{
 	{0, []column{
-		{"status", func(s *sheet) any { return s.Status }},
-		{"next_party", func(s *sheet) any { return nonEmpty(s.nextParty()) }},
-		{"next_step", func(s *sheet) any {
+		col("status", func(s *sheet) any { return s.Status }),
+		col("next_party", func(s *sheet) any { return nonEmpty(s.nextParty()) }),
+		col("next_step", func(s *sheet) any {
 			if n, ok := s.nextStep(); ok {
 				return int32(n)
 			}
 			return nil
-		}},
-		{"offered_hash", func(s *sheet) any { return nonEmpty(s.offeredHash()) }},
-		{"offered_late", func(s *sheet) any { return s.OfferedLate }},
-		{"approved_late", func(s *sheet) any { return s.ApprovedLate }},
-		{"revision", func(s *sheet) any { return s.revision }},
-		{"updated_at", func(s *sheet) any { return s.UpdatedAt }},
+		}),
+		col("offered_hash", func(s *sheet) any { return nonEmpty(s.offeredHash()) }),
+		col("offered_late", func(s *sheet) any { return s.OfferedLate }),
+		col("approved_late", func(s *sheet) any { return s.ApprovedLate }),
+		col("revision", func(s *sheet) any { return s.revision }),
+		col("updated_at", func(s *sheet) any { return s.UpdatedAt }),
 	}},
 	{partOpened, []column{
-		{"placement_id", func(s *sheet) any { return s.PlacementID }},
-		{"iso_year", func(s *sheet) any { return int32(s.isoYear) }},
-		{"iso_week", func(s *sheet) any { return int32(s.isoWeek) }},
-		{"week_start", func(s *sheet) any { return dateOf(s.WeekStart) }},
-		{"worker_id", func(s *sheet) any { return s.WorkerID }},
-		{"client_id", func(s *sheet) any { return s.ClientID }},
-		{"intermediary_id", func(s *sheet) any { return s.IntermediaryID }},
-		{"entered_by", func(s *sheet) any { return s.EnteredBy }},
-		{"time_registration", func(s *sheet) any { return s.TimeRegistration }},
-		{"entry_deadline", func(s *sheet) any { return s.EntryDeadline }},
-		{"approval_deadline", func(s *sheet) any { return s.ApprovalDeadline }},
+		col("placement_id", func(s *sheet) any { return s.PlacementID }),
+		col("iso_year", func(s *sheet) any { return int32(s.isoYear) }),
+		col("iso_week", func(s *sheet) any { return int32(s.isoWeek) }),
+		col("week_start", func(s *sheet) any { return dateOf(s.WeekStart) }),
+		col("worker_id", func(s *sheet) any { return s.WorkerID }),
+		col("client_id", func(s *sheet) any { return s.ClientID }),
+		col("intermediary_id", func(s *sheet) any { return s.IntermediaryID }),
+		col("entered_by", func(s *sheet) any { return s.EnteredBy }),
+		col("time_registration", func(s *sheet) any { return s.TimeRegistration }),
+		col("entry_deadline", func(s *sheet) any { return s.EntryDeadline }),
+		col("approval_deadline", func(s *sheet) any { return s.ApprovalDeadline }),
 	}},
 	{partTotals, []column{
-		{"day_totals", func(s *sheet) any { return int32s(s.DayTotals[:]) }},
-		{"total_minutes", func(s *sheet) any { return int32(s.TotalMinutes) }},
+		col("day_totals", func(s *sheet) any { return int32s(s.DayTotals[:]) }),
+		col("total_minutes", func(s *sheet) any { return int32(s.TotalMinutes) }),
 	}},
 	{partOffer, []column{
-		{"round", func(s *sheet) any { return int32(s.Round) }},
-		{"hash", func(s *sheet) any { return s.Hash }},
-		{"offered_at", func(s *sheet) any { return orNil(s.OfferedAt) }},
-		{"approved_at", func(s *sheet) any { return orNil(s.ApprovedAt) }},
-		{"imported_at", func(s *sheet) any { return orNil(s.ImportedAt) }},
-		{"import_batch", func(s *sheet) any { return s.ImportBatch }},
+		col("round", func(s *sheet) any { return int32(s.Round) }),
+		col("hash", func(s *sheet) any { return s.Hash }),
+		col("offered_at", func(s *sheet) any { return orNil(s.OfferedAt) }),
+		col("approved_at", func(s *sheet) any { return orNil(s.ApprovedAt) }),
+		col("imported_at", func(s *sheet) any { return orNil(s.ImportedAt) }),
+		col("import_batch", func(s *sheet) any { return s.ImportBatch }),
 	}},
 	{partRejection, []column{
-		{"rejected_at", func(s *sheet) any {
+		col("rejected_at", func(s *sheet) any {
 			if s.Rejection == nil {
 				return nil
 			}
 			return s.Rejection.At
-		}},
-		{"rejected_round", func(s *sheet) any { return int32(rejectionOf(s).Round) }},
-		{"rejected_step", func(s *sheet) any { return int32(rejectionOf(s).Step) }},
-		{"rejected_party", func(s *sheet) any { return rejectionOf(s).Party }},
-		{"rejected_role", func(s *sheet) any { return rejectionOf(s).By.Role }},
-		{"rejected_account", func(s *sheet) any { return rejectionOf(s).By.AccountID }},
-		{"rejected_reason", func(s *sheet) any { return rejectionOf(s).Reason }},
+		}),
+		col("rejected_round", func(s *sheet) any { return int32(rejectionOf(s).Round) }),
+		col("rejected_step", func(s *sheet) any { return int32(rejectionOf(s).Step) }),
+		col("rejected_party", func(s *sheet) any { return rejectionOf(s).Party }),
+		col("rejected_role", func(s *sheet) any { return rejectionOf(s).By.Role }),
+		col("rejected_account", func(s *sheet) any { return rejectionOf(s).By.AccountID }),
+		col("rejected_reason", func(s *sheet) any { return rejectionOf(s).Reason }),
 	}},
 	{partLines, []column{
-		{"line_hour_types", func(s *sheet) any { return each(s.Lines, func(l Line) string { return l.HourType }) }},
-		{"line_names", func(s *sheet) any { return each(s.Lines, func(l Line) string { return l.Name }) }},
-		{"line_percentages", func(s *sheet) any { return each(s.Lines, func(l Line) int32 { return int32(l.Percentage) }) }},
-		{"line_absences", func(s *sheet) any { return each(s.Lines, func(l Line) bool { return l.Absence }) }},
-		{"line_from_time_registration", func(s *sheet) any {
-			return each(s.Lines, func(l Line) bool { return l.FromTimeRegistration })
-		}},
-		{"line_minutes", func(s *sheet) any {
+		texts("line_hour_types", linesOf, func(l Line) string { return l.HourType }),
+		texts("line_names", linesOf, func(l Line) string { return l.Name }),
+		int4s("line_percentages", linesOf, func(l Line) int32 { return int32(l.Percentage) }),
+		bools("line_absences", linesOf, func(l Line) bool { return l.Absence }),
+		bools("line_from_time_registration", linesOf, func(l Line) bool { return l.FromTimeRegistration }),
+		{name: "line_minutes", value: func(s *sheet) any {
 			if len(s.Lines) == 0 {
 				return []int32(nil)
 			}
@@ -132,67 +135,78 @@ var sheetGroups = []group{
 				out = append(out, int32s(l.Minutes[:])...)
 			}
 			return out
+		}, copy: func(b []byte, s *sheet) []byte {
+			if len(s.Lines) == 0 {
+				return appendNull(b)
+			}
+			return appendArrayN(b, oidInt4, 7*len(s.Lines), func(b []byte) []byte {
+				for _, l := range s.Lines {
+					for _, m := range l.Minutes {
+						b = appendInt4(b, int32(m))
+					}
+				}
+				return b
+			})
 		}},
-		{"hour_totals", func(s *sheet) any { return s.hourTotals() }},
+		col("hour_totals", func(s *sheet) any { return s.hourTotals() }),
 	}},
 	{partEntries, []column{
-		{"entry_ids", func(s *sheet) any { return each(s.Entries, func(e Entry) int32 { return int32(e.ID) }) }},
-		{"entry_dates", func(s *sheet) any { return each(s.Entries, func(e Entry) string { return e.Date }) }},
-		{"entry_starts", func(s *sheet) any { return each(s.Entries, func(e Entry) string { return e.Start }) }},
-		{"entry_ends", func(s *sheet) any { return each(s.Entries, func(e Entry) string { return e.End }) }},
-		{"entry_breaks", func(s *sheet) any { return each(s.Entries, func(e Entry) int32 { return int32(e.BreakMinutes) }) }},
-		{"entry_continuous", func(s *sheet) any { return each(s.Entries, func(e Entry) bool { return e.Continuous }) }},
+		int4s("entry_ids", entriesOf, func(e Entry) int32 { return int32(e.ID) }),
+		texts("entry_dates", entriesOf, func(e Entry) string { return e.Date }),
+		texts("entry_starts", entriesOf, func(e Entry) string { return e.Start }),
+		texts("entry_ends", entriesOf, func(e Entry) string { return e.End }),
+		int4s("entry_breaks", entriesOf, func(e Entry) int32 { return int32(e.BreakMinutes) }),
+		bools("entry_continuous", entriesOf, func(e Entry) bool { return e.Continuous }),
 		// Worked instants keep their zone offset (as the domain computed
 		// them, shown so): RFC 3339 text, not timestamptz.
-		{"entry_worked_from", func(s *sheet) any { return each(s.Entries, func(e Entry) string { return instant(e.WorkedFrom) }) }},
-		{"entry_worked_until", func(s *sheet) any {
-			return each(s.Entries, func(e Entry) string { return instant(e.WorkedUntil) })
-		}},
-		{"entry_worked_minutes", func(s *sheet) any {
-			return each(s.Entries, func(e Entry) int32 { return int32(e.WorkedMinutes) })
-		}},
+		texts("entry_worked_from", entriesOf, func(e Entry) string { return instant(e.WorkedFrom) }),
+		texts("entry_worked_until", entriesOf, func(e Entry) string { return instant(e.WorkedUntil) }),
+		int4s("entry_worked_minutes", entriesOf, func(e Entry) int32 { return int32(e.WorkedMinutes) }),
 	}},
 	{partExpenses, []column{
-		{"expense_ids", func(s *sheet) any { return each(s.Expenses, func(e Expense) int32 { return int32(e.ID) }) }},
-		{"expense_types", func(s *sheet) any { return each(s.Expenses, func(e Expense) string { return e.Type }) }},
-		{"expense_dates", func(s *sheet) any { return each(s.Expenses, func(e Expense) string { return e.Date }) }},
-		{"expense_amounts", func(s *sheet) any { return each(s.Expenses, func(e Expense) int64 { return e.AmountCents }) }},
-		{"expense_kilometres", func(s *sheet) any { return each(s.Expenses, func(e Expense) int32 { return int32(e.Kilometres) }) }},
-		{"expense_descriptions", func(s *sheet) any { return each(s.Expenses, func(e Expense) string { return e.Description }) }},
-		{"expenses_cents", func(s *sheet) any {
+		int4s("expense_ids", expensesOf, func(e Expense) int32 { return int32(e.ID) }),
+		texts("expense_types", expensesOf, func(e Expense) string { return e.Type }),
+		texts("expense_dates", expensesOf, func(e Expense) string { return e.Date }),
+		int8s("expense_amounts", expensesOf, func(e Expense) int64 { return e.AmountCents }),
+		int4s("expense_kilometres", expensesOf, func(e Expense) int32 { return int32(e.Kilometres) }),
+		texts("expense_descriptions", expensesOf, func(e Expense) string { return e.Description }),
+		col("expenses_cents", func(s *sheet) any {
 			var n int64
 			for _, e := range s.Expenses {
 				n += e.AmountCents
 			}
 			return n
-		}},
-		{"expense_km", func(s *sheet) any {
+		}),
+		col("expense_km", func(s *sheet) any {
 			var n int32
 			for _, e := range s.Expenses {
 				n += int32(e.Kilometres)
 			}
 			return n
-		}},
+		}),
 	}},
 	{partRemarks, []column{
-		{"remark_texts", func(s *sheet) any { return each(s.Remarks, func(r Remark) string { return r.Text }) }},
-		{"remark_roles", func(s *sheet) any { return each(s.Remarks, func(r Remark) string { return r.By.Role }) }},
-		{"remark_accounts", func(s *sheet) any { return each(s.Remarks, func(r Remark) string { return r.By.AccountID }) }},
-		{"remark_ats", func(s *sheet) any { return each(s.Remarks, func(r Remark) time.Time { return r.At }) }},
+		texts("remark_texts", remarksOf, func(r Remark) string { return r.Text }),
+		texts("remark_roles", remarksOf, func(r Remark) string { return r.By.Role }),
+		texts("remark_accounts", remarksOf, func(r Remark) string { return r.By.AccountID }),
+		instants("remark_ats", remarksOf, func(r Remark) time.Time { return r.At }),
 	}},
 	{partSteps, []column{
-		{"step_parties", func(s *sheet) any { return each(s.Steps, func(st Step) string { return st.Party }) }},
-		{"step_approved", func(s *sheet) any { return each(s.Steps, func(st Step) bool { return st.Approved }) }},
-		{"step_roles", func(s *sheet) any { return each(s.Steps, func(st Step) string { return byOf(st).Role }) }},
-		{"step_accounts", func(s *sheet) any { return each(s.Steps, func(st Step) string { return byOf(st).AccountID }) }},
-		{"step_ats", func(s *sheet) any {
-			return each(s.Steps, func(st Step) pgtype.Timestamptz {
-				if st.At == nil {
-					return pgtype.Timestamptz{}
-				}
-				return pgtype.Timestamptz{Time: *st.At, Valid: true}
-			})
-		}},
+		texts("step_parties", stepsOf, func(st Step) string { return st.Party }),
+		bools("step_approved", stepsOf, func(st Step) bool { return st.Approved }),
+		texts("step_roles", stepsOf, func(st Step) string { return byOf(st).Role }),
+		texts("step_accounts", stepsOf, func(st Step) string { return byOf(st).AccountID }),
+		arrayOf("step_ats", oidTimestamptz, stepsOf, func(st Step) pgtype.Timestamptz {
+			if st.At == nil {
+				return pgtype.Timestamptz{}
+			}
+			return pgtype.Timestamptz{Time: *st.At, Valid: true}
+		}, func(b []byte, t pgtype.Timestamptz) []byte {
+			if !t.Valid {
+				return appendNull(b)
+			}
+			return appendTimestamptz(b, t.Time)
+		}),
 	}},
 }
 
@@ -209,6 +223,53 @@ func each[T, V any](in []T, f func(T) V) []V {
 	}
 	return out
 }
+
+// arrayOf is an array column of a part's elements mapped by f: its value
+// for pgx (an UPDATE) and its binary COPY field, encoded element by
+// element with enc (an empty part NULL in both).
+func arrayOf[T, V any](name string, oid uint32, part func(*sheet) []T, f func(T) V, enc func([]byte, V) []byte) column {
+	return column{name: name,
+		value: func(s *sheet) any { return each(part(s), f) },
+		copy: func(b []byte, s *sheet) []byte {
+			xs := part(s)
+			if len(xs) == 0 {
+				return appendNull(b)
+			}
+			return appendArrayN(b, oid, len(xs), func(b []byte) []byte {
+				for _, x := range xs {
+					b = enc(b, f(x))
+				}
+				return b
+			})
+		}}
+}
+
+func texts[T any](name string, part func(*sheet) []T, f func(T) string) column {
+	return arrayOf(name, oidText, part, f, appendText)
+}
+
+func int4s[T any](name string, part func(*sheet) []T, f func(T) int32) column {
+	return arrayOf(name, oidInt4, part, f, appendInt4)
+}
+
+func int8s[T any](name string, part func(*sheet) []T, f func(T) int64) column {
+	return arrayOf(name, oidInt8, part, f, appendInt8)
+}
+
+func bools[T any](name string, part func(*sheet) []T, f func(T) bool) column {
+	return arrayOf(name, oidBool, part, f, appendBool)
+}
+
+func instants[T any](name string, part func(*sheet) []T, f func(T) time.Time) column {
+	return arrayOf(name, oidTimestamptz, part, f, appendTimestamptz)
+}
+
+// The repeating parts of a sheet, for arrayOf.
+func linesOf(s *sheet) []Line       { return s.Lines }
+func entriesOf(s *sheet) []Entry    { return s.Entries }
+func expensesOf(s *sheet) []Expense { return s.Expenses }
+func remarksOf(s *sheet) []Remark   { return s.Remarks }
+func stepsOf(s *sheet) []Step       { return s.Steps }
 
 func int32s(in []int) []int32 { return each(in, func(v int) int32 { return int32(v) }) }
 
@@ -255,8 +316,8 @@ func (s *sheet) hourTotals() string {
 	return string(b)
 }
 
-// sheetColumns are the columns of a new row, for COPY, in the order of
-// sheetValues.
+// sheetColumns are the columns of a new row, for COPY: the key, then
+// sheetGroups' columns in order.
 var sheetColumns = func() []string {
 	out := []string{"stream"}
 	for _, g := range sheetGroups {
@@ -266,18 +327,6 @@ var sheetColumns = func() []string {
 	}
 	return out
 }()
-
-// sheetValues is a new row for COPY, in the order of sheetColumns.
-func sheetValues(s *sheet) []any {
-	out := make([]any, 0, len(sheetColumns))
-	out = append(out, s.stream)
-	for _, g := range sheetGroups {
-		for _, c := range g.cols {
-			out = append(out, c.value(s))
-		}
-	}
-	return out
-}
 
 // updateOf is the UPDATE of a stored row that sets the head and the
 // groups the batch changed. The revision guard keeps it idempotent. Its
