@@ -113,3 +113,39 @@ func TestLedgerIsAppendOnly(t *testing.T) {
 		t.Fatalf("verify after tampering = %v, want revision 1 of fenced named", err)
 	}
 }
+
+// TestReadStreamsShowsTamperedMetadata: a command's read decodes metadata
+// through a cache, which must never hide a changed row: after tampering
+// the read returns the new metadata, and the chain names the event.
+func TestReadStreamsShowsTamperedMetadata(t *testing.T) {
+	ctx := t.Context()
+	s, cs := newStore(t, postgres.Options{})
+	pool := newPool(t, cs)
+	if _, err := s.Append(ctx, "fenced", eventstore.NoStream(), events(3)...); err != nil {
+		t.Fatal(err)
+	}
+	read := func() []eventstore.RecordedEvent {
+		t.Helper()
+		got, err := s.ReadStreams(ctx, eventstore.StreamRead{Stream: "fenced"})
+		if err != nil || len(got) != 1 || len(got[0].Events) != 3 {
+			t.Fatalf("ReadStreams = %+v, %v", got, err)
+		}
+		return got[0].Events
+	}
+	if err := eventstore.VerifyStream(read()); err != nil { // and the cache holds the metadata now
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `ALTER TABLE eventstore_events DISABLE TRIGGER eventstore_append_only;
+		UPDATE eventstore_events SET metadata = jsonb_set(metadata::jsonb, '{actor_id}', '"mallory"')::json WHERE stream = 'fenced' AND revision = 1;
+		ALTER TABLE eventstore_events ENABLE TRIGGER eventstore_append_only`); err != nil {
+		t.Fatal(err)
+	}
+	evs := read()
+	if evs[1].Metadata.ActorID != "mallory" {
+		t.Fatalf("tampered metadata read as %+v", evs[1].Metadata)
+	}
+	var ie *eventstore.IntegrityError
+	if err := eventstore.VerifyStream(evs); !errors.As(err, &ie) || ie.Revision != 1 || ie.Stream != "fenced" {
+		t.Fatalf("verify after tampering = %v, want revision 1 of fenced named", err)
+	}
+}

@@ -32,6 +32,9 @@ func fastMetadata(b []byte, m *eventstore.Metadata) bool {
 	if i < len(b) && b[i] == '}' {
 		return skipSpace(b, i+1) == len(b)
 	}
+	// One string for the whole document: the values are substrings of it
+	// (one allocation per metadata instead of one per value).
+	str := string(b)
 	seen := 0
 	for {
 		key, j, ok := plainString(b, i) // bytes: the switch below compares them without a copy
@@ -46,7 +49,7 @@ func fastMetadata(b []byte, m *eventstore.Metadata) bool {
 		if !ok {
 			return false
 		}
-		val := string(raw)
+		val := str[j-1-len(raw) : j-1]
 		var bit int
 		switch string(key) {
 		case "actor_id":

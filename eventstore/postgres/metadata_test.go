@@ -80,3 +80,24 @@ func BenchmarkDecodeMetadata(b *testing.B) {
 	}
 	b.ReportMetric(fast.Seconds()/slow.Seconds(), "fast/json")
 }
+
+// TestDecodeMetadataOwnsItsStrings: the values outlive the row buffer pgx
+// reuses for the next row, and share one allocation (the scan of a
+// command's stream decodes one metadata per event).
+func TestDecodeMetadataOwnsItsStrings(t *testing.T) {
+	b := []byte(metadataSeeds[0])
+	var m eventstore.Metadata
+	if !fastMetadata(b, &m) {
+		t.Fatal("the usual shape is not parsed by hand")
+	}
+	for i := range b {
+		b[i] = 'x'
+	}
+	if m.ActorID != "acc-1" || m.ActorRole != "client" || m.CorrelationID != "c-1" {
+		t.Fatalf("values changed with the buffer: %+v", m)
+	}
+	b = []byte(metadataSeeds[0])
+	if n := testing.AllocsPerRun(100, func() { fastMetadata(b, &m) }); n > 1 {
+		t.Fatalf("%v allocations per metadata, want 1", n)
+	}
+}

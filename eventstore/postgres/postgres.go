@@ -89,7 +89,8 @@ type Store struct {
 	notified  uint64        // highest committed append xid this store heard of
 	wake      chan struct{} // closed and replaced whenever notified moves or a notification may be lost
 
-	heads heads // streams' last events, for appends linked in Go
+	heads heads     // streams' last events, for appends linked in Go
+	metas metaCache // decoded metadata of the events commands read
 	// Appends linked in Go, and linked attempts that found a stale head
 	// (read by tests).
 	linkedAppends, staleHeads atomic.Uint64

@@ -143,7 +143,7 @@ func (s *Store) ReadStreams(ctx context.Context, reads ...eventstore.StreamRead)
 		if err != nil {
 			return nil, classify("read_streams", err)
 		}
-		return out, scanStreams(rows, out)
+		return out, scanStreams(rows, out, &s.metas)
 	}
 	// The command's transaction (eventstore.InAppend): BEGIN and the read
 	// in one round trip; its append commits it.
@@ -160,7 +160,7 @@ func (s *Store) ReadStreams(ctx context.Context, reads ...eventstore.StreamRead)
 	if err == nil {
 		var rows pgx.Rows
 		if rows, err = br.Query(); err == nil {
-			err = scanStreams(rows, out)
+			err = scanStreams(rows, out, &s.metas)
 		} else {
 			err = classify("read_streams", err)
 		}
@@ -178,12 +178,13 @@ func (s *Store) ReadStreams(ctx context.Context, reads ...eventstore.StreamRead)
 }
 
 // scanStreams reads readStreamsSQL's rows into out, one slice per read.
-func scanStreams(rows pgx.Rows, out []eventstore.StreamSlice) error {
+func scanStreams(rows pgx.Rows, out []eventstore.StreamSlice, metas *metaCache) error {
 	defer rows.Close()
 	// A command's reads go through here: decode the raw values like
 	// ReadAll does when pgx sent the usual formats (ord and head binary).
 	fds := rows.FieldDescriptions()
-	if sc := newEventScannerAt(fds, 2); sc.fast && fds[0].Format == pgtype.BinaryFormatCode && fds[1].Format == pgtype.BinaryFormatCode {
+	if sc := newEventScannerAt(fds, 2, 8); sc.fast && fds[0].Format == pgtype.BinaryFormatCode && fds[1].Format == pgtype.BinaryFormatCode {
+		sc.metas = metas
 		return scanStreamsRaw(rows, out, sc)
 	}
 	for rows.Next() {
@@ -228,6 +229,10 @@ func scanStreams(rows pgx.Rows, out []eventstore.StreamSlice) error {
 	return nil
 }
 
+// maxStreamPrealloc caps the events scanStreamsRaw makes room for before
+// reading a stream (a longer one grows as usual).
+const maxStreamPrealloc = 1 << 14
+
 // scanStreamsRaw is scanStreams through the raw values.
 func scanStreamsRaw(rows pgx.Rows, out []eventstore.StreamSlice, sc *eventScanner) error {
 	for rows.Next() {
@@ -246,6 +251,14 @@ func scanStreamsRaw(rows pgx.Rows, out []eventstore.StreamSlice, sc *eventScanne
 		}
 		if v[2] == nil { // the read's one row without events
 			continue
+		}
+		if sl.Events == nil && sl.Exists {
+			// The head came with the first event: room for all of the
+			// read's events at once instead of growing (and copying) the
+			// slice a dozen times for a stream of hundreds.
+			if rev, ok := int8At(v[2+3]); ok && rev >= 0 && uint64(rev) <= sl.Revision {
+				sl.Events = make([]eventstore.RecordedEvent, 0, min(sl.Revision-uint64(rev)+1, maxStreamPrealloc))
+			}
 		}
 		sl.Events = append(sl.Events, eventstore.RecordedEvent{})
 		if err := sc.scan(rows, &sl.Events[len(sl.Events)-1]); err != nil {

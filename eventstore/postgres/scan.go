@@ -23,7 +23,9 @@ import (
 // (binary numbers, UUID, time and bytes; text and JSON as text), it decodes
 // the raw values itself, copies payloads into shared blocks, shares
 // repeated stream and type names, and decodes a metadata document once for
-// the run of events that carry the same one (the events of one append).
+// the run of events that carry the same one (the events of one append);
+// a command's reads (ReadStreams) also look metadata up in the store's
+// metaCache, since they read the same events again on every command.
 // Anything else goes through rows.Scan as before.
 type eventScanner struct {
 	fast   bool
@@ -34,6 +36,7 @@ type eventScanner struct {
 	meta   []byte // the previous event's raw metadata
 	decode eventstore.Metadata
 	hasMD  bool
+	metas  *metaCache // nil: decode every new metadata
 }
 
 // Column types and formats of eventColumns, as pgx requests them.
@@ -49,13 +52,15 @@ var eventColumnTypes = [...]struct {
 const eventColumnCount = len(eventColumnTypes)
 
 func newEventScanner(fds []pgconn.FieldDescription) *eventScanner {
-	return newEventScannerAt(fds, 0)
+	return newEventScannerAt(fds, 0, 64)
 }
 
 // newEventScannerAt is newEventScanner for rows whose eventColumns start at
 // column off (ReadStreams puts the read's number and head first). Its slow
-// path is the caller's: scan only works when fast.
-func newEventScannerAt(fds []pgconn.FieldDescription, off int) *eventScanner {
+// path is the caller's: scan only works when fast. names sizes the map of
+// shared stream and type names (a command's read holds a handful: a map
+// made for 64 was a tenth of the bytes a command allocated).
+func newEventScannerAt(fds []pgconn.FieldDescription, off, names int) *eventScanner {
 	s := &eventScanner{fast: len(fds) >= off+eventColumnCount, off: off}
 	for i := 0; s.fast && i < eventColumnCount; i++ {
 		want := eventColumnTypes[i]
@@ -66,7 +71,7 @@ func newEventScannerAt(fds []pgconn.FieldDescription, off int) *eventScanner {
 		s.fast = fds[off+i].DataTypeOID == want.oid && fds[off+i].Format == format
 	}
 	if s.fast {
-		s.names = make(map[string]string, 64)
+		s.names = make(map[string]string, names)
 	}
 	return s
 }
@@ -127,13 +132,26 @@ func (s *eventScanner) scan(rows pgx.Rows, e *eventstore.RecordedEvent) error {
 		copy(e.Hash[:], v[10])
 	}
 	if !s.hasMD || !bytes.Equal(v[7], s.meta) {
-		if err := decodeMetadata(v[7], &s.decode); err != nil {
-			s.hasMD = false
+		if err := s.decodeMeta(v[7]); err != nil {
 			return fmt.Errorf("event %s: metadata: %w", e.ID, err)
 		}
-		s.meta, s.hasMD = append(s.meta[:0], v[7]...), true
 	}
 	e.Metadata = s.decode
+	return nil
+}
+
+// decodeMeta decodes b into s.decode, from s.metas when it has b.
+func (s *eventScanner) decodeMeta(b []byte) error {
+	s.hasMD = false
+	if m, ok := s.metas.get(b); ok {
+		s.decode = m
+	} else {
+		if err := decodeMetadata(b, &s.decode); err != nil {
+			return err
+		}
+		s.metas.put(b, s.decode)
+	}
+	s.meta, s.hasMD = append(s.meta[:0], b...), true
 	return nil
 }
 

@@ -103,6 +103,10 @@ func TestRawScanMatchesScan(t *testing.T) {
 	if len(a[0].Events) < 5 || !a[3].Exists || len(a[3].Events) != 0 || a[2].Exists || !reflect.DeepEqual(a, b) {
 		t.Fatalf("ReadStreams: raw decoding and Scan disagree:\n%+v\n%+v", a, b)
 	}
+	// Again, with the decoded metadata cached by the first read.
+	if a, err = fast.ReadStreams(ctx, reads...); err != nil || !reflect.DeepEqual(a, b) {
+		t.Fatalf("ReadStreams from the metadata cache: err %v, disagrees with Scan:\n%+v\n%+v", err, a, b)
+	}
 }
 
 func readAll(t *testing.T, s *postgres.Store, page int) []eventstore.RecordedEvent {
