@@ -1,0 +1,24 @@
+package domaintest
+
+import (
+	"errors"
+	"testing"
+)
+
+// Refused checks the error of a table case that runs a command or query:
+// when the case wants a refusal, err must be wantErr (errors.Is) and
+// Refused reports true, so the case ends there; otherwise any error fails
+// t and Refused reports false.
+func Refused(t testing.TB, err, wantErr error) bool {
+	t.Helper()
+	if wantErr != nil {
+		if !errors.Is(err, wantErr) {
+			t.Fatalf("error %v, want %v", err, wantErr)
+		}
+		return true
+	}
+	if err != nil {
+		t.Fatalf("unexpected error %v", err)
+	}
+	return false
+}
