@@ -166,16 +166,11 @@ func TestAgreementNormalize(t *testing.T) {
 			a := agreement.Clone()
 			tt.edit(&a)
 			_, err := a.Normalize()
-			if tt.code == "" {
-				if err != nil {
-					t.Fatal(err)
-				}
-				return
+			var want *domain.Error
+			if tt.code != "" {
+				want = &domain.Error{Code: tt.code, Kind: domain.KindInvalid}
 			}
-			var de *domain.Error
-			if !errors.As(err, &de) || de.Code != tt.code || de.Kind != domain.KindInvalid || de.MessageNL == "" {
-				t.Fatalf("error = %v, want %s", err, tt.code)
-			}
+			domaintest.WantError(t, err, want)
 		})
 	}
 }

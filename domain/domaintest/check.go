@@ -82,6 +82,27 @@ func Decide[A any, P Aggregate[A]](t *testing.T, given []domain.Event, when func
 	return agg
 }
 
+// WantError checks a refusal: err is a *domain.Error with want's Kind and
+// Code, want's Field when want names one, and a message in English and in
+// Dutch; WantError returns it. With want nil, err must be nil.
+func WantError(t testing.TB, err error, want *domain.Error) *domain.Error {
+	t.Helper()
+	if want == nil {
+		if err != nil {
+			t.Fatalf("unexpected error %v", err)
+		}
+		return nil
+	}
+	var de *domain.Error
+	if !errors.As(err, &de) {
+		t.Fatalf("error = %v, want %s", err, want.Code)
+	}
+	if de.Code != want.Code || de.Kind != want.Kind || (want.Field != "" && de.Field != want.Field) || de.Message == "" || de.MessageNL == "" {
+		t.Fatalf("error = %+v, want code %s, kind %d, field %q and both messages", de, want.Code, want.Kind, want.Field)
+	}
+	return de
+}
+
 // RoundTrip encodes and decodes every sample through r and checks that the
 // samples cover the registry exactly: renaming a JSON tag or registering a
 // type without a sample fails here.
