@@ -88,17 +88,9 @@ func TestRegister(t *testing.T) {
 			if tt.edit != nil {
 				tt.edit(&cmd)
 			}
-			wantPersonal := client.ContactPersonalData{Mobile: "+31612345678"}
-			if tt.wantErr != nil {
-				wantPersonal = client.ContactPersonalData{}
-			}
-			domaintest.Decide(t, tt.given, func(c *client.Client) ([]domain.Event, error) {
-				got, personal, err := c.Register(tt.actor, tt.inter, cmd, now)
-				if personal != wantPersonal {
-					t.Errorf("personal data %+v, want %+v", personal, wantPersonal)
-				}
-				return got, err
-			}, tt.want, tt.wantErr)
+			domaintest.DecidePersonal(t, tt.given, func(c *client.Client) ([]domain.Event, client.ContactPersonalData, error) {
+				return c.Register(tt.actor, tt.inter, cmd, now)
+			}, tt.want, tt.wantErr, client.ContactPersonalData{Mobile: "+31612345678"})
 		})
 	}
 }

@@ -82,6 +82,24 @@ func Decide[A any, P Aggregate[A]](t *testing.T, given []domain.Event, when func
 	return agg
 }
 
+// DecidePersonal is Decide for a command that also returns personal data,
+// which never enters an event (the command layer stores it apart): after a
+// decision it must equal wantPersonal, after a refusal be zero.
+func DecidePersonal[A any, P Aggregate[A], D comparable](t *testing.T, given []domain.Event, when func(P) ([]domain.Event, D, error), want []domain.Event, wantErr error, wantPersonal D) P {
+	t.Helper()
+	if wantErr != nil {
+		var zero D
+		wantPersonal = zero
+	}
+	return Decide[A, P](t, given, func(agg P) ([]domain.Event, error) {
+		evs, personal, err := when(agg)
+		if personal != wantPersonal {
+			t.Errorf("personal data %+v, want %+v", personal, wantPersonal)
+		}
+		return evs, err
+	}, want, wantErr)
+}
+
 // WantError checks a refusal: err is a *domain.Error with want's Kind and
 // Code, want's Field when want names one, and a message in English and in
 // Dutch; WantError returns it. With want nil, err must be nil.
