@@ -607,7 +607,10 @@ func (r *runner) payroll(clientID, workerID, name, placementID string, now time.
 		step{"payroll.set_mapping", staff, func() ([]domain.Event, error) {
 			return pc.SetMapping(staff, clientID, "2026-01-05", mapping)
 		}},
-	) || !r.steps(payroll.WorkerStream(workerID), nil, step{"payroll.set_personnel_number", staff, func() ([]domain.Event, error) {
+	) {
+		return
+	}
+	if !r.steps(payroll.WorkerStream(workerID), nil, step{"payroll.set_personnel_number", staff, func() ([]domain.Event, error) {
 		return pw.SetPersonnelNumber(staff, workerID, settings.Administration, r.text("payroll.personnel_number"))
 	}}) {
 		return
