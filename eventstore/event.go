@@ -54,20 +54,6 @@ type RecordedEvent struct {
 	PrevHash, Hash Hash
 }
 
-// Streams returns the streams of events, each once, in the order they first
-// come: what a projector loads the rows of before it folds a batch.
-func Streams(events []RecordedEvent) []string {
-	seen := make(map[string]bool)
-	var streams []string
-	for _, e := range events {
-		if !seen[e.Stream] {
-			seen[e.Stream] = true
-			streams = append(streams, e.Stream)
-		}
-	}
-	return streams
-}
-
 // AppendResult tells where the last event of an append landed.
 type AppendResult struct {
 	// NextExpectedRevision is the revision of the stream's last event after the

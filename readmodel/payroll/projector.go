@@ -252,7 +252,14 @@ func approvalOf(e *ts.Approved, rec eventstore.RecordedEvent) (*approval, error)
 }
 
 func loadSheets(ctx context.Context, tx pgx.Tx, events []eventstore.RecordedEvent) (map[string]*sheet, error) {
-	streams := eventstore.Streams(events)
+	seen := map[string]bool{}
+	var streams []string
+	for _, e := range events {
+		if !seen[e.Stream] {
+			seen[e.Stream] = true
+			streams = append(streams, e.Stream)
+		}
+	}
 	out := make(map[string]*sheet, len(streams))
 	rows, err := tx.Query(ctx, `
 		SELECT t.stream, t.placement_id, t.iso_year, t.iso_week, t.week_start::text, t.week_end::text,

@@ -162,7 +162,14 @@ func (p *Timesheets) handle(ctx context.Context, tx pgx.Tx, events []eventstore.
 }
 
 func loadSheets(ctx context.Context, tx pgx.Tx, events []eventstore.RecordedEvent) (map[string]*sheet, error) {
-	streams := eventstore.Streams(events)
+	seen := map[string]bool{}
+	var streams []string
+	for _, e := range events {
+		if !seen[e.Stream] {
+			seen[e.Stream] = true
+			streams = append(streams, e.Stream)
+		}
+	}
 	out := make(map[string]*sheet, len(streams))
 	stored, err := loadStored(ctx, tx, "stream = ANY($1)", streams)
 	if err != nil {
