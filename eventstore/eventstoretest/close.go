@@ -9,11 +9,7 @@ import (
 var closeTests = []test{
 	{"EndsSubscriptions", func(f *fx) {
 		sub := f.caughtUp(f.ctx)
-		done := recvAsync(f.ctx, sub.sub)
-		if err := f.s.Close(); err != nil {
-			f.t.Fatalf("Close: %v", err)
-		}
-		if err := f.awaitRecvErr(done); !errors.Is(err, eventstore.ErrClosed) {
+		if err := f.recvWhile(f.ctx, sub.sub, f.s.Close); !errors.Is(err, eventstore.ErrClosed) {
 			f.t.Fatalf("Recv after the store closed = %v, want errors.Is ErrClosed", err)
 		}
 	}},
