@@ -20,27 +20,31 @@ func (s *Server) handleAdminClients() http.Handler {
 	return adminList(s, "clients", "admin.clients", "admin_clients", s.Admin.Clients)
 }
 
-func (s *Server) clientView(w http.ResponseWriter, r *http.Request) (*view, bool) {
-	v := s.newView(r, "admin", "admin.client")
+// loadClient puts the client of the path into v, its name as the title.
+func (s *Server) loadClient(r *http.Request, v *view) error {
 	v.Sub = "clients"
 	d, err := s.Admin.Client(r.Context(), actor(r), mux.Vars(r)["id"])
 	if err != nil {
-		s.fail(w, r, err)
-		return nil, false
+		return err
 	}
 	v.Title = d.Name
 	v.Data = d
+	return nil
+}
+
+// clientView is the client's page view for a handler that renders it
+// itself; false after the error page is out.
+func (s *Server) clientView(w http.ResponseWriter, r *http.Request, load func(*http.Request, *view) error) (*view, bool) {
+	v := s.newView(r, "admin", "admin.client")
+	if err := load(r, v); err != nil {
+		s.fail(w, r, err)
+		return nil, false
+	}
 	return v, true
 }
 
 func (s *Server) handleAdminClient() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		v, ok := s.clientView(w, r)
-		if !ok {
-			return
-		}
-		s.render(w, r, http.StatusOK, "admin_client", v)
-	})
+	return s.page("admin", "admin.client", "admin_client", s.loadClient)
 }
 
 func (s *Server) handleInviteClientUser() http.Handler {
@@ -49,7 +53,7 @@ func (s *Server) handleInviteClientUser() http.Handler {
 		f := func(k string) string { return strings.TrimSpace(r.PostForm.Get(k)) }
 		res, err := s.Admin.InviteClientUser(r.Context(), meta(r), id, f("email"), formLanguage(f("language")))
 		if err != nil {
-			v, ok := s.clientView(w, r)
+			v, ok := s.clientView(w, r, s.loadClient)
 			if !ok {
 				return
 			}
@@ -244,19 +248,19 @@ func (s *Server) handleChangeAgreement() http.Handler {
 var clientEditFields = []string{"name", "kvk", "address.street", "address.house_number",
 	"address.postal_code", "address.city", "address.country", "contact.name", "contact.email", "language"}
 
-func (s *Server) clientEditView(w http.ResponseWriter, r *http.Request) (*view, bool) {
-	v, ok := s.clientView(w, r)
-	if ok {
-		v.Title = v.T("admin.client_edit")
+// loadClientEdit is loadClient for the client's details form.
+func (s *Server) loadClientEdit(r *http.Request, v *view) error {
+	if err := s.loadClient(r, v); err != nil {
+		return err
 	}
-	return v, ok
+	v.Title = v.T("admin.client_edit")
+	return nil
 }
 
 func (s *Server) handleClientEditPage() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		v, ok := s.clientEditView(w, r)
-		if !ok {
-			return
+	return s.page("admin", "admin.client_edit", "admin_client_edit", func(r *http.Request, v *view) error {
+		if err := s.loadClientEdit(r, v); err != nil {
+			return err
 		}
 		c := v.Data.(ClientDetail)
 		for k, x := range map[string]string{"name": c.Name, "kvk": c.KvK, "address.street": c.Address.Street,
@@ -265,13 +269,13 @@ func (s *Server) handleClientEditPage() http.Handler {
 			"contact.name": c.Contact.Name, "contact.email": c.Contact.Email} {
 			v.Form.Set(k, x)
 		}
-		s.render(w, r, http.StatusOK, "admin_client_edit", v)
+		return nil
 	})
 }
 
 func (s *Server) handleClientEdit() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		v, ok := s.clientEditView(w, r)
+		v, ok := s.clientView(w, r, s.loadClientEdit)
 		if !ok {
 			return
 		}
