@@ -25,6 +25,7 @@ import (
 	"backoffice/internal/demo"
 	"backoffice/internal/pgtest"
 	"backoffice/internal/schema"
+	"backoffice/internal/testrun"
 	"backoffice/internal/tools/procmem"
 	"backoffice/notify/mail"
 )
@@ -75,10 +76,8 @@ func BenchmarkCommandPath(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	runCtx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- a.Run(runCtx) }()
-	b.Cleanup(func() { stop(); <-done; _ = store.Close() })
+	b.Cleanup(func() { _ = store.Close() }) // after the app stopped
+	testrun.Background(b, ctx, a.Run)
 	if _, err := demo.Seed(ctx, a.Identity, now, nil); err != nil {
 		b.Fatal(err)
 	}
