@@ -391,6 +391,29 @@ func (v *view) Input(name, labelKey, typ, autocomplete string, required bool) in
 		Value: v.Val(name), Err: v.Err(name), Required: required}
 }
 
+// choiceView is a select whose options are fixed codes (period kinds,
+// file formats, payroll packages), each labelled by its translation.
+type choiceView struct {
+	Name, Label, Err string
+	Options          []choiceOption
+}
+
+type choiceOption struct {
+	Value, Label string
+	Selected     bool
+}
+
+// Choice describes a select of codes: its name, label key and the codes,
+// each labelled by the text of optionPrefix+code, the submitted one
+// selected, with the field's error.
+func (v *view) Choice(name, labelKey, optionPrefix string, codes []string) choiceView {
+	c := choiceView{Name: name, Label: v.T(labelKey), Err: v.Err(name)}
+	for _, code := range codes {
+		c.Options = append(c.Options, choiceOption{Value: code, Label: v.T(optionPrefix + code), Selected: v.Val(name) == code})
+	}
+	return c
+}
+
 func weeksURL(placementID string, year int) string {
 	return fmt.Sprintf("/plaatsingen/%s/weken?jaar=%d", url.PathEscape(placementID), year)
 }
