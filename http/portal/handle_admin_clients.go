@@ -32,17 +32,6 @@ func (s *Server) loadClient(r *http.Request, v *view) error {
 	return nil
 }
 
-// clientView is the client's page view for a handler that renders it
-// itself; false after the error page is out.
-func (s *Server) clientView(w http.ResponseWriter, r *http.Request, load func(*http.Request, *view) error) (*view, bool) {
-	v := s.newView(r, "admin", "admin.client")
-	if err := load(r, v); err != nil {
-		s.fail(w, r, err)
-		return nil, false
-	}
-	return v, true
-}
-
 func (s *Server) handleAdminClient() http.Handler {
 	return s.page("admin", "admin.client", "admin_client", s.loadClient)
 }
@@ -53,7 +42,7 @@ func (s *Server) handleInviteClientUser() http.Handler {
 		f := func(k string) string { return strings.TrimSpace(r.PostForm.Get(k)) }
 		res, err := s.Admin.InviteClientUser(r.Context(), meta(r), id, f("email"), formLanguage(f("language")))
 		if err != nil {
-			v, ok := s.clientView(w, r, s.loadClient)
+			v, ok := s.loaded(w, r, "admin", "admin.client", s.loadClient)
 			if !ok {
 				return
 			}
@@ -275,7 +264,7 @@ func (s *Server) handleClientEditPage() http.Handler {
 
 func (s *Server) handleClientEdit() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		v, ok := s.clientView(w, r, s.loadClientEdit)
+		v, ok := s.loaded(w, r, "admin", "admin.client_edit", s.loadClientEdit)
 		if !ok {
 			return
 		}

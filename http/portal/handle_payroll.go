@@ -95,11 +95,14 @@ func (s *Server) defaultPeriod(v *view) {
 	v.Form.Set("formaat", string(payrollfile.Loket))
 }
 
+// loadPayrollForm is loadPayroll with the export form at last week.
+func (s *Server) loadPayrollForm(r *http.Request, v *view) error {
+	s.defaultPeriod(v)
+	return s.loadPayroll(r, v)
+}
+
 func (s *Server) handlePayroll() http.Handler {
-	return s.page("payroll", "payroll.title", "payroll", func(r *http.Request, v *view) error {
-		s.defaultPeriod(v)
-		return s.loadPayroll(r, v)
-	})
+	return s.page("payroll", "payroll.title", "payroll", s.loadPayrollForm)
 }
 
 var payrollFields = map[string]string{"client_id": "opdrachtgever", "period": "nummer"}
@@ -144,9 +147,8 @@ func readPeriod(r *http.Request, v *view) (pay.Period, bool) {
 // what was left out, and why).
 func (s *Server) handleCreateExport() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		v := s.newView(r, "payroll", "payroll.title")
-		if err := s.loadPayroll(r, v); err != nil {
-			s.fail(w, r, err)
+		v, ok := s.loaded(w, r, "payroll", "payroll.title", s.loadPayroll)
+		if !ok {
 			return
 		}
 		for _, k := range []string{"opdrachtgever", "soort", "jaar", "nummer", "formaat"} {
@@ -172,10 +174,7 @@ func (s *Server) handleCreateExport() http.Handler {
 			return
 		}
 		// Every client: show the outcome on the overview, read again.
-		v = s.newView(r, "payroll", "payroll.title")
-		s.defaultPeriod(v)
-		if err := s.loadPayroll(r, v); err != nil {
-			s.fail(w, r, err)
+		if v, ok = s.loaded(w, r, "payroll", "payroll.title", s.loadPayrollForm); !ok {
 			return
 		}
 		page := v.Data.(*payrollPage)

@@ -124,13 +124,21 @@ func (s *Server) newView(r *http.Request, tab, titleKey string) *view {
 // it with 200.
 func (s *Server) page(tab, titleKey, name string, load func(r *http.Request, v *view) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		v := s.newView(r, tab, titleKey)
-		if err := load(r, v); err != nil {
-			s.fail(w, r, err)
-			return
+		if v, ok := s.loaded(w, r, tab, titleKey, load); ok {
+			s.render(w, r, http.StatusOK, name, v)
 		}
-		s.render(w, r, http.StatusOK, name, v)
 	})
+}
+
+// loaded is the view of a page that load fills, for a handler that goes on
+// with it (a form's post); false after the error page is out.
+func (s *Server) loaded(w http.ResponseWriter, r *http.Request, tab, titleKey string, load func(r *http.Request, v *view) error) (*view, bool) {
+	v := s.newView(r, tab, titleKey)
+	if err := load(r, v); err != nil {
+		s.fail(w, r, err)
+		return nil, false
+	}
+	return v, true
 }
 
 // render executes the page into a buffer, then writes it: a template error
