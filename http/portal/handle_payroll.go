@@ -370,13 +370,9 @@ func (s *Server) batchCommandDone(w http.ResponseWriter, r *http.Request, id str
 		return
 	}
 	v.Form.Set("reden", r.PostForm.Get("reden"))
-	status := http.StatusOK
-	if err != nil {
-		if !v.formError(err, fields) {
-			s.fail(w, r, err)
-			return
-		}
-		status = httpx.Status(err)
+	status, ok := s.formStatus(w, r, v, err, fields, http.StatusOK)
+	if !ok {
+		return
 	}
 	p.Failed = failed
 	s.render(w, r, status, "payroll_batch", v)

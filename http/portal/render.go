@@ -224,11 +224,23 @@ func (v *view) refusalAtForm(err error, fields map[string]string) bool {
 // showFormError renders the page again with the command's error at its
 // field; errors that are no user's (internal) fail the request.
 func (s *Server) showFormError(w http.ResponseWriter, r *http.Request, v *view, page string, err error, fields map[string]string) {
+	if status, ok := s.formStatus(w, r, v, err, fields, 0); ok {
+		s.render(w, r, status, page, v)
+	}
+}
+
+// formStatus is the status to render a form again with: err's, with err
+// put at its field, or status when err is nil. False when the form cannot
+// show err (formError) and the request was failed.
+func (s *Server) formStatus(w http.ResponseWriter, r *http.Request, v *view, err error, fields map[string]string, status int) (int, bool) {
+	if err == nil {
+		return status, true
+	}
 	if !v.formError(err, fields) {
 		s.fail(w, r, err)
-		return
+		return 0, false
 	}
-	s.render(w, r, httpx.Status(err), page, v)
+	return httpx.Status(err), true
 }
 
 // redirectAfter sends the browser to path after a successful command,
