@@ -169,37 +169,65 @@ func againWithRows(page *agreementPage, sent int, used []hourTypeRow) {
 	page.setRows(n)
 }
 
+// agreementForm is a posted agreement form (a new client's or a new
+// version's), parsed, with the page that shows it again.
+type agreementForm struct {
+	v    *view
+	page *agreementPage
+	ag   client.Agreement
+	rows []hourTypeRow
+	from time.Time
+}
+
+// postedAgreement parses the agreement form, keeping the inputs named in
+// keep for a second showing; false when the request was answered: an error
+// page, or the form again with the errors at their fields.
+func (s *Server) postedAgreement(w http.ResponseWriter, r *http.Request, version bool, keep ...string) (agreementForm, bool) {
+	v, page, ok := s.agreementView(w, r, version)
+	if !ok {
+		return agreementForm{}, false
+	}
+	sent := submittedRows(r)
+	formValues(r, v, keep...)
+	ag, rows, from := parseAgreement(r, v, sent)
+	againWithRows(page, sent, rows)
+	if len(v.Errors) > 0 {
+		s.render(w, r, http.StatusUnprocessableEntity, "admin_agreement", v)
+		return agreementForm{}, false
+	}
+	return agreementForm{v: v, page: page, ag: ag, rows: rows, from: from}, true
+}
+
+// agreementRefused shows the agreement form again with the command's error at its
+// field or row; an error no field shows fails the request.
+func (s *Server) agreementRefused(w http.ResponseWriter, r *http.Request, f agreementForm, err error, fields map[string]string) {
+	if !agreementError(f.v, err, f.rows, fields) {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, httpx.Status(err), "admin_agreement", f.v)
+}
+
 func (s *Server) handleRegisterClient() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		v, page, ok := s.agreementView(w, r, false)
+		form, ok := s.postedAgreement(w, r, false, clientFields...)
 		if !ok {
 			return
 		}
-		sent := submittedRows(r)
-		f := formValues(r, v, clientFields...)
-		ag, rows, from := parseAgreement(r, v, sent)
-		againWithRows(page, sent, rows)
-		if len(v.Errors) > 0 {
-			s.render(w, r, http.StatusUnprocessableEntity, "admin_agreement", v)
-			return
-		}
+		f := formValues(r, form.v)
 		res, id, err := s.Admin.RegisterClient(r.Context(), meta(r), ClientInput{
 			IntermediaryID: f("intermediary_id"), Name: f("name"), KvK: f("kvk"),
 			Address: client.Address{Street: f("address.street"), HouseNumber: f("address.house_number"),
 				PostalCode: f("address.postal_code"), City: f("address.city"), Country: f("address.country")},
 			Contact: client.Contact{Name: f("contact.name"), Email: f("contact.email")}, Mobile: f("contact.mobile"),
-			Language: formLanguage(f("language")), From: from, Agreement: ag,
+			Language: formLanguage(f("language")), From: form.from, Agreement: form.ag,
 		})
 		if err != nil {
 			fields := fieldsOf(clientFields...)
 			for k, x := range agreementErrorFields {
 				fields[k] = x
 			}
-			if !agreementError(v, err, rows, fields) {
-				s.fail(w, r, err)
-				return
-			}
-			s.render(w, r, httpx.Status(err), "admin_agreement", v)
+			s.agreementRefused(w, r, form, err, fields)
 			return
 		}
 		redirectAfter(w, r, "/beheer/opdrachtgevers/"+id, res.Position, "admin_client_registered")
@@ -208,25 +236,14 @@ func (s *Server) handleRegisterClient() http.Handler {
 
 func (s *Server) handleChangeAgreement() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		v, page, ok := s.agreementView(w, r, true)
+		form, ok := s.postedAgreement(w, r, true)
 		if !ok {
 			return
 		}
-		sent := submittedRows(r)
-		ag, rows, from := parseAgreement(r, v, sent)
-		againWithRows(page, sent, rows)
-		if len(v.Errors) > 0 {
-			s.render(w, r, http.StatusUnprocessableEntity, "admin_agreement", v)
-			return
-		}
-		id := page.Client.ID
-		res, err := s.Admin.ChangeAgreement(r.Context(), meta(r), id, from, ag)
+		id := form.page.Client.ID
+		res, err := s.Admin.ChangeAgreement(r.Context(), meta(r), id, form.from, form.ag)
 		if err != nil {
-			if !agreementError(v, err, rows, agreementErrorFields) {
-				s.fail(w, r, err)
-				return
-			}
-			s.render(w, r, httpx.Status(err), "admin_agreement", v)
+			s.agreementRefused(w, r, form, err, agreementErrorFields)
 			return
 		}
 		redirectAfter(w, r, "/beheer/opdrachtgevers/"+id+"#afspraken", res.Position, "admin_agreement_saved")
