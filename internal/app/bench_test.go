@@ -212,6 +212,11 @@ func BenchmarkCommandPath(b *testing.B) {
 	pgPID := postmasterPID(ctx, b, pool)
 	for _, clients := range []int{1, 4, 16} {
 		const each = 100
+		if statements && clients == 16 {
+			if _, err := pool.Exec(ctx, `SELECT pg_stat_statements_reset()`); err != nil {
+				b.Fatal(err)
+			}
+		}
 		self0, pg0 := cpuSeconds("self"), cpuSeconds(pgPID)
 		var mu sync.Mutex
 		var lags []time.Duration
@@ -237,6 +242,10 @@ func BenchmarkCommandPath(b *testing.B) {
 		wg.Wait()
 		elapsed := time.Since(t0)
 		b.ReportMetric(float64(clients*each)/elapsed.Seconds(), fmt.Sprintf("cmds/s_%dclients", clients))
+		if statements && clients == 16 {
+			// The streams are longest here (hundreds of events).
+			logStatements(ctx, b, pool, clients*each)
+		}
 		if clients == 16 && self0 >= 0 && pg0 >= 0 {
 			// CPU per command, this process (server, projectors and the
 			// HTTP clients) and PostgreSQL: less moved by other load on
