@@ -151,24 +151,29 @@ func (s *Store) ReadStreams(ctx context.Context, reads ...eventstore.StreamRead)
 	if err != nil {
 		return nil, classify("read_streams", err)
 	}
-	if tx == nil {
-		rows, err := s.pool.Query(ctx, readStreamsSQL, names, froms)
-		if err != nil {
-			return nil, classify("read_streams", err)
-		}
-		return out, scanStreams(rows, out, froms, &s.metas)
-	}
-	// The command's transaction (eventstore.InAppend): BEGIN and the read
-	// in one round trip; its append commits it.
+	// One round trip: the plan mode and the read (and BEGIN for the
+	// command's transaction, eventstore.InAppend, whose append commits it).
+	// Without a transaction the batch is one implicit transaction, which
+	// the plan mode lasts for.
 	b := &pgx.Batch{}
-	if !tx.open {
+	begin := tx != nil && !tx.open
+	if begin {
 		b.Queue("BEGIN ISOLATION LEVEL READ COMMITTED")
 	}
+	b.Queue(genericPlanSQL)
 	b.Queue(readStreamsSQL, names, froms)
-	br := tx.conn.SendBatch(ctx, b)
-	if !tx.open {
+	var br pgx.BatchResults
+	if tx != nil {
+		br = tx.conn.SendBatch(ctx, b)
+	} else {
+		br = s.pool.SendBatch(ctx, b)
+	}
+	if begin {
 		_, err = br.Exec()
 		tx.open = err == nil
+	}
+	if err == nil {
+		_, err = br.Exec()
 	}
 	if err == nil {
 		var rows pgx.Rows
@@ -184,11 +189,22 @@ func (s *Store) ReadStreams(ctx context.Context, reads ...eventstore.StreamRead)
 		err = classify("read_streams", cerr)
 	}
 	if err != nil {
-		tx.end()
+		if tx != nil {
+			tx.end()
+		}
 		return nil, err
 	}
 	return out, nil
 }
+
+// genericPlanSQL has the rest of the transaction use the generic plan of
+// its prepared statements. readStreamsSQL's generic plan is right for any
+// parameters (TestReadStreamsPlan), but the server estimates its cost from
+// ten reads instead of the one to four a command asks for, finds it dearer
+// than a custom plan and plans the statement again on every execution:
+// about 110 µs of the server's CPU per read, more than executing a read of
+// a placement and its client (docs/BENCHMARKS.md §9.9).
+const genericPlanSQL = `SELECT set_config('plan_cache_mode', 'force_generic_plan', true)`
 
 // scanStreams reads readStreamsSQL's rows, in any order, into out (one
 // slice per read, froms[i] the first revision read i asked for) and puts

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"backoffice/eventstore"
 	"backoffice/eventstore/postgres"
@@ -124,5 +125,51 @@ func TestReadStreamsPlan(t *testing.T) {
 		if strings.Contains(text, "Seq Scan") || strings.Contains(text, "Sort") || strings.Contains(text, "Hash") {
 			t.Errorf("%s:\n%s", mode, text)
 		}
+	}
+}
+
+// TestReadStreamsUsesTheGenericPlan: ReadStreams runs its statement with
+// the generic plan from the first read on; the server would otherwise plan
+// it again on every read (its cost estimate for the generic plan assumes
+// ten reads). Read on a one-connection pool, outside and inside a
+// command's transaction, and counted in pg_prepared_statements.
+func TestReadStreamsUsesTheGenericPlan(t *testing.T) {
+	ctx := t.Context()
+	cfg, err := pgxpool.ParseConfig(newMigratedDB(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.MaxConns = 1
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	s := openStore(t, pool, postgres.Options{})
+	if _, err := s.Append(ctx, "placement-1", eventstore.NoStream(), events(3)...); err != nil {
+		t.Fatal(err)
+	}
+	reads := []eventstore.StreamRead{{Stream: "placement-1"}, {Stream: "client-1"}}
+	for range 8 {
+		if _, err := s.ReadStreams(ctx, reads...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 4 { // a command's: its append commits the read's transaction
+		cctx := eventstore.WithInAppend(ctx, &eventstore.InAppend{SQL: `SELECT 1 FROM appended`})
+		if _, err := s.ReadStreams(cctx, reads...); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Append(cctx, "placement-1", eventstore.Exact(uint64(2+i)), events(1)...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var generic, custom int64
+	if err := pool.QueryRow(ctx, `SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement = $1`,
+		postgres.ReadStreamsSQL).Scan(&generic, &custom); err != nil {
+		t.Fatal(err)
+	}
+	if generic != 12 || custom != 0 {
+		t.Errorf("ReadStreams' statement ran with %d generic and %d custom plans, want 12 and 0", generic, custom)
 	}
 }
