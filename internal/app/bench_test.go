@@ -331,9 +331,12 @@ func procStat(pid string) []string {
 
 // logStatements logs every statement PostgreSQL ran since the last
 // pg_stat_statements_reset, as calls per command (BENCH_STATEMENTS=1 make
-// bench-load): where a command's round trips and transactions go.
+// bench-load): where a command's round trips and transactions go. Per call:
+// rows, execution time, shared blocks hit, and how often the server planned
+// the statement (a custom plan each time; a generic plan is made once per
+// connection) with the planning time.
 func logStatements(ctx context.Context, b *testing.B, pool *pgxpool.Pool, commands int) {
-	rows, err := pool.Query(ctx, `SELECT calls, rows, total_exec_time, shared_blks_hit, query FROM pg_stat_statements
+	rows, err := pool.Query(ctx, `SELECT calls, rows, total_exec_time, shared_blks_hit, plans, total_plan_time, query FROM pg_stat_statements
 		WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) ORDER BY calls DESC, query`)
 	if err != nil {
 		b.Fatal(err)
@@ -342,10 +345,10 @@ func logStatements(ctx context.Context, b *testing.B, pool *pgxpool.Pool, comman
 	var out strings.Builder
 	var total float64
 	for rows.Next() {
-		var calls, n, hit int64
-		var ms float64
+		var calls, n, hit, plans int64
+		var ms, planMS float64
 		var query string
-		if err := rows.Scan(&calls, &n, &ms, &hit, &query); err != nil {
+		if err := rows.Scan(&calls, &n, &ms, &hit, &plans, &planMS, &query); err != nil {
 			b.Fatal(err)
 		}
 		per := float64(calls) / float64(commands)
@@ -357,8 +360,8 @@ func logStatements(ctx context.Context, b *testing.B, pool *pgxpool.Pool, comman
 		if len(q) > 160 {
 			q = q[:160] + "…"
 		}
-		fmt.Fprintf(&out, "%7.2f  %7.2f rows  %7.1f µs  %7.1f blks hit  %s\n", per, float64(n)/float64(calls),
-			ms*1000/float64(calls), float64(hit)/float64(calls), q)
+		fmt.Fprintf(&out, "%7.2f  %7.2f rows  %7.1f µs  %7.1f blks hit  %4.2f planned, %6.1f µs  %s\n", per, float64(n)/float64(calls),
+			ms*1000/float64(calls), float64(hit)/float64(calls), float64(plans)/float64(calls), planMS*1000/float64(calls), q)
 	}
 	if err := rows.Err(); err != nil {
 		b.Fatal(err)
