@@ -214,17 +214,31 @@ func scanStreams(rows pgx.Rows, out []eventstore.StreamSlice, froms []int64, met
 		return err
 	}
 	for i := range out {
-		sortByRevision(out[i].Events)
+		out[i].Events = byRevision(out[i].Events)
 	}
 	return nil
 }
 
-// sortByRevision puts events in revision order; they mostly are already.
-func sortByRevision(events []eventstore.RecordedEvent) {
-	byRevision := func(a, b eventstore.RecordedEvent) int { return cmp.Compare(a.Revision, b.Revision) }
-	if !slices.IsSortedFunc(events, byRevision) {
-		slices.SortFunc(events, byRevision)
+// byRevision returns events in revision order: events itself when they
+// are (most reads), else a sorted copy. The rows come in heap order, and
+// an append can land in space freed in an older page, before older
+// revisions (in the command benchmark a sort showed in 2.5 % of the
+// process's CPU); sorting the indexes and copying each event once is
+// cheaper than sorting the events (a few hundred bytes each) in place.
+func byRevision(events []eventstore.RecordedEvent) []eventstore.RecordedEvent {
+	if slices.IsSortedFunc(events, func(a, b eventstore.RecordedEvent) int { return cmp.Compare(a.Revision, b.Revision) }) {
+		return events
 	}
+	order := make([]int, len(events))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(events[a].Revision, events[b].Revision) })
+	sorted := make([]eventstore.RecordedEvent, len(events))
+	for i, j := range order {
+		sorted[i] = events[j]
+	}
+	return sorted
 }
 
 func scanStreamRows(rows pgx.Rows, out []eventstore.StreamSlice, froms []int64, metas *metaCache) error {
