@@ -129,7 +129,7 @@ func TestESDBCatchUpThenLive(t *testing.T) {
 			pos := appendChunks(t, store, 30, 7, 400)
 			waitForPos(t, ctx, rt, pos, "test_sums")
 			assertSums(t, pool, store)
-			st := status(t, rt, "test_sums")
+			st := runningStatus(t, rt, "test_sums")
 			if !st.Local || st.Checkpoint != pos || st.Head != pos || st.Behind || st.Lag != 0 || st.State != projections.StateRunning {
 				t.Fatalf("status %+v, want running at %s", st, pos)
 			}
@@ -477,7 +477,7 @@ func testESDBFailureHooks(t *testing.T, routerCatchUp bool) {
 		l.check(t, pool, p, fmt.Sprintf("round %d (%s, idle)", i, r.name))
 	}
 
-	st := status(t, rt, "esdb_sums")
+	st := runningStatus(t, rt, "esdb_sums")
 	if !st.Local || st.Checkpoint != pos || st.State != projections.StateRunning || st.Lag != 0 {
 		t.Fatalf("status %+v, want running at %s", st, pos)
 	}
