@@ -4,14 +4,19 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
+	"io"
 	"runtime"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
+
+	"backoffice/projections"
 )
 
 // New rows go to the server as PostgreSQL's binary COPY format, encoded
@@ -60,50 +65,65 @@ const (
 // copyRowsParallel is the fewest rows worth encoding on more goroutines.
 const copyRowsParallel = 256
 
-// copySheets writes new rows by binary COPY in tx. The rows are encoded on
-// up to GOMAXPROCS goroutines (each row is independent of the others).
-func copySheets(ctx context.Context, tx pgx.Tx, fresh []*sheet) error {
-	buf, err := encodeCopy(fresh)
+// tupleSize is about the size of a row as a binary COPY tuple, to size
+// buffers.
+const tupleSize = 1024
+
+// copySheets writes new rows by binary COPY in tx: fresh, encoded here on
+// up to GOMAXPROCS goroutines (each row is independent of the others), and
+// rows encoded before (Prepare), as tuples. A row that exists already
+// fails the COPY with the primary key's unique violation; for rows encoded
+// before, that is projections.ErrPreparedStale.
+func copySheets(ctx context.Context, tx pgx.Tx, fresh []*sheet, ahead [][]byte) error {
+	parts, err := encodeTuples(fresh)
 	if err != nil {
 		return err
 	}
-	_, err = tx.Conn().PgConn().CopyFrom(ctx, bytes.NewReader(buf), copySQL)
-	return err
+	r := make([]io.Reader, 0, 2+len(parts)+len(ahead))
+	r = append(r, strings.NewReader(copyHeader))
+	for _, p := range append(ahead, parts...) {
+		r = append(r, bytes.NewReader(p))
+	}
+	r = append(r, strings.NewReader(copyTrailer))
+	_, err = tx.Conn().PgConn().CopyFrom(ctx, io.MultiReader(r...), copySQL)
+	if err != nil {
+		var pe *pgconn.PgError
+		if len(ahead) > 0 && errors.As(err, &pe) && pe.Code == "23505" && pe.ConstraintName == "ts_timesheets_pkey" {
+			err = fmt.Errorf("%w: %w", projections.ErrPreparedStale, err)
+		}
+		return fmt.Errorf("timesheets: unable to write new rows: %w", err)
+	}
+	return nil
 }
 
-// encodeCopy is the whole binary COPY stream of the rows: header, rows,
+// The binary COPY stream's header (signature, flags, no extension) and
 // trailer.
-func encodeCopy(rows []*sheet) ([]byte, error) {
+const (
+	copyHeader  = "PGCOPY\n\xff\r\n\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+	copyTrailer = "\xff\xff"
+)
+
+// encodeTuples encodes the rows as binary COPY tuples, in parts of
+// consecutive rows encoded on up to GOMAXPROCS goroutines.
+func encodeTuples(rows []*sheet) ([][]byte, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
 	workers := min(runtime.GOMAXPROCS(0), (len(rows)+copyRowsParallel-1)/copyRowsParallel)
 	if workers <= 1 {
-		buf := append(make([]byte, 0, 1024*len(rows)+32), "PGCOPY\n\xff\r\n\x00\x00\x00\x00\x00\x00\x00\x00\x00"...)
-		buf, err := encodeRows(buf, rows)
-		if err != nil {
-			return nil, err
-		}
-		return binary.BigEndian.AppendUint16(buf, 0xffff), nil
+		buf, err := encodeRows(make([]byte, 0, tupleSize*len(rows)), rows)
+		return [][]byte{buf}, err
 	}
 	parts := make([][]byte, workers)
 	errs := make([]error, workers)
 	per := (len(rows) + workers - 1) / workers
 	var wg sync.WaitGroup
 	for w := range workers {
-		lo, hi := w*per, min((w+1)*per, len(rows))
-		wg.Go(func() { parts[w], errs[w] = encodeRows(make([]byte, 0, 1024*(hi-lo)), rows[lo:hi]) })
+		lo, hi := min(w*per, len(rows)), min((w+1)*per, len(rows))
+		wg.Go(func() { parts[w], errs[w] = encodeRows(make([]byte, 0, tupleSize*(hi-lo)), rows[lo:hi]) })
 	}
 	wg.Wait()
-	n := 21
-	for w := range workers {
-		if errs[w] != nil {
-			return nil, errs[w]
-		}
-		n += len(parts[w])
-	}
-	buf := append(make([]byte, 0, n), "PGCOPY\n\xff\r\n\x00\x00\x00\x00\x00\x00\x00\x00\x00"...)
-	for _, p := range parts {
-		buf = append(buf, p...)
-	}
-	return binary.BigEndian.AppendUint16(buf, 0xffff), nil
+	return parts, errors.Join(errs...)
 }
 
 // encodeRows appends the rows as binary COPY tuples.
