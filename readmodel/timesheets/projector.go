@@ -151,12 +151,7 @@ func (*Timesheets) Prepare(events []eventstore.RecordedEvent) any {
 				pt.tuples = make([]byte, 0, tupleSize*(hi-lo))
 				pt.counts = map[countKey]int64{}
 			}
-			n := len(pt.tuples)
-			var err error
-			if pt.tuples, err = encodeRows(pt.tuples, []*sheet{s}); err != nil {
-				pt.tuples = pt.tuples[:n] // left to HandlePrepared, which reports it
-				continue
-			}
+			pt.tuples = encodeRows(pt.tuples, []*sheet{s})
 			pt.fresh = append(pt.fresh, s)
 			countDeltas(pt.counts, s)
 			for i := st.first; i >= 0; i = next[i] {
