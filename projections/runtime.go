@@ -551,7 +551,7 @@ func (w *worker) runHolding(ctx context.Context, conn *pgx.Conn, hb *hub, hubSto
 	for {
 		// A rebuild that stopped half-way (here or elsewhere, failed or
 		// cancelled) left its indexes dropped.
-		if restored, err := restoreIndexes(ctx, conn, w.name); err != nil {
+		if restored, err := restoreIndexes(ctx, conn, w.rt.cfg.Pool, w.name); err != nil {
 			return err
 		} else if restored {
 			w.log.Info("projections: built the indexes an unfinished rebuild had dropped")
@@ -920,7 +920,7 @@ func (w *worker) rebuildOn(ctx context.Context, conn *pgx.Conn, progress func(do
 	// The indexes dropped after the reset, built once over the whole
 	// table; then full statistics (those taken while the tables grew were
 	// quick ones).
-	if _, err := restoreIndexes(ctx, conn, w.name); err != nil {
+	if _, err := restoreIndexes(ctx, conn, w.rt.cfg.Pool, w.name); err != nil {
 		return err
 	}
 	if len(grown) > 0 {
