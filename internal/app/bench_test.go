@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -26,7 +25,9 @@ import (
 	"backoffice/eventstore/postgres"
 	"backoffice/internal/demo"
 	"backoffice/internal/pgtest"
+	"backoffice/internal/procstat"
 	"backoffice/internal/schema"
+	"backoffice/internal/testrun"
 	"backoffice/internal/tools/procmem"
 	"backoffice/notify/mail"
 )
@@ -77,10 +78,8 @@ func BenchmarkCommandPath(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	runCtx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- a.Run(runCtx) }()
-	b.Cleanup(func() { stop(); <-done; _ = store.Close() })
+	b.Cleanup(func() { _ = store.Close() }) // after the app stopped
+	testrun.Background(b, ctx, a.Run)
 	if _, err := demo.Seed(ctx, a.Identity, now, nil); err != nil {
 		b.Fatal(err)
 	}
@@ -217,7 +216,7 @@ func BenchmarkCommandPath(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-		self0, pg0 := cpuSeconds("self"), cpuSeconds(pgPID)
+		self0, pg0 := procstat.CPU("self"), procstat.TreeCPU(pgPID)
 		var mu sync.Mutex
 		var lags []time.Duration
 		var wg sync.WaitGroup
@@ -251,8 +250,8 @@ func BenchmarkCommandPath(b *testing.B) {
 			// HTTP clients) and PostgreSQL: less moved by other load on
 			// the machine than commands/s.
 			cmds := float64(clients * each)
-			b.ReportMetric((cpuSeconds("self")-self0)/cmds*1e6, "cpu_self_µs/cmd_16clients")
-			b.ReportMetric((cpuSeconds(pgPID)-pg0)/cmds*1e6, "cpu_pg_µs/cmd_16clients")
+			b.ReportMetric((procstat.CPU("self")-self0)/cmds*1e6, "cpu_self_µs/cmd_16clients")
+			b.ReportMetric((procstat.TreeCPU(pgPID)-pg0)/cmds*1e6, "cpu_pg_µs/cmd_16clients")
 		}
 		b.ReportMetric(float64(p(lags, 0.5).Microseconds()), fmt.Sprintf("lag_p50_µs_%dclients", clients))
 		b.ReportMetric(float64(p(lags, 0.99).Microseconds()), fmt.Sprintf("lag_p99_µs_%dclients", clients))
@@ -276,57 +275,10 @@ func postmasterPID(ctx context.Context, b *testing.B, pool *pgxpool.Pool) string
 	if err := pool.QueryRow(ctx, `SELECT pg_backend_pid()`).Scan(&backend); err != nil {
 		b.Fatal(err)
 	}
-	if f := procStat(strconv.Itoa(backend)); f != nil {
+	if f := procstat.Fields(strconv.Itoa(backend)); f != nil {
 		return f[1]
 	}
 	return ""
-}
-
-// cpuSeconds is the CPU time (user + system) of process pid ("self" or a
-// PID) and, for a postmaster, of its live children and those it reaped;
-// -1 where /proc cannot tell.
-func cpuSeconds(pid string) float64 {
-	f := procStat(pid)
-	if f == nil {
-		return -1
-	}
-	const userHZ = 100 // the unit of /proc/PID/stat's times
-	ticks := func(f []string, from, to int) (sum float64) {
-		for i := from; i <= to; i++ {
-			v, _ := strconv.ParseFloat(f[i], 64)
-			sum += v / userHZ
-		}
-		return sum
-	}
-	if pid == "self" {
-		return ticks(f, 11, 12)
-	}
-	sum := ticks(f, 11, 14)
-	procs, _ := filepath.Glob("/proc/[0-9]*")
-	for _, p := range procs {
-		if c := procStat(filepath.Base(p)); c != nil && c[1] == pid {
-			sum += ticks(c, 11, 14)
-		}
-	}
-	return sum
-}
-
-// procStat returns the fields of /proc/PID/stat after the command name:
-// [0] state, [1] ppid, … [11] utime, [12] stime, [13] cutime, [14] cstime.
-func procStat(pid string) []string {
-	raw, err := os.ReadFile("/proc/" + pid + "/stat")
-	if err != nil {
-		return nil
-	}
-	s := string(raw)
-	i := strings.LastIndexByte(s, ')')
-	if i < 0 {
-		return nil
-	}
-	if f := strings.Fields(s[i+1:]); len(f) >= 15 {
-		return f
-	}
-	return nil
 }
 
 // logStatements logs every statement PostgreSQL ran since the last
