@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/segmentio/asm/ascii"
 )
 
 // The sanitiser on read: stored poison made harmless without editing
@@ -65,8 +67,15 @@ func isSafeText(s string) bool {
 // are allowed), and any other unsafe rune is in the raw bytes. A match of
 // an escaped backslash ("\\b") only costs a walk.
 func mayHoldUnsafeText(data []byte) bool {
-	if bytes.Contains(data, []byte(`\u`)) || bytes.Contains(data, []byte(`\b`)) || bytes.Contains(data, []byte(`\f`)) {
+	if bytes.IndexByte(data, '\\') >= 0 &&
+		(bytes.Contains(data, []byte(`\u`)) || bytes.Contains(data, []byte(`\b`)) || bytes.Contains(data, []byte(`\f`))) {
 		return true
+	}
+	if ascii.ValidPrint(data) {
+		// Printable ASCII only (the usual payload): no raw unsafe rune.
+		// Checked with SIMD; the loop below takes a byte at a time and
+		// was a tenth of a rebuild's decoding.
+		return false
 	}
 	for i := 0; i < len(data); {
 		c := data[i]

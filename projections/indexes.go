@@ -3,10 +3,13 @@ package projections
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // IndexDeferrer is an optional extension: a projector lists the tables of
@@ -108,24 +111,34 @@ func savedIndexes(ctx context.Context, q querier, name string) ([]deferredIndex,
 }
 
 // restoreIndexes builds the indexes a rebuild of the projector dropped and
-// clears their record, in one transaction on conn (which holds the lock).
-// It does nothing when none are recorded.
-func restoreIndexes(ctx context.Context, conn *pgx.Conn, name string) (bool, error) {
-	if saved, err := savedIndexes(ctx, conn, name); err != nil || len(saved) == 0 {
+// clears their record; conn holds the projector's lock. It does nothing
+// when none are recorded.
+//
+// With a pool it builds them on up to indexBuildsAtOnce of its connections
+// at once, each CREATE INDEX in a transaction of its own (they take SHARE
+// locks, which do not conflict with each other, so the server overlaps
+// one build's serial sort and write with another's table scan), and then
+// clears the record on conn. An index built before a failure stays; the
+// record keeps it until the next restore, which skips it (IF NOT EXISTS).
+// Without a pool it builds them in one transaction on conn.
+func restoreIndexes(ctx context.Context, conn *pgx.Conn, pool *pgxpool.Pool, name string) (bool, error) {
+	saved, err := savedIndexes(ctx, conn, name)
+	if err != nil || len(saved) == 0 {
 		return false, err // the common case: no transaction
 	}
+	if pool != nil && len(saved) > 1 {
+		if err := buildAtOnce(ctx, pool, name, saved); err != nil {
+			return false, err
+		}
+	}
 	restored := false
-	err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+	err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
 		saved, err := savedIndexes(ctx, tx, name)
 		if err != nil || len(saved) == 0 {
 			return err
 		}
 		for _, ix := range saved {
-			// pg_get_indexdef gives "CREATE [UNIQUE] INDEX name ON ...":
-			// IF NOT EXISTS, in case it was built before the record
-			// could be cleared.
-			sql := strings.Replace(ix.SQL, " INDEX ", " INDEX IF NOT EXISTS ", 1)
-			if _, err := tx.Exec(ctx, sql); err != nil {
+			if _, err := tx.Exec(ctx, ifNotExists(ix.SQL)); err != nil {
 				return fmt.Errorf("projections: %s: unable to build index %s again: %w", name, ix.Name, err)
 			}
 		}
@@ -136,4 +149,41 @@ func restoreIndexes(ctx context.Context, conn *pgx.Conn, name string) (bool, err
 		return nil
 	})
 	return restored, err
+}
+
+// indexBuildsAtOnce is how many deferred indexes restoreIndexes builds at
+// once (BENCHMARKS.md §5, rebuild5).
+const indexBuildsAtOnce = 2
+
+// buildAtOnce builds the indexes on up to indexBuildsAtOnce connections
+// of pool.
+func buildAtOnce(ctx context.Context, pool *pgxpool.Pool, name string, indexes []deferredIndex) error {
+	work := make(chan deferredIndex)
+	errs := make([]error, min(indexBuildsAtOnce, len(indexes)))
+	var wg sync.WaitGroup
+	for i := range errs {
+		wg.Go(func() {
+			for ix := range work {
+				if errs[i] != nil {
+					continue
+				}
+				if _, err := pool.Exec(ctx, ifNotExists(ix.SQL)); err != nil {
+					errs[i] = fmt.Errorf("projections: %s: unable to build index %s again: %w", name, ix.Name, err)
+				}
+			}
+		})
+	}
+	for _, ix := range indexes {
+		work <- ix
+	}
+	close(work)
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// ifNotExists turns pg_get_indexdef's "CREATE [UNIQUE] INDEX name ON ..."
+// into CREATE ... INDEX IF NOT EXISTS, in case it was built before the
+// record could be cleared.
+func ifNotExists(def string) string {
+	return strings.Replace(def, " INDEX ", " INDEX IF NOT EXISTS ", 1)
 }

@@ -2,6 +2,7 @@ package projections
 
 import (
 	"context"
+	"errors"
 
 	"github.com/jackc/pgx/v5"
 
@@ -60,11 +61,22 @@ type TypedProjector interface {
 // (a poison event must fail in the batch, where the runtime isolates it).
 // Live batches and the isolation of a failing event go through
 // HandleBatch.
+//
+// Prepare may also do work that assumes something of the read model, if
+// the transaction checks it (a row that cannot exist yet, inserted where
+// its key would refuse a duplicate): when the check fails, HandlePrepared
+// returns an error wrapping ErrPreparedStale, and the runtime rolls the
+// transaction back and applies the batch again with HandleBatch.
 type PreparingProjector interface {
 	BatchProjector
 	Prepare(events []eventstore.RecordedEvent) any
 	HandlePrepared(ctx context.Context, tx pgx.Tx, events []eventstore.RecordedEvent, prepared any) error
 }
+
+// ErrPreparedStale is what a PreparingProjector's HandlePrepared wraps when
+// an assumption of its Prepare about the read model did not hold: the
+// runtime then applies the same batch with HandleBatch instead.
+var ErrPreparedStale = errors.New("projections: prepared batch no longer fits the read model")
 
 // AsyncCommitProjector is an optional extension: a projector whose
 // transaction writes nothing but rows derived from the event log and its

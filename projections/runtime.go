@@ -551,7 +551,7 @@ func (w *worker) runHolding(ctx context.Context, conn *pgx.Conn, hb *hub, hubSto
 	for {
 		// A rebuild that stopped half-way (here or elsewhere, failed or
 		// cancelled) left its indexes dropped.
-		if restored, err := restoreIndexes(ctx, conn, w.name); err != nil {
+		if restored, err := restoreIndexes(ctx, conn, w.rt.cfg.Pool, w.name); err != nil {
 			return err
 		} else if restored {
 			w.log.Info("projections: built the indexes an unfinished rebuild had dropped")
@@ -811,6 +811,10 @@ func (w *worker) applyWith(ctx context.Context, conn *pgx.Conn, txo pgx.TxOption
 		}
 		return moveCheckpoint(ctx, tx, w.name, prev, next)
 	})
+	if err != nil && prepared != nil && errors.Is(err, ErrPreparedStale) && ctx.Err() == nil {
+		w.log.Info("projections: prepared batch stale, applying it again", "error", err)
+		return w.applyWith(ctx, conn, txo, prev, next, n, events, nil, inspect)
+	}
 	if err != nil {
 		var he *handlerError
 		if errors.As(err, &he) && ctx.Err() == nil {
@@ -916,7 +920,7 @@ func (w *worker) rebuildOn(ctx context.Context, conn *pgx.Conn, progress func(do
 	// The indexes dropped after the reset, built once over the whole
 	// table; then full statistics (those taken while the tables grew were
 	// quick ones).
-	if _, err := restoreIndexes(ctx, conn, w.name); err != nil {
+	if _, err := restoreIndexes(ctx, conn, w.rt.cfg.Pool, w.name); err != nil {
 		return err
 	}
 	if len(grown) > 0 {

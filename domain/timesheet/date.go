@@ -2,6 +2,7 @@ package timesheet
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 
 	"backoffice/domain"
@@ -66,7 +67,26 @@ func (d Date) String() string {
 	if d.IsZero() {
 		return ""
 	}
-	return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day)
+	if d.Year < 0 || d.Month < 0 || d.Day < 0 {
+		return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day)
+	}
+	// As the Sprintf above, without its cost: the projectors format a date
+	// for every timesheet they fold.
+	b := make([]byte, 0, 10)
+	b = append(appendDigits(b, d.Year, 4), '-')
+	b = append(appendDigits(b, int(d.Month), 2), '-')
+	return string(appendDigits(b, d.Day, 2))
+}
+
+// appendDigits appends n (not negative) as %0*d does: at least width
+// digits, zero-padded.
+func appendDigits(b []byte, n, width int) []byte {
+	var buf [8]byte
+	d := strconv.AppendInt(buf[:0], int64(n), 10)
+	for range width - len(d) {
+		b = append(b, '0')
+	}
+	return append(b, d...)
 }
 
 // MarshalText encodes d as "2026-01-26" (empty for the zero Date).

@@ -91,7 +91,13 @@ func (w ISOWeek) Next() ISOWeek { return WeekOf(w.Start().AddDays(7)) }
 func (w ISOWeek) Prev() ISOWeek { return WeekOf(w.Start().AddDays(-7)) }
 
 // String formats as "2026-W05".
-func (w ISOWeek) String() string { return fmt.Sprintf("%04d-W%02d", w.Year, w.Week) }
+func (w ISOWeek) String() string {
+	if w.Year < 0 || w.Week < 0 {
+		return fmt.Sprintf("%04d-W%02d", w.Year, w.Week)
+	}
+	b := append(appendDigits(make([]byte, 0, 8), w.Year, 4), "-W"...)
+	return string(appendDigits(b, w.Week, 2))
+}
 
 // Compact formats as "2026W05", the form used in stream names.
 func (w ISOWeek) Compact() string { return fmt.Sprintf("%04dW%02d", w.Year, w.Week) }

@@ -2,6 +2,7 @@ package timesheet_test
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -137,6 +138,29 @@ func TestFillable(t *testing.T) {
 		}
 		if ts.Fillable(tt.period, tt.week, tt.now) != (tt.code == "") {
 			t.Errorf("%s: Fillable disagrees", tt.name)
+		}
+	}
+}
+
+// TestStringsAsSprintf: Date and ISOWeek format as the Sprintf they
+// replace, in and out of the usual ranges.
+func TestStringsAsSprintf(t *testing.T) {
+	for _, y := range []int{-1, 0, 7, 999, 2026, 9999, 10000} {
+		for _, m := range []int{0, 1, 9, 12, 13, 100} {
+			for _, day := range []int{-3, 0, 1, 9, 31, 99, 100} {
+				d := ts.Date{Year: y, Month: time.Month(m), Day: day}
+				want := fmt.Sprintf("%04d-%02d-%02d", y, m, day)
+				if d.IsZero() {
+					want = ""
+				}
+				if got := d.String(); got != want {
+					t.Errorf("%#v.String() = %q, want %q", d, got, want)
+				}
+			}
+			w := ts.ISOWeek{Year: y, Week: m}
+			if got, want := w.String(), fmt.Sprintf("%04d-W%02d", y, m); got != want {
+				t.Errorf("%#v.String() = %q, want %q", w, got, want)
+			}
 		}
 	}
 }

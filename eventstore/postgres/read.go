@@ -464,7 +464,9 @@ func (s *Store) ReadAllTypes(ctx context.Context, from eventstore.Position, max 
 	defer rows.Close()
 	scanned = from
 	sc := newEventScanner(rows.FieldDescriptions())
-	out = make([]eventstore.RecordedEvent, 0, min(max, 1024))
+	// Room as ReadAll makes: a 10,000-event page started at 1,024 was
+	// copied eleven times as it grew (BENCHMARKS.md §5, rebuild5).
+	out = make([]eventstore.RecordedEvent, 0, min(max, maxReadAllPrealloc))
 	var skip []any // the slow path's destinations for a skipped event's position
 	var skipSeq int64
 	var skipXid uint64

@@ -67,7 +67,7 @@ func CopyBothWays(ctx context.Context, pool *pgxpool.Pool, events []eventstore.R
 		values[i] = sheetValues(s)
 	}
 	return len(rows), pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		if err := copySheets(ctx, tx, rows); err != nil {
+		if err := copySheets(ctx, tx, rows, nil); err != nil {
 			return err
 		}
 		_, err := tx.CopyFrom(ctx, pgx.Identifier{table}, sheetColumns, pgx.CopyFromRows(values))

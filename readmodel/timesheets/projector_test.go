@@ -2,6 +2,7 @@ package timesheets_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -181,5 +182,106 @@ func TestPrepareDecodesInOrder(t *testing.T) {
 	_, err = rows(true, bad)
 	if want := fmt.Sprintf("%s revision %d", bad[3002].Stream, bad[3002].Revision); err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("error %v, want one naming %q", err, want)
+	}
+}
+
+// TestPreparedPagesEqualOneBatch: pages prepared ahead (Prepare folds and
+// encodes the timesheets that start in the page; a timesheet a page
+// boundary splits is folded in the transaction onto its stored row) give
+// the same rows and counts as one plain batch (counts that went to 0
+// between pages stay as rows of 0); and a page whose new
+// timesheets have rows already reports projections.ErrPreparedStale,
+// after which the plain batch applies it idempotently.
+func TestPreparedPagesEqualOneBatch(t *testing.T) {
+	pool := newPool(t)
+	ctx := context.Background()
+	p := rm.NewTimesheets()
+	normal := ts.HourType{Code: "100", Name: "Normaal", Percentage: 100}
+	chain := []domain.Role{domain.RoleClient}
+	var events []eventstore.RecordedEvent
+	for i := range 900 {
+		w := ts.ISOWeek{Year: 2025, Week: 1 + i%52}
+		pid := fmt.Sprintf("p%d", i/52)
+		stream := ts.StreamName(pid, w)
+		mins := [7]ts.Minutes{60 * ts.Minutes(1+i%8)}
+		evs := []domain.Event{
+			&ts.Opened{PlacementID: pid, Week: w, WeekStart: w.Start(), WeekEnd: w.End(), EnteredBy: domain.RoleWorker,
+				NormalHourType: normal, EntryDeadline: ts.EntryDeadline(w), ApprovalDeadline: ts.ApprovalDeadline(w),
+				ClientID: fmt.Sprintf("c%d", i%3), IntermediaryID: "i1", WorkerID: "w" + pid},
+			&ts.LineSet{Line: ts.Line{HourType: normal, Minutes: mins}, DayTotals: mins},
+		}
+		if i%3 != 0 {
+			evs = append(evs, &ts.Offered{Round: 1, Hash: "h", Chain: chain, Next: domain.RoleClient, DayTotals: mins, TotalMinutes: mins[0]})
+		}
+		if i%3 == 2 {
+			evs = append(evs, &ts.Approved{Round: 1, Hash: "h", DayTotals: mins, TotalMinutes: mins[0]})
+		}
+		for r, e := range evs {
+			events = append(events, rec(t, stream, uint64(r), e, "worker"))
+		}
+	}
+	// The later events of a third of the timesheets come long after their
+	// first ones (other pages): rows to load and update.
+	slices.SortStableFunc(events, func(a, b eventstore.RecordedEvent) int {
+		late := func(e eventstore.RecordedEvent) int {
+			if e.Revision >= 2 && len(e.Stream)%3 == 0 {
+				return 1
+			}
+			return 0
+		}
+		return late(a) - late(b)
+	})
+	state := func(pages ...[]eventstore.RecordedEvent) (string, error) {
+		var out string
+		err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+			if err := p.Reset(ctx, tx); err != nil {
+				return err
+			}
+			for _, page := range pages {
+				if len(pages) == 1 {
+					if err := p.HandleBatch(ctx, tx, page); err != nil {
+						return err
+					}
+				} else if err := p.HandlePrepared(ctx, tx, page, p.Prepare(page)); err != nil {
+					return err
+				}
+			}
+			return tx.QueryRow(ctx, `SELECT (SELECT string_agg(row_to_json(t)::text, E'\n' ORDER BY stream) FROM ts_timesheets t)
+				|| E'\n' || (SELECT string_agg(row_to_json(c)::text, E'\n' ORDER BY scope_kind, scope_id, status) FROM ts_status_counts c WHERE n <> 0)`).Scan(&out)
+		})
+		return out, err
+	}
+	plain, err := state(events)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pages [][]eventstore.RecordedEvent
+	for lo := 0; lo < len(events); lo += 1001 { // page ends inside timesheets
+		pages = append(pages, events[lo:min(lo+1001, len(events))])
+	}
+	ahead, err := state(pages...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plain != ahead || strings.Count(plain, "\"stream\"") != 900 {
+		t.Fatalf("pages prepared ahead differ from one batch, or rows missing (%d)", strings.Count(ahead, "\"stream\""))
+	}
+
+	page := events[:1001]
+	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if err := p.Reset(ctx, tx); err != nil {
+			return err
+		}
+		return p.HandleBatch(ctx, tx, page)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error { return p.HandlePrepared(ctx, tx, page, p.Prepare(page)) })
+	if !errors.Is(err, projections.ErrPreparedStale) {
+		t.Fatalf("prepared page over its own rows: %v, want ErrPreparedStale", err)
+	}
+	if err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error { return p.HandleBatch(ctx, tx, page) }); err != nil {
+		t.Fatalf("the plain batch after it: %v", err)
 	}
 }

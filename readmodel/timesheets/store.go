@@ -3,11 +3,14 @@ package timesheets
 import (
 	"cmp"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -40,16 +43,56 @@ const (
 	partSteps                      // step_*
 )
 
-// column is one stored column: its name and its value from a sheet; for
-// an array column also its binary COPY field appended straight from the
-// sheet (copyrows.go), without the slice and boxing of value.
+// column is one stored column: its name, its value from a sheet for pgx
+// (an UPDATE) and its binary COPY field appended straight from the sheet
+// (copyrows.go), without the boxing of value; both come from one function
+// of the sheet, and a test holds the COPY field to pgx's encoding of the
+// value.
 type column struct {
 	name  string
 	value func(s *sheet) any
-	copy  func(b []byte, s *sheet) []byte // nil: copyValue(value(s))
+	copy  func(b []byte, s *sheet) []byte
 }
 
-func col(name string, value func(s *sheet) any) column { return column{name: name, value: value} }
+// scalar is a column of one value f gives, which enc appends as a COPY
+// field.
+func scalar[V any](name string, f func(*sheet) V, enc func([]byte, V) []byte) column {
+	return column{name: name,
+		value: func(s *sheet) any { return f(s) },
+		copy:  func(b []byte, s *sheet) []byte { return enc(b, f(s)) }}
+}
+
+func textCol(name string, f func(*sheet) string) column { return scalar(name, f, appendText) }
+func int4Col(name string, f func(*sheet) int32) column  { return scalar(name, f, appendInt4) }
+func int8Col(name string, f func(*sheet) int64) column  { return scalar(name, f, appendInt8) }
+func boolCol(name string, f func(*sheet) bool) column   { return scalar(name, f, appendBool) }
+func instantCol(name string, f func(*sheet) time.Time) column {
+	return scalar(name, f, appendTimestamptz)
+}
+
+// optTextCol is a text column that is NULL for "".
+func optTextCol(name string, f func(*sheet) string) column {
+	return column{name: name,
+		value: func(s *sheet) any { return nonEmpty(f(s)) },
+		copy: func(b []byte, s *sheet) []byte {
+			if v := f(s); v != "" {
+				return appendText(b, v)
+			}
+			return appendNull(b)
+		}}
+}
+
+// optInstantCol is a timestamptz column that is NULL for nil.
+func optInstantCol(name string, f func(*sheet) *time.Time) column {
+	return column{name: name,
+		value: func(s *sheet) any { return orNil(f(s)) },
+		copy: func(b []byte, s *sheet) []byte {
+			if t := f(s); t != nil {
+				return appendTimestamptz(b, *t)
+			}
+			return appendNull(b)
+		}}
+}
 
 // group is the columns of one part (head: part 0, written on every change).
 type group struct {
@@ -67,58 +110,76 @@ func orNil(t *time.Time) any {
 // sheetGroups are every stored column but the key (stream), by group.
 var sheetGroups = []group{
 	{0, []column{
-		col("status", func(s *sheet) any { return s.Status }),
-		col("next_party", func(s *sheet) any { return nonEmpty(s.nextParty()) }),
-		col("next_step", func(s *sheet) any {
+		textCol("status", func(s *sheet) string { return s.Status }),
+		optTextCol("next_party", (*sheet).nextParty),
+		{name: "next_step", value: func(s *sheet) any {
 			if n, ok := s.nextStep(); ok {
 				return int32(n)
 			}
 			return nil
-		}),
-		col("offered_hash", func(s *sheet) any { return nonEmpty(s.offeredHash()) }),
-		col("offered_late", func(s *sheet) any { return s.OfferedLate }),
-		col("approved_late", func(s *sheet) any { return s.ApprovedLate }),
-		col("revision", func(s *sheet) any { return s.revision }),
-		col("updated_at", func(s *sheet) any { return s.UpdatedAt }),
+		}, copy: func(b []byte, s *sheet) []byte {
+			if n, ok := s.nextStep(); ok {
+				return appendInt4(b, int32(n))
+			}
+			return appendNull(b)
+		}},
+		optTextCol("offered_hash", (*sheet).offeredHash),
+		boolCol("offered_late", func(s *sheet) bool { return s.OfferedLate }),
+		boolCol("approved_late", func(s *sheet) bool { return s.ApprovedLate }),
+		int8Col("revision", func(s *sheet) int64 { return s.revision }),
+		instantCol("updated_at", func(s *sheet) time.Time { return s.UpdatedAt }),
 	}},
 	{partOpened, []column{
-		col("placement_id", func(s *sheet) any { return s.PlacementID }),
-		col("iso_year", func(s *sheet) any { return int32(s.isoYear) }),
-		col("iso_week", func(s *sheet) any { return int32(s.isoWeek) }),
-		col("week_start", func(s *sheet) any { return dateOf(s.WeekStart) }),
-		col("worker_id", func(s *sheet) any { return s.WorkerID }),
-		col("client_id", func(s *sheet) any { return s.ClientID }),
-		col("intermediary_id", func(s *sheet) any { return s.IntermediaryID }),
-		col("entered_by", func(s *sheet) any { return s.EnteredBy }),
-		col("time_registration", func(s *sheet) any { return s.TimeRegistration }),
-		col("entry_deadline", func(s *sheet) any { return s.EntryDeadline }),
-		col("approval_deadline", func(s *sheet) any { return s.ApprovalDeadline }),
+		textCol("placement_id", func(s *sheet) string { return s.PlacementID }),
+		int4Col("iso_year", func(s *sheet) int32 { return int32(s.isoYear) }),
+		int4Col("iso_week", func(s *sheet) int32 { return int32(s.isoWeek) }),
+		{name: "week_start", value: func(s *sheet) any { return dateOf(s.WeekStart) }, copy: func(b []byte, s *sheet) []byte {
+			d, err := time.Parse(time.DateOnly, s.WeekStart)
+			if err != nil {
+				return appendNull(b) // refused by the NOT NULL constraint, naming the column
+			}
+			return appendDate(b, d)
+		}},
+		textCol("worker_id", func(s *sheet) string { return s.WorkerID }),
+		textCol("client_id", func(s *sheet) string { return s.ClientID }),
+		textCol("intermediary_id", func(s *sheet) string { return s.IntermediaryID }),
+		textCol("entered_by", func(s *sheet) string { return s.EnteredBy }),
+		boolCol("time_registration", func(s *sheet) bool { return s.TimeRegistration }),
+		instantCol("entry_deadline", func(s *sheet) time.Time { return s.EntryDeadline }),
+		instantCol("approval_deadline", func(s *sheet) time.Time { return s.ApprovalDeadline }),
 	}},
 	{partTotals, []column{
-		col("day_totals", func(s *sheet) any { return int32s(s.DayTotals[:]) }),
-		col("total_minutes", func(s *sheet) any { return int32(s.TotalMinutes) }),
+		{name: "day_totals", value: func(s *sheet) any { return int32s(s.DayTotals[:]) }, copy: func(b []byte, s *sheet) []byte {
+			return appendArrayN(b, oidInt4, len(s.DayTotals), func(b []byte) []byte {
+				for _, m := range s.DayTotals {
+					b = appendInt4(b, int32(m))
+				}
+				return b
+			})
+		}},
+		int4Col("total_minutes", func(s *sheet) int32 { return int32(s.TotalMinutes) }),
 	}},
 	{partOffer, []column{
-		col("round", func(s *sheet) any { return int32(s.Round) }),
-		col("hash", func(s *sheet) any { return s.Hash }),
-		col("offered_at", func(s *sheet) any { return orNil(s.OfferedAt) }),
-		col("approved_at", func(s *sheet) any { return orNil(s.ApprovedAt) }),
-		col("imported_at", func(s *sheet) any { return orNil(s.ImportedAt) }),
-		col("import_batch", func(s *sheet) any { return s.ImportBatch }),
+		int4Col("round", func(s *sheet) int32 { return int32(s.Round) }),
+		textCol("hash", func(s *sheet) string { return s.Hash }),
+		optInstantCol("offered_at", func(s *sheet) *time.Time { return s.OfferedAt }),
+		optInstantCol("approved_at", func(s *sheet) *time.Time { return s.ApprovedAt }),
+		optInstantCol("imported_at", func(s *sheet) *time.Time { return s.ImportedAt }),
+		textCol("import_batch", func(s *sheet) string { return s.ImportBatch }),
 	}},
 	{partRejection, []column{
-		col("rejected_at", func(s *sheet) any {
+		optInstantCol("rejected_at", func(s *sheet) *time.Time {
 			if s.Rejection == nil {
 				return nil
 			}
-			return s.Rejection.At
+			return &s.Rejection.At
 		}),
-		col("rejected_round", func(s *sheet) any { return int32(rejectionOf(s).Round) }),
-		col("rejected_step", func(s *sheet) any { return int32(rejectionOf(s).Step) }),
-		col("rejected_party", func(s *sheet) any { return rejectionOf(s).Party }),
-		col("rejected_role", func(s *sheet) any { return rejectionOf(s).By.Role }),
-		col("rejected_account", func(s *sheet) any { return rejectionOf(s).By.AccountID }),
-		col("rejected_reason", func(s *sheet) any { return rejectionOf(s).Reason }),
+		int4Col("rejected_round", func(s *sheet) int32 { return int32(rejectionOf(s).Round) }),
+		int4Col("rejected_step", func(s *sheet) int32 { return int32(rejectionOf(s).Step) }),
+		textCol("rejected_party", func(s *sheet) string { return rejectionOf(s).Party }),
+		textCol("rejected_role", func(s *sheet) string { return rejectionOf(s).By.Role }),
+		textCol("rejected_account", func(s *sheet) string { return rejectionOf(s).By.AccountID }),
+		textCol("rejected_reason", func(s *sheet) string { return rejectionOf(s).Reason }),
 	}},
 	{partLines, []column{
 		texts("line_hour_types", linesOf, func(l Line) string { return l.HourType }),
@@ -148,7 +209,11 @@ var sheetGroups = []group{
 				return b
 			})
 		}},
-		col("hour_totals", func(s *sheet) any { return s.hourTotals() }),
+		{name: "hour_totals", value: func(s *sheet) any { return s.hourTotals() }, copy: func(b []byte, s *sheet) []byte {
+			h := s.hourTotals()
+			b = binary.BigEndian.AppendUint32(b, uint32(len(h)+1))
+			return append(append(b, 1), h...) // jsonb: version 1, then the text
+		}},
 	}},
 	{partEntries, []column{
 		int4s("entry_ids", entriesOf, func(e Entry) int32 { return int32(e.ID) }),
@@ -170,14 +235,14 @@ var sheetGroups = []group{
 		int8s("expense_amounts", expensesOf, func(e Expense) int64 { return e.AmountCents }),
 		int4s("expense_kilometres", expensesOf, func(e Expense) int32 { return int32(e.Kilometres) }),
 		texts("expense_descriptions", expensesOf, func(e Expense) string { return e.Description }),
-		col("expenses_cents", func(s *sheet) any {
+		int8Col("expenses_cents", func(s *sheet) int64 {
 			var n int64
 			for _, e := range s.Expenses {
 				n += e.AmountCents
 			}
 			return n
 		}),
-		col("expense_km", func(s *sheet) any {
+		int4Col("expense_km", func(s *sheet) int32 {
 			var n int32
 			for _, e := range s.Expenses {
 				n += int32(e.Kilometres)
@@ -300,9 +365,10 @@ func dateOf(s string) any {
 // hourTotals is hour_totals (the hours report's column): minutes summed per
 // hour type code over all lines (a time registration line and an entered
 // line may share a code), by code. Small, and written only when the lines
-// change.
+// change. Encoded as encoding/json encodes []hourTotal (a test holds it to
+// that), without its reflection: a rebuild writes it for every row.
 func (s *sheet) hourTotals() string {
-	totals := []hourTotal{}
+	totals := make([]hourTotal, 0, len(s.Lines))
 	for _, l := range s.Lines {
 		i := slices.IndexFunc(totals, func(h hourTotal) bool { return h.Code == l.HourType })
 		if i < 0 {
@@ -312,8 +378,34 @@ func (s *sheet) hourTotals() string {
 		totals[i].Minutes += l.Total
 	}
 	slices.SortFunc(totals, func(a, b hourTotal) int { return cmp.Compare(a.Code, b.Code) })
-	b, _ := json.Marshal(totals) // plain strings, ints and bools: cannot fail
-	return string(b)
+	b := make([]byte, 0, 2+80*len(totals))
+	b = append(b, '[')
+	for i, h := range totals {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(append(b, `{"code":`...), h.Code)
+		b = appendJSONString(append(b, `,"name":`...), h.Name)
+		b = strconv.AppendInt(append(b, `,"percentage":`...), int64(h.Percentage), 10)
+		if h.Absence {
+			b = append(b, `,"absence":true`...)
+		}
+		b = strconv.AppendInt(append(b, `,"minutes":`...), int64(h.Minutes), 10)
+		b = append(b, '}')
+	}
+	return string(append(b, ']'))
+}
+
+// appendJSONString appends s as a JSON string, as encoding/json writes it:
+// plain ASCII as is, anything it escapes through encoding/json itself.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s) // a string cannot fail
+			return append(b, q...)
+		}
+	}
+	return append(append(append(b, '"'), s...), '"')
 }
 
 // sheetColumns are the columns of a new row, for COPY: the key, then

@@ -1,6 +1,7 @@
 package timesheets
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
@@ -70,6 +71,39 @@ func TestUpdateSetsOnlyWhatTheEventChanged(t *testing.T) {
 			if slices.Contains(cols, c) {
 				t.Errorf("%s: UPDATE sets %s, which it did not change: %v", tc.event.EventType(), c, cols)
 			}
+		}
+	}
+}
+
+// TestHourTotalsAsEncodingJSON: hour_totals, encoded by hand, is what
+// encoding/json makes of the same totals, for names it escapes too.
+func TestHourTotalsAsEncodingJSON(t *testing.T) {
+	names := []string{"Normale uren", `"quoted" \ back`, "<b>&amp;</b>", "café ✓ 🙂", "tab\there", "\u2028line", "", "bad \xff utf8"}
+	for n := range 2 * len(names) {
+		s := &sheet{}
+		for i := range n {
+			s.Lines = append(s.Lines, Line{HourType: fmt.Sprintf("%d", 100+(i*7)%5), Name: names[i%len(names)],
+				Percentage: 100 + 25*(i%3), Absence: i%4 == 1, Total: 60 * i})
+		}
+		var want []hourTotal
+		for _, l := range s.Lines {
+			i := slices.IndexFunc(want, func(h hourTotal) bool { return h.Code == l.HourType })
+			if i < 0 {
+				want = append(want, hourTotal{Code: l.HourType, Name: l.Name, Percentage: l.Percentage, Absence: l.Absence})
+				i = len(want) - 1
+			}
+			want[i].Minutes += l.Total
+		}
+		slices.SortFunc(want, func(a, b hourTotal) int { return strings.Compare(a.Code, b.Code) })
+		if want == nil {
+			want = []hourTotal{}
+		}
+		b, err := json.Marshal(want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := s.hourTotals(); got != string(b) {
+			t.Errorf("%d lines:\n got %s\nwant %s", n, got, b)
 		}
 	}
 }
