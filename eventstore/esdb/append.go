@@ -173,10 +173,15 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 			return eventstore.AppendResult{}, err
 		}
 
+		// On an exclusive client and a context the caller cannot end
+		// (see exclusive.go): the client races with gRPC when a Send is
+		// aborted under it.
 		var res *esdb.WriteResult
-		err = s.do(ctx, func(c *esdb.Client) error {
+		sendCtx := context.WithoutCancel(ctx)
+		err = s.doExclusive(ctx, func(c *esdb.Client) error {
+			s.exclusiveHook(c, sendCtx)
 			var err error
-			res, err = c.AppendToStream(ctx, stream, esdb.AppendToStreamOptions{ExpectedRevision: wire}, data...)
+			res, err = c.AppendToStream(sendCtx, stream, esdb.AppendToStreamOptions{ExpectedRevision: wire}, data...)
 			return err
 		})
 		switch {
