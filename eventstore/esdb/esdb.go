@@ -487,7 +487,7 @@ func (s *Store) unready(sl *slot, gen uint64) {
 }
 
 // do runs fn on the shared client (see run). Calls that send on a client
-// stream themselves go through doExclusive instead (see exclusive.go).
+// stream themselves run on an exclusive client instead (see exclusive.go).
 func (s *Store) do(ctx context.Context, fn func(*esdb.Client) error) error {
 	_, err := s.run(ctx, s.shared, fn)
 	return err

@@ -28,64 +28,97 @@ import (
 //
 //  1. The ClientConn. The client closes its connection when any call on it
 //     is answered not-leader (it dials the leader and drops the old one),
-//     and Close closes it. A call that sends therefore runs on a client that
-//     no other call uses meanwhile: one of Config.AppendClients exclusive
-//     clients, taken from the idle ones and given back only when the call really
-//     ended (not when run answered the caller early), or when the client
-//     was given up as stuck (then nobody else ever gets that client). A
-//     not-leader answer closes only the connection of the call that got it,
-//     after handleError has read the trailers; the client's next call waits
-//     in the client's channel for the new connection, and Close closes the
-//     clients only after the calls inside them ended (see Close).
-//     Subscriptions started on an exclusive client stay on its connection
-//     afterwards; they only receive (safe), and a closed connection ends
-//     them like any drop, after which they are started again.
-//  2. The stream's context. Callers pass a context.WithoutCancel of theirs
-//     (it keeps the outgoing requires-leader header): the caller's cancel or
-//     deadline cannot end the stream mid-Send. run still answers the caller
-//     at once, and the call goes on to its own end. An append then ends by
-//     the client's per-call deadline (Configuration.DefaultDeadline, 10 s
-//     unless the URL sets defaultDeadline): what remains is that deadline
-//     passing while the request itself is still being sent, i.e. a server
-//     or network that stopped taking the append's few kilobytes (at most
-//     MaxAppendSize) for the whole deadline, or a connection that became
-//     ready only just before it. Only then can the race still occur; the
-//     client at worst misreads the error's trailers, which makes a
-//     not-leader or stream-deleted answer look like the deadline, an
-//     ambiguous failure the adapter resolves by reading the stream. A
-//     subscription start has no client deadline (a streaming call); it is
-//     ended by closing the subscription (sub.dropInner, on Close and when
-//     sub.ctx ends), which can only happen after the start returned.
+//     and Close closes it. An Append (its reads and its write) and a
+//     subscription start therefore run on a client that no other call uses
+//     meanwhile: one of Config.AppendClients exclusive clients, taken when
+//     idle and given back only when the last call made on it has really
+//     ended (not when run answered the caller early), or when that call was
+//     given up as stuck together with its client (nobody gets that client
+//     again). A not-leader answer then closes only the connection of the
+//     call that got it, after handleError has read the trailers; the
+//     client's next call waits in the client's channel for the new
+//     connection; and Close closes the clients only after the calls inside
+//     them ended (see Close). Subscriptions started on an exclusive client
+//     stay on its connection afterwards; they only receive (safe, and never
+//     make the client reconnect), and a closed connection ends them like
+//     any drop, after which they are started again.
+//  2. The stream's context. A call that sends gets context.WithoutCancel
+//     of its caller's (which keeps the outgoing requires-leader header): the
+//     caller's cancel or deadline cannot end the stream mid-Send. run still
+//     answers the caller at once, and the call goes on to its own end. An
+//     append then ends at the latest by the client's own per-call deadline
+//     (Configuration.DefaultDeadline: 10 s unless the URL sets
+//     defaultDeadline). What remains is that deadline passing while the
+//     request itself is still being sent: a server or network that stopped
+//     taking the append's bytes (at most MaxAppendSize) for the whole
+//     deadline, or a connection that became ready only just before it. Only
+//     then can the race still happen (and -race report it); its effect is
+//     nil: a stream ended by the client's deadline has no trailers from the
+//     server, so handleError classifies the error the same whichever value
+//     it reads, and the adapter resolves it as ambiguous by reading the
+//     stream. A subscription start has no client deadline (a streaming
+//     call); its stream is ended by closing the subscription
+//     (sub.dropInner, also when sub.ctx ends), which only exists after the
+//     start returned. A start its caller gave up on closes what it started.
 //
-// Reads stay on the shared client: a read sends its one request inside the
-// generated Read, whose error the client returns without reading the
-// headers, and everything after is receiving.
+// Other reads stay on the shared client: a read sends its one request
+// inside the generated Read, whose error the client returns without reading
+// the headers, and everything after is receiving. Running an append's reads
+// on its exclusive client keeps the time between the read and the write it
+// decides short while appends wait for a client.
 
-// doExclusive runs fn on an exclusive client (see above): it waits for an
-// idle one (or ctx, or Close), and gives it back when fn has ended. fn must
-// not pass ctx to the client; it uses context.WithoutCancel(ctx).
-func (s *Store) doExclusive(ctx context.Context, fn func(*esdb.Client) error) error {
+// doFunc runs fn with a connected client: Store.do (the shared client) or
+// exclusive.do.
+type doFunc func(ctx context.Context, fn func(*esdb.Client) error) error
+
+// exclusive is an exclusive client taken for a sequence of calls (see
+// above). Calls that send must not pass their caller's ctx to the client;
+// they use context.WithoutCancel(ctx).
+type exclusive struct {
+	s     *Store
+	sl    *slot
+	ended <-chan struct{} // closed when the last call has returned
+	stuck bool            // the last call was given up (and its client)
+}
+
+// takeExclusive waits for an idle exclusive client (or ctx, or Close).
+// release gives it back.
+func (s *Store) takeExclusive(ctx context.Context) (*exclusive, error) {
 	sl, err := s.take(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	ended, err := s.run(ctx, sl, fn)
-	if ended == nil || errors.Is(err, errStuck) {
-		s.giveBack(sl) // nothing runs on it, or its client was given up
-		return err
+	return &exclusive{s: s, sl: sl}, nil
+}
+
+// do runs fn on the exclusive client (see Store.run).
+func (x *exclusive) do(ctx context.Context, fn func(*esdb.Client) error) error {
+	ended, err := x.s.run(ctx, x.sl, fn)
+	if ended != nil {
+		x.ended = ended
+	}
+	x.stuck = errors.Is(err, errStuck)
+	return err
+}
+
+// release gives the client back when the last call has ended: a call the
+// caller's context gave up goes on inside the client, which stays taken
+// until it ends. A call given up as stuck gave up its client too, so the
+// slot builds a new one and is idle again at once.
+func (x *exclusive) release() {
+	if x.ended == nil || x.stuck {
+		x.s.giveBack(x.sl)
+		return
 	}
 	select {
-	case <-ended:
-		s.giveBack(sl)
+	case <-x.ended:
+		x.s.giveBack(x.sl)
 	default:
-		// The caller's context ended while fn is still inside the client:
-		// the client stays taken until fn ends.
 		go func() {
-			<-ended
-			s.giveBack(sl)
+			<-x.ended
+			x.s.giveBack(x.sl)
 		}()
 	}
-	return err
 }
 
 // take waits for an idle exclusive client and takes the one used last, so

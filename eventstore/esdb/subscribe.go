@@ -90,7 +90,11 @@ func (sub *subscription) open(ctx context.Context) error {
 		abandoned bool
 	)
 	streamCtx := context.WithoutCancel(sub.ctx)
-	err := s.doExclusive(ctx, func(c *esdb.Client) error {
+	x, err := s.takeExclusive(ctx)
+	if err != nil {
+		return fmt.Errorf("eventstore/esdb: subscribe to $all after %s: %w", sub.last, s.mapErr(ctx, err))
+	}
+	err = x.do(ctx, func(c *esdb.Client) error {
 		s.exclusiveHook(c, streamCtx)
 		started, err := c.SubscribeToAll(streamCtx, opts)
 		if err != nil {
@@ -105,6 +109,7 @@ func (sub *subscription) open(ctx context.Context) error {
 		inner = started
 		return nil
 	})
+	x.release()
 	mu.Lock()
 	if err != nil {
 		abandoned = true
