@@ -13,6 +13,10 @@
 // Store notices (ErrorCodeConnectionClosed or a failed connect) and builds a
 // new client for the next call. The first call on a (re)connecting client is
 // made alone, so no caller queues on a client that is about to die.
+//
+// Appends and subscription starts run on clients of their own, one call at
+// a time, with a context their caller cannot end: the v4 client races with
+// gRPC when a stream it is sending on is aborted (see exclusive.go).
 package esdb
 
 import (
