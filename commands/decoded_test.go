@@ -197,27 +197,19 @@ func TestDecodedCacheIsBounded(t *testing.T) {
 	}
 }
 
-// aggregatesOf are fresh aggregates of every kind folding a registry's events.
+// aggregatesOf are fresh aggregates of every kind folding a registry's
+// events (none for a registry not listed).
 func aggregatesOf(reg *domain.Registry) []domain.Aggregate {
-	switch reg {
-	case account.Events:
-		return []domain.Aggregate{&account.Account{}, &account.Token{}}
-	case client.Events:
-		return []domain.Aggregate{&client.Client{}}
-	case document.Events:
-		return []domain.Aggregate{&document.Document{}}
-	case intermediary.Events:
-		return []domain.Aggregate{&intermediary.Intermediary{}}
-	case payroll.Events:
-		return []domain.Aggregate{&payroll.Client{}, &payroll.Worker{}, payroll.NewExports()}
-	case placement.Events:
-		return []domain.Aggregate{&placement.Placement{}}
-	case ts.Events:
-		return []domain.Aggregate{&ts.Timesheet{}}
-	case worker.Events:
-		return []domain.Aggregate{&worker.Worker{}}
-	}
-	return nil
+	return map[*domain.Registry][]domain.Aggregate{
+		account.Events:      {&account.Account{}, &account.Token{}},
+		client.Events:       {&client.Client{}},
+		document.Events:     {&document.Document{}},
+		intermediary.Events: {&intermediary.Intermediary{}},
+		payroll.Events:      {&payroll.Client{}, &payroll.Worker{}, payroll.NewExports()},
+		placement.Events:    {&placement.Placement{}},
+		ts.Events:           {&ts.Timesheet{}},
+		worker.Events:       {&worker.Worker{}},
+	}[reg]
 }
 
 // callEverything calls every exported method of agg with zero arguments

@@ -37,9 +37,7 @@ func TestObservedReportsOperationsAndErrors(t *testing.T) {
 	if !errors.Is(err, eventstore.ErrWrongExpectedRevision) {
 		t.Fatalf("want wrong revision, got %v", err)
 	}
-	_, _ = s.ReadStream(ctx, "s-1", eventstore.ReadStreamOptions{})
-	_, _ = s.ReadAll(ctx, eventstore.Start, 10)
-	_, _ = s.HeadPosition(ctx)
+	eventstoretest.ReadEachWay(t, ctx, s, "s-1")
 	mu.Lock()
 	defer mu.Unlock()
 	if len(seen["append"]) != 2 || seen["append"][0] != nil || seen["append"][1] == nil {

@@ -11,7 +11,7 @@ import (
 
 func TestAPITokens(t *testing.T) {
 	ctx := testCtx(t)
-	s, pool := newService(t, auth.Config{})
+	s, pool := newService(t)
 	id, plain, err := s.CreateToken(ctx, domain.RolePayroll, "Loket payroll-import")
 	if err != nil {
 		t.Fatal(err)

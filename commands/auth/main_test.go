@@ -32,7 +32,16 @@ func newPool(t *testing.T) *pgxpool.Pool {
 	return pgtest.Pool(t, cs)
 }
 
-func newService(t *testing.T, cfg auth.Config) (*auth.Service, *pgxpool.Pool) {
+// newService is a service with the default configuration (and cheap
+// argon2) on a fresh database.
+func newService(t *testing.T) (*auth.Service, *pgxpool.Pool) {
+	t.Helper()
+	return newServiceWith(t, auth.Config{})
+}
+
+// newServiceWith is newService with cfg; argon2 stays cheap unless cfg
+// sets its own Params.
+func newServiceWith(t *testing.T, cfg auth.Config) (*auth.Service, *pgxpool.Pool) {
 	t.Helper()
 	pool := newPool(t)
 	if cfg.Params == (auth.Params{}) {
@@ -73,7 +82,7 @@ const (
 func withJan(t *testing.T, cfg auth.Config) (context.Context, *auth.Service, *pgxpool.Pool) {
 	t.Helper()
 	ctx := testCtx(t)
-	s, pool := newService(t, cfg)
+	s, pool := newServiceWith(t, cfg)
 	activeAccount(t, ctx, s, pool, "acc-1", janEmail, janPassword)
 	return ctx, s, pool
 }

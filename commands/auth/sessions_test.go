@@ -148,7 +148,7 @@ func TestSessionTimeouts(t *testing.T) {
 
 func TestChangePassword(t *testing.T) {
 	ctx := testCtx(t)
-	s, pool := newService(t, auth.Config{})
+	s, pool := newService(t)
 	activeAccount(t, ctx, s, pool, "acc-1", "jan@example.nl", "oud-wachtwoord")
 	keep, _, _ := s.Login(ctx, "jan@example.nl", "oud-wachtwoord", "", t0)
 	other, _, _ := s.Login(ctx, "jan@example.nl", "oud-wachtwoord", "", t0)

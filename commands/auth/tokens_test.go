@@ -11,7 +11,7 @@ import (
 
 func TestUpsertAccount(t *testing.T) {
 	ctx := testCtx(t)
-	s, pool := newService(t, auth.Config{})
+	s, pool := newService(t)
 	row := auth.AccountRow{AccountID: "acc-1", Email: "  Jan@Example.NL ", Role: domain.RoleClient, TenantID: "client-7"}
 	if err := auth.UpsertAccount(ctx, pool, row); err != nil {
 		t.Fatal(err)
@@ -46,7 +46,7 @@ func TestUpsertAccount(t *testing.T) {
 
 func TestTokens(t *testing.T) {
 	ctx := testCtx(t)
-	s, pool := newService(t, auth.Config{})
+	s, pool := newService(t)
 	if err := auth.UpsertAccount(ctx, pool, auth.AccountRow{AccountID: "acc-1", Email: "jan@example.nl", Role: domain.RoleClient}); err != nil {
 		t.Fatal(err)
 	}

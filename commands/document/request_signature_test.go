@@ -26,9 +26,7 @@ func TestRequestAgainWithTheSameKey(t *testing.T) {
 	}
 	e.Wait(t, res.Position)
 	_, tan1 := e.SignMail(t, e.Emails["client1"], 1)
-	for range cmd.MaxTANAttempts {
-		_, _ = e.Handler.Sign(ctx, dt.Meta(e.Client1), id, cmd.Signature{TAN: wrongTAN(tan1), ReadConfirmed: true})
-	}
+	blockTAN(t, e, id, tan1)
 
 	// Blocked: the back office asks again with the same key.
 	res, rid2, err := e.Handler.RequestSignature(ctx, meta, id, e.Client1.AccountID)

@@ -37,6 +37,20 @@ func wrongTAN(tan string) string {
 	return "A" + tan[1:]
 }
 
+// blockTAN has kees enter a wrong code for document id until the request
+// is blocked (cmd.MaxTANAttempts times): then tan, the right code, is
+// refused as blocked too.
+func blockTAN(t *testing.T, e *dt.Env, id, tan string) {
+	t.Helper()
+	ctx := context.Background()
+	for range cmd.MaxTANAttempts {
+		_, _ = e.Handler.Sign(ctx, dt.Meta(e.Client1), id, cmd.Signature{TAN: wrongTAN(tan), ReadConfirmed: true})
+	}
+	if _, err := e.Handler.Sign(ctx, dt.Meta(e.Client1), id, cmd.Signature{TAN: tan, ReadConfirmed: true}); !errors.Is(err, cmd.ErrTANBlocked) {
+		t.Fatalf("the right code after %d wrong ones: %v, want blocked", cmd.MaxTANAttempts, err)
+	}
+}
+
 func TestRequestSignatureRules(t *testing.T) {
 	e := dt.New(t)
 	ctx := context.Background()

@@ -1,7 +1,6 @@
 package identity_test
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"sync"
@@ -15,8 +14,7 @@ import (
 // hashes only; erasure frees the BSN; workers stored before the index are
 // indexed by the backfill, which reports (and skips) duplicates.
 func TestBSNIndex(t *testing.T) {
-	ctx := context.Background()
-	v, pool := newVault(t)
+	ctx, v, pool := newVault(t)
 	steps := []struct {
 		name, subject, bsn string
 		want               error
@@ -80,8 +78,7 @@ func TestBSNIndex(t *testing.T) {
 // TestBSNClaimRace: workers registered at once with one BSN: exactly one
 // gets it.
 func TestBSNClaimRace(t *testing.T) {
-	ctx := context.Background()
-	v, _ := newVault(t)
+	ctx, v, _ := newVault(t)
 	const n = 8
 	errs := make([]error, n)
 	var wg sync.WaitGroup

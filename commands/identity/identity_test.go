@@ -33,15 +33,16 @@ func key(t *testing.T) []byte {
 	return k
 }
 
-// newVault is a vault with a random master key on a fresh database.
-func newVault(t *testing.T) (*identity.Vault, *pgxpool.Pool) {
+// newVault is what a vault test starts with: the test's context and a
+// vault with a random master key on a fresh database.
+func newVault(t *testing.T) (context.Context, *identity.Vault, *pgxpool.Pool) {
 	t.Helper()
 	pool := it.NewDB(t)
 	v, err := identity.NewVault(pool, key(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return v, pool
+	return t.Context(), v, pool
 }
 
 func TestVault(t *testing.T) {

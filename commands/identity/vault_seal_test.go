@@ -1,7 +1,6 @@
 package identity_test
 
 import (
-	"context"
 	"encoding/base64"
 	"errors"
 	"testing"
@@ -13,8 +12,7 @@ import (
 // subject, holds no plain text, and is unreadable for good once the
 // subject's key is erased.
 func TestSealShredsWithTheSubjectKey(t *testing.T) {
-	ctx := context.Background()
-	v, _ := newVault(t)
+	ctx, v, _ := newVault(t)
 	type conn struct{ IP, UA string }
 	in := conn{IP: "192.0.2.7", UA: "Mozilla/5.0"}
 	sealed, err := v.Seal(ctx, "account-a1", in)

@@ -23,10 +23,8 @@ import (
 func TestCorrectionAfterImport(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	e.worker(1, "101")
-	e.worker(2, "102")
-	e.approve(1, 5, fullWeek)
-	e.approve(2, 5, fullWeek)
+	e.workedWeek5(1, "101", fullWeek)
+	e.workedWeek5(2, "102", fullWeek)
 	e.caughtUp()
 	_, first, _, err := e.pay.CreateExport(ctx, payrollBot, paycmd.CreateExport{ClientID: "c1", Period: week5})
 	if err != nil {

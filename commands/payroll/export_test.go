@@ -89,10 +89,8 @@ func TestConcurrentCreations(t *testing.T) {
 func TestCancelConfirm(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	e.worker(1, "101")
-	e.worker(2, "")
-	e.approve(1, 5, fullWeek)
-	e.approve(2, 5, [7]ts.Minutes{0, 0, 0, 0, 0, 20})
+	e.workedWeek5(1, "101", fullWeek)
+	e.workedWeek5(2, "", [7]ts.Minutes{0, 0, 0, 0, 0, 20})
 	e.caughtUp()
 
 	backlog := func() (int, []paycmd.MissingWorker) {
@@ -177,8 +175,7 @@ func TestReplayReproducesFiles(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	for n := 1; n <= 3; n++ {
-		e.worker(n, "20"+string(rune('0'+n)))
-		e.approve(n, 5, [7]ts.Minutes{ts.Minutes(400 + n), 0, 17, 0, 480})
+		e.workedWeek5(n, "20"+string(rune('0'+n)), [7]ts.Minutes{ts.Minutes(400 + n), 0, 17, 0, 480})
 	}
 	e.caughtUp()
 	_, c, _, err := e.pay.CreateExport(ctx, payrollBot, paycmd.CreateExport{ClientID: "c1", Period: week5})

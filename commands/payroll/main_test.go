@@ -141,6 +141,14 @@ func (e *env) workerAt(n int, clientID, persnr string) {
 	}
 }
 
+// workedWeek5 registers worker n at c1 (worker) and has the client approve
+// its minutes in week 5, the period week5 most tests export (approve).
+func (e *env) workedWeek5(n int, persnr string, minutes [7]ts.Minutes) {
+	e.t.Helper()
+	e.worker(n, persnr)
+	e.approve(n, 5, minutes)
+}
+
 // approve enters minutes for worker n's week and has the client approve.
 func (e *env) approve(n, week int, minutes [7]ts.Minutes) { e.approveAt(n, week, "c1", minutes) }
 

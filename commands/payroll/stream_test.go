@@ -40,10 +40,8 @@ func TestBatchWhoseMakingStopped(t *testing.T) {
 	store := &failingItems{Store: inner}
 	e := newEnvOn(t, store, pool)
 	e.seedClient()
-	e.worker(1, "10")
-	e.worker(2, "20")
-	e.approve(1, 5, fullWeek)
-	e.approve(2, 5, fullWeek)
+	e.workedWeek5(1, "10", fullWeek)
+	e.workedWeek5(2, "20", fullWeek)
 	e.caughtUp()
 
 	store.fail.Store(true)
@@ -91,8 +89,7 @@ func TestStreamedFileOrder(t *testing.T) {
 	e := newEnv(t)
 	persnrs := []string{"b2", "B10", "a-1", "A_1", "10", "9"}
 	for i, p := range persnrs {
-		e.worker(i+1, p)
-		e.approve(i+1, 5, fullWeek)
+		e.workedWeek5(i+1, p, fullWeek)
 	}
 	e.caughtUp()
 	_, created, _, err := e.pay.CreateExport(context.Background(), payrollBot, paycmd.CreateExport{ClientID: "c1", Period: week5})
@@ -113,8 +110,7 @@ func TestStreamedFileOrder(t *testing.T) {
 // cancelled batch, nor append items to it: it is refused (409).
 func TestExportKeySentAgain(t *testing.T) {
 	e := newEnv(t)
-	e.worker(1, "10")
-	e.approve(1, 5, fullWeek)
+	e.workedWeek5(1, "10", fullWeek)
 	e.caughtUp()
 	ctx := context.Background()
 	keyed := payrollBot

@@ -9,6 +9,7 @@ import (
 	"backoffice/commands"
 	cmd "backoffice/commands/timesheet"
 	"backoffice/domain"
+	"backoffice/domain/domaintest"
 	ts "backoffice/domain/timesheet"
 	"backoffice/eventstore"
 )
@@ -144,14 +145,8 @@ func TestTerms(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			h, _ := setup(t)
 			terms, err := h.Terms(context.Background(), tc.actor, tc.target)
-			if tc.wantErr != nil {
-				if !errors.Is(err, tc.wantErr) {
-					t.Fatalf("error %v, want %v", err, tc.wantErr)
-				}
+			if domaintest.Refused(t, err, tc.wantErr) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			var types []string
 			for _, ht := range terms.HourTypes {

@@ -6,14 +6,11 @@ import (
 
 	"backoffice/domain"
 	"backoffice/domain/account"
+	"backoffice/domain/domaintest"
 )
 
 func TestChangeMobile(t *testing.T) {
-	acc, err := domain.Replay[account.Account](created)
-	if err != nil {
-		t.Fatal(err)
-	}
-	self := acc.Actor()
+	self := domaintest.Replay[account.Account](created).Actor()
 	staff := domain.Actor{AccountID: "bo", Role: domain.RoleBackoffice}
 	other := domain.Actor{AccountID: "a-2", Role: domain.RoleClient, ClientID: "c-1"}
 	for _, tt := range []struct {
@@ -32,22 +29,9 @@ func TestChangeMobile(t *testing.T) {
 		{"someone else", other, "0612345678", "", "", account.Forbidden},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			evs, n, err := acc.ChangeMobile(tt.actor, tt.in, now)
-			if tt.wantErr != nil {
-				if !errors.Is(err, tt.wantErr) || evs != nil || n != "" {
-					t.Fatalf("got %v %q %v, want %v", evs, n, err, tt.wantErr)
-				}
-				return
-			}
-			if err != nil || n != tt.wantNumber || len(evs) != 1 {
-				t.Fatalf("got %v %q %v", evs, n, err)
-			}
-			if e := evs[0].(*account.MobileChanged); e.AccountID != acc.ID() || e.MaskedMobile != tt.wantMask {
-				t.Fatalf("event %+v", e)
-			}
-			if err := acc.Apply(evs[0]); err != nil {
-				t.Fatal(err)
-			}
+			domaintest.DecidePersonal(t, []domain.Event{created}, func(a *account.Account) ([]domain.Event, string, error) {
+				return a.ChangeMobile(tt.actor, tt.in, now)
+			}, []domain.Event{&account.MobileChanged{AccountID: created.AccountID, MaskedMobile: tt.wantMask}}, tt.wantErr, tt.wantNumber)
 		})
 	}
 	if _, _, err := (&account.Account{}).ChangeMobile(staff, "0612345678", now); !errors.Is(err, domain.ErrNotFound) {

@@ -88,17 +88,9 @@ func TestRegister(t *testing.T) {
 			if tt.edit != nil {
 				tt.edit(&cmd)
 			}
-			wantPersonal := client.ContactPersonalData{Mobile: "+31612345678"}
-			if tt.wantErr != nil {
-				wantPersonal = client.ContactPersonalData{}
-			}
-			domaintest.Decide(t, tt.given, func(c *client.Client) ([]domain.Event, error) {
-				got, personal, err := c.Register(tt.actor, tt.inter, cmd, now)
-				if personal != wantPersonal {
-					t.Errorf("personal data %+v, want %+v", personal, wantPersonal)
-				}
-				return got, err
-			}, tt.want, tt.wantErr)
+			domaintest.DecidePersonal(t, tt.given, func(c *client.Client) ([]domain.Event, client.ContactPersonalData, error) {
+				return c.Register(tt.actor, tt.inter, cmd, now)
+			}, tt.want, tt.wantErr, client.ContactPersonalData{Mobile: "+31612345678"})
 		})
 	}
 }
@@ -166,16 +158,11 @@ func TestAgreementNormalize(t *testing.T) {
 			a := agreement.Clone()
 			tt.edit(&a)
 			_, err := a.Normalize()
-			if tt.code == "" {
-				if err != nil {
-					t.Fatal(err)
-				}
-				return
+			var want *domain.Error
+			if tt.code != "" {
+				want = &domain.Error{Code: tt.code, Kind: domain.KindInvalid}
 			}
-			var de *domain.Error
-			if !errors.As(err, &de) || de.Code != tt.code || de.Kind != domain.KindInvalid || de.MessageNL == "" {
-				t.Fatalf("error = %v, want %s", err, tt.code)
-			}
+			domaintest.WantError(t, err, want)
 		})
 	}
 }

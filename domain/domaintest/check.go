@@ -82,6 +82,45 @@ func Decide[A any, P Aggregate[A]](t *testing.T, given []domain.Event, when func
 	return agg
 }
 
+// DecidePersonal is Decide for a command that also returns personal data,
+// which never enters an event (the command layer stores it apart): after a
+// decision it must equal wantPersonal, after a refusal be zero.
+func DecidePersonal[A any, P Aggregate[A], D comparable](t *testing.T, given []domain.Event, when func(P) ([]domain.Event, D, error), want []domain.Event, wantErr error, wantPersonal D) P {
+	t.Helper()
+	if wantErr != nil {
+		var zero D
+		wantPersonal = zero
+	}
+	return Decide[A, P](t, given, func(agg P) ([]domain.Event, error) {
+		evs, personal, err := when(agg)
+		if personal != wantPersonal {
+			t.Errorf("personal data %+v, want %+v", personal, wantPersonal)
+		}
+		return evs, err
+	}, want, wantErr)
+}
+
+// WantError checks a refusal: err is a *domain.Error with want's Kind and
+// Code, want's Field when want names one, and a message in English and in
+// Dutch; WantError returns it. With want nil, err must be nil.
+func WantError(t testing.TB, err error, want *domain.Error) *domain.Error {
+	t.Helper()
+	if want == nil {
+		if err != nil {
+			t.Fatalf("unexpected error %v", err)
+		}
+		return nil
+	}
+	var de *domain.Error
+	if !errors.As(err, &de) {
+		t.Fatalf("error = %v, want %s", err, want.Code)
+	}
+	if de.Code != want.Code || de.Kind != want.Kind || (want.Field != "" && de.Field != want.Field) || de.Message == "" || de.MessageNL == "" {
+		t.Fatalf("error = %+v, want code %s, kind %d, field %q and both messages", de, want.Code, want.Kind, want.Field)
+	}
+	return de
+}
+
 // RoundTrip encodes and decodes every sample through r and checks that the
 // samples cover the registry exactly: renaming a JSON tag or registering a
 // type without a sample fails here.

@@ -219,26 +219,45 @@ func (r *runner) text(name string) string {
 	return t.Default
 }
 
-// step records the events of one command, applying them with apply; it
-// reports false (and stops the story) when the command failed.
-func (r *runner) step(name, stream string, actor domain.Actor, apply func(domain.Event) error, evs []domain.Event, err error) bool {
-	if r.story.Err != nil {
-		return false
-	}
-	if err != nil {
-		r.story.Failed, r.story.Err = name, err
-		return false
-	}
-	for _, e := range evs {
-		if apply != nil {
-			if err := apply(e); err != nil {
-				r.story.Failed, r.story.Err = name, fmt.Errorf("domaintest: %s: apply: %w", name, err)
-				return false
-			}
+// step is one command of the story: its name, who gives it and the call
+// that decides it.
+type step struct {
+	name  string
+	actor domain.Actor
+	run   func() ([]domain.Event, error)
+}
+
+// steps runs the commands on one stream in order: each one's events are
+// applied with apply (nil: the aggregate records its own, or is not
+// replayed) and recorded. It reports false, and the story stops, at the
+// first command that fails.
+func (r *runner) steps(stream string, apply func(domain.Event) error, steps ...step) bool {
+	for _, s := range steps {
+		if r.story.Err != nil {
+			return false
 		}
-		r.story.Events = append(r.story.Events, Stored{Stream: stream, Actor: actor, Event: e})
+		evs, err := s.run()
+		if err != nil {
+			r.story.Failed, r.story.Err = s.name, err
+			return false
+		}
+		for _, e := range evs {
+			if apply != nil {
+				if err := apply(e); err != nil {
+					r.story.Failed, r.story.Err = s.name, fmt.Errorf("domaintest: %s: apply: %w", s.name, err)
+					return false
+				}
+			}
+			r.story.Events = append(r.story.Events, Stored{Stream: stream, Actor: s.actor, Event: e})
+		}
 	}
 	return true
+}
+
+// events is the run of a step that records events without a command (the
+// legacy events no command gives any more).
+func events(evs ...domain.Event) func() ([]domain.Event, error) {
+	return func() ([]domain.Event, error) { return evs, nil }
 }
 
 func tokenHash(s string) string {
@@ -255,19 +274,22 @@ func (r *runner) run() {
 	// Intermediary.
 	inter := &intermediary.Intermediary{}
 	interID := r.id("intermediary")
-	evs, err := inter.Register(staff, intermediary.Register{IntermediaryID: interID, Name: r.text("intermediary.name"),
-		KvK: r.text("intermediary.kvk"), Contact: intermediary.Contact{Name: r.text("intermediary.contact.name"),
-			Email: r.text("intermediary.contact.email")}}, now)
-	if !r.step("intermediary.register", intermediary.Stream(interID), staff, inter.Apply, evs, err) {
-		return
-	}
-	evs, err = inter.ChangeContact(staff, intermediary.Contact{Name: r.text("intermediary.new_contact.name"),
-		Email: r.text("intermediary.new_contact.email")}, now)
-	if !r.step("intermediary.change_contact", intermediary.Stream(interID), staff, inter.Apply, evs, err) {
+	if !r.steps(intermediary.Stream(interID), inter.Apply,
+		step{"intermediary.register", staff, func() ([]domain.Event, error) {
+			return inter.Register(staff, intermediary.Register{IntermediaryID: interID, Name: r.text("intermediary.name"),
+				KvK: r.text("intermediary.kvk"), Contact: intermediary.Contact{Name: r.text("intermediary.contact.name"),
+					Email: r.text("intermediary.contact.email")}}, now)
+		}},
+		step{"intermediary.change_contact", staff, func() ([]domain.Event, error) {
+			return inter.ChangeContact(staff, intermediary.Contact{Name: r.text("intermediary.new_contact.name"),
+				Email: r.text("intermediary.new_contact.email")}, now)
+		}},
+	) {
 		return
 	}
 
-	// Client with its agreement, and a change of it from next Monday.
+	// Client with its agreement, a change of it from next Monday and new
+	// details.
 	cl := &client.Client{}
 	clientID := r.id("client")
 	agreement := client.Agreement{
@@ -282,184 +304,180 @@ func (r *runner) run() {
 		Allowances:     client.Allowances{PerDayCents: r.n.AllowanceCents, PerHourCents: r.n.AllowanceCents},
 		BillingRates:   map[string]int64{r.text("client.billing_rate.code"): r.n.BillingRate},
 	}
-	evs, _, err = cl.Register(staff, inter, client.Register{ClientID: clientID, Name: r.text("client.name"),
-		KvK: r.text("client.kvk"),
-		Address: client.Address{Street: r.text("client.address.street"), HouseNumber: r.text("client.address.house_number"),
-			PostalCode: r.text("client.address.postal_code"), City: r.text("client.address.city"), Country: r.text("client.address.country")},
-		Contact:         client.Contact{Name: r.text("client.contact.name"), Email: r.text("client.contact.email")},
-		ContactPersonal: client.ContactPersonalData{Mobile: "+31612345678"},
-		AgreementFrom:   time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), Agreement: agreement}, now)
-	if !r.step("client.register", client.Stream(clientID), staff, cl.Apply, evs, err) {
-		return
-	}
 	changed := agreement.Clone()
 	changed.HourTypes[1].Name = r.text("client.new_hour_type.name")
-	evs, err = cl.ChangeAgreement(staff, day(Week.Start().AddDays(14)), changed, now)
-	if !r.step("client.change_agreement", client.Stream(clientID), staff, cl.Apply, evs, err) {
-		return
-	}
-	evs, err = cl.ChangeDetails(staff, client.Details{Name: r.text("client.new_name"), KvK: r.text("client.kvk"),
-		Address: client.Address{Street: r.text("client.address.street"), HouseNumber: r.text("client.address.house_number"),
-			PostalCode: r.text("client.address.postal_code"), City: r.text("client.address.city"), Country: r.text("client.address.country")},
-		Contact: client.Contact{Name: r.text("client.new_contact.name"), Email: r.text("client.new_contact.email")}}, now)
-	if !r.step("client.change_details", client.Stream(clientID), staff, cl.Apply, evs, err) {
+	if !r.steps(client.Stream(clientID), cl.Apply,
+		step{"client.register", staff, func() ([]domain.Event, error) {
+			evs, _, err := cl.Register(staff, inter, client.Register{ClientID: clientID, Name: r.text("client.name"),
+				KvK: r.text("client.kvk"),
+				Address: client.Address{Street: r.text("client.address.street"), HouseNumber: r.text("client.address.house_number"),
+					PostalCode: r.text("client.address.postal_code"), City: r.text("client.address.city"), Country: r.text("client.address.country")},
+				Contact:         client.Contact{Name: r.text("client.contact.name"), Email: r.text("client.contact.email")},
+				ContactPersonal: client.ContactPersonalData{Mobile: "+31612345678"},
+				AgreementFrom:   time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), Agreement: agreement}, now)
+			return evs, err
+		}},
+		step{"client.change_agreement", staff, func() ([]domain.Event, error) {
+			return cl.ChangeAgreement(staff, day(Week.Start().AddDays(14)), changed, now)
+		}},
+		step{"client.change_details", staff, func() ([]domain.Event, error) {
+			return cl.ChangeDetails(staff, client.Details{Name: r.text("client.new_name"), KvK: r.text("client.kvk"),
+				Address: client.Address{Street: r.text("client.address.street"), HouseNumber: r.text("client.address.house_number"),
+					PostalCode: r.text("client.address.postal_code"), City: r.text("client.address.city"), Country: r.text("client.address.country")},
+				Contact: client.Contact{Name: r.text("client.new_contact.name"), Email: r.text("client.new_contact.email")}}, now)
+		}},
+	) {
 		return
 	}
 
 	// Worker and placement.
 	wk := &worker.Worker{}
 	workerID := r.id("worker")
-	evs, _, err = wk.Register(staff, cl, worker.Register{WorkerID: workerID,
-		Name:     worker.Name{First: r.text("worker.name.first"), Infix: r.text("worker.name.infix"), Last: r.text("worker.name.last")},
-		Email:    r.text("worker.email"),
-		Function: r.text("worker.function"),
-		PersonalData: worker.PersonalData{BSN: "111222333", IBAN: "NL91ABNA0417164300",
-			DateOfBirth: time.Date(1990, 5, 17, 0, 0, 0, 0, time.UTC),
-			Address:     worker.Address{Street: "Kerkstraat", HouseNumber: "1", PostalCode: "1234 AB", City: "Utrecht"},
-			Mobile:      "+31612345678"},
-		Start: time.Date(2025, 6, 2, 0, 0, 0, 0, time.UTC)}, now)
-	if !r.step("worker.register", worker.Stream(workerID), staff, wk.Apply, evs, err) {
+	if !r.steps(worker.Stream(workerID), wk.Apply, step{"worker.register", staff, func() ([]domain.Event, error) {
+		evs, _, err := wk.Register(staff, cl, worker.Register{WorkerID: workerID,
+			Name:     worker.Name{First: r.text("worker.name.first"), Infix: r.text("worker.name.infix"), Last: r.text("worker.name.last")},
+			Email:    r.text("worker.email"),
+			Function: r.text("worker.function"),
+			PersonalData: worker.PersonalData{BSN: "111222333", IBAN: "NL91ABNA0417164300",
+				DateOfBirth: time.Date(1990, 5, 17, 0, 0, 0, 0, time.UTC),
+				Address:     worker.Address{Street: "Kerkstraat", HouseNumber: "1", PostalCode: "1234 AB", City: "Utrecht"},
+				Mobile:      "+31612345678"},
+			Start: time.Date(2025, 6, 2, 0, 0, 0, 0, time.UTC)}, now)
+		return evs, err
+	}}) {
 		return
 	}
 	pl := &placement.Placement{}
 	placementID := r.id("placement")
-	evs, err = pl.Start(staff, cl, wk, placement.Start{PlacementID: placementID, Function: r.text("placement.function"),
-		Start: time.Date(2025, 6, 2, 0, 0, 0, 0, time.UTC)}, now)
-	if !r.step("placement.start", placement.Stream(placementID), staff, pl.Apply, evs, err) {
+	if !r.steps(placement.Stream(placementID), pl.Apply, step{"placement.start", staff, func() ([]domain.Event, error) {
+		return pl.Start(staff, cl, wk, placement.Start{PlacementID: placementID, Function: r.text("placement.function"),
+			Start: time.Date(2025, 6, 2, 0, 0, 0, 0, time.UTC)}, now)
+	}}) {
 		return
 	}
 
-	// The client's login.
+	// The client's login. Legacy: streams written before the links' tokens
+	// moved to commands/auth hold the links' hashes; projectors must still
+	// take them. The account acts as itself once created, with the language
+	// it has at the time: each group of steps names it after the one before.
 	acc := &account.Account{}
 	accountID := r.id("account")
-	evs, err = acc.Create(staff, account.Create{AccountID: accountID, Email: r.text("account.email"), Role: domain.Role(r.text("account.role")),
-		ClientID: clientID, Language: r.text("account.language")}, now)
-	if !r.step("account.create", account.Stream(accountID), staff, acc.Apply, evs, err) {
+	if !r.steps(account.Stream(accountID), acc.Apply,
+		step{"account.create", staff, func() ([]domain.Event, error) {
+			return acc.Create(staff, account.Create{AccountID: accountID, Email: r.text("account.email"), Role: domain.Role(r.text("account.role")),
+				ClientID: clientID, Language: r.text("account.language")}, now)
+		}},
+		step{"account.issue_activation", staff, events(&account.ActivationIssued{AccountID: accountID,
+			TokenHash: tokenHash("activate" + accountID), ExpiresAt: now.Add(72 * time.Hour)})},
+		step{"account.activate", domain.Actor{}, func() ([]domain.Event, error) { return acc.RecordPasswordSet(false, now) }},
+		step{"account.request_reset", staff, events(&account.PasswordResetRequested{AccountID: accountID,
+			TokenHash: tokenHash("reset" + accountID), ExpiresAt: now.Add(2 * time.Hour)})},
+		step{"account.reset_password", domain.Actor{}, func() ([]domain.Event, error) { return acc.RecordPasswordSet(true, now) }},
+	) {
 		return
 	}
-	// Legacy: streams written before the links' tokens moved to
-	// commands/auth hold the links' hashes; projectors must still take them.
-	evs = []domain.Event{&account.ActivationIssued{AccountID: accountID, TokenHash: tokenHash("activate" + accountID),
-		ExpiresAt: now.Add(72 * time.Hour)}}
-	if !r.step("account.issue_activation", account.Stream(accountID), staff, acc.Apply, evs, nil) {
+	self := acc.Actor()
+	if !r.steps(account.Stream(accountID), acc.Apply,
+		step{"account.change_password", self, func() ([]domain.Event, error) { return acc.ChangePassword(self, now) }},
+		step{"account.change_language", self, func() ([]domain.Event, error) {
+			return acc.ChangeLanguage(self, r.text("account.new_language"), now)
+		}},
+	) {
 		return
 	}
-	evs, err = acc.RecordPasswordSet(false, now)
-	if !r.step("account.activate", account.Stream(accountID), domain.Actor{}, acc.Apply, evs, err) {
-		return
-	}
-	evs = []domain.Event{&account.PasswordResetRequested{AccountID: accountID, TokenHash: tokenHash("reset" + accountID),
-		ExpiresAt: now.Add(2 * time.Hour)}}
-	if !r.step("account.request_reset", account.Stream(accountID), staff, acc.Apply, evs, nil) {
-		return
-	}
-	evs, err = acc.RecordPasswordSet(true, now)
-	if !r.step("account.reset_password", account.Stream(accountID), domain.Actor{}, acc.Apply, evs, err) {
-		return
-	}
-	evs, err = acc.ChangePassword(acc.Actor(), now)
-	if !r.step("account.change_password", account.Stream(accountID), acc.Actor(), acc.Apply, evs, err) {
-		return
-	}
-	evs, err = acc.ChangeLanguage(acc.Actor(), r.text("account.new_language"), now)
-	if !r.step("account.change_language", account.Stream(accountID), acc.Actor(), acc.Apply, evs, err) {
-		return
-	}
-	evs, _, err = acc.ChangeMobile(acc.Actor(), "06-12345678", now)
-	if !r.step("account.change_mobile", account.Stream(accountID), acc.Actor(), acc.Apply, evs, err) {
-		return
-	}
-	evs, err = acc.Disable(staff, r.text("account.disable_reason"), now)
-	if !r.step("account.disable", account.Stream(accountID), staff, acc.Apply, evs, err) {
-		return
-	}
-	evs, err = acc.Enable(staff, now)
-	if !r.step("account.enable", account.Stream(accountID), staff, acc.Apply, evs, err) {
+	self = acc.Actor()
+	if !r.steps(account.Stream(accountID), acc.Apply,
+		step{"account.change_mobile", self, func() ([]domain.Event, error) {
+			evs, _, err := acc.ChangeMobile(self, "06-12345678", now)
+			return evs, err
+		}},
+		step{"account.disable", staff, func() ([]domain.Event, error) {
+			return acc.Disable(staff, r.text("account.disable_reason"), now)
+		}},
+		step{"account.enable", staff, func() ([]domain.Event, error) { return acc.Enable(staff, now) }},
+	) {
 		return
 	}
 
 	// An integration token.
 	tok := &account.Token{}
 	tokenID := r.id("token")
-	evs, err = tok.Create(staff, account.CreateToken{TokenID: tokenID, Kind: account.TokenKind(r.text("token.kind")), Label: r.text("token.label")}, now)
-	if !r.step("token.create", account.TokenStream(tokenID), staff, tok.Apply, evs, err) {
-		return
-	}
-	evs, err = tok.Revoke(staff, r.text("token.revoke_reason"), now)
-	if !r.step("token.revoke", account.TokenStream(tokenID), staff, tok.Apply, evs, err) {
+	if !r.steps(account.TokenStream(tokenID), tok.Apply,
+		step{"token.create", staff, func() ([]domain.Event, error) {
+			return tok.Create(staff, account.CreateToken{TokenID: tokenID, Kind: account.TokenKind(r.text("token.kind")), Label: r.text("token.label")}, now)
+		}},
+		step{"token.revoke", staff, func() ([]domain.Event, error) { return tok.Revoke(staff, r.text("token.revoke_reason"), now) }},
+	) {
 		return
 	}
 
 	// Documents: one signed, one declined, one invoice.
 	signer := document.Signer{AccountID: accountID, Role: domain.RoleClient, ClientID: clientID, Enabled: true}
 	clientUser := acc.Actor()
+	system := domain.Actor{Role: domain.RoleSystem}
 	for i, decision := range []string{"sign", "decline"} {
 		d := &document.Document{}
 		docID := r.id("document") + fmt.Sprint(i)
-		evs, err = d.Upload(staff, document.Upload{DocumentID: docID, ClientID: clientID, IntermediaryID: interID,
-			WorkerID: workerID, Kind: document.Kind(r.text("document.kind")), Category: document.Category(r.text("document.category")), Title: r.text("document.title"),
-			FileName: r.text("document.file_name"), ContentType: "application/pdf", Size: 1234,
-			SHA256: tokenHash("file" + docID)}, now)
-		if !r.step("document.upload", document.Stream(docID), staff, d.Apply, evs, err) {
-			return
-		}
-		if decision == "sign" {
-			// A request on version 1, superseded by version 2.
-			evs, err = d.RequestSignature(staff, r.id("request")+fmt.Sprint(i)+"v1", signer, false, now)
-			if !r.step("document.request_signature_v1", document.Stream(docID), staff, d.Apply, evs, err) {
-				return
-			}
-		}
-		evs, err = d.AddVersion(clientUser, document.NewVersion{FileName: r.text("document.version_file_name"),
-			ContentType: "application/pdf", Size: 2345, SHA256: tokenHash("file v2" + docID)}, now)
-		if !r.step("document.add_version", document.Stream(docID), clientUser, d.Apply, evs, err) {
-			return
-		}
-		// As if the document's codes were blocked MaxTANReissues times:
-		// the request carries the back office's reason.
-		evs, err = d.RequestSignatureAfterBlocks(staff, r.id("request")+fmt.Sprint(i), signer, false,
-			document.MaxTANReissues, r.text("document.reissue_reason"), now)
-		if !r.step("document.request_signature", document.Stream(docID), staff, d.Apply, evs, err) {
-			return
-		}
+		requestID := r.id("request") + fmt.Sprint(i)
 		// The TAN goes by SMS to the first signer, in the mail to the second.
 		channel, address := document.ChannelSMS, "06 12345678"
 		if i == 1 {
 			channel, address = document.ChannelEmail, "jan@example.nl"
 		}
-		evs, err = d.IssueTAN(domain.Actor{Role: domain.RoleSystem}, r.id("request")+fmt.Sprint(i), channel, address, now)
-		if !r.step("document.issue_tan", document.Stream(docID), domain.Actor{Role: domain.RoleSystem}, d.Apply, evs, err) {
-			return
-		}
 		// The evidence of the signing screen: opened, a wrong TAN.
 		sealed := &document.Sealed{Subject: account.Stream(accountID), Ciphertext: "c2VhbGVkIGNvbm5lY3Rpb24="}
-		evs, err = d.OpenSigning(clientUser, sealed, now)
-		if !r.step("document.open_signing", document.Stream(docID), clientUser, d.Apply, evs, err) {
-			return
-		}
-		evs, err = d.RejectTAN(clientUser, d.Request().ID, 1, false, sealed)
-		if !r.step("document.reject_tan", document.Stream(docID), clientUser, d.Apply, evs, err) {
-			return
-		}
 		answer := document.Decision{ReadConfirmed: true, ConsentSHA256: document.ConsentSHA256("nl"), Client: sealed}
+		steps := []step{{"document.upload", staff, func() ([]domain.Event, error) {
+			return d.Upload(staff, document.Upload{DocumentID: docID, ClientID: clientID, IntermediaryID: interID,
+				WorkerID: workerID, Kind: document.Kind(r.text("document.kind")), Category: document.Category(r.text("document.category")), Title: r.text("document.title"),
+				FileName: r.text("document.file_name"), ContentType: "application/pdf", Size: 1234,
+				SHA256: tokenHash("file" + docID)}, now)
+		}}}
 		if decision == "sign" {
-			answer.Remark = r.text("document.sign_remark")
-			evs, err = d.Sign(clientUser, answer, now)
-		} else {
-			answer.Remark = r.text("document.decline_remark")
-			evs, err = d.Decline(clientUser, answer, now)
+			// A request on version 1, superseded by version 2.
+			steps = append(steps, step{"document.request_signature_v1", staff, func() ([]domain.Event, error) {
+				return d.RequestSignature(staff, requestID+"v1", signer, false, now)
+			}})
 		}
-		if !r.step("document."+decision, document.Stream(docID), clientUser, d.Apply, evs, err) {
+		steps = append(steps,
+			step{"document.add_version", clientUser, func() ([]domain.Event, error) {
+				return d.AddVersion(clientUser, document.NewVersion{FileName: r.text("document.version_file_name"),
+					ContentType: "application/pdf", Size: 2345, SHA256: tokenHash("file v2" + docID)}, now)
+			}},
+			// As if the document's codes were blocked MaxTANReissues times:
+			// the request carries the back office's reason.
+			step{"document.request_signature", staff, func() ([]domain.Event, error) {
+				return d.RequestSignatureAfterBlocks(staff, requestID, signer, false,
+					document.MaxTANReissues, r.text("document.reissue_reason"), now)
+			}},
+			step{"document.issue_tan", system, func() ([]domain.Event, error) {
+				return d.IssueTAN(system, requestID, channel, address, now)
+			}},
+			step{"document.open_signing", clientUser, func() ([]domain.Event, error) { return d.OpenSigning(clientUser, sealed, now) }},
+			step{"document.reject_tan", clientUser, func() ([]domain.Event, error) {
+				return d.RejectTAN(clientUser, d.Request().ID, 1, false, sealed)
+			}},
+			step{"document." + decision, clientUser, func() ([]domain.Event, error) {
+				if decision == "sign" {
+					answer.Remark = r.text("document.sign_remark")
+					return d.Sign(clientUser, answer, now)
+				}
+				answer.Remark = r.text("document.decline_remark")
+				return d.Decline(clientUser, answer, now)
+			}},
+		)
+		if !r.steps(document.Stream(docID), d.Apply, steps...) {
 			return
 		}
 	}
 	inv := &document.Document{}
 	invID := r.id("document") + "inv"
-	evs, err = inv.Upload(staff, document.Upload{DocumentID: invID, ClientID: clientID, IntermediaryID: interID,
-		Kind: document.KindInvoice, Title: r.text("document.title"), FileName: r.text("document.file_name"),
-		ContentType: "application/pdf", Size: document.MaxSize, SHA256: tokenHash("file" + invID),
-		Invoice: &document.Invoice{Number: r.text("document.invoice_number"), Date: day(Week.Start()), AmountCents: r.n.InvoiceCents}}, now)
-	if !r.step("document.upload_invoice", document.Stream(invID), staff, inv.Apply, evs, err) {
+	if !r.steps(document.Stream(invID), inv.Apply, step{"document.upload_invoice", staff, func() ([]domain.Event, error) {
+		return inv.Upload(staff, document.Upload{DocumentID: invID, ClientID: clientID, IntermediaryID: interID,
+			Kind: document.KindInvoice, Title: r.text("document.title"), FileName: r.text("document.file_name"),
+			ContentType: "application/pdf", Size: document.MaxSize, SHA256: tokenHash("file" + invID),
+			Invoice: &document.Invoice{Number: r.text("document.invoice_number"), Date: day(Week.Start()), AmountCents: r.n.InvoiceCents}}, now)
+	}}) {
 		return
 	}
 
@@ -476,8 +494,9 @@ func (r *runner) run() {
 		return
 	}
 	// The placement ends after the week.
-	evs, err = pl.End(staff, day(Week.Start().AddDays(20)), r.text("placement.end_reason"), now)
-	r.step("placement.end", placement.Stream(placementID), staff, pl.Apply, evs, err)
+	r.steps(placement.Stream(placementID), pl.Apply, step{"placement.end", staff, func() ([]domain.Event, error) {
+		return pl.End(staff, day(Week.Start().AddDays(20)), r.text("placement.end_reason"), now)
+	}})
 }
 
 func (r *runner) timesheet(cl *client.Client, pl *placement.Placement, now time.Time) {
@@ -497,52 +516,44 @@ func (r *runner) timesheet(cl *client.Client, pl *placement.Placement, now time.
 	wkr := domain.Actor{AccountID: "acc-" + pl.WorkerID(), Role: domain.RoleWorker, WorkerID: pl.WorkerID()}
 	cli := domain.Actor{AccountID: "acc-" + pl.ClientID(), Role: domain.RoleClient, ClientID: pl.ClientID()}
 	pay := domain.Actor{AccountID: "token:pay", Role: domain.RolePayroll}
-	apply := func(domain.Event) error { return nil } // the aggregate records its own events
 	m := r.n.DayMinutes
-	steps := []struct {
-		name  string
-		actor domain.Actor
-		run   func() ([]domain.Event, error)
-	}{
-		{"timesheet.set_line", wkr, func() ([]domain.Event, error) {
+	// No apply: the aggregate records its own events.
+	if !r.steps(stream, nil,
+		step{"timesheet.set_line", wkr, func() ([]domain.Event, error) {
 			return sheet.SetLine(wkr, terms, a.NormalHourType, [7]ts.Minutes{m, m, m, m, m}, now)
 		}},
-		{"timesheet.add_line", wkr, func() ([]domain.Event, error) { return sheet.AddLine(wkr, terms, "V", now) }},
-		{"timesheet.wipe_line", wkr, func() ([]domain.Event, error) { return sheet.WipeLine(wkr, terms, "V", now) }},
-		{"timesheet.add_expense", wkr, func() ([]domain.Event, error) {
+		step{"timesheet.add_line", wkr, func() ([]domain.Event, error) { return sheet.AddLine(wkr, terms, "V", now) }},
+		step{"timesheet.wipe_line", wkr, func() ([]domain.Event, error) { return sheet.WipeLine(wkr, terms, "V", now) }},
+		step{"timesheet.add_expense", wkr, func() ([]domain.Event, error) {
 			return sheet.AddExpense(wkr, terms, ts.ExpenseInput{Type: ts.ExpenseType(r.text("timesheet.expense.type")), Date: Week.Day(0), AmountCents: r.n.ExpenseCents,
 				Description: r.text("timesheet.expense.description")}, now)
 		}},
-		{"timesheet.add_expense_km", wkr, func() ([]domain.Event, error) {
+		step{"timesheet.add_expense_km", wkr, func() ([]domain.Event, error) {
 			return sheet.AddExpense(wkr, terms, ts.ExpenseInput{Type: ts.ExpenseTravelKm, Date: Week.Day(1), Kilometres: r.n.Kilometres}, now)
 		}},
-		{"timesheet.remove_expense", wkr, func() ([]domain.Event, error) { return sheet.RemoveExpense(wkr, terms, 2, now) }},
-		{"timesheet.add_remark", wkr, func() ([]domain.Event, error) {
+		step{"timesheet.remove_expense", wkr, func() ([]domain.Event, error) { return sheet.RemoveExpense(wkr, terms, 2, now) }},
+		step{"timesheet.add_remark", wkr, func() ([]domain.Event, error) {
 			return sheet.AddRemark(wkr, terms, r.text("timesheet.remark"), now)
 		}},
-		{"timesheet.offer", wkr, func() ([]domain.Event, error) { return sheet.Offer(wkr, terms, ts.AdjacentWeeks{}, now) }},
-		{"timesheet.withdraw_offer", wkr, func() ([]domain.Event, error) { return sheet.WithdrawOffer(wkr, terms, now) }},
-		{"timesheet.offer_after_withdrawal", wkr, func() ([]domain.Event, error) { return sheet.Offer(wkr, terms, ts.AdjacentWeeks{}, now) }},
-		{"timesheet.reject", cli, func() ([]domain.Event, error) {
+		step{"timesheet.offer", wkr, func() ([]domain.Event, error) { return sheet.Offer(wkr, terms, ts.AdjacentWeeks{}, now) }},
+		step{"timesheet.withdraw_offer", wkr, func() ([]domain.Event, error) { return sheet.WithdrawOffer(wkr, terms, now) }},
+		step{"timesheet.offer_after_withdrawal", wkr, func() ([]domain.Event, error) { return sheet.Offer(wkr, terms, ts.AdjacentWeeks{}, now) }},
+		step{"timesheet.reject", cli, func() ([]domain.Event, error) {
 			return sheet.Reject(cli, terms, r.text("timesheet.reject_reason"), now)
 		}},
-		{"timesheet.offer_again", wkr, func() ([]domain.Event, error) { return sheet.Offer(wkr, terms, ts.AdjacentWeeks{}, now) }},
-		{"timesheet.approve", cli, func() ([]domain.Event, error) {
-			step, _ := sheet.NextStep()
-			return sheet.Approve(cli, terms, step, sheet.OfferedHash(), now)
+		step{"timesheet.offer_again", wkr, func() ([]domain.Event, error) { return sheet.Offer(wkr, terms, ts.AdjacentWeeks{}, now) }},
+		step{"timesheet.approve", cli, func() ([]domain.Event, error) {
+			next, _ := sheet.NextStep()
+			return sheet.Approve(cli, terms, next, sheet.OfferedHash(), now)
 		}},
-		{"timesheet.mark_imported", pay, func() ([]domain.Event, error) {
+		step{"timesheet.mark_imported", pay, func() ([]domain.Event, error) {
 			return sheet.MarkImported(pay, now, r.text("timesheet.import_batch"))
 		}},
-		{"timesheet.reopen", staff, func() ([]domain.Event, error) {
+		step{"timesheet.reopen", staff, func() ([]domain.Event, error) {
 			return sheet.Reopen(staff, r.text("timesheet.reopen_reason"), now)
 		}},
-	}
-	for _, s := range steps {
-		evs, err := s.run()
-		if !r.step(s.name, stream, s.actor, apply, evs, err) {
-			return
-		}
+	) {
+		return
 	}
 	r.timeRegistration(terms, pl, now)
 }
@@ -559,40 +570,30 @@ func (r *runner) timeRegistration(terms ts.Terms, pl *placement.Placement, now t
 	in := ts.EntryInput{Date: week.Day(0), Start: 8 * 60, End: 16 * 60, Break: 30}
 	later := in
 	later.End = 17 * 60
-	for _, s := range []struct {
-		name string
-		run  func() ([]domain.Event, error)
-	}{
-		{"timesheet.add_entry", func() ([]domain.Event, error) { return sheet.AddEntry(wkr, terms, ts.AdjacentWeeks{}, in, now) }},
-		{"timesheet.change_entry", func() ([]domain.Event, error) {
+	// No apply: the aggregate records its own events.
+	r.steps(stream, nil,
+		step{"timesheet.add_entry", wkr, func() ([]domain.Event, error) { return sheet.AddEntry(wkr, terms, ts.AdjacentWeeks{}, in, now) }},
+		step{"timesheet.change_entry", wkr, func() ([]domain.Event, error) {
 			return sheet.ChangeEntry(wkr, terms, ts.AdjacentWeeks{}, 1, later, now)
 		}},
-		{"timesheet.add_entry_2", func() ([]domain.Event, error) {
+		step{"timesheet.add_entry_2", wkr, func() ([]domain.Event, error) {
 			in2 := in
 			in2.Date = week.Day(1)
 			return sheet.AddEntry(wkr, terms, ts.AdjacentWeeks{}, in2, now)
 		}},
-		{"timesheet.remove_entry", func() ([]domain.Event, error) {
+		step{"timesheet.remove_entry", wkr, func() ([]domain.Event, error) {
 			return sheet.RemoveEntry(wkr, terms, ts.AdjacentWeeks{}, 2, now)
 		}},
-	} {
-		evs, err := s.run()
-		if !r.step(s.name, stream, wkr, func(domain.Event) error { return nil }, evs, err) {
-			return
-		}
-	}
+	)
 }
 
 // payroll runs the payroll aggregates (domain/payroll) on the story's
 // client, worker and timesheet week.
 func (r *runner) payroll(clientID, workerID, name, placementID string, now time.Time) {
+	// No apply: the payroll aggregates record their own events.
 	pc := &payroll.Client{}
 	settings := payroll.Settings{Administration: r.text("payroll.administration"), DebtorNumber: r.text("payroll.debtor_number"),
 		Relation: r.text("payroll.relation"), Period: payroll.PeriodWeek, Package: payroll.TargetLoket}
-	evs, err := pc.SetSettings(staff, clientID, settings)
-	if !r.step("payroll.set_settings", payroll.ClientStream(clientID), staff, nil, evs, err) {
-		return
-	}
 	hours := strings.ToUpper(strings.TrimSpace(r.text("client.hour_type.code")))
 	mapping := []payroll.Mapping{
 		{Kind: payroll.SourceHours, Code: hours, Loket: "1", Nmbrs: r.text("payroll.component"), Easyflex: "U100", AFAS: "U100"},
@@ -600,13 +601,18 @@ func (r *runner) payroll(clientID, workerID, name, placementID string, now time.
 		{Kind: payroll.SourceAllowance, Code: "per_day", Loket: "30", Nmbrs: "Dagvergoeding", Easyflex: "DAG"},
 		{Kind: payroll.SourceAllowance, Code: "per_hour", Loket: "31", Nmbrs: "Uurvergoeding", Easyflex: "UUR"},
 	}
-	evs, err = pc.SetMapping(staff, clientID, "2026-01-05", mapping)
-	if !r.step("payroll.set_mapping", payroll.ClientStream(clientID), staff, nil, evs, err) {
+	pw := &payroll.Worker{}
+	if !r.steps(payroll.ClientStream(clientID), nil,
+		step{"payroll.set_settings", staff, func() ([]domain.Event, error) { return pc.SetSettings(staff, clientID, settings) }},
+		step{"payroll.set_mapping", staff, func() ([]domain.Event, error) {
+			return pc.SetMapping(staff, clientID, "2026-01-05", mapping)
+		}},
+	) {
 		return
 	}
-	pw := &payroll.Worker{}
-	evs, err = pw.SetPersonnelNumber(staff, workerID, settings.Administration, r.text("payroll.personnel_number"))
-	if !r.step("payroll.set_personnel_number", payroll.WorkerStream(workerID), staff, nil, evs, err) {
+	if !r.steps(payroll.WorkerStream(workerID), nil, step{"payroll.set_personnel_number", staff, func() ([]domain.Event, error) {
+		return pw.SetPersonnelNumber(staff, workerID, settings.Administration, r.text("payroll.personnel_number"))
+	}}) {
 		return
 	}
 	persnr, _ := pw.PersonnelNumber(strings.TrimSpace(settings.Administration))
@@ -617,28 +623,24 @@ func (r *runner) payroll(clientID, workerID, name, placementID string, now time.
 		Lines:      []payroll.ItemLine{{HourType: hours, Minutes: [7]int{m, m, m, m, m}}},
 		Expenses:   []payroll.ItemExpense{{Type: r.text("timesheet.expense.type"), Date: Week.Day(0), AmountCents: r.n.ExpenseCents}},
 		Allowances: payroll.ItemAllowances{PerDayCents: 5 * r.n.AllowanceCents}}
+	next := item
+	next.Round, next.Hash = 3, tokenHash("corrected")
+	next.Lines = []payroll.ItemLine{{HourType: hours, Minutes: [7]int{m, m - 60, m, m, m}}}
 	period := payroll.Period{Kind: payroll.PeriodWeek, Year: Week.Year, Number: Week.Week}
 	nb := payroll.NewBatch{ClientID: clientID, Period: period, Settings: set, Mapping: pc.Mappings()[0].Entries}
 	pay := domain.Actor{AccountID: "token:pay", Role: domain.RolePayroll}
 	x := payroll.NewExports()
-	evs, err = x.CreateBatch(pay, nb, []payroll.Item{item})
-	if !r.step("payroll.create_batch", payroll.ExportsStream(clientID), pay, nil, evs, err) {
-		return
-	}
-	first := evs[0].(*payroll.BatchCreated).BatchID
-	evs, err = x.Confirm(pay, first)
-	if !r.step("payroll.confirm_batch", payroll.ExportsStream(clientID), pay, nil, evs, err) {
-		return
-	}
-	next := item
-	next.Round, next.Hash = 3, tokenHash("corrected")
-	next.Lines = []payroll.ItemLine{{HourType: hours, Minutes: [7]int{m, m - 60, m, m, m}}}
-	evs, err = x.CreateBatch(pay, nb, []payroll.Item{payroll.Delta(item, next, first)})
-	if !r.step("payroll.create_correction", payroll.ExportsStream(clientID), pay, nil, evs, err) {
-		return
-	}
-	evs, err = x.Cancel(staff, evs[0].(*payroll.BatchCreated).BatchID, r.text("payroll.cancel_reason"))
-	r.step("payroll.cancel_batch", payroll.ExportsStream(clientID), staff, nil, evs, err)
+	batch := func(i int) string { return x.Batches()[i].Created.BatchID }
+	r.steps(payroll.ExportsStream(clientID), nil,
+		step{"payroll.create_batch", pay, func() ([]domain.Event, error) { return x.CreateBatch(pay, nb, []payroll.Item{item}) }},
+		step{"payroll.confirm_batch", pay, func() ([]domain.Event, error) { return x.Confirm(pay, batch(0)) }},
+		step{"payroll.create_correction", pay, func() ([]domain.Event, error) {
+			return x.CreateBatch(pay, nb, []payroll.Item{payroll.Delta(item, next, batch(0))})
+		}},
+		step{"payroll.cancel_batch", staff, func() ([]domain.Event, error) {
+			return x.Cancel(staff, batch(1), r.text("payroll.cancel_reason"))
+		}},
+	)
 }
 
 // Registries are the event registries of every aggregate package, keyed by

@@ -2,6 +2,7 @@ package domaintest_test
 
 import (
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -38,7 +39,20 @@ var (
 	consentHash   = fixed("the hex SHA-256 of a consent text; checked as 64 lower-case hex digits")
 	sealedSubject = fixed("must be the account stream of the request's signer (checkSealed)")
 	sealedText    = fixed("base64 of the ciphertext the command layer sealed; checked as strict base64, at most 4096 bytes")
+	// The client's address, in client.registered and client.details_changed.
+	clientAddress = map[string]source{
+		"address.city": in("client.address.city"), "address.country": in("client.address.country"),
+		"address.house_number": in("client.address.house_number"), "address.postal_code": in("client.address.postal_code"),
+		"address.street": in("client.address.street"),
+	}
 )
+
+// with returns the fields of shared and of own in one map.
+func with(shared, own map[string]source) map[string]source {
+	m := maps.Clone(own)
+	maps.Copy(m, shared)
+	return m
+}
 
 // coverage has an entry for every string field of every registered event
 // type. A new event type, or a new string field, fails the test until it
@@ -61,23 +75,18 @@ var coverage = map[string]map[string]source{
 		"agreement.hour_types[].name": in("client.new_hour_type.name"), "agreement.normal_hour_type": in("client.normal_hour_type"),
 		"client_id": in("id.client"),
 	},
-	"client.details_changed": {
-		"address.city": in("client.address.city"), "address.country": in("client.address.country"),
-		"address.house_number": in("client.address.house_number"), "address.postal_code": in("client.address.postal_code"),
-		"address.street": in("client.address.street"), "client_id": in("id.client"),
-		"contact.email": in("client.new_contact.email"), "contact.name": in("client.new_contact.name"),
+	"client.details_changed": with(clientAddress, map[string]source{
+		"client_id": in("id.client"), "contact.email": in("client.new_contact.email"), "contact.name": in("client.new_contact.name"),
 		"kvk": in("client.kvk"), "name": in("client.new_name"),
-	},
-	"client.registered": {
-		"address.city": in("client.address.city"), "address.country": in("client.address.country"),
-		"address.house_number": in("client.address.house_number"), "address.postal_code": in("client.address.postal_code"),
-		"address.street": in("client.address.street"), "agreement.approval_chain[]": in("client.approval_chain"),
+	}),
+	"client.registered": with(clientAddress, map[string]source{
+		"agreement.approval_chain[]":   in("client.approval_chain"),
 		"agreement.billing_rates{key}": in("client.billing_rate.code"), "agreement.entered_by": in("client.entered_by"),
 		"agreement.hour_types[].code": in("client.hour_type.code"), "agreement.hour_types[].name": in("client.hour_type.name"),
 		"agreement.normal_hour_type": in("client.normal_hour_type"), "client_id": in("id.client"),
 		"contact.email": in("client.contact.email"), "contact.name": in("client.contact.name"),
 		"intermediary_id": loaded("intermediary"), "kvk": in("client.kvk"), "name": in("client.name"),
-	},
+	}),
 	"document.signature_declined": {"document_id": in("id.document"), "remark": in("document.decline_remark"), "request_id": in("id.request"), "sha256": fixed("the stored file's hash, checked as 32 hex bytes at upload"),
 		"consent_sha256": consentHash, "client.subject": sealedSubject, "client.ciphertext": sealedText},
 	"document.signature_requested": {"document_id": in("id.document"), "request_id": in("id.request"), "reissue_reason": in("document.reissue_reason"), "signer_account_id": loaded("account"),

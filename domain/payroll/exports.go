@@ -241,15 +241,9 @@ const ts24h = 24 * 60
 // marks, so a confirmation interrupted halfway is finished by a retry); a
 // cancelled batch cannot be confirmed.
 func (x *Exports) Confirm(actor domain.Actor, batchID string) ([]domain.Event, error) {
-	b, err := x.exportable(actor, batchID)
-	if err != nil {
+	b, err := x.open(actor, batchID, StatusConfirmed)
+	if b == nil {
 		return nil, err
-	}
-	switch b.Status {
-	case StatusConfirmed:
-		return nil, nil
-	case StatusCancelled:
-		return nil, domain.Conflict("batch_cancelled", "the batch was cancelled", "De exportbatch is geannuleerd.")
 	}
 	if b.Building() {
 		return nil, errBuilding(batchID)
@@ -262,16 +256,9 @@ func (x *Exports) Confirm(actor domain.Actor, batchID string) ([]domain.Event, e
 // confirmed batch is final (batch_confirmed, 409); cancelling twice
 // records nothing.
 func (x *Exports) Cancel(actor domain.Actor, batchID, reason string) ([]domain.Event, error) {
-	b, err := x.exportable(actor, batchID)
-	if err != nil {
+	b, err := x.open(actor, batchID, StatusCancelled)
+	if b == nil {
 		return nil, err
-	}
-	switch b.Status {
-	case StatusCancelled:
-		return nil, nil
-	case StatusConfirmed:
-		return nil, domain.Conflict("batch_confirmed", "the batch was confirmed and is final",
-			"De exportbatch is bevestigd en definitief.")
 	}
 	reason, err = validate.OptionalText("reason", reason, 1000)
 	if err != nil {
@@ -281,15 +268,25 @@ func (x *Exports) Cancel(actor domain.Actor, batchID, reason string) ([]domain.E
 	return []domain.Event{e}, x.Apply(e)
 }
 
-// exportable returns the batch the actor confirms or cancels: payroll and
-// the back office only, and the batch must exist.
-func (x *Exports) exportable(actor domain.Actor, batchID string) (*Batch, error) {
+// open returns the open batch the actor confirms or cancels (end): payroll
+// and the back office only, and the batch must exist. A batch that already
+// has that end comes back nil without an error (a retry records nothing);
+// one that has the other end is refused: both ends are final.
+func (x *Exports) open(actor domain.Actor, batchID string, end BatchStatus) (*Batch, error) {
 	if !CanExport(actor) {
 		return nil, account.Forbidden
 	}
 	b, ok := x.byID[batchID]
-	if !ok {
+	switch {
+	case !ok:
 		return nil, domain.ErrNotFound
+	case b.Status == end:
+		return nil, nil
+	case b.Status == StatusCancelled:
+		return nil, domain.Conflict("batch_cancelled", "the batch was cancelled", "De exportbatch is geannuleerd.")
+	case b.Status == StatusConfirmed:
+		return nil, domain.Conflict("batch_confirmed", "the batch was confirmed and is final",
+			"De exportbatch is bevestigd en definitief.")
 	}
 	return b, nil
 }

@@ -1,10 +1,10 @@
 package timesheet_test
 
 import (
-	"errors"
 	"testing"
 
 	"backoffice/domain"
+	"backoffice/domain/domaintest"
 	ts "backoffice/domain/timesheet"
 )
 
@@ -35,16 +35,12 @@ func workedOf(t *testing.T, shifts ...shift) []ts.Worked {
 func adjErr(t *testing.T, err error, field, nl string) {
 	t.Helper()
 	if field == "" {
-		if err != nil {
-			t.Fatalf("err = %v, want none", err)
-		}
+		domaintest.WantError(t, err, nil)
 		return
 	}
-	wantErr(t, err, "entries_overlap_adjacent_week", domain.KindRule)
-	var de *domain.Error
-	errors.As(err, &de)
-	if de.Field != field || de.MessageNL != nl {
-		t.Fatalf("err = %+v, want field %q, message %q", de, field, nl)
+	de := domaintest.WantError(t, err, &domain.Error{Code: "entries_overlap_adjacent_week", Kind: domain.KindRule, Field: field})
+	if de.MessageNL != nl {
+		t.Fatalf("err = %+v, want message %q", de, nl)
 	}
 }
 

@@ -2,11 +2,11 @@ package timesheet_test
 
 import (
 	"bytes"
-	"errors"
 	"testing"
 	"time"
 
 	"backoffice/domain"
+	"backoffice/domain/domaintest"
 	ts "backoffice/domain/timesheet"
 )
 
@@ -130,16 +130,10 @@ func encodeAll(t *testing.T, evs []domain.Event) []byte {
 	return b.Bytes()
 }
 
-// wantErr checks code, kind and that a Dutch message is present.
+// wantErr checks code, kind and that both messages are present.
 func wantErr(t *testing.T, err error, code string, kind domain.Kind) {
 	t.Helper()
-	var de *domain.Error
-	if !errors.As(err, &de) {
-		t.Fatalf("err = %v, want %s", err, code)
-	}
-	if de.Code != code || de.Kind != kind || de.MessageNL == "" || de.Message == "" {
-		t.Fatalf("err = %+v, want code %s kind %d with messages", de, code, kind)
-	}
+	domaintest.WantError(t, err, &domain.Error{Code: code, Kind: kind})
 }
 
 // load replays events into a new timesheet (domain.Replay); a refused

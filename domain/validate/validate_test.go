@@ -6,30 +6,22 @@ import (
 	"time"
 
 	"backoffice/domain"
+	"backoffice/domain/domaintest"
 	"backoffice/domain/validate"
 )
 
-// wantErr checks err against a wanted code ("" = no error) and, when there is
-// an error, that it is a KindInvalid *domain.Error with field and both messages.
+// wantErr checks err against a wanted code ("" = no error) on field: an
+// invalid input, or a 422 from the text check.
 func wantErr(t *testing.T, err error, code, field string) {
 	t.Helper()
-	if code == "" {
-		if err != nil {
-			t.Fatalf("unexpected error %v", err)
+	var want *domain.Error
+	if code != "" {
+		want = &domain.Error{Code: code, Kind: domain.KindInvalid, Field: field}
+		if code == "text_encoding" || code == "too_long" { // the text check answers 422
+			want.Kind = domain.KindRule
 		}
-		return
 	}
-	var de *domain.Error
-	if !errors.As(err, &de) {
-		t.Fatalf("want *domain.Error %s, got %v", code, err)
-	}
-	kind := domain.KindInvalid
-	if code == "text_encoding" || code == "too_long" { // the text check answers 422
-		kind = domain.KindRule
-	}
-	if de.Code != code || de.Kind != kind || de.Field != field || de.Message == "" || de.MessageNL == "" {
-		t.Fatalf("want invalid %s on %s, got %+v", code, field, de)
-	}
+	domaintest.WantError(t, err, want)
 }
 
 // normalizeCase is one input of a normalizer: the canonical form it

@@ -82,21 +82,11 @@ func TestRegister(t *testing.T) {
 			if tt.edit != nil {
 				tt.edit(&c)
 			}
-			var want []domain.Event
 			wantPersonal := normalized
 			wantPersonal.DateOfBirth = c.PersonalData.DateOfBirth
-			if tt.wantErr == nil {
-				want = []domain.Event{registered}
-			} else {
-				wantPersonal = worker.PersonalData{}
-			}
-			domaintest.Decide(t, tt.given, func(w *worker.Worker) ([]domain.Event, error) {
-				got, pd, err := w.Register(tt.actor, tt.client, c, now)
-				if pd != wantPersonal {
-					t.Errorf("personal data %+v, want %+v", pd, wantPersonal)
-				}
-				return got, err
-			}, want, tt.wantErr)
+			domaintest.DecidePersonal(t, tt.given, func(w *worker.Worker) ([]domain.Event, worker.PersonalData, error) {
+				return w.Register(tt.actor, tt.client, c, now)
+			}, []domain.Event{registered}, tt.wantErr, wantPersonal)
 		})
 	}
 }

@@ -37,15 +37,7 @@ func TestRequiresLeaderHeader(t *testing.T) {
 	ctx := testCtx(t)
 	s, srv := newFakeStore(t, esdb.Config{})
 	evs := appendN(t, ctx, s, "timesheet-1", 2)
-	if _, err := s.ReadStream(ctx, "timesheet-1", eventstore.ReadStreamOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.ReadAll(ctx, eventstore.Start, 10); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.HeadPosition(ctx); err != nil {
-		t.Fatal(err)
-	}
+	eventstoretest.ReadEachWay(t, ctx, s, "timesheet-1")
 	sub := subscribeAll(t, ctx, s)
 	wantIDs(t, recvCaughtUp(t, ctx, sub), evs)
 	for _, m := range []esdbfake.Method{esdbfake.MethodAppend, esdbfake.MethodRead, esdbfake.MethodSubscribe} {

@@ -123,7 +123,7 @@ var appendTests = []test{
 		}
 		// The refused appends must not have stored anything or created a stream.
 		_, err := f.s.ReadStream(f.ctx, name, eventstore.ReadStreamOptions{})
-		wantNotFound(f.t, err, "ReadStream after invalid appends")
+		wantIs(f.t, err, eventstore.ErrStreamNotFound, "ReadStream after invalid appends")
 		f.wantLog()
 	}},
 	{"InvalidAppendToExistingStream", func(f *fx) {
@@ -184,9 +184,9 @@ var appendTests = []test{
 			f.wantStream(n, want[n])
 		}
 		_, err := f.s.ReadStream(f.ctx, base+"-", eventstore.ReadStreamOptions{})
-		wantNotFound(f.t, err, fmt.Sprintf("ReadStream(%q)", base+"-"))
+		wantIs(f.t, err, eventstore.ErrStreamNotFound, fmt.Sprintf("ReadStream(%q)", base+"-"))
 		_, err = f.s.ReadStream(f.ctx, strings.ToUpper(base), eventstore.ReadStreamOptions{})
-		wantNotFound(f.t, err, fmt.Sprintf("ReadStream(%q)", strings.ToUpper(base)))
+		wantIs(f.t, err, eventstore.ErrStreamNotFound, fmt.Sprintf("ReadStream(%q)", strings.ToUpper(base)))
 	}},
 	{"CreatedIsSet", func(f *fx) {
 		name := stream("timesheet")
@@ -251,7 +251,7 @@ func refusedOnMissing(expected ...eventstore.ExpectedRevision) func(f *fx) {
 			wantWrongRevision(f.t, err, name, exp, false, 0)
 		}
 		_, err := f.s.ReadStream(f.ctx, name, eventstore.ReadStreamOptions{})
-		wantNotFound(f.t, err, "ReadStream after refused appends")
+		wantIs(f.t, err, eventstore.ErrStreamNotFound, "ReadStream after refused appends")
 		f.wantLog()
 	}
 }

@@ -6,21 +6,10 @@ import (
 	"backoffice/eventstore"
 )
 
-func wantClosed(f *fx, err error, what string) {
-	f.t.Helper()
-	if !errors.Is(err, eventstore.ErrClosed) {
-		f.t.Errorf("%s on a closed store = %v, want errors.Is ErrClosed", what, err)
-	}
-}
-
 var closeTests = []test{
 	{"EndsSubscriptions", func(f *fx) {
 		sub := f.caughtUp(f.ctx)
-		done := recvAsync(f.ctx, sub.sub)
-		if err := f.s.Close(); err != nil {
-			f.t.Fatalf("Close: %v", err)
-		}
-		if err := f.awaitRecvErr(done); !errors.Is(err, eventstore.ErrClosed) {
+		if err := f.recvWhile(f.ctx, sub.sub, f.s.Close); !errors.Is(err, eventstore.ErrClosed) {
 			f.t.Fatalf("Recv after the store closed = %v, want errors.Is ErrClosed", err)
 		}
 	}},
@@ -31,22 +20,22 @@ var closeTests = []test{
 			f.t.Fatalf("Close: %v", err)
 		}
 		_, err := f.s.Append(f.ctx, name, eventstore.Exact(res.NextExpectedRevision), newEvents(1)...)
-		wantClosed(f, err, "Append")
+		wantIs(f.t, err, eventstore.ErrClosed, "Append on a closed store")
 		_, err = f.s.ReadStream(f.ctx, name, eventstore.ReadStreamOptions{})
-		wantClosed(f, err, "ReadStream")
+		wantIs(f.t, err, eventstore.ErrClosed, "ReadStream on a closed store")
 		_, err = f.s.ReadStreams(f.ctx, eventstore.StreamRead{Stream: name})
-		wantClosed(f, err, "ReadStreams")
+		wantIs(f.t, err, eventstore.ErrClosed, "ReadStreams on a closed store")
 		_, err = f.s.ReadAll(f.ctx, eventstore.Start, 10)
-		wantClosed(f, err, "ReadAll")
+		wantIs(f.t, err, eventstore.ErrClosed, "ReadAll on a closed store")
 		_, err = f.s.HeadPosition(f.ctx)
-		wantClosed(f, err, "HeadPosition")
+		wantIs(f.t, err, eventstore.ErrClosed, "HeadPosition on a closed store")
 		sub, err := f.s.SubscribeAll(f.ctx, eventstore.Start)
 		if err == nil {
 			// Failing on the first Recv is as good as failing here.
 			_, err = sub.Recv(f.ctx)
 			sub.Close()
 		}
-		wantClosed(f, err, "SubscribeAll")
+		wantIs(f.t, err, eventstore.ErrClosed, "SubscribeAll on a closed store")
 		if err := f.s.Close(); err != nil && !errors.Is(err, eventstore.ErrClosed) {
 			f.t.Errorf("second Close = %v, want nil or ErrClosed", err)
 		}

@@ -368,10 +368,11 @@ func wantWrongRevision(t *testing.T, err error, name string, exp eventstore.Expe
 	}
 }
 
-// wantNotFound checks a read of a stream without events.
-func wantNotFound(t *testing.T, err error, what string) {
+// wantIs checks that err is (or wraps) target, one of the port's errors
+// (ErrStreamNotFound, ErrDuplicateEventID, ErrClosed, …).
+func wantIs(t *testing.T, err, target error, what string) {
 	t.Helper()
-	if !errors.Is(err, eventstore.ErrStreamNotFound) {
-		t.Fatalf("%s = %v, want errors.Is ErrStreamNotFound", what, err)
+	if !errors.Is(err, target) {
+		t.Errorf("%s = %v, want errors.Is %q", what, err, target)
 	}
 }

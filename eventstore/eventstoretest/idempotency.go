@@ -1,7 +1,6 @@
 package eventstoretest
 
 import (
-	"errors"
 	"sync"
 
 	"github.com/google/uuid"
@@ -18,13 +17,6 @@ func (f *fx) wantRepeat(name string, exp eventstore.ExpectedRevision, original e
 	}
 	if res != original {
 		f.t.Fatalf("repeating an append to %q with %s returned %+v, want the original %+v", name, exp, res, original)
-	}
-}
-
-func wantDuplicate(f *fx, err error, what string) {
-	f.t.Helper()
-	if !errors.Is(err, eventstore.ErrDuplicateEventID) {
-		f.t.Fatalf("%s = %v, want errors.Is ErrDuplicateEventID", what, err)
 	}
 }
 
@@ -106,7 +98,7 @@ var idempotencyTests = []test{
 		for _, c := range cases {
 			for _, exp := range []eventstore.ExpectedRevision{eventstore.Any(), eventstore.Exact(res.NextExpectedRevision)} {
 				_, err := f.s.Append(f.ctx, name, exp, c.events...)
-				wantDuplicate(f, err, "append of "+c.what+" with "+exp.String())
+				wantIs(f.t, err, eventstore.ErrDuplicateEventID, "append of "+c.what+" with "+exp.String())
 			}
 		}
 		f.wantOnlyStream(name, evs...)

@@ -80,12 +80,12 @@ var readStreamTests = []test{
 			{Direction: eventstore.Backwards, From: 5},
 		} {
 			_, err := f.s.ReadStream(f.ctx, name, opts)
-			wantNotFound(f.t, err, "ReadStream of a missing stream")
+			wantIs(f.t, err, eventstore.ErrStreamNotFound, "ReadStream of a missing stream")
 		}
 	}},
 	{"MissingStreamInEmptyStore", func(f *fx) {
 		_, err := f.s.ReadStream(f.ctx, stream("missing"), rso{})
-		wantNotFound(f.t, err, "ReadStream in an empty store")
+		wantIs(f.t, err, eventstore.ErrStreamNotFound, "ReadStream in an empty store")
 	}},
 	{"OnlyOwnEvents", func(f *fx) {
 		name, evs := f.tenEventStream()

@@ -166,6 +166,22 @@ func recvAsync(ctx context.Context, sub eventstore.Subscription) <-chan error {
 // unexpected marks a Recv that returned a message instead of an error.
 type unexpected struct{ error }
 
+// recvWhile blocks a Recv on sub (with ctx), does act while it blocks (a
+// failing act fails the test) and returns the error the Recv ended with.
+func (f *fx) recvWhile(ctx context.Context, sub eventstore.Subscription, act func() error) error {
+	f.t.Helper()
+	done := recvAsync(ctx, sub)
+	if err := act(); err != nil {
+		f.t.Errorf("while Recv blocked: %v", err)
+	}
+	return f.awaitRecvErr(done)
+}
+
+// cancelled is cancel as an act of recvWhile.
+func cancelled(cancel context.CancelFunc) func() error {
+	return func() error { cancel(); return nil }
+}
+
 func (f *fx) awaitRecvErr(done <-chan error) error {
 	f.t.Helper()
 	select {
@@ -300,29 +316,20 @@ var subscribeTests = []test{
 	{"CancelRecvContext", func(f *fx) {
 		sub := f.caughtUp(f.ctx)
 		ctx, cancel := context.WithCancel(f.ctx)
-		done := recvAsync(ctx, sub.sub)
-		cancel()
-		if err := f.awaitRecvErr(done); !errors.Is(err, context.Canceled) {
+		if err := f.recvWhile(ctx, sub.sub, cancelled(cancel)); !errors.Is(err, context.Canceled) {
 			f.t.Fatalf("Recv with a cancelled context = %v, want errors.Is context.Canceled", err)
 		}
 	}},
 	{"CancelSubscriptionContext", func(f *fx) {
 		subCtx, cancel := context.WithCancel(f.ctx)
 		sub := f.caughtUp(subCtx)
-		done := recvAsync(f.ctx, sub.sub)
-		cancel()
-		err := f.awaitRecvErr(done)
-		if !errors.Is(err, context.Canceled) && !errors.Is(err, eventstore.ErrClosed) {
+		if err := f.recvWhile(f.ctx, sub.sub, cancelled(cancel)); !errors.Is(err, context.Canceled) && !errors.Is(err, eventstore.ErrClosed) {
 			f.t.Fatalf("Recv after the subscription's context ended = %v, want context.Canceled or ErrClosed", err)
 		}
 	}},
 	{"CloseEndsRecv", func(f *fx) {
 		sub := f.caughtUp(f.ctx)
-		done := recvAsync(f.ctx, sub.sub)
-		if err := sub.sub.Close(); err != nil {
-			f.t.Errorf("Close: %v", err)
-		}
-		if err := f.awaitRecvErr(done); !errors.Is(err, eventstore.ErrClosed) {
+		if err := f.recvWhile(f.ctx, sub.sub, sub.sub.Close); !errors.Is(err, eventstore.ErrClosed) {
 			f.t.Fatalf("Recv after Close = %v, want errors.Is ErrClosed", err)
 		}
 		if err := f.awaitRecvErr(recvAsync(f.ctx, sub.sub)); !errors.Is(err, eventstore.ErrClosed) {

@@ -81,3 +81,19 @@ type test struct {
 	name string
 	fn   func(f *fx)
 }
+
+// ReadEachWay reads stream, the global log and the head once each and fails
+// t when one of them fails: every read path of s exercised, for an adapter
+// test that checks what its calls carried or reported.
+func ReadEachWay(t testing.TB, ctx context.Context, s eventstore.Store, stream string) {
+	t.Helper()
+	if _, err := s.ReadStream(ctx, stream, eventstore.ReadStreamOptions{}); err != nil {
+		t.Fatalf("ReadStream: %v", err)
+	}
+	if _, err := s.ReadAll(ctx, eventstore.Start, 10); err != nil {
+		t.Fatalf("ReadAll: %v", err)
+	}
+	if _, err := s.HeadPosition(ctx); err != nil {
+		t.Fatalf("HeadPosition: %v", err)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"backoffice/eventstore"
 	"backoffice/eventstore/postgres"
@@ -71,16 +72,23 @@ func TestBackfillChainsExistingEvents(t *testing.T) {
 	}
 }
 
+// fenced is a store on a fresh database holding three events in stream
+// "fenced", and a pool of its own on that database: the tamperer's.
+func fenced(t *testing.T) (*postgres.Store, *pgxpool.Pool) {
+	t.Helper()
+	s, cs := newStore(t, postgres.Options{})
+	if _, err := s.Append(t.Context(), "fenced", eventstore.NoStream(), events(3)...); err != nil {
+		t.Fatal(err)
+	}
+	return s, newPool(t, cs)
+}
+
 // TestLedgerIsAppendOnly: the trigger refuses UPDATE, DELETE and TRUNCATE,
 // even for the table's owner; a superuser who disables it can tamper, and
 // the chain shows it.
 func TestLedgerIsAppendOnly(t *testing.T) {
 	ctx := t.Context()
-	s, cs := newStore(t, postgres.Options{})
-	pool := newPool(t, cs)
-	if _, err := s.Append(ctx, "fenced", eventstore.NoStream(), events(3)...); err != nil {
-		t.Fatal(err)
-	}
+	s, pool := fenced(t)
 	for _, sql := range []string{
 		`UPDATE eventstore_events SET data = '{"n":600}' WHERE stream = 'fenced' AND revision = 1`,
 		`DELETE FROM eventstore_events WHERE stream = 'fenced' AND revision = 2`,
@@ -119,11 +127,7 @@ func TestLedgerIsAppendOnly(t *testing.T) {
 // the read returns the new metadata, and the chain names the event.
 func TestReadStreamsShowsTamperedMetadata(t *testing.T) {
 	ctx := t.Context()
-	s, cs := newStore(t, postgres.Options{})
-	pool := newPool(t, cs)
-	if _, err := s.Append(ctx, "fenced", eventstore.NoStream(), events(3)...); err != nil {
-		t.Fatal(err)
-	}
+	s, pool := fenced(t)
 	read := func() []eventstore.RecordedEvent {
 		t.Helper()
 		got, err := s.ReadStreams(ctx, eventstore.StreamRead{Stream: "fenced"})

@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"backoffice/eventstore"
+	"backoffice/eventstore/eventstoretest"
 	"backoffice/eventstore/postgres"
 )
 
@@ -500,15 +501,7 @@ func TestObserve(t *testing.T) {
 	if _, err := s.Append(ctx, "o", eventstore.Any(), event("t", 0)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.ReadStream(ctx, "o", eventstore.ReadStreamOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.ReadAll(ctx, eventstore.Start, 10); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.HeadPosition(ctx); err != nil {
-		t.Fatal(err)
-	}
+	eventstoretest.ReadEachWay(t, ctx, s, "o")
 	mu.Lock()
 	defer mu.Unlock()
 	for _, op := range []string{"append", "read_stream", "read_all", "head_position"} {

@@ -51,12 +51,7 @@ func NewActivationMailer(a *auth.Service, pool auth.DBTX, d *mail.Dispatcher, li
 	if a == nil || pool == nil || d == nil || links.Activation == nil {
 		return nil, errors.New("notify/reactors: NewActivationMailer needs auth, pool, dispatcher and links")
 	}
-	if clock == nil {
-		clock = time.Now
-	}
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
+	clock, log = orDefaults(clock, log)
 	return &ActivationMailer{auth: a, pool: pool, mail: d, links: links, now: clock, log: log}, nil
 }
 

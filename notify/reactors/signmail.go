@@ -63,12 +63,7 @@ func NewSignMailer(store eventstore.Store, d *mail.Dispatcher, links doccmd.Link
 	if err != nil {
 		return nil, err
 	}
-	if clock == nil {
-		clock = time.Now
-	}
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
+	clock, log = orDefaults(clock, log)
 	return &SignMailer{store: store, mail: d, links: links, tans: tans, now: clock, log: log}, nil
 }
 

@@ -67,13 +67,20 @@ func NewTimesheetMailer(cfg TimesheetMailerConfig) (*TimesheetMailer, error) {
 	if cfg.MaxAge <= 0 {
 		cfg.MaxAge = DefaultMaxAge
 	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.Log == nil {
-		cfg.Log = slog.New(slog.DiscardHandler)
-	}
+	cfg.Now, cfg.Log = orDefaults(cfg.Now, cfg.Log)
 	return &TimesheetMailer{cfg: cfg}, nil
+}
+
+// orDefaults is what the mailers run with when given no clock (time.Now)
+// or no logger (one that discards).
+func orDefaults(clock func() time.Time, log *slog.Logger) (func() time.Time, *slog.Logger) {
+	if clock == nil {
+		clock = time.Now
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return clock, log
 }
 
 // Name implements projections.Projector.

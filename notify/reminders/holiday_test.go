@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"backoffice/domain/timesheet"
 )
 
@@ -18,18 +20,11 @@ func TestEasterMondayMovesTheMondayReminder(t *testing.T) {
 	ctx := context.Background()
 	byKind := func() map[string]int {
 		out := map[string]int{}
-		rows, err := rt.pool.Query(ctx, `SELECT kind, count(*) FROM notify_reminders GROUP BY kind`)
-		if err != nil {
+		rows, _ := rt.pool.Query(ctx, `SELECT kind, count(*) FROM notify_reminders GROUP BY kind`) // its error comes back from rows
+		var k string
+		var n int
+		if _, err := pgx.ForEachRow(rows, []any{&k, &n}, func() error { out[k] = n; return nil }); err != nil {
 			t.Fatal(err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var k string
-			var n int
-			if err := rows.Scan(&k, &n); err != nil {
-				t.Fatal(err)
-			}
-			out[k] = n
 		}
 		return out
 	}

@@ -3,6 +3,7 @@ package identity_test
 import (
 	"context"
 	"errors"
+	"maps"
 	"net/http"
 	"slices"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	it "backoffice/internal/identitytest"
 	"backoffice/readmodel/asof"
 	rm "backoffice/readmodel/identity"
+	"backoffice/readmodel/tenant/tenanttest"
 )
 
 // tenantRows is one tenant registered through the API: its IDs and the
@@ -36,15 +38,6 @@ func registerTenant(t *testing.T, e *it.Env, bo, tag, bsn string) tenantRows {
 	return tn
 }
 
-// idsOf maps the rows a list query returned to their IDs.
-func idsOf[T any](rows []T, id func(T) string) []string {
-	var ids []string
-	for _, r := range rows {
-		ids = append(ids, id(r))
-	}
-	return ids
-}
-
 // TestNoQueryCrossesTenants: for every query of the identity read model and
 // every user of tenant A, tenant B's rows never come back (a list leaves
 // them out, a lookup is not found), while A's own rows do: the query is
@@ -60,110 +53,61 @@ func TestNoQueryCrossesTenants(t *testing.T) {
 	}
 	now := asof.AtPosition(head)
 
-	// Each query answers the IDs it returns for a lookup of tenant x's row
-	// (lists: the IDs of every row); a lookup that is not found returns
-	// none.
-	lookup := func(id string, err error) ([]string, error) {
+	users := []domain.Actor{
+		{AccountID: a.accounts[0], Role: domain.RoleIntermediary, IntermediaryID: a.intermediary},
+		{AccountID: a.accounts[1], Role: domain.RoleClient, ClientID: a.client},
+		{AccountID: a.accounts[2], Role: domain.RoleWorker, WorkerID: a.worker},
+	}
+	mine := append([]string{a.intermediary, a.client, a.worker, a.placement}, a.accounts...)
+	c := tenanttest.New(t, users, a, b, mine)
+	// Each query answers the IDs of the rows it returns for tenant x's.
+	inter, client := tenanttest.Roles(domain.RoleIntermediary), tenanttest.Roles(domain.RoleIntermediary, domain.RoleClient)
+	nobody, all := tenanttest.Roles(), tenanttest.AllRoles
+	c.Query("Intermediaries", inter, func(actor domain.Actor, _ tenantRows) ([]string, error) {
+		is, err := e.Queries.Intermediaries(ctx, actor)
+		return tenanttest.IDs(is, func(i rm.Intermediary) string { return i.ID }), err
+	})
+	c.Query("Intermediary", inter, func(actor domain.Actor, x tenantRows) ([]string, error) {
+		r, err := e.Queries.Intermediary(ctx, actor, x.intermediary)
+		return tenanttest.Found(r.ID, err)
+	})
+	c.Query("Clients", client, func(actor domain.Actor, _ tenantRows) ([]string, error) {
+		cs, err := e.Queries.Clients(ctx, actor)
+		return tenanttest.IDs(cs, func(c rm.Client) string { return c.ID }), err
+	})
+	c.Query("Client", client, func(actor domain.Actor, x tenantRows) ([]string, error) {
+		r, err := e.Queries.Client(ctx, actor, x.client)
+		return tenanttest.Found(r.ID, err)
+	})
+	c.Query("Worker", all, func(actor domain.Actor, x tenantRows) ([]string, error) {
+		r, err := e.Queries.Worker(ctx, actor, x.worker)
+		return tenanttest.Found(r.ID, err)
+	})
+	c.Query("Placements", all, func(actor domain.Actor, _ tenantRows) ([]string, error) {
+		ps, err := e.Queries.Placements(ctx, actor, rm.PlacementFilter{})
+		return tenanttest.IDs(ps, func(p rm.Placement) string { return p.ID }), err
+	})
+	c.Query("Placement", all, func(actor domain.Actor, x tenantRows) ([]string, error) {
+		r, err := e.Queries.Placement(ctx, actor, x.placement)
+		return tenanttest.Found(r.ID, err)
+	})
+	c.Query("PlacementAsOf", all, func(actor domain.Actor, x tenantRows) ([]string, error) {
+		r, err := e.Queries.PlacementAsOf(ctx, actor, e.Store, x.placement, now)
+		return tenanttest.Found(r.ID, err)
+	})
+	c.Query("Accounts", nobody, func(actor domain.Actor, _ tenantRows) ([]string, error) {
+		as, err := e.Queries.Accounts(ctx, actor)
+		return tenanttest.IDs(as, func(x rm.Account) string { return x.ID }), err
+	})
+	c.Query("ClientUsers", nobody, func(actor domain.Actor, x tenantRows) ([]string, error) {
+		us, err := e.Queries.ClientUsers(ctx, actor, x.client)
 		if errors.Is(err, domain.ErrNotFound) {
-			return nil, nil
+			err = nil
 		}
-		return []string{id}, err
-	}
-	queries := []struct {
-		name string
-		run  func(actor domain.Actor, x tenantRows) ([]string, error)
-		// own: whether users of every role of a tenant see their own row
-		// (false: only some roles do, e.g. workers have no intermediaries).
-		own func(role domain.Role) bool
-	}{
-		{"Intermediaries", func(actor domain.Actor, _ tenantRows) ([]string, error) {
-			is, err := e.Queries.Intermediaries(ctx, actor)
-			return idsOf(is, func(i rm.Intermediary) string { return i.ID }), err
-		}, is(domain.RoleIntermediary)},
-		{"Intermediary", func(actor domain.Actor, x tenantRows) ([]string, error) {
-			i, err := e.Queries.Intermediary(ctx, actor, x.intermediary)
-			return lookup(i.ID, err)
-		}, is(domain.RoleIntermediary)},
-		{"Clients", func(actor domain.Actor, _ tenantRows) ([]string, error) {
-			cs, err := e.Queries.Clients(ctx, actor)
-			return idsOf(cs, func(c rm.Client) string { return c.ID }), err
-		}, is(domain.RoleIntermediary, domain.RoleClient)},
-		{"Client", func(actor domain.Actor, x tenantRows) ([]string, error) {
-			c, err := e.Queries.Client(ctx, actor, x.client)
-			return lookup(c.ID, err)
-		}, is(domain.RoleIntermediary, domain.RoleClient)},
-		{"Worker", func(actor domain.Actor, x tenantRows) ([]string, error) {
-			w, err := e.Queries.Worker(ctx, actor, x.worker)
-			return lookup(w.ID, err)
-		}, is(domain.RoleIntermediary, domain.RoleClient, domain.RoleWorker)},
-		{"Placements", func(actor domain.Actor, _ tenantRows) ([]string, error) {
-			ps, err := e.Queries.Placements(ctx, actor, rm.PlacementFilter{})
-			return idsOf(ps, func(p rm.Placement) string { return p.ID }), err
-		}, is(domain.RoleIntermediary, domain.RoleClient, domain.RoleWorker)},
-		{"Placement", func(actor domain.Actor, x tenantRows) ([]string, error) {
-			p, err := e.Queries.Placement(ctx, actor, x.placement)
-			return lookup(p.ID, err)
-		}, is(domain.RoleIntermediary, domain.RoleClient, domain.RoleWorker)},
-		{"PlacementAsOf", func(actor domain.Actor, x tenantRows) ([]string, error) {
-			p, err := e.Queries.PlacementAsOf(ctx, actor, e.Store, x.placement, now)
-			return lookup(p.ID, err)
-		}, is(domain.RoleIntermediary, domain.RoleClient, domain.RoleWorker)},
-		{"Accounts", func(actor domain.Actor, _ tenantRows) ([]string, error) {
-			as, err := e.Queries.Accounts(ctx, actor)
-			return idsOf(as, func(x rm.Account) string { return x.ID }), err
-		}, is()},
-		{"ClientUsers", func(actor domain.Actor, x tenantRows) ([]string, error) {
-			us, err := e.Queries.ClientUsers(ctx, actor, x.client)
-			ids := idsOf(us, func(u rm.ClientUser) string { return u.AccountID })
-			if errors.Is(err, domain.ErrNotFound) {
-				err = nil
-			}
-			return ids, err
-		}, is()},
-		{"ActorNames", func(actor domain.Actor, x tenantRows) ([]string, error) {
-			names, err := e.Queries.ActorNames(ctx, actor, x.accounts)
-			var ids []string
-			for id := range names {
-				ids = append(ids, id)
-			}
-			return ids, err
-		}, is(domain.RoleIntermediary, domain.RoleClient, domain.RoleWorker)},
-	}
-	users := func(x tenantRows) []domain.Actor {
-		return []domain.Actor{
-			{AccountID: x.accounts[0], Role: domain.RoleIntermediary, IntermediaryID: x.intermediary},
-			{AccountID: x.accounts[1], Role: domain.RoleClient, ClientID: x.client},
-			{AccountID: x.accounts[2], Role: domain.RoleWorker, WorkerID: x.worker},
-		}
-	}
-	theirs := []string{b.intermediary, b.client, b.worker, b.placement}
-	theirs = append(theirs, b.accounts...)
-	mine := []string{a.intermediary, a.client, a.worker, a.placement}
-	mine = append(mine, a.accounts...)
-	for _, q := range queries {
-		for _, actor := range users(a) {
-			got, err := q.run(actor, b)
-			if err != nil {
-				t.Fatalf("%s as %s of tenant a, asking for tenant b: %v", q.name, actor.Role, err)
-			}
-			for _, id := range got {
-				if slices.Contains(theirs, id) {
-					t.Fatalf("%s as %s of tenant a returns %s of tenant b", q.name, actor.Role, id)
-				}
-			}
-			own, err := q.run(actor, a)
-			if err != nil {
-				t.Fatalf("%s as %s of tenant a: %v", q.name, actor.Role, err)
-			}
-			seesOwn := slices.ContainsFunc(own, func(id string) bool { return slices.Contains(mine, id) })
-			if seesOwn != q.own(actor.Role) {
-				t.Fatalf("%s as %s of tenant a: own rows %v, want seen = %v", q.name, actor.Role, own, q.own(actor.Role))
-			}
-		}
-	}
-}
-
-// is reports whether a role is one of roles.
-func is(roles ...domain.Role) func(domain.Role) bool {
-	return func(r domain.Role) bool { return slices.Contains(roles, r) }
+		return tenanttest.IDs(us, func(u rm.ClientUser) string { return u.AccountID }), err
+	})
+	c.Query("ActorNames", all, func(actor domain.Actor, x tenantRows) ([]string, error) {
+		names, err := e.Queries.ActorNames(ctx, actor, x.accounts)
+		return slices.Collect(maps.Keys(names)), err
+	})
 }

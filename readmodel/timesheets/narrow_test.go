@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"backoffice/eventstore"
@@ -76,19 +77,10 @@ func rowsAsJSON(t *testing.T, pool *pgxpool.Pool) map[string]string {
 // tableAsJSON is every row of table as a jsonb object by stream.
 func tableAsJSON(t *testing.T, pool *pgxpool.Pool, table string) map[string]string {
 	t.Helper()
-	rows, err := pool.Query(context.Background(), `SELECT stream, to_jsonb(t)::text FROM `+table+` t`)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows, _ := pool.Query(context.Background(), `SELECT stream, to_jsonb(t)::text FROM `+table+` t`) // its error comes back from rows
 	out := map[string]string{}
 	var stream, row string
-	for rows.Next() {
-		if err := rows.Scan(&stream, &row); err != nil {
-			t.Fatal(err)
-		}
-		out[stream] = row
-	}
-	if err := rows.Err(); err != nil {
+	if _, err := pgx.ForEachRow(rows, []any{&stream, &row}, func() error { out[stream] = row; return nil }); err != nil {
 		t.Fatal(err)
 	}
 	return out

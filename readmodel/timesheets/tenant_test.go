@@ -2,7 +2,6 @@ package timesheets_test
 
 import (
 	"context"
-	"errors"
 	"testing"
 	"time"
 
@@ -10,6 +9,7 @@ import (
 	"backoffice/domain/placement"
 	ts "backoffice/domain/timesheet"
 	"backoffice/eventstore"
+	"backoffice/readmodel/tenant/tenanttest"
 	rm "backoffice/readmodel/timesheets"
 )
 
@@ -67,76 +67,37 @@ func TestNoQueryCrossesTenants(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// Each query returns the placements of the rows it answers with for
-	// tenant x (a lookup that is not found: none).
-	week3 := ts.ISOWeek{Year: 2026, Week: 3}
-	found := func(p string, err error) ([]string, error) {
-		if errors.Is(err, domain.ErrNotFound) {
-			return nil, nil
-		}
-		return []string{p}, err
-	}
-	queries := []struct {
-		name string
-		run  func(actor domain.Actor, x tenant) ([]string, error)
-	}{
-		{"Weeks", func(actor domain.Actor, x tenant) ([]string, error) {
-			_, err := q.Weeks(ctx, actor, x.placement, 2026)
-			return found(x.placement, err)
-		}},
-		{"List", func(actor domain.Actor, _ tenant) ([]string, error) {
-			p, err := q.List(ctx, actor, rm.Filter{Limit: 500})
-			var out []string
-			for _, s := range p.Items {
-				out = append(out, s.PlacementID)
-			}
-			return out, err
-		}},
-		{"Detail", func(actor domain.Actor, x tenant) ([]string, error) {
-			d, err := q.Detail(ctx, actor, x.placement, week3)
-			return found(d.PlacementID, err)
-		}},
-		{"HoursReport", func(actor domain.Actor, _ tenant) ([]string, error) {
-			r, err := q.HoursReport(ctx, actor, week3, ts.ISOWeek{Year: 2026, Week: 5})
-			var out []string
-			for _, row := range r.Rows {
-				out = append(out, row.PlacementID)
-			}
-			return out, err
-		}},
-	}
-	// The overview's counts: A has two approved timesheets and nothing
-	// offered; anything more is B's.
-	for _, actor := range []domain.Actor{
-		{Role: domain.RoleIntermediary, IntermediaryID: a.inter},
-		{Role: domain.RoleClient, ClientID: a.client},
-		{Role: domain.RoleWorker, WorkerID: a.worker},
-	} {
-		o, err := q.Overview(ctx, actor)
-		if err != nil || o != (rm.Overview{Approved: 2}) {
-			t.Fatalf("Overview as %s of tenant a = %+v (%v), want 2 approved only", actor.Role, o, err)
-		}
-	}
 	users := []domain.Actor{
 		{Role: domain.RoleIntermediary, IntermediaryID: a.inter},
 		{Role: domain.RoleClient, ClientID: a.client},
 		{Role: domain.RoleWorker, WorkerID: a.worker},
 	}
-	for _, qq := range queries {
-		for _, actor := range users {
-			got, err := qq.run(actor, b)
-			if err != nil {
-				t.Fatalf("%s as %s of tenant a, asking for tenant b: %v", qq.name, actor.Role, err)
-			}
-			for _, p := range got {
-				if p != a.placement {
-					t.Fatalf("%s as %s of tenant a returns %v: tenant b's rows", qq.name, actor.Role, got)
-				}
-			}
-			own, err := qq.run(actor, a)
-			if err != nil || len(own) == 0 {
-				t.Fatalf("%s as %s of tenant a sees none of its own rows (%v)", qq.name, actor.Role, err)
-			}
+	// The overview's counts: A has two approved timesheets and nothing
+	// offered; anything more is B's.
+	for _, actor := range users {
+		o, err := q.Overview(ctx, actor)
+		if err != nil || o != (rm.Overview{Approved: 2}) {
+			t.Fatalf("Overview as %s of tenant a = %+v (%v), want 2 approved only", actor.Role, o, err)
 		}
 	}
+	c := tenanttest.New(t, users, a, b, []string{a.placement})
+	// Each query returns the placements of the rows it answers with for
+	// tenant x (a lookup that is not found: none).
+	week3 := ts.ISOWeek{Year: 2026, Week: 3}
+	c.Query("Weeks", tenanttest.AllRoles, func(actor domain.Actor, x tenant) ([]string, error) {
+		_, err := q.Weeks(ctx, actor, x.placement, 2026)
+		return tenanttest.Found(x.placement, err)
+	})
+	c.Query("List", tenanttest.AllRoles, func(actor domain.Actor, _ tenant) ([]string, error) {
+		p, err := q.List(ctx, actor, rm.Filter{Limit: 500})
+		return tenanttest.IDs(p.Items, func(s rm.Summary) string { return s.PlacementID }), err
+	})
+	c.Query("Detail", tenanttest.AllRoles, func(actor domain.Actor, x tenant) ([]string, error) {
+		d, err := q.Detail(ctx, actor, x.placement, week3)
+		return tenanttest.Found(d.PlacementID, err)
+	})
+	c.Query("HoursReport", tenanttest.AllRoles, func(actor domain.Actor, _ tenant) ([]string, error) {
+		r, err := q.HoursReport(ctx, actor, week3, ts.ISOWeek{Year: 2026, Week: 5})
+		return tenanttest.IDs(r.Rows, func(row rm.ReportRow) string { return row.PlacementID }), err
+	})
 }
