@@ -81,7 +81,7 @@ type Config struct {
 	// AppendClients is the number of clients kept for appends and
 	// subscription starts, each used by one such call at a time (see
 	// exclusive.go); more concurrent appends wait for an idle one. Each
-	// holds a connection of its own. Default 4.
+	// holds a connection of its own. Default 8.
 	AppendClients int
 }
 
@@ -118,7 +118,7 @@ func (c *Config) withDefaults() Config {
 		out.MaxAppendSize = 1 << 20
 	}
 	if out.AppendClients <= 0 {
-		out.AppendClients = 4
+		out.AppendClients = 8
 	}
 	return out
 }
@@ -478,6 +478,16 @@ func (s *Store) discard(sl *slot, gen uint64, closeIt bool) {
 	}
 	sl.client, sl.ready = nil, false
 	s.log.Warn("EventStoreDB client discarded; the next call builds a new one")
+}
+
+// discardClient forgets slot sl's client if it is still c (see discard).
+func (s *Store) discardClient(sl *slot, c *esdb.Client) {
+	s.mu.Lock()
+	gen, current := sl.gen, sl.client == c && c != nil
+	s.mu.Unlock()
+	if current {
+		s.discard(sl, gen, false)
+	}
 }
 
 // unready marks slot sl's client gen as reconnecting: after Unavailable or

@@ -3,6 +3,8 @@ package esdb
 import (
 	"context"
 	"errors"
+	"sync/atomic"
+	"time"
 
 	"github.com/EventStore/EventStore-Client-Go/v4/esdb"
 
@@ -77,8 +79,9 @@ type doFunc func(ctx context.Context, fn func(*esdb.Client) error) error
 type exclusive struct {
 	s     *Store
 	sl    *slot
-	ended <-chan struct{} // closed when the last call has returned
-	stuck bool            // the last call was given up (and its client)
+	ended <-chan struct{}             // closed when the last call has returned
+	stuck bool                        // the last call was given up (and its client)
+	last  atomic.Pointer[esdb.Client] // the client of the last call
 }
 
 // takeExclusive waits for an idle exclusive client (or ctx, or Close).
@@ -93,7 +96,10 @@ func (s *Store) takeExclusive(ctx context.Context) (*exclusive, error) {
 
 // do runs fn on the exclusive client (see Store.run).
 func (x *exclusive) do(ctx context.Context, fn func(*esdb.Client) error) error {
-	ended, err := x.s.run(ctx, x.sl, fn)
+	ended, err := x.s.run(ctx, x.sl, func(c *esdb.Client) error {
+		x.last.Store(c)
+		return fn(c)
+	})
 	if ended != nil {
 		x.ended = ended
 	}
@@ -103,8 +109,10 @@ func (x *exclusive) do(ctx context.Context, fn func(*esdb.Client) error) error {
 
 // release gives the client back when the last call has ended: a call the
 // caller's context gave up goes on inside the client, which stays taken
-// until it ends. A call given up as stuck gave up its client too, so the
-// slot builds a new one and is idle again at once.
+// until it ends, or until CallTimeout later: then the call is taken for
+// stuck (the client can block for good on its internal channel) and given
+// up with its client, as run does. A call given up as stuck gave up its
+// client already; the slot builds a new one and is idle again at once.
 func (x *exclusive) release() {
 	if x.ended == nil || x.stuck {
 		x.s.giveBack(x.sl)
@@ -115,7 +123,14 @@ func (x *exclusive) release() {
 		x.s.giveBack(x.sl)
 	default:
 		go func() {
-			<-x.ended
+			t := time.NewTimer(x.s.cfg.CallTimeout)
+			defer t.Stop()
+			select {
+			case <-x.ended:
+			case <-t.C:
+				x.s.log.Warn("EventStoreDB call its caller left is stuck in the client; giving the client up", "after", x.s.cfg.CallTimeout)
+				x.s.discardClient(x.sl, x.last.Load())
+			}
 			x.s.giveBack(x.sl)
 		}()
 	}

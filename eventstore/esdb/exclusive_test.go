@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	clientesdb "github.com/EventStore/EventStore-Client-Go/v4/esdb"
 
@@ -201,4 +203,48 @@ func TestSubscriptionStartOutlivesItsCaller(t *testing.T) {
 	waitFor(t, ctx, "a live subscription", func() bool { return srv.Subscriptions() == 1 })
 	stop()
 	waitFor(t, ctx, "the subscription to end with its context", func() bool { return srv.Subscriptions() == 0 })
+}
+
+// TestAbandonedStuckAppendFreesItsClient: an append its caller left that
+// then never ends inside the client (the client can block for good) holds
+// its exclusive client only until CallTimeout; then the client is given up
+// and the next append runs on a new one.
+func TestAbandonedStuckAppendFreesItsClient(t *testing.T) {
+	ctx := testCtx(t)
+	s, srv := newFakeStore(t, esdb.Config{AppendClients: 1, CallTimeout: 300 * time.Millisecond})
+	stuck, entered := make(chan struct{}), make(chan struct{})
+	defer close(stuck)
+	var calls atomic.Int32
+	s.HookExclusiveCallsForTest(func(*clientesdb.Client, context.Context) {
+		if calls.Add(1) == 1 {
+			close(entered)
+			<-stuck
+		}
+	})
+	callerCtx, cancel := context.WithCancel(ctx)
+	errs := make(chan error, 1)
+	go func() {
+		_, err := s.Append(callerCtx, "timesheet-1", eventstore.NoStream(), ev(0))
+		errs <- err
+	}()
+	select {
+	case <-entered:
+	case <-ctx.Done():
+		t.Fatal("the first append never entered its client")
+	}
+	gen := s.ClientGeneration()
+	cancel()
+	if err := <-errs; !errors.Is(err, context.Canceled) {
+		t.Fatalf("Append whose caller cancelled = %v, want context.Canceled", err)
+	}
+	e := ev(1)
+	if _, err := s.Append(ctx, "timesheet-2", eventstore.NoStream(), e); err != nil {
+		t.Fatalf("Append after the stuck one: %v", err)
+	}
+	if s.ClientGeneration() <= gen {
+		t.Fatalf("client generation %d, want a new client after %d", s.ClientGeneration(), gen)
+	}
+	if srv.EventCount() != 1 {
+		t.Fatalf("server holds %d events, want only the second append's", srv.EventCount())
+	}
 }
