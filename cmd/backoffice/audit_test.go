@@ -15,6 +15,7 @@ import (
 
 	"backoffice/eventstore"
 	"backoffice/eventstore/ledger"
+	"backoffice/internal/pgtest"
 )
 
 // TestVerifyAndExportCommands: `verify` exits 0 on an untouched ledger and
@@ -28,12 +29,7 @@ func TestVerifyAndExportCommands(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for range 500 {
-		if evs, _ := store.ReadAll(ctx, eventstore.Start, 10); len(evs) == 3 {
-			break
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	pgtest.AwaitReadable(t, store, 3)
 	if err := (&ledger.Digester{Store: store, Pool: pool, Every: 2}).CatchUp(ctx, true); err != nil {
 		t.Fatal(err)
 	}

@@ -10,10 +10,9 @@ import (
 
 	"backoffice/commands"
 	"backoffice/domain"
-	"backoffice/domain/client"
-	"backoffice/domain/placement"
 	ts "backoffice/domain/timesheet"
 	"backoffice/eventstore"
+	"backoffice/internal/apitest"
 )
 
 // TestAuditReplay rebuilds the read models into new schemas as of two
@@ -38,13 +37,8 @@ func TestAuditReplay(t *testing.T) {
 		}
 		return res.Position
 	}
-	normal := ts.HourType{Code: "100", Name: "Normaal", Percentage: 100}
-	save(client.Stream("c1"), &client.Registered{ClientID: "c1", IntermediaryID: "i1", Name: "Bakkerij", KvK: "12345678",
-		AgreementFrom: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), Agreement: client.Agreement{
-			HourTypes: []client.HourType{{Code: "100", Name: "Normaal", Percentage: 100}}, NormalHourType: "100",
-			EnteredBy: domain.RoleWorker, ApprovalChain: []domain.Role{domain.RoleClient}}})
-	save(placement.Stream("p1"), &placement.Started{PlacementID: "p1", WorkerID: "w1", ClientID: "c1", IntermediaryID: "i1",
-		Function: "Bakker", Start: time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)})
+	apitest.SeedOneTenant(t, store, now, apitest.Agreement(domain.RoleClient))
+	normal := ts.HourType{Code: "100", Name: "Normale uren", Percentage: 100} // the agreement's
 	w := ts.ISOWeek{Year: 2026, Week: 5}
 	first := save(ts.StreamName("p1", w), &ts.Opened{PlacementID: "p1", Week: w, WeekStart: w.Start(), WeekEnd: w.End(), EnteredBy: domain.RoleWorker,
 		NormalHourType: normal, EntryDeadline: ts.EntryDeadline(w), ApprovalDeadline: ts.ApprovalDeadline(w), ClientID: "c1", IntermediaryID: "i1", WorkerID: "w1"},

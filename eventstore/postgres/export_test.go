@@ -127,3 +127,7 @@ func unchainedStmt(stream string, lo, hi int64, events []eventstore.EventData) (
 	}
 	return appendStmt{sql: unchainedManySQL, args: []any{stream, ids, lo, hi, types, data, meta}}, nil
 }
+
+// ReadStreamsSQL is the statement behind ReadStreams, for a test that
+// looks at the order its rows come in.
+const ReadStreamsSQL = readStreamsSQL

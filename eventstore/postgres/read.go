@@ -1,11 +1,13 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -105,13 +107,24 @@ func (s *Store) ReadStream(ctx context.Context, stream string, opts eventstore.R
 // read its stream's last revision (NULL: no stream) and its events from
 // the read's revision on, or one row of NULL events when there are none.
 // Both lookups walk UNIQUE (stream, revision).
+//
+// No ORDER BY, on purpose: the rows come in whatever order the plan yields
+// them and scanStreams files them by read and puts each stream's events in
+// revision order (they mostly arrive so: a check). With ORDER BY the server
+// sorted every wide row twice (a sort per stream after the bitmap heap scan
+// it picks, then an incremental sort of the whole result by read): at a
+// command's stream lengths (hundreds of events) that was ~40 % of the
+// statement's CPU, and this statement most of PostgreSQL's per command
+// (docs/BENCHMARKS.md §9.9). OFFSET 0 keeps the events' lookup a
+// subquery run per read, on the index: without it (and without the ORDER
+// BY that used to do the same) the generic plan of the prepared statement
+// joined a sequential scan of the whole table by hash.
 const readStreamsSQL = `SELECT r.ord, h.head, ` + eventColumns + `
 FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS r(stream, from_rev, ord)
 LEFT JOIN LATERAL (SELECT x.revision AS head FROM eventstore_events AS x
 	WHERE x.stream = r.stream ORDER BY x.revision DESC LIMIT 1) AS h ON true
 LEFT JOIN LATERAL (SELECT * FROM eventstore_events AS y
-	WHERE y.stream = r.stream AND y.revision >= r.from_rev ORDER BY y.revision) AS e ON true
-ORDER BY r.ord, e.revision`
+	WHERE y.stream = r.stream AND y.revision >= r.from_rev OFFSET 0) AS e ON true`
 
 // ReadStreams implements eventstore.Store in one round trip. Like
 // ReadStream it sees every committed append at once.
@@ -138,29 +151,34 @@ func (s *Store) ReadStreams(ctx context.Context, reads ...eventstore.StreamRead)
 	if err != nil {
 		return nil, classify("read_streams", err)
 	}
-	if tx == nil {
-		rows, err := s.pool.Query(ctx, readStreamsSQL, names, froms)
-		if err != nil {
-			return nil, classify("read_streams", err)
-		}
-		return out, scanStreams(rows, out, &s.metas)
-	}
-	// The command's transaction (eventstore.InAppend): BEGIN and the read
-	// in one round trip; its append commits it.
+	// One round trip: the plan mode and the read (and BEGIN for the
+	// command's transaction, eventstore.InAppend, whose append commits it).
+	// Without a transaction the batch is one implicit transaction, which
+	// the plan mode lasts for.
 	b := &pgx.Batch{}
-	if !tx.open {
+	begin := tx != nil && !tx.open
+	if begin {
 		b.Queue("BEGIN ISOLATION LEVEL READ COMMITTED")
 	}
+	b.Queue(genericPlanSQL)
 	b.Queue(readStreamsSQL, names, froms)
-	br := tx.conn.SendBatch(ctx, b)
-	if !tx.open {
+	var br pgx.BatchResults
+	if tx != nil {
+		br = tx.conn.SendBatch(ctx, b)
+	} else {
+		br = s.pool.SendBatch(ctx, b)
+	}
+	if begin {
 		_, err = br.Exec()
 		tx.open = err == nil
 	}
 	if err == nil {
+		_, err = br.Exec()
+	}
+	if err == nil {
 		var rows pgx.Rows
 		if rows, err = br.Query(); err == nil {
-			err = scanStreams(rows, out, &s.metas)
+			err = scanStreams(rows, out, froms, &s.metas)
 		} else {
 			err = classify("read_streams", err)
 		}
@@ -171,21 +189,66 @@ func (s *Store) ReadStreams(ctx context.Context, reads ...eventstore.StreamRead)
 		err = classify("read_streams", cerr)
 	}
 	if err != nil {
-		tx.end()
+		if tx != nil {
+			tx.end()
+		}
 		return nil, err
 	}
 	return out, nil
 }
 
-// scanStreams reads readStreamsSQL's rows into out, one slice per read.
-func scanStreams(rows pgx.Rows, out []eventstore.StreamSlice, metas *metaCache) error {
+// genericPlanSQL has the rest of the transaction use the generic plan of
+// its prepared statements. readStreamsSQL's generic plan is right for any
+// parameters (TestReadStreamsPlan), but the server estimates its cost from
+// ten reads instead of the one to four a command asks for, finds it dearer
+// than a custom plan and plans the statement again on every execution:
+// about 110 µs of the server's CPU per read, more than executing a read of
+// a placement and its client (docs/BENCHMARKS.md §9.9).
+const genericPlanSQL = `SELECT set_config('plan_cache_mode', 'force_generic_plan', true)`
+
+// scanStreams reads readStreamsSQL's rows, in any order, into out (one
+// slice per read, froms[i] the first revision read i asked for) and puts
+// each slice's events in revision order.
+func scanStreams(rows pgx.Rows, out []eventstore.StreamSlice, froms []int64, metas *metaCache) error {
+	if err := scanStreamRows(rows, out, froms, metas); err != nil {
+		return err
+	}
+	for i := range out {
+		out[i].Events = byRevision(out[i].Events)
+	}
+	return nil
+}
+
+// byRevision returns events in revision order: events itself when they
+// are (most reads), else a sorted copy. The rows come in heap order, and
+// an append can land in space freed in an older page, before older
+// revisions (in the command benchmark a sort showed in 2.5 % of the
+// process's CPU); sorting the indexes and copying each event once is
+// cheaper than sorting the events (a few hundred bytes each) in place.
+func byRevision(events []eventstore.RecordedEvent) []eventstore.RecordedEvent {
+	if slices.IsSortedFunc(events, func(a, b eventstore.RecordedEvent) int { return cmp.Compare(a.Revision, b.Revision) }) {
+		return events
+	}
+	order := make([]int, len(events))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(events[a].Revision, events[b].Revision) })
+	sorted := make([]eventstore.RecordedEvent, len(events))
+	for i, j := range order {
+		sorted[i] = events[j]
+	}
+	return sorted
+}
+
+func scanStreamRows(rows pgx.Rows, out []eventstore.StreamSlice, froms []int64, metas *metaCache) error {
 	defer rows.Close()
 	// A command's reads go through here: decode the raw values like
 	// ReadAll does when pgx sent the usual formats (ord and head binary).
 	fds := rows.FieldDescriptions()
 	if sc := newEventScannerAt(fds, 2, 8); sc.fast && fds[0].Format == pgtype.BinaryFormatCode && fds[1].Format == pgtype.BinaryFormatCode {
 		sc.metas = metas
-		return scanStreamsRaw(rows, out, sc)
+		return scanStreamsRaw(rows, out, froms, sc)
 	}
 	for rows.Next() {
 		var (
@@ -234,7 +297,7 @@ func scanStreams(rows pgx.Rows, out []eventstore.StreamSlice, metas *metaCache) 
 const maxStreamPrealloc = 1 << 14
 
 // scanStreamsRaw is scanStreams through the raw values.
-func scanStreamsRaw(rows pgx.Rows, out []eventstore.StreamSlice, sc *eventScanner) error {
+func scanStreamsRaw(rows pgx.Rows, out []eventstore.StreamSlice, froms []int64, sc *eventScanner) error {
 	for rows.Next() {
 		v := rows.RawValues()
 		ord, ok := int8At(v[0])
@@ -252,13 +315,11 @@ func scanStreamsRaw(rows pgx.Rows, out []eventstore.StreamSlice, sc *eventScanne
 		if v[2] == nil { // the read's one row without events
 			continue
 		}
-		if sl.Events == nil && sl.Exists {
+		if from := froms[ord-1]; sl.Events == nil && sl.Exists && from >= 0 && uint64(from) <= sl.Revision {
 			// The head came with the first event: room for all of the
 			// read's events at once instead of growing (and copying) the
 			// slice a dozen times for a stream of hundreds.
-			if rev, ok := int8At(v[2+3]); ok && rev >= 0 && uint64(rev) <= sl.Revision {
-				sl.Events = make([]eventstore.RecordedEvent, 0, min(sl.Revision-uint64(rev)+1, maxStreamPrealloc))
-			}
+			sl.Events = make([]eventstore.RecordedEvent, 0, min(sl.Revision-uint64(from)+1, maxStreamPrealloc))
 		}
 		sl.Events = append(sl.Events, eventstore.RecordedEvent{})
 		if err := sc.scan(rows, &sl.Events[len(sl.Events)-1]); err != nil {

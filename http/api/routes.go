@@ -7,6 +7,10 @@ import (
 	"backoffice/http/httpx"
 )
 
+// ErrNoSuchEndpoint answers a path that does not exist, and an endpoint
+// a role may not know about (payroll, export): the same 404 either way.
+var ErrNoSuchEndpoint = domain.NotFound("no_such_endpoint", "no such endpoint", "Dit adres bestaat niet.")
+
 // routes lists the API's own routes; each feature adds its routes in its
 // Routes method (see the feature files).
 func (s *Server) routes() {
@@ -15,7 +19,7 @@ func (s *Server) routes() {
 		f.Routes(v1, s)
 	}
 	s.router.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.Error(w, r, domain.NotFound("no_such_endpoint", "no such endpoint", "Dit adres bestaat niet."))
+		s.Error(w, r, ErrNoSuchEndpoint)
 	})
 	s.router.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteJSON(w, http.StatusMethodNotAllowed, httpx.ErrorBody{Error: httpx.ErrorDetail{

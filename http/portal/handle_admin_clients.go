@@ -20,27 +20,20 @@ func (s *Server) handleAdminClients() http.Handler {
 	return adminList(s, "clients", "admin.clients", "admin_clients", s.Admin.Clients)
 }
 
-func (s *Server) clientView(w http.ResponseWriter, r *http.Request) (*view, bool) {
-	v := s.newView(r, "admin", "admin.client")
+// loadClient puts the client of the path into v, its name as the title.
+func (s *Server) loadClient(r *http.Request, v *view) error {
 	v.Sub = "clients"
 	d, err := s.Admin.Client(r.Context(), actor(r), mux.Vars(r)["id"])
 	if err != nil {
-		s.fail(w, r, err)
-		return nil, false
+		return err
 	}
 	v.Title = d.Name
 	v.Data = d
-	return v, true
+	return nil
 }
 
 func (s *Server) handleAdminClient() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		v, ok := s.clientView(w, r)
-		if !ok {
-			return
-		}
-		s.render(w, r, http.StatusOK, "admin_client", v)
-	})
+	return s.page("admin", "admin.client", "admin_client", s.loadClient)
 }
 
 func (s *Server) handleInviteClientUser() http.Handler {
@@ -49,7 +42,7 @@ func (s *Server) handleInviteClientUser() http.Handler {
 		f := func(k string) string { return strings.TrimSpace(r.PostForm.Get(k)) }
 		res, err := s.Admin.InviteClientUser(r.Context(), meta(r), id, f("email"), formLanguage(f("language")))
 		if err != nil {
-			v, ok := s.clientView(w, r)
+			v, ok := s.loaded(w, r, "admin", "admin.client", s.loadClient)
 			if !ok {
 				return
 			}
@@ -176,37 +169,65 @@ func againWithRows(page *agreementPage, sent int, used []hourTypeRow) {
 	page.setRows(n)
 }
 
+// agreementForm is a posted agreement form (a new client's or a new
+// version's), parsed, with the page that shows it again.
+type agreementForm struct {
+	v    *view
+	page *agreementPage
+	ag   client.Agreement
+	rows []hourTypeRow
+	from time.Time
+}
+
+// postedAgreement parses the agreement form, keeping the inputs named in
+// keep for a second showing; false when the request was answered: an error
+// page, or the form again with the errors at their fields.
+func (s *Server) postedAgreement(w http.ResponseWriter, r *http.Request, version bool, keep ...string) (agreementForm, bool) {
+	v, page, ok := s.agreementView(w, r, version)
+	if !ok {
+		return agreementForm{}, false
+	}
+	sent := submittedRows(r)
+	formValues(r, v, keep...)
+	ag, rows, from := parseAgreement(r, v, sent)
+	againWithRows(page, sent, rows)
+	if len(v.Errors) > 0 {
+		s.render(w, r, http.StatusUnprocessableEntity, "admin_agreement", v)
+		return agreementForm{}, false
+	}
+	return agreementForm{v: v, page: page, ag: ag, rows: rows, from: from}, true
+}
+
+// agreementRefused shows the agreement form again with the command's error at its
+// field or row; an error no field shows fails the request.
+func (s *Server) agreementRefused(w http.ResponseWriter, r *http.Request, f agreementForm, err error, fields map[string]string) {
+	if !agreementError(f.v, err, f.rows, fields) {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, httpx.Status(err), "admin_agreement", f.v)
+}
+
 func (s *Server) handleRegisterClient() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		v, page, ok := s.agreementView(w, r, false)
+		form, ok := s.postedAgreement(w, r, false, clientFields...)
 		if !ok {
 			return
 		}
-		sent := submittedRows(r)
-		f := formValues(r, v, clientFields...)
-		ag, rows, from := parseAgreement(r, v, sent)
-		againWithRows(page, sent, rows)
-		if len(v.Errors) > 0 {
-			s.render(w, r, http.StatusUnprocessableEntity, "admin_agreement", v)
-			return
-		}
+		f := formValues(r, form.v)
 		res, id, err := s.Admin.RegisterClient(r.Context(), meta(r), ClientInput{
 			IntermediaryID: f("intermediary_id"), Name: f("name"), KvK: f("kvk"),
 			Address: client.Address{Street: f("address.street"), HouseNumber: f("address.house_number"),
 				PostalCode: f("address.postal_code"), City: f("address.city"), Country: f("address.country")},
 			Contact: client.Contact{Name: f("contact.name"), Email: f("contact.email")}, Mobile: f("contact.mobile"),
-			Language: formLanguage(f("language")), From: from, Agreement: ag,
+			Language: formLanguage(f("language")), From: form.from, Agreement: form.ag,
 		})
 		if err != nil {
 			fields := fieldsOf(clientFields...)
 			for k, x := range agreementErrorFields {
 				fields[k] = x
 			}
-			if !agreementError(v, err, rows, fields) {
-				s.fail(w, r, err)
-				return
-			}
-			s.render(w, r, httpx.Status(err), "admin_agreement", v)
+			s.agreementRefused(w, r, form, err, fields)
 			return
 		}
 		redirectAfter(w, r, "/beheer/opdrachtgevers/"+id, res.Position, "admin_client_registered")
@@ -215,25 +236,14 @@ func (s *Server) handleRegisterClient() http.Handler {
 
 func (s *Server) handleChangeAgreement() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		v, page, ok := s.agreementView(w, r, true)
+		form, ok := s.postedAgreement(w, r, true)
 		if !ok {
 			return
 		}
-		sent := submittedRows(r)
-		ag, rows, from := parseAgreement(r, v, sent)
-		againWithRows(page, sent, rows)
-		if len(v.Errors) > 0 {
-			s.render(w, r, http.StatusUnprocessableEntity, "admin_agreement", v)
-			return
-		}
-		id := page.Client.ID
-		res, err := s.Admin.ChangeAgreement(r.Context(), meta(r), id, from, ag)
+		id := form.page.Client.ID
+		res, err := s.Admin.ChangeAgreement(r.Context(), meta(r), id, form.from, form.ag)
 		if err != nil {
-			if !agreementError(v, err, rows, agreementErrorFields) {
-				s.fail(w, r, err)
-				return
-			}
-			s.render(w, r, httpx.Status(err), "admin_agreement", v)
+			s.agreementRefused(w, r, form, err, agreementErrorFields)
 			return
 		}
 		redirectAfter(w, r, "/beheer/opdrachtgevers/"+id+"#afspraken", res.Position, "admin_agreement_saved")
@@ -244,19 +254,19 @@ func (s *Server) handleChangeAgreement() http.Handler {
 var clientEditFields = []string{"name", "kvk", "address.street", "address.house_number",
 	"address.postal_code", "address.city", "address.country", "contact.name", "contact.email", "language"}
 
-func (s *Server) clientEditView(w http.ResponseWriter, r *http.Request) (*view, bool) {
-	v, ok := s.clientView(w, r)
-	if ok {
-		v.Title = v.T("admin.client_edit")
+// loadClientEdit is loadClient for the client's details form.
+func (s *Server) loadClientEdit(r *http.Request, v *view) error {
+	if err := s.loadClient(r, v); err != nil {
+		return err
 	}
-	return v, ok
+	v.Title = v.T("admin.client_edit")
+	return nil
 }
 
 func (s *Server) handleClientEditPage() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		v, ok := s.clientEditView(w, r)
-		if !ok {
-			return
+	return s.page("admin", "admin.client_edit", "admin_client_edit", func(r *http.Request, v *view) error {
+		if err := s.loadClientEdit(r, v); err != nil {
+			return err
 		}
 		c := v.Data.(ClientDetail)
 		for k, x := range map[string]string{"name": c.Name, "kvk": c.KvK, "address.street": c.Address.Street,
@@ -265,13 +275,13 @@ func (s *Server) handleClientEditPage() http.Handler {
 			"contact.name": c.Contact.Name, "contact.email": c.Contact.Email} {
 			v.Form.Set(k, x)
 		}
-		s.render(w, r, http.StatusOK, "admin_client_edit", v)
+		return nil
 	})
 }
 
 func (s *Server) handleClientEdit() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		v, ok := s.clientEditView(w, r)
+		v, ok := s.loaded(w, r, "admin", "admin.client_edit", s.loadClientEdit)
 		if !ok {
 			return
 		}

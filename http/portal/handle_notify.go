@@ -159,12 +159,8 @@ func (s *Server) handleMissingHours() http.Handler {
 		}
 		rep, err := s.Notify.MissingHours(r.Context(), a, weeks, clientID)
 		if err != nil {
-			if !v.formError(err, map[string]string{"client": "klant"}) {
-				s.fail(w, r, err)
-				return
-			}
 			v.Data = p
-			s.render(w, r, httpx.Status(err), "missing", v)
+			s.showFormError(w, r, v, "missing", err, map[string]string{"client": "klant"})
 			return
 		}
 		if q.Get("formaat") == "csv" {

@@ -71,18 +71,18 @@ type payrollPage struct {
 	Result  *PayrollCreated
 }
 
-func (s *Server) payrollView(r *http.Request) (*view, error) {
-	v := s.newView(r, "payroll", "payroll.title")
+// loadPayroll puts the overview and the export form's choices into v.
+func (s *Server) loadPayroll(r *http.Request, v *view) error {
 	o, err := s.Payroll.Overview(r.Context(), actor(r))
 	if err != nil {
-		return nil, err
+		return err
 	}
 	p := payrollPage{PayrollOverview: o, Kinds: []string{string(pay.PeriodWeek), string(pay.Period4Weeks), string(pay.PeriodMonth)}}
 	for _, f := range payrollfile.Formats {
 		p.Formats = append(p.Formats, string(f))
 	}
 	v.Data = &p
-	return v, nil
+	return nil
 }
 
 // defaultPeriod fills the export form with last week, the week whose
@@ -95,16 +95,14 @@ func (s *Server) defaultPeriod(v *view) {
 	v.Form.Set("formaat", string(payrollfile.Loket))
 }
 
+// loadPayrollForm is loadPayroll with the export form at last week.
+func (s *Server) loadPayrollForm(r *http.Request, v *view) error {
+	s.defaultPeriod(v)
+	return s.loadPayroll(r, v)
+}
+
 func (s *Server) handlePayroll() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		v, err := s.payrollView(r)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		s.defaultPeriod(v)
-		s.render(w, r, http.StatusOK, "payroll", v)
-	})
+	return s.page("payroll", "payroll.title", "payroll", s.loadPayrollForm)
 }
 
 var payrollFields = map[string]string{"client_id": "opdrachtgever", "period": "nummer"}
@@ -149,9 +147,8 @@ func readPeriod(r *http.Request, v *view) (pay.Period, bool) {
 // what was left out, and why).
 func (s *Server) handleCreateExport() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		v, err := s.payrollView(r)
-		if err != nil {
-			s.fail(w, r, err)
+		v, ok := s.loaded(w, r, "payroll", "payroll.title", s.loadPayroll)
+		if !ok {
 			return
 		}
 		for _, k := range []string{"opdrachtgever", "soort", "jaar", "nummer", "formaat"} {
@@ -177,12 +174,9 @@ func (s *Server) handleCreateExport() http.Handler {
 			return
 		}
 		// Every client: show the outcome on the overview, read again.
-		v, err = s.payrollView(r)
-		if err != nil {
-			s.fail(w, r, err)
+		if v, ok = s.loaded(w, r, "payroll", "payroll.title", s.loadPayrollForm); !ok {
 			return
 		}
-		s.defaultPeriod(v)
 		page := v.Data.(*payrollPage)
 		names := map[string]string{}
 		for _, c := range page.Clients {
@@ -285,11 +279,11 @@ type batchPage struct {
 	Failed []cmd.MarkFailure
 }
 
-func (s *Server) batchView(r *http.Request, id string) (*view, *batchPage, error) {
-	v := s.newView(r, "payroll", "payroll.batch.title")
+// loadBatch puts batch id and its download formats into v.
+func (s *Server) loadBatch(r *http.Request, v *view, id string) (*batchPage, error) {
 	b, err := s.Payroll.Batch(r.Context(), actor(r), id)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	p := &batchPage{Batch: b, Primary: string(payrollfile.Loket)}
 	if f, err := payrollfile.ParseFormat(r.URL.Query().Get("formaat")); err == nil {
@@ -302,17 +296,13 @@ func (s *Server) batchView(r *http.Request, id string) (*view, *batchPage, error
 		}
 	}
 	v.Data = p
-	return v, p, nil
+	return p, nil
 }
 
 func (s *Server) handleBatch() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		v, _, err := s.batchView(r, mux.Vars(r)["batch"])
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		s.render(w, r, http.StatusOK, "payroll_batch", v)
+	return s.page("payroll", "payroll.batch.title", "payroll_batch", func(r *http.Request, v *view) error {
+		_, err := s.loadBatch(r, v, mux.Vars(r)["batch"])
+		return err
 	})
 }
 
@@ -373,19 +363,16 @@ func (s *Server) batchCommandDone(w http.ResponseWriter, r *http.Request, id str
 		redirectAfter(w, r, batchURL(id), res.Position, flash)
 		return
 	}
-	v, p, verr := s.batchView(r, id)
+	v := s.newView(r, "payroll", "payroll.batch.title")
+	p, verr := s.loadBatch(r, v, id)
 	if verr != nil {
 		s.fail(w, r, verr)
 		return
 	}
 	v.Form.Set("reden", r.PostForm.Get("reden"))
-	status := http.StatusOK
-	if err != nil {
-		if !v.formError(err, fields) {
-			s.fail(w, r, err)
-			return
-		}
-		status = httpx.Status(err)
+	status, ok := s.formStatus(w, r, v, err, fields, http.StatusOK)
+	if !ok {
+		return
 	}
 	p.Failed = failed
 	s.render(w, r, status, "payroll_batch", v)

@@ -33,16 +33,24 @@ func (s *Server) sheetCommand(fields map[string]string, flash string, run func(r
 			redirectAfter(w, r, sheetURL(ref), res.Position, flash)
 			return
 		}
-		status := http.StatusUnprocessableEntity
-		if err != nil {
-			if !v.formError(err, fields) {
-				s.fail(w, r, err)
-				return
-			}
-			status = httpx.Status(err)
+		status, ok := s.formStatus(w, r, v, err, fields, http.StatusUnprocessableEntity)
+		if !ok {
+			return
 		}
 		edit, _ := atoi(mux.Vars(r)["id"])
 		s.renderSheet(w, r, status, ref, v, edit)
+	})
+}
+
+// sheetForm is sheetCommand for a form parsed on its own: run gets the
+// parsed input only when parse left no error at a field.
+func sheetForm[T any](s *Server, fields map[string]string, flash string, parse func(r *http.Request, v *view) T, run func(r *http.Request, ref Ref, in T) (commands.Result, error)) http.Handler {
+	return s.sheetCommand(fields, flash, func(r *http.Request, ref Ref, v *view) (commands.Result, error) {
+		in := parse(r, v)
+		if len(v.Errors) > 0 {
+			return commands.Result{}, nil
+		}
+		return run(r, ref, in)
 	})
 }
 
@@ -202,22 +210,14 @@ func parseEntryForm(r *http.Request, v *view) timesheet.EntryInput {
 }
 
 func (s *Server) handleAddEntry() http.Handler {
-	return s.sheetCommand(entryFields, "entry_saved", func(r *http.Request, ref Ref, v *view) (commands.Result, error) {
-		in := parseEntryForm(r, v)
-		if len(v.Errors) > 0 {
-			return commands.Result{}, nil
-		}
+	return sheetForm(s, entryFields, "entry_saved", parseEntryForm, func(r *http.Request, ref Ref, in timesheet.EntryInput) (commands.Result, error) {
 		return s.Timesheets.AddEntry(r.Context(), meta(r), ref, in)
 	})
 }
 
 func (s *Server) handleChangeEntry() http.Handler {
-	return s.sheetCommand(entryFields, "entry_saved", func(r *http.Request, ref Ref, v *view) (commands.Result, error) {
+	return sheetForm(s, entryFields, "entry_saved", parseEntryForm, func(r *http.Request, ref Ref, in timesheet.EntryInput) (commands.Result, error) {
 		id, _ := atoi(mux.Vars(r)["id"])
-		in := parseEntryForm(r, v)
-		if len(v.Errors) > 0 {
-			return commands.Result{}, nil
-		}
 		return s.Timesheets.ChangeEntry(r.Context(), meta(r), ref, id, in)
 	})
 }
@@ -231,28 +231,29 @@ func (s *Server) handleRemoveEntry() http.Handler {
 
 var expenseFields = map[string]string{"type": "type", "date": "date", "amount": "amount", "kilometres": "kilometres", "description": "description"}
 
-func (s *Server) handleAddExpense() http.Handler {
-	return s.sheetCommand(expenseFields, "expense_added", func(r *http.Request, ref Ref, v *view) (commands.Result, error) {
-		in := timesheet.ExpenseInput{Type: timesheet.ExpenseType(r.PostForm.Get("soort")), Description: r.PostForm.Get("omschrijving")}
-		var err error
-		if in.Date, err = timesheet.ParseDate(r.PostForm.Get("datum")); err != nil {
-			v.formErrorAt(err, "date")
-		}
-		if km := strings.TrimSpace(r.PostForm.Get("km")); km != "" {
-			n, ok := atoi(km)
-			if !ok {
-				v.Errors["kilometres"] = v.T("exp.km_invalid")
-			}
-			in.Kilometres = n
-		}
-		cents, ok := parseExpenseAmount(r.PostForm.Get("bedrag"))
+func parseExpenseForm(r *http.Request, v *view) timesheet.ExpenseInput {
+	in := timesheet.ExpenseInput{Type: timesheet.ExpenseType(r.PostForm.Get("soort")), Description: r.PostForm.Get("omschrijving")}
+	var err error
+	if in.Date, err = timesheet.ParseDate(r.PostForm.Get("datum")); err != nil {
+		v.formErrorAt(err, "date")
+	}
+	if km := strings.TrimSpace(r.PostForm.Get("km")); km != "" {
+		n, ok := atoi(km)
 		if !ok {
-			v.Errors["amount"] = v.T("exp.amount_invalid")
+			v.Errors["kilometres"] = v.T("exp.km_invalid")
 		}
-		in.AmountCents = cents
-		if len(v.Errors) > 0 {
-			return commands.Result{}, nil
-		}
+		in.Kilometres = n
+	}
+	cents, ok := parseExpenseAmount(r.PostForm.Get("bedrag"))
+	if !ok {
+		v.Errors["amount"] = v.T("exp.amount_invalid")
+	}
+	in.AmountCents = cents
+	return in
+}
+
+func (s *Server) handleAddExpense() http.Handler {
+	return sheetForm(s, expenseFields, "expense_added", parseExpenseForm, func(r *http.Request, ref Ref, in timesheet.ExpenseInput) (commands.Result, error) {
 		return s.Timesheets.AddExpense(r.Context(), meta(r), ref, in)
 	})
 }
@@ -316,33 +317,32 @@ type historyPage struct {
 }
 
 func (s *Server) handleHistory() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ref, err := refFrom(r)
+	return s.page("timesheets", "history.title", "history", s.loadHistory)
+}
+
+// loadHistory puts the timesheet's history into v and, for the back office,
+// a corrected timesheet's rounds.
+func (s *Server) loadHistory(r *http.Request, v *view) error {
+	ref, err := refFrom(r)
+	if err != nil {
+		return err
+	}
+	sh, err := s.Timesheets.Sheet(r.Context(), actor(r), ref)
+	if err != nil {
+		return err
+	}
+	items, err := s.Timesheets.History(r.Context(), actor(r), ref)
+	if err != nil {
+		return err
+	}
+	page := historyPage{Ref: ref, WorkerName: sh.Placement.WorkerName, SheetURL: sheetURL(ref), Items: slices.Clone(items)}
+	if s.Payroll != nil && isBackoffice(actor(r)) {
+		rounds, err := s.Payroll.Rounds(r.Context(), actor(r), ref)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
-		v := s.newView(r, "timesheets", "history.title")
-		sh, err := s.Timesheets.Sheet(r.Context(), actor(r), ref)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		items, err := s.Timesheets.History(r.Context(), actor(r), ref)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		page := historyPage{Ref: ref, WorkerName: sh.Placement.WorkerName, SheetURL: sheetURL(ref), Items: slices.Clone(items)}
-		if s.Payroll != nil && isBackoffice(actor(r)) {
-			rounds, err := s.Payroll.Rounds(r.Context(), actor(r), ref)
-			if err != nil {
-				s.fail(w, r, err)
-				return
-			}
-			page.Rounds = roundsView(ref.Week, rounds)
-		}
-		v.Data = page
-		s.render(w, r, http.StatusOK, "history", v)
-	})
+		page.Rounds = roundsView(ref.Week, rounds)
+	}
+	v.Data = page
+	return nil
 }

@@ -7,7 +7,6 @@ import (
 
 	"backoffice/domain"
 	"backoffice/domain/worker"
-	"backoffice/http/httpx"
 )
 
 type workersPage struct {
@@ -173,16 +172,10 @@ func (s *Server) handleRegister() http.Handler {
 		}
 		res, err := s.Workers.Register(r.Context(), meta(r), in)
 		if err != nil {
-			fields := map[string]string{}
-			for _, k := range registerFields {
-				fields[k] = k
+			if status, ok := s.formStatus(w, r, v, err, fieldsOf(registerFields...), 0); ok {
+				v.Data = registerPage(v) // after the error is at its field: the summary lists it
+				s.render(w, r, status, "register", v)
 			}
-			if !v.formError(err, fields) {
-				s.fail(w, r, err)
-				return
-			}
-			v.Data = registerPage(v)
-			s.render(w, r, httpx.Status(err), "register", v)
 			return
 		}
 		redirectAfter(w, r, "/werknemers", res.Position, "registered")

@@ -9,10 +9,9 @@ import (
 	"backoffice/commands"
 	cmd "backoffice/commands/timesheet"
 	"backoffice/domain"
-	"backoffice/domain/client"
-	"backoffice/domain/placement"
 	ts "backoffice/domain/timesheet"
 	"backoffice/eventstore/memory"
+	"backoffice/internal/apitest"
 	rmid "backoffice/readmodel/identity"
 	rm "backoffice/readmodel/timesheets"
 )
@@ -25,17 +24,7 @@ func TestHistoryNamesAndChanges(t *testing.T) {
 		`INSERT INTO accounts (account_id, email, role, worker_id, created_at) VALUES ('acc-w1', 'jan@example.test', 'worker', 'w1', now())`)
 	now := time.Date(2026, 2, 2, 8, 0, 0, 0, time.UTC)
 	store := memory.New()
-	seed := func(stream string, e domain.Event) {
-		if _, err := commands.Save(ctx, store, commands.Stream{Name: stream}, commands.Meta{Actor: domain.Actor{Role: domain.RoleBackoffice}}, now, e); err != nil {
-			t.Fatal(err)
-		}
-	}
-	seed(client.Stream("c1"), &client.Registered{ClientID: "c1", IntermediaryID: "i1", Name: "Bakkerij Korenaar", KvK: "12345678",
-		AgreementFrom: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), Agreement: client.Agreement{
-			HourTypes: []client.HourType{{Code: "100", Name: "Normaal", Percentage: 100}}, NormalHourType: "100",
-			EnteredBy: domain.RoleWorker, ApprovalChain: []domain.Role{domain.RoleClient}}})
-	seed(placement.Stream("p1"), &placement.Started{PlacementID: "p1", WorkerID: "w1", ClientID: "c1", IntermediaryID: "i1",
-		Function: "Bakker", Start: time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)})
+	apitest.SeedOneTenant(t, store, now, apitest.Agreement(domain.RoleClient))
 	h, err := cmd.New(store, func() time.Time { return now })
 	if err != nil {
 		t.Fatal(err)

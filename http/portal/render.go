@@ -124,13 +124,21 @@ func (s *Server) newView(r *http.Request, tab, titleKey string) *view {
 // it with 200.
 func (s *Server) page(tab, titleKey, name string, load func(r *http.Request, v *view) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		v := s.newView(r, tab, titleKey)
-		if err := load(r, v); err != nil {
-			s.fail(w, r, err)
-			return
+		if v, ok := s.loaded(w, r, tab, titleKey, load); ok {
+			s.render(w, r, http.StatusOK, name, v)
 		}
-		s.render(w, r, http.StatusOK, name, v)
 	})
+}
+
+// loaded is the view of a page that load fills, for a handler that goes on
+// with it (a form's post); false after the error page is out.
+func (s *Server) loaded(w http.ResponseWriter, r *http.Request, tab, titleKey string, load func(r *http.Request, v *view) error) (*view, bool) {
+	v := s.newView(r, tab, titleKey)
+	if err := load(r, v); err != nil {
+		s.fail(w, r, err)
+		return nil, false
+	}
+	return v, true
 }
 
 // render executes the page into a buffer, then writes it: a template error
@@ -216,11 +224,23 @@ func (v *view) refusalAtForm(err error, fields map[string]string) bool {
 // showFormError renders the page again with the command's error at its
 // field; errors that are no user's (internal) fail the request.
 func (s *Server) showFormError(w http.ResponseWriter, r *http.Request, v *view, page string, err error, fields map[string]string) {
+	if status, ok := s.formStatus(w, r, v, err, fields, 0); ok {
+		s.render(w, r, status, page, v)
+	}
+}
+
+// formStatus is the status to render a form again with: err's, with err
+// put at its field, or status when err is nil. False when the form cannot
+// show err (formError) and the request was failed.
+func (s *Server) formStatus(w http.ResponseWriter, r *http.Request, v *view, err error, fields map[string]string, status int) (int, bool) {
+	if err == nil {
+		return status, true
+	}
 	if !v.formError(err, fields) {
 		s.fail(w, r, err)
-		return
+		return 0, false
 	}
-	s.render(w, r, httpx.Status(err), page, v)
+	return httpx.Status(err), true
 }
 
 // redirectAfter sends the browser to path after a successful command,
@@ -389,6 +409,29 @@ type inputView struct {
 func (v *view) Input(name, labelKey, typ, autocomplete string, required bool) inputView {
 	return inputView{Name: name, Label: v.T(labelKey), Type: typ, Autocomplete: autocomplete,
 		Value: v.Val(name), Err: v.Err(name), Required: required}
+}
+
+// choiceView is a select whose options are fixed codes (period kinds,
+// file formats, payroll packages), each labelled by its translation.
+type choiceView struct {
+	Name, Label, Err string
+	Options          []choiceOption
+}
+
+type choiceOption struct {
+	Value, Label string
+	Selected     bool
+}
+
+// Choice describes a select of codes: its name, label key and the codes,
+// each labelled by the text of optionPrefix+code, the submitted one
+// selected, with the field's error.
+func (v *view) Choice(name, labelKey, optionPrefix string, codes []string) choiceView {
+	c := choiceView{Name: name, Label: v.T(labelKey), Err: v.Err(name)}
+	for _, code := range codes {
+		c.Options = append(c.Options, choiceOption{Value: code, Label: v.T(optionPrefix + code), Selected: v.Val(name) == code})
+	}
+	return c
 }
 
 func weeksURL(placementID string, year int) string {

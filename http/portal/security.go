@@ -7,7 +7,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
-	"io"
 	"mime"
 	"net"
 	"net/http"
@@ -232,11 +231,6 @@ func (s *Server) checkCSRF(next http.Handler) http.Handler {
 // any temp file is removed after the request all the same.
 const maxUploadBytes = MaxDocumentSize + 64<<10
 
-// maxDrainBytes is how much of a too large upload is read and thrown away,
-// so that the browser, still sending, receives the form with its error
-// instead of a reset connection. Beyond it the connection is closed.
-const maxDrainBytes = 16 << 20
-
 // uploadPath and a document's versionPath are the only paths that accept
 // a multipart body.
 const uploadPath = "/overige/documenten"
@@ -252,56 +246,24 @@ func isMultipart(r *http.Request) bool {
 
 var errUploadTooLarge = errors.New("portal: upload body too large")
 
-// limitedBody is http.MaxBytesReader without closing the connection: it
-// remembers that the limit was passed, so the rest can be drained.
-type limitedBody struct {
-	rc       io.ReadCloser
-	n        int64
-	exceeded bool
-}
-
-func (l *limitedBody) Read(p []byte) (int, error) {
-	if l.exceeded {
-		return 0, errUploadTooLarge
-	}
-	if int64(len(p)) > l.n+1 {
-		p = p[:l.n+1]
-	}
-	n, err := l.rc.Read(p)
-	if int64(n) <= l.n {
-		l.n -= int64(n)
-		return n, err
-	}
-	l.exceeded = true
-	n, l.n = int(l.n), 0
-	return n, errUploadTooLarge
-}
-
-func (l *limitedBody) Close() error { return l.rc.Close() }
-
 // parseUpload reads the multipart body of the upload form, bounded by
-// maxUploadBytes, into r.MultipartForm and r.PostForm. tooLarge reports a
-// body over the bound; it is drained (up to maxDrainBytes) and not parsed.
+// maxUploadBytes (httpx.LimitBody), into r.MultipartForm and r.PostForm.
+// tooLarge reports a body over the bound; its rest is drained (up to
+// httpx.MaxDrainBytes) and nothing of it is kept.
 func (s *Server) parseUpload(r *http.Request) (tooLarge bool, err error) {
 	if !acceptsUpload(r.URL.Path) || s.Documents == nil {
 		return false, errFormInvalid
 	}
-	body := &limitedBody{rc: r.Body, n: maxUploadBytes}
-	if r.ContentLength > maxUploadBytes {
-		body.exceeded = true
-	} else {
-		r.Body = body
-		err = r.ParseMultipartForm(maxUploadBytes)
+	r.Body = httpx.LimitBody(r, maxUploadBytes)
+	err = r.ParseMultipartForm(maxUploadBytes)
+	if domain.KindOf(err) != domain.KindTooLarge {
+		return false, err
 	}
-	if body.exceeded {
-		_, _ = io.CopyN(io.Discard, body.rc, maxDrainBytes)
-		if r.MultipartForm != nil {
-			_ = r.MultipartForm.RemoveAll()
-			r.MultipartForm = nil
-		}
-		return true, errUploadTooLarge
+	if r.MultipartForm != nil {
+		_ = r.MultipartForm.RemoveAll()
+		r.MultipartForm = nil
 	}
-	return false, err
+	return true, err
 }
 
 var errFormInvalid = domain.Invalid("form_invalid", "", "The form could not be read.", "Het formulier kon niet worden gelezen.")

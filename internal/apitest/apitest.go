@@ -18,6 +18,7 @@ import (
 	"backoffice/eventstore"
 	"backoffice/http/api/timesheetapi"
 	"backoffice/internal/schema"
+	"backoffice/internal/testrun"
 	"backoffice/projections"
 	rmtimesheets "backoffice/readmodel/timesheets"
 )
@@ -77,15 +78,7 @@ func RunProjections(t testing.TB, store eventstore.Store, pool *pgxpool.Pool, lo
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if err := rt.Run(ctx); err != nil {
-			t.Errorf("projections: %v", err)
-		}
-	}()
-	t.Cleanup(func() { cancel(); <-done })
+	testrun.Background(t, context.Background(), rt.Run)
 	return rt
 }
 

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -24,7 +25,9 @@ import (
 	"backoffice/eventstore/postgres"
 	"backoffice/internal/demo"
 	"backoffice/internal/pgtest"
+	"backoffice/internal/procstat"
 	"backoffice/internal/schema"
+	"backoffice/internal/testrun"
 	"backoffice/internal/tools/procmem"
 	"backoffice/notify/mail"
 )
@@ -75,10 +78,8 @@ func BenchmarkCommandPath(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	runCtx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- a.Run(runCtx) }()
-	b.Cleanup(func() { stop(); <-done; _ = store.Close() })
+	b.Cleanup(func() { _ = store.Close() }) // after the app stopped
+	testrun.Background(b, ctx, a.Run)
 	if _, err := demo.Seed(ctx, a.Identity, now, nil); err != nil {
 		b.Fatal(err)
 	}
@@ -207,8 +208,15 @@ func BenchmarkCommandPath(b *testing.B) {
 	// Clients in parallel, each on its own timesheet: throughput, and the
 	// visibility lag without min_position: from the command's answer until
 	// every projector has passed its position (the read models show it).
+	pgPID := postmasterPID(ctx, b, pool)
 	for _, clients := range []int{1, 4, 16} {
 		const each = 100
+		if statements && clients == 16 {
+			if _, err := pool.Exec(ctx, `SELECT pg_stat_statements_reset()`); err != nil {
+				b.Fatal(err)
+			}
+		}
+		self0, pg0 := procstat.CPU("self"), procstat.TreeCPU(pgPID)
 		var mu sync.Mutex
 		var lags []time.Duration
 		var wg sync.WaitGroup
@@ -233,6 +241,18 @@ func BenchmarkCommandPath(b *testing.B) {
 		wg.Wait()
 		elapsed := time.Since(t0)
 		b.ReportMetric(float64(clients*each)/elapsed.Seconds(), fmt.Sprintf("cmds/s_%dclients", clients))
+		if statements && clients == 16 {
+			// The streams are longest here (hundreds of events).
+			logStatements(ctx, b, pool, clients*each)
+		}
+		if clients == 16 && self0 >= 0 && pg0 >= 0 {
+			// CPU per command, this process (server, projectors and the
+			// HTTP clients) and PostgreSQL: less moved by other load on
+			// the machine than commands/s.
+			cmds := float64(clients * each)
+			b.ReportMetric((procstat.CPU("self")-self0)/cmds*1e6, "cpu_self_µs/cmd_16clients")
+			b.ReportMetric((procstat.TreeCPU(pgPID)-pg0)/cmds*1e6, "cpu_pg_µs/cmd_16clients")
+		}
 		b.ReportMetric(float64(p(lags, 0.5).Microseconds()), fmt.Sprintf("lag_p50_µs_%dclients", clients))
 		b.ReportMetric(float64(p(lags, 0.99).Microseconds()), fmt.Sprintf("lag_p99_µs_%dclients", clients))
 	}
@@ -248,11 +268,27 @@ func BenchmarkCommandPath(b *testing.B) {
 	b.ReportMetric(float64(s1-s0)/stretch, "wal_syncs/command")
 }
 
+// postmasterPID is the PID of the benchmark cluster's postmaster (the
+// parent of this connection's backend), or "" where /proc cannot tell.
+func postmasterPID(ctx context.Context, b *testing.B, pool *pgxpool.Pool) string {
+	var backend int
+	if err := pool.QueryRow(ctx, `SELECT pg_backend_pid()`).Scan(&backend); err != nil {
+		b.Fatal(err)
+	}
+	if f := procstat.Fields(strconv.Itoa(backend)); f != nil {
+		return f[1]
+	}
+	return ""
+}
+
 // logStatements logs every statement PostgreSQL ran since the last
 // pg_stat_statements_reset, as calls per command (BENCH_STATEMENTS=1 make
-// bench-load): where a command's round trips and transactions go.
+// bench-load): where a command's round trips and transactions go. Per call:
+// rows, execution time, shared blocks hit, and how often the server planned
+// the statement (a custom plan each time; a generic plan is made once per
+// connection) with the planning time.
 func logStatements(ctx context.Context, b *testing.B, pool *pgxpool.Pool, commands int) {
-	rows, err := pool.Query(ctx, `SELECT calls, rows, query FROM pg_stat_statements
+	rows, err := pool.Query(ctx, `SELECT calls, rows, total_exec_time, shared_blks_hit, plans, total_plan_time, query FROM pg_stat_statements
 		WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) ORDER BY calls DESC, query`)
 	if err != nil {
 		b.Fatal(err)
@@ -261,9 +297,10 @@ func logStatements(ctx context.Context, b *testing.B, pool *pgxpool.Pool, comman
 	var out strings.Builder
 	var total float64
 	for rows.Next() {
-		var calls, n int64
+		var calls, n, hit, plans int64
+		var ms, planMS float64
 		var query string
-		if err := rows.Scan(&calls, &n, &query); err != nil {
+		if err := rows.Scan(&calls, &n, &ms, &hit, &plans, &planMS, &query); err != nil {
 			b.Fatal(err)
 		}
 		per := float64(calls) / float64(commands)
@@ -275,7 +312,8 @@ func logStatements(ctx context.Context, b *testing.B, pool *pgxpool.Pool, comman
 		if len(q) > 160 {
 			q = q[:160] + "…"
 		}
-		fmt.Fprintf(&out, "%7.2f  %7.2f rows  %s\n", per, float64(n)/float64(calls), q)
+		fmt.Fprintf(&out, "%7.2f  %7.2f rows  %7.1f µs  %7.1f blks hit  %4.2f planned, %6.1f µs  %s\n", per, float64(n)/float64(calls),
+			ms*1000/float64(calls), float64(hit)/float64(calls), float64(plans)/float64(calls), planMS*1000/float64(calls), q)
 	}
 	if err := rows.Err(); err != nil {
 		b.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"backoffice/commands/auth"
 	"backoffice/eventstore/postgres"
 	"backoffice/internal/pgtest"
+	"backoffice/internal/testrun"
 	"backoffice/notify/mail"
 )
 
@@ -34,9 +35,6 @@ func runTestApp(t *testing.T, template string, change func(*Options)) (*App, *pg
 	if err != nil {
 		t.Fatal(err)
 	}
-	runCtx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- a.Run(runCtx) }()
-	t.Cleanup(func() { stop(); <-done })
+	testrun.Background(t, ctx, a.Run)
 	return a, pool, store
 }

@@ -24,6 +24,8 @@ func TestMain(m *testing.M) {
 	if os.Getenv("BENCH_STATEMENTS") != "" {
 		// BenchmarkCommandPath lists the statements of one command.
 		pgtest.Settings["shared_preload_libraries"] = "pg_stat_statements"
+		// and how often the server planned each again (a custom plan).
+		pgtest.Settings["pg_stat_statements.track_planning"] = "on"
 	}
 	pgtest.Main(m)
 }

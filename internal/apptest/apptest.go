@@ -25,6 +25,7 @@ import (
 	"backoffice/internal/pgtest"
 	"backoffice/internal/schema"
 	"backoffice/internal/testclock"
+	"backoffice/internal/testrun"
 	"backoffice/notify/mail"
 )
 
@@ -95,15 +96,7 @@ func New(t testing.TB, o Options) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	runCtx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- a.Run(runCtx) }()
-	t.Cleanup(func() {
-		stop()
-		if err := <-done; err != nil && runCtx.Err() == nil {
-			t.Errorf("app.Run: %v", err)
-		}
-	})
+	testrun.Background(t, ctx, a.Run)
 	srv.Config.Handler = a.Handler
 	srv.Start()
 	t.Cleanup(srv.Close)

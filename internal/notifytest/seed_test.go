@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"backoffice/domain"
 	"backoffice/domain/timesheet"
 	"backoffice/internal/notifytest"
@@ -17,6 +19,19 @@ import (
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
+// bo is the back office, who reads every timesheet.
+var bo = domain.Actor{AccountID: "acc-bo", Role: domain.RoleBackoffice}
+
+// timesheetQueries reads the seeded timesheets on the seed's clock.
+func timesheetQueries(t *testing.T, pool *pgxpool.Pool) *rmtimesheets.Queries {
+	t.Helper()
+	q, err := rmtimesheets.NewQueries(pool, func() time.Time { return notifytest.MondayW10 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return q
+}
+
 // TestSeedIsTheDataSet: the read models the projectors built from the
 // seed's events hold the data set as documented (timesheets, logins,
 // names, settings), and the seed queued no mail.
@@ -24,11 +39,7 @@ func TestSeedIsTheDataSet(t *testing.T) {
 	ctx := context.Background()
 	pool := pgtest.Pool(t, notifytest.NewDB(t))
 
-	q, err := rmtimesheets.NewQueries(pool, func() time.Time { return notifytest.MondayW10 })
-	if err != nil {
-		t.Fatal(err)
-	}
-	bo := domain.Actor{AccountID: "acc-bo", Role: domain.RoleBackoffice}
+	q := timesheetQueries(t, pool)
 	for _, want := range notifytest.Timesheets {
 		w, err := timesheet.ParseISOWeek(want.Week)
 		if err != nil {
@@ -85,11 +96,7 @@ func TestSeedIsTheDataSet(t *testing.T) {
 func TestPeopleDBHasNoTimesheets(t *testing.T) {
 	ctx := context.Background()
 	pool := pgtest.Pool(t, notifytest.NewPeopleDB(t))
-	q, err := rmtimesheets.NewQueries(pool, func() time.Time { return notifytest.MondayW10 })
-	if err != nil {
-		t.Fatal(err)
-	}
-	bo := domain.Actor{AccountID: "acc-bo", Role: domain.RoleBackoffice}
+	q := timesheetQueries(t, pool)
 	if d, err := q.Detail(ctx, bo, "p1", timesheet.ISOWeek{Year: 2026, Week: 8}); err != nil || d.Status != "none" {
 		t.Errorf("p1 2026-W08: %q (%v), want none", d.Status, err)
 	}

@@ -1,7 +1,6 @@
 package pglaunch
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -10,30 +9,14 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"backoffice/internal/testlog"
 )
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // queryUntil polls the server until a query succeeds (the restart is not
 // instant): it fails the test only when the server stays away.
@@ -63,7 +46,7 @@ func queryUntil(t *testing.T, connString, sql string) string {
 // backends orphaned) is followed by a restart on the same socket, with the
 // committed data, logged; Stop then shuts it down for good.
 func TestSupervisorRestartsAKilledServer(t *testing.T) {
-	var logs syncBuffer
+	var logs testlog.Buffer
 	dataDir := filepath.Join(t.TempDir(), "pgdata")
 	s, err := Supervise(t.Context(), Options{DataDir: dataDir, Settings: fastSettings, DieWithParent: true,
 		Logger: slog.New(slog.NewTextHandler(&logs, nil))})

@@ -3,9 +3,11 @@ package pgtest
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"backoffice/eventstore"
 	"backoffice/eventstore/postgres"
 )
 
@@ -20,6 +22,21 @@ func EventStore(t testing.TB, pool *pgxpool.Pool) *postgres.Store {
 	}
 	t.Cleanup(func() { _ = store.Close() })
 	return store
+}
+
+// AwaitReadable waits (about five seconds at most) until reading the log
+// from its start returns n events, and fails the test when it never does:
+// an append is readable only once every earlier position has committed,
+// and readers such as the ledger digest read that way.
+func AwaitReadable(t testing.TB, store eventstore.Store, n int) {
+	t.Helper()
+	for range 500 {
+		if evs, _ := store.ReadAll(context.Background(), eventstore.Start, n+1); len(evs) == n {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("the log never showed %d events", n)
 }
 
 // WithPool is a template setup for NewDBFromTemplate: migrate (a package's

@@ -1,14 +1,12 @@
 package reactors_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,6 +19,7 @@ import (
 	"backoffice/domain"
 	doc "backoffice/domain/document"
 	"backoffice/eventstore"
+	"backoffice/internal/testlog"
 	"backoffice/notify/mail/mailtest"
 	"backoffice/notify/reactors"
 	"backoffice/notify/sms"
@@ -49,24 +48,6 @@ func TestSignMailerKeepsItsName(t *testing.T) {
 	if reactors.SignMailerName != "documents.sign_mail" {
 		t.Fatalf("projector name changed to %q", reactors.SignMailerName)
 	}
-}
-
-// syncBuffer is a log sink for concurrent writers.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // spryngOn is the Spryng adapter on the fake, with short back-off.
@@ -121,7 +102,7 @@ var tanInSMS = regexp.MustCompile(`TAN-code voor het ondertekenen van het docume
 // nor the TAN is ever logged.
 func TestTANBySMS(t *testing.T) {
 	fake := smstest.NewSpryng(t)
-	var logs syncBuffer
+	var logs testlog.Buffer
 	e := dt.NewWith(t, dt.Options{SMS: spryngOn(t, fake), Log: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	id := ask(t, e, "Overeenkomst")
 

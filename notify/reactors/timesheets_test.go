@@ -16,6 +16,7 @@ import (
 	"backoffice/eventstore"
 	"backoffice/internal/notifytest"
 	"backoffice/internal/pgtest"
+	"backoffice/internal/testrun"
 	"backoffice/notify/audience"
 	"backoffice/notify/mail"
 	"backoffice/notify/mail/mailtest"
@@ -56,10 +57,7 @@ func setup(t *testing.T, ctx context.Context, now func() time.Time) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rctx, cancel := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- rt.Run(rctx) }()
-	t.Cleanup(func() { cancel(); <-done })
+	testrun.Background(t, ctx, rt.Run)
 	return &fixture{pool: pool, store: store, rt: rt, disp: disp, srv: srv}
 }
 

@@ -46,12 +46,7 @@ func newEnv(t *testing.T) *env {
 			t.Fatal(err)
 		}
 	}
-	for range 500 {
-		if evs, _ := store.ReadAll(ctx, eventstore.Start, 10); len(evs) == 5 {
-			break
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	pgtest.AwaitReadable(t, store, 5)
 	if err := (&ledger.Digester{Store: store, Pool: pool, Every: 2}).CatchUp(ctx, true); err != nil {
 		t.Fatal(err)
 	}

@@ -19,7 +19,6 @@ import (
 	"github.com/gorilla/mux"
 
 	cmd "backoffice/commands/timesheet"
-	"backoffice/domain"
 	"backoffice/http/api"
 	rm "backoffice/readmodel/payroll"
 )
@@ -61,4 +60,4 @@ func (f *Feature) Routes(r *mux.Router, s *api.Server) {
 
 // errNoSuchEndpoint is what every role but payroll and back office gets:
 // the same answer as for a path that does not exist.
-var errNoSuchEndpoint = domain.NotFound("no_such_endpoint", "no such endpoint", "Dit adres bestaat niet.")
+var errNoSuchEndpoint = api.ErrNoSuchEndpoint

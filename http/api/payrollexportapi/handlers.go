@@ -143,7 +143,9 @@ func (f *Feature) handleCreate(s *api.Server) http.Handler {
 	})
 }
 
-var errNoSuchEndpoint = domain.NotFound("no_such_endpoint", "no such endpoint", "Dit adres bestaat niet.")
+// errNoSuchEndpoint: the export's endpoints are absent for the roles that
+// may not export, as an unknown path.
+var errNoSuchEndpoint = api.ErrNoSuchEndpoint
 
 // handleFile streams a batch file. Errors found before the first byte are
 // JSON errors; the file itself is written straight to the response.

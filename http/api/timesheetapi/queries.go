@@ -81,26 +81,25 @@ func (f *Feature) handleList(s *api.Server) http.Handler {
 }
 
 func (f *Feature) handleDetail(s *api.Server) http.Handler {
+	return queryAsOf(s, rm.DetailProjectors, f.detail)
+}
+
+// queryAsOf is a query of the timesheet of the path, as of the optional
+// as_of moment of the query string.
+func queryAsOf(s *api.Server, projectors []string, get func(ctx context.Context, actor domain.Actor, t cmd.Target, asOf rm.AsOf) (any, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.Query(w, r, rm.DetailProjectors, func(ctx context.Context, actor domain.Actor) (any, error) {
-			t, asOf, err := targetAsOf(r)
+		s.Query(w, r, projectors, func(ctx context.Context, actor domain.Actor) (any, error) {
+			t, err := target(r)
 			if err != nil {
 				return nil, err
 			}
-			return f.detail(ctx, actor, t, asOf)
+			asOf, err := rm.ParseAsOf(r.URL.Query().Get("as_of"))
+			if err != nil {
+				return nil, err
+			}
+			return get(ctx, actor, t, asOf)
 		})
 	})
-}
-
-// targetAsOf reads the timesheet of the path and the optional as_of
-// moment of the query string.
-func targetAsOf(r *http.Request) (cmd.Target, rm.AsOf, error) {
-	t, err := target(r)
-	if err != nil {
-		return t, rm.AsOf{}, err
-	}
-	asOf, err := rm.ParseAsOf(r.URL.Query().Get("as_of"))
-	return t, asOf, err
 }
 
 // historyResponse wraps the events so the answer can grow fields.
@@ -110,24 +109,19 @@ type historyResponse struct {
 	Events      []rm.HistoryEvent `json:"events"`
 }
 
+// handleHistory: history reads the event store itself; the wait for the
+// list projectors only keeps min_position meaningful for callers that
+// always send it.
 func (f *Feature) handleHistory(s *api.Server) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// History reads the event store itself; the wait only keeps
-		// min_position meaningful for callers that always send it.
-		s.Query(w, r, rm.ListProjectors, func(ctx context.Context, actor domain.Actor) (any, error) {
-			t, asOf, err := targetAsOf(r)
-			if err != nil {
-				return nil, err
-			}
-			evs, err := f.history.OfAsOf(ctx, actor, t.PlacementID, t.Week, asOf)
-			if err != nil {
-				return nil, err
-			}
-			if err := f.nameActors(ctx, actor, evs); err != nil {
-				return nil, err
-			}
-			return historyResponse{PlacementID: t.PlacementID, Week: t.Week.String(), Events: evs}, nil
-		})
+	return queryAsOf(s, rm.ListProjectors, func(ctx context.Context, actor domain.Actor, t cmd.Target, asOf rm.AsOf) (any, error) {
+		evs, err := f.history.OfAsOf(ctx, actor, t.PlacementID, t.Week, asOf)
+		if err != nil {
+			return nil, err
+		}
+		if err := f.nameActors(ctx, actor, evs); err != nil {
+			return nil, err
+		}
+		return historyResponse{PlacementID: t.PlacementID, Week: t.Week.String(), Events: evs}, nil
 	})
 }
 

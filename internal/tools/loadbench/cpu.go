@@ -6,11 +6,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-)
 
-// userHZ is the unit of the CPU times in /proc/PID/stat (USER_HZ, 100 on
-// every Linux architecture Go supports).
-const userHZ = 100
+	"backoffice/internal/procstat"
+)
 
 // cpuMeter reads the CPU time the server and its PostgreSQL have used,
 // from /proc: what a phase costs in CPU is a figure the machine's other
@@ -26,9 +24,7 @@ type cpuMeter struct {
 func (m cpuMeter) read() (server, postgres float64) {
 	server, postgres = -1, -1
 	if m.server != "" {
-		if f := statFields(m.server); f != nil {
-			server = ticks(f, 11) + ticks(f, 12)
-		}
+		server = procstat.CPU(m.server)
 	}
 	if m.dataDir == "" {
 		return server, postgres
@@ -38,42 +34,7 @@ func (m cpuMeter) read() (server, postgres float64) {
 		return server, postgres
 	}
 	pm, _, _ := strings.Cut(string(raw), "\n")
-	f := statFields(pm)
-	if f == nil {
-		return server, postgres
-	}
-	postgres = ticks(f, 11) + ticks(f, 12) + ticks(f, 13) + ticks(f, 14)
-	procs, _ := filepath.Glob("/proc/[0-9]*")
-	for _, p := range procs {
-		if c := statFields(filepath.Base(p)); c != nil && c[1] == pm {
-			postgres += ticks(c, 11) + ticks(c, 12) + ticks(c, 13) + ticks(c, 14)
-		}
-	}
-	return server, postgres
-}
-
-// statFields returns the fields of /proc/PID/stat after the command name:
-// [0] state, [1] ppid, … [11] utime, [12] stime, [13] cutime, [14] cstime.
-func statFields(pid string) []string {
-	raw, err := os.ReadFile("/proc/" + pid + "/stat")
-	if err != nil {
-		return nil
-	}
-	s := string(raw)
-	i := strings.LastIndexByte(s, ')')
-	if i < 0 {
-		return nil
-	}
-	f := strings.Fields(s[i+1:])
-	if len(f) < 15 {
-		return nil
-	}
-	return f
-}
-
-func ticks(f []string, i int) float64 {
-	v, _ := strconv.ParseFloat(f[i], 64)
-	return v / userHZ
+	return server, procstat.TreeCPU(pm)
 }
 
 // projectorCommits sums the projectors' batch commits so far from the
