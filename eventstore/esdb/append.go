@@ -26,9 +26,10 @@ type streamState struct {
 	byID     map[uuid.UUID]*esdb.RecordedEvent
 }
 
-func (s *Store) loadState(ctx context.Context, stream string) (streamState, error) {
+// loadState reads the stream through do (Store.do or an exclusive client's).
+func (s *Store) loadState(ctx context.Context, do doFunc, stream string) (streamState, error) {
 	var raw []*esdb.RecordedEvent
-	err := s.do(ctx, func(c *esdb.Client) error {
+	err := do(ctx, func(c *esdb.Client) error {
 		var err error
 		raw, err = readStream(ctx, c, stream, esdb.ReadStreamOptions{Direction: esdb.Forwards, From: esdb.Start{}}, math.MaxInt64)
 		return err
@@ -121,6 +122,11 @@ func toEventData(stream string, first uint64, prev eventstore.Hash, events []eve
 // A wrong expected version from the server is answered by reading the stream
 // again: a concurrent identical append makes this one a repeat, otherwise the
 // error carries the actual revision.
+//
+// All of it runs on one exclusive client (see exclusive.go), so that the
+// write's stream cannot be aborted under it by another call; the reads run
+// there too, which also keeps the time between a read and the write it
+// decides short when appends wait for a client.
 func (s *Store) Append(ctx context.Context, stream string, expected eventstore.ExpectedRevision, events ...eventstore.EventData) (eventstore.AppendResult, error) {
 	if err := eventstore.Validate(stream, events); err != nil {
 		return eventstore.AppendResult{}, err
@@ -138,13 +144,18 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 			eventstore.ErrAppendTooLarge, size, stream, s.cfg.MaxAppendSize)
 	}
 	ctx = requireLeader(ctx)
+	x, err := s.takeExclusive(ctx)
+	if err != nil {
+		return eventstore.AppendResult{}, fmt.Errorf("eventstore/esdb: append to %q: %w", stream, s.mapErr(ctx, err))
+	}
+	defer x.release()
 	fail := func(err error) (eventstore.AppendResult, error) {
 		return eventstore.AppendResult{}, fmt.Errorf("eventstore/esdb: append to %q: %w", stream, s.mapErr(ctx, err))
 	}
 	flexible := expected.IsAny() || expected.IsStreamExists()
 	ambiguous := 0
 	for attempt := 0; ; attempt++ {
-		st, err := s.loadState(ctx, stream)
+		st, err := s.loadState(ctx, x.do, stream)
 		if err != nil {
 			return fail(err)
 		}
@@ -173,10 +184,14 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 			return eventstore.AppendResult{}, err
 		}
 
+		// With a context the caller cannot end (see exclusive.go): the
+		// client races with gRPC when a Send is aborted under it.
 		var res *esdb.WriteResult
-		err = s.do(ctx, func(c *esdb.Client) error {
+		sendCtx := context.WithoutCancel(ctx)
+		err = x.do(ctx, func(c *esdb.Client) error {
+			s.exclusiveHook(c, sendCtx)
 			var err error
-			res, err = c.AppendToStream(ctx, stream, esdb.AppendToStreamOptions{ExpectedRevision: wire}, data...)
+			res, err = c.AppendToStream(sendCtx, stream, esdb.AppendToStreamOptions{ExpectedRevision: wire}, data...)
 			return err
 		})
 		switch {
@@ -184,7 +199,7 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 			if res.CommitPosition == 0 && res.PreparePosition == 0 {
 				// The server recognised a repeat and sent no position: the
 				// original result is in the stream.
-				return s.originalResult(ctx, stream, events)
+				return s.originalResult(ctx, x.do, stream, events)
 			}
 			return eventstore.AppendResult{
 				NextExpectedRevision: res.NextExpectedVersion,
@@ -219,7 +234,7 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 			}
 			continue
 		}
-		st, err = s.loadState(ctx, stream)
+		st, err = s.loadState(ctx, x.do, stream)
 		if err != nil {
 			return fail(err)
 		}
@@ -268,8 +283,8 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-func (s *Store) originalResult(ctx context.Context, stream string, events []eventstore.EventData) (eventstore.AppendResult, error) {
-	st, err := s.loadState(ctx, stream)
+func (s *Store) originalResult(ctx context.Context, do doFunc, stream string, events []eventstore.EventData) (eventstore.AppendResult, error) {
+	st, err := s.loadState(ctx, do, stream)
 	if err != nil {
 		return eventstore.AppendResult{}, fmt.Errorf("eventstore/esdb: append to %q: %w", stream, s.mapErr(ctx, err))
 	}

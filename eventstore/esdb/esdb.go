@@ -13,6 +13,10 @@
 // Store notices (ErrorCodeConnectionClosed or a failed connect) and builds a
 // new client for the next call. The first call on a (re)connecting client is
 // made alone, so no caller queues on a client that is about to die.
+//
+// Appends and subscription starts run on clients of their own, one call at
+// a time, with a context their caller cannot end: the v4 client races with
+// gRPC when a stream it is sending on is aborted (see exclusive.go).
 package esdb
 
 import (
@@ -74,6 +78,11 @@ type Config struct {
 	// bytes per character of the type, summed over the append. A larger
 	// append is refused with eventstore.ErrAppendTooLarge before it is sent.
 	MaxAppendSize int
+	// AppendClients is the number of clients kept for appends and
+	// subscription starts, each used by one such call at a time (see
+	// exclusive.go); more concurrent appends wait for an idle one. Each
+	// holds a connection of its own. Default 8.
+	AppendClients int
 }
 
 func (c *Config) withDefaults() Config {
@@ -108,6 +117,9 @@ func (c *Config) withDefaults() Config {
 	if out.MaxAppendSize <= 0 {
 		out.MaxAppendSize = 1 << 20
 	}
+	if out.AppendClients <= 0 {
+		out.AppendClients = 8
+	}
 	return out
 }
 
@@ -117,23 +129,39 @@ type Store struct {
 	conf esdb.Configuration // template; every client gets a copy
 	log  *slog.Logger
 
-	mu     sync.Mutex
-	client *esdb.Client
-	gen    uint64 // increments with every client built
-	ready  bool   // the current client has a working connection
-	closed bool
-
-	connect chan struct{} // one-slot semaphore: one caller (re)connects at a time
+	mu        sync.Mutex    // guards every slot's fields, built and closed
+	shared    *slot         // reads, pings and the reads inside an append
+	exclusive []*slot       // clients for one call at a time (see exclusive.go)
+	idle      []*slot       // the exclusive clients not in use, last used on top
+	idleSlots chan struct{} // one token per client in idle
+	built     uint64        // clients built so far (a slot's gen is its client's number)
+	closed    bool
 
 	foreignSkipped atomic.Uint64 // events of other applications skipped in $all
 
 	inflightMu sync.Mutex
-	inflight   int           // calls running inside the client (see call)
+	inflight   int           // calls running inside a client (see call)
 	drained    chan struct{} // closed when inflight drops to 0, if awaited
+
+	// beforeExclusive, when set (tests only), runs inside an exclusive
+	// call with its client and the context the client gets.
+	beforeExclusive func(*esdb.Client, context.Context)
 
 	ctx    context.Context // ends on Close; parents every subscription
 	cancel context.CancelFunc
 }
+
+// slot is one client of the Store and its connection state. Its fields are
+// guarded by Store.mu.
+type slot struct {
+	client *esdb.Client
+	gen    uint64 // the number of client among all clients built
+	ready  bool   // client has a working connection
+
+	connect chan struct{} // one-slot semaphore: one caller (re)connects at a time
+}
+
+func newSlot() *slot { return &slot{connect: make(chan struct{}, 1)} }
 
 var _ eventstore.Store = (*Store)(nil)
 
@@ -151,7 +179,14 @@ func New(cfg Config) (*Store, error) {
 	if err := conf.Validate(); err != nil {
 		return nil, fmt.Errorf("eventstore/esdb: invalid connection string: %w", err)
 	}
-	s := &Store{cfg: cfg, log: cfg.Logger.With("component", "eventstore/esdb"), connect: make(chan struct{}, 1)}
+	s := &Store{cfg: cfg, log: cfg.Logger.With("component", "eventstore/esdb"), shared: newSlot(),
+		idleSlots: make(chan struct{}, cfg.AppendClients)}
+	for range cfg.AppendClients {
+		sl := newSlot()
+		s.exclusive = append(s.exclusive, sl)
+		s.idle = append(s.idle, sl)
+		s.idleSlots <- struct{}{}
+	}
 	conf.Logger = s.clientLogger
 	s.conf = *conf
 	s.ctx, s.cancel = context.WithCancel(context.Background())
@@ -205,12 +240,12 @@ func (s *Store) where() string {
 	return s.conf.Address
 }
 
-// Close closes the client and ends every subscription.
+// Close closes the clients and ends every subscription.
 //
 // The v4 client closes its internal channel on Close while a call still
 // inside it may be sending on it (a data race that can panic with "send on
 // closed channel"); calls abandoned by their context can still be in there.
-// Close therefore waits (at most 5 s) for them, and leaves the client to
+// Close therefore waits (at most 5 s) for them, and leaves the clients to
 // the garbage collector when they do not end.
 func (s *Store) Close() error {
 	s.mu.Lock()
@@ -220,17 +255,24 @@ func (s *Store) Close() error {
 	}
 	s.closed = true
 	s.cancel()
-	c := s.client
-	s.client = nil
+	var clients []*esdb.Client
+	for _, sl := range append([]*slot{s.shared}, s.exclusive...) {
+		if sl.client != nil {
+			clients = append(clients, sl.client)
+			sl.client, sl.ready = nil, false
+		}
+	}
 	s.mu.Unlock()
-	if c == nil {
+	if len(clients) == 0 {
 		return nil
 	}
 	if !s.awaitCalls(5 * time.Second) {
-		s.log.Warn("EventStoreDB client left open: calls are still inside it after 5 s")
+		s.log.Warn("EventStoreDB clients left open: calls are still inside them after 5 s")
 		return nil
 	}
-	_ = c.Close()
+	for _, c := range clients {
+		_ = c.Close()
+	}
 	return nil
 }
 
@@ -248,53 +290,54 @@ func (s *Store) clientLogger(level esdb.LogLevel, format string, args ...any) {
 	}
 }
 
-// acquire returns a client with a working connection. A new client (or one
-// that lost its connection) is connected by one caller at a time: the v4
-// client answers concurrent callers through an unbuffered channel that nobody
-// reads once a failed discovery has closed it, so queueing there would hang.
-func (s *Store) acquire(ctx context.Context) (*esdb.Client, uint64, error) {
+// acquire returns slot sl's client with a working connection. A new client
+// (or one that lost its connection) is connected by one caller at a time:
+// the v4 client answers concurrent callers through an unbuffered channel that
+// nobody reads once a failed discovery has closed it, so queueing there would
+// hang.
+func (s *Store) acquire(ctx context.Context, sl *slot) (*esdb.Client, uint64, error) {
 	for {
 		s.mu.Lock()
 		if s.closed {
 			s.mu.Unlock()
 			return nil, 0, eventstore.ErrClosed
 		}
-		if s.client == nil {
+		if sl.client == nil {
 			conf := s.conf
 			c, err := esdb.NewClient(&conf)
 			if err != nil {
 				s.mu.Unlock()
 				return nil, 0, fmt.Errorf("eventstore/esdb: create client: %w", err)
 			}
-			s.client, s.ready = c, false
-			s.gen++
+			s.built++
+			sl.client, sl.gen, sl.ready = c, s.built, false
 		}
-		c, gen, ready := s.client, s.gen, s.ready
+		c, gen, ready := sl.client, sl.gen, sl.ready
 		s.mu.Unlock()
 		if ready {
 			return c, gen, nil
 		}
 
 		select {
-		case s.connect <- struct{}{}:
+		case sl.connect <- struct{}{}:
 		case <-ctx.Done():
 			return nil, 0, ctx.Err()
 		}
 		s.mu.Lock()
-		stale := s.gen != gen || s.ready || s.client != c
+		stale := sl.gen != gen || sl.ready || sl.client != c
 		s.mu.Unlock()
 		if stale {
-			<-s.connect
+			<-sl.connect
 			continue // someone else connected or replaced the client meanwhile
 		}
 		// GetServerVersion only asks the client for its connection handle,
 		// which runs node discovery when there is none. Discovery ignores
 		// contexts (a black-holed node costs maxDiscoverAttempts × the
 		// gossip timeout), so it runs on its own and the caller's context
-		// wins; the connect slot is released when discovery ends.
+		// wins; the connect semaphore is released when discovery ends.
 		done := make(chan error, 1)
 		finished := make(chan struct{})
-		release := sync.OnceFunc(func() { <-s.connect })
+		release := sync.OnceFunc(func() { <-sl.connect })
 		s.enterCall() // Close must not close the client under a discovery
 		go func() {
 			defer s.leaveCall()
@@ -302,13 +345,13 @@ func (s *Store) acquire(ctx context.Context) (*esdb.Client, uint64, error) {
 			_, err := c.GetServerVersion()
 			if err != nil {
 				// A failed discovery closes the client for good. Forget it
-				// before releasing the connect slot, so the next caller
+				// before releasing the connect semaphore, so the next caller
 				// builds a new one instead of trying the dead client.
-				s.discard(gen, false)
+				s.discard(sl, gen, false)
 			} else {
 				s.mu.Lock()
-				if s.gen == gen {
-					s.ready = true
+				if sl.gen == gen && sl.client == c {
+					sl.ready = true
 				}
 				s.mu.Unlock()
 			}
@@ -316,8 +359,8 @@ func (s *Store) acquire(ctx context.Context) (*esdb.Client, uint64, error) {
 			done <- err
 		}()
 		// A discovery that never ends (the v4 client can block for good on
-		// its internal channel) must not hold the connect slot forever:
-		// after CallTimeout the client is given up and the slot freed.
+		// its internal channel) must not hold the connect semaphore for
+		// good: after CallTimeout the client is given up and it is freed.
 		go func() {
 			t := time.NewTimer(s.cfg.CallTimeout)
 			defer t.Stop()
@@ -325,7 +368,7 @@ func (s *Store) acquire(ctx context.Context) (*esdb.Client, uint64, error) {
 			case <-finished:
 			case <-t.C:
 				s.log.Warn("EventStoreDB client stuck while connecting; giving it up", "after", s.cfg.CallTimeout)
-				s.discard(gen, false)
+				s.discard(sl, gen, false)
 				release()
 			}
 		}()
@@ -355,23 +398,27 @@ func requireLeader(ctx context.Context) context.Context {
 // ends: a client call can block on the client's internal channel while a
 // discovery runs (or for good after a failed one), and the caller's context
 // must win. fn keeps running on its own and its results are dropped; Close
-// waits for such calls before it closes the client (see Close).
-func (s *Store) call(ctx context.Context, fn func() error) error {
+// waits for such calls before it closes the client (see Close). ended is
+// closed when fn has returned, which is later than call when call answered
+// ctx's error or errStuck.
+func (s *Store) call(ctx context.Context, fn func() error) (ended <-chan struct{}, err error) {
 	s.enterCall()
 	done := make(chan error, 1)
+	finished := make(chan struct{})
 	go func() {
 		defer s.leaveCall()
+		defer close(finished)
 		done <- fn()
 	}()
 	t := time.NewTimer(s.cfg.CallTimeout)
 	defer t.Stop()
 	select {
 	case err := <-done:
-		return err
+		return finished, err
 	case <-ctx.Done():
-		return ctx.Err()
+		return finished, ctx.Err()
 	case <-t.C:
-		return errStuck
+		return finished, errStuck
 	}
 }
 
@@ -417,66 +464,86 @@ func (s *Store) awaitCalls(d time.Duration) bool {
 	}
 }
 
-// discard forgets client generation gen. A client that closed itself is not
+// discard forgets slot sl's client gen. A client that closed itself is not
 // closed again: closing its channel would make any goroutine still inside
 // the client panic instead of waiting.
-func (s *Store) discard(gen uint64, closeIt bool) {
+func (s *Store) discard(sl *slot, gen uint64, closeIt bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.gen != gen || s.client == nil {
+	if sl.gen != gen || sl.client == nil {
 		return
 	}
 	if closeIt {
-		_ = s.client.Close()
+		_ = sl.client.Close()
 	}
-	s.client, s.ready = nil, false
+	sl.client, sl.ready = nil, false
 	s.log.Warn("EventStoreDB client discarded; the next call builds a new one")
 }
 
-// unready marks client generation gen as reconnecting: after Unavailable or
-// not-leader the client rediscovers on its next call.
-func (s *Store) unready(gen uint64) {
+// discardClient forgets slot sl's client if it is still c (see discard).
+func (s *Store) discardClient(sl *slot, c *esdb.Client) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.gen == gen {
-		s.ready = false
+	gen, current := sl.gen, sl.client == c && c != nil
+	s.mu.Unlock()
+	if current {
+		s.discard(sl, gen, false)
 	}
 }
 
-// do runs fn with a connected client, handling the client's connection
-// errors: a closed client is replaced and fn retried once (nothing was sent);
-// not-leader is retried after the client's reconnect to the leader.
+// unready marks slot sl's client gen as reconnecting: after Unavailable or
+// not-leader the client rediscovers on its next call.
+func (s *Store) unready(sl *slot, gen uint64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if sl.gen == gen {
+		sl.ready = false
+	}
+}
+
+// do runs fn on the shared client (see run). Calls that send on a client
+// stream themselves run on an exclusive client instead (see exclusive.go).
 func (s *Store) do(ctx context.Context, fn func(*esdb.Client) error) error {
+	_, err := s.run(ctx, s.shared, fn)
+	return err
+}
+
+// run runs fn with slot sl's connected client, handling the client's
+// connection errors: a closed client is replaced and fn retried once
+// (nothing was sent); not-leader is retried after the client's reconnect to
+// the leader. ended is closed when the last fn has returned (nil when none
+// ran); it can still be running when run answers ctx's error or errStuck,
+// and in the latter case sl's client has been given up.
+func (s *Store) run(ctx context.Context, sl *slot, fn func(*esdb.Client) error) (ended <-chan struct{}, err error) {
 	closedRetries, leaderRetries := 0, 0
 	for {
-		c, gen, err := s.acquire(ctx)
+		c, gen, err := s.acquire(ctx, sl)
 		if err != nil {
-			return err
+			return ended, err
 		}
-		err = s.call(ctx, func() error { return fn(c) })
+		ended, err = s.call(ctx, func() error { return fn(c) })
 		if err == nil {
-			return nil
+			return ended, nil
 		}
 		if ctx.Err() != nil {
-			return err
+			return ended, err
 		}
 		if errors.Is(err, errStuck) {
 			s.log.Warn("EventStoreDB call stuck in the client; giving the client up", "after", s.cfg.CallTimeout)
-			s.discard(gen, false)
-			return err
+			s.discard(sl, gen, false)
+			return ended, err
 		}
 		switch code(err) {
 		case esdb.ErrorCodeConnectionClosed:
-			s.discard(gen, false)
+			s.discard(sl, gen, false)
 			if s.isClosed() {
-				return eventstore.ErrClosed
+				return ended, eventstore.ErrClosed
 			}
 			if closedRetries < 1 && ctx.Err() == nil {
 				closedRetries++
 				continue
 			}
 		case esdb.ErrorCodeNotLeader:
-			s.unready(gen)
+			s.unready(sl, gen)
 			if leaderRetries < s.cfg.NotLeaderRetries && ctx.Err() == nil {
 				leaderRetries++
 				s.log.Info("EventStoreDB node is not the leader; retrying on the leader")
@@ -501,7 +568,7 @@ func (s *Store) do(ctx context.Context, fn func(*esdb.Client) error) error {
 			// while it moves to another node, or the node went away); a
 			// few short waits ride out a move, a real outage still
 			// answers within about a second.
-			s.unready(gen)
+			s.unready(sl, gen)
 			if leaderRetries < s.cfg.NotLeaderRetries {
 				leaderRetries++
 				if sleep(ctx, leaderBackoff(leaderRetries)) == nil {
@@ -509,7 +576,7 @@ func (s *Store) do(ctx context.Context, fn func(*esdb.Client) error) error {
 				}
 			}
 		}
-		return err
+		return ended, err
 	}
 }
 

@@ -1,12 +1,21 @@
 package esdb
 
-// CloseClientForTest closes the current client as a failure would; the next
-// call must notice and build a new one.
+import (
+	"context"
+
+	"github.com/EventStore/EventStore-Client-Go/v4/esdb"
+)
+
+// CloseClientForTest closes the current clients (the shared one and the
+// exclusive ones) as a failure would; the next call must notice and build
+// new ones. Call it only while no call runs.
 func (s *Store) CloseClientForTest() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.client != nil {
-		_ = s.client.Close()
+	for _, sl := range append([]*slot{s.shared}, s.exclusive...) {
+		if sl.client != nil {
+			_ = sl.client.Close()
+		}
 	}
 }
 
@@ -14,5 +23,12 @@ func (s *Store) CloseClientForTest() {
 func (s *Store) ClientGeneration() uint64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.gen
+	return s.built
+}
+
+// HookExclusiveCallsForTest makes every exclusive call (an append's write,
+// a subscription's start) run hook first, inside the call, with its client
+// and the context the client gets. Set it before the first call.
+func (s *Store) HookExclusiveCallsForTest(hook func(c *esdb.Client, ctx context.Context)) {
+	s.beforeExclusive = hook
 }

@@ -351,29 +351,52 @@ func TestConfigErrors(t *testing.T) {
 	}
 }
 
-// TestNotLeader: a follower answers not-leader with the leader's address,
-// to the read before the append or to the append itself; the client
-// reconnects there and the adapter repeats the call.
+// TestNotLeader: a follower answers not-leader with the leader's address
+// to every call that needs the leader (all of them). Each client of the
+// store (the shared one for reads, an exclusive one for an append) is
+// answered on its own, reconnects there, and the adapter repeats the call.
 func TestNotLeader(t *testing.T) {
-	for _, method := range []esdbfake.Method{esdbfake.MethodRead, esdbfake.MethodAppend} {
-		t.Run(string(method), func(t *testing.T) {
-			ctx := testCtx(t)
-			follower, leader := esdbfake.Start(t), esdbfake.Start(t)
-			s, err := esdb.Open(ctx, esdb.Config{URL: follower.URL(), Logger: quiet})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
-			follower.InjectFault(method, esdbfake.NotLeader("127.0.0.1", leader.Port()))
-			e := ev(0)
-			if _, err := s.Append(ctx, "timesheet-1", eventstore.NoStream(), e); err != nil {
-				t.Fatalf("Append: %v", err)
-			}
-			if follower.EventCount() != 0 || leader.EventCount() != 1 {
-				t.Fatalf("follower holds %d events, leader %d; want 0 and 1", follower.EventCount(), leader.EventCount())
-			}
-			wantStream(t, ctx, s, "timesheet-1", []eventstore.EventData{e})
-		})
+	ctx := testCtx(t)
+	follower, leader := esdbfake.Start(t), esdbfake.Start(t)
+	follower.SetFollowerOf(leader)
+	s, err := esdb.Open(ctx, esdb.Config{URL: follower.URL(), Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	e := ev(0)
+	if _, err := s.Append(ctx, "timesheet-1", eventstore.NoStream(), e); err != nil {
+		t.Fatalf("Append: %v", err)
+	}
+	if follower.EventCount() != 0 || leader.EventCount() != 1 {
+		t.Fatalf("follower holds %d events, leader %d; want 0 and 1", follower.EventCount(), leader.EventCount())
+	}
+	wantStream(t, ctx, s, "timesheet-1", []eventstore.EventData{e})
+	if n := follower.LeaderCalls(esdbfake.MethodRead); n < 2 {
+		t.Errorf("%d reads reached the follower, want the shared client's and the append's", n)
+	}
+}
+
+// TestNotLeaderOnAppend: the write itself is answered not-leader (the read
+// before it was served); the client moves to the named leader and the
+// adapter sends the append there.
+func TestNotLeaderOnAppend(t *testing.T) {
+	ctx := testCtx(t)
+	old, leader := esdbfake.Start(t), esdbfake.Start(t)
+	s, err := esdb.Open(ctx, esdb.Config{URL: old.URL(), Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	old.InjectFault(esdbfake.MethodAppend, esdbfake.NotLeader("127.0.0.1", leader.Port()))
+	if _, err := s.Append(ctx, "timesheet-1", eventstore.NoStream(), ev(0)); err != nil {
+		t.Fatalf("Append: %v", err)
+	}
+	if old.EventCount() != 0 || leader.EventCount() != 1 {
+		t.Fatalf("old leader holds %d events, new leader %d; want 0 and 1", old.EventCount(), leader.EventCount())
+	}
+	if n := old.Calls(esdbfake.MethodAppend); n != 1 {
+		t.Fatalf("%d appends reached the old leader, want the one answered not-leader", n)
 	}
 }
 

@@ -40,6 +40,9 @@ func (s *Store) SubscribeAll(ctx context.Context, from eventstore.Position) (eve
 		head:        head,
 		caughtUpDue: !from.Before(head),
 	}
+	// The client's stream does not end with sub.ctx (see open): closing
+	// it does.
+	context.AfterFunc(subCtx, sub.dropInner)
 	if err := sub.open(ctx); err != nil {
 		sub.Close()
 		return nil, err
@@ -78,12 +81,43 @@ func (sub *subscription) open(ctx context.Context) error {
 		MaxSearchWindow:    s.cfg.MaxSearchWindow,
 		CheckpointInterval: s.cfg.CheckpointInterval,
 	}
-	var inner *esdb.Subscription
-	err := s.do(ctx, func(c *esdb.Client) error {
-		var err error
-		inner, err = c.SubscribeToAll(sub.ctx, opts)
-		return err
+	// On an exclusive client and a context that ends only when the
+	// subscription is closed (see exclusive.go). A start the caller gave up
+	// on goes on; its subscription is closed as soon as it exists.
+	var (
+		mu        sync.Mutex
+		inner     *esdb.Subscription
+		abandoned bool
+	)
+	streamCtx := context.WithoutCancel(sub.ctx)
+	x, err := s.takeExclusive(ctx)
+	if err != nil {
+		return fmt.Errorf("eventstore/esdb: subscribe to $all after %s: %w", sub.last, s.mapErr(ctx, err))
+	}
+	err = x.do(ctx, func(c *esdb.Client) error {
+		s.exclusiveHook(c, streamCtx)
+		started, err := c.SubscribeToAll(streamCtx, opts)
+		if err != nil {
+			return err
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if abandoned {
+			_ = started.Close()
+			return errAbandoned
+		}
+		inner = started
+		return nil
 	})
+	x.release()
+	mu.Lock()
+	if err != nil {
+		abandoned = true
+		if inner != nil { // started, but the caller's context ended first
+			_ = inner.Close()
+		}
+	}
+	mu.Unlock()
 	if err != nil {
 		return fmt.Errorf("eventstore/esdb: subscribe to $all after %s: %w", sub.last, s.mapErr(ctx, err))
 	}
@@ -96,6 +130,9 @@ func (sub *subscription) open(ctx context.Context) error {
 	sub.inner = inner
 	return nil
 }
+
+// errAbandoned ends a subscription start whose caller has gone.
+var errAbandoned = errors.New("eventstore/esdb: subscription start abandoned")
 
 func (sub *subscription) ctxErr() error {
 	switch context.Cause(sub.ctx) {
