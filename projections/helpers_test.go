@@ -249,6 +249,16 @@ func eventually(t testing.TB, what string, cond func() bool) {
 	}
 }
 
+// runningStatus is the projector's status once it says running: WaitFor
+// returns when the checkpoint has passed the position, and the worker marks
+// itself running just after (the checkpoint wakes the waiters first), so a
+// status read right after WaitFor can still say catching_up (seen under load).
+func runningStatus(t testing.TB, rt *projections.Runtime, name string) projections.ProjectorStatus {
+	t.Helper()
+	eventually(t, name+" running", func() bool { return status(t, rt, name).State == projections.StateRunning })
+	return status(t, rt, name)
+}
+
 func status(t testing.TB, rt *projections.Runtime, name string) projections.ProjectorStatus {
 	t.Helper()
 	sts, err := rt.Status(context.Background())

@@ -29,7 +29,7 @@ func TestCatchUpThenLive(t *testing.T) {
 		t.Fatal(err)
 	}
 	assertSums(t, pool, store)
-	st := status(t, rt, "test_sums")
+	st := runningStatus(t, rt, "test_sums")
 	if !st.Local || st.Checkpoint != pos || st.Head != pos || st.Behind || st.Lag != 0 || st.State != projections.StateRunning {
 		t.Fatalf("status %+v", st)
 	}

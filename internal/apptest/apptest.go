@@ -88,6 +88,12 @@ func New(t testing.TB, o Options) *Env {
 		Clock: clock.Now, MasterKey: MasterKey,
 		PublicURL: base, MailSender: outbox, Outbox: outbox, Demo: true, EventsInPool: true, // as serve with the PostgreSQL event store
 		Auth: auth.Config{Params: FastArgon},
+		// The read-your-writes wait of a page or query after a write: the
+		// 3 s/5 s of serve run out on a loaded CI machine under -race, and
+		// a page then renders stale with the "nog bijgewerkt" notice (or a
+		// query answers 504) although nothing is wrong. A test of the lag
+		// itself sets its own (Change).
+		WaitTimeout: time.Minute,
 	}
 	if o.Change != nil {
 		o.Change(&ao)

@@ -101,7 +101,7 @@ type spryngMessage struct {
 // Send posts msg, trying again (bounded by Attempts, with back-off) after a
 // timeout, a network error, 429 or a 5xx. Any other 4xx is a
 // *RejectedError at once. Errors never hold the number, the text or the
-// token.
+// token. When ctx ends, the error wraps ctx.Err().
 func (s *Spryng) Send(ctx context.Context, msg Message) error {
 	if err := msg.Validate(); err != nil {
 		return err
@@ -123,8 +123,16 @@ func (s *Spryng) Send(ctx context.Context, msg Message) error {
 			}
 		}
 		last = s.try(ctx, body)
-		if last == nil || Rejected(last) || ctx.Err() != nil {
+		if last == nil || Rejected(last) {
 			return last
+		}
+		if err := ctx.Err(); err != nil {
+			// Ended during the try: say so even when the gateway's
+			// answer (a 5xx) arrived first, as during the back-off.
+			if errors.Is(last, err) {
+				return last
+			}
+			return errors.Join(last, err)
 		}
 	}
 	return fmt.Errorf("sms: gave up after %d attempts: %w", s.cfg.Attempts, last)

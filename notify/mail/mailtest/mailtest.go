@@ -80,9 +80,15 @@ func (s *Server) Addr() string { return s.ln.Addr().String() }
 // URL is the smtp:// URL for mail.SMTPConfig.
 func (s *Server) URL() string { return "smtp://" + s.Addr() }
 
-// Close stops the server and waits for it.
+// Close stops the server and waits for it. It closes the listener itself:
+// go-smtp's Close only closes the listeners Serve has registered, and right
+// after Start (a test failing early) the Serve goroutine may not have run yet,
+// so Serve would then block in Accept forever.
 func (s *Server) Close() error {
 	err := s.srv.Close()
+	if lerr := s.ln.Close(); lerr != nil && !errors.Is(lerr, net.ErrClosed) && err == nil {
+		err = lerr
+	}
 	<-s.done
 	if errors.Is(err, smtp.ErrServerClosed) {
 		return nil
