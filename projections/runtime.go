@@ -812,7 +812,7 @@ func (w *worker) applyWith(ctx context.Context, conn *pgx.Conn, txo pgx.TxOption
 		return moveCheckpoint(ctx, tx, w.name, prev, next)
 	})
 	if err != nil && prepared != nil && errors.Is(err, ErrPreparedStale) && ctx.Err() == nil {
-		w.log.Info("projections: prepared batch stale, applying it again", "error", err)
+		w.log.Info("projections: prepared batch stale, applying it again", "err", err)
 		return w.applyWith(ctx, conn, txo, prev, next, n, events, nil, inspect)
 	}
 	if err != nil {
