@@ -77,6 +77,12 @@ func mayHoldUnsafeText(data []byte) bool {
 		// was a tenth of a rebuild's decoding.
 		return false
 	}
+	return holdsUnsafeRune(data)
+}
+
+// holdsUnsafeRune walks data a byte at a time: DEL, invalid UTF-8 or an
+// unsafe rune.
+func holdsUnsafeRune(data []byte) bool {
 	for i := 0; i < len(data); {
 		c := data[i]
 		if c < utf8.RuneSelf {

@@ -3,7 +3,6 @@ package domain
 import (
 	"bytes"
 	"testing"
-	"unicode/utf8"
 )
 
 // TestMayHoldUnsafeTextAsTheLoop: the quick test with its printable-ASCII
@@ -11,24 +10,8 @@ import (
 // for the unsafe runes, escapes and invalid UTF-8 around ASCII text.
 func TestMayHoldUnsafeTextAsTheLoop(t *testing.T) {
 	loop := func(data []byte) bool {
-		if bytes.Contains(data, []byte(`\u`)) || bytes.Contains(data, []byte(`\b`)) || bytes.Contains(data, []byte(`\f`)) {
-			return true
-		}
-		for i := 0; i < len(data); {
-			if c := data[i]; c < utf8.RuneSelf {
-				if c == 0x7f {
-					return true
-				}
-				i++
-				continue
-			}
-			r, size := utf8.DecodeRune(data[i:])
-			if r == utf8.RuneError && size <= 1 || UnsafeRune(r) {
-				return true
-			}
-			i += size
-		}
-		return false
+		return bytes.Contains(data, []byte(`\u`)) || bytes.Contains(data, []byte(`\b`)) || bytes.Contains(data, []byte(`\f`)) ||
+			holdsUnsafeRune(data)
 	}
 	var inputs []string
 	for c := range 256 {

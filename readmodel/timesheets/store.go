@@ -362,12 +362,17 @@ func dateOf(s string) any {
 	return d
 }
 
-// hourTotals is hour_totals (the hours report's column): minutes summed per
-// hour type code over all lines (a time registration line and an entered
-// line may share a code), by code. Small, and written only when the lines
-// change. Encoded as encoding/json encodes []hourTotal (a test holds it to
-// that), without its reflection: a rebuild writes it for every row.
+// hourTotals is hour_totals (the hours report's column): totalsByCode,
+// encoded as encoding/json encodes []hourTotal (a test holds it to that),
+// without its reflection: a rebuild writes it for every row. Small, and
+// written only when the lines change.
 func (s *sheet) hourTotals() string {
+	return encodeHourTotals(s.totalsByCode())
+}
+
+// totalsByCode sums the minutes per hour type code over all lines (a time
+// registration line and an entered line may share a code), by code.
+func (s *sheet) totalsByCode() []hourTotal {
 	totals := make([]hourTotal, 0, len(s.Lines))
 	for _, l := range s.Lines {
 		i := slices.IndexFunc(totals, func(h hourTotal) bool { return h.Code == l.HourType })
@@ -378,6 +383,11 @@ func (s *sheet) hourTotals() string {
 		totals[i].Minutes += l.Total
 	}
 	slices.SortFunc(totals, func(a, b hourTotal) int { return cmp.Compare(a.Code, b.Code) })
+	return totals
+}
+
+// encodeHourTotals writes totals as encoding/json writes them.
+func encodeHourTotals(totals []hourTotal) string {
 	b := make([]byte, 0, 2+80*len(totals))
 	b = append(b, '[')
 	for i, h := range totals {

@@ -85,20 +85,7 @@ func TestHourTotalsAsEncodingJSON(t *testing.T) {
 			s.Lines = append(s.Lines, Line{HourType: fmt.Sprintf("%d", 100+(i*7)%5), Name: names[i%len(names)],
 				Percentage: 100 + 25*(i%3), Absence: i%4 == 1, Total: 60 * i})
 		}
-		var want []hourTotal
-		for _, l := range s.Lines {
-			i := slices.IndexFunc(want, func(h hourTotal) bool { return h.Code == l.HourType })
-			if i < 0 {
-				want = append(want, hourTotal{Code: l.HourType, Name: l.Name, Percentage: l.Percentage, Absence: l.Absence})
-				i = len(want) - 1
-			}
-			want[i].Minutes += l.Total
-		}
-		slices.SortFunc(want, func(a, b hourTotal) int { return strings.Compare(a.Code, b.Code) })
-		if want == nil {
-			want = []hourTotal{}
-		}
-		b, err := json.Marshal(want)
+		b, err := json.Marshal(s.totalsByCode())
 		if err != nil {
 			t.Fatal(err)
 		}
