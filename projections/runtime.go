@@ -895,11 +895,12 @@ func (w *worker) rebuildOn(ctx context.Context, conn *pgx.Conn, progress func(do
 		progress(0, 0)
 	}
 	prev := eventstore.Start
-	// The tables the projector writes, ANALYZEd (quickly) once a full
-	// page's worth of events is done (the first pages are smaller) and
-	// each time the events done doubled: after the reset's
-	// TRUNCATE the planner knows nothing of their size and would scan them
-	// sequentially.
+	// The tables the projector writes (found in the first page that
+	// writes, and again at each quick ANALYZE), ANALYZEd quickly once a
+	// full page's worth of events is done (the first pages are smaller)
+	// and each time the events done doubled: after the reset's TRUNCATE
+	// the planner knows nothing of their size and would scan them
+	// sequentially. Fully at the end.
 	grown, analyzedAt := map[string]bool{}, 0
 	for {
 		pg, err := pages.next(ctx)
@@ -913,7 +914,8 @@ func (w *worker) rebuildOn(ctx context.Context, conn *pgx.Conn, progress func(do
 		pending := pg.handled
 		next := pg.end
 		var inspect func(context.Context, pgx.Tx) error
-		if len(pending) > 0 && done+pg.n >= max(2*analyzedAt, w.rt.cfg.CatchUpBatchSize) {
+		quick := len(pending) > 0 && done+pg.n >= max(2*analyzedAt, w.rt.cfg.CatchUpBatchSize)
+		if quick || (len(pending) > 0 && len(grown) == 0) {
 			inspect = func(ctx context.Context, tx pgx.Tx) error { return writtenTables(ctx, tx, grown) }
 		}
 		if err := w.applyWith(ctx, conn, w.liveTx, prev, next, pg.n, pending, pg.prepared, inspect); err != nil {
@@ -922,7 +924,7 @@ func (w *worker) rebuildOn(ctx context.Context, conn *pgx.Conn, progress func(do
 		prev = next
 		done += pg.n
 		tr.mark(fmt.Sprintf("apply%d", len(pending)))
-		if inspect != nil {
+		if quick {
 			if err := analyze(ctx, conn, grown, true); err != nil {
 				return fmt.Errorf("projections: %s: %w", w.name, err)
 			}
