@@ -74,7 +74,7 @@ type Config struct {
 	StuckAfter time.Duration
 	// DeferIndexesFrom is the size of log, by its head position, from
 	// which a rebuild drops an IndexDeferrer's secondary indexes and builds
-	// them once at the end (default 100,000; 1 always). Below it the
+	// them once at the end (default 50,000; 1 always). Below it the
 	// indexes stay and are kept up to date row by row: for a small log
 	// dropping and building them costs more than it saves (BENCHMARKS.md
 	// §5, rebuild6). PostgreSQL's positions count events; EventStoreDB's
@@ -137,7 +137,7 @@ func (c *Config) setDefaults() {
 	def(&c.LazyCheckpoint, time.Second)
 	def(&c.StuckAfter, 10*time.Second)
 	if c.DeferIndexesFrom == 0 {
-		c.DeferIndexesFrom = 100_000
+		c.DeferIndexesFrom = 50_000
 	}
 	def(&c.LockRetry, 2*time.Second)
 	def(&c.LockCheck, 5*time.Second)
