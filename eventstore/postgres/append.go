@@ -499,9 +499,13 @@ func expectedRange(expected eventstore.ExpectedRevision) (lo, hi int64) {
 // lock and a failed decision assign none, so a failed append writes nothing
 // of the caller's either). currval is the session's last seq: the append's
 // last event.
+//
+// The seq column's sequence is named by its OID (%d), looked up once by New:
+// pg_get_serial_sequence in the statement would look it up in the catalogs
+// (a pg_depend index scan) on every command (docs/BENCHMARKS.md §9.12).
 const inAppendSQL = `WITH appended AS MATERIALIZED (
 	SELECT pg_current_xact_id_if_assigned()::text || '-' ||
-		currval(pg_get_serial_sequence('eventstore_events', 'seq'))::text AS position
+		currval(%d::oid::regclass)::text AS position
 	WHERE pg_current_xact_id_if_assigned() IS NOT NULL)
 `
 
@@ -559,7 +563,7 @@ func (s *Store) tryAppend(ctx context.Context, stream string, stmt appendStmt, a
 	}
 	b.Queue(stmt.sql, stmt.args...)
 	if also != nil {
-		b.Queue(inAppendSQL+also.SQL, also.Args...)
+		b.Queue(s.inAppendSQL+also.SQL, also.Args...)
 	}
 	b.Queue("COMMIT")
 	br := conn.SendBatch(ctx, b)
