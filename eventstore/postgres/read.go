@@ -119,17 +119,8 @@ func (s *Store) ReadStream(ctx context.Context, stream string, opts eventstore.R
 // subquery run per read, on the index: without it (and without the ORDER
 // BY that used to do the same) the generic plan of the prepared statement
 // joined a sequential scan of the whole table by hash.
-//
-// The streams come through a scalar subquery on purpose: the planner then
-// estimates the read count as it must for the generic plan (ten), not from
-// the array a custom plan sees. Custom and generic plans so cost the same,
-// and the server's plan cache settles on the generic plan after its first
-// five custom ones (a custom plan costs about 110 µs of planning per read,
-// more than a placement and client's read itself, §9.9). No
-// plan_cache_mode statement is needed before the read (one statement less
-// per command, §9.12).
 const readStreamsSQL = `SELECT r.ord, h.head, ` + eventColumns + `
-FROM unnest((SELECT $1::text[]), $2::bigint[]) WITH ORDINALITY AS r(stream, from_rev, ord)
+FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS r(stream, from_rev, ord)
 LEFT JOIN LATERAL (SELECT x.revision AS head FROM eventstore_events AS x
 	WHERE x.stream = r.stream ORDER BY x.revision DESC LIMIT 1) AS h ON true
 LEFT JOIN LATERAL (SELECT * FROM eventstore_events AS y
@@ -160,13 +151,16 @@ func (s *Store) ReadStreams(ctx context.Context, reads ...eventstore.StreamRead)
 	if err != nil {
 		return nil, classify("read_streams", err)
 	}
-	// One round trip: the read (and BEGIN for the command's transaction,
-	// eventstore.InAppend, whose append commits it).
+	// One round trip: the plan mode and the read (and BEGIN for the
+	// command's transaction, eventstore.InAppend, whose append commits it).
+	// Without a transaction the batch is one implicit transaction, which
+	// the plan mode lasts for.
 	b := &pgx.Batch{}
 	begin := tx != nil && !tx.open
 	if begin {
 		b.Queue("BEGIN ISOLATION LEVEL READ COMMITTED")
 	}
+	b.Queue(genericPlanSQL)
 	b.Queue(readStreamsSQL, names, froms)
 	var br pgx.BatchResults
 	if tx != nil {
@@ -177,6 +171,9 @@ func (s *Store) ReadStreams(ctx context.Context, reads ...eventstore.StreamRead)
 	if begin {
 		_, err = br.Exec()
 		tx.open = err == nil
+	}
+	if err == nil {
+		_, err = br.Exec()
 	}
 	if err == nil {
 		var rows pgx.Rows
@@ -199,6 +196,15 @@ func (s *Store) ReadStreams(ctx context.Context, reads ...eventstore.StreamRead)
 	}
 	return out, nil
 }
+
+// genericPlanSQL has the rest of the transaction use the generic plan of
+// its prepared statements. readStreamsSQL's generic plan is right for any
+// parameters (TestReadStreamsPlan), but the server estimates its cost from
+// ten reads instead of the one to four a command asks for, finds it dearer
+// than a custom plan and plans the statement again on every execution:
+// about 110 µs of the server's CPU per read, more than executing a read of
+// a placement and its client (docs/BENCHMARKS.md §9.9).
+const genericPlanSQL = `SELECT set_config('plan_cache_mode', 'force_generic_plan', true)`
 
 // scanStreams reads readStreamsSQL's rows, in any order, into out (one
 // slice per read, froms[i] the first revision read i asked for) and puts
