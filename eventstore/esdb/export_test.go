@@ -13,8 +13,8 @@ func (s *Store) CloseClientForTest() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, sl := range append([]*slot{s.shared}, s.exclusive...) {
-		if sl.client != nil {
-			_ = sl.client.Close()
+		if sl.cur != nil {
+			_ = sl.cur.c.Close()
 		}
 	}
 }
@@ -31,4 +31,10 @@ func (s *Store) ClientGeneration() uint64 {
 // and the context the client gets. Set it before the first call.
 func (s *Store) HookExclusiveCallsForTest(hook func(c *esdb.Client, ctx context.Context)) {
 	s.beforeExclusive = hook
+}
+
+// HookGivenUpClosedForTest makes the store call hook with every client it
+// gave up, once it has closed it. Set it before the first call.
+func (s *Store) HookGivenUpClosedForTest(hook func(c *esdb.Client)) {
+	s.afterGivenUpClosed = hook
 }
