@@ -146,9 +146,9 @@ type Store struct {
 	// beforeExclusive, when set (tests only), runs inside an exclusive
 	// call with its client and the context the client gets.
 	beforeExclusive func(*esdb.Client, context.Context)
-	// afterGivenUpClosed, when set (tests only), runs after a client that
-	// was given up has been closed.
-	afterGivenUpClosed func(*esdb.Client)
+	// afterRetiredClosed, when set (tests only), runs after a client that
+	// was retired has been closed.
+	afterRetiredClosed func(*esdb.Client)
 
 	ctx    context.Context // ends on Close; parents every subscription
 	cancel context.CancelFunc
@@ -163,19 +163,20 @@ type slot struct {
 	connect chan struct{} // one-slot semaphore: one caller (re)connects at a time
 }
 
-// clientRef is one client the Store built. Once given up (see giveUp) no
-// slot hands it out again, every call still waiting in it is answered at
-// once (dead), and it is closed as soon as no call or connect is inside it
-// (users): closing it under a call that is sending is what the client races
-// on (see exclusive.go). c, gen and dead never change; the rest is guarded
-// by Store.mu.
+// clientRef is one client the Store built. Once retired (see retire) no
+// slot hands it out again and it is closed as soon as no call or connect is
+// inside it (users): closing it under a call that is sending is what the
+// client races on (see exclusive.go). Once given up as broken (see giveUp)
+// every call still waiting in it is answered at once (dead). c, gen and
+// dead never change; the rest is guarded by Store.mu.
 type clientRef struct {
-	c      *esdb.Client
-	gen    uint64        // the number of c among all clients built
-	dead   chan struct{} // closed when c is given up
-	users  int           // calls and connects running inside c
-	given  bool          // given up: closed when users drops to 0
-	closed bool
+	c       *esdb.Client
+	gen     uint64        // the number of c among all clients built
+	dead    chan struct{} // closed when c is given up
+	users   int           // calls and connects running inside c
+	retired bool          // no slot's any more: closed when users drops to 0
+	given   bool          // dead is closed
+	closed  bool
 }
 
 func newSlot() *slot { return &slot{connect: make(chan struct{}, 1)} }
@@ -514,26 +515,37 @@ func (s *Store) awaitCalls(d time.Duration) bool {
 	}
 }
 
-// giveUp forgets slot sl's client ref if it is still the slot's, answers
-// every call waiting in it (ref.dead) and closes it once no call or connect
-// is inside it any more. A client that closed itself is never closed under
-// a call: closing its channel would make a goroutine still sending on it
-// panic instead of waiting.
+// giveUp retires slot sl's client ref as broken (it closed itself, or a
+// call or connect got stuck in it) and answers every call waiting in it
+// (ref.dead). A client that closed itself is never closed under a call:
+// closing its channel would make a goroutine still sending on it panic
+// instead of waiting.
 func (s *Store) giveUp(sl *slot, ref *clientRef) {
 	s.mu.Lock()
-	if sl.cur == ref {
-		sl.cur, sl.ready = nil, false
-		s.log.Warn("EventStoreDB client discarded; the next call builds a new one")
-	}
-	closeNow := false
 	if !ref.given {
 		ref.given = true
 		close(ref.dead)
-		closeNow = s.closeDueLocked(ref)
 	}
 	s.mu.Unlock()
+	s.retire(sl, ref)
+}
+
+// retire makes slot sl build a new client for its next call instead of
+// ref, and closes ref once no call or connect is inside it; the calls in
+// it go on. After an Unavailable answer the v4 client drops its connection
+// handle and discovers anew on its next call, but leaves the old gRPC
+// connection open for good; closing the client closes that connection.
+func (s *Store) retire(sl *slot, ref *clientRef) {
+	s.mu.Lock()
+	if sl.cur == ref {
+		sl.cur, sl.ready = nil, false
+		s.log.Info("EventStoreDB client replaced; the next call builds a new one", "dead", ref.given)
+	}
+	ref.retired = true
+	closeNow := s.closeDueLocked(ref)
+	s.mu.Unlock()
 	if closeNow {
-		s.closeGivenUp(ref)
+		s.closeRetired(ref)
 	}
 }
 
@@ -545,32 +557,32 @@ func (s *Store) unuse(ref *clientRef) {
 	closeNow := s.closeDueLocked(ref)
 	s.mu.Unlock()
 	if closeNow {
-		s.closeGivenUp(ref)
+		s.closeRetired(ref)
 	}
 }
 
-// closeDueLocked reports (once) that ref must be closed now: given up and
+// closeDueLocked reports (once) that ref must be closed now: retired and
 // no call inside. Close closes the clients the slots still hold.
 func (s *Store) closeDueLocked(ref *clientRef) bool {
-	if !ref.given || ref.users > 0 || ref.closed {
+	if !ref.retired || ref.users > 0 || ref.closed {
 		return false
 	}
 	ref.closed = true
 	return true
 }
 
-// closeGivenUp closes a client given up: its goroutine and connection end
+// closeRetired closes a retired client: its goroutine and connection end
 // (a subscription still receiving on that connection drops and is started
 // again elsewhere, as after any drop).
-func (s *Store) closeGivenUp(ref *clientRef) {
+func (s *Store) closeRetired(ref *clientRef) {
 	_ = ref.c.Close()
-	if s.afterGivenUpClosed != nil {
-		s.afterGivenUpClosed(ref.c)
+	if s.afterRetiredClosed != nil {
+		s.afterRetiredClosed(ref.c)
 	}
 }
 
-// unready marks slot sl's client ref as reconnecting: after Unavailable or
-// not-leader the client rediscovers on its next call.
+// unready marks slot sl's client ref as reconnecting: after not-leader the
+// client dials the leader (closing its old connection itself).
 func (s *Store) unready(sl *slot, ref *clientRef) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -648,11 +660,18 @@ func (s *Store) run(ctx context.Context, sl *slot, fn func(*esdb.Client) error) 
 				}
 			}
 		case esdb.ErrorUnavailable:
-			// The client dials again on its own ("transport is closing"
-			// while it moves to another node, or the node went away); a
-			// few short waits ride out a move, a real outage still
-			// answers within about a second.
-			s.unready(sl, ref)
+			// The client would discover again on its next call ("transport
+			// is closing" while it moves to another node, or the node went
+			// away) and leak its old connection: a new client does the
+			// discovery instead (see retire). A discovery that failed inside
+			// the call closed the client: calls queued behind it wait for
+			// good, so it is given up. A few short waits ride out a move, a
+			// real outage still answers within about a second.
+			if discoveryFailed(err) {
+				s.giveUp(sl, ref)
+			} else {
+				s.retire(sl, ref)
+			}
 			if leaderRetries < s.cfg.NotLeaderRetries {
 				leaderRetries++
 				if sleep(ctx, leaderBackoff(leaderRetries)) == nil {

@@ -33,8 +33,20 @@ func (s *Store) HookExclusiveCallsForTest(hook func(c *esdb.Client, ctx context.
 	s.beforeExclusive = hook
 }
 
-// HookGivenUpClosedForTest makes the store call hook with every client it
-// gave up, once it has closed it. Set it before the first call.
-func (s *Store) HookGivenUpClosedForTest(hook func(c *esdb.Client)) {
-	s.afterGivenUpClosed = hook
+// HookRetiredClosedForTest makes the store call hook with every client it
+// replaced (gave up, or retired after Unavailable), once it has closed it.
+// Set it before the first call.
+func (s *Store) HookRetiredClosedForTest(hook func(c *esdb.Client)) {
+	s.afterRetiredClosed = hook
+}
+
+// SharedClientForTest is the client reads run on now (nil before the first
+// call). A test may call it only while the store cannot close it.
+func (s *Store) SharedClientForTest() *esdb.Client {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.shared.cur == nil {
+		return nil
+	}
+	return s.shared.cur.c
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -34,10 +35,25 @@ func (cl *closes) hook(c *clientesdb.Client) {
 	cl.clients = append(cl.clients, c)
 }
 
+func (cl *closes) has(c *clientesdb.Client) bool {
+	cl.mu.Lock()
+	defer cl.mu.Unlock()
+	return slices.Contains(cl.clients, c)
+}
+
 func (cl *closes) list() []*clientesdb.Client {
 	cl.mu.Lock()
 	defer cl.mu.Unlock()
 	return append([]*clientesdb.Client(nil), cl.clients...)
+}
+
+// clientCode is the v4 client's code of err.
+func clientCode(err error) clientesdb.ErrorCode {
+	var e *clientesdb.Error
+	if errors.As(err, &e) {
+		return e.Code()
+	}
+	return clientesdb.ErrorCodeUnknown
 }
 
 // answered waits for a call's error; a call still waiting when the test's
@@ -57,10 +73,13 @@ func answered(t *testing.T, ctx context.Context, what string, errs <-chan error)
 // client (the server never answers it, and the client's own deadline is
 // ten minutes) is answered ErrUnavailable as soon as another call's failed
 // discovery makes that client close itself, not after CallTimeout. The
-// client is not closed while the read is inside it. (That read never
-// leaves: when its stream finally fails, the library hands the error to
-// the client's dead connection loop and blocks for good; the client stays
-// open, as closing it would make that send panic.)
+// client is not closed while the read is inside it.
+//
+// The discovery runs inside a call when the client dropped its connection
+// handle after an Unavailable answer to a call made just before (the
+// adapter replaces a client after Unavailable, so only a call that took it
+// before that can meet it); the test makes that answer with a call of its
+// own on the client.
 func TestCallInAClientThatClosedItself(t *testing.T) {
 	ctx := testCtx(t)
 	srv := esdbfake.Start(t)
@@ -74,7 +93,7 @@ func TestCallInAClientThatClosedItself(t *testing.T) {
 	}
 	t.Cleanup(func() { s.Close() })
 	var closed closes
-	s.HookGivenUpClosedForTest(closed.hook)
+	s.HookRetiredClosedForTest(closed.hook)
 	appendN(t, ctx, s, "timesheet-1", 1)
 
 	reads := srv.Calls(esdbfake.MethodRead)
@@ -86,8 +105,19 @@ func TestCallInAClientThatClosedItself(t *testing.T) {
 	}()
 	waitFor(t, ctx, "the read to hang in the server", func() bool { return srv.Calls(esdbfake.MethodRead) > reads })
 
-	// The node goes down: the next call on the shared client is refused,
-	// rediscovery fails and the client closes itself.
+	// A call answered Unavailable: the client drops its connection handle.
+	shared := s.SharedClientForTest()
+	srv.InjectFault(esdbfake.MethodRead, esdbfake.Unavailable())
+	rs, err := shared.ReadStream(ctx, "timesheet-1", clientesdb.ReadStreamOptions{}, 1)
+	if err == nil {
+		_, err = rs.Recv() // the answer comes with the first message
+		rs.Close()
+	}
+	if code := clientCode(err); code != clientesdb.ErrorUnavailable {
+		t.Fatalf("the client's own read = %v (code %v), want Unavailable", err, code)
+	}
+	// The node goes down: the next call rediscovers inside the client,
+	// fails, and the client closes itself.
 	srv.SetUnavailable(true)
 	gen := s.ClientGeneration()
 	if err := s.Ping(ctx); !errors.Is(err, eventstore.ErrUnavailable) {
@@ -96,8 +126,8 @@ func TestCallInAClientThatClosedItself(t *testing.T) {
 	if err := answered(t, ctx, "the hanging read", errs); !errors.Is(err, eventstore.ErrUnavailable) {
 		t.Fatalf("read waiting in the client that closed itself = %v, want ErrUnavailable", err)
 	}
-	if n := len(closed.list()); n != 0 {
-		t.Fatalf("%d clients closed while the read was still inside its client", n)
+	if closed.has(shared) {
+		t.Fatal("the client was closed while the read was still inside it")
 	}
 
 	srv.SetUnavailable(false)
@@ -108,8 +138,8 @@ func TestCallInAClientThatClosedItself(t *testing.T) {
 	if s.ClientGeneration() <= gen {
 		t.Fatalf("client generation %d, want a new client after %d", s.ClientGeneration(), gen)
 	}
-	if n := len(closed.list()); n != 0 {
-		t.Fatalf("%d clients closed while the read was still inside its client", n)
+	if closed.has(shared) {
+		t.Fatal("the client was closed while the read was still inside it")
 	}
 }
 
@@ -159,7 +189,7 @@ func TestFreedStuckClientIsClosed(t *testing.T) {
 	ctx := testCtx(t)
 	s, srv := newFakeStore(t, esdb.Config{AppendClients: 1, CallTimeout: 300 * time.Millisecond})
 	var closed closes
-	s.HookGivenUpClosedForTest(closed.hook)
+	s.HookRetiredClosedForTest(closed.hook)
 	stuck := make(chan struct{})
 	clients := make(chan *clientesdb.Client, 1)
 	var calls atomic.Int32
@@ -203,4 +233,25 @@ func TestFreedStuckClientIsClosed(t *testing.T) {
 	if srv.EventCount() != 2 {
 		t.Fatalf("server holds %d events, want 2", srv.EventCount())
 	}
+}
+
+// TestUnavailableLeavesNoConnection: after an Unavailable answer the v4
+// client (4.2.0) forgets its connection and discovers anew, leaving the old
+// gRPC connection open for good. The adapter replaces such a client instead
+// and closes it once no call is inside it, which closes that connection:
+// repeated Unavailable answers leave no connections behind.
+func TestUnavailableLeavesNoConnection(t *testing.T) {
+	ctx := testCtx(t)
+	s, srv := newFakeStore(t, esdb.Config{AppendClients: 1})
+	appendN(t, ctx, s, "timesheet-1", 1)
+	base := srv.OpenConnections()
+	for range 3 {
+		srv.InjectFault(esdbfake.MethodRead, esdbfake.Unavailable())
+		if _, err := s.ReadStream(ctx, "timesheet-1", eventstore.ReadStreamOptions{}); err != nil {
+			t.Fatalf("read after one Unavailable answer: %v", err)
+		}
+		srv.InjectFault(esdbfake.MethodRead, esdbfake.Unavailable()) // the append's read
+		appendN(t, ctx, s, "timesheet-1", 1)
+	}
+	waitFor(t, ctx, "the replaced clients' connections to close", func() bool { return srv.OpenConnections() == base })
 }
