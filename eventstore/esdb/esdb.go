@@ -10,9 +10,13 @@
 // back-off from the last delivered position when they drop.
 //
 // The v4 client closes itself for good when it fails to discover a node; the
-// Store notices (ErrorCodeConnectionClosed or a failed connect) and builds a
-// new client for the next call. The first call on a (re)connecting client is
-// made alone, so no caller queues on a client that is about to die.
+// Store notices (ErrorCodeConnectionClosed, a failed connect, or a discovery
+// failed inside a call), builds a new client for the next call and answers
+// every call still waiting in the dead one at once. The first call on a
+// (re)connecting client is made alone, so no caller queues on a client that
+// is about to die. After Unavailable the client is replaced too: the v4
+// client would rediscover and leave its old connection open. A client the
+// Store stops using is closed once no call is inside it.
 //
 // Appends and subscription starts run on clients of their own, one call at
 // a time, with a context their caller cannot end: the v4 client races with

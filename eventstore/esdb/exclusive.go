@@ -39,7 +39,10 @@ import (
 //     call that got it, after handleError has read the trailers; the
 //     client's next call waits in the client's channel for the new
 //     connection; and Close closes the clients only after the calls inside
-//     them ended (see Close). Subscriptions started on an exclusive client
+//     them ended (see Close), as the Store closes a client it replaced
+//     (after Unavailable, or given up as dead or stuck) only when the last
+//     call or connect inside it has returned (see Store.retire and
+//     Store.unuse). Subscriptions started on an exclusive client
 //     stay on its connection afterwards; they only receive (safe, and never
 //     make the client reconnect), and a closed connection ends them like
 //     any drop, after which they are started again.
