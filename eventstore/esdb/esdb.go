@@ -171,11 +171,10 @@ type slot struct {
 // slot hands it out again and it is closed as soon as no call or connect is
 // inside it (users): closing it under a call that is sending is what the
 // client races on (see exclusive.go). Once given up as broken (see giveUp)
-// every call still waiting in it is answered at once (dead). c, gen and
-// dead never change; the rest is guarded by Store.mu.
+// every call still waiting in it is answered at once (dead). c and dead
+// never change; the rest is guarded by Store.mu.
 type clientRef struct {
 	c       *esdb.Client
-	gen     uint64        // the number of c among all clients built
 	dead    chan struct{} // closed when c is given up
 	users   int           // calls and connects running inside c
 	retired bool          // no slot's any more: closed when users drops to 0
@@ -332,7 +331,7 @@ func (s *Store) acquire(ctx context.Context, sl *slot) (*clientRef, error) {
 				return nil, fmt.Errorf("eventstore/esdb: create client: %w", err)
 			}
 			s.built++
-			sl.cur, sl.ready = &clientRef{c: c, gen: s.built, dead: make(chan struct{})}, false
+			sl.cur, sl.ready = &clientRef{c: c, dead: make(chan struct{})}, false
 		}
 		ref, ready := sl.cur, sl.ready
 		s.mu.Unlock()
@@ -543,7 +542,11 @@ func (s *Store) retire(sl *slot, ref *clientRef) {
 	s.mu.Lock()
 	if sl.cur == ref {
 		sl.cur, sl.ready = nil, false
-		s.log.Info("EventStoreDB client replaced; the next call builds a new one", "dead", ref.given)
+		if ref.given {
+			s.log.Warn("EventStoreDB client discarded; the next call builds a new one")
+		} else {
+			s.log.Info("EventStoreDB client replaced after Unavailable; the next call builds a new one")
+		}
 	}
 	ref.retired = true
 	closeNow := s.closeDueLocked(ref)
