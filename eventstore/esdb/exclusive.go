@@ -110,11 +110,11 @@ func (x *exclusive) do(ctx context.Context, fn func(*esdb.Client) error) error {
 // caller's context gave up goes on inside the client, which stays taken
 // until it ends, or until CallTimeout later: then the call is taken for
 // stuck (the client can block for good on its internal channel) and given
-// up with its client, as run does. A call given up as stuck gave up its
-// client already, and so did one whose client is given up meanwhile (it
-// closed itself under another call: a connect left running): the slot
-// builds a new client and is idle again at once, the call ends alone in
-// the old one, which is closed after it (see Store.unuse).
+// up with its client, as run does. A call given up as stuck, or whose
+// client was given up as dead, gave up its client already (and a client
+// given up while the call goes on frees the slot as well): the slot builds
+// a new client and is idle again at once, the call ends alone in the old
+// one, which is closed after it (see Store.unuse).
 func (x *exclusive) release() {
 	if x.ended == nil || x.stuck {
 		x.s.giveBack(x.sl)
