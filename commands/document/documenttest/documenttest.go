@@ -54,6 +54,7 @@ type Env struct {
 	Handler   *cmd.Handler
 	Queries   *rm.Queries
 	Mailer    *reactors.SignMailer
+	SMS       *sms.Dispatcher      // the SMS queue (Options.SMS), else nil
 	Docs      *projections.Runtime // the documents projectors
 	MasterKey []byte
 	Links     cmd.Links
@@ -120,7 +121,15 @@ func NewWith(t testing.TB, o Options) *Env {
 	e.Mailer, err = reactors.NewSignMailer(ie.Store, ie.Dispatcher, e.Links, e.MasterKey, e.Now, log)
 	must(t, err)
 	if o.SMS != nil {
-		must(t, e.Mailer.UseSMS(o.SMS, e.Identity.Profile.MobileOf))
+		// The SMS queue as the app runs it, with short back-off.
+		e.SMS, err = sms.NewDispatcher(sms.DispatcherConfig{Pool: ie.Pool, Sender: o.SMS, Now: e.Now, Logger: log,
+			PollInterval: 20 * time.Millisecond, Backoff: func(int) time.Duration { return time.Millisecond }})
+		must(t, err)
+		must(t, e.Mailer.UseSMS(e.SMS, e.Identity.Profile.MobileOf))
+		sctx, scancel := context.WithCancel(context.Background())
+		sdone := make(chan struct{})
+		go func() { defer close(sdone); _ = e.SMS.Run(sctx) }()
+		t.Cleanup(func() { scancel(); <-sdone })
 	}
 	e.Docs, err = projections.New(projections.Config{Store: ie.Store, Pool: ie.Pool, Logger: log,
 		Projectors: append(rm.Projectors(), e.Mailer),
