@@ -53,7 +53,7 @@ type SignMailer struct {
 	now    func() time.Time
 	log    *slog.Logger
 	sms    *sms.Dispatcher // nil: every TAN goes in the mail
-	mobile MobileLookup // the signer's mobile number
+	mobile MobileLookup    // the signer's mobile number
 }
 
 // NewSignMailer returns the projector. masterKey is the identity vault's

@@ -77,9 +77,14 @@ func tanIssued(t *testing.T, e *dt.Env, id string) []eventstore.RecordedEvent {
 	return out
 }
 
+// issuedOnce waits for the document's document.tan_issued (the SMS
+// queue records it after the gateway's answer) and returns the only one.
 func issuedOnce(t *testing.T, e *dt.Env, id string) doc.TANIssued {
 	t.Helper()
 	raw := tanIssued(t, e, id)
+	for deadline := time.Now().Add(20 * time.Second); len(raw) == 0 && time.Now().Before(deadline); raw = tanIssued(t, e, id) {
+		time.Sleep(20 * time.Millisecond)
+	}
 	if len(raw) != 1 {
 		t.Fatalf("%d document.tan_issued events, want 1", len(raw))
 	}
@@ -124,6 +129,25 @@ func TestTANBySMS(t *testing.T) {
 		t.Fatalf("tan_issued %+v", got)
 	}
 	ctx := context.Background()
+	// The projector handles the request again (a replay): nothing new is
+	// queued, nothing is sent twice.
+	evs, err := e.Store.ReadStream(ctx, doc.Stream(id), eventstore.ReadStreamOptions{From: 1, Max: 1})
+	if err != nil || len(evs) != 1 || evs[0].Type != doc.TypeSignatureRequested {
+		t.Fatalf("request event: %v %v", evs, err)
+	}
+	if err := pgx.BeginFunc(ctx, e.Pool, func(tx pgx.Tx) error { return e.Mailer.Handle(ctx, tx, evs[0]) }); err != nil {
+		t.Fatalf("replay: %v", err)
+	}
+	if _, err := e.SMS.DeliverDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var queued int
+	if err := e.Pool.QueryRow(ctx, `SELECT count(*) FROM sms_deliveries WHERE status = 'sent'`).Scan(&queued); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(fake.Requests()); n != 1 || queued != 1 {
+		t.Fatalf("after a replay: %d SMS requests, %d sent deliveries; want 1, 1", n, queued)
+	}
 	// The read model tells the signer and the back office where the code
 	// went, and nobody else.
 	e.Wait(t, tanIssued(t, e, id)[0].Position)
@@ -159,9 +183,10 @@ func TestTANBySMS(t *testing.T) {
 }
 
 // TestTANFallsBackToMail: a refusal (4xx, not retried) or a gateway that
-// stays down (5xx, retried a bounded number of times) sends the TAN in the
-// mail, and the ledger says so; an account that removed its number gets
-// the mail; a foreign number gets the SMS.
+// stays down (5xx, retried a bounded number of times: Spryng's 3 tries in
+// each of the SMS queue's 4 attempts) sends the request mail again with
+// the TAN, and the ledger says so; an account that removed its number
+// gets the mail with the TAN at once; a foreign number gets the SMS.
 func TestTANFallsBackToMail(t *testing.T) {
 	fake := smstest.NewSpryng(t)
 	e := dt.NewWith(t, dt.Options{SMS: spryngOn(t, fake)})
@@ -183,17 +208,23 @@ func TestTANFallsBackToMail(t *testing.T) {
 		t.Fatalf("a 422 was tried %d times", n)
 	}
 
-	fake.Answer(503, 502, 500)
+	fake.Answer(503, 502, 500, 503, 502, 500, 503, 502, 500, 503, 502, 500)
 	byMail(ask(t, e, "Storing"), 2)
-	if n := len(fake.Requests()); n != 1+3 {
-		t.Fatalf("%d requests, want 1 + 3 bounded tries", n)
+	if n := len(fake.Requests()); n != 1+3*4 {
+		t.Fatalf("%d requests, want 1 + 3×4 bounded tries", n)
+	}
+	// Each of those requests had a mail without the code first.
+	if n := e.Count(kees, func(m mailtest.Received) bool {
+		return dt.SignToken(m) != "" && !strings.Contains(m.Text, "Uw TAN-code")
+	}); n != 2 {
+		t.Fatalf("%d request mails without the code, want 2", n)
 	}
 
 	if _, err := e.Identity.Profile.SetAccountMobile(ctx, dt.Meta(e.Client1), e.Client1.AccountID, ""); err != nil {
 		t.Fatal(err)
 	}
 	byMail(ask(t, e, "Zonder nummer"), 3)
-	if n := len(fake.Requests()); n != 4 {
+	if n := len(fake.Requests()); n != 13 {
 		t.Fatalf("an SMS went to an account without a number (%d requests)", n)
 	}
 
@@ -201,7 +232,7 @@ func TestTANFallsBackToMail(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := ask(t, e, "Belgisch nummer")
-	if r := fake.WaitFor(t, 5)[4]; r.Recipients[0] != "32470123456" || r.Status != 200 {
+	if r := fake.WaitFor(t, 14)[13]; r.Recipients[0] != "32470123456" || r.Status != 200 {
 		t.Fatalf("SMS %+v", r)
 	}
 	if got := issuedOnce(t, e, id); got.Channel != doc.ChannelSMS || got.MaskedAddress != "+32 ••• ••56" {

@@ -233,11 +233,11 @@ func (e *Env) RequestMail(t testing.TB, to string, n int) mailtest.Received {
 	return e.MailWith(t, to, n, func(m mailtest.Received) bool { return SignToken(m) != "" })
 }
 
-// SignMail waits for the n-th signing mail (n from 1) to the address and
-// returns it with its TAN.
+// SignMail waits for the n-th signing mail with a TAN (n from 1) to the
+// address and returns it with its TAN.
 func (e *Env) SignMail(t testing.TB, to string, n int) (mailtest.Received, string) {
 	t.Helper()
-	m := e.MailWith(t, to, n, func(m mailtest.Received) bool { return strings.Contains(m.Text, "TAN") })
+	m := e.MailWith(t, to, n, func(m mailtest.Received) bool { return tanInMail.MatchString(m.Text) })
 	got := tanInMail.FindStringSubmatch(m.Text)
 	if got == nil {
 		t.Fatalf("no TAN in mail %q:\n%s", m.Subject, m.Text)
