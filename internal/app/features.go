@@ -56,6 +56,8 @@ type features struct {
 	evidence *evidence.Reader
 
 	payCommands *paycmd.Handler // payroll exports (API and portal)
+
+	smsQueue *sms.Dispatcher // the TAN text messages; nil without a gateway
 }
 
 func newFeatures(ctx context.Context, o Options) (*features, error) {
@@ -218,6 +220,7 @@ func (f *features) addDocuments(o Options, disp *mail.Dispatcher) error {
 			return err
 		}
 		f.background = append(f.background, smsQueue.Run)
+		f.smsQueue = smsQueue
 	}
 	feature, err := documentapi.New(documentapi.Deps{Commands: f.docCommands, Queries: f.docQueries, Ledger: o.Store})
 	if err != nil {
