@@ -157,9 +157,8 @@ func (m *SignMailer) requested(ctx context.Context, tx pgx.Tx, e eventstore.Reco
 		return fmt.Errorf("notify/reactors: unable to read the recipient's name: %w", err)
 	}
 	link := m.links.Sign(ev.DocumentID, token)
-	withTAN := mail.SignRequestMail(acc.language, acc.email, name, link, tan)
 	if number == "" {
-		if err := m.mail.Enqueue(ctx, tx, e.ID, withTAN); err != nil {
+		if err := m.mail.Enqueue(ctx, tx, e.ID, mail.SignRequestMail(acc.language, acc.email, name, link, tan)); err != nil {
 			return err
 		}
 		if err := m.tans.Record(ctx, e.ID, st, m.issuedByMail(ctx, e, ev, d, acc)); err != nil {
@@ -174,7 +173,8 @@ func (m *SignMailer) requested(ctx context.Context, tx pgx.Tx, e eventstore.Reco
 	if err := m.mail.Enqueue(ctx, tx, e.ID, mail.SignRequestMail(acc.language, acc.email, name, link, "")); err != nil {
 		return err
 	}
-	if err := m.queueSMS(ctx, tx, e, ev, number, tan, withTAN, acc); err != nil {
+	fallback := mail.SignRequestSMSFailedMail(acc.language, acc.email, name, link, tan)
+	if err := m.queueSMS(ctx, tx, e, ev, number, tan, fallback, acc); err != nil {
 		return err
 	}
 	m.mail.Kick()

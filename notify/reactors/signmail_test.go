@@ -98,6 +98,21 @@ func issuedOnce(t *testing.T, e *dt.Env, id string) doc.TANIssued {
 	return got
 }
 
+// settled waits until the SMS queue has recorded the outcome of the
+// request event's message (the gateway's answer comes before that commit).
+func settled(t *testing.T, e *dt.Env, eventID uuid.UUID) sms.Delivery {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		d, err := e.SMS.Delivery(context.Background(), eventID)
+		if err == nil && d.Status != sms.StatusPending {
+			return d
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the SMS of event %s was not settled: %+v, %v", eventID, d, err)
+		}
+	}
+}
+
 var tanInSMS = regexp.MustCompile(`TAN-code voor het ondertekenen van het document is ([A-Z]{4})\.`)
 
 // TestTANBySMS is manual §5.1 end to end against the fake gateway: kees,
@@ -135,6 +150,7 @@ func TestTANBySMS(t *testing.T) {
 	if err != nil || len(evs) != 1 || evs[0].Type != doc.TypeSignatureRequested {
 		t.Fatalf("request event: %v %v", evs, err)
 	}
+	settled(t, e, evs[0].ID)
 	if err := pgx.BeginFunc(ctx, e.Pool, func(tx pgx.Tx) error { return e.Mailer.Handle(ctx, tx, evs[0]) }); err != nil {
 		t.Fatalf("replay: %v", err)
 	}
@@ -204,6 +220,9 @@ func TestTANFallsBackToMail(t *testing.T) {
 
 	fake.Answer(422)
 	byMail(ask(t, e, "Geweigerd"), 1)
+	if m, _ := e.SignMail(t, kees, 1); !strings.Contains(m.Text, "De sms met uw TAN-code kon niet worden verstuurd.") {
+		t.Fatalf("the fallback mail does not say the SMS failed:\n%s", m.Text)
+	}
 	if n := len(fake.Requests()); n != 1 {
 		t.Fatalf("a 422 was tried %d times", n)
 	}
