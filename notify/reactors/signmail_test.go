@@ -358,3 +358,34 @@ func TestDeclineMailsTheBackofficeAndRebuildIsQuiet(t *testing.T) {
 		t.Fatalf("sign after decline: %v", err)
 	}
 }
+
+// TestSlowGatewayHoldsNoProjector: while the gateway hangs on the TAN's
+// SMS, the sign mailer has passed the request (its transaction committed,
+// the mail with the link went) and handles the next request; the SMS
+// waits in the queue, unsent.
+func TestSlowGatewayHoldsNoProjector(t *testing.T) {
+	fake := smstest.NewSpryng(t)
+	fake.Stall(1) // hangs until the client gives up: a minute
+	slow, err := sms.NewSpryng(sms.SpryngConfig{URL: fake.URL, Token: fake.Token, Originator: "Backoffice", Attempts: 1, Timeout: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := dt.NewWith(t, dt.Options{SMS: slow})
+	ctx := context.Background()
+	kees := e.Emails["client1"]
+	first := ask(t, e, "Traag") // returns once the projectors passed the request
+	fake.WaitFor(t, 1)
+	e.RequestMail(t, kees, 1)
+	ask(t, e, "Daarna")
+	e.RequestMail(t, kees, 2)
+	evs, err := e.Store.ReadStream(ctx, doc.Stream(first), eventstore.ReadStreamOptions{From: 1, Max: 1})
+	if err != nil || len(evs) != 1 || evs[0].Type != doc.TypeSignatureRequested {
+		t.Fatalf("request event: %v %v", evs, err)
+	}
+	if d, err := e.SMS.Delivery(ctx, evs[0].ID); err != nil || d.Status != sms.StatusPending || d.Attempts != 0 {
+		t.Fatalf("the hanging SMS: %+v, %v; want pending, not yet attempted", d, err)
+	}
+	if got := tanIssued(t, e, first); len(got) != 0 {
+		t.Fatalf("the issue was recorded before the gateway answered: %d events", len(got))
+	}
+}

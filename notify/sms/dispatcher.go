@@ -241,80 +241,133 @@ func (d *Dispatcher) DeliverDue(ctx context.Context) (int, error) {
 	return len(tried), nil
 }
 
+// deliverOne claims one due delivery, sends it and records the outcome.
+// No transaction is open while the gateway is asked: an open transaction
+// holding a row lock has a transaction ID, and the PostgreSQL event store
+// shows no event committed after the oldest such transaction began
+// (eventstore/postgres, read.go), so a hanging gateway would stall every
+// projector. The claim instead moves the row's next attempt past the send
+// (lease): other dispatchers leave it alone meanwhile, and should this
+// process die, the row is due again when the lease ends.
 func (d *Dispatcher) deliverOne(ctx context.Context, skip []uuid.UUID) (uuid.UUID, bool, error) {
-	tx, err := d.cfg.Pool.Begin(ctx)
-	if err != nil {
-		return uuid.Nil, false, fmt.Errorf("sms: unable to begin delivery: %w", err)
+	o, attempts, ok, err := d.claim(ctx, skip)
+	if err != nil || !ok {
+		return uuid.Nil, false, err
 	}
-	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // no-op after commit
-
-	o := Outcome{}
-	var attempts int
-	var ref []byte
-	err = tx.QueryRow(ctx, `
-		SELECT event_id, kind, recipient, body, ref, attempts FROM sms_deliveries
-		WHERE status = 'pending' AND next_attempt_at <= $1 AND NOT (event_id = ANY($2))
-		ORDER BY next_attempt_at, event_id
-		LIMIT 1
-		FOR UPDATE SKIP LOCKED`, d.cfg.Now(), skip).Scan(&o.EventID, &o.Kind, &o.To, &o.Body, &ref, &attempts)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return uuid.Nil, false, nil
-	}
-	if err != nil {
-		return uuid.Nil, false, fmt.Errorf("sms: unable to select due delivery: %w", err)
-	}
-	o.Ref = ref
-
 	sctx, cancel := context.WithTimeout(ctx, d.cfg.SendTimeout)
 	sendErr := d.cfg.Sender.Send(sctx, Message{To: o.To, Body: o.Body})
 	cancel()
 	if ctx.Err() != nil {
-		// Shutting down: leave the row as it was; it is retried later.
+		// Shutting down: the row is due again at once (for the next
+		// process), or when its lease ends should this release fail.
+		_, _ = d.cfg.Pool.Exec(context.WithoutCancel(ctx), `UPDATE sms_deliveries SET next_attempt_at = $3
+			WHERE event_id = $1 AND attempts = $2 AND status = 'pending'`, o.EventID, attempts, d.cfg.Now())
 		return o.EventID, false, ctx.Err()
 	}
-	attempts++
-	done := d.cfg.Now()
-	status := StatusSent
-	if sendErr != nil {
-		status = StatusPending
-		if Rejected(sendErr) || attempts >= d.cfg.MaxAttempts {
-			status = StatusFailed
+	if err := d.record(ctx, o, attempts, sendErr); err != nil {
+		// Not recorded: due again after the back-off, not at once (the
+		// message may have gone out; the pass must not spin on it).
+		if _, rerr := d.cfg.Pool.Exec(context.WithoutCancel(ctx), `UPDATE sms_deliveries SET next_attempt_at = $3
+			WHERE event_id = $1 AND attempts = $2 AND status = 'pending'`,
+			o.EventID, attempts, d.cfg.Now().Add(d.cfg.Backoff(attempts+1))); rerr != nil {
+			err = errors.Join(err, rerr)
 		}
-		o.Error = sendErr.Error() // the package's errors never hold the number or text
-		d.cfg.Logger.WarnContext(ctx, "sms: delivery failed", "event_id", o.EventID, "kind", o.Kind,
-			"attempts", attempts, "status", status, "err", o.Error)
-	}
-	switch status {
-	case StatusPending:
-		_, err = tx.Exec(ctx, `
-			UPDATE sms_deliveries SET attempts = $2, last_error = $3, next_attempt_at = $4
-			WHERE event_id = $1`, o.EventID, attempts, o.Error, done.Add(d.cfg.Backoff(attempts)))
-	default:
-		o.Sent = status == StatusSent
-		if err := d.settled(ctx, tx, o); err != nil {
-			return o.EventID, false, err
-		}
-		var sentAt *time.Time
-		var lastErr *string
-		if o.Sent {
-			sentAt = &done
-		} else {
-			lastErr = &o.Error
-		}
-		// The number, the text and the hook's context go: the outcome is
-		// final (masked_recipient stays for the back office).
-		_, err = tx.Exec(ctx, `
-			UPDATE sms_deliveries SET status = $2, attempts = $3, sent_at = $4, last_error = $5,
-			       recipient = '', body = '', ref = NULL
-			WHERE event_id = $1`, o.EventID, status, attempts, sentAt, lastErr)
-	}
-	if err != nil {
-		return o.EventID, false, fmt.Errorf("sms: unable to record delivery of %s: %w", o.EventID, err)
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return o.EventID, false, fmt.Errorf("sms: unable to commit delivery of %s: %w", o.EventID, err)
+		return o.EventID, false, err
 	}
 	return o.EventID, true, nil
+}
+
+// claim takes the next due delivery (not in skip) for one send: it moves
+// the row's next attempt past the send and returns the row, in a short
+// transaction of its own.
+func (d *Dispatcher) claim(ctx context.Context, skip []uuid.UUID) (Outcome, int, bool, error) {
+	o := Outcome{}
+	var attempts int
+	err := pgx.BeginFunc(ctx, d.cfg.Pool, func(tx pgx.Tx) error {
+		now := d.cfg.Now()
+		var ref []byte
+		err := tx.QueryRow(ctx, `
+			SELECT event_id, kind, recipient, body, ref, attempts FROM sms_deliveries
+			WHERE status = 'pending' AND next_attempt_at <= $1 AND NOT (event_id = ANY($2))
+			ORDER BY next_attempt_at, event_id
+			LIMIT 1
+			FOR UPDATE SKIP LOCKED`, now, skip).Scan(&o.EventID, &o.Kind, &o.To, &o.Body, &ref, &attempts)
+		if err != nil {
+			return err
+		}
+		o.Ref = ref
+		_, err = tx.Exec(ctx, `UPDATE sms_deliveries SET next_attempt_at = $2 WHERE event_id = $1`,
+			o.EventID, now.Add(d.cfg.SendTimeout+leaseMargin))
+		return err
+	})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return o, 0, false, nil
+	}
+	if err != nil {
+		return o, 0, false, fmt.Errorf("sms: unable to claim a due delivery: %w", err)
+	}
+	return o, attempts, true, nil
+}
+
+// leaseMargin is how long past its send timeout a claimed delivery stays
+// with the dispatcher that claimed it.
+const leaseMargin = 30 * time.Second
+
+// record stores the outcome of one attempt of o (attempts made before it:
+// attempts). A row another dispatcher recorded meanwhile (this one
+// overran its lease) is left as that one recorded it.
+func (d *Dispatcher) record(ctx context.Context, o Outcome, attempts int, sendErr error) error {
+	return pgx.BeginFunc(ctx, d.cfg.Pool, func(tx pgx.Tx) error {
+		var cur int
+		err := tx.QueryRow(ctx, `SELECT attempts FROM sms_deliveries
+			WHERE event_id = $1 AND status = 'pending' FOR UPDATE`, o.EventID).Scan(&cur)
+		if errors.Is(err, pgx.ErrNoRows) || err == nil && cur != attempts {
+			d.cfg.Logger.WarnContext(ctx, "sms: delivery recorded by another dispatcher meanwhile", "event_id", o.EventID)
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("sms: unable to lock delivery %s: %w", o.EventID, err)
+		}
+		attempts++
+		done := d.cfg.Now()
+		status := StatusSent
+		if sendErr != nil {
+			status = StatusPending
+			if Rejected(sendErr) || attempts >= d.cfg.MaxAttempts {
+				status = StatusFailed
+			}
+			o.Error = sendErr.Error() // the package's errors never hold the number or text
+			d.cfg.Logger.WarnContext(ctx, "sms: delivery failed", "event_id", o.EventID, "kind", o.Kind,
+				"attempts", attempts, "status", status, "err", o.Error)
+		}
+		if status == StatusPending {
+			_, err = tx.Exec(ctx, `
+				UPDATE sms_deliveries SET attempts = $2, last_error = $3, next_attempt_at = $4
+				WHERE event_id = $1`, o.EventID, attempts, o.Error, done.Add(d.cfg.Backoff(attempts)))
+		} else {
+			o.Sent = status == StatusSent
+			if err := d.settled(ctx, tx, o); err != nil {
+				return err
+			}
+			var sentAt *time.Time
+			var lastErr *string
+			if o.Sent {
+				sentAt = &done
+			} else {
+				lastErr = &o.Error
+			}
+			// The number, the text and the hook's context go: the outcome
+			// is final (masked_recipient stays for the back office).
+			_, err = tx.Exec(ctx, `
+				UPDATE sms_deliveries SET status = $2, attempts = $3, sent_at = $4, last_error = $5,
+				       recipient = '', body = '', ref = NULL
+				WHERE event_id = $1`, o.EventID, status, attempts, sentAt, lastErr)
+		}
+		if err != nil {
+			return fmt.Errorf("sms: unable to record delivery of %s: %w", o.EventID, err)
+		}
+		return nil
+	})
 }
 
 // settled runs the kind's hook in a savepoint of tx (a hook whose SQL

@@ -292,8 +292,8 @@ func TestSMSQueueRefusalFailsAtOnce(t *testing.T) {
 }
 
 // TestSMSQueueFailedHookRetries: a failed message whose hook fails is not
-// recorded as failed: the next pass tries it again (the hook's work, a
-// mail with the TAN, must not be lost).
+// recorded as failed: it is tried again after a back-off (the hook's work,
+// a mail with the TAN, must not be lost).
 func TestSMSQueueFailedHookRetries(t *testing.T) {
 	ctx := testCtx(t)
 	pool := newPool(t)
@@ -326,9 +326,11 @@ func TestSMSQueueFailedHookRetries(t *testing.T) {
 	if _, err := d.DeliverDue(ctx); err == nil {
 		t.Fatal("the hook's failure was not reported")
 	}
-	if del, _ := d.Delivery(ctx, id); del.Status != sms.StatusPending {
-		t.Fatalf("after the hook failed: %+v", del)
+	if del, _ := d.Delivery(ctx, id); del.Status != sms.StatusPending || del.Attempts != 0 || !del.NextAttemptAt.After(clock.Now()) {
+		t.Fatalf("after the hook failed: %+v; want pending, due after a back-off", del)
 	}
+	pass(t, ctx, d, 0) // not at once
+	clock.Advance(time.Hour)
 	pass(t, ctx, d, 1)
 	if del, _ := d.Delivery(ctx, id); del.Status != sms.StatusFailed || calls != 2 {
 		t.Fatalf("after the retry: %+v, %d hook calls", del, calls)
@@ -339,5 +341,57 @@ func TestSMSQueueConfigValidate(t *testing.T) {
 	_, err := sms.NewDispatcher(sms.DispatcherConfig{MaxAttempts: -1})
 	if err == nil || !strings.Contains(err.Error(), "Pool") || !strings.Contains(err.Error(), "Sender") || !strings.Contains(err.Error(), "negative") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestSMSQueueSendsOutsideATransaction: while the gateway is being asked,
+// the dispatcher holds no transaction with an ID (one would keep every
+// event committed after it from the event store's readers, stalling all
+// projectors), and a second dispatcher leaves the claimed message alone.
+func TestSMSQueueSendsOutsideATransaction(t *testing.T) {
+	ctx := testCtx(t)
+	pool := newPool(t)
+	clock := testclock.New(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	inSend, release := make(chan struct{}), make(chan struct{})
+	var sends sync.Mutex
+	sent := 0
+	hanging := sms.SenderFunc(func(ctx context.Context, m sms.Message) error {
+		sends.Lock()
+		sent++
+		sends.Unlock()
+		close(inSend)
+		<-release
+		return nil
+	})
+	d, err := sms.NewDispatcher(sms.DispatcherConfig{Pool: pool, Sender: hanging, Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := sms.NewDispatcher(sms.DispatcherConfig{Pool: pool, Sender: hanging, Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := uuid.New()
+	if err := d.Enqueue(ctx, pool, id, tanMessage()); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { _, err := d.DeliverDue(ctx); done <- err }()
+	<-inSend
+	var withXID int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
+		WHERE datname = current_database() AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()`).Scan(&withXID); err != nil {
+		t.Fatal(err)
+	}
+	if withXID != 0 {
+		t.Errorf("%d transactions with an ID open during the send", withXID)
+	}
+	pass(t, ctx, other, 0)
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if del, _ := d.Delivery(ctx, id); del.Status != sms.StatusSent || del.Attempts != 1 || sent != 1 {
+		t.Fatalf("delivery %+v after %d sends", del, sent)
 	}
 }
