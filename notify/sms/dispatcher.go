@@ -107,8 +107,10 @@ type SettledFunc func(ctx context.Context, tx pgx.Tx, o Outcome) error
 // after the projector's transaction committed: a slow gateway holds no
 // projector, and a rolled-back projection sends nothing. At least once,
 // de-duplicated by event ID; a message goes out twice only if the process
-// dies between the gateway's acceptance and the commit that marks it sent.
-// Several instances may run against one database (FOR UPDATE SKIP LOCKED).
+// dies between the gateway's acceptance and the commit that marks it sent,
+// or a send overruns its lease (SendTimeout plus 30 s). Several instances
+// may run against one database: a delivery is claimed (FOR UPDATE SKIP
+// LOCKED, then a lease) and sent with no transaction open (deliverOne).
 type Dispatcher struct {
 	cfg  DispatcherConfig
 	kick chan struct{}
