@@ -3,6 +3,7 @@ package projections
 import (
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -34,6 +35,13 @@ func (t *rebuildTrace) mark(what string) {
 	now := time.Now()
 	t.parts = append(t.parts, fmt.Sprintf("%s=%.1fms", what, float64(now.Sub(t.last).Microseconds())/1000))
 	t.last = now
+}
+
+// markN is mark with a count after what (formatted only when tracing).
+func (t *rebuildTrace) markN(what string, n int) {
+	if t != nil {
+		t.mark(what + strconv.Itoa(n))
+	}
 }
 
 func (t *rebuildTrace) done() {

@@ -923,7 +923,7 @@ func (w *worker) rebuildOn(ctx context.Context, conn *pgx.Conn, progress func(do
 		}
 		prev = next
 		done += pg.n
-		tr.mark(fmt.Sprintf("apply%d", len(pending)))
+		tr.markN("apply", len(pending))
 		if quick {
 			if err := analyze(ctx, conn, grown, true); err != nil {
 				return fmt.Errorf("projections: %s: %w", w.name, err)
