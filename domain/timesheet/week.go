@@ -31,8 +31,8 @@ func WeeksInYear(year int) int {
 
 var errWeek = func(s string) error {
 	return domain.Invalid("week_invalid", "week",
-		fmt.Sprintf("%q is not an ISO week (e.g. 2026-W05)", s),
-		fmt.Sprintf("%q is geen geldige week (bijvoorbeeld 2026-W05).", s))
+		domain.Quote(s)+" is not an ISO week (e.g. 2026-W05)",
+		domain.Quote(s)+" is geen geldige week (bijvoorbeeld 2026-W05).")
 }
 
 // ParseISOWeek parses "2026-W05" and the compact stream form "2026W05".
