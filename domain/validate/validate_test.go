@@ -248,6 +248,10 @@ func TestDates(t *testing.T) {
 	wantErr(t, err, "required", "start")
 	_, err = validate.Date("start", time.Date(1800, 1, 1, 0, 0, 0, 0, time.UTC))
 	wantErr(t, err, "date_range", "start")
+	// 0001-01-01 is typed, not missing: Go's zero time, but out of range,
+	// never "the date is required".
+	_, err = validate.ParseDate("start", "0001-01-01")
+	wantErr(t, err, "date_range", "start")
 
 	birth := time.Date(2010, 6, 15, 0, 0, 0, 0, time.UTC)
 	for on, want := range map[string]int{"2025-06-14": 14, "2025-06-15": 15, "2026-01-01": 15} {
