@@ -200,6 +200,15 @@ func TestAddress(t *testing.T) {
 	wantErr(t, err, "house_number_format", "address.house_number")
 	_, err = validate.Address{Street: "Damrak", HouseNumber: "1", PostalCode: "1012 LG", City: "Amsterdam", Country: "NLD"}.Normalize("address")
 	wantErr(t, err, "country_format", "address.country")
+	for _, c := range []string{"ZZ", "XX", "EU", "AA"} { // the form of a code, but no country
+		_, err = validate.Address{Street: "Damrak", HouseNumber: "1", PostalCode: "1012", City: "Amsterdam", Country: c}.Normalize("address")
+		wantErr(t, err, "country_format", "address.country")
+	}
+	for _, c := range []string{"be", "DE", "XK", "CW"} {
+		if _, err := (validate.Address{Street: "Rue Neuve", HouseNumber: "1", PostalCode: "1000", City: "Brussel", Country: c}.Normalize("address")); err != nil {
+			t.Errorf("country %s: %v", c, err)
+		}
+	}
 }
 
 func TestIDTextLanguage(t *testing.T) {
