@@ -40,4 +40,8 @@ func TestRefusedValuesAreEchoedShort(t *testing.T) {
 	if _, err := ts.ParseClock(strings.Repeat("é", 100)); !errors.As(err, &de) || !strings.Contains(de.MessageNL, strings.Repeat("é", 32)+"…") {
 		t.Errorf("ParseClock(100 × é): %v", err)
 	}
+	// Nothing typed is asked for, not quoted back as `"" is geen geldige tijd`.
+	if _, err := ts.ParseClock(""); !errors.As(err, &de) || de.Code != "clock_invalid" || de.MessageNL != "Vul een tijd in (uu:mm)." {
+		t.Errorf("ParseClock(\"\"): %v", err)
+	}
 }
