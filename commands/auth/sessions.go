@@ -6,7 +6,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
@@ -61,12 +63,14 @@ const maxPasswordBytes = 1024
 const maxEmailBytes = 254
 
 // loginEmail is the address a login attempt is looked up and throttled
-// under: the normalised address, or for one longer than any account can
-// have its digest, which matches no account and keeps the throttle keys
-// small (a megabyte address overflowed the counters' index: a 500).
+// under: the normalised address, or for one no account can have (longer
+// than any, invalid UTF-8, a NUL or another control character) its
+// digest, which matches no account and is a key PostgreSQL stores (a
+// megabyte address overflowed the counters' index, a NUL broke the query:
+// both a 500).
 func loginEmail(email string) string {
 	email = NormalizeEmail(email)
-	if len(email) <= maxEmailBytes {
+	if len(email) <= maxEmailBytes && utf8.ValidString(email) && !strings.ContainsFunc(email, domain.UnsafeRune) {
 		return email
 	}
 	sum := sha256.Sum256([]byte(email))

@@ -243,6 +243,13 @@ func TestOverlongEmailIsAnUnknownEmail(t *testing.T) {
 	if _, _, err := s.Login(ctx, strings.Repeat("y", 300)+"@example.nl", "fout", guesser, t0); !errors.Is(err, auth.ErrInvalidCredentials) {
 		t.Fatalf("another over-long address: %v", err)
 	}
+	// Addresses PostgreSQL cannot store as text (NUL, invalid UTF-8) are
+	// unknown addresses too, not a 500.
+	for _, bad := range []string{janEmail + "\x00", "jan\xff@example.nl", "\x00"} {
+		if _, _, err := s.Login(ctx, bad, janPassword, "198.51.100.68", t0); !errors.Is(err, auth.ErrInvalidCredentials) {
+			t.Errorf("login as %q: %v, want invalid credentials", bad, err)
+		}
+	}
 	if _, _, err := s.Login(ctx, janEmail, janPassword, guesser, t0); err != nil {
 		t.Fatalf("Jan after the over-long attempts: %v", err)
 	}
