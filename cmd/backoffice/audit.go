@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -79,6 +80,16 @@ func openLedger(ctx context.Context, args []string, getenv func(string) string, 
 	cfg, log, err := loadConfig(args, getenv, stderr)
 	if err != nil {
 		return nil, nil, err
+	}
+	if cfg.Embedded() {
+		// A mistyped -data would start a new, empty cluster there, and
+		// verify would call its empty ledger intact (exit 0). The audit
+		// commands read an existing ledger; they never create one.
+		dir := filepath.Join(cfg.DataDir, "postgres")
+		if _, err := os.Stat(filepath.Join(dir, "PG_VERSION")); err != nil {
+			return nil, nil, fmt.Errorf("no embedded database in %s: the audit commands read an existing ledger and create none "+
+				"(name the data directory of serve with -data or BACKOFFICE_DATA_DIR, or the database with BACKOFFICE_DATABASE_URL)", dir)
+		}
 	}
 	db, err := openDatabase(ctx, cfg, log)
 	if err != nil {

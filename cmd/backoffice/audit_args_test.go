@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -89,5 +91,27 @@ func TestAuditExportAndReplayRanges(t *testing.T) {
 	}
 	if !strings.Contains(progress.String(), "lies beyond the ledger's last event") {
 		t.Fatalf("replay beyond the last event did not say so: %q", progress.String())
+	}
+}
+
+// TestAuditCommandsNeedAnExistingLedger: with the embedded database and a
+// data directory that holds none (a typo in -data), verify started a new
+// empty cluster there and called its empty ledger intact, exit 0. The
+// audit commands now refuse, naming the directory, and create nothing.
+func TestAuditCommandsNeedAnExistingLedger(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "dat")
+	getenv := func(string) string { return "" }
+	for _, args := range [][]string{
+		{"verify", "-data", dir},
+		{"audit", "export", "-data", dir},
+		{"audit", "replay", "--as-of", "1-1", "--schema", "s", "-data", dir},
+	} {
+		err := run(context.Background(), args, getenv, io.Discard, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "no embedded database in "+filepath.Join(dir, "postgres")) {
+			t.Errorf("%v: %v, want the refusal naming the directory", args, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "postgres")); !os.IsNotExist(err) {
+		t.Fatalf("a cluster directory was created: %v", err)
 	}
 }
