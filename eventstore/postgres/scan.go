@@ -37,10 +37,6 @@ type eventScanner struct {
 	decode eventstore.Metadata
 	hasMD  bool
 	metas  *metaCache // nil: decode every new metadata
-	// coming is how many more events the caller knows will be scanned (a
-	// command's read learns it from the stream's head): copyOf sizes its
-	// next block for them instead of doubling up from a small one.
-	coming int
 }
 
 // Column types and formats of eventColumns, as pgx requests them.
@@ -124,9 +120,6 @@ func (s *eventScanner) scan(rows pgx.Rows, e *eventstore.RecordedEvent) error {
 		Created: time.Unix(946_684_800+created/1_000_000, created%1_000_000*1_000).UTC(),
 	}
 	copy(e.ID[:], v[4])
-	if s.coming > 0 {
-		s.coming-- // this one
-	}
 	if v[6] != nil {
 		e.Data = json.RawMessage(s.copyOf(v[6]))
 	}
@@ -193,12 +186,6 @@ func (s *eventScanner) copyOf(b []byte) []byte {
 	}
 	if n > len(s.block) {
 		s.blocks = min(max(2*s.blocks, firstPayloadBlock), payloadBlock)
-		if s.coming > 0 {
-			// Room for this payload and the ones after it, if they are of
-			// its size (a larger one later starts a block for the rest):
-			// blocks of 1, 2, 4, … KiB left up to half of the last unused.
-			s.blocks = min(max((s.coming+1)*n, firstPayloadBlock), payloadBlock)
-		}
 		for s.blocks < n {
 			s.blocks *= 2
 		}
