@@ -226,6 +226,7 @@ func BenchmarkCommandPath(b *testing.B) {
 		if clients == 16 {
 			runtime.ReadMemStats(&mem0)
 			if f := os.Getenv("BENCH_CPUPROFILE16"); f != "" {
+				writeHeapProfile(b, f+".heap0")
 				stop := startCPUProfile(b, f)
 				defer stop()
 			}
@@ -272,8 +273,9 @@ func BenchmarkCommandPath(b *testing.B) {
 			cmds := float64(clients * each)
 			b.ReportMetric(float64(mem1.Mallocs-mem0.Mallocs)/cmds, "allocs/cmd_16clients")
 			b.ReportMetric(float64(mem1.TotalAlloc-mem0.TotalAlloc)/cmds/1e3, "alloc_kB/cmd_16clients")
-			if os.Getenv("BENCH_CPUPROFILE16") != "" {
+			if f := os.Getenv("BENCH_CPUPROFILE16"); f != "" {
 				pprof.StopCPUProfile()
+				writeHeapProfile(b, f+".heap1") // go tool pprof -diff_base …heap0 …heap1
 			}
 		}
 		b.ReportMetric(float64(p(lags, 0.5).Microseconds()), fmt.Sprintf("lag_p50_µs_%dclients", clients))
@@ -310,6 +312,19 @@ func startCPUProfile(b *testing.B, file string) func() {
 }
 
 var profileRuns atomic.Int64
+
+// writeHeapProfile writes the allocations so far (the alloc_ samples are
+// cumulative: two of them give a stage's by -diff_base).
+func writeHeapProfile(b *testing.B, file string) {
+	f, err := os.Create(file)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		b.Fatal(err)
+	}
+}
 
 // postmasterPID is the PID of the benchmark cluster's postmaster (the
 // parent of this connection's backend), or "" where /proc cannot tell.
