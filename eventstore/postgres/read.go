@@ -329,7 +329,7 @@ func scanStreamsRaw(rows pgx.Rows, out []eventstore.StreamSlice, froms []int64, 
 		from := froms[i]
 		if sl.Events == nil && placed[i] == 0 && sl.Exists && from >= 0 && uint64(from) <= sl.Revision &&
 			sl.Revision-uint64(from) < maxStreamPrealloc {
-			sl.Events = make([]eventstore.RecordedEvent, sl.Revision-uint64(from)+1)
+			sl.Events = eventstore.RecycledEvents(int(sl.Revision-uint64(from)) + 1)
 		} else if sl.Events == nil {
 			placed[i] = -1
 			if sl.Exists && from >= 0 && uint64(from) <= sl.Revision {
