@@ -308,6 +308,11 @@ const maxStreamPrealloc = 1 << 14
 // reports the gap.
 func scanStreamsRaw(rows pgx.Rows, out []eventstore.StreamSlice, froms []int64, sc *eventScanner) error {
 	placed := make([]int, len(out)) // events put at their place; -1: appending
+	memos := make([]readMemo, len(out))
+	for i := range out {
+		memos[i].have = sc.metas.memoOf(out[i].Stream)
+		memos[i].had = len(memos[i].have)
+	}
 	for rows.Next() {
 		v := rows.RawValues()
 		ord, ok := int8At(v[0])
@@ -327,6 +332,11 @@ func scanStreamsRaw(rows pgx.Rows, out []eventstore.StreamSlice, froms []int64, 
 			continue
 		}
 		from := froms[i]
+		rev, revOK := int8At(v[2+3]) // eventColumns' revision
+		m := &memos[i]
+		if revOK && rev >= 0 && rev < int64(len(m.have)) {
+			sc.hint = &m.have[rev]
+		}
 		if sl.Events == nil && placed[i] == 0 && sl.Exists && from >= 0 && uint64(from) <= sl.Revision &&
 			sl.Revision-uint64(from) < maxStreamPrealloc {
 			sl.Events = eventstore.RecycledEvents(int(sl.Revision-uint64(from)) + 1)
@@ -337,12 +347,12 @@ func scanStreamsRaw(rows pgx.Rows, out []eventstore.StreamSlice, froms []int64, 
 			}
 		}
 		if placed[i] >= 0 {
-			rev, ok := int8At(v[2+3]) // eventColumns' revision
-			if j := rev - from; ok && j >= 0 && j < int64(len(sl.Events)) && sl.Events[j].Stream == "" {
+			if j := rev - from; revOK && j >= 0 && j < int64(len(sl.Events)) && sl.Events[j].Stream == "" {
 				if err := sc.scan(rows, &sl.Events[j]); err != nil {
 					return classify("read_streams", err)
 				}
 				placed[i]++
+				m.note(rev, v[2+7], &sl.Events[j])
 				continue
 			}
 			sl.Events = appendedOnly(sl.Events)
@@ -352,9 +362,15 @@ func scanStreamsRaw(rows pgx.Rows, out []eventstore.StreamSlice, froms []int64, 
 		if err := sc.scan(rows, &sl.Events[len(sl.Events)-1]); err != nil {
 			return classify("read_streams", err)
 		}
+		if revOK {
+			m.note(rev, v[2+7], &sl.Events[len(sl.Events)-1])
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return classify("read_streams", err)
+	}
+	for i := range memos {
+		sc.metas.extendMemo(out[i].Stream, memos[i].had, memos[i].more)
 	}
 	for i, n := range placed {
 		if n > 0 && n < len(out[i].Events) {
@@ -362,6 +378,22 @@ func scanStreamsRaw(rows pgx.Rows, out []eventstore.StreamSlice, froms []int64, 
 		}
 	}
 	return nil
+}
+
+// readMemo is a read's view of its stream's metadata memo (metaCache):
+// the entries it found, and the ones it adds after them.
+type readMemo struct {
+	have []memoEntry
+	had  int
+	more []memoEntry
+}
+
+// note remembers e's metadata (raw, as stored) when e is the revision
+// right after the memo and what this read added to it.
+func (m *readMemo) note(rev int64, raw []byte, e *eventstore.RecordedEvent) {
+	if rev == int64(m.had+len(m.more)) {
+		m.more = append(m.more, memoEntry{raw: string(raw), md: e.Metadata})
+	}
 }
 
 // appendedOnly drops the places scanStreamsRaw left empty (a scanned

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -212,4 +213,52 @@ func TestReadStreamsLeavesOutADeletedRevision(t *testing.T) {
 	if err := eventstore.VerifyStream(got[0].Events); !errors.As(err, &ie) || ie.Revision != 3 {
 		t.Fatalf("the chain check of the read with a gap: %v, want an integrity error at revision 3", err)
 	}
+}
+
+// TestReadStreamsMetadataAsStoredOnEveryRead: a command's reads take each
+// event's decoded metadata from the store's memo of its stream when the
+// stored bytes are the same; every read, before and after the stream grew
+// and from a later revision, gives each event exactly its own metadata.
+func TestReadStreamsMetadataAsStoredOnEveryRead(t *testing.T) {
+	ctx := t.Context()
+	pool := newPool(t, newMigratedDB(t))
+	s := openStore(t, pool, postgres.Options{})
+	at := time.Date(2026, 12, 5, 15, 0, 0, 0, time.UTC)
+	appendN := func(from, n int) {
+		t.Helper()
+		for i := from; i < from+n; i++ {
+			ev := event("test.happened", i)
+			ev.Metadata = eventstore.Metadata{ActorID: fmt.Sprintf("actor-%d", i), ActorRole: "client",
+				CorrelationID: fmt.Sprintf("req-%d", i), OccurredAt: at.Add(time.Duration(i) * time.Minute)}
+			if _, err := s.Append(ctx, "memo", eventstore.Any(), ev); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	check := func(from uint64, want int) {
+		t.Helper()
+		got, err := s.ReadStreams(ctx, eventstore.StreamRead{Stream: "memo", From: from})
+		if err != nil || len(got[0].Events) != want {
+			t.Fatalf("ReadStreams from %d: %d events, %v; want %d", from, len(got[0].Events), err, want)
+		}
+		for _, e := range got[0].Events {
+			i := int(e.Revision)
+			if e.Metadata.ActorID != fmt.Sprintf("actor-%d", i) || e.Metadata.CorrelationID != fmt.Sprintf("req-%d", i) ||
+				!e.Metadata.OccurredAt.Equal(at.Add(time.Duration(i)*time.Minute)) {
+				t.Fatalf("revision %d read with metadata %+v", i, e.Metadata)
+			}
+		}
+		if from == 0 {
+			if err := eventstore.VerifyStream(got[0].Events); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	appendN(0, 5)
+	check(0, 5)
+	check(0, 5) // from the memo
+	appendN(5, 3)
+	check(0, 8) // the memo's five, and three more
+	check(6, 2)
+	check(0, 8)
 }
