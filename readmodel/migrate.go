@@ -25,6 +25,7 @@ import (
 	prefsmig "backoffice/notify/prefs/migrations"
 	reactorsmig "backoffice/notify/reactors/migrations"
 	remindersmig "backoffice/notify/reminders/migrations"
+	smsmig "backoffice/notify/sms/migrations"
 	rmdocmig "backoffice/readmodel/documents/migrations"
 	rmidmig "backoffice/readmodel/identity/migrations"
 	mwmig "backoffice/readmodel/missingweeks/migrations"
@@ -71,6 +72,7 @@ var Sets = []Set{
 	{Owner: "notify/prefs", FS: prefsmig.FS, Legacy: []int64{700}},
 	{Owner: "notify/reminders", FS: remindersmig.FS, Legacy: []int64{700}},
 	{Owner: "readmodel/missingweeks", FS: mwmig.FS, Legacy: []int64{720}},
+	{Owner: "notify/sms", FS: smsmig.FS},
 }
 
 // LegacyVersionTable is the version table of the former single set.

@@ -29,6 +29,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		if err := demo.SeedDocuments(ctx, a.Documents, a.Identity, time.Now()); err != nil {
 			return err
 		}
+		if err := demo.SeedPayroll(ctx, a.Payroll, a.Timesheets, a.Identity, es.Store, time.Now()); err != nil {
+			return err
+		}
 		fmt.Fprintf(stdout, "A document waits for %s's signature: log in as back office to read the mail with the link and the TAN (Berichten (demo)).\n",
 			demo.BakeryContactMail)
 	}

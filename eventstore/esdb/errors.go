@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/EventStore/EventStore-Client-Go/v4/esdb"
 	"google.golang.org/grpc/codes"
@@ -31,6 +32,17 @@ func code(err error) esdb.ErrorCode {
 func connectionClosing(err error) bool {
 	var se interface{ GRPCStatus() *status.Status }
 	return errors.As(err, &se) && se.GRPCStatus().Code() == codes.Canceled
+}
+
+// discoveryFailed reports the error of a call whose client ran node
+// discovery (its connection was dropped after Unavailable) and failed: the
+// v4 client (4.2.0) has then closed itself, and calls queued on its channel
+// behind that discovery wait for good. The client marks it only in the text
+// (impl.go, discoverNode).
+func discoveryFailed(err error) bool {
+	var e *esdb.Error
+	return errors.As(err, &e) && e.Err() != nil &&
+		strings.HasPrefix(e.Err().Error(), "maximum discovery attempt count reached")
 }
 
 // isEOF is the normal end of a read.

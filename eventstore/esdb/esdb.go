@@ -10,9 +10,13 @@
 // back-off from the last delivered position when they drop.
 //
 // The v4 client closes itself for good when it fails to discover a node; the
-// Store notices (ErrorCodeConnectionClosed or a failed connect) and builds a
-// new client for the next call. The first call on a (re)connecting client is
-// made alone, so no caller queues on a client that is about to die.
+// Store notices (ErrorCodeConnectionClosed, a failed connect, or a discovery
+// failed inside a call), builds a new client for the next call and answers
+// every call still waiting in the dead one at once. The first call on a
+// (re)connecting client is made alone, so no caller queues on a client that
+// is about to die. After Unavailable the client is replaced too: the v4
+// client would rediscover and leave its old connection open. A client the
+// Store stops using is closed once no call is inside it.
 //
 // Appends and subscription starts run on clients of their own, one call at
 // a time, with a context their caller cannot end: the v4 client races with
@@ -146,6 +150,9 @@ type Store struct {
 	// beforeExclusive, when set (tests only), runs inside an exclusive
 	// call with its client and the context the client gets.
 	beforeExclusive func(*esdb.Client, context.Context)
+	// afterRetiredClosed, when set (tests only), runs after a client that
+	// was retired has been closed.
+	afterRetiredClosed func(*esdb.Client)
 
 	ctx    context.Context // ends on Close; parents every subscription
 	cancel context.CancelFunc
@@ -154,11 +161,25 @@ type Store struct {
 // slot is one client of the Store and its connection state. Its fields are
 // guarded by Store.mu.
 type slot struct {
-	client *esdb.Client
-	gen    uint64 // the number of client among all clients built
-	ready  bool   // client has a working connection
+	cur   *clientRef // nil until the next call builds one
+	ready bool       // cur has a working connection
 
 	connect chan struct{} // one-slot semaphore: one caller (re)connects at a time
+}
+
+// clientRef is one client the Store built. Once retired (see retire) no
+// slot hands it out again and it is closed as soon as no call or connect is
+// inside it (users): closing it under a call that is sending is what the
+// client races on (see exclusive.go). Once given up as broken (see giveUp)
+// every call still waiting in it is answered at once (dead). c and dead
+// never change; the rest is guarded by Store.mu.
+type clientRef struct {
+	c       *esdb.Client
+	dead    chan struct{} // closed when c is given up
+	users   int           // calls and connects running inside c
+	retired bool          // no slot's any more: closed when users drops to 0
+	given   bool          // dead is closed
+	closed  bool
 }
 
 func newSlot() *slot { return &slot{connect: make(chan struct{}, 1)} }
@@ -257,9 +278,9 @@ func (s *Store) Close() error {
 	s.cancel()
 	var clients []*esdb.Client
 	for _, sl := range append([]*slot{s.shared}, s.exclusive...) {
-		if sl.client != nil {
-			clients = append(clients, sl.client)
-			sl.client, sl.ready = nil, false
+		if sl.cur != nil {
+			clients = append(clients, sl.cur.c)
+			sl.cur, sl.ready = nil, false
 		}
 	}
 	s.mu.Unlock()
@@ -295,36 +316,39 @@ func (s *Store) clientLogger(level esdb.LogLevel, format string, args ...any) {
 // the v4 client answers concurrent callers through an unbuffered channel that
 // nobody reads once a failed discovery has closed it, so queueing there would
 // hang.
-func (s *Store) acquire(ctx context.Context, sl *slot) (*esdb.Client, uint64, error) {
+func (s *Store) acquire(ctx context.Context, sl *slot) (*clientRef, error) {
 	for {
 		s.mu.Lock()
 		if s.closed {
 			s.mu.Unlock()
-			return nil, 0, eventstore.ErrClosed
+			return nil, eventstore.ErrClosed
 		}
-		if sl.client == nil {
+		if sl.cur == nil {
 			conf := s.conf
 			c, err := esdb.NewClient(&conf)
 			if err != nil {
 				s.mu.Unlock()
-				return nil, 0, fmt.Errorf("eventstore/esdb: create client: %w", err)
+				return nil, fmt.Errorf("eventstore/esdb: create client: %w", err)
 			}
 			s.built++
-			sl.client, sl.gen, sl.ready = c, s.built, false
+			sl.cur, sl.ready = &clientRef{c: c, dead: make(chan struct{})}, false
 		}
-		c, gen, ready := sl.client, sl.gen, sl.ready
+		ref, ready := sl.cur, sl.ready
 		s.mu.Unlock()
 		if ready {
-			return c, gen, nil
+			return ref, nil
 		}
 
 		select {
 		case sl.connect <- struct{}{}:
 		case <-ctx.Done():
-			return nil, 0, ctx.Err()
+			return nil, ctx.Err()
 		}
 		s.mu.Lock()
-		stale := sl.gen != gen || sl.ready || sl.client != c
+		stale := sl.cur != ref || sl.ready
+		if !stale {
+			ref.users++ // the connect below runs inside the client
+		}
 		s.mu.Unlock()
 		if stale {
 			<-sl.connect
@@ -341,22 +365,25 @@ func (s *Store) acquire(ctx context.Context, sl *slot) (*esdb.Client, uint64, er
 		s.enterCall() // Close must not close the client under a discovery
 		go func() {
 			defer s.leaveCall()
+			defer s.unuse(ref)
 			defer close(finished)
-			_, err := c.GetServerVersion()
+			_, err := ref.c.GetServerVersion()
+			// done first: a caller woken by the give-up below finds the
+			// real error there.
+			done <- err
 			if err != nil {
 				// A failed discovery closes the client for good. Forget it
 				// before releasing the connect semaphore, so the next caller
 				// builds a new one instead of trying the dead client.
-				s.discard(sl, gen, false)
+				s.giveUp(sl, ref)
 			} else {
 				s.mu.Lock()
-				if sl.gen == gen && sl.client == c {
+				if sl.cur == ref {
 					sl.ready = true
 				}
 				s.mu.Unlock()
 			}
 			release()
-			done <- err
 		}()
 		// A discovery that never ends (the v4 client can block for good on
 		// its internal channel) must not hold the connect semaphore for
@@ -368,18 +395,27 @@ func (s *Store) acquire(ctx context.Context, sl *slot) (*esdb.Client, uint64, er
 			case <-finished:
 			case <-t.C:
 				s.log.Warn("EventStoreDB client stuck while connecting; giving it up", "after", s.cfg.CallTimeout)
-				s.discard(sl, gen, false)
+				s.giveUp(sl, ref)
 				release()
 			}
 		}()
 		select {
 		case err := <-done:
 			if err != nil {
-				return nil, 0, err
+				return nil, err
 			}
-			return c, gen, nil
+			return ref, nil
+		case <-ref.dead:
+			select {
+			case err := <-done:
+				if err != nil {
+					return nil, err
+				}
+			default:
+			}
+			return nil, errGivenUp
 		case <-ctx.Done():
-			return nil, 0, ctx.Err()
+			return nil, ctx.Err()
 		}
 	}
 }
@@ -394,19 +430,25 @@ func requireLeader(ctx context.Context) context.Context {
 	return metadata.AppendToOutgoingContext(ctx, "requires-leader", "true")
 }
 
-// call runs fn and returns its error, or the context's error as soon as ctx
-// ends: a client call can block on the client's internal channel while a
-// discovery runs (or for good after a failed one), and the caller's context
-// must win. fn keeps running on its own and its results are dropped; Close
-// waits for such calls before it closes the client (see Close). ended is
-// closed when fn has returned, which is later than call when call answered
-// ctx's error or errStuck.
-func (s *Store) call(ctx context.Context, fn func() error) (ended <-chan struct{}, err error) {
+// call runs fn inside client ref and returns its error, or the context's
+// error as soon as ctx ends, or errGivenUp as soon as ref is given up: a
+// client call can block on the client's internal channel while a discovery
+// runs (or for good after a failed one), and neither the caller's context
+// nor a client known to be dead may wait for it. fn keeps running on its
+// own and its results are dropped; the client is closed only after it
+// returned (see unuse), and Close waits for such calls before it closes the
+// clients (see Close). ended is closed when fn has returned, which is later
+// than call when call answered ctx's error, errGivenUp or errStuck.
+func (s *Store) call(ctx context.Context, ref *clientRef, fn func() error) (ended <-chan struct{}, err error) {
 	s.enterCall()
+	s.mu.Lock()
+	ref.users++
+	s.mu.Unlock()
 	done := make(chan error, 1)
 	finished := make(chan struct{})
 	go func() {
 		defer s.leaveCall()
+		defer s.unuse(ref)
 		defer close(finished)
 		done <- fn()
 	}()
@@ -417,14 +459,26 @@ func (s *Store) call(ctx context.Context, fn func() error) (ended <-chan struct{
 		return finished, err
 	case <-ctx.Done():
 		return finished, ctx.Err()
+	case <-ref.dead:
+		select {
+		case err := <-done: // it ended as its client was given up
+			return finished, err
+		default:
+		}
+		return finished, errGivenUp
 	case <-t.C:
 		return finished, errStuck
 	}
 }
 
 // errStuck is a call that the client did not finish within CallTimeout;
-// its client is given up (see do).
+// its client is given up (see run).
 var errStuck = fmt.Errorf("%w: the EventStoreDB client did not answer in time", eventstore.ErrUnavailable)
+
+// errGivenUp is a call waiting in a client that was given up meanwhile (it
+// closed itself, or another call got stuck in it): the call is answered at
+// once as if it had got stuck, instead of after CallTimeout.
+var errGivenUp = fmt.Errorf("%w: the EventStoreDB client was given up", eventstore.ErrUnavailable)
 
 func (s *Store) enterCall() {
 	s.inflightMu.Lock()
@@ -464,38 +518,82 @@ func (s *Store) awaitCalls(d time.Duration) bool {
 	}
 }
 
-// discard forgets slot sl's client gen. A client that closed itself is not
-// closed again: closing its channel would make any goroutine still inside
-// the client panic instead of waiting.
-func (s *Store) discard(sl *slot, gen uint64, closeIt bool) {
+// giveUp retires slot sl's client ref as broken (it closed itself, or a
+// call or connect got stuck in it) and answers every call waiting in it
+// (ref.dead). A client that closed itself is never closed under a call:
+// closing its channel would make a goroutine still sending on it panic
+// instead of waiting.
+func (s *Store) giveUp(sl *slot, ref *clientRef) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if sl.gen != gen || sl.client == nil {
-		return
+	if !ref.given {
+		ref.given = true
+		close(ref.dead)
 	}
-	if closeIt {
-		_ = sl.client.Close()
-	}
-	sl.client, sl.ready = nil, false
-	s.log.Warn("EventStoreDB client discarded; the next call builds a new one")
-}
-
-// discardClient forgets slot sl's client if it is still c (see discard).
-func (s *Store) discardClient(sl *slot, c *esdb.Client) {
-	s.mu.Lock()
-	gen, current := sl.gen, sl.client == c && c != nil
 	s.mu.Unlock()
-	if current {
-		s.discard(sl, gen, false)
+	s.retire(sl, ref)
+}
+
+// retire makes slot sl build a new client for its next call instead of
+// ref, and closes ref once no call or connect is inside it; the calls in
+// it go on. After an Unavailable answer the v4 client drops its connection
+// handle and discovers anew on its next call, but leaves the old gRPC
+// connection open for good; closing the client closes that connection.
+func (s *Store) retire(sl *slot, ref *clientRef) {
+	s.mu.Lock()
+	if sl.cur == ref {
+		sl.cur, sl.ready = nil, false
+		if ref.given {
+			s.log.Warn("EventStoreDB client discarded; the next call builds a new one")
+		} else {
+			s.log.Info("EventStoreDB client replaced after Unavailable; the next call builds a new one")
+		}
+	}
+	ref.retired = true
+	closeNow := s.closeDueLocked(ref)
+	s.mu.Unlock()
+	if closeNow {
+		s.closeRetired(ref)
 	}
 }
 
-// unready marks slot sl's client gen as reconnecting: after Unavailable or
-// not-leader the client rediscovers on its next call.
-func (s *Store) unready(sl *slot, gen uint64) {
+// unuse ends a call or connect inside ref; the last one out of a client
+// that was given up closes it.
+func (s *Store) unuse(ref *clientRef) {
+	s.mu.Lock()
+	ref.users--
+	closeNow := s.closeDueLocked(ref)
+	s.mu.Unlock()
+	if closeNow {
+		s.closeRetired(ref)
+	}
+}
+
+// closeDueLocked reports (once) that ref must be closed now: retired and
+// no call inside. Close closes the clients the slots still hold.
+func (s *Store) closeDueLocked(ref *clientRef) bool {
+	if !ref.retired || ref.users > 0 || ref.closed {
+		return false
+	}
+	ref.closed = true
+	return true
+}
+
+// closeRetired closes a retired client: its goroutine and connection end
+// (a subscription still receiving on that connection drops and is started
+// again elsewhere, as after any drop).
+func (s *Store) closeRetired(ref *clientRef) {
+	_ = ref.c.Close()
+	if s.afterRetiredClosed != nil {
+		s.afterRetiredClosed(ref.c)
+	}
+}
+
+// unready marks slot sl's client ref as reconnecting: after not-leader the
+// client dials the leader (closing its old connection itself).
+func (s *Store) unready(sl *slot, ref *clientRef) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if sl.gen == gen {
+	if sl.cur == ref {
 		sl.ready = false
 	}
 }
@@ -503,7 +601,7 @@ func (s *Store) unready(sl *slot, gen uint64) {
 // do runs fn on the shared client (see run). Calls that send on a client
 // stream themselves run on an exclusive client instead (see exclusive.go).
 func (s *Store) do(ctx context.Context, fn func(*esdb.Client) error) error {
-	_, err := s.run(ctx, s.shared, fn)
+	_, _, err := s.run(ctx, s.shared, fn)
 	return err
 }
 
@@ -511,39 +609,44 @@ func (s *Store) do(ctx context.Context, fn func(*esdb.Client) error) error {
 // connection errors: a closed client is replaced and fn retried once
 // (nothing was sent); not-leader is retried after the client's reconnect to
 // the leader. ended is closed when the last fn has returned (nil when none
-// ran); it can still be running when run answers ctx's error or errStuck,
-// and in the latter case sl's client has been given up.
-func (s *Store) run(ctx context.Context, sl *slot, fn func(*esdb.Client) error) (ended <-chan struct{}, err error) {
+// ran) and last is the client it ran in; it can still be running when run
+// answers ctx's error, errStuck or errGivenUp, and in the latter two cases
+// that client has been given up.
+func (s *Store) run(ctx context.Context, sl *slot, fn func(*esdb.Client) error) (ended <-chan struct{}, last *clientRef, err error) {
 	closedRetries, leaderRetries := 0, 0
 	for {
-		c, gen, err := s.acquire(ctx, sl)
+		ref, err := s.acquire(ctx, sl)
 		if err != nil {
-			return ended, err
+			return ended, last, err
 		}
-		ended, err = s.call(ctx, func() error { return fn(c) })
+		last = ref
+		ended, err = s.call(ctx, ref, func() error { return fn(ref.c) })
 		if err == nil {
-			return ended, nil
+			return ended, last, nil
 		}
 		if ctx.Err() != nil {
-			return ended, err
+			return ended, last, err
 		}
 		if errors.Is(err, errStuck) {
 			s.log.Warn("EventStoreDB call stuck in the client; giving the client up", "after", s.cfg.CallTimeout)
-			s.discard(sl, gen, false)
-			return ended, err
+			s.giveUp(sl, ref)
+			return ended, last, err
+		}
+		if errors.Is(err, errGivenUp) {
+			return ended, last, err
 		}
 		switch code(err) {
 		case esdb.ErrorCodeConnectionClosed:
-			s.discard(sl, gen, false)
+			s.giveUp(sl, ref)
 			if s.isClosed() {
-				return ended, eventstore.ErrClosed
+				return ended, last, eventstore.ErrClosed
 			}
 			if closedRetries < 1 && ctx.Err() == nil {
 				closedRetries++
 				continue
 			}
 		case esdb.ErrorCodeNotLeader:
-			s.unready(sl, gen)
+			s.unready(sl, ref)
 			if leaderRetries < s.cfg.NotLeaderRetries && ctx.Err() == nil {
 				leaderRetries++
 				s.log.Info("EventStoreDB node is not the leader; retrying on the leader")
@@ -564,11 +667,18 @@ func (s *Store) run(ctx context.Context, sl *slot, fn func(*esdb.Client) error) 
 				}
 			}
 		case esdb.ErrorUnavailable:
-			// The client dials again on its own ("transport is closing"
-			// while it moves to another node, or the node went away); a
-			// few short waits ride out a move, a real outage still
-			// answers within about a second.
-			s.unready(sl, gen)
+			// The client would discover again on its next call ("transport
+			// is closing" while it moves to another node, or the node went
+			// away) and leak its old connection: a new client does the
+			// discovery instead (see retire). A discovery that failed inside
+			// the call closed the client: calls queued behind it wait for
+			// good, so it is given up. A few short waits ride out a move, a
+			// real outage still answers within about a second.
+			if discoveryFailed(err) {
+				s.giveUp(sl, ref)
+			} else {
+				s.retire(sl, ref)
+			}
 			if leaderRetries < s.cfg.NotLeaderRetries {
 				leaderRetries++
 				if sleep(ctx, leaderBackoff(leaderRetries)) == nil {
@@ -576,7 +686,7 @@ func (s *Store) run(ctx context.Context, sl *slot, fn func(*esdb.Client) error) 
 				}
 			}
 		}
-		return ended, err
+		return ended, last, err
 	}
 }
 

@@ -3,7 +3,6 @@ package esdb
 import (
 	"context"
 	"errors"
-	"sync/atomic"
 	"time"
 
 	"github.com/EventStore/EventStore-Client-Go/v4/esdb"
@@ -40,7 +39,10 @@ import (
 //     call that got it, after handleError has read the trailers; the
 //     client's next call waits in the client's channel for the new
 //     connection; and Close closes the clients only after the calls inside
-//     them ended (see Close). Subscriptions started on an exclusive client
+//     them ended (see Close), as the Store closes a client it replaced
+//     (after Unavailable, or given up as dead or stuck) only when the last
+//     call or connect inside it has returned (see Store.retire and
+//     Store.unuse). Subscriptions started on an exclusive client
 //     stay on its connection afterwards; they only receive (safe, and never
 //     make the client reconnect), and a closed connection ends them like
 //     any drop, after which they are started again.
@@ -79,9 +81,9 @@ type doFunc func(ctx context.Context, fn func(*esdb.Client) error) error
 type exclusive struct {
 	s     *Store
 	sl    *slot
-	ended <-chan struct{}             // closed when the last call has returned
-	stuck bool                        // the last call was given up (and its client)
-	last  atomic.Pointer[esdb.Client] // the client of the last call
+	ended <-chan struct{} // closed when the last call has returned
+	last  *clientRef      // the client of the last call
+	stuck bool            // the last call was given up (and its client)
 }
 
 // takeExclusive waits for an idle exclusive client (or ctx, or Close).
@@ -96,14 +98,11 @@ func (s *Store) takeExclusive(ctx context.Context) (*exclusive, error) {
 
 // do runs fn on the exclusive client (see Store.run).
 func (x *exclusive) do(ctx context.Context, fn func(*esdb.Client) error) error {
-	ended, err := x.s.run(ctx, x.sl, func(c *esdb.Client) error {
-		x.last.Store(c)
-		return fn(c)
-	})
+	ended, last, err := x.s.run(ctx, x.sl, fn)
 	if ended != nil {
-		x.ended = ended
+		x.ended, x.last = ended, last
 	}
-	x.stuck = errors.Is(err, errStuck)
+	x.stuck = errors.Is(err, errStuck) || errors.Is(err, errGivenUp)
 	return err
 }
 
@@ -111,8 +110,11 @@ func (x *exclusive) do(ctx context.Context, fn func(*esdb.Client) error) error {
 // caller's context gave up goes on inside the client, which stays taken
 // until it ends, or until CallTimeout later: then the call is taken for
 // stuck (the client can block for good on its internal channel) and given
-// up with its client, as run does. A call given up as stuck gave up its
-// client already; the slot builds a new one and is idle again at once.
+// up with its client, as run does. A call given up as stuck, or whose
+// client was given up as dead, gave up its client already (and a client
+// given up while the call goes on frees the slot as well): the slot builds
+// a new client and is idle again at once, the call ends alone in the old
+// one, which is closed after it (see Store.unuse).
 func (x *exclusive) release() {
 	if x.ended == nil || x.stuck {
 		x.s.giveBack(x.sl)
@@ -121,15 +123,18 @@ func (x *exclusive) release() {
 	select {
 	case <-x.ended:
 		x.s.giveBack(x.sl)
+	case <-x.last.dead:
+		x.s.giveBack(x.sl)
 	default:
 		go func() {
 			t := time.NewTimer(x.s.cfg.CallTimeout)
 			defer t.Stop()
 			select {
 			case <-x.ended:
+			case <-x.last.dead:
 			case <-t.C:
 				x.s.log.Warn("EventStoreDB call its caller left is stuck in the client; giving the client up", "after", x.s.cfg.CallTimeout)
-				x.s.discardClient(x.sl, x.last.Load())
+				x.s.giveUp(x.sl, x.last)
 			}
 			x.s.giveBack(x.sl)
 		}()

@@ -13,8 +13,8 @@ func (s *Store) CloseClientForTest() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, sl := range append([]*slot{s.shared}, s.exclusive...) {
-		if sl.client != nil {
-			_ = sl.client.Close()
+		if sl.cur != nil {
+			_ = sl.cur.c.Close()
 		}
 	}
 }
@@ -31,4 +31,22 @@ func (s *Store) ClientGeneration() uint64 {
 // and the context the client gets. Set it before the first call.
 func (s *Store) HookExclusiveCallsForTest(hook func(c *esdb.Client, ctx context.Context)) {
 	s.beforeExclusive = hook
+}
+
+// HookRetiredClosedForTest makes the store call hook with every client it
+// replaced (gave up, or retired after Unavailable), once it has closed it.
+// Set it before the first call.
+func (s *Store) HookRetiredClosedForTest(hook func(c *esdb.Client)) {
+	s.afterRetiredClosed = hook
+}
+
+// SharedClientForTest is the client reads run on now (nil before the first
+// call). A test may call it only while the store cannot close it.
+func (s *Store) SharedClientForTest() *esdb.Client {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.shared.cur == nil {
+		return nil
+	}
+	return s.shared.cur.c
 }

@@ -134,7 +134,7 @@ RETURNING xid, seq, revision, hash`
 // conditionsSQL extends an append statement's decision with
 // eventstore.Condition: every other stream named in $11 must have its current
 // revision (-1: no stream) in [$12, $13]. The append transaction holds a
-// shared lock on each of them (conditionLocksSQL), so none can move between
+// shared lock on each of them (lockIfSQL), so none can move between
 // this check and the commit.
 const conditionsSQL = `
 AND NOT EXISTS (SELECT FROM unnest($11::text[], $12::bigint[], $13::bigint[]) AS k(stream, lo, hi)
@@ -142,11 +142,20 @@ AND NOT EXISTS (SELECT FROM unnest($11::text[], $12::bigint[], $13::bigint[]) AS
 		ORDER BY x.revision DESC LIMIT 1), -1) NOT BETWEEN k.lo AND k.hi)
 RETURNING`
 
-// conditionLocksSQL takes the conditions' streams' locks shared, after the
-// appended stream's own lock and before the append statement's snapshot:
-// appends to those streams wait for our commit, and we see theirs.
-const conditionLocksSQL = `SELECT count(pg_advisory_xact_lock_shared($1::int, hashtext(k.stream)))
-FROM (SELECT DISTINCT unnest($2::text[]) AS stream ORDER BY 1) AS k`
+// lockIfSQL is lockSQL for an append with conditions: after the appended
+// stream's own lock it takes the conditions' streams' locks shared ($3), in
+// the same statement, so still before the append statement's snapshot:
+// appends to those streams wait for our commit, and we see theirs. The
+// shared locks are the lateral side of a nested loop over the own lock's
+// row (k refers to own), so they are taken only once that lock is held,
+// in stream order. One statement instead of two: each statement costs the
+// server its executor start-up and a protocol exchange (docs/BENCHMARKS.md
+// §9.12).
+const lockIfSQL = `SELECT set_config('synchronous_commit', 'on', true),
+	set_config('plan_cache_mode', 'force_generic_plan', true), shared.n
+FROM (SELECT pg_advisory_xact_lock($1::int, hashtext($2::text)) AS held OFFSET 0) AS own,
+	LATERAL (SELECT count(pg_advisory_xact_lock_shared($1::int, hashtext(k.stream))) AS n
+		FROM (SELECT DISTINCT unnest($3::text[]) AS stream, own.held IS NOT NULL AS after ORDER BY 1) AS k) AS shared`
 
 var (
 	appendOneIfSQL  = strings.Replace(appendOneSQL, "\nRETURNING", conditionsSQL, 1)
@@ -490,9 +499,13 @@ func expectedRange(expected eventstore.ExpectedRevision) (lo, hi int64) {
 // lock and a failed decision assign none, so a failed append writes nothing
 // of the caller's either). currval is the session's last seq: the append's
 // last event.
+//
+// The seq column's sequence is named by its OID (%d), looked up once by New:
+// pg_get_serial_sequence in the statement would look it up in the catalogs
+// (a pg_depend index scan) on every command (docs/BENCHMARKS.md §9.12).
 const inAppendSQL = `WITH appended AS MATERIALIZED (
 	SELECT pg_current_xact_id_if_assigned()::text || '-' ||
-		currval(pg_get_serial_sequence('eventstore_events', 'seq'))::text AS position
+		currval(%d::oid::regclass)::text AS position
 	WHERE pg_current_xact_id_if_assigned() IS NOT NULL)
 `
 
@@ -543,13 +556,14 @@ func (s *Store) tryAppend(ctx context.Context, stream string, stmt appendStmt, a
 	// database says. The statement is written to be index-driven for any
 	// parameters, so its generic plan is always right; forcing it saves
 	// planning the statement again on every append.
-	b.Queue(lockSQL, lockClass, stream)
 	if len(stmt.locks) > 0 {
-		b.Queue(conditionLocksSQL, lockClass, stmt.locks)
+		b.Queue(lockIfSQL, lockClass, stream, stmt.locks)
+	} else {
+		b.Queue(lockSQL, lockClass, stream)
 	}
 	b.Queue(stmt.sql, stmt.args...)
 	if also != nil {
-		b.Queue(inAppendSQL+also.SQL, also.Args...)
+		b.Queue(s.inAppendSQL+also.SQL, also.Args...)
 	}
 	b.Queue("COMMIT")
 	br := conn.SendBatch(ctx, b)
@@ -558,10 +572,7 @@ func (s *Store) tryAppend(ctx context.Context, stream string, stmt appendStmt, a
 		_, err = br.Exec()
 	}
 	if err == nil {
-		if _, err = br.Exec(); err == nil && len(stmt.locks) > 0 {
-			_, err = br.Exec()
-		}
-		if err == nil {
+		if _, err = br.Exec(); err == nil {
 			out, err = scanAppended(br.Query())
 		}
 		if err == nil && also != nil {

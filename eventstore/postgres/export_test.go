@@ -131,3 +131,22 @@ func unchainedStmt(stream string, lo, hi int64, events []eventstore.EventData) (
 // ReadStreamsSQL is the statement behind ReadStreams, for a test that
 // looks at the order its rows come in.
 const ReadStreamsSQL = readStreamsSQL
+
+// LockIfInTx runs the stream lock of an append with conditions (lockIfSQL)
+// inside tx: own exclusively, the conditions' streams shared.
+func LockIfInTx(ctx context.Context, tx pgx.Tx, own string, conditions ...string) error {
+	_, err := tx.Exec(ctx, lockIfSQL, lockClass, own, conditions)
+	return err
+}
+
+// TryStreamLock tries the stream lock of stream in tx, exclusive or
+// shared, without waiting.
+func TryStreamLock(ctx context.Context, tx pgx.Tx, stream string, shared bool) (bool, error) {
+	fn := "pg_try_advisory_xact_lock"
+	if shared {
+		fn += "_shared"
+	}
+	var ok bool
+	err := tx.QueryRow(ctx, `SELECT `+fn+`($1::int, hashtext($2::text))`, lockClass, stream).Scan(&ok)
+	return ok, err
+}

@@ -105,6 +105,8 @@ type Store struct {
 	// listens.
 	listenerPID atomic.Uint32
 	listenReady chan struct{}
+
+	inAppendSQL string // inAppendSQL with the seq column's sequence
 }
 
 var _ eventstore.Store = (*Store)(nil)
@@ -146,6 +148,10 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts Options) (*Store, error) 
 	if !schema {
 		return nil, errors.New("eventstore/postgres: table eventstore_events not found: run postgres.Migrate first")
 	}
+	var seqOID uint32
+	if err := pool.QueryRow(ctx, `SELECT pg_get_serial_sequence('eventstore_events', 'seq')::regclass::oid`).Scan(&seqOID); err != nil {
+		return nil, classify("start", err)
+	}
 	sctx, cancel := context.WithCancel(context.Background())
 	s := &Store{
 		pool:        pool,
@@ -156,6 +162,7 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts Options) (*Store, error) 
 		wake:        make(chan struct{}),
 		notifyReq:   make(chan struct{}, 1),
 		listenReady: make(chan struct{}),
+		inAppendSQL: fmt.Sprintf(inAppendSQL, seqOID),
 	}
 	s.wg.Add(1)
 	go s.notifier()

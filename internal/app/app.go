@@ -24,6 +24,7 @@ import (
 	"backoffice/commands/auth"
 	doccmd "backoffice/commands/document"
 	"backoffice/commands/identity"
+	paycmd "backoffice/commands/payroll"
 	tscmd "backoffice/commands/timesheet"
 	"backoffice/eventstore"
 	"backoffice/http/api"
@@ -103,6 +104,8 @@ type App struct {
 	Documents *doccmd.Handler
 	// Timesheets runs the timesheet commands (test fixtures).
 	Timesheets *tscmd.Handler
+	// Payroll runs the payroll commands (demo seed).
+	Payroll *paycmd.Handler
 	// PortalDeps are what the portal was built from: a test builds a
 	// variant of the portal on the same application from them.
 	PortalDeps portal.Deps
@@ -143,6 +146,7 @@ func New(ctx context.Context, o Options) (*App, error) {
 	a.LinkMails = f.linkMails
 	a.Documents = f.docCommands
 	a.Timesheets = f.tsCommands
+	a.Payroll = f.payCommands
 	a.background = append(a.background, rt.Run)
 	a.background = append(a.background, f.background...)
 

@@ -258,6 +258,7 @@ func BenchmarkCommandPath(b *testing.B) {
 		if statements && clients == 16 {
 			// The streams are longest here (hundreds of events).
 			logStatements(ctx, b, pool, clients*each)
+			logTableWrites(ctx, b, pool, clients*each)
 		}
 		if clients == 16 && self0 >= 0 && pg0 >= 0 {
 			// CPU per command, this process (server, projectors and the
@@ -377,4 +378,34 @@ func logStatements(ctx context.Context, b *testing.B, pool *pgxpool.Pool, comman
 		b.Fatal(err)
 	}
 	b.Logf("statements per command (%d commands, %.1f in all):\n%s", commands, total, out.String())
+}
+
+// logTableWrites logs, per table written since the statistics were reset
+// (BENCH_STATEMENTS=1), its rows inserted and updated per command and the
+// share of updates that were HOT (no index entry written): an update that
+// is not HOT inserts into every index of its table. It waits out the
+// server's statistics flush interval first.
+func logTableWrites(ctx context.Context, b *testing.B, pool *pgxpool.Pool, commands int) {
+	time.Sleep(11 * time.Second)
+	rows, err := pool.Query(ctx, `SELECT t.relname, n_tup_ins, n_tup_upd, n_tup_hot_upd,
+		(SELECT count(*) FROM pg_index i WHERE i.indrelid = t.relid), coalesce(c.reloptions::text, '')
+		FROM pg_stat_user_tables t JOIN pg_class c ON c.oid = t.relid
+		WHERE n_tup_ins + n_tup_upd > 0 ORDER BY n_tup_ins + n_tup_upd DESC`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rows.Close()
+	var out strings.Builder
+	for rows.Next() {
+		var name, opts string
+		var ins, upd, hot, indexes int64
+		if err := rows.Scan(&name, &ins, &upd, &hot, &indexes, &opts); err != nil {
+			b.Fatal(err)
+		}
+		fmt.Fprintf(&out, "%-32s %10d ins %10d upd %5.1f %% HOT  %2d indexes  %s\n", name, ins, upd, 100*float64(hot)/max(1, float64(upd)), indexes, opts)
+	}
+	if err := rows.Err(); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("rows written since the cluster started (the last %d commands' share is most of the updates):\n%s", commands, out.String())
 }

@@ -20,6 +20,7 @@ import (
 	"backoffice/notify/linkmail"
 	"backoffice/notify/mail"
 	"backoffice/notify/reactors"
+	"backoffice/notify/sms"
 	"backoffice/projections"
 	rmdocuments "backoffice/readmodel/documents"
 	"backoffice/readmodel/documents/evidence"
@@ -55,6 +56,8 @@ type features struct {
 	evidence *evidence.Reader
 
 	payCommands *paycmd.Handler // payroll exports (API and portal)
+
+	smsQueue *sms.Dispatcher // the TAN text messages; nil without a gateway
 }
 
 func newFeatures(ctx context.Context, o Options) (*features, error) {
@@ -206,10 +209,18 @@ func (f *features) addDocuments(o Options, disp *mail.Dispatcher) error {
 		return err
 	}
 	if o.SMSSender != nil {
-		// The TAN by SMS to signers with a mobile number (manual §5.1).
-		if err := mailer.UseSMS(o.SMSSender, f.identity.Profile.MobileOf); err != nil {
+		// The TAN by SMS to signers with a mobile number (manual §5.1),
+		// sent by the SMS queue after the projector's commit.
+		smsQueue, err := sms.NewDispatcher(sms.DispatcherConfig{Pool: o.Pool, Sender: o.SMSSender, Now: o.Clock,
+			Logger: o.Log.With("component", "sms")})
+		if err != nil {
 			return err
 		}
+		if err := mailer.UseSMS(smsQueue, f.identity.Profile.MobileOf); err != nil {
+			return err
+		}
+		f.background = append(f.background, smsQueue.Run)
+		f.smsQueue = smsQueue
 	}
 	feature, err := documentapi.New(documentapi.Deps{Commands: f.docCommands, Queries: f.docQueries, Ledger: o.Store})
 	if err != nil {

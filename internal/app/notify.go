@@ -24,7 +24,7 @@ func (f *features) addNotify(o Options, disp *mail.Dispatcher) error {
 	if err != nil {
 		return err
 	}
-	feature, err := notifyapi.New(notifyapi.Deps{Pool: o.Pool, Mail: disp, Clock: o.Clock})
+	feature, err := notifyapi.New(notifyapi.Deps{Pool: o.Pool, Mail: disp, SMS: f.smsQueue, Clock: o.Clock})
 	if err != nil {
 		return err
 	}

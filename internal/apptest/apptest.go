@@ -42,6 +42,9 @@ type Options struct {
 	// Demo seeds the demo data (internal/demo: people, placements and
 	// documents) and waits until every read model holds it.
 	Demo bool
+	// DemoPayroll, with Demo, also seeds the demo's payroll set-up and the
+	// bakery's approved weeks (demo.SeedPayroll), as make run does.
+	DemoPayroll bool
 	// Change, when set, edits the app.Options before app.New.
 	Change func(*app.Options)
 }
@@ -113,6 +116,11 @@ func New(t testing.TB, o Options) *Env {
 		}
 		if err := demo.SeedDocuments(ctx, a.Documents, a.Identity, o.Now); err != nil {
 			t.Fatal(err)
+		}
+		if o.DemoPayroll {
+			if err := demo.SeedPayroll(ctx, a.Payroll, a.Timesheets, a.Identity, store, o.Now); err != nil {
+				t.Fatal(err)
+			}
 		}
 		e.WaitForProjections(t)
 	}

@@ -120,9 +120,9 @@ func Seed(ctx context.Context, svc *identity.Handlers, now time.Time, out io.Wri
 	monday := today.AddDate(0, 0, -((int(today.Weekday())+6)%7)-7*8)
 	for i, w := range workers {
 		n := i + 1
-		email := fmt.Sprintf("%s.%s@example.nl", lowerASCII(w.first), lowerASCII(w.last))
+		email := workerEmail(w)
 		_, _, err := svc.Registration.RegisterWorker(ctx, meta, identity.RegisterWorker{
-			ClientID: w.clientID, WorkerID: fmt.Sprintf("demo-worker-%02d", n), PlacementID: fmt.Sprintf("demo-placement-%02d", n),
+			ClientID: w.clientID, WorkerID: workerID(n), PlacementID: placementID(n),
 			Name:  worker.Name{First: w.first, Infix: w.infix, Last: w.last},
 			Email: email, Function: w.function,
 			PersonalData: worker.PersonalData{
@@ -160,6 +160,15 @@ func Seed(ctx context.Context, svc *identity.Handlers, now time.Time, out io.Wri
 		}
 	}
 	return logins, nil
+}
+
+// workerID and placementID are demo worker n's (1..10) fixed IDs.
+func workerID(n int) string    { return fmt.Sprintf("demo-worker-%02d", n) }
+func placementID(n int) string { return fmt.Sprintf("demo-placement-%02d", n) }
+
+// workerEmail is a demo worker's login.
+func workerEmail(w demoWorker) string {
+	return fmt.Sprintf("%s.%s@example.nl", lowerASCII(w.first), lowerASCII(w.last))
 }
 
 // skipExisting treats "already registered" as success: the seed ran before.

@@ -77,8 +77,8 @@ func TestDemoOutboxShowsSMS(t *testing.T) {
 		o.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
 		o.SMSSender, o.SMSOutbox = texts, texts
 	}})
-	// The SMS is written by the mailer projector, the mail a moment later by
-	// the delivery queue: wait for both.
+	// The mail and the SMS are each sent by their queue after the mailer
+	// projector's commit: wait for both.
 	requestMailPath(t, e, demo.BakeryContactMail)
 	deadline := time.Now().Add(20 * time.Second)
 	for {

@@ -177,8 +177,9 @@ type Server struct {
 	// cluster, when set, answers gossip; a lone server gossips itself as
 	// the leader.
 	cluster *Cluster
-	// conns counts the connections accepted (see Connections).
-	conns int
+	// conns counts the connections accepted (see Connections), open those
+	// not ended yet (see OpenConnections).
+	conns, open int
 
 	grpc *grpc.Server
 	lis  net.Listener
@@ -303,6 +304,14 @@ func (s *Server) Connections() int {
 	return s.conns
 }
 
+// OpenConnections counts the client connections open now: a client that
+// leaves a connection behind shows here.
+func (s *Server) OpenConnections() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.open
+}
+
 // connCounter counts accepted connections for Connections.
 type connCounter struct{ s *Server }
 
@@ -310,10 +319,14 @@ func (c connCounter) TagRPC(ctx context.Context, _ *stats.RPCTagInfo) context.Co
 func (c connCounter) HandleRPC(context.Context, stats.RPCStats)                         {}
 func (c connCounter) TagConn(ctx context.Context, _ *stats.ConnTagInfo) context.Context { return ctx }
 func (c connCounter) HandleConn(_ context.Context, st stats.ConnStats) {
-	if _, ok := st.(*stats.ConnBegin); ok {
-		c.s.mu.Lock()
+	c.s.mu.Lock()
+	defer c.s.mu.Unlock()
+	switch st.(type) {
+	case *stats.ConnBegin:
 		c.s.conns++
-		c.s.mu.Unlock()
+		c.s.open++
+	case *stats.ConnEnd:
+		c.s.open--
 	}
 }
 

@@ -79,9 +79,11 @@ func ExponentialBackoff(base, limit time.Duration) func(int) time.Duration {
 
 // Dispatcher delivers the mails projectors enqueue in mail_deliveries: at
 // least once, de-duplicated by event ID. Several instances may run against
-// one database: a delivery is locked (FOR UPDATE SKIP LOCKED) while it is
-// being sent. A mail is sent twice only if the process dies between the
-// server's acceptance and the commit that marks it sent.
+// one database: a delivery is claimed (FOR UPDATE SKIP LOCKED, then a
+// lease past its send) before it is sent, with no transaction open during
+// the send. A mail is sent twice only if the process dies between the
+// server's acceptance and the update that marks it sent, or a send
+// overruns its lease (SendTimeout plus 30 s).
 type Dispatcher struct {
 	cfg  DispatcherConfig
 	kick chan struct{}
@@ -198,35 +200,19 @@ func (d *Dispatcher) DeliverDue(ctx context.Context) (int, error) {
 	return len(tried), nil
 }
 
+// deliverOne claims one due delivery, sends it and records the outcome.
+// No transaction is open while the mail server is talked to: an open
+// transaction holding a row lock has a transaction ID, and the PostgreSQL
+// event store shows no event committed after the oldest such transaction
+// began (eventstore/postgres, read.go), so a hanging server would stall
+// every projector. The claim instead moves the row's next attempt past the
+// send (a lease): other dispatchers leave it alone meanwhile, and should
+// this process die, the row is due again when the lease ends.
 func (d *Dispatcher) deliverOne(ctx context.Context, skip []uuid.UUID) (uuid.UUID, bool, error) {
-	tx, err := d.cfg.Pool.Begin(ctx)
-	if err != nil {
-		return uuid.Nil, false, fmt.Errorf("mail: unable to begin delivery: %w", err)
+	id, attempts, payload, ok, err := d.claim(ctx, skip)
+	if err != nil || !ok {
+		return uuid.Nil, false, err
 	}
-	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // no-op after commit
-
-	now := d.cfg.Now()
-	if skip == nil {
-		skip = []uuid.UUID{}
-	}
-	var (
-		id       uuid.UUID
-		attempts int
-		payload  []byte
-	)
-	err = tx.QueryRow(ctx, `
-		SELECT event_id, attempts, payload FROM mail_deliveries
-		WHERE status = 'pending' AND next_attempt_at <= $1 AND NOT (event_id = ANY($2))
-		ORDER BY next_attempt_at, event_id
-		LIMIT 1
-		FOR UPDATE SKIP LOCKED`, now, skip).Scan(&id, &attempts, &payload)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return uuid.Nil, false, nil
-	}
-	if err != nil {
-		return uuid.Nil, false, fmt.Errorf("mail: unable to select due delivery: %w", err)
-	}
-
 	var msg Message
 	sendErr := json.Unmarshal(payload, &msg)
 	if sendErr == nil {
@@ -235,17 +221,20 @@ func (d *Dispatcher) deliverOne(ctx context.Context, skip []uuid.UUID) (uuid.UUI
 		cancel()
 	}
 	if ctx.Err() != nil {
-		// Shutting down: leave the row as it was; it is retried later.
+		// Shutting down: the row is due again at once (for the next
+		// process), or when its lease ends should this release fail.
+		_, _ = d.cfg.Pool.Exec(context.WithoutCancel(ctx), `UPDATE mail_deliveries SET next_attempt_at = $3
+			WHERE event_id = $1 AND attempts = $2 AND status = 'pending'`, id, attempts, d.cfg.Now())
 		return id, false, ctx.Err()
 	}
 	attempts++
 	done := d.cfg.Now()
 	if sendErr == nil {
-		_, err = tx.Exec(ctx, `
+		_, err = d.cfg.Pool.Exec(ctx, `
 			UPDATE mail_deliveries
 			SET status = 'sent', attempts = $2, sent_at = $3, last_error = NULL,
 			    payload = payload - 'text_body' - 'html_body'
-			WHERE event_id = $1`, id, attempts, done)
+			WHERE event_id = $1 AND attempts = $4 AND status = 'pending'`, id, attempts, done, attempts-1)
 	} else {
 		status := StatusPending
 		if d.cfg.MaxAttempts > 0 && attempts >= d.cfg.MaxAttempts {
@@ -254,18 +243,58 @@ func (d *Dispatcher) deliverOne(ctx context.Context, skip []uuid.UUID) (uuid.UUI
 		msgErr := redactError(sendErr)
 		d.cfg.Logger.WarnContext(ctx, "mail: delivery failed", "event_id", id, "kind", msg.Kind,
 			"attempts", attempts, "status", status, "error", msgErr)
-		_, err = tx.Exec(ctx, `
+		_, err = d.cfg.Pool.Exec(ctx, `
 			UPDATE mail_deliveries
 			SET status = $2, attempts = $3, last_error = $4, next_attempt_at = $5
-			WHERE event_id = $1`, id, status, attempts, msgErr, done.Add(d.cfg.Backoff(attempts)))
+			WHERE event_id = $1 AND attempts = $6 AND status = 'pending'`,
+			id, status, attempts, msgErr, done.Add(d.cfg.Backoff(attempts)), attempts-1)
 	}
+	// A row another dispatcher recorded meanwhile (this one overran its
+	// lease) matches nothing and is left as that one recorded it.
 	if err != nil {
 		return id, false, fmt.Errorf("mail: unable to record delivery of %s: %w", id, err)
 	}
-	if err := tx.Commit(ctx); err != nil {
-		return id, false, fmt.Errorf("mail: unable to commit delivery of %s: %w", id, err)
-	}
 	return id, true, nil
+}
+
+// leaseMargin is how long past its send timeout a claimed delivery stays
+// with the dispatcher that claimed it.
+const leaseMargin = 30 * time.Second
+
+// claim takes the next due delivery (not in skip) for one send: it moves
+// the row's next attempt past the send and returns the row, in a short
+// transaction of its own.
+func (d *Dispatcher) claim(ctx context.Context, skip []uuid.UUID) (uuid.UUID, int, []byte, bool, error) {
+	var (
+		id       uuid.UUID
+		attempts int
+		payload  []byte
+	)
+	if skip == nil {
+		skip = []uuid.UUID{}
+	}
+	err := pgx.BeginFunc(ctx, d.cfg.Pool, func(tx pgx.Tx) error {
+		now := d.cfg.Now()
+		err := tx.QueryRow(ctx, `
+			SELECT event_id, attempts, payload FROM mail_deliveries
+			WHERE status = 'pending' AND next_attempt_at <= $1 AND NOT (event_id = ANY($2))
+			ORDER BY next_attempt_at, event_id
+			LIMIT 1
+			FOR UPDATE SKIP LOCKED`, now, skip).Scan(&id, &attempts, &payload)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE mail_deliveries SET next_attempt_at = $2 WHERE event_id = $1`,
+			id, now.Add(d.cfg.SendTimeout+leaseMargin))
+		return err
+	})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return uuid.Nil, 0, nil, false, nil
+	}
+	if err != nil {
+		return uuid.Nil, 0, nil, false, fmt.Errorf("mail: unable to claim a due delivery: %w", err)
+	}
+	return id, attempts, payload, true, nil
 }
 
 // Delivery is the state of one queued mail, for status pages and tests.

@@ -224,3 +224,53 @@ func TestExponentialBackoff(t *testing.T) {
 		t.Errorf("backoff(50) = %v, want the 1 h cap", got)
 	}
 }
+
+// TestDispatcherSendsOutsideATransaction: while the mail server is being
+// talked to, the dispatcher holds no transaction with an ID (one would
+// keep every event committed after it from the event store's readers,
+// stalling all projectors for as long as the server hangs), and a second
+// dispatcher leaves the claimed mail alone.
+func TestDispatcherSendsOutsideATransaction(t *testing.T) {
+	ctx := testCtx(t)
+	pool := newPool(t)
+	clock := testclock.New(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	inSend, release := make(chan struct{}), make(chan struct{})
+	var sent atomic.Int32
+	hanging := mail.SenderFunc(func(context.Context, mail.Message) error {
+		sent.Add(1)
+		close(inSend)
+		<-release
+		return nil
+	})
+	d, err := mail.NewDispatcher(mail.DispatcherConfig{Pool: pool, Sender: hanging, Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := mail.NewDispatcher(mail.DispatcherConfig{Pool: pool, Sender: hanging, Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := uuid.New()
+	enqueue(t, ctx, pool, d, id, mail.SignRequestMail("nl", "klant@example.nl", "", "https://p.test/d/1", ""))
+	done := make(chan error, 1)
+	go func() { _, err := d.DeliverDue(ctx); done <- err }()
+	<-inSend
+	var withXID int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
+		WHERE datname = current_database() AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()`).Scan(&withXID); err != nil {
+		t.Fatal(err)
+	}
+	if withXID != 0 {
+		t.Errorf("%d transactions with an ID open during the send", withXID)
+	}
+	if n, err := other.DeliverDue(ctx); err != nil || n != 0 {
+		t.Errorf("a second dispatcher: %d, %v; want the claimed mail left alone", n, err)
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if del, _ := d.Delivery(ctx, id); del.Status != mail.StatusSent || del.Attempts != 1 || sent.Load() != 1 {
+		t.Fatalf("delivery %+v after %d sends", del, sent.Load())
+	}
+}

@@ -119,6 +119,17 @@ func PasswordResetMail(lang, to, name, link string, expires time.Time) Message {
 // the 4-letter TAN when it is not sent by SMS, empty otherwise; name may
 // be empty ("Beste klant,").
 func SignRequestMail(lang, to, name, link, tan string) Message {
+	return signRequest(lang, to, name, link, tan, false)
+}
+
+// SignRequestSMSFailedMail is the sign request mail again, with the TAN,
+// for a signer whose TAN text message could not be sent (the SMS gateway
+// refused it or stayed unreachable): it says why a second mail came.
+func SignRequestSMSFailedMail(lang, to, name, link, tan string) Message {
+	return signRequest(lang, to, name, link, tan, true)
+}
+
+func signRequest(lang, to, name, link, tan string, smsFailed bool) Message {
 	lang = normLang(lang)
 	n := notice{Lang: lang, Link: link, Signature: "Backofficebureau", Greeting: greet(lang, name, "Beste klant,", "Dear client,")}
 	if lang == LangEN {
@@ -129,6 +140,9 @@ func SignRequestMail(lang, to, name, link, tan string) Message {
 			n.Highlight = "Your TAN code: " + tan
 		}
 		n.Paragraphs = []string{"A document is waiting in your portal for your signature. You can sign it by clicking the link below and then entering the TAN code " + how + "."}
+		if smsFailed {
+			n.Paragraphs = append([]string{"We could not send the text message with your TAN code, so here it is in this e-mail; the code in a text message you may still receive is the same."}, n.Paragraphs...)
+		}
 		n.Action = "Click here to approve your document"
 		n.After = []string{"Link not working? Copy the following link into the address bar of your browser:", link}
 		n.Regards = "Kind regards,"
@@ -140,6 +154,9 @@ func SignRequestMail(lang, to, name, link, tan string) Message {
 			n.Highlight = "Uw TAN-code: " + tan
 		}
 		n.Paragraphs = []string{"In uw portal staat een document klaar om door u te worden ondertekend. U kunt dit document ondertekenen door op onderstaande link te klikken en daarna de TAN-code te gebruiken die " + how + "."}
+		if smsFailed {
+			n.Paragraphs = append([]string{"De sms met uw TAN-code kon niet worden verstuurd. Daarom staat de code in deze e-mail; een sms die u alsnog ontvangt, bevat dezelfde code."}, n.Paragraphs...)
+		}
 		n.Action = "Klik hier voor het goedkeuren van uw document"
 		n.After = []string{"Werkt de link niet? Kopieer dan de volgende link in de adresbalk van uw browser:", link}
 		n.Regards = "Met vriendelijke groet,"

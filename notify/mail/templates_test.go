@@ -63,6 +63,20 @@ func TestTemplates(t *testing.T) {
 			contains: []string{"Your TAN code: WXYZ", "https://p.test/d/1"},
 		},
 		{
+			name:    "sign nl after a failed sms",
+			msg:     mail.SignRequestSMSFailedMail("nl", "klant@example.nl", "Kees", "https://p.test/d/1", "QRST"),
+			subject: "u dient een document goed te keuren",
+			contains: []string{"Beste Kees,", "De sms met uw TAN-code kon niet worden verstuurd.", "Uw TAN-code: QRST",
+				"die in deze e-mail staat.", "https://p.test/d/1"},
+			notContains: []string{"ontvangen heeft op uw mobiele telefoon"},
+		},
+		{
+			name:     "sign en after a failed sms",
+			msg:      mail.SignRequestSMSFailedMail("en", "klant@example.nl", "", "https://p.test/d/1", "QRST"),
+			subject:  "you are asked to approve a document",
+			contains: []string{"We could not send the text message with your TAN code", "Your TAN code: QRST", "https://p.test/d/1"},
+		},
+		{
 			name:    "sign declined nl",
 			msg:     mail.SignDeclinedMail("nl", "beheer@bureau.nl", "Overeenkomst 2026", "Bakkerij B.V.", "kees@bakkerij.nl", "Bedrag klopt niet", "https://p.test/documenten/d1"),
 			subject: "Document niet akkoord: Overeenkomst 2026",

@@ -31,17 +31,20 @@ const SignMailerName = "documents.sign_mail"
 // SignMailer is the side-effect projector of signing (manual §5.1): on
 // document.signature_requested it has commands/document issue the
 // request's TAN and unique signing link (doccmd.TANIssuer: only their
-// hashes are stored), sends the TAN and queues
-// the mail with the link to the signer; on document.signature_declined it queues
-// a mail to every enabled back-office account. Both happen in the
-// projector's transaction, keyed by the event ID: a replay or rebuild
-// issues no second TAN and sends nothing twice (Reset empties nothing).
+// hashes are stored) and queues the TAN's SMS and the mail with the link
+// to the signer; on document.signature_declined it queues a mail to every
+// enabled back-office account. Both happen in the projector's
+// transaction, keyed by the event ID: a replay or rebuild issues no second
+// TAN and sends nothing twice (Reset empties nothing). Nothing is sent in
+// that transaction: the mail and SMS dispatchers send after its commit, so
+// a slow gateway holds no projector and a rollback sends nothing.
 //
-// The TAN goes by SMS when UseSMS gave a gateway and the signer has a
+// The TAN goes by SMS when UseSMS gave an SMS queue and the signer has a
 // mobile number, otherwise in the mail, as the manual allows ("soms ...
 // wordt de verificatiecode in de email met de link zelf vermeld"); the
-// mail always carries the unique signing link. document.tan_issued records
-// the channel and the masked address (signmail_tan.go).
+// mail always carries the unique signing link. When the SMS fails for
+// good, the mail goes again with the TAN. document.tan_issued records the
+// channel and the masked address (signmail_tan.go).
 type SignMailer struct {
 	store  eventstore.Store
 	mail   *mail.Dispatcher
@@ -49,8 +52,8 @@ type SignMailer struct {
 	tans   *doccmd.TANIssuer
 	now    func() time.Time
 	log    *slog.Logger
-	sms    sms.Sender   // nil: every TAN goes in the mail
-	mobile MobileLookup // the signer's mobile number
+	sms    *sms.Dispatcher // nil: every TAN goes in the mail
+	mobile MobileLookup    // the signer's mobile number
 }
 
 // NewSignMailer returns the projector. masterKey is the identity vault's
@@ -141,8 +144,8 @@ func (m *SignMailer) requested(ctx context.Context, tx pgx.Tx, e eventstore.Reco
 	// The code goes out even when the request was superseded, answered or
 	// replaced before the projector came to it (it lagged): the signer's
 	// screen says what became of it. Only the latest request's issue is
-	// recorded (sendTAN).
-	issued, err := m.sendTAN(ctx, e, ev, d, acc, tan)
+	// recorded (IssueTAN refuses the others).
+	number, err := m.smsNumber(ctx, e, ev, d)
 	if err != nil {
 		return err
 	}
@@ -153,18 +156,29 @@ func (m *SignMailer) requested(ctx context.Context, tx pgx.Tx, e eventstore.Reco
 		!errors.Is(err, pgx.ErrNoRows) {
 		return fmt.Errorf("notify/reactors: unable to read the recipient's name: %w", err)
 	}
-	mailTAN := tan
-	if issued.Channel == doc.ChannelSMS {
-		mailTAN = "" // the mail says the code came by SMS
+	link := m.links.Sign(ev.DocumentID, token)
+	if number == "" {
+		if err := m.mail.Enqueue(ctx, tx, e.ID, mail.SignRequestMail(acc.language, acc.email, name, link, tan)); err != nil {
+			return err
+		}
+		if err := m.tans.Record(ctx, e.ID, st, m.issuedByMail(ctx, e, ev, d, acc)); err != nil {
+			return err
+		}
+		m.mail.Kick()
+		return nil
 	}
-	msg := mail.SignRequestMail(acc.language, acc.email, name, m.links.Sign(ev.DocumentID, token), mailTAN)
-	if err := m.mail.Enqueue(ctx, tx, e.ID, msg); err != nil {
+	// By SMS: the mail says the code came by SMS; the text goes after
+	// this transaction commits (the SMS dispatcher), and its outcome is
+	// recorded then (tanSettled).
+	if err := m.mail.Enqueue(ctx, tx, e.ID, mail.SignRequestMail(acc.language, acc.email, name, link, "")); err != nil {
 		return err
 	}
-	if err := m.tans.Record(ctx, e.ID, st, issued); err != nil {
+	fallback := mail.SignRequestSMSFailedMail(acc.language, acc.email, name, link, tan)
+	if err := m.queueSMS(ctx, tx, e, ev, number, tan, fallback, acc); err != nil {
 		return err
 	}
 	m.mail.Kick()
+	m.sms.Kick()
 	return nil
 }
 

@@ -77,9 +77,14 @@ func tanIssued(t *testing.T, e *dt.Env, id string) []eventstore.RecordedEvent {
 	return out
 }
 
+// issuedOnce waits for the document's document.tan_issued (the SMS
+// queue records it after the gateway's answer) and returns the only one.
 func issuedOnce(t *testing.T, e *dt.Env, id string) doc.TANIssued {
 	t.Helper()
 	raw := tanIssued(t, e, id)
+	for deadline := time.Now().Add(20 * time.Second); len(raw) == 0 && time.Now().Before(deadline); raw = tanIssued(t, e, id) {
+		time.Sleep(20 * time.Millisecond)
+	}
 	if len(raw) != 1 {
 		t.Fatalf("%d document.tan_issued events, want 1", len(raw))
 	}
@@ -91,6 +96,21 @@ func issuedOnce(t *testing.T, e *dt.Env, id string) doc.TANIssued {
 		t.Fatalf("the event holds the address: %s", raw[0].Data)
 	}
 	return got
+}
+
+// settled waits until the SMS queue has recorded the outcome of the
+// request event's message (the gateway's answer comes before that commit).
+func settled(t *testing.T, e *dt.Env, eventID uuid.UUID) sms.Delivery {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		d, err := e.SMS.Delivery(context.Background(), eventID)
+		if err == nil && d.Status != sms.StatusPending {
+			return d
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the SMS of event %s was not settled: %+v, %v", eventID, d, err)
+		}
+	}
 }
 
 var tanInSMS = regexp.MustCompile(`TAN-code voor het ondertekenen van het document is ([A-Z]{4})\.`)
@@ -124,6 +144,26 @@ func TestTANBySMS(t *testing.T) {
 		t.Fatalf("tan_issued %+v", got)
 	}
 	ctx := context.Background()
+	// The projector handles the request again (a replay): nothing new is
+	// queued, nothing is sent twice.
+	evs, err := e.Store.ReadStream(ctx, doc.Stream(id), eventstore.ReadStreamOptions{From: 1, Max: 1})
+	if err != nil || len(evs) != 1 || evs[0].Type != doc.TypeSignatureRequested {
+		t.Fatalf("request event: %v %v", evs, err)
+	}
+	settled(t, e, evs[0].ID)
+	if err := pgx.BeginFunc(ctx, e.Pool, func(tx pgx.Tx) error { return e.Mailer.Handle(ctx, tx, evs[0]) }); err != nil {
+		t.Fatalf("replay: %v", err)
+	}
+	if _, err := e.SMS.DeliverDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var queued int
+	if err := e.Pool.QueryRow(ctx, `SELECT count(*) FROM sms_deliveries WHERE status = 'sent'`).Scan(&queued); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(fake.Requests()); n != 1 || queued != 1 {
+		t.Fatalf("after a replay: %d SMS requests, %d sent deliveries; want 1, 1", n, queued)
+	}
 	// The read model tells the signer and the back office where the code
 	// went, and nobody else.
 	e.Wait(t, tanIssued(t, e, id)[0].Position)
@@ -159,9 +199,10 @@ func TestTANBySMS(t *testing.T) {
 }
 
 // TestTANFallsBackToMail: a refusal (4xx, not retried) or a gateway that
-// stays down (5xx, retried a bounded number of times) sends the TAN in the
-// mail, and the ledger says so; an account that removed its number gets
-// the mail; a foreign number gets the SMS.
+// stays down (5xx, retried a bounded number of times: Spryng's 3 tries in
+// each of the SMS queue's 4 attempts) sends the request mail again with
+// the TAN, and the ledger says so; an account that removed its number
+// gets the mail with the TAN at once; a foreign number gets the SMS.
 func TestTANFallsBackToMail(t *testing.T) {
 	fake := smstest.NewSpryng(t)
 	e := dt.NewWith(t, dt.Options{SMS: spryngOn(t, fake)})
@@ -179,21 +220,30 @@ func TestTANFallsBackToMail(t *testing.T) {
 
 	fake.Answer(422)
 	byMail(ask(t, e, "Geweigerd"), 1)
+	if m, _ := e.SignMail(t, kees, 1); !strings.Contains(m.Text, "De sms met uw TAN-code kon niet worden verstuurd.") {
+		t.Fatalf("the fallback mail does not say the SMS failed:\n%s", m.Text)
+	}
 	if n := len(fake.Requests()); n != 1 {
 		t.Fatalf("a 422 was tried %d times", n)
 	}
 
-	fake.Answer(503, 502, 500)
+	fake.Answer(503, 502, 500, 503, 502, 500, 503, 502, 500, 503, 502, 500)
 	byMail(ask(t, e, "Storing"), 2)
-	if n := len(fake.Requests()); n != 1+3 {
-		t.Fatalf("%d requests, want 1 + 3 bounded tries", n)
+	if n := len(fake.Requests()); n != 1+3*4 {
+		t.Fatalf("%d requests, want 1 + 3×4 bounded tries", n)
+	}
+	// Each of those requests had a mail without the code first.
+	if n := e.Count(kees, func(m mailtest.Received) bool {
+		return dt.SignToken(m) != "" && !strings.Contains(m.Text, "Uw TAN-code")
+	}); n != 2 {
+		t.Fatalf("%d request mails without the code, want 2", n)
 	}
 
 	if _, err := e.Identity.Profile.SetAccountMobile(ctx, dt.Meta(e.Client1), e.Client1.AccountID, ""); err != nil {
 		t.Fatal(err)
 	}
 	byMail(ask(t, e, "Zonder nummer"), 3)
-	if n := len(fake.Requests()); n != 4 {
+	if n := len(fake.Requests()); n != 13 {
 		t.Fatalf("an SMS went to an account without a number (%d requests)", n)
 	}
 
@@ -201,7 +251,7 @@ func TestTANFallsBackToMail(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := ask(t, e, "Belgisch nummer")
-	if r := fake.WaitFor(t, 5)[4]; r.Recipients[0] != "32470123456" || r.Status != 200 {
+	if r := fake.WaitFor(t, 14)[13]; r.Recipients[0] != "32470123456" || r.Status != 200 {
 		t.Fatalf("SMS %+v", r)
 	}
 	if got := issuedOnce(t, e, id); got.Channel != doc.ChannelSMS || got.MaskedAddress != "+32 ••• ••56" {
@@ -306,5 +356,36 @@ func TestDeclineMailsTheBackofficeAndRebuildIsQuiet(t *testing.T) {
 	// The decline needed the TAN too: it cannot be used again.
 	if _, err := e.Handler.Sign(ctx, commands.Meta{Actor: e.Client1}, id, cmd.Signature{TAN: tan, ReadConfirmed: true}); !errors.Is(err, doc.ErrNoOpenRequest) {
 		t.Fatalf("sign after decline: %v", err)
+	}
+}
+
+// TestSlowGatewayHoldsNoProjector: while the gateway hangs on the TAN's
+// SMS, the sign mailer has passed the request (its transaction committed,
+// the mail with the link went) and handles the next request; the SMS
+// waits in the queue, unsent.
+func TestSlowGatewayHoldsNoProjector(t *testing.T) {
+	fake := smstest.NewSpryng(t)
+	fake.Stall(1) // hangs until the client gives up: a minute
+	slow, err := sms.NewSpryng(sms.SpryngConfig{URL: fake.URL, Token: fake.Token, Originator: "Backoffice", Attempts: 1, Timeout: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := dt.NewWith(t, dt.Options{SMS: slow})
+	ctx := context.Background()
+	kees := e.Emails["client1"]
+	first := ask(t, e, "Traag") // returns once the projectors passed the request
+	fake.WaitFor(t, 1)
+	e.RequestMail(t, kees, 1)
+	ask(t, e, "Daarna")
+	e.RequestMail(t, kees, 2)
+	evs, err := e.Store.ReadStream(ctx, doc.Stream(first), eventstore.ReadStreamOptions{From: 1, Max: 1})
+	if err != nil || len(evs) != 1 || evs[0].Type != doc.TypeSignatureRequested {
+		t.Fatalf("request event: %v %v", evs, err)
+	}
+	if d, err := e.SMS.Delivery(ctx, evs[0].ID); err != nil || d.Status != sms.StatusPending || d.Attempts != 0 {
+		t.Fatalf("the hanging SMS: %+v, %v; want pending, not yet attempted", d, err)
+	}
+	if got := tanIssued(t, e, first); len(got) != 0 {
+		t.Fatalf("the issue was recorded before the gateway answered: %d events", len(got))
 	}
 }

@@ -54,6 +54,7 @@ type Env struct {
 	Handler   *cmd.Handler
 	Queries   *rm.Queries
 	Mailer    *reactors.SignMailer
+	SMS       *sms.Dispatcher      // the SMS queue (Options.SMS), else nil
 	Docs      *projections.Runtime // the documents projectors
 	MasterKey []byte
 	Links     cmd.Links
@@ -120,7 +121,15 @@ func NewWith(t testing.TB, o Options) *Env {
 	e.Mailer, err = reactors.NewSignMailer(ie.Store, ie.Dispatcher, e.Links, e.MasterKey, e.Now, log)
 	must(t, err)
 	if o.SMS != nil {
-		must(t, e.Mailer.UseSMS(o.SMS, e.Identity.Profile.MobileOf))
+		// The SMS queue as the app runs it, with short back-off.
+		e.SMS, err = sms.NewDispatcher(sms.DispatcherConfig{Pool: ie.Pool, Sender: o.SMS, Now: e.Now, Logger: log,
+			PollInterval: 20 * time.Millisecond, Backoff: func(int) time.Duration { return time.Millisecond }})
+		must(t, err)
+		must(t, e.Mailer.UseSMS(e.SMS, e.Identity.Profile.MobileOf))
+		sctx, scancel := context.WithCancel(context.Background())
+		sdone := make(chan struct{})
+		go func() { defer close(sdone); _ = e.SMS.Run(sctx) }()
+		t.Cleanup(func() { scancel(); <-sdone })
 	}
 	e.Docs, err = projections.New(projections.Config{Store: ie.Store, Pool: ie.Pool, Logger: log,
 		Projectors: append(rm.Projectors(), e.Mailer),
@@ -224,11 +233,11 @@ func (e *Env) RequestMail(t testing.TB, to string, n int) mailtest.Received {
 	return e.MailWith(t, to, n, func(m mailtest.Received) bool { return SignToken(m) != "" })
 }
 
-// SignMail waits for the n-th signing mail (n from 1) to the address and
-// returns it with its TAN.
+// SignMail waits for the n-th signing mail with a TAN (n from 1) to the
+// address and returns it with its TAN.
 func (e *Env) SignMail(t testing.TB, to string, n int) (mailtest.Received, string) {
 	t.Helper()
-	m := e.MailWith(t, to, n, func(m mailtest.Received) bool { return strings.Contains(m.Text, "TAN") })
+	m := e.MailWith(t, to, n, func(m mailtest.Received) bool { return tanInMail.MatchString(m.Text) })
 	got := tanInMail.FindStringSubmatch(m.Text)
 	if got == nil {
 		t.Fatalf("no TAN in mail %q:\n%s", m.Subject, m.Text)

@@ -6,6 +6,7 @@
 //	                                        placements × past weeks without offered hours
 //	GET  /mail-deliveries/failed            back office: mails that gave up, with the error
 //	POST /mail-deliveries/{id}/retry        back office: queue a failed mail again
+//	GET  /sms-deliveries/failed             back office: text messages that gave up (masked number)
 //
 // The missing-hours overview answers within the caller's scope (back office
 // all, an intermediary its clients, a client its own placements); workers
@@ -29,6 +30,7 @@ import (
 	"backoffice/notify/mail"
 	"backoffice/notify/missing"
 	"backoffice/notify/prefs"
+	"backoffice/notify/sms"
 )
 
 // DefaultWeeks is how many past weeks the overview shows without a week filter.
@@ -36,14 +38,18 @@ const DefaultWeeks = missing.DefaultWeeks
 
 // Deps are the feature's collaborators; Pool and Mail are required.
 type Deps struct {
-	Pool  *pgxpool.Pool
-	Mail  *mail.Dispatcher
+	Pool *pgxpool.Pool
+	Mail *mail.Dispatcher
+	// SMS is the text-message queue; nil without a gateway (then no SMS
+	// is ever queued and the failed list is empty).
+	SMS   *sms.Dispatcher
 	Clock func() time.Time
 }
 
 // Feature is the notifications API. It implements api.Feature.
 type Feature struct {
 	mail     *mail.Dispatcher
+	sms      *sms.Dispatcher
 	prefs    *prefs.Store
 	overview *missing.Overview
 }
@@ -58,7 +64,7 @@ func New(d Deps) (*Feature, error) {
 	if d.Clock == nil {
 		d.Clock = time.Now
 	}
-	return &Feature{mail: d.Mail, prefs: prefs.New(d.Pool, d.Clock), overview: missing.NewOverview(d.Pool, d.Clock)}, nil
+	return &Feature{mail: d.Mail, sms: d.SMS, prefs: prefs.New(d.Pool, d.Clock), overview: missing.NewOverview(d.Pool, d.Clock)}, nil
 }
 
 // Routes registers the feature's routes on the /api/v1 subrouter.
@@ -68,6 +74,7 @@ func (f *Feature) Routes(r *mux.Router, s *api.Server) {
 	r.Handle("/missing-hours", f.handleMissing(s)).Methods(http.MethodGet)
 	r.Handle("/mail-deliveries/failed", f.handleFailed(s)).Methods(http.MethodGet)
 	r.Handle("/mail-deliveries/{id}/retry", f.handleRetry(s)).Methods(http.MethodPost)
+	r.Handle("/sms-deliveries/failed", f.handleFailedSMS(s)).Methods(http.MethodGet)
 }
 
 func portalUser(a domain.Actor) bool {
@@ -225,6 +232,41 @@ func (f *Feature) handleFailed(s *api.Server) http.Handler {
 			out := make([]FailedDelivery, len(ds))
 			for i, d := range ds {
 				out[i] = FailedDelivery{ID: d.EventID, Recipient: d.Recipient, Kind: d.Kind, Attempts: d.Attempts, Error: d.LastError, QueuedAt: d.QueuedAt}
+			}
+			return map[string]any{"deliveries": out}, nil
+		})
+	})
+}
+
+// FailedSMS is one text message that gave up. Recipient is masked; the
+// text (it may hold a TAN) is never shown. A TAN message that gave up was
+// mailed instead (notify/reactors).
+type FailedSMS struct {
+	ID        uuid.UUID `json:"id"`
+	Recipient string    `json:"recipient"`
+	Kind      string    `json:"kind"`
+	Attempts  int       `json:"attempts"`
+	Error     string    `json:"error"`
+	QueuedAt  time.Time `json:"queued_at"`
+}
+
+func (f *Feature) handleFailedSMS(s *api.Server) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.Query(w, r, nil, func(ctx context.Context, a domain.Actor) (any, error) {
+			if a.Role != domain.RoleBackoffice {
+				return nil, errBackofficeOnly
+			}
+			out := []FailedSMS{}
+			if f.sms == nil {
+				return map[string]any{"deliveries": out}, nil
+			}
+			ds, err := f.sms.Failed(ctx, 200)
+			if err != nil {
+				return nil, err
+			}
+			for _, d := range ds {
+				out = append(out, FailedSMS{ID: d.EventID, Recipient: d.MaskedRecipient, Kind: d.Kind, Attempts: d.Attempts,
+					Error: d.LastError, QueuedAt: d.QueuedAt})
 			}
 			return map[string]any{"deliveries": out}, nil
 		})
