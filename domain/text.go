@@ -1,6 +1,9 @@
 package domain
 
-import "unicode"
+import (
+	"strconv"
+	"unicode"
+)
 
 // UnsafeRune reports whether r may never be part of a text in an event: a
 // control character other than tab and line feed (NUL included: PostgreSQL
@@ -29,3 +32,24 @@ func UnsafeRune(r rune) bool {
 func IsBidiControl(r rune) bool {
 	return r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069
 }
+
+// maxEcho is how many characters of a refused value an error message
+// repeats.
+const maxEcho = 32
+
+// Clip is s cut to its first 32 characters and "…", for repeating a
+// refused value in an error: a message never repeats a megabyte the client
+// sent.
+func Clip(s string) string {
+	n := 0
+	for i := range s {
+		if n == maxEcho {
+			return s[:i] + "…"
+		}
+		n++
+	}
+	return s
+}
+
+// Quote is Clip(s) quoted as %q does, for an error message.
+func Quote(s string) string { return strconv.Quote(Clip(s)) }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"sort"
 	"strings"
 	"time"
 
@@ -102,8 +103,8 @@ func moveCheckpoint(ctx context.Context, q querier, name string, prev, next even
 // flushCommits makes the projector's earlier asynchronous commits durable:
 // a durable commit that writes (the checkpoint row, unchanged) flushes the
 // WAL up to its own record, past every commit before it.
-func flushCommits(ctx context.Context, conn *pgx.Conn, name string) error {
-	if _, err := conn.Exec(ctx, `UPDATE projection_checkpoints SET commit_pos = commit_pos WHERE name = $1`, name); err != nil {
+func flushCommits(ctx context.Context, q querier, name string) error {
+	if _, err := q.Exec(ctx, `UPDATE projection_checkpoints SET commit_pos = commit_pos WHERE name = $1`, name); err != nil {
 		return fmt.Errorf("projections: %s: unable to flush the rebuild's commits: %w", name, err)
 	}
 	return nil
@@ -274,25 +275,43 @@ func staleTables(ctx context.Context, conn *pgx.Conn, tables map[string]bool) (m
 	return out, nil
 }
 
-// analyze refreshes the planner statistics of tables. quick samples 300
-// rows (statistics target 1) instead of 30,000: enough to tell the planner
-// how large a table has grown, so lookups by key use its index, at a small
-// part of the cost; a full ANALYZE of a wide table sorts every sampled value
-// of every column.
+// analyze refreshes the planner statistics of tables, all in one ANALYZE
+// statement and transaction. quick samples 300 rows (statistics target 1)
+// instead of 30,000: enough to tell the planner how large a table has
+// grown, so lookups by key use its index, at a small part of the cost; a
+// full ANALYZE of a wide table sorts every sampled value of every column.
+// A quick one commits without waiting for the WAL flush (statistics lost
+// in a crash are taken again; nothing depends on them being durable).
 func analyze(ctx context.Context, conn *pgx.Conn, tables map[string]bool, quick bool) error {
-	for t := range tables {
-		err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
-			if quick {
-				if _, err := tx.Exec(ctx, "SET LOCAL default_statistics_target = 1"); err != nil {
-					return err
-				}
-			}
-			_, err := tx.Exec(ctx, "ANALYZE "+t)
-			return err
-		})
-		if err != nil {
-			return fmt.Errorf("unable to analyze %s: %w", t, err)
-		}
+	return analyzeAndFlush(ctx, conn, tables, quick, "")
+}
+
+// analyzeAndFlush is analyze, and with a projector's name (full ANALYZE
+// only) it is also flushCommits for that projector in the same durable
+// transaction: one commit and one WAL flush at the end of a rebuild.
+func analyzeAndFlush(ctx context.Context, conn *pgx.Conn, tables map[string]bool, quick bool, flush string) error {
+	if len(tables) == 0 && flush == "" {
+		return nil
 	}
-	return nil
+	names := make([]string, 0, len(tables))
+	for t := range tables {
+		names = append(names, t)
+	}
+	sort.Strings(names)
+	txo := pgx.TxOptions{}
+	if quick {
+		txo.BeginQuery = "BEGIN; SET LOCAL synchronous_commit = off; SET LOCAL default_statistics_target = 1"
+	}
+	err := pgx.BeginTxFunc(ctx, conn, txo, func(tx pgx.Tx) error {
+		if len(names) > 0 {
+			if _, err := tx.Exec(ctx, "ANALYZE "+strings.Join(names, ", ")); err != nil {
+				return fmt.Errorf("unable to analyze %s: %w", strings.Join(names, ", "), err)
+			}
+		}
+		if flush != "" && !quick {
+			return flushCommits(ctx, tx, flush)
+		}
+		return nil
+	})
+	return err
 }

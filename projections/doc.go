@@ -70,8 +70,9 @@
 // back, rows and checkpoint together, and it applies them again from the
 // log (docs/architecture.md, "Consistency"). A projector that
 // starts behind first catches up by reading the log in pages of
-// Config.CatchUpBatchSize events, one transaction (rows and checkpoint) per
-// page. The checkpoint row, not the feed, is where a projector resumes:
+// Config.CatchUpBatchSize events (the first pages smaller: 1,000 events,
+// doubling, so that writing starts early), one transaction (rows and
+// checkpoint) per page. The checkpoint row, not the feed, is where a projector resumes:
 // after a crash, a cancel or a failure, the next run starts after the stored
 // checkpoint, and the uncommitted events are delivered again. The checkpoint
 // update is a compare-and-set on the previous value (ErrCheckpointMoved), so
@@ -104,8 +105,9 @@
 // Rebuild resets the read model and its checkpoint in one transaction and
 // replays the log in batches (ReadAll pages) under the lock, then the live
 // feed resumes. Progress is estimated from positions (no counting pass), and
-// the tables the projector writes are ANALYZEd as they grow (after the first
-// batch, then each time the events applied doubled), so that lookups after
+// the tables the projector writes are ANALYZEd as they grow (after a full
+// page's worth of events, then each time the events applied doubled) and
+// fully at the end, before Rebuild returns, so that lookups after
 // the TRUNCATE of a reset use their indexes instead of sequential scans. In a process without Run it takes the lock itself; when
 // another process runs the projector it returns ErrLockedElsewhere.
 //
@@ -113,10 +115,11 @@
 // TypedProjector lists its event types and reads only those (filtered in
 // SQL); a PreparingProjector decodes each page in the read-ahead goroutine,
 // overlapping the write of the page before; an IndexDeferrer names tables
-// whose secondary indexes a rebuild drops after the reset and builds once at
-// the end (their definitions kept in projection_checkpoints.deferred_indexes
-// until then, so a rebuild that stops half-way has them built again before
-// the projector next runs).
+// whose secondary indexes a rebuild of a log of Config.DeferIndexesFrom
+// events or more drops with the reset and builds once at the end (their
+// definitions kept in projection_checkpoints.deferred_indexes until then, so
+// a rebuild that stops half-way has them built again before the projector
+// next runs); a smaller log is written with its indexes in place.
 //
 // Read-your-writes. WaitFor follows projectors running in this process in
 // memory (each commit wakes the waiters) and others through the checkpoint

@@ -86,10 +86,12 @@ func dropIndexes(ctx context.Context, tx pgx.Tx, name string, tables []string) e
 	if tag.RowsAffected() != 1 {
 		return fmt.Errorf("projections: %s: no checkpoint to record deferred indexes with", name)
 	}
-	for _, ix := range found {
-		if _, err := tx.Exec(ctx, "DROP INDEX "+ix.Name); err != nil {
-			return fmt.Errorf("projections: %s: unable to drop index %s: %w", name, ix.Name, err)
-		}
+	names := make([]string, len(found))
+	for i, ix := range found {
+		names[i] = ix.Name
+	}
+	if _, err := tx.Exec(ctx, "DROP INDEX "+strings.Join(names, ", ")); err != nil {
+		return fmt.Errorf("projections: %s: unable to drop indexes %s: %w", name, strings.Join(names, ", "), err)
 	}
 	return nil
 }

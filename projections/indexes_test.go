@@ -89,7 +89,7 @@ func TestRebuildDefersIndexes(t *testing.T) {
 	}
 	appendEvents(t, store, 200, 4, 0)
 	p := &deferring{}
-	rt := newRuntime(t, store, pool, projections.Config{BatchSize: 50}, p)
+	rt := newRuntime(t, store, pool, projections.Config{BatchSize: 50, DeferIndexesFrom: 1}, p)
 	if err := rt.Rebuild(ctx, p.Name(), nil); err != nil {
 		t.Fatal(err)
 	}
@@ -151,4 +151,38 @@ func TestRebuildDefersIndexes(t *testing.T) {
 	eventually(t, "indexes built after the cancelled rebuild", func() bool {
 		return slices.Equal(indexDefs(t, pool), before) && !deferredRecord(t, pool, p.Name())
 	})
+}
+
+// TestRebuildKeepsIndexesForASmallLog: below DeferIndexesFrom (the log's
+// head position) a rebuild writes with the indexes in place, drops and
+// records none, and leaves them as they were; from it on, it defers them.
+func TestRebuildKeepsIndexesForASmallLog(t *testing.T) {
+	store, pool := memory.New(), newPool(t)
+	ctx := context.Background()
+	if _, err := pool.Exec(ctx, `CREATE INDEX sums_total ON sums (total) WHERE n > 1`); err != nil {
+		t.Fatal(err)
+	}
+	before := indexDefs(t, pool)
+	head := appendEvents(t, store, 200, 4, 0)
+	for _, c := range []struct {
+		from                    uint64
+		withIndex, withoutIndex int64
+	}{{head.Prepare + 1, 200, 0}, {head.Prepare, 0, 200}} {
+		p := &deferring{}
+		rt := newRuntime(t, store, pool, projections.Config{BatchSize: 50, DeferIndexesFrom: c.from}, p)
+		if err := rt.Rebuild(ctx, p.Name(), nil); err != nil {
+			t.Fatal(err)
+		}
+		assertSums(t, pool, store)
+		if p.withIndex.Load() != c.withIndex || p.without.Load() != c.withoutIndex {
+			t.Fatalf("DeferIndexesFrom %d, head %s: events handled with the index %d, without %d; want %d and %d",
+				c.from, head, p.withIndex.Load(), p.without.Load(), c.withIndex, c.withoutIndex)
+		}
+		if after := indexDefs(t, pool); !slices.Equal(after, before) {
+			t.Fatalf("indexes after the rebuild:\n%v\nwant\n%v", after, before)
+		}
+		if deferredRecord(t, pool, p.Name()) {
+			t.Fatal("deferred indexes recorded after the rebuild")
+		}
+	}
 }

@@ -150,6 +150,19 @@ func TestRebuildAnalyzesWrittenTables(t *testing.T) {
 	wantAnalyzedSumsOnly(t, pool)
 }
 
+// TestRebuildOfAShortLogAnalyzes: a log shorter than one page (no quick
+// ANALYZE while it grows) still ends with its tables ANALYZEd.
+func TestRebuildOfAShortLogAnalyzes(t *testing.T) {
+	store, pool := memory.New(), newPool(t)
+	appendEvents(t, store, 500, 4, 0)
+	rt := newRuntime(t, store, pool, projections.Config{CatchUpBatchSize: 10000}, &sums{})
+	if err := rt.Rebuild(context.Background(), "test_sums", nil); err != nil {
+		t.Fatal(err)
+	}
+	assertSums(t, pool, store)
+	wantAnalyzedSumsOnly(t, pool)
+}
+
 // TestCatchUpAnalyzesGrowingTables: catching up a long backlog into a
 // table the planner has no statistics for ANALYZEs it as it grows (else
 // every page's key lookups scan it whole); a table the projector does not

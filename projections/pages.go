@@ -42,14 +42,20 @@ func (w *worker) readPages(ctx context.Context, from eventstore.Position) *pageR
 		types = tp.EventTypes()
 	}
 	read := make(chan page, 1)
+	// The first page is small and the next ones double up to
+	// CatchUpBatchSize: the projector starts writing while the larger
+	// pages are read, instead of waiting for a whole page to be read and
+	// decoded first (most of a rebuild of a small log, BENCHMARKS.md §5,
+	// rebuild6).
+	size := min(w.rt.cfg.CatchUpBatchSize, firstPageSize)
 	go func() {
 		defer close(read)
 		for {
 			var p page
 			if types != nil {
-				p.events, p.end, p.n, p.err = filter.ReadAllTypes(ctx, from, w.rt.cfg.CatchUpBatchSize, types)
+				p.events, p.end, p.n, p.err = filter.ReadAllTypes(ctx, from, size, types)
 			} else {
-				p.events, p.err = w.rt.cfg.Store.ReadAll(ctx, from, w.rt.cfg.CatchUpBatchSize)
+				p.events, p.err = w.rt.cfg.Store.ReadAll(ctx, from, size)
 				p.end, p.n = from, len(p.events)
 				if p.n > 0 {
 					p.end = p.events[p.n-1].Position
@@ -67,6 +73,7 @@ func (w *worker) readPages(ctx context.Context, from eventstore.Position) *pageR
 				return
 			}
 			from = p.end
+			size = min(2*size, w.rt.cfg.CatchUpBatchSize)
 		}
 	}()
 	go func() {
@@ -85,6 +92,9 @@ func (w *worker) readPages(ctx context.Context, from eventstore.Position) *pageR
 	}()
 	return r
 }
+
+// firstPageSize is the size of the first page pageReader reads.
+const firstPageSize = 1000
 
 // handledOf returns the events p handles: events itself when it handles
 // them all (no copy), else a new slice.

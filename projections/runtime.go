@@ -72,6 +72,14 @@ type Config struct {
 	// command does not wait WaitTimeout for a read model that cannot move
 	// (default 10s).
 	StuckAfter time.Duration
+	// DeferIndexesFrom is the size of log, by its head position, from
+	// which a rebuild drops an IndexDeferrer's secondary indexes and builds
+	// them once at the end (default 50,000; 1 always). Below it the
+	// indexes stay and are kept up to date row by row: for a small log
+	// dropping and building them costs more than it saves (BENCHMARKS.md
+	// §5, rebuild6). PostgreSQL's positions count events; EventStoreDB's
+	// count bytes, so there a log of fewer events already defers.
+	DeferIndexesFrom uint64
 }
 
 // Validate reports every problem of the configuration.
@@ -128,6 +136,9 @@ func (c *Config) setDefaults() {
 	}
 	def(&c.LazyCheckpoint, time.Second)
 	def(&c.StuckAfter, 10*time.Second)
+	if c.DeferIndexesFrom == 0 {
+		c.DeferIndexesFrom = 50_000
+	}
 	def(&c.LockRetry, 2*time.Second)
 	def(&c.LockCheck, 5*time.Second)
 	def(&c.RetryMin, time.Second)
@@ -846,50 +857,65 @@ func (w *worker) rebuildOn(ctx context.Context, conn *pgx.Conn, progress func(do
 	w.setState(StateRebuilding)
 	defer w.setState(prevState)
 	w.log.Info("projections: rebuild started")
+	tr := newRebuildTrace(w.name)
+	defer tr.done()
 	// Progress is estimated from positions (no counting pass over the log).
 	head, err := w.rt.cfg.Store.HeadPosition(ctx)
 	if err != nil {
 		return fmt.Errorf("projections: head position: %w", err)
 	}
-	if err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
-		if err := w.p.Reset(ctx, tx); err != nil {
-			return fmt.Errorf("projections: %s: reset: %w", w.name, err)
-		}
+	tr.mark("head")
+	// The first pages are read (from the log, on another connection) while
+	// the read model is reset.
+	pages := w.readPages(ctx, eventstore.Start)
+	defer pages.stop()
+	if err := pgx.BeginTxFunc(ctx, conn, w.liveTx, func(tx pgx.Tx) error {
 		if err := setCheckpoint(ctx, tx, w.name, eventstore.Start); err != nil {
 			return err
 		}
-		if d, ok := w.p.(IndexDeferrer); ok {
-			return dropIndexes(ctx, tx, w.name, d.DeferIndexesOf())
+		// The indexes go first, so that TRUNCATE has fewer to empty.
+		if d, ok := w.p.(IndexDeferrer); ok && head.Prepare >= w.rt.cfg.DeferIndexesFrom {
+			if err := dropIndexes(ctx, tx, w.name, d.DeferIndexesOf()); err != nil {
+				return err
+			}
+			tr.mark("drop")
 		}
+		if err := w.p.Reset(ctx, tx); err != nil {
+			return fmt.Errorf("projections: %s: reset: %w", w.name, err)
+		}
+		tr.mark("truncate")
 		return nil
 	}); err != nil {
 		return err
 	}
+	tr.mark("commit")
 	w.set(func(w *worker) { w.checkpoint = eventstore.Start })
 	done := 0
 	if progress != nil {
 		progress(0, 0)
 	}
 	prev := eventstore.Start
-	// The tables the projector writes, ANALYZEd (quickly) after the first
-	// batch and each time the events done doubled: after the reset's
-	// TRUNCATE the planner knows nothing of their size and would scan them
-	// sequentially.
+	// The tables the projector writes (found in the first page that
+	// writes, and again at each quick ANALYZE), ANALYZEd quickly once a
+	// full page's worth of events is done (the first pages are smaller)
+	// and each time the events done doubled: after the reset's TRUNCATE
+	// the planner knows nothing of their size and would scan them
+	// sequentially. Fully at the end.
 	grown, analyzedAt := map[string]bool{}, 0
-	pages := w.readPages(ctx, prev)
-	defer pages.stop()
 	for {
 		pg, err := pages.next(ctx)
 		if err != nil {
 			return err
 		}
+		tr.mark("wait")
 		if pg.n == 0 {
 			break
 		}
 		pending := pg.handled
 		next := pg.end
 		var inspect func(context.Context, pgx.Tx) error
-		if len(pending) > 0 && done+pg.n >= 2*analyzedAt {
+		quick := len(pending) > 0 && done+pg.n >= max(2*analyzedAt, w.rt.cfg.CatchUpBatchSize)
+		if quick || (len(pending) > 0 && len(grown) == 0) {
 			inspect = func(ctx context.Context, tx pgx.Tx) error { return writtenTables(ctx, tx, grown) }
 		}
 		if err := w.applyWith(ctx, conn, w.liveTx, prev, next, pg.n, pending, pg.prepared, inspect); err != nil {
@@ -897,24 +923,16 @@ func (w *worker) rebuildOn(ctx context.Context, conn *pgx.Conn, progress func(do
 		}
 		prev = next
 		done += pg.n
-		if inspect != nil {
+		tr.markN("apply", len(pending))
+		if quick {
 			if err := analyze(ctx, conn, grown, true); err != nil {
 				return fmt.Errorf("projections: %s: %w", w.name, err)
 			}
 			analyzedAt = done
+			tr.mark("quickanalyze")
 		}
 		if progress != nil {
 			progress(done, estimateTotal(done, next, head))
-		}
-	}
-	// The pages of an AsyncCommitProjector committed without waiting for
-	// the WAL flush (as its live batches do: a crash loses a suffix of
-	// pages together with their checkpoint, and the projector applies them
-	// again); one durable commit makes them all durable before the rebuild
-	// reports done.
-	if w.liveTx == asyncCommitTx {
-		if err := flushCommits(ctx, conn, w.name); err != nil {
-			return err
 		}
 	}
 	// The indexes dropped after the reset, built once over the whole
@@ -923,11 +941,20 @@ func (w *worker) rebuildOn(ctx context.Context, conn *pgx.Conn, progress func(do
 	if _, err := restoreIndexes(ctx, conn, w.rt.cfg.Pool, w.name); err != nil {
 		return err
 	}
-	if len(grown) > 0 {
-		if err := analyze(ctx, conn, grown, false); err != nil {
-			return fmt.Errorf("projections: %s: %w", w.name, err)
-		}
+	tr.mark("indexes")
+	// The reset and the pages of an AsyncCommitProjector committed without
+	// waiting for the WAL flush (as its live batches do: a crash loses a
+	// suffix of pages together with their checkpoint, and the projector
+	// applies them again); one durable commit, the final ANALYZE's, makes
+	// them all durable before the rebuild reports done.
+	flush := ""
+	if w.liveTx == asyncCommitTx {
+		flush = w.name
 	}
+	if err := analyzeAndFlush(ctx, conn, grown, false, flush); err != nil {
+		return fmt.Errorf("projections: %s: %w", w.name, err)
+	}
+	tr.mark("analyze+flush")
 	if progress != nil {
 		progress(done, done)
 	}

@@ -2,9 +2,13 @@ package auth
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
@@ -54,6 +58,25 @@ func WithUserAgent(ua string) LoginOption {
 // longer, and hashing megabytes would be a cheap denial of service.
 const maxPasswordBytes = 1024
 
+// maxEmailBytes is the longest e-mail address an account can have (RFC
+// 5321's path limit, as domain/validate checks at registration).
+const maxEmailBytes = 254
+
+// loginEmail is the address a login attempt is looked up and throttled
+// under: the normalised address, or for one no account can have (longer
+// than any, invalid UTF-8, a NUL or another control character) its
+// digest, which matches no account and is a key PostgreSQL stores (a
+// megabyte address overflowed the counters' index, a NUL broke the query:
+// both a 500).
+func loginEmail(email string) string {
+	email = NormalizeEmail(email)
+	if len(email) <= maxEmailBytes && utf8.ValidString(email) && !strings.ContainsFunc(email, domain.UnsafeRune) {
+		return email
+	}
+	sum := sha256.Sum256([]byte(email))
+	return "overlong:" + hex.EncodeToString(sum[:])
+}
+
 // Login checks e-mail and password and starts a new session. It returns
 // the session token for the cookie (the only copy; the server keeps its
 // SHA-256) and the session.
@@ -70,7 +93,7 @@ func (s *Service) Login(ctx context.Context, email, password, ip string, now tim
 	for _, opt := range opts {
 		opt(&o)
 	}
-	email = NormalizeEmail(email)
+	email = loginEmail(email)
 	if len(password) > maxPasswordBytes {
 		password = ""
 	}

@@ -3,6 +3,7 @@ package auth_test
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -216,5 +217,40 @@ func TestIPv6SourceIsItsSlash64(t *testing.T) {
 	}
 	if _, _, err := s.Login(ctx, janEmail, janPassword, "2001:db8:1:3::1", t0); err != nil {
 		t.Fatalf("the next /64: %v", err)
+	}
+}
+
+// An e-mail address longer than any account can have (a hostile client
+// posts megabytes) is an unknown address, counted and delayed like any
+// other: its throttle keys must fit PostgreSQL's index (it answered 500,
+// "index row size exceeds btree maximum"), and the right password with
+// the real address plus junk must not log in.
+func TestOverlongEmailIsAnUnknownEmail(t *testing.T) {
+	ctx, s, _ := withJan(t, auth.Config{})
+	const guesser = "198.51.100.67"
+	long := janEmail + strings.Repeat("x", 1<<20)
+	for i := 1; i <= 5; i++ {
+		_, _, err := s.Login(ctx, long, janPassword, guesser, t0)
+		if !errors.Is(err, auth.ErrInvalidCredentials) {
+			t.Fatalf("failure %d: %v", i, err)
+		}
+	}
+	if _, _, err := s.Login(ctx, long, janPassword, guesser, t0); !errors.Is(err, auth.ErrTooManyAttempts) {
+		t.Fatalf("6th attempt at once: %v, want it throttled like any address", err)
+	}
+	// Another over-long address is another (unknown) address, and Jan
+	// himself is not slowed by it.
+	if _, _, err := s.Login(ctx, strings.Repeat("y", 300)+"@example.nl", "fout", guesser, t0); !errors.Is(err, auth.ErrInvalidCredentials) {
+		t.Fatalf("another over-long address: %v", err)
+	}
+	// Addresses PostgreSQL cannot store as text (NUL, invalid UTF-8) are
+	// unknown addresses too, not a 500.
+	for _, bad := range []string{janEmail + "\x00", "jan\xff@example.nl", "\x00"} {
+		if _, _, err := s.Login(ctx, bad, janPassword, "198.51.100.68", t0); !errors.Is(err, auth.ErrInvalidCredentials) {
+			t.Errorf("login as %q: %v, want invalid credentials", bad, err)
+		}
+	}
+	if _, _, err := s.Login(ctx, janEmail, janPassword, guesser, t0); err != nil {
+		t.Fatalf("Jan after the over-long attempts: %v", err)
 	}
 }

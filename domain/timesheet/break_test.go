@@ -1,10 +1,12 @@
 package timesheet_test
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 	"testing"
 
+	"backoffice/domain"
 	"backoffice/domain/domaintest"
 	ts "backoffice/domain/timesheet"
 )
@@ -21,6 +23,20 @@ func TestParseBreak(t *testing.T) {
 	for _, in := range []string{"abc", "-30", "1441", "30m", "0:3", "12345"} {
 		if _, err := ts.ParseBreak(in); err == nil {
 			t.Errorf("ParseBreak(%q) accepted", in)
+		}
+	}
+	// A refused break is worded as a break, also where the value is read
+	// as hours ("0:75" said "geen geldig aantal uren").
+	for in, want := range map[string]string{
+		"-5":    `"-5": een pauze kan niet negatief zijn.`,
+		"0:75":  `"0:75": geen geldige pauze (bijvoorbeeld 30 minuten of 0:30).`,
+		"1,333": `"1,333": geen geldige pauze (bijvoorbeeld 30 minuten of 0:30).`,
+		"abc":   `"abc": geen geldige pauze (bijvoorbeeld 30 minuten of 0:30).`,
+	} {
+		_, err := ts.ParseBreak(in)
+		var de *domain.Error
+		if !errors.As(err, &de) || de.MessageNL != want || de.Field != "hours" {
+			t.Errorf("ParseBreak(%q) = %v, want %q", in, err, want)
 		}
 	}
 }

@@ -31,8 +31,8 @@ func ParseDate(s string) (Date, error) {
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
 		return Date{}, domain.Invalid("date_invalid", "date",
-			fmt.Sprintf("%q is not a date (YYYY-MM-DD)", s),
-			fmt.Sprintf("%q is geen geldige datum (JJJJ-MM-DD).", s))
+			domain.Quote(s)+" is not a date (YYYY-MM-DD)",
+			domain.Quote(s)+" is geen geldige datum (JJJJ-MM-DD).")
 	}
 	return DateOf(t), nil
 }

@@ -38,7 +38,7 @@ func (m Minutes) Decimal() string {
 }
 
 func hoursErr(code, s, en, nl string) error {
-	return domain.Invalid(code, "hours", fmt.Sprintf("%q: %s", s, en), fmt.Sprintf("%q: %s", s, nl))
+	return domain.Invalid(code, "hours", domain.Quote(s)+": "+en, domain.Quote(s)+": "+nl)
 }
 
 // ParseHours reads an hour value as typed in the timesheet editor: "8",

@@ -13,8 +13,11 @@ type Clock int
 
 // ParseClock reads "07:30" or "7:30" (00:00..23:59).
 func ParseClock(s string) (Clock, error) {
-	bad := domain.Invalid("clock_invalid", "time", fmt.Sprintf("%q is not a time of day (hh:mm)", s),
-		fmt.Sprintf("%q is geen geldige tijd (uu:mm).", s))
+	if s == "" {
+		return 0, domain.Invalid("clock_invalid", "time", "Enter a time (hh:mm).", "Vul een tijd in (uu:mm).")
+	}
+	bad := domain.Invalid("clock_invalid", "time", domain.Quote(s)+" is not a time of day (hh:mm)",
+		domain.Quote(s)+" is geen geldige tijd (uu:mm).")
 	if len(s) < 4 || len(s) > 5 || s[len(s)-3] != ':' {
 		return 0, bad
 	}

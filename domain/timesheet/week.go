@@ -31,8 +31,8 @@ func WeeksInYear(year int) int {
 
 var errWeek = func(s string) error {
 	return domain.Invalid("week_invalid", "week",
-		fmt.Sprintf("%q is not an ISO week (e.g. 2026-W05)", s),
-		fmt.Sprintf("%q is geen geldige week (bijvoorbeeld 2026-W05).", s))
+		domain.Quote(s)+" is not an ISO week (e.g. 2026-W05)",
+		domain.Quote(s)+" is geen geldige week (bijvoorbeeld 2026-W05).")
 }
 
 // ParseISOWeek parses "2026-W05" and the compact stream form "2026W05".
@@ -54,9 +54,12 @@ func ParseISOWeek(s string) (ISOWeek, error) {
 	return wk, nil
 }
 
-// Valid reports whether the week exists (year 1..9999, week 1..52/53).
+// Valid reports whether the week exists (year 1..9999, week 1..52/53) and
+// ends by 9999-12-31: 9999-W52 runs into the year 10000, which no date in
+// JSON (RFC 3339) or a timesheet's deadlines can hold.
 func (w ISOWeek) Valid() bool {
-	return w.Year >= 1 && w.Year <= 9999 && w.Week >= 1 && w.Week <= WeeksInYear(w.Year)
+	return w.Year >= 1 && w.Year <= 9999 && w.Week >= 1 && w.Week <= WeeksInYear(w.Year) &&
+		w.End().Year <= 9999
 }
 
 // Start is the Monday of the week.

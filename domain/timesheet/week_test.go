@@ -23,6 +23,9 @@ func TestParseISOWeek(t *testing.T) {
 		{in: "2026-W53", want: ts.ISOWeek{2026, 53}, start: "2026-12-28", end: "2027-01-03"},
 		{in: "2020-W53", want: ts.ISOWeek{2020, 53}, start: "2020-12-28", end: "2021-01-03"},
 		{in: "2025-W01", want: ts.ISOWeek{2025, 1}, start: "2024-12-30", end: "2025-01-05"},
+		{in: "0001-W01", want: ts.ISOWeek{1, 1}, start: "0001-01-01", end: "0001-01-07"},
+		{in: "9999-W51", want: ts.ISOWeek{9999, 51}, start: "9999-12-20", end: "9999-12-26"},
+		{in: "9999-W52", err: true}, // ends 10000-01-02
 		{in: "2027-W53", err: true},
 		{in: "2025-W53", err: true},
 		{in: "2026-W00", err: true},

@@ -3,6 +3,8 @@ package validate
 import (
 	"strings"
 
+	"golang.org/x/text/language"
+
 	"backoffice/domain"
 )
 
@@ -32,7 +34,7 @@ func (a Address) Normalize(prefix string) (Address, error) {
 	if out.Country == "" {
 		out.Country = "NL"
 	}
-	if len(out.Country) != 2 || !allUpper(out.Country) {
+	if len(out.Country) != 2 || !allUpper(out.Country) || !isCountry(out.Country) {
 		return Address{}, domain.Invalid("country_format", f("country"),
 			"Use a two-letter country code (NL, BE, DE, ...).",
 			"Gebruik een landcode van twee letters (NL, BE, DE, ...).")
@@ -60,4 +62,12 @@ func (a Address) Normalize(prefix string) (Address, error) {
 		return Address{}, err
 	}
 	return out, nil
+}
+
+// isCountry reports whether code is an ISO 3166-1 country (CLDR's list):
+// "ZZ", "XX", "EU" and the other private-use or group codes have the
+// form but are no country.
+func isCountry(code string) bool {
+	r, err := language.ParseRegion(code)
+	return err == nil && r.IsCountry()
 }

@@ -43,9 +43,7 @@ func Date(field string, t time.Time) (time.Time, error) {
 			"De datum is verplicht.")
 	}
 	if y := t.Year(); y < 1900 || y > 2200 {
-		return time.Time{}, domain.Invalid("date_range", field,
-			"The date is out of range.",
-			"De datum valt buiten het toegestane bereik.")
+		return time.Time{}, errDateRange(field)
 	}
 	return Day(t), nil
 }
@@ -58,6 +56,9 @@ func ParseDate(field, s string) (time.Time, error) {
 			"The date must look like 2025-01-31.",
 			"De datum moet de vorm 2025-01-31 hebben.")
 	}
+	if t.IsZero() { // "0001-01-01" was typed: out of range, not missing
+		return time.Time{}, errDateRange(field)
+	}
 	return Date(field, t)
 }
 
@@ -69,4 +70,8 @@ func YearsBetween(birth, on time.Time) int {
 		years--
 	}
 	return years
+}
+
+func errDateRange(field string) error {
+	return domain.Invalid("date_range", field, "The date is out of range.", "De datum valt buiten het toegestane bereik.")
 }

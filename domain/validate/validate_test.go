@@ -200,6 +200,15 @@ func TestAddress(t *testing.T) {
 	wantErr(t, err, "house_number_format", "address.house_number")
 	_, err = validate.Address{Street: "Damrak", HouseNumber: "1", PostalCode: "1012 LG", City: "Amsterdam", Country: "NLD"}.Normalize("address")
 	wantErr(t, err, "country_format", "address.country")
+	for _, c := range []string{"ZZ", "XX", "EU", "AA"} { // the form of a code, but no country
+		_, err = validate.Address{Street: "Damrak", HouseNumber: "1", PostalCode: "1012", City: "Amsterdam", Country: c}.Normalize("address")
+		wantErr(t, err, "country_format", "address.country")
+	}
+	for _, c := range []string{"be", "DE", "XK", "CW"} {
+		if _, err := (validate.Address{Street: "Rue Neuve", HouseNumber: "1", PostalCode: "1000", City: "Brussel", Country: c}.Normalize("address")); err != nil {
+			t.Errorf("country %s: %v", c, err)
+		}
+	}
 }
 
 func TestIDTextLanguage(t *testing.T) {
@@ -247,6 +256,10 @@ func TestDates(t *testing.T) {
 	_, err = validate.Date("start", time.Time{})
 	wantErr(t, err, "required", "start")
 	_, err = validate.Date("start", time.Date(1800, 1, 1, 0, 0, 0, 0, time.UTC))
+	wantErr(t, err, "date_range", "start")
+	// 0001-01-01 is typed, not missing: Go's zero time, but out of range,
+	// never "the date is required".
+	_, err = validate.ParseDate("start", "0001-01-01")
 	wantErr(t, err, "date_range", "start")
 
 	birth := time.Date(2010, 6, 15, 0, 0, 0, 0, time.UTC)

@@ -124,10 +124,11 @@ func (s *Server) WaitForMin(w http.ResponseWriter, r *http.Request, projectors .
 		if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
 			return false // the client went away
 		}
-		httpx.WriteJSON(w, http.StatusGatewayTimeout, httpx.ErrorBody{Error: httpx.ErrorDetail{
-			Code:    "not_caught_up",
-			Message: fmt.Sprintf("the read models have not yet reached position %s; retry shortly", min),
-		}})
+		msg := fmt.Sprintf("the read models have not yet reached position %s; retry shortly", min)
+		if httpx.Language(r) == "nl" {
+			msg = fmt.Sprintf("De leesmodellen zijn positie %s nog niet voorbij; probeer het zo opnieuw.", min)
+		}
+		httpx.WriteJSON(w, http.StatusGatewayTimeout, httpx.ErrorBody{Error: httpx.ErrorDetail{Code: "not_caught_up", Message: msg}})
 		return false
 	}
 	return true

@@ -68,8 +68,8 @@ func decodeError(err error) error {
 			fmt.Sprintf("field %q must be %s", typeErr.Field, en),
 			fmt.Sprintf("Veld %q moet %s zijn.", typeErr.Field, nl))
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return domain.Invalid("unknown_field", field, fmt.Sprintf("unknown field %q", field), fmt.Sprintf("Onbekend veld %q.", field))
+		field := domain.Clip(strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`))
+		return domain.Invalid("unknown_field", field, "unknown field "+strconv.Quote(field), "Onbekend veld "+strconv.Quote(field)+".")
 	}
 	return domain.Invalid("malformed_json", "", "the body could not be read as JSON", "De inhoud kon niet als JSON worden gelezen.")
 }

@@ -104,7 +104,7 @@ func parseAgreement(r *http.Request, v *view, rowCount int) (client.Agreement, [
 	var from time.Time
 	if s := f("from"); s != "" {
 		t, err := time.Parse(time.DateOnly, s)
-		if err != nil {
+		if err != nil || t.IsZero() { // 0001-01-01 would read as "missing" further on
 			v.Errors["from"] = v.T("register.date_invalid")
 		}
 		from = t

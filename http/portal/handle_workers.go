@@ -132,7 +132,7 @@ func parseRegistration(r *http.Request, v *view) Registration {
 			return nil
 		}
 		t, err := time.Parse(time.DateOnly, s)
-		if err != nil {
+		if err != nil || t.IsZero() { // 0001-01-01 would read as "missing" further on
 			v.Errors[k] = v.T("register.date_invalid")
 			return nil
 		}

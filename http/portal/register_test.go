@@ -99,3 +99,21 @@ func TestRegisterFormFitsInBrowser(t *testing.T) {
 	}
 	b.Screenshots("register-errors")
 }
+
+// TestRegisterYearOneIsNoMissingDate: a typed 0001-01-01 (Go's zero
+// time) is an invalid date at the field, not "Dit veld is verplicht.";
+// the value typed stays.
+func TestRegisterYearOneIsNoMissingDate(t *testing.T) {
+	h := newHarnessAs(t, clientEmail)
+	_, body := h.post("/werknemers/nieuw", url.Values{"csrf": {h.token("/werknemers/nieuw")}, "address.country": {"NL"},
+		"date_of_birth": {"0001-01-01"}, "start": {"0001-01-01"}})
+	for _, f := range []string{"date_of_birth", "start"} {
+		at := `<p class="err" id="err-` + regexp.QuoteMeta(f) + `">Vul een geldige datum in.</p>`
+		if !regexp.MustCompile(at).MatchString(body) {
+			t.Errorf("%s: no 'Vul een geldige datum in.' at the field", f)
+		}
+		if !regexp.MustCompile(`<input id="f-` + regexp.QuoteMeta(f) + `"[^>]* value="0001-01-01"`).MatchString(body) {
+			t.Errorf("%s: the typed 0001-01-01 is gone", f)
+		}
+	}
+}

@@ -145,6 +145,9 @@ func TestBadInput(t *testing.T) {
 		{"bad invoice date", func() response {
 			return e.upload(t, "backoffice", map[string]string{"title": "x", "client_id": "c1", "kind": "invoice", "invoice_number": "F", "invoice_date": "31-01-2026", "amount_cents": "1"}, "x.pdf", dt.PDF)
 		}, 400, "date_invalid", "invoice_date"},
+		{"invoice date in the year 1 (typed, not missing)", func() response {
+			return e.upload(t, "backoffice", map[string]string{"title": "x", "client_id": "c1", "kind": "invoice", "invoice_number": "F", "invoice_date": "0001-01-01", "amount_cents": "1"}, "x.pdf", dt.PDF)
+		}, 400, "date_invalid", "invoice_date"},
 		{"bad amount", func() response {
 			return e.upload(t, "backoffice", map[string]string{"title": "x", "client_id": "c1", "kind": "invoice", "invoice_number": "F", "invoice_date": "2026-01-31", "amount_cents": "12,50"}, "x.pdf", dt.PDF)
 		}, 400, "amount_invalid", "amount_cents"},

@@ -283,7 +283,7 @@ func uploadOf(v map[string]string) (cmd.Upload, error) {
 		inv := &doc.Invoice{Number: field("invoice_number")}
 		if d := field("invoice_date"); d != "" {
 			t, err := time.Parse(time.DateOnly, d)
-			if err != nil {
+			if err != nil || t.IsZero() { // 0001-01-01 would read as "no date" further on
 				return in, domain.Invalid("date_invalid", "invoice_date", "invoice_date must be a date (YYYY-MM-DD)",
 					"De factuurdatum moet een datum zijn (JJJJ-MM-DD).")
 			}

@@ -125,8 +125,8 @@ func (b importBody) check() (string, []importItem, error) {
 		w, err := ts.ParseISOWeek(it.Week)
 		if err != nil {
 			return "", nil, domain.Invalid("week_invalid", field+".week",
-				fmt.Sprintf("%q is not an ISO week (e.g. 2026-W05)", it.Week),
-				fmt.Sprintf("%q is geen geldige week (bijvoorbeeld 2026-W05).", it.Week))
+				domain.Quote(it.Week)+" is not an ISO week (e.g. 2026-W05)",
+				domain.Quote(it.Week)+" is geen geldige week (bijvoorbeeld 2026-W05).")
 		}
 		if strings.TrimSpace(it.Hash) == "" {
 			return "", nil, domain.Invalid("hash_required", field+".hash",

@@ -13,6 +13,7 @@ import (
 	cmd "backoffice/commands/timesheet"
 	"backoffice/domain"
 	ts "backoffice/domain/timesheet"
+	"backoffice/domain/validate"
 	"backoffice/http/httpx"
 )
 
@@ -223,6 +224,11 @@ func (b bulkBody) items() ([]cmd.BulkItem, error) {
 	}
 	out := make([]cmd.BulkItem, len(b.Items))
 	for i, it := range b.Items {
+		// The command checks the ID too, but names its own field
+		// (placement_id); the API's is items[i].placement.
+		if err := validate.ID(fmt.Sprintf("items[%d].placement", i), it.Placement); err != nil {
+			return nil, err
+		}
 		w, err := ts.ParseISOWeek(it.Week)
 		if err != nil {
 			return nil, renamed(err, fmt.Sprintf("items[%d].week", i))

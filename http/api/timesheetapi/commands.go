@@ -204,7 +204,7 @@ func (f *Feature) handleBulkApprove(s *api.Server) http.Handler {
 				res := bulkItemResult{Placement: o.Item.PlacementID, Week: o.Item.Week.String(), Status: http.StatusOK}
 				if o.Err != nil {
 					res.Status = httpx.Status(o.Err)
-					d := httpx.Detail(o.Err, "en")
+					d := httpx.Detail(o.Err, httpx.Language(r))
 					res.Error = &d
 					if res.Status >= 500 {
 						s.Log.ErrorContext(ctx, "bulk approve item failed", "placement", o.Item.PlacementID,

@@ -127,6 +127,8 @@ func TestEveryErrorCode(t *testing.T) {
 		{"POST /timesheets/approve", "/timesheets/approve", "client1", map[string]any{"items": []any{}}, "items_required"},
 		{"POST /timesheets/approve", "/timesheets/approve", "client1", map[string]any{"items": many}, "too_many_items"},
 		{"POST /timesheets/approve", "/timesheets/approve", "client1", map[string]any{"items": []any{map[string]any{"placement": "p1", "week": "x"}}}, "week_invalid"},
+		{"POST /timesheets/approve", "/timesheets/approve", "client1", map[string]any{"items": []any{map[string]any{"placement": "", "week": "2026-W03"}}}, "required"},
+		{"POST /timesheets/approve", "/timesheets/approve", "client1", map[string]any{"items": []any{map[string]any{"placement": "p\u0000", "week": "2026-W03"}}}, "id_format"},
 		{"POST /timesheets/approve", "/timesheets/approve", "client1", map[string]any{"items": []any{map[string]any{"placement": "p1", "week": "2026-W03"}, map[string]any{"placement": "p1", "week": "2026-W03"}}}, "duplicate_item"},
 		{"POST /timesheets/approve", "/timesheets/approve", "client1", map[string]any{"items": []any{map[string]any{"placement": "p1", "week": "2026-W03", "step": "0"}}}, "wrong_type"},
 		{"POST /timesheets/approve", "/timesheets/approve", "client1", `[1]`, "wrong_type"},

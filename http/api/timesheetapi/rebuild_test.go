@@ -113,4 +113,27 @@ func TestRebuildGivesTheSameTimesheetRows(t *testing.T) {
 		}
 		t.Fatalf("%d rows live, %d after the rebuild", len(live), len(rebuilt))
 	}
+	// Done means queryable: the columns the lists, reports, reminders and
+	// missing-hours overview filter, join or sort on have planner
+	// statistics as soon as Rebuild returns (the display columns need none,
+	// migration 0313).
+	var withStats []string
+	rows, err := e.pool.Query(ctx, `SELECT attname FROM pg_stats WHERE tablename = 'ts_timesheets' ORDER BY attname`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if withStats, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []string{"client_id", "entered_by", "intermediary_id", "iso_week", "iso_year", "next_party",
+		"placement_id", "status", "stream", "week_start", "worker_id"} {
+		if !slices.Contains(withStats, c) {
+			t.Errorf("no statistics on ts_timesheets.%s after the rebuild (have %v)", c, withStats)
+		}
+	}
+	for _, c := range []string{"total_minutes", "revision", "updated_at", "offered_hash"} {
+		if slices.Contains(withStats, c) {
+			t.Errorf("statistics on the display column ts_timesheets.%s", c)
+		}
+	}
 }
