@@ -112,7 +112,9 @@ func entryErr(kind domain.Kind, code, field string, e Entry, en, nl string) *dom
 // A shift whose end is at or before its start ends on the next day. A
 // continuous shift ends where the next entry (by start instant) starts; when
 // no entry follows it ends at its own end time. Entries may not overlap, a
-// break may not exceed the shift, and wall times skipped by a clock change
+// break must be shorter than the shift (a shift all break is no shift: it
+// would book 0 minutes; stored entries are not recomputed on fold, so this
+// only refuses a new decision), and wall times skipped by a clock change
 // are refused. The result is sorted by start instant.
 func ComputeWorked(entries []Entry, loc *time.Location) ([]Worked, error) {
 	out := make([]Worked, len(entries))
@@ -168,9 +170,10 @@ func ComputeWorked(entries []Entry, loc *time.Location) ([]Worked, error) {
 			}
 		}
 		w.Elapsed = Minutes(w.End.Sub(w.Start) / time.Minute)
-		if e.Break > w.Elapsed {
+		if e.Break >= w.Elapsed {
 			return nil, entryErr(domain.KindRule, "break_exceeds_shift", "break", e,
-				"the break is longer than the shift", "De pauze is langer dan de dienst")
+				fmt.Sprintf("the break must be shorter than the shift (%d minutes)", w.Elapsed),
+				fmt.Sprintf("De pauze moet korter zijn dan de dienst (%d minuten)", w.Elapsed))
 		}
 		w.Minutes = w.Elapsed - e.Break
 		sorted[k] = w
