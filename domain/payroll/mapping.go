@@ -109,7 +109,7 @@ func normalizeMappings(in []Mapping, hourTypes []string) ([]Mapping, error) {
 			}
 			if !slices.Contains(hourTypes, m.Code) {
 				return nil, &domain.Error{Kind: domain.KindRule, Code: "hour_type_not_agreed", Field: field + ".code",
-					Message: fmt.Sprintf("hour type %s is not in any agreement of this client", domain.Quote(m.Code)),
+					Message:   fmt.Sprintf("hour type %s is not in any agreement of this client", domain.Quote(m.Code)),
 					MessageNL: fmt.Sprintf("Uursoort %s staat in geen enkele afspraak met deze opdrachtgever.", domain.Quote(m.Code))}
 			}
 		case SourceExpense:
