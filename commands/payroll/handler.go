@@ -45,7 +45,7 @@ func New(store eventstore.Store, backlog *rm.Queries, timesheets *tscmd.Handler,
 
 // errNoSuchEndpoint is what roles other than payroll and back office get:
 // the payroll features do not exist for them.
-var errNoSuchEndpoint = domain.NotFound("no_such_endpoint", "no such endpoint", "Dit adres bestaat niet.")
+var errNoSuchEndpoint = domain.NotFound("no_such_endpoint", "This address does not exist.", "Dit adres bestaat niet.")
 
 // loadClient loads the client and checks that it exists.
 func (h *Handler) loadClient(ctx context.Context, clientID string) (*client.Client, error) {

@@ -25,7 +25,7 @@ func (in EntryInput) entry(id int) Entry {
 }
 
 func errEntryNotFound() error {
-	return domain.NotFound("entry_not_found", "there is no such time entry", "Deze tijdregel bestaat niet.")
+	return domain.NotFound("entry_not_found", "There is no such time entry.", "Deze tijdregel bestaat niet.")
 }
 
 func (t *Timesheet) entryIndex(id int) int {
