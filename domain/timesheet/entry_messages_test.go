@@ -55,3 +55,15 @@ func TestEntryRefusalsNameTheOtherEntry(t *testing.T) {
 		})
 	}
 }
+
+// TestBreakMessageNamesTheShift: a break as long as a 24-hour shift is
+// refused with the shift's length and the entry's start.
+func TestBreakMessageNamesTheShift(t *testing.T) {
+	_, err := (&ts.Timesheet{}).AddEntry(worker, trTerms(), ts.AdjacentWeeks{},
+		ts.EntryInput{Date: week.Day(0), Start: clk("00:00"), End: clk("00:00"), Shift24h: true, Break: 1440}, now)
+	de, ok := err.(*domain.Error)
+	if !ok || de.Code != "break_exceeds_shift" || de.Field != "break" ||
+		de.MessageNL != "De pauze moet korter zijn dan de dienst van 1440 minuten (2026-01-26 00:00)" {
+		t.Fatalf("%#v", err)
+	}
+}

@@ -182,8 +182,8 @@ func computeWorked(entries []Entry, loc *time.Location, focus int) ([]Worked, er
 		w.Elapsed = Minutes(w.End.Sub(w.Start) / time.Minute)
 		if e.Break >= w.Elapsed {
 			return nil, entryErr(domain.KindRule, "break_exceeds_shift", "break", e,
-				fmt.Sprintf("the break must be shorter than the shift (%d minutes)", w.Elapsed),
-				fmt.Sprintf("De pauze moet korter zijn dan de dienst (%d minuten)", w.Elapsed))
+				fmt.Sprintf("the break must be shorter than the shift of %d minutes", w.Elapsed),
+				fmt.Sprintf("De pauze moet korter zijn dan de dienst van %d minuten", w.Elapsed))
 		}
 		w.Minutes = w.Elapsed - e.Break
 		sorted[k] = w
