@@ -72,7 +72,7 @@ func NotFound(code, en, nl string) *Error {
 }
 
 // ErrNotFound is the generic "absent or not yours" error.
-var ErrNotFound = NotFound("not_found", "not found", "niet gevonden")
+var ErrNotFound = NotFound("not_found", "This was not found, or you have no access to it.", "Dit is niet gevonden, of u hebt er geen toegang toe.")
 
 // KindOf returns the kind of the first *Error in err's chain, KindInternal otherwise.
 func KindOf(err error) Kind {

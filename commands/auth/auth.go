@@ -156,7 +156,7 @@ var (
 	ErrEmailTaken = domain.Conflict("email_taken",
 		"This e-mail address is already used by another account.",
 		"Dit e-mailadres is al in gebruik bij een ander account.")
-	ErrAccountNotFound = domain.NotFound("account_not_found", "account not found", "account niet gevonden")
+	ErrAccountNotFound = domain.NotFound("account_not_found", "The account was not found.", "Dit account is niet gevonden.")
 )
 
 // unauthorized is a 401 error: the caller is not (or no longer) logged in.

@@ -102,4 +102,4 @@ func (h *Handler) CancelExport(ctx context.Context, meta commands.Meta, cmd Canc
 	return commands.Save(ctx, h.store, st, meta, h.clock(), evs...)
 }
 
-var errNotFound = domain.NotFound("batch_not_found", "no such export batch", "Deze exportbatch bestaat niet.")
+var errNotFound = domain.NotFound("batch_not_found", "There is no such export batch.", "Deze exportbatch bestaat niet.")

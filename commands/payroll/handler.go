@@ -45,21 +45,21 @@ func New(store eventstore.Store, backlog *rm.Queries, timesheets *tscmd.Handler,
 
 // errNoSuchEndpoint is what roles other than payroll and back office get:
 // the payroll features do not exist for them.
-var errNoSuchEndpoint = domain.NotFound("no_such_endpoint", "no such endpoint", "Dit adres bestaat niet.")
+var errNoSuchEndpoint = domain.NotFound("no_such_endpoint", "This address does not exist.", "Dit adres bestaat niet.")
 
-// loadClient checks that the client exists.
-func (h *Handler) loadClient(ctx context.Context, clientID string) error {
+// loadClient loads the client and checks that it exists.
+func (h *Handler) loadClient(ctx context.Context, clientID string) (*client.Client, error) {
 	if err := validate.ID("client_id", clientID); err != nil {
-		return err
+		return nil, err
 	}
 	c := &client.Client{}
 	if _, err := commands.LoadInto(ctx, h.store, client.Stream(clientID), client.Events, c); err != nil {
-		return fmt.Errorf("commands/payroll: client %s: %w", clientID, err)
+		return nil, fmt.Errorf("commands/payroll: client %s: %w", clientID, err)
 	}
 	if !c.Exists() {
-		return domain.ErrNotFound
+		return nil, domain.ErrNotFound
 	}
-	return nil
+	return c, nil
 }
 
 // loadWorker returns the worker's registration.
@@ -83,7 +83,7 @@ func (h *Handler) loadPayrollClient(ctx context.Context, clientID string) (*pay.
 // loadExistingClient is loadPayrollClient for a client that must exist in
 // the ledger (domain.ErrNotFound otherwise).
 func (h *Handler) loadExistingClient(ctx context.Context, clientID string) (*pay.Client, commands.Stream, error) {
-	if err := h.loadClient(ctx, clientID); err != nil {
+	if _, err := h.loadClient(ctx, clientID); err != nil {
 		return nil, commands.Stream{}, err
 	}
 	return h.loadPayrollClient(ctx, clientID)

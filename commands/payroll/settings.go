@@ -6,6 +6,7 @@ import (
 	"backoffice/commands"
 	"backoffice/domain"
 	"backoffice/domain/account"
+	"backoffice/domain/client"
 	pay "backoffice/domain/payroll"
 )
 
@@ -17,7 +18,7 @@ type SetSettings struct {
 
 // SetSettings runs the SetSettings command.
 func (h *Handler) SetSettings(ctx context.Context, meta commands.Meta, cmd SetSettings) (commands.Result, error) {
-	return h.decideForClient(ctx, meta, cmd.ClientID, func(c *pay.Client) ([]domain.Event, error) {
+	return h.decideForClient(ctx, meta, cmd.ClientID, func(c *pay.Client, _ *client.Client) ([]domain.Event, error) {
 		return c.SetSettings(meta.Actor, cmd.ClientID, cmd.Settings)
 	})
 }
@@ -31,22 +32,26 @@ type SetMapping struct {
 
 // SetMapping runs the SetMapping command.
 func (h *Handler) SetMapping(ctx context.Context, meta commands.Meta, cmd SetMapping) (commands.Result, error) {
-	return h.decideForClient(ctx, meta, cmd.ClientID, func(c *pay.Client) ([]domain.Event, error) {
-		return c.SetMapping(meta.Actor, cmd.ClientID, cmd.ValidFrom, cmd.Entries)
+	return h.decideForClient(ctx, meta, cmd.ClientID, func(c *pay.Client, cl *client.Client) ([]domain.Event, error) {
+		return c.SetMapping(meta.Actor, cmd.ClientID, cmd.ValidFrom, cmd.Entries, cl.HourTypeCodes())
 	})
 }
 
 // decideForClient runs a back-office decision on the payroll settings of an
 // existing client and appends its events.
-func (h *Handler) decideForClient(ctx context.Context, meta commands.Meta, clientID string, decide func(*pay.Client) ([]domain.Event, error)) (commands.Result, error) {
+func (h *Handler) decideForClient(ctx context.Context, meta commands.Meta, clientID string, decide func(*pay.Client, *client.Client) ([]domain.Event, error)) (commands.Result, error) {
 	if !account.IsStaff(meta.Actor) {
 		return commands.Result{}, errNoSuchEndpoint
 	}
-	c, st, err := h.loadExistingClient(ctx, clientID)
+	cl, err := h.loadClient(ctx, clientID)
 	if err != nil {
 		return commands.Result{}, err
 	}
-	evs, err := decide(c)
+	c, st, err := h.loadPayrollClient(ctx, clientID)
+	if err != nil {
+		return commands.Result{}, err
+	}
+	evs, err := decide(c, cl)
 	if err != nil {
 		return commands.Result{}, err
 	}

@@ -115,6 +115,8 @@ func (h *Handler) read(ctx context.Context, actor domain.Actor, t Target, rule w
 	if err != nil {
 		return ts.Terms{}, nil, nil, fmt.Errorf("commands/timesheet: placement %s: %w", t.PlacementID, err)
 	}
+	eventstore.RecycleEvents(got[0].Events) // folded: only p is used from here on
+	got[0].Events = nil
 	if !p.Exists() || !account.CanSeePlacement(actor, p.Ref()) {
 		return ts.Terms{}, nil, nil, domain.ErrNotFound
 	}
@@ -133,6 +135,7 @@ func (h *Handler) read(ctx context.Context, actor domain.Actor, t Target, rule w
 	if err != nil {
 		return ts.Terms{}, nil, nil, fmt.Errorf("commands/timesheet: client %s: %w", p.ClientID(), err)
 	}
+	eventstore.RecycleEvents(cSlice.Events) // folded: only c is used from here on
 	if !c.Exists() {
 		return ts.Terms{}, nil, nil, fmt.Errorf("commands/timesheet: placement %s names client %s, which does not exist", t.PlacementID, p.ClientID())
 	}
@@ -166,6 +169,9 @@ func (h *Handler) load(ctx context.Context, actor domain.Actor, t Target, rule w
 	if err != nil {
 		return nil, err
 	}
+	// Folded: only sheet is used from here on. The timesheet's events are
+	// most of what a command allocates (eventstore.RecycleEvents).
+	eventstore.RecycleEvents(got[0].Events)
 	return &loaded{terms: terms, sheet: sheet, stream: st, decidedOn: decidedOn, now: h.clock()}, nil
 }
 

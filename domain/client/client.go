@@ -98,6 +98,22 @@ func (c *Client) AgreementOn(date time.Time) (a Agreement, ok bool) {
 	return c.agreements[i].agreement.Clone(), true
 }
 
+// HourTypeCodes returns the code of every hour type any of the client's
+// agreements names, past or present, sorted: what a payroll mapping may map
+// (an hour type dropped from the agreement may still be in approved weeks).
+func (c *Client) HourTypeCodes() []string {
+	var out []string
+	for _, d := range c.agreements {
+		for _, h := range d.agreement.HourTypes {
+			if !slices.Contains(out, h.Code) {
+				out = append(out, h.Code)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // AgreementsFrom returns the dates from which agreements apply, in order.
 func (c *Client) AgreementsFrom() []time.Time {
 	out := make([]time.Time, len(c.agreements))

@@ -605,7 +605,7 @@ func (r *runner) payroll(clientID, workerID, name, placementID string, now time.
 	if !r.steps(payroll.ClientStream(clientID), nil,
 		step{"payroll.set_settings", staff, func() ([]domain.Event, error) { return pc.SetSettings(staff, clientID, settings) }},
 		step{"payroll.set_mapping", staff, func() ([]domain.Event, error) {
-			return pc.SetMapping(staff, clientID, "2026-01-05", mapping)
+			return pc.SetMapping(staff, clientID, "2026-01-05", mapping, []string{hours}) // the agreement's hour type
 		}},
 	) {
 		return

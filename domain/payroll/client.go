@@ -123,8 +123,10 @@ func (c *Client) SetSettings(actor domain.Actor, clientID string, s Settings) ([
 
 // SetMapping records the client's complete mapping valid from validFrom
 // (YYYY-MM-DD); a mapping set for the same date before is replaced. Back
-// office only.
-func (c *Client) SetMapping(actor domain.Actor, clientID, validFrom string, entries []Mapping) ([]domain.Event, error) {
+// office only. hourTypes are the codes of the hour types the client's
+// agreements name (client.Client.HourTypeCodes): an hours entry maps one of
+// them, or it would map nothing and still replace the whole mapping.
+func (c *Client) SetMapping(actor domain.Actor, clientID, validFrom string, entries []Mapping, hourTypes []string) ([]domain.Event, error) {
 	if !account.IsStaff(actor) {
 		return nil, account.Forbidden
 	}
@@ -132,7 +134,7 @@ func (c *Client) SetMapping(actor domain.Actor, clientID, validFrom string, entr
 	if err != nil {
 		return nil, err
 	}
-	norm, err := normalizeMappings(entries)
+	norm, err := normalizeMappings(entries, hourTypes)
 	if err != nil {
 		return nil, err
 	}

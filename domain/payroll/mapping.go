@@ -83,8 +83,10 @@ var expenseCodes = []string{"travel_km", "parking", "other"}
 var allowanceCodes = []string{"per_day", "per_hour"}
 
 // normalizeMappings checks a complete mapping and returns its canonical
-// form, sorted by kind and code (the order of file columns).
-func normalizeMappings(in []Mapping) ([]Mapping, error) {
+// form, sorted by kind and code (the order of file columns). Every code is
+// one the domain knows for its kind: an hour type of the client's
+// agreements (hourTypes), an expense type, an allowance.
+func normalizeMappings(in []Mapping, hourTypes []string) ([]Mapping, error) {
 	if len(in) == 0 {
 		return nil, domain.Invalid("mapping_required", "entries", "name at least one mapping entry",
 			"Geef minstens één koppeling op.")
@@ -104,6 +106,11 @@ func normalizeMappings(in []Mapping) ([]Mapping, error) {
 				return nil, domain.Invalid("hour_type_code", field+".code",
 					"an hour type code has at most 10 letters, digits, - or _",
 					"Een uursoortcode heeft hoogstens 10 letters, cijfers, - of _.")
+			}
+			if !slices.Contains(hourTypes, m.Code) {
+				return nil, &domain.Error{Kind: domain.KindRule, Code: "hour_type_not_agreed", Field: field + ".code",
+					Message:   fmt.Sprintf("hour type %s is not in any agreement of this client", domain.Quote(m.Code)),
+					MessageNL: fmt.Sprintf("Uursoort %s staat in geen enkele afspraak met deze opdrachtgever.", domain.Quote(m.Code))}
 			}
 		case SourceExpense:
 			if !slices.Contains(expenseCodes, m.Code) {

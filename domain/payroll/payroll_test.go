@@ -14,6 +14,8 @@ var (
 	backoffice = domain.Actor{AccountID: "bo", Role: domain.RoleBackoffice}
 	payrollBot = domain.Actor{AccountID: "pay", Role: domain.RolePayroll}
 	client1    = domain.Actor{AccountID: "c", Role: domain.RoleClient, ClientID: "c1"}
+	// agreed are the hour types of the client's agreements (client.Client.HourTypeCodes).
+	agreed = []string{"100", "125"}
 )
 
 func code(err error) string {
@@ -109,10 +111,11 @@ func TestSetMappingValidates(t *testing.T) {
 		{"unknown expense", backoffice, "2026-01-05", []payroll.Mapping{{Kind: payroll.SourceExpense, Code: "taxi", Loket: "1"}}, "expense_type_invalid"},
 		{"unknown kind", backoffice, "2026-01-05", []payroll.Mapping{{Kind: "bonus", Code: "x", Loket: "1"}}, "mapping_kind"},
 		{"duplicate", backoffice, "2026-01-05", append(good, good[0]), "duplicate_mapping"},
+		{"hour type in no agreement", backoffice, "2026-01-05", []payroll.Mapping{{Kind: payroll.SourceHours, Code: "zz", Loket: "1"}}, "hour_type_not_agreed"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := &payroll.Client{}
-			evs, err := c.SetMapping(tc.actor, "c1", tc.from, tc.entries)
+			evs, err := c.SetMapping(tc.actor, "c1", tc.from, tc.entries, agreed)
 			if code(err) != tc.code {
 				t.Fatalf("code %q, want %q", code(err), tc.code)
 			}
@@ -128,14 +131,14 @@ func TestMappingOnValidFrom(t *testing.T) {
 	m := func(loket string) []payroll.Mapping {
 		return []payroll.Mapping{{Kind: payroll.SourceHours, Code: "100", Loket: loket}}
 	}
-	if _, err := c.SetMapping(backoffice, "c1", "2026-01-05", m("1")); err != nil {
+	if _, err := c.SetMapping(backoffice, "c1", "2026-01-05", m("1"), agreed); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.SetMapping(backoffice, "c1", "2026-07-01", m("2")); err != nil {
+	if _, err := c.SetMapping(backoffice, "c1", "2026-07-01", m("2"), agreed); err != nil {
 		t.Fatal(err)
 	}
 	// the same mapping again records nothing
-	if evs, err := c.SetMapping(backoffice, "c1", "2026-07-01", m("2")); err != nil || len(evs) != 0 {
+	if evs, err := c.SetMapping(backoffice, "c1", "2026-07-01", m("2"), agreed); err != nil || len(evs) != 0 {
 		t.Fatalf("repeat: %v %v", evs, err)
 	}
 	for day, want := range map[string]string{"2026-01-04": "", "2026-01-05": "1", "2026-06-30": "1", "2026-07-01": "2", "2027-01-01": "2"} {
@@ -194,5 +197,23 @@ func TestBatchID(t *testing.T) {
 		if _, ok := payroll.ParseBatchID(bad); ok {
 			t.Errorf("%q parsed", bad)
 		}
+	}
+}
+
+// TestMappingOfAnUnknownHourTypeStillFolds: a mapping stored before hour
+// types were checked against the agreements folds as it was (events are
+// forever); only a new decision is refused.
+func TestMappingOfAnUnknownHourTypeStillFolds(t *testing.T) {
+	c := &payroll.Client{}
+	old := &payroll.MappingSet{ClientID: "c1", ValidFrom: "2026-01-05", Entries: []payroll.Mapping{{Kind: payroll.SourceHours, Code: "ZZ", Loket: "1"}}}
+	if err := c.Apply(old); err != nil {
+		t.Fatal(err)
+	}
+	got, ok := c.MappingOn(ts.NewDate(2026, 2, 2))
+	if !ok || len(got) != 1 || got[0].Code != "ZZ" {
+		t.Fatalf("mapping %v %v", got, ok)
+	}
+	if _, err := c.SetMapping(backoffice, "c1", "2026-01-05", old.Entries, agreed); code(err) != "hour_type_not_agreed" {
+		t.Fatalf("code %q", code(err))
 	}
 }

@@ -24,6 +24,7 @@ type Placement struct {
 	intermediaryID string
 	function       string
 	period         Period
+	plannedEnd     time.Time // the fixed end agreed at the start (zero: open-ended)
 	started        bool
 	ended          bool // an Ended event fixed the end
 	endReason      string
@@ -37,7 +38,7 @@ func (p *Placement) Apply(e domain.Event) error {
 		p.function, p.started = e.Function, true
 		p.period = Period{Start: e.Start}
 		if e.End != nil {
-			p.period.End = *e.End
+			p.period.End, p.plannedEnd = *e.End, *e.End
 		}
 	case *Ended:
 		p.period.End, p.ended, p.endReason = e.End, true, e.Reason

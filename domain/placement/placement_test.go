@@ -105,7 +105,17 @@ func TestEnd(t *testing.T) {
 			[]domain.Event{&placement.Ended{PlacementID: "p-1", End: day("2025-06-30"), Reason: "einde project"}}, nil},
 		{"after fixed end", []domain.Event{startedFixed}, backoffice, "2025-07-01", nil, code("end_after_planned_end")},
 		{"before start", []domain.Event{started}, backoffice, "2025-03-16", nil, code("end_before_start")},
-		{"already ended", []domain.Event{started, ended}, backoffice, "2025-04-01", nil, code("already_ended")},
+		{"already ended", []domain.Event{started, &placement.Ended{PlacementID: "p-1", End: day("2025-03-11")}}, backoffice, "2025-04-01", nil, code("already_ended")},
+		// now is 2025-03-12: an end still to come may be corrected, by the
+		// same event again (a typo of a year must not fix the placement).
+		{"correct a far end", []domain.Event{started, &placement.Ended{PlacementID: "p-1", End: day("2200-01-01")}}, clientUser, "2025-04-30", []domain.Event{ended}, nil},
+		{"correct an end later", []domain.Event{started, ended}, clientUser, "2025-05-31",
+			[]domain.Event{&placement.Ended{PlacementID: "p-1", End: day("2025-05-31"), Reason: "einde project"}}, nil},
+		{"correct an end ending today", []domain.Event{started, &placement.Ended{PlacementID: "p-1", End: day("2025-03-12")}}, clientUser, "2025-04-30", []domain.Event{ended}, nil},
+		{"correct to the same end", []domain.Event{started, ended}, clientUser, "2025-04-30", nil, code("already_ended")},
+		{"correct beyond the fixed end", []domain.Event{startedFixed, ended}, clientUser, "2025-07-01", nil, code("end_after_planned_end")},
+		{"correct up to the fixed end", []domain.Event{startedFixed, ended}, clientUser, "2025-06-30",
+			[]domain.Event{&placement.Ended{PlacementID: "p-1", End: day("2025-06-30"), Reason: "einde project"}}, nil},
 		{"other client", []domain.Event{started}, otherUser, "2025-04-30", nil, domain.ErrNotFound},
 		{"other intermediary", []domain.Event{started}, otherInter, "2025-04-30", nil, domain.ErrNotFound},
 		{"worker", []domain.Event{started}, workerUser, "2025-04-30", nil, account.Forbidden},

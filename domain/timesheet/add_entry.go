@@ -23,7 +23,7 @@ func (t *Timesheet) AddEntry(actor domain.Actor, terms Terms, adj AdjacentWeeks,
 		return nil, err
 	}
 	e := in.entry(t.lastEntryID + 1)
-	te, err := t.timeEntries(terms, adj, append(append([]Entry(nil), t.entries...), e))
+	te, err := t.timeEntries(terms, adj, append(append([]Entry(nil), t.entries...), e), e.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -29,7 +29,7 @@ func (t *Timesheet) ChangeEntry(actor domain.Actor, terms Terms, adj AdjacentWee
 	}
 	entries := append([]Entry(nil), t.entries...)
 	entries[i] = e
-	te, err := t.timeEntries(terms, adj, entries)
+	te, err := t.timeEntries(terms, adj, entries, id)
 	if err != nil {
 		return nil, err
 	}

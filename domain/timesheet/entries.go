@@ -1,6 +1,8 @@
 package timesheet
 
 import (
+	"errors"
+	"fmt"
 	"slices"
 
 	"backoffice/domain"
@@ -23,7 +25,7 @@ func (in EntryInput) entry(id int) Entry {
 }
 
 func errEntryNotFound() error {
-	return domain.NotFound("entry_not_found", "there is no such time entry", "Deze tijdregel bestaat niet.")
+	return domain.NotFound("entry_not_found", "There is no such time entry.", "Deze tijdregel bestaat niet.")
 }
 
 func (t *Timesheet) entryIndex(id int) int {
@@ -49,9 +51,10 @@ func checkEntryInput(terms Terms, in EntryInput) error {
 // timeEntries computes the state after a change of the entries: worked time
 // of every entry (checked against the shifts of the adjacent weeks), the
 // derived normal line, and the day totals (checked against 24 hours per
-// day).
-func (t *Timesheet) timeEntries(terms Terms, adj AdjacentWeeks, entries []Entry) (TimeEntries, error) {
-	worked, err := ComputeWorked(entries, amsterdam)
+// day). focus is the ID of the entry added or changed (0 on a removal):
+// refusals name it.
+func (t *Timesheet) timeEntries(terms Terms, adj AdjacentWeeks, entries []Entry, focus int) (TimeEntries, error) {
+	worked, err := computeWorked(entries, amsterdam, focus)
 	if err != nil {
 		return TimeEntries{}, err
 	}
@@ -65,10 +68,46 @@ func (t *Timesheet) timeEntries(terms Terms, adj AdjacentWeeks, entries []Entry)
 	line := Line{HourType: ht, Minutes: DayTotals(terms.Week, worked), FromTimeRegistration: true}
 	days := t.dayTotalsWith(t.lines, line.Minutes)
 	if err := checkDays(terms, days, [7]Minutes{}); err != nil {
+		if e := continuousRunOn(err, terms.Week, entries, worked); e != nil {
+			return TimeEntries{}, e
+		}
 		return TimeEntries{}, err
 	}
 	if worked == nil {
 		worked = []Worked{}
 	}
 	return TimeEntries{Worked: worked, NormalLine: line, DayTotals: days}, nil
+}
+
+// continuousRunOn explains a day over 24 hours that a continuous shift
+// causes by running on to the next entry (days later, perhaps): "more than
+// 24 hours on Monday" alone leaves the user looking for hours they never
+// typed. It returns nil when err is another refusal or no continuous shift
+// on that day ran on.
+func continuousRunOn(err error, week ISOWeek, entries []Entry, worked []Worked) error {
+	var de *domain.Error
+	if !errors.As(err, &de) || de.Code != "day_over_24h" {
+		return nil
+	}
+	day := slices.Index(dayFields[:], de.Field)
+	byID := make(map[int]Entry, len(entries))
+	for _, e := range entries {
+		byID[e.ID] = e
+	}
+	for k, w := range worked {
+		e := byID[w.EntryID]
+		if i, ok := week.DayIndex(w.Date); !ok || i != day || !e.Continuous || k+1 >= len(worked) {
+			continue
+		}
+		next := byID[worked[k+1].EntryID]
+		if w.End.Equal(worked[k+1].Start) {
+			nd := (int(next.Date.Weekday()) + 6) % 7
+			return domain.Rule("day_over_24h", de.Field,
+				fmt.Sprintf("The continuous shift of %s %s runs on to the next entry (%s %s %s), which puts more than 24 hours on %s. Untick continuous shift or enter the shifts in between first.",
+					dayNamesEN[day], e.Start, dayNamesEN[nd], next.Date, next.Start, dayNamesEN[day]),
+				fmt.Sprintf("De doorlopende dienst van %s %s loopt door tot de volgende regel (%s %s %s); zo staat er op %s meer dan 24 uur. Zet 'Doorlopende dienst' uit of vul eerst de diensten daartussen in.",
+					dayNamesNL[day], e.Start, dayNamesNL[nd], next.Date, next.Start, dayNamesNL[day]))
+		}
+	}
+	return nil
 }

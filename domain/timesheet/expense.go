@@ -65,7 +65,11 @@ func (in ExpenseInput) validate() (ExpenseInput, error) {
 			return in, domain.Invalid("expense_kilometres_not_allowed", "kilometres", "only travel is claimed in kilometres",
 				"Alleen reiskosten worden in kilometers opgegeven.")
 		}
-		if in.AmountCents <= 0 || in.AmountCents > MaxExpenseCents {
+		if in.AmountCents < 0 {
+			return in, domain.Invalid("expense_amount_invalid", "amount", "an expense amount cannot be negative",
+				"Een bedrag kan niet negatief zijn.")
+		}
+		if in.AmountCents == 0 || in.AmountCents > MaxExpenseCents {
 			return in, domain.Invalid("expense_amount_invalid", "amount", "the amount must be between € 0,01 and € 10.000",
 				"Het bedrag moet tussen € 0,01 en € 10.000 liggen.")
 		}

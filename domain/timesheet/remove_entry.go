@@ -20,7 +20,7 @@ func (t *Timesheet) RemoveEntry(actor domain.Actor, terms Terms, adj AdjacentWee
 	if i < 0 {
 		return nil, errEntryNotFound()
 	}
-	te, err := t.timeEntries(terms, adj, slices.Delete(slices.Clone(t.entries), i, i+1))
+	te, err := t.timeEntries(terms, adj, slices.Delete(slices.Clone(t.entries), i, i+1), 0)
 	if err != nil {
 		return nil, err
 	}

@@ -13,7 +13,7 @@ func (t *Timesheet) RemoveExpense(actor domain.Actor, terms Terms, id int, now t
 		return nil, err
 	}
 	if !slices.ContainsFunc(t.expenses, func(x Expense) bool { return x.ID == id }) {
-		return nil, domain.NotFound("expense_not_found", "there is no such expense", "Deze onkostenregel bestaat niet.")
+		return nil, domain.NotFound("expense_not_found", "There is no such expense.", "Deze onkostenregel bestaat niet.")
 	}
 	return t.record(&ExpenseRemoved{ExpenseID: id}), nil
 }

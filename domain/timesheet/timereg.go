@@ -112,9 +112,18 @@ func entryErr(kind domain.Kind, code, field string, e Entry, en, nl string) *dom
 // A shift whose end is at or before its start ends on the next day. A
 // continuous shift ends where the next entry (by start instant) starts; when
 // no entry follows it ends at its own end time. Entries may not overlap, a
-// break may not exceed the shift, and wall times skipped by a clock change
+// break must be shorter than the shift (a shift all break is no shift: it
+// would book 0 minutes; stored entries are not recomputed on fold, so this
+// only refuses a new decision), and wall times skipped by a clock change
 // are refused. The result is sorted by start instant.
 func ComputeWorked(entries []Entry, loc *time.Location) ([]Worked, error) {
+	return computeWorked(entries, loc, 0)
+}
+
+// computeWorked is ComputeWorked with the ID of the entry being added or
+// changed (0: none): an overlap is reported on that entry, naming the other
+// one, so the message never shows the user their own entry as "the other".
+func computeWorked(entries []Entry, loc *time.Location, focus int) ([]Worked, error) {
 	out := make([]Worked, len(entries))
 	for i, e := range entries {
 		if !e.Start.Valid() {
@@ -163,19 +172,33 @@ func ComputeWorked(entries []Entry, loc *time.Location) ([]Worked, error) {
 		if k+1 < len(idx) {
 			next := out[idx[k+1]]
 			if w.End.After(next.Start) || !next.Start.After(w.Start) {
-				return nil, entryErr(domain.KindRule, "entries_overlap", "start", entries[idx[k+1]],
-					"this entry overlaps the previous one", "Deze regel overlapt met de vorige")
+				this, other := entries[idx[k+1]], e
+				if focus != 0 && focus == e.ID {
+					this, other = e, this
+				}
+				return nil, errOverlap(this, other)
 			}
 		}
 		w.Elapsed = Minutes(w.End.Sub(w.Start) / time.Minute)
-		if e.Break > w.Elapsed {
+		if e.Break >= w.Elapsed {
 			return nil, entryErr(domain.KindRule, "break_exceeds_shift", "break", e,
-				"the break is longer than the shift", "De pauze is langer dan de dienst")
+				fmt.Sprintf("the break must be shorter than the shift of %d minutes", w.Elapsed),
+				fmt.Sprintf("De pauze moet korter zijn dan de dienst van %d minuten", w.Elapsed))
 		}
 		w.Minutes = w.Elapsed - e.Break
 		sorted[k] = w
 	}
 	return sorted, nil
+}
+
+// errOverlap is entries_overlap on entry this, naming the other entry by its
+// day, date and times as entered.
+func errOverlap(this, other Entry) *domain.Error {
+	d := (int(other.Date.Weekday()) + 6) % 7
+	span := other.Start.String() + "–" + other.End.String()
+	return &domain.Error{Kind: domain.KindRule, Code: "entries_overlap", Field: "start",
+		Message:   fmt.Sprintf("This entry overlaps the entry of %s %s %s.", dayNamesEN[d], other.Date, span),
+		MessageNL: fmt.Sprintf("Deze regel overlapt met de regel van %s %s %s.", dayNamesNL[d], other.Date, span)}
 }
 
 // DayTotals adds worked minutes per day of week (Monday first) by the date

@@ -50,7 +50,10 @@ func TestComputeWorked(t *testing.T) {
 			e(3, mon.AddDays(1), "06:00", "14:00", 0, false),
 		}, map[int]ts.Minutes{1: 240, 2: 600, 3: 480}, ""},
 		{"last continuous ends at own end", []ts.Entry{e(1, mon, "08:00", "17:00", 60, true)}, map[int]ts.Minutes{1: 480}, ""},
-		{"break equals shift", []ts.Entry{e(1, mon, "08:00", "09:00", 60, false)}, map[int]ts.Minutes{1: 0}, ""},
+		{"break one minute short of the shift", []ts.Entry{e(1, mon, "08:00", "09:00", 59, false)}, map[int]ts.Minutes{1: 1}, ""},
+		{"break equals shift", []ts.Entry{e(1, mon, "08:00", "09:00", 60, false)}, nil, "break_exceeds_shift"},
+		{"24-hour shift all break", []ts.Entry{{ID: 1, Date: mon, Start: clk("00:00"), End: clk("00:00"), Break: 1440, Shift24h: true}}, nil, "break_exceeds_shift"},
+		{"continuous break counts against the run to the next entry", []ts.Entry{e(1, mon, "08:00", "09:00", 90, true), e(2, mon, "10:00", "11:00", 0, false)}, map[int]ts.Minutes{1: 30, 2: 60}, ""},
 		{"break exceeds shift", []ts.Entry{e(1, mon, "08:00", "09:00", 61, false)}, nil, "break_exceeds_shift"},
 		{"negative break", []ts.Entry{e(1, mon, "08:00", "09:00", -1, false)}, nil, "break_negative"},
 		{"overlap", []ts.Entry{e(1, mon, "08:00", "12:00", 0, false), e(2, mon, "11:00", "13:00", 0, false)}, nil, "entries_overlap"},
@@ -133,7 +136,7 @@ func TestComputeWorkedProperties(t *testing.T) {
 		if wall <= 0 {
 			wall += 1440
 		}
-		e.Break = ts.Minutes(rng.Intn(wall + 1))
+		e.Break = ts.Minutes(rng.Intn(wall))
 		got, err := ts.ComputeWorked([]ts.Entry{e}, ams)
 		if err != nil {
 			var de *domain.Error

@@ -12,7 +12,7 @@ func (t *Timesheet) WipeLine(actor domain.Actor, terms Terms, hourType string, n
 		return nil, err
 	}
 	if _, ok := t.lines[hourType]; !ok {
-		return nil, domain.NotFound("line_not_found", "there is no line of this hour type", "Er is geen urenregel van deze uursoort.")
+		return nil, domain.NotFound("line_not_found", "There is no line of this hour type.", "Er is geen urenregel van deze uursoort.")
 	}
 	lines := make(map[string]Line, len(t.lines))
 	for c, l := range t.lines {

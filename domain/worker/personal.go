@@ -1,6 +1,7 @@
 package worker
 
 import (
+	"errors"
 	"time"
 
 	"backoffice/domain"
@@ -39,35 +40,55 @@ func (PersonalData) GoString() string { return "worker.PersonalData{…}" }
 // Normalize checks the data and returns its canonical form: BSN (11-proef),
 // IBAN (mod 97, electronic form), date of birth in the past and at most
 // MaximumAge years before today, a full address, and a mobile number in
-// E.164. today is the current date (validate.Today(now)).
+// E.164. today is the current date (validate.Today(now)). Every field is
+// checked: the error holds one *domain.Error per wrong field (errors.Join
+// when more than one), so a form shows them all at once.
 func (p PersonalData) Normalize(today time.Time) (PersonalData, error) {
 	var out PersonalData
+	var errs fieldErrors
 	var err error
-	if out.BSN, err = validate.NormalizeBSN(p.BSN); err != nil {
-		return PersonalData{}, err
-	}
-	if out.IBAN, err = validate.NormalizeIBAN(p.IBAN); err != nil {
-		return PersonalData{}, err
-	}
+	out.BSN, err = validate.NormalizeBSN(p.BSN)
+	errs.add(err)
+	out.IBAN, err = validate.NormalizeIBAN(p.IBAN)
+	errs.add(err)
 	if out.DateOfBirth, err = validate.Date("date_of_birth", p.DateOfBirth); err != nil {
-		return PersonalData{}, err
-	}
-	today = validate.Day(today)
-	if !out.DateOfBirth.Before(today) {
-		return PersonalData{}, domain.Invalid("date_of_birth_future", "date_of_birth",
+		errs.add(err)
+	} else if today = validate.Day(today); !out.DateOfBirth.Before(today) {
+		errs.add(domain.Invalid("date_of_birth_future", "date_of_birth",
 			"The date of birth must be in the past.",
-			"De geboortedatum moet in het verleden liggen.")
-	}
-	if validate.YearsBetween(out.DateOfBirth, today) > MaximumAge {
-		return PersonalData{}, domain.Invalid("date_of_birth_implausible", "date_of_birth",
+			"De geboortedatum moet in het verleden liggen."))
+	} else if validate.YearsBetween(out.DateOfBirth, today) > MaximumAge {
+		errs.add(domain.Invalid("date_of_birth_implausible", "date_of_birth",
 			"Check the date of birth.",
-			"Controleer de geboortedatum.")
+			"Controleer de geboortedatum."))
 	}
-	if out.Address, err = p.Address.Normalize("address"); err != nil {
-		return PersonalData{}, err
-	}
-	if out.Mobile, err = validate.NormalizeMobile("mobile", p.Mobile); err != nil {
+	out.Address, err = p.Address.Normalize("address")
+	errs.add(err)
+	out.Mobile, err = validate.NormalizeMobile("mobile", p.Mobile)
+	errs.add(err)
+	if err := errs.err(); err != nil {
 		return PersonalData{}, err
 	}
 	return out, nil
+}
+
+// fieldErrors collects the errors of independent field checks.
+type fieldErrors []error
+
+func (f *fieldErrors) add(err error) {
+	if err != nil {
+		*f = append(*f, err)
+	}
+}
+
+// err is nil, the one error, or all of them joined (the first decides the
+// status and code of an API answer).
+func (f fieldErrors) err() error {
+	switch len(f) {
+	case 0:
+		return nil
+	case 1:
+		return f[0]
+	}
+	return errors.Join(f...)
 }

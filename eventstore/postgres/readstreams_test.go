@@ -1,10 +1,12 @@
 package postgres_test
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -172,4 +174,91 @@ func TestReadStreamsUsesTheGenericPlan(t *testing.T) {
 	if generic != 12 || custom != 0 {
 		t.Errorf("ReadStreams' statement ran with %d generic and %d custom plans, want 12 and 0", generic, custom)
 	}
+}
+
+// TestReadStreamsLeavesOutADeletedRevision: ReadStreams puts each event at
+// its revision's place (the read knows the stream's head from its first
+// row); a revision deleted behind the store's back leaves no empty place
+// in the read, the events stay in order and the chain check reports the
+// gap, in a read from the start and in one from a later revision.
+func TestReadStreamsLeavesOutADeletedRevision(t *testing.T) {
+	ctx := t.Context()
+	pool := newPool(t, newMigratedDB(t))
+	s := openStore(t, pool, postgres.Options{})
+	if _, err := s.Append(ctx, "holed", eventstore.NoStream(), events(5)...); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `ALTER TABLE eventstore_events DISABLE TRIGGER eventstore_append_only;
+		DELETE FROM eventstore_events WHERE stream = 'holed' AND revision = 2;
+		ALTER TABLE eventstore_events ENABLE TRIGGER eventstore_append_only`); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.ReadStreams(ctx, eventstore.StreamRead{Stream: "holed"}, eventstore.StreamRead{Stream: "holed", From: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range [][]uint64{{0, 1, 3, 4}, {1, 3, 4}} {
+		var revs []uint64
+		for _, e := range got[i].Events {
+			if e.Stream != "holed" {
+				t.Errorf("read %d: an event of stream %q", i, e.Stream)
+			}
+			revs = append(revs, e.Revision)
+		}
+		if !slices.Equal(revs, want) || got[i].Revision != 4 {
+			t.Errorf("read %d: revisions %v (head %d), want %v (head 4)", i, revs, got[i].Revision, want)
+		}
+	}
+	var ie *eventstore.IntegrityError
+	if err := eventstore.VerifyStream(got[0].Events); !errors.As(err, &ie) || ie.Revision != 3 {
+		t.Fatalf("the chain check of the read with a gap: %v, want an integrity error at revision 3", err)
+	}
+}
+
+// TestReadStreamsMetadataAsStoredOnEveryRead: a command's reads take each
+// event's decoded metadata from the store's memo of its stream when the
+// stored bytes are the same; every read, before and after the stream grew
+// and from a later revision, gives each event exactly its own metadata.
+func TestReadStreamsMetadataAsStoredOnEveryRead(t *testing.T) {
+	ctx := t.Context()
+	pool := newPool(t, newMigratedDB(t))
+	s := openStore(t, pool, postgres.Options{})
+	at := time.Date(2026, 12, 5, 15, 0, 0, 0, time.UTC)
+	appendN := func(from, n int) {
+		t.Helper()
+		for i := from; i < from+n; i++ {
+			ev := event("test.happened", i)
+			ev.Metadata = eventstore.Metadata{ActorID: fmt.Sprintf("actor-%d", i), ActorRole: "client",
+				CorrelationID: fmt.Sprintf("req-%d", i), OccurredAt: at.Add(time.Duration(i) * time.Minute)}
+			if _, err := s.Append(ctx, "memo", eventstore.Any(), ev); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	check := func(from uint64, want int) {
+		t.Helper()
+		got, err := s.ReadStreams(ctx, eventstore.StreamRead{Stream: "memo", From: from})
+		if err != nil || len(got[0].Events) != want {
+			t.Fatalf("ReadStreams from %d: %d events, %v; want %d", from, len(got[0].Events), err, want)
+		}
+		for _, e := range got[0].Events {
+			i := int(e.Revision)
+			if e.Metadata.ActorID != fmt.Sprintf("actor-%d", i) || e.Metadata.CorrelationID != fmt.Sprintf("req-%d", i) ||
+				!e.Metadata.OccurredAt.Equal(at.Add(time.Duration(i)*time.Minute)) {
+				t.Fatalf("revision %d read with metadata %+v", i, e.Metadata)
+			}
+		}
+		if from == 0 {
+			if err := eventstore.VerifyStream(got[0].Events); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	appendN(0, 5)
+	check(0, 5)
+	check(0, 5) // from the memo
+	appendN(5, 3)
+	check(0, 8) // the memo's five, and three more
+	check(6, 2)
+	check(0, 8)
 }

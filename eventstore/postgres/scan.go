@@ -37,6 +37,9 @@ type eventScanner struct {
 	decode eventstore.Metadata
 	hasMD  bool
 	metas  *metaCache // nil: decode every new metadata
+	// hint is the memo's entry for the next row's revision (metaCache's
+	// streams), taken when the row's metadata bytes equal its raw.
+	hint *memoEntry
 }
 
 // Column types and formats of eventColumns, as pgx requests them.
@@ -131,6 +134,12 @@ func (s *eventScanner) scan(rows pgx.Rows, e *eventstore.RecordedEvent) error {
 	if len(v[10]) == eventstore.HashSize {
 		copy(e.Hash[:], v[10])
 	}
+	if h := s.hint; h != nil && string(v[7]) == h.raw {
+		e.Metadata = h.md
+		s.hint = nil
+		return nil
+	}
+	s.hint = nil
 	if !s.hasMD || !bytes.Equal(v[7], s.meta) {
 		if err := s.decodeMeta(v[7]); err != nil {
 			return fmt.Errorf("event %s: metadata: %w", e.ID, err)

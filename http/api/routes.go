@@ -9,7 +9,7 @@ import (
 
 // ErrNoSuchEndpoint answers a path that does not exist, and an endpoint
 // a role may not know about (payroll, export): the same 404 either way.
-var ErrNoSuchEndpoint = domain.NotFound("no_such_endpoint", "no such endpoint", "Dit adres bestaat niet.")
+var ErrNoSuchEndpoint = domain.NotFound("no_such_endpoint", "This address does not exist.", "Dit adres bestaat niet.")
 
 // routes lists the API's own routes; each feature adds its routes in its
 // Routes method (see the feature files).

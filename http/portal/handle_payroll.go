@@ -60,7 +60,7 @@ func (v *view) PeriodLabel(s string) string {
 
 // errNoPayroll: the screen does not exist for the user (as the commands
 // answer).
-var errNoPayroll = domain.NotFound("no_such_endpoint", "no such endpoint", "Dit adres bestaat niet.")
+var errNoPayroll = domain.NotFound("no_such_endpoint", "This address does not exist.", "Dit adres bestaat niet.")
 
 // payrollPage is the overview's data, the export form's choices and, after
 // an export of every client, its outcome.

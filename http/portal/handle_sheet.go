@@ -334,10 +334,10 @@ func parseExpenseAmount(s string) (int64, bool) {
 		return 0, true
 	}
 	c, err := domain.ParseEuro(s)
-	if err != nil || c < 0 {
+	if err != nil {
 		return 0, false
 	}
-	return int64(c), true
+	return int64(c), true // a negative amount is the domain's to refuse, with its own message
 }
 
 // sheetFormView is the view for re-rendering the editor after a failed

@@ -1,11 +1,13 @@
 package portal
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 	"time"
 
 	"backoffice/domain"
+	"backoffice/domain/validate"
 	"backoffice/domain/worker"
 )
 
@@ -165,21 +167,47 @@ func (s *Server) handleRegister() http.Handler {
 			v.Form.Set(k, r.PostForm.Get(k))
 		}
 		in := parseRegistration(r, v)
+		fields := fieldsOf(registerFields...)
 		if len(v.Errors) > 0 {
+			// The domain's checks of what was filled in, so a too long
+			// name shows now, not after the empty fields are filled.
+			v.moreFormErrors(worker.Register{Name: in.Name, Email: in.Email, Function: in.Function,
+				PersonalData: in.Personal, Start: in.Start}.Check(validate.Today(s.Clock())), fields)
 			v.Data = registerPage(v)
 			s.render(w, r, http.StatusUnprocessableEntity, "register", v)
 			return
 		}
 		res, err := s.Workers.Register(r.Context(), meta(r), in)
 		if err != nil {
-			if status, ok := s.formStatus(w, r, v, err, fieldsOf(registerFields...), 0); ok {
-				v.Data = registerPage(v) // after the error is at its field: the summary lists it
+			if status, ok := s.formStatus(w, r, v, err, fields, 0); ok {
+				v.moreFormErrors(err, fields) // every wrong field at once
+				v.Data = registerPage(v)      // after the errors are at their fields: the summary lists them
 				s.render(w, r, status, "register", v)
 			}
 			return
 		}
 		redirectAfter(w, r, "/werknemers", res.Position, "registered")
 	})
+}
+
+// moreFormErrors puts each field error in err (one, or several joined) at
+// its input, leaving an input that shows an error already as it is.
+func (v *view) moreFormErrors(err error, fields map[string]string) {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range j.Unwrap() {
+			v.moreFormErrors(e, fields)
+		}
+		return
+	}
+	var de *domain.Error
+	if !errors.As(err, &de) {
+		return
+	}
+	if f, ok := fields[de.Field]; ok && de.Field != "" {
+		if _, shown := v.Errors[f]; !shown {
+			v.formError(de, fields)
+		}
+	}
 }
 
 // handleOutbox lists the demo outbox. It holds everyone's activation and

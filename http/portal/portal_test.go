@@ -552,12 +552,20 @@ func TestWithdrawOffer(t *testing.T) {
 
 // TestExpenseAmounts: the expense form reads amounts with the one parser
 // the invoice form uses (domain.ParseEuro): "1.234,56" is accepted, and
-// "-0,50" is refused next to the field instead of being stored as +€ 0,50.
+// "-0,50" is refused next to the field, with its own message, instead of
+// being stored as +€ 0,50; the field is marked invalid and points at its
+// message, as in the hours grid.
 func TestExpenseAmounts(t *testing.T) {
 	h := newHarnessAs(t, clientEmail)
 	res, body := h.postOn(openWeek, "/onkosten", url.Values{"soort": {"parking"}, "datum": {"2026-01-26"}, "bedrag": {"-0,50"}})
-	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `value="-0,50"><p class="err">Vul een bedrag in, bijvoorbeeld 12,50.</p>`) {
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, // the domain's refusal (expense_amount_invalid)
+		`value="-0,50" aria-invalid="true" aria-describedby="err-exp-amount"><p class="err" id="err-exp-amount">Een bedrag kan niet negatief zijn.</p>`) {
 		t.Fatalf("-0,50: %d\n%s", res.StatusCode, body)
+	}
+	res, body = h.postOn(openWeek, "/onkosten", url.Values{"soort": {"parking"}, "datum": {"2026-01-26"}, "bedrag": {"twaalf"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body,
+		`value="twaalf" aria-invalid="true" aria-describedby="err-exp-amount"><p class="err" id="err-exp-amount">Vul een bedrag in, bijvoorbeeld 12,50.</p>`) {
+		t.Fatalf("twaalf: %d\n%s", res.StatusCode, body)
 	}
 	if n := len(h.sheet("p1", 5).Expenses); n != 0 {
 		t.Fatalf("a refused amount was stored: %d expenses", n)

@@ -117,3 +117,38 @@ func TestRegisterYearOneIsNoMissingDate(t *testing.T) {
 		}
 	}
 }
+
+// TestRegisterShowsEveryFieldErrorAtOnce: a too long first name and an
+// invalid e-mail address get their own errors together with the empty
+// required fields, and, once those are filled, together with each other
+// (they came one by one: first the required fields, then the name, then
+// the address).
+func TestRegisterShowsEveryFieldErrorAtOnce(t *testing.T) {
+	h := newHarnessAs(t, clientEmail)
+	long := strings.Repeat("a", 61)
+	errAt := func(body, field, msg string) bool {
+		return regexp.MustCompile(`<input id="f-` + regexp.QuoteMeta(field) + `"[^>]* aria-invalid="true" aria-describedby="err-` +
+			regexp.QuoteMeta(field) + `">\s*<p class="err" id="err-` + regexp.QuoteMeta(field) + `">[^<]*` + regexp.QuoteMeta(msg)).MatchString(body)
+	}
+	res, body := h.post("/werknemers/nieuw", url.Values{"csrf": {h.token("/werknemers/nieuw")}, "address.country": {"NL"},
+		"name.first": {long}, "email": {"geen-adres"}})
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d", res.StatusCode)
+	}
+	if !errAt(body, "name.last", "Dit veld is verplicht.") || !errAt(body, "name.first", "te lang") || !errAt(body, "email", "e-mailadres") {
+		t.Fatalf("not every error at once:\n%s", body)
+	}
+	form := url.Values{
+		"csrf": {h.token("/werknemers/nieuw")}, "name.first": {long}, "name.last": {"Visser"}, "date_of_birth": {"1990-05-17"},
+		"bsn": {"111222333"}, "iban": {"NL91ABNA0417164300"}, "email": {"geen-adres"}, "mobile": {"0612345678"},
+		"address.street": {"Dorpsstraat"}, "address.house_number": {"1"}, "address.postal_code": {"1234 AB"},
+		"address.city": {"Utrecht"}, "address.country": {"NL"}, "function": {"Bakker"}, "start": {"2026-02-16"},
+	}
+	res, body = h.post("/werknemers/nieuw", form)
+	if res.StatusCode/100 != 4 || !errAt(body, "name.first", "te lang") || !errAt(body, "email", "e-mailadres") {
+		t.Fatalf("filled in: %d, not both errors:\n%s", res.StatusCode, body)
+	}
+	if strings.Contains(body, `id="err-name.last"`) || strings.Contains(body, `id="err-bsn"`) {
+		t.Fatal("an error at a right field")
+	}
+}

@@ -126,3 +126,22 @@ func TestUploaderNamed(t *testing.T) {
 		t.Fatal("the document does not name the bureau as who offered")
 	}
 }
+
+// TestDateErrorAtItsOwnForm: on a sheet with time registration, both the
+// entry form and the expense form have a date; a refused date shows at the
+// form that was sent only (and marks only that field invalid).
+func TestDateErrorAtItsOwnForm(t *testing.T) {
+	h := newHarnessAs(t, client3Email)
+	page := "/plaatsingen/p3/weken/2026-W06"
+	_, body := h.postOn(page, "/onkosten", url.Values{"soort": {"parking"}, "datum": {"2026-03-02"}, "bedrag": {"2,50"}})
+	if !strings.Contains(body, `aria-describedby="err-exp-date"`) || !strings.Contains(body, `<p class="err" id="err-exp-date">`) {
+		t.Fatalf("the expense's date error is not at its field:\n%s", body)
+	}
+	if n := strings.Count(body, `<p class="err"`); n != 1 {
+		t.Fatalf("%d error messages, want 1 (at the expense form)", n)
+	}
+	_, body = h.postOn(page, "/tijden", url.Values{"dag": {"2026-03-02"}, "begin": {"08:00"}, "eind": {"16:30"}})
+	if strings.Contains(body, `err-exp-date`) || strings.Count(body, `<p class="err"`) != 1 {
+		t.Fatalf("the entry's date error shows at the expense form too:\n%s", body)
+	}
+}

@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -86,6 +88,13 @@ func BenchmarkCommandPath(b *testing.B) {
 	srv := httptest.NewServer(a.Handler)
 	b.Cleanup(srv.Close)
 
+	// The benchmark's clients keep their connections, as a browser or an API
+	// client does: http.DefaultClient keeps 2 idle connections per host, so
+	// most of 16 clients' requests would open a new one (docs/BENCHMARKS.md §9.13).
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 32
+	client := &http.Client{Transport: tr}
+	b.Cleanup(tr.CloseIdleConnections)
 	call := func(method, path, token, key string, body any) (int, []byte, string) {
 		var rd io.Reader
 		if body != nil {
@@ -100,7 +109,7 @@ func BenchmarkCommandPath(b *testing.B) {
 		if key != "" {
 			req.Header.Set("Idempotency-Key", key)
 		}
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := client.Do(req)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -217,6 +226,18 @@ func BenchmarkCommandPath(b *testing.B) {
 			}
 		}
 		self0, pg0 := procstat.CPU("self"), procstat.TreeCPU(pgPID)
+		// Allocations of the whole process (server, projectors and the
+		// HTTP clients) per command, and with BENCH_CPUPROFILE16=file a
+		// CPU profile of this stage alone (diagnostic runs only).
+		var mem0 runtime.MemStats
+		if clients == 16 {
+			runtime.ReadMemStats(&mem0)
+			if f := os.Getenv("BENCH_CPUPROFILE16"); f != "" {
+				writeHeapProfile(b, f+".heap0")
+				stop := startCPUProfile(b, f)
+				defer stop()
+			}
+		}
 		var mu sync.Mutex
 		var lags []time.Duration
 		var wg sync.WaitGroup
@@ -254,6 +275,17 @@ func BenchmarkCommandPath(b *testing.B) {
 			b.ReportMetric((procstat.CPU("self")-self0)/cmds*1e6, "cpu_self_µs/cmd_16clients")
 			b.ReportMetric((procstat.TreeCPU(pgPID)-pg0)/cmds*1e6, "cpu_pg_µs/cmd_16clients")
 		}
+		if clients == 16 {
+			var mem1 runtime.MemStats
+			runtime.ReadMemStats(&mem1)
+			cmds := float64(clients * each)
+			b.ReportMetric(float64(mem1.Mallocs-mem0.Mallocs)/cmds, "allocs/cmd_16clients")
+			b.ReportMetric(float64(mem1.TotalAlloc-mem0.TotalAlloc)/cmds/1e3, "alloc_kB/cmd_16clients")
+			if f := os.Getenv("BENCH_CPUPROFILE16"); f != "" {
+				pprof.StopCPUProfile()
+				writeHeapProfile(b, f+".heap1") // go tool pprof -diff_base …heap0 …heap1
+			}
+		}
 		b.ReportMetric(float64(p(lags, 0.5).Microseconds()), fmt.Sprintf("lag_p50_µs_%dclients", clients))
 		b.ReportMetric(float64(p(lags, 0.99).Microseconds()), fmt.Sprintf("lag_p99_µs_%dclients", clients))
 	}
@@ -267,6 +299,39 @@ func BenchmarkCommandPath(b *testing.B) {
 	}
 	b.ReportMetric(float64(r1-r0)/stretch, "wal_records/command")
 	b.ReportMetric(float64(s1-s0)/stretch, "wal_syncs/command")
+}
+
+// startCPUProfile starts a CPU profile into file (a suffix per run of the
+// benchmark function, so -test.count runs keep theirs); the returned stop
+// is safe to call after StopCPUProfile.
+func startCPUProfile(b *testing.B, file string) func() {
+	f, err := os.Create(fmt.Sprintf("%s.%d.%d", file, os.Getpid(), profileRuns.Add(1)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	// 1 kHz rather than pprof's 100 Hz: the stage lasts a few seconds.
+	// (pprof then warns that the rate is set already; the profile's
+	// durations read 10× too long, its proportions are right.)
+	runtime.SetCPUProfileRate(1000)
+	if err := pprof.StartCPUProfile(f); err != nil {
+		b.Fatal(err)
+	}
+	return func() { pprof.StopCPUProfile(); _ = f.Close() }
+}
+
+var profileRuns atomic.Int64
+
+// writeHeapProfile writes the allocations so far (the alloc_ samples are
+// cumulative: two of them give a stage's by -diff_base).
+func writeHeapProfile(b *testing.B, file string) {
+	f, err := os.Create(file)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		b.Fatal(err)
+	}
 }
 
 // postmasterPID is the PID of the benchmark cluster's postmaster (the

@@ -41,7 +41,7 @@ type OutboxItem struct {
 const outboxExt = ".eml"
 
 // ErrOutboxNotFound is returned by Read for an unknown or malformed ID.
-var ErrOutboxNotFound = domain.NotFound("outbox_not_found", "message not found", "bericht niet gevonden")
+var ErrOutboxNotFound = domain.NotFound("outbox_not_found", "The message was not found.", "Dit bericht is niet gevonden.")
 
 // NewFileOutbox creates dir if needed. now may be nil (time.Now).
 func NewFileOutbox(dir, from string, now func() time.Time) (*FileOutbox, error) {

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -432,27 +433,50 @@ var sheetColumns = func() []string {
 
 // updateOf is the UPDATE of a stored row that sets the head and the
 // groups the batch changed. The revision guard keeps it idempotent. Its
-// text depends only on the groups (a handful of prepared statements).
+// text depends only on the groups (a handful of prepared statements), so
+// it is built once per set of groups (updateSQLs) rather than with a
+// Fprintf per column on every live batch.
 func updateOf(s *sheet) (string, []any) {
-	var b strings.Builder
-	args := []any{s.stream}
-	b.WriteString("UPDATE ts_timesheets SET ")
+	args := make([]any, 1, 2+len(sheetColumns))
+	args[0] = s.stream
+	var groups part
 	for _, g := range sheetGroups {
 		if g.part != 0 && s.touched&g.part == 0 {
 			continue
 		}
+		groups |= g.part
 		for _, c := range g.cols {
 			args = append(args, c.value(s))
-			if len(args) > 2 {
-				b.WriteString(", ")
-			}
-			fmt.Fprintf(&b, "%s = $%d", c.name, len(args))
 		}
 	}
 	args = append(args, s.revision)
-	fmt.Fprintf(&b, " WHERE stream = $1 AND revision < $%d", len(args))
-	return b.String(), args
+	if sql, ok := updateSQLs.Load(groups); ok {
+		return sql.(string), args
+	}
+	var b strings.Builder
+	b.WriteString("UPDATE ts_timesheets SET ")
+	n := 1
+	for _, g := range sheetGroups {
+		if g.part != 0 && groups&g.part == 0 {
+			continue
+		}
+		for _, c := range g.cols {
+			n++
+			if n > 2 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "%s = $%d", c.name, n)
+		}
+	}
+	fmt.Fprintf(&b, " WHERE stream = $1 AND revision < $%d", n+1)
+	sql := b.String()
+	updateSQLs.Store(groups, sql)
+	return sql, args
 }
+
+// updateSQLs is updateOf's text by the groups it sets (at most one per
+// subset of the parts).
+var updateSQLs sync.Map
 
 // sheetSelect reads a stored sheet; scanSheet scans it.
 const sheetSelect = `SELECT stream, revision, status, placement_id, iso_year, iso_week, week_start,

@@ -62,6 +62,9 @@ func TestUpdateSetsOnlyWhatTheEventChanged(t *testing.T) {
 		}
 		s.revision = 4
 		cols := set(s)
+		if again := set(s); !slices.Equal(again, cols) { // the text kept for these groups
+			t.Errorf("%s: the second UPDATE sets %v, the first %v", tc.event.EventType(), again, cols)
+		}
 		for _, c := range append(slices.Clone(head), tc.want...) {
 			if !slices.Contains(cols, c) {
 				t.Errorf("%s: UPDATE does not set %s: %v", tc.event.EventType(), c, cols)

@@ -65,3 +65,40 @@ func TestSameBSNTwice(t *testing.T) {
 	it.Want(t, e.Do(t, http.MethodPost, "/workers", bo, withField(withField(workerBody("dubbel-"+a.clientID+"@example.test"),
 		"client_id", a.clientID), "bsn", bsnFor("c"))), http.StatusCreated)
 }
+
+// TestEndCorrectedWhileStillToCome: an end date that is still to come can be
+// corrected by ending again (a typo of 2200 for 2026 must not fix the
+// placement for ever); the read model shows the last one. An end that has
+// passed is final (409 already_ended), and the same date again is refused.
+func TestEndCorrectedWhileStillToCome(t *testing.T) {
+	e, bo, a := appWithTenant(t, "a")
+	today := ts.Today(time.Now())
+	r := it.Want(t, e.Do(t, http.MethodPost, "/workers", bo, withField(withField(withField(workerBody("piet-a@example.test"),
+		"client_id", a.clientID), "start", today.AddDays(-21).String()), "bsn", "123456782")), http.StatusCreated)
+	placementID := r.Str(t, "placement_id")
+	end := func(d string) it.Response {
+		return e.Do(t, http.MethodPost, "/placements/"+placementID+"/end", a.clientToken, map[string]string{"end": d})
+	}
+	shown := func(pos string) string {
+		r := it.Want(t, e.Do(t, http.MethodGet, "/placements/"+placementID+"?min_position="+pos, a.clientToken, nil), http.StatusOK)
+		s, _ := r.JSON(t)["end"].(string)
+		return s
+	}
+	r = it.Want(t, end("2200-01-01"), http.StatusOK)
+	if got := shown(r.Str(t, "position")); got != "2200-01-01" {
+		t.Fatalf("end shown %q, want 2200-01-01", got)
+	}
+	fixed := today.AddDays(30).String()
+	r = it.Want(t, end(fixed), http.StatusOK)
+	if got := shown(r.Str(t, "position")); got != fixed {
+		t.Fatalf("corrected end shown %q, want %s", got, fixed)
+	}
+	if code, _ := it.Want(t, end(fixed), http.StatusConflict).ErrorField(t); code != "already_ended" {
+		t.Fatalf("the same end again: %s", code)
+	}
+	// Correcting to yesterday ends it in the past: then it is final.
+	it.Want(t, end(today.AddDays(-1).String()), http.StatusOK)
+	if code, _ := it.Want(t, end(fixed), http.StatusConflict).ErrorField(t); code != "already_ended" {
+		t.Fatalf("a passed end corrected: %s", code)
+	}
+}

@@ -84,8 +84,12 @@ func TestEveryIdentityErrorCode(t *testing.T) {
 		&ts.LineSet{Line: ts.Line{HourType: normal, Minutes: mins}, DayTotals: mins}); err != nil {
 		t.Fatal(err)
 	}
-	// Tenant a's placement is ended (today), so a second end conflicts.
+	// Tenant a's placement is ended (today), so ending it on the same day
+	// again conflicts.
 	it.Want(t, e.Do(t, http.MethodPost, "/placements/"+a.placementID+"/end", bo, map[string]string{"end": today.String()}), http.StatusOK)
+	// A placement with a fixed end cannot be ended later than that.
+	fixedEnd := it.Want(t, e.Do(t, http.MethodPost, "/workers", bo, withField(withField(withField(workerBody("vast-b@example.test"),
+		"client_id", b.clientID), "end", today.AddDays(10).String()), "bsn", bsnFor("vast"))), http.StatusCreated).Str(t, "placement_id")
 
 	clientAccount := it.Want(t, e.Do(t, http.MethodGet, "/me", a.clientToken, nil), http.StatusOK).Str(t, "account_id")
 	cases := []struct {
@@ -135,6 +139,7 @@ func TestEveryIdentityErrorCode(t *testing.T) {
 		{"POST /placements/{id}/end", "/placements/" + b.placementID + "/end", bo, map[string]string{"end": "2000-01-03"}, "end_before_start"},
 		{"POST /placements/{id}/end", "/placements/" + a.placementID + "/end", bo, map[string]string{"end": today.String()}, "already_ended"},
 		{"POST /placements/{id}/end", "/placements/" + b.placementID + "/end", bo, map[string]string{"end": "morgen"}, "date_format"},
+		{"POST /placements/{id}/end", "/placements/" + fixedEnd + "/end", bo, map[string]string{"end": today.AddDays(11).String()}, "end_after_planned_end"},
 		{"POST /placements/{id}/end", "/placements/nope/end", bo, map[string]string{"end": today.String()}, "not_found"},
 		{"POST /placements/{id}/end", "/placements/" + b.placementID + "/end", b.workerToken, map[string]string{"end": today.String()}, "forbidden"},
 

@@ -290,7 +290,7 @@ func (f *Feature) handleRetry(s *api.Server) http.Handler {
 		}
 		if err := f.mail.Retry(r.Context(), id); err != nil {
 			if errors.Is(err, mail.ErrNoSuchDelivery) {
-				err = domain.NotFound("delivery_not_found", "no failed mail with that ID", "Geen mislukte mail met dit kenmerk.")
+				err = domain.NotFound("delivery_not_found", "There is no failed mail with this ID.", "Geen mislukte mail met dit kenmerk.")
 			}
 			s.Error(w, r, err)
 			return

@@ -123,4 +123,18 @@ func TestOnlyPayrollAndBackOffice(t *testing.T) {
 	if st, code := do("backoffice", "POST", "/payroll/exports", map[string]string{"client_id": "c1", "period": "2026-13"}); st != 400 || code != "period_invalid" {
 		t.Errorf("bad period: %d %s", st, code)
 	}
+	// A mapping may only map hour types of the client's agreements: an
+	// unknown one would replace the whole mapping with one that maps
+	// nothing. 422 naming the entry; the ledger is unchanged.
+	before = head()
+	bad := map[string]any{"valid_from": "2026-01-05", "entries": []map[string]string{
+		{"kind": "hours", "code": "100", "loket": "1"}, {"kind": "hours", "code": "zz", "loket": "1"}}}
+	b, _ := json.Marshal(bad)
+	r := apitest.Request(t, "PUT", url+"/payroll/clients/c1/mapping", b, apitest.ActorHeader, "backoffice")
+	if code, field := r.ErrorCode(t); r.Status != 422 || code != "hour_type_not_agreed" || field != "entries[1].code" {
+		t.Errorf("unknown hour type in the mapping: %d %s %s", r.Status, code, field)
+	}
+	if after := head(); after != before {
+		t.Errorf("the refused mapping changed the ledger: %d → %d events", before, after)
+	}
 }

@@ -61,8 +61,8 @@ func decodeOptional[T any](w http.ResponseWriter, r *http.Request) (T, error) {
 // lineBody is PUT .../lines/{hourType}: minutes per day, or hours as typed
 // ("8", "7,5", "7:30"), Monday first. Exactly one of the two.
 type lineBody struct {
-	Minutes []int    `json:"minutes"`
-	Hours   []string `json:"hours"`
+	Minutes []*int    `json:"minutes"` // pointers: a null day is refused (httpx.NoNulls)
+	Hours   []*string `json:"hours"`
 }
 
 // form is the array the caller sent: "minutes" or "hours".
@@ -82,14 +82,22 @@ func (b lineBody) minutes() ([7]ts.Minutes, error) {
 		if len(b.Minutes) != 7 {
 			return out, domain.Invalid("seven_days", "minutes", "minutes must list 7 days, Monday first", "Geef minuten voor 7 dagen, te beginnen met maandag.")
 		}
-		for i, m := range b.Minutes {
+		mins, err := httpx.NoNulls("minutes", b.Minutes)
+		if err != nil {
+			return out, err
+		}
+		for i, m := range mins {
 			out[i] = ts.Minutes(m)
 		}
 	case b.Hours != nil:
 		if len(b.Hours) != 7 {
 			return out, domain.Invalid("seven_days", "hours", "hours must list 7 days, Monday first", "Geef uren voor 7 dagen, te beginnen met maandag.")
 		}
-		for i, h := range b.Hours {
+		hours, err := httpx.NoNulls("hours", b.Hours)
+		if err != nil {
+			return out, err
+		}
+		for i, h := range hours {
 			m, err := ts.ParseHours(h)
 			if err != nil {
 				return out, dayError(err, i)
@@ -261,7 +269,7 @@ type linesBody struct {
 }
 
 type lineItem struct {
-	HourType string   `json:"hour_type"`
-	Minutes  []int    `json:"minutes"`
-	Hours    []string `json:"hours"`
+	HourType string    `json:"hour_type"`
+	Minutes  []*int    `json:"minutes"`
+	Hours    []*string `json:"hours"`
 }
