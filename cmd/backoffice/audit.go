@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -39,6 +40,31 @@ func takeFlags(args []string, names ...string) (map[string][]string, []string, e
 	return vals, rest, nil
 }
 
+// Usages of the audit commands: printed on --help (exit 0) and named in
+// the error when the arguments are wrong.
+const (
+	verifyUsage = "usage: backoffice verify [--digest HEX@POSITION]... [-data DIR]\n" +
+		"  checks every stream's hash chain and the global digests; exit 0 when intact, 1 when not"
+	exportUsage = "usage: backoffice audit export [--from POSITION] [--to POSITION] [--out FILE] [-data DIR]\n" +
+		"  the events after --from up to and including --to as NDJSON (positions as COMMIT-PREPARE, e.g. 1498-228)"
+	replayUsage = "usage: backoffice audit replay --as-of <POSITION|RFC3339 time> --schema NAME [-data DIR]\n" +
+		"  the read models as of a position or time, rebuilt into the new schema NAME"
+	auditUsage = exportUsage + "\n" + replayUsage
+)
+
+// wantsHelp reports whether args ask for a command's usage (-h, -help,
+// --help). Without this check the settings' flag parser would answer with
+// the usage of serve.
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "-h", "-help", "--help", "help":
+			return true
+		}
+	}
+	return false
+}
+
 func contains(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {
@@ -54,6 +80,16 @@ func openLedger(ctx context.Context, args []string, getenv func(string) string, 
 	cfg, log, err := loadConfig(args, getenv, stderr)
 	if err != nil {
 		return nil, nil, err
+	}
+	if cfg.Embedded() {
+		// A mistyped -data would start a new, empty cluster there, and
+		// verify would call its empty ledger intact (exit 0). The audit
+		// commands read an existing ledger; they never create one.
+		dir := filepath.Join(cfg.DataDir, "postgres")
+		if _, err := os.Stat(filepath.Join(dir, "PG_VERSION")); err != nil {
+			return nil, nil, fmt.Errorf("no embedded database in %s: the audit commands read an existing ledger and create none "+
+				"(name the data directory of serve with -data or BACKOFFICE_DATA_DIR, or the database with BACKOFFICE_DATABASE_URL)", dir)
+		}
 	}
 	db, err := openDatabase(ctx, cfg, log)
 	if err != nil {
@@ -78,6 +114,10 @@ var errLedgerBroken = errors.New("the ledger is NOT intact")
 // verifyCmd is `backoffice verify [--digest HEX@POSITION]...`: one pass over
 // the whole ledger; exit 0 when intact, else the first break is named.
 func verifyCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if wantsHelp(args) {
+		fmt.Fprintln(stdout, verifyUsage)
+		return nil
+	}
 	flags, rest, err := takeFlags(args, "digest")
 	if err != nil {
 		return err
@@ -130,7 +170,15 @@ func auditCmd(ctx context.Context, args []string, getenv func(string) string, st
 		return replayCmd(ctx, args[1:], getenv, stdout, stderr)
 	}
 	if len(args) == 0 || args[0] != "export" {
-		return errors.New("usage: backoffice audit export [--from POSITION] [--to POSITION] [--out FILE] | audit replay --as-of T --schema NAME")
+		if len(args) > 0 && wantsHelp(args[:1]) {
+			fmt.Fprintln(stdout, auditUsage)
+			return nil
+		}
+		return errors.New(auditUsage)
+	}
+	if wantsHelp(args[1:]) {
+		fmt.Fprintln(stdout, exportUsage)
+		return nil
 	}
 	flags, rest, err := takeFlags(args[1:], "from", "to", "out")
 	if err != nil {
@@ -148,6 +196,10 @@ func auditCmd(ctx context.Context, args []string, getenv func(string) string, st
 			return fmt.Errorf("--to: %w", err)
 		}
 		r.To = &to
+		if len(flags["from"]) > 0 && !to.After(r.After) {
+			// An empty export with exit 0 would read as "the ledger holds nothing there".
+			return fmt.Errorf("--to %s is not after --from %s: the export holds the events after --from up to and including --to", to, r.After)
+		}
 	}
 	db, es, err := openLedger(ctx, rest, getenv, stderr)
 	if err != nil {

@@ -31,12 +31,16 @@ var schemaName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
 // or time, for an auditor to query what the screens and the payroll feed
 // showed then. The live read models and projectors are not touched.
 func replayCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if wantsHelp(args) {
+		fmt.Fprintln(stdout, replayUsage)
+		return nil
+	}
 	flags, rest, err := takeFlags(args, "as-of", "schema")
 	if err != nil {
 		return err
 	}
 	if len(flags["as-of"]) != 1 || len(flags["schema"]) != 1 {
-		return errors.New("usage: backoffice audit replay --as-of <POSITION|RFC3339 time> --schema NAME")
+		return errors.New(replayUsage)
 	}
 	schema := flags["schema"][0]
 	if !schemaName.MatchString(schema) || schema == "public" || schema == "pg_catalog" || schema == "information_schema" {
@@ -62,6 +66,17 @@ func replayCmd(ctx context.Context, args []string, getenv func(string) string, s
 	if at != nil {
 		if limit, err = positionAt(ctx, es.Store, *at); err != nil {
 			return err
+		}
+	} else {
+		// A position beyond the last event would name a state that later
+		// events may still change: replay up to the last event and say so.
+		head, err := es.Store.HeadPosition(ctx)
+		if err != nil {
+			return err
+		}
+		if limit.After(head) {
+			fmt.Fprintf(stderr, "--as-of %s lies beyond the ledger's last event: replaying up to %s\n", limit, head)
+			limit = head
 		}
 	}
 

@@ -38,6 +38,18 @@ var (
 		MessageNL: "De verificatiecode is te vaak onjuist ingevuld; vraag Backofficebureau om een nieuwe code."}
 )
 
+// wrongTAN is ErrTANWrong (same code and field) saying how many tries are
+// left before the request is blocked: the signer should know that the next
+// mistakes count.
+func wrongTAN(left int) error {
+	en := fmt.Sprintf("The verification code is not correct; %d attempts left.", left)
+	if left == 1 {
+		en = "The verification code is not correct; 1 attempt left."
+	}
+	return domain.Invalid(ErrTANWrong.Code, ErrTANWrong.Field, en,
+		fmt.Sprintf("%s U kunt het nog %d keer proberen.", ErrTANWrong.MessageNL, left))
+}
+
 // Sign is "Akkoord": the signer signs the open request of document id.
 func (h *Handler) Sign(ctx context.Context, meta commands.Meta, id string, in Signature) (commands.Result, error) {
 	return h.decide(ctx, meta, id, in, (*doc.Document).Sign)
@@ -198,7 +210,7 @@ func (h *Handler) claimTAN(ctx context.Context, requestID, documentID, signer, t
 	case blocked:
 		return time.Time{}, attempts, ErrTANBlocked // this was the last try
 	case wrong:
-		return time.Time{}, attempts, ErrTANWrong
+		return time.Time{}, attempts, wrongTAN(MaxTANAttempts - attempts)
 	}
 	return claim, 0, nil
 }

@@ -85,12 +85,24 @@ func AccessLog(log *slog.Logger, m *Metrics) mux.MiddlewareFunc {
 			start := time.Now()
 			rec := &statusRecorder{ResponseWriter: w}
 			defer func() {
+				abort := false
 				if p := recover(); p != nil {
-					log.ErrorContext(r.Context(), "panic in handler", "panic", p, "stack", string(debug.Stack()),
-						"request_id", RequestID(r.Context()))
+					if p != http.ErrAbortHandler { // a handler's deliberate abort was logged by it
+						log.ErrorContext(r.Context(), "panic in handler", "panic", p, "stack", string(debug.Stack()),
+							"request_id", RequestID(r.Context()))
+					}
 					if rec.status == 0 {
 						WriteJSON(rec, http.StatusInternalServerError, ErrorBody{Error: Detail(nil, "en")})
+					} else {
+						// The status and part of the body are sent: ending
+						// the response normally would hand the client a
+						// complete-looking 200 with a cut-off body (a payroll
+						// file without its rows). Abort the connection instead.
+						abort = true
 					}
+				}
+				if abort {
+					defer panic(http.ErrAbortHandler)
 				}
 				route := "unmatched"
 				if cr := mux.CurrentRoute(r); cr != nil {

@@ -2,7 +2,6 @@ package payrollfile
 
 import (
 	"bufio"
-	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -173,16 +172,20 @@ func writeEasyflex(w io.Writer, src Source) error {
 	return bw.Flush()
 }
 
-// writeRow writes one CSV row with ';' and CRLF. Every cell is a checked
-// code, number or date (no separator, quote or line break can occur), so
-// no quoting is needed; a cell that has one anyway is a programming error.
+// writeRow writes one CSV row with ';' and CRLF. Codes, numbers and dates
+// are checked and never hold a separator, quote or line break; Easyflex's
+// correctie_op is the import batch the payroll package reported (free
+// text: "loket;2026"), so a cell that holds one is quoted as RFC 4180 says
+// (quotes doubled). Cells without one are written as they always were, so
+// earlier files are made again byte for byte.
 func writeRow(w *bufio.Writer, cells []string) {
 	for i, c := range cells {
-		if strings.ContainsAny(c, ";\"\r\n") {
-			panic(fmt.Sprintf("payrollfile: unsafe CSV cell %q", c))
-		}
 		if i > 0 {
 			w.WriteByte(';')
+		}
+		if strings.ContainsAny(c, ";\"\r\n") {
+			w.WriteString(`"` + strings.ReplaceAll(c, `"`, `""`) + `"`)
+			continue
 		}
 		w.WriteString(c)
 	}

@@ -175,6 +175,9 @@ func (f *Feature) handleFile(s *api.Server) http.Handler {
 		} else if err != nil {
 			s.Log.ErrorContext(r.Context(), "payroll file failed midway", "batch", batch, "format", format,
 				"request_id", httpx.RequestID(r.Context()), "err", err)
+			// Cut the connection: a clean end would look like a complete
+			// (but short) file to the payroll package.
+			panic(http.ErrAbortHandler)
 		}
 	})
 }

@@ -18,10 +18,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"codeberg.org/go-pdf/fpdf"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"golang.org/x/image/font/gofont/gomono"
 
 	"backoffice/domain"
 	doc "backoffice/domain/document"
@@ -266,7 +268,11 @@ func Render(ev Evidence, compress bool, now time.Time) ([]byte, error) {
 	pdf.SetCreationDate(now)
 	pdf.SetTitle("Bewijs van ondertekening "+ev.DocumentID, true)
 	pdf.SetCreator("Backofficebureau", true)
-	tr := pdf.UnicodeTranslatorFromDescriptor("") // cp1252: Dutch text; other runes print as '?'
+	tr := pdf.UnicodeTranslatorFromDescriptor("") // cp1252: the labels and most Dutch text
+	// A value with a rune cp1252 lacks (Yılmaz, Łukasz, Ştefan, a Greek or
+	// Cyrillic name, a user agent) is written in Go Mono, embedded as a
+	// UTF-8 font, instead of printing that rune as '?' in the evidence.
+	unicodeFont := false
 	pdf.AddPage()
 	pdf.SetFont("Helvetica", "B", 16)
 	pdf.CellFormat(0, 10, tr("Bewijs van ondertekening"), "", 1, "L", false, 0, "")
@@ -279,8 +285,17 @@ func Render(ev Evidence, compress bool, now time.Time) ([]byte, error) {
 	row := func(label, value string) {
 		pdf.SetFont("Helvetica", "B", 9)
 		pdf.CellFormat(48, 5, tr(label), "", 0, "L", false, 0, "")
-		pdf.SetFont("Courier", "", 8.5)
-		pdf.MultiCell(0, 5, tr(value), "", "L", false)
+		if cp1252(value) {
+			pdf.SetFont("Courier", "", 8.5)
+			pdf.MultiCell(0, 5, tr(value), "", "L", false)
+			return
+		}
+		if !unicodeFont {
+			pdf.AddUTF8FontFromBytes("gomono", "", gomono.TTF)
+			unicodeFont = true
+		}
+		pdf.SetFont("gomono", "", 8.5)
+		pdf.MultiCell(0, 5, bmp(value), "", "L", false)
 	}
 	section := func(title string) {
 		pdf.Ln(3)
@@ -359,4 +374,29 @@ func Render(ev Evidence, compress bool, now time.Time) ([]byte, error) {
 		return nil, fmt.Errorf("evidence: PDF: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// cp1252 reports whether every rune of s is in Windows-1252, which the
+// PDF's standard fonts (Helvetica, Courier) can show.
+func cp1252(s string) bool {
+	for _, r := range s {
+		switch {
+		case r < 0x80 || r >= 0xA0 && r <= 0xFF:
+		case strings.ContainsRune("€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ", r):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// bmp replaces the runes beyond the Basic Multilingual Plane (emoji),
+// which the PDF library's Unicode fonts cannot hold, with '?'.
+func bmp(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r > 0xFFFF {
+			return '?'
+		}
+		return r
+	}, s)
 }

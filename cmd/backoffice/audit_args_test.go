@@ -1,0 +1,117 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"backoffice/eventstore"
+	"backoffice/internal/pgtest"
+)
+
+// TestAuditCommandsHelp: --help of verify, audit, audit export and audit
+// replay prints that command's usage on stdout and exits 0 (it printed
+// "Usage of serve:" with serve's flags, and exited 1). Nothing touches a
+// database: the getenv points nowhere.
+func TestAuditCommandsHelp(t *testing.T) {
+	getenv := func(k string) string {
+		if k == "BACKOFFICE_DATABASE_URL" {
+			return "postgres://nobody@127.0.0.1:1/none"
+		}
+		return ""
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"verify", "--help"}, "usage: backoffice verify [--digest"},
+		{[]string{"verify", "-h"}, "usage: backoffice verify [--digest"},
+		{[]string{"audit", "--help"}, "usage: backoffice audit export"},
+		{[]string{"audit", "export", "--help"}, "usage: backoffice audit export"},
+		{[]string{"audit", "export", "--from", "1-1", "-help"}, "usage: backoffice audit export"},
+		{[]string{"audit", "replay", "--help"}, "usage: backoffice audit replay --as-of"},
+	} {
+		var out, errOut bytes.Buffer
+		if err := run(context.Background(), c.args, getenv, &out, &errOut); err != nil {
+			t.Errorf("%v: %v (want the usage and exit 0)", c.args, err)
+			continue
+		}
+		if !strings.Contains(out.String(), c.want) || strings.Contains(out.String()+errOut.String(), "serve") {
+			t.Errorf("%v printed %q (stderr %q), want %q and nothing of serve", c.args, out.String(), errOut.String(), c.want)
+		}
+	}
+}
+
+// TestAuditExportAndReplayRanges: an export whose --to is not after its
+// --from is refused (it exported 0 events and exited 0), and a replay as of
+// a position beyond the last event replays up to that event and names it
+// (it claimed the state "as of" the future position, which later events
+// could still change).
+func TestAuditExportAndReplayRanges(t *testing.T) {
+	ctx := context.Background()
+	getenv, _, store := migrated(t)
+	var last eventstore.Position
+	for i := range 2 {
+		res, err := store.Append(ctx, "timesheet-p1", eventstore.Any(), eventstore.EventData{ID: uuid.New(), Type: "test.set",
+			Data: json.RawMessage(`{"minutes":480}`), Metadata: eventstore.Metadata{ActorID: "acc-1", OccurredAt: time.Now()}})
+		if err != nil {
+			t.Fatalf("append %d: %v", i, err)
+		}
+		last = res.Position
+	}
+	pgtest.AwaitReadable(t, store, 2)
+
+	err := run(ctx, []string{"audit", "export", "--from", "5-5", "--to", "1-1"}, getenv, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "--to 1-1 is not after --from 5-5") {
+		t.Fatalf("export with --to before --from: %v", err)
+	}
+	var out bytes.Buffer
+	if err := run(ctx, []string{"audit", "export", "--to", last.String()}, getenv, &out, io.Discard); err != nil {
+		t.Fatalf("export up to the last event: %v", err)
+	}
+	if n := strings.Count(out.String(), "\n"); n != 2 {
+		t.Fatalf("export up to %s wrote %d lines, want 2", last, n)
+	}
+
+	out.Reset()
+	var progress bytes.Buffer
+	if err := run(ctx, []string{"audit", "replay", "--as-of", "999999999-1", "--schema", "asof_future"}, getenv, &out, &progress); err != nil {
+		t.Fatalf("replay beyond the last event: %v", err)
+	}
+	if !strings.Contains(out.String(), "as of position "+last.String()+"\n") {
+		t.Fatalf("replay beyond the last event said %q, want the last event's position %s", out.String(), last)
+	}
+	if !strings.Contains(progress.String(), "lies beyond the ledger's last event") {
+		t.Fatalf("replay beyond the last event did not say so: %q", progress.String())
+	}
+}
+
+// TestAuditCommandsNeedAnExistingLedger: with the embedded database and a
+// data directory that holds none (a typo in -data), verify started a new
+// empty cluster there and called its empty ledger intact, exit 0. The
+// audit commands now refuse, naming the directory, and create nothing.
+func TestAuditCommandsNeedAnExistingLedger(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "dat")
+	getenv := func(string) string { return "" }
+	for _, args := range [][]string{
+		{"verify", "-data", dir},
+		{"audit", "export", "-data", dir},
+		{"audit", "replay", "--as-of", "1-1", "--schema", "s", "-data", dir},
+	} {
+		err := run(context.Background(), args, getenv, io.Discard, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "no embedded database in "+filepath.Join(dir, "postgres")) {
+			t.Errorf("%v: %v, want the refusal naming the directory", args, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "postgres")); !os.IsNotExist(err) {
+		t.Fatalf("a cluster directory was created: %v", err)
+	}
+}
