@@ -52,15 +52,21 @@ func (p Position) String() string {
 func ParsePosition(s string) (Position, error) {
 	c, pr, ok := strings.Cut(s, "-")
 	if !ok {
-		return Position{}, fmt.Errorf("eventstore: invalid position %q: want COMMIT-PREPARE", s)
+		return Position{}, invalidPosition(s)
 	}
 	commit, err := strconv.ParseUint(c, 10, 64)
 	if err != nil {
-		return Position{}, fmt.Errorf("eventstore: invalid position %q: %w", s, err)
+		return Position{}, invalidPosition(s)
 	}
 	prepare, err := strconv.ParseUint(pr, 10, 64)
 	if err != nil {
-		return Position{}, fmt.Errorf("eventstore: invalid position %q: %w", s, err)
+		return Position{}, invalidPosition(s)
 	}
 	return Position{Commit: commit, Prepare: prepare}, nil
+}
+
+// invalidPosition names the form, not strconv's parse error: the message
+// reaches people (CLI flags, min_position).
+func invalidPosition(s string) error {
+	return fmt.Errorf("eventstore: invalid position %q: want two whole numbers COMMIT-PREPARE (e.g. 5200-3)", s)
 }

@@ -2,6 +2,7 @@ package eventstore_test
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"backoffice/eventstore"
@@ -38,8 +39,14 @@ func TestParsePositionRefusesGarbage(t *testing.T) {
 		" 1-2", "1-2 ", "+1-2", "1-+2", "1.0-2", "0x1-2", "1_000-2",
 		"18446744073709551616-0", "0-18446744073709551616",
 	} {
-		if p, err := eventstore.ParsePosition(s); err == nil {
+		p, err := eventstore.ParsePosition(s)
+		if err == nil {
 			t.Errorf("ParsePosition(%q) = %+v, want an error", s, p)
+			continue
+		}
+		// The message names the form people must type, not strconv's words.
+		if msg := err.Error(); !strings.Contains(msg, "COMMIT-PREPARE") || strings.Contains(msg, "strconv") {
+			t.Errorf("ParsePosition(%q): %q", s, msg)
 		}
 	}
 }

@@ -55,5 +55,8 @@ func (t *Timesheet) Reopen(actor domain.Actor, reason string, now time.Time) ([]
 func (t *Timesheet) applyReopened(e *Reopened) {
 	t.status = StatusRejected
 	t.rejection = &Rejection{Round: e.Round, Step: 0, Party: domain.RoleBackoffice, By: e.By, Reason: e.Reason}
+	if t.importBatch != "" {
+		t.pastBatches = append(t.pastBatches, t.importBatch)
+	}
 	t.importBatch = ""
 }

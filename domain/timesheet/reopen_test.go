@@ -1,6 +1,7 @@
 package timesheet_test
 
 import (
+	"errors"
 	"testing"
 
 	"backoffice/domain"
@@ -83,5 +84,20 @@ func TestReopenForCorrection(t *testing.T) {
 		if _, err := ts.Events.Decode(e.EventType(), data); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// A payroll report retried after the timesheet was reopened is answered as
+// recorded (the import happened), not as "not approved"; another batch is
+// still refused, and after the correction is imported in a new batch the
+// old report is still a safe retry.
+func TestImportReportRetriedAfterReopen(t *testing.T) {
+	reopened := append(append([]cmd{}, importedH...), reopen(backoffice, "Dinsdag was 7 uur"))
+	a := load(t, history(t, reopened...))
+	if evs, err := a.MarkImported(payroll, now, "batch-1"); err != nil || len(evs) != 0 {
+		t.Fatalf("retry of batch-1 after reopen: %v %v", evs, err)
+	}
+	if _, err := a.MarkImported(payroll, now, "batch-2"); !errors.Is(err, &domain.Error{Code: "not_approved"}) {
+		t.Fatalf("another batch after reopen: %v", err)
 	}
 }

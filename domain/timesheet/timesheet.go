@@ -112,6 +112,9 @@ type Timesheet struct {
 	offeredLate  bool
 	approvedLate bool
 	importBatch  string
+	// pastBatches are the batches this timesheet was imported in before a
+	// reopen: a retried report of one of them is answered as recorded.
+	pastBatches []string
 }
 
 // Apply is the one transition of the aggregate, for new and replayed

@@ -242,7 +242,7 @@ func (f *Feature) importOne(ctx context.Context, meta commands.Meta, batch strin
 	if err != nil {
 		return commands.Result{}, err
 	}
-	if approved && a.Hash != it.hash {
+	if approved && !strings.EqualFold(a.Hash, it.hash) { // hex: either case
 		return commands.Result{}, errHashMismatch(field)
 	}
 	res, err := f.commands.MarkImported(ctx, meta, cmd.MarkImported{Target: it.target, ImportBatch: batch})
