@@ -34,9 +34,6 @@ func ExponentialBackoff(base, limit time.Duration) func(int) time.Duration {
 	return queue.ExponentialBackoff(base, limit)
 }
 
-// table is the queue this package owns (migrations/0101_outbox.sql).
-const table = "mail_deliveries"
-
 // Dispatcher delivers the mails projectors enqueue in mail_deliveries: at
 // least once, de-duplicated by event ID, through the notify/queue engine
 // (claim with a lease, send with no transaction open, back-off). A mail is
@@ -51,7 +48,9 @@ type Dispatcher struct {
 
 // NewDispatcher checks the config and fills in defaults.
 func NewDispatcher(cfg DispatcherConfig) (*Dispatcher, error) {
-	q, err := queue.New("mail", table, cfg,
+	// The table this package owns (migrations/0101_outbox.sql), as a literal: readmodel's
+	// TestTableOwners holds the engine's writes to it.
+	q, err := queue.New("mail", "mail_deliveries", cfg,
 		queue.Defaults{Backoff: ExponentialBackoff(30*time.Second, time.Hour)}, kind{cfg.Sender})
 	if err != nil {
 		return nil, err

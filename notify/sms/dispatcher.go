@@ -66,9 +66,6 @@ type Outcome struct {
 // the message stays sent (it was delivered: a second send is worse).
 type SettledFunc func(ctx context.Context, tx pgx.Tx, o Outcome) error
 
-// table is the queue this package owns (migrations/0001_sms_deliveries.sql).
-const table = "sms_deliveries"
-
 // Dispatcher sends the text messages projectors enqueue in sms_deliveries,
 // after the projector's transaction committed, through the notify/queue
 // engine: a slow gateway holds no projector, and a rolled-back projection
@@ -86,7 +83,9 @@ type Dispatcher struct {
 // NewDispatcher checks the config and fills in defaults.
 func NewDispatcher(cfg DispatcherConfig) (*Dispatcher, error) {
 	h := &hooks{byKind: map[string]SettledFunc{}}
-	q, err := queue.New("sms", table, cfg, queue.Defaults{
+	// The table this package owns (migrations/0001_sms_deliveries.sql), as a literal: readmodel's
+	// TestTableOwners holds the engine's writes to it.
+	q, err := queue.New("sms", "sms_deliveries", cfg, queue.Defaults{
 		Backoff:     func(n int) time.Duration { return min(15*time.Second<<min(n-1, 10), 5*time.Minute) },
 		MaxAttempts: 4,
 	}, kind{sender: cfg.Sender, hooks: h})
