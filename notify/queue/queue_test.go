@@ -29,18 +29,6 @@ import (
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
-func newPool(t *testing.T) *pgxpool.Pool {
-	t.Helper()
-	cs := pgtest.NewDBFromTemplate(t, "readmodel", pgtest.WithPool(readmodel.Migrate))
-	return pgtest.Pool(t, cs)
-}
-
-func testCtx(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	t.Cleanup(cancel)
-	return ctx
-}
-
 // settings are the queue settings a test chooses, for either kind.
 type settings struct {
 	Now          func() time.Time
@@ -135,7 +123,11 @@ var kinds = []kind{
 // eachKind runs test as a subtest per kind, each on a database of its own.
 func eachKind(t *testing.T, test func(t *testing.T, ctx context.Context, pool *pgxpool.Pool, k kind)) {
 	for _, k := range kinds {
-		t.Run(k.name, func(t *testing.T) { test(t, testCtx(t), newPool(t), k) })
+		t.Run(k.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+			defer cancel()
+			test(t, ctx, pgtest.Pool(t, pgtest.NewDBFromTemplate(t, "readmodel", pgtest.WithPool(readmodel.Migrate))), k)
+		})
 	}
 }
 
