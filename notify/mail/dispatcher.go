@@ -62,7 +62,8 @@ func NewDispatcher(cfg DispatcherConfig) (*Dispatcher, error) {
 // payload column (Message as JSON).
 type kind struct{ sender Sender }
 
-func (kind) Columns() string { return "payload" }
+func (kind) Columns() string   { return "payload" }
+func (kind) Recipient() string { return "recipient" }
 
 func (kind) Targets() ([]any, func() (Message, error)) {
 	var payload []byte
@@ -121,36 +122,8 @@ func (d *Dispatcher) Enqueue(ctx context.Context, tx Execer, eventID uuid.UUID, 
 	return nil
 }
 
-// Delivery is the state of one queued mail, for status pages and tests.
-type Delivery struct {
-	EventID       uuid.UUID
-	Recipient     string
-	Kind          string
-	Status        string
-	Attempts      int
-	LastError     string
-	NextAttemptAt time.Time
-	SentAt        *time.Time
-	// QueuedAt is when the mail was queued (filled by Failed).
-	QueuedAt time.Time
-}
-
-// Delivery reads the state of one queued mail.
-func (d *Dispatcher) Delivery(ctx context.Context, eventID uuid.UUID) (Delivery, error) {
-	var out Delivery
-	var lastErr *string
-	err := d.cfg.Pool.QueryRow(ctx, `
-		SELECT event_id, recipient, kind, status, attempts, last_error, next_attempt_at, sent_at
-		FROM mail_deliveries WHERE event_id = $1`, eventID).
-		Scan(&out.EventID, &out.Recipient, &out.Kind, &out.Status, &out.Attempts, &lastErr,
-			&out.NextAttemptAt, &out.SentAt)
-	if err != nil {
-		return out, fmt.Errorf("mail: unable to read delivery %s: %w", eventID, err)
-	}
-	if lastErr != nil {
-		out.LastError = *lastErr
-	}
-	return out, nil
-}
+// Delivery is the state of one queued mail, for status pages and tests
+// (Recipient: the address).
+type Delivery = queue.Delivery
 
 func ptr[T any](v T) *T { return &v }

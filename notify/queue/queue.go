@@ -106,6 +106,9 @@ type Kind[M any] interface {
 	// Columns are the columns a claim reads besides event_id and
 	// attempts, in the order of Targets.
 	Columns() string
+	// Recipient is the column that shows the recipient as the back
+	// office may see it (Delivery.Recipient).
+	Recipient() string
 	// Targets returns the scan targets of Columns and the function that
 	// makes the message of them once scanned. Its error fails the attempt
 	// as a send error does.
@@ -366,15 +369,61 @@ func (q *Queue[S, M]) record(ctx context.Context, id uuid.UUID, attempts int, m 
 	})
 }
 
+// Delivery is the state of one queued message, for status pages and tests.
+type Delivery struct {
+	EventID uuid.UUID
+	Kind    string
+	// Recipient is as the back office may see it: the mail address, the
+	// masked number of a text message (Kind.Recipient).
+	Recipient     string
+	Status        string
+	Attempts      int
+	LastError     string
+	NextAttemptAt time.Time
+	SentAt        *time.Time
+	QueuedAt      time.Time
+}
+
+func (x *Delivery) scanArgs() []any {
+	return []any{&x.EventID, &x.Kind, &x.Recipient, &x.Status, &x.Attempts, &x.LastError,
+		&x.NextAttemptAt, &x.SentAt, &x.QueuedAt}
+}
+
+// Delivery reads the state of one queued message.
+func (q *Queue[S, M]) Delivery(ctx context.Context, eventID uuid.UUID) (Delivery, error) {
+	var out Delivery
+	if err := q.cfg.Pool.QueryRow(ctx, q.sql.delivery, eventID).Scan(out.scanArgs()...); err != nil {
+		return out, fmt.Errorf("%s: unable to read delivery %s: %w", q.name, eventID, err)
+	}
+	return out, nil
+}
+
+// Failed lists the deliveries the queue gave up on, newest first, at most
+// limit (1..500): for the back office, with the error; never the message.
+func (q *Queue[S, M]) Failed(ctx context.Context, limit int) ([]Delivery, error) {
+	rows, err := q.cfg.Pool.Query(ctx, q.sql.failedList, min(max(limit, 1), 500))
+	if err != nil {
+		return nil, fmt.Errorf("%s: unable to list failed deliveries: %w", q.name, err)
+	}
+	out := []Delivery{}
+	var x Delivery
+	if _, err := pgx.ForEachRow(rows, x.scanArgs(), func() error { out = append(out, x); return nil }); err != nil {
+		return nil, fmt.Errorf("%s: unable to list failed deliveries: %w", q.name, err)
+	}
+	return out, nil
+}
+
 // statements are the engine's SQL for one table.
 type statements struct {
 	claim, lease, release, sent, failed, retry string
+	delivery, failedList                       string
 }
 
 var tableName = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
 
-// guard matches a row only as this queue claimed it ($1 event, last arg
-// the attempts before the send).
+// newStatements writes the engine's SQL for table. The updates of an
+// outcome match a row only as this queue claimed it ($1 the event, the
+// last argument the attempts before the send).
 func newStatements[M any](table string, kind Kind[M]) statements {
 	set := func(clear string) string {
 		if clear == "" {
@@ -398,7 +447,11 @@ func newStatements[M any](table string, kind Kind[M]) statements {
 		retry: `UPDATE {table} SET attempts = $2, last_error = $3, next_attempt_at = $4
 			WHERE event_id = $1 AND attempts = $5 AND status = 'pending'`,
 	}
-	for _, p := range []*string{&s.claim, &s.lease, &s.release, &s.sent, &s.failed, &s.retry} {
+	state := `SELECT event_id, kind, ` + kind.Recipient() + `, status, attempts, coalesce(last_error, ''),
+		next_attempt_at, sent_at, created_at FROM {table}`
+	s.delivery = state + ` WHERE event_id = $1`
+	s.failedList = state + ` WHERE status = 'failed' ORDER BY created_at DESC, event_id LIMIT $1`
+	for _, p := range []*string{&s.claim, &s.lease, &s.release, &s.sent, &s.failed, &s.retry, &s.delivery, &s.failedList} {
 		*p = strings.ReplaceAll(*p, "{table}", table)
 	}
 	return s

@@ -122,7 +122,8 @@ type kind struct {
 	hooks  *hooks
 }
 
-func (kind) Columns() string { return "kind, recipient, body, ref" }
+func (kind) Columns() string   { return "kind, recipient, body, ref" }
+func (kind) Recipient() string { return "masked_recipient" }
 
 func (kind) Targets() ([]any, func() (Outcome, error)) {
 	var o Outcome
@@ -191,50 +192,6 @@ func (d *Dispatcher) Enqueue(ctx context.Context, tx Execer, eventID uuid.UUID, 
 }
 
 // Delivery is the state of one queued message, for status pages and tests.
-type Delivery struct {
-	EventID uuid.UUID
-	Kind    string
-	// MaskedRecipient is the number as the back office may see it.
-	MaskedRecipient string
-	Status          string
-	Attempts        int
-	LastError       string
-	NextAttemptAt   time.Time
-	SentAt          *time.Time
-	QueuedAt        time.Time
-}
-
-const deliveryColumns = `event_id, kind, masked_recipient, status, attempts, coalesce(last_error, ''),
-	next_attempt_at, sent_at, created_at`
-
-func (x *Delivery) scanArgs() []any {
-	return []any{&x.EventID, &x.Kind, &x.MaskedRecipient, &x.Status, &x.Attempts, &x.LastError,
-		&x.NextAttemptAt, &x.SentAt, &x.QueuedAt}
-}
-
-// Delivery reads the state of one queued message.
-func (d *Dispatcher) Delivery(ctx context.Context, eventID uuid.UUID) (Delivery, error) {
-	var out Delivery
-	if err := d.cfg.Pool.QueryRow(ctx, `SELECT `+deliveryColumns+` FROM sms_deliveries WHERE event_id = $1`, eventID).
-		Scan(out.scanArgs()...); err != nil {
-		return out, fmt.Errorf("sms: unable to read delivery %s: %w", eventID, err)
-	}
-	return out, nil
-}
-
-// Failed lists the messages the dispatcher gave up on, newest first, at
-// most limit (1..500): for the back office, with the error and the masked
-// number.
-func (d *Dispatcher) Failed(ctx context.Context, limit int) ([]Delivery, error) {
-	rows, err := d.cfg.Pool.Query(ctx, `SELECT `+deliveryColumns+` FROM sms_deliveries
-		WHERE status = 'failed' ORDER BY created_at DESC, event_id LIMIT $1`, min(max(limit, 1), 500))
-	if err != nil {
-		return nil, fmt.Errorf("sms: unable to list failed deliveries: %w", err)
-	}
-	out := []Delivery{}
-	var x Delivery
-	if _, err := pgx.ForEachRow(rows, x.scanArgs(), func() error { out = append(out, x); return nil }); err != nil {
-		return nil, fmt.Errorf("sms: unable to list failed deliveries: %w", err)
-	}
-	return out, nil
-}
+// Recipient is the masked number ("+31 6 ••• ••78"), as the back office
+// may see it.
+type Delivery = queue.Delivery

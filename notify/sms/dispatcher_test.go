@@ -149,7 +149,7 @@ func TestSMSQueueSendsAfterCommitOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if del.Status != sms.StatusSent || del.Attempts != 1 || del.SentAt == nil || del.MaskedRecipient != "+31 6 ••• ••78" || del.Kind != "tan" {
+	if del.Status != sms.StatusSent || del.Attempts != 1 || del.SentAt == nil || del.Recipient != "+31 6 ••• ••78" || del.Kind != "tan" {
 		t.Fatalf("delivery %+v", del)
 	}
 	got := o.all()
@@ -244,7 +244,7 @@ func TestSMSQueueOutageRetriesThenRecordsTheFailure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(failed) != 1 || failed[0].EventID != id || failed[0].MaskedRecipient != "+31 6 ••• ••78" {
+	if len(failed) != 1 || failed[0].EventID != id || failed[0].Recipient != "+31 6 ••• ••78" {
 		t.Fatalf("failed list %+v", failed)
 	}
 	if s := stored(t, ctx, pool, id); s != "" {
