@@ -37,6 +37,22 @@ type settings struct {
 	PollInterval time.Duration
 }
 
+// config is a kind's DispatcherConfig (both are queue.Config) with s.
+func config[S any](s settings, pool *pgxpool.Pool, sender S) queue.Config[S] {
+	return queue.Config[S]{Pool: pool, Sender: sender, Now: s.Now, MaxAttempts: s.MaxAttempts,
+		Backoff: s.Backoff, PollInterval: s.PollInterval}
+}
+
+// gated is send, asking gate first.
+func gated[M any](gate func(context.Context) error, send func(context.Context, M) error) func(context.Context, M) error {
+	return func(ctx context.Context, m M) error {
+		if err := gate(ctx); err != nil {
+			return err
+		}
+		return send(ctx, m)
+	}
+}
+
 // subject is one kind's dispatcher under test.
 type subject struct {
 	DeliverDue func(context.Context) (int, error)
@@ -70,14 +86,7 @@ var kinds = []kind{
 			if err != nil {
 				t.Fatal(err)
 			}
-			d, err := mail.NewDispatcher(mail.DispatcherConfig{Pool: pool, Now: s.Now, MaxAttempts: s.MaxAttempts,
-				Backoff: s.Backoff, PollInterval: s.PollInterval,
-				Sender: mail.SenderFunc(func(ctx context.Context, m mail.Message) error {
-					if err := gate(ctx); err != nil {
-						return err
-					}
-					return smtp.Send(ctx, m)
-				})})
+			d, err := mail.NewDispatcher(config(s, pool, mail.Sender(mail.SenderFunc(gated(gate, smtp.Send)))))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -98,14 +107,7 @@ var kinds = []kind{
 			if err != nil {
 				t.Fatal(err)
 			}
-			d, err := sms.NewDispatcher(sms.DispatcherConfig{Pool: pool, Now: s.Now, MaxAttempts: s.MaxAttempts,
-				Backoff: s.Backoff, PollInterval: s.PollInterval,
-				Sender: sms.SenderFunc(func(ctx context.Context, m sms.Message) error {
-					if err := gate(ctx); err != nil {
-						return err
-					}
-					return spryng.Send(ctx, m)
-				})})
+			d, err := sms.NewDispatcher(config(s, pool, sms.Sender(sms.SenderFunc(gated(gate, spryng.Send)))))
 			if err != nil {
 				t.Fatal(err)
 			}
