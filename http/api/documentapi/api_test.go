@@ -138,6 +138,7 @@ func TestBadInput(t *testing.T) {
 		{"script inside text", uploadX("notitie.txt", []byte("Hallo\n<script>alert(1)</script>")), 415, "file_type_not_allowed", "file"},
 		{"bat", uploadX("run.bat", []byte("@echo off\r\n")), 415, "file_type_not_allowed", "file"},
 		{"hta", uploadX("x.hta", []byte("tekst")), 415, "file_type_not_allowed", "file"},
+		{"text in Windows-1252", uploadX("notitie.txt", []byte("Caf\xe9 op de Cura\xe7aostraat")), 415, "file_type_not_allowed", "file"},
 		{"exe behind a bidi override", uploadX("factuur\u202Efdp.exe", dt.PDF), 415, "file_type_not_allowed", "file"},
 		{"bad category", func() response {
 			return e.upload(t, "client1", map[string]string{"title": "x", "category": "secret"}, "x.pdf", dt.PDF)
