@@ -247,6 +247,11 @@ func TestSigningFlow(t *testing.T) {
 		!strings.Contains(f.header.Get("Content-Security-Policy"), "sandbox") {
 		t.Fatalf("file: %v", f.header)
 	}
+	// HEAD: the same headers, no body.
+	h := want(t, e.do(t, "HEAD", "/documents/"+general+"/file", "client1", "", nil), 200)
+	if len(h.body) != 0 || h.header.Get("Content-Type") != "application/pdf" || h.header.Get("Content-Security-Policy") == "" {
+		t.Fatalf("HEAD file: %v %q", h.header, h.body)
+	}
 	// Signing again: nothing open.
 	r = e.json(t, "POST", "/documents/"+general+"/sign", "client1", map[string]any{"tan": tan, "read": true})
 	if c, _ := r.errCode(t); r.status != 422 || c != "no_open_signature_request" {
