@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -47,6 +48,12 @@ func Sniff(content []byte) string {
 	ct := http.DetectContentType(content)
 	if strings.HasPrefix(ct, "text/") && doc.ActiveText(content) {
 		return "text/html; charset=utf-8"
+	}
+	// DetectContentType calls any text without control bytes UTF-8; a
+	// Latin-1 or Windows-1252 file would be served as UTF-8 and its
+	// accented letters come out garbled.
+	if ct == "text/plain; charset=utf-8" && !utf8.Valid(content) {
+		return doc.TextNotUTF8
 	}
 	return ct
 }

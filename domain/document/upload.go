@@ -22,6 +22,10 @@ var AllowedContentTypes = []string{
 	"text/plain; charset=utf-8",
 }
 
+// TextNotUTF8 is what the upload's sniffing calls plain text that is not
+// valid UTF-8 (Latin-1, Windows-1252): never allowed, never stored.
+const TextNotUTF8 = "text/plain; charset=unknown-8bit"
+
 // Allowed reports whether the content type is on the allow-list.
 func Allowed(contentType string) bool {
 	for _, c := range AllowedContentTypes {
@@ -56,6 +60,11 @@ var (
 		"Kies een bestand; het mag niet leeg zijn.")
 	ErrFileTooLarge = domain.Invalid("file_too_large", "file", "The file is larger than 2 MB. Make pictures in the document smaller.",
 		"Het bestand is groter dan 2 MB. Verklein eventueel plaatjes in het document.")
+	// ErrTextNotUTF8 is ErrFileType for text in another encoding: said so,
+	// because the user can fix it by saving the file again.
+	ErrTextNotUTF8 = &domain.Error{Kind: domain.KindUnsupportedMedia, Code: "file_type_not_allowed", Field: "file",
+		Message:   "The text file is not saved as UTF-8. Save it as UTF-8 (or as PDF) and upload it again.",
+		MessageNL: "Het tekstbestand is niet als UTF-8 opgeslagen. Sla het op als UTF-8 (of als PDF) en bied het opnieuw aan."}
 	// ErrFileType is 415: refused by sniffed content or by file name.
 	ErrFileType = &domain.Error{Kind: domain.KindUnsupportedMedia, Code: "file_type_not_allowed", Field: "file",
 		Message:   "Only PDF, PNG, JPEG, GIF and plain text files can be uploaded.",
@@ -136,6 +145,8 @@ func checkFile(fileName, contentType string, size int64, sha256 string) (name, s
 		return "", "", ErrFileEmpty
 	case size > MaxSize:
 		return "", "", ErrFileTooLarge
+	case contentType == TextNotUTF8:
+		return "", "", ErrTextNotUTF8
 	case !Allowed(contentType):
 		return "", "", ErrFileType
 	}

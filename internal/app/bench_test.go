@@ -88,13 +88,6 @@ func BenchmarkCommandPath(b *testing.B) {
 	srv := httptest.NewServer(a.Handler)
 	b.Cleanup(srv.Close)
 
-	// The benchmark's clients keep their connections, as a browser or an API
-	// client does: http.DefaultClient keeps 2 idle connections per host, so
-	// most of 16 clients' requests would open a new one (docs/BENCHMARKS.md §9.13).
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.MaxIdleConnsPerHost = 32
-	client := &http.Client{Transport: tr}
-	b.Cleanup(tr.CloseIdleConnections)
 	call := func(method, path, token, key string, body any) (int, []byte, string) {
 		var rd io.Reader
 		if body != nil {
@@ -109,7 +102,7 @@ func BenchmarkCommandPath(b *testing.B) {
 		if key != "" {
 			req.Header.Set("Idempotency-Key", key)
 		}
-		resp, err := client.Do(req)
+		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			b.Fatal(err)
 		}

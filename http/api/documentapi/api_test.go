@@ -138,6 +138,7 @@ func TestBadInput(t *testing.T) {
 		{"script inside text", uploadX("notitie.txt", []byte("Hallo\n<script>alert(1)</script>")), 415, "file_type_not_allowed", "file"},
 		{"bat", uploadX("run.bat", []byte("@echo off\r\n")), 415, "file_type_not_allowed", "file"},
 		{"hta", uploadX("x.hta", []byte("tekst")), 415, "file_type_not_allowed", "file"},
+		{"text in Windows-1252", uploadX("notitie.txt", []byte("Caf\xe9 op de Cura\xe7aostraat")), 415, "file_type_not_allowed", "file"},
 		{"exe behind a bidi override", uploadX("factuur\u202Efdp.exe", dt.PDF), 415, "file_type_not_allowed", "file"},
 		{"bad category", func() response {
 			return e.upload(t, "client1", map[string]string{"title": "x", "category": "secret"}, "x.pdf", dt.PDF)
@@ -245,6 +246,11 @@ func TestSigningFlow(t *testing.T) {
 		f.header.Get("X-Content-Type-Options") != "nosniff" || !strings.HasPrefix(f.header.Get("Content-Disposition"), "attachment") ||
 		!strings.Contains(f.header.Get("Content-Security-Policy"), "sandbox") {
 		t.Fatalf("file: %v", f.header)
+	}
+	// HEAD: the same headers, no body.
+	h := want(t, e.do(t, "HEAD", "/documents/"+general+"/file", "client1", "", nil), 200)
+	if len(h.body) != 0 || h.header.Get("Content-Type") != "application/pdf" || h.header.Get("Content-Security-Policy") == "" {
+		t.Fatalf("HEAD file: %v %q", h.header, h.body)
 	}
 	// Signing again: nothing open.
 	r = e.json(t, "POST", "/documents/"+general+"/sign", "client1", map[string]any{"tan": tan, "read": true})

@@ -69,9 +69,10 @@ func (f *Feature) Routes(r *mux.Router, s *api.Server) {
 	r.Handle("/documents", f.handleList(s)).Methods(get)
 	r.Handle("/documents", f.handleUpload(s)).Methods(post)
 	r.Handle("/documents/{id}", f.handleDetail(s)).Methods(get)
-	r.Handle("/documents/{id}/file", f.handleFile(s)).Methods(get)
+	// HEAD answers a file's headers without its body (as the portal does).
+	r.Handle("/documents/{id}/file", f.handleFile(s)).Methods(get, http.MethodHead)
 	r.Handle("/documents/{id}/versions", f.handleAddVersion(s)).Methods(post)
-	r.Handle("/documents/{id}/versions/{version:[0-9]{1,4}}/file", f.handleFile(s)).Methods(get)
+	r.Handle("/documents/{id}/versions/{version:[0-9]{1,4}}/file", f.handleFile(s)).Methods(get, http.MethodHead)
 	r.Handle("/documents/{id}/signature-requests", f.handleRequestSignature(s)).Methods(post)
 	r.Handle("/documents/{id}/sign", f.handleSign(s, false)).Methods(post)
 	r.Handle("/documents/{id}/decline", f.handleSign(s, true)).Methods(post)

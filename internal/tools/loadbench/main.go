@@ -48,11 +48,7 @@ func main() {
 	pid := flag.Int("pid", 0, "the server's process ID: report its RSS")
 	flag.Parse()
 
-	// The clients keep their connections, as a browser or an API client does
-	// (the default transport keeps 2 idle connections per host).
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.MaxIdleConnsPerHost = 32
-	b := &bench{base: strings.TrimRight(*base, "/"), http: &http.Client{Timeout: time.Minute, Transport: tr}}
+	b := &bench{base: strings.TrimRight(*base, "/"), http: &http.Client{Timeout: time.Minute}}
 	// The demo data may still be on its way in: try for a minute.
 	for try := 0; ; try++ {
 		err := b.login("marieke@groeneblad.example.nl", "demo-wachtwoord")
