@@ -14,28 +14,6 @@ import (
 // that is not failed.
 var ErrNoSuchDelivery = errors.New("mail: no failed delivery with that ID")
 
-// Failed lists the deliveries that gave up (status failed), newest first,
-// at most limit (1..500): for the back office, with the error. The stored
-// message body is not returned: it may hold a single-use link.
-func (d *Dispatcher) Failed(ctx context.Context, limit int) ([]Delivery, error) {
-	limit = min(max(limit, 1), 500)
-	rows, err := d.cfg.Pool.Query(ctx, `
-		SELECT event_id, recipient, kind, status, attempts, coalesce(last_error, ''), next_attempt_at, sent_at, created_at
-		FROM mail_deliveries WHERE status = 'failed'
-		ORDER BY created_at DESC, event_id LIMIT $1`, limit)
-	if err != nil {
-		return nil, fmt.Errorf("mail: unable to list failed deliveries: %w", err)
-	}
-	out := []Delivery{}
-	var x Delivery
-	_, err = pgx.ForEachRow(rows, []any{&x.EventID, &x.Recipient, &x.Kind, &x.Status, &x.Attempts, &x.LastError, &x.NextAttemptAt, &x.SentAt, &x.QueuedAt},
-		func() error { out = append(out, x); return nil })
-	if err != nil {
-		return nil, fmt.Errorf("mail: unable to list failed deliveries: %w", err)
-	}
-	return out, nil
-}
-
 // Retry puts a failed delivery back in the queue, due now, with a fresh
 // count of attempts (the last error stays until the next attempt). A
 // message that was invalid when queued fails again on the next pass.

@@ -25,7 +25,9 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 // The SMS queue against the real PostgreSQL and the fake Spryng gateway:
 // a message is sent only after the projector's transaction commits, never
 // after a rollback, once per event, and a gateway outage ends, after
-// bounded retries, in a recorded failure and the kind's hook.
+// bounded retries, in a recorded failure and the kind's hook. The engine's
+// own rules (lease, send outside a transaction, back-off, shutdown) are
+// tested for mail and SMS alike in notify/queue.
 
 func newPool(t *testing.T) *pgxpool.Pool {
 	t.Helper()
@@ -86,6 +88,16 @@ func queueOn(t *testing.T, pool *pgxpool.Pool, f *smstest.Spryng, clock *testclo
 	return d, o
 }
 
+// setup is a test's context, database, fake gateway, clock and the
+// dispatcher sending through it (queueOn) with its hook's outcomes.
+func setup(t *testing.T, maxAttempts int) (context.Context, *pgxpool.Pool, *smstest.Spryng, *testclock.Clock, *sms.Dispatcher, *outcomes) {
+	t.Helper()
+	pool, f := newPool(t), smstest.NewSpryng(t)
+	clock := testclock.New(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	d, o := queueOn(t, pool, f, clock, maxAttempts)
+	return testCtx(t), pool, f, clock, d, o
+}
+
 func tanMessage() sms.Queued {
 	return sms.Queued{Message: sms.Message{To: number, Body: "Uw TAN-code is QRST"}, Kind: "tan", Ref: ref{Document: "doc-1"}}
 }
@@ -110,11 +122,7 @@ func stored(t *testing.T, ctx context.Context, pool *pgxpool.Pool, id uuid.UUID)
 }
 
 func TestSMSQueueSendsAfterCommitOnly(t *testing.T) {
-	ctx := testCtx(t)
-	pool := newPool(t)
-	f := smstest.NewSpryng(t)
-	clock := testclock.New(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-	d, o := queueOn(t, pool, f, clock, 3)
+	ctx, pool, f, _, d, o := setup(t, 3)
 
 	// Queued in a projector's transaction: nothing is due until it commits.
 	id := uuid.New()
@@ -141,7 +149,7 @@ func TestSMSQueueSendsAfterCommitOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if del.Status != sms.StatusSent || del.Attempts != 1 || del.SentAt == nil || del.MaskedRecipient != "+31 6 ••• ••78" || del.Kind != "tan" {
+	if del.Status != sms.StatusSent || del.Attempts != 1 || del.SentAt == nil || del.Recipient != "+31 6 ••• ••78" || del.Kind != "tan" {
 		t.Fatalf("delivery %+v", del)
 	}
 	got := o.all()
@@ -164,11 +172,7 @@ func TestSMSQueueSendsAfterCommitOnly(t *testing.T) {
 }
 
 func TestSMSQueueRollbackSendsNothing(t *testing.T) {
-	ctx := testCtx(t)
-	pool := newPool(t)
-	f := smstest.NewSpryng(t)
-	clock := testclock.New(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-	d, o := queueOn(t, pool, f, clock, 3)
+	ctx, pool, f, _, d, o := setup(t, 3)
 
 	id := uuid.New()
 	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
@@ -198,11 +202,7 @@ func TestSMSQueueRollbackSendsNothing(t *testing.T) {
 }
 
 func TestSMSQueueOutageRetriesThenRecordsTheFailure(t *testing.T) {
-	ctx := testCtx(t)
-	pool := newPool(t)
-	f := smstest.NewSpryng(t)
-	clock := testclock.New(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-	d, o := queueOn(t, pool, f, clock, 3)
+	ctx, pool, f, clock, d, o := setup(t, 3)
 	f.Answer(503, 503, 503, 503)
 
 	id := uuid.New()
@@ -244,7 +244,7 @@ func TestSMSQueueOutageRetriesThenRecordsTheFailure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(failed) != 1 || failed[0].EventID != id || failed[0].MaskedRecipient != "+31 6 ••• ••78" {
+	if len(failed) != 1 || failed[0].EventID != id || failed[0].Recipient != "+31 6 ••• ••78" {
 		t.Fatalf("failed list %+v", failed)
 	}
 	if s := stored(t, ctx, pool, id); s != "" {
@@ -260,11 +260,7 @@ func TestSMSQueueOutageRetriesThenRecordsTheFailure(t *testing.T) {
 // TestSMSQueueRefusalFailsAtOnce: a refusal for good (4xx, an invalid
 // message) is not retried; the hook learns of it on the first pass.
 func TestSMSQueueRefusalFailsAtOnce(t *testing.T) {
-	ctx := testCtx(t)
-	pool := newPool(t)
-	f := smstest.NewSpryng(t)
-	clock := testclock.New(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-	d, o := queueOn(t, pool, f, clock, 5)
+	ctx, pool, f, clock, d, o := setup(t, 5)
 	f.Answer(422)
 	refused, invalid := uuid.New(), uuid.New()
 	if err := d.Enqueue(ctx, pool, refused, tanMessage()); err != nil {
@@ -334,64 +330,5 @@ func TestSMSQueueFailedHookRetries(t *testing.T) {
 	pass(t, ctx, d, 1)
 	if del, _ := d.Delivery(ctx, id); del.Status != sms.StatusFailed || calls != 2 {
 		t.Fatalf("after the retry: %+v, %d hook calls", del, calls)
-	}
-}
-
-func TestSMSQueueConfigValidate(t *testing.T) {
-	_, err := sms.NewDispatcher(sms.DispatcherConfig{MaxAttempts: -1})
-	if err == nil || !strings.Contains(err.Error(), "Pool") || !strings.Contains(err.Error(), "Sender") || !strings.Contains(err.Error(), "negative") {
-		t.Fatalf("err = %v", err)
-	}
-}
-
-// TestSMSQueueSendsOutsideATransaction: while the gateway is being asked,
-// the dispatcher holds no transaction with an ID (one would keep every
-// event committed after it from the event store's readers, stalling all
-// projectors), and a second dispatcher leaves the claimed message alone.
-func TestSMSQueueSendsOutsideATransaction(t *testing.T) {
-	ctx := testCtx(t)
-	pool := newPool(t)
-	clock := testclock.New(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-	inSend, release := make(chan struct{}), make(chan struct{})
-	var sends sync.Mutex
-	sent := 0
-	hanging := sms.SenderFunc(func(ctx context.Context, m sms.Message) error {
-		sends.Lock()
-		sent++
-		sends.Unlock()
-		close(inSend)
-		<-release
-		return nil
-	})
-	d, err := sms.NewDispatcher(sms.DispatcherConfig{Pool: pool, Sender: hanging, Now: clock.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	other, err := sms.NewDispatcher(sms.DispatcherConfig{Pool: pool, Sender: hanging, Now: clock.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	id := uuid.New()
-	if err := d.Enqueue(ctx, pool, id, tanMessage()); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { _, err := d.DeliverDue(ctx); done <- err }()
-	<-inSend
-	var withXID int
-	if err := pool.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
-		WHERE datname = current_database() AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()`).Scan(&withXID); err != nil {
-		t.Fatal(err)
-	}
-	if withXID != 0 {
-		t.Errorf("%d transactions with an ID open during the send", withXID)
-	}
-	pass(t, ctx, other, 0)
-	close(release)
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
-	if del, _ := d.Delivery(ctx, id); del.Status != sms.StatusSent || del.Attempts != 1 || sent != 1 {
-		t.Fatalf("delivery %+v after %d sends", del, sent)
 	}
 }

@@ -30,6 +30,7 @@ import (
 	"backoffice/notify/mail"
 	"backoffice/notify/missing"
 	"backoffice/notify/prefs"
+	"backoffice/notify/queue"
 	"backoffice/notify/sms"
 )
 
@@ -72,9 +73,13 @@ func (f *Feature) Routes(r *mux.Router, s *api.Server) {
 	r.Handle("/me/notification-settings", f.handleGetSettings(s)).Methods(http.MethodGet)
 	r.Handle("/me/notification-settings", f.handlePutSettings(s)).Methods(http.MethodPut)
 	r.Handle("/missing-hours", f.handleMissing(s)).Methods(http.MethodGet)
-	r.Handle("/mail-deliveries/failed", f.handleFailed(s)).Methods(http.MethodGet)
+	r.Handle("/mail-deliveries/failed", f.handleFailed(s, f.mail.Failed)).Methods(http.MethodGet)
 	r.Handle("/mail-deliveries/{id}/retry", f.handleRetry(s)).Methods(http.MethodPost)
-	r.Handle("/sms-deliveries/failed", f.handleFailedSMS(s)).Methods(http.MethodGet)
+	var smsFailed func(context.Context, int) ([]queue.Delivery, error)
+	if f.sms != nil {
+		smsFailed = f.sms.Failed
+	}
+	r.Handle("/sms-deliveries/failed", f.handleFailed(s, smsFailed)).Methods(http.MethodGet)
 }
 
 func portalUser(a domain.Actor) bool {
@@ -209,7 +214,10 @@ func (f *Feature) handleMissing(s *api.Server) http.Handler {
 var errBackofficeOnly = domain.Forbidden("forbidden_role", "only the back office sees mail deliveries",
 	"Alleen het backofficebureau ziet de verzending van mails.")
 
-// FailedDelivery is one mail that gave up.
+// FailedDelivery is one mail or text message that gave up. The message
+// itself is never shown (a mail may hold a single-use link, a text a
+// TAN); a text's Recipient is its masked number. A TAN message that gave
+// up was mailed instead (notify/reactors).
 type FailedDelivery struct {
 	ID        uuid.UUID `json:"id"`
 	Recipient string    `json:"recipient"`
@@ -219,53 +227,24 @@ type FailedDelivery struct {
 	QueuedAt  time.Time `json:"queued_at"`
 }
 
-func (f *Feature) handleFailed(s *api.Server) http.Handler {
+// handleFailed lists a queue's failed deliveries for the back office
+// (list nil: no such queue, none).
+func (f *Feature) handleFailed(s *api.Server, list func(ctx context.Context, limit int) ([]queue.Delivery, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.Query(w, r, nil, func(ctx context.Context, a domain.Actor) (any, error) {
 			if a.Role != domain.RoleBackoffice {
 				return nil, errBackofficeOnly
 			}
-			ds, err := f.mail.Failed(ctx, 200)
-			if err != nil {
-				return nil, err
-			}
-			out := make([]FailedDelivery, len(ds))
-			for i, d := range ds {
-				out[i] = FailedDelivery{ID: d.EventID, Recipient: d.Recipient, Kind: d.Kind, Attempts: d.Attempts, Error: d.LastError, QueuedAt: d.QueuedAt}
-			}
-			return map[string]any{"deliveries": out}, nil
-		})
-	})
-}
-
-// FailedSMS is one text message that gave up. Recipient is masked; the
-// text (it may hold a TAN) is never shown. A TAN message that gave up was
-// mailed instead (notify/reactors).
-type FailedSMS struct {
-	ID        uuid.UUID `json:"id"`
-	Recipient string    `json:"recipient"`
-	Kind      string    `json:"kind"`
-	Attempts  int       `json:"attempts"`
-	Error     string    `json:"error"`
-	QueuedAt  time.Time `json:"queued_at"`
-}
-
-func (f *Feature) handleFailedSMS(s *api.Server) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.Query(w, r, nil, func(ctx context.Context, a domain.Actor) (any, error) {
-			if a.Role != domain.RoleBackoffice {
-				return nil, errBackofficeOnly
-			}
-			out := []FailedSMS{}
-			if f.sms == nil {
+			out := []FailedDelivery{}
+			if list == nil {
 				return map[string]any{"deliveries": out}, nil
 			}
-			ds, err := f.sms.Failed(ctx, 200)
+			ds, err := list(ctx, 200)
 			if err != nil {
 				return nil, err
 			}
 			for _, d := range ds {
-				out = append(out, FailedSMS{ID: d.EventID, Recipient: d.MaskedRecipient, Kind: d.Kind, Attempts: d.Attempts,
+				out = append(out, FailedDelivery{ID: d.EventID, Recipient: d.Recipient, Kind: d.Kind, Attempts: d.Attempts,
 					Error: d.LastError, QueuedAt: d.QueuedAt})
 			}
 			return map[string]any{"deliveries": out}, nil
