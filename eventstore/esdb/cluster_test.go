@@ -209,21 +209,7 @@ func TestForeignEventsSkipped(t *testing.T) {
 // maxDiscoverAttempts × gossipTimeout, 50 s here); the caller's context must
 // end the wait.
 func TestConnectHonoursContext(t *testing.T) {
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lis.Close()
-	go func() {
-		for {
-			c, err := lis.Accept()
-			if err != nil {
-				return
-			}
-			defer c.Close() // held open, never answered
-		}
-	}()
-	url := "esdb://" + lis.Addr().String() + "?tls=false&maxDiscoverAttempts=10&gossipTimeout=5&discoveryInterval=100"
+	url := silentNodeURL(t)
 	s, err := esdb.New(esdb.Config{URL: url, Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
@@ -493,4 +479,26 @@ func TestStuckCallGivesUpTheClient(t *testing.T) {
 	if s.ClientGeneration() <= gen {
 		t.Fatalf("client generation %d, want a new client after %d", s.ClientGeneration(), gen)
 	}
+}
+
+// silentNodeURL is a connection string to a node that accepts connections
+// but never answers them: the client's discovery then takes about
+// maxDiscoverAttempts × gossipTimeout (50 s here), ignoring contexts.
+func silentNodeURL(t *testing.T) string {
+	t.Helper()
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = lis.Close() })
+	go func() {
+		for {
+			c, err := lis.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close() // held open, never answered
+		}
+	}()
+	return "esdb://" + lis.Addr().String() + "?tls=false&maxDiscoverAttempts=10&gossipTimeout=5&discoveryInterval=100"
 }

@@ -3,7 +3,6 @@ package esdb_test
 import (
 	"context"
 	"errors"
-	"net"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -149,21 +148,7 @@ func TestCallInAClientThatClosedItself(t *testing.T) {
 // context is still live, is answered ErrUnavailable at once instead of
 // waiting for the discovery or its context.
 func TestConnectGivenUpAnswersItsCaller(t *testing.T) {
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lis.Close()
-	go func() {
-		for {
-			c, err := lis.Accept()
-			if err != nil {
-				return
-			}
-			defer c.Close() // held open, never answered
-		}
-	}()
-	url := "esdb://" + lis.Addr().String() + "?tls=false&maxDiscoverAttempts=10&gossipTimeout=5&discoveryInterval=100"
+	url := silentNodeURL(t)
 	s, err := esdb.New(esdb.Config{URL: url, Logger: quiet, CallTimeout: 300 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
