@@ -148,11 +148,7 @@ func TestAppendOutlivesItsCaller(t *testing.T) {
 		t.Fatalf("second Append: %v", err)
 	}
 	// The first append went on after its caller left.
-	wantStream(t, ctx, s, "timesheet-1", []eventstore.EventData{first})
-	wantStream(t, ctx, s, "timesheet-2", []eventstore.EventData{second})
-	if srv.EventCount() != 2 {
-		t.Fatalf("server holds %d events, want 2", srv.EventCount())
-	}
+	wantTwoAppendsLanded(t, ctx, s, srv, first, second)
 }
 
 // TestSubscriptionStartOutlivesItsCaller: a subscription start whose
@@ -246,5 +242,16 @@ func TestAbandonedStuckAppendFreesItsClient(t *testing.T) {
 	}
 	if srv.EventCount() != 1 {
 		t.Fatalf("server holds %d events, want only the second append's", srv.EventCount())
+	}
+}
+
+// wantTwoAppendsLanded: the append to timesheet-1 (first) and the one to
+// timesheet-2 (second) each landed once, and the server holds nothing else.
+func wantTwoAppendsLanded(t *testing.T, ctx context.Context, s eventstore.Store, srv *esdbfake.Server, first, second eventstore.EventData) {
+	t.Helper()
+	wantStream(t, ctx, s, "timesheet-1", []eventstore.EventData{first})
+	wantStream(t, ctx, s, "timesheet-2", []eventstore.EventData{second})
+	if srv.EventCount() != 2 {
+		t.Fatalf("server holds %d events, want 2", srv.EventCount())
 	}
 }

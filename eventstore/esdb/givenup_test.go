@@ -213,11 +213,7 @@ func TestFreedStuckClientIsClosed(t *testing.T) {
 	if got := closed.list()[0]; got != old {
 		t.Fatalf("closed client %p, want the one the stuck append ran in (%p)", got, old)
 	}
-	wantStream(t, ctx, s, "timesheet-1", []eventstore.EventData{first})
-	wantStream(t, ctx, s, "timesheet-2", []eventstore.EventData{second})
-	if srv.EventCount() != 2 {
-		t.Fatalf("server holds %d events, want 2", srv.EventCount())
-	}
+	wantTwoAppendsLanded(t, ctx, s, srv, first, second)
 }
 
 // TestUnavailableLeavesNoConnection: after an Unavailable answer the v4

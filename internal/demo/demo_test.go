@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"backoffice/internal/demo"
 	it "backoffice/internal/identitytest"
 	"backoffice/internal/pgtest"
@@ -36,13 +38,7 @@ func TestSeedIsIdempotentAndLoginsWork(t *testing.T) {
 	if len(logins) != 1+1+2+10 || !strings.Contains(out.String(), demo.BackofficeMail) || !strings.Contains(out.String(), demo.Password) {
 		t.Fatalf("logins %d, printed:\n%s", len(logins), out.String())
 	}
-	count := func() int {
-		var n int
-		if err := e.Pool.QueryRow(ctx, `SELECT count(*) FROM eventstore_events`).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		return n
-	}
+	count := func() int { return eventCount(t, e.Pool) }
 	before := count()
 	if _, err := demo.Seed(ctx, e.Identity, now, nil); err != nil {
 		t.Fatal(err)
@@ -70,4 +66,15 @@ func TestSeedIsIdempotentAndLoginsWork(t *testing.T) {
 	if n := strings.Count(string(r.Body), `"worker_id"`); n != 10 {
 		t.Fatalf("intermediary sees %d placements: %s", n, r.Body)
 	}
+}
+
+// eventCount is how many events the ledger holds: a seed run again must
+// not change it.
+func eventCount(t *testing.T, pool *pgxpool.Pool) int {
+	t.Helper()
+	var n int
+	if err := pool.QueryRow(context.Background(), `SELECT count(*) FROM eventstore_events`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

@@ -21,13 +21,7 @@ func TestSeedDocuments(t *testing.T) {
 	if err := demo.SeedDocuments(ctx, e.Handler, e.Identity, now); err != nil {
 		t.Fatal(err)
 	}
-	count := func() int {
-		var n int
-		if err := e.Pool.QueryRow(ctx, `SELECT count(*) FROM eventstore_events`).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		return n
-	}
+	count := func() int { return eventCount(t, e.Pool) }
 	// Wait for the seed's last event (HeadPosition could still hide it
 	// behind a projector's open transaction): the sign mailer records the
 	// TAN it issued (document.tan_issued) only once it has handled the

@@ -38,6 +38,13 @@ var PayrollWeeksBack = []int{3, 2}
 // client's administration.
 func PersonnelNumber(n int) string { return fmt.Sprintf("%d", 5000+n) }
 
+// The bureau's components that both demo clients use.
+var (
+	hours100 = pay.Mapping{Kind: pay.SourceHours, Code: "100", Loket: "1", Nmbrs: "U100", Easyflex: "U100", AFAS: "UREN100"}
+	hours125 = pay.Mapping{Kind: pay.SourceHours, Code: "125", Loket: "2", Nmbrs: "U125", Easyflex: "U125", AFAS: "UREN125"}
+	travelKm = pay.Mapping{Kind: pay.SourceExpense, Code: "travel_km", Loket: "50", Nmbrs: "KM", Easyflex: "KM", AFAS: "REISKM"}
+)
+
 // payrollClients are the settings and mappings per client. Every source
 // the demo's timesheets have (the agreed hour types, the automatic
 // allowance) has a component, or the export would refuse it.
@@ -48,20 +55,20 @@ var payrollClients = []struct {
 }{
 	{ClientBakery, pay.Settings{Administration: AdministrationBakery, Period: pay.PeriodWeek, Package: pay.TargetLoket},
 		[]pay.Mapping{
-			{Kind: pay.SourceHours, Code: "100", Loket: "1", Nmbrs: "U100", Easyflex: "U100", AFAS: "UREN100"},
-			{Kind: pay.SourceHours, Code: "125", Loket: "2", Nmbrs: "U125", Easyflex: "U125", AFAS: "UREN125"},
+			hours100,
+			hours125,
 			{Kind: pay.SourceHours, Code: "150", Loket: "3", Nmbrs: "U150", Easyflex: "U150", AFAS: "UREN150"},
 			{Kind: pay.SourceHours, Code: "VAK", Loket: "20", Nmbrs: "VAK", Easyflex: "VAK", AFAS: "VAKANTIE"},
 			{Kind: pay.SourceAllowance, Code: "per_day", Loket: "40", Nmbrs: "ONK-DAG", Easyflex: "ONKDAG", AFAS: "ONKDAG"},
-			{Kind: pay.SourceExpense, Code: "travel_km", Loket: "50", Nmbrs: "KM", Easyflex: "KM", AFAS: "REISKM"},
+			travelKm,
 			{Kind: pay.SourceExpense, Code: "parking", Loket: "51", Nmbrs: "PARK", Easyflex: "PARK", AFAS: "PARKEREN"},
 		}},
 	{ClientGarden, pay.Settings{Administration: AdministrationGarden, Period: pay.PeriodMonth, Package: pay.TargetNmbrs},
 		[]pay.Mapping{
-			{Kind: pay.SourceHours, Code: "100", Loket: "1", Nmbrs: "U100", Easyflex: "U100", AFAS: "UREN100"},
-			{Kind: pay.SourceHours, Code: "125", Loket: "2", Nmbrs: "U125", Easyflex: "U125", AFAS: "UREN125"},
+			hours100,
+			hours125,
 			{Kind: pay.SourceAllowance, Code: "per_hour", Loket: "41", Nmbrs: "ONK-UUR", Easyflex: "ONKUUR", AFAS: "ONKUUR"},
-			{Kind: pay.SourceExpense, Code: "travel_km", Loket: "50", Nmbrs: "KM", Easyflex: "KM", AFAS: "REISKM"},
+			travelKm,
 		}},
 }
 

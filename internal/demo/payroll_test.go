@@ -37,13 +37,7 @@ func TestSeedPayrollMakesAnExportableDemo(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	count := func() int {
-		var n int
-		if err := e.Pool.QueryRow(ctx, `SELECT count(*) FROM eventstore_events`).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		return n
-	}
+	count := func() int { return eventCount(t, e.Pool) }
 	before := count()
 	seed()
 	if after := count(); after != before {

@@ -78,12 +78,9 @@ func week(v, field string) (ts.ISOWeek, error) {
 	}
 	w, err := ts.ParseISOWeek(v)
 	if err != nil {
-		if len(v) > 16 { // never echo a long value back
-			v = v[:16] + "…"
-		}
 		return ts.ISOWeek{}, domain.Invalid("week_invalid", field,
-			fmt.Sprintf("%s: %q is not an ISO week (e.g. 2026-W05)", field, v),
-			fmt.Sprintf("%s: %q is geen geldige week (bijvoorbeeld 2026-W05).", field, v))
+			fmt.Sprintf("%s: %s is not an ISO week (e.g. 2026-W05)", field, domain.Quote(v)),
+			fmt.Sprintf("%s: %s is geen geldige week (bijvoorbeeld 2026-W05).", field, domain.Quote(v)))
 	}
 	return w, nil
 }
