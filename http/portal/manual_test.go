@@ -1,0 +1,135 @@
+package portal_test
+
+import (
+	"context"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/net/html"
+
+	"backoffice/commands"
+	"backoffice/http/portal"
+)
+
+// Tests of the manual's statements (docs/rules.md) that the other screen
+// tests do not hold: what the user sees first.
+
+var cardRE = regexp.MustCompile(`<li class="card st-[a-z]+"><a href="/urenbriefjes\?status=([a-z_]+)"><span class="count">(\d+)</span>`)
+
+// listStatuses returns the status code (st-…) of every row of the
+// timesheet list at path.
+func listStatuses(t *testing.T, h *harness, path string) []string {
+	t.Helper()
+	_, body := h.get(path)
+	doc, err := html.Parse(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for n := range doc.Descendants() {
+		if n.Data != "span" || !strings.HasPrefix(portal.Attr(n, "class"), "status st-") {
+			continue
+		}
+		for p := n.Parent; p != nil; p = p.Parent {
+			if portal.Attr(p, "id") == "timesheets" {
+				out = append(out, strings.TrimPrefix(portal.Attr(n, "class"), "status st-"))
+				break
+			}
+		}
+	}
+	return out
+}
+
+// TestHomeStatusOverview (manual §1.2, §2.1): the home page counts the
+// timesheets in scope per status, "Niet geaccordeerd" is Open + Aangeboden +
+// Afgekeurd, and each count links to the list filtered on that status,
+// which shows exactly that many rows of it.
+func TestHomeStatusOverview(t *testing.T) {
+	f := newFixture(t)
+	// The fixture: p1 (Bol) has week 1 imported, 2 approved, 3 offered, 4
+	// rejected, 5 open; p2 (Rijn) weeks 5 and 6 offered; p3 (Vers) week 6
+	// open (time entries).
+	cases := []struct {
+		email string
+		want  map[string]int
+	}{
+		{clientEmail, map[string]int{"open": 1, "offered": 1, "rejected": 1, "not_approved": 3, "approved": 1, "imported": 1}},
+		{workerEmail, map[string]int{"open": 1, "offered": 1, "rejected": 1, "not_approved": 3, "approved": 1, "imported": 1}},
+		{client2Email, map[string]int{"open": 0, "offered": 2, "rejected": 0, "not_approved": 2, "approved": 0, "imported": 0}},
+		{interEmail, map[string]int{"open": 2, "offered": 3, "rejected": 1, "not_approved": 6, "approved": 1, "imported": 1}},
+	}
+	members := map[string][]string{"not_approved": {"open", "offered", "rejected"}}
+	for _, c := range cases {
+		t.Run(c.email, func(t *testing.T) {
+			h := newHarnessOn(t, f)
+			h.loginAs(c.email, "nl")
+			_, body := h.get("/")
+			got := map[string]int{}
+			for _, m := range cardRE.FindAllStringSubmatch(body, -1) {
+				got[m[1]], _ = strconv.Atoi(m[2])
+			}
+			if len(got) != len(c.want) {
+				t.Fatalf("home shows the cards %v, want %v", got, c.want)
+			}
+			for _, label := range []string{"Open", "Aangeboden", "Afgekeurd", "Niet geaccordeerd", "Geaccordeerd", "Geïmporteerd"} {
+				if !strings.Contains(body, label+"</span>") {
+					t.Errorf("home lacks the status %q", label)
+				}
+			}
+			for status, n := range c.want {
+				if got[status] != n {
+					t.Errorf("card %s shows %d, want %d", status, got[status], n)
+				}
+				rows := listStatuses(t, h, "/urenbriefjes?status="+status)
+				if len(rows) != n {
+					t.Errorf("the list filtered on %s has %d rows %v, want %d", status, len(rows), rows, n)
+				}
+				allowed := members[status]
+				if allowed == nil {
+					allowed = []string{status}
+				}
+				for _, r := range rows {
+					if !strings.Contains(strings.Join(allowed, " "), r) {
+						t.Errorf("the list filtered on %s shows a row of status %s", status, r)
+					}
+				}
+			}
+			if got["not_approved"] != got["open"]+got["offered"]+got["rejected"] {
+				t.Errorf("Niet geaccordeerd %d is not Open + Aangeboden + Afgekeurd", got["not_approved"])
+			}
+		})
+	}
+}
+
+// TestWorkersListsActivePlacements (manual §3): "Werknemers" lists the
+// active placements: one that ended before today is left out, one that ends
+// later is listed with its end date.
+func TestWorkersListsActivePlacements(t *testing.T) {
+	h := newHarnessAs(t, clientEmail)
+	_, body := h.get("/werknemers")
+	if !strings.Contains(body, "Jan de Vries") || !strings.Contains(body, "Piet Jansen") {
+		t.Fatalf("Werknemers before ending: %s", between(body, `id="workers"`, `</table>`))
+	}
+	ctx := context.Background()
+	bo := commands.Meta{Actor: h.accounts[boEmail], CorrelationID: "test"}
+	// Piet (p4) has no hours: his placement ends in the past. Jan's (p1)
+	// ends at the end of next month.
+	if _, err := h.App.Identity.Tenants.EndPlacement(ctx, bo, "p4", time.Date(2026, 1, 30, 0, 0, 0, 0, time.UTC), "contract over"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.App.Identity.Tenants.EndPlacement(ctx, bo, "p1", time.Date(2026, 3, 31, 0, 0, 0, 0, time.UTC), "seizoen voorbij"); err != nil {
+		t.Fatal(err)
+	}
+	h.WaitForProjections(t)
+	_, body = h.get("/werknemers")
+	table := between(body, `id="workers"`, `</table>`)
+	if strings.Contains(table, "Piet Jansen") {
+		t.Errorf("Werknemers lists the ended placement of Piet Jansen:\n%s", table)
+	}
+	if !strings.Contains(table, "Jan de Vries") || !strings.Contains(table, "31-03-2026") {
+		t.Errorf("Werknemers lacks Jan de Vries's placement with its end date 31-03-2026:\n%s", table)
+	}
+}
