@@ -133,3 +133,20 @@ func TestWorkersListsActivePlacements(t *testing.T) {
 		t.Errorf("Werknemers lacks Jan de Vries's placement with its end date 31-03-2026:\n%s", table)
 	}
 }
+
+// TestEmptyListSaysWhy: the list without a filter ("Alle") says there are
+// no timesheets yet; with a filter, none with that status.
+func TestEmptyListSaysWhy(t *testing.T) {
+	h := newHarnessAs(t, client2Email) // Rijn: weeks 5 and 6 offered, nothing imported
+	if _, body := h.get("/urenbriefjes?status=imported"); !strings.Contains(body, `<p id="list-empty">Er zijn geen urenbriefjes met deze status.</p>`) {
+		t.Fatalf("filtered empty list:\n%s", between(body, "<main", "</main>"))
+	}
+	if _, body := h.get("/urenbriefjes"); strings.Contains(body, `id="list-empty"`) {
+		t.Fatal("the unfiltered list of Rijn says it is empty")
+	}
+	const piet = "piet@bakker.nl" // the worker of p4 at Bol: no hours
+	h.loginAs(piet, "nl")
+	if _, body := h.get("/urenbriefjes"); !strings.Contains(body, `<p id="list-empty">Er zijn nog geen urenbriefjes.</p>`) {
+		t.Fatalf("empty list without a filter:\n%s", between(body, "<main", "</main>"))
+	}
+}
