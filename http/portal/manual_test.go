@@ -3,6 +3,7 @@ package portal_test
 import (
 	"context"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -148,5 +149,85 @@ func TestEmptyListSaysWhy(t *testing.T) {
 	h.loginAs(piet, "nl")
 	if _, body := h.get("/urenbriefjes"); !strings.Contains(body, `<p id="list-empty">Er zijn nog geen urenbriefjes.</p>`) {
 		t.Fatalf("empty list without a filter:\n%s", between(body, "<main", "</main>"))
+	}
+}
+
+// listRow is one row of the timesheet list: its week link and whether it
+// is marked as waiting for the reader.
+type listRow struct {
+	href string
+	mine bool
+}
+
+func listRows(t *testing.T, h *harness, path string) []listRow {
+	t.Helper()
+	_, body := h.get(path)
+	doc, err := html.Parse(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []listRow
+	for n := range doc.Descendants() {
+		if n.Data != "tr" || n.Parent == nil || n.Parent.Data != "tbody" {
+			continue
+		}
+		r := listRow{mine: portal.Attr(n, "class") == "mine"}
+		for c := range n.Descendants() {
+			if c.Data == "a" && strings.HasPrefix(portal.Attr(c, "href"), "/plaatsingen/") {
+				r.href = portal.Attr(c, "href")
+			}
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// TestListWaitingForMeFirst (manual §2.5): the list shows what waits for
+// the reader (weeks they enter that are open or rejected, offers whose
+// next step is theirs) first, marked "Wacht op u"; the rest names whose
+// turn it is.
+func TestListWaitingForMeFirst(t *testing.T) {
+	f := newFixture(t)
+	cases := []struct {
+		email string
+		mine  []string
+	}{
+		// Els enters Bol's hours: week 4 (rejected) and 5 (open) are hers.
+		{clientEmail, []string{"/plaatsingen/p1/weken/2026-W04", "/plaatsingen/p1/weken/2026-W05"}},
+		// Rik approves Rijn's first step: weeks 5 and 6 are offered to him.
+		{client2Email, []string{"/plaatsingen/p2/weken/2026-W05", "/plaatsingen/p2/weken/2026-W06"}},
+		// Flex approves Bol's week 3; Rijn's weeks wait for the client.
+		{interEmail, []string{"/plaatsingen/p1/weken/2026-W03"}},
+	}
+	for _, c := range cases {
+		t.Run(c.email, func(t *testing.T) {
+			h := newHarnessOn(t, f)
+			h.loginAs(c.email, "nl")
+			rows := listRows(t, h, "/urenbriefjes")
+			var mine []string
+			for i, r := range rows {
+				if r.mine {
+					mine = append(mine, r.href)
+					if i > 0 && !rows[i-1].mine {
+						t.Errorf("row %d (%s) waits for the reader but comes after one that does not", i, r.href)
+					}
+				}
+			}
+			slices.Sort(mine)
+			if !slices.Equal(mine, c.mine) {
+				t.Errorf("waiting for %s: %v, want %v", c.email, mine, c.mine)
+			}
+			_, body := h.get("/urenbriefjes")
+			if n := strings.Count(body, "Wacht op u</strong>"); n != len(c.mine) {
+				t.Errorf("%d rows say 'Wacht op u', want %d", n, len(c.mine))
+			}
+		})
+	}
+	// The intermediary sees whose turn Rijn's offered weeks are.
+	h := newHarnessOn(t, f)
+	h.loginAs(interEmail, "nl")
+	_, body := h.get("/urenbriefjes?status=offered")
+	if !strings.Contains(body, `<td data-label="Aan de beurt">opdrachtgever</td>`) {
+		t.Errorf("the intermediary's list does not name the client as next:\n%s", between(body, `id="timesheets"`, "</table>"))
 	}
 }
