@@ -2,6 +2,8 @@ package portal_test
 
 import (
 	"context"
+	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -229,5 +231,45 @@ func TestListWaitingForMeFirst(t *testing.T) {
 	_, body := h.get("/urenbriefjes?status=offered")
 	if !strings.Contains(body, `<td data-label="Aan de beurt">opdrachtgever</td>`) {
 		t.Errorf("the intermediary's list does not name the client as next:\n%s", between(body, `id="timesheets"`, "</table>"))
+	}
+}
+
+var hourTypeOptionRE = regexp.MustCompile(`<option value="([^"]+)">`)
+
+// hourTypeOptions are the hour types the "Toevoegen" select of the sheet
+// at path offers.
+func hourTypeOptions(t *testing.T, h *harness, path string) []string {
+	t.Helper()
+	_, body := h.get(path)
+	sel := between(body, `<select id="uursoort" name="uursoort">`, "</select>")
+	var out []string
+	for _, m := range hourTypeOptionRE.FindAllStringSubmatch(sel, -1) {
+		out = append(out, m[1])
+	}
+	return out
+}
+
+// TestAddOffersOnlyAgreedHourTypes (manual §2.3.3): "Toevoegen" offers the
+// hour types agreed with the client that the sheet does not have yet; one
+// that is not agreed (a tampered form) is refused with the domain's
+// message and books nothing.
+func TestAddOffersOnlyAgreedHourTypes(t *testing.T) {
+	h := newHarnessAs(t, clientEmail)
+	// Bol agreed 100, 125, 150 and ZK; week 5 has lines of 100 and 125.
+	if got := hourTypeOptions(t, h, openWeek); !slices.Equal(got, []string{"150", "ZK"}) {
+		t.Errorf("Bol's week 5 offers %v, want [150 ZK]", got)
+	}
+	// Rijn agreed 100, 125 and 150 (no ZK); Karim's new week 7 shows 100.
+	h.loginAs(worker2Email, "nl")
+	const rijnWeek = "/plaatsingen/p2/weken/2026-W07"
+	if got := hourTypeOptions(t, h, rijnWeek); !slices.Equal(got, []string{"125", "150"}) {
+		t.Errorf("Rijn's week 7 offers %v, want [125 150]", got)
+	}
+	res, body := h.postOn(rijnWeek, "/regels/toevoegen", url.Values{"uursoort": {"ZK"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Deze uursoort hoort niet bij de afspraken voor deze week.") {
+		t.Fatalf("adding an hour type Rijn did not agree: %d\n%s", res.StatusCode, between(body, "<main", "</main>"))
+	}
+	if d := h.sheet("p2", 7); len(d.Lines) != 0 {
+		t.Errorf("the refused hour type left lines: %+v", d.Lines)
 	}
 }
