@@ -225,12 +225,17 @@ func TestListWaitingForMeFirst(t *testing.T) {
 			}
 		})
 	}
-	// The intermediary sees whose turn Rijn's offered weeks are.
+	// The intermediary sees whose turn the others are: Rijn's offered
+	// weeks are the client's to approve, Bol's and Vers's open weeks the
+	// client's to enter.
 	h := newHarnessOn(t, f)
 	h.loginAs(interEmail, "nl")
-	_, body := h.get("/urenbriefjes?status=offered")
-	if !strings.Contains(body, `<td data-label="Aan de beurt">opdrachtgever</td>`) {
-		t.Errorf("the intermediary's list does not name the client as next:\n%s", between(body, `id="timesheets"`, "</table>"))
+	for _, status := range []string{"offered", "open"} {
+		_, body := h.get("/urenbriefjes?status=" + status)
+		table := between(body, `id="timesheets"`, "</table>")
+		if n := strings.Count(table, `<td data-label="Aan de beurt">opdrachtgever</td>`); n != 2 {
+			t.Errorf("the intermediary's %s list names the client as next in %d rows, want 2:\n%s", status, n, table)
+		}
 	}
 }
 
