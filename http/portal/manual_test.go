@@ -278,3 +278,38 @@ func TestAddOffersOnlyAgreedHourTypes(t *testing.T) {
 		t.Errorf("the refused hour type left lines: %+v", d.Lines)
 	}
 }
+
+// TestNavigationTabs (manual §1.2): every role's navigation has the tabs
+// Home, Urenbriefjes, Werknemers and Overige, in that order, and each tab's
+// page marks its tab as the current one.
+func TestNavigationTabs(t *testing.T) {
+	f := newFixture(t)
+	tabs := []struct{ path, label string }{{"/", "Home"}, {"/urenbriefjes", "Urenbriefjes"}, {"/werknemers", "Werknemers"}, {"/overige", "Overige"}}
+	for _, email := range []string{clientEmail, workerEmail, interEmail, boEmail} {
+		t.Run(email, func(t *testing.T) {
+			h := newHarnessOn(t, f)
+			h.loginAs(email, "nl")
+			for _, current := range tabs {
+				page := current.path
+				if page == "/overige" { // the tab opens its first part the role may see
+					res, _ := h.get(page)
+					page = res.Header.Get("Location")
+				}
+				_, body := h.get(page)
+				nav := between(body, `<ul class="tabs">`, "</ul>")
+				last := -1
+				for _, tab := range tabs {
+					want := `<li><a href="` + tab.path + `">` + tab.label + `</a></li>`
+					if tab == current {
+						want = `<li><a href="` + tab.path + `" aria-current="page">` + tab.label + `</a></li>`
+					}
+					i := strings.Index(nav, want)
+					if i < 0 || i < last {
+						t.Errorf("%s: tab %s missing, out of order or not marked right:\n%s", page, tab.label, nav)
+					}
+					last = i
+				}
+			}
+		})
+	}
+}
