@@ -313,3 +313,13 @@ func TestNavigationTabs(t *testing.T) {
 		})
 	}
 }
+
+// TestBulkApproveCheckboxesNameTheWeek: a screen reader hears the week of
+// each checkbox of the bulk approval as the list shows it.
+func TestBulkApproveCheckboxesNameTheWeek(t *testing.T) {
+	h := newHarnessAs(t, interEmail)
+	_, body := h.get("/urenbriefjes")
+	if !strings.Contains(body, `aria-label="Kies Jan de Vries, week 3 (2026)"`) {
+		t.Fatalf("checkbox of Jan's week 3:\n%s", between(body, `id="timesheets"`, "</table>"))
+	}
+}
