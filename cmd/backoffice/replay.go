@@ -78,6 +78,18 @@ func replayCmd(ctx context.Context, args []string, getenv func(string) string, s
 			fmt.Fprintf(stderr, "--as-of %s lies beyond the ledger's last event: replaying up to %s\n", limit, head)
 			limit = head
 		}
+		// A position before the first event names no state at all: refused
+		// like a time before the first event (it built an empty schema).
+		first, err := es.Store.ReadAll(ctx, eventstore.Start, 1)
+		if err != nil {
+			return err
+		}
+		if len(first) == 0 {
+			return errors.New("--as-of: the ledger is empty")
+		}
+		if first[0].Position.After(limit) {
+			return fmt.Errorf("--as-of %s lies before the ledger's first event (%s): nothing to replay", asOf, first[0].Position)
+		}
 	}
 
 	var exists bool
