@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -31,14 +32,21 @@ func Decode[T any](w http.ResponseWriter, r *http.Request) (T, error) {
 		return v, &domain.Error{Kind: domain.KindUnsupportedMedia, Code: "unsupported_media_type",
 			Message: "the body must be JSON (Content-Type: application/json)", MessageNL: "De inhoud moet JSON zijn (Content-Type: application/json)."}
 	}
-	body := LimitBody(r, MaxJSONBody)
-	dec := json.NewDecoder(body)
+	// Read whole (it is bounded) so the null check can walk it again.
+	body, err := io.ReadAll(LimitBody(r, MaxJSONBody))
+	if err != nil {
+		return v, decodeError(err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&v); err != nil {
 		return v, decodeError(err)
 	}
 	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
 		return v, domain.Invalid("malformed_json", "", "the body must hold exactly one JSON object", "De inhoud moet precies één JSON-object bevatten.")
+	}
+	if err := nullElement(body, reflect.TypeFor[T]()); err != nil {
+		return v, err
 	}
 	if val, ok := any(&v).(Validator); ok {
 		if err := val.Validate(); err != nil {

@@ -35,3 +35,45 @@ func TestUnknownFieldIsEchoedShort(t *testing.T) {
 		t.Errorf("err = %#v", err)
 	}
 }
+
+// TestNullArrayElementIsWrongType: a null in an array of objects (or of
+// strings or numbers) was read as an empty object (""/0), which a later
+// check then refused for a reason that had nothing to do with it. It is
+// 400 wrong_type naming the element, at any depth; an array of pointers
+// keeps its null for the body's own check (NoNulls).
+func TestNullArrayElementIsWrongType(t *testing.T) {
+	type line struct {
+		HourType string `json:"hour_type"`
+		Minutes  []int  `json:"minutes"`
+	}
+	type body struct {
+		Lines []line          `json:"lines"`
+		IDs   []string        `json:"ids"`
+		Days  []*int          `json:"days"`
+		Named map[string]line `json:"named"`
+	}
+	for _, c := range []struct{ in, field, en, nl string }{
+		{`{"lines":[{"hour_type":"100"},null]}`, "lines[1]", `field "lines[1]" must be an object, not null`, `Veld "lines[1]" moet een object zijn, niet null.`},
+		{`{"lines":[{"hour_type":"100","minutes":[0,null]}]}`, "lines[0].minutes[1]", `field "lines[0].minutes[1]" must be a whole number, not null`, ""},
+		{`{"ids":["a",null]}`, "ids[1]", `field "ids[1]" must be a string, not null`, ""},
+		{`{"named":{"x":{"minutes":[null]}}}`, "named.x.minutes[0]", "", ""},
+		{`{"LINES":[null]}`, "lines[0]", "", ""}, // encoding/json matches names case-insensitively
+	} {
+		r := httptest.NewRequest("POST", "/", strings.NewReader(c.in))
+		_, err := httpx.Decode[body](httptest.NewRecorder(), r)
+		var de *domain.Error
+		if !errors.As(err, &de) || de.Code != "wrong_type" || de.Field != c.field {
+			t.Errorf("%s: err = %#v, want wrong_type at %s", c.in, err, c.field)
+			continue
+		}
+		if (c.en != "" && de.Message != c.en) || (c.nl != "" && de.MessageNL != c.nl) {
+			t.Errorf("%s: messages %q / %q", c.in, de.Message, de.MessageNL)
+		}
+	}
+	for _, in := range []string{`{"days":[1,null]}`, `{"lines":null,"ids":null}`, `{"lines":[{"hour_type":"null"}]}`} {
+		r := httptest.NewRequest("POST", "/", strings.NewReader(in))
+		if _, err := httpx.Decode[body](httptest.NewRecorder(), r); err != nil {
+			t.Errorf("%s: %v, want it decoded", in, err)
+		}
+	}
+}
