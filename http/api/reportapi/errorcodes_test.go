@@ -28,5 +28,19 @@ func TestEveryReportErrorCode(t *testing.T) {
 			return r.Status, r.Body
 		})
 	}
+	// report_too_large for real: a feature capped at 1 timesheet, asked by
+	// the back office, which sees 2 in W02.
+	small := newEnvMax(t, 1)
+	q := "from=2026-W01&to=2026-W05&min_position=" + small.last
+	walk.Provoke(t, op, op+" (MaxRows 1)", "report_too_large", func(lang string) (int, []byte) {
+		r := small.get("/reports/hours?"+q, "backoffice", "Accept-Language", lang)
+		return r.Status, r.Body
+	})
+	if r := small.get("/reports/hours?"+q, "backoffice"); r.Status != 400 {
+		t.Errorf("2 timesheets over a cap of 1: %d, want 400", r.Status)
+	}
+	if r := small.get("/reports/hours?"+q, "client1"); r.Status != 200 { // 1 timesheet: at the cap
+		t.Errorf("1 timesheet at a cap of 1: %d %s, want 200", r.Status, r.Body)
+	}
 	walk.Done(t)
 }
