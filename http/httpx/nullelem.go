@@ -33,7 +33,7 @@ func nullElement(body []byte, t reflect.Type) error {
 	}
 	en, nl := jsonTypeName(elem)
 	return domain.Invalid("wrong_type", path,
-		fmt.Sprintf("field %q must be %s, not null", path, en),
+		fmt.Sprintf("Field %q must be %s, not null.", path, en),
 		fmt.Sprintf("Veld %q moet %s zijn, niet null.", path, nl))
 }
 
