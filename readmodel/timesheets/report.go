@@ -191,7 +191,7 @@ func (q *Queries) HoursReportMax(ctx context.Context, actor domain.Actor, from, 
 	}
 	if len(out.Rows) > maxRows {
 		return HoursReport{}, domain.Invalid("report_too_large", "to",
-			fmt.Sprintf("the report would hold more than %d timesheets; choose fewer weeks", maxRows),
+			fmt.Sprintf("The report would hold more than %d timesheets; choose fewer weeks.", maxRows),
 			fmt.Sprintf("Het rapport zou meer dan %d urenbriefjes bevatten; kies minder weken.", maxRows))
 	}
 	for _, c := range columns {

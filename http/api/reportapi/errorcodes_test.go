@@ -1,6 +1,7 @@
 package reportapi_test
 
 import (
+	"strings"
 	"testing"
 
 	"backoffice/internal/apidoc"
@@ -36,8 +37,9 @@ func TestEveryReportErrorCode(t *testing.T) {
 		r := small.get("/reports/hours?"+q, "backoffice", "Accept-Language", lang)
 		return r.Status, r.Body
 	})
-	if r := small.get("/reports/hours?"+q, "backoffice"); r.Status != 400 {
-		t.Errorf("2 timesheets over a cap of 1: %d, want 400", r.Status)
+	if r := small.get("/reports/hours?"+q, "backoffice", "Accept-Language", "en"); r.Status != 400 ||
+		!strings.Contains(string(r.Body), `"message":"The report would hold more than 1 timesheets; choose fewer weeks."`) {
+		t.Errorf("2 timesheets over a cap of 1: %d %s, want 400 naming the cap", r.Status, r.Body)
 	}
 	if r := small.get("/reports/hours?"+q, "client1"); r.Status != 200 { // 1 timesheet: at the cap
 		t.Errorf("1 timesheet at a cap of 1: %d %s, want 200", r.Status, r.Body)
