@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -210,5 +211,90 @@ func TestAuditReplayInterrupted(t *testing.T) {
 	}
 	if _, err := replay(ctx, wipSchema("x"), io.Discard); err == nil {
 		t.Fatal("a --schema with the work-in-progress prefix was accepted")
+	}
+}
+
+// TestAuditReplaySignals runs the replay as a real process: SIGTERM
+// halfway (after its first progress line) ends it with exit 1 and the
+// message, and nothing is left; SIGKILL leaves its work-in-progress schema
+// (and no schema under the auditor's name), which the next replay removes
+// without any SQL by hand.
+func TestAuditReplaySignals(t *testing.T) {
+	ctx := context.Background()
+	cs := pgtest.NewDB(t)
+	env, getenv := testEnv(t, cs)
+	if err := run(ctx, []string{"migrate"}, getenv, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	pool := pgtest.Pool(t, cs)
+	store := pgtest.EventStore(t, pool)
+	for i := range 3 {
+		if _, err := store.Append(ctx, "timesheet-p1", eventstore.Any(), eventstore.EventData{ID: uuid.New(), Type: "test.set",
+			Data: json.RawMessage(`{"minutes":480}`), Metadata: eventstore.Metadata{ActorID: "acc-1", OccurredAt: time.Now()}}); err != nil {
+			t.Fatalf("append %d: %v", i, err)
+		}
+	}
+	pgtest.AwaitReadable(t, store, 3)
+	schemas := func() string {
+		t.Helper()
+		rows, err := pool.Query(ctx, `SELECT nspname FROM pg_namespace WHERE nspname LIKE 'asof%' OR nspname LIKE 'replay_wip_%' ORDER BY 1`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(names, " ")
+	}
+	replay := func(schema string) []string {
+		return []string{"audit", "replay", "--as-of", "999999999-1", "--schema", schema}
+	}
+
+	c := startChild(t, env, "events (", replay("asof_term")...)
+	c.waitSeen(t)
+	if err := c.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if code := c.exitCode(t); code != 1 || !strings.Contains(c.errText(), "backoffice: audit replay interrupted: nothing was kept") {
+		t.Fatalf("SIGTERM: exit %d, stderr:\n%s", code, c.errText())
+	}
+	if left := schemas(); left != "" {
+		t.Fatalf("SIGTERM left %q", left)
+	}
+
+	c = startChild(t, env, "events (", replay("asof_kill")...)
+	c.waitSeen(t)
+	if err := c.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	if code := c.exitCode(t); code != -1 {
+		t.Fatalf("SIGKILL: exit %d", code)
+	}
+	if left := schemas(); left != wipSchema("asof_kill") {
+		t.Fatalf("after SIGKILL: %q, want only the work-in-progress schema", left)
+	}
+	// The killed process's session locks go when its backend notices the
+	// closed connection.
+	for deadline := time.Now().Add(time.Minute); ; {
+		var n int
+		if err := pool.QueryRow(ctx, `SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+			WHERE l.locktype = 'advisory' AND d.datname = current_database()`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d advisory locks of the killed replay remain", n)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	var out, said bytes.Buffer
+	if err := run(ctx, replay("asof_kill"), getenv, &out, &said); err != nil {
+		t.Fatalf("the replay after a kill: %v\n%s", err, said.String())
+	}
+	if !strings.Contains(said.String(), "removed the leftover schema "+wipSchema("asof_kill")) || schemas() != "asof_kill" {
+		t.Fatalf("after the retry: %q; it said %q", schemas(), said.String())
 	}
 }
