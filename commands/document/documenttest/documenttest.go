@@ -120,6 +120,13 @@ func NewWith(t testing.TB, o Options) *Env {
 	e.Links = cmd.PortalLinks("https://portal.bureau.test")
 	e.Mailer, err = reactors.NewSignMailer(ie.Store, ie.Dispatcher, e.Links, e.MasterKey, e.Now, log)
 	must(t, err)
+	// The ledger's TAN records, appended after the mailer's commits, as
+	// the app runs them, with short polls and back-off.
+	must(t, e.Mailer.TuneRecords(20*time.Millisecond, func(int) time.Duration { return 10 * time.Millisecond }))
+	rctx, rcancel := context.WithCancel(context.Background())
+	rdone := make(chan struct{})
+	go func() { defer close(rdone); _ = e.Mailer.Run(rctx) }()
+	t.Cleanup(func() { rcancel(); <-rdone })
 	if o.SMS != nil {
 		// The SMS queue as the app runs it, with short back-off.
 		e.SMS, err = sms.NewDispatcher(sms.DispatcherConfig{Pool: ie.Pool, Sender: o.SMS, Now: e.Now, Logger: log,
