@@ -72,7 +72,8 @@ func HashPassword(pw string, p Params) (string, error) {
 	return hashPassword(pw, p), nil
 }
 
-// Argon2 is slow on purpose: hash before a transaction begins, never inside
+// hashPassword is HashPassword without the validation. Argon2 is slow on
+// purpose: hash before a transaction begins, never inside
 // one. A transaction that holds a row lock has a transaction ID, and the
 // PostgreSQL event store shows readers no event committed after the oldest
 // open one began: every projector would wait for the hash (and every
