@@ -57,6 +57,7 @@ var Owners = map[string]string{
 	"mail_recipient_names":   "notify/reactors",
 	"notify_event_mails":     "notify/reactors",
 	"document_decline_mails": "notify/reactors",
+	"sign_tan_records":       "notify/reactors",
 	"notify_settings":        "notify/prefs",
 	"notify_reminders":       "notify/reminders",
 
