@@ -29,6 +29,8 @@ var Owners = map[string]string{
 	"document_files":      "commands/document",
 	"document_tans":       "commands/document",
 	"document_sign_links": "commands/document",
+	// Invoice numbers claimed per client (one use each).
+	"document_invoice_numbers": "commands/document",
 
 	// Read models (projectors).
 	"intermediaries":     "readmodel/identity",
