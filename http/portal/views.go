@@ -183,6 +183,7 @@ type HistoryItem struct {
 
 // Registration is the form "nieuwe werknemer inschrijven".
 type Registration struct {
+	ClientID string // the back office chooses; a client user's own company otherwise
 	Name     worker.Name
 	Email    string
 	Function string
