@@ -61,3 +61,66 @@ func TestBackofficeRegistersWorkerAtChosenClient(t *testing.T) {
 		t.Error("a client user chooses a client")
 	}
 }
+
+// periodRE matches a worker's row on "Werknemers" with its period.
+func periodRE(worker, period string) *regexp.Regexp {
+	return regexp.MustCompile(`<tr><td>` + regexp.QuoteMeta(worker) + `</td>(<td[^>]*>[^<]*</td>){2}<td[^>]*>` + regexp.QuoteMeta(period) + `</td>`)
+}
+
+// TestBackofficeEndsPlacement: "Werknemers" links each placement to a form
+// that ends it (the API could, the portal could not). Errors stay at the
+// date with what was typed: empty, before the start, hours booked after
+// it. A valid date shows on the list. The intermediary may too; a client
+// user sees no link and gets 404, and nothing changed.
+func TestBackofficeEndsPlacement(t *testing.T) {
+	h := newHarnessAs(t, boEmail)
+	_, page := h.get("/werknemers")
+	if !strings.Contains(page, `<a href="/plaatsingen/p2/beeindigen">Beëindigen<span class="sr"> Karim Yilmaz</span></a>`) {
+		t.Fatalf("no link to end Karim's placement:\n%s", page)
+	}
+	const path = "/plaatsingen/p2/beeindigen"
+	h.checkPage(path, "nl")
+
+	res, body := h.postOn(path, "", url.Values{"reason": {"Contract afgelopen"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || fieldError(body, "end") != "Vul de laatste werkdag in." {
+		t.Fatalf("empty date: %d %q", res.StatusCode, fieldError(body, "end"))
+	}
+	if !strings.Contains(body, `value="Contract afgelopen"`) {
+		t.Error("the reason typed is gone")
+	}
+	res, body = h.postOn(path, "", url.Values{"end": {"2025-10-31"}})
+	if !refused(res) || fieldError(body, "end") == "" || !strings.Contains(body, `value="2025-10-31"`) {
+		t.Fatalf("before the start: %d %q", res.StatusCode, fieldError(body, "end"))
+	}
+	// Karim's weeks 5 and 6 have hours: ending in week 4 names them.
+	res, body = h.postOn(path, "", url.Values{"end": {"2026-01-23"}})
+	if !refused(res) || !strings.Contains(fieldError(body, "end"), "5") {
+		t.Fatalf("hours after the end: %d %q", res.StatusCode, fieldError(body, "end"))
+	}
+
+	form := url.Values{"end": {"2026-03-31"}, "reason": {"Contract afgelopen"}}
+	form.Set("csrf", h.token(path))
+	page = h.follow(h.post(path, form))
+	if !strings.Contains(page, "De plaatsing is beëindigd.") || !periodRE("Karim Yilmaz", "03-11-2025 – 31-03-2026").MatchString(page) {
+		t.Fatalf("the end date is not on the list:\n%s", page)
+	}
+
+	in := newHarnessAs(t, interEmail)
+	if res, _ := in.get("/plaatsingen/p1/beeindigen"); res.StatusCode != http.StatusOK {
+		t.Errorf("intermediary: %d", res.StatusCode)
+	}
+	c := newHarnessAs(t, clientEmail)
+	if _, page := c.get("/werknemers"); strings.Contains(page, "/beeindigen") {
+		t.Error("a client user sees the link")
+	}
+	if res, _ := c.get("/plaatsingen/p1/beeindigen"); res.StatusCode != http.StatusNotFound {
+		t.Errorf("client GET: %d", res.StatusCode)
+	}
+	res, _ = c.post("/plaatsingen/p1/beeindigen", url.Values{"csrf": {c.token("/werknemers")}, "end": {"2026-03-31"}})
+	if res.StatusCode != http.StatusNotFound {
+		t.Errorf("client POST: %d", res.StatusCode)
+	}
+	if _, page := h.get("/werknemers"); !periodRE("Jan de Vries", "03-11-2025 – onbepaald").MatchString(page) {
+		t.Error("the client's refused post changed Jan's placement")
+	}
+}

@@ -14,6 +14,7 @@ import (
 // and registration (commands/identity).
 type workerApp struct {
 	registration *identity.Registration
+	tenants      *identity.Tenants // ending a placement
 	queries      *rmid.Queries
 }
 

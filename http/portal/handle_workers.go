@@ -14,6 +14,7 @@ import (
 type workersPage struct {
 	Placements  []Placement
 	CanRegister bool
+	CanEnd      bool // the back office and the intermediary end placements
 }
 
 // canRegister: registering workers is the client's screen (and the back
@@ -24,7 +25,7 @@ func (s *Server) handleWorkers() http.Handler {
 	return s.page("workers", "workers.title", "workers", func(r *http.Request, v *view) error {
 		a := actor(r)
 		ps, err := s.Workers.Placements(r.Context(), a)
-		v.Data = workersPage{Placements: ps, CanRegister: canRegister(a)}
+		v.Data = workersPage{Placements: ps, CanRegister: canRegister(a), CanEnd: canEndPlacement(a)}
 		return err
 	})
 }

@@ -63,6 +63,8 @@ func (s *Server) routes() {
 	in.Handle("/werknemers", s.handleWorkers()).Methods(http.MethodGet)
 	in.Handle("/werknemers/nieuw", s.handleRegisterPage()).Methods(http.MethodGet)
 	in.Handle("/werknemers/nieuw", s.handleRegister()).Methods(http.MethodPost)
+	in.Handle("/plaatsingen/{placement}/beeindigen", s.handlePlacementEndPage()).Methods(http.MethodGet) // handle_placement_end.go
+	in.Handle("/plaatsingen/{placement}/beeindigen", s.handlePlacementEnd()).Methods(http.MethodPost)
 
 	// The tab "Overige": only the parts whose port is set.
 	if s.Documents != nil || s.Reports != nil {
