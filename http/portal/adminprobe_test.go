@@ -56,7 +56,8 @@ func TestBackofficeRegistersWorkerAtChosenClient(t *testing.T) {
 		t.Fatalf("the new placement is not at Rijn Transport:\n%s", page)
 	}
 
-	c := newHarnessAs(t, clientEmail)
+	c := newHarnessOn(t, h.fixture) // a second browser on the same application
+	c.loginAs(clientEmail, "nl")
 	if _, page := c.get("/werknemers/nieuw"); strings.Contains(page, `name="client_id"`) {
 		t.Error("a client user chooses a client")
 	}
@@ -105,11 +106,13 @@ func TestBackofficeEndsPlacement(t *testing.T) {
 		t.Fatalf("the end date is not on the list:\n%s", page)
 	}
 
-	in := newHarnessAs(t, interEmail)
+	in := newHarnessOn(t, h.fixture)
+	in.loginAs(interEmail, "nl")
 	if res, _ := in.get("/plaatsingen/p1/beeindigen"); res.StatusCode != http.StatusOK {
 		t.Errorf("intermediary: %d", res.StatusCode)
 	}
-	c := newHarnessAs(t, clientEmail)
+	c := newHarnessOn(t, h.fixture) // a second browser on the same application
+	c.loginAs(clientEmail, "nl")
 	if _, page := c.get("/werknemers"); strings.Contains(page, "/beeindigen") {
 		t.Error("a client user sees the link")
 	}
@@ -122,5 +125,52 @@ func TestBackofficeEndsPlacement(t *testing.T) {
 	}
 	if _, page := h.get("/werknemers"); !periodRE("Jan de Vries", "03-11-2025 – onbepaald").MatchString(page) {
 		t.Error("the client's refused post changed Jan's placement")
+	}
+}
+
+// TestBackofficeReopensImportedWeek: after the export the back office
+// reopens an imported week for a correction from the timesheet itself
+// (only the API could). Without a reason the error is at the field; with
+// one the week is "Afgekeurd" with that reason, editable for the client
+// again. Nobody else sees the form, a client's post changes nothing, and
+// a week that is not imported has no form.
+func TestBackofficeReopensImportedWeek(t *testing.T) {
+	h := newHarnessAs(t, boEmail)
+	const week = "/plaatsingen/p1/weken/2026-W01"
+	_, page := h.get(week)
+	if !strings.Contains(page, `id="reopen-form"`) || !strings.Contains(page, "Geïmporteerd") {
+		t.Fatalf("no reopen form on the imported week:\n%s", page)
+	}
+	if _, page := h.get("/plaatsingen/p1/weken/2026-W02"); strings.Contains(page, `id="reopen-form"`) {
+		t.Error("a reopen form on a week that is approved, not imported")
+	}
+	c := newHarnessOn(t, h.fixture) // a second browser on the same application
+	c.loginAs(clientEmail, "nl")
+	if _, page := c.get(week); strings.Contains(page, `id="reopen-form"`) {
+		t.Error("the client sees the reopen form")
+	}
+	res, _ := c.postOn(week, "/heropenen", url.Values{"heropen_reden": {"Ik wil het anders"}})
+	if res.StatusCode != http.StatusForbidden && res.StatusCode != http.StatusNotFound {
+		t.Errorf("client reopens: %d", res.StatusCode)
+	}
+	if _, page := c.get(week); !strings.Contains(page, "Geïmporteerd") {
+		t.Fatal("the client's refused post changed the week")
+	}
+
+	res, body := h.postOn(week, "/heropenen", url.Values{"heropen_reden": {"  "}})
+	if res.StatusCode != http.StatusUnprocessableEntity || fieldError(body, "reopen_reason") != "Geef een reden voor de correctie." {
+		t.Fatalf("no reason: %d %q", res.StatusCode, fieldError(body, "reopen_reason"))
+	}
+	form := url.Values{"heropen_reden": {"Dinsdag was 7 uur"}}
+	form.Set("csrf", h.token(week))
+	res, body = h.post(week+"/heropenen", form)
+	after := res.Header.Get("Location") // carries the position: the client's read waits for it too
+	page = h.follow(res, body)
+	if !strings.Contains(page, "Het urenbriefje is heropend voor correctie.") || !strings.Contains(page, "<q>Dinsdag was 7 uur</q>") ||
+		strings.Contains(page, `id="reopen-form"`) {
+		t.Fatalf("after reopening:\n%s", page)
+	}
+	if _, page := c.get(after); !strings.Contains(page, "<q>Dinsdag was 7 uur</q>") || !strings.Contains(page, `id="save-lines"`) {
+		t.Errorf("the client does not get the week back to correct:\n%s", page)
 	}
 }

@@ -56,6 +56,7 @@ func (s *Server) routes() {
 	in.Handle(sheet+"/aanbieden/intrekken", s.handleWithdrawOffer()).Methods(http.MethodPost)
 	in.Handle(sheet+"/accorderen", s.handleApprove()).Methods(http.MethodPost)
 	in.Handle(sheet+"/afkeuren", s.handleReject()).Methods(http.MethodPost)
+	in.Handle(sheet+"/heropenen", s.handleReopen()).Methods(http.MethodPost) // back office, after the import
 
 	in.Handle(profilePath, s.handleProfilePage()).Methods(http.MethodGet)
 	in.Handle(profilePath, s.handleProfile()).Methods(http.MethodPost)

@@ -154,6 +154,7 @@ func walkScreens(t *testing.T, h *harness) []screen {
 		{role: "backoffice", path: "/werknemers/nieuw", name: "register-errors", act: emptySubmit},
 		{role: "backoffice", path: "/plaatsingen/p1/beeindigen", name: "placement-end"},
 		{role: "intermediary", path: "/plaatsingen/p1/beeindigen", name: "placement-end"},
+		{role: "backoffice", path: "/plaatsingen/p1/weken/2026-W01", name: "sheet-imported-reopen"},
 	}
 }
 
