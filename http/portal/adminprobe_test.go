@@ -1,11 +1,17 @@
 package portal_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"backoffice/notify/mail"
 )
 
 // workerForm is a complete registration of a new worker (no client).
@@ -174,3 +180,73 @@ func TestBackofficeReopensImportedWeek(t *testing.T) {
 		t.Errorf("the client does not get the week back to correct:\n%s", page)
 	}
 }
+
+// failMail queues a valid mail to `to` and marks it failed in one
+// transaction (as the queue does after its last attempt), so the
+// application's own dispatcher never sees it pending.
+func failMail(t *testing.T, h *harness, to string) uuid.UUID {
+	t.Helper()
+	ctx := context.Background()
+	disp, err := mail.NewDispatcher(mail.DispatcherConfig{Pool: h.Pool, Sender: h.Outbox, Now: h.Clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := uuid.New()
+	msg := mail.TimesheetApprovedMail("nl", to, "Piet", mail.TimesheetRef{Worker: "Piet Jansen", Week: "2026-W05", Link: "https://portal.test/geheim-link"})
+	err = pgx.BeginFunc(ctx, h.Pool, func(tx pgx.Tx) error {
+		if err := disp.Enqueue(ctx, tx, id, msg); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `UPDATE mail_deliveries SET status = 'failed', attempts = 8, last_error = 'mailbox full' WHERE event_id = $1`, id)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// TestBackofficeFollowsFailedMail: "Mislukte berichten" (linked from
+// Beheer) lists a mail that gave up with its recipient and error, never
+// its link; "Opnieuw versturen" queues it and the application delivers
+// it. Other roles get 404 from the page and the retry.
+func TestBackofficeFollowsFailedMail(t *testing.T) {
+	h := newHarnessAs(t, boEmail)
+	if _, page := h.get("/beheer"); !strings.Contains(page, `href="/berichten/mislukt"`) {
+		t.Fatal("Beheer does not link to the failed messages")
+	}
+	_, page := h.get(deliveriesPage)
+	if !strings.Contains(page, "Er zijn geen mislukte e-mails.") {
+		t.Fatalf("empty list:\n%s", page)
+	}
+	id := failMail(t, h, "piet@w.example")
+	h.checkPage(deliveriesPage, "nl")
+	_, page = h.get(deliveriesPage)
+	if !strings.Contains(page, "<td>piet@w.example</td>") || !strings.Contains(page, "mailbox full") || strings.Contains(page, "geheim-link") {
+		t.Fatalf("the failed mail:\n%s", page)
+	}
+	retry := deliveriesPage + "/" + id.String() + "/opnieuw"
+
+	c := newHarnessOn(t, h.fixture)
+	c.loginAs(clientEmail, "nl")
+	if res, _ := c.get(deliveriesPage); res.StatusCode != http.StatusNotFound {
+		t.Errorf("client page: %d", res.StatusCode)
+	}
+	if res, _ := c.post(retry, url.Values{"csrf": {c.token("/")}}); res.StatusCode != http.StatusNotFound {
+		t.Errorf("client retry: %d", res.StatusCode)
+	}
+	if _, page := h.get(deliveriesPage); !strings.Contains(page, "<td>piet@w.example</td>") {
+		t.Fatal("the client's refused retry changed the delivery")
+	}
+
+	page = h.follow(h.post(retry, url.Values{"csrf": {h.token(deliveriesPage)}}))
+	if !strings.Contains(page, "De e-mail staat weer in de wachtrij") {
+		t.Fatalf("after the retry:\n%s", page)
+	}
+	h.Mail(t, "piet@w.example", "") // delivered by the application's dispatcher
+	if res, _ := h.post(retry, url.Values{"csrf": {h.token(deliveriesPage)}}); res.StatusCode != http.StatusNotFound {
+		t.Errorf("retry of a sent mail: %d", res.StatusCode)
+	}
+}
+
+const deliveriesPage = "/berichten/mislukt"

@@ -89,6 +89,7 @@ func fieldsOf(names ...string) map[string]string {
 func (s *Server) handleAdmin() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		v := s.newView(r, "admin", "admin.title")
+		v.Data = s.Deliveries != nil // the card "Mislukte berichten"
 		s.render(w, r, http.StatusOK, "admin", v)
 	})
 }

@@ -85,6 +85,10 @@ type Deps struct {
 	// and "Ontbrekende uren".
 	Prefs        *prefs.Store
 	MissingHours *missing.Overview
+
+	// Deliveries, when set, make "Mislukte berichten" (back office): the
+	// mails and text messages that gave up (handle_deliveries.go).
+	Deliveries *Deliveries
 }
 
 // CookiePolicy decides whether the portal's cookies are Secure.
@@ -122,6 +126,7 @@ type Server struct {
 	Notify     *notifyApp
 	Admin      *adminApp   // the back office's "Beheer" screens
 	Payroll    *payrollApp // nil without Deps.Payroll
+	Deliveries *Deliveries // nil without Deps.Deliveries
 
 	router *mux.Router
 	pages  map[string]*pageTemplate
@@ -182,6 +187,7 @@ func New(d Deps) (*Server, error) {
 	if d.Payroll != nil {
 		s.Payroll = &payrollApp{commands: d.Payroll, names: d.People}
 	}
+	s.Deliveries = d.Deliveries
 	s.routes()
 	return s, nil
 }

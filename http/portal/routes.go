@@ -101,7 +101,11 @@ func (s *Server) routes() {
 	in.Handle(passwordPath, s.handleChangePassword()).Methods(http.MethodPost) // handle_password.go
 	in.Handle("/ontbrekende-uren", s.handleMissingHours()).Methods(http.MethodGet)
 
-	s.adminRoutes(in) // handle_admin.go: the back office's "Beheer"
+	s.adminRoutes(in)        // handle_admin.go: the back office's "Beheer"
+	if s.Deliveries != nil { // handle_deliveries.go: mails and texts that gave up
+		in.Handle(deliveriesPath, s.handleDeliveries()).Methods(http.MethodGet)
+		in.Handle(deliveriesPath+"/{id:[0-9a-f-]{36}}/opnieuw", s.handleRetryDelivery()).Methods(http.MethodPost)
+	}
 	// Salarisverwerking (back office; docs/payroll.md).
 	if s.Payroll != nil {
 		batch := payrollPath + "/batches/{batch:[0-9A-Za-z_-]{1,200}}"

@@ -57,7 +57,8 @@ type features struct {
 
 	payCommands *paycmd.Handler // payroll exports (API and portal)
 
-	smsQueue *sms.Dispatcher // the TAN text messages; nil without a gateway
+	smsQueue  *sms.Dispatcher  // the TAN text messages; nil without a gateway
+	mailQueue *mail.Dispatcher // every mail (the portal's failed-mail list)
 }
 
 func newFeatures(ctx context.Context, o Options) (*features, error) {
@@ -79,6 +80,7 @@ func newFeatures(ctx context.Context, o Options) (*features, error) {
 	if err != nil {
 		return nil, wrap(err)
 	}
+	f.mailQueue = disp
 	vault, err := identity.NewVault(o.Pool, o.MasterKey)
 	if err != nil {
 		return nil, wrap(err)

@@ -1,0 +1,90 @@
+package portal
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/google/uuid"
+	"github.com/gorilla/mux"
+
+	"backoffice/domain"
+	"backoffice/eventstore"
+	"backoffice/notify/mail"
+	"backoffice/notify/queue"
+)
+
+// "Mislukte berichten": the back office follows the mails and text
+// messages that gave up (GET /api/v1/mail-deliveries/failed and
+// /sms-deliveries/failed as a page) and queues a mail again (POST
+// /api/v1/mail-deliveries/{id}/retry). Like the API it never shows a
+// message's text: a mail may hold a single-use link, a text a TAN; a
+// text's number is masked. Everyone else gets 404.
+
+func init() { pageNames = append(pageNames, "deliveries") }
+
+const deliveriesPath = "/berichten/mislukt"
+
+// Deliveries are the queues the page lists: Mail always, SMS when a
+// gateway is configured.
+type Deliveries struct {
+	Mail interface {
+		Failed(ctx context.Context, limit int) ([]queue.Delivery, error)
+		Retry(ctx context.Context, eventID uuid.UUID) error
+	}
+	SMS interface {
+		Failed(ctx context.Context, limit int) ([]queue.Delivery, error)
+	}
+}
+
+// deliveriesLimit is how many of each the page shows (the API's 200).
+const deliveriesLimit = 200
+
+type deliveriesPage struct {
+	Mail, SMS []queue.Delivery
+	HasSMS    bool
+}
+
+func (s *Server) handleDeliveries() http.Handler {
+	return s.page("admin", "deliveries.title", "deliveries", func(r *http.Request, v *view) error {
+		if !actor(r).Is(domain.RoleBackoffice) {
+			return errNoAdmin
+		}
+		var p deliveriesPage
+		var err error
+		if p.Mail, err = s.Deliveries.Mail.Failed(r.Context(), deliveriesLimit); err != nil {
+			return err
+		}
+		if s.Deliveries.SMS != nil {
+			p.HasSMS = true
+			if p.SMS, err = s.Deliveries.SMS.Failed(r.Context(), deliveriesLimit); err != nil {
+				return err
+			}
+		}
+		v.Data = p
+		return nil
+	})
+}
+
+func (s *Server) handleRetryDelivery() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !actor(r).Is(domain.RoleBackoffice) {
+			s.fail(w, r, errNoAdmin)
+			return
+		}
+		id, err := uuid.Parse(mux.Vars(r)["id"])
+		if err == nil {
+			err = s.Deliveries.Mail.Retry(r.Context(), id)
+		} else {
+			err = mail.ErrNoSuchDelivery
+		}
+		if errors.Is(err, mail.ErrNoSuchDelivery) {
+			err = domain.NotFound("delivery_not_found", "There is no failed mail with this ID.", "Geen mislukte mail met dit kenmerk.")
+		}
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		redirectAfter(w, r, deliveriesPath, eventstore.Start, "delivery_retried")
+	})
+}
