@@ -250,3 +250,56 @@ func TestBackofficeFollowsFailedMail(t *testing.T) {
 }
 
 const deliveriesPage = "/berichten/mislukt"
+
+// canLogIn reports whether email gets in with the fixture's password.
+func canLogIn(t *testing.T, h *harness, email string) bool {
+	t.Helper()
+	b := newHarnessOn(t, h.fixture)
+	res, _ := b.post("/inloggen", url.Values{"csrf": {b.token("/inloggen")}, "email": {email}, "password": {password}})
+	return res.StatusCode == http.StatusSeeOther
+}
+
+// TestBackofficeBlocksWorkerLogin: on a placement's end page the back
+// office sees the worker's login and blocks it (a worker who left could
+// go on logging in: only client users could be blocked), and unblocks
+// it. Another worker's account through this placement is not found; the
+// intermediary sees no logins and cannot block.
+func TestBackofficeBlocksWorkerLogin(t *testing.T) {
+	h := newHarnessAs(t, boEmail)
+	const page = "/plaatsingen/p1/beeindigen"
+	_, body := h.get(page)
+	jan := h.accounts[workerEmail].AccountID
+	block := "/plaatsingen/p1/inloggen/" + jan + "/blokkeren"
+	if !strings.Contains(body, `id="worker-logins"`) || !strings.Contains(body, `action="`+block+`"`) {
+		t.Fatalf("no login to block:\n%s", body)
+	}
+
+	in := newHarnessOn(t, h.fixture)
+	in.loginAs(interEmail, "nl")
+	if _, body := in.get(page); strings.Contains(body, `id="worker-logins"`) {
+		t.Error("the intermediary sees the worker's logins")
+	}
+	if res, _ := in.post(block, url.Values{"csrf": {in.token(page)}}); res.StatusCode != http.StatusNotFound {
+		t.Errorf("intermediary blocks: %d", res.StatusCode)
+	}
+	karim := h.accounts[worker2Email].AccountID
+	if res, _ := h.post("/plaatsingen/p1/inloggen/"+karim+"/blokkeren", url.Values{"csrf": {h.token(page)}}); res.StatusCode != http.StatusNotFound {
+		t.Errorf("another worker's account through p1: %d", res.StatusCode)
+	}
+	if !canLogIn(t, h, workerEmail) || !canLogIn(t, h, worker2Email) {
+		t.Fatal("a refused block blocked someone")
+	}
+
+	form := url.Values{"csrf": {h.token(page)}}
+	body = h.follow(h.post(block, form))
+	if !strings.Contains(body, "De gebruiker is geblokkeerd.") || !strings.Contains(body, "/plaatsingen/p1/inloggen/"+jan+"/deblokkeren") {
+		t.Fatalf("after blocking:\n%s", body)
+	}
+	if canLogIn(t, h, workerEmail) {
+		t.Fatal("the blocked worker still logs in")
+	}
+	body = h.follow(h.post("/plaatsingen/p1/inloggen/"+jan+"/deblokkeren", url.Values{"csrf": {h.token(page)}}))
+	if !strings.Contains(body, "De gebruiker kan weer inloggen.") || !canLogIn(t, h, workerEmail) {
+		t.Fatal("unblocking did not let the worker in again")
+	}
+}

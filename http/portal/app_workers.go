@@ -14,7 +14,8 @@ import (
 // and registration (commands/identity).
 type workerApp struct {
 	registration *identity.Registration
-	tenants      *identity.Tenants // ending a placement
+	tenants      *identity.Tenants  // ending a placement
+	accounts     *identity.Accounts // blocking a worker's login
 	queries      *rmid.Queries
 }
 

@@ -3,14 +3,17 @@ package portal
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/gorilla/mux"
 
 	"backoffice/commands"
+	"backoffice/commands/identity"
 	"backoffice/domain"
 	"backoffice/domain/validate"
+	rmid "backoffice/readmodel/identity"
 )
 
 // Ending a placement (POST /api/v1/placements/{id}/end as a form): the back
@@ -46,6 +49,36 @@ func (w *workerApp) EndPlacement(ctx context.Context, m commands.Meta, id string
 	return w.tenants.EndPlacement(ctx, m, id, end, reason)
 }
 
+// placementEndPage is the placement and, for the back office, the
+// worker's logins (to block the login of a worker who left).
+type placementEndPage struct {
+	Placement
+	Logins     []rmid.Account
+	ShowLogins bool
+}
+
+// WorkerLogins: the logins of the placement's worker (back office only).
+func (w *workerApp) WorkerLogins(ctx context.Context, actor domain.Actor, workerID string) ([]rmid.Account, error) {
+	return w.queries.WorkerAccounts(ctx, actor, workerID)
+}
+
+// SetWorkerLogin blocks (or unblocks) one of the placement's worker's
+// logins; an account that is not that worker's is not found.
+func (w *workerApp) SetWorkerLogin(ctx context.Context, m commands.Meta, p Placement, accountID string, enable bool) (commands.Result, error) {
+	logins, err := w.queries.WorkerAccounts(ctx, m.Actor, p.WorkerID)
+	if err != nil {
+		return commands.Result{}, err
+	}
+	if !slices.ContainsFunc(logins, func(a rmid.Account) bool { return a.ID == accountID }) {
+		return commands.Result{}, domain.ErrNotFound
+	}
+	cmd := identity.DisableAccount{AccountID: accountID}
+	if enable {
+		return w.accounts.EnableAccount(ctx, m, cmd)
+	}
+	return w.accounts.DisableAccount(ctx, m, cmd)
+}
+
 // loadPlacementEnd loads the placement for the form; anyone who may not end
 // placements gets the same not-found as for a placement out of scope.
 func (s *Server) loadPlacementEnd(r *http.Request, v *view) error {
@@ -57,7 +90,13 @@ func (s *Server) loadPlacementEnd(r *http.Request, v *view) error {
 	if err != nil {
 		return err
 	}
-	v.Data = p
+	page := placementEndPage{Placement: p, ShowLogins: a.Is(domain.RoleBackoffice)}
+	if page.ShowLogins {
+		if page.Logins, err = s.Workers.WorkerLogins(r.Context(), a, p.WorkerID); err != nil {
+			return err
+		}
+	}
+	v.Data = page
 	return nil
 }
 
@@ -71,7 +110,7 @@ func (s *Server) handlePlacementEnd() http.Handler {
 		if !ok {
 			return
 		}
-		p := v.Data.(Placement)
+		p := v.Data.(placementEndPage)
 		f := formValues(r, v, placementEndFields...)
 		var end time.Time
 		if f("end") == "" {
@@ -91,5 +130,31 @@ func (s *Server) handlePlacementEnd() http.Handler {
 			return
 		}
 		redirectAfter(w, r, "/werknemers", res.Position, "placement_ended")
+	})
+}
+
+// handleWorkerLogin blocks or unblocks the placement's worker's login
+// (back office; identity.DisableAccount, EnableAccount).
+func (s *Server) handleWorkerLogin(enable bool) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v, ok := s.loaded(w, r, "workers", "placement_end.title", s.loadPlacementEnd)
+		if !ok {
+			return
+		}
+		p := v.Data.(placementEndPage)
+		if !p.ShowLogins {
+			s.fail(w, r, domain.ErrNotFound)
+			return
+		}
+		flash := "admin_user_disabled"
+		if enable {
+			flash = "admin_user_enabled"
+		}
+		res, err := s.Workers.SetWorkerLogin(r.Context(), meta(r), p.Placement, mux.Vars(r)["account"], enable)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		redirectAfter(w, r, placementEndURL(p.ID)+"#inloggen", res.Position, flash)
 	})
 }

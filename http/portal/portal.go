@@ -171,7 +171,7 @@ func New(d Deps) (*Server, error) {
 		Identity: &identityApp{auth: d.Auth, activation: d.Identity.Activation, linkMails: d.LinkMails,
 			profile: d.Identity.Profile, names: d.People, clock: d.Clock},
 		Timesheets: &timesheetApp{commands: d.Timesheets, queries: d.Sheets, history: d.History, names: d.People},
-		Workers:    &workerApp{registration: d.Identity.Registration, tenants: d.Identity.Tenants, queries: d.People},
+		Workers:    &workerApp{registration: d.Identity.Registration, tenants: d.Identity.Tenants, accounts: d.Identity.Accounts, queries: d.People},
 		Reports:    &reportApp{queries: d.Sheets},
 		Notify:     &notifyApp{prefs: d.Prefs, overview: d.MissingHours},
 		Admin: &adminApp{registration: d.Identity.Registration, tenants: d.Identity.Tenants, accounts: d.Identity.Accounts,

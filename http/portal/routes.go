@@ -66,6 +66,8 @@ func (s *Server) routes() {
 	in.Handle("/werknemers/nieuw", s.handleRegister()).Methods(http.MethodPost)
 	in.Handle("/plaatsingen/{placement}/beeindigen", s.handlePlacementEndPage()).Methods(http.MethodGet) // handle_placement_end.go
 	in.Handle("/plaatsingen/{placement}/beeindigen", s.handlePlacementEnd()).Methods(http.MethodPost)
+	in.Handle("/plaatsingen/{placement}/inloggen/{account}/blokkeren", s.handleWorkerLogin(false)).Methods(http.MethodPost)
+	in.Handle("/plaatsingen/{placement}/inloggen/{account}/deblokkeren", s.handleWorkerLogin(true)).Methods(http.MethodPost)
 
 	// The tab "Overige": only the parts whose port is set.
 	if s.Documents != nil || s.Reports != nil {
