@@ -222,7 +222,8 @@ func TestBackofficeFollowsFailedMail(t *testing.T) {
 	id := failMail(t, h, "piet@w.example")
 	h.checkPage(deliveriesPage, "nl")
 	_, page = h.get(deliveriesPage)
-	if !strings.Contains(page, "<td>piet@w.example</td>") || !strings.Contains(page, "mailbox full") || strings.Contains(page, "geheim-link") {
+	if !strings.Contains(page, "<td>piet@w.example</td>") || !strings.Contains(page, "mailbox full") ||
+		!strings.Contains(page, ">Urenbriefje geaccordeerd</td>") || strings.Contains(page, "geheim-link") {
 		t.Fatalf("the failed mail:\n%s", page)
 	}
 	retry := deliveriesPage + "/" + id.String() + "/opnieuw"

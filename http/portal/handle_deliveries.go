@@ -41,8 +41,27 @@ type Deliveries struct {
 const deliveriesLimit = 200
 
 type deliveriesPage struct {
-	Mail, SMS []queue.Delivery
+	Mail, SMS []deliveryRow
 	HasSMS    bool
+}
+
+// deliveryRow is a delivery with its kind in words ("delivery_kind.<kind>"
+// in the catalogue; an unknown kind shows as its code).
+type deliveryRow struct {
+	queue.Delivery
+	KindLabel string
+}
+
+func deliveryRows(v *view, ds []queue.Delivery) []deliveryRow {
+	out := make([]deliveryRow, 0, len(ds))
+	for _, d := range ds {
+		label, ok := lookup(v.Lang, "delivery_kind."+d.Kind)
+		if !ok {
+			label = d.Kind
+		}
+		out = append(out, deliveryRow{Delivery: d, KindLabel: label})
+	}
+	return out
 }
 
 func (s *Server) handleDeliveries() http.Handler {
@@ -51,15 +70,17 @@ func (s *Server) handleDeliveries() http.Handler {
 			return errNoAdmin
 		}
 		var p deliveriesPage
-		var err error
-		if p.Mail, err = s.Deliveries.Mail.Failed(r.Context(), deliveriesLimit); err != nil {
+		ds, err := s.Deliveries.Mail.Failed(r.Context(), deliveriesLimit)
+		if err != nil {
 			return err
 		}
+		p.Mail = deliveryRows(v, ds)
 		if s.Deliveries.SMS != nil {
 			p.HasSMS = true
-			if p.SMS, err = s.Deliveries.SMS.Failed(r.Context(), deliveriesLimit); err != nil {
+			if ds, err = s.Deliveries.SMS.Failed(r.Context(), deliveriesLimit); err != nil {
 				return err
 			}
+			p.SMS = deliveryRows(v, ds)
 		}
 		v.Data = p
 		return nil
