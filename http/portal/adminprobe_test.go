@@ -304,3 +304,39 @@ func TestBackofficeBlocksWorkerLogin(t *testing.T) {
 		t.Fatal("unblocking did not let the worker in again")
 	}
 }
+
+// TestBackofficeBlocksFormerIntermediaryContact: after a new contact
+// person the former contact's login stays (docs/admin.md); the
+// intermediary's page lists its logins and the back office blocks the
+// former one there (there was no way to). A client's account through
+// the intermediary's page is not found; the intermediary itself gets 404.
+func TestBackofficeBlocksFormerIntermediaryContact(t *testing.T) {
+	h := newHarnessAs(t, boEmail)
+	const page = "/beheer/intermediairs/flex"
+	form := url.Values{"csrf": {h.token(page)}, "contact.name": {"Fleur Nieuw"}, "contact.email": {"fleur@intermediair.nl"}, "language": {"nl"}}
+	h.follow(h.post(page, form))
+	_, body := h.get(page)
+	old := h.accounts[interEmail].AccountID
+	block := page + "/gebruikers/" + old + "/blokkeren"
+	if !strings.Contains(body, "<td data-label=\"E-mailadres\">fleur@intermediair.nl</td>") || !strings.Contains(body, `action="`+block+`"`) {
+		t.Fatalf("the intermediary's logins:\n%s", body)
+	}
+
+	in := newHarnessOn(t, h.fixture)
+	in.loginAs(interEmail, "nl")
+	if res, _ := in.post(block, url.Values{"csrf": {in.token("/")}}); res.StatusCode != http.StatusNotFound {
+		t.Errorf("the intermediary blocks: %d", res.StatusCode)
+	}
+	els := h.accounts[clientEmail].AccountID
+	if res, _ := h.post(page+"/gebruikers/"+els+"/blokkeren", url.Values{"csrf": {h.token(page)}}); res.StatusCode != http.StatusNotFound {
+		t.Errorf("a client's account through the intermediary: %d", res.StatusCode)
+	}
+	if !canLogIn(t, h, clientEmail) || !canLogIn(t, h, interEmail) {
+		t.Fatal("a refused block blocked someone")
+	}
+
+	body = h.follow(h.post(block, url.Values{"csrf": {h.token(page)}}))
+	if !strings.Contains(body, "De gebruiker is geblokkeerd.") || canLogIn(t, h, interEmail) {
+		t.Fatal("the former contact still logs in")
+	}
+}
