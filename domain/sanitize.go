@@ -2,7 +2,6 @@ package domain
 
 import (
 	"bytes"
-	"encoding/binary"
 	"reflect"
 	"strings"
 	"unicode/utf8"
@@ -72,46 +71,14 @@ func mayHoldUnsafeText(data []byte) bool {
 		(bytes.Contains(data, []byte(`\u`)) || bytes.Contains(data, []byte(`\b`)) || bytes.Contains(data, []byte(`\f`))) {
 		return true
 	}
-	if printableASCII(data) {
+	if ascii.ValidPrint(data) {
 		// Printable ASCII only (the usual payload): no raw unsafe rune.
-		// The loop below takes a byte at a time and was a tenth of a
-		// rebuild's decoding.
+		// By segmentio/asm eight bytes at a time (its AVX2 path is off,
+		// event.go); the loop below takes a byte at a time and was a
+		// tenth of a rebuild's decoding.
 		return false
 	}
 	return holdsUnsafeRune(data)
-}
-
-// simdFrom is the length from which printableASCII checks by SIMD
-// (segmentio/asm). Below it, eight bytes at a time in Go: the SIMD path
-// has a fixed cost per call that a usual payload (about 200 bytes) does
-// not repay; on the benchmark machine 300–700 ns per call whatever the
-// length from 16 bytes on, against about 50 ns for 340 bytes by words
-// (docs/BENCHMARKS.md §5, rebuild7).
-const simdFrom = 2048
-
-// printableASCII reports whether data holds only printable ASCII (0x20
-// to 0x7e).
-func printableASCII(data []byte) bool {
-	if len(data) >= simdFrom {
-		return ascii.ValidPrint(data)
-	}
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	i := 0
-	for ; i+8 <= len(data); i += 8 {
-		x := binary.LittleEndian.Uint64(data[i:])
-		// A byte below 0x20 borrows into its high bit; one of 0x7f or
-		// more has it set after adding one. (Carries and borrows between
-		// bytes start only at a byte that is flagged itself.)
-		if ((x-0x20*ones)&^x|(x+ones)|x)&highs != 0 {
-			return false
-		}
-	}
-	for ; i < len(data); i++ {
-		if c := data[i]; c < 0x20 || c > 0x7e {
-			return false
-		}
-	}
-	return true
 }
 
 // holdsUnsafeRune walks data a byte at a time: DEL, invalid UTF-8 or an

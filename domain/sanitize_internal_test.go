@@ -27,35 +27,3 @@ func TestMayHoldUnsafeTextAsTheLoop(t *testing.T) {
 		}
 	}
 }
-
-// TestPrintableASCIIAsTheLoop: the word-at-a-time check answers as a byte
-// loop for every byte value at every offset of short and long inputs, on
-// both sides of the SIMD threshold.
-func TestPrintableASCIIAsTheLoop(t *testing.T) {
-	loop := func(data []byte) bool {
-		for _, c := range data {
-			if c < 0x20 || c > 0x7e {
-				return false
-			}
-		}
-		return true
-	}
-	for _, n := range []int{0, 1, 7, 8, 9, 15, 16, 17, 31, 64, 200, simdFrom - 1, simdFrom, simdFrom + 9} {
-		base := bytes.Repeat([]byte("a~ Z"), n/4+1)[:n]
-		if !printableASCII(base) {
-			t.Fatalf("printableASCII(%d printable bytes) = false", n)
-		}
-		for at := range n {
-			if n > 64 && at > 16 && at < n-16 && at%61 != 0 {
-				continue // the middle of long inputs: a sample of offsets
-			}
-			for c := range 256 {
-				data := bytes.Clone(base)
-				data[at] = byte(c)
-				if got, want := printableASCII(data), loop(data); got != want {
-					t.Fatalf("printableASCII with byte %#x at %d of %d = %v, the loop says %v", c, at, n, got, want)
-				}
-			}
-		}
-	}
-}
