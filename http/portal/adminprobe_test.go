@@ -340,3 +340,41 @@ func TestBackofficeBlocksFormerIntermediaryContact(t *testing.T) {
 		t.Fatal("the former contact still logs in")
 	}
 }
+
+// TestEndedPlacementsListed: a placement that ended leaves "Werknemers";
+// the back office and the intermediary find it under "Beëindigde
+// plaatsingen tonen" (they could not see it anywhere in the portal). A
+// client user has no such list: the parameter changes nothing for them.
+func TestEndedPlacementsListed(t *testing.T) {
+	h := newHarnessAs(t, boEmail)
+	const path = "/plaatsingen/p2/beeindigen"
+	// Karim's hours are in weeks 5 and 6: his placement can end on Sunday of week 6.
+	res, body := h.post(path, url.Values{"csrf": {h.token(path)}, "end": {"2026-02-08"}})
+	after := res.Header.Get("Location")
+	page := h.follow(res, body)
+	if strings.Contains(page, ">Karim Yilmaz</td>") {
+		t.Fatal("the ended placement is still listed as active")
+	}
+	if !strings.Contains(page, `<a href="/werknemers?status=beeindigd">Beëindigde plaatsingen tonen</a>`) {
+		t.Fatal("no link to the ended placements")
+	}
+	_, page = h.get("/werknemers?status=beeindigd")
+	if !periodRE("Karim Yilmaz", "03-11-2025 – 08-02-2026").MatchString(page) || strings.Contains(page, ">Jan de Vries</td>") ||
+		strings.Contains(page, "/plaatsingen/p2/beeindigen") {
+		t.Fatalf("the ended list:\n%s", page)
+	}
+
+	in := newHarnessOn(t, h.fixture)
+	in.loginAs(interEmail, "nl")
+	if _, page := in.get("/werknemers?status=beeindigd"); !strings.Contains(page, ">Karim Yilmaz</td>") {
+		t.Error("the intermediary does not see the ended placement")
+	}
+	c := newHarnessOn(t, h.fixture)
+	c.loginAs(client2Email, "nl")
+	if _, page := c.get(after); strings.Contains(page, "status=beeindigd") {
+		t.Error("a client user gets the ended list's link")
+	}
+	if _, page := c.get("/werknemers?status=beeindigd"); strings.Contains(page, ">Karim Yilmaz</td>") {
+		t.Error("a client user gets the ended list")
+	}
+}

@@ -21,7 +21,13 @@ type workerApp struct {
 
 // Placements: the active placements in scope.
 func (w *workerApp) Placements(ctx context.Context, actor domain.Actor) ([]Placement, error) {
-	ps, err := w.queries.Placements(ctx, actor, rmid.PlacementFilter{Status: rmid.StatusActive})
+	return w.PlacementsWith(ctx, actor, rmid.StatusActive)
+}
+
+// PlacementsWith: the placements in scope with the status (rmid.StatusActive
+// or rmid.StatusEnded).
+func (w *workerApp) PlacementsWith(ctx context.Context, actor domain.Actor, status string) ([]Placement, error) {
+	ps, err := w.queries.Placements(ctx, actor, rmid.PlacementFilter{Status: status})
 	if err != nil {
 		return nil, err
 	}

@@ -9,13 +9,20 @@ import (
 	"backoffice/domain"
 	"backoffice/domain/validate"
 	"backoffice/domain/worker"
+	rmid "backoffice/readmodel/identity"
 )
 
 type workersPage struct {
 	Placements  []Placement
 	CanRegister bool
 	CanEnd      bool // the back office and the intermediary end placements
+	// Ended: the list shows the ended placements (?status=beeindigd), which
+	// the back office and the intermediary can ask for (CanEnd).
+	Ended bool
 }
+
+// endedParam is the list's query value for the ended placements.
+const endedParam = "beeindigd"
 
 // canRegister: registering workers is the client's screen (and the back
 // office's).
@@ -24,8 +31,13 @@ func canRegister(a domain.Actor) bool { return a.Is(domain.RoleClient, domain.Ro
 func (s *Server) handleWorkers() http.Handler {
 	return s.page("workers", "workers.title", "workers", func(r *http.Request, v *view) error {
 		a := actor(r)
-		ps, err := s.Workers.Placements(r.Context(), a)
-		v.Data = workersPage{Placements: ps, CanRegister: canRegister(a), CanEnd: canEndPlacement(a)}
+		ended := canEndPlacement(a) && r.URL.Query().Get("status") == endedParam
+		status := rmid.StatusActive
+		if ended {
+			status = rmid.StatusEnded
+		}
+		ps, err := s.Workers.PlacementsWith(r.Context(), a, status)
+		v.Data = workersPage{Placements: ps, CanRegister: canRegister(a), CanEnd: canEndPlacement(a), Ended: ended}
 		return err
 	})
 }

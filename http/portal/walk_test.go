@@ -156,6 +156,7 @@ func walkScreens(t *testing.T, h *harness) []screen {
 		{role: "intermediary", path: "/plaatsingen/p1/beeindigen", name: "placement-end"},
 		{role: "backoffice", path: "/plaatsingen/p1/weken/2026-W01", name: "sheet-imported-reopen"},
 		{role: "backoffice", path: "/berichten/mislukt", name: "failed-messages"},
+		{role: "backoffice", path: "/werknemers?status=beeindigd", name: "workers-ended"},
 	}
 }
 
