@@ -94,13 +94,15 @@ func (s *Server) handleRetryDelivery() http.Handler {
 			return
 		}
 		id, err := uuid.Parse(mux.Vars(r)["id"])
-		if err == nil {
-			err = s.Deliveries.Mail.Retry(r.Context(), id)
-		} else {
-			err = mail.ErrNoSuchDelivery
+		if err != nil {
+			s.fail(w, r, domain.NotFound("delivery_not_found", "There is no failed mail with this ID.", "Geen mislukte mail met dit kenmerk."))
+			return
 		}
+		err = s.Deliveries.Mail.Retry(r.Context(), id)
 		if errors.Is(err, mail.ErrNoSuchDelivery) {
-			err = domain.NotFound("delivery_not_found", "There is no failed mail with this ID.", "Geen mislukte mail met dit kenmerk.")
+			// A double click, or a colleague was first: not failed (any more).
+			redirectAfter(w, r, deliveriesPath, eventstore.Start, "delivery_not_failed")
+			return
 		}
 		if err != nil {
 			s.fail(w, r, err)
