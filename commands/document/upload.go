@@ -115,7 +115,7 @@ func (h *Handler) Upload(ctx context.Context, meta commands.Meta, cmd Upload) (c
 		save.IdempotencyKey += "|" + uploadIdentity(cmd, sha)
 	}
 	if d.Exists() && meta.IdempotencyKey != "" {
-		return h.retried(ctx, st, save, id)
+		return h.retried(ctx, st, meta, save, sha, id)
 	}
 	up := doc.Upload{
 		DocumentID: id, ClientID: cmd.ClientID, IntermediaryID: c.IntermediaryID(), WorkerID: cmd.WorkerID,
@@ -193,16 +193,29 @@ var ErrUploadKeyReused = domain.Rule("idempotency_key_reused", "Idempotency-Key"
 
 // retried answers an upload under the key of a stored document: with the
 // document when it is this upload's retry (the stream holds the event
-// its key derives), else ErrUploadKeyReused.
-func (h *Handler) retried(ctx context.Context, st commands.Stream, save commands.Meta, id string) (commands.Result, string, error) {
-	res, _, found, err := commands.Replayed(ctx, h.store, st, doc.Events, save)
-	if err != nil {
-		return commands.Result{}, "", err
+// its key derives), else ErrUploadKeyReused. An upload stored before the
+// event ID named the whole upload derived it from the key and the content
+// alone (legacyUploadKey): the same content is its retry, as it was then
+// (the demo's seeding repeats its uploads at every start).
+func (h *Handler) retried(ctx context.Context, st commands.Stream, meta, save commands.Meta, sha, id string) (commands.Result, string, error) {
+	for _, m := range []commands.Meta{save, legacyUploadKey(meta, sha)} {
+		res, _, found, err := commands.Replayed(ctx, h.store, st, doc.Events, m)
+		if err != nil {
+			return commands.Result{}, "", err
+		}
+		if found {
+			return res, id, nil
+		}
 	}
-	if !found {
-		return commands.Result{}, "", ErrUploadKeyReused
-	}
-	return res, id, nil
+	return commands.Result{}, "", ErrUploadKeyReused
+}
+
+// legacyUploadKey is the key the event IDs of uploads stored before
+// uploadIdentity were derived from.
+// WARNING: keep it while such uploads may be retried or seeded again.
+func legacyUploadKey(meta commands.Meta, sha string) commands.Meta {
+	meta.IdempotencyKey += "|" + sha
+	return meta
 }
 
 // uploadIdentity names everything an upload asked for, the content by its
