@@ -52,3 +52,29 @@ func TestRegistrationRetriedAfterALostAnswer(t *testing.T) {
 		})
 	}
 }
+
+// TestTokenRetriedAfterALostAnswerIsNotASecondToken: POST /tokens whose
+// answer was lost is retried with its key. The secret cannot be told again
+// (only its hash is kept), but the retry must not create a second live
+// token either: it answers 409 secret_not_replayable, and one token exists.
+func TestTokenRetriedAfterALostAnswerIsNotASecondToken(t *testing.T) {
+	e, bo := newApp(t)
+	post := func() it.Response {
+		return it.Response(apitest.Request(t, http.MethodPost, e.URL+"/tokens", `{"role":"auditor","label":"Accountant"}`,
+			"Authorization", "Bearer "+bo, "Idempotency-Key", "token-lost-answer"))
+	}
+	first := it.Want(t, post(), http.StatusCreated)
+	if _, err := e.Pool.Exec(t.Context(), `UPDATE idempotency_keys SET status = NULL, response = NULL, position = NULL,
+		created_at = now() - interval '1 hour' WHERE key = 'token-lost-answer'`); err != nil {
+		t.Fatal(err)
+	}
+	retry := post()
+	if code, _ := retry.ErrorField(t); retry.Status != http.StatusConflict || code != "secret_not_replayable" ||
+		bytes.Contains(retry.Body, []byte(first.Str(t, "token"))) {
+		t.Fatalf("retry answered %d %s, want 409 secret_not_replayable", retry.Status, retry.Body)
+	}
+	var n int
+	if err := e.Pool.QueryRow(t.Context(), `SELECT count(*) FROM api_tokens WHERE label = 'Accountant'`).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("%d tokens (%v), want 1", n, err)
+	}
+}
