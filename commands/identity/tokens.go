@@ -118,7 +118,7 @@ func (s *Tokens) RevokeToken(ctx context.Context, meta commands.Meta, id string)
 		return commands.Result{}, err
 	}
 	if !t.Active() {
-		return commands.Result{Revision: st.Revision}, nil
+		return commands.Save(ctx, s.cfg.Store, st, meta, s.now()) // a retry: its first attempt's position
 	}
 	events, err := t.Revoke(meta.Actor, "", s.now())
 	if err != nil {
