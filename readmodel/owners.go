@@ -29,6 +29,8 @@ var Owners = map[string]string{
 	"document_files":      "commands/document",
 	"document_tans":       "commands/document",
 	"document_sign_links": "commands/document",
+	// Invoice numbers claimed per client (one use each).
+	"document_invoice_numbers": "commands/document",
 
 	// Read models (projectors).
 	"intermediaries":     "readmodel/identity",
@@ -55,6 +57,7 @@ var Owners = map[string]string{
 	"mail_recipient_names":   "notify/reactors",
 	"notify_event_mails":     "notify/reactors",
 	"document_decline_mails": "notify/reactors",
+	"sign_tan_records":       "notify/reactors",
 	"notify_settings":        "notify/prefs",
 	"notify_reminders":       "notify/reminders",
 

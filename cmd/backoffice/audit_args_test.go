@@ -57,7 +57,7 @@ func TestAuditCommandsHelp(t *testing.T) {
 // could still change).
 func TestAuditExportAndReplayRanges(t *testing.T) {
 	ctx := context.Background()
-	getenv, _, store := migrated(t)
+	getenv, pool, store := migrated(t)
 	var last eventstore.Position
 	for i := range 2 {
 		res, err := store.Append(ctx, "timesheet-p1", eventstore.Any(), eventstore.EventData{ID: uuid.New(), Type: "test.set",
@@ -91,6 +91,19 @@ func TestAuditExportAndReplayRanges(t *testing.T) {
 	}
 	if !strings.Contains(progress.String(), "lies beyond the ledger's last event") {
 		t.Fatalf("replay beyond the last event did not say so: %q", progress.String())
+	}
+
+	// A position before the first event (0-0 is the start of the log) is
+	// refused like a time before it; it built an empty schema and exited 0.
+	for _, asOf := range []string{"0-0"} {
+		err := run(ctx, []string{"audit", "replay", "--as-of", asOf, "--schema", "asof_start"}, getenv, io.Discard, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "lies before the ledger's first event") {
+			t.Fatalf("replay as of %s: %v, want the refusal", asOf, err)
+		}
+	}
+	var schemas int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM pg_namespace WHERE nspname = 'asof_start'`).Scan(&schemas); err != nil || schemas != 0 {
+		t.Fatalf("a refused replay left schema asof_start (%d, %v)", schemas, err)
 	}
 }
 

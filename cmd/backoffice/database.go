@@ -120,6 +120,23 @@ func ensureDatabase(ctx context.Context, adminConn, name string) error {
 	return nil
 }
 
+// idleInTransactionTimeout is the guard against outside work inside a
+// transaction (docs/architecture.md, "No outside I/O inside a
+// transaction"): PostgreSQL ends a session of the application's pool that
+// sits idle inside a transaction this long, so its transaction rolls back
+// and its caller gets an error (retried: a projector, a queue; 503 for a
+// request). While a transaction with a transaction ID is open the
+// PostgreSQL event store shows no reader the events committed after it
+// began, so without the guard a transaction left waiting on a mail server
+// or a gateway stalls every read model for as long as that takes. A minute
+// is far beyond any gap between two statements of our transactions (they
+// hold no outside I/O) and bounds the worst case. A connection string that
+// sets idle_in_transaction_session_timeout itself keeps its value.
+const (
+	idleInTransactionParam   = "idle_in_transaction_session_timeout"
+	idleInTransactionTimeout = "60s"
+)
+
 func connect(ctx context.Context, conn string) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(conn)
 	if err != nil {
@@ -127,6 +144,9 @@ func connect(ctx context.Context, conn string) (*pgxpool.Pool, error) {
 	}
 	if cfg.MaxConns < 20 {
 		cfg.MaxConns = 20
+	}
+	if _, set := cfg.ConnConfig.RuntimeParams[idleInTransactionParam]; !set {
+		cfg.ConnConfig.RuntimeParams[idleInTransactionParam] = idleInTransactionTimeout
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

@@ -13,15 +13,22 @@ import (
 	"syscall"
 )
 
-func main() {
+func main() { os.Exit(runMain(os.Args[1:], os.Getenv, os.Stdout, os.Stderr)) }
+
+// runMain is main without the exit: SIGINT and SIGTERM cancel the
+// command's context (a command cleans up and returns), and the exit code
+// is 1 when the command failed. Tests run it in a child process to signal
+// a real one.
+func runMain(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+	if err := run(ctx, args, getenv, stdout, stderr); err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "backoffice:", err)
+			fmt.Fprintln(stderr, "backoffice:", err)
 		}
-		os.Exit(1)
+		return 1
 	}
+	return 0
 }
 
 const usage = `Usage: backoffice <command> [flags]

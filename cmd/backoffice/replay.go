@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -43,8 +46,9 @@ func replayCmd(ctx context.Context, args []string, getenv func(string) string, s
 		return errors.New(replayUsage)
 	}
 	schema := flags["schema"][0]
-	if !schemaName.MatchString(schema) || schema == "public" || schema == "pg_catalog" || schema == "information_schema" {
-		return fmt.Errorf("--schema %q: want a new lower-case identifier (letters, digits, _), not public", schema)
+	if !schemaName.MatchString(schema) || schema == "public" || schema == "pg_catalog" || schema == "information_schema" ||
+		strings.HasPrefix(schema, replayWIPPrefix) {
+		return fmt.Errorf("--schema %q: want a new lower-case identifier (letters, digits, _), not public, not starting with %s", schema, replayWIPPrefix)
 	}
 	asOf := flags["as-of"][0]
 	var at *time.Time
@@ -78,8 +82,41 @@ func replayCmd(ctx context.Context, args []string, getenv func(string) string, s
 			fmt.Fprintf(stderr, "--as-of %s lies beyond the ledger's last event: replaying up to %s\n", limit, head)
 			limit = head
 		}
+		// A position before the first event names no state at all: refused
+		// like a time before the first event (it built an empty schema).
+		first, err := es.Store.ReadAll(ctx, eventstore.Start, 1)
+		if err != nil {
+			return err
+		}
+		if len(first) == 0 {
+			return errors.New("--as-of: the ledger is empty")
+		}
+		if first[0].Position.After(limit) {
+			return fmt.Errorf("--as-of %s lies before the ledger's first event (%s): nothing to replay", asOf, first[0].Position)
+		}
 	}
 
+	// One replay per target at a time: a session lock, which a killed
+	// process's session gives up with it.
+	wip := wipSchema(schema)
+	lock, err := db.Pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
+	var locked bool
+	if err := lock.QueryRow(ctx, `SELECT pg_try_advisory_lock(hashtextextended($1, 0))`, replayLockKey+wip).Scan(&locked); err != nil {
+		return err
+	}
+	if !locked {
+		return fmt.Errorf("another audit replay into schema %s is running", schema)
+	}
+	defer func() {
+		_, _ = lock.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(hashtextextended($1, 0))`, replayLockKey+wip)
+	}()
+	if err := dropLeftovers(ctx, db.Pool, lock, wip, stderr); err != nil {
+		return err
+	}
 	var exists bool
 	if err := db.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT FROM pg_namespace WHERE nspname = $1)`, schema).Scan(&exists); err != nil {
 		return err
@@ -87,11 +124,94 @@ func replayCmd(ctx context.Context, args []string, getenv func(string) string, s
 	if exists {
 		return fmt.Errorf("schema %s exists already: choose a new name (or DROP SCHEMA %s CASCADE first)", schema, schema)
 	}
-	if _, err := db.Pool.Exec(ctx, "CREATE SCHEMA "+pgx.Identifier{schema}.Sanitize()); err != nil {
+	// Built under a name of its own and renamed at the end (atomic): an
+	// interrupted replay never leaves a schema under the auditor's name.
+	if _, err := db.Pool.Exec(ctx, "CREATE SCHEMA "+pgx.Identifier{wip}.Sanitize()+"; COMMENT ON SCHEMA "+pgx.Identifier{wip}.Sanitize()+
+		" IS "+quoteLiteral("backoffice audit replay into "+schema+" (being built; removed by the next replay if left over)")); err != nil {
 		return err
 	}
-	cfg := db.Pool.Config().Copy()
-	cfg.ConnConfig.RuntimeParams["search_path"] = schema
+	err = buildReplay(ctx, db.Pool, wip, schema, limit, es.Store, stderr)
+	if err == nil {
+		_, err = db.Pool.Exec(ctx, "ALTER SCHEMA "+pgx.Identifier{wip}.Sanitize()+" RENAME TO "+pgx.Identifier{schema}.Sanitize())
+	}
+	if err != nil {
+		// Ctrl-C, SIGTERM or a failure: the half-built schema goes, on a
+		// context of its own (ctx may be the cancelled one).
+		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		defer cancel()
+		if _, derr := db.Pool.Exec(dctx, "DROP SCHEMA IF EXISTS "+pgx.Identifier{wip}.Sanitize()+" CASCADE"); derr != nil {
+			return fmt.Errorf("%w (and the half-built schema %s could not be removed: %v; the next replay removes it)", err, wip, derr)
+		}
+		if ctx.Err() != nil {
+			return fmt.Errorf("audit replay interrupted: nothing was kept (schema %s not created)", schema)
+		}
+		return fmt.Errorf("%w (nothing was kept: schema %s not created)", err, schema)
+	}
+	fmt.Fprintf(stdout, "schema %s holds the read models as of position %s\nquery it with: SET search_path TO %s;\n", schema, limit, schema)
+	return nil
+}
+
+// replayWIPPrefix names the schemas replays build in; --schema may not
+// start with it.
+const replayWIPPrefix = "replay_wip_"
+
+// replayLockKey is the prefix of the advisory lock key of a replay's
+// work-in-progress schema.
+const replayLockKey = "backoffice audit replay "
+
+// wipSchema is the schema a replay into schema builds in: the prefix and
+// a hash of the name, so it always fits PostgreSQL's 63 bytes.
+func wipSchema(schema string) string {
+	sum := sha256.Sum256([]byte(schema))
+	return replayWIPPrefix + hex.EncodeToString(sum[:8])
+}
+
+// dropLeftovers removes the work-in-progress schemas of replays that were
+// killed (-9, a lost connection): own, the one of this target (its lock is
+// held by this run), and every other whose lock nobody holds.
+func dropLeftovers(ctx context.Context, pool *pgxpool.Pool, lock *pgxpool.Conn, own string, stderr io.Writer) error {
+	rows, err := pool.Query(ctx, `SELECT nspname FROM pg_namespace WHERE starts_with(nspname, $1) ORDER BY nspname`, replayWIPPrefix)
+	if err != nil {
+		return err
+	}
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return err
+	}
+	for _, name := range names {
+		if name != own {
+			var free bool
+			if err := lock.QueryRow(ctx, `SELECT pg_try_advisory_lock(hashtextextended($1, 0))`, replayLockKey+name).Scan(&free); err != nil {
+				return err
+			}
+			if !free {
+				continue // another replay is building it
+			}
+		}
+		_, err := pool.Exec(ctx, "DROP SCHEMA IF EXISTS "+pgx.Identifier{name}.Sanitize()+" CASCADE")
+		if name != own {
+			_, _ = lock.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(hashtextextended($1, 0))`, replayLockKey+name)
+		}
+		if err != nil {
+			return fmt.Errorf("removing the leftover schema %s of an interrupted replay: %w", name, err)
+		}
+		fmt.Fprintf(stderr, "removed the leftover schema %s of an interrupted replay\n", name)
+	}
+	return nil
+}
+
+// quoteLiteral is s as an SQL string literal (for COMMENT, which takes no
+// parameters).
+func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// buildReplay rebuilds the read models into schema wip from the events up
+// to limit, under projector names of target's. Each page of events is its
+// own short transaction (the projector runtime's rebuild): no transaction
+// stays open across the replay, which would hold back the snapshot xmin
+// and so every live projector reading the PostgreSQL event store.
+func buildReplay(ctx context.Context, live *pgxpool.Pool, wip, target string, limit eventstore.Position, store eventstore.Store, stderr io.Writer) error {
+	cfg := live.Config().Copy()
+	cfg.ConnConfig.RuntimeParams["search_path"] = wip
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return err
@@ -106,10 +226,10 @@ func replayCmd(ctx context.Context, args []string, getenv func(string) string, s
 	var ps []projections.Projector
 	for _, group := range [][]projections.Projector{rmidentity.Projectors(), rmtimesheets.Projectors(), rmpayroll.Projectors(), rmdocuments.Projectors()} {
 		for _, p := range group {
-			ps = append(ps, replayProjector(schema, p))
+			ps = append(ps, replayProjector(target, p))
 		}
 	}
-	rt, err := projections.New(projections.Config{Store: upTo{Store: es.Store, limit: limit}, Pool: pool, Projectors: ps,
+	rt, err := projections.New(projections.Config{Store: upTo{Store: store, limit: limit}, Pool: pool, Projectors: ps,
 		Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		return err
@@ -127,7 +247,6 @@ func replayCmd(ctx context.Context, args []string, getenv func(string) string, s
 			return err
 		}
 	}
-	fmt.Fprintf(stdout, "schema %s holds the read models as of position %s\nquery it with: SET search_path TO %s;\n", schema, limit, schema)
 	return nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -19,7 +20,13 @@ import (
 	"backoffice/internal/pgtest"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+func TestMain(m *testing.M) {
+	// A child process of a test (childCommand): the command, as main runs it.
+	if args, ok := os.LookupEnv(childArgsEnv); ok {
+		os.Exit(runMain(strings.Split(args, "\x1f"), os.Getenv, os.Stdout, os.Stderr))
+	}
+	pgtest.Main(m)
+}
 
 // started runs `backoffice serve` with env in the background and returns the
 // base URL once it prints its listening line. The server stops at test end.

@@ -4,3 +4,10 @@ import "time"
 
 // SetSessionCacheClock replaces the wall clock of s's session cache.
 func SetSessionCacheClock(s *Service, clock func() time.Time) { s.cache.clock = clock }
+
+// SetBeforeHash makes f run before every password hash until the test ends.
+func SetBeforeHash(t interface{ Cleanup(func()) }, f func()) {
+	old := beforeHash
+	beforeHash = f
+	t.Cleanup(func() { beforeHash = old })
+}

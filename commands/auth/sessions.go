@@ -126,15 +126,19 @@ func (s *Service) Login(ctx context.Context, email, password, ip string, now tim
 	}
 
 	token, idHash := newSecret()
+	rehash := ""
+	if NeedsRehash(*hash, s.cfg.Params) {
+		rehash = hashPassword(password, s.cfg.Params) // before the transaction: argon2 is slow
+	}
 	var sess Session
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		// This attempt was counted as a failure in advance; take it back.
 		if err := s.forgiveAttempt(ctx, tx, email, ip); err != nil {
 			return err
 		}
-		if NeedsRehash(*hash, s.cfg.Params) {
+		if rehash != "" {
 			if _, err := tx.Exec(ctx, `UPDATE credentials SET password_hash = $2 WHERE account_id = $1 AND password_hash = $3`,
-				accountID, hashPassword(password, s.cfg.Params), *hash); err != nil {
+				accountID, rehash, *hash); err != nil {
 				return fmt.Errorf("auth: unable to upgrade password hash: %w", err)
 			}
 		}

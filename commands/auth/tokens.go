@@ -91,6 +91,20 @@ func (s *Service) ConsumeToken(ctx context.Context, plaintext string, purpose Pu
 	if !validSecret(plaintext) {
 		return "", ErrTokenInvalid
 	}
+	// The new password is hashed before the transaction (argon2 is slow,
+	// and the transaction locks the account's credentials row), once the
+	// token looks redeemable: an unknown token costs no hash. The
+	// transaction checks it again under its locks.
+	var live bool
+	if err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT FROM auth_tokens
+		WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3)`,
+		hashSecret(plaintext), string(purpose), now).Scan(&live); err != nil {
+		return "", fmt.Errorf("auth: unable to read token: %w", err)
+	}
+	if !live {
+		return "", ErrTokenInvalid
+	}
+	hash := hashPassword(newPassword, s.cfg.Params)
 	var accountID string
 	defer sessionsChanged() // after the commit: the account's sessions end at once
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
@@ -132,7 +146,6 @@ func (s *Service) ConsumeToken(ctx context.Context, plaintext string, purpose Pu
 		if used != nil || !now.Before(expires) || disabled {
 			return ErrTokenInvalid
 		}
-		hash := hashPassword(newPassword, s.cfg.Params)
 		if _, err := tx.Exec(ctx, `UPDATE auth_tokens SET used_at = $2 WHERE token_hash = $1`, hashSecret(plaintext), now); err != nil {
 			return fmt.Errorf("auth: unable to mark token used: %w", err)
 		}

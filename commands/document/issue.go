@@ -18,9 +18,10 @@ import (
 // TANIssuer issues the TAN and the unique signing link of each signature
 // request (this package owns document_tans and document_sign_links) and
 // records where the TAN went (document.tan_issued). The side-effect
-// projector that sends them (notify/reactors.SignMailer) calls it in its
+// projector that sends them (notify/reactors.SignMailer) calls Issue in its
 // transaction, keyed by the request event's ID, so a request gets exactly
-// one TAN however often the event is handled.
+// one TAN however often the event is handled, and Record after that
+// transaction committed.
 type TANIssuer struct {
 	store  eventstore.Store
 	tanKey []byte
@@ -74,31 +75,39 @@ func (i *TANIssuer) Issue(ctx context.Context, tx pgx.Tx, eventID uuid.UUID, ev 
 // System is the actor that issues TANs.
 var System = domain.Actor{AccountID: "system", Role: domain.RoleSystem}
 
-// Record appends document.tan_issued, decided on d (loaded at st) by the
-// caller (doc.Document.IssueTAN with System). Its ID comes from the
-// request event's (eventID), so a replay after a lost commit appends
-// nothing twice. A concurrent append to the stream (the signer's answer)
-// is retried on the new revision; a request answered or replaced meanwhile
-// records nothing.
-func (i *TANIssuer) Record(ctx context.Context, eventID uuid.UUID, st commands.Stream, issued *doc.TANIssued) error {
+// Record appends document.tan_issued, decided by the caller
+// (doc.Document.IssueTAN with System), on the document's stream as it is
+// now. Its ID comes from the request event's (eventID), so a repeat after
+// a lost answer appends nothing twice; a request answered or replaced
+// meanwhile, or whose issue is recorded already, records nothing, and a
+// concurrent append to the stream (the signer's answer) is retried on the
+// new revision.
+//
+// Call it with no transaction open: the append waits for the stream's
+// lock, and a transaction with a transaction ID open meanwhile would keep
+// every reader of the PostgreSQL event store from the events committed
+// after it began (notify/reactors queues the record in its transaction and
+// calls Record after the commit).
+func (i *TANIssuer) Record(ctx context.Context, eventID uuid.UUID, issued *doc.TANIssued) error {
 	if issued == nil {
 		return nil
 	}
 	meta := commands.Meta{Actor: System, IdempotencyKey: eventID.String(), Command: doc.TypeTANIssued}
 	for attempt := 0; ; attempt++ {
-		_, err := commands.Save(ctx, i.store, st, meta, i.now(), issued)
+		d := &doc.Document{}
+		st, err := commands.LoadInto(ctx, i.store, doc.Stream(issued.DocumentID), doc.Events, d)
+		if err != nil {
+			return fmt.Errorf("commands/document: %w", err)
+		}
+		if d.Request().ID != issued.RequestID || d.Request().TANIssued {
+			return nil // answered or replaced meanwhile, or recorded by an earlier attempt
+		}
+		_, err = commands.Save(ctx, i.store, st, meta, i.now(), issued)
 		if err == nil || errors.Is(err, eventstore.ErrDuplicateEventID) {
 			return nil
 		}
 		if !errors.Is(err, eventstore.ErrWrongExpectedRevision) || attempt >= 2 {
 			return fmt.Errorf("commands/document: unable to record the TAN issue: %w", err)
-		}
-		d := &doc.Document{}
-		if st, err = commands.LoadInto(ctx, i.store, doc.Stream(issued.DocumentID), doc.Events, d); err != nil {
-			return fmt.Errorf("commands/document: %w", err)
-		}
-		if d.Request().ID != issued.RequestID || d.Request().TANIssued {
-			return nil // answered or replaced meanwhile, or recorded by an earlier attempt
 		}
 	}
 }

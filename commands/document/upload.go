@@ -126,6 +126,12 @@ func (h *Handler) Upload(ctx context.Context, meta commands.Meta, cmd Upload) (c
 	if err != nil {
 		return commands.Result{}, "", err
 	}
+	if inv := events[0].(*doc.Uploaded).Invoice; inv != nil {
+		if err := h.claimInvoiceNumber(ctx, cmd.ClientID, inv.Number, id, now); err != nil {
+			return commands.Result{}, "", err
+		}
+		up.Invoice = inv // validated: the number as claimed
+	}
 	// The file first: an event must never name a file that is not there.
 	// Rows are keyed by document and checksum, so a concurrent upload under
 	// the same ID with other content writes a row of its own and can never
@@ -176,6 +182,12 @@ func (h *Handler) failedUpload(ctx context.Context, actor domain.Actor, id, sha 
 		if _, err := h.pool.Exec(ctx, `DELETE FROM document_files WHERE document_id = $1 AND sha256 = $2`, id, sha); err != nil {
 			h.log.ErrorContext(ctx, "commands/document: unable to remove the file of a failed upload", "document_id", id, "err", err)
 		}
+	}
+	// The number this upload claimed for id, unless the winner under id is
+	// an invoice of that number itself (the loser may have the winner's
+	// file and another number).
+	if up.Invoice != nil && invoiceNumberKey(d.InvoiceNumber()) != invoiceNumberKey(up.Invoice.Number) {
+		h.releaseInvoiceNumber(ctx, up.ClientID, up.Invoice.Number, id)
 	}
 	if save.IdempotencyKey != "" {
 		return commands.Result{}, "", ErrUploadKeyReused

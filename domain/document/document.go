@@ -73,6 +73,7 @@ type Document struct {
 	version        int      // 1 after the upload, +1 per VersionAdded
 	files          []string // SHA-256 of every version, oldest first
 	uploaded       bool
+	invoiceNumber  string // an invoice's number ("" for a document)
 
 	request Request // the latest request; zero when none was made
 	// previousRequestID is the request's before the latest ("" for the
@@ -88,6 +89,9 @@ func (d *Document) Apply(e domain.Event) error {
 		d.kind, d.category, d.title, d.sha256, d.uploaded = e.Kind, e.Category, e.Title, e.SHA256, true
 		d.fileName, d.contentType, d.size, d.version = e.FileName, e.ContentType, e.Size, 1
 		d.files = append(d.files, e.SHA256)
+		if e.Invoice != nil {
+			d.invoiceNumber = e.Invoice.Number
+		}
 	case *VersionAdded:
 		d.version, d.sha256, d.fileName, d.contentType, d.size = e.Version, e.SHA256, e.FileName, e.ContentType, e.Size
 		d.files = append(d.files, e.SHA256)
@@ -124,6 +128,12 @@ func (d *Document) Apply(e domain.Event) error {
 	}
 	return nil
 }
+
+// InvoiceNumber is an invoice's number ("" for a document). Numbers are
+// unique per client, a set rule the command layer keeps (commands/document
+// claimInvoiceNumber); streams from before it may share one and fold all
+// the same.
+func (d *Document) InvoiceNumber() string { return d.invoiceNumber }
 
 // ID returns the document ID ("" before upload).
 func (d *Document) ID() string { return d.id }

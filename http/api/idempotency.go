@@ -232,13 +232,28 @@ func (rr *responseRecorder) copyTo(w http.ResponseWriter) {
 // minutes, not days.
 const IdempotencyRetention = 7 * 24 * time.Hour
 
+// idempotencyPurgeBatch bounds the keys one purge statement deletes. Each
+// statement is a transaction with a transaction ID, and while it runs the
+// PostgreSQL event store shows no reader the events committed after it
+// began: one statement over an hour's keys (their answers up to 1 MiB
+// each) would stall every read model for as long as it took.
+const idempotencyPurgeBatch = 1000
+
 // PurgeIdempotencyKeys deletes the keys older than IdempotencyRetention at
-// now (housekeeping; idempotent, so several processes may run it at once).
+// now (housekeeping; idempotent, so several processes may run it at once),
+// in statements of at most idempotencyPurgeBatch keys.
 func PurgeIdempotencyKeys(ctx context.Context, db interface {
 	Exec(context.Context, string, ...any) (pgconn.CommandTag, error)
 }, now time.Time) error {
-	if _, err := db.Exec(ctx, `DELETE FROM idempotency_keys WHERE created_at < $1`, now.Add(-IdempotencyRetention)); err != nil {
-		return fmt.Errorf("api: unable to purge idempotency keys: %w", err)
+	for {
+		tag, err := db.Exec(ctx, `DELETE FROM idempotency_keys WHERE (actor_id, key) IN (
+			SELECT actor_id, key FROM idempotency_keys WHERE created_at < $1 LIMIT $2)`,
+			now.Add(-IdempotencyRetention), idempotencyPurgeBatch)
+		if err != nil {
+			return fmt.Errorf("api: unable to purge idempotency keys: %w", err)
+		}
+		if tag.RowsAffected() < idempotencyPurgeBatch {
+			return nil
+		}
 	}
-	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -29,16 +30,23 @@ func Decode[T any](w http.ResponseWriter, r *http.Request) (T, error) {
 	var v T
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
 		return v, &domain.Error{Kind: domain.KindUnsupportedMedia, Code: "unsupported_media_type",
-			Message: "the body must be JSON (Content-Type: application/json)", MessageNL: "De inhoud moet JSON zijn (Content-Type: application/json)."}
+			Message: "The body must be JSON (Content-Type: application/json).", MessageNL: "De inhoud moet JSON zijn (Content-Type: application/json)."}
 	}
-	body := LimitBody(r, MaxJSONBody)
-	dec := json.NewDecoder(body)
+	// Read whole (it is bounded) so the null check can walk it again.
+	body, err := io.ReadAll(LimitBody(r, MaxJSONBody))
+	if err != nil {
+		return v, decodeError(err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&v); err != nil {
 		return v, decodeError(err)
 	}
 	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
-		return v, domain.Invalid("malformed_json", "", "the body must hold exactly one JSON object", "De inhoud moet precies één JSON-object bevatten.")
+		return v, domain.Invalid("malformed_json", "", "The body must hold exactly one JSON object.", "De inhoud moet precies één JSON-object bevatten.")
+	}
+	if err := nullElement(body, reflect.TypeFor[T]()); err != nil {
+		return v, err
 	}
 	if val, ok := any(&v).(Validator); ok {
 		if err := val.Validate(); err != nil {
@@ -56,22 +64,22 @@ func decodeError(err error) error {
 	case errors.As(err, &de) && de.Kind == domain.KindTooLarge:
 		return de
 	case errors.Is(err, io.EOF):
-		return domain.Invalid("empty_body", "", "the body is empty; a JSON object is required", "De inhoud is leeg; een JSON-object is verplicht.")
+		return domain.Invalid("empty_body", "", "The body is empty; a JSON object is required.", "De inhoud is leeg; een JSON-object is verplicht.")
 	case errors.As(err, &syntaxErr), errors.Is(err, io.ErrUnexpectedEOF):
-		return domain.Invalid("malformed_json", "", "the body is not valid JSON", "De inhoud is geen geldige JSON.")
+		return domain.Invalid("malformed_json", "", "The body is not valid JSON.", "De inhoud is geen geldige JSON.")
 	case errors.As(err, &typeErr):
 		en, nl := jsonTypeName(typeErr.Type)
 		if typeErr.Field == "" {
-			return domain.Invalid("wrong_type", "", "the body must be a JSON object", "De inhoud moet een JSON-object zijn.")
+			return domain.Invalid("wrong_type", "", "The body must be a JSON object.", "De inhoud moet een JSON-object zijn.")
 		}
 		return domain.Invalid("wrong_type", typeErr.Field,
-			fmt.Sprintf("field %q must be %s", typeErr.Field, en),
+			fmt.Sprintf("Field %q must be %s.", typeErr.Field, en),
 			fmt.Sprintf("Veld %q moet %s zijn.", typeErr.Field, nl))
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		field := domain.Clip(strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`))
-		return domain.Invalid("unknown_field", field, "unknown field "+strconv.Quote(field), "Onbekend veld "+strconv.Quote(field)+".")
+		return domain.Invalid("unknown_field", field, "Unknown field "+strconv.Quote(field)+".", "Onbekend veld "+strconv.Quote(field)+".")
 	}
-	return domain.Invalid("malformed_json", "", "the body could not be read as JSON", "De inhoud kon niet als JSON worden gelezen.")
+	return domain.Invalid("malformed_json", "", "The body could not be read as JSON.", "De inhoud kon niet als JSON worden gelezen.")
 }
 
 // WriteJSON renders v into a buffer first, so an encoding failure becomes a

@@ -22,7 +22,7 @@ func NoNulls[T any](field string, in []*T) ([]T, error) {
 			en, nl := jsonTypeName(reflect.TypeFor[T]())
 			f := fmt.Sprintf("%s[%d]", field, i)
 			return nil, domain.Invalid("wrong_type", f,
-				fmt.Sprintf("field %q must be %s, not null", f, en),
+				fmt.Sprintf("Field %q must be %s, not null.", f, en),
 				fmt.Sprintf("Veld %q moet %s zijn, niet null.", f, nl))
 		}
 		out[i] = *p

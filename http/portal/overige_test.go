@@ -462,6 +462,19 @@ func TestBackofficeUpload(t *testing.T) {
 			t.Fatalf("%s: uploaded %+v %+v", a.in, got, got.Invoice)
 		}
 	}
+	// A number the client has already (any case): 409, at the field, the
+	// form as entered; nothing stored.
+	stored = len(h.documents(""))
+	dup := invoice(func(m map[string]string) { m["factuurnummer"] = "2026-0040"; m["bedrag"] = "99,00" })
+	res, body := h.upload(dup)
+	if res.StatusCode != http.StatusConflict ||
+		!regexp.MustCompile(`id="err-invoice.number">[^<]*Deze opdrachtgever heeft al een factuur met dit nummer.`).MatchString(body) ||
+		!strings.Contains(body, `value="2026-0040"`) || !strings.Contains(body, `value="99,00"`) {
+		t.Fatalf("a second invoice 2026-0040 of Acme: %d\n%s", res.StatusCode, body)
+	}
+	if n := len(h.documents("")); n != stored {
+		t.Fatalf("a duplicate invoice number stored %d documents", n-stored)
+	}
 	_, body = h.get("/overige/facturen?ok=invoice_added")
 	if !strings.Contains(body, "De factuur is toegevoegd.") || !strings.Contains(body, "-€ 250,00") && !strings.Contains(body, "€ -250,00") {
 		t.Fatalf("invoice list after adding:\n%s", body)
@@ -470,7 +483,7 @@ func TestBackofficeUpload(t *testing.T) {
 	// A document: the invoice fields are left out.
 	f := invoice(func(m map[string]string) { m["soort"] = "document"; m["bedrag"] = "onzin" })
 	f.title = "Document voor Acme"
-	res, _ := h.upload(f)
+	res, _ = h.upload(f)
 	got := h.stored(func(r rmdocuments.Row) bool { return r.Title == f.title })
 	if res.StatusCode != http.StatusSeeOther || !strings.Contains(res.Header.Get("Location"), "ok=document_added") ||
 		got.Title != f.title || got.Kind != string(document.KindDocument) || got.Invoice != nil || got.ClientID != "acme" {

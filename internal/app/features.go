@@ -228,6 +228,8 @@ func (f *features) addDocuments(o Options, disp *mail.Dispatcher) error {
 	}
 	f.projectors = append(f.projectors, rmdocuments.Projectors()...)
 	f.projectors = append(f.projectors, mailer)
+	// The ledger's TAN records, appended after the mailer's commits.
+	f.background = append(f.background, mailer.Run)
 	f.api = append(f.api, feature)
 	return nil
 }

@@ -113,7 +113,12 @@ func (m *ActivationMailer) created(ctx context.Context, tx pgx.Tx, e eventstore.
 	if acc.Disabled || acc.HasPassword {
 		return nil // bootstrap and demo accounts have a password already
 	}
-	tok, expires, err := m.auth.IssueToken(ctx, c.AccountID, auth.PurposeActivation, m.now())
+	// In the projector's transaction (a savepoint of it), not on a
+	// connection of its own: the projector never waits, with its
+	// transaction open, for another connection, whose lock waits
+	// PostgreSQL cannot see as part of a deadlock; and a rolled-back
+	// projection leaves no token that replaced the one last mailed.
+	tok, expires, err := m.auth.IssueTokenIn(ctx, tx, c.AccountID, auth.PurposeActivation, m.now())
 	if errors.Is(err, auth.ErrAccountNotFound) {
 		return nil // disabled meanwhile
 	}

@@ -6,10 +6,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"backoffice/commands"
 	"backoffice/commands/identity"
+	"backoffice/domain/account"
 	"backoffice/domain/intermediary"
+	"backoffice/eventstore"
 	"backoffice/internal/identitytest"
+	"backoffice/notify/linkmail"
 	"backoffice/notify/mail"
 	"backoffice/notify/mail/mailtest"
 	"backoffice/notify/reactors"
@@ -89,5 +94,71 @@ func TestActivationMailerKeepsItsNameAndMailsOnce(t *testing.T) {
 	}
 	if ina != 1 {
 		t.Fatalf("Ina received %d mails, want 1", ina)
+	}
+}
+
+// TestActivationRolledBackLeavesTheToken: the activation mailer issues the
+// token in its own transaction, so a projection that rolls back leaves the
+// account's token as it was (the one in the last mail still works) and
+// waits for no other connection meanwhile.
+func TestActivationRolledBackLeavesTheToken(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	e := identitytest.New(t)
+	res, reg, err := e.Identity.Registration.RegisterIntermediary(ctx, commands.Meta{Actor: identity.System}, identity.RegisterIntermediary{
+		ID: "flex", Name: "Flex Uitzend", KvK: "12345678", Contact: intermediary.Contact{Name: "Ina de Flex", Email: "ina@flex.test"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Runtime.WaitFor(ctx, res.Position, reactors.ActivationMailerName); err != nil {
+		t.Fatal(err)
+	}
+	evs, err := e.Store.ReadStream(ctx, account.Stream(reg.AccountID), eventstore.ReadStreamOptions{Max: 1})
+	if err != nil || len(evs) != 1 || evs[0].Type != account.TypeCreated {
+		t.Fatalf("account.created: %v %v", evs, err)
+	}
+	tokens := func() string {
+		t.Helper()
+		var s string
+		if err := e.Pool.QueryRow(ctx, `SELECT coalesce(string_agg(encode(token_hash, 'hex'), ',' ORDER BY token_hash), '')
+			FROM auth_tokens WHERE account_id = $1`, reg.AccountID).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	mailed := tokens()
+	if mailed == "" {
+		t.Fatal("no activation token")
+	}
+	// As if the event had not been handled yet: no queued mail.
+	if _, err := e.Pool.Exec(ctx, `DELETE FROM mail_deliveries WHERE event_id = $1`, evs[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	m, err := reactors.NewActivationMailer(e.Auth, e.Pool, e.Dispatcher, linkmail.PortalLinks("https://portal.bureau.test"), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := e.Pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Handle(ctx, tx, evs[0]); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := tokens(); got != mailed {
+		t.Fatal("a rolled-back activation mail replaced the account's token")
+	}
+	if err := pgx.BeginFunc(ctx, e.Pool, func(tx pgx.Tx) error { return m.Handle(ctx, tx, evs[0]) }); err != nil {
+		t.Fatal(err)
+	}
+	var queued bool
+	if err := e.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT FROM mail_deliveries WHERE event_id = $1)`, evs[0].ID).Scan(&queued); err != nil {
+		t.Fatal(err)
+	}
+	if got := tokens(); got == mailed || got == "" || !queued {
+		t.Fatalf("committed: new token %v, mail queued %v", got != mailed && got != "", queued)
 	}
 }

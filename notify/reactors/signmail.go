@@ -16,6 +16,7 @@ import (
 	doc "backoffice/domain/document"
 	"backoffice/eventstore"
 	"backoffice/notify/mail"
+	"backoffice/notify/queue"
 	"backoffice/notify/sms"
 )
 
@@ -36,8 +37,11 @@ const SignMailerName = "documents.sign_mail"
 // enabled back-office account. Both happen in the projector's
 // transaction, keyed by the event ID: a replay or rebuild issues no second
 // TAN and sends nothing twice (Reset empties nothing). Nothing is sent in
-// that transaction: the mail and SMS dispatchers send after its commit, so
-// a slow gateway holds no projector and a rollback sends nothing.
+// that transaction and nothing is appended to the ledger: the mail and SMS
+// dispatchers send after its commit, and the record of the TAN
+// (document.tan_issued) is queued and appended after it too (Run,
+// tanrecord.go), so a slow gateway or a held stream lock holds no
+// projector and a rollback sends and records nothing.
 //
 // The TAN goes by SMS when UseSMS gave an SMS queue and the signer has a
 // mobile number, otherwise in the mail, as the manual allows ("soms ...
@@ -54,6 +58,8 @@ type SignMailer struct {
 	log    *slog.Logger
 	sms    *sms.Dispatcher // nil: every TAN goes in the mail
 	mobile MobileLookup    // the signer's mobile number
+	// records appends document.tan_issued after the commit (tanrecord.go).
+	records *tanRecordQueue
 }
 
 // NewSignMailer returns the projector. masterKey is the identity vault's
@@ -67,7 +73,39 @@ func NewSignMailer(store eventstore.Store, d *mail.Dispatcher, links doccmd.Link
 		return nil, err
 	}
 	clock, log = orDefaults(clock, log)
-	return &SignMailer{store: store, mail: d, links: links, tans: tans, now: clock, log: log}, nil
+	m := &SignMailer{store: store, mail: d, links: links, tans: tans, now: clock, log: log}
+	if err := m.TuneRecords(0, nil); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// TuneRecords sets how often the queue of TAN records looks for due
+// records without a kick and its back-off after a failed append (zero
+// values: 1 s, and 1 s doubling to 1 min). Call it before Run.
+func (m *SignMailer) TuneRecords(poll time.Duration, backoff func(failures int) time.Duration) error {
+	q, err := newTANRecordQueue(queue.Config[*tanRecorder]{Pool: m.mail.Config().Pool, Sender: &tanRecorder{tans: m.tans, mail: m.mail},
+		PollInterval: poll, Backoff: backoff, Now: m.now, Logger: m.log})
+	if err != nil {
+		return err
+	}
+	m.records = q
+	return nil
+}
+
+// Run appends the TAN records the mailer queued (document.tan_issued) and
+// queues the mails that wait for them, until ctx ends (the notify/queue
+// engine: several processes share the queue). Every process that runs the
+// mailer's projectors runs it too.
+func (m *SignMailer) Run(ctx context.Context) error { return m.records.Run(ctx) }
+
+// RecordTANs makes one pass over the due TAN records and returns how many
+// it attempted (tests; Run does this on its own).
+func (m *SignMailer) RecordTANs(ctx context.Context) (int, error) { return m.records.DeliverDue(ctx) }
+
+// TANRecord is the state of the TAN record queued for a request event.
+func (m *SignMailer) TANRecord(ctx context.Context, eventID uuid.UUID) (queue.Delivery, error) {
+	return m.records.Delivery(ctx, eventID)
 }
 
 // Name implements projections.Projector.
@@ -137,8 +175,7 @@ func (m *SignMailer) requested(ctx context.Context, tx pgx.Tx, e eventstore.Reco
 		return nil
 	}
 	d := &doc.Document{}
-	st, err := commands.LoadInto(ctx, m.store, doc.Stream(ev.DocumentID), doc.Events, d)
-	if err != nil {
+	if _, err := commands.LoadInto(ctx, m.store, doc.Stream(ev.DocumentID), doc.Events, d); err != nil {
 		return fmt.Errorf("notify/reactors: %w", err)
 	}
 	// The code goes out even when the request was superseded, answered or
@@ -158,13 +195,22 @@ func (m *SignMailer) requested(ctx context.Context, tx pgx.Tx, e eventstore.Reco
 	}
 	link := m.links.Sign(ev.DocumentID, token)
 	if number == "" {
-		if err := m.mail.Enqueue(ctx, tx, e.ID, mail.SignRequestMail(acc.language, acc.email, name, link, tan)); err != nil {
+		msg := mail.SignRequestMail(acc.language, acc.email, name, link, tan)
+		issued := m.issuedByMail(ctx, e, ev, d, acc)
+		if issued == nil {
+			// Nothing to record: the mail goes at once.
+			if err := m.mail.Enqueue(ctx, tx, e.ID, msg); err != nil {
+				return err
+			}
+			m.mail.Kick()
+			return nil
+		}
+		// The record is appended after this transaction commits, and the
+		// mail with the code is queued after the record (tanrecord.go).
+		if err := queueTANRecord(ctx, tx, e.ID, issued, e.ID, &msg, m.now()); err != nil {
 			return err
 		}
-		if err := m.tans.Record(ctx, e.ID, st, m.issuedByMail(ctx, e, ev, d, acc)); err != nil {
-			return err
-		}
-		m.mail.Kick()
+		m.records.Kick()
 		return nil
 	}
 	// By SMS: the mail says the code came by SMS; the text goes after

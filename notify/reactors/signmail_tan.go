@@ -91,35 +91,46 @@ func (m *SignMailer) queueSMS(ctx context.Context, tx pgx.Tx, e eventstore.Recor
 // tanSettled is the SMS dispatcher's hook for a TAN message, in the
 // transaction that records its outcome: sent, the ledger records the SMS
 // channel; given up, the request mail goes again, now with the TAN, and
-// the ledger records the e-mail channel. The issue is keyed by the request
-// event's ID (TANIssuer.Record), so a second run records nothing new.
+// the ledger records the e-mail channel. The record is only queued here
+// and appended after this transaction commits (tanrecord.go), keyed by the
+// request event's ID, so a second run records nothing new; the fallback
+// mail waits for the record.
 func (m *SignMailer) tanSettled(ctx context.Context, tx pgx.Tx, o sms.Outcome) error {
 	var ref tanRef
 	if err := json.Unmarshal(o.Ref, &ref); err != nil {
 		return fmt.Errorf("notify/reactors: the TAN message's context: %w", err)
 	}
 	channel, address := doc.ChannelSMS, o.To
+	var fallback *mail.Message
+	fallbackID := uuid.NewSHA1(o.EventID, []byte("tan-by-mail"))
 	if !o.Sent {
 		m.log.WarnContext(ctx, "notify/reactors: TAN SMS not sent; the TAN goes in the mail",
 			"document_id", ref.DocumentID, "event_id", o.EventID)
-		if err := m.mail.Enqueue(ctx, tx, uuid.NewSHA1(o.EventID, []byte("tan-by-mail")), ref.Fallback); err != nil {
-			return err
-		}
-		m.mail.Kick()
+		fallback = &ref.Fallback
 		channel, address = doc.ChannelEmail, ref.Email
 	}
 	d := &doc.Document{}
-	st, err := commands.LoadInto(ctx, m.store, doc.Stream(ref.DocumentID), doc.Events, d)
-	if err != nil {
+	if _, err := commands.LoadInto(ctx, m.store, doc.Stream(ref.DocumentID), doc.Events, d); err != nil {
 		return fmt.Errorf("notify/reactors: %w", err)
 	}
 	evs, err := d.IssueTAN(doccmd.System, ref.RequestID, channel, address, m.now())
 	if err != nil {
 		m.log.InfoContext(ctx, "notify/reactors: TAN issue not recorded (request replaced, or recorded before)",
 			"document_id", ref.DocumentID, "event_id", o.EventID, "code", domainCode(err))
+		if fallback == nil {
+			return nil
+		}
+		if err := m.mail.Enqueue(ctx, tx, fallbackID, *fallback); err != nil {
+			return err
+		}
+		m.mail.Kick()
 		return nil
 	}
-	return m.tans.Record(ctx, o.EventID, st, evs[0].(*doc.TANIssued))
+	if err := queueTANRecord(ctx, tx, o.EventID, evs[0].(*doc.TANIssued), fallbackID, fallback, m.now()); err != nil {
+		return err
+	}
+	m.records.Kick()
+	return nil
 }
 
 // issuedByMail is the ledger's record of a TAN that went in the mail (nil

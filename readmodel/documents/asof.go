@@ -33,6 +33,21 @@ func (q *Queries) DocumentAsOf(ctx context.Context, actor domain.Actor, r asof.S
 	if validate.ID("id", id) != nil {
 		return Detail{}, domain.ErrNotFound
 	}
+	// The stream is read before the transaction begins: its temporary
+	// tables give it a transaction ID, and while one is open the
+	// PostgreSQL event store shows no reader the events committed after it
+	// began; the read may be a network round trip (EventStoreDB).
+	var evs []eventstore.RecordedEvent
+	last, n, err := asof.Stream(ctx, r, doc.Stream(id), m, func(rec eventstore.RecordedEvent) error {
+		evs = append(evs, rec)
+		return nil
+	})
+	if err != nil {
+		return Detail{}, err
+	}
+	if n == 0 {
+		return Detail{}, domain.ErrNotFound
+	}
 	cfg := q.pool.Config().ConnConfig.Copy()
 	cfg.DefaultQueryExecMode = pgx.QueryExecModeExec
 	conn, err := pgx.ConnectConfig(ctx, cfg)
@@ -50,14 +65,10 @@ func (q *Queries) DocumentAsOf(ctx context.Context, actor domain.Actor, r asof.S
 			return Detail{}, fmt.Errorf("documents: as of: %w", err)
 		}
 	}
-	last, n, err := asof.Stream(ctx, r, doc.Stream(id), m, func(rec eventstore.RecordedEvent) error {
-		return Projector{}.Handle(ctx, tx, rec)
-	})
-	if err != nil {
-		return Detail{}, err
-	}
-	if n == 0 {
-		return Detail{}, domain.ErrNotFound
+	for _, rec := range evs {
+		if err := (Projector{}).Handle(ctx, tx, rec); err != nil {
+			return Detail{}, err
+		}
 	}
 	now := last.Created
 	if at, ok := m.Time(); ok {

@@ -128,6 +128,13 @@ const reportSQL = `SELECT t.placement_id, t.iso_year, t.iso_week, t.week_start, 
 // projected yet is empty. More than MaxReportRows timesheets is
 // KindInvalid: the caller must take fewer weeks.
 func (q *Queries) HoursReport(ctx context.Context, actor domain.Actor, from, to ts.ISOWeek) (HoursReport, error) {
+	return q.HoursReportMax(ctx, actor, from, to, MaxReportRows)
+}
+
+// HoursReportMax is HoursReport with maxRows in place of MaxReportRows
+// (the report API's option, which a test sets low to provoke
+// report_too_large for real).
+func (q *Queries) HoursReportMax(ctx context.Context, actor domain.Actor, from, to ts.ISOWeek, maxRows int) (HoursReport, error) {
 	if err := ValidateReportRange(from, to); err != nil {
 		return HoursReport{}, err
 	}
@@ -137,7 +144,7 @@ func (q *Queries) HoursReport(ctx context.Context, actor domain.Actor, from, to 
 	if !ok {
 		return out, nil
 	}
-	args = append(args, from.Start().String(), to.Start().String(), MaxReportRows+1)
+	args = append(args, from.Start().String(), to.Start().String(), maxRows+1)
 	sql := fmt.Sprintf(reportSQL, scope, len(args)-2, len(args)-1, len(args))
 	rows, err := q.pool.Query(ctx, sql, args...)
 	if err != nil {
@@ -182,10 +189,10 @@ func (q *Queries) HoursReport(ctx context.Context, actor domain.Actor, from, to 
 	if err != nil {
 		return HoursReport{}, fmt.Errorf("timesheets: unable to read the hours report: %w", err)
 	}
-	if len(out.Rows) > MaxReportRows {
+	if len(out.Rows) > maxRows {
 		return HoursReport{}, domain.Invalid("report_too_large", "to",
-			fmt.Sprintf("the report would hold more than %d timesheets; choose fewer weeks", MaxReportRows),
-			fmt.Sprintf("Het rapport zou meer dan %d urenbriefjes bevatten; kies minder weken.", MaxReportRows))
+			fmt.Sprintf("The report would hold more than %d timesheets; choose fewer weeks.", maxRows),
+			fmt.Sprintf("Het rapport zou meer dan %d urenbriefjes bevatten; kies minder weken.", maxRows))
 	}
 	for _, c := range columns {
 		out.HourTypes = append(out.HourTypes, c)

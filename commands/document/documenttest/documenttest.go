@@ -24,6 +24,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"backoffice/commands"
 	cmd "backoffice/commands/document"
 	"backoffice/commands/identity"
@@ -95,6 +97,21 @@ type Options struct {
 	SMS sms.Sender
 	// Log receives the handler's and the mailer's log (default discards).
 	Log *slog.Logger
+	// BeforeSignMail, when set, runs in the sign mailer's transaction
+	// before it handles each event (before it writes anything): a test
+	// holds the mailer there.
+	BeforeSignMail func(ctx context.Context, ev eventstore.RecordedEvent)
+}
+
+// heldMailer is the sign mailer with Options.BeforeSignMail before Handle.
+type heldMailer struct {
+	*reactors.SignMailer
+	before func(ctx context.Context, ev eventstore.RecordedEvent)
+}
+
+func (m heldMailer) Handle(ctx context.Context, tx pgx.Tx, ev eventstore.RecordedEvent) error {
+	m.before(ctx, ev)
+	return m.SignMailer.Handle(ctx, tx, ev)
 }
 
 // New starts everything; it stops at the end of the test.
@@ -120,6 +137,13 @@ func NewWith(t testing.TB, o Options) *Env {
 	e.Links = cmd.PortalLinks("https://portal.bureau.test")
 	e.Mailer, err = reactors.NewSignMailer(ie.Store, ie.Dispatcher, e.Links, e.MasterKey, e.Now, log)
 	must(t, err)
+	// The ledger's TAN records, appended after the mailer's commits, as
+	// the app runs them, with short polls and back-off.
+	must(t, e.Mailer.TuneRecords(20*time.Millisecond, func(int) time.Duration { return 10 * time.Millisecond }))
+	rctx, rcancel := context.WithCancel(context.Background())
+	rdone := make(chan struct{})
+	go func() { defer close(rdone); _ = e.Mailer.Run(rctx) }()
+	t.Cleanup(func() { rcancel(); <-rdone })
 	if o.SMS != nil {
 		// The SMS queue as the app runs it, with short back-off.
 		e.SMS, err = sms.NewDispatcher(sms.DispatcherConfig{Pool: ie.Pool, Sender: o.SMS, Now: e.Now, Logger: log,
@@ -131,8 +155,12 @@ func NewWith(t testing.TB, o Options) *Env {
 		go func() { defer close(sdone); _ = e.SMS.Run(sctx) }()
 		t.Cleanup(func() { scancel(); <-sdone })
 	}
+	var mailer projections.Projector = e.Mailer
+	if o.BeforeSignMail != nil {
+		mailer = heldMailer{SignMailer: e.Mailer, before: o.BeforeSignMail}
+	}
 	e.Docs, err = projections.New(projections.Config{Store: ie.Store, Pool: ie.Pool, Logger: log,
-		Projectors: append(rm.Projectors(), e.Mailer),
+		Projectors: append(rm.Projectors(), mailer),
 		LockRetry:  20 * time.Millisecond, RetryMin: time.Millisecond, RetryMax: 50 * time.Millisecond,
 		WaitTimeout: 60 * time.Second})
 	must(t, err)

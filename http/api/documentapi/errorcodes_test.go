@@ -23,6 +23,9 @@ func TestEveryDocumentErrorCode(t *testing.T) {
 	wrong := wrongTAN(tan)
 	invoice := want(t, e.upload(t, "backoffice", map[string]string{"title": "Factuur", "client_id": "c1", "kind": "invoice",
 		"invoice_number": "F-1", "invoice_date": "2026-01-31", "amount_cents": "1250"}, "f.pdf", dt.PDF), http.StatusCreated).json(t)["id"].(string)
+	// The number once more for c1: 409 (the walk below checks code and field).
+	want(t, e.upload(t, "backoffice", map[string]string{"title": "Factuur", "client_id": "c1", "kind": "invoice",
+		"invoice_number": "F-1", "invoice_date": "2026-02-28", "amount_cents": "99"}, "g.pdf", dt.PDF), http.StatusConflict)
 	// A request superseded by a new version.
 	superseded := want(t, e.upload(t, "backoffice", map[string]string{"title": "Overeenkomst", "client_id": "c1"}, "o.pdf", dt.PDF),
 		http.StatusCreated).json(t)["id"].(string)
@@ -96,6 +99,7 @@ func TestEveryDocumentErrorCode(t *testing.T) {
 		{upload, "/documents", "backoffice", ptr(multipartBody(map[string]string{"title": "x", "client_id": "c9"}, "x.pdf", dt.PDF)), "client_unknown"},
 		{upload, "/documents", "backoffice", ptr(multipartBody(map[string]string{"title": "x", "client_id": "c1", "invoice_number": "F-2"}, "x.pdf", dt.PDF)), "invoice_fields_not_allowed"},
 		{upload, "/documents", "backoffice", ptr(multipartBody(map[string]string{"title": "x", "client_id": "c1", "worker_id": "w9"}, "x.pdf", dt.PDF)), "worker_unknown"},
+		{upload, "/documents", "backoffice", ptr(multipartBody(inv("invoice_number", "f-1"), "x.pdf", dt.PDF)), "invoice_number_taken"}, // F-1 is c1's already
 
 		{detail, "/documents/nope", "client1", nil, "not_found"},
 		{detail, "/documents/nope?as_of=gisteren", "client1", nil, "as_of_invalid"},

@@ -1,6 +1,7 @@
 package reportapi_test
 
 import (
+	"strings"
 	"testing"
 
 	"backoffice/internal/apidoc"
@@ -27,6 +28,21 @@ func TestEveryReportErrorCode(t *testing.T) {
 			r := e.get("/reports/hours?"+c.query, "client1", "Accept-Language", lang)
 			return r.Status, r.Body
 		})
+	}
+	// report_too_large for real: a feature capped at 1 timesheet, asked by
+	// the back office, which sees 2 in W02.
+	small := newEnvMax(t, 1)
+	q := "from=2026-W01&to=2026-W05&min_position=" + small.last
+	walk.Provoke(t, op, op+" (MaxRows 1)", "report_too_large", func(lang string) (int, []byte) {
+		r := small.get("/reports/hours?"+q, "backoffice", "Accept-Language", lang)
+		return r.Status, r.Body
+	})
+	if r := small.get("/reports/hours?"+q, "backoffice", "Accept-Language", "en"); r.Status != 400 ||
+		!strings.Contains(string(r.Body), `"message":"The report would hold more than 1 timesheets; choose fewer weeks."`) {
+		t.Errorf("2 timesheets over a cap of 1: %d %s, want 400 naming the cap", r.Status, r.Body)
+	}
+	if r := small.get("/reports/hours?"+q, "client1"); r.Status != 200 { // 1 timesheet: at the cap
+		t.Errorf("1 timesheet at a cap of 1: %d %s, want 200", r.Status, r.Body)
 	}
 	walk.Done(t)
 }

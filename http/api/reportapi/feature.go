@@ -9,6 +9,7 @@
 package reportapi
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
 	"time"
@@ -25,11 +26,15 @@ type Deps struct {
 	Pool *pgxpool.Pool
 	// Clock is the queries' clock (time.Now when nil).
 	Clock func() time.Time
+	// MaxRows caps the timesheets of one report (400 report_too_large
+	// beyond it); 0 is rm.MaxReportRows.
+	MaxRows int
 }
 
 // Feature is the report API. It implements api.Feature.
 type Feature struct {
 	queries *rm.Queries
+	maxRows int
 }
 
 var _ api.Feature = (*Feature)(nil)
@@ -43,7 +48,10 @@ func New(d Deps) (*Feature, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Feature{queries: q}, nil
+	if d.MaxRows < 0 {
+		return nil, errors.New("reportapi: MaxRows must not be negative")
+	}
+	return &Feature{queries: q, maxRows: cmp.Or(d.MaxRows, rm.MaxReportRows)}, nil
 }
 
 // Routes registers the feature's routes on the /api/v1 subrouter.

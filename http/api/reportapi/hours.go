@@ -22,7 +22,7 @@ func (f *Feature) handleHours(s *api.Server) http.Handler {
 				if err != nil {
 					return nil, err
 				}
-				return f.queries.HoursReport(ctx, actor, from, to)
+				return f.queries.HoursReportMax(ctx, actor, from, to, f.maxRows)
 			})
 			return
 		}
@@ -40,7 +40,7 @@ func (f *Feature) handleHours(s *api.Server) http.Handler {
 			s.Error(w, r, err)
 			return
 		}
-		rep, err := f.queries.HoursReport(r.Context(), actor, from, to)
+		rep, err := f.queries.HoursReportMax(r.Context(), actor, from, to, f.maxRows)
 		if err != nil {
 			s.Error(w, r, err)
 			return

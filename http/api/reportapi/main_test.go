@@ -56,7 +56,10 @@ type env struct {
 //	p1 2026-W02 approved: 100 Mon 8:00 + Tue 0:30 (8,5 h), 125 Wed 0:20 (0,33 h), parking € 12,50
 //	p1 2026-W03 offered:  not in the report
 //	p2 2026-W02 imported: 100 Mon 8:00
-func newEnv(t testing.TB) *env {
+func newEnv(t testing.TB) *env { t.Helper(); return newEnvMax(t, 0) }
+
+// newEnvMax is newEnv with the report feature's MaxRows set (0: the default).
+func newEnvMax(t testing.TB, maxRows int) *env {
 	t.Helper()
 	pool := pgtest.Pool(t, pgtest.NewDBFromTemplate(t, "reportapi", migrate))
 	store := pgtest.EventStore(t, pool)
@@ -104,7 +107,7 @@ func newEnv(t testing.TB) *env {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	rt := apitest.RunProjections(t, store, pool, log, append(rm.Projectors(), rmid.Projectors()...)...)
 
-	feature, err := reportapi.New(reportapi.Deps{Pool: pool, Clock: func() time.Time { return now }})
+	feature, err := reportapi.New(reportapi.Deps{Pool: pool, Clock: func() time.Time { return now }, MaxRows: maxRows})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,6 +25,8 @@ func TestBadInput(t *testing.T) {
 		{"null minutes", "PUT", line + "100", `{"minutes":[null,0,0,0,0,0,0]}`, 400, "wrong_type", "minutes[0]"},
 		{"null hours", "PUT", line + "100", `{"hours":["8","",null,"","","",""]}`, 400, "wrong_type", "hours[2]"},
 		{"null minutes in lines", "PUT", "/timesheets/p1/2026-W05/lines", `{"lines":[{"hour_type":"100","minutes":[0,0,0,0,0,0,null]}]}`, 400, "wrong_type", "lines[0].minutes[6]"},
+		{"null line", "PUT", "/timesheets/p1/2026-W05/lines", `{"lines":[{"hour_type":"100","minutes":[0,0,0,0,0,0,0]},null]}`, 400, "wrong_type", "lines[1]"},
+		{"null bulk item", "POST", "/timesheets/approve", `{"items":[null]}`, 400, "wrong_type", "items[0]"},
 		{"negative", "PUT", line + "100", map[string]any{"minutes": []int{0, 0, 0, 0, -5, 0, 0}}, 400, "hours_negative", "minutes[4]"},
 		{"both forms", "PUT", line + "100", map[string]any{"minutes": []int{0, 0, 0, 0, 0, 0, 0}, "hours": []string{"", "", "", "", "", "", ""}}, 400, "minutes_or_hours", "minutes"},
 		{"unknown field", "PUT", line + "100", map[string]any{"minuten": []int{}}, 400, "unknown_field", "minuten"},
