@@ -245,3 +245,32 @@ func TestExportAllClients(t *testing.T) {
 		t.Fatalf("skipped %+v", skipped)
 	}
 }
+
+// TestExportRetriedAfterALostAnswer: an export made under an idempotency
+// key whose answer was lost (kill -9 before it was stored) is retried with
+// meta.Retry (the API took the claim over): it answers the batch the first
+// attempt made, not 409 batch_open for that very batch. Once the batch is
+// cancelled the same request is no retry of it any more: refused as before.
+func TestExportRetriedAfterALostAnswer(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.workedWeek5(1, "101", fullWeek)
+	e.caughtUp()
+	meta := payrollBot
+	meta.IdempotencyKey, meta.Command = "export-lost-answer", "POST /payroll/exports c1 2026-W05"
+	first, created, _, err := e.pay.CreateExport(ctx, meta, paycmd.CreateExport{ClientID: "c1", Period: week5})
+	if err != nil || len(created) != 1 {
+		t.Fatalf("first attempt: %v %v", created, err)
+	}
+	meta.Retry = true
+	again, retried, _, err := e.pay.CreateExport(ctx, meta, paycmd.CreateExport{ClientID: "c1", Period: week5})
+	if err != nil || len(retried) != 1 || retried[0] != created[0] || again.Position != first.Position {
+		t.Fatalf("retry: %+v %v %v, want %+v", retried, again, err, created)
+	}
+	if _, err := e.pay.CancelExport(ctx, payrollBot, paycmd.CancelExport{BatchID: created[0].BatchID, Reason: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, err := e.pay.CreateExport(ctx, meta, paycmd.CreateExport{ClientID: "c1", Period: week5}); err == nil {
+		t.Fatal("the same request after its batch was cancelled answered the cancelled batch")
+	}
+}
