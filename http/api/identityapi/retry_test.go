@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"backoffice/domain/account"
 	"backoffice/internal/apitest"
 	it "backoffice/internal/identitytest"
 )
@@ -86,4 +87,24 @@ func TestTokenRetriedAfterALostAnswerIsNotASecondToken(t *testing.T) {
 	if err := e.Pool.QueryRow(t.Context(), `SELECT count(*) FROM api_tokens WHERE label = 'Accountant'`).Scan(&n); err != nil || n != 1 {
 		t.Fatalf("%d tokens (%v), want 1", n, err)
 	}
+}
+
+// TestActivationFormSentTwice: the activation form sent twice (a double
+// click, a reload after a lost answer) with the same password answers 200
+// both times, not 400 "link used" for the password the first just set;
+// one account.activated is recorded. Another password on the used link is
+// still refused.
+func TestActivationFormSentTwice(t *testing.T) {
+	e, bo := newApp(t)
+	r := it.Want(t, e.Do(t, http.MethodPost, "/intermediaries", bo, intermediaryBody("Flex twice", "flex-twice@example.test")), http.StatusCreated)
+	tok := it.LinkToken(t, e.WaitForMail(t, "flex-twice@example.test", 1))
+	body := map[string]string{"token": tok, "password": "flex-wachtwoord-1"}
+	for range 2 {
+		it.Want(t, e.Do(t, http.MethodPost, "/activation", "", body), http.StatusOK)
+	}
+	it.Want(t, e.Do(t, http.MethodPost, "/activation", "", map[string]string{"token": tok, "password": "een-ander-wachtwoord"}), http.StatusBadRequest)
+	if n := len(e.Recorded(t, account.Stream(r.Str(t, "account_id")), account.TypeActivated)); n != 1 {
+		t.Fatalf("%d account.activated events, want 1", n)
+	}
+	e.Login(t, "flex-twice@example.test", "flex-wachtwoord-1")
 }
