@@ -62,6 +62,16 @@ func (d Date) At(h, m int, loc *time.Location) time.Time {
 	return time.Date(d.Year, d.Month, d.Day, h, m, 0, 0, loc)
 }
 
+// NL formats d the way the portal shows dates, "26-01-2026", for the
+// Dutch texts of refusals (String stays ISO for the English ones and for
+// storage).
+func (d Date) NL() string {
+	if d.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("%02d-%02d-%04d", d.Day, int(d.Month), d.Year)
+}
+
 // String formats d as "2026-01-26".
 func (d Date) String() string {
 	if d.IsZero() {

@@ -106,7 +106,7 @@ func continuousRunOn(err error, week ISOWeek, entries []Entry, worked []Worked) 
 				fmt.Sprintf("The continuous shift of %s %s runs on to the next entry (%s %s %s), which puts more than 24 hours on %s. Untick continuous shift or enter the shifts in between first.",
 					dayNamesEN[day], e.Start, dayNamesEN[nd], next.Date, next.Start, dayNamesEN[day]),
 				fmt.Sprintf("De doorlopende dienst van %s %s loopt door tot de volgende regel (%s %s %s); zo staat er op %s meer dan 24 uur. Zet 'Doorlopende dienst' uit of vul eerst de diensten daartussen in.",
-					dayNamesNL[day], e.Start, dayNamesNL[nd], next.Date, next.Start, dayNamesNL[day]))
+					dayNamesNL[day], e.Start, dayNamesNL[nd], next.Date.NL(), next.Start, dayNamesNL[day]))
 		}
 	}
 	return nil

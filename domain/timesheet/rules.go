@@ -28,7 +28,7 @@ func DayName(i int, lang string) string {
 func errFutureDay(field string, d Date, i int) error {
 	return domain.Rule("day_in_future", field,
 		fmt.Sprintf("%s %s is in the future: hours can be entered up to and including today", dayNamesEN[i], d),
-		fmt.Sprintf("%s %s ligt in de toekomst: uren kunnen tot en met vandaag worden ingevuld.", capitalise(dayNamesNL[i]), d))
+		fmt.Sprintf("%s %s ligt in de toekomst: uren kunnen tot en met vandaag worden ingevuld.", capitalise(dayNamesNL[i]), d.NL()))
 }
 
 func capitalise(s string) string {
@@ -109,13 +109,13 @@ func (t *Timesheet) checkBookedInPeriod(terms Terms) error {
 	if len(out) == 0 {
 		return nil
 	}
-	list := make([]string, len(out))
+	list, listNL := make([]string, len(out)), make([]string, len(out))
 	for i, d := range out {
-		list[i] = d.String()
+		list[i], listNL[i] = d.String(), d.NL()
 	}
 	return domain.Rule("hours_outside_placement", "",
 		"hours or expenses are booked on days outside the placement period ("+strings.Join(list, ", ")+"); reject the timesheet so they can be removed",
-		"Er zijn uren of onkosten geboekt op dagen buiten de plaatsingsperiode ("+strings.Join(list, ", ")+"); keur het urenbriefje af zodat ze kunnen worden verwijderd.")
+		"Er zijn uren of onkosten geboekt op dagen buiten de plaatsingsperiode ("+strings.Join(listNL, ", ")+"); keur het urenbriefje af zodat ze kunnen worden verwijderd.")
 }
 
 // checkNoFutureHours refuses offering hours booked on days that are still

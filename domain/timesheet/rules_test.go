@@ -1,6 +1,7 @@
 package timesheet_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -99,7 +100,40 @@ func TestHoursOutsidePlacementNamesTheDays(t *testing.T) {
 	if strings.Contains(err.Error(), "2026-01-28") {
 		t.Fatalf("%v names a day inside the period", err)
 	}
+	// The Dutch text names them as the portal shows dates.
+	if nl := messageNL(t, err); !strings.Contains(nl, "(29-01-2026, 30-01-2026)") {
+		t.Fatalf("Dutch message %q does not name 29-01-2026 and 30-01-2026", nl)
+	}
 	if got := a.BookedDays(); len(got) != 5 || got[0] != week.Day(0) || got[4] != week.Day(4) {
 		t.Fatalf("booked days %v", got)
+	}
+}
+
+// messageNL is the Dutch text of a domain refusal.
+func messageNL(t *testing.T, err error) string {
+	t.Helper()
+	var de *domain.Error
+	if !errors.As(err, &de) {
+		t.Fatalf("%v is not a domain.Error", err)
+	}
+	return de.MessageNL
+}
+
+// TestDutchRefusalsUseDutchDates: the Dutch texts name a day as the portal
+// shows dates (26-01-2026), the English ones keep ISO dates.
+func TestDutchRefusalsUseDutchDates(t *testing.T) {
+	friday := time.Date(2026, 1, 30, 12, 0, 0, 0, ts.Location())
+	_, err := (&ts.Timesheet{}).SetLine(worker, baseTerms(), "N", days(0, 0, 0, 0, 480, 240), friday)
+	if nl := messageNL(t, err); nl != "Zaterdag 31-01-2026 ligt in de toekomst: uren kunnen tot en met vandaag worden ingevuld." {
+		t.Errorf("day_in_future: %q", nl)
+	}
+	if !strings.Contains(err.Error(), "2026-01-31") {
+		t.Errorf("day_in_future in English: %q", err.Error())
+	}
+	fromTuesday := baseTerms()
+	fromTuesday.Period = ts.Period{Start: ts.NewDate(2026, 1, 27)}
+	_, err = (&ts.Timesheet{}).SetLine(worker, fromTuesday, "N", days(480, 480), now)
+	if nl := messageNL(t, err); nl != "Maandag 26-01-2026 valt buiten de plaatsingsperiode." {
+		t.Errorf("day_outside_placement: %q", nl)
 	}
 }

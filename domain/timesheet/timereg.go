@@ -99,8 +99,9 @@ func wallTime(d Date, c Clock, loc *time.Location) (time.Time, bool) {
 }
 
 func entryErr(kind domain.Kind, code, field string, e Entry, en, nl string) *domain.Error {
-	where := fmt.Sprintf(" (%s %s)", e.Date, e.Start)
-	return &domain.Error{Kind: kind, Code: code, Field: field, Message: en + where, MessageNL: nl + where}
+	return &domain.Error{Kind: kind, Code: code, Field: field,
+		Message:   en + fmt.Sprintf(" (%s %s)", e.Date, e.Start),
+		MessageNL: nl + fmt.Sprintf(" (%s %s)", e.Date.NL(), e.Start)}
 }
 
 // ComputeWorked computes the real worked time of each entry in loc
@@ -198,7 +199,7 @@ func errOverlap(this, other Entry) *domain.Error {
 	span := other.Start.String() + "–" + other.End.String()
 	return &domain.Error{Kind: domain.KindRule, Code: "entries_overlap", Field: "start",
 		Message:   fmt.Sprintf("This entry overlaps the entry of %s %s %s.", dayNamesEN[d], other.Date, span),
-		MessageNL: fmt.Sprintf("Deze regel overlapt met de regel van %s %s %s.", dayNamesNL[d], other.Date, span)}
+		MessageNL: fmt.Sprintf("Deze regel overlapt met de regel van %s %s %s.", dayNamesNL[d], other.Date.NL(), span)}
 }
 
 // DayTotals adds worked minutes per day of week (Monday first) by the date

@@ -440,7 +440,7 @@ func checkDays(terms Terms, days, changed [7]Minutes) error {
 		if changed[i] != 0 && !terms.Period.Contains(terms.Week.Day(i)) {
 			return domain.Rule("day_outside_placement", dayFields[i],
 				fmt.Sprintf("%s %s is outside the placement period", dayNamesEN[i], terms.Week.Day(i)),
-				fmt.Sprintf("%s %s valt buiten de plaatsingsperiode.", dayNamesNL[i], terms.Week.Day(i)))
+				fmt.Sprintf("%s %s valt buiten de plaatsingsperiode.", capitalise(dayNamesNL[i]), terms.Week.Day(i).NL()))
 		}
 	}
 	return nil

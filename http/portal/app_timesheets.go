@@ -73,7 +73,7 @@ func (t *timesheetApp) List(ctx context.Context, actor domain.Actor, f ListFilte
 			Ref:        Ref{PlacementID: s.PlacementID, Week: week},
 			WorkerName: p.WorkerName, ClientName: p.ClientName,
 			Status: ts.Status(s.Status), Total: ts.Minutes(s.TotalMinutes),
-			NextParty: domain.Role(s.NextParty), EntryDeadline: s.EntryDeadline, ApprovalDeadline: s.ApprovalDeadline,
+			NextParty: domain.Role(s.NextParty), EnteredBy: domain.Role(s.EnteredBy), EntryDeadline: s.EntryDeadline, ApprovalDeadline: s.ApprovalDeadline,
 			Hash: s.Hash, WaitingForMe: s.WaitingFor(actor),
 		}
 		if s.NextStep != nil {

@@ -714,6 +714,10 @@ func TestSigning(t *testing.T) {
 		!strings.Contains(body, "U heeft het document ondertekend.") {
 		t.Fatalf("document page after signing:\n%s", body)
 	}
+	// The remark is shown as the signer's, not with the form's label.
+	if !strings.Contains(body, "<dt>Opmerking van de ondertekenaar</dt><dd>Graag een kopie per post.</dd>") {
+		t.Fatalf("document page after signing lacks the signer's remark:\n%s", between(body, `id="signature-status"`, "</dl>"))
+	}
 	// Decided: the screen says so, without a form.
 	if _, body = h.get(page); strings.Contains(body, `id="sign-form"`) || !strings.Contains(body, `id="decided"`) {
 		t.Fatal("the signing screen still offers the form")

@@ -78,6 +78,9 @@ type Row struct {
 	Total      timesheet.Minutes
 	// NextParty is whose approval step it is, while offered.
 	NextParty domain.Role
+	// EnteredBy is who enters the hours: whose turn it is while open or
+	// rejected.
+	EnteredBy domain.Role
 	// WaitingForMe: the actor must act (approve this step, or enter/offer).
 	WaitingForMe bool
 	// CanApprove: the current step is the actor's; Step and Hash are what a

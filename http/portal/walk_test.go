@@ -49,11 +49,20 @@ var walkWidths = []struct {
 	axe  bool
 }{{browsertest.DesktopWidth, browsertest.DesktopHeight, true}, {browsertest.PhoneWidth, browsertest.PhoneHeight, true}, {360, 740, false}}
 
-func walkScreens(h *harness) []screen {
+func walkScreens(t *testing.T, h *harness) []screen {
 	doc := func(name string) string { return "/overige/documenten/" + h.doc(name) }
 	emptySubmit := []chromedp.Action[chromedp.Void]{
 		chromedp.Click(chromedp.CSS(`form.register button[type="submit"]`)),
 		chromedp.WaitVisible(chromedp.ID("error-summary")),
+	}
+	// The signing screen of the mail's unique link (manual §5.2), and the
+	// same after "Akkoord" without the box "ik heb het document gelezen"
+	// ticked: the error at the box.
+	signLink := h.signLink(t, docContract)
+	signUnread := []chromedp.Action[chromedp.Void]{
+		chromedp.SendKeys(chromedp.ID("tan"), "ABCD"),
+		chromedp.Click(chromedp.ID("sign-accept")),
+		chromedp.WaitVisible(chromedp.ID("err-read")),
 	}
 	return []screen{
 		{role: "anonymous", path: "/inloggen", name: "login"},
@@ -74,6 +83,8 @@ func walkScreens(h *harness) []screen {
 		{role: "client", path: "/overige/documenten/nieuw", name: "upload"},
 		{role: "client", path: doc(docContract), name: "document"},
 		{role: "client", path: "/documenten/" + h.doc(docContract) + "/ondertekenen", name: "sign"},
+		{role: "client", path: signLink, name: "sign-link"},
+		{role: "client", path: signLink, name: "sign-link-errors", act: signUnread},
 		{role: "client", path: "/overige/urenrapport", name: "report-form"},
 		{role: "client", path: "/overige/urenrapport?van=2026-W01&tot=2026-W06", name: "report"},
 		{role: "client-en", path: "/", name: "home"},
@@ -145,7 +156,7 @@ func TestBrowserWalk(t *testing.T) {
 	h, b := newBrowserHarness(t)
 
 	logged := "-"
-	for _, sc := range walkScreens(h) {
+	for _, sc := range walkScreens(t, h) {
 		t.Run(sc.role+"/"+sc.name, func(t *testing.T) {
 			b := b.For(t)
 			if sc.role != logged {

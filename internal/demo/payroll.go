@@ -28,8 +28,9 @@ const (
 
 // PayrollWeeksBack are the weeks, counted back from the current ISO week,
 // whose bakery timesheets SeedPayroll enters and approves all the way (so
-// the payroll screens and the export have approved hours); last week stays
-// open for the demo users to fill in. The garden centre's timesheets are
+// the payroll screens and the export have approved hours); last week holds
+// the other statuses (seedWorkflow, WorkflowWeekBack) for four bakery
+// workers and stays open for Jan and Fatima. The garden centre's timesheets are
 // left alone: the load driver, the kill -9 loop and the EventStoreDB serve
 // tests write its placements' recent weeks.
 var PayrollWeeksBack = []int{3, 2}
@@ -77,7 +78,9 @@ var payrollClients = []struct {
 // back office), and the bakery's approved timesheets of the weeks
 // PayrollWeeksBack, entered and approved by the demo's own accounts as its
 // agreement says (each worker registers the shifts, the bakery's contact
-// then the intermediary approve). Running it again changes nothing:
+// then the intermediary approve), and last week's bakery timesheets in the
+// other statuses of the manual (seedWorkflow: open, offered, approved by
+// the bakery only, rejected). Running it again changes nothing:
 // settings and mappings that are set are not set again, and a week that
 // has a timesheet is left alone.
 func SeedPayroll(ctx context.Context, payroll *paycmd.Handler, sheets *tscmd.Handler, svc *identity.Handlers, store eventstore.Store, now time.Time) error {
@@ -152,7 +155,7 @@ func SeedPayroll(ctx context.Context, payroll *paycmd.Handler, sheets *tscmd.Han
 			}
 		}
 	}
-	return nil
+	return seedWorkflow(ctx, sheets, store, actor, client, current)
 }
 
 // hasTimesheet reports whether the placement's week has a timesheet.
