@@ -47,16 +47,18 @@ func TestSigningRetriedAfterALostAnswer(t *testing.T) {
 				return map[string]any{"tan": tan, "read": true}
 			}, http.StatusOK},
 	}
+	var pos string
 	for _, s := range steps {
 		key := "lost-" + s.name
 		body := s.body()
 		first := want(t, post(s.path, s.actor, key, body), s.status)
+		pos = first.json(t)["position"].(string)
 		forget(key)
 		if retry := post(s.path, s.actor, key, body); retry.status != s.status || !bytes.Equal(retry.body, first.body) {
 			t.Fatalf("%s retried: %d %s, first %d %s", s.name, retry.status, retry.body, first.status, first.body)
 		}
 	}
-	d := want(t, e.json(t, "GET", "/documents/"+id, "backoffice", nil), http.StatusOK).json(t)
+	d := want(t, e.json(t, "GET", "/documents/"+id+"?min_position="+pos, "backoffice", nil), http.StatusOK).json(t)
 	if d["signature"] != "signed" {
 		t.Fatalf("after the retries: %v", d)
 	}
