@@ -85,3 +85,28 @@ func scrape(t *testing.T, url string) string {
 	}
 	return string(raw)
 }
+
+// TestMetricsNameTheRoute: the latency metric names the API's and the
+// portal's own routes (the template, never the path with its IDs), not
+// only the prefix their routers are mounted under.
+func TestMetricsNameTheRoute(t *testing.T) {
+	base := started(t, map[string]string{
+		"BACKOFFICE_DATA_DIR": t.TempDir(),
+		"BACKOFFICE_ADDR":     "127.0.0.1:0",
+		"BACKOFFICE_DEMO":     "false",
+	})
+	httpStatus(t, base+"/api/v1/timesheets/0b7a1c2e-4d7f-4a51-9b0e-1c2d3e4f5a6b/2026-W49")
+	httpStatus(t, base+"/inloggen")
+	body := scrape(t, base+"/metrics")
+	for _, want := range []string{
+		`route="/api/v1/timesheets/{placement}/{week}"`,
+		`route="/inloggen"`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics has no %s", want)
+		}
+	}
+	if strings.Contains(body, "0b7a1c2e") {
+		t.Error("/metrics holds a raw path with an ID")
+	}
+}
