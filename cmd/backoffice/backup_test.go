@@ -100,3 +100,21 @@ func headOf(t *testing.T, verdict string) string {
 	t.Helper()
 	return verdict[strings.LastIndex(verdict, "@")+1:]
 }
+
+// TestPasswordStaysOffTheCommandLine: pg_dump and pg_restore get the
+// database's password through PGPASSWORD, not in their arguments, which
+// every user of the machine can read in the process list.
+func TestPasswordStaysOffTheCommandLine(t *testing.T) {
+	for _, tc := range []struct{ in, conn, password string }{
+		{"postgres://bo:s3cret@db:5432/bo?sslmode=require", "postgres://bo@db:5432/bo?sslmode=require", "s3cret"},
+		{"postgres://bo@db/bo", "postgres://bo@db/bo", ""},
+		{"host=db user=bo password=s3cret dbname=bo", "host=db user=bo dbname=bo", "s3cret"},
+		{"host=db password='s 3' dbname=bo", "host=db dbname=bo", "s 3"},
+		{"host=/run/pg user=postgres dbname=backoffice", "host=/run/pg user=postgres dbname=backoffice", ""},
+	} {
+		conn, password := withoutPassword(tc.in)
+		if conn != tc.conn || password != tc.password {
+			t.Errorf("withoutPassword(%q) = %q, %q; want %q, %q", tc.in, conn, password, tc.conn, tc.password)
+		}
+	}
+}
