@@ -15,6 +15,20 @@ import (
 // user's upload gets 429.
 func TestAnonymousUploadTakesNoSlot(t *testing.T) {
 	h := newHarness(t) // not logged in
+	stalledUploadIsRefused(t, h)
+}
+
+// TestWorkerUploadTakesNoSlot: nor does a login whose role may never
+// upload (a worker) get a slot to hold.
+func TestWorkerUploadTakesNoSlot(t *testing.T) {
+	h := newHarnessAs(t, workerEmail)
+	stalledUploadIsRefused(t, h)
+}
+
+// stalledUploadIsRefused sends an upload whose body stops half-way and
+// checks that it is answered 403 without ever holding an upload slot.
+func stalledUploadIsRefused(t *testing.T, h *harness) {
+	t.Helper()
 	before := httpx.Uploads.Active()
 	body, send := io.Pipe()
 	t.Cleanup(func() { _ = send.Close() })
@@ -44,17 +58,17 @@ func TestAnonymousUploadTakesNoSlot(t *testing.T) {
 		select {
 		case code := <-answered:
 			if code != http.StatusForbidden {
-				t.Fatalf("anonymous upload: %d, want 403", code)
+				t.Fatalf("stalled upload: %d, want 403", code)
 			}
 			if n := httpx.Uploads.Active(); n != before {
 				t.Fatalf("%d uploads in flight after the refusal, want %d", n, before)
 			}
 			return
 		case <-deadline:
-			t.Fatalf("no answer to the anonymous upload; %d uploads in flight (%d before)", httpx.Uploads.Active(), before)
+			t.Fatalf("no answer to the stalled upload; %d uploads in flight (%d before)", httpx.Uploads.Active(), before)
 		default:
 			if n := httpx.Uploads.Active(); n > before {
-				t.Fatalf("the anonymous upload holds an upload slot (%d in flight, %d before)", n, before)
+				t.Fatalf("the stalled upload holds an upload slot (%d in flight, %d before)", n, before)
 			}
 			time.Sleep(10 * time.Millisecond)
 		}

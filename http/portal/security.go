@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"backoffice/domain"
+	doc "backoffice/domain/document"
 	"backoffice/http/httpx"
 )
 
@@ -188,6 +189,12 @@ func (s *Server) checkCSRF(next http.Handler) http.Handler {
 				// upload got 429.) An expired session's upload got this
 				// answer anyway: the form's token is the session's.
 				s.fail(w, r, errCSRF)
+				httpx.DrainBody(w, r)
+				return
+			}
+			if !doc.MayUpload(st.user.Actor) {
+				// Nor takes a slot a login that may never upload.
+				s.fail(w, r, doc.Forbidden)
 				httpx.DrainBody(w, r)
 				return
 			}
