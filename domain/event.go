@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"sort"
 
+	asmcpu "github.com/segmentio/asm/cpu"
+	"github.com/segmentio/asm/cpu/x86"
 	segjson "github.com/segmentio/encoding/json"
 )
 
@@ -67,6 +69,17 @@ func (r *Registry) Decode(eventType string, data []byte) (Event, error) {
 // reflection was the largest part of a rebuild's Go work
 // (docs/BENCHMARKS.md §5). Encoding stays with encoding/json.
 var unmarshal = segjson.Unmarshal
+
+// segmentio/encoding/json first checks the whole payload for printable
+// ASCII (and so does mayHoldUnsafeText) with segmentio/asm, whose 256-bit
+// (AVX2) path costs 300–700 ns per call on the benchmark machine whatever
+// the length (a 341-byte payload: 450–730 ns; by its 8-byte-word path:
+// 47 ns). A payload is a few hundred bytes, so the word path is faster
+// here and at most tens of nanoseconds slower where AVX2 is cheap; for a
+// rebuild the two checks were a fifth of the decoding (docs/BENCHMARKS.md
+// §5, rebuild7). Only segmentio/asm's own routines read this flag (in this
+// program: the ASCII check and base64; its key lookup needs only AVX).
+func init() { asmcpu.X86 &^= x86.CPU(x86.AVX2) }
 
 // Knows reports whether the registry has the type.
 func (r *Registry) Knows(eventType string) bool {

@@ -286,6 +286,16 @@ func analyze(ctx context.Context, conn *pgx.Conn, tables map[string]bool, quick 
 	return analyzeAndFlush(ctx, conn, tables, quick, "")
 }
 
+// analyzeOnPool is a quick analyze on a connection of pool.
+func analyzeOnPool(ctx context.Context, pool *pgxpool.Pool, tables map[string]bool) error {
+	c, err := pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("unable to analyze: %w", err)
+	}
+	defer c.Release()
+	return analyze(ctx, c.Conn(), tables, true)
+}
+
 // analyzeAndFlush is analyze, and with a projector's name (full ANALYZE
 // only) it is also flushCommits for that projector in the same durable
 // transaction: one commit and one WAL flush at the end of a rebuild.

@@ -150,6 +150,29 @@ func TestRebuildAnalyzesWrittenTables(t *testing.T) {
 	wantAnalyzedSumsOnly(t, pool)
 }
 
+// TestRebuildAnalyzesQuicklyAsTablesGrow: pages smaller than the log
+// ANALYZE the written tables quickly while they grow (on a connection of
+// the pool, beside the next pages) and fully at the end: more than one
+// ANALYZE of sums by the time Rebuild returns, none of rows.
+func TestRebuildAnalyzesQuicklyAsTablesGrow(t *testing.T) {
+	store, pool := memory.New(), newPool(t)
+	ctx := context.Background()
+	appendEvents(t, store, 500, 4, 0)
+	rt := newRuntime(t, store, pool, projections.Config{CatchUpBatchSize: 200}, &sums{})
+	if err := rt.Rebuild(ctx, "test_sums", nil); err != nil {
+		t.Fatal(err)
+	}
+	assertSums(t, pool, store)
+	wantAnalyzedSumsOnly(t, pool)
+	var n int64
+	if err := pool.QueryRow(ctx, `SELECT analyze_count FROM pg_stat_user_tables WHERE relname = 'sums'`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n < 2 {
+		t.Fatalf("sums ANALYZEd %d times by a rebuild of 2,000 events in pages of up to 200, want the quick ones and the full one", n)
+	}
+}
+
 // TestRebuildOfAShortLogAnalyzes: a log shorter than one page (no quick
 // ANALYZE while it grows) still ends with its tables ANALYZEd.
 func TestRebuildOfAShortLogAnalyzes(t *testing.T) {

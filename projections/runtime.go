@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"sync"
 	"time"
 
@@ -902,6 +903,20 @@ func (w *worker) rebuildOn(ctx context.Context, conn *pgx.Conn, progress func(do
 	// the planner knows nothing of their size and would scan them
 	// sequentially. Fully at the end.
 	grown, analyzedAt := map[string]bool{}, 0
+	// A quick ANALYZE runs on a pool connection beside the next pages (its
+	// lock does not conflict with their writes), so the pages do not wait
+	// for it; one at a time, all done before the indexes are built and
+	// the final ANALYZE (whose locks would wait for it anyway).
+	var quickDone chan error
+	waitQuick := func() error {
+		if quickDone == nil {
+			return nil
+		}
+		err := <-quickDone
+		quickDone = nil
+		return err
+	}
+	defer func() { _ = waitQuick() }()
 	for {
 		pg, err := pages.next(ctx)
 		if err != nil {
@@ -925,9 +940,12 @@ func (w *worker) rebuildOn(ctx context.Context, conn *pgx.Conn, progress func(do
 		done += pg.n
 		tr.markN("apply", len(pending))
 		if quick {
-			if err := analyze(ctx, conn, grown, true); err != nil {
+			if err := waitQuick(); err != nil {
 				return fmt.Errorf("projections: %s: %w", w.name, err)
 			}
+			ch, tables := make(chan error, 1), maps.Clone(grown)
+			quickDone = ch
+			go func() { ch <- analyzeOnPool(ctx, w.rt.cfg.Pool, tables) }()
 			analyzedAt = done
 			tr.mark("quickanalyze")
 		}
@@ -935,6 +953,10 @@ func (w *worker) rebuildOn(ctx context.Context, conn *pgx.Conn, progress func(do
 			progress(done, estimateTotal(done, next, head))
 		}
 	}
+	if err := waitQuick(); err != nil {
+		return fmt.Errorf("projections: %s: %w", w.name, err)
+	}
+	tr.mark("quickwait")
 	// The indexes dropped after the reset, built once over the whole
 	// table; then full statistics (those taken while the tables grew were
 	// quick ones).

@@ -3,7 +3,6 @@ package timesheets
 import (
 	"cmp"
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -211,9 +210,7 @@ var sheetGroups = []group{
 			})
 		}},
 		{name: "hour_totals", value: func(s *sheet) any { return s.hourTotals() }, copy: func(b []byte, s *sheet) []byte {
-			h := s.hourTotals()
-			b = binary.BigEndian.AppendUint32(b, uint32(len(h)+1))
-			return append(append(b, 1), h...) // jsonb: version 1, then the text
+			return appendText(b, s.hourTotals())
 		}},
 	}},
 	{partEntries, []column{

@@ -116,7 +116,8 @@ func TestRebuildGivesTheSameTimesheetRows(t *testing.T) {
 	// Done means queryable: the columns the lists, reports, reminders and
 	// missing-hours overview filter, join or sort on have planner
 	// statistics as soon as Rebuild returns (the display columns need none,
-	// migration 0313).
+	// migration 0313; nor does stream, whose equality the planner estimates
+	// from the primary key, migration 0314).
 	var withStats []string
 	rows, err := e.pool.Query(ctx, `SELECT attname FROM pg_stats WHERE tablename = 'ts_timesheets' ORDER BY attname`)
 	if err != nil {
@@ -126,12 +127,12 @@ func TestRebuildGivesTheSameTimesheetRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range []string{"client_id", "entered_by", "intermediary_id", "iso_week", "iso_year", "next_party",
-		"placement_id", "status", "stream", "week_start", "worker_id"} {
+		"placement_id", "status", "week_start", "worker_id"} {
 		if !slices.Contains(withStats, c) {
 			t.Errorf("no statistics on ts_timesheets.%s after the rebuild (have %v)", c, withStats)
 		}
 	}
-	for _, c := range []string{"total_minutes", "revision", "updated_at", "offered_hash"} {
+	for _, c := range []string{"total_minutes", "revision", "updated_at", "offered_hash", "stream", "hour_totals"} {
 		if slices.Contains(withStats, c) {
 			t.Errorf("statistics on the display column ts_timesheets.%s", c)
 		}
