@@ -116,7 +116,7 @@ func (s *Service) AuthenticateToken(ctx context.Context, plaintext string) (APIT
 	t.Role = domain.Role(role)
 	// Best effort, at most once a minute: for the token list, not for security.
 	_, _ = s.pool.Exec(ctx, `UPDATE api_tokens SET last_used_at = $2
-		WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2 - interval '1 minute')`, id, s.cfg.Now())
+		WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2::timestamptz - interval '1 minute')`, id, s.cfg.Now())
 	return t, nil
 }
 
