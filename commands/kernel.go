@@ -124,6 +124,14 @@ func Save(ctx context.Context, store eventstore.Store, st Stream, meta Meta, now
 // *eventstore.WrongExpectedRevisionError naming it.
 func SaveIf(ctx context.Context, store eventstore.Store, st Stream, also []Stream, meta Meta, now time.Time, events ...domain.Event) (Result, error) {
 	if len(events) == 0 {
+		if meta.Retry && meta.IdempotencyKey != "" && st.Exists {
+			// Nothing to do because the first attempt did it (its answer
+			// lost): answer its position, so the caller's read-your-writes
+			// wait covers the change.
+			if res, _, found, err := findKeyed(ctx, store, st.Name, meta); err != nil || found {
+				return res, err
+			}
+		}
 		return Result{Revision: st.Revision}, nil
 	}
 	data := make([]eventstore.EventData, len(events))

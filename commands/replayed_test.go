@@ -147,3 +147,30 @@ func TestSameKeyForAnotherCommandIsNotARetry(t *testing.T) {
 		}
 	})
 }
+
+// TestRetryDecidingNothingAnswersTheOriginal: a command that does not look
+// for its first attempt's events itself (setting a value: personnel
+// number, agreement, language) decides nothing on a retry, since the state
+// holds its value already. Under Retry its Save answers the first attempt's
+// position, not 0-0: a client waiting for min_position=0-0 would read a
+// read model that has not caught up with the change it made.
+func TestRetryDecidingNothingAnswersTheOriginal(t *testing.T) {
+	stores(t, func(t *testing.T, store eventstore.Store) {
+		ctx := context.Background()
+		st, _ := commands.Load(ctx, store, "notes-1", registry, func(domain.Event) {})
+		first, err := commands.Save(ctx, store, st, keyed("K1", false), now, &noted{Text: "a"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, _ = commands.Load(ctx, store, "notes-1", registry, func(domain.Event) {})
+		if again, err := commands.Save(ctx, store, st, keyed("K1", true), now); err != nil || again != first {
+			t.Fatalf("retry deciding nothing: %+v %v, want the first result %+v", again, err, first)
+		}
+		// Without Retry, or under another key, nothing was appended: no position.
+		for _, m := range []commands.Meta{keyed("K1", false), keyed("K2", true)} {
+			if res, err := commands.Save(ctx, store, st, m, now); err != nil || res.Position != eventstore.Start {
+				t.Fatalf("nothing decided under %q (Retry=%t): %+v %v", m.IdempotencyKey, m.Retry, res, err)
+			}
+		}
+	})
+}

@@ -583,12 +583,22 @@ func (w *worker) runHolding(ctx context.Context, conn *pgx.Conn, hb *hub, hubSto
 		}
 		w.set(func(w *worker) {
 			w.checkpoint = cp
-			if w.failures > 0 {
-				return // stays failed until a batch commits again
-			}
 			s := StateRunning
 			if cp.Before(head) {
 				s = StateCatchingUp
+			}
+			if w.failures > 0 {
+				if cp.Before(head) {
+					// Stays failed until a batch commits again: the
+					// failure may be an event ahead of the checkpoint.
+					s = StateFailed
+				} else {
+					// Nothing lies ahead: what failed (the database
+					// going away, say) is over. Without this the state
+					// stayed as the lock retries left it (standby)
+					// until the next event, though this process runs it.
+					w.failures, w.lastErr, w.failure = 0, nil, nil
+				}
 			}
 			if w.state != s {
 				w.state, w.since = s, time.Now()

@@ -44,6 +44,8 @@ Commands:
                               the ledger as NDJSON with positions, actors, times, hashes
   audit replay --as-of T --schema NAME
                               rebuild the read models as of a position or time into a new schema
+  backup FILE                 the whole database with pg_dump (serve may keep running)
+  restore FILE                a backup into an empty database, then migrate it
   help                        show this text
 
 Without BACKOFFICE_DATABASE_URL the commands use the embedded PostgreSQL
@@ -68,6 +70,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return verifyCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "audit":
 		return auditCmd(ctx, args[1:], getenv, stdout, stderr)
+	case "backup":
+		return backupCmd(ctx, args[1:], getenv, stdout, stderr)
+	case "restore":
+		return restoreCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

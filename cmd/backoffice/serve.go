@@ -12,16 +12,29 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"backoffice/internal/config"
 	"backoffice/internal/demo"
 )
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	asm, err := start(ctx, args, getenv, stderr)
+	cfg, log, err := loadConfig(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	// Listen first: a port in use ends the start at once, before a
+	// database is started, migrated or seeded with demo logins that would
+	// then not work.
+	listeners, err := listenAll(cfg)
+	if err != nil {
+		return err
+	}
+	defer closeAll(listeners) // on an early return; Shutdown closes them otherwise
+	asm, err := assemble(ctx, cfg, getenv, log)
 	if err != nil {
 		return err
 	}
 	defer asm.Close(ctx)
-	a, es, cfg, log := asm.App, asm.es, asm.cfg, asm.log
+	a, es := asm.App, asm.es
 	if cfg.Demo {
 		if _, err := demo.Seed(ctx, a.Identity, time.Now(), stdout); err != nil {
 			return err
@@ -36,10 +49,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			demo.BakeryContactMail)
 	}
 
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
-	}
+	ln := listeners[0]
 	srv := &http.Server{
 		Handler:           a.Handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -49,27 +59,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		MaxHeaderBytes:    64 << 10,
 	}
 	servers := []*http.Server{srv}
-	listeners := []net.Listener{ln}
+	next := 1
 	if cfg.InternalAddr != "" {
-		iln, err := net.Listen("tcp", cfg.InternalAddr)
-		if err != nil {
-			ln.Close()
-			return fmt.Errorf("listen on %s: %w", cfg.InternalAddr, err)
-		}
+		iln := listeners[next]
+		next++
 		isrv := &http.Server{Handler: a.Ops, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second, MaxHeaderBytes: 16 << 10}
-		servers, listeners = append(servers, isrv), append(listeners, iln)
+		servers = append(servers, isrv)
 		fmt.Fprintf(stdout, "Operations endpoints /healthz, /readyz, /metrics: internal on %s\n", iln.Addr())
 	}
 	if cfg.PprofAddr != "" {
-		pln, err := net.Listen("tcp", cfg.PprofAddr)
-		if err != nil {
-			for _, l := range listeners {
-				l.Close()
-			}
-			return fmt.Errorf("listen on %s: %w", cfg.PprofAddr, err)
-		}
+		pln := listeners[next]
 		psrv := &http.Server{Handler: pprofMux(), ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 16 << 10}
-		servers, listeners = append(servers, psrv), append(listeners, pln)
+		servers = append(servers, psrv)
 		fmt.Fprintf(stdout, "Go profiles /debug/pprof/ on the pprof listener %s\n", pln.Addr())
 	}
 	fmt.Fprintf(stdout, "Backoffice portal: %s (listening on %s, event store: %s)\n", cfg.PublicURL, ln.Addr(), es.Kind)
@@ -101,6 +102,31 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		err = nil
 	}
 	return err
+}
+
+// listenAll opens the listeners serve needs, in this order: the portal's
+// address, the internal one (if set), the pprof one (if set). On an error
+// none stays open.
+func listenAll(cfg config.Config) ([]net.Listener, error) {
+	var listeners []net.Listener
+	for _, addr := range []string{cfg.Addr, cfg.InternalAddr, cfg.PprofAddr} {
+		if addr == "" {
+			continue
+		}
+		ln, err := net.Listen("tcp", addr)
+		if err != nil {
+			closeAll(listeners)
+			return nil, fmt.Errorf("listen on %s: %w", addr, err)
+		}
+		listeners = append(listeners, ln)
+	}
+	return listeners, nil
+}
+
+func closeAll(listeners []net.Listener) {
+	for _, l := range listeners {
+		_ = l.Close()
+	}
 }
 
 // pprofMux serves Go's profiles on a mux of its own, so they appear only on

@@ -7,9 +7,12 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"io"
+	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -238,5 +241,29 @@ func TestServeKeepsOperationsInternal(t *testing.T) {
 	}
 	if got := httpStatus(t, ops+"/inloggen"); got != http.StatusNotFound {
 		t.Errorf("the internal listener serves the portal: %d", got)
+	}
+}
+
+// TestServeRefusesABusyPortBeforeStartingAnything: a port in use ends serve
+// at once with the address in the message, before the embedded cluster is
+// initialised or demo logins are printed that would not work.
+func TestServeRefusesABusyPortBeforeStartingAnything(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	data := t.TempDir()
+	env := map[string]string{"BACKOFFICE_DATA_DIR": data, "BACKOFFICE_ADDR": busy.Addr().String()}
+	var out bytes.Buffer
+	err = run(context.Background(), []string{"serve"}, func(k string) string { return env[k] }, &out, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "listen on "+busy.Addr().String()) {
+		t.Fatalf("serve on a busy port: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(data, "postgres")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("serve started a database before finding its port busy (%v)", err)
+	}
+	if out.Len() > 0 {
+		t.Errorf("serve printed before finding its port busy: %q", out.String())
 	}
 }

@@ -36,28 +36,53 @@ const apiTokenPrefix = "bo_"
 // returns its ID and the plaintext "bo_<id>_<secret>". The plaintext is
 // shown once; only the secret's SHA-256 is stored.
 func (s *Service) CreateToken(ctx context.Context, role domain.Role, label string) (string, string, error) {
+	var idb [8]byte
+	_, _ = rand.Read(idb[:])
+	id := hex.EncodeToString(idb[:])
+	plain, err := s.CreateTokenWithID(ctx, id, role, label)
+	return id, plain, err
+}
+
+// ErrTokenIDTaken: a token with the ID exists already. Its secret was made
+// by the attempt that stored it (a retried command's first attempt) and is
+// never made again, so a retry cannot create a second live token.
+var ErrTokenIDTaken = errors.New("auth: an API token with this ID exists")
+
+// CreateTokenWithID is CreateToken with the ID chosen by the caller (16 hex
+// digits; a command derives it from its idempotency key): ErrTokenIDTaken
+// when a live token has that ID. A revoked one is made anew with a new
+// secret: a creation that failed revokes its token (identity's undoToken),
+// and its retry under the same key must be able to run.
+func (s *Service) CreateTokenWithID(ctx context.Context, id string, role domain.Role, label string) (string, error) {
 	now := s.cfg.Now()
 	if role != domain.RolePayroll && role != domain.RoleAuditor {
-		return "", "", domain.Invalid("token_role_invalid", "role",
+		return "", domain.Invalid("token_role_invalid", "role",
 			"integration tokens are for the payroll or auditor role",
 			"API-sleutels zijn er alleen voor de rollen payroll en auditor.")
 	}
 	label = strings.TrimSpace(label)
 	if label == "" || len(label) > 200 {
-		return "", "", domain.Invalid("token_label_invalid", "label",
+		return "", domain.Invalid("token_label_invalid", "label",
 			"give the token a label of at most 200 characters",
 			"Geef de sleutel een omschrijving van hoogstens 200 tekens.")
 	}
-	var idb [8]byte
-	_, _ = rand.Read(idb[:])
-	id := hex.EncodeToString(idb[:])
-	secret, hash := newSecret()
-	if _, err := s.pool.Exec(ctx, `
-		INSERT INTO api_tokens (id, role, label, secret_hash, created_at) VALUES ($1, $2, $3, $4, $5)`,
-		id, string(role), label, hash, now); err != nil {
-		return "", "", fmt.Errorf("auth: unable to store API token: %w", err)
+	if b, err := hex.DecodeString(id); err != nil || len(b) != 8 || strings.ToLower(id) != id {
+		return "", fmt.Errorf("auth: API token ID %q is not 16 lower-case hex digits", id)
 	}
-	return id, apiTokenPrefix + id + "_" + secret, nil
+	secret, hash := newSecret()
+	tag, err := s.pool.Exec(ctx, `
+		INSERT INTO api_tokens (id, role, label, secret_hash, created_at) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (id) DO UPDATE SET role = EXCLUDED.role, label = EXCLUDED.label, secret_hash = EXCLUDED.secret_hash,
+			created_at = EXCLUDED.created_at, revoked_at = NULL, last_used_at = NULL
+		WHERE api_tokens.revoked_at IS NOT NULL`,
+		id, string(role), label, hash, now)
+	if err != nil {
+		return "", fmt.Errorf("auth: unable to store API token: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return "", ErrTokenIDTaken
+	}
+	return apiTokenPrefix + id + "_" + secret, nil
 }
 
 // AuthenticateToken resolves an integration token's plaintext. Unknown,
@@ -91,7 +116,7 @@ func (s *Service) AuthenticateToken(ctx context.Context, plaintext string) (APIT
 	t.Role = domain.Role(role)
 	// Best effort, at most once a minute: for the token list, not for security.
 	_, _ = s.pool.Exec(ctx, `UPDATE api_tokens SET last_used_at = $2
-		WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2 - interval '1 minute')`, id, s.cfg.Now())
+		WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2::timestamptz - interval '1 minute')`, id, s.cfg.Now())
 	return t, nil
 }
 

@@ -67,3 +67,42 @@ func TestAPITokens(t *testing.T) {
 		t.Errorf("Tokens = %+v, %v", list, err)
 	}
 }
+
+// TestAPITokenWithID: a chosen ID (a command's, derived from its
+// idempotency key) is stored once: a second creation under it is
+// ErrTokenIDTaken while the token is live, so a retry never makes a second
+// live token; a revoked one (an undone creation) is made anew, and only
+// the new secret works.
+func TestAPITokenWithID(t *testing.T) {
+	ctx := testCtx(t)
+	s, _ := newService(t)
+	const id = "0123456789abcdef"
+	first, err := s.CreateTokenWithID(ctx, id, domain.RoleAuditor, "Accountant")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateTokenWithID(ctx, id, domain.RoleAuditor, "Accountant"); !errors.Is(err, auth.ErrTokenIDTaken) {
+		t.Fatalf("second creation: %v, want ErrTokenIDTaken", err)
+	}
+	if _, err := s.AuthenticateToken(ctx, first); err != nil {
+		t.Fatalf("the first secret stopped working: %v", err)
+	}
+	if err := s.RevokeToken(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	again, err := s.CreateTokenWithID(ctx, id, domain.RoleAuditor, "Accountant")
+	if err != nil {
+		t.Fatalf("creation after an undone one: %v", err)
+	}
+	if _, err := s.AuthenticateToken(ctx, again); err != nil {
+		t.Fatalf("new secret: %v", err)
+	}
+	if _, err := s.AuthenticateToken(ctx, first); !errors.Is(err, auth.ErrAPITokenInvalid) {
+		t.Fatalf("the undone token's secret works again: %v", err)
+	}
+	for _, bad := range []string{"", "0123", "0123456789ABCDEF", "0123456789abcdeg"} {
+		if _, err := s.CreateTokenWithID(ctx, bad, domain.RoleAuditor, "x"); err == nil {
+			t.Errorf("ID %q accepted", bad)
+		}
+	}
+}

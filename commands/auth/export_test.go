@@ -11,3 +11,14 @@ func SetBeforeHash(t interface{ Cleanup(func()) }, f func()) {
 	beforeHash = f
 	t.Cleanup(func() { beforeHash = old })
 }
+
+// HashSlots is how many password hashes may run at once.
+func HashSlots() int { return cap(hashSlots) }
+
+// SetWhileHashing makes f run inside every password hash's slot until the
+// test ends.
+func SetWhileHashing(t interface{ Cleanup(func()) }, f func()) {
+	old := whileHashing
+	whileHashing = f
+	t.Cleanup(func() { whileHashing = old })
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"unicode/utf8"
 
@@ -82,7 +83,7 @@ func hashPassword(pw string, p Params) string {
 	beforeHash()
 	salt := make([]byte, p.SaltLen)
 	_, _ = rand.Read(salt) // crypto/rand.Read never fails (Go 1.24+)
-	key := argon2.IDKey([]byte(norm.NFKC.String(pw)), salt, p.Time, p.Memory, p.Threads, p.KeyLen)
+	key := argon2Key(pw, salt, p)
 	b64 := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
 		argon2.Version, p.Memory, p.Time, p.Threads, b64.EncodeToString(salt), b64.EncodeToString(key))
@@ -124,7 +125,7 @@ func VerifyPassword(pw, encoded string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	got := argon2.IDKey([]byte(norm.NFKC.String(pw)), salt, p.Time, p.Memory, p.Threads, p.KeyLen)
+	got := argon2Key(pw, salt, p)
 	return subtle.ConstantTimeCompare(got, key) == 1, nil
 }
 
@@ -142,3 +143,23 @@ func NeedsRehash(encoded string, p Params) bool {
 // beforeHash runs before every hash (tests check that no transaction is
 // open then).
 var beforeHash = func() {}
+
+// hashSlots bounds the argon2 computations running at once. Each holds
+// p.Memory (19 MiB) while it runs, and every login attempt, known address
+// or not, costs one before any limit can refuse it: 150 concurrent failed
+// logins took the process to 1.5 GB, 1,000 (what one source may try before
+// its cap) would take 19 GB. argon2 with one thread keeps one core busy,
+// so more at once than cores adds memory, not throughput; the rest wait
+// here, holding no memory and no database connection (no caller hashes
+// inside a transaction).
+var hashSlots = make(chan struct{}, max(2, runtime.GOMAXPROCS(0)))
+
+// whileHashing runs inside a hash slot (tests count them).
+var whileHashing = func() {}
+
+func argon2Key(pw string, salt []byte, p Params) []byte {
+	hashSlots <- struct{}{}
+	defer func() { <-hashSlots }()
+	whileHashing()
+	return argon2.IDKey([]byte(norm.NFKC.String(pw)), salt, p.Time, p.Memory, p.Threads, p.KeyLen)
+}

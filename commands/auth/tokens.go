@@ -102,7 +102,7 @@ func (s *Service) ConsumeToken(ctx context.Context, plaintext string, purpose Pu
 		return "", fmt.Errorf("auth: unable to read token: %w", err)
 	}
 	if !live {
-		return "", ErrTokenInvalid
+		return s.resubmitted(ctx, plaintext, purpose, newPassword, now)
 	}
 	hash := hashPassword(newPassword, s.cfg.Params)
 	var accountID string
@@ -163,8 +163,47 @@ func (s *Service) ConsumeToken(ctx context.Context, plaintext string, purpose Pu
 		}
 		return nil
 	})
+	if errors.Is(err, ErrTokenInvalid) {
+		// A concurrent submission of the same form may have redeemed it.
+		return s.resubmitted(ctx, plaintext, purpose, newPassword, now)
+	}
 	if err != nil {
 		return "", err
 	}
 	return accountID, nil
+}
+
+// ResubmitWindow is how long after a link was redeemed the same form, sent
+// again with the same password, is answered as the first (ErrTokenResubmitted).
+const ResubmitWindow = 2 * time.Minute
+
+// ErrTokenResubmitted: the link was redeemed by a submission of the same
+// password at most ResubmitWindow ago (a double click, a reload after a lost
+// answer). ConsumeToken returns the account ID with it and changes nothing;
+// the caller answers as it did the first time.
+var ErrTokenResubmitted = errors.New("auth: the link was redeemed by the same password just now")
+
+// resubmitted tells ErrTokenResubmitted from ErrTokenInvalid for a token
+// that is not redeemable: only a token used within ResubmitWindow, of an
+// enabled account whose password is newPassword, is a resubmission. The
+// password check costs an argon2 hash, and only for such a token.
+func (s *Service) resubmitted(ctx context.Context, plaintext string, purpose Purpose, newPassword string, now time.Time) (string, error) {
+	var (
+		accountID, hash string
+		disabled        bool
+	)
+	err := s.pool.QueryRow(ctx, `SELECT t.account_id, c.password_hash, c.disabled FROM auth_tokens t
+		JOIN credentials c ON c.account_id = t.account_id
+		WHERE t.token_hash = $1 AND t.purpose = $2 AND t.used_at IS NOT NULL AND t.used_at <= $3 AND t.used_at > $4`,
+		hashSecret(plaintext), string(purpose), now, now.Add(-ResubmitWindow)).Scan(&accountID, &hash, &disabled)
+	if errors.Is(err, pgx.ErrNoRows) || (err == nil && disabled) {
+		return "", ErrTokenInvalid
+	}
+	if err != nil {
+		return "", fmt.Errorf("auth: unable to read token: %w", err)
+	}
+	if ok, err := VerifyPassword(newPassword, hash); err != nil || !ok {
+		return "", ErrTokenInvalid
+	}
+	return accountID, ErrTokenResubmitted
 }

@@ -120,6 +120,30 @@ func TestTokens(t *testing.T) {
 		}
 	})
 
+	t.Run("the same form sent again is answered as the first", func(t *testing.T) {
+		// A double click, or a reload after a lost answer: the second
+		// submission of the link's form with the password the first set,
+		// within a few minutes, gets that result (ErrTokenResubmitted),
+		// not "this link was used" for a password that was just set. Another
+		// password, or later, is refused as before.
+		tok := issue(auth.PurposeActivation, t0)
+		at := t0.Add(time.Minute)
+		id, err := s.ConsumeToken(ctx, tok, auth.PurposeActivation, "mijn-wachtwoord-1", at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := s.ConsumeToken(ctx, tok, auth.PurposeActivation, "mijn-wachtwoord-1", at.Add(30*time.Second))
+		if !errors.Is(err, auth.ErrTokenResubmitted) || again != id {
+			t.Fatalf("the same submission again = %q, %v, want %q, ErrTokenResubmitted", again, err, id)
+		}
+		if _, err := s.ConsumeToken(ctx, tok, auth.PurposeActivation, "een-ander-wachtwoord", at.Add(30*time.Second)); !errors.Is(err, auth.ErrTokenInvalid) {
+			t.Fatalf("another password = %v, want ErrTokenInvalid", err)
+		}
+		if _, err := s.ConsumeToken(ctx, tok, auth.PurposeActivation, "mijn-wachtwoord-1", at.Add(auth.ResubmitWindow+time.Second)); !errors.Is(err, auth.ErrTokenInvalid) {
+			t.Fatalf("the same password later = %v, want ErrTokenInvalid", err)
+		}
+	})
+
 	t.Run("bad password keeps the token", func(t *testing.T) {
 		tok := issue(auth.PurposePasswordReset, t0)
 		if _, err := s.ConsumeToken(ctx, tok, auth.PurposePasswordReset, "kort", t0); !errors.Is(err, auth.ErrPasswordTooShort) {

@@ -39,6 +39,9 @@ func (h *Handler) RequestSignatureWithReason(ctx context.Context, meta commands.
 	if err := validate.ID("signer_account_id", signerAccountID); err != nil {
 		return commands.Result{}, "", err
 	}
+	if res, requestID, found, err := h.requestedBefore(ctx, meta, d, st); err != nil || found {
+		return res, requestID, err
+	}
 	acc := &account.Account{}
 	if _, err := commands.LoadInto(ctx, h.store, account.Stream(signerAccountID), account.Events, acc); err != nil {
 		return commands.Result{}, "", fmt.Errorf("commands/document: signer %s: %w", signerAccountID, err)
@@ -76,15 +79,38 @@ func (h *Handler) RequestSignatureWithReason(ctx context.Context, meta commands.
 		h.log.WarnContext(ctx, "document: signature requested again after blocked codes",
 			"document_id", id, "blocked_codes", blockedCodes, "actor", meta.Actor.AccountID, "request_id", requestID)
 	}
-	save := meta
-	if save.IdempotencyKey != "" {
-		// A new request under a reused key (the one before it expired or
-		// was blocked) is a new command, not a retry of the first.
-		save.Command += "|after request " + d.Request().ID
-	}
+	save := requestMeta(meta, d.Request().ID)
 	res, err := commands.Save(ctx, h.store, st, save, now, events...)
 	if err != nil {
 		return commands.Result{}, "", err
 	}
 	return res, requestID, nil
+}
+
+// requestMeta is the meta a request is saved with: a new request under a
+// reused key (the one before it expired or was blocked) is a new command,
+// not a retry of the first, so the request it follows names it.
+func requestMeta(meta commands.Meta, before string) commands.Meta {
+	if meta.IdempotencyKey != "" {
+		meta.Command += "|after request " + before
+	}
+	return meta
+}
+
+// requestedBefore finds, for a retry, the latest request when its first
+// attempt made it (and lost its answer): then found is true with that
+// attempt's result and request ID, instead of deciding again on a state
+// where the request is open (409 signature_request_open).
+func (h *Handler) requestedBefore(ctx context.Context, meta commands.Meta, d *doc.Document, st commands.Stream) (commands.Result, string, bool, error) {
+	if !meta.Retry || meta.IdempotencyKey == "" || d.Request().ID == "" {
+		return commands.Result{}, "", false, nil
+	}
+	res, events, found, err := commands.Replayed(ctx, h.store, st, doc.Events, requestMeta(meta, d.PreviousRequestID()))
+	if err != nil || !found {
+		return commands.Result{}, "", false, err
+	}
+	if e, ok := events[0].(*doc.SignatureRequested); ok && e.RequestID == d.Request().ID {
+		return res, e.RequestID, true, nil
+	}
+	return commands.Result{}, "", false, nil
 }

@@ -86,6 +86,14 @@ func (h *Handler) decide(ctx context.Context, meta commands.Meta, id string, in 
 	if err != nil {
 		return commands.Result{}, err
 	}
+	if meta.Retry {
+		// The first attempt may have recorded the answer and lost its
+		// reply: answer with it, not "no open request" (the signer would
+		// believe the signature failed).
+		if res, _, found, err := commands.Replayed(ctx, h.store, st, doc.Events, meta); err != nil || found {
+			return res, err
+		}
+	}
 	now := h.clock()
 	dec := doc.Decision{Remark: in.Remark, ReadConfirmed: in.ReadConfirmed, ConsentSHA256: doc.ConsentSHA256(in.ConsentLanguage)}
 	if _, err := fn(d, meta.Actor, dec, now); err != nil {

@@ -106,9 +106,16 @@ func (h *Handler) Upload(ctx context.Context, meta commands.Meta, cmd Upload) (c
 		return commands.Result{}, "", fmt.Errorf("commands/document: %w", err)
 	}
 	now := h.clock()
-	if d.Exists() && meta.IdempotencyKey != "" && d.SHA256() == sha && d.ClientID() == cmd.ClientID {
-		res, err := h.existing(ctx, st)
-		return res, id, err
+	save := meta
+	if save.IdempotencyKey != "" {
+		// The event IDs name the whole upload, its content too: a
+		// concurrent upload under the same key with other content must lose
+		// the append, and a retry is told from another upload under a
+		// reused key by finding its own event (retried).
+		save.IdempotencyKey += "|" + uploadIdentity(cmd, sha)
+	}
+	if d.Exists() && meta.IdempotencyKey != "" {
+		return h.retried(ctx, st, meta, save, sha, id)
 	}
 	up := doc.Upload{
 		DocumentID: id, ClientID: cmd.ClientID, IntermediaryID: c.IntermediaryID(), WorkerID: cmd.WorkerID,
@@ -136,16 +143,9 @@ func (h *Handler) Upload(ctx context.Context, meta commands.Meta, cmd Upload) (c
 		id, contentType, len(cmd.Content), sha, cmd.Content, now); err != nil {
 		return commands.Result{}, "", fmt.Errorf("commands/document: unable to store the file: %w", err)
 	}
-	save := meta
-	if save.IdempotencyKey != "" {
-		// The event IDs name the content too: a concurrent upload under the
-		// same key with other content must lose the append, not pass as an
-		// idempotent repeat of the winner's.
-		save.IdempotencyKey += "|" + sha
-	}
 	res, err := commands.Save(ctx, h.store, st, save, now, events...)
 	if err != nil {
-		return h.failedUpload(context.WithoutCancel(ctx), actor, id, sha, up, now, err)
+		return h.failedUpload(context.WithoutCancel(ctx), actor, id, sha, up, save, now, err)
 	}
 	return res, id, nil
 }
@@ -158,7 +158,7 @@ func (h *Handler) Upload(ctx context.Context, meta commands.Meta, cmd Upload) (c
 // append may still land, or a retry with the same content may be about to
 // append and need the row), so the file is kept: an orphan row is never
 // served, a missing file would break the document for good.
-func (h *Handler) failedUpload(ctx context.Context, actor domain.Actor, id, sha string, up doc.Upload, now time.Time, appendErr error) (commands.Result, string, error) {
+func (h *Handler) failedUpload(ctx context.Context, actor domain.Actor, id, sha string, up doc.Upload, save commands.Meta, now time.Time, appendErr error) (commands.Result, string, error) {
 	if !errors.Is(appendErr, eventstore.ErrWrongExpectedRevision) {
 		h.log.WarnContext(ctx, "commands/document: append of an upload failed; its file is kept", "document_id", id, "err", appendErr)
 		return commands.Result{}, "", appendErr
@@ -169,22 +169,76 @@ func (h *Handler) failedUpload(ctx context.Context, actor domain.Actor, id, sha 
 		h.log.WarnContext(ctx, "commands/document: upload lost a race it cannot read back; its file is kept", "document_id", id, "err", err)
 		return commands.Result{}, "", appendErr
 	}
-	if d.SHA256() == sha && d.ClientID() == up.ClientID {
-		res, err := h.existing(ctx, st)
-		return res, id, err
+	if save.IdempotencyKey != "" {
+		res, _, found, err := commands.Replayed(ctx, h.store, st, doc.Events, save)
+		if err != nil {
+			return commands.Result{}, "", err
+		}
+		if found {
+			return res, id, nil
+		}
 	}
-	if d.SHA256() != sha {
+	if !d.HasFile(sha) {
 		if _, err := h.pool.Exec(ctx, `DELETE FROM document_files WHERE document_id = $1 AND sha256 = $2`, id, sha); err != nil {
 			h.log.ErrorContext(ctx, "commands/document: unable to remove the file of a failed upload", "document_id", id, "err", err)
 		}
-		// The number this upload claimed for id, unless the winner under
-		// id is an invoice of that number itself.
-		if up.Invoice != nil && invoiceNumberKey(d.InvoiceNumber()) != invoiceNumberKey(up.Invoice.Number) {
-			h.releaseInvoiceNumber(ctx, up.ClientID, up.Invoice.Number, id)
-		}
+	}
+	// The number this upload claimed for id, unless the winner under id is
+	// an invoice of that number itself (the loser may have the winner's
+	// file and another number).
+	if up.Invoice != nil && invoiceNumberKey(d.InvoiceNumber()) != invoiceNumberKey(up.Invoice.Number) {
+		h.releaseInvoiceNumber(ctx, up.ClientID, up.Invoice.Number, id)
+	}
+	if save.IdempotencyKey != "" {
+		return commands.Result{}, "", ErrUploadKeyReused
 	}
 	_, err = d.Upload(actor, up, now) // the stored document: "document_exists"
 	return commands.Result{}, "", err
+}
+
+// ErrUploadKeyReused refuses another upload under the idempotency key of
+// one that is stored (API: another body under the Idempotency-Key; portal:
+// the form sent again with other values after the browser's back button).
+var ErrUploadKeyReused = domain.Rule("idempotency_key_reused", "Idempotency-Key",
+	"This Idempotency-Key was used for another upload, which is stored. Use a new key for another document.",
+	"Dit formulier is al verzonden met andere gegevens; dat document is opgeslagen. Verstuur het formulier opnieuw om nog een document aan te bieden.")
+
+// retried answers an upload under the key of a stored document: with the
+// document when it is this upload's retry (the stream holds the event
+// its key derives), else ErrUploadKeyReused. An upload stored before the
+// event ID named the whole upload derived it from the key and the content
+// alone (legacyUploadKey): the same content is its retry, as it was then
+// (the demo's seeding repeats its uploads at every start).
+func (h *Handler) retried(ctx context.Context, st commands.Stream, meta, save commands.Meta, sha, id string) (commands.Result, string, error) {
+	for _, m := range []commands.Meta{save, legacyUploadKey(meta, sha)} {
+		res, _, found, err := commands.Replayed(ctx, h.store, st, doc.Events, m)
+		if err != nil {
+			return commands.Result{}, "", err
+		}
+		if found {
+			return res, id, nil
+		}
+	}
+	return commands.Result{}, "", ErrUploadKeyReused
+}
+
+// legacyUploadKey is the key the event IDs of uploads stored before
+// uploadIdentity were derived from.
+// WARNING: keep it while such uploads may be retried or seeded again.
+func legacyUploadKey(meta commands.Meta, sha string) commands.Meta {
+	meta.IdempotencyKey += "|" + sha
+	return meta
+}
+
+// uploadIdentity names everything an upload asked for, the content by its
+// checksum: what makes a second request under the key a retry of the first.
+func uploadIdentity(cmd Upload, sha string) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%q|%q|%q|%q|%q|%q|%s", cmd.ClientID, cmd.WorkerID, cmd.Kind, cmd.Category, cmd.Title, cmd.FileName, sha)
+	if inv := cmd.Invoice; inv != nil {
+		fmt.Fprintf(h, "|%q|%s|%d", inv.Number, inv.Date.UTC().Format(time.RFC3339), inv.AmountCents)
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // checkWorker: the worker exists and was registered by the client.

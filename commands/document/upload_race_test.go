@@ -102,8 +102,8 @@ func TestConcurrentUploadsKeepTheWinnersFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	close(release)
-	if err := <-errB; !errors.Is(err, code("document_exists")) {
-		t.Fatalf("the losing upload: %v, want document_exists", err)
+	if err := <-errB; !errors.Is(err, code("idempotency_key_reused")) {
+		t.Fatalf("the losing upload: %v, want idempotency_key_reused", err)
 	}
 	wantFile(t, e, resA.Position, id, a.Content)
 	if n := files(t, e, id); n != 1 {

@@ -3,10 +3,14 @@ package document_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/uuid"
 
 	"backoffice/commands"
 	cmd "backoffice/commands/document"
@@ -99,15 +103,51 @@ func TestUploadIdempotent(t *testing.T) {
 	if id1 != id2 || res1.Position != res2.Position {
 		t.Fatalf("retry gave %s@%s, first %s@%s", id2, res2.Position, id1, res1.Position)
 	}
-	// The same key with other content is refused, and the file is kept.
+	// The same key with other content, or another title (the API's body,
+	// the portal's form after the back button), is refused, not answered
+	// as if it were the stored upload; the file is kept.
 	other := in
 	other.Content = append([]byte(nil), dt.PDF...)
 	other.Content = append(other.Content, '\n')
-	if _, _, err := e.Handler.Upload(ctx, meta, other); !errors.Is(err, code("document_exists")) {
-		t.Fatalf("reused key: %v, want document_exists", err)
+	retitled := in
+	retitled.Title = "Contract (getekend)"
+	for _, up := range []cmd.Upload{other, retitled} {
+		if _, _, err := e.Handler.Upload(ctx, meta, up); !errors.Is(err, code("idempotency_key_reused")) {
+			t.Fatalf("reused key for %q: %v, want idempotency_key_reused", up.Title, err)
+		}
 	}
 	f := wantFile(t, e, res1.Position, id1, dt.PDF)
 	if !strings.HasPrefix(f.ContentType, "application/pdf") || f.FileName != "c.pdf" {
 		t.Fatalf("file %q %q", f.FileName, f.ContentType)
+	}
+}
+
+// TestUploadStoredWithContentKeyIsStillRetried: an upload stored before
+// its event ID named the whole upload derived it from the key and the
+// content alone. The same upload again (the demo seeds its documents under
+// fixed keys at every start) must answer that document, not
+// idempotency_key_reused: serve did not start on a data directory seeded
+// by the previous binary.
+func TestUploadStoredWithContentKeyIsStillRetried(t *testing.T) {
+	e := dt.New(t)
+	ctx := context.Background()
+	meta := commands.Meta{Actor: e.Client1, IdempotencyKey: "seeded-before"}
+	in := cmd.Upload{Kind: doc.KindDocument, Title: "Contract", FileName: "c.pdf", Content: dt.PDF}
+	// As the previous binary stored it (uploadNamespace, key|sha256).
+	id := uuid.NewSHA1(uuid.MustParse("5d0c7c1e-55f4-4e7b-8a0b-2f4f3c6b9d11"), []byte(e.Client1.AccountID+"|seeded-before")).String()
+	sum := sha256.Sum256(dt.PDF)
+	sha := hex.EncodeToString(sum[:])
+	legacy := meta
+	legacy.IdempotencyKey += "|" + sha
+	first, err := commands.Save(ctx, e.Store, commands.Stream{Name: doc.Stream(id)}, legacy, time.Now(), &doc.Uploaded{
+		DocumentID: id, ClientID: e.Client1.ClientID, IntermediaryID: e.Inter1.IntermediaryID, Kind: doc.KindDocument,
+		Category: doc.CategoryGeneral, Title: in.Title, FileName: in.FileName, ContentType: "application/pdf",
+		Size: int64(len(dt.PDF)), SHA256: sha})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, got, err := e.Handler.Upload(ctx, meta, in)
+	if err != nil || got != id || res.Position != first.Position {
+		t.Fatalf("the same upload again: %s@%s %v, want %s@%s", got, res.Position, err, id, first.Position)
 	}
 }

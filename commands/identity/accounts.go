@@ -92,6 +92,12 @@ func (s *Registration) withAccount(ctx context.Context, meta commands.Meta, spec
 			return commands.Result{}, "", err
 		}
 		res = r2
+	} else if r2, _, found, err := commands.Replayed(ctx, s.cfg.Store, st, account.Events, meta); err != nil {
+		return commands.Result{}, "", err
+	} else if found {
+		// A retry of a registration that made the account: the first
+		// attempt's answer (its last append was the account's).
+		res = r2
 	}
 	return res, accountID, nil
 }

@@ -26,6 +26,17 @@ func (s *Activation) CompletePasswordReset(ctx context.Context, token, password 
 // records what setting it means for the account (recordPasswordSet).
 func (s *Activation) redeem(ctx context.Context, purpose auth.Purpose, token, password string) (commands.Result, string, error) {
 	accountID, err := s.cfg.Auth.ConsumeToken(ctx, token, purpose, password, s.now())
+	if errors.Is(err, auth.ErrTokenResubmitted) {
+		// The form sent again (a double click, a reload): answered as the
+		// first, not "link used" for the password just set. A reset's event
+		// is not recorded twice; an activation's is recorded if the first
+		// submission died before it (account.activated is recorded once).
+		if purpose == auth.PurposePasswordReset {
+			return commands.Result{}, accountID, nil
+		}
+		res, err := s.recordPasswordSet(ctx, accountID, false)
+		return res, accountID, err
+	}
 	if err != nil {
 		return commands.Result{}, "", err
 	}

@@ -191,13 +191,36 @@ var System = domain.Actor{AccountID: "system", Role: domain.RoleSystem, Language
 func newID() string { return uuid.NewString() }
 
 // ensureID gives an ID the caller left empty a new one and checks one the
-// caller chose.
-func ensureID(field string, id *string) error {
-	if *id == "" {
+// caller chose. Under an idempotency key the new ID is derived from the
+// key and the request (meta.Command), so a retry whose first attempt
+// appended, and lost its answer, names the same aggregate and finds that
+// attempt's events (commands.Replayed) instead of registering a second one or
+// answering email_taken for the account the first made.
+func ensureID(meta commands.Meta, field string, id *string) error {
+	switch {
+	case *id != "":
+	case meta.IdempotencyKey != "":
+		seed := fmt.Sprintf("%q|%q|%q|%q", meta.Actor.AccountID, meta.IdempotencyKey, meta.Command, field)
+		*id = uuid.NewSHA1(registrationNamespace, []byte(seed)).String()
+	default:
 		*id = newID()
 	}
 	return checkID(field, *id)
 }
+
+// firstOf returns the first event of events when it is an E.
+func firstOf[E domain.Event](events []domain.Event) (E, bool) {
+	var none E
+	if len(events) == 0 {
+		return none, false
+	}
+	e, ok := events[0].(E)
+	return e, ok
+}
+
+// registrationNamespace seeds the IDs ensureID derives from idempotency keys.
+// WARNING: changing it breaks retries in flight.
+var registrationNamespace = uuid.MustParse("3e0f6a0c-9b7d-4d52-8f0e-5a7c2d1b9e64")
 
 // accountIDFor derives the account ID of a tenant's contact or worker, so a
 // retried registration refers to the same account.

@@ -27,7 +27,7 @@ type RegisterClient struct {
 // RegisterClient records the client, stores the contact's mobile number in
 // the vault and creates the contact's account. Back office only.
 func (s *Registration) RegisterClient(ctx context.Context, meta commands.Meta, cmd RegisterClient) (commands.Result, Registered, error) {
-	if err := ensureID("id", &cmd.ID); err != nil {
+	if err := ensureID(meta, "id", &cmd.ID); err != nil {
 		return commands.Result{}, Registered{}, err
 	}
 	if err := checkID("intermediary_id", cmd.IntermediaryID); err != nil {
@@ -40,6 +40,14 @@ func (s *Registration) RegisterClient(ctx context.Context, meta commands.Meta, c
 	c, st, err := loadClient(ctx, s.cfg.Store, cmd.ID)
 	if err != nil {
 		return commands.Result{}, Registered{}, err
+	}
+	if res, done, _, err := commands.Replayed(ctx, s.cfg.Store, st, client.Events, meta); err != nil {
+		return commands.Result{}, Registered{}, err
+	} else if reg, ok := firstOf[*client.Registered](done); ok {
+		// A retry: the client and its contact's personal data (stored
+		// before the append) are recorded; finish the contact's account.
+		return s.registered(ctx, meta, contactSpec(domain.RoleClient, cmd.ID, reg.Contact.Email, cmd.Language),
+			func(context.Context) (commands.Result, error) { return res, nil })
 	}
 	events, personal, err := c.Register(meta.Actor, inter, client.Register{
 		ClientID: cmd.ID, Name: cmd.Name, KvK: cmd.KvK, Address: cmd.Address, Contact: cmd.Contact,

@@ -27,12 +27,19 @@ type Registered struct {
 // RegisterIntermediary records the intermediary and creates its contact's
 // account (which triggers the activation mail). Back office only.
 func (s *Registration) RegisterIntermediary(ctx context.Context, meta commands.Meta, cmd RegisterIntermediary) (commands.Result, Registered, error) {
-	if err := ensureID("id", &cmd.ID); err != nil {
+	if err := ensureID(meta, "id", &cmd.ID); err != nil {
 		return commands.Result{}, Registered{}, err
 	}
 	i, st, err := loadIntermediary(ctx, s.cfg.Store, cmd.ID)
 	if err != nil {
 		return commands.Result{}, Registered{}, err
+	}
+	if res, done, _, err := commands.Replayed(ctx, s.cfg.Store, st, intermediary.Events, meta); err != nil {
+		return commands.Result{}, Registered{}, err
+	} else if reg, ok := firstOf[*intermediary.Registered](done); ok {
+		// A retry: the intermediary is recorded; finish its account.
+		return s.registered(ctx, meta, contactSpec(domain.RoleIntermediary, cmd.ID, reg.Contact.Email, cmd.Language),
+			func(context.Context) (commands.Result, error) { return res, nil })
 	}
 	events, err := i.Register(meta.Actor, intermediary.Register{
 		IntermediaryID: cmd.ID, Name: cmd.Name, KvK: cmd.KvK, Contact: cmd.Contact,

@@ -56,10 +56,10 @@ func (s *Registration) RegisterWorker(ctx context.Context, meta commands.Meta, c
 	if err := checkID("client_id", cmd.ClientID); err != nil {
 		return commands.Result{}, none, domain.ErrNotFound
 	}
-	if err := ensureID("worker_id", &cmd.WorkerID); err != nil {
+	if err := ensureID(meta, "worker_id", &cmd.WorkerID); err != nil {
 		return commands.Result{}, none, err
 	}
-	if err := ensureID("placement_id", &cmd.PlacementID); err != nil {
+	if err := ensureID(meta, "placement_id", &cmd.PlacementID); err != nil {
 		return commands.Result{}, none, err
 	}
 	var c *client.Client
@@ -82,29 +82,51 @@ func (s *Registration) RegisterWorker(ctx context.Context, meta commands.Meta, c
 	if err != nil {
 		return commands.Result{}, none, err
 	}
-	if wst.Exists || pst.Exists {
+	// A retry whose first attempt appended (and lost its answer) finds its
+	// events under the key: it appends what that attempt left undone and
+	// answers with what it recorded.
+	_, workerDone, _, err := commands.Replayed(ctx, s.cfg.Store, wst, worker.Events, meta)
+	if err != nil {
+		return commands.Result{}, none, err
+	}
+	placementRes, placementDone, _, err := commands.Replayed(ctx, s.cfg.Store, pst, placement.Events, meta)
+	if err != nil {
+		return commands.Result{}, none, err
+	}
+	if (wst.Exists && len(workerDone) == 0) || (pst.Exists && len(placementDone) == 0) {
 		return commands.Result{}, none, domain.Conflict("worker_exists", "The worker is already registered.", "De werknemer is al ingeschreven.")
 	}
 	reg := enr.WorkerEvents[0].(*worker.Registered)
+	if first, ok := firstOf[*worker.Registered](workerDone); ok {
+		reg = first
+	}
+	if len(placementDone) > 0 {
+		enr.PlacementEvents = placementDone
+	}
 	subject := workerSubject(cmd.WorkerID)
-	claimed, workerSaved := false, false
+	claimed, workerSaved := false, len(workerDone) > 0
 	res, accountID, err := s.withAccount(ctx, meta, accountSpec{
 		Role: domain.RoleWorker, TenantID: cmd.WorkerID, Email: reg.Email, Language: cmd.Language, Field: "email",
 	}, func(ctx context.Context) (commands.Result, error) {
-		// One BSN, one worker (bsn_index.go).
-		if enr.PersonalData.BSN != "" {
-			if err := s.cfg.Vault.ClaimBSN(ctx, subject, enr.PersonalData.BSN); err != nil {
+		if !workerSaved {
+			// One BSN, one worker (bsn_index.go).
+			if enr.PersonalData.BSN != "" {
+				if err := s.cfg.Vault.ClaimBSN(ctx, subject, enr.PersonalData.BSN); err != nil {
+					return commands.Result{}, err
+				}
+				claimed = true
+			}
+			if err := s.cfg.Vault.Put(ctx, subject, enr.PersonalData); err != nil {
 				return commands.Result{}, err
 			}
-			claimed = true
+			if _, err := commands.Save(ctx, s.cfg.Store, wst, meta, s.now(), enr.WorkerEvents...); err != nil {
+				return commands.Result{}, err
+			}
+			workerSaved = true
 		}
-		if err := s.cfg.Vault.Put(ctx, subject, enr.PersonalData); err != nil {
-			return commands.Result{}, err
+		if len(placementDone) > 0 {
+			return placementRes, nil
 		}
-		if _, err := commands.Save(ctx, s.cfg.Store, wst, meta, s.now(), enr.WorkerEvents...); err != nil {
-			return commands.Result{}, err
-		}
-		workerSaved = true
 		return commands.Save(ctx, s.cfg.Store, pst, meta, s.now(), enr.PlacementEvents...)
 	})
 	if err != nil {

@@ -42,6 +42,14 @@ func (s *Tenants) EndPlacement(ctx context.Context, meta commands.Meta, placemen
 	if err != nil {
 		return commands.Result{}, err
 	}
+	if meta.Retry {
+		// Its first attempt ended the placement and lost its answer: that
+		// answer, not 409 already_ended. (The key's events are this
+		// actor's own, so nothing leaks.)
+		if res, _, found, err := commands.Replayed(ctx, s.cfg.Store, st, placement.Events, meta); err != nil || found {
+			return res, err
+		}
+	}
 	events, err := p.End(meta.Actor, end, reason, s.now())
 	if err != nil {
 		return commands.Result{}, err

@@ -2,7 +2,11 @@ package identity
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"fmt"
 
 	"backoffice/commands"
 	"backoffice/commands/auth"
@@ -33,7 +37,22 @@ func (s *Tokens) CreateToken(ctx context.Context, meta commands.Meta, role domai
 		}
 		return commands.Result{}, TokenCreated{}, err
 	}
-	id, secret, err := s.cfg.Auth.CreateToken(ctx, role, label)
+	id := tokenID(meta)
+	if meta.IdempotencyKey != "" {
+		// A retry whose first attempt stored the token (its answer lost):
+		// the secret was made once and is not kept, so say so rather than
+		// make a second live token.
+		if _, st, err := loadToken(ctx, s.cfg.Store, id); err != nil {
+			return commands.Result{}, TokenCreated{}, err
+		} else if st.Exists {
+			return commands.Result{}, TokenCreated{}, ErrTokenSecretShown
+		}
+	}
+	secret, err := s.cfg.Auth.CreateTokenWithID(ctx, id, role, label)
+	if errors.Is(err, auth.ErrTokenIDTaken) {
+		// Another attempt under the key stored it (and may be recording it).
+		return commands.Result{}, TokenCreated{}, ErrTokenSecretShown
+	}
 	if err != nil {
 		return commands.Result{}, TokenCreated{}, err
 	}
@@ -51,6 +70,26 @@ func (s *Tokens) CreateToken(ctx context.Context, meta commands.Meta, role domai
 	}
 	created := events[0].(*account.TokenCreated)
 	return res, TokenCreated{ID: id, Secret: secret, Role: role, Label: created.Label}, nil
+}
+
+// ErrTokenSecretShown answers a token creation retried under its
+// idempotency key: the token was made by the first attempt, whose answer
+// held the secret; it is not kept, so it cannot be shown again.
+var ErrTokenSecretShown = domain.Conflict("secret_not_replayable",
+	"This request already created the token; its secret is shown only once and was not kept. Revoke the token and create a new one if the secret was lost.",
+	"Deze sleutel is al aangemaakt; het geheim wordt maar één keer getoond en is niet bewaard. Trek de sleutel in en maak een nieuwe aan als het geheim verloren is.")
+
+// tokenID is a new token's ID: under an idempotency key derived from it
+// and the request, so a retried creation names the token its first
+// attempt made; random otherwise.
+func tokenID(meta commands.Meta) string {
+	if meta.IdempotencyKey == "" {
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		return hex.EncodeToString(b[:])
+	}
+	sum := sha256.Sum256(fmt.Appendf(nil, "token|%q|%q|%q", meta.Actor.AccountID, meta.IdempotencyKey, meta.Command))
+	return hex.EncodeToString(sum[:8])
 }
 
 // undoToken revokes a token whose creation could not be recorded.
@@ -79,7 +118,7 @@ func (s *Tokens) RevokeToken(ctx context.Context, meta commands.Meta, id string)
 		return commands.Result{}, err
 	}
 	if !t.Active() {
-		return commands.Result{Revision: st.Revision}, nil
+		return commands.Save(ctx, s.cfg.Store, st, meta, s.now()) // a retry: its first attempt's position
 	}
 	events, err := t.Revoke(meta.Actor, "", s.now())
 	if err != nil {

@@ -108,6 +108,11 @@ func (h *Handler) createOne(ctx context.Context, meta commands.Meta, clientID st
 	if err != nil {
 		return commands.Result{}, Created{}, err
 	}
+	if meta.Retry {
+		if res, c, found, err := h.createdBefore(ctx, meta, exports, st, clientID, period); err != nil || found {
+			return res, c, err
+		}
+	}
 	plan, err := exports.PlanBatch(meta.Actor, pay.NewBatch{ClientID: clientID, Period: period, Settings: settings, Mapping: mapping})
 	if err != nil {
 		return commands.Result{}, Created{}, err
@@ -192,6 +197,37 @@ func (h *Handler) createOne(ctx context.Context, meta commands.Meta, clientID st
 	}
 	return res, Created{BatchID: created.BatchID, ClientID: clientID, Period: period.String(), Items: created.Items,
 		Position: res.Position.String()}, nil
+}
+
+// createdBefore finds, for a retry, the batch its first attempt made (and
+// lost the answer of): found with that attempt's answer, instead of 409
+// batch_open for that very batch. A batch still being built (the attempt
+// died between its chunks) or cancelled since is not answered: refused as
+// before.
+func (h *Handler) createdBefore(ctx context.Context, meta commands.Meta, exports *pay.Exports, st commands.Stream,
+	clientID string, period pay.Period) (commands.Result, Created, bool, error) {
+	res, events, found, err := commands.Replayed(ctx, h.store, st, pay.Events, meta)
+	if err != nil || !found {
+		return commands.Result{}, Created{}, false, err
+	}
+	e, ok := events[0].(*pay.BatchCreated)
+	if !ok {
+		return commands.Result{}, Created{}, false, nil
+	}
+	b, ok := exports.Batch(e.BatchID)
+	if !ok || b.Building() || b.Status == pay.StatusCancelled {
+		return commands.Result{}, Created{}, false, nil
+	}
+	if n := (e.Items + pay.MaxItemsPerEvent - 1) / pay.MaxItemsPerEvent; n > 0 {
+		// The answer's position is the last chunk's (see append's keys).
+		last := meta
+		last.IdempotencyKey = fmt.Sprintf("%s#items-%d", meta.IdempotencyKey, n)
+		if res, _, found, err = commands.Replayed(ctx, h.store, st, pay.Events, last); err != nil || !found {
+			return commands.Result{}, Created{}, false, err
+		}
+	}
+	return res, Created{BatchID: e.BatchID, ClientID: clientID, Period: period.String(), Items: e.Items,
+		Position: res.Position.String()}, true, nil
 }
 
 // append appends one event of a batch being made, with the revision of the

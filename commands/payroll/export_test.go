@@ -245,3 +245,75 @@ func TestExportAllClients(t *testing.T) {
 		t.Fatalf("skipped %+v", skipped)
 	}
 }
+
+// TestExportRetriedAfterALostAnswer: an export made under an idempotency
+// key whose answer was lost (kill -9 before it was stored) is retried with
+// meta.Retry (the API took the claim over): it answers the batch the first
+// attempt made, not 409 batch_open for that very batch. Once the batch is
+// cancelled the same request is no retry of it any more: refused as before.
+func TestExportRetriedAfterALostAnswer(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.workedWeek5(1, "101", fullWeek)
+	e.caughtUp()
+	meta := payrollBot
+	meta.IdempotencyKey, meta.Command = "export-lost-answer", "POST /payroll/exports c1 2026-W05"
+	first, created, _, err := e.pay.CreateExport(ctx, meta, paycmd.CreateExport{ClientID: "c1", Period: week5})
+	if err != nil || len(created) != 1 {
+		t.Fatalf("first attempt: %v %v", created, err)
+	}
+	meta.Retry = true
+	again, retried, _, err := e.pay.CreateExport(ctx, meta, paycmd.CreateExport{ClientID: "c1", Period: week5})
+	if err != nil || len(retried) != 1 || retried[0] != created[0] || again.Position != first.Position {
+		t.Fatalf("retry: %+v %v %v, want %+v", retried, again, err, created)
+	}
+	if _, err := e.pay.CancelExport(ctx, payrollBot, paycmd.CancelExport{BatchID: created[0].BatchID, Reason: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, err := e.pay.CreateExport(ctx, meta, paycmd.CreateExport{ClientID: "c1", Period: week5}); err == nil {
+		t.Fatal("the same request after its batch was cancelled answered the cancelled batch")
+	}
+}
+
+// TestConfirmAndCancelRetriedAfterALostAnswer: confirming or cancelling a
+// batch, retried under its key after the answer was lost, answers the
+// first attempt's result (the domain decides nothing for a batch confirmed
+// or cancelled already, and commands.Save under meta.Retry answers the
+// key's events); the confirmation's retry goes on marking the timesheets
+// (the first attempt may have died before marking them all).
+func TestConfirmAndCancelRetriedAfterALostAnswer(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.workedWeek5(1, "101", fullWeek)
+	e.caughtUp()
+	_, created, _, err := e.pay.CreateExport(ctx, payrollBot, paycmd.CreateExport{ClientID: "c1", Period: week5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cancel := payrollBot
+	cancel.IdempotencyKey, cancel.Command = "cancel-lost-answer", "POST cancel"
+	first, err := e.pay.CancelExport(ctx, cancel, paycmd.CancelExport{BatchID: created[0].BatchID, Reason: "fout"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cancel.Retry = true
+	if again, err := e.pay.CancelExport(ctx, cancel, paycmd.CancelExport{BatchID: created[0].BatchID, Reason: "fout"}); err != nil || again != first {
+		t.Fatalf("cancel retried: %+v %v, want %+v", again, err, first)
+	}
+
+	_, created, _, err = e.pay.CreateExport(ctx, payrollBot, paycmd.CreateExport{ClientID: "c1", Period: week5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	confirm := payrollBot
+	confirm.IdempotencyKey, confirm.Command = "confirm-lost-answer", "POST confirm"
+	res, marked, failed, err := e.pay.ConfirmExport(ctx, confirm, paycmd.ConfirmExport{BatchID: created[0].BatchID})
+	if err != nil || marked != 1 || len(failed) != 0 {
+		t.Fatalf("confirm: %d marked, %v, %v", marked, failed, err)
+	}
+	confirm.Retry = true
+	again, markedAgain, failedAgain, err := e.pay.ConfirmExport(ctx, confirm, paycmd.ConfirmExport{BatchID: created[0].BatchID})
+	if err != nil || again != res || markedAgain != marked || len(failedAgain) != 0 {
+		t.Fatalf("confirm retried: %+v %d %v %v, want %+v %d", again, markedAgain, failedAgain, err, res, marked)
+	}
+}

@@ -76,6 +76,9 @@ type Document struct {
 	invoiceNumber  string // an invoice's number ("" for a document)
 
 	request Request // the latest request; zero when none was made
+	// previousRequestID is the request's before the latest ("" for the
+	// first): a retried request is told by it (commands/document).
+	previousRequestID string
 }
 
 // Apply folds one event into the state: the only place state changes.
@@ -102,6 +105,7 @@ func (d *Document) Apply(e domain.Event) error {
 		if v == 0 {
 			v, sum = d.version, d.sha256
 		}
+		d.previousRequestID = d.request.ID
 		d.request = Request{ID: e.RequestID, Signer: e.SignerAccountID, ExpiresAt: e.ExpiresAt, Status: RequestOpen, Version: v, SHA256: sum}
 	case *SigningOpened:
 		if d.request.ID == e.RequestID {
@@ -166,6 +170,10 @@ func (d *Document) Version() int { return d.version }
 
 // Request returns the latest signature request (zero when none).
 func (d *Document) Request() Request { return d.request }
+
+// PreviousRequestID returns the ID of the request before the latest ("" when
+// the latest is the first).
+func (d *Document) PreviousRequestID() string { return d.previousRequestID }
 
 func (d *Document) mustExist() error {
 	if !d.uploaded {

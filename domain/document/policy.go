@@ -41,3 +41,10 @@ func CanReadFile(a domain.Actor, category Category, clientID, intermediaryID, wo
 var ErrFileRestricted = domain.Forbidden("id_copy_restricted",
 	"A copy of an ID can only be viewed by the back office and the worker it belongs to.",
 	"Een kopie ID-bewijs kan alleen worden bekeken door Backofficebureau en de werknemer zelf.")
+
+// MayUpload reports whether actor's role may upload a document or a new
+// version at all (the bureau and client users; Upload and AddVersion
+// decide the rest). The HTTP layer asks it before it reads an upload's
+// body or takes one of the process's upload slots, so logins that may
+// never upload (workers) cannot hold the slots with slow bodies.
+func MayUpload(a domain.Actor) bool { return isStaff(a) || a.Role == domain.RoleClient }

@@ -17,7 +17,7 @@ import (
 func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 	status := httpx.Status(err)
 	if status >= 500 {
-		s.Log.ErrorContext(r.Context(), "api request failed", "method", r.Method, "path", r.URL.Path,
+		s.Log.ErrorContext(r.Context(), "api request failed", "method", r.Method, "route", httpx.Route(r),
 			"request_id", httpx.RequestID(r.Context()), "err", err)
 	}
 	httpx.SetRetryAfter(w, status, err)

@@ -16,6 +16,7 @@ import (
 
 	"backoffice/domain"
 	"backoffice/eventstore"
+	"backoffice/http/httpx"
 )
 
 // Authenticator finds the actor of a request from its session cookie or
@@ -76,6 +77,7 @@ func New(d Deps) (*Server, error) {
 		d.WaitTimeout = 5 * time.Second
 	}
 	s := &Server{Deps: d, router: mux.NewRouter()}
+	s.router.Use(httpx.RecordRoute) // the access log and metrics name the route
 	s.instance.Store(newInstanceID())
 	held := make(chan struct{})
 	go holdLiveness(d.Pool, &s.instance, held)

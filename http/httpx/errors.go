@@ -115,7 +115,7 @@ func Detail(err error, lang string) ErrorDetail {
 func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
 	status := Status(err)
 	if status >= 500 && log != nil {
-		log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path,
+		log.ErrorContext(r.Context(), "request failed", "method", r.Method, "route", Route(r),
 			"request_id", RequestID(r.Context()), "err", err)
 	}
 	SetRetryAfter(w, status, err)

@@ -84,6 +84,8 @@ func AccessLog(log *slog.Logger, m *Metrics) mux.MiddlewareFunc {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			start := time.Now()
 			rec := &statusRecorder{ResponseWriter: w}
+			inner := new(string)
+			r = r.WithContext(context.WithValue(r.Context(), routeSlotKey{}, inner))
 			defer func() {
 				abort := false
 				if p := recover(); p != nil {
@@ -110,6 +112,9 @@ func AccessLog(log *slog.Logger, m *Metrics) mux.MiddlewareFunc {
 						route = tpl
 					}
 				}
+				if *inner != "" {
+					route = *inner // the mounted router's own route (RecordRoute)
+				}
 				status := rec.status
 				if status == 0 {
 					status = http.StatusOK
@@ -125,4 +130,26 @@ func AccessLog(log *slog.Logger, m *Metrics) mux.MiddlewareFunc {
 			next.ServeHTTP(rec, r)
 		})
 	}
+}
+
+// routeSlotKey holds, in a request's context, where a mounted router
+// records the template of the route it matched (RecordRoute).
+type routeSlotKey struct{}
+
+// RecordRoute is the middleware of a router mounted under the root router
+// (the API under /api/, the portal under /): it hands the template of the
+// route it matched ("/api/v1/timesheets/{placement}/{week}") to AccessLog,
+// which otherwise sees only the mount's prefix, so the access log and the
+// latency metric name the route, never the raw path with its IDs.
+func RecordRoute(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if slot, ok := r.Context().Value(routeSlotKey{}).(*string); ok {
+			if cr := mux.CurrentRoute(r); cr != nil {
+				if tpl, err := cr.GetPathTemplate(); err == nil {
+					*slot = tpl
+				}
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
 }

@@ -89,6 +89,13 @@ func (i *identityApp) SetLanguage(ctx context.Context, m commands.Meta, lang str
 	return i.profile.SetLanguage(ctx, m, lang)
 }
 
+// RotateSession gives this browser's session a new token (after a
+// password change); the old token stops working.
+func (i *identityApp) RotateSession(ctx context.Context, token string) (string, time.Time, error) {
+	next, sess, err := i.auth.RotateSession(ctx, token)
+	return next, sess.ExpiresAt, err
+}
+
 // ChangePassword: the logged-in user's own password
 // (identity.ChangePassword); his session (token) stays, the others end.
 func (i *identityApp) ChangePassword(ctx context.Context, m commands.Meta, current, next, token, ip string) (commands.Result, error) {

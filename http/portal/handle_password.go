@@ -2,13 +2,16 @@ package portal
 
 import (
 	"net/http"
+	"time"
 
 	"backoffice/http/httpx"
 )
 
 // "Wachtwoord wijzigen" on the settings page: the logged-in user proves
 // his current password and chooses a new one (identity.ChangePassword).
-// This browser stays logged in; every other session of the account ends.
+// This browser stays logged in under a new session token; every other
+// session of the account ends, and so does the old token (a stolen copy
+// of this browser's cookie, the usual reason to change a password).
 
 const passwordPath = "/instellingen/wachtwoord"
 
@@ -25,6 +28,7 @@ func (s *Server) handleChangePassword() http.Handler {
 		} else {
 			res, err := s.Identity.ChangePassword(r.Context(), meta(r), current, next, state(r).token, clientIP(r))
 			if err == nil {
+				s.rotateSession(w, r)
 				redirectAfter(w, r, "/instellingen", res.Position, "password_changed")
 				return
 			}
@@ -44,4 +48,18 @@ func (s *Server) handleChangePassword() http.Handler {
 		}
 		s.render(w, r, status, "settings", v)
 	})
+}
+
+// rotateSession moves this browser to a new session token. The password
+// has changed by then: a failure only leaves the old token valid, which
+// is logged, not shown.
+func (s *Server) rotateSession(w http.ResponseWriter, r *http.Request) {
+	st := state(r)
+	next, expires, err := s.Identity.RotateSession(r.Context(), st.token)
+	if err != nil {
+		s.Log.WarnContext(r.Context(), "portal: rotate the session after a password change", "err", err)
+		return
+	}
+	// The same lifetime as the login's cookie: the session keeps its end.
+	http.SetCookie(w, newCookie(sessionCookie, next, st.secure, max(0, int(expires.Sub(s.Clock())/time.Second))))
 }

@@ -27,6 +27,7 @@ import (
 	"backoffice/commands/identity"
 	paycmd "backoffice/commands/payroll"
 	tscmd "backoffice/commands/timesheet"
+	"backoffice/http/httpx"
 	"backoffice/notify/linkmail"
 	"backoffice/notify/mail"
 	"backoffice/notify/missing"
@@ -188,6 +189,7 @@ func New(d Deps) (*Server, error) {
 		s.Payroll = &payrollApp{commands: d.Payroll, names: d.People}
 	}
 	s.Deliveries = d.Deliveries
+	s.router.Use(httpx.RecordRoute) // the access log and metrics name the route
 	s.routes()
 	return s, nil
 }

@@ -173,7 +173,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	status := httpx.Status(err)
 	if status >= 500 {
-		s.Log.ErrorContext(r.Context(), "portal: request failed", "method", r.Method, "path", r.URL.Path,
+		s.Log.ErrorContext(r.Context(), "portal: request failed", "method", r.Method, "route", httpx.Route(r),
 			"request_id", httpx.RequestID(r.Context()), "err", err)
 	}
 	title := "error.title"

@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"backoffice/domain"
+	doc "backoffice/domain/document"
 	"backoffice/http/httpx"
 )
 
@@ -181,12 +182,24 @@ func (s *Server) checkCSRF(next http.Handler) http.Handler {
 		}
 		st := state(r)
 		if isMultipart(r) {
-			// Uploads share the process's caps with the API (429).
-			uploader := "ip:" + httpx.ClientIP(r)
-			if st.user != nil {
-				uploader = st.user.Actor.AccountID
+			if st.user == nil {
+				// No upload is anonymous: refuse before reading the body or
+				// taking an upload slot. (Slow anonymous bodies from four
+				// addresses held all the process's slots, and every user's
+				// upload got 429.) An expired session's upload got this
+				// answer anyway: the form's token is the session's.
+				s.fail(w, r, errCSRF)
+				httpx.DrainBody(w, r)
+				return
 			}
-			release, err := httpx.Uploads.Acquire(uploader)
+			if !doc.MayUpload(st.user.Actor) {
+				// Nor takes a slot a login that may never upload.
+				s.fail(w, r, doc.Forbidden)
+				httpx.DrainBody(w, r)
+				return
+			}
+			// Uploads share the process's caps with the API (429).
+			release, err := httpx.Uploads.Acquire(st.user.Actor.AccountID)
 			if err != nil {
 				s.fail(w, r, err)
 				httpx.DrainBody(w, r)

@@ -44,10 +44,10 @@ type Config struct {
 	// EventStoreURL is an esdb:// or esdb+discover:// connection string.
 	EventStoreURL string
 	// MasterKey is BACKOFFICE_MASTER_KEY: base64 of the 32 bytes that wrap
-	// the per-person keys of personal data. The server requires it with
-	// DatabaseURL outside demo mode (migrate and projections do not need
-	// it); the embedded mode keeps a key file in DataDir instead. A secret:
-	// never log it.
+	// the per-person keys of personal data. serve, projections and
+	// bootstrap require it with DatabaseURL outside demo mode (migrate,
+	// verify and backup do not need it); the embedded mode keeps a key file
+	// in DataDir instead. A secret: never log it.
 	MasterKey string
 	// SMTPURL is smtp://user:pass@host:port (or smtps://). Empty: file outbox.
 	SMTPURL  string

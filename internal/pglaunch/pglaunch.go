@@ -388,9 +388,26 @@ func (c *Cluster) removeStalePID() error {
 	return nil
 }
 
+// processAlive reports whether pid runs. A zombie does not: a killed
+// postmaster whose parent died stays one until init reaps it, which in a
+// container without a reaping init may be never, and holds nothing.
 func processAlive(pid int) bool {
 	err := syscall.Kill(pid, 0)
-	return err == nil || errors.Is(err, syscall.EPERM)
+	if err != nil && !errors.Is(err, syscall.EPERM) {
+		return false
+	}
+	return !zombie(pid)
+}
+
+// zombie reports whether /proc says pid has exited and waits to be reaped
+// (state Z, the field after the parenthesised command name).
+func zombie(pid int) bool {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	i := bytes.LastIndexByte(stat, ')')
+	return i >= 0 && i+2 < len(stat) && stat[i+2] == 'Z'
 }
 
 func isPostgres(pid int) bool {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -205,4 +206,52 @@ func TestConnStringQuoting(t *testing.T) {
 	if cfg.Host != "/tmp/a b" || cfg.Database != "it's" || cfg.User != "postgres" {
 		t.Fatalf("parsed host=%q db=%q user=%q", cfg.Host, cfg.Database, cfg.User)
 	}
+}
+
+// TestPIDFileOfAZombieIsStale: kill -9 of serve and its postmaster leaves
+// the postmaster a zombie until init reaps it (never, in a container whose
+// init does not reap). It holds nothing: the next start removes its pid
+// file instead of refusing with "another postgres is already running".
+func TestPIDFileOfAZombieIsStale(t *testing.T) {
+	dataDir := filepath.Join(t.TempDir(), "pgdata")
+	stopCluster(t, startCluster(t, Options{DataDir: dataDir}))
+
+	// A process named postgres, killed and not waited for: a zombie.
+	sleep, err := exec.LookPath("sleep")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fake := filepath.Join(t.TempDir(), "postgres")
+	raw, err := os.ReadFile(sleep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(fake, raw, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(fake, "600")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Wait() }() // reaped at the end of the test
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	pid := cmd.Process.Pid
+	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(procStat(pid), ") Z "); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the killed process never became a zombie")
+		}
+	}
+	stale := strconv.Itoa(pid) + "\n" + dataDir + "\n"
+	if err := os.WriteFile(filepath.Join(dataDir, "postmaster.pid"), []byte(stale), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c := startCluster(t, Options{DataDir: dataDir})
+	connect(t, c)
+}
+
+func procStat(pid int) string {
+	raw, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	return string(raw)
 }

@@ -100,6 +100,7 @@ func TestEveryDocumentErrorCode(t *testing.T) {
 		{upload, "/documents", "backoffice", ptr(multipartBody(map[string]string{"title": "x", "client_id": "c1", "invoice_number": "F-2"}, "x.pdf", dt.PDF)), "invoice_fields_not_allowed"},
 		{upload, "/documents", "backoffice", ptr(multipartBody(map[string]string{"title": "x", "client_id": "c1", "worker_id": "w9"}, "x.pdf", dt.PDF)), "worker_unknown"},
 		{upload, "/documents", "backoffice", ptr(multipartBody(inv("invoice_number", "f-1"), "x.pdf", dt.PDF)), "invoice_number_taken"}, // F-1 is c1's already
+		{upload, "/documents", "worker1", ptr(multipartBody(title, "x.pdf", dt.PDF)), "forbidden"},                                      // a role that never uploads
 
 		{detail, "/documents/nope", "client1", nil, "not_found"},
 		{detail, "/documents/nope?as_of=gisteren", "client1", nil, "as_of_invalid"},

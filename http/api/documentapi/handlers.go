@@ -175,6 +175,12 @@ func (f *Feature) receive(s *api.Server, run func(context.Context, commands.Meta
 			httpx.DrainBody(w, r)
 			return
 		}
+		if !doc.MayUpload(actor) {
+			// Before the slot: a login that may never upload must not
+			// hold one with a slow body.
+			fail(doc.Forbidden)
+			return
+		}
 		release, err := f.uploads.Acquire(actor.AccountID)
 		if err != nil {
 			fail(err)
