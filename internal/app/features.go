@@ -19,6 +19,7 @@ import (
 	"backoffice/http/api/timesheetapi"
 	"backoffice/notify/linkmail"
 	"backoffice/notify/mail"
+	"backoffice/notify/queue"
 	"backoffice/notify/reactors"
 	"backoffice/notify/sms"
 	"backoffice/projections"
@@ -58,6 +59,8 @@ type features struct {
 	payCommands *paycmd.Handler // payroll exports (API and portal)
 
 	smsQueue *sms.Dispatcher // the TAN text messages; nil without a gateway
+	// backlogs count the delivery queues by channel (App.Backlogs).
+	backlogs map[string]func(context.Context) (queue.Backlog, error)
 }
 
 func newFeatures(ctx context.Context, o Options) (*features, error) {
@@ -117,6 +120,7 @@ func newFeatures(ctx context.Context, o Options) (*features, error) {
 	f.projectors = append(f.projectors, mailer)
 	f.api = append(f.api, feature)
 	f.background = append(f.background, disp.Run)
+	f.backlogs = map[string]func(context.Context) (queue.Backlog, error){"mail": disp.Backlog}
 
 	if err := f.addTimesheets(o); err != nil {
 		return nil, wrap(err)
@@ -221,6 +225,7 @@ func (f *features) addDocuments(o Options, disp *mail.Dispatcher) error {
 		}
 		f.background = append(f.background, smsQueue.Run)
 		f.smsQueue = smsQueue
+		f.backlogs["sms"] = smsQueue.Backlog
 	}
 	feature, err := documentapi.New(documentapi.Deps{Commands: f.docCommands, Queries: f.docQueries, Ledger: o.Store})
 	if err != nil {
