@@ -80,6 +80,6 @@ func assemble(ctx context.Context, cfg config.Config, getenv func(string) string
 	if out.App, err = app.New(ctx, opts); err != nil {
 		return fail(err)
 	}
-	reg.MustRegister(newDeliveryQueues(db.Pool))
+	reg.MustRegister(newDeliveryQueues(out.App.Backlogs))
 	return out, nil
 }

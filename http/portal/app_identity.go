@@ -73,8 +73,8 @@ func (i *identityApp) Activate(ctx context.Context, token, password string) (com
 
 // RequestPasswordReset: linkmail.Requests.Request
 // answers unknown addresses like known ones.
-func (i *identityApp) RequestPasswordReset(ctx context.Context, email string) error {
-	return i.linkMails.Request(ctx, email)
+func (i *identityApp) RequestPasswordReset(ctx context.Context, email, ip string) error {
+	return i.linkMails.Request(ctx, email, ip)
 }
 
 // ResetPassword is the login form.

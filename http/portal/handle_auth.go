@@ -260,7 +260,7 @@ func (s *Server) handleForgot() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		email := strings.TrimSpace(r.PostForm.Get("email"))
 		v := s.newView(r, "", "forgot.title")
-		if err := s.Identity.RequestPasswordReset(r.Context(), email); err != nil {
+		if err := s.Identity.RequestPasswordReset(r.Context(), email, clientIP(r)); err != nil {
 			v.Form.Set("email", email)
 			s.showFormError(w, r, v, "forgot", err, map[string]string{"email": "email"})
 			return

@@ -33,6 +33,7 @@ import (
 	"backoffice/internal/schema"
 	"backoffice/notify/linkmail"
 	"backoffice/notify/mail"
+	"backoffice/notify/queue"
 	"backoffice/notify/schedule"
 	"backoffice/notify/sms"
 	"backoffice/projections"
@@ -106,6 +107,9 @@ type App struct {
 	Timesheets *tscmd.Handler
 	// Payroll runs the payroll commands (demo seed).
 	Payroll *paycmd.Handler
+	// Backlogs count the delivery queues (mail, and sms when an SMS
+	// gateway is set) for the operator's metrics.
+	Backlogs map[string]func(context.Context) (queue.Backlog, error)
 	// PortalDeps are what the portal was built from: a test builds a
 	// variant of the portal on the same application from them.
 	PortalDeps portal.Deps
@@ -144,6 +148,7 @@ func New(ctx context.Context, o Options) (*App, error) {
 	a.Projections = rt
 	a.Identity = f.identity
 	a.LinkMails = f.linkMails
+	a.Backlogs = f.backlogs
 	a.Documents = f.docCommands
 	a.Timesheets = f.tsCommands
 	a.Payroll = f.payCommands

@@ -19,6 +19,7 @@ import (
 	"backoffice/http/api/timesheetapi"
 	"backoffice/notify/linkmail"
 	"backoffice/notify/mail"
+	"backoffice/notify/queue"
 	"backoffice/notify/reactors"
 	"backoffice/notify/sms"
 	"backoffice/projections"
@@ -59,6 +60,8 @@ type features struct {
 
 	smsQueue  *sms.Dispatcher  // the TAN text messages; nil without a gateway
 	mailQueue *mail.Dispatcher // every mail (the portal's failed-mail list)
+	// backlogs count the delivery queues by channel (App.Backlogs).
+	backlogs map[string]func(context.Context) (queue.Backlog, error)
 }
 
 func newFeatures(ctx context.Context, o Options) (*features, error) {
@@ -119,6 +122,7 @@ func newFeatures(ctx context.Context, o Options) (*features, error) {
 	f.projectors = append(f.projectors, mailer)
 	f.api = append(f.api, feature)
 	f.background = append(f.background, disp.Run)
+	f.backlogs = map[string]func(context.Context) (queue.Backlog, error){"mail": disp.Backlog}
 
 	if err := f.addTimesheets(o); err != nil {
 		return nil, wrap(err)
@@ -223,6 +227,7 @@ func (f *features) addDocuments(o Options, disp *mail.Dispatcher) error {
 		}
 		f.background = append(f.background, smsQueue.Run)
 		f.smsQueue = smsQueue
+		f.backlogs["sms"] = smsQueue.Backlog
 	}
 	feature, err := documentapi.New(documentapi.Deps{Commands: f.docCommands, Queries: f.docQueries, Ledger: o.Store})
 	if err != nil {

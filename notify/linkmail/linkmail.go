@@ -55,8 +55,16 @@ type Config struct {
 	// LimitPerHour caps link mails per address per hour (default 5);
 	// further requests are answered the same way and send nothing.
 	LimitPerHour int
-	Clock        func() time.Time // default time.Now
-	Log          *slog.Logger     // default discards
+	// LimitPerSource caps link requests per source address (an IPv6
+	// address by its /64) per hour in this process (default 20); further
+	// requests are refused with ErrTooManyRequests.
+	LimitPerSource int
+	// MaxInFlight bounds the requests being handled in the background at
+	// once (default 32); a request past it is refused with
+	// ErrTooManyRequests rather than queued.
+	MaxInFlight int
+	Clock       func() time.Time // default time.Now
+	Log         *slog.Logger     // default discards
 }
 
 // Requests mails new activation and reset links on request.
@@ -64,6 +72,8 @@ type Requests struct {
 	cfg Config
 	// background counts link requests still running (Request).
 	background sync.WaitGroup
+	inFlight   chan struct{} // a slot per request handled in the background
+	sources    *sources
 }
 
 // New checks cfg and returns the link mailer.
@@ -74,13 +84,20 @@ func New(cfg Config) (*Requests, error) {
 	if cfg.LimitPerHour <= 0 {
 		cfg.LimitPerHour = 5
 	}
+	if cfg.LimitPerSource <= 0 {
+		cfg.LimitPerSource = 20
+	}
+	if cfg.MaxInFlight <= 0 {
+		cfg.MaxInFlight = 32
+	}
 	if cfg.Clock == nil {
 		cfg.Clock = time.Now
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Requests{cfg: cfg}, nil
+	return &Requests{cfg: cfg, inFlight: make(chan struct{}, cfg.MaxInFlight),
+		sources: &sources{limit: cfg.LimitPerSource, seen: map[string]*sourceWindow{}}}, nil
 }
 
 // Wait blocks until the link requests running in the background are done
@@ -92,19 +109,34 @@ func (s *Requests) Wait() { s.background.Wait() }
 // activation link (an expired activation link is re-issued this way).
 // Unknown and disabled addresses, and addresses that already received
 // LimitPerHour links in the last hour, get nothing, and the caller
-// answers every case the same way. Only a malformed address is an error.
+// answers every case the same way. A malformed address is an error, and
+// so is a source address (ip, the client's; "" when unknown) over
+// LimitPerSource requests in the hour or a request finding MaxInFlight
+// others still running (ErrTooManyRequests): neither depends on the
+// address asked for.
 //
 // The caller is answered before any work that depends on whether the
 // address exists, so the response time does not tell either; the link is
 // issued and queued in the background (bounded by 30 seconds).
-func (s *Requests) Request(ctx context.Context, email string) error {
+func (s *Requests) Request(ctx context.Context, email, ip string) error {
 	email, err := validate.NormalizeEmail("email", email)
 	if err != nil {
 		return err
 	}
+	if !s.sources.admit(ip, s.cfg.Clock()) {
+		s.cfg.Log.WarnContext(ctx, "linkmail: link request refused (limit per source address)")
+		return ErrTooManyRequests
+	}
+	select {
+	case s.inFlight <- struct{}{}:
+	default:
+		s.cfg.Log.WarnContext(ctx, "linkmail: link request refused (too many in flight)")
+		return ErrTooManyRequests
+	}
 	s.background.Add(1)
 	go func() {
 		defer s.background.Done()
+		defer func() { <-s.inFlight }()
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 		defer cancel()
 		if err := s.request(ctx, email); err != nil {

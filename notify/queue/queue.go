@@ -413,10 +413,30 @@ func (q *Queue[S, M]) Failed(ctx context.Context, limit int) ([]Delivery, error)
 	return out, nil
 }
 
+// Backlog is what waits in a queue, for the operator's metrics.
+type Backlog struct {
+	Pending  int64 // waiting to be sent, retries included
+	Retrying int64 // pending after a failed attempt
+	Failed   int64 // given up; they wait for the back office
+	// OldestPending is the age of the oldest pending message (0: none).
+	OldestPending time.Duration
+}
+
+// Backlog counts the queue's pending, retrying and failed messages.
+func (q *Queue[S, M]) Backlog(ctx context.Context) (Backlog, error) {
+	var b Backlog
+	var oldest float64
+	if err := q.cfg.Pool.QueryRow(ctx, q.sql.backlog).Scan(&b.Pending, &b.Retrying, &oldest, &b.Failed); err != nil {
+		return b, fmt.Errorf("%s: unable to count the backlog: %w", q.name, err)
+	}
+	b.OldestPending = time.Duration(max(oldest, 0) * float64(time.Second))
+	return b, nil
+}
+
 // statements are the engine's SQL for one table.
 type statements struct {
 	claim, lease, release, sent, failed, retry string
-	delivery, failedList                       string
+	delivery, failedList, backlog              string
 }
 
 var tableName = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
@@ -451,7 +471,13 @@ func newStatements[M any](table string, kind Kind[M]) statements {
 		next_attempt_at, sent_at, created_at FROM {table}`
 	s.delivery = state + ` WHERE event_id = $1`
 	s.failedList = state + ` WHERE status = 'failed' ORDER BY created_at DESC, event_id LIMIT $1`
-	for _, p := range []*string{&s.claim, &s.lease, &s.release, &s.sent, &s.failed, &s.retry, &s.delivery, &s.failedList} {
+	// Pending rows through the table's partial index on them; failed rows
+	// are few.
+	s.backlog = `SELECT count(*) FILTER (WHERE status = 'pending'), count(*) FILTER (WHERE status = 'pending' AND attempts > 0),
+		COALESCE(EXTRACT(EPOCH FROM now() - min(created_at) FILTER (WHERE status = 'pending')), 0)::float8,
+		count(*) FILTER (WHERE status = 'failed')
+		FROM {table} WHERE status <> 'sent'`
+	for _, p := range []*string{&s.claim, &s.lease, &s.release, &s.sent, &s.failed, &s.retry, &s.delivery, &s.failedList, &s.backlog} {
 		*p = strings.ReplaceAll(*p, "{table}", table)
 	}
 	return s

@@ -62,6 +62,7 @@ type subject struct {
 	enqueue func(ctx context.Context, db queue.Execer, id uuid.UUID) error
 	// delivered counts the messages the receiver got.
 	delivered func() int
+	Backlog   func(context.Context) (queue.Backlog, error)
 }
 
 // kind builds a subject whose every send first asks gate (an error fails
@@ -94,7 +95,7 @@ var kinds = []kind{
 				enqueue: func(ctx context.Context, db queue.Execer, id uuid.UUID) error {
 					return d.Enqueue(ctx, db, id, mail.SignRequestMail("nl", "klant@example.nl", "", "https://p.test/d/1?t=secret", ""))
 				},
-				delivered: func() int { return len(srv.Messages()) }}
+				delivered: func() int { return len(srv.Messages()) }, Backlog: d.Backlog}
 		},
 		validate: func() error { _, err := mail.NewDispatcher(mail.DispatcherConfig{MaxAttempts: -1}); return err },
 		kept:     `SELECT payload::text FROM mail_deliveries WHERE event_id = $1`, secret: "t=secret",
@@ -115,7 +116,7 @@ var kinds = []kind{
 				enqueue: func(ctx context.Context, db queue.Execer, id uuid.UUID) error {
 					return d.Enqueue(ctx, db, id, sms.Queued{Message: sms.Message{To: "+31612345678", Body: "Uw TAN-code is QRST"}, Kind: "tan"})
 				},
-				delivered: func() int { return len(f.Requests()) }}
+				delivered: func() int { return len(f.Requests()) }, Backlog: d.Backlog}
 		},
 		validate: func() error { _, err := sms.NewDispatcher(sms.DispatcherConfig{MaxAttempts: -1}); return err },
 		kept:     `SELECT recipient || body FROM sms_deliveries WHERE event_id = $1`, secret: "QRST",
@@ -274,6 +275,32 @@ func TestQueueGivesUpAfterMaxAttempts(t *testing.T) {
 		}
 		if calls.Load() != 2 || s.delivered() != 0 {
 			t.Errorf("%d sends, %d delivered; want 2, 0", calls.Load(), s.delivered())
+		}
+	})
+}
+
+// TestQueueBacklog: what the operator's metrics read (cmd/backoffice):
+// pending (retries included), retrying, failed, the oldest pending age.
+func TestQueueBacklog(t *testing.T) {
+	eachKind(t, func(t *testing.T, ctx context.Context, pool *pgxpool.Pool, k kind) {
+		clock := start()
+		failing := func(context.Context) error { return errors.New("the receiver is down") }
+		s := k.start(t, pool, failing, settings{Now: clock.Now, MaxAttempts: 2, Backoff: func(int) time.Duration { return 0 }})
+		if b, err := s.Backlog(ctx); err != nil || b != (queue.Backlog{}) {
+			t.Fatalf("empty queue: %+v %v", b, err)
+		}
+		enqueue(t, ctx, pool, s, uuid.New())
+		pass(t, ctx, s, 1)
+		pass(t, ctx, s, 1) // given up
+		enqueue(t, ctx, pool, s, uuid.New())
+		pass(t, ctx, s, 1) // retrying
+		enqueue(t, ctx, pool, s, uuid.New())
+		b, err := s.Backlog(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b.Pending != 2 || b.Retrying != 1 || b.Failed != 1 || b.OldestPending <= 0 {
+			t.Fatalf("backlog %+v; want 2 pending, 1 of them retrying, 1 failed, an age", b)
 		}
 	})
 }

@@ -142,7 +142,7 @@ func (h *handlers) requestLink(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := h.LinkMails.Request(r.Context(), req.Email); err != nil {
+	if err := h.LinkMails.Request(r.Context(), req.Email, h.ClientIP(r)); err != nil {
 		h.s.Error(w, r, err)
 		return
 	}
