@@ -151,6 +151,7 @@ func (t *timesheetApp) Sheet(ctx context.Context, actor domain.Actor, ref Ref) (
 		Ref: ref, Status: ts.Status(d.Status), Hash: d.Hash, NextParty: domain.Role(d.NextParty),
 		CanApprove: d.WaitingForMe, EntryDeadline: d.EntryDeadline, ApprovalDeadline: d.ApprovalDeadline,
 		TimeRegistration: d.TimeRegistration,
+		CanReopen:        ts.Status(d.Status) == ts.StatusImported && actor.Is(domain.RoleBackoffice),
 	}
 	if ok {
 		applyTerms(&sh, &p, terms)
@@ -377,6 +378,12 @@ func (t *timesheetApp) Approve(ctx context.Context, m commands.Meta, ref Ref, st
 }
 
 // Reject:
+// Reopen: an imported timesheet back to the one who enters the hours, for
+// a correction (back office).
+func (t *timesheetApp) Reopen(ctx context.Context, m commands.Meta, ref Ref, reason string) (commands.Result, error) {
+	return t.commands.Reopen(ctx, m, cmd.Reopen{Target: target(ref), Reason: reason})
+}
+
 func (t *timesheetApp) Reject(ctx context.Context, m commands.Meta, ref Ref, reason string) (commands.Result, error) {
 	return t.commands.Reject(ctx, m, cmd.Reject{Target: target(ref), Reason: reason})
 }

@@ -36,6 +36,9 @@ func (s *Server) adminRoutes(in *mux.Router) {
 	h("/beheer/intermediairs/nieuw", s.handleAdminIntermediarySave(false), http.MethodPost)
 	h("/beheer/intermediairs/"+id, s.handleAdminIntermediaryPage(true), http.MethodGet)
 	h("/beheer/intermediairs/"+id, s.handleAdminIntermediarySave(true), http.MethodPost)
+	iuser := "/beheer/intermediairs/" + id + "/gebruikers/{account:[0-9A-Za-z_-]{1,64}}"
+	h(iuser+"/blokkeren", s.handleIntermediaryUser(false), http.MethodPost) // handle_admin_intermediary_users.go
+	h(iuser+"/deblokkeren", s.handleIntermediaryUser(true), http.MethodPost)
 	h("/beheer/opdrachtgevers", s.handleAdminClients(), http.MethodGet)
 	h("/beheer/opdrachtgevers/nieuw", s.handleAgreementPage(false), http.MethodGet)
 	h("/beheer/opdrachtgevers/nieuw", s.handleRegisterClient(), http.MethodPost)
@@ -89,6 +92,7 @@ func fieldsOf(names ...string) map[string]string {
 func (s *Server) handleAdmin() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		v := s.newView(r, "admin", "admin.title")
+		v.Data = s.Deliveries != nil // the card "Mislukte berichten"
 		s.render(w, r, http.StatusOK, "admin", v)
 	})
 }
@@ -110,8 +114,9 @@ func adminList[T any](s *Server, sub, title, page string, list func(context.Cont
 }
 
 type intermediaryPage struct {
-	Edit bool
-	Item rmid.Intermediary
+	Edit  bool
+	Item  rmid.Intermediary
+	Users []rmid.Account // its logins, to block a former contact's
 }
 
 var intermediaryFields = []string{"name", "kvk", "contact.name", "contact.email", "language"}
@@ -131,6 +136,10 @@ func (s *Server) intermediaryView(w http.ResponseWriter, r *http.Request, edit b
 			return nil, false
 		}
 		page.Item = item
+		if page.Users, err = s.Admin.IntermediaryUsers(r.Context(), actor(r), item.ID); err != nil {
+			s.fail(w, r, err)
+			return nil, false
+		}
 	}
 	v.Data = page
 	return v, true

@@ -307,6 +307,20 @@ func (s *Server) handleReject() http.Handler {
 	})
 }
 
+// handleReopen: the back office reopens an imported timesheet for a
+// correction, with a reason (POST /api/v1/payroll/timesheets/{p}/{week}/reopen
+// as a form). The domain refuses anyone else and any other status.
+func (s *Server) handleReopen() http.Handler {
+	return s.sheetCommand(map[string]string{"reason": "reopen_reason"}, "reopened", func(r *http.Request, ref Ref, v *view) (commands.Result, error) {
+		reason := strings.TrimSpace(r.PostForm.Get("heropen_reden"))
+		if reason == "" {
+			v.Errors["reopen_reason"] = v.T("reopen.reason_required")
+			return commands.Result{}, nil
+		}
+		return s.Timesheets.Reopen(r.Context(), meta(r), ref, reason)
+	})
+}
+
 type historyPage struct {
 	Ref        Ref
 	WorkerName string

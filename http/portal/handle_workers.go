@@ -9,12 +9,20 @@ import (
 	"backoffice/domain"
 	"backoffice/domain/validate"
 	"backoffice/domain/worker"
+	rmid "backoffice/readmodel/identity"
 )
 
 type workersPage struct {
 	Placements  []Placement
 	CanRegister bool
+	CanEnd      bool // the back office and the intermediary end placements
+	// Ended: the list shows the ended placements (?status=beeindigd), which
+	// the back office and the intermediary can ask for (CanEnd).
+	Ended bool
 }
+
+// endedParam is the list's query value for the ended placements.
+const endedParam = "beeindigd"
 
 // canRegister: registering workers is the client's screen (and the back
 // office's).
@@ -23,8 +31,13 @@ func canRegister(a domain.Actor) bool { return a.Is(domain.RoleClient, domain.Ro
 func (s *Server) handleWorkers() http.Handler {
 	return s.page("workers", "workers.title", "workers", func(r *http.Request, v *view) error {
 		a := actor(r)
-		ps, err := s.Workers.Placements(r.Context(), a)
-		v.Data = workersPage{Placements: ps, CanRegister: canRegister(a)}
+		ended := canEndPlacement(a) && r.URL.Query().Get("status") == endedParam
+		status := rmid.StatusActive
+		if ended {
+			status = rmid.StatusEnded
+		}
+		ps, err := s.Workers.PlacementsWith(r.Context(), a, status)
+		v.Data = workersPage{Placements: ps, CanRegister: canRegister(a), CanEnd: canEndPlacement(a), Ended: ended}
 		return err
 	})
 }
@@ -37,7 +50,12 @@ func (s *Server) handleRegisterPage() http.Handler {
 		}
 		v := s.newView(r, "workers", "register.title")
 		v.Form.Set("address.country", "NL")
-		v.Data = registerPage(v)
+		clients, err := s.Workers.Clients(r.Context(), actor(r))
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		v.Data = registerPage(v, clients)
 		s.render(w, r, http.StatusOK, "register", v)
 	})
 }
@@ -91,6 +109,7 @@ var registerFields = func() []string {
 }()
 
 type registerGroupView struct {
+	Client *clientChoice // on the placement's fieldset, for the back office
 	Legend string
 	Inputs []inputView
 }
@@ -102,10 +121,26 @@ type registerFormView struct {
 	Summary []inputView // the inputs with an error, in screen order
 }
 
-func registerPage(v *view) registerFormView {
+// clientChoice is the select of the client a worker is placed at.
+type clientChoice struct {
+	Input   inputView
+	Options []ClientOption
+}
+
+// registerClientField is the select's name: the domain's error field.
+const registerClientField = "client_id"
+
+func registerPage(v *view, clients []ClientOption) registerFormView {
 	var p registerFormView
 	for _, g := range registerGroups {
 		gv := registerGroupView{Legend: v.T(g.Legend)}
+		if clients != nil && g.Legend == "register.placement" {
+			in := v.Input(registerClientField, "workers.client", "select", "", true)
+			gv.Client = &clientChoice{Input: in, Options: clients}
+			if in.Err != "" {
+				p.Summary = append(p.Summary, in)
+			}
+		}
 		for _, f := range g.Fields {
 			in := v.Input(f.Name, f.Label, f.Type, f.Autocomplete, f.Required)
 			gv.Inputs = append(gv.Inputs, in)
@@ -166,22 +201,36 @@ func (s *Server) handleRegister() http.Handler {
 		for _, k := range registerFields {
 			v.Form.Set(k, r.PostForm.Get(k))
 		}
+		clients, err := s.Workers.Clients(r.Context(), actor(r))
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		in := parseRegistration(r, v)
 		fields := fieldsOf(registerFields...)
+		if clients != nil {
+			// The back office places the worker at the client it chose.
+			in.ClientID = strings.TrimSpace(r.PostForm.Get(registerClientField))
+			v.Form.Set(registerClientField, in.ClientID)
+			fields[registerClientField] = registerClientField
+			if in.ClientID == "" {
+				v.Errors[registerClientField] = v.T("register.client_required")
+			}
+		}
 		if len(v.Errors) > 0 {
 			// The domain's checks of what was filled in, so a too long
 			// name shows now, not after the empty fields are filled.
 			v.moreFormErrors(worker.Register{Name: in.Name, Email: in.Email, Function: in.Function,
 				PersonalData: in.Personal, Start: in.Start}.Check(validate.Today(s.Clock())), fields)
-			v.Data = registerPage(v)
+			v.Data = registerPage(v, clients)
 			s.render(w, r, http.StatusUnprocessableEntity, "register", v)
 			return
 		}
 		res, err := s.Workers.Register(r.Context(), meta(r), in)
 		if err != nil {
 			if status, ok := s.formStatus(w, r, v, err, fields, 0); ok {
-				v.moreFormErrors(err, fields) // every wrong field at once
-				v.Data = registerPage(v)      // after the errors are at their fields: the summary lists them
+				v.moreFormErrors(err, fields)     // every wrong field at once
+				v.Data = registerPage(v, clients) // after the errors are at their fields: the summary lists them
 				s.render(w, r, status, "register", v)
 			}
 			return

@@ -86,6 +86,10 @@ type Deps struct {
 	// and "Ontbrekende uren".
 	Prefs        *prefs.Store
 	MissingHours *missing.Overview
+
+	// Deliveries, when set, make "Mislukte berichten" (back office): the
+	// mails and text messages that gave up (handle_deliveries.go).
+	Deliveries *Deliveries
 }
 
 // CookiePolicy decides whether the portal's cookies are Secure.
@@ -123,6 +127,7 @@ type Server struct {
 	Notify     *notifyApp
 	Admin      *adminApp   // the back office's "Beheer" screens
 	Payroll    *payrollApp // nil without Deps.Payroll
+	Deliveries *Deliveries // nil without Deps.Deliveries
 
 	router *mux.Router
 	pages  map[string]*pageTemplate
@@ -167,7 +172,7 @@ func New(d Deps) (*Server, error) {
 		Identity: &identityApp{auth: d.Auth, activation: d.Identity.Activation, linkMails: d.LinkMails,
 			profile: d.Identity.Profile, names: d.People, clock: d.Clock},
 		Timesheets: &timesheetApp{commands: d.Timesheets, queries: d.Sheets, history: d.History, names: d.People},
-		Workers:    &workerApp{registration: d.Identity.Registration, queries: d.People},
+		Workers:    &workerApp{registration: d.Identity.Registration, tenants: d.Identity.Tenants, accounts: d.Identity.Accounts, queries: d.People},
 		Reports:    &reportApp{queries: d.Sheets},
 		Notify:     &notifyApp{prefs: d.Prefs, overview: d.MissingHours},
 		Admin: &adminApp{registration: d.Identity.Registration, tenants: d.Identity.Tenants, accounts: d.Identity.Accounts,
@@ -183,6 +188,7 @@ func New(d Deps) (*Server, error) {
 	if d.Payroll != nil {
 		s.Payroll = &payrollApp{commands: d.Payroll, names: d.People}
 	}
+	s.Deliveries = d.Deliveries
 	s.router.Use(httpx.RecordRoute) // the access log and metrics name the route
 	s.routes()
 	return s, nil

@@ -56,6 +56,7 @@ func (s *Server) routes() {
 	in.Handle(sheet+"/aanbieden/intrekken", s.handleWithdrawOffer()).Methods(http.MethodPost)
 	in.Handle(sheet+"/accorderen", s.handleApprove()).Methods(http.MethodPost)
 	in.Handle(sheet+"/afkeuren", s.handleReject()).Methods(http.MethodPost)
+	in.Handle(sheet+"/heropenen", s.handleReopen()).Methods(http.MethodPost) // back office, after the import
 
 	in.Handle(profilePath, s.handleProfilePage()).Methods(http.MethodGet)
 	in.Handle(profilePath, s.handleProfile()).Methods(http.MethodPost)
@@ -63,6 +64,10 @@ func (s *Server) routes() {
 	in.Handle("/werknemers", s.handleWorkers()).Methods(http.MethodGet)
 	in.Handle("/werknemers/nieuw", s.handleRegisterPage()).Methods(http.MethodGet)
 	in.Handle("/werknemers/nieuw", s.handleRegister()).Methods(http.MethodPost)
+	in.Handle("/plaatsingen/{placement}/beeindigen", s.handlePlacementEndPage()).Methods(http.MethodGet) // handle_placement_end.go
+	in.Handle("/plaatsingen/{placement}/beeindigen", s.handlePlacementEnd()).Methods(http.MethodPost)
+	in.Handle("/plaatsingen/{placement}/inloggen/{account}/blokkeren", s.handleWorkerLogin(false)).Methods(http.MethodPost)
+	in.Handle("/plaatsingen/{placement}/inloggen/{account}/deblokkeren", s.handleWorkerLogin(true)).Methods(http.MethodPost)
 
 	// The tab "Overige": only the parts whose port is set.
 	if s.Documents != nil || s.Reports != nil {
@@ -98,7 +103,11 @@ func (s *Server) routes() {
 	in.Handle(passwordPath, s.handleChangePassword()).Methods(http.MethodPost) // handle_password.go
 	in.Handle("/ontbrekende-uren", s.handleMissingHours()).Methods(http.MethodGet)
 
-	s.adminRoutes(in) // handle_admin.go: the back office's "Beheer"
+	s.adminRoutes(in)        // handle_admin.go: the back office's "Beheer"
+	if s.Deliveries != nil { // handle_deliveries.go: mails and texts that gave up
+		in.Handle(deliveriesPath, s.handleDeliveries()).Methods(http.MethodGet)
+		in.Handle(deliveriesPath+"/{id:[0-9a-f-]{36}}/opnieuw", s.handleRetryDelivery()).Methods(http.MethodPost)
+	}
 	// Salarisverwerking (back office; docs/payroll.md).
 	if s.Payroll != nil {
 		batch := payrollPath + "/batches/{batch:[0-9A-Za-z_-]{1,200}}"

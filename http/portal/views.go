@@ -142,9 +142,12 @@ type Sheet struct {
 	NextParty domain.Role // whose step it is while offered
 	// CanApprove: the current step is the actor's. Step and Hash go into
 	// the approval form.
-	CanApprove       bool
-	Step             int
-	Hash             string
+	CanApprove bool
+	Step       int
+	Hash       string
+	// CanReopen: imported, and the actor is the back office, who reopens
+	// it for a correction (docs/payroll.md).
+	CanReopen        bool
 	Rejection        *timesheet.Rejection
 	RejectedByName   string // empty when the reader may not see it
 	EntryDeadline    time.Time
@@ -183,6 +186,7 @@ type HistoryItem struct {
 
 // Registration is the form "nieuwe werknemer inschrijven".
 type Registration struct {
+	ClientID string // the back office chooses; a client user's own company otherwise
 	Name     worker.Name
 	Email    string
 	Function string

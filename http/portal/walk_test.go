@@ -147,6 +147,16 @@ func walkScreens(t *testing.T, h *harness) []screen {
 		{role: "intermediary", path: "/mijn-gegevens", name: "profile"},
 		{role: "worker", path: "/mijn-gegevens", name: "profile"},
 		{role: "backoffice", path: "/mijn-gegevens", name: "profile"},
+
+		// adminprobe: the back office registers workers at a client it
+		// chooses, and ends placements (so does the intermediary).
+		{role: "backoffice", path: "/werknemers/nieuw", name: "register"},
+		{role: "backoffice", path: "/werknemers/nieuw", name: "register-errors", act: emptySubmit},
+		{role: "backoffice", path: "/plaatsingen/p1/beeindigen", name: "placement-end"},
+		{role: "intermediary", path: "/plaatsingen/p1/beeindigen", name: "placement-end"},
+		{role: "backoffice", path: "/plaatsingen/p1/weken/2026-W01", name: "sheet-imported-reopen"},
+		{role: "backoffice", path: "/berichten/mislukt", name: "failed-messages"},
+		{role: "backoffice", path: "/werknemers?status=beeindigd", name: "workers-ended"},
 	}
 }
 

@@ -58,7 +58,8 @@ type features struct {
 
 	payCommands *paycmd.Handler // payroll exports (API and portal)
 
-	smsQueue *sms.Dispatcher // the TAN text messages; nil without a gateway
+	smsQueue  *sms.Dispatcher  // the TAN text messages; nil without a gateway
+	mailQueue *mail.Dispatcher // every mail (the portal's failed-mail list)
 	// backlogs count the delivery queues by channel (App.Backlogs).
 	backlogs map[string]func(context.Context) (queue.Backlog, error)
 }
@@ -82,6 +83,7 @@ func newFeatures(ctx context.Context, o Options) (*features, error) {
 	if err != nil {
 		return nil, wrap(err)
 	}
+	f.mailQueue = disp
 	vault, err := identity.NewVault(o.Pool, o.MasterKey)
 	if err != nil {
 		return nil, wrap(err)

@@ -24,6 +24,11 @@ func portalDeps(o Options, f *features, rt *projections.Runtime) portal.Deps {
 		WaitTimeout: o.WaitTimeout,
 		Prefs:       prefs.New(o.Pool, o.Clock), MissingHours: missing.NewOverview(o.Pool, o.Clock),
 	}
+	// "Mislukte berichten": the same queues the API's failed lists read.
+	d.Deliveries = &portal.Deliveries{Mail: f.mailQueue}
+	if f.smsQueue != nil {
+		d.Deliveries.SMS = f.smsQueue
+	}
 	if o.Demo && o.Outbox != nil {
 		d.Demo, d.Outbox, d.SMSOutbox = true, o.Outbox, o.SMSOutbox
 	}

@@ -39,6 +39,24 @@ func (q *Queries) AgreementVersions(ctx context.Context, a domain.Actor, clientI
 	return out, nil
 }
 
+// WorkerAccounts lists a worker's logins (back office only, like
+// ClientAccounts), blocked and not yet activated ones included.
+func (q *Queries) WorkerAccounts(ctx context.Context, a domain.Actor, workerID string) ([]Account, error) {
+	if !account.IsStaff(a) {
+		return nil, domain.ErrNotFound
+	}
+	return q.accounts(ctx, `WHERE role = 'worker' AND worker_id = $1 ORDER BY email, account_id`, workerID)
+}
+
+// IntermediaryAccounts lists an intermediary's logins (back office only),
+// former contacts, blocked and not yet activated ones included.
+func (q *Queries) IntermediaryAccounts(ctx context.Context, a domain.Actor, intermediaryID string) ([]Account, error) {
+	if !account.IsStaff(a) {
+		return nil, domain.ErrNotFound
+	}
+	return q.accounts(ctx, `WHERE role = 'intermediary' AND intermediary_id = $1 ORDER BY email, account_id`, intermediaryID)
+}
+
 // ClientAccounts lists every login of a client's company by e-mail
 // address, blocked and not yet activated ones included.
 func (q *Queries) ClientAccounts(ctx context.Context, a domain.Actor, clientID string) ([]Account, error) {

@@ -57,6 +57,8 @@ var identityInputs = func() map[string][]string {
 		"PUT /me/mobile":                         {"mobile"},
 		"PUT /me/password":                       {"current", "new"},
 		"PUT /accounts/{id}/mobile":              {"id", "mobile"},
+		"POST /accounts/{id}/disable":            {"id"},
+		"POST /accounts/{id}/enable":             {"id"},
 	}
 }()
 
@@ -164,6 +166,8 @@ func TestEveryIdentityErrorCode(t *testing.T) {
 		{"GET /intermediaries", "/intermediaries?min_position=x", bo, nil, "invalid_min_position"},
 		{"GET /tokens", "/tokens", a.clientToken, nil, "forbidden"},
 		{"DELETE /tokens/{id}", "/tokens/nope", bo, nil, "not_found"},
+		{"POST /accounts/{id}/disable", "/accounts/nope/disable", bo, nil, "not_found"},
+		{"POST /accounts/{id}/enable", "/accounts/" + clientAccount + "/enable", a.clientToken, nil, "not_found"},
 		{"POST /workers/{id}/erase-personal-data", "/workers/nope/erase-personal-data", bo, nil, "not_found"},
 		{"POST /workers/{id}/erase-personal-data", "/workers/" + a.workerID + "/erase-personal-data", a.clientToken, nil, "forbidden"},
 		{"PUT /me/mobile", "/me/mobile", a.clientToken, map[string]string{"mobile": "020-1234567"}, "mobile_format"},

@@ -99,6 +99,8 @@ func (f *Feature) Routes(r *mux.Router, s *api.Server) {
 	// The signer's mobile number for the TAN by SMS (mobile.go).
 	r.HandleFunc("/me/mobile", h.setMyMobile).Methods(http.MethodPut)
 	r.HandleFunc("/accounts/{id}/mobile", h.setAccountMobile).Methods(http.MethodPut)
+	r.HandleFunc("/accounts/{id}/disable", h.disableAccount).Methods(http.MethodPost) // block.go
+	r.HandleFunc("/accounts/{id}/enable", h.enableAccount).Methods(http.MethodPost)
 
 	// The caller's own password (password.go).
 	r.HandleFunc("/me/password", h.changePassword).Methods(http.MethodPut)

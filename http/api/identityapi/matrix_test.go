@@ -53,7 +53,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 		body               any
 	}
 	const missing = "does-not-exist"
+	bClientAccount := it.Want(t, e.Do(t, http.MethodGet, "/me", b.clientToken, nil), http.StatusOK).Str(t, "account_id")
 	addressed := []endpoint{
+		{"disable account", http.MethodPost, "/accounts/%s/disable", bClientAccount, nil},
+		{"enable account", http.MethodPost, "/accounts/%s/enable", bClientAccount, nil},
 		{"get intermediary", http.MethodGet, "/intermediaries/%s", b.intermediaryID, nil},
 		{"get client", http.MethodGet, "/clients/%s", b.clientID, nil},
 		{"change agreement", http.MethodPost, "/clients/%s/agreement", b.clientID,
