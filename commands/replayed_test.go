@@ -113,12 +113,7 @@ func TestRetryAfterKillBetweenAppendAndAnswer(t *testing.T) {
 func TestRetryDecidingOtherEventsAnswersTheOriginal(t *testing.T) {
 	stores(t, func(t *testing.T, store eventstore.Store) {
 		ctx := context.Background()
-		st, _ := commands.Load(ctx, store, "notes-1", registry, func(domain.Event) {})
-		first, err := commands.Save(ctx, store, st, keyed("K1", false), now, &noted{Text: "a"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		st, _ = commands.Load(ctx, store, "notes-1", registry, func(domain.Event) {})
+		first, st := notedOnceUnderK1(ctx, t, store)
 		again, err := commands.Save(ctx, store, st, keyed("K1", false), now, &noted{Text: "a"}, &noted{Text: "b"})
 		if err != nil || again != first {
 			t.Fatalf("retry deciding two events: %+v %v, want the first result %+v", again, err, first)
@@ -157,12 +152,7 @@ func TestSameKeyForAnotherCommandIsNotARetry(t *testing.T) {
 func TestRetryDecidingNothingAnswersTheOriginal(t *testing.T) {
 	stores(t, func(t *testing.T, store eventstore.Store) {
 		ctx := context.Background()
-		st, _ := commands.Load(ctx, store, "notes-1", registry, func(domain.Event) {})
-		first, err := commands.Save(ctx, store, st, keyed("K1", false), now, &noted{Text: "a"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		st, _ = commands.Load(ctx, store, "notes-1", registry, func(domain.Event) {})
+		first, st := notedOnceUnderK1(ctx, t, store)
 		if again, err := commands.Save(ctx, store, st, keyed("K1", true), now); err != nil || again != first {
 			t.Fatalf("retry deciding nothing: %+v %v, want the first result %+v", again, err, first)
 		}
@@ -173,4 +163,17 @@ func TestRetryDecidingNothingAnswersTheOriginal(t *testing.T) {
 			}
 		}
 	})
+}
+
+// notedOnceUnderK1 saves one note under key K1 on notes-1 and returns its
+// result and the stream as it is after it.
+func notedOnceUnderK1(ctx context.Context, t *testing.T, store eventstore.Store) (commands.Result, commands.Stream) {
+	t.Helper()
+	st, _ := commands.Load(ctx, store, "notes-1", registry, func(domain.Event) {})
+	first, err := commands.Save(ctx, store, st, keyed("K1", false), now, &noted{Text: "a"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _ = commands.Load(ctx, store, "notes-1", registry, func(domain.Event) {})
+	return first, st
 }

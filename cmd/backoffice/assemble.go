@@ -40,6 +40,18 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 	return cfg, newLogger(cfg, stderr), nil
 }
 
+// openConfigured is loadConfig and openDatabase: the start of the commands
+// that work on the database alone (migrate, backup, restore). The caller
+// closes the database.
+func openConfigured(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) (config.Config, *database, error) {
+	cfg, log, err := loadConfig(args, getenv, stderr)
+	if err != nil {
+		return cfg, nil, err
+	}
+	db, err := openDatabase(ctx, cfg, log)
+	return cfg, db, err
+}
+
 // start is loadConfig and assemble: the application of serve and
 // projections, built from their arguments.
 func start(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) (*assembled, error) {

@@ -29,11 +29,7 @@ func backupCmd(ctx context.Context, args []string, getenv func(string) string, s
 		return errors.New("usage: backoffice backup FILE  (pg_dump's custom format; restore with `backoffice restore FILE`)")
 	}
 	file, rest := args[0], args[1:]
-	cfg, log, err := loadConfig(rest, getenv, stderr)
-	if err != nil {
-		return err
-	}
-	db, err := openDatabase(ctx, cfg, log)
+	cfg, db, err := openConfigured(ctx, rest, getenv, stderr)
 	if err != nil {
 		return err
 	}
@@ -75,11 +71,7 @@ func restoreCmd(ctx context.Context, args []string, getenv func(string) string, 
 	if _, err := os.Stat(file); err != nil {
 		return fmt.Errorf("restore: %w", err)
 	}
-	cfg, log, err := loadConfig(rest, getenv, stderr)
-	if err != nil {
-		return err
-	}
-	db, err := openDatabase(ctx, cfg, log)
+	cfg, db, err := openConfigured(ctx, rest, getenv, stderr)
 	if err != nil {
 		return err
 	}

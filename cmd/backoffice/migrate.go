@@ -10,11 +10,7 @@ import (
 )
 
 func migrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, log, err := loadConfig(args, getenv, stderr)
-	if err != nil {
-		return err
-	}
-	db, err := openDatabase(ctx, cfg, log)
+	cfg, db, err := openConfigured(ctx, args, getenv, stderr)
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"backoffice/commands"
 	"backoffice/domain"
@@ -118,25 +119,8 @@ func (f writeFunc) Write(p []byte) (int, error) { f(string(p)); return len(p), n
 func TestAuditReplayInterrupted(t *testing.T) {
 	ctx := context.Background()
 	getenv, pool, store := migrated(t)
-	for i := range 3 {
-		if _, err := store.Append(ctx, "timesheet-p1", eventstore.Any(), eventstore.EventData{ID: uuid.New(), Type: "test.set",
-			Data: json.RawMessage(`{"minutes":480}`), Metadata: eventstore.Metadata{ActorID: "acc-1", OccurredAt: time.Now()}}); err != nil {
-			t.Fatalf("append %d: %v", i, err)
-		}
-	}
-	pgtest.AwaitReadable(t, store, 3)
-	schemas := func() []string {
-		t.Helper()
-		rows, err := pool.Query(ctx, `SELECT nspname FROM pg_namespace WHERE nspname LIKE 'asof%' OR nspname LIKE 'replay_wip_%' ORDER BY 1`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		names, err := pgx.CollectRows(rows, pgx.RowTo[string])
-		if err != nil {
-			t.Fatal(err)
-		}
-		return names
-	}
+	appendThreeSets(t, store)
+	schemas := func() string { t.Helper(); return replaySchemas(t, pool) }
 	replay := func(ctx context.Context, schema string, stderr io.Writer) (string, error) {
 		var out bytes.Buffer
 		err := run(ctx, []string{"audit", "replay", "--as-of", "999999999-1", "--schema", schema}, getenv, &out, stderr)
@@ -154,7 +138,7 @@ func TestAuditReplayInterrupted(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "interrupted") {
 		t.Fatalf("an interrupted replay: %v, want an error saying so", err)
 	}
-	if left := schemas(); len(left) != 0 {
+	if left := schemas(); left != "" {
 		t.Fatalf("an interrupted replay left %v", left)
 	}
 
@@ -203,7 +187,7 @@ func TestAuditReplayInterrupted(t *testing.T) {
 	if n := strings.Count(said.String(), "removed the leftover schema"); n != 2 {
 		t.Fatalf("the replay said %q, want 2 leftovers removed", said.String())
 	}
-	if got, want := strings.Join(schemas(), " "), "asof_a asof_b "+wipSchema("asof_busy"); got != want {
+	if got, want := schemas(), "asof_a asof_b "+wipSchema("asof_busy"); got != want {
 		t.Fatalf("schemas %q, want %q", got, want)
 	}
 	if _, err := replay(ctx, "asof_busy", io.Discard); err == nil || !strings.Contains(err.Error(), "another audit replay into schema asof_busy is running") {
@@ -228,25 +212,8 @@ func TestAuditReplaySignals(t *testing.T) {
 	}
 	pool := pgtest.Pool(t, cs)
 	store := pgtest.EventStore(t, pool)
-	for i := range 3 {
-		if _, err := store.Append(ctx, "timesheet-p1", eventstore.Any(), eventstore.EventData{ID: uuid.New(), Type: "test.set",
-			Data: json.RawMessage(`{"minutes":480}`), Metadata: eventstore.Metadata{ActorID: "acc-1", OccurredAt: time.Now()}}); err != nil {
-			t.Fatalf("append %d: %v", i, err)
-		}
-	}
-	pgtest.AwaitReadable(t, store, 3)
-	schemas := func() string {
-		t.Helper()
-		rows, err := pool.Query(ctx, `SELECT nspname FROM pg_namespace WHERE nspname LIKE 'asof%' OR nspname LIKE 'replay_wip_%' ORDER BY 1`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		names, err := pgx.CollectRows(rows, pgx.RowTo[string])
-		if err != nil {
-			t.Fatal(err)
-		}
-		return strings.Join(names, " ")
-	}
+	appendThreeSets(t, store)
+	schemas := func() string { t.Helper(); return replaySchemas(t, pool) }
 	replay := func(schema string) []string {
 		return []string{"audit", "replay", "--as-of", "999999999-1", "--schema", schema}
 	}
@@ -297,4 +264,32 @@ func TestAuditReplaySignals(t *testing.T) {
 	if !strings.Contains(said.String(), "removed the leftover schema "+wipSchema("asof_kill")) || schemas() != "asof_kill" {
 		t.Fatalf("after the retry: %q; it said %q", schemas(), said.String())
 	}
+}
+
+// appendThreeSets appends three test events to timesheet-p1 and waits
+// until readers see them.
+func appendThreeSets(t *testing.T, store eventstore.Store) {
+	t.Helper()
+	for i := range 3 {
+		if _, err := store.Append(context.Background(), "timesheet-p1", eventstore.Any(), eventstore.EventData{ID: uuid.New(), Type: "test.set",
+			Data: json.RawMessage(`{"minutes":480}`), Metadata: eventstore.Metadata{ActorID: "acc-1", OccurredAt: time.Now()}}); err != nil {
+			t.Fatalf("append %d: %v", i, err)
+		}
+	}
+	pgtest.AwaitReadable(t, store, 3)
+}
+
+// replaySchemas names the as-of and work-in-progress replay schemas,
+// sorted, space-separated.
+func replaySchemas(t *testing.T, pool *pgxpool.Pool) string {
+	t.Helper()
+	rows, err := pool.Query(context.Background(), `SELECT nspname FROM pg_namespace WHERE nspname LIKE 'asof%' OR nspname LIKE 'replay_wip_%' ORDER BY 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(names, " ")
 }

@@ -7,7 +7,6 @@ import (
 	"backoffice/commands"
 	cmd "backoffice/commands/document"
 	"backoffice/domain"
-	"backoffice/domain/account"
 	doc "backoffice/domain/document"
 	rm "backoffice/readmodel/documents"
 	"backoffice/readmodel/documents/evidence"
@@ -94,18 +93,7 @@ func (d *documentApp) Upload(ctx context.Context, meta commands.Meta, in Documen
 // Clients: every client for the back office,
 // nobody else chooses one.
 func (d *documentApp) Clients(ctx context.Context, actor domain.Actor) ([]ClientOption, error) {
-	if !account.IsStaff(actor) {
-		return []ClientOption{}, nil
-	}
-	cs, err := d.identity.Clients(ctx, actor)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]ClientOption, 0, len(cs))
-	for _, c := range cs {
-		out = append(out, ClientOption{ID: c.ID, Name: c.Name})
-	}
-	return out, nil
+	return clientOptions(ctx, d.identity, actor)
 }
 
 // Signers: the document in the actor's scope,

@@ -45,10 +45,16 @@ func (w *workerApp) PlacementsWith(ctx context.Context, actor domain.Actor, stat
 // Clients: the clients the back office chooses from when it registers a
 // worker; a client user registers at their own company and chooses none.
 func (w *workerApp) Clients(ctx context.Context, actor domain.Actor) ([]ClientOption, error) {
+	return clientOptions(ctx, w.queries, actor)
+}
+
+// clientOptions: every client for the back office to choose from; nobody
+// else chooses one (nil: the register form then shows no client field).
+func clientOptions(ctx context.Context, q *rmid.Queries, actor domain.Actor) ([]ClientOption, error) {
 	if !account.IsStaff(actor) {
 		return nil, nil
 	}
-	cs, err := w.queries.Clients(ctx, actor)
+	cs, err := q.Clients(ctx, actor)
 	if err != nil {
 		return nil, err
 	}

@@ -2,13 +2,10 @@ package portal_test
 
 import (
 	"bytes"
-	"context"
 	"log/slog"
 	"strings"
 	"sync"
 	"testing"
-
-	"github.com/jackc/pgx/v5"
 
 	"backoffice/http/portal"
 )
@@ -42,28 +39,7 @@ func TestFailedRequestLogNamesRouteNotPath(t *testing.T) {
 	})
 	h.loginAs(clientEmail, "nl")
 
-	ctx := context.Background()
-	cfg := h.Pool.Config().ConnConfig.Copy()
-	db := cfg.Database
-	cfg.Database = "postgres"
-	admin, err := pgx.ConnectConfig(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	name := pgx.Identifier{db}.Sanitize()
-	if _, err := admin.Exec(ctx, `ALTER DATABASE `+name+` ALLOW_CONNECTIONS false`); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.Exec(ctx, `ALTER DATABASE `+name+` ALLOW_CONNECTIONS true`); err != nil {
-			t.Error(err)
-		}
-		admin.Close(ctx)
-	})
-	if _, err := admin.Exec(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`, db); err != nil {
-		t.Fatal(err)
-	}
-	h.Pool.Reset()
+	takeDatabaseAway(t, h)
 
 	const secret = "Zm9yLXRoZS1zaWduZXItb25seS1ub3QtZm9yLWxvZ3M"
 	res, _ := h.get("/documenten/" + base.docs[docInstructions] + "/ondertekenen/" + secret)

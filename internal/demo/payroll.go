@@ -170,18 +170,27 @@ func hasTimesheet(ctx context.Context, store eventstore.Store, t tscmd.Target) (
 	return len(evs) > 0, nil
 }
 
-// approvedShifts is a bakery week: the worker registers Monday to Friday
-// 07:00–15:30 with half an hour's break and offers; the client and then
-// the intermediary approve.
-func approvedShifts(ctx context.Context, sheets *tscmd.Handler, t tscmd.Target, worker, client, inter domain.Actor) error {
+// bakeryShifts enters a bakery week's shifts: Monday to Friday 07:00–15:30
+// with half an hour's break.
+func bakeryShifts(ctx context.Context, sheets *tscmd.Handler, m commands.Meta, t tscmd.Target) error {
 	start, _ := ts.ParseClock("07:00")
 	end, _ := ts.ParseClock("15:30")
-	m := commands.Meta{Actor: worker, CorrelationID: "demo-seed"}
 	for day := range 5 {
 		if _, _, err := sheets.AddEntry(ctx, m, tscmd.AddEntry{Target: t, Entry: ts.EntryInput{
 			Date: t.Week.Day(day), Start: start, End: end, Break: 30}}); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// approvedShifts is a bakery week: the worker registers Monday to Friday
+// 07:00–15:30 with half an hour's break and offers; the client and then
+// the intermediary approve.
+func approvedShifts(ctx context.Context, sheets *tscmd.Handler, t tscmd.Target, worker, client, inter domain.Actor) error {
+	m := commands.Meta{Actor: worker, CorrelationID: "demo-seed"}
+	if err := bakeryShifts(ctx, sheets, m, t); err != nil {
+		return err
 	}
 	if _, err := sheets.Offer(ctx, m, tscmd.Offer{Target: t}); err != nil {
 		return err

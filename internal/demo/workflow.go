@@ -74,14 +74,9 @@ func seedWorkflow(ctx context.Context, sheets *tscmd.Handler, store eventstore.S
 
 // workflowSheet is a bakery week taken up to step upto.
 func workflowSheet(ctx context.Context, sheets *tscmd.Handler, t tscmd.Target, worker, client domain.Actor, upto workflowStep) error {
-	start, _ := ts.ParseClock("07:00")
-	end, _ := ts.ParseClock("15:30")
 	m := commands.Meta{Actor: worker, CorrelationID: "demo-seed"}
-	for day := range 5 {
-		if _, _, err := sheets.AddEntry(ctx, m, tscmd.AddEntry{Target: t, Entry: ts.EntryInput{
-			Date: t.Week.Day(day), Start: start, End: end, Break: 30}}); err != nil {
-			return err
-		}
+	if err := bakeryShifts(ctx, sheets, m, t); err != nil {
+		return err
 	}
 	if upto == stepOpen {
 		return nil

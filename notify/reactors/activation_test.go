@@ -35,14 +35,7 @@ func TestActivationMailerKeepsItsNameAndMailsOnce(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	e := identitytest.New(t)
-	res, reg, err := e.Identity.Registration.RegisterIntermediary(ctx, commands.Meta{Actor: identity.System}, identity.RegisterIntermediary{
-		ID: "flex", Name: "Flex Uitzend", KvK: "12345678", Contact: intermediary.Contact{Name: "Ina de Flex", Email: "ina@flex.test"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := e.Runtime.WaitFor(ctx, res.Position, reactors.ActivationMailerName); err != nil {
-		t.Fatal(err)
-	}
+	reg := registerFlex(ctx, t, e)
 	m, err := e.SMTP.WaitFor(ctx, mailtest.To("ina@flex.test"))
 	if err != nil {
 		t.Fatal(err)
@@ -105,14 +98,7 @@ func TestActivationRolledBackLeavesTheToken(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	e := identitytest.New(t)
-	res, reg, err := e.Identity.Registration.RegisterIntermediary(ctx, commands.Meta{Actor: identity.System}, identity.RegisterIntermediary{
-		ID: "flex", Name: "Flex Uitzend", KvK: "12345678", Contact: intermediary.Contact{Name: "Ina de Flex", Email: "ina@flex.test"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := e.Runtime.WaitFor(ctx, res.Position, reactors.ActivationMailerName); err != nil {
-		t.Fatal(err)
-	}
+	reg := registerFlex(ctx, t, e)
 	evs, err := e.Store.ReadStream(ctx, account.Stream(reg.AccountID), eventstore.ReadStreamOptions{Max: 1})
 	if err != nil || len(evs) != 1 || evs[0].Type != account.TypeCreated {
 		t.Fatalf("account.created: %v %v", evs, err)
@@ -161,4 +147,19 @@ func TestActivationRolledBackLeavesTheToken(t *testing.T) {
 	if got := tokens(); got == mailed || got == "" || !queued {
 		t.Fatalf("committed: new token %v, mail queued %v", got != mailed && got != "", queued)
 	}
+}
+
+// registerFlex registers the intermediary Flex Uitzend with contact Ina de
+// Flex and waits for the activation mailer to have handled it.
+func registerFlex(ctx context.Context, t *testing.T, e *identitytest.Env) identity.Registered {
+	t.Helper()
+	res, reg, err := e.Identity.Registration.RegisterIntermediary(ctx, commands.Meta{Actor: identity.System}, identity.RegisterIntermediary{
+		ID: "flex", Name: "Flex Uitzend", KvK: "12345678", Contact: intermediary.Contact{Name: "Ina de Flex", Email: "ina@flex.test"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Runtime.WaitFor(ctx, res.Position, reactors.ActivationMailerName); err != nil {
+		t.Fatal(err)
+	}
+	return reg
 }
