@@ -4,12 +4,10 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"slices"
 
 	"github.com/gorilla/mux"
 
 	"backoffice/commands"
-	"backoffice/commands/identity"
 	"backoffice/domain"
 	rmid "backoffice/readmodel/identity"
 )
@@ -30,14 +28,7 @@ func (x *adminApp) SetIntermediaryUser(ctx context.Context, m commands.Meta, int
 	if err != nil {
 		return commands.Result{}, err
 	}
-	if !slices.ContainsFunc(users, func(a rmid.Account) bool { return a.ID == accountID }) {
-		return commands.Result{}, domain.ErrNotFound
-	}
-	cmd := identity.DisableAccount{AccountID: accountID}
-	if enable {
-		return x.accounts.EnableAccount(ctx, m, cmd)
-	}
-	return x.accounts.DisableAccount(ctx, m, cmd)
+	return setLoginAmong(ctx, x.accounts, m, users, accountID, enable)
 }
 
 func (s *Server) handleIntermediaryUser(enable bool) http.Handler {

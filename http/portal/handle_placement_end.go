@@ -69,14 +69,20 @@ func (w *workerApp) SetWorkerLogin(ctx context.Context, m commands.Meta, p Place
 	if err != nil {
 		return commands.Result{}, err
 	}
+	return setLoginAmong(ctx, w.accounts, m, logins, accountID, enable)
+}
+
+// setLoginAmong blocks (or unblocks) accountID if it is one of logins;
+// any other account is not found.
+func setLoginAmong(ctx context.Context, accounts *identity.Accounts, m commands.Meta, logins []rmid.Account, accountID string, enable bool) (commands.Result, error) {
 	if !slices.ContainsFunc(logins, func(a rmid.Account) bool { return a.ID == accountID }) {
 		return commands.Result{}, domain.ErrNotFound
 	}
 	cmd := identity.DisableAccount{AccountID: accountID}
 	if enable {
-		return w.accounts.EnableAccount(ctx, m, cmd)
+		return accounts.EnableAccount(ctx, m, cmd)
 	}
-	return w.accounts.DisableAccount(ctx, m, cmd)
+	return accounts.DisableAccount(ctx, m, cmd)
 }
 
 // loadPlacementEnd loads the placement for the form; anyone who may not end

@@ -1,39 +1,20 @@
 package portal_test
 
 import (
-	"bytes"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 
 	"backoffice/http/portal"
+	"backoffice/internal/testlog"
 )
-
-// syncBuffer is a log destination the server's goroutines share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // TestFailedRequestLogNamesRouteNotPath: a request that fails on the
 // server's side is logged, and the signing link's path carries its secret
 // token: the log names the route template, never the path.
 func TestFailedRequestLogNamesRouteNotPath(t *testing.T) {
 	base := newHarness(t)
-	var logs syncBuffer
+	var logs testlog.Buffer
 	h := newHarnessWith(t, base.fixture, func(d *portal.Deps) {
 		d.Log = slog.New(slog.NewTextHandler(&logs, nil))
 	})
