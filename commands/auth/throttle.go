@@ -34,15 +34,15 @@ import (
 // is counted before the password is checked (so concurrent attempts cannot
 // slip past a limit) and taken back on success.
 func accountKey(email string) string { return "acct:" + email }
-func sourceKey(ip string) string     { return "src:" + source(ip) }
+func sourceKey(ip string) string     { return "src:" + Source(ip) }
 func pairKey(email, ip string) string {
-	return "pair:" + source(ip) + " " + email
+	return "pair:" + Source(ip) + " " + email
 }
 
-// source is what throttling counts an address as: an IPv6 address by its
+// Source is what throttling counts an address as: an IPv6 address by its
 // /64 (one subscriber's network, which hands its hosts any address in it),
-// everything else as it is.
-func source(ip string) string {
+// everything else as it is. notify/linkmail counts link requests so too.
+func Source(ip string) string {
 	a, err := netip.ParseAddr(ip)
 	if err != nil || !a.Is6() || a.Is4In6() {
 		return ip

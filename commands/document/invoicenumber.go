@@ -12,6 +12,7 @@ import (
 	"backoffice/commands"
 	"backoffice/domain"
 	doc "backoffice/domain/document"
+	rmdocuments "backoffice/readmodel/documents"
 )
 
 // ErrInvoiceNumberTaken: the client has an invoice with this number already.
@@ -37,11 +38,9 @@ func invoiceNumberKey(number string) string { return strings.ToLower(number) }
 // existed) takes it too. Claiming again for the same document is fine.
 func (h *Handler) claimInvoiceNumber(ctx context.Context, clientID, number, documentID string, now time.Time) error {
 	key := invoiceNumberKey(number)
-	var inReadModel bool
-	if err := h.pool.QueryRow(ctx, `SELECT EXISTS (SELECT FROM documents
-		WHERE client_id = $1 AND kind = $2 AND lower(invoice_number) = $3 AND document_id <> $4)`,
-		clientID, string(doc.KindInvoice), key, documentID).Scan(&inReadModel); err != nil {
-		return fmt.Errorf("commands/document: unable to look up the invoice number: %w", err)
+	inReadModel, err := rmdocuments.InvoiceNumberUsed(ctx, h.pool, clientID, number, documentID)
+	if err != nil {
+		return err
 	}
 	if inReadModel {
 		return ErrInvoiceNumberTaken

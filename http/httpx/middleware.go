@@ -106,12 +106,7 @@ func AccessLog(log *slog.Logger, m *Metrics) mux.MiddlewareFunc {
 				if abort {
 					defer panic(http.ErrAbortHandler)
 				}
-				route := "unmatched"
-				if cr := mux.CurrentRoute(r); cr != nil {
-					if tpl, err := cr.GetPathTemplate(); err == nil {
-						route = tpl
-					}
-				}
+				route := Route(r)
 				if *inner != "" {
 					route = *inner // the mounted router's own route (RecordRoute)
 				}
@@ -144,10 +139,8 @@ type routeSlotKey struct{}
 func RecordRoute(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if slot, ok := r.Context().Value(routeSlotKey{}).(*string); ok {
-			if cr := mux.CurrentRoute(r); cr != nil {
-				if tpl, err := cr.GetPathTemplate(); err == nil {
-					*slot = tpl
-				}
+			if tpl, ok := routeTemplate(r); ok {
+				*slot = tpl
 			}
 		}
 		next.ServeHTTP(w, r)

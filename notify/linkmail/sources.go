@@ -1,10 +1,10 @@
 package linkmail
 
 import (
-	"net/netip"
 	"sync"
 	"time"
 
+	"backoffice/commands/auth"
 	"backoffice/domain"
 )
 
@@ -42,7 +42,7 @@ func (s *sources) admit(ip string, now time.Time) bool {
 	if ip == "" {
 		return true
 	}
-	key := sourceOf(ip)
+	key := auth.Source(ip)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if len(s.seen) >= maxTrackedSources {
@@ -65,14 +65,4 @@ func (s *sources) admit(ip string, now time.Time) bool {
 	}
 	w.n++
 	return true
-}
-
-// sourceOf counts an IPv6 address by its /64 (one subscriber's network),
-// anything else as it is, as the login throttle does.
-func sourceOf(ip string) string {
-	a, err := netip.ParseAddr(ip)
-	if err != nil || !a.Is6() || a.Is4In6() {
-		return ip
-	}
-	return netip.PrefixFrom(a, 64).Masked().String()
 }

@@ -255,6 +255,21 @@ func (q *Queries) Document(ctx context.Context, actor domain.Actor, id string) (
 	return q.document(ctx, q.pool, actor, id, q.clock())
 }
 
+// InvoiceNumberUsed reports whether an invoice of the client other than
+// exceptID carries the number, compared without regard to case: for
+// commands/document, which claims numbers itself since the rule came, to
+// find the invoices from before it.
+func InvoiceNumberUsed(ctx context.Context, pool *pgxpool.Pool, clientID, number, exceptID string) (bool, error) {
+	var used bool
+	err := pool.QueryRow(ctx, `SELECT EXISTS (SELECT FROM documents
+		WHERE client_id = $1 AND kind = $2 AND lower(invoice_number) = lower($3) AND document_id <> $4)`,
+		clientID, string(doc.KindInvoice), number, exceptID).Scan(&used)
+	if err != nil {
+		return false, fmt.Errorf("readmodel/documents: unable to look up the invoice number: %w", err)
+	}
+	return used, nil
+}
+
 // db is what the detail reads from: the pool, or the transaction of an
 // as-of replay (DocumentAsOf).
 type db interface {
