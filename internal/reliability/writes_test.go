@@ -1,0 +1,929 @@
+package reliability_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"mime/multipart"
+	"net/http"
+	"net/textproto"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"backoffice/domain/validate"
+	"backoffice/internal/demo"
+	"backoffice/notify/mail/mailtest"
+)
+
+// TestKillLoopEveryWrite is the kill -9 loop over every kind of write the
+// product has besides the timesheet commands (TestKillLoop has those):
+// registering clients and workers (vault + events + account), activation,
+// password reset, integration tokens, uploads, signature requests, the TAN
+// (sign_tan_records) and its mail, signing, ending a placement, the mail
+// queue. One driver runs rounds of these through the real binary's JSON API
+// with real sessions, each request under an Idempotency-Key (activation and
+// reset: their link) and retried with it until answered. Each kill aims at
+// one kind of write in turn (killKinds): the driver sends that request and
+// serve is killed a seeded 0-60 ms later, while it runs; every third kill
+// takes the postmaster down too. Then a projection rebuild and an audit
+// replay are each killed mid-way. Afterwards the invariants of
+// docs/reliability.md ("Every kind of write") are checked.
+//
+// make test aims one kill at each of shortKillKinds and rebuilds only the
+// projector whose rebuild it killed; BACKOFFICE_KILL_WRITES=N (make
+// reliability: 60, five per kind) aims N kills at killKinds in turn,
+// rebuilds every projector and kills an audit replay too.
+// BACKOFFICE_KILL_SEED changes the seed.
+func TestKillLoopEveryWrite(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the kill loop builds and runs the real binary; not in -short")
+	}
+	// make test: one kill at each of the writes of two or more parts; the
+	// full run cycles through every kind and rebuilds every projector.
+	nKills := killPoints("BACKOFFICE_KILL_WRITES", 0)
+	kinds, full := killKinds, nKills > 0
+	if !full {
+		kinds, nKills = shortKillKinds, len(shortKillKinds)
+	}
+	seed := uint64(killPoints("BACKOFFICE_KILL_SEED", 20261205))
+	rng := rand.New(rand.NewPCG(seed, seed))
+
+	smtp, err := mailtest.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = smtp.Close() })
+	dir := t.TempDir()
+	s := &serve{t: t, bin: build(t, dir), dataDir: filepath.Join(dir, "data"), addr: freeAddr(t), logPath: filepath.Join(dir, "serve.log"),
+		extraEnv: []string{"BACKOFFICE_SMTP_URL=" + smtp.URL()}}
+	t.Cleanup(s.cleanup)
+	s.start()
+
+	base := "http://" + s.addr
+	hc := &http.Client{Timeout: 30 * time.Second}
+	bo := &client{base: base, http: hc}
+	bo.loginAs(t, demo.BackofficeMail, demo.Password)
+	cl := &client{base: base, http: hc}
+	cl.login(t)
+	w := &writer{bo: bo, cl: cl, smtp: smtp, pub: &client{base: base, http: hc},
+		kills: make(chan time.Duration), killed: make(chan struct{}), rng: rand.New(rand.NewPCG(seed, seed+1))}
+	w.prepare(t)
+	drainQueues(t, s, true) // the demo's own signature requests issue their TANs
+	before := countEvents(t, s)
+
+	var rounds atomic.Int64
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for r := 1; ; r++ {
+			if !w.round(r) {
+				return
+			}
+			rounds.Store(int64(r))
+			if w.stopping.Load() {
+				return
+			}
+		}
+	}()
+	started := time.Now()
+	both, killedKinds := 0, map[string]int{}
+	for k := 0; k < nKills && !w.failed(); k++ {
+		kind := kinds[k%len(kinds)]
+		w.target.Store(&kind)
+		var after time.Duration
+		select {
+		case after = <-w.kills: // the driver sends that kind's request now
+		case <-done:
+			t.Fatalf("the driver stopped: %s\n%s", w.failure(), s.logTail())
+		}
+		time.Sleep(after)
+		pm := s.postmaster()
+		s.kill()
+		if k%3 == 2 && pm > 0 {
+			_ = syscall.Kill(pm, syscall.SIGKILL)
+			both++
+		}
+		killedKinds[kind]++
+		w.killed <- struct{}{}
+		s.start()
+	}
+	// The round in flight finishes with no kill.
+	w.target.Store(nil)
+	w.stopping.Store(true)
+	<-done
+	if f := w.failure(); f != "" {
+		t.Fatalf("the driver stopped: %s\n%s", f, s.logTail())
+	}
+	loopTime := time.Since(started)
+	phase := time.Now()
+	phases := func(name string) {
+		t.Logf("%s: %s", name, time.Since(phase).Round(100*time.Millisecond))
+		phase = time.Now()
+	}
+
+	// The queues drain: no mail and no TAN record left pending (the short
+	// run: none failed, and each is due within a lease, which a mail the
+	// killed serve was sending holds for SendTimeout + 30 s).
+	drainQueues(t, s, full)
+	// Every answered request is visible, and answered the same again.
+	visible := w.checkVisible(t)
+	replays := w.checkReplays(t)
+	// Nothing doubled, nothing half done, nothing orphaned.
+	after := countEvents(t, s)
+	doubled := w.checkCounts(t, before, after)
+	orphans := checkOrphans(t, s)
+	dupMails := w.duplicateMails()
+	phases("checks")
+	s.stop()
+	verify(t, s)
+	names, head := projectorNames(t, s)
+	s.start()
+	lists := w.readModels(t, head)
+	s.stop()
+
+	// A rebuild killed mid-way: serve resumes the projector from where the
+	// rebuild got to, and the screens show what they showed before.
+	divergences := 0
+	compare := func(stage string) {
+		got := w.readModels(t, head)
+		for path, b := range lists {
+			if !bytes.Equal(b, got[path]) {
+				divergences++
+				t.Errorf("%s: read model %s differs:\nbefore %s\nafter  %s", stage, path, b, got[path])
+			}
+		}
+	}
+	victim := names[rng.IntN(len(names))]
+	killMidway(t, s, rng, "events (", "projections", "rebuild", victim)
+	s.start()
+	compare("serve after a rebuild of " + victim + " killed mid-way")
+	s.stop()
+	phases("rebuild killed mid-way")
+	// Every read model (the short run: the killed one) against its rebuild
+	// from the first event.
+	if !full {
+		names = []string{victim}
+	}
+	for _, name := range names {
+		run(t, s, "projections", "rebuild", name)
+	}
+	s.start()
+	compare("after rebuilding every projector")
+	s.stop()
+	phases(fmt.Sprintf("%d rebuilds", len(names)))
+	// An audit replay killed mid-way: the next one clears its leftovers.
+	if full {
+		asOf := time.Now().UTC().Format(time.RFC3339)
+		killMidway(t, s, rng, "events (", "audit", "replay", "--as-of", asOf, "--schema", "kill_replay")
+		if out := run(t, s, "audit", "replay", "--as-of", asOf, "--schema", "kill_replay"); !strings.Contains(out, "schema kill_replay holds") {
+			t.Errorf("audit replay after a killed one: %s", out)
+		}
+		verify(t, s)
+		phases("audit replay")
+	}
+	panics := s.count("panic:") + s.count("fatal error:")
+
+	st := w.stats()
+	t.Logf("every-write kill loop (seed %d): %d serve kills (%d with the postmaster) aimed at %v; %d rounds in %s; %d requests answered, %d needed retries (%d connection errors, %d × 503, %d × 409 in progress, %d × 500)",
+		seed, nKills, both, killedKinds, rounds.Load(), loopTime.Round(time.Second), st.answered, st.retried, st.netErrors, st.unavailable, st.inProgress, st.serverErrors)
+	t.Logf("result: %d answered writes not visible, %d replays that answered differently, %d doubled or half-done writes, %d orphans, %d divergences from a rebuild, %d panics; %d mails delivered twice (at-least-once)",
+		visible, replays, doubled, orphans, divergences, panics, dupMails)
+	if visible+replays+doubled+orphans+divergences+panics > 0 {
+		t.Fatal("the every-write kill loop found lost, doubled, half-done or diverging writes (see above)")
+	}
+	if st.serverErrors > 0 {
+		t.Fatalf("%d answers were 500:\n%s", st.serverErrors, s.failures(10))
+	}
+}
+
+// killKinds are the writes the kills aim at, in turn. "... answered" kills
+// serve just after that answer, while the reactors, the TAN record queue
+// and the mail queue work on what it started.
+// shortKillKinds are make test's: the writes of more than one part (vault,
+// events and account; token row and event; file and event; TAN record,
+// event and mail).
+var shortKillKinds = []string{"worker", "token", "upload", "signature request answered"}
+
+var killKinds = []string{"client", "worker", "worker answered", "activation", "reset request", "password reset",
+	"token", "upload", "signature request", "signature request answered", "sign", "end"}
+
+// write is one request of the driver and what it was answered.
+type write struct {
+	kind, key, method, path, ctype string
+	actor                          *client
+	body                           []byte
+	status                         int
+	answer                         []byte
+}
+
+type writeStats struct {
+	answered, retried, netErrors, unavailable, inProgress, serverErrors int
+}
+
+// writer drives the rounds. Its failures end the run (they are reported
+// by the test goroutine).
+type writer struct {
+	bo, cl, pub *client
+	smtp        *mailtest.Server
+
+	intermediaryID, signerAccountID string
+
+	// The kill aimed at a kind: the driver takes the target, asks for the
+	// kill (after a delay) as it sends that request, and waits for it.
+	target atomic.Pointer[string]
+	kills  chan time.Duration
+	killed chan struct{}
+	rng    *rand.Rand
+
+	stopping atomic.Bool
+	mu       sync.Mutex
+	writes   []*write
+	rounds   []*round
+	st       writeStats
+	fail     string
+}
+
+// round is what one round made.
+type round struct {
+	n                                     int
+	clientID, workerID, placementID       string
+	workerEmail, password, documentID, tk string
+	end                                   string
+}
+
+func (w *writer) failed() bool { return w.failure() != "" }
+
+func (w *writer) failure() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.fail
+}
+
+func (w *writer) stats() writeStats {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.st
+}
+
+func (w *writer) setFailure(format string, args ...any) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.fail == "" {
+		w.fail = fmt.Sprintf(format, args...)
+	}
+	return false
+}
+
+func (w *writer) prepare(t *testing.T) {
+	t.Helper()
+	var list struct {
+		Items []struct {
+			ID string `json:"id"`
+		} `json:"items"`
+	}
+	getJSON(t, w.bo, "/api/v1/intermediaries", &list)
+	if len(list.Items) == 0 {
+		t.Fatal("the demo has no intermediary")
+	}
+	w.intermediaryID = list.Items[0].ID
+	var me map[string]any
+	getJSON(t, w.cl, "/api/v1/me", &me)
+	for _, k := range []string{"account_id", "id"} {
+		if v, ok := me[k].(string); ok && v != "" {
+			w.signerAccountID = v
+			break
+		}
+	}
+	if w.signerAccountID == "" {
+		t.Fatalf("GET /me names no account: %v", me)
+	}
+}
+
+func getJSON(t *testing.T, c *client, path string, v any) {
+	t.Helper()
+	status, body, _, err := c.do("GET", strings.TrimPrefix(path, c.base), "", "")
+	if err != nil || status != http.StatusOK {
+		t.Fatalf("GET %s: %d %v %s", path, status, err, body)
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+}
+
+// send runs a request until it is answered: a connection error, a 503,
+// a 5xx or 409 idempotency_key_in_progress is retried with the same key.
+func (w *writer) send(x *write) bool {
+	w.aim(x.kind, true)
+	deadline := time.Now().Add(3 * time.Minute)
+	for attempt := 0; time.Now().Before(deadline) && !w.failed(); attempt++ {
+		status, body, err := x.actor.raw(x.method, x.path, x.key, x.ctype, x.body)
+		w.mu.Lock()
+		if attempt == 1 {
+			w.st.retried++
+		}
+		switch {
+		case err != nil:
+			w.st.netErrors++
+		case status == http.StatusServiceUnavailable:
+			w.st.unavailable++
+		case status >= 500:
+			w.st.serverErrors++
+		case status == http.StatusConflict && bytes.Contains(body, []byte("idempotency_key_in_progress")):
+			w.st.inProgress++
+		default:
+			x.status, x.answer = status, body
+			w.st.answered++
+			w.writes = append(w.writes, x)
+			w.mu.Unlock()
+			w.aim(x.kind+" answered", false)
+			return true
+		}
+		w.mu.Unlock()
+		time.Sleep(50 * time.Millisecond)
+	}
+	return w.setFailure("%s %s (key %s) was not answered within 3 minutes", x.method, x.path, x.key)
+}
+
+// aim asks for the kill when it targets kind: during the request (a
+// seeded 0-60 ms after it is sent), or at once after its answer.
+func (w *writer) aim(kind string, during bool) {
+	if p := w.target.Load(); p == nil || *p != kind || !w.target.CompareAndSwap(p, nil) {
+		return
+	}
+	var after time.Duration
+	if during {
+		after = time.Duration(w.rng.IntN(60)) * time.Millisecond
+	}
+	w.kills <- after
+	if !during {
+		<-w.killed
+		return
+	}
+	go func() { <-w.killed }()
+}
+
+// post sends a JSON command and wants one of the statuses; it decodes the
+// answer into out.
+func (w *writer) post(kind string, actor *client, path, key string, body any, out any, want ...int) bool {
+	b, _ := json.Marshal(body)
+	x := &write{kind: kind, key: key, method: "POST", path: path, ctype: "application/json", actor: actor, body: b}
+	if !w.send(x) {
+		return false
+	}
+	for _, s := range want {
+		if x.status == s {
+			if out != nil {
+				_ = json.Unmarshal(x.answer, out)
+			}
+			return true
+		}
+	}
+	return w.setFailure("%s %s (key %s) answered %d %s", x.method, x.path, key, x.status, x.answer)
+}
+
+// mail waits for a mail to addr that matches and returns the newest such.
+func (w *writer) mail(addr string, match func(mailtest.Received) bool) (mailtest.Received, bool) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	m, err := w.smtp.WaitFor(ctx, func(m mailtest.Received) bool { return mailtest.To(addr)(m) && match(m) })
+	if err != nil {
+		return m, w.setFailure("no mail to %s: %v", addr, err)
+	}
+	for _, n := range w.smtp.Messages() {
+		if mailtest.To(addr)(n) && match(n) {
+			m = n
+		}
+	}
+	return m, true
+}
+
+var (
+	activationLink = regexp.MustCompile(`/activeren\?token=([A-Za-z0-9_%-]+)`)
+	resetLink      = regexp.MustCompile(`/wachtwoord-herstellen\?token=([A-Za-z0-9_%-]+)`)
+	tanInMail      = regexp.MustCompile(`(?:TAN-code|TAN code): ([A-Z]{4})`)
+)
+
+// linkPost uses the token of the newest link mail; a link superseded by a
+// newer mail meanwhile (token_invalid) is tried again with the newest.
+func (w *writer) linkPost(kind, addr string, link *regexp.Regexp, path, password string) bool {
+	for range 5 {
+		m, ok := w.mail(addr, func(m mailtest.Received) bool { return link.MatchString(m.Text) })
+		if !ok {
+			return false
+		}
+		tok := link.FindStringSubmatch(m.Text)[1]
+		x := &write{kind: kind, method: "POST", path: path, ctype: "application/json", actor: w.pub,
+			body: fmt.Appendf(nil, `{"token":%q,"password":%q}`, tok, password)}
+		if !w.send(x) {
+			return false
+		}
+		if x.status == http.StatusOK {
+			return true
+		}
+		time.Sleep(time.Second)
+	}
+	return w.setFailure("%s for %s: no link in the mails worked", kind, addr)
+}
+
+// round runs one round of every kind of write; false ends the driver.
+func (w *writer) round(n int) bool {
+	r := &round{n: n, workerEmail: fmt.Sprintf("werker-%d@kill.example.test", n), password: fmt.Sprintf("kill-wachtwoord-%d", n)}
+	key := func(step string) string { return fmt.Sprintf("every-write-%d-%s", n, step) }
+	today := time.Now().Format(time.DateOnly)
+
+	var reg struct {
+		ID          string `json:"id"`
+		ClientID    string `json:"client_id"`
+		WorkerID    string `json:"worker_id"`
+		PlacementID string `json:"placement_id"`
+	}
+	if !w.post("client", w.bo, "/api/v1/clients", key("client"), map[string]any{
+		"intermediary_id": w.intermediaryID, "name": fmt.Sprintf("Kwekerij %d", n), "kvk": "87654321",
+		"address":        map[string]any{"street": "Dorpsstraat", "house_number": "1", "postal_code": "1234 AB", "city": "Utrecht"},
+		"contact":        map[string]any{"name": "Kees Bakker", "email": fmt.Sprintf("kweker-%d@kill.example.test", n), "mobile": "06-12345678"},
+		"agreement_from": "2025-01-06",
+		"agreement": map[string]any{
+			"hour_types":       []map[string]any{{"code": "100", "name": "Normale uren", "percentage": 100}},
+			"normal_hour_type": "100", "entered_by": "worker", "approval_chain": []string{"client", "intermediary"},
+			"time_registration": false, "allowances": map[string]any{"per_day_cents": 0, "per_hour_cents": 0},
+		},
+	}, &reg, http.StatusCreated) {
+		return false
+	}
+	r.clientID = reg.ClientID
+	if r.clientID == "" {
+		r.clientID = reg.ID
+	}
+	reg.ID = ""
+	if !w.post("worker", w.cl, "/api/v1/workers", key("worker"), map[string]any{
+		"name":  map[string]any{"first": "Jan", "last": fmt.Sprintf("Kill%d", n)},
+		"email": r.workerEmail, "function": "Kweker", "bsn": bsnFor(n), "iban": "NL91ABNA0417164300",
+		"date_of_birth": "1990-05-17", "mobile": "0687654321", "start": today,
+		"address": map[string]any{"street": "Kerkstraat", "house_number": "12", "postal_code": "3511 AB", "city": "Utrecht"},
+	}, &reg, http.StatusCreated) {
+		return false
+	}
+	r.workerID, r.placementID = reg.WorkerID, reg.PlacementID
+	w.mu.Lock()
+	w.rounds = append(w.rounds, r)
+	w.mu.Unlock()
+
+	// The worker's activation (the link is the key), then a password reset.
+	if !w.linkPost("activation", r.workerEmail, activationLink, "/api/v1/activation", r.password+"-eerst") {
+		return false
+	}
+	if !w.post("reset request", w.pub, "/api/v1/password-reset", "", map[string]string{"email": r.workerEmail}, nil, http.StatusAccepted) {
+		return false
+	}
+	if !w.linkPost("password reset", r.workerEmail, resetLink, "/api/v1/password-reset/complete", r.password) {
+		return false
+	}
+
+	// An integration token: a retry after a lost answer is 409
+	// secret_not_replayable (the secret is shown once), never a second one.
+	r.tk = fmt.Sprintf("kill-token-%d", n)
+	if !w.post("token", w.bo, "/api/v1/tokens", key("token"), map[string]string{"role": "auditor", "label": r.tk}, nil,
+		http.StatusCreated, http.StatusConflict) {
+		return false
+	}
+
+	// An upload, a signature request (TAN record, mail) and the signature.
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	_ = mw.WriteField("title", fmt.Sprintf("Contract %d", n))
+	h := textproto.MIMEHeader{}
+	h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="file"; filename="contract-%d.txt"`, n))
+	h.Set("Content-Type", "text/plain")
+	fw, _ := mw.CreatePart(h)
+	fmt.Fprintf(fw, "Overeenkomst %d tussen partijen.\n", n)
+	_ = mw.Close()
+	up := &write{kind: "upload", key: key("upload"), method: "POST", path: "/api/v1/documents", ctype: mw.FormDataContentType(), actor: w.cl, body: body.Bytes()}
+	if !w.send(up) {
+		return false
+	}
+	var doc struct {
+		ID string `json:"id"`
+	}
+	if up.status != http.StatusCreated || json.Unmarshal(up.answer, &doc) != nil || doc.ID == "" {
+		return w.setFailure("upload answered %d %s", up.status, up.answer)
+	}
+	r.documentID = doc.ID
+	if !w.post("signature request", w.bo, "/api/v1/documents/"+doc.ID+"/signature-requests", key("ask"),
+		map[string]string{"signer_account_id": w.signerAccountID}, nil, http.StatusCreated) {
+		return false
+	}
+	m, ok := w.mail(clientEmail, func(m mailtest.Received) bool {
+		return strings.Contains(m.Text, doc.ID) && tanInMail.MatchString(m.Text)
+	})
+	if !ok {
+		return false
+	}
+	if !w.post("sign", w.cl, "/api/v1/documents/"+doc.ID+"/sign", key("sign"),
+		map[string]any{"tan": tanInMail.FindStringSubmatch(m.Text)[1], "read": true}, nil, http.StatusOK) {
+		return false
+	}
+
+	// Ending the placement (its last day two weeks ahead).
+	r.end = time.Now().AddDate(0, 0, 14).Format(time.DateOnly)
+	return w.post("end", w.bo, "/api/v1/placements/"+r.placementID+"/end", key("end"), map[string]string{"end": r.end}, nil, http.StatusOK)
+}
+
+// bsnFor is a valid BSN of its own per round.
+func bsnFor(n int) string {
+	for v := 300000000 + n*100; ; v++ {
+		if s := fmt.Sprintf("%09d", v); validate.BSN(s) == nil {
+			return s
+		}
+	}
+}
+
+func (c *client) raw(method, path, key, ctype string, body []byte) (int, []byte, error) {
+	req, err := http.NewRequest(method, c.base+path, bytes.NewReader(body))
+	if err != nil {
+		return 0, nil, err
+	}
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	if key != "" {
+		req.Header.Set("Idempotency-Key", key)
+	}
+	res, err := c.http.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	return res.StatusCode, b, err
+}
+
+// checkVisible: every round's writes show on the screens' read models.
+func (w *writer) checkVisible(t *testing.T) (missing int) {
+	t.Helper()
+	get := func(c *client, path string) map[string]any {
+		var v map[string]any
+		for range 100 {
+			status, body, _, err := c.do("GET", path, "", "")
+			if err == nil && status == http.StatusOK && json.Unmarshal(body, &v) == nil {
+				return v
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		missing++
+		t.Errorf("GET %s: not found", path)
+		return nil
+	}
+	for _, r := range w.rounds {
+		get(w.bo, "/api/v1/clients/"+r.clientID)
+		get(w.bo, "/api/v1/workers/"+r.workerID)
+		if p := get(w.bo, "/api/v1/placements/"+r.placementID); p != nil && fmt.Sprint(p["end"]) != r.end {
+			missing++
+			t.Errorf("placement %s: end %v, ended on %s", r.placementID, p["end"], r.end)
+		}
+		if r.documentID != "" {
+			if d := get(w.bo, "/api/v1/documents/"+r.documentID); d != nil && d["signature"] != "signed" {
+				missing++
+				t.Errorf("document %s: signature %v after the acknowledged signature", r.documentID, d["signature"])
+			}
+		}
+		// The reset password is the one that logs in.
+		if status, body, err := w.pub.raw("POST", "/api/v1/session", "", "application/json",
+			fmt.Appendf(nil, `{"email":%q,"password":%q}`, r.workerEmail, r.password)); err != nil || status != http.StatusCreated {
+			missing++
+			t.Errorf("login of %s with the reset password: %d %v %s", r.workerEmail, status, err, body)
+		}
+	}
+	return missing
+}
+
+// checkReplays sends every keyed write again with its key: the answer must
+// be the first one (a token's secret cannot be told again: 409
+// secret_not_replayable is the documented answer).
+func (w *writer) checkReplays(t *testing.T) (differ int) {
+	t.Helper()
+	for _, x := range w.writes {
+		if x.key == "" {
+			continue
+		}
+		status, body, err := x.actor.raw(x.method, x.path, x.key, x.ctype, x.body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		same := status == x.status && bytes.Equal(body, x.answer)
+		if x.kind == "token" && status == http.StatusConflict && bytes.Contains(body, []byte("secret_not_replayable")) {
+			same = true
+		}
+		if !same {
+			differ++
+			t.Errorf("%s %s (key %s) again: %d %s\nfirst answer %d %s", x.method, x.path, x.key, status, body, x.status, x.answer)
+		}
+	}
+	return differ
+}
+
+// countEvents counts the event store's events by type.
+func countEvents(t *testing.T, s *serve) map[string]int {
+	t.Helper()
+	out := map[string]int{}
+	dbQuery(t, s, `SELECT type, count(*) FROM eventstore_events GROUP BY type`, func(rows pgx.Rows) error {
+		var typ string
+		var n int
+		if err := rows.Scan(&typ, &n); err != nil {
+			return err
+		}
+		out[typ] = n
+		return nil
+	})
+	return out
+}
+
+func dbQuery(t *testing.T, s *serve, sql string, each func(pgx.Rows) error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var conn *pgx.Conn
+	var err error
+	for range 100 {
+		conn, err = pgx.Connect(ctx, fmt.Sprintf("host=%s port=5432 user=postgres dbname=backoffice", filepath.Join(s.dataDir, "postgres")))
+		if err == nil {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	rows, err := conn.Query(ctx, sql)
+	if err != nil {
+		t.Fatalf("%s: %v", sql, err)
+	}
+	for rows.Next() {
+		if err := each(rows); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// checkCounts: each answered write's events are stored once; a registered
+// worker has a placement and an account (no half registration).
+func (w *writer) checkCounts(t *testing.T, before, after map[string]int) (bad int) {
+	t.Helper()
+	rounds := len(w.rounds)
+	docs := 0
+	for _, r := range w.rounds {
+		if r.documentID != "" {
+			docs++
+		}
+	}
+	want := map[string]int{
+		"client.registered":                rounds,
+		"worker.registered":                rounds,
+		"placement.started":                rounds,
+		"account.created":                  2 * rounds, // the client's contact and the worker
+		"account.activated":                rounds,
+		"token.created":                    rounds,
+		"document.uploaded":                docs,
+		"document.signature_requested":     docs,
+		"document.tan_issued":              docs,
+		"document.signed":                  docs,
+		"placement.ended":                  rounds,
+		"account.password_reset_requested": -1, // one per request, and requests without a key may repeat
+	}
+	var types []string
+	for typ := range want {
+		types = append(types, typ)
+	}
+	sort.Strings(types)
+	for _, typ := range types {
+		got := after[typ] - before[typ]
+		if want[typ] >= 0 && got != want[typ] {
+			bad++
+			t.Errorf("%s: %d new events for %d answered writes", typ, got, want[typ])
+		}
+	}
+	return bad
+}
+
+// checkOrphans: no stored file without its document, no personal data
+// without its subject's stream (a registration that died between the
+// vault and the append must be finished by its retry, not left behind).
+func checkOrphans(t *testing.T, s *serve) (n int) {
+	t.Helper()
+	for _, q := range []struct{ what, sql string }{
+		{"document file without a document", `SELECT document_id FROM document_files f WHERE NOT EXISTS
+			(SELECT 1 FROM eventstore_events e WHERE e.stream = 'document-' || f.document_id)`},
+		{"personal data without its subject", `SELECT subject_id FROM personal_data p WHERE NOT EXISTS
+			(SELECT 1 FROM eventstore_events e WHERE e.stream = p.subject_id)`},
+		{"pending TAN record", `SELECT event_id::text FROM sign_tan_records WHERE status <> 'sent'`},
+	} {
+		dbQuery(t, s, q.sql, func(rows pgx.Rows) error {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			n++
+			t.Errorf("%s: %s", q.what, id)
+			return nil
+		})
+	}
+	return n
+}
+
+// drainQueues waits until no mail and no TAN record is pending; unless
+// all, only until none is due, then checks that none failed and each is due
+// within a lease.
+func drainQueues(t *testing.T, s *serve, all bool) {
+	t.Helper()
+	const q = `SELECT count(*) FILTER (WHERE status = 'pending' AND ($1 OR next_attempt_at <= now())),
+		count(*) FILTER (WHERE status = 'failed'),
+		count(*) FILTER (WHERE status = 'pending' AND next_attempt_at > now() + interval '91 seconds')
+		FROM (SELECT status, next_attempt_at FROM mail_deliveries UNION ALL SELECT status, next_attempt_at FROM sign_tan_records) q`
+	deadline := time.Now().Add(3 * time.Minute)
+	for {
+		var due, failed, late int
+		dbQuery(t, s, strings.Replace(q, "$1", strconv.FormatBool(all), 1), func(rows pgx.Rows) error { return rows.Scan(&due, &failed, &late) })
+		if failed+late > 0 {
+			t.Fatalf("%d mails or TAN records failed, %d wait longer than a lease", failed, late)
+		}
+		if due == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d mails and TAN records still pending after 3 minutes", due)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// duplicateMails counts mails delivered more than once (same Message-ID):
+// the queue delivers at least once, so a kill between the SMTP answer and
+// marking it sent sends it again.
+func (w *writer) duplicateMails() int {
+	seen := map[string]int{}
+	dups := 0
+	for _, m := range w.smtp.Messages() {
+		id := ""
+		for _, l := range strings.Split(string(m.Raw), "\n") {
+			if strings.HasPrefix(strings.ToLower(l), "message-id:") {
+				id = strings.TrimSpace(l[len("message-id:"):])
+				break
+			}
+		}
+		if id == "" {
+			continue
+		}
+		if seen[id]++; seen[id] > 1 {
+			dups++
+		}
+	}
+	return dups
+}
+
+// readModels fetches, as the back office, the lists and every round's
+// client, worker, placement and document, as canonical JSON, once the
+// projectors passed minPos.
+func (w *writer) readModels(t *testing.T, minPos string) map[string][]byte {
+	t.Helper()
+	paths := []string{"/api/v1/clients", "/api/v1/placements", "/api/v1/documents", "/api/v1/accounts",
+		"/api/v1/intermediaries", "/api/v1/tokens", "/api/v1/overview"}
+	for _, r := range w.rounds {
+		paths = append(paths, "/api/v1/clients/"+r.clientID, "/api/v1/workers/"+r.workerID, "/api/v1/placements/"+r.placementID)
+		if r.documentID != "" {
+			paths = append(paths, "/api/v1/documents/"+r.documentID)
+		}
+	}
+	out := map[string][]byte{}
+	for _, path := range paths {
+		var v any
+		var status int
+		var body []byte
+		var err error
+		for range 100 {
+			status, body, _, err = w.bo.do("GET", path+"?min_position="+minPos, "", "")
+			if err == nil && status == http.StatusOK && json.Unmarshal(body, &v) == nil {
+				break
+			}
+			v = nil
+			time.Sleep(100 * time.Millisecond)
+		}
+		if v == nil {
+			t.Fatalf("GET %s: %d %v %.300s", path, status, err, body)
+		}
+		canon, _ := json.Marshal(v)
+		out[path] = canon
+	}
+	return out
+}
+
+// run runs a subcommand of the binary with serve's settings.
+func run(t *testing.T, s *serve, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(s.bin, args...)
+	cmd.Env = s.env()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("backoffice %s: %v\n%s%s", strings.Join(args, " "), err, out, stderr.Bytes())
+	}
+	return string(out)
+}
+
+func verify(t *testing.T, s *serve) {
+	t.Helper()
+	if out := run(t, s, "verify"); !strings.Contains(out, "intact") {
+		t.Errorf("backoffice verify: %s", out)
+	}
+}
+
+// projectorNames are the names `projections status` lists, and the head
+// position of the event store.
+func projectorNames(t *testing.T, s *serve) (names []string, head string) {
+	t.Helper()
+	for i, l := range strings.Split(run(t, s, "projections", "status"), "\n") {
+		if l == "" {
+			break // the failures follow the table
+		}
+		if f := strings.Fields(l); i > 0 && len(f) > 3 {
+			names, head = append(names, f[0]), f[3]
+		}
+	}
+	if len(names) == 0 {
+		t.Fatal("projections status lists no projector")
+	}
+	return names, head
+}
+
+// killMidway starts the subcommand and kills it with SIGKILL, with the
+// postmaster it started, a seeded 0-100 ms after its output shows marker
+// (it is at work by then).
+func killMidway(t *testing.T, s *serve, rng *rand.Rand, marker string, args ...string) {
+	t.Helper()
+	cmd := exec.Command(s.bin, args...)
+	cmd.Env = s.env()
+	out := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	for !strings.Contains(out.String(), marker) {
+		select {
+		case err := <-exited:
+			t.Errorf("backoffice %s finished before it could be killed (%v): %s", strings.Join(args, " "), err, out.String())
+			return
+		case <-time.After(time.Millisecond):
+		}
+	}
+	time.Sleep(time.Duration(rng.IntN(100)) * time.Millisecond)
+	_ = cmd.Process.Kill()
+	err := <-exited
+	if pm := s.postmaster(); pm > 0 {
+		_ = syscall.Kill(pm, syscall.SIGKILL)
+	}
+	last := strings.TrimSpace(out.String())
+	if i := strings.LastIndexAny(last, "\r\n"); i >= 0 {
+		last = last[i+1:]
+	}
+	t.Logf("killed backoffice %s mid-way (%v), its last output: %.200q", strings.Join(args, " "), err, last)
+}
+
+// syncBuffer is a bytes.Buffer for a process's output read while it runs.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
