@@ -27,13 +27,14 @@ import (
 	"backoffice/domain/validate"
 	"backoffice/internal/demo"
 	"backoffice/notify/mail/mailtest"
+	"backoffice/notify/sms/smstest"
 )
 
 // TestKillLoopEveryWrite is the kill -9 loop over every kind of write the
 // product has besides the timesheet commands (TestKillLoop has those):
 // registering clients and workers (vault + events + account), activation,
 // password reset, integration tokens, uploads, signature requests, the TAN
-// (sign_tan_records) and its mail, signing, ending a placement, the mail
+// (sign_tan_records) and its text message (sms_deliveries), the mails, signing, ending a placement, the mail
 // queue. One driver runs rounds of these through the real binary's JSON API
 // with real sessions, each request under an Idempotency-Key (activation and
 // reset: their link) and retried with it until answered. Each kill aims at
@@ -67,9 +68,10 @@ func TestKillLoopEveryWrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = smtp.Close() })
+	sms := smstest.NewSpryng(t) // the TAN goes by SMS (sms_deliveries)
 	dir := t.TempDir()
 	s := &serve{t: t, bin: build(t, dir), dataDir: filepath.Join(dir, "data"), addr: freeAddr(t), logPath: filepath.Join(dir, "serve.log"),
-		extraEnv: []string{"BACKOFFICE_SMTP_URL=" + smtp.URL()}}
+		extraEnv: []string{"BACKOFFICE_SMTP_URL=" + smtp.URL(), "BACKOFFICE_SMS_URL=" + sms.URL, "BACKOFFICE_SMS_TOKEN=" + sms.Token}}
 	t.Cleanup(s.cleanup)
 	s.start()
 
@@ -79,7 +81,7 @@ func TestKillLoopEveryWrite(t *testing.T) {
 	bo.loginAs(t, demo.BackofficeMail, demo.Password)
 	cl := &client{base: base, http: hc}
 	cl.login(t)
-	w := &writer{bo: bo, cl: cl, smtp: smtp, pub: &client{base: base, http: hc},
+	w := &writer{bo: bo, cl: cl, smtp: smtp, sms: sms, pub: &client{base: base, http: hc},
 		kills: make(chan time.Duration), killed: make(chan struct{}), rng: rand.New(rand.NewPCG(seed, seed+1))}
 	w.prepare(t)
 	drainQueues(t, s, true) // the demo's own signature requests issue their TANs
@@ -168,9 +170,9 @@ func TestKillLoopEveryWrite(t *testing.T) {
 		}
 	}
 	victim := names[rng.IntN(len(names))]
-	killMidway(t, s, rng, "events (", "projections", "rebuild", victim)
+	midway := killMidway(t, s, rng, "events (", victim+" rebuilt", "projections", "rebuild", victim)
 	s.start()
-	compare("serve after a rebuild of " + victim + " killed mid-way")
+	compare(fmt.Sprintf("serve after a rebuild of %s killed (mid-way: %v)", victim, midway))
 	s.stop()
 	phases("rebuild killed mid-way")
 	// Every read model (the short run: the killed one) against its rebuild
@@ -188,7 +190,7 @@ func TestKillLoopEveryWrite(t *testing.T) {
 	// An audit replay killed mid-way: the next one clears its leftovers.
 	if full {
 		asOf := time.Now().UTC().Format(time.RFC3339)
-		killMidway(t, s, rng, "events (", "audit", "replay", "--as-of", asOf, "--schema", "kill_replay")
+		killMidway(t, s, rng, "events (", "holds the read models", "audit", "replay", "--as-of", asOf, "--schema", "kill_replay")
 		if out := run(t, s, "audit", "replay", "--as-of", asOf, "--schema", "kill_replay"); !strings.Contains(out, "schema kill_replay holds") {
 			t.Errorf("audit replay after a killed one: %s", out)
 		}
@@ -200,7 +202,7 @@ func TestKillLoopEveryWrite(t *testing.T) {
 	st := w.stats()
 	t.Logf("every-write kill loop (seed %d): %d serve kills (%d with the postmaster) aimed at %v; %d rounds in %s; %d requests answered, %d needed retries (%d connection errors, %d × 503, %d × 409 in progress, %d × 500)",
 		seed, nKills, both, killedKinds, rounds.Load(), loopTime.Round(time.Second), st.answered, st.retried, st.netErrors, st.unavailable, st.inProgress, st.serverErrors)
-	t.Logf("result: %d answered writes not visible, %d replays that answered differently, %d doubled or half-done writes, %d orphans, %d divergences from a rebuild, %d panics; %d mails delivered twice (at-least-once)",
+	t.Logf("result: %d answered writes not visible, %d replays that answered differently, %d doubled or half-done writes, %d orphans, %d divergences from a rebuild, %d panics; %d mails or text messages delivered twice (at-least-once)",
 		visible, replays, doubled, orphans, divergences, panics, dupMails)
 	if visible+replays+doubled+orphans+divergences+panics > 0 {
 		t.Fatal("the every-write kill loop found lost, doubled, half-done or diverging writes (see above)")
@@ -239,6 +241,7 @@ type writeStats struct {
 type writer struct {
 	bo, cl, pub *client
 	smtp        *mailtest.Server
+	sms         *smstest.Spryng
 
 	intermediaryID, signerAccountID string
 
@@ -414,7 +417,7 @@ func (w *writer) mail(addr string, match func(mailtest.Received) bool) (mailtest
 var (
 	activationLink = regexp.MustCompile(`/activeren\?token=([A-Za-z0-9_%-]+)`)
 	resetLink      = regexp.MustCompile(`/wachtwoord-herstellen\?token=([A-Za-z0-9_%-]+)`)
-	tanInMail      = regexp.MustCompile(`(?:TAN-code|TAN code): ([A-Z]{4})`)
+	tanInSMS       = regexp.MustCompile(`(?:TAN-code|TAN code) .* is ([A-Z]{4})`)
 )
 
 // linkPost uses the token of the newest link mail; a link superseded by a
@@ -522,24 +525,55 @@ func (w *writer) round(n int) bool {
 		return w.setFailure("upload answered %d %s", up.status, up.answer)
 	}
 	r.documentID = doc.ID
+	smsBefore := len(w.sms.Requests())
 	if !w.post("signature request", w.bo, "/api/v1/documents/"+doc.ID+"/signature-requests", key("ask"),
 		map[string]string{"signer_account_id": w.signerAccountID}, nil, http.StatusCreated) {
 		return false
 	}
-	m, ok := w.mail(clientEmail, func(m mailtest.Received) bool {
-		return strings.Contains(m.Text, doc.ID) && tanInMail.MatchString(m.Text)
-	})
-	if !ok {
-		return false
-	}
-	if !w.post("sign", w.cl, "/api/v1/documents/"+doc.ID+"/sign", key("sign"),
-		map[string]any{"tan": tanInMail.FindStringSubmatch(m.Text)[1], "read": true}, nil, http.StatusOK) {
+	if !w.sign(doc.ID, key("sign"), smsBefore) {
 		return false
 	}
 
 	// Ending the placement (its last day two weeks ahead).
 	r.end = time.Now().AddDate(0, 0, 14).Format(time.DateOnly)
 	return w.post("end", w.bo, "/api/v1/placements/"+r.placementID+"/end", key("end"), map[string]string{"end": r.end}, nil, http.StatusOK)
+}
+
+// sign signs with the TAN of the newest text message since the request;
+// a TAN of an older request's message (one sent again late) is refused as
+// tan_wrong, and the next message is tried.
+func (w *writer) sign(docID, key string, smsBefore int) bool {
+	deadline := time.Now().Add(3 * time.Minute)
+	for attempt := 0; time.Now().Before(deadline) && !w.failed(); attempt++ {
+		tan := ""
+		for _, r := range w.sms.Requests()[smsBefore:] {
+			if m := tanInSMS.FindStringSubmatch(r.Body); m != nil && r.Status == http.StatusOK {
+				tan = m[1]
+			}
+		}
+		if tan == "" {
+			time.Sleep(50 * time.Millisecond)
+			continue
+		}
+		b, _ := json.Marshal(map[string]any{"tan": tan, "read": true})
+		x := &write{kind: "sign", key: fmt.Sprintf("%s-%d", key, attempt), method: "POST", path: "/api/v1/documents/" + docID + "/sign",
+			ctype: "application/json", actor: w.cl, body: b}
+		if !w.send(x) {
+			return false
+		}
+		switch {
+		case x.status == http.StatusOK:
+			return true
+		case x.status == http.StatusBadRequest && bytes.Contains(x.answer, []byte("tan_wrong")):
+			w.mu.Lock()
+			w.writes = w.writes[:len(w.writes)-1] // refused: nothing to replay
+			w.mu.Unlock()
+			time.Sleep(time.Second)
+		default:
+			return w.setFailure("sign %s answered %d %s", docID, x.status, x.answer)
+		}
+	}
+	return w.setFailure("sign %s: no TAN in the text messages worked", docID)
 }
 
 // bsnFor is a valid BSN of its own per round.
@@ -750,7 +784,7 @@ func checkOrphans(t *testing.T, s *serve) (n int) {
 	return n
 }
 
-// drainQueues waits until no mail and no TAN record is pending; unless
+// drainQueues waits until no mail, text message or TAN record is pending; unless
 // all, only until none is due, then checks that none failed and each is due
 // within a lease.
 func drainQueues(t *testing.T, s *serve, all bool) {
@@ -758,7 +792,8 @@ func drainQueues(t *testing.T, s *serve, all bool) {
 	const q = `SELECT count(*) FILTER (WHERE status = 'pending' AND ($1 OR next_attempt_at <= now())),
 		count(*) FILTER (WHERE status = 'failed'),
 		count(*) FILTER (WHERE status = 'pending' AND next_attempt_at > now() + interval '91 seconds')
-		FROM (SELECT status, next_attempt_at FROM mail_deliveries UNION ALL SELECT status, next_attempt_at FROM sign_tan_records) q`
+		FROM (SELECT status, next_attempt_at FROM mail_deliveries UNION ALL SELECT status, next_attempt_at FROM sign_tan_records
+			UNION ALL SELECT status, next_attempt_at FROM sms_deliveries) q`
 	deadline := time.Now().Add(3 * time.Minute)
 	for {
 		var due, failed, late int
@@ -776,7 +811,8 @@ func drainQueues(t *testing.T, s *serve, all bool) {
 	}
 }
 
-// duplicateMails counts mails delivered more than once (same Message-ID):
+// duplicateMails counts mails (same Message-ID) and text messages (same
+// recipient and text: each TAN is new) delivered more than once:
 // the queue delivers at least once, so a kill between the SMTP answer and
 // marking it sent sends it again.
 func (w *writer) duplicateMails() int {
@@ -794,6 +830,12 @@ func (w *writer) duplicateMails() int {
 			continue
 		}
 		if seen[id]++; seen[id] > 1 {
+			dups++
+		}
+	}
+	for _, r := range w.sms.Requests() {
+		id := strings.Join(r.Recipients, ",") + "|" + r.Body
+		if seen[id]++; r.Status == http.StatusOK && seen[id] > 1 {
 			dups++
 		}
 	}
@@ -876,9 +918,10 @@ func projectorNames(t *testing.T, s *serve) (names []string, head string) {
 }
 
 // killMidway starts the subcommand and kills it with SIGKILL, with the
-// postmaster it started, a seeded 0-100 ms after its output shows marker
-// (it is at work by then).
-func killMidway(t *testing.T, s *serve, rng *rand.Rand, marker string, args ...string) {
+// postmaster it started, a seeded 0-20 ms after its output shows marker
+// (it is at work by then). It reports whether the kill came before the
+// output showed done.
+func killMidway(t *testing.T, s *serve, rng *rand.Rand, marker, done string, args ...string) bool {
 	t.Helper()
 	cmd := exec.Command(s.bin, args...)
 	cmd.Env = s.env()
@@ -893,11 +936,11 @@ func killMidway(t *testing.T, s *serve, rng *rand.Rand, marker string, args ...s
 		select {
 		case err := <-exited:
 			t.Errorf("backoffice %s finished before it could be killed (%v): %s", strings.Join(args, " "), err, out.String())
-			return
+			return false
 		case <-time.After(time.Millisecond):
 		}
 	}
-	time.Sleep(time.Duration(rng.IntN(100)) * time.Millisecond)
+	time.Sleep(time.Duration(rng.IntN(20)) * time.Millisecond)
 	_ = cmd.Process.Kill()
 	err := <-exited
 	if pm := s.postmaster(); pm > 0 {
@@ -907,7 +950,9 @@ func killMidway(t *testing.T, s *serve, rng *rand.Rand, marker string, args ...s
 	if i := strings.LastIndexAny(last, "\r\n"); i >= 0 {
 		last = last[i+1:]
 	}
-	t.Logf("killed backoffice %s mid-way (%v), its last output: %.200q", strings.Join(args, " "), err, last)
+	midway := !strings.Contains(out.String(), done)
+	t.Logf("killed backoffice %s (%v; before it was done: %v), its last output: %.200q", strings.Join(args, " "), err, midway, last)
+	return midway
 }
 
 // syncBuffer is a bytes.Buffer for a process's output read while it runs.
