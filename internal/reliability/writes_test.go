@@ -83,8 +83,10 @@ func TestKillLoopEveryWrite(t *testing.T) {
 	cl.login(t)
 	w := &writer{bo: bo, cl: cl, smtp: smtp, sms: sms, pub: &client{base: base, http: hc},
 		kills: make(chan time.Duration), killed: make(chan struct{}), rng: rand.New(rand.NewPCG(seed, seed+1))}
-	w.prepare(t)
+	w.db = fmt.Sprintf("host=%s port=5432 user=postgres dbname=backoffice", filepath.Join(s.dataDir, "postgres"))
+	w.prepare(t, s)
 	drainQueues(t, s, true) // the demo's own signature requests issue their TANs
+	t.Logf("the demo has %d imported weeks to reopen", len(w.imported))
 	before := countEvents(t, s)
 
 	var rounds atomic.Int64
@@ -200,8 +202,8 @@ func TestKillLoopEveryWrite(t *testing.T) {
 	panics := s.count("panic:") + s.count("fatal error:")
 
 	st := w.stats()
-	t.Logf("every-write kill loop (seed %d): %d serve kills (%d with the postmaster) aimed at %v; %d rounds in %s; %d requests answered, %d needed retries (%d connection errors, %d × 503, %d × 409 in progress, %d × 500)",
-		seed, nKills, both, killedKinds, rounds.Load(), loopTime.Round(time.Second), st.answered, st.retried, st.netErrors, st.unavailable, st.inProgress, st.serverErrors)
+	t.Logf("every-write kill loop (seed %d): %d serve kills (%d with the postmaster) aimed at %v; %d rounds in %s; %d requests answered, %d needed retries (%d connection errors, %d × 503, %d × 409 in progress, %d × 500); %d reset requests answered 202 and lost to a kill (asked again)",
+		seed, nKills, both, killedKinds, rounds.Load(), loopTime.Round(time.Second), st.answered, st.retried, st.netErrors, st.unavailable, st.inProgress, st.serverErrors, st.lostResets)
 	t.Logf("result: %d answered writes not visible, %d replays that answered differently, %d doubled or half-done writes, %d orphans, %d divergences from a rebuild, %d panics; %d mails or text messages delivered twice (at-least-once)",
 		visible, replays, doubled, orphans, divergences, panics, dupMails)
 	if visible+replays+doubled+orphans+divergences+panics > 0 {
@@ -221,7 +223,7 @@ func TestKillLoopEveryWrite(t *testing.T) {
 var shortKillKinds = []string{"worker", "token", "upload", "signature request answered"}
 
 var killKinds = []string{"client", "worker", "worker answered", "activation", "reset request", "password reset",
-	"token", "upload", "signature request", "signature request answered", "sign", "end"}
+	"token", "upload", "signature request", "signature request answered", "sign", "reopen", "end"}
 
 // write is one request of the driver and what it was answered.
 type write struct {
@@ -234,6 +236,7 @@ type write struct {
 
 type writeStats struct {
 	answered, retried, netErrors, unavailable, inProgress, serverErrors int
+	lostResets                                                          int // reset requests answered 202 whose mail a kill lost
 }
 
 // writer drives the rounds. Its failures end the run (they are reported
@@ -244,6 +247,8 @@ type writer struct {
 	sms         *smstest.Spryng
 
 	intermediaryID, signerAccountID string
+	db                              string   // the embedded database's connection string
+	imported                        []string // timesheet paths ("placement/week") of the demo's imported weeks, to reopen
 
 	// The kill aimed at a kind: the driver takes the target, asks for the
 	// kill (after a delay) as it sends that request, and waits for it.
@@ -265,7 +270,7 @@ type round struct {
 	n                                     int
 	clientID, workerID, placementID       string
 	workerEmail, password, documentID, tk string
-	end                                   string
+	end, reopened                         string
 }
 
 func (w *writer) failed() bool { return w.failure() != "" }
@@ -291,7 +296,7 @@ func (w *writer) setFailure(format string, args ...any) bool {
 	return false
 }
 
-func (w *writer) prepare(t *testing.T) {
+func (w *writer) prepare(t *testing.T, s *serve) {
 	t.Helper()
 	var list struct {
 		Items []struct {
@@ -314,6 +319,18 @@ func (w *writer) prepare(t *testing.T) {
 	if w.signerAccountID == "" {
 		t.Fatalf("GET /me names no account: %v", me)
 	}
+	// The demo's imported weeks, one to reopen per round.
+	week := regexp.MustCompile(`^timesheet-(.+)-(\d{4})W(\d{2})$`)
+	dbQuery(t, s, `SELECT DISTINCT stream FROM eventstore_events WHERE type = 'timesheet.imported' ORDER BY stream`, func(rows pgx.Rows) error {
+		var stream string
+		if err := rows.Scan(&stream); err != nil {
+			return err
+		}
+		if m := week.FindStringSubmatch(stream); m != nil {
+			w.imported = append(w.imported, m[1]+"/"+m[2]+"-W"+m[3])
+		}
+		return nil
+	})
 }
 
 func getJSON(t *testing.T, c *client, path string, v any) {
@@ -442,6 +459,49 @@ func (w *writer) linkPost(kind, addr string, link *regexp.Regexp, path, password
 	return w.setFailure("%s for %s: no link in the mails worked", kind, addr)
 }
 
+// requestReset asks for a reset link until its mail is queued. The 202
+// comes before the link is issued and queued in the background (so the
+// answer's timing does not tell whether the address exists): a kill in
+// between loses the request, and the user asks again.
+func (w *writer) requestReset(email string) bool {
+	for range 5 {
+		before, ok := w.queuedResets(email)
+		if !ok || !w.post("reset request", w.pub, "/api/v1/password-reset", "", map[string]string{"email": email}, nil, http.StatusAccepted) {
+			return false
+		}
+		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+			if n, ok := w.queuedResets(email); !ok {
+				return false
+			} else if n > before {
+				return true
+			}
+		}
+		w.mu.Lock()
+		w.st.lostResets++
+		w.mu.Unlock()
+	}
+	return w.setFailure("no reset mail queued for %s after 5 requests", email)
+}
+
+// queuedResets counts the reset mails queued for the address.
+func (w *writer) queuedResets(email string) (int, bool) {
+	for start := time.Now(); time.Since(start) < 3*time.Minute; time.Sleep(100 * time.Millisecond) {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		conn, err := pgx.Connect(ctx, w.db)
+		if err == nil {
+			var n int
+			err = conn.QueryRow(ctx, `SELECT count(*) FROM mail_deliveries WHERE recipient = $1 AND kind = 'password_reset'`, email).Scan(&n)
+			_ = conn.Close(ctx)
+			cancel()
+			if err == nil {
+				return n, true
+			}
+		}
+		cancel()
+	}
+	return 0, w.setFailure("cannot count the reset mails of %s", email)
+}
+
 // round runs one round of every kind of write; false ends the driver.
 func (w *writer) round(n int) bool {
 	r := &round{n: n, workerEmail: fmt.Sprintf("werker-%d@kill.example.test", n), password: fmt.Sprintf("kill-wachtwoord-%d", n)}
@@ -489,7 +549,7 @@ func (w *writer) round(n int) bool {
 	if !w.linkPost("activation", r.workerEmail, activationLink, "/api/v1/activation", r.password+"-eerst") {
 		return false
 	}
-	if !w.post("reset request", w.pub, "/api/v1/password-reset", "", map[string]string{"email": r.workerEmail}, nil, http.StatusAccepted) {
+	if !w.requestReset(r.workerEmail) {
 		return false
 	}
 	if !w.linkPost("password reset", r.workerEmail, resetLink, "/api/v1/password-reset/complete", r.password) {
@@ -532,6 +592,15 @@ func (w *writer) round(n int) bool {
 	}
 	if !w.sign(doc.ID, key("sign"), smsBefore) {
 		return false
+	}
+
+	// Reopening an imported week for a correction (while the demo has one).
+	if n <= len(w.imported) {
+		r.reopened = w.imported[n-1]
+		if !w.post("reopen", w.bo, "/api/v1/payroll/timesheets/"+r.reopened+"/reopen", key("reopen"),
+			map[string]string{"reason": fmt.Sprintf("correctie %d", n)}, nil, http.StatusOK) {
+			return false
+		}
 	}
 
 	// Ending the placement (its last day two weeks ahead).
@@ -637,6 +706,12 @@ func (w *writer) checkVisible(t *testing.T) (missing int) {
 				t.Errorf("document %s: signature %v after the acknowledged signature", r.documentID, d["signature"])
 			}
 		}
+		if r.reopened != "" {
+			if ts := get(w.bo, "/api/v1/timesheets/"+r.reopened); ts != nil && ts["status"] != "rejected" {
+				missing++
+				t.Errorf("timesheet %s: status %v after the acknowledged reopen", r.reopened, ts["status"])
+			}
+		}
 		// The reset password is the one that logs in.
 		if status, body, err := w.pub.raw("POST", "/api/v1/session", "", "application/json",
 			fmt.Appendf(nil, `{"email":%q,"password":%q}`, r.workerEmail, r.password)); err != nil || status != http.StatusCreated {
@@ -724,10 +799,13 @@ func dbQuery(t *testing.T, s *serve, sql string, each func(pgx.Rows) error) {
 func (w *writer) checkCounts(t *testing.T, before, after map[string]int) (bad int) {
 	t.Helper()
 	rounds := len(w.rounds)
-	docs := 0
+	docs, reopened := 0, 0
 	for _, r := range w.rounds {
 		if r.documentID != "" {
 			docs++
+		}
+		if r.reopened != "" {
+			reopened++
 		}
 	}
 	want := map[string]int{
@@ -742,6 +820,7 @@ func (w *writer) checkCounts(t *testing.T, before, after map[string]int) (bad in
 		"document.tan_issued":              docs,
 		"document.signed":                  docs,
 		"placement.ended":                  rounds,
+		"timesheet.reopened":               reopened,
 		"account.password_reset_requested": -1, // one per request, and requests without a key may repeat
 	}
 	var types []string
@@ -848,11 +927,14 @@ func (w *writer) duplicateMails() int {
 func (w *writer) readModels(t *testing.T, minPos string) map[string][]byte {
 	t.Helper()
 	paths := []string{"/api/v1/clients", "/api/v1/placements", "/api/v1/documents", "/api/v1/accounts",
-		"/api/v1/intermediaries", "/api/v1/tokens", "/api/v1/overview"}
+		"/api/v1/intermediaries", "/api/v1/tokens", "/api/v1/overview", "/api/v1/missing-hours"}
 	for _, r := range w.rounds {
 		paths = append(paths, "/api/v1/clients/"+r.clientID, "/api/v1/workers/"+r.workerID, "/api/v1/placements/"+r.placementID)
 		if r.documentID != "" {
 			paths = append(paths, "/api/v1/documents/"+r.documentID)
+		}
+		if r.reopened != "" {
+			paths = append(paths, "/api/v1/timesheets/"+r.reopened)
 		}
 	}
 	out := map[string][]byte{}
@@ -918,7 +1000,7 @@ func projectorNames(t *testing.T, s *serve) (names []string, head string) {
 }
 
 // killMidway starts the subcommand and kills it with SIGKILL, with the
-// postmaster it started, a seeded 0-20 ms after its output shows marker
+// postmaster it started, a seeded 0-5 ms after its output shows marker
 // (it is at work by then). It reports whether the kill came before the
 // output showed done.
 func killMidway(t *testing.T, s *serve, rng *rand.Rand, marker, done string, args ...string) bool {
@@ -940,7 +1022,7 @@ func killMidway(t *testing.T, s *serve, rng *rand.Rand, marker, done string, arg
 		case <-time.After(time.Millisecond):
 		}
 	}
-	time.Sleep(time.Duration(rng.IntN(20)) * time.Millisecond)
+	time.Sleep(time.Duration(rng.IntN(5)) * time.Millisecond)
 	_ = cmd.Process.Kill()
 	err := <-exited
 	if pm := s.postmaster(); pm > 0 {
