@@ -24,6 +24,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	ts "backoffice/domain/timesheet"
 	"backoffice/domain/validate"
 	"backoffice/internal/demo"
 	"backoffice/notify/mail/mailtest"
@@ -84,9 +85,9 @@ func TestKillLoopEveryWrite(t *testing.T) {
 	w := &writer{bo: bo, cl: cl, smtp: smtp, sms: sms, pub: &client{base: base, http: hc},
 		kills: make(chan time.Duration), killed: make(chan struct{}), rng: rand.New(rand.NewPCG(seed, seed+1))}
 	w.db = fmt.Sprintf("host=%s port=5432 user=postgres dbname=backoffice", filepath.Join(s.dataDir, "postgres"))
-	w.prepare(t, s)
+	w.week = ts.WeekOf(ts.DateOf(time.Now().In(ts.Location())))
+	w.prepare(t)
 	drainQueues(t, s, true) // the demo's own signature requests issue their TANs
-	t.Logf("the demo has %d imported weeks to reopen", len(w.imported))
 	before := countEvents(t, s)
 
 	var rounds atomic.Int64
@@ -223,7 +224,7 @@ func TestKillLoopEveryWrite(t *testing.T) {
 var shortKillKinds = []string{"worker", "token", "upload", "signature request answered"}
 
 var killKinds = []string{"client", "worker", "worker answered", "activation", "reset request", "password reset",
-	"token", "upload", "signature request", "signature request answered", "sign", "reopen", "end"}
+	"token", "upload", "signature request", "signature request answered", "sign", "export", "confirm", "reopen", "end"}
 
 // write is one request of the driver and what it was answered.
 type write struct {
@@ -247,8 +248,8 @@ type writer struct {
 	sms         *smstest.Spryng
 
 	intermediaryID, signerAccountID string
-	db                              string   // the embedded database's connection string
-	imported                        []string // timesheet paths ("placement/week") of the demo's imported weeks, to reopen
+	db                              string     // the embedded database's connection string
+	week                            ts.ISOWeek // the current week
 
 	// The kill aimed at a kind: the driver takes the target, asks for the
 	// kill (after a delay) as it sends that request, and waits for it.
@@ -271,6 +272,7 @@ type round struct {
 	clientID, workerID, placementID       string
 	workerEmail, password, documentID, tk string
 	end, reopened                         string
+	imported                              int // timesheets the confirmed export marked imported
 }
 
 func (w *writer) failed() bool { return w.failure() != "" }
@@ -296,7 +298,7 @@ func (w *writer) setFailure(format string, args ...any) bool {
 	return false
 }
 
-func (w *writer) prepare(t *testing.T, s *serve) {
+func (w *writer) prepare(t *testing.T) {
 	t.Helper()
 	var list struct {
 		Items []struct {
@@ -319,18 +321,6 @@ func (w *writer) prepare(t *testing.T, s *serve) {
 	if w.signerAccountID == "" {
 		t.Fatalf("GET /me names no account: %v", me)
 	}
-	// The demo's imported weeks, one to reopen per round.
-	week := regexp.MustCompile(`^timesheet-(.+)-(\d{4})W(\d{2})$`)
-	dbQuery(t, s, `SELECT DISTINCT stream FROM eventstore_events WHERE type = 'timesheet.imported' ORDER BY stream`, func(rows pgx.Rows) error {
-		var stream string
-		if err := rows.Scan(&stream); err != nil {
-			return err
-		}
-		if m := week.FindStringSubmatch(stream); m != nil {
-			w.imported = append(w.imported, m[1]+"/"+m[2]+"-W"+m[3])
-		}
-		return nil
-	})
 }
 
 func getJSON(t *testing.T, c *client, path string, v any) {
@@ -457,6 +447,50 @@ func (w *writer) linkPost(kind, addr string, link *regexp.Regexp, path, password
 		time.Sleep(time.Second)
 	}
 	return w.setFailure("%s for %s: no link in the mails worked", kind, addr)
+}
+
+// payroll exports and confirms the bakery's week demo.PayrollWeeksBack[n-1]
+// and reopens one of its timesheets.
+func (w *writer) payroll(r *round, n int, key func(string) string) bool {
+	week := w.week
+	for range demo.PayrollWeeksBack[n-1] {
+		week = week.Prev()
+	}
+	var exp struct {
+		Batches []struct {
+			BatchID string `json:"batch_id"`
+		} `json:"batches"`
+	}
+	if !w.post("export", w.bo, "/api/v1/payroll/exports", key("export"), map[string]string{"client_id": demo.ClientBakery, "period": week.String()},
+		&exp, http.StatusCreated) {
+		return false
+	}
+	if len(exp.Batches) != 1 {
+		return w.setFailure("export of %s: %d batches", week, len(exp.Batches))
+	}
+	var conf struct {
+		Marked int `json:"marked"`
+	}
+	if !w.post("confirm", w.bo, "/api/v1/payroll/exports/"+exp.Batches[0].BatchID+"/confirm", key("confirm"), struct{}{}, &conf, http.StatusOK) {
+		return false
+	}
+	r.imported = conf.Marked
+	stream := ""
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, w.db)
+	if err == nil {
+		err = conn.QueryRow(ctx, `SELECT min(stream) FROM eventstore_events WHERE type = 'timesheet.imported' AND stream LIKE '%-' || $1`,
+			week.Compact()).Scan(&stream)
+		_ = conn.Close(ctx)
+	}
+	m := regexp.MustCompile(`^timesheet-(.+)-\d{4}W\d{2}$`).FindStringSubmatch(stream)
+	if err != nil || m == nil {
+		return w.setFailure("no imported timesheet of %s (%q): %v", week, stream, err)
+	}
+	r.reopened = m[1] + "/" + week.String()
+	return w.post("reopen", w.bo, "/api/v1/payroll/timesheets/"+r.reopened+"/reopen", key("reopen"),
+		map[string]string{"reason": fmt.Sprintf("correctie %d", n)}, nil, http.StatusOK)
 }
 
 // requestReset asks for a reset link until its mail is queued. The 202
@@ -594,13 +628,11 @@ func (w *writer) round(n int) bool {
 		return false
 	}
 
-	// Reopening an imported week for a correction (while the demo has one).
-	if n <= len(w.imported) {
-		r.reopened = w.imported[n-1]
-		if !w.post("reopen", w.bo, "/api/v1/payroll/timesheets/"+r.reopened+"/reopen", key("reopen"),
-			map[string]string{"reason": fmt.Sprintf("correctie %d", n)}, nil, http.StatusOK) {
-			return false
-		}
+	// The bakery's approved weeks (demo.PayrollWeeksBack, one per round
+	// while they last): exported, confirmed as imported, and one of its
+	// timesheets reopened for a correction.
+	if n <= len(demo.PayrollWeeksBack) && !w.payroll(r, n, key) {
+		return false
 	}
 
 	// Ending the placement (its last day two weeks ahead).
@@ -799,7 +831,7 @@ func dbQuery(t *testing.T, s *serve, sql string, each func(pgx.Rows) error) {
 func (w *writer) checkCounts(t *testing.T, before, after map[string]int) (bad int) {
 	t.Helper()
 	rounds := len(w.rounds)
-	docs, reopened := 0, 0
+	docs, reopened, imported := 0, 0, 0
 	for _, r := range w.rounds {
 		if r.documentID != "" {
 			docs++
@@ -807,6 +839,7 @@ func (w *writer) checkCounts(t *testing.T, before, after map[string]int) (bad in
 		if r.reopened != "" {
 			reopened++
 		}
+		imported += r.imported
 	}
 	want := map[string]int{
 		"client.registered":                rounds,
@@ -821,6 +854,7 @@ func (w *writer) checkCounts(t *testing.T, before, after map[string]int) (bad in
 		"document.signed":                  docs,
 		"placement.ended":                  rounds,
 		"timesheet.reopened":               reopened,
+		"timesheet.imported":               imported,
 		"account.password_reset_requested": -1, // one per request, and requests without a key may repeat
 	}
 	var types []string
