@@ -350,8 +350,9 @@ func (s *serve) logTail() string {
 
 // client is an API user with a bearer token.
 type client struct {
-	base, token string
-	http        *http.Client
+	base, token  string
+	forwardedFor string // X-Forwarded-For, if set (the every-write loop)
+	http         *http.Client
 }
 
 func (c *client) login(t *testing.T) { t.Helper(); c.loginAs(t, clientEmail, demo.Password) }
