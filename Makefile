@@ -30,7 +30,7 @@ bench: ensure-postgres
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) -benchmem -timeout 30m ./...
 
 # The kill -9 loops at full length (docs/reliability.md); make test runs
-# short ones (timesheets: 5 kill points each; every other write: 4).
+# short ones (timesheets: 5 kill points each; every other write: 5).
 reliability: ensure-postgres
 	BACKOFFICE_KILL_SERVE=50 BACKOFFICE_KILL_POSTMASTER=16 BACKOFFICE_KILL_WRITES=60 $(GO) test -count=1 -v -run '^TestKillLoop(EveryWrite)?$$' -timeout 45m ./internal/reliability/
 
