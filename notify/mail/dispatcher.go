@@ -76,7 +76,7 @@ func (kind) Targets() ([]any, func() (Message, error)) {
 
 func (k kind) Send(ctx context.Context, msg Message) error { return k.sender.Send(ctx, msg) }
 func (kind) Label(msg Message) string                      { return msg.Kind }
-func (kind) Refused(error) bool                            { return false }
+func (kind) Refused(err error) bool                        { return mailboxRefused(err) }
 
 func (kind) Clear(sent bool) string {
 	if sent {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	gosmtp "github.com/emersion/go-smtp"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -96,5 +97,62 @@ func TestDispatcherKeepsAFailedMailForRetry(t *testing.T) {
 	if del, _ := d.Delivery(ctx, id); del.Status != mail.StatusSent || del.Attempts != 1 || len(got) != 1 ||
 		!strings.Contains(got[0].Text, "https://p.test/d/1") {
 		t.Errorf("after Retry: %+v, %d messages", del, len(got))
+	}
+}
+
+// TestDispatcherGivesUpOnARefusedMailbox: a mailbox the server refuses
+// for good (550 5.1.1 at RCPT TO) fails at once, so it shows on the
+// back office's failed list and in the metrics instead of being retried
+// forever unseen; a busy mailbox (4xx) is retried; the others go out.
+func TestDispatcherGivesUpOnARefusedMailbox(t *testing.T) {
+	ctx := testCtx(t)
+	pool := newPool(t)
+	srv := mailtest.New(t)
+	srv.RefuseRcpt(func(rcpt string) error {
+		switch rcpt {
+		case "vertrokken@example.nl":
+			return mailtest.RefusedMailbox(rcpt)
+		case "vol@example.nl":
+			return mailtest.BusyMailbox(rcpt)
+		case "extern@example.com": // the server's configuration, not the address
+			return &gosmtp.SMTPError{Code: 554, EnhancedCode: gosmtp.EnhancedCode{5, 7, 1}, Message: "Relay access denied"}
+		}
+		return nil
+	})
+	smtp, err := mail.NewSMTPSender(mail.SMTPConfig{URL: srv.URL(), From: from})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := testclock.New(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	d, err := mail.NewDispatcher(mail.DispatcherConfig{Pool: pool, Now: clock.Now, Sender: smtp})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]uuid.UUID{}
+	for _, to := range []string{"a@example.nl", "vertrokken@example.nl", "vol@example.nl", "extern@example.com", "b@example.nl"} {
+		ids[to] = uuid.New()
+		if err := d.Enqueue(ctx, pool, ids[to], mail.SignRequestMail("nl", to, "", "https://p.test/d/1", "")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := d.DeliverDue(ctx); err != nil || n != 5 {
+		t.Fatalf("DeliverDue = %d, %v", n, err)
+	}
+	for to, want := range map[string]string{"a@example.nl": mail.StatusSent, "b@example.nl": mail.StatusSent,
+		"vertrokken@example.nl": mail.StatusFailed, "vol@example.nl": mail.StatusPending, "extern@example.com": mail.StatusPending} {
+		if del, err := d.Delivery(ctx, ids[to]); err != nil || del.Status != want || del.Attempts != 1 {
+			t.Errorf("%s: %+v, %v; want %s after one attempt", to, del, err, want)
+		}
+	}
+	failed, err := d.Failed(ctx, 10)
+	if err != nil || len(failed) != 1 || failed[0].EventID != ids["vertrokken@example.nl"] ||
+		!strings.Contains(failed[0].LastError, "550") {
+		t.Fatalf("Failed = %+v, %v; want the refused mailbox with the server's answer", failed, err)
+	}
+	if b, err := d.Backlog(ctx); err != nil || b.Failed != 1 || b.Retrying != 2 || b.Pending != 2 {
+		t.Errorf("Backlog = %+v, %v; want 1 failed, 2 retrying", b, err)
+	}
+	if got := len(srv.Messages()); got != 2 {
+		t.Errorf("server received %d messages; want 2", got)
 	}
 }
