@@ -3,6 +3,7 @@ package mail_test
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 
 	"backoffice/internal/pgtest"
 	"backoffice/internal/testclock"
+	"backoffice/internal/testlog"
 	"backoffice/notify/mail"
 	"backoffice/notify/mail/mailtest"
 	"backoffice/readmodel"
@@ -154,5 +156,51 @@ func TestDispatcherGivesUpOnARefusedMailbox(t *testing.T) {
 	}
 	if got := len(srv.Messages()); got != 2 {
 		t.Errorf("server received %d messages; want 2", got)
+	}
+}
+
+// TestDispatcherLogsNoAddress: the log lines of a refused mailbox and of
+// an invalid recipient name the event, not the address (docs/security.md:
+// no e-mail addresses in logs); neither does the stored error, whose
+// recipient the failed list shows in its own column.
+func TestDispatcherLogsNoAddress(t *testing.T) {
+	ctx := testCtx(t)
+	pool := newPool(t)
+	srv := mailtest.New(t)
+	srv.RefuseRcpt(func(rcpt string) error { return mailtest.RefusedMailbox(rcpt) })
+	smtp, err := mail.NewSMTPSender(mail.SMTPConfig{URL: srv.URL(), From: from})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs testlog.Buffer
+	d, err := mail.NewDispatcher(mail.DispatcherConfig{Pool: pool, Sender: smtp,
+		Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused, invalid := uuid.New(), uuid.New()
+	if err := d.Enqueue(ctx, pool, refused, mail.SignRequestMail("nl", "jan.jansen@example.nl", "", "https://p.test/d/1", "")); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Enqueue(ctx, pool, invalid, mail.SignRequestMail("nl", "piet pietersen@example.nl", "", "https://p.test/d/1", "")); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := d.DeliverDue(ctx); err != nil || n != 1 {
+		t.Fatalf("DeliverDue = %d, %v", n, err)
+	}
+	out := logs.String()
+	if !strings.Contains(out, refused.String()) || !strings.Contains(out, invalid.String()) {
+		t.Fatalf("the log does not name both deliveries:\n%s", out)
+	}
+	for _, leak := range []string{"jan.jansen", "pietersen", "piet "} {
+		if strings.Contains(out, leak) {
+			t.Errorf("the log holds %q:\n%s", leak, out)
+		}
+	}
+	for _, id := range []uuid.UUID{refused, invalid} {
+		del, err := d.Delivery(ctx, id)
+		if err != nil || del.Status != mail.StatusFailed || strings.Contains(del.LastError, "jan.jansen") || strings.Contains(del.LastError, "pietersen") {
+			t.Errorf("delivery %s = %+v, %v; want failed, its error without the address", id, del, err)
+		}
 	}
 }

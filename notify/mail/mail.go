@@ -10,7 +10,6 @@ package mail
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/mail"
 	"strings"
 )
@@ -46,7 +45,9 @@ type Message struct {
 func (m Message) Validate() error {
 	var errs []error
 	if _, err := mail.ParseAddress(m.To); err != nil || strings.ContainsAny(m.To, ",;") {
-		errs = append(errs, fmt.Errorf("mail: invalid recipient %q", m.To))
+		// Not quoted: the error is logged, and the delivery row shows
+		// the recipient to the back office anyway.
+		errs = append(errs, errors.New("mail: invalid recipient address"))
 	}
 	if strings.TrimSpace(m.Subject) == "" {
 		errs = append(errs, errors.New("mail: empty subject"))
