@@ -183,6 +183,7 @@ func (s *Requests) request(ctx context.Context, email string) error {
 		if err != nil {
 			return err
 		}
+		msg.AccountID = acc.AccountID
 		if err := s.cfg.Mail.Enqueue(ctx, tx, uuid.New(), msg); err != nil {
 			return err
 		}

@@ -58,25 +58,44 @@ func NewDispatcher(cfg DispatcherConfig) (*Dispatcher, error) {
 	return &Dispatcher{Queue: q, cfg: q.Config()}, nil
 }
 
+// ErrRecipientGone fails a mail for an account (Message.AccountID) that
+// was blocked, or whose address changed, after the mail was queued: the
+// back office sees it on the failed list, and a retry sends it only once
+// the account is unblocked.
+var ErrRecipientGone = errors.New("mail: not sent: the account was blocked or its e-mail address changed after the mail was queued")
+
 // kind is what the engine needs of a mail: the stored message is the
-// payload column (Message as JSON).
+// payload column (Message as JSON), and whether its account (the login
+// credentials, commands/auth, which a block changes at once) still takes
+// mail at that address.
 type kind struct{ sender Sender }
 
-func (kind) Columns() string   { return "payload" }
+func (kind) Columns() string {
+	return `payload, coalesce((SELECT NOT c.disabled AND lower(c.email) = lower(mail_deliveries.payload->>'to')
+		FROM credentials c WHERE c.account_id = mail_deliveries.payload->>'account_id'), true)`
+}
 func (kind) Recipient() string { return "recipient" }
 
 func (kind) Targets() ([]any, func() (Message, error)) {
 	var payload []byte
-	return []any{&payload}, func() (Message, error) {
+	var current bool
+	return []any{&payload, &current}, func() (Message, error) {
 		var msg Message
-		err := json.Unmarshal(payload, &msg)
-		return msg, err
+		if err := json.Unmarshal(payload, &msg); err != nil {
+			return msg, err
+		}
+		if !current {
+			return msg, ErrRecipientGone
+		}
+		return msg, nil
 	}
 }
 
 func (k kind) Send(ctx context.Context, msg Message) error { return k.sender.Send(ctx, msg) }
 func (kind) Label(msg Message) string                      { return msg.Kind }
-func (kind) Refused(err error) bool                        { return mailboxRefused(err) }
+func (kind) Refused(err error) bool {
+	return errors.Is(err, ErrRecipientGone) || mailboxRefused(err)
+}
 
 func (kind) Clear(sent bool) string {
 	if sent {

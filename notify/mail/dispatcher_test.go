@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,8 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"backoffice/commands/auth"
+	"backoffice/domain"
 	"backoffice/internal/pgtest"
 	"backoffice/internal/testclock"
 	"backoffice/internal/testlog"
@@ -202,5 +205,80 @@ func TestDispatcherLogsNoAddress(t *testing.T) {
 		if err != nil || del.Status != mail.StatusFailed || strings.Contains(del.LastError, "jan.jansen") || strings.Contains(del.LastError, "pietersen") {
 			t.Errorf("delivery %s = %+v, %v; want failed, its error without the address", id, del, err)
 		}
+	}
+}
+
+// TestDispatcherSkipsABlockedAccount: a mail queued for an account that is
+// blocked before it goes out is not sent (the activation, reset or sign
+// link, the timesheet details stay home) but shown as failed, and a retry
+// sends it only once the account is unblocked; a mail for an address that
+// is no longer the account's is not sent to the old address either. Mails
+// for other accounts, and those for no account, go out.
+func TestDispatcherSkipsABlockedAccount(t *testing.T) {
+	ctx := testCtx(t)
+	pool := newPool(t)
+	srv := mailtest.New(t)
+	smtp, err := mail.NewSMTPSender(mail.SMTPConfig{URL: srv.URL(), From: from})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := mail.NewDispatcher(mail.DispatcherConfig{Pool: pool, Sender: smtp})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := auth.New(pool, auth.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, email := range map[string]string{"acc-ok": "ok@example.nl", "acc-blocked": "weg@example.nl", "acc-moved": "nieuw@example.nl"} {
+		if err := auth.UpsertAccount(ctx, pool, auth.AccountRow{AccountID: id, Email: email, Role: domain.RoleClient, TenantID: "c1"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	queue := func(accountID, to string) uuid.UUID {
+		id := uuid.New()
+		msg := mail.SignRequestMail("nl", to, "", "https://p.test/d/1", "")
+		msg.AccountID = accountID
+		if err := d.Enqueue(ctx, pool, id, msg); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	ok, blocked, moved, none := queue("acc-ok", "ok@example.nl"), queue("acc-blocked", "weg@example.nl"),
+		queue("acc-moved", "oud@example.nl"), queue("", "info@example.nl")
+	if err := svc.Disable(ctx, "acc-blocked"); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := d.DeliverDue(ctx); err != nil || n != 4 {
+		t.Fatalf("DeliverDue = %d, %v", n, err)
+	}
+	for id, want := range map[uuid.UUID]string{ok: mail.StatusSent, none: mail.StatusSent, blocked: mail.StatusFailed, moved: mail.StatusFailed} {
+		del, err := d.Delivery(ctx, id)
+		if err != nil || del.Status != want {
+			t.Errorf("%s: %+v, %v; want %s", del.Recipient, del, err, want)
+		}
+		if want == mail.StatusFailed && del.LastError != mail.ErrRecipientGone.Error() {
+			t.Errorf("%s: error %q; want %q", del.Recipient, del.LastError, mail.ErrRecipientGone)
+		}
+	}
+	var to []string
+	for _, m := range srv.Messages() {
+		to = append(to, m.Rcpt...)
+	}
+	if slices.Sort(to); !slices.Equal(to, []string{"info@example.nl", "ok@example.nl"}) {
+		t.Fatalf("server received mail for %v; want only the current accounts and the mail for no account", to)
+	}
+	// Unblocked, a retry sends it.
+	if err := svc.Enable(ctx, "acc-blocked"); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Retry(ctx, blocked); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := d.DeliverDue(ctx); err != nil || n != 1 {
+		t.Fatalf("DeliverDue after the retry = %d, %v", n, err)
+	}
+	if del, _ := d.Delivery(ctx, blocked); del.Status != mail.StatusSent || len(srv.Messages()) != 3 {
+		t.Errorf("after unblocking and a retry: %+v, %d messages", del, len(srv.Messages()))
 	}
 }

@@ -38,6 +38,10 @@ type Message struct {
 	// Kind names the template the message came from (KindActivation, ...);
 	// informational, used for the delivery table and logs.
 	Kind string `json:"kind,omitempty"`
+	// AccountID is the account the mail is for, when it is one's: the
+	// Dispatcher does not send it once that account is blocked or its
+	// address is no longer To (ErrRecipientGone). Empty: no such check.
+	AccountID string `json:"account_id,omitempty"`
 }
 
 // Validate checks what every Sender needs: one parseable recipient, a

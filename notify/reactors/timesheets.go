@@ -243,6 +243,7 @@ func (m *TimesheetMailer) mailTo(ctx context.Context, tx pgx.Tx, e eventstore.Re
 		if !ok {
 			continue // switched off by the user
 		}
+		msg.AccountID = r.AccountID
 		if err := m.cfg.Mail.Enqueue(ctx, tx, DeliveryID(e.ID, r.AccountID), msg); err != nil {
 			return 0, err
 		}

@@ -168,6 +168,13 @@ func TestTimesheetMailsFollowTheWorkflow(t *testing.T) {
 		}
 	}
 
+	// Each mail names its account, so the dispatcher does not send it
+	// once that account is blocked (notify/mail TestDispatcherSkipsABlockedAccount).
+	var anonymous int
+	if err := f.pool.QueryRow(ctx, `SELECT count(*) FROM mail_deliveries WHERE coalesce(payload->>'account_id', '') = ''`).Scan(&anonymous); err != nil || anonymous != 0 {
+		t.Errorf("mails without their account: %d (%v), want 0", anonymous, err)
+	}
+
 	var noOpened int
 	if err := f.pool.QueryRow(ctx, `SELECT count(*) FROM notify_event_mails WHERE skipped = 'no_opened'`).Scan(&noOpened); err != nil || noOpened != 1 {
 		t.Errorf("events skipped for lack of timesheet.opened: %d (%v), want 1", noOpened, err)
