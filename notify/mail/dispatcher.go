@@ -18,6 +18,9 @@ const (
 	StatusPending = queue.StatusPending
 	StatusSent    = queue.StatusSent
 	StatusFailed  = queue.StatusFailed // gave up (MaxAttempts) or the message was invalid
+	// StatusWithdrawn: not sent, and never will be: a newer mail replaced
+	// it before it went out (WithdrawPending). Not a queue state.
+	StatusWithdrawn = "withdrawn"
 )
 
 // Execer is what Enqueue needs: a pgx.Tx (the projector's transaction), a
@@ -137,6 +140,22 @@ func (d *Dispatcher) Enqueue(ctx context.Context, tx Execer, eventID uuid.UUID, 
 		eventID, msg.To, msg.Kind, status, lastErr, now, string(payload))
 	if err != nil {
 		return fmt.Errorf("mail: unable to enqueue delivery for event %s: %w", eventID, err)
+	}
+	return nil
+}
+
+// WithdrawPending withdraws the mails of kind to recipient that are still
+// waiting to be sent (a server down, a retry after a refusal), in the
+// caller's transaction: for a new single-use link that revokes the one
+// they carry. Their bodies are emptied; the rows stay, so CountSince still
+// counts them. A withdrawn mail being sent at that moment may still go out.
+func (d *Dispatcher) WithdrawPending(ctx context.Context, tx Execer, recipient, kind string) error {
+	_, err := tx.Exec(ctx, `UPDATE mail_deliveries
+		SET status = 'withdrawn', last_error = 'replaced by a newer mail before it was sent',
+		    payload = payload - 'text_body' - 'html_body'
+		WHERE recipient = $1 AND kind = $2 AND status = 'pending'`, recipient, kind)
+	if err != nil {
+		return fmt.Errorf("mail: unable to withdraw pending %s mails: %w", kind, err)
 	}
 	return nil
 }
