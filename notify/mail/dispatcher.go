@@ -144,16 +144,17 @@ func (d *Dispatcher) Enqueue(ctx context.Context, tx Execer, eventID uuid.UUID, 
 	return nil
 }
 
-// WithdrawPending withdraws the mails of kind to recipient that are still
-// waiting to be sent (a server down, a retry after a refusal), in the
-// caller's transaction: for a new single-use link that revokes the one
-// they carry. Their bodies are emptied; the rows stay, so CountSince still
-// counts them. A withdrawn mail being sent at that moment may still go out.
+// WithdrawPending withdraws the mails of kind to recipient that are not
+// sent: still waiting (a server down) or failed (waiting for a retry by
+// the back office), in the caller's transaction: for a new single-use link
+// that revokes the one they carry. Their bodies are emptied; the rows
+// stay, so CountSince still counts them. A withdrawn mail being sent at
+// that moment may still go out.
 func (d *Dispatcher) WithdrawPending(ctx context.Context, tx Execer, recipient, kind string) error {
 	_, err := tx.Exec(ctx, `UPDATE mail_deliveries
 		SET status = 'withdrawn', last_error = 'replaced by a newer mail before it was sent',
 		    payload = payload - 'text_body' - 'html_body'
-		WHERE recipient = $1 AND kind = $2 AND status = 'pending'`, recipient, kind)
+		WHERE recipient = $1 AND kind = $2 AND status IN ('pending', 'failed')`, recipient, kind)
 	if err != nil {
 		return fmt.Errorf("mail: unable to withdraw pending %s mails: %w", kind, err)
 	}
