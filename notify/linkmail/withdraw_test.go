@@ -88,3 +88,50 @@ func TestNewLinkWithdrawsTheWaitingOne(t *testing.T) {
 		t.Errorf("withdrawn mails without their body: %d, %v; want 1", withdrawn, err)
 	}
 }
+
+// TestNewLinkWithdrawsAFailedOne: a link mail that gave up waits on the
+// back office's failed list for a retry; a newer link revoked its token,
+// so it leaves the list instead of being resent with a dead link.
+func TestNewLinkWithdrawsAFailedOne(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	pool := pgtest.Pool(t, pgtest.NewDBFromTemplate(t, "readmodel", pgtest.WithPool(readmodel.Migrate)))
+	disp, err := mail.NewDispatcher(mail.DispatcherConfig{Pool: pool, MaxAttempts: 1,
+		Sender: mail.SenderFunc(func(context.Context, mail.Message) error { return errors.New("451 try later") })})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := auth.New(pool, auth.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := auth.UpsertAccount(ctx, pool, auth.AccountRow{AccountID: "acc-anna", Email: "anna@flex.test", Role: domain.RoleClient, TenantID: "c1"}); err != nil {
+		t.Fatal(err)
+	}
+	links, err := linkmail.New(linkmail.Config{Pool: pool, Auth: svc, Mail: disp, Links: linkmail.PortalLinks("https://p.test")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	request := func() {
+		if err := links.Request(ctx, "anna@flex.test", "192.0.2.1"); err != nil {
+			t.Fatal(err)
+		}
+		links.Wait()
+	}
+	request()
+	if _, err := disp.DeliverDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	first, err := disp.Failed(ctx, 10)
+	if err != nil || len(first) != 1 {
+		t.Fatalf("failed after the first request: %+v, %v", first, err)
+	}
+	request()
+	failed, err := disp.Failed(ctx, 10)
+	if err != nil || len(failed) != 0 {
+		t.Fatalf("failed after the second request: %+v, %v; want none (the first withdrawn, the second pending)", failed, err)
+	}
+	if err := disp.Retry(ctx, first[0].EventID); !errors.Is(err, mail.ErrNoSuchDelivery) {
+		t.Errorf("Retry of the withdrawn mail = %v; want ErrNoSuchDelivery", err)
+	}
+}
