@@ -194,7 +194,7 @@ func TestBackofficeViews(t *testing.T) {
 	e, bo, a, b := appWithTwoTenants(t)
 	aud := auditorToken(t, e, bo)
 	views := []struct {
-		path, want string // want: a string of the back office's answer
+		path, want  string // want: a string of the back office's answer
 		sees, blind []string
 	}{
 		{"/clients/" + a.clientID + "/users", `"email":"inkoop-a@example.test"`, []string{a.clientToken, a.interToken, aud}, []string{b.clientToken, b.interToken, a.workerToken}},
