@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"go.yaml.in/yaml/v3"
+
 	"backoffice/notify/mail"
 )
 
@@ -116,6 +118,33 @@ func TestPortalAndAPIParity(t *testing.T) {
 		}
 		if _, ok := listed[p]; !ok {
 			t.Errorf("portal route %s is not in %s \"Portal and API parity\": add its API route (or a portal-only reason)", p, parityDoc)
+		}
+	}
+}
+
+// TestEveryAPIRouteDocumented: every route of the API is an operation of
+// docs/openapi.yaml (its paths are relative to /api/v1), so an integrator
+// finds what the portal can do (HEAD: its GET's).
+func TestEveryAPIRouteDocumented(t *testing.T) {
+	a, _, _ := runTestApp(t, "app", func(*Options) {})
+	b, err := os.ReadFile("../../docs/openapi.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Paths map[string]map[string]any `yaml:"paths"`
+	}
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range a.API.Routes() {
+		method, path, _ := strings.Cut(r, " ")
+		if method == "HEAD" {
+			continue
+		}
+		path = strings.TrimPrefix(path, "/api/v1")
+		if _, ok := doc.Paths[path][strings.ToLower(method)]; !ok {
+			t.Errorf("%s %s is not in docs/openapi.yaml", method, path)
 		}
 	}
 }
