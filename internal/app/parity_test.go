@@ -81,7 +81,7 @@ func readParityTable(t *testing.T) []parityRow {
 // form without its API route (or a reason) fails here; so does a table
 // that names a route that is gone.
 func TestPortalAndAPIParity(t *testing.T) {
-	a, _, _ := runTestApp(t, "app", func(o *Options) {
+	a, _, _ := runTestApp(t, "app_full", func(o *Options) {
 		o.Demo = true // the demo's outbox page is a portal route too
 		o.Outbox, _ = o.MailSender.(*mail.FileOutbox)
 	})
@@ -126,7 +126,7 @@ func TestPortalAndAPIParity(t *testing.T) {
 // docs/openapi.yaml (its paths are relative to /api/v1), so an integrator
 // finds what the portal can do (HEAD: its GET's).
 func TestEveryAPIRouteDocumented(t *testing.T) {
-	a, _, _ := runTestApp(t, "app", func(*Options) {})
+	a, _, _ := runTestApp(t, "app_full", func(*Options) {})
 	b, err := os.ReadFile("../../docs/openapi.yaml")
 	if err != nil {
 		t.Fatal(err)
