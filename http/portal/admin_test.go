@@ -377,6 +377,9 @@ func TestAdminTokens(t *testing.T) {
 		t.Fatalf("created: %d, token %v, cache %q", res.StatusCode, m, res.Header.Get("Cache-Control"))
 	}
 	secret := m[1]
+	if !strings.Contains(body, `data-label="Laatst gebruikt">Nooit</td>`) {
+		t.Fatal("a new token is not listed as never used")
+	}
 	// The token works on the API, and is never shown again.
 	api := func() int {
 		req, _ := http.NewRequest(http.MethodGet, h.URL+"/api/v1/payroll/approved", nil)
@@ -394,6 +397,9 @@ func TestAdminTokens(t *testing.T) {
 	_, list := h.get(page)
 	if strings.Contains(list, secret) || !strings.Contains(list, "Salarispakket Loket") {
 		t.Fatal("the list shows the secret or lacks the token")
+	}
+	if strings.Contains(list, `data-label="Laatst gebruikt">Nooit</td>`) || !strings.Contains(list, `data-label="Laatst gebruikt">`) {
+		t.Fatal("after its use the token is still listed as never used")
 	}
 	ts, err := h.App.Identity.Tokens.Tokens(context.Background(), h.accounts[boEmail])
 	if err != nil || len(ts) != 1 {
