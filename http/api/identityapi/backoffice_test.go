@@ -87,6 +87,10 @@ func TestBackofficeChangesClientDetails(t *testing.T) {
 	wantCode(t, e.Do(t, http.MethodPut, path, bo, withField(detailsBody("X", "inkoop-a@example.test"), "btw", "1")), http.StatusBadRequest, "unknown_field")
 	wantCode(t, e.Do(t, http.MethodPut, path, bo, withField(detailsBody("X", "inkoop-a@example.test"), "kvk", "123")), http.StatusBadRequest, "kvk_format")
 	wantCode(t, e.Do(t, http.MethodPut, path, bo, detailsBody("X", a.workerEmail)), http.StatusUnprocessableEntity, "email_taken")
+	// Bounded bodies: over the API's 1 MiB, with and without a key.
+	huge := detailsBody(strings.Repeat("x", 2<<20), "inkoop-a@example.test")
+	wantCode(t, e.Do(t, http.MethodPut, path, bo, huge), http.StatusRequestEntityTooLarge, "body_too_large")
+	wantCode(t, keyed(t, e, http.MethodPut, path, bo, "huge", huge), http.StatusRequestEntityTooLarge, "body_too_large")
 	if n := len(e.Recorded(t, client.Stream(a.clientID), client.TypeDetailsChanged)); n != 0 {
 		t.Fatalf("%d client.details_changed after the refusals", n)
 	}
