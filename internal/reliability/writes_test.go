@@ -309,9 +309,12 @@ func (w *writer) prepare(t *testing.T) {
 			ID string `json:"id"`
 		} `json:"items"`
 	}
-	getJSON(t, w.bo, "/api/v1/intermediaries", &list)
-	if len(list.Items) == 0 {
-		t.Fatal("the demo has no intermediary")
+	// The read models may still be catching up with the demo's events.
+	for deadline := time.Now().Add(time.Minute); len(list.Items) == 0; time.Sleep(100 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the demo has no intermediary")
+		}
+		getJSON(t, w.bo, "/api/v1/intermediaries", &list)
 	}
 	w.intermediaryID = list.Items[0].ID
 	var me map[string]any
