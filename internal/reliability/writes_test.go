@@ -226,8 +226,8 @@ var shortKillKinds = []string{"client", "worker", "token", "upload", "signature 
 // killKinds are the writes the kills aim at, in turn. "... answered" kills
 // serve just after that answer, while the reactors, the TAN record queue
 // and the mail queue work on what it started.
-var killKinds = []string{"client", "worker", "worker answered", "activation", "reset request", "password reset",
-	"token", "upload", "signature request", "signature request answered", "sign", "export", "confirm", "reopen", "end"}
+var killKinds = []string{"export", "confirm", "reopen", "client", "worker", "worker answered", "activation", "reset request",
+	"password reset", "token", "upload", "signature request", "signature request answered", "sign", "end"}
 
 // write is one request of the driver and what it was answered.
 type write struct {
@@ -605,6 +605,17 @@ func (w *writer) round(n int) bool {
 	key := func(step string) string { return fmt.Sprintf("every-write-%d-%s", n, step) }
 	today := time.Now().Format(time.DateOnly)
 
+	// The bakery's approved weeks (demo.PayrollWeeksBack, one per round
+	// while they last): exported, confirmed as imported, and one of its
+	// timesheets reopened for a correction. First in the round and in
+	// killKinds, so that the first kills aimed at them find them.
+	if n <= len(demo.PayrollWeeksBack) && !w.payroll(r, n, key) {
+		return false
+	}
+	if n >= len(demo.PayrollWeeksBack) {
+		w.noMore("export", "confirm", "reopen")
+	}
+
 	var reg struct {
 		ID          string `json:"id"`
 		ClientID    string `json:"client_id"`
@@ -686,16 +697,6 @@ func (w *writer) round(n int) bool {
 	}
 	if !w.sign(doc.ID, key("sign"), smsBefore) {
 		return false
-	}
-
-	// The bakery's approved weeks (demo.PayrollWeeksBack, one per round
-	// while they last): exported, confirmed as imported, and one of its
-	// timesheets reopened for a correction.
-	if n <= len(demo.PayrollWeeksBack) && !w.payroll(r, n, key) {
-		return false
-	}
-	if n >= len(demo.PayrollWeeksBack) {
-		w.noMore("export", "confirm", "reopen")
 	}
 
 	// Ending the placement (its last day two weeks ahead).
