@@ -45,7 +45,7 @@ import (
 //
 // make test aims one kill at each of shortKillKinds and rebuilds only the
 // projector whose rebuild it killed; BACKOFFICE_KILL_WRITES=N (make
-// reliability: 60, five per kind) aims N kills at killKinds in turn,
+// reliability: 45, three per kind) aims N kills at killKinds in turn,
 // rebuilds every projector and kills an audit replay too.
 // BACKOFFICE_KILL_SEED changes the seed.
 func TestKillLoopEveryWrite(t *testing.T) {
