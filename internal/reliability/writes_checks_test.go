@@ -409,3 +409,43 @@ func (b *syncBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.b.String()
 }
+
+// replayDiffers counts the tables the replay filled whose rows differ in
+// number from the live read model's table of the same name.
+func replayDiffers(t *testing.T, s *serve, schema string) (n int) {
+	t.Helper()
+	var tables []string
+	dbQuery(t, s, `SELECT r.table_name FROM information_schema.tables r JOIN information_schema.tables l
+		ON l.table_name = r.table_name AND l.table_schema = 'public'
+		WHERE r.table_schema = '`+schema+`' AND r.table_type = 'BASE TABLE' AND r.table_name <> 'projection_checkpoints'
+		ORDER BY 1`, func(rows pgx.Rows) error {
+		var name string
+		err := rows.Scan(&name)
+		tables = append(tables, name)
+		return err
+	})
+	if len(tables) == 0 {
+		t.Errorf("the replay's schema %s holds no read model", schema)
+		return 1
+	}
+	for _, table := range tables {
+		id := pgx.Identifier{table}.Sanitize()
+		dbQuery(t, s, `SELECT (SELECT count(*) FROM `+pgx.Identifier{schema, table}.Sanitize()+`), (SELECT count(*) FROM public.`+id+`)`,
+			func(rows pgx.Rows) error {
+				var replayed, live int
+				if err := rows.Scan(&replayed, &live); err != nil {
+					return err
+				}
+				// The replay's schema has every table; it fills the read
+				// models (the others, owned by the commands and the
+				// queues, stay empty).
+				if replayed != 0 && replayed != live {
+					n++
+					t.Errorf("audit replay: %s holds %d rows, the live read model %d", table, replayed, live)
+				}
+				return nil
+			})
+	}
+	t.Logf("audit replay: %d tables compared with the live ones", len(tables))
+	return n
+}
