@@ -3,7 +3,10 @@ package payrollfile_test
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"backoffice/domain/payroll"
 	"backoffice/domain/payroll/payrollfile"
@@ -50,5 +53,72 @@ func TestEasyflexQuotesAFreeTextBatch(t *testing.T) {
 	}
 	if corrections == 0 {
 		t.Fatalf("no correction row in\n%s", buf.String())
+	}
+}
+
+// TestEasyflexBatchIsNoFormula: a batch reported through the feed is free
+// text, so it can start with '=', '+', '-' or '@'. Excel and LibreOffice
+// open such a correctie_op cell of the CSV as a formula (CSV injection:
+// "=HYPERLINK(…)", "=cmd|' /C calc'!A0"). The cell is written as text:
+// a leading apostrophe (OWASP's advice), quoted where it needs it.
+func TestEasyflexBatchIsNoFormula(t *testing.T) {
+	for _, batch := range []string{`=cmd|' /C calc'!A0`, `+31 mei`, `-2026`, `@SUM(1;2)`, "=HYPERLINK(\"http://x\";\"klik\")"} {
+		b := sample()
+		b.Items[3].Correction = &payroll.Correction{OriginalBatch: batch, OriginalRound: 1}
+		var buf bytes.Buffer
+		if err := payrollfile.Write(&buf, payrollfile.Easyflex, payrollfile.Of(b, included())); err != nil {
+			t.Fatal(err)
+		}
+		r := csv.NewReader(&buf)
+		r.Comma = ';'
+		rows, err := r.ReadAll()
+		if err != nil {
+			t.Fatalf("%s: no valid CSV: %v", batch, err)
+		}
+		found := false
+		for _, row := range rows[1:] {
+			if row[5] == "" {
+				continue
+			}
+			found = true
+			if row[5] != "'"+batch {
+				t.Fatalf("correctie_op is %q, want %q (text, no formula)", row[5], "'"+batch)
+			}
+		}
+		if !found {
+			t.Fatalf("%s: no correction row in\n%s", batch, buf.String())
+		}
+	}
+}
+
+// TestNmbrsNameIsNoFormula: a worker's name is written to the Nmbrs sheet
+// as a string cell, never as a formula, and diacritics stay as they are.
+func TestNmbrsNameIsNoFormula(t *testing.T) {
+	b := sample()
+	names := map[string]string{"10": "=cmd|' /C calc'!A0", "20": "Zoë Çelik-Ñúñez"}
+	for i := range b.Items {
+		b.Items[i].Name = names[b.Items[i].PersonnelNumber]
+	}
+	var buf bytes.Buffer
+	if err := payrollfile.Write(&buf, payrollfile.Nmbrs, payrollfile.Of(b, included())); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for row, persnr := range map[int]string{2: "10", 3: "20"} {
+		cell := fmt.Sprintf("D%d", row)
+		v, err := f.GetCellValue(payrollfile.NmbrsSheet, cell)
+		if err != nil || v != names[persnr] {
+			t.Fatalf("%s = %q %v, want %q", cell, v, err, names[persnr])
+		}
+		if formula, err := f.GetCellFormula(payrollfile.NmbrsSheet, cell); err != nil || formula != "" {
+			t.Fatalf("%s is a formula %q %v", cell, formula, err)
+		}
+		if typ, err := f.GetCellType(payrollfile.NmbrsSheet, cell); err != nil || (typ != excelize.CellTypeSharedString && typ != excelize.CellTypeInlineString) {
+			t.Fatalf("%s has cell type %v %v, want a string", cell, typ, err)
+		}
 	}
 }
