@@ -3,11 +3,14 @@ package payrollfile_test
 import (
 	"bytes"
 	"encoding/csv"
+	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
 
+	"backoffice/domain"
 	"backoffice/domain/payroll"
 	"backoffice/domain/payroll/payrollfile"
 )
@@ -120,5 +123,36 @@ func TestNmbrsNameIsNoFormula(t *testing.T) {
 		if typ, err := f.GetCellType(payrollfile.NmbrsSheet, cell); err != nil || (typ != excelize.CellTypeSharedString && typ != excelize.CellTypeInlineString) {
 			t.Fatalf("%s has cell type %v %v, want a string", cell, typ, err)
 		}
+	}
+}
+
+// TestLoketRefusesACorrectionOfAFeedImport: Loket replaces a period's
+// values with the file's, so a correction's row must carry the new totals:
+// the included (confirmed) batches' content plus the difference. When the
+// corrected content was imported through the feed (its batch is none of
+// the included export batches), those totals are unknown, and the row
+// would carry the difference alone (-1,00 hours as the week's total).
+// Loket is refused (422) before a byte is written; the other formats,
+// which carry differences, are made.
+func TestLoketRefusesACorrectionOfAFeedImport(t *testing.T) {
+	b := sample()
+	b.Items[3].Correction = &payroll.Correction{OriginalBatch: "loket-feed-2026-05", OriginalRound: 1}
+	var buf bytes.Buffer
+	err := payrollfile.Write(&buf, payrollfile.Loket, payrollfile.Of(b, included()))
+	var de *domain.Error
+	if !errors.As(err, &de) || de.Code != "loket_totals_unknown" || de.Kind != domain.KindRule || buf.Len() != 0 {
+		t.Fatalf("Loket with a correction of a feed import: %v, %d bytes:\n%s", err, buf.Len(), buf.String())
+	}
+	if !strings.Contains(de.MessageNL, "loket-feed-2026-05") {
+		t.Fatalf("the Dutch message does not name the batch: %s", de.MessageNL)
+	}
+	for _, f := range []payrollfile.Format{payrollfile.Easyflex, payrollfile.Nmbrs, payrollfile.JSONL} {
+		if err := payrollfile.Write(&bytes.Buffer{}, f, payrollfile.Of(b, included())); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+	}
+	// Corrected within export batches (the sample's own case): Loket is made.
+	if err := payrollfile.Write(&bytes.Buffer{}, payrollfile.Loket, payrollfile.Of(sample(), included())); err != nil {
+		t.Fatal(err)
 	}
 }
