@@ -108,7 +108,11 @@ func (h *Handler) createOne(ctx context.Context, meta commands.Meta, clientID st
 	if err != nil {
 		return commands.Result{}, Created{}, err
 	}
-	if meta.Retry && meta.IdempotencyKey != "" {
+	// A retry looks for its first attempt's batch; so does a request sent
+	// again under its key while a batch is being built (a retry refused
+	// 409 by a version before this one had its key released, and runs
+	// as new): the batch may be its own, left by a crash.
+	if meta.IdempotencyKey != "" && (meta.Retry || exports.Building()) {
 		res, c, done, err := h.earlierAttempt(ctx, &meta, exports, &st, clientID, period, started)
 		if err != nil || done {
 			return res, c, err

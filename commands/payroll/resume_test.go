@@ -55,10 +55,10 @@ func exportDies(t *testing.T, e *env, store *chunksThenCrash, meta commands.Meta
 func retried(meta commands.Meta) commands.Meta { meta.Retry = true; return meta }
 
 // TestExportRetriedAfterItDiedBuilding: the server died after the batch's
-// created event, before its items. The retry under the same key (the API
-// took the dead claim over: meta.Retry) finishes that batch instead of
-// answering 409 batch_building for ever, and a retry of the retry answers
-// the same batch and position.
+// created event, before its items. The request sent again under the same
+// key finishes that batch instead of answering 409 batch_building for
+// ever, and a retry of the retry (meta.Retry: the API took a dead claim
+// over) answers the same batch and position.
 func TestExportRetriedAfterItDiedBuilding(t *testing.T) {
 	e, store := crashingEnv(t)
 	e.workedWeek5(1, "10", fullWeek)
@@ -68,8 +68,14 @@ func TestExportRetriedAfterItDiedBuilding(t *testing.T) {
 	meta := payrollBot
 	meta.IdempotencyKey, meta.Command = "export-died", "POST /payroll/exports c1 2026-W05"
 	exportDies(t, e, store, meta, 0)
+	// Another request meanwhile is refused: the batch is being built.
+	if _, _, _, err := e.pay.CreateExport(ctx, payrollBot, paycmd.CreateExport{ClientID: "c1", Period: week5}); code(err) != "batch_building" {
+		t.Fatalf("another request: %v", err)
+	}
 
-	res, created, _, err := e.pay.CreateExport(ctx, retried(meta), paycmd.CreateExport{ClientID: "c1", Period: week5})
+	// The same request again, not flagged a retry (the API released the
+	// key after an earlier 409 answer), finishes the batch as well.
+	res, created, _, err := e.pay.CreateExport(ctx, meta, paycmd.CreateExport{ClientID: "c1", Period: week5})
 	if err != nil || len(created) != 1 || created[0].BatchID != "c1_2026-W05_1" || created[0].Items != 2 {
 		t.Fatalf("retry: %+v %v", created, err)
 	}

@@ -134,6 +134,10 @@ func (x *Exports) Batch(id string) (*Batch, bool) {
 	return b, ok
 }
 
+// Building reports whether a batch is being built (at most one is: no
+// batch is planned meanwhile).
+func (x *Exports) Building() bool { return x.last != nil && x.last.Building() }
+
 // Batches lists the batches, oldest first.
 func (x *Exports) Batches() []*Batch { return slices.Clone(x.batches) }
 
