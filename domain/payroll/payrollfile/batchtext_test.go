@@ -156,3 +156,18 @@ func TestLoketRefusesACorrectionOfAFeedImport(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestFileNamesHaveTheirExtension: a downloaded file is named after its
+// batch and ends in its format's extension. JSON lines were named
+// "<batch>-jsonl", without one, so the browser saved a file no program
+// opens by double-click.
+func TestFileNamesHaveTheirExtension(t *testing.T) {
+	want := map[payrollfile.Format]string{
+		payrollfile.Loket: "c1_2026-W05_2-loket.csv", payrollfile.Nmbrs: "c1_2026-W05_2-nmbrs.xlsx",
+		payrollfile.Easyflex: "c1_2026-W05_2-easyflex.csv", payrollfile.JSONL: "c1_2026-W05_2.jsonl"}
+	for _, f := range payrollfile.Formats {
+		if got := f.FileName("c1_2026-W05_2"); got != want[f] {
+			t.Errorf("%s: %q, want %q", f, got, want[f])
+		}
+	}
+}

@@ -56,6 +56,15 @@ func (f Format) ContentType() string {
 	return "text/csv; charset=utf-8"
 }
 
+// FileName is the name a batch's file is downloaded as: the batch and the
+// format, ending in the format's extension (JSON lines: "<batch>.jsonl").
+func (f Format) FileName(batch string) string {
+	if f == JSONL {
+		return batch + ".jsonl"
+	}
+	return batch + "-" + string(f)
+}
+
 // target is the payroll package whose components a format uses.
 func (f Format) target() payroll.Target {
 	switch f {
