@@ -110,11 +110,12 @@ func TestResumeBatch(t *testing.T) {
 		left  []payroll.Item // the second pass's candidates, in file order
 		stale bool
 	}{
-		"exactly what it lacks":     {left: cands, stale: false},
-		"one approved meanwhile":    {left: append(cands[:3:3], item("p4", 5, "40", "D")), stale: true},
-		"one gone meanwhile":        {left: cands[:2], stale: true},
-		"a new one before its tail": {left: []payroll.Item{item("p0", 5, "0", "Z"), cands[0], cands[1], cands[2]}, stale: true},
-		"a personnel number gone":   {left: []payroll.Item{cands[0], cands[1], noPersnr}, stale: true},
+		"exactly what it lacks":               {left: cands, stale: false},
+		"one approved meanwhile":              {left: append(cands[:3:3], item("p4", 5, "40", "D")), stale: true},
+		"one gone meanwhile":                  {left: cands[:2], stale: true},
+		"a new one before its tail":           {left: []payroll.Item{item("p0", 5, "0", "Z"), cands[0], cands[1], cands[2]}, stale: true},
+		"one gone, a new one before its tail": {left: []payroll.Item{item("p0", 5, "0", "Z"), cands[0], cands[1]}, stale: true},
+		"a personnel number gone":             {left: []payroll.Item{noPersnr, cands[0], cands[1]}, stale: true},
 	} {
 		t.Run(name, func(t *testing.T) {
 			x, id := stopped()
