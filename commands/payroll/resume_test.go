@@ -137,7 +137,8 @@ func TestExportRetriedAfterItDiedBetweenChunks(t *testing.T) {
 // TestExportRetriedAfterItDiedAndTheBacklogChanged: between the dead
 // attempt and its retry another timesheet of the period was approved, so
 // the batch as decided cannot be finished. The retry cancels it and makes
-// the batch again (all three); a retry of the retry answers that batch.
+// the batch again (all three), dying on the way once more; the next retry
+// finishes that batch, and a retry of the retry answers it.
 func TestExportRetriedAfterItDiedAndTheBacklogChanged(t *testing.T) {
 	e, store := crashingEnv(t)
 	e.workedWeek5(1, "10", fullWeek)
@@ -149,6 +150,13 @@ func TestExportRetriedAfterItDiedAndTheBacklogChanged(t *testing.T) {
 	exportDies(t, e, store, meta, 0)
 	e.workedWeek5(3, "30", fullWeek)
 	e.caughtUp()
+	// The retry dies too, in the middle of making the batch again: the
+	// next retry follows the key from the cancelled batch to the new one
+	// and finishes that.
+	exportDies(t, e, store, retried(meta), 0)
+	if v, err := e.pay.Batch(ctx, payrollBot.Actor, "c1_2026-W05_2"); err != nil || !v.Building {
+		t.Fatalf("the batch made again, stopped: %+v %v", v, err)
+	}
 
 	res, created, _, err := e.pay.CreateExport(ctx, retried(meta), paycmd.CreateExport{ClientID: "c1", Period: week5})
 	if err != nil || len(created) != 1 || created[0].BatchID != "c1_2026-W05_2" || created[0].Items != 3 {
