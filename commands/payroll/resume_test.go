@@ -2,8 +2,10 @@ package payroll_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -179,4 +181,61 @@ func seedWorkerWeek(ctx context.Context, e *env, n int, week ts.ISOWeek) (events
 		e.last = pos
 	}
 	return pos, err
+}
+
+// TestTwoRetriesOfADeadExportAtOnce: the form sent twice at once after the
+// server died building its batch (a double click on a reload): both
+// finish the same batch, appending its missing items once (the chunk's
+// event IDs come from the key), and neither answers another batch.
+func TestTwoRetriesOfADeadExportAtOnce(t *testing.T) {
+	e, store := crashingEnv(t)
+	for n := 1; n <= 4; n++ {
+		e.workedWeek5(n, fmt.Sprintf("%d0", n), fullWeek)
+	}
+	e.caughtUp()
+	ctx := context.Background()
+	meta := payrollBot
+	meta.IdempotencyKey = "export-died-twice"
+	exportDies(t, e, store, meta, 0)
+	var (
+		wg      sync.WaitGroup
+		mu      sync.Mutex
+		answers []paycmd.Created
+		errs    []error
+	)
+	start := make(chan struct{})
+	for range 2 {
+		wg.Go(func() {
+			<-start
+			_, c, _, err := e.pay.CreateExport(ctx, retried(meta), paycmd.CreateExport{ClientID: "c1", Period: week5})
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				errs = append(errs, err)
+				return
+			}
+			answers = append(answers, c...)
+		})
+	}
+	close(start)
+	wg.Wait()
+	for _, err := range errs {
+		// The loser of a race on the stream revision may be told so.
+		if code(err) != "concurrent_change" && !errors.Is(err, eventstore.ErrWrongExpectedRevision) {
+			t.Fatalf("a retry failed: %v", err)
+		}
+	}
+	t.Logf("%d answered, refused: %v", len(answers), errs)
+	if len(answers) == 0 {
+		t.Fatalf("no retry answered: %v", errs)
+	}
+	for _, c := range answers {
+		if c.BatchID != "c1_2026-W05_1" || c.Items != 4 {
+			t.Fatalf("answers %+v", answers)
+		}
+	}
+	v, err := e.pay.Client(ctx, payrollBot.Actor, "c1")
+	if err != nil || len(v.Batches) != 1 || v.Batches[0].Added != 4 || v.Batches[0].Building {
+		t.Fatalf("batches %+v %v", v.Batches, err)
+	}
 }
