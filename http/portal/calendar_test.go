@@ -1,0 +1,123 @@
+package portal_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The calendar at the turn of 2026 (ISO week 53: Monday 28 December 2026 –
+// Sunday 3 January 2027) on the real application, with the server's clock
+// in UTC as in production: docs/timesheets.md "Weeks, years and daylight
+// saving".
+
+// TestWeek53AndTheTurnOfTheYear: the week overview of 2026 ends with week
+// 53 (its hover text naming both years' dates), "this week" follows the
+// Amsterdam calendar (Sunday 23:59 is still week 53 and 2026, Monday 00:00
+// is 2027-W01 and 2027, although the server's UTC date is still Sunday), and
+// the sheet of week 53 leads back to week 52 and on to 2027-W01. Week 53
+// of 2025 does not exist.
+func TestWeek53AndTheTurnOfTheYear(t *testing.T) {
+	h := newHarness(t)
+	defer h.Clock.Set(now)
+	const weeks = "/plaatsingen/p3/weken"
+
+	// Sunday 3 January 2027, 23:59 in Amsterdam = 22:59 UTC.
+	h.Clock.Set(time.Date(2027, 1, 3, 22, 59, 0, 0, time.UTC))
+	h.loginAs(client3Email, "nl")
+	_, body := h.get(weeks)
+	for _, want := range []string{
+		"Wekenoverzicht 2026",
+		`href="/plaatsingen/p3/weken/2026-W53" title="Week 53: 28-12-2026 – 03-01-2027, Niet ingevuld"`,
+		`href="/plaatsingen/p3/weken?jaar=2027"`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("Sunday 23:59: overview lacks %q", want)
+		}
+	}
+	if strings.Contains(body, `id="week-54"`) {
+		t.Error("2026 shows a week 54")
+	}
+	_, body = h.get(weeks + "?jaar=2027")
+	if !strings.Contains(body, `<span class="week off" title="Week 1: 04-01-2027 – 10-01-2027, Nog niet invulbaar" id="week-1"`) {
+		t.Error("Sunday 23:59: 2027-W01 should not be fillable yet")
+	}
+	_, body = h.get(weeks + "?jaar=2025")
+	if !strings.Contains(body, `id="week-52"`) || strings.Contains(body, `id="week-53"`) {
+		t.Error("2025 should end with week 52")
+	}
+
+	// Monday 4 January 2027, 00:00 in Amsterdam = Sunday 23:00 UTC.
+	h.Clock.Set(time.Date(2027, 1, 3, 23, 0, 0, 0, time.UTC))
+	_, body = h.get(weeks)
+	for _, want := range []string{
+		"Wekenoverzicht 2027",
+		`href="/plaatsingen/p3/weken/2027-W01" title="Week 1: 04-01-2027 – 10-01-2027, Niet ingevuld"`,
+		`href="/plaatsingen/p3/weken?jaar=2026"`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("Monday 00:00: overview lacks %q", want)
+		}
+	}
+
+	_, body = h.get(weeks + "/2026-W53")
+	for _, want := range []string{
+		"28-12-2026 – 03-01-2027",
+		`href="/plaatsingen/p3/weken/2026-W52"`,
+		`href="/plaatsingen/p3/weken/2027-W01"`,
+		`href="/plaatsingen/p3/weken?jaar=2026"`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("sheet of 2026-W53 lacks %q", want)
+		}
+	}
+	_, body = h.get(weeks + "/2027-W01")
+	if !strings.Contains(body, `href="/plaatsingen/p3/weken/2026-W53"`) {
+		t.Error("sheet of 2027-W01 does not lead back to 2026-W53")
+	}
+	for _, w := range []string{"2025-W53", "2026-W54", "2026-W00"} {
+		if res, _ := h.get(weeks + "/" + w); res.StatusCode != http.StatusNotFound {
+			t.Errorf("%s: %d, want 404", w, res.StatusCode)
+		}
+	}
+}
+
+// TestShiftsOverTheTurnOfTheYear: time registration in week 53: a night
+// shift from New Year's Eve into 2027 books 8 hours on Thursday 31
+// December; a Sunday night shift runs into 2027-W01, so a Monday shift of
+// 2027-W01 starting before it ends is refused at the day, naming week 53.
+func TestShiftsOverTheTurnOfTheYear(t *testing.T) {
+	h := newHarness(t)
+	defer h.Clock.Set(now)
+	h.Clock.Set(time.Date(2027, 1, 4, 12, 0, 0, 0, time.UTC))
+	h.loginAs(client3Email, "nl")
+	w53 := "/plaatsingen/p3/weken/2026-W53"
+	for _, f := range []url.Values{
+		{"dag": {"2026-12-31"}, "begin": {"22:00"}, "eind": {"06:00"}, "pauze": {"30"}},
+		{"dag": {"2027-01-03"}, "begin": {"22:00"}, "eind": {"06:00"}, "pauze": {"0"}},
+	} {
+		res, body := h.postOn(w53, "/tijden", f)
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("%v: %d\n%s", f, res.StatusCode, body)
+		}
+	}
+	d := h.sheet("p3", 53)
+	if d.DayTotals[3] != 450 || d.DayTotals[4] != 0 || d.DayTotals[6] != 480 {
+		t.Errorf("day totals of 2026-W53 = %v, want 450 on Thursday, 480 on Sunday", d.DayTotals)
+	}
+	res, body := h.postOn("/plaatsingen/p3/weken/2027-W01", "/tijden",
+		url.Values{"dag": {"2027-01-04"}, "begin": {"05:00"}, "eind": {"13:00"}, "pauze": {"0"}})
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("overlapping Monday shift: %d, want 422", res.StatusCode)
+	}
+	if !strings.Contains(body, "Deze dienst overlapt met een dienst in week 53 (zondag 22:00–06:00).") {
+		t.Errorf("the refusal does not name the shift of week 53:\n%s", body)
+	}
+	res, _ = h.postOn("/plaatsingen/p3/weken/2027-W01", "/tijden",
+		url.Values{"dag": {"2027-01-04"}, "begin": {"06:00"}, "eind": {"14:00"}, "pauze": {"0"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Errorf("a Monday shift starting when the Sunday one ends: %d, want 303", res.StatusCode)
+	}
+}
