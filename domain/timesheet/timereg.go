@@ -192,6 +192,17 @@ func computeWorked(entries []Entry, loc *time.Location, focus int) ([]Worked, er
 	return sorted, nil
 }
 
+// wallMinutes is the shift's length by the wall clock (what the user
+// typed): its elapsed time minus the hour the autumn clock change adds,
+// plus the hour the spring change takes.
+func wallMinutes(w Worked) Minutes {
+	wall := func(t time.Time) time.Time {
+		l := t.In(amsterdam)
+		return time.Date(l.Year(), l.Month(), l.Day(), l.Hour(), l.Minute(), 0, 0, time.UTC)
+	}
+	return Minutes(wall(w.End).Sub(wall(w.Start)) / time.Minute)
+}
+
 // errOverlap is entries_overlap on entry this, naming the other entry by its
 // day, date and times as entered.
 func errOverlap(this, other Entry) *domain.Error {

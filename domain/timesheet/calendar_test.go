@@ -1,0 +1,72 @@
+package timesheet_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"backoffice/domain"
+	ts "backoffice/domain/timesheet"
+)
+
+// TestAutumnClockChangeExplainsTheDayOver24h: in the night to Sunday 25
+// October 2026 the clocks go back (03:00 → 02:00), so a 24-hour shift of
+// Saturday 08:00–08:00 lasts 25 hours, as do two shifts of Sunday
+// 00:00–12:00 and 12:00–00:00. A day holds at most 24 booked hours
+// (payroll's bound too), so these are refused; the refusal names the clock
+// change and the minutes to take off instead of "more than 24 hours",
+// which the user who typed 24 hours could not make sense of. The same
+// shifts in an ordinary week pass, and a night shift over the change
+// counts its 9 real hours.
+func TestAutumnClockChangeExplainsTheDayOver24h(t *testing.T) {
+	terms := trTerms()
+	terms.Week = ts.WeekOf(ts.NewDate(2026, 10, 25))
+	after := time.Date(2026, 10, 26, 12, 0, 0, 0, ams)
+	add := func(a *ts.Timesheet, in ts.EntryInput) error {
+		_, err := a.AddEntry(worker, terms, ts.AdjacentWeeks{}, in, after)
+		return err
+	}
+	sat, sun := ts.NewDate(2026, 10, 24), ts.NewDate(2026, 10, 25)
+
+	for _, tt := range []struct {
+		name   string
+		before []ts.EntryInput
+		in     ts.EntryInput
+		field  string
+		nl     string
+	}{
+		{name: "24-hour shift over the change", in: ts.EntryInput{Date: sat, Start: clk("08:00"), End: clk("08:00"), Shift24h: true},
+			field: "sat", nl: "In de nacht naar zondag 25-10-2026 gaat de klok een uur terug; daardoor duren de diensten van zaterdag samen 25:00 uur. Per dag kan hoogstens 24 uur worden geboekt: maak een dienst 60 minuten korter."},
+		{name: "the 25-hour Sunday", before: []ts.EntryInput{{Date: sun, Start: clk("00:00"), End: clk("12:00")}},
+			in: ts.EntryInput{Date: sun, Start: clk("12:00"), End: clk("00:00")}, field: "sun", nl: "de diensten van zondag samen 25:00 uur"},
+	} {
+		a := &ts.Timesheet{}
+		for _, in := range tt.before {
+			if err := add(a, in); err != nil {
+				t.Fatalf("%s: %v", tt.name, err)
+			}
+		}
+		err := add(a, tt.in)
+		var de *domain.Error
+		if !errors.As(err, &de) || de.Code != "day_over_24h" || de.Field != tt.field {
+			t.Fatalf("%s: err = %v, want day_over_24h on %s", tt.name, err, tt.field)
+		}
+		if !strings.Contains(de.MessageNL, tt.nl) || !strings.Contains(de.Message, "clocks go back an hour") {
+			t.Errorf("%s: messages %q / %q, want the clock change named (%q)", tt.name, de.Message, de.MessageNL, tt.nl)
+		}
+	}
+
+	a := &ts.Timesheet{}
+	if err := add(a, ts.EntryInput{Date: sat, Start: clk("22:00"), End: clk("06:00")}); err != nil {
+		t.Fatal(err)
+	}
+	if w := a.Worked(); len(w) != 1 || w[0].Minutes != 540 {
+		t.Errorf("night shift over the change: %+v, want 540 minutes", w)
+	}
+	plain := trTerms()
+	plain.Week = ts.WeekOf(ts.NewDate(2026, 10, 17))
+	if _, err := (&ts.Timesheet{}).AddEntry(worker, plain, ts.AdjacentWeeks{}, ts.EntryInput{Date: ts.NewDate(2026, 10, 17), Start: clk("08:00"), End: clk("08:00"), Shift24h: true}, after); err != nil {
+		t.Errorf("a 24-hour shift on an ordinary Saturday: %v", err)
+	}
+}
