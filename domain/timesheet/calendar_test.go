@@ -70,3 +70,41 @@ func TestAutumnClockChangeExplainsTheDayOver24h(t *testing.T) {
 		t.Errorf("a 24-hour shift on an ordinary Saturday: %v", err)
 	}
 }
+
+// TestEndAt2400: "24:00" is the end of the day, as Dutch users write it
+// and as the portal shows a deadline at midnight: 16:00–24:00 is 8 hours on
+// its own day, 00:00–24:00 a 24-hour shift without ticking the box. Only an
+// end can be 24:00.
+func TestEndAt2400(t *testing.T) {
+	end, eod, err := ts.ParseEndClock("24:00")
+	if err != nil || end != 0 || !eod {
+		t.Fatalf("ParseEndClock(24:00) = %v, %v, %v; want 00:00 at the end of the day", end, eod, err)
+	}
+	if end, eod, err := ts.ParseEndClock("06:00"); err != nil || end != clk("06:00") || eod {
+		t.Errorf("ParseEndClock(06:00) = %v, %v, %v", end, eod, err)
+	}
+	for _, s := range []string{"24:01", "25:00"} {
+		if _, _, err := ts.ParseEndClock(s); err == nil {
+			t.Errorf("ParseEndClock(%s) accepted", s)
+		}
+	}
+	if _, err := ts.ParseClock("24:00"); err == nil {
+		t.Error("a start of 24:00 is accepted")
+	}
+	tue := week.Day(1)
+	for _, tt := range []struct {
+		start string
+		want  ts.Minutes
+	}{{"16:00", 480}, {"00:00", 1440}} {
+		a := &ts.Timesheet{}
+		end, eod, _ := ts.ParseEndClock("24:00")
+		_, err := a.AddEntry(worker, trTerms(), ts.AdjacentWeeks{}, ts.EntryInput{Date: tue, Start: clk(tt.start), End: end, EndOfDay: eod}, now)
+		if err != nil {
+			t.Errorf("%s–24:00: %v", tt.start, err)
+			continue
+		}
+		if got := a.DayTotals()[1]; got != tt.want {
+			t.Errorf("%s–24:00 books %d minutes on Tuesday, want %d", tt.start, got, tt.want)
+		}
+	}
+}

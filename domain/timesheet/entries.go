@@ -18,10 +18,18 @@ type EntryInput struct {
 	// Shift24h says that a start equal to the end is meant: a shift of
 	// exactly 24 hours (otherwise start = end is refused).
 	Shift24h bool
+	// EndOfDay says the end was typed as 24:00 (ParseEndClock): End is then
+	// 00:00 of the next day, and 00:00–24:00 is a 24-hour shift.
+	EndOfDay bool
+}
+
+// shift24h: a 24-hour shift, ticked or typed as 00:00–24:00.
+func (in EntryInput) shift24h() bool {
+	return in.Shift24h || (in.EndOfDay && in.Start == 0 && in.End == 0)
 }
 
 func (in EntryInput) entry(id int) Entry {
-	return Entry{ID: id, Date: in.Date, Start: in.Start, End: in.End, Break: in.Break, Continuous: in.Continuous, Shift24h: in.Shift24h}
+	return Entry{ID: id, Date: in.Date, Start: in.Start, End: in.End, Break: in.Break, Continuous: in.Continuous, Shift24h: in.shift24h()}
 }
 
 func errEntryNotFound() error {

@@ -121,3 +121,22 @@ func TestShiftsOverTheTurnOfTheYear(t *testing.T) {
 		t.Errorf("a Monday shift starting when the Sunday one ends: %d, want 303", res.StatusCode)
 	}
 }
+
+// TestEndAt2400InTheForm: an evening shift typed 16:00–24:00 is saved as 8
+// hours on its day (a browser without a time picker sends what was typed);
+// 24:00 as a start is refused at the start field in Dutch.
+func TestEndAt2400InTheForm(t *testing.T) {
+	h := newHarnessAs(t, client3Email)
+	page := "/plaatsingen/p3/weken/2026-W07"
+	res, body := h.postOn(page, "/tijden", url.Values{"dag": {"2026-02-10"}, "begin": {"16:00"}, "eind": {"24:00"}, "pauze": {"0"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("16:00–24:00: %d\n%s", res.StatusCode, body)
+	}
+	if d := h.sheet("p3", 7); d.DayTotals[1] != 480 {
+		t.Errorf("day totals %v, want 8 hours on Tuesday", d.DayTotals)
+	}
+	res, body = h.postOn(page, "/tijden", url.Values{"dag": {"2026-02-09"}, "begin": {"24:00"}, "eind": {"08:00"}, "pauze": {"0"}})
+	if res.StatusCode == http.StatusSeeOther || !strings.Contains(body, `value="24:00"><p class="err">24:00 is het einde van een dag: een dienst die om middernacht begint, begint om 00:00.</p>`) {
+		t.Errorf("start 24:00: %d, want the refusal at the field:\n%s", res.StatusCode, body)
+	}
+}
