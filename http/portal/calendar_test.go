@@ -140,3 +140,19 @@ func TestEndAt2400InTheForm(t *testing.T) {
 		t.Errorf("start 24:00: %d, want the refusal at the field:\n%s", res.StatusCode, body)
 	}
 }
+
+// TestHoursReportOverWeek53: the report of the whole ISO year 2026 is its
+// 53 weeks (2026-W01…2026-W53, so 1–3 January 2027 too); week 53 of 2025,
+// typed, is refused at the field saying that 2025 has 52 weeks, not with
+// an example the user already followed.
+func TestHoursReportOverWeek53(t *testing.T) {
+	h := newHarnessAs(t, clientEmail)
+	if res, body := h.get("/overige/urenrapport?van=2026-W01&tot=2026-W53"); res.StatusCode != http.StatusOK {
+		t.Fatalf("2026-W01…2026-W53: %d\n%s", res.StatusCode, body)
+	}
+	res, body := h.get("/overige/urenrapport?van=2025-W53&tot=2026-W06")
+	want := `id="err-from">&#34;2025-W53&#34; bestaat niet: 2025 heeft 52 weken (de laatste dagen vallen in week 1 van 2026).`
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, want) {
+		t.Errorf("2025-W53: %d, want %q", res.StatusCode, want)
+	}
+}
