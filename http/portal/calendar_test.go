@@ -1,11 +1,14 @@
 package portal_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"backoffice/commands"
 )
 
 // The calendar at the turn of 2026 (ISO week 53: Monday 28 December 2026 –
@@ -154,5 +157,39 @@ func TestHoursReportOverWeek53(t *testing.T) {
 	want := `id="err-from">&#34;2025-W53&#34; bestaat niet: 2025 heeft 52 weken (de laatste dagen vallen in week 1 van 2026).`
 	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, want) {
 		t.Errorf("2025-W53: %d, want %q", res.StatusCode, want)
+	}
+}
+
+// TestPlacementEndingInWeek53: a placement ending on Thursday 31 December
+// 2026 has week 53 in its overview of 2026 (fillable once begun) and none
+// in 2027, which says so naming week 53 of 2026; in week 53 a shift on
+// Friday 1 January 2027 is refused at the day, while a night shift
+// starting on the 31st counts.
+func TestPlacementEndingInWeek53(t *testing.T) {
+	h := newHarness(t)
+	defer h.Clock.Set(now)
+	ctx := context.Background()
+	h.Clock.Set(time.Date(2026, 12, 20, 12, 0, 0, 0, time.UTC))
+	bo := commands.Meta{Actor: h.accounts[boEmail], CorrelationID: "calendar"}
+	if _, err := h.App.Identity.Tenants.EndPlacement(ctx, bo, "p3", time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC), "contract over"); err != nil {
+		t.Fatal(err)
+	}
+	h.Clock.Set(time.Date(2027, 1, 4, 12, 0, 0, 0, time.UTC))
+	h.loginAs(client3Email, "nl")
+	_, body := h.get("/plaatsingen/p3/weken?jaar=2026")
+	if !strings.Contains(body, `href="/plaatsingen/p3/weken/2026-W53"`) {
+		t.Error("2026 lacks week 53, in which the placement ends")
+	}
+	_, body = h.get("/plaatsingen/p3/weken?jaar=2027")
+	if want := "De plaatsing is geëindigd op 31-12-2026 (week 53 van 2026): dit jaar heeft geen weken van deze plaatsing."; !strings.Contains(body, want) {
+		t.Errorf("2027 lacks %q", want)
+	}
+	w53 := "/plaatsingen/p3/weken/2026-W53"
+	res, body := h.postOn(w53, "/tijden", url.Values{"dag": {"2027-01-01"}, "begin": {"08:00"}, "eind": {"12:00"}, "pauze": {"0"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Deze datum valt buiten de plaatsingsperiode.") {
+		t.Errorf("a shift on 1 January 2027: %d, want the refusal at the day", res.StatusCode)
+	}
+	if res, body := h.postOn(w53, "/tijden", url.Values{"dag": {"2026-12-31"}, "begin": {"22:00"}, "eind": {"06:00"}, "pauze": {"0"}}); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("a night shift from 31 December: %d\n%s", res.StatusCode, body)
 	}
 }
