@@ -21,7 +21,7 @@ import (
 // Amsterdam calendar (Sunday 23:59 is still week 53 and 2026, Monday 00:00
 // is 2027-W01 and 2027, although the server's UTC date is still Sunday), and
 // the sheet of week 53 leads back to week 52 and on to 2027-W01. Week 53
-// of 2025 does not exist.
+// of 2025 does not exist, and its URL says so.
 func TestWeek53AndTheTurnOfTheYear(t *testing.T) {
 	h := newHarness(t)
 	defer h.Clock.Set(now)
@@ -80,9 +80,13 @@ func TestWeek53AndTheTurnOfTheYear(t *testing.T) {
 	if !strings.Contains(body, `href="/plaatsingen/p3/weken/2026-W53"`) {
 		t.Error("sheet of 2027-W01 does not lead back to 2026-W53")
 	}
-	for _, w := range []string{"2025-W53", "2026-W54", "2026-W00"} {
-		if res, _ := h.get(weeks + "/" + w); res.StatusCode != http.StatusNotFound {
-			t.Errorf("%s: %d, want 404", w, res.StatusCode)
+	for w, msg := range map[string]string{
+		"2025-W53": "&#34;2025-W53&#34; bestaat niet: 2025 heeft 52 weken (de laatste dagen vallen in week 1 van 2026).",
+		"2026-W54": "&#34;2026-W54&#34; is geen geldige week",
+		"2026-W00": "&#34;2026-W00&#34; is geen geldige week",
+	} {
+		if res, body := h.get(weeks + "/" + w); res.StatusCode != http.StatusBadRequest || !strings.Contains(body, msg) {
+			t.Errorf("%s: %d, want 400 with %q", w, res.StatusCode, msg)
 		}
 	}
 }
