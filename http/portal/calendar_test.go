@@ -101,6 +101,9 @@ func TestShiftsOverTheTurnOfTheYear(t *testing.T) {
 	h.Clock.Set(time.Date(2027, 1, 4, 12, 0, 0, 0, time.UTC))
 	h.loginAs(client3Email, "nl")
 	w53 := "/plaatsingen/p3/weken/2026-W53"
+	if _, body := h.get(w53); !strings.Contains(body, "De dienst loopt door tot de volgende ingevulde tijdregel van deze week; is er geen (zoals na de laatste dienst van zondag), dan eindigt hij op de eindtijd.") {
+		t.Error("the continuous-shift hint does not say where a Sunday shift ends")
+	}
 	for _, f := range []url.Values{
 		{"dag": {"2026-12-31"}, "begin": {"22:00"}, "eind": {"06:00"}, "pauze": {"30"}},
 		{"dag": {"2027-01-03"}, "begin": {"22:00"}, "eind": {"06:00"}, "pauze": {"0"}},
