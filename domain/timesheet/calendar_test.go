@@ -108,3 +108,32 @@ func TestEndAt2400(t *testing.T) {
 		}
 	}
 }
+
+// TestSpringNightAndLeapDay: over the spring clock change (Sunday 29 March
+// 2026, 02:00 → 03:00) a night shift 22:00–06:00 is 7 hours and 02:30 does
+// not exist; 29 February 2028 is the Tuesday of 2028-W09 and a night
+// shift from it ends on 1 March, booked on the 29th.
+func TestSpringNightAndLeapDay(t *testing.T) {
+	at := func(d ts.Date, start, end string) (*ts.Timesheet, error) {
+		terms := trTerms()
+		terms.Week = ts.WeekOf(d)
+		a := &ts.Timesheet{}
+		_, err := a.AddEntry(worker, terms, ts.AdjacentWeeks{}, ts.EntryInput{Date: d, Start: clk(start), End: clk(end)}, d.AddDays(2).At(12, 0, ams))
+		return a, err
+	}
+	a, err := at(ts.NewDate(2026, 3, 28), "22:00", "06:00")
+	if err != nil || a.Worked()[0].Minutes != 420 || a.DayTotals()[5] != 420 {
+		t.Errorf("spring night: %v, %+v", err, a.Worked())
+	}
+	if _, err := at(ts.NewDate(2026, 3, 29), "02:30", "06:00"); !errors.Is(err, &domain.Error{Code: "time_does_not_exist"}) {
+		t.Errorf("02:30 on 29 March 2026: %v, want time_does_not_exist", err)
+	}
+	leap := ts.NewDate(2028, 2, 29)
+	if w := ts.WeekOf(leap); w != (ts.ISOWeek{Year: 2028, Week: 9}) || w.Day(1) != leap {
+		t.Fatalf("29 February 2028 in %v", w)
+	}
+	a, err = at(leap, "22:00", "06:00")
+	if err != nil || a.DayTotals()[1] != 480 || ts.DateOf(a.Worked()[0].End.In(ams)) != ts.NewDate(2028, 3, 1) {
+		t.Errorf("leap-day night: %v, %+v", err, a.Worked())
+	}
+}
