@@ -200,3 +200,19 @@ func TestPlacementEndingInWeek53(t *testing.T) {
 		t.Errorf("a night shift from 31 December: %d\n%s", res.StatusCode, body)
 	}
 }
+
+// TestMissingHoursWeek53: the missing-hours overview of 2026-W53 answers;
+// asked for 2025-W53 it says that 2025 has 52 weeks.
+func TestMissingHoursWeek53(t *testing.T) {
+	h := newHarness(t)
+	defer h.Clock.Set(now)
+	h.Clock.Set(time.Date(2027, 1, 5, 12, 0, 0, 0, time.UTC))
+	h.loginAs(interEmail, "nl")
+	if res, body := h.get("/ontbrekende-uren?week=2026-W53"); res.StatusCode != http.StatusOK || !strings.Contains(body, "Fatima") {
+		t.Errorf("2026-W53: %d, want the placements without hours of week 53", res.StatusCode)
+	}
+	res, body := h.get("/ontbrekende-uren?week=2025-W53")
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "2025 heeft 52 weken") {
+		t.Errorf("2025-W53: %d, want 400 saying 2025 has 52 weeks", res.StatusCode)
+	}
+}
