@@ -137,3 +137,30 @@ func TestSpringNightAndLeapDay(t *testing.T) {
 		t.Errorf("leap-day night: %v, %+v", err, a.Worked())
 	}
 }
+
+// TestPlacementStartingInWeek53: a placement starting on Friday 1 January
+// 2027 has 2026-W53 as its first week (fillable once begun, its days in
+// 2026 outside the placement), and 2026-W52 is outside it.
+func TestPlacementStartingInWeek53(t *testing.T) {
+	per := ts.Period{Start: ts.NewDate(2027, 1, 1)}
+	w53 := ts.ISOWeek{Year: 2026, Week: 53}
+	monday := time.Date(2027, 1, 4, 0, 0, 0, 0, ams)
+	if err := ts.CheckFillable(per, w53, monday); err != nil {
+		t.Errorf("2026-W53: %v", err)
+	}
+	if !errors.Is(ts.CheckFillable(per, w53.Prev(), monday), &domain.Error{Code: "week_outside_placement"}) {
+		t.Error("2026-W52 should be outside the placement")
+	}
+	terms := trTerms()
+	terms.Week, terms.Period = w53, per
+	add := func(d ts.Date) error {
+		_, err := (&ts.Timesheet{}).AddEntry(worker, terms, ts.AdjacentWeeks{}, ts.EntryInput{Date: d, Start: clk("08:00"), End: clk("16:00")}, monday)
+		return err
+	}
+	if err := add(ts.NewDate(2026, 12, 31)); !errors.Is(err, &domain.Error{Code: "day_outside_placement"}) {
+		t.Errorf("31 December 2026: %v, want day_outside_placement", err)
+	}
+	if err := add(ts.NewDate(2027, 1, 1)); err != nil {
+		t.Errorf("1 January 2027: %v", err)
+	}
+}
