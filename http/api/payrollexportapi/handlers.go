@@ -167,6 +167,7 @@ func (f *Feature) handleFile(s *api.Server) http.Handler {
 			w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`,
 				httpx.SafeFileName(format.FileName(batch), "export")))
 			w.Header().Set("Cache-Control", "no-store")
+			w.Header().Set("X-Content-Type-Options", "nosniff")
 			w.WriteHeader(http.StatusOK)
 			return nil
 		})
