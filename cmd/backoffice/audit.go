@@ -91,7 +91,7 @@ func openLedger(ctx context.Context, args []string, getenv func(string) string, 
 				"(name the data directory of serve with -data or BACKOFFICE_DATA_DIR, or the database with BACKOFFICE_DATABASE_URL)", dir)
 		}
 	}
-	db, err := openDatabase(ctx, cfg, log)
+	db, err := openDatabaseAdopting(ctx, cfg, log, false)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -6,14 +6,17 @@ import (
 	"encoding/json"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 
 	"backoffice/eventstore"
+	"backoffice/internal/pglaunch"
 	"backoffice/internal/pgtest"
 )
 
@@ -126,5 +129,42 @@ func TestAuditCommandsNeedAnExistingLedger(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "postgres")); !os.IsNotExist(err) {
 		t.Fatalf("a cluster directory was created: %v", err)
+	}
+}
+
+// TestAuditCommandsLeaveTheClusterRunning: verify run from a copy of the
+// binary under another name, against the embedded cluster another process
+// runs (serve), reads the ledger and leaves that cluster running. The orphan
+// test compares process names, so the copy adopted the cluster and stopped
+// it on exit, under the running serve.
+func TestAuditCommandsLeaveTheClusterRunning(t *testing.T) {
+	ctx := t.Context()
+	dir := filepath.Join(t.TempDir(), "d")
+	sup, err := pglaunch.Supervise(ctx, pglaunch.Options{DataDir: filepath.Join(dir, "postgres"), DieWithParent: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sup.Stop(context.Background()) })
+	if err := ensureDatabase(ctx, sup.ConnString("postgres"), embeddedDatabase); err != nil {
+		t.Fatal(err)
+	}
+	pid := sup.Pid()
+
+	self, err := os.ReadFile(os.Args[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	copyName := filepath.Join(t.TempDir(), "auditor-copy")
+	if err := os.WriteFile(copyName, self, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(copyName)
+	cmd.Env = append(os.Environ(), childArgsEnv+"="+strings.Join([]string{"verify", "-data", dir}, "\x1f"))
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "intact; digest ") {
+		t.Fatalf("verify from a copy of the binary: %v\n%s", err, out)
+	}
+	if strings.Contains(string(out), "adopted") || sup.Pid() != pid || syscall.Kill(pid, 0) != nil {
+		t.Fatalf("verify stopped the cluster of another process (pid %d, now %d):\n%s", pid, sup.Pid(), out)
 	}
 }
