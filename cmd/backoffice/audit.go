@@ -49,7 +49,9 @@ const (
 		"  the events after --from up to and including --to as NDJSON (positions as COMMIT-PREPARE, e.g. 1498-228)"
 	replayUsage = "usage: backoffice audit replay --as-of <POSITION|RFC3339 time> --schema NAME [-data DIR]\n" +
 		"  the read models as of a position or time, rebuilt into the new schema NAME"
-	auditUsage = exportUsage + "\n" + replayUsage
+	checkUsage = "usage: backoffice audit check [--digest HEX@POSITION]... FILE\n" +
+		"  re-verifies an export file (made from the first event) without the database; exit 0 when intact, 1 when not"
+	auditUsage = exportUsage + "\n" + replayUsage + "\n" + checkUsage
 )
 
 // wantsHelp reports whether args ask for a command's usage (-h, -help,
@@ -108,8 +110,11 @@ func openLedger(ctx context.Context, args []string, getenv func(string) string, 
 	return db, es, nil
 }
 
-// errLedgerBroken is verify's failure: the ledger is not intact.
-var errLedgerBroken = errors.New("the ledger is NOT intact")
+// errLedgerBroken is verify's failure, errExportBroken check's: not intact.
+var (
+	errLedgerBroken = errors.New("the ledger is NOT intact")
+	errExportBroken = errors.New("the export file is NOT intact")
+)
 
 // verifyCmd is `backoffice verify [--digest HEX@POSITION]...`: one pass over
 // the whole ledger; exit 0 when intact, else the first break is named.
@@ -122,13 +127,9 @@ func verifyCmd(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return err
 	}
-	var extra []ledger.Checkpoint
-	for _, d := range flags["digest"] {
-		c, err := ledger.ParseCheckpoint(d)
-		if err != nil {
-			return fmt.Errorf("--digest: %w", err)
-		}
-		extra = append(extra, c)
+	extra, err := parseDigests(flags["digest"])
+	if err != nil {
+		return err
 	}
 	db, es, err := openLedger(ctx, rest, getenv, stderr)
 	if err != nil {
@@ -151,16 +152,7 @@ func verifyCmd(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "events: %d in %d streams; digests checked: %d; took %s\n", rep.Events, rep.Streams, rep.Digests, time.Since(start).Round(time.Millisecond))
-	if rep.Broken != nil {
-		fmt.Fprintf(stdout, "BROKEN: %s\n", rep.Broken)
-		if rep.DigestBreak != nil && rep.DigestBreak != rep.Broken {
-			fmt.Fprintf(stdout, "also: %s\n", rep.DigestBreak)
-		}
-		return fmt.Errorf("%w: %s", errLedgerBroken, rep.Broken)
-	}
-	fmt.Fprintf(stdout, "intact; digest %s@%s\n", rep.Digest, rep.Last)
-	return nil
+	return report(stdout, rep, start, errLedgerBroken)
 }
 
 // auditCmd is `backoffice audit export [--from POS] [--to POS] [--out FILE]`:
@@ -168,6 +160,9 @@ func verifyCmd(ctx context.Context, args []string, getenv func(string) string, s
 func auditCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) > 0 && args[0] == "replay" {
 		return replayCmd(ctx, args[1:], getenv, stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "check" {
+		return checkCmd(ctx, args[1:], stdout, stderr)
 	}
 	if len(args) == 0 || args[0] != "export" {
 		if len(args) > 0 && wantsHelp(args[:1]) {
@@ -207,19 +202,105 @@ func auditCmd(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer db.Close(context.WithoutCancel(ctx))
 	defer es.Store.Close()
-	out := stdout
-	if v := flags["out"]; len(v) > 0 {
-		f, err := os.Create(v[len(v)-1])
+	r.End = true
+	v := flags["out"]
+	if len(v) == 0 {
+		n, last, err := ledger.Export(ctx, es.Store, r, stdout)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "exported %d events, up to %s\n", n, last)
+		return nil
+	}
+	// The file appears under its name only when the export is whole: an
+	// interrupted one leaves FILE.part, never a FILE that looks complete.
+	name := v[len(v)-1]
+	f, err := os.Create(name + ".part")
+	if err != nil {
+		return err
+	}
+	n, last, err := ledger.Export(ctx, es.Store, r, f)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(name+".part", name)
+	}
+	if err != nil {
+		_ = os.Remove(name + ".part")
+		return err
+	}
+	fmt.Fprintf(stderr, "exported %d events, up to %s, to %s\n", n, last, name)
+	return nil
+}
+
+// checkCmd is `backoffice audit check [--digest HEX@POSITION]... FILE`: an
+// export file re-verified offline (no database, no settings), as the recipe
+// in docs/audit.md does it.
+func checkCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if wantsHelp(args) {
+		fmt.Fprintln(stdout, checkUsage)
+		return nil
+	}
+	flags, rest, err := takeFlags(args, "digest")
+	if err != nil {
+		return fmt.Errorf("%w\n%s", err, checkUsage)
+	}
+	extra, err := parseDigests(flags["digest"])
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 || strings.HasPrefix(rest[0], "-") && rest[0] != "-" {
+		return fmt.Errorf("name one export file (or - for standard input)\n%s", checkUsage)
+	}
+	in := io.Reader(os.Stdin)
+	if rest[0] != "-" {
+		f, err := os.Open(rest[0])
 		if err != nil {
 			return err
 		}
 		defer f.Close()
-		out = f
+		in = f
 	}
-	n, last, err := ledger.Export(ctx, es.Store, r, out)
+	start := time.Now()
+	progress := func(n int64, at eventstore.Position) {
+		fmt.Fprintf(stderr, "\rchecking: %d events, at %s   ", n, at)
+	}
+	rep, err := ledger.CheckExport(ctx, in, ledger.VerifyOptions{Extra: extra, Progress: progress, ProgressEvery: 50000})
+	fmt.Fprintln(stderr)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "exported %d events, up to %s\n", n, last)
+	return report(stdout, rep, start, errExportBroken)
+}
+
+// parseDigests reads the --digest values.
+func parseDigests(vals []string) ([]ledger.Checkpoint, error) {
+	var out []ledger.Checkpoint
+	for _, d := range vals {
+		c, err := ledger.ParseCheckpoint(d)
+		if err != nil {
+			return nil, fmt.Errorf("--digest: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// report prints the outcome of verify or check: the digest to write down,
+// or the first break (and a digest break besides); an error when broken.
+func report(stdout io.Writer, rep ledger.Report, start time.Time, broken error) error {
+	fmt.Fprintf(stdout, "events: %d in %d streams; digests checked: %d; took %s\n", rep.Events, rep.Streams, rep.Digests, time.Since(start).Round(time.Millisecond))
+	if rep.Broken != nil {
+		fmt.Fprintf(stdout, "BROKEN: %s\n", rep.Broken)
+		if rep.DigestBreak != nil && rep.DigestBreak != rep.Broken {
+			fmt.Fprintf(stdout, "also: %s\n", rep.DigestBreak)
+		}
+		return fmt.Errorf("%w: %s", broken, rep.Broken)
+	}
+	fmt.Fprintf(stdout, "intact; digest %s@%s\n", rep.Digest, rep.Last)
 	return nil
 }

@@ -41,6 +41,7 @@ func TestAuditCommandsHelp(t *testing.T) {
 		{[]string{"audit", "export", "--help"}, "usage: backoffice audit export"},
 		{[]string{"audit", "export", "--from", "1-1", "-help"}, "usage: backoffice audit export"},
 		{[]string{"audit", "replay", "--help"}, "usage: backoffice audit replay --as-of"},
+		{[]string{"audit", "check", "--help"}, "usage: backoffice audit check [--digest"},
 	} {
 		var out, errOut bytes.Buffer
 		if err := run(context.Background(), c.args, getenv, &out, &errOut); err != nil {
@@ -80,8 +81,8 @@ func TestAuditExportAndReplayRanges(t *testing.T) {
 	if err := run(ctx, []string{"audit", "export", "--to", last.String()}, getenv, &out, io.Discard); err != nil {
 		t.Fatalf("export up to the last event: %v", err)
 	}
-	if n := strings.Count(out.String(), "\n"); n != 2 {
-		t.Fatalf("export up to %s wrote %d lines, want 2", last, n)
+	if n := strings.Count(out.String(), "\n"); n != 3 || !strings.Contains(out.String(), `{"end":true,"events":2,"last_position":"`+last.String()+`"`) {
+		t.Fatalf("export up to %s wrote %d lines, want 2 and the closing line:\n%s", last, n, out.String())
 	}
 
 	out.Reset()

@@ -56,6 +56,8 @@ type VerifyOptions struct {
 
 // Break names the first place where the ledger is not what it should be.
 type Break struct {
+	// Line is the line of an export file (CheckExport), 0 for the ledger.
+	Line     int                 `json:"line,omitempty"`
 	Stream   string              `json:"stream,omitempty"`
 	Revision uint64              `json:"revision"`
 	Position eventstore.Position `json:"-"`
@@ -66,15 +68,25 @@ type Break struct {
 }
 
 func (b *Break) String() string {
-	var s strings.Builder
+	var parts []string
+	if b.Line > 0 {
+		parts = append(parts, fmt.Sprintf("line %d", b.Line))
+	}
 	if b.Stream != "" {
-		fmt.Fprintf(&s, "stream %q revision %d, ", b.Stream, b.Revision)
+		parts = append(parts, fmt.Sprintf("stream %q revision %d", b.Stream, b.Revision))
 	}
-	fmt.Fprintf(&s, "position %s", b.Position)
+	if !b.Position.IsStart() {
+		parts = append(parts, "position "+b.Position.String())
+	}
 	if b.EventID != uuid.Nil {
-		fmt.Fprintf(&s, ", event %s", b.EventID)
+		parts = append(parts, "event "+b.EventID.String())
 	}
-	fmt.Fprintf(&s, ": %s", b.Reason)
+	var s strings.Builder
+	s.WriteString(strings.Join(parts, ", "))
+	if s.Len() > 0 {
+		s.WriteString(": ")
+	}
+	s.WriteString(b.Reason)
 	if b.Expected != b.Found {
 		fmt.Fprintf(&s, ": expected %s, found %s", b.Expected, b.Found)
 	}
@@ -129,7 +141,7 @@ func Verify(ctx context.Context, store eventstore.Store, opts VerifyOptions) (Re
 			}
 		}
 	}
-	slices.SortStableFunc(v.checks, func(a, b Checkpoint) int { return a.Position.Compare(b.Position) })
+	sortChecks(v.checks)
 	if opts.ProgressEvery <= 0 {
 		opts.ProgressEvery = 10000
 	}
@@ -156,22 +168,29 @@ func Verify(ctx context.Context, store eventstore.Store, opts VerifyOptions) (Re
 			break
 		}
 	}
-	v.rep.Complete = true
 	if opts.Progress != nil {
 		opts.Progress(v.rep.Events, v.rep.Last)
 	}
+	return v.end("the ledger"), nil
+}
+
+// end settles what is left once the pass has read everything: the
+// checkpoints, the heads, a checkpoint beyond the last event. what names
+// what was read ("the ledger", "the file").
+func (v *verifier) end(what string) Report {
+	v.rep.Complete = true
 	v.passed(v.rep.Last)
 	if !v.headsChecked {
 		if b := v.checkHeads(); b != nil {
-			return v.broken(b), nil
+			return v.broken(b)
 		}
 	}
 	if v.next < len(v.checks) && v.rep.DigestBreak == nil {
 		c := v.checks[v.next]
-		v.rep.DigestBreak = &Break{Position: c.Position, Reason: fmt.Sprintf("the ledger ends at %s, before the %s digest's position: events were removed", v.rep.Last, c.Source),
+		v.rep.DigestBreak = &Break{Position: c.Position, Reason: fmt.Sprintf("%s ends at %s, before the %s digest's position: events were removed", what, v.rep.Last, c.Source),
 			Expected: c.Digest, Found: v.digest}
 	}
-	return v.broken(v.rep.DigestBreak), nil
+	return v.broken(v.rep.DigestBreak)
 }
 
 // verifier is the state of one Verify pass.
@@ -272,6 +291,10 @@ func (v *verifier) checkHeads() *Break {
 		}
 	}
 	return nil
+}
+
+func sortChecks(c []Checkpoint) {
+	slices.SortStableFunc(c, func(a, b Checkpoint) int { return a.Position.Compare(b.Position) })
 }
 
 func (v *verifier) broken(b *Break) Report {
