@@ -87,7 +87,11 @@ func (b *Break) String() string {
 		s.WriteString(": ")
 	}
 	s.WriteString(b.Reason)
-	if b.Expected != b.Found {
+	switch {
+	case b.Expected == b.Found:
+	case b.Found == eventstore.ZeroHash:
+		fmt.Fprintf(&s, ": expected %s", b.Expected)
+	default:
 		fmt.Fprintf(&s, ": expected %s, found %s", b.Expected, b.Found)
 	}
 	return s.String()
@@ -199,7 +203,8 @@ type verifier struct {
 	streams      map[string]*streamState
 	digest       eventstore.Hash
 	checks       []Checkpoint
-	next         int // index of the next checkpoint to settle
+	next         int                 // index of the next checkpoint to settle
+	matched      eventstore.Position // the last checkpoint that matched before any mismatch
 	heads        map[string]head
 	headsAt      eventstore.Position
 	headsChecked bool
@@ -257,8 +262,16 @@ func (v *verifier) passed(p eventstore.Position) {
 		case c.Position != v.rep.Last:
 			b = &Break{Position: c.Position, Reason: fmt.Sprintf("no event at the %s digest's position (the last event before it is at %s): events were removed or moved", c.Source, v.rep.Last)}
 		case c.Digest != v.digest || (c.Events > 0 && c.Events != v.rep.Events):
-			b = &Break{Position: c.Position, Reason: fmt.Sprintf("the %s digest does not match (%d events folded, %d recorded): an event at or before this position was changed, removed, inserted or reordered", c.Source, v.rep.Events, c.Events),
+			since := "at or before this position"
+			if !v.matched.IsStart() {
+				// The digests before it narrow the place down.
+				since = fmt.Sprintf("after %s (where the last digest before it matches) and at or before this position", v.matched)
+			}
+			b = &Break{Position: c.Position, Reason: fmt.Sprintf("the %s digest does not match (%d events folded, %d recorded): an event %s was changed, removed, inserted or reordered", c.Source, v.rep.Events, c.Events, since),
 				Expected: c.Digest, Found: v.digest}
+		}
+		if b == nil && v.rep.DigestBreak == nil {
+			v.matched = c.Position
 		}
 		if b != nil && v.rep.DigestBreak == nil {
 			v.rep.DigestBreak = b
