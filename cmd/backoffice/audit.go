@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"backoffice/eventstore"
 	"backoffice/eventstore/ledger"
+	"backoffice/internal/config"
 )
 
 // takeFlags removes the named flags (-name value, --name value, --name=value;
@@ -77,12 +79,31 @@ func contains(list []string, s string) bool {
 }
 
 // openLedger opens the database and the event store for the audit commands
-// and makes sure the digest tables exist.
-func openLedger(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) (*database, *openedStore, error) {
-	cfg, log, err := loadConfig(args, getenv, stderr)
+// and makes sure the digest tables exist. args may only hold -data DIR
+// (anything else is refused with the command's usage: the settings' parser
+// answered a typo with the flags of serve); the log says only warnings and
+// errors unless BACKOFFICE_LOG_LEVEL asks for more, as an auditor reads the
+// command's own lines.
+func openLedger(ctx context.Context, args []string, usage string, getenv func(string) string, stderr io.Writer) (*database, *openedStore, error) {
+	flags, rest, err := takeFlags(args, "data")
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("%w\n%s", err, usage)
 	}
+	if len(rest) > 0 {
+		return nil, nil, fmt.Errorf("unknown argument %q\n%s", rest[0], usage)
+	}
+	var cfgArgs []string
+	if v := flags["data"]; len(v) > 0 {
+		cfgArgs = []string{"-data", v[len(v)-1]}
+	}
+	cfg, err := config.Load(cfgArgs, getenv)
+	if err != nil {
+		return nil, nil, fmt.Errorf("configuration:\n%w", err)
+	}
+	if getenv("BACKOFFICE_LOG_LEVEL") == "" {
+		cfg.LogLevel = slog.LevelWarn
+	}
+	log := newLogger(cfg, stderr)
 	if cfg.Embedded() {
 		// A mistyped -data would start a new, empty cluster there, and
 		// verify would call its empty ledger intact (exit 0). The audit
@@ -125,13 +146,13 @@ func verifyCmd(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	flags, rest, err := takeFlags(args, "digest")
 	if err != nil {
-		return err
+		return fmt.Errorf("%w\n%s", err, verifyUsage)
 	}
 	extra, err := parseDigests(flags["digest"])
 	if err != nil {
 		return err
 	}
-	db, es, err := openLedger(ctx, rest, getenv, stderr)
+	db, es, err := openLedger(ctx, rest, verifyUsage, getenv, stderr)
 	if err != nil {
 		return err
 	}
@@ -177,7 +198,7 @@ func auditCmd(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	flags, rest, err := takeFlags(args[1:], "from", "to", "out")
 	if err != nil {
-		return err
+		return fmt.Errorf("%w\n%s", err, exportUsage)
 	}
 	var r ledger.ExportRange
 	if v := flags["from"]; len(v) > 0 {
@@ -196,7 +217,7 @@ func auditCmd(ctx context.Context, args []string, getenv func(string) string, st
 			return fmt.Errorf("--to %s is not after --from %s: the export holds the events after --from up to and including --to", to, r.After)
 		}
 	}
-	db, es, err := openLedger(ctx, rest, getenv, stderr)
+	db, es, err := openLedger(ctx, rest, exportUsage, getenv, stderr)
 	if err != nil {
 		return err
 	}

@@ -54,6 +54,49 @@ func TestAuditCommandsHelp(t *testing.T) {
 	}
 }
 
+// TestAuditCommandsWrongArguments: a mistyped flag or a stray argument of
+// verify, audit export, audit replay or audit check is refused with that
+// command's usage, and nothing of serve (the settings' parser printed "Usage
+// of serve:" and its flags on stderr). Nothing reaches a database.
+func TestAuditCommandsWrongArguments(t *testing.T) {
+	getenv := func(k string) string {
+		if k == "BACKOFFICE_DATABASE_URL" {
+			return "postgres://nobody@127.0.0.1:1/none"
+		}
+		return ""
+	}
+	stderr := os.Stderr
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Stderr = w // where the flag package would write serve's usage
+	defer func() { os.Stderr = stderr }()
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"verify", "--digets", "x@1-1"}, "unknown argument \"--digets\"\nusage: backoffice verify"},
+		{[]string{"verify", "extra"}, "unknown argument \"extra\"\nusage: backoffice verify"},
+		{[]string{"verify", "--digest"}, "flag --digest needs a value\nusage: backoffice verify"},
+		{[]string{"audit", "export", "--form", "1-1"}, "unknown argument \"--form\"\nusage: backoffice audit export"},
+		{[]string{"audit", "export", "--out"}, "flag --out needs a value\nusage: backoffice audit export"},
+		{[]string{"audit", "replay", "--as-of", "1-1", "--schema", "s", "--bogus"}, "unknown argument \"--bogus\"\nusage: backoffice audit replay"},
+		{[]string{"audit", "check"}, "name one export file (or - for standard input)\nusage: backoffice audit check"},
+		{[]string{"audit", "check", "--digest", "zz", "f"}, "--digest: ledger: digest \"zz\": want HEX@POSITION"},
+	} {
+		var out, errOut bytes.Buffer
+		err := run(context.Background(), c.args, getenv, &out, &errOut)
+		if err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error()+out.String()+errOut.String(), "serve") {
+			t.Errorf("%v: %v (stdout %q, stderr %q), want %q", c.args, err, out.String(), errOut.String(), c.want)
+		}
+	}
+	w.Close()
+	if leaked, _ := io.ReadAll(r); len(leaked) > 0 {
+		t.Errorf("printed on the process's stderr: %s", leaked)
+	}
+}
+
 // TestAuditExportAndReplayRanges: an export whose --to is not after its
 // --from is refused (it exported 0 events and exited 0), and a replay as of
 // a position beyond the last event replays up to that event and names it

@@ -40,7 +40,7 @@ func replayCmd(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	flags, rest, err := takeFlags(args, "as-of", "schema")
 	if err != nil {
-		return err
+		return fmt.Errorf("%w\n%s", err, replayUsage)
 	}
 	if len(flags["as-of"]) != 1 || len(flags["schema"]) != 1 {
 		return errors.New(replayUsage)
@@ -61,7 +61,7 @@ func replayCmd(ctx context.Context, args []string, getenv func(string) string, s
 		return fmt.Errorf("--as-of %q: want a position (COMMIT-PREPARE) or an RFC 3339 time", asOf)
 	}
 
-	db, es, err := openLedger(ctx, rest, getenv, stderr)
+	db, es, err := openLedger(ctx, rest, replayUsage, getenv, stderr)
 	if err != nil {
 		return err
 	}
