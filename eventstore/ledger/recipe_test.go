@@ -93,6 +93,7 @@ func TestOfflineRecipe(t *testing.T) {
 		want        string
 	}{
 		{"the auditor's digest", export.String(), []string{given}, want},
+		{"no closing line, the digest of the last event given", strings.Join(lines[:9], ""), []string{given}, want},
 		{"cut at a line boundary", strings.Join(lines[:7], ""), nil, "BROKEN: line 7: no closing line: the file was cut off"},
 		{"a line cut in half", export.String()[:len(export.String())-len(lines[9])-30], nil, "BROKEN: line 9: not a line of the export"},
 		{"two lines swapped", strings.Join(swapped, ""), nil, "BROKEN: line 5: position " + f.event(t, "c", 0).Position.String() + " is not after"},
