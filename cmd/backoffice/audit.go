@@ -224,13 +224,20 @@ func auditCmd(ctx context.Context, args []string, getenv func(string) string, st
 	defer db.Close(context.WithoutCancel(ctx))
 	defer es.Store.Close()
 	r.End = true
+	head, err := es.Store.HeadPosition(ctx)
+	if err != nil {
+		return err
+	}
+	r.Progress = func(n int, at eventstore.Position) {
+		fmt.Fprintf(stderr, "\rexporting: %d events, at %s of %s   ", n, at, head)
+	}
 	v := flags["out"]
 	if len(v) == 0 {
 		n, last, err := ledger.Export(ctx, es.Store, r, stdout)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stderr, "exported %d events, up to %s\n", n, last)
+		fmt.Fprintf(stderr, "\nexported %d events, up to %s\n", n, last)
 		return nil
 	}
 	// The file appears under its name only when the export is whole: an
@@ -254,7 +261,7 @@ func auditCmd(ctx context.Context, args []string, getenv func(string) string, st
 		_ = os.Remove(name + ".part")
 		return err
 	}
-	fmt.Fprintf(stderr, "exported %d events, up to %s, to %s\n", n, last, name)
+	fmt.Fprintf(stderr, "\nexported %d events, up to %s, to %s\n", n, last, name)
 	return nil
 }
 

@@ -53,8 +53,12 @@ func TestVerifyAndExportCommands(t *testing.T) {
 	}
 
 	file := filepath.Join(t.TempDir(), "export.ndjson")
-	if err := run(ctx, []string{"audit", "export", "--out", file}, getenv, io.Discard, io.Discard); err != nil {
+	progress.Reset()
+	if err := run(ctx, []string{"audit", "export", "--out", file}, getenv, io.Discard, &progress); err != nil {
 		t.Fatal(err)
+	}
+	if !strings.Contains(progress.String(), "exporting: 3 events, at ") || !strings.Contains(progress.String(), "exported 3 events, up to ") {
+		t.Fatalf("export's progress: %q", progress.String())
 	}
 	b, err := os.ReadFile(file)
 	if err != nil {

@@ -56,6 +56,8 @@ type ExportRange struct {
 	// export has one, so a file cut off at a line boundary is told from a
 	// whole one. The API's pages have none.
 	End bool
+	// Progress, when set, is called every 10,000 events and at the end.
+	Progress func(events int, at eventstore.Position)
 }
 
 // ExportEnd is the closing line of a file export: how many events the file
@@ -77,6 +79,9 @@ func Export(ctx context.Context, store eventstore.Store, r ExportRange, w io.Wri
 	n, last := 0, r.After
 	var digest eventstore.Hash // the fold, meaningful when After is Start
 	closing := func() error {
+		if r.Progress != nil {
+			r.Progress(n, last)
+		}
 		if r.End {
 			c := ExportEnd{End: true, Events: n, LastPosition: last.String()}
 			if r.After.IsStart() {
@@ -108,6 +113,9 @@ func Export(ctx context.Context, store eventstore.Store, r ExportRange, w io.Wri
 				return n, last, err
 			}
 			n, last, digest = n+1, e.Position, Fold(digest, e.Hash)
+			if r.Progress != nil && n%10000 == 0 {
+				r.Progress(n, last)
+			}
 		}
 		if len(evs) < page {
 			break
