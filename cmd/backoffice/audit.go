@@ -135,6 +135,7 @@ func openLedger(ctx context.Context, args []string, usage string, getenv func(st
 var (
 	errLedgerBroken = errors.New("the ledger is NOT intact")
 	errExportBroken = errors.New("the export file is NOT intact")
+	errEmptyLedger  = errors.New("the ledger holds no events: is this the bureau's database? (BACKOFFICE_DATABASE_URL, -data)")
 )
 
 // verifyCmd is `backoffice verify [--digest HEX@POSITION]...`: one pass over
@@ -172,6 +173,12 @@ func verifyCmd(ctx context.Context, args []string, getenv func(string) string, s
 	fmt.Fprintln(stderr)
 	if err != nil {
 		return err
+	}
+	if rep.Events == 0 && rep.Broken == nil {
+		// Almost surely the wrong database (a mistyped BACKOFFICE_DATABASE_URL):
+		// "intact" would read as a clean audit of the bureau's ledger.
+		fmt.Fprintln(stdout, "the ledger holds no events: nothing was verified")
+		return errEmptyLedger
 	}
 	return report(stdout, rep, start, errLedgerBroken)
 }
