@@ -3,6 +3,7 @@
 //	GET /audit/verify[?max_events=N]        verify the ledger (bounded pass)
 //	GET /audit/events?after=<pos>&limit=N   the audit export, NDJSON
 //	GET /audit/documents/{id}/evidence.pdf  "Bewijs van ondertekening"
+//	GET /audit/workers/{id}/trail           every event about one worker
 //
 // Only the auditor token and the back office may call the first two; the
 // evidence also whoever may see the document. All read the event store, not
@@ -24,6 +25,7 @@ import (
 	"backoffice/http/api"
 	"backoffice/http/httpx"
 	"backoffice/readmodel/documents/evidence"
+	"backoffice/readmodel/trail"
 )
 
 // Bounds of one request.
@@ -67,6 +69,29 @@ func (f *Feature) Routes(r *mux.Router, s *api.Server) {
 	r.Handle("/audit/verify", f.handleVerify(s)).Methods(http.MethodGet)
 	r.Handle("/audit/events", f.handleEvents(s)).Methods(http.MethodGet)
 	r.Handle("/audit/documents/{id}/evidence.pdf", f.handleEvidence(s)).Methods(http.MethodGet)
+	r.Handle("/audit/workers/{id}/trail", f.handleWorkerTrail(s)).Methods(http.MethodGet)
+}
+
+// handleWorkerTrail is GET /audit/workers/{id}/trail: every event about one
+// worker (their record, placements, timesheets, account, and what their
+// account did), from the event store, bounded like verify (complete false
+// when the bound stopped it). A worker the ledger does not know is 404.
+func (f *Feature) handleWorkerTrail(s *api.Server) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !auditor(s, w, r) {
+			return
+		}
+		tr, err := trail.OfWorker(r.Context(), f.d.Store, mux.Vars(r)["id"], MaxVerifyEvents)
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		if len(tr.Events) == 0 || tr.Events[0].About != "worker" {
+			s.Error(w, r, domain.ErrNotFound)
+			return
+		}
+		httpx.WriteJSON(w, http.StatusOK, tr)
+	})
 }
 
 var errAuditorsOnly = domain.Forbidden("auditors_only", "only the auditor token and the back office may read the audit trail",
