@@ -10,7 +10,7 @@ import (
 	"backoffice/internal/demo"
 )
 
-// TestAuditorTokenOnlyReads: the auditor token gets 403 read_only on every
+// TestAuditorTokenOnlyReads: the auditor token gets 403 forbidden ("may only read") on every
 // documented operation that is not a read, whatever the body, and nothing
 // is appended to the ledger. It got 400 (the body was checked first), 404 or
 // 409 (the state was checked first) on many of them, so whether an
@@ -55,8 +55,8 @@ func TestAuditorTokenOnlyReads(t *testing.T) {
 		}
 		writes++
 		got := apitest.Request(t, method, api+fill.Replace(path), map[string]any{"reason": "auditor", "items": []any{}}, "Authorization", auditor)
-		if got.Status != http.StatusForbidden || got.Code() != "read_only" {
-			t.Errorf("%s as the auditor: %d %s, want 403 read_only", op, got.Status, got.Body)
+		if got.Status != http.StatusForbidden || got.Code() != "forbidden" || !strings.Contains(string(got.Body), "may only read") {
+			t.Errorf("%s as the auditor: %d %s, want 403 forbidden, may only read", op, got.Status, got.Body)
 		}
 	}
 	if writes < 45 {

@@ -240,7 +240,7 @@ func TestOtherRolesNotFound(t *testing.T) {
 			e.do("GET", "/payroll/approved", who, nil),
 			e.do("GET", "/payroll/approved?include_imported=true&limit=5", who, nil),
 		}
-		if who != "auditor" { // the auditor's writes: 403 read_only, below
+		if who != "auditor" { // the auditor's writes: 403 forbidden, below
 			rs = append(rs, e.do("POST", "/payroll/imported", who, body))
 		}
 		for _, r := range rs {
@@ -249,7 +249,7 @@ func TestOtherRolesNotFound(t *testing.T) {
 			}
 		}
 	}
-	if r := e.do("POST", "/payroll/imported", "auditor", body); r.Status != 403 || r.Code() != "read_only" {
+	if r := e.do("POST", "/payroll/imported", "auditor", body); r.Status != 403 || r.Code() != "forbidden" {
 		t.Fatalf("auditor's import report: status %d: %s", r.Status, r.Body)
 	}
 	if r := e.do("GET", "/payroll/approved", "", nil); r.Status != 401 {
