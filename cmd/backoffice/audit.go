@@ -334,6 +334,11 @@ func report(stdout io.Writer, rep ledger.Report, start time.Time, broken error) 
 		if rep.DigestBreak != nil && rep.DigestBreak != rep.Broken {
 			fmt.Fprintf(stdout, "also: %s\n", rep.DigestBreak)
 		}
+		meaning := "the ledger was changed after it was recorded, at the place named above"
+		if broken == errExportBroken {
+			meaning = "this file is not a whole, unchanged export (or the ledger it came from was changed): export again and check that copy"
+		}
+		fmt.Fprintf(stdout, "what it means: %s. Keep this output and report it (docs/audit.md, §10).\n", meaning)
 		return fmt.Errorf("%w: %s", broken, rep.Broken)
 	}
 	fmt.Fprintf(stdout, "intact; digest %s@%s\n", rep.Digest, rep.Last)

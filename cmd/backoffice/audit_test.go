@@ -84,7 +84,8 @@ func TestVerifyAndExportCommands(t *testing.T) {
 	}
 	out.Reset()
 	err = run(ctx, []string{"audit", "check", cut}, getenv, &out, io.Discard)
-	if err == nil || !strings.Contains(out.String(), "BROKEN: line 3, position ") || !strings.Contains(out.String(), "it was cut off") {
+	if err == nil || !strings.Contains(out.String(), "BROKEN: line 3, position ") || !strings.Contains(out.String(), "it was cut off") ||
+		!strings.Contains(out.String(), "what it means: this file is not a whole, unchanged export") {
 		t.Fatalf("audit check of a cut-off export: %v %q", err, out.String())
 	}
 
@@ -96,7 +97,8 @@ func TestVerifyAndExportCommands(t *testing.T) {
 	out.Reset()
 	err = run(ctx, []string{"verify"}, getenv, &out, io.Discard)
 	if err == nil || !strings.Contains(out.String(), `BROKEN: stream "timesheet-p1" revision 1, position `) ||
-		!strings.Contains(out.String(), "expected ") || !strings.Contains(out.String(), ", found ") {
+		!strings.Contains(out.String(), "expected ") || !strings.Contains(out.String(), ", found ") ||
+		!strings.Contains(out.String(), "what it means: the ledger was changed after it was recorded, at the place named above.") {
 		t.Fatalf("verify of a tampered ledger: err %v, output %q", err, out.String())
 	}
 }
