@@ -1,7 +1,7 @@
 // Package auditapi is the auditors' slice of the JSON API (/api/v1):
 //
 //	GET /audit/verify[?max_events=N]        verify the ledger (bounded pass)
-//	GET /audit/events?after=<pos>&limit=N   the audit export, NDJSON
+//	GET /audit/events?after=<pos>&to=<pos>&limit=N  the audit export, NDJSON
 //	GET /audit/documents/{id}/evidence.pdf  "Bewijs van ondertekening"
 //	GET /audit/workers/{id}/trail           every event about one worker
 //
@@ -171,9 +171,10 @@ func (f *Feature) handleVerify(s *api.Server) http.Handler {
 	})
 }
 
-// handleEvents is GET /audit/events?after=<pos>&limit=N: up to limit
-// (default DefaultExportLimit, cap MaxExportLimit) events of $all after the
-// position, as NDJSON (ledger.ExportedEvent per line). X-Last-Position is the
+// handleEvents is GET /audit/events?after=<pos>&to=<pos>&limit=N: up to
+// limit (default DefaultExportLimit, cap MaxExportLimit) events of $all
+// after the position and at or before to (the last_position of a verify, so
+// that the pages end exactly where its digest does), as NDJSON (ledger.ExportedEvent per line). X-Last-Position is the
 // position to pass as after for the next page (after itself when empty).
 func (f *Feature) handleEvents(s *api.Server) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -191,6 +192,16 @@ func (f *Feature) handleEvents(s *api.Server) http.Handler {
 			}
 			after = p
 		}
+		var to *eventstore.Position
+		if v := q.Get("to"); v != "" {
+			p, err := eventstore.ParsePosition(v)
+			if err != nil {
+				s.Error(w, r, domain.Invalid("to_invalid", "to", "to must be a position as COMMIT-PREPARE",
+					"to moet een positie zijn (COMMIT-PREPARE)."))
+				return
+			}
+			to = &p
+		}
 		limit := DefaultExportLimit
 		if v := q.Get("limit"); v != "" {
 			n, err := strconv.Atoi(v)
@@ -203,7 +214,7 @@ func (f *Feature) handleEvents(s *api.Server) http.Handler {
 		}
 		// Read first, then answer: an error must still be a JSON error.
 		var buf bytes.Buffer
-		_, last, err := ledger.Export(r.Context(), f.d.Store, ledger.ExportRange{After: after, Limit: limit}, &buf)
+		_, last, err := ledger.Export(r.Context(), f.d.Store, ledger.ExportRange{After: after, To: to, Limit: limit}, &buf)
 		if err != nil {
 			s.Error(w, r, err)
 			return
