@@ -67,6 +67,12 @@ func TestAuditorTokenOnlyReads(t *testing.T) {
 	if after := events(); after != before {
 		t.Fatalf("the auditor's requests appended %d events", after-before)
 	}
+	// Jan's trail: his record, placement and account, with names.
+	trail := apitest.Request(t, http.MethodGet, api+"/audit/workers/demo-worker-01/trail", nil, "Authorization", auditor)
+	if trail.Status != http.StatusOK || !strings.Contains(string(trail.Body), `"actor_name":"Jan van der Berg"`) ||
+		!strings.Contains(string(trail.Body), `"stream":"placement-`+janPlacement+`"`) {
+		t.Errorf("Jan's trail as the auditor: %d %s", trail.Status, trail.Body)
+	}
 	for _, read := range []string{"/audit/verify", "/timesheets/" + janPlacement + "/2026-W05/history", "/placements"} {
 		if got := apitest.Request(t, http.MethodGet, api+read, nil, "Authorization", auditor); got.Status != http.StatusOK {
 			t.Errorf("GET %s as the auditor: %d %s", read, got.Status, got.Body)

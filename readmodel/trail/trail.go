@@ -33,6 +33,9 @@ type Event struct {
 	RecordedAt time.Time `json:"recorded_at"`
 	ActorRole  string    `json:"actor_role"`
 	ActorID    string    `json:"actor_id"`
+	// ActorName is the account's name where the reader may see it (set by
+	// Name), as in a timesheet's history.
+	ActorName string `json:"actor_name,omitempty"`
 	// About is why the event is in the trail: worker, payroll, placement,
 	// timesheet, account, or by_account (caused by the worker's account).
 	About string `json:"about"`
@@ -93,6 +96,30 @@ func OfWorker(ctx context.Context, store eventstore.Store, workerID string, maxE
 			return tr, nil
 		}
 	}
+}
+
+// Name fills in the actors' names, resolved by names (account IDs to
+// names; an ID it leaves out stays unnamed).
+func (t *Trail) Name(ctx context.Context, names func(context.Context, []string) (map[string]string, error)) error {
+	seen := map[string]bool{}
+	var ids []string
+	for _, e := range t.Events {
+		if e.ActorID != "" && !seen[e.ActorID] {
+			seen[e.ActorID] = true
+			ids = append(ids, e.ActorID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	m, err := names(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i := range t.Events {
+		t.Events[i].ActorName = m[t.Events[i].ActorID]
+	}
+	return nil
 }
 
 // aboutWorker tells why e belongs to the worker's trail ("" when not),

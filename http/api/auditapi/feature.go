@@ -12,6 +12,7 @@ package auditapi
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -42,6 +43,14 @@ type Deps struct {
 	// Unsealer opens the signer's connection in the signing evidence
 	// (identity.Vault); without it the report says "niet beschikbaar".
 	Unsealer evidence.Unsealer
+	// Names, when set, names the actors of a worker's trail
+	// (identity.Queries.ActorNames, as in a timesheet's history).
+	Names ActorNames
+}
+
+// ActorNames resolves the names of accounts for a reader.
+type ActorNames interface {
+	ActorNames(ctx context.Context, viewer domain.Actor, accountIDs []string) (map[string]string, error)
 }
 
 // Feature is the audit API. It implements api.Feature.
@@ -78,7 +87,12 @@ func (f *Feature) Routes(r *mux.Router, s *api.Server) {
 // when the bound stopped it). A worker the ledger does not know is 404.
 func (f *Feature) handleWorkerTrail(s *api.Server) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !auditor(s, w, r) {
+		a, ok := s.Actor(w, r)
+		if !ok {
+			return
+		}
+		if !a.Is(domain.RoleAuditor, domain.RoleBackoffice) {
+			s.Error(w, r, errAuditorsOnly)
 			return
 		}
 		tr, err := trail.OfWorker(r.Context(), f.d.Store, mux.Vars(r)["id"], MaxVerifyEvents)
@@ -89,6 +103,14 @@ func (f *Feature) handleWorkerTrail(s *api.Server) http.Handler {
 		if len(tr.Events) == 0 || tr.Events[0].About != "worker" {
 			s.Error(w, r, domain.ErrNotFound)
 			return
+		}
+		if f.d.Names != nil {
+			if err := tr.Name(r.Context(), func(ctx context.Context, ids []string) (map[string]string, error) {
+				return f.d.Names.ActorNames(ctx, a, ids)
+			}); err != nil {
+				s.Error(w, r, err)
+				return
+			}
 		}
 		httpx.WriteJSON(w, http.StatusOK, tr)
 	})
