@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -12,6 +13,7 @@ import (
 
 	"backoffice/domain"
 	"backoffice/domain/account"
+	"backoffice/readmodel/paging"
 	"backoffice/readmodel/tenant"
 )
 
@@ -320,6 +322,42 @@ type PlacementFilter struct {
 	Status   string // "" (all), StatusActive or StatusEnded
 	WorkerID string // optional
 	ClientID string // optional
+	// IDs, when not nil, keeps only these placements (the names of one page
+	// of another list).
+	IDs []string
+	// Search keeps the placements whose worker's full name contains it
+	// (case-insensitive); "" keeps all.
+	Search string
+}
+
+// PlacementPage is one page of placements.
+type PlacementPage struct {
+	Items []Placement `json:"items"`
+	// NextCursor is the cursor of the next page; "" on the last page.
+	NextCursor string `json:"next_cursor,omitempty"`
+}
+
+// PlacementsPage is one page of Placements (by worker name): at most
+// page's limit (paging.DefaultLimit, at most paging.MaxLimit) after its
+// cursor.
+func (q *Queries) PlacementsPage(ctx context.Context, a domain.Actor, f PlacementFilter, page paging.Request) (PlacementPage, error) {
+	window, err := page.SQL()
+	if err != nil {
+		return PlacementPage{}, err
+	}
+	items, err := q.placementsWhere(ctx, a, f, window)
+	if err != nil {
+		return PlacementPage{}, err
+	}
+	items, next := paging.Trim(page, items)
+	return PlacementPage{Items: nonNil(items), NextCursor: next}, nil
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
 
 const placementSelect = `SELECT p.placement_id, p.worker_id, coalesce(w.full_name, ''), p.client_id, coalesce(c.name, ''),
@@ -331,7 +369,15 @@ const placementSelect = `SELECT p.placement_id, p.worker_id, coalesce(w.full_nam
 
 // Placements lists the placements in scope (the "Werknemers" tab with
 // Status active), by worker name.
+//
+// It reads every placement the filter admits: screens and the API page
+// with PlacementsPage; this is for lists bounded by their filter (one
+// client's, one worker's, IDs).
 func (q *Queries) Placements(ctx context.Context, a domain.Actor, f PlacementFilter) ([]Placement, error) {
+	return q.placementsWhere(ctx, a, f, "")
+}
+
+func (q *Queries) placementsWhere(ctx context.Context, a domain.Actor, f PlacementFilter, window string) ([]Placement, error) {
 	args := []any{q.today()}
 	filter := "WHERE $1::date IS NOT NULL" // $1 is today, used by the status filters
 	switch f.Status {
@@ -351,9 +397,21 @@ func (q *Queries) Placements(ctx context.Context, a domain.Actor, f PlacementFil
 		args = append(args, f.ClientID)
 		filter += " AND p.client_id = $" + strconv.Itoa(len(args))
 	}
+	if f.IDs != nil {
+		args = append(args, f.IDs)
+		filter += " AND p.placement_id = ANY($" + strconv.Itoa(len(args)) + "::text[])"
+	}
+	if s := strings.TrimSpace(f.Search); s != "" {
+		args = append(args, "%"+likeEscaper.Replace(s)+"%")
+		filter += " AND w.full_name ILIKE $" + strconv.Itoa(len(args))
+	}
 	cond := where(a, placementCols, &args)
-	return q.placements(ctx, filter+" AND "+cond+" ORDER BY w.last_name, w.first_name, p.start_date, p.placement_id", args...)
+	return q.placements(ctx, filter+" AND "+cond+" ORDER BY w.last_name, w.first_name, p.start_date, p.placement_id"+window, args...)
 }
+
+// likeEscaper escapes LIKE's wildcards (and its escape character) in a
+// search text, so "50%" finds "50%" and not everything starting with 50.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`)
 
 // Placement returns one placement or domain.ErrNotFound.
 func (q *Queries) Placement(ctx context.Context, a domain.Actor, id string) (Placement, error) {

@@ -1,0 +1,78 @@
+package identityapi_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"testing"
+
+	it "backoffice/internal/identitytest"
+)
+
+// placementPage is GET path's items (IDs) and next_cursor.
+func placementPage(t *testing.T, e *it.Env, token, path string) (ids []string, next string) {
+	t.Helper()
+	body := it.Want(t, e.Do(t, http.MethodGet, path, token, nil), http.StatusOK).JSON(t)
+	for _, item := range body["items"].([]any) {
+		ids = append(ids, item.(map[string]any)["id"].(string))
+	}
+	next, _ = body["next_cursor"].(string)
+	return ids, next
+}
+
+// TestPlacementsArePaged: GET /placements answers pages of limit rows in
+// worker-name order; following next_cursor walks every placement of the
+// caller's scope exactly once (tenant b's never appear for tenant a's
+// client), the last page has no next_cursor, and a limit or cursor the API
+// does not accept is 400 before anything is read.
+func TestPlacementsArePaged(t *testing.T) {
+	e, bo, a, b := appWithTwoTenants(t)
+	want := []string{a.placementID}
+	var last string
+	for i := range 4 {
+		body := workerBody(fmt.Sprintf("extra%d@example.test", i))
+		body["name"] = map[string]any{"first": "Piet", "last": fmt.Sprintf("Aalders %d", i)} // before Berg
+		r := it.Want(t, e.Do(t, http.MethodPost, "/workers", bo, withField(withField(body, "client_id", a.clientID), "bsn", bsnFor(fmt.Sprintf("x%d", i)))), http.StatusCreated)
+		want = append(want, r.Str(t, "placement_id"))
+		last = r.Str(t, "position")
+	}
+	// By last name: the four Aalders, then Berg.
+	want = append(want[1:], want[0])
+	it.Want(t, e.Do(t, http.MethodGet, "/placements?min_position="+url.QueryEscape(last), bo, nil), http.StatusOK)
+
+	var got []string
+	path := "/placements?limit=2"
+	for pages := 0; ; pages++ {
+		ids, next := placementPage(t, e, a.clientToken, path)
+		if pages < 2 && len(ids) != 2 || pages == 2 && len(ids) != 1 || pages > 2 {
+			t.Fatalf("page %d: %v (next %q)", pages+1, ids, next)
+		}
+		got = append(got, ids...)
+		if next == "" {
+			break
+		}
+		path = "/placements?limit=2&cursor=" + url.QueryEscape(next)
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("pages walked %v, want %v", got, want)
+	}
+	if slices.Contains(got, b.placementID) {
+		t.Fatalf("tenant b's placement on tenant a's pages")
+	}
+	// Without a limit: the default page holds all five, and says it is the last.
+	if ids, next := placementPage(t, e, a.clientToken, "/placements"); len(ids) != 5 || next != "" {
+		t.Fatalf("default page: %v, next %q", ids, next)
+	}
+	for _, q := range []string{"limit=0", "limit=501", "limit=abc", "limit=-1", "cursor=bm9wZQ", "cursor=%25"} {
+		r := it.Want(t, e.Do(t, http.MethodGet, "/placements?"+q, a.clientToken, nil), http.StatusBadRequest)
+		code, field := r.ErrorField(t)
+		wantField := "limit"
+		if q[0] == 'c' {
+			wantField = "cursor"
+		}
+		if code != wantField+"_invalid" || field != wantField {
+			t.Errorf("%s: %s %s", q, code, field)
+		}
+	}
+}
