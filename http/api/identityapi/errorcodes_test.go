@@ -38,7 +38,7 @@ var identityInputs = func() map[string][]string {
 		"POST /clients/{id}/agreement":           cat([]string{"id", "effective_from"}, agreement("agreement")),
 		"POST /workers":                          cat([]string{"client_id", "name", "name.first", "name.infix", "name.last", "email", "function", "language", "bsn", "iban", "date_of_birth", "mobile", "start", "end"}, address("address")),
 		"GET /workers/{id}":                      {"id"},
-		"GET /placements":                        {"status", "min_position"},
+		"GET /placements":                        {"status", "min_position", "limit", "cursor"},
 		"GET /placements/{id}":                   {"id", "as_of"},
 		"POST /placements/{id}/end":              {"id", "end", "reason"},
 		"POST /session":                          {"email", "password"},
@@ -146,6 +146,8 @@ func TestEveryIdentityErrorCode(t *testing.T) {
 		{"POST /placements/{id}/end", "/placements/" + b.placementID + "/end", b.workerToken, map[string]string{"end": today.String()}, "forbidden"},
 
 		{"GET /placements", "/placements?status=soms", bo, nil, "status"},
+		{"GET /placements", "/placements?limit=0", bo, nil, "limit_invalid"},
+		{"GET /placements", "/placements?cursor=bm9wZQ", bo, nil, "cursor_invalid"},
 		{"GET /placements/{id}", "/placements/nope", bo, nil, "not_found"},
 		{"GET /placements/{id}", "/placements/" + a.placementID + "?as_of=gisteren", bo, nil, "as_of_invalid"},
 		{"GET /workers/{id}", "/workers/nope", bo, nil, "not_found"},
