@@ -19,7 +19,6 @@ import (
 	"backoffice/readmodel/tenant"
 )
 
-
 // Projectors whose read models the queries read: wait for these before
 // answering a query with a minimum position. Names come from the identity
 // read model.
