@@ -36,12 +36,12 @@ func (t *timesheetApp) Overview(ctx context.Context, actor domain.Actor) (Overvi
 	if err != nil {
 		return Overview{}, err
 	}
-	mine, err := t.queries.List(ctx, actor, rm.Filter{WaitingForMe: true, Limit: rm.MaxLimit})
+	mine, err := t.queries.CountUpTo(ctx, actor, rm.Filter{WaitingForMe: true}, rm.MaxLimit)
 	if err != nil {
 		return Overview{}, err
 	}
 	return Overview{Open: int(o.Open), Offered: int(o.Offered), Rejected: int(o.Rejected),
-		Approved: int(o.Approved), Imported: int(o.Imported), WaitingForMe: len(mine.Items)}, nil
+		Approved: int(o.Approved), Imported: int(o.Imported), WaitingForMe: mine}, nil
 }
 
 // listPageSize is the rows of one page of the timesheet list.
