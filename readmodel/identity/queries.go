@@ -191,6 +191,15 @@ func (q *Queries) Intermediaries(ctx context.Context, a domain.Actor) ([]Interme
 	return q.intermediaries(ctx, `WHERE `+cond+` ORDER BY name, intermediary_id`, args...)
 }
 
+// IntermediariesPage is one page of Intermediaries.
+func (q *Queries) IntermediariesPage(ctx context.Context, a domain.Actor, page paging.Request) (Page[Intermediary], error) {
+	return pageOf(page, func(window string) ([]Intermediary, error) {
+		var args []any
+		cond := where(a, intermediaryCols, &args)
+		return q.intermediaries(ctx, `WHERE `+cond+` ORDER BY name, intermediary_id`+window, args...)
+	})
+}
+
 // Intermediary returns one intermediary or domain.ErrNotFound.
 func (q *Queries) Intermediary(ctx context.Context, a domain.Actor, id string) (Intermediary, error) {
 	args := []any{id}
@@ -223,6 +232,16 @@ func (q *Queries) Clients(ctx context.Context, a domain.Actor) ([]Client, error)
 	var args []any
 	cond := where(a, clientCols, &args)
 	return q.clients(ctx, `WHERE `+cond+` ORDER BY c.name, c.client_id`, args...)
+}
+
+// ClientsPage is one page of Clients (the agreements of that page's
+// clients only).
+func (q *Queries) ClientsPage(ctx context.Context, a domain.Actor, page paging.Request) (Page[Client], error) {
+	return pageOf(page, func(window string) ([]Client, error) {
+		var args []any
+		cond := where(a, clientCols, &args)
+		return q.clients(ctx, `WHERE `+cond+` ORDER BY c.name, c.client_id`+window, args...)
+	})
 }
 
 // Client returns one client or domain.ErrNotFound.
@@ -330,27 +349,32 @@ type PlacementFilter struct {
 	Search string
 }
 
-// PlacementPage is one page of placements.
-type PlacementPage struct {
-	Items []Placement `json:"items"`
+// Page is one page of a list.
+type Page[T any] struct {
+	Items []T `json:"items"`
 	// NextCursor is the cursor of the next page; "" on the last page.
 	NextCursor string `json:"next_cursor,omitempty"`
+}
+
+// pageOf reads one page: read gets the SQL window to append to its query.
+func pageOf[T any](page paging.Request, read func(window string) ([]T, error)) (Page[T], error) {
+	window, err := page.SQL()
+	if err != nil {
+		return Page[T]{}, err
+	}
+	items, err := read(window)
+	if err != nil {
+		return Page[T]{}, err
+	}
+	items, next := paging.Trim(page, items)
+	return Page[T]{Items: nonNil(items), NextCursor: next}, nil
 }
 
 // PlacementsPage is one page of Placements (by worker name): at most
 // page's limit (paging.DefaultLimit, at most paging.MaxLimit) after its
 // cursor.
-func (q *Queries) PlacementsPage(ctx context.Context, a domain.Actor, f PlacementFilter, page paging.Request) (PlacementPage, error) {
-	window, err := page.SQL()
-	if err != nil {
-		return PlacementPage{}, err
-	}
-	items, err := q.placementsWhere(ctx, a, f, window)
-	if err != nil {
-		return PlacementPage{}, err
-	}
-	items, next := paging.Trim(page, items)
-	return PlacementPage{Items: nonNil(items), NextCursor: next}, nil
+func (q *Queries) PlacementsPage(ctx context.Context, a domain.Actor, f PlacementFilter, page paging.Request) (Page[Placement], error) {
+	return pageOf(page, func(window string) ([]Placement, error) { return q.placementsWhere(ctx, a, f, window) })
 }
 
 func nonNil[T any](s []T) []T {
@@ -459,6 +483,16 @@ func (q *Queries) Accounts(ctx context.Context, a domain.Actor) ([]Account, erro
 		return []Account{}, nil
 	}
 	return q.accounts(ctx, `ORDER BY email`)
+}
+
+// AccountsPage is one page of Accounts (by e-mail address).
+func (q *Queries) AccountsPage(ctx context.Context, a domain.Actor, page paging.Request) (Page[Account], error) {
+	return pageOf(page, func(window string) ([]Account, error) {
+		if account.ScopeOf(a).Kind != account.ScopeAll {
+			return []Account{}, nil
+		}
+		return q.accounts(ctx, `ORDER BY email, account_id`+window)
+	})
 }
 
 // accounts reads the accounts the SQL after FROM accounts selects.

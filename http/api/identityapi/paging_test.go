@@ -76,3 +76,47 @@ func TestPlacementsArePaged(t *testing.T) {
 		}
 	}
 }
+
+// TestTenantListsArePaged: GET /clients, /intermediaries and /accounts
+// answer pages; walking next_cursor visits every row in scope once, in
+// order, and a client user's walk holds only their own client.
+func TestTenantListsArePaged(t *testing.T) {
+	e, bo, a, b := appWithTwoTenants(t)
+	walkIDs := func(token, path, key string) []string {
+		t.Helper()
+		var out []string
+		next := ""
+		for pages := 0; pages == 0 || next != ""; pages++ {
+			p := path
+			if next != "" {
+				p += "&cursor=" + url.QueryEscape(next)
+			}
+			body := it.Want(t, e.Do(t, http.MethodGet, p, token, nil), http.StatusOK).JSON(t)
+			items := body["items"].([]any)
+			if len(items) > 1 {
+				t.Fatalf("%s: %d items on a page of 1", p, len(items))
+			}
+			for _, item := range items {
+				out = append(out, item.(map[string]any)[key].(string))
+			}
+			next, _ = body["next_cursor"].(string)
+			if pages > 20 {
+				t.Fatal("no last page")
+			}
+		}
+		return out
+	}
+	if got := walkIDs(bo, "/clients?limit=1", "id"); !slices.Equal(got, []string{a.clientID, b.clientID}) { // Bakkerij a, Bakkerij b
+		t.Errorf("clients %v", got)
+	}
+	if got := walkIDs(bo, "/intermediaries?limit=1", "id"); !slices.Equal(got, []string{a.intermediaryID, b.intermediaryID}) {
+		t.Errorf("intermediaries %v", got)
+	}
+	if got := walkIDs(a.clientToken, "/clients?limit=1", "id"); !slices.Equal(got, []string{a.clientID}) {
+		t.Errorf("client a sees clients %v", got)
+	}
+	emails := walkIDs(bo, "/accounts?limit=1", "email")
+	if len(emails) != 7 || !slices.IsSorted(emails) { // the back office and three per tenant
+		t.Errorf("accounts %v", emails)
+	}
+}
