@@ -129,3 +129,24 @@ func (h *harness) mustGet(path string) string {
 	}
 	return body
 }
+
+var clientLinkRE = regexp.MustCompile(`href="/beheer/opdrachtgevers/([^/"]+)">`)
+
+// TestAdminClientsArePaged: the back office's client list shows pages of
+// 100 by name; the pages hold every client once.
+func TestAdminClientsArePaged(t *testing.T) {
+	h := newHarnessAs(t, boEmail)
+	if _, err := h.Pool.Exec(context.Background(), `INSERT INTO clients (client_id, intermediary_id, name, kvk, address, contact_name, contact_email, registered_at)
+		SELECT 'sc'||lpad(i::text, 3, '0'), 'flex', 'Zuivel '||lpad(i::text, 3, '0'), '12345678', '{}', 'Contact', 'c'||i||'@example.nl', now()
+		FROM generate_series(0, 149) i`); err != nil {
+		t.Fatal(err)
+	}
+	pages := walk(h, "/beheer/opdrachtgevers", clientLinkRE, "cursor=")
+	if len(pages) != 2 || len(pages[0]) != 100 || len(pages[1]) != 54 { // 150 and the fixture's four
+		t.Fatalf("%d pages: %d, %d rows", len(pages), len(pages[0]), len(pages[len(pages)-1]))
+	}
+	all := slices.Concat(pages...)
+	if pages[0][0] != "acme" || all[len(all)-1] != "sc149" || len(slices.Compact(slices.Sorted(slices.Values(all)))) != 154 {
+		t.Errorf("clients out of order or twice: first %s, last %s", pages[0][0], all[len(all)-1])
+	}
+}
