@@ -150,3 +150,37 @@ func TestAdminClientsArePaged(t *testing.T) {
 		t.Errorf("clients out of order or twice: first %s, last %s", pages[0][0], all[len(all)-1])
 	}
 }
+
+var (
+	reportRowRE   = regexp.MustCompile(`<tr><th scope="row">`)
+	reportTotalRE = regexp.MustCompile(`id="report-total"><strong>([^<]+)<`)
+)
+
+// TestHoursReportIsPaged: an hours report of 540 timesheets shows its
+// table in pages of 500 (the pager keeps the weeks), and every page shows
+// the whole report's totals; the CSV holds every row.
+func TestHoursReportIsPaged(t *testing.T) {
+	h := newHarnessAs(t, clientEmail)
+	seedScale(t, h.Pool, 300, 4, 0) // 270 active placements: W03 imported, W04 approved
+	path := "/overige/urenrapport?van=2026-W03&tot=2026-W04"
+	body := h.mustGet(path)
+	total := reportTotalRE.FindStringSubmatch(body)
+	if n := len(reportRowRE.FindAllString(body, -1)); n != 500 || total == nil {
+		t.Fatalf("page 1: %d rows, total %v", n, total)
+	}
+	next := nextRE.FindStringSubmatch(body)
+	if next == nil || !strings.Contains(next[1], "van=2026-W03") || !strings.Contains(next[1], "tot=2026-W04") {
+		t.Fatalf("page 1 has no next page keeping the weeks: %v", next)
+	}
+	body = h.mustGet(html.UnescapeString(next[1]))
+	if n := len(reportRowRE.FindAllString(body, -1)); n != 40 || nextRE.MatchString(body) {
+		t.Errorf("page 2: %d rows", n)
+	}
+	if t2 := reportTotalRE.FindStringSubmatch(body); t2 == nil || t2[1] != total[1] {
+		t.Errorf("page 2 total %v, page 1 %s", t2, total[1])
+	}
+	csv := h.mustGet(path + "&formaat=csv")
+	if lines := strings.Count(strings.TrimSpace(csv), "\n"); lines != 540 { // a header and 540 rows
+		t.Errorf("CSV has %d rows", lines)
+	}
+}

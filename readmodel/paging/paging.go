@@ -136,3 +136,13 @@ func (r Request) Prev() (cursor string, ok bool) {
 	}
 	return cursorAt(offset - limit), true
 }
+
+// Slice is the request's page of rows already in memory (a report whose
+// totals need every row), and the next page's cursor.
+func Slice[T any](r Request, all []T) ([]T, string) {
+	limit, offset, err := r.Window()
+	if err != nil || offset >= len(all) {
+		return nil, ""
+	}
+	return Trim(r, all[offset:min(len(all), offset+limit+1)])
+}
