@@ -2,6 +2,8 @@ package portal_test
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -93,9 +95,10 @@ func seedScale(tb testing.TB, pool *pgxpool.Pool, workers, weeks, docs int) {
 // browser is a logged-in portal client for benchmarks (the harness is for
 // tests).
 type browser struct {
-	tb  testing.TB
-	url string
-	c   *http.Client
+	tb    testing.TB
+	url   string
+	c     *http.Client
+	token string // the API's bearer token
 }
 
 func newBrowser(tb testing.TB, f *fixture, email string) *browser {
@@ -117,12 +120,30 @@ func newBrowser(tb testing.TB, f *fixture, email string) *browser {
 	if res.StatusCode != http.StatusSeeOther {
 		tb.Fatalf("login %s: %d", email, res.StatusCode)
 	}
+	res, err = http.Post(f.URL+"/api/v1/session", "application/json",
+		strings.NewReader(`{"email":"`+email+`","password":"`+password+`"}`))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer res.Body.Close()
+	var session struct{ Token string }
+	if err := json.NewDecoder(res.Body).Decode(&session); err != nil || session.Token == "" {
+		tb.Fatalf("API login %s: %d %v", email, res.StatusCode, err)
+	}
+	b.token = session.Token
 	return b
 }
 
 func (b *browser) get(path string) (int, string) {
 	b.tb.Helper()
-	res, err := b.c.Get(b.url + path)
+	req, err := http.NewRequest(http.MethodGet, b.url+path, nil)
+	if err != nil {
+		b.tb.Fatal(err)
+	}
+	if strings.HasPrefix(path, "/api/") {
+		req.Header.Set("Authorization", "Bearer "+b.token)
+	}
+	res, err := b.c.Do(req)
 	if err != nil {
 		b.tb.Fatal(err)
 	}
@@ -150,7 +171,25 @@ var scalePages = []struct{ email, path string }{
 	{boEmail, "/beheer/opdrachtgevers/bol"},
 	{boEmail, "/beheer/sleutels"},
 	{boEmail, "/berichten/mislukt"},
+	// The JSON API (a path under /api/v1 is called with a bearer token).
+	{clientEmail, "/api/v1/timesheets?status=approved&limit=50&cursor=" + afterLastApproved},
+	{clientEmail, "/api/v1/timesheets?limit=500"},
+	{clientEmail, "/api/v1/placements"},
+	{clientEmail, "/api/v1/documents"},
+	{clientEmail, "/api/v1/reports/hours?from=2026-W03&to=2026-W06"},
+	{boEmail, "/api/v1/timesheets?status=offered&limit=50&cursor=" + afterLastOffered},
+	{boEmail, "/api/v1/placements"},
+	{boEmail, "/api/v1/accounts"},
+	{boEmail, "/api/v1/clients"},
 }
+
+// The cursors of the pages after the last approved (2026-W03) and offered
+// (2026-W05) timesheet of the seeded weeks: where a status page used to
+// read every older row.
+var (
+	afterLastApproved = base64.RawURLEncoding.EncodeToString([]byte("2026-01-12|sp00000"))
+	afterLastOffered  = base64.RawURLEncoding.EncodeToString([]byte("2026-01-26|sp00000"))
+)
 
 // BenchmarkListsAtScale renders every list screen for a client with 1,500
 // workers and 202,500 timesheets (and the back office that sees it), with
@@ -173,7 +212,7 @@ func BenchmarkListsAtScale(b *testing.B) {
 		}
 	}
 	for _, p := range scalePages {
-		name := strings.NewReplacer("/", "_", "?", "_").Replace(strings.SplitN(p.email, "@", 2)[0] + p.path)
+		name := strings.NewReplacer("/", "_", "?", "_", "&", "_").Replace(strings.SplitN(p.email, "@", 2)[0] + p.path)
 		b.Run(name, func(b *testing.B) {
 			br := browsers[p.email]
 			br.tb = b
