@@ -9,14 +9,15 @@ import (
 	"backoffice/internal/browsertest"
 )
 
-// TestPagedListsInBrowser: for a client with 250 more workers, the paged
+// TestPagedListsInBrowser: for a client with 300 more workers, the paged
 // lists (Urenbriefjes with a filter, Werknemers with its search, Facturen,
 // Documenten, the hours report) fit a 390 px phone with their pager, and
 // "Volgende pagina" in chromium opens the next page with the filter kept;
 // screenshots at both widths.
 func TestPagedListsInBrowser(t *testing.T) {
 	h, b := newBrowserAs(t, clientEmail)
-	seedScale(t, h.Pool, 250, 4, 250)
+	seedScale(t, h.Pool, 300, 4, 250)
+	h.loginAs(clientEmail, "nl")
 	for _, p := range []struct{ path, name string }{
 		{"/urenbriefjes?status=open", "paged-timesheets"},
 		{"/werknemers", "paged-workers"},
@@ -24,6 +25,9 @@ func TestPagedListsInBrowser(t *testing.T) {
 		{"/overige/documenten", "paged-documents"},
 		{"/overige/urenrapport?van=2026-W03&tot=2026-W04", "paged-report"},
 	} {
+		if !strings.Contains(h.mustGet(p.path), `id="page-next"`) {
+			t.Fatalf("%s has no next page", p.path)
+		}
 		b.Do(
 			chromedp.EmulateViewport(browsertest.DesktopWidth, browsertest.DesktopHeight),
 			chromedp.Navigate(h.URL+p.path),
