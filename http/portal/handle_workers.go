@@ -27,6 +27,18 @@ type workersPage struct {
 // endedParam is the list's query value for the ended placements.
 const endedParam = "beeindigd"
 
+// searchText is a name search as the list takes it: trimmed, at most
+// maxSearch characters (the input's maxlength; a longer one is cut).
+func searchText(s string) string {
+	s = strings.TrimSpace(s)
+	if r := []rune(s); len(r) > maxSearch {
+		s = string(r[:maxSearch])
+	}
+	return s
+}
+
+const maxSearch = 100
+
 // workersPageSize is the rows of one page of Werknemers.
 const workersPageSize = 100
 
@@ -38,7 +50,7 @@ func (s *Server) handleWorkers() http.Handler {
 	return s.page("workers", "workers.title", "workers", func(r *http.Request, v *view) error {
 		a := actor(r)
 		ended := canEndPlacement(a) && r.URL.Query().Get("status") == endedParam
-		f := rmid.PlacementFilter{Status: rmid.StatusActive, Search: r.URL.Query().Get("zoek")}
+		f := rmid.PlacementFilter{Status: rmid.StatusActive, Search: searchText(r.URL.Query().Get("zoek"))}
 		if ended {
 			f.Status = rmid.StatusEnded
 		}
