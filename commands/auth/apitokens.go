@@ -22,6 +22,9 @@ type APIToken struct {
 	Label     string
 	CreatedAt time.Time
 	RevokedAt *time.Time
+	// LastUsedAt is when the token last authenticated a request (to the
+	// minute at best: recorded at most once a minute); nil if never.
+	LastUsedAt *time.Time
 }
 
 // Actor is the token as commands and queries see it.
@@ -136,7 +139,7 @@ func (s *Service) RevokeToken(ctx context.Context, id string) error {
 
 // Tokens lists every integration token, newest first (no secrets).
 func (s *Service) Tokens(ctx context.Context) ([]APIToken, error) {
-	rows, err := s.pool.Query(ctx, `SELECT id, role, label, created_at, revoked_at FROM api_tokens ORDER BY created_at DESC, id`)
+	rows, err := s.pool.Query(ctx, `SELECT id, role, label, created_at, revoked_at, last_used_at FROM api_tokens ORDER BY created_at DESC, id`)
 	if err != nil {
 		return nil, fmt.Errorf("auth: unable to list API tokens: %w", err)
 	}
@@ -145,7 +148,7 @@ func (s *Service) Tokens(ctx context.Context) ([]APIToken, error) {
 	for rows.Next() {
 		var t APIToken
 		var role string
-		if err := rows.Scan(&t.ID, &role, &t.Label, &t.CreatedAt, &t.RevokedAt); err != nil {
+		if err := rows.Scan(&t.ID, &role, &t.Label, &t.CreatedAt, &t.RevokedAt, &t.LastUsedAt); err != nil {
 			return nil, fmt.Errorf("auth: unable to list API tokens: %w", err)
 		}
 		t.Role = domain.Role(role)

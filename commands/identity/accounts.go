@@ -190,9 +190,21 @@ func (s *Registration) registered(ctx context.Context, meta commands.Meta, spec 
 // saveContactChange appends the events that change a tenant's contact. A
 // new contact e-mail address (newContact.Email other than oldEmail) gets
 // its own login, created around the append like the first contact's.
+// No events (nothing changed) under meta.Retry is a retry whose first
+// attempt changed it and lost its answer: that attempt's answer, the
+// account's append when it made the new contact's login (and the login
+// made now when it died before).
 func (s *Registration) saveContactChange(ctx context.Context, meta commands.Meta, st commands.Stream, events []domain.Event, oldEmail string, newContact accountSpec) (commands.Result, error) {
 	save := func(ctx context.Context) (commands.Result, error) {
 		return commands.Save(ctx, s.cfg.Store, st, meta, s.now(), events...)
+	}
+	if len(events) == 0 {
+		res, err := save(ctx)
+		if err != nil || !meta.Retry || res.Position.IsStart() {
+			return res, err
+		}
+		res, _, err = s.withAccount(ctx, meta, newContact, func(context.Context) (commands.Result, error) { return res, nil })
+		return res, err
 	}
 	if newContact.Email == oldEmail {
 		return save(ctx)

@@ -5,6 +5,7 @@ import (
 
 	"backoffice/commands"
 	"backoffice/domain"
+	"backoffice/domain/account"
 	"backoffice/domain/intermediary"
 )
 
@@ -13,20 +14,27 @@ import (
 // like the first contact's (with the activation mail); the former
 // contact's login stays until the back office blocks it. Back office only
 // (the domain also lets the intermediary change it; this command is the
-// back office's screen): anyone else gets not-found.
+// back office's): a caller who can see the intermediary is forbidden,
+// anyone else gets not-found.
 func (s *Registration) ChangeIntermediaryContact(ctx context.Context, meta commands.Meta, intermediaryID string, c intermediary.Contact, language string) (commands.Result, error) {
-	if err := staffOn(meta.Actor, "intermediary_id", intermediaryID); err != nil {
-		return commands.Result{}, err
+	if err := checkID("intermediary_id", intermediaryID); err != nil || intermediaryID == "" {
+		return commands.Result{}, domain.ErrNotFound
 	}
 	i, st, err := loadIntermediary(ctx, s.cfg.Store, intermediaryID)
 	if err != nil {
 		return commands.Result{}, err
 	}
-	events, err := i.ChangeContact(meta.Actor, c, s.now())
-	if err != nil || len(events) == 0 {
-		return commands.Result{Revision: st.Revision}, err
+	if err := staffFor(meta.Actor, i.Exists() && account.CanSeeIntermediary(meta.Actor, intermediaryID)); err != nil {
+		return commands.Result{}, err
 	}
-	changed := events[0].(*intermediary.ContactChanged)
+	events, err := i.ChangeContact(meta.Actor, c, s.now())
+	if err != nil {
+		return commands.Result{}, err
+	}
+	email := i.Contact().Email
+	if len(events) > 0 {
+		email = events[0].(*intermediary.ContactChanged).Contact.Email
+	}
 	return s.saveContactChange(ctx, meta, st, events, i.Contact().Email,
-		contactSpec(domain.RoleIntermediary, intermediaryID, changed.Contact.Email, language))
+		contactSpec(domain.RoleIntermediary, intermediaryID, email, language))
 }

@@ -6,6 +6,7 @@ import (
 	"backoffice/commands"
 	"backoffice/commands/auth"
 	"backoffice/domain"
+	"backoffice/domain/account"
 )
 
 // InviteClientUser is the command to give one more person of a client's
@@ -18,23 +19,31 @@ type InviteClientUser struct {
 
 // InviteClientUser creates a client login for another person of the
 // company; account.created makes the ActivationMailer send the activation
-// mail, as for the contact. Back office only: anyone else gets not-found
-// for every client. An address that already has a login of this client is
-// a conflict; one of another account is refused at the field "email".
+// mail, as for the contact. Back office only: a caller who can see the
+// client is forbidden, anyone else gets not-found. An address that
+// already has a login of this client is a conflict (unless it is this
+// request's retry, which answers its first attempt); one of another
+// account is refused at the field "email".
 func (s *Registration) InviteClientUser(ctx context.Context, meta commands.Meta, cmd InviteClientUser) (commands.Result, Registered, error) {
-	if err := staffOn(meta.Actor, "client_id", cmd.ClientID); err != nil {
-		return commands.Result{}, Registered{}, err
+	if err := checkID("client_id", cmd.ClientID); err != nil || cmd.ClientID == "" {
+		return commands.Result{}, Registered{}, domain.ErrNotFound
 	}
 	c, _, err := loadClient(ctx, s.cfg.Store, cmd.ClientID)
 	if err != nil {
 		return commands.Result{}, Registered{}, err
 	}
-	if !c.Exists() {
-		return commands.Result{}, Registered{}, domain.ErrNotFound
+	if err := staffFor(meta.Actor, c.Exists() && canSeeClient(meta.Actor, c)); err != nil {
+		return commands.Result{}, Registered{}, err
 	}
-	_, st, err := loadAccount(ctx, s.cfg.Store, accountIDFor(domain.RoleClient, cmd.ClientID, auth.NormalizeEmail(cmd.Email)))
+	accountID := accountIDFor(domain.RoleClient, cmd.ClientID, auth.NormalizeEmail(cmd.Email))
+	_, st, err := loadAccount(ctx, s.cfg.Store, accountID)
 	if err != nil {
 		return commands.Result{}, Registered{}, err
+	}
+	if st.Exists && meta.Retry {
+		if res, _, found, err := commands.Replayed(ctx, s.cfg.Store, st, account.Events, meta); err != nil || found {
+			return res, Registered{ID: cmd.ClientID, AccountID: accountID}, err
+		}
 	}
 	if st.Exists {
 		return commands.Result{}, Registered{}, domain.Conflict("client_user_exists",

@@ -276,6 +276,19 @@ func staffOn(actor domain.Actor, field, id string) error {
 	return nil
 }
 
+// staffFor is the gate of a back-office command on an object that was
+// loaded: not-found when the caller cannot see it (or it does not exist),
+// forbidden when the caller sees it but is not the back office.
+func staffFor(actor domain.Actor, visible bool) error {
+	switch {
+	case !visible:
+		return domain.ErrNotFound
+	case !account.IsStaff(actor):
+		return account.Forbidden
+	}
+	return nil
+}
+
 // checkID validates a caller-supplied ID before it reaches a stream name.
 func checkID(field, id string) error {
 	if id == "" {

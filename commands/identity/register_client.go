@@ -70,20 +70,27 @@ func (s *Registration) RegisterClient(ctx context.Context, meta commands.Meta, c
 // contact person. A new contact e-mail address gets its own login, created
 // like the first contact's (with the activation mail); the former
 // contact's login stays until the back office blocks it. Back office only:
-// anyone else gets not-found.
+// a caller who can see the client (its own users, its intermediary, the
+// auditors) is forbidden, anyone else gets not-found.
 func (s *Registration) ChangeClientDetails(ctx context.Context, meta commands.Meta, clientID string, d client.Details, language string) (commands.Result, error) {
-	if err := staffOn(meta.Actor, "client_id", clientID); err != nil {
-		return commands.Result{}, err
+	if err := checkID("client_id", clientID); err != nil || clientID == "" {
+		return commands.Result{}, domain.ErrNotFound
 	}
 	c, st, err := loadClient(ctx, s.cfg.Store, clientID)
 	if err != nil {
 		return commands.Result{}, err
 	}
-	events, err := c.ChangeDetails(meta.Actor, d, s.now())
-	if err != nil || len(events) == 0 {
-		return commands.Result{Revision: st.Revision}, err
+	if err := staffFor(meta.Actor, c.Exists() && canSeeClient(meta.Actor, c)); err != nil {
+		return commands.Result{}, err
 	}
-	changed := events[0].(*client.DetailsChanged)
+	events, err := c.ChangeDetails(meta.Actor, d, s.now())
+	if err != nil {
+		return commands.Result{}, err
+	}
+	email := c.Contact().Email
+	if len(events) > 0 {
+		email = events[0].(*client.DetailsChanged).Contact.Email
+	}
 	return s.saveContactChange(ctx, meta, st, events, c.Contact().Email,
-		contactSpec(domain.RoleClient, clientID, changed.Contact.Email, language))
+		contactSpec(domain.RoleClient, clientID, email, language))
 }

@@ -26,3 +26,7 @@ func (s *Server) routes() {
 			Code: "method_not_allowed", Message: "method not allowed on this endpoint"}})
 	})
 }
+
+// Routes lists the API's routes as "METHOD /api/v1/path/{var}"
+// (httpx.Routes): the parity test with the portal reads them.
+func (s *Server) Routes() []string { return httpx.Routes(s.router) }

@@ -137,19 +137,19 @@ func TestAdminOnlyForBackoffice(t *testing.T) {
 	svc := h.App.Identity
 	for _, email := range []string{clientEmail, interEmail, workerEmail} {
 		m := commands.Meta{Actor: h.accounts[email]}
-		if _, _, err := svc.Registration.InviteClientUser(ctx, m, identity.InviteClientUser{ClientID: "bol", Email: "y@sluip.nl"}); !errors.Is(err, domain.ErrNotFound) {
+		if _, _, err := svc.Registration.InviteClientUser(ctx, m, identity.InviteClientUser{ClientID: "bol", Email: "y@sluip.nl"}); !notAllowed(err) {
 			t.Errorf("%s: InviteClientUser = %v", email, err)
 		}
 		if _, err := svc.Accounts.DisableAccount(ctx, m, identity.DisableAccount{AccountID: h.accounts[clientEmail].AccountID}); !errors.Is(err, domain.ErrNotFound) {
 			t.Errorf("%s: DisableAccount = %v", email, err)
 		}
-		if _, err := svc.Registration.ChangeIntermediaryContact(ctx, m, "flex", intermediary.Contact{Name: "Y", Email: "y@sluip.nl"}, "nl"); !errors.Is(err, domain.ErrNotFound) {
+		if _, err := svc.Registration.ChangeIntermediaryContact(ctx, m, "flex", intermediary.Contact{Name: "Y", Email: "y@sluip.nl"}, "nl"); !notAllowed(err) {
 			t.Errorf("%s: ChangeIntermediaryContact = %v", email, err)
 		}
 		if _, err := svc.Accounts.EnableAccount(ctx, m, identity.DisableAccount{AccountID: h.accounts[acmeEmail].AccountID}); !errors.Is(err, domain.ErrNotFound) {
 			t.Errorf("%s: EnableAccount = %v", email, err)
 		}
-		if _, err := svc.Registration.ChangeClientDetails(ctx, m, "bol", client.Details{Name: "Overgenomen"}, "nl"); !errors.Is(err, domain.ErrNotFound) {
+		if _, err := svc.Registration.ChangeClientDetails(ctx, m, "bol", client.Details{Name: "Overgenomen"}, "nl"); !notAllowed(err) {
 			t.Errorf("%s: ChangeClientDetails = %v", email, err)
 		}
 		if v, err := people.AgreementVersions(ctx, m.Actor, "bol"); !errors.Is(err, domain.ErrNotFound) || v != nil {
@@ -159,6 +159,14 @@ func TestAdminOnlyForBackoffice(t *testing.T) {
 			t.Errorf("%s: ClientAccounts = %v %v", email, u, err)
 		}
 	}
+}
+
+// notAllowed: a back-office command refused a user of the portal: 404 when
+// the user cannot see the object, 403 when they can (the API tells the
+// two apart; the portal's /beheer answers 404 before either).
+func notAllowed(err error) bool {
+	k := domain.KindOf(err)
+	return k == domain.KindNotFound || k == domain.KindForbidden
 }
 
 func TestAdminIntermediaries(t *testing.T) {
@@ -369,6 +377,9 @@ func TestAdminTokens(t *testing.T) {
 		t.Fatalf("created: %d, token %v, cache %q", res.StatusCode, m, res.Header.Get("Cache-Control"))
 	}
 	secret := m[1]
+	if !strings.Contains(body, `data-label="Laatst gebruikt">Nooit</td>`) {
+		t.Fatal("a new token is not listed as never used")
+	}
 	// The token works on the API, and is never shown again.
 	api := func() int {
 		req, _ := http.NewRequest(http.MethodGet, h.URL+"/api/v1/payroll/approved", nil)
@@ -386,6 +397,9 @@ func TestAdminTokens(t *testing.T) {
 	_, list := h.get(page)
 	if strings.Contains(list, secret) || !strings.Contains(list, "Salarispakket Loket") {
 		t.Fatal("the list shows the secret or lacks the token")
+	}
+	if strings.Contains(list, `data-label="Laatst gebruikt">Nooit</td>`) || !strings.Contains(list, `data-label="Laatst gebruikt">`) {
+		t.Fatal("after its use the token is still listed as never used")
 	}
 	ts, err := h.App.Identity.Tokens.Tokens(context.Background(), h.accounts[boEmail])
 	if err != nil || len(ts) != 1 {

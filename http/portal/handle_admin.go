@@ -225,6 +225,7 @@ type tokenRow struct {
 	Role      domain.Role
 	Created   string
 	Revoked   string
+	LastUsed  string // empty: never used
 }
 
 func (s *Server) tokensView(w http.ResponseWriter, r *http.Request) (*view, *tokensPage, bool) {
@@ -240,6 +241,9 @@ func (s *Server) tokensView(w http.ResponseWriter, r *http.Request) (*view, *tok
 		row := tokenRow{ID: t.ID, Label: t.Label, Role: t.Role, Created: v.DateTime(t.CreatedAt)}
 		if t.RevokedAt != nil {
 			row.Revoked = v.DateTime(*t.RevokedAt)
+		}
+		if t.LastUsedAt != nil {
+			row.LastUsed = v.DateTime(*t.LastUsedAt)
 		}
 		page.Tokens = append(page.Tokens, row)
 	}

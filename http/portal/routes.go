@@ -8,6 +8,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"backoffice/domain"
+	"backoffice/http/httpx"
 )
 
 // routes lists every route of the portal.
@@ -165,3 +166,7 @@ func (s *Server) allowed(r *http.Request) []string {
 	}
 	return out
 }
+
+// Routes lists the portal's routes as "METHOD /path/{var}" (httpx.Routes):
+// the API parity test checks each against docs/admin.md.
+func (s *Server) Routes() []string { return httpx.Routes(s.router) }

@@ -113,6 +113,10 @@ type App struct {
 	// PortalDeps are what the portal was built from: a test builds a
 	// variant of the portal on the same application from them.
 	PortalDeps portal.Deps
+	// API and Portal are the two front ends Handler serves (their route
+	// lists: the parity test, docs/admin.md "Portal and API parity").
+	API        *api.Server
+	Portal     *portal.Server
 	opts       Options
 	background []func(context.Context) error
 }
@@ -194,6 +198,7 @@ func New(ctx context.Context, o Options) (*App, error) {
 		root.Handle("/readyz", a.handleReadyz(false)).Methods(http.MethodGet) // without error details
 		root.Handle("/metrics", ops).Methods(http.MethodGet)
 	}
+	a.API, a.Portal = apiServer, site
 	root.PathPrefix("/api/").Handler(apiServer)
 	root.PathPrefix("/").Handler(site)
 	a.Handler = root

@@ -183,6 +183,13 @@ func (s *Requests) request(ctx context.Context, email string) error {
 		if err != nil {
 			return err
 		}
+		msg.AccountID = acc.AccountID
+		// The new token revoked the one in any link mail of this kind
+		// still waiting in the queue (a mail server that was down): those
+		// would arrive with a dead link, and before this one.
+		if err := s.cfg.Mail.WithdrawPending(ctx, tx, acc.Email, msg.Kind); err != nil {
+			return err
+		}
 		if err := s.cfg.Mail.Enqueue(ctx, tx, uuid.New(), msg); err != nil {
 			return err
 		}

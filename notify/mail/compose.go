@@ -1,6 +1,7 @@
 package mail
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -17,7 +18,7 @@ func compose(from string, msg Message, now time.Time) (*gomail.Msg, error) {
 		return nil, fmt.Errorf("mail: invalid from address %q: %w", from, err)
 	}
 	if err := m.To(msg.To); err != nil {
-		return nil, fmt.Errorf("mail: invalid recipient %q: %w", msg.To, err)
+		return nil, errors.New("mail: invalid recipient address")
 	}
 	m.Subject(msg.Subject)
 	m.SetDateWithValue(now)

@@ -18,6 +18,9 @@ const (
 	StatusPending = queue.StatusPending
 	StatusSent    = queue.StatusSent
 	StatusFailed  = queue.StatusFailed // gave up (MaxAttempts) or the message was invalid
+	// StatusWithdrawn: not sent, and never will be: a newer mail replaced
+	// it before it went out (WithdrawPending). Not a queue state.
+	StatusWithdrawn = "withdrawn"
 )
 
 // Execer is what Enqueue needs: a pgx.Tx (the projector's transaction), a
@@ -58,25 +61,44 @@ func NewDispatcher(cfg DispatcherConfig) (*Dispatcher, error) {
 	return &Dispatcher{Queue: q, cfg: q.Config()}, nil
 }
 
+// ErrRecipientGone fails a mail for an account (Message.AccountID) that
+// was blocked, or whose address changed, after the mail was queued: the
+// back office sees it on the failed list, and a retry sends it only once
+// the account is unblocked.
+var ErrRecipientGone = errors.New("mail: not sent: the account was blocked or its e-mail address changed after the mail was queued")
+
 // kind is what the engine needs of a mail: the stored message is the
-// payload column (Message as JSON).
+// payload column (Message as JSON), and whether its account (the login
+// credentials, commands/auth, which a block changes at once) still takes
+// mail at that address.
 type kind struct{ sender Sender }
 
-func (kind) Columns() string   { return "payload" }
+func (kind) Columns() string {
+	return `payload, coalesce((SELECT NOT c.disabled AND lower(c.email) = lower(mail_deliveries.payload->>'to')
+		FROM credentials c WHERE c.account_id = mail_deliveries.payload->>'account_id'), true)`
+}
 func (kind) Recipient() string { return "recipient" }
 
 func (kind) Targets() ([]any, func() (Message, error)) {
 	var payload []byte
-	return []any{&payload}, func() (Message, error) {
+	var current bool
+	return []any{&payload, &current}, func() (Message, error) {
 		var msg Message
-		err := json.Unmarshal(payload, &msg)
-		return msg, err
+		if err := json.Unmarshal(payload, &msg); err != nil {
+			return msg, err
+		}
+		if !current {
+			return msg, ErrRecipientGone
+		}
+		return msg, nil
 	}
 }
 
 func (k kind) Send(ctx context.Context, msg Message) error { return k.sender.Send(ctx, msg) }
 func (kind) Label(msg Message) string                      { return msg.Kind }
-func (kind) Refused(error) bool                            { return false }
+func (kind) Refused(err error) bool {
+	return errors.Is(err, ErrRecipientGone) || mailboxRefused(err)
+}
 
 func (kind) Clear(sent bool) string {
 	if sent {
@@ -118,6 +140,23 @@ func (d *Dispatcher) Enqueue(ctx context.Context, tx Execer, eventID uuid.UUID, 
 		eventID, msg.To, msg.Kind, status, lastErr, now, string(payload))
 	if err != nil {
 		return fmt.Errorf("mail: unable to enqueue delivery for event %s: %w", eventID, err)
+	}
+	return nil
+}
+
+// WithdrawPending withdraws the mails of kind to recipient that are not
+// sent: still waiting (a server down) or failed (waiting for a retry by
+// the back office), in the caller's transaction: for a new single-use link
+// that revokes the one they carry. Their bodies are emptied; the rows
+// stay, so CountSince still counts them. A withdrawn mail being sent at
+// that moment may still go out.
+func (d *Dispatcher) WithdrawPending(ctx context.Context, tx Execer, recipient, kind string) error {
+	_, err := tx.Exec(ctx, `UPDATE mail_deliveries
+		SET status = 'withdrawn', last_error = 'replaced by a newer mail before it was sent',
+		    payload = payload - 'text_body' - 'html_body'
+		WHERE recipient = $1 AND kind = $2 AND status IN ('pending', 'failed')`, recipient, kind)
+	if err != nil {
+		return fmt.Errorf("mail: unable to withdraw pending %s mails: %w", kind, err)
 	}
 	return nil
 }

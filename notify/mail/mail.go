@@ -10,7 +10,6 @@ package mail
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/mail"
 	"strings"
 )
@@ -39,6 +38,10 @@ type Message struct {
 	// Kind names the template the message came from (KindActivation, ...);
 	// informational, used for the delivery table and logs.
 	Kind string `json:"kind,omitempty"`
+	// AccountID is the account the mail is for, when it is one's: the
+	// Dispatcher does not send it once that account is blocked or its
+	// address is no longer To (ErrRecipientGone). Empty: no such check.
+	AccountID string `json:"account_id,omitempty"`
 }
 
 // Validate checks what every Sender needs: one parseable recipient, a
@@ -46,7 +49,9 @@ type Message struct {
 func (m Message) Validate() error {
 	var errs []error
 	if _, err := mail.ParseAddress(m.To); err != nil || strings.ContainsAny(m.To, ",;") {
-		errs = append(errs, fmt.Errorf("mail: invalid recipient %q", m.To))
+		// Not quoted: the error is logged, and the delivery row shows
+		// the recipient to the back office anyway.
+		errs = append(errs, errors.New("mail: invalid recipient address"))
 	}
 	if strings.TrimSpace(m.Subject) == "" {
 		errs = append(errs, errors.New("mail: empty subject"))

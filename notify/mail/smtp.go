@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
@@ -147,4 +148,26 @@ func (s *SMTPSender) Send(ctx context.Context, msg Message) error {
 		return fmt.Errorf("mail: send via %s: %w", s.descr, err)
 	}
 	return nil
+}
+
+// mailboxRefused reports a server's permanent refusal of the recipient's
+// mailbox at RCPT TO: a 5.1.x status (bad destination mailbox), or without
+// enhanced codes 550, 551 or 553. Retrying cannot deliver it, so the queue
+// gives up at once and the back office sees it on the failed list instead
+// of it being retried forever unseen. Other permanent answers (relay or
+// authentication refused, 5.7.x) are the server's configuration, not the
+// address: those mails wait for the server to be fixed.
+func mailboxRefused(err error) bool {
+	var se *gomail.SendError
+	if !errors.As(err, &se) || se.Reason != gomail.ErrSMTPRcptTo || se.IsTemp() {
+		return false
+	}
+	if esc := se.EnhancedStatusCode(); esc != "" {
+		return strings.HasPrefix(esc, "5.1.")
+	}
+	switch se.ErrorCode() {
+	case 550, 551, 553:
+		return true
+	}
+	return false
 }

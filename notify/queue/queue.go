@@ -483,11 +483,20 @@ func newStatements[M any](table string, kind Kind[M]) statements {
 	return s
 }
 
-var urlUserinfo = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://)[^/@\s]*@`)
+var (
+	urlUserinfo = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://)[^/@\s]*@`)
+	// An e-mail address after a space, quote, bracket or separator (not
+	// the user info of a URL, already redacted).
+	mailAddress = regexp.MustCompile(`(^|[\s<"'(,;\[])[^\s<>"'(),;:/@\[\]]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+`)
+)
 
-// Redact keeps an error fit to store: no URL credentials, bounded length.
+// Redact keeps an error fit to store and log: no URL credentials, no
+// e-mail addresses (a mail server's refusal names the recipient; the
+// delivery's recipient column shows it to the back office), bounded
+// length.
 func Redact(err error) string {
 	s := urlUserinfo.ReplaceAllString(err.Error(), "${1}***@")
+	s = mailAddress.ReplaceAllString(s, "${1}[address]")
 	const limit = 1000
 	if len(s) > limit {
 		cut := limit

@@ -447,6 +447,10 @@ func TestRedact(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"dial smtp://relay:hunter2@mail.example.nl:587: refused", "dial smtp://***@mail.example.nl:587: refused"},
 		{"plain error", "plain error"},
+		{`550 "5.1.1 <jan.de.vries@example.nl>: rejected", affected recipient(s): <jan.de.vries@example.nl>`,
+			`550 "5.1.1 <[address]>: rejected", affected recipient(s): <[address]>`},
+		{"user unknown: piet+test@mail.example.co.uk", "user unknown: [address]"},
+		{"smtp://user:pw@relay.example.nl:25 said no", "smtp://***@relay.example.nl:25 said no"},
 		{long, strings.Repeat("é", 500) + "…"},
 	} {
 		if got := queue.Redact(errors.New(tc.in)); got != tc.want {

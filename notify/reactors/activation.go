@@ -130,6 +130,7 @@ func (m *ActivationMailer) created(ctx context.Context, tx pgx.Tx, e eventstore.
 		return err
 	}
 	msg := mail.ActivationMail(acc.Language, acc.Email, name, acc.Email, m.links.Activation(tok), expires)
+	msg.AccountID = c.AccountID
 	if err := m.mail.Enqueue(ctx, tx, e.ID, msg); err != nil {
 		return err
 	}

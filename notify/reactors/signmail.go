@@ -196,6 +196,7 @@ func (m *SignMailer) requested(ctx context.Context, tx pgx.Tx, e eventstore.Reco
 	link := m.links.Sign(ev.DocumentID, token)
 	if number == "" {
 		msg := mail.SignRequestMail(acc.language, acc.email, name, link, tan)
+		msg.AccountID = ev.SignerAccountID
 		issued := m.issuedByMail(ctx, e, ev, d, acc)
 		if issued == nil {
 			// Nothing to record: the mail goes at once.
@@ -216,10 +217,13 @@ func (m *SignMailer) requested(ctx context.Context, tx pgx.Tx, e eventstore.Reco
 	// By SMS: the mail says the code came by SMS; the text goes after
 	// this transaction commits (the SMS dispatcher), and its outcome is
 	// recorded then (tanSettled).
-	if err := m.mail.Enqueue(ctx, tx, e.ID, mail.SignRequestMail(acc.language, acc.email, name, link, "")); err != nil {
+	msg := mail.SignRequestMail(acc.language, acc.email, name, link, "")
+	msg.AccountID = ev.SignerAccountID
+	if err := m.mail.Enqueue(ctx, tx, e.ID, msg); err != nil {
 		return err
 	}
 	fallback := mail.SignRequestSMSFailedMail(acc.language, acc.email, name, link, tan)
+	fallback.AccountID = ev.SignerAccountID
 	if err := m.queueSMS(ctx, tx, e, ev, number, tan, fallback, acc); err != nil {
 		return err
 	}
@@ -263,6 +267,7 @@ func (m *SignMailer) declined(ctx context.Context, tx pgx.Tx, e eventstore.Recor
 	}
 	for _, r := range all {
 		msg := mail.SignDeclinedMail(r.lang, r.email, d.Title(), c.Name(), signer, ev.Remark, m.links.Document(ev.DocumentID))
+		msg.AccountID = r.id
 		// One delivery per recipient, each keyed by event and account.
 		if err := m.mail.Enqueue(ctx, tx, uuid.NewSHA1(e.ID, []byte(r.id)), msg); err != nil {
 			return err

@@ -18,6 +18,7 @@ import (
 
 	"backoffice/domain"
 	"backoffice/domain/timesheet"
+	"backoffice/domain/worker"
 	"backoffice/eventstore"
 	"backoffice/notify/audience"
 	"backoffice/notify/mail"
@@ -206,10 +207,36 @@ func (m *TimesheetMailer) ref(ctx context.Context, tx pgx.Tx, o *timesheet.Opene
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return mail.TimesheetRef{}, fmt.Errorf("notify/reactors: unable to read worker %s: %w", t.WorkerID, err)
 	}
+	if worker == "" && t.WorkerID != "" {
+		// The workers read model is another projector's and may lag
+		// behind this one (a first start, a rebuild): the name is in the
+		// worker's first event, and never changes.
+		if worker, err = m.workerName(ctx, t.WorkerID); err != nil {
+			return mail.TimesheetRef{}, err
+		}
+	}
 	if worker == "" {
 		worker = o.PlacementID
 	}
 	return mail.TimesheetRef{Worker: worker, Week: o.Week.String(), Link: m.cfg.Links.Timesheet(o.PlacementID, o.Week)}, nil
+}
+
+// workerName reads the name from the worker's stream ("" when there is
+// none to read).
+func (m *TimesheetMailer) workerName(ctx context.Context, workerID string) (string, error) {
+	evs, err := m.cfg.Store.ReadStream(ctx, worker.Stream(workerID), eventstore.ReadStreamOptions{Max: 1})
+	if errors.Is(err, eventstore.ErrStreamNotFound) || (err == nil && len(evs) == 0) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("notify/reactors: unable to read worker %s: %w", workerID, err)
+	}
+	if ev, err := worker.Events.Decode(evs[0].Type, evs[0].Data); err == nil {
+		if r, ok := ev.(*worker.Registered); ok {
+			return r.Name.Full(), nil
+		}
+	}
+	return "", nil
 }
 
 // offered mails the users of the role whose approval is next.
@@ -243,6 +270,7 @@ func (m *TimesheetMailer) mailTo(ctx context.Context, tx pgx.Tx, e eventstore.Re
 		if !ok {
 			continue // switched off by the user
 		}
+		msg.AccountID = r.AccountID
 		if err := m.cfg.Mail.Enqueue(ctx, tx, DeliveryID(e.ID, r.AccountID), msg); err != nil {
 			return 0, err
 		}

@@ -13,6 +13,7 @@ import (
 
 	"backoffice/domain"
 	"backoffice/domain/timesheet"
+	"backoffice/domain/worker"
 	"backoffice/eventstore"
 	"backoffice/internal/notifytest"
 	"backoffice/internal/pgtest"
@@ -168,6 +169,13 @@ func TestTimesheetMailsFollowTheWorkflow(t *testing.T) {
 		}
 	}
 
+	// Each mail names its account, so the dispatcher does not send it
+	// once that account is blocked (notify/mail TestDispatcherSkipsABlockedAccount).
+	var anonymous int
+	if err := f.pool.QueryRow(ctx, `SELECT count(*) FROM mail_deliveries WHERE coalesce(payload->>'account_id', '') = ''`).Scan(&anonymous); err != nil || anonymous != 0 {
+		t.Errorf("mails without their account: %d (%v), want 0", anonymous, err)
+	}
+
 	var noOpened int
 	if err := f.pool.QueryRow(ctx, `SELECT count(*) FROM notify_event_mails WHERE skipped = 'no_opened'`).Scan(&noOpened); err != nil || noOpened != 1 {
 		t.Errorf("events skipped for lack of timesheet.opened: %d (%v), want 1", noOpened, err)
@@ -203,5 +211,28 @@ func TestOldEventsAreNotMailed(t *testing.T) {
 	})
 	if err != nil || skipped != "stale" {
 		t.Errorf("skipped = %q, %v", skipped, err)
+	}
+}
+
+// TestMailNamesAWorkerNotYetProjected: the workers read model is another
+// projector's and may lag behind the mailer (a first start, a rebuild);
+// the mail still names the worker (from the worker's stream), not the
+// placement's ID.
+func TestMailNamesAWorkerNotYetProjected(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	f := setup(t, ctx, time.Now)
+	w10 := timesheet.ISOWeek{Year: 2026, Week: 10}
+	// Registered in the log only: this runtime runs no identity projector.
+	f.append(t, ctx, worker.Stream("w-nieuw"), &worker.Registered{WorkerID: "w-nieuw", ClientID: "c1",
+		Name: worker.Name{First: "Noor", Infix: "van", Last: "Dam"}, Email: "noor@w.example", Function: "Bakker"})
+	f.append(t, ctx, timesheet.StreamName("p-nieuw", w10), opened("p-nieuw", "w-nieuw", "c1", "i1", w10, domain.RoleWorker),
+		&timesheet.Offered{Round: 1, Hash: "h1", Chain: []domain.Role{domain.RoleClient}, Next: domain.RoleClient, TotalMinutes: 600})
+	msgs := f.srv.Messages()
+	if len(msgs) != 1 || msgs[0].Subject != "Er staat een urenbriefje voor u klaar: Noor van Dam, week 10 van 2026" {
+		for _, m := range msgs {
+			t.Logf("to %v: %q", m.Rcpt, m.Subject)
+		}
+		t.Fatalf("%d mails; want one to the client naming the worker", len(msgs))
 	}
 }

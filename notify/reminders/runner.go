@@ -293,6 +293,7 @@ var namespace = uuid.MustParse("6f1d0a52-5c55-4d0e-9b7e-2f3c8d1e4a90")
 func (r *Runner) send(ctx context.Context, due schedule.Due, b batch, now time.Time) (bool, error) {
 	id := DeliveryID(due.Kind, due.Week, b.to.AccountID)
 	msg := r.render(due, b)
+	msg.AccountID = b.to.AccountID
 	tx, err := r.cfg.Pool.Begin(ctx)
 	if err != nil {
 		return false, fmt.Errorf("notify/reminders: unable to begin: %w", err)

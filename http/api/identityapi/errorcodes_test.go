@@ -59,6 +59,15 @@ var identityInputs = func() map[string][]string {
 		"PUT /accounts/{id}/mobile":              {"id", "mobile"},
 		"POST /accounts/{id}/disable":            {"id"},
 		"POST /accounts/{id}/enable":             {"id"},
+		// The portal's "Beheer" (backoffice.go).
+		"PUT /clients/{id}/details":        cat([]string{"id", "name", "kvk", "language", "Idempotency-Key"}, address("address"), contact[:3]),
+		"GET /clients/{id}/agreements":     {"id", "min_position"},
+		"GET /clients/{id}/users":          {"id", "min_position"},
+		"POST /clients/{id}/users":         {"id", "email", "language", "Idempotency-Key"},
+		"PUT /intermediaries/{id}/contact": cat([]string{"id", "language", "Idempotency-Key"}, contact[:3]),
+		"GET /intermediaries/{id}/users":   {"id", "min_position"},
+		"GET /workers/{id}/users":          {"id", "min_position"},
+		"GET /me/mobile":                   {},
 	}
 }()
 
@@ -188,6 +197,42 @@ func TestEveryIdentityErrorCode(t *testing.T) {
 		{"PUT /me/password", "/me/password", b.workerToken, map[string]string{"current": pw, "new": "kort"}, "password_too_short"},
 		{"PUT /me/password", "/me/password", b.workerToken, map[string]string{"current": pw, "new": strings.Repeat("x", 65)}, "password_too_long"},
 	}
+	details := detailsBody("Bakkerij a", "inkoop-a@example.test")
+	contactOf := func(email string) map[string]any {
+		return map[string]any{"contact": map[string]any{"name": "Piet Flex", "email": email}}
+	}
+	cases = append(cases, []struct {
+		op, path, token string
+		body            any
+		code            string
+	}{
+		{"PUT /clients/{id}/details", "/clients/nope/details", bo, details, "not_found"},
+		{"PUT /clients/{id}/details", "/clients/" + a.clientID + "/details", a.clientToken, details, "forbidden"},
+		{"PUT /clients/{id}/details", "/clients/" + a.clientID + "/details", bo, withField(details, "kvk", "123"), "kvk_format"},
+		{"PUT /clients/{id}/details", "/clients/" + a.clientID + "/details", bo, detailsBody("X", "k@"), "email_format"},
+		{"PUT /clients/{id}/details", "/clients/" + a.clientID + "/details", bo, detailsBody("X", a.workerEmail), "email_taken"},
+		{"PUT /clients/{id}/details", "/clients/" + a.clientID + "/details", bo,
+			withField(details, "address", map[string]any{"street": "K", "house_number": "1", "postal_code": "123", "city": "U"}), "postal_code_format"},
+		{"PUT /clients/{id}/details", "/clients/" + a.clientID + "/details", bo, `{"name": `, "malformed_json"},
+		{"GET /clients/{id}/agreements", "/clients/nope/agreements", bo, nil, "not_found"},
+		{"GET /clients/{id}/agreements", "/clients/" + a.clientID + "/agreements", a.interToken, nil, "forbidden"},
+		{"GET /clients/{id}/users", "/clients/" + b.clientID + "/users", a.clientToken, nil, "not_found"},
+		{"GET /clients/{id}/users", "/clients/" + a.clientID + "/users", a.clientToken, nil, "forbidden"},
+		{"POST /clients/{id}/users", "/clients/nope/users", bo, map[string]string{"email": "m@example.test"}, "not_found"},
+		{"POST /clients/{id}/users", "/clients/" + a.clientID + "/users", a.clientToken, map[string]string{"email": "m@example.test"}, "forbidden"},
+		{"POST /clients/{id}/users", "/clients/" + a.clientID + "/users", bo, map[string]string{"email": "m@"}, "email_format"},
+		{"POST /clients/{id}/users", "/clients/" + a.clientID + "/users", bo, map[string]string{"email": a.workerEmail}, "email_taken"},
+		{"POST /clients/{id}/users", "/clients/" + a.clientID + "/users", bo, map[string]string{"email": "inkoop-a@example.test"}, "client_user_exists"},
+		{"PUT /intermediaries/{id}/contact", "/intermediaries/" + b.intermediaryID + "/contact", a.interToken, contactOf("p@example.test"), "not_found"},
+		{"PUT /intermediaries/{id}/contact", "/intermediaries/" + a.intermediaryID + "/contact", a.interToken, contactOf("p@example.test"), "forbidden"},
+		{"PUT /intermediaries/{id}/contact", "/intermediaries/" + a.intermediaryID + "/contact", bo, contactOf("p@"), "email_format"},
+		{"PUT /intermediaries/{id}/contact", "/intermediaries/" + a.intermediaryID + "/contact", bo, contactOf(a.workerEmail), "email_taken"},
+		{"GET /intermediaries/{id}/users", "/intermediaries/nope/users", bo, nil, "not_found"},
+		{"GET /intermediaries/{id}/users", "/intermediaries/" + a.intermediaryID + "/users", a.interToken, nil, "forbidden"},
+		{"GET /workers/{id}/users", "/workers/" + b.workerID + "/users", a.clientToken, nil, "not_found"},
+		{"GET /workers/{id}/users", "/workers/" + a.workerID + "/users", a.workerToken, nil, "forbidden"},
+		{"GET /me/mobile", "/me/mobile", auditorToken(t, e, bo), nil, "forbidden"},
+	}...)
 	walk := apidoc.NewWalk(identityInputs)
 	for _, c := range cases {
 		walk.Provoke(t, c.op, c.op+" "+c.path, c.code, func(lang string) (int, []byte) {

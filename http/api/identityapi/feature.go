@@ -98,12 +98,23 @@ func (f *Feature) Routes(r *mux.Router, s *api.Server) {
 
 	// The signer's mobile number for the TAN by SMS (mobile.go).
 	r.HandleFunc("/me/mobile", h.setMyMobile).Methods(http.MethodPut)
+	r.HandleFunc("/me/mobile", h.getMyMobile).Methods(http.MethodGet)
 	r.HandleFunc("/accounts/{id}/mobile", h.setAccountMobile).Methods(http.MethodPut)
 	r.HandleFunc("/accounts/{id}/disable", h.disableAccount).Methods(http.MethodPost) // block.go
 	r.HandleFunc("/accounts/{id}/enable", h.enableAccount).Methods(http.MethodPost)
 
 	// The caller's own password (password.go).
 	r.HandleFunc("/me/password", h.changePassword).Methods(http.MethodPut)
+
+	// The portal's "Beheer" as JSON (backoffice.go, docs/admin.md "Portal
+	// and API parity").
+	r.HandleFunc("/clients/{id}/details", h.changeClientDetails).Methods(http.MethodPut)
+	r.Handle("/clients/{id}/agreements", staffView(s, []string{rm.ClientsProjector}, h.clientVisible, h.Queries.AgreementVersions)).Methods(http.MethodGet)
+	r.Handle("/clients/{id}/users", staffView(s, clientAccountsWait, h.clientVisible, h.Queries.ClientAccounts)).Methods(http.MethodGet)
+	r.HandleFunc("/clients/{id}/users", h.inviteClientUser).Methods(http.MethodPost)
+	r.HandleFunc("/intermediaries/{id}/contact", h.changeIntermediaryContact).Methods(http.MethodPut)
+	r.Handle("/intermediaries/{id}/users", staffView(s, intermediaryAccountsWait, h.intermediaryVisible, h.Queries.IntermediaryAccounts)).Methods(http.MethodGet)
+	r.Handle("/workers/{id}/users", staffView(s, workerAccountsWait, h.workerVisible, h.Queries.WorkerAccounts)).Methods(http.MethodGet)
 }
 
 type handlers struct {

@@ -66,6 +66,14 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"get placement", http.MethodGet, "/placements/%s", b.placementID, nil},
 		{"end placement", http.MethodPost, "/placements/%s/end", b.placementID, map[string]string{"end": time.Now().Format(time.DateOnly)}},
 		{"revoke token", http.MethodDelete, "/tokens/%s", tokenID, nil},
+		{"change client details", http.MethodPut, "/clients/%s/details", b.clientID, detailsBody("Nep", "nep@example.test")},
+		{"client agreements", http.MethodGet, "/clients/%s/agreements", b.clientID, nil},
+		{"client users", http.MethodGet, "/clients/%s/users", b.clientID, nil},
+		{"invite client user", http.MethodPost, "/clients/%s/users", b.clientID, map[string]string{"email": "nep@example.test"}},
+		{"change intermediary contact", http.MethodPut, "/intermediaries/%s/contact", b.intermediaryID,
+			map[string]any{"contact": map[string]string{"name": "Nep", "email": "nep@example.test"}}},
+		{"intermediary users", http.MethodGet, "/intermediaries/%s/users", b.intermediaryID, nil},
+		{"worker users", http.MethodGet, "/workers/%s/users", b.workerID, nil},
 	}
 	noLeak := func(t *testing.T, r it.Response) {
 		t.Helper()

@@ -3,10 +3,13 @@ package identityapi
 import (
 	"context"
 	"net/http"
+	"strings"
 
 	"github.com/gorilla/mux"
 
 	"backoffice/commands"
+	"backoffice/domain"
+	"backoffice/domain/account"
 	"backoffice/http/api"
 )
 
@@ -50,4 +53,24 @@ func (h *handlers) mobileSet(ctx context.Context, accountID string, res commands
 	}
 	m, err := h.Identity.Profile.MobileOf(ctx, accountID)
 	return res, mobileResponse{Mobile: m, Position: res.Position.String()}, err
+}
+
+type myMobileResponse struct {
+	Mobile string `json:"mobile"` // E.164, "" when none
+}
+
+// getMyMobile: GET /me/mobile → {"mobile": "+31612345678"}: the caller's
+// own number, as the portal's "Mijn gegevens" shows it. Integration
+// tokens get 403.
+func (h *handlers) getMyMobile(w http.ResponseWriter, r *http.Request) {
+	h.s.Query(w, r, nil, func(ctx context.Context, a domain.Actor) (any, error) {
+		if strings.HasPrefix(a.AccountID, "token:") {
+			return nil, account.Forbidden
+		}
+		m, err := h.Identity.Profile.MyMobile(ctx, commands.Meta{Actor: a})
+		if err != nil {
+			return nil, err
+		}
+		return myMobileResponse{Mobile: m}, nil
+	})
 }

@@ -24,20 +24,33 @@ func TestIdentityCommandRetriedAfterALostAnswer(t *testing.T) {
 	cases := []struct {
 		name, path string
 		body       map[string]any
+		method     string // POST when empty
 	}{
-		{"intermediary", "/intermediaries", intermediaryBody("Flex retry", "flex-retry@example.test")},
-		{"client", "/clients", clientBody(a.intermediaryID, "Bakkerij retry", "inkoop-retry@example.test")},
-		{"worker", "/workers", withField(withField(workerBody("jan-retry@example.test"), "client_id", a.clientID), "bsn", bsnFor("retry"))},
+		{"intermediary", "/intermediaries", intermediaryBody("Flex retry", "flex-retry@example.test"), ""},
+		{"client", "/clients", clientBody(a.intermediaryID, "Bakkerij retry", "inkoop-retry@example.test"), ""},
+		{"worker", "/workers", withField(withField(workerBody("jan-retry@example.test"), "client_id", a.clientID), "bsn", bsnFor("retry")), ""},
 		// Not registrations, but the same flaw: 409 already_ended, and
 		// position 0-0 for a value set already.
-		{"end placement", "/placements/" + a.placementID + "/end", map[string]any{"end": time.Now().AddDate(0, 0, 14).Format(time.DateOnly)}},
-		{"agreement", "/clients/" + a.clientID + "/agreement", map[string]any{"effective_from": nextMonday(), "agreement": agreement(false)}},
+		{"end placement", "/placements/" + a.placementID + "/end", map[string]any{"end": time.Now().AddDate(0, 0, 14).Format(time.DateOnly)}, ""},
+		{"agreement", "/clients/" + a.clientID + "/agreement", map[string]any{"effective_from": nextMonday(), "agreement": agreement(false)}, ""},
+		// The portal's "Beheer" (backoffice.go): without the replay a
+		// retry answers position 0-0 (nothing left to change), or 409
+		// client_user_exists for the login its first attempt made.
+		{"client details", "/clients/" + a.clientID + "/details", detailsBody("Bakkerij retry", "inkoop-a@example.test"), http.MethodPut},
+		{"client contact", "/clients/" + a.clientID + "/details", detailsBody("Bakkerij retry", "nieuw-retry@example.test"), http.MethodPut},
+		{"intermediary contact", "/intermediaries/" + a.intermediaryID + "/contact",
+			map[string]any{"contact": map[string]any{"name": "Piet", "email": "piet-retry@example.test"}}, http.MethodPut},
+		{"invite client user", "/clients/" + a.clientID + "/users", map[string]any{"email": "marie-retry@example.test"}, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			key := "lost-answer-" + c.name
+			method := c.method
+			if method == "" {
+				method = http.MethodPost
+			}
 			post := func() it.Response {
-				return it.Response(apitest.Request(t, http.MethodPost, e.URL+c.path, c.body,
+				return it.Response(apitest.Request(t, method, e.URL+c.path, c.body,
 					"Authorization", "Bearer "+bo, "Idempotency-Key", key))
 			}
 			first := post()

@@ -46,6 +46,8 @@ type tokenView struct {
 	Label     string     `json:"label"`
 	CreatedAt time.Time  `json:"created_at"`
 	RevokedAt *time.Time `json:"revoked_at,omitempty"`
+	// LastUsedAt is recorded at most once a minute; absent if never used.
+	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
 }
 
 // listTokens: GET /tokens (back office), without secrets.
@@ -57,7 +59,7 @@ func (h *handlers) listTokens(w http.ResponseWriter, r *http.Request) {
 		}
 		out := make([]tokenView, len(ts))
 		for i, t := range ts {
-			out[i] = tokenView{ID: t.ID, Role: string(t.Role), Label: t.Label, CreatedAt: t.CreatedAt, RevokedAt: t.RevokedAt}
+			out[i] = tokenView{ID: t.ID, Role: string(t.Role), Label: t.Label, CreatedAt: t.CreatedAt, RevokedAt: t.RevokedAt, LastUsedAt: t.LastUsedAt}
 		}
 		return list(out), nil
 	})

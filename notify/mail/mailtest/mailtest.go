@@ -41,6 +41,7 @@ type Server struct {
 	msgs    []Received
 	changed chan struct{} // closed and replaced on every new message
 	reject  func(Received) error
+	refuse  func(rcpt string) error
 }
 
 // Start starts a server on 127.0.0.1:0. Close it when done.
@@ -102,6 +103,28 @@ func (s *Server) RejectWith(fn func(Received) error) {
 	s.mu.Lock()
 	s.reject = fn
 	s.mu.Unlock()
+}
+
+// RefuseRcpt makes the server answer RCPT TO with the error fn returns
+// for that address (nil accepts): a mailbox that does not exist
+// (RefusedMailbox) or a server that is busy (BusyMailbox).
+func (s *Server) RefuseRcpt(fn func(rcpt string) error) {
+	s.mu.Lock()
+	s.refuse = fn
+	s.mu.Unlock()
+}
+
+// RefusedMailbox is the permanent refusal of a mailbox that does not exist
+// (550 5.1.1), as Postfix answers it: the reply names the address.
+func RefusedMailbox(rcpt string) error {
+	return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1},
+		Message: "<" + rcpt + ">: Recipient address rejected: User unknown in virtual mailbox table"}
+}
+
+// BusyMailbox is a temporary refusal (450 4.2.1): try again later.
+func BusyMailbox(rcpt string) error {
+	return &smtp.SMTPError{Code: 450, EnhancedCode: smtp.EnhancedCode{4, 2, 1},
+		Message: "<" + rcpt + ">: Mailbox busy, try again later"}
 }
 
 // Messages returns a copy of everything received so far, in order.
@@ -175,6 +198,14 @@ func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
 }
 
 func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	ss.s.mu.Lock()
+	refuse := ss.s.refuse
+	ss.s.mu.Unlock()
+	if refuse != nil {
+		if err := refuse(to); err != nil {
+			return err
+		}
+	}
 	ss.rcpt = append(ss.rcpt, to)
 	return nil
 }
