@@ -184,3 +184,25 @@ func TestHoursReportIsPaged(t *testing.T) {
 		t.Errorf("CSV has %d rows", lines)
 	}
 }
+
+var retryFormRE = regexp.MustCompile(`action="/berichten/mislukt/[0-9a-f-]{36}/opnieuw"`)
+
+// TestFailedMailsBounded: with 250 failed mails among 5,000 sent ones,
+// Mislukte berichten shows the newest 200 and says there are more.
+func TestFailedMailsBounded(t *testing.T) {
+	h := newHarnessAs(t, boEmail)
+	if _, err := h.Pool.Exec(context.Background(), `INSERT INTO mail_deliveries (event_id, recipient, kind, status, attempts,
+			last_error, next_attempt_at, created_at, payload)
+		SELECT gen_random_uuid(), 'w'||i||'@example.nl', 'reminder', CASE WHEN i % 20 = 0 THEN 'failed' ELSE 'sent' END, 5,
+			'550 mailbox unavailable', now(), now() - i * interval '1 minute', '{}'
+		FROM generate_series(1, 5000) i`); err != nil {
+		t.Fatal(err)
+	}
+	body := h.mustGet("/berichten/mislukt")
+	if n := len(retryFormRE.FindAllString(body, -1)); n != 200 || !strings.Contains(body, `id="more-failed-mail"`) {
+		t.Fatalf("%d failed mails shown, notice %v", n, strings.Contains(body, `id="more-failed-mail"`))
+	}
+	if !strings.Contains(body, "w20@example.nl") || strings.Contains(body, "w5000@example.nl") {
+		t.Error("not the newest 200")
+	}
+}
