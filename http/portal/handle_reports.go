@@ -85,10 +85,10 @@ func (s *Server) handleReport() http.Handler {
 		}
 		var err error
 		if from, err = timesheet.ParseISOWeek(p.From); err != nil {
-			v.Errors["from"] = v.T("report.week_invalid")
+			v.Errors["from"] = weekInvalid(v, p.From, err)
 		}
 		if to, err = timesheet.ParseISOWeek(p.To); err != nil {
-			v.Errors["to"] = v.T("report.week_invalid")
+			v.Errors["to"] = weekInvalid(v, p.To, err)
 		}
 		if len(v.Errors) == 0 && to.Start().Before(from.Start()) {
 			v.Errors["to"] = v.T("report.to_before_from")

@@ -253,3 +253,34 @@ func TestOtherRolesNotFound(t *testing.T) {
 		t.Fatalf("feed after refused reports = %+v", got)
 	}
 }
+
+// TestCursorBeyondTheLogIsRefused: a cursor after the last event in the
+// log was never handed out by this feed (forged, mistyped, or kept from
+// another installation). Accepted, it answered an empty page with that
+// cursor as next_cursor, and the poller silently skipped every approval
+// until the log passed it. It is refused (400 cursor_invalid); the
+// cursor of the feed's last row and an empty page at the end still work.
+func TestCursorBeyondTheLogIsRefused(t *testing.T) {
+	e := newEnv(t)
+	e.approve("p1", 3, week)
+	all := e.feed("payroll", e.last, "")
+	last := all.Items[len(all.Items)-1].Cursor
+	if p := e.feed("payroll", e.last, "after="+url.QueryEscape(last)); len(p.Items) != 0 || p.NextCursor != last {
+		t.Fatalf("after the last row: %+v", p)
+	}
+	lastPos, err := rm.ParseCursor(last)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, beyond := range []eventstore.Position{{Commit: lastPos.Commit + 1_000_000, Prepare: 0}, {Commit: 1 << 62, Prepare: 1}} {
+		r := e.do("GET", "/payroll/approved?after="+url.QueryEscape(beyond.String()), "payroll", nil)
+		if r.Status != 400 || !strings.Contains(string(r.Body), `"cursor_invalid"`) {
+			t.Fatalf("after=%s: %d %s", beyond, r.Status, r.Body)
+		}
+	}
+	// A new approval after a poller's cursor still shows.
+	e.approve("p1", 4, week)
+	if got := weeksOf(e.feed("payroll", e.last, "after="+url.QueryEscape(last))); !equal(got, []string{"p1/2026-W04"}) {
+		t.Fatalf("after a new approval: %v", got)
+	}
+}
