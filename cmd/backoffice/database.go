@@ -41,6 +41,16 @@ func (d *database) Close(ctx context.Context) error {
 // openDatabase connects to BACKOFFICE_DATABASE_URL, or starts (or joins) the
 // embedded cluster under <data>/postgres when it is unset.
 func openDatabase(ctx context.Context, cfg config.Config, log *slog.Logger) (*database, error) {
+	return openDatabaseAdopting(ctx, cfg, log, true)
+}
+
+// openDatabaseAdopting is openDatabase; adopt false joins a running embedded
+// cluster without ever adopting it: the audit commands only read, and an
+// adopted cluster is stopped when the command ends. The orphan test compares
+// process names, so a copy of the binary under another name (an auditor's
+// `backoffice-audit verify`) took the cluster of a running serve for an
+// orphan and shut it down under it.
+func openDatabaseAdopting(ctx context.Context, cfg config.Config, log *slog.Logger, adopt bool) (*database, error) {
 	if !cfg.Embedded() {
 		pool, err := connect(ctx, cfg.DatabaseURL)
 		if err != nil {
@@ -60,8 +70,10 @@ func openDatabase(ctx context.Context, cfg config.Config, log *slog.Logger) (*da
 	if conn := joinEmbedded(ctx, dataDir); conn != "" {
 		log.Info("using the embedded PostgreSQL started by another process", "data_dir", dataDir)
 		// One whose starter died (kill -9 of serve) is ours to restart.
-		if sup, found, err := pglaunch.AdoptOrphan(pglaunch.Options{DataDir: dataDir, Logger: log}); err == nil && found {
-			db.cluster = sup
+		if adopt {
+			if sup, found, err := pglaunch.AdoptOrphan(pglaunch.Options{DataDir: dataDir, Logger: log}); err == nil && found {
+				db.cluster = sup
+			}
 		}
 		db.Pool, err = connect(ctx, conn)
 		return db, err

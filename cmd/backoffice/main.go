@@ -44,6 +44,8 @@ Commands:
                               the ledger as NDJSON with positions, actors, times, hashes
   audit replay --as-of T --schema NAME
                               rebuild the read models as of a position or time into a new schema
+  audit check [--digest HEX@POS] FILE
+                              re-verify an export file offline (no database needed)
   backup FILE                 the whole database with pg_dump (serve may keep running)
   restore FILE                a backup into an empty database, then migrate it
   help                        show this text

@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"backoffice/eventstore"
+	"backoffice/eventstore/ledger"
 	"backoffice/projections"
 	"backoffice/readmodel"
 	rmdocuments "backoffice/readmodel/documents"
@@ -40,7 +41,7 @@ func replayCmd(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	flags, rest, err := takeFlags(args, "as-of", "schema")
 	if err != nil {
-		return err
+		return fmt.Errorf("%w\n%s", err, replayUsage)
 	}
 	if len(flags["as-of"]) != 1 || len(flags["schema"]) != 1 {
 		return errors.New(replayUsage)
@@ -61,7 +62,7 @@ func replayCmd(ctx context.Context, args []string, getenv func(string) string, s
 		return fmt.Errorf("--as-of %q: want a position (COMMIT-PREPARE) or an RFC 3339 time", asOf)
 	}
 
-	db, es, err := openLedger(ctx, rest, getenv, stderr)
+	db, es, err := openLedger(ctx, rest, replayUsage, getenv, stderr)
 	if err != nil {
 		return err
 	}
@@ -94,6 +95,13 @@ func replayCmd(ctx context.Context, args []string, getenv func(string) string, s
 		if first[0].Position.After(limit) {
 			return fmt.Errorf("--as-of %s lies before the ledger's first event (%s): nothing to replay", asOf, first[0].Position)
 		}
+	}
+
+	// The read models of a tampered ledger would show the changed events as
+	// recorded: check every chain (and the recorded digests) up to the
+	// moment first, as commands do on load.
+	if err := verifiedUpTo(ctx, db.Pool, es.Store, limit, stderr); err != nil {
+		return err
 	}
 
 	// One replay per target at a time: a session lock, which a killed
@@ -279,6 +287,35 @@ func positionAt(ctx context.Context, s eventstore.Store, t time.Time) (eventstor
 
 // upTo is the event store as it was at limit: reads of $all end there.
 // Only what a rebuild uses is offered.
+// verifiedUpTo checks the ledger up to limit (every stream's chain, every
+// recorded digest at or before it) and refuses the replay when it is not
+// intact.
+func verifiedUpTo(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store, limit eventstore.Position, stderr io.Writer) error {
+	recs, err := ledger.Records(ctx, pool)
+	if err != nil {
+		return err
+	}
+	var checks []ledger.Checkpoint
+	for _, r := range recs {
+		if !r.Position.After(limit) {
+			checks = append(checks, ledger.Checkpoint{Position: r.Position, Digest: r.Digest, Events: r.Events,
+				Source: "recorded " + r.RecordedAt.UTC().Format("2006-01-02T15:04:05Z")})
+		}
+	}
+	rep, err := ledger.Verify(ctx, upTo{Store: store, limit: limit}, ledger.VerifyOptions{Extra: checks, ProgressEvery: 50000,
+		Progress: func(n int64, at eventstore.Position) {
+			fmt.Fprintf(stderr, "\rverifying the ledger up to %s: %d events, at %s   ", limit, n, at)
+		}})
+	fmt.Fprintln(stderr)
+	if err != nil {
+		return err
+	}
+	if rep.Broken != nil {
+		return fmt.Errorf("%w up to %s, nothing was replayed: %s", errLedgerBroken, limit, rep.Broken)
+	}
+	return nil
+}
+
 type upTo struct {
 	eventstore.Store
 	limit eventstore.Position

@@ -99,6 +99,26 @@ func TestAuditReplay(t *testing.T) {
 			t.Fatalf("replay %v was accepted", args)
 		}
 	}
+
+	// The 600 minutes changed to 900 behind the application's back: the
+	// replay refuses (it built read models showing 900 as recorded); a
+	// moment before the change still replays.
+	if _, err := pool.Exec(ctx, `ALTER TABLE eventstore_events DISABLE TRIGGER eventstore_append_only;
+		UPDATE eventstore_events SET data = replace(data::text, '600', '900')::json WHERE stream = '`+ts.StreamName("p1", w)+`' AND revision = 2;
+		ALTER TABLE eventstore_events ENABLE TRIGGER eventstore_append_only`); err != nil {
+		t.Fatal(err)
+	}
+	err = run(ctx, []string{"audit", "replay", "--as-of", second.String(), "--schema", "asof_tampered"}, getenv, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "the ledger is NOT intact up to "+second.String()+", nothing was replayed: stream \""+ts.StreamName("p1", w)+"\" revision 2") {
+		t.Fatalf("replay of a tampered ledger: %v", err)
+	}
+	var schemas int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'asof_tampered%' OR nspname LIKE 'replay_wip_%'`).Scan(&schemas); err != nil || schemas != 0 {
+		t.Fatalf("the refused replay left %d schemas (%v)", schemas, err)
+	}
+	if err := run(ctx, []string{"audit", "replay", "--as-of", first.String(), "--schema", "asof_before_change"}, getenv, io.Discard, io.Discard); err != nil {
+		t.Fatalf("replay as of a moment before the changed event: %v", err)
+	}
 }
 
 // writeFunc is an io.Writer that hands every write to a function: the

@@ -344,6 +344,16 @@ func seedBench(b *testing.B, e *env) {
 }
 
 func seedWorker(ctx context.Context, e *env, n int) (eventstore.Position, error) {
+	weeks := make([]ts.ISOWeek, benchWeeks)
+	for i := range weeks {
+		weeks[i] = ts.ISOWeek{Year: 2026, Week: 6 + i}
+	}
+	return seedWorkerWeeks(ctx, e, n, weeks)
+}
+
+// seedWorkerWeeks appends worker n (of c1 below benchWorkers, else of c2)
+// with an approved timesheet in each of weeks, as events.
+func seedWorkerWeeks(ctx context.Context, e *env, n int, weeks []ts.ISOWeek) (eventstore.Position, error) {
 	var last eventstore.Position
 	save := func(stream string, evs ...domain.Event) error {
 		res, err := commands.Save(ctx, e.store, commands.Stream{Name: stream}, backoffice, now, evs...)
@@ -370,8 +380,7 @@ func seedWorker(ctx context.Context, e *env, n int) (eventstore.Position, error)
 		return last, err
 	}
 	normal := ts.HourType{Code: "100", Name: "Normale uren", Percentage: 100}
-	for i := range benchWeeks {
-		week := ts.ISOWeek{Year: 2026, Week: 6 + i}
+	for i, week := range weeks {
 		mins := [7]ts.Minutes{480, 450, 480, 420, 465}
 		opened := &ts.Opened{PlacementID: p, Week: week, WeekStart: week.Start(), WeekEnd: week.End(), EnteredBy: domain.RoleWorker,
 			NormalHourType: normal, EntryDeadline: ts.EntryDeadline(week), ApprovalDeadline: ts.ApprovalDeadline(week),

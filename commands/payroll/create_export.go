@@ -108,8 +108,13 @@ func (h *Handler) createOne(ctx context.Context, meta commands.Meta, clientID st
 	if err != nil {
 		return commands.Result{}, Created{}, err
 	}
-	if meta.Retry {
-		if res, c, found, err := h.createdBefore(ctx, meta, exports, st, clientID, period); err != nil || found {
+	// A retry looks for its first attempt's batch; so does a request sent
+	// again under its key while a batch is being built (a retry refused
+	// 409 by a version before this one had its key released, and runs
+	// as new): the batch may be its own, left by a crash.
+	if meta.IdempotencyKey != "" && (meta.Retry || exports.Building()) {
+		res, c, done, err := h.earlierAttempt(ctx, &meta, exports, &st, clientID, period, started)
+		if err != nil || done {
 			return res, c, err
 		}
 	}
@@ -117,18 +122,27 @@ func (h *Handler) createOne(ctx context.Context, meta commands.Meta, clientID st
 	if err != nil {
 		return commands.Result{}, Created{}, err
 	}
+	return h.build(ctx, meta, &st, plan, clientID, period, settings.Administration, started, false)
+}
+
+// build runs a batch plan: two passes over one snapshot of the backlog,
+// in file order; the first decides the batch (a new one: its created
+// event is appended; a resumed one: Resume checks what is left), the
+// second records its items a chunk at a time.
+func (h *Handler) build(ctx context.Context, meta commands.Meta, st *commands.Stream, plan *pay.BatchPlan, clientID string,
+	period pay.Period, administration string, started func(Created), resume bool) (commands.Result, Created, error) {
+	weeks := period.Weeks()
 	var (
 		res     commands.Result
 		created *pay.BatchCreated
+		n       int // the chunks appended (a resumed batch's recorded ones too)
 	)
-	// Two passes over one snapshot of the backlog, in file order: the first
-	// decides the batch, the second records its items a chunk at a time.
-	err = h.backlog.Snapshot(ctx, meta.Actor, func(snap *rm.Snapshot) error {
+	err := h.backlog.Snapshot(ctx, meta.Actor, func(snap *rm.Snapshot) error {
 		ids, err := snap.BacklogWorkers(ctx, clientID, weeks)
 		if err != nil {
 			return err
 		}
-		workers, err := h.workers(ctx, ids, settings.Administration)
+		workers, err := h.workers(ctx, ids, administration)
 		if err != nil {
 			return err
 		}
@@ -148,28 +162,37 @@ func (h *Handler) createOne(ctx context.Context, meta commands.Meta, clientID st
 		if err := each(plan.Consider); err != nil {
 			return err
 		}
-		if created, err = plan.Created(); err != nil {
-			return err
-		}
-		// The created event alone first: it is the claim (a concurrent
-		// creation loaded the same revision and loses here, 409), and from
-		// here the batch is "building" until its last chunk is appended.
-		if res, err = h.append(ctx, &st, meta, 0, created); err != nil {
-			return err
+		if resume {
+			if created, err = plan.Resume(); err != nil {
+				return err
+			}
+			// Chunks are full but the last: the recorded ones are
+			// numbered 1…n (see append's keys).
+			n = plan.Chunked() / pay.MaxItemsPerEvent
+		} else {
+			if created, err = plan.Created(); err != nil {
+				return err
+			}
+			// The created event alone first: it is the claim (a
+			// concurrent creation loaded the same revision and loses
+			// here, 409), and from here the batch is "building" until
+			// its last chunk is appended.
+			if res, err = h.append(ctx, st, meta, 0, created); err != nil {
+				return err
+			}
 		}
 		if started != nil {
 			started(Created{BatchID: created.BatchID, ClientID: clientID, Period: period.String(), Items: created.Items,
 				Position: res.Position.String()})
 		}
 		chunk := make([]pay.Item, 0, pay.MaxItemsPerEvent)
-		n := 0
 		flush := func() error {
 			e, err := plan.Chunk(chunk)
 			if err != nil {
 				return err
 			}
 			n++
-			if res, err = h.append(ctx, &st, meta, n, e); err != nil {
+			if res, err = h.append(ctx, st, meta, n, e); err != nil {
 				return err
 			}
 			chunk = chunk[:0] // appended: the event's items are no longer needed
@@ -199,35 +222,116 @@ func (h *Handler) createOne(ctx context.Context, meta commands.Meta, clientID st
 		Position: res.Position.String()}, nil
 }
 
-// createdBefore finds, for a retry, the batch its first attempt made (and
-// lost the answer of): found with that attempt's answer, instead of 409
-// batch_open for that very batch. A batch still being built (the attempt
-// died between its chunks) or cancelled since is not answered: refused as
-// before.
-func (h *Handler) createdBefore(ctx context.Context, meta commands.Meta, exports *pay.Exports, st commands.Stream,
-	clientID string, period pay.Period) (commands.Result, Created, bool, error) {
-	res, events, found, err := commands.Replayed(ctx, h.store, st, pay.Events, meta)
-	if err != nil || !found {
-		return commands.Result{}, Created{}, false, err
-	}
-	e, ok := events[0].(*pay.BatchCreated)
-	if !ok {
-		return commands.Result{}, Created{}, false, nil
-	}
-	b, ok := exports.Batch(e.BatchID)
-	if !ok || b.Building() || b.Status == pay.StatusCancelled {
-		return commands.Result{}, Created{}, false, nil
-	}
-	if n := (e.Items + pay.MaxItemsPerEvent - 1) / pay.MaxItemsPerEvent; n > 0 {
-		// The answer's position is the last chunk's (see append's keys).
-		last := meta
-		last.IdempotencyKey = fmt.Sprintf("%s#items-%d", meta.IdempotencyKey, n)
-		if res, _, found, err = commands.Replayed(ctx, h.store, st, pay.Events, last); err != nil || !found {
+// earlierAttempt looks for the batch an earlier attempt of the request
+// (the same idempotency key) made, and ends what it left:
+//
+//   - complete (open or confirmed), for a retry (meta.Retry): its answer
+//     is the first attempt's (not 409 batch_open for that very batch);
+//   - still building (the attempt died between its chunks): the batch is
+//     finished from the backlog and answered as if made in one go; when
+//     the backlog changed since (batch_stale) it is cancelled and made
+//     again under a key derived from the request's (key#rebuild-<batch>),
+//     so a retry of the retry follows the same way to the same batch;
+//   - cancelled by someone: not answered; the request then runs again
+//     under its key and is refused (its events exist).
+//
+// done says the answer is given; otherwise meta holds the key the new
+// batch is to be made under.
+func (h *Handler) earlierAttempt(ctx context.Context, meta *commands.Meta, exports *pay.Exports, st *commands.Stream,
+	clientID string, period pay.Period, started func(Created)) (commands.Result, Created, bool, error) {
+	key, m, ours := meta.IdempotencyKey, *meta, false
+	for {
+		e, err := h.keyedBatch(ctx, *st, m)
+		if err != nil {
 			return commands.Result{}, Created{}, false, err
 		}
+		if e == nil {
+			if ours {
+				*meta = m
+			}
+			return commands.Result{}, Created{}, false, nil
+		}
+		b, ok := exports.Batch(e.BatchID)
+		switch {
+		case !ok:
+			return commands.Result{}, Created{}, false, nil
+		case b.Building():
+			plan, err := exports.ResumeBatch(m.Actor, e.BatchID)
+			if err != nil {
+				return commands.Result{}, Created{}, true, err
+			}
+			res, c, err := h.build(ctx, m, st, plan, clientID, e.Period, e.Settings.Administration, started, true)
+			if de := (*domain.Error)(nil); !errors.As(err, &de) || de.Code != "batch_stale" {
+				return res, c, true, err
+			}
+			cancel, err := exports.Cancel(m.Actor, e.BatchID, "Onderbroken en opnieuw gemaakt: de urenbriefjes waren intussen veranderd.")
+			if err != nil {
+				return commands.Result{}, Created{}, true, err
+			}
+			if _, err := h.append(ctx, st, keyed(m, key+"#cancel-"+e.BatchID), 0, cancel[0]); err != nil {
+				return commands.Result{}, Created{}, true, err
+			}
+			ours = true
+		case b.Status == pay.StatusCancelled:
+			// Cancelled by an attempt of this request (then made again
+			// under the derived key) or by someone else (not answered).
+			c, err := h.keyedBatch(ctx, *st, keyed(m, key+"#cancel-"+e.BatchID))
+			if err != nil {
+				return commands.Result{}, Created{}, false, err
+			}
+			ours = c != nil
+			if !ours {
+				return commands.Result{}, Created{}, false, nil
+			}
+		default:
+			if !m.Retry {
+				return commands.Result{}, Created{}, false, nil
+			}
+			res, err := h.lastAppend(ctx, *st, m, e)
+			if err != nil {
+				return commands.Result{}, Created{}, true, err
+			}
+			return res, Created{BatchID: e.BatchID, ClientID: clientID, Period: period.String(), Items: e.Items,
+				Position: res.Position.String()}, true, nil
+		}
+		m = keyed(m, key+"#rebuild-"+e.BatchID)
 	}
-	return res, Created{BatchID: e.BatchID, ClientID: clientID, Period: period.String(), Items: e.Items,
-		Position: res.Position.String()}, true, nil
+}
+
+// keyedBatch is the batch-created event (or, for a cancel key, the
+// cancellation as an empty BatchCreated) m's key appended first in st,
+// nil when none.
+func (h *Handler) keyedBatch(ctx context.Context, st commands.Stream, m commands.Meta) (*pay.BatchCreated, error) {
+	_, events, found, err := commands.Replayed(ctx, h.store, st, pay.Events, m)
+	if err != nil || !found {
+		return nil, err
+	}
+	switch e := events[0].(type) {
+	case *pay.BatchCreated:
+		return e, nil
+	case *pay.BatchCancelled:
+		return &pay.BatchCreated{BatchID: e.BatchID}, nil
+	}
+	return nil, nil
+}
+
+// lastAppend is the result of a complete batch's last append under m's
+// key: its last chunk (see append's keys).
+func (h *Handler) lastAppend(ctx context.Context, st commands.Stream, m commands.Meta, e *pay.BatchCreated) (commands.Result, error) {
+	res, _, _, err := commands.Replayed(ctx, h.store, st, pay.Events, m)
+	if err != nil {
+		return commands.Result{}, err
+	}
+	if n := (e.Items + pay.MaxItemsPerEvent - 1) / pay.MaxItemsPerEvent; n > 0 {
+		res, _, _, err = commands.Replayed(ctx, h.store, st, pay.Events, keyed(m, fmt.Sprintf("%s#items-%d", m.IdempotencyKey, n)))
+	}
+	return res, err
+}
+
+// keyed is meta under another idempotency key.
+func keyed(meta commands.Meta, key string) commands.Meta {
+	meta.IdempotencyKey = key
+	return meta
 }
 
 // append appends one event of a batch being made, with the revision of the

@@ -23,9 +23,10 @@ import (
 type lightItems struct {
 	BatchID string `json:"batch_id"`
 	Items   []struct {
-		Placement string     `json:"placement"`
-		Week      ts.ISOWeek `json:"week"`
-		Round     int        `json:"round"`
+		Placement       string     `json:"placement"`
+		Week            ts.ISOWeek `json:"week"`
+		Round           int        `json:"round"`
+		PersonnelNumber string     `json:"personnel_number"` // file order: where a resumed batch goes on
 	} `json:"items"`
 }
 
@@ -84,7 +85,7 @@ func (h *Handler) walkExports(ctx context.Context, clientID string, claims bool,
 				}
 				e := &pay.BatchItemsAdded{BatchID: l.BatchID, Items: make([]pay.Item, len(l.Items))}
 				for i, it := range l.Items {
-					e.Items[i] = pay.Item{Placement: it.Placement, Week: it.Week, Round: it.Round}
+					e.Items[i] = pay.Item{Placement: it.Placement, Week: it.Week, Round: it.Round, PersonnelNumber: it.PersonnelNumber}
 				}
 				ev = e
 			} else if ev, err = pay.Events.Decode(rec.Type, rec.Data); err != nil {

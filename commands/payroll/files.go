@@ -127,7 +127,7 @@ func (h *Handler) WriteFile(ctx context.Context, actor domain.Actor, batchID str
 			return err
 		}
 	}
-	return payrollfile.Write(w, f, src)
+	return payrollfile.WriteChecked(w, f, src)
 }
 
 // batchRef is a batch found by scanBatches: its created event and where

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -48,6 +49,7 @@ type env struct {
 	pay   *paycmd.Handler
 	rt    *projections.Runtime
 	last  eventstore.Position
+	now   atomic.Pointer[time.Time] // the commands' clock (now unless a test moves it)
 }
 
 func newEnv(t testing.TB) *env {
@@ -67,7 +69,9 @@ func pgtestPool(t testing.TB) *pgxpool.Pool {
 // newEnvOn runs the handlers and the feed on store without seeding.
 func newEnvOn(t testing.TB, store eventstore.Store, pool *pgxpool.Pool) *env {
 	t.Helper()
-	clock := func() time.Time { return now }
+	e := &env{t: t, store: store, pool: pool}
+	e.now.Store(&now)
+	clock := func() time.Time { return *e.now.Load() }
 	tsh, err := tscmd.New(store, clock)
 	if err != nil {
 		t.Fatal(err)
@@ -80,8 +84,9 @@ func newEnvOn(t testing.TB, store eventstore.Store, pool *pgxpool.Pool) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rt := apitest.RunProjections(t, store, pool, slog.New(slog.NewTextHandler(io.Discard, nil)), rm.Projectors()...)
-	return &env{t: t, store: store, pool: pool, ts: tsh, pay: ph, rt: rt}
+	e.rt = apitest.RunProjections(t, store, pool, slog.New(slog.NewTextHandler(io.Discard, nil)), rm.Projectors()...)
+	e.ts, e.pay = tsh, ph
+	return e
 }
 
 // seedClient registers client c1 (worker enters, client approves) with
@@ -155,10 +160,16 @@ func (e *env) approve(n, week int, minutes [7]ts.Minutes) { e.approveAt(n, week,
 // approveAt is approve for a worker of another client.
 func (e *env) approveAt(n, week int, clientID string, minutes [7]ts.Minutes) {
 	e.t.Helper()
+	e.approveAt1(n, ts.ISOWeek{Year: 2026, Week: week}, clientID, minutes)
+}
+
+// approveAt1 is approveAt for a week of any year.
+func (e *env) approveAt1(n int, isoWeek ts.ISOWeek, clientID string, minutes [7]ts.Minutes) {
+	e.t.Helper()
 	ctx := context.Background()
 	w := domain.Actor{AccountID: "acc-w", Role: domain.RoleWorker, WorkerID: fmt.Sprintf("w%d", n)}
 	c := domain.Actor{AccountID: "acc-" + clientID, Role: domain.RoleClient, ClientID: clientID}
-	target := tscmd.Target{PlacementID: fmt.Sprintf("p%d", n), Week: ts.ISOWeek{Year: 2026, Week: week}}
+	target := tscmd.Target{PlacementID: fmt.Sprintf("p%d", n), Week: isoWeek}
 	e.must(e.ts.SetLine(ctx, commands.Meta{Actor: w}, tscmd.SetLine{Target: target, HourType: "100", Minutes: minutes}))
 	e.must(e.ts.Offer(ctx, commands.Meta{Actor: w}, tscmd.Offer{Target: target}))
 	e.must(e.ts.Approve(ctx, commands.Meta{Actor: c}, tscmd.Approve{Target: target}))

@@ -35,6 +35,9 @@ type Batch struct {
 	// appends (the command streams it), so until Added reaches
 	// Created.Items it is still being built (or its building stopped).
 	Added int
+	// tail is the last recorded item's place in file order (personnel
+	// number, week, placement): a resumed batch goes on after it.
+	tail *Item
 }
 
 // Building reports whether the open batch's items are not all recorded
@@ -87,6 +90,10 @@ func (x *Exports) Apply(e domain.Event) error {
 			return fmt.Errorf("payroll: items of batch %s out of place", e.BatchID)
 		}
 		b.Added += len(e.Items)
+		if n := len(e.Items); n > 0 {
+			l := e.Items[n-1]
+			b.tail = &Item{PersonnelNumber: l.PersonnelNumber, Week: l.Week, Placement: l.Placement}
+		}
 		for _, it := range e.Items {
 			k := it.Key()
 			b.Keys = append(b.Keys, k)
@@ -126,6 +133,10 @@ func (x *Exports) Batch(id string) (*Batch, bool) {
 	b, ok := x.byID[id]
 	return b, ok
 }
+
+// Building reports whether a batch is being built (at most one is: no
+// batch is planned meanwhile).
+func (x *Exports) Building() bool { return x.last != nil && x.last.Building() }
 
 // Batches lists the batches, oldest first.
 func (x *Exports) Batches() []*Batch { return slices.Clone(x.batches) }

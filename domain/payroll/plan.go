@@ -35,6 +35,9 @@ type BatchPlan struct {
 	missing                    map[string]string // worker → "Name (id)" without a personnel number
 
 	created *BatchCreated
+	resumed *BatchCreated // ResumeBatch: the batch the plan goes on with
+	tail    *Item         // its last recorded item
+	behind  int           // candidates a resumed batch takes before its tail
 }
 
 // FileOrder is the order of a batch's items: personnel number, week,
@@ -57,8 +60,7 @@ func (x *Exports) PlanBatch(actor domain.Actor, nb NewBatch) (*BatchPlan, error)
 			fmt.Sprintf("the client's payroll period is %s", nb.Settings.Period),
 			fmt.Sprintf("De verloningsperiode van deze opdrachtgever is %s.", nb.Settings.Period))
 	}
-	p := &BatchPlan{x: x, nb: nb, mapped: map[string]bool{}, sources: map[string]bool{},
-		unmapped: map[string]bool{}, missing: map[string]string{}}
+	p := newPlan(x, nb)
 	for _, b := range x.batches {
 		if b.Building() {
 			return nil, errBuilding(b.Created.BatchID)
@@ -75,12 +77,67 @@ func (x *Exports) PlanBatch(actor domain.Actor, nb NewBatch) (*BatchPlan, error)
 			p.includes = append(p.includes, b.Created.BatchID)
 		}
 	}
+	return p, nil
+}
+
+func newPlan(x *Exports, nb NewBatch) *BatchPlan {
+	p := &BatchPlan{x: x, nb: nb, mapped: map[string]bool{}, sources: map[string]bool{},
+		unmapped: map[string]bool{}, missing: map[string]string{}}
 	for _, m := range nb.Mapping {
 		if m.Component(nb.Settings.Package) != "" {
 			p.mapped[string(m.Kind)+":"+m.Code] = true
 		}
 	}
+	return p
+}
+
+// ResumeBatch goes on with a batch whose making stopped between its
+// chunks (a crash): the same two passes over the backlog, with the
+// batch's own settings, mapping and period, for the items not recorded
+// yet. Consider… then Resume instead of Created, then (Takes, Chunk)…,
+// Done. The recorded items are claimed by the batch, so the passes skip
+// them.
+func (x *Exports) ResumeBatch(actor domain.Actor, batchID string) (*BatchPlan, error) {
+	if !CanExport(actor) {
+		return nil, account.Forbidden
+	}
+	b, ok := x.byID[batchID]
+	if !ok || !b.Building() || b != x.last {
+		return nil, errPlan("resume of " + batchID + ", which is not the batch being made")
+	}
+	created := b.Created
+	p := newPlan(x, NewBatch{ClientID: created.ClientID, Period: created.Period, Settings: created.Settings, Mapping: created.Mapping})
+	p.resumed, p.chunked = &created, b.Added
+	if b.tail != nil {
+		tail := *b.tail
+		p.tail = &tail
+	}
 	return p, nil
+}
+
+// Resume decides, after the first pass of a resumed batch, whether the
+// candidates left are exactly what the batch still lacks: as many as it
+// still counts, after its recorded items in file order, each with a
+// personnel number and only of the batch's sources (the items recorded
+// and those added are then in file order, as if made in one go). Otherwise the
+// backlog changed since the batch was decided (batch_stale): it cannot
+// be finished and is to be made again.
+func (p *BatchPlan) Resume() (*BatchCreated, error) {
+	if p.resumed == nil || p.created != nil {
+		return nil, errPlan("resume of a batch not resumed")
+	}
+	want := p.resumed.Items - p.chunked
+	stale := p.considered != want || p.behind > 0 || len(p.missing) > 0 || len(p.unmapped) > 0
+	for s := range p.sources {
+		stale = stale || !slices.Contains(p.resumed.Sources, s)
+	}
+	if stale {
+		return nil, domain.Conflict("batch_stale",
+			fmt.Sprintf("batch %s cannot be finished: %d timesheets left where it lacks %d", p.resumed.BatchID, p.considered, want),
+			fmt.Sprintf("Exportbatch %s kan niet worden afgemaakt: de urenbriefjes zijn intussen veranderd.", p.resumed.BatchID))
+	}
+	p.created = p.resumed
+	return p.created, nil
 }
 
 // Takes reports whether the batch takes the candidate: in the period and
@@ -109,6 +166,9 @@ func (p *BatchPlan) Consider(it Item) error {
 		return err
 	}
 	p.considered++
+	if p.tail != nil && FileOrder(*p.tail, it) >= 0 {
+		p.behind++
+	}
 	if it.PersonnelNumber == "" {
 		p.missing[it.WorkerID] = fmt.Sprintf("%s (%s)", it.Name, it.WorkerID)
 	}
@@ -206,3 +266,6 @@ func mapValues(m map[string]string) func(func(string) bool) {
 		}
 	}
 }
+
+// Chunked is the number of items recorded so far.
+func (p *BatchPlan) Chunked() int { return p.chunked }

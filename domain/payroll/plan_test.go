@@ -79,3 +79,84 @@ func TestPlanStreamsInTwoPasses(t *testing.T) {
 		t.Fatalf("after cancelling the stopped batch: %v", err)
 	}
 }
+
+// TestResumeBatch: a batch whose building stopped after some of its items
+// goes on (ResumeBatch) when the candidates left are exactly what it
+// lacks, after its last recorded item in file order; it is batch_stale
+// when one is missing, one more is there, a new one sorts before the
+// recorded ones, or a worker lost the personnel number.
+func TestResumeBatch(t *testing.T) {
+	cands := []payroll.Item{item("p1", 5, "10", "A"), item("p2", 5, "20", "B"), item("p3", 5, "30", "C")}
+	stopped := func() (*payroll.Exports, string) {
+		x := payroll.NewExports()
+		plan, err := x.PlanBatch(payrollBot, newBatch(t, "2026-W05"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range cands {
+			_ = plan.Consider(it)
+		}
+		created, err := plan.Created()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := plan.Chunk(cands[:1]); err != nil {
+			t.Fatal(err)
+		}
+		return x, created.BatchID
+	}
+	noPersnr := item("p3", 5, "", "C")
+	for name, tc := range map[string]struct {
+		left  []payroll.Item // the second pass's candidates, in file order
+		stale bool
+	}{
+		"exactly what it lacks":               {left: cands, stale: false},
+		"one approved meanwhile":              {left: append(cands[:3:3], item("p4", 5, "40", "D")), stale: true},
+		"one gone meanwhile":                  {left: cands[:2], stale: true},
+		"a new one before its tail":           {left: []payroll.Item{item("p0", 5, "0", "Z"), cands[0], cands[1], cands[2]}, stale: true},
+		"one gone, a new one before its tail": {left: []payroll.Item{item("p0", 5, "0", "Z"), cands[0], cands[1]}, stale: true},
+		"a personnel number gone":             {left: []payroll.Item{noPersnr, cands[0], cands[1]}, stale: true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			x, id := stopped()
+			if _, err := x.PlanBatch(payrollBot, newBatch(t, "2026-W05")); code(err) != "batch_building" {
+				t.Fatalf("a new batch while building: %v", err)
+			}
+			plan, err := x.ResumeBatch(payrollBot, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, it := range tc.left {
+				if err := plan.Consider(it); err != nil {
+					t.Fatal(err)
+				}
+			}
+			created, err := plan.Resume()
+			if tc.stale {
+				if code(err) != "batch_stale" {
+					t.Fatalf("resume: %+v %v, want batch_stale", created, err)
+				}
+				return
+			}
+			if err != nil || created.BatchID != id {
+				t.Fatalf("resume: %+v %v", created, err)
+			}
+			var rest []payroll.Item
+			for _, it := range tc.left {
+				if plan.Takes(it) {
+					rest = append(rest, it)
+				}
+			}
+			if _, err := plan.Chunk(rest); err != nil {
+				t.Fatal(err)
+			}
+			b, _ := x.Batch(id)
+			if err := plan.Done(); err != nil || b.Building() || len(b.Keys) != 3 {
+				t.Fatalf("done: %v, building %v, keys %v", err, b.Building(), b.Keys)
+			}
+		})
+	}
+	if _, err := payroll.NewExports().ResumeBatch(payrollBot, "c1_2026-W05_1"); code(err) != "batch_plan" {
+		t.Fatalf("resume of no batch: %v", err)
+	}
+}

@@ -18,10 +18,18 @@ type EntryInput struct {
 	// Shift24h says that a start equal to the end is meant: a shift of
 	// exactly 24 hours (otherwise start = end is refused).
 	Shift24h bool
+	// EndOfDay says the end was typed as 24:00 (ParseEndClock): End is then
+	// 00:00 of the next day, and 00:00–24:00 is a 24-hour shift.
+	EndOfDay bool
+}
+
+// shift24h: a 24-hour shift, ticked or typed as 00:00–24:00.
+func (in EntryInput) shift24h() bool {
+	return in.Shift24h || (in.EndOfDay && in.Start == 0 && in.End == 0)
 }
 
 func (in EntryInput) entry(id int) Entry {
-	return Entry{ID: id, Date: in.Date, Start: in.Start, End: in.End, Break: in.Break, Continuous: in.Continuous, Shift24h: in.Shift24h}
+	return Entry{ID: id, Date: in.Date, Start: in.Start, End: in.End, Break: in.Break, Continuous: in.Continuous, Shift24h: in.shift24h()}
 }
 
 func errEntryNotFound() error {
@@ -71,6 +79,9 @@ func (t *Timesheet) timeEntries(terms Terms, adj AdjacentWeeks, entries []Entry,
 		if e := continuousRunOn(err, terms.Week, entries, worked); e != nil {
 			return TimeEntries{}, e
 		}
+		if e := clockWentBack(err, terms.Week, days, worked); e != nil {
+			return TimeEntries{}, e
+		}
 		return TimeEntries{}, err
 	}
 	if worked == nil {
@@ -110,4 +121,40 @@ func continuousRunOn(err error, week ISOWeek, entries []Entry, worked []Worked) 
 		}
 	}
 	return nil
+}
+
+// clockWentBack explains a day over 24 hours that only the autumn clock
+// change causes: shifts over the night the clocks go back last an hour
+// longer than their wall-clock times say (a 24-hour shift of 08:00–08:00
+// lasts 25 hours), and a day holds at most 24 booked hours. Without this
+// the user, who typed 24 hours, reads "more than 24 hours". It returns nil
+// for any other refusal.
+func clockWentBack(err error, week ISOWeek, days [7]Minutes, worked []Worked) error {
+	var de *domain.Error
+	if !errors.As(err, &de) || de.Code != "day_over_24h" {
+		return nil
+	}
+	day := slices.Index(dayFields[:], de.Field)
+	if day < 0 {
+		return nil
+	}
+	var gained Minutes
+	var change Date
+	for _, w := range worked {
+		if i, ok := week.DayIndex(w.Date); ok && i == day {
+			if g := w.Elapsed - wallMinutes(w); g > 0 {
+				gained += g
+				change = DateOf(w.End.In(amsterdam))
+			}
+		}
+	}
+	if gained == 0 || days[day]-gained > MinutesPerDay {
+		return nil
+	}
+	cd := (int(change.Weekday()) + 6) % 7
+	return domain.Rule("day_over_24h", de.Field,
+		fmt.Sprintf("The clocks go back an hour in the night to %s %s, so the shifts of %s last %s hours together: at most 24 hours can be booked on one day. Shorten a shift by %d minutes.",
+			dayNamesEN[cd], change, dayNamesEN[day], days[day], days[day]-MinutesPerDay),
+		fmt.Sprintf("In de nacht naar %s %s gaat de klok een uur terug; daardoor duren de diensten van %s samen %s uur. Per dag kan hoogstens 24 uur worden geboekt: maak een dienst %d minuten korter.",
+			dayNamesNL[cd], change.NL(), dayNamesNL[day], days[day], days[day]-MinutesPerDay))
 }

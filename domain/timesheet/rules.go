@@ -60,7 +60,7 @@ func checkEntryRules(week ISOWeek, in EntryInput, now time.Time) error {
 			fmt.Sprintf("a 24-hour shift ends at its start time; start is %s, end is %s", in.Start, in.End),
 			fmt.Sprintf("Een dienst van 24 uur eindigt op de begintijd; de begintijd is %s, de eindtijd %s.", in.Start, in.End))
 	}
-	if in.Start == in.End && !in.Shift24h {
+	if in.Start == in.End && !in.shift24h() {
 		return domain.Rule("start_equals_end", "end",
 			fmt.Sprintf("start and end are both %s; for a shift of exactly 24 hours set shift_24h", in.Start),
 			fmt.Sprintf("Begin- en eindtijd zijn allebei %s; kies '24-uursdienst' voor een dienst van precies 24 uur.", in.Start))

@@ -18,6 +18,10 @@ func ParseClock(s string) (Clock, error) {
 	}
 	bad := domain.Invalid("clock_invalid", "time", domain.Quote(s)+" is not a time of day (hh:mm)",
 		domain.Quote(s)+" is geen geldige tijd (uu:mm).")
+	if s == "24:00" { // only an end (ParseEndClock)
+		return 0, domain.Invalid("clock_invalid", "time", "24:00 is the end of a day: a shift starting at midnight starts at 00:00",
+			"24:00 is het einde van een dag: een dienst die om middernacht begint, begint om 00:00.")
+	}
 	if len(s) < 4 || len(s) > 5 || s[len(s)-3] != ':' {
 		return 0, bad
 	}
@@ -37,6 +41,19 @@ func ParseClock(s string) (Clock, error) {
 		return 0, bad
 	}
 	return Clock(h*60 + m), nil
+}
+
+// ParseEndClock reads the end of a shift: a time of day as ParseClock
+// does, or "24:00", the end of the day (Dutch usage, and how the portal
+// shows a deadline at midnight). 24:00 is the Clock 00:00 with endOfDay
+// set: an end at or before the start ends on the next day anyway, and
+// 00:00–24:00 is a 24-hour shift (EntryInput.EndOfDay).
+func ParseEndClock(s string) (c Clock, endOfDay bool, err error) {
+	if s == "24:00" {
+		return 0, true, nil
+	}
+	c, err = ParseClock(s)
+	return c, false, err
 }
 
 // Valid reports whether c is a time of day.
@@ -190,6 +207,17 @@ func computeWorked(entries []Entry, loc *time.Location, focus int) ([]Worked, er
 		sorted[k] = w
 	}
 	return sorted, nil
+}
+
+// wallMinutes is the shift's length by the wall clock (what the user
+// typed): its elapsed time minus the hour the autumn clock change adds,
+// plus the hour the spring change takes.
+func wallMinutes(w Worked) Minutes {
+	wall := func(t time.Time) time.Time {
+		l := t.In(amsterdam)
+		return time.Date(l.Year(), l.Month(), l.Day(), l.Hour(), l.Minute(), 0, 0, time.UTC)
+	}
+	return Minutes(wall(w.End).Sub(wall(w.Start)) / time.Minute)
 }
 
 // errOverlap is entries_overlap on entry this, naming the other entry by its

@@ -49,9 +49,21 @@ func ParseISOWeek(s string) (ISOWeek, error) {
 	}
 	wk := ISOWeek{y, w}
 	if !wk.Valid() {
+		if n := WeeksInYear(y); y >= 1 && y <= 9999 && w > n && w <= 53 {
+			return ISOWeek{}, errNoWeek53(s, y, n)
+		}
 		return ISOWeek{}, errWeek(s)
 	}
 	return wk, nil
+}
+
+// errNoWeek53 refuses week 53 of a year with 52 weeks by saying so: the
+// form is right, so "not an ISO week (e.g. 2026-W05)" would leave the user
+// guessing. Its days belong to the next year's week 1.
+func errNoWeek53(s string, year, weeks int) error {
+	return domain.Invalid("week_invalid", "week",
+		fmt.Sprintf("%s does not exist: %d has %d ISO weeks (its last days are in %d-W01)", domain.Quote(s), year, weeks, year+1),
+		fmt.Sprintf("%s bestaat niet: %d heeft %d weken (de laatste dagen vallen in week 1 van %d).", domain.Quote(s), year, weeks, year+1))
 }
 
 // Valid reports whether the week exists (year 1..9999, week 1..52/53) and

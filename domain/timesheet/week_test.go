@@ -3,6 +3,7 @@ package timesheet_test
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -164,6 +165,38 @@ func TestStringsAsSprintf(t *testing.T) {
 			if got, want := w.String(), fmt.Sprintf("%04d-W%02d", y, m); got != want {
 				t.Errorf("%#v.String() = %q, want %q", w, got, want)
 			}
+		}
+	}
+}
+
+// TestWeek53OnlyInLongYears: 2026 has a week 53 (28 December – 3 January),
+// 2025 and 2027 have not; asking for the week that does not exist says so,
+// naming the year's number of weeks, in both languages.
+func TestWeek53OnlyInLongYears(t *testing.T) {
+	for _, tt := range []struct {
+		in       string
+		en, nl   string
+		wantWeek bool
+	}{
+		{in: "2026-W53", wantWeek: true},
+		{in: "2025-W53", en: "2025 has 52 ISO weeks (its last days are in 2026-W01)", nl: "2025 heeft 52 weken (de laatste dagen vallen in week 1 van 2026)"},
+		{in: "2027W53", en: "2027 has 52 ISO weeks", nl: "2027 heeft 52 weken"},
+		{in: "2026-W54", en: "is not an ISO week", nl: "is geen geldige week"},
+		{in: "2026-W00", en: "is not an ISO week", nl: "is geen geldige week"},
+	} {
+		w, err := ts.ParseISOWeek(tt.in)
+		if tt.wantWeek {
+			if err != nil || w.Next() != (ts.ISOWeek{Year: 2027, Week: 1}) || (ts.ISOWeek{Year: 2027, Week: 1}).Prev() != w {
+				t.Errorf("%s: %v, %v; want the week before 2027-W01", tt.in, w, err)
+			}
+			continue
+		}
+		var de *domain.Error
+		if !errors.As(err, &de) || de.Code != "week_invalid" || de.Field != "week" {
+			t.Fatalf("%s: err = %v, want week_invalid on week", tt.in, err)
+		}
+		if !strings.Contains(de.Message, tt.en) || !strings.Contains(de.MessageNL, tt.nl) {
+			t.Errorf("%s: messages %q / %q, want %q / %q", tt.in, de.Message, de.MessageNL, tt.en, tt.nl)
 		}
 	}
 }

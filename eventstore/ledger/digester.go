@@ -171,7 +171,10 @@ func (d *Digester) CatchUp(ctx context.Context, force bool) error {
 func (d *Digester) load(ctx context.Context) error {
 	d.pos, d.digest, d.events, d.pending = eventstore.Start, eventstore.ZeroHash, 0, 0
 	d.heads = map[string]head{}
-	d.lastRecord = time.Now()
+	// No record yet: the first pass records at once (time zero is long
+	// ago), rather than an Interval after the job started, which a server
+	// restarted more often than that never reached.
+	d.lastRecord = time.Time{}
 	var c, p int64
 	var dig []byte
 	err := d.Pool.QueryRow(ctx, `SELECT commit_pos, prepare_pos, events, digest, recorded_at FROM ledger_digests

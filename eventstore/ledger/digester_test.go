@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"backoffice/eventstore/ledger"
+	"backoffice/internal/pgtest"
 )
 
 // TestOneDigestJobAtATime: two instances run the job on one database; one
@@ -72,5 +73,34 @@ func TestOneDigestJobAtATime(t *testing.T) {
 	}
 	if rep := f.verify(t); !rep.Intact() {
 		t.Fatalf("after the hand-over: %v", rep.Broken)
+	}
+}
+
+// TestFirstDigestWithoutWaiting: on a ledger that has no digest yet, the
+// job records one at its first pass, not an Interval after it started: a
+// server restarted more often than the Interval (an upgrade, a crash
+// loop) recorded none at all, leaving the whole ledger unprotected.
+func TestFirstDigestWithoutWaiting(t *testing.T) {
+	_, pool := newDB(t)
+	f := &fixture{ctx: t.Context(), store: pgtest.EventStore(t, pool), pool: pool}
+	f.append(t, "a", `{"n":1}`)
+	f.append(t, "b", `{"n":2}`)
+	f.settle(t)
+	d := &ledger.Digester{Store: f.store, Pool: pool, Every: 1000, Interval: time.Hour}
+	if err := d.CatchUp(f.ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := ledger.Records(f.ctx, pool)
+	if err != nil || len(recs) != 1 || recs[0].Events != 2 {
+		t.Fatalf("records after the first pass: %+v, %v; want one over 2 events", recs, err)
+	}
+	// Later events wait for the Interval (or Every) as before.
+	f.append(t, "a", `{"n":3}`)
+	f.settle(t)
+	if err := d.CatchUp(f.ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	if recs, _ := ledger.Records(f.ctx, pool); len(recs) != 1 {
+		t.Fatalf("a second record before the Interval: %+v", recs)
 	}
 }

@@ -52,6 +52,22 @@ type ExportRange struct {
 	After eventstore.Position
 	To    *eventstore.Position
 	Limit int
+	// End writes the closing line (ExportEnd) after the events: a file
+	// export has one, so a file cut off at a line boundary is told from a
+	// whole one. The API's pages have none.
+	End bool
+	// Progress, when set, is called every 10,000 events and at the end.
+	Progress func(events int, at eventstore.Position)
+}
+
+// ExportEnd is the closing line of a file export: how many events the file
+// holds and the last one's position, and, for an export from the first
+// event, the digest up to it (what verify prints).
+type ExportEnd struct {
+	End          bool   `json:"end"`
+	Events       int    `json:"events"`
+	LastPosition string `json:"last_position"`
+	Digest       string `json:"digest,omitempty"`
 }
 
 // Export writes the selected events as NDJSON and returns how many it wrote
@@ -61,6 +77,22 @@ func Export(ctx context.Context, store eventstore.Store, r ExportRange, w io.Wri
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
 	n, last := 0, r.After
+	var digest eventstore.Hash // the fold, meaningful when After is Start
+	closing := func() error {
+		if r.Progress != nil {
+			r.Progress(n, last)
+		}
+		if r.End {
+			c := ExportEnd{End: true, Events: n, LastPosition: last.String()}
+			if r.After.IsStart() {
+				c.Digest = digest.String()
+			}
+			if err := enc.Encode(c); err != nil {
+				return err
+			}
+		}
+		return bw.Flush()
+	}
 	for {
 		page := readPage
 		if r.Limit > 0 {
@@ -75,16 +107,19 @@ func Export(ctx context.Context, store eventstore.Store, r ExportRange, w io.Wri
 		}
 		for _, e := range evs {
 			if r.To != nil && e.Position.After(*r.To) {
-				return n, last, bw.Flush()
+				return n, last, closing()
 			}
 			if err := enc.Encode(Exported(e)); err != nil {
 				return n, last, err
 			}
-			n, last = n+1, e.Position
+			n, last, digest = n+1, e.Position, Fold(digest, e.Hash)
+			if r.Progress != nil && n%10000 == 0 {
+				r.Progress(n, last)
+			}
 		}
 		if len(evs) < page {
 			break
 		}
 	}
-	return n, last, bw.Flush()
+	return n, last, closing()
 }

@@ -56,6 +56,8 @@ type VerifyOptions struct {
 
 // Break names the first place where the ledger is not what it should be.
 type Break struct {
+	// Line is the line of an export file (CheckExport), 0 for the ledger.
+	Line     int                 `json:"line,omitempty"`
 	Stream   string              `json:"stream,omitempty"`
 	Revision uint64              `json:"revision"`
 	Position eventstore.Position `json:"-"`
@@ -66,16 +68,30 @@ type Break struct {
 }
 
 func (b *Break) String() string {
-	var s strings.Builder
+	var parts []string
+	if b.Line > 0 {
+		parts = append(parts, fmt.Sprintf("line %d", b.Line))
+	}
 	if b.Stream != "" {
-		fmt.Fprintf(&s, "stream %q revision %d, ", b.Stream, b.Revision)
+		parts = append(parts, fmt.Sprintf("stream %q revision %d", b.Stream, b.Revision))
 	}
-	fmt.Fprintf(&s, "position %s", b.Position)
+	if !b.Position.IsStart() {
+		parts = append(parts, "position "+b.Position.String())
+	}
 	if b.EventID != uuid.Nil {
-		fmt.Fprintf(&s, ", event %s", b.EventID)
+		parts = append(parts, "event "+b.EventID.String())
 	}
-	fmt.Fprintf(&s, ": %s", b.Reason)
-	if b.Expected != b.Found {
+	var s strings.Builder
+	s.WriteString(strings.Join(parts, ", "))
+	if s.Len() > 0 {
+		s.WriteString(": ")
+	}
+	s.WriteString(b.Reason)
+	switch {
+	case b.Expected == b.Found:
+	case b.Found == eventstore.ZeroHash:
+		fmt.Fprintf(&s, ": expected %s", b.Expected)
+	default:
 		fmt.Fprintf(&s, ": expected %s, found %s", b.Expected, b.Found)
 	}
 	return s.String()
@@ -129,7 +145,7 @@ func Verify(ctx context.Context, store eventstore.Store, opts VerifyOptions) (Re
 			}
 		}
 	}
-	slices.SortStableFunc(v.checks, func(a, b Checkpoint) int { return a.Position.Compare(b.Position) })
+	sortChecks(v.checks)
 	if opts.ProgressEvery <= 0 {
 		opts.ProgressEvery = 10000
 	}
@@ -156,22 +172,29 @@ func Verify(ctx context.Context, store eventstore.Store, opts VerifyOptions) (Re
 			break
 		}
 	}
-	v.rep.Complete = true
 	if opts.Progress != nil {
 		opts.Progress(v.rep.Events, v.rep.Last)
 	}
+	return v.end("the ledger"), nil
+}
+
+// end settles what is left once the pass has read everything: the
+// checkpoints, the heads, a checkpoint beyond the last event. what names
+// what was read ("the ledger", "the file").
+func (v *verifier) end(what string) Report {
+	v.rep.Complete = true
 	v.passed(v.rep.Last)
 	if !v.headsChecked {
 		if b := v.checkHeads(); b != nil {
-			return v.broken(b), nil
+			return v.broken(b)
 		}
 	}
 	if v.next < len(v.checks) && v.rep.DigestBreak == nil {
 		c := v.checks[v.next]
-		v.rep.DigestBreak = &Break{Position: c.Position, Reason: fmt.Sprintf("the ledger ends at %s, before the %s digest's position: events were removed", v.rep.Last, c.Source),
+		v.rep.DigestBreak = &Break{Position: c.Position, Reason: fmt.Sprintf("%s ends at %s, before the %s digest's position: events were removed", what, v.rep.Last, c.Source),
 			Expected: c.Digest, Found: v.digest}
 	}
-	return v.broken(v.rep.DigestBreak), nil
+	return v.broken(v.rep.DigestBreak)
 }
 
 // verifier is the state of one Verify pass.
@@ -180,7 +203,8 @@ type verifier struct {
 	streams      map[string]*streamState
 	digest       eventstore.Hash
 	checks       []Checkpoint
-	next         int // index of the next checkpoint to settle
+	next         int                 // index of the next checkpoint to settle
+	matched      eventstore.Position // the last checkpoint that matched before any mismatch
 	heads        map[string]head
 	headsAt      eventstore.Position
 	headsChecked bool
@@ -238,8 +262,16 @@ func (v *verifier) passed(p eventstore.Position) {
 		case c.Position != v.rep.Last:
 			b = &Break{Position: c.Position, Reason: fmt.Sprintf("no event at the %s digest's position (the last event before it is at %s): events were removed or moved", c.Source, v.rep.Last)}
 		case c.Digest != v.digest || (c.Events > 0 && c.Events != v.rep.Events):
-			b = &Break{Position: c.Position, Reason: fmt.Sprintf("the %s digest does not match (%d events folded, %d recorded): an event at or before this position was changed, removed, inserted or reordered", c.Source, v.rep.Events, c.Events),
+			since := "at or before this position"
+			if !v.matched.IsStart() {
+				// The digests before it narrow the place down.
+				since = fmt.Sprintf("after %s (where the last digest before it matches) and at or before this position", v.matched)
+			}
+			b = &Break{Position: c.Position, Reason: fmt.Sprintf("the %s digest does not match (%d events folded, %d recorded): an event %s was changed, removed, inserted or reordered", c.Source, v.rep.Events, c.Events, since),
 				Expected: c.Digest, Found: v.digest}
+		}
+		if b == nil && v.rep.DigestBreak == nil {
+			v.matched = c.Position
 		}
 		if b != nil && v.rep.DigestBreak == nil {
 			v.rep.DigestBreak = b
@@ -272,6 +304,10 @@ func (v *verifier) checkHeads() *Break {
 		}
 	}
 	return nil
+}
+
+func sortChecks(c []Checkpoint) {
+	slices.SortStableFunc(c, func(a, b Checkpoint) int { return a.Position.Compare(b.Position) })
 }
 
 func (v *verifier) broken(b *Break) Report {

@@ -203,6 +203,25 @@ func TestVerifyCatchesReorderAcrossStreams(t *testing.T) {
 	}
 }
 
+// A reorder after a digest that still matches is narrowed down to the
+// events between that digest and the first that does not (it named only
+// the mismatching digest's position, leaving the whole ledger before it).
+func TestVerifyNarrowsAReorderDownBetweenDigests(t *testing.T) {
+	f := newFixture(t)
+	c0, b1 := f.event(t, "c", 0), f.event(t, "b", 1) // $all: a0, b0, a1 | c0, b1, a2 | c1, b2, a3
+	f.tamper(t, `UPDATE eventstore_events SET xid = $2::text::xid8 WHERE event_id = $1`, b1.ID, fmt.Sprint(c0.Position.Commit))
+	f.tamper(t, `UPDATE eventstore_events SET xid = $2::text::xid8 WHERE event_id = $1`, c0.ID, fmt.Sprint(b1.Position.Commit))
+	recs, err := ledger.Records(f.ctx, f.pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := f.verify(t)
+	want := "an event after " + recs[0].Position.String() + " (where the last digest before it matches) and at or before this position was changed"
+	if rep.Broken == nil || rep.Broken.Position != recs[1].Position || !strings.Contains(rep.Broken.Reason, want) {
+		t.Fatalf("verify = %v, want the digest at %s named, after %s", rep.Broken, recs[1].Position, recs[0].Position)
+	}
+}
+
 // An attacker who rewrites a stream with a valid chain and deletes the
 // recorded digests passes the chain checks; the digest the auditor wrote
 // down (--digest HEX@POSITION) does not.

@@ -24,9 +24,21 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 	httpx.WriteJSON(w, status, httpx.ErrorBody{Error: httpx.Detail(err, httpx.Language(r))})
 }
 
+// ErrReadOnly answers the auditor token on anything but a read, before the
+// request's body is read or any command is asked.
+var ErrReadOnly = domain.Forbidden("forbidden", "The auditor token may only read; it cannot change anything.",
+	"Het auditortoken mag alleen lezen en kan niets wijzigen.")
+
 // Actor authenticates the request, writing the 401 itself when it fails.
+// The auditor reads only: any other method is 403 forbidden here (the
+// generic code, with a message that says why), so no endpoint's
+// validation, state check or command ever sees an auditor's change (they
+// answered 400, 404 or 409 depending on the body and state).
 func (s *Server) Actor(w http.ResponseWriter, r *http.Request) (domain.Actor, bool) {
 	a, err := s.Auth.Authenticate(r)
+	if err == nil && a.Role == domain.RoleAuditor && r.Method != http.MethodGet && r.Method != http.MethodHead {
+		err = ErrReadOnly
+	}
 	if err != nil {
 		s.Error(w, r, err)
 		return domain.Actor{}, false

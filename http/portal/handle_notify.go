@@ -130,8 +130,8 @@ func (s *Server) handleMissingHours() http.Handler {
 			weeks = past
 		default:
 			wk, err := timesheet.ParseISOWeek(weekParam)
-			if err != nil || !wk.Valid() {
-				v.Errors["week"] = v.T("report.week_invalid")
+			if err != nil {
+				v.Errors["week"] = weekInvalid(v, weekParam, err)
 				break
 			}
 			weeks = []timesheet.ISOWeek{wk}

@@ -328,7 +328,7 @@ func (s *Server) handleBatchFile() http.Handler {
 		err = s.Payroll.WriteFile(r.Context(), a, batch, format, w, func() error {
 			w.Header().Set("Content-Type", format.ContentType())
 			w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`,
-				httpx.SafeFileName(batch+"-"+string(format), "export")))
+				httpx.SafeFileName(format.FileName(batch), "export")))
 			w.Header().Set("Cache-Control", "no-store")
 			w.Header().Set("X-Content-Type-Options", "nosniff")
 			w.WriteHeader(http.StatusOK)

@@ -23,11 +23,17 @@ func dayIndex(f string) (int, bool) {
 	return i, i >= 0
 }
 
+// refFrom reads the placement and week of a sheet URL. A week the route's
+// pattern lets through that does not exist (2025-W53, 2026-W54) is the
+// domain's 400 saying why ("2025 heeft 52 weken"), not "niet gevonden".
 func refFrom(r *http.Request) (Ref, error) {
 	vars := mux.Vars(r)
-	wk, err := timesheet.ParseISOWeek(vars["week"])
-	if err != nil || vars["placement"] == "" {
+	if vars["placement"] == "" {
 		return Ref{}, domain.ErrNotFound
+	}
+	wk, err := timesheet.ParseISOWeek(vars["week"])
+	if err != nil {
+		return Ref{}, err
 	}
 	return Ref{PlacementID: vars["placement"], Week: wk}, nil
 }

@@ -198,7 +198,7 @@ func parseEntryForm(r *http.Request, v *view) timesheet.EntryInput {
 	if in.Start, err = timesheet.ParseClock(r.PostForm.Get("begin")); err != nil {
 		v.formErrorAt(err, "start")
 	}
-	if in.End, err = timesheet.ParseClock(r.PostForm.Get("eind")); err != nil {
+	if in.End, in.EndOfDay, err = timesheet.ParseEndClock(r.PostForm.Get("eind")); err != nil {
 		v.formErrorAt(err, "end")
 	}
 	if in.Break, err = timesheet.ParseBreak(r.PostForm.Get("pauze")); err != nil {

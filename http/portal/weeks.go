@@ -1,9 +1,11 @@
 package portal
 
 import (
+	"strings"
 	"time"
 
 	"backoffice/domain/timesheet"
+	"backoffice/http/httpx"
 )
 
 // BuildWeeks is the week overview of a year for a placement period: every
@@ -23,4 +25,15 @@ func BuildWeeks(p timesheet.Period, year int, now time.Time, statuses map[timesh
 		out = append(out, Week{Week: wk, Fillable: timesheet.Fillable(p, wk, now), Status: st})
 	}
 	return out
+}
+
+// weekInvalid is the message at a typed week that does not parse: the
+// catalogue's "enter a valid week, e.g. 2026-W05", except for week 53 of a
+// year that has 52, where the example would not help and the domain says
+// why ("2025 heeft 52 weken").
+func weekInvalid(v *view, typed string, err error) string {
+	if y, ok := strings.CutSuffix(typed, "-W53"); ok && len(y) == 4 {
+		return httpx.Detail(err, v.Lang).Message
+	}
+	return v.T("report.week_invalid")
 }

@@ -56,6 +56,28 @@ func ErrorCodes(t testing.TB) map[string][]string {
 	return out
 }
 
+// Operations returns every operation of the OpenAPI file as "METHOD /path",
+// whether or not it lists x-error-codes.
+func Operations(t testing.TB) []string {
+	t.Helper()
+	b, err := os.ReadFile(OpenAPIPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	pathRe := regexp.MustCompile(`^  (/\S*):\s*$`)
+	methodRe := regexp.MustCompile(`^    (get|put|post|delete|patch):\s*$`)
+	var out []string
+	path := ""
+	for _, line := range strings.Split(string(b), "\n") {
+		if m := pathRe.FindStringSubmatch(line); m != nil {
+			path = m[1]
+		} else if m := methodRe.FindStringSubmatch(line); m != nil && path != "" {
+			out = append(out, strings.ToUpper(m[1])+" "+path)
+		}
+	}
+	return out
+}
+
 // goType matches what a Go type name looks like in a message: a
 // package-qualified name, a slice or map type, a sized number type.
 var goType = regexp.MustCompile(`\b[a-z][a-z0-9]*\.[A-Z][A-Za-z0-9]*\b|\[\][a-z*]|\bmap\[|\bu?int(8|16|32|64)?\b|\bfloat(32|64)\b|\bstruct ?\{|\*[a-z]+\.`)

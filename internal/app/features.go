@@ -244,7 +244,7 @@ func (f *features) addDocuments(o Options, disp *mail.Dispatcher) error {
 // addAudit wires the auditors' API and the global digest job (one instance
 // runs it: ledger.Digester holds an advisory lock).
 func (f *features) addAudit(o Options) error {
-	feature, err := auditapi.New(auditapi.Deps{Store: o.Store, Pool: o.Pool, Unsealer: f.vault})
+	feature, err := auditapi.New(auditapi.Deps{Store: o.Store, Pool: o.Pool, Unsealer: f.vault, Names: f.idQuery})
 	if err != nil {
 		return err
 	}

@@ -140,7 +140,12 @@ func TestPayrollExportRoundTrip(t *testing.T) {
 
 	files := map[string][]byte{}
 	for _, f := range []string{"loket.csv", "nmbrs.xlsx", "easyflex.csv", "jsonl"} {
-		files[f] = pay.want(200, "GET", "/payroll/exports/"+batch+"/files/"+f, nil).body
+		a := pay.want(200, "GET", "/payroll/exports/"+batch+"/files/"+f, nil)
+		files[f] = a.body
+		// A browser must not guess another type (an HTML-looking CSV).
+		if got := a.header.Get("X-Content-Type-Options"); got != "nosniff" {
+			t.Errorf("%s: X-Content-Type-Options %q", f, got)
+		}
 	}
 	// 40 hours and 15 cents per hour each.
 	wantLoket := "aanslnr;persnr;ploeg;40;1;2\r\n1001;107;;6,00;40,00;\r\n1001;108;;6,00;40,00;\r\n"

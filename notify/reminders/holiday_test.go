@@ -10,12 +10,14 @@ import (
 	"backoffice/domain/timesheet"
 )
 
-// TestEasterMondayMovesTheMondayReminder: on Tweede Paasdag 2026 (6 April)
-// nothing goes out; on Tuesday 09:00 the Monday reminder and the Tuesday
-// reminder both do.
-func TestEasterMondayMovesTheMondayReminder(t *testing.T) {
+// TestEasterMondayKeepsTheMondayReminder: on Tweede Paasdag 2026 (6 April)
+// the Monday reminder still goes out, at 09:00: moved to Tuesday 09:00 it
+// would come after the entry deadline it reminds of (Monday 24:00); the
+// Tuesday reminder follows on Tuesday as usual. (Holidays move a reminder
+// only when it still comes before its deadline: notify/schedule.)
+func TestEasterMondayKeepsTheMondayReminder(t *testing.T) {
 	ams := timesheet.Location()
-	e := newEnv(t, time.Date(2026, 4, 6, 9, 30, 0, 0, ams))
+	e := newEnv(t, time.Date(2026, 4, 6, 8, 59, 0, 0, ams))
 	rt := e.process(t)
 	ctx := context.Background()
 	byKind := func() map[string]int {
@@ -29,15 +31,21 @@ func TestEasterMondayMovesTheMondayReminder(t *testing.T) {
 		return out
 	}
 	if n, err := rt.runner.Tick(ctx); err != nil || n != 0 {
-		t.Fatalf("Easter Monday 09:30: %d reminders, %v", n, err)
+		t.Fatalf("Easter Monday 08:59: %d reminders, %v", n, err)
+	}
+	e.clock.Set(time.Date(2026, 4, 6, 9, 30, 0, 0, ams))
+	if _, err := rt.runner.Tick(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// 2026-W14 has no timesheets: p1, p2 (workers enter), p3, p4, p6 (c2 enters).
+	if got := byKind(); got["reminder_entry"] != 3 || len(got) != 1 {
+		t.Errorf("Easter Monday 09:30: reminders by kind %v, want entry 3 (acc-w1, acc-w2, acc-c2)", got)
 	}
 	e.clock.Set(time.Date(2026, 4, 7, 9, 0, 0, 0, ams))
 	if _, err := rt.runner.Tick(ctx); err != nil {
 		t.Fatal(err)
 	}
-	// 2026-W14 has no timesheets: p1, p2 (workers enter), p3, p4, p6 (c2 enters).
-	got := byKind()
-	if got["reminder_entry"] != 3 || got["reminder_missing"] != 4 || len(got) != 2 {
-		t.Errorf("reminders by kind %v, want entry 3 (acc-w1, acc-w2, acc-c2) and missing 4", got)
+	if got := byKind(); got["reminder_entry"] != 3 || got["reminder_missing"] != 4 || len(got) != 2 {
+		t.Errorf("Tuesday 09:00: reminders by kind %v, want entry 3 (not again) and missing 4", got)
 	}
 }

@@ -45,17 +45,35 @@ func DefaultPlan() Plan {
 // does not send yesterday's reminder).
 const Window = 12 * time.Hour
 
+// remindsOf is the deadline a kind of reminder comes before, for the week
+// it concerns (the Tuesday reminder reports what is late: none).
+var remindsOf = map[string]func(timesheet.ISOWeek) time.Time{
+	KindEntry:    timesheet.EntryDeadline,
+	KindApproval: timesheet.ApprovalDeadline,
+}
+
 // Due is when the reminder of kind is due in ISO week w: the slot's weekday
 // and time, moved to the next working day when that day is a public
-// holiday, in Europe/Amsterdam.
+// holiday, in Europe/Amsterdam. Deadlines do not move for holidays, so a
+// reminder that the move would put at or after the deadline it reminds of
+// (Easter Monday's entry reminder on Tuesday 09:00, after Monday 24:00;
+// the approval reminder of a Christmas Wednesday on Friday) stays on its
+// own day: a reminder to act before a time already past asks the
+// impossible.
 func (p Plan) Due(kind string, w timesheet.ISOWeek) (time.Time, error) {
 	s, ok := p[kind]
 	if !ok {
 		return time.Time{}, fmt.Errorf("schedule: unknown reminder kind %q", kind)
 	}
 	offset := (int(s.Weekday) + 6) % 7 // Monday 0 ... Sunday 6
-	day := NextWorkingDay(w.Start().AddDays(offset))
-	return day.At(s.Hour, s.Minute, timesheet.Location()), nil
+	own := w.Start().AddDays(offset).At(s.Hour, s.Minute, timesheet.Location())
+	moved := NextWorkingDay(w.Start().AddDays(offset)).At(s.Hour, s.Minute, timesheet.Location())
+	if deadline, ok := remindsOf[kind]; ok {
+		if d := deadline(w.Prev()); !moved.Before(d) && own.Before(d) {
+			return own, nil
+		}
+	}
+	return moved, nil
 }
 
 // DueNow lists the enabled kinds whose reminder for the week of now is due

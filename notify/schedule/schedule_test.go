@@ -48,18 +48,24 @@ func TestDueShiftsPastHolidays(t *testing.T) {
 		week string
 		want time.Time
 	}{
-		{schedule.KindEntry, "2026-W10", time.Date(2026, 3, 2, 9, 0, 0, 0, ams)},     // an ordinary Monday
-		{schedule.KindMissing, "2026-W10", time.Date(2026, 3, 3, 9, 0, 0, 0, ams)},   // Tuesday
-		{schedule.KindApproval, "2026-W10", time.Date(2026, 3, 4, 8, 0, 0, 0, ams)},  // Wednesday
-		{schedule.KindEntry, "2026-W15", time.Date(2026, 4, 7, 9, 0, 0, 0, ams)},     // Tweede Paasdag -> Tuesday
-		{schedule.KindEntry, "2026-W18", time.Date(2026, 4, 28, 9, 0, 0, 0, ams)},    // Koningsdag on Monday
-		{schedule.KindEntry, "2026-W22", time.Date(2026, 5, 26, 9, 0, 0, 0, ams)},    // Tweede Pinksterdag
-		{schedule.KindMissing, "2027-W17", time.Date(2027, 4, 28, 9, 0, 0, 0, ams)},  // Koningsdag on Tuesday
-		{schedule.KindMissing, "2029-W52", time.Date(2029, 12, 27, 9, 0, 0, 0, ams)}, // both Kerstdagen
-		{schedule.KindApproval, "2029-W52", time.Date(2029, 12, 27, 8, 0, 0, 0, ams)},
+		{schedule.KindEntry, "2026-W10", time.Date(2026, 3, 2, 9, 0, 0, 0, ams)},    // an ordinary Monday
+		{schedule.KindMissing, "2026-W10", time.Date(2026, 3, 3, 9, 0, 0, 0, ams)},  // Tuesday
+		{schedule.KindApproval, "2026-W10", time.Date(2026, 3, 4, 8, 0, 0, 0, ams)}, // Wednesday
+		// A Monday holiday keeps the entry reminder: Tuesday 09:00 is after
+		// the entry deadline (Monday 24:00) it reminds of.
+		{schedule.KindEntry, "2026-W15", time.Date(2026, 4, 6, 9, 0, 0, 0, ams)},      // Tweede Paasdag
+		{schedule.KindEntry, "2026-W18", time.Date(2026, 4, 27, 9, 0, 0, 0, ams)},     // Koningsdag on Monday
+		{schedule.KindEntry, "2026-W22", time.Date(2026, 5, 25, 9, 0, 0, 0, ams)},     // Tweede Pinksterdag
+		{schedule.KindMissing, "2027-W17", time.Date(2027, 4, 28, 9, 0, 0, 0, ams)},   // Koningsdag on Tuesday
+		{schedule.KindMissing, "2029-W52", time.Date(2029, 12, 27, 9, 0, 0, 0, ams)},  // both Kerstdagen
+		{schedule.KindApproval, "2029-W52", time.Date(2029, 12, 26, 8, 0, 0, 0, ams)}, // Thursday is after Wednesday 10:00
+		{schedule.KindApproval, "2030-W52", time.Date(2030, 12, 25, 8, 0, 0, 0, ams)}, // Eerste Kerstdag on Wednesday
+		{schedule.KindEntry, "2029-W01", time.Date(2029, 1, 1, 9, 0, 0, 0, ams)},      // Nieuwjaarsdag on Monday
+		{schedule.KindMissing, "2029-W01", time.Date(2029, 1, 2, 9, 0, 0, 0, ams)},
+		{schedule.KindEntry, "2027-W01", time.Date(2027, 1, 4, 9, 0, 0, 0, ams)},   // after week 53: an ordinary Monday
 		{schedule.KindMissing, "2030-W01", time.Date(2030, 1, 2, 9, 0, 0, 0, ams)}, // Nieuwjaarsdag on Tuesday
 		{schedule.KindApproval, "2027-W19", time.Date(2027, 5, 12, 8, 0, 0, 0, ams)},
-		{schedule.KindEntry, "2028-W16", time.Date(2028, 4, 18, 9, 0, 0, 0, ams)}, // Tweede Paasdag 2028
+		{schedule.KindEntry, "2028-W16", time.Date(2028, 4, 17, 9, 0, 0, 0, ams)}, // Tweede Paasdag 2028
 	}
 	for _, c := range cases {
 		w, err := timesheet.ParseISOWeek(c.week)

@@ -84,9 +84,13 @@ const page = 500
 // Stream folds a stream's events as of m: a prefix of the stream (the
 // first event outside m ends it, so a stream is never replayed with a
 // hole). It returns the last event folded and how many; a stream that does
-// not exist folds nothing.
+// not exist folds nothing. Each event's hash chain is checked before it is
+// folded, as commands.Load does: a history or replay of a tampered stream
+// is refused with an error wrapping eventstore.ErrIntegrity (500
+// ledger_integrity), never shown as if it were what was recorded.
 func Stream(ctx context.Context, r StreamReader, stream string, m Moment, each func(eventstore.RecordedEvent) error) (last eventstore.RecordedEvent, n int, err error) {
 	var from uint64
+	var chain eventstore.ChainVerifier
 	for {
 		evs, err := r.ReadStream(ctx, stream, eventstore.ReadStreamOptions{From: from, Max: page})
 		if errors.Is(err, eventstore.ErrStreamNotFound) {
@@ -98,6 +102,9 @@ func Stream(ctx context.Context, r StreamReader, stream string, m Moment, each f
 		for _, e := range evs {
 			if !m.Admits(e) {
 				return last, n, nil
+			}
+			if err := chain.Check(e); err != nil {
+				return last, n, fmt.Errorf("asof: %w", err)
 			}
 			if err := each(e); err != nil {
 				return last, n, err

@@ -31,7 +31,11 @@ const replayPage = 1000
 // auditor's query, not the payroll package's (docs/audit.md §6).
 func (q *Queries) FeedAsOf(ctx context.Context, actor domain.Actor, req FeedRequest, r Replayer, m asof.Moment) (Page, error) {
 	if m.IsZero() {
-		return q.Feed(ctx, actor, req)
+		page, err := q.Feed(ctx, actor, req)
+		if err == nil && len(page.Items) == 0 {
+			err = cursorInLog(ctx, r, req.After)
+		}
+		return page, err
 	}
 	req, err := checkRequest(actor, req)
 	if err != nil {
@@ -62,6 +66,11 @@ func (q *Queries) FeedAsOf(ctx context.Context, actor domain.Actor, req FeedRequ
 		}
 		return 0
 	})
+	if len(items) == 0 {
+		if err := cursorInLog(ctx, r, req.After); err != nil {
+			return Page{}, err
+		}
+	}
 	return pageOf(items, req), nil
 }
 
@@ -169,3 +178,25 @@ func itemOf(s *sheet, a *approval) (Item, error) {
 }
 
 func stored(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+// cursorInLog refuses a cursor after the last event of the log: no feed
+// handed it out (forged, mistyped, or kept from another installation), and
+// answering an empty page with it as next_cursor would have the poller
+// skip every approval until the log passed it. Asked only when a page is
+// empty, so the rows' cursors cost nothing; a row's position is never
+// after the head a reader sees.
+func cursorInLog(ctx context.Context, r Replayer, after eventstore.Position) error {
+	if r == nil || after == eventstore.Start {
+		return nil
+	}
+	head, err := r.HeadPosition(ctx)
+	if err != nil {
+		return fmt.Errorf("payroll: feed: head of the log: %w", err)
+	}
+	if after.After(head) {
+		return domain.Invalid("cursor_invalid", "after",
+			fmt.Sprintf("after (%s) lies beyond the end of the event log: it is no cursor of this feed; read the feed from the start", after),
+			fmt.Sprintf("after (%s) ligt voorbij het einde van het logboek: het is geen cursor van deze feed; lees de feed vanaf het begin.", after))
+	}
+	return nil
+}

@@ -146,7 +146,7 @@ func writeEasyflex(w io.Writer, src Source) error {
 			c := idx.columns[k.col]
 			d := k.date
 			writeRow(bw, []string{cur, src.Created.Settings.Relation, d[8:10] + "-" + d[5:7] + "-" + d[0:4],
-				c.component, Decimal(c.unit, sums[k], ','), k.of})
+				c.component, Decimal(c.unit, sums[k], ','), textCell(k.of)})
 		}
 		clear(sums)
 	}
@@ -170,6 +170,17 @@ func writeEasyflex(w io.Writer, src Source) error {
 	}
 	flush()
 	return bw.Flush()
+}
+
+// textCell is a free-text cell that a spreadsheet must not take for a
+// formula (CSV injection): one starting with '=', '+', '-', '@', a tab or
+// a carriage return gets a leading apostrophe, as OWASP advises. Only the
+// free text goes through it: numbers such as -1,00 are numbers.
+func textCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }
 
 // writeRow writes one CSV row with ';' and CRLF. Codes, numbers and dates

@@ -56,6 +56,15 @@ func (f Format) ContentType() string {
 	return "text/csv; charset=utf-8"
 }
 
+// FileName is the name a batch's file is downloaded as: the batch and the
+// format, ending in the format's extension (JSON lines: "<batch>.jsonl").
+func (f Format) FileName(batch string) string {
+	if f == JSONL {
+		return batch + ".jsonl"
+	}
+	return batch + "-" + string(f)
+}
+
 // target is the payroll package whose components a format uses.
 func (f Format) target() payroll.Target {
 	switch f {
@@ -76,7 +85,7 @@ type Items func(fn func(payroll.Item) error) error
 
 // Source is what a file is made of: the batch's created event, its items
 // and, for Loket, the items of the confirmed batches it includes. Check
-// reads Created.Sources, never the items.
+// reads Created.Sources and, for Loket, the items' corrections.
 type Source struct {
 	Created  payroll.BatchCreated
 	Items    Items
@@ -118,6 +127,12 @@ func Write(w io.Writer, f Format, src Source) error {
 	if err := Check(f, src); err != nil {
 		return err
 	}
+	return WriteChecked(w, f, src)
+}
+
+// WriteChecked is Write after the caller ran Check (which reads a Loket
+// batch's items once more).
+func WriteChecked(w io.Writer, f Format, src Source) error {
 	switch f {
 	case Loket:
 		return writeLoket(w, src)
@@ -137,7 +152,35 @@ func Check(f Format, src Source) error {
 	if f == JSONL {
 		return nil
 	}
-	return complete(src, f.target())
+	if err := complete(src, f.target()); err != nil {
+		return err
+	}
+	if f == Loket {
+		return loketTotalsKnown(src)
+	}
+	return nil
+}
+
+// loketTotalsKnown refuses a Loket file whose totals would be wrong.
+// Loket replaces a period's values with the file's, so a correction's row
+// carries the employee's new totals: the included batches' content plus
+// the difference. When the corrected content was imported in a batch
+// that is not one of them (reported through the feed), the row would
+// hold the difference alone, e.g. -1,00 hours as the period's total. It
+// reads the items (Loket only), before a byte is written.
+func loketTotalsKnown(src Source) error {
+	return src.Items(func(it payroll.Item) error {
+		if c := it.Correction; c != nil && !slices.Contains(src.Created.Includes, c.OriginalBatch) {
+			return domain.Rule("loket_totals_unknown", "format",
+				fmt.Sprintf("timesheet %s corrects content imported in batch %q, which is no confirmed export batch of this period: "+
+					"Loket replaces the period's values and the new totals are not known; use the Easyflex or JSON lines file (differences) or correct it in Loket by hand",
+					it.Key(), c.OriginalBatch),
+				fmt.Sprintf("Urenbriefje %s corrigeert wat in batch %q is geïmporteerd, geen bevestigde exportbatch van deze periode: "+
+					"Loket vervangt de waarden van de periode en de nieuwe totalen zijn niet bekend. Gebruik het Easyflex- of JSON-bestand (verschillen) of corrigeer het in Loket met de hand.",
+					it.Key(), c.OriginalBatch))
+		}
+		return nil
+	})
 }
 
 // complete checks that every quantity has a component in target.

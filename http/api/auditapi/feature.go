@@ -1,8 +1,9 @@
 // Package auditapi is the auditors' slice of the JSON API (/api/v1):
 //
 //	GET /audit/verify[?max_events=N]        verify the ledger (bounded pass)
-//	GET /audit/events?after=<pos>&limit=N   the audit export, NDJSON
+//	GET /audit/events?after=<pos>&to=<pos>&limit=N  the audit export, NDJSON
 //	GET /audit/documents/{id}/evidence.pdf  "Bewijs van ondertekening"
+//	GET /audit/workers/{id}/trail           every event about one worker
 //
 // Only the auditor token and the back office may call the first two; the
 // evidence also whoever may see the document. All read the event store, not
@@ -11,6 +12,7 @@ package auditapi
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -24,6 +26,7 @@ import (
 	"backoffice/http/api"
 	"backoffice/http/httpx"
 	"backoffice/readmodel/documents/evidence"
+	"backoffice/readmodel/trail"
 )
 
 // Bounds of one request.
@@ -40,6 +43,14 @@ type Deps struct {
 	// Unsealer opens the signer's connection in the signing evidence
 	// (identity.Vault); without it the report says "niet beschikbaar".
 	Unsealer evidence.Unsealer
+	// Names, when set, names the actors of a worker's trail
+	// (identity.Queries.ActorNames, as in a timesheet's history).
+	Names ActorNames
+}
+
+// ActorNames resolves the names of accounts for a reader.
+type ActorNames interface {
+	ActorNames(ctx context.Context, viewer domain.Actor, accountIDs []string) (map[string]string, error)
 }
 
 // Feature is the audit API. It implements api.Feature.
@@ -67,6 +78,42 @@ func (f *Feature) Routes(r *mux.Router, s *api.Server) {
 	r.Handle("/audit/verify", f.handleVerify(s)).Methods(http.MethodGet)
 	r.Handle("/audit/events", f.handleEvents(s)).Methods(http.MethodGet)
 	r.Handle("/audit/documents/{id}/evidence.pdf", f.handleEvidence(s)).Methods(http.MethodGet)
+	r.Handle("/audit/workers/{id}/trail", f.handleWorkerTrail(s)).Methods(http.MethodGet)
+}
+
+// handleWorkerTrail is GET /audit/workers/{id}/trail: every event about one
+// worker (their record, placements, timesheets, account, and what their
+// account did), from the event store, bounded like verify (complete false
+// when the bound stopped it). A worker the ledger does not know is 404.
+func (f *Feature) handleWorkerTrail(s *api.Server) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a, ok := s.Actor(w, r)
+		if !ok {
+			return
+		}
+		if !a.Is(domain.RoleAuditor, domain.RoleBackoffice) {
+			s.Error(w, r, errAuditorsOnly)
+			return
+		}
+		tr, err := trail.OfWorker(r.Context(), f.d.Store, mux.Vars(r)["id"], MaxVerifyEvents)
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		if len(tr.Events) == 0 || tr.Events[0].About != "worker" {
+			s.Error(w, r, domain.ErrNotFound)
+			return
+		}
+		if f.d.Names != nil {
+			if err := tr.Name(r.Context(), func(ctx context.Context, ids []string) (map[string]string, error) {
+				return f.d.Names.ActorNames(ctx, a, ids)
+			}); err != nil {
+				s.Error(w, r, err)
+				return
+			}
+		}
+		httpx.WriteJSON(w, http.StatusOK, tr)
+	})
 }
 
 var errAuditorsOnly = domain.Forbidden("auditors_only", "only the auditor token and the back office may read the audit trail",
@@ -146,9 +193,10 @@ func (f *Feature) handleVerify(s *api.Server) http.Handler {
 	})
 }
 
-// handleEvents is GET /audit/events?after=<pos>&limit=N: up to limit
-// (default DefaultExportLimit, cap MaxExportLimit) events of $all after the
-// position, as NDJSON (ledger.ExportedEvent per line). X-Last-Position is the
+// handleEvents is GET /audit/events?after=<pos>&to=<pos>&limit=N: up to
+// limit (default DefaultExportLimit, cap MaxExportLimit) events of $all
+// after the position and at or before to (the last_position of a verify, so
+// that the pages end exactly where its digest does), as NDJSON (ledger.ExportedEvent per line). X-Last-Position is the
 // position to pass as after for the next page (after itself when empty).
 func (f *Feature) handleEvents(s *api.Server) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -166,6 +214,16 @@ func (f *Feature) handleEvents(s *api.Server) http.Handler {
 			}
 			after = p
 		}
+		var to *eventstore.Position
+		if v := q.Get("to"); v != "" {
+			p, err := eventstore.ParsePosition(v)
+			if err != nil {
+				s.Error(w, r, domain.Invalid("to_invalid", "to", "to must be a position as COMMIT-PREPARE",
+					"to moet een positie zijn (COMMIT-PREPARE)."))
+				return
+			}
+			to = &p
+		}
 		limit := DefaultExportLimit
 		if v := q.Get("limit"); v != "" {
 			n, err := strconv.Atoi(v)
@@ -178,7 +236,7 @@ func (f *Feature) handleEvents(s *api.Server) http.Handler {
 		}
 		// Read first, then answer: an error must still be a JSON error.
 		var buf bytes.Buffer
-		_, last, err := ledger.Export(r.Context(), f.d.Store, ledger.ExportRange{After: after, Limit: limit}, &buf)
+		_, last, err := ledger.Export(r.Context(), f.d.Store, ledger.ExportRange{After: after, To: to, Limit: limit}, &buf)
 		if err != nil {
 			s.Error(w, r, err)
 			return

@@ -236,20 +236,57 @@ func TestOtherRolesNotFound(t *testing.T) {
 	}
 	body := map[string]any{"batch": "b", "items": []any{map[string]string{"placement": "p1", "week": s.week.String(), "hash": items[0].Hash}}}
 	for _, who := range []string{"client1", "worker1", "inter1", "auditor"} {
-		for _, r := range []response{
+		rs := []response{
 			e.do("GET", "/payroll/approved", who, nil),
 			e.do("GET", "/payroll/approved?include_imported=true&limit=5", who, nil),
-			e.do("POST", "/payroll/imported", who, body),
-		} {
+		}
+		if who != "auditor" { // the auditor's writes: 403 forbidden, below
+			rs = append(rs, e.do("POST", "/payroll/imported", who, body))
+		}
+		for _, r := range rs {
 			if code, _ := r.ErrorCode(t); r.Status != 404 || code != "no_such_endpoint" {
 				t.Fatalf("%s: status %d: %s", who, r.Status, r.Body)
 			}
 		}
+	}
+	if r := e.do("POST", "/payroll/imported", "auditor", body); r.Status != 403 || r.Code() != "forbidden" {
+		t.Fatalf("auditor's import report: status %d: %s", r.Status, r.Body)
 	}
 	if r := e.do("GET", "/payroll/approved", "", nil); r.Status != 401 {
 		t.Fatalf("anonymous: status %d", r.Status)
 	}
 	if got := e.feed("payroll", e.last, ""); len(got.Items) != 1 || got.Items[0].Imported {
 		t.Fatalf("feed after refused reports = %+v", got)
+	}
+}
+
+// TestCursorBeyondTheLogIsRefused: a cursor after the last event in the
+// log was never handed out by this feed (forged, mistyped, or kept from
+// another installation). Accepted, it answered an empty page with that
+// cursor as next_cursor, and the poller silently skipped every approval
+// until the log passed it. It is refused (400 cursor_invalid); the
+// cursor of the feed's last row and an empty page at the end still work.
+func TestCursorBeyondTheLogIsRefused(t *testing.T) {
+	e := newEnv(t)
+	e.approve("p1", 3, week)
+	all := e.feed("payroll", e.last, "")
+	last := all.Items[len(all.Items)-1].Cursor
+	if p := e.feed("payroll", e.last, "after="+url.QueryEscape(last)); len(p.Items) != 0 || p.NextCursor != last {
+		t.Fatalf("after the last row: %+v", p)
+	}
+	lastPos, err := rm.ParseCursor(last)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, beyond := range []eventstore.Position{{Commit: lastPos.Commit + 1_000_000, Prepare: 0}, {Commit: 1 << 62, Prepare: 1}} {
+		r := e.do("GET", "/payroll/approved?after="+url.QueryEscape(beyond.String()), "payroll", nil)
+		if r.Status != 400 || !strings.Contains(string(r.Body), `"cursor_invalid"`) {
+			t.Fatalf("after=%s: %d %s", beyond, r.Status, r.Body)
+		}
+	}
+	// A new approval after a poller's cursor still shows.
+	e.approve("p1", 4, week)
+	if got := weeksOf(e.feed("payroll", e.last, "after="+url.QueryEscape(last))); !equal(got, []string{"p1/2026-W04"}) {
+		t.Fatalf("after a new approval: %v", got)
 	}
 }

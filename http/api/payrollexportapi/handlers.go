@@ -165,8 +165,9 @@ func (f *Feature) handleFile(s *api.Server) http.Handler {
 		err = f.commands.WriteFile(r.Context(), actor, batch, format, w, func() error {
 			w.Header().Set("Content-Type", format.ContentType())
 			w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`,
-				httpx.SafeFileName(batch+"-"+string(format), "export")))
+				httpx.SafeFileName(format.FileName(batch), "export")))
 			w.Header().Set("Cache-Control", "no-store")
+			w.Header().Set("X-Content-Type-Options", "nosniff")
 			w.WriteHeader(http.StatusOK)
 			return nil
 		})

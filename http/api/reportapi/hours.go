@@ -2,6 +2,7 @@ package reportapi
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 
@@ -77,12 +78,14 @@ func week(v, field string) (ts.ISOWeek, error) {
 			fmt.Sprintf("%s ontbreekt: een week zoals 2026-W05.", field))
 	}
 	w, err := ts.ParseISOWeek(v)
-	if err != nil {
-		return ts.ISOWeek{}, domain.Invalid("week_invalid", field,
-			fmt.Sprintf("%s: %s is not an ISO week (e.g. 2026-W05)", field, domain.Quote(v)),
-			fmt.Sprintf("%s: %s is geen geldige week (bijvoorbeeld 2026-W05).", field, domain.Quote(v)))
+	var de *domain.Error
+	if errors.As(err, &de) {
+		// The domain's reason ("2025 has 52 ISO weeks"), at this field.
+		c := *de
+		c.Field, c.Message, c.MessageNL = field, field+": "+de.Message, field+": "+de.MessageNL
+		return ts.ISOWeek{}, &c
 	}
-	return w, nil
+	return w, err
 }
 
 // csvOf lays the report out for a spreadsheet, the way the portal's CSV

@@ -157,6 +157,10 @@ func TestHoursReportBadInput(t *testing.T) {
 	if r := e.get("/reports/hours?from=2026-W01&to=2026-W53", "client1"); r.Status != 200 {
 		t.Errorf("53 weeks: %d %s", r.Status, r.Body)
 	}
+	// Week 53 of a year with 52 says so.
+	if r := e.get("/reports/hours?from=2025-W53&to=2026-W05", "client1"); !strings.Contains(string(r.Body), `from: \"2025-W53\" does not exist: 2025 has 52 ISO weeks (its last days are in 2026-W01)`) {
+		t.Errorf("2025-W53: %s", r.Body)
+	}
 	// Dutch messages for a Dutch client.
 	r := e.get("/reports/hours?from=2026-W05&to=2026-W01", "client1", "Accept-Language", "nl")
 	if !strings.Contains(string(r.Body), "De eindweek mag niet voor de beginweek liggen.") {

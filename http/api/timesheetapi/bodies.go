@@ -165,7 +165,7 @@ func (b entryBody) input() (ts.EntryInput, error) {
 	if err != nil {
 		return ts.EntryInput{}, renamed(err, "start")
 	}
-	end, err := ts.ParseClock(b.End)
+	end, endOfDay, err := ts.ParseEndClock(b.End)
 	if err != nil {
 		return ts.EntryInput{}, renamed(err, "end")
 	}
@@ -173,7 +173,7 @@ func (b entryBody) input() (ts.EntryInput, error) {
 		return ts.EntryInput{}, domain.Invalid("break_invalid", "break_minutes", "the break must be between 0 and 1440 minutes",
 			"De pauze moet tussen 0 en 1440 minuten liggen.")
 	}
-	return ts.EntryInput{Date: d, Start: start, End: end, Break: ts.Minutes(b.BreakMinutes), Continuous: b.Continuous, Shift24h: b.Shift24h}, nil
+	return ts.EntryInput{Date: d, Start: start, End: end, Break: ts.Minutes(b.BreakMinutes), Continuous: b.Continuous, Shift24h: b.Shift24h, EndOfDay: endOfDay}, nil
 }
 
 // expenseBody is a claimed expense.

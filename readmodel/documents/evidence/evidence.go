@@ -276,6 +276,16 @@ func Render(ev Evidence, compress bool, now time.Time) ([]byte, error) {
 	pdf.AddPage()
 	pdf.SetFont("Helvetica", "B", 16)
 	pdf.CellFormat(0, 10, tr("Bewijs van ondertekening"), "", 1, "L", false, 0, "")
+	if !ev.ChainIntact {
+		// First, before any fact below: they come from events of which at
+		// least one was changed behind the application's back.
+		pdf.SetFont("Helvetica", "B", 11)
+		pdf.SetTextColor(180, 0, 0)
+		pdf.MultiCell(0, 6, tr("LET OP: de hashketen van dit document is NIET INTACT. Een of meer gebeurtenissen zijn na "+
+			"vastlegging gewijzigd; wat hieronder staat bewijst niets. Zie de regel Hashketen en `backoffice verify`."), "", "L", false)
+		pdf.SetTextColor(0, 0, 0)
+		pdf.Ln(2)
+	}
 	when := func(t time.Time) string {
 		if t.IsZero() {
 			return "-"

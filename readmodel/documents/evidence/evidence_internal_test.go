@@ -60,4 +60,14 @@ func TestEvidenceShowsTheLedger(t *testing.T) {
 	if err != nil || !bytes.Contains(b, []byte("NIET INTACT: revision 2: hash does not match")) {
 		t.Fatalf("a broken chain is not shown: %v", err)
 	}
+	// ... and says so first, above the facts it no longer proves (it was
+	// one row near the end, below "ondertekend").
+	warn, facts := bytes.Index(b, []byte("LET OP: de hashketen van dit document is NIET INTACT")), bytes.Index(b, []byte("overeenkomst-v2.pdf"))
+	if warn < 0 || facts < 0 || warn > facts {
+		t.Fatalf("the warning (at %d) is not above the document's facts (at %d)", warn, facts)
+	}
+	ev.ChainIntact = true
+	if b, _ := Render(ev, false, at); bytes.Contains(b, []byte("LET OP")) {
+		t.Fatal("an intact chain is warned about")
+	}
 }
