@@ -226,7 +226,7 @@ func TestKillLoopEveryWrite(t *testing.T) {
 // events and account; token row and event; file and event; TAN record,
 // event and text message), and the client registration whose unanswered
 // attempt is given up.
-var shortKillKinds = []string{"client", "worker", "token", "upload", "signature request answered"}
+var shortKillKinds = []string{"client", "worker", "token", "upload", "signature request"}
 
 // killKinds are the writes the kills aim at, in turn. "... answered" kills
 // serve just after that answer, while the reactors, the TAN record queue
