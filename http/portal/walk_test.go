@@ -112,6 +112,7 @@ func walkScreens(t *testing.T, h *harness) []screen {
 		{role: "worker", path: "/werknemers", name: "workers"},
 		{role: "worker", path: "/overige/documenten", name: "documents"},
 		{role: "worker-rijn", path: "/urenbriefjes", name: "timesheets"},
+		{role: "worker-rijn", path: "/", name: "home"}, // workerprobe: "Deze week" to this week's timesheet
 		{role: "worker", path: doc(docContract), name: "document"},
 		{role: "worker-rijn", path: "/plaatsingen/p2/weken/2026-W07", name: "editor"},
 
