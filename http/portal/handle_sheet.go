@@ -162,6 +162,16 @@ func (s *Server) sheetPage(v *view, sh Sheet, editEntry int) sheetPage {
 		NextURL:  sheetURL(Ref{PlacementID: ref.PlacementID, Week: ref.Week.Next()}),
 		Range:    v.Date(ref.Week.Start()) + " – " + v.Date(ref.Week.End()),
 	}
+	// No link to a week outside the placement: it is 404, a dead end for
+	// the worker tapping through his weeks after the placement ended.
+	if per := sh.Placement.Period; !per.Start.IsZero() {
+		if !per.Overlaps(ref.Week.Prev()) {
+			p.PrevURL = ""
+		}
+		if !per.Overlaps(ref.Week.Next()) {
+			p.NextURL = ""
+		}
+	}
 	// Late is about the deadline of the current step: entering and offering
 	// while open or rejected, approving while offered.
 	if sh.Status == timesheet.StatusOffered {

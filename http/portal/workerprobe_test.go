@@ -55,3 +55,38 @@ func TestWorkerHomeOpensThisWeek(t *testing.T) {
 		}
 	}
 }
+
+// TestSheetLinksStayInsidePlacement: "Vorige week" in the placement's
+// first week and "Volgende week" in the week it ended led to 404 ("niet
+// gevonden"); the worker reading his history after the end now gets no
+// link out of the placement, and the links inside it stay.
+func TestSheetLinksStayInsidePlacement(t *testing.T) {
+	h := newHarnessAs(t, boEmail)
+	const end = "/plaatsingen/p2/beeindigen"
+	if res, body := h.post(end, url.Values{"csrf": {h.token(end)}, "end": {"2026-02-08"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("ending p2: %d\n%s", res.StatusCode, body)
+	}
+	k := newHarnessOn(t, h.fixture)
+	k.loginAs(worker2Email, "nl")
+	for _, c := range []struct{ week, gone, kept string }{
+		{"2026-W06", "2026-W07", "2026-W05"}, // the placement's last week
+		{"2025-W45", "2025-W44", "2025-W46"}, // its first (start 03-11-2025)
+	} {
+		res, body := k.get("/plaatsingen/p2/weken/" + c.week)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d", c.week, res.StatusCode)
+		}
+		if strings.Contains(body, `href="/plaatsingen/p2/weken/`+c.gone+`"`) {
+			t.Errorf("%s links to %s, outside the placement", c.week, c.gone)
+		}
+		if strings.Contains(body, `href=""`) {
+			t.Errorf("%s has an empty link", c.week)
+		}
+		if !strings.Contains(body, `href="/plaatsingen/p2/weken/`+c.kept+`"`) {
+			t.Errorf("%s lost its link to %s", c.week, c.kept)
+		}
+		if res, _ := k.get("/plaatsingen/p2/weken/" + c.gone); res.StatusCode != http.StatusNotFound {
+			t.Errorf("%s outside the placement: %d (the test's premise)", c.gone, res.StatusCode)
+		}
+	}
+}
