@@ -90,3 +90,21 @@ func TestSheetLinksStayInsidePlacement(t *testing.T) {
 		}
 	}
 }
+
+// TestFutureWeekSaysWhenItOpens: "Volgende week" from this week opens a
+// week that has not started; it was an empty sheet without any form and
+// without a word why. Now it says so and from which Monday; this week
+// (fillable) does not.
+func TestFutureWeekSaysWhenItOpens(t *testing.T) {
+	h := newHarnessAs(t, worker2Email) // now: Wednesday 11-02-2026, week 7
+	_, body := h.get("/plaatsingen/p2/weken/2026-W08")
+	if !strings.Contains(body, `<p class="callout" id="not-started">Deze week is nog niet begonnen en kan nog niet worden ingevuld. Dat kan vanaf maandag 16-02-2026.</p>`) {
+		t.Fatalf("week 8 does not say when it opens:\n%s", body)
+	}
+	if strings.Contains(body, `id="grid-form"`) {
+		t.Error("week 8 has the hours form")
+	}
+	if _, body := h.get("/plaatsingen/p2/weken/2026-W07"); strings.Contains(body, `id="not-started"`) || !strings.Contains(body, `id="grid-form"`) {
+		t.Error("this week says it has not started, or lost its form")
+	}
+}
