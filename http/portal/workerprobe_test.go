@@ -108,3 +108,28 @@ func TestFutureWeekSaysWhenItOpens(t *testing.T) {
 		t.Error("this week says it has not started, or lost its form")
 	}
 }
+
+// TestExpiredActivationLinkOffersANewOne: a worker who opens his
+// activation mail after 72 hours read "Vraag een nieuwe aan" above the
+// same password form, which could only fail again, and no way to ask.
+// Now the page links to "Wachtwoord vergeten" (which mails a fresh
+// activation link to an account without a password) instead of the form.
+func TestExpiredActivationLinkOffersANewOne(t *testing.T) {
+	h := newHarness(t)
+	tok := h.token("/activeren?token=oud")
+	res, body := h.post("/activeren", url.Values{"csrf": {tok}, "token": {"oud"}, "password": {"lang genoeg wachtwoord"}, "password2": {"lang genoeg wachtwoord"}})
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "Deze link is verlopen of al gebruikt.") {
+		t.Fatalf("expired link: %d\n%s", res.StatusCode, body)
+	}
+	if !strings.Contains(body, `<a class="button primary" id="new-link" href="/wachtwoord-vergeten">Vraag een nieuwe link aan</a>`) {
+		t.Errorf("no way to a new link:\n%s", body)
+	}
+	if strings.Contains(body, `name="password2"`) {
+		t.Error("the dead link's password form is still offered")
+	}
+	// A mistake that is not the link keeps the form.
+	res, body = h.post("/activeren", url.Values{"csrf": {tok}, "token": {"oud"}, "password": {"lang genoeg wachtwoord"}, "password2": {"anders"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `name="password2"`) || strings.Contains(body, `id="new-link"`) {
+		t.Errorf("mismatched passwords: %d, form kept: %v", res.StatusCode, strings.Contains(body, `name="password2"`))
+	}
+}
