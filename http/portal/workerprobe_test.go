@@ -133,3 +133,22 @@ func TestExpiredActivationLinkOffersANewOne(t *testing.T) {
 		t.Errorf("mismatched passwords: %d, form kept: %v", res.StatusCode, strings.Contains(body, `name="password2"`))
 	}
 }
+
+// TestTimeRegistrationWeekPointsToTheTimes: on a placement with time
+// registration an empty week said "Er zijn nog geen uren ingevuld." with
+// only "Andere uursoort" below it; whoever enters the hours now reads that
+// the normal hours come from the times and where to enter them.
+func TestTimeRegistrationWeekPointsToTheTimes(t *testing.T) {
+	h := newHarnessAs(t, client3Email) // Bakkerij Bol Vers: time registration, p3
+	_, body := h.get("/plaatsingen/p3/weken/2026-W07")
+	if !strings.Contains(body, `<p class="hint" id="no-lines-tr">De normale uren volgen uit de begin- en eindtijden: vul die in bij <a href="#tijd">Tijdregistratie</a></p>`) {
+		t.Fatalf("the empty time-registration week does not point to the times:\n%s", body)
+	}
+	if !strings.Contains(body, `id="tijd"`) {
+		t.Fatal("the anchor #tijd is gone")
+	}
+	h.loginAs(worker2Email, "nl") // no time registration: the grid itself
+	if _, body := h.get("/plaatsingen/p2/weken/2026-W07"); strings.Contains(body, `id="no-lines-tr"`) {
+		t.Error("a placement without time registration gets the hint")
+	}
+}
