@@ -152,3 +152,31 @@ func TestTimeRegistrationWeekPointsToTheTimes(t *testing.T) {
 		t.Error("a placement without time registration gets the hint")
 	}
 }
+
+// TestWorkerCraftedApprovalIsRefused: Karim crafts the client's approval
+// of his own offered week (with the step and check value the client's
+// form carries), one by one and in bulk, and the rejection: each is
+// refused and the week stays offered, waiting for the client.
+func TestWorkerCraftedApprovalIsRefused(t *testing.T) {
+	h := newHarnessAs(t, client2Email)
+	const sheet = "/plaatsingen/p2/weken/2026-W05"
+	_, page := h.get(sheet)
+	m := regexp.MustCompile(`name="controle" value="([0-9a-f]+)"`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("the client's approval form has no check value:\n%s", page)
+	}
+	k := newHarnessOn(t, h.fixture)
+	k.loginAs(worker2Email, "nl")
+	for _, action := range []string{"/accorderen", "/afkeuren"} {
+		if res, _ := k.postOn(sheet, action, url.Values{"stap": {"0"}, "controle": {m[1]}, "reden": {"Zelf afgekeurd"}}); res.StatusCode < 400 {
+			t.Errorf("Karim's %s: %d", action, res.StatusCode)
+		}
+	}
+	if res, body := k.postOn("/urenbriefjes", "/accorderen", url.Values{"kies": {"p2|2026-W05|0|" + m[1]}}); res.StatusCode == http.StatusSeeOther || !strings.Contains(body, "2026-W05") {
+		t.Errorf("Karim's bulk approval: %d, week named as not approved: %v", res.StatusCode, strings.Contains(body, "2026-W05"))
+	}
+	_, page = k.get(sheet)
+	if !strings.Contains(page, "Aan de beurt om te beoordelen: <strong>opdrachtgever</strong>") {
+		t.Fatalf("week 5 is no longer waiting for the client:\n%s", page)
+	}
+}
