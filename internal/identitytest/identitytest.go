@@ -32,7 +32,6 @@ import (
 	"backoffice/http/api"
 	"backoffice/http/api/identityapi"
 	"backoffice/internal/apitest"
-	"backoffice/internal/apptest"
 	"backoffice/internal/pgtest"
 	"backoffice/internal/schema"
 	"backoffice/notify/linkmail"
@@ -219,11 +218,19 @@ func (e *Env) Login(t testing.TB, email, password string) string {
 var linkToken = regexp.MustCompile(`token=([A-Za-z0-9_%-]+)`)
 
 // WaitForProjections waits until every projector has passed the last event
-// written so far (apptest.WaitForProjections): a query after it sees every
-// earlier command's rows.
+// committed so far (CommittedHead, not the head readers may see yet): a
+// query after it sees every earlier command's rows.
 func (e *Env) WaitForProjections(t testing.TB) {
 	t.Helper()
-	apptest.WaitForProjections(t, e.Pool, e.Runtime)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	head, err := e.Store.CommittedHead(ctx)
+	if err == nil {
+		err = e.Runtime.WaitFor(ctx, head)
+	}
+	if err != nil {
+		t.Fatalf("projections: %v", err)
+	}
 }
 
 // WaitForMail waits (bounded by a generous deadline that only catches
