@@ -59,8 +59,10 @@
   }
 
   // After a form with errors, start at their summary (it links to each
-  // field), as a screen reader or keyboard user would want.
-  var summary = document.getElementById("error-summary");
+  // field), as a screen reader or keyboard user would want; without a
+  // summary at the first field in error, else at the form's message.
+  var summary = document.getElementById("error-summary") ||
+    document.querySelector('main [aria-invalid="true"]') || document.getElementById("form-error");
   if (summary) { summary.focus(); }
 
   // The week overview on a touch screen: the first tap on a week shows
