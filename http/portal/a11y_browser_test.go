@@ -3,8 +3,10 @@ package portal_test
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/input"
@@ -347,5 +349,115 @@ func refusals(h *harness) []screen {
 		{role: "backoffice", path: "/beheer/opdrachtgevers/nieuw", name: "admin-client-new-refused", act: submitRefused("#save-agreement")},
 		{role: "backoffice", path: "/beheer/opdrachtgevers/bol", name: "admin-invite-refused", act: submitRefused("#invite")},
 		{role: "backoffice", path: "/plaatsingen/p1/beeindigen", name: "placement-end-refused", act: submitRefused("#end-placement")},
+	}
+}
+
+// pageTextJS is the page's text in its own language: text nodes and the
+// names and titles a screen reader reads, without parts marked in another
+// language (the "English"/"Nederlands" switch).
+const pageTextJS = `(() => {
+  const lang = document.documentElement.lang, out = [];
+  const walk = n => {
+    for (const c of n.childNodes) {
+      if (c.nodeType === 3) { out.push(c.textContent); continue; }
+      if (c.nodeType !== 1 || ["SCRIPT", "STYLE", "PRE"].includes(c.tagName)) continue;
+      if (c.matches("ul.outbox")) continue; // the mails, in their recipients' language
+      if (c.hasAttribute("lang") && c.getAttribute("lang") !== lang) continue;
+      for (const a of ["aria-label", "title", "placeholder", "alt", "data-label"]) if (c.hasAttribute(a)) out.push(c.getAttribute(a));
+      if (c.tagName === "INPUT" && ["submit", "button"].includes(c.type)) out.push(c.value);
+      walk(c);
+    }
+  };
+  walk(document.documentElement);
+  return out.join(" ").replace(/\s+/g, " ");
+})()`
+
+// Words that give away the other language: common words of the portal's
+// texts that are not words (or names) in the other language.
+var (
+	dutchWords = []string{"het", "een", "van", "niet", "voor", "met", "naar", "geen", "nog", "wordt", "zijn", "bij", "uw", "ook", "deze", "dit",
+		"uren", "uur", "opslaan", "terug", "bekijken", "wijzigen", "annuleren", "verwijderen", "toevoegen", "aanbieden", "goedkeuren", "afkeuren",
+		"goedgekeurd", "afgekeurd", "ingediend", "werknemer", "werknemers", "opdrachtgever", "opdrachtgevers", "plaatsing", "urenbriefje", "urenbriefjes",
+		"totaal", "datum", "naam", "wachtwoord", "inloggen", "uitloggen", "gegevens", "instellingen", "facturen", "documenten", "ondertekenen",
+		"overige", "beheer", "salarisverwerking", "berichten", "geschiedenis", "vorige", "volgende", "maandag", "dinsdag", "woensdag", "donderdag",
+		"vrijdag", "zaterdag", "zondag", "januari", "februari", "maart", "mei", "juni", "juli", "augustus", "oktober", "ma", "di", "wo", "vr", "za", "zo"}
+	englishWords = []string{"the", "and", "your", "you", "with", "not", "none", "this", "please", "for", "from", "save", "back", "view", "edit", "cancel",
+		"delete", "approve", "approved", "rejected", "submitted", "worker", "workers", "client", "clients", "hours", "settings", "password", "timesheet",
+		"timesheets", "documents", "invoices", "history", "previous", "next", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+		"january", "february", "march", "april", "june", "july", "august", "october", "mon", "tue", "wed", "thu", "fri", "sat", "sun"}
+)
+
+// walkData is the fixture's data in Dutch (names, hour types, remarks):
+// the same in both languages, as entered.
+var walkData = regexp.MustCompile(`\S+@\S+|Jan de Vries|Normale uren|Overuren|Weekenduren|Ziekte|Arbeidsovereenkomst|` +
+	`Op vrijdag klopt het aantal uren niet\.|Vrijdagmiddag naar de tandarts\.`)
+
+// dutchTime is a time of day the Dutch way ("vóór woensdag 10.00 uur"),
+// not a decimal point.
+var dutchTime = regexp.MustCompile(`\d\d\.\d\d uur`)
+
+// otherLanguage lists the words of list in text, each with a little of
+// its context, and numbers written the other language's way.
+func otherLanguage(text string, list []string, decimal *regexp.Regexp) []string {
+	var out []string
+	text = walkData.ReplaceAllString(text, " ")
+	text = dutchTime.ReplaceAllString(text, " ")
+	for _, w := range list {
+		re := regexp.MustCompile(`(?i)(^|[^\p{L}])` + w + `($|[^\p{L}])`)
+		if loc := re.FindStringIndex(text); loc != nil {
+			out = append(out, fmt.Sprintf("%q in …%s…", w, around(text, loc)))
+		}
+	}
+	if loc := decimal.FindStringIndex(text); loc != nil {
+		out = append(out, fmt.Sprintf("number %q in …%s…", text[loc[0]:loc[1]], around(text, loc)))
+	}
+	if loc := regexp.MustCompile(`\?[a-z_.]+\?`).FindStringIndex(text); loc != nil {
+		out = append(out, fmt.Sprintf("missing text %q", text[loc[0]:loc[1]]))
+	}
+	return out
+}
+
+func around(text string, loc []int) string {
+	from, to := max(0, loc[0]-40), min(len(text), loc[1]+40)
+	for from > 0 && !utf8.RuneStart(text[from]) {
+		from--
+	}
+	for to < len(text) && !utf8.RuneStart(text[to]) {
+		to++
+	}
+	return text[from:to]
+}
+
+// TestBrowserLanguagesComplete renders every screen of the walk and the
+// refusals in Dutch and in English: the English page has no Dutch words
+// and no decimal commas, the Dutch page no English words and no decimal
+// points, and neither a missing text (?key?).
+func TestBrowserLanguagesComplete(t *testing.T) {
+	h, b := newBrowserHarness(t)
+	logged := "-"
+	langs := []struct {
+		lang    string
+		foreign []string
+		decimal *regexp.Regexp
+	}{
+		// Dutch writes times of day as "10.00 uur".
+		{"nl", englishWords, regexp.MustCompile(`(^|[^\d.,])\d+\.\d{1,2}($|[^\d.])`)},
+		{"en", dutchWords, regexp.MustCompile(`(^|[^\d.,])\d+,\d{1,2}($|[^\d,])`)},
+	}
+	for _, sc := range append(walkScreens(t, h), refusals(h)...) {
+		if strings.HasSuffix(sc.role, "-en") {
+			continue // the Dutch role's screens are shown in both
+		}
+		t.Run(sc.role+"/"+sc.name, func(t *testing.T) {
+			b := b.For(t)
+			for _, l := range langs {
+				walkAs(t, b, h, sc.role, l.lang, &logged)
+				b.Do(chromedp.Navigate(h.URL+sc.path), chromedp.WaitReady(chromedp.ID("main")))
+				b.Do(sc.act...)
+				for _, p := range otherLanguage(evalString(t, b, pageTextJS), l.foreign, l.decimal) {
+					t.Errorf("%s: %s", l.lang, p)
+				}
+			}
+		})
 	}
 }
