@@ -398,7 +398,7 @@ var dutchTime = regexp.MustCompile(`\d\d\.\d\d uur`)
 
 // otherLanguage lists the words of list in text, each with a little of
 // its context, and numbers written the other language's way.
-func otherLanguage(text string, list []string, decimal *regexp.Regexp) []string {
+func otherLanguage(text string, list []string, marks []*regexp.Regexp) []string {
 	var out []string
 	text = walkData.ReplaceAllString(text, " ")
 	text = dutchTime.ReplaceAllString(text, " ")
@@ -408,8 +408,10 @@ func otherLanguage(text string, list []string, decimal *regexp.Regexp) []string 
 			out = append(out, fmt.Sprintf("%q in …%s…", w, around(text, loc)))
 		}
 	}
-	if loc := decimal.FindStringIndex(text); loc != nil {
-		out = append(out, fmt.Sprintf("number %q in …%s…", text[loc[0]:loc[1]], around(text, loc)))
+	for _, m := range marks {
+		if loc := m.FindStringIndex(text); loc != nil {
+			out = append(out, fmt.Sprintf("%q in …%s…", text[loc[0]:loc[1]], around(text, loc)))
+		}
 	}
 	if loc := regexp.MustCompile(`\?[a-z_.]+\?`).FindStringIndex(text); loc != nil {
 		out = append(out, fmt.Sprintf("missing text %q", text[loc[0]:loc[1]]))
@@ -429,8 +431,8 @@ func around(text string, loc []int) string {
 }
 
 // TestBrowserLanguagesComplete renders every screen of the walk and the
-// refusals in Dutch and in English: the English page has no Dutch words
-// and no decimal commas, the Dutch page no English words and no decimal
+// refusals in Dutch and in English: the English page has no Dutch words,
+// no decimal commas and no day-month dates, the Dutch page no English words and no decimal
 // points, and neither a missing text (?key?).
 func TestBrowserLanguagesComplete(t *testing.T) {
 	h, b := newBrowserHarness(t)
@@ -438,11 +440,13 @@ func TestBrowserLanguagesComplete(t *testing.T) {
 	langs := []struct {
 		lang    string
 		foreign []string
-		decimal *regexp.Regexp
+		marks   []*regexp.Regexp // numbers and dates written the other way
 	}{
 		// Dutch writes times of day as "10.00 uur".
-		{"nl", englishWords, regexp.MustCompile(`(^|[^\d.,])\d+\.\d{1,2}($|[^\d.])`)},
-		{"en", dutchWords, regexp.MustCompile(`(^|[^\d.,])\d+,\d{1,2}($|[^\d,])`)},
+		{"nl", englishWords, []*regexp.Regexp{regexp.MustCompile(`(^|[^\d.,])\d+\.\d{1,2}($|[^\d.])`)}},
+		// English dates name the month ("9 Feb 2026"), not "09-02".
+		{"en", dutchWords, []*regexp.Regexp{regexp.MustCompile(`(^|[^\d.,])\d+,\d{1,2}($|[^\d,])`),
+			regexp.MustCompile(`(^|[^\d-])\d{1,2}-\d{1,2}(-\d{4})?($|[^\d-])`)}},
 	}
 	for _, sc := range append(walkScreens(t, h), refusals(h)...) {
 		if strings.HasSuffix(sc.role, "-en") {
@@ -454,7 +458,7 @@ func TestBrowserLanguagesComplete(t *testing.T) {
 				walkAs(t, b, h, sc.role, l.lang, &logged)
 				b.Do(chromedp.Navigate(h.URL+sc.path), chromedp.WaitReady(chromedp.ID("main")))
 				b.Do(sc.act...)
-				for _, p := range otherLanguage(evalString(t, b, pageTextJS), l.foreign, l.decimal) {
+				for _, p := range otherLanguage(evalString(t, b, pageTextJS), l.foreign, l.marks) {
 					t.Errorf("%s: %s", l.lang, p)
 				}
 			}
