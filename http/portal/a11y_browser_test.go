@@ -349,6 +349,12 @@ func refusals(h *harness) []screen {
 		{role: "backoffice", path: "/beheer/opdrachtgevers/nieuw", name: "admin-client-new-refused", act: submitRefused("#save-agreement")},
 		{role: "backoffice", path: "/beheer/opdrachtgevers/bol", name: "admin-invite-refused", act: submitRefused("#invite")},
 		{role: "backoffice", path: "/plaatsingen/p1/beeindigen", name: "placement-end-refused", act: submitRefused("#end-placement")},
+		{role: "backoffice", path: "/beheer/sleutels", name: "admin-token-refused", act: submitRefused("#create-token")},
+		{role: "intermediary", path: "/plaatsingen/p1/weken/2026-W03", name: "reject-without-reason", act: submitRefused("#reject")},
+		{role: "intermediary", path: "/overige/urenrapport?van=2026-W06&tot=2026-W01", name: "report-reversed", act: []chromedp.Action[chromedp.Void]{
+			chromedp.WaitVisible(chromedp.ID("err-to"))}},
+		{role: "client", path: "/instellingen", name: "password-refused", act: submitRefused("#password-save")},
+		{role: "client-en", path: "/instellingen", name: "password-refused", act: submitRefused("#password-save")},
 	}
 }
 
