@@ -183,6 +183,42 @@ func TestAuditCommandsNeedAnExistingLedger(t *testing.T) {
 // test compares process names, so the copy adopted the cluster and stopped
 // it on exit, under the running serve.
 func TestAuditCommandsLeaveTheClusterRunning(t *testing.T) {
+	dir, sup := clusterOfAnotherProcess(t)
+	pid := sup.Pid()
+	out, exit := runCopyOfBinary(t, "verify", "-data", dir)
+	// The ledger is empty: verify says so and exits 1 (it called the empty
+	// ledger of a wrong database intact, exit 0).
+	if exit != 1 || !strings.Contains(out, "the ledger holds no events: nothing was verified") {
+		t.Fatalf("verify of an empty ledger from a copy of the binary: exit %d\n%s", exit, out)
+	}
+	if strings.Contains(out, "adopted") || sup.Pid() != pid || syscall.Kill(pid, 0) != nil {
+		t.Fatalf("verify stopped the cluster of another process (pid %d, now %d):\n%s", pid, sup.Pid(), out)
+	}
+}
+
+// TestCommandsLeaveASupervisedClusterRunning: migrate and backup (which may
+// adopt an orphaned cluster) leave alone one whose supervisor lives, also
+// when they run under another program name than the supervisor: they
+// took it for an orphan, adopted it and shut it down when they ended.
+func TestCommandsLeaveASupervisedClusterRunning(t *testing.T) {
+	dir, sup := clusterOfAnotherProcess(t)
+	pid := sup.Pid()
+	for _, args := range [][]string{{"migrate", "-data", dir}, {"backup", filepath.Join(t.TempDir(), "b.dump"), "-data", dir}} {
+		out, exit := runCopyOfBinary(t, args...)
+		if exit != 0 {
+			t.Fatalf("%s from a copy of the binary: exit %d\n%s", args[0], exit, out)
+		}
+		if strings.Contains(out, "adopted") || sup.Pid() != pid || syscall.Kill(pid, 0) != nil {
+			t.Fatalf("%s stopped the cluster of another process (pid %d, now %d):\n%s", args[0], pid, sup.Pid(), out)
+		}
+	}
+}
+
+// clusterOfAnotherProcess is an embedded cluster under dir/postgres with
+// the backoffice database, supervised by this test process (standing in
+// for a running serve).
+func clusterOfAnotherProcess(t *testing.T) (string, *pglaunch.Supervisor) {
+	t.Helper()
 	ctx := t.Context()
 	dir := filepath.Join(t.TempDir(), "d")
 	sup, err := pglaunch.Supervise(ctx, pglaunch.Options{DataDir: filepath.Join(dir, "postgres"), DieWithParent: true})
@@ -193,8 +229,13 @@ func TestAuditCommandsLeaveTheClusterRunning(t *testing.T) {
 	if err := ensureDatabase(ctx, sup.ConnString("postgres"), embeddedDatabase); err != nil {
 		t.Fatal(err)
 	}
-	pid := sup.Pid()
+	return dir, sup
+}
 
+// runCopyOfBinary runs this test binary copied under another program name
+// as the backoffice command args; it returns the output and exit code.
+func runCopyOfBinary(t *testing.T, args ...string) (string, int) {
+	t.Helper()
 	self, err := os.ReadFile(os.Args[0])
 	if err != nil {
 		t.Fatal(err)
@@ -204,14 +245,7 @@ func TestAuditCommandsLeaveTheClusterRunning(t *testing.T) {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(copyName)
-	cmd.Env = append(os.Environ(), childArgsEnv+"="+strings.Join([]string{"verify", "-data", dir}, "\x1f"))
+	cmd.Env = append(os.Environ(), childArgsEnv+"="+strings.Join(args, "\x1f"))
 	out, _ := cmd.CombinedOutput()
-	// The ledger is empty: verify says so and exits 1 (it called the empty
-	// ledger of a wrong database intact, exit 0).
-	if cmd.ProcessState.ExitCode() != 1 || !strings.Contains(string(out), "the ledger holds no events: nothing was verified") {
-		t.Fatalf("verify of an empty ledger from a copy of the binary: exit %d\n%s", cmd.ProcessState.ExitCode(), out)
-	}
-	if strings.Contains(string(out), "adopted") || sup.Pid() != pid || syscall.Kill(pid, 0) != nil {
-		t.Fatalf("verify stopped the cluster of another process (pid %d, now %d):\n%s", pid, sup.Pid(), out)
-	}
+	return string(out), cmd.ProcessState.ExitCode()
 }

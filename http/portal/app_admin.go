@@ -12,6 +12,7 @@ import (
 	"backoffice/domain/client"
 	"backoffice/domain/intermediary"
 	rmid "backoffice/readmodel/identity"
+	"backoffice/readmodel/paging"
 )
 
 // adminApp is the back office's management screens ("Beheer"):
@@ -42,6 +43,16 @@ func (x *adminApp) Intermediaries(ctx context.Context, a domain.Actor) ([]rmid.I
 		return nil, errNoAdmin
 	}
 	return x.queries.Intermediaries(ctx, a)
+}
+
+// IntermediariesPage is one page of the intermediaries, by name, and the
+// next page's cursor.
+func (x *adminApp) IntermediariesPage(ctx context.Context, a domain.Actor, page paging.Request) ([]rmid.Intermediary, string, error) {
+	if !mayAdmin(a) {
+		return nil, "", errNoAdmin
+	}
+	p, err := x.queries.IntermediariesPage(ctx, a, page)
+	return p.Items, p.NextCursor, err
 }
 
 // Intermediary is one intermediary.
@@ -80,24 +91,25 @@ type AdminClient struct {
 	IntermediaryName string
 }
 
-// Clients lists every client with its intermediary's name.
-func (x *adminApp) Clients(ctx context.Context, a domain.Actor) ([]AdminClient, error) {
+// ClientsPage is one page of the clients, by name, each with its
+// intermediary's name, and the next page's cursor.
+func (x *adminApp) ClientsPage(ctx context.Context, a domain.Actor, page paging.Request) ([]AdminClient, string, error) {
 	if !mayAdmin(a) {
-		return nil, errNoAdmin
+		return nil, "", errNoAdmin
 	}
-	cs, err := x.queries.Clients(ctx, a)
+	cs, err := x.queries.ClientsPage(ctx, a, page)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	names, err := x.intermediaryNames(ctx, a)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	out := make([]AdminClient, len(cs))
-	for i, c := range cs {
+	out := make([]AdminClient, len(cs.Items))
+	for i, c := range cs.Items {
 		out[i] = AdminClient{Client: c, IntermediaryName: names[c.IntermediaryID]}
 	}
-	return out, nil
+	return out, cs.NextCursor, nil
 }
 
 func (x *adminApp) intermediaryNames(ctx context.Context, a domain.Actor) (map[string]string, error) {

@@ -11,6 +11,7 @@ import (
 	rm "backoffice/readmodel/documents"
 	"backoffice/readmodel/documents/evidence"
 	rmid "backoffice/readmodel/identity"
+	"backoffice/readmodel/paging"
 )
 
 // documentApp is documents and invoices (manual ch. 4) and signing (ch.
@@ -25,17 +26,24 @@ type documentApp struct {
 	evidence *evidence.Reader // nil: no "Bewijs van ondertekening"
 }
 
-// List:
+// List: the newest paging.MaxLimit documents of kind.
 func (d *documentApp) List(ctx context.Context, actor domain.Actor, kind string) ([]DocumentRow, error) {
-	rows, err := d.queries.List(ctx, actor, kind)
+	rows, _, err := d.ListPage(ctx, actor, kind, paging.Request{Limit: paging.MaxLimit})
+	return rows, err
+}
+
+// ListPage: one page of the documents of kind, newest first, and the
+// next page's cursor ("" on the last page).
+func (d *documentApp) ListPage(ctx context.Context, actor domain.Actor, kind string, page paging.Request) ([]DocumentRow, string, error) {
+	p, err := d.queries.ListPage(ctx, actor, kind, page)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	out := make([]DocumentRow, 0, len(rows))
-	for _, r := range rows {
+	out := make([]DocumentRow, 0, len(p.Items))
+	for _, r := range p.Items {
 		out = append(out, documentRowOf(r))
 	}
-	return out, nil
+	return out, p.NextCursor, nil
 }
 
 // Document:

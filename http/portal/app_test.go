@@ -30,7 +30,13 @@ import (
 	"backoffice/internal/pgtest"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+func TestMain(m *testing.M) {
+	pgtest.DurableForBenchmarks()
+	if pgtest.Settings["fsync"] == "on" { // benchmarks: count each page's statements (BenchmarkListsAtScale)
+		pgtest.Settings["shared_preload_libraries"] = "pg_stat_statements"
+	}
+	pgtest.Main(m)
+}
 
 // The portal's tests run on the real application (internal/apptest: app.New
 // on a fresh database, every projector running) with a fixed clock:
@@ -76,10 +82,10 @@ type fixture struct {
 	docs     map[string]string       // document IDs by the names below
 }
 
-func newFixture(t *testing.T) *fixture { t.Helper(); return newFixtureWith(t, nil) }
+func newFixture(t testing.TB) *fixture { t.Helper(); return newFixtureWith(t, nil) }
 
 // newFixtureWith lets a test change the application's options.
-func newFixtureWith(t *testing.T, change func(*app.Options)) *fixture {
+func newFixtureWith(t testing.TB, change func(*app.Options)) *fixture {
 	t.Helper()
 	e := apptest.New(t, apptest.Options{Now: now, Change: change})
 	f := &fixture{Env: e, accounts: map[string]domain.Actor{}}
@@ -214,7 +220,7 @@ var (
 	instructionsTxt = bytes.Repeat([]byte("a"), 1_572_864)
 )
 
-func (f *fixture) seedDocuments(t *testing.T) {
+func (f *fixture) seedDocuments(t testing.TB) {
 	t.Helper()
 	ctx := context.Background()
 	docs := f.App.Documents
@@ -259,7 +265,7 @@ func (f *fixture) seedDocuments(t *testing.T) {
 
 // requestSignature asks the account of email to sign the document (as the
 // back office).
-func (f *fixture) requestSignature(t *testing.T, name, email string) {
+func (f *fixture) requestSignature(t testing.TB, name, email string) {
 	t.Helper()
 	if _, _, err := f.App.Documents.RequestSignature(context.Background(), commands.Meta{Actor: f.accounts[boEmail]},
 		f.docs[name], f.accounts[email].AccountID); err != nil {
@@ -270,7 +276,7 @@ func (f *fixture) requestSignature(t *testing.T, name, email string) {
 var tanRE = regexp.MustCompile(`TAN-code: ([A-Z]{4})`)
 
 // tan is the TAN of the latest signing mail about the document.
-func (f *fixture) tan(t *testing.T, name string) string {
+func (f *fixture) tan(t testing.TB, name string) string {
 	t.Helper()
 	_, tan := f.signMail(t, name)
 	return tan
@@ -278,7 +284,7 @@ func (f *fixture) tan(t *testing.T, name string) string {
 
 // signLink is the path of the unique signing link in the latest signing
 // mail about the document (/documenten/{id}/ondertekenen/{token}).
-func (f *fixture) signLink(t *testing.T, name string) string {
+func (f *fixture) signLink(t testing.TB, name string) string {
 	t.Helper()
 	link, _ := f.signMail(t, name)
 	return link
@@ -286,7 +292,7 @@ func (f *fixture) signLink(t *testing.T, name string) string {
 
 // signMail finds the latest signing mail about the document: its link's
 // path and its TAN.
-func (f *fixture) signMail(t *testing.T, name string) (string, string) {
+func (f *fixture) signMail(t testing.TB, name string) (string, string) {
 	t.Helper()
 	linkRE := regexp.MustCompile(`/documenten/` + regexp.QuoteMeta(f.docs[name]) + `/ondertekenen/[0-9A-Za-z_-]{43}`)
 	deadline := time.Now().Add(20 * time.Second)
@@ -314,7 +320,7 @@ func (f *fixture) signMail(t *testing.T, name string) (string, string) {
 
 // disable disables an account: the account aggregate's own decision,
 // appended like a command would (the product has no such screen yet).
-func (f *fixture) disable(t *testing.T, email string) {
+func (f *fixture) disable(t testing.TB, email string) {
 	t.Helper()
 	ctx := context.Background()
 	acc, err := domain.Replay[account.Account]()

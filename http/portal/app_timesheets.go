@@ -36,37 +36,47 @@ func (t *timesheetApp) Overview(ctx context.Context, actor domain.Actor) (Overvi
 	if err != nil {
 		return Overview{}, err
 	}
-	mine, err := t.queries.List(ctx, actor, rm.Filter{WaitingForMe: true, Limit: rm.MaxLimit})
+	mine, err := t.queries.CountUpTo(ctx, actor, rm.Filter{WaitingForMe: true}, rm.MaxLimit)
 	if err != nil {
 		return Overview{}, err
 	}
 	return Overview{Open: int(o.Open), Offered: int(o.Offered), Rejected: int(o.Rejected),
-		Approved: int(o.Approved), Imported: int(o.Imported), WaitingForMe: len(mine.Items)}, nil
+		Approved: int(o.Approved), Imported: int(o.Imported), WaitingForMe: mine}, nil
 }
 
-// List: the newest rm.MaxLimit timesheets.
-func (t *timesheetApp) List(ctx context.Context, actor domain.Actor, f ListFilter) ([]Row, error) {
-	filter := rm.Filter{Limit: rm.MaxLimit}
+// listPageSize is the rows of one page of the timesheet list.
+const listPageSize = 50
+
+// List: one page of listPageSize timesheets, newest first, after
+// f.Cursor; next is the next page's cursor ("" on the last page). The
+// names come from the page's placements only.
+func (t *timesheetApp) List(ctx context.Context, actor domain.Actor, f ListFilter) (rows []Row, next string, err error) {
+	filter := rm.Filter{Limit: listPageSize, Cursor: f.Cursor}
 	if f.Status != "" {
 		filter.Statuses = []string{f.Status}
 	}
 	page, err := t.queries.List(ctx, actor, filter)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	places, err := t.names.Placements(ctx, actor, rmid.PlacementFilter{})
+	ids := make([]string, 0, len(page.Items))
+	for _, s := range page.Items {
+		ids = append(ids, s.PlacementID)
+	}
+	slices.Sort(ids)
+	places, err := t.names.Placements(ctx, actor, rmid.PlacementFilter{IDs: slices.Compact(ids)})
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	byID := make(map[string]rmid.Placement, len(places))
 	for _, p := range places {
 		byID[p.ID] = p
 	}
-	rows := make([]Row, 0, len(page.Items))
+	rows = make([]Row, 0, len(page.Items))
 	for _, s := range page.Items {
 		week, err := ts.ParseISOWeek(s.Week)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		p := byID[s.PlacementID]
 		r := Row{
@@ -84,7 +94,7 @@ func (t *timesheetApp) List(ctx context.Context, actor domain.Actor, f ListFilte
 		r.CanApprove = s.StepIsFor(actor)
 		rows = append(rows, r)
 	}
-	return rows, nil
+	return rows, page.NextCursor, nil
 }
 
 // Weeks:

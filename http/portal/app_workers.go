@@ -8,6 +8,7 @@ import (
 	"backoffice/domain"
 	"backoffice/domain/account"
 	rmid "backoffice/readmodel/identity"
+	"backoffice/readmodel/paging"
 )
 
 // workerApp is the workers feature: active placements (readmodel/identity)
@@ -19,27 +20,34 @@ type workerApp struct {
 	queries      *rmid.Queries
 }
 
-// Placements: the active placements in scope.
-func (w *workerApp) Placements(ctx context.Context, actor domain.Actor) ([]Placement, error) {
-	return w.PlacementsWith(ctx, actor, rmid.StatusActive)
+// choiceLimit caps the placements a choice list offers (the timesheet
+// list's "new timesheet"): a larger client chooses under Werknemers, which
+// pages and searches.
+const choiceLimit = 200
+
+// Placements: the active placements in scope for a choice list, at most
+// choiceLimit; more reports that there are more.
+func (w *workerApp) Placements(ctx context.Context, actor domain.Actor) (ps []Placement, more bool, err error) {
+	ps, next, err := w.PlacementsPage(ctx, actor, rmid.PlacementFilter{Status: rmid.StatusActive}, paging.Request{Limit: choiceLimit})
+	return ps, next != "", err
 }
 
-// PlacementsWith: the placements in scope with the status (rmid.StatusActive
-// or rmid.StatusEnded).
-func (w *workerApp) PlacementsWith(ctx context.Context, actor domain.Actor, status string) ([]Placement, error) {
-	ps, err := w.queries.Placements(ctx, actor, rmid.PlacementFilter{Status: status})
+// PlacementsPage: one page of the placements in scope the filter keeps
+// (by worker name), and the cursor of the next ("" on the last page).
+func (w *workerApp) PlacementsPage(ctx context.Context, actor domain.Actor, f rmid.PlacementFilter, page paging.Request) ([]Placement, string, error) {
+	pg, err := w.queries.PlacementsPage(ctx, actor, f, page)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	out := make([]Placement, 0, len(ps))
-	for _, p := range ps {
+	out := make([]Placement, 0, len(pg.Items))
+	for _, p := range pg.Items {
 		v, err := placementOf(p)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		out = append(out, v)
 	}
-	return out, nil
+	return out, pg.NextCursor, nil
 }
 
 // Clients: the clients the back office chooses from when it registers a

@@ -12,6 +12,7 @@ import (
 	"backoffice/domain/intermediary"
 	"backoffice/domain/timesheet"
 	rmid "backoffice/readmodel/identity"
+	"backoffice/readmodel/paging"
 )
 
 // The back office's management screens ("Beheer"): what the JSON API's
@@ -100,15 +101,29 @@ func (s *Server) handleAdmin() http.Handler {
 // --- intermediaries ---
 
 func (s *Server) handleAdminIntermediaries() http.Handler {
-	return adminList(s, "intermediaries", "admin.intermediaries", "admin_intermediaries", s.Admin.Intermediaries)
+	return adminList(s, "intermediaries", "admin.intermediaries", "admin_intermediaries", s.Admin.IntermediariesPage)
 }
 
-// adminList is an admin list page: what list returns, rendered by page,
-// under the admin menu's item sub.
-func adminList[T any](s *Server, sub, title, page string, list func(context.Context, domain.Actor) (T, error)) http.Handler {
-	return s.page("admin", title, page, func(r *http.Request, v *view) (err error) {
+// adminListPageSize is the rows of one page of an admin list.
+const adminListPageSize = 100
+
+// adminListPage is an admin list's data: one page of rows and the pages.
+type adminListPage[T any] struct {
+	Rows  []T
+	Pager pager
+}
+
+// adminList is an admin list page: one page of what list returns,
+// rendered by page, under the admin menu's item sub.
+func adminList[T any](s *Server, sub, title, page string, list func(context.Context, domain.Actor, paging.Request) ([]T, string, error)) http.Handler {
+	return s.page("admin", title, page, func(r *http.Request, v *view) error {
 		v.Sub = sub
-		v.Data, err = list(r.Context(), actor(r))
+		req, err := pageRequest(r, adminListPageSize)
+		if err != nil {
+			return err
+		}
+		rows, next, err := list(r.Context(), actor(r), req)
+		v.Data = adminListPage[T]{Rows: rows, Pager: v.offsetPager(r, req, next)}
 		return err
 	})
 }

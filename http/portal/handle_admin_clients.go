@@ -17,7 +17,7 @@ import (
 // --- clients: list, page, registration, agreement versions, users ---
 
 func (s *Server) handleAdminClients() http.Handler {
-	return adminList(s, "clients", "admin.clients", "admin_clients", s.Admin.Clients)
+	return adminList(s, "clients", "admin.clients", "admin_clients", s.Admin.ClientsPage)
 }
 
 // loadClient puts the client of the path into v, its name as the title.

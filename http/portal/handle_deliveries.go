@@ -43,6 +43,19 @@ const deliveriesLimit = 200
 type deliveriesPage struct {
 	Mail, SMS []deliveryRow
 	HasSMS    bool
+	// MoreMail, MoreSMS: more failed than the page shows (the newest
+	// deliveriesLimit); Limit is that number, for the notice.
+	MoreMail, MoreSMS bool
+	Limit             int
+}
+
+// newest is the first deliveriesLimit of ds (read with one more) and
+// whether there were more.
+func newest(ds []queue.Delivery) ([]queue.Delivery, bool) {
+	if len(ds) > deliveriesLimit {
+		return ds[:deliveriesLimit], true
+	}
+	return ds, false
 }
 
 // deliveryRow is a delivery with its kind in words ("delivery_kind.<kind>"
@@ -69,17 +82,19 @@ func (s *Server) handleDeliveries() http.Handler {
 		if !actor(r).Is(domain.RoleBackoffice) {
 			return errNoAdmin
 		}
-		var p deliveriesPage
-		ds, err := s.Deliveries.Mail.Failed(r.Context(), deliveriesLimit)
+		p := deliveriesPage{Limit: deliveriesLimit}
+		ds, err := s.Deliveries.Mail.Failed(r.Context(), deliveriesLimit+1)
 		if err != nil {
 			return err
 		}
+		ds, p.MoreMail = newest(ds)
 		p.Mail = deliveryRows(v, ds)
 		if s.Deliveries.SMS != nil {
 			p.HasSMS = true
-			if ds, err = s.Deliveries.SMS.Failed(r.Context(), deliveriesLimit); err != nil {
+			if ds, err = s.Deliveries.SMS.Failed(r.Context(), deliveriesLimit+1); err != nil {
 				return err
 			}
+			ds, p.MoreSMS = newest(ds)
 			p.SMS = deliveryRows(v, ds)
 		}
 		v.Data = p

@@ -135,7 +135,11 @@ type documentsPage struct {
 	CanUpload     bool
 	CanAddInvoice bool
 	MaxSizeText   string
+	Pager         pager
 }
+
+// documentsPageSize is the rows of one page of Facturen and Documenten.
+const documentsPageSize = 100
 
 func (s *Server) handleInvoices() http.Handler {
 	return s.page("other", "invoices.title", "invoices", func(r *http.Request, v *view) error {
@@ -144,8 +148,13 @@ func (s *Server) handleInvoices() http.Handler {
 		if !seesInvoices(a) {
 			return domain.NotFound("page_not_found", "This page does not exist.", "Deze pagina bestaat niet.")
 		}
-		rows, err := s.Documents.List(r.Context(), a, DocumentKindInvoice)
-		v.Data = documentsPage{Rows: rows, ShowClient: seesSeveralClients(a), CanAddInvoice: isBackoffice(a)}
+		page, err := pageRequest(r, documentsPageSize)
+		if err != nil {
+			return err
+		}
+		rows, next, err := s.Documents.ListPage(r.Context(), a, DocumentKindInvoice, page)
+		v.Data = documentsPage{Rows: rows, ShowClient: seesSeveralClients(a), CanAddInvoice: isBackoffice(a),
+			Pager: v.offsetPager(r, page, next)}
 		return err
 	})
 }
@@ -154,8 +163,13 @@ func (s *Server) handleDocuments() http.Handler {
 	return s.page("other", "documents.title", "documents", func(r *http.Request, v *view) error {
 		v.Sub = "documents"
 		a := actor(r)
-		rows, err := s.Documents.List(r.Context(), a, DocumentKindDocument)
-		v.Data = documentsPage{Rows: rows, ShowClient: seesSeveralClients(a), CanUpload: canUpload(a)}
+		page, err := pageRequest(r, documentsPageSize)
+		if err != nil {
+			return err
+		}
+		rows, next, err := s.Documents.ListPage(r.Context(), a, DocumentKindDocument, page)
+		v.Data = documentsPage{Rows: rows, ShowClient: seesSeveralClients(a), CanUpload: canUpload(a),
+			Pager: v.offsetPager(r, page, next)}
 		return err
 	})
 }

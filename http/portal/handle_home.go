@@ -38,7 +38,11 @@ type listPage struct {
 	Statuses   []string
 	Rows       []Row
 	Placements []Placement
-	CanBulk    bool
+	// ChooseViaWorkers: more placements than a choice list holds
+	// (choiceLimit): "new timesheet" points to Werknemers instead.
+	ChooseViaWorkers bool
+	CanBulk          bool
+	Pager            pager
 }
 
 func (s *Server) handleTimesheets() http.Handler {
@@ -51,11 +55,11 @@ func (s *Server) listData(r *http.Request, v *view) error {
 		filter = ""
 	}
 	a := actor(r)
-	rows, err := s.Timesheets.List(r.Context(), a, ListFilter{Status: filter})
+	rows, next, err := s.Timesheets.List(r.Context(), a, ListFilter{Status: filter, Cursor: r.URL.Query().Get(cursorParam)})
 	if err != nil {
 		return err
 	}
-	// Waiting for me first; otherwise keep the query's order.
+	// Waiting for me first (within the page); otherwise keep the query's order.
 	slices.SortStableFunc(rows, func(x, y Row) int {
 		switch {
 		case x.WaitingForMe == y.WaitingForMe:
@@ -65,13 +69,17 @@ func (s *Server) listData(r *http.Request, v *view) error {
 		}
 		return 1
 	})
-	p := listPage{Filter: filter, Statuses: listFilters, Rows: rows}
+	p := listPage{Filter: filter, Statuses: listFilters, Rows: rows, Pager: v.keyPager(r, next)}
 	for _, row := range rows {
 		p.CanBulk = p.CanBulk || row.CanApprove
 	}
-	ps, err := s.Workers.Placements(r.Context(), a)
+	ps, more, err := s.Workers.Placements(r.Context(), a)
 	if err != nil {
 		return err
+	}
+	if more {
+		p.ChooseViaWorkers = true
+		ps = nil
 	}
 	// "Nieuw urenbriefje" only for the placements whose hours this user
 	// enters: no button the role cannot use (issue 16 §5).

@@ -10,6 +10,7 @@ import (
 	"backoffice/domain/timesheet"
 	"backoffice/domain/validate"
 	"backoffice/http/httpx"
+	"backoffice/readmodel/paging"
 )
 
 // The hours report (urenrapport) of the tab "Overige": hours per worker and
@@ -50,7 +51,14 @@ type reportPage struct {
 	Km         int
 	ShowClient bool
 	CSVURL     string
+	// Pager pages the rows (reportPageSize a page); the totals are the
+	// whole report's.
+	Pager pager
 }
+
+// reportPageSize is the rows of one page of the hours report's table (the
+// CSV holds every row).
+const reportPageSize = 500
 
 // ColumnLabel names hour-type column i for the phone layout's cards.
 func (p reportPage) ColumnLabel(i int) string {
@@ -93,7 +101,15 @@ func (s *Server) handleReport() http.Handler {
 				s.writeReportCSV(w, r, v, rep)
 				return
 			case err == nil:
+				page, perr := pageRequest(r, reportPageSize)
+				if perr != nil {
+					s.fail(w, r, perr)
+					return
+				}
 				s.fillReport(v, &p, rep)
+				var next string
+				p.Rows, next = paging.Slice(page, p.Rows)
+				p.Pager = v.offsetPager(r, page, next)
 				status = http.StatusOK
 			case v.formError(err, reportFields):
 				status = httpx.Status(err)

@@ -19,10 +19,28 @@ type workersPage struct {
 	// Ended: the list shows the ended placements (?status=beeindigd), which
 	// the back office and the intermediary can ask for (CanEnd).
 	Ended bool
+	// Search is the name searched for (?zoek=); Pager the pages.
+	Search string
+	Pager  pager
 }
 
 // endedParam is the list's query value for the ended placements.
 const endedParam = "beeindigd"
+
+// searchText is a name search as the list takes it: trimmed, at most
+// maxSearch characters (the input's maxlength; a longer one is cut).
+func searchText(s string) string {
+	s = strings.TrimSpace(s)
+	if r := []rune(s); len(r) > maxSearch {
+		s = string(r[:maxSearch])
+	}
+	return s
+}
+
+const maxSearch = 100
+
+// workersPageSize is the rows of one page of Werknemers.
+const workersPageSize = 100
 
 // canRegister: registering workers is the client's screen (and the back
 // office's).
@@ -32,12 +50,17 @@ func (s *Server) handleWorkers() http.Handler {
 	return s.page("workers", "workers.title", "workers", func(r *http.Request, v *view) error {
 		a := actor(r)
 		ended := canEndPlacement(a) && r.URL.Query().Get("status") == endedParam
-		status := rmid.StatusActive
+		f := rmid.PlacementFilter{Status: rmid.StatusActive, Search: searchText(r.URL.Query().Get("zoek"))}
 		if ended {
-			status = rmid.StatusEnded
+			f.Status = rmid.StatusEnded
 		}
-		ps, err := s.Workers.PlacementsWith(r.Context(), a, status)
-		v.Data = workersPage{Placements: ps, CanRegister: canRegister(a), CanEnd: canEndPlacement(a), Ended: ended}
+		page, err := pageRequest(r, workersPageSize)
+		if err != nil {
+			return err
+		}
+		ps, next, err := s.Workers.PlacementsPage(r.Context(), a, f, page)
+		v.Data = workersPage{Placements: ps, CanRegister: canRegister(a), CanEnd: canEndPlacement(a), Ended: ended,
+			Search: f.Search, Pager: v.offsetPager(r, page, next)}
 		return err
 	})
 }

@@ -67,6 +67,7 @@ func (o Overview) NotApproved() int { return o.Open + o.Offered + o.Rejected }
 // ListFilter selects rows of the timesheet list.
 type ListFilter struct {
 	Status string // "", a timesheet.Status or StatusNotApproved
+	Cursor string // the page: "" for the first, else a page's next cursor
 }
 
 // Row is one timesheet in the list.

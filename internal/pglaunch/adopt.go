@@ -28,7 +28,7 @@ func AdoptOrphan(opts Options) (s *Supervisor, found bool, err error) {
 	}
 	lines := strings.Split(string(data), "\n")
 	pid, err := strconv.Atoi(strings.TrimSpace(lines[0]))
-	if err != nil || pid <= 0 || !processAlive(pid) || !isPostgres(pid) || !orphaned(pid) {
+	if err != nil || pid <= 0 || !processAlive(pid) || !isPostgres(pid) || !orphaned(dataDir, pid) {
 		return nil, false, nil
 	}
 	socketDir := dataDir
@@ -58,9 +58,20 @@ func AdoptOrphan(opts Options) (s *Supervisor, found bool, err error) {
 	return newSupervisor(c, opts), true, nil
 }
 
-// orphaned reports whether pid's parent is init or a process other than one
-// like ours (a serve that died left it to init or a subreaper).
-func orphaned(pid int) bool {
+// orphaned reports whether nobody supervises the postmaster pid on dataDir.
+// The supervisor (the process that started or adopted it) records its pid
+// beside the data directory: a live recorded supervisor other than this
+// process means supervised. That holds for an adopted postmaster, whose
+// parent is init, and for a supervisor running under another program name
+// (both were taken for orphans, so a CLI command adopted the cluster of a
+// running serve and shut it down when it ended). Without a record (a
+// cluster started by an older version): the parent is init, or a process
+// other than one like ours (a serve that died left it to init or a
+// subreaper).
+func orphaned(dataDir string, pid int) bool {
+	if sup, ok := recordedSupervisor(dataDir); ok {
+		return sup == os.Getpid() || !processAlive(sup) || zombie(sup)
+	}
 	ppid := parentOf(pid)
 	if ppid <= 1 {
 		return true
@@ -88,4 +99,37 @@ func parentOf(pid int) int {
 	}
 	ppid, _ := strconv.Atoi(f[1])
 	return ppid
+}
+
+// supervisorFile is where the supervising process of the cluster on
+// dataDir records its pid: beside the data directory, not in it
+// (PostgreSQL's own files only there).
+func supervisorFile(dataDir string) string {
+	return filepath.Clean(dataDir) + ".supervisor"
+}
+
+// recordSupervisor records this process as the supervisor of the cluster
+// on dataDir. Best effort: without the record the older orphan test
+// applies.
+func recordSupervisor(dataDir string, log *slog.Logger) {
+	if err := os.WriteFile(supervisorFile(dataDir), []byte(strconv.Itoa(os.Getpid())+"\n"), 0o644); err != nil {
+		log.Warn("embedded postgres: could not record the supervising process", "data", dataDir, "err", err)
+	}
+}
+
+// forgetSupervisor removes the record if it still names this process.
+func forgetSupervisor(dataDir string) {
+	if sup, ok := recordedSupervisor(dataDir); ok && sup == os.Getpid() {
+		_ = os.Remove(supervisorFile(dataDir))
+	}
+}
+
+// recordedSupervisor is the pid recorded by recordSupervisor.
+func recordedSupervisor(dataDir string) (int, bool) {
+	data, err := os.ReadFile(supervisorFile(dataDir))
+	if err != nil {
+		return 0, false
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
+	return pid, err == nil && pid > 0
 }

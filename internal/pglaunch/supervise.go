@@ -65,6 +65,7 @@ func newSupervisor(c *Cluster, opts Options) *Supervisor {
 	s := &Supervisor{opts: opts, log: log, cur: c, cleanup: c.removeDirs,
 		stopping: make(chan struct{}), cancel: cancel, done: make(chan struct{})}
 	c.removeDirs = nil
+	recordSupervisor(c.DataDir, log)
 	go s.run(runCtx)
 	return s
 }
@@ -103,6 +104,7 @@ func (s *Supervisor) Stop(ctx context.Context) error {
 		s.cancel()
 		<-s.done
 		s.stopErr = s.current().Stop(ctx)
+		forgetSupervisor(s.current().DataDir)
 		for _, d := range s.cleanup {
 			_ = os.RemoveAll(d)
 		}

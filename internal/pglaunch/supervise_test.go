@@ -106,6 +106,73 @@ func TestSupervisorRestartsAKilledServer(t *testing.T) {
 // unsupervised and the database never came back.
 func TestAdoptOrphanRestartsItWhenItDies(t *testing.T) {
 	dataDir := filepath.Join(t.TempDir(), "pgdata")
+	cs := startOrphan(t, dataDir)
+
+	s, found, err := AdoptOrphan(Options{DataDir: dataDir, Settings: fastSettings})
+	if err != nil || !found {
+		t.Fatalf("AdoptOrphan: found %t, %v", found, err)
+	}
+	t.Cleanup(func() { _ = s.Stop(context.Background()) })
+	orphan := s.Pid()
+	if err := syscall.Kill(orphan, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(2 * time.Minute)
+	for s.Restarts() < 1 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	queryUntil(t, cs, "SELECT 'back'")
+	if s.Restarts() != 1 || s.Pid() == orphan {
+		t.Fatalf("restarts %d, pid %d (orphan %d)", s.Restarts(), s.Pid(), orphan)
+	}
+	stopCtx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := s.Stop(stopCtx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestAdoptOrphanLeavesASupervisedServerAlone: a postmaster whose parent is
+// init but whose recorded supervisor lives (a serve that adopted it, or
+// one running under another program name) is not adopted: a CLI command
+// adopted such a cluster and shut it down under the serve when it ended.
+// Once the recorded supervisor is gone, it is adopted.
+func TestAdoptOrphanLeavesASupervisedServerAlone(t *testing.T) {
+	dataDir := filepath.Join(t.TempDir(), "pgdata")
+	startOrphan(t, dataDir)
+	other := exec.Command("sleep", "600") // a live supervisor that is not us
+	if err := other.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = other.Process.Kill(); _ = other.Wait() })
+	if err := os.WriteFile(supervisorFile(dataDir), []byte(strconv.Itoa(other.Process.Pid)+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, found, err := AdoptOrphan(Options{DataDir: dataDir}); err != nil || found {
+		t.Fatalf("adopted a server another live process supervises: found %t, %v", found, err)
+	}
+	_ = other.Process.Kill()
+	_ = other.Wait()
+	s, found, err := AdoptOrphan(Options{DataDir: dataDir, Settings: fastSettings})
+	if err != nil || !found {
+		t.Fatalf("after its supervisor died: found %t, %v", found, err)
+	}
+	if sup, ok := recordedSupervisor(dataDir); !ok || sup != os.Getpid() {
+		t.Fatalf("the adopter is not recorded: %d %t", sup, ok)
+	}
+	stopCtx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	_ = s.Stop(stopCtx) // an adopted postmaster is no child: its exit is only "exited"
+	if _, ok := recordedSupervisor(dataDir); ok {
+		t.Fatal("the record outlived its supervisor's Stop")
+	}
+}
+
+// startOrphan initialises a cluster on dataDir and leaves its postmaster
+// running with init as its parent, as after kill -9 of the serve that
+// started it; it returns the connection string.
+func startOrphan(t *testing.T, dataDir string) string {
+	t.Helper()
 	stopCluster(t, startCluster(t, Options{DataDir: dataDir}))
 	bin, err := FindBinDir()
 	if err != nil {
@@ -133,29 +200,7 @@ func TestAdoptOrphanRestartsItWhenItDies(t *testing.T) {
 	})
 	cs := fmt.Sprintf("host=%s port=%d user=postgres dbname=postgres sslmode=disable", dataDir, Port)
 	queryUntil(t, cs, "SELECT 'up'")
-
-	s, found, err := AdoptOrphan(Options{DataDir: dataDir, Settings: fastSettings})
-	if err != nil || !found {
-		t.Fatalf("AdoptOrphan: found %t, %v", found, err)
-	}
-	t.Cleanup(func() { _ = s.Stop(context.Background()) })
-	orphan := s.Pid()
-	if err := syscall.Kill(orphan, syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(2 * time.Minute)
-	for s.Restarts() < 1 && time.Now().Before(deadline) {
-		time.Sleep(50 * time.Millisecond)
-	}
-	queryUntil(t, cs, "SELECT 'back'")
-	if s.Restarts() != 1 || s.Pid() == orphan {
-		t.Fatalf("restarts %d, pid %d (orphan %d)", s.Restarts(), s.Pid(), orphan)
-	}
-	stopCtx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if err := s.Stop(stopCtx); err != nil {
-		t.Fatal(err)
-	}
+	return cs
 }
 
 // TestAdoptOrphanLeavesAnOwnedServerAlone: a server whose parent is a

@@ -15,11 +15,9 @@ import (
 	doc "backoffice/domain/document"
 	"backoffice/domain/validate"
 	rmid "backoffice/readmodel/identity"
+	"backoffice/readmodel/paging"
 	"backoffice/readmodel/tenant"
 )
-
-// MaxList bounds the list: the newest documents first.
-const MaxList = 500
 
 // Projectors whose read models the queries read: wait for these before
 // answering a query with a minimum position. Names come from the identity
@@ -213,13 +211,32 @@ func (q *Queries) scan(row pgx.Row, actor domain.Actor, now time.Time) (Detail, 
 	return d, nil
 }
 
-// List is the documents of kind ("document", "invoice"; "" for both) in
-// the actor's scope, newest first, at most MaxList.
+// Page is one page of documents.
+type Page struct {
+	Items []Row `json:"items"`
+	// NextCursor is the cursor of the next page; "" on the last page.
+	NextCursor string `json:"next_cursor,omitempty"`
+}
+
+// List is the newest paging.MaxLimit documents of kind (ListPage's first
+// page of that size).
 func (q *Queries) List(ctx context.Context, actor domain.Actor, kind string) ([]Row, error) {
+	p, err := q.ListPage(ctx, actor, kind, paging.Request{Limit: paging.MaxLimit})
+	return p.Items, err
+}
+
+// ListPage is one page of the documents of kind ("document", "invoice";
+// "" for both) in the actor's scope, newest first: at most page's limit
+// (paging.DefaultLimit, at most paging.MaxLimit) after its cursor.
+func (q *Queries) ListPage(ctx context.Context, actor domain.Actor, kind string, page paging.Request) (Page, error) {
+	window, err := page.SQL()
+	if err != nil {
+		return Page{}, err
+	}
 	args := []any{maxAttempts}
 	where, ok := tenant.Where(doc.ScopeOf(actor), docCols, &args)
 	if !ok {
-		return []Row{}, nil
+		return Page{Items: []Row{}}, nil
 	}
 	switch doc.Kind(kind) {
 	case "":
@@ -227,12 +244,11 @@ func (q *Queries) List(ctx context.Context, actor domain.Actor, kind string) ([]
 		args = append(args, kind)
 		where += fmt.Sprintf(" AND d.kind = $%d", len(args))
 	default:
-		return nil, domain.Invalid("kind_invalid", "kind", "kind must be document or invoice", "Het soort moet document of invoice zijn.")
+		return Page{}, domain.Invalid("kind_invalid", "kind", "kind must be document or invoice", "Het soort moet document of invoice zijn.")
 	}
-	rows, err := q.pool.Query(ctx, selectRow+` WHERE `+where+
-		fmt.Sprintf(` ORDER BY d.uploaded_at DESC, d.document_id DESC LIMIT %d`, MaxList), args...)
+	rows, err := q.pool.Query(ctx, selectRow+` WHERE `+where+` ORDER BY d.uploaded_at DESC, d.document_id DESC`+window, args...)
 	if err != nil {
-		return nil, fmt.Errorf("documents: unable to list: %w", err)
+		return Page{}, fmt.Errorf("documents: unable to list: %w", err)
 	}
 	defer rows.Close()
 	out := []Row{}
@@ -240,14 +256,15 @@ func (q *Queries) List(ctx context.Context, actor domain.Actor, kind string) ([]
 	for rows.Next() {
 		d, err := q.scan(rows, actor, now)
 		if err != nil {
-			return nil, fmt.Errorf("documents: unable to list: %w", err)
+			return Page{}, fmt.Errorf("documents: unable to list: %w", err)
 		}
 		out = append(out, d.Row)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("documents: unable to list: %w", err)
+		return Page{}, fmt.Errorf("documents: unable to list: %w", err)
 	}
-	return out, nil
+	items, next := paging.Trim(page, out)
+	return Page{Items: items, NextCursor: next}, nil
 }
 
 // Document is one document with its latest signature request.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -12,6 +13,7 @@ import (
 
 	"backoffice/domain"
 	"backoffice/domain/account"
+	"backoffice/readmodel/paging"
 	"backoffice/readmodel/tenant"
 )
 
@@ -189,6 +191,15 @@ func (q *Queries) Intermediaries(ctx context.Context, a domain.Actor) ([]Interme
 	return q.intermediaries(ctx, `WHERE `+cond+` ORDER BY name, intermediary_id`, args...)
 }
 
+// IntermediariesPage is one page of Intermediaries.
+func (q *Queries) IntermediariesPage(ctx context.Context, a domain.Actor, page paging.Request) (Page[Intermediary], error) {
+	return pageOf(page, func(window string) ([]Intermediary, error) {
+		var args []any
+		cond := where(a, intermediaryCols, &args)
+		return q.intermediaries(ctx, `WHERE `+cond+` ORDER BY name, intermediary_id`+window, args...)
+	})
+}
+
 // Intermediary returns one intermediary or domain.ErrNotFound.
 func (q *Queries) Intermediary(ctx context.Context, a domain.Actor, id string) (Intermediary, error) {
 	args := []any{id}
@@ -221,6 +232,16 @@ func (q *Queries) Clients(ctx context.Context, a domain.Actor) ([]Client, error)
 	var args []any
 	cond := where(a, clientCols, &args)
 	return q.clients(ctx, `WHERE `+cond+` ORDER BY c.name, c.client_id`, args...)
+}
+
+// ClientsPage is one page of Clients (the agreements of that page's
+// clients only).
+func (q *Queries) ClientsPage(ctx context.Context, a domain.Actor, page paging.Request) (Page[Client], error) {
+	return pageOf(page, func(window string) ([]Client, error) {
+		var args []any
+		cond := where(a, clientCols, &args)
+		return q.clients(ctx, `WHERE `+cond+` ORDER BY c.name, c.client_id`+window, args...)
+	})
 }
 
 // Client returns one client or domain.ErrNotFound.
@@ -320,6 +341,47 @@ type PlacementFilter struct {
 	Status   string // "" (all), StatusActive or StatusEnded
 	WorkerID string // optional
 	ClientID string // optional
+	// IDs, when not nil, keeps only these placements (the names of one page
+	// of another list).
+	IDs []string
+	// Search keeps the placements whose worker's full name contains it
+	// (case-insensitive); "" keeps all.
+	Search string
+}
+
+// Page is one page of a list.
+type Page[T any] struct {
+	Items []T `json:"items"`
+	// NextCursor is the cursor of the next page; "" on the last page.
+	NextCursor string `json:"next_cursor,omitempty"`
+}
+
+// pageOf reads one page: read gets the SQL window to append to its query.
+func pageOf[T any](page paging.Request, read func(window string) ([]T, error)) (Page[T], error) {
+	window, err := page.SQL()
+	if err != nil {
+		return Page[T]{}, err
+	}
+	items, err := read(window)
+	if err != nil {
+		return Page[T]{}, err
+	}
+	items, next := paging.Trim(page, items)
+	return Page[T]{Items: nonNil(items), NextCursor: next}, nil
+}
+
+// PlacementsPage is one page of Placements (by worker name): at most
+// page's limit (paging.DefaultLimit, at most paging.MaxLimit) after its
+// cursor.
+func (q *Queries) PlacementsPage(ctx context.Context, a domain.Actor, f PlacementFilter, page paging.Request) (Page[Placement], error) {
+	return pageOf(page, func(window string) ([]Placement, error) { return q.placementsWhere(ctx, a, f, window) })
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
 
 const placementSelect = `SELECT p.placement_id, p.worker_id, coalesce(w.full_name, ''), p.client_id, coalesce(c.name, ''),
@@ -331,7 +393,15 @@ const placementSelect = `SELECT p.placement_id, p.worker_id, coalesce(w.full_nam
 
 // Placements lists the placements in scope (the "Werknemers" tab with
 // Status active), by worker name.
+//
+// It reads every placement the filter admits: screens and the API page
+// with PlacementsPage; this is for lists bounded by their filter (one
+// client's, one worker's, IDs).
 func (q *Queries) Placements(ctx context.Context, a domain.Actor, f PlacementFilter) ([]Placement, error) {
+	return q.placementsWhere(ctx, a, f, "")
+}
+
+func (q *Queries) placementsWhere(ctx context.Context, a domain.Actor, f PlacementFilter, window string) ([]Placement, error) {
 	args := []any{q.today()}
 	filter := "WHERE $1::date IS NOT NULL" // $1 is today, used by the status filters
 	switch f.Status {
@@ -351,9 +421,21 @@ func (q *Queries) Placements(ctx context.Context, a domain.Actor, f PlacementFil
 		args = append(args, f.ClientID)
 		filter += " AND p.client_id = $" + strconv.Itoa(len(args))
 	}
+	if f.IDs != nil {
+		args = append(args, f.IDs)
+		filter += " AND p.placement_id = ANY($" + strconv.Itoa(len(args)) + "::text[])"
+	}
+	if s := strings.TrimSpace(f.Search); s != "" {
+		args = append(args, "%"+likeEscaper.Replace(s)+"%")
+		filter += " AND w.full_name ILIKE $" + strconv.Itoa(len(args))
+	}
 	cond := where(a, placementCols, &args)
-	return q.placements(ctx, filter+" AND "+cond+" ORDER BY w.last_name, w.first_name, p.start_date, p.placement_id", args...)
+	return q.placements(ctx, filter+" AND "+cond+" ORDER BY w.last_name, w.first_name, p.start_date, p.placement_id"+window, args...)
 }
+
+// likeEscaper escapes LIKE's wildcards (and its escape character) in a
+// search text, so "50%" finds "50%" and not everything starting with 50.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`)
 
 // Placement returns one placement or domain.ErrNotFound.
 func (q *Queries) Placement(ctx context.Context, a domain.Actor, id string) (Placement, error) {
@@ -401,6 +483,16 @@ func (q *Queries) Accounts(ctx context.Context, a domain.Actor) ([]Account, erro
 		return []Account{}, nil
 	}
 	return q.accounts(ctx, `ORDER BY email`)
+}
+
+// AccountsPage is one page of Accounts (by e-mail address).
+func (q *Queries) AccountsPage(ctx context.Context, a domain.Actor, page paging.Request) (Page[Account], error) {
+	return pageOf(page, func(window string) ([]Account, error) {
+		if account.ScopeOf(a).Kind != account.ScopeAll {
+			return []Account{}, nil
+		}
+		return q.accounts(ctx, `ORDER BY email, account_id`+window)
+	})
 }
 
 // accounts reads the accounts the SQL after FROM accounts selects.

@@ -134,6 +134,13 @@ func TestListFields(t *testing.T) {
 			if !slices.Equal(got, wantWaiting[name]) {
 				t.Errorf("waiting for %s = %v, want %v", name, got, wantWaiting[name])
 			}
+			// The home screen counts what the list lists, up to a cap.
+			for _, max := range []int{1, 10} {
+				n, err := q.CountUpTo(ctx, a, rm.Filter{WaitingForMe: true}, max)
+				if want := min(len(wantWaiting[name]), max); err != nil || n != want {
+					t.Errorf("count waiting for %s up to %d = %d, %v; want %d", name, max, n, err, want)
+				}
+			}
 			// The flag on a row is the filter's rule; StepIsFor only the
 			// offers the actor may approve now.
 			scoped, err := q.List(ctx, a, rm.Filter{})

@@ -46,7 +46,7 @@ func TestEveryDocumentErrorCode(t *testing.T) {
 	uploadInputs := []string{"file", "title", "client_id", "worker_id", "kind", "category", "invoice_number", "invoice_date", "amount_cents", "Idempotency-Key"}
 	signInputs := []string{"id", "tan", "read", "remark", "Idempotency-Key"}
 	inputs := map[string][]string{
-		list:        {"kind", "min_position"},
+		list:        {"kind", "min_position", "limit", "cursor"},
 		upload:      uploadInputs,
 		detail:      {"id", "min_position", "as_of"},
 		file:        {"id"},
@@ -84,6 +84,8 @@ func TestEveryDocumentErrorCode(t *testing.T) {
 		code            string
 	}{
 		{list, "/documents?kind=memo", "client1", nil, "kind_invalid"},
+		{list, "/documents?limit=501", "client1", nil, "limit_invalid"},
+		{list, "/documents?cursor=bm9wZQ", "client1", nil, "cursor_invalid"},
 		{list, "/documents?min_position=x", "client1", nil, "invalid_min_position"},
 		{upload, "/documents", "client1", &req{"application/json", []byte(`{"title":"x"}`)}, "unsupported_media_type"},
 		{upload, "/documents", "client1", &req{"multipart/form-data; boundary=zzz", []byte("garbage")}, "malformed_multipart"},

@@ -19,21 +19,22 @@ import (
 	"backoffice/http/httpx"
 	"backoffice/readmodel/asof"
 	rm "backoffice/readmodel/documents"
+	"backoffice/readmodel/paging"
 )
 
 // maxUploadBody bounds a multipart upload: the 2 MB file plus room for the
 // other fields and the multipart framing.
 const maxUploadBody = doc.MaxSize + 64<<10
 
-type listResponse struct {
-	Items []rm.Row `json:"items"`
-}
-
 func (f *Feature) handleList(s *api.Server) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.Query(w, r, rm.ReadProjectors, func(ctx context.Context, actor domain.Actor) (any, error) {
-			rows, err := f.queries.List(ctx, actor, r.URL.Query().Get("kind"))
-			return listResponse{Items: rows}, err
+			q := r.URL.Query()
+			page, err := paging.Parse(q.Get("limit"), q.Get("cursor"))
+			if err != nil {
+				return nil, err
+			}
+			return f.queries.ListPage(ctx, actor, q.Get("kind"), page)
 		})
 	})
 }

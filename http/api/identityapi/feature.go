@@ -74,11 +74,11 @@ func (f *Feature) Routes(r *mux.Router, s *api.Server) {
 	r.HandleFunc("/password-reset/complete", h.setPasswordByToken(h.Identity.Activation.CompletePasswordReset)).Methods(http.MethodPost)
 
 	r.HandleFunc("/intermediaries", h.registerIntermediary).Methods(http.MethodPost)
-	r.HandleFunc("/intermediaries", queryList(s, rm.IntermediariesProjector, h.Queries.Intermediaries)).Methods(http.MethodGet)
+	r.HandleFunc("/intermediaries", queryList(s, rm.IntermediariesProjector, h.Queries.IntermediariesPage)).Methods(http.MethodGet)
 	r.Handle("/intermediaries/{id}", api.QueryByVar(s, []string{rm.IntermediariesProjector}, "id", h.Queries.Intermediary)).Methods(http.MethodGet)
 
 	r.HandleFunc("/clients", h.registerClient).Methods(http.MethodPost)
-	r.HandleFunc("/clients", queryList(s, rm.ClientsProjector, h.Queries.Clients)).Methods(http.MethodGet)
+	r.HandleFunc("/clients", queryList(s, rm.ClientsProjector, h.Queries.ClientsPage)).Methods(http.MethodGet)
 	r.Handle("/clients/{id}", api.QueryByVar(s, []string{rm.ClientsProjector}, "id", h.Queries.Client)).Methods(http.MethodGet)
 	r.HandleFunc("/clients/{id}/agreement", h.changeAgreement).Methods(http.MethodPost)
 

@@ -12,21 +12,26 @@ import (
 	"backoffice/http/api"
 	"backoffice/readmodel/asof"
 	rm "backoffice/readmodel/identity"
+	"backoffice/readmodel/paging"
 )
 
 // placementsWait: the placement list joins workers, clients and
 // intermediaries for names.
 var placementsWait = []string{rm.PlacementsProjector, rm.WorkersProjector, rm.ClientsProjector, rm.IntermediariesProjector}
 
-// listPlacements: GET /placements?status=active|ended&worker_id=&client_id=
-// — the "Werknemers" tab is status=active.
+// listPlacements: GET /placements?status=active|ended&worker_id=&client_id=&limit=&cursor=
+// — the "Werknemers" tab is status=active. One page (paging.DefaultLimit,
+// at most paging.MaxLimit) by worker name; next_cursor names the next.
 func (h *handlers) listPlacements(w http.ResponseWriter, r *http.Request) {
 	h.s.Query(w, r, placementsWait, func(ctx context.Context, a domain.Actor) (any, error) {
 		q := r.URL.Query()
-		items, err := h.Queries.Placements(ctx, a, rm.PlacementFilter{
+		page, err := paging.Parse(q.Get("limit"), q.Get("cursor"))
+		if err != nil {
+			return nil, err
+		}
+		return h.Queries.PlacementsPage(ctx, a, rm.PlacementFilter{
 			Status: q.Get("status"), WorkerID: q.Get("worker_id"), ClientID: q.Get("client_id"),
-		})
-		return list(items), err
+		}, page)
 	})
 }
 

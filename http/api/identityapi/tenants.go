@@ -13,6 +13,8 @@ import (
 	"backoffice/domain/intermediary"
 	"backoffice/domain/validate"
 	"backoffice/http/api"
+	rm "backoffice/readmodel/identity"
+	"backoffice/readmodel/paging"
 )
 
 type contactRequest struct {
@@ -164,13 +166,17 @@ func list[T any](items []T) listResponse[T] {
 	return listResponse[T]{Items: items}
 }
 
-// queryList is the GET of a collection: what items returns for the caller,
-// once projector has passed the request's min_position.
-func queryList[T any](s *api.Server, projector string, items func(context.Context, domain.Actor) ([]T, error)) http.HandlerFunc {
+// queryList is the GET of a paged collection: one page (limit, cursor;
+// readmodel/paging) of what page returns for the caller, once projector has
+// passed the request's min_position.
+func queryList[T any](s *api.Server, projector string, page func(context.Context, domain.Actor, paging.Request) (rm.Page[T], error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		s.Query(w, r, []string{projector}, func(ctx context.Context, a domain.Actor) (any, error) {
-			v, err := items(ctx, a)
-			return list(v), err
+			req, err := paging.Parse(r.URL.Query().Get("limit"), r.URL.Query().Get("cursor"))
+			if err != nil {
+				return nil, err
+			}
+			return page(ctx, a, req)
 		})
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"backoffice/domain"
 	"backoffice/http/api"
 	rm "backoffice/readmodel/identity"
+	"backoffice/readmodel/paging"
 )
 
 type createTokenRequest struct {
@@ -78,7 +79,10 @@ func (h *handlers) listAccounts(w http.ResponseWriter, r *http.Request) {
 		if !a.Is(domain.RoleBackoffice, domain.RoleSystem, domain.RoleAuditor) {
 			return nil, domain.Forbidden("forbidden", "You are not allowed to do this.", "U heeft hiervoor geen rechten.")
 		}
-		items, err := h.Queries.Accounts(ctx, a)
-		return list(items), err
+		page, err := paging.Parse(r.URL.Query().Get("limit"), r.URL.Query().Get("cursor"))
+		if err != nil {
+			return nil, err
+		}
+		return h.Queries.AccountsPage(ctx, a, page)
 	})
 }
