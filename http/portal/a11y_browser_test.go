@@ -134,7 +134,7 @@ const focusRuleJS = `(() => {
 })()`
 
 // TestBrowserKeyboard walks every screen of the walk with Tab and
-// Shift-Tab only: the first Tab reaches a visible skip link that moves the
+// Shift-Tab only, at desktop and phone width: the first Tab reaches a visible skip link that moves the
 // focus to the main content; every control shows a focus ring when
 // focused; the order follows the page; every control is reached and the
 // focus leaves the page at the end (no trap); Shift-Tab goes back. After a
@@ -157,6 +157,13 @@ func TestBrowserKeyboard(t *testing.T) {
 				return
 			}
 			keyboardWalk(t, b)
+			// On a phone the header folds and tables stack: walk again.
+			t.Run("phone", func(t *testing.T) {
+				b := b.For(t)
+				b.Do(chromedp.EmulateViewport(browsertest.PhoneWidth, browsertest.PhoneHeight),
+					chromedp.Navigate(h.URL+sc.path), chromedp.WaitReady(chromedp.ID("main")))
+				keyboardWalk(t, b)
+			})
 		})
 	}
 }
