@@ -171,6 +171,7 @@ func (t *timesheetApp) Sheet(ctx context.Context, actor domain.Actor, ref Ref) (
 	}
 	sh.Placement, sh.TimeRegistration = p, p.TimeRegistration
 	sh.CanEdit = ts.MayEdit(actor, p.EnteredBy, sh.Status, d.Fillable)
+	sh.Fillable = d.Fillable
 	if d.NextStep != nil {
 		sh.Step = *d.NextStep
 	}

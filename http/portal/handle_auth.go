@@ -3,6 +3,7 @@ package portal
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/http"
 	"sort"
@@ -190,6 +191,10 @@ func stripQuery(p string, keys ...string) string {
 // with a token from a mail.
 type passwordPage struct {
 	Heading, Intro, Action string
+	// Expired: the link's token was refused (expired or used). The page
+	// then offers a new link instead of the form, which could only fail
+	// again (a worker's activation mail is 72 hours valid).
+	Expired bool
 }
 
 func (s *Server) passwordView(r *http.Request, activation bool) *view {
@@ -243,6 +248,11 @@ func (s *Server) handleChoosePassword(activation bool) http.Handler {
 			res, err = s.Identity.ResetPassword(r.Context(), f.Token, f.Password)
 		}
 		if err != nil {
+			if errors.Is(err, &domain.Error{Code: "token_invalid"}) {
+				p := v.Data.(passwordPage)
+				p.Expired = true
+				v.Data = p
+			}
 			s.showFormError(w, r, v, "activate", err, map[string]string{"password": "password", "new_password": "password"})
 			return
 		}

@@ -2,6 +2,7 @@ package portal
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -22,9 +23,57 @@ func (s *Server) handleHome() http.Handler {
 		if err != nil {
 			return err
 		}
-		v.Data = homePage{Overview: o, Missing: m}
+		tw, err := s.homeThisWeek(r)
+		if err != nil {
+			return err
+		}
+		v.Data = homePage{Overview: o, Missing: m, ThisWeek: tw}
 		return nil
 	})
+}
+
+// thisWeek is the worker's way in on the phone: this week's timesheet of
+// each placement whose hours he enters, named by client and function so a
+// worker with two placements sees which one he opens.
+type thisWeek struct {
+	Week  timesheet.ISOWeek
+	Dates string // "30-11-2026 – 06-12-2026"
+	Links []thisWeekLink
+}
+
+type thisWeekLink struct {
+	URL, ClientName, Function string
+}
+
+// homeThisWeek: nil for anyone but a worker (a client enters for many
+// workers and starts from the list), and for a worker who enters nothing.
+func (s *Server) homeThisWeek(r *http.Request) (*thisWeek, error) {
+	a := actor(r)
+	if !a.Is(domain.RoleWorker) {
+		return nil, nil
+	}
+	ps, _, err := s.Workers.Placements(r.Context(), a) // a worker has a handful
+	if err != nil {
+		return nil, err
+	}
+	week := timesheet.WeekOf(timesheet.DateOf(s.Clock().In(timesheet.Location())))
+	ps, err = s.Timesheets.Enterable(r.Context(), a, ps, week)
+	if err != nil || len(ps) == 0 {
+		return nil, err
+	}
+	first, last := week.Day(0), week.Day(6)
+	tw := &thisWeek{Week: week, Dates: fmt.Sprintf("%02d-%02d-%04d – %02d-%02d-%04d",
+		first.Day, int(first.Month), first.Year, last.Day, int(last.Month), last.Year)}
+	for _, p := range ps {
+		if !p.Period.Start.IsZero() && !p.Period.Overlaps(week) {
+			continue
+		}
+		tw.Links = append(tw.Links, thisWeekLink{URL: sheetURL(Ref{PlacementID: p.ID, Week: week}), ClientName: p.ClientName, Function: p.Function})
+	}
+	if len(tw.Links) == 0 {
+		return nil, nil
+	}
+	return tw, nil
 }
 
 // listFilters are the status filters of the list, in the manual's order.

@@ -237,7 +237,8 @@ type homeMissing struct {
 // the back office, the missing hours.
 type homePage struct {
 	Overview
-	Missing *homeMissing
+	Missing  *homeMissing
+	ThisWeek *thisWeek // handle_home.go: the worker's "Deze week"
 }
 
 func (s *Server) homeMissing(r *http.Request, v *view) (*homeMissing, error) {

@@ -100,6 +100,7 @@ type sheetPage struct {
 	Range                         string
 	BaseURL, WeeksURL, HistoryURL string
 	PrevURL, NextURL              string
+	NotStarted                    string // a future week: the Monday from which it can be filled in
 	Days                          []dayCol
 	Lines                         []lineView
 	DayRows                       []dayRow
@@ -161,6 +162,21 @@ func (s *Server) sheetPage(v *view, sh Sheet, editEntry int) sheetPage {
 		PrevURL:  sheetURL(Ref{PlacementID: ref.PlacementID, Week: ref.Week.Prev()}),
 		NextURL:  sheetURL(Ref{PlacementID: ref.PlacementID, Week: ref.Week.Next()}),
 		Range:    v.Date(ref.Week.Start()) + " – " + v.Date(ref.Week.End()),
+	}
+	// A future week opened with "Volgende week" is read-only: say why and
+	// from when, instead of an empty sheet without forms.
+	if !sh.Fillable && sh.Status == timesheet.StatusNone && sh.Placement.Period.Overlaps(ref.Week) {
+		p.NotStarted = v.T("day.long.0") + " " + v.Date(ref.Week.Start())
+	}
+	// No link to a week outside the placement: it is 404, a dead end for
+	// the worker tapping through his weeks after the placement ended.
+	if per := sh.Placement.Period; !per.Start.IsZero() {
+		if !per.Overlaps(ref.Week.Prev()) {
+			p.PrevURL = ""
+		}
+		if !per.Overlaps(ref.Week.Next()) {
+			p.NextURL = ""
+		}
 	}
 	// Late is about the deadline of the current step: entering and offering
 	// while open or rejected, approving while offered.

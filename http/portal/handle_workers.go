@@ -220,6 +220,12 @@ func parseRegistration(r *http.Request, v *view) Registration {
 
 func (s *Server) handleRegister() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// As the form page: a crafted POST by a worker or intermediary is
+		// refused before the form is checked, not answered with the form.
+		if !canRegister(actor(r)) {
+			s.fail(w, r, domain.Forbidden("register_not_allowed", "Only the client can register workers.", "Alleen de opdrachtgever kan werknemers inschrijven."))
+			return
+		}
 		v := s.newView(r, "workers", "register.title")
 		for _, k := range registerFields {
 			v.Form.Set(k, r.PostForm.Get(k))

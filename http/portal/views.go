@@ -128,6 +128,9 @@ type Sheet struct {
 	// CanEdit: the status is editable, the week fillable and the actor is
 	// the one who enters the hours.
 	CanEdit bool
+	// Fillable: the week overlaps the placement and has started
+	// (ts.Fillable); a future week is shown read-only and says so.
+	Fillable bool
 	// CanWithdraw: offered, nobody approved yet, and the actor enters the
 	// hours (ts.MayWithdrawOffer).
 	CanWithdraw      bool

@@ -64,6 +64,13 @@ func walkScreens(t *testing.T, h *harness) []screen {
 		chromedp.Click(chromedp.ID("sign-accept")),
 		chromedp.WaitVisible(chromedp.ID("err-read")),
 	}
+	// workerprobe: an activation link that expired offers a new one.
+	expiredLink := []chromedp.Action[chromedp.Void]{
+		chromedp.SendKeys(chromedp.ID("password"), "lang genoeg wachtwoord"),
+		chromedp.SendKeys(chromedp.ID("password2"), "lang genoeg wachtwoord"),
+		chromedp.Click(chromedp.CSS(`form.stack button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.ID("new-link")),
+	}
 	return []screen{
 		{role: "anonymous", path: "/inloggen", name: "login"},
 		{role: "anonymous", path: "/wachtwoord-vergeten", name: "forgot"},
@@ -112,6 +119,9 @@ func walkScreens(t *testing.T, h *harness) []screen {
 		{role: "worker", path: "/werknemers", name: "workers"},
 		{role: "worker", path: "/overige/documenten", name: "documents"},
 		{role: "worker-rijn", path: "/urenbriefjes", name: "timesheets"},
+		{role: "worker-rijn", path: "/", name: "home"},                                     // workerprobe: "Deze week" to this week's timesheet
+		{role: "worker-rijn", path: "/plaatsingen/p2/weken/2026-W08", name: "not-started"}, // workerprobe: a week that has not started
+		{role: "anonymous", path: "/activeren?token=oud", name: "activate-expired", act: expiredLink},
 		{role: "worker", path: doc(docContract), name: "document"},
 		{role: "worker-rijn", path: "/plaatsingen/p2/weken/2026-W07", name: "editor"},
 
