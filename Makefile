@@ -29,10 +29,10 @@ test: ensure-postgres ensure-chromium ensure-axe
 bench: ensure-postgres
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) -benchmem -timeout 30m ./...
 
-# The kill -9 loop at full length (docs/reliability.md); make test runs a
-# short one (5 kill points each).
+# The kill -9 loops at full length (docs/reliability.md); make test runs
+# short ones (timesheets: 5 kill points each; every other write: 5).
 reliability: ensure-postgres
-	BACKOFFICE_KILL_SERVE=50 BACKOFFICE_KILL_POSTMASTER=16 $(GO) test -count=1 -v -run '^TestKillLoop$$' -timeout 30m ./internal/reliability/
+	BACKOFFICE_KILL_SERVE=50 BACKOFFICE_KILL_POSTMASTER=16 BACKOFFICE_KILL_WRITES=45 $(GO) test -count=1 -v -run '^TestKillLoop(EveryWrite)?$$' -timeout 45m ./internal/reliability/
 
 # One command on the path a real request takes, in process: the whole
 # application with every projector, a real login, Idempotency-Keys, fsync on;

@@ -57,7 +57,37 @@ var ErrTokenIDTaken = errors.New("auth: an API token with this ID exists")
 // secret: a creation that failed revokes its token (identity's undoToken),
 // and its retry under the same key must be able to run.
 func (s *Service) CreateTokenWithID(ctx context.Context, id string, role domain.Role, label string) (string, error) {
+	return s.createToken(ctx, id, role, label, false)
+}
+
+// CreatePendingToken is CreateTokenWithID with the token stored inactive
+// (revoked) until ActivateToken. A command that records the creation in
+// the ledger activates the token only once it is recorded: a crash (kill
+// -9) between storing the row and the append then leaves a dead row, which
+// the retry under the same key makes anew, instead of a live credential
+// the ledger never heard of whose secret nobody has.
+func (s *Service) CreatePendingToken(ctx context.Context, id string, role domain.Role, label string) (string, error) {
+	return s.createToken(ctx, id, role, label, true)
+}
+
+// ActivateToken makes a pending token live.
+func (s *Service) ActivateToken(ctx context.Context, id string) error {
+	tag, err := s.pool.Exec(ctx, `UPDATE api_tokens SET revoked_at = NULL WHERE id = $1 AND revoked_at = created_at`, id)
+	if err != nil {
+		return fmt.Errorf("auth: unable to activate API token: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("auth: API token %s is not pending", id)
+	}
+	return nil
+}
+
+func (s *Service) createToken(ctx context.Context, id string, role domain.Role, label string, pending bool) (string, error) {
 	now := s.cfg.Now()
+	var revokedAt *time.Time // a pending token is revoked as it is created
+	if pending {
+		revokedAt = &now
+	}
 	if role != domain.RolePayroll && role != domain.RoleAuditor {
 		return "", domain.Invalid("token_role_invalid", "role",
 			"integration tokens are for the payroll or auditor role",
@@ -74,11 +104,11 @@ func (s *Service) CreateTokenWithID(ctx context.Context, id string, role domain.
 	}
 	secret, hash := newSecret()
 	tag, err := s.pool.Exec(ctx, `
-		INSERT INTO api_tokens (id, role, label, secret_hash, created_at) VALUES ($1, $2, $3, $4, $5)
+		INSERT INTO api_tokens (id, role, label, secret_hash, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT (id) DO UPDATE SET role = EXCLUDED.role, label = EXCLUDED.label, secret_hash = EXCLUDED.secret_hash,
-			created_at = EXCLUDED.created_at, revoked_at = NULL, last_used_at = NULL
+			created_at = EXCLUDED.created_at, revoked_at = EXCLUDED.revoked_at, last_used_at = NULL
 		WHERE api_tokens.revoked_at IS NOT NULL`,
-		id, string(role), label, hash, now)
+		id, string(role), label, hash, now, revokedAt)
 	if err != nil {
 		return "", fmt.Errorf("auth: unable to store API token: %w", err)
 	}

@@ -2,7 +2,9 @@ package document
 
 import (
 	"context"
+	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -105,7 +107,7 @@ func (h *Handler) decide(ctx context.Context, meta commands.Meta, id string, in 
 	}
 	dec.Client = h.seal(ctx, meta.Actor.AccountID, in.Client)
 	requestID := d.Request().ID
-	claim, attempts, err := h.claimTAN(ctx, requestID, id, meta.Actor.AccountID, tan)
+	claim, attempts, err := h.claimTAN(ctx, requestID, id, meta.Actor.AccountID, tan, tanClaimant(meta))
 	if attempts > 0 && (errors.Is(err, ErrTANWrong) || errors.Is(err, ErrTANBlocked)) {
 		h.recordRejected(ctx, meta, id, requestID, attempts, errors.Is(err, ErrTANBlocked), dec.Client)
 	}
@@ -161,11 +163,26 @@ func (h *Handler) saveAnswer(ctx context.Context, meta commands.Meta, id string,
 	return commands.Result{}, err
 }
 
+// tanClaimant names the submission that claims a TAN: its actor,
+// idempotency key and request; "" without a key (every submission is
+// another then).
+func tanClaimant(meta commands.Meta) string {
+	if meta.IdempotencyKey == "" {
+		return ""
+	}
+	sum := sha256.Sum256(fmt.Appendf(nil, "%q|%q|%q", meta.Actor.AccountID, meta.IdempotencyKey, meta.Command))
+	return hex.EncodeToString(sum[:])
+}
+
 // claimTAN checks the TAN of the request with its row locked, in a
 // transaction of its own: a wrong TAN counts an attempt (and may block the
 // request), the right one is marked used (claimed) so no other submission
-// can use it. It returns the claim's time, which identifies it.
-func (h *Handler) claimTAN(ctx context.Context, requestID, documentID, signer, tan string) (time.Time, int, error) {
+// can use it. A claim held by the same submission (claimant: its retry,
+// after the first attempt died between the claim and the append) is taken
+// over: both would append the same events (their IDs come from the key),
+// so at most one answer is recorded. It returns the claim's time, which
+// identifies it.
+func (h *Handler) claimTAN(ctx context.Context, requestID, documentID, signer, tan, claimant string) (time.Time, int, error) {
 	var (
 		claim          time.Time
 		wrong, blocked bool
@@ -177,8 +194,9 @@ func (h *Handler) claimTAN(ctx context.Context, requestID, documentID, signer, t
 			claimed bool
 		)
 		err := tx.QueryRow(ctx, `SELECT tan_hash, attempts, used_at IS NOT NULL AND used_at > clock_timestamp() - $4::interval
+				AND claimed_by IS DISTINCT FROM $5
 			FROM document_tans WHERE request_id = $1 AND document_id = $2 AND signer_account_id = $3
-			FOR UPDATE`, requestID, documentID, signer, tanClaimLease).Scan(&hash, &attempts, &claimed)
+			FOR UPDATE`, requestID, documentID, signer, tanClaimLease, nullIfEmpty(claimant)).Scan(&hash, &attempts, &claimed)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return ErrTANWrong // not issued yet: nobody can know it
 		}
@@ -202,8 +220,8 @@ func (h *Handler) claimTAN(ctx context.Context, requestID, documentID, signer, t
 		if claimed {
 			return ErrAnsweredMeanwhile
 		}
-		err = tx.QueryRow(ctx, `UPDATE document_tans SET used_at = clock_timestamp() WHERE request_id = $1
-			RETURNING used_at`, requestID).Scan(&claim)
+		err = tx.QueryRow(ctx, `UPDATE document_tans SET used_at = clock_timestamp(), claimed_by = $2 WHERE request_id = $1
+			RETURNING used_at`, requestID, nullIfEmpty(claimant)).Scan(&claim)
 		if err != nil {
 			return fmt.Errorf("commands/document: unable to claim the TAN: %w", err)
 		}
@@ -221,4 +239,12 @@ func (h *Handler) claimTAN(ctx context.Context, requestID, documentID, signer, t
 		return time.Time{}, attempts, wrongTAN(MaxTANAttempts - attempts)
 	}
 	return claim, 0, nil
+}
+
+// nullIfEmpty is s, or NULL for "".
+func nullIfEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }

@@ -89,3 +89,42 @@ func TestFailedAppendReleasesTheTAN(t *testing.T) {
 		t.Fatalf("sign again: %v", err)
 	}
 }
+
+// TestRetryOfASubmissionThatDiedHoldingTheTAN: kill -9 of serve after a
+// submission claimed the TAN but before its answer was appended. Its retry
+// under the same Idempotency-Key is the same submission: it must sign, not
+// answer 409 signature_answered_meanwhile ("another window") for the
+// minute the dead claim lasts. Another submission still gets the conflict.
+// Found by the every-write kill loop (internal/reliability).
+func TestRetryOfASubmissionThatDiedHoldingTheTAN(t *testing.T) {
+	e, id, tan := askedToSign(t, "Overeenkomst")
+	ctx := context.Background()
+	meta := dt.Meta(e.Client1)
+	meta.IdempotencyKey, meta.Command = "sign-k1", "POST /documents/"+id+"/sign"
+	claimed, dead, gone := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	t.Cleanup(func() { close(dead); <-gone })
+	dying := gatedHandler(t, e, &gatedStore{beforeAppend: func() error {
+		close(claimed) // the TAN is claimed: the process dies here
+		<-dead
+		return context.Canceled
+	}})
+	go func() {
+		defer close(gone)
+		_, _ = dying.Sign(ctx, meta, id, cmd.Signature{TAN: tan, ReadConfirmed: true})
+	}()
+	<-claimed
+
+	other := dt.Meta(e.Client1)
+	other.IdempotencyKey, other.Command = "sign-k2", meta.Command
+	if _, err := e.Handler.Sign(ctx, other, id, cmd.Signature{TAN: tan, ReadConfirmed: true}); !errors.Is(err, cmd.ErrAnsweredMeanwhile) {
+		t.Fatalf("another submission while the TAN is claimed: %v, want signature_answered_meanwhile", err)
+	}
+	retry := meta
+	retry.Retry = true
+	if _, err := e.Handler.Sign(ctx, retry, id, cmd.Signature{TAN: tan, ReadConfirmed: true}); err != nil {
+		t.Fatalf("the retry of the dead submission: %v", err)
+	}
+	if n := len(e.Recorded(t, doc.Stream(id), doc.TypeSigned)); n != 1 {
+		t.Fatalf("%d signed events, want 1", n)
+	}
+}

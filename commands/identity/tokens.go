@@ -48,7 +48,9 @@ func (s *Tokens) CreateToken(ctx context.Context, meta commands.Meta, role domai
 			return commands.Result{}, TokenCreated{}, ErrTokenSecretShown
 		}
 	}
-	secret, err := s.cfg.Auth.CreateTokenWithID(ctx, id, role, label)
+	// Stored inactive and made live once token.created is recorded: a
+	// crash in between leaves a dead row this retry makes anew.
+	secret, err := s.cfg.Auth.CreatePendingToken(ctx, id, role, label)
 	if errors.Is(err, auth.ErrTokenIDTaken) {
 		// Another attempt under the key stored it (and may be recording it).
 		return commands.Result{}, TokenCreated{}, ErrTokenSecretShown
@@ -67,6 +69,9 @@ func (s *Tokens) CreateToken(ctx context.Context, meta commands.Meta, role domai
 	res, err := commands.Save(ctx, s.cfg.Store, st, meta, s.now(), events...)
 	if err != nil {
 		return commands.Result{}, TokenCreated{}, s.undoToken(ctx, id, err)
+	}
+	if err := s.cfg.Auth.ActivateToken(ctx, id); err != nil {
+		return commands.Result{}, TokenCreated{}, err
 	}
 	created := events[0].(*account.TokenCreated)
 	return res, TokenCreated{ID: id, Secret: secret, Role: role, Label: created.Label}, nil

@@ -27,6 +27,7 @@ import (
 	"backoffice/internal/testclock"
 	"backoffice/internal/testrun"
 	"backoffice/notify/mail"
+	"backoffice/projections"
 )
 
 // FastArgon keeps password hashing cheap in tests.
@@ -134,15 +135,22 @@ func New(t testing.TB, o Options) *Env {
 // before the read models hold everything.
 func (e *Env) WaitForProjections(t testing.TB) {
 	t.Helper()
+	WaitForProjections(t, e.Pool, e.App.Projections)
+}
+
+// WaitForProjections is Env.WaitForProjections for any runtime on pool's
+// PostgreSQL event store (the identity test kit's too).
+func WaitForProjections(t testing.TB, pool *pgxpool.Pool, rt *projections.Runtime) {
+	t.Helper()
 	ctx := context.Background()
 	var head eventstore.Position
-	if err := e.Pool.QueryRow(ctx, `SELECT xid::text::bigint, seq FROM eventstore_events ORDER BY xid DESC, seq DESC LIMIT 1`).
+	if err := pool.QueryRow(ctx, `SELECT xid::text::bigint, seq FROM eventstore_events ORDER BY xid DESC, seq DESC LIMIT 1`).
 		Scan(&head.Commit, &head.Prepare); err != nil {
 		t.Fatal(err)
 	}
 	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	if err := e.App.Projections.WaitFor(wctx, head); err != nil {
+	if err := rt.WaitFor(wctx, head); err != nil {
 		t.Fatalf("projections: %v", err)
 	}
 }

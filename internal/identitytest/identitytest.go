@@ -32,6 +32,7 @@ import (
 	"backoffice/http/api"
 	"backoffice/http/api/identityapi"
 	"backoffice/internal/apitest"
+	"backoffice/internal/apptest"
 	"backoffice/internal/pgtest"
 	"backoffice/internal/schema"
 	"backoffice/notify/linkmail"
@@ -216,6 +217,14 @@ func (e *Env) Login(t testing.TB, email, password string) string {
 }
 
 var linkToken = regexp.MustCompile(`token=([A-Za-z0-9_%-]+)`)
+
+// WaitForProjections waits until every projector has passed the last event
+// written so far (apptest.WaitForProjections): a query after it sees every
+// earlier command's rows.
+func (e *Env) WaitForProjections(t testing.TB) {
+	t.Helper()
+	apptest.WaitForProjections(t, e.Pool, e.Runtime)
+}
 
 // WaitForMail waits (bounded by a generous deadline that only catches
 // hangs) for the n-th message to the address (n from 1) and returns it.

@@ -363,27 +363,30 @@ func socketPath(dir string) string {
 	return filepath.Join(dir, ".s.PGSQL."+strconv.Itoa(Port))
 }
 
-// removeStalePID deals with postmaster.pid left by a crashed server.
-// PostgreSQL itself ignores a pid file whose process is gone, but refuses
-// when that pid now belongs to an unrelated process (common in containers,
-// where pids restart low), so we decide ourselves.
+// removeStalePID deals with postmaster.pid, and the socket's lock file
+// (.s.PGSQL.5432.lock), left by a crashed server. PostgreSQL itself
+// ignores a lock file whose process is gone, but refuses when that pid now
+// belongs to an unrelated process (common in containers, where pids
+// restart low) or to a zombie (a killed postmaster whose parent died too),
+// so we decide ourselves.
 func (c *Cluster) removeStalePID() error {
-	pidFile := filepath.Join(c.DataDir, "postmaster.pid")
-	data, err := os.ReadFile(pidFile)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("pglaunch: %w", err)
-	}
-	first, _, _ := strings.Cut(string(data), "\n")
-	pid, err := strconv.Atoi(strings.TrimSpace(first))
-	if err == nil && pid > 0 && processAlive(pid) && isPostgres(pid) {
-		return fmt.Errorf("pglaunch: another postgres (pid %d) is already running on data dir %s; stop it first", pid, c.DataDir)
-	}
-	c.log.Warn("removing stale postmaster.pid from a previous run", "data", c.DataDir, "pid", pid)
-	if err := os.Remove(pidFile); err != nil {
-		return fmt.Errorf("pglaunch: remove stale pid file: %w", err)
+	for _, lock := range []string{filepath.Join(c.DataDir, "postmaster.pid"), socketPath(c.SocketDir) + ".lock"} {
+		data, err := os.ReadFile(lock)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("pglaunch: %w", err)
+		}
+		first, _, _ := strings.Cut(string(data), "\n")
+		pid, err := strconv.Atoi(strings.TrimSpace(first))
+		if err == nil && pid > 0 && processAlive(pid) && isPostgres(pid) {
+			return fmt.Errorf("pglaunch: another postgres (pid %d) is already running on data dir %s; stop it first", pid, c.DataDir)
+		}
+		c.log.Warn("removing stale "+filepath.Base(lock)+" from a previous run", "data", c.DataDir, "pid", pid)
+		if err := os.Remove(lock); err != nil {
+			return fmt.Errorf("pglaunch: remove stale lock file: %w", err)
+		}
 	}
 	return nil
 }

@@ -3,11 +3,13 @@ package pglaunch
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -216,12 +218,25 @@ func TestPIDFileOfAZombieIsStale(t *testing.T) {
 	dataDir := filepath.Join(t.TempDir(), "pgdata")
 	stopCluster(t, startCluster(t, Options{DataDir: dataDir}))
 
-	// A process named postgres, killed and not waited for: a zombie.
+	pid := zombiePostgres(t, &account{})
+	stale := strconv.Itoa(pid) + "\n" + dataDir + "\n"
+	if err := os.WriteFile(filepath.Join(dataDir, "postmaster.pid"), []byte(stale), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c := startCluster(t, Options{DataDir: dataDir})
+	connect(t, c)
+}
+
+// zombiePostgres is a process named postgres, running as acc, killed and
+// not waited for (reaped when the test ends): a zombie.
+func zombiePostgres(t *testing.T, acc *account) int {
+	t.Helper()
 	sleep, err := exec.LookPath("sleep")
 	if err != nil {
 		t.Fatal(err)
 	}
-	fake := filepath.Join(t.TempDir(), "postgres")
+	dir := t.TempDir()
+	fake := filepath.Join(dir, "postgres")
 	raw, err := os.ReadFile(sleep)
 	if err != nil {
 		t.Fatal(err)
@@ -229,11 +244,15 @@ func TestPIDFileOfAZombieIsStale(t *testing.T) {
 	if err := os.WriteFile(fake, raw, 0o755); err != nil {
 		t.Fatal(err)
 	}
+	if err := acc.own(dir, slog.Default()); err != nil {
+		t.Fatal(err)
+	}
 	cmd := exec.Command(fake, "600")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: acc.credential()}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer func() { _ = cmd.Wait() }() // reaped at the end of the test
+	t.Cleanup(func() { _ = cmd.Wait() })
 	if err := cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
@@ -243,12 +262,32 @@ func TestPIDFileOfAZombieIsStale(t *testing.T) {
 			t.Fatal("the killed process never became a zombie")
 		}
 	}
-	stale := strconv.Itoa(pid) + "\n" + dataDir + "\n"
-	if err := os.WriteFile(filepath.Join(dataDir, "postmaster.pid"), []byte(stale), 0o600); err != nil {
+	return pid
+}
+
+// TestSocketLockOfAZombieIsStale: the killed postmaster also leaves the
+// socket's lock file (.s.PGSQL.5432.lock) naming it; PostgreSQL refuses to
+// start while that pid exists and is its own user's, and a zombie exists
+// (as root the server runs as its own user, so the zombie does too here).
+// Found by the every-write
+// kill loop: after kill -9 of a subcommand and its postmaster, the next
+// start failed with `lock file ".s.PGSQL.5432.lock" already exists`.
+func TestSocketLockOfAZombieIsStale(t *testing.T) {
+	dataDir := filepath.Join(t.TempDir(), "pgdata")
+	c := startCluster(t, Options{DataDir: dataDir})
+	socketDir := c.SocketDir
+	stopCluster(t, c)
+	acc, err := serverUser(slog.Default())
+	if err != nil {
 		t.Fatal(err)
 	}
-	c := startCluster(t, Options{DataDir: dataDir})
-	connect(t, c)
+	pid := zombiePostgres(t, acc)
+	for _, lock := range []string{filepath.Join(dataDir, "postmaster.pid"), socketPath(socketDir) + ".lock"} {
+		if err := os.WriteFile(lock, []byte(strconv.Itoa(pid)+"\n"+dataDir+"\n"), 0o644); err != nil { // readable by the server user
+			t.Fatal(err)
+		}
+	}
+	connect(t, startCluster(t, Options{DataDir: dataDir, SocketDir: socketDir}))
 }
 
 func procStat(pid int) string {

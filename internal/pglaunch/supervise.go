@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"os"
+	"strings"
 	"sync"
 	"time"
 )
@@ -45,11 +46,41 @@ type Supervisor struct {
 // Supervise starts the cluster (see Start) and restarts it whenever it
 // exits until Stop is called.
 func Supervise(ctx context.Context, opts Options) (*Supervisor, error) {
-	c, err := Start(ctx, opts)
+	c, err := startAfterOrphans(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
 	return newSupervisor(c, opts), nil
+}
+
+// orphanWait is how long a start waits for the backends of a postmaster
+// killed with -9 to let go of its shared memory.
+const orphanWait = time.Minute
+
+// startAfterOrphans is Start, tried again (every minBackoff, up to
+// orphanWait) while PostgreSQL refuses because the backends of a killed
+// postmaster still hold its shared memory ("pre-existing shared memory
+// block ... is still in use"): each exits when it notices its postmaster
+// is gone, at the latest when its query ends. Without this a serve started
+// right after kill -9 of serve and its postmaster exited at once.
+func startAfterOrphans(ctx context.Context, opts Options) (*Cluster, error) {
+	deadline := time.Now().Add(orphanWait)
+	for logged := false; ; {
+		c, err := Start(ctx, opts)
+		if err == nil || !strings.Contains(err.Error(), "pre-existing shared memory block") || time.Now().After(deadline) {
+			return c, err
+		}
+		if !logged && opts.Logger != nil {
+			opts.Logger.Warn("embedded postgres: the backends of a killed server still hold its shared memory; waiting for them to exit",
+				"data", opts.DataDir)
+			logged = true
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(minBackoff):
+		}
+	}
 }
 
 // newSupervisor supervises the running cluster c.

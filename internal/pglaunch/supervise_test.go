@@ -212,3 +212,41 @@ func TestAdoptOrphanLeavesAnOwnedServerAlone(t *testing.T) {
 		t.Fatalf("adopted a server its parent still runs: found %t, %v", found, err)
 	}
 }
+
+// TestStartWaitsForTheBackendsOfAKilledServer: kill -9 of serve and its
+// postmaster, then serve at once: a backend still busy with a query holds
+// the old shared memory, and PostgreSQL refuses to start ("pre-existing
+// shared memory block ... is still in use"). The start waits for it
+// instead of failing. Found by the every-write kill loop
+// (internal/reliability): serve exited during start-up.
+func TestStartWaitsForTheBackendsOfAKilledServer(t *testing.T) {
+	var logs testlog.Buffer
+	dataDir := filepath.Join(t.TempDir(), "pgdata")
+	c := startCluster(t, Options{DataDir: dataDir})
+	conn := connect(t, c)
+	busy := make(chan error, 1)
+	go func() {
+		// A query that does not look at its postmaster for a few seconds.
+		_, err := conn.Exec(context.Background(), "SELECT count(*) FROM generate_series(1, 30000000)")
+		busy <- err
+	}()
+	time.Sleep(300 * time.Millisecond) // the query runs
+	pid := c.cmd.Process.Pid
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	for processAlive(pid) { // gone, its backend not yet
+		time.Sleep(10 * time.Millisecond)
+	}
+	s, err := Supervise(t.Context(), Options{DataDir: dataDir, SocketDir: c.SocketDir, Settings: fastSettings, DieWithParent: true,
+		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatalf("start after kill -9 with a busy backend: %v", err)
+	}
+	t.Cleanup(func() { _ = s.Stop(context.Background()) })
+	queryUntil(t, s.ConnString("postgres"), "SELECT 'x' FROM (SELECT 1) AS one")
+	<-busy
+	if !strings.Contains(logs.String(), "still hold its shared memory") {
+		t.Fatalf("the start did not wait for the backend (it had exited already?):\n%s", logs.String())
+	}
+}

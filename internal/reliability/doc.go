@@ -5,5 +5,10 @@
 // unanswered request with its key, and then checks that no acknowledged
 // write was lost or stored twice, that the read models equal a rebuild,
 // that nothing panicked and that the database came back by itself.
-// docs/reliability.md has the figures and how to run the long version.
+// writes_test.go does the same for every other kind of write (registration,
+// activation, password reset, tokens, uploads, signing with the TAN by SMS,
+// payroll export and reopen, ending a placement), aiming each kill at one
+// kind of request, and kills a projection rebuild and an audit replay
+// mid-way. docs/reliability.md has the figures and how to run the long
+// version.
 package reliability

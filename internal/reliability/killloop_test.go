@@ -199,6 +199,7 @@ func freeAddr(t *testing.T) string {
 type serve struct {
 	t                           *testing.T
 	bin, dataDir, addr, logPath string
+	extraEnv                    []string // more settings (the every-write loop's SMTP server)
 
 	mu     sync.Mutex
 	cmd    *exec.Cmd
@@ -206,8 +207,9 @@ type serve struct {
 }
 
 func (s *serve) env() []string {
-	return append(os.Environ(), "BACKOFFICE_DATA_DIR="+s.dataDir, "BACKOFFICE_ADDR="+s.addr,
+	env := append(os.Environ(), "BACKOFFICE_DATA_DIR="+s.dataDir, "BACKOFFICE_ADDR="+s.addr,
 		"BACKOFFICE_DEMO=true", "BACKOFFICE_LOG_LEVEL=info")
+	return append(env, s.extraEnv...)
 }
 
 // start runs serve and waits until it answers /healthz.
@@ -348,13 +350,17 @@ func (s *serve) logTail() string {
 
 // client is an API user with a bearer token.
 type client struct {
-	base, token string
-	http        *http.Client
+	base, token  string
+	forwardedFor string // X-Forwarded-For, if set (the every-write loop)
+	http         *http.Client
 }
 
-func (c *client) login(t *testing.T) {
+func (c *client) login(t *testing.T) { t.Helper(); c.loginAs(t, clientEmail, demo.Password) }
+
+// loginAs opens a session for the account.
+func (c *client) loginAs(t *testing.T, email, password string) {
 	t.Helper()
-	body := fmt.Sprintf(`{"email":%q,"password":%q}`, clientEmail, demo.Password)
+	body := fmt.Sprintf(`{"email":%q,"password":%q}`, email, password)
 	res, err := c.http.Post(c.base+"/api/v1/session", "application/json", strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)

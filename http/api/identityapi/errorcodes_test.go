@@ -103,6 +103,10 @@ func TestEveryIdentityErrorCode(t *testing.T) {
 		"client_id", b.clientID), "end", today.AddDays(10).String()), "bsn", bsnFor("vast"))), http.StatusCreated).Str(t, "placement_id")
 
 	clientAccount := it.Want(t, e.Do(t, http.MethodGet, "/me", a.clientToken, nil), http.StatusOK).Str(t, "account_id")
+	// The reads below (403 for who sees the object, 404 for who does not)
+	// look the object up in the read models: all set-up first in them
+	// (once answered not_found instead of forbidden under load).
+	e.WaitForProjections(t)
 	cases := []struct {
 		op, path, token string
 		body            any
