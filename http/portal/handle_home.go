@@ -2,7 +2,6 @@ package portal
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -23,7 +22,7 @@ func (s *Server) handleHome() http.Handler {
 		if err != nil {
 			return err
 		}
-		tw, err := s.homeThisWeek(r)
+		tw, err := s.homeThisWeek(r, v)
 		if err != nil {
 			return err
 		}
@@ -37,7 +36,7 @@ func (s *Server) handleHome() http.Handler {
 // worker with two placements sees which one he opens.
 type thisWeek struct {
 	Week  timesheet.ISOWeek
-	Dates string // "30-11-2026 – 06-12-2026"
+	Dates string // "30-11-2026 – 06-12-2026", in English "30 Nov 2026 – 6 Dec 2026"
 	Links []thisWeekLink
 }
 
@@ -47,7 +46,7 @@ type thisWeekLink struct {
 
 // homeThisWeek: nil for anyone but a worker (a client enters for many
 // workers and starts from the list), and for a worker who enters nothing.
-func (s *Server) homeThisWeek(r *http.Request) (*thisWeek, error) {
+func (s *Server) homeThisWeek(r *http.Request, v *view) (*thisWeek, error) {
 	a := actor(r)
 	if !a.Is(domain.RoleWorker) {
 		return nil, nil
@@ -62,8 +61,7 @@ func (s *Server) homeThisWeek(r *http.Request) (*thisWeek, error) {
 		return nil, err
 	}
 	first, last := week.Day(0), week.Day(6)
-	tw := &thisWeek{Week: week, Dates: fmt.Sprintf("%02d-%02d-%04d – %02d-%02d-%04d",
-		first.Day, int(first.Month), first.Year, last.Day, int(last.Month), last.Year)}
+	tw := &thisWeek{Week: week, Dates: v.Date(first) + " – " + v.Date(last)}
 	for _, p := range ps {
 		if !p.Period.Start.IsZero() && !p.Period.Overlaps(week) {
 			continue

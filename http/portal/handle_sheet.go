@@ -210,7 +210,7 @@ func (s *Server) sheetPage(v *view, sh Sheet, editEntry int) sheetPage {
 		enabled[i] = sh.Placement.Period.Start.IsZero() || sh.Placement.Period.Contains(d)
 		p.Days = append(p.Days, dayCol{
 			Short: v.T(fmt.Sprintf("day.short.%d", i)), Long: v.T(fmt.Sprintf("day.long.%d", i)),
-			Date: fmt.Sprintf("%02d-%02d", d.Day, int(d.Month)), Enabled: enabled[i],
+			Date: v.DayMonth(d), Enabled: enabled[i],
 		})
 	}
 

@@ -328,6 +328,15 @@ func (v *view) Date(d timesheet.Date) string {
 	return fmt.Sprintf("%02d-%02d-%d", d.Day, int(d.Month), d.Year)
 }
 
+// DayMonth formats a date within a week's columns: "26-01" in Dutch,
+// "26 Jan" in English (where 26-01 reads as a Dutch or a US date).
+func (v *view) DayMonth(d timesheet.Date) string {
+	if v.Lang == "en" {
+		return fmt.Sprintf("%d %s", d.Day, v.T(fmt.Sprintf("month.%d", int(d.Month))))
+	}
+	return fmt.Sprintf("%02d-%02d", d.Day, int(d.Month))
+}
+
 // DateTime formats an instant in Europe/Amsterdam with the weekday.
 func (v *view) DateTime(t time.Time) string {
 	if t.IsZero() {

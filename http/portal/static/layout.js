@@ -59,9 +59,18 @@
   }
 
   // After a form with errors, start at their summary (it links to each
-  // field), as a screen reader or keyboard user would want.
-  var summary = document.getElementById("error-summary");
-  if (summary) { summary.focus(); }
+  // field), as a screen reader or keyboard user would want; without a
+  // summary at the first field in error, else at the form's message.
+  var summary = document.getElementById("error-summary") ||
+    document.querySelector('main [aria-invalid="true"]') || document.getElementById("form-error");
+  if (summary) {
+    summary.focus();
+    // A form posted to a "#section" address scrolls there after this
+    // script has run, and the browser then drops the focus: put it back.
+    window.addEventListener("load", function () {
+      if (document.activeElement === document.body) { summary.focus(); }
+    });
+  }
 
   // The week overview on a touch screen: the first tap on a week shows
   // its dates (as hover does with a mouse), the second opens it.
