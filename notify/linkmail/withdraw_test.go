@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"backoffice/commands/auth"
 	"backoffice/domain"
 	"backoffice/internal/pgtest"
@@ -44,17 +46,7 @@ func TestNewLinkWithdrawsTheWaitingOne(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := auth.New(pool, auth.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := auth.UpsertAccount(ctx, pool, auth.AccountRow{AccountID: "acc-anna", Email: "anna@flex.test", Role: domain.RoleClient, TenantID: "c1"}); err != nil {
-		t.Fatal(err)
-	}
-	links, err := linkmail.New(linkmail.Config{Pool: pool, Auth: svc, Mail: disp, Links: linkmail.PortalLinks("https://p.test")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	links, svc := annasLinks(ctx, t, pool, disp)
 	for range 2 {
 		if err := links.Request(ctx, "anna@flex.test", "192.0.2.1"); err != nil {
 			t.Fatal(err)
@@ -101,17 +93,7 @@ func TestNewLinkWithdrawsAFailedOne(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := auth.New(pool, auth.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := auth.UpsertAccount(ctx, pool, auth.AccountRow{AccountID: "acc-anna", Email: "anna@flex.test", Role: domain.RoleClient, TenantID: "c1"}); err != nil {
-		t.Fatal(err)
-	}
-	links, err := linkmail.New(linkmail.Config{Pool: pool, Auth: svc, Mail: disp, Links: linkmail.PortalLinks("https://p.test")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	links, _ := annasLinks(ctx, t, pool, disp)
 	request := func() {
 		if err := links.Request(ctx, "anna@flex.test", "192.0.2.1"); err != nil {
 			t.Fatal(err)
@@ -134,4 +116,22 @@ func TestNewLinkWithdrawsAFailedOne(t *testing.T) {
 	if err := disp.Retry(ctx, first[0].EventID); !errors.Is(err, mail.ErrNoSuchDelivery) {
 		t.Errorf("Retry of the withdrawn mail = %v; want ErrNoSuchDelivery", err)
 	}
+}
+
+// annasLinks is the link requests of a database with one account,
+// anna@flex.test, whose mails go through disp.
+func annasLinks(ctx context.Context, t *testing.T, pool *pgxpool.Pool, disp *mail.Dispatcher) (*linkmail.Requests, *auth.Service) {
+	t.Helper()
+	svc, err := auth.New(pool, auth.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := auth.UpsertAccount(ctx, pool, auth.AccountRow{AccountID: "acc-anna", Email: "anna@flex.test", Role: domain.RoleClient, TenantID: "c1"}); err != nil {
+		t.Fatal(err)
+	}
+	links, err := linkmail.New(linkmail.Config{Pool: pool, Auth: svc, Mail: disp, Links: linkmail.PortalLinks("https://p.test")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return links, svc
 }
