@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/jackc/pgx/v5"
 )
 
 var (
@@ -56,18 +58,14 @@ func TestListsArePaged(t *testing.T) {
 	seedScale(t, h.Pool, 250, 2, 0)
 	ctx := context.Background()
 
-	var want []string
 	rows, err := h.Pool.Query(ctx, `SELECT placement_id||' '||to_char(week_start, 'IYYY"-W"IW') FROM ts_timesheets
 		WHERE client_id = 'bol' AND status = 'open' ORDER BY week_start DESC, placement_id DESC`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			t.Fatal(err)
-		}
-		want = append(want, s)
+	want, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
 	}
 	if len(want) < 150 {
 		t.Fatalf("only %d open timesheets seeded", len(want))

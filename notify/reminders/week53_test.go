@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"backoffice/domain/timesheet"
 	"backoffice/notify/mail/mailtest"
 	"backoffice/readmodel/missingweeks"
@@ -34,19 +36,12 @@ func TestRemindersOfWeek53(t *testing.T) {
 	if err := rt.step(ctx); err != nil {
 		t.Fatal(err)
 	}
-	var weeks []string
 	rows, err := rt.pool.Query(ctx, `SELECT DISTINCT kind || ' ' || week FROM notify_reminders ORDER BY 1`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			t.Fatal(err)
-		}
-		weeks = append(weeks, s)
-	}
-	if err := rows.Err(); err != nil {
+	weeks, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
 		t.Fatal(err)
 	}
 	if !slices.Equal(weeks, []string{"reminder_entry 2027-W01"}) {
