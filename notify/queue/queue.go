@@ -33,6 +33,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"backoffice/internal/liveness"
+	"backoffice/readmodel/paging"
 )
 
 // Delivery states in the status column. Stored: never rename.
@@ -457,19 +458,27 @@ func (q *Queue[S, M]) Delivery(ctx context.Context, eventID uuid.UUID) (Delivery
 	return out, nil
 }
 
-// Failed lists the deliveries the queue gave up on, newest first, at most
-// limit (1..500): for the back office, with the error; never the message.
-func (q *Queue[S, M]) Failed(ctx context.Context, limit int) ([]Delivery, error) {
-	rows, err := q.cfg.Pool.Query(ctx, q.sql.failedList, min(max(limit, 1), 500))
+// FailedPage lists one page of the deliveries the queue gave up on,
+// newest first (readmodel/paging: page.Limit, default 100, at most 500,
+// after page.Cursor), and the cursor of the next page ("" on the last):
+// for the back office, with the error; never the message. A bad limit or
+// cursor is limit_invalid or cursor_invalid, before anything is read.
+func (q *Queue[S, M]) FailedPage(ctx context.Context, page paging.Request) ([]Delivery, string, error) {
+	window, err := page.SQL()
 	if err != nil {
-		return nil, fmt.Errorf("%s: unable to list failed deliveries: %w", q.name, err)
+		return nil, "", err
+	}
+	rows, err := q.cfg.Pool.Query(ctx, q.sql.failedList+window)
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: unable to list failed deliveries: %w", q.name, err)
 	}
 	out := []Delivery{}
 	var x Delivery
 	if _, err := pgx.ForEachRow(rows, x.scanArgs(), func() error { out = append(out, x); return nil }); err != nil {
-		return nil, fmt.Errorf("%s: unable to list failed deliveries: %w", q.name, err)
+		return nil, "", fmt.Errorf("%s: unable to list failed deliveries: %w", q.name, err)
 	}
-	return out, nil
+	out, next := paging.Trim(page, out)
+	return out, next, nil
 }
 
 // Backlog is what waits in a queue, for the operator's metrics.
@@ -533,7 +542,7 @@ func newStatements[M any](table string, kind Kind[M]) statements {
 	state := `SELECT event_id, kind, ` + kind.Recipient() + `, status, attempts, coalesce(last_error, ''),
 		next_attempt_at, sent_at, created_at FROM {table}`
 	s.delivery = state + ` WHERE event_id = $1`
-	s.failedList = state + ` WHERE status = 'failed' ORDER BY created_at DESC, event_id LIMIT $1`
+	s.failedList = state + ` WHERE status = 'failed' ORDER BY created_at DESC, event_id` // + the page's window
 	// Pending rows through the table's partial index on them; failed rows
 	// are few.
 	s.backlog = `SELECT count(*) FILTER (WHERE status = 'pending'), count(*) FILTER (WHERE status = 'pending' AND attempts > 0),
