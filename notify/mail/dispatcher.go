@@ -132,7 +132,7 @@ func (k kind) Send(ctx context.Context, msg Message) error {
 	}
 	return k.sender.Send(ctx, msg)
 }
-func (kind) Label(msg Message) string                      { return msg.Kind }
+func (kind) Label(msg Message) string { return msg.Kind }
 func (kind) Refused(err error) bool {
 	return errors.Is(err, ErrRecipientGone) || mailboxRefused(err)
 }

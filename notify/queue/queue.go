@@ -458,6 +458,12 @@ func (q *Queue[S, M]) Delivery(ctx context.Context, eventID uuid.UUID) (Delivery
 	return out, nil
 }
 
+// Failed is the first page of FailedPage with limit (1..500) deliveries.
+func (q *Queue[S, M]) Failed(ctx context.Context, limit int) ([]Delivery, error) {
+	ds, _, err := q.FailedPage(ctx, paging.Request{Limit: min(max(limit, 1), paging.MaxLimit)})
+	return ds, err
+}
+
 // FailedPage lists one page of the deliveries the queue gave up on,
 // newest first (readmodel/paging: page.Limit, default 100, at most 500,
 // after page.Cursor), and the cursor of the next page ("" on the last):
