@@ -4,9 +4,10 @@ package readmodel
 // owns it: its migrations create the table (Sets; the event store's,
 // ledger's and checkpoints' own) and only its non-test code writes it
 // (INSERT, UPDATE, DELETE, TRUNCATE). Other packages call the owner's Go
-// functions to change its rows; reading across packages is allowed where
-// DESIGN.md allows it (the query layer reads the read models, mailers read
-// credentials). TestTableOwners (owners_test.go) checks both;
+// functions to change its rows, and to read a private table (one not
+// under readmodel/): only the read models are there for every query to
+// read. TestTableOwners (owners_test.go) checks the first two,
+// TestTableReads (reads_test.go) the reads, with its list of known debts;
 // docs/architecture.md "Who owns which table" is this list for people.
 var Owners = map[string]string{
 	// API idempotency (http/api/idempotency.go).

@@ -12,6 +12,7 @@ import (
 	"backoffice/eventstore"
 	"backoffice/notify/mail"
 	"backoffice/notify/queue"
+	"backoffice/readmodel/paging"
 )
 
 // "Mislukte berichten": the back office follows the mails and text
@@ -29,33 +30,26 @@ const deliveriesPath = "/berichten/mislukt"
 // gateway is configured.
 type Deliveries struct {
 	Mail interface {
-		Failed(ctx context.Context, limit int) ([]queue.Delivery, error)
+		FailedPage(ctx context.Context, page paging.Request) ([]queue.Delivery, string, error)
 		Retry(ctx context.Context, eventID uuid.UUID) error
 	}
 	SMS interface {
-		Failed(ctx context.Context, limit int) ([]queue.Delivery, error)
+		FailedPage(ctx context.Context, page paging.Request) ([]queue.Delivery, string, error)
 	}
 }
 
-// deliveriesLimit is how many of each the page shows (the API's 200).
-const deliveriesLimit = 200
+// deliveriesPageSize is how many of each list a page shows (the API's
+// default page). Each list pages by its own cursor: the mails by
+// "cursor", the texts by smsCursorParam.
+const (
+	deliveriesPageSize = paging.DefaultLimit
+	smsCursorParam     = "sms_cursor"
+)
 
 type deliveriesPage struct {
-	Mail, SMS []deliveryRow
-	HasSMS    bool
-	// MoreMail, MoreSMS: more failed than the page shows (the newest
-	// deliveriesLimit); Limit is that number, for the notice.
-	MoreMail, MoreSMS bool
-	Limit             int
-}
-
-// newest is the first deliveriesLimit of ds (read with one more) and
-// whether there were more.
-func newest(ds []queue.Delivery) ([]queue.Delivery, bool) {
-	if len(ds) > deliveriesLimit {
-		return ds[:deliveriesLimit], true
-	}
-	return ds, false
+	Mail, SMS           []deliveryRow
+	HasSMS              bool
+	MailPager, SMSPager pager
 }
 
 // deliveryRow is a delivery with its kind in words ("delivery_kind.<kind>"
@@ -82,20 +76,30 @@ func (s *Server) handleDeliveries() http.Handler {
 		if !actor(r).Is(domain.RoleBackoffice) {
 			return errNoAdmin
 		}
-		p := deliveriesPage{Limit: deliveriesLimit}
-		ds, err := s.Deliveries.Mail.Failed(r.Context(), deliveriesLimit+1)
+		var p deliveriesPage
+		mailReq, err := pageRequest(r, deliveriesPageSize)
 		if err != nil {
 			return err
 		}
-		ds, p.MoreMail = newest(ds)
+		smsReq, err := pageRequestOf(r, smsCursorParam, deliveriesPageSize)
+		if err != nil {
+			return err
+		}
+		ds, next, err := s.Deliveries.Mail.FailedPage(r.Context(), mailReq)
+		if err != nil {
+			return err
+		}
 		p.Mail = deliveryRows(v, ds)
+		p.MailPager = v.offsetPager(r, mailReq, next)
+		p.MailPager.ID, p.MailPager.Label = "mail-", v.T("paging.label")+": "+v.T("deliveries.mail")
 		if s.Deliveries.SMS != nil {
 			p.HasSMS = true
-			if ds, err = s.Deliveries.SMS.Failed(r.Context(), deliveriesLimit+1); err != nil {
+			if ds, next, err = s.Deliveries.SMS.FailedPage(r.Context(), smsReq); err != nil {
 				return err
 			}
-			ds, p.MoreSMS = newest(ds)
 			p.SMS = deliveryRows(v, ds)
+			p.SMSPager = v.offsetPagerOf(r, smsCursorParam, smsReq, next)
+			p.SMSPager.ID, p.SMSPager.Label = "sms-", v.T("paging.label")+": "+v.T("deliveries.sms")
 		}
 		v.Data = p
 		return nil

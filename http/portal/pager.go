@@ -13,6 +13,8 @@ type pager struct {
 	First, Prev, Next                              string // URLs; "" for none
 	Number                                         int    // the page's number (offset lists; 0 for key lists)
 	Label, FirstText, PrevText, NextText, PageText string
+	// ID prefixes the links' ids, for a second pager on one page.
+	ID string
 }
 
 // cursorParam is the query value that names a page in the portal, as in
@@ -22,18 +24,28 @@ const cursorParam = "cursor"
 // pageRequest is the request's page of a list of size rows: its cursor
 // (a cursor the read model did not make is 400, cursor_invalid).
 func pageRequest(r *http.Request, size int) (paging.Request, error) {
-	req, err := paging.Parse("", r.URL.Query().Get(cursorParam))
+	return pageRequestOf(r, cursorParam, size)
+}
+
+// pageRequestOf is pageRequest for a list whose cursor is the query value
+// param (a page with two lists pages each by its own).
+func pageRequestOf(r *http.Request, param string, size int) (paging.Request, error) {
+	req, err := paging.Parse("", r.URL.Query().Get(param))
 	req.Limit = size
 	return req, err
 }
 
 // withCursor is the request's URL with the cursor set to c ("" removes it).
-func withCursor(r *http.Request, c string) string {
+func withCursor(r *http.Request, c string) string { return withCursorOf(r, cursorParam, c) }
+
+// withCursorOf is the request's URL with the query value param set to c
+// ("" removes it); the other lists' cursors stay.
+func withCursorOf(r *http.Request, param, c string) string {
 	q := r.URL.Query()
-	q.Del(cursorParam)
+	q.Del(param)
 	q.Del("na") // the read-your-writes position of a redirect: not for the next page
 	if c != "" {
-		q.Set(cursorParam, c)
+		q.Set(param, c)
 	}
 	if len(q) == 0 {
 		return r.URL.Path
@@ -48,12 +60,18 @@ func (v *view) newPager() pager {
 
 // offsetPager is the navigation of a list paged by paging.Request.
 func (v *view) offsetPager(r *http.Request, req paging.Request, next string) pager {
+	return v.offsetPagerOf(r, cursorParam, req, next)
+}
+
+// offsetPagerOf is offsetPager for a list whose cursor is the query
+// value param.
+func (v *view) offsetPagerOf(r *http.Request, param string, req paging.Request, next string) pager {
 	p := v.newPager()
 	if prev, ok := req.Prev(); ok {
-		p.Prev = withCursor(r, prev)
+		p.Prev = withCursorOf(r, param, prev)
 	}
 	if next != "" {
-		p.Next = withCursor(r, next)
+		p.Next = withCursorOf(r, param, next)
 	}
 	if p.Prev != "" || p.Next != "" {
 		p.Number = req.Number()

@@ -10,6 +10,9 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+
+	"backoffice/http/portal"
+	"backoffice/notify/sms"
 )
 
 var (
@@ -23,6 +26,12 @@ var (
 // every page keeps the filter keep.
 func walk(h *harness, path string, row *regexp.Regexp, keep string) (pages [][]string) {
 	h.t.Helper()
+	return walkBy(h, path, row, keep, nextRE)
+}
+
+// walkBy is walk by the link next finds (a page with two lists).
+func walkBy(h *harness, path string, row *regexp.Regexp, keep string, next *regexp.Regexp) (pages [][]string) {
+	h.t.Helper()
 	for path != "" {
 		res, body := h.get(path)
 		if res.StatusCode != http.StatusOK {
@@ -34,7 +43,7 @@ func walk(h *harness, path string, row *regexp.Regexp, keep string) (pages [][]s
 		}
 		pages = append(pages, rows)
 		path = ""
-		if m := nextRE.FindStringSubmatch(body); m != nil {
+		if m := next.FindStringSubmatch(body); m != nil {
 			path = html.UnescapeString(m[1])
 			if !strings.Contains(path, keep) {
 				h.t.Fatalf("next page %s lost the filter %s", path, keep)
@@ -183,24 +192,76 @@ func TestHoursReportIsPaged(t *testing.T) {
 	}
 }
 
+var (
+	failedMailRE = regexp.MustCompile(`<tr><td>(w\d+@example\.nl)</td>`)
+	failedSMSRE  = regexp.MustCompile(`<tr><td>(nr\d+)</td>`)
+	smsNextRE    = regexp.MustCompile(`href="([^"]+)" rel="next" id="sms-page-next"`)
+	mailNextRE   = regexp.MustCompile(`href="([^"]+)" rel="next" id="mail-page-next"`)
+)
+
+const failedPath = "/berichten/mislukt"
+
 var retryFormRE = regexp.MustCompile(`action="/berichten/mislukt/[0-9a-f-]{36}/opnieuw"`)
 
-// TestFailedMailsBounded: with 250 failed mails among 5,000 sent ones,
-// Mislukte berichten shows the newest 200 and says there are more.
-func TestFailedMailsBounded(t *testing.T) {
-	h := newHarnessAs(t, boEmail)
-	if _, err := h.Pool.Exec(context.Background(), `INSERT INTO mail_deliveries (event_id, recipient, kind, status, attempts,
+// TestFailedMessagesArePaged: with 250 failed mails among 5,000 sent ones
+// and 150 failed texts among 1,500, Mislukte berichten shows each list in
+// pages of 100, newest first, each failed message once; the texts page by
+// their own cursor, which keeps the mails' page; a cursor the portal did
+// not make is 400.
+func TestFailedMessagesArePaged(t *testing.T) {
+	h := newHarness(t)
+	texts, err := sms.NewDispatcher(sms.DispatcherConfig{Pool: h.Pool, Sender: sms.SenderFunc(func(context.Context, sms.Message) error { return nil })})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h = newHarnessWith(t, h.fixture, func(d *portal.Deps) { d.Deliveries = &portal.Deliveries{Mail: d.Deliveries.Mail, SMS: texts} })
+	h.loginAs(boEmail, "nl")
+	ctx := context.Background()
+	if _, err := h.Pool.Exec(ctx, `INSERT INTO mail_deliveries (event_id, recipient, kind, status, attempts,
 			last_error, next_attempt_at, created_at, payload)
 		SELECT gen_random_uuid(), 'w'||i||'@example.nl', 'reminder', CASE WHEN i % 20 = 0 THEN 'failed' ELSE 'sent' END, 5,
 			'550 mailbox unavailable', now(), now() - i * interval '1 minute', '{}'
 		FROM generate_series(1, 5000) i`); err != nil {
 		t.Fatal(err)
 	}
-	body := h.mustGet("/berichten/mislukt")
-	if n := len(retryFormRE.FindAllString(body, -1)); n != 200 || !strings.Contains(body, `id="more-failed-mail"`) {
-		t.Fatalf("%d failed mails shown, notice %v", n, strings.Contains(body, `id="more-failed-mail"`))
+	if _, err := h.Pool.Exec(ctx, `INSERT INTO sms_deliveries (event_id, kind, recipient, masked_recipient, body,
+			status, attempts, last_error, next_attempt_at, created_at)
+		SELECT gen_random_uuid(), 'sign_tan', '', 'nr'||i, '', CASE WHEN i % 10 = 0 THEN 'failed' ELSE 'sent' END, 4,
+			'HTTP 422', now(), now() - i * interval '1 minute'
+		FROM generate_series(1, 1500) i`); err != nil {
+		t.Fatal(err)
 	}
-	if !strings.Contains(body, "w20@example.nl") || strings.Contains(body, "w5000@example.nl") {
-		t.Error("not the newest 200")
+	pages := walkBy(h, failedPath, failedMailRE, "cursor=", mailNextRE)
+	all := slices.Concat(pages...)
+	if len(pages) != 3 || len(pages[0]) != 100 || len(pages[2]) != 50 || all[0] != "w20@example.nl" ||
+		all[len(all)-1] != "w5000@example.nl" || len(slices.Compact(slices.Sorted(slices.Values(all)))) != 250 {
+		t.Fatalf("mail pages %d, first %s, last %s, %d distinct", len(pages), all[0], all[len(all)-1], len(all))
+	}
+	if n := len(retryFormRE.FindAllString(h.mustGet(failedPath), -1)); n != 100 {
+		t.Errorf("page 1 has %d retry forms, want 100", n)
+	}
+	// The texts, from the mails' second page: each next keeps that page.
+	mail2 := html.UnescapeString(mailNextRE.FindStringSubmatch(h.mustGet(failedPath))[1])
+	var smsRows []string
+	for path, n := mail2, 0; path != ""; n++ {
+		body := h.mustGet(path)
+		if got := failedMailRE.FindStringSubmatch(body); got == nil || got[1] != pages[1][0] {
+			t.Fatalf("%s lost the mails' page: first mail %v", path, got)
+		}
+		for _, m := range failedSMSRE.FindAllStringSubmatch(body, -1) {
+			smsRows = append(smsRows, m[1])
+		}
+		path = ""
+		if m := smsNextRE.FindStringSubmatch(body); m != nil && n < 5 {
+			path = html.UnescapeString(m[1])
+		}
+	}
+	if len(smsRows) != 150 || smsRows[0] != "nr10" || smsRows[149] != "nr1500" || len(slices.Compact(slices.Sorted(slices.Values(smsRows)))) != 150 {
+		t.Fatalf("texts: %d rows, each once: first %v", len(smsRows), smsRows[:min(1, len(smsRows))])
+	}
+	for _, q := range []string{"?cursor=bm9wZQ", "?sms_cursor=bm9wZQ"} {
+		if res, _ := h.get(failedPath + q); res.StatusCode != http.StatusBadRequest {
+			t.Errorf("%s: %d, want 400", q, res.StatusCode)
+		}
 	}
 }

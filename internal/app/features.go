@@ -83,6 +83,8 @@ func newFeatures(ctx context.Context, o Options) (*features, error) {
 	if err != nil {
 		return nil, wrap(err)
 	}
+	// Mail for an account blocked (or moved) after it was queued stays home.
+	disp.CheckRecipients(authSvc.TakesMail)
 	f.mailQueue = disp
 	vault, err := identity.NewVault(o.Pool, o.MasterKey)
 	if err != nil {

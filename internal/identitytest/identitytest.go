@@ -89,6 +89,7 @@ func New(t testing.TB) *Env {
 	disp, err := mail.NewDispatcher(mail.DispatcherConfig{Pool: pool, Sender: sender, PollInterval: 10 * time.Millisecond,
 		Backoff: mail.ExponentialBackoff(10*time.Millisecond, 200*time.Millisecond), Logger: log})
 	must(t, err)
+	disp.CheckRecipients(authSvc.TakesMail)
 	key := make([]byte, identity.MasterKeySize)
 	_, _ = rand.Read(key)
 	vault, err := identity.NewVault(pool, key)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -46,19 +47,50 @@ func ExponentialBackoff(base, limit time.Duration) func(int) time.Duration {
 // single-use links); a failed mail keeps them for Retry.
 type Dispatcher struct {
 	*queue.Queue[Sender, Message]
-	cfg DispatcherConfig
+	cfg        DispatcherConfig
+	recipients *recipients
+}
+
+// RecipientCheck reports whether the account still takes mail at address
+// (not blocked, the address still its own): commands/auth's
+// Service.TakesMail. An error fails the attempt, to be retried.
+type RecipientCheck func(ctx context.Context, accountID, address string) (bool, error)
+
+// recipients holds the check CheckRecipients sets.
+type recipients struct {
+	mu    sync.RWMutex
+	check RecipientCheck
+}
+
+func (r *recipients) get() RecipientCheck {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return r.check
+}
+
+// CheckRecipients makes fn the check, just before its send, of every mail
+// queued for an account (Message.AccountID): a mail whose account was
+// blocked or whose address changed after it was queued fails with
+// ErrRecipientGone. The credentials are commands/auth's table: the check
+// is its Go function, not SQL here. Call it before Run; without it no mail
+// is checked.
+func (d *Dispatcher) CheckRecipients(fn RecipientCheck) {
+	d.recipients.mu.Lock()
+	defer d.recipients.mu.Unlock()
+	d.recipients.check = fn
 }
 
 // NewDispatcher checks the config and fills in defaults.
 func NewDispatcher(cfg DispatcherConfig) (*Dispatcher, error) {
 	// The table this package owns (migrations/0101_outbox.sql), as a literal: readmodel's
 	// TestTableOwners holds the engine's writes to it.
+	r := &recipients{}
 	q, err := queue.New("mail", "mail_deliveries", cfg,
-		queue.Defaults{Backoff: ExponentialBackoff(30*time.Second, time.Hour)}, kind{cfg.Sender})
+		queue.Defaults{Backoff: ExponentialBackoff(30*time.Second, time.Hour)}, kind{sender: cfg.Sender, recipients: r})
 	if err != nil {
 		return nil, err
 	}
-	return &Dispatcher{Queue: q, cfg: q.Config()}, nil
+	return &Dispatcher{Queue: q, cfg: q.Config(), recipients: r}, nil
 }
 
 // ErrRecipientGone fails a mail for an account (Message.AccountID) that
@@ -68,34 +100,39 @@ func NewDispatcher(cfg DispatcherConfig) (*Dispatcher, error) {
 var ErrRecipientGone = errors.New("mail: not sent: the account was blocked or its e-mail address changed after the mail was queued")
 
 // kind is what the engine needs of a mail: the stored message is the
-// payload column (Message as JSON), and whether its account (the login
-// credentials, commands/auth, which a block changes at once) still takes
-// mail at that address.
-type kind struct{ sender Sender }
-
-func (kind) Columns() string {
-	return `payload, coalesce((SELECT NOT c.disabled AND lower(c.email) = lower(mail_deliveries.payload->>'to')
-		FROM credentials c WHERE c.account_id = mail_deliveries.payload->>'account_id'), true)`
+// payload column (Message as JSON). Before the send it asks the recipient
+// check whether the mail's account (the login credentials, commands/auth,
+// which a block changes at once) still takes mail at that address.
+type kind struct {
+	sender     Sender
+	recipients *recipients
 }
+
+func (kind) Columns() string   { return "payload" }
 func (kind) Recipient() string { return "recipient" }
 
 func (kind) Targets() ([]any, func() (Message, error)) {
 	var payload []byte
-	var current bool
-	return []any{&payload, &current}, func() (Message, error) {
+	return []any{&payload}, func() (Message, error) {
 		var msg Message
-		if err := json.Unmarshal(payload, &msg); err != nil {
-			return msg, err
-		}
-		if !current {
-			return msg, ErrRecipientGone
-		}
-		return msg, nil
+		err := json.Unmarshal(payload, &msg)
+		return msg, err
 	}
 }
 
-func (k kind) Send(ctx context.Context, msg Message) error { return k.sender.Send(ctx, msg) }
-func (kind) Label(msg Message) string                      { return msg.Kind }
+func (k kind) Send(ctx context.Context, msg Message) error {
+	if check := k.recipients.get(); check != nil && msg.AccountID != "" {
+		ok, err := check(ctx, msg.AccountID, msg.To)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return ErrRecipientGone
+		}
+	}
+	return k.sender.Send(ctx, msg)
+}
+func (kind) Label(msg Message) string { return msg.Kind }
 func (kind) Refused(err error) bool {
 	return errors.Is(err, ErrRecipientGone) || mailboxRefused(err)
 }

@@ -230,6 +230,7 @@ func TestDispatcherSkipsABlockedAccount(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	d.CheckRecipients(svc.TakesMail)
 	for id, email := range map[string]string{"acc-ok": "ok@example.nl", "acc-blocked": "weg@example.nl", "acc-moved": "nieuw@example.nl"} {
 		if err := auth.UpsertAccount(ctx, pool, auth.AccountRow{AccountID: id, Email: email, Role: domain.RoleClient, TenantID: "c1"}); err != nil {
 			t.Fatal(err)

@@ -12,8 +12,8 @@
 // calls New to the table it hands over.
 //
 // The table needs the columns event_id (uuid, primary key), status
-// ('pending', 'sent', 'failed'), attempts, last_error, next_attempt_at and
-// sent_at.
+// ('pending', 'sent', 'failed'), attempts, last_error, next_attempt_at,
+// sent_at and lease_holder (int, null).
 package queue
 
 import (
@@ -23,6 +23,7 @@ import (
 	"log/slog"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -30,6 +31,9 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"backoffice/internal/liveness"
+	"backoffice/readmodel/paging"
 )
 
 // Delivery states in the status column. Stored: never rename.
@@ -66,7 +70,17 @@ type Config[S any] struct {
 	// Now is the clock. Default time.Now.
 	Now    func() time.Time
 	Logger *slog.Logger
+	// Liveness names this process in the leases it takes, so another
+	// process takes them over at once when this one dies. Default: the
+	// queue starts its own on first use (LeaseLockClass); a process may
+	// share one among its queues.
+	Liveness *liveness.Holder
 }
+
+// LeaseLockClass is the first key of the advisory lock a queue's process
+// holds while it lives (internal/liveness); the second is the holder ID
+// in the lease_holder column.
+const LeaseLockClass int32 = 0x6e717565 // "nque"
 
 // Validate reports every problem at once.
 func (c Config[S]) Validate() error {
@@ -142,9 +156,12 @@ type Result struct {
 // Queue delivers the messages of one owner's table: at least once,
 // de-duplicated by event ID. Several instances may run against one
 // database: a delivery is claimed (FOR UPDATE SKIP LOCKED, then a lease
-// past its send) before it is sent, with no transaction open during the
-// send. A message goes out twice only if the process dies between the
-// receiver's acceptance and the update that records it, or a send
+// past its send, naming this process's liveness lock) before it is sent,
+// with no transaction open during the send. Another queue takes a lease
+// over before its end only when its holder's lock is free: the holder
+// died (or lost its database session, which cancels its send). A message
+// goes out twice only if the process dies (or loses its session) between
+// the receiver's acceptance and the update that records it, or a send
 // overruns its lease (SendTimeout plus 30 s).
 type Queue[S, M any] struct {
 	cfg  Config[S]
@@ -152,6 +169,9 @@ type Queue[S, M any] struct {
 	name string // the owner's log and error prefix ("mail")
 	sql  statements
 	kick chan struct{}
+
+	liveOnce sync.Once
+	live     *liveness.Holder
 }
 
 // New checks cfg, fills in the defaults and returns the queue of table
@@ -251,26 +271,42 @@ func (q *Queue[S, M]) DeliverDue(ctx context.Context) (int, error) {
 // meanwhile, and should this process die, the row is due again when the
 // lease ends.
 func (q *Queue[S, M]) deliverOne(ctx context.Context, skip []uuid.UUID) (uuid.UUID, bool, error) {
-	id, attempts, m, sendErr, ok, err := q.claim(ctx, skip)
+	holder, alive := q.holder(ctx)
+	id, attempts, m, sendErr, ok, err := q.claim(ctx, skip, holder)
 	if err != nil || !ok {
 		return uuid.Nil, false, err
 	}
 	if sendErr == nil {
 		sctx, cancel := context.WithTimeout(ctx, q.cfg.SendTimeout)
+		if holder != nil {
+			// The session that holds the lease broke: another queue may
+			// take the message over now, so this one stops sending.
+			defer context.AfterFunc(alive, cancel)()
+		}
 		sendErr = q.kind.Send(sctx, m)
 		cancel()
 	}
 	if ctx.Err() != nil {
 		// Shutting down: the row is due again at once (for the next
 		// process), or when its lease ends should this release fail.
-		_, _ = q.cfg.Pool.Exec(context.WithoutCancel(ctx), q.sql.release, id, attempts, q.cfg.Now())
+		_, _ = q.cfg.Pool.Exec(context.WithoutCancel(ctx), q.sql.release, id, attempts, q.cfg.Now(), holder)
 		return id, false, ctx.Err()
 	}
-	if err := q.record(ctx, id, attempts, m, sendErr); err != nil {
+	if sendErr != nil && holder != nil && alive.Err() != nil {
+		// Stopped because the lease's holder lost its session: no attempt
+		// counted, due again at once (unless another queue took it over
+		// already: the release matches only this holder's lease).
+		if _, err := q.cfg.Pool.Exec(ctx, q.sql.release, id, attempts, q.cfg.Now(), holder); err != nil {
+			return id, false, fmt.Errorf("%s: unable to release delivery %s: %w", q.name, id, err)
+		}
+		q.cfg.Logger.WarnContext(ctx, q.name+": send stopped: the database session of its lease broke", "event_id", id)
+		return id, true, nil
+	}
+	if err := q.record(ctx, id, attempts, holder, m, sendErr); err != nil {
 		// Not recorded: due again after the back-off, not at once (the
 		// message may have gone out; the pass must not spin on it).
 		if _, rerr := q.cfg.Pool.Exec(context.WithoutCancel(ctx), q.sql.release,
-			id, attempts, q.cfg.Now().Add(q.cfg.Backoff(attempts+1))); rerr != nil {
+			id, attempts, q.cfg.Now().Add(q.cfg.Backoff(attempts+1)), holder); rerr != nil {
 			err = errors.Join(err, rerr)
 		}
 		return id, false, err
@@ -279,20 +315,44 @@ func (q *Queue[S, M]) deliverOne(ctx context.Context, skip []uuid.UUID) (uuid.UU
 }
 
 // leaseMargin is how long past its send timeout a claimed delivery stays
-// with the queue that claimed it.
+// with the queue that claimed it (while its holder lives, or when the
+// holder is not known).
 const leaseMargin = 30 * time.Second
 
-// claim takes the next due delivery (not in skip) for one send: it moves
-// the row's next attempt past the send and returns the row, in a short
+// holder is the liveness ID this process's leases name now, and the
+// context that ends when it is no longer held; nil before the first lock
+// is held (waited for at most a few seconds) or while the database
+// session that holds it is being replaced: such leases are only waited
+// out.
+func (q *Queue[S, M]) holder(ctx context.Context) (*int32, context.Context) {
+	q.liveOnce.Do(func() {
+		q.live = q.cfg.Liveness
+		if q.live == nil {
+			q.live = liveness.Start(q.cfg.Pool, LeaseLockClass)
+		}
+	})
+	wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	q.live.Wait(wctx)
+	cancel()
+	id, alive := q.live.Current()
+	if id == 0 {
+		return nil, nil
+	}
+	return &id, alive
+}
+
+// claim takes the next due delivery (not in skip) for one send, or one
+// whose lease names a holder that is gone: it moves the row's next attempt
+// past the send, names holder in the lease and returns the row, in a short
 // transaction of its own. decodeErr is the kind's decoding error.
-func (q *Queue[S, M]) claim(ctx context.Context, skip []uuid.UUID) (id uuid.UUID, attempts int, m M, decodeErr error, ok bool, err error) {
+func (q *Queue[S, M]) claim(ctx context.Context, skip []uuid.UUID, holder *int32) (id uuid.UUID, attempts int, m M, decodeErr error, ok bool, err error) {
 	dest, decode := q.kind.Targets()
 	err = pgx.BeginFunc(ctx, q.cfg.Pool, func(tx pgx.Tx) error {
 		now := q.cfg.Now()
-		if err := tx.QueryRow(ctx, q.sql.claim, now, skip).Scan(append([]any{&id, &attempts}, dest...)...); err != nil {
+		if err := tx.QueryRow(ctx, q.sql.claim, now, skip, q.live.Class()).Scan(append([]any{&id, &attempts}, dest...)...); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, q.sql.lease, id, now.Add(q.cfg.SendTimeout+leaseMargin))
+		_, err := tx.Exec(ctx, q.sql.lease, id, now.Add(q.cfg.SendTimeout+leaseMargin), holder)
 		return err
 	})
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -310,7 +370,7 @@ func (q *Queue[S, M]) claim(ctx context.Context, skip []uuid.UUID) (id uuid.UUID
 // it: a row another queue recorded meanwhile (this one overran its lease)
 // is left as that one recorded it. A final outcome with a settle hook is
 // recorded in a transaction with the hook.
-func (q *Queue[S, M]) record(ctx context.Context, id uuid.UUID, attempts int, m M, sendErr error) error {
+func (q *Queue[S, M]) record(ctx context.Context, id uuid.UUID, attempts int, holder *int32, m M, sendErr error) error {
 	attempts++
 	done := q.cfg.Now()
 	r := Result{Sent: sendErr == nil}
@@ -333,11 +393,11 @@ func (q *Queue[S, M]) record(ctx context.Context, id uuid.UUID, attempts int, m 
 		var err error
 		switch status {
 		case StatusSent:
-			tag, err = db.Exec(ctx, q.sql.sent, id, attempts, done, attempts-1)
+			tag, err = db.Exec(ctx, q.sql.sent, id, attempts, done, attempts-1, holder)
 		case StatusFailed:
-			tag, err = db.Exec(ctx, q.sql.failed, id, attempts, r.Error, done.Add(q.cfg.Backoff(attempts)), attempts-1)
+			tag, err = db.Exec(ctx, q.sql.failed, id, attempts, r.Error, done.Add(q.cfg.Backoff(attempts)), attempts-1, holder)
 		default:
-			tag, err = db.Exec(ctx, q.sql.retry, id, attempts, r.Error, done.Add(q.cfg.Backoff(attempts)), attempts-1)
+			tag, err = db.Exec(ctx, q.sql.retry, id, attempts, r.Error, done.Add(q.cfg.Backoff(attempts)), attempts-1, holder)
 		}
 		if err != nil {
 			return false, fmt.Errorf("%s: unable to record delivery of %s: %w", q.name, id, err)
@@ -398,19 +458,33 @@ func (q *Queue[S, M]) Delivery(ctx context.Context, eventID uuid.UUID) (Delivery
 	return out, nil
 }
 
-// Failed lists the deliveries the queue gave up on, newest first, at most
-// limit (1..500): for the back office, with the error; never the message.
+// Failed is the first page of FailedPage with limit (1..500) deliveries.
 func (q *Queue[S, M]) Failed(ctx context.Context, limit int) ([]Delivery, error) {
-	rows, err := q.cfg.Pool.Query(ctx, q.sql.failedList, min(max(limit, 1), 500))
+	ds, _, err := q.FailedPage(ctx, paging.Request{Limit: min(max(limit, 1), paging.MaxLimit)})
+	return ds, err
+}
+
+// FailedPage lists one page of the deliveries the queue gave up on,
+// newest first (readmodel/paging: page.Limit, default 100, at most 500,
+// after page.Cursor), and the cursor of the next page ("" on the last):
+// for the back office, with the error; never the message. A bad limit or
+// cursor is limit_invalid or cursor_invalid, before anything is read.
+func (q *Queue[S, M]) FailedPage(ctx context.Context, page paging.Request) ([]Delivery, string, error) {
+	window, err := page.SQL()
 	if err != nil {
-		return nil, fmt.Errorf("%s: unable to list failed deliveries: %w", q.name, err)
+		return nil, "", err
+	}
+	rows, err := q.cfg.Pool.Query(ctx, q.sql.failedList+window)
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: unable to list failed deliveries: %w", q.name, err)
 	}
 	out := []Delivery{}
 	var x Delivery
 	if _, err := pgx.ForEachRow(rows, x.scanArgs(), func() error { out = append(out, x); return nil }); err != nil {
-		return nil, fmt.Errorf("%s: unable to list failed deliveries: %w", q.name, err)
+		return nil, "", fmt.Errorf("%s: unable to list failed deliveries: %w", q.name, err)
 	}
-	return out, nil
+	out, next := paging.Trim(page, out)
+	return out, next, nil
 }
 
 // Backlog is what waits in a queue, for the operator's metrics.
@@ -443,7 +517,10 @@ var tableName = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
 
 // newStatements writes the engine's SQL for table. The updates of an
 // outcome match a row only as this queue claimed it ($1 the event, the
-// last argument the attempts before the send).
+// last arguments the attempts before the send and the lease's holder).
+// The claim takes a leased row before its lease ends when its holder's
+// liveness lock ($3 its class) is free: the transaction-level try takes
+// it only when no session holds it, and lets go at the commit.
 func newStatements[M any](table string, kind Kind[M]) statements {
 	set := func(clear string) string {
 		if clear == "" {
@@ -453,24 +530,25 @@ func newStatements[M any](table string, kind Kind[M]) statements {
 	}
 	s := statements{
 		claim: `SELECT event_id, attempts, ` + kind.Columns() + ` FROM {table}
-			WHERE status = 'pending' AND next_attempt_at <= $1 AND NOT (event_id = ANY($2))
+			WHERE status = 'pending' AND NOT (event_id = ANY($2))
+			AND (next_attempt_at <= $1 OR lease_holder IS NOT NULL AND pg_try_advisory_xact_lock($3::int, lease_holder))
 			ORDER BY next_attempt_at, event_id
 			LIMIT 1
 			FOR UPDATE SKIP LOCKED`,
-		lease: `UPDATE {table} SET next_attempt_at = $2 WHERE event_id = $1`,
-		release: `UPDATE {table} SET next_attempt_at = $3
-			WHERE event_id = $1 AND attempts = $2 AND status = 'pending'`,
-		sent: `UPDATE {table} SET status = 'sent', attempts = $2, sent_at = $3, last_error = NULL` + set(kind.Clear(true)) + `
-			WHERE event_id = $1 AND attempts = $4 AND status = 'pending'`,
-		failed: `UPDATE {table} SET status = 'failed', attempts = $2, last_error = $3, next_attempt_at = $4` + set(kind.Clear(false)) + `
-			WHERE event_id = $1 AND attempts = $5 AND status = 'pending'`,
-		retry: `UPDATE {table} SET attempts = $2, last_error = $3, next_attempt_at = $4
-			WHERE event_id = $1 AND attempts = $5 AND status = 'pending'`,
+		lease: `UPDATE {table} SET next_attempt_at = $2, lease_holder = $3 WHERE event_id = $1`,
+		release: `UPDATE {table} SET next_attempt_at = $3, lease_holder = NULL
+			WHERE event_id = $1 AND attempts = $2 AND status = 'pending' AND lease_holder IS NOT DISTINCT FROM $4`,
+		sent: `UPDATE {table} SET status = 'sent', attempts = $2, sent_at = $3, last_error = NULL, lease_holder = NULL` + set(kind.Clear(true)) + `
+			WHERE event_id = $1 AND attempts = $4 AND status = 'pending' AND lease_holder IS NOT DISTINCT FROM $5`,
+		failed: `UPDATE {table} SET status = 'failed', attempts = $2, last_error = $3, next_attempt_at = $4, lease_holder = NULL` + set(kind.Clear(false)) + `
+			WHERE event_id = $1 AND attempts = $5 AND status = 'pending' AND lease_holder IS NOT DISTINCT FROM $6`,
+		retry: `UPDATE {table} SET attempts = $2, last_error = $3, next_attempt_at = $4, lease_holder = NULL
+			WHERE event_id = $1 AND attempts = $5 AND status = 'pending' AND lease_holder IS NOT DISTINCT FROM $6`,
 	}
 	state := `SELECT event_id, kind, ` + kind.Recipient() + `, status, attempts, coalesce(last_error, ''),
 		next_attempt_at, sent_at, created_at FROM {table}`
 	s.delivery = state + ` WHERE event_id = $1`
-	s.failedList = state + ` WHERE status = 'failed' ORDER BY created_at DESC, event_id LIMIT $1`
+	s.failedList = state + ` WHERE status = 'failed' ORDER BY created_at DESC, event_id` // + the page's window
 	// Pending rows through the table's partial index on them; failed rows
 	// are few.
 	s.backlog = `SELECT count(*) FILTER (WHERE status = 'pending'), count(*) FILTER (WHERE status = 'pending' AND attempts > 0),

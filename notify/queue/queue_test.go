@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"backoffice/internal/liveness"
 	"backoffice/internal/pgtest"
 	"backoffice/internal/testclock"
 	"backoffice/notify/mail"
@@ -35,12 +36,14 @@ type settings struct {
 	MaxAttempts  int
 	Backoff      func(int) time.Duration
 	PollInterval time.Duration
+	// Liveness stands for the process the dispatcher runs in (nil: its own).
+	Liveness *liveness.Holder
 }
 
 // config is a kind's DispatcherConfig (both are queue.Config) with s.
 func config[S any](s settings, pool *pgxpool.Pool, sender S) queue.Config[S] {
 	return queue.Config[S]{Pool: pool, Sender: sender, Now: s.Now, MaxAttempts: s.MaxAttempts,
-		Backoff: s.Backoff, PollInterval: s.PollInterval}
+		Backoff: s.Backoff, PollInterval: s.PollInterval, Liveness: s.Liveness}
 }
 
 // gated is send, asking gate first.
@@ -409,6 +412,122 @@ func TestQueueReleasesOnShutdown(t *testing.T) {
 		pass(t, ctx, next, 1)
 		if r := stored(t, ctx, pool, k, id); r.Status != queue.StatusSent || r.Attempts != 1 {
 			t.Fatalf("after the next process: %+v", r)
+		}
+	})
+}
+
+// process is the liveness of one process (its lock, until Close: a kill).
+func process(t *testing.T, ctx context.Context, pool *pgxpool.Pool) *liveness.Holder {
+	t.Helper()
+	h := liveness.Start(pool, queue.LeaseLockClass)
+	t.Cleanup(h.Close)
+	h.Wait(ctx)
+	if id, _ := h.Current(); id == 0 {
+		t.Fatal("the process holds no liveness lock")
+	}
+	return h
+}
+
+// leaseHolder is the holder the row's lease names (0: none).
+func leaseHolder(t *testing.T, ctx context.Context, pool *pgxpool.Pool, k kind, id uuid.UUID) int32 {
+	t.Helper()
+	var h *int32
+	if err := pool.QueryRow(ctx, `SELECT lease_holder FROM `+k.table+` WHERE event_id = $1`, id).Scan(&h); err != nil {
+		t.Fatal(err)
+	}
+	if h == nil {
+		return 0
+	}
+	return *h
+}
+
+// TestQueueTakesOverADeadProcessesLease: two processes on one database;
+// the one sending a message dies (kill -9: its session ends, its send
+// never returns). The other leaves the message alone while its holder
+// lives, and sends it at once when it died, not at the end of the lease:
+// exactly once.
+func TestQueueTakesOverADeadProcessesLease(t *testing.T) {
+	eachKind(t, func(t *testing.T, ctx context.Context, pool *pgxpool.Pool, k kind) {
+		clock := start()
+		inSend, thaw := make(chan struct{}), make(chan struct{})
+		var once sync.Once
+		frozen := func(context.Context) error { // a killed process does not go on
+			once.Do(func() { close(inSend) })
+			<-thaw
+			return errors.New("killed")
+		}
+		a, b := process(t, ctx, pool), process(t, ctx, pool)
+		dying := k.start(t, pool, frozen, settings{Now: clock.Now, Liveness: a})
+		other := k.start(t, pool, open, settings{Now: clock.Now, Liveness: b})
+		id := uuid.New()
+		enqueue(t, ctx, pool, dying, id)
+		done := make(chan error, 1)
+		go func() { _, err := dying.DeliverDue(ctx); done <- err }()
+		<-inSend
+		if aid, _ := a.Current(); leaseHolder(t, ctx, pool, k, id) != aid {
+			t.Fatalf("the lease names %d, want the sending process %d", leaseHolder(t, ctx, pool, k, id), aid)
+		}
+		pass(t, ctx, other, 0) // its holder lives: never stolen
+		a.Close()              // kill -9
+		pass(t, ctx, other, 1) // at once: the clock has not moved
+		close(thaw)
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		if n := dying.delivered() + other.delivered(); n != 1 {
+			t.Fatalf("the receivers got %d messages, want 1", n)
+		}
+		if r := stored(t, ctx, pool, k, id); r.Status != queue.StatusSent || r.Attempts != 1 {
+			t.Fatalf("delivery = %+v; want sent by the survivor, attempt 1", r)
+		}
+	})
+}
+
+// TestQueueStopsASendWhenItsSessionBreaks: a process whose liveness
+// session breaks while it lives (the database restarted) stops its send,
+// counts no attempt and leaves the message due at once; it locks a new
+// holder and goes on.
+func TestQueueStopsASendWhenItsSessionBreaks(t *testing.T) {
+	eachKind(t, func(t *testing.T, ctx context.Context, pool *pgxpool.Pool, k kind) {
+		clock := start()
+		inSend := make(chan struct{})
+		var once sync.Once
+		stuck := func(ctx context.Context) error {
+			once.Do(func() { close(inSend) })
+			<-ctx.Done()
+			return ctx.Err()
+		}
+		a := process(t, ctx, pool)
+		s := k.start(t, pool, stuck, settings{Now: clock.Now, Liveness: a})
+		id := uuid.New()
+		enqueue(t, ctx, pool, s, id)
+		done := make(chan error, 1)
+		go func() { _, err := s.DeliverDue(ctx); done <- err }()
+		<-inSend
+		old, _ := a.Current()
+		if _, err := pool.Exec(ctx, `SELECT pg_terminate_backend(pid) FROM pg_locks
+			WHERE locktype = 'advisory' AND classid = $1::int::oid AND objid = $2::int::oid AND objsubid = 2`,
+			queue.LeaseLockClass, old); err != nil {
+			t.Fatal(err)
+		}
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		if r := stored(t, ctx, pool, k, id); r.Status != queue.StatusPending || r.Attempts != 0 || !r.Next.Equal(clock.Now()) {
+			t.Fatalf("after the broken session: %+v; want pending, no attempt, due now", r)
+		}
+		next := k.start(t, pool, open, settings{Now: clock.Now, Liveness: process(t, ctx, pool)})
+		pass(t, ctx, next, 1)
+		if n := s.delivered() + next.delivered(); n != 1 {
+			t.Fatalf("the receivers got %d messages, want 1", n)
+		}
+		a.Wait(ctx)
+		for now, _ := a.Current(); now == 0 || now == old; now, _ = a.Current() {
+			select {
+			case <-ctx.Done():
+				t.Fatalf("the process holds %d, want a new liveness lock", now)
+			case <-time.After(50 * time.Millisecond):
+			}
 		}
 	})
 }

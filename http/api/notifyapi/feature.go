@@ -32,6 +32,7 @@ import (
 	"backoffice/notify/prefs"
 	"backoffice/notify/queue"
 	"backoffice/notify/sms"
+	"backoffice/readmodel/paging"
 )
 
 // DefaultWeeks is how many past weeks the overview shows without a week filter.
@@ -73,11 +74,11 @@ func (f *Feature) Routes(r *mux.Router, s *api.Server) {
 	r.Handle("/me/notification-settings", f.handleGetSettings(s)).Methods(http.MethodGet)
 	r.Handle("/me/notification-settings", f.handlePutSettings(s)).Methods(http.MethodPut)
 	r.Handle("/missing-hours", f.handleMissing(s)).Methods(http.MethodGet)
-	r.Handle("/mail-deliveries/failed", f.handleFailed(s, f.mail.Failed)).Methods(http.MethodGet)
+	r.Handle("/mail-deliveries/failed", f.handleFailed(s, f.mail.FailedPage)).Methods(http.MethodGet)
 	r.Handle("/mail-deliveries/{id}/retry", f.handleRetry(s)).Methods(http.MethodPost)
-	var smsFailed func(context.Context, int) ([]queue.Delivery, error)
+	var smsFailed func(context.Context, paging.Request) ([]queue.Delivery, string, error)
 	if f.sms != nil {
-		smsFailed = f.sms.Failed
+		smsFailed = f.sms.FailedPage
 	}
 	r.Handle("/sms-deliveries/failed", f.handleFailed(s, smsFailed)).Methods(http.MethodGet)
 }
@@ -227,27 +228,40 @@ type FailedDelivery struct {
 	QueuedAt  time.Time `json:"queued_at"`
 }
 
-// handleFailed lists a queue's failed deliveries for the back office
-// (list nil: no such queue, none).
-func (f *Feature) handleFailed(s *api.Server, list func(ctx context.Context, limit int) ([]queue.Delivery, error)) http.Handler {
+// failedPage is one page of a failed list; NextCursor names the next
+// page (absent on the last).
+type failedPage struct {
+	Deliveries []FailedDelivery `json:"deliveries"`
+	NextCursor string           `json:"next_cursor,omitempty"`
+}
+
+// handleFailed lists one page of a queue's failed deliveries for the back
+// office (list nil: no such queue, none), newest first: ?limit= (default
+// 100, at most 500) and ?cursor= (readmodel/paging).
+func (f *Feature) handleFailed(s *api.Server, list func(context.Context, paging.Request) ([]queue.Delivery, string, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.Query(w, r, nil, func(ctx context.Context, a domain.Actor) (any, error) {
 			if a.Role != domain.RoleBackoffice {
 				return nil, errBackofficeOnly
 			}
-			out := []FailedDelivery{}
-			if list == nil {
-				return map[string]any{"deliveries": out}, nil
+			page, err := paging.Parse(r.URL.Query().Get("limit"), r.URL.Query().Get("cursor"))
+			if err != nil {
+				return nil, err
 			}
-			ds, err := list(ctx, 200)
+			out := failedPage{Deliveries: []FailedDelivery{}}
+			if list == nil {
+				return out, nil
+			}
+			ds, next, err := list(ctx, page)
 			if err != nil {
 				return nil, err
 			}
 			for _, d := range ds {
-				out = append(out, FailedDelivery{ID: d.EventID, Recipient: d.Recipient, Kind: d.Kind, Attempts: d.Attempts,
-					Error: d.LastError, QueuedAt: d.QueuedAt})
+				out.Deliveries = append(out.Deliveries, FailedDelivery{ID: d.EventID, Recipient: d.Recipient, Kind: d.Kind,
+					Attempts: d.Attempts, Error: d.LastError, QueuedAt: d.QueuedAt})
 			}
-			return map[string]any{"deliveries": out}, nil
+			out.NextCursor = next
+			return out, nil
 		})
 	})
 }

@@ -1,0 +1,83 @@
+package liveness_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"backoffice/internal/liveness"
+	"backoffice/internal/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+const class int32 = 0x74657374 // "test"
+
+// free reports whether no session holds the lock (class, id): what a
+// process that finds a claim naming id asks.
+func free(t *testing.T, ctx context.Context, pool *pgxpool.Pool, id int32) bool {
+	t.Helper()
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = tx.Rollback(ctx) }()
+	var ok bool
+	if err := tx.QueryRow(ctx, `SELECT pg_try_advisory_xact_lock($1, $2)`, class, id).Scan(&ok); err != nil {
+		t.Fatal(err)
+	}
+	return ok
+}
+
+// TestHolderLockLivesWithTheProcess: while the holder lives its lock is
+// taken and its context open; Close (a kill) frees the lock and ends the
+// context; a holder whose session was ended locks a new id and ends the
+// old id's context.
+func TestHolderLockLivesWithTheProcess(t *testing.T) {
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	pool := pgtest.Pool(t, pgtest.NewDB(t))
+
+	h := liveness.Start(pool, class)
+	h.Wait(ctx)
+	id, alive := h.Current()
+	if id == 0 || alive.Err() != nil || free(t, ctx, pool, id) {
+		t.Fatalf("after Start: id %d, context %v, lock free %v; want held", id, alive.Err(), free(t, ctx, pool, id))
+	}
+	other := liveness.Start(pool, class)
+	defer other.Close()
+	other.Wait(ctx)
+	oid, oldAlive := other.Current()
+	if oid == id || oid == 0 {
+		t.Fatalf("two processes hold %d and %d", id, oid)
+	}
+
+	if _, err := pool.Exec(ctx, `SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'
+		AND classid = $1::int::oid AND objid = $2::int::oid AND objsubid = 2`, class, oid); err != nil {
+		t.Fatal(err)
+	}
+	<-oldAlive.Done() // the broken session ends its id's context
+	for {
+		if nid, _ := other.Current(); nid != 0 && nid != oid {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatal("no new lock after the session broke")
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	if !free(t, ctx, pool, oid) {
+		t.Error("the broken session's lock is still held")
+	}
+
+	h.Close()
+	if !free(t, ctx, pool, id) || alive.Err() == nil {
+		t.Fatalf("after Close: lock free %v, context %v; want free, ended", free(t, ctx, pool, id), alive.Err())
+	}
+	if nid, _ := h.Current(); nid != 0 {
+		t.Errorf("a closed holder names %d", nid)
+	}
+}
