@@ -101,6 +101,17 @@ func TestContinuousShiftRunsIntoNextWeek(t *testing.T) {
 	if u, m := until(a, 1); u != "Mon 07:00" || m != 540 {
 		t.Errorf("entry saved again: until %s, %d minutes; want Mon 07:00, 540", u, m)
 	}
+	// Saved again unchanged: nothing to record. Saved again after the next
+	// week's first shift moved: the new end is recorded.
+	if evs, err := a.ChangeEntry(worker, tr, adj, 1, in(sun, "22:00", "06:00", true), now); err != nil || len(evs) != 0 {
+		t.Errorf("saved again unchanged: %v, %v; want nothing recorded", evs, err)
+	}
+	if evs, err := a.ChangeEntry(worker, tr, next("07:30", "15:00"), 1, in(sun, "22:00", "06:00", true), now); err != nil || len(evs) != 1 {
+		t.Errorf("saved again after next week changed: %v, %v; want the change recorded", evs, err)
+	}
+	if u, m := until(a, 1); u != "Mon 07:30" || m != 570 {
+		t.Errorf("after next week changed: until %s, %d minutes; want Mon 07:30, 570", u, m)
+	}
 }
 
 // TestContinuousRuleOnStoredSamples: the stored sample of
