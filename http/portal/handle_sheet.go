@@ -295,7 +295,7 @@ func (s *Server) sheetPage(v *view, sh Sheet, editEntry int) sheetPage {
 		}
 		if until, ok := timesheet.RunsOn(e.Entry, e.Worked); ok {
 			row.RunsOn = v.T("tr.runs_on", v.DateTime(until))
-		} else if e.Entry.Continuous && i == len(sh.Entries)-1 {
+		} else if e.Entry.Continuous && i == len(sh.Entries)-1 && sh.CanEdit {
 			row.OwnEnd = v.T("tr.own_end", ref.Week.Next().Week)
 		}
 		p.Entries = append(p.Entries, row)
