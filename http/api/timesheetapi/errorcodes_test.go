@@ -239,6 +239,7 @@ func TestEveryErrorCode(t *testing.T) {
 		{"PUT " + one + "/entries/{id}", p3 + "/entries/1", "worker1", entry("2026-01-26", "08:00", "08:00"), "start_equals_end"},
 		{"PUT " + one + "/entries/{id}", p3 + "/entries/1", "worker1", map[string]any{"date": "2026-01-26", "start": "08:00", "end": "09:00", "break_minutes": 90}, "break_exceeds_shift"},
 		{"PUT " + one + "/entries/{id}", p3 + "/entries/1", "worker1", entry("2026-01-26", "8h", "16:00"), "clock_invalid"},
+		{"PUT " + one + "/entries/{id}", p3 + "/entries/1", "worker1", map[string]any{"date": "2026-01-26", "start": "08:00", "end": "16:00", "continuous": true}, "day_over_24h"},
 		{"PUT " + one + "/entries/{id}", p3 + "/entries/1", "worker1", entry("2026-02-02", "08:00", "16:00"), "date_outside_week"},
 		{"PUT " + one + "/entries/{id}", p3 + "/entries/1", "inter1", entry("2026-01-26", "08:00", "17:00"), "not_the_enterer"},
 
