@@ -80,14 +80,20 @@ func TestEntriesAcrossTheWeekBoundary(t *testing.T) {
 			given:  []step{add(five, entry(sun, "08:00", "16:00", false)), add(six, entry(mon, "00:00", "08:00", false))},
 			when:   change(five, 1, entry(sun, "22:00", "06:00", false)),
 			target: five, field: "sun"},
-		{name: "removing an entry lets a continuous Sunday shift run into Monday",
+		{name: "removing an entry lets a continuous Sunday shift run on to Monday's first shift",
 			given: []step{
 				add(five, entry(sun, "18:00", "23:00", false)),
 				add(five, entry(sun, "14:00", "06:00", true)), // runs until 18:00
 				add(six, entry(mon, "00:00", "08:00", false)),
 			},
-			when:   remove(five, 1),
-			target: five, field: "sun"},
+			when: remove(five, 1)}, // now runs until Monday 00:00: touching
+		{name: "moving next week's first shift into a Sunday shift that ran on to it",
+			given: []step{
+				add(six, entry(mon, "07:00", "15:00", false)),
+				add(five, entry(sun, "22:00", "06:00", true)), // runs until Monday 07:00
+			},
+			when:   change(six, 1, entry(mon, "06:30", "15:00", false)),
+			target: six, field: "mon"},
 		{name: "another placement's night shift does not count",
 			given: []step{add(cmd.Target{PlacementID: "p3", Week: w05}, entry(sun, "22:00", "06:00", false))},
 			when:  add(six, entry(mon, "00:00", "08:00", false))},
@@ -191,5 +197,64 @@ func TestOfferRechecksTheNeighbouringWeeks(t *testing.T) {
 		if _, err := h.Offer(ctx, meta(worker1), cmd.Offer{Target: tgt}); err != nil {
 			t.Fatalf("offering %s after the overlap was resolved: %v", tgt.Week, err)
 		}
+	}
+}
+
+// TestContinuousSundayShiftRunsIntoNextWeek: the week's last continuous
+// shift runs on to the first shift already recorded in the next week's
+// timesheet, also when that week is approved (it is only read, never
+// changed); with no shift there it ends at its own end. The end is decided
+// when the Sunday shift is saved and recorded with it.
+func TestContinuousSundayShiftRunsIntoNextWeek(t *testing.T) {
+	w06 := ts.ISOWeek{Year: 2026, Week: 6}
+	five, six := cmd.Target{PlacementID: "p2", Week: w05}, cmd.Target{PlacementID: "p2", Week: w06}
+	client2 := domain.Actor{AccountID: "a-c2", Role: domain.RoleClient, ClientID: "c2"}
+	sunday := ts.EntryInput{Date: w05.End(), Start: clk("22:00"), End: clk("06:00"), Continuous: true}
+	for _, tt := range []struct {
+		name    string
+		monday  bool // week 6 has a Monday shift 07:00–15:00
+		approve bool // week 6 is offered and approved before
+		until   string
+		minutes ts.Minutes
+	}{
+		{"next week open", true, false, "02-02 07:00", 540},
+		{"next week approved", true, true, "02-02 07:00", 540},
+		{"next week without shifts", false, false, "02-02 06:00", 480},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			h, store := setupTR(t)
+			ctx := context.Background()
+			if tt.monday {
+				if _, _, err := h.AddEntry(ctx, meta(worker1), cmd.AddEntry{Target: six,
+					Entry: ts.EntryInput{Date: w06.Start(), Start: clk("07:00"), End: clk("15:00")}}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if tt.approve {
+				if _, err := h.Offer(ctx, meta(worker1), cmd.Offer{Target: six}); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := h.Approve(ctx, meta(client2), cmd.Approve{Target: six}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			nextBefore := sheetOf(t, store, six).Version()
+			if _, _, err := h.AddEntry(ctx, meta(worker1), cmd.AddEntry{Target: five, Entry: sunday}); err != nil {
+				t.Fatal(err)
+			}
+			w := sheetOf(t, store, five).Worked()
+			if len(w) != 1 || w[0].End.In(ts.Location()).Format("02-01 15:04") != tt.until || w[0].Minutes != tt.minutes {
+				t.Fatalf("worked %+v, want until %s, %d minutes", w, tt.until, tt.minutes)
+			}
+			if sheetOf(t, store, five).DayTotals()[6] != tt.minutes {
+				t.Fatalf("Sunday holds %v", sheetOf(t, store, five).DayTotals())
+			}
+			if v := sheetOf(t, store, six).Version(); v != nextBefore {
+				t.Fatalf("next week's stream changed: version %d -> %d", nextBefore, v)
+			}
+			if _, err := h.Offer(ctx, meta(worker1), cmd.Offer{Target: five}); err != nil {
+				t.Fatalf("offering the week: %v", err)
+			}
+		})
 	}
 }

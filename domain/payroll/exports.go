@@ -7,6 +7,7 @@ import (
 
 	"backoffice/domain"
 	"backoffice/domain/account"
+	ts "backoffice/domain/timesheet"
 	"backoffice/domain/validate"
 )
 
@@ -235,7 +236,7 @@ func checkItems(items []Item) error {
 		}
 		for _, l := range it.Lines {
 			for _, m := range l.Minutes {
-				if m < -ts24h || m > ts24h {
+				if m < -maxDay || m > maxDay {
 					return &domain.Error{Kind: domain.KindInternal, Code: "bad_item",
 						Message: "payroll: minutes out of range in " + it.Key(), MessageNL: "Er ging iets mis."}
 				}
@@ -245,7 +246,10 @@ func checkItems(items []Item) error {
 	return nil
 }
 
-const ts24h = 24 * 60
+// maxDay is the most one line's day can hold: 24 hours, plus the hour the
+// autumn clock change adds (a 24-hour shift through that night lasts 25;
+// payroll pays real hours). A correction's difference stays within it too.
+const maxDay = int(ts.MaxBookedPerDay)
 
 // Confirm records that payroll imported the batch. A confirmed batch
 // confirms again without a new event (the command then repeats the import

@@ -135,6 +135,9 @@ func TestEntriesAgainstAdjacentWeeks(t *testing.T) {
 		given     []cmd
 		when      cmd
 		field, nl string // "" when the command succeeds
+		// beforeRule: the given entries were recorded before
+		// Entry.UntilNextWeek (their events lack it).
+		beforeRule bool
 	}{
 		{name: "Monday entry in last week's night shift",
 			when:  add(prevNight, in(mon, "00:00", "08:00", false)),
@@ -146,9 +149,9 @@ func TestEntriesAgainstAdjacentWeeks(t *testing.T) {
 			field: "sun", nl: "Deze dienst overlapt met een dienst in week 6 (maandag 00:00–08:00)."},
 		{name: "Sunday day shift",
 			when: add(nextMorning, in(sun, "14:00", "22:00", false))},
-		{name: "last continuous Sunday shift runs to its own end on Monday",
-			when:  add(nextMorning, in(sun, "14:00", "06:00", true)),
-			field: "sun", nl: "Deze dienst overlapt met een dienst in week 6 (maandag 00:00–08:00)."},
+		{name: "last continuous Sunday shift runs on to next week's first shift",
+			when: add(nextMorning, in(sun, "14:00", "06:00", true))},
+
 		{name: "continuous Sunday shift before a later Sunday entry",
 			given: []cmd{add(nextMorning, in(sun, "18:00", "23:00", false))},
 			when:  add(nextMorning, in(sun, "14:00", "06:00", true))},
@@ -165,27 +168,39 @@ func TestEntriesAgainstAdjacentWeeks(t *testing.T) {
 		{name: "changing the break of an overlap recorded before the rule",
 			given: []cmd{add(none, in(sun, "22:00", "06:00", false))},
 			when:  change(nextMorning, 1, ts.EntryInput{Date: sun, Start: clk("22:00"), End: clk("06:00"), Break: 30})},
-		{name: "removing an entry lets a continuous Sunday shift run into Monday",
+		{name: "removing an entry lets a continuous Sunday shift run on to next week's first",
 			given: []cmd{
 				add(nextMorning, in(sun, "18:00", "23:00", false)),
 				add(nextMorning, in(sun, "14:00", "06:00", true)), // runs to 18:00
 			},
-			when:  remove(nextMorning, 1),
-			field: "sun", nl: "Deze dienst overlapt met een dienst in week 6 (maandag 00:00–08:00)."},
-		{name: "changing an entry lets a continuous Sunday shift run into Monday",
+			when: remove(nextMorning, 1)},
+		{name: "removing an entry lets a continuous Sunday shift recorded before the rule run into Monday",
 			given: []cmd{
 				add(nextMorning, in(sun, "18:00", "23:00", false)),
 				add(nextMorning, in(sun, "14:00", "06:00", true)), // runs to 18:00
 			},
-			when:  change(nextMorning, 1, in(sun.AddDays(-1), "18:00", "23:00", false)),
-			field: "sun", nl: "Deze dienst overlapt met een dienst in week 6 (maandag 00:00–08:00)."},
+			beforeRule: true,
+			when:       remove(nextMorning, 1),
+			field:      "sun", nl: "Deze dienst overlapt met een dienst in week 6 (maandag 00:00–08:00)."},
+		{name: "changing an entry lets a continuous Sunday shift recorded before the rule run into Monday",
+			given: []cmd{
+				add(nextMorning, in(sun, "18:00", "23:00", false)),
+				add(nextMorning, in(sun, "14:00", "06:00", true)), // runs to 18:00
+			},
+			beforeRule: true,
+			when:       change(nextMorning, 1, in(sun.AddDays(-1), "18:00", "23:00", false)),
+			field:      "sun", nl: "Deze dienst overlapt met een dienst in week 6 (maandag 00:00–08:00)."},
 		{name: "removing the overlapping entry recorded before the rule",
 			given: []cmd{add(none, in(sun, "22:00", "06:00", false))},
 			when:  remove(nextMorning, 1)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a := load(t, history(t, tt.given...))
+			given := history(t, tt.given...)
+			if tt.beforeRule {
+				given = recordedBeforeUntilNextWeek(given)
+			}
+			a := load(t, given)
 			v := a.Version()
 			evs, err := tt.when(a)
 			adjErr(t, err, tt.field, tt.nl)
@@ -212,4 +227,25 @@ func TestWorkedIsTheRecordedResult(t *testing.T) {
 	if a.Worked()[0].EntryID != 1 {
 		t.Fatal("Worked returned the aggregate's own slice")
 	}
+}
+
+// recordedBeforeUntilNextWeek returns events as the code before
+// Entry.UntilNextWeek recorded them: the same, without the flag.
+func recordedBeforeUntilNextWeek(events []domain.Event) []domain.Event {
+	out := make([]domain.Event, len(events))
+	for i, e := range events {
+		switch e := e.(type) {
+		case *ts.TimeEntryAdded:
+			c := *e
+			c.Entry.UntilNextWeek = false
+			out[i] = &c
+		case *ts.TimeEntryChanged:
+			c := *e
+			c.Entry.UntilNextWeek = false
+			out[i] = &c
+		default:
+			out[i] = e
+		}
+	}
+	return out
 }

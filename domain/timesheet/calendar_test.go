@@ -7,19 +7,19 @@ import (
 	"time"
 
 	"backoffice/domain"
+	"backoffice/domain/domaintest"
 	ts "backoffice/domain/timesheet"
 )
 
-// TestAutumnClockChangeExplainsTheDayOver24h: in the night to Sunday 25
+// TestAutumnClockChangeBooksThe25thHour: in the night to Sunday 25
 // October 2026 the clocks go back (03:00 → 02:00), so a 24-hour shift of
 // Saturday 08:00–08:00 lasts 25 hours, as do two shifts of Sunday
-// 00:00–12:00 and 12:00–00:00. A day holds at most 24 booked hours
-// (payroll's bound too), so these are refused; the refusal names the clock
-// change and the minutes to take off instead of "more than 24 hours",
-// which the user who typed 24 hours could not make sense of. The same
-// shifts in an ordinary week pass, and a night shift over the change
-// counts its 9 real hours.
-func TestAutumnClockChangeExplainsTheDayOver24h(t *testing.T) {
+// 00:00–12:00 and 12:00–00:00, and a night shift 22:00–06:00 lasts 9.
+// Payroll pays real hours: that day may hold 24 hours plus the hour the
+// change adds to its shifts, and not a minute more (before, the 25th hour
+// was refused as day_over_24h). Over the spring change the same shifts are
+// an hour shorter; in an ordinary week a 24-hour shift is 24 hours.
+func TestAutumnClockChangeBooksThe25thHour(t *testing.T) {
 	terms := trTerms()
 	terms.Week = ts.WeekOf(ts.NewDate(2026, 10, 25))
 	after := time.Date(2026, 10, 26, 12, 0, 0, 0, ams)
@@ -27,47 +27,71 @@ func TestAutumnClockChangeExplainsTheDayOver24h(t *testing.T) {
 		_, err := a.AddEntry(worker, terms, ts.AdjacentWeeks{}, in, after)
 		return err
 	}
+	typed := func(a *ts.Timesheet, m [7]ts.Minutes) error {
+		_, err := a.SetLine(worker, terms, "O125", m, after)
+		return err
+	}
 	sat, sun := ts.NewDate(2026, 10, 24), ts.NewDate(2026, 10, 25)
 
 	for _, tt := range []struct {
-		name   string
-		before []ts.EntryInput
-		in     ts.EntryInput
-		field  string
-		nl     string
+		name    string
+		entries []ts.EntryInput
+		day     int
+		want    ts.Minutes
 	}{
-		{name: "24-hour shift over the change", in: ts.EntryInput{Date: sat, Start: clk("08:00"), End: clk("08:00"), Shift24h: true},
-			field: "sat", nl: "In de nacht naar zondag 25-10-2026 gaat de klok een uur terug; daardoor duren de diensten van zaterdag samen 25:00 uur. Per dag kan hoogstens 24 uur worden geboekt: maak een dienst 60 minuten korter."},
-		{name: "the 25-hour Sunday", before: []ts.EntryInput{{Date: sun, Start: clk("00:00"), End: clk("12:00")}},
-			in: ts.EntryInput{Date: sun, Start: clk("12:00"), End: clk("00:00")}, field: "sun", nl: "de diensten van zondag samen 25:00 uur"},
+		{name: "24-hour shift over the change", day: 5, want: 1500,
+			entries: []ts.EntryInput{{Date: sat, Start: clk("08:00"), End: clk("08:00"), Shift24h: true}}},
+		{name: "the 25-hour Sunday", day: 6, want: 1500,
+			entries: []ts.EntryInput{{Date: sun, Start: clk("00:00"), End: clk("12:00")}, {Date: sun, Start: clk("12:00"), End: clk("00:00")}}},
+		{name: "night shift over the change", day: 5, want: 540,
+			entries: []ts.EntryInput{{Date: sat, Start: clk("22:00"), End: clk("06:00")}}},
+		{name: "continuous shift over the change", day: 5, want: 600,
+			entries: []ts.EntryInput{{Date: sat, Start: clk("22:00"), End: clk("06:00"), Continuous: true}, {Date: sun, Start: clk("07:00"), End: clk("15:00")}}},
 	} {
 		a := &ts.Timesheet{}
-		for _, in := range tt.before {
+		for _, in := range tt.entries {
 			if err := add(a, in); err != nil {
 				t.Fatalf("%s: %v", tt.name, err)
 			}
 		}
-		err := add(a, tt.in)
-		var de *domain.Error
-		if !errors.As(err, &de) || de.Code != "day_over_24h" || de.Field != tt.field {
-			t.Fatalf("%s: err = %v, want day_over_24h on %s", tt.name, err, tt.field)
-		}
-		if !strings.Contains(de.MessageNL, tt.nl) || !strings.Contains(de.Message, "clocks go back an hour") {
-			t.Errorf("%s: messages %q / %q, want the clock change named (%q)", tt.name, de.Message, de.MessageNL, tt.nl)
+		if got := a.DayTotals()[tt.day]; got != tt.want {
+			t.Errorf("%s: %d minutes booked, want %d", tt.name, got, tt.want)
 		}
 	}
 
+	// The 25-hour Saturday is full: a typed minute more is refused, and
+	// typed hours on other days are not blocked by it.
 	a := &ts.Timesheet{}
-	if err := add(a, ts.EntryInput{Date: sat, Start: clk("22:00"), End: clk("06:00")}); err != nil {
+	if err := add(a, ts.EntryInput{Date: sat, Start: clk("08:00"), End: clk("08:00"), Shift24h: true}); err != nil {
 		t.Fatal(err)
 	}
-	if w := a.Worked(); len(w) != 1 || w[0].Minutes != 540 {
-		t.Errorf("night shift over the change: %+v, want 540 minutes", w)
+	if err := typed(a, days(0, 0, 0, 0, 60)); err != nil {
+		t.Errorf("typed hours on Friday next to the 25-hour Saturday: %v", err)
 	}
+	de := domaintest.WantError(t, typed(a, days(0, 0, 0, 0, 60, 1)), &domain.Error{Code: "day_over_24h", Kind: domain.KindRule, Field: "sat"})
+	if !strings.Contains(de.MessageNL, "meer dan 24 uur") {
+		t.Errorf("message %q", de.MessageNL)
+	}
+	// A 24-hour shift plus another on that Saturday is more than the day
+	// can hold, clock change or not.
+	b := &ts.Timesheet{}
+	if err := add(b, ts.EntryInput{Date: sat, Start: clk("00:00"), End: clk("01:00")}); err != nil {
+		t.Fatal(err)
+	}
+	err := add(b, ts.EntryInput{Date: sat, Start: clk("08:00"), End: clk("08:00"), Shift24h: true})
+	domaintest.WantError(t, err, &domain.Error{Code: "day_over_24h", Kind: domain.KindRule, Field: "sat"})
+
 	plain := trTerms()
 	plain.Week = ts.WeekOf(ts.NewDate(2026, 10, 17))
-	if _, err := (&ts.Timesheet{}).AddEntry(worker, plain, ts.AdjacentWeeks{}, ts.EntryInput{Date: ts.NewDate(2026, 10, 17), Start: clk("08:00"), End: clk("08:00"), Shift24h: true}, after); err != nil {
-		t.Errorf("a 24-hour shift on an ordinary Saturday: %v", err)
+	c := &ts.Timesheet{}
+	if _, err := c.AddEntry(worker, plain, ts.AdjacentWeeks{}, ts.EntryInput{Date: ts.NewDate(2026, 10, 17), Start: clk("08:00"), End: clk("08:00"), Shift24h: true}, after); err != nil || c.DayTotals()[5] != 1440 {
+		t.Errorf("a 24-hour shift on an ordinary Saturday: %v, %v", err, c.DayTotals())
+	}
+	spring := trTerms()
+	spring.Week = ts.WeekOf(ts.NewDate(2026, 3, 28))
+	d := &ts.Timesheet{}
+	if _, err := d.AddEntry(worker, spring, ts.AdjacentWeeks{}, ts.EntryInput{Date: ts.NewDate(2026, 3, 28), Start: clk("08:00"), End: clk("08:00"), Shift24h: true}, after); err != nil || d.DayTotals()[5] != 1380 {
+		t.Errorf("a 24-hour shift over the spring change: %v, %v, want 1380 minutes", err, d.DayTotals())
 	}
 }
 

@@ -1,6 +1,7 @@
 package timesheet
 
 import (
+	"slices"
 	"time"
 
 	"backoffice/domain"
@@ -24,14 +25,22 @@ func (t *Timesheet) ChangeEntry(actor domain.Actor, terms Terms, adj AdjacentWee
 		return nil, err
 	}
 	e := in.entry(id)
-	if t.entries[i] == e {
-		return nil, nil
-	}
 	entries := append([]Entry(nil), t.entries...)
 	entries[i] = e
 	te, err := t.timeEntries(terms, adj, entries, id)
 	if err != nil {
 		return nil, err
 	}
+	// Saving an entry unchanged records nothing, unless its computed
+	// result changed: a continuous shift saved again runs on to a shift
+	// entered in the next week since (Entry.UntilNextWeek).
+	if t.entries[i] == e && slices.EqualFunc(te.Worked, t.worked, sameWorked) {
+		return nil, nil
+	}
 	return t.record(&TimeEntryChanged{Entry: e, TimeEntries: te}), nil
+}
+
+func sameWorked(a, b Worked) bool {
+	return a.EntryID == b.EntryID && a.Date == b.Date && a.Start.Equal(b.Start) && a.End.Equal(b.End) &&
+		a.Elapsed == b.Elapsed && a.Minutes == b.Minutes
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"backoffice/domain"
 )
@@ -29,7 +30,8 @@ func (in EntryInput) shift24h() bool {
 }
 
 func (in EntryInput) entry(id int) Entry {
-	return Entry{ID: id, Date: in.Date, Start: in.Start, End: in.End, Break: in.Break, Continuous: in.Continuous, Shift24h: in.shift24h()}
+	return Entry{ID: id, Date: in.Date, Start: in.Start, End: in.End, Break: in.Break, Continuous: in.Continuous, Shift24h: in.shift24h(),
+		UntilNextWeek: in.Continuous}
 }
 
 func errEntryNotFound() error {
@@ -57,12 +59,13 @@ func checkEntryInput(terms Terms, in EntryInput) error {
 }
 
 // timeEntries computes the state after a change of the entries: worked time
-// of every entry (checked against the shifts of the adjacent weeks), the
+// of every entry (checked against the shifts of the adjacent weeks; the
+// week's last continuous shift runs on to the next week's first), the
 // derived normal line, and the day totals (checked against 24 hours per
-// day). focus is the ID of the entry added or changed (0 on a removal):
-// refusals name it.
+// day, plus the hour the autumn clock change adds). focus is the ID of the
+// entry added or changed (0 on a removal): refusals name it.
 func (t *Timesheet) timeEntries(terms Terms, adj AdjacentWeeks, entries []Entry, focus int) (TimeEntries, error) {
-	worked, err := computeWorked(entries, amsterdam, focus)
+	worked, err := computeWorked(entries, amsterdam, focus, adj.Next)
 	if err != nil {
 		return TimeEntries{}, err
 	}
@@ -75,11 +78,8 @@ func (t *Timesheet) timeEntries(terms Terms, adj AdjacentWeeks, entries []Entry,
 	}
 	line := Line{HourType: ht, Minutes: DayTotals(terms.Week, worked), FromTimeRegistration: true}
 	days := t.dayTotalsWith(t.lines, line.Minutes)
-	if err := checkDays(terms, days, [7]Minutes{}); err != nil {
+	if err := checkDays(terms, days, [7]Minutes{}, clockGained(terms.Week, worked)); err != nil {
 		if e := continuousRunOn(err, terms.Week, entries, worked); e != nil {
-			return TimeEntries{}, e
-		}
-		if e := clockWentBack(err, terms.Week, days, worked); e != nil {
 			return TimeEntries{}, e
 		}
 		return TimeEntries{}, err
@@ -91,10 +91,10 @@ func (t *Timesheet) timeEntries(terms Terms, adj AdjacentWeeks, entries []Entry,
 }
 
 // continuousRunOn explains a day over 24 hours that a continuous shift
-// causes by running on to the next entry (days later, perhaps): "more than
-// 24 hours on Monday" alone leaves the user looking for hours they never
-// typed. It returns nil when err is another refusal or no continuous shift
-// on that day ran on.
+// causes by running on to the next entry (days later, perhaps, or in the
+// next week): "more than 24 hours on Monday" alone leaves the user looking
+// for hours they never typed. It returns nil when err is another refusal or
+// no continuous shift on that day ran on.
 func continuousRunOn(err error, week ISOWeek, entries []Entry, worked []Worked) error {
 	var de *domain.Error
 	if !errors.As(err, &de) || de.Code != "day_over_24h" {
@@ -107,7 +107,21 @@ func continuousRunOn(err error, week ISOWeek, entries []Entry, worked []Worked) 
 	}
 	for k, w := range worked {
 		e := byID[w.EntryID]
-		if i, ok := week.DayIndex(w.Date); !ok || i != day || !e.Continuous || k+1 >= len(worked) {
+		if i, ok := week.DayIndex(w.Date); !ok || i != day || !e.Continuous {
+			continue
+		}
+		if k+1 >= len(worked) {
+			// The week's last: did it run on into the next week?
+			if own, ok := ownEnd(e); ok && !w.End.Equal(own) {
+				at := w.End.In(amsterdam)
+				nd := (int(at.Weekday()) + 6) % 7
+				wk := WeekOf(DateOf(at)).Week
+				return domain.Rule("day_over_24h", de.Field,
+					fmt.Sprintf("The continuous shift of %s %s runs on to the first shift of week %d (%s %s %s), which puts more than 24 hours on %s. Untick continuous shift or enter the shifts in between first.",
+						dayNamesEN[day], e.Start, wk, dayNamesEN[nd], DateOf(at), at.Format("15:04"), dayNamesEN[day]),
+					fmt.Sprintf("De doorlopende dienst van %s %s loopt door tot de eerste dienst van week %d (%s %s %s); zo staat er op %s meer dan 24 uur. Zet 'Doorlopende dienst' uit of vul eerst de diensten daartussen in.",
+						dayNamesNL[day], e.Start, wk, dayNamesNL[nd], DateOf(at).NL(), at.Format("15:04"), dayNamesNL[day]))
+			}
 			continue
 		}
 		next := byID[worked[k+1].EntryID]
@@ -123,38 +137,41 @@ func continuousRunOn(err error, week ISOWeek, entries []Entry, worked []Worked) 
 	return nil
 }
 
-// clockWentBack explains a day over 24 hours that only the autumn clock
-// change causes: shifts over the night the clocks go back last an hour
-// longer than their wall-clock times say (a 24-hour shift of 08:00–08:00
-// lasts 25 hours), and a day holds at most 24 booked hours. Without this
-// the user, who typed 24 hours, reads "more than 24 hours". It returns nil
-// for any other refusal.
-func clockWentBack(err error, week ISOWeek, days [7]Minutes, worked []Worked) error {
-	var de *domain.Error
-	if !errors.As(err, &de) || de.Code != "day_over_24h" {
-		return nil
+// ownEnd is the instant an entry ends at by its own end time (the next
+// day's when the end is at or before the start).
+func ownEnd(e Entry) (time.Time, bool) {
+	d := e.Date
+	if e.End <= e.Start {
+		d = d.AddDays(1)
 	}
-	day := slices.Index(dayFields[:], de.Field)
-	if day < 0 {
-		return nil
+	return wallTime(d, e.End, amsterdam)
+}
+
+// RunsOn reports whether a continuous entry's recorded shift ran on past
+// its own end time (to the next entry, or to the next week's first shift),
+// and until when; the portal says so at the entry.
+func RunsOn(e Entry, w Worked) (time.Time, bool) {
+	own, ok := ownEnd(e)
+	if !e.Continuous || !ok || w.End.Equal(own) {
+		return time.Time{}, false
 	}
-	var gained Minutes
-	var change Date
+	return w.End, true
+}
+
+// clockGained is, per day of week, the time the autumn clock change adds
+// to the shifts starting that day: a shift through the night the clocks go
+// back lasts an hour longer than its wall-clock times say (22:00–06:00 is 9
+// hours, 08:00–08:00 is 25). Payroll pays the real hours, so that day may
+// hold 24 booked hours plus this (checkDays). It is never more than an
+// hour: shifts do not overlap.
+func clockGained(week ISOWeek, worked []Worked) [7]Minutes {
+	var gained [7]Minutes
 	for _, w := range worked {
-		if i, ok := week.DayIndex(w.Date); ok && i == day {
+		if i, ok := week.DayIndex(w.Date); ok {
 			if g := w.Elapsed - wallMinutes(w); g > 0 {
-				gained += g
-				change = DateOf(w.End.In(amsterdam))
+				gained[i] = min(gained[i]+g, MaxBookedPerDay-MinutesPerDay)
 			}
 		}
 	}
-	if gained == 0 || days[day]-gained > MinutesPerDay {
-		return nil
-	}
-	cd := (int(change.Weekday()) + 6) % 7
-	return domain.Rule("day_over_24h", de.Field,
-		fmt.Sprintf("The clocks go back an hour in the night to %s %s, so the shifts of %s last %s hours together: at most 24 hours can be booked on one day. Shorten a shift by %d minutes.",
-			dayNamesEN[cd], change, dayNamesEN[day], days[day], days[day]-MinutesPerDay),
-		fmt.Sprintf("In de nacht naar %s %s gaat de klok een uur terug; daardoor duren de diensten van %s samen %s uur. Per dag kan hoogstens 24 uur worden geboekt: maak een dienst %d minuten korter.",
-			dayNamesNL[cd], change.NL(), dayNamesNL[day], days[day], days[day]-MinutesPerDay))
+	return gained
 }

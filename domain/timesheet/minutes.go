@@ -14,6 +14,12 @@ type Minutes int
 // MinutesPerDay is the most one day can hold (24 hours).
 const MinutesPerDay Minutes = 24 * 60
 
+// MaxBookedPerDay is the most a day's booked minutes can reach: 24 hours
+// plus the hour the autumn clock change adds to shifts that start on that
+// day and run through the night the clocks go back (checkDays). Typed
+// hours stay within MinutesPerDay; payroll bounds its items by this.
+const MaxBookedPerDay Minutes = MinutesPerDay + 60
+
 // String formats m as hours and minutes, "7:30"; ParseHours reads it back.
 func (m Minutes) String() string {
 	sign := ""

@@ -53,7 +53,7 @@ func (t *Timesheet) SetLines(actor domain.Actor, terms Terms, lines []LineInput,
 					"hours cannot be negative", "Uren kunnen niet negatief zijn."))
 			}
 		}
-		if err := checkDays(terms, [7]Minutes{}, in.Minutes); err != nil {
+		if err := checkDays(terms, [7]Minutes{}, in.Minutes, [7]Minutes{}); err != nil {
 			return nil, atLine(in.HourType, fieldOf(err), err)
 		}
 		if err := checkNotFuture(terms.Week, in.Minutes, now); err != nil {
@@ -66,7 +66,7 @@ func (t *Timesheet) SetLines(actor domain.Actor, terms Terms, lines []LineInput,
 		after[in.HourType] = line
 		changed = append(changed, line)
 	}
-	if err := checkDays(terms, t.dayTotalsWith(after, t.normalLine.Minutes), [7]Minutes{}); err != nil {
+	if err := checkDays(terms, t.dayTotalsWith(after, t.normalLine.Minutes), [7]Minutes{}, clockGained(terms.Week, t.worked)); err != nil {
 		return nil, err
 	}
 	if len(changed) == 0 {

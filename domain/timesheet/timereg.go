@@ -81,6 +81,12 @@ type Entry struct {
 	// Shift24h: start = end was entered as a 24-hour shift on purpose.
 	// Entries recorded before the flag existed may have start = end without it.
 	Shift24h bool `json:"shift_24h,omitempty"`
+	// UntilNextWeek: a continuous shift recorded under the rule that, as
+	// the last shift of its week, it runs on to the first shift of the next
+	// week when that one is recorded (AdjacentWeeks.Next). Continuous
+	// entries recorded before the rule lack it and, as the week's last,
+	// keep ending at their own end time whenever the week is recomputed.
+	UntilNextWeek bool `json:"until_next_week,omitempty"`
 }
 
 // Worked is the computed result of one entry.
@@ -134,14 +140,20 @@ func entryErr(kind domain.Kind, code, field string, e Entry, en, nl string) *dom
 // would book 0 minutes; stored entries are not recomputed on fold, so this
 // only refuses a new decision), and wall times skipped by a clock change
 // are refused. The result is sorted by start instant.
+// ComputeWorked knows no next week: the week's last continuous shift ends
+// at its own end (the commands pass the next week's shifts, see
+// Entry.UntilNextWeek).
 func ComputeWorked(entries []Entry, loc *time.Location) ([]Worked, error) {
-	return computeWorked(entries, loc, 0)
+	return computeWorked(entries, loc, 0, nil)
 }
 
 // computeWorked is ComputeWorked with the ID of the entry being added or
 // changed (0: none): an overlap is reported on that entry, naming the other
 // one, so the message never shows the user their own entry as "the other".
-func computeWorked(entries []Entry, loc *time.Location, focus int) ([]Worked, error) {
+// next are the next week's recorded shifts: the week's last continuous
+// shift with UntilNextWeek ends where the first of them starts (with none
+// it ends at its own end).
+func computeWorked(entries []Entry, loc *time.Location, focus int, next []Worked) ([]Worked, error) {
 	out := make([]Worked, len(entries))
 	for i, e := range entries {
 		if !e.Start.Valid() {
@@ -186,6 +198,10 @@ func computeWorked(entries []Entry, loc *time.Location, focus int) ([]Worked, er
 		e := entries[i]
 		if e.Continuous && k+1 < len(idx) {
 			w.End = out[idx[k+1]].Start
+		} else if e.Continuous && e.UntilNextWeek {
+			if n, ok := FirstShiftAfter(next, w.Start); ok {
+				w.End = n.Start
+			}
 		}
 		if k+1 < len(idx) {
 			next := out[idx[k+1]]
@@ -207,6 +223,19 @@ func computeWorked(entries []Entry, loc *time.Location, focus int) ([]Worked, er
 		sorted[k] = w
 	}
 	return sorted, nil
+}
+
+// FirstShiftAfter is the shift of worked (a week's recorded intervals)
+// that starts first after t.
+func FirstShiftAfter(worked []Worked, t time.Time) (Worked, bool) {
+	var first Worked
+	found := false
+	for _, w := range worked {
+		if w.Start.After(t) && (!found || w.Start.Before(first.Start)) {
+			first, found = w, true
+		}
+	}
+	return first, found
 }
 
 // wallMinutes is the shift's length by the wall clock (what the user

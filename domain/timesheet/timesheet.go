@@ -428,11 +428,12 @@ func (t *Timesheet) beginEdit(actor domain.Actor, terms Terms, now time.Time) ([
 	}}, nil
 }
 
-// checkDays refuses totals over 24 hours and minutes on days outside the
-// placement period.
-func checkDays(terms Terms, days, changed [7]Minutes) error {
+// checkDays refuses totals over 24 hours (plus gained, the hour the autumn
+// clock change adds to a day's shifts: clockGained) and minutes on days
+// outside the placement period.
+func checkDays(terms Terms, days, changed, gained [7]Minutes) error {
 	for i := range 7 {
-		if days[i] > MinutesPerDay {
+		if days[i] > MinutesPerDay+gained[i] {
 			return domain.Rule("day_over_24h", dayFields[i],
 				fmt.Sprintf("more than 24 hours entered on %s", dayNamesEN[i]),
 				fmt.Sprintf("Op %s is meer dan 24 uur ingevuld.", dayNamesNL[i]))

@@ -79,6 +79,11 @@ type entryRow struct {
 	ID                            int
 	Day, Start, End, Break, Hours string
 	Continuous                    bool
+	// RunsOn says until when a continuous shift ran on past its end time
+	// (to the next entry, or the next week's first shift); OwnEnd that the
+	// week's last continuous shift ended at its end time because no shift
+	// followed when it was saved.
+	RunsOn, OwnEnd string
 }
 
 type entryForm struct {
@@ -281,13 +286,19 @@ func (s *Server) sheetPage(v *view, sh Sheet, editEntry int) sheetPage {
 		}
 	}
 
-	for _, e := range sh.Entries {
+	for i, e := range sh.Entries {
 		di, _ := ref.Week.DayIndex(e.Entry.Date)
-		p.Entries = append(p.Entries, entryRow{
+		row := entryRow{
 			ID: e.Entry.ID, Day: v.T(fmt.Sprintf("day.long.%d", di)) + " " + v.Date(e.Entry.Date),
 			Start: e.Entry.Start.String(), End: e.Entry.End.String(), Break: e.Entry.Break.String(),
 			Hours: formatHours(v.Lang, e.Worked.Minutes), Continuous: e.Entry.Continuous,
-		})
+		}
+		if until, ok := timesheet.RunsOn(e.Entry, e.Worked); ok {
+			row.RunsOn = v.T("tr.runs_on", v.DateTime(until))
+		} else if e.Entry.Continuous && i == len(sh.Entries)-1 && sh.CanEdit {
+			row.OwnEnd = v.T("tr.own_end", ref.Week.Next().Week)
+		}
+		p.Entries = append(p.Entries, row)
 	}
 	if sh.TimeRegistration && sh.CanEdit {
 		f := &entryForm{Action: base + "/tijden", Start: v.Val("begin"), End: v.Val("eind"), Break: v.Val("pauze"),

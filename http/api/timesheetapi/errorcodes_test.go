@@ -225,6 +225,8 @@ func TestEveryErrorCode(t *testing.T) {
 		{"POST " + one + "/entries", "/timesheets/p3/2026-W06/entries", "worker1", entry("2026-02-03", "08:00", "16:00"), "day_in_future"},
 		{"POST " + one + "/entries", p3 + "/entries", "worker1", entry("2026-01-26", "12:00", "18:00"), "entries_overlap"},
 		{"POST " + one + "/entries", p3 + "/entries", "worker1", entry("2026-02-01", "22:00", "06:00"), "entries_overlap_adjacent_week"},
+		// The week's last continuous shift runs on to next week's first (Monday 05:00): days.
+		{"POST " + one + "/entries", p3 + "/entries", "worker1", map[string]any{"date": "2026-01-27", "start": "08:00", "end": "16:00", "continuous": true}, "day_over_24h"},
 		{"POST " + one + "/entries", "/timesheets/p3/2026-W13/entries", "worker1", entry("2026-03-29", "02:30", "08:00"), "week_not_started"},
 		{"POST " + one + "/entries", p3 + "/entries", "worker1", map[string]any{"date": "2026-01-27", "start": "08:00", "end": "16:00", "pauze": 1}, "unknown_field"},
 		{"POST " + one + "/entries", p3 + "/entries", "worker1", map[string]any{"date": "2026-01-27", "start": "08:00", "end": "16:00", "break_minutes": "30"}, "wrong_type"},
@@ -237,6 +239,7 @@ func TestEveryErrorCode(t *testing.T) {
 		{"PUT " + one + "/entries/{id}", p3 + "/entries/1", "worker1", entry("2026-01-26", "08:00", "08:00"), "start_equals_end"},
 		{"PUT " + one + "/entries/{id}", p3 + "/entries/1", "worker1", map[string]any{"date": "2026-01-26", "start": "08:00", "end": "09:00", "break_minutes": 90}, "break_exceeds_shift"},
 		{"PUT " + one + "/entries/{id}", p3 + "/entries/1", "worker1", entry("2026-01-26", "8h", "16:00"), "clock_invalid"},
+		{"PUT " + one + "/entries/{id}", p3 + "/entries/1", "worker1", map[string]any{"date": "2026-01-26", "start": "08:00", "end": "16:00", "continuous": true}, "day_over_24h"},
 		{"PUT " + one + "/entries/{id}", p3 + "/entries/1", "worker1", entry("2026-02-02", "08:00", "16:00"), "date_outside_week"},
 		{"PUT " + one + "/entries/{id}", p3 + "/entries/1", "inter1", entry("2026-01-26", "08:00", "17:00"), "not_the_enterer"},
 
