@@ -234,6 +234,24 @@ func checkOrphans(t *testing.T, s *serve) (n int) {
 	return n
 }
 
+// waitForDemoTANs waits (up to a minute) until every signature request of
+// the demo has its document.tan_issued.
+func waitForDemoTANs(t *testing.T, s *serve) {
+	t.Helper()
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(200 * time.Millisecond) {
+		var requested, issued int
+		dbQuery(t, s, `SELECT count(*) FILTER (WHERE type = 'document.signature_requested'), count(*) FILTER (WHERE type = 'document.tan_issued')
+			FROM eventstore_events`, func(rows pgx.Rows) error { return rows.Scan(&requested, &issued) })
+		if issued >= requested {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Logf("the demo's %d signature requests have %d TAN records after a minute; going on", requested, issued)
+			return
+		}
+	}
+}
+
 // drainQueues waits until no mail, text message or TAN record is pending; unless
 // all, only until none is due, then checks that none failed and each is due
 // within a lease.

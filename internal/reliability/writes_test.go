@@ -97,7 +97,12 @@ func TestKillLoopEveryWrite(t *testing.T) {
 	w.db = fmt.Sprintf("host=%s port=5432 user=postgres dbname=backoffice", filepath.Join(s.dataDir, "postgres"))
 	w.week = ts.WeekOf(ts.DateOf(time.Now().In(ts.Location())))
 	w.prepare(t)
-	drainQueues(t, s, true) // the demo's own signature requests issue their TANs
+	// The demo's own signature requests issue their TANs: wait until the
+	// sign mailer has recorded them (an empty queue alone may only mean it
+	// has not read the requests yet, and a record appended after the count
+	// below looked like a doubled write).
+	waitForDemoTANs(t, s)
+	drainQueues(t, s, true)
 	before := countEvents(t, s)
 
 	var rounds atomic.Int64
