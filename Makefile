@@ -32,7 +32,7 @@ bench: ensure-postgres
 # The kill -9 loops at full length (docs/reliability.md); make test runs
 # short ones (timesheets: 5 kill points each; every other write: 5).
 reliability: ensure-postgres
-	BACKOFFICE_KILL_SERVE=50 BACKOFFICE_KILL_POSTMASTER=16 BACKOFFICE_KILL_WRITES=45 $(GO) test -count=1 -v -run '^TestKillLoop(EveryWrite)?$$' -timeout 45m ./internal/reliability/
+	BACKOFFICE_KILL_SERVE=50 BACKOFFICE_KILL_POSTMASTER=16 BACKOFFICE_KILL_WRITES=48 $(GO) test -count=1 -v -run '^TestKillLoop(EveryWrite)?$$' -timeout 45m ./internal/reliability/
 
 # One command on the path a real request takes, in process: the whole
 # application with every projector, a real login, Idempotency-Keys, fsync on;

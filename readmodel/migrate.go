@@ -21,6 +21,7 @@ import (
 	docmig "backoffice/commands/document/migrations"
 	vaultmig "backoffice/commands/identity/migrations"
 	apimig "backoffice/http/api/migrations"
+	linkmailmig "backoffice/notify/linkmail/migrations"
 	mailmig "backoffice/notify/mail/migrations"
 	prefsmig "backoffice/notify/prefs/migrations"
 	reactorsmig "backoffice/notify/reactors/migrations"
@@ -73,6 +74,7 @@ var Sets = []Set{
 	{Owner: "notify/reminders", FS: remindersmig.FS, Legacy: []int64{700}},
 	{Owner: "readmodel/missingweeks", FS: mwmig.FS, Legacy: []int64{720}},
 	{Owner: "notify/sms", FS: smsmig.FS},
+	{Owner: "notify/linkmail", FS: linkmailmig.FS},
 }
 
 // LegacyVersionTable is the version table of the former single set.

@@ -55,6 +55,7 @@ var Owners = map[string]string{
 	// Side effects: the mail queue, the mailers' memory, settings, reminders.
 	"mail_deliveries":        "notify/mail",
 	"sms_deliveries":         "notify/sms",
+	"link_requests":          "notify/linkmail",
 	"mail_recipient_names":   "notify/reactors",
 	"notify_event_mails":     "notify/reactors",
 	"document_decline_mails": "notify/reactors",

@@ -82,6 +82,27 @@ func (s *Service) ActivateToken(ctx context.Context, id string) error {
 	return nil
 }
 
+// FinishPendingToken gives a pending token (CreatePendingToken, never made
+// live) a new secret and makes it live in one statement, and returns the
+// new plaintext. It finishes a creation whose token.created was recorded
+// but whose process died before ActivateToken: that attempt answered
+// nothing (its answer, with the secret, comes after the activation), so
+// the first secret was shown to nobody and is replaced. ErrTokenIDTaken
+// when the token is not pending: live (its secret may have been shown),
+// revoked after it was live, or unknown.
+func (s *Service) FinishPendingToken(ctx context.Context, id string) (string, error) {
+	secret, hash := newSecret()
+	tag, err := s.pool.Exec(ctx, `UPDATE api_tokens SET secret_hash = $2, revoked_at = NULL, last_used_at = NULL
+		WHERE id = $1 AND revoked_at = created_at`, id, hash)
+	if err != nil {
+		return "", fmt.Errorf("auth: unable to finish API token: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return "", ErrTokenIDTaken
+	}
+	return apiTokenPrefix + id + "_" + secret, nil
+}
+
 func (s *Service) createToken(ctx context.Context, id string, role domain.Role, label string, pending bool) (string, error) {
 	now := s.cfg.Now()
 	var revokedAt *time.Time // a pending token is revoked as it is created

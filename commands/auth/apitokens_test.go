@@ -3,6 +3,7 @@ package auth_test
 import (
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 
 	"backoffice/commands/auth"
@@ -104,5 +105,56 @@ func TestAPITokenWithID(t *testing.T) {
 		if _, err := s.CreateTokenWithID(ctx, bad, domain.RoleAuditor, "x"); err == nil {
 			t.Errorf("ID %q accepted", bad)
 		}
+	}
+}
+
+// TestFinishPendingToken: a pending token (its creation recorded, its
+// activation lost to a kill) gets a new secret and goes live, once: two
+// finishers at once give one secret that works; a live or revoked token
+// is never finished (its secret may have been shown).
+func TestFinishPendingToken(t *testing.T) {
+	ctx := testCtx(t)
+	s, _ := newService(t)
+	const id = "00112233445566aa"
+	first, err := s.CreatePendingToken(ctx, id, domain.RoleAuditor, "Accountant")
+	if err != nil {
+		t.Fatal(err)
+	}
+	secrets := make(chan string, 2)
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Go(func() {
+			plain, err := s.FinishPendingToken(ctx, id)
+			switch {
+			case err == nil:
+				secrets <- plain
+			case !errors.Is(err, auth.ErrTokenIDTaken):
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	close(secrets)
+	var got []string
+	for p := range secrets {
+		got = append(got, p)
+	}
+	if len(got) != 1 {
+		t.Fatalf("%d finishers got a secret; want 1", len(got))
+	}
+	if tok, err := s.AuthenticateToken(ctx, got[0]); err != nil || tok.ID != id {
+		t.Fatalf("the finished secret: %+v %v", tok, err)
+	}
+	if _, err := s.AuthenticateToken(ctx, first); !errors.Is(err, auth.ErrAPITokenInvalid) {
+		t.Errorf("the pending token's first secret: %v; want ErrAPITokenInvalid", err)
+	}
+	if _, err := s.FinishPendingToken(ctx, id); !errors.Is(err, auth.ErrTokenIDTaken) {
+		t.Errorf("finishing a live token: %v; want ErrTokenIDTaken", err)
+	}
+	if err := s.RevokeToken(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.FinishPendingToken(ctx, id); !errors.Is(err, auth.ErrTokenIDTaken) {
+		t.Errorf("finishing a revoked token: %v; want ErrTokenIDTaken", err)
 	}
 }

@@ -39,13 +39,12 @@ func (s *Tokens) CreateToken(ctx context.Context, meta commands.Meta, role domai
 	}
 	id := tokenID(meta)
 	if meta.IdempotencyKey != "" {
-		// A retry whose first attempt stored the token (its answer lost):
-		// the secret was made once and is not kept, so say so rather than
-		// make a second live token.
-		if _, st, err := loadToken(ctx, s.cfg.Store, id); err != nil {
+		// A retry whose first attempt recorded the token: finish it, or say
+		// that its secret was shown once, rather than make a second one.
+		if t, st, err := loadToken(ctx, s.cfg.Store, id); err != nil {
 			return commands.Result{}, TokenCreated{}, err
 		} else if st.Exists {
-			return commands.Result{}, TokenCreated{}, ErrTokenSecretShown
+			return s.finishToken(ctx, meta, t, st)
 		}
 	}
 	// Stored inactive and made live once token.created is recorded: a
@@ -75,6 +74,36 @@ func (s *Tokens) CreateToken(ctx context.Context, meta commands.Meta, role domai
 	}
 	created := events[0].(*account.TokenCreated)
 	return res, TokenCreated{ID: id, Secret: secret, Role: role, Label: created.Label}, nil
+}
+
+// finishToken answers a retried creation whose first attempt appended
+// token.created. That attempt answered, with the secret, only after making
+// the token live; a token still pending was shown to nobody (the process
+// died, or the activation failed, between the append and the activation),
+// so it gets a new secret, is made live and this retry answers it, once,
+// with the first attempt's position. A live token (the answer was lost
+// after the activation) or a revoked one gives ErrTokenSecretShown: its
+// secret may have been seen and cannot be told again.
+func (s *Tokens) finishToken(ctx context.Context, meta commands.Meta, t *account.Token, st commands.Stream) (commands.Result, TokenCreated, error) {
+	if !t.Active() {
+		return commands.Result{}, TokenCreated{}, ErrTokenSecretShown
+	}
+	res, events, found, err := commands.Replayed(ctx, s.cfg.Store, st, account.Events, meta)
+	if err != nil {
+		return commands.Result{}, TokenCreated{}, err
+	}
+	created, ok := firstOf[*account.TokenCreated](events)
+	if !found || !ok {
+		return commands.Result{}, TokenCreated{}, ErrTokenSecretShown
+	}
+	secret, err := s.cfg.Auth.FinishPendingToken(ctx, t.ID())
+	if errors.Is(err, auth.ErrTokenIDTaken) {
+		return commands.Result{}, TokenCreated{}, ErrTokenSecretShown
+	}
+	if err != nil {
+		return commands.Result{}, TokenCreated{}, err
+	}
+	return res, TokenCreated{ID: t.ID(), Secret: secret, Role: t.Actor().Role, Label: created.Label}, nil
 }
 
 // ErrTokenSecretShown answers a token creation retried under its

@@ -2,6 +2,7 @@ package identity_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -88,5 +89,124 @@ func TestTokenCreationKilledBeforeItsEvent(t *testing.T) {
 	}
 	if n := len(e.Recorded(t, account.TokenStream(id), account.TypeTokenCreated)); n != 1 {
 		t.Fatalf("%d token.created events, want 1", n)
+	}
+}
+
+// crashAfterAppend is a store whose process dies (a panic the test
+// recovers) right after an append to a stream with the prefix succeeded.
+type crashAfterAppend struct {
+	eventstore.Store
+	prefix string
+}
+
+type crashed struct{}
+
+func (c crashAfterAppend) Append(ctx context.Context, stream string, exp eventstore.ExpectedRevision, events ...eventstore.EventData) (eventstore.AppendResult, error) {
+	res, err := c.Store.Append(ctx, stream, exp, events...)
+	if err == nil && strings.HasPrefix(stream, c.prefix) {
+		panic(crashed{})
+	}
+	return res, err
+}
+
+// TestTokenCreationKilledBeforeItsActivation: kill -9 of serve after
+// token.created was appended but before the token was made live. The
+// first attempt answered nothing, so its secret was shown to nobody. The
+// retry under the same key used to answer 409 secret_not_replayable,
+// leaving a recorded token nobody could use or was told about; it now
+// finishes the creation: a new secret that works, shown once, the first
+// attempt's position, and still one token.created. A further retry is 409.
+func TestTokenCreationKilledBeforeItsActivation(t *testing.T) {
+	e := it.New(t)
+	ctx := t.Context()
+	meta := commands.Meta{Actor: domain.Actor{AccountID: "bo", Role: domain.RoleBackoffice}, IdempotencyKey: "k1", Command: "POST /tokens"}
+	id := identity.TokenID(meta)
+	vault, err := identity.NewVault(e.Pool, key(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dying, err := identity.New(identity.Config{Store: crashAfterAppend{Store: e.Store, prefix: account.TokenStreamPrefix},
+		Pool: e.Pool, Auth: e.Auth, Vault: vault})
+	if err != nil {
+		t.Fatal(err)
+	}
+	func() {
+		defer func() {
+			if r := recover(); r != (crashed{}) {
+				t.Fatalf("the first attempt did not reach the crash point: %v", r)
+			}
+		}()
+		_, _, _ = dying.Tokens.CreateToken(ctx, meta, domain.RoleAuditor, "Accountant")
+	}()
+	recorded := e.Recorded(t, account.TokenStream(id), account.TypeTokenCreated)
+	if len(recorded) != 1 {
+		t.Fatalf("%d token.created after the crash, want 1", len(recorded))
+	}
+
+	retry := meta
+	retry.Retry = true
+	res, created, err := e.Identity.Tokens.CreateToken(ctx, retry, domain.RoleAuditor, "Accountant")
+	if err != nil {
+		t.Fatalf("retry: %v; want the token finished", err)
+	}
+	if created.ID != id || created.Label != "Accountant" || created.Role != domain.RoleAuditor || created.Secret == "" {
+		t.Fatalf("retry answered %+v", created)
+	}
+	if res.Position != recorded[0].Position {
+		t.Errorf("retry position %v, want the first attempt's %v", res.Position, recorded[0].Position)
+	}
+	if tok, err := e.Auth.AuthenticateToken(ctx, created.Secret); err != nil || tok.ID != id {
+		t.Fatalf("the retry's secret: %+v %v", tok, err)
+	}
+	if n := len(e.Recorded(t, account.TokenStream(id), account.TypeTokenCreated)); n != 1 {
+		t.Fatalf("%d token.created events, want 1", n)
+	}
+	// The secret is shown once: another retry cannot have it (nor a new one).
+	if _, _, err := e.Identity.Tokens.CreateToken(ctx, retry, domain.RoleAuditor, "Accountant"); !errors.Is(err, identity.ErrTokenSecretShown) {
+		t.Fatalf("third attempt: %v; want ErrTokenSecretShown", err)
+	}
+	if _, err := e.Auth.AuthenticateToken(ctx, created.Secret); err != nil {
+		t.Fatalf("the second retry broke the token: %v", err)
+	}
+}
+
+// TestRevokedTokenIsNotFinishedByARetry: a recorded token revoked by the
+// back office (DELETE /tokens/{id}) before anyone retried its creation
+// stays revoked: the retry answers 409, it does not bring it back.
+func TestRevokedTokenIsNotFinishedByARetry(t *testing.T) {
+	e := it.New(t)
+	ctx := t.Context()
+	meta := commands.Meta{Actor: domain.Actor{AccountID: "bo", Role: domain.RoleBackoffice}, IdempotencyKey: "k2", Command: "POST /tokens"}
+	id := identity.TokenID(meta)
+	vault, err := identity.NewVault(e.Pool, key(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dying, err := identity.New(identity.Config{Store: crashAfterAppend{Store: e.Store, prefix: account.TokenStreamPrefix},
+		Pool: e.Pool, Auth: e.Auth, Vault: vault})
+	if err != nil {
+		t.Fatal(err)
+	}
+	func() {
+		defer func() { _ = recover() }()
+		_, _, _ = dying.Tokens.CreateToken(ctx, meta, domain.RoleAuditor, "Accountant")
+	}()
+	revoke := commands.Meta{Actor: meta.Actor, IdempotencyKey: "r2", Command: "DELETE /tokens/" + id}
+	if _, err := e.Identity.Tokens.RevokeToken(ctx, revoke, id); err != nil {
+		t.Fatal(err)
+	}
+	retry := meta
+	retry.Retry = true
+	if _, _, err := e.Identity.Tokens.CreateToken(ctx, retry, domain.RoleAuditor, "Accountant"); !errors.Is(err, identity.ErrTokenSecretShown) {
+		t.Fatalf("retry of a revoked token's creation: %v; want ErrTokenSecretShown", err)
+	}
+	toks, err := e.Auth.Tokens(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tok := range toks {
+		if tok.ID == id && tok.RevokedAt == nil {
+			t.Fatal("the revoked token is live again")
+		}
 	}
 }

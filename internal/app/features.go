@@ -123,7 +123,9 @@ func newFeatures(ctx context.Context, o Options) (*features, error) {
 	f.projectors = append(f.projectors, rmidentity.Projectors()...)
 	f.projectors = append(f.projectors, mailer)
 	f.api = append(f.api, feature)
-	f.background = append(f.background, disp.Run)
+	// disp.Run sends the mails; linkMails.Run finishes the link requests a
+	// killed process stored but never handled.
+	f.background = append(f.background, disp.Run, linkMails.Run)
 	f.backlogs = map[string]func(context.Context) (queue.Backlog, error){"mail": disp.Backlog}
 
 	if err := f.addTimesheets(o); err != nil {

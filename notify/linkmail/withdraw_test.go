@@ -120,7 +120,7 @@ func TestNewLinkWithdrawsAFailedOne(t *testing.T) {
 
 // annasLinks is the link requests of a database with one account,
 // anna@flex.test, whose mails go through disp.
-func annasLinks(ctx context.Context, t *testing.T, pool *pgxpool.Pool, disp *mail.Dispatcher) (*linkmail.Requests, *auth.Service) {
+func annasLinks(ctx context.Context, t testing.TB, pool *pgxpool.Pool, disp *mail.Dispatcher) (*linkmail.Requests, *auth.Service) {
 	t.Helper()
 	svc, err := auth.New(pool, auth.Config{})
 	if err != nil {

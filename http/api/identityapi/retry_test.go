@@ -102,6 +102,43 @@ func TestTokenRetriedAfterALostAnswerIsNotASecondToken(t *testing.T) {
 	}
 }
 
+// TestTokenRetriedAfterItsActivationWasLost: POST /tokens killed after
+// token.created was appended but before the token was made live (the
+// state such a kill leaves: the row pending, no answer stored). The retry
+// with the key used to answer 409 secret_not_replayable over a recorded
+// token nobody had a secret for; it now answers 201 with the same ID and
+// position and a secret that works, and the next retry is 409.
+func TestTokenRetriedAfterItsActivationWasLost(t *testing.T) {
+	e, bo := newApp(t)
+	post := func() it.Response {
+		return it.Response(apitest.Request(t, http.MethodPost, e.URL+"/tokens", `{"role":"payroll","label":"Loket"}`,
+			"Authorization", "Bearer "+bo, "Idempotency-Key", "token-not-activated"))
+	}
+	first := it.Want(t, post(), http.StatusCreated)
+	if _, err := e.Pool.Exec(t.Context(), `UPDATE api_tokens SET revoked_at = created_at WHERE id = $1`, first.Str(t, "id")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Pool.Exec(t.Context(), `UPDATE idempotency_keys SET status = NULL, response = NULL, position = NULL,
+		created_at = now() - interval '1 hour' WHERE key = 'token-not-activated'`); err != nil {
+		t.Fatal(err)
+	}
+	retry := it.Want(t, post(), http.StatusCreated)
+	for _, f := range []string{"id", "role", "label", "position"} {
+		if retry.Str(t, f) != first.Str(t, f) {
+			t.Errorf("retry's %s = %q, want the first attempt's %q", f, retry.Str(t, f), first.Str(t, f))
+		}
+	}
+	secret := retry.Str(t, "token")
+	if secret == "" || secret == first.Str(t, "token") {
+		t.Fatalf("retry's secret %q: want a new one", secret)
+	}
+	it.Want(t, e.Do(t, http.MethodGet, "/me", secret, nil), http.StatusOK)
+	again := post()
+	if code, _ := again.ErrorField(t); again.Status != http.StatusConflict || code != "secret_not_replayable" || bytes.Contains(again.Body, []byte(secret)) {
+		t.Fatalf("third attempt answered %d %s, want 409 secret_not_replayable", again.Status, again.Body)
+	}
+}
+
 // TestActivationFormSentTwice: the activation form sent twice (a double
 // click, a reload after a lost answer) with the same password answers 200
 // both times, not 400 "link used" for the password the first just set;
