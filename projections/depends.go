@@ -195,19 +195,9 @@ var errDepsWaitStopped = errors.New("projections: stopped while waiting for the 
 // before this transaction ends; PostgreSQL has its UPDATE wait) and
 // checks they have passed pos. It returns errDepsMoved when one has not.
 func (w *worker) checkDeps(ctx context.Context, tx pgx.Tx, pos eventstore.Position) error {
-	rows, err := tx.Query(ctx, `SELECT name, commit_pos, prepare_pos FROM projection_checkpoints
-		WHERE name = ANY($1) ORDER BY name FOR SHARE`, w.deps)
+	stored, err := lockCheckpoints(ctx, tx, w.deps)
 	if err != nil {
-		return fmt.Errorf("projections: %s: unable to read the checkpoints it depends on: %w", w.name, err)
-	}
-	stored := map[string]eventstore.Position{}
-	var n string
-	var c, p int64
-	if _, err := pgx.ForEachRow(rows, []any{&n, &c, &p}, func() error {
-		stored[n] = eventstore.Position{Commit: uint64(c), Prepare: uint64(p)}
-		return nil
-	}); err != nil {
-		return fmt.Errorf("projections: %s: unable to read the checkpoints it depends on: %w", w.name, err)
+		return fmt.Errorf("projections: %s: %w", w.name, err)
 	}
 	for _, d := range w.deps {
 		if !stored[d].Before(pos) {
@@ -222,6 +212,71 @@ func (w *worker) checkDeps(ctx context.Context, tx pgx.Tx, pos eventstore.Positi
 		return errDepsMoved
 	}
 	return nil
+}
+
+// lockCheckpoints reads the named projectors' stored checkpoints and
+// locks their rows FOR SHARE until tx ends: a rebuild's reset (which moves
+// the checkpoint back before it empties the tables) waits for tx.
+func lockCheckpoints(ctx context.Context, tx pgx.Tx, names []string) (map[string]eventstore.Position, error) {
+	rows, err := tx.Query(ctx, `SELECT name, commit_pos, prepare_pos FROM projection_checkpoints
+		WHERE name = ANY($1) ORDER BY name FOR SHARE`, names)
+	if err != nil {
+		return nil, fmt.Errorf("unable to lock the checkpoints of %s: %w", strings.Join(names, ", "), err)
+	}
+	out := map[string]eventstore.Position{}
+	var n string
+	var c, p int64
+	if _, err := pgx.ForEachRow(rows, []any{&n, &c, &p}, func() error {
+		out[n] = eventstore.Position{Commit: uint64(c), Prepare: uint64(p)}
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("unable to lock the checkpoints of %s: %w", strings.Join(names, ", "), err)
+	}
+	return out, nil
+}
+
+// ErrReadModelsMoved: ReadCaughtUp found a read model moved back (a rebuild
+// started) after it had waited for it; nothing was read. Try again later.
+var ErrReadModelsMoved = errors.New("projections: a read model is being rebuilt")
+
+// ReadCaughtUp is for a reader outside the runtime that acts on what
+// several read models say at once, such as the weekly reminders (a
+// reminder sent from a half-rebuilt read model goes to nobody, or lists
+// half the weeks, and is never sent again). It waits (WaitFor, bounded by
+// Config.WaitTimeout, with its errors) until the named projectors have
+// passed the head of the log as it is now, then runs read in a
+// transaction that first locks their checkpoint rows FOR SHARE, so no
+// rebuild can empty their tables while read runs. A rebuild that began
+// after the wait makes it return ErrReadModelsMoved without calling read.
+// read must be short: the projectors named commit only after it.
+func (r *Runtime) ReadCaughtUp(ctx context.Context, names []string, read func(pgx.Tx) error) error {
+	before, err := readCheckpoints(ctx, r.cfg.Pool, names)
+	if err != nil {
+		return err
+	}
+	head, err := r.cfg.Store.HeadPosition(ctx)
+	if err != nil {
+		return fmt.Errorf("projections: head position: %w", err)
+	}
+	if err := r.WaitFor(ctx, head, names...); err != nil {
+		return err
+	}
+	return pgx.BeginFunc(ctx, r.cfg.Pool, func(tx pgx.Tx) error {
+		now, err := lockCheckpoints(ctx, tx, names)
+		if err != nil {
+			return fmt.Errorf("projections: %w", err)
+		}
+		var moved []string
+		for _, n := range names {
+			if now[n].Before(before[n]) {
+				moved = append(moved, n)
+			}
+		}
+		if len(moved) > 0 {
+			return fmt.Errorf("%w: %s", ErrReadModelsMoved, strings.Join(moved, ", "))
+		}
+		return read(tx)
+	})
 }
 
 // withDeps runs apply once the dependencies have passed the batch's last
