@@ -128,8 +128,7 @@ func (w *worker) awaitDeps(ctx context.Context, pos eventstore.Position, stop <-
 		w.log.Info("projections: the projectors it depends on passed the event; going on",
 			"event_position", pos.String(), "waited", time.Since(start).Round(time.Millisecond))
 	}()
-	report := time.NewTimer(waitReportAfter)
-	defer report.Stop()
+	var report <-chan time.Time // armed at the first wait: most batches wait for nothing
 	poll := 5 * time.Millisecond
 	for {
 		wake := w.rt.wakeChan() // before checking, so no commit is missed
@@ -157,6 +156,11 @@ func (w *worker) awaitDeps(ctx context.Context, pos eventstore.Position, stop <-
 		if len(pending) == 0 {
 			return nil
 		}
+		if report == nil {
+			t := time.NewTimer(waitReportAfter)
+			defer t.Stop()
+			report = t.C
+		}
 		if reported {
 			w.set(func(w *worker) { w.waitingFor = pending })
 		}
@@ -172,7 +176,7 @@ func (w *worker) awaitDeps(ctx context.Context, pos eventstore.Position, stop <-
 			return errDepsWaitStopped
 		case <-wake:
 		case <-tick:
-		case <-report.C:
+		case <-report:
 			reported = true
 			w.set(func(w *worker) {
 				prevState, w.waitingFor = w.state, pending
