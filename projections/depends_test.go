@@ -21,7 +21,10 @@ import (
 // recipients: on each test.read event it reads the sums row of the stream
 // the event names (written by the projector it depends on) and notes what
 // it found in sum_reads.
-type sumReader struct{ dep string }
+type sumReader struct {
+	dep    string
+	before func(context.Context) error // runs in Handle before the read
+}
 
 func (sumReader) Name() string                        { return "test_sum_reader" }
 func (sumReader) Handles(t string) bool               { return t == "test.read" }
@@ -30,7 +33,12 @@ func (sumReader) Reset(context.Context, pgx.Tx) error { return nil }
 
 var _ projections.DependentProjector = sumReader{}
 
-func (sumReader) Handle(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEvent) error {
+func (r sumReader) Handle(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEvent) error {
+	if r.before != nil {
+		if err := r.before(ctx); err != nil {
+			return err
+		}
+	}
 	var d struct{ Stream string }
 	if err := json.Unmarshal(e.Data, &d); err != nil {
 		return err
@@ -159,5 +167,91 @@ func TestDependencyCycleRefused(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), `"e"`) {
 		t.Errorf("New = %v: e only waits for the cycle", err)
+	}
+}
+
+// TestRebuildWaitsForADependentBatch: a rebuild that starts while a
+// dependent projector's batch is open (past its wait, before its read)
+// cannot empty the table under it: the batch holds the dependency's
+// checkpoint row, which the rebuild's reset moves first. The batch reads
+// the row; the rebuild goes on after its commit.
+func TestRebuildWaitsForADependentBatch(t *testing.T) {
+	store, pool := memory.New(), newPool(t)
+	ctx := context.Background()
+	if _, err := pool.Exec(ctx, `CREATE TABLE sum_reads (event_id uuid PRIMARY KEY, total bigint NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	appendEvents(t, store, 50, 2, 0)
+	dep := &sums{}
+	inRead, release := make(chan struct{}), make(chan struct{})
+	reader := sumReader{dep: dep.Name(), before: func(ctx context.Context) error {
+		close(inRead)
+		select {
+		case <-release:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}}
+	a := newRuntime(t, store, pool, projections.Config{BatchSize: 10}, dep)
+	b := newRuntime(t, store, pool, projections.Config{BatchSize: 10}, reader)
+	start(t, a)
+	start(t, b)
+	head, err := store.HeadPosition(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.WaitFor(ctx, head); err != nil {
+		t.Fatal(err)
+	}
+	want := readSums(t, pool)["s-0"].Total
+	res, err := store.Append(ctx, "r-1", eventstore.Any(), eventstore.EventData{ID: uuid.New(), Type: "test.read",
+		Data: []byte(`{"Stream": "s-0"}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-inRead // the reader's batch is open, its wait behind it
+	rebuilt := make(chan error, 1)
+	go func() { rebuilt <- a.Rebuild(ctx, dep.Name(), nil) }()
+	// The rebuild's reset waits for the reader's transaction (without the
+	// lock it empties and refills the table under the open batch).
+	var rebuildErr error
+	finished := false
+	eventually(t, "the reset waiting for the reader, or the rebuild done", func() bool {
+		select {
+		case rebuildErr = <-rebuilt:
+			finished = true
+			return true
+		default:
+		}
+		var waiting int
+		if err := pool.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%projection_checkpoints%'`).Scan(&waiting); err != nil {
+			t.Fatal(err)
+		}
+		return waiting > 0
+	})
+	if finished {
+		t.Error("the rebuild reset the table while a batch that reads it was open")
+	}
+	close(release)
+	if err := b.WaitFor(ctx, res.Position, reader.Name()); err != nil {
+		t.Fatal(err)
+	}
+	var got int64
+	if err := pool.QueryRow(ctx, `SELECT total FROM sum_reads`).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if got != want {
+		t.Errorf("the reader found total %d, want %d (-1: the rebuild emptied the table under its batch)", got, want)
+	}
+	if !finished {
+		rebuildErr = <-rebuilt
+	}
+	if rebuildErr != nil {
+		t.Fatal(rebuildErr)
+	}
+	if got := readSums(t, pool)["s-0"].Total; got != want {
+		t.Errorf("after the rebuild s-0 = %d, want %d", got, want)
 	}
 }
