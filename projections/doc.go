@@ -121,6 +121,18 @@
 // a rebuild that stops half-way has them built again before the projector
 // next runs); a smaller log is written with its indexes in place.
 //
+// Dependencies. A projector that reads another projector's tables (a
+// mailer finding its recipients in the accounts read model) implements
+// DependentProjector; each of its batches waits, outside any transaction,
+// until the projectors it names have passed the batch's last event it
+// handles (in memory for those of this process, woken by their commits;
+// others' checkpoints read from 5 ms up to once a second), then locks
+// their checkpoint rows FOR SHARE in its transaction and checks again: a
+// rebuild moves its checkpoint back in the transaction that empties its
+// tables, so the two cannot interleave. Waiting past two seconds is
+// reported (StateWaiting, ProjectorStatus.WaitingFor, a log line), not a
+// failure. ReadCaughtUp does the same for a reader outside the runtime.
+//
 // Read-your-writes. WaitFor follows projectors running in this process in
 // memory (each commit wakes the waiters) and others through the checkpoint
 // table with a growing poll interval; it is bounded by Config.WaitTimeout

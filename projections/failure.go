@@ -83,6 +83,11 @@ func (w *worker) isolate(ctx context.Context, conn *pgx.Conn, prev eventstore.Po
 			Stream: e.Stream, Revision: e.Revision, Err: err}
 	}
 	err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+		if len(w.deps) > 0 {
+			if err := w.checkDeps(ctx, tx, lastHandled(events)); err != nil {
+				return err
+			}
+		}
 		for i := range events {
 			e := &events[i]
 			if i == cause.event {
@@ -116,6 +121,9 @@ func (w *worker) isolate(ctx context.Context, conn *pgx.Conn, prev eventstore.Po
 		}
 		return storeFailure(ctx, tx, w.name, evErr.failure(time.Now()))
 	})
+	if errors.Is(err, errDepsMoved) {
+		return err // waits again, then applies the batch again
+	}
 	if err != nil {
 		if evErr != nil && ctx.Err() == nil {
 			// The failing event is known but could not be recorded (the

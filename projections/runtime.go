@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"slices"
 	"sync"
 	"time"
 
@@ -111,6 +112,9 @@ func (c Config) Validate() error {
 	if c.RetryMax > 0 && c.RetryMin > c.RetryMax {
 		errs = append(errs, errors.New("projections: RetryMin > RetryMax"))
 	}
+	if err := validateDeps(c.Projectors); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
 }
 
@@ -207,6 +211,9 @@ func New(cfg Config) (*Runtime, error) {
 			log: cfg.Logger.With("projector", p.Name())}
 		w.batch, _ = p.(BatchProjector)
 		w.prep, _ = p.(PreparingProjector)
+		if d, ok := p.(DependentProjector); ok {
+			w.deps = slices.Clone(d.DependsOn())
+		}
 		if a, ok := p.(AsyncCommitProjector); ok && a.AsyncCommit() {
 			w.liveTx = asyncCommitTx
 		}
@@ -397,6 +404,7 @@ type worker struct {
 	log     *slog.Logger
 	rebuild chan rebuildReq
 	liveTx  pgx.TxOptions // how live batches begin: asyncCommitTx for an AsyncCommitProjector
+	deps    []string      // DependentProjector: projectors whose checkpoints a batch waits for
 
 	mu           sync.Mutex
 	state        State
@@ -408,6 +416,7 @@ type worker struct {
 	failingSince time.Time // first failure on the event at failingAt
 	failures     int
 	since        time.Time
+	waitingFor   []string // dependencies it has been waiting for (StateWaiting)
 }
 
 func (w *worker) set(fn func(w *worker)) {
@@ -653,7 +662,12 @@ func (w *worker) runHolding(ctx context.Context, conn *pgx.Conn, hb *hub, hubSto
 				w.log.Info("projections: fell behind the shared feed; catching up from the log")
 				restart = true
 			case <-check.C:
-				run.mu.Lock()
+				if !run.mu.TryLock() {
+					// A batch is committing, or waiting for the
+					// projectors it depends on (which may take a
+					// rebuild's time): a lost session fails its commit.
+					continue
+				}
 				pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 				perr := conn.Ping(pctx)
 				cancel()
@@ -758,7 +772,7 @@ func (r *run) handle(e eventstore.RecordedEvent, more bool) error {
 
 // commit writes the pending batch and the checkpoint; r.mu is held.
 func (r *run) commit(more bool) error {
-	if err := r.w.apply(r.ctx, r.conn, r.checkpoint, r.last, r.n, r.pending); err != nil {
+	if err := r.w.apply(r.ctx, r.conn, r.checkpoint, r.last, r.n, r.pending, r.sink.done); err != nil {
 		return err
 	}
 	r.checkpoint, r.n, r.pending, r.committedAt = r.last, 0, r.pending[:0], time.Now()
@@ -787,9 +801,12 @@ func (r *run) fail(err error) {
 
 // apply writes one live batch and moves the checkpoint from prev to next in
 // one transaction on the lock session; an AsyncCommitProjector's commits
-// without waiting for the WAL flush.
-func (w *worker) apply(ctx context.Context, conn *pgx.Conn, prev, next eventstore.Position, n int, events []eventstore.RecordedEvent) error {
-	return w.applyWith(ctx, conn, w.liveTx, prev, next, n, events, nil, nil)
+// without waiting for the WAL flush. A DependentProjector's batch first
+// waits for its dependencies, or until stop closes.
+func (w *worker) apply(ctx context.Context, conn *pgx.Conn, prev, next eventstore.Position, n int, events []eventstore.RecordedEvent, stop <-chan struct{}) error {
+	return w.withDeps(ctx, events, stop, func() error {
+		return w.applyTx(ctx, conn, w.liveTx, prev, next, n, events, nil, nil)
+	})
 }
 
 // asyncCommitTx begins a transaction whose commit does not wait for the WAL
@@ -804,10 +821,25 @@ func (w *worker) applyInspect(ctx context.Context, conn *pgx.Conn, prev, next ev
 	return w.applyWith(ctx, conn, pgx.TxOptions{}, prev, next, n, events, prepared, inspect)
 }
 
+// applyWith is one batch's transaction; a DependentProjector's first waits
+// for its dependencies (withDeps).
 func (w *worker) applyWith(ctx context.Context, conn *pgx.Conn, txo pgx.TxOptions, prev, next eventstore.Position, n int, events []eventstore.RecordedEvent,
+	prepared any, inspect func(context.Context, pgx.Tx) error) error {
+	return w.withDeps(ctx, events, nil, func() error {
+		return w.applyTx(ctx, conn, txo, prev, next, n, events, prepared, inspect)
+	})
+}
+
+func (w *worker) applyTx(ctx context.Context, conn *pgx.Conn, txo pgx.TxOptions, prev, next eventstore.Position, n int, events []eventstore.RecordedEvent,
 	prepared any, inspect func(context.Context, pgx.Tx) error) error {
 	start := time.Now()
 	err := pgx.BeginTxFunc(ctx, conn, txo, func(tx pgx.Tx) error {
+		if len(events) > 0 && len(w.deps) > 0 {
+			// Before the projector reads their tables.
+			if err := w.checkDeps(ctx, tx, lastHandled(events)); err != nil {
+				return err
+			}
+		}
 		if len(events) > 0 {
 			if w.prep != nil && prepared != nil {
 				if err := w.prep.HandlePrepared(ctx, tx, events, prepared); err != nil {
@@ -835,7 +867,7 @@ func (w *worker) applyWith(ctx context.Context, conn *pgx.Conn, txo pgx.TxOption
 	})
 	if err != nil && prepared != nil && errors.Is(err, ErrPreparedStale) && ctx.Err() == nil {
 		w.log.Info("projections: prepared batch stale, applying it again", "err", err)
-		return w.applyWith(ctx, conn, txo, prev, next, n, events, nil, inspect)
+		return w.applyTx(ctx, conn, txo, prev, next, n, events, nil, inspect)
 	}
 	if err != nil {
 		var he *handlerError
@@ -881,6 +913,8 @@ func (w *worker) rebuildOn(ctx context.Context, conn *pgx.Conn, progress func(do
 	pages := w.readPages(ctx, eventstore.Start)
 	defer pages.stop()
 	if err := pgx.BeginTxFunc(ctx, conn, w.liveTx, func(tx pgx.Tx) error {
+		// The checkpoint first: a DependentProjector's batch locks this
+		// row before it reads the tables the reset empties (checkDeps).
 		if err := setCheckpoint(ctx, tx, w.name, eventstore.Start); err != nil {
 			return err
 		}

@@ -46,6 +46,12 @@ type ProjectorStatus struct {
 	// when another process runs it (nil when this process does, or when
 	// nobody does).
 	Holder *LockHolder
+	// WaitingFor names the projectors a DependentProjector waits for
+	// before it handles its next event (one being rebuilt, failing or
+	// behind). Running here: those it has been waiting for (StateWaiting).
+	// Run elsewhere: judged from the checkpoints, those that are behind
+	// while not ahead of it (it cannot pass them).
+	WaitingFor []string
 }
 
 // LockHolder is the session holding a projector's advisory lock, as
@@ -89,7 +95,15 @@ func (r *Runtime) Status(ctx context.Context) ([]ProjectorStatus, error) {
 	for i, w := range r.order {
 		names[i] = w.name
 	}
-	cps, err := readCheckpoints(ctx, r.cfg.Pool, names)
+	all := slices.Clone(names)
+	for _, w := range r.order {
+		for _, d := range w.deps {
+			if _, ok := r.workers[d]; !ok && !slices.Contains(all, d) {
+				all = append(all, d) // run by another process only
+			}
+		}
+	}
+	cps, err := readCheckpoints(ctx, r.cfg.Pool, all)
 	if err != nil {
 		return nil, err
 	}
@@ -114,6 +128,9 @@ func (r *Runtime) Status(ctx context.Context) ([]ProjectorStatus, error) {
 		}
 		seen := w.checkpoint
 		local := w.local
+		if local {
+			st.WaitingFor = slices.Clone(w.waitingFor)
+		}
 		w.mu.Unlock()
 		if h, ok := holders[w.name]; ok && !local {
 			st.Holder = &h
@@ -132,6 +149,13 @@ func (r *Runtime) Status(ctx context.Context) ([]ProjectorStatus, error) {
 				return nil, err
 			}
 			st.Lag, st.LagCapped = n, n >= r.cfg.LagCap
+		}
+		if !local && st.Behind {
+			for _, d := range w.deps {
+				if dc := cps[d]; dc.Before(head) && !dc.After(st.Checkpoint) {
+					st.WaitingFor = append(st.WaitingFor, d)
+				}
+			}
 		}
 		r.m.lag.WithLabelValues(w.name).Set(float64(st.Lag))
 		out = append(out, st)

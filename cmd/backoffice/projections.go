@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -84,9 +85,21 @@ func projectionsCmd(ctx context.Context, args []string, getenv func(string) stri
 func projectorRunner(s projections.ProjectorStatus) (state, by string) {
 	switch {
 	case s.Local:
-		return string(s.State), "this process"
+		state, by = string(s.State), "this process"
 	case s.Holder != nil:
-		return "running in another process", s.Holder.String()
+		state, by = "running in another process", s.Holder.String()
+	default:
+		return "not running", "no process holds its lock (is `backoffice serve` running?)"
 	}
-	return "not running", "no process holds its lock (is `backoffice serve` running?)"
+	// A reactor whose read model is being rebuilt (or lags): it goes on
+	// once that one has passed its next event.
+	if len(s.WaitingFor) > 0 {
+		if s.State == projections.StateWaiting {
+			state = "waiting"
+		} else {
+			state += ", waiting"
+		}
+		state += " for " + strings.Join(s.WaitingFor, ", ")
+	}
+	return state, by
 }

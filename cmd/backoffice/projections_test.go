@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"backoffice/internal/pgtest"
+	"backoffice/projections"
 )
 
 // TestProjectionsStatusNamesTheServe: while `serve` runs the projectors,
@@ -58,6 +59,27 @@ func TestProjectionsStatusNamesTheServe(t *testing.T) {
 		}
 		if !strings.Contains(l, "running in another process") || !strings.Contains(l, serve) || strings.Contains(l, "stopped") {
 			t.Errorf("projector line does not name the serve (%s): %s", serve, l)
+		}
+	}
+}
+
+// TestProjectionsStatusSaysWhatAMailerWaitsFor: a reactor waiting for a
+// read model being rebuilt says which, here and run elsewhere.
+func TestProjectionsStatusSaysWhatAMailerWaitsFor(t *testing.T) {
+	holder := &projections.LockHolder{Application: "backoffice pid=7 host=a", BackendPID: 42}
+	for _, c := range []struct {
+		st   projections.ProjectorStatus
+		want string
+	}{
+		{projections.ProjectorStatus{Local: true, State: projections.StateWaiting, WaitingFor: []string{"identity.accounts"}},
+			"waiting for identity.accounts"},
+		{projections.ProjectorStatus{Holder: holder, WaitingFor: []string{"identity.accounts", "identity.placements"}},
+			"running in another process, waiting for identity.accounts, identity.placements"},
+		{projections.ProjectorStatus{Local: true, State: projections.StateRunning}, "running"},
+		{projections.ProjectorStatus{Holder: holder}, "running in another process"},
+	} {
+		if got, _ := projectorRunner(c.st); got != c.want {
+			t.Errorf("state %q, want %q", got, c.want)
 		}
 	}
 }

@@ -150,6 +150,10 @@ func New(ctx context.Context, o Options) (*App, error) {
 		return nil, fmt.Errorf("app: %w", err)
 	}
 	a.Projections = rt
+	if f.reminders != nil {
+		// Each run waits for the read models it sends from (a rebuild).
+		f.reminders.ReadFrom(rt)
+	}
 	a.Identity = f.identity
 	a.LinkMails = f.linkMails
 	a.Backlogs = f.backlogs

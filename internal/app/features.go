@@ -21,6 +21,7 @@ import (
 	"backoffice/notify/mail"
 	"backoffice/notify/queue"
 	"backoffice/notify/reactors"
+	"backoffice/notify/reminders"
 	"backoffice/notify/sms"
 	"backoffice/projections"
 	rmdocuments "backoffice/readmodel/documents"
@@ -62,6 +63,9 @@ type features struct {
 	mailQueue *mail.Dispatcher // every mail (the portal's failed-mail list)
 	// backlogs count the delivery queues by channel (App.Backlogs).
 	backlogs map[string]func(context.Context) (queue.Backlog, error)
+	// reminders read their read models through the projections runtime,
+	// which is built after the features.
+	reminders *reminders.Runner
 }
 
 func newFeatures(ctx context.Context, o Options) (*features, error) {

@@ -30,6 +30,7 @@ func (f *features) addNotify(o Options, disp *mail.Dispatcher) error {
 	}
 	f.projectors = append(f.projectors, mailer)
 	f.background = append(f.background, runner.Run)
+	f.reminders = runner
 	f.api = append(f.api, feature)
 	// The missing-hours overview's read model and its weekly roll-over.
 	f.projectors = append(f.projectors, missingweeks.Projectors()...)

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -22,6 +23,8 @@ import (
 	"backoffice/eventstore"
 	"backoffice/notify/audience"
 	"backoffice/notify/mail"
+	"backoffice/projections"
+	rmidentity "backoffice/readmodel/identity"
 )
 
 // TimesheetMailerName is the projector name of TimesheetMailer.
@@ -43,9 +46,20 @@ type TimesheetMailerConfig struct {
 	// so deploying the mailer on an old log, or rebuilding it, does not
 	// flood anyone with history. Default DefaultMaxAge.
 	MaxAge time.Duration
-	Now    func() time.Time
-	Log    *slog.Logger
+	// DependsOn names the projectors whose tables the mailer reads; it
+	// handles an event only once they have passed it (see
+	// TimesheetMailerDeps). Default TimesheetMailerDeps.
+	DependsOn []string
+	Now       func() time.Time
+	Log       *slog.Logger
 }
+
+// TimesheetMailerDeps are the projectors whose tables TimesheetMailer
+// reads: accounts (the recipients), placements (the tenants of a timesheet
+// whose opening event predates them in the event) and the activation
+// mailer (mail_recipient_names, to greet by name). The workers table needs
+// no wait: a worker's name missing there is read from the worker's stream.
+var TimesheetMailerDeps = []string{rmidentity.AccountsProjector, rmidentity.PlacementsProjector, ActivationMailerName}
 
 // TimesheetMailer mails the workflow's turns:
 //   - offered, and a step approved with a next step: the next party in the
@@ -68,6 +82,10 @@ func NewTimesheetMailer(cfg TimesheetMailerConfig) (*TimesheetMailer, error) {
 	if cfg.MaxAge <= 0 {
 		cfg.MaxAge = DefaultMaxAge
 	}
+	if len(cfg.DependsOn) == 0 {
+		cfg.DependsOn = TimesheetMailerDeps
+	}
+	cfg.DependsOn = slices.Clone(cfg.DependsOn)
 	cfg.Now, cfg.Log = orDefaults(cfg.Now, cfg.Log)
 	return &TimesheetMailer{cfg: cfg}, nil
 }
@@ -86,6 +104,14 @@ func orDefaults(clock func() time.Time, log *slog.Logger) (func() time.Time, *sl
 
 // Name implements projections.Projector.
 func (m *TimesheetMailer) Name() string { return TimesheetMailerName }
+
+var _ projections.DependentProjector = (*TimesheetMailer)(nil)
+
+// DependsOn implements projections.DependentProjector: while the accounts
+// read model is rebuilt (or lags), an event would find no recipient and
+// its mail would go to nobody; the runtime holds the event back until the
+// projectors named have passed it.
+func (m *TimesheetMailer) DependsOn() []string { return slices.Clone(m.cfg.DependsOn) }
 
 // Handles implements projections.Projector.
 func (m *TimesheetMailer) Handles(t string) bool {

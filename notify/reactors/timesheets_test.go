@@ -23,6 +23,7 @@ import (
 	"backoffice/notify/mail/mailtest"
 	"backoffice/notify/reactors"
 	"backoffice/projections"
+	rmidentity "backoffice/readmodel/identity"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -37,6 +38,15 @@ type fixture struct {
 
 func setup(t *testing.T, ctx context.Context, now func() time.Time) *fixture {
 	t.Helper()
+	return setupWith(t, ctx, now, nil)
+}
+
+// setupWith runs the mailer with the read models it depends on (accounts,
+// placements and the recipients' names; the workers read model is left
+// out: the mailer reads a missing worker's name from the log), the
+// accounts projector passed through wrap when given.
+func setupWith(t *testing.T, ctx context.Context, now func() time.Time, wrap func(projections.Projector) projections.Projector) *fixture {
+	t.Helper()
 	pool := pgtest.Pool(t, notifytest.NewPeopleDB(t))
 	store := pgtest.EventStore(t, pool)
 	srv := mailtest.New(t)
@@ -48,12 +58,28 @@ func setup(t *testing.T, ctx context.Context, now func() time.Time) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The data set keeps the names with RecipientNames, the half of the
+	// activation mailer that mails nobody.
 	mailer, err := reactors.NewTimesheetMailer(reactors.TimesheetMailerConfig{Store: store, Mail: disp,
-		Links: audience.NewLinks("https://portal.test"), Now: now})
+		Links: audience.NewLinks("https://portal.test"), Now: now,
+		DependsOn: []string{rmidentity.AccountsProjector, rmidentity.PlacementsProjector, reactors.RecipientNamesName}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	rt, err := projections.New(projections.Config{Store: store, Pool: pool, Projectors: []projections.Projector{mailer},
+	ps := []projections.Projector{reactors.RecipientNames{}, mailer}
+	for _, p := range rmidentity.Projectors() {
+		switch p.Name() {
+		case rmidentity.AccountsProjector:
+			if wrap != nil {
+				p = wrap(p)
+			}
+		case rmidentity.PlacementsProjector:
+		default:
+			continue
+		}
+		ps = append(ps, p)
+	}
+	rt, err := projections.New(projections.Config{Store: store, Pool: pool, Projectors: ps,
 		LockRetry: 50 * time.Millisecond, RetryMin: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
@@ -223,7 +249,7 @@ func TestMailNamesAWorkerNotYetProjected(t *testing.T) {
 	defer cancel()
 	f := setup(t, ctx, time.Now)
 	w10 := timesheet.ISOWeek{Year: 2026, Week: 10}
-	// Registered in the log only: this runtime runs no identity projector.
+	// Registered in the log only: this runtime runs no workers projector.
 	f.append(t, ctx, worker.Stream("w-nieuw"), &worker.Registered{WorkerID: "w-nieuw", ClientID: "c1",
 		Name: worker.Name{First: "Noor", Infix: "van", Last: "Dam"}, Email: "noor@w.example", Function: "Bakker"})
 	f.append(t, ctx, timesheet.StreamName("p-nieuw", w10), opened("p-nieuw", "w-nieuw", "c1", "i1", w10, domain.RoleWorker),

@@ -16,6 +16,13 @@
 // same transaction that queues the mail. A crash mid-run leaves the
 // recipients done so far done; the next tick (after a restart, or on the
 // standby instance) sends to the rest.
+//
+// A run reads several read models (ReadModelProjectors). While one of them
+// is rebuilt or lags, a reminder would go to nobody or list half the weeks,
+// and would never be sent again (its row says sent): with
+// Config.ReadModels each run first waits until they have passed the head
+// of the log and keeps a rebuild out while it reads, or is put off to the
+// next tick (Poll) with a log line; the 12-hour window leaves room.
 package reminders
 
 import (
@@ -36,7 +43,12 @@ import (
 	"backoffice/notify/audience"
 	"backoffice/notify/mail"
 	"backoffice/notify/missing"
+	"backoffice/notify/reactors"
 	"backoffice/notify/schedule"
+	"backoffice/projections"
+	rmidentity "backoffice/readmodel/identity"
+	"backoffice/readmodel/missingweeks"
+	rmtimesheets "backoffice/readmodel/timesheets"
 )
 
 // Config configures a Runner. Pool and Mail are required.
@@ -52,10 +64,32 @@ type Config struct {
 	// Poll is how often Run looks at the clock (default 1 min).
 	Poll time.Duration
 	Log  *slog.Logger
+	// ReadModels, when set, is how a run reads the read models it sends
+	// from (the app's *projections.Runtime; see the package doc). Without
+	// it a run reads the pool as it finds it (tests of a settled data set).
+	ReadModels ReadModels
 }
+
+// ReadModels reads read models once their projectors have passed the head
+// of the log, keeping rebuilds out meanwhile: (*projections.Runtime).ReadCaughtUp.
+type ReadModels interface {
+	ReadCaughtUp(ctx context.Context, names []string, read func(pgx.Tx) error) error
+}
+
+// ReadModelProjectors are the projectors whose tables a run reads: the
+// recipients (accounts) and their names (the activation mailer's
+// mail_recipient_names), the missing weeks and the offered timesheets, and
+// the names and agreements those lists show.
+var ReadModelProjectors = []string{rmidentity.AccountsProjector, rmidentity.WorkersProjector, rmidentity.ClientsProjector,
+	rmidentity.IntermediariesProjector, rmidentity.PlacementsProjector, rmtimesheets.NameTimesheets, missingweeks.Name,
+	reactors.ActivationMailerName}
 
 // Runner sends due reminders.
 type Runner struct{ cfg Config }
+
+// ReadFrom sets Config.ReadModels (the app builds its projections runtime
+// after the runner). Call it before Run.
+func (r *Runner) ReadFrom(rm ReadModels) { r.cfg.ReadModels = rm }
 
 // New checks the config and fills in defaults.
 func New(cfg Config) (*Runner, error) {
@@ -140,7 +174,17 @@ func (r *Runner) Tick(ctx context.Context) (int, error) {
 	now := r.cfg.Now()
 	total := 0
 	for _, due := range r.cfg.Plan.DueNow(now) {
-		batches, err := r.collect(ctx, due, now)
+		var batches []batch
+		err := r.read(ctx, func(q audience.Querier) error {
+			var err error
+			batches, err = r.collect(ctx, q, due, now)
+			return err
+		})
+		if errors.Is(err, projections.ErrWaitTimeout) || errors.Is(err, projections.ErrReadModelsMoved) {
+			r.cfg.Log.WarnContext(ctx, "notify/reminders: put off to the next tick: a read model they are sent from is being rebuilt, failing or behind",
+				"kind", due.Kind, "week", due.Week.String(), "err", err)
+			continue
+		}
 		if err != nil {
 			return total, err
 		}
@@ -160,6 +204,14 @@ func (r *Runner) Tick(ctx context.Context) (int, error) {
 	return total, nil
 }
 
+// read runs collect on the read models: settled (ReadModels), or the pool.
+func (r *Runner) read(ctx context.Context, collect func(audience.Querier) error) error {
+	if r.cfg.ReadModels == nil {
+		return collect(r.cfg.Pool)
+	}
+	return r.cfg.ReadModels.ReadCaughtUp(ctx, ReadModelProjectors, func(tx pgx.Tx) error { return collect(tx) })
+}
+
 // item is one line of a reminder before it is put in the recipient's language.
 type item struct {
 	placementID string
@@ -174,7 +226,7 @@ type batch struct {
 }
 
 // collect groups what is due by recipient, ordered by account ID.
-func (r *Runner) collect(ctx context.Context, due schedule.Due, now time.Time) ([]batch, error) {
+func (r *Runner) collect(ctx context.Context, q audience.Querier, due schedule.Due, now time.Time) ([]batch, error) {
 	prev := due.Week.Prev()
 	by := map[string]*batch{}
 	cache := map[string][]audience.Recipient{}
@@ -183,7 +235,7 @@ func (r *Runner) collect(ctx context.Context, due schedule.Due, now time.Time) (
 		rs, ok := cache[key]
 		if !ok {
 			var err error
-			if rs, err = audience.Of(ctx, r.cfg.Pool, role, t); err != nil {
+			if rs, err = audience.Of(ctx, q, role, t); err != nil {
 				return err
 			}
 			cache[key] = rs
@@ -203,7 +255,7 @@ func (r *Runner) collect(ctx context.Context, due schedule.Due, now time.Time) (
 	}
 	switch due.Kind {
 	case schedule.KindEntry, schedule.KindMissing:
-		rows, err := missing.Query(ctx, r.cfg.Pool, missing.Filter{Scope: account.Scope{Kind: account.ScopeAll}, Weeks: []timesheet.ISOWeek{prev}}, now)
+		rows, err := missing.Query(ctx, q, missing.Filter{Scope: account.Scope{Kind: account.ScopeAll}, Weeks: []timesheet.ISOWeek{prev}}, now)
 		if err != nil {
 			return nil, err
 		}
@@ -226,7 +278,7 @@ func (r *Runner) collect(ctx context.Context, due schedule.Due, now time.Time) (
 			}
 		}
 	case schedule.KindApproval:
-		waiting, err := r.waiting(ctx, prev)
+		waiting, err := r.waiting(ctx, q, prev)
 		if err != nil {
 			return nil, err
 		}
@@ -255,8 +307,8 @@ type offered struct {
 
 // waiting lists the offered timesheets of week prev and before, with the
 // party whose turn it is.
-func (r *Runner) waiting(ctx context.Context, prev timesheet.ISOWeek) ([]offered, error) {
-	rows, err := r.cfg.Pool.Query(ctx, `
+func (r *Runner) waiting(ctx context.Context, q audience.Querier, prev timesheet.ISOWeek) ([]offered, error) {
+	rows, err := q.Query(ctx, `
 		SELECT t.placement_id, t.iso_year, t.iso_week, coalesce(w.full_name, ''), t.next_party,
 		       t.worker_id, t.client_id, t.intermediary_id
 		FROM ts_timesheets t LEFT JOIN workers w ON w.worker_id = t.worker_id
