@@ -19,6 +19,7 @@ import (
 	"backoffice/domain/placement"
 	"backoffice/domain/worker"
 	"backoffice/eventstore"
+	rmid "backoffice/readmodel/identity"
 )
 
 // Config are the collaborators of the identity handlers; New hands each
@@ -88,7 +89,7 @@ func New(cfg Config) (*Handlers, error) {
 	}
 	return &Handlers{
 		Registration: &Registration{base: b, cfg: registrationDeps{Store: cfg.Store, Pool: cfg.Pool, Auth: cfg.Auth, Vault: cfg.Vault}},
-		Tenants:      &Tenants{base: b, cfg: tenantDeps{Store: cfg.Store, Vault: cfg.Vault}},
+		Tenants:      &Tenants{base: b, cfg: tenantDeps{Store: cfg.Store, Vault: cfg.Vault, Queries: rmid.NewQueries(cfg.Pool, b.clock)}},
 		Accounts:     &Accounts{base: b, cfg: accountDeps{Store: cfg.Store, Auth: cfg.Auth}},
 		Profile:      &Profile{base: b, cfg: profileDeps{Store: cfg.Store, Pool: cfg.Pool, Vault: cfg.Vault, Auth: cfg.Auth}},
 		Activation:   &Activation{base: b, cfg: activationDeps{Store: cfg.Store, Pool: cfg.Pool, Auth: cfg.Auth}},
@@ -122,7 +123,7 @@ type registrationDeps struct {
 }
 
 // Tenants runs the changes of clients, placements and workers that touch
-// no login.
+// no login: agreements, starting, correcting and ending placements.
 type Tenants struct {
 	base
 	cfg tenantDeps
@@ -131,6 +132,8 @@ type Tenants struct {
 type tenantDeps struct {
 	Store eventstore.Store
 	Vault *Vault
+	// Queries finds a worker's other placements (placements.go).
+	Queries *rmid.Queries
 }
 
 // Accounts blocks and unblocks logins: the account stream and the

@@ -95,6 +95,8 @@ var Texts = []Text{
 	{Name: "worker.function", Field: "function", Default: "Bakker", Max: 80},
 	{Name: "placement.function", Field: "function", Default: "Broodbakker", Max: 80},
 	{Name: "placement.end_reason", Field: "reason", Default: "Project afgerond", Max: 200},
+	{Name: "placement.corrected_function", Field: "function", Default: "Banketbakker", Max: 80},
+	{Name: "placement.correct_reason", Field: "reason", Default: "Typefout bij inschrijven", Max: 200},
 	{Name: "account.email", Field: "email", Default: "jan@zoet.nl"},
 	{Name: "account.language", Field: "language", Default: "nl"},
 	{Name: "account.new_language", Field: "language", Default: "en"},
@@ -351,7 +353,11 @@ func (r *runner) run() {
 	placementID := r.id("placement")
 	if !r.steps(placement.Stream(placementID), pl.Apply, step{"placement.start", staff, func() ([]domain.Event, error) {
 		return pl.Start(staff, cl, wk, placement.Start{PlacementID: placementID, Function: r.text("placement.function"),
-			Start: time.Date(2025, 6, 2, 0, 0, 0, 0, time.UTC)}, now)
+			Start: time.Date(2025, 6, 3, 0, 0, 0, 0, time.UTC)}, now)
+	}}, step{"placement.correct", staff, func() ([]domain.Event, error) {
+		// A typo at the start: the function and the start date corrected.
+		return pl.Correct(staff, cl, placement.Correct{Function: r.text("placement.corrected_function"),
+			Start: time.Date(2025, 6, 2, 0, 0, 0, 0, time.UTC), Reason: r.text("placement.correct_reason")}, now)
 	}}) {
 		return
 	}

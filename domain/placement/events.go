@@ -11,12 +11,13 @@ import (
 // WARNING: these strings are stored with every event forever. Never rename
 // one; add a new event type instead.
 const (
-	TypeStarted = "placement.started"
-	TypeEnded   = "placement.ended"
+	TypeStarted   = "placement.started"
+	TypeEnded     = "placement.ended"
+	TypeCorrected = "placement.corrected"
 )
 
 // Events is the registry of this package's event payloads.
-var Events = domain.NewRegistry(&Started{}, &Ended{})
+var Events = domain.NewRegistry(&Started{}, &Ended{}, &Corrected{})
 
 // Started: a worker works at a client from Start, until End (inclusive)
 // when a fixed end date is known. Dates are midnight UTC.
@@ -37,5 +38,17 @@ type Ended struct {
 	Reason      string    `json:"reason,omitempty"`
 }
 
-func (*Started) EventType() string { return TypeStarted }
-func (*Ended) EventType() string   { return TypeEnded }
+// Corrected: the placement's function and start date as they should have
+// been recorded (a typo at the start). Both fields hold the values in force
+// from now on, changed or not; the Started event keeps what was recorded
+// first, so the history shows both.
+type Corrected struct {
+	PlacementID string    `json:"placement_id"`
+	Function    string    `json:"function"`
+	Start       time.Time `json:"start"`
+	Reason      string    `json:"reason,omitempty"`
+}
+
+func (*Started) EventType() string   { return TypeStarted }
+func (*Ended) EventType() string     { return TypeEnded }
+func (*Corrected) EventType() string { return TypeCorrected }

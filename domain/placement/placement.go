@@ -42,6 +42,8 @@ func (p *Placement) Apply(e domain.Event) error {
 		}
 	case *Ended:
 		p.period.End, p.ended, p.endReason = e.End, true, e.Reason
+	case *Corrected:
+		p.function, p.period.Start = e.Function, e.Start
 	default:
 		return fmt.Errorf("placement: cannot apply %T", e)
 	}

@@ -246,6 +246,7 @@ func TestRegisterWorker(t *testing.T) {
 }
 
 func TestEventsRoundTrip(t *testing.T) {
-	samples := []domain.Event{startedFixed, &placement.Ended{PlacementID: "p-1", End: day("2025-04-30"), Reason: "r"}}
+	samples := []domain.Event{startedFixed, &placement.Ended{PlacementID: "p-1", End: day("2025-04-30"), Reason: "r"},
+		&placement.Corrected{PlacementID: "p-1", Function: "Hulp", Start: day("2025-03-24"), Reason: "typefout"}}
 	domaintest.RoundTrip(t, placement.Events, samples...)
 }

@@ -66,9 +66,7 @@ func (p *Placement) Start(actor domain.Actor, c *client.Client, w *worker.Worker
 		end = &e
 	}
 	if _, ok := c.AgreementOn(start); !ok {
-		return nil, domain.Rule("no_agreement", "start",
-			"There is no agreement with the client on the start date.",
-			"Op de begindatum zijn er geen afspraken met de opdrachtgever.")
+		return nil, errNoAgreement
 	}
 	return []domain.Event{&Started{
 		PlacementID:    cmd.PlacementID,
@@ -80,6 +78,10 @@ func (p *Placement) Start(actor domain.Actor, c *client.Client, w *worker.Worker
 		End:            end,
 	}}, nil
 }
+
+var errNoAgreement = domain.Rule("no_agreement", "start",
+	"There is no agreement with the client on the start date.",
+	"Op de begindatum zijn er geen afspraken met de opdrachtgever.")
 
 var errEndBeforeStart = domain.Rule("end_before_start", "end",
 	"The end date cannot be before the start date.",

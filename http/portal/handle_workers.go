@@ -16,6 +16,9 @@ type workersPage struct {
 	Placements  []Placement
 	CanRegister bool
 	CanEnd      bool // the back office and the intermediary end placements
+	// CanChange: the back office and the client place a worker again and
+	// correct a placement (handle_placement_change.go).
+	CanChange bool
 	// Ended: the list shows the ended placements (?status=beeindigd), which
 	// the back office and the intermediary can ask for (CanEnd).
 	Ended bool
@@ -59,7 +62,7 @@ func (s *Server) handleWorkers() http.Handler {
 			return err
 		}
 		ps, next, err := s.Workers.PlacementsPage(r.Context(), a, f, page)
-		v.Data = workersPage{Placements: ps, CanRegister: canRegister(a), CanEnd: canEndPlacement(a), Ended: ended,
+		v.Data = workersPage{Placements: ps, CanRegister: canRegister(a), CanEnd: canEndPlacement(a), CanChange: canChangePlacements(a), Ended: ended,
 			Search: f.Search, Pager: v.offsetPager(r, page, next)}
 		return err
 	})

@@ -67,6 +67,10 @@ func (s *Server) routes() {
 	in.Handle("/werknemers/nieuw", s.handleRegister()).Methods(http.MethodPost)
 	in.Handle("/plaatsingen/{placement}/beeindigen", s.handlePlacementEndPage()).Methods(http.MethodGet) // handle_placement_end.go
 	in.Handle("/plaatsingen/{placement}/beeindigen", s.handlePlacementEnd()).Methods(http.MethodPost)
+	in.Handle("/plaatsingen/{placement}/nieuwe-plaatsing", s.handlePlacementNewPage()).Methods(http.MethodGet) // handle_placement_change.go
+	in.Handle("/plaatsingen/{placement}/nieuwe-plaatsing", s.handlePlacementNew()).Methods(http.MethodPost)
+	in.Handle("/plaatsingen/{placement}/corrigeren", s.handlePlacementCorrectPage()).Methods(http.MethodGet)
+	in.Handle("/plaatsingen/{placement}/corrigeren", s.handlePlacementCorrect()).Methods(http.MethodPost)
 	in.Handle("/plaatsingen/{placement}/inloggen/{account}/blokkeren", s.handleWorkerLogin(false)).Methods(http.MethodPost)
 	in.Handle("/plaatsingen/{placement}/inloggen/{account}/deblokkeren", s.handleWorkerLogin(true)).Methods(http.MethodPost)
 

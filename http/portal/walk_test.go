@@ -167,6 +167,8 @@ func walkScreens(t *testing.T, h *harness) []screen {
 		{role: "backoffice", path: "/plaatsingen/p1/weken/2026-W01", name: "sheet-imported-reopen"},
 		{role: "backoffice", path: "/berichten/mislukt", name: "failed-messages"},
 		{role: "backoffice", path: "/werknemers?status=beeindigd", name: "workers-ended"},
+		{role: "backoffice", path: "/plaatsingen/p1/nieuwe-plaatsing", name: "placement-new"},
+		{role: "client", path: "/plaatsingen/p1/corrigeren", name: "placement-correct"},
 	}
 }
 

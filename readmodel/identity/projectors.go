@@ -39,7 +39,8 @@ func Projectors() []projections.Projector {
 		projector{ClientsProjector, "clients, client_agreements", client.Events, applyClient,
 			[]string{client.TypeRegistered, client.TypeAgreementChanged, client.TypeDetailsChanged}},
 		projector{WorkersProjector, "workers", worker.Events, applyWorker, []string{worker.TypeRegistered}},
-		projector{PlacementsProjector, "placements", placement.Events, applyPlacement, []string{placement.TypeStarted, placement.TypeEnded}},
+		projector{PlacementsProjector, "placements", placement.Events, applyPlacement,
+			[]string{placement.TypeStarted, placement.TypeEnded, placement.TypeCorrected}},
 		projector{AccountsProjector, "accounts", account.Events, applyAccount, []string{account.TypeCreated, account.TypeActivated,
 			account.TypeDisabled, account.TypeEnabled, account.TypeLanguageChanged}},
 	}
@@ -202,6 +203,8 @@ func applyPlacement(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEvent, 
 			ev.PlacementID, ev.WorkerID, ev.ClientID, ev.IntermediaryID, ev.Function, ev.Start, ev.End)
 	case *placement.Ended:
 		_, err = update(ctx, tx, e, "placements", "placement_id", ev.PlacementID, "end_date, ended, end_reason", ev.End, true, ev.Reason)
+	case *placement.Corrected:
+		_, err = update(ctx, tx, e, "placements", "placement_id", ev.PlacementID, "function, start_date", ev.Function, ev.Start)
 	}
 	return err
 }

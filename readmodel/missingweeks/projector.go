@@ -49,7 +49,7 @@ func (*Projector) AsyncCommit() bool { return true }
 // eventTypes are the events that start or end a placement or change a
 // timesheet's status; the others (lines, remarks, step approvals) cannot
 // make a week missing or not.
-var eventTypes = []string{placement.TypeStarted, placement.TypeEnded,
+var eventTypes = []string{placement.TypeStarted, placement.TypeEnded, placement.TypeCorrected,
 	ts.TypeOpened, ts.TypeOffered, ts.TypeRejected, ts.TypeApproved, ts.TypeImported, ts.TypeOfferWithdrawn, ts.TypeReopened}
 
 // EventTypes implements projections.TypedProjector.
@@ -99,7 +99,7 @@ func (p *Projector) HandleBatch(ctx context.Context, tx pgx.Tx, events []eventst
 		}
 		rev := int64(rec.Revision)
 		switch rec.Type {
-		case placement.TypeStarted, placement.TypeEnded:
+		case placement.TypeStarted, placement.TypeEnded, placement.TypeCorrected:
 			ev, err := placement.Events.Decode(rec.Type, rec.Data)
 			if err != nil {
 				return fmt.Errorf("missingweeks: %s revision %d: %w", rec.Stream, rec.Revision, err)
@@ -117,6 +117,10 @@ func (p *Projector) HandleBatch(ctx context.Context, tx pgx.Tx, events []eventst
 			case *placement.Ended:
 				b.Queue(`UPDATE mw_placements SET end_date = $2, revision = $3 WHERE placement_id = $1 AND revision < $3`,
 					e.PlacementID, e.End, rev)
+				placements = append(placements, e.PlacementID)
+			case *placement.Corrected:
+				b.Queue(`UPDATE mw_placements SET start_date = $2, revision = $3 WHERE placement_id = $1 AND revision < $3`,
+					e.PlacementID, e.Start, rev)
 				placements = append(placements, e.PlacementID)
 			}
 		default:

@@ -18,7 +18,7 @@ import (
 // WARNING: stored as the projector's checkpoint key; never rename it.
 const NamePlacements = "timesheet_placements"
 
-// Placements projects placement.started and placement.ended into
+// Placements projects placement.started, .ended and .corrected into
 // ts_placements: the tenant IDs and period the week colours need.
 type Placements struct{}
 
@@ -36,13 +36,13 @@ func (*Placements) AsyncCommit() bool { return true }
 
 // Handles implements projections.Projector.
 func (*Placements) Handles(eventType string) bool {
-	return eventType == placement.TypeStarted || eventType == placement.TypeEnded
+	return eventType == placement.TypeStarted || eventType == placement.TypeEnded || eventType == placement.TypeCorrected
 }
 
 // EventTypes implements projections.TypedProjector: catch-up and rebuild
 // read only these from the log.
 func (*Placements) EventTypes() []string {
-	return []string{placement.TypeStarted, placement.TypeEnded}
+	return []string{placement.TypeStarted, placement.TypeEnded, placement.TypeCorrected}
 }
 
 // Reset implements projections.Projector.
@@ -94,6 +94,12 @@ func (p *Placements) HandleBatch(ctx context.Context, tx pgx.Tx, events []events
 			}
 			b.Queue(`UPDATE ts_placements SET end_date = $2::date, revision = $3 WHERE placement_id = $1 AND revision < $3`,
 				id, dateString(e.End), int64(rec.Revision))
+		case *placement.Corrected:
+			if e.PlacementID != "" {
+				id = e.PlacementID
+			}
+			b.Queue(`UPDATE ts_placements SET start_date = $2::date, revision = $3 WHERE placement_id = $1 AND revision < $3`,
+				id, dateString(e.Start), int64(rec.Revision))
 		}
 	}
 	if b.Len() == 0 {

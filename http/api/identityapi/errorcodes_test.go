@@ -41,6 +41,8 @@ var identityInputs = func() map[string][]string {
 		"GET /placements":                        {"status", "min_position", "limit", "cursor"},
 		"GET /placements/{id}":                   {"id", "as_of"},
 		"POST /placements/{id}/end":              {"id", "end", "reason"},
+		"POST /workers/{id}/placements":          {"id", "client_id", "function", "start", "end", "Idempotency-Key"},
+		"POST /placements/{id}/correction":       {"id", "function", "start", "reason", "Idempotency-Key"},
 		"POST /session":                          {"email", "password"},
 		"POST /activation":                       {"token", "password"},
 		"POST /password-reset":                   {"email"},
@@ -102,6 +104,10 @@ func TestEveryIdentityErrorCode(t *testing.T) {
 	fixedEnd := it.Want(t, e.Do(t, http.MethodPost, "/workers", bo, withField(withField(withField(workerBody("vast-b@example.test"),
 		"client_id", b.clientID), "end", today.AddDays(10).String()), "bsn", bsnFor("vast"))), http.StatusCreated).Str(t, "placement_id")
 
+	// Tenant a's worker comes back tomorrow: correcting that placement's
+	// start to today overlaps the one that ends today.
+	again := it.Want(t, e.Do(t, http.MethodPost, "/workers/"+a.workerID+"/placements", bo,
+		map[string]string{"client_id": a.clientID, "start": today.AddDays(1).String()}), http.StatusCreated).Str(t, "id")
 	clientAccount := it.Want(t, e.Do(t, http.MethodGet, "/me", a.clientToken, nil), http.StatusOK).Str(t, "account_id")
 	// The reads below (403 for who sees the object, 404 for who does not)
 	// look the object up in the read models: all set-up first in them
@@ -157,6 +163,25 @@ func TestEveryIdentityErrorCode(t *testing.T) {
 		{"POST /placements/{id}/end", "/placements/" + fixedEnd + "/end", bo, map[string]string{"end": today.AddDays(11).String()}, "end_after_planned_end"},
 		{"POST /placements/{id}/end", "/placements/nope/end", bo, map[string]string{"end": today.String()}, "not_found"},
 		{"POST /placements/{id}/end", "/placements/" + b.placementID + "/end", b.workerToken, map[string]string{"end": today.String()}, "forbidden"},
+
+		{"POST /workers/{id}/placements", "/workers/" + b.workerID + "/placements", bo, map[string]string{"client_id": b.clientID, "start": today.String()}, "placement_overlaps"},
+		{"POST /workers/{id}/placements", "/workers/" + b.workerID + "/placements", bo, map[string]string{"client_id": a.clientID, "start": "2000-01-03"}, "no_agreement"},
+		{"POST /workers/{id}/placements", "/workers/" + b.workerID + "/placements", bo, map[string]string{"client_id": a.clientID, "start": today.String(), "end": "2000-01-03"}, "end_before_start"},
+		{"POST /workers/{id}/placements", "/workers/" + b.workerID + "/placements", bo, map[string]string{"start": today.String()}, "required"},
+		{"POST /workers/{id}/placements", "/workers/" + b.workerID + "/placements", bo, map[string]string{"client_id": a.clientID, "start": "morgen"}, "date_format"},
+		{"POST /workers/{id}/placements", "/workers/" + b.workerID + "/placements", bo, map[string]string{"client_id": a.clientID, "start": today.String(), "function": strings.Repeat("x", 81)}, "too_long"},
+		{"POST /workers/{id}/placements", "/workers/nope/placements", bo, map[string]string{"client_id": a.clientID, "start": today.String()}, "not_found"},
+		{"POST /workers/{id}/placements", "/workers/" + a.workerID + "/placements", a.interToken, map[string]string{"start": today.String()}, "forbidden"},
+
+		{"POST /placements/{id}/correction", "/placements/" + booked + "/correction", bo, map[string]string{"start": week.Day(2).String()}, "hours_before_start"},
+		{"POST /placements/{id}/correction", "/placements/" + fixedEnd + "/correction", bo, map[string]string{"start": today.AddDays(11).String()}, "start_after_end"},
+		{"POST /placements/{id}/correction", "/placements/" + b.placementID + "/correction", bo, map[string]string{"start": "2000-01-03"}, "no_agreement"},
+		{"POST /placements/{id}/correction", "/placements/" + again + "/correction", bo, map[string]string{"start": today.String()}, "placement_overlaps"},
+		{"POST /placements/{id}/correction", "/placements/" + b.placementID + "/correction", bo, map[string]string{"function": "Bakker"}, "nothing_to_correct"},
+		{"POST /placements/{id}/correction", "/placements/" + b.placementID + "/correction", bo, map[string]string{"start": "morgen"}, "date_format"},
+		{"POST /placements/{id}/correction", "/placements/" + b.placementID + "/correction", bo, map[string]string{"function": strings.Repeat("x", 81)}, "too_long"},
+		{"POST /placements/{id}/correction", "/placements/nope/correction", bo, map[string]string{"function": "Hulp"}, "not_found"},
+		{"POST /placements/{id}/correction", "/placements/" + a.placementID + "/correction", a.interToken, map[string]string{"function": "Hulp"}, "forbidden"},
 
 		{"GET /placements", "/placements?status=soms", bo, nil, "status"},
 		{"GET /placements", "/placements?limit=0", bo, nil, "limit_invalid"},

@@ -89,6 +89,10 @@ func (f *Feature) Routes(r *mux.Router, s *api.Server) {
 	r.HandleFunc("/placements", h.listPlacements).Methods(http.MethodGet)
 	r.HandleFunc("/placements/{id}", h.getPlacement).Methods(http.MethodGet)
 	r.HandleFunc("/placements/{id}/end", h.endPlacement).Methods(http.MethodPost)
+	// A further placement of a registered worker, and a correction
+	// (placement_changes.go).
+	r.HandleFunc("/workers/{id}/placements", h.startPlacement).Methods(http.MethodPost)
+	r.HandleFunc("/placements/{id}/correction", h.correctPlacement).Methods(http.MethodPost)
 
 	r.HandleFunc("/tokens", h.createToken).Methods(http.MethodPost)
 	r.HandleFunc("/tokens", h.listTokens).Methods(http.MethodGet)
