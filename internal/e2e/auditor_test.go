@@ -169,4 +169,21 @@ func TestAuditorReadsWithoutAddresses(t *testing.T) {
 	if reads < 35 {
 		t.Fatalf("only %d reads documented in docs/openapi.yaml", reads)
 	}
+	// The portal is for logins, not integration tokens: the auditor's token,
+	// as a bearer or in the session cookie, opens no page (its lists of
+	// accounts and documents are the API's above).
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for _, page := range []string{"/overige/documenten", "/werknemers", "/urenbriefjes", "/beheer"} {
+		for _, header := range [][]string{{"Authorization", auditor}, {"Cookie", "session=" + tok.Token}} {
+			req, err := http.NewRequest(http.MethodGet, e.URL+page, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set(header[0], header[1])
+			res, body := apitest.RoundTrip(t, noRedirect, req)
+			if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/inloggen") {
+				t.Errorf("portal %s with the auditor token (%s): %d %.200s", page, header[0], res.StatusCode, body)
+			}
+		}
+	}
 }
