@@ -33,8 +33,20 @@ CREATE TABLE IF NOT EXISTS projection_checkpoints (
 // sees it from any process (`projections status`).
 const failureSQL = `ALTER TABLE projection_checkpoints ADD COLUMN IF NOT EXISTS failure jsonb`
 
-// Migrate creates the checkpoint table if it does not exist.
+// Migrate creates the checkpoint table if it does not exist. A table that
+// is up to date is left alone: ALTER TABLE needs its owner even when the
+// column exists, and `serve` migrates at start-up as the application role,
+// which is not the owner (docs/audit.md §2).
 func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
+	var upToDate bool
+	if err := pool.QueryRow(ctx, `SELECT count(*) = 2 FROM information_schema.columns
+		WHERE table_schema = current_schema() AND table_name = 'projection_checkpoints'
+		AND column_name IN ('failure', 'deferred_indexes')`).Scan(&upToDate); err != nil {
+		return fmt.Errorf("projections: unable to read projection_checkpoints: %w", err)
+	}
+	if upToDate {
+		return nil
+	}
 	if _, err := pool.Exec(ctx, CheckpointsSQL+"; "+failureSQL+"; "+deferredIndexesSQL); err != nil {
 		return fmt.Errorf("projections: unable to create projection_checkpoints: %w", err)
 	}

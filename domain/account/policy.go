@@ -88,6 +88,13 @@ func CanSeeWorker(a domain.Actor, workerID string, placements []PlacementRef) bo
 	return false
 }
 
+// CanSeeEmail reports whether a receives the e-mail addresses of the
+// people and logins it may see (workers, contact persons, accounts,
+// signers). The auditor does not: it needs to know who acted (account,
+// role, name, tenant), not how to reach them; its token reads every
+// tenant, so the addresses would be a list of everyone's.
+func CanSeeEmail(a domain.Actor) bool { return a.Role != domain.RoleAuditor }
+
 // PersonalField names a field of a worker's personal data for per-field
 // visibility.
 type PersonalField string

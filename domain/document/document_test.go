@@ -277,7 +277,8 @@ func TestPolicy(t *testing.T) {
 		{"worker, another's ID copy", worker2, document.CategoryIDCopy, "w1", false, false},
 		{"worker, client document", worker1, document.CategoryGeneral, "", false, false},
 		{"payroll", payroll, document.CategoryGeneral, "", false, false},
-		{"auditor", auditor, document.CategoryGeneral, "", false, false},
+		{"auditor, general", auditor, document.CategoryGeneral, "", true, true},
+		{"auditor, ID copy", auditor, document.CategoryIDCopy, "w1", true, false},
 		{"client role without client", halfClient, document.CategoryGeneral, "", false, false},
 	}
 	for _, tt := range tests {

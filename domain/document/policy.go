@@ -6,18 +6,20 @@ import (
 )
 
 // CanSee reports whether actor may see a document of these tenants: the
-// bureau all, a client user their company's, an intermediary its clients',
-// a worker the ones concerning them. Integration tokens (payroll,
-// auditor) see none: documents are no part of their feeds.
+// bureau and the auditor all (the auditor reads, it changes nothing: the
+// commands refuse it by role), a client user their company's, an
+// intermediary its clients', a worker the ones concerning them. The
+// payroll token sees none: documents are no part of its feed.
 func CanSee(a domain.Actor, clientID, intermediaryID, workerID string) bool {
 	return ScopeOf(a).Admits(account.PlacementRef{WorkerID: workerID, ClientID: clientID, IntermediaryID: intermediaryID})
 }
 
 // ScopeOf is CanSee as a row scope for the query layer (readmodel/tenant):
-// the account's scope, but payroll and auditor tokens, which read every
-// tenant's hours, see no documents.
+// the account's scope (the auditor's is every tenant, as for the signing
+// evidence it may fetch of any document), but the payroll token, which
+// reads every tenant's hours, sees no documents.
 func ScopeOf(a domain.Actor) account.Scope {
-	if a.Is(domain.RolePayroll, domain.RoleAuditor) {
+	if a.Is(domain.RolePayroll) {
 		return account.Scope{Kind: account.ScopeNone}
 	}
 	return account.ScopeOf(a)
@@ -26,7 +28,7 @@ func ScopeOf(a domain.Actor) account.Scope {
 // CanReadFile reports whether actor may read the file of a document it can
 // see: an ID copy only for the bureau and the worker it concerns (DESIGN:
 // clients and intermediaries never receive ID copies, not even the client
-// user who uploaded one).
+// user who uploaded one; the auditor receives no personal data).
 func CanReadFile(a domain.Actor, category Category, clientID, intermediaryID, workerID string) bool {
 	if !CanSee(a, clientID, intermediaryID, workerID) {
 		return false

@@ -11,7 +11,9 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"backoffice/eventstore"
+	"backoffice/eventstore/ledger"
 	"backoffice/eventstore/postgres"
+	"backoffice/internal/pgtest"
 )
 
 // TestAppRoleCanOnlyAppend runs the role set-up of docs/audit.md and checks
@@ -19,7 +21,8 @@ import (
 // and that UPDATE and DELETE on the ledger are refused by privilege.
 func TestAppRoleCanOnlyAppend(t *testing.T) {
 	ctx := t.Context()
-	cs := newMigratedDB(t)
+	// The documented block names the ledger's digest tables too.
+	cs := pgtest.NewDBFromTemplate(t, "eventstore_ledger", pgtest.WithEventStore(ledger.Migrate))
 	admin := newPool(t, cs)
 	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "audit.md"))
 	if err != nil {

@@ -9,7 +9,8 @@
 // table; the files (document_files) and TANs (document_tans) belong to the
 // command side and survive a rebuild.
 //
-// Every query takes the actor: the bureau sees all documents, a client
+// Every query takes the actor: the bureau and the auditor see all
+// documents (the auditor no signer's address), a client
 // user their company's, an intermediary its clients', a worker those that
 // concern them, anyone else nothing (document.CanSee). ID copies are
 // listed as Restricted for everyone but the bureau and the worker

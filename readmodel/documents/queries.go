@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"backoffice/domain"
+	"backoffice/domain/account"
 	doc "backoffice/domain/document"
 	"backoffice/domain/validate"
 	rmid "backoffice/readmodel/identity"
@@ -141,7 +142,7 @@ const selectRow = `SELECT d.document_id, d.kind, d.category, d.title, d.file_nam
 		d.client_id, coalesce(c.name, ''), d.intermediary_id, d.worker_id, coalesce(w.full_name, ''),
 		d.uploaded_at, d.uploaded_by_role, d.invoice_number, d.invoice_date, d.amount_cents,
 		d.sha256, d.request_id, d.signer_account_id,
-		coalesce(nullif(CASE WHEN lower(c.contact_email) = a.email THEN c.contact_name END, ''), a.email, ''),
+		coalesce(CASE WHEN lower(c.contact_email) = a.email THEN c.contact_name END, ''), coalesce(a.email, ''),
 		d.requested_at, d.expires_at, d.signature_status, d.decided_at, d.remark,
 		EXISTS (SELECT 1 FROM document_tans t WHERE t.request_id = d.request_id AND t.attempts >= $1),
 		d.version, coalesce(d.request_version, 0), d.request_sha256, d.tan_channel, d.tan_address
@@ -163,6 +164,7 @@ func (q *Queries) scan(row pgx.Row, actor domain.Actor, now time.Time) (Detail, 
 		date                   *time.Time
 		amount                 *int64
 		reqID, signer, name    string
+		signerEmail            string
 		requestedAt, expiresAt *time.Time
 		status, remark         string
 		decidedAt              *time.Time
@@ -174,7 +176,7 @@ func (q *Queries) scan(row pgx.Row, actor domain.Actor, now time.Time) (Detail, 
 	err := row.Scan(&d.ID, &d.Kind, &d.Category, &d.Title, &d.FileName, &d.ContentType, &d.Size,
 		&d.ClientID, &d.ClientName, &intermediaryID, &d.WorkerID, &d.WorkerName,
 		&d.UploadedAt, &role, &number, &date, &amount,
-		&d.SHA256, &reqID, &signer, &name, &requestedAt, &expiresAt, &status, &decidedAt, &remark, &blocked,
+		&d.SHA256, &reqID, &signer, &name, &signerEmail, &requestedAt, &expiresAt, &status, &decidedAt, &remark, &blocked,
 		&d.Version, &reqVersion, &reqSHA, &tanChannel, &tanAddress)
 	if err != nil {
 		return d, err
@@ -185,6 +187,11 @@ func (q *Queries) scan(row pgx.Row, actor domain.Actor, now time.Time) (Detail, 
 		d.Invoice = &Invoice{Number: *number, Date: date.Format(time.DateOnly), AmountCents: *amount, date: *date}
 	}
 	if reqID != "" {
+		// The signer's name: the contact person's, else (another user of
+		// the client) the login's address, which the auditor does not get.
+		if name == "" && account.CanSeeEmail(actor) {
+			name = signerEmail
+		}
 		r := &Request{ID: reqID, SignerAccountID: signer, SignerName: name, Status: status, DecidedAt: decidedAt,
 			Remark: remark, Blocked: blocked, Version: reqVersion, SHA256: reqSHA}
 		if requestedAt != nil {

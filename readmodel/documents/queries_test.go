@@ -3,6 +3,7 @@ package documents_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -37,6 +38,7 @@ func TestScope(t *testing.T) {
 		Invoice: &doc.Invoice{Number: "F-7", Date: time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC), AmountCents: 99_50}})
 	other := up(e.Client2, cmd.Upload{Title: "Contract c2", FileName: "c2.pdf", Content: dt.PDF})
 	payroll := domain.Actor{AccountID: "p", Role: domain.RolePayroll}
+	auditor := domain.Actor{AccountID: "a", Role: domain.RoleAuditor}
 
 	type want struct {
 		ids        []string // newest first
@@ -54,6 +56,8 @@ func TestScope(t *testing.T) {
 		{"client user c2", e.Client2, want{[]string{other}, nil}},
 		{"intermediary i2", e.Inter2, want{[]string{other}, nil}},
 		{"payroll", payroll, want{nil, nil}},
+		// Every tenant's, read-only; no ID copy (personal data).
+		{"auditor", auditor, want{[]string{other, invoice, idCopy, general}, map[string]bool{idCopy: true}}},
 	}
 	all := []string{general, idCopy, invoice, other}
 	for _, tt := range tests {
@@ -121,5 +125,48 @@ func TestScope(t *testing.T) {
 	}
 	if _, err := e.Queries.File(ctx, e.Client1, general); err == nil || domain.KindOf(err) != domain.KindInternal {
 		t.Fatalf("file under another checksum: %v", err)
+	}
+}
+
+// TestSignerNameWithoutAddressForTheAuditor: a signer who is no longer the
+// client's contact person has no name but the login's address; the back
+// office and the signer see it, the auditor sees the account only.
+func TestSignerNameWithoutAddressForTheAuditor(t *testing.T) {
+	e := dt.New(t)
+	ctx := context.Background()
+	res, id, err := e.Handler.Upload(ctx, dt.Meta(e.Client1), cmd.Upload{Kind: doc.KindDocument, Title: "Contract", FileName: "c.pdf", Content: dt.PDF})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Wait(t, res.Position)
+	if res, err = e.AskClient1(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	e.Wait(t, res.Position)
+	auditor := domain.Actor{AccountID: "a", Role: domain.RoleAuditor}
+	name := func(a domain.Actor) string {
+		t.Helper()
+		d, err := e.Queries.Document(ctx, a, id)
+		if err != nil || d.Request == nil || d.Request.SignerAccountID != e.Client1.AccountID {
+			t.Fatalf("%s: %+v, %v", a.Role, d.Request, err)
+		}
+		return d.Request.SignerName
+	}
+	contact := name(e.Backoffice)
+	if contact == "" || strings.Contains(contact, "@") || name(auditor) != contact {
+		t.Fatalf("the contact's name: back office %q, auditor %q", contact, name(auditor))
+	}
+	// The client's contact person changed (as client.details_changed does).
+	if _, err := e.Pool.Exec(ctx, `UPDATE clients SET contact_email = 'nieuw@c1.test' WHERE client_id = 'c1'`); err != nil {
+		t.Fatal(err)
+	}
+	if got := name(e.Backoffice); got != e.Emails["client1"] {
+		t.Errorf("back office: signer %q, want the address", got)
+	}
+	if got := name(e.Client1); got != e.Emails["client1"] {
+		t.Errorf("the signer: %q, want the address", got)
+	}
+	if got := name(auditor); got != "" {
+		t.Errorf("auditor: signer %q, want none", got)
 	}
 }

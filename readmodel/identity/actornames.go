@@ -13,7 +13,8 @@ import (
 
 // ActorNames returns the display names (see DisplayName) of the accounts
 // that acted, as far as viewer may see them: the back office, auditors and
-// payroll see every name; anyone else their own, and those of accounts
+// payroll see every name (the auditor no e-mail address: an account whose
+// only name is its address is absent for it); anyone else their own, and those of accounts
 // within their scope: a client user the users and workers of their client,
 // an intermediary user the users of the intermediary and of its clients and
 // their workers, a worker themself. Up the chain, a worker also sees the
@@ -36,7 +37,7 @@ func (q *Queries) ActorNames(ctx context.Context, viewer domain.Actor, accountID
 				WHEN 'worker' THEN w.full_name
 				WHEN 'client' THEN c.contact_name
 				WHEN 'intermediary' THEN i.contact_name
-			END, ''), a.email),
+			END, ''), CASE WHEN $2 THEN a.email ELSE '' END),
 			CASE a.role WHEN 'worker' THEN a.worker_id ELSE '' END,
 			CASE a.role WHEN 'worker' THEN coalesce(w.client_id, '') WHEN 'client' THEN a.client_id ELSE '' END,
 			CASE a.role WHEN 'worker' THEN coalesce(wc.intermediary_id, '') WHEN 'client' THEN coalesce(cc.intermediary_id, '')
@@ -48,7 +49,7 @@ func (q *Queries) ActorNames(ctx context.Context, viewer domain.Actor, accountID
 		LEFT JOIN clients cc ON a.role = 'client' AND cc.client_id = a.client_id
 		LEFT JOIN intermediaries i ON a.role = 'intermediary' AND i.intermediary_id = a.intermediary_id
 			AND lower(i.contact_email) = a.email
-		WHERE a.account_id = ANY($1)`, accountIDs)
+		WHERE a.account_id = ANY($1)`, accountIDs, account.CanSeeEmail(viewer))
 	if err != nil {
 		return nil, fmt.Errorf("readmodel/identity: unable to read actor names: %w", err)
 	}
@@ -60,7 +61,7 @@ func (q *Queries) ActorNames(ctx context.Context, viewer domain.Actor, accountID
 		if err := rows.Scan(&id, &role, &name, &ref.WorkerID, &ref.ClientID, &ref.IntermediaryID); err != nil {
 			return nil, fmt.Errorf("readmodel/identity: unable to read actor names: %w", err)
 		}
-		if id == viewer.AccountID || scope.Admits(ref) || up.admits(domain.Role(role), ref) {
+		if name != "" && (id == viewer.AccountID || scope.Admits(ref) || up.admits(domain.Role(role), ref)) {
 			out[id] = name
 		}
 	}

@@ -55,7 +55,10 @@ func TestActorNames(t *testing.T) {
 		want   map[string]string
 	}{
 		{"back office", domain.Actor{AccountID: "a-bo", Role: domain.RoleBackoffice}, everyone},
-		{"auditor", domain.Actor{AccountID: "tok", Role: domain.RoleAuditor}, everyone},
+		// The auditor: every name, never an address (a-c1b and the back
+		// office's login have no other name).
+		{"auditor", domain.Actor{AccountID: "tok", Role: domain.RoleAuditor}, pick("a-i1", "a-i2", "a-c1", "a-c2", "a-w1")},
+		{"payroll", domain.Actor{AccountID: "tok", Role: domain.RolePayroll}, everyone},
 		{"client c1", domain.Actor{AccountID: "a-c1b", Role: domain.RoleClient, ClientID: "c1"}, pick("a-c1", "a-c1b", "a-w1", "a-i1")},
 		{"intermediary i1", domain.Actor{AccountID: "a-i1", Role: domain.RoleIntermediary, IntermediaryID: "i1"}, pick("a-i1", "a-c1", "a-c1b", "a-w1")},
 		{"worker w1", domain.Actor{AccountID: "a-w1", Role: domain.RoleWorker, WorkerID: "w1"}, pick("a-w1", "a-c1", "a-c1b", "a-i1")},

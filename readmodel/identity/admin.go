@@ -12,13 +12,15 @@ import (
 )
 
 // The back office's own views of a client: every agreement version and
-// every login, blocked ones included. Anyone but the back office gets
-// domain.ErrNotFound, so the answer says nothing about the client.
+// every login, blocked ones included. The auditor reads them too (the
+// agreements in force in past weeks; the logins without their addresses,
+// as in AccountsPage). Anyone else gets domain.ErrNotFound, so the answer
+// says nothing about the client.
 
 // AgreementVersions lists every agreement of a client in date order, the
 // past ones included (Client shows only today's and the upcoming).
 func (q *Queries) AgreementVersions(ctx context.Context, a domain.Actor, clientID string) ([]Agreement, error) {
-	if !account.IsStaff(a) {
+	if !readsAccounts(a) {
 		return nil, domain.ErrNotFound
 	}
 	rows, err := q.pool.Query(ctx, `SELECT effective_from, agreement FROM client_agreements
@@ -39,29 +41,29 @@ func (q *Queries) AgreementVersions(ctx context.Context, a domain.Actor, clientI
 	return out, nil
 }
 
-// WorkerAccounts lists a worker's logins (back office only, like
+// WorkerAccounts lists a worker's logins (back office and auditor, like
 // ClientAccounts), blocked and not yet activated ones included.
 func (q *Queries) WorkerAccounts(ctx context.Context, a domain.Actor, workerID string) ([]Account, error) {
-	if !account.IsStaff(a) {
+	if !readsAccounts(a) {
 		return nil, domain.ErrNotFound
 	}
-	return q.accounts(ctx, `WHERE role = 'worker' AND worker_id = $1 ORDER BY email, account_id`, workerID)
+	return q.accounts(ctx, account.CanSeeEmail(a), `WHERE a.role = 'worker' AND a.worker_id = $1 ORDER BY `+accountOrder(a), workerID)
 }
 
-// IntermediaryAccounts lists an intermediary's logins (back office only),
-// former contacts, blocked and not yet activated ones included.
+// IntermediaryAccounts lists an intermediary's logins (back office and
+// auditor), former contacts, blocked and not yet activated ones included.
 func (q *Queries) IntermediaryAccounts(ctx context.Context, a domain.Actor, intermediaryID string) ([]Account, error) {
-	if !account.IsStaff(a) {
+	if !readsAccounts(a) {
 		return nil, domain.ErrNotFound
 	}
-	return q.accounts(ctx, `WHERE role = 'intermediary' AND intermediary_id = $1 ORDER BY email, account_id`, intermediaryID)
+	return q.accounts(ctx, account.CanSeeEmail(a), `WHERE a.role = 'intermediary' AND a.intermediary_id = $1 ORDER BY `+accountOrder(a), intermediaryID)
 }
 
 // ClientAccounts lists every login of a client's company by e-mail
 // address, blocked and not yet activated ones included.
 func (q *Queries) ClientAccounts(ctx context.Context, a domain.Actor, clientID string) ([]Account, error) {
-	if !account.IsStaff(a) {
+	if !readsAccounts(a) {
 		return nil, domain.ErrNotFound
 	}
-	return q.accounts(ctx, `WHERE role = 'client' AND client_id = $1 ORDER BY email, account_id`, clientID)
+	return q.accounts(ctx, account.CanSeeEmail(a), `WHERE a.role = 'client' AND a.client_id = $1 ORDER BY `+accountOrder(a), clientID)
 }

@@ -220,9 +220,9 @@ func applyAccount(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEvent, ev
 	case *account.Activated:
 		_, err = update(ctx, tx, e, "accounts", "account_id", ev.AccountID, "activated", true)
 	case *account.Disabled:
-		_, err = update(ctx, tx, e, "accounts", "account_id", ev.AccountID, "disabled", true)
+		_, err = update(ctx, tx, e, "accounts", "account_id", ev.AccountID, "disabled, disabled_at", true, occurred(e))
 	case *account.Enabled:
-		_, err = update(ctx, tx, e, "accounts", "account_id", ev.AccountID, "disabled", false)
+		_, err = update(ctx, tx, e, "accounts", "account_id", ev.AccountID, "disabled, disabled_at", false, nil)
 	case *account.LanguageChanged:
 		_, err = update(ctx, tx, e, "accounts", "account_id", ev.AccountID, "language", ev.Language)
 	}

@@ -53,6 +53,16 @@ func where(a domain.Actor, cols tenant.Columns, args *[]any) string {
 	return cond
 }
 
+// email is the column col of an e-mail address for a reader who may see
+// addresses, and an empty string for one who may not: the address stays in
+// the database (account.CanSeeEmail).
+func email(a domain.Actor, col string) string {
+	if account.CanSeeEmail(a) {
+		return col
+	}
+	return "''"
+}
+
 // one returns the only row of a lookup, or domain.ErrNotFound when the
 // lookup found none (or none in the actor's scope).
 func one[T any](rows []T, err error) (T, error) {
@@ -68,10 +78,11 @@ func one[T any](rows []T, err error) (T, error) {
 
 // ---- views ----
 
-// Contact is a contact person.
+// Contact is a contact person. Email is empty (the key absent) for a
+// reader who may not see addresses (account.CanSeeEmail).
 type Contact struct {
 	Name  string `json:"name"`
-	Email string `json:"email"`
+	Email string `json:"email,omitempty"`
 }
 
 // Intermediary is an intermediary as screens show it.
@@ -137,13 +148,14 @@ type Name struct {
 	Last  string `json:"last"`
 }
 
-// Worker is a worker without personal data.
+// Worker is a worker without personal data. Email is empty (the key
+// absent) for a reader who may not see addresses (account.CanSeeEmail).
 type Worker struct {
 	ID       string `json:"id"`
 	ClientID string `json:"client_id"`
 	Name     Name   `json:"name"`
 	FullName string `json:"full_name"`
-	Email    string `json:"email"`
+	Email    string `json:"email,omitempty"`
 	Function string `json:"function"`
 }
 
@@ -169,10 +181,17 @@ type Placement struct {
 	EndReason        string  `json:"end_reason,omitempty"`
 }
 
-// Account is a login as the back office sees it.
+// Account is a login as the back office sees it. The auditor sees who
+// acted, not how to reach them: Email is empty for the auditor (and the
+// key absent from JSON).
 type Account struct {
-	ID             string `json:"id"`
-	Email          string `json:"email"`
+	ID    string `json:"id"`
+	Email string `json:"email,omitempty"`
+	// Name is the person behind the login where the read models know it:
+	// the worker's full name, the client's or intermediary's contact
+	// person while the login is the contact's; "" otherwise (back-office
+	// users, other users of a client, a former contact).
+	Name           string `json:"name,omitempty"`
 	Role           string `json:"role"`
 	IntermediaryID string `json:"intermediary_id,omitempty"`
 	ClientID       string `json:"client_id,omitempty"`
@@ -180,6 +199,11 @@ type Account struct {
 	Language       string `json:"language"`
 	Activated      bool   `json:"activated"`
 	Disabled       bool   `json:"disabled"`
+	// CreatedAt is when the login was created; DisabledAt when it was
+	// blocked (nil when it is not, and for a login blocked before the
+	// column existed until the projector identity.accounts is rebuilt).
+	CreatedAt  time.Time  `json:"created_at"`
+	DisabledAt *time.Time `json:"disabled_at,omitempty"`
 }
 
 // ---- intermediaries ----
@@ -188,7 +212,7 @@ type Account struct {
 func (q *Queries) Intermediaries(ctx context.Context, a domain.Actor) ([]Intermediary, error) {
 	var args []any
 	cond := where(a, intermediaryCols, &args)
-	return q.intermediaries(ctx, `WHERE `+cond+` ORDER BY name, intermediary_id`, args...)
+	return q.intermediaries(ctx, a, `WHERE `+cond+` ORDER BY name, intermediary_id`, args...)
 }
 
 // IntermediariesPage is one page of Intermediaries.
@@ -196,7 +220,7 @@ func (q *Queries) IntermediariesPage(ctx context.Context, a domain.Actor, page p
 	return pageOf(page, func(window string) ([]Intermediary, error) {
 		var args []any
 		cond := where(a, intermediaryCols, &args)
-		return q.intermediaries(ctx, `WHERE `+cond+` ORDER BY name, intermediary_id`+window, args...)
+		return q.intermediaries(ctx, a, `WHERE `+cond+` ORDER BY name, intermediary_id`+window, args...)
 	})
 }
 
@@ -204,11 +228,11 @@ func (q *Queries) IntermediariesPage(ctx context.Context, a domain.Actor, page p
 func (q *Queries) Intermediary(ctx context.Context, a domain.Actor, id string) (Intermediary, error) {
 	args := []any{id}
 	cond := where(a, intermediaryCols, &args)
-	return one(q.intermediaries(ctx, `WHERE intermediary_id = $1 AND `+cond, args...))
+	return one(q.intermediaries(ctx, a, `WHERE intermediary_id = $1 AND `+cond, args...))
 }
 
-func (q *Queries) intermediaries(ctx context.Context, where string, args ...any) ([]Intermediary, error) {
-	rows, err := q.pool.Query(ctx, `SELECT intermediary_id, name, kvk, contact_name, contact_email, registered_at
+func (q *Queries) intermediaries(ctx context.Context, a domain.Actor, where string, args ...any) ([]Intermediary, error) {
+	rows, err := q.pool.Query(ctx, `SELECT intermediary_id, name, kvk, contact_name, `+email(a, "contact_email")+`, registered_at
 		FROM intermediaries `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("readmodel/identity: unable to read intermediaries: %w", err)
@@ -231,7 +255,7 @@ func (q *Queries) intermediaries(ctx context.Context, where string, args ...any)
 func (q *Queries) Clients(ctx context.Context, a domain.Actor) ([]Client, error) {
 	var args []any
 	cond := where(a, clientCols, &args)
-	return q.clients(ctx, `WHERE `+cond+` ORDER BY c.name, c.client_id`, args...)
+	return q.clients(ctx, a, `WHERE `+cond+` ORDER BY c.name, c.client_id`, args...)
 }
 
 // ClientsPage is one page of Clients (the agreements of that page's
@@ -240,7 +264,7 @@ func (q *Queries) ClientsPage(ctx context.Context, a domain.Actor, page paging.R
 	return pageOf(page, func(window string) ([]Client, error) {
 		var args []any
 		cond := where(a, clientCols, &args)
-		return q.clients(ctx, `WHERE `+cond+` ORDER BY c.name, c.client_id`+window, args...)
+		return q.clients(ctx, a, `WHERE `+cond+` ORDER BY c.name, c.client_id`+window, args...)
 	})
 }
 
@@ -248,11 +272,11 @@ func (q *Queries) ClientsPage(ctx context.Context, a domain.Actor, page paging.R
 func (q *Queries) Client(ctx context.Context, a domain.Actor, id string) (Client, error) {
 	args := []any{id}
 	cond := where(a, clientCols, &args)
-	return one(q.clients(ctx, `WHERE c.client_id = $1 AND `+cond, args...))
+	return one(q.clients(ctx, a, `WHERE c.client_id = $1 AND `+cond, args...))
 }
 
-func (q *Queries) clients(ctx context.Context, where string, args ...any) ([]Client, error) {
-	rows, err := q.pool.Query(ctx, `SELECT c.client_id, c.intermediary_id, c.name, c.kvk, c.address, c.contact_name, c.contact_email
+func (q *Queries) clients(ctx context.Context, a domain.Actor, where string, args ...any) ([]Client, error) {
+	rows, err := q.pool.Query(ctx, `SELECT c.client_id, c.intermediary_id, c.name, c.kvk, c.address, c.contact_name, `+email(a, "c.contact_email")+`
 		FROM clients c `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("readmodel/identity: unable to read clients: %w", err)
@@ -322,7 +346,7 @@ func (q *Queries) Worker(ctx context.Context, a domain.Actor, id string) (Worker
 		cond, _ = tenant.Where(s, tenant.Columns{Worker: "w.worker_id"}, &args)
 	}
 	var w Worker
-	err := q.pool.QueryRow(ctx, `SELECT w.worker_id, w.client_id, w.first_name, w.infix, w.last_name, w.full_name, w.email, w.function
+	err := q.pool.QueryRow(ctx, `SELECT w.worker_id, w.client_id, w.first_name, w.infix, w.last_name, w.full_name, `+email(a, "w.email")+`, w.function
 		FROM workers w WHERE w.worker_id = $1 AND `+cond, args...).
 		Scan(&w.ID, &w.ClientID, &w.Name.First, &w.Name.Infix, &w.Name.Last, &w.FullName, &w.Email, &w.Function)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -477,34 +501,68 @@ func (q *Queries) placements(ctx context.Context, where string, args ...any) ([]
 
 // ---- accounts ----
 
-// Accounts lists every login (back office, auditors). Others get nothing.
-func (q *Queries) Accounts(ctx context.Context, a domain.Actor) ([]Account, error) {
-	if account.ScopeOf(a).Kind != account.ScopeAll {
-		return []Account{}, nil
-	}
-	return q.accounts(ctx, `ORDER BY email`)
+// readsAccounts reports whether a may list logins: the bureau and the
+// auditor; the payroll token and every tenant role may not.
+func readsAccounts(a domain.Actor) bool {
+	return account.IsStaff(a) || a.Role == domain.RoleAuditor
 }
 
-// AccountsPage is one page of Accounts (by e-mail address).
+// Accounts lists every login (back office, auditors: without e-mail
+// addresses). Others get nothing.
+func (q *Queries) Accounts(ctx context.Context, a domain.Actor) ([]Account, error) {
+	if !readsAccounts(a) {
+		return []Account{}, nil
+	}
+	return q.accounts(ctx, account.CanSeeEmail(a), `ORDER BY `+accountOrder(a))
+}
+
+// AccountsPage is one page of Accounts (accountOrder: by e-mail address,
+// by creation for the auditor).
 func (q *Queries) AccountsPage(ctx context.Context, a domain.Actor, page paging.Request) (Page[Account], error) {
 	return pageOf(page, func(window string) ([]Account, error) {
-		if account.ScopeOf(a).Kind != account.ScopeAll {
+		if !readsAccounts(a) {
 			return []Account{}, nil
 		}
-		return q.accounts(ctx, `ORDER BY email, account_id`+window)
+		return q.accounts(ctx, account.CanSeeEmail(a), `ORDER BY `+accountOrder(a)+window)
 	})
 }
 
-// accounts reads the accounts the SQL after FROM accounts selects.
-func (q *Queries) accounts(ctx context.Context, where string, args ...any) ([]Account, error) {
-	rows, err := q.pool.Query(ctx, `SELECT account_id, email, role, intermediary_id, client_id, worker_id, language, activated, disabled
-		FROM accounts `+where, args...)
+// accountOrder is the order of a list of logins for a: by address, or by
+// creation for a reader who may not see addresses (an order by address
+// would tell their order).
+func accountOrder(a domain.Actor) string {
+	if account.CanSeeEmail(a) {
+		return "a.email, a.account_id"
+	}
+	return "a.created_at, a.account_id"
+}
+
+// accounts reads the accounts a the SQL after the joins selects; withEmail
+// false leaves the address in the database.
+func (q *Queries) accounts(ctx context.Context, withEmail bool, where string, args ...any) ([]Account, error) {
+	email := "''"
+	if withEmail {
+		email = "a.email"
+	}
+	rows, err := q.pool.Query(ctx, `SELECT a.account_id, `+email+`, coalesce(CASE a.role
+			WHEN 'worker' THEN w.full_name
+			WHEN 'client' THEN c.contact_name
+			WHEN 'intermediary' THEN i.contact_name
+		END, ''), a.role, a.intermediary_id, a.client_id, a.worker_id, a.language, a.activated, a.disabled,
+		a.created_at, a.disabled_at
+		FROM accounts a
+		LEFT JOIN workers w ON a.role = 'worker' AND w.worker_id = a.worker_id
+		LEFT JOIN clients c ON a.role = 'client' AND c.client_id = a.client_id AND lower(c.contact_email) = a.email
+		LEFT JOIN intermediaries i ON a.role = 'intermediary' AND i.intermediary_id = a.intermediary_id
+			AND lower(i.contact_email) = a.email
+		`+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("readmodel/identity: unable to read accounts: %w", err)
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Account, error) {
 		var x Account
-		err := r.Scan(&x.ID, &x.Email, &x.Role, &x.IntermediaryID, &x.ClientID, &x.WorkerID, &x.Language, &x.Activated, &x.Disabled)
+		err := r.Scan(&x.ID, &x.Email, &x.Name, &x.Role, &x.IntermediaryID, &x.ClientID, &x.WorkerID, &x.Language,
+			&x.Activated, &x.Disabled, &x.CreatedAt, &x.DisabledAt)
 		return x, err
 	})
 	if err != nil {

@@ -38,6 +38,15 @@ func CanRead(a domain.Actor) bool {
 	return a.Is(domain.RolePayroll, domain.RoleBackoffice)
 }
 
+// CanReadFeed reports whether the actor may read the feed of approved
+// hours (Feed, FeedAsOf): the payroll integration, the back office and the
+// auditor, who asks what the feed showed at a moment (docs/audit.md §6).
+// The feed holds hours, no personal data; the rest of payroll (settings,
+// personnel numbers, exports with their files) stays CanRead's.
+func CanReadFeed(a domain.Actor) bool {
+	return CanRead(a) || a.Role == domain.RoleAuditor
+}
+
 // FeedRequest selects a page of the feed.
 type FeedRequest struct {
 	// After is the cursor: only items strictly after it (Start: from the
@@ -66,11 +75,11 @@ func ParseCursor(s string) (eventstore.Position, error) {
 	return p, nil
 }
 
-// checkRequest refuses a reader outside the payroll and back-office roles
-// (domain.ErrNotFound) and a bad limit or cursor; it fills in the default
+// checkRequest refuses a reader who may not read the feed (CanReadFeed;
+// domain.ErrNotFound) and a bad limit or cursor; it fills in the default
 // limit.
 func checkRequest(actor domain.Actor, req FeedRequest) (FeedRequest, error) {
-	if !CanRead(actor) {
+	if !CanReadFeed(actor) {
 		return req, domain.ErrNotFound
 	}
 	if req.Limit == 0 {

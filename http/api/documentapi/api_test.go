@@ -9,6 +9,7 @@ import (
 
 	cmd "backoffice/commands/document"
 	dt "backoffice/commands/document/documenttest"
+	"backoffice/domain"
 	doc "backoffice/domain/document"
 	"backoffice/eventstore"
 )
@@ -38,6 +39,13 @@ func seedDocs(t *testing.T, e *env) (general, idCopy, other, pos string) {
 func TestAuthorization(t *testing.T) {
 	e := newEnv(t)
 	general, idCopy, _, pos := seedDocs(t, e)
+	for name, role := range map[string]domain.Role{"auditor": domain.RoleAuditor, "payroll": domain.RolePayroll} {
+		_, created, err := e.Identity.Tokens.CreateToken(context.Background(), dt.Meta(e.Backoffice), role, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.tokens[name] = created.Secret
+	}
 	tan := "ABCD" // never right: the point is who gets past the scope checks
 	sign := map[string]any{"tan": tan, "read": true}
 	type ep struct {
@@ -64,6 +72,10 @@ func TestAuthorization(t *testing.T) {
 		"worker1": {404, 404, 200, 404, 404, 404},
 		"client2": {404, 404, 404, 404, 404, 404},
 		"inter2":  {404, 404, 404, 404, 404, 404},
+		// the auditor reads every tenant's documents (the signing
+		// evidence too), not ID copies, and changes nothing
+		"auditor": {200, 200, 403, 403, 403, 403},
+		"payroll": {404, 404, 404, 404, 404, 404},
 		"":        {401, 401, 401, 401, 401, 401},
 	}
 	for actor, statuses := range matrix {
@@ -88,6 +100,8 @@ func TestAuthorization(t *testing.T) {
 	}{
 		{"worker1", map[string]string{"title": "X"}, 403},
 		{"inter1", map[string]string{"title": "X", "client_id": "c1"}, 403},
+		{"auditor", map[string]string{"title": "X", "client_id": "c1"}, 403},
+		{"payroll", map[string]string{"title": "X", "client_id": "c1"}, 403},
 		{"client2", map[string]string{"title": "X", "client_id": "c1"}, 404},
 		{"client1", map[string]string{"title": "X", "kind": "invoice", "invoice_number": "F1", "invoice_date": "2026-01-31", "amount_cents": "100"}, 403},
 		{"", map[string]string{"title": "X"}, 401},
@@ -97,7 +111,8 @@ func TestAuthorization(t *testing.T) {
 		}
 	}
 	// Lists: each sees their own, ID copies flagged.
-	for actor, n := range map[string]int{"backoffice": 3, "client1": 2, "inter1": 2, "worker1": 1, "client2": 1, "inter2": 1} {
+	for actor, n := range map[string]int{"backoffice": 3, "client1": 2, "inter1": 2, "worker1": 1, "client2": 1, "inter2": 1,
+		"auditor": 3, "payroll": 0} {
 		r := want(t, e.json(t, "GET", "/documents?min_position="+pos, actor, nil), 200)
 		items, _ := r.json(t)["items"].([]any)
 		if len(items) != n {
@@ -105,7 +120,7 @@ func TestAuthorization(t *testing.T) {
 		}
 		for _, it := range items {
 			m := it.(map[string]any)
-			restricted := m["category"] == "id_copy" && (actor == "client1" || actor == "inter1")
+			restricted := m["category"] == "id_copy" && (actor == "client1" || actor == "inter1" || actor == "auditor")
 			if m["restricted"] != restricted {
 				t.Errorf("list as %s: %s restricted %v", actor, m["title"], m["restricted"])
 			}

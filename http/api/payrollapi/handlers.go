@@ -24,7 +24,7 @@ import (
 func (f *Feature) handleApproved(s *api.Server) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.Query(w, r, rm.FeedProjectors, func(ctx context.Context, actor domain.Actor) (any, error) {
-			if !rm.CanRead(actor) {
+			if !rm.CanReadFeed(actor) {
 				return nil, errNoSuchEndpoint
 			}
 			req, err := feedRequest(r)
