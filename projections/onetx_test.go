@@ -3,6 +3,7 @@ package projections_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync/atomic"
 	"testing"
 
@@ -73,4 +74,36 @@ func TestRebuildInOneTransaction(t *testing.T) {
 		}
 		unchanged(t)
 	})
+}
+
+// TestOneTransactionRebuildRestoresDeferredIndexes: indexes a rebuild in
+// pages dropped and, failing half-way, left recorded are built again by a
+// later rebuild in one transaction (here with DeferIndexesFrom raised past
+// the log) before it returns.
+func TestOneTransactionRebuildRestoresDeferredIndexes(t *testing.T) {
+	store, pool := memory.New(), newPool(t)
+	ctx := context.Background()
+	if _, err := pool.Exec(ctx, `CREATE INDEX sums_total ON sums (total); CREATE INDEX sums_n ON sums (n) WHERE n > 1`); err != nil {
+		t.Fatal(err)
+	}
+	before := indexDefs(t, pool)
+	appendEvents(t, store, 200, 4, 0)
+	p := &deferring{}
+	p.fail.Store(true)
+	paged := newRuntime(t, store, pool, projections.Config{BatchSize: 50, DeferIndexesFrom: 1}, p)
+	if err := paged.Rebuild(ctx, p.Name(), nil); err == nil {
+		t.Fatal("the rebuild did not fail")
+	}
+	if got := indexDefs(t, pool); len(got) != 1 || !deferredRecord(t, pool, p.Name()) {
+		t.Fatalf("after the failed rebuild: indexes %v, recorded %v", got, deferredRecord(t, pool, p.Name()))
+	}
+	p.fail.Store(false)
+	one := newRuntime(t, store, pool, projections.Config{BatchSize: 50, DeferIndexesFrom: 1 << 40}, p)
+	if err := one.Rebuild(ctx, p.Name(), nil); err != nil {
+		t.Fatal(err)
+	}
+	assertSums(t, pool, store)
+	if got := indexDefs(t, pool); !slices.Equal(got, before) || deferredRecord(t, pool, p.Name()) {
+		t.Fatalf("after the rebuild in one transaction: indexes %v (want %v), recorded %v", got, before, deferredRecord(t, pool, p.Name()))
+	}
 }

@@ -1104,6 +1104,11 @@ func (w *worker) rebuildInOneTransaction(ctx context.Context, conn *pgx.Conn, he
 		return err
 	}
 	tr.mark("commit")
+	// Indexes an earlier rebuild in pages deferred and did not build again
+	// (stopped half-way, DeferIndexesFrom since raised): none, usually.
+	if _, err := restoreIndexes(ctx, conn, w.rt.cfg.Pool, w.name); err != nil {
+		return err
+	}
 	w.rt.m.commit.WithLabelValues(w.name).Observe(time.Since(start).Seconds())
 	w.rt.m.events.WithLabelValues(w.name).Add(float64(done))
 	w.rt.m.applied.WithLabelValues(w.name).Add(float64(handled))
