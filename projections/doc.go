@@ -111,6 +111,18 @@
 // the TRUNCATE of a reset use their indexes instead of sequential scans. In a process without Run it takes the lock itself; when
 // another process runs the projector it returns ErrLockedElsewhere.
 //
+// A log shorter than Config.OneTransactionBelow (50,000 events by default)
+// is rebuilt in one transaction: reset, pages, checkpoint and the final
+// ANALYZE, one durable commit. A rebuild that stops half-way (cancel,
+// crash) leaves the old read model; readers of the projector's tables wait
+// for the commit (its Reset's TRUNCATE locks them) instead of seeing them
+// half-built; the projector may COPY into the tables its Reset emptied with
+// FREEZE (ResetInThisTransaction). Meanwhile the transaction's ID holds back
+// what the PostgreSQL event store shows (events below the oldest running
+// transaction), so live projectors see new events only after the commit:
+// a pause of the rebuild's length (a fraction of a second at this size).
+// When the projector fails on a page, the rebuild runs again in pages.
+//
 // Three optional extensions make catching up and rebuilding cheaper: a
 // TypedProjector lists its event types and reads only those (filtered in
 // SQL); a PreparingProjector decodes each page in the read-ahead goroutine,

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -82,6 +83,15 @@ type Config struct {
 	// §5, rebuild6). PostgreSQL's positions count events; EventStoreDB's
 	// count bytes, so there a log of fewer events already defers.
 	DeferIndexesFrom uint64
+	// OneTransactionBelow is the size of log, by its head position, below
+	// which a rebuild runs in one transaction (reset, every page, the
+	// final ANALYZE; default 50,000; 1 never): a crash or cancel leaves
+	// the old read model, readers of its tables wait for the rebuild
+	// instead of seeing it half-built, one commit waits for the WAL flush
+	// instead of two, and a projector may COPY its rows in FREEZE
+	// (ResetInThisTransaction). A projector whose indexes a rebuild defers
+	// (DeferIndexesFrom) is rebuilt in pages.
+	OneTransactionBelow uint64
 }
 
 // Validate reports every problem of the configuration.
@@ -143,6 +153,9 @@ func (c *Config) setDefaults() {
 	def(&c.StuckAfter, 10*time.Second)
 	if c.DeferIndexesFrom == 0 {
 		c.DeferIndexesFrom = 50_000
+	}
+	if c.OneTransactionBelow == 0 {
+		c.OneTransactionBelow = 50_000
 	}
 	def(&c.LockRetry, 2*time.Second)
 	def(&c.LockCheck, 5*time.Second)
@@ -840,23 +853,8 @@ func (w *worker) applyTx(ctx context.Context, conn *pgx.Conn, txo pgx.TxOptions,
 				return err
 			}
 		}
-		if len(events) > 0 {
-			if w.prep != nil && prepared != nil {
-				if err := w.prep.HandlePrepared(ctx, tx, events, prepared); err != nil {
-					return &handlerError{fmt.Errorf("projections: %s: batch of %d events after %s: %w", w.name, len(events), prev, err), -1}
-				}
-			} else if w.batch != nil {
-				if err := w.batch.HandleBatch(ctx, tx, events); err != nil {
-					return &handlerError{fmt.Errorf("projections: %s: batch of %d events after %s: %w", w.name, len(events), prev, err), -1}
-				}
-			} else {
-				for i := range events {
-					e := &events[i]
-					if err := w.p.Handle(ctx, tx, *e); err != nil {
-						return &handlerError{err, i}
-					}
-				}
-			}
+		if err := w.handleIn(ctx, tx, prev, events, prepared); err != nil {
+			return err
 		}
 		if inspect != nil {
 			if err := inspect(ctx, tx); err != nil {
@@ -893,6 +891,31 @@ func (w *worker) applyTx(ctx context.Context, conn *pgx.Conn, txo pgx.TxOptions,
 	return nil
 }
 
+// handleIn hands events (and what Prepare made of them, if not nil) to
+// the projector in tx; its failures are *handlerError.
+func (w *worker) handleIn(ctx context.Context, tx pgx.Tx, prev eventstore.Position, events []eventstore.RecordedEvent, prepared any) error {
+	if len(events) == 0 {
+		return nil
+	}
+	if w.prep != nil && prepared != nil {
+		if err := w.prep.HandlePrepared(ctx, tx, events, prepared); err != nil {
+			return &handlerError{fmt.Errorf("projections: %s: batch of %d events after %s: %w", w.name, len(events), prev, err), -1}
+		}
+	} else if w.batch != nil {
+		if err := w.batch.HandleBatch(ctx, tx, events); err != nil {
+			return &handlerError{fmt.Errorf("projections: %s: batch of %d events after %s: %w", w.name, len(events), prev, err), -1}
+		}
+	} else {
+		for i := range events {
+			e := &events[i]
+			if err := w.p.Handle(ctx, tx, *e); err != nil {
+				return &handlerError{err, i}
+			}
+		}
+	}
+	return nil
+}
+
 // rebuildOn resets the read model and replays the whole log on conn, which
 // holds the lock.
 func (w *worker) rebuildOn(ctx context.Context, conn *pgx.Conn, progress func(done, total int)) error {
@@ -908,6 +931,18 @@ func (w *worker) rebuildOn(ctx context.Context, conn *pgx.Conn, progress func(do
 		return fmt.Errorf("projections: head position: %w", err)
 	}
 	tr.mark("head")
+	_, deferrer := w.p.(IndexDeferrer)
+	if head.Prepare < w.rt.cfg.OneTransactionBelow && !(deferrer && head.Prepare >= w.rt.cfg.DeferIndexesFrom) {
+		err := w.rebuildInOneTransaction(ctx, conn, head, progress, tr)
+		var he *handlerError
+		if !errors.As(err, &he) || ctx.Err() != nil {
+			return err
+		}
+		// An event the projector refuses, or a prepared page it found
+		// stale: nothing was kept; the rebuild in pages below isolates the
+		// event or applies the page again.
+		w.log.Info("projections: rebuild in one transaction failed; rebuilding in pages", "err", err)
+	}
 	// The first pages are read (from the log, on another connection) while
 	// the read model is reset.
 	pages := w.readPages(ctx, eventstore.Start)
@@ -1026,6 +1061,119 @@ func (w *worker) rebuildOn(ctx context.Context, conn *pgx.Conn, progress func(do
 	}
 	w.log.Info("projections: rebuild done", "events", done)
 	return nil
+}
+
+// rebuildInOneTransaction is the rebuild of a log shorter than
+// OneTransactionBelow: the reset, every page, the checkpoint and the final
+// ANALYZE in one transaction on conn, committed durably. The projector's
+// tables stay locked by its Reset's TRUNCATE until then (readers wait,
+// then see the rebuilt read model, never a half-built one), and a crash or
+// cancel half-way leaves the old read model and checkpoint as they were.
+// The pages know (ResetInThisTransaction) that they may load the tables
+// the Reset emptied with COPY ... FREEZE: rows written frozen and
+// all-visible, so no later reader sets their hint bits and no autovacuum
+// pass is needed to mark them visible. It fails with a *handlerError when
+// the projector failed on a page; nothing is kept then.
+func (w *worker) rebuildInOneTransaction(ctx context.Context, conn *pgx.Conn, head eventstore.Position, progress func(done, total int), tr *rebuildTrace) error {
+	start := time.Now()
+	// The pages are read and prepared on other connections and goroutines
+	// while the read model is reset.
+	pages := w.readPages(ctx, eventstore.Start)
+	defer pages.stop()
+	done, handled := 0, 0
+	last := eventstore.Start
+	err := pgx.BeginTxFunc(ctx, conn, w.liveTx, func(tx pgx.Tx) error {
+		// The checkpoint row first, as in pages: a DependentProjector's
+		// batch locks it before it reads the tables the reset empties
+		// (checkDeps); taking the table's lock first would deadlock with it.
+		if err := setCheckpoint(ctx, tx, w.name, eventstore.Start); err != nil {
+			return err
+		}
+		if err := w.p.Reset(ctx, tx); err != nil {
+			return fmt.Errorf("projections: %s: reset: %w", w.name, err)
+		}
+		tr.mark("truncate")
+		if progress != nil {
+			progress(0, 0)
+		}
+		fresh := context.WithValue(ctx, resetKey{}, true)
+		for {
+			pg, err := pages.next(ctx)
+			if err != nil {
+				return err
+			}
+			tr.mark("wait")
+			if pg.n == 0 {
+				break
+			}
+			if err := w.handleIn(fresh, tx, last, pg.handled, pg.prepared); err != nil {
+				return err
+			}
+			last = pg.end
+			done += pg.n
+			handled += len(pg.handled)
+			tr.markN("apply", len(pg.handled))
+			if progress != nil {
+				progress(done, estimateTotal(done, last, head))
+			}
+		}
+		if err := setCheckpoint(ctx, tx, w.name, last); err != nil {
+			return err
+		}
+		// Statistics for the tables written; a log this short needs no
+		// quick ones on the way (and another connection could not see the
+		// rows, nor take the lock, before the commit).
+		grown := map[string]bool{}
+		if err := writtenTables(ctx, tx, grown); err != nil {
+			return err
+		}
+		if len(grown) > 0 {
+			names := slices.Sorted(maps.Keys(grown))
+			if _, err := tx.Exec(ctx, "ANALYZE "+strings.Join(names, ", ")); err != nil {
+				return fmt.Errorf("projections: %s: unable to analyze %s: %w", w.name, strings.Join(names, ", "), err)
+			}
+		}
+		tr.mark("analyze")
+		// The pages ran as the projector's live batches do; the commit
+		// is durable before the rebuild reports done.
+		_, err := tx.Exec(ctx, "SET LOCAL synchronous_commit = on")
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	tr.mark("commit")
+	// Indexes an earlier rebuild in pages deferred and did not build again
+	// (stopped half-way, DeferIndexesFrom since raised): none, usually.
+	if _, err := restoreIndexes(ctx, conn, w.rt.cfg.Pool, w.name); err != nil {
+		return err
+	}
+	w.rt.m.commit.WithLabelValues(w.name).Observe(time.Since(start).Seconds())
+	w.rt.m.events.WithLabelValues(w.name).Add(float64(done))
+	w.rt.m.applied.WithLabelValues(w.name).Add(float64(handled))
+	w.set(func(w *worker) {
+		w.checkpoint = last
+		w.failures, w.lastErr, w.failure = 0, nil, nil
+	})
+	w.rt.committed()
+	if progress != nil {
+		progress(done, done)
+	}
+	w.log.Info("projections: rebuild done", "events", done, "transactions", 1)
+	return nil
+}
+
+// resetKey marks the context of pages applied in the transaction of their
+// projector's Reset.
+type resetKey struct{}
+
+// ResetInThisTransaction reports whether a projector's Handle, HandleBatch
+// or HandlePrepared runs in the transaction that ran its Reset (a rebuild
+// of a short log, Config.OneTransactionBelow), with no savepoint between:
+// a table the Reset TRUNCATEd may then be loaded with COPY ... FREEZE.
+func ResetInThisTransaction(ctx context.Context) bool {
+	v, _ := ctx.Value(resetKey{}).(bool)
+	return v
 }
 
 // catchUp applies the backlog after cp in ReadAll pages of CatchUpBatchSize, each

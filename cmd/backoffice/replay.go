@@ -237,8 +237,12 @@ func buildReplay(ctx context.Context, live *pgxpool.Pool, wip, target string, li
 			ps = append(ps, replayProjector(target, p))
 		}
 	}
+	// OneTransactionBelow 1: every page its own transaction, even for a
+	// short log; a rebuild in one transaction would keep a transaction ID
+	// open across pages and stall the live projectors meanwhile (see
+	// below, docs/audit.md).
 	rt, err := projections.New(projections.Config{Store: upTo{Store: store, limit: limit}, Pool: pool, Projectors: ps,
-		Logger: slog.New(slog.DiscardHandler)})
+		Logger: slog.New(slog.DiscardHandler), OneTransactionBelow: 1})
 	if err != nil {
 		return err
 	}

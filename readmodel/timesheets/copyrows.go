@@ -26,8 +26,14 @@ import (
 // straight from the sheet (column.copy in store.go), and a test holds the
 // result to pgx's own encoding of the columns' values.
 
-// copySQL is the COPY of new rows, the columns in sheetColumns' order.
-var copySQL = "COPY ts_timesheets (" + strings.Join(sheetColumns, ", ") + ") FROM STDIN WITH (FORMAT binary)"
+// copySQL is the COPY of new rows, the columns in sheetColumns' order;
+// copyFreezeSQL the same in a rebuild's transaction after the TRUNCATE of
+// Reset, which writes the rows frozen and their pages all-visible (no
+// hint bits for the first readers to set, no VACUUM needed to mark them).
+var (
+	copySQL       = "COPY ts_timesheets (" + strings.Join(sheetColumns, ", ") + ") FROM STDIN WITH (FORMAT binary)"
+	copyFreezeSQL = strings.TrimSuffix(copySQL, ")") + ", FREEZE)"
+)
 
 // Element type OIDs of the array columns.
 const (
@@ -61,7 +67,11 @@ func copySheets(ctx context.Context, tx pgx.Tx, fresh []*sheet, ahead [][]byte) 
 		r = append(r, bytes.NewReader(p))
 	}
 	r = append(r, strings.NewReader(copyTrailer))
-	_, err := tx.Conn().PgConn().CopyFrom(ctx, io.MultiReader(r...), copySQL)
+	sql := copySQL
+	if projections.ResetInThisTransaction(ctx) {
+		sql = copyFreezeSQL
+	}
+	_, err := tx.Conn().PgConn().CopyFrom(ctx, io.MultiReader(r...), sql)
 	if err != nil {
 		var pe *pgconn.PgError
 		if len(ahead) > 0 && errors.As(err, &pe) && pe.Code == "23505" && pe.ConstraintName == "ts_timesheets_pkey" {
