@@ -62,6 +62,19 @@ func ParseDate(field, s string) (time.Time, error) {
 	return Date(field, t)
 }
 
+// ParseOptionalDate is ParseDate for a date that may be left out: ""
+// gives nil.
+func ParseOptionalDate(field, s string) (*time.Time, error) {
+	if s == "" {
+		return nil, nil
+	}
+	t, err := ParseDate(field, s)
+	if err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
 // YearsBetween returns the completed years from birth to on (an age).
 func YearsBetween(birth, on time.Time) int {
 	birth, on = Day(birth), Day(on)

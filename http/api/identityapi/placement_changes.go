@@ -37,13 +37,9 @@ func (h *handlers) startPlacement(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return commands.Result{}, nil, err
 		}
-		var end *time.Time
-		if req.End != "" {
-			e, err := validate.ParseDate("end", req.End)
-			if err != nil {
-				return commands.Result{}, nil, err
-			}
-			end = &e
+		end, err := validate.ParseOptionalDate("end", req.End)
+		if err != nil {
+			return commands.Result{}, nil, err
 		}
 		res, p, err := h.Identity.Tenants.StartPlacement(ctx, meta, identity.StartPlacement{
 			WorkerID: mux.Vars(r)["id"], ClientID: req.ClientID, Function: req.Function, Start: start, End: end,

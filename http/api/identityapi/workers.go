@@ -73,13 +73,9 @@ func (h *handlers) registerWorker(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return commands.Result{}, nil, err
 		}
-		var end *time.Time
-		if req.End != "" {
-			e, err := validate.ParseDate("end", req.End)
-			if err != nil {
-				return commands.Result{}, nil, err
-			}
-			end = &e
+		end, err := validate.ParseOptionalDate("end", req.End)
+		if err != nil {
+			return commands.Result{}, nil, err
 		}
 		res, reg, err := h.Identity.Registration.RegisterWorker(ctx, meta, identity.RegisterWorker{
 			ClientID: req.ClientID,
