@@ -69,7 +69,9 @@ func TestRemindersWaitForARebuild(t *testing.T) {
 	g := &gate{Projector: missingweeks.New(), release: make(chan struct{})}
 	ps := append(rmidentity.Projectors(), rmtimesheets.Projectors()...)
 	ps = append(ps, g, reactors.RecipientNames{})
-	rt, err := projections.New(projections.Config{Store: store, Pool: pool, Projectors: ps,
+	// The rebuild in pages (a large log's): a short log's rebuild in one
+	// transaction shows readers the old read model until it commits.
+	rt, err := projections.New(projections.Config{Store: store, Pool: pool, Projectors: ps, OneTransactionBelow: 1,
 		CatchUpBatchSize: 10, WaitTimeout: 2 * time.Second, LockRetry: 50 * time.Millisecond, RetryMin: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
