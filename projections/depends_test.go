@@ -78,7 +78,10 @@ func TestDependentWaitsForARebuildInAnotherProcess(t *testing.T) {
 		}
 		return nil
 	}}
-	a := newRuntime(t, store, pool, projections.Config{BatchSize: 10}, dep)
+	// A rebuild held half-way is one in pages (a large log's): a short
+	// log's rebuild in one transaction shows nothing until it commits
+	// (TestRebuildWaitsForADependentBatch takes that path).
+	a := newRuntime(t, store, pool, projections.Config{BatchSize: 10, OneTransactionBelow: 1}, dep)
 	b := newRuntime(t, store, pool, projections.Config{BatchSize: 10}, sumReader{dep: dep.Name()})
 	start(t, a)
 	start(t, b)
