@@ -121,15 +121,7 @@ func TestTokenCreationKilledBeforeItsActivation(t *testing.T) {
 	ctx := t.Context()
 	meta := commands.Meta{Actor: domain.Actor{AccountID: "bo", Role: domain.RoleBackoffice}, IdempotencyKey: "k1", Command: "POST /tokens"}
 	id := identity.TokenID(meta)
-	vault, err := identity.NewVault(e.Pool, key(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dying, err := identity.New(identity.Config{Store: crashAfterAppend{Store: e.Store, prefix: account.TokenStreamPrefix},
-		Pool: e.Pool, Auth: e.Auth, Vault: vault})
-	if err != nil {
-		t.Fatal(err)
-	}
+	dying := dyingAfterTokenAppend(t, e)
 	func() {
 		defer func() {
 			if r := recover(); r != (crashed{}) {
@@ -178,15 +170,7 @@ func TestRevokedTokenIsNotFinishedByARetry(t *testing.T) {
 	ctx := t.Context()
 	meta := commands.Meta{Actor: domain.Actor{AccountID: "bo", Role: domain.RoleBackoffice}, IdempotencyKey: "k2", Command: "POST /tokens"}
 	id := identity.TokenID(meta)
-	vault, err := identity.NewVault(e.Pool, key(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dying, err := identity.New(identity.Config{Store: crashAfterAppend{Store: e.Store, prefix: account.TokenStreamPrefix},
-		Pool: e.Pool, Auth: e.Auth, Vault: vault})
-	if err != nil {
-		t.Fatal(err)
-	}
+	dying := dyingAfterTokenAppend(t, e)
 	func() {
 		defer func() { _ = recover() }()
 		_, _, _ = dying.Tokens.CreateToken(ctx, meta, domain.RoleAuditor, "Accountant")
@@ -209,4 +193,20 @@ func TestRevokedTokenIsNotFinishedByARetry(t *testing.T) {
 			t.Fatal("the revoked token is live again")
 		}
 	}
+}
+
+// dyingAfterTokenAppend is the identity commands on e whose store panics
+// (crashed{}) right after a token stream's append, as a kill would end them.
+func dyingAfterTokenAppend(t *testing.T, e *it.Env) *identity.Handlers {
+	t.Helper()
+	vault, err := identity.NewVault(e.Pool, key(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dying, err := identity.New(identity.Config{Store: crashAfterAppend{Store: e.Store, prefix: account.TokenStreamPrefix},
+		Pool: e.Pool, Auth: e.Auth, Vault: vault})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dying
 }

@@ -154,19 +154,18 @@ func smtpDispatcher(t *testing.T, pool *pgxpool.Pool, srv *mailtest.Server) *mai
 
 // queued counts the mails in the queue.
 func queued(ctx context.Context, t *testing.T, pool *pgxpool.Pool) int {
-	t.Helper()
-	var n int
-	if err := pool.QueryRow(ctx, `SELECT count(*) FROM mail_deliveries`).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return countRows(ctx, t, pool, "mail_deliveries")
 }
 
 // stored counts the link requests not yet handled.
 func stored(ctx context.Context, t *testing.T, pool *pgxpool.Pool) int {
+	return countRows(ctx, t, pool, "link_requests")
+}
+
+func countRows(ctx context.Context, t *testing.T, pool *pgxpool.Pool, table string) int {
 	t.Helper()
 	var n int
-	if err := pool.QueryRow(ctx, `SELECT count(*) FROM link_requests`).Scan(&n); err != nil {
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM `+table).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n
