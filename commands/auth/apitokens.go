@@ -166,26 +166,19 @@ func (s *Service) takenOrSwept(ctx context.Context, id string) error {
 }
 
 // SweepPendingTokens ends the tokens pending since before createdBefore
-// (at most limit of them): swept_at = now, so that from then on no retry
-// of their creation finishes or remakes them (FinishPendingToken,
-// CreatePendingToken: ErrTokenSwept). It returns their IDs, and those of
-// tokens a sweep ended before staleBefore whose ledger entry is still not
-// recorded (MarkSweepRecorded): that sweep died in between. Several
-// processes may sweep at once: each pending token is ended by one of them
-// (the UPDATE re-checks the condition on the row it waited for), and a
-// token just ended by another process is not returned.
+// (swept_at = now), so that from then on no retry of their creation
+// finishes or remakes them (FinishPendingToken, CreatePendingToken:
+// ErrTokenSwept), and takes over the tokens a sweep ended before
+// staleBefore whose ledger entry is still not recorded (MarkSweepRecorded):
+// that sweep died in between. It returns their IDs (at most limit).
+// Several processes may sweep at once: each token is taken by one of them
+// (the UPDATE re-checks the condition on a row another one changed).
 func (s *Service) SweepPendingTokens(ctx context.Context, createdBefore, staleBefore, now time.Time, limit int) ([]string, error) {
-	rows, err := s.pool.Query(ctx, `
-		WITH swept AS (
-			UPDATE api_tokens SET swept_at = $3
-			WHERE id IN (SELECT id FROM api_tokens WHERE `+pending+` AND created_at < $1
-				ORDER BY created_at LIMIT $4 FOR UPDATE SKIP LOCKED)
-			AND `+pending+`
-			RETURNING id)
-		SELECT id FROM swept
-		UNION
-		(SELECT id FROM api_tokens WHERE swept_at < $2 AND NOT sweep_recorded ORDER BY swept_at LIMIT $4)`,
-		createdBefore, staleBefore, now, limit)
+	const due = `((` + pending + ` AND created_at < $1) OR (swept_at < $2 AND NOT sweep_recorded))`
+	rows, err := s.pool.Query(ctx, `UPDATE api_tokens SET swept_at = $3
+		WHERE id IN (SELECT id FROM api_tokens WHERE `+due+` ORDER BY created_at LIMIT $4 FOR UPDATE SKIP LOCKED)
+		AND `+due+`
+		RETURNING id`, createdBefore, staleBefore, now, limit)
 	if err != nil {
 		return nil, fmt.Errorf("auth: unable to sweep pending API tokens: %w", err)
 	}
@@ -211,7 +204,7 @@ type PendingTokenStats struct {
 	Pending       int        // stored, never made live, not swept (yet)
 	OldestPending *time.Time // created_at of the oldest of them
 	Swept         int        // ended by the sweep, ever
-	LastSwept     *time.Time // when the sweep last ended one
+	LastSwept     *time.Time // when a sweep last ended (or took over) one
 	Unrecorded    int        // swept, their ledger entry still to write
 }
 

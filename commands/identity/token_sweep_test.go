@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"backoffice/commands"
+	"backoffice/commands/auth"
 	"backoffice/commands/identity"
 	"backoffice/domain"
 	"backoffice/domain/account"
@@ -135,6 +136,11 @@ func TestNeverActivatedTokenIsRevokedOnce(t *testing.T) {
 	ended, err := e.Auth.SweepPendingTokens(ctx, late.Add(-identity.PendingTokenBound), late.Add(-time.Minute), late, 100)
 	if err != nil || len(ended) != 1 || ended[0] != id2 {
 		t.Fatalf("the killed sweeper ended %v (%v); want [%s]", ended, err, id2)
+	}
+	// A retry that loaded the token before the sweep ended it (still
+	// unrevoked in the ledger) can no longer make it live.
+	if _, err := e.Auth.FinishPendingToken(ctx, id2); !errors.Is(err, auth.ErrTokenSwept) {
+		t.Fatalf("finishing a swept token: %v; want auth.ErrTokenSwept", err)
 	}
 	if n := sweepBoth(t, e.Identity, other, late.Add(2*time.Minute)); n != 1 {
 		t.Errorf("the two sweeps after a killed one appended %d token.revoked, want 1", n)
