@@ -175,7 +175,9 @@ func (s *Service) takenOrSwept(ctx context.Context, id string) error {
 // (the UPDATE re-checks the condition on a row another one changed).
 func (s *Service) SweepPendingTokens(ctx context.Context, createdBefore, staleBefore, now time.Time, limit int) ([]string, error) {
 	const due = `((` + pending + ` AND created_at < $1) OR (swept_at < $2 AND NOT sweep_recorded))`
-	rows, err := s.pool.Query(ctx, `UPDATE api_tokens SET swept_at = $3
+	// A token swept now is listed as revoked now (Tokens), as its token.revoked says.
+	rows, err := s.pool.Query(ctx, `UPDATE api_tokens SET swept_at = $3,
+			revoked_at = CASE WHEN swept_at IS NULL THEN $3 ELSE revoked_at END
 		WHERE id IN (SELECT id FROM api_tokens WHERE `+due+` ORDER BY created_at LIMIT $4 FOR UPDATE SKIP LOCKED)
 		AND `+due+`
 		RETURNING id`, createdBefore, staleBefore, now, limit)

@@ -128,6 +128,15 @@ func TestNeverActivatedTokenIsRevokedOnce(t *testing.T) {
 		t.Fatalf("retry after the sweep: %v; want ErrTokenCreationExpired", err)
 	}
 	assertNotLive(t, e, id)
+	toks, err := e.Auth.Tokens(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tok := range toks {
+		if tok.ID == id && (tok.RevokedAt == nil || !tok.RevokedAt.Equal(late.Truncate(time.Microsecond))) {
+			t.Errorf("the swept token is listed as revoked at %v, want the sweep's time %v", tok.RevokedAt, late)
+		}
+	}
 
 	// A sweeper killed after ending the row, before its append: two
 	// sweeps at once finish its work, with one token.revoked.
