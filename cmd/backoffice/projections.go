@@ -9,6 +9,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"backoffice/commands/auth"
+	"backoffice/commands/identity"
 	"backoffice/projections"
 )
 
@@ -54,6 +56,11 @@ func projectionsCmd(ctx context.Context, args []string, getenv func(string) stri
 					s.Name, f.EventID, f.Type, f.Stream, f.Revision, f.Position, f.At.Format(time.RFC3339), f.Reason)
 			}
 		}
+		tokens, err := a.Identity.Tokens.PendingTokens(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "\n%s\n", pendingTokensLine(tokens))
 		return nil
 	}
 	fmt.Fprintf(stdout, "rebuilding %s\n", name)
@@ -77,6 +84,33 @@ func projectionsCmd(ctx context.Context, args []string, getenv func(string) stri
 	}
 	fmt.Fprintf(stdout, "%s rebuilt\n", name)
 	return nil
+}
+
+// pendingTokensLine tells the operator about the API tokens whose creation
+// was recorded but never made live (a killed creation, never retried), and
+// what the sweep did about them (identity.PendingTokenBound; counts only).
+func pendingTokensLine(st auth.PendingTokenStats) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "API tokens never made live: %d pending", st.Pending)
+	if st.OldestPending != nil {
+		fmt.Fprintf(&b, " (the oldest created %s)", st.OldestPending.UTC().Format(time.RFC3339))
+	}
+	fmt.Fprintf(&b, "; %d revoked by the sweep after %s (token.revoked, cause never_activated)", st.Swept, bound(identity.PendingTokenBound))
+	if st.LastSwept != nil {
+		fmt.Fprintf(&b, ", the last at %s", st.LastSwept.UTC().Format(time.RFC3339))
+	}
+	if st.Unrecorded > 0 {
+		fmt.Fprintf(&b, "; %d of them still to record in the ledger (the next sweep does)", st.Unrecorded)
+	}
+	return b.String()
+}
+
+// bound writes a whole number of days as days.
+func bound(d time.Duration) string {
+	if d%(24*time.Hour) == 0 {
+		return fmt.Sprintf("%d days", d/(24*time.Hour))
+	}
+	return d.String()
 }
 
 // projectorRunner says who runs a projector: this command never does, so

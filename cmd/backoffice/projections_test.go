@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"backoffice/commands/auth"
+	"backoffice/domain"
 	"backoffice/internal/pgtest"
 	"backoffice/projections"
 )
@@ -81,5 +83,42 @@ func TestProjectionsStatusSaysWhatAMailerWaitsFor(t *testing.T) {
 		if got, _ := projectorRunner(c.st); got != c.want {
 			t.Errorf("state %q, want %q", got, c.want)
 		}
+	}
+}
+
+// TestProjectionsStatusCountsSweptTokens: `projections status` says how
+// many API tokens are pending and how many the sweep revoked (counts, no
+// IDs or secrets).
+func TestProjectionsStatusCountsSweptTokens(t *testing.T) {
+	dbenv, pool, _ := migrated(t)
+	getenv := func(k string) string {
+		if k == "BACKOFFICE_MASTER_KEY" {
+			return base64.StdEncoding.EncodeToString(make([]byte, 32))
+		}
+		return dbenv(k)
+	}
+	ctx := t.Context()
+	a, err := auth.New(pool, auth.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"00000000000000a1", "00000000000000a2"} {
+		if _, err := a.CreatePendingToken(ctx, id, domain.RoleAuditor, "Accountant"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := time.Now()
+	if ids, err := a.SweepPendingTokens(ctx, now.Add(time.Hour), now, now, 1); err != nil || len(ids) != 1 {
+		t.Fatalf("swept %v (%v)", ids, err)
+	}
+	var out bytes.Buffer
+	if err := run(ctx, []string{"projections", "status"}, getenv, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "API tokens never made live: 1 pending (the oldest created ") ||
+		!strings.Contains(out.String(), "; 1 revoked by the sweep after 8 days") ||
+		!strings.Contains(out.String(), "1 of them still to record") ||
+		strings.Contains(out.String(), "00000000000000a") {
+		t.Fatalf("status:\n%s", out.String())
 	}
 }

@@ -70,9 +70,18 @@ func (s *Service) CreatePendingToken(ctx context.Context, id string, role domain
 	return s.createToken(ctx, id, role, label, true)
 }
 
+// ErrTokenSwept: the token was pending (never made live) for longer than
+// the sweep's bound and was ended (SweepPendingTokens): no retry of its
+// creation finishes or remakes it.
+var ErrTokenSwept = errors.New("auth: the API token was never activated and has been swept")
+
+// pending is the condition of a pending token: stored inactive by
+// CreatePendingToken, neither made live nor swept since.
+const pending = `revoked_at = created_at AND swept_at IS NULL`
+
 // ActivateToken makes a pending token live.
 func (s *Service) ActivateToken(ctx context.Context, id string) error {
-	tag, err := s.pool.Exec(ctx, `UPDATE api_tokens SET revoked_at = NULL WHERE id = $1 AND revoked_at = created_at`, id)
+	tag, err := s.pool.Exec(ctx, `UPDATE api_tokens SET revoked_at = NULL WHERE id = $1 AND `+pending, id)
 	if err != nil {
 		return fmt.Errorf("auth: unable to activate API token: %w", err)
 	}
@@ -89,16 +98,17 @@ func (s *Service) ActivateToken(ctx context.Context, id string) error {
 // nothing (its answer, with the secret, comes after the activation), so
 // the first secret was shown to nobody and is replaced. ErrTokenIDTaken
 // when the token is not pending: live (its secret may have been shown),
-// revoked after it was live, or unknown.
+// revoked after it was live, or unknown; ErrTokenSwept when the sweep
+// ended it (pending for too long).
 func (s *Service) FinishPendingToken(ctx context.Context, id string) (string, error) {
 	secret, hash := newSecret()
 	tag, err := s.pool.Exec(ctx, `UPDATE api_tokens SET secret_hash = $2, revoked_at = NULL, last_used_at = NULL
-		WHERE id = $1 AND revoked_at = created_at`, id, hash)
+		WHERE id = $1 AND `+pending, id, hash)
 	if err != nil {
 		return "", fmt.Errorf("auth: unable to finish API token: %w", err)
 	}
 	if tag.RowsAffected() == 0 {
-		return "", ErrTokenIDTaken
+		return "", s.takenOrSwept(ctx, id)
 	}
 	return apiTokenPrefix + id + "_" + secret, nil
 }
@@ -128,15 +138,89 @@ func (s *Service) createToken(ctx context.Context, id string, role domain.Role, 
 		INSERT INTO api_tokens (id, role, label, secret_hash, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT (id) DO UPDATE SET role = EXCLUDED.role, label = EXCLUDED.label, secret_hash = EXCLUDED.secret_hash,
 			created_at = EXCLUDED.created_at, revoked_at = EXCLUDED.revoked_at, last_used_at = NULL
-		WHERE api_tokens.revoked_at IS NOT NULL`,
+		WHERE api_tokens.revoked_at IS NOT NULL AND api_tokens.swept_at IS NULL`,
 		id, string(role), label, hash, now, revokedAt)
 	if err != nil {
 		return "", fmt.Errorf("auth: unable to store API token: %w", err)
 	}
 	if tag.RowsAffected() == 0 {
-		return "", ErrTokenIDTaken
+		return "", s.takenOrSwept(ctx, id)
 	}
 	return apiTokenPrefix + id + "_" + secret, nil
+}
+
+// takenOrSwept says why the token with the ID could not be made (again):
+// ErrTokenSwept when the sweep ended it, else ErrTokenIDTaken.
+func (s *Service) takenOrSwept(ctx context.Context, id string) error {
+	var swept bool
+	err := s.pool.QueryRow(ctx, `SELECT swept_at IS NOT NULL FROM api_tokens WHERE id = $1`, id).Scan(&swept)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return ErrTokenIDTaken
+	case err != nil:
+		return fmt.Errorf("auth: unable to read API token: %w", err)
+	case swept:
+		return ErrTokenSwept
+	}
+	return ErrTokenIDTaken
+}
+
+// SweepPendingTokens ends the tokens pending since before createdBefore
+// (swept_at = now), so that from then on no retry of their creation
+// finishes or remakes them (FinishPendingToken, CreatePendingToken:
+// ErrTokenSwept), and takes over the tokens a sweep ended before
+// staleBefore whose ledger entry is still not recorded (MarkSweepRecorded):
+// that sweep died in between. It returns their IDs (at most limit).
+// Several processes may sweep at once: each token is taken by one of them
+// (the UPDATE re-checks the condition on a row another one changed).
+func (s *Service) SweepPendingTokens(ctx context.Context, createdBefore, staleBefore, now time.Time, limit int) ([]string, error) {
+	const due = `((` + pending + ` AND created_at < $1) OR (swept_at < $2 AND NOT sweep_recorded))`
+	// A token swept now is listed as revoked now (Tokens), as its token.revoked says.
+	rows, err := s.pool.Query(ctx, `UPDATE api_tokens SET swept_at = $3,
+			revoked_at = CASE WHEN swept_at IS NULL THEN $3 ELSE revoked_at END
+		WHERE id IN (SELECT id FROM api_tokens WHERE `+due+` ORDER BY created_at LIMIT $4 FOR UPDATE SKIP LOCKED)
+		AND `+due+`
+		RETURNING id`, createdBefore, staleBefore, now, limit)
+	if err != nil {
+		return nil, fmt.Errorf("auth: unable to sweep pending API tokens: %w", err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("auth: unable to sweep pending API tokens: %w", err)
+	}
+	return ids, nil
+}
+
+// MarkSweepRecorded notes that the ledger has what the sweep owed the
+// swept token (SweepPendingTokens): later sweeps leave it alone.
+func (s *Service) MarkSweepRecorded(ctx context.Context, id string) error {
+	if _, err := s.pool.Exec(ctx, `UPDATE api_tokens SET sweep_recorded = true WHERE id = $1 AND swept_at IS NOT NULL`, id); err != nil {
+		return fmt.Errorf("auth: unable to mark swept API token: %w", err)
+	}
+	return nil
+}
+
+// PendingTokenStats counts the tokens still pending and those the sweep
+// ended, for operators (no secrets, no IDs).
+type PendingTokenStats struct {
+	Pending       int        // stored, never made live, not swept (yet)
+	OldestPending *time.Time // created_at of the oldest of them
+	Swept         int        // ended by the sweep, ever
+	LastSwept     *time.Time // when a sweep last ended (or took over) one
+	Unrecorded    int        // swept, their ledger entry still to write
+}
+
+// PendingTokens returns the PendingTokenStats.
+func (s *Service) PendingTokens(ctx context.Context) (PendingTokenStats, error) {
+	var st PendingTokenStats
+	err := s.pool.QueryRow(ctx, `SELECT
+			count(*) FILTER (WHERE `+pending+`), min(created_at) FILTER (WHERE `+pending+`),
+			count(swept_at), max(swept_at), count(*) FILTER (WHERE swept_at IS NOT NULL AND NOT sweep_recorded)
+		FROM api_tokens`).Scan(&st.Pending, &st.OldestPending, &st.Swept, &st.LastSwept, &st.Unrecorded)
+	if err != nil {
+		return st, fmt.Errorf("auth: unable to count pending API tokens: %w", err)
+	}
+	return st, nil
 }
 
 // AuthenticateToken resolves an integration token's plaintext. Unknown,

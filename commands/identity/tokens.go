@@ -50,6 +50,11 @@ func (s *Tokens) CreateToken(ctx context.Context, meta commands.Meta, role domai
 	// Stored inactive and made live once token.created is recorded: a
 	// crash in between leaves a dead row this retry makes anew.
 	secret, err := s.cfg.Auth.CreatePendingToken(ctx, id, role, label)
+	if errors.Is(err, auth.ErrTokenSwept) {
+		// The first attempt under the key stored the token and never
+		// recorded it, more than PendingTokenBound ago.
+		return commands.Result{}, TokenCreated{}, ErrTokenCreationExpired
+	}
 	if errors.Is(err, auth.ErrTokenIDTaken) {
 		// Another attempt under the key stored it (and may be recording it).
 		return commands.Result{}, TokenCreated{}, ErrTokenSecretShown
@@ -83,9 +88,14 @@ func (s *Tokens) CreateToken(ctx context.Context, meta commands.Meta, role domai
 // so it gets a new secret, is made live and this retry answers it, once,
 // with the first attempt's position. A live token (the answer was lost
 // after the activation) or a revoked one gives ErrTokenSecretShown: its
-// secret may have been seen and cannot be told again.
+// secret may have been seen and cannot be told again. A token the sweep
+// revoked (pending for longer than PendingTokenBound) gives
+// ErrTokenCreationExpired.
 func (s *Tokens) finishToken(ctx context.Context, meta commands.Meta, t *account.Token, st commands.Stream) (commands.Result, TokenCreated, error) {
 	if !t.Active() {
+		if _, cause := t.Revoked(); cause == account.RevokeNeverActivated {
+			return commands.Result{}, TokenCreated{}, ErrTokenCreationExpired
+		}
 		return commands.Result{}, TokenCreated{}, ErrTokenSecretShown
 	}
 	res, events, found, err := commands.Replayed(ctx, s.cfg.Store, st, account.Events, meta)
@@ -97,6 +107,10 @@ func (s *Tokens) finishToken(ctx context.Context, meta commands.Meta, t *account
 		return commands.Result{}, TokenCreated{}, ErrTokenSecretShown
 	}
 	secret, err := s.cfg.Auth.FinishPendingToken(ctx, t.ID())
+	if errors.Is(err, auth.ErrTokenSwept) {
+		// Swept since we loaded it; its token.revoked follows.
+		return commands.Result{}, TokenCreated{}, ErrTokenCreationExpired
+	}
 	if errors.Is(err, auth.ErrTokenIDTaken) {
 		return commands.Result{}, TokenCreated{}, ErrTokenSecretShown
 	}
@@ -112,6 +126,15 @@ func (s *Tokens) finishToken(ctx context.Context, meta commands.Meta, t *account
 var ErrTokenSecretShown = domain.Conflict("secret_not_replayable",
 	"This request already created the token; its secret is shown only once and was not kept. Revoke the token and create a new one if the secret was lost.",
 	"Deze sleutel is al aangemaakt; het geheim wordt maar één keer getoond en is niet bewaard. Trek de sleutel in en maak een nieuwe aan als het geheim verloren is.")
+
+// ErrTokenCreationExpired answers a token creation retried under its
+// idempotency key after the sweep ended the token its first attempt
+// stored: that token was never made live (nobody ever had its secret) and
+// nobody finished it within PendingTokenBound, so it was revoked (cause
+// never_activated). A new token needs a new request (a new key).
+var ErrTokenCreationExpired = domain.Conflict("token_creation_expired",
+	"The token this request created was never activated and was revoked because its creation was not finished within 8 days. Create a new token with a new Idempotency-Key.",
+	"De sleutel die dit verzoek aanmaakte is nooit geactiveerd en is ingetrokken, omdat het aanmaken niet binnen 8 dagen is afgerond. Maak een nieuwe sleutel aan (met een nieuwe Idempotency-Key).")
 
 // tokenID is a new token's ID: under an idempotency key derived from it
 // and the request, so a retried creation names the token its first

@@ -227,6 +227,18 @@ func TestToken(t *testing.T) {
 		{Name: "revoke unknown", When: func(tk *account.Token) ([]domain.Event, error) {
 			return tk.Revoke(backoffice, "", now)
 		}, WantErr: domain.ErrNotFound},
+		{Name: "never activated", Given: []domain.Event{created}, When: func(tk *account.Token) ([]domain.Event, error) {
+			return tk.RevokeNeverActivated(system, now)
+		}, Want: []domain.Event{&account.TokenRevoked{TokenID: "t-1", Cause: account.RevokeNeverActivated}}},
+		{Name: "never activated by the back office", Given: []domain.Event{created}, When: func(tk *account.Token) ([]domain.Event, error) {
+			return tk.RevokeNeverActivated(backoffice, now)
+		}, WantErr: account.Forbidden},
+		{Name: "never activated, already revoked", Given: []domain.Event{created, &account.TokenRevoked{TokenID: "t-1"}}, When: func(tk *account.Token) ([]domain.Event, error) {
+			return tk.RevokeNeverActivated(system, now)
+		}, WantErr: code("already_revoked")},
+		{Name: "never activated, unknown", When: func(tk *account.Token) ([]domain.Event, error) {
+			return tk.RevokeNeverActivated(system, now)
+		}, WantErr: domain.ErrNotFound},
 	}
 	domaintest.Cases(t, tests)
 	tk, _ := domain.Replay[account.Token](created)
@@ -234,8 +246,12 @@ func TestToken(t *testing.T) {
 		t.Fatal("token state")
 	}
 	tk, _ = domain.Replay[account.Token](created, &account.TokenRevoked{TokenID: "t-1"})
-	if tk.Active() {
-		t.Fatal("revoked token active")
+	if revoked, cause := tk.Revoked(); tk.Active() || !revoked || cause != "" {
+		t.Fatalf("revoked by the back office: active %v, revoked %v, cause %q", tk.Active(), revoked, cause)
+	}
+	tk, _ = domain.Replay[account.Token](created, &account.TokenRevoked{TokenID: "t-1", Cause: account.RevokeNeverActivated})
+	if revoked, cause := tk.Revoked(); tk.Active() || !revoked || cause != account.RevokeNeverActivated {
+		t.Fatalf("never activated: active %v, revoked %v, cause %q", tk.Active(), revoked, cause)
 	}
 }
 
@@ -251,6 +267,7 @@ func TestEventsRoundTrip(t *testing.T) {
 		&account.LanguageChanged{AccountID: "a-1", Language: "en"},
 		&account.TokenCreated{TokenID: "t-1", Kind: account.TokenAuditor, Label: "l"},
 		&account.TokenRevoked{TokenID: "t-1", Reason: "r"},
+		&account.TokenRevoked{TokenID: "t-1", Cause: account.RevokeNeverActivated},
 		&account.MobileChanged{AccountID: "a-1", MaskedMobile: "+31 6 ••• ••78"},
 	}
 	domaintest.RoundTrip(t, account.Events, samples...)

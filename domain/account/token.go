@@ -33,6 +33,18 @@ const TokenStreamPrefix = "token-"
 // TokenStream returns the stream name of an integration token.
 func TokenStream(id string) string { return TokenStreamPrefix + id }
 
+// RevokeCause says in a fixed code why a token was revoked when it was not
+// the back office's decision (TokenRevoked.Cause; empty: the back office).
+//
+// WARNING: stored in events; never rename a value.
+type RevokeCause string
+
+// RevokeNeverActivated: the token's creation was recorded (token.created)
+// but it was never made live, and no retry of the creation finished it
+// within the bound; the application revoked it so that the ledger says it
+// ended (commands/identity's sweep of pending tokens).
+const RevokeNeverActivated RevokeCause = "never_activated"
+
 // Token is an integration token (payroll or auditor). Its secret is shown
 // once at creation and stored hashed in the tokens table; the aggregate only
 // knows it exists and whether it is revoked.
@@ -42,6 +54,7 @@ type Token struct {
 	label   string
 	created bool
 	revoked bool
+	cause   RevokeCause
 }
 
 // Apply folds one event into the state.
@@ -50,7 +63,7 @@ func (t *Token) Apply(e domain.Event) error {
 	case *TokenCreated:
 		t.id, t.kind, t.label, t.created = e.TokenID, e.Kind, e.Label, true
 	case *TokenRevoked:
-		t.revoked = true
+		t.revoked, t.cause = true, e.Cause
 	default:
 		return fmt.Errorf("account: token cannot apply %T", e)
 	}
@@ -68,6 +81,10 @@ func (t *Token) Label() string { return t.label }
 
 // Active reports whether the token may authenticate.
 func (t *Token) Active() bool { return t.created && !t.revoked }
+
+// Revoked reports whether the token was revoked, and why when it was not
+// the back office's decision (empty cause).
+func (t *Token) Revoked() (bool, RevokeCause) { return t.revoked, t.cause }
 
 // Actor returns the actor a request with this token acts as.
 func (t *Token) Actor() domain.Actor {
@@ -110,9 +127,7 @@ func (t *Token) Revoke(actor domain.Actor, reason string, now time.Time) ([]doma
 		return nil, domain.ErrNotFound
 	}
 	if t.revoked {
-		return nil, domain.Conflict("already_revoked",
-			"The token is already revoked.",
-			"Het token is al ingetrokken.")
+		return nil, errAlreadyRevoked
 	}
 	reason, err := validate.OptionalText("reason", reason, 200)
 	if err != nil {
@@ -120,6 +135,27 @@ func (t *Token) Revoke(actor domain.Actor, reason string, now time.Time) ([]doma
 	}
 	return []domain.Event{&TokenRevoked{TokenID: t.id, Reason: reason}}, nil
 }
+
+// RevokeNeverActivated ends a recorded token that was never made live
+// (its secret was shown to nobody): token.revoked with cause
+// never_activated. Only the application itself (RoleSystem) decides it;
+// the command layer checks that the token is pending.
+func (t *Token) RevokeNeverActivated(actor domain.Actor, now time.Time) ([]domain.Event, error) {
+	if !actor.Is(domain.RoleSystem) {
+		return nil, Forbidden
+	}
+	if !t.created {
+		return nil, domain.ErrNotFound
+	}
+	if t.revoked {
+		return nil, errAlreadyRevoked
+	}
+	return []domain.Event{&TokenRevoked{TokenID: t.id, Cause: RevokeNeverActivated}}, nil
+}
+
+var errAlreadyRevoked = domain.Conflict("already_revoked",
+	"The token is already revoked.",
+	"Het token is al ingetrokken.")
 
 var errTokenExists = domain.Conflict("token_exists",
 	"The token already exists.",

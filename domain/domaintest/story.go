@@ -416,6 +416,19 @@ func (r *runner) run() {
 	) {
 		return
 	}
+	// A token whose creation was recorded but never made live: the
+	// application's sweep revokes it (cause never_activated).
+	pending := &account.Token{}
+	pendingID := tokenID + "p"
+	sweeper := domain.Actor{AccountID: "system", Role: domain.RoleSystem}
+	if !r.steps(account.TokenStream(pendingID), pending.Apply,
+		step{"token.create", staff, func() ([]domain.Event, error) {
+			return pending.Create(staff, account.CreateToken{TokenID: pendingID, Kind: account.TokenPayroll, Label: r.text("token.label")}, now)
+		}},
+		step{"token.revoke_never_activated", sweeper, func() ([]domain.Event, error) { return pending.RevokeNeverActivated(sweeper, now) }},
+	) {
+		return
+	}
 
 	// Documents: one signed, one declined, one invoice.
 	signer := document.Signer{AccountID: accountID, Role: domain.RoleClient, ClientID: clientID, Enabled: true}

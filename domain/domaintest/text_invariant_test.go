@@ -68,7 +68,7 @@ var coverage = map[string]map[string]source{
 	"account.password_changed":         {"account_id": in("id.account")},
 	"account.password_reset_requested": {"account_id": in("id.account"), "token_hash": fixed("legacy, no longer recorded: the hex SHA-256 of a random token")},
 	"token.created":                    {"kind": in("token.kind"), "label": in("token.label"), "token_id": in("id.token")},
-	"token.revoked":                    {"reason": in("token.revoke_reason"), "token_id": in("id.token")},
+	"token.revoked":                    {"reason": in("token.revoke_reason"), "token_id": in("id.token"), "cause": fixed("a RevokeCause constant the domain sets (RevokeNeverActivated)")},
 	"client.agreement_changed": {
 		"agreement.approval_chain[]": in("client.approval_chain"), "agreement.billing_rates{key}": in("client.billing_rate.code"),
 		"agreement.entered_by": in("client.entered_by"), "agreement.hour_types[].code": in("client.hour_type.code"),

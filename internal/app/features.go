@@ -128,8 +128,10 @@ func newFeatures(ctx context.Context, o Options) (*features, error) {
 	f.projectors = append(f.projectors, mailer)
 	f.api = append(f.api, feature)
 	// disp.Run sends the mails; linkMails.Run finishes the link requests a
-	// killed process stored but never handled.
-	f.background = append(f.background, disp.Run, linkMails.Run)
+	// killed process stored but never handled;
+	// svc.Tokens.RunTokenSweep revokes the tokens a killed process left
+	// pending (token.created, never made live) past their bound.
+	f.background = append(f.background, disp.Run, linkMails.Run, svc.Tokens.RunTokenSweep)
 	f.backlogs = map[string]func(context.Context) (queue.Backlog, error){"mail": disp.Backlog}
 
 	if err := f.addTimesheets(o); err != nil {

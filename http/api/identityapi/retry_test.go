@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"backoffice/commands/identity"
 	"backoffice/domain/account"
 	"backoffice/internal/apitest"
 	it "backoffice/internal/identitytest"
@@ -137,6 +138,37 @@ func TestTokenRetriedAfterItsActivationWasLost(t *testing.T) {
 	if code, _ := again.ErrorField(t); again.Status != http.StatusConflict || code != "secret_not_replayable" || bytes.Contains(again.Body, []byte(secret)) {
 		t.Fatalf("third attempt answered %d %s, want 409 secret_not_replayable", again.Status, again.Body)
 	}
+}
+
+// TestTokenRetriedAfterTheSweep: the same kill point, and nobody retried
+// within identity.PendingTokenBound: the sweep revoked the token
+// (token.revoked, cause never_activated). A retry then answers 409
+// token_creation_expired with a message that says what to do, not
+// secret_not_replayable (whose "revoke the token" advice is moot: its
+// secret was never shown), and no secret.
+func TestTokenRetriedAfterTheSweep(t *testing.T) {
+	e, bo := newApp(t)
+	post := func() it.Response {
+		return it.Response(apitest.Request(t, http.MethodPost, e.URL+"/tokens", `{"role":"payroll","label":"Loket"}`,
+			"Authorization", "Bearer "+bo, "Idempotency-Key", "token-swept"))
+	}
+	first := it.Want(t, post(), http.StatusCreated)
+	if _, err := e.Pool.Exec(t.Context(), `UPDATE api_tokens SET revoked_at = created_at WHERE id = $1`, first.Str(t, "id")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Pool.Exec(t.Context(), `UPDATE idempotency_keys SET status = NULL, response = NULL, position = NULL,
+		created_at = now() - interval '1 hour' WHERE key = 'token-swept'`); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := e.Identity.Tokens.SweepPendingTokens(t.Context(), time.Now().Add(identity.PendingTokenBound+time.Hour)); err != nil || n != 1 {
+		t.Fatalf("sweep revoked %d (%v), want 1", n, err)
+	}
+	retry := post()
+	if code, _ := retry.ErrorField(t); retry.Status != http.StatusConflict || code != "token_creation_expired" ||
+		!bytes.Contains(retry.Body, []byte("Idempotency-Key")) || bytes.Contains(retry.Body, []byte("bo_")) {
+		t.Fatalf("retry after the sweep answered %d %s, want 409 token_creation_expired", retry.Status, retry.Body)
+	}
+	it.Want(t, e.Do(t, http.MethodGet, "/me", first.Str(t, "token"), nil), http.StatusUnauthorized)
 }
 
 // TestActivationFormSentTwice: the activation form sent twice (a double
