@@ -46,6 +46,77 @@ func livenessSessions(t *testing.T, ctx context.Context, pool *pgxpool.Pool) map
 	return out
 }
 
+// processLiveness waits until both classes are held (other than old) and
+// returns the one session that holds them and its id: one session, one
+// id in both classes, or the test fails.
+func processLiveness(t *testing.T, ctx context.Context, pool *pgxpool.Pool, old int32) (pid, id int32) {
+	t.Helper()
+	for {
+		sessions := livenessSessions(t, ctx, pool)
+		classes := map[int32]bool{}
+		for _, ids := range sessions {
+			for c, held := range ids {
+				if held != old {
+					classes[c] = true
+				}
+			}
+		}
+		if classes[api.ClaimLockClass] && classes[queue.LeaseLockClass] {
+			if len(sessions) != 1 {
+				t.Fatalf("%d sessions hold liveness locks (%v); want one per process", len(sessions), sessions)
+			}
+			for pid, ids := range sessions {
+				if ids[api.ClaimLockClass] != ids[queue.LeaseLockClass] {
+					t.Fatalf("the session holds %v; want one id in both classes", ids)
+				}
+				return pid, ids[api.ClaimLockClass]
+			}
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("liveness locks held: %v; want both classes", sessions)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// apiCaller bootstraps the back office and logs it in: post sends a
+// command as the back office, with an Idempotency-Key.
+func apiCaller(t *testing.T, ctx context.Context, a *App) (post func(path, key string, body any) (int, []byte)) {
+	t.Helper()
+	if _, _, err := a.Identity.Activation.BootstrapBackoffice(ctx, demo.BackofficeMail, demo.Password); err != nil {
+		t.Fatal(err)
+	}
+	call := func(path, token, key string, body any) (int, []byte) {
+		js, _ := json.Marshal(body)
+		req := httptest.NewRequest(http.MethodPost, path, bytes.NewReader(js))
+		req.Header.Set("Content-Type", "application/json")
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		if key != "" {
+			req.Header.Set("Idempotency-Key", key)
+		}
+		rec := httptest.NewRecorder()
+		a.Handler.ServeHTTP(rec, req)
+		return rec.Code, rec.Body.Bytes()
+	}
+	status, body := call("/api/v1/session", "", "", map[string]string{"email": demo.BackofficeMail, "password": demo.Password})
+	if status != http.StatusCreated {
+		t.Fatalf("login: %d %s", status, body)
+	}
+	var sess struct{ Token string }
+	if err := json.Unmarshal(body, &sess); err != nil {
+		t.Fatal(err)
+	}
+	return func(path, key string, body any) (int, []byte) { return call(path, sess.Token, key, body) }
+}
+
+// registerIntermediary is a command whose events queue a mail (the
+// contact's activation).
+var registerIntermediary = map[string]any{"name": "Flexwerk", "kvk": "87654321", "language": "nl",
+	"contact": map[string]string{"name": "Anna de Vries", "email": "anna@flexwerk.example.nl"}}
+
 // TestOneLivenessConnectionPerProcess: one application (the API, the
 // mail, SMS and TAN-record queues) holds its liveness on one database
 // session, one id in both lock classes, and its API claims and queue
@@ -77,66 +148,12 @@ func TestOneLivenessConnectionPerProcess(t *testing.T) {
 		}
 		o.SMSSender = texts // the third queue
 	})
-
-	var sessions map[int32]map[int32]int32
-	for {
-		sessions = livenessSessions(t, ctx, pool)
-		classes := map[int32]bool{}
-		for _, ids := range sessions {
-			for c := range ids {
-				classes[c] = true
-			}
-		}
-		if len(classes) == 2 {
-			break
-		}
-		select {
-		case <-ctx.Done():
-			t.Fatalf("liveness locks held: %v; want both classes", sessions)
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
-	if len(sessions) != 1 {
-		t.Fatalf("%d sessions hold liveness locks (%v); want one per process", len(sessions), sessions)
-	}
-	var id int32
-	for _, ids := range sessions {
-		if ids[api.ClaimLockClass] != ids[queue.LeaseLockClass] {
-			t.Fatalf("the session holds %v; want one id in both classes", ids)
-		}
-		id = ids[api.ClaimLockClass]
-	}
+	_, id := processLiveness(t, ctx, pool, 0)
 
 	// A command with an Idempotency-Key (a claim) that queues a mail (a
 	// lease): both name the one id.
-	if _, _, err := a.Identity.Activation.BootstrapBackoffice(ctx, demo.BackofficeMail, demo.Password); err != nil {
-		t.Fatal(err)
-	}
-	call := func(path, token, key string, body any) (int, []byte) {
-		t.Helper()
-		js, _ := json.Marshal(body)
-		req := httptest.NewRequest(http.MethodPost, path, bytes.NewReader(js))
-		req.Header.Set("Content-Type", "application/json")
-		if token != "" {
-			req.Header.Set("Authorization", "Bearer "+token)
-		}
-		if key != "" {
-			req.Header.Set("Idempotency-Key", key)
-		}
-		rec := httptest.NewRecorder()
-		a.Handler.ServeHTTP(rec, req)
-		return rec.Code, rec.Body.Bytes()
-	}
-	status, body := call("/api/v1/session", "", "", map[string]string{"email": demo.BackofficeMail, "password": demo.Password})
-	if status != http.StatusCreated {
-		t.Fatalf("login: %d %s", status, body)
-	}
-	var sess struct{ Token string }
-	_ = json.Unmarshal(body, &sess)
-	status, body = call("/api/v1/intermediaries", sess.Token, "liveness-1", map[string]any{
-		"name": "Flexwerk", "kvk": "87654321", "language": "nl",
-		"contact": map[string]string{"name": "Anna de Vries", "email": "anna@flexwerk.example.nl"}})
-	if status != http.StatusCreated {
+	post := apiCaller(t, ctx, a)
+	if status, body := post("/api/v1/intermediaries", "liveness-1", registerIntermediary); status != http.StatusCreated {
 		t.Fatalf("register: %d %s", status, body)
 	}
 	var claimedBy int32
@@ -163,5 +180,40 @@ func TestOneLivenessConnectionPerProcess(t *testing.T) {
 			t.Fatal("no mail sent")
 		case <-time.After(20 * time.Millisecond):
 		}
+	}
+}
+
+// TestSharedLivenessSessionBreakFreesClaims: when the process's one
+// liveness session breaks (the database restarted), the process locks a
+// new id in both classes, again on one session, and a claim made under
+// the old id, unanswered, is taken over by its retry at once; while the
+// session lived the retry got 409 in progress.
+func TestSharedLivenessSessionBreakFreesClaims(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	a, pool, _ := runTestApp(t, "app_full", func(*Options) {})
+	pid, id := processLiveness(t, ctx, pool, 0)
+	post := apiCaller(t, ctx, a)
+	if status, body := post("/api/v1/intermediaries", "liveness-2", registerIntermediary); status != http.StatusCreated {
+		t.Fatalf("register: %d %s", status, body)
+	}
+	// As if the request were still running (or its answer lost): a claim
+	// of this process without an answer.
+	if _, err := pool.Exec(ctx, `UPDATE idempotency_keys SET status = NULL, response = NULL, position = NULL
+		WHERE key = 'liveness-2' AND claimed_by = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	if status, body := post("/api/v1/intermediaries", "liveness-2", registerIntermediary); status != http.StatusConflict {
+		t.Fatalf("retry while the claimer's session lives: %d %s; want 409 in progress", status, body)
+	}
+	if _, err := pool.Exec(ctx, `SELECT pg_terminate_backend($1)`, pid); err != nil {
+		t.Fatal(err)
+	}
+	_, nid := processLiveness(t, ctx, pool, id)
+	if nid == id {
+		t.Fatalf("the process locked its old id %d again", id)
+	}
+	if status, body := post("/api/v1/intermediaries", "liveness-2", registerIntermediary); status != http.StatusCreated {
+		t.Fatalf("retry of a claim from before the break: %d %s; want 201 (taken over at once)", status, body)
 	}
 }
