@@ -130,9 +130,9 @@ func TestOneLivenessConnectionPerProcess(t *testing.T) {
 		leases []int32 // the lease holders of the mail being sent
 	)
 	a, pool, _ := runTestApp(t, "app_full", func(o *Options) {
-		outbox := o.MailSender
+		outbox, db := o.MailSender, o.Pool
 		o.MailSender = mail.SenderFunc(func(ctx context.Context, m mail.Message) error {
-			rows, _ := o.Pool.Query(ctx, `SELECT lease_holder FROM mail_deliveries WHERE lease_holder IS NOT NULL`)
+			rows, _ := db.Query(ctx, `SELECT lease_holder FROM mail_deliveries WHERE lease_holder IS NOT NULL`)
 			held, err := pgx.CollectRows(rows, pgx.RowTo[int32])
 			if err != nil {
 				return err
