@@ -73,20 +73,21 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, meta command
 	if s.LazyClaims {
 		claim = s.execLazyCommit
 	}
+	claimer := s.claimer()
 	tag, err := claim(ctx, `INSERT INTO idempotency_keys (actor_id, key, request_hash, claimed_by) VALUES ($1, $2, $3, $4)
-		ON CONFLICT DO NOTHING`, meta.Actor.AccountID, meta.IdempotencyKey, hash, s.instance.Load())
+		ON CONFLICT DO NOTHING`, meta.Actor.AccountID, meta.IdempotencyKey, hash, claimer)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
 	if tag.RowsAffected() == 0 {
 		// Taken over when stale, or at once when the claiming process is
-		// gone: its liveness lock is free (see holdLiveness).
+		// gone: its liveness lock is free (ClaimLockClass).
 		tag, err = s.Pool.Exec(ctx, `UPDATE idempotency_keys SET created_at = now(), claimed_by = $5
 			WHERE actor_id = $1 AND key = $2 AND request_hash = $3 AND status IS NULL
 			AND (created_at < now() - make_interval(secs => $4)
 				OR (claimed_by IS NOT NULL AND pg_try_advisory_xact_lock($6, claimed_by)))`,
-			meta.Actor.AccountID, meta.IdempotencyKey, hash, staleClaim.Seconds(), s.instance.Load(), claimLockClass)
+			meta.Actor.AccountID, meta.IdempotencyKey, hash, staleClaim.Seconds(), claimer, ClaimLockClass)
 		if err != nil {
 			s.Error(w, r, err)
 			return

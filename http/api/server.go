@@ -8,7 +8,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -17,6 +16,7 @@ import (
 	"backoffice/domain"
 	"backoffice/eventstore"
 	"backoffice/http/httpx"
+	"backoffice/internal/liveness"
 )
 
 // Authenticator finds the actor of a request from its session cookie or
@@ -41,6 +41,11 @@ type Deps struct {
 	// WaitTimeout bounds a read-your-writes wait (504 after it).
 	WaitTimeout time.Duration
 	Features    []Feature
+	// Liveness names this process in its claims on idempotency keys, so a
+	// retry takes a claim over at once when its process died; it must
+	// hold ClaimLockClass. nil: the API starts its own; a process shares
+	// one with its delivery queues (internal/app).
+	Liveness *liveness.Holder
 	// LazyClaims: the commands' events are stored in Pool's database, so
 	// an idempotency claim may commit without waiting for its fsync (the
 	// append's durable commit flushes it). Leave it false when the events
@@ -59,16 +64,19 @@ type Feature interface {
 type Server struct {
 	Deps
 	router *mux.Router
-	// instance names this process (its current database session) in its
-	// claims on idempotency keys; a liveness lock on it tells others
-	// whether the claimer still runs (see holdLiveness).
-	instance atomic.Int32
+	// live names this process (its current database session) in its
+	// claims on idempotency keys (Deps.Liveness, or the API's own).
+	live *liveness.Holder
 }
 
 // New builds the API handler; mount it at /api/v1.
 func New(d Deps) (*Server, error) {
 	if d.Log == nil || d.Pool == nil || d.Auth == nil || d.Wait == nil {
 		return nil, errors.New("api: Log, Pool, Auth and Wait are required")
+	}
+	if d.Liveness != nil && !d.Liveness.Holds(ClaimLockClass) {
+		// Its claims would look dead to every other process.
+		return nil, errors.New("api: Liveness must hold ClaimLockClass")
 	}
 	if d.Clock == nil {
 		d.Clock = time.Now
@@ -78,13 +86,13 @@ func New(d Deps) (*Server, error) {
 	}
 	s := &Server{Deps: d, router: mux.NewRouter()}
 	s.router.Use(httpx.RecordRoute) // the access log and metrics name the route
-	s.instance.Store(newInstanceID())
-	held := make(chan struct{})
-	go holdLiveness(d.Pool, &s.instance, held)
-	select {
-	case <-held:
-	case <-time.After(5 * time.Second): // the database is away: it is taken when it is back
+	s.live = d.Liveness
+	if s.live == nil { // a process of the API alone (its tests)
+		s.live = liveness.Start(d.Pool, ClaimLockClass)
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	s.live.Wait(ctx) // the database is away: it is taken when it is back
+	cancel()
 	s.routes()
 	return s, nil
 }

@@ -165,7 +165,7 @@ func New(ctx context.Context, o Options) (*App, error) {
 
 	apiServer, err := api.New(api.Deps{
 		Log: o.Log.With("component", "api"), Pool: o.Pool, Auth: f.auth, Wait: rt,
-		Clock: o.Clock, WaitTimeout: o.WaitTimeout, Features: f.api, LazyClaims: o.EventsInPool,
+		Clock: o.Clock, WaitTimeout: o.WaitTimeout, Features: f.api, LazyClaims: o.EventsInPool, Liveness: f.live,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("app: %w", err)

@@ -17,6 +17,7 @@ import (
 	"backoffice/http/api/payrollapi"
 	"backoffice/http/api/reportapi"
 	"backoffice/http/api/timesheetapi"
+	"backoffice/internal/liveness"
 	"backoffice/notify/linkmail"
 	"backoffice/notify/mail"
 	"backoffice/notify/queue"
@@ -39,6 +40,9 @@ type features struct {
 	api        []api.Feature
 	auth       api.Authenticator
 	background []func(context.Context) error
+	// live names this process in the API's claims and the queues' leases:
+	// one liveness lock, on one connection, for all of them.
+	live *liveness.Holder
 
 	authSvc  *auth.Service
 	identity *identity.Handlers
@@ -69,11 +73,13 @@ type features struct {
 }
 
 func newFeatures(ctx context.Context, o Options) (*features, error) {
-	f := &features{}
 	wrap := func(err error) error { return fmt.Errorf("app: %w", err) }
 	if o.MailSender == nil {
 		return nil, wrap(fmt.Errorf("MailSender is required"))
 	}
+	// Every class whose rows name this process (idempotency claims,
+	// delivery leases; docs/reliability.md): held until the pool closes.
+	f := &features{live: liveness.Start(o.Pool, api.ClaimLockClass, queue.LeaseLockClass)}
 	authCfg := o.Auth
 	if authCfg.Now == nil {
 		authCfg.Now = o.Clock
@@ -83,7 +89,7 @@ func newFeatures(ctx context.Context, o Options) (*features, error) {
 		return nil, wrap(err)
 	}
 	disp, err := mail.NewDispatcher(mail.DispatcherConfig{Pool: o.Pool, Sender: o.MailSender, Now: o.Clock,
-		Logger: o.Log.With("component", "mail")})
+		Logger: o.Log.With("component", "mail"), Liveness: f.live})
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -228,7 +234,7 @@ func (f *features) addDocuments(o Options, disp *mail.Dispatcher) error {
 		// The TAN by SMS to signers with a mobile number (manual §5.1),
 		// sent by the SMS queue after the projector's commit.
 		smsQueue, err := sms.NewDispatcher(sms.DispatcherConfig{Pool: o.Pool, Sender: o.SMSSender, Now: o.Clock,
-			Logger: o.Log.With("component", "sms")})
+			Logger: o.Log.With("component", "sms"), Liveness: f.live})
 		if err != nil {
 			return err
 		}

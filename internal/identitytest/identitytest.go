@@ -32,11 +32,13 @@ import (
 	"backoffice/http/api"
 	"backoffice/http/api/identityapi"
 	"backoffice/internal/apitest"
+	"backoffice/internal/liveness"
 	"backoffice/internal/pgtest"
 	"backoffice/internal/schema"
 	"backoffice/notify/linkmail"
 	"backoffice/notify/mail"
 	"backoffice/notify/mail/mailtest"
+	"backoffice/notify/queue"
 	"backoffice/notify/reactors"
 	"backoffice/projections"
 	rm "backoffice/readmodel/identity"
@@ -86,8 +88,11 @@ func New(t testing.TB) *Env {
 	smtpSrv := mailtest.New(t)
 	sender, err := mail.NewSMTPSender(mail.SMTPConfig{URL: smtpSrv.URL(), From: "Backofficebureau <noreply@bureau.test>"})
 	must(t, err)
+	// One liveness lock for the API's claims and the queues, as the app
+	// holds it (internal/app).
+	live := liveness.Start(pool, api.ClaimLockClass, queue.LeaseLockClass)
 	disp, err := mail.NewDispatcher(mail.DispatcherConfig{Pool: pool, Sender: sender, PollInterval: 10 * time.Millisecond,
-		Backoff: mail.ExponentialBackoff(10*time.Millisecond, 200*time.Millisecond), Logger: log})
+		Backoff: mail.ExponentialBackoff(10*time.Millisecond, 200*time.Millisecond), Logger: log, Liveness: live})
 	must(t, err)
 	disp.CheckRecipients(authSvc.TakesMail)
 	key := make([]byte, identity.MasterKeySize)
@@ -112,7 +117,7 @@ func New(t testing.TB) *Env {
 	feature, err := identityapi.New(identityapi.Deps{Identity: svc, LinkMails: linkMails, Auth: authSvc, Queries: queries, Ledger: store})
 	must(t, err)
 	apiSrv, err := api.New(api.Deps{Log: log, Pool: pool, Auth: authn, Wait: rt, WaitTimeout: 60 * time.Second,
-		Features: []api.Feature{feature}})
+		Features: []api.Feature{feature}, Liveness: live})
 	must(t, err)
 
 	runCtx, cancel := context.WithCancel(context.Background())

@@ -1,12 +1,15 @@
 // Package liveness lets other processes tell at once whether this one is
-// still alive: a Holder keeps a session-level PostgreSQL advisory lock on
-// (class, id) on a connection of its own. Work this process claims names
-// the id; when the process dies (kill -9, a crashed host) PostgreSQL ends
-// the session and drops the lock, and another process that can take the
-// lock (pg_try_advisory_xact_lock(class, id)) knows that nobody works on
-// that claim any more. The lock is visible to every process on every host
-// that uses the same database; it needs a real session (a direct
-// connection or a pooler in session mode, not transaction pooling).
+// still alive: a Holder keeps session-level PostgreSQL advisory locks on
+// (class, id), one id locked in each of its classes, on a connection of
+// its own. Work this process claims names the id; when the process dies
+// (kill -9, a crashed host) PostgreSQL ends the session and drops the
+// locks, and another process that can take the lock of the work's class
+// (pg_try_advisory_xact_lock(class, id)) knows that nobody works on that
+// claim any more. A process runs one Holder with every class whose rows
+// name its id (the API's claims, the queues' leases: internal/app), so
+// its liveness costs one connection. The lock is visible to every process
+// on every host that uses the same database; it needs a real session (a
+// direct connection or a pooler in session mode, not transaction pooling).
 //
 // When the session breaks while the process lives (the database
 // restarted, the network dropped the connection) the Holder cancels the
@@ -18,6 +21,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/binary"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -30,11 +34,11 @@ import (
 // session cancels its id's context within about this long.
 const PingInterval = time.Second
 
-// Holder holds one liveness lock at a time. Its zero id means none is
-// held (yet, or since the session broke).
+// Holder holds one liveness id at a time, locked in each of its classes.
+// Its zero id means none is held (yet, or since the session broke).
 type Holder struct {
-	pool  *pgxpool.Pool
-	class int32
+	pool    *pgxpool.Pool
+	classes []int32
 
 	mu     sync.Mutex
 	id     int32
@@ -47,18 +51,24 @@ type Holder struct {
 	closed bool
 }
 
-// Start holds a liveness lock of class for this process until pool is
-// closed or Close is called. It returns at once; Wait waits for the lock.
-func Start(pool *pgxpool.Pool, class int32) *Holder {
-	h := &Holder{pool: pool, class: class, held: make(chan struct{}), stop: make(chan struct{}), done: make(chan struct{})}
+// Start holds a liveness id locked in each of classes (at least one) for
+// this process until pool is closed or Close is called, all on one
+// connection. It returns at once; Wait waits for the lock.
+func Start(pool *pgxpool.Pool, classes ...int32) *Holder {
+	if len(classes) == 0 {
+		panic("liveness: Start needs a class")
+	}
+	h := &Holder{pool: pool, classes: slices.Clone(classes), held: make(chan struct{}),
+		stop: make(chan struct{}), done: make(chan struct{})}
 	h.ctx, h.cancel = context.WithCancel(context.Background())
 	h.cancel() // no id held yet: nothing may run under it
 	go h.loop()
 	return h
 }
 
-// Class is the lock's first key.
-func (h *Holder) Class() int32 { return h.class }
+// Holds reports whether class is one of the holder's: whether rows that
+// name its id under that class see it alive.
+func (h *Holder) Holds(class int32) bool { return slices.Contains(h.classes, class) }
 
 // Current is the id held now (0: none) and a context that ends when the
 // session holding it ends.
@@ -99,7 +109,7 @@ func (h *Holder) Close() {
 	for i := 0; id != 0 && i < 100; i++ {
 		var held bool
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		err := h.pool.QueryRow(ctx, heldSQL, h.class, id).Scan(&held)
+		err := h.pool.QueryRow(ctx, heldSQL, h.classes[0], id).Scan(&held) // all go with the session
 		cancel()
 		if err != nil || !held {
 			return
@@ -154,8 +164,9 @@ func (h *Holder) stopped() bool {
 	}
 }
 
-// hold takes a connection out of the pool, locks a fresh id on it and
-// pings it until it breaks, the pool is closed or Close is called.
+// hold takes a connection out of the pool, locks a fresh id on it in
+// every class and pings it until it breaks, the pool is closed or Close
+// is called.
 func (h *Holder) hold() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	conn, err := h.pool.Acquire(ctx)
@@ -171,16 +182,12 @@ func (h *Holder) hold() error {
 	var id int32
 	for id == 0 {
 		try := newID()
-		var ok bool
-		ctx, cancel = context.WithTimeout(context.Background(), 10*time.Second)
-		err = c.QueryRow(ctx, `SELECT pg_try_advisory_lock($1, $2)`, h.class, try).Scan(&ok)
-		cancel()
-		if err != nil {
+		if err := h.lock(c, try); err == errTaken {
+			continue
+		} else if err != nil {
 			return err
 		}
-		if ok {
-			id = try
-		}
+		id = try
 	}
 	h.mu.Lock()
 	if h.closed {
@@ -217,6 +224,29 @@ func (h *Holder) hold() error {
 			return errPoolClosed
 		}
 	}
+}
+
+const errTaken = sentinel("liveness: id taken")
+
+// lock locks id in every class of h on c, or none of them (errTaken: a
+// live session holds one of them, in another process or an older
+// binary's). The aggregate tries every class before it answers.
+func (h *Holder) lock(c *pgx.Conn, id int32) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var all bool
+	if err := c.QueryRow(ctx, `SELECT bool_and(pg_try_advisory_lock(class, $2)) FROM unnest($1::int[]) AS class`,
+		h.classes, id).Scan(&all); err != nil {
+		return err
+	}
+	if all {
+		return nil
+	}
+	// c is ours alone and holds nothing else.
+	if _, err := c.Exec(ctx, `SELECT pg_advisory_unlock_all()`); err != nil {
+		return err
+	}
+	return errTaken
 }
 
 // poolClosed reports whether the pool was closed (the process shuts down

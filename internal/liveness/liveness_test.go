@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"backoffice/internal/liveness"
@@ -79,5 +80,94 @@ func TestHolderLockLivesWithTheProcess(t *testing.T) {
 	}
 	if nid, _ := h.Current(); nid != 0 {
 		t.Errorf("a closed holder names %d", nid)
+	}
+}
+
+// holders lists the sessions (pid) that hold a lock of one of classes in
+// this database, with the id each holds in each class.
+func holders(t *testing.T, ctx context.Context, pool *pgxpool.Pool, classes ...int32) map[int32]map[int32]int32 {
+	t.Helper()
+	rows, err := pool.Query(ctx, `SELECT pid, classid::bigint::int, objid::bigint::int FROM pg_locks
+		WHERE locktype = 'advisory' AND granted AND objsubid = 2
+		AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+		AND classid::bigint = ANY($1::bigint[])`, classes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[int32]map[int32]int32{}
+	var pid, c, id int32
+	if _, err := pgx.ForEachRow(rows, []any{&pid, &c, &id}, func() error {
+		if out[pid] == nil {
+			out[pid] = map[int32]int32{}
+		}
+		out[pid][c] = id
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestHolderLocksOneIDInEveryClass: a holder of two classes (a process's
+// API claims and queue leases) locks one id in both, on one session; when
+// that session breaks, the old id is free in both classes and a new one
+// is locked in both, again on one session.
+func TestHolderLocksOneIDInEveryClass(t *testing.T) {
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	pool := pgtest.Pool(t, pgtest.NewDB(t))
+	const other int32 = 0x6f746872 // "othr"
+
+	h := liveness.Start(pool, class, other)
+	defer h.Close()
+	h.Wait(ctx)
+	id, alive := h.Current()
+	if !h.Holds(class) || !h.Holds(other) || h.Holds(other+1) {
+		t.Errorf("Holds: %v %v %v; want true, true, false", h.Holds(class), h.Holds(other), h.Holds(other+1))
+	}
+	one := func(want int32) int32 {
+		t.Helper()
+		got := holders(t, ctx, pool, class, other)
+		if len(got) != 1 {
+			t.Fatalf("sessions holding the classes: %v; want one", got)
+		}
+		for pid, ids := range got {
+			if len(ids) != 2 || ids[class] != want || ids[other] != want {
+				t.Fatalf("session %d holds %v; want %d in both classes", pid, ids, want)
+			}
+			return pid
+		}
+		return 0
+	}
+	pid := one(id)
+
+	if _, err := pool.Exec(ctx, `SELECT pg_terminate_backend($1)`, pid); err != nil {
+		t.Fatal(err)
+	}
+	<-alive.Done()
+	for {
+		if nid, _ := h.Current(); nid != 0 && nid != id {
+			one(nid)
+			break
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatal("no new lock after the session broke")
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	for _, c := range []int32{class, other} {
+		tx, err := pool.Begin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ok bool
+		if err := tx.QueryRow(ctx, `SELECT pg_try_advisory_xact_lock($1, $2)`, c, id).Scan(&ok); err != nil {
+			t.Fatal(err)
+		}
+		_ = tx.Rollback(ctx)
+		if !ok {
+			t.Errorf("class %x: the broken session's id %d is still held", c, id)
+		}
 	}
 }

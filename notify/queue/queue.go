@@ -71,9 +71,9 @@ type Config[S any] struct {
 	Now    func() time.Time
 	Logger *slog.Logger
 	// Liveness names this process in the leases it takes, so another
-	// process takes them over at once when this one dies. Default: the
-	// queue starts its own on first use (LeaseLockClass); a process may
-	// share one among its queues.
+	// process takes them over at once when this one dies; it must hold
+	// LeaseLockClass. Default: the queue starts its own on first use; a
+	// process shares one among its queues and its API (internal/app).
 	Liveness *liveness.Holder
 }
 
@@ -93,6 +93,10 @@ func (c Config[S]) Validate() error {
 	}
 	if c.MaxAttempts < 0 || c.BatchSize < 0 || c.PollInterval < 0 || c.SendTimeout < 0 {
 		errs = append(errs, errors.New("dispatcher settings must not be negative"))
+	}
+	if c.Liveness != nil && !c.Liveness.Holds(LeaseLockClass) {
+		// Its leases would look dead to every other process.
+		errs = append(errs, errors.New("dispatcher needs a Liveness that holds LeaseLockClass"))
 	}
 	return errors.Join(errs...)
 }
@@ -349,7 +353,7 @@ func (q *Queue[S, M]) claim(ctx context.Context, skip []uuid.UUID, holder *int32
 	dest, decode := q.kind.Targets()
 	err = pgx.BeginFunc(ctx, q.cfg.Pool, func(tx pgx.Tx) error {
 		now := q.cfg.Now()
-		if err := tx.QueryRow(ctx, q.sql.claim, now, skip, q.live.Class()).Scan(append([]any{&id, &attempts}, dest...)...); err != nil {
+		if err := tx.QueryRow(ctx, q.sql.claim, now, skip, LeaseLockClass).Scan(append([]any{&id, &attempts}, dest...)...); err != nil {
 			return err
 		}
 		_, err := tx.Exec(ctx, q.sql.lease, id, now.Add(q.cfg.SendTimeout+leaseMargin), holder)

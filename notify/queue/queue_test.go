@@ -548,6 +548,24 @@ func TestQueueConfigValidate(t *testing.T) {
 	}
 }
 
+// TestQueueNeedsALivenessOfItsClass: a shared liveness that does not
+// lock LeaseLockClass would make the queue's leases look dead to every
+// other process (taken over while it sends): refused; one that holds it
+// among other classes (the process's, shared with the API) is fine.
+func TestQueueNeedsALivenessOfItsClass(t *testing.T) {
+	pool := pgtest.Pool(t, pgtest.NewDB(t))
+	other := liveness.Start(pool, queue.LeaseLockClass+1)
+	t.Cleanup(other.Close)
+	if err := (queue.Config[int]{Pool: pool, Sender: 1, Liveness: other}).Validate(); err == nil || !strings.Contains(err.Error(), "LeaseLockClass") {
+		t.Errorf("a liveness of another class: %v; want it refused", err)
+	}
+	shared := liveness.Start(pool, queue.LeaseLockClass+1, queue.LeaseLockClass)
+	t.Cleanup(shared.Close)
+	if err := (queue.Config[int]{Pool: pool, Sender: 1, Liveness: shared}).Validate(); err != nil {
+		t.Errorf("a liveness that holds the class among others: %v", err)
+	}
+}
+
 func TestExponentialBackoff(t *testing.T) {
 	b := queue.ExponentialBackoff(30*time.Second, time.Hour)
 	want := []time.Duration{30 * time.Second, time.Minute, 2 * time.Minute, 4 * time.Minute}

@@ -84,8 +84,9 @@ func NewSignMailer(store eventstore.Store, d *mail.Dispatcher, links doccmd.Link
 // records without a kick and its back-off after a failed append (zero
 // values: 1 s, and 1 s doubling to 1 min). Call it before Run.
 func (m *SignMailer) TuneRecords(poll time.Duration, backoff func(failures int) time.Duration) error {
+	// The mail queue's liveness: its process's (one lock for all queues).
 	q, err := newTANRecordQueue(queue.Config[*tanRecorder]{Pool: m.mail.Config().Pool, Sender: &tanRecorder{tans: m.tans, mail: m.mail},
-		PollInterval: poll, Backoff: backoff, Now: m.now, Logger: m.log})
+		PollInterval: poll, Backoff: backoff, Now: m.now, Logger: m.log, Liveness: m.mail.Config().Liveness})
 	if err != nil {
 		return err
 	}

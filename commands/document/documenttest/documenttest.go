@@ -147,7 +147,8 @@ func NewWith(t testing.TB, o Options) *Env {
 	if o.SMS != nil {
 		// The SMS queue as the app runs it, with short back-off.
 		e.SMS, err = sms.NewDispatcher(sms.DispatcherConfig{Pool: ie.Pool, Sender: o.SMS, Now: e.Now, Logger: log,
-			PollInterval: 20 * time.Millisecond, Backoff: func(int) time.Duration { return time.Millisecond }})
+			PollInterval: 20 * time.Millisecond, Backoff: func(int) time.Duration { return time.Millisecond },
+			Liveness: ie.Dispatcher.Config().Liveness})
 		must(t, err)
 		must(t, e.Mailer.UseSMS(e.SMS, e.Identity.Profile.MobileOf))
 		sctx, scancel := context.WithCancel(context.Background())
