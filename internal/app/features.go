@@ -105,7 +105,7 @@ func newFeatures(ctx context.Context, o Options) (*features, error) {
 		return nil, wrap(err)
 	}
 	links := linkmail.PortalLinks(o.PublicURL)
-	linkMails, err := linkmail.New(linkmail.Config{Pool: o.Pool, Auth: authSvc, Mail: disp, Links: links,
+	linkMails, err := linkmail.New(linkmail.Config{Pool: o.Pool, Auth: authSvc, Mail: disp, Links: links, Names: reactors.RecipientName,
 		Clock: o.Clock, Log: o.Log.With("component", "linkmail")})
 	if err != nil {
 		return nil, wrap(err)

@@ -97,7 +97,7 @@ func New(t testing.TB) *Env {
 	svc, err := identity.New(identity.Config{Store: store, Pool: pool, Auth: authSvc, Vault: vault, Log: log})
 	must(t, err)
 	links := linkmail.PortalLinks("https://portal.bureau.test")
-	linkMails, err := linkmail.New(linkmail.Config{Pool: pool, Auth: authSvc, Mail: disp, Links: links, Log: log})
+	linkMails, err := linkmail.New(linkmail.Config{Pool: pool, Auth: authSvc, Mail: disp, Links: links, Names: reactors.RecipientName, Log: log})
 	must(t, err)
 	mailer, err := reactors.NewActivationMailer(authSvc, pool, disp, links, nil, log)
 	must(t, err)
