@@ -212,7 +212,7 @@ func (f *features) addDocuments(o Options, disp *mail.Dispatcher) error {
 		Sealer: f.vault}); err != nil {
 		return err
 	}
-	if f.docQueries, err = rmdocuments.NewQueries(o.Pool, o.Clock); err != nil {
+	if f.docQueries, err = rmdocuments.NewQueries(o.Pool, o.Clock, doccmd.Stored{}); err != nil {
 		return err
 	}
 	if f.evidence, err = evidence.New(o.Store, o.Pool, f.vault); err != nil {
