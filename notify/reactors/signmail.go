@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -20,6 +21,7 @@ import (
 	"backoffice/notify/mail"
 	"backoffice/notify/queue"
 	"backoffice/notify/sms"
+	"backoffice/projections"
 )
 
 // SignMailerName is the projector name of SignMailer.
@@ -113,6 +115,22 @@ func (m *SignMailer) TANRecord(ctx context.Context, eventID uuid.UUID) (queue.De
 // Name implements projections.Projector.
 func (m *SignMailer) Name() string { return SignMailerName }
 
+// SignMailerDeps are the projectors whose tables SignMailer reads: the
+// activation mailer, which keeps the names it greets the signer by
+// (mail_recipient_names). The signer's address, language and block come
+// from commands/auth's credentials, which the commands write themselves,
+// and the document and its client from their streams: nothing to wait for.
+var SignMailerDeps = []string{ActivationMailerName}
+
+var _ projections.DependentProjector = (*SignMailer)(nil)
+
+// DependsOn implements projections.DependentProjector: while the names
+// are rebuilt (emptied first), or lag behind a contact's new name, a
+// request handled meanwhile would greet the signer by no name or an old
+// one, in the one mail it gets; the runtime holds the event back until the
+// activation mailer has passed it.
+func (m *SignMailer) DependsOn() []string { return slices.Clone(SignMailerDeps) }
+
 // Handles implements projections.Projector.
 func (m *SignMailer) Handles(t string) bool {
 	return t == doc.TypeSignatureRequested || t == doc.TypeSignatureDeclined
@@ -188,8 +206,9 @@ func (m *SignMailer) requested(ctx context.Context, tx pgx.Tx, e eventstore.Reco
 	if err != nil {
 		return err
 	}
-	// The activation mailer's memory of names by address; a miss greets
-	// "Beste klant," as in the manual.
+	// The activation mailer's memory of names by address (SignMailerDeps:
+	// it has passed this event); a miss greets "Beste klant," as in the
+	// manual.
 	name, err := RecipientName(ctx, tx, acc.email)
 	if err != nil {
 		return err
