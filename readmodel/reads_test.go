@@ -21,12 +21,6 @@ var readRE = regexp.MustCompile(`\b(?:FROM|JOIN)\s+(?:ONLY\s+)?([a-z_][a-z0-9_]*
 var knownReads = map[string]string{
 	"commands/document/documenttest reads eventstore_events": "test kit: reads the newest event's position from the table, not through the store",
 	"internal/apptest reads eventstore_events":               "test kit: reads the newest event's position from the table, not through the store",
-	"notify/audience reads mail_recipient_names":             "the recipients' names (notify/reactors' memory) in the audience query",
-	"notify/audience reads notify_settings":                  "the per-user switches joined into the audience query (notify/prefs has Get, per account)",
-	"notify/reactors reads credentials":                      "the sign mailer reads signers' and back-office addresses, language and blocks (signmail.go)",
-	"notify/reactors reads mail_deliveries":                  "the activation mailer asks whether the event's mail is queued (activation.go)",
-	"readmodel/documents reads document_files":               "the download joins the stored file (content, type)",
-	"readmodel/documents reads document_tans":                "the document row says whether the TAN is used up (attempts)",
 }
 
 // privateReads are the reads in the SQL text s, in package dir, of a table

@@ -94,7 +94,15 @@ func scanAccount(row pgx.Row) (Account, error) {
 
 // Account reads one account's credentials row.
 func (s *Service) Account(ctx context.Context, accountID string) (Account, error) {
-	a, err := scanAccount(s.pool.QueryRow(ctx, `SELECT `+accountColumns+` FROM credentials WHERE account_id = $1`, accountID))
+	return AccountIn(ctx, s.pool, accountID)
+}
+
+// AccountIn is Account read through db: a pool, or the caller's
+// transaction (a mailer's projector reads the address, language and block
+// of the account it mails in its own). ErrAccountNotFound when there is
+// no credentials row.
+func AccountIn(ctx context.Context, db DBTX, accountID string) (Account, error) {
+	a, err := scanAccount(db.QueryRow(ctx, `SELECT `+accountColumns+` FROM credentials WHERE account_id = $1`, accountID))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return a, ErrAccountNotFound
 	}
@@ -102,6 +110,22 @@ func (s *Service) Account(ctx context.Context, accountID string) (Account, error
 		return a, fmt.Errorf("auth: unable to read account %s: %w", accountID, err)
 	}
 	return a, nil
+}
+
+// EnabledAccounts are the accounts of role that are not blocked, ordered
+// by account ID, read through db (a pool or the caller's transaction): the
+// back office a mail about a declined signature goes to.
+func EnabledAccounts(ctx context.Context, db DBTX, role domain.Role) ([]Account, error) {
+	rows, err := db.Query(ctx, `SELECT `+accountColumns+` FROM credentials
+		WHERE role = $1 AND NOT disabled ORDER BY account_id`, string(role))
+	if err != nil {
+		return nil, fmt.Errorf("auth: unable to list the %s accounts: %w", role, err)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Account, error) { return scanAccount(row) })
+	if err != nil {
+		return nil, fmt.Errorf("auth: unable to list the %s accounts: %w", role, err)
+	}
+	return out, nil
 }
 
 // AccountByEmail finds an account by e-mail (case-insensitive), for the

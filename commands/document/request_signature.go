@@ -59,8 +59,7 @@ func (h *Handler) RequestSignatureWithReason(ctx context.Context, meta commands.
 	}
 	blocked := false
 	if r := d.Request(); r.ID != "" {
-		err := h.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM document_tans WHERE request_id = $1 AND attempts >= $2)`,
-			r.ID, MaxTANAttempts).Scan(&blocked)
+		err := h.pool.QueryRow(ctx, tanBlockedSQL, r.ID, MaxTANAttempts).Scan(&blocked)
 		if err != nil {
 			return commands.Result{}, "", fmt.Errorf("commands/document: unable to read the TAN state: %w", err)
 		}

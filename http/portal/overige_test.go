@@ -85,7 +85,7 @@ func rowsOf(t *testing.T, body, id string) []string {
 // office sees them in the read model.
 func (h *harness) documents(kind string) []rmdocuments.Row {
 	h.t.Helper()
-	q, err := rmdocuments.NewQueries(h.Pool, h.Clock.Now)
+	q, err := rmdocuments.NewQueries(h.Pool, h.Clock.Now, doccmd.Stored{})
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -115,7 +115,7 @@ func (h *harness) stored(match func(rmdocuments.Row) bool) rmdocuments.Row {
 // document reads one document from the read model (as the back office).
 func (h *harness) document(name string) rmdocuments.Detail {
 	h.t.Helper()
-	q, err := rmdocuments.NewQueries(h.Pool, h.Clock.Now)
+	q, err := rmdocuments.NewQueries(h.Pool, h.Clock.Now, doccmd.Stored{})
 	if err != nil {
 		h.t.Fatal(err)
 	}

@@ -111,7 +111,7 @@ func newFeatures(ctx context.Context, o Options) (*features, error) {
 		return nil, wrap(err)
 	}
 	links := linkmail.PortalLinks(o.PublicURL)
-	linkMails, err := linkmail.New(linkmail.Config{Pool: o.Pool, Auth: authSvc, Mail: disp, Links: links,
+	linkMails, err := linkmail.New(linkmail.Config{Pool: o.Pool, Auth: authSvc, Mail: disp, Links: links, Names: reactors.RecipientName,
 		Clock: o.Clock, Log: o.Log.With("component", "linkmail")})
 	if err != nil {
 		return nil, wrap(err)
@@ -220,7 +220,7 @@ func (f *features) addDocuments(o Options, disp *mail.Dispatcher) error {
 		Sealer: f.vault}); err != nil {
 		return err
 	}
-	if f.docQueries, err = rmdocuments.NewQueries(o.Pool, o.Clock); err != nil {
+	if f.docQueries, err = rmdocuments.NewQueries(o.Pool, o.Clock, doccmd.Stored{}); err != nil {
 		return err
 	}
 	if f.evidence, err = evidence.New(o.Store, o.Pool, f.vault); err != nil {

@@ -14,6 +14,7 @@ import (
 	"backoffice/internal/notifytest"
 	"backoffice/internal/pgtest"
 	"backoffice/notify/audience"
+	"backoffice/notify/reactors"
 	rmtimesheets "backoffice/readmodel/timesheets"
 )
 
@@ -73,7 +74,7 @@ func TestSeedIsTheDataSet(t *testing.T) {
 		{domain.RoleIntermediary, audience.Tenants{IntermediaryID: "i2"}, []string{"acc-i2 ian@i2.example en  true true"}},
 		{domain.RoleBackoffice, audience.Tenants{}, []string{"acc-bo bo@bureau.example nl  true true"}},
 	} {
-		rs, err := audience.Of(ctx, pool, c.role, c.tenants)
+		rs, err := reactors.Audience(ctx, pool, c.role, c.tenants)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -100,7 +101,7 @@ func TestPeopleDBHasNoTimesheets(t *testing.T) {
 	if d, err := q.Detail(ctx, bo, "p1", timesheet.ISOWeek{Year: 2026, Week: 8}); err != nil || d.Status != "none" {
 		t.Errorf("p1 2026-W08: %q (%v), want none", d.Status, err)
 	}
-	rs, err := audience.Of(ctx, pool, domain.RoleClient, audience.Tenants{ClientID: "c1"})
+	rs, err := reactors.Audience(ctx, pool, domain.RoleClient, audience.Tenants{ClientID: "c1"})
 	if err != nil || len(rs) != 1 || rs[0].AccountID != "acc-c1" || rs[0].Name != "Carla" {
 		t.Errorf("c1's users: %+v (%v)", rs, err)
 	}

@@ -14,6 +14,7 @@ import (
 	"backoffice/notify/linkmail"
 	"backoffice/notify/mail"
 	"backoffice/notify/mail/mailtest"
+	"backoffice/notify/reactors"
 	"backoffice/readmodel"
 )
 
@@ -43,7 +44,7 @@ func TestRequestSurvivesAKillAfterItsAnswer(t *testing.T) {
 		t.Fatalf("%d mails queued by the killed process; the test's crash point did not hold", n)
 	}
 
-	next, err := linkmail.New(linkmail.Config{Pool: pool, Auth: svc, Mail: disp, Links: linkmail.PortalLinks("https://p.test")})
+	next, err := linkmail.New(linkmail.Config{Pool: pool, Auth: svc, Mail: disp, Links: linkmail.PortalLinks("https://p.test"), Names: reactors.RecipientName})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +95,7 @@ func TestStoredRequestIsMailedOnce(t *testing.T) {
 	killed.Wait()
 	var wg sync.WaitGroup
 	for range 4 {
-		other, err := linkmail.New(linkmail.Config{Pool: pool, Auth: svc, Mail: disp, Links: linkmail.PortalLinks("https://p.test")})
+		other, err := linkmail.New(linkmail.Config{Pool: pool, Auth: svc, Mail: disp, Links: linkmail.PortalLinks("https://p.test"), Names: reactors.RecipientName})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -126,7 +127,7 @@ func TestRequestOlderThanAnHourIsDropped(t *testing.T) {
 	}
 	killed.Wait()
 	later := time.Now().Add(61 * time.Minute)
-	next, err := linkmail.New(linkmail.Config{Pool: pool, Auth: svc, Mail: disp, Links: linkmail.PortalLinks("https://p.test"),
+	next, err := linkmail.New(linkmail.Config{Pool: pool, Auth: svc, Mail: disp, Links: linkmail.PortalLinks("https://p.test"), Names: reactors.RecipientName,
 		Clock: func() time.Time { return later }})
 	if err != nil {
 		t.Fatal(err)

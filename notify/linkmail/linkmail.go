@@ -48,12 +48,17 @@ func PortalLinks(baseURL string) Links {
 }
 
 // Config are the collaborators of Requests. All but Clock, Log and
-// LimitPerHour are required.
+// the limits are required.
 type Config struct {
 	Pool  *pgxpool.Pool
 	Auth  *auth.Service
 	Mail  *mail.Dispatcher
 	Links Links
+	// Names is the name the mail greets the account holder by ("" when
+	// unknown), read in the transaction that queues it:
+	// notify/reactors.RecipientName. That package keeps the names and
+	// imports this one, so the application hands it in.
+	Names func(ctx context.Context, q audience.RowQuerier, email string) (string, error)
 	// LimitPerHour caps link mails per address per hour (default 5);
 	// further requests are answered the same way and send nothing.
 	LimitPerHour int
@@ -97,8 +102,9 @@ const (
 
 // New checks cfg and returns the link mailer.
 func New(cfg Config) (*Requests, error) {
-	if cfg.Pool == nil || cfg.Auth == nil || cfg.Mail == nil || cfg.Links.Activation == nil || cfg.Links.PasswordReset == nil {
-		return nil, errors.New("linkmail: Pool, Auth, Mail and Links (use PortalLinks) are required")
+	if cfg.Pool == nil || cfg.Auth == nil || cfg.Mail == nil || cfg.Links.Activation == nil || cfg.Links.PasswordReset == nil ||
+		cfg.Names == nil {
+		return nil, errors.New("linkmail: Pool, Auth, Mail, Links (use PortalLinks) and Names (reactors.RecipientName) are required")
 	}
 	if cfg.LimitPerHour <= 0 {
 		cfg.LimitPerHour = 5
@@ -223,7 +229,7 @@ func (s *Requests) finish(ctx context.Context, id uuid.UUID, email string) error
 			s.cfg.Log.WarnContext(ctx, "linkmail: link mail suppressed (limit per hour)", "account_id", acc.AccountID)
 			return nil
 		}
-		name, err := audience.RecipientName(ctx, tx, acc.Email)
+		name, err := s.cfg.Names(ctx, tx, acc.Email)
 		if err != nil {
 			return err
 		}

@@ -16,6 +16,7 @@ import (
 	"backoffice/notify/linkmail"
 	"backoffice/notify/mail"
 	"backoffice/notify/mail/mailtest"
+	"backoffice/notify/reactors"
 	"backoffice/readmodel"
 )
 
@@ -129,7 +130,7 @@ func annasLinks(ctx context.Context, t testing.TB, pool *pgxpool.Pool, disp *mai
 	if err := auth.UpsertAccount(ctx, pool, auth.AccountRow{AccountID: "acc-anna", Email: "anna@flex.test", Role: domain.RoleClient, TenantID: "c1"}); err != nil {
 		t.Fatal(err)
 	}
-	links, err := linkmail.New(linkmail.Config{Pool: pool, Auth: svc, Mail: disp, Links: linkmail.PortalLinks("https://p.test")})
+	links, err := linkmail.New(linkmail.Config{Pool: pool, Auth: svc, Mail: disp, Links: linkmail.PortalLinks("https://p.test"), Names: reactors.RecipientName})
 	if err != nil {
 		t.Fatal(err)
 	}

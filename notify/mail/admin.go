@@ -36,6 +36,18 @@ type RowQuerier interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
+// Queued reports whether a mail keyed by eventID was ever queued, whatever
+// became of it: how a mailer that may queue at most one mail per event
+// tells a replay of the event (run it in the transaction that would queue
+// the mail).
+func Queued(ctx context.Context, q RowQuerier, eventID uuid.UUID) (bool, error) {
+	var queued bool
+	if err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM mail_deliveries WHERE event_id = $1)`, eventID).Scan(&queued); err != nil {
+		return false, fmt.Errorf("mail: unable to read whether the mail of event %s is queued: %w", eventID, err)
+	}
+	return queued, nil
+}
+
 // CountSince counts the mails of these kinds queued for recipient since
 // the given time, whatever became of them: what a cap per address counts
 // (run it in the transaction that queues the next one).

@@ -55,6 +55,32 @@ func TestDispatcherStoresAnInvalidMessageAsFailed(t *testing.T) {
 	}
 }
 
+// TestQueuedSeesEveryMailOfTheEvent: Queued (how a mailer tells a replay)
+// answers true once a mail is queued under the event, whatever became of
+// it (here: stored as failed), and false for another event.
+func TestQueuedSeesEveryMailOfTheEvent(t *testing.T) {
+	ctx := testCtx(t)
+	pool := newPool(t)
+	d, err := mail.NewDispatcher(mail.DispatcherConfig{Pool: pool,
+		Sender: mail.SenderFunc(func(context.Context, mail.Message) error { return nil })})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := uuid.New()
+	if q, err := mail.Queued(ctx, pool, id); err != nil || q {
+		t.Fatalf("Queued before Enqueue = %v, %v", q, err)
+	}
+	if err := d.Enqueue(ctx, pool, id, mail.Message{To: "not an address", Subject: "x", TextBody: "y"}); err != nil {
+		t.Fatal(err)
+	}
+	if q, err := mail.Queued(ctx, pool, id); err != nil || !q {
+		t.Errorf("Queued after Enqueue = %v, %v", q, err)
+	}
+	if q, err := mail.Queued(ctx, pool, uuid.New()); err != nil || q {
+		t.Errorf("Queued of another event = %v, %v", q, err)
+	}
+}
+
 // TestDispatcherKeepsAFailedMailForRetry: a mail given up keeps its body
 // (unlike a sent one), so Retry sends it as it was.
 func TestDispatcherKeepsAFailedMailForRetry(t *testing.T) {

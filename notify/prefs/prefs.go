@@ -1,7 +1,8 @@
 // Package prefs stores each user's notification settings (notify_settings):
 // whether they get the "timesheet approved" mail and the weekly reminders.
-// Without a row both are on. The mailers read the table in their queries
-// (notify/audience); this package is the API's way in.
+// Without a row both are on. Only this package reads and writes the
+// table: the API through Store, a mailer's audience query (one statement
+// over many accounts, notify/reactors.Audience) through the SQL of Joined.
 package prefs
 
 import (
@@ -42,6 +43,16 @@ func (s *Store) Get(ctx context.Context, accountID string) (Settings, error) {
 		return out, fmt.Errorf("prefs: unable to read settings: %w", err)
 	}
 	return out, nil
+}
+
+// Joined is for another package's query that lists accounts with their
+// settings in one statement (a mail's audience): join is the LEFT JOIN of
+// the settings of the account whose ID is the SQL expression accountID,
+// and columns are its ApprovedMail and Reminders, the defaults (on) where
+// it has no row, as Get answers. The SQL about the table stays here.
+func Joined(accountID string) (join, columns string) {
+	return `LEFT JOIN notify_settings ON notify_settings.account_id = ` + accountID,
+		`coalesce(notify_settings.approved_mail, true), coalesce(notify_settings.reminders, true)`
 }
 
 // Set stores the account's settings.

@@ -3,7 +3,6 @@ package reactors
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"time"
 
@@ -13,7 +12,6 @@ import (
 	"backoffice/commands/identity"
 	"backoffice/domain/account"
 	"backoffice/eventstore"
-	"backoffice/notify/audience"
 	"backoffice/notify/linkmail"
 	"backoffice/notify/mail"
 )
@@ -86,9 +84,9 @@ func (m *ActivationMailer) Handle(ctx context.Context, tx pgx.Tx, e eventstore.R
 }
 
 func (m *ActivationMailer) created(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEvent, c *account.Created) error {
-	var queued bool
-	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM mail_deliveries WHERE event_id = $1)`, e.ID).Scan(&queued); err != nil {
-		return fmt.Errorf("notify/reactors: unable to check mail delivery: %w", err)
+	queued, err := mail.Queued(ctx, tx, e.ID)
+	if err != nil {
+		return err
 	}
 	if queued {
 		return nil // a replay: the mail was queued before
@@ -125,7 +123,7 @@ func (m *ActivationMailer) created(ctx context.Context, tx pgx.Tx, e eventstore.
 	if err != nil {
 		return err
 	}
-	name, err := audience.RecipientName(ctx, tx, acc.Email)
+	name, err := RecipientName(ctx, tx, acc.Email)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,8 @@ package reactors
 
 import (
 	"context"
+	"errors"
+	"fmt"
 
 	"github.com/jackc/pgx/v5"
 
@@ -11,6 +13,7 @@ import (
 	"backoffice/domain/intermediary"
 	"backoffice/domain/worker"
 	"backoffice/eventstore"
+	"backoffice/notify/audience"
 )
 
 // RecipientNamesName is the projector name of RecipientNames when it runs
@@ -85,4 +88,22 @@ func rememberName(ctx context.Context, tx pgx.Tx, email, name string) error {
 	_, err := tx.Exec(ctx, `INSERT INTO mail_recipient_names (email, name) VALUES ($1, $2)
 		ON CONFLICT (email) DO UPDATE SET name = EXCLUDED.name`, auth.NormalizeEmail(email), name)
 	return err
+}
+
+// RecipientName is the name to greet someone by in a mail ("" when
+// unknown): the contact and worker names RecipientNames remembers by
+// e-mail address. Read it in the transaction that queues the mail. A
+// projector that reads it declares the one that keeps the names
+// (ActivationMailerName) in its DependsOn, so a name changed or a
+// rebuild under way is not read from before the event it handles.
+func RecipientName(ctx context.Context, q audience.RowQuerier, email string) (string, error) {
+	var name string
+	err := q.QueryRow(ctx, `SELECT name FROM mail_recipient_names WHERE email = $1`, email).Scan(&name)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("notify/reactors: unable to read the recipient's name: %w", err)
+	}
+	return name, nil
 }

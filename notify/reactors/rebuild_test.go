@@ -123,16 +123,21 @@ func TestOfferedMailWaitsForAnAccountsRebuild(t *testing.T) {
 
 func mailerStatus(t *testing.T, ctx context.Context, rt *projections.Runtime) projections.ProjectorStatus {
 	t.Helper()
+	return projectorStatus(t, ctx, rt, reactors.TimesheetMailerName)
+}
+
+func projectorStatus(t *testing.T, ctx context.Context, rt *projections.Runtime, name string) projections.ProjectorStatus {
+	t.Helper()
 	sts, err := rt.Status(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, s := range sts {
-		if s.Name == reactors.TimesheetMailerName {
+		if s.Name == name {
 			return s
 		}
 	}
-	t.Fatal("no status of the mailer")
+	t.Fatalf("no status of %s", name)
 	return projections.ProjectorStatus{}
 }
 

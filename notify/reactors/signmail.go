@@ -5,19 +5,23 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"backoffice/commands"
+	"backoffice/commands/auth"
 	doccmd "backoffice/commands/document"
+	"backoffice/domain"
 	"backoffice/domain/client"
 	doc "backoffice/domain/document"
 	"backoffice/eventstore"
 	"backoffice/notify/mail"
 	"backoffice/notify/queue"
 	"backoffice/notify/sms"
+	"backoffice/projections"
 )
 
 // SignMailerName is the projector name of SignMailer.
@@ -112,6 +116,22 @@ func (m *SignMailer) TANRecord(ctx context.Context, eventID uuid.UUID) (queue.De
 // Name implements projections.Projector.
 func (m *SignMailer) Name() string { return SignMailerName }
 
+// SignMailerDeps are the projectors whose tables SignMailer reads: the
+// activation mailer, which keeps the names it greets the signer by
+// (mail_recipient_names). The signer's address, language and block come
+// from commands/auth's credentials, which the commands write themselves,
+// and the document and its client from their streams: nothing to wait for.
+var SignMailerDeps = []string{ActivationMailerName}
+
+var _ projections.DependentProjector = (*SignMailer)(nil)
+
+// DependsOn implements projections.DependentProjector: while the names
+// are rebuilt (emptied first), or lag behind a contact's new name, a
+// request handled meanwhile would greet the signer by no name or an old
+// one, in the one mail it gets; the runtime holds the event back until the
+// activation mailer has passed it.
+func (m *SignMailer) DependsOn() []string { return slices.Clone(SignMailerDeps) }
+
 // Handles implements projections.Projector.
 func (m *SignMailer) Handles(t string) bool {
 	return t == doc.TypeSignatureRequested || t == doc.TypeSignatureDeclined
@@ -142,17 +162,17 @@ type recipient struct {
 	disabled        bool
 }
 
-func accountOf(ctx context.Context, tx pgx.Tx, accountID string) (recipient, bool, error) {
-	var r recipient
-	err := tx.QueryRow(ctx, `SELECT email, language, disabled FROM credentials WHERE account_id = $1`, accountID).
-		Scan(&r.email, &r.language, &r.disabled)
-	if errors.Is(err, pgx.ErrNoRows) {
+// accountOf reads the account's credentials (commands/auth's) in the
+// projector's transaction; ok is false when it has none.
+func accountOf(ctx context.Context, tx pgx.Tx, accountID string) (r recipient, ok bool, err error) {
+	a, err := auth.AccountIn(ctx, tx, accountID)
+	if errors.Is(err, auth.ErrAccountNotFound) {
 		return r, false, nil
 	}
 	if err != nil {
-		return r, false, fmt.Errorf("notify/reactors: unable to read account %s: %w", accountID, err)
+		return r, false, fmt.Errorf("notify/reactors: %w", err)
 	}
-	return r, true, nil
+	return recipient{email: a.Email, language: a.Language, disabled: a.Disabled}, true, nil
 }
 
 func (m *SignMailer) requested(ctx context.Context, tx pgx.Tx, e eventstore.RecordedEvent, ev *doc.SignatureRequested) error {
@@ -187,12 +207,12 @@ func (m *SignMailer) requested(ctx context.Context, tx pgx.Tx, e eventstore.Reco
 	if err != nil {
 		return err
 	}
-	var name string
-	// The activation mailer's memory of names by address; a miss greets
-	// "Beste klant," as in the manual.
-	if err := tx.QueryRow(ctx, `SELECT name FROM mail_recipient_names WHERE email = $1`, acc.email).Scan(&name); err != nil &&
-		!errors.Is(err, pgx.ErrNoRows) {
-		return fmt.Errorf("notify/reactors: unable to read the recipient's name: %w", err)
+	// The activation mailer's memory of names by address (SignMailerDeps:
+	// it has passed this event); a miss greets "Beste klant," as in the
+	// manual.
+	name, err := RecipientName(ctx, tx, acc.email)
+	if err != nil {
+		return err
 	}
 	link := m.links.Sign(ev.DocumentID, token)
 	if number == "" {
@@ -255,22 +275,15 @@ func (m *SignMailer) declined(ctx context.Context, tx pgx.Tx, e eventstore.Recor
 	} else if ok {
 		signer = acc.email
 	}
-	rows, err := tx.Query(ctx, `SELECT account_id, email, language FROM credentials
-		WHERE role = 'backoffice' AND NOT disabled ORDER BY account_id`)
+	all, err := auth.EnabledAccounts(ctx, tx, domain.RoleBackoffice)
 	if err != nil {
-		return fmt.Errorf("notify/reactors: unable to list back-office accounts: %w", err)
-	}
-	type to struct{ id, email, lang string }
-	var all []to
-	var r to
-	if _, err := pgx.ForEachRow(rows, []any{&r.id, &r.email, &r.lang}, func() error { all = append(all, r); return nil }); err != nil {
-		return fmt.Errorf("notify/reactors: unable to list back-office accounts: %w", err)
+		return fmt.Errorf("notify/reactors: %w", err)
 	}
 	for _, r := range all {
-		msg := mail.SignDeclinedMail(r.lang, r.email, d.Title(), c.Name(), signer, ev.Remark, m.links.Document(ev.DocumentID))
-		msg.AccountID = r.id
+		msg := mail.SignDeclinedMail(r.Language, r.Email, d.Title(), c.Name(), signer, ev.Remark, m.links.Document(ev.DocumentID))
+		msg.AccountID = r.AccountID
 		// One delivery per recipient, each keyed by event and account.
-		if err := m.mail.Enqueue(ctx, tx, uuid.NewSHA1(e.ID, []byte(r.id)), msg); err != nil {
+		if err := m.mail.Enqueue(ctx, tx, uuid.NewSHA1(e.ID, []byte(r.AccountID)), msg); err != nil {
 			return err
 		}
 	}

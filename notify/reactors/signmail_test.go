@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +18,7 @@ import (
 	cmd "backoffice/commands/document"
 	dt "backoffice/commands/document/documenttest"
 	"backoffice/domain"
+	"backoffice/domain/client"
 	doc "backoffice/domain/document"
 	"backoffice/eventstore"
 	"backoffice/internal/testlog"
@@ -24,6 +26,7 @@ import (
 	"backoffice/notify/reactors"
 	"backoffice/notify/sms"
 	"backoffice/notify/sms/smstest"
+	"backoffice/projections"
 	rm "backoffice/readmodel/documents"
 )
 
@@ -356,6 +359,60 @@ func TestDeclineMailsTheBackofficeAndRebuildIsQuiet(t *testing.T) {
 	// The decline needed the TAN too: it cannot be used again.
 	if _, err := e.Handler.Sign(ctx, commands.Meta{Actor: e.Client1}, id, cmd.Signature{TAN: tan, ReadConfirmed: true}); !errors.Is(err, doc.ErrNoOpenRequest) {
 		t.Fatalf("sign after decline: %v", err)
+	}
+}
+
+// TestSignMailWaitsForTheNames: the client's contact gets a new name
+// while the activation mailer, which keeps the names the mails greet by,
+// is held (its write of the name waits for a lock; reading is not held),
+// and is then asked to sign. The sign mailer waits for the activation
+// mailer (SignMailerDeps), says so, and once that one has passed the
+// change greets the signer by the new name, in the one mail it sends.
+func TestSignMailWaitsForTheNames(t *testing.T) {
+	e := dt.New(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	hold, err := e.Pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = hold.Rollback(ctx) }()
+	if _, err := hold.Exec(ctx, `LOCK TABLE mail_recipient_names IN SHARE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Identity.Registration.ChangeClientDetails(ctx, dt.Meta(e.Backoffice), "c1", client.Details{
+		Name: "Bakkerij Korenaar", KvK: "87654321",
+		Address: client.Address{Street: "Dorpsstraat", HouseNumber: "1", PostalCode: "1234 AB", City: "Utrecht"},
+		Contact: client.Contact{Name: "Kees de Bakker", Email: e.Emails["client1"]}}, "nl"); err != nil {
+		t.Fatal(err)
+	}
+	res, err := e.AskClient1(ctx, e.Upload(t, "Overeenkomst 2026"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	queued := func() bool {
+		var n int
+		if err := e.Pool.QueryRow(ctx, `SELECT count(*) FROM mail_deliveries WHERE kind = 'sign_request' AND recipient = $1`,
+			e.Emails["client1"]).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n > 0
+	}
+	// Without the wait the mailer handles the request at once and greets
+	// by the name from before the change: the checks below fail.
+	waitUntil(t, ctx, "the sign mailer waiting for the activation mailer (or mailing)", func() bool {
+		st := projectorStatus(t, ctx, e.Docs, reactors.SignMailerName)
+		return st.State == projections.StateWaiting && slices.Equal(st.WaitingFor, []string{reactors.ActivationMailerName}) || queued()
+	})
+	if queued() {
+		t.Error("the request was mailed before the activation mailer passed the contact's new name")
+	}
+	if err := hold.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	e.Wait(t, res.Position)
+	if m := e.RequestMail(t, e.Emails["client1"], 1); !strings.Contains(m.Text, "Beste Kees de Bakker,") {
+		t.Errorf("the sign mail does not greet by the new name:\n%s", m.Text)
 	}
 }
 

@@ -286,7 +286,7 @@ func (m *TimesheetMailer) mailTo(ctx context.Context, tx pgx.Tx, e eventstore.Re
 	if err != nil {
 		return 0, err
 	}
-	rs, err := audience.Of(ctx, tx, role, t)
+	rs, err := Audience(ctx, tx, role, t)
 	if err != nil {
 		return 0, err
 	}

@@ -235,7 +235,7 @@ func (r *Runner) collect(ctx context.Context, q audience.Querier, due schedule.D
 		rs, ok := cache[key]
 		if !ok {
 			var err error
-			if rs, err = audience.Of(ctx, q, role, t); err != nil {
+			if rs, err = reactors.Audience(ctx, q, role, t); err != nil {
 				return err
 			}
 			cache[key] = rs

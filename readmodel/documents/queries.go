@@ -28,20 +28,57 @@ var ReadProjectors = []string{NameDocuments, rmid.ClientsProjector, rmid.Workers
 // Queries are the typed queries of the document screens. Each takes the
 // actor and answers only within the actor's scope.
 type Queries struct {
-	pool  *pgxpool.Pool
-	clock func() time.Time
+	pool   *pgxpool.Pool
+	clock  func() time.Time
+	stored Stored
 }
 
 // NewQueries returns the queries; clock decides whether a request has
-// expired (time.Now when nil).
-func NewQueries(pool *pgxpool.Pool, clock func() time.Time) (*Queries, error) {
-	if pool == nil {
-		return nil, errors.New("documents: NewQueries: nil pool")
+// expired (time.Now when nil); stored reads the files and the TANs
+// (commands/document.Stored).
+func NewQueries(pool *pgxpool.Pool, clock func() time.Time, stored Stored) (*Queries, error) {
+	if pool == nil || stored == nil {
+		return nil, errors.New("documents: NewQueries needs a pool and the stored files and TANs (commands/document.Stored)")
 	}
 	if clock == nil {
 		clock = time.Now
 	}
-	return &Queries{pool: pool, clock: clock}, nil
+	return &Queries{pool: pool, clock: clock, stored: stored}, nil
+}
+
+// Stored reads for the queries what commands/document keeps outside the
+// events and alone reads (docs/architecture.md "Who owns which table"):
+// the stored files and the TANs' wrong attempts. That package imports
+// this one (a query cannot import the command layer), so the application
+// hands its implementation in: commands/document.Stored. The SQL about
+// its tables stays there.
+type Stored interface {
+	// File reads the file of version (0: the current one) of document id,
+	// with the document's tenants and category and the version's name
+	// and checksum from this read model, in one statement; found is
+	// false when the document or the version does not exist.
+	File(ctx context.Context, q RowQuerier, id string, version int) (f StoredFile, found bool, err error)
+	// QueueTANBlocked queues in b the read of whether wrong TANs blocked
+	// the TAN of request requestID, into *blocked when b is sent: it goes
+	// in one round trip with the reads queued beside it.
+	QueueTANBlocked(b *pgx.Batch, requestID string, blocked *bool)
+}
+
+// StoredFile is what Stored.File reads: who may read the file (the
+// document's category and tenants), the version's file name and
+// checksum, and the stored file (HasFile false: none is stored under that
+// checksum).
+type StoredFile struct {
+	Category, ClientID, IntermediaryID, WorkerID string
+	FileName, SHA256                             string
+	HasFile                                      bool
+	ContentType                                  string
+	Content                                      []byte
+}
+
+// RowQuerier is a pool or a transaction (Stored.File).
+type RowQuerier interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
 // Invoice is what an invoice adds.
@@ -144,16 +181,11 @@ const selectRow = `SELECT d.document_id, d.kind, d.category, d.title, d.file_nam
 		d.sha256, d.request_id, d.signer_account_id,
 		coalesce(CASE WHEN lower(c.contact_email) = a.email THEN c.contact_name END, ''), coalesce(a.email, ''),
 		d.requested_at, d.expires_at, d.signature_status, d.decided_at, d.remark,
-		EXISTS (SELECT 1 FROM document_tans t WHERE t.request_id = d.request_id AND t.attempts >= $1),
 		d.version, coalesce(d.request_version, 0), d.request_sha256, d.tan_channel, d.tan_address
 	FROM documents d
 	LEFT JOIN clients c ON c.client_id = d.client_id
 	LEFT JOIN workers w ON w.worker_id = d.worker_id AND d.worker_id <> ''
 	LEFT JOIN accounts a ON a.account_id = d.signer_account_id AND d.signer_account_id <> ''`
-
-// maxAttempts mirrors commands/document.MaxTANAttempts (a query cannot
-// import the command layer).
-const maxAttempts = 5
 
 func (q *Queries) scan(row pgx.Row, actor domain.Actor, now time.Time) (Detail, error) {
 	var (
@@ -168,7 +200,6 @@ func (q *Queries) scan(row pgx.Row, actor domain.Actor, now time.Time) (Detail, 
 		requestedAt, expiresAt *time.Time
 		status, remark         string
 		decidedAt              *time.Time
-		blocked                bool
 		reqVersion             int
 		reqSHA                 string
 		tanChannel, tanAddress string
@@ -176,7 +207,7 @@ func (q *Queries) scan(row pgx.Row, actor domain.Actor, now time.Time) (Detail, 
 	err := row.Scan(&d.ID, &d.Kind, &d.Category, &d.Title, &d.FileName, &d.ContentType, &d.Size,
 		&d.ClientID, &d.ClientName, &intermediaryID, &d.WorkerID, &d.WorkerName,
 		&d.UploadedAt, &role, &number, &date, &amount,
-		&d.SHA256, &reqID, &signer, &name, &signerEmail, &requestedAt, &expiresAt, &status, &decidedAt, &remark, &blocked,
+		&d.SHA256, &reqID, &signer, &name, &signerEmail, &requestedAt, &expiresAt, &status, &decidedAt, &remark,
 		&d.Version, &reqVersion, &reqSHA, &tanChannel, &tanAddress)
 	if err != nil {
 		return d, err
@@ -193,7 +224,7 @@ func (q *Queries) scan(row pgx.Row, actor domain.Actor, now time.Time) (Detail, 
 			name = signerEmail
 		}
 		r := &Request{ID: reqID, SignerAccountID: signer, SignerName: name, Status: status, DecidedAt: decidedAt,
-			Remark: remark, Blocked: blocked, Version: reqVersion, SHA256: reqSHA}
+			Remark: remark, Version: reqVersion, SHA256: reqSHA}
 		if requestedAt != nil {
 			r.RequestedAt = *requestedAt
 		}
@@ -212,7 +243,9 @@ func (q *Queries) scan(row pgx.Row, actor domain.Actor, now time.Time) (Detail, 
 		if reqVersion < d.Version {
 			d.Signature = string(doc.RequestSuperseded)
 		}
-		d.CanSign = status == string(doc.RequestOpen) && !r.Expired && !blocked &&
+		// Whether wrong TANs blocked it is commands/document's to say
+		// (document): CanSign until then.
+		d.CanSign = status == string(doc.RequestOpen) && !r.Expired &&
 			actor.AccountID != "" && actor.AccountID == signer
 	}
 	return d, nil
@@ -240,7 +273,7 @@ func (q *Queries) ListPage(ctx context.Context, actor domain.Actor, kind string,
 	if err != nil {
 		return Page{}, err
 	}
-	args := []any{maxAttempts}
+	var args []any
 	where, ok := tenant.Where(doc.ScopeOf(actor), docCols, &args)
 	if !ok {
 		return Page{Items: []Row{}}, nil
@@ -297,8 +330,8 @@ func InvoiceNumberUsed(ctx context.Context, pool *pgxpool.Pool, clientID, number
 // db is what the detail reads from: the pool, or the transaction of an
 // as-of replay (DocumentAsOf).
 type db interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
 }
 
 // document reads the detail from db; now decides whether the request has
@@ -307,7 +340,7 @@ func (q *Queries) document(ctx context.Context, db db, actor domain.Actor, id st
 	if validate.ID("id", id) != nil {
 		return Detail{}, domain.ErrNotFound
 	}
-	args := []any{maxAttempts}
+	var args []any
 	where, ok := tenant.Where(doc.ScopeOf(actor), docCols, &args)
 	if !ok {
 		return Detail{}, domain.ErrNotFound
@@ -320,29 +353,32 @@ func (q *Queries) document(ctx context.Context, db db, actor domain.Actor, id st
 	if err != nil {
 		return Detail{}, fmt.Errorf("documents: unable to read %s: %w", id, err)
 	}
-	if d.Versions, err = q.versions(ctx, db, id); err != nil {
-		return Detail{}, err
+	// The versions and, of a request, whether wrong TANs blocked it
+	// (commands/document's TANs) in one round trip.
+	b := &pgx.Batch{}
+	b.Queue(`SELECT version, file_name, content_type, size, sha256, added_at, added_by_role
+		FROM document_versions WHERE document_id = $1 ORDER BY version DESC`, id).Query(func(rows pgx.Rows) error {
+		var err error
+		d.Versions, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (Version, error) {
+			var v Version
+			var role string
+			err := row.Scan(&v.Version, &v.FileName, &v.ContentType, &v.Size, &v.SHA256, &v.AddedAt, &role)
+			v.AddedByRole = domain.Role(role)
+			return v, err
+		})
+		return err
+	})
+	var blocked bool
+	if d.Request != nil {
+		q.stored.QueueTANBlocked(b, d.Request.ID, &blocked)
+	}
+	if err := db.SendBatch(ctx, b).Close(); err != nil {
+		return Detail{}, fmt.Errorf("documents: unable to read the versions and TAN of %s: %w", id, err)
+	}
+	if d.Request != nil && blocked {
+		d.Request.Blocked, d.CanSign = true, false
 	}
 	return d, nil
-}
-
-func (q *Queries) versions(ctx context.Context, db db, id string) ([]Version, error) {
-	rows, err := db.Query(ctx, `SELECT version, file_name, content_type, size, sha256, added_at, added_by_role
-		FROM document_versions WHERE document_id = $1 ORDER BY version DESC`, id)
-	if err != nil {
-		return nil, fmt.Errorf("documents: unable to read the versions of %s: %w", id, err)
-	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Version, error) {
-		var v Version
-		var role string
-		err := row.Scan(&v.Version, &v.FileName, &v.ContentType, &v.Size, &v.SHA256, &v.AddedAt, &role)
-		v.AddedByRole = domain.Role(role)
-		return v, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("documents: unable to read the versions of %s: %w", id, err)
-	}
-	return out, nil
 }
 
 // File is the document's content. An ID copy is refused to those who see
@@ -359,36 +395,21 @@ func (q *Queries) FileVersion(ctx context.Context, actor domain.Actor, id string
 	if validate.ID("id", id) != nil || version < 0 {
 		return File{}, domain.ErrNotFound
 	}
-	var (
-		f                                                  File
-		category, clientID, intermediaryID, workerID, want string
-		contentType                                        *string
-	)
-	err := q.pool.QueryRow(ctx, `SELECT d.category, d.client_id, d.intermediary_id, d.worker_id, v.file_name, v.sha256,
-			f.content_type, f.content
-		FROM documents d
-		JOIN document_versions v ON v.document_id = d.document_id AND v.version = CASE WHEN $2 > 0 THEN $2 ELSE d.version END
-		LEFT JOIN document_files f ON f.document_id = d.document_id AND f.sha256 = v.sha256
-		WHERE d.document_id = $1`, id, version).
-		Scan(&category, &clientID, &intermediaryID, &workerID, &f.FileName, &want, &contentType, &f.Content)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return File{}, domain.ErrNotFound
-	}
+	s, found, err := q.stored.File(ctx, q.pool, id, version)
 	if err != nil {
 		return File{}, fmt.Errorf("documents: unable to read the file of %s: %w", id, err)
 	}
-	if !doc.CanSee(actor, clientID, intermediaryID, workerID) {
+	if !found || !doc.CanSee(actor, s.ClientID, s.IntermediaryID, s.WorkerID) {
 		return File{}, domain.ErrNotFound
 	}
-	if !doc.CanReadFile(actor, doc.Category(category), clientID, intermediaryID, workerID) {
+	if !doc.CanReadFile(actor, doc.Category(s.Category), s.ClientID, s.IntermediaryID, s.WorkerID) {
 		return File{}, doc.ErrFileRestricted
 	}
-	if contentType == nil {
+	if !s.HasFile {
 		return File{}, fmt.Errorf("documents: the file of %s is missing", id)
 	}
-	f.ContentType = *contentType
-	if sum := sha256.Sum256(f.Content); hex.EncodeToString(sum[:]) != want {
+	if sum := sha256.Sum256(s.Content); hex.EncodeToString(sum[:]) != s.SHA256 {
 		return File{}, fmt.Errorf("documents: the stored file of %s does not match its checksum", id)
 	}
-	return f, nil
+	return File{FileName: s.FileName, ContentType: s.ContentType, Content: s.Content}, nil
 }

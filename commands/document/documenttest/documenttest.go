@@ -132,7 +132,7 @@ func NewWith(t testing.TB, o Options) *Env {
 	must(t, err)
 	e.Handler, err = cmd.New(cmd.Config{Store: ie.Store, Pool: ie.Pool, MasterKey: e.MasterKey, Clock: e.Now, Log: log, Sealer: e.Vault})
 	must(t, err)
-	e.Queries, err = rm.NewQueries(ie.Pool, e.Now)
+	e.Queries, err = rm.NewQueries(ie.Pool, e.Now, cmd.Stored{})
 	must(t, err)
 	e.Links = cmd.PortalLinks("https://portal.bureau.test")
 	e.Mailer, err = reactors.NewSignMailer(ie.Store, ie.Dispatcher, e.Links, e.MasterKey, e.Now, log)
