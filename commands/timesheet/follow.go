@@ -2,6 +2,7 @@ package timesheet
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -19,7 +20,9 @@ import (
 //
 //   - the follow-up is never lost: it is stored before the change it
 //     follows, and a conflict on the previous week (it was offered, or
-//     edited, in between) decides the whole command again;
+//     edited, in between) decides the whole command again; a conflict on
+//     this week (the follow-up's append requires it unchanged too) is the
+//     409 it always was, with nothing appended;
 //   - if the command's own append then fails (a conflict, the process
 //     killed between the two appends), the previous week is ahead of this
 //     one. A failed append re-synchronises it at once (resync); if that
@@ -61,7 +64,7 @@ func (h *Handler) decideEntries(ctx context.Context, l *loaded, decide func(adj 
 }
 
 // saveFollowUp appends l's follow-up to the previous week with the
-// revision it was decided on. Under an idempotency key its event IDs come
+// revision it was decided on, and l's week's as a condition. Under an idempotency key its event IDs come
 // from the key and that revision, so a retry that finds it stored appends
 // nothing, and one that must follow again (the week moved) does.
 func (h *Handler) saveFollowUp(ctx context.Context, meta commands.Meta, l *loaded) (commands.Result, error) {
@@ -69,7 +72,23 @@ func (h *Handler) saveFollowUp(ctx context.Context, meta commands.Meta, l *loade
 	if fm.IdempotencyKey != "" {
 		fm.Command = fmt.Sprintf("%s|run-on@%d/%t", meta.Command, l.first.stream.Revision, l.first.stream.Exists)
 	}
-	return commands.SaveIf(ctx, h.store, l.first.stream, nil, fm, l.now, l.first.events...)
+	// Only while this week stands where it was decided on: a command that
+	// raced on this week gets its 409 as before, rather than a follow-up
+	// of a decision on a state that is gone (and a second decision).
+	res, err := commands.SaveIf(ctx, h.store, l.first.stream, []commands.Stream{l.stream}, fm, l.now, l.first.events...)
+	var wrong *eventstore.WrongExpectedRevisionError
+	if errors.As(err, &wrong) && wrong.Stream == l.first.stream.Name {
+		// The previous week moved: the whole command is decided again
+		// (decideOn), unless this week moved too. A racing command on
+		// this week moves both (its follow-up first), and the store may
+		// name either: it is this week's conflict then.
+		got, rerr := h.store.ReadStreams(ctx, eventstore.StreamRead{Stream: l.stream.Name, From: l.stream.Revision + 1})
+		if rerr == nil && (got[0].Exists != l.stream.Exists || got[0].Revision != l.stream.Revision) {
+			return res, fmt.Errorf("commands/timesheet: %w", &eventstore.WrongExpectedRevisionError{Stream: l.stream.Name,
+				Expected: l.stream.Expected(), Actual: got[0].Revision, StreamExists: got[0].Exists})
+		}
+	}
+	return res, err
 }
 
 // resync records in the previous week of t the run-on end that t's

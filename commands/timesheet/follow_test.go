@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -275,4 +276,56 @@ func TestRunOnFollowUpSurvivesAKill(t *testing.T) {
 			t.Errorf("week 5 until %s, %d minutes; want put back at its own end", until, m)
 		}
 	})
+}
+
+// raceStore runs race once, just before the first append through it: a
+// command that appends there has decided on the state before race.
+type raceStore struct {
+	eventstore.Store
+	once sync.Once
+	race func()
+}
+
+func (s *raceStore) Append(ctx context.Context, stream string, expected eventstore.ExpectedRevision, events ...eventstore.EventData) (eventstore.AppendResult, error) {
+	s.once.Do(s.race)
+	return s.Store.Append(ctx, stream, expected, events...)
+}
+
+func (s *raceStore) AppendIf(ctx context.Context, stream string, expected eventstore.ExpectedRevision, conds []eventstore.Condition, events ...eventstore.EventData) (eventstore.AppendResult, error) {
+	s.once.Do(s.race)
+	return s.Store.AppendIf(ctx, stream, expected, conds, events...)
+}
+
+// TestRunOnFollowUpOfARacingChange: two changes of week 6's first shift
+// decided on the same state. The one that appends first wins; the other
+// gets the 409 of a concurrent change, as without a follow-up, and is not
+// decided again on the winner's state: week 5 follows the winner alone.
+func TestRunOnFollowUpOfARacingChange(t *testing.T) {
+	store := pgStore(t)
+	h := followEnv(t, store)
+	ctx := context.Background()
+	mon := w06.Start()
+	_, _, err := h.AddEntry(ctx, meta(worker1), cmd.AddEntry{Target: five, Entry: sundayIn})
+	mustDo(t, err)
+	_, _, err = h.AddEntry(ctx, meta(worker1), cmd.AddEntry{Target: six, Entry: shiftOn(mon, "07:00", "15:00")})
+	mustDo(t, err)
+	v5 := sheetOf(t, store, five).Version()
+
+	rs := &raceStore{Store: store}
+	rs.race = func() {
+		_, err := h.ChangeEntry(ctx, meta(worker1), cmd.ChangeEntry{Target: six, EntryID: 1, Entry: shiftOn(mon, "06:30", "15:00")})
+		mustDo(t, err)
+	}
+	slow, err := cmd.New(rs, func() time.Time { return friday })
+	mustDo(t, err)
+	_, err = slow.ChangeEntry(ctx, meta(worker1), cmd.ChangeEntry{Target: six, EntryID: 1, Entry: shiftOn(mon, "07:30", "15:00")})
+	if !errors.Is(err, eventstore.ErrWrongExpectedRevision) || httpx.Status(err) != http.StatusConflict {
+		t.Fatalf("the later append: err = %v, want 409", err)
+	}
+	if until, m, _ := sundayEnd(t, store); until != "Mon 06:30" || m != 510 || sheetOf(t, store, five).Version() != v5+1 {
+		t.Errorf("week 5 until %s, %d minutes, %d follow-ups; want the winner's 06:30 once", until, m, sheetOf(t, store, five).Version()-v5)
+	}
+	if w := sheetOf(t, store, six).Worked(); w[0].Start.In(ts.Location()).Format("15:04") != "06:30" {
+		t.Errorf("week 6 starts %v", w[0].Start)
+	}
 }
