@@ -166,17 +166,25 @@ func TestContinuousSundayShiftInThePortal(t *testing.T) {
 // TestEndAt2400InTheForm: an evening shift typed 16:00–24:00 is saved as 8
 // hours on its day (a browser without a time picker sends what was typed);
 // 24:00 as a start is refused at the start field in Dutch.
+//
+// In week 9: the seed's week 6 ends with a continuous Tuesday night shift,
+// which runs on to the first shift of week 7 (docs/timesheets.md): a
+// Tuesday shift there would put a week on that Tuesday (refused as
+// previous_week_run_on).
 func TestEndAt2400InTheForm(t *testing.T) {
-	h := newHarnessAs(t, client3Email)
-	page := "/plaatsingen/p3/weken/2026-W07"
-	res, body := h.postOn(page, "/tijden", url.Values{"dag": {"2026-02-10"}, "begin": {"16:00"}, "eind": {"24:00"}, "pauze": {"0"}})
+	h := newHarness(t)
+	defer h.Clock.Set(now)
+	h.Clock.Set(time.Date(2026, 2, 25, 12, 0, 0, 0, time.UTC))
+	h.loginAs(client3Email, "nl")
+	page := "/plaatsingen/p3/weken/2026-W09"
+	res, body := h.postOn(page, "/tijden", url.Values{"dag": {"2026-02-24"}, "begin": {"16:00"}, "eind": {"24:00"}, "pauze": {"0"}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("16:00–24:00: %d\n%s", res.StatusCode, body)
 	}
-	if d := h.sheet("p3", 7); d.DayTotals[1] != 480 {
+	if d := h.sheet("p3", 9); d.DayTotals[1] != 480 {
 		t.Errorf("day totals %v, want 8 hours on Tuesday", d.DayTotals)
 	}
-	res, body = h.postOn(page, "/tijden", url.Values{"dag": {"2026-02-09"}, "begin": {"24:00"}, "eind": {"08:00"}, "pauze": {"0"}})
+	res, body = h.postOn(page, "/tijden", url.Values{"dag": {"2026-02-23"}, "begin": {"24:00"}, "eind": {"08:00"}, "pauze": {"0"}})
 	if res.StatusCode == http.StatusSeeOther || !strings.Contains(body, `value="24:00"><p class="err">24:00 is het einde van een dag: een dienst die om middernacht begint, begint om 00:00.</p>`) {
 		t.Errorf("start 24:00: %d, want the refusal at the field:\n%s", res.StatusCode, body)
 	}
