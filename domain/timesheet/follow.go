@@ -114,16 +114,16 @@ func (t *Timesheet) FollowFromNextWeek(next []Worked) ([]domain.Event, error) {
 	}
 	e, _ := t.follower()
 	d := (int(e.Date.Weekday()) + 6) % 7
-	until := "its end time"
-	untilNL := "de eindtijd"
+	head := fmt.Sprintf("The continuous shift of %s %s %s in week %d would then end at its end time %s", dayNamesEN[d], e.Date, e.Start, t.week.Week, e.End)
+	headNL := fmt.Sprintf("De doorlopende dienst van %s %s %s in week %d eindigt dan op zijn eindtijd %s", dayNamesNL[d], e.Date.NL(), e.Start, t.week.Week, e.End)
 	if n, ok := FirstShiftAfter(next, t.worked[len(t.worked)-1].Start); ok {
 		at := n.Start.In(amsterdam)
 		nd := (int(at.Weekday()) + 6) % 7
-		until = fmt.Sprintf("%s %s %s", dayNamesEN[nd], DateOf(at), at.Format("15:04"))
-		untilNL = fmt.Sprintf("%s %s %s", dayNamesNL[nd], DateOf(at).NL(), at.Format("15:04"))
+		head = fmt.Sprintf("The continuous shift of %s %s %s in week %d would then run on to %s %s %s", dayNamesEN[d], e.Date, e.Start, t.week.Week,
+			dayNamesEN[nd], DateOf(at), at.Format("15:04"))
+		headNL = fmt.Sprintf("De doorlopende dienst van %s %s %s in week %d loopt dan door tot %s %s %s", dayNamesNL[d], e.Date.NL(), e.Start, t.week.Week,
+			dayNamesNL[nd], DateOf(at).NL(), at.Format("15:04"))
 	}
-	head := fmt.Sprintf("The continuous shift of %s %s %s in week %d would then run on to %s", dayNamesEN[d], e.Date, e.Start, t.week.Week, until)
-	headNL := fmt.Sprintf("De doorlopende dienst van %s %s %s in week %d loopt dan door tot %s", dayNamesNL[d], e.Date.NL(), e.Start, t.week.Week, untilNL)
 	msg, msgNL := head+". That is not possible: "+de.Message, headNL+". Dat kan niet: "+de.MessageNL
 	if de.Code == "day_over_24h" {
 		msg = fmt.Sprintf("%s, which puts more than 24 hours on that %s. Untick continuous shift there first, or enter the shifts in between.", head, dayNamesEN[d])

@@ -165,3 +165,21 @@ func TestOfferFollowsTheNextWeek(t *testing.T) {
 	_, err = a.Approve(client, tr, 0, oldHash, now)
 	wantErr(t, err, "content_changed", domain.KindConflict)
 }
+
+// TestFollowBackToItsOwnEnd: a continuous shift with a break that only
+// the run-on made room for (23:00–23:30 with an hour's break, running on
+// to Monday 07:00) cannot fall back to its own end when the next week's
+// shift is removed: refused, naming the end it would have.
+func TestFollowBackToItsOwnEnd(t *testing.T) {
+	tr := trTerms()
+	sun, mon := week.End(), week.End().AddDays(1)
+	a := load(t, history(t, func(a *ts.Timesheet) ([]domain.Event, error) {
+		return a.AddEntry(worker, tr, ts.AdjacentWeeks{Next: workedOf(t, shift{mon, "07:00", "15:00", false})},
+			ts.EntryInput{Date: sun, Start: clk("23:00"), End: clk("23:30"), Break: 60, Continuous: true}, now)
+	}))
+	_, err := a.FollowFromNextWeek(nil)
+	de := domaintest.WantError(t, err, &domain.Error{Code: "previous_week_run_on", Kind: domain.KindRule})
+	if want := "De doorlopende dienst van zondag 01-02-2026 23:00 in week 5 eindigt dan op zijn eindtijd 23:30. Dat kan niet: De pauze moet korter zijn dan de dienst van 30 minuten"; !strings.Contains(de.MessageNL, want) {
+		t.Errorf("message %q, want %q in it", de.MessageNL, want)
+	}
+}
