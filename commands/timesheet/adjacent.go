@@ -14,9 +14,9 @@ import (
 // overlap check, and the previous week itself, whose last continuous
 // shift may follow the command's week (ts.Timesheet.FollowNextWeek).
 type neighbours struct {
-	adj      ts.AdjacentWeeks
-	prev     *ts.Timesheet // nil outside time registration or in 0001-W01
-	prevName commands.Stream
+	adj        ts.AdjacentWeeks
+	prev       *ts.Timesheet // nil outside time registration or in 0001-W01
+	prevStream commands.Stream
 }
 
 // adjacent loads the computed worked intervals of the same placement's
@@ -67,7 +67,7 @@ func (h *Handler) neighbours(ctx context.Context, l *loaded) (neighbours, error)
 		}
 		if prev[i] {
 			n.adj.Prev = sheet.BeforeNextWeek()
-			n.prev, n.prevName = sheet, st
+			n.prev, n.prevStream = sheet, st
 		} else {
 			n.adj.Next = sheet.Worked()
 		}

@@ -58,7 +58,7 @@ func (h *Handler) decideEntries(ctx context.Context, l *loaded, decide func(adj 
 		return nil, err
 	}
 	if len(follow) > 0 {
-		l.first = &followUp{stream: n.prevName, events: follow}
+		l.first = &followUp{stream: n.prevStream, events: follow}
 	}
 	return events, nil
 }
