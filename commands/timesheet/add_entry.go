@@ -20,11 +20,9 @@ type AddEntry struct {
 // next week (422 entries_overlap_adjacent_week).
 func (h *Handler) AddEntry(ctx context.Context, meta commands.Meta, cmd AddEntry) (commands.Result, int, error) {
 	res, events, err := h.decide(ctx, meta, cmd.Target, func(l *loaded) ([]domain.Event, error) {
-		adj, err := h.adjacent(ctx, l)
-		if err != nil {
-			return nil, err
-		}
-		return l.sheet.AddEntry(meta.Actor, l.terms, adj, cmd.Entry, l.now)
+		return h.decideEntries(ctx, l, func(adj ts.AdjacentWeeks) ([]domain.Event, error) {
+			return l.sheet.AddEntry(meta.Actor, l.terms, adj, cmd.Entry, l.now)
+		})
 	})
 	if err != nil {
 		return res, 0, err

@@ -13,13 +13,17 @@ import (
 	"backoffice/domain/placement"
 	ts "backoffice/domain/timesheet"
 	"backoffice/eventstore"
+	"backoffice/eventstore/memory"
 	"backoffice/http/httpx"
 )
 
 // setupTR: client c2 with time registration, and its placements p2 and p3
 // (both of worker w1).
-func setupTR(t *testing.T) (*cmd.Handler, eventstore.Store) {
-	h, store := setup(t)
+func setupTR(t *testing.T) (*cmd.Handler, eventstore.Store) { return setupTROn(t, memory.New()) }
+
+// setupTROn is setupTR on store.
+func setupTROn(t *testing.T, store eventstore.Store) (*cmd.Handler, eventstore.Store) {
+	h, store := setupOn(t, store)
 	a := client.Agreement{HourTypes: []client.HourType{{Code: "100", Name: "Normaal", Percentage: 100}},
 		NormalHourType: "100", EnteredBy: domain.RoleWorker, ApprovalChain: []domain.Role{domain.RoleClient},
 		TimeRegistration: true}
@@ -58,6 +62,12 @@ func TestEntriesAcrossTheWeekBoundary(t *testing.T) {
 			return err
 		}
 	}
+	offer := func(tgt cmd.Target) step {
+		return func(ctx context.Context, h *cmd.Handler) error {
+			_, err := h.Offer(ctx, meta(worker1), cmd.Offer{Target: tgt})
+			return err
+		}
+	}
 	sundayNight := add(five, entry(sun, "22:00", "06:00", false))
 	tests := []struct {
 		name   string
@@ -87,13 +97,20 @@ func TestEntriesAcrossTheWeekBoundary(t *testing.T) {
 				add(six, entry(mon, "00:00", "08:00", false)),
 			},
 			when: remove(five, 1)}, // now runs until Monday 00:00: touching
-		{name: "moving next week's first shift into a Sunday shift that ran on to it",
+		{name: "moving next week's first shift into an offered Sunday shift that ran on to it",
 			given: []step{
 				add(six, entry(mon, "07:00", "15:00", false)),
 				add(five, entry(sun, "22:00", "06:00", true)), // runs until Monday 07:00
+				offer(five), // keeps its end: the overlap rule decides
 			},
 			when:   change(six, 1, entry(mon, "06:30", "15:00", false)),
 			target: six, field: "mon"},
+		{name: "moving next week's first shift into an open Sunday shift that runs on to it",
+			given: []step{
+				add(six, entry(mon, "07:00", "15:00", false)),
+				add(five, entry(sun, "22:00", "06:00", true)),
+			},
+			when: change(six, 1, entry(mon, "06:30", "15:00", false))}, // the Sunday shift follows (TestRunOnFollowsTheNextWeek)
 		{name: "another placement's night shift does not count",
 			given: []step{add(cmd.Target{PlacementID: "p3", Week: w05}, entry(sun, "22:00", "06:00", false))},
 			when:  add(six, entry(mon, "00:00", "08:00", false))},

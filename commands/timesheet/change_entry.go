@@ -20,11 +20,9 @@ type ChangeEntry struct {
 // (422 entries_overlap_adjacent_week).
 func (h *Handler) ChangeEntry(ctx context.Context, meta commands.Meta, cmd ChangeEntry) (commands.Result, error) {
 	res, _, err := h.decide(ctx, meta, cmd.Target, func(l *loaded) ([]domain.Event, error) {
-		adj, err := h.adjacent(ctx, l)
-		if err != nil {
-			return nil, err
-		}
-		return l.sheet.ChangeEntry(meta.Actor, l.terms, adj, cmd.EntryID, cmd.Entry, l.now)
+		return h.decideEntries(ctx, l, func(adj ts.AdjacentWeeks) ([]domain.Event, error) {
+			return l.sheet.ChangeEntry(meta.Actor, l.terms, adj, cmd.EntryID, cmd.Entry, l.now)
+		})
 	})
 	return res, err
 }

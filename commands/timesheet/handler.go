@@ -60,6 +60,9 @@ type loaded struct {
 	// from, as read: the append requires them unchanged.
 	decidedOn []commands.Stream
 	now       time.Time
+	// first is the previous week's follow-up of the decision (follow.go),
+	// appended before the decision's own events; nil when there is none.
+	first *followUp
 }
 
 // Terms returns what applies to the timesheet t: the hour types that may
@@ -261,9 +264,21 @@ func (h *Handler) decideOnce(ctx context.Context, meta commands.Meta, t Target, 
 	if err != nil {
 		return commands.Result{}, nil, err
 	}
+	var before commands.Result
+	if l.first != nil {
+		if before, err = h.saveFollowUp(ctx, meta, l); err != nil {
+			return commands.Result{}, nil, err
+		}
+	}
 	res, err := commands.SaveIf(ctx, h.store, l.stream, l.decidedOn, meta, l.now, events...)
 	if err != nil {
+		if l.first != nil {
+			h.resync(ctx, meta, t)
+		}
 		return commands.Result{}, nil, err
+	}
+	if before.Position.After(res.Position) {
+		res.Position = before.Position // nothing of its own: wait for the follow-up
 	}
 	return res, events, nil
 }

@@ -43,8 +43,10 @@ func seed(t *testing.T, store eventstore.Store, stream string, events ...domain.
 // setup: client c1 (intermediary i1) whose agreement changes on 2026-01-26
 // (week 5) from [client] approval with time registration off to [client,
 // intermediary] with an overtime type; placement p1 of worker w1.
-func setup(t *testing.T) (*cmd.Handler, eventstore.Store) {
-	store := memory.New()
+func setup(t *testing.T) (*cmd.Handler, eventstore.Store) { return setupOn(t, memory.New()) }
+
+// setupOn is setup on store.
+func setupOn(t *testing.T, store eventstore.Store) (*cmd.Handler, eventstore.Store) {
 	old := client.Agreement{HourTypes: []client.HourType{{Code: "100", Name: "Normaal", Percentage: 100}},
 		NormalHourType: "100", EnteredBy: domain.RoleWorker, ApprovalChain: []domain.Role{domain.RoleClient}}
 	newer := old.Clone()

@@ -5,6 +5,7 @@ import (
 
 	"backoffice/commands"
 	"backoffice/domain"
+	ts "backoffice/domain/timesheet"
 )
 
 // RemoveEntry deletes a time registration entry.
@@ -18,11 +19,9 @@ type RemoveEntry struct {
 // previous and next week (422 entries_overlap_adjacent_week).
 func (h *Handler) RemoveEntry(ctx context.Context, meta commands.Meta, cmd RemoveEntry) (commands.Result, error) {
 	res, _, err := h.decide(ctx, meta, cmd.Target, func(l *loaded) ([]domain.Event, error) {
-		adj, err := h.adjacent(ctx, l)
-		if err != nil {
-			return nil, err
-		}
-		return l.sheet.RemoveEntry(meta.Actor, l.terms, adj, cmd.EntryID, l.now)
+		return h.decideEntries(ctx, l, func(adj ts.AdjacentWeeks) ([]domain.Event, error) {
+			return l.sheet.RemoveEntry(meta.Actor, l.terms, adj, cmd.EntryID, l.now)
+		})
 	})
 	return res, err
 }

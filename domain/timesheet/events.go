@@ -104,6 +104,11 @@ type TimeEntryAdded struct {
 type TimeEntryChanged struct {
 	Entry Entry `json:"entry"`
 	TimeEntries
+	// FollowedNextWeek: recorded because the next week's first shift was
+	// entered, moved or removed (FollowNextWeek), not by an edit of this
+	// week: Entry is as it was, only where the week's last continuous
+	// shift ends changed. Events before 2026-12-06 never carry it.
+	FollowedNextWeek bool `json:"followed_next_week,omitempty"`
 }
 
 // TimeEntryRemoved records the removal of an entry.

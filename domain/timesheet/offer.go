@@ -33,6 +33,14 @@ func (t *Timesheet) Offer(actor domain.Actor, terms Terms, adj AdjacentWeeks, no
 	if err := t.checkNoFutureHours(terms, now); err != nil {
 		return nil, err
 	}
+	// The week's last continuous shift follows the next week's first one
+	// (follow.go); should a command on the next week have left it out of
+	// step (it failed between its two appends), it follows now: the offer
+	// and its hash are of the hours as they run on.
+	followed, err := t.FollowNextWeek(adj.Next)
+	if err != nil {
+		return nil, err
+	}
 	// Changing an entry checks it against the neighbouring weeks, but those
 	// are read, not locked: two weeks edited at the same moment can each
 	// pass against the other's old state. Offering checks every shift
@@ -44,7 +52,7 @@ func (t *Timesheet) Offer(actor domain.Actor, terms Terms, adj AdjacentWeeks, no
 		return nil, err
 	}
 	chain := slices.Clone(terms.Chain)
-	return t.record(&Offered{
+	return append(followed, t.record(&Offered{
 		Round:        t.round + 1,
 		Hash:         t.ContentHash(),
 		Chain:        chain,
@@ -54,5 +62,5 @@ func (t *Timesheet) Offer(actor domain.Actor, terms Terms, adj AdjacentWeeks, no
 		TotalMinutes: t.TotalMinutes(),
 		Deadline:     t.entryDeadline,
 		Late:         !now.Before(t.entryDeadline),
-	}), nil
+	})...), nil
 }

@@ -95,6 +95,8 @@ func TestEveryErrorCode(t *testing.T) {
 	e.must(201, "POST", "/timesheets/p3/2026-W05/entries", "worker1", map[string]any{"date": "2026-01-26", "start": "08:00", "end": "16:00"})
 	// p3 W06: a shift early on Monday (today), for a Sunday night shift of W05 to overlap.
 	e.must(201, "POST", "/timesheets/p3/2026-W06/entries", "worker1", map[string]any{"date": "2026-02-02", "start": "05:00", "end": "08:00"})
+	// p3 W02: a continuous Sunday night shift; W03 is still empty.
+	e.must(201, "POST", "/timesheets/p3/2026-W02/entries", "worker1", map[string]any{"date": "2026-01-11", "start": "22:00", "end": "06:00", "continuous": true})
 	var many []any
 	for i := range 501 {
 		many = append(many, map[string]any{"placement": fmt.Sprintf("p%d", i), "week": "2026-W03"})
@@ -227,6 +229,8 @@ func TestEveryErrorCode(t *testing.T) {
 		{"POST " + one + "/entries", p3 + "/entries", "worker1", entry("2026-02-01", "22:00", "06:00"), "entries_overlap_adjacent_week"},
 		// The week's last continuous shift runs on to next week's first (Monday 05:00): days.
 		{"POST " + one + "/entries", p3 + "/entries", "worker1", map[string]any{"date": "2026-01-27", "start": "08:00", "end": "16:00", "continuous": true}, "day_over_24h"},
+		// W02's Sunday shift would run on to W03's first shift, on Wednesday.
+		{"POST " + one + "/entries", "/timesheets/p3/2026-W03/entries", "worker1", entry("2026-01-14", "07:00", "15:00"), "previous_week_run_on"},
 		{"POST " + one + "/entries", "/timesheets/p3/2026-W13/entries", "worker1", entry("2026-03-29", "02:30", "08:00"), "week_not_started"},
 		{"POST " + one + "/entries", p3 + "/entries", "worker1", map[string]any{"date": "2026-01-27", "start": "08:00", "end": "16:00", "pauze": 1}, "unknown_field"},
 		{"POST " + one + "/entries", p3 + "/entries", "worker1", map[string]any{"date": "2026-01-27", "start": "08:00", "end": "16:00", "break_minutes": "30"}, "wrong_type"},
