@@ -470,20 +470,23 @@ func TestBrowserLanguagesComplete(t *testing.T) {
 		{"en", dutchWords, []*regexp.Regexp{regexp.MustCompile(`(^|[^\d.,])\d+,\d{1,2}($|[^\d,])`),
 			regexp.MustCompile(`(^|[^\d-])\d{1,2}-\d{1,2}(-\d{4})?($|[^\d-])`)}},
 	}
-	for _, sc := range append(walkScreens(t, h), refusals(h)...) {
-		if strings.HasSuffix(sc.role, "-en") {
-			continue // the Dutch role's screens are shown in both
-		}
-		t.Run(sc.role+"/"+sc.name, func(t *testing.T) {
-			b := b.For(t)
-			for _, l := range langs {
+	screens := append(walkScreens(t, h), refusals(h)...)
+	// Every screen in one language, then in the other: the language is
+	// switched once per role and language, not twice per screen.
+	for _, l := range langs {
+		for _, sc := range screens {
+			if strings.HasSuffix(sc.role, "-en") {
+				continue // the Dutch role's screens are shown in both
+			}
+			t.Run(l.lang+"/"+sc.role+"/"+sc.name, func(t *testing.T) {
+				b := b.For(t)
 				walkAs(t, b, h, sc.role, l.lang, &logged)
 				b.Do(chromedp.Navigate(h.URL+sc.path), chromedp.WaitReady(chromedp.ID("main")))
 				b.Do(sc.act...)
 				for _, p := range otherLanguage(evalString(t, b, pageTextJS), l.foreign, l.marks) {
-					t.Errorf("%s: %s", l.lang, p)
+					t.Error(p)
 				}
-			}
-		})
+			})
+		}
 	}
 }
