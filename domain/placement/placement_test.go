@@ -247,6 +247,7 @@ func TestRegisterWorker(t *testing.T) {
 
 func TestEventsRoundTrip(t *testing.T) {
 	samples := []domain.Event{startedFixed, &placement.Ended{PlacementID: "p-1", End: day("2025-04-30"), Reason: "r"},
-		&placement.Corrected{PlacementID: "p-1", Function: "Hulp", Start: day("2025-03-24"), Reason: "typefout"}}
+		&placement.Corrected{PlacementID: "p-1", Function: "Hulp", Start: day("2025-03-24"), Reason: "typefout"},
+		&placement.Claimed{PlacementID: "p-1", WorkerID: "w-1", ClientID: "c-1", Revision: new(uint64(2)), Start: day("2025-03-24"), End: ptr(day("2025-04-30"))}}
 	domaintest.RoundTrip(t, placement.Events, samples...)
 }
