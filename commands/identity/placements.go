@@ -8,6 +8,7 @@ import (
 	"backoffice/domain"
 	"backoffice/domain/account"
 	"backoffice/domain/placement"
+	rmid "backoffice/readmodel/identity"
 )
 
 // StartPlacement is a new placement of a registered worker: at the client
@@ -68,8 +69,19 @@ func (s *Tenants) StartPlacement(ctx context.Context, meta commands.Meta, cmd St
 			return res, *first, nil
 		}
 	}
+	before := false
+	if meta.Actor.Role == domain.RoleClient && w.Exists() && w.ClientID() != cmd.ClientID && meta.Actor.ClientID == cmd.ClientID {
+		// A former worker of the client whom another company registered
+		// (placed here by the back office): the client may place them
+		// again. Only its own placements are asked about.
+		listed, err := s.cfg.Queries.Placements(ctx, meta.Actor, rmid.PlacementFilter{WorkerID: cmd.WorkerID, ClientID: cmd.ClientID})
+		if err != nil {
+			return commands.Result{}, none, err
+		}
+		before = len(listed) > 0
+	}
 	events, err := p.Start(meta.Actor, c, w, placement.Start{
-		PlacementID: cmd.PlacementID, Function: cmd.Function, Start: cmd.Start, End: cmd.End,
+		PlacementID: cmd.PlacementID, Function: cmd.Function, Start: cmd.Start, End: cmd.End, PlacedHereBefore: before,
 	}, s.now())
 	if err != nil {
 		return commands.Result{}, none, err
