@@ -70,7 +70,7 @@ func (s *Server) handleWorkers() http.Handler {
 		ps, next, err := s.Workers.PlacementsPage(r.Context(), a, f, page)
 		v.Data = workersPage{Placements: ps, CanRegister: canRegister(a), CanEnd: canEndPlacement(a), CanChange: canChangePlacements(a), Ended: ended,
 			CanSeeEnded: canSeeEnded(a),
-			Search: f.Search, Pager: v.offsetPager(r, page, next)}
+			Search:      f.Search, Pager: v.offsetPager(r, page, next)}
 		return err
 	})
 }
