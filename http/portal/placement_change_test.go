@@ -149,3 +149,44 @@ func TestPlaceFormerWorkerAgain(t *testing.T) {
 		t.Errorf("the intermediary's ended list:\n%s", list)
 	}
 }
+
+// TestPlacementCorrectionsShown: the placement's page (its weeks) lists
+// its corrections: when, by whom, what changed and why. Names only as the
+// viewer may see them: the client sees that the back office corrected,
+// not who (nor an address); the intermediary sees the client's user.
+func TestPlacementCorrectionsShown(t *testing.T) {
+	h := newHarnessAs(t, clientEmail)
+	const weeks = "/plaatsingen/p1/weken"
+	if _, page := h.get(weeks); strings.Contains(page, `id="corrections"`) {
+		t.Fatal("an uncorrected placement shows corrections")
+	}
+	const page = "/plaatsingen/p1/corrigeren"
+	h.follow(h.submit(page, page, url.Values{"function": {"Broodbakker"}, "start": {"2025-10-27"}, "reason": {"typefout"}}))
+	if _, err := h.App.Identity.Tenants.CorrectPlacement(t.Context(), commands.Meta{Actor: h.accounts[boEmail]},
+		identity.CorrectPlacement{PlacementID: "p1", Function: "Bakker"}); err != nil {
+		t.Fatal(err)
+	}
+	h.WaitForProjections(t)
+	h.checkPage(weeks, "nl")
+	_, got := h.get(weeks)
+	got = html.UnescapeString(got)
+	for _, want := range []string{"Correcties van deze plaatsing", "Els Bol (opdrachtgever)", "Functie: Bakker → Broodbakker",
+		"Begindatum: 03-11-2025 → 27-10-2025", "typefout", "Functie: Broodbakker → Bakker", ">backoffice</td>"} {
+		if !strings.Contains(got, want) {
+			t.Fatalf("the placement's page lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, boEmail) || strings.Contains(got, clientEmail) {
+		t.Fatalf("the client's page shows an e-mail address:\n%s", got)
+	}
+	in := newHarnessOn(t, h.fixture)
+	in.loginAs(interEmail, "nl")
+	if _, got := in.get(weeks); !strings.Contains(got, "Els Bol (opdrachtgever)") {
+		t.Errorf("the intermediary does not see who corrected:\n%s", got)
+	}
+	rik := newHarnessOn(t, h.fixture)
+	rik.loginAs(client2Email, "nl")
+	if res, _ := rik.get(weeks); res.StatusCode != http.StatusNotFound {
+		t.Errorf("another client sees the placement's page: %d", res.StatusCode)
+	}
+}
