@@ -107,3 +107,33 @@ func TestCorrectPlacementRetried(t *testing.T) {
 }
 
 func day(d ts.Date) time.Time { return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC) }
+
+// TestPlacementsBeforeTheRosterCount: a placement started before the
+// worker's roster existed (no placement.claimed) still refuses an
+// overlapping start: the read model names it, its stream gives the dates.
+func TestPlacementsBeforeTheRosterCount(t *testing.T) {
+	e := it.New(t)
+	today := ts.Today(time.Now())
+	clientID, workerID, first := placedWorker(t, e, today.AddDays(-14))
+	ctx := t.Context()
+	bo := commands.Meta{Actor: domain.Actor{AccountID: "bo", Role: domain.RoleBackoffice}}
+	if _, err := e.Identity.Tenants.EndPlacement(ctx, bo, first, day(today.AddDays(-1)), ""); err != nil {
+		t.Fatal(err)
+	}
+	// As the previous release appended it: the placement stream only.
+	old := "legacy-1"
+	if _, err := commands.Save(ctx, e.Store, commands.Stream{Name: placement.Stream(old)}, bo, time.Now(), &placement.Started{
+		PlacementID: old, WorkerID: workerID, ClientID: clientID, IntermediaryID: "i", Function: "Bakker",
+		Start: day(today.AddDays(30)), End: new(day(today.AddDays(60)))}); err != nil {
+		t.Fatal(err)
+	}
+	e.WaitForProjections(t)
+	over := identity.StartPlacement{WorkerID: workerID, ClientID: clientID, Start: day(today.AddDays(50))}
+	if _, _, err := e.Identity.Tenants.StartPlacement(ctx, bo, over); !errors.Is(err, &domain.Error{Code: "placement_overlaps"}) {
+		t.Fatalf("a start on the old placement's days: %v", err)
+	}
+	before := identity.StartPlacement{WorkerID: workerID, ClientID: clientID, Start: day(today), End: new(day(today.AddDays(29)))}
+	if _, _, err := e.Identity.Tenants.StartPlacement(ctx, bo, before); err != nil {
+		t.Fatalf("a start before the old placement: %v", err)
+	}
+}

@@ -127,7 +127,19 @@ func (s *Registration) RegisterWorker(ctx context.Context, meta commands.Meta, c
 		if len(placementDone) > 0 {
 			return placementRes, nil
 		}
-		return commands.Save(ctx, s.cfg.Store, pst, meta, s.now(), enr.PlacementEvents...)
+		// The first placement is claimed in the worker's roster like
+		// every other (roster.go): a placement started for the worker
+		// while this one is being appended cannot overlap it.
+		started := enr.PlacementEvents[0].(*placement.Started)
+		period := placement.Period{Start: started.Start}
+		if started.End != nil {
+			period.End = *started.End
+		}
+		return withClaim(ctx, s.cfg.Store, meta, s.now(), claim{workerID: started.WorkerID, id: started.PlacementID,
+			clientID: started.ClientID, placement: pst, period: period},
+			func(roster commands.Stream) (commands.Result, error) {
+				return commands.SaveIf(ctx, s.cfg.Store, pst, []commands.Stream{roster}, meta, s.now(), enr.PlacementEvents...)
+			})
 	})
 	if err != nil {
 		if claimed && !workerSaved {

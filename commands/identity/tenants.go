@@ -33,7 +33,9 @@ func (s *Tenants) ChangeAgreement(ctx context.Context, meta commands.Meta, clien
 
 // EndPlacement ends a placement on its last working day. See
 // placement.Placement.End for who may. Hours or expenses booked after the
-// end date refuse it (hours_after_end, naming the weeks).
+// end date refuse it (hours_after_end, naming the weeks); a later end than
+// the recorded one may not overlap another placement of the worker at the
+// client (placement_overlaps).
 func (s *Tenants) EndPlacement(ctx context.Context, meta commands.Meta, placementID string, end time.Time, reason string) (commands.Result, error) {
 	if err := checkID("placement_id", placementID); err != nil {
 		return commands.Result{}, domain.ErrNotFound
@@ -61,6 +63,17 @@ func (s *Tenants) EndPlacement(ctx context.Context, meta commands.Meta, placemen
 	}
 	if err := placement.CheckNoHoursAfterEnd(ended, booked); err != nil {
 		return commands.Result{}, err
+	}
+	if p.Ended() && ended.After(p.Period().End) {
+		// Ending again later gives the placement dates: they may not
+		// overlap another placement at the client (placement_overlaps),
+		// decided on the worker's roster (roster.go).
+		period := placement.Period{Start: p.Period().Start, End: ended}
+		return withClaim(ctx, s.cfg.Store, meta, s.now(), claim{workerID: p.WorkerID(), id: p.ID(),
+			clientID: p.ClientID(), placement: st, period: period, field: "end", legacy: s.cfg.Queries},
+			func(roster commands.Stream) (commands.Result, error) {
+				return commands.SaveIf(ctx, s.cfg.Store, st, []commands.Stream{roster}, meta, s.now(), events...)
+			})
 	}
 	return commands.Save(ctx, s.cfg.Store, st, meta, s.now(), events...)
 }

@@ -351,6 +351,14 @@ func (r *runner) run() {
 	}
 	pl := &placement.Placement{}
 	placementID := r.id("placement")
+	roster := &placement.Roster{}
+	if !r.steps(placement.RosterStream(workerID), roster.Apply, step{"placement.claim", staff, func() ([]domain.Event, error) {
+		// The start claimed in the worker's roster before it is appended.
+		return roster.Claim(placement.ClaimCmd{WorkerID: wk.ID(), PlacementID: placementID, ClientID: cl.ID(),
+			Period: placement.Period{Start: time.Date(2025, 6, 3, 0, 0, 0, 0, time.UTC)}}, nil)
+	}}) {
+		return
+	}
 	if !r.steps(placement.Stream(placementID), pl.Apply, step{"placement.start", staff, func() ([]domain.Event, error) {
 		return pl.Start(staff, cl, wk, placement.Start{PlacementID: placementID, Function: r.text("placement.function"),
 			Start: time.Date(2025, 6, 3, 0, 0, 0, 0, time.UTC)}, now)

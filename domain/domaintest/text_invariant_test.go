@@ -109,6 +109,7 @@ var coverage = map[string]map[string]source{
 	},
 	"intermediary.contact_changed": {"contact.email": in("intermediary.new_contact.email"), "contact.name": in("intermediary.new_contact.name"), "intermediary_id": in("id.intermediary")},
 	"intermediary.registered":      {"contact.email": in("intermediary.contact.email"), "contact.name": in("intermediary.contact.name"), "intermediary_id": in("id.intermediary"), "kvk": in("intermediary.kvk"), "name": in("intermediary.name")},
+	"placement.claimed":            {"client_id": loaded("client"), "placement_id": in("id.placement"), "worker_id": loaded("worker")},
 	"placement.ended":              {"placement_id": in("id.placement"), "reason": in("placement.end_reason")},
 	"placement.corrected":          {"placement_id": in("id.placement"), "function": in("placement.corrected_function"), "reason": in("placement.correct_reason")},
 	"placement.started":            {"client_id": loaded("client"), "function": in("placement.function"), "intermediary_id": loaded("client"), "placement_id": in("id.placement"), "worker_id": loaded("worker")},

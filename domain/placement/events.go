@@ -14,10 +14,13 @@ const (
 	TypeStarted   = "placement.started"
 	TypeEnded     = "placement.ended"
 	TypeCorrected = "placement.corrected"
+	// TypeClaimed is in the worker's roster stream (roster.go), never in
+	// a placement's.
+	TypeClaimed = "placement.claimed"
 )
 
 // Events is the registry of this package's event payloads.
-var Events = domain.NewRegistry(&Started{}, &Ended{}, &Corrected{})
+var Events = domain.NewRegistry(&Started{}, &Ended{}, &Corrected{}, &Claimed{})
 
 // Started: a worker works at a client from Start, until End (inclusive)
 // when a fixed end date is known. Dates are midnight UTC.

@@ -11,6 +11,8 @@ type Sibling struct {
 	ID       string
 	ClientID string
 	Period   Period
+	// Revision is the stream's revision it was read at (Roster.Claim).
+	Revision uint64
 }
 
 // SiblingOf returns what CheckNoOverlap needs of a loaded placement.
@@ -26,11 +28,17 @@ func SiblingOf(p *Placement) Sibling {
 // same client is a new placement after the old one ends. Placements at
 // different clients may overlap (a worker can work part-time at two).
 func CheckNoOverlap(id, clientID string, period Period, siblings []Sibling) error {
+	return checkNoOverlap("start", id, clientID, period, siblings)
+}
+
+// checkNoOverlap is CheckNoOverlap naming field (the input that gave the
+// dates: start, or end when ending later).
+func checkNoOverlap(field, id, clientID string, period Period, siblings []Sibling) error {
 	for _, o := range siblings {
 		if o.ID == id || o.ClientID != clientID || !overlap(period, o.Period) {
 			continue
 		}
-		return domain.Rule("placement_overlaps", "start",
+		return domain.Rule("placement_overlaps", field,
 			"The worker already has a placement at this client in this period (from "+o.Period.Start.Format(time.DateOnly)+
 				ending(o.Period, " to ", time.DateOnly)+"); end that placement first or choose a later start date.",
 			"De werknemer heeft bij deze opdrachtgever al een plaatsing in deze periode (vanaf "+o.Period.Start.Format("2-1-2006")+

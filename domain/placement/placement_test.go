@@ -63,6 +63,11 @@ func TestStart(t *testing.T) {
 		{"backoffice places another client's worker", nil, backoffice, theClient, otherWorker, nil,
 			[]domain.Event{func() domain.Event { s := *started; s.WorkerID = "w-2"; s.Function = "Chauffeur"; return &s }()}, nil},
 		{"client places another client's worker", nil, clientUser, theClient, otherWorker, nil, nil, domain.ErrNotFound},
+		{"client places a former worker another client registered", nil, clientUser, theClient, otherWorker,
+			func(s *placement.Start) { s.PlacedHereBefore = true },
+			[]domain.Event{func() domain.Event { s := *started; s.WorkerID = "w-2"; s.Function = "Chauffeur"; return &s }()}, nil},
+		{"placed before does not open another company", nil, otherUser, theClient, theWorker,
+			func(s *placement.Start) { s.PlacedHereBefore = true }, nil, domain.ErrNotFound},
 		{"client at another client", nil, otherUser, theClient, theWorker, nil, nil, domain.ErrNotFound},
 		{"intermediary", nil, interUser, theClient, theWorker, nil, nil, account.Forbidden},
 		{"unknown worker", nil, backoffice, theClient, domaintest.Replay[worker.Worker](), nil, nil, domain.ErrNotFound},
@@ -247,6 +252,7 @@ func TestRegisterWorker(t *testing.T) {
 
 func TestEventsRoundTrip(t *testing.T) {
 	samples := []domain.Event{startedFixed, &placement.Ended{PlacementID: "p-1", End: day("2025-04-30"), Reason: "r"},
-		&placement.Corrected{PlacementID: "p-1", Function: "Hulp", Start: day("2025-03-24"), Reason: "typefout"}}
+		&placement.Corrected{PlacementID: "p-1", Function: "Hulp", Start: day("2025-03-24"), Reason: "typefout"},
+		&placement.Claimed{PlacementID: "p-1", WorkerID: "w-1", ClientID: "c-1", Revision: new(uint64(2)), Start: day("2025-03-24"), End: ptr(day("2025-04-30"))}}
 	domaintest.RoundTrip(t, placement.Events, samples...)
 }

@@ -16,13 +16,18 @@ type Start struct {
 	Function    string // the worker's registered function when empty
 	Start       time.Time
 	End         *time.Time // optional fixed end date (inclusive)
+	// PlacedHereBefore: the worker has (had) another placement at the
+	// client, as the command layer found. A client user may place such a
+	// former worker again even when another company registered them.
+	PlacedHereBefore bool
 }
 
 // Start records a new placement of an existing worker at a client (both
 // loaded by the caller). The placement records the client's intermediary.
 //
 // Who: the back office, or a client user for their own company and a
-// worker their company registered (others get not-found).
+// worker their company registered or placed before (others get
+// not-found).
 //
 // Rules: the client's agreement is in force on the start date; an end date
 // is not before the start.
@@ -30,7 +35,7 @@ func (p *Placement) Start(actor domain.Actor, c *client.Client, w *worker.Worker
 	switch {
 	case account.IsStaff(actor):
 	case actor.Role == domain.RoleClient:
-		if c == nil || w == nil || actor.ClientID == "" || actor.ClientID != c.ID() || w.ClientID() != c.ID() {
+		if c == nil || w == nil || actor.ClientID == "" || actor.ClientID != c.ID() || (w.ClientID() != c.ID() && !cmd.PlacedHereBefore) {
 			return nil, domain.ErrNotFound
 		}
 	default:

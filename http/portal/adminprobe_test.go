@@ -344,9 +344,9 @@ func TestBackofficeBlocksFormerIntermediaryContact(t *testing.T) {
 }
 
 // TestEndedPlacementsListed: a placement that ended leaves "Werknemers";
-// the back office and the intermediary find it under "Beëindigde
-// plaatsingen tonen" (they could not see it anywhere in the portal). A
-// client user has no such list: the parameter changes nothing for them.
+// the back office, the intermediary and the placement's client find it
+// under "Beëindigde plaatsingen tonen" (the client to place the worker
+// again: TestPlaceFormerWorkerAgain); another client does not.
 func TestEndedPlacementsListed(t *testing.T) {
 	h := newHarnessAs(t, boEmail)
 	const path = "/plaatsingen/p2/beeindigen"
@@ -373,10 +373,16 @@ func TestEndedPlacementsListed(t *testing.T) {
 	}
 	c := newHarnessOn(t, h.fixture)
 	c.loginAs(client2Email, "nl")
-	if _, page := c.get(after); strings.Contains(page, "status=beeindigd") {
-		t.Error("a client user gets the ended list's link")
+	if _, page := c.get(after); !strings.Contains(page, "status=beeindigd") {
+		t.Error("Karim's client has no link to the ended list")
 	}
-	if _, page := c.get("/werknemers?status=beeindigd"); strings.Contains(page, ">Karim Yilmaz</td>") {
-		t.Error("a client user gets the ended list")
+	if _, page := c.get("/werknemers?status=beeindigd"); !strings.Contains(page, ">Karim Yilmaz</td>") ||
+		!strings.Contains(page, `href="/plaatsingen/p2/nieuwe-plaatsing"`) {
+		t.Errorf("Karim's client does not see his ended placement to place him again:\n%s", page)
+	}
+	other := newHarnessOn(t, h.fixture)
+	other.loginAs(clientEmail, "nl")
+	if _, page := other.get("/werknemers?status=beeindigd"); strings.Contains(page, ">Karim Yilmaz</td>") {
+		t.Error("another client sees Karim's ended placement")
 	}
 }

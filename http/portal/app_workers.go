@@ -7,6 +7,7 @@ import (
 	"backoffice/commands/identity"
 	"backoffice/domain"
 	"backoffice/domain/account"
+	"backoffice/readmodel/asof"
 	rmid "backoffice/readmodel/identity"
 	"backoffice/readmodel/paging"
 )
@@ -18,6 +19,16 @@ type workerApp struct {
 	tenants      *identity.Tenants  // ending a placement
 	accounts     *identity.Accounts // blocking a worker's login
 	queries      *rmid.Queries
+	ledger       asof.StreamReader // corrections on the placement's page (nil: none shown)
+}
+
+// Corrections: the corrections of a placement in scope, oldest first
+// (none without a ledger).
+func (w *workerApp) Corrections(ctx context.Context, actor domain.Actor, placementID string) ([]rmid.Correction, error) {
+	if w.ledger == nil {
+		return nil, nil
+	}
+	return w.queries.PlacementCorrections(ctx, actor, w.ledger, placementID, asof.Moment{})
 }
 
 // choiceLimit caps the placements a choice list offers (the timesheet

@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/gorilla/mux"
 
 	"backoffice/domain/timesheet"
+	rmid "backoffice/readmodel/identity"
 )
 
 func atoi(s string) (int, bool) {
@@ -35,6 +37,43 @@ type weeksPage struct {
 	// The grid starts and ends with the placement (issue 16 §6): weeks of
 	// the year before its start or after its end are left out and named.
 	StartNote, EndNote, EmptyNote string
+	// Corrections are the placement's corrections (placement.corrected),
+	// oldest first: when, by whom, what changed.
+	Corrections []correctionView
+}
+
+// correctionView is one correction as the placement's page shows it.
+type correctionView struct {
+	At     time.Time
+	By     string // a name the viewer may see, or empty (ByRole then)
+	ByRole string
+	// Changes says what changed: "Functie: Bakker → Banketbakker",
+	// "Begindatum: 03-11-2025 → 27-10-2025".
+	Changes []string
+	Reason  string
+}
+
+// correctionViews renders the corrections for v's language.
+func correctionViews(v *view, cs []rmid.Correction) []correctionView {
+	date := func(s string) string {
+		d, err := timesheet.ParseDate(s)
+		if err != nil {
+			return s
+		}
+		return v.Date(d)
+	}
+	out := make([]correctionView, 0, len(cs))
+	for _, c := range cs {
+		cv := correctionView{At: c.At, By: c.By, ByRole: c.ByRole, Reason: c.Reason}
+		if c.FunctionFrom != c.FunctionTo {
+			cv.Changes = append(cv.Changes, v.T("weeks.corrected_function", c.FunctionFrom, c.FunctionTo))
+		}
+		if c.StartFrom != c.StartTo {
+			cv.Changes = append(cv.Changes, v.T("weeks.corrected_start", date(c.StartFrom), date(c.StartTo)))
+		}
+		out = append(out, cv)
+	}
+	return out
 }
 
 func (s *Server) handleWeeks() http.Handler {
@@ -103,6 +142,12 @@ func (s *Server) handleWeeks() http.Handler {
 			timesheet.StatusRejected, timesheet.StatusApproved, timesheet.StatusImported} {
 			p.Legend = append(p.Legend, v.StatusView(st))
 		}
+		cs, err := s.Workers.Corrections(r.Context(), actor(r), id)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		p.Corrections = correctionViews(v, cs)
 		v.Title = fmt.Sprintf("%s %d – %s", v.T("weeks.title"), year, wo.Placement.WorkerName)
 		v.Data = p
 		s.render(w, r, http.StatusOK, "weeks", v)

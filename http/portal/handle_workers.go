@@ -20,8 +20,10 @@ type workersPage struct {
 	// correct a placement (handle_placement_change.go).
 	CanChange bool
 	// Ended: the list shows the ended placements (?status=beeindigd), which
-	// the back office and the intermediary can ask for (CanEnd).
-	Ended bool
+	// the back office, the intermediary and the client can ask for
+	// (CanSeeEnded): the client to place a former worker again.
+	Ended       bool
+	CanSeeEnded bool
 	// Search is the name searched for (?zoek=); Pager the pages.
 	Search string
 	Pager  pager
@@ -45,6 +47,10 @@ const maxSearch = 100
 // workersPageSize is the rows of one page of Werknemers.
 const workersPageSize = 100
 
+// canSeeEnded: who may list ended placements: those who end them and
+// those who place a worker again (the query keeps each to its own).
+func canSeeEnded(a domain.Actor) bool { return canEndPlacement(a) || canChangePlacements(a) }
+
 // canRegister: registering workers is the client's screen (and the back
 // office's).
 func canRegister(a domain.Actor) bool { return a.Is(domain.RoleClient, domain.RoleBackoffice) }
@@ -52,7 +58,7 @@ func canRegister(a domain.Actor) bool { return a.Is(domain.RoleClient, domain.Ro
 func (s *Server) handleWorkers() http.Handler {
 	return s.page("workers", "workers.title", "workers", func(r *http.Request, v *view) error {
 		a := actor(r)
-		ended := canEndPlacement(a) && r.URL.Query().Get("status") == endedParam
+		ended := canSeeEnded(a) && r.URL.Query().Get("status") == endedParam
 		f := rmid.PlacementFilter{Status: rmid.StatusActive, Search: searchText(r.URL.Query().Get("zoek"))}
 		if ended {
 			f.Status = rmid.StatusEnded
@@ -63,7 +69,8 @@ func (s *Server) handleWorkers() http.Handler {
 		}
 		ps, next, err := s.Workers.PlacementsPage(r.Context(), a, f, page)
 		v.Data = workersPage{Placements: ps, CanRegister: canRegister(a), CanEnd: canEndPlacement(a), CanChange: canChangePlacements(a), Ended: ended,
-			Search: f.Search, Pager: v.offsetPager(r, page, next)}
+			CanSeeEnded: canSeeEnded(a),
+			Search:      f.Search, Pager: v.offsetPager(r, page, next)}
 		return err
 	})
 }

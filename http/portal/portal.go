@@ -33,6 +33,7 @@ import (
 	"backoffice/notify/missing"
 	"backoffice/notify/prefs"
 	"backoffice/notify/sms"
+	"backoffice/readmodel/asof"
 	rmdocuments "backoffice/readmodel/documents"
 	"backoffice/readmodel/documents/evidence"
 	rmidentity "backoffice/readmodel/identity"
@@ -50,7 +51,10 @@ type Deps struct {
 	Timesheets *tscmd.Handler        // the timesheet commands
 	Sheets     *rmtimesheets.Queries // the timesheet read models and the hours report
 	History    *rmtimesheets.History // a timesheet's events
-	Waiter     Waiter                // read-your-writes after a form
+	// Ledger reads a placement's stream for its corrections on the
+	// placement's page (optional: without it none are shown).
+	Ledger asof.StreamReader
+	Waiter Waiter // read-your-writes after a form
 	// Documents and DocumentQueries make the documents, invoices and
 	// signing of the tab "Overige"; without them the tab has the hours
 	// report only.
@@ -172,7 +176,7 @@ func New(d Deps) (*Server, error) {
 		Identity: &identityApp{auth: d.Auth, activation: d.Identity.Activation, linkMails: d.LinkMails,
 			profile: d.Identity.Profile, names: d.People, clock: d.Clock},
 		Timesheets: &timesheetApp{commands: d.Timesheets, queries: d.Sheets, history: d.History, names: d.People},
-		Workers:    &workerApp{registration: d.Identity.Registration, tenants: d.Identity.Tenants, accounts: d.Identity.Accounts, queries: d.People},
+		Workers:    &workerApp{registration: d.Identity.Registration, tenants: d.Identity.Tenants, accounts: d.Identity.Accounts, queries: d.People, ledger: d.Ledger},
 		Reports:    &reportApp{queries: d.Sheets},
 		Notify:     &notifyApp{prefs: d.Prefs, overview: d.MissingHours},
 		Admin: &adminApp{registration: d.Identity.Registration, tenants: d.Identity.Tenants, accounts: d.Identity.Accounts,

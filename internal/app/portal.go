@@ -17,7 +17,7 @@ import (
 func portalDeps(o Options, f *features, rt *projections.Runtime) portal.Deps {
 	d := portal.Deps{
 		Auth: f.authSvc, Identity: f.identity, LinkMails: f.linkMails, People: f.idQuery,
-		Timesheets: f.tsCommands, Sheets: f.tsQueries, History: f.tsHistory,
+		Timesheets: f.tsCommands, Sheets: f.tsQueries, History: f.tsHistory, Ledger: o.Store,
 		Documents: f.docCommands, DocumentQueries: f.docQueries, Evidence: f.evidence,
 		Payroll: f.payCommands,
 		Waiter:  rt, Cookies: cookiePolicy(o.PublicURL), Log: o.Log.With("component", "portal"), Clock: o.Clock,

@@ -161,6 +161,8 @@ func TestEveryIdentityErrorCode(t *testing.T) {
 		{"POST /placements/{id}/end", "/placements/" + a.placementID + "/end", bo, map[string]string{"end": today.String()}, "already_ended"},
 		{"POST /placements/{id}/end", "/placements/" + b.placementID + "/end", bo, map[string]string{"end": "morgen"}, "date_format"},
 		{"POST /placements/{id}/end", "/placements/" + fixedEnd + "/end", bo, map[string]string{"end": today.AddDays(11).String()}, "end_after_planned_end"},
+		// Ending a's placement later would overlap its comeback tomorrow.
+		{"POST /placements/{id}/end", "/placements/" + a.placementID + "/end", bo, map[string]string{"end": today.AddDays(5).String()}, "placement_overlaps"},
 		{"POST /placements/{id}/end", "/placements/nope/end", bo, map[string]string{"end": today.String()}, "not_found"},
 		{"POST /placements/{id}/end", "/placements/" + b.placementID + "/end", b.workerToken, map[string]string{"end": today.String()}, "forbidden"},
 

@@ -55,13 +55,18 @@ func TestSecondPlacement(t *testing.T) {
 	}
 
 	// Another client: the back office may (a worker may work at two), the
-	// other client's user may not place a worker it did not register.
+	// other client's user may not place a worker it did not register and
+	// never placed.
+	wantCode(place(b.clientToken, a.workerID, map[string]any{"start": today.String()}), http.StatusNotFound, "not_found")
 	r = it.Want(t, place(bo, a.workerID, map[string]any{"client_id": b.clientID, "start": today.String()}), http.StatusCreated)
 	atB := r.Str(t, "id")
 	if r.Str(t, "function") != "Bakker" {
 		t.Fatalf("function not the worker's registered one: %s", r.Body)
 	}
-	wantCode(place(b.clientToken, a.workerID, map[string]any{"start": today.String()}), http.StatusNotFound, "not_found")
+	// Now placed at b, he is b's worker too: b's user may place him again
+	// there (here: on days he is placed already).
+	e.WaitForProjections(t)
+	wantCode(place(b.clientToken, a.workerID, map[string]any{"start": today.String()}), http.StatusUnprocessableEntity, "placement_overlaps")
 	wantCode(place(a.clientToken, a.workerID, map[string]any{"client_id": b.clientID, "start": today.String()}), http.StatusNotFound, "not_found")
 	wantCode(place(a.interToken, a.workerID, map[string]any{"start": today.String()}), http.StatusForbidden, "forbidden")
 	wantCode(place(a.workerToken, a.workerID, map[string]any{"start": today.String()}), http.StatusForbidden, "forbidden")
@@ -168,5 +173,41 @@ func TestCorrectPlacement(t *testing.T) {
 		t.Fatalf("history %#v", evs)
 	}
 	// Back to an earlier start is fine (nothing can be booked before it).
-	it.Want(t, correct(bo, map[string]any{"start": today.AddDays(-28).String()}), http.StatusOK)
+	r = it.Want(t, correct(bo, map[string]any{"start": today.AddDays(-28).String()}), http.StatusOK)
+
+	// The placement shows its corrections: when, by whom (a name the
+	// viewer may see, never an address), from what to what.
+	corrections := func(token, query string) ([]map[string]any, string) {
+		t.Helper()
+		got := it.Want(t, e.Do(t, http.MethodGet, "/placements/"+id+query, token, nil), http.StatusOK)
+		list, ok := got.JSON(t)["corrections"].([]any)
+		if !ok {
+			t.Fatalf("no corrections list: %s", got.Body)
+		}
+		var out []map[string]any
+		for _, c := range list {
+			out = append(out, c.(map[string]any))
+		}
+		return out, string(got.Body)
+	}
+	cs, body := corrections(a.interToken, "?min_position="+r.Str(t, "position"))
+	if len(cs) != 2 {
+		t.Fatalf("%d corrections, want 2: %s", len(cs), body)
+	}
+	first, second := cs[0], cs[1]
+	if first["by"] != "Kees Bakker" || first["by_role"] != "client" || first["function_from"] != "Bakker" || first["function_to"] != "Banketbakker" ||
+		first["start_from"] != today.AddDays(-21).String() || first["start_to"] != week.Day(1).String() || first["reason"] != "typefout" || first["at"] == "" {
+		t.Fatalf("the client's correction: %v", first)
+	}
+	if second["by_role"] != "backoffice" || second["by"] != nil || second["function_from"] != "Banketbakker" || second["function_to"] != "Banketbakker" ||
+		second["start_from"] != week.Day(1).String() || second["start_to"] != today.AddDays(-28).String() {
+		t.Fatalf("the back office's correction, as the intermediary sees it: %v", second)
+	}
+	if strings.Contains(body, "@") {
+		t.Fatalf("the intermediary sees an e-mail address: %s", body)
+	}
+	if cs, _ := corrections(bo, "?as_of="+before); len(cs) != 0 {
+		t.Fatalf("as of before the corrections: %v", cs)
+	}
+	it.Want(t, e.Do(t, http.MethodGet, "/placements/"+id, b.clientToken, nil), http.StatusNotFound)
 }

@@ -43,8 +43,23 @@ func (h *handlers) getPlacement(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
-		return h.Queries.PlacementAsOf(ctx, a, h.Ledger, mux.Vars(r)["id"], m)
+		p, err := h.Queries.PlacementAsOf(ctx, a, h.Ledger, mux.Vars(r)["id"], m)
+		if err != nil {
+			return nil, err
+		}
+		cs, err := h.Queries.PlacementCorrections(ctx, a, h.Ledger, p.ID, m)
+		if err != nil {
+			return nil, err
+		}
+		return placementDetail{Placement: p, Corrections: cs}, nil
 	})
+}
+
+// placementDetail is GET /placements/{id}: the placement and its
+// correction history (placement.corrected, oldest first).
+type placementDetail struct {
+	rm.Placement
+	Corrections []rm.Correction `json:"corrections"`
 }
 
 type endPlacementRequest struct {
