@@ -2,6 +2,7 @@ package document
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/google/uuid"
@@ -10,6 +11,7 @@ import (
 	"backoffice/domain/account"
 	doc "backoffice/domain/document"
 	"backoffice/domain/validate"
+	"backoffice/eventstore"
 )
 
 // requestNamespace seeds request IDs derived from idempotency keys.
@@ -29,6 +31,18 @@ func (h *Handler) RequestSignature(ctx context.Context, meta commands.Meta, id, 
 // blocked (ErrTANReissueLimit without one). Such a request is recorded with
 // its reason in the event and logged.
 func (h *Handler) RequestSignatureWithReason(ctx context.Context, meta commands.Meta, id, signerAccountID, reason string) (commands.Result, string, error) {
+	res, requestID, err := h.requestSignature(ctx, meta, id, signerAccountID, reason)
+	for attempt := 1; attempt < 3 && errors.Is(err, eventstore.ErrWrongExpectedRevision); attempt++ {
+		// The stream moved meanwhile (the TAN recorder's tan_issued, the
+		// signer opening the signing screen, a new version): decide again
+		// on it, as AddVersion does, rather than answer the back office
+		// that someone else changed the document.
+		res, requestID, err = h.requestSignature(ctx, meta, id, signerAccountID, reason)
+	}
+	return res, requestID, err
+}
+
+func (h *Handler) requestSignature(ctx context.Context, meta commands.Meta, id, signerAccountID, reason string) (commands.Result, string, error) {
 	d, st, err := h.load(ctx, meta.Actor, id)
 	if err != nil {
 		return commands.Result{}, "", err

@@ -171,3 +171,28 @@ func TestConcurrentSameUploadsAreOneDocument(t *testing.T) {
 		t.Fatalf("%d file rows, want 1", c)
 	}
 }
+
+// TestRequestSurvivesAVersionMeanwhile: a version added between the
+// request's read of the document and its append moves the stream; the
+// request is decided again on the fresh stream and names the new version,
+// instead of answering the back office 409 concurrent_change.
+func TestRequestSurvivesAVersionMeanwhile(t *testing.T) {
+	e := dt.New(t)
+	ctx := context.Background()
+	id := e.Upload(t, "Nieuwe versie tussendoor")
+	h := gatedHandler(t, e, &gatedStore{beforeAppend: func() error {
+		_, _, err := e.Handler.AddVersion(ctx, dt.Meta(e.Client1), id, cmd.NewVersion{FileName: "v2.pdf", Content: []byte("%PDF-1.4 versie 2")})
+		return err
+	}})
+	if _, _, err := h.RequestSignature(ctx, dt.Meta(e.Backoffice), id, e.Client1.AccountID); err != nil {
+		t.Fatalf("request with a version added in between: %v", err)
+	}
+	_, evs := stream(t, e, id)
+	last, ok := evs[len(evs)-1].(*doc.SignatureRequested)
+	if !ok {
+		t.Fatalf("the last event is %T, want the request after the version", evs[len(evs)-1])
+	}
+	if last.Version != 2 {
+		t.Fatalf("the request names version %d, want 2", last.Version)
+	}
+}
