@@ -3,7 +3,9 @@ package portal_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -82,12 +84,54 @@ type fixture struct {
 	docs     map[string]string       // document IDs by the names below
 }
 
-func newFixture(t testing.TB) *fixture { t.Helper(); return newFixtureWith(t, nil) }
+// newFixture is the fixture on a fresh application. It is seeded once
+// per test binary, through the commands as in seedFixture, into a template database; each test runs a fresh application on
+// its own copy of it (with the mails the seeding sent in its outbox).
+// Seeding it for every test cost most of the package's run.
+func newFixture(t testing.TB) *fixture {
+	t.Helper()
+	tt, ok := t.(*testing.T)
+	if !ok {
+		return newFixtureWith(t, nil)
+	}
+	cs := pgtest.NewDBFromTemplate(t, "portal_fixture", func(ctx context.Context, cs string) error {
+		if err := apptest.Migrate(ctx, cs); err != nil {
+			return err
+		}
+		// A subtest, so that the seeding application has stopped and
+		// closed its connections (its cleanups) before the database
+		// becomes the template.
+		if !tt.Run("seed-fixture-template", func(st *testing.T) {
+			f := seedFixture(st, apptest.New(st, apptest.Options{Now: now, DB: cs}))
+			fixtureTemplate.accounts, fixtureTemplate.docs = f.accounts, f.docs
+			fixtureTemplate.outbox = f.OutboxFiles(st)
+		}) {
+			return errors.New("seeding the fixture failed")
+		}
+		return nil
+	})
+	e := apptest.New(t, apptest.Options{Now: now, DB: cs, OutboxFiles: fixtureTemplate.outbox})
+	return &fixture{Env: e, accounts: maps.Clone(fixtureTemplate.accounts), docs: maps.Clone(fixtureTemplate.docs)}
+}
 
-// newFixtureWith lets a test change the application's options.
+// fixtureTemplate is what seeding the template found out: the accounts'
+// and documents' IDs and the mails sent.
+var fixtureTemplate struct {
+	accounts map[string]domain.Actor
+	docs     map[string]string
+	outbox   map[string][]byte
+}
+
+// newFixtureWith lets a test change the application's options; it seeds
+// its own fixture.
 func newFixtureWith(t testing.TB, change func(*app.Options)) *fixture {
 	t.Helper()
-	e := apptest.New(t, apptest.Options{Now: now, Change: change})
+	return seedFixture(t, apptest.New(t, apptest.Options{Now: now, Change: change}))
+}
+
+// seedFixture seeds the fixture into e's application.
+func seedFixture(t testing.TB, e *apptest.Env) *fixture {
+	t.Helper()
 	f := &fixture{Env: e, accounts: map[string]domain.Actor{}}
 	ctx := context.Background()
 	svc := e.App.Identity

@@ -11,6 +11,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -47,6 +49,13 @@ type Options struct {
 	DemoPayroll bool
 	// Change, when set, edits the app.Options before app.New.
 	Change func(*app.Options)
+	// DB, when set, is the database to run on (a test's copy of a seeded
+	// template, pgtest.NewDBFromTemplate) instead of a fresh migrated one.
+	DB string
+	// OutboxFiles are written into the new outbox before the application
+	// starts: the mails sent while the template in DB was seeded
+	// (Env.OutboxFiles).
+	OutboxFiles map[string][]byte
 }
 
 // Env is a running application.
@@ -74,7 +83,11 @@ func New(t testing.TB, o Options) *Env {
 		t.Fatal("apptest: Options.Now is required")
 	}
 	ctx := context.Background()
-	pool := pgtest.Pool(t, pgtest.NewDBFromTemplate(t, "app", Migrate))
+	cs := o.DB
+	if cs == "" {
+		cs = pgtest.NewDBFromTemplate(t, "app", Migrate)
+	}
+	pool := pgtest.Pool(t, cs)
 	store, err := postgres.New(ctx, pool, postgres.Options{AllowUnsafeFsync: true})
 	if err != nil {
 		t.Fatal(err)
@@ -82,6 +95,11 @@ func New(t testing.TB, o Options) *Env {
 	outbox, err := mail.NewFileOutbox(t.TempDir(), "portal@bureau.test", nil)
 	if err != nil {
 		t.Fatal(err)
+	}
+	for name, content := range o.OutboxFiles {
+		if err := os.WriteFile(filepath.Join(outbox.Dir(), name), content, 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
 	clock := testclock.New(o.Now)
 	srv := httptest.NewUnstartedServer(nil)
@@ -125,6 +143,35 @@ func New(t testing.TB, o Options) *Env {
 		e.WaitForProjections(t)
 	}
 	return e
+}
+
+// OutboxFiles are the mails in the outbox now, by file name, once no mail
+// is waiting to be sent (or after 20 s): what a copy of this application's
+// database needs in its outbox (Options.OutboxFiles).
+func (e *Env) OutboxFiles(t testing.TB) map[string][]byte {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		pending, err := mail.Pending(context.Background(), e.Pool)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pending == 0 {
+			break
+		}
+	}
+	entries, err := os.ReadDir(e.Outbox.Dir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]byte{}
+	for _, de := range entries {
+		b, err := os.ReadFile(filepath.Join(e.Outbox.Dir(), de.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[de.Name()] = b
+	}
+	return out
 }
 
 // WaitForProjections waits until every projector has passed the last

@@ -59,3 +59,13 @@ func CountSince(ctx context.Context, q RowQuerier, recipient string, since time.
 	}
 	return n, nil
 }
+
+// Pending counts the mails waiting to be sent (due or not): a test kit that
+// copies a database waits for none to be in flight.
+func Pending(ctx context.Context, q RowQuerier) (int, error) {
+	var n int
+	if err := q.QueryRow(ctx, `SELECT count(*) FROM mail_deliveries WHERE status = 'pending'`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("mail: unable to count pending mails: %w", err)
+	}
+	return n, nil
+}
