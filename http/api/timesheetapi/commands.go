@@ -112,7 +112,7 @@ func (f *Feature) handleChangeEntry(s *api.Server) http.Handler {
 func (f *Feature) handleRemoveEntry(s *api.Server) http.Handler {
 	return command(s, http.StatusOK, idInPath, func(r *http.Request, ctx context.Context, meta commands.Meta, t cmd.Target, id int) (commands.Result, any, error) {
 		res, err := f.commands.RemoveEntry(ctx, meta, cmd.RemoveEntry{Target: t, EntryID: id})
-		return res, nil, err
+		return res, nil, inputFields(err, removeEntryFields)
 	})
 }
 

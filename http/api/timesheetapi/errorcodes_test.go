@@ -63,6 +63,11 @@ func TestEveryErrorCode(t *testing.T) {
 	// p3: time registration; p4 and p5: ended on Wednesday 21 January,
 	// after hours were entered on the rest of that week.
 	e.seed(placement.Stream("p3"), &placement.Started{PlacementID: "p3", WorkerID: "w1", ClientID: "c3", IntermediaryID: "i1", Function: "Bakker", Start: day("2026-01-05")})
+	// p6 and p7: time registration too, for removals that make a
+	// continuous shift run on further.
+	for _, p := range []string{"p6", "p7"} {
+		e.seed(placement.Stream(p), &placement.Started{PlacementID: p, WorkerID: "w1", ClientID: "c3", IntermediaryID: "i1", Function: "Bakker", Start: day("2026-01-05")})
+	}
 	for _, p := range []string{"p4", "p5"} {
 		e.seed(placement.Stream(p), &placement.Started{PlacementID: p, WorkerID: "w1", ClientID: "c1", IntermediaryID: "i1", Function: "Bakker", Start: day("2026-01-05")})
 	}
@@ -97,6 +102,16 @@ func TestEveryErrorCode(t *testing.T) {
 	e.must(201, "POST", "/timesheets/p3/2026-W06/entries", "worker1", map[string]any{"date": "2026-02-02", "start": "05:00", "end": "08:00"})
 	// p3 W02: a continuous Sunday night shift; W03 is still empty.
 	e.must(201, "POST", "/timesheets/p3/2026-W02/entries", "worker1", map[string]any{"date": "2026-01-11", "start": "22:00", "end": "06:00", "continuous": true})
+	// p6: W05's continuous Tuesday night shift runs on to Wednesday's
+	// shift; without it, it would run on to W06's Monday (days).
+	e.must(201, "POST", "/timesheets/p6/2026-W06/entries", "worker1", map[string]any{"date": "2026-02-02", "start": "05:00", "end": "08:00"})
+	e.must(201, "POST", "/timesheets/p6/2026-W05/entries", "worker1", map[string]any{"date": "2026-01-28", "start": "06:00", "end": "14:00"})
+	e.must(201, "POST", "/timesheets/p6/2026-W05/entries", "worker1", map[string]any{"date": "2026-01-27", "start": "22:00", "end": "06:00", "continuous": true})
+	// p7: W05's continuous Sunday night shift runs on to W06's Monday
+	// 05:00 shift; without it, to Monday 23:00 (25 hours on Sunday).
+	e.must(201, "POST", "/timesheets/p7/2026-W06/entries", "worker1", map[string]any{"date": "2026-02-02", "start": "05:00", "end": "08:00"})
+	e.must(201, "POST", "/timesheets/p7/2026-W06/entries", "worker1", map[string]any{"date": "2026-02-02", "start": "23:00", "end": "23:30"})
+	e.must(201, "POST", "/timesheets/p7/2026-W05/entries", "worker1", map[string]any{"date": "2026-02-01", "start": "22:00", "end": "06:00", "continuous": true})
 	var many []any
 	for i := range 501 {
 		many = append(many, map[string]any{"placement": fmt.Sprintf("p%d", i), "week": "2026-W03"})
@@ -250,6 +265,8 @@ func TestEveryErrorCode(t *testing.T) {
 		{"DELETE " + one + "/entries/{id}", p3 + "/entries/x", "worker1", nil, "id_invalid"},
 		{"DELETE " + one + "/entries/{id}", p3 + "/entries/9", "worker1", nil, "entry_not_found"},
 		{"DELETE " + one + "/entries/{id}", p3 + "/entries/1", "inter1", nil, "not_the_enterer"},
+		{"DELETE " + one + "/entries/{id}", "/timesheets/p6/2026-W05/entries/1", "worker1", nil, "day_over_24h"},
+		{"DELETE " + one + "/entries/{id}", "/timesheets/p7/2026-W06/entries/1", "worker1", nil, "previous_week_run_on"},
 
 		{"POST " + one + "/expenses", w02 + "/expenses", "worker1", map[string]any{"type": "taxi", "date": "2026-01-06", "amount_cents": 100}, "expense_type_invalid"},
 		{"POST " + one + "/expenses", w02 + "/expenses", "worker1", map[string]any{"type": "parking", "date": "2026-01-06", "amount_cents": 0}, "expense_amount_invalid"},

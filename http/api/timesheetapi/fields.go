@@ -16,6 +16,10 @@ var (
 	entryFields   = withDays(map[string]string{"break": "break_minutes"}, func(int) string { return "date" })
 	expenseFields = map[string]string{"amount": "amount_cents"}
 	remarkFields  = map[string]string{"remark": "text"}
+	// A removal refused for what it does to another shift (a continuous
+	// one that would run on further) names the entry being removed: the
+	// endpoint's only input.
+	removeEntryFields = withDays(map[string]string{}, func(int) string { return "id" })
 )
 
 // lineFields names the days of a line by the array the caller sent.
