@@ -258,8 +258,32 @@ func (s *Service) AuthenticateToken(ctx context.Context, plaintext string) (APIT
 	return t, nil
 }
 
-// RevokeToken stops a token from working. Revoking twice is fine; an
-// unknown ID gives domain.ErrNotFound.
+// EndToken is the back office's revocation: it stops a token from working
+// for good. Unlike RevokeToken it also ends a pending token (created,
+// never made live), whose revoked_at equals its created_at: it moves
+// revoked_at past created_at, so FinishPendingToken no longer takes it. A
+// creation retried at the same moment (it loaded the token before the
+// revocation's token.revoked was recorded) therefore cannot make a token
+// live that the ledger says is revoked. Ending twice is fine; an unknown
+// ID gives domain.ErrNotFound.
+func (s *Service) EndToken(ctx context.Context, id string) error {
+	tag, err := s.pool.Exec(ctx, `UPDATE api_tokens SET revoked_at = CASE
+			WHEN revoked_at IS NULL OR revoked_at = created_at THEN greatest($2, created_at + interval '1 microsecond')
+			ELSE revoked_at END
+		WHERE id = $1`, id, s.cfg.Now())
+	if err != nil {
+		return fmt.Errorf("auth: unable to revoke API token: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return domain.ErrNotFound
+	}
+	return nil
+}
+
+// RevokeToken stops a token from working, leaving a pending one pending
+// (finishable by a retry of its creation: the clean-up of a creation that
+// could not be recorded). Revoking twice is fine; an unknown ID gives
+// domain.ErrNotFound.
 func (s *Service) RevokeToken(ctx context.Context, id string) error {
 	now := s.cfg.Now()
 	tag, err := s.pool.Exec(ctx, `UPDATE api_tokens SET revoked_at = coalesce(revoked_at, $2) WHERE id = $1`, id, now)

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"backoffice/commands/auth"
 	"backoffice/domain"
@@ -156,5 +157,40 @@ func TestFinishPendingToken(t *testing.T) {
 	}
 	if _, err := s.FinishPendingToken(ctx, id); !errors.Is(err, auth.ErrTokenIDTaken) {
 		t.Errorf("finishing a revoked token: %v; want ErrTokenIDTaken", err)
+	}
+}
+
+// TestEndedPendingTokenIsNotFinished: the back office revoking a pending
+// token (EndToken) ends it: a creation retried at the same moment, which
+// loaded the token before the revocation was recorded, cannot make it
+// live; RevokeToken (the clean-up of an unrecorded creation) leaves it
+// finishable.
+func TestEndedPendingTokenIsNotFinished(t *testing.T) {
+	ctx := testCtx(t)
+	fixed := time.Date(2026, 2, 9, 9, 0, 0, 0, time.UTC) // the revocation at the creation's very time
+	s, _ := newServiceWith(t, auth.Config{Now: func() time.Time { return fixed }})
+	const kept, ended = "00112233445566bb", "00112233445566cc"
+	for _, id := range []string{kept, ended} {
+		if _, err := s.CreatePendingToken(ctx, id, domain.RoleAuditor, "Accountant"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.RevokeToken(ctx, kept); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.FinishPendingToken(ctx, kept); err != nil {
+		t.Errorf("finishing a token only RevokeToken touched: %v; want it finished", err)
+	}
+	if err := s.EndToken(ctx, ended); err != nil {
+		t.Fatal(err)
+	}
+	if plain, err := s.FinishPendingToken(ctx, ended); !errors.Is(err, auth.ErrTokenIDTaken) {
+		t.Errorf("finishing a token the back office revoked: %q, %v; want ErrTokenIDTaken", plain, err)
+	}
+	if err := s.EndToken(ctx, ended); err != nil {
+		t.Errorf("ending twice: %v", err)
+	}
+	if err := s.EndToken(ctx, "00112233445566dd"); !errors.Is(err, domain.ErrNotFound) {
+		t.Errorf("ending an unknown token: %v; want ErrNotFound", err)
 	}
 }

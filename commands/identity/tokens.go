@@ -167,7 +167,7 @@ func (s *Tokens) RevokeToken(ctx context.Context, meta commands.Meta, id string)
 	if err := checkID("id", id); err != nil {
 		return commands.Result{}, domain.ErrNotFound
 	}
-	if err := s.cfg.Auth.RevokeToken(ctx, id); err != nil {
+	if err := s.cfg.Auth.EndToken(ctx, id); err != nil {
 		return commands.Result{}, err
 	}
 	t, st, err := loadToken(ctx, s.cfg.Store, id)
