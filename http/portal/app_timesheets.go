@@ -299,6 +299,12 @@ func (t *timesheetApp) History(ctx context.Context, actor domain.Actor, ref Ref)
 				item.Detail = ev.Reason
 			case *ts.RemarkAdded:
 				item.Detail = ev.Remark.Text
+			case *ts.TimeEntryChanged:
+				if ev.FollowedNextWeek {
+					// Recorded by a change of the next week's first shift,
+					// by whoever made that change: say so.
+					item.Type = "timesheet.time_entry_followed"
+				}
 			}
 		}
 		// What changed per hour type and day, before → after.
