@@ -6,17 +6,10 @@ import (
 	"testing"
 	"time"
 
-	"backoffice/commands"
 	paycmd "backoffice/commands/payroll"
 	tscmd "backoffice/commands/timesheet"
-	"backoffice/domain"
-	"backoffice/domain/client"
-	pay "backoffice/domain/payroll"
 	"backoffice/domain/payroll/payrollfile"
-	"backoffice/domain/placement"
 	ts "backoffice/domain/timesheet"
-	"backoffice/domain/worker"
-	"backoffice/internal/apitest"
 )
 
 // TestExportOfARunOnThatFollowedTheNextWeek: a continuous Sunday night
@@ -30,22 +23,7 @@ func TestExportOfARunOnThatFollowedTheNextWeek(t *testing.T) {
 	ctx := context.Background()
 	friday := time.Date(2026, 2, 6, 12, 0, 0, 0, time.UTC)
 	e.now.Store(&friday)
-	e.seed(client.Stream("ct"), &client.Registered{ClientID: "ct", IntermediaryID: "i1", Name: "Nachtdienst BV", KvK: "87654321",
-		AgreementFrom: apitest.Day("2025-01-01"), Agreement: client.Agreement{
-			HourTypes:      []client.HourType{{Code: "100", Name: "Normale uren", Percentage: 100}},
-			NormalHourType: "100", EnteredBy: domain.RoleWorker, TimeRegistration: true,
-			ApprovalChain: []domain.Role{domain.RoleClient}}})
-	e.must(e.pay.SetSettings(ctx, backoffice, paycmd.SetSettings{ClientID: "ct", Settings: pay.Settings{Administration: "1001", Period: pay.PeriodWeek, Package: pay.TargetLoket}}))
-	e.must(e.pay.SetMapping(ctx, backoffice, paycmd.SetMapping{ClientID: "ct", ValidFrom: "2026-01-05",
-		Entries: []pay.Mapping{{Kind: pay.SourceHours, Code: "100", Loket: "1", Nmbrs: "U100", Easyflex: "U100"}}}))
-	e.seed(worker.Stream("wn"), &worker.Registered{WorkerID: "wn", ClientID: "ct", Name: worker.Name{First: "Nacht", Last: "Werker"},
-		Email: "wn@example.nl", Function: "Bewaker"})
-	e.seed(placement.Stream("pn"), &placement.Started{PlacementID: "pn", WorkerID: "wn", ClientID: "ct", IntermediaryID: "i1",
-		Function: "Bewaker", Start: apitest.Day("2026-01-05")})
-	e.must(e.pay.SetPersonnelNumber(ctx, backoffice, paycmd.SetPersonnelNumber{WorkerID: "wn", Administration: "1001", PersonnelNumber: "77"}))
-
-	w := commands.Meta{Actor: domain.Actor{AccountID: "acc-wn", Role: domain.RoleWorker, WorkerID: "wn"}}
-	c := commands.Meta{Actor: domain.Actor{AccountID: "acc-ct", Role: domain.RoleClient, ClientID: "ct"}}
+	w, c := nightShiftSetUp(t, e, "2026-01-05")
 	w05, w06 := ts.ISOWeek{Year: 2026, Week: 5}, ts.ISOWeek{Year: 2026, Week: 6}
 	five := tscmd.Target{PlacementID: "pn", Week: w05}
 	clock := func(s string) ts.Clock { v, _ := ts.ParseClock(s); return v }

@@ -33,22 +33,7 @@ func TestShiftsOverTheAutumnClockChange(t *testing.T) {
 	ctx := context.Background()
 	monday := time.Date(2026, 10, 26, 12, 0, 0, 0, time.UTC)
 	e.now.Store(&monday)
-	e.seed(client.Stream("ct"), &client.Registered{ClientID: "ct", IntermediaryID: "i1", Name: "Nachtdienst BV", KvK: "87654321",
-		AgreementFrom: apitest.Day("2025-01-01"), Agreement: client.Agreement{
-			HourTypes:      []client.HourType{{Code: "100", Name: "Normale uren", Percentage: 100}},
-			NormalHourType: "100", EnteredBy: domain.RoleWorker, TimeRegistration: true,
-			ApprovalChain: []domain.Role{domain.RoleClient}}})
-	e.must(e.pay.SetSettings(ctx, backoffice, paycmd.SetSettings{ClientID: "ct", Settings: pay.Settings{Administration: "1001", Period: pay.PeriodWeek, Package: pay.TargetLoket}}))
-	e.must(e.pay.SetMapping(ctx, backoffice, paycmd.SetMapping{ClientID: "ct", ValidFrom: "2026-01-05",
-		Entries: []pay.Mapping{{Kind: pay.SourceHours, Code: "100", Loket: "1", Nmbrs: "U100", Easyflex: "U100"}}}))
-	e.seed(worker.Stream("wn"), &worker.Registered{WorkerID: "wn", ClientID: "ct", Name: worker.Name{First: "Nacht", Last: "Werker"},
-		Email: "wn@example.nl", Function: "Bewaker"})
-	e.seed(placement.Stream("pn"), &placement.Started{PlacementID: "pn", WorkerID: "wn", ClientID: "ct", IntermediaryID: "i1",
-		Function: "Bewaker", Start: apitest.Day("2026-10-01")})
-	e.must(e.pay.SetPersonnelNumber(ctx, backoffice, paycmd.SetPersonnelNumber{WorkerID: "wn", Administration: "1001", PersonnelNumber: "77"}))
-
-	w := commands.Meta{Actor: domain.Actor{AccountID: "acc-wn", Role: domain.RoleWorker, WorkerID: "wn"}}
-	c := commands.Meta{Actor: domain.Actor{AccountID: "acc-ct", Role: domain.RoleClient, ClientID: "ct"}}
+	w, c := nightShiftSetUp(t, e, "2026-10-01")
 	target := tscmd.Target{PlacementID: "pn", Week: ts.ISOWeek{Year: 2026, Week: 43}}
 	clock := func(s string) ts.Clock { v, _ := ts.ParseClock(s); return v }
 	for _, in := range []ts.EntryInput{
@@ -93,4 +78,30 @@ func TestShiftsOverTheAutumnClockChange(t *testing.T) {
 	if !strings.Contains(strings.Join(rows[len(rows)-1], ";"), "33") {
 		t.Errorf("Nmbrs rows %v", rows)
 	}
+}
+
+// nightShiftSetUp seeds client ct (time registration, entered by the
+// worker, approved by the client) with weekly Loket payroll settings and a
+// mapping of its normal hours, and worker wn placed there from start (pn,
+// personnel number 77); it returns the worker's and the client's meta.
+func nightShiftSetUp(t *testing.T, e *env, start string) (w, c commands.Meta) {
+	t.Helper()
+	ctx := context.Background()
+	e.seed(client.Stream("ct"), &client.Registered{ClientID: "ct", IntermediaryID: "i1", Name: "Nachtdienst BV", KvK: "87654321",
+		AgreementFrom: apitest.Day("2025-01-01"), Agreement: client.Agreement{
+			HourTypes:      []client.HourType{{Code: "100", Name: "Normale uren", Percentage: 100}},
+			NormalHourType: "100", EnteredBy: domain.RoleWorker, TimeRegistration: true,
+			ApprovalChain: []domain.Role{domain.RoleClient}}})
+	e.must(e.pay.SetSettings(ctx, backoffice, paycmd.SetSettings{ClientID: "ct", Settings: pay.Settings{Administration: "1001", Period: pay.PeriodWeek, Package: pay.TargetLoket}}))
+	e.must(e.pay.SetMapping(ctx, backoffice, paycmd.SetMapping{ClientID: "ct", ValidFrom: "2026-01-05",
+		Entries: []pay.Mapping{{Kind: pay.SourceHours, Code: "100", Loket: "1", Nmbrs: "U100", Easyflex: "U100"}}}))
+	e.seed(worker.Stream("wn"), &worker.Registered{WorkerID: "wn", ClientID: "ct", Name: worker.Name{First: "Nacht", Last: "Werker"},
+		Email: "wn@example.nl", Function: "Bewaker"})
+	e.seed(placement.Stream("pn"), &placement.Started{PlacementID: "pn", WorkerID: "wn", ClientID: "ct", IntermediaryID: "i1",
+		Function: "Bewaker", Start: apitest.Day(start)})
+	e.must(e.pay.SetPersonnelNumber(ctx, backoffice, paycmd.SetPersonnelNumber{WorkerID: "wn", Administration: "1001", PersonnelNumber: "77"}))
+
+	w = commands.Meta{Actor: domain.Actor{AccountID: "acc-wn", Role: domain.RoleWorker, WorkerID: "wn"}}
+	c = commands.Meta{Actor: domain.Actor{AccountID: "acc-ct", Role: domain.RoleClient, ClientID: "ct"}}
+	return w, c
 }
