@@ -20,7 +20,7 @@ import (
 func TestServeSweepsPendingTokensAtStart(t *testing.T) {
 	const id = "00000000000000b1"
 	stream := account.TokenStream(id)
-	_, _, store := runTestApp(t, "app", func(o *Options) {
+	_, _, store := runTestApp(t, "app_full", func(o *Options) {
 		ctx := context.Background()
 		a, err := auth.New(o.Pool, auth.Config{Params: o.Auth.Params})
 		if err != nil {
