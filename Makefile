@@ -21,9 +21,22 @@ AXE       := $(CURDIR)/.cache/axe-core/axe.min.js
 run: ensure-postgres
 	$(GO) run ./cmd/backoffice serve -demo
 
+# The portal's four walks over every screen (axe, keyboard, screen-reader
+# semantics, both languages) check what the pages show; they run beside the
+# rest, without the race detector (their handlers run under -race in the
+# package's other tests). Under -race they were half of the portal's run,
+# the longest package of the suite.
+WALKS   := ^TestBrowser(Walk|Keyboard|ScreenReaderSemantics|LanguagesComplete)$$
+WALKLOG := $(CURDIR)/test-artifacts/walks.log
+
 test: ensure-postgres ensure-chromium ensure-axe
 	$(GO) vet ./...
-	BACKOFFICE_SCREENSHOTS=$(SCREENSHOTS) BACKOFFICE_AXE=$(AXE) $(GO) test -race -timeout 20m $(TESTFLAGS) ./...
+	@mkdir -p $(dir $(WALKLOG))
+	@echo "go test -timeout 20m -run '$(WALKS)' $(TESTFLAGS) ./http/portal/ (beside the rest; its output follows theirs)"
+	@BACKOFFICE_SCREENSHOTS=$(SCREENSHOTS) BACKOFFICE_AXE=$(AXE) $(GO) test -timeout 20m -run '$(WALKS)' $(TESTFLAGS) ./http/portal/ > $(WALKLOG) 2>&1 & walks=$$!; \
+	BACKOFFICE_SCREENSHOTS=$(SCREENSHOTS) BACKOFFICE_AXE=$(AXE) $(GO) test -race -timeout 20m -skip '$(WALKS)' $(TESTFLAGS) ./...; rc=$$?; \
+	wait $$walks; wrc=$$?; echo "--- the portal's walks:"; cat $(WALKLOG); \
+	[ $$rc -eq 0 ] && [ $$wrc -eq 0 ]
 	@echo "Screenshots of the portal: $(SCREENSHOTS)"
 
 bench: ensure-postgres
