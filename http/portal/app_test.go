@@ -3,15 +3,16 @@ package portal_test
 import (
 	"bytes"
 	"context"
-	"errors"
 	"io"
 	"maps"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -84,34 +85,64 @@ type fixture struct {
 	docs     map[string]string       // document IDs by the names below
 }
 
-// newFixture is the fixture on a fresh application. It is seeded once
-// per test binary, through the commands as in seedFixture, into a template database; each test runs a fresh application on
-// its own copy of it (with the mails the seeding sent in its outbox).
-// Seeding it for every test cost most of the package's run.
+// newFixture is the fixture on a fresh application. It is seeded once per
+// test binary, through the commands as in seedFixture, into a template
+// database; each test runs a fresh application on its own copy of it
+// (with the mails the seeding sent in its outbox). Seeding it for every
+// test cost about a second of each test.
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	tt, ok := t.(*testing.T)
-	if !ok {
-		return newFixtureWith(t, nil)
-	}
 	cs := pgtest.NewDBFromTemplate(t, "portal_fixture", func(ctx context.Context, cs string) error {
 		if err := apptest.Migrate(ctx, cs); err != nil {
 			return err
 		}
-		// A subtest, so that the seeding application has stopped and
-		// closed its connections (its cleanups) before the database
-		// becomes the template.
-		if !tt.Run("seed-fixture-template", func(st *testing.T) {
-			f := seedFixture(st, apptest.New(st, apptest.Options{Now: now, DB: cs}))
-			fixtureTemplate.accounts, fixtureTemplate.docs = f.accounts, f.docs
-			fixtureTemplate.outbox = f.OutboxFiles(st)
-		}) {
-			return errors.New("seeding the fixture failed")
-		}
+		// The seeding application stops and closes its connections when
+		// the seeding is done (its own cleanups), before the database
+		// becomes the template; not at the end of the test that happened
+		// to need the template first.
+		st := &seedTB{TB: t}
+		defer st.done()
+		f := seedFixture(st, apptest.New(st, apptest.Options{Now: now, DB: cs}))
+		fixtureTemplate.accounts, fixtureTemplate.docs = f.accounts, f.docs
+		fixtureTemplate.outbox = f.OutboxFiles(st)
 		return nil
 	})
 	e := apptest.New(t, apptest.Options{Now: now, DB: cs, OutboxFiles: fixtureTemplate.outbox})
 	return &fixture{Env: e, accounts: maps.Clone(fixtureTemplate.accounts), docs: maps.Clone(fixtureTemplate.docs)}
+}
+
+// seedTB is the test that needs the fixture's template first, with its
+// own cleanups and temporary directories, run by done.
+type seedTB struct {
+	testing.TB
+	mu       sync.Mutex
+	cleanups []func()
+}
+
+func (s *seedTB) Cleanup(f func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cleanups = append(s.cleanups, f)
+}
+
+func (s *seedTB) TempDir() string {
+	dir, err := os.MkdirTemp("", "portal-fixture-")
+	if err != nil {
+		s.Fatal(err)
+	}
+	s.Cleanup(func() { _ = os.RemoveAll(dir) })
+	return dir
+}
+
+// done runs the cleanups, last first, as the testing package does.
+func (s *seedTB) done() {
+	s.mu.Lock()
+	fs := s.cleanups
+	s.cleanups = nil
+	s.mu.Unlock()
+	for i := len(fs) - 1; i >= 0; i-- {
+		fs[i]()
+	}
 }
 
 // fixtureTemplate is what seeding the template found out: the accounts'
