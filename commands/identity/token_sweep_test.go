@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -266,5 +268,23 @@ func assertNotLive(t *testing.T, e *it.Env, id string) {
 		if tok.ID == id && tok.RevokedAt == nil {
 			t.Fatalf("token %s is live", id)
 		}
+	}
+}
+
+// TestTokenCreationExpiredNamesTheBound: the answer to a retry after the
+// sweep names PendingTokenBound (in whole days, in both languages), not a
+// number of its own that a change of the bound would leave behind.
+func TestTokenCreationExpiredNamesTheBound(t *testing.T) {
+	day := 24 * time.Hour
+	if identity.PendingTokenBound%day != 0 {
+		t.Fatalf("PendingTokenBound %v is not whole days; the message names days", identity.PendingTokenBound)
+	}
+	n := int(identity.PendingTokenBound / day)
+	e := identity.ErrTokenCreationExpired
+	if en := fmt.Sprintf("within %d days", n); !strings.Contains(e.Message, en) {
+		t.Errorf("message %q does not say %q", e.Message, en)
+	}
+	if nl := fmt.Sprintf("binnen %d dagen", n); !strings.Contains(e.MessageNL, nl) {
+		t.Errorf("Dutch message %q does not say %q", e.MessageNL, nl)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"time"
 
 	"backoffice/commands"
 	"backoffice/commands/auth"
@@ -133,8 +134,12 @@ var ErrTokenSecretShown = domain.Conflict("secret_not_replayable",
 // nobody finished it within PendingTokenBound, so it was revoked (cause
 // never_activated). A new token needs a new request (a new key).
 var ErrTokenCreationExpired = domain.Conflict("token_creation_expired",
-	"The token this request created was never activated and was revoked because its creation was not finished within 8 days. Create a new token with a new Idempotency-Key.",
-	"De sleutel die dit verzoek aanmaakte is nooit geactiveerd en is ingetrokken, omdat het aanmaken niet binnen 8 dagen is afgerond. Maak een nieuwe sleutel aan (met een nieuwe Idempotency-Key).")
+	fmt.Sprintf("The token this request created was never activated and was revoked because its creation was not finished within %d days. Create a new token with a new Idempotency-Key.", pendingTokenDays),
+	fmt.Sprintf("De sleutel die dit verzoek aanmaakte is nooit geactiveerd en is ingetrokken, omdat het aanmaken niet binnen %d dagen is afgerond. Maak een nieuwe sleutel aan (met een nieuwe Idempotency-Key).", pendingTokenDays))
+
+// pendingTokenDays is PendingTokenBound in whole days, as the message
+// above names it.
+const pendingTokenDays = int(PendingTokenBound / (24 * time.Hour))
 
 // tokenID is a new token's ID: under an idempotency key derived from it
 // and the request, so a retried creation names the token its first

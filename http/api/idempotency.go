@@ -73,7 +73,11 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, meta command
 	if s.LazyClaims {
 		claim = s.execLazyCommit
 	}
-	claimer := s.claimer()
+	claimer, err := s.claimer(ctx)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	tag, err := claim(ctx, `INSERT INTO idempotency_keys (actor_id, key, request_hash, claimed_by) VALUES ($1, $2, $3, $4)
 		ON CONFLICT DO NOTHING`, meta.Actor.AccountID, meta.IdempotencyKey, hash, claimer)
 	if err != nil {

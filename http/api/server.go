@@ -46,6 +46,10 @@ type Deps struct {
 	// hold ClaimLockClass. nil: the API starts its own; a process shares
 	// one with its delivery queues (internal/app).
 	Liveness *liveness.Holder
+	// LivenessWait bounds how long a claim waits for the liveness lock
+	// while the process holds none (starting, or replacing a broken
+	// session); 503 after it. Default 5 s.
+	LivenessWait time.Duration
 	// LazyClaims: the commands' events are stored in Pool's database, so
 	// an idempotency claim may commit without waiting for its fsync (the
 	// append's durable commit flushes it). Leave it false when the events
@@ -84,15 +88,15 @@ func New(d Deps) (*Server, error) {
 	if d.WaitTimeout == 0 {
 		d.WaitTimeout = 5 * time.Second
 	}
+	if d.LivenessWait == 0 {
+		d.LivenessWait = 5 * time.Second
+	}
 	s := &Server{Deps: d, router: mux.NewRouter()}
 	s.router.Use(httpx.RecordRoute) // the access log and metrics name the route
 	s.live = d.Liveness
 	if s.live == nil { // a process of the API alone (its tests)
 		s.live = liveness.Start(d.Pool, ClaimLockClass)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	s.live.Wait(ctx) // the database is away: it is taken when it is back
-	cancel()
 	s.routes()
 	return s, nil
 }

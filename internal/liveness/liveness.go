@@ -46,6 +46,7 @@ type Holder struct {
 	cancel context.CancelFunc
 	conn   *pgx.Conn
 	held   chan struct{} // closed once the first lock is held
+	now    chan struct{} // closed while an id is held; a new one when it is lost
 	stop   chan struct{} // closed by Close
 	done   chan struct{} // closed when the loop returned
 	closed bool
@@ -58,7 +59,7 @@ func Start(pool *pgxpool.Pool, classes ...int32) *Holder {
 	if len(classes) == 0 {
 		panic("liveness: Start needs a class")
 	}
-	h := &Holder{pool: pool, classes: slices.Clone(classes), held: make(chan struct{}),
+	h := &Holder{pool: pool, classes: slices.Clone(classes), held: make(chan struct{}), now: make(chan struct{}),
 		stop: make(chan struct{}), done: make(chan struct{})}
 	h.ctx, h.cancel = context.WithCancel(context.Background())
 	h.cancel() // no id held yet: nothing may run under it
@@ -76,6 +77,29 @@ func (h *Holder) Current() (int32, context.Context) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return h.id, h.ctx
+}
+
+// WaitCurrent is Current once an id is held: at once while one is, else
+// when the first lock or the one replacing a broken session is taken. Its
+// id is 0 when ctx ended or the holder was closed first. Work that names
+// the id in rows waits for it, so that no row names nobody (a row without
+// a live id can only be waited out, not taken over at once).
+func (h *Holder) WaitCurrent(ctx context.Context) (int32, context.Context) {
+	for {
+		h.mu.Lock()
+		id, alive, now := h.id, h.ctx, h.now
+		h.mu.Unlock()
+		if id != 0 {
+			return id, alive
+		}
+		select {
+		case <-now:
+		case <-ctx.Done():
+			return 0, alive
+		case <-h.stop:
+			return 0, alive
+		}
+	}
 }
 
 // Wait waits until the first lock is held, ctx ends or the holder is
@@ -196,6 +220,7 @@ func (h *Holder) hold() error {
 	}
 	h.id, h.conn = id, c
 	h.ctx, h.cancel = context.WithCancel(context.Background())
+	close(h.now)
 	h.mu.Unlock()
 	select {
 	case <-h.held:
@@ -206,6 +231,7 @@ func (h *Holder) hold() error {
 		h.mu.Lock()
 		h.cancel()
 		h.id, h.conn = 0, nil
+		h.now = make(chan struct{})
 		h.mu.Unlock()
 	}()
 	for {

@@ -171,3 +171,40 @@ func TestHolderLocksOneIDInEveryClass(t *testing.T) {
 		}
 	}
 }
+
+// TestWaitCurrentWaitsForALock: WaitCurrent answers no id while none can
+// be locked (the holder's pool has no connection to give) and ctx ends,
+// the id once it is locked, and no id, at once, after Close.
+func TestWaitCurrentWaitsForALock(t *testing.T) {
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	cfg, err := pgxpool.ParseConfig(pgtest.NewDB(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.MaxConns = 1
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	c, err := pool.Acquire(ctx) // the holder's connection, taken first
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := liveness.Start(pool, class)
+	short, stop := context.WithTimeout(ctx, 50*time.Millisecond)
+	if id, _ := h.WaitCurrent(short); id != 0 {
+		t.Errorf("WaitCurrent without a connection for the lock: %d; want 0", id)
+	}
+	stop()
+	c.Release()
+	id, alive := h.WaitCurrent(ctx)
+	if now, _ := h.Current(); id == 0 || id != now || alive.Err() != nil || free(t, ctx, pool, id) {
+		t.Fatalf("WaitCurrent: %d (Current %d, context %v); want the id held", id, now, alive.Err())
+	}
+	h.Close()
+	if id, _ := h.WaitCurrent(ctx); id != 0 {
+		t.Errorf("WaitCurrent after Close: %d; want 0", id)
+	}
+}

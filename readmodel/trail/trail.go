@@ -1,8 +1,9 @@
 // Package trail answers an auditor's "who did what, when" about one worker
 // from the event store itself, not from a read model: one pass over $all
 // picks the worker's own stream, their payroll data, their placements, the
-// timesheets of those placements, their login account, and every event
-// their account caused anywhere (a signature, a remark). Every stream's hash
+// timesheets of those placements, their placement roster (the claims of
+// the overlap guard), their login account, and every event their account
+// caused anywhere (a signature, a remark). Every stream's hash
 // chain is checked on the way, as verify does: a trail through tampered
 // history is refused (eventstore.ErrIntegrity).
 package trail
@@ -37,8 +38,23 @@ type Event struct {
 	// Name), as in a timesheet's history.
 	ActorName string `json:"actor_name,omitempty"`
 	// About is why the event is in the trail: worker, payroll, placement,
-	// timesheet, account, or by_account (caused by the worker's account).
+	// roster, timesheet, account, or by_account (caused by the worker's
+	// account).
 	About string `json:"about"`
+	// Claim is what a roster event (placement.claimed) claimed: the
+	// stream names the worker, not the placement.
+	Claim *Claim `json:"claim,omitempty"`
+}
+
+// Claim is a placement.claimed of the worker's roster: placement
+// PlacementID at ClientID was about to be given Start..End (End empty:
+// open-ended). Whether it was, the placement's own event that follows
+// says (a claim whose append never followed changed nothing).
+type Claim struct {
+	PlacementID string `json:"placement_id"`
+	ClientID    string `json:"client_id"`
+	Start       string `json:"start"`
+	End         string `json:"end,omitempty"`
 }
 
 // Trail is the worker's events in the order of the ledger.
@@ -83,7 +99,7 @@ func OfWorker(ctx context.Context, store eventstore.Store, workerID string, maxE
 			if about := aboutWorker(e, workerID, placements, accounts); about != "" {
 				tr.Events = append(tr.Events, Event{Position: e.Position.String(), Stream: e.Stream, Revision: e.Revision, Type: e.Type,
 					OccurredAt: e.Metadata.OccurredAt, RecordedAt: e.Created.UTC(), ActorRole: e.Metadata.ActorRole, ActorID: e.Metadata.ActorID,
-					About: about})
+					About: about, Claim: claimOf(e)})
 			}
 			from = e.Position
 			tr.Scanned++
@@ -143,6 +159,8 @@ func aboutWorker(e eventstore.RecordedEvent, workerID string, placements, accoun
 		return "worker"
 	case e.Stream == payroll.WorkerStream(workerID):
 		return "payroll"
+	case e.Stream == placement.RosterStream(workerID):
+		return "roster"
 	case strings.HasPrefix(e.Stream, placement.StreamPrefix) && placements[strings.TrimPrefix(e.Stream, placement.StreamPrefix)]:
 		return "placement"
 	case strings.HasPrefix(e.Stream, account.StreamPrefix) && accounts[strings.TrimPrefix(e.Stream, account.StreamPrefix)]:
@@ -153,6 +171,20 @@ func aboutWorker(e eventstore.RecordedEvent, workerID string, placements, accoun
 		return "by_account"
 	}
 	return ""
+}
+
+// claimOf is what a roster event claimed; nil for any other event (or
+// one that does not read as a claim).
+func claimOf(e eventstore.RecordedEvent) *Claim {
+	var c placement.Claimed
+	if e.Type != placement.TypeClaimed || json.Unmarshal(e.Data, &c) != nil {
+		return nil
+	}
+	out := &Claim{PlacementID: c.PlacementID, ClientID: c.ClientID, Start: c.Start.Format(time.DateOnly)}
+	if c.End != nil {
+		out.End = c.End.Format(time.DateOnly)
+	}
+	return out
 }
 
 // timesheetOf reports whether stream is a timesheet of one of placements:

@@ -2,6 +2,7 @@ package auditapi_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -9,6 +10,9 @@ import (
 
 	"github.com/google/uuid"
 
+	"backoffice/domain"
+	"backoffice/domain/placement"
+	"backoffice/domain/worker"
 	"backoffice/eventstore"
 	"backoffice/internal/pgtest"
 	"backoffice/readmodel/trail"
@@ -86,5 +90,66 @@ func TestWorkerTrail(t *testing.T) {
 	}
 	if res, body := e.get(t, "auditor", "/audit/workers/w1/trail"); res.StatusCode != http.StatusInternalServerError || !strings.Contains(body, "ledger_integrity") {
 		t.Fatalf("trail through a tampered stream: %d %s, want 500 ledger_integrity", res.StatusCode, body)
+	}
+}
+
+// TestWorkerTrailListsRosterClaims: the placement-overlap guard appends
+// placement.claimed to the worker's roster (roster-<worker>) before each
+// decision that gives a placement dates; the trail lists those claims
+// (about roster) with the placement, client and dates claimed, which the
+// stream's name does not say. Another worker's roster is not mixed in,
+// also not one whose ID extends this worker's.
+func TestWorkerTrailListsRosterClaims(t *testing.T) {
+	e := newEnv(t)
+	ctx := t.Context()
+	at := time.Date(2026, 2, 3, 9, 0, 0, 0, time.UTC)
+	add := func(stream string, ev domain.Event) {
+		t.Helper()
+		data, err := json.Marshal(ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.store.Append(ctx, stream, eventstore.Any(), eventstore.EventData{ID: uuid.New(), Type: ev.EventType(),
+			Data: data, Metadata: eventstore.Metadata{ActorID: "acc-bo", ActorRole: "backoffice", OccurredAt: at}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	day := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
+	claim := func(workerID, id string, end *time.Time) {
+		add(placement.RosterStream(workerID), &placement.Claimed{PlacementID: id, WorkerID: workerID, ClientID: "c1", Start: day("2026-02-02"), End: end})
+	}
+	end := day("2026-06-30")
+	add(worker.Stream("w1"), &worker.Registered{WorkerID: "w1"})
+	claim("w1", "p1", nil)
+	claim("w2", "p2", nil)
+	claim("w1-b", "p3", nil)
+	claim("w1", "p1", &end) // ending it later
+	pgtest.AwaitReadable(t, e.store, 10)
+
+	res, body := e.get(t, "auditor", "/audit/workers/w1/trail")
+	var tr trail.Trail
+	if res.StatusCode != http.StatusOK || json.Unmarshal([]byte(body), &tr) != nil {
+		t.Fatalf("trail of w1: %d %s", res.StatusCode, body)
+	}
+	var got []string
+	for _, ev := range tr.Events {
+		line := ev.About + " " + ev.Stream + " " + ev.Type
+		if c := ev.Claim; c != nil {
+			line += fmt.Sprintf(" %s at %s from %s to %q", c.PlacementID, c.ClientID, c.Start, c.End)
+		}
+		got = append(got, line)
+	}
+	want := []string{
+		"worker worker-w1 worker.registered",
+		`roster roster-w1 placement.claimed p1 at c1 from 2026-02-02 to ""`,
+		`roster roster-w1 placement.claimed p1 at c1 from 2026-02-02 to "2026-06-30"`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("trail of w1:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	for _, who := range []string{"client1", "inter1", "worker1"} {
+		if res, body := e.get(t, who, "/audit/workers/w1/trail"); res.StatusCode != http.StatusForbidden || strings.Contains(body, "roster-w1") {
+			t.Fatalf("%s: %d %s, want 403 and no claim", who, res.StatusCode, body)
+		}
 	}
 }

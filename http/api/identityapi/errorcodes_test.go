@@ -271,6 +271,21 @@ func TestEveryIdentityErrorCode(t *testing.T) {
 			return r.Status, r.Body
 		})
 	}
+	// POST /tokens retried under its Idempotency-Key: after an answer
+	// (its secret is not kept), and after the sweep revoked the token a
+	// killed first attempt never made live.
+	shown := func(lang string) it.Response {
+		return it.Response(apitest.Request(t, http.MethodPost, e.URL+"/tokens", map[string]string{"role": "auditor", "label": "Walk"},
+			"Authorization", "Bearer "+bo, "Idempotency-Key", "walk-token-shown", "Accept-Language", lang))
+	}
+	it.Want(t, shown("en"), http.StatusCreated)
+	_, swept := sweptTokenRetry(t, e, bo, "walk-token-swept")
+	for code, send := range map[string]func(string) it.Response{"secret_not_replayable": shown, "token_creation_expired": swept} {
+		walk.Provoke(t, "POST /tokens", "POST /tokens retried", code, func(lang string) (int, []byte) {
+			r := send(lang)
+			return r.Status, r.Body
+		})
+	}
 	walk.Done(t)
 }
 

@@ -148,27 +148,39 @@ func TestTokenRetriedAfterItsActivationWasLost(t *testing.T) {
 // secret was never shown), and no secret.
 func TestTokenRetriedAfterTheSweep(t *testing.T) {
 	e, bo := newApp(t)
-	post := func() it.Response {
-		return it.Response(apitest.Request(t, http.MethodPost, e.URL+"/tokens", `{"role":"payroll","label":"Loket"}`,
-			"Authorization", "Bearer "+bo, "Idempotency-Key", "token-swept"))
+	first, retry := sweptTokenRetry(t, e, bo, "token-swept")
+	r := retry("en")
+	if code, _ := r.ErrorField(t); r.Status != http.StatusConflict || code != "token_creation_expired" ||
+		!bytes.Contains(r.Body, []byte("Idempotency-Key")) || bytes.Contains(r.Body, []byte("bo_")) {
+		t.Fatalf("retry after the sweep answered %d %s, want 409 token_creation_expired", r.Status, r.Body)
 	}
-	first := it.Want(t, post(), http.StatusCreated)
+	it.Want(t, e.Do(t, http.MethodGet, "/me", first.Str(t, "token"), nil), http.StatusUnauthorized)
+}
+
+// sweptTokenRetry creates a token under key and leaves it as a kill
+// between token.created and its activation leaves it (the row pending, no
+// answer stored), then sweeps it past identity.PendingTokenBound. retry
+// sends the creation again under key, in lang; it answers 409
+// token_creation_expired (TestTokenRetriedAfterTheSweep), also when sent
+// again (the refused retry releases the key).
+func sweptTokenRetry(t *testing.T, e *it.Env, bo, key string) (first it.Response, retry func(lang string) it.Response) {
+	t.Helper()
+	post := func(lang string) it.Response {
+		return it.Response(apitest.Request(t, http.MethodPost, e.URL+"/tokens", `{"role":"payroll","label":"Loket"}`,
+			"Authorization", "Bearer "+bo, "Idempotency-Key", key, "Accept-Language", lang))
+	}
+	first = it.Want(t, post("en"), http.StatusCreated)
 	if _, err := e.Pool.Exec(t.Context(), `UPDATE api_tokens SET revoked_at = created_at WHERE id = $1`, first.Str(t, "id")); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.Pool.Exec(t.Context(), `UPDATE idempotency_keys SET status = NULL, response = NULL, position = NULL,
-		created_at = now() - interval '1 hour' WHERE key = 'token-swept'`); err != nil {
+		created_at = now() - interval '1 hour' WHERE key = $1`, key); err != nil {
 		t.Fatal(err)
 	}
 	if n, err := e.Identity.Tokens.SweepPendingTokens(t.Context(), time.Now().Add(identity.PendingTokenBound+time.Hour)); err != nil || n != 1 {
 		t.Fatalf("sweep revoked %d (%v), want 1", n, err)
 	}
-	retry := post()
-	if code, _ := retry.ErrorField(t); retry.Status != http.StatusConflict || code != "token_creation_expired" ||
-		!bytes.Contains(retry.Body, []byte("Idempotency-Key")) || bytes.Contains(retry.Body, []byte("bo_")) {
-		t.Fatalf("retry after the sweep answered %d %s, want 409 token_creation_expired", retry.Status, retry.Body)
-	}
-	it.Want(t, e.Do(t, http.MethodGet, "/me", first.Str(t, "token"), nil), http.StatusUnauthorized)
+	return first, post
 }
 
 // TestActivationFormSentTwice: the activation form sent twice (a double
