@@ -351,14 +351,15 @@ const statisticsDrift = 0.1
 // leaves it until autovacuum comes) the live rows of the activity
 // counters (0, so no figure, until they are reported). Read in a
 // rebuild's transaction before its Reset, which keeps a table's
-// statistics but sets its count to unknown.
+// statistics but sets its count to unknown. pg_stats, not pg_statistic:
+// the application role may not read the catalog table.
 func analyzedTables(ctx context.Context, tx pgx.Tx) (map[string]float64, error) {
 	rows, err := tx.Query(ctx, `SELECT t, n FROM (
 			SELECT format('%I.%I', ns.nspname, c.relname) AS t,
 			       CASE WHEN c.reltuples >= 0 THEN c.reltuples::float8 ELSE pg_stat_get_live_tuples(c.oid)::float8 END AS n
 			FROM pg_class AS c JOIN pg_namespace AS ns ON ns.oid = c.relnamespace
 			WHERE c.relkind = 'r' AND ns.nspname NOT IN ('pg_catalog', 'information_schema')
-			  AND EXISTS (SELECT 1 FROM pg_statistic AS s WHERE s.starelid = c.oid)) AS a
+			  AND EXISTS (SELECT 1 FROM pg_stats AS s WHERE s.schemaname = ns.nspname AND s.tablename = c.relname)) AS a
 		WHERE n > 0`)
 	if err != nil {
 		return nil, fmt.Errorf("projections: unable to read table statistics: %w", err)
