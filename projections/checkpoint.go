@@ -337,3 +337,92 @@ func analyzeAndFlush(ctx context.Context, conn *pgx.Conn, tables map[string]bool
 	})
 	return err
 }
+
+// statisticsDrift is how far, as a share of the rows a table held, a
+// rebuild in one transaction may change its row count and still leave
+// its planner statistics as they were (keptStatistics): autovacuum's own
+// ANALYZE threshold (autovacuum_analyze_scale_factor, default 0.1).
+const statisticsDrift = 0.1
+
+// analyzedTables are the tables that have planner statistics, by
+// writtenTables' names, with the rows they hold: pg_class's count, or for
+// a table whose count is unknown (reltuples -1: emptied by a TRUNCATE
+// since its last ANALYZE or VACUUM, as a rebuild that kept its statistics
+// leaves it until autovacuum comes) the live rows of the activity
+// counters (0, so no figure, until they are reported). Read in a
+// rebuild's transaction before its Reset, which keeps a table's
+// statistics but sets its count to unknown. pg_stats, not pg_statistic:
+// the application role may not read the catalog table.
+func analyzedTables(ctx context.Context, tx pgx.Tx) (map[string]float64, error) {
+	rows, err := tx.Query(ctx, `SELECT t, n FROM (
+			SELECT format('%I.%I', ns.nspname, c.relname) AS t,
+			       CASE WHEN c.reltuples >= 0 THEN c.reltuples::float8 ELSE pg_stat_get_live_tuples(c.oid)::float8 END AS n
+			FROM pg_class AS c JOIN pg_namespace AS ns ON ns.oid = c.relnamespace
+			WHERE c.relkind = 'r' AND ns.nspname NOT IN ('pg_catalog', 'information_schema')
+			  AND EXISTS (SELECT 1 FROM pg_stats AS s WHERE s.schemaname = ns.nspname AND s.tablename = c.relname)) AS a
+		WHERE n > 0`)
+	if err != nil {
+		return nil, fmt.Errorf("projections: unable to read table statistics: %w", err)
+	}
+	out := map[string]float64{}
+	var name string
+	var n float64
+	if _, err := pgx.ForEachRow(rows, []any{&name, &n}, func() error { out[name] = n; return nil }); err != nil {
+		return nil, fmt.Errorf("projections: unable to read table statistics: %w", err)
+	}
+	return out, nil
+}
+
+// keptStatistics are those of tables, written by a rebuild in one
+// transaction, whose statistics from before (analyzedTables) still describe
+// them, so the rebuild need not ANALYZE them: emptied in this transaction
+// (reltuples -1 again, by the Reset's TRUNCATE) and now holding within
+// statisticsDrift of the rows they held. Their distributions are those of
+// the same log, as before; the planner estimates their size from their
+// pages until autovacuum ANALYZEs them (due at once: every row changed).
+func keptStatistics(ctx context.Context, tx pgx.Tx, tables map[string]bool, before map[string]float64) (map[string]bool, error) {
+	var names []string
+	for t := range tables {
+		if before[t] > 0 {
+			names = append(names, t)
+		}
+	}
+	if len(names) == 0 {
+		return nil, nil
+	}
+	sort.Strings(names)
+	rows, err := tx.Query(ctx, `SELECT t FROM unnest($1::text[]) AS t
+		JOIN pg_class AS c ON c.oid = to_regclass(t) WHERE c.reltuples < 0`, names)
+	if err != nil {
+		return nil, fmt.Errorf("projections: unable to read table statistics: %w", err)
+	}
+	emptied, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("projections: unable to read table statistics: %w", err)
+	}
+	if len(emptied) == 0 {
+		return nil, nil
+	}
+	// The rows now, counted: the activity counters of this transaction
+	// also hold those of earlier ones not yet reported.
+	counts, args := make([]string, len(emptied)), make([]any, len(emptied))
+	for i, t := range emptied {
+		counts[i], args[i] = fmt.Sprintf("SELECT $%d::text, count(*) FROM %s", i+1, t), t
+	}
+	rows, err = tx.Query(ctx, strings.Join(counts, " UNION ALL "), args...)
+	if err != nil {
+		return nil, fmt.Errorf("projections: unable to count rows: %w", err)
+	}
+	kept := map[string]bool{}
+	var t string
+	var n int64
+	if _, err := pgx.ForEachRow(rows, []any{&t, &n}, func() error {
+		if math.Abs(float64(n)-before[t]) <= statisticsDrift*before[t] {
+			kept[t] = true
+		}
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("projections: unable to count rows: %w", err)
+	}
+	return kept, nil
+}

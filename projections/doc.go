@@ -122,6 +122,11 @@
 // transaction), so live projectors see new events only after the commit:
 // a pause of the rebuild's length (a fraction of a second at this size).
 // When the projector fails on a page, the rebuild runs again in pages.
+// Its final ANALYZE is left out for a table that had statistics and holds
+// within a tenth of the rows it held (autovacuum's own ANALYZE threshold):
+// the TRUNCATE keeps the statistics, which describe the same log rebuilt;
+// the planner estimates the table's size from its pages until autovacuum
+// ANALYZEs it, which is due at once (every row changed).
 //
 // Three optional extensions make catching up and rebuilding cheaper: a
 // TypedProjector lists its event types and reads only those (filtered in

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"backoffice/eventstore"
 	"backoffice/eventstore/memory"
@@ -105,5 +106,74 @@ func TestOneTransactionRebuildRestoresDeferredIndexes(t *testing.T) {
 	assertSums(t, pool, store)
 	if got := indexDefs(t, pool); !slices.Equal(got, before) || deferredRecord(t, pool, p.Name()) {
 		t.Fatalf("after the rebuild in one transaction: indexes %v (want %v), recorded %v", got, before, deferredRecord(t, pool, p.Name()))
+	}
+}
+
+// TestRebuildInOneTransactionKeepsStatistics: rebuilding the same log
+// again leaves a table's planner statistics (its TRUNCATE keeps them) and
+// takes no ANALYZE; a log whose rebuild changes the table's row count by
+// more than a tenth is ANALYZEd again, as is a table without statistics.
+func TestRebuildInOneTransactionKeepsStatistics(t *testing.T) {
+	store, pool := memory.New(), newPool(t)
+	ctx := context.Background()
+	appendEvents(t, store, 400, 40, 0)
+	p := &sums{}
+	rt := newRuntime(t, store, pool, projections.Config{CatchUpBatchSize: 200}, p)
+	analyzed := func(t *testing.T) (count int64, withStats int) {
+		t.Helper()
+		if err := pool.QueryRow(ctx, `SELECT analyze_count, (SELECT count(*) FROM pg_stats WHERE tablename = 'sums')
+			FROM pg_stat_user_tables WHERE relname = 'sums'`).Scan(&count, &withStats); err != nil {
+			t.Fatal(err)
+		}
+		return count, withStats
+	}
+	rebuild := func(t *testing.T) {
+		t.Helper()
+		if err := rt.Rebuild(ctx, p.Name(), nil); err != nil {
+			t.Fatal(err)
+		}
+		assertSums(t, pool, store)
+	}
+
+	rebuild(t) // no statistics yet: ANALYZEd
+	n0, cols := analyzed(t)
+	if n0 != 1 || cols != 4 {
+		t.Fatalf("after the first rebuild: ANALYZEd %d times, statistics on %d columns; want 1 and 4", n0, cols)
+	}
+	rebuild(t) // the same 40 rows
+	if n, cols := analyzed(t); n != n0 || cols != 4 {
+		t.Fatalf("after rebuilding the same log: ANALYZEd %d times (want %d, kept), statistics on %d columns (want 4)", n, n0, cols)
+	}
+	// Its row count is unknown now (reltuples -1, until autovacuum
+	// ANALYZEs it); the next rebuild takes the live rows the activity
+	// counters report once the session reports them (within a second).
+	for i := 0; ; i++ {
+		var live int64
+		if err := pool.QueryRow(ctx, `SELECT n_live_tup FROM pg_stat_user_tables WHERE relname = 'sums'`).Scan(&live); err != nil {
+			t.Fatal(err)
+		}
+		if live == 40 {
+			break
+		}
+		if i == 300 {
+			t.Fatalf("sums: %d live rows reported, want 40", live)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	rebuild(t)
+	if n, _ := analyzed(t); n != n0 {
+		t.Fatalf("after rebuilding the same log again: ANALYZEd %d times, want %d (kept)", n, n0)
+	}
+	appendEvents(t, store, 100, 100, 0) // 100 streams now: 40 → 100 rows
+	rebuild(t)
+	if n, _ := analyzed(t); n != n0+1 {
+		t.Fatalf("after a rebuild from 40 to 100 rows: ANALYZEd %d times, want %d", n, n0+1)
+	}
+	var reltuples float64
+	if err := pool.QueryRow(ctx, `SELECT reltuples FROM pg_class WHERE relname = 'sums'`).Scan(&reltuples); err != nil {
+		t.Fatal(err)
+	}
+	if reltuples != 100 {
+		t.Fatalf("sums: reltuples %v after the ANALYZE, want 100", reltuples)
 	}
 }

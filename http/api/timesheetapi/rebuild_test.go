@@ -148,4 +148,30 @@ func TestRebuildGivesTheSameTimesheetRows(t *testing.T) {
 			t.Errorf("statistics on the display column ts_timesheets.%s", c)
 		}
 	}
+
+	// Rebuilt again from the same log: the same rows, and the statistics
+	// of the first rebuild kept (its TRUNCATE keeps them), not taken again.
+	var analyzed int64
+	countAnalyzes := `SELECT analyze_count FROM pg_stat_user_tables WHERE relname = 'ts_timesheets'`
+	if err := e.pool.QueryRow(ctx, countAnalyzes).Scan(&analyzed); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.rt.Rebuild(ctx, rm.NameTimesheets, nil); err != nil {
+		t.Fatal(err)
+	}
+	if again := snapshot(); !slices.Equal(live, again) {
+		t.Fatalf("%d rows live, %d after the second rebuild (or rows differ)", len(live), len(again))
+	}
+	var analyzedAgain int64
+	var stats int
+	if err := e.pool.QueryRow(ctx, countAnalyzes).Scan(&analyzedAgain); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.pool.QueryRow(ctx, `SELECT count(*) FROM pg_stats WHERE tablename = 'ts_timesheets'`).Scan(&stats); err != nil {
+		t.Fatal(err)
+	}
+	if analyzedAgain != analyzed || stats != len(withStats) {
+		t.Errorf("second rebuild of the same log: ts_timesheets ANALYZEd %d times (want %d), statistics on %d columns (want %d)",
+			analyzedAgain, analyzed, stats, len(withStats))
+	}
 }
