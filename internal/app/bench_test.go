@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"slices"
 	"strconv"
@@ -45,6 +46,11 @@ import (
 //	go test ./internal/app/ -run '^$' -bench BenchmarkCommandPath -benchtime 400x
 func BenchmarkCommandPath(b *testing.B) {
 	ctx := context.Background()
+	// The collector's target serve runs with (GOGC 200 unless set).
+	prevGC := debug.SetGCPercent(-1)
+	debug.SetGCPercent(prevGC)
+	SetGCPercent(os.Getenv)
+	b.Cleanup(func() { debug.SetGCPercent(prevGC) })
 	cs := pgtest.NewDBFromTemplate(b, "app_bench", schema.Migrate)
 	// The pool as serve sizes it (cmd/backoffice/database.go: at least 20
 	// connections), not pgxpool's default of 4 on two cores, which has 16
