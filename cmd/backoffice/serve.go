@@ -12,7 +12,6 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"backoffice/internal/app"
 	"backoffice/internal/config"
 	"backoffice/internal/demo"
 )
@@ -22,10 +21,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	// The collector's target the command path was measured with (GOGC 200
-	// unless the environment sets GOGC; docs/operations.md).
-	gcPercent, _ := app.SetGCPercent(getenv)
-	log.Debug("garbage collector", "gogc", gcPercent)
 	// Listen first: a port in use ends the start at once, before a
 	// database is started, migrated or seeded with demo logins that would
 	// then not work.

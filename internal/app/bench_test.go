@@ -11,8 +11,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"runtime"
-	"runtime/debug"
-	"runtime/metrics"
 	"runtime/pprof"
 	"slices"
 	"strconv"
@@ -47,11 +45,6 @@ import (
 //	go test ./internal/app/ -run '^$' -bench BenchmarkCommandPath -benchtime 400x
 func BenchmarkCommandPath(b *testing.B) {
 	ctx := context.Background()
-	// The collector's target serve runs with (GOGC 200 unless set).
-	prevGC := debug.SetGCPercent(-1)
-	debug.SetGCPercent(prevGC)
-	SetGCPercent(os.Getenv)
-	b.Cleanup(func() { debug.SetGCPercent(prevGC) })
 	cs := pgtest.NewDBFromTemplate(b, "app_bench", schema.Migrate)
 	// The pool as serve sizes it (cmd/backoffice/database.go: at least 20
 	// connections), not pgxpool's default of 4 on two cores, which has 16
@@ -238,10 +231,8 @@ func BenchmarkCommandPath(b *testing.B) {
 		// HTTP clients) per command, and with BENCH_CPUPROFILE16=file a
 		// CPU profile of this stage alone (diagnostic runs only).
 		var mem0 runtime.MemStats
-		var gc0 float64
 		if clients == 16 {
 			runtime.ReadMemStats(&mem0)
-			gc0 = gcCPU()
 			if f := os.Getenv("BENCH_CPUPROFILE16"); f != "" {
 				writeHeapProfile(b, f+".heap0")
 				stop := startCPUProfile(b, f)
@@ -291,12 +282,10 @@ func BenchmarkCommandPath(b *testing.B) {
 			cmds := float64(clients * each)
 			b.ReportMetric(float64(mem1.Mallocs-mem0.Mallocs)/cmds, "allocs/cmd_16clients")
 			b.ReportMetric(float64(mem1.TotalAlloc-mem0.TotalAlloc)/cmds/1e3, "alloc_kB/cmd_16clients")
-			// The collector's cycles and its CPU (the runtime's estimate,
-			// assists and idle marking included) per command: what GOGC
-			// trades against memory, less moved by the machine's load
-			// than the process's CPU.
+			// The collector's cycles per command: what GOGC trades
+			// against memory (docs/BENCHMARKS.md §9.16), a count the
+			// machine's load does not move.
 			b.ReportMetric(float64(mem1.NumGC-mem0.NumGC)/cmds, "gc_cycles/cmd_16clients")
-			b.ReportMetric((gcCPU()-gc0)/cmds*1e6, "cpu_gc_µs/cmd_16clients")
 			if f := os.Getenv("BENCH_CPUPROFILE16"); f != "" {
 				pprof.StopCPUProfile()
 				writeHeapProfile(b, f+".heap1") // go tool pprof -diff_base …heap0 …heap1
@@ -431,16 +420,4 @@ func logTableWrites(ctx context.Context, b *testing.B, pool *pgxpool.Pool, comma
 		b.Fatal(err)
 	}
 	b.Logf("rows written since the cluster started (the last %d commands' share is most of the updates):\n%s", commands, out.String())
-}
-
-// gcCPU is the CPU the garbage collector has spent in this process so far,
-// in seconds (runtime/metrics' estimate: background and idle marking,
-// assists, pauses).
-func gcCPU() float64 {
-	m := []metrics.Sample{{Name: "/cpu/classes/gc/total:cpu-seconds"}}
-	metrics.Read(m)
-	if m[0].Value.Kind() != metrics.KindFloat64 {
-		return 0
-	}
-	return m[0].Value.Float64()
 }
