@@ -87,6 +87,14 @@ func BenchmarkCommandPath(b *testing.B) {
 	}
 	srv := httptest.NewServer(a.Handler)
 	b.Cleanup(srv.Close)
+	// Each of the 16 clients keeps its connection alive, as a browser or
+	// an API client does: http.DefaultClient keeps only 2 idle connections
+	// per host, so most requests would dial (and the server set up) a new
+	// connection, which measures the harness, not the product.
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConnsPerHost = 32
+	client := &http.Client{Transport: transport}
+	b.Cleanup(transport.CloseIdleConnections)
 
 	call := func(method, path, token, key string, body any) (int, []byte, string) {
 		var rd io.Reader
@@ -102,7 +110,7 @@ func BenchmarkCommandPath(b *testing.B) {
 		if key != "" {
 			req.Header.Set("Idempotency-Key", key)
 		}
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := client.Do(req)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -274,6 +282,10 @@ func BenchmarkCommandPath(b *testing.B) {
 			cmds := float64(clients * each)
 			b.ReportMetric(float64(mem1.Mallocs-mem0.Mallocs)/cmds, "allocs/cmd_16clients")
 			b.ReportMetric(float64(mem1.TotalAlloc-mem0.TotalAlloc)/cmds/1e3, "alloc_kB/cmd_16clients")
+			// The collector's cycles per command: what GOGC trades
+			// against memory (docs/BENCHMARKS.md §9.16), a count the
+			// machine's load does not move.
+			b.ReportMetric(float64(mem1.NumGC-mem0.NumGC)/cmds, "gc_cycles/cmd_16clients")
 			if f := os.Getenv("BENCH_CPUPROFILE16"); f != "" {
 				pprof.StopCPUProfile()
 				writeHeapProfile(b, f+".heap1") // go tool pprof -diff_base …heap0 …heap1
