@@ -142,27 +142,51 @@ const focusRuleJS = `(() => {
   return "focus on " + d(el === document.body ? null : el) + ", want " + (summary ? "#error-summary" : d(first));
 })()`
 
-// TestBrowserKeyboard walks every screen of the walk with Tab and
-// Shift-Tab only, at desktop and phone width: the first Tab reaches a visible skip link that moves the
-// focus to the main content; every control shows a focus ring when
-// focused; the order follows the page; every control is reached and the
-// focus leaves the page at the end (no trap); Shift-Tab goes back. After a
-// refused form the focus is on the error summary or the first invalid
-// field, and the screen's messages are announced.
+// TestBrowserKeyboard visits every screen of the walk and its refusals
+// once, in the role's language, and checks there what axe cannot see
+// (docs/accessibility.md): the screen-reader semantics (semanticsJS), the
+// page's language (no words of the other language, no ?key?: for the
+// Dutch screens this is the Dutch pass of TestBrowserLanguagesComplete),
+// and use by keyboard only, at desktop and phone width: the first Tab
+// reaches a visible skip link that moves the focus to the main content;
+// every control shows a focus ring when focused; the order follows the
+// page; every control is reached and the focus leaves the page at the end
+// (no trap); Shift-Tab goes back. After a refused form the focus is on the
+// error summary or the first invalid field.
+//
+// One visit serves all three: the keyboard walk and the semantics once
+// were two tests, each loading every screen (and logging in per role)
+// again. Each failure names its check: "semantics:", "language:",
+// "keyboard:" (in the subtest role/name, phone in role/name/phone).
 func TestBrowserKeyboard(t *testing.T) {
 	h, b := newBrowserHarness(t)
 	logged := "-"
 	for _, sc := range append(walkScreens(t, h), refusals(h)...) {
 		t.Run(sc.role+"/"+sc.name, func(t *testing.T) {
 			b := b.For(t)
-			walkAs(t, b, h, strings.TrimSuffix(sc.role, "-en"), walkLang(sc.role), &logged)
+			lang := walkLang(sc.role)
+			walkAs(t, b, h, strings.TrimSuffix(sc.role, "-en"), lang, &logged)
 			b.Do(chromedp.EmulateViewport(browsertest.DesktopWidth, browsertest.DesktopHeight),
 				chromedp.Navigate(h.URL+sc.path), chromedp.WaitReady(chromedp.ID("main")))
+			b.Do(sc.act...)
+			// The focus first: the checks below must not move it.
 			if len(sc.act) > 0 {
-				b.Do(sc.act...)
 				if msg := evalString(t, b, focusRuleJS); msg != "" {
-					t.Errorf("after the refused form: %s", msg)
+					t.Errorf("keyboard: after the refused form: %s", msg)
 				}
+			}
+			probs, err := chromedp.Run(b.Ctx, chromedp.Evaluate[[]string](semanticsJS+`("`+lang+`")`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range probs {
+				t.Errorf("semantics: %s", p)
+			}
+			l := pageLanguage(lang)
+			for _, p := range otherLanguage(evalString(t, b, pageTextJS), l.foreign, l.marks) {
+				t.Errorf("language: %s", p)
+			}
+			if len(sc.act) > 0 {
 				return
 			}
 			keyboardWalk(t, b)
@@ -190,7 +214,7 @@ func keyboardWalk(t *testing.T, b *browsertest.Browser) {
 	}
 	first := step(false)
 	if !first.Skip || !first.Visible || !first.Ring {
-		t.Errorf("first Tab: %+v, want the skip link, visible with a focus ring", first)
+		t.Errorf("keyboard: first Tab: %+v, want the skip link, visible with a focus ring", first)
 	}
 	var order []string
 	const most = 400
@@ -206,19 +230,19 @@ func keyboardWalk(t *testing.T, b *browsertest.Browser) {
 			continue // Tab moves between the parts of a date or time field
 		}
 		if s.Seen {
-			t.Fatalf("keyboard trap: Tab came back to %s without leaving the page (after %s)", s.Desc, strings.Join(order, " → "))
+			t.Fatalf("keyboard: trap: Tab came back to %s without leaving the page (after %s)", s.Desc, strings.Join(order, " → "))
 		}
 		if i == most {
-			t.Fatalf("still tabbing after %d controls", most)
+			t.Fatalf("keyboard: still tabbing after %d controls", most)
 		}
 		if !s.Ring {
-			t.Errorf("%s: no visible focus (no outline or box-shadow)", s.Desc)
+			t.Errorf("keyboard: %s: no visible focus (no outline or box-shadow)", s.Desc)
 		}
 		if !s.Visible {
-			t.Errorf("%s: focused but not on screen", s.Desc)
+			t.Errorf("keyboard: %s: focused but not on screen", s.Desc)
 		}
 		if s.Before {
-			t.Errorf("%s: Tab went back up the page (after %s)", s.Desc, order[len(order)-1])
+			t.Errorf("keyboard: %s: Tab went back up the page (after %s)", s.Desc, order[len(order)-1])
 		}
 		order = append(order, s.Desc)
 	}
@@ -227,7 +251,7 @@ func keyboardWalk(t *testing.T, b *browsertest.Browser) {
 		t.Fatal(err)
 	}
 	if len(missed) > 0 {
-		t.Errorf("not reached by Tab: %s", strings.Join(missed, ", "))
+		t.Errorf("keyboard: not reached by Tab: %s", strings.Join(missed, ", "))
 	}
 	// Shift-Tab from the last control goes back through the ones before it.
 	n := len(order)
@@ -238,7 +262,7 @@ func keyboardWalk(t *testing.T, b *browsertest.Browser) {
 			continue // back through a date field's parts
 		}
 		if s.Index != n-i {
-			t.Errorf("Shift-Tab %d from %s: focus on %s, want %s", i, order[n-1], s.Desc, order[n-i-1])
+			t.Errorf("keyboard: Shift-Tab %d from %s: focus on %s, want %s", i, order[n-1], s.Desc, order[n-i-1])
 			break
 		}
 		i++
@@ -247,11 +271,11 @@ func keyboardWalk(t *testing.T, b *browsertest.Browser) {
 	// goes on from there.
 	b.Do(chromedp.Focus(chromedp.CSS("a.skip")), chromedp.KeyEvent("\r"))
 	if got := evalString(t, b, `document.activeElement.id`); got != "main" {
-		t.Errorf("skip link: focus on %q after Enter, want main", got)
+		t.Errorf("keyboard: skip link: focus on %q after Enter, want main", got)
 	}
 	b.Do(tab(false))
 	if got := evalString(t, b, `(() => { const el = document.activeElement; return el === document.body || el.classList.contains("skip") || document.getElementById("main").contains(el) || (document.getElementById("main").compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING) ? "" : el.tagName.toLowerCase() + "#" + el.id; })()`); got != "" {
-		t.Errorf("Tab after the skip link went to %s, before the main content", got)
+		t.Errorf("keyboard: Tab after the skip link went to %s, before the main content", got)
 	}
 }
 
@@ -312,29 +336,6 @@ const semanticsJS = `(want => {
   return out;
 })`
 
-// TestBrowserScreenReaderSemantics checks every screen of the walk (and
-// its refusals) for the semantics in semanticsJS.
-func TestBrowserScreenReaderSemantics(t *testing.T) {
-	h, b := newBrowserHarness(t)
-	logged := "-"
-	for _, sc := range append(walkScreens(t, h), refusals(h)...) {
-		t.Run(sc.role+"/"+sc.name, func(t *testing.T) {
-			b := b.For(t)
-			lang := walkLang(sc.role)
-			walkAs(t, b, h, strings.TrimSuffix(sc.role, "-en"), lang, &logged)
-			b.Do(chromedp.Navigate(h.URL+sc.path), chromedp.WaitReady(chromedp.ID("main")))
-			b.Do(sc.act...)
-			probs, err := chromedp.Run(b.Ctx, chromedp.Evaluate[[]string](semanticsJS+`("`+lang+`")`))
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, p := range probs {
-				t.Error(p)
-			}
-		})
-	}
-}
-
 // submitRefused submits the form of the button sel past the browser's own
 // checks (so the server refuses it) and waits for the answer page.
 func submitRefused(sel string) []chromedp.Action[chromedp.Void] {
@@ -348,8 +349,8 @@ func submitRefused(sel string) []chromedp.Action[chromedp.Void] {
 	}
 }
 
-// refusals are the forms' refusals the walk does not show: the keyboard,
-// semantics and language tests check them as screens.
+// refusals are the forms' refusals the walk does not show:
+// TestBrowserKeyboard and TestBrowserLanguagesComplete check them as screens.
 func refusals(h *harness) []screen {
 	hours25 := append([]chromedp.Action[chromedp.Void]{clearValue("line.100.mon"),
 		chromedp.SendKeys(chromedp.CSS(`[id="line.100.mon"]`), "25")}, submitRefused("#save-lines")...)
@@ -452,41 +453,60 @@ func around(text string, loc []int) string {
 	return text[from:to]
 }
 
+// pageLang is what a page in one language must not show: the other
+// language's words, and numbers and dates written its way.
+type pageLang struct {
+	foreign []string
+	marks   []*regexp.Regexp
+}
+
+var pageLangs = map[string]pageLang{
+	// Dutch writes times of day as "10.00 uur".
+	"nl": {englishWords, []*regexp.Regexp{regexp.MustCompile(`(^|[^\d.,])\d+\.\d{1,2}($|[^\d.])`)}},
+	// English dates name the month ("9 Feb 2026"), not "09-02".
+	"en": {dutchWords, []*regexp.Regexp{regexp.MustCompile(`(^|[^\d.,])\d+,\d{1,2}($|[^\d,])`),
+		regexp.MustCompile(`(^|[^\d-])\d{1,2}-\d{1,2}(-\d{4})?($|[^\d-])`)}},
+}
+
+// pageLanguage is pageLangs[lang]; a language without one fails loudly.
+func pageLanguage(lang string) pageLang {
+	l, ok := pageLangs[lang]
+	if !ok {
+		panic("no language checks for " + lang)
+	}
+	return l
+}
+
 // TestBrowserLanguagesComplete renders every screen of the walk and the
-// refusals in Dutch and in English: the English page has no Dutch words,
-// no decimal commas and no day-month dates, the Dutch page no English words and no decimal
-// points, and neither a missing text (?key?).
+// refusals in English: no Dutch words, no decimal commas, no day-month
+// dates and no missing text (?key?). The same check in Dutch (no English
+// words, no decimal points) rides on TestBrowserKeyboard's visit of each
+// screen in its role's language, as do the English checks of the screens
+// the walk already shows to an English role (client-en): each screen is
+// loaded once per language.
 func TestBrowserLanguagesComplete(t *testing.T) {
 	h, b := newBrowserHarness(t)
 	logged := "-"
-	langs := []struct {
-		lang    string
-		foreign []string
-		marks   []*regexp.Regexp // numbers and dates written the other way
-	}{
-		// Dutch writes times of day as "10.00 uur".
-		{"nl", englishWords, []*regexp.Regexp{regexp.MustCompile(`(^|[^\d.,])\d+\.\d{1,2}($|[^\d.])`)}},
-		// English dates name the month ("9 Feb 2026"), not "09-02".
-		{"en", dutchWords, []*regexp.Regexp{regexp.MustCompile(`(^|[^\d.,])\d+,\d{1,2}($|[^\d,])`),
-			regexp.MustCompile(`(^|[^\d-])\d{1,2}-\d{1,2}(-\d{4})?($|[^\d-])`)}},
-	}
+	l := pageLanguage("en")
 	screens := append(walkScreens(t, h), refusals(h)...)
-	// Every screen in one language, then in the other: the language is
-	// switched once per role and language, not twice per screen.
-	for _, l := range langs {
-		for _, sc := range screens {
-			if strings.HasSuffix(sc.role, "-en") {
-				continue // the Dutch role's screens are shown in both
-			}
-			t.Run(l.lang+"/"+sc.role+"/"+sc.name, func(t *testing.T) {
-				b := b.For(t)
-				walkAs(t, b, h, sc.role, l.lang, &logged)
-				b.Do(chromedp.Navigate(h.URL+sc.path), chromedp.WaitReady(chromedp.ID("main")))
-				b.Do(sc.act...)
-				for _, p := range otherLanguage(evalString(t, b, pageTextJS), l.foreign, l.marks) {
-					t.Error(p)
-				}
-			})
+	inEnglish := map[string]bool{} // role/path/name TestBrowserKeyboard shows in English
+	for _, sc := range screens {
+		if walkLang(sc.role) == "en" {
+			inEnglish[strings.TrimSuffix(sc.role, "-en")+"/"+sc.path+"/"+sc.name] = true
 		}
+	}
+	for _, sc := range screens {
+		if walkLang(sc.role) == "en" || inEnglish[sc.role+"/"+sc.path+"/"+sc.name] {
+			continue
+		}
+		t.Run("en/"+sc.role+"/"+sc.name, func(t *testing.T) {
+			b := b.For(t)
+			walkAs(t, b, h, sc.role, "en", &logged)
+			b.Do(chromedp.Navigate(h.URL+sc.path), chromedp.WaitReady(chromedp.ID("main")))
+			b.Do(sc.act...)
+			for _, p := range otherLanguage(evalString(t, b, pageTextJS), l.foreign, l.marks) {
+				t.Error(p)
+			}
+		})
 	}
 }

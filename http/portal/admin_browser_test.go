@@ -10,8 +10,10 @@ import (
 )
 
 // TestAdminInBrowser: the back office registers a client through Beheer
-// and creates an integration token, in chromium; every Beheer screen has
-// no horizontal overflow on a phone; screenshots at both widths.
+// and creates an integration token, in chromium; the Beheer screens whose
+// content this changed have no horizontal overflow on a phone (the walk
+// checks every Beheer screen as seeded, at 390 and 360 px); screenshots
+// of the states the walk does not show, at both widths.
 func TestAdminInBrowser(t *testing.T) {
 	h, b := newBrowserHarness(t)
 	url := h.URL
@@ -33,12 +35,10 @@ func TestAdminInBrowser(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`nav a[href="/beheer"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`.card a[href="/beheer/opdrachtgevers"]`)),
 	)
-	b.Screenshots("admin")
 	b.Do(
 		chromedp.Click(chromedp.CSS(`.card a[href="/beheer/opdrachtgevers"]`)),
 		chromedp.WaitVisible(chromedp.ID("clients")),
 	)
-	b.Screenshots("admin-clients")
 	b.Do(
 		chromedp.Click(chromedp.ID("new-client")),
 		chromedp.WaitVisible(chromedp.ID("agreement-form")),
@@ -99,11 +99,10 @@ func TestAdminInBrowser(t *testing.T) {
 	}
 	b.Screenshots("admin-token-created")
 
-	for _, p := range append(adminPages, "/beheer/opdrachtgevers/bol#gebruikers") {
+	// The lists and pages that now hold the new client or the token; the
+	// forms and Bakkerij Bol's pages are as the walk sees them.
+	for _, p := range []string{"/beheer", "/beheer/opdrachtgevers", "/beheer/intermediairs", "/beheer/intermediairs/flex",
+		"/beheer/sleutels", "/beheer/opdrachtgevers/bol#gebruikers"} {
 		pathFitsPhone(p)
 	}
-	b.Do(chromedp.Navigate(url+"/beheer/opdrachtgevers/bol/afspraken/nieuw"), chromedp.WaitVisible(chromedp.ID("agreement-form")))
-	b.Screenshots("admin-agreement-new")
-	b.Do(chromedp.Navigate(url+"/beheer/intermediairs"), chromedp.WaitVisible(chromedp.ID("intermediaries")))
-	b.Screenshots("admin-intermediaries")
 }

@@ -79,13 +79,13 @@ func fitsPhone(t *testing.T, b *browsertest.Browser, page string) {
 // TestInBrowser drives the portal in chromium: log in through the form,
 // the week overview's tooltip on focus and hover, grey weeks that are no
 // links, the Dutch error for 25 hours, approval, and screenshots of the
-// main screens at desktop and phone width.
+// states the walk does not show (TestBrowserWalk takes every screen as
+// loaded, at desktop and phone width).
 func TestInBrowser(t *testing.T) {
 	h, b := newBrowserHarness(t)
 	url := h.URL
 
 	browserLogin(b, url, clientEmail)
-	b.Screenshots("home")
 
 	// Week overview: focus shows the dates; hover too.
 	b.Do(
@@ -148,14 +148,6 @@ func TestInBrowser(t *testing.T) {
 	}
 	b.Screenshots("editor-error")
 
-	// Time registration editor (at Bakkerij Bol Vers).
-	browserLogin(b, url, client3Email)
-	b.Do(
-		chromedp.Navigate(url+"/plaatsingen/p3/weken/2026-W06"),
-		chromedp.WaitVisible(chromedp.ID("tijd")),
-	)
-	b.Screenshots("time-registration")
-
 	// Approval: the client's step on a worker's timesheet, late (at Rijn
 	// Transport).
 	browserLogin(b, url, client2Email)
@@ -202,14 +194,12 @@ func TestOtherInBrowser(t *testing.T) {
 		chromedp.Submit(chromedp.ID("password")),
 		chromedp.WaitVisible(chromedp.ID("sign-form")),
 	)
-	b.Screenshots("sign")
 
 	// Overige → Documenten → document aanbieden.
 	b.Do(
 		chromedp.Click(chromedp.CSS(`nav a[href="/overige"]`)),
 		chromedp.WaitVisible(chromedp.ID("invoices")),
 	)
-	b.Screenshots("invoices")
 	b.Do(
 		chromedp.Click(chromedp.CSS(`.tabs-sub a[href="/overige/documenten"]`)),
 		chromedp.WaitVisible(chromedp.ID("documents")),
@@ -293,5 +283,4 @@ func TestOtherInBrowser(t *testing.T) {
 	if got := text("#report-total"); got != "71" {
 		t.Fatalf("report total %q", got)
 	}
-	b.Screenshots("report")
 }

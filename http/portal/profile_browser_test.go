@@ -43,5 +43,4 @@ func TestProfileInBrowser(t *testing.T) {
 		chromedp.Navigate(h.URL+"/documenten/"+h.doc(docContract)+"/ondertekenen"),
 		chromedp.WaitVisible(chromedp.ID("need-link")),
 	)
-	b.Screenshots("sign-need-link")
 }

@@ -97,7 +97,6 @@ func TestRegisterFormFitsInBrowser(t *testing.T) {
 		id, _ := chromedp.Run(b.Ctx, chromedp.Evaluate[string](`document.activeElement.id`))
 		t.Errorf("the focus after the submit is on %q (%v), want the error summary", id, err)
 	}
-	b.Screenshots("register-errors")
 }
 
 // TestRegisterYearOneIsNoMissingDate: a typed 0001-01-01 (Go's zero

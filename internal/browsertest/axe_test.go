@@ -39,6 +39,11 @@ func TestAxeAndOverflowFindProblems(t *testing.T) {
 	if !found["image-alt"] || !found["button-name"] {
 		t.Fatalf("axe found %v, want image-alt and button-name", found)
 	}
+	// Again on the same page (axe already injected, as at the walk's
+	// second width): the same findings.
+	if again := b.Axe(); len(again) != len(found) {
+		t.Fatalf("axe on the same page again found %v, first %v", again, found)
+	}
 	if over, culprits := b.Overflow(); over <= 0 || len(culprits) == 0 {
 		t.Fatalf("overflow %d (%v) on a 2000 px box", over, culprits)
 	}
