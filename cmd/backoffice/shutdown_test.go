@@ -15,6 +15,7 @@ import (
 // exits 0 (its embedded PostgreSQL stopped), well within the shutdown
 // timeout documented in docs/operations.md.
 func TestServeFinishesRequestsOnSIGTERM(t *testing.T) {
+	// Not parallel: a parallel test's listener could take the freed port.
 	free, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
