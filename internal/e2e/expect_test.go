@@ -111,7 +111,6 @@ func multipartBody(t *testing.T, fileName string, content []byte) (string, []byt
 // client waits for "100 Continue" or, as curl does after a second without
 // one, sends the body anyway.
 func TestExpectContinueUploads(t *testing.T) {
-	t.Parallel()
 	e := newEnv(t)
 	// Two users: neither reaches the per-user cap of concurrent uploads.
 	token, token2 := apiToken(t, e, keesEmail), apiToken(t, e, mariekeEmail)

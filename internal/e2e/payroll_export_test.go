@@ -79,7 +79,6 @@ func (c *apiClient) want(status int, method, path string, body any) apiAnswer {
 // file (twice: the same bytes), confirms it, and the feed shows both
 // timesheets imported in that batch.
 func TestPayrollExportRoundTrip(t *testing.T) {
-	t.Parallel()
 	e := newEnv(t)
 	client := apiClientFor(e, t, mariekeEmail)
 	inter := apiClientFor(e, t, annaEmail)

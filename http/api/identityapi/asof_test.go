@@ -16,7 +16,6 @@ import (
 // before it was started, and outside the reader's scope, it is not found;
 // an unreadable as_of is 400, never ignored (issue 14 §6).
 func TestPlacementAsOf(t *testing.T) {
-	t.Parallel()
 	e, bo, a, b := appWithTwoTenants(t)
 	head := func() string { return apitest.Head(t, e.Store) }
 	path := "/placements/" + a.placementID

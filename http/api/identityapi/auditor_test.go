@@ -16,7 +16,6 @@ import (
 // says whose each login is, its tenant, status, and when it was created and
 // blocked; the back office's list keeps the addresses.
 func TestAuditorReadsWhoActedNotHowToReachThem(t *testing.T) {
-	t.Parallel()
 	e, bo, a, b := appWithTwoTenants(t)
 	aud := auditorToken(t, e, bo)
 	clientAcc := it.Want(t, e.Do(t, http.MethodGet, "/me", a.clientToken, nil), http.StatusOK).Str(t, "account_id")

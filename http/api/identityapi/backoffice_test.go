@@ -71,7 +71,6 @@ func emailsOf(t *testing.T, r it.Response) []string {
 }
 
 func TestBackofficeChangesClientDetails(t *testing.T) {
-	t.Parallel()
 	e, bo, a, b := appWithTwoTenants(t)
 	path := "/clients/" + a.clientID + "/details"
 
@@ -121,7 +120,6 @@ func TestBackofficeChangesClientDetails(t *testing.T) {
 }
 
 func TestBackofficeChangesIntermediaryContact(t *testing.T) {
-	t.Parallel()
 	e, bo, a, b := appWithTwoTenants(t)
 	path := "/intermediaries/" + a.intermediaryID + "/contact"
 	body := func(email string) map[string]any {
@@ -161,7 +159,6 @@ func TestBackofficeChangesIntermediaryContact(t *testing.T) {
 }
 
 func TestBackofficeInvitesClientUser(t *testing.T) {
-	t.Parallel()
 	e, bo, a, b := appWithTwoTenants(t)
 	path := "/clients/" + a.clientID + "/users"
 	invite := map[string]string{"email": "Marie@Example.test", "language": "en"}
@@ -198,7 +195,6 @@ func TestBackofficeInvitesClientUser(t *testing.T) {
 // and end-placement pages: the back office reads them; a caller who sees
 // the object gets 403, the other tenant and a missing object 404.
 func TestBackofficeViews(t *testing.T) {
-	t.Parallel()
 	e, bo, a, b := appWithTwoTenants(t)
 	// The auditor reads these views too, without addresses
 	// (TestAuditorReadsWhoActedNotHowToReachThem); the payroll token sees
@@ -239,7 +235,6 @@ func TestBackofficeViews(t *testing.T) {
 
 // TestMyMobile: "Mijn gegevens" reads the caller's own mobile number.
 func TestMyMobile(t *testing.T) {
-	t.Parallel()
 	e, bo, a := appWithTenant(t, "a")
 	if got := it.Want(t, e.Do(t, http.MethodGet, "/me/mobile", a.clientToken, nil), http.StatusOK).Str(t, "mobile"); got != "+31612345678" {
 		t.Fatalf("the contact's mobile: %q", got)

@@ -12,7 +12,6 @@ import (
 // list says disabled, and /enable lets the person log in again. Only the
 // back office may (the matrix test: 404 for everyone else).
 func TestBackofficeBlocksAccount(t *testing.T) {
-	t.Parallel()
 	e, bo, a := appWithTenant(t, "a")
 	worker := it.Want(t, e.Do(t, http.MethodGet, "/me", a.workerToken, nil), http.StatusOK).Str(t, "account_id")
 

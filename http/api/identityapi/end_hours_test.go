@@ -17,7 +17,6 @@ import (
 // hours is refused with 422 hours_after_end naming the week (issue 11 §1);
 // an end after the last booked day is accepted.
 func TestEndWithHoursAfterIt(t *testing.T) {
-	t.Parallel()
 	e, bo, a := appWithTenant(t, "a")
 	today := ts.Today(time.Now())
 	start := today.AddDays(-21)
@@ -54,7 +53,6 @@ func TestEndWithHoursAfterIt(t *testing.T) {
 // registered already is 422 bsn_in_use on field bsn, also across tenants
 // (issue 11 §4).
 func TestSameBSNTwice(t *testing.T) {
-	t.Parallel()
 	e, bo, a, b := appWithTwoTenants(t)
 	for _, tn := range []tenant{a, b} {
 		r := it.Want(t, e.Do(t, http.MethodPost, "/workers", bo, withField(workerBody("dubbel-"+tn.clientID+"@example.test"), "client_id", tn.clientID)),
@@ -73,7 +71,6 @@ func TestSameBSNTwice(t *testing.T) {
 // placement for ever); the read model shows the last one. An end that has
 // passed is final (409 already_ended), and the same date again is refused.
 func TestEndCorrectedWhileStillToCome(t *testing.T) {
-	t.Parallel()
 	e, bo, a := appWithTenant(t, "a")
 	today := ts.Today(time.Now())
 	r := it.Want(t, e.Do(t, http.MethodPost, "/workers", bo, withField(withField(withField(workerBody("piet-a@example.test"),

@@ -78,7 +78,6 @@ var identityInputs = func() map[string][]string {
 // provoked on the real API and checked (code, message, field), and every
 // walked code is documented (issue 11 §10).
 func TestEveryIdentityErrorCode(t *testing.T) {
-	t.Parallel()
 	e, bo, a, b := appWithTwoTenants(t)
 
 	wb := workerBody("nieuw@example.test")

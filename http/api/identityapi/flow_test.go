@@ -13,7 +13,6 @@ import (
 // activation mail over SMTP, activates, logs in and registers a worker; the
 // worker gets their mail, activates, logs in and sees their placement.
 func TestRegistrationFlow(t *testing.T) {
-	t.Parallel()
 	e, bo := newApp(t)
 
 	r := it.Want(t, e.Do(t, http.MethodPost, "/intermediaries", bo, intermediaryBody("Flex Uitzend", "anna@flex.test")), http.StatusCreated)
@@ -87,7 +86,6 @@ func TestRegistrationFlow(t *testing.T) {
 // ones; a never-activated account gets a fresh activation link; an active
 // one a reset link that sets a new password.
 func TestPasswordResetAndReissue(t *testing.T) {
-	t.Parallel()
 	e, first := appWithAnnaInvited(t)
 
 	unknown := it.Want(t, e.Do(t, http.MethodPost, "/password-reset", "", map[string]string{"email": "niemand@flex.test"}), http.StatusAccepted)

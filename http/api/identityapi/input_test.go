@@ -37,7 +37,6 @@ func postEach(t *testing.T, e *it.Env, cases []inputCase) {
 
 // TestBadInput: bad input gets a clear 400 or 422 naming the field.
 func TestBadInput(t *testing.T) {
-	t.Parallel()
 	e, bo, a := appWithTenant(t, "a")
 
 	wb := workerBody("nieuw@example.test")

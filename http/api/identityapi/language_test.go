@@ -17,7 +17,6 @@ import (
 // session's next request acts in it, the accounts read model shows it and
 // the next mail to the account is in it.
 func TestSetLanguage(t *testing.T) {
-	t.Parallel()
 	e, bo, a := appWithTenant(t, "lang")
 
 	lang := func(token string) string {

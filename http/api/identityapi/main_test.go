@@ -6,7 +6,4 @@ import (
 	"backoffice/internal/pgtest"
 )
 
-// Every test starts its own application on its own database (newApp):
-// they run in parallel, as much of their time goes to waiting for
-// projectors and the mail queue.
 func TestMain(m *testing.M) { pgtest.Main(m) }

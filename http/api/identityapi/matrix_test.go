@@ -30,7 +30,6 @@ func nextTuesday() string {
 // the other tenant's data; clients and intermediaries never see BSN or
 // IBAN; without a token everything but the anonymous endpoints is 401.
 func TestAuthorizationMatrix(t *testing.T) {
-	t.Parallel()
 	e, bo, a, b := appWithTwoTenants(t)
 	tok := it.Want(t, e.Do(t, http.MethodPost, "/tokens", bo, map[string]string{"role": "payroll", "label": "Loket export"}), http.StatusCreated)
 	payrollToken, tokenID := tok.Str(t, "token"), tok.Str(t, "id")

@@ -11,7 +11,6 @@ import (
 // E.164; the back office sets anyone's; another user cannot find the
 // account; the number never shows in a URL or an event.
 func TestMobileNumber(t *testing.T) {
-	t.Parallel()
 	e, bo, a, b := appWithTwoTenants(t)
 	me := it.Want(t, e.Do(t, http.MethodGet, "/me", a.clientToken, nil), http.StatusOK).Str(t, "account_id")
 

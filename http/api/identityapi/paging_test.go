@@ -28,7 +28,6 @@ func placementPage(t *testing.T, e *it.Env, token, path string) (ids []string, n
 // client), the last page has no next_cursor, and a limit or cursor the API
 // does not accept is 400 before anything is read.
 func TestPlacementsArePaged(t *testing.T) {
-	t.Parallel()
 	e, bo, a, b := appWithTwoTenants(t)
 	want := []string{a.placementID}
 	var last string
@@ -83,7 +82,6 @@ func TestPlacementsArePaged(t *testing.T) {
 // answer pages; walking next_cursor visits every row in scope once, in
 // order, and a client user's walk holds only their own client.
 func TestTenantListsArePaged(t *testing.T) {
-	t.Parallel()
 	e, bo, a, b := appWithTwoTenants(t)
 	// Both tenants in every list before the walk. (Waiting with
 	// min_position = the store's head once answered without tenant b

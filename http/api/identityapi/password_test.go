@@ -17,7 +17,6 @@ import (
 // the caller's session, ends the others, records account.password_changed,
 // and the old password no longer logs in. Refusals change nothing.
 func TestChangePassword(t *testing.T) {
-	t.Parallel()
 	e, bo, a := appWithTenant(t, "pwd")
 	other := e.Login(t, a.workerEmail, pw)
 	accID := it.Want(t, e.Do(t, http.MethodGet, "/me", a.workerToken, nil), http.StatusOK).Str(t, "account_id")
@@ -92,7 +91,6 @@ func TestChangePassword(t *testing.T) {
 // password without its event; the user's retry of the same request (the
 // old password as current) succeeds and records it.
 func TestChangePasswordRetryRecordsMissedEvent(t *testing.T) {
-	t.Parallel()
 	e, _, a := appWithTenant(t, "pwr")
 	accID := it.Want(t, e.Do(t, http.MethodGet, "/me", a.workerToken, nil), http.StatusOK).Str(t, "account_id")
 	const newPW = "een-nieuw-wachtwoord"
@@ -119,7 +117,6 @@ func TestChangePasswordRetryRecordsMissedEvent(t *testing.T) {
 // attempt is refused unchecked (429 too_many_login_attempts, Retry-After),
 // the right password too, and nothing changes.
 func TestChangePasswordThrottled(t *testing.T) {
-	t.Parallel()
 	e, _, a := appWithTenant(t, "pwt")
 	change := func(current string) it.Response {
 		return e.Do(t, http.MethodPut, "/me/password", a.workerToken, map[string]string{"current": current, "new": "een-nieuw-wachtwoord"})

@@ -20,7 +20,6 @@ import (
 // client, in another function; never overlapping another at that client;
 // at another client only by the back office. The worker's login sees all.
 func TestSecondPlacement(t *testing.T) {
-	t.Parallel()
 	e, bo, a, b := appWithTwoTenants(t)
 	today := ts.Today(time.Now())
 	place := func(token, workerID string, body map[string]any) it.Response {
@@ -95,7 +94,6 @@ func TestSecondPlacement(t *testing.T) {
 // TestSecondPlacementRetried: under one Idempotency-Key a repeated request
 // answers the first placement; nothing is placed twice.
 func TestSecondPlacementRetried(t *testing.T) {
-	t.Parallel()
 	e, bo, a := appWithTenant(t, "a")
 	today := ts.Today(time.Now())
 	it.Want(t, e.Do(t, http.MethodPost, "/placements/"+a.placementID+"/end", bo, map[string]string{"end": today.String()}), http.StatusOK)
@@ -121,7 +119,6 @@ func TestSecondPlacementRetried(t *testing.T) {
 // values, as_of before it the old ones. A later start past booked hours is
 // refused naming the week.
 func TestCorrectPlacement(t *testing.T) {
-	t.Parallel()
 	e, bo, a, b := appWithTwoTenants(t)
 	today := ts.Today(time.Now())
 	r := it.Want(t, e.Do(t, http.MethodPost, "/workers", bo, withField(withField(withField(workerBody("uren-a@example.test"),

@@ -9,7 +9,6 @@ import (
 // over-long texts in names, functions, labels and e-mail addresses are the
 // domain's 422 with the input's field (issue 10 §1).
 func TestPoisonTextIs422(t *testing.T) {
-	t.Parallel()
 	e, bo, a := appWithTenant(t, "a")
 	wb := workerBody("nieuw@example.test")
 	cb := clientBody(a.intermediaryID, "Nieuw", "nieuw-contact@example.test")

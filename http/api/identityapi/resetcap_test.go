@@ -16,7 +16,6 @@ import (
 // 5 link mails an hour (the check used to run per request in parallel: 45
 // mails).
 func TestResetMailCapHoldsUnderConcurrency(t *testing.T) {
-	t.Parallel()
 	e, _ := appWithAnnaInvited(t) // the activation mail: one of the five
 
 	// All from one source address: past its cap (20 an hour) or past the
@@ -57,7 +56,6 @@ func TestResetMailCapHoldsUnderConcurrency(t *testing.T) {
 // The 21st request in an hour from one address is refused, whatever the
 // address asked for, with a message that names no account.
 func TestLinkRequestsCappedPerSource(t *testing.T) {
-	t.Parallel()
 	e, _ := newApp(t)
 	for i := range 20 {
 		it.Want(t, e.Do(t, http.MethodPost, "/password-reset", "", map[string]string{"email": fmt.Sprintf("niemand%d@flex.test", i)}), http.StatusAccepted)

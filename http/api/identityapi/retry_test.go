@@ -21,7 +21,6 @@ import (
 // the first attempt made) and not a second tenant. Found by the kill -9
 // probe: 11 of 15 retried worker registrations answered email_taken.
 func TestIdentityCommandRetriedAfterALostAnswer(t *testing.T) {
-	t.Parallel()
 	e, bo, a := appWithTenant(t, "a")
 	cases := []struct {
 		name, path string
@@ -83,7 +82,6 @@ func TestIdentityCommandRetriedAfterALostAnswer(t *testing.T) {
 // (only its hash is kept), but the retry must not create a second live
 // token either: it answers 409 secret_not_replayable, and one token exists.
 func TestTokenRetriedAfterALostAnswerIsNotASecondToken(t *testing.T) {
-	t.Parallel()
 	e, bo := newApp(t)
 	post := func() it.Response {
 		return it.Response(apitest.Request(t, http.MethodPost, e.URL+"/tokens", `{"role":"auditor","label":"Accountant"}`,
@@ -112,7 +110,6 @@ func TestTokenRetriedAfterALostAnswerIsNotASecondToken(t *testing.T) {
 // token nobody had a secret for; it now answers 201 with the same ID and
 // position and a secret that works, and the next retry is 409.
 func TestTokenRetriedAfterItsActivationWasLost(t *testing.T) {
-	t.Parallel()
 	e, bo := newApp(t)
 	post := func() it.Response {
 		return it.Response(apitest.Request(t, http.MethodPost, e.URL+"/tokens", `{"role":"payroll","label":"Loket"}`,
@@ -150,7 +147,6 @@ func TestTokenRetriedAfterItsActivationWasLost(t *testing.T) {
 // secret_not_replayable (whose "revoke the token" advice is moot: its
 // secret was never shown), and no secret.
 func TestTokenRetriedAfterTheSweep(t *testing.T) {
-	t.Parallel()
 	e, bo := newApp(t)
 	post := func() it.Response {
 		return it.Response(apitest.Request(t, http.MethodPost, e.URL+"/tokens", `{"role":"payroll","label":"Loket"}`,
@@ -181,7 +177,6 @@ func TestTokenRetriedAfterTheSweep(t *testing.T) {
 // one account.activated is recorded. Another password on the used link is
 // still refused.
 func TestActivationFormSentTwice(t *testing.T) {
-	t.Parallel()
 	e, bo := newApp(t)
 	r := it.Want(t, e.Do(t, http.MethodPost, "/intermediaries", bo, intermediaryBody("Flex twice", "flex-twice@example.test")), http.StatusCreated)
 	tok := it.LinkToken(t, e.WaitForMail(t, "flex-twice@example.test", 1))

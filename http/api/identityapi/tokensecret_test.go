@@ -14,7 +14,6 @@ import (
 // shown once. A retry with the same Idempotency-Key must not show it again,
 // and the stored answer must not hold it.
 func TestTokenSecretIsNeverReplayedOrKept(t *testing.T) {
-	t.Parallel()
 	e, bo := newApp(t)
 	post := func() (int, []byte) {
 		r := apitest.Request(t, http.MethodPost, e.URL+"/tokens", `{"role":"payroll","label":"Loket"}`,
