@@ -25,6 +25,7 @@ import (
 // "Usage of serve:" with serve's flags, and exited 1). Nothing touches a
 // database: the getenv points nowhere.
 func TestAuditCommandsHelp(t *testing.T) {
+	t.Parallel()
 	getenv := func(k string) string {
 		if k == "BACKOFFICE_DATABASE_URL" {
 			return "postgres://nobody@127.0.0.1:1/none"
@@ -59,6 +60,7 @@ func TestAuditCommandsHelp(t *testing.T) {
 // command's usage, and nothing of serve (the settings' parser printed "Usage
 // of serve:" and its flags on stderr). Nothing reaches a database.
 func TestAuditCommandsWrongArguments(t *testing.T) {
+	// Not parallel: it swaps os.Stderr, which other tests' servers write to.
 	getenv := func(k string) string {
 		if k == "BACKOFFICE_DATABASE_URL" {
 			return "postgres://nobody@127.0.0.1:1/none"
@@ -103,6 +105,7 @@ func TestAuditCommandsWrongArguments(t *testing.T) {
 // (it claimed the state "as of" the future position, which later events
 // could still change).
 func TestAuditExportAndReplayRanges(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	getenv, pool, store := migrated(t)
 	var last eventstore.Position
@@ -159,6 +162,7 @@ func TestAuditExportAndReplayRanges(t *testing.T) {
 // empty cluster there and called its empty ledger intact, exit 0. The
 // audit commands now refuse, naming the directory, and create nothing.
 func TestAuditCommandsNeedAnExistingLedger(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "dat")
 	getenv := func(string) string { return "" }
 	for _, args := range [][]string{
@@ -183,6 +187,7 @@ func TestAuditCommandsNeedAnExistingLedger(t *testing.T) {
 // test compares process names, so the copy adopted the cluster and stopped
 // it on exit, under the running serve.
 func TestAuditCommandsLeaveTheClusterRunning(t *testing.T) {
+	t.Parallel()
 	dir, sup := clusterOfAnotherProcess(t)
 	pid := sup.Pid()
 	out, exit := runCopyOfBinary(t, "verify", "-data", dir)
@@ -201,6 +206,7 @@ func TestAuditCommandsLeaveTheClusterRunning(t *testing.T) {
 // when they run under another program name than the supervisor: they
 // took it for an orphan, adopted it and shut it down when they ended.
 func TestCommandsLeaveASupervisedClusterRunning(t *testing.T) {
+	t.Parallel()
 	dir, sup := clusterOfAnotherProcess(t)
 	pid := sup.Pid()
 	for _, args := range [][]string{{"migrate", "-data", dir}, {"backup", filepath.Join(t.TempDir(), "b.dump"), "-data", dir}} {

@@ -21,6 +21,7 @@ import (
 // TestVerifyAndExportCommands: `verify` exits 0 on an untouched ledger and
 // names the changed event otherwise; `audit export` writes every event.
 func TestVerifyAndExportCommands(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	getenv, pool, store := migrated(t)
 	for _, s := range []string{"timesheet-p1", "timesheet-p2", "timesheet-p1"} {

@@ -20,6 +20,7 @@ import (
 // one the events were written with), verifies with the same digest, and a
 // new event lands after the restored history.
 func TestBackupRestoresIntoAFreshDataDir(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
@@ -105,6 +106,7 @@ func headOf(t *testing.T, verdict string) string {
 // database's password through PGPASSWORD, not in their arguments, which
 // every user of the machine can read in the process list.
 func TestPasswordStaysOffTheCommandLine(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ in, conn, password string }{
 		{"postgres://bo:s3cret@db:5432/bo?sslmode=require", "postgres://bo@db:5432/bo?sslmode=require", "s3cret"},
 		{"postgres://bo@db/bo", "postgres://bo@db/bo", ""},

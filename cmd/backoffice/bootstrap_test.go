@@ -13,6 +13,7 @@ import (
 )
 
 func TestBootstrapCreatesTheFirstBackofficeAccountOnce(t *testing.T) {
+	t.Parallel()
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
 	_, getenv := testEnv(t, pgtest.NewDB(t), "BACKOFFICE_MASTER_KEY", base64.StdEncoding.EncodeToString(key))

@@ -13,6 +13,7 @@ import (
 // transaction, which would hold back every reader of the event store):
 // a minute by default, the connection string's own value when it sets one.
 func TestPoolEndsIdleTransactions(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	conn := pgtest.NewDB(t)
 	pool, err := connect(ctx, conn)

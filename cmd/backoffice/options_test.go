@@ -14,6 +14,7 @@ import (
 // the mail outbox (shown in the demo); a gateway token selects Spryng; SMTP
 // without a gateway sends no SMS (the TAN goes in the mail).
 func TestSMSOptions(t *testing.T) {
+	t.Parallel()
 	load := func(env map[string]string) config.Config {
 		t.Helper()
 		env["BACKOFFICE_DATA_DIR"] = t.TempDir()

@@ -8,6 +8,7 @@ import (
 // TestServePprofOnlyOnItsListener: with BACKOFFICE_PPROF_ADDR the profiles
 // answer there, and never on the portal's address.
 func TestServePprofOnlyOnItsListener(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{"BACKOFFICE_DATA_DIR": t.TempDir(), "BACKOFFICE_ADDR": "127.0.0.1:0",
 		"BACKOFFICE_PPROF_ADDR": "127.0.0.1:0", "BACKOFFICE_DEMO": "false"}
 	base, prof := startedWith(t, env, `pprof listener ([0-9.:]+)`)

@@ -21,6 +21,7 @@ import (
 // `projections status` says they run in another process and names it
 // (pid and host from the lock session), instead of "stopped" (issue 16 §9).
 func TestProjectionsStatusNamesTheServe(t *testing.T) {
+	t.Parallel()
 	env, getenv := testEnv(t, pgtest.NewDB(t), "BACKOFFICE_ADDR", "127.0.0.1:0", "BACKOFFICE_DEMO", "false",
 		"BACKOFFICE_MASTER_KEY", base64.StdEncoding.EncodeToString(make([]byte, 32)))
 	host, _ := os.Hostname()
@@ -68,6 +69,7 @@ func TestProjectionsStatusNamesTheServe(t *testing.T) {
 // TestProjectionsStatusSaysWhatAMailerWaitsFor: a reactor waiting for a
 // read model being rebuilt says which, here and run elsewhere.
 func TestProjectionsStatusSaysWhatAMailerWaitsFor(t *testing.T) {
+	t.Parallel()
 	holder := &projections.LockHolder{Application: "backoffice pid=7 host=a", BackendPID: 42}
 	for _, c := range []struct {
 		st   projections.ProjectorStatus
@@ -90,6 +92,7 @@ func TestProjectionsStatusSaysWhatAMailerWaitsFor(t *testing.T) {
 // many API tokens are pending and how many the sweep revoked (counts, no
 // IDs or secrets).
 func TestProjectionsStatusCountsSweptTokens(t *testing.T) {
+	t.Parallel()
 	dbenv, pool, _ := migrated(t)
 	getenv := func(k string) string {
 		if k == "BACKOFFICE_MASTER_KEY" {

@@ -18,6 +18,7 @@ import (
 // intermediary's activation mail waits in the queue, and /metrics says so
 // (pending, retrying after a failed attempt, its age), per channel.
 func TestMetricsShowTheMailQueue(t *testing.T) {
+	// Not parallel: a parallel test's listener could take the closed port.
 	closed, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -93,6 +94,7 @@ func scrape(t *testing.T, url string) string {
 // portal's own routes (the template, never the path with its IDs), not
 // only the prefix their routers are mounted under.
 func TestMetricsNameTheRoute(t *testing.T) {
+	t.Parallel()
 	base := started(t, map[string]string{
 		"BACKOFFICE_DATA_DIR": t.TempDir(),
 		"BACKOFFICE_ADDR":     "127.0.0.1:0",

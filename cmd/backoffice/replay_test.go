@@ -27,6 +27,7 @@ import (
 // moments of one timesheet (480 minutes, then 600): each schema shows its
 // moment, and the live read models are untouched.
 func TestAuditReplay(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	getenv, pool, store := migrated(t)
 	now := time.Date(2026, 2, 2, 8, 0, 0, 0, time.UTC)
@@ -137,6 +138,7 @@ func (f writeFunc) Write(p []byte) (int, error) { f(string(p)); return len(p), n
 // with an xid, which would hold back every live projector of the
 // PostgreSQL event store (eventstore/postgres `visible`).
 func TestAuditReplayInterrupted(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	getenv, pool, store := migrated(t)
 	appendThreeSets(t, store)
@@ -224,6 +226,7 @@ func TestAuditReplayInterrupted(t *testing.T) {
 // (and no schema under the auditor's name), which the next replay removes
 // without any SQL by hand.
 func TestAuditReplaySignals(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	cs := pgtest.NewDB(t)
 	env, getenv := testEnv(t, cs)

@@ -28,6 +28,7 @@ import (
 // acknowledged value is what the read model shows, no event is in the log
 // twice, and the timesheet read model equals a rebuild from the cluster.
 func TestServeOnEventStoreDBLeaderChange(t *testing.T) {
+	// Not parallel: like TestServeOnEventStoreDB, CPU-bound.
 	cluster := esdbfake.StartCluster(t, 3, esdbfake.ClusterOptions{})
 	url := "esdb://" + cluster.Seeds() + "?tls=false&discoveryInterval=10"
 	base, env := startedOnEventStoreDB(t, url)

@@ -23,6 +23,10 @@ import (
 	"backoffice/internal/pgtest"
 )
 
+// The tests that start servers and clusters mostly wait (for initdb, a
+// listener, a lock): they run in parallel, each on its own database, data
+// directory and ports from :0. A test that changes process-wide state or
+// relies on a port staying free is not parallel, and says why.
 func TestMain(m *testing.M) {
 	// A child process of a test (childCommand): the command, as main runs it.
 	if args, ok := os.LookupEnv(childArgsEnv); ok {
@@ -107,6 +111,7 @@ func httpStatus(t *testing.T, url string) int {
 }
 
 func TestServeEmbeddedAnswersReadyz(t *testing.T) {
+	t.Parallel()
 	base := started(t, map[string]string{
 		"BACKOFFICE_DATA_DIR": t.TempDir(),
 		"BACKOFFICE_ADDR":     "127.0.0.1:0",
@@ -133,6 +138,8 @@ func TestServeEmbeddedAnswersReadyz(t *testing.T) {
 // (the in-process fake, through the real client) and drives the timesheet
 // API: the same calls as on PostgreSQL.
 func TestServeOnEventStoreDB(t *testing.T) {
+	// Not parallel: seeding the demo through the in-process fake is CPU
+	// work, not waiting; two at once only stretch both.
 	fake := esdbfake.Start(t)
 	base, _ := startedOnEventStoreDB(t, fake.URL())
 	c := &apiClient{t: t, base: base}
@@ -218,6 +225,7 @@ func (c *apiClient) do(method, path, body string, want int, out any) {
 // TestServeKeepsOperationsInternal: with BACKOFFICE_INTERNAL_ADDR, /readyz
 // and /metrics are served on that listener only; /healthz stays on both.
 func TestServeKeepsOperationsInternal(t *testing.T) {
+	t.Parallel()
 	base, ops := startedWithOps(t, map[string]string{
 		"BACKOFFICE_DATA_DIR":      t.TempDir(),
 		"BACKOFFICE_ADDR":          "127.0.0.1:0",
@@ -248,6 +256,7 @@ func TestServeKeepsOperationsInternal(t *testing.T) {
 // at once with the address in the message, before the embedded cluster is
 // initialised or demo logins are printed that would not work.
 func TestServeRefusesABusyPortBeforeStartingAnything(t *testing.T) {
+	t.Parallel()
 	busy, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -16,6 +16,9 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
+// Every test runs its own clusters in its own temp directories (the port is
+// the same, the socket directory is not): they run in parallel, as most of
+// their time goes to waiting for initdb, start-up, shutdown and restarts.
 var fastSettings = map[string]string{"fsync": "off", "full_page_writes": "off"}
 
 func startCluster(t *testing.T, opts Options) *Cluster {
@@ -61,6 +64,7 @@ func connect(t *testing.T, c *Cluster) *pgx.Conn {
 }
 
 func TestStartQueryStopRestartKeepsData(t *testing.T) {
+	t.Parallel()
 	dataDir := filepath.Join(t.TempDir(), "pgdata")
 	c := startCluster(t, Options{DataDir: dataDir})
 
@@ -97,6 +101,7 @@ func TestStartQueryStopRestartKeepsData(t *testing.T) {
 }
 
 func TestStalePIDFileIsRemoved(t *testing.T) {
+	t.Parallel()
 	dataDir := filepath.Join(t.TempDir(), "pgdata")
 	stopCluster(t, startCluster(t, Options{DataDir: dataDir}))
 
@@ -112,6 +117,7 @@ func TestStalePIDFileIsRemoved(t *testing.T) {
 }
 
 func TestSecondServerOnSameDataDirIsRefused(t *testing.T) {
+	t.Parallel()
 	dataDir := filepath.Join(t.TempDir(), "pgdata")
 	startCluster(t, Options{DataDir: dataDir})
 	_, err := Start(t.Context(), Options{DataDir: dataDir, SocketDir: t.TempDir()})
@@ -121,6 +127,7 @@ func TestSecondServerOnSameDataDirIsRefused(t *testing.T) {
 }
 
 func TestLongSocketDirFallsBackToShortOne(t *testing.T) {
+	t.Parallel()
 	long := filepath.Join(t.TempDir(), strings.Repeat("d", 100))
 	c := startCluster(t, Options{DataDir: filepath.Join(t.TempDir(), "pgdata"), SocketDir: long})
 	if c.SocketDir == long || len(socketPath(c.SocketDir)) > maxSocketPath {
@@ -134,6 +141,7 @@ func TestLongSocketDirFallsBackToShortOne(t *testing.T) {
 }
 
 func TestServerLogOnStartupFailure(t *testing.T) {
+	t.Parallel()
 	_, err := Start(t.Context(), Options{
 		DataDir:  filepath.Join(t.TempDir(), "pgdata"),
 		Settings: map[string]string{"fsync": "off", "no_such_setting": "1"},
@@ -147,6 +155,7 @@ func TestServerLogOnStartupFailure(t *testing.T) {
 }
 
 func TestRefusesNonEmptyForeignDataDir(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "precious.txt"), []byte("x"), 0o600); err != nil {
 		t.Fatal(err)
@@ -158,6 +167,7 @@ func TestRefusesNonEmptyForeignDataDir(t *testing.T) {
 }
 
 func TestBinariesAbsent(t *testing.T) {
+	t.Parallel()
 	empty := t.TempDir()
 	_, err := findBinDir(filepath.Join(empty, "pg_config"), filepath.Join(empty, "*", "bin"))
 	if !errors.Is(err, ErrBinariesNotFound) {
@@ -174,6 +184,7 @@ func TestBinariesAbsent(t *testing.T) {
 }
 
 func TestFindBinDirPicksHighestVersion(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	for _, v := range []string{"9.6", "15", "13"} {
 		bin := filepath.Join(root, v, "bin")
@@ -200,6 +211,7 @@ func TestFindBinDirPicksHighestVersion(t *testing.T) {
 }
 
 func TestConnStringQuoting(t *testing.T) {
+	t.Parallel()
 	c := &Cluster{SocketDir: "/tmp/a b"}
 	cfg, err := pgx.ParseConfig(c.ConnString("it's"))
 	if err != nil {
@@ -215,6 +227,7 @@ func TestConnStringQuoting(t *testing.T) {
 // init does not reap). It holds nothing: the next start removes its pid
 // file instead of refusing with "another postgres is already running".
 func TestPIDFileOfAZombieIsStale(t *testing.T) {
+	t.Parallel()
 	dataDir := filepath.Join(t.TempDir(), "pgdata")
 	stopCluster(t, startCluster(t, Options{DataDir: dataDir}))
 
@@ -273,6 +286,7 @@ func zombiePostgres(t *testing.T, acc *account) int {
 // kill loop: after kill -9 of a subcommand and its postmaster, the next
 // start failed with `lock file ".s.PGSQL.5432.lock" already exists`.
 func TestSocketLockOfAZombieIsStale(t *testing.T) {
+	t.Parallel()
 	dataDir := filepath.Join(t.TempDir(), "pgdata")
 	c := startCluster(t, Options{DataDir: dataDir})
 	socketDir := c.SocketDir

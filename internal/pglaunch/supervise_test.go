@@ -46,6 +46,7 @@ func queryUntil(t *testing.T, connString, sql string) string {
 // backends orphaned) is followed by a restart on the same socket, with the
 // committed data, logged; Stop then shuts it down for good.
 func TestSupervisorRestartsAKilledServer(t *testing.T) {
+	t.Parallel()
 	var logs testlog.Buffer
 	dataDir := filepath.Join(t.TempDir(), "pgdata")
 	s, err := Supervise(t.Context(), Options{DataDir: dataDir, Settings: fastSettings, DieWithParent: true,
@@ -105,6 +106,7 @@ func TestSupervisorRestartsAKilledServer(t *testing.T) {
 // adopter restarts it. Before, a serve that joined such a server left it
 // unsupervised and the database never came back.
 func TestAdoptOrphanRestartsItWhenItDies(t *testing.T) {
+	t.Parallel()
 	dataDir := filepath.Join(t.TempDir(), "pgdata")
 	cs := startOrphan(t, dataDir)
 
@@ -138,6 +140,7 @@ func TestAdoptOrphanRestartsItWhenItDies(t *testing.T) {
 // adopted such a cluster and shut it down under the serve when it ended.
 // Once the recorded supervisor is gone, it is adopted.
 func TestAdoptOrphanLeavesASupervisedServerAlone(t *testing.T) {
+	t.Parallel()
 	dataDir := filepath.Join(t.TempDir(), "pgdata")
 	startOrphan(t, dataDir)
 	other := exec.Command("sleep", "600") // a live supervisor that is not us
@@ -206,6 +209,7 @@ func startOrphan(t *testing.T, dataDir string) string {
 // TestAdoptOrphanLeavesAnOwnedServerAlone: a server whose parent is a
 // live process like us (another serve) is not adopted.
 func TestAdoptOrphanLeavesAnOwnedServerAlone(t *testing.T) {
+	t.Parallel()
 	dataDir := filepath.Join(t.TempDir(), "pgdata")
 	startCluster(t, Options{DataDir: dataDir}) // our child
 	if _, found, err := AdoptOrphan(Options{DataDir: dataDir}); err != nil || found {
@@ -220,6 +224,7 @@ func TestAdoptOrphanLeavesAnOwnedServerAlone(t *testing.T) {
 // instead of failing. Found by the every-write kill loop
 // (internal/reliability): serve exited during start-up.
 func TestStartWaitsForTheBackendsOfAKilledServer(t *testing.T) {
+	t.Parallel()
 	var logs testlog.Buffer
 	dataDir := filepath.Join(t.TempDir(), "pgdata")
 	c := startCluster(t, Options{DataDir: dataDir})

@@ -45,9 +45,10 @@ func TestKillLoop(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the kill loop builds and runs the real binary; not in -short")
 	}
+	t.Parallel()
 	nServe, nPostmaster := killPoints("BACKOFFICE_KILL_SERVE", 5), killPoints("BACKOFFICE_KILL_POSTMASTER", 5)
 	dir := t.TempDir()
-	s := &serve{t: t, bin: build(t, dir), dataDir: filepath.Join(dir, "data"), addr: freeAddr(t), logPath: filepath.Join(dir, "serve.log")}
+	s := &serve{t: t, bin: build(t), dataDir: filepath.Join(dir, "data"), addr: freeAddr(t), logPath: filepath.Join(dir, "serve.log")}
 	t.Cleanup(s.cleanup)
 	s.start()
 
@@ -164,35 +165,76 @@ func spread(ds []time.Duration) string {
 	return fmt.Sprintf("min %s, mean %s, max %s", lo.Round(10*time.Millisecond), (sum / time.Duration(len(ds))).Round(10*time.Millisecond), hi.Round(10*time.Millisecond))
 }
 
-// build compiles the real binary, from BACKOFFICE_KILL_LOOP_SOURCE when
-// set (another checkout, e.g. to see the loop fail on an older version).
-func build(t *testing.T, dir string) string {
-	t.Helper()
-	src := os.Getenv("BACKOFFICE_KILL_LOOP_SOURCE")
-	if src == "" {
-		root, err := exec.Command("go", "env", "GOMOD").Output()
-		if err != nil {
-			t.Fatal(err)
-		}
-		src = filepath.Dir(strings.TrimSpace(string(root)))
+// TestMain removes the binary the kill loops share.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.dir != "" {
+		_ = os.RemoveAll(built.dir)
 	}
-	bin := filepath.Join(dir, "backoffice")
-	cmd := exec.Command("go", "build", "-o", bin, "./cmd/backoffice")
-	cmd.Dir = src
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
+	os.Exit(code)
 }
+
+// built is the binary, compiled once for both kill loops (which run in
+// parallel: each mostly waits for serve, its database and its kills).
+var built struct {
+	once     sync.Once
+	dir, bin string
+	err      error
+}
+
+// build compiles the real binary, from BACKOFFICE_KILL_LOOP_SOURCE when
+// set (another checkout, e.g. to see the loop fail on an older version),
+// once per test binary; each kill loop runs it from its own data directory.
+func build(t *testing.T) string {
+	t.Helper()
+	built.once.Do(func() {
+		src := os.Getenv("BACKOFFICE_KILL_LOOP_SOURCE")
+		if src == "" {
+			root, err := exec.Command("go", "env", "GOMOD").Output()
+			if err != nil {
+				built.err = err
+				return
+			}
+			src = filepath.Dir(strings.TrimSpace(string(root)))
+		}
+		dir, err := os.MkdirTemp("", "killloop-bin-")
+		if err != nil {
+			built.err = err
+			return
+		}
+		built.dir = dir
+		bin := filepath.Join(dir, "backoffice")
+		cmd := exec.Command("go", "build", "-o", bin, "./cmd/backoffice")
+		cmd.Dir = src
+		if out, err := cmd.CombinedOutput(); err != nil {
+			built.err = fmt.Errorf("go build: %v\n%s", err, out)
+			return
+		}
+		built.bin = bin
+	})
+	if built.err != nil {
+		t.Fatal(built.err)
+	}
+	return built.bin
+}
+
+// handedOut are the ports freeAddr gave: the parallel kill loops each
+// restart serve on theirs, so neither may get the other's.
+var handedOut sync.Map
 
 func freeAddr(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	for {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr := l.Addr().String()
+		l.Close()
+		if _, taken := handedOut.LoadOrStore(addr, true); !taken {
+			return addr
+		}
 	}
-	defer l.Close()
-	return l.Addr().String()
 }
 
 // serve is the binary under test.

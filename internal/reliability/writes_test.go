@@ -54,6 +54,7 @@ func TestKillLoopEveryWrite(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the kill loop builds and runs the real binary; not in -short")
 	}
+	t.Parallel()
 	// make test: one kill at each of the writes of two or more parts; the
 	// full run cycles through every kind and rebuilds every projector.
 	nKills := killPoints("BACKOFFICE_KILL_WRITES", 0)
@@ -80,7 +81,7 @@ func TestKillLoopEveryWrite(t *testing.T) {
 	t.Cleanup(func() { _ = smtp.Close() })
 	sms := smstest.NewSpryng(t) // the TAN goes by SMS (sms_deliveries)
 	dir := t.TempDir()
-	s := &serve{t: t, bin: build(t, dir), dataDir: filepath.Join(dir, "data"), addr: freeAddr(t), logPath: filepath.Join(dir, "serve.log"),
+	s := &serve{t: t, bin: build(t), dataDir: filepath.Join(dir, "data"), addr: freeAddr(t), logPath: filepath.Join(dir, "serve.log"),
 		extraEnv: []string{"BACKOFFICE_SMTP_URL=" + smtp.URL(), "BACKOFFICE_SMS_URL=" + sms.URL, "BACKOFFICE_SMS_TOKEN=" + sms.Token,
 			"BACKOFFICE_TRUSTED_PROXIES=127.0.0.1"}}
 	t.Cleanup(s.cleanup)
