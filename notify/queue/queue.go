@@ -276,17 +276,18 @@ func (q *Queue[S, M]) DeliverDue(ctx context.Context) (int, error) {
 // lease ends.
 func (q *Queue[S, M]) deliverOne(ctx context.Context, skip []uuid.UUID) (uuid.UUID, bool, error) {
 	holder, alive := q.holder(ctx)
+	if holder == nil {
+		return uuid.Nil, false, nil // no liveness lock: due again next round
+	}
 	id, attempts, m, sendErr, ok, err := q.claim(ctx, skip, holder)
 	if err != nil || !ok {
 		return uuid.Nil, false, err
 	}
 	if sendErr == nil {
 		sctx, cancel := context.WithTimeout(ctx, q.cfg.SendTimeout)
-		if holder != nil {
-			// The session that holds the lease broke: another queue may
-			// take the message over now, so this one stops sending.
-			defer context.AfterFunc(alive, cancel)()
-		}
+		// The session that holds the lease broke: another queue may take
+		// the message over now, so this one stops sending.
+		defer context.AfterFunc(alive, cancel)()
 		sendErr = q.kind.Send(sctx, m)
 		cancel()
 	}
@@ -296,7 +297,7 @@ func (q *Queue[S, M]) deliverOne(ctx context.Context, skip []uuid.UUID) (uuid.UU
 		_, _ = q.cfg.Pool.Exec(context.WithoutCancel(ctx), q.sql.release, id, attempts, q.cfg.Now(), holder)
 		return id, false, ctx.Err()
 	}
-	if sendErr != nil && holder != nil && alive.Err() != nil {
+	if sendErr != nil && alive.Err() != nil {
 		// Stopped because the lease's holder lost its session: no attempt
 		// counted, due again at once (unless another queue took it over
 		// already: the release matches only this holder's lease).
@@ -324,10 +325,11 @@ func (q *Queue[S, M]) deliverOne(ctx context.Context, skip []uuid.UUID) (uuid.UU
 const leaseMargin = 30 * time.Second
 
 // holder is the liveness ID this process's leases name now, and the
-// context that ends when it is no longer held; nil before the first lock
-// is held (waited for at most a few seconds) or while the database
-// session that holds it is being replaced: such leases are only waited
-// out.
+// context that ends when it is no longer held. Before the first lock, or
+// while the database session that held it is being replaced, it waits for
+// one (at most a few seconds); nil if none came: the queue then leases
+// nothing this round, as a lease naming nobody could only be waited out
+// (send timeout + leaseMargin), never taken over at once.
 func (q *Queue[S, M]) holder(ctx context.Context) (*int32, context.Context) {
 	q.liveOnce.Do(func() {
 		q.live = q.cfg.Liveness
@@ -336,9 +338,8 @@ func (q *Queue[S, M]) holder(ctx context.Context) (*int32, context.Context) {
 		}
 	})
 	wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	q.live.Wait(wctx)
+	id, alive := q.live.WaitCurrent(wctx)
 	cancel()
-	id, alive := q.live.Current()
 	if id == 0 {
 		return nil, nil
 	}

@@ -532,6 +532,51 @@ func TestQueueStopsASendWhenItsSessionBreaks(t *testing.T) {
 	})
 }
 
+// TestQueueLeasesNothingWithoutALivenessLock: a lease names the process's
+// liveness ID so that another queue can take it over at once should the
+// process die. While the process holds none (before its first lock, or
+// while a broken lock session is replaced) a lease used to be stored with
+// lease_holder NULL and sent from, which only the lease's end frees. Now
+// the queue leases nothing that round: the message stays due, untouched,
+// and goes out once the lock is held.
+func TestQueueLeasesNothingWithoutALivenessLock(t *testing.T) {
+	eachKind(t, func(t *testing.T, ctx context.Context, pool *pgxpool.Pool, k kind) {
+		clock := start()
+		// The liveness session comes from a pool of one connection, which
+		// the test holds: the holder cannot lock until the test lets go.
+		cfg := pool.Config()
+		cfg.MaxConns = 1
+		livePool, err := pgxpool.NewWithConfig(ctx, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(livePool.Close)
+		held, err := livePool.Acquire(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := liveness.Start(livePool, queue.LeaseLockClass)
+		t.Cleanup(h.Close)
+		t.Cleanup(held.Release) // before Close (a failed check skips the release below)
+		s := k.start(t, pool, open, settings{Now: clock.Now, Liveness: h})
+		id := uuid.New()
+		enqueue(t, ctx, pool, s, id)
+		pass(t, ctx, s, 0)
+		if r := stored(t, ctx, pool, k, id); r.Status != queue.StatusPending || r.Attempts != 0 || !r.Next.Equal(clock.Now()) || s.delivered() != 0 {
+			t.Fatalf("without a liveness lock: %+v, %d sent; want pending, no attempt, due now, nothing sent", r, s.delivered())
+		}
+		if got := leaseHolder(t, ctx, pool, k, id); got != 0 {
+			t.Fatalf("the lease names %d without a liveness lock", got)
+		}
+		held.Release()
+		h.Wait(ctx)
+		pass(t, ctx, s, 1)
+		if r := stored(t, ctx, pool, k, id); r.Status != queue.StatusSent || s.delivered() != 1 {
+			t.Fatalf("once the lock is held: %+v, %d sent; want sent once", r, s.delivered())
+		}
+	})
+}
+
 // TestQueueConfigValidate: every problem is named at once, with the
 // owner's prefix.
 func TestQueueConfigValidate(t *testing.T) {
