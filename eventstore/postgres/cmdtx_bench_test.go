@@ -6,10 +6,9 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"backoffice/eventstore"
 	"backoffice/eventstore/postgres"
+	"backoffice/internal/pgtest"
 	"backoffice/internal/procstat"
 )
 
@@ -28,16 +27,7 @@ import (
 //	go test ./eventstore/postgres/ -run '^$' -bench CommandTransaction -benchtime 3200x
 func BenchmarkCommandTransaction(b *testing.B) {
 	ctx := b.Context()
-	cfg, err := pgxpool.ParseConfig(newMigratedDB(b))
-	if err != nil {
-		b.Fatal(err)
-	}
-	cfg.MaxConns = 20
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(pool.Close)
+	pool := pgtest.PoolOfSize(b, newMigratedDB(b), 20)
 	s := openStore(b, pool, postgres.Options{})
 	if _, err := pool.Exec(ctx, `CREATE TABLE bench_keys (actor text, key text, position text, PRIMARY KEY (actor, key))`); err != nil {
 		b.Fatal(err)

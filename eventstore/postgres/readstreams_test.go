@@ -9,10 +9,10 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"backoffice/eventstore"
 	"backoffice/eventstore/postgres"
+	"backoffice/internal/pgtest"
 )
 
 // TestReadStreamsOrdersRowsInGo: ReadStreams' statement has no ORDER BY
@@ -137,16 +137,7 @@ func TestReadStreamsPlan(t *testing.T) {
 // command's transaction, and counted in pg_prepared_statements.
 func TestReadStreamsUsesTheGenericPlan(t *testing.T) {
 	ctx := t.Context()
-	cfg, err := pgxpool.ParseConfig(newMigratedDB(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.MaxConns = 1
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
+	pool := pgtest.PoolOfSize(t, newMigratedDB(t), 1)
 	s := openStore(t, pool, postgres.Options{})
 	if _, err := s.Append(ctx, "placement-1", eventstore.NoStream(), events(3)...); err != nil {
 		t.Fatal(err)

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"backoffice/http/api"
 	"backoffice/internal/apitest"
@@ -50,16 +49,7 @@ func TestNoClaimWithoutALivenessLock(t *testing.T) {
 	pool := pgtest.Pool(t, db)
 	// The liveness session comes from a pool of one connection, which the
 	// test holds: the holder cannot lock until the test lets go.
-	cfg, err := pgxpool.ParseConfig(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.MaxConns = 1
-	livePool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(livePool.Close)
+	livePool := pgtest.PoolOfSize(t, db, 1)
 	block := func() (release func()) {
 		c, err := livePool.Acquire(ctx)
 		if err != nil {

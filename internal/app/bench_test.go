@@ -49,16 +49,7 @@ func BenchmarkCommandPath(b *testing.B) {
 	// The pool as serve sizes it (cmd/backoffice/database.go: at least 20
 	// connections), not pgxpool's default of 4 on two cores, which has 16
 	// clients queue for connections rather than for the database.
-	poolCfg, err := pgxpool.ParseConfig(cs)
-	if err != nil {
-		b.Fatal(err)
-	}
-	poolCfg.MaxConns = 20
-	pool, err := pgxpool.NewWithConfig(ctx, poolCfg)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(pool.Close)
+	pool := pgtest.PoolOfSize(b, cs, 20)
 	if _, err := pool.Exec(ctx, `CREATE TABLE bench_raw (id bigint, stream text, payload json)`); err != nil {
 		b.Fatal(err)
 	}

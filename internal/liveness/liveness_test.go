@@ -178,16 +178,7 @@ func TestHolderLocksOneIDInEveryClass(t *testing.T) {
 func TestWaitCurrentWaitsForALock(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
-	cfg, err := pgxpool.ParseConfig(pgtest.NewDB(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.MaxConns = 1
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
+	pool := pgtest.PoolOfSize(t, pgtest.NewDB(t), 1)
 	c, err := pool.Acquire(ctx) // the holder's connection, taken first
 	if err != nil {
 		t.Fatal(err)

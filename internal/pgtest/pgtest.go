@@ -233,6 +233,26 @@ func Pool(t testing.TB, connString string) *pgxpool.Pool {
 	return pool
 }
 
+// PoolOfSize is Pool with at most n connections: one a test can hold to
+// starve whoever else draws on the pool, or enough for a benchmark's
+// clients to queue for the database rather than for connections.
+func PoolOfSize(t testing.TB, connString string, n int32) *pgxpool.Pool {
+	t.Helper()
+	cfg, err := pgxpool.ParseConfig(connString)
+	if err != nil {
+		t.Fatalf("pgtest: pool: %v", err)
+	}
+	cfg.MaxConns = n
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		t.Fatalf("pgtest: pool: %v", err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
+}
+
 var unsafeChars = regexp.MustCompile(`[^a-z0-9_]+`)
 
 // sanitize turns a test or template name into a readable identifier part.
