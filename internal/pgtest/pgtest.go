@@ -223,26 +223,22 @@ func newDB(t testing.TB, template string) string {
 // Pool is a convenience: pgxpool for a conn string, closed at t.Cleanup.
 func Pool(t testing.TB, connString string) *pgxpool.Pool {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	pool, err := pgxpool.New(ctx, connString)
-	if err != nil {
-		t.Fatalf("pgtest: pool: %v", err)
-	}
-	t.Cleanup(pool.Close)
-	return pool
+	return PoolOfSize(t, connString, 0)
 }
 
-// PoolOfSize is Pool with at most n connections: one a test can hold to
-// starve whoever else draws on the pool, or enough for a benchmark's
-// clients to queue for the database rather than for connections.
+// PoolOfSize is Pool with at most n connections (0: pgxpool's default):
+// one a test can hold to starve whoever else draws on the pool, or enough
+// for a benchmark's clients to queue for the database rather than for
+// connections.
 func PoolOfSize(t testing.TB, connString string, n int32) *pgxpool.Pool {
 	t.Helper()
 	cfg, err := pgxpool.ParseConfig(connString)
 	if err != nil {
 		t.Fatalf("pgtest: pool: %v", err)
 	}
-	cfg.MaxConns = n
+	if n > 0 {
+		cfg.MaxConns = n
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
